@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bootstrap-port.c - finding bootstrapd: the fd a job inherited, else the
+ * well-known socket of the caller's domain.
+ */
+#include "bootstrap-port.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <bootstrap/linux.h>
+
+#include "bootstrap-proto.h"
+#include "port.h"
+
+static pthread_mutex_t resolve_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static mach_port_t name_send_fd(int fd)
+{
+	struct port *p = port_new();
+	mach_port_t name;
+
+	if (!p)
+		return MACH_PORT_NULL;
+	p->type = MACH_PORT_TYPE_SEND;
+	p->urefs = 1;
+	p->send_fd = fd;
+	p->ino = fd_inode(fd);
+	space_lock();
+	name = space_add(p);
+	if (name != MACH_PORT_NULL)
+		space_set_fork_keep(name);
+	space_unlock();
+	if (name == MACH_PORT_NULL)
+		port_unref(p);
+	return name;
+}
+
+mach_port_t bootstrap_port_inherited(void)
+{
+	const char *s = getenv(BOOTSTRAP_ENV_FD);
+	char *end;
+	long fd;
+	int type;
+	socklen_t len = sizeof(type);
+
+	if (!s || !*s)
+		return MACH_PORT_NULL;
+	fd = strtol(s, &end, 10);
+	if (*end || fd < 0 || fd > 65535 ||
+	    getsockopt((int)fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_SEQPACKET)
+		return MACH_PORT_NULL;
+	/* Left inheritable, with the variable set: as on macOS, a job's children share its bootstrap port. */
+	return name_send_fd((int)fd);
+}
+
+static int connect_path(const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static int connect_daemon(void)
+{
+	const char *env = getenv(BOOTSTRAP_ENV_SOCKET);
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	char path[4096];
+	int fd;
+
+	if (env && *env)
+		return connect_path(env);
+	if (xdg && *xdg && snprintf(path, sizeof(path), "%s/%s", xdg, BOOTSTRAP_USER_SOCKET) <
+	    (int)sizeof(path)) {
+		fd = connect_path(path);
+		if (fd >= 0)
+			return fd;
+	}
+	return connect_path(BOOTSTRAP_SYSTEM_SOCKET);
+}
+
+kern_return_t bootstrap_port_resolve(mach_port_t *port)
+{
+	kern_return_t kr = KERN_SUCCESS;
+
+	pthread_mutex_lock(&resolve_lock);
+	if (*port == BOOTSTRAP_LAZY_NAME) {
+		int fd = connect_daemon();
+		mach_port_t name = fd >= 0 ? name_send_fd(fd) : MACH_PORT_NULL;
+
+		if (name == MACH_PORT_NULL) {
+			if (fd >= 0)
+				close(fd);
+			kr = MACH_SEND_INVALID_DEST;
+		} else {
+			*port = name;
+		}
+	}
+	pthread_mutex_unlock(&resolve_lock);
+	return kr;
+}

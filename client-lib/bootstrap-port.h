@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/* bootstrap-port.h - finding bootstrapd (internal). */
+#ifndef BOOTSTRAP_PORT_DISCOVERY_H
+#define BOOTSTRAP_PORT_DISCOVERY_H
+
+#include <mach/mach.h>
+
+/* bootstrap_port before its first use; index 0 is never a table entry. */
+#define BOOTSTRAP_LAZY_NAME ((mach_port_name_t)0xb)
+
+/**
+ * bootstrap_port_inherited() - the send right a job inherited from
+ * bootstrapd ($BOOTSTRAP_FD), named in the space, or MACH_PORT_NULL.
+ */
+mach_port_t bootstrap_port_inherited(void);
+
+/**
+ * bootstrap_port_resolve() - if *@port is BOOTSTRAP_LAZY_NAME, connect to
+ * the daemon ($BOOTSTRAP_SOCKET, the user domain, then the system domain)
+ * and replace it with the connection's name.
+ * Return: KERN_SUCCESS, or MACH_SEND_INVALID_DEST when no daemon answers.
+ */
+kern_return_t bootstrap_port_resolve(mach_port_t *port);
+
+#endif

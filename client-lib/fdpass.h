@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fdpass.h - one datagram with SCM_RIGHTS and SCM_CREDENTIALS, both ways.
+ *
+ * The only place that touches cmsg buffers.  Receiving is strict: every
+ * cmsg is walked, every fd that arrived is either handed to the caller or
+ * closed, and a truncated datagram or control buffer is an error after
+ * everything that arrived has been closed.
+ */
+#ifndef BOOTSTRAP_FDPASS_H
+#define BOOTSTRAP_FDPASS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+
+/* Linux's SCM_MAX_FD is 253; stay well below it. */
+#define FDPASS_MAX_FDS 64
+
+/* The sender's identity as the kernel reported it. */
+struct fdpass_creds {
+	bool valid;
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+};
+
+/**
+ * fdpass_send() - send one datagram carrying @nfds descriptors.
+ * @fds: borrowed: the caller keeps (and later closes) its copies.
+ * @flags: extra send(2) flags, e.g. MSG_DONTWAIT; MSG_NOSIGNAL is implied.
+ * Return: 0, or a negative errno (-EPIPE: no receiver left; -EAGAIN).
+ */
+int fdpass_send(int sock, const struct iovec *iov, int iovcnt,
+		const int *fds, size_t nfds, int flags);
+
+/**
+ * fdpass_recv() - receive one datagram.
+ * @fds: out: up to FDPASS_MAX_FDS received descriptors, owned by the
+ *       caller on success (all O_CLOEXEC).
+ * @nfds: out: how many.
+ * @creds: out, may be NULL: the sender's kernel credentials.
+ * @flags: extra recvmsg(2) flags, e.g. MSG_DONTWAIT.
+ * Return: the datagram's length (0 means end of file: no sender is left),
+ * or a negative errno: -EMSGSIZE when the datagram was longer than @len,
+ * -EPROTO when descriptors were cut off or a cmsg was malformed; in both
+ * cases every received fd has already been closed.
+ */
+ssize_t fdpass_recv(int sock, void *buf, size_t len, int *fds, size_t *nfds,
+		    struct fdpass_creds *creds, int flags);
+
+/** fdpass_close_all() - close @n fds, preserving errno. */
+void fdpass_close_all(const int *fds, size_t n);
+
+#endif

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * <bootstrap/linux.h> - Linux-only extensions of libbootstrap.
+ */
+#ifndef _BOOTSTRAP_LINUX_H_
+#define _BOOTSTRAP_LINUX_H_
+
+#include <mach/mach.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * bootstrap_port_get_fd() - the fd to poll for a receive right or a port
+ * set, so that it can be waited on in epoll, libevent or poll(2).
+ * @name: a receive right or a port set.
+ * @fd: the fd (still owned by the library: do not read from or close it).
+ *
+ * The fd is readable when mach_msg() with MACH_RCV_MSG and a zero timeout
+ * on @name would find a message (a port set's fd is an epoll fd).
+ * Return: KERN_SUCCESS, KERN_INVALID_NAME, KERN_INVALID_RIGHT.
+ */
+kern_return_t bootstrap_port_get_fd(mach_port_name_t name, int *fd);
+
+/** The environment variable that names a job's inherited bootstrap fd. */
+#define BOOTSTRAP_ENV_FD        "BOOTSTRAP_FD"
+/** The environment variable that names the daemon's socket. */
+#define BOOTSTRAP_ENV_SOCKET    "BOOTSTRAP_SOCKET"
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * <mach/mach.h> - everything a Mach client includes: ports, messages,
+ * memory objects, task special ports and errors, on bootstrapd's
+ * libbootstrap.  See mach_msg(3), mach_port(3), vm_allocate(3).
+ */
+#ifndef _MACH_H_
+#define _MACH_H_
+
+#include <mach/boolean.h>
+#include <mach/kern_return.h>
+#include <mach/port.h>
+#include <mach/message.h>
+#include <mach/notify.h>
+#include <mach/ndr.h>
+#include <mach/mig_errors.h>
+#include <mach/mach_types.h>
+#include <mach/mach_port.h>
+#include <mach/mach_init.h>
+#include <mach/mach_error.h>
+#include <mach/task.h>
+#include <mach/vm_map.h>
+#include <mach/mach_vm.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+mach_msg_return_t mach_msg_send(mach_msg_header_t *msg);
+mach_msg_return_t mach_msg_receive(mach_msg_header_t *msg);
+/* Release every right and out-of-line region a received message carries. */
+void mach_msg_destroy(mach_msg_header_t *msg);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* <mach/mach_vm.h> - the 64-bit spellings of the vm calls. */
+#ifndef _MACH_MACH_VM_H_
+#define _MACH_MACH_VM_H_
+
+#include <mach/vm_map.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+kern_return_t mach_vm_allocate(vm_map_t target, mach_vm_address_t *address, mach_vm_size_t size, int flags);
+kern_return_t mach_vm_deallocate(vm_map_t target, mach_vm_address_t address, mach_vm_size_t size);
+kern_return_t mach_vm_map(vm_map_t target_task, mach_vm_address_t *address, mach_vm_size_t size,
+	mach_vm_offset_t mask, int flags, mem_entry_name_port_t object,
+	memory_object_offset_t offset, boolean_t copy, vm_prot_t cur_protection,
+	vm_prot_t max_protection, vm_inherit_t inheritance);
+kern_return_t mach_vm_protect(vm_map_t target_task, mach_vm_address_t address,
+	mach_vm_size_t size, boolean_t set_maximum, vm_prot_t new_protection);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

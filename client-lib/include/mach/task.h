@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* <mach/task.h> - special ports of a task. */
+#ifndef _MACH_TASK_H_
+#define _MACH_TASK_H_
+
+#include <mach/mach_types.h>
+#include <mach/task_special_ports.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Only mach_task_self() and TASK_BOOTSTRAP_PORT are supported; other
+ * tasks give KERN_INVALID_ARGUMENT and other ports KERN_INVALID_ARGUMENT.
+ * get returns a new send right (the caller owns one reference).
+ */
+kern_return_t task_get_special_port(task_inspect_t task, int which_port, mach_port_t *special_port);
+kern_return_t task_set_special_port(task_t task, int which_port, mach_port_t special_port);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * <servers/bootstrap.h> - the bootstrap name service, Apple's signatures
+ * and BOOTSTRAP_* values, served by bootstrapd.  See bootstrap(3).
+ *
+ * bootstrap_port is connected lazily: a job started by bootstrapd uses the
+ * port it inherited ($BOOTSTRAP_FD); any other process connects to
+ * $BOOTSTRAP_SOCKET, else $XDG_RUNTIME_DIR/bootstrapd/socket, else
+ * /run/bootstrapd/socket.
+ */
+#ifndef _SERVERS_BOOTSTRAP_H_
+#define _SERVERS_BOOTSTRAP_H_
+
+#include <sys/types.h>
+#include <mach/mach.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BOOTSTRAP_MAX_NAME_LEN      128
+#define BOOTSTRAP_MAX_CMD_LEN       512
+
+typedef char name_t[BOOTSTRAP_MAX_NAME_LEN];
+typedef char cmd_t[BOOTSTRAP_MAX_CMD_LEN];
+typedef name_t *name_array_t;
+typedef int bootstrap_status_t;
+typedef bootstrap_status_t *bootstrap_status_array_t;
+typedef unsigned int bootstrap_property_t;
+typedef boolean_t *bool_array_t;
+
+#define BOOTSTRAP_MAX_LOOKUP_COUNT  20
+
+#define BOOTSTRAP_SUCCESS           0
+#define BOOTSTRAP_NOT_PRIVILEGED    1100
+#define BOOTSTRAP_NAME_IN_USE       1101
+#define BOOTSTRAP_UNKNOWN_SERVICE   1102
+#define BOOTSTRAP_SERVICE_ACTIVE    1103
+#define BOOTSTRAP_BAD_COUNT         1104
+#define BOOTSTRAP_NO_MEMORY         1105
+#define BOOTSTRAP_NO_CHILDREN       1106
+
+#define BOOTSTRAP_STATUS_INACTIVE   0
+#define BOOTSTRAP_STATUS_ACTIVE     1
+#define BOOTSTRAP_STATUS_ON_DEMAND  2
+
+/* The task's bootstrap port: a send right to bootstrapd. */
+extern mach_port_t bootstrap_port;
+
+/**
+ * bootstrap_look_up() - a send right to the service @service_name.
+ * The service need not be running: the first message starts it.
+ * Return: BOOTSTRAP_SUCCESS and a send right in *@sp (the caller owns one
+ * reference), BOOTSTRAP_UNKNOWN_SERVICE, or a MACH_* error when the
+ * daemon cannot be reached.
+ */
+kern_return_t bootstrap_look_up(mach_port_t bp, const name_t service_name, mach_port_t *sp);
+
+/**
+ * bootstrap_check_in() - the receive right for a service declared in the
+ * caller's own job.  Messages sent before the call are queued on it.
+ * Return: BOOTSTRAP_SUCCESS, BOOTSTRAP_UNKNOWN_SERVICE,
+ * BOOTSTRAP_NOT_PRIVILEGED (another job's service), BOOTSTRAP_SERVICE_ACTIVE.
+ */
+kern_return_t bootstrap_check_in(mach_port_t bp, const name_t service_name, mach_port_t *sp);
+
+/**
+ * bootstrap_register() - bind a send right to a name (deprecated on macOS,
+ * supported here).  MACH_PORT_NULL removes the caller's binding.  The
+ * name goes away when the port dies.
+ * Return: BOOTSTRAP_SUCCESS, BOOTSTRAP_NOT_PRIVILEGED (declared in a plist
+ * or held by another process), BOOTSTRAP_SERVICE_ACTIVE.
+ */
+kern_return_t bootstrap_register(mach_port_t bp, name_t service_name, mach_port_t sp);
+
+/**
+ * bootstrap_create_service() - check_in, keep the name, return a send
+ * right (deprecated on macOS).
+ */
+kern_return_t bootstrap_create_service(mach_port_t bp, name_t service_name, mach_port_t *sp);
+
+/* Return: a static description of a BOOTSTRAP_* or Mach error code. */
+const char *bootstrap_strerror(kern_return_t r) __attribute__((__nothrow__, __pure__, __warn_unused_result__));
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: MIT */
+#include "ipc-space.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/*
+ * Names are (index << 8) | generation, as Mach's MACH_PORT_MAKE, so that a
+ * stale name is unlikely to hit a reused slot.  Index 0 is never used, so
+ * no name is MACH_PORT_NULL; the table is far smaller than 2^24 entries,
+ * so no name is MACH_PORT_DEAD.
+ */
+#define SPACE_MAX_ENTRIES (1u << 20)
+
+struct slot {
+	struct port *port;
+	uint8_t gen;
+};
+
+struct space {
+	pthread_mutex_t lock;
+	struct slot *slots;
+	size_t n_slots;         /* allocated */
+	size_t next_free_hint;
+	mach_port_name_t fork_keep;
+};
+
+/* The task's one IPC space (see ipc-space.h for why it is global). */
+static struct space space = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+void space_lock(void)
+{
+	pthread_mutex_lock(&space.lock);
+}
+
+void space_unlock(void)
+{
+	pthread_mutex_unlock(&space.lock);
+}
+
+struct port *space_get(mach_port_name_t name)
+{
+	size_t index = name >> 8;
+
+	if (index == 0 || index >= space.n_slots)
+		return NULL;
+	if (space.slots[index].gen != (name & 0xff) || !space.slots[index].port)
+		return NULL;
+	return space.slots[index].port;
+}
+
+static int grow(void)
+{
+	size_t n = space.n_slots ? space.n_slots * 2 : 64;
+	struct slot *s;
+
+	if (n > SPACE_MAX_ENTRIES)
+		return -ENOSPC;
+	s = realloc(space.slots, n * sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	memset(s + space.n_slots, 0, (n - space.n_slots) * sizeof(*s));
+	space.slots = s;
+	space.n_slots = n;
+	return 0;
+}
+
+mach_port_name_t space_add(struct port *p)
+{
+	size_t i;
+
+	for (;;) {
+		for (i = space.next_free_hint; i < space.n_slots; i++)
+			if (i > 0 && !space.slots[i].port)
+				break;
+		if (i < space.n_slots)
+			break;
+		if (space.next_free_hint > 1) {
+			space.next_free_hint = 1;
+			continue;
+		}
+		if (grow() < 0)
+			return MACH_PORT_NULL;
+	}
+	space.next_free_hint = i + 1;
+	space.slots[i].gen = (uint8_t)(space.slots[i].gen + 1) ? (uint8_t)(space.slots[i].gen + 1) : 1;
+	space.slots[i].port = p;
+	p->name = (mach_port_name_t)((i << 8) | space.slots[i].gen);
+	return p->name;
+}
+
+void space_remove(struct port *p)
+{
+	size_t index = p->name >> 8;
+
+	if (p->name == MACH_PORT_NULL)
+		return;
+	space.slots[index].port = NULL;
+	if (index < space.next_free_hint)
+		space.next_free_hint = index;
+	p->name = MACH_PORT_NULL;
+	port_unref(p);
+}
+
+struct port *space_find_ino(ino_t ino)
+{
+	if (ino == 0)
+		return NULL;
+	for (size_t i = 1; i < space.n_slots; i++) {
+		struct port *p = space.slots[i].port;
+
+		if (p && p->ino == ino &&
+		    (p->type & (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_RECEIVE)))
+			return p;
+	}
+	return NULL;
+}
+
+ino_t fd_inode(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 ? st.st_ino : 0;
+}
+
+struct port *port_new(void)
+{
+	struct port *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->refs = 1;
+	p->send_fd = p->recv_fd = p->epfd = p->mem_fd = -1;
+	pthread_mutex_init(&p->rcv_lock, NULL);
+	return p;
+}
+
+void port_ref(struct port *p)
+{
+	__atomic_add_fetch(&p->refs, 1, __ATOMIC_RELAXED);
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0) {
+		int saved = errno;
+
+		close(*fd);
+		errno = saved;
+		*fd = -1;
+	}
+}
+
+void port_unref(struct port *p)
+{
+	if (!p || __atomic_sub_fetch(&p->refs, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	port_close_receive(p);
+	close_fd(&p->send_fd);
+	close_fd(&p->epfd);
+	close_fd(&p->mem_fd);
+	free(p->so);
+	pthread_mutex_destroy(&p->rcv_lock);
+	free(p);
+}
+
+static int set_epfd(const struct port *p)
+{
+	struct port *set = p->pset ? space_get(p->pset) : NULL;
+
+	return set ? set->epfd : -1;
+}
+
+void port_close_receive(struct port *p)
+{
+	int epfd = p->name ? set_epfd(p) : -1;
+
+	for (size_t i = 0; i < p->n_so; i++) {
+		if (epfd >= 0)
+			epoll_ctl(epfd, EPOLL_CTL_DEL, p->so[i].fd, NULL);
+		close_fd(&p->so[i].fd);
+	}
+	p->n_so = 0;
+	if (p->recv_fd >= 0 && epfd >= 0)
+		epoll_ctl(epfd, EPOLL_CTL_DEL, p->recv_fd, NULL);
+	close_fd(&p->recv_fd);
+	if (!(p->type & MACH_PORT_TYPE_SEND))
+		close_fd(&p->send_fd);
+	p->type &= ~MACH_PORT_TYPE_RECEIVE;
+	p->pset = 0;
+}
+
+int port_add_queue(struct port *p, int fd)
+{
+	int epfd = set_epfd(p);
+
+	if (p->n_so == p->cap_so) {
+		size_t n = p->cap_so ? p->cap_so * 2 : 4;
+		struct port_queue *q = realloc(p->so, n * sizeof(*q));
+
+		if (!q) {
+			close_fd(&fd);
+			return -ENOMEM;
+		}
+		p->so = q;
+		p->cap_so = n;
+	}
+	p->so[p->n_so++].fd = fd;
+	if (epfd >= 0) {
+		struct epoll_event ev = { .events = EPOLLIN, .data.u64 = ((uint64_t)p->name << 32) | (uint32_t)fd };
+
+		epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+	}
+	return 0;
+}
+
+void port_remove_queue(struct port *p, size_t i)
+{
+	int epfd = set_epfd(p);
+
+	if (epfd >= 0)
+		epoll_ctl(epfd, EPOLL_CTL_DEL, p->so[i].fd, NULL);
+	close_fd(&p->so[i].fd);
+	p->so[i] = p->so[--p->n_so];
+}
+
+void port_release_if_empty(struct port *p)
+{
+	if (p->name && (p->type & MACH_PORT_TYPE_ALL_RIGHTS) == 0)
+		space_remove(p);
+}
+
+void space_set_fork_keep(mach_port_name_t name)
+{
+	space.fork_keep = name;
+}
+
+/*
+ * fork() gives the child only its special ports, as on macOS: every other
+ * right is closed in the child, so that it cannot read a parent's queue or
+ * keep a parent's port alive by accident.
+ */
+static void fork_prepare(void)
+{
+	space_lock();
+}
+
+static void fork_parent(void)
+{
+	space_unlock();
+}
+
+static void fork_child(void)
+{
+	pthread_mutex_init(&space.lock, NULL);
+	for (size_t i = 1; i < space.n_slots; i++) {
+		struct port *p = space.slots[i].port;
+
+		if (!p || p->name == space.fork_keep)
+			continue;
+		space.slots[i].port = NULL;
+		p->name = MACH_PORT_NULL;
+		p->refs = 1;    /* other threads' references did not survive fork */
+		pthread_mutex_init(&p->rcv_lock, NULL);
+		port_unref(p);
+	}
+	space.next_free_hint = 1;
+}
+
+__attribute__((constructor)) static void space_init(void)
+{
+	pthread_atfork(fork_prepare, fork_parent, fork_child);
+}

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ipc-space.h - the task's IPC space: names -> port entries.
+ *
+ * A name holds, as in Mach, a receive right, send rights with a user
+ * reference count, a send-once right, a port set, a dead name, or a memory
+ * entry.  Each right is backed by fds (see DESIGN.md): a receive right is
+ * the port's receive end R plus its send end S (kept so that the receiver
+ * can make send rights) plus one receive end per outstanding send-once
+ * right; a send right is S; a send-once right is the send end of a
+ * socketpair made for that right alone.
+ *
+ * The space is the library's one piece of global state: Mach gives every
+ * task exactly one IPC space, and mach_task_self() names it.  Every field
+ * of every entry is protected by the space lock, except that receivers
+ * serialise on the entry's rcv_lock while they wait and read, holding a
+ * reference but not the space lock.
+ */
+#ifndef BOOTSTRAP_IPC_SPACE_H
+#define BOOTSTRAP_IPC_SPACE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <mach/mach.h>
+
+#define PORT_UREFS_MAX 0xffffu
+
+/* A receive queue beyond the port's own R: one per send-once right made. */
+struct port_queue {
+	int fd;
+};
+
+struct port {
+	unsigned int refs;          /* the table's + in-flight users' */
+	mach_port_name_t name;      /* MACH_PORT_NULL once out of the table */
+	mach_port_type_t type;      /* MACH_PORT_TYPE_* rights held */
+	mach_port_urefs_t urefs;    /* send or dead-name user references */
+	int send_fd;                /* S: send right, or the receiver's own S */
+	ino_t ino;                  /* identity: inode of S */
+
+	/* Receive right. */
+	int recv_fd;                /* R */
+	bool recv_eof;              /* R read end-of-file: no sender left */
+	struct port_queue *so;      /* send-once queues */
+	size_t n_so, cap_so;
+	mach_port_name_t pset;      /* the port set it is in, or 0 */
+	bool dead;                  /* destroyed while a receiver waited */
+	bool ns_armed;              /* no-senders requested: drop our own S when unused */
+	pthread_mutex_t rcv_lock;
+
+	/* Port set. */
+	int epfd;
+
+	/* Memory entry (a send right to a memory object). */
+	int mem_fd;
+	unsigned long long mem_offset, mem_size;
+	int mem_prot;
+};
+
+void space_lock(void);
+void space_unlock(void);
+
+/** space_get() - the entry for @name, or NULL.  Space lock held. */
+struct port *space_get(mach_port_name_t name);
+
+/**
+ * space_add() - give @p a name.  Space lock held.  The table takes the
+ * caller's reference.  Return: the name, or MACH_PORT_NULL if the table
+ * is full (then the caller keeps its reference).
+ */
+mach_port_name_t space_add(struct port *p);
+
+/** space_remove() - take @p out of the table and drop the table's reference. */
+void space_remove(struct port *p);
+
+/** space_find_ino() - the send or receive entry for the port whose S has inode @ino. */
+struct port *space_find_ino(ino_t ino);
+
+/** port_new() - an empty entry with one reference and no fds. */
+struct port *port_new(void);
+void port_ref(struct port *p);
+/** port_unref() - drop a reference; the last one closes every fd. */
+void port_unref(struct port *p);
+
+/** port_close_receive() - close R, S (unless send rights remain) and every send-once queue. */
+void port_close_receive(struct port *p);
+
+/** port_add_queue() - make @fd one of the port's send-once queues (takes it). */
+int port_add_queue(struct port *p, int fd);
+/** port_remove_queue() - close send-once queue @i. */
+void port_remove_queue(struct port *p, size_t i);
+
+/** port_release_if_empty() - remove the entry from the table once it holds no right. */
+void port_release_if_empty(struct port *p);
+
+/** fd_inode() - inode of an fd, or 0. */
+ino_t fd_inode(int fd);
+
+/** space_special_keep() - the fd that survives fork() in the child (the bootstrap port). */
+void space_set_fork_keep(mach_port_name_t name);
+
+#endif

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * msg-rights.c - received fds -> names.  A send or receive right for a port
+ * the task already names lands under that name (same inode of the port's
+ * send end), as Mach's ipc_right_reverse; send-once rights always get a
+ * fresh name.
+ */
+#include "msg-rights.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fdpass.h"
+#include "port.h"
+
+static ino_t socket_inode(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode))
+		return 0;
+	return st.st_ino;
+}
+
+static mach_port_name_t add_new(struct port *p, int *err)
+{
+	mach_port_name_t name = space_add(p);
+
+	if (name == MACH_PORT_NULL) {
+		port_unref(p);
+		*err = -ENOSPC;
+	}
+	return name;
+}
+
+static mach_port_name_t insert_send(int fd, int *err)
+{
+	ino_t ino = socket_inode(fd);
+	struct port *p;
+
+	if (ino == 0) {
+		close(fd);
+		*err = -EBADMSG;
+		return MACH_PORT_NULL;
+	}
+	p = space_find_ino(ino);
+	if (p) {
+		if (p->send_fd >= 0)
+			close(fd);
+		else
+			p->send_fd = fd;
+		if (p->urefs < PORT_UREFS_MAX)
+			p->urefs++;
+		p->type |= MACH_PORT_TYPE_SEND;
+		return p->name;
+	}
+	p = port_new();
+	if (!p) {
+		close(fd);
+		*err = -ENOMEM;
+		return MACH_PORT_NULL;
+	}
+	p->type = MACH_PORT_TYPE_SEND;
+	p->urefs = 1;
+	p->send_fd = fd;
+	p->ino = ino;
+	return add_new(p, err);
+}
+
+static mach_port_name_t insert_send_once(int fd, int *err)
+{
+	struct port *p = socket_inode(fd) ? port_new() : NULL;
+
+	if (!p) {
+		close(fd);
+		*err = -EBADMSG;
+		return MACH_PORT_NULL;
+	}
+	p->type = MACH_PORT_TYPE_SEND_ONCE;
+	p->send_fd = fd;
+	return add_new(p, err);
+}
+
+static mach_port_name_t insert_memory(const struct wire_desc *d, int fd, int *err)
+{
+	struct port *p = port_new();
+
+	if (!p) {
+		close(fd);
+		*err = -ENOMEM;
+		return MACH_PORT_NULL;
+	}
+	p->type = MACH_PORT_TYPE_SEND;
+	p->urefs = 1;
+	p->mem_fd = fd;
+	p->mem_offset = d->offset;
+	p->mem_size = d->size;
+	p->mem_prot = (int)(d->flags & 0xff);
+	return add_new(p, err);
+}
+
+/* Attach R, S and the send-once queues to @p.  Takes the fds. */
+static void attach_receive(struct port *p, const struct wire_desc *d, int *fds)
+{
+	size_t first_queue = (d->flags & WIRE_F_MASTER) ? 2 : 1;
+
+	p->recv_fd = fds[0];
+	p->recv_eof = false;
+	p->dead = false;
+	if (first_queue == 2) {
+		if (p->send_fd >= 0)
+			close(fds[1]);
+		else
+			p->send_fd = fds[1];
+	}
+	for (size_t i = first_queue; i < d->nfds; i++)
+		port_add_queue(p, fds[i]);
+	p->type |= MACH_PORT_TYPE_RECEIVE;
+}
+
+static mach_port_name_t insert_receive(const struct wire_desc *d, int *fds, int *err)
+{
+	ino_t ino = (d->flags & WIRE_F_MASTER) ? socket_inode(fds[1]) : 0;
+	struct port *p;
+
+	for (size_t i = 0; i < d->nfds; i++) {
+		if (!socket_inode(fds[i])) {
+			fdpass_close_all(fds, d->nfds);
+			*err = -EBADMSG;
+			return MACH_PORT_NULL;
+		}
+	}
+	p = space_find_ino(ino);
+	if (p && !(p->type & MACH_PORT_TYPE_RECEIVE)) {
+		attach_receive(p, d, fds);
+		return p->name;
+	}
+	p = port_new();
+	if (!p) {
+		fdpass_close_all(fds, d->nfds);
+		*err = -ENOMEM;
+		return MACH_PORT_NULL;
+	}
+	p->ino = ino;
+	attach_receive(p, d, fds);
+	return add_new(p, err);
+}
+
+mach_port_name_t rights_insert(const struct wire_desc *d, int *fds, int *err)
+{
+	switch (d->kind) {
+	case WIRE_PORT_NULL:
+		return MACH_PORT_NULL;
+	case WIRE_PORT_DEAD:
+		return MACH_PORT_DEAD;
+	case WIRE_PORT_SEND:
+		return insert_send(fds[0], err);
+	case WIRE_PORT_SEND_ONCE:
+		return insert_send_once(fds[0], err);
+	case WIRE_PORT_MEMORY:
+		return insert_memory(d, fds[0], err);
+	case WIRE_PORT_RECEIVE:
+		return insert_receive(d, fds, err);
+	default:
+		fdpass_close_all(fds, d->nfds);
+		*err = -EBADMSG;
+		return MACH_PORT_NULL;
+	}
+}

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * msg.c - mach_msg() and the thin wrappers macOS code uses.
+ */
+#include <string.h>
+
+#include <mach/mach.h>
+
+#include <servers/bootstrap.h>
+
+#include "bootstrap-port.h"
+#include "msg-recv.h"
+#include "msg-send.h"
+
+#define EXPORT __attribute__((visibility("default")))
+
+EXPORT NDR_record_t NDR_record = { 0, 0, 0, NDR_PROTOCOL_2_0, NDR_INT_LITTLE_ENDIAN,
+				   NDR_CHAR_ASCII, NDR_FLOAT_IEEE, 0 };
+EXPORT const security_token_t KERNEL_SECURITY_TOKEN = KERNEL_SECURITY_TOKEN_VALUE;
+EXPORT const audit_token_t KERNEL_AUDIT_TOKEN = KERNEL_AUDIT_TOKEN_VALUE;
+
+EXPORT mach_msg_return_t mach_msg(mach_msg_header_t *msg, mach_msg_option_t option,
+				  mach_msg_size_t send_size, mach_msg_size_t rcv_size,
+				  mach_port_name_t rcv_name, mach_msg_timeout_t timeout,
+				  mach_port_name_t notify)
+{
+	mach_msg_return_t mr;
+
+	(void)notify;
+	if (!msg)
+		return (option & MACH_SEND_MSG) ? MACH_SEND_INVALID_DATA : MACH_RCV_INVALID_DATA;
+	if ((option & MACH_SEND_MSG) && msg->msgh_remote_port == BOOTSTRAP_LAZY_NAME) {
+		mr = bootstrap_port_resolve(&bootstrap_port);
+		if (mr != KERN_SUCCESS)
+			return mr;
+		msg->msgh_remote_port = bootstrap_port;
+	}
+	if (option & MACH_SEND_MSG) {
+		mr = msg_send(msg, option, send_size, timeout);
+		if (mr != MACH_MSG_SUCCESS)
+			return mr;
+	}
+	if (option & MACH_RCV_MSG)
+		return msg_receive(msg, option, rcv_size, rcv_name, timeout);
+	return MACH_MSG_SUCCESS;
+}
+
+EXPORT mach_msg_return_t mach_msg_overwrite(mach_msg_header_t *msg, mach_msg_option_t option,
+					    mach_msg_size_t send_size, mach_msg_size_t rcv_size,
+					    mach_port_name_t rcv_name, mach_msg_timeout_t timeout,
+					    mach_port_name_t notify, mach_msg_header_t *rcv_msg,
+					    mach_msg_size_t rcv_limit)
+{
+	mach_msg_return_t mr;
+
+	(void)rcv_limit;
+	if (!rcv_msg || rcv_msg == msg)
+		return mach_msg(msg, option, send_size, rcv_size, rcv_name, timeout, notify);
+	mr = mach_msg(msg, option & ~MACH_RCV_MSG, send_size, 0, rcv_name, timeout, notify);
+	if (mr != MACH_MSG_SUCCESS || !(option & MACH_RCV_MSG))
+		return mr;
+	return mach_msg(rcv_msg, option & ~MACH_SEND_MSG, 0, rcv_size, rcv_name, timeout, notify);
+}
+
+EXPORT mach_msg_return_t mach_msg_send(mach_msg_header_t *msg)
+{
+	return mach_msg(msg, MACH_SEND_MSG, msg->msgh_size, 0, MACH_PORT_NULL,
+			MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL);
+}
+
+EXPORT mach_msg_return_t mach_msg_receive(mach_msg_header_t *msg)
+{
+	return mach_msg(msg, MACH_RCV_MSG, 0, msg->msgh_size, msg->msgh_local_port,
+			MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL);
+}
+
+static void destroy_right(mach_port_name_t name, mach_msg_type_name_t type)
+{
+	if (!MACH_PORT_VALID(name))
+		return;
+	if (type == MACH_MSG_TYPE_PORT_RECEIVE)
+		mach_port_mod_refs(mach_task_self(), name, MACH_PORT_RIGHT_RECEIVE, -1);
+	else if (type == MACH_MSG_TYPE_PORT_SEND || type == MACH_MSG_TYPE_PORT_SEND_ONCE)
+		mach_port_deallocate(mach_task_self(), name);
+}
+
+EXPORT void mach_msg_destroy(mach_msg_header_t *msg)
+{
+	const char *p = (const char *)msg + sizeof(*msg);
+	mach_msg_size_t count;
+
+	destroy_right(msg->msgh_remote_port, MACH_MSGH_BITS_REMOTE(msg->msgh_bits));
+	if (!MACH_MSGH_BITS_IS_COMPLEX(msg->msgh_bits))
+		return;
+	memcpy(&count, p, sizeof(count));
+	p += sizeof(mach_msg_body_t);
+	for (mach_msg_size_t i = 0; i < count; i++) {
+		mach_msg_port_descriptor_t pd;
+		mach_msg_ool_descriptor_t od;
+
+		memcpy(&pd, p, sizeof(pd));
+		if (pd.type == MACH_MSG_PORT_DESCRIPTOR) {
+			destroy_right(pd.name, pd.disposition);
+			p += sizeof(pd);
+		} else {
+			memcpy(&od, p, sizeof(od));
+			if (od.address && od.size)
+				vm_deallocate(mach_task_self(), (vm_address_t)od.address, od.size);
+			p += sizeof(od);
+		}
+	}
+}

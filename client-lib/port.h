@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* port.h - making and converting the fds behind rights (internal). */
+#ifndef BOOTSTRAP_PORT_INTERNAL_H
+#define BOOTSTRAP_PORT_INTERNAL_H
+
+#include "ipc-space.h"
+
+/* The name of the task's own IPC space; index 0 is never a table entry. */
+#define TASK_SELF_NAME ((mach_port_name_t)0x7)
+
+/**
+ * port_socketpair() - a fresh port: *r (receive end, SO_PASSCRED set so
+ * that every message carries its sender's credentials) and *s.
+ * Return: 0 or a negative errno.
+ */
+int port_socketpair(int *r, int *s);
+
+/** port_is_dead_send() - whether a send end's receiver has gone. */
+bool port_is_dead_send(int fd);
+
+/**
+ * port_make_send_fd() - the receiver's S for MAKE_SEND, recreating the
+ * port if it had reached no-senders.  Space lock held.
+ * Return: the fd (still owned by @p), or a negative errno.
+ */
+int port_make_send_fd(struct port *p);
+
+/** port_set_add_member() - put receive right @p in port set @set.  Space lock held. */
+int port_set_add_member(struct port *set, struct port *p);
+
+/** port_set_remove_member() - take @p out of its set, if any.  Space lock held. */
+void port_set_remove_member(struct port *p);
+
+/** port_to_dead_name() - turn a send right whose port died into a dead name. */
+void port_to_dead_name(struct port *p);
+
+#endif

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+#include "wire.h"
+
+#include <errno.h>
+
+size_t wire_user_desc_size(unsigned int type)
+{
+	switch (type) {
+	case MACH_MSG_PORT_DESCRIPTOR:
+		return sizeof(mach_msg_port_descriptor_t);
+	case MACH_MSG_OOL_DESCRIPTOR:
+	case MACH_MSG_OOL_VOLATILE_DESCRIPTOR:
+		return sizeof(mach_msg_ool_descriptor_t);
+	default:
+		return 0;
+	}
+}
+
+size_t wire_user_size(const void *buf)
+{
+	const struct wire_hdr *h = buf;
+	const struct wire_desc *d = wire_descs(buf);
+	size_t size = sizeof(mach_msg_header_t) + h->body_len;
+
+	if (h->bits & MACH_MSGH_BITS_COMPLEX)
+		size += sizeof(mach_msg_body_t);
+	for (uint32_t i = 0; i < h->ndesc; i++)
+		size += wire_user_desc_size(d[i].type);
+	return size;
+}
+
+/* The number of fds a descriptor of this kind must carry, or -1 if any count >= 1 is allowed. */
+static int expected_fds(const struct wire_desc *d)
+{
+	switch (d->kind) {
+	case WIRE_PORT_NULL:
+	case WIRE_PORT_DEAD:
+	case WIRE_OOL_INLINE:
+		return 0;
+	case WIRE_PORT_SEND:
+	case WIRE_PORT_SEND_ONCE:
+	case WIRE_PORT_MEMORY:
+	case WIRE_OOL_MEMFD:
+		return 1;
+	case WIRE_PORT_RECEIVE:
+		return -1;
+	default:
+		return -2;
+	}
+}
+
+static int validate_desc(const struct wire_desc *d, size_t ool_len)
+{
+	int want = expected_fds(d);
+
+	if (want == -2 || (want >= 0 && d->nfds != want))
+		return -EBADMSG;
+	if (d->kind == WIRE_PORT_RECEIVE &&
+	    d->nfds < 1 + ((d->flags & WIRE_F_MASTER) ? 1 : 0))
+		return -EBADMSG;
+	if (d->type == MACH_MSG_PORT_DESCRIPTOR)
+		return d->kind <= WIRE_PORT_MEMORY ? 0 : -EBADMSG;
+	if (d->type != MACH_MSG_OOL_DESCRIPTOR && d->type != MACH_MSG_OOL_VOLATILE_DESCRIPTOR)
+		return -EBADMSG;
+	if (d->kind == WIRE_OOL_INLINE)
+		return (d->size <= WIRE_OOL_INLINE_MAX && d->offset <= ool_len &&
+			d->size <= ool_len - d->offset) ? 0 : -EBADMSG;
+	if (d->kind == WIRE_OOL_MEMFD)
+		return d->size <= WIRE_OOL_MAX ? 0 : -EBADMSG;
+	return -EBADMSG;
+}
+
+int wire_validate(const void *buf, size_t len, size_t nfds)
+{
+	const struct wire_hdr *h = buf;
+	const struct wire_desc *d;
+	size_t fds = 0, fixed;
+
+	if (len < sizeof(*h) || h->magic != WIRE_MAGIC)
+		return -EBADMSG;
+	if (h->ndesc > WIRE_MAX_DESC || h->nfds != nfds || h->reply_nfds > 1 ||
+	    h->body_len > h->data_len || (h->body_len & 3))
+		return -EBADMSG;
+	if (h->ndesc && !(h->bits & MACH_MSGH_BITS_COMPLEX))
+		return -EBADMSG;
+	fixed = sizeof(*h) + (size_t)h->ndesc * sizeof(*d);
+	if (len < fixed || len - fixed != h->data_len)
+		return -EBADMSG;
+	d = wire_descs(buf);
+	fds = h->reply_nfds;
+	for (uint32_t i = 0; i < h->ndesc; i++) {
+		if (validate_desc(&d[i], h->data_len - h->body_len) < 0)
+			return -EBADMSG;
+		fds += d[i].nfds;
+	}
+	return fds == nfds ? 0 : -EBADMSG;
+}

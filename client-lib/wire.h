@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * wire.h - the datagram that carries one Mach message over a port.
+ *
+ * Shared by libbootstrap and bootstrapd.  One message is one
+ * SOCK_SEQPACKET datagram:
+ *
+ *   struct wire_hdr                       32 bytes
+ *   struct wire_desc [hdr.ndesc]          24 bytes each
+ *   body [hdr.body_len]                   the user bytes after the descriptors
+ *   ool  [hdr.data_len - hdr.body_len]    small out-of-line regions, inline
+ *
+ * and its SCM_RIGHTS carry hdr.nfds descriptors: first the reply right
+ * (hdr.reply_nfds, 0 or 1), then each descriptor's wire_desc.nfds in order.
+ * The destination is the socket itself and is not encoded.  See
+ * man/bootstrap-wire.7 for the full description.
+ */
+#ifndef BOOTSTRAP_WIRE_H
+#define BOOTSTRAP_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mach/message.h>
+
+#define WIRE_MAGIC          0x314d5342u /* "BSM1" little-endian */
+#define WIRE_MAX_DESC       64
+#define WIRE_MAX_FDS        64          /* == FDPASS_MAX_FDS */
+#define WIRE_MAX_DATAGRAM   (128u * 1024u)
+/* Out-of-line regions up to this size travel inside the datagram. */
+#define WIRE_OOL_INLINE_MAX (16u * 1024u)
+/* Largest out-of-line region accepted (it travels as a memfd). */
+#define WIRE_OOL_MAX        (1u << 30)
+
+struct wire_hdr {
+	uint32_t magic;
+	uint32_t bits;          /* msgh_bits, dispositions in received form */
+	int32_t id;             /* msgh_id */
+	uint32_t ndesc;         /* descriptors (0 unless COMPLEX) */
+	uint32_t nfds;          /* descriptors carried in SCM_RIGHTS */
+	uint32_t reply_nfds;    /* of which belong to the reply right */
+	uint32_t body_len;      /* inline user bytes after the descriptors */
+	uint32_t data_len;      /* body_len + inline out-of-line bytes */
+};
+
+/* What a descriptor carries (wire_desc.kind). */
+enum wire_kind {
+	WIRE_PORT_NULL = 0,     /* MACH_PORT_NULL, no fd */
+	WIRE_PORT_DEAD,         /* MACH_PORT_DEAD, no fd */
+	WIRE_PORT_SEND,         /* fd: the port's send end */
+	WIRE_PORT_SEND_ONCE,    /* fd: a send-once socket's send end */
+	WIRE_PORT_RECEIVE,      /* fds: R, [S if WIRE_F_MASTER], send-once Rs */
+	WIRE_PORT_MEMORY,       /* fd: a memfd; offset, size, prot */
+	WIRE_OOL_INLINE,        /* no fd; bytes at data offset */
+	WIRE_OOL_MEMFD,         /* fd: a memfd holding the bytes */
+};
+
+#define WIRE_F_MASTER       0x1 /* receive right: a send end follows R */
+
+struct wire_desc {
+	uint8_t type;           /* MACH_MSG_PORT_DESCRIPTOR or MACH_MSG_OOL_DESCRIPTOR */
+	uint8_t disposition;    /* received form: PORT_RECEIVE/SEND/SEND_ONCE */
+	uint8_t kind;           /* enum wire_kind */
+	uint8_t nfds;
+	uint32_t size;          /* OOL or memory entry size (bytes) */
+	uint64_t offset;        /* OOL inline: offset in the ool area; memory: object offset */
+	uint32_t flags;         /* WIRE_F_*; memory entry: vm_prot_t in the low byte */
+	uint32_t reserved;
+};
+
+_Static_assert(sizeof(struct wire_hdr) == 32, "wire_hdr layout");
+_Static_assert(sizeof(struct wire_desc) == 24, "wire_desc layout");
+
+/**
+ * wire_validate() - check a received datagram's framing before anything
+ * trusts it.
+ * @buf: the datagram, @len bytes; @nfds: how many fds arrived with it.
+ * Return: 0 if the header and every descriptor are consistent (sizes,
+ * fd counts, kinds, offsets within the datagram), else -EBADMSG.
+ */
+int wire_validate(const void *buf, size_t len, size_t nfds);
+
+/** wire_descs() - the descriptor table of a validated datagram. */
+static inline const struct wire_desc *wire_descs(const void *buf)
+{
+	return (const struct wire_desc *)((const char *)buf + sizeof(struct wire_hdr));
+}
+
+/** wire_body() - the inline body of a validated datagram. */
+static inline const char *wire_body(const void *buf)
+{
+	const struct wire_hdr *h = buf;
+
+	return (const char *)(wire_descs(buf) + h->ndesc);
+}
+
+/** wire_user_desc_size() - size of a descriptor in the user's message. */
+size_t wire_user_desc_size(unsigned int type);
+
+/**
+ * wire_user_size() - msgh_size of a validated datagram once translated
+ * into the receiver's layout (header, body count, descriptors, body).
+ */
+size_t wire_user_size(const void *buf);
+
+#endif

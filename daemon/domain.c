@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+#include "domain.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "conn.h"
+#include "job.h"
+#include "jobdir.h"
+#include "log.h"
+#include "service.h"
+
+/* Is something answering on @path?  A live daemon's socket is never removed. */
+static bool socket_alive(const struct sockaddr_un *sun)
+{
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	bool alive;
+
+	if (fd < 0)
+		return false;
+	alive = connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) == 0;
+	close(fd);
+	return alive;
+}
+
+int domain_listen(struct domain *d)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	mode_t old;
+	int fd, err;
+
+	if (strlen(d->socket_path) >= sizeof(sun.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sun.sun_path, d->socket_path);
+	if (socket_alive(&sun))
+		return -EADDRINUSE;
+	unlink(d->socket_path);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	/* Anyone may connect; what each caller may do is decided per request. */
+	old = umask(0111);
+	err = bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 || listen(fd, 128) < 0 ? -errno : 0;
+	umask(old);
+	if (err < 0) {
+		close(fd);
+		return err;
+	}
+	d->listen_fd = fd;
+	return conn_accept_start(d);
+}
+
+void domain_load_dirs(struct domain *d)
+{
+	jobdir_scan(d);
+	log_info("%zu job(s) loaded, %zu service name(s)", d->jobs.count, d->services.count);
+}
+
+void domain_maybe_exit(struct domain *d)
+{
+	struct job *job;
+	size_t i = 0;
+
+	if (!d->shutting_down)
+		return;
+	while ((job = strmap_next(&d->jobs, &i)))
+		if (job->state == JOB_RUNNING || job->state == JOB_STOPPING)
+			return;
+	if (d->detached)
+		return;
+	event_base_loopexit(d->base, NULL);
+}
+
+void domain_shutdown(struct domain *d)
+{
+	struct job *job;
+	size_t i = 0;
+
+	if (d->shutting_down)
+		return;
+	d->shutting_down = true;
+	log_info("shutting down: stopping jobs");
+	while ((job = strmap_next(&d->jobs, &i)))
+		job_stop(job);
+	domain_maybe_exit(d);
+}
+
+void domain_deinit(struct domain *d)
+{
+	struct job *job;
+	size_t i = 0;
+	struct service *s;
+
+	/* Jobs first: each closes its own connection.  job_free() edits the
+	 * map, so the walk restarts after each. */
+	while ((i = 0, job = strmap_next(&d->jobs, &i)))
+		job_free(job);
+	while (d->detached)
+		job_free(d->detached);
+	while (d->conns)
+		conn_close(d->conns);
+	i = 0;
+	while ((s = strmap_next(&d->services, &i)))
+		service_free(s);
+	strmap_deinit(&d->jobs);
+	strmap_deinit(&d->services);
+	if (d->accept_ev)
+		event_free(d->accept_ev);
+	if (d->listen_fd >= 0) {
+		close(d->listen_fd);
+		unlink(d->socket_path);
+	}
+}

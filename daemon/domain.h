@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * domain.h - one bootstrap domain: the system domain or a user's.
+ *
+ * A domain owns its jobs (by label), its service registry (by name), its
+ * listening socket and its client connections.  There is one per daemon
+ * process; it is passed down explicitly, never reached through a global.
+ */
+#ifndef BOOTSTRAPD_DOMAIN_H
+#define BOOTSTRAPD_DOMAIN_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "ipc.h"
+#include "strmap.h"
+
+struct event_base;
+struct event;
+
+struct domain {
+	struct event_base *base;
+	bool system;            /* the system domain (root, LaunchDaemons) */
+	uid_t owner;            /* who may control it: root, or the user */
+	bool as_root;           /* the daemon runs as root: UserName applies */
+
+	char *socket_path;
+	char **job_dirs;
+	size_t n_job_dirs;
+	char *state_dir;
+
+	struct strmap jobs;     /* label -> struct job */
+	struct strmap services; /* name -> struct service */
+	struct job *detached;   /* unloaded jobs still stopping: out of both maps */
+
+	int listen_fd;
+	struct event *accept_ev;
+	bool accept_paused;     /* out of fds: resumes when a connection closes */
+	struct conn *conns;     /* every connection, clients' and jobs' */
+	unsigned int n_conns;
+	unsigned int max_conns;
+
+	struct ipc_request request; /* the one being handled: requests are handled one at a time */
+
+	struct event *sigchld_ev, *sigterm_ev, *sigint_ev, *sighup_ev;
+	bool shutting_down;
+};
+
+/**
+ * domain_listen() - bind the domain's socket (removing a stale one, never
+ * a live one) and start accepting.  Return: 0 or a negative errno.
+ */
+int domain_listen(struct domain *d);
+
+/** domain_load_dirs() - load every plist of the job directories (startup and SIGHUP). */
+void domain_load_dirs(struct domain *d);
+
+/** domain_shutdown() - stop every job, then leave the loop once all have exited. */
+void domain_shutdown(struct domain *d);
+
+/** domain_maybe_exit() - leave the loop if shutting down and no job runs. */
+void domain_maybe_exit(struct domain *d);
+
+void domain_deinit(struct domain *d);
+
+#endif

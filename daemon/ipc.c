@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: MIT */
+#include "ipc.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <mach/mach.h>
+
+static void reset(struct ipc_request *rq)
+{
+	rq->nfds = 0;
+	rq->reply_fd = -1;
+}
+
+int ipc_recv(int fd, struct ipc_request *rq)
+{
+	ssize_t n;
+
+	reset(rq);
+	n = fdpass_recv(fd, rq->buf, sizeof(rq->buf), rq->fds, &rq->nfds, &rq->creds, MSG_DONTWAIT);
+	if (n == 0)
+		return 0;
+	if (n == -EMSGSIZE || n == -EPROTO)
+		return -EBADMSG;
+	if (n < 0)
+		return (int)n;
+	if (wire_validate(rq->buf, (size_t)n, rq->nfds) < 0 || rq->nfds > IPC_REQUEST_MAX_FDS) {
+		ipc_request_release(rq);
+		return -EBADMSG;
+	}
+	rq->hdr = (const void *)rq->buf;
+	rq->desc = wire_descs(rq->buf);
+	rq->body = wire_body(rq->buf);
+	rq->body_len = rq->hdr->body_len;
+	if (rq->hdr->reply_nfds) {
+		rq->reply_fd = rq->fds[0];
+		rq->fds[0] = -1;
+	}
+	return 1;
+}
+
+void ipc_request_release(struct ipc_request *rq)
+{
+	fdpass_close_all(rq->fds, rq->nfds);
+	rq->nfds = 0;
+	if (rq->reply_fd >= 0)
+		close(rq->reply_fd);
+	rq->reply_fd = -1;
+}
+
+int ipc_take_desc_fd(struct ipc_request *rq, unsigned int i)
+{
+	size_t at = rq->hdr->reply_nfds;
+	int fd;
+
+	if (i >= rq->hdr->ndesc)
+		return -1;
+	for (unsigned int k = 0; k < i; k++)
+		at += rq->desc[k].nfds;
+	if (!rq->desc[i].nfds)
+		return -1;
+	fd = rq->fds[at];
+	rq->fds[at] = -1;
+	return fd;
+}
+
+static int send_reply(struct ipc_request *rq, struct wire_hdr *h, const struct wire_desc *d,
+		      const void *body, size_t body_len, const int *fds, size_t nfds)
+{
+	struct iovec iov[3] = {
+		{ h, sizeof(*h) },
+		{ (void *)d, h->ndesc * sizeof(*d) },
+		{ (void *)body, body_len },
+	};
+	int err;
+
+	if (rq->reply_fd < 0)
+		return -ENOTCONN;
+	h->magic = WIRE_MAGIC;
+	h->id = rq->hdr->id + 100;
+	h->bits |= MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND_ONCE);
+	h->nfds = (uint32_t)nfds;
+	h->body_len = h->data_len = (uint32_t)body_len;
+	/* A send-once right carries one message: never wait for a slow caller. */
+	err = fdpass_send(rq->reply_fd, iov, 3, fds, nfds, MSG_DONTWAIT);
+	close(rq->reply_fd);
+	rq->reply_fd = -1;
+	return err;
+}
+
+int ipc_reply_error(struct ipc_request *rq, kern_return_t ret)
+{
+	struct wire_hdr h = { 0 };
+	struct {
+		NDR_record_t ndr;
+		kern_return_t ret;
+	} body = { NDR_record, ret };
+
+	return send_reply(rq, &h, NULL, &body, sizeof(body), NULL, 0);
+}
+
+int ipc_reply_port(struct ipc_request *rq, enum wire_kind kind, const int *fds, size_t nfds,
+		   unsigned int flags)
+{
+	struct wire_hdr h = { .bits = MACH_MSGH_BITS_COMPLEX, .ndesc = 1 };
+	struct wire_desc d = {
+		.type = MACH_MSG_PORT_DESCRIPTOR,
+		.disposition = kind == WIRE_PORT_RECEIVE ? MACH_MSG_TYPE_PORT_RECEIVE :
+							   MACH_MSG_TYPE_PORT_SEND,
+		.kind = (uint8_t)kind,
+		.nfds = (uint8_t)nfds,
+		.flags = flags,
+	};
+	struct {
+		NDR_record_t ndr;
+		kern_return_t ret;
+	} body = { NDR_record, KERN_SUCCESS };
+
+	return send_reply(rq, &h, &d, &body, sizeof(body), fds, nfds);
+}
+
+int ipc_reply_data(struct ipc_request *rq, kern_return_t ret, const void *data, size_t len)
+{
+	struct wire_hdr h = { 0 };
+	char body[IPC_REQUEST_MAX * 16];
+	struct {
+		NDR_record_t ndr;
+		kern_return_t ret;
+	} head = { NDR_record, ret };
+	size_t padded = (len + 3) & ~(size_t)3;
+
+	if (sizeof(head) + padded > sizeof(body))
+		return -E2BIG;
+	memcpy(body, &head, sizeof(head));
+	memcpy(body + sizeof(head), data, len);
+	memset(body + sizeof(head) + len, 0, padded - len);
+	return send_reply(rq, &h, NULL, body, sizeof(head) + padded, NULL, 0);
+}

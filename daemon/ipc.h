@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ipc.h - requests and replies as the daemon sees them on the wire.
+ *
+ * The daemon does not use the client library's name table: it holds raw
+ * fds (each service's R and S) and speaks the wire format of
+ * client-lib/wire.h directly, so that it never blocks and never keeps a
+ * right longer than the protocol says.
+ */
+#ifndef BOOTSTRAPD_IPC_H
+#define BOOTSTRAPD_IPC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "fdpass.h"
+#include "wire.h"
+
+/* Requests are small: a name, a descriptor or two. */
+#define IPC_REQUEST_MAX 4096
+#define IPC_REQUEST_MAX_FDS 4
+
+struct ipc_request {
+	const struct wire_hdr *hdr;
+	const struct wire_desc *desc;   /* hdr->ndesc of them */
+	const char *body;               /* the user bytes after the descriptors */
+	size_t body_len;
+	int fds[FDPASS_MAX_FDS];        /* owned until taken (set to -1) */
+	size_t nfds;
+	int reply_fd;                   /* the send-once reply right, or -1; owned */
+	struct fdpass_creds creds;      /* the kernel's word on who sent it */
+	char buf[IPC_REQUEST_MAX];
+};
+
+/**
+ * ipc_recv() - read and validate one request from a connection.
+ * Return: 1 and *rq filled; 0 at end of file; -EAGAIN when nothing is
+ * queued; -EBADMSG for a malformed request (every fd closed); other
+ * negative errnos from recvmsg.
+ */
+int ipc_recv(int fd, struct ipc_request *rq);
+
+/** ipc_request_release() - close every fd the request still owns. */
+void ipc_request_release(struct ipc_request *rq);
+
+/** ipc_take_desc_fd() - take descriptor @i's first fd (or -1 if it has none). */
+int ipc_take_desc_fd(struct ipc_request *rq, unsigned int i);
+
+/**
+ * ipc_reply_error() - a mig_reply_error_t carrying @ret on the reply right.
+ * Return: 0 or a negative errno (a caller that went away is not an error
+ * worth more than a debug line).
+ */
+int ipc_reply_error(struct ipc_request *rq, kern_return_t ret);
+
+/**
+ * ipc_reply_port() - a successful reply carrying one port right.
+ * @kind: WIRE_PORT_SEND or WIRE_PORT_RECEIVE; @fds (borrowed: the daemon
+ * keeps its own copies), @nfds; @flags: WIRE_F_*.
+ */
+int ipc_reply_port(struct ipc_request *rq, enum wire_kind kind, const int *fds, size_t nfds,
+		   unsigned int flags);
+
+/**
+ * ipc_reply_data() - a reply carrying @len bytes of body (after NDR and
+ * the return code) and optionally one fd (borrowed).
+ */
+int ipc_reply_data(struct ipc_request *rq, kern_return_t ret, const void *data, size_t len);
+
+#endif

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * job.h - a loaded job and its state machine.
+ *
+ *   WAITING --demand/RunAtLoad/KeepAlive/timer--> RUNNING --exit--> WAITING
+ *   WAITING --started too soon after the last start--> THROTTLED --timer--> RUNNING
+ *   RUNNING --stop/unload--> STOPPING (SIGTERM, SIGKILL after ExitTimeOut) --exit--> WAITING
+ *   any --spawn failure or crash loop--> FAILED (queued messages destroyed)
+ */
+#ifndef BOOTSTRAPD_JOB_H
+#define BOOTSTRAPD_JOB_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <time.h>
+
+struct domain;
+struct service;
+struct conn;
+struct event;
+struct job_spec;
+
+enum job_state {
+	JOB_WAITING,
+	JOB_THROTTLED,
+	JOB_RUNNING,
+	JOB_STOPPING,
+	JOB_FAILED,
+};
+
+/* Why a job was started, for logs, bsctl print and blame. */
+enum job_reason {
+	REASON_NONE,
+	REASON_DEMAND,
+	REASON_RUN_AT_LOAD,
+	REASON_KEEPALIVE,
+	REASON_INTERVAL,
+	REASON_CALENDAR,
+	REASON_WATCH_PATH,
+	REASON_CONTROL,         /* bsctl start / kickstart */
+};
+
+/* Consecutive early failures that mark a job failed (as StartLimitBurst). */
+#define JOB_CRASH_LOOP_LIMIT 5
+
+struct job {
+	struct domain *domain;
+	struct job_spec *spec;
+	enum job_state state;
+	bool disabled;          /* loaded but disabled (overrides) */
+	bool stop_requested;    /* stop/unload: do not apply KeepAlive */
+	bool unload_when_stopped;
+
+	pid_t pid;
+	struct conn *conn;      /* the running process's bootstrap port */
+	struct timespec start_time;
+	unsigned int runs;
+	enum job_reason last_reason;
+	enum job_reason pending_reason; /* while throttled */
+	bool has_exited;
+	int last_status;        /* wait status of the last exit */
+	unsigned int early_failures;
+	char failure[256];      /* why FAILED */
+	bool demanded;          /* AfterInitialDemand: a demand launch happened */
+
+	/* The plist file it came from (SIGHUP reloads it when it changed). */
+	bool from_dir;
+	struct timespec source_mtime;
+	off_t source_size;
+	ino_t source_ino;
+	bool seen;              /* found again by the current rescan */
+	struct job *next_detached; /* unloaded but still stopping: see domain.detached */
+
+	struct service **services;
+	size_t n_services;
+
+	struct event *throttle_ev;
+	struct event *kill_ev;
+	struct event *interval_ev;
+	struct event *calendar_ev;
+	struct event *watch_ev;
+	int inotify_fd;
+};
+
+/**
+ * job_new() - load @spec (taken) into @d: register its services, arm its
+ * triggers, and start it if RunAtLoad or KeepAlive says so.
+ * Return: the job, or NULL with *reason filled (spec freed).
+ */
+struct job *job_new(struct domain *d, struct job_spec *spec, char *reason, size_t reason_len);
+
+/** job_unload() - stop the job (if running) and free it once it exited. */
+void job_unload(struct job *job);
+
+/** job_free() - release a job that is not running. */
+void job_free(struct job *job);
+
+/** job_start() - start now (subject to throttling).  Return: 0 or a negative errno. */
+int job_start(struct job *job, enum job_reason reason);
+
+/** job_stop() - SIGTERM, then SIGKILL after ExitTimeOut. */
+void job_stop(struct job *job);
+
+/** job_demand() - a message arrived on @s while the job was not running. */
+void job_demand(struct job *job, struct service *s);
+
+/** job_exited() - the job's process ended with wait status @status. */
+void job_exited(struct job *job, int status);
+
+/** job_find_pid() - the running job whose process is @pid, or NULL. */
+struct job *job_find_pid(struct domain *d, pid_t pid);
+
+/** job_fail() - mark failed with @why and destroy the messages waiting for it. */
+void job_fail(struct job *job, const char *why);
+
+const char *job_state_name(enum job_state state);
+const char *job_reason_name(enum job_reason reason);
+
+#endif

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * main.c - bootstrapd: options, the domain, signals, the loop.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "domain.h"
+#include "log.h"
+#include "options.h"
+#include "supervise.h"
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct domain *d = arg;
+
+	(void)what;
+	switch (sig) {
+	case SIGCHLD:
+		supervise_reap(d);
+		break;
+	case SIGHUP:
+		log_info("SIGHUP: rescanning job directories");
+		domain_load_dirs(d);
+		break;
+	default:
+		domain_shutdown(d);
+		break;
+	}
+}
+
+static struct event *add_signal(struct domain *d, int sig)
+{
+	struct event *ev = evsignal_new(d->base, sig, on_signal, d);
+
+	if (!ev || event_add(ev, NULL) < 0)
+		fatalx("cannot watch signal %d", sig);
+	return ev;
+}
+
+static void make_parent_dir(const char *path)
+{
+	char *copy = strdup(path);
+
+	if (!copy)
+		fatal("strdup");
+	/* Private to the domain's owner: the socket itself is 0666. */
+	if (mkdir(dirname(copy), 0755) < 0 && errno != EEXIST)
+		log_warn("mkdir %s", copy);
+	free(copy);
+}
+
+static void detach_from_terminal(void)
+{
+	if (daemon(0, 0) < 0)
+		fatal("daemon");
+}
+
+static void setup(struct domain *d, const struct options *o)
+{
+	int err;
+
+	strmap_init(&d->jobs);
+	strmap_init(&d->services);
+	d->listen_fd = -1;
+	d->max_conns = 4096;
+	if (options_apply(o, d) < 0)
+		fatalx("out of memory");
+	d->base = event_base_new();
+	if (!d->base)
+		fatalx("event_base_new failed");
+	make_parent_dir(d->socket_path);
+	err = domain_listen(d);
+	if (err == -EADDRINUSE)
+		fatalx("%s: another bootstrapd is serving this socket", d->socket_path);
+	if (err < 0)
+		fatalx("cannot listen on %s: %s", d->socket_path, strerror(-err));
+	d->sigchld_ev = add_signal(d, SIGCHLD);
+	d->sigterm_ev = add_signal(d, SIGTERM);
+	d->sigint_ev = add_signal(d, SIGINT);
+	d->sighup_ev = add_signal(d, SIGHUP);
+}
+
+static void teardown(struct domain *d)
+{
+	domain_deinit(d);
+	event_free(d->sigchld_ev);
+	event_free(d->sigterm_ev);
+	event_free(d->sigint_ev);
+	event_free(d->sighup_ev);
+	event_base_free(d->base);
+	for (size_t i = 0; i < d->n_job_dirs; i++)
+		free(d->job_dirs[i]);
+	free(d->job_dirs);
+	free(d->socket_path);
+	free(d->state_dir);
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	struct domain d;
+
+	memset(&d, 0, sizeof(d));
+	options_parse(&o, argc, argv);
+	log_init("bootstrapd", 1, o.log_level);
+	signal(SIGPIPE, SIG_IGN);
+	setup(&d, &o);
+	if (!o.foreground) {
+		detach_from_terminal();
+		log_init("bootstrapd", 0, o.log_level);
+	}
+	log_info("serving the %s domain on %s", d.system ? "system" : "user", d.socket_path);
+	domain_load_dirs(&d);
+	event_base_dispatch(d.base);
+	log_info("exiting");
+	teardown(&d);
+	options_deinit(&o);
+	return 0;
+}

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * server.c - bootstrap_check_in, bootstrap_register and bootstrap_look_up,
+ * answered as launchd answers them.  Who asks is known only from the
+ * kernel (SCM_CREDENTIALS on every request), never from the message.
+ */
+#include "server.h"
+
+#include <string.h>
+#include <syslog.h>
+
+#include "bootstrap-proto.h"
+#include "conn.h"
+#include "control.h"
+#include "domain.h"
+#include "ipc.h"
+#include "job.h"
+#include "job-spec.h"
+#include "log.h"
+#include "service.h"
+
+#define NAME_BODY_LEN (sizeof(NDR_record_t) + sizeof(name_t))
+
+struct handler {
+	mach_msg_id_t id;
+	size_t body_len;        /* exact inline body length */
+	unsigned int ndesc;
+	kern_return_t (*fn)(struct conn *c, struct ipc_request *rq, const char *name);
+};
+
+/* The service name at the end of the body; NULL unless NUL-terminated within name_t. */
+static const char *request_name(const struct ipc_request *rq)
+{
+	const char *name = rq->body + rq->body_len - sizeof(name_t);
+
+	return memchr(name, '\0', sizeof(name_t)) ? name : NULL;
+}
+
+static kern_return_t check_in(struct conn *c, struct ipc_request *rq, const char *name)
+{
+	struct domain *d = c->domain;
+	struct service *s = strmap_get(&d->services, name);
+	struct job *caller = c->job && c->job->pid == rq->creds.pid ? c->job :
+			     job_find_pid(d, rq->creds.pid);
+	int fds[2];
+
+	if (!s)
+		return BOOTSTRAP_UNKNOWN_SERVICE;
+	if (!s->job || s->job != caller) {
+		log_warnx("pid %d uid %d (%s) tried to check in %s, which belongs to %s: refused",
+			  (int)rq->creds.pid, (int)rq->creds.uid,
+			  caller ? caller->spec->label : "not a job", name,
+			  s->job ? s->job->spec->label : "a registered port");
+		return BOOTSTRAP_NOT_PRIVILEGED;
+	}
+	if (s->checked_in)
+		return BOOTSTRAP_SERVICE_ACTIVE;
+	fds[0] = s->recv_fd;
+	fds[1] = s->send_fd;
+	/* The job gets a copy of R: the daemon keeps its own, so that messages
+	 * sent after the job exits wait in the port for the next launch. */
+	if (ipc_reply_port(rq, WIRE_PORT_RECEIVE, fds, 2, WIRE_F_MASTER) < 0)
+		return KERN_SUCCESS;    /* the caller is gone: nothing changes */
+	s->checked_in = s->ever_checked_in = true;
+	log_job(LOG_DEBUG, caller->spec->label, "checked in %s", name);
+	return KERN_SUCCESS;
+}
+
+static kern_return_t look_up(struct conn *c, struct ipc_request *rq, const char *name)
+{
+	struct service *s = strmap_get(&c->domain->services, name);
+
+	if (!s || (s->hide_until_checkin && !s->ever_checked_in))
+		return BOOTSTRAP_UNKNOWN_SERVICE;
+	ipc_reply_port(rq, WIRE_PORT_SEND, &s->send_fd, 1, 0);
+	return KERN_SUCCESS;
+}
+
+static kern_return_t unregister(struct domain *d, struct service *s, pid_t pid)
+{
+	if (s && s->owner_pid == pid) {
+		strmap_del(&d->services, s->name);
+		service_free(s);
+	}
+	return BOOTSTRAP_SUCCESS;
+}
+
+static kern_return_t do_register(struct conn *c, struct ipc_request *rq, const char *name)
+{
+	struct domain *d = c->domain;
+	struct service *s = strmap_get(&d->services, name);
+	const struct wire_desc *pd = &rq->desc[0];
+	int fd;
+
+	if (pd->type != MACH_MSG_PORT_DESCRIPTOR ||
+	    (pd->kind != WIRE_PORT_SEND && pd->kind != WIRE_PORT_NULL))
+		return BOOTSTRAP_NOT_PRIVILEGED;
+	if (s && (s->job || s->owner_pid != rq->creds.pid)) {
+		log_warnx("pid %d uid %d tried to register %s, which %s: refused",
+			  (int)rq->creds.pid, (int)rq->creds.uid, name,
+			  s->job ? "a job declares (use bootstrap_check_in)" : "another process holds");
+		return BOOTSTRAP_NOT_PRIVILEGED;
+	}
+	if (pd->kind == WIRE_PORT_NULL)
+		return unregister(d, s, rq->creds.pid);
+	if (s)
+		return BOOTSTRAP_SERVICE_ACTIVE;
+	fd = ipc_take_desc_fd(rq, 0);
+	s = service_new_registered(d, name, fd, rq->creds.pid, rq->creds.uid);
+	if (!s || strmap_put(&d->services, s->name, s) < 0) {
+		service_free(s);
+		return BOOTSTRAP_NO_MEMORY;
+	}
+	log_info("pid %d uid %d registered %s", (int)rq->creds.pid, (int)rq->creds.uid, name);
+	return BOOTSTRAP_SUCCESS;
+}
+
+static const struct handler handlers[] = {
+	{ BOOTSTRAP_MSG_CHECK_IN, NAME_BODY_LEN, 0, check_in },
+	{ BOOTSTRAP_MSG_REGISTER, NAME_BODY_LEN, 1, do_register },
+	{ BOOTSTRAP_MSG_LOOK_UP, NAME_BODY_LEN, 0, look_up },
+};
+
+static void answer(struct ipc_request *rq, kern_return_t kr)
+{
+	/* A handler that replied itself sets no error; errors are replied here. */
+	if (kr != KERN_SUCCESS || rq->reply_fd >= 0)
+		ipc_reply_error(rq, kr);
+}
+
+void server_dispatch(struct conn *c, struct ipc_request *rq)
+{
+	const char *name;
+
+	if (!rq->creds.valid) {
+		log_warnx("request %d without kernel credentials: refused", rq->hdr->id);
+		answer(rq, BOOTSTRAP_NOT_PRIVILEGED);
+		return;
+	}
+	if (control_owns(rq->hdr->id)) {
+		control_dispatch(c, rq);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++) {
+		const struct handler *h = &handlers[i];
+
+		if (h->id != rq->hdr->id)
+			continue;
+		if (rq->body_len != h->body_len || rq->hdr->ndesc != h->ndesc ||
+		    !(name = request_name(rq))) {
+			log_warnx("malformed request %d from pid %d uid %d", h->id,
+				  (int)rq->creds.pid, (int)rq->creds.uid);
+			answer(rq, MIG_BAD_ARGUMENTS);
+			return;
+		}
+		answer(rq, h->fn(c, rq, name));
+		return;
+	}
+	log_warnx("unknown request %d from pid %d uid %d", rq->hdr->id, (int)rq->creds.pid,
+		  (int)rq->creds.uid);
+	answer(rq, MIG_BAD_ID);
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/* server.h - bootstrap requests, dispatched by message id. */
+#ifndef BOOTSTRAPD_SERVER_H
+#define BOOTSTRAPD_SERVER_H
+
+struct conn;
+struct ipc_request;
+
+/**
+ * server_dispatch() - validate @rq against the handler table and answer it.
+ * Every request gets a reply (or, for a caller that gave no reply port,
+ * a log line); the request's fds stay owned by @rq.
+ */
+void server_dispatch(struct conn *c, struct ipc_request *rq);
+
+#endif

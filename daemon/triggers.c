@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: MIT */
+#include "triggers.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "domain.h"
+#include "job.h"
+#include "job-spec.h"
+#include "log.h"
+
+static void interval_fired(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	job_start(arg, REASON_INTERVAL);
+}
+
+static bool field_matches(int want, int have)
+{
+	return want < 0 || want == have;
+}
+
+static bool calendar_matches(const struct job_spec *spec, const struct tm *tm)
+{
+	for (size_t i = 0; i < spec->n_calendar; i++) {
+		const struct calendar_interval *c = &spec->calendar[i];
+
+		if (field_matches(c->minute, tm->tm_min) && field_matches(c->hour, tm->tm_hour) &&
+		    field_matches(c->day, tm->tm_mday) && field_matches(c->weekday, tm->tm_wday) &&
+		    field_matches(c->month, tm->tm_mon + 1))
+			return true;
+	}
+	return false;
+}
+
+/* Wake at the next minute boundary of the wall clock: missed minutes coalesce. */
+static void calendar_schedule(struct job *job)
+{
+	struct timeval tv = { .tv_sec = 60 - time(NULL) % 60 };
+
+	evtimer_add(job->calendar_ev, &tv);
+}
+
+static void calendar_fired(evutil_socket_t fd, short what, void *arg)
+{
+	struct job *job = arg;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	(void)fd;
+	(void)what;
+	localtime_r(&now, &tm);
+	if (calendar_matches(job->spec, &tm))
+		job_start(job, REASON_CALENDAR);
+	calendar_schedule(job);
+}
+
+static bool dir_has_entries(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	bool any = false;
+
+	if (!d)
+		return false;
+	while (!any && (e = readdir(d)))
+		any = strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	return any;
+}
+
+static bool queue_nonempty(const struct job_spec *spec)
+{
+	for (size_t i = 0; i < spec->n_queue_directories; i++)
+		if (dir_has_entries(spec->queue_directories[i]))
+			return true;
+	return false;
+}
+
+static void paths_changed(evutil_socket_t fd, short what, void *arg)
+{
+	struct job *job = arg;
+	char buf[4096];
+	bool watch_hit = false;
+	ssize_t n;
+
+	(void)what;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		watch_hit = true;
+	if (watch_hit && (job->spec->n_watch_paths || queue_nonempty(job->spec)))
+		job_start(job, REASON_WATCH_PATH);
+}
+
+/* Watch @path, or its directory when it does not exist yet (it may be created). */
+static void watch_path(struct job *job, const char *path)
+{
+	uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE |
+			IN_DELETE_SELF | IN_ATTRIB | IN_MODIFY;
+	char *copy;
+
+	if (inotify_add_watch(job->inotify_fd, path, mask) >= 0)
+		return;
+	copy = strdup(path);
+	if (copy && inotify_add_watch(job->inotify_fd, dirname(copy), mask) < 0)
+		log_job_warn(job->spec->label, "cannot watch %s", path);
+	free(copy);
+}
+
+static void arm_paths(struct job *job)
+{
+	const struct job_spec *spec = job->spec;
+
+	if (!spec->n_watch_paths && !spec->n_queue_directories)
+		return;
+	job->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (job->inotify_fd < 0) {
+		log_job_warn(spec->label, "inotify");
+		return;
+	}
+	for (size_t i = 0; i < spec->n_watch_paths; i++)
+		watch_path(job, spec->watch_paths[i]);
+	for (size_t i = 0; i < spec->n_queue_directories; i++)
+		watch_path(job, spec->queue_directories[i]);
+	job->watch_ev = event_new(job->domain->base, job->inotify_fd, EV_READ | EV_PERSIST,
+				  paths_changed, job);
+	if (job->watch_ev)
+		event_add(job->watch_ev, NULL);
+	if (queue_nonempty(spec))
+		job_start(job, REASON_WATCH_PATH);
+}
+
+void triggers_arm(struct job *job)
+{
+	const struct job_spec *spec = job->spec;
+
+	if (spec->start_interval > 0) {
+		struct timeval tv = { .tv_sec = spec->start_interval };
+
+		job->interval_ev = event_new(job->domain->base, -1, EV_PERSIST, interval_fired, job);
+		if (job->interval_ev)
+			evtimer_add(job->interval_ev, &tv);
+	}
+	if (spec->n_calendar) {
+		job->calendar_ev = evtimer_new(job->domain->base, calendar_fired, job);
+		if (job->calendar_ev)
+			calendar_schedule(job);
+	}
+	arm_paths(job);
+}
+
+void triggers_disarm(struct job *job)
+{
+	if (job->interval_ev)
+		event_free(job->interval_ev);
+	if (job->calendar_ev)
+		event_free(job->calendar_ev);
+	if (job->watch_ev)
+		event_free(job->watch_ev);
+	if (job->inotify_fd >= 0)
+		close(job->inotify_fd);
+	job->interval_ev = job->calendar_ev = job->watch_ev = NULL;
+	job->inotify_fd = -1;
+}

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * triggers.h - what starts a job besides demand: StartInterval,
+ * StartCalendarInterval, WatchPaths and QueueDirectories.
+ */
+#ifndef BOOTSTRAPD_TRIGGERS_H
+#define BOOTSTRAPD_TRIGGERS_H
+
+struct job;
+
+/** triggers_arm() - set up the job's timers and path watches (failures are logged). */
+void triggers_arm(struct job *job);
+
+/** triggers_disarm() - release them. */
+void triggers_disarm(struct job *job);
+
+#endif

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Install dependencies, build, and run every test suite twice: plainly and
+# under AddressSanitizer + UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/deps.sh
+bootstrapd_install_deps
+
+jobs=$(nproc 2>/dev/null || echo 2)
+
+meson setup build-test --wipe -Dwerror=true >/dev/null 2>&1 || meson setup build-test -Dwerror=true >/dev/null
+meson compile -C build-test -j "$jobs"
+meson test -C build-test --num-processes "$jobs" --print-errorlogs
+
+meson setup build-sanitize --wipe -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false >/dev/null 2>&1 ||
+	meson setup build-sanitize -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+meson compile -C build-sanitize -j "$jobs"
+UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	meson test -C build-sanitize --num-processes "$jobs" --print-errorlogs

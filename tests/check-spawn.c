@@ -1,0 +1,632 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check-spawn - spawn_job() and spawn_kill_group() against a real child,
+ * helpers/spawn-probe, which reports what it sees ($SPAWN_PROBE).
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "helpers/fdcheck.h"
+#include "helpers/probe.h"
+#include "helpers/tmpdir.h"
+#include "job-spec.h"
+#include "spawn.h"
+
+static char *tmp;
+static int fds_before;
+
+/* Checked fixture: runs in each test's process, so leaks are per test. */
+static void setup(void)
+{
+	fds_before = fdcheck_count();
+	tmp = tmpdir_new("spawn");
+}
+
+static void teardown(void)
+{
+	int fds_after;
+
+	tmpdir_remove(tmp);
+	tmp = NULL;
+	fds_after = fdcheck_count();
+	if (fds_after != fds_before)
+		fdcheck_dump();
+	ck_assert_int_eq(fds_after, fds_before);
+}
+
+static char *path_in_tmp(const char *name)
+{
+	char *p;
+
+	ck_assert_int_gt(asprintf(&p, "%s/%s", tmp, name), 0);
+	return p;
+}
+
+/* Expect spawn_job() to fail with @err and a reason containing @what. */
+static void spawn_fails(const struct job_spec *s, bool as_root, int err, const char *what)
+{
+	struct spawn_request req = { s, -1, as_root };
+	char reason[256];
+	pid_t pid = -1;
+	int r = spawn_job(&req, &pid, reason, sizeof(reason));
+
+	ck_assert_msg(r == err, "spawn_job: %d, want %d (%s)", r, err, reason);
+	ck_assert_int_eq(pid, -1);
+	ck_assert_msg(strstr(reason, what) != NULL, "reason \"%s\" lacks \"%s\"", reason, what);
+	/* A failed child has been reaped by spawn_job() itself. */
+	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
+	ck_assert_int_eq(errno, ECHILD);
+}
+
+static void skip_unless_root(void)
+{
+	if (geteuid() != 0) {
+		fprintf(stderr, "skipped: needs root\n");
+		exit(0);
+	}
+}
+
+
+START_TEST(test_argv_env)
+{
+	struct job_spec *s = probe_spec_new(tmp, "report", "two words", "", NULL);
+	char *out;
+
+	setenv("BOOTSTRAP_SOCKET", "/tmp/not-for-jobs", 1);
+	setenv("SPAWN_TEST_LEAK", "1", 1);
+	probe_spec_env(s, "FOO=bar");
+	probe_spec_env(s, "BOOTSTRAP_FD=7");
+	probe_spec_env(s, "BOOTSTRAP_JOB_LABEL=someone.else");
+	out = probe_run(s, -1);
+	ck_assert_line(out, "argc=4");
+	ck_assert_line(out, "argv1=report");
+	ck_assert_line(out, "argv2=two words");
+	ck_assert_line(out, "argv3=");
+	ck_assert_line(out, "env:FOO=bar");
+	ck_assert_line(out, "env:PATH=" SPAWN_DEFAULT_PATH);
+	ck_assert_line(out, "env:" SPAWN_ENV_JOB_LABEL "=" PROBE_LABEL);
+	ck_assert_ptr_null(strstr(out, "env:BOOTSTRAP_FD="));
+	ck_assert_ptr_null(strstr(out, "env:BOOTSTRAP_SOCKET="));
+	ck_assert_ptr_null(strstr(out, "env:SPAWN_TEST_LEAK="));
+	ck_assert_ptr_nonnull(strstr(out, "\nenv:HOME="));
+	ck_assert_ptr_nonnull(strstr(out, "\nenv:USER="));
+	ck_assert_line(out, "cwd=/");
+	ck_assert_line(out, "leader=yes");
+	ck_assert_line(out, "fd3=none");
+	free(out);
+	job_spec_free(s);
+}
+END_TEST
+
+/* Program is what runs; argv[0] is only what the job is told. */
+START_TEST(test_program_and_path_search)
+{
+	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
+	char *dir = strdup(probe_path()), *path, *out;
+
+	*strrchr(dir, '/') = '\0';
+	ck_assert_int_gt(asprintf(&path, "PATH=/nonexistent:%s", dir), 0);
+	probe_spec_env(s, path);
+	s->program = strdup(strrchr(probe_path(), '/') + 1);
+	free(s->argv[0]);
+	s->argv[0] = strdup("custom-name");
+	out = probe_run(s, -1);
+	ck_assert_line(out, "argv0=custom-name");
+	ck_assert_line(out, "argc=2");
+	ck_assert_ptr_nonnull(strstr(out, path));
+	free(out);
+	free(path);
+	free(dir);
+	job_spec_free(s);
+}
+END_TEST
+
+START_TEST(test_globbing)
+{
+	struct job_spec *s;
+	char *pattern = path_in_tmp("*.txt"), *a, *b, *out, *la, *lb;
+
+	free(tmpdir_write(tmp, "b.txt", "", 0644));
+	free(tmpdir_write(tmp, "a.txt", "", 0644));
+	s = probe_spec_new(tmp, "report", pattern, "nomatch*.zzz", NULL);
+	s->enable_globbing = true;
+	a = path_in_tmp("a.txt");
+	b = path_in_tmp("b.txt");
+	ck_assert_int_gt(asprintf(&la, "argv2=%s", a), 0);
+	ck_assert_int_gt(asprintf(&lb, "argv3=%s", b), 0);
+	out = probe_run(s, -1);
+	ck_assert_line(out, "argc=5");
+	ck_assert_line(out, la);
+	ck_assert_line(out, lb);
+	ck_assert_line(out, "argv4=nomatch*.zzz");
+	free(out);
+	free(la);
+	free(lb);
+	free(a);
+	free(b);
+	free(pattern);
+	job_spec_free(s);
+}
+END_TEST
+
+START_TEST(test_attributes)
+{
+	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
+	char *cwd, *out;
+	struct stat st;
+
+	s->working_directory = strdup(tmp);
+	s->has_umask = true;
+	s->umask = 027;
+	s->has_nice = true;
+	s->nice = 5;
+	probe_spec_rlimit(s, RLIMIT_NOFILE, 64, 128);
+	probe_spec_rlimit(s, RLIMIT_CORE, 0, 0);
+	ck_assert_int_gt(asprintf(&cwd, "cwd=%s", tmp), 0);
+	out = probe_run(s, -1);
+	ck_assert_line(out, cwd);
+	ck_assert_line(out, "umask=0027");
+	ck_assert_line(out, "nice=5");
+	ck_assert_line(out, "nofile=64/128");
+	ck_assert_line(out, "core=0/0");
+	/* The stdout file was created under the job's umask. */
+	ck_assert_int_eq(stat(s->stdout_path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0640);
+	free(out);
+	free(cwd);
+	job_spec_free(s);
+}
+END_TEST
+
+/*
+ * A NumberOfFiles just big enough for stdio, fd 3 and one more: the
+ * limit must not get in the way of spawn_job()'s own setup.
+ */
+START_TEST(test_small_nofile)
+{
+	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
+	int sv[2];
+	char *out;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	probe_spec_rlimit(s, RLIMIT_NOFILE, 5, 5);
+	out = probe_run(s, sv[1]);
+	ck_assert_line(out, "nofile=5/5");
+	ck_assert_line(out, "fds=0,1,2,3");
+	free(out);
+	close(sv[0]);
+	close(sv[1]);
+	job_spec_free(s);
+}
+END_TEST
+
+START_TEST(test_signals_reset)
+{
+	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
+	sigset_t set;
+	char *out;
+
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	out = probe_run(s, -1);
+	ck_assert_line(out, "sigpipe=default");
+	ck_assert_line(out, "sighup=default");
+	ck_assert_line(out, "blocked=0");
+	free(out);
+	job_spec_free(s);
+}
+END_TEST
+
+START_TEST(test_stdio_files)
+{
+	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
+	char *out, *err;
+
+	free(s->stdout_path);
+	s->stdout_path = tmpdir_write(tmp, "out", "old-out\n", 0600);
+	s->stderr_path = tmpdir_write(tmp, "err", "old-err\n", 0600);
+	s->stdin_path = tmpdir_write(tmp, "in", "hello stdin\nsecond\n", 0600);
+	out = probe_run(s, -1);
+	err = probe_slurp(s->stderr_path);
+	ck_assert_msg(strncmp(out, "old-out\nprobe\n", 14) == 0, "not appended:\n%s", out);
+	ck_assert_line(out, "stdin=hello stdin");
+	ck_assert_str_eq(err, "old-err\nprobe-stderr\n");
+	free(out);
+	free(err);
+	job_spec_free(s);
+}
+END_TEST
+
+/*
+ * A FIFO with no writer as stdin must not hang spawn_job() in open(), and
+ * the job still gets blocking stdio.
+ */
+START_TEST(test_stdin_fifo_without_writer)
+{
+	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
+	char *out;
+
+	s->stdin_path = path_in_tmp("fifo");
+	ck_assert_int_eq(mkfifo(s->stdin_path, 0600), 0);
+	out = probe_run(s, -1);
+	ck_assert_line(out, "stdin=");
+	ck_assert_line(out, "fd0=blocking");
+	ck_assert_line(out, "fd1=blocking");
+	ck_assert_line(out, "fd2=blocking");
+	free(out);
+	job_spec_free(s);
+}
+END_TEST
+
+/* Non-CLOEXEC fds of the daemon, even high ones, never reach a job. */
+START_TEST(test_no_inherited_fds)
+{
+	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
+	int a = open("/dev/null", O_RDONLY), b = open("/dev/null", O_RDONLY);
+	char *out;
+
+	ck_assert_int_ge(a, 0);
+	ck_assert_int_eq(dup2(b, 200), 200);
+	out = probe_run(s, -1);
+	ck_assert_line(out, "fds=0,1,2");
+	free(out);
+	close(a);
+	close(b);
+	close(200);
+	job_spec_free(s);
+}
+END_TEST
+
+static void check_bootstrap_fd(int peer, int bootstrap_fd)
+{
+	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
+	int extra = open("/dev/null", O_RDONLY);
+	char buf[8] = "";
+	char *out;
+
+	ck_assert_int_ge(extra, 0);
+	out = probe_run(s, bootstrap_fd);
+	ck_assert_line(out, "fds=0,1,2,3");
+	ck_assert_line(out, "fd3=socket");
+	ck_assert_line(out, "env:" SPAWN_ENV_BOOTSTRAP_FD "=3");
+	/* It is the same socket: what the job wrote to fd 3 arrives here. */
+	ck_assert_int_eq(recv(peer, buf, sizeof(buf), MSG_DONTWAIT), 4);
+	ck_assert_str_eq(buf, "ping");
+	free(out);
+	close(extra);
+	job_spec_free(s);
+}
+
+START_TEST(test_bootstrap_fd)
+{
+	int sv[2];
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	check_bootstrap_fd(sv[0], sv[1]);
+	close(sv[0]);
+	close(sv[1]);
+}
+END_TEST
+
+/* A daemon started with stdin closed may hold its port as fd 0. */
+START_TEST(test_bootstrap_fd_low)
+{
+	int sv[2];
+
+	close(STDIN_FILENO);
+	fds_before--;
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	ck_assert_int_eq(sv[0], 0);
+	check_bootstrap_fd(sv[1], sv[0]);
+	close(sv[0]);
+	close(sv[1]);
+}
+END_TEST
+
+START_TEST(test_missing_binary)
+{
+	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
+
+	s->program = strdup("/no/such/binary");
+	spawn_fails(s, false, -ENOENT, "exec /no/such/binary: No such file or directory");
+	free(s->program);
+	s->program = strdup("no-such-program-bootstrapd");
+	spawn_fails(s, false, -ENOENT, "exec no-such-program-bootstrapd: ");
+	job_spec_free(s);
+}
+END_TEST
+
+START_TEST(test_not_executable)
+{
+	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
+
+	s->program = tmpdir_write(tmp, "script", "#!/bin/sh\n", 0644);
+	spawn_fails(s, false, -EACCES, s->program);
+	job_spec_free(s);
+}
+END_TEST
+
+/* StandardOutPath cannot be opened: the reason names the key and path. */
+static void stdout_fails(struct job_spec *s, int err)
+{
+	char *want;
+
+	ck_assert_int_gt(asprintf(&want, "open StandardOutPath %s: ", s->stdout_path), 0);
+	spawn_fails(s, false, err, want);
+	free(want);
+	job_spec_free(s);
+}
+
+/* A directory cannot be opened for writing, not even by root. */
+START_TEST(test_stdout_unopenable)
+{
+	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
+
+	free(s->stdout_path);
+	s->stdout_path = strdup(tmp);
+	stdout_fails(s, -EISDIR);
+}
+END_TEST
+
+/* ... and a FIFO with no reader as stdout fails at once, not hangs. */
+START_TEST(test_stdout_fifo_without_reader)
+{
+	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
+
+	ck_assert_int_eq(mkfifo(s->stdout_path, 0600), 0);
+	stdout_fails(s, -ENXIO);
+}
+END_TEST
+
+START_TEST(test_bad_directories)
+{
+	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
+
+	s->working_directory = strdup("/no/such/dir");
+	spawn_fails(s, false, -ENOENT, "chdir /no/such/dir: ");
+	s->root_directory = strdup("/no/such/root");
+	spawn_fails(s, false, -EPERM, "RootDirectory /no/such/root");
+	if (geteuid() == 0)
+		spawn_fails(s, true, -ENOENT, "chroot /no/such/root: ");
+	job_spec_free(s);
+}
+END_TEST
+
+START_TEST(test_rlimit_soft_above_hard)
+{
+	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
+
+	probe_spec_rlimit(s, RLIMIT_NOFILE, 100, 50);
+	spawn_fails(s, false, -EINVAL, "soft NumberOfFiles limit above the hard one");
+	job_spec_free(s);
+}
+END_TEST
+
+START_TEST(test_unknown_user)
+{
+	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
+
+	skip_unless_root();
+	s->user_name = strdup("nobodyx-bootstrapd");
+	spawn_fails(s, true, -ENOENT, "unknown user nobodyx-bootstrapd");
+	free(s->user_name);
+	s->user_name = NULL;
+	s->group_name = strdup("nogroupx-bootstrapd");
+	spawn_fails(s, true, -ENOENT, "unknown group nogroupx-bootstrapd");
+	job_spec_free(s);
+}
+END_TEST
+
+/* A supplementary group of ours that no job may inherit. */
+#define STRAY_GID 4242
+
+static bool have_nobody(void)
+{
+	skip_unless_root();
+	ck_assert_int_eq(setgroups(1, (gid_t[]){ STRAY_GID }), 0);
+	if (getpwnam("nobody"))
+		return true;
+	fprintf(stderr, "skipped: no user nobody\n");
+	return false;
+}
+
+static void assert_id(const char *report, const char *key, unsigned int id)
+{
+	char *line;
+
+	ck_assert_int_gt(asprintf(&line, "%s=%u", key, id), 0);
+	ck_assert_line(report, line);
+	free(line);
+}
+
+START_TEST(test_user_switch)
+{
+	struct job_spec *s;
+	gid_t groups[64];
+	int n = 64;
+	char *out, *want;
+	struct passwd pw;
+
+	if (!have_nobody())
+		return;
+	s = probe_spec_new(tmp, "report", NULL);
+	pw = *getpwnam("nobody");
+	ck_assert_int_ge(getgrouplist("nobody", pw.pw_gid, groups, &n), 1);
+	s->user_name = strdup("nobody");
+	out = probe_run(s, -1);
+	assert_id(out, "uid", pw.pw_uid);
+	assert_id(out, "gid", pw.pw_gid);
+	/* InitGroups: the user's groups (glibc lists the primary one first). */
+	assert_id(out, "groups", groups[0]);
+	ck_assert_int_gt(asprintf(&want, "env:HOME=%s", pw.pw_dir), 0);
+	ck_assert_line(out, want);
+	ck_assert_line(out, "env:USER=nobody");
+	ck_assert_line(out, "env:LOGNAME=nobody");
+	free(want);
+	free(out);
+	job_spec_free(s);
+}
+END_TEST
+
+/* The report of the probe run with GroupName daemon, InitGroups false. */
+static char *run_in_group_daemon(const char *user, gid_t *gid)
+{
+	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
+	struct group *gr = getgrnam("daemon");
+	char *out;
+
+	ck_assert_msg(gr != NULL, "no group daemon");
+	*gid = gr->gr_gid;
+	s->user_name = user ? strdup(user) : NULL;
+	s->group_name = strdup("daemon");
+	s->init_groups = false;
+	out = probe_run(s, -1);
+	job_spec_free(s);
+	return out;
+}
+
+/* GroupName overrides the primary group; InitGroups false means none. */
+START_TEST(test_group_override)
+{
+	char *out;
+	gid_t gid;
+
+	if (!have_nobody())
+		return;
+	out = run_in_group_daemon("nobody", &gid);
+	assert_id(out, "uid", getpwnam("nobody")->pw_uid);
+	assert_id(out, "gid", gid);
+	ck_assert_line(out, "groups=");
+	free(out);
+}
+END_TEST
+
+/* GroupName alone, as root: only the gid changes. */
+START_TEST(test_group_alone)
+{
+	char *out;
+	gid_t gid;
+
+	if (!have_nobody())
+		return;
+	out = run_in_group_daemon(NULL, &gid);
+	ck_assert_line(out, "uid=0");
+	assert_id(out, "gid", gid);
+	free(out);
+}
+END_TEST
+
+static pid_t wait_grandchild(const char *path)
+{
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		char *out = probe_slurp(path), *p = strstr(out, "grandchild=");
+		pid_t pid = p ? (pid_t)atoi(p + strlen("grandchild=")) : 0;
+
+		free(out);
+		if (pid > 0)
+			return pid;
+		nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
+	}
+	ck_abort_msg("probe never reported its grandchild");
+	return -1;
+}
+
+START_TEST(test_kill_group)
+{
+	struct job_spec *s = probe_spec_new(tmp, "group", NULL);
+	pid_t pid, grandchild;
+	int st;
+
+	/* Orphans come to us, so we can tell how the grandchild died. */
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	pid = probe_spawn(s, -1);
+	grandchild = wait_grandchild(s->stdout_path);
+	ck_assert_int_eq(getpgid(grandchild), pid);
+	ck_assert_int_eq(spawn_kill_group(pid, SIGKILL), 0);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	ck_assert_int_eq(waitpid(grandchild, &st, 0), grandchild);
+	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	ck_assert_int_eq(spawn_kill_group(pid, SIGKILL), -ESRCH);
+	job_spec_free(s);
+}
+END_TEST
+
+START_TEST(test_kill_group_refuses_wildcards)
+{
+	ck_assert_int_eq(spawn_kill_group(0, SIGTERM), -EINVAL);
+	ck_assert_int_eq(spawn_kill_group(-1, SIGTERM), -EINVAL);
+	ck_assert_int_eq(spawn_kill_group(1, SIGTERM), -EINVAL);
+}
+END_TEST
+
+static Suite *spawn_suite(void)
+{
+	Suite *s = suite_create("spawn");
+	TCase *ok = tcase_create("child"), *bad = tcase_create("failures");
+	TCase *ids = tcase_create("ids"), *kill = tcase_create("kill");
+
+	tcase_add_test(ok, test_argv_env);
+	tcase_add_test(ok, test_program_and_path_search);
+	tcase_add_test(ok, test_globbing);
+	tcase_add_test(ok, test_attributes);
+	tcase_add_test(ok, test_small_nofile);
+	tcase_add_test(ok, test_signals_reset);
+	tcase_add_test(ok, test_stdio_files);
+	tcase_add_test(ok, test_stdin_fifo_without_writer);
+	tcase_add_test(ok, test_no_inherited_fds);
+	tcase_add_test(ok, test_bootstrap_fd);
+	tcase_add_test(ok, test_bootstrap_fd_low);
+	tcase_add_test(bad, test_missing_binary);
+	tcase_add_test(bad, test_not_executable);
+	tcase_add_test(bad, test_stdout_unopenable);
+	tcase_add_test(bad, test_stdout_fifo_without_reader);
+	tcase_add_test(bad, test_bad_directories);
+	tcase_add_test(bad, test_rlimit_soft_above_hard);
+	tcase_add_test(ids, test_unknown_user);
+	tcase_add_test(ids, test_user_switch);
+	tcase_add_test(ids, test_group_override);
+	tcase_add_test(ids, test_group_alone);
+	tcase_add_test(kill, test_kill_group);
+	tcase_add_test(kill, test_kill_group_refuses_wildcards);
+	tcase_add_checked_fixture(ok, setup, teardown);
+	tcase_add_checked_fixture(bad, setup, teardown);
+	tcase_add_checked_fixture(ids, setup, teardown);
+	tcase_add_checked_fixture(kill, setup, teardown);
+	suite_add_tcase(s, ok);
+	suite_add_tcase(s, bad);
+	suite_add_tcase(s, ids);
+	suite_add_tcase(s, kill);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(spawn_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
