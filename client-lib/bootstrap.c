@@ -110,17 +110,17 @@ static kern_return_t name_call(mach_port_t bp, mach_msg_id_t id, const char *nam
 	return kr;
 }
 
-EXPORT kern_return_t bootstrap_look_up(mach_port_t bp, const name_t service_name, mach_port_t *sp)
+EXPORT kern_return_t bootstrap_look_up(mach_port_t bp, const char *service_name, mach_port_t *sp)
 {
 	return name_call(bp, BOOTSTRAP_MSG_LOOK_UP, service_name, sp);
 }
 
-EXPORT kern_return_t bootstrap_check_in(mach_port_t bp, const name_t service_name, mach_port_t *sp)
+EXPORT kern_return_t bootstrap_check_in(mach_port_t bp, const char *service_name, mach_port_t *sp)
 {
 	return name_call(bp, BOOTSTRAP_MSG_CHECK_IN, service_name, sp);
 }
 
-EXPORT kern_return_t bootstrap_register(mach_port_t bp, name_t service_name, mach_port_t sp)
+EXPORT kern_return_t bootstrap_register(mach_port_t bp, char *service_name, mach_port_t sp)
 {
 	union {
 		struct bootstrap_register_request req;
@@ -145,7 +145,7 @@ EXPORT kern_return_t bootstrap_register(mach_port_t bp, name_t service_name, mac
 	return kr;
 }
 
-EXPORT kern_return_t bootstrap_create_service(mach_port_t bp, name_t service_name, mach_port_t *sp)
+EXPORT kern_return_t bootstrap_create_service(mach_port_t bp, char *service_name, mach_port_t *sp)
 {
 	mach_port_t recv;
 	kern_return_t kr = bootstrap_check_in(bp, service_name, &recv);

@@ -44,6 +44,13 @@ typedef boolean_t *bool_array_t;
 #define BOOTSTRAP_STATUS_ACTIVE     1
 #define BOOTSTRAP_STATUS_ON_DEMAND  2
 
+/*
+ * Apple declares the name parameters as name_t (char[128]); an array
+ * parameter is a pointer, so the type is the same, but GCC would warn on
+ * every caller that passes a shorter string literal.  Names longer than
+ * 127 bytes are refused (KERN_INVALID_ARGUMENT), never truncated.
+ */
+
 /* The task's bootstrap port: a send right to bootstrapd. */
 extern mach_port_t bootstrap_port;
 
@@ -54,7 +61,7 @@ extern mach_port_t bootstrap_port;
  * reference), BOOTSTRAP_UNKNOWN_SERVICE, or a MACH_* error when the
  * daemon cannot be reached.
  */
-kern_return_t bootstrap_look_up(mach_port_t bp, const name_t service_name, mach_port_t *sp);
+kern_return_t bootstrap_look_up(mach_port_t bp, const char *service_name, mach_port_t *sp);
 
 /**
  * bootstrap_check_in() - the receive right for a service declared in the
@@ -62,7 +69,7 @@ kern_return_t bootstrap_look_up(mach_port_t bp, const name_t service_name, mach_
  * Return: BOOTSTRAP_SUCCESS, BOOTSTRAP_UNKNOWN_SERVICE,
  * BOOTSTRAP_NOT_PRIVILEGED (another job's service), BOOTSTRAP_SERVICE_ACTIVE.
  */
-kern_return_t bootstrap_check_in(mach_port_t bp, const name_t service_name, mach_port_t *sp);
+kern_return_t bootstrap_check_in(mach_port_t bp, const char *service_name, mach_port_t *sp);
 
 /**
  * bootstrap_register() - bind a send right to a name (deprecated on macOS,
@@ -71,13 +78,13 @@ kern_return_t bootstrap_check_in(mach_port_t bp, const name_t service_name, mach
  * Return: BOOTSTRAP_SUCCESS, BOOTSTRAP_NOT_PRIVILEGED (declared in a plist
  * or held by another process), BOOTSTRAP_SERVICE_ACTIVE.
  */
-kern_return_t bootstrap_register(mach_port_t bp, name_t service_name, mach_port_t sp);
+kern_return_t bootstrap_register(mach_port_t bp, char *service_name, mach_port_t sp);
 
 /**
  * bootstrap_create_service() - check_in, keep the name, return a send
  * right (deprecated on macOS).
  */
-kern_return_t bootstrap_create_service(mach_port_t bp, name_t service_name, mach_port_t *sp);
+kern_return_t bootstrap_create_service(mach_port_t bp, char *service_name, mach_port_t *sp);
 
 /* Return: a static description of a BOOTSTRAP_* or Mach error code. */
 const char *bootstrap_strerror(kern_return_t r) __attribute__((__nothrow__, __pure__, __warn_unused_result__));

@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check-demand.c - bootstrapd end to end: real daemons in temporary
+ * directories, the real echo-service job, clients using libbootstrap.
+ */
+#include <check.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <mach/mach.h>
+#include <servers/bootstrap.h>
+
+#include "helpers/daemon.h"
+#include "helpers/echo-proto.h"
+
+#define SERVICE "com.example.echo"
+
+static struct test_daemon td;
+
+static void add_echo_job(const char *extra)
+{
+	char *body;
+
+	ck_assert_int_gt(asprintf(&body,
+		"<key>ProgramArguments</key><array><string>%s</string><string>%s</string></array>\n"
+		"<key>MachServices</key><dict><key>%s</key><true/></dict>\n"
+		"<key>ThrottleInterval</key><integer>1</integer>\n%s",
+		getenv("ECHO_SERVICE"), SERVICE, SERVICE, extra ? extra : ""), 0);
+	test_daemon_add_job(&td, "com.example.echo", body);
+	free(body);
+}
+
+static void setup(void)
+{
+	test_daemon_init(&td, "demand");
+}
+
+static void teardown(void)
+{
+	test_daemon_stop(&td);
+}
+
+static mach_port_t look_up(void)
+{
+	mach_port_t port = MACH_PORT_NULL;
+
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, SERVICE, &port), BOOTSTRAP_SUCCESS);
+	return port;
+}
+
+static void send_one_way(mach_port_t port, mach_msg_id_t id, uint32_t value)
+{
+	struct echo_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0);
+	m.head.msgh_remote_port = port;
+	m.head.msgh_id = id;
+	m.value = value;
+	ck_assert_int_eq(mach_msg(&m.head, MACH_SEND_MSG, sizeof(m), 0, MACH_PORT_NULL, 0, 0),
+			 MACH_MSG_SUCCESS);
+}
+
+/* ECHO_QUERY: Return: the reply (value = data messages seen, ok = in order). */
+static struct echo_msg query(mach_port_t port)
+{
+	union {
+		struct echo_msg m;
+		char buf[sizeof(struct echo_msg) + MAX_TRAILER_SIZE];
+	} u;
+	mach_port_t reply;
+
+	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &reply), 0);
+	memset(&u, 0, sizeof(u));
+	u.m.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	u.m.head.msgh_remote_port = port;
+	u.m.head.msgh_local_port = reply;
+	u.m.head.msgh_id = ECHO_QUERY;
+	ck_assert_int_eq(mach_msg(&u.m.head, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT,
+				  sizeof(u.m), sizeof(u), reply, 20000, 0), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(u.m.head.msgh_id, ECHO_QUERY + 100);
+	mach_port_destroy(mach_task_self(), reply);
+	return u.m;
+}
+
+START_TEST(test_lookup_before_launch_then_demand)
+{
+	mach_port_t port;
+	struct echo_msg r;
+
+	add_echo_job(NULL);
+	test_daemon_start(&td);
+	port = look_up();
+	ck_assert(!test_daemon_log_contains(&td, "started"));
+	r = query(port);
+	ck_assert_int_gt(r.pid, 0);
+	ck_assert(test_daemon_log_contains(&td, "started (pid"));
+	ck_assert(test_daemon_log_contains(&td, "reason demand"));
+}
+END_TEST
+
+START_TEST(test_thousand_messages_before_checkin_in_order)
+{
+	mach_port_t port;
+	struct echo_msg r;
+
+	add_echo_job(NULL);
+	test_daemon_start(&td);
+	port = look_up();
+	/* The queue holds a few; the sends beyond that block until the job,
+	 * launched by the first, drains them: none is lost or reordered. */
+	for (uint32_t i = 0; i < 1000; i++)
+		send_one_way(port, ECHO_DATA, i);
+	r = query(port);
+	ck_assert_uint_eq(r.value, 1000);
+	ck_assert_uint_eq(r.ok, 1);
+}
+END_TEST
+
+START_TEST(test_crash_then_messages_wait_for_relaunch)
+{
+	mach_port_t port;
+	struct echo_msg first, second;
+
+	add_echo_job(NULL);
+	test_daemon_start(&td);
+	port = look_up();
+	first = query(port);
+	send_one_way(port, ECHO_CRASH, 0);
+	/* Sent while the job is dead or dying: they wait in the port. */
+	for (uint32_t i = 0; i < 10; i++)
+		send_one_way(port, ECHO_DATA, i);
+	second = query(port);
+	ck_assert_int_ne(second.pid, first.pid);
+	ck_assert_uint_eq(second.value, 10);
+	ck_assert_uint_eq(second.ok, 1);
+	ck_assert(test_daemon_log_contains(&td, "exited on signal 6"));
+}
+END_TEST
+
+START_TEST(test_stranger_check_in_refused)
+{
+	mach_port_t port;
+
+	add_echo_job(NULL);
+	test_daemon_start(&td);
+	ck_assert_int_eq(bootstrap_check_in(bootstrap_port, SERVICE, &port), BOOTSTRAP_NOT_PRIVILEGED);
+	ck_assert(test_daemon_log_contains(&td, "tried to check in " SERVICE));
+}
+END_TEST
+
+START_TEST(test_unknown_and_too_long_names)
+{
+	char long_name[200];
+	mach_port_t port;
+
+	test_daemon_start(&td);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, "no.such.service", &port),
+			 BOOTSTRAP_UNKNOWN_SERVICE);
+	ck_assert_int_eq(bootstrap_check_in(bootstrap_port, "no.such.service", &port),
+			 BOOTSTRAP_UNKNOWN_SERVICE);
+	memset(long_name, 'x', sizeof(long_name) - 1);
+	long_name[sizeof(long_name) - 1] = '\0';
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, long_name, &port), KERN_INVALID_ARGUMENT);
+	ck_assert_str_eq(bootstrap_strerror(BOOTSTRAP_UNKNOWN_SERVICE), "Unknown service name");
+}
+END_TEST
+
+START_TEST(test_register_and_port_death)
+{
+	mach_port_t recv, found;
+
+	test_daemon_start(&td);
+	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &recv), 0);
+	ck_assert_int_eq(mach_port_insert_right(mach_task_self(), recv, recv, MACH_MSG_TYPE_MAKE_SEND), 0);
+	ck_assert_int_eq(bootstrap_register(bootstrap_port, (char *)"com.example.reg", recv), BOOTSTRAP_SUCCESS);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, "com.example.reg", &found), BOOTSTRAP_SUCCESS);
+	ck_assert_uint_eq(found, recv);         /* the same port comes back under the same name */
+	ck_assert_int_eq(bootstrap_register(bootstrap_port, (char *)"com.example.reg", MACH_PORT_NULL),
+			 BOOTSTRAP_SUCCESS);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, "com.example.reg", &found),
+			 BOOTSTRAP_UNKNOWN_SERVICE);
+}
+END_TEST
+
+START_TEST(test_register_of_declared_name_refused)
+{
+	mach_port_t recv;
+
+	add_echo_job(NULL);
+	test_daemon_start(&td);
+	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &recv), 0);
+	ck_assert_int_eq(mach_port_insert_right(mach_task_self(), recv, recv, MACH_MSG_TYPE_MAKE_SEND), 0);
+	ck_assert_int_eq(bootstrap_register(bootstrap_port, (char *)SERVICE, recv), BOOTSTRAP_NOT_PRIVILEGED);
+}
+END_TEST
+
+START_TEST(test_hundred_concurrent_clients)
+{
+	pid_t pids[100];
+	int failures = 0;
+
+	add_echo_job(NULL);
+	test_daemon_start(&td);
+	for (int i = 0; i < 100; i++) {
+		pids[i] = fork();
+		ck_assert_int_ge(pids[i], 0);
+		if (pids[i] == 0) {
+			mach_port_t port;
+			struct echo_msg r;
+
+			if (bootstrap_look_up(bootstrap_port, SERVICE, &port) != KERN_SUCCESS)
+				_exit(1);
+			r = query(port);
+			_exit(r.pid > 0 ? 0 : 2);
+		}
+	}
+	for (int i = 0; i < 100; i++) {
+		int st;
+
+		ck_assert_int_eq(waitpid(pids[i], &st, 0), pids[i]);
+		failures += !(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	ck_assert_int_eq(failures, 0);
+}
+END_TEST
+
+START_TEST(test_sigterm_stops_jobs)
+{
+	mach_port_t port;
+	struct echo_msg r;
+	int status;
+
+	add_echo_job(NULL);
+	test_daemon_start(&td);
+	port = look_up();
+	r = query(port);
+	test_daemon_signal(&td, SIGTERM);
+	status = test_daemon_wait(&td);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ck_assert_int_eq(kill(r.pid, 0), -1);   /* the job is gone with the daemon */
+	ck_assert(test_daemon_log_contains(&td, "exited on signal 15"));
+}
+END_TEST
+
+START_TEST(test_sighup_loads_new_jobs)
+{
+	mach_port_t port;
+
+	test_daemon_start(&td);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, SERVICE, &port), BOOTSTRAP_UNKNOWN_SERVICE);
+	add_echo_job(NULL);
+	test_daemon_signal(&td, SIGHUP);
+	for (int i = 0; i < 200 && bootstrap_look_up(bootstrap_port, SERVICE, &port); i++) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+	}
+	ck_assert_int_eq(query(port).value, 0);
+}
+END_TEST
+
+START_TEST(test_malformed_plist_rejected_with_line)
+{
+	mach_port_t port;
+
+	test_daemon_add_job(&td, "bad", "<key>RunAtLoad</key><string>yes</string>");
+	test_daemon_start(&td);
+	ck_assert(test_daemon_log_contains(&td, "bad.plist:"));
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, "anything", &port), BOOTSTRAP_UNKNOWN_SERVICE);
+}
+END_TEST
+
+static Suite *demand_suite(void)
+{
+	Suite *s = suite_create("demand");
+	TCase *tc = tcase_create("daemon");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_lookup_before_launch_then_demand);
+	tcase_add_test(tc, test_thousand_messages_before_checkin_in_order);
+	tcase_add_test(tc, test_crash_then_messages_wait_for_relaunch);
+	tcase_add_test(tc, test_stranger_check_in_refused);
+	tcase_add_test(tc, test_unknown_and_too_long_names);
+	tcase_add_test(tc, test_register_and_port_death);
+	tcase_add_test(tc, test_register_of_declared_name_refused);
+	tcase_add_test(tc, test_hundred_concurrent_clients);
+	tcase_add_test(tc, test_sigterm_stops_jobs);
+	tcase_add_test(tc, test_sighup_loads_new_jobs);
+	tcase_add_test(tc, test_malformed_plist_rejected_with_line);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(demand_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
