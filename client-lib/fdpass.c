@@ -91,7 +91,8 @@ static int parse_control(struct msghdr *msg, int *fds, size_t *nfds,
 
 			memcpy(&uc, CMSG_DATA(c), sizeof(uc));
 			if (creds)
-				*creds = (struct fdpass_creds){ true, uc.pid, uc.uid, uc.gid };
+				/* pid 0: the kernel attached no credentials (none were asked for in time). */
+				*creds = (struct fdpass_creds){ uc.pid != 0, uc.pid, uc.uid, uc.gid };
 		} else {
 			err = -EPROTO;
 		}

@@ -10,6 +10,8 @@
 #include "conn.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -84,6 +86,15 @@ void conn_close(struct conn *c)
 	}
 }
 
+/* A zero-length read is end of file only once the peer hung up; otherwise it
+ * was an empty datagram (malformed, and already consumed). */
+static bool peer_gone(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP);
+}
+
 static void conn_readable(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn *c = arg;
@@ -99,6 +110,10 @@ static void conn_readable(evutil_socket_t fd, short what, void *arg)
 	if (n == -EBADMSG) {
 		log_warnx("malformed request from pid %d uid %d: dropped", (int)rq->creds.pid,
 			  (int)rq->creds.uid);
+		return;
+	}
+	if (n == 0 && !peer_gone(fd)) {
+		log_warnx("empty request from pid %d: dropped", (int)c->peer_pid);
 		return;
 	}
 	if (n <= 0) {

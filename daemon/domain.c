@@ -45,6 +45,13 @@ int domain_listen(struct domain *d)
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
+	/* Accepted sockets inherit it, so that even a request sent before the
+	 * daemon accepted the connection carries its sender's credentials. */
+	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int)) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
 	/* Anyone may connect; what each caller may do is decided per request. */
 	old = umask(0111);
 	err = bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 || listen(fd, 128) < 0 ? -errno : 0;

@@ -19,6 +19,7 @@ struct service;
 struct conn;
 struct event;
 struct job_spec;
+struct path_watch;
 
 enum job_state {
 	JOB_WAITING,
@@ -50,6 +51,7 @@ struct job {
 	bool disabled;          /* loaded but disabled (overrides) */
 	bool stop_requested;    /* stop/unload: do not apply KeepAlive */
 	bool unload_when_stopped;
+	bool restart_requested; /* kickstart -k: start again once it exited */
 
 	pid_t pid;
 	struct conn *conn;      /* the running process's bootstrap port */
@@ -80,6 +82,8 @@ struct job {
 	struct event *calendar_ev;
 	struct event *watch_ev;
 	int inotify_fd;
+	struct path_watch *path_watches;
+	size_t n_path_watches;
 };
 
 /**

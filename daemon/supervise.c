@@ -94,8 +94,12 @@ void job_exited(struct job *job, int status)
 		log_job(LOG_INFO, job->spec->label, "LaunchOnlyOnce: not restarted");
 		return;
 	}
-	if (keepalive_after_exit(job))
+	if (job->restart_requested) {
+		job->restart_requested = false;
+		job_start(job, REASON_CONTROL);
+	} else if (keepalive_after_exit(job)) {
 		job_start(job, REASON_KEEPALIVE);
+	}
 	if (job->state == JOB_WAITING)
 		rewatch(job);   /* a message already waiting starts it again at once */
 }

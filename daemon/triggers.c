@@ -87,18 +87,57 @@ static bool queue_nonempty(const struct job_spec *spec)
 	return false;
 }
 
+/*
+ * A path that does not exist yet is watched through its directory; then
+ * only events naming it count (the directory may see unrelated traffic).
+ */
+struct path_watch {
+	int wd;
+	char *name;             /* basename to match in the directory, or NULL */
+};
+
+static bool event_matches(const struct job *job, const struct inotify_event *ev)
+{
+	for (size_t i = 0; i < job->n_path_watches; i++) {
+		const struct path_watch *w = &job->path_watches[i];
+
+		if (w->wd == ev->wd && (!w->name || (ev->len && strcmp(w->name, ev->name) == 0)))
+			return true;
+	}
+	return false;
+}
+
 static void paths_changed(evutil_socket_t fd, short what, void *arg)
 {
 	struct job *job = arg;
-	char buf[4096];
-	bool watch_hit = false;
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	bool hit = false;
 	ssize_t n;
 
 	(void)what;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		watch_hit = true;
-	if (watch_hit && (job->spec->n_watch_paths || queue_nonempty(job->spec)))
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const void *)p;
+
+			hit = hit || event_matches(job, ev);
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+	if (hit && (job->spec->n_watch_paths || queue_nonempty(job->spec)))
 		job_start(job, REASON_WATCH_PATH);
+}
+
+static void add_watch(struct job *job, int wd, const char *name)
+{
+	struct path_watch *w = realloc(job->path_watches,
+				       (job->n_path_watches + 1) * sizeof(*w));
+
+	if (!w)
+		return;
+	job->path_watches = w;
+	w[job->n_path_watches].wd = wd;
+	w[job->n_path_watches].name = name ? strdup(name) : NULL;
+	job->n_path_watches++;
 }
 
 /* Watch @path, or its directory when it does not exist yet (it may be created). */
@@ -106,14 +145,17 @@ static void watch_path(struct job *job, const char *path)
 {
 	uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE |
 			IN_DELETE_SELF | IN_ATTRIB | IN_MODIFY;
-	char *copy;
+	char *dir = strdup(path), *base = strdup(path);
+	int wd = inotify_add_watch(job->inotify_fd, path, mask);
 
-	if (inotify_add_watch(job->inotify_fd, path, mask) >= 0)
-		return;
-	copy = strdup(path);
-	if (copy && inotify_add_watch(job->inotify_fd, dirname(copy), mask) < 0)
+	if (wd >= 0)
+		add_watch(job, wd, NULL);
+	else if (dir && base && (wd = inotify_add_watch(job->inotify_fd, dirname(dir), mask)) >= 0)
+		add_watch(job, wd, basename(base));
+	else
 		log_job_warn(job->spec->label, "cannot watch %s", path);
-	free(copy);
+	free(dir);
+	free(base);
 }
 
 static void arm_paths(struct job *job)
@@ -168,6 +210,11 @@ void triggers_disarm(struct job *job)
 		event_free(job->watch_ev);
 	if (job->inotify_fd >= 0)
 		close(job->inotify_fd);
+	for (size_t i = 0; i < job->n_path_watches; i++)
+		free(job->path_watches[i].name);
+	free(job->path_watches);
+	job->path_watches = NULL;
+	job->n_path_watches = 0;
 	job->interval_ev = job->calendar_ev = job->watch_ev = NULL;
 	job->inotify_fd = -1;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -63,6 +64,11 @@ void test_daemon_start(struct test_daemon *d)
 		int fd = open(d->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 
 		dup2(fd, 2);
+		if (d->nofile) {
+			struct rlimit rl = { (rlim_t)d->nofile, (rlim_t)d->nofile };
+
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
 		execl(exe, exe, "--user", "--foreground", "--log-level", "debug", "--socket", d->socket,
 		      "--jobs", d->jobs, "--state", d->dir, (char *)NULL);
 		_exit(127);

@@ -11,6 +11,7 @@ struct test_daemon {
 	char *socket;           /* dir/socket; also exported as $BOOTSTRAP_SOCKET */
 	char *log;              /* dir/log: the daemon's stderr */
 	pid_t pid;
+	long nofile;            /* RLIMIT_NOFILE for the daemon, 0: inherited */
 };
 
 /** test_daemon_init() - make the directories (no daemon yet). */

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check-limits.c - bootstrapd under hostile input and scarce fds: the
+ * daemon logs, keeps running, and loses no queued message.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <mach/mach.h>
+#include <servers/bootstrap.h>
+
+#include "helpers/daemon.h"
+
+static struct test_daemon td;
+
+static void setup(void)
+{
+	test_daemon_init(&td, "limits");
+}
+
+static void teardown(void)
+{
+	test_daemon_stop(&td);
+}
+
+static int connect_raw(void)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+
+	strncpy(sun.sun_path, td.socket, sizeof(sun.sun_path) - 1);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	return fd;
+}
+
+static int wait_log(const char *text)
+{
+	for (int i = 0; i < 1000; i++) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+		if (test_daemon_log_contains(&td, text))
+			return 1;
+		nanosleep(&ts, NULL);
+	}
+	return 0;
+}
+
+START_TEST(test_garbage_requests_are_dropped)
+{
+	static const size_t sizes[] = { 0, 1, 7, 31, 32, 100, 4095, 4096, 5000, 65536 };
+	char *junk = malloc(65536);
+	mach_port_t port;
+	int fd;
+
+	ck_assert_ptr_nonnull(junk);
+	srand(42);
+	for (size_t i = 0; i < 65536; i++)
+		junk[i] = (char)rand();
+	test_daemon_add_job(&td, "com.example.svc",
+		"<key>Program</key><string>/bin/true</string>\n"
+		"<key>MachServices</key><dict><key>com.example.svc</key><true/></dict>");
+	test_daemon_start(&td);
+	fd = connect_raw();
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		send(fd, junk, sizes[i], MSG_NOSIGNAL);
+	ck_assert(wait_log("malformed request"));
+	/* The daemon still answers, this client and others. */
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, "com.example.svc", &port), BOOTSTRAP_SUCCESS);
+	close(fd);
+	free(junk);
+}
+END_TEST
+
+START_TEST(test_out_of_fds_pauses_accept_and_recovers)
+{
+	int fds[64];
+	mach_port_t port;
+
+	td.nofile = 24;
+	test_daemon_add_job(&td, "com.example.svc",
+		"<key>Program</key><string>/bin/true</string>\n"
+		"<key>MachServices</key><dict><key>com.example.svc</key><true/></dict>");
+	test_daemon_start(&td);
+	for (int i = 0; i < 64; i++)
+		fds[i] = connect_raw();         /* the backlog takes what accept cannot */
+	ck_assert(wait_log("out of file descriptors"));
+	for (int i = 0; i < 64; i++)
+		close(fds[i]);
+	ck_assert(wait_log("accepting connections again"));
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, "com.example.svc", &port), BOOTSTRAP_SUCCESS);
+}
+END_TEST
+
+START_TEST(test_wrong_body_size_gets_an_error)
+{
+	union {
+		struct {
+			mach_msg_header_t head;
+			char junk[40];
+		} req;
+		mig_reply_error_t err;
+		char buf[256];
+	} m;
+	mach_port_t reply;
+
+	test_daemon_start(&td);
+	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &reply), 0);
+	memset(&m, 0, sizeof(m));
+	m.req.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	m.req.head.msgh_remote_port = bootstrap_port;
+	m.req.head.msgh_local_port = reply;
+	m.req.head.msgh_id = 404;         /* look_up, with a body of the wrong size */
+	ck_assert_int_eq(mach_msg(&m.req.head, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT,
+				  sizeof(m.req), sizeof(m), reply, 10000, 0), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(m.err.Head.msgh_id, 504);
+	ck_assert_int_eq(m.err.RetCode, MIG_BAD_ARGUMENTS);
+	m.req.head.msgh_remote_port = bootstrap_port;
+	m.req.head.msgh_local_port = reply;
+	m.req.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	m.req.head.msgh_id = 12345;       /* unknown request */
+	ck_assert_int_eq(mach_msg(&m.req.head, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT,
+				  sizeof(m.req), sizeof(m), reply, 10000, 0), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(m.err.RetCode, MIG_BAD_ID);
+	ck_assert(test_daemon_log_contains(&td, "unknown request 12345"));
+}
+END_TEST
+
+static Suite *limits_suite(void)
+{
+	Suite *s = suite_create("limits");
+	TCase *tc = tcase_create("daemon");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_garbage_requests_are_dropped);
+	tcase_add_test(tc, test_out_of_fds_pauses_accept_and_recovers);
+	tcase_add_test(tc, test_wrong_body_size_gets_an_error);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(limits_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

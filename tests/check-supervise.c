@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check-supervise.c - what bootstrapd does around a job's life: KeepAlive
+ * with throttling, crash loops and spawn failures (waiting callers get an
+ * error at once), ResetAtClose, HideUntilCheckIn, StartInterval, WatchPaths.
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <mach/mach.h>
+#include <servers/bootstrap.h>
+
+#include "helpers/daemon.h"
+#include "helpers/echo-proto.h"
+
+#define SERVICE "com.example.echo"
+
+static struct test_daemon td;
+
+static void setup(void)
+{
+	test_daemon_init(&td, "supervise");
+}
+
+static void teardown(void)
+{
+	test_daemon_stop(&td);
+}
+
+static void pause_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Lines in @path (0 if it does not exist). */
+static int count_lines(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int n = 0, c;
+
+	if (!f)
+		return 0;
+	while ((c = fgetc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
+/* Poll (bounded) until @path has @n lines.  Return: the count seen last. */
+static int wait_lines(const char *path, int n)
+{
+	int seen = 0;
+
+	for (int i = 0; i < 1500 && (seen = count_lines(path)) < n; i++)
+		pause_ms(10);
+	return seen;
+}
+
+static int wait_log(const char *text)
+{
+	for (int i = 0; i < 1500; i++) {
+		if (test_daemon_log_contains(&td, text))
+			return 1;
+		pause_ms(10);
+	}
+	return 0;
+}
+
+/* A job running /bin/sh -c SCRIPT, with @extra keys. */
+static void add_shell_job(const char *label, const char *script, const char *extra)
+{
+	char *body;
+
+	ck_assert_int_gt(asprintf(&body,
+		"<key>ProgramArguments</key><array><string>/bin/sh</string><string>-c</string>"
+		"<string>%s</string></array>\n<key>ThrottleInterval</key><integer>1</integer>\n%s",
+		script, extra), 0);
+	test_daemon_add_job(&td, label, body);
+	free(body);
+}
+
+/* Send a request with a reply port and return the id of what comes back. */
+static mach_msg_id_t call_id(mach_port_t port)
+{
+	union {
+		struct echo_msg m;
+		char buf[sizeof(struct echo_msg) + MAX_TRAILER_SIZE];
+	} u;
+	mach_port_t reply;
+
+	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &reply), 0);
+	memset(&u, 0, sizeof(u));
+	u.m.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	u.m.head.msgh_remote_port = port;
+	u.m.head.msgh_local_port = reply;
+	u.m.head.msgh_id = ECHO_QUERY;
+	ck_assert_int_eq(mach_msg(&u.m.head, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT,
+				  sizeof(u.m), sizeof(u), reply, 30000, 0), MACH_MSG_SUCCESS);
+	mach_port_destroy(mach_task_self(), reply);
+	return u.m.head.msgh_id;
+}
+
+START_TEST(test_keepalive_restarts_with_throttle)
+{
+	char *runs, *script;
+
+	ck_assert_int_gt(asprintf(&runs, "%s/runs", td.dir), 0);
+	ck_assert_int_gt(asprintf(&script, "echo run >> %s", runs), 0);
+	add_shell_job("com.example.keepalive", script, "<key>KeepAlive</key><true/>");
+	test_daemon_start(&td);
+	ck_assert_int_ge(wait_lines(runs, 3), 3);
+	ck_assert(test_daemon_log_contains(&td, "reason KeepAlive"));
+	ck_assert(test_daemon_log_contains(&td, "throttling respawn"));
+	free(runs);
+	free(script);
+}
+END_TEST
+
+START_TEST(test_successful_exit_false_stops_after_success)
+{
+	char *runs, *script;
+
+	ck_assert_int_gt(asprintf(&runs, "%s/runs", td.dir), 0);
+	ck_assert_int_gt(asprintf(&script, "echo run >> %s", runs), 0);
+	add_shell_job("com.example.once", script,
+		      "<key>KeepAlive</key><dict><key>SuccessfulExit</key><false/></dict>");
+	test_daemon_start(&td);
+	ck_assert_int_eq(wait_lines(runs, 1), 1);
+	ck_assert(wait_log("exited with status 0"));
+	pause_ms(1500);         /* longer than the throttle: a restart would have happened */
+	ck_assert_int_eq(count_lines(runs), 1);
+	free(runs);
+	free(script);
+}
+END_TEST
+
+START_TEST(test_spawn_failure_fails_waiting_callers)
+{
+	mach_port_t port;
+
+	test_daemon_add_job(&td, "com.example.missing",
+		"<key>Program</key><string>/no/such/program</string>\n"
+		"<key>MachServices</key><dict><key>" SERVICE "</key><true/></dict>");
+	test_daemon_start(&td);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, SERVICE, &port), BOOTSTRAP_SUCCESS);
+	/* The caller learns at once that no reply will come. */
+	ck_assert_int_eq(call_id(port), MACH_NOTIFY_SEND_ONCE);
+	ck_assert(wait_log("/no/such/program"));
+	ck_assert(test_daemon_log_contains(&td, "failed"));
+}
+END_TEST
+
+START_TEST(test_crash_loop_fails_waiting_callers)
+{
+	mach_port_t port;
+
+	add_shell_job("com.example.crashy", "kill -SEGV $$",
+		      "<key>MachServices</key><dict><key>" SERVICE "</key><true/></dict>");
+	test_daemon_start(&td);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, SERVICE, &port), BOOTSTRAP_SUCCESS);
+	ck_assert_int_eq(call_id(port), MACH_NOTIFY_SEND_ONCE);
+	ck_assert(test_daemon_log_contains(&td, "crash loop"));
+	/* Still failed: a new caller gets the same answer, not a hang. */
+	ck_assert_int_eq(call_id(port), MACH_NOTIFY_SEND_ONCE);
+}
+END_TEST
+
+static void add_echo_job(const char *extra)
+{
+	char *body;
+
+	ck_assert_int_gt(asprintf(&body,
+		"<key>ProgramArguments</key><array><string>%s</string><string>%s</string></array>\n"
+		"<key>ThrottleInterval</key><integer>1</integer>\n%s",
+		getenv("ECHO_SERVICE"), SERVICE, extra), 0);
+	test_daemon_add_job(&td, "com.example.echo", body);
+	free(body);
+}
+
+static mach_msg_return_t send_crash(mach_port_t port)
+{
+	struct echo_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0);
+	m.head.msgh_remote_port = port;
+	m.head.msgh_id = ECHO_CRASH;
+	return mach_msg(&m.head, MACH_SEND_MSG | MACH_SEND_TIMEOUT, sizeof(m), 0, MACH_PORT_NULL, 1000, 0);
+}
+
+START_TEST(test_reset_at_close_kills_old_port)
+{
+	mach_port_t old, fresh;
+	mach_msg_return_t mr = MACH_MSG_SUCCESS;
+
+	add_echo_job("<key>MachServices</key><dict><key>" SERVICE "</key>"
+		     "<dict><key>ResetAtClose</key><true/></dict></dict>");
+	test_daemon_start(&td);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, SERVICE, &old), BOOTSTRAP_SUCCESS);
+	ck_assert_int_eq(call_id(old), ECHO_QUERY + 100);
+	ck_assert_int_eq(send_crash(old), MACH_MSG_SUCCESS);
+	for (int i = 0; i < 1000 && mr == MACH_MSG_SUCCESS; i++) {
+		pause_ms(10);
+		mr = send_crash(old);   /* until the old port is dead */
+	}
+	ck_assert_int_eq(mr, MACH_SEND_INVALID_DEST);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, SERVICE, &fresh), BOOTSTRAP_SUCCESS);
+	ck_assert_int_ne(fresh, old);
+	ck_assert_int_eq(call_id(fresh), ECHO_QUERY + 100);
+}
+END_TEST
+
+START_TEST(test_hide_until_check_in)
+{
+	mach_port_t port;
+	kern_return_t kr = BOOTSTRAP_UNKNOWN_SERVICE;
+
+	add_echo_job("<key>MachServices</key><dict><key>" SERVICE "</key>"
+		     "<dict><key>HideUntilCheckIn</key><true/></dict></dict>\n"
+		     "<key>RunAtLoad</key><true/>");
+	test_daemon_start(&td);
+	for (int i = 0; i < 1000 && kr != BOOTSTRAP_SUCCESS; i++) {
+		kr = bootstrap_look_up(bootstrap_port, SERVICE, &port);
+		if (kr != BOOTSTRAP_SUCCESS)
+			pause_ms(10);
+	}
+	ck_assert_int_eq(kr, BOOTSTRAP_SUCCESS);
+	ck_assert(test_daemon_log_contains(&td, "checked in " SERVICE));
+}
+END_TEST
+
+START_TEST(test_hidden_service_unknown_before_check_in)
+{
+	mach_port_t port;
+
+	add_echo_job("<key>MachServices</key><dict><key>" SERVICE "</key>"
+		     "<dict><key>HideUntilCheckIn</key><true/></dict></dict>");
+	test_daemon_start(&td);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, SERVICE, &port), BOOTSTRAP_UNKNOWN_SERVICE);
+}
+END_TEST
+
+START_TEST(test_start_interval)
+{
+	char *runs, *script;
+
+	ck_assert_int_gt(asprintf(&runs, "%s/runs", td.dir), 0);
+	ck_assert_int_gt(asprintf(&script, "echo run >> %s", runs), 0);
+	add_shell_job("com.example.interval", script, "<key>StartInterval</key><integer>1</integer>");
+	test_daemon_start(&td);
+	ck_assert_int_ge(wait_lines(runs, 2), 2);
+	ck_assert(test_daemon_log_contains(&td, "reason StartInterval"));
+	free(runs);
+	free(script);
+}
+END_TEST
+
+START_TEST(test_watch_paths)
+{
+	char *runs, *script, *watched, *extra;
+	int fd;
+
+	ck_assert_int_gt(asprintf(&runs, "%s/runs", td.dir), 0);
+	ck_assert_int_gt(asprintf(&watched, "%s/watched", td.dir), 0);
+	ck_assert_int_gt(asprintf(&script, "echo run >> %s", runs), 0);
+	ck_assert_int_gt(asprintf(&extra, "<key>WatchPaths</key><array><string>%s</string></array>",
+				  watched), 0);
+	add_shell_job("com.example.watch", script, extra);
+	test_daemon_start(&td);
+	ck_assert_int_eq(count_lines(runs), 0);
+	fd = open(watched, O_WRONLY | O_CREAT, 0644);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "x", 1), 1);
+	close(fd);
+	ck_assert_int_ge(wait_lines(runs, 1), 1);
+	ck_assert(test_daemon_log_contains(&td, "reason WatchPaths"));
+	free(runs);
+	free(script);
+	free(watched);
+	free(extra);
+}
+END_TEST
+
+static Suite *supervise_suite(void)
+{
+	Suite *s = suite_create("supervise");
+	TCase *tc = tcase_create("jobs");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 90);
+	tcase_add_test(tc, test_keepalive_restarts_with_throttle);
+	tcase_add_test(tc, test_successful_exit_false_stops_after_success);
+	tcase_add_test(tc, test_spawn_failure_fails_waiting_callers);
+	tcase_add_test(tc, test_crash_loop_fails_waiting_callers);
+	tcase_add_test(tc, test_reset_at_close_kills_old_port);
+	tcase_add_test(tc, test_hide_until_check_in);
+	tcase_add_test(tc, test_hidden_service_unknown_before_check_in);
+	tcase_add_test(tc, test_start_interval);
+	tcase_add_test(tc, test_watch_paths);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(supervise_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

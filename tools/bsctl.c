@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bsctl - control bootstrapd: a thin client, one subcommand per verb.
+ *
+ * Exit codes:
+ *   0  success
+ *   1  failure (the daemon refused or could not do it; lint found errors)
+ *   2  usage error
+ *   3  no bootstrapd is listening
+ *   4  no such job
+ *   5  not permitted (neither root nor the domain's owner)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+#include "bsctl.h"
+#include "ctl-client.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv, const struct bsctl_opts *o);
+	const char *usage;
+};
+
+static int cmd_version(int argc, char **argv, const struct bsctl_opts *o);
+static int cmd_help(int argc, char **argv, const struct bsctl_opts *o);
+
+static const struct command commands[] = {
+	{ "list", cmd_list, "list [--json] [LABEL]\tjobs: PID, last status, label" },
+	{ "print", cmd_print, "print [--json] LABEL\ta job's state in detail" },
+	{ "start", cmd_start, "start LABEL\t\tstart a job" },
+	{ "stop", cmd_stop, "stop LABEL\t\tstop a job (SIGTERM, then SIGKILL)" },
+	{ "kickstart", cmd_kickstart, "kickstart [-k] LABEL\tstart now; -k kills a running one first" },
+	{ "kill", cmd_kill, "kill SIGNAL LABEL\tsend SIGNAL (number or name) to a job" },
+	{ "lint", cmd_lint, "lint PATH...\t\tcheck job plists (no daemon needed)" },
+	{ "version", cmd_version, "version\t\t\tprint bsctl's version" },
+	{ "help", cmd_help, "help [COMMAND]\t\tthis text" },
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct command *command_find(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: bsctl [--socket PATH | --system] [--json] COMMAND [ARG...]\n\n");
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(f, "  %s\n", commands[i].usage);
+	fprintf(f, "\nexit codes: 0 ok, 1 failure, 2 usage error, 3 no daemon,\n"
+		   "            4 no such job, 5 not permitted\n");
+}
+
+static int cmd_version(int argc, char **argv, const struct bsctl_opts *o)
+{
+	(void)argv;
+	(void)o;
+	if (argc != 1)
+		return BSCTL_USAGE;
+	printf("bsctl %s\n", BOOTSTRAPD_VERSION);
+	return BSCTL_OK;
+}
+
+static int cmd_help(int argc, char **argv, const struct bsctl_opts *o)
+{
+	const struct command *c;
+
+	(void)o;
+	if (argc == 1) {
+		usage(stdout);
+		return BSCTL_OK;
+	}
+	c = argc == 2 ? command_find(argv[1]) : NULL;
+	if (!c)
+		return BSCTL_USAGE;
+	printf("usage: bsctl %s\n", c->usage);
+	return BSCTL_OK;
+}
+
+/* Global options before the command.  Return: index of the command, or -1. */
+static int parse_globals(int argc, char **argv, struct bsctl_opts *o)
+{
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			o->json = true;
+		else if (strcmp(argv[i], "--system") == 0)
+			setenv("BOOTSTRAP_SOCKET", "/run/bootstrapd/socket", 1);
+		else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc)
+			setenv("BOOTSTRAP_SOCKET", argv[++i], 1);
+		else
+			return -1;
+	}
+	return i < argc ? i : -1;
+}
+
+/* --json may also follow the command (bsctl list --json). */
+static int strip_json(int argc, char **argv, struct bsctl_opts *o)
+{
+	int n = 0;
+
+	for (int i = 0; i < argc; i++) {
+		if (i > 0 && strcmp(argv[i], "--json") == 0)
+			o->json = true;
+		else
+			argv[n++] = argv[i];
+	}
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	struct bsctl_opts o = { 0 };
+	const struct command *c;
+	int i = parse_globals(argc, argv, &o);
+	int ret;
+
+	c = i < 0 ? NULL : command_find(argv[i]);
+	if (!c) {
+		usage(stderr);
+		return BSCTL_USAGE;
+	}
+	ret = c->fn(strip_json(argc - i, argv + i, &o), argv + i, &o);
+	if (ret == BSCTL_USAGE)
+		fprintf(stderr, "usage: bsctl %s\n", c->usage);
+	return ret;
+}

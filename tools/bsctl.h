@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* bsctl.h - the subcommands, each in its cmd-*.c. */
+#ifndef BOOTSTRAPD_BSCTL_H
+#define BOOTSTRAPD_BSCTL_H
+
+#include <stdbool.h>
+
+struct bsctl_opts {
+	bool json;
+};
+
+/* Each returns an enum bsctl_exit; argv[0] is the command's name. */
+int cmd_list(int argc, char **argv, const struct bsctl_opts *o);
+int cmd_print(int argc, char **argv, const struct bsctl_opts *o);
+int cmd_start(int argc, char **argv, const struct bsctl_opts *o);
+int cmd_stop(int argc, char **argv, const struct bsctl_opts *o);
+int cmd_kickstart(int argc, char **argv, const struct bsctl_opts *o);
+int cmd_kill(int argc, char **argv, const struct bsctl_opts *o);
+int cmd_lint(int argc, char **argv, const struct bsctl_opts *o);
+
+#endif

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/* cmd-job.c - list, print, start, stop, kickstart and kill: one request each. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "bsctl.h"
+#include "control-proto.h"
+#include "ctl-client.h"
+
+static uint32_t json_flag(const struct bsctl_opts *o)
+{
+	return o->json ? CONTROL_F_JSON : 0;
+}
+
+int cmd_list(int argc, char **argv, const struct bsctl_opts *o)
+{
+	if (argc > 2)
+		return BSCTL_USAGE;
+	return ctl_call(CONTROL_LIST, json_flag(o), 0, argc == 2 ? argv[1] : "", 1);
+}
+
+int cmd_print(int argc, char **argv, const struct bsctl_opts *o)
+{
+	if (argc != 2)
+		return BSCTL_USAGE;
+	return ctl_call(CONTROL_PRINT, json_flag(o), 0, argv[1], 1);
+}
+
+int cmd_start(int argc, char **argv, const struct bsctl_opts *o)
+{
+	(void)o;
+	if (argc != 2)
+		return BSCTL_USAGE;
+	return ctl_call(CONTROL_START, 0, 0, argv[1], 0);
+}
+
+int cmd_stop(int argc, char **argv, const struct bsctl_opts *o)
+{
+	(void)o;
+	if (argc != 2)
+		return BSCTL_USAGE;
+	return ctl_call(CONTROL_STOP, 0, 0, argv[1], 0);
+}
+
+int cmd_kickstart(int argc, char **argv, const struct bsctl_opts *o)
+{
+	uint32_t flags = 0;
+
+	(void)o;
+	if (argc == 3 && strcmp(argv[1], "-k") == 0) {
+		flags = CONTROL_F_KILL;
+		argv++;
+		argc--;
+	}
+	if (argc != 2 || argv[1][0] == '-')
+		return BSCTL_USAGE;
+	return ctl_call(CONTROL_KICKSTART, flags, 0, argv[1], 0);
+}
+
+static const struct {
+	const char *name;
+	int sig;
+} signals[] = {
+	{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT }, { "KILL", SIGKILL },
+	{ "USR1", SIGUSR1 }, { "USR2", SIGUSR2 }, { "TERM", SIGTERM }, { "CONT", SIGCONT },
+	{ "STOP", SIGSTOP }, { "TSTP", SIGTSTP }, { "ALRM", SIGALRM },
+};
+
+/* A number, NAME or SIGNAME.  Return: the signal, or 0. */
+static int parse_signal(const char *s)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+
+	if (*s && !*end)
+		return n > 0 && n < NSIG ? (int)n : 0;
+	if (strncasecmp(s, "SIG", 3) == 0)
+		s += 3;
+	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		if (strcasecmp(s, signals[i].name) == 0)
+			return signals[i].sig;
+	return 0;
+}
+
+int cmd_kill(int argc, char **argv, const struct bsctl_opts *o)
+{
+	int sig;
+
+	(void)o;
+	if (argc != 3)
+		return BSCTL_USAGE;
+	sig = parse_signal(argv[1]);
+	if (!sig) {
+		fprintf(stderr, "bsctl: %s: unknown signal\n", argv[1]);
+		return BSCTL_USAGE;
+	}
+	return ctl_call(CONTROL_KILL, 0, sig, argv[2], 0);
+}
