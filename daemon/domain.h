@@ -23,6 +23,7 @@ struct domain {
 	bool system;            /* the system domain (root, LaunchDaemons) */
 	uid_t owner;            /* who may control it: root, or the user */
 	bool as_root;           /* the daemon runs as root: UserName applies */
+	unsigned long nofile_soft; /* RLIMIT_NOFILE we were started with: jobs get it back */
 
 	char *socket_path;
 	char **job_dirs;

@@ -244,7 +244,8 @@ static int bootstrap_pair(struct job *job, int *child_fd)
 
 static int spawn(struct job *job, enum job_reason reason)
 {
-	struct spawn_request req = { .spec = job->spec, .as_root = job->domain->as_root };
+	struct spawn_request req = { .spec = job->spec, .as_root = job->domain->as_root,
+				     .nofile_soft = job->domain->nofile_soft };
 	char why[512];
 	int err;
 

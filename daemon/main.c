@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -65,10 +66,27 @@ static void detach_from_terminal(void)
 		fatal("daemon");
 }
 
+/*
+ * Every service holds two fds: raise the soft limit to the hard one, and
+ * remember the old value for the jobs (spawn.c gives it back to them).
+ */
+static void raise_fd_limit(struct domain *d)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	d->nofile_soft = rl.rlim_cur;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		log_warn("cannot raise the fd limit to %lu", (unsigned long)rl.rlim_max);
+}
+
 static void setup(struct domain *d, const struct options *o)
 {
 	int err;
 
+	raise_fd_limit(d);
 	strmap_init(&d->jobs);
 	strmap_init(&d->services);
 	d->listen_fd = -1;

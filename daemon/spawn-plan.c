@@ -384,6 +384,26 @@ static int plan_env(struct spawn_plan *p, bool as_root)
 	return r;
 }
 
+/* Unless the plist sets NumberOfFiles: the soft limit the daemon started with. */
+static int restore_nofile(struct spawn_plan *p)
+{
+	struct spawn_rlimit *o;
+
+	if (!p->nofile_soft)
+		return 0;
+	for (size_t i = 0; i < p->n_rlimits; i++)
+		if (p->rlimits[i].resource == RLIMIT_NOFILE)
+			return 0;
+	o = &p->rlimits[p->n_rlimits];
+	o->resource = RLIMIT_NOFILE;
+	if (getrlimit(RLIMIT_NOFILE, &o->rl) < 0)
+		return 0;
+	if (p->nofile_soft < o->rl.rlim_cur)
+		o->rl.rlim_cur = (rlim_t)p->nofile_soft;
+	p->n_rlimits++;
+	return 0;
+}
+
 /*
  * Soft/HardResourceLimits change only what they name.  Lowering just the
  * hard limit below the current soft one lowers the soft one with it, which
@@ -405,6 +425,8 @@ static int plan_rlimits(struct spawn_plan *p)
 		o->resource = l->resource;
 		if (getrlimit(l->resource, &o->rl) < 0)
 			return spawn_plan_fail(p, -errno, "getrlimit %s: %s", name, strerror(errno));
+		if (l->resource == RLIMIT_NOFILE && p->nofile_soft && p->nofile_soft < o->rl.rlim_cur)
+			o->rl.rlim_cur = (rlim_t)p->nofile_soft;
 		if (l->has_hard)
 			o->rl.rlim_max = (rlim_t)l->hard;
 		if (l->has_soft)
@@ -414,7 +436,7 @@ static int plan_rlimits(struct spawn_plan *p)
 		if (o->rl.rlim_cur > o->rl.rlim_max)
 			return spawn_plan_fail(p, -EINVAL, "soft %s limit above the hard one", name);
 	}
-	return 0;
+	return restore_nofile(p);
 }
 
 int spawn_plan_init(struct spawn_plan *plan, const struct spawn_request *req,
@@ -426,6 +448,7 @@ int spawn_plan_init(struct spawn_plan *plan, const struct spawn_request *req,
 	memset(plan, 0, sizeof(*plan));
 	plan->spec = s;
 	plan->bootstrap_fd = req->bootstrap_fd;
+	plan->nofile_soft = req->nofile_soft;
 	plan->reason = reason;
 	plan->reason_len = reason_len;
 	plan->chroot = s->root_directory != NULL;

@@ -40,6 +40,7 @@ struct spawn_plan {
 	size_t n_env, cap_env;
 
 	struct spawn_rlimit *rlimits;   /* owned */
+	unsigned long nofile_soft;      /* see spawn_request */
 	size_t n_rlimits;
 
 	bool set_groups, set_gid, set_uid;

@@ -37,6 +37,13 @@ struct spawn_request {
 	 * launchd (a per-user domain runs its jobs as its user).
 	 */
 	bool as_root;
+	/*
+	 * The soft RLIMIT_NOFILE the job starts with, or 0 to inherit the
+	 * daemon's.  The daemon raises its own limit to hold thousands of
+	 * ports; jobs get the limit the daemon was started with, unless their
+	 * plist says otherwise.
+	 */
+	unsigned long nofile_soft;
 };
 
 /**

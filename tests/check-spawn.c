@@ -193,6 +193,31 @@ START_TEST(test_attributes)
 END_TEST
 
 /*
+ * The daemon raises its own fd limit to hold its ports; a job gets the
+ * limit the daemon started with back, unless its plist sets one.
+ */
+START_TEST(test_nofile_given_back)
+{
+	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
+	struct spawn_request req = { s, -1, geteuid() == 0, 100 };
+	struct rlimit rl;
+	char reason[256], *out, *want;
+	pid_t pid = -1;
+	int st;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	ck_assert_int_eq(spawn_job(&req, &pid, reason, sizeof(reason)), 0);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	out = probe_slurp(s->stdout_path);
+	ck_assert_int_gt(asprintf(&want, "nofile=100/%llu", (unsigned long long)rl.rlim_max), 0);
+	ck_assert_line(out, want);
+	free(out);
+	free(want);
+	job_spec_free(s);
+}
+END_TEST
+
+/*
  * A NumberOfFiles just big enough for stdio, fd 3 and one more: the
  * limit must not get in the way of spawn_job()'s own setup.
  */
@@ -591,6 +616,7 @@ static Suite *spawn_suite(void)
 	tcase_add_test(ok, test_globbing);
 	tcase_add_test(ok, test_attributes);
 	tcase_add_test(ok, test_small_nofile);
+	tcase_add_test(ok, test_nofile_given_back);
 	tcase_add_test(ok, test_signals_reset);
 	tcase_add_test(ok, test_stdio_files);
 	tcase_add_test(ok, test_stdin_fifo_without_writer);
