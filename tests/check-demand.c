@@ -188,6 +188,46 @@ START_TEST(test_register_and_port_death)
 }
 END_TEST
 
+START_TEST(test_registered_name_dies_with_its_port)
+{
+	mach_port_t recv, found;
+	kern_return_t kr = BOOTSTRAP_SUCCESS;
+	pid_t child;
+	int st;
+
+	test_daemon_start(&td);
+	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &recv), 0);
+	ck_assert_int_eq(mach_port_insert_right(mach_task_self(), recv, recv, MACH_MSG_TYPE_MAKE_SEND), 0);
+	ck_assert_int_eq(bootstrap_register(bootstrap_port, (char *)"com.example.mortal", recv),
+			 BOOTSTRAP_SUCCESS);
+	/* Another process may not take or remove the name. */
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		mach_port_t mine;
+
+		mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &mine);
+		mach_port_insert_right(mach_task_self(), mine, mine, MACH_MSG_TYPE_MAKE_SEND);
+		_exit(bootstrap_register(bootstrap_port, (char *)"com.example.mortal", mine) ==
+		      BOOTSTRAP_NOT_PRIVILEGED ? 0 : 1);
+	}
+	ck_assert_int_eq(waitpid(child, &st, 0), child);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), recv), KERN_SUCCESS);
+	for (int i = 0; i < 500 && kr == BOOTSTRAP_SUCCESS; i++) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+		kr = bootstrap_look_up(bootstrap_port, "com.example.mortal", &found);
+		if (kr == BOOTSTRAP_SUCCESS) {
+			mach_port_deallocate(mach_task_self(), found);
+			nanosleep(&ts, NULL);
+		}
+	}
+	ck_assert_int_eq(kr, BOOTSTRAP_UNKNOWN_SERVICE);
+	ck_assert(test_daemon_log_contains(&td, "registered port died"));
+}
+END_TEST
+
 START_TEST(test_register_of_declared_name_refused)
 {
 	mach_port_t recv;
@@ -289,6 +329,7 @@ static Suite *demand_suite(void)
 	tcase_add_test(tc, test_stranger_check_in_refused);
 	tcase_add_test(tc, test_unknown_and_too_long_names);
 	tcase_add_test(tc, test_register_and_port_death);
+	tcase_add_test(tc, test_registered_name_dies_with_its_port);
 	tcase_add_test(tc, test_register_of_declared_name_refused);
 	tcase_add_test(tc, test_hundred_concurrent_clients);
 	tcase_add_test(tc, test_sigterm_stops_jobs);
