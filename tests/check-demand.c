@@ -16,24 +16,11 @@
 #include <servers/bootstrap.h>
 
 #include "helpers/daemon.h"
-#include "helpers/echo-proto.h"
+#include "helpers/echo-client.h"
 
-#define SERVICE "com.example.echo"
+#define SERVICE ECHO_SERVICE_NAME
 
 static struct test_daemon td;
-
-static void add_echo_job(const char *extra)
-{
-	char *body;
-
-	ck_assert_int_gt(asprintf(&body,
-		"<key>ProgramArguments</key><array><string>%s</string><string>%s</string></array>\n"
-		"<key>MachServices</key><dict><key>%s</key><true/></dict>\n"
-		"<key>ThrottleInterval</key><integer>1</integer>\n%s",
-		getenv("ECHO_SERVICE"), SERVICE, SERVICE, extra ? extra : ""), 0);
-	test_daemon_add_job(&td, "com.example.echo", body);
-	free(body);
-}
 
 static void setup(void)
 {
@@ -55,37 +42,7 @@ static mach_port_t look_up(void)
 
 static void send_one_way(mach_port_t port, mach_msg_id_t id, uint32_t value)
 {
-	struct echo_msg m;
-
-	memset(&m, 0, sizeof(m));
-	m.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0);
-	m.head.msgh_remote_port = port;
-	m.head.msgh_id = id;
-	m.value = value;
-	ck_assert_int_eq(mach_msg(&m.head, MACH_SEND_MSG, sizeof(m), 0, MACH_PORT_NULL, 0, 0),
-			 MACH_MSG_SUCCESS);
-}
-
-/* ECHO_QUERY: Return: the reply (value = data messages seen, ok = in order). */
-static struct echo_msg query(mach_port_t port)
-{
-	union {
-		struct echo_msg m;
-		char buf[sizeof(struct echo_msg) + MAX_TRAILER_SIZE];
-	} u;
-	mach_port_t reply;
-
-	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &reply), 0);
-	memset(&u, 0, sizeof(u));
-	u.m.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
-	u.m.head.msgh_remote_port = port;
-	u.m.head.msgh_local_port = reply;
-	u.m.head.msgh_id = ECHO_QUERY;
-	ck_assert_int_eq(mach_msg(&u.m.head, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT,
-				  sizeof(u.m), sizeof(u), reply, 20000, 0), MACH_MSG_SUCCESS);
-	ck_assert_int_eq(u.m.head.msgh_id, ECHO_QUERY + 100);
-	mach_port_destroy(mach_task_self(), reply);
-	return u.m;
+	ck_assert_int_eq(echo_send(port, id, value, 0), MACH_MSG_SUCCESS);
 }
 
 START_TEST(test_lookup_before_launch_then_demand)
@@ -93,11 +50,11 @@ START_TEST(test_lookup_before_launch_then_demand)
 	mach_port_t port;
 	struct echo_msg r;
 
-	add_echo_job(NULL);
+	echo_add_job(&td, NULL, NULL);
 	test_daemon_start(&td);
 	port = look_up();
 	ck_assert(!test_daemon_log_contains(&td, "started"));
-	r = query(port);
+	r = echo_query(port);
 	ck_assert_int_gt(r.pid, 0);
 	ck_assert(test_daemon_log_contains(&td, "started (pid"));
 	ck_assert(test_daemon_log_contains(&td, "reason demand"));
@@ -109,14 +66,14 @@ START_TEST(test_thousand_messages_before_checkin_in_order)
 	mach_port_t port;
 	struct echo_msg r;
 
-	add_echo_job(NULL);
+	echo_add_job(&td, NULL, NULL);
 	test_daemon_start(&td);
 	port = look_up();
 	/* The queue holds a few; the sends beyond that block until the job,
 	 * launched by the first, drains them: none is lost or reordered. */
 	for (uint32_t i = 0; i < 1000; i++)
 		send_one_way(port, ECHO_DATA, i);
-	r = query(port);
+	r = echo_query(port);
 	ck_assert_uint_eq(r.value, 1000);
 	ck_assert_uint_eq(r.ok, 1);
 }
@@ -127,15 +84,15 @@ START_TEST(test_crash_then_messages_wait_for_relaunch)
 	mach_port_t port;
 	struct echo_msg first, second;
 
-	add_echo_job(NULL);
+	echo_add_job(&td, NULL, NULL);
 	test_daemon_start(&td);
 	port = look_up();
-	first = query(port);
+	first = echo_query(port);
 	send_one_way(port, ECHO_CRASH, 0);
 	/* Sent while the job is dead or dying: they wait in the port. */
 	for (uint32_t i = 0; i < 10; i++)
 		send_one_way(port, ECHO_DATA, i);
-	second = query(port);
+	second = echo_query(port);
 	ck_assert_int_ne(second.pid, first.pid);
 	ck_assert_uint_eq(second.value, 10);
 	ck_assert_uint_eq(second.ok, 1);
@@ -147,7 +104,7 @@ START_TEST(test_stranger_check_in_refused)
 {
 	mach_port_t port;
 
-	add_echo_job(NULL);
+	echo_add_job(&td, NULL, NULL);
 	test_daemon_start(&td);
 	ck_assert_int_eq(bootstrap_check_in(bootstrap_port, SERVICE, &port), BOOTSTRAP_NOT_PRIVILEGED);
 	ck_assert(test_daemon_log_contains(&td, "tried to check in " SERVICE));
@@ -232,7 +189,7 @@ START_TEST(test_register_of_declared_name_refused)
 {
 	mach_port_t recv;
 
-	add_echo_job(NULL);
+	echo_add_job(&td, NULL, NULL);
 	test_daemon_start(&td);
 	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &recv), 0);
 	ck_assert_int_eq(mach_port_insert_right(mach_task_self(), recv, recv, MACH_MSG_TYPE_MAKE_SEND), 0);
@@ -245,7 +202,7 @@ START_TEST(test_hundred_concurrent_clients)
 	pid_t pids[100];
 	int failures = 0;
 
-	add_echo_job(NULL);
+	echo_add_job(&td, NULL, NULL);
 	test_daemon_start(&td);
 	for (int i = 0; i < 100; i++) {
 		pids[i] = fork();
@@ -256,7 +213,7 @@ START_TEST(test_hundred_concurrent_clients)
 
 			if (bootstrap_look_up(bootstrap_port, SERVICE, &port) != KERN_SUCCESS)
 				_exit(1);
-			r = query(port);
+			r = echo_query(port);
 			_exit(r.pid > 0 ? 0 : 2);
 		}
 	}
@@ -276,10 +233,10 @@ START_TEST(test_sigterm_stops_jobs)
 	struct echo_msg r;
 	int status;
 
-	add_echo_job(NULL);
+	echo_add_job(&td, NULL, NULL);
 	test_daemon_start(&td);
 	port = look_up();
-	r = query(port);
+	r = echo_query(port);
 	test_daemon_signal(&td, SIGTERM);
 	status = test_daemon_wait(&td);
 	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -294,14 +251,14 @@ START_TEST(test_sighup_loads_new_jobs)
 
 	test_daemon_start(&td);
 	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, SERVICE, &port), BOOTSTRAP_UNKNOWN_SERVICE);
-	add_echo_job(NULL);
+	echo_add_job(&td, NULL, NULL);
 	test_daemon_signal(&td, SIGHUP);
 	for (int i = 0; i < 200 && bootstrap_look_up(bootstrap_port, SERVICE, &port); i++) {
 		struct timespec ts = { 0, 10 * 1000 * 1000 };
 
 		nanosleep(&ts, NULL);
 	}
-	ck_assert_int_eq(query(port).value, 0);
+	ck_assert_int_eq(echo_query(port).value, 0);
 }
 END_TEST
 

@@ -18,9 +18,9 @@
 #include <servers/bootstrap.h>
 
 #include "helpers/daemon.h"
-#include "helpers/echo-proto.h"
+#include "helpers/echo-client.h"
 
-#define SERVICE "com.example.echo"
+#define SERVICE ECHO_SERVICE_NAME
 
 static struct test_daemon td;
 
@@ -88,25 +88,9 @@ static void add_shell_job(const char *label, const char *script, const char *ext
 	free(body);
 }
 
-/* Send a request with a reply port and return the id of what comes back. */
 static mach_msg_id_t call_id(mach_port_t port)
 {
-	union {
-		struct echo_msg m;
-		char buf[sizeof(struct echo_msg) + MAX_TRAILER_SIZE];
-	} u;
-	mach_port_t reply;
-
-	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &reply), 0);
-	memset(&u, 0, sizeof(u));
-	u.m.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
-	u.m.head.msgh_remote_port = port;
-	u.m.head.msgh_local_port = reply;
-	u.m.head.msgh_id = ECHO_QUERY;
-	ck_assert_int_eq(mach_msg(&u.m.head, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT,
-				  sizeof(u.m), sizeof(u), reply, 30000, 0), MACH_MSG_SUCCESS);
-	mach_port_destroy(mach_task_self(), reply);
-	return u.m.head.msgh_id;
+	return echo_call(port, NULL);
 }
 
 START_TEST(test_keepalive_restarts_with_throttle)
@@ -174,27 +158,9 @@ START_TEST(test_crash_loop_fails_waiting_callers)
 }
 END_TEST
 
-static void add_echo_job(const char *extra)
-{
-	char *body;
-
-	ck_assert_int_gt(asprintf(&body,
-		"<key>ProgramArguments</key><array><string>%s</string><string>%s</string></array>\n"
-		"<key>ThrottleInterval</key><integer>1</integer>\n%s",
-		getenv("ECHO_SERVICE"), SERVICE, extra), 0);
-	test_daemon_add_job(&td, "com.example.echo", body);
-	free(body);
-}
-
 static mach_msg_return_t send_crash(mach_port_t port)
 {
-	struct echo_msg m;
-
-	memset(&m, 0, sizeof(m));
-	m.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0);
-	m.head.msgh_remote_port = port;
-	m.head.msgh_id = ECHO_CRASH;
-	return mach_msg(&m.head, MACH_SEND_MSG | MACH_SEND_TIMEOUT, sizeof(m), 0, MACH_PORT_NULL, 1000, 0);
+	return echo_send(port, ECHO_CRASH, 0, 1000);
 }
 
 START_TEST(test_reset_at_close_kills_old_port)
@@ -202,8 +168,8 @@ START_TEST(test_reset_at_close_kills_old_port)
 	mach_port_t old, fresh;
 	mach_msg_return_t mr = MACH_MSG_SUCCESS;
 
-	add_echo_job("<key>MachServices</key><dict><key>" SERVICE "</key>"
-		     "<dict><key>ResetAtClose</key><true/></dict></dict>");
+	echo_add_job(&td, "<dict><key>" SERVICE "</key>"
+		     "<dict><key>ResetAtClose</key><true/></dict></dict>", NULL);
 	test_daemon_start(&td);
 	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, SERVICE, &old), BOOTSTRAP_SUCCESS);
 	ck_assert_int_eq(call_id(old), ECHO_QUERY + 100);
@@ -224,8 +190,8 @@ START_TEST(test_hide_until_check_in)
 	mach_port_t port;
 	kern_return_t kr = BOOTSTRAP_UNKNOWN_SERVICE;
 
-	add_echo_job("<key>MachServices</key><dict><key>" SERVICE "</key>"
-		     "<dict><key>HideUntilCheckIn</key><true/></dict></dict>\n"
+	echo_add_job(&td, "<dict><key>" SERVICE "</key>"
+		     "<dict><key>HideUntilCheckIn</key><true/></dict></dict>",
 		     "<key>RunAtLoad</key><true/>");
 	test_daemon_start(&td);
 	for (int i = 0; i < 1000 && kr != BOOTSTRAP_SUCCESS; i++) {
@@ -242,8 +208,8 @@ START_TEST(test_hidden_service_unknown_before_check_in)
 {
 	mach_port_t port;
 
-	add_echo_job("<key>MachServices</key><dict><key>" SERVICE "</key>"
-		     "<dict><key>HideUntilCheckIn</key><true/></dict></dict>");
+	echo_add_job(&td, "<dict><key>" SERVICE "</key>"
+		     "<dict><key>HideUntilCheckIn</key><true/></dict></dict>", NULL);
 	test_daemon_start(&td);
 	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, SERVICE, &port), BOOTSTRAP_UNKNOWN_SERVICE);
 }
