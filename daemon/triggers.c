@@ -13,6 +13,7 @@
 
 #include <event2/event.h>
 
+#include "calendar.h"
 #include "domain.h"
 #include "job.h"
 #include "job-spec.h"
@@ -23,24 +24,6 @@ static void interval_fired(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	job_start(arg, REASON_INTERVAL);
-}
-
-static bool field_matches(int want, int have)
-{
-	return want < 0 || want == have;
-}
-
-static bool calendar_matches(const struct job_spec *spec, const struct tm *tm)
-{
-	for (size_t i = 0; i < spec->n_calendar; i++) {
-		const struct calendar_interval *c = &spec->calendar[i];
-
-		if (field_matches(c->minute, tm->tm_min) && field_matches(c->hour, tm->tm_hour) &&
-		    field_matches(c->day, tm->tm_mday) && field_matches(c->weekday, tm->tm_wday) &&
-		    field_matches(c->month, tm->tm_mon + 1))
-			return true;
-	}
-	return false;
 }
 
 /* Wake at the next minute boundary of the wall clock: missed minutes coalesce. */

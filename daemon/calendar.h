@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/* calendar.h - StartCalendarInterval matching, cron-style. */
+#ifndef BOOTSTRAPD_CALENDAR_H
+#define BOOTSTRAPD_CALENDAR_H
+
+#include <stdbool.h>
+#include <time.h>
+
+struct job_spec;
+
+/**
+ * calendar_matches() - whether the wall-clock minute @tm matches any of
+ * the job's StartCalendarInterval entries (a missing field matches every
+ * value; Weekday 0 and 7 are Sunday).
+ */
+bool calendar_matches(const struct job_spec *spec, const struct tm *tm);
+
+#endif

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/* check-calendar.c - StartCalendarInterval matching. */
+#include <check.h>
+#include <stdlib.h>
+
+#include "calendar.h"
+#include "job-spec.h"
+
+static struct tm at(int mon, int mday, int wday, int hour, int min)
+{
+	struct tm tm = { .tm_mon = mon - 1, .tm_mday = mday, .tm_wday = wday,
+			 .tm_hour = hour, .tm_min = min };
+
+	return tm;
+}
+
+static struct job_spec *spec_with(struct calendar_interval c)
+{
+	struct job_spec *s = calloc(1, sizeof(*s));
+
+	ck_assert_ptr_nonnull(s);
+	s->calendar = calloc(1, sizeof(*s->calendar));
+	ck_assert_ptr_nonnull(s->calendar);
+	s->calendar[0] = c;
+	s->n_calendar = 1;
+	return s;
+}
+
+START_TEST(test_missing_fields_are_wildcards)
+{
+	struct job_spec *s = spec_with((struct calendar_interval){ 30, 4, -1, -1, -1 });
+	struct tm yes = at(6, 15, 2, 4, 30), no_min = at(6, 15, 2, 4, 31), no_hour = at(6, 15, 2, 5, 30);
+
+	ck_assert(calendar_matches(s, &yes));
+	ck_assert(!calendar_matches(s, &no_min));
+	ck_assert(!calendar_matches(s, &no_hour));
+	free(s->calendar);
+	free(s);
+}
+END_TEST
+
+START_TEST(test_weekday_seven_is_sunday)
+{
+	struct job_spec *s = spec_with((struct calendar_interval){ 0, 0, -1, 7, -1 });
+	struct tm sunday = at(1, 7, 0, 0, 0), monday = at(1, 8, 1, 0, 0);
+
+	ck_assert(calendar_matches(s, &sunday));
+	ck_assert(!calendar_matches(s, &monday));
+	free(s->calendar);
+	free(s);
+}
+END_TEST
+
+START_TEST(test_day_and_month)
+{
+	struct job_spec *s = spec_with((struct calendar_interval){ -1, -1, 1, -1, 12 });
+	struct tm first = at(12, 1, 3, 13, 7), second = at(12, 2, 4, 13, 7), nov = at(11, 1, 3, 0, 0);
+
+	ck_assert(calendar_matches(s, &first));
+	ck_assert(!calendar_matches(s, &second));
+	ck_assert(!calendar_matches(s, &nov));
+	free(s->calendar);
+	free(s);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("calendar");
+	TCase *tc = tcase_create("match");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_missing_fields_are_wildcards);
+	tcase_add_test(tc, test_weekday_seven_is_sunday);
+	tcase_add_test(tc, test_day_and_month);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
