@@ -7,7 +7,16 @@
  * struct control_request; a plist to load travels as an out-of-line
  * descriptor holding the file's bytes (bsctl opens the file with the
  * caller's own permissions: the daemon never opens a path a client names).
- * A reply is NDR + return code + text (a mig_reply_error_t when empty).
+ * A reply is NDR + return code + text (a mig_reply_error_t when empty);
+ * a refusal may carry text too (why, for bsctl to print).
+ *
+ * CONTROL_LOAD is a complex message: header, body count 1, one
+ * mach_msg_ool_descriptor_t (the plist's bytes, at most PLIST_MAX_SIZE),
+ * then struct control_request.  The daemon parses the bytes under the
+ * path's name; it cannot check the file's owner and mode (it never sees
+ * the file), so bsctl does (launchctl's path_goodness_check, skipped with
+ * -F).  That is enough: only the domain's owner or root may load, and they
+ * could write any plist anyway; in the system domain that means root.
  */
 #ifndef BOOTSTRAPD_CONTROL_PROTO_H
 #define BOOTSTRAPD_CONTROL_PROTO_H
@@ -20,15 +29,15 @@
 enum control_id {
 	CONTROL_LIST = 700,     /* arg: "" for all, or a label */
 	CONTROL_PRINT,          /* arg: label */
-	CONTROL_LOAD,           /* arg: the plist's path (for messages); OOL: its bytes */
-	CONTROL_UNLOAD,         /* arg: label */
+	CONTROL_LOAD,           /* arg: the path (messages); OOL: the bytes; F_FORCE, F_PERSIST */
+	CONTROL_UNLOAD,         /* arg: label; flags: CONTROL_F_PERSIST */
 	CONTROL_START,
 	CONTROL_STOP,
 	CONTROL_KICKSTART,      /* flags: CONTROL_F_KILL */
 	CONTROL_KILL,           /* signal: the signal number */
-	CONTROL_ENABLE,
-	CONTROL_DISABLE,
-	CONTROL_BLAME,
+	CONTROL_ENABLE,         /* arg: label; persistent, loads nothing */
+	CONTROL_DISABLE,        /* arg: label; persistent, stops nothing */
+	CONTROL_BLAME,          /* arg: label; why it runs or last ran */
 	CONTROL_LAST = CONTROL_BLAME,
 };
 
@@ -52,5 +61,8 @@ struct control_request {
 #define CONTROL_E_NOT_FOUND     BOOTSTRAP_UNKNOWN_SERVICE
 #define CONTROL_E_NOT_PERMITTED BOOTSTRAP_NOT_PRIVILEGED
 #define CONTROL_E_INVALID       KERN_INVALID_ARGUMENT
+#define CONTROL_E_EXISTS        BOOTSTRAP_SERVICE_ACTIVE        /* load: label already loaded */
+/* Control-only, outside the BOOTSTRAP_* range: load of a disabled job without -F/-w. */
+#define CONTROL_E_DISABLED      1150
 
 #endif

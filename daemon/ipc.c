@@ -124,7 +124,7 @@ int ipc_reply_port(struct ipc_request *rq, enum wire_kind kind, const int *fds, 
 int ipc_reply_data(struct ipc_request *rq, kern_return_t ret, const void *data, size_t len)
 {
 	struct wire_hdr h = { 0 };
-	char body[IPC_REQUEST_MAX * 16];
+	char body[IPC_REPLY_MAX];
 	struct {
 		NDR_record_t ndr;
 		kern_return_t ret;

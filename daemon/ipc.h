@@ -16,8 +16,14 @@
 #include "fdpass.h"
 #include "wire.h"
 
-/* Requests are small: a name, a descriptor or two. */
-#define IPC_REQUEST_MAX 4096
+/*
+ * Requests are small: a name, a descriptor or two, except bsctl load's
+ * plist, whose bytes travel inside the datagram up to WIRE_OOL_INLINE_MAX
+ * (in a memfd beyond).
+ */
+#define IPC_REQUEST_MAX (4096 + WIRE_OOL_INLINE_MAX)
+/* Replies carry at most this much text (bsctl list of many jobs). */
+#define IPC_REPLY_MAX (64 * 1024)
 #define IPC_REQUEST_MAX_FDS 4
 
 struct ipc_request {
@@ -29,7 +35,7 @@ struct ipc_request {
 	size_t nfds;
 	int reply_fd;                   /* the send-once reply right, or -1; owned */
 	struct fdpass_creds creds;      /* the kernel's word on who sent it */
-	char buf[IPC_REQUEST_MAX];
+	_Alignas(8) char buf[IPC_REQUEST_MAX];  /* wire_desc holds a uint64_t */
 };
 
 /**

@@ -343,6 +343,7 @@ void job_demand(struct job *job, struct service *s)
 		return;
 	}
 	log_job(LOG_DEBUG, job->spec->label, "message waiting on %s", s->name);
+	snprintf(job->demand_service, sizeof(job->demand_service), "%s", s->name);
 	job_start(job, REASON_DEMAND);
 }
 

@@ -48,7 +48,7 @@ struct job {
 	struct domain *domain;
 	struct job_spec *spec;
 	enum job_state state;
-	bool disabled;          /* loaded but disabled (overrides) */
+	bool disabled;          /* disabled (plist or override) but loaded with load -F */
 	bool stop_requested;    /* stop/unload: do not apply KeepAlive */
 	bool unload_when_stopped;
 	bool restart_requested; /* kickstart -k: start again once it exited */
@@ -64,6 +64,7 @@ struct job {
 	unsigned int early_failures;
 	char failure[256];      /* why FAILED */
 	bool demanded;          /* AfterInitialDemand: a demand launch happened */
+	char demand_service[128]; /* name_t whose message asked last (bsctl blame) */
 
 	/* The plist file it came from (SIGHUP reloads it when it changed). */
 	bool from_dir;

@@ -17,6 +17,7 @@
 #include "job-plist.h"
 #include "job-spec.h"
 #include "log.h"
+#include "overrides.h"
 #include "plist.h"
 
 static bool is_plist_name(const char *name)
@@ -71,7 +72,7 @@ static struct job *job_from_path(struct domain *d, const char *path)
 	return NULL;
 }
 
-static void load_file(struct domain *d, const char *path)
+static void load_file(struct domain *d, const struct overrides *ov, const char *path)
 {
 	struct plist_error err;
 	char msg[PLIST_ERROR_FORMAT_MAX], reason[256];
@@ -91,6 +92,14 @@ static void load_file(struct domain *d, const char *path)
 			job->seen = true;       /* keep the running version of a broken edit */
 		return;
 	}
+	/* bsctl disable/unload -w: not loaded again, but a loaded one stays (launchctl). */
+	if (overrides_disabled(ov, spec)) {
+		log_job(job ? LOG_DEBUG : LOG_INFO, spec->label, "%s: disabled: skipped", path);
+		if (job)
+			job->seen = true;
+		job_spec_free(spec);
+		return;
+	}
 	if (job) {
 		log_job(LOG_INFO, job->spec->label, "%s changed: reloading", path);
 		job_unload(job);
@@ -107,7 +116,7 @@ static void load_file(struct domain *d, const char *path)
 	job->source_mtime = st.st_mtim;
 }
 
-static void scan_dir(struct domain *d, const char *dir)
+static void scan_dir(struct domain *d, const struct overrides *ov, const char *dir)
 {
 	struct dirent **names;
 	int n = scandir(dir, &names, NULL, alphasort);
@@ -122,7 +131,7 @@ static void scan_dir(struct domain *d, const char *dir)
 
 		if (is_plist_name(names[i]->d_name) &&
 		    snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name) < (int)sizeof(path))
-			load_file(d, path);
+			load_file(d, ov, path);
 		free(names[i]);
 	}
 	free(names);
@@ -131,12 +140,17 @@ static void scan_dir(struct domain *d, const char *dir)
 void jobdir_scan(struct domain *d)
 {
 	struct job *job, **gone;
+	struct overrides ov;
 	size_t i = 0, n = 0;
+	int err = overrides_read(&ov, d->state_dir);
 
+	if (err < 0)
+		log_warnx("%s/%s: %s", d->state_dir, OVERRIDES_FILE, strerror(-err));
 	while ((job = strmap_next(&d->jobs, &i)))
 		job->seen = false;
 	for (size_t k = 0; k < d->n_job_dirs; k++)
-		scan_dir(d, d->job_dirs[k]);
+		scan_dir(d, &ov, d->job_dirs[k]);
+	overrides_deinit(&ov);
 	/* Unload after the walk: unloading changes the map being iterated. */
 	gone = calloc(d->jobs.count + 1, sizeof(*gone));
 	if (!gone)

@@ -35,6 +35,13 @@ static const struct command commands[] = {
 	{ "stop", cmd_stop, "stop LABEL\t\tstop a job (SIGTERM, then SIGKILL)" },
 	{ "kickstart", cmd_kickstart, "kickstart [-k] LABEL\tstart now; -k kills a running one first" },
 	{ "kill", cmd_kill, "kill SIGNAL LABEL\tsend SIGNAL (number or name) to a job" },
+	{ "blame", cmd_blame, "blame [--json] LABEL\twhy a job runs, or last ran" },
+	{ "load", cmd_load, "load [-wF] PATH...\tload plists (of a directory: each *.plist);\n"
+	  "\t\t\t-w: enable for good; -F: despite Disabled, dubious owner" },
+	{ "unload", cmd_unload, "unload [-w] PATH|LABEL...\n"
+	  "\t\t\tstop and unload; -w: disable for good" },
+	{ "enable", cmd_enable, "enable LABEL\t\tpersistently allow loading (at the next scan)" },
+	{ "disable", cmd_disable, "disable LABEL\t\tpersistently prevent loading (stops nothing)" },
 	{ "lint", cmd_lint, "lint PATH...\t\tcheck job plists (no daemon needed)" },
 	{ "version", cmd_version, "version\t\t\tprint bsctl's version" },
 	{ "help", cmd_help, "help [COMMAND]\t\tthis text" },

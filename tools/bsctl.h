@@ -16,6 +16,11 @@ int cmd_start(int argc, char **argv, const struct bsctl_opts *o);
 int cmd_stop(int argc, char **argv, const struct bsctl_opts *o);
 int cmd_kickstart(int argc, char **argv, const struct bsctl_opts *o);
 int cmd_kill(int argc, char **argv, const struct bsctl_opts *o);
+int cmd_enable(int argc, char **argv, const struct bsctl_opts *o);
+int cmd_disable(int argc, char **argv, const struct bsctl_opts *o);
+int cmd_blame(int argc, char **argv, const struct bsctl_opts *o);
+int cmd_load(int argc, char **argv, const struct bsctl_opts *o);
+int cmd_unload(int argc, char **argv, const struct bsctl_opts *o);
 int cmd_lint(int argc, char **argv, const struct bsctl_opts *o);
 
 #endif

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* cmd-job.c - list, print, start, stop, kickstart and kill: one request each. */
+/*
+ * cmd-job.c - list, print, blame, start, stop, kickstart, kill, enable and
+ * disable: one request each, naming a job by its label.
+ */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,14 +22,40 @@ int cmd_list(int argc, char **argv, const struct bsctl_opts *o)
 {
 	if (argc > 2)
 		return BSCTL_USAGE;
-	return ctl_call(CONTROL_LIST, json_flag(o), 0, argc == 2 ? argv[1] : "", 1);
+	return ctl_call(CONTROL_LIST, json_flag(o), 0, argc == 2 ? argv[1] : "", stdout);
 }
 
 int cmd_print(int argc, char **argv, const struct bsctl_opts *o)
 {
 	if (argc != 2)
 		return BSCTL_USAGE;
-	return ctl_call(CONTROL_PRINT, json_flag(o), 0, argv[1], 1);
+	return ctl_call(CONTROL_PRINT, json_flag(o), 0, argv[1], stdout);
+}
+
+/* Why it runs, or last ran (launchctl blame). */
+int cmd_blame(int argc, char **argv, const struct bsctl_opts *o)
+{
+	if (argc != 2)
+		return BSCTL_USAGE;
+	return ctl_call(CONTROL_BLAME, json_flag(o), 0, argv[1], stdout);
+}
+
+/* Persistent: loads nothing now; the next directory scan (SIGHUP) honours it. */
+int cmd_enable(int argc, char **argv, const struct bsctl_opts *o)
+{
+	(void)o;
+	if (argc != 2)
+		return BSCTL_USAGE;
+	return ctl_call(CONTROL_ENABLE, 0, 0, argv[1], stderr);
+}
+
+/* Persistent: a loaded job keeps running; it will not be loaded again. */
+int cmd_disable(int argc, char **argv, const struct bsctl_opts *o)
+{
+	(void)o;
+	if (argc != 2)
+		return BSCTL_USAGE;
+	return ctl_call(CONTROL_DISABLE, 0, 0, argv[1], stderr);
 }
 
 int cmd_start(int argc, char **argv, const struct bsctl_opts *o)
@@ -34,7 +63,7 @@ int cmd_start(int argc, char **argv, const struct bsctl_opts *o)
 	(void)o;
 	if (argc != 2)
 		return BSCTL_USAGE;
-	return ctl_call(CONTROL_START, 0, 0, argv[1], 0);
+	return ctl_call(CONTROL_START, 0, 0, argv[1], NULL);
 }
 
 int cmd_stop(int argc, char **argv, const struct bsctl_opts *o)
@@ -42,7 +71,7 @@ int cmd_stop(int argc, char **argv, const struct bsctl_opts *o)
 	(void)o;
 	if (argc != 2)
 		return BSCTL_USAGE;
-	return ctl_call(CONTROL_STOP, 0, 0, argv[1], 0);
+	return ctl_call(CONTROL_STOP, 0, 0, argv[1], NULL);
 }
 
 int cmd_kickstart(int argc, char **argv, const struct bsctl_opts *o)
@@ -57,7 +86,7 @@ int cmd_kickstart(int argc, char **argv, const struct bsctl_opts *o)
 	}
 	if (argc != 2 || argv[1][0] == '-')
 		return BSCTL_USAGE;
-	return ctl_call(CONTROL_KICKSTART, flags, 0, argv[1], 0);
+	return ctl_call(CONTROL_KICKSTART, flags, 0, argv[1], NULL);
 }
 
 static const struct {
@@ -97,5 +126,5 @@ int cmd_kill(int argc, char **argv, const struct bsctl_opts *o)
 		fprintf(stderr, "bsctl: %s: unknown signal\n", argv[1]);
 		return BSCTL_USAGE;
 	}
-	return ctl_call(CONTROL_KILL, 0, sig, argv[2], 0);
+	return ctl_call(CONTROL_KILL, 0, sig, argv[2], NULL);
 }

@@ -2,6 +2,8 @@
 /*
  * ctl-client.c - a control request on the bootstrap port: the request
  * carries a send-once right to a private reply port, as MIG's calls do.
+ * A load request is a complex message whose one out-of-line descriptor
+ * holds the plist's bytes.
  */
 #include "ctl-client.h"
 
@@ -18,15 +20,25 @@
 
 #define REPLY_TEXT_MAX (4096 * 16)
 
+#pragma pack(push, 4)
 struct request {
 	mach_msg_header_t head;
 	struct control_request body;
 };
 
+struct ool_request {
+	mach_msg_header_t head;
+	mach_msg_body_t count;
+	mach_msg_ool_descriptor_t data;
+	struct control_request body;
+};
+#pragma pack(pop)
+
 union reply {
 	mach_msg_header_t head;
 	mig_reply_error_t error;
-	char buf[sizeof(mig_reply_error_t) + REPLY_TEXT_MAX + MAX_TRAILER_SIZE];
+	char buf[sizeof(struct ool_request) + sizeof(mig_reply_error_t) + REPLY_TEXT_MAX +
+		 MAX_TRAILER_SIZE];
 };
 
 /* Where the look-up went: for the message when nobody is listening. */
@@ -44,10 +56,22 @@ static const char *socket_path(char *buf, size_t len)
 	return "/run/bootstrapd/socket";
 }
 
-static int exit_code(kern_return_t kr, const char *label)
+void ctl_print_diag(const char *text)
+{
+	while (text && *text) {
+		size_t n = strcspn(text, "\n");
+
+		fprintf(stderr, "bsctl: %.*s\n", (int)n, text);
+		text += n + (text[n] == '\n');
+	}
+}
+
+int ctl_exit(kern_return_t kr, const char *what, const char *text)
 {
 	char path[4096];
 
+	if (kr != KERN_SUCCESS)
+		ctl_print_diag(text);
 	switch (kr) {
 	case KERN_SUCCESS:
 		return BSCTL_OK;
@@ -56,19 +80,23 @@ static int exit_code(kern_return_t kr, const char *label)
 		fprintf(stderr, "bsctl: no bootstrapd is listening on %s; start one with: "
 			"bootstrapd --user\n", socket_path(path, sizeof(path)));
 		return BSCTL_NO_DAEMON;
-	case BOOTSTRAP_UNKNOWN_SERVICE:
-		fprintf(stderr, "bsctl: %s: no such job\n", label);
+	case CONTROL_E_NOT_FOUND:
+		if (!text || !*text)
+			fprintf(stderr, "bsctl: %s: no such job\n", what);
 		return BSCTL_NOT_FOUND;
-	case BOOTSTRAP_NOT_PRIVILEGED:
-		fprintf(stderr, "bsctl: %s: not permitted\n", label);
+	case CONTROL_E_NOT_PERMITTED:
+		if (!text || !*text)
+			fprintf(stderr, "bsctl: %s: not permitted\n", what);
 		return BSCTL_NOT_PERMITTED;
 	default:
-		fprintf(stderr, "bsctl: %s: %s\n", label, mach_error_string(kr));
+		if (!text || !*text)
+			fprintf(stderr, "bsctl: %s: %s\n", what, mach_error_string(kr));
 		return BSCTL_FAILURE;
 	}
 }
 
-static kern_return_t exchange(struct request *req, union reply *rep)
+/* Send the @len bytes of @req from @rep's buffer and receive the reply into it. */
+static kern_return_t exchange(mach_msg_header_t *req, mach_msg_size_t len, union reply *rep)
 {
 	mach_port_t bp = bootstrap_port;
 	mach_port_t rp;
@@ -80,51 +108,112 @@ static kern_return_t exchange(struct request *req, union reply *rep)
 	kr = mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &rp);
 	if (kr != KERN_SUCCESS)
 		return kr;
-	req->head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
-	req->head.msgh_size = sizeof(*req);
-	req->head.msgh_remote_port = bp;
-	req->head.msgh_local_port = rp;
+	req->msgh_bits |= MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	req->msgh_size = len;
+	req->msgh_remote_port = bp;
+	req->msgh_local_port = rp;
 	/* mach_msg() receives into the buffer it sent from. */
-	memcpy(rep->buf, req, sizeof(*req));
-	kr = mach_msg(&rep->head, MACH_SEND_MSG | MACH_RCV_MSG, sizeof(*req), sizeof(*rep), rp,
+	memcpy(rep->buf, req, len);
+	kr = mach_msg(&rep->head, MACH_SEND_MSG | MACH_RCV_MSG, len, sizeof(*rep), rp,
 		      MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL);
 	mach_port_mod_refs(mach_task_self(), rp, MACH_PORT_RIGHT_RECEIVE, -1);
-	if (kr != MACH_MSG_SUCCESS)
-		return kr;
-	if (rep->head.msgh_id == MACH_NOTIFY_SEND_ONCE)
-		return MIG_SERVER_DIED;
-	if (rep->head.msgh_id != req->head.msgh_id + 100 ||
-	    rep->head.msgh_size < sizeof(mig_reply_error_t)) {
+	if (kr == MACH_MSG_SUCCESS && rep->head.msgh_id == MACH_NOTIFY_SEND_ONCE)
+		kr = MIG_SERVER_DIED;
+	else if (kr == MACH_MSG_SUCCESS && (rep->head.msgh_id != req->msgh_id + 100 ||
+					    rep->head.msgh_size < sizeof(mig_reply_error_t))) {
 		mach_msg_destroy(&rep->head);
-		return MIG_REPLY_MISMATCH;
+		kr = MIG_REPLY_MISMATCH;
+	}
+	if (kr != MACH_MSG_SUCCESS) {
+		rep->head.msgh_size = 0;        /* no reply, so no text */
+		return kr;
 	}
 	return rep->error.RetCode;
 }
 
-int ctl_call(int id, uint32_t flags, int32_t signal, const char *label, int print_text)
+static int fill_body(struct control_request *body, const struct ctl_msg *m)
+{
+	const char *arg = m->arg ? m->arg : "";
+
+	if (strlen(arg) >= sizeof(body->arg))
+		return -1;
+	body->ndr = NDR_record;
+	body->flags = m->flags;
+	body->signal = m->signal;
+	strcpy(body->arg, arg);
+	return 0;
+}
+
+/* The reply's text: after the mig_reply_error_t, NUL-terminated within msgh_size. */
+static const char *reply_text(union reply *rep)
+{
+	size_t len = rep->head.msgh_size - sizeof(mig_reply_error_t);
+	size_t max = sizeof(rep->buf) - sizeof(mig_reply_error_t) - 1;
+	char *text = rep->buf + sizeof(mig_reply_error_t);
+
+	if (len > max)
+		len = max;
+
+	text[strnlen(text, len)] = '\0';
+	return text;
+}
+
+/* A complex message: the plist's bytes in one out-of-line descriptor. */
+static void add_ool(struct ool_request *req, const struct ctl_msg *m)
+{
+	req->head.msgh_bits = MACH_MSGH_BITS_COMPLEX;
+	req->count.msgh_descriptor_count = 1;
+	req->data.address = (void *)m->data;
+	req->data.size = (mach_msg_size_t)m->data_len;
+	req->data.deallocate = 0;
+	req->data.copy = MACH_MSG_VIRTUAL_COPY;
+	req->data.type = MACH_MSG_OOL_DESCRIPTOR;
+}
+
+kern_return_t ctl_request(const struct ctl_msg *m, const char **text)
 {
 	static union reply rep;
-	struct request req;
+	static union {
+		struct request plain;
+		struct ool_request ool;
+	} req;
 	kern_return_t kr;
-	size_t len;
 
 	memset(&req, 0, sizeof(req));
-	req.head.msgh_id = id;
-	req.body.ndr = NDR_record;
-	req.body.flags = flags;
-	req.body.signal = signal;
-	if (label && strlen(label) >= sizeof(req.body.arg)) {
+	memset(&rep.head, 0, sizeof(rep.head));
+	if (text)
+		*text = "";
+	if (fill_body(m->data ? &req.ool.body : &req.plain.body, m) < 0)
+		return KERN_INVALID_ARGUMENT;
+	if (m->data) {
+		add_ool(&req.ool, m);
+		req.ool.head.msgh_id = m->id;
+		kr = exchange(&req.ool.head, sizeof(req.ool), &rep);
+	} else {
+		req.plain.head.msgh_id = m->id;
+		kr = exchange(&req.plain.head, sizeof(req.plain), &rep);
+	}
+	if (text && rep.head.msgh_size > sizeof(mig_reply_error_t))
+		*text = reply_text(&rep);
+	return kr;
+}
+
+int ctl_call(int id, uint32_t flags, int32_t signal, const char *label, FILE *text_to)
+{
+	struct ctl_msg m = { .id = id, .flags = flags, .signal = signal, .arg = label };
+	const char *text;
+	kern_return_t kr;
+
+	if (label && strlen(label) >= CONTROL_ARG_MAX) {
 		fprintf(stderr, "bsctl: label too long\n");
 		return BSCTL_USAGE;
 	}
-	if (label)
-		strcpy(req.body.arg, label);
-	kr = exchange(&req, &rep);
+	kr = ctl_request(&m, &text);
 	if (kr != KERN_SUCCESS)
-		return exit_code(kr, label && *label ? label : "request");
-	len = rep.head.msgh_size - sizeof(mig_reply_error_t);
-	if (print_text && len > 0)
-		printf("%.*s", (int)strnlen(rep.buf + sizeof(mig_reply_error_t), len),
-		       rep.buf + sizeof(mig_reply_error_t));
+		return ctl_exit(kr, label && *label ? label : "request", text);
+	if (text_to == stderr)
+		ctl_print_diag(text);
+	else if (text_to)
+		fputs(text, text_to);
 	return BSCTL_OK;
 }

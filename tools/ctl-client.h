@@ -10,7 +10,11 @@
 #ifndef BOOTSTRAPD_CTL_CLIENT_H
 #define BOOTSTRAPD_CTL_CLIENT_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#include <mach/kern_return.h>
 
 enum bsctl_exit {
 	BSCTL_OK = 0,
@@ -21,12 +25,40 @@ enum bsctl_exit {
 	BSCTL_NOT_PERMITTED = 5,
 };
 
+/* One control request. */
+struct ctl_msg {
+	int id;                 /* enum control_id */
+	uint32_t flags;         /* CONTROL_F_* */
+	int32_t signal;
+	const char *arg;        /* label or path; NULL is "" */
+	const void *data;       /* CONTROL_LOAD: the plist's bytes (out of line), else NULL */
+	size_t data_len;
+};
+
 /**
- * ctl_call() - send control request @id for @label and print the reply's
- * text on stdout (when @print_text), or a message naming what went wrong
- * on stderr.
+ * ctl_request() - send @m and wait for the reply.
+ * @text: receives the reply's text (NUL-terminated, possibly empty),
+ *        valid until the next call; may be NULL.
+ * Return: the daemon's return code, or the transport's (MIG_SERVER_DIED,
+ * MACH_SEND_INVALID_DEST when nobody listens).
+ */
+kern_return_t ctl_request(const struct ctl_msg *m, const char **text);
+
+/** ctl_print_diag() - print the daemon's @text on stderr, each line after "bsctl: ". */
+void ctl_print_diag(const char *text);
+
+/**
+ * ctl_exit() - the exit code for @kr, after printing on stderr what went
+ * wrong: the daemon's @text when it sent one, else a message naming @what.
  * Return: an enum bsctl_exit.
  */
-int ctl_call(int id, uint32_t flags, int32_t signal, const char *label, int print_text);
+int ctl_exit(kern_return_t kr, const char *what, const char *text);
+
+/**
+ * ctl_call() - send control request @id for @label; print the reply's text
+ * on @text_to (stdout as is; stderr through ctl_print_diag(); NULL: not at
+ * all) on success, or what went wrong on stderr.  Return: an enum bsctl_exit.
+ */
+int ctl_call(int id, uint32_t flags, int32_t signal, const char *label, FILE *text_to);
 
 #endif

@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * control-show.c - the read-only requests: list, print and blame, as
+ * launchctl-like text or (CONTROL_F_JSON) JSON.  Everyone may ask.
+ */
+#include "control-handlers.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "control-proto.h"
+#include "domain.h"
+#include "job.h"
+#include "job-spec.h"
+#include "service.h"
+
+static bool is_running(const struct job *job)
+{
+	return job->state == JOB_RUNNING || job->state == JOB_STOPPING;
+}
+
+static struct job *find(const struct control_call *call)
+{
+	return call->req->arg[0] ? strmap_get(&call->d->jobs, call->req->arg) : NULL;
+}
+
+/* launchctl list's status column: last exit status, -signal, or "-". */
+static void format_status(const struct job *job, char *buf, size_t len)
+{
+	if (!job->has_exited)
+		snprintf(buf, len, "-");
+	else if (WIFSIGNALED(job->last_status))
+		snprintf(buf, len, "-%d", WTERMSIG(job->last_status));
+	else
+		snprintf(buf, len, "%d", WEXITSTATUS(job->last_status));
+}
+
+/* A JSON string literal for @s (NULL is null). */
+static void json_str(FILE *f, const char *s)
+{
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void list_text(FILE *f, struct domain *d)
+{
+	struct job *job;
+	size_t i = 0;
+
+	fprintf(f, "PID\tStatus\tLabel\n");
+	while ((job = strmap_next(&d->jobs, &i))) {
+		char status[16];
+
+		format_status(job, status, sizeof(status));
+		if (is_running(job))
+			fprintf(f, "%d\t%s\t%s\n", (int)job->pid, status, job->spec->label);
+		else
+			fprintf(f, "-\t%s\t%s\n", status, job->spec->label);
+	}
+}
+
+static void list_json(FILE *f, struct domain *d)
+{
+	struct job *job;
+	size_t i = 0;
+	const char *sep = "";
+
+	fputc('[', f);
+	while ((job = strmap_next(&d->jobs, &i))) {
+		char status[16];
+
+		format_status(job, status, sizeof(status));
+		fprintf(f, "%s\n  {\"label\": ", sep);
+		json_str(f, job->spec->label);
+		if (is_running(job))
+			fprintf(f, ", \"pid\": %d", (int)job->pid);
+		else
+			fputs(", \"pid\": null", f);
+		fprintf(f, ", \"status\": %s}", job->has_exited ? status : "null");
+		sep = ",";
+	}
+	fputs("\n]\n", f);
+}
+
+static void print_exit_text(FILE *f, const struct job *job)
+{
+	if (!job->has_exited)
+		return;
+	if (WIFSIGNALED(job->last_status))
+		fprintf(f, "\tlast exit signal = %d\n", WTERMSIG(job->last_status));
+	else
+		fprintf(f, "\tlast exit status = %d\n", WEXITSTATUS(job->last_status));
+}
+
+static void print_text(FILE *f, const struct job *job)
+{
+	const struct job_spec *spec = job->spec;
+
+	fprintf(f, "%s = {\n\tlabel = %s\n", spec->label, spec->label);
+	fprintf(f, "\tprogram = %s\n", job_spec_program(spec));
+	fprintf(f, "\targuments = {\n");
+	for (size_t i = 0; i < spec->argc; i++)
+		fprintf(f, "\t\t%s\n", spec->argv[i]);
+	fprintf(f, "\t}\n\tstate = %s\n", job_state_name(job->state));
+	if (job->disabled)
+		fprintf(f, "\tdisabled = true (loaded with -F)\n");
+	if (is_running(job))
+		fprintf(f, "\tpid = %d\n", (int)job->pid);
+	print_exit_text(f, job);
+	fprintf(f, "\truns = %u\n", job->runs);
+	fprintf(f, "\tlast start reason = %s\n", job_reason_name(job->last_reason));
+	fprintf(f, "\tmachservices = {\n");
+	for (size_t i = 0; i < job->n_services; i++)
+		fprintf(f, "\t\t%s = %s\n", job->services[i]->name,
+			job->services[i]->checked_in ? "checked in" : "not checked in");
+	fprintf(f, "\t}\n");
+	if (job->failure[0])
+		fprintf(f, "\tfailure = %s\n", job->failure);
+	if (spec->path)
+		fprintf(f, "\tpath = %s\n", spec->path);
+	fprintf(f, "}\n");
+}
+
+static void print_json_arrays(FILE *f, const struct job *job)
+{
+	fputs(",\n  \"arguments\": [", f);
+	for (size_t i = 0; i < job->spec->argc; i++) {
+		fputs(i ? ", " : "", f);
+		json_str(f, job->spec->argv[i]);
+	}
+	fputs("],\n  \"machservices\": {", f);
+	for (size_t i = 0; i < job->n_services; i++) {
+		fputs(i ? ", " : "", f);
+		json_str(f, job->services[i]->name);
+		fprintf(f, ": %s", job->services[i]->checked_in ? "true" : "false");
+	}
+	fputc('}', f);
+}
+
+static void print_json(FILE *f, const struct job *job)
+{
+	const struct job_spec *spec = job->spec;
+	bool sig = job->has_exited && WIFSIGNALED(job->last_status);
+
+	fputs("{\n  \"label\": ", f);
+	json_str(f, spec->label);
+	fputs(",\n  \"program\": ", f);
+	json_str(f, job_spec_program(spec));
+	print_json_arrays(f, job);
+	fputs(",\n  \"state\": ", f);
+	json_str(f, job_state_name(job->state));
+	fprintf(f, ",\n  \"disabled\": %s", job->disabled ? "true" : "false");
+	if (is_running(job))
+		fprintf(f, ",\n  \"pid\": %d", (int)job->pid);
+	if (job->has_exited)
+		fprintf(f, ",\n  \"%s\": %d", sig ? "last_exit_signal" : "last_exit_status",
+			sig ? WTERMSIG(job->last_status) : WEXITSTATUS(job->last_status));
+	fprintf(f, ",\n  \"runs\": %u,\n  \"last_start_reason\": ", job->runs);
+	json_str(f, job_reason_name(job->last_reason));
+	fputs(",\n  \"failure\": ", f);
+	json_str(f, job->failure[0] ? job->failure : NULL);
+	fputs(",\n  \"path\": ", f);
+	json_str(f, spec->path);
+	fputs("\n}\n", f);
+}
+
+kern_return_t control_show_print(struct control_call *call)
+{
+	struct job *job = find(call);
+
+	if (!job)
+		return CONTROL_E_NOT_FOUND;
+	if (call->req->flags & CONTROL_F_JSON)
+		print_json(call->out, job);
+	else
+		print_text(call->out, job);
+	return KERN_SUCCESS;
+}
+
+kern_return_t control_show_list(struct control_call *call)
+{
+	if (call->req->arg[0])
+		return control_show_print(call);
+	if (call->req->flags & CONTROL_F_JSON)
+		list_json(call->out, call->d);
+	else
+		list_text(call->out, call->d);
+	return KERN_SUCCESS;
+}
+
+/* The proximate cause of the last start, in words (launchctl blame's answer). */
+static void blame_reason(const struct job *job, char *buf, size_t len)
+{
+	const struct job_spec *spec = job->spec;
+
+	switch (job->last_reason) {
+	case REASON_DEMAND:
+		snprintf(buf, len, "demand: a message on %s",
+			 job->demand_service[0] ? job->demand_service : "a MachServices name");
+		break;
+	case REASON_INTERVAL:
+		snprintf(buf, len, "StartInterval (every %d s)", spec->start_interval);
+		break;
+	case REASON_WATCH_PATH:
+		snprintf(buf, len, "WatchPaths or QueueDirectories");
+		break;
+	case REASON_CONTROL:
+		snprintf(buf, len, "bsctl start or kickstart");
+		break;
+	default:
+		snprintf(buf, len, "%s", job_reason_name(job->last_reason));
+		break;
+	}
+}
+
+/* Seconds since the last start (monotonic, so clock changes do not lie). */
+static long since_start(const struct job *job)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long)(now.tv_sec - job->start_time.tv_sec);
+}
+
+static void blame_text(FILE *f, const struct job *job, const char *why)
+{
+	if (job->runs == 0)
+		fprintf(f, "%s: not started since it was loaded (%s)\n", job->spec->label,
+			job_state_name(job->state));
+	else if (is_running(job))
+		fprintf(f, "%s: running (pid %d) for %ld s: %s\n", job->spec->label,
+			(int)job->pid, since_start(job), why);
+	else
+		fprintf(f, "%s: %s; last started %ld s ago: %s\n", job->spec->label,
+			job_state_name(job->state), since_start(job), why);
+}
+
+static void blame_json(FILE *f, const struct job *job, const char *why)
+{
+	bool demand = job->runs && job->last_reason == REASON_DEMAND && job->demand_service[0];
+
+	fputs("{\n  \"label\": ", f);
+	json_str(f, job->spec->label);
+	fputs(",\n  \"state\": ", f);
+	json_str(f, job_state_name(job->state));
+	if (is_running(job))
+		fprintf(f, ",\n  \"pid\": %d", (int)job->pid);
+	fputs(",\n  \"reason\": ", f);
+	json_str(f, job->runs ? job_reason_name(job->last_reason) : NULL);
+	fputs(",\n  \"service\": ", f);
+	json_str(f, demand ? job->demand_service : NULL);
+	fputs(",\n  \"why\": ", f);
+	json_str(f, job->runs ? why : NULL);
+	if (job->runs)
+		fprintf(f, ",\n  \"seconds_since_start\": %ld", since_start(job));
+	fputs("\n}\n", f);
+}
+
+kern_return_t control_show_blame(struct control_call *call)
+{
+	struct job *job = find(call);
+	char why[256];
+
+	if (!job)
+		return CONTROL_E_NOT_FOUND;
+	blame_reason(job, why, sizeof(why));
+	if (call->req->flags & CONTROL_F_JSON)
+		blame_json(call->out, job, why);
+	else
+		blame_text(call->out, job, why);
+	return KERN_SUCCESS;
+}

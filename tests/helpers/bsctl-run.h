@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/* bsctl-run.h - run the real bsctl ($BSCTL) and capture what it said. */
+#ifndef BOOTSTRAPD_TEST_BSCTL_RUN_H
+#define BOOTSTRAPD_TEST_BSCTL_RUN_H
+
+#include <sys/types.h>
+
+#define BSCTL_RUN_OUT_MAX (64 * 1024)
+
+struct bsctl_out {
+	int status;                     /* exit code; 128 + signal if killed */
+	char out[BSCTL_RUN_OUT_MAX];    /* stdout, NUL-terminated (truncated if longer) */
+	char err[BSCTL_RUN_OUT_MAX];    /* stderr, likewise */
+};
+
+/**
+ * bsctl_run() - run `$BSCTL ARGV...` (@argv NULL-terminated, without
+ * "bsctl"), as @uid unless it is (uid_t)-1 (then also as gid @uid), with
+ * the test's environment ($BOOTSTRAP_SOCKET names the daemon).  Fails the
+ * test if bsctl cannot be run.
+ * Return: @r->status.
+ */
+int bsctl_run(struct bsctl_out *r, uid_t uid, const char *const *argv);
+
+/* bsctl_run() as the test's own user: BSCTL_RUN(&r, "list", "--json"). */
+#define BSCTL_RUN(r, ...) bsctl_run((r), (uid_t)-1, (const char *const[]){ __VA_ARGS__, NULL })
+
+#endif

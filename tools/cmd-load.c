@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd-load.c - load and unload, of plist files and directories of them.
+ *
+ * bsctl opens each file itself, with the caller's own permissions, and
+ * sends its bytes: the daemon never opens a path a client names.  Before
+ * sending, it applies launchctl's path_goodness_check (skipped with -F):
+ * the file (or directory) must be owned by root or the caller and writable
+ * by neither group nor others.  A directory means each *.plist in it (not
+ * recursively, names sorted, dot files skipped).
+ *
+ * Outcomes: a disabled job named on the command line is an error (exit 1,
+ * with how to enable it); one found in a directory is skipped with a note,
+ * as the daemon's own directory scan does.  A directory without plists is
+ * a note, not an error.  Every argument is tried; the exit code is the last
+ * failure's, except that "no daemon" and "not permitted" stop at once.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bsctl.h"
+#include "control-proto.h"
+#include "ctl-client.h"
+#include "job-plist.h"
+#include "job-spec.h"
+#include "plist.h"
+
+/* What to do with each plist found: load or unload it. */
+typedef int plist_fn(const char *path, bool in_dir, uint32_t flags);
+
+static bool is_plist_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 6 && name[0] != '.' && strcasecmp(name + n - 6, ".plist") == 0;
+}
+
+/* launchctl's path_goodness_check. Return: 0, or -1 with a message printed. */
+static int check_goodness(const char *path, const struct stat *st)
+{
+	if (st->st_uid != 0 && st->st_uid != getuid()) {
+		fprintf(stderr, "bsctl: %s: dubious ownership (uid %u, neither root nor you): "
+			"skipped (-F loads it anyway)\n", path, (unsigned int)st->st_uid);
+		return -1;
+	}
+	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
+		fprintf(stderr, "bsctl: %s: dubious permissions (group or world writable): "
+			"skipped (-F loads it anyway)\n", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Read all of @fd, at most PLIST_MAX_SIZE bytes.  Return: 0, or a negative errno. */
+static int read_capped(int fd, char **out, size_t *out_len)
+{
+	size_t cap = 16384, len = 0;
+	char *buf = malloc(cap);
+
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap) {
+			char *grown = cap > PLIST_MAX_SIZE ? NULL : realloc(buf, cap * 2);
+
+			if (!grown) {
+				free(buf);
+				return cap > PLIST_MAX_SIZE ? -EFBIG : -ENOMEM;
+			}
+			buf = grown;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int err = -errno;
+
+			free(buf);
+			return err;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len > PLIST_MAX_SIZE) {
+		free(buf);
+		return -EFBIG;
+	}
+	*out = buf;
+	*out_len = len;
+	return 0;
+}
+
+/* Open @path as a regular file, check it, read it.  Return: 0 or -1 (message printed). */
+static int read_plist(const char *path, bool force, char **buf, size_t *len)
+{
+	/* O_NONBLOCK: a FIFO under the name must not hang us before fstat(). */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat st;
+	int err;
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		fprintf(stderr, "bsctl: %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		fprintf(stderr, "bsctl: %s: not a regular file\n", path);
+		close(fd);
+		return -1;
+	}
+	if (!force && check_goodness(path, &st) < 0) {
+		close(fd);
+		return -1;
+	}
+	err = read_capped(fd, buf, len);
+	close(fd);
+	if (err < 0) {
+		fprintf(stderr, "bsctl: %s: %s\n", path,
+			err == -EFBIG ? "larger than a plist may be" : strerror(-err));
+		return -1;
+	}
+	return 0;
+}
+
+static int load_one(const char *path, bool in_dir, uint32_t flags)
+{
+	struct ctl_msg m = { .id = CONTROL_LOAD, .flags = flags };
+	char *abs = realpath(path, NULL);
+	const char *text;
+	char *buf = NULL;
+	kern_return_t kr;
+
+	m.arg = abs ? abs : path;
+	if (strlen(m.arg) >= CONTROL_ARG_MAX) {
+		fprintf(stderr, "bsctl: %s: path too long\n", path);
+		free(abs);
+		return BSCTL_FAILURE;
+	}
+	if (read_plist(path, flags & CONTROL_F_FORCE, &buf, &m.data_len) < 0) {
+		free(abs);
+		return BSCTL_FAILURE;
+	}
+	m.data = buf;
+	kr = ctl_request(&m, &text);
+	free(buf);
+	free(abs);
+	if (kr == CONTROL_E_DISABLED && in_dir) {
+		fprintf(stderr, "bsctl: %s: disabled: skipped\n", path);
+		return BSCTL_OK;
+	}
+	if (kr == KERN_SUCCESS)
+		ctl_print_diag(text);   /* warnings */
+	return ctl_exit(kr, path, text);
+}
+
+static int unload_label(const char *label, uint32_t flags)
+{
+	return ctl_call(CONTROL_UNLOAD, flags, 0, label, stderr);
+}
+
+/* bsctl unload PATH: the label comes from the plist, parsed here. */
+static int unload_one(const char *path, bool in_dir, uint32_t flags)
+{
+	char msg[PLIST_ERROR_FORMAT_MAX];
+	struct plist_error err;
+	struct job_spec *spec = NULL;
+	int r;
+
+	(void)in_dir;
+	memset(&err, 0, sizeof(err));
+	if (job_plist_load_file(path, &spec, &err, NULL, NULL) != 0) {
+		fprintf(stderr, "bsctl: %s\n", plist_error_format(&err, msg, sizeof(msg)));
+		return BSCTL_FAILURE;
+	}
+	r = unload_label(spec->label, flags);
+	job_spec_free(spec);
+	return r;
+}
+
+/* Nobody listens, or we may not: the other operands would fail alike. */
+static bool stop_now(int ret)
+{
+	return ret == BSCTL_NO_DAEMON || ret == BSCTL_NOT_PERMITTED;
+}
+
+/* Each *.plist of @dir, sorted by name. */
+static int each_in_dir(const char *dir, plist_fn *fn, uint32_t flags)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, alphasort);
+	int ret = BSCTL_OK, found = 0;
+
+	if (n < 0) {
+		fprintf(stderr, "bsctl: %s: %s\n", dir, strerror(errno));
+		return BSCTL_FAILURE;
+	}
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		char path[4096];
+		int r = BSCTL_OK;
+
+		if (!stop_now(ret) && is_plist_name(name) &&
+		    snprintf(path, sizeof(path), "%s/%s", dir, name) < (int)sizeof(path)) {
+			found++;
+			r = fn(path, true, flags);
+		}
+		if (r != BSCTL_OK)
+			ret = r;
+		free(names[i]);
+	}
+	free(names);
+	if (!found && ret == BSCTL_OK)
+		fprintf(stderr, "bsctl: %s: no *.plist files: nothing to do\n", dir);
+	return ret;
+}
+
+/*
+ * A file, or each plist of a directory.  @check_dir: apply the goodness
+ * check to a directory too (load without -F).  Return: an enum bsctl_exit.
+ */
+static int each_plist(const char *path, plist_fn *fn, uint32_t flags, bool check_dir)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		fprintf(stderr, "bsctl: %s: %s\n", path, strerror(errno));
+		return BSCTL_FAILURE;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return fn(path, false, flags);
+	if (check_dir && check_goodness(path, &st) < 0)
+		return BSCTL_FAILURE;
+	return each_in_dir(path, fn, flags);
+}
+
+/* -w, -F (or -wF) before the operands.  Return: index of the first operand, or -1. */
+static int parse_flags(int argc, char **argv, const char *allowed, uint32_t *flags)
+{
+	int i;
+
+	*flags = 0;
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return i + 1;
+		for (const char *p = argv[i] + 1; *p; p++) {
+			if (!strchr(allowed, *p))
+				return -1;
+			*flags |= *p == 'w' ? CONTROL_F_PERSIST : CONTROL_F_FORCE;
+		}
+	}
+	return i;
+}
+
+int cmd_load(int argc, char **argv, const struct bsctl_opts *o)
+{
+	uint32_t flags;
+	int i = parse_flags(argc, argv, "wF", &flags);
+	int ret = BSCTL_OK;
+
+	(void)o;
+	if (i < 0 || i >= argc)
+		return BSCTL_USAGE;
+	for (; i < argc && !stop_now(ret); i++) {
+		int r = each_plist(argv[i], load_one, flags, !(flags & CONTROL_F_FORCE));
+
+		if (r != BSCTL_OK)
+			ret = r;
+	}
+	return ret;
+}
+
+/* An operand that names an existing file or directory is a path, else a label. */
+int cmd_unload(int argc, char **argv, const struct bsctl_opts *o)
+{
+	uint32_t flags;
+	int i = parse_flags(argc, argv, "w", &flags);
+	int ret = BSCTL_OK;
+
+	(void)o;
+	if (i < 0 || i >= argc)
+		return BSCTL_USAGE;
+	for (; i < argc && !stop_now(ret); i++) {
+		struct stat st;
+		int r = stat(argv[i], &st) == 0 ? each_plist(argv[i], unload_one, flags, false) :
+						   unload_label(argv[i], flags);
+
+		if (r != BSCTL_OK)
+			ret = r;
+	}
+	return ret;
+}
