@@ -285,6 +285,11 @@ int job_start(struct job *job, enum job_reason reason)
 		return -EPERM;
 	if (job->state == JOB_THROTTLED)
 		return 0;       /* already waiting to start */
+	if (job->spec->launch_only_once && job->runs > 0 && reason != REASON_CONTROL) {
+		log_job(LOG_DEBUG, job->spec->label, "LaunchOnlyOnce: not started again (%s)",
+			job_reason_name(reason));
+		return -EALREADY;
+	}
 	if (reason == REASON_DEMAND)
 		job->demanded = true;
 	if (reason == REASON_CONTROL) {

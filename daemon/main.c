@@ -18,6 +18,7 @@
 #include "domain.h"
 #include "log.h"
 #include "options.h"
+#include "sdnotify.h"
 #include "supervise.h"
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
@@ -139,6 +140,8 @@ int main(int argc, char **argv)
 	}
 	log_info("serving the %s domain on %s", d.system ? "system" : "user", d.socket_path);
 	domain_load_dirs(&d);
+	if (sdnotify("READY=1") < 0)
+		log_warn("cannot notify systemd");
 	event_base_dispatch(d.base);
 	log_info("exiting");
 	teardown(&d);

@@ -95,6 +95,13 @@ static kern_return_t do_register(struct conn *c, struct ipc_request *rq, const c
 	if (pd->type != MACH_MSG_PORT_DESCRIPTOR ||
 	    (pd->kind != WIRE_PORT_SEND && pd->kind != WIRE_PORT_NULL))
 		return BOOTSTRAP_NOT_PRIVILEGED;
+	/* As launchd: in the system domain only root binds names, or any user
+	 * could squat a name that a root job is about to declare. */
+	if (d->system && rq->creds.uid != 0) {
+		log_warnx("pid %d uid %d tried to register %s in the system domain: refused",
+			  (int)rq->creds.pid, (int)rq->creds.uid, name);
+		return BOOTSTRAP_NOT_PRIVILEGED;
+	}
 	if (s && (s->job || s->owner_pid != rq->creds.pid)) {
 		log_warnx("pid %d uid %d tried to register %s, which %s: refused",
 			  (int)rq->creds.pid, (int)rq->creds.uid, name,
@@ -139,6 +146,13 @@ void server_dispatch(struct conn *c, struct ipc_request *rq)
 	}
 	if (control_owns(rq->hdr->id)) {
 		control_dispatch(c, rq);
+		return;
+	}
+	/* A user's domain is that user's (and root's) alone. */
+	if (!c->domain->system && rq->creds.uid != 0 && rq->creds.uid != c->domain->owner) {
+		log_warnx("request %d from pid %d uid %d, not the owner of this user domain: refused",
+			  rq->hdr->id, (int)rq->creds.pid, (int)rq->creds.uid);
+		answer(rq, BOOTSTRAP_NOT_PRIVILEGED);
 		return;
 	}
 	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++) {

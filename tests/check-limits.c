@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -132,6 +134,88 @@ START_TEST(test_wrong_body_size_gets_an_error)
 }
 END_TEST
 
+START_TEST(test_ready_notification)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct timeval tv = { 20, 0 };
+	char buf[64] = "";
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_ge(fd, 0);
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/notify", td.dir);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	ck_assert_int_eq(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
+	setenv("NOTIFY_SOCKET", sun.sun_path, 1);
+	test_daemon_start(&td);
+	unsetenv("NOTIFY_SOCKET");
+	ck_assert_int_gt(recv(fd, buf, sizeof(buf) - 1, 0), 0);
+	ck_assert_str_eq(buf, "READY=1");
+	close(fd);
+}
+END_TEST
+
+/* Run @fn as uid 65534 in a child.  Return: the child's exit status. */
+static int as_nobody(int (*fn)(void))
+{
+	pid_t pid = fork();
+	int st;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(setgid(65534) == 0 && setuid(65534) == 0 ? fn() : 99);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+static int register_squat(void)
+{
+	mach_port_t mine;
+
+	mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &mine);
+	mach_port_insert_right(mach_task_self(), mine, mine, MACH_MSG_TYPE_MAKE_SEND);
+	return bootstrap_register(bootstrap_port, (char *)"com.example.squat", mine) ==
+	       BOOTSTRAP_NOT_PRIVILEGED ? 0 : 1;
+}
+
+static int look_up_foreign(void)
+{
+	mach_port_t port;
+
+	return bootstrap_look_up(bootstrap_port, "com.example.svc", &port) ==
+	       BOOTSTRAP_NOT_PRIVILEGED ? 0 : 1;
+}
+
+START_TEST(test_system_domain_register_needs_root)
+{
+	if (geteuid() != 0) {
+		printf("skipped: needs root to run a caller as another uid\n");
+		return;
+	}
+	td.system = 1;
+	ck_assert_int_eq(chmod(td.dir, 0755), 0);
+	test_daemon_start(&td);
+	ck_assert_int_eq(as_nobody(register_squat), 0);
+	ck_assert(wait_log("tried to register com.example.squat in the system domain"));
+}
+END_TEST
+
+START_TEST(test_user_domain_refuses_other_users)
+{
+	if (geteuid() != 0) {
+		printf("skipped: needs root to run a caller as another uid\n");
+		return;
+	}
+	test_daemon_add_job(&td, "com.example.svc",
+		"<key>Program</key><string>/bin/true</string>\n"
+		"<key>MachServices</key><dict><key>com.example.svc</key><true/></dict>");
+	ck_assert_int_eq(chmod(td.dir, 0755), 0);
+	test_daemon_start(&td);
+	ck_assert_int_eq(as_nobody(look_up_foreign), 0);
+	ck_assert(wait_log("not the owner of this user domain"));
+}
+END_TEST
+
 static Suite *limits_suite(void)
 {
 	Suite *s = suite_create("limits");
@@ -142,6 +226,9 @@ static Suite *limits_suite(void)
 	tcase_add_test(tc, test_garbage_requests_are_dropped);
 	tcase_add_test(tc, test_out_of_fds_pauses_accept_and_recovers);
 	tcase_add_test(tc, test_wrong_body_size_gets_an_error);
+	tcase_add_test(tc, test_ready_notification);
+	tcase_add_test(tc, test_system_domain_register_needs_root);
+	tcase_add_test(tc, test_user_domain_refuses_other_users);
 	suite_add_tcase(s, tc);
 	return s;
 }

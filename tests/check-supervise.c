@@ -230,6 +230,24 @@ START_TEST(test_start_interval)
 }
 END_TEST
 
+START_TEST(test_launch_only_once_ignores_triggers)
+{
+	char *runs, *script;
+
+	ck_assert_int_gt(asprintf(&runs, "%s/runs", td.dir), 0);
+	ck_assert_int_gt(asprintf(&script, "echo run >> %s", runs), 0);
+	add_shell_job("com.example.once", script,
+		      "<key>StartInterval</key><integer>1</integer>\n"
+		      "<key>LaunchOnlyOnce</key><true/>");
+	test_daemon_start(&td);
+	ck_assert_int_eq(wait_lines(runs, 1), 1);
+	ck_assert(wait_log("LaunchOnlyOnce: not started again"));
+	ck_assert_int_eq(count_lines(runs), 1);
+	free(runs);
+	free(script);
+}
+END_TEST
+
 START_TEST(test_watch_paths)
 {
 	char *runs, *script, *watched, *extra;
@@ -271,6 +289,7 @@ static Suite *supervise_suite(void)
 	tcase_add_test(tc, test_hide_until_check_in);
 	tcase_add_test(tc, test_hidden_service_unknown_before_check_in);
 	tcase_add_test(tc, test_start_interval);
+	tcase_add_test(tc, test_launch_only_once_ignores_triggers);
 	tcase_add_test(tc, test_watch_paths);
 	suite_add_tcase(s, tc);
 	return s;

@@ -69,7 +69,7 @@ void test_daemon_start(struct test_daemon *d)
 
 			setrlimit(RLIMIT_NOFILE, &rl);
 		}
-		execl(exe, exe, "--user", "--foreground", "--log-level", "debug", "--socket", d->socket,
+		execl(exe, exe, d->system ? "--system" : "--user", "--foreground", "--log-level", "debug", "--socket", d->socket,
 		      "--jobs", d->jobs, "--state", d->dir, (char *)NULL);
 		_exit(127);
 	}

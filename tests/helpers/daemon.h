@@ -12,6 +12,7 @@ struct test_daemon {
 	char *log;              /* dir/log: the daemon's stderr */
 	pid_t pid;
 	long nofile;            /* RLIMIT_NOFILE for the daemon, 0: inherited */
+	int system;             /* serve the system domain instead of the user's */
 };
 
 /** test_daemon_init() - make the directories (no daemon yet). */
