@@ -137,3 +137,38 @@ ssize_t fdpass_recv(int sock, void *buf, size_t len, int *fds, size_t *nfds,
 	}
 	return n;
 }
+
+/* Room for the credentials only: the kernel then installs none of the fds. */
+ssize_t fdpass_peek(int sock, void *buf, size_t len)
+{
+	union {
+		char buf[CMSG_SPACE_CREDS];
+		struct cmsghdr align;
+	} ctl;
+	char dummy;
+	struct iovec iov = { .iov_base = buf ? buf : &dummy, .iov_len = buf ? len : 0 };
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = ctl.buf,
+		.msg_controllen = sizeof(ctl.buf),
+	};
+	bool creds = false;
+	ssize_t n;
+
+	do
+		n = recvmsg(sock, &msg, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET)
+			continue;
+		if (c->cmsg_type == SCM_CREDENTIALS)
+			creds = true;
+		else if (c->cmsg_type == SCM_RIGHTS)    /* not expected; never leak them */
+			fdpass_close_all((const int *)CMSG_DATA(c),
+					 (c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+	}
+	return n == 0 && !creds ? -ENODATA : n;
+}

@@ -50,6 +50,18 @@ int fdpass_send(int sock, const struct iovec *iov, int iovcnt,
 ssize_t fdpass_recv(int sock, void *buf, size_t len, int *fds, size_t *nfds,
 		    struct fdpass_creds *creds, int flags);
 
+/**
+ * fdpass_peek() - look at the next datagram without dequeuing it or
+ * receiving its descriptors; never blocks.
+ * @buf: out, may be NULL: its first @len bytes.
+ * The socket must have SO_PASSCRED set: every datagram then carries
+ * credentials, which is how an empty datagram differs from end of file.
+ * Return: the datagram's full length (0 for an empty one), -ENODATA at end
+ * of file (nothing queued and no sender left), or a negative errno
+ * (-EAGAIN: nothing queued).
+ */
+ssize_t fdpass_peek(int sock, void *buf, size_t len);
+
 /** fdpass_close_all() - close @n fds, preserving errno. */
 void fdpass_close_all(const int *fds, size_t n);
 

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vm.h"
+
 /*
  * Names are (index << 8) | generation, as Mach's MACH_PORT_MAKE, so that a
  * stale name is unlikely to hit a reused slot.  Index 0 is never used, so
@@ -107,6 +109,16 @@ void space_remove(struct port *p)
 	port_unref(p);
 }
 
+void space_forget_set(mach_port_name_t set)
+{
+	for (size_t i = 1; i < space.n_slots; i++) {
+		struct port *p = space.slots[i].port;
+
+		if (p && p->pset == set)
+			p->pset = 0;
+	}
+}
+
 struct port *space_find_ino(ino_t ino)
 {
 	if (ino == 0)
@@ -135,7 +147,7 @@ struct port *port_new(void)
 	if (!p)
 		return NULL;
 	p->refs = 1;
-	p->send_fd = p->recv_fd = p->epfd = p->mem_fd = -1;
+	p->send_fd = p->recv_fd = p->epfd = p->mem_fd = p->rcv_epfd = -1;
 	pthread_mutex_init(&p->rcv_lock, NULL);
 	return p;
 }
@@ -169,36 +181,92 @@ void port_unref(struct port *p)
 	free(p);
 }
 
+/* The port set's epoll; none once the entry left the table (in a forked child: the parent's). */
 static int set_epfd(const struct port *p)
 {
-	struct port *set = p->pset ? space_get(p->pset) : NULL;
+	struct port *set = p->name && p->pset ? space_get(p->pset) : NULL;
 
 	return set ? set->epfd : -1;
 }
 
+/* epoll data: which member and which of its queues is ready. */
+static uint64_t watch_data(const struct port *p, int fd)
+{
+	return ((uint64_t)p->name << 32) | (uint32_t)fd;
+}
+
+void port_watch_fd(struct port *p, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = watch_data(p, fd) };
+	int epfd = set_epfd(p);
+
+	if (epfd >= 0)
+		epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+	if (p->rcv_epfd >= 0)
+		epoll_ctl(p->rcv_epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+void port_unwatch_fd(struct port *p, int fd)
+{
+	int epfd = set_epfd(p);
+
+	if (epfd >= 0)
+		epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL);
+	if (p->rcv_epfd >= 0)
+		epoll_ctl(p->rcv_epfd, EPOLL_CTL_DEL, fd, NULL);
+}
+
+int port_rcv_epoll(struct port *p)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int err = 0;
+
+	if (p->rcv_epfd >= 0)
+		return p->rcv_epfd;
+	p->rcv_epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (p->rcv_epfd < 0)
+		return -errno;
+	if (p->recv_fd >= 0 && !p->recv_eof) {
+		ev.data.u64 = watch_data(p, p->recv_fd);
+		err = epoll_ctl(p->rcv_epfd, EPOLL_CTL_ADD, p->recv_fd, &ev);
+	}
+	for (size_t i = 0; !err && i < p->n_so; i++) {
+		ev.data.u64 = watch_data(p, p->so[i].fd);
+		err = epoll_ctl(p->rcv_epfd, EPOLL_CTL_ADD, p->so[i].fd, &ev);
+	}
+	if (err) {
+		err = -errno;
+		close_fd(&p->rcv_epfd);
+		return err;
+	}
+	return p->rcv_epfd;
+}
+
+/*
+ * Our own epoll goes first, unchanged: after fork() it is shared with the
+ * parent, and closing our copy is all that may touch it.
+ */
 void port_close_receive(struct port *p)
 {
-	int epfd = p->name ? set_epfd(p) : -1;
-
+	close_fd(&p->rcv_epfd);
 	for (size_t i = 0; i < p->n_so; i++) {
-		if (epfd >= 0)
-			epoll_ctl(epfd, EPOLL_CTL_DEL, p->so[i].fd, NULL);
+		port_unwatch_fd(p, p->so[i].fd);
 		close_fd(&p->so[i].fd);
 	}
 	p->n_so = 0;
-	if (p->recv_fd >= 0 && epfd >= 0)
-		epoll_ctl(epfd, EPOLL_CTL_DEL, p->recv_fd, NULL);
+	if (p->recv_fd >= 0)
+		port_unwatch_fd(p, p->recv_fd);
 	close_fd(&p->recv_fd);
 	if (!(p->type & MACH_PORT_TYPE_SEND))
 		close_fd(&p->send_fd);
 	p->type &= ~MACH_PORT_TYPE_RECEIVE;
 	p->pset = 0;
+	p->recv_eof = false;
+	p->ns_armed = false;    /* the request went with the right (notify_forget) */
 }
 
 int port_add_queue(struct port *p, int fd)
 {
-	int epfd = set_epfd(p);
-
 	if (p->n_so == p->cap_so) {
 		size_t n = p->cap_so ? p->cap_so * 2 : 4;
 		struct port_queue *q = realloc(p->so, n * sizeof(*q));
@@ -211,26 +279,37 @@ int port_add_queue(struct port *p, int fd)
 		p->cap_so = n;
 	}
 	p->so[p->n_so++].fd = fd;
-	if (epfd >= 0) {
-		struct epoll_event ev = { .events = EPOLLIN, .data.u64 = ((uint64_t)p->name << 32) | (uint32_t)fd };
-
-		epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
-	}
+	port_watch_fd(p, fd);
 	return 0;
 }
 
 void port_remove_queue(struct port *p, size_t i)
 {
-	int epfd = set_epfd(p);
-
-	if (epfd >= 0)
-		epoll_ctl(epfd, EPOLL_CTL_DEL, p->so[i].fd, NULL);
+	port_unwatch_fd(p, p->so[i].fd);
 	close_fd(&p->so[i].fd);
 	p->so[i] = p->so[--p->n_so];
 }
 
+ssize_t port_queue_index(const struct port *p, int fd)
+{
+	for (size_t i = 0; i < p->n_so; i++)
+		if (p->so[i].fd == fd)
+			return (ssize_t)i;
+	return -1;
+}
+
+void port_send_released(struct port *p)
+{
+	if (p->type & MACH_PORT_TYPE_SEND)
+		return;
+	if (!(p->type & MACH_PORT_TYPE_RECEIVE) || p->ns_armed)
+		close_fd(&p->send_fd);
+}
+
 void port_release_if_empty(struct port *p)
 {
+	if (p->name && p->watched)
+		notify_forget(p);
 	if (p->name && (p->type & MACH_PORT_TYPE_ALL_RIGHTS) == 0)
 		space_remove(p);
 }
@@ -248,20 +327,43 @@ void space_set_fork_keep(mach_port_name_t name)
 static void fork_prepare(void)
 {
 	space_lock();
+	vm_fork_prepare();      /* nests inside the space lock (OOL memory is mapped under it) */
 }
 
 static void fork_parent(void)
 {
+	vm_fork_parent();
 	space_unlock();
+}
+
+/*
+ * The kept special port keeps its send right only: a receive right (or a
+ * set) under the same name stays the parent's.  pset is cleared first:
+ * the set's epoll instance is shared with the parent and must not change.
+ */
+static void keep_send_only(struct port *p)
+{
+	p->pset = 0;
+	p->watched = false;
+	port_close_receive(p);
+	close_fd(&p->epfd);
+	p->type &= ~MACH_PORT_TYPE_PORT_SET;
 }
 
 static void fork_child(void)
 {
+	vm_fork_child();
 	pthread_mutex_init(&space.lock, NULL);
 	for (size_t i = 1; i < space.n_slots; i++) {
 		struct port *p = space.slots[i].port;
 
-		if (!p || p->name == space.fork_keep)
+		if (p && p->name == space.fork_keep && (p->type & MACH_PORT_TYPE_SEND)) {
+			keep_send_only(p);
+			p->refs = 1;
+			pthread_mutex_init(&p->rcv_lock, NULL);
+			continue;
+		}
+		if (!p)
 			continue;
 		space.slots[i].port = NULL;
 		p->name = MACH_PORT_NULL;

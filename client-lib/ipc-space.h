@@ -47,8 +47,10 @@ struct port {
 	struct port_queue *so;      /* send-once queues */
 	size_t n_so, cap_so;
 	mach_port_name_t pset;      /* the port set it is in, or 0 */
+	int rcv_epfd;               /* epoll over R and the queues, made on first wait */
 	bool dead;                  /* destroyed while a receiver waited */
 	bool ns_armed;              /* no-senders requested: drop our own S when unused */
+	bool watched;               /* a notification request names it (notify.c) */
 	pthread_mutex_t rcv_lock;
 
 	/* Port set. */
@@ -76,6 +78,12 @@ mach_port_name_t space_add(struct port *p);
 /** space_remove() - take @p out of the table and drop the table's reference. */
 void space_remove(struct port *p);
 
+/**
+ * space_forget_set() - port set @set is going: its members are in no set
+ * any more (its name may be reused by another set).  Space lock held.
+ */
+void space_forget_set(mach_port_name_t set);
+
 /** space_find_ino() - the send or receive entry for the port whose S has inode @ino. */
 struct port *space_find_ino(ino_t ino);
 
@@ -92,14 +100,47 @@ void port_close_receive(struct port *p);
 int port_add_queue(struct port *p, int fd);
 /** port_remove_queue() - close send-once queue @i. */
 void port_remove_queue(struct port *p, size_t i);
+/** port_queue_index() - the index of @fd among @p's send-once queues, or -1. */
+ssize_t port_queue_index(const struct port *p, int fd);
 
-/** port_release_if_empty() - remove the entry from the table once it holds no right. */
+/**
+ * port_watch_fd() - wait for @fd (R or a send-once queue of receive right
+ * @p) in @p's own epoll and in its port set's, if it has them.  Space lock held.
+ */
+void port_watch_fd(struct port *p, int fd);
+/** port_unwatch_fd() - stop waiting for @fd.  Space lock held. */
+void port_unwatch_fd(struct port *p, int fd);
+
+/**
+ * port_rcv_epoll() - @p's own epoll over R (unless at end of file) and its
+ * send-once queues, made on first use so that a receiver also sees queues
+ * added while it waits.  Space lock held.
+ * Return: the epoll fd (owned by @p), or a negative errno.
+ */
+int port_rcv_epoll(struct port *p);
+
+/**
+ * port_send_released() - @p's last send right is gone: close S unless a
+ * receive right without a no-senders request keeps it to make send rights.
+ */
+void port_send_released(struct port *p);
+
+/**
+ * port_release_if_empty() - remove the entry from the table once it holds
+ * no right, and cancel notification requests for rights it no longer holds.
+ */
 void port_release_if_empty(struct port *p);
 
 /** fd_inode() - inode of an fd, or 0. */
 ino_t fd_inode(int fd);
 
-/** space_special_keep() - the fd that survives fork() in the child (the bootstrap port). */
+/** space_set_fork_keep() - the name whose send right survives fork() in the child (the bootstrap port). */
 void space_set_fork_keep(mach_port_name_t name);
+
+/**
+ * notify_forget() - cancel the notification requests on @p's name for the
+ * rights it no longer holds (notify.c).  Space lock held.
+ */
+void notify_forget(struct port *p);
 
 #endif

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -24,11 +25,32 @@ static int to_prot(vm_prot_t p)
 	       ((p & VM_PROT_EXECUTE) ? PROT_EXEC : 0);
 }
 
+/*
+ * An entry without VM_PROT_WRITE is backed by a read-only fd, so that no
+ * holder can write through it, whatever code it runs.  Without /proc the
+ * library's own checks in vm_map() remain.  Takes @fd.
+ */
+static int entry_fd(int fd, vm_prot_t prot)
+{
+	char path[64];
+	int ro;
+
+	if (prot & VM_PROT_WRITE)
+		return fd;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	ro = open(path, O_RDONLY | O_CLOEXEC);
+	if (ro < 0)
+		return fd;
+	close(fd);
+	return ro;
+}
+
 static kern_return_t name_entry(int fd, unsigned long long offset, unsigned long long size,
 				vm_prot_t prot, mach_port_t *handle)
 {
 	struct port *p = port_new();
 
+	fd = entry_fd(fd, prot);
 	if (!p) {
 		close(fd);
 		return KERN_RESOURCE_SHORTAGE;
@@ -52,14 +74,13 @@ static kern_return_t name_entry(int fd, unsigned long long offset, unsigned long
 static kern_return_t create_named(memory_object_size_t *size, vm_prot_t prot, mach_port_t *handle)
 {
 	size_t len = vm_round((size_t)*size);
-	int fd = memfd_create("bootstrap-memory-entry", MFD_CLOEXEC);
+	int fd;
 
+	if (len == 0)
+		return KERN_INVALID_ARGUMENT;
+	fd = vm_memfd("bootstrap-memory-entry", len);
 	if (fd < 0)
 		return KERN_RESOURCE_SHORTAGE;
-	if (ftruncate(fd, (off_t)len) < 0) {
-		close(fd);
-		return KERN_RESOURCE_SHORTAGE;
-	}
 	*size = len;
 	return name_entry(fd, 0, len, prot, handle);
 }
@@ -103,6 +124,7 @@ EXPORT kern_return_t mach_make_memory_entry_64(vm_map_t target_task, memory_obje
 	struct vm_region r;
 	uintptr_t start;
 	unsigned long long len;
+	int err;
 
 	if (target_task != mach_task_self())
 		return KERN_INVALID_TASK;
@@ -115,8 +137,13 @@ EXPORT kern_return_t mach_make_memory_entry_64(vm_map_t target_task, memory_obje
 	/* Name the pages of [offset, offset + size) in our own address space. */
 	start = (uintptr_t)offset & ~(uintptr_t)vm_page_mask;
 	len = vm_round((size_t)(*size + ((uintptr_t)offset - start)));
-	if (*size == 0 || vm_lookup(start, (size_t)len, &r) < 0)
-		return KERN_INVALID_ARGUMENT;   /* not library-allocated, so not shareable */
+	if (*size == 0)
+		return KERN_INVALID_ARGUMENT;
+	err = vm_share(start, (size_t)len, &r);
+	if (err == -EACCES)
+		return KERN_PROTECTION_FAILURE;
+	if (err < 0)    /* not library-allocated, so not shareable */
+		return err == -ENOENT ? KERN_INVALID_ARGUMENT : KERN_RESOURCE_SHORTAGE;
 	*size = len;
 	return name_entry(r.fd, r.offset + (start - r.addr), len, permission, object_handle);
 }
@@ -166,10 +193,10 @@ EXPORT kern_return_t mach_vm_map(vm_map_t target_task, mach_vm_address_t *addres
 	void *addr;
 	kern_return_t kr;
 
-	(void)mask; (void)max_protection; (void)inheritance;
+	(void)mask; (void)max_protection;
 	if (target_task != mach_task_self())
 		return KERN_INVALID_TASK;
-	if (!address || !(flags & VM_FLAGS_ANYWHERE))
+	if (!address || !(flags & VM_FLAGS_ANYWHERE) || inheritance > VM_INHERIT_LAST_VALID)
 		return KERN_INVALID_ARGUMENT;   /* fixed placement is not supported */
 	if (object == MACH_PORT_NULL)
 		return mach_vm_allocate(target_task, address, size, flags);
@@ -181,7 +208,8 @@ EXPORT kern_return_t mach_vm_map(vm_map_t target_task, mach_vm_address_t *addres
 	else if (!copy && (cur_protection & VM_PROT_ALL & ~prot))
 		kr = KERN_PROTECTION_FAILURE;
 	if (kr == KERN_SUCCESS) {
-		err = vm_map_new(fd, base + offset, (size_t)size, to_prot(cur_protection), copy, &addr);
+		err = vm_map_new(fd, base + offset, (size_t)size, to_prot(cur_protection), copy,
+				 (int)inheritance, &addr);
 		if (err < 0)
 			kr = err == -EACCES ? KERN_PROTECTION_FAILURE : KERN_NO_SPACE;
 		else

@@ -8,7 +8,6 @@
 #include "msg-recv.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -17,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <mach/mach.h>
 #include <mach/notify.h>
 
 #include "fdpass.h"
@@ -27,7 +27,6 @@
 
 #define PEEK_LEN (sizeof(struct wire_hdr) + WIRE_MAX_DESC * sizeof(struct wire_desc))
 #define RECV_AGAIN 1    /* nothing to take from this fd now */
-#define MAX_POLL 64
 
 struct rcv_req {
 	mach_msg_header_t *msg;
@@ -133,7 +132,8 @@ static int write_ool_desc(char *out, const struct wire_desc *d, const char *ool,
 	if (d->size && d->kind == WIRE_OOL_INLINE)
 		err = vm_map_copy(ool + d->offset, d->size, &addr);
 	else if (d->size)
-		err = vm_map_new(fd, 0, d->size, PROT_READ | PROT_WRITE, 1, &addr);
+		err = vm_map_new(fd, 0, d->size, PROT_READ | PROT_WRITE, 1, VM_INHERIT_DEFAULT,
+				 &addr);
 	if (fd >= 0)
 		close(fd);
 	memset(&od, 0, sizeof(od));
@@ -204,23 +204,22 @@ static void translate(struct rcv_req *rq, const char *buf, int *fds,
 	fill_trailer((char *)u + round_msg(off), rq, cr);
 }
 
-/* A zero-length read is end of file only if every sender has gone. */
-static bool at_eof(int fd)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-
-	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP))
-		return true;
-	discard(fd, 0);
-	return false;
-}
-
-static size_t peeked_user_size(const char *peek, size_t len)
+/*
+ * The user size of a peeked datagram of @total bytes (@len of them in
+ * @peek), or 0 if its framing cannot be right: then it is dropped unread
+ * instead of reported, so that a hostile sender cannot make a receiver
+ * with MACH_RCV_LARGE allocate what the header claims.
+ */
+static size_t peeked_user_size(const char *peek, size_t len, size_t total)
 {
 	const struct wire_hdr *h = (const void *)peek;
+	size_t fixed;
 
-	if (len < sizeof(*h) || h->magic != WIRE_MAGIC || h->ndesc > WIRE_MAX_DESC ||
-	    len < sizeof(*h) + h->ndesc * sizeof(struct wire_desc))
+	if (len < sizeof(*h) || total > WIRE_MAX_DATAGRAM || h->magic != WIRE_MAGIC ||
+	    h->ndesc > WIRE_MAX_DESC)
+		return 0;
+	fixed = sizeof(*h) + h->ndesc * sizeof(struct wire_desc);
+	if (len < fixed || total != fixed + h->data_len || h->body_len > h->data_len)
 		return 0;
 	return wire_user_size(peek);
 }
@@ -237,10 +236,12 @@ static mach_msg_return_t dequeue(struct rcv_req *rq, int fd, size_t len, mach_po
 	if (!buf)
 		return MACH_RCV_TOO_LARGE | MACH_MSG_VM_SPACE;
 	got = fdpass_recv(fd, buf, len, fds, &nfds, &cr, MSG_DONTWAIT);
-	if (got == -EAGAIN)
+	if (got == -EAGAIN) {
 		mr = RECV_AGAIN;
-	else if (got < 0 || wire_validate(buf, (size_t)got, nfds) < 0 ||
-		 wire_user_size(buf) + rq->trailer_size > rq->rcv_size) {
+	} else if (got < 0 || wire_validate(buf, (size_t)got, nfds) < 0 ||
+		   wire_user_size(buf) + rq->trailer_size > rq->rcv_size ||
+		   rights_check(buf, fds) < 0) {
+		/* Validated before anything is named or mapped: nothing to undo. */
 		fdpass_close_all(fds, nfds);
 		mr = MACH_RCV_INVALID_DATA;
 	} else {
@@ -253,51 +254,86 @@ static mach_msg_return_t dequeue(struct rcv_req *rq, int fd, size_t len, mach_po
 
 static void remove_queue_fd(struct port *p, int fd)
 {
+	ssize_t i;
+
 	space_lock();
-	for (size_t i = 0; i < p->n_so; i++) {
-		if (p->so[i].fd == fd) {
-			port_remove_queue(p, i);
-			break;
-		}
-	}
+	i = port_queue_index(p, fd);
+	if (i >= 0)
+		port_remove_queue(p, (size_t)i);
 	space_unlock();
 }
 
 /*
- * Take one message from @fd, one of @p's queues, if there is one.
- * Return: RECV_AGAIN, or a mach_msg_return_t for the caller.
+ * End of file on one of @p's queues.  On R: no sender is left (Mach's
+ * no-senders); stop waiting for it.  On a send-once queue: the right died
+ * unused, which is MACH_NOTIFY_SEND_ONCE.
  */
-static mach_msg_return_t try_fd(struct rcv_req *rq, struct port *p, int fd, bool block)
+static mach_msg_return_t at_end(struct rcv_req *rq, struct port *p, int fd, bool is_queue)
 {
-	char peek[PEEK_LEN];
-	bool is_queue = fd != p->recv_fd;
-	ssize_t n = recv(fd, peek, sizeof(peek), MSG_PEEK | MSG_TRUNC | (block ? 0 : MSG_DONTWAIT));
-	size_t user_size;
-	mach_msg_return_t mr;
-
-	if (n < 0)
-		return errno == EAGAIN || errno == EINTR ? RECV_AGAIN : MACH_RCV_PORT_DIED;
-	if (n == 0 && !at_eof(fd))
-		return MACH_RCV_INVALID_DATA;
-	if (n == 0) {
-		if (is_queue) {
-			remove_queue_fd(p, fd);
-			return deliver_send_once_notification(rq, p->name);
-		}
+	if (!is_queue) {
 		space_lock();
-		p->recv_eof = true;
+		if (fd == p->recv_fd && !p->recv_eof) {
+			p->recv_eof = true;
+			port_unwatch_fd(p, fd);
+		}
 		space_unlock();
 		return RECV_AGAIN;
 	}
-	user_size = peeked_user_size(peek, (size_t)n < sizeof(peek) ? (size_t)n : sizeof(peek));
+	if (rq->rcv_size < sizeof(mach_msg_header_t) + rq->trailer_size) {
+		if (rq->option & MACH_RCV_LARGE)
+			return too_large(rq, fd, 0, sizeof(mach_msg_header_t), p->name);
+		remove_queue_fd(p, fd);
+		return MACH_RCV_TOO_LARGE;
+	}
+	remove_queue_fd(p, fd);
+	return deliver_send_once_notification(rq, p->name);
+}
+
+/* Whether @fd is still R or a queue of @p (a concurrent receive may have consumed it). */
+static bool owns_fd(struct port *p, int fd, bool *is_queue)
+{
+	bool owned;
+
+	space_lock();
+	*is_queue = fd != p->recv_fd;
+	owned = (p->type & MACH_PORT_TYPE_RECEIVE) &&
+		(fd == p->recv_fd || port_queue_index(p, fd) >= 0);
+	space_unlock();
+	return owned;
+}
+
+/*
+ * Take one message from @fd, one of @p's queues, if there is one.  The
+ * caller holds @p's rcv_lock.
+ * Return: RECV_AGAIN, or a mach_msg_return_t for the caller.
+ */
+static mach_msg_return_t try_fd(struct rcv_req *rq, struct port *p, int fd)
+{
+	char peek[PEEK_LEN];
+	bool is_queue;
+	ssize_t n;
+	size_t user_size;
+	mach_msg_return_t mr;
+
+	if (!owns_fd(p, fd, &is_queue))
+		return RECV_AGAIN;
+	n = fdpass_peek(fd, peek, sizeof(peek));
+	if (n == -EAGAIN || n == -ECONNRESET)   /* a reset is reported once: look again */
+		return RECV_AGAIN;
+	if (n == -ENODATA)
+		return at_end(rq, p, fd, is_queue);
+	if (n < 0)
+		return MACH_RCV_PORT_DIED;
+	user_size = peeked_user_size(peek, (size_t)n < sizeof(peek) ? (size_t)n : sizeof(peek),
+				     (size_t)n);
 	if (user_size == 0) {
 		discard(fd, (size_t)n);
-		return MACH_RCV_INVALID_DATA;
-	}
-	if (user_size + rq->trailer_size > rq->rcv_size)
+		mr = MACH_RCV_INVALID_DATA;
+	} else if (user_size + rq->trailer_size > rq->rcv_size) {
 		mr = too_large(rq, fd, (size_t)n, user_size, p->name);
-	else
+	} else {
 		mr = dequeue(rq, fd, (size_t)n, p->name);
+	}
 	/* A send-once right carries exactly one message. */
 	if (is_queue && mr != RECV_AGAIN && !(mr == MACH_RCV_TOO_LARGE && (rq->option & MACH_RCV_LARGE)))
 		remove_queue_fd(p, fd);
@@ -316,46 +352,44 @@ static int ms_left(const struct rcv_req *rq)
 	return ms < 0 ? 0 : (int)ms;
 }
 
-/* Snapshot the fds to wait on.  Return: how many. */
-static size_t port_pollfds(struct port *p, struct pollfd *pfd)
+/* @p's epoll, or MACH_PORT_NULL-style failure codes as negative numbers. */
+static int port_wait_fd(struct port *p)
 {
-	size_t n = 0;
+	int epfd;
 
 	space_lock();
-	if (p->recv_fd >= 0 && !p->recv_eof)
-		pfd[n++] = (struct pollfd){ .fd = p->recv_fd, .events = POLLIN };
-	for (size_t i = 0; i < p->n_so && n < MAX_POLL; i++)
-		pfd[n++] = (struct pollfd){ .fd = p->so[i].fd, .events = POLLIN };
+	if (p->dead || !(p->type & MACH_PORT_TYPE_RECEIVE))
+		epfd = -ENOENT;
+	else
+		epfd = port_rcv_epoll(p);
 	space_unlock();
-	return n;
+	return epfd;
 }
 
+/*
+ * Wait in the port's own epoll rather than on a snapshot of its fds: a
+ * send-once queue made while we wait (a reply port, a notification
+ * request from another thread) is then seen at once.
+ */
 static mach_msg_return_t receive_port(struct rcv_req *rq, struct port *p)
 {
-	struct pollfd pfd[MAX_POLL];
 	mach_msg_return_t mr = RECV_AGAIN;
 
 	pthread_mutex_lock(&p->rcv_lock);
 	while (mr == RECV_AGAIN) {
-		size_t n = port_pollfds(p, pfd);
-		int ms = ms_left(rq), ready;
+		struct epoll_event ev;
+		int epfd = port_wait_fd(p), ready;
 
-		if (p->dead || !(p->type & MACH_PORT_TYPE_RECEIVE)) {
-			mr = MACH_RCV_PORT_DIED;
+		if (epfd < 0) {
+			mr = epfd == -ENOENT ? MACH_RCV_PORT_DIED :
+				MACH_RCV_HEADER_ERROR | MACH_MSG_IPC_KERNEL;
 			break;
 		}
-		if (n == 1 && ms < 0 && pfd[0].fd == p->recv_fd) {
-			mr = try_fd(rq, p, pfd[0].fd, true);    /* the common case: one queue */
-			continue;
-		}
-		ready = poll(pfd, n, ms);
-		if (ready == 0) {
+		ready = epoll_wait(epfd, &ev, 1, ms_left(rq));
+		if (ready == 0)
 			mr = MACH_RCV_TIMED_OUT;
-			break;
-		}
-		for (size_t i = 0; ready > 0 && i < n && mr == RECV_AGAIN; i++)
-			if (pfd[i].revents)
-				mr = try_fd(rq, p, pfd[i].fd, false);
+		else if (ready > 0)
+			mr = try_fd(rq, p, (int)(uint32_t)ev.data.u64);
 	}
 	pthread_mutex_unlock(&p->rcv_lock);
 	return mr;
@@ -393,7 +427,7 @@ static mach_msg_return_t receive_set(struct rcv_req *rq, struct port *set)
 			continue;
 		}
 		pthread_mutex_lock(&m->rcv_lock);
-		mr = try_fd(rq, m, (int)(uint32_t)ev.data.u64, false);
+		mr = try_fd(rq, m, (int)(uint32_t)ev.data.u64);
 		pthread_mutex_unlock(&m->rcv_lock);
 		port_unref(m);
 	}

@@ -8,6 +8,8 @@
 #include "msg-rights.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -104,7 +106,10 @@ static mach_port_name_t insert_memory(const struct wire_desc *d, int fd, int *er
 static void attach_receive(struct port *p, const struct wire_desc *d, int *fds)
 {
 	size_t first_queue = (d->flags & WIRE_F_MASTER) ? 2 : 1;
+	int one = 1;
 
+	/* Audit trailers and end-of-file detection need it, whoever made R. */
+	setsockopt(fds[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
 	p->recv_fd = fds[0];
 	p->recv_eof = false;
 	p->dead = false;
@@ -167,4 +172,60 @@ mach_port_name_t rights_insert(const struct wire_desc *d, int *fds, int *err)
 		*err = -EBADMSG;
 		return MACH_PORT_NULL;
 	}
+}
+
+static bool is_port_fd(int fd)
+{
+	int type;
+	socklen_t len = sizeof(type);
+
+	return socket_inode(fd) != 0 &&
+	       getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_SEQPACKET;
+}
+
+/* A regular file holding [@offset, @offset + @size) that cannot shrink, with @seals. */
+static bool is_sealed_memfd(int fd, uint64_t offset, uint64_t size, int seals)
+{
+	struct stat st;
+	int have = fcntl(fd, F_GET_SEALS);
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || have < 0 || (have & seals) != seals)
+		return false;
+	return offset <= (uint64_t)st.st_size && size <= (uint64_t)st.st_size - offset;
+}
+
+static bool desc_fds_ok(const struct wire_desc *d, const int *fds)
+{
+	switch (d->kind) {
+	case WIRE_PORT_SEND:
+	case WIRE_PORT_SEND_ONCE:
+	case WIRE_PORT_RECEIVE:
+		for (size_t i = 0; i < d->nfds; i++)
+			if (!is_port_fd(fds[i]))
+				return false;
+		return true;
+	case WIRE_PORT_MEMORY:
+		return is_sealed_memfd(fds[0], d->offset, d->size, F_SEAL_SHRINK);
+	case WIRE_OOL_MEMFD:
+		/* Mapped copy-on-write: the sender must not be able to change it either. */
+		return is_sealed_memfd(fds[0], 0, d->size, F_SEAL_SHRINK | F_SEAL_WRITE);
+	default:
+		return d->nfds == 0;
+	}
+}
+
+int rights_check(const void *buf, const int *fds)
+{
+	const struct wire_hdr *h = buf;
+	const struct wire_desc *d = wire_descs(buf);
+	size_t at = h->reply_nfds;
+
+	if (h->reply_nfds && !is_port_fd(fds[0]))
+		return -EBADMSG;
+	for (uint32_t i = 0; i < h->ndesc; i++) {
+		if (!desc_fds_ok(&d[i], fds + at))
+			return -EBADMSG;
+		at += d[i].nfds;
+	}
+	return 0;
 }

@@ -16,4 +16,15 @@
  */
 mach_port_name_t rights_insert(const struct wire_desc *d, int *fds, int *err);
 
+/**
+ * rights_check() - check that every fd of a validated datagram @buf is what
+ * its descriptor says (a SEQPACKET socket for a right; a shrink-sealed
+ * memfd at least as large as the window for memory), before anything is
+ * named or mapped, so that a hostile sender can neither plant other files
+ * nor make a later access fault.
+ * @fds: the datagram's fds, reply right first (see wire.h).
+ * Return: 0 or -EBADMSG.
+ */
+int rights_check(const void *buf, const int *fds);
+
 #endif

@@ -51,6 +51,7 @@ struct send_ctx {
 	size_t n_commits;
 	char *ool;                      /* inline out-of-line bytes */
 	size_t ool_len;
+	size_t ool_budget;              /* inline bytes that still fit in one datagram */
 	struct port *dest;
 	int dest_fd;
 };
@@ -220,20 +221,31 @@ static int ool_memfd(const void *addr, size_t size)
 		}
 		done += (size_t)n;
 	}
-	/* The receiver maps it shared: the sender must not change it afterwards. */
-	fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+	/*
+	 * The receiver maps it copy-on-write, which shows later writes to the
+	 * file: sealed, it is a snapshot.  Receivers refuse it unsealed.
+	 */
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
 	return fd;
 }
 
 static int resolve_ool(struct send_ctx *c, const mach_msg_ool_descriptor_t *o, struct wire_desc *d)
 {
+	if (o->size && !o->address)
+		return -EFAULT;
 	d->size = o->size;
 	if (o->deallocate && o->size) {
 		add_commit(c, COMMIT_DEALLOC_OOL, NULL, -1);
 		c->commits[c->n_commits - 1].addr = o->address;
 		c->commits[c->n_commits - 1].size = o->size;
 	}
-	if (o->size <= WIRE_OOL_INLINE_MAX) {
+	/* Small regions ride in the datagram while it has room; the rest go as memfds. */
+	if (o->size <= WIRE_OOL_INLINE_MAX && c->ool_len + o->size + 3 <= c->ool_budget) {
 		char *grown = realloc(c->ool, c->ool_len + o->size + 4);
 
 		if (!grown)
@@ -243,6 +255,8 @@ static int resolve_ool(struct send_ctx *c, const mach_msg_ool_descriptor_t *o, s
 		d->offset = c->ool_len;
 		if (o->size)
 			memcpy(c->ool + c->ool_len, o->address, o->size);
+		/* The padding goes out too: never let it carry stale heap bytes. */
+		memset(c->ool + c->ool_len + o->size, 0, ((o->size + 3) & ~3u) - o->size);
 		c->ool_len += (o->size + 3) & ~3u;
 		return 0;
 	}
@@ -294,6 +308,8 @@ static mach_msg_return_t resolve_descriptors(struct send_ctx *c, const mach_msg_
 		}
 		if (err == -E2BIG)
 			return MACH_SEND_TOO_LARGE;
+		if (err == -EFAULT)
+			return MACH_SEND_INVALID_MEMORY;
 		if (err < 0)
 			return MACH_SEND_NO_BUFFER;
 	}
@@ -403,6 +419,8 @@ static int send_datagram(struct send_ctx *c, const void *body, size_t body_len,
 	c->hdr.nfds = (uint32_t)c->nfds;
 	c->hdr.body_len = (uint32_t)body_len;
 	c->hdr.data_len = (uint32_t)(body_len + c->ool_len);
+	if (iov[0].iov_len + iov[1].iov_len + c->hdr.data_len > WIRE_MAX_DATAGRAM)
+		return -EMSGSIZE;       /* receivers refuse it: wire.h */
 	if (!timed)
 		return fdpass_send(c->dest_fd, iov, 4, c->fds, c->nfds, 0);
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
@@ -435,8 +453,10 @@ static void commit_all(struct send_ctx *c)
 		switch (k->op) {
 		case COMMIT_MOVE_SEND:
 			if ((k->port->type & MACH_PORT_TYPE_SEND) && k->port->urefs > 0 &&
-			    --k->port->urefs == 0)
+			    --k->port->urefs == 0) {
 				k->port->type &= ~MACH_PORT_TYPE_SEND;
+				port_send_released(k->port);
+			}
 			break;
 		case COMMIT_MOVE_SEND_ONCE:
 			k->port->type &= ~MACH_PORT_TYPE_SEND_ONCE;
@@ -483,8 +503,7 @@ static mach_msg_return_t send_error(int err, struct send_ctx *c)
 	case -ENOTCONN:
 	case -ECONNRESET:
 		space_lock();
-		if (c->dest->type & MACH_PORT_TYPE_SEND)
-			port_to_dead_name(c->dest);
+		port_to_dead_name(c->dest);
 		space_unlock();
 		return MACH_SEND_INVALID_DEST;
 	case -ETIMEDOUT:
@@ -509,12 +528,15 @@ mach_msg_return_t msg_send(mach_msg_header_t *msg, mach_msg_option_t option,
 
 	if (send_size < sizeof(*msg) || (send_size & 3))
 		return MACH_SEND_MSG_TOO_SMALL;
-	if (send_size > WIRE_MAX_DATAGRAM)
+	if (send_size > WIRE_MAX_DATAGRAM - sizeof(struct wire_hdr) -
+	    WIRE_MAX_DESC * sizeof(struct wire_desc))
 		return MACH_SEND_TOO_LARGE;
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return MACH_SEND_NO_BUFFER;
 	c->dest_fd = -1;
+	c->ool_budget = WIRE_MAX_DATAGRAM - sizeof(struct wire_hdr) -
+		WIRE_MAX_DESC * sizeof(struct wire_desc) - send_size;
 	space_lock();
 	mr = build(c, msg, send_size, &body_off);
 	space_unlock();

@@ -27,6 +27,7 @@
 #define EXPORT __attribute__((visibility("default")))
 
 struct watch {
+	uint64_t seq;           /* epoll's handle: unique, unlike a freed pointer */
 	int fd;                 /* dup of the watched end */
 	int notify_fd;          /* where the notification goes */
 	mach_msg_id_t id;
@@ -39,6 +40,7 @@ static struct {
 	pthread_mutex_t lock;
 	int epfd;
 	bool running;
+	uint64_t next_seq;
 	struct watch *list;
 } notifier = { .lock = PTHREAD_MUTEX_INITIALIZER, .epfd = -1 };
 
@@ -63,26 +65,29 @@ static void send_notification(const struct watch *w)
 
 static void watch_free(struct watch *w)
 {
-	close(w->fd);
+	if (w->fd >= 0)
+		close(w->fd);
 	close(w->notify_fd);
 	free(w);
 }
 
-static void fire(struct watch *target)
+static void fire(uint64_t seq)
 {
-	struct watch **pp;
+	struct watch **pp, *target = NULL;
 
 	pthread_mutex_lock(&notifier.lock);
-	for (pp = &notifier.list; *pp && *pp != target; pp = &(*pp)->next)
+	for (pp = &notifier.list; *pp && (*pp)->seq != seq; pp = &(*pp)->next)
 		;
-	if (*pp) {
+	if (*pp) {              /* else cancelled meanwhile */
+		target = *pp;
 		*pp = target->next;
 		epoll_ctl(notifier.epfd, EPOLL_CTL_DEL, target->fd, NULL);
-	} else {
-		target = NULL;  /* cancelled meanwhile */
 	}
 	pthread_mutex_unlock(&notifier.lock);
 	if (target) {
+		/* The watched end first: it must not outlive the event by a send. */
+		close(target->fd);
+		target->fd = -1;
 		send_notification(target);
 		watch_free(target);
 	}
@@ -96,7 +101,7 @@ static void *notifier_main(void *arg)
 		int n = epoll_wait(notifier.epfd, ev, 16, -1);
 
 		for (int i = 0; i < n; i++)
-			fire(ev[i].data.ptr);
+			fire(ev[i].data.u64);
 	}
 	return NULL;
 }
@@ -124,10 +129,12 @@ static int start_notifier(void)
 
 static int add_watch(struct watch *w)
 {
-	struct epoll_event ev = { .events = EPOLLHUP, .data.ptr = w };
+	struct epoll_event ev = { .events = EPOLLHUP };
 	int err;
 
 	pthread_mutex_lock(&notifier.lock);
+	w->seq = ++notifier.next_seq;
+	ev.data.u64 = w->seq;
 	err = start_notifier();
 	if (!err && epoll_ctl(notifier.epfd, EPOLL_CTL_ADD, w->fd, &ev) < 0)
 		err = -errno;
@@ -155,6 +162,24 @@ static void cancel_watch(mach_port_name_t subject, mach_msg_id_t id)
 	pthread_mutex_unlock(&notifier.lock);
 	if (gone)
 		watch_free(gone);
+}
+
+void notify_forget(struct port *p)
+{
+	bool keep_dead_name = p->type & (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_SEND_ONCE |
+					 MACH_PORT_TYPE_DEAD_NAME);
+	bool keep_no_senders = p->type & MACH_PORT_TYPE_RECEIVE;
+
+	/*
+	 * The watch holds a dup of the subject's fd: left behind, it would keep
+	 * a dead receive right alive for its senders, or count as a sender
+	 * forever, and would fire for a name that may be reused.
+	 */
+	if (!keep_dead_name)
+		cancel_watch(p->name, MACH_NOTIFY_DEAD_NAME);
+	if (!keep_no_senders)
+		cancel_watch(p->name, MACH_NOTIFY_NO_SENDERS);
+	p->watched = keep_dead_name || keep_no_senders;
 }
 
 /* The fd the notification will be sent on.  Space lock held. */
@@ -192,8 +217,8 @@ static int notify_fd(mach_port_name_t notify, mach_msg_type_name_t poly)
 	}
 }
 
-/* The fd whose hang-up is the event.  Space lock held. */
-static int subject_fd(struct port *p, mach_msg_id_t id)
+/* The fd whose hang-up is the event, a dup owned by the caller.  Space lock held. */
+static int subject_fd(const struct port *p, mach_msg_id_t id)
 {
 	if (id == MACH_NOTIFY_DEAD_NAME) {
 		if (!(p->type & (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_SEND_ONCE)) ||
@@ -203,45 +228,75 @@ static int subject_fd(struct port *p, mach_msg_id_t id)
 	}
 	if (!(p->type & MACH_PORT_TYPE_RECEIVE))
 		return -EINVAL;
-	/* Our own S would keep the port from ever having no senders. */
-	p->ns_armed = true;
-	if (!(p->type & MACH_PORT_TYPE_SEND) && p->send_fd >= 0) {
-		close(p->send_fd);
-		p->send_fd = -1;
-	}
 	return fcntl(p->recv_fd, F_DUPFD_CLOEXEC, 0);
+}
+
+/* Space lock held; the request is valid. */
+static void arm(struct port *p, mach_msg_id_t id)
+{
+	p->watched = true;
+	if (id == MACH_NOTIFY_NO_SENDERS) {
+		/* Our own S would keep the port from ever having no senders. */
+		p->ns_armed = true;
+		port_send_released(p);
+	}
+}
+
+/*
+ * Space lock held: the watch is in place before the right can go away.
+ * @p is referenced: moving a send-once right out for the notification may
+ * release the subject's own entry.
+ */
+static kern_return_t watch_subject(struct watch *w, struct port *p, mach_port_t notify,
+				   mach_msg_type_name_t poly)
+{
+	w->fd = subject_fd(p, w->id);
+	if (w->fd < 0)
+		return KERN_INVALID_RIGHT;
+	w->notify_fd = notify_fd(notify, poly);
+	if (w->notify_fd < 0) {
+		close(w->fd);
+		return KERN_INVALID_CAPABILITY;
+	}
+	cancel_watch(w->subject, w->id);
+	if (add_watch(w) < 0) {
+		watch_free(w);
+		return KERN_RESOURCE_SHORTAGE;
+	}
+	arm(p, w->id);
+	return KERN_SUCCESS;
+}
+
+static kern_return_t request_locked(struct watch *w, mach_port_t notify,
+				    mach_msg_type_name_t poly)
+{
+	struct port *p = space_get(w->subject);
+	kern_return_t kr;
+
+	if (!p)
+		return KERN_INVALID_NAME;
+	port_ref(p);
+	kr = watch_subject(w, p, notify, poly);
+	port_unref(p);
+	return kr;
 }
 
 static kern_return_t request(mach_port_name_t name, mach_msg_id_t id, mach_port_t notify,
 			     mach_msg_type_name_t poly)
 {
 	struct watch *w = calloc(1, sizeof(*w));
-	struct port *p;
+	kern_return_t kr;
 
 	if (!w)
 		return KERN_RESOURCE_SHORTAGE;
-	space_lock();
-	p = space_get(name);
-	w->fd = p ? subject_fd(p, id) : -ENOENT;
-	w->notify_fd = w->fd >= 0 ? notify_fd(notify, poly) : -1;
-	space_unlock();
-	if (!p || w->fd < 0 || w->notify_fd < 0) {
-		kern_return_t kr = !p ? KERN_INVALID_NAME :
-			(w->fd < 0 ? KERN_INVALID_RIGHT : KERN_INVALID_CAPABILITY);
-
-		if (w->fd >= 0)
-			close(w->fd);
-		free(w);
-		return kr;
-	}
 	w->id = id;
 	w->subject = name;
-	cancel_watch(name, id);
-	if (add_watch(w) < 0) {
-		watch_free(w);
-		return KERN_RESOURCE_SHORTAGE;
-	}
-	return KERN_SUCCESS;
+	space_lock();
+	kr = request_locked(w, notify, poly);
+	space_unlock();
+	if (kr != KERN_SUCCESS && kr != KERN_RESOURCE_SHORTAGE)
+		free(w);
+	return kr;
 }
 
 EXPORT kern_return_t mach_port_request_notification(ipc_space_t task, mach_port_name_t name,

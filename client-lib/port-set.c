@@ -20,7 +20,8 @@ static int watch(int epfd, mach_port_name_t name, int fd)
 
 int port_set_add_member(struct port *set, struct port *p)
 {
-	int err = watch(set->epfd, p->name, p->recv_fd);
+	/* R at end of file would always be ready: it is watched again once renewed. */
+	int err = p->recv_eof ? 0 : watch(set->epfd, p->name, p->recv_fd);
 
 	for (size_t i = 0; !err && i < p->n_so; i++)
 		err = watch(set->epfd, p->name, p->so[i].fd);

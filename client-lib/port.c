@@ -12,6 +12,8 @@
 
 #include <bootstrap/linux.h>
 
+#include "fdpass.h"
+
 #define EXPORT __attribute__((visibility("default")))
 
 EXPORT mach_port_t mach_task_self_ = TASK_SELF_NAME;
@@ -43,47 +45,61 @@ bool port_is_dead_send(int fd)
 
 void port_to_dead_name(struct port *p)
 {
-	if (!(p->type & MACH_PORT_TYPE_SEND) || (p->type & MACH_PORT_TYPE_RECEIVE))
+	mach_port_type_t rights = p->type & (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_SEND_ONCE);
+
+	if (!rights || (p->type & MACH_PORT_TYPE_RECEIVE))
 		return;
 	if (p->send_fd >= 0)
 		close(p->send_fd);
 	p->send_fd = -1;
 	p->ino = 0;
-	p->type = (p->type & ~MACH_PORT_TYPE_SEND) | MACH_PORT_TYPE_DEAD_NAME;
+	if (rights & MACH_PORT_TYPE_SEND_ONCE)
+		p->urefs = 1;
+	p->type = (p->type & ~rights) | MACH_PORT_TYPE_DEAD_NAME;
 }
 
-/* Replace a port that reached no-senders (its queue is empty) by a fresh one. */
+void port_check_dead(struct port *p)
+{
+	if ((p->type & (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_SEND_ONCE)) &&
+	    !(p->type & MACH_PORT_TYPE_RECEIVE) && p->mem_fd < 0 && port_is_dead_send(p->send_fd))
+		port_to_dead_name(p);
+}
+
+/*
+ * Replace a port that reached no-senders by a fresh one under the same
+ * name.  Only an empty queue is replaced, so no message is ever lost.
+ */
 static int renew_port(struct port *p)
 {
-	struct port *set = p->pset ? space_get(p->pset) : NULL;
-	int r, s, err = port_socketpair(&r, &s);
+	int r, s, err;
 
+	if (fdpass_peek(p->recv_fd, NULL, 0) != -ENODATA)
+		return -EBUSY;  /* messages still queued: receive them first */
+	err = port_socketpair(&r, &s);
 	if (err < 0)
 		return err;
-	if (set)
-		epoll_ctl(set->epfd, EPOLL_CTL_DEL, p->recv_fd, NULL);
+	port_unwatch_fd(p, p->recv_fd);
 	close(p->recv_fd);
 	p->recv_fd = r;
 	p->send_fd = s;
 	p->ino = fd_inode(s);
 	p->recv_eof = false;
-	if (set) {
-		struct epoll_event ev = { .events = EPOLLIN, .data.u64 = ((uint64_t)p->name << 32) | (uint32_t)r };
-
-		epoll_ctl(set->epfd, EPOLL_CTL_ADD, r, &ev);
-	}
+	p->ns_armed = false;    /* the request fired: it was for the old senders */
+	port_watch_fd(p, r);
 	return 0;
 }
 
 int port_make_send_fd(struct port *p)
 {
+	int err;
+
 	if (!(p->type & MACH_PORT_TYPE_RECEIVE))
 		return -EINVAL;
 	if (p->send_fd >= 0)
 		return p->send_fd;
-	if (!p->recv_eof)
-		return -EBUSY;  /* senders elsewhere hold the only S: see mach_port(3) */
-	return renew_port(p) < 0 ? -ENOMEM : p->send_fd;
+	/* -EBUSY: senders elsewhere hold the only S, see mach_port(3) CAVEATS. */
+	err = renew_port(p);
+	return err < 0 ? err : p->send_fd;
 }
 
 static kern_return_t allocate_receive(struct port *p)
@@ -172,10 +188,8 @@ static kern_return_t add_urefs(struct port *p, mach_port_type_t kind, mach_port_
 	p->urefs = (mach_port_urefs_t)n;
 	if (n == 0) {
 		p->type &= ~kind;
-		if (kind == MACH_PORT_TYPE_SEND && !(p->type & MACH_PORT_TYPE_RECEIVE) && p->send_fd >= 0) {
-			close(p->send_fd);
-			p->send_fd = -1;
-		}
+		if (kind == MACH_PORT_TYPE_SEND)
+			port_send_released(p);
 	}
 	port_release_if_empty(p);
 	return KERN_SUCCESS;
@@ -232,6 +246,7 @@ static kern_return_t destroy_port_set(struct port *p)
 	if (!(p->type & MACH_PORT_TYPE_PORT_SET))
 		return KERN_INVALID_RIGHT;
 	p->type &= ~MACH_PORT_TYPE_PORT_SET;
+	space_forget_set(p->name);
 	port_release_if_empty(p);
 	return KERN_SUCCESS;
 }
@@ -246,35 +261,32 @@ static kern_return_t drop_send_once(struct port *p)
 	return KERN_SUCCESS;
 }
 
+/*
+ * The order of the checks is xnu's ipc_right_delta(): a missing right is
+ * KERN_INVALID_RIGHT whatever the delta; single rights take 0 or -1 only.
+ */
 static kern_return_t mod_refs(struct port *p, mach_port_right_t right, mach_port_delta_t delta)
 {
-	switch (right) {
-	case MACH_PORT_RIGHT_SEND:
+	if (right == MACH_PORT_RIGHT_SEND || right == MACH_PORT_RIGHT_DEAD_NAME) {
+		mach_port_type_t kind = MACH_PORT_TYPE(right);
+
 		if (delta == 0)
-			return (p->type & MACH_PORT_TYPE_SEND) ? KERN_SUCCESS : KERN_INVALID_RIGHT;
-		return add_urefs(p, MACH_PORT_TYPE_SEND, delta);
-	case MACH_PORT_RIGHT_DEAD_NAME:
-		return add_urefs(p, MACH_PORT_TYPE_DEAD_NAME, delta);
-	case MACH_PORT_RIGHT_RECEIVE:
-		if (delta < -1 || delta > 0)
-			return KERN_INVALID_VALUE;
-		if (!(p->type & MACH_PORT_TYPE_RECEIVE))
-			return KERN_INVALID_RIGHT;
-		return delta ? destroy_receive(p) : KERN_SUCCESS;
-	case MACH_PORT_RIGHT_SEND_ONCE:
-		if (delta < -1 || delta > 0)
-			return KERN_INVALID_VALUE;
-		if (!(p->type & MACH_PORT_TYPE_SEND_ONCE))
-			return KERN_INVALID_RIGHT;
-		return delta ? drop_send_once(p) : KERN_SUCCESS;
-	case MACH_PORT_RIGHT_PORT_SET:
-		if (delta < -1 || delta > 0)
-			return KERN_INVALID_VALUE;
-		if (!(p->type & MACH_PORT_TYPE_PORT_SET))
-			return KERN_INVALID_RIGHT;
-		return delta ? destroy_port_set(p) : KERN_SUCCESS;
-	default:
+			return (p->type & kind) ? KERN_SUCCESS : KERN_INVALID_RIGHT;
+		return add_urefs(p, kind, delta);
+	}
+	if (!(p->type & MACH_PORT_TYPE(right)))
+		return KERN_INVALID_RIGHT;      /* LABELH included: nobody holds one */
+	if (delta < -1 || delta > 0)
 		return KERN_INVALID_VALUE;
+	if (delta == 0)
+		return KERN_SUCCESS;
+	switch (right) {
+	case MACH_PORT_RIGHT_RECEIVE:
+		return destroy_receive(p);
+	case MACH_PORT_RIGHT_SEND_ONCE:
+		return drop_send_once(p);
+	default:
+		return destroy_port_set(p);
 	}
 }
 
@@ -282,13 +294,21 @@ EXPORT kern_return_t mach_port_mod_refs(ipc_space_t task, mach_port_name_t name,
 					mach_port_right_t right, mach_port_delta_t delta)
 {
 	struct port *p;
-	kern_return_t kr = lookup(task, name, &p);
+	kern_return_t kr;
 
+	if (task != mach_task_self())
+		return KERN_INVALID_TASK;
+	if (right >= MACH_PORT_RIGHT_NUMBER)
+		return KERN_INVALID_VALUE;
+	/* As xnu: dropping a send(-once) right on MACH_PORT_NULL/DEAD is a no-op. */
+	if (!MACH_PORT_VALID(name))
+		return right == MACH_PORT_RIGHT_SEND || right == MACH_PORT_RIGHT_SEND_ONCE ?
+			KERN_SUCCESS : KERN_INVALID_NAME;
+	kr = lookup(task, name, &p);
 	if (kr != KERN_SUCCESS)
 		return kr;
-	if ((p->type & MACH_PORT_TYPE_SEND) && !(p->type & MACH_PORT_TYPE_RECEIVE) &&
-	    right == MACH_PORT_RIGHT_DEAD_NAME && port_is_dead_send(p->send_fd))
-		port_to_dead_name(p);
+	if (right == MACH_PORT_RIGHT_DEAD_NAME)
+		port_check_dead(p);
 	kr = mod_refs(p, right, delta);
 	space_unlock();
 	return kr;
@@ -297,7 +317,12 @@ EXPORT kern_return_t mach_port_mod_refs(ipc_space_t task, mach_port_name_t name,
 EXPORT kern_return_t mach_port_deallocate(ipc_space_t task, mach_port_name_t name)
 {
 	struct port *p;
-	kern_return_t kr = lookup(task, name, &p);
+	kern_return_t kr;
+
+	/* As xnu: MACH_PORT_NULL and MACH_PORT_DEAD hold nothing to release. */
+	if (task == mach_task_self() && !MACH_PORT_VALID(name))
+		return KERN_SUCCESS;
+	kr = lookup(task, name, &p);
 
 	if (kr != KERN_SUCCESS)
 		return kr;
@@ -316,7 +341,11 @@ EXPORT kern_return_t mach_port_deallocate(ipc_space_t task, mach_port_name_t nam
 EXPORT kern_return_t mach_port_destroy(ipc_space_t task, mach_port_name_t name)
 {
 	struct port *p;
-	kern_return_t kr = lookup(task, name, &p);
+	kern_return_t kr;
+
+	if (task == mach_task_self() && !MACH_PORT_VALID(name))
+		return KERN_SUCCESS;
+	kr = lookup(task, name, &p);
 
 	if (kr != KERN_SUCCESS)
 		return kr;
@@ -325,9 +354,11 @@ EXPORT kern_return_t mach_port_destroy(ipc_space_t task, mach_port_name_t name)
 		port_set_remove_member(p);
 		port_close_receive(p);
 	}
+	if (p->type & MACH_PORT_TYPE_PORT_SET)
+		space_forget_set(p->name);
 	p->type = MACH_PORT_TYPE_NONE;
 	p->urefs = 0;
-	space_remove(p);
+	port_release_if_empty(p);
 	space_unlock();
 	return KERN_SUCCESS;
 }
@@ -363,13 +394,19 @@ EXPORT kern_return_t mach_port_get_refs(ipc_space_t task, mach_port_name_t name,
 EXPORT kern_return_t mach_port_type(ipc_space_t task, mach_port_name_t name, mach_port_type_t *ptype)
 {
 	struct port *p;
-	kern_return_t kr = lookup(task, name, &p);
+	kern_return_t kr;
+
+	if (!ptype)
+		return KERN_INVALID_ARGUMENT;
+	if (task == mach_task_self() && name == MACH_PORT_DEAD) {
+		*ptype = MACH_PORT_TYPE_DEAD_NAME;      /* as xnu */
+		return KERN_SUCCESS;
+	}
+	kr = lookup(task, name, &p);
 
 	if (kr != KERN_SUCCESS)
 		return kr;
-	if ((p->type & MACH_PORT_TYPE_SEND) && !(p->type & MACH_PORT_TYPE_RECEIVE) &&
-	    p->mem_fd < 0 && port_is_dead_send(p->send_fd))
-		port_to_dead_name(p);
+	port_check_dead(p);
 	*ptype = p->type;
 	space_unlock();
 	return KERN_SUCCESS;
@@ -382,9 +419,12 @@ EXPORT kern_return_t bootstrap_port_get_fd(mach_port_name_t name, int *fd)
 
 	if (kr != KERN_SUCCESS)
 		return kr;
-	if (p->type & MACH_PORT_TYPE_RECEIVE)
-		*fd = p->recv_fd;
-	else if (p->type & MACH_PORT_TYPE_PORT_SET)
+	if (p->type & MACH_PORT_TYPE_RECEIVE) {
+		/* Not R alone: replies and notifications arrive on send-once queues. */
+		*fd = port_rcv_epoll(p);
+		if (*fd < 0)
+			kr = KERN_RESOURCE_SHORTAGE;
+	} else if (p->type & MACH_PORT_TYPE_PORT_SET)
 		*fd = p->epfd;
 	else
 		kr = KERN_INVALID_RIGHT;

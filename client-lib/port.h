@@ -31,7 +31,14 @@ int port_set_add_member(struct port *set, struct port *p);
 /** port_set_remove_member() - take @p out of its set, if any.  Space lock held. */
 void port_set_remove_member(struct port *p);
 
-/** port_to_dead_name() - turn a send right whose port died into a dead name. */
+/**
+ * port_to_dead_name() - turn the send or send-once right of @p, whose port
+ * died, into a dead name (send references become dead-name references).
+ * Space lock held.
+ */
 void port_to_dead_name(struct port *p);
+
+/** port_check_dead() - port_to_dead_name() if @p's port has died.  Space lock held. */
+void port_check_dead(struct port *p);
 
 #endif

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * vm.c - library-made mappings and vm_allocate()/vm_deallocate().
+ * vm.c - vm_allocate(), vm_deallocate(), vm_protect() and their mach_vm_
+ * spellings, over the region table of vm-region.c.
  */
 #include "vm.h"
 
@@ -20,13 +21,6 @@ EXPORT vm_size_t vm_page_size = 4096;
 EXPORT vm_size_t vm_page_mask = 4095;
 EXPORT int vm_page_shift = 12;
 
-/* The task's address-space bookkeeping: global for the same reason as the IPC space. */
-static struct {
-	pthread_mutex_t lock;
-	struct vm_region *r;
-	size_t n, cap;
-} regions = { .lock = PTHREAD_MUTEX_INITIALIZER };
-
 __attribute__((constructor)) static void page_size_init(void)
 {
 	long ps = sysconf(_SC_PAGESIZE);
@@ -43,119 +37,6 @@ size_t vm_round(size_t size)
 	return (size + vm_page_mask) & ~(size_t)vm_page_mask;
 }
 
-static int record(const struct vm_region *reg)
-{
-	int err = 0;
-
-	pthread_mutex_lock(&regions.lock);
-	if (regions.n == regions.cap) {
-		size_t n = regions.cap ? regions.cap * 2 : 16;
-		struct vm_region *r = realloc(regions.r, n * sizeof(*r));
-
-		if (r) {
-			regions.r = r;
-			regions.cap = n;
-		} else {
-			err = -ENOMEM;
-		}
-	}
-	if (!err)
-		regions.r[regions.n++] = *reg;
-	pthread_mutex_unlock(&regions.lock);
-	return err;
-}
-
-int vm_map_new(int fd, unsigned long long offset, size_t size, int prot, int private_map,
-	       void **addr)
-{
-	struct vm_region reg = { .size = vm_round(size), .offset = offset };
-	void *p;
-	int err;
-
-	if (size == 0)
-		return -EINVAL;
-	reg.fd = fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : memfd_create("bootstrap-vm", MFD_CLOEXEC);
-	if (reg.fd < 0)
-		return -errno;
-	if (fd < 0 && ftruncate(reg.fd, (off_t)reg.size) < 0)
-		goto fail;
-	p = mmap(NULL, reg.size, prot, private_map ? MAP_PRIVATE : MAP_SHARED, reg.fd, (off_t)offset);
-	if (p == MAP_FAILED)
-		goto fail;
-	reg.addr = (uintptr_t)p;
-	err = record(&reg);
-	if (err < 0) {
-		munmap(p, reg.size);
-		close(reg.fd);
-		return err;
-	}
-	*addr = p;
-	return 0;
-fail:
-	err = -errno;
-	close(reg.fd);
-	return err;
-}
-
-int vm_map_copy(const void *src, size_t size, void **addr)
-{
-	size_t len = vm_round(size);
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	struct vm_region reg = { .size = len, .fd = -1 };
-
-	if (p == MAP_FAILED)
-		return -errno;
-	memcpy(p, src, size);
-	reg.addr = (uintptr_t)p;
-	if (record(&reg) < 0) {
-		munmap(p, len);
-		return -ENOMEM;
-	}
-	*addr = p;
-	return 0;
-}
-
-int vm_lookup(uintptr_t addr, size_t size, struct vm_region *out)
-{
-	int err = -ENOENT;
-
-	pthread_mutex_lock(&regions.lock);
-	for (size_t i = 0; i < regions.n; i++) {
-		const struct vm_region *r = &regions.r[i];
-
-		if (r->fd < 0 || addr < r->addr || addr - r->addr > r->size ||
-		    size > r->size - (addr - r->addr))
-			continue;
-		*out = *r;
-		out->fd = fcntl(r->fd, F_DUPFD_CLOEXEC, 0);
-		err = out->fd < 0 ? -errno : 0;
-		break;
-	}
-	pthread_mutex_unlock(&regions.lock);
-	return err;
-}
-
-void vm_release(void *addr, size_t size)
-{
-	uintptr_t start = (uintptr_t)addr & ~(uintptr_t)vm_page_mask;
-	uintptr_t end = ((uintptr_t)addr + size + vm_page_mask) & ~(uintptr_t)vm_page_mask;
-
-	pthread_mutex_lock(&regions.lock);
-	for (size_t i = 0; i < regions.n;) {
-		struct vm_region *r = &regions.r[i];
-
-		if (r->addr >= start && r->addr + r->size <= end) {
-			if (r->fd >= 0)
-				close(r->fd);
-			*r = regions.r[--regions.n];
-		} else {
-			i++;
-		}
-	}
-	pthread_mutex_unlock(&regions.lock);
-	munmap((void *)start, end - start);
-}
-
 EXPORT kern_return_t mach_vm_allocate(vm_map_t target, mach_vm_address_t *address,
 				      mach_vm_size_t size, int flags)
 {
@@ -169,7 +50,7 @@ EXPORT kern_return_t mach_vm_allocate(vm_map_t target, mach_vm_address_t *addres
 		*address = 0;
 		return KERN_SUCCESS;
 	}
-	if (vm_map_new(-1, 0, (size_t)size, PROT_READ | PROT_WRITE, 0, &p) < 0)
+	if (vm_map_new(-1, 0, (size_t)size, PROT_READ | PROT_WRITE, 1, VM_INHERIT_DEFAULT, &p) < 0)
 		return KERN_RESOURCE_SHORTAGE;
 	*address = (mach_vm_address_t)(uintptr_t)p;
 	return KERN_SUCCESS;
@@ -214,8 +95,10 @@ EXPORT kern_return_t mach_vm_protect(vm_map_t target, mach_vm_address_t address,
 		return KERN_INVALID_TASK;
 	if (set_maximum)
 		return KERN_SUCCESS;    /* Linux has no separate maximum protection */
-	return mprotect((void *)(uintptr_t)address, (size_t)size, to_prot(prot)) == 0 ?
-		KERN_SUCCESS : KERN_PROTECTION_FAILURE;
+	if (mprotect((void *)(uintptr_t)address, (size_t)size, to_prot(prot)) < 0)
+		return KERN_PROTECTION_FAILURE;
+	vm_set_prot((uintptr_t)address, (size_t)size, to_prot(prot));
+	return KERN_SUCCESS;
 }
 
 EXPORT kern_return_t vm_protect(vm_map_t target, vm_address_t address, vm_size_t size,

@@ -2,10 +2,14 @@
 /*
  * vm.h - the regions the library mapped (internal).
  *
- * vm_allocate() memory and received out-of-line memory are memfd-backed
- * (or anonymous for small inline regions) and recorded here, so that
- * mach_make_memory_entry_64() can find the memfd behind an address and
- * vm_deallocate() can unmap exactly what was mapped.
+ * vm_allocate() memory and received out-of-line memory are private
+ * (anonymous, or copy-on-write of a sealed memfd), as malloc'd memory is:
+ * no fd per allocation, and fork() copies them.  Naming pages in a memory
+ * entry moves them into a memfd mapped shared at the same address
+ * ("sharing" a region); vm_map() of an entry maps its memfd.  Every region
+ * is recorded here, so that mach_make_memory_entry_64() can find or make
+ * the memfd behind an address, vm_deallocate() can forget what it unmaps,
+ * and a forked child gets what each region's inheritance says.
  */
 #ifndef BOOTSTRAP_VM_H
 #define BOOTSTRAP_VM_H
@@ -16,32 +20,56 @@
 struct vm_region {
 	uintptr_t addr;
 	size_t size;            /* page-rounded mapping size */
-	int fd;                 /* memfd, or -1 for anonymous memory */
+	int fd;                 /* memfd of a shared mapping, or -1 for private memory */
 	unsigned long long offset; /* of addr within the memfd */
+	int prot;               /* PROT_* it was mapped with */
+	int inherit;            /* VM_INHERIT_*: what a forked child gets */
 };
 
 /**
- * vm_map_new() - map @size bytes: of @fd at @offset when @fd >= 0 (the
- * table keeps its own dup of @fd), else fresh shared memory in a new memfd.
- * @prot: PROT_* bits; @private: MAP_PRIVATE instead of MAP_SHARED.
+ * vm_map_new() - map @size bytes: of @fd at @offset when @fd >= 0, else
+ * fresh zeroed private memory.
+ * @prot: PROT_* bits; @private_map: copy-on-write instead of shared (a
+ * shared map keeps its own dup of @fd); @inherit: VM_INHERIT_*.
  * Return: 0 and *addr, or a negative errno.
  */
 int vm_map_new(int fd, unsigned long long offset, size_t size, int prot, int private_map,
-	       void **addr);
+	       int inherit, void **addr);
 
-/** vm_map_copy() - anonymous pages holding a copy of @src (received inline OOL data). */
+/**
+ * vm_memfd() - a memfd of @size bytes whose size is sealed (shrink, grow
+ * and further seals), as every memory object the library makes.
+ * Return: the fd (O_CLOEXEC), or a negative errno.
+ */
+int vm_memfd(const char *name, size_t size);
+
+/** vm_map_copy() - private pages holding a copy of @src (received inline OOL data). */
 int vm_map_copy(const void *src, size_t size, void **addr);
 
 /**
- * vm_lookup() - the region containing [@addr, @addr + @size).
+ * vm_share() - the region containing [@addr, @addr + @size), moved into a
+ * memfd first if it was private.  Pages written by another thread while
+ * they move may keep the old value: name memory before sharing it out.
  * Return: 0 and a copy of the region with a dup of its fd in *out (the
- * caller closes it), -ENOENT if the range is not one library-made
- * memfd mapping.
+ * caller closes it); -ENOENT if the range is not within one library-made
+ * region, -EACCES if it is not readable, or another negative errno.
  */
-int vm_lookup(uintptr_t addr, size_t size, struct vm_region *out);
+int vm_share(uintptr_t addr, size_t size, struct vm_region *out);
 
 /** vm_release() - unmap [@addr, @addr + @size) and forget the regions in it. */
 void vm_release(void *addr, size_t size);
+
+/** vm_set_prot() - record that [@addr, @addr + @size) is now mapped with @prot. */
+void vm_set_prot(uintptr_t addr, size_t size, int prot);
+
+/*
+ * fork() handling, called by the IPC space's handlers (ipc-space.c): the
+ * region lock nests inside the space lock, so both are taken in one place.
+ */
+void vm_fork_prepare(void);
+void vm_fork_parent(void);
+/** vm_fork_child() - apply each region's inheritance in the new child. */
+void vm_fork_child(void);
 
 size_t vm_round(size_t size);
 

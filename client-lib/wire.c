@@ -2,6 +2,7 @@
 #include "wire.h"
 
 #include <errno.h>
+#include <stdbool.h>
 
 size_t wire_user_desc_size(unsigned int type)
 {
@@ -49,6 +50,26 @@ static int expected_fds(const struct wire_desc *d)
 	}
 }
 
+/* A received disposition is one of the PORT_* forms; the right's kind decides which. */
+static bool disposition_ok(const struct wire_desc *d)
+{
+	switch (d->kind) {
+	case WIRE_PORT_NULL:
+	case WIRE_PORT_DEAD:
+		return d->disposition == MACH_MSG_TYPE_PORT_NONE ||
+		       MACH_MSG_TYPE_PORT_ANY_RIGHT(d->disposition);
+	case WIRE_PORT_SEND:
+	case WIRE_PORT_MEMORY:
+		return d->disposition == MACH_MSG_TYPE_PORT_SEND;
+	case WIRE_PORT_SEND_ONCE:
+		return d->disposition == MACH_MSG_TYPE_PORT_SEND_ONCE;
+	case WIRE_PORT_RECEIVE:
+		return d->disposition == MACH_MSG_TYPE_PORT_RECEIVE;
+	default:
+		return false;
+	}
+}
+
 static int validate_desc(const struct wire_desc *d, size_t ool_len)
 {
 	int want = expected_fds(d);
@@ -59,7 +80,7 @@ static int validate_desc(const struct wire_desc *d, size_t ool_len)
 	    d->nfds < 1 + ((d->flags & WIRE_F_MASTER) ? 1 : 0))
 		return -EBADMSG;
 	if (d->type == MACH_MSG_PORT_DESCRIPTOR)
-		return d->kind <= WIRE_PORT_MEMORY ? 0 : -EBADMSG;
+		return d->kind <= WIRE_PORT_MEMORY && disposition_ok(d) ? 0 : -EBADMSG;
 	if (d->type != MACH_MSG_OOL_DESCRIPTOR && d->type != MACH_MSG_OOL_VOLATILE_DESCRIPTOR)
 		return -EBADMSG;
 	if (d->kind == WIRE_OOL_INLINE)
@@ -70,18 +91,35 @@ static int validate_desc(const struct wire_desc *d, size_t ool_len)
 	return -EBADMSG;
 }
 
+/*
+ * The header's two dispositions, in received form: the reply right's
+ * (remote) must match whether an fd carries it; the destination's (local)
+ * is a send or send-once right, or none.
+ */
+static bool bits_ok(const struct wire_hdr *h)
+{
+	unsigned int reply = MACH_MSGH_BITS_REMOTE(h->bits), dest = MACH_MSGH_BITS_LOCAL(h->bits);
+	bool reply_is_send = reply == MACH_MSG_TYPE_PORT_SEND ||
+			     reply == MACH_MSG_TYPE_PORT_SEND_ONCE;
+
+	if (h->reply_nfds ? !reply_is_send : !(reply_is_send || reply == MACH_MSG_TYPE_PORT_NONE))
+		return false;
+	return dest == MACH_MSG_TYPE_PORT_NONE || dest == MACH_MSG_TYPE_PORT_SEND ||
+	       dest == MACH_MSG_TYPE_PORT_SEND_ONCE;
+}
+
 int wire_validate(const void *buf, size_t len, size_t nfds)
 {
 	const struct wire_hdr *h = buf;
 	const struct wire_desc *d;
 	size_t fds = 0, fixed;
 
-	if (len < sizeof(*h) || h->magic != WIRE_MAGIC)
+	if (len < sizeof(*h) || len > WIRE_MAX_DATAGRAM || h->magic != WIRE_MAGIC)
 		return -EBADMSG;
 	if (h->ndesc > WIRE_MAX_DESC || h->nfds != nfds || h->reply_nfds > 1 ||
 	    h->body_len > h->data_len || (h->body_len & 3))
 		return -EBADMSG;
-	if (h->ndesc && !(h->bits & MACH_MSGH_BITS_COMPLEX))
+	if ((h->ndesc && !(h->bits & MACH_MSGH_BITS_COMPLEX)) || !bits_ok(h))
 		return -EBADMSG;
 	fixed = sizeof(*h) + (size_t)h->ndesc * sizeof(*d);
 	if (len < fixed || len - fixed != h->data_len)

@@ -75,8 +75,10 @@ _Static_assert(sizeof(struct wire_desc) == 24, "wire_desc layout");
  * wire_validate() - check a received datagram's framing before anything
  * trusts it.
  * @buf: the datagram, @len bytes; @nfds: how many fds arrived with it.
- * Return: 0 if the header and every descriptor are consistent (sizes,
- * fd counts, kinds, offsets within the datagram), else -EBADMSG.
+ * Return: 0 if the header and every descriptor are consistent (sizes, at
+ * most WIRE_MAX_DATAGRAM bytes in all, fd counts, kinds, dispositions in
+ * received form matching the kinds, offsets within the datagram), else
+ * -EBADMSG.
  */
 int wire_validate(const void *buf, size_t len, size_t nfds);
 

@@ -134,26 +134,6 @@ START_TEST(test_wrong_body_size_gets_an_error)
 }
 END_TEST
 
-START_TEST(test_ready_notification)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	struct timeval tv = { 20, 0 };
-	char buf[64] = "";
-	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	ck_assert_int_ge(fd, 0);
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/notify", td.dir);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
-	ck_assert_int_eq(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
-	setenv("NOTIFY_SOCKET", sun.sun_path, 1);
-	test_daemon_start(&td);
-	unsetenv("NOTIFY_SOCKET");
-	ck_assert_int_gt(recv(fd, buf, sizeof(buf) - 1, 0), 0);
-	ck_assert_str_eq(buf, "READY=1");
-	close(fd);
-}
-END_TEST
-
 /* Run @fn as uid 65534 in a child.  Return: the child's exit status. */
 static int as_nobody(int (*fn)(void))
 {
@@ -226,7 +206,6 @@ static Suite *limits_suite(void)
 	tcase_add_test(tc, test_garbage_requests_are_dropped);
 	tcase_add_test(tc, test_out_of_fds_pauses_accept_and_recovers);
 	tcase_add_test(tc, test_wrong_body_size_gets_an_error);
-	tcase_add_test(tc, test_ready_notification);
 	tcase_add_test(tc, test_system_domain_register_needs_root);
 	tcase_add_test(tc, test_user_domain_refuses_other_users);
 	suite_add_tcase(s, tc);

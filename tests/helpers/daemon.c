@@ -53,32 +53,56 @@ static int socket_answers(const char *path)
 	return ok;
 }
 
+/* The daemon's sd_notify socket: the fixture waits for READY=1, sent once
+ * the socket answers and the jobs are loaded. */
+static int notify_socket(const struct test_daemon *d, char *path, size_t len)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct timeval tv = { 30, 0 };
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_ge(fd, 0);
+	snprintf(path, len, "%s/notify", d->dir);
+	ck_assert_uint_lt(strlen(path), sizeof(sun.sun_path));
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	unlink(path);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	ck_assert_int_eq(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
+	return fd;
+}
+
+static void exec_daemon(const struct test_daemon *d, const char *exe, const char *notify)
+{
+	int fd = open(d->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	dup2(fd, 2);
+	setenv("NOTIFY_SOCKET", notify, 1);
+	if (d->nofile) {
+		struct rlimit rl = { (rlim_t)d->nofile, (rlim_t)d->nofile };
+
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	execl(exe, exe, d->system ? "--system" : "--user", "--foreground", "--log-level", "debug",
+	      "--socket", d->socket, "--jobs", d->jobs, "--state", d->dir, (char *)NULL);
+	_exit(127);
+}
+
 void test_daemon_start(struct test_daemon *d)
 {
 	const char *exe = getenv("BOOTSTRAPD");
+	char path[4096], buf[64] = "";
+	int fd;
 
 	ck_assert_msg(exe != NULL, "BOOTSTRAPD is not set");
+	fd = notify_socket(d, path, sizeof(path));
 	d->pid = fork();
 	ck_assert_int_ge(d->pid, 0);
-	if (d->pid == 0) {
-		int fd = open(d->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		dup2(fd, 2);
-		if (d->nofile) {
-			struct rlimit rl = { (rlim_t)d->nofile, (rlim_t)d->nofile };
-
-			setrlimit(RLIMIT_NOFILE, &rl);
-		}
-		execl(exe, exe, d->system ? "--system" : "--user", "--foreground", "--log-level", "debug", "--socket", d->socket,
-		      "--jobs", d->jobs, "--state", d->dir, (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 500 && !socket_answers(d->socket); i++) {
-		struct timespec ts = { 0, 10 * 1000 * 1000 };
-
-		nanosleep(&ts, NULL);
-	}
-	ck_assert_msg(socket_answers(d->socket), "bootstrapd did not start");
+	if (d->pid == 0)
+		exec_daemon(d, exe, path);
+	ck_assert_msg(recv(fd, buf, sizeof(buf) - 1, 0) > 0, "bootstrapd did not become ready");
+	close(fd);
+	ck_assert_str_eq(buf, "READY=1");
+	ck_assert_msg(socket_answers(d->socket), "bootstrapd is ready but its socket does not answer");
 }
 
 void test_daemon_signal(struct test_daemon *d, int sig)

@@ -18,8 +18,11 @@ extern "C" {
  * @fd: the fd (still owned by the library: do not read from or close it).
  *
  * The fd is readable when mach_msg() with MACH_RCV_MSG and a zero timeout
- * on @name would find a message (a port set's fd is an epoll fd).
- * Return: KERN_SUCCESS, KERN_INVALID_NAME, KERN_INVALID_RIGHT.
+ * on @name would find a message.  It is an epoll fd in both cases: a
+ * receive right's covers its send-once rights' queues too, where replies
+ * and notifications arrive.  It stays valid while @name holds the right.
+ * Return: KERN_SUCCESS, KERN_INVALID_NAME, KERN_INVALID_RIGHT,
+ * KERN_RESOURCE_SHORTAGE (no fd left to make the epoll fd).
  */
 kern_return_t bootstrap_port_get_fd(mach_port_name_t name, int *fd);
 

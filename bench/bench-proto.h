@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bench-proto.h - the one request and reply of the bench service, and the
+ * wire sizes the raw-socket floors copy so that both sides move the same
+ * bytes.
+ */
+#ifndef BENCH_PROTO_H
+#define BENCH_PROTO_H
+
+#include <stdint.h>
+
+#include <mach/mach.h>
+
+#define BENCH_SERVICE_NAME  "com.bootstrapd.bench.service"
+#define BENCH_ONCE_NAME     "com.bootstrapd.bench.once"
+#define BENCH_MSG_ID        7000
+#define BENCH_TEXT_LEN      64
+
+struct bench_request {
+	mach_msg_header_t head;
+	char text[BENCH_TEXT_LEN];
+};
+
+struct bench_reply {
+	mach_msg_header_t head;
+	int32_t pid;
+	char text[BENCH_TEXT_LEN];
+};
+
+/*
+ * What libbootstrap puts on the socket (client-lib/wire.h: a 32-byte
+ * header, 24 bytes per descriptor, then the body):
+ *   look-up request: 32 + NDR 8 + name_t 128          = 168 bytes, 1 fd (reply right)
+ *   look-up reply:   32 + 24 + NDR 8 + ret 4           =  68 bytes, 1 fd (the send right)
+ *   call request:    32 + text 64                      =  96 bytes, 1 fd (reply right)
+ *   call reply:      32 + pid 4 + text 64              = 100 bytes
+ * The floors send the same sizes; they carry only the fds a minimal
+ * protocol needs (the look-up reply's one fd), no reply port.
+ */
+#define FLOOR_LOOKUP_REQ    168
+#define FLOOR_LOOKUP_REP    68
+#define FLOOR_CALL_REQ      96
+#define FLOOR_CALL_REP      100
+
+#endif

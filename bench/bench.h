@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bench.h - the bench driver's pieces: timing and statistics, child
+ * processes that report a result, the raw-socket floors, the bootstrapd
+ * and D-Bus sides, and the throughput workers.
+ *
+ * The driver itself never calls libbootstrap or libdbus: each measurement
+ * runs in a forked child, so that every daemon the bench starts gets fresh
+ * clients (libbootstrap connects bootstrap_port once per process) and a
+ * measurement that fails or hangs cannot take the run down with it.
+ */
+#ifndef BENCH_H
+#define BENCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Paths and options of one run. */
+struct bench_cfg {
+	const char *bootstrapd;         /* the built daemon */
+	const char *service;            /* bench-service */
+	const char *service_plist;      /* its plists, configured by meson */
+	const char *once_plist;
+	const char *dbus_daemon;        /* "" if not found */
+	const char *dbus_service;       /* "" if built without libdbus */
+	char self[4096];                /* this program, for the throughput workers */
+	char tmp[4096];                 /* the run's private directory */
+	bool json;
+	bool quick;                     /* fewer samples, shorter throughput windows */
+	bool no_unpinned;
+	double tput_seconds;
+	unsigned scale_jobs;
+};
+
+/* Latency of one figure. */
+struct lat {
+	double med_us;
+	double p99_us;
+	unsigned n;
+};
+
+/* util.c */
+uint64_t now_ns(void);
+void sleep_us(unsigned us);
+struct lat lat_of(uint64_t *ns, size_t n);              /* sorts @ns */
+int run_child(int (*fn)(void *arg, void *out), void *arg, void *out, size_t out_len,
+	      int timeout_s);
+int wait_pid_gone(pid_t pid, int timeout_ms);           /* 0 once kill(pid, 0) fails */
+int wait_pid_exited(pid_t pid, int timeout_ms);         /* 0 once gone or a zombie */
+int write_file(const char *path, const char *text);
+int copy_file(const char *from, const char *to);
+void rm_rf(const char *path);
+int pin_cpu0(void);
+int unpin(void);
+long vm_rss_kib(pid_t pid);
+bool socket_answers(const char *path);
+long raise_nofile(long want);
+void close_except(int *keep, size_t n);
+void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void note(const struct bench_cfg *cfg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * floor.c: the same exchanges on raw SOCK_SEQPACKET sockets.  The _PAIR
+ * kinds are the Mach-shaped floor: a fresh socketpair per request whose
+ * send end travels in the request (SCM_RIGHTS) and carries the reply, as
+ * a MAKE_SEND_ONCE reply right does in DESIGN.md; nothing else on top.
+ */
+enum floor_kind { FLOOR_LOOKUP, FLOOR_CALL, FLOOR_LOOKUP_PAIR, FLOOR_CALL_PAIR };
+pid_t floor_server_start(enum floor_kind kind, int fd);            /* one client, blocking */
+pid_t floor_mux_server_start(enum floor_kind kind, const int *fds, size_t n); /* epoll */
+int floor_round_trip(enum floor_kind kind, int fd);
+int floor_spawn_once(const char *program, uint64_t *ns);
+
+/* bsd.c: bootstrapd. */
+struct daemon {
+	pid_t pid;
+	char dir[4096];
+	char socket[4200];
+	char jobs[4200];
+	char log[4200];
+};
+int daemon_start(const struct bench_cfg *cfg, struct daemon *d, const char *tag,
+		 const char *jobs_dir, unsigned services, uint64_t *t0);
+void daemon_stop(struct daemon *d);
+int bsd_add_bench_jobs(const struct bench_cfg *cfg, const char *jobs_dir);
+int bsd_generate_jobs(const struct bench_cfg *cfg, const char *jobs_dir, unsigned n);
+
+struct pair { struct lat bsd, floor, floor_pair; int ok; };
+int bsd_lookup(const struct bench_cfg *cfg, const struct daemon *d, const char *name, struct pair *out);
+int bsd_call(const struct bench_cfg *cfg, const struct daemon *d, struct pair *out);
+int bsd_demand(const struct bench_cfg *cfg, const struct daemon *d, struct pair *out);
+
+#define LOOKUP_SAMPLES_MAX 2000
+int bsd_lookup_samples(const struct daemon *d, const char *name, unsigned n, uint64_t *ns);
+int daemon_wait_socket(const struct daemon *d, int timeout_ms);
+
+struct load_result { double load_s; double socket_s; int ok; };
+int bsd_wait_loaded(const struct daemon *d, const char *last_name, uint64_t t0, int timeout_s,
+		    struct load_result *out);
+int floor_load(const char *jobs_dir, double *seconds);
+
+/* dbus.c: the same figures through dbus-daemon (when built with libdbus). */
+struct dbus_result { struct lat get_name_owner, call, activation; int ok; };
+int dbus_measure(const struct bench_cfg *cfg, struct dbus_result *out);
+
+/* tput.c: concurrent client processes for a fixed time. */
+enum tput_kind { TPUT_LOOKUP, TPUT_CALL, TPUT_FLOOR_LOOKUP, TPUT_FLOOR_CALL };
+double tput_run(const struct bench_cfg *cfg, enum tput_kind kind, unsigned clients);
+int worker_main(int argc, char **argv);
+int loop_main(int argc, char **argv);
+
+#endif

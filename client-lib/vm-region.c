@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vm-region.c - the table of library-made mappings: private memory that
+ * becomes shared when a memory entry names it, and fork() inheritance.
+ */
+#include "vm.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <mach/mach.h>
+
+/* The task's address-space bookkeeping: global for the same reason as the IPC space. */
+static struct {
+	pthread_mutex_t lock;
+	struct vm_region *r;
+	size_t n, cap;
+} regions = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static int record(const struct vm_region *reg)
+{
+	int err = 0;
+
+	pthread_mutex_lock(&regions.lock);
+	if (regions.n == regions.cap) {
+		size_t n = regions.cap ? regions.cap * 2 : 16;
+		struct vm_region *r = realloc(regions.r, n * sizeof(*r));
+
+		if (r) {
+			regions.r = r;
+			regions.cap = n;
+		} else {
+			err = -ENOMEM;
+		}
+	}
+	if (!err)
+		regions.r[regions.n++] = *reg;
+	pthread_mutex_unlock(&regions.lock);
+	return err;
+}
+
+int vm_memfd(const char *name, size_t size)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING), err;
+
+	if (fd < 0)
+		return -errno;
+	/*
+	 * Its size is fixed for good: receivers check the seals, so that no
+	 * holder of a memory entry can truncate it under another's mapping.
+	 */
+	if (ftruncate(fd, (off_t)size) < 0 ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* mmap @reg (addr 0: anywhere); a shared map keeps a dup of @fd in reg->fd. */
+static int map_region(struct vm_region *reg, int fd, bool private_map)
+{
+	int flags = fd < 0 ? MAP_PRIVATE | MAP_ANONYMOUS : (private_map ? MAP_PRIVATE : MAP_SHARED);
+	void *p;
+
+	reg->fd = -1;
+	if (fd >= 0 && !private_map) {
+		reg->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+		if (reg->fd < 0)
+			return -errno;
+	}
+	p = mmap(NULL, reg->size, reg->prot, flags, fd, fd < 0 ? 0 : (off_t)reg->offset);
+	if (p == MAP_FAILED) {
+		int err = -errno;
+
+		if (reg->fd >= 0)
+			close(reg->fd);
+		return err;
+	}
+	reg->addr = (uintptr_t)p;
+	return 0;
+}
+
+int vm_map_new(int fd, unsigned long long offset, size_t size, int prot, int private_map,
+	       int inherit, void **addr)
+{
+	struct vm_region reg = { .size = vm_round(size), .offset = fd < 0 ? 0 : offset,
+				 .prot = prot, .inherit = inherit };
+	int err;
+
+	if (size == 0)
+		return -EINVAL;
+	err = map_region(&reg, fd, private_map);
+	if (err < 0)
+		return err;
+	err = record(&reg);
+	if (err < 0) {
+		munmap((void *)reg.addr, reg.size);
+		if (reg.fd >= 0)
+			close(reg.fd);
+		return err;
+	}
+	*addr = (void *)reg.addr;
+	return 0;
+}
+
+int vm_map_copy(const void *src, size_t size, void **addr)
+{
+	int err = vm_map_new(-1, 0, size, PROT_READ | PROT_WRITE, 1, VM_INHERIT_DEFAULT, addr);
+
+	if (err == 0)
+		memcpy(*addr, src, size);
+	return err;
+}
+
+static int write_all(int fd, const char *p, size_t size)
+{
+	size_t done = 0;
+
+	while (done < size) {
+		ssize_t n = pwrite(fd, p + done, size - done, (off_t)done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+/* Move a private region's pages into a new memfd mapped shared in their place.  Lock held. */
+static int share(struct vm_region *r)
+{
+	int fd, err;
+
+	if (!(r->prot & PROT_READ))
+		return -EACCES;
+	fd = vm_memfd("bootstrap-vm", r->size);
+	if (fd < 0)
+		return fd;
+	err = write_all(fd, (const char *)r->addr, r->size);
+	if (!err && mmap((void *)r->addr, r->size, r->prot, MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED)
+		err = -errno;
+	if (err) {
+		close(fd);
+		return err;
+	}
+	r->fd = fd;
+	r->offset = 0;
+	return 0;
+}
+
+int vm_share(uintptr_t addr, size_t size, struct vm_region *out)
+{
+	int err = -ENOENT;
+
+	pthread_mutex_lock(&regions.lock);
+	for (size_t i = 0; i < regions.n; i++) {
+		struct vm_region *r = &regions.r[i];
+
+		if (addr < r->addr || addr - r->addr > r->size || size > r->size - (addr - r->addr))
+			continue;
+		err = r->fd >= 0 ? 0 : share(r);
+		if (err == 0) {
+			*out = *r;
+			out->fd = fcntl(r->fd, F_DUPFD_CLOEXEC, 0);
+			err = out->fd < 0 ? -errno : 0;
+		}
+		break;
+	}
+	pthread_mutex_unlock(&regions.lock);
+	return err;
+}
+
+void vm_release(void *addr, size_t size)
+{
+	uintptr_t start = (uintptr_t)addr & ~(uintptr_t)vm_page_mask;
+	uintptr_t end = ((uintptr_t)addr + size + vm_page_mask) & ~(uintptr_t)vm_page_mask;
+
+	pthread_mutex_lock(&regions.lock);
+	for (size_t i = 0; i < regions.n;) {
+		struct vm_region *r = &regions.r[i];
+
+		if (r->addr >= start && r->addr + r->size <= end) {
+			if (r->fd >= 0)
+				close(r->fd);
+			*r = regions.r[--regions.n];
+		} else {
+			i++;
+		}
+	}
+	pthread_mutex_unlock(&regions.lock);
+	munmap((void *)start, end - start);
+}
+
+void vm_set_prot(uintptr_t addr, size_t size, int prot)
+{
+	pthread_mutex_lock(&regions.lock);
+	for (size_t i = 0; i < regions.n; i++) {
+		struct vm_region *r = &regions.r[i];
+
+		if (r->addr >= addr && r->addr + r->size <= addr + size)
+			r->prot = prot;
+	}
+	pthread_mutex_unlock(&regions.lock);
+}
+
+void vm_fork_prepare(void)
+{
+	pthread_mutex_lock(&regions.lock);
+}
+
+void vm_fork_parent(void)
+{
+	pthread_mutex_unlock(&regions.lock);
+}
+
+/*
+ * A shared mapping stays shared across fork(): give the child private
+ * pages with the same content in its place, as VM_INHERIT_COPY says.
+ * Anonymous memory and mremap() need no fd, which the child may lack.
+ */
+static int copy_for_child(struct vm_region *r)
+{
+	void *copy = mmap(NULL, r->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (copy == MAP_FAILED)
+		return -errno;
+	if (!(r->prot & PROT_READ))
+		mprotect((void *)r->addr, r->size, PROT_READ);
+	memcpy(copy, (const void *)r->addr, r->size);
+	if (mremap(copy, r->size, r->size, MREMAP_MAYMOVE | MREMAP_FIXED, (void *)r->addr) == MAP_FAILED) {
+		munmap(copy, r->size);
+		return -errno;
+	}
+	mprotect((void *)r->addr, r->size, r->prot);
+	close(r->fd);
+	r->fd = -1;
+	return 0;
+}
+
+void vm_fork_child(void)
+{
+	pthread_mutex_init(&regions.lock, NULL);
+	for (size_t i = 0; i < regions.n;) {
+		struct vm_region *r = &regions.r[i];
+
+		if (r->inherit == VM_INHERIT_NONE) {
+			munmap((void *)r->addr, r->size);
+			if (r->fd >= 0)
+				close(r->fd);
+			*r = regions.r[--regions.n];
+			continue;
+		}
+		if (r->fd >= 0 && r->inherit != VM_INHERIT_SHARE)
+			copy_for_child(r);     /* on failure the pages stay shared: nothing better to do */
+		i++;
+	}
+}

@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check-notify - notifications in one process: no-senders, dead names,
+ * send-once rights destroyed unused (also inside a destroyed message),
+ * cancelled and forgotten requests, a receiver already waiting when the
+ * request is made, and the pollable fd of a receive right.
+ */
+#include <check.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bootstrap/linux.h>
+#include <mach/mach.h>
+#include <mach/notify.h>
+
+#include "helpers/fdcheck.h"
+#include "helpers/peer.h"
+
+static int fds_before;
+
+static void setup(void)
+{
+	peer_start_notifier();
+	fds_before = fdcheck_count();
+}
+
+static void teardown(void)
+{
+	int fds_after = peer_fd_count(fds_before);
+
+	if (fds_after != fds_before)
+		fdcheck_dump();
+	ck_assert_int_eq(fds_after, fds_before);
+}
+
+static void destroy(mach_port_t name)
+{
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), name), KERN_SUCCESS);
+}
+
+static void request(mach_port_t name, mach_msg_id_t id, mach_port_t notify)
+{
+	ck_assert_int_eq(mach_port_request_notification(mach_task_self(), name, id, 0, notify,
+							MACH_MSG_TYPE_MAKE_SEND_ONCE, NULL),
+			 KERN_SUCCESS);
+}
+
+/* Expect notification @id on @n, and nothing after it. */
+static void expect(mach_port_t n, mach_msg_id_t id)
+{
+	struct peer_rcv r;
+
+	ck_assert_int_eq(peer_recv(n, &r, PEER_TIMEOUT_MS), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(r.msg.head.msgh_id, id);
+	ck_assert_uint_eq(r.msg.head.msgh_local_port, n);
+	if (id >= MACH_NOTIFY_FIRST && id <= MACH_NOTIFY_LAST)
+		ck_assert_int_eq(MACH_MSGH_BITS_LOCAL(r.msg.head.msgh_bits),
+				 MACH_MSG_TYPE_PORT_SEND_ONCE);
+	ck_assert_int_eq(peer_recv(n, &r, 0), MACH_RCV_TIMED_OUT);
+}
+
+static void expect_nothing(mach_port_t n)
+{
+	struct peer_rcv r;
+
+	ck_assert_int_eq(peer_recv(n, &r, 0), MACH_RCV_TIMED_OUT);
+}
+
+/* A second name for @port's send end, as another holder of a send right would have. */
+static mach_port_t other_sender(mach_port_t port)
+{
+	int fd = peer_send_fd(port);
+	mach_port_t x;
+
+	ck_assert_int_ge(fd, 0);
+	x = peer_name_send_fd(fd);
+	ck_assert(MACH_PORT_VALID(x));
+	return x;
+}
+
+START_TEST(test_no_senders)
+{
+	mach_port_t p = peer_port_send(), n = peer_port();
+
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), p, MACH_PORT_RIGHT_SEND, 1), KERN_SUCCESS);
+	request(p, MACH_NOTIFY_NO_SENDERS, n);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), p), KERN_SUCCESS);
+	expect_nothing(n);
+	/* The last send right leaves with a message: no-senders once it is received. */
+	ck_assert_int_eq(peer_send_id(p, MACH_MSG_TYPE_MOVE_SEND, 1), MACH_MSG_SUCCESS);
+	ck_assert_uint_eq(peer_type(p), MACH_PORT_TYPE_RECEIVE);
+	expect(n, MACH_NOTIFY_NO_SENDERS);
+	/*
+	 * Known limitation (mach_port(3)): while that message is queued, the
+	 * port cannot make a send right; once it is received, it can.
+	 */
+	ck_assert_int_eq(peer_send_id(p, MACH_MSG_TYPE_MAKE_SEND, 2), MACH_SEND_INVALID_DEST);
+	{
+		struct peer_rcv r;
+
+		ck_assert_int_eq(peer_recv(p, &r, PEER_TIMEOUT_MS), MACH_MSG_SUCCESS);
+		ck_assert_int_eq(r.msg.head.msgh_id, 1);
+	}
+	ck_assert_int_eq(peer_send_id(p, MACH_MSG_TYPE_MAKE_SEND, 3), MACH_MSG_SUCCESS);
+	expect(p, 3);
+	destroy(p);
+	destroy(n);
+}
+END_TEST
+
+START_TEST(test_send_once_destroyed)
+{
+	mach_port_t n = peer_port(), so;
+
+	so = peer_send_once(n);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), so), KERN_SUCCESS);
+	expect(n, MACH_NOTIFY_SEND_ONCE);
+	so = peer_send_once(n);
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), so, MACH_PORT_RIGHT_SEND_ONCE, -1),
+			 KERN_SUCCESS);
+	expect(n, MACH_NOTIFY_SEND_ONCE);
+	so = peer_send_once(n);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), so), KERN_SUCCESS);
+	expect(n, MACH_NOTIFY_SEND_ONCE);
+	/* A send-once right whose port died is a dead name. */
+	{
+		mach_port_t d = peer_port(), dso = peer_send_once(d);
+
+		destroy(d);
+		ck_assert_int_eq(peer_send_id(dso, MACH_MSG_TYPE_MOVE_SEND_ONCE, 1), MACH_SEND_INVALID_DEST);
+		ck_assert_uint_eq(peer_type(dso), MACH_PORT_TYPE_DEAD_NAME);
+		ck_assert_uint_eq(peer_urefs(dso, MACH_PORT_RIGHT_DEAD_NAME), 1);
+		ck_assert_int_eq(mach_port_deallocate(mach_task_self(), dso), KERN_SUCCESS);
+		d = peer_port();
+		dso = peer_send_once(d);
+		destroy(d);
+		ck_assert_uint_eq(peer_type(dso), MACH_PORT_TYPE_DEAD_NAME);
+		ck_assert_int_eq(mach_port_deallocate(mach_task_self(), dso), KERN_SUCCESS);
+	}
+	/* A used send-once right notifies nothing. */
+	so = peer_send_once(n);
+	ck_assert_int_eq(peer_send_id(so, MACH_MSG_TYPE_MOVE_SEND_ONCE, 5), MACH_MSG_SUCCESS);
+	expect(n, 5);
+	destroy(n);
+}
+END_TEST
+
+/* A queued message is destroyed with its port; so are the send-once rights it carried. */
+START_TEST(test_send_once_in_destroyed_message)
+{
+	mach_port_t q = peer_port(), n = peer_port(), n2 = peer_port();
+	struct peer_msg m;
+
+	peer_msg_init(&m, q, MACH_MSG_TYPE_MAKE_SEND, 1, n, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	m.head.msgh_bits |= MACH_MSGH_BITS(0, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	m.head.msgh_local_port = n2;
+	peer_post(&m);
+	expect_nothing(n);
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), q, MACH_PORT_RIGHT_RECEIVE, -1),
+			 KERN_SUCCESS);
+	expect(n, MACH_NOTIFY_SEND_ONCE);
+	expect(n2, MACH_NOTIFY_SEND_ONCE);
+	destroy(n);
+	destroy(n2);
+}
+END_TEST
+
+/* A cancelled request's send-once right is destroyed: that, and nothing else, arrives. */
+START_TEST(test_cancel)
+{
+	mach_port_t p = peer_port_send(), n = peer_port();
+
+	request(p, MACH_NOTIFY_NO_SENDERS, n);
+	ck_assert_int_eq(mach_port_request_notification(mach_task_self(), p, MACH_NOTIFY_NO_SENDERS,
+							0, MACH_PORT_NULL, 0, NULL), KERN_SUCCESS);
+	expect(n, MACH_NOTIFY_SEND_ONCE);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), p), KERN_SUCCESS);
+	expect_nothing(n);
+	ck_assert_int_eq(mach_port_request_notification(mach_task_self(), p, MACH_NOTIFY_PORT_DELETED,
+							0, n, MACH_MSG_TYPE_MAKE_SEND_ONCE, NULL),
+			 KERN_INVALID_VALUE);
+	ck_assert_int_eq(mach_port_request_notification(mach_task_self(), 0x4207,
+							MACH_NOTIFY_NO_SENDERS, 0, n,
+							MACH_MSG_TYPE_MAKE_SEND_ONCE, NULL),
+			 KERN_INVALID_NAME);
+	ck_assert_int_eq(mach_port_request_notification(mach_task_self(), p, MACH_NOTIFY_DEAD_NAME,
+							0, n, MACH_MSG_TYPE_MAKE_SEND_ONCE, NULL),
+			 KERN_INVALID_RIGHT);
+	expect_nothing(n);
+	destroy(p);
+	destroy(n);
+}
+END_TEST
+
+/*
+ * A dead-name request holds on to the send right it watches; once that
+ * right is deallocated it must count as a sender no more.
+ */
+START_TEST(test_forgotten_dead_name_request)
+{
+	mach_port_t p = peer_port(), x = other_sender(p), n = peer_port(), n2 = peer_port();
+
+	request(p, MACH_NOTIFY_NO_SENDERS, n);
+	request(x, MACH_NOTIFY_DEAD_NAME, n2);
+	expect_nothing(n);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), x), KERN_SUCCESS);
+	expect(n, MACH_NOTIFY_NO_SENDERS);
+	expect(n2, MACH_NOTIFY_SEND_ONCE);
+	destroy(p);
+	destroy(n);
+	destroy(n2);
+}
+END_TEST
+
+/*
+ * A no-senders request holds on to the receive right it watches; once that
+ * right is destroyed its senders must see a dead port.
+ */
+START_TEST(test_forgotten_no_senders_request)
+{
+	mach_port_t p = peer_port(), x = other_sender(p), n = peer_port(), n2 = peer_port();
+	mach_dead_name_notification_t dn;
+	struct peer_rcv r;
+
+	request(p, MACH_NOTIFY_NO_SENDERS, n);
+	request(x, MACH_NOTIFY_DEAD_NAME, n2);
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), p, MACH_PORT_RIGHT_RECEIVE, -1),
+			 KERN_SUCCESS);
+	expect(n, MACH_NOTIFY_SEND_ONCE);
+	ck_assert_int_eq(peer_recv(n2, &r, PEER_TIMEOUT_MS), MACH_MSG_SUCCESS);
+	memcpy(&dn, &r, sizeof(dn));
+	ck_assert_int_eq(dn.not_header.msgh_id, MACH_NOTIFY_DEAD_NAME);
+	ck_assert_uint_eq(dn.not_port, x);
+	ck_assert_int_eq(peer_send_id(x, MACH_MSG_TYPE_COPY_SEND, 1), MACH_SEND_INVALID_DEST);
+	ck_assert_uint_eq(peer_type(x), MACH_PORT_TYPE_DEAD_NAME);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), x), KERN_SUCCESS);
+	destroy(n);
+	destroy(n2);
+}
+END_TEST
+
+struct waiter {
+	mach_port_t port;
+	pid_t tid;
+	mach_msg_return_t mr;
+	mach_msg_id_t id;
+};
+
+static void *wait_main(void *arg)
+{
+	struct waiter *w = arg;
+	struct peer_rcv r;
+
+	__atomic_store_n(&w->tid, gettid(), __ATOMIC_RELEASE);
+	w->mr = peer_recv(w->port, &r, PEER_TIMEOUT_MS);
+	w->id = r.msg.head.msgh_id;
+	return NULL;
+}
+
+/* Whether thread @tid sleeps in the kernel (state S in /proc). */
+static bool sleeping(pid_t tid)
+{
+	char path[64], buf[256], *paren;
+	FILE *f;
+	bool s = false;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (fgets(buf, sizeof(buf), f) && (paren = strrchr(buf, ')')))
+		s = paren[1] == ' ' && paren[2] == 'S';
+	fclose(f);
+	return s;
+}
+
+/* A receiver already blocked when a send-once right to its port is made still gets the message. */
+START_TEST(test_request_while_waiting)
+{
+	mach_port_t p = peer_port_send(), n = peer_port();
+	struct waiter w = { .port = n };
+	pid_t tid = 0;
+	pthread_t t;
+	int i;
+
+	ck_assert_int_eq(pthread_create(&t, NULL, wait_main, &w), 0);
+	/* Polls a condition, not a delay: the receiver must be asleep in its wait. */
+	for (i = 0; i < PEER_TIMEOUT_MS; i++) {
+		tid = __atomic_load_n(&w.tid, __ATOMIC_ACQUIRE);
+		if (tid && peer_recv_epoll(n) >= 0 && sleeping(tid))
+			break;
+		usleep(1000);
+	}
+	ck_assert_int_lt(i, PEER_TIMEOUT_MS);
+	request(p, MACH_NOTIFY_NO_SENDERS, n);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), p), KERN_SUCCESS);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	ck_assert_int_eq(w.mr, MACH_MSG_SUCCESS);
+	ck_assert_int_eq(w.id, MACH_NOTIFY_NO_SENDERS);
+	destroy(p);
+	destroy(n);
+}
+END_TEST
+
+/* The fd of a receive right is readable for replies and notifications too. */
+START_TEST(test_fd_sees_send_once_queues)
+{
+	mach_port_t p = peer_port_send(), n = peer_port();
+	struct pollfd pfd = { .events = POLLIN };
+
+	ck_assert_int_eq(bootstrap_port_get_fd(n, &pfd.fd), KERN_SUCCESS);
+	ck_assert_int_eq(poll(&pfd, 1, 0), 0);
+	request(p, MACH_NOTIFY_NO_SENDERS, n);
+	ck_assert_int_eq(poll(&pfd, 1, 0), 0);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), p), KERN_SUCCESS);
+	ck_assert_int_eq(poll(&pfd, 1, PEER_TIMEOUT_MS), 1);
+	expect(n, MACH_NOTIFY_NO_SENDERS);
+	ck_assert_int_eq(poll(&pfd, 1, 0), 0);
+	ck_assert_int_eq(peer_send_id(n, MACH_MSG_TYPE_MAKE_SEND, 9), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(poll(&pfd, 1, PEER_TIMEOUT_MS), 1);
+	expect(n, 9);
+	destroy(p);
+	destroy(n);
+}
+END_TEST
+
+static Suite *notify_suite(void)
+{
+	Suite *s = suite_create("notify");
+	TCase *tc = tcase_create("notify");
+
+	tcase_add_test(tc, test_no_senders);
+	tcase_add_test(tc, test_send_once_destroyed);
+	tcase_add_test(tc, test_send_once_in_destroyed_message);
+	tcase_add_test(tc, test_cancel);
+	tcase_add_test(tc, test_forgotten_dead_name_request);
+	tcase_add_test(tc, test_forgotten_no_senders_request);
+	tcase_add_test(tc, test_request_while_waiting);
+	tcase_add_test(tc, test_fd_sees_send_once_queues);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(notify_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
