@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +21,12 @@
 #include "bootstrap-proto.h"
 #include "port.h"
 
+#define EXPORT __attribute__((visibility("default")))
+
 static pthread_mutex_t resolve_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static mach_port_t name_send_fd(int fd)
+/* Name the connection @fd as a send right; @keep: it is the bootstrap port, kept across fork. */
+static mach_port_t name_send_fd(int fd, bool keep)
 {
 	struct port *p = port_new();
 	mach_port_t name;
@@ -35,7 +39,7 @@ static mach_port_t name_send_fd(int fd)
 	p->ino = fd_inode(fd);
 	space_lock();
 	name = space_add(p);
-	if (name != MACH_PORT_NULL)
+	if (name != MACH_PORT_NULL && keep)
 		space_set_fork_keep(name);
 	space_unlock();
 	if (name == MACH_PORT_NULL)
@@ -58,7 +62,7 @@ mach_port_t bootstrap_port_inherited(void)
 	    getsockopt((int)fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_SEQPACKET)
 		return MACH_PORT_NULL;
 	/* Left inheritable, with the variable set: as on macOS, a job's children share its bootstrap port. */
-	return name_send_fd((int)fd);
+	return name_send_fd((int)fd, true);
 }
 
 static int connect_path(const char *path)
@@ -81,22 +85,67 @@ static int connect_path(const char *path)
 	return fd;
 }
 
+static bool peer_is_trusted(int fd)
+{
+	struct ucred uc;
+	socklen_t len = sizeof(uc);
+
+	return getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == 0 &&
+	       (uc.uid == getuid() || uc.uid == 0);
+}
+
+/*
+ * The caller's user domain: $XDG_RUNTIME_DIR/bootstrapd/socket, or where
+ * bootstrapd --user listens without XDG_RUNTIME_DIR.
+ */
+static int connect_user_domain(void)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	char path[4096];
+	int n;
+
+	int fd;
+
+	if (xdg && *xdg) {
+		n = snprintf(path, sizeof(path), "%s/%s", xdg, BOOTSTRAP_USER_SOCKET);
+		return n > 0 && n < (int)sizeof(path) ? connect_path(path) : -ENAMETOOLONG;
+	}
+	/* /tmp is shared: talk only to a daemon run by ourselves (or root). */
+	snprintf(path, sizeof(path), BOOTSTRAP_USER_SOCKET_FALLBACK, (int)getuid());
+	fd = connect_path(path);
+	if (fd >= 0 && !peer_is_trusted(fd)) {
+		close(fd);
+		return -EPERM;
+	}
+	return fd;
+}
+
 static int connect_daemon(void)
 {
 	const char *env = getenv(BOOTSTRAP_ENV_SOCKET);
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
-	char path[4096];
 	int fd;
 
 	if (env && *env)
 		return connect_path(env);
-	if (xdg && *xdg && snprintf(path, sizeof(path), "%s/%s", xdg, BOOTSTRAP_USER_SOCKET) <
-	    (int)sizeof(path)) {
-		fd = connect_path(path);
-		if (fd >= 0)
-			return fd;
+	fd = connect_user_domain();
+	return fd >= 0 ? fd : connect_path(BOOTSTRAP_SYSTEM_SOCKET);
+}
+
+EXPORT kern_return_t bootstrap_port_connect(const char *path, mach_port_t *port)
+{
+	int fd;
+
+	if (!path || !port)
+		return KERN_INVALID_ARGUMENT;
+	fd = connect_path(path);
+	if (fd < 0)
+		return MACH_SEND_INVALID_DEST;
+	*port = name_send_fd(fd, false);
+	if (*port == MACH_PORT_NULL) {
+		close(fd);
+		return KERN_RESOURCE_SHORTAGE;
 	}
-	return connect_path(BOOTSTRAP_SYSTEM_SOCKET);
+	return KERN_SUCCESS;
 }
 
 kern_return_t bootstrap_port_resolve(mach_port_t *port)
@@ -106,7 +155,7 @@ kern_return_t bootstrap_port_resolve(mach_port_t *port)
 	pthread_mutex_lock(&resolve_lock);
 	if (*port == BOOTSTRAP_LAZY_NAME) {
 		int fd = connect_daemon();
-		mach_port_t name = fd >= 0 ? name_send_fd(fd) : MACH_PORT_NULL;
+		mach_port_t name = fd >= 0 ? name_send_fd(fd, true) : MACH_PORT_NULL;
 
 		if (name == MACH_PORT_NULL) {
 			if (fd >= 0)

@@ -23,6 +23,8 @@
 /* Default rendezvous, relative to $XDG_RUNTIME_DIR (user) or absolute (system). */
 #define BOOTSTRAP_USER_SOCKET       "bootstrapd/socket"
 #define BOOTSTRAP_SYSTEM_SOCKET     "/run/bootstrapd/socket"
+/* The user domain's socket when XDG_RUNTIME_DIR is not set (%d: the uid). */
+#define BOOTSTRAP_USER_SOCKET_FALLBACK "/tmp/bootstrapd-%d/socket"
 
 #pragma pack(push, 4)
 /* check_in and look_up. */

@@ -49,16 +49,28 @@ static struct event *add_signal(struct domain *d, int sig)
 	return ev;
 }
 
-static void make_parent_dir(const char *path)
+/*
+ * The socket's directory: made if missing (0755 for the system domain, 0700
+ * for a user's), and refused if another user owns it or may write to it,
+ * since whoever controls it can put a socket of theirs in our place.
+ */
+static void make_socket_dir(const char *path, bool system)
 {
-	char *copy = strdup(path);
+	char *dir = strdup(path);
+	struct stat st;
 
-	if (!copy)
+	if (!dir)
 		fatal("strdup");
-	/* Private to the domain's owner: the socket itself is 0666. */
-	if (mkdir(dirname(copy), 0755) < 0 && errno != EEXIST)
-		log_warn("mkdir %s", copy);
-	free(copy);
+	dirname(dir);
+	if (mkdir(dir, system ? 0755 : 0700) < 0 && errno != EEXIST)
+		fatal("mkdir %s", dir);
+	if (lstat(dir, &st) < 0)
+		fatal("%s", dir);
+	if (!S_ISDIR(st.st_mode) || (st.st_uid != geteuid() && st.st_uid != 0) ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH) && !(st.st_mode & S_ISVTX)))
+		fatalx("%s: not a directory of ours (owner %d, mode %o): refusing to listen there",
+		       dir, (int)st.st_uid, (unsigned int)(st.st_mode & 07777));
+	free(dir);
 }
 
 static void detach_from_terminal(void)
@@ -97,7 +109,7 @@ static void setup(struct domain *d, const struct options *o)
 	d->base = event_base_new();
 	if (!d->base)
 		fatalx("event_base_new failed");
-	make_parent_dir(d->socket_path);
+	make_socket_dir(d->socket_path, d->system);
 	err = domain_listen(d);
 	if (err == -EADDRINUSE)
 		fatalx("%s: another bootstrapd is serving this socket", d->socket_path);

@@ -9,6 +9,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "bootstrap-proto.h"
 #include "config.h"
 #include "domain.h"
 #include "log.h"
@@ -94,10 +95,10 @@ static char *default_socket(bool system)
 	char *p = NULL;
 
 	if (system)
-		return strdup("/run/bootstrapd/socket");
+		return strdup(BOOTSTRAP_SYSTEM_SOCKET);
 	if (run && *run)
-		return asprintf(&p, "%s/bootstrapd/socket", run) < 0 ? NULL : p;
-	return asprintf(&p, "/tmp/bootstrapd-%d/socket", (int)getuid()) < 0 ? NULL : p;
+		return asprintf(&p, "%s/%s", run, BOOTSTRAP_USER_SOCKET) < 0 ? NULL : p;
+	return asprintf(&p, BOOTSTRAP_USER_SOCKET_FALLBACK, (int)getuid()) < 0 ? NULL : p;
 }
 
 int options_apply(const struct options *o, struct domain *d)

@@ -17,6 +17,7 @@
 #include <mach/mach.h>
 #include <servers/bootstrap.h>
 
+#include "helpers/bsctl-run.h"
 #include "helpers/daemon.h"
 
 static struct test_daemon td;
@@ -196,6 +197,52 @@ START_TEST(test_user_domain_refuses_other_users)
 }
 END_TEST
 
+/* A tool run by a job is given another domain's socket: it must talk there. */
+START_TEST(test_bsctl_socket_beats_inherited_port)
+{
+	struct bsctl_out *r = calloc(1, sizeof(*r));
+	char fdstr[16];
+	int sv[2];
+
+	ck_assert_ptr_nonnull(r);
+	test_daemon_start(&td);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	close(sv[0]);           /* the inherited port leads nowhere */
+	snprintf(fdstr, sizeof(fdstr), "%d", sv[1]);
+	setenv("BOOTSTRAP_FD", fdstr, 1);
+	ck_assert_int_eq(bsctl_run(r, (uid_t)-1, (const char *const[]){ "--socket", td.socket,
+									"list", NULL }), 0);
+	unsetenv("BOOTSTRAP_FD");
+	ck_assert_ptr_nonnull(strstr(r->out, "PID\tStatus\tLabel"));
+	close(sv[1]);
+	free(r);
+}
+END_TEST
+
+/* Without XDG_RUNTIME_DIR the user domain listens in /tmp, and clients look there. */
+START_TEST(test_user_socket_without_xdg)
+{
+	char path[256];
+	mach_port_t port;
+
+	snprintf(path, sizeof(path), "/tmp/bootstrapd-%d/socket", (int)getuid());
+	if (access(path, F_OK) == 0) {
+		printf("skipped: %s exists (a real daemon may be using it)\n", path);
+		return;
+	}
+	unsetenv("XDG_RUNTIME_DIR");
+	unsetenv("BOOTSTRAP_SOCKET");
+	free(td.socket);
+	td.socket = strdup(path);
+	td.default_socket = 1;
+	test_daemon_add_job(&td, "com.example.svc",
+		"<key>Program</key><string>/bin/true</string>\n"
+		"<key>MachServices</key><dict><key>com.example.svc</key><true/></dict>");
+	test_daemon_start(&td);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, "com.example.svc", &port), BOOTSTRAP_SUCCESS);
+}
+END_TEST
+
 static Suite *limits_suite(void)
 {
 	Suite *s = suite_create("limits");
@@ -208,6 +255,8 @@ static Suite *limits_suite(void)
 	tcase_add_test(tc, test_wrong_body_size_gets_an_error);
 	tcase_add_test(tc, test_system_domain_register_needs_root);
 	tcase_add_test(tc, test_user_domain_refuses_other_users);
+	tcase_add_test(tc, test_bsctl_socket_beats_inherited_port);
+	tcase_add_test(tc, test_user_socket_without_xdg);
 	suite_add_tcase(s, tc);
 	return s;
 }

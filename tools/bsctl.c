@@ -16,6 +16,7 @@
 
 #include "config.h"
 
+#include "bootstrap-proto.h"
 #include "bsctl.h"
 #include "ctl-client.h"
 
@@ -101,9 +102,9 @@ static int parse_globals(int argc, char **argv, struct bsctl_opts *o)
 		if (strcmp(argv[i], "--json") == 0)
 			o->json = true;
 		else if (strcmp(argv[i], "--system") == 0)
-			setenv("BOOTSTRAP_SOCKET", "/run/bootstrapd/socket", 1);
+			ctl_client_use_socket(BOOTSTRAP_SYSTEM_SOCKET);
 		else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc)
-			setenv("BOOTSTRAP_SOCKET", argv[++i], 1);
+			ctl_client_use_socket(argv[++i]);
 		else
 			return -1;
 	}

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bootstrap/linux.h>
+
 #include <mach/mach.h>
 #include <mach/mig_errors.h>
 #include <servers/bootstrap.h>
@@ -42,6 +44,15 @@ union reply {
 };
 
 /* Where the look-up went: for the message when nobody is listening. */
+void ctl_client_use_socket(const char *path)
+{
+	mach_port_t port;
+
+	/* Also for the "no daemon" message, which names the socket. */
+	setenv("BOOTSTRAP_SOCKET", path, 1);
+	bootstrap_port = bootstrap_port_connect(path, &port) == KERN_SUCCESS ? port : MACH_PORT_DEAD;
+}
+
 static const char *socket_path(char *buf, size_t len)
 {
 	const char *s = getenv("BOOTSTRAP_SOCKET");

@@ -61,4 +61,11 @@ int ctl_exit(kern_return_t kr, const char *what, const char *text);
  */
 int ctl_call(int id, uint32_t flags, int32_t signal, const char *label, FILE *text_to);
 
+/**
+ * ctl_client_use_socket() - talk to the daemon on @path instead of the
+ * bootstrap port (which, in a job, leads to the job's own domain).  If no
+ * daemon answers there, requests fail as "no daemon".
+ */
+void ctl_client_use_socket(const char *path);
+
 #endif

@@ -82,8 +82,11 @@ static void exec_daemon(const struct test_daemon *d, const char *exe, const char
 
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
-	execl(exe, exe, d->system ? "--system" : "--user", "--foreground", "--log-level", "debug",
-	      "--socket", d->socket, "--jobs", d->jobs, "--state", d->dir, (char *)NULL);
+	const char *argv[] = { exe, d->system ? "--system" : "--user", "--foreground",
+			       "--log-level", "debug", "--jobs", d->jobs, "--state", d->dir,
+			       d->default_socket ? NULL : "--socket", d->socket, NULL };
+
+	execv(exe, (char *const *)argv);
 	_exit(127);
 }
 

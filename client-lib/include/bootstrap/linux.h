@@ -26,6 +26,16 @@ extern "C" {
  */
 kern_return_t bootstrap_port_get_fd(mach_port_name_t name, int *fd);
 
+/**
+ * bootstrap_port_connect() - a send right to the bootstrapd listening on
+ * @path, whatever bootstrap_port is (e.g. to reach the system domain, or
+ * for a tool run by a job that was given another domain's port).
+ * @port: out: the new send right; the caller owns one reference.
+ * Return: KERN_SUCCESS, KERN_INVALID_ARGUMENT, MACH_SEND_INVALID_DEST (no
+ * daemon answers there), KERN_RESOURCE_SHORTAGE.
+ */
+kern_return_t bootstrap_port_connect(const char *path, mach_port_t *port);
+
 /** The environment variable that names a job's inherited bootstrap fd. */
 #define BOOTSTRAP_ENV_FD        "BOOTSTRAP_FD"
 /** The environment variable that names the daemon's socket. */
