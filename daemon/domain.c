@@ -118,6 +118,7 @@ void domain_deinit(struct domain *d)
 		service_free(s);
 	strmap_deinit(&d->jobs);
 	strmap_deinit(&d->services);
+	strmap_deinit(&d->job_paths);
 	if (d->accept_ev)
 		event_free(d->accept_ev);
 	if (d->listen_fd >= 0) {

@@ -32,6 +32,7 @@ struct domain {
 
 	struct strmap jobs;     /* label -> struct job */
 	struct strmap services; /* name -> struct service */
+	struct strmap job_paths; /* plist path -> job loaded from a job directory */
 	struct job *detached;   /* unloaded jobs still stopping: out of both maps */
 
 	int listen_fd;

@@ -123,6 +123,15 @@ struct job *job_new(struct domain *d, struct job_spec *spec, char *reason, size_
 	return job;
 }
 
+/* Forget the plist path of a job loaded from a job directory. */
+static void forget_path(struct job *job)
+{
+	struct strmap *paths = &job->domain->job_paths;
+
+	if (job->from_dir && job->spec->path && strmap_get(paths, job->spec->path) == job)
+		strmap_del(paths, job->spec->path);
+}
+
 void job_free(struct job *job)
 {
 	if (!job)
@@ -134,6 +143,7 @@ void job_free(struct job *job)
 		event_free(job->kill_ev);
 	if (job->conn)
 		conn_close(job->conn);
+	forget_path(job);
 	remove_services(job);
 	if (strmap_get(&job->domain->jobs, job->spec->label) == job)
 		strmap_del(&job->domain->jobs, job->spec->label);
@@ -153,6 +163,7 @@ void job_free(struct job *job)
  */
 static void detach(struct job *job)
 {
+	forget_path(job);
 	unregister_services(job);
 	if (strmap_get(&job->domain->jobs, job->spec->label) == job)
 		strmap_del(&job->domain->jobs, job->spec->label);

@@ -63,13 +63,7 @@ static bool unchanged(const struct job *job, const struct stat *st)
 
 static struct job *job_from_path(struct domain *d, const char *path)
 {
-	struct job *job;
-	size_t i = 0;
-
-	while ((job = strmap_next(&d->jobs, &i)))
-		if (job->from_dir && job->spec->path && strcmp(job->spec->path, path) == 0)
-			return job;
-	return NULL;
+	return strmap_get(&d->job_paths, path);
 }
 
 static void load_file(struct domain *d, const struct overrides *ov, const char *path)
@@ -110,6 +104,8 @@ static void load_file(struct domain *d, const struct overrides *ov, const char *
 		return;
 	}
 	job->from_dir = true;
+	if (strmap_put(&d->job_paths, job->spec->path, job) < 0)
+		log_warnx("%s: out of memory: changes to it will load it twice", path);
 	job->seen = true;
 	job->source_ino = st.st_ino;
 	job->source_size = st.st_size;

@@ -262,6 +262,42 @@ START_TEST(test_sighup_loads_new_jobs)
 }
 END_TEST
 
+static void wait_for_log(const char *text)
+{
+	for (int i = 0; i < 500 && !test_daemon_log_contains(&td, text); i++) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+	}
+	ck_assert_msg(test_daemon_log_contains(&td, text), "no \"%s\" in the log", text);
+}
+
+START_TEST(test_sighup_reloads_changed_and_unloads_removed)
+{
+	char *path;
+	mach_port_t port;
+
+	echo_add_job(&td, NULL, NULL);
+	test_daemon_start(&td);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, SERVICE, &port), BOOTSTRAP_SUCCESS);
+	/* A changed plist: the new version replaces the old one. */
+	echo_add_job(&td, "<dict><key>com.example.other</key><true/></dict>", NULL);
+	test_daemon_signal(&td, SIGHUP);
+	wait_for_log("changed: reloading");
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, "com.example.other", &port),
+			 BOOTSTRAP_SUCCESS);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, SERVICE, &port), BOOTSTRAP_UNKNOWN_SERVICE);
+	/* A removed plist: its job is unloaded. */
+	ck_assert_int_gt(asprintf(&path, "%s/%s.plist", td.jobs, ECHO_SERVICE_NAME), 0);
+	ck_assert_int_eq(unlink(path), 0);
+	test_daemon_signal(&td, SIGHUP);
+	wait_for_log("removed");
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, "com.example.other", &port),
+			 BOOTSTRAP_UNKNOWN_SERVICE);
+	free(path);
+}
+END_TEST
+
 START_TEST(test_malformed_plist_rejected_with_line)
 {
 	mach_port_t port;
@@ -291,6 +327,7 @@ static Suite *demand_suite(void)
 	tcase_add_test(tc, test_hundred_concurrent_clients);
 	tcase_add_test(tc, test_sigterm_stops_jobs);
 	tcase_add_test(tc, test_sighup_loads_new_jobs);
+	tcase_add_test(tc, test_sighup_reloads_changed_and_unloads_removed);
 	tcase_add_test(tc, test_malformed_plist_rejected_with_line);
 	suite_add_tcase(s, tc);
 	return s;
