@@ -267,6 +267,11 @@ void port_close_receive(struct port *p)
 
 int port_add_queue(struct port *p, int fd)
 {
+	return port_add_queue_pair(p, fd, 0, 0);
+}
+
+int port_add_queue_pair(struct port *p, int fd, ino_t peer_ino, ino_t tag)
+{
 	if (p->n_so == p->cap_so) {
 		size_t n = p->cap_so ? p->cap_so * 2 : 4;
 		struct port_queue *q = realloc(p->so, n * sizeof(*q));
@@ -278,9 +283,18 @@ int port_add_queue(struct port *p, int fd)
 		p->so = q;
 		p->cap_so = n;
 	}
-	p->so[p->n_so++].fd = fd;
+	p->so[p->n_so++] = (struct port_queue){ fd, peer_ino, tag };
 	port_watch_fd(p, fd);
 	return 0;
+}
+
+struct port_queue port_take_queue(struct port *p, size_t i)
+{
+	struct port_queue q = p->so[i];
+
+	port_unwatch_fd(p, q.fd);
+	p->so[i] = p->so[--p->n_so];
+	return q;
 }
 
 void port_remove_queue(struct port *p, size_t i)

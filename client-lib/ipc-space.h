@@ -31,6 +31,8 @@
 /* A receive queue beyond the port's own R: one per send-once right made. */
 struct port_queue {
 	int fd;
+	ino_t peer_ino;             /* its send end, if made here (0: unknown) */
+	ino_t tag;                  /* the destination it was made for (sopool.h) */
 };
 
 struct port {
@@ -98,6 +100,10 @@ void port_close_receive(struct port *p);
 
 /** port_add_queue() - make @fd one of the port's send-once queues (takes it). */
 int port_add_queue(struct port *p, int fd);
+/** port_add_queue_pair() - port_add_queue() for a pair made here, recyclable (sopool.h). */
+int port_add_queue_pair(struct port *p, int fd, ino_t peer_ino, ino_t tag);
+/** port_take_queue() - remove send-once queue @i without closing it; Return: the queue. */
+struct port_queue port_take_queue(struct port *p, size_t i);
 /** port_remove_queue() - close send-once queue @i. */
 void port_remove_queue(struct port *p, size_t i);
 /** port_queue_index() - the index of @fd among @p's send-once queues, or -1. */

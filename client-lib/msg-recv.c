@@ -22,6 +22,7 @@
 #include "fdpass.h"
 #include "msg-rights.h"
 #include "port.h"
+#include "sopool.h"
 #include "vm.h"
 #include "wire.h"
 
@@ -224,7 +225,12 @@ static size_t peeked_user_size(const char *peek, size_t len, size_t total)
 	return wire_user_size(peek);
 }
 
-static mach_msg_return_t dequeue(struct rcv_req *rq, int fd, size_t len, mach_port_name_t name)
+/*
+ * @returned: out: the send end of a send-once pair that came back with the
+ * message (WIRE_BITS_RETURNED), or -1; the caller owns it.
+ */
+static mach_msg_return_t dequeue(struct rcv_req *rq, int fd, size_t len, mach_port_name_t name,
+				 int *returned)
 {
 	char stack[8192], *buf = len <= sizeof(stack) ? stack : malloc(len);
 	int fds[FDPASS_MAX_FDS];
@@ -245,11 +251,36 @@ static mach_msg_return_t dequeue(struct rcv_req *rq, int fd, size_t len, mach_po
 		fdpass_close_all(fds, nfds);
 		mr = MACH_RCV_INVALID_DATA;
 	} else {
+		if (((const struct wire_hdr *)(const void *)buf)->bits & WIRE_BITS_RETURNED)
+			*returned = fds[--nfds];        /* the last fd; translate() ignores it */
 		translate(rq, buf, fds, &cr, name);
 	}
 	if (buf != stack)
 		free(buf);
 	return mr;
+}
+
+/*
+ * The message on send-once queue @fd of @p came with the queue's own send
+ * end (@returned): both ends are ours again, so keep the pair for the next
+ * send-once right to the same destination instead of closing it.
+ */
+static void recycle_queue(struct port *p, int fd, int returned)
+{
+	ssize_t i;
+	struct port_queue q = { -1, 0, 0 };
+
+	space_lock();
+	i = port_queue_index(p, fd);
+	if (i >= 0 && p->so[i].peer_ino && p->so[i].peer_ino == fd_inode(returned))
+		q = port_take_queue(p, (size_t)i);
+	else if (i >= 0)
+		port_remove_queue(p, (size_t)i);
+	space_unlock();
+	if (q.fd >= 0)
+		sopool_put(q.fd, returned, q.tag, q.peer_ino);
+	else
+		close(returned);
 }
 
 static void remove_queue_fd(struct port *p, int fd)
@@ -314,6 +345,7 @@ static mach_msg_return_t try_fd(struct rcv_req *rq, struct port *p, int fd)
 	ssize_t n;
 	size_t user_size;
 	mach_msg_return_t mr;
+	int returned = -1;
 
 	if (!owns_fd(p, fd, &is_queue))
 		return RECV_AGAIN;
@@ -332,8 +364,14 @@ static mach_msg_return_t try_fd(struct rcv_req *rq, struct port *p, int fd)
 	} else if (user_size + rq->trailer_size > rq->rcv_size) {
 		mr = too_large(rq, fd, (size_t)n, user_size, p->name);
 	} else {
-		mr = dequeue(rq, fd, (size_t)n, p->name);
+		mr = dequeue(rq, fd, (size_t)n, p->name, &returned);
 	}
+	if (returned >= 0 && is_queue && mr == MACH_MSG_SUCCESS) {
+		recycle_queue(p, fd, returned);
+		return mr;
+	}
+	if (returned >= 0)
+		close(returned);
 	/* A send-once right carries exactly one message. */
 	if (is_queue && mr != RECV_AGAIN && !(mr == MACH_RCV_TOO_LARGE && (rq->option & MACH_RCV_LARGE)))
 		remove_queue_fd(p, fd);

@@ -19,6 +19,7 @@
 
 #include "fdpass.h"
 #include "port.h"
+#include "sopool.h"
 #include "vm.h"
 #include "wire.h"
 
@@ -36,6 +37,7 @@ struct commit {
 	enum commit_op op;
 	struct port *port;      /* referenced */
 	int fd;                 /* COMMIT_ADD_QUEUE: the R to keep */
+	ino_t peer_ino, tag;    /* COMMIT_ADD_QUEUE: its send end, its destination */
 	void *addr;             /* COMMIT_DEALLOC_OOL */
 	size_t size;
 };
@@ -54,6 +56,7 @@ struct send_ctx {
 	size_t ool_budget;              /* inline bytes that still fit in one datagram */
 	struct port *dest;
 	int dest_fd;
+	bool return_dest;       /* through a send-once right: give its send end back */
 };
 
 mach_msg_type_name_t msg_disposition_received(mach_msg_type_name_t disp)
@@ -98,14 +101,17 @@ static void add_commit(struct send_ctx *c, enum commit_op op, struct port *p, in
 /* MAKE_SEND_ONCE: a socketpair for this right alone; R joins @p's queues after the send. */
 static int make_send_once(struct send_ctx *c, struct port *p)
 {
+	ino_t tag = c->dest ? c->dest->ino : 0, s_ino;
 	int r, s, err;
 
 	if (!(p->type & MACH_PORT_TYPE_RECEIVE))
 		return -EINVAL;
-	err = port_socketpair(&r, &s);
+	err = sopool_take(tag, &r, &s, &s_ino);
 	if (err < 0)
 		return err;
 	add_commit(c, COMMIT_ADD_QUEUE, p, r);
+	c->commits[c->n_commits - 1].peer_ino = s_ino;
+	c->commits[c->n_commits - 1].tag = tag;
 	return add_fd(c, s, true);
 }
 
@@ -338,6 +344,7 @@ static mach_msg_return_t resolve_dest(struct send_ctx *c, const mach_msg_header_
 		if (!(p->type & MACH_PORT_TYPE_SEND_ONCE))
 			return MACH_SEND_INVALID_DEST;
 		c->dest_fd = p->send_fd;
+		c->return_dest = true;
 		add_commit(c, COMMIT_MOVE_SEND_ONCE, p, -1);
 		break;
 	case MACH_MSG_TYPE_MAKE_SEND:
@@ -416,6 +423,8 @@ static int send_datagram(struct send_ctx *c, const void *body, size_t body_len,
 	struct timespec deadline;
 	int err;
 
+	if (c->return_dest && add_fd(c, c->dest_fd, false) == 0)
+		c->hdr.bits |= WIRE_BITS_RETURNED;      /* see sopool.h */
 	c->hdr.nfds = (uint32_t)c->nfds;
 	c->hdr.body_len = (uint32_t)body_len;
 	c->hdr.data_len = (uint32_t)(body_len + c->ool_len);
@@ -467,7 +476,7 @@ static void commit_all(struct send_ctx *c)
 			break;
 		case COMMIT_ADD_QUEUE:
 			if (k->port->type & MACH_PORT_TYPE_RECEIVE)
-				port_add_queue(k->port, k->fd);
+				port_add_queue_pair(k->port, k->fd, k->peer_ino, k->tag);
 			else
 				close(k->fd);
 			k->fd = -1;

@@ -104,6 +104,8 @@ static bool bits_ok(const struct wire_hdr *h)
 
 	if (h->reply_nfds ? !reply_is_send : !(reply_is_send || reply == MACH_MSG_TYPE_PORT_NONE))
 		return false;
+	if ((h->bits & WIRE_BITS_RETURNED) && dest != MACH_MSG_TYPE_PORT_SEND_ONCE)
+		return false;
 	return dest == MACH_MSG_TYPE_PORT_NONE || dest == MACH_MSG_TYPE_PORT_SEND ||
 	       dest == MACH_MSG_TYPE_PORT_SEND_ONCE;
 }
@@ -125,7 +127,7 @@ int wire_validate(const void *buf, size_t len, size_t nfds)
 	if (len < fixed || len - fixed != h->data_len)
 		return -EBADMSG;
 	d = wire_descs(buf);
-	fds = h->reply_nfds;
+	fds = h->reply_nfds + ((h->bits & WIRE_BITS_RETURNED) ? 1 : 0);
 	for (uint32_t i = 0; i < h->ndesc; i++) {
 		if (validate_desc(&d[i], h->data_len - h->body_len) < 0)
 			return -EBADMSG;

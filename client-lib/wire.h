@@ -57,6 +57,13 @@ enum wire_kind {
 
 #define WIRE_F_MASTER       0x1 /* receive right: a send end follows R */
 
+/*
+ * In wire_hdr.bits: the message came through a send-once right, and its
+ * send end travels back as the last fd, so that the receiver can reuse the
+ * pair (sopool.h).  Not a Mach bit: never shown to the user.
+ */
+#define WIRE_BITS_RETURNED  0x40000000u
+
 struct wire_desc {
 	uint8_t type;           /* MACH_MSG_PORT_DESCRIPTOR or MACH_MSG_OOL_DESCRIPTOR */
 	uint8_t disposition;    /* received form: PORT_RECEIVE/SEND/SEND_ONCE */

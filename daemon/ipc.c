@@ -74,17 +74,28 @@ static int send_reply(struct ipc_request *rq, struct wire_hdr *h, const struct w
 		{ (void *)d, h->ndesc * sizeof(*d) },
 		{ (void *)body, body_len },
 	};
+	unsigned int reply = MACH_MSGH_BITS_REMOTE(rq->hdr->bits);
+	int all[IPC_REQUEST_MAX_FDS + 1];
 	int err;
 
 	if (rq->reply_fd < 0)
 		return -ENOTCONN;
+	if (nfds > IPC_REQUEST_MAX_FDS)
+		return -E2BIG;
+	memcpy(all, fds, nfds * sizeof(*fds));
 	h->magic = WIRE_MAGIC;
 	h->id = rq->hdr->id + 100;
-	h->bits |= MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND_ONCE);
+	h->bits |= MACH_MSGH_BITS(0, reply);
+	/* A send-once reply right goes back with the reply, so that the caller
+	 * can use the pair again (client-lib/sopool.h). */
+	if (reply == MACH_MSG_TYPE_PORT_SEND_ONCE) {
+		all[nfds++] = rq->reply_fd;
+		h->bits |= WIRE_BITS_RETURNED;
+	}
 	h->nfds = (uint32_t)nfds;
 	h->body_len = h->data_len = (uint32_t)body_len;
 	/* A send-once right carries one message: never wait for a slow caller. */
-	err = fdpass_send(rq->reply_fd, iov, 3, fds, nfds, MSG_DONTWAIT);
+	err = fdpass_send(rq->reply_fd, iov, 3, all, nfds, MSG_DONTWAIT);
 	close(rq->reply_fd);
 	rq->reply_fd = -1;
 	return err;

@@ -19,6 +19,7 @@
 #include <mach/mach_vm.h>
 
 #include "helpers/fdcheck.h"
+#include "sopool.h"
 #include "helpers/peer.h"
 
 #define PAGES 4
@@ -32,7 +33,10 @@ static void setup(void)
 
 static void teardown(void)
 {
-	int fds_after = fdcheck_count();
+	int fds_after;
+
+	sopool_flush();         /* idle send-once pairs are kept on purpose */
+	fds_after = fdcheck_count();
 
 	if (fds_after != fds_before)
 		fdcheck_dump();

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <bsm/libbsm.h>
@@ -20,6 +21,7 @@
 #include <mach/notify.h>
 
 #include "helpers/fdcheck.h"
+#include "sopool.h"
 #include "helpers/peer.h"
 
 #define NDESC 7
@@ -62,7 +64,10 @@ static void setup(void)
 
 static void teardown(void)
 {
-	int fds_after = fdcheck_count();
+	int fds_after;
+
+	sopool_flush();         /* idle send-once pairs are kept on purpose */
+	fds_after = fdcheck_count();
 
 	if (fds_after != fds_before)
 		fdcheck_dump();
@@ -563,12 +568,64 @@ START_TEST(test_threads)
 }
 END_TEST
 
+/* One request to @service carrying a send-once reply right to @reply, and its
+ * answer.  Return: the inode of the send-once right's socket. */
+static ino_t send_once_round_trip(mach_port_t service, mach_port_t reply)
+{
+	union {
+		mach_msg_header_t h;
+		char buf[256];
+	} m;
+	struct stat st;
+	int fd;
+
+	memset(&m, 0, sizeof(m));
+	m.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	m.h.msgh_remote_port = service;
+	m.h.msgh_local_port = reply;
+	m.h.msgh_id = 1;
+	ck_assert_int_eq(mach_msg(&m.h, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT,
+				  sizeof(m.h), sizeof(m), service, 5000, 0), MACH_MSG_SUCCESS);
+	fd = peer_send_fd(m.h.msgh_remote_port);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	close(fd);
+	m.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0);
+	m.h.msgh_local_port = MACH_PORT_NULL;
+	m.h.msgh_id = 2;
+	ck_assert_int_eq(mach_msg(&m.h, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT,
+				  sizeof(m.h), sizeof(m), reply, 5000, 0), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(m.h.msgh_id, 2);
+	ck_assert_uint_eq(MACH_MSGH_BITS_LOCAL(m.h.msgh_bits), MACH_MSG_TYPE_PORT_SEND_ONCE);
+	return st.st_ino;
+}
+
+/*
+ * A send-once pair comes back with the message sent through it, and is
+ * used again for the next reply right to the same destination: no new
+ * socketpair per call.  Another destination gets a pair of its own.
+ */
+START_TEST(test_send_once_pair_reused)
+{
+	mach_port_t service = peer_port(), other = peer_port(), reply = peer_port();
+	ino_t first = send_once_round_trip(service, reply);
+
+	ck_assert_uint_eq(send_once_round_trip(service, reply), first);
+	ck_assert_uint_ne(send_once_round_trip(other, reply), first);
+	ck_assert_uint_eq(send_once_round_trip(service, reply), first);
+	mach_port_destroy(mach_task_self(), service);
+	mach_port_destroy(mach_task_self(), other);
+	mach_port_destroy(mach_task_self(), reply);
+}
+END_TEST
+
 static Suite *msg_suite(void)
 {
 	Suite *s = suite_create("msg");
 	TCase *rights = tcase_create("rights"), *flow = tcase_create("flow");
 
 	tcase_add_test(rights, test_header_dispositions);
+	tcase_add_test(rights, test_send_once_pair_reused);
 	tcase_add_test(rights, test_descriptor_dispositions);
 	tcase_add_test(rights, test_move_receive);
 	tcase_add_test(rights, test_send_errors);

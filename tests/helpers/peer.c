@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "peer.h"
+#include "sopool.h"
 
 #include <check.h>
 #include <fcntl.h>
@@ -180,7 +181,10 @@ mach_port_t peer_send_once(mach_port_t n)
 
 int peer_fd_count(int want)
 {
-	int n = fdcheck_count();
+	int n;
+
+	sopool_flush();         /* idle send-once pairs are kept on purpose */
+	n = fdcheck_count();
 
 	for (int ms = 0; n != want && ms < PEER_TIMEOUT_MS; ms++) {
 		usleep(1000);
