@@ -70,13 +70,14 @@ static mach_port_name_t insert_send(int fd, int *err)
 	return add_new(p, err);
 }
 
+/* @fd passed rights_check(). */
 static mach_port_name_t insert_send_once(int fd, int *err)
 {
-	struct port *p = socket_inode(fd) ? port_new() : NULL;
+	struct port *p = port_new();
 
 	if (!p) {
 		close(fd);
-		*err = -EBADMSG;
+		*err = -ENOMEM;
 		return MACH_PORT_NULL;
 	}
 	p->type = MACH_PORT_TYPE_SEND_ONCE;

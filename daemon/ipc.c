@@ -82,7 +82,8 @@ static int send_reply(struct ipc_request *rq, struct wire_hdr *h, const struct w
 		return -ENOTCONN;
 	if (nfds > IPC_REQUEST_MAX_FDS)
 		return -E2BIG;
-	memcpy(all, fds, nfds * sizeof(*fds));
+	if (nfds)
+		memcpy(all, fds, nfds * sizeof(*fds));
 	h->magic = WIRE_MAGIC;
 	h->id = rq->hdr->id + 100;
 	h->bits |= MACH_MSGH_BITS(0, reply);
