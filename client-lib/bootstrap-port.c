@@ -25,25 +25,16 @@
 
 static pthread_mutex_t resolve_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* Name the connection @fd as a send right; @keep: it is the bootstrap port, kept across fork. */
+/* Name the connection @fd (taken) as a send right; @keep: it is the bootstrap port, kept across fork. */
 static mach_port_t name_send_fd(int fd, bool keep)
 {
-	struct port *p = port_new();
-	mach_port_t name;
+	mach_port_t name = space_name_send_fd(fd);
 
-	if (!p)
-		return MACH_PORT_NULL;
-	p->type = MACH_PORT_TYPE_SEND;
-	p->urefs = 1;
-	p->send_fd = fd;
-	p->ino = fd_inode(fd);
-	space_lock();
-	name = space_add(p);
-	if (name != MACH_PORT_NULL && keep)
+	if (name != MACH_PORT_NULL && keep) {
+		space_lock();
 		space_set_fork_keep(name);
-	space_unlock();
-	if (name == MACH_PORT_NULL)
-		port_unref(p);
+		space_unlock();
+	}
 	return name;
 }
 
@@ -141,11 +132,7 @@ EXPORT kern_return_t bootstrap_port_connect(const char *path, mach_port_t *port)
 	if (fd < 0)
 		return MACH_SEND_INVALID_DEST;
 	*port = name_send_fd(fd, false);
-	if (*port == MACH_PORT_NULL) {
-		close(fd);
-		return KERN_RESOURCE_SHORTAGE;
-	}
-	return KERN_SUCCESS;
+	return *port == MACH_PORT_NULL ? KERN_RESOURCE_SHORTAGE : KERN_SUCCESS;
 }
 
 kern_return_t bootstrap_port_resolve(mach_port_t *port)
@@ -158,8 +145,6 @@ kern_return_t bootstrap_port_resolve(mach_port_t *port)
 		mach_port_t name = fd >= 0 ? name_send_fd(fd, true) : MACH_PORT_NULL;
 
 		if (name == MACH_PORT_NULL) {
-			if (fd >= 0)
-				close(fd);
 			kr = MACH_SEND_INVALID_DEST;
 		} else {
 			*port = name;

@@ -152,6 +152,36 @@ struct port *port_new(void)
 	return p;
 }
 
+struct port *port_new_send(int fd, ino_t ino)
+{
+	struct port *p = port_new();
+
+	if (!p)
+		return NULL;
+	p->type = MACH_PORT_TYPE_SEND;
+	p->urefs = 1;
+	p->send_fd = fd;
+	p->ino = ino;
+	return p;
+}
+
+mach_port_name_t space_name_send_fd(int fd)
+{
+	struct port *p = port_new_send(fd, fd_inode(fd));
+	mach_port_name_t name;
+
+	if (!p) {
+		close(fd);
+		return MACH_PORT_NULL;
+	}
+	space_lock();
+	name = space_add(p);
+	space_unlock();
+	if (name == MACH_PORT_NULL)
+		port_unref(p);          /* closes fd */
+	return name;
+}
+
 void port_ref(struct port *p)
 {
 	__atomic_add_fetch(&p->refs, 1, __ATOMIC_RELAXED);

@@ -91,6 +91,19 @@ struct port *space_find_ino(ino_t ino);
 
 /** port_new() - an empty entry with one reference and no fds. */
 struct port *port_new(void);
+
+/**
+ * port_new_send() - an entry holding one send right on @fd (taken on
+ * success; left to the caller on failure), whose port is @ino.
+ * Return: the entry, not yet named, or NULL.
+ */
+struct port *port_new_send(int fd, ino_t ino);
+
+/**
+ * space_name_send_fd() - name @fd as a new send right (space lock not held).
+ * Takes @fd: on failure it is closed.  Return: the name, or MACH_PORT_NULL.
+ */
+mach_port_name_t space_name_send_fd(int fd);
 void port_ref(struct port *p);
 /** port_unref() - drop a reference; the last one closes every fd. */
 void port_unref(struct port *p);

@@ -57,16 +57,12 @@ static mach_port_name_t insert_send(int fd, int *err)
 		p->type |= MACH_PORT_TYPE_SEND;
 		return p->name;
 	}
-	p = port_new();
+	p = port_new_send(fd, ino);
 	if (!p) {
 		close(fd);
 		*err = -ENOMEM;
 		return MACH_PORT_NULL;
 	}
-	p->type = MACH_PORT_TYPE_SEND;
-	p->urefs = 1;
-	p->send_fd = fd;
-	p->ino = ino;
 	return add_new(p, err);
 }
 

@@ -314,17 +314,25 @@ EXPORT kern_return_t mach_port_mod_refs(ipc_space_t task, mach_port_name_t name,
 	return kr;
 }
 
+/*
+ * lookup() for calls that release rights: as xnu, MACH_PORT_NULL and
+ * MACH_PORT_DEAD hold nothing to release (KERN_SUCCESS, *p NULL, no lock).
+ */
+static kern_return_t lookup_to_release(ipc_space_t task, mach_port_name_t name, struct port **p)
+{
+	*p = NULL;
+	if (task == mach_task_self() && !MACH_PORT_VALID(name))
+		return KERN_SUCCESS;
+	return lookup(task, name, p);
+}
+
 EXPORT kern_return_t mach_port_deallocate(ipc_space_t task, mach_port_name_t name)
 {
 	struct port *p;
 	kern_return_t kr;
 
-	/* As xnu: MACH_PORT_NULL and MACH_PORT_DEAD hold nothing to release. */
-	if (task == mach_task_self() && !MACH_PORT_VALID(name))
-		return KERN_SUCCESS;
-	kr = lookup(task, name, &p);
-
-	if (kr != KERN_SUCCESS)
+	kr = lookup_to_release(task, name, &p);
+	if (kr != KERN_SUCCESS || !p)
 		return kr;
 	if (p->type & MACH_PORT_TYPE_SEND)
 		kr = add_urefs(p, MACH_PORT_TYPE_SEND, -1);
@@ -343,11 +351,8 @@ EXPORT kern_return_t mach_port_destroy(ipc_space_t task, mach_port_name_t name)
 	struct port *p;
 	kern_return_t kr;
 
-	if (task == mach_task_self() && !MACH_PORT_VALID(name))
-		return KERN_SUCCESS;
-	kr = lookup(task, name, &p);
-
-	if (kr != KERN_SUCCESS)
+	kr = lookup_to_release(task, name, &p);
+	if (kr != KERN_SUCCESS || !p)
 		return kr;
 	if (p->type & MACH_PORT_TYPE_RECEIVE) {
 		p->dead = true;

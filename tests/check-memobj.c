@@ -19,28 +19,18 @@
 #include <mach/mach_vm.h>
 
 #include "helpers/fdcheck.h"
-#include "sopool.h"
 #include "helpers/peer.h"
 
 #define PAGES 4
 
-static int fds_before;
-
 static void setup(void)
 {
-	fds_before = fdcheck_count();
+	peer_fd_mark(false);
 }
 
 static void teardown(void)
 {
-	int fds_after;
-
-	sopool_flush();         /* idle send-once pairs are kept on purpose */
-	fds_after = fdcheck_count();
-
-	if (fds_after != fds_before)
-		fdcheck_dump();
-	ck_assert_int_eq(fds_after, fds_before);
+	peer_fd_check();
 }
 
 static vm_address_t alloc(vm_size_t size)

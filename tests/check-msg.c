@@ -21,7 +21,6 @@
 #include <mach/notify.h>
 
 #include "helpers/fdcheck.h"
-#include "sopool.h"
 #include "helpers/peer.h"
 
 #define NDESC 7
@@ -55,23 +54,14 @@ union rcv_buf {
 	char space[sizeof(struct ports_msg) + sizeof(struct big_msg) + MAX_TRAILER_SIZE];
 };
 
-static int fds_before;
-
 static void setup(void)
 {
-	fds_before = fdcheck_count();
+	peer_fd_mark(false);
 }
 
 static void teardown(void)
 {
-	int fds_after;
-
-	sopool_flush();         /* idle send-once pairs are kept on purpose */
-	fds_after = fdcheck_count();
-
-	if (fds_after != fds_before)
-		fdcheck_dump();
-	ck_assert_int_eq(fds_after, fds_before);
+	peer_fd_check();
 }
 
 static mach_msg_return_t send_msg(mach_msg_header_t *m, mach_msg_option_t extra, mach_msg_timeout_t ms)

@@ -18,21 +18,14 @@
 #include "helpers/fdcheck.h"
 #include "helpers/peer.h"
 
-static int fds_before;
-
 static void setup(void)
 {
-	peer_start_notifier();
-	fds_before = fdcheck_count();
+	peer_fd_mark(true);
 }
 
 static void teardown(void)
 {
-	int fds_after = peer_fd_count(fds_before);
-
-	if (fds_after != fds_before)
-		fdcheck_dump();
-	ck_assert_int_eq(fds_after, fds_before);
+	peer_fd_check();
 }
 
 static void destroy(mach_port_t name)

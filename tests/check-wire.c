@@ -32,14 +32,12 @@ struct dgram {
 	size_t nfds;
 };
 
-static int fds_before;
 static mach_port_t port;        /* the receive right under attack */
 static int raw;                 /* a send end of it, outside the library */
 
 static void setup(void)
 {
-	peer_start_notifier();
-	fds_before = fdcheck_count();
+	peer_fd_mark(true);
 	port = peer_port();
 	raw = peer_send_fd(port);
 	ck_assert_int_ge(raw, 0);
@@ -51,15 +49,10 @@ static void setup(void)
 
 static void teardown(void)
 {
-	int fds_after;
-
 	if (raw >= 0)
 		close(raw);
 	ck_assert_int_eq(mach_port_destroy(mach_task_self(), port), KERN_SUCCESS);
-	fds_after = peer_fd_count(fds_before);
-	if (fds_after != fds_before)
-		fdcheck_dump();
-	ck_assert_int_eq(fds_after, fds_before);
+	peer_fd_check();
 }
 
 static void send_raw(const void *buf, size_t len, const int *fds, size_t nfds)

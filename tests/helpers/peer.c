@@ -18,23 +18,7 @@
 
 mach_port_t peer_name_send_fd(int fd)
 {
-	struct port *p = port_new();
-	mach_port_t name;
-
-	if (!p) {
-		close(fd);
-		return MACH_PORT_NULL;
-	}
-	p->type = MACH_PORT_TYPE_SEND;
-	p->urefs = 1;
-	p->send_fd = fd;
-	p->ino = fd_inode(fd);
-	space_lock();
-	name = space_add(p);
-	space_unlock();
-	if (name == MACH_PORT_NULL)
-		port_unref(p);
-	return name;
+	return space_name_send_fd(fd);
 }
 
 int peer_send_fd(mach_port_t name)
@@ -177,6 +161,25 @@ mach_port_t peer_send_once(mach_port_t n)
 	ck_assert_uint_eq(peer_type(so), MACH_PORT_TYPE_SEND_ONCE);
 	ck_assert_int_eq(mach_port_destroy(mach_task_self(), tmp), KERN_SUCCESS);
 	return so;
+}
+
+/* The count peer_fd_mark() took: one test at a time per process (CK_FORK). */
+static int fds_marked;
+
+void peer_fd_mark(bool notifier)
+{
+	if (notifier)
+		peer_start_notifier();
+	fds_marked = fdcheck_count();
+}
+
+void peer_fd_check(void)
+{
+	int now = peer_fd_count(fds_marked);
+
+	if (now != fds_marked)
+		fdcheck_dump();
+	ck_assert_int_eq(now, fds_marked);
 }
 
 int peer_fd_count(int want)

@@ -19,6 +19,7 @@
 #ifndef BOOTSTRAPD_TEST_PEER_H
 #define BOOTSTRAPD_TEST_PEER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -127,6 +128,15 @@ mach_port_t peer_send_once(mach_port_t n);
  * message a moment before the count settles.
  */
 int peer_fd_count(int want);
+
+/**
+ * peer_fd_mark() - the leak checks' fixture: count the open fds now (after
+ * starting the notification thread if @notifier, whose epoll stays open).
+ */
+void peer_fd_mark(bool notifier);
+
+/** peer_fd_check() - assert the count marked last is back (dump the fds if not). */
+void peer_fd_check(void);
 
 /** peer_urefs() - user references of @right on @name (0 if none). */
 mach_port_urefs_t peer_urefs(mach_port_t name, mach_port_right_t right);

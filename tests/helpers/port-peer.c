@@ -31,18 +31,10 @@ static void die(const char *what, kern_return_t kr)
 
 static mach_port_t name_fd(int fd)
 {
-	struct port *p = port_new();
-	mach_port_t name;
+	mach_port_t name = space_name_send_fd(fd);
 
-	if (!p)
-		die("port_new", KERN_RESOURCE_SHORTAGE);
-	p->type = MACH_PORT_TYPE_SEND;
-	p->urefs = 1;
-	p->send_fd = fd;
-	p->ino = fd_inode(fd);
-	space_lock();
-	name = space_add(p);
-	space_unlock();
+	if (name == MACH_PORT_NULL)
+		die("naming the control socket", KERN_RESOURCE_SHORTAGE);
 	return name;
 }
 
