@@ -17,3 +17,7 @@ meson setup build-sanitize --wipe -Dwerror=true -Db_sanitize=address,undefined -
 meson compile -C build-sanitize -j "$jobs"
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	meson test -C build-sanitize --num-processes "$jobs" --print-errorlogs
+
+# What meson install ships: installed into a DESTDIR, a client built with
+# the installed pkg-config file, run against the installed daemon.
+bash scripts/install-check.sh
