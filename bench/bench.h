@@ -111,4 +111,12 @@ double tput_run(const struct bench_cfg *cfg, enum tput_kind kind, unsigned clien
 int worker_main(int argc, char **argv);
 int loop_main(int argc, char **argv);
 
+/**
+ * bench_call() - one MIG-style call to @service: a request with a
+ * MAKE_SEND_ONCE reply right to @reply, then its reply (within @timeout ms,
+ * 0 for no limit).  @pid: out, may be NULL: the service's pid.
+ * Return: 0, or -1 with a message on stderr.
+ */
+int bench_call(mach_port_t service, mach_port_t reply, mach_msg_timeout_t timeout, int32_t *pid);
+
 #endif

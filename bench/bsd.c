@@ -154,9 +154,7 @@ static int look_up_once(const char *name)
 	return 0;
 }
 
-/* One MIG-style call: request with a MAKE_SEND_ONCE reply right, wait for the reply. */
-static int call_once(mach_port_t service, mach_port_t reply, mach_msg_timeout_t timeout,
-		     int32_t *pid)
+int bench_call(mach_port_t service, mach_port_t reply, mach_msg_timeout_t timeout, int32_t *pid)
 {
 	union {
 		struct bench_request req;
@@ -312,7 +310,7 @@ static int call_ctx(void *ctx)
 {
 	struct call_ctx *c = ctx;
 
-	return call_once(c->service, c->reply, 0, NULL);
+	return bench_call(c->service, c->reply, 0, NULL);
 }
 
 static int child_call(void *a, void *o)
@@ -323,7 +321,7 @@ static int child_call(void *a, void *o)
 	setenv("BOOTSTRAP_SOCKET", arg->socket, 1);
 	/* The first call starts the service (demand launch); then it stays. */
 	if (setup_call(BENCH_SERVICE_NAME, &c.service, &c.reply) < 0 ||
-	    call_once(c.service, c.reply, 10000, NULL) < 0)
+	    bench_call(c.service, c.reply, 10000, NULL) < 0)
 		return 1;
 	return alternate(arg->cfg, FLOOR_CALL, FLOOR_CALL_PAIR, call_ctx, &c, o) ? 1 : 0;
 }
@@ -351,7 +349,7 @@ static int child_demand(void *a, void *o)
 	err = setup_call(BENCH_ONCE_NAME, &service, &reply);
 	/* A first launch outside the figures: page cache, the daemon's first fork. */
 	if (!err)
-		err = call_once(service, reply, 10000, &pid) || wait_pid_gone(pid, 5000);
+		err = bench_call(service, reply, 10000, &pid) || wait_pid_gone(pid, 5000);
 	for (int i = 0; i < n && !err; i++) {
 		uint64_t t;
 
@@ -359,7 +357,7 @@ static int child_demand(void *a, void *o)
 		if (err)
 			break;
 		t = now_ns();
-		err = call_once(service, reply, 10000, &pid);
+		err = bench_call(service, reply, 10000, &pid);
 		bs[nb++] = now_ns() - t;
 		/* The service exits after replying: wait until the daemon reaped it. */
 		if (!err && wait_pid_gone(pid, 5000) < 0) {

@@ -145,25 +145,7 @@ double tput_run(const struct bench_cfg *cfg, enum tput_kind kind, unsigned clien
 
 static int call_once(mach_port_t service, mach_port_t reply)
 {
-	union {
-		struct bench_request req;
-		struct {
-			struct bench_reply rep;
-			mach_msg_max_trailer_t trailer;
-		} in;
-	} m;
-
-	m.req.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
-	m.req.head.msgh_size = sizeof(m.req);
-	m.req.head.msgh_remote_port = service;
-	m.req.head.msgh_local_port = reply;
-	m.req.head.msgh_voucher_port = MACH_PORT_NULL;
-	m.req.head.msgh_id = BENCH_MSG_ID;
-	memset(m.req.text, 'x', sizeof(m.req.text));
-	if (mach_msg(&m.req.head, MACH_SEND_MSG | MACH_RCV_MSG, sizeof(m.req), sizeof(m.in), reply,
-		     MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL) != KERN_SUCCESS)
-		return -1;
-	return m.in.rep.head.msgh_id == BENCH_MSG_ID + 100 ? 0 : -1;
+	return bench_call(service, reply, 0, NULL);
 }
 
 static int look_up(void)
@@ -238,26 +220,11 @@ int worker_main(int argc, char **argv)
 /* The once service's reply carries its pid: wait until the daemon reaped it. */
 static int demand_once(mach_port_t service, mach_port_t reply)
 {
-	union {
-		struct bench_request req;
-		struct {
-			struct bench_reply rep;
-			mach_msg_max_trailer_t trailer;
-		} in;
-	} m;
+	int32_t pid;
 
-	m.req.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
-	m.req.head.msgh_size = sizeof(m.req);
-	m.req.head.msgh_remote_port = service;
-	m.req.head.msgh_local_port = reply;
-	m.req.head.msgh_voucher_port = MACH_PORT_NULL;
-	m.req.head.msgh_id = BENCH_MSG_ID;
-	memset(m.req.text, 'x', sizeof(m.req.text));
-	if (mach_msg(&m.req.head, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT, sizeof(m.req),
-		     sizeof(m.in), reply, 10000, MACH_PORT_NULL) != KERN_SUCCESS ||
-	    m.in.rep.head.msgh_id != BENCH_MSG_ID + 100)
+	if (bench_call(service, reply, 10000, &pid) < 0)
 		return -1;
-	return wait_pid_gone(m.in.rep.pid, 5000);
+	return wait_pid_gone(pid, 5000);
 }
 
 /*
