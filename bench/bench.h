@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <mach/mach.h>
+
 /* Paths and options of one run. */
 struct bench_cfg {
 	const char *bootstrapd;         /* the built daemon */
