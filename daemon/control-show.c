@@ -109,6 +109,16 @@ static void print_exit_text(FILE *f, const struct job *job)
 		fprintf(f, "\tlast exit status = %d\n", WEXITSTATUS(job->last_status));
 }
 
+static void print_service_text(FILE *f, const struct service *s)
+{
+	unsigned long queued = service_queued_bytes(s);
+
+	fprintf(f, "\t\t%s = %s", s->name, s->checked_in ? "checked in" : "not checked in");
+	if (queued)
+		fprintf(f, ", %lu bytes of messages waiting", queued);
+	fputc('\n', f);
+}
+
 static void print_text(FILE *f, const struct job *job)
 {
 	const struct job_spec *spec = job->spec;
@@ -126,10 +136,10 @@ static void print_text(FILE *f, const struct job *job)
 	print_exit_text(f, job);
 	fprintf(f, "\truns = %u\n", job->runs);
 	fprintf(f, "\tlast start reason = %s\n", job_reason_name(job->last_reason));
+	fprintf(f, "\tthrottle interval = %d s\n", spec->throttle_interval);
 	fprintf(f, "\tmachservices = {\n");
 	for (size_t i = 0; i < job->n_services; i++)
-		fprintf(f, "\t\t%s = %s\n", job->services[i]->name,
-			job->services[i]->checked_in ? "checked in" : "not checked in");
+		print_service_text(f, job->services[i]);
 	fprintf(f, "\t}\n");
 	if (job->failure[0])
 		fprintf(f, "\tfailure = %s\n", job->failure);
@@ -149,7 +159,9 @@ static void print_json_arrays(FILE *f, const struct job *job)
 	for (size_t i = 0; i < job->n_services; i++) {
 		fputs(i ? ", " : "", f);
 		json_str(f, job->services[i]->name);
-		fprintf(f, ": %s", job->services[i]->checked_in ? "true" : "false");
+		fprintf(f, ": {\"checked_in\": %s, \"queued_bytes\": %lu}",
+			job->services[i]->checked_in ? "true" : "false",
+			service_queued_bytes(job->services[i]));
 	}
 	fputc('}', f);
 }

@@ -5,6 +5,8 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -120,6 +122,15 @@ bool service_queued(const struct service *s)
 	struct pollfd pfd = { .fd = s->recv_fd, .events = POLLIN };
 
 	return s->recv_fd >= 0 && poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN);
+}
+
+unsigned long service_queued_bytes(const struct service *s)
+{
+	int n = 0;
+
+	if (s->recv_fd < 0 || ioctl(s->recv_fd, SIOCINQ, &n) < 0 || n < 0)
+		return 0;
+	return (unsigned long)n;
 }
 
 int service_reset_port(struct service *s)

@@ -54,6 +54,12 @@ struct service *service_free(struct service *s);
 bool service_queued(const struct service *s);
 
 /**
+ * service_queued_bytes() - how many bytes of messages wait in the port
+ * (the kernel counts a SOCK_SEQPACKET queue in bytes, not in messages).
+ */
+unsigned long service_queued_bytes(const struct service *s);
+
+/**
  * service_reset_port() - ResetAtClose: replace the port by a fresh one;
  * holders of the old send right now hold a dead name.
  */

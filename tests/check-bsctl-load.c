@@ -406,6 +406,25 @@ static kern_return_t raw_control(mach_msg_id_t id, const char *arg, int ool)
 	return kr;
 }
 
+/* print shows what waits in a service's port for a job that never checks in. */
+START_TEST(test_print_shows_waiting_messages)
+{
+	mach_port_t port;
+
+	test_daemon_add_job(&td, LABEL_A, SLEEP
+		"<key>MachServices</key><dict><key>org.test.load.queue</key><true/></dict>");
+	test_daemon_start(&td);
+	ck_assert_int_eq(BSCTL("print", LABEL_A), 0);
+	ck_assert_ptr_null(strstr(r.out, "bytes of messages waiting"));
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, "org.test.load.queue", &port),
+			 BOOTSTRAP_SUCCESS);
+	ck_assert_int_eq(echo_send(port, ECHO_DATA, 1, 1000), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(BSCTL("print", LABEL_A), 0);
+	ck_assert_ptr_nonnull(strstr(r.out, "org.test.load.queue = not checked in, "));
+	ck_assert_ptr_nonnull(strstr(r.out, "bytes of messages waiting"));
+}
+END_TEST
+
 START_TEST(test_malformed_requests)
 {
 	test_daemon_add_job(&td, LABEL_A, SLEEP);
@@ -471,6 +490,7 @@ static Suite *bsctl_load_suite(void)
 	tcase_add_test(tc, test_persist_across_restart);
 	tcase_add_test(tc, test_disable_enable);
 	tcase_add_test(tc, test_blame);
+	tcase_add_test(tc, test_print_shows_waiting_messages);
 	tcase_add_test(tc, test_malformed_requests);
 	tcase_add_test(tc, test_refusals);
 	suite_add_tcase(s, tc);
