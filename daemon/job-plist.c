@@ -4,11 +4,12 @@
  *
  * Each dictionary a job may contain (the job itself, KeepAlive, one
  * MachServices entry, a StartCalendarInterval entry, a resource-limit
- * dictionary) has a table of { key, accepted types, setter }.
- * apply_rules() walks a dictionary in document order, finds each key's
- * rule, checks the value's type and calls the setter, which checks ranges
- * and stores into the spec at once, so that job_spec_free() releases a
- * half-built spec on any refusal.
+ * dictionary) has a table of { key, accepted types, setter }; the job's
+ * is here, the others are in job-plist-tables.c.  job_plist_apply_rules()
+ * walks a dictionary in document order, finds each key's rule, checks the
+ * value's type and calls the setter, which checks ranges and stores into
+ * the spec at once, so that job_spec_free() releases a half-built spec on
+ * any refusal.
  *
  * Key policy.  launchd matched keys case-insensitively (strcasecmp in
  * job_import_*).  We match exactly.  A key equal to an honoured key but
@@ -27,37 +28,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/resource.h>
 
-#define TYPE(t) (1u << (t))
-#define N_RULES(a) (sizeof(a) / sizeof((a)[0]))
+#include "job-plist-internal.h"
 
-/* One conversion: where messages go and what later keys depend on. */
-struct loader {
-	struct job_spec *spec;
-	const char *name;               /* FILE of messages: path, else label */
-	struct plist_error *err;
-	job_plist_warn_fn warn;
-	void *warn_data;
-	bool has_keepalive;
-	const struct plist_node *ondemand;
-};
-
-struct key_rule;
-typedef int setter_fn(struct loader *ld, const struct plist_entry *e,
-		      const struct key_rule *r, void *obj);
-
-struct key_rule {
-	const char *key;
-	unsigned int types;     /* TYPE(PLIST_*) bits accepted */
-	setter_fn *set;
-	size_t off;             /* the field in *obj, for generic setters */
-	size_t aux;             /* its count or has_ flag, or an RLIMIT_* */
-	long long min, max;     /* accepted integers (set_int), list length (set_strings) */
-};
-
-__attribute__((format(printf, 3, 4)))
-static int reject(struct loader *ld, unsigned int line, const char *fmt, ...)
+int job_plist_reject(struct loader *ld, unsigned int line, const char *fmt, ...)
 {
 	char reason[sizeof(ld->err->reason)];
 	va_list ap;
@@ -97,13 +71,13 @@ static int nomem(struct loader *ld)
 	return -ENOMEM;
 }
 
-static int copy_string(struct loader *ld, const char *s, char **out)
+int job_plist_copy_string(struct loader *ld, const char *s, char **out)
 {
 	*out = strdup(s);
 	return *out ? 0 : nomem(ld);
 }
 
-static void *alloc_array(struct loader *ld, size_t n, size_t size)
+void *job_plist_alloc_array(struct loader *ld, size_t n, size_t size)
 {
 	/* One spare element keeps string lists NULL-terminated. */
 	void *p = calloc(n + 1, size);
@@ -113,12 +87,10 @@ static void *alloc_array(struct loader *ld, size_t n, size_t size)
 	return p;
 }
 
-#define FIELD(obj, r, type) ((type *)((char *)(obj) + (r)->off))
-#define AUX(obj, r, type) ((type *)((char *)(obj) + (r)->aux))
 
 /* "KEY[ in WHERE]: expected A or B, got C", at the value's line. */
-static int type_error(struct loader *ld, const struct plist_node *v,
-		      const char *what, const char *where, unsigned int types)
+int job_plist_type_error(struct loader *ld, const struct plist_node *v,
+			 const char *what, const char *where, unsigned int types)
 {
 	char expected[128] = "";
 	size_t len = 0;
@@ -129,9 +101,9 @@ static int type_error(struct loader *ld, const struct plist_node *v,
 			len += (size_t)snprintf(expected + len, sizeof(expected) - len,
 						"%s%s", len ? " or " : "",
 						plist_type_name(t));
-	return reject(ld, v->line, "%s%s%s: expected %s, got %s", what,
-		      where ? " in " : "", where ? where : "", expected,
-		      plist_type_name(v->type));
+	return job_plist_reject(ld, v->line, "%s%s%s: expected %s, got %s", what,
+				where ? " in " : "", where ? where : "", expected,
+				plist_type_name(v->type));
 }
 
 /* The rule for @e, or *@out = NULL (after a warning) for unsupported keys. */
@@ -149,10 +121,10 @@ static int find_rule(struct loader *ld, const struct plist_entry *e,
 		}
 	for (i = 0; i < n; i++)
 		if (strcasecmp(e->key, rules[i].key) == 0)
-			return reject(ld, e->line,
-				      "unknown key \"%s\"%s%s: keys are case-sensitive, did you mean \"%s\"?",
-				      e->key, where ? " in " : "",
-				      where ? where : "", rules[i].key);
+			return job_plist_reject(ld, e->line,
+						"unknown key \"%s\"%s%s: keys are case-sensitive, did you mean \"%s\"?",
+						e->key, where ? " in " : "",
+						where ? where : "", rules[i].key);
 	if (where)
 		warning(ld, "unsupported key %s in %s", e->key, where);
 	else
@@ -161,9 +133,9 @@ static int find_rule(struct loader *ld, const struct plist_entry *e,
 }
 
 /* Apply @rules to every key of @dict, in document order, storing into @obj. */
-static int apply_rules(struct loader *ld, const struct plist_node *dict,
-		       const struct key_rule *rules, size_t n, const char *where,
-		       void *obj)
+int job_plist_apply_rules(struct loader *ld, const struct plist_node *dict,
+			  const struct key_rule *rules, size_t n, const char *where,
+			  void *obj)
 {
 	const struct key_rule *r;
 	unsigned long long seen = 0, bit;
@@ -181,10 +153,10 @@ static int apply_rules(struct loader *ld, const struct plist_node *dict,
 		/* plist.c refuses repeated keys; a tree built by hand may not. */
 		bit = 1ull << (r - rules);
 		if (seen & bit)
-			return reject(ld, e->line, "duplicate key \"%s\"", e->key);
+			return job_plist_reject(ld, e->line, "duplicate key \"%s\"", e->key);
 		seen |= bit;
 		if (!(r->types & TYPE(e->value->type)))
-			return type_error(ld, e->value, e->key, where, r->types);
+			return job_plist_type_error(ld, e->value, e->key, where, r->types);
 		rc = r->set(ld, e, r, obj);
 		if (rc)
 			return rc;
@@ -194,29 +166,21 @@ static int apply_rules(struct loader *ld, const struct plist_node *dict,
 
 /* --- generic setters ---------------------------------------------------- */
 
-static int set_bool(struct loader *ld, const struct plist_entry *e,
-		    const struct key_rule *r, void *obj)
+int job_plist_set_bool(struct loader *ld, const struct plist_entry *e,
+		       const struct key_rule *r, void *obj)
 {
 	*FIELD(obj, r, bool) = e->value->boolean;
 	return 0;
 }
 
-/* A boolean with a has_ flag beside it (KeepAlive conditions). */
-static int set_flag(struct loader *ld, const struct plist_entry *e,
-		    const struct key_rule *r, void *obj)
-{
-	*AUX(obj, r, bool) = true;
-	return set_bool(ld, e, r, obj);
-}
-
-static int set_int(struct loader *ld, const struct plist_entry *e,
-		   const struct key_rule *r, void *obj)
+int job_plist_set_int(struct loader *ld, const struct plist_entry *e,
+		      const struct key_rule *r, void *obj)
 {
 	long long v = e->value->integer;
 
 	if (v < r->min || v > r->max)
-		return reject(ld, e->value->line, "%s: %lld is out of range %lld..%lld",
-			      e->key, v, r->min, r->max);
+		return job_plist_reject(ld, e->value->line, "%s: %lld is out of range %lld..%lld",
+					e->key, v, r->min, r->max);
 	*FIELD(obj, r, int) = (int)v;
 	return 0;
 }
@@ -226,8 +190,8 @@ static int set_string(struct loader *ld, const struct plist_entry *e,
 		      const struct key_rule *r, void *obj)
 {
 	if (!*e->value->string.s)
-		return reject(ld, e->value->line, "%s is empty", e->key);
-	return copy_string(ld, e->value->string.s, FIELD(obj, r, char *));
+		return job_plist_reject(ld, e->value->line, "%s is empty", e->key);
+	return job_plist_copy_string(ld, e->value->string.s, FIELD(obj, r, char *));
 }
 
 /* An array of strings into a NULL-terminated list and its count. */
@@ -240,8 +204,8 @@ static int set_strings(struct loader *ld, const struct plist_entry *e,
 	int rc;
 
 	if ((long long)v->array.n < r->min)
-		return reject(ld, v->line, "%s is empty", e->key);
-	*list = alloc_array(ld, v->array.n, sizeof(**list));
+		return job_plist_reject(ld, v->line, "%s is empty", e->key);
+	*list = job_plist_alloc_array(ld, v->array.n, sizeof(**list));
 	if (!*list)
 		return -ENOMEM;
 	for (i = 0; i < v->array.n; i++) {
@@ -250,9 +214,9 @@ static int set_strings(struct loader *ld, const struct plist_entry *e,
 
 		if (item->type != PLIST_STRING) {
 			snprintf(what, sizeof(what), "%s[%zu]", e->key, i);
-			return type_error(ld, item, what, NULL, TYPE(PLIST_STRING));
+			return job_plist_type_error(ld, item, what, NULL, TYPE(PLIST_STRING));
 		}
-		rc = copy_string(ld, item->string.s, &(*list)[i]);
+		rc = job_plist_copy_string(ld, item->string.s, &(*list)[i]);
 		if (rc)
 			return rc;
 		(*n)++;
@@ -270,8 +234,8 @@ static int set_label(struct loader *ld, const struct plist_entry *e,
 	/* Labels appear in tab-separated listings and in log lines. */
 	for (; *s; s++)
 		if (*s < 0x20 || *s == 0x7f)
-			return reject(ld, e->value->line,
-				      "Label contains a control character");
+			return job_plist_reject(ld, e->value->line,
+						"Label contains a control character");
 	return set_string(ld, e, r, obj);
 }
 
@@ -285,12 +249,12 @@ static int set_umask(struct loader *ld, const struct plist_entry *e,
 	/* Newer launchd also takes the octal string people mean ("022"). */
 	if (v->type == PLIST_STRING) {
 		if (v->string.len == 0 || strspn(v->string.s, "01234567") != v->string.len)
-			return reject(ld, v->line, "Umask \"%s\" is not an octal number",
-				      v->string.s);
+			return job_plist_reject(ld, v->line, "Umask \"%s\" is not an octal number",
+						v->string.s);
 		mask = strtoll(v->string.s, &end, 8);
 	}
 	if (mask < 0 || mask > 0777)
-		return reject(ld, v->line, "Umask %lld is out of range 0..511 (octal 0777)", mask);
+		return job_plist_reject(ld, v->line, "Umask %lld is out of range 0..511 (octal 0777)", mask);
 	ld->spec->has_umask = true;
 	ld->spec->umask = (mode_t)mask;
 	return 0;
@@ -304,7 +268,7 @@ static int set_start_interval(struct loader *ld, const struct plist_entry *e,
 		warning(ld, "StartInterval %lld is not positive, ignored", e->value->integer);
 		return 0;
 	}
-	return set_int(ld, e, r, obj);
+	return job_plist_set_int(ld, e, r, obj);
 }
 
 /* launchd ignores a Nice outside [PRIO_MIN, PRIO_MAX), with a warning. */
@@ -329,18 +293,18 @@ static int set_env(struct loader *ld, const struct plist_entry *e,
 	struct job_spec *spec = ld->spec;
 	size_t i;
 
-	spec->env = alloc_array(ld, d->dict.n, sizeof(*spec->env));
+	spec->env = job_plist_alloc_array(ld, d->dict.n, sizeof(*spec->env));
 	if (!spec->env)
 		return -ENOMEM;
 	for (i = 0; i < d->dict.n; i++) {
 		const struct plist_entry *var = &d->dict.entries[i];
 
 		if (!*var->key || strchr(var->key, '='))
-			return reject(ld, var->line, "EnvironmentVariables: invalid name \"%s\"",
-				      var->key);
+			return job_plist_reject(ld, var->line, "EnvironmentVariables: invalid name \"%s\"",
+						var->key);
 		if (var->value->type != PLIST_STRING)
-			return type_error(ld, var->value, var->key, e->key,
-					  TYPE(PLIST_STRING));
+			return job_plist_type_error(ld, var->value, var->key, e->key,
+						    TYPE(PLIST_STRING));
 		if (asprintf(&spec->env[i], "%s=%s", var->key, var->value->string.s) < 0) {
 			spec->env[i] = NULL;
 			return nomem(ld);
@@ -358,235 +322,6 @@ static int set_ondemand(struct loader *ld, const struct plist_entry *e,
 	return 0;
 }
 
-/* --- KeepAlive -------------------------------------------------------------- */
-
-/*
- * A dict<string, bool> (PathState, OtherJobEnabled) into *@array: elements
- * of @size bytes holding a char * at @str_off and a bool at @bool_off.
- * *@n counts the elements filled, so job_spec_free() can release a part.
- */
-static int set_bool_map(struct loader *ld, const struct plist_entry *e, void **array,
-			size_t *n, size_t size, size_t str_off, size_t bool_off)
-{
-	const struct plist_node *d = e->value;
-	char *elem;
-	size_t i;
-
-	for (i = 0; i < d->dict.n; i++)
-		if (d->dict.entries[i].value->type != PLIST_BOOL)
-			return type_error(ld, d->dict.entries[i].value,
-					  d->dict.entries[i].key, e->key, TYPE(PLIST_BOOL));
-	*array = alloc_array(ld, d->dict.n, size);
-	if (!*array)
-		return -ENOMEM;
-	for (i = 0; i < d->dict.n; i++, (*n)++) {
-		elem = (char *)*array + i * size;
-		*(bool *)(elem + bool_off) = d->dict.entries[i].value->boolean;
-		if (copy_string(ld, d->dict.entries[i].key, (char **)(elem + str_off)))
-			return -ENOMEM;
-	}
-	return 0;
-}
-
-static int set_path_state(struct loader *ld, const struct plist_entry *e,
-			  const struct key_rule *r, void *obj)
-{
-	struct keepalive *ka = obj;
-
-	return set_bool_map(ld, e, (void **)&ka->path_state, &ka->n_path_state,
-			    sizeof(struct path_state), offsetof(struct path_state, path),
-			    offsetof(struct path_state, exists));
-}
-
-static int set_other_jobs(struct loader *ld, const struct plist_entry *e,
-			  const struct key_rule *r, void *obj)
-{
-	struct keepalive *ka = obj;
-
-	return set_bool_map(ld, e, (void **)&ka->other_job_enabled, &ka->n_other_job_enabled,
-			    sizeof(struct other_job_state), offsetof(struct other_job_state, label),
-			    offsetof(struct other_job_state, enabled));
-}
-
-#define KA(f) offsetof(struct keepalive, f)
-/* NetworkState and OtherJobActive are not honoured: they warn. */
-static const struct key_rule keepalive_keys[] = {
-	{ "SuccessfulExit", TYPE(PLIST_BOOL), set_flag, KA(successful_exit), KA(has_successful_exit) },
-	{ "Crashed", TYPE(PLIST_BOOL), set_flag, KA(crashed), KA(has_crashed) },
-	{ "PathState", TYPE(PLIST_DICT), set_path_state },
-	{ "OtherJobEnabled", TYPE(PLIST_DICT), set_other_jobs },
-	{ "AfterInitialDemand", TYPE(PLIST_BOOL), set_bool, KA(after_initial_demand) },
-};
-
-static int set_keepalive(struct loader *ld, const struct plist_entry *e,
-			 const struct key_rule *r, void *obj)
-{
-	struct keepalive *ka = &ld->spec->keepalive;
-
-	ld->has_keepalive = true;
-	if (e->value->type == PLIST_BOOL) {
-		ka->mode = e->value->boolean ? KEEPALIVE_ALWAYS : KEEPALIVE_NEVER;
-		return 0;
-	}
-	/* Conditions are ORed; an empty dictionary leaves demand launch only. */
-	ka->mode = KEEPALIVE_CONDITIONAL;
-	return apply_rules(ld, e->value, keepalive_keys, N_RULES(keepalive_keys),
-			   e->key, ka);
-}
-
-/* --- MachServices ------------------------------------------------------------ */
-
-#define MS(f) offsetof(struct job_machservice, f)
-/* DrainMessagesOnCrash, PingEventUpdates and the private keys warn. */
-static const struct key_rule service_keys[] = {
-	{ "ResetAtClose", TYPE(PLIST_BOOL), set_bool, MS(reset_at_close) },
-	{ "HideUntilCheckIn", TYPE(PLIST_BOOL), set_bool, MS(hide_until_checkin) },
-};
-
-static int add_service(struct loader *ld, const struct plist_entry *e)
-{
-	struct job_spec *spec = ld->spec;
-	struct job_machservice *ms = &spec->services[spec->n_services];
-	const struct plist_node *v = e->value;
-	char where[JOB_SERVICE_NAME_MAX + 32];
-	size_t len = strlen(e->key), i;
-	int rc;
-
-	if (len == 0 || len > JOB_SERVICE_NAME_MAX)
-		return reject(ld, e->line, "MachServices name \"%.40s%s\" must be 1 to %d bytes long",
-			      e->key, len > 40 ? "..." : "", JOB_SERVICE_NAME_MAX);
-	for (i = 0; i < spec->n_services; i++)
-		if (strcmp(spec->services[i].name, e->key) == 0)
-			return reject(ld, e->line, "duplicate MachServices name \"%s\"", e->key);
-	if (v->type != PLIST_DICT && !(v->type == PLIST_BOOL && v->boolean))
-		return reject(ld, v->line, "MachServices \"%s\": expected true or dictionary, got %s",
-			      e->key, v->type == PLIST_BOOL ? "false" : plist_type_name(v->type));
-	rc = copy_string(ld, e->key, &ms->name);
-	if (rc)
-		return rc;
-	spec->n_services++;
-	if (v->type != PLIST_DICT)
-		return 0;
-	snprintf(where, sizeof(where), "MachServices \"%s\"", e->key);
-	return apply_rules(ld, v, service_keys, N_RULES(service_keys), where, ms);
-}
-
-static int set_services(struct loader *ld, const struct plist_entry *e,
-			const struct key_rule *r, void *obj)
-{
-	const struct plist_node *d = e->value;
-	size_t i;
-	int rc;
-
-	ld->spec->services = alloc_array(ld, d->dict.n, sizeof(*ld->spec->services));
-	if (!ld->spec->services)
-		return -ENOMEM;
-	for (i = 0; i < d->dict.n; i++) {
-		rc = add_service(ld, &d->dict.entries[i]);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
-/* --- StartCalendarInterval -------------------------------------------------- */
-
-#define CAL(f) offsetof(struct calendar_interval, f)
-static const struct key_rule calendar_keys[] = {
-	{ "Minute", TYPE(PLIST_INTEGER), set_int, CAL(minute), 0, 0, 59 },
-	{ "Hour", TYPE(PLIST_INTEGER), set_int, CAL(hour), 0, 0, 23 },
-	{ "Day", TYPE(PLIST_INTEGER), set_int, CAL(day), 0, 1, 31 },
-	{ "Weekday", TYPE(PLIST_INTEGER), set_int, CAL(weekday), 0, 0, 7 },
-	{ "Month", TYPE(PLIST_INTEGER), set_int, CAL(month), 0, 1, 12 },
-};
-
-static int set_calendar(struct loader *ld, const struct plist_entry *e,
-			const struct key_rule *r, void *obj)
-{
-	const struct plist_node *v = e->value, *item;
-	struct job_spec *spec = ld->spec;
-	size_t i, n = v->type == PLIST_ARRAY ? v->array.n : 1;
-	struct calendar_interval *c;
-	int rc;
-
-	spec->calendar = alloc_array(ld, n, sizeof(*spec->calendar));
-	if (!spec->calendar)
-		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		char what[64];
-
-		item = v->type == PLIST_ARRAY ? v->array.items[i] : v;
-		snprintf(what, sizeof(what), "%s[%zu]", e->key, i);
-		if (item->type != PLIST_DICT)
-			return type_error(ld, item, what, NULL, TYPE(PLIST_DICT));
-		c = &spec->calendar[spec->n_calendar++];
-		*c = (struct calendar_interval){ -1, -1, -1, -1, -1 };  /* any */
-		rc = apply_rules(ld, item, calendar_keys, N_RULES(calendar_keys), e->key, c);
-		if (rc)
-			return rc;
-		if (c->weekday == 7)    /* 0 and 7 both mean Sunday */
-			c->weekday = 0;
-	}
-	return 0;
-}
-
-/* --- Soft/HardResourceLimits ------------------------------------------------ */
-
-static int set_rlimit(struct loader *ld, const struct plist_entry *e,
-		      const struct key_rule *r, void *obj)
-{
-	struct job_spec *spec = ld->spec;
-	long long v = e->value->integer;
-	bool hard = *(bool *)obj;
-	struct job_rlimit *rl;
-	size_t i;
-
-	if (v < 0)
-		return reject(ld, e->value->line, "%s: %lld is negative", e->key, v);
-	for (i = 0; i < spec->n_rlimits && spec->rlimits[i].resource != (int)r->aux; i++)
-		;
-	rl = &spec->rlimits[i];
-	if (i == spec->n_rlimits) {
-		rl->resource = (int)r->aux;
-		spec->n_rlimits++;
-	}
-	if (hard) {
-		rl->has_hard = true;
-		rl->hard = (unsigned long long)v;
-	} else {
-		rl->has_soft = true;
-		rl->soft = (unsigned long long)v;
-	}
-	return 0;
-}
-
-static const struct key_rule rlimit_keys[] = {
-	{ "Core", TYPE(PLIST_INTEGER), set_rlimit, 0, RLIMIT_CORE },
-	{ "CPU", TYPE(PLIST_INTEGER), set_rlimit, 0, RLIMIT_CPU },
-	{ "Data", TYPE(PLIST_INTEGER), set_rlimit, 0, RLIMIT_DATA },
-	{ "FileSize", TYPE(PLIST_INTEGER), set_rlimit, 0, RLIMIT_FSIZE },
-	{ "MemoryLock", TYPE(PLIST_INTEGER), set_rlimit, 0, RLIMIT_MEMLOCK },
-	{ "NumberOfFiles", TYPE(PLIST_INTEGER), set_rlimit, 0, RLIMIT_NOFILE },
-	{ "NumberOfProcesses", TYPE(PLIST_INTEGER), set_rlimit, 0, RLIMIT_NPROC },
-	{ "ResidentSetSize", TYPE(PLIST_INTEGER), set_rlimit, 0, RLIMIT_RSS },
-	{ "Stack", TYPE(PLIST_INTEGER), set_rlimit, 0, RLIMIT_STACK },
-};
-
-static int set_rlimits(struct loader *ld, const struct plist_entry *e,
-		       const struct key_rule *r, void *obj)
-{
-	bool hard = r->aux;
-
-	/* Soft and hard limits of one resource share an entry. */
-	if (!ld->spec->rlimits) {
-		ld->spec->rlimits = alloc_array(ld, N_RULES(rlimit_keys),
-						sizeof(*ld->spec->rlimits));
-		if (!ld->spec->rlimits)
-			return -ENOMEM;
-	}
-	return apply_rules(ld, e->value, rlimit_keys, N_RULES(rlimit_keys), e->key, &hard);
-}
-
 /* --- the job ------------------------------------------------------------------ */
 
 #define JS(f) offsetof(struct job_spec, f)
@@ -595,39 +330,38 @@ static const struct key_rule job_keys[] = {
 	{ "Label", TYPE(PLIST_STRING), set_label, JS(label) },
 	{ "Program", TYPE(PLIST_STRING), set_string, JS(program) },
 	{ "ProgramArguments", TYPE(PLIST_ARRAY), set_strings, JS(argv), JS(argc), 1 },
-	{ "EnableGlobbing", TYPE(PLIST_BOOL), set_bool, JS(enable_globbing) },
-	{ "MachServices", TYPE(PLIST_DICT), set_services },
-	{ "RunAtLoad", TYPE(PLIST_BOOL), set_bool, JS(run_at_load) },
-	{ "KeepAlive", TYPE(PLIST_BOOL) | TYPE(PLIST_DICT), set_keepalive },
+	{ "EnableGlobbing", TYPE(PLIST_BOOL), job_plist_set_bool, JS(enable_globbing) },
+	{ "MachServices", TYPE(PLIST_DICT), job_plist_tables_services },
+	{ "RunAtLoad", TYPE(PLIST_BOOL), job_plist_set_bool, JS(run_at_load) },
+	{ "KeepAlive", TYPE(PLIST_BOOL) | TYPE(PLIST_DICT), job_plist_tables_keepalive },
 	{ "OnDemand", TYPE(PLIST_BOOL), set_ondemand },
-	{ "Disabled", TYPE(PLIST_BOOL), set_bool, JS(disabled) },
+	{ "Disabled", TYPE(PLIST_BOOL), job_plist_set_bool, JS(disabled) },
 	{ "EnvironmentVariables", TYPE(PLIST_DICT), set_env },
 	{ "WorkingDirectory", TYPE(PLIST_STRING), set_string, JS(working_directory) },
 	{ "RootDirectory", TYPE(PLIST_STRING), set_string, JS(root_directory) },
 	{ "UserName", TYPE(PLIST_STRING), set_string, JS(user_name) },
 	{ "GroupName", TYPE(PLIST_STRING), set_string, JS(group_name) },
-	{ "InitGroups", TYPE(PLIST_BOOL), set_bool, JS(init_groups) },
+	{ "InitGroups", TYPE(PLIST_BOOL), job_plist_set_bool, JS(init_groups) },
 	{ "Umask", TYPE(PLIST_INTEGER) | TYPE(PLIST_STRING), set_umask },
 	{ "StandardInPath", TYPE(PLIST_STRING), set_string, JS(stdin_path) },
 	{ "StandardOutPath", TYPE(PLIST_STRING), set_string, JS(stdout_path) },
 	{ "StandardErrorPath", TYPE(PLIST_STRING), set_string, JS(stderr_path) },
-	{ "ThrottleInterval", TYPE(PLIST_INTEGER), set_int, JS(throttle_interval), SECONDS },
-	{ "ExitTimeOut", TYPE(PLIST_INTEGER), set_int, JS(exit_timeout), SECONDS },
+	{ "ThrottleInterval", TYPE(PLIST_INTEGER), job_plist_set_int, JS(throttle_interval), SECONDS },
+	{ "ExitTimeOut", TYPE(PLIST_INTEGER), job_plist_set_int, JS(exit_timeout), SECONDS },
 	{ "StartInterval", TYPE(PLIST_INTEGER), set_start_interval, JS(start_interval), SECONDS },
-	{ "StartCalendarInterval", TYPE(PLIST_DICT) | TYPE(PLIST_ARRAY), set_calendar },
+	{ "StartCalendarInterval", TYPE(PLIST_DICT) | TYPE(PLIST_ARRAY), job_plist_tables_calendar },
 	{ "WatchPaths", TYPE(PLIST_ARRAY), set_strings, JS(watch_paths), JS(n_watch_paths) },
 	{ "QueueDirectories", TYPE(PLIST_ARRAY), set_strings, JS(queue_directories),
 	  JS(n_queue_directories) },
-	{ "SoftResourceLimits", TYPE(PLIST_DICT), set_rlimits, 0, false },
-	{ "HardResourceLimits", TYPE(PLIST_DICT), set_rlimits, 0, true },
+	{ "SoftResourceLimits", TYPE(PLIST_DICT), job_plist_tables_rlimits, 0, false },
+	{ "HardResourceLimits", TYPE(PLIST_DICT), job_plist_tables_rlimits, 0, true },
 	{ "Nice", TYPE(PLIST_INTEGER), set_nice },
-	{ "AbandonProcessGroup", TYPE(PLIST_BOOL), set_bool, JS(abandon_process_group) },
-	{ "LaunchOnlyOnce", TYPE(PLIST_BOOL), set_bool, JS(launch_only_once) },
+	{ "AbandonProcessGroup", TYPE(PLIST_BOOL), job_plist_set_bool, JS(abandon_process_group) },
+	{ "LaunchOnlyOnce", TYPE(PLIST_BOOL), job_plist_set_bool, JS(launch_only_once) },
 };
 
-/* apply_rules() tracks the rules it applied in 64 bits. */
-_Static_assert(N_RULES(job_keys) <= 64, "job_keys too long for apply_rules()");
-_Static_assert(N_RULES(rlimit_keys) <= 64, "rlimit_keys too long for apply_rules()");
+/* job_plist_apply_rules() tracks the rules it applied in 64 bits. */
+_Static_assert(N_RULES(job_keys) <= 64, "job_keys too long for job_plist_apply_rules()");
 
 /* Checks that need the whole dictionary. */
 static int finish(struct loader *ld, const struct plist_node *root)
@@ -635,9 +369,9 @@ static int finish(struct loader *ld, const struct plist_node *root)
 	struct job_spec *spec = ld->spec;
 
 	if (!spec->label)
-		return reject(ld, root->line, "missing Label");
+		return job_plist_reject(ld, root->line, "missing Label");
 	if (!spec->program && !spec->argv)
-		return reject(ld, root->line, "neither Program nor ProgramArguments is set");
+		return job_plist_reject(ld, root->line, "neither Program nor ProgramArguments is set");
 	if (ld->ondemand && ld->has_keepalive)
 		warning(ld, "OnDemand ignored: KeepAlive is set");
 	else if (ld->ondemand)  /* the 10.4 spelling: OnDemand false = KeepAlive true */
@@ -645,11 +379,11 @@ static int finish(struct loader *ld, const struct plist_node *root)
 	if (spec->argv)
 		return 0;
 	/* As launchd: without ProgramArguments, argv is just the Program. */
-	spec->argv = alloc_array(ld, 1, sizeof(*spec->argv));
+	spec->argv = job_plist_alloc_array(ld, 1, sizeof(*spec->argv));
 	if (!spec->argv)
 		return -ENOMEM;
 	spec->argc = 1;
-	return copy_string(ld, spec->program, &spec->argv[0]);
+	return job_plist_copy_string(ld, spec->program, &spec->argv[0]);
 }
 
 int job_plist_load(const struct plist_node *root, const char *path,
@@ -666,15 +400,15 @@ int job_plist_load(const struct plist_node *root, const char *path,
 	if (!ld.name)
 		ld.name = "(no label)";
 	if (root->type != PLIST_DICT)
-		return reject(&ld, root->line, "the root value is %s, expected dictionary",
-			      plist_type_name(root->type));
+		return job_plist_reject(&ld, root->line, "the root value is %s, expected dictionary",
+					plist_type_name(root->type));
 	ld.spec = job_spec_new();
 	if (!ld.spec)
 		return nomem(&ld);
 	ld.spec->line = root->line;
-	rc = path ? copy_string(&ld, path, &ld.spec->path) : 0;
+	rc = path ? job_plist_copy_string(&ld, path, &ld.spec->path) : 0;
 	if (!rc)
-		rc = apply_rules(&ld, root, job_keys, N_RULES(job_keys), NULL, ld.spec);
+		rc = job_plist_apply_rules(&ld, root, job_keys, N_RULES(job_keys), NULL, ld.spec);
 	if (!rc)
 		rc = finish(&ld, root);
 	if (rc) {

@@ -2,31 +2,29 @@
 /*
  * plist.c - libxml2 -> typed plist tree with line numbers; no job semantics.
  *
- * Parsing happens in two steps.  libxml2 builds its tree under SAX hooks
- * that refuse, while parsing, what must never reach memory: entity
- * declarations, deep nesting, too many elements.  Then convert() walks
- * that tree into struct plist_node, checking the plist grammar (a key for
- * every value, known elements, scalars that parse) with the line of each
- * offence.
+ * Parsing happens in two steps.  plist-xml.c builds libxml2's tree under
+ * SAX hooks that refuse, while parsing, what must never reach memory:
+ * entity declarations, deep nesting, too many elements.  Then convert()
+ * walks that tree into struct plist_node, checking the plist grammar (a
+ * key for every value, known elements, scalars that parse, with
+ * plist-scalar.c) with the line of each offence.
  */
 #include "plist.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <libxml/SAX2.h>
-#include <libxml/parser.h>
-#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
+
+#include "plist-scalar.h"
+#include "plist-xml.h"
 
 #define _cleanup_(f) __attribute__((cleanup(f)))
 
@@ -46,12 +44,6 @@ static void xml_free_docp(xmlDoc **doc)
 	xmlFreeDoc(*doc);
 }
 
-static void xml_free_ctxtp(xmlParserCtxt **ctxt)
-{
-	if (*ctxt)
-		xmlFreeParserCtxt(*ctxt);
-}
-
 static void *steal_ptr(void *pp)
 {
 	void **p = pp, *v = *p;
@@ -59,15 +51,6 @@ static void *steal_ptr(void *pp)
 	*p = NULL;
 	return v;
 }
-
-/* One parse: where messages go and what the SAX hooks have counted. */
-struct parse {
-	const char *name;
-	struct plist_error *err;
-	int rc;                 /* the first refusal, 0 while there is none */
-	unsigned int depth;     /* open elements, <plist> included */
-	size_t elements;
-};
 
 static const char *const type_names[] = {
 	[PLIST_DICT] = "dictionary", [PLIST_ARRAY] = "array",
@@ -115,9 +98,8 @@ const char *plist_error_format(const struct plist_error *err, char *buf,
 	return buf;
 }
 
-/* Record a refusal; only the first one is kept, as it names the cause. */
-__attribute__((format(printf, 4, 5)))
-static int fail(struct parse *p, int rc, unsigned int line, const char *fmt, ...)
+/* Only the first refusal is kept, as it names the cause. */
+int plist_fail(struct plist_parse *p, int rc, unsigned int line, const char *fmt, ...)
 {
 	char reason[sizeof(p->err->reason)];
 	va_list ap;
@@ -177,133 +159,6 @@ const struct plist_node *plist_dict_get(const struct plist_node *dict,
 	return NULL;
 }
 
-/* --- SAX hooks: refuse while parsing ------------------------------------ */
-
-static void stop(xmlParserCtxt *ctxt)
-{
-	/* xmlStopParser() alone leaves the partial document looking valid. */
-	ctxt->wellFormed = 0;
-	xmlStopParser(ctxt);
-}
-
-static void refuse_entity(xmlParserCtxt *ctxt, const xmlChar *name)
-{
-	/*
-	 * Refused at the declaration, before any reference could expand it:
-	 * this stops billion laughs and external entities (XXE) alike, and a
-	 * plist has no use for entities.
-	 */
-	fail(ctxt->_private, PLIST_E_ENTITY, xmlSAX2GetLineNumber(ctxt),
-	     "entity declarations are not allowed (entity \"%s\")", name);
-	stop(ctxt);
-}
-
-static void on_entity_decl(void *ctx, const xmlChar *name, int type,
-			   const xmlChar *public_id, const xmlChar *system_id,
-			   xmlChar *content)
-{
-	refuse_entity(ctx, name);
-}
-
-static void on_unparsed_entity_decl(void *ctx, const xmlChar *name,
-				    const xmlChar *public_id,
-				    const xmlChar *system_id,
-				    const xmlChar *notation)
-{
-	refuse_entity(ctx, name);
-}
-
-static void on_start_element(void *ctx, const xmlChar *name,
-			     const xmlChar *prefix, const xmlChar *uri,
-			     int n_ns, const xmlChar **ns, int n_attrs,
-			     int n_defaulted, const xmlChar **attrs)
-{
-	xmlParserCtxt *ctxt = ctx;
-	struct parse *p = ctxt->_private;
-
-	/* Counted here so that a hostile document never becomes a big tree. */
-	if (++p->depth > PLIST_MAX_DEPTH + 1) {
-		fail(p, PLIST_E_LIMIT, xmlSAX2GetLineNumber(ctxt),
-		     "values nested deeper than %d levels", PLIST_MAX_DEPTH);
-		stop(ctxt);
-	} else if (++p->elements > PLIST_MAX_NODES) {
-		fail(p, PLIST_E_LIMIT, xmlSAX2GetLineNumber(ctxt),
-		     "more than %d elements", PLIST_MAX_NODES);
-		stop(ctxt);
-	} else {
-		xmlSAX2StartElementNs(ctx, name, prefix, uri, n_ns, ns,
-				      n_attrs, n_defaulted, attrs);
-	}
-}
-
-static void on_end_element(void *ctx, const xmlChar *name,
-			   const xmlChar *prefix, const xmlChar *uri)
-{
-	xmlParserCtxt *ctxt = ctx;
-	struct parse *p = ctxt->_private;
-
-	p->depth--;
-	xmlSAX2EndElementNs(ctx, name, prefix, uri);
-}
-
-/* libxml2's errors land here instead of stderr; ctx is the parser context. */
-static void on_xml_error(void *ctx, xmlError *e)
-{
-	xmlParserCtxt *ctxt = ctx;
-	size_t len;
-
-	if (e->level < XML_ERR_ERROR || !e->message)
-		return;
-	len = strlen(e->message);
-	while (len && isspace((unsigned char)e->message[len - 1]))
-		len--;
-	fail(ctxt->_private, PLIST_E_MALFORMED, e->line > 0 ? e->line : 0,
-	     "%.*s", (int)len, e->message);
-}
-
-static void lock_down(xmlParserCtxt *ctxt, struct parse *p)
-{
-	/*
-	 * Never XML_PARSE_NOENT, _DTDLOAD, _DTDATTR, _DTDVALID or _HUGE: the
-	 * DTD that real plists name in <!DOCTYPE> is never fetched, and
-	 * libxml2's own size limits stay in force.
-	 */
-	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR |
-				XML_PARSE_NOWARNING | XML_PARSE_NOCDATA |
-				XML_PARSE_BIG_LINES);
-	ctxt->linenumbers = 1;
-	ctxt->_private = p;
-	ctxt->sax->serror = on_xml_error;
-	ctxt->sax->entityDecl = on_entity_decl;
-	ctxt->sax->unparsedEntityDecl = on_unparsed_entity_decl;
-	ctxt->sax->startElementNs = on_start_element;
-	ctxt->sax->endElementNs = on_end_element;
-	/* Without loaders nothing external can be read, whatever the options. */
-	ctxt->sax->externalSubset = NULL;
-	ctxt->sax->resolveEntity = NULL;
-}
-
-static int read_xml(struct parse *p, const char *buf, size_t len, xmlDoc **out)
-{
-	_cleanup_(xml_free_ctxtp) xmlParserCtxt *ctxt = NULL;
-
-	if (len == 0)
-		return fail(p, PLIST_E_MALFORMED, 0, "empty document");
-	xmlInitParser();
-	ctxt = xmlCreateMemoryParserCtxt(buf, (int)len);
-	if (!ctxt)
-		return -ENOMEM;
-	lock_down(ctxt, p);
-	/* Its return value says less than wellFormed and p->rc together. */
-	(void)xmlParseDocument(ctxt);
-	*out = steal_ptr(&ctxt->myDoc);
-	if (p->rc)
-		return p->rc;
-	if (!ctxt->wellFormed || !*out)
-		return fail(p, PLIST_E_MALFORMED, 0, "not well-formed XML");
-	return 0;
-}
-
 /* --- libxml2 tree -> plist tree ----------------------------------------- */
 
 static unsigned int line_of(const xmlNode *n)
@@ -335,21 +190,21 @@ static bool is_ignorable(const xmlNode *n)
  * Advance *@c to the next element among itself and its siblings in
  * @parent, skipping comments and blank text.  *@c is NULL at the end.
  */
-static int next_element(struct parse *p, const xmlNode *parent, xmlNode **c)
+static int next_element(struct plist_parse *p, const xmlNode *parent, xmlNode **c)
 {
 	for (; *c; *c = (*c)->next) {
 		if ((*c)->type == XML_ELEMENT_NODE)
 			return 0;
 		if (is_ignorable(*c) || (is_text(*c) && is_blank((*c)->content)))
 			continue;
-		return fail(p, PLIST_E_MALFORMED, line_of(*c),
-			    "unexpected text in <%s>", parent->name);
+		return plist_fail(p, PLIST_E_MALFORMED, line_of(*c),
+				  "unexpected text in <%s>", parent->name);
 	}
 	return 0;
 }
 
 /* The text of a leaf element, its text and CDATA children joined. */
-static int text_of(struct parse *p, const xmlNode *el, char **out, size_t *out_len)
+static int text_of(struct plist_parse *p, const xmlNode *el, char **out, size_t *out_len)
 {
 	const xmlNode *c;
 	size_t len = 0;
@@ -359,12 +214,12 @@ static int text_of(struct parse *p, const xmlNode *el, char **out, size_t *out_l
 		if (is_text(c))
 			len += strlen((const char *)c->content);
 		else if (!is_ignorable(c))
-			return fail(p, PLIST_E_MALFORMED, line_of(c),
-				    "unexpected <%s> inside <%s>", c->name, el->name);
+			return plist_fail(p, PLIST_E_MALFORMED, line_of(c),
+					  "unexpected <%s> inside <%s>", c->name, el->name);
 		if (len > PLIST_MAX_STRING)
-			return fail(p, PLIST_E_LIMIT, line_of(el),
-				    "<%s> longer than %d bytes", el->name,
-				    PLIST_MAX_STRING);
+			return plist_fail(p, PLIST_E_LIMIT, line_of(el),
+					  "<%s> longer than %d bytes", el->name,
+					  PLIST_MAX_STRING);
 	}
 	s = malloc(len + 1);
 	if (!s)
@@ -380,7 +235,7 @@ static int text_of(struct parse *p, const xmlNode *el, char **out, size_t *out_l
 }
 
 /* Text of a scalar element without surrounding white space. */
-static int trimmed_text_of(struct parse *p, const xmlNode *el, char **out)
+static int trimmed_text_of(struct plist_parse *p, const xmlNode *el, char **out)
 {
 	char *s, *start, *end;
 	int rc = text_of(p, el, &s, NULL);
@@ -397,149 +252,42 @@ static int trimmed_text_of(struct parse *p, const xmlNode *el, char **out)
 	return 0;
 }
 
-/* Decimal or 0x hexadecimal with an optional sign, as CFPropertyList reads. */
-static int parse_integer(const char *s, long long *out)
-{
-	unsigned long long v;
-	bool neg = false;
-	int base = 10;
-	char *end;
-
-	if (*s == '+' || *s == '-')
-		neg = *s++ == '-';
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
-	if (!(base == 16 ? isxdigit((unsigned char)*s) : isdigit((unsigned char)*s)))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, base);
-	if (*end)
-		return -EINVAL;
-	if (errno == ERANGE || v > (unsigned long long)LLONG_MAX + neg)
-		return -ERANGE;
-	*out = neg ? (long long)(0 - v) : (long long)v;
-	return 0;
-}
-
-static int conv_integer(struct parse *p, const xmlNode *el, struct plist_node *node)
+/* <integer> and <real>: node->type says which. */
+static int conv_number(struct plist_parse *p, const xmlNode *el, struct plist_node *node)
 {
 	_cleanup_(freep) char *s = NULL;
+	bool integer = node->type == PLIST_INTEGER;
 	int rc = trimmed_text_of(p, el, &s);
 
 	if (rc)
 		return rc;
-	rc = parse_integer(s, &node->integer);
+	if (integer)
+		rc = plist_scalar_integer(s, &node->integer);
+	else
+		rc = plist_scalar_real(s, &node->real);
 	if (rc == -ERANGE)
-		return fail(p, PLIST_E_MALFORMED, node->line,
-			    "integer %s is out of range", s);
+		return plist_fail(p, PLIST_E_MALFORMED, node->line, "%s %s is out of range",
+				  integer ? "integer" : "real", s);
 	if (rc)
-		return fail(p, PLIST_E_MALFORMED, node->line,
-			    "\"%s\" is not an integer", s);
+		return plist_fail(p, PLIST_E_MALFORMED, node->line, "\"%s\" is not %s", s,
+				  integer ? "an integer" : "a real number");
 	return 0;
 }
 
-static int conv_real(struct parse *p, const xmlNode *el, struct plist_node *node)
-{
-	_cleanup_(freep) char *s = NULL;
-	char *end;
-	int rc = trimmed_text_of(p, el, &s);
-
-	if (rc)
-		return rc;
-	errno = 0;
-	node->real = strtod(s, &end);
-	if (!*s || *end)
-		return fail(p, PLIST_E_MALFORMED, node->line,
-			    "\"%s\" is not a real number", s);
-	if (errno == ERANGE && isinf(node->real))
-		return fail(p, PLIST_E_MALFORMED, node->line,
-			    "real %s is out of range", s);
-	return 0;
-}
-
-/* ISO 8601 in UTC, the only form CFPropertyList writes. */
-static int parse_date(const char *s, long long *out)
-{
-	static const char pattern[] = "dddd-dd-ddTdd:dd:ddZ";
-	struct tm tm = { 0 };
-	size_t i;
-
-	if (strlen(s) != sizeof(pattern) - 1)
-		return -EINVAL;
-	for (i = 0; pattern[i]; i++)
-		if (pattern[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != pattern[i])
-			return -EINVAL;
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon,
-		   &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
-		return -EINVAL;
-	if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_hour > 23 ||
-	    tm.tm_min > 59 || tm.tm_sec > 60)
-		return -EINVAL;
-	i = (size_t)tm.tm_mday;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	*out = (long long)timegm(&tm);
-	/* timegm() normalises 30 February into March: refuse such dates. */
-	return (size_t)tm.tm_mday == i ? 0 : -EINVAL;
-}
-
-static int conv_date(struct parse *p, const xmlNode *el, struct plist_node *node)
+static int conv_date(struct plist_parse *p, const xmlNode *el, struct plist_node *node)
 {
 	_cleanup_(freep) char *s = NULL;
 	int rc = trimmed_text_of(p, el, &s);
 
 	if (rc)
 		return rc;
-	if (parse_date(s, &node->date))
-		return fail(p, PLIST_E_MALFORMED, node->line,
-			    "\"%s\" is not a date (YYYY-MM-DDTHH:MM:SSZ)", s);
+	if (plist_scalar_date(s, &node->date))
+		return plist_fail(p, PLIST_E_MALFORMED, node->line,
+				  "\"%s\" is not a date (YYYY-MM-DDTHH:MM:SSZ)", s);
 	return 0;
 }
 
-static int base64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	return c == '+' ? 62 : c == '/' ? 63 : -1;
-}
-
-/* Base64 with white space anywhere, as <data> is written over lines. */
-static int base64_decode(const char *s, unsigned char *out, size_t *out_len)
-{
-	unsigned int acc = 0, bits = 0, pad = 0;
-	size_t len = 0;
-	int v;
-
-	for (; *s; s++) {
-		if (isspace((unsigned char)*s))
-			continue;
-		if (*s == '=' && ++pad <= 2)
-			continue;
-		v = base64_value((unsigned char)*s);
-		if (v < 0 || pad)
-			return -EINVAL;
-		acc = (acc << 6) | (unsigned int)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[len++] = (unsigned char)(acc >> bits);
-			acc &= (1u << bits) - 1;
-		}
-	}
-	/* A single leftover symbol carries fewer than 8 bits: truncated input. */
-	if (bits >= 6)
-		return -EINVAL;
-	*out_len = len;
-	return 0;
-}
-
-static int conv_data(struct parse *p, const xmlNode *el, struct plist_node *node)
+static int conv_data(struct plist_parse *p, const xmlNode *el, struct plist_node *node)
 {
 	_cleanup_(freep) char *s = NULL;
 	size_t len;
@@ -550,17 +298,17 @@ static int conv_data(struct parse *p, const xmlNode *el, struct plist_node *node
 	node->data.bytes = malloc(len / 4 * 3 + 3);
 	if (!node->data.bytes)
 		return -ENOMEM;
-	if (base64_decode(s, node->data.bytes, &node->data.len))
-		return fail(p, PLIST_E_MALFORMED, node->line, "invalid base64 in <data>");
+	if (plist_scalar_base64(s, node->data.bytes, &node->data.len))
+		return plist_fail(p, PLIST_E_MALFORMED, node->line, "invalid base64 in <data>");
 	return 0;
 }
 
-static int conv_string(struct parse *p, const xmlNode *el, struct plist_node *node)
+static int conv_string(struct plist_parse *p, const xmlNode *el, struct plist_node *node)
 {
 	return text_of(p, el, &node->string.s, &node->string.len);
 }
 
-static int conv_bool(struct parse *p, const xmlNode *el, struct plist_node *node)
+static int conv_bool(struct plist_parse *p, const xmlNode *el, struct plist_node *node)
 {
 	_cleanup_(freep) char *s = NULL;
 	int rc = trimmed_text_of(p, el, &s);
@@ -568,15 +316,15 @@ static int conv_bool(struct parse *p, const xmlNode *el, struct plist_node *node
 	if (rc)
 		return rc;
 	if (*s)
-		return fail(p, PLIST_E_MALFORMED, node->line,
-			    "<%s> must be empty", el->name);
+		return plist_fail(p, PLIST_E_MALFORMED, node->line,
+				  "<%s> must be empty", el->name);
 	node->boolean = el->name[0] == 't';
 	return 0;
 }
 
-static int convert(struct parse *p, const xmlNode *el, struct plist_node **out);
+static int convert(struct plist_parse *p, const xmlNode *el, struct plist_node **out);
 
-static int conv_array(struct parse *p, const xmlNode *el, struct plist_node *node)
+static int conv_array(struct plist_parse *p, const xmlNode *el, struct plist_node *node)
 {
 	xmlNode *c = el->children;
 	int rc;
@@ -607,7 +355,7 @@ static int cmp_entry(const void *a, const void *b)
 }
 
 /* Sorting, not pairwise comparison: a dict may hold PLIST_MAX_NODES/2 keys. */
-static int check_duplicates(struct parse *p, const struct plist_node *dict)
+static int check_duplicates(struct plist_parse *p, const struct plist_node *dict)
 {
 	const struct plist_entry **v, *dup = NULL;
 	size_t i, n = dict->dict.n;
@@ -625,8 +373,8 @@ static int check_duplicates(struct parse *p, const struct plist_node *dict)
 			dup = v[i];
 	free(v);
 	if (dup)
-		return fail(p, PLIST_E_MALFORMED, dup->line,
-			    "duplicate key \"%s\" in <dict>", dup->key);
+		return plist_fail(p, PLIST_E_MALFORMED, dup->line,
+				  "duplicate key \"%s\" in <dict>", dup->key);
 	return 0;
 }
 
@@ -636,15 +384,15 @@ static bool is_key(const xmlNode *n)
 }
 
 /* Convert the <key> at *@c and the value after it; *@c moves to the value. */
-static int dict_entry(struct parse *p, const xmlNode *el, xmlNode **c,
+static int dict_entry(struct plist_parse *p, const xmlNode *el, xmlNode **c,
 		      struct plist_node *dict)
 {
 	struct plist_entry *e = &dict->dict.entries[dict->dict.n];
 	int rc;
 
 	if (!is_key(*c))
-		return fail(p, PLIST_E_MALFORMED, line_of(*c),
-			    "<%s> without a <key> in <dict>", (*c)->name);
+		return plist_fail(p, PLIST_E_MALFORMED, line_of(*c),
+				  "<%s> without a <key> in <dict>", (*c)->name);
 	e->line = line_of(*c);
 	rc = text_of(p, *c, &e->key, NULL);
 	if (rc)
@@ -655,12 +403,12 @@ static int dict_entry(struct parse *p, const xmlNode *el, xmlNode **c,
 	if (rc)
 		return rc;
 	if (!*c || is_key(*c))
-		return fail(p, PLIST_E_MALFORMED, e->line,
-			    "key \"%s\" has no value", e->key);
+		return plist_fail(p, PLIST_E_MALFORMED, e->line,
+				  "key \"%s\" has no value", e->key);
 	return convert(p, *c, &e->value);
 }
 
-static int conv_dict(struct parse *p, const xmlNode *el, struct plist_node *node)
+static int conv_dict(struct plist_parse *p, const xmlNode *el, struct plist_node *node)
 {
 	xmlNode *c = el->children;
 	int rc;
@@ -684,13 +432,13 @@ static int conv_dict(struct parse *p, const xmlNode *el, struct plist_node *node
 static const struct {
 	const char *name;
 	enum plist_type type;
-	int (*convert)(struct parse *p, const xmlNode *el, struct plist_node *node);
+	int (*convert)(struct plist_parse *p, const xmlNode *el, struct plist_node *node);
 } elements[] = {
 	{ "dict", PLIST_DICT, conv_dict },
 	{ "array", PLIST_ARRAY, conv_array },
 	{ "string", PLIST_STRING, conv_string },
-	{ "integer", PLIST_INTEGER, conv_integer },
-	{ "real", PLIST_REAL, conv_real },
+	{ "integer", PLIST_INTEGER, conv_number },
+	{ "real", PLIST_REAL, conv_number },
 	{ "true", PLIST_BOOL, conv_bool },
 	{ "false", PLIST_BOOL, conv_bool },
 	{ "date", PLIST_DATE, conv_date },
@@ -698,7 +446,7 @@ static const struct {
 };
 
 /* Depth is bounded by on_start_element(), so this recursion is too. */
-static int convert(struct parse *p, const xmlNode *el, struct plist_node **out)
+static int convert(struct plist_parse *p, const xmlNode *el, struct plist_node **out)
 {
 	struct plist_node *node;
 	size_t i;
@@ -708,8 +456,8 @@ static int convert(struct parse *p, const xmlNode *el, struct plist_node **out)
 		if (!el->ns && strcmp((const char *)el->name, elements[i].name) == 0)
 			break;
 	if (i == sizeof(elements) / sizeof(elements[0]))
-		return fail(p, PLIST_E_MALFORMED, line_of(el),
-			    "unknown element <%s>", el->name);
+		return plist_fail(p, PLIST_E_MALFORMED, line_of(el),
+				  "unknown element <%s>", el->name);
 	node = calloc(1, sizeof(*node));
 	if (!node)
 		return -ENOMEM;
@@ -725,30 +473,30 @@ static int convert(struct parse *p, const xmlNode *el, struct plist_node **out)
 }
 
 /* <plist> holding exactly one value. */
-static int convert_root(struct parse *p, xmlDoc *doc, struct plist_node **out)
+static int convert_root(struct plist_parse *p, xmlDoc *doc, struct plist_node **out)
 {
 	xmlNode *root = xmlDocGetRootElement(doc), *c;
 	struct plist_node *node = NULL;
 	int rc;
 
 	if (!root || root->ns || strcmp((const char *)root->name, "plist") != 0)
-		return fail(p, PLIST_E_MALFORMED, root ? line_of(root) : 0,
-			    "root element is <%s>, expected <plist>",
-			    root ? (const char *)root->name : "");
+		return plist_fail(p, PLIST_E_MALFORMED, root ? line_of(root) : 0,
+				  "root element is <%s>, expected <plist>",
+				  root ? (const char *)root->name : "");
 	c = root->children;
 	rc = next_element(p, root, &c);
 	if (rc)
 		return rc;
 	if (!c)
-		return fail(p, PLIST_E_MALFORMED, line_of(root), "<plist> holds no value");
+		return plist_fail(p, PLIST_E_MALFORMED, line_of(root), "<plist> holds no value");
 	rc = convert(p, c, &node);
 	if (rc)
 		return rc;
 	c = c->next;
 	rc = next_element(p, root, &c);
 	if (!rc && c)
-		rc = fail(p, PLIST_E_MALFORMED, line_of(c),
-			  "<plist> holds more than one value");
+		rc = plist_fail(p, PLIST_E_MALFORMED, line_of(c),
+				"<plist> holds more than one value");
 	if (rc) {
 		plist_node_free(node);
 		return rc;
@@ -761,12 +509,12 @@ int plist_parse_buffer(const char *buf, size_t len, const char *name,
 		       struct plist_node **out, struct plist_error *err)
 {
 	_cleanup_(xml_free_docp) xmlDoc *doc = NULL;
-	struct parse p = { .name = name, .err = err };
+	struct plist_parse p = { .name = name, .err = err };
 	int rc;
 
 	if (len > PLIST_MAX_SIZE)
-		return fail(&p, PLIST_E_LIMIT, 0, "larger than %d bytes", PLIST_MAX_SIZE);
-	rc = read_xml(&p, buf, len, &doc);
+		return plist_fail(&p, PLIST_E_LIMIT, 0, "larger than %d bytes", PLIST_MAX_SIZE);
+	rc = plist_xml_read(&p, buf, len, &doc);
 	if (rc == 0)
 		rc = convert_root(&p, doc, out);
 	if (rc < 0)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install dependencies, build, and run every test suite twice: plainly and
-# under AddressSanitizer + UndefinedBehaviorSanitizer.
+# under AddressSanitizer + UndefinedBehaviorSanitizer; then check an install
+# (scripts/install-check.sh).  Ends with one summary line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/deps.sh
@@ -21,3 +22,19 @@ UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 # What meson install ships: installed into a DESTDIR, a client built with
 # the installed pkg-config file, run against the installed daemon.
 bash scripts/install-check.sh
+
+# One closing line over both runs (meson's JSON test logs).
+summary() {
+	python3 - "$@" <<'PY'
+import json, sys
+ok = bad = skip = 0
+for log in sys.argv[1:]:
+    for line in open(log):
+        r = json.loads(line).get("result")
+        ok += r in ("OK", "EXPECTEDFAIL")
+        skip += r == "SKIP"
+        bad += r not in ("OK", "EXPECTEDFAIL", "SKIP")
+print(f"tests: {ok} passed, {bad} failed, {skip} skipped")
+PY
+}
+summary build-test/meson-logs/testlog.json build-sanitize/meson-logs/testlog.json
