@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,6 +35,16 @@ struct space {
 
 /* The task's one IPC space (see ipc-space.h for why it is global). */
 static struct space space = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/*
+ * Parked pairs (port_park_queue) hold two fds each: a few per reply port
+ * cover a thread calling a few services, and the task-wide cap keeps a
+ * process with many receive rights from spending its fd limit on them.
+ * The count is protected by the space lock.
+ */
+#define PARK_PER_PORT 4
+#define PARK_MAX 32
+static size_t n_parked;
 
 void space_lock(void)
 {
@@ -279,11 +290,8 @@ int port_rcv_epoll(struct port *p)
 void port_close_receive(struct port *p)
 {
 	close_fd(&p->rcv_epfd);
-	for (size_t i = 0; i < p->n_so; i++) {
-		port_unwatch_fd(p, p->so[i].fd);
-		close_fd(&p->so[i].fd);
-	}
-	p->n_so = 0;
+	while (p->n_so > 0)
+		port_remove_queue(p, p->n_so - 1);
 	if (p->recv_fd >= 0)
 		port_unwatch_fd(p, p->recv_fd);
 	close_fd(&p->recv_fd);
@@ -313,7 +321,7 @@ int port_add_queue_pair(struct port *p, int fd, ino_t peer_ino, ino_t tag)
 		p->so = q;
 		p->cap_so = n;
 	}
-	p->so[p->n_so++] = (struct port_queue){ fd, peer_ino, tag };
+	p->so[p->n_so++] = (struct port_queue){ fd, peer_ino, tag, -1 };
 	port_watch_fd(p, fd);
 	return 0;
 }
@@ -331,7 +339,68 @@ void port_remove_queue(struct port *p, size_t i)
 {
 	port_unwatch_fd(p, p->so[i].fd);
 	close_fd(&p->so[i].fd);
+	if (p->so[i].parked_s >= 0) {
+		close_fd(&p->so[i].parked_s);
+		n_parked--;
+	}
 	p->so[i] = p->so[--p->n_so];
+}
+
+bool port_park_queue(struct port *p, size_t i, int s)
+{
+	size_t here = 0;
+
+	if (!p->so[i].tag || n_parked >= PARK_MAX)
+		return false;
+	for (size_t j = 0; j < p->n_so; j++)
+		here += p->so[j].parked_s >= 0;
+	if (here >= PARK_PER_PORT)
+		return false;
+	p->so[i].parked_s = s;
+	n_parked++;
+	return true;
+}
+
+/* Nothing may be waiting in a pair about to carry someone's one reply. */
+static bool still_idle(int r)
+{
+	char c;
+
+	return recv(r, &c, 1, MSG_PEEK | MSG_DONTWAIT) < 0 && errno == EAGAIN;
+}
+
+bool port_unpark(struct port *p, ino_t tag, int *r, int *s, ino_t *s_ino)
+{
+	for (size_t i = p->n_so; i-- > 0;) {
+		struct port_queue *q = &p->so[i];
+
+		if (q->parked_s < 0 || q->tag != tag)
+			continue;
+		if (!still_idle(q->fd)) {
+			port_remove_queue(p, i);        /* a stray message: drop it with the pair */
+			return false;
+		}
+		*r = q->fd;
+		*s = q->parked_s;
+		*s_ino = q->peer_ino;
+		q->parked_s = -1;
+		n_parked--;
+		return true;
+	}
+	return false;
+}
+
+void space_flush_parked(void)
+{
+	space_lock();
+	for (size_t i = 1; i < space.n_slots; i++) {
+		struct port *p = space.slots[i].port;
+
+		for (size_t j = p ? p->n_so : 0; j-- > 0;)
+			if (p->so[j].parked_s >= 0)
+				port_remove_queue(p, j);
+	}
+	space_unlock();
 }
 
 ssize_t port_queue_index(const struct port *p, int fd)

@@ -33,6 +33,7 @@ struct port_queue {
 	int fd;
 	ino_t peer_ino;             /* its send end, if made here (0: unknown) */
 	ino_t tag;                  /* the destination it was made for (sopool.h) */
+	int parked_s;               /* parked idle pair: its send end; -1 when in use */
 };
 
 struct port {
@@ -117,6 +118,22 @@ int port_add_queue(struct port *p, int fd);
 int port_add_queue_pair(struct port *p, int fd, ino_t peer_ino, ino_t tag);
 /** port_take_queue() - remove send-once queue @i without closing it; Return: the queue. */
 struct port_queue port_take_queue(struct port *p, size_t i);
+/**
+ * port_park_queue() - keep send-once queue @i, whose send end @s came back
+ * with its one message, as an idle pair of @p for the next MAKE_SEND_ONCE
+ * towards the same destination.  Its R stays in @p's epolls, so reusing it
+ * costs no epoll_ctl.  Space lock held.
+ * Return: true if parked (@s taken), false if @p or the task has enough.
+ */
+bool port_park_queue(struct port *p, size_t i, int s);
+/**
+ * port_unpark() - an idle parked pair of @p made for destination @tag,
+ * now an active queue again (R stays a queue of @p; *@s is the caller's).
+ * Space lock held.  Return: true if one was found idle.
+ */
+bool port_unpark(struct port *p, ino_t tag, int *r, int *s, ino_t *s_ino);
+/** space_flush_parked() - close every parked pair of every port (leak checks count fds). */
+void space_flush_parked(void);
 /** port_remove_queue() - close send-once queue @i. */
 void port_remove_queue(struct port *p, size_t i);
 /** port_queue_index() - the index of @fd among @p's send-once queues, or -1. */

@@ -268,18 +268,23 @@ static mach_msg_return_t dequeue(struct rcv_req *rq, int fd, size_t len, mach_po
 static void recycle_queue(struct port *p, int fd, int returned)
 {
 	ssize_t i;
-	struct port_queue q = { -1, 0, 0 };
+	struct port_queue q = { .fd = -1 };
 
 	space_lock();
 	i = port_queue_index(p, fd);
-	if (i >= 0 && p->so[i].peer_ino && p->so[i].peer_ino == fd_inode(returned))
-		q = port_take_queue(p, (size_t)i);
-	else if (i >= 0)
+	if (i >= 0 && p->so[i].peer_ino && p->so[i].peer_ino == fd_inode(returned)) {
+		/* Parked, R stays in the port's epolls: its reuse needs no epoll_ctl. */
+		if (port_park_queue(p, (size_t)i, returned))
+			returned = -1;
+		else
+			q = port_take_queue(p, (size_t)i);
+	} else if (i >= 0) {
 		port_remove_queue(p, (size_t)i);
+	}
 	space_unlock();
 	if (q.fd >= 0)
 		sopool_put(q.fd, returned, q.tag, q.peer_ino);
-	else
+	else if (returned >= 0)
 		close(returned);
 }
 
@@ -320,15 +325,29 @@ static mach_msg_return_t at_end(struct rcv_req *rq, struct port *p, int fd, bool
 	return deliver_send_once_notification(rq, p->name);
 }
 
-/* Whether @fd is still R or a queue of @p (a concurrent receive may have consumed it). */
+/*
+ * Whether @fd is still R or a queue of @p (a concurrent receive may have
+ * consumed it).  A parked pair (port_park_queue) is not: nothing may be
+ * sent through it, so what woke us is a stray message from someone who
+ * kept a copy of its send end.  It is dropped with the pair, since its R,
+ * level-triggered in our epoll, would otherwise wake us forever.
+ */
 static bool owns_fd(struct port *p, int fd, bool *is_queue)
 {
-	bool owned;
+	bool owned = false;
+	ssize_t i;
 
 	space_lock();
 	*is_queue = fd != p->recv_fd;
-	owned = (p->type & MACH_PORT_TYPE_RECEIVE) &&
-		(fd == p->recv_fd || port_queue_index(p, fd) >= 0);
+	if (!(p->type & MACH_PORT_TYPE_RECEIVE)) {
+		owned = false;
+	} else if (fd == p->recv_fd) {
+		owned = true;
+	} else if ((i = port_queue_index(p, fd)) >= 0) {
+		owned = p->so[i].parked_s < 0;
+		if (!owned)
+			port_remove_queue(p, (size_t)i);
+	}
 	space_unlock();
 	return owned;
 }

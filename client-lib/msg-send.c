@@ -30,6 +30,7 @@ enum commit_op {
 	COMMIT_MOVE_SEND_ONCE,  /* the send-once right is used up */
 	COMMIT_MOVE_RECEIVE,    /* the receive right left with the message */
 	COMMIT_ADD_QUEUE,       /* MAKE_SEND_ONCE: keep the new queue's R */
+	COMMIT_REUSED_QUEUE,    /* MAKE_SEND_ONCE from a parked pair: already a queue */
 	COMMIT_DEALLOC_OOL,     /* out-of-line region with deallocate set */
 };
 
@@ -38,6 +39,7 @@ struct commit {
 	struct port *port;      /* referenced */
 	int fd;                 /* COMMIT_ADD_QUEUE: the R to keep */
 	ino_t peer_ino, tag;    /* COMMIT_ADD_QUEUE: its send end, its destination */
+	int queue_fd;           /* COMMIT_REUSED_QUEUE: the queue's R, owned by the port */
 	void *addr;             /* COMMIT_DEALLOC_OOL */
 	size_t size;
 };
@@ -106,6 +108,12 @@ static int make_send_once(struct send_ctx *c, struct port *p)
 
 	if (!(p->type & MACH_PORT_TYPE_RECEIVE))
 		return -EINVAL;
+	if (tag && port_unpark(p, tag, &r, &s, &s_ino)) {
+		add_commit(c, COMMIT_REUSED_QUEUE, p, -1);
+		c->commits[c->n_commits - 1].queue_fd = r;
+		c->commits[c->n_commits - 1].peer_ino = s_ino;
+		return add_fd(c, s, true);
+	}
 	err = sopool_take(tag, &r, &s, &s_ino);
 	if (err < 0)
 		return err;
@@ -124,8 +132,10 @@ static int add_receive_fds(struct send_ctx *c, struct port *p, struct wire_desc 
 		d->flags |= WIRE_F_MASTER;
 		err = add_fd(c, p->send_fd, false);
 	}
+	/* Parked pairs stay behind: they are closed when the right has left. */
 	for (size_t i = 0; !err && i < p->n_so; i++)
-		err = add_fd(c, p->so[i].fd, false);
+		if (p->so[i].parked_s < 0)
+			err = add_fd(c, p->so[i].fd, false);
 	d->nfds = (uint8_t)(c->nfds - before);
 	return err;
 }
@@ -492,6 +502,26 @@ static void commit_all(struct send_ctx *c)
 	}
 }
 
+/*
+ * After a failed send: a queue reused from a parked pair already waits in
+ * its port, and would report MACH_NOTIFY_SEND_ONCE once ctx_release()
+ * closes our send end.  The right was never given: drop the queue.
+ * Space lock held.
+ */
+static void rollback_all(struct send_ctx *c)
+{
+	for (size_t i = 0; i < c->n_commits; i++) {
+		struct commit *k = &c->commits[i];
+		ssize_t q;
+
+		if (k->op != COMMIT_REUSED_QUEUE)
+			continue;
+		q = port_queue_index(k->port, k->queue_fd);
+		if (q >= 0 && k->port->so[q].peer_ino == k->peer_ino && k->port->so[q].parked_s < 0)
+			port_remove_queue(k->port, (size_t)q);
+	}
+}
+
 static void ctx_release(struct send_ctx *c)
 {
 	fdpass_close_all(c->owned, c->n_owned);
@@ -557,8 +587,15 @@ mach_msg_return_t msg_send(mach_msg_header_t *msg, mach_msg_option_t option,
 			commit_all(c);
 			space_unlock();
 		} else {
+			space_lock();
+			rollback_all(c);
+			space_unlock();
 			mr = send_error(err, c);
 		}
+	} else if (c->n_commits) {
+		space_lock();
+		rollback_all(c);
+		space_unlock();
 	}
 	ctx_release(c);
 	free(c);

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "ipc-space.h"
 #include "port.h"
 
 #define SOPOOL_MAX 16
@@ -88,6 +89,7 @@ void sopool_put(int r, int s, ino_t tag, ino_t s_ino)
 
 void sopool_flush(void)
 {
+	space_flush_parked();   /* the pairs parked on their ports are idle too */
 	pthread_mutex_lock(&pool.lock);
 	for (size_t i = 0; i < pool.n; i++) {
 		close(pool.e[i].r);
