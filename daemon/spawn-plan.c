@@ -267,19 +267,41 @@ static int plan_user_name(struct spawn_plan *p, const char *name)
  * GroupName otherwise).  The environment describes the target user, or
  * the daemon's own user; having no passwd entry for the latter is fine.
  */
+/*
+ * The daemon's own passwd entry, for the environment of jobs that run as
+ * the daemon's user: read once, not at every launch (an NSS look-up costs
+ * about as much as a tenth of a demand launch).  Return: it, or NULL.
+ */
+static const struct passwd *own_passwd(void)
+{
+	static struct passwd pw;
+	static char *buf;
+	static uid_t uid = (uid_t)-1;
+
+	if (buf && uid == geteuid())
+		return &pw;
+	free(buf);
+	buf = NULL;
+	if (nss_get(USER_BY_UID, NULL, geteuid(), &pw, &buf) != 0) {
+		free(buf);
+		buf = NULL;
+		return NULL;
+	}
+	uid = geteuid();
+	return &pw;
+}
+
 static int plan_ids(struct spawn_plan *p, bool as_root)
 {
 	const struct job_spec *s = p->spec;
-	struct passwd pw;
-	char *buf = NULL;
+	const struct passwd *pw;
 	int r;
 
 	if (as_root && s->user_name)
 		return plan_user_name(p, s->user_name);
 	r = as_root && s->group_name ? plan_group_name(p, s->group_name) : 0;
-	if (r == 0 && nss_get(USER_BY_UID, NULL, geteuid(), &pw, &buf) == 0)
-		r = env_user(p, &pw);
-	free(buf);
+	if (r == 0 && (pw = own_passwd()))
+		r = env_user(p, pw);
 	return r;
 }
 

@@ -12,6 +12,7 @@
 #define BOOTSTRAPD_SPAWN_PLAN_H
 
 #include <glob.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/resource.h>
@@ -48,6 +49,8 @@ struct spawn_plan {
 	size_t n_groups;
 	gid_t gid;
 	uid_t uid;
+
+	const sigset_t *reset_signals;  /* dispositions the child sets back to SIG_DFL */
 
 	char *reason;           /* the caller's buffer for failure reasons */
 	size_t reason_len;

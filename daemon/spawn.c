@@ -123,7 +123,7 @@ static int step_signals(struct child *c)
 	sa.sa_handler = SIG_DFL;
 	sigemptyset(&sa.sa_mask);
 	for (sig = 1; sig < NSIG; sig++) {
-		if (sig == SIGKILL || sig == SIGSTOP)
+		if (sig == SIGKILL || sig == SIGSTOP || !sigismember(c->plan->reset_signals, sig))
 			continue;
 		/* EINVAL: a signal reserved by libc, never ours to reset. */
 		if (sigaction(sig, &sa, NULL) < 0 && errno != EINVAL)
@@ -513,6 +513,31 @@ static pid_t start_child(struct child_start *cs)
 #endif
 }
 
+/*
+ * The signals the child must reset: those not at SIG_DFL in the daemon
+ * (its handlers, ignored SIGPIPE, whatever it inherited ignored).  Asking
+ * about all 64 costs as much as resetting them, so the answer is taken at
+ * the first launch and kept: the daemon sets its dispositions at startup
+ * and never after.
+ */
+static const sigset_t *nondefault_signals(void)
+{
+	static sigset_t set;
+	static bool known;
+
+	if (known)
+		return &set;
+	sigemptyset(&set);
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction old;
+
+		if (sigaction(sig, NULL, &old) == 0 && old.sa_handler != SIG_DFL)
+			sigaddset(&set, sig);
+	}
+	known = true;
+	return &set;
+}
+
 static int fork_child(const struct spawn_plan *plan, pid_t *pid)
 {
 	struct child_start cs = { .plan = plan };
@@ -556,6 +581,7 @@ int spawn_job(const struct spawn_request *req, pid_t *pid, char *reason, size_t 
 	r = spawn_plan_init(&plan, req, reason, reason_len);
 	if (r < 0)
 		return r;
+	plan.reset_signals = nondefault_signals();
 	r = fork_child(&plan, pid);
 	spawn_plan_deinit(&plan);
 	return r;
