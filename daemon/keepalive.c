@@ -36,6 +36,14 @@ static bool other_job_conditions(const struct job *job, const struct keepalive *
 	return false;
 }
 
+bool keepalive_path_state_holds(const struct job *job)
+{
+	const struct keepalive *ka = &job->spec->keepalive;
+
+	return ka->mode == KEEPALIVE_CONDITIONAL && !job->stop_requested &&
+	       !(ka->after_initial_demand && !job->demanded) && path_conditions(ka);
+}
+
 bool keepalive_at_load(const struct job *job)
 {
 	const struct keepalive *ka = &job->spec->keepalive;

@@ -16,6 +16,12 @@ bool keepalive_at_load(const struct job *job);
  */
 bool keepalive_after_exit(const struct job *job);
 
+/**
+ * keepalive_path_state_holds() - whether a KeepAlive PathState condition
+ * holds now (the job is not being stopped).
+ */
+bool keepalive_path_state_holds(const struct job *job);
+
 /** keepalive_crash_signal() - whether @sig counts as a crash (launchd's list). */
 bool keepalive_crash_signal(int sig);
 

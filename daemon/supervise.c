@@ -23,6 +23,7 @@
 #include "log.h"
 #include "service.h"
 #include "spawn.h"
+#include "triggers.h"
 
 static void log_exit(const struct job *job, int status)
 {
@@ -99,6 +100,8 @@ void job_exited(struct job *job, int status)
 		job_start(job, REASON_CONTROL);
 	} else if (keepalive_after_exit(job)) {
 		job_start(job, REASON_KEEPALIVE);
+	} else if (!job->stop_requested && triggers_queue_pending(job)) {
+		job_start(job, REASON_WATCH_PATH);      /* QueueDirectories: while non-empty */
 	}
 	if (job->state == JOB_WAITING)
 		rewatch(job);   /* a message already waiting starts it again at once */

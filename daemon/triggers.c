@@ -17,6 +17,7 @@
 #include "domain.h"
 #include "job.h"
 #include "job-spec.h"
+#include "keepalive.h"
 #include "log.h"
 
 static void interval_fired(evutil_socket_t fd, short what, void *arg)
@@ -74,27 +75,37 @@ static bool queue_nonempty(const struct job_spec *spec)
  * A path that does not exist yet is watched through its directory; then
  * only events naming it count (the directory may see unrelated traffic).
  */
+enum watch_kind {
+	WATCH_PATH = 1,         /* WatchPaths: any change starts the job */
+	WATCH_QUEUE = 2,        /* QueueDirectories: start while non-empty */
+	WATCH_STATE = 4,        /* KeepAlive PathState: start when the condition holds */
+};
+
 struct path_watch {
 	int wd;
 	char *name;             /* basename to match in the directory, or NULL */
+	enum watch_kind kind;
 };
 
-static bool event_matches(const struct job *job, const struct inotify_event *ev)
+/* Return: the kinds of watch @ev concerns (enum watch_kind bits). */
+static unsigned int event_kinds(const struct job *job, const struct inotify_event *ev)
 {
+	unsigned int kinds = 0;
+
 	for (size_t i = 0; i < job->n_path_watches; i++) {
 		const struct path_watch *w = &job->path_watches[i];
 
 		if (w->wd == ev->wd && (!w->name || (ev->len && strcmp(w->name, ev->name) == 0)))
-			return true;
+			kinds |= w->kind;
 	}
-	return false;
+	return kinds;
 }
 
 static void paths_changed(evutil_socket_t fd, short what, void *arg)
 {
 	struct job *job = arg;
 	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-	bool hit = false;
+	unsigned int kinds = 0;
 	ssize_t n;
 
 	(void)what;
@@ -102,15 +113,22 @@ static void paths_changed(evutil_socket_t fd, short what, void *arg)
 		for (char *p = buf; p < buf + n;) {
 			const struct inotify_event *ev = (const void *)p;
 
-			hit = hit || event_matches(job, ev);
+			kinds |= event_kinds(job, ev);
 			p += sizeof(*ev) + ev->len;
 		}
 	}
-	if (hit && (job->spec->n_watch_paths || queue_nonempty(job->spec)))
+	if ((kinds & WATCH_PATH) || ((kinds & WATCH_QUEUE) && queue_nonempty(job->spec)))
 		job_start(job, REASON_WATCH_PATH);
+	else if ((kinds & WATCH_STATE) && keepalive_path_state_holds(job))
+		job_start(job, REASON_KEEPALIVE);
 }
 
-static void add_watch(struct job *job, int wd, const char *name)
+bool triggers_queue_pending(const struct job *job)
+{
+	return queue_nonempty(job->spec);
+}
+
+static void add_watch(struct job *job, int wd, const char *name, enum watch_kind kind)
 {
 	struct path_watch *w = realloc(job->path_watches,
 				       (job->n_path_watches + 1) * sizeof(*w));
@@ -120,11 +138,12 @@ static void add_watch(struct job *job, int wd, const char *name)
 	job->path_watches = w;
 	w[job->n_path_watches].wd = wd;
 	w[job->n_path_watches].name = name ? strdup(name) : NULL;
+	w[job->n_path_watches].kind = kind;
 	job->n_path_watches++;
 }
 
 /* Watch @path, or its directory when it does not exist yet (it may be created). */
-static void watch_path(struct job *job, const char *path)
+static void watch_path(struct job *job, const char *path, enum watch_kind kind)
 {
 	uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE |
 			IN_DELETE_SELF | IN_ATTRIB | IN_MODIFY;
@@ -132,9 +151,9 @@ static void watch_path(struct job *job, const char *path)
 	int wd = inotify_add_watch(job->inotify_fd, path, mask);
 
 	if (wd >= 0)
-		add_watch(job, wd, NULL);
+		add_watch(job, wd, NULL, kind);
 	else if (dir && base && (wd = inotify_add_watch(job->inotify_fd, dirname(dir), mask)) >= 0)
-		add_watch(job, wd, basename(base));
+		add_watch(job, wd, basename(base), kind);
 	else
 		log_job_warn(job->spec->label, "cannot watch %s", path);
 	free(dir);
@@ -144,8 +163,10 @@ static void watch_path(struct job *job, const char *path)
 static void arm_paths(struct job *job)
 {
 	const struct job_spec *spec = job->spec;
+	const struct keepalive *ka = &spec->keepalive;
+	size_t n_state = ka->mode == KEEPALIVE_CONDITIONAL ? ka->n_path_state : 0;
 
-	if (!spec->n_watch_paths && !spec->n_queue_directories)
+	if (!spec->n_watch_paths && !spec->n_queue_directories && !n_state)
 		return;
 	job->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (job->inotify_fd < 0) {
@@ -153,9 +174,11 @@ static void arm_paths(struct job *job)
 		return;
 	}
 	for (size_t i = 0; i < spec->n_watch_paths; i++)
-		watch_path(job, spec->watch_paths[i]);
+		watch_path(job, spec->watch_paths[i], WATCH_PATH);
 	for (size_t i = 0; i < spec->n_queue_directories; i++)
-		watch_path(job, spec->queue_directories[i]);
+		watch_path(job, spec->queue_directories[i], WATCH_QUEUE);
+	for (size_t i = 0; i < n_state; i++)
+		watch_path(job, ka->path_state[i].path, WATCH_STATE);
 	job->watch_ev = event_new(job->domain->base, job->inotify_fd, EV_READ | EV_PERSIST,
 				  paths_changed, job);
 	if (job->watch_ev)

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 
 #include "helpers/daemon.h"
 #include "helpers/echo-client.h"
+#include "helpers/tmpdir.h"
 
 #define SERVICE ECHO_SERVICE_NAME
 
@@ -248,6 +250,63 @@ START_TEST(test_launch_only_once_ignores_triggers)
 }
 END_TEST
 
+START_TEST(test_keepalive_path_state_watched)
+{
+	char *runs, *script, *flag, *extra;
+	int fd;
+
+	ck_assert_int_gt(asprintf(&runs, "%s/runs", td.dir), 0);
+	ck_assert_int_gt(asprintf(&flag, "%s/flag", td.dir), 0);
+	ck_assert_int_gt(asprintf(&script, "echo run >> %s", runs), 0);
+	ck_assert_int_gt(asprintf(&extra, "<key>KeepAlive</key><dict><key>PathState</key><dict>"
+				  "<key>%s</key><true/></dict></dict>", flag), 0);
+	add_shell_job("com.example.pathstate", script, extra);
+	test_daemon_start(&td);
+	pause_ms(300);
+	ck_assert_int_eq(count_lines(runs), 0);         /* the path does not exist yet */
+	fd = open(flag, O_WRONLY | O_CREAT, 0644);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_ge(wait_lines(runs, 2), 2);       /* started, and kept alive */
+	ck_assert(test_daemon_log_contains(&td, "reason KeepAlive"));
+	free(runs);
+	free(flag);
+	free(script);
+	free(extra);
+}
+END_TEST
+
+START_TEST(test_queue_directories_run_until_empty)
+{
+	char *runs, *queue, *script, *extra;
+
+	ck_assert_int_gt(asprintf(&runs, "%s/runs", td.dir), 0);
+	ck_assert_int_gt(asprintf(&queue, "%s/queue", td.dir), 0);
+	ck_assert_int_eq(mkdir(queue, 0755), 0);
+	for (int i = 0; i < 3; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "item%d", i);
+		free(tmpdir_write(queue, name, "x", 0644));
+	}
+	/* Each run takes one item, as a queue worker does; the change it makes
+	 * comes while the job runs, so only the exit can start the next run. */
+	ck_assert_int_gt(asprintf(&script, "rm \"%s/$(ls %s | head -n 1)\"; sleep 0.5; echo run >> %s",
+				  queue, queue, runs), 0);
+	ck_assert_int_gt(asprintf(&extra, "<key>QueueDirectories</key><array><string>%s</string>"
+				  "</array>", queue), 0);
+	add_shell_job("com.example.queue", script, extra);
+	test_daemon_start(&td);
+	ck_assert_int_eq(wait_lines(runs, 3), 3);
+	pause_ms(1500);         /* longer than the throttle: an empty queue starts nothing */
+	ck_assert_int_eq(count_lines(runs), 3);
+	free(runs);
+	free(queue);
+	free(script);
+	free(extra);
+}
+END_TEST
+
 START_TEST(test_watch_paths)
 {
 	char *runs, *script, *watched, *extra;
@@ -290,6 +349,8 @@ static Suite *supervise_suite(void)
 	tcase_add_test(tc, test_hidden_service_unknown_before_check_in);
 	tcase_add_test(tc, test_start_interval);
 	tcase_add_test(tc, test_launch_only_once_ignores_triggers);
+	tcase_add_test(tc, test_keepalive_path_state_watched);
+	tcase_add_test(tc, test_queue_directories_run_until_empty);
 	tcase_add_test(tc, test_watch_paths);
 	suite_add_tcase(s, tc);
 	return s;
