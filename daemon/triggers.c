@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -84,6 +85,7 @@ enum watch_kind {
 struct path_watch {
 	int wd;
 	char *name;             /* basename to match in the directory, or NULL */
+	char *path;             /* the path asked for, to watch again when the watch goes */
 	enum watch_kind kind;
 };
 
@@ -101,6 +103,86 @@ static unsigned int event_kinds(const struct job *job, const struct inotify_even
 	return kinds;
 }
 
+static void add_watch(struct job *job, int wd, const char *name, const char *path,
+		      enum watch_kind kind)
+{
+	struct path_watch *w = realloc(job->path_watches,
+				       (job->n_path_watches + 1) * sizeof(*w));
+
+	if (!w)
+		return;
+	job->path_watches = w;
+	w[job->n_path_watches] = (struct path_watch){ wd, name ? strdup(name) : NULL,
+						      strdup(path), kind };
+	job->n_path_watches++;
+}
+
+/*
+ * A file, or a path that does not exist yet, is watched through its
+ * directory (events there name it), so that deleting and creating it again
+ * keeps it watched; a directory is watched itself, to see its entries.
+ */
+static int add_inotify(struct job *job, const char *path, const char **name, char **dir)
+{
+	uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE |
+			IN_DELETE_SELF | IN_ATTRIB | IN_MODIFY;
+	struct stat st;
+
+	*name = NULL;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return inotify_add_watch(job->inotify_fd, path, mask);
+	*dir = strdup(path);
+	if (!*dir)
+		return -1;
+	*name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	return inotify_add_watch(job->inotify_fd, dirname(*dir), mask);
+}
+
+/* Watch @path, or its directory when it does not exist yet (it may be created). */
+static void watch_path(struct job *job, const char *path, enum watch_kind kind)
+{
+	const char *name;
+	char *dir = NULL;
+	int wd = add_inotify(job, path, &name, &dir);
+
+	if (wd >= 0)
+		add_watch(job, wd, name, path, kind);
+	else
+		log_job_warn(job->spec->label, "cannot watch %s", path);
+	free(dir);
+}
+
+/*
+ * Watch anew the paths of watch @wd (all of them, or only @name's): the
+ * kernel dropped it because what it watched went away, or a path watched
+ * through its directory became a directory, whose entries it must see.
+ * The entries come out first: a new watch may get the same number.
+ */
+static void rewatch(struct job *job, int wd, const char *name)
+{
+	struct path_watch *gone = calloc(job->n_path_watches + 1, sizeof(*gone));
+	size_t n = 0;
+
+	if (!gone)
+		return;
+	for (size_t i = 0; i < job->n_path_watches;) {
+		const struct path_watch *w = &job->path_watches[i];
+
+		if (w->wd == wd && (!name || (w->name && strcmp(w->name, name) == 0))) {
+			gone[n++] = job->path_watches[i];
+			job->path_watches[i] = job->path_watches[--job->n_path_watches];
+		} else {
+			i++;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		watch_path(job, gone[i].path, gone[i].kind);
+		free(gone[i].name);
+		free(gone[i].path);
+	}
+	free(gone);
+}
+
 static void paths_changed(evutil_socket_t fd, short what, void *arg)
 {
 	struct job *job = arg;
@@ -114,6 +196,10 @@ static void paths_changed(evutil_socket_t fd, short what, void *arg)
 			const struct inotify_event *ev = (const void *)p;
 
 			kinds |= event_kinds(job, ev);
+			if (ev->mask & IN_IGNORED)
+				rewatch(job, ev->wd, NULL);
+			else if ((ev->mask & IN_CREATE) && (ev->mask & IN_ISDIR) && ev->len)
+				rewatch(job, ev->wd, ev->name);
 			p += sizeof(*ev) + ev->len;
 		}
 	}
@@ -126,38 +212,6 @@ static void paths_changed(evutil_socket_t fd, short what, void *arg)
 bool triggers_queue_pending(const struct job *job)
 {
 	return queue_nonempty(job->spec);
-}
-
-static void add_watch(struct job *job, int wd, const char *name, enum watch_kind kind)
-{
-	struct path_watch *w = realloc(job->path_watches,
-				       (job->n_path_watches + 1) * sizeof(*w));
-
-	if (!w)
-		return;
-	job->path_watches = w;
-	w[job->n_path_watches].wd = wd;
-	w[job->n_path_watches].name = name ? strdup(name) : NULL;
-	w[job->n_path_watches].kind = kind;
-	job->n_path_watches++;
-}
-
-/* Watch @path, or its directory when it does not exist yet (it may be created). */
-static void watch_path(struct job *job, const char *path, enum watch_kind kind)
-{
-	uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE |
-			IN_DELETE_SELF | IN_ATTRIB | IN_MODIFY;
-	char *dir = strdup(path), *base = strdup(path);
-	int wd = inotify_add_watch(job->inotify_fd, path, mask);
-
-	if (wd >= 0)
-		add_watch(job, wd, NULL, kind);
-	else if (dir && base && (wd = inotify_add_watch(job->inotify_fd, dirname(dir), mask)) >= 0)
-		add_watch(job, wd, basename(base), kind);
-	else
-		log_job_warn(job->spec->label, "cannot watch %s", path);
-	free(dir);
-	free(base);
 }
 
 static void arm_paths(struct job *job)
@@ -216,8 +270,10 @@ void triggers_disarm(struct job *job)
 		event_free(job->watch_ev);
 	if (job->inotify_fd >= 0)
 		close(job->inotify_fd);
-	for (size_t i = 0; i < job->n_path_watches; i++)
+	for (size_t i = 0; i < job->n_path_watches; i++) {
 		free(job->path_watches[i].name);
+		free(job->path_watches[i].path);
+	}
 	free(job->path_watches);
 	job->path_watches = NULL;
 	job->n_path_watches = 0;

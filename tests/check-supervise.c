@@ -333,6 +333,37 @@ START_TEST(test_watch_paths)
 }
 END_TEST
 
+/* A watched directory that is removed and made again stays watched. */
+START_TEST(test_watch_paths_survive_recreation)
+{
+	char *runs, *script, *dir, *extra, *file;
+
+	ck_assert_int_gt(asprintf(&runs, "%s/runs", td.dir), 0);
+	ck_assert_int_gt(asprintf(&dir, "%s/watched", td.dir), 0);
+	ck_assert_int_gt(asprintf(&file, "%s/watched/entry", td.dir), 0);
+	ck_assert_int_gt(asprintf(&script, "echo run >> %s", runs), 0);
+	ck_assert_int_gt(asprintf(&extra, "<key>WatchPaths</key><array><string>%s</string></array>",
+				  dir), 0);
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	add_shell_job("com.example.rewatch", script, extra);
+	test_daemon_start(&td);
+	ck_assert_int_eq(rmdir(dir), 0);
+	ck_assert_int_ge(wait_lines(runs, 1), 1);       /* its removal is a change */
+	ck_assert(wait_log("exited with status 0"));
+	pause_ms(1200);         /* past the throttle */
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	ck_assert_int_ge(wait_lines(runs, 2), 2);
+	pause_ms(1200);
+	free(tmpdir_write(dir, "entry", "x", 0644));    /* a change inside the new directory */
+	ck_assert_int_ge(wait_lines(runs, 3), 3);
+	free(runs);
+	free(dir);
+	free(file);
+	free(script);
+	free(extra);
+}
+END_TEST
+
 static Suite *supervise_suite(void)
 {
 	Suite *s = suite_create("supervise");
@@ -352,6 +383,7 @@ static Suite *supervise_suite(void)
 	tcase_add_test(tc, test_keepalive_path_state_watched);
 	tcase_add_test(tc, test_queue_directories_run_until_empty);
 	tcase_add_test(tc, test_watch_paths);
+	tcase_add_test(tc, test_watch_paths_survive_recreation);
 	suite_add_tcase(s, tc);
 	return s;
 }
