@@ -8,6 +8,23 @@ static bool field_matches(int want, int have)
 	return want < 0 || want == have;
 }
 
+#define CALENDAR_LOOKBACK (7 * 24 * 60 * 60)
+
+bool calendar_due(const struct job_spec *spec, time_t since, time_t now)
+{
+	time_t t = now - now % 60;
+
+	if (now - since > CALENDAR_LOOKBACK)
+		since = now - CALENDAR_LOOKBACK;
+	for (; t > since; t -= 60) {
+		struct tm tm;
+
+		if (localtime_r(&t, &tm) && calendar_matches(spec, &tm))
+			return true;
+	}
+	return false;
+}
+
 bool calendar_matches(const struct job_spec *spec, const struct tm *tm)
 {
 	for (size_t i = 0; i < spec->n_calendar; i++) {

@@ -15,4 +15,11 @@ struct job_spec;
  */
 bool calendar_matches(const struct job_spec *spec, const struct tm *tm);
 
+/**
+ * calendar_due() - whether any wall-clock minute in (@since, @now] matches
+ * (minutes missed while the machine slept or the daemon was busy coalesce
+ * into one start, as launchd's).  Looks back at most a week.
+ */
+bool calendar_due(const struct job_spec *spec, time_t since, time_t now);
+
 #endif

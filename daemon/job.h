@@ -81,6 +81,7 @@ struct job {
 	struct event *kill_ev;
 	struct event *interval_ev;
 	struct event *calendar_ev;
+	time_t calendar_checked;        /* StartCalendarInterval looked up to here */
 	struct event *watch_ev;
 	int inotify_fd;
 	struct path_watch *path_watches;

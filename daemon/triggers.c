@@ -40,13 +40,14 @@ static void calendar_fired(evutil_socket_t fd, short what, void *arg)
 {
 	struct job *job = arg;
 	time_t now = time(NULL);
-	struct tm tm;
 
 	(void)fd;
 	(void)what;
-	localtime_r(&now, &tm);
-	if (calendar_matches(job->spec, &tm))
+	/* Every minute since the last look, not just this one: a wake-up late
+	 * by hours (suspend) still starts the job, once. */
+	if (calendar_due(job->spec, job->calendar_checked, now))
 		job_start(job, REASON_CALENDAR);
+	job->calendar_checked = now;
 	calendar_schedule(job);
 }
 
@@ -254,6 +255,7 @@ void triggers_arm(struct job *job)
 	}
 	if (spec->n_calendar) {
 		job->calendar_ev = evtimer_new(job->domain->base, calendar_fired, job);
+		job->calendar_checked = time(NULL);
 		if (job->calendar_ev)
 			calendar_schedule(job);
 	}

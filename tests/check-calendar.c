@@ -64,6 +64,23 @@ START_TEST(test_day_and_month)
 }
 END_TEST
 
+/* Minutes missed while asleep coalesce into one start; none, none. */
+START_TEST(test_missed_minutes_coalesce)
+{
+	struct job_spec *s = spec_with((struct calendar_interval){ 0, 3, -1, -1, -1 });
+	struct tm at3 = { .tm_year = 126, .tm_mon = 0, .tm_mday = 10, .tm_hour = 3, .tm_min = 0,
+			  .tm_isdst = -1 };
+	time_t three = mktime(&at3);
+
+	ck_assert(calendar_due(s, three - 3600, three + 7200));         /* slept across 03:00 */
+	ck_assert(!calendar_due(s, three + 60, three + 7200));          /* 03:00 already seen */
+	ck_assert(!calendar_due(s, three - 7200, three - 60));          /* not yet 03:00 */
+	ck_assert(calendar_due(s, three - 30, three + 10));             /* the minute itself */
+	free(s->calendar);
+	free(s);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("calendar");
@@ -74,6 +91,7 @@ int main(void)
 	tcase_add_test(tc, test_missing_fields_are_wildcards);
 	tcase_add_test(tc, test_weekday_seven_is_sunday);
 	tcase_add_test(tc, test_day_and_month);
+	tcase_add_test(tc, test_missed_minutes_coalesce);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
