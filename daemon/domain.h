@@ -34,6 +34,7 @@ struct domain {
 	struct strmap services; /* name -> struct service */
 	struct strmap job_paths; /* plist path -> job loaded from a job directory */
 	struct job *detached;   /* unloaded jobs still stopping: out of both maps */
+	struct job *running;    /* jobs with a process, for finding one by pid */
 
 	int listen_fd;
 	struct event *accept_ev;

@@ -136,6 +136,7 @@ void job_free(struct job *job)
 {
 	if (!job)
 		return;
+	job_forget_pid(job);        /* freed while running only at daemon exit */
 	triggers_disarm(job);
 	if (job->throttle_ev)
 		event_free(job->throttle_ev);
@@ -183,18 +184,24 @@ void job_unload(struct job *job)
 	job_free(job);
 }
 
+/* The running list holds few jobs however many are loaded: walking it is cheap. */
 struct job *job_find_pid(struct domain *d, pid_t pid)
 {
-	size_t i = 0;
-	struct job *job;
-
-	while ((job = strmap_next(&d->jobs, &i)))
-		if (job->pid == pid && (job->state == JOB_RUNNING || job->state == JOB_STOPPING))
-			return job;
-	for (job = d->detached; job; job = job->next_detached)
+	for (struct job *job = d->running; job; job = job->next_running)
 		if (job->pid == pid)
 			return job;
 	return NULL;
+}
+
+void job_forget_pid(struct job *job)
+{
+	for (struct job **pp = &job->domain->running; *pp; pp = &(*pp)->next_running) {
+		if (*pp == job) {
+			*pp = job->next_running;
+			break;
+		}
+	}
+	job->next_running = NULL;
 }
 
 static void throttle_done(evutil_socket_t fd, short what, void *arg)
@@ -275,6 +282,8 @@ static int spawn(struct job *job, enum job_reason reason)
 		return err;
 	}
 	job->state = JOB_RUNNING;
+	job->next_running = job->domain->running;
+	job->domain->running = job;
 	job->runs++;
 	job->last_reason = reason;
 	job->stop_requested = false;

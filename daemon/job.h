@@ -73,6 +73,7 @@ struct job {
 	ino_t source_ino;
 	bool seen;              /* found again by the current rescan */
 	struct job *next_detached; /* unloaded but still stopping: see domain.detached */
+	struct job *next_running;  /* see domain.running */
 
 	struct service **services;
 	size_t n_services;
@@ -115,6 +116,9 @@ void job_exited(struct job *job, int status);
 
 /** job_find_pid() - the running job whose process is @pid, or NULL. */
 struct job *job_find_pid(struct domain *d, pid_t pid);
+
+/** job_forget_pid() - the job's process is gone: take it off the running list. */
+void job_forget_pid(struct job *job);
 
 /** job_fail() - mark failed with @why and destroy the messages waiting for it. */
 void job_fail(struct job *job, const char *why);

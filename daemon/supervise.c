@@ -75,6 +75,7 @@ void job_exited(struct job *job, int status)
 		event_del(job->kill_ev);
 	conn_close(job->conn);
 	job->conn = NULL;
+	job_forget_pid(job);
 	job->pid = 0;
 	job->has_exited = true;
 	job->last_status = status;
