@@ -72,17 +72,8 @@ void domain_load_dirs(struct domain *d)
 
 void domain_maybe_exit(struct domain *d)
 {
-	struct job *job;
-	size_t i = 0;
-
-	if (!d->shutting_down)
-		return;
-	while ((job = strmap_next(&d->jobs, &i)))
-		if (job->state == JOB_RUNNING || job->state == JOB_STOPPING)
-			return;
-	if (d->detached)
-		return;
-	event_base_loopexit(d->base, NULL);
+	if (d->shutting_down && !d->running)
+		event_base_loopexit(d->base, NULL);
 }
 
 void domain_shutdown(struct domain *d)
