@@ -217,38 +217,6 @@ static int resolve_right(struct send_ctx *c, mach_port_name_t name,
 	}
 }
 
-static int ool_memfd(const void *addr, size_t size)
-{
-	int fd = memfd_create("bootstrap-ool", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	size_t done = 0;
-
-	if (fd < 0)
-		return -errno;
-	while (done < size) {
-		ssize_t n = write(fd, (const char *)addr + done, size - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			int err = n < 0 ? -errno : -EIO;
-
-			close(fd);
-			return err;
-		}
-		done += (size_t)n;
-	}
-	/*
-	 * The receiver maps it copy-on-write, which shows later writes to the
-	 * file: sealed, it is a snapshot.  Receivers refuse it unsealed.
-	 */
-	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
-}
 
 static int resolve_ool(struct send_ctx *c, const mach_msg_ool_descriptor_t *o, struct wire_desc *d)
 {
@@ -280,7 +248,7 @@ static int resolve_ool(struct send_ctx *c, const mach_msg_ool_descriptor_t *o, s
 		return -E2BIG;
 	d->kind = WIRE_OOL_MEMFD;
 	d->nfds = 1;
-	int fd = ool_memfd(o->address, o->size);
+	int fd = vm_sealed_copy(o->address, o->size);
 	return fd < 0 ? fd : add_fd(c, fd, true);
 }
 

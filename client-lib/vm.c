@@ -106,3 +106,36 @@ EXPORT kern_return_t vm_protect(vm_map_t target, vm_address_t address, vm_size_t
 {
 	return mach_vm_protect(target, address, size, set_maximum, prot);
 }
+
+int vm_sealed_copy(const void *addr, size_t size)
+{
+	int fd = memfd_create("bootstrap-ool", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	size_t done = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (done < size) {
+		ssize_t n = write(fd, (const char *)addr + done, size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int err = n < 0 ? -errno : -EIO;
+
+			close(fd);
+			return err;
+		}
+		done += (size_t)n;
+	}
+	/*
+	 * The receiver maps it copy-on-write, which shows later writes to the
+	 * file: sealed, it is a snapshot.  Receivers refuse it unsealed.
+	 */
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}

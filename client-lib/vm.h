@@ -73,4 +73,12 @@ void vm_fork_child(void);
 
 size_t vm_round(size_t size);
 
+/**
+ * vm_sealed_copy() - a memfd holding a copy of @size bytes at @addr, sealed
+ * against any change (out-of-line data travels this way: receivers map it
+ * copy-on-write and refuse it unsealed).
+ * Return: the fd, or a negative errno.
+ */
+int vm_sealed_copy(const void *addr, size_t size);
+
 #endif

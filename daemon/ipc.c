@@ -8,6 +8,8 @@
 
 #include <mach/mach.h>
 
+#include "vm.h"
+
 static void reset(struct ipc_request *rq)
 {
 	rq->nfds = 0;
@@ -133,6 +135,32 @@ int ipc_reply_port(struct ipc_request *rq, enum wire_kind kind, const int *fds, 
 	return send_reply(rq, &h, &d, &body, sizeof(body), fds, nfds);
 }
 
+/* A reply too big for one datagram: its data out of line, in a sealed memfd. */
+static int reply_data_ool(struct ipc_request *rq, kern_return_t ret, const void *data, size_t len)
+{
+	struct wire_hdr h = { .bits = MACH_MSGH_BITS_COMPLEX, .ndesc = 1 };
+	struct wire_desc d = {
+		.type = MACH_MSG_OOL_DESCRIPTOR,
+		.kind = WIRE_OOL_MEMFD,
+		.nfds = 1,
+		.size = (uint32_t)len,
+	};
+	struct {
+		NDR_record_t ndr;
+		kern_return_t ret;
+	} body = { NDR_record, ret };
+	int fd, err;
+
+	if (len > WIRE_OOL_MAX)
+		return -E2BIG;
+	fd = vm_sealed_copy(data, len);
+	if (fd < 0)
+		return fd;
+	err = send_reply(rq, &h, &d, &body, sizeof(body), &fd, 1);
+	close(fd);
+	return err;
+}
+
 int ipc_reply_data(struct ipc_request *rq, kern_return_t ret, const void *data, size_t len)
 {
 	struct wire_hdr h = { 0 };
@@ -144,7 +172,7 @@ int ipc_reply_data(struct ipc_request *rq, kern_return_t ret, const void *data, 
 	size_t padded = (len + 3) & ~(size_t)3;
 
 	if (sizeof(head) + padded > sizeof(body))
-		return -E2BIG;
+		return reply_data_ool(rq, ret, data, len);
 	memcpy(body, &head, sizeof(head));
 	memcpy(body + sizeof(head), data, len);
 	memset(body + sizeof(head) + len, 0, padded - len);

@@ -68,8 +68,9 @@ int ipc_reply_port(struct ipc_request *rq, enum wire_kind kind, const int *fds, 
 		   unsigned int flags);
 
 /**
- * ipc_reply_data() - a reply carrying @len bytes of body (after NDR and
- * the return code) and optionally one fd (borrowed).
+ * ipc_reply_data() - a reply carrying @len bytes of data after NDR and the
+ * return code; data beyond IPC_REPLY_MAX travels out of line (a complex
+ * reply: one out-of-line descriptor, then NDR and the return code).
  */
 int ipc_reply_data(struct ipc_request *rq, kern_return_t ret, const void *data, size_t len);
 

@@ -425,6 +425,28 @@ START_TEST(test_print_shows_waiting_messages)
 }
 END_TEST
 
+/* A list longer than one datagram comes back out of line, whole. */
+START_TEST(test_list_of_many_jobs)
+{
+	enum { N = 3000 };
+	int lines = 0;
+
+	for (int i = 0; i < N; i++) {
+		char label[64];
+
+		snprintf(label, sizeof(label), "org.test.load.many.%05d", i);
+		test_daemon_add_job(&td, label, SLEEP);
+	}
+	test_daemon_start(&td);
+	ck_assert_int_eq(BSCTL("list"), 0);
+	ck_assert_uint_gt(strlen(r.out), 64 * 1024);
+	for (const char *p = r.out; (p = strchr(p, '\n')); p++)
+		lines++;
+	ck_assert_int_eq(lines, N + 1);
+	ck_assert_ptr_nonnull(strstr(r.out, "-\t-\torg.test.load.many.02999\n"));
+}
+END_TEST
+
 START_TEST(test_malformed_requests)
 {
 	test_daemon_add_job(&td, LABEL_A, SLEEP);
@@ -491,6 +513,7 @@ static Suite *bsctl_load_suite(void)
 	tcase_add_test(tc, test_disable_enable);
 	tcase_add_test(tc, test_blame);
 	tcase_add_test(tc, test_print_shows_waiting_messages);
+	tcase_add_test(tc, test_list_of_many_jobs);
 	tcase_add_test(tc, test_malformed_requests);
 	tcase_add_test(tc, test_refusals);
 	suite_add_tcase(s, tc);

@@ -34,11 +34,20 @@ struct ool_request {
 	mach_msg_ool_descriptor_t data;
 	struct control_request body;
 };
+/* A reply whose text did not fit one datagram: the text out of line. */
+struct ool_reply {
+	mach_msg_header_t head;
+	mach_msg_body_t count;
+	mach_msg_ool_descriptor_t text;
+	NDR_record_t ndr;
+	kern_return_t ret;
+};
 #pragma pack(pop)
 
 union reply {
 	mach_msg_header_t head;
 	mig_reply_error_t error;
+	struct ool_reply ool;
 	char buf[sizeof(struct ool_request) + sizeof(mig_reply_error_t) + REPLY_TEXT_MAX +
 		 MAX_TRAILER_SIZE];
 };
@@ -135,11 +144,18 @@ static kern_return_t exchange(mach_msg_header_t *req, mach_msg_size_t len, union
 		mach_msg_destroy(&rep->head);
 		kr = MIG_REPLY_MISMATCH;
 	}
+	if (kr == MACH_MSG_SUCCESS && MACH_MSGH_BITS_IS_COMPLEX(rep->head.msgh_bits) &&
+	    (rep->head.msgh_size != sizeof(struct ool_reply) ||
+	     rep->ool.count.msgh_descriptor_count != 1 ||
+	     rep->ool.text.type != MACH_MSG_OOL_DESCRIPTOR)) {
+		mach_msg_destroy(&rep->head);
+		kr = MIG_TYPE_ERROR;
+	}
 	if (kr != MACH_MSG_SUCCESS) {
 		rep->head.msgh_size = 0;        /* no reply, so no text */
 		return kr;
 	}
-	return rep->error.RetCode;
+	return MACH_MSGH_BITS_IS_COMPLEX(rep->head.msgh_bits) ? rep->ool.ret : rep->error.RetCode;
 }
 
 static int fill_body(struct control_request *body, const struct ctl_msg *m)
@@ -167,6 +183,26 @@ static const char *reply_text(union reply *rep)
 
 	text[strnlen(text, len)] = '\0';
 	return text;
+}
+
+/*
+ * Out-of-line text (a long list): copied out, NUL-terminated, and the
+ * mapping released.  Return: the text, valid until the next call.
+ */
+static const char *reply_text_ool(union reply *rep)
+{
+	static char *copy;
+	const mach_msg_ool_descriptor_t *d = &rep->ool.text;
+
+	free(copy);
+	copy = malloc((size_t)d->size + 1);
+	if (copy) {
+		memcpy(copy, d->address, d->size);
+		copy[d->size] = '\0';
+		copy[strnlen(copy, d->size)] = '\0';
+	}
+	vm_deallocate(mach_task_self(), (vm_address_t)d->address, d->size);
+	return copy ? copy : "";
 }
 
 /* A complex message: the plist's bytes in one out-of-line descriptor. */
@@ -204,8 +240,14 @@ kern_return_t ctl_request(const struct ctl_msg *m, const char **text)
 		req.plain.head.msgh_id = m->id;
 		kr = exchange(&req.plain.head, sizeof(req.plain), &rep);
 	}
-	if (text && rep.head.msgh_size > sizeof(mig_reply_error_t))
+	if (rep.head.msgh_size && MACH_MSGH_BITS_IS_COMPLEX(rep.head.msgh_bits)) {
+		const char *ool = reply_text_ool(&rep);         /* also unmaps it */
+
+		if (text)
+			*text = ool;
+	} else if (text && rep.head.msgh_size > sizeof(mig_reply_error_t)) {
 		*text = reply_text(&rep);
+	}
 	return kr;
 }
 

@@ -5,7 +5,7 @@
 
 #include <sys/types.h>
 
-#define BSCTL_RUN_OUT_MAX (64 * 1024)
+#define BSCTL_RUN_OUT_MAX (256 * 1024)
 
 struct bsctl_out {
 	int status;                     /* exit code; 128 + signal if killed */
