@@ -19,6 +19,7 @@
 #include <mach/mach.h>
 #include <mach/notify.h>
 
+#include "deadline.h"
 #include "fdpass.h"
 #include "msg-rights.h"
 #include "port.h"
@@ -399,14 +400,7 @@ static mach_msg_return_t try_fd(struct rcv_req *rq, struct port *p, int fd)
 
 static int ms_left(const struct rcv_req *rq)
 {
-	struct timespec now;
-	long ms;
-
-	if (rq->timeout_ms < 0)
-		return -1;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = (rq->deadline.tv_sec - now.tv_sec) * 1000 + (rq->deadline.tv_nsec - now.tv_nsec) / 1000000;
-	return ms < 0 ? 0 : (int)ms;
+	return rq->timeout_ms < 0 ? -1 : deadline_left_ms(&rq->deadline);
 }
 
 /* @p's epoll, or MACH_PORT_NULL-style failure codes as negative numbers. */
@@ -502,13 +496,7 @@ mach_msg_return_t msg_receive(mach_msg_header_t *msg, mach_msg_option_t option,
 
 	if (option & MACH_RCV_TIMEOUT) {
 		rq.timeout_ms = (int)(timeout > INT32_MAX ? INT32_MAX : timeout);
-		clock_gettime(CLOCK_MONOTONIC, &rq.deadline);
-		rq.deadline.tv_sec += timeout / 1000;
-		rq.deadline.tv_nsec += (long)(timeout % 1000) * 1000000;
-		if (rq.deadline.tv_nsec >= 1000000000) {
-			rq.deadline.tv_sec++;
-			rq.deadline.tv_nsec -= 1000000000;
-		}
+		rq.deadline = deadline_in(timeout);
 	}
 	space_lock();
 	p = space_get(rcv_name);

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "deadline.h"
 #include "fdpass.h"
 #include "port.h"
 #include "sopool.h"
@@ -379,16 +380,6 @@ static mach_msg_return_t build(struct send_ctx *c, const mach_msg_header_t *msg,
 	return mr;
 }
 
-static int remaining_ms(const struct timespec *deadline)
-{
-	struct timespec now;
-	long ms;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = (deadline->tv_sec - now.tv_sec) * 1000 + (deadline->tv_nsec - now.tv_nsec) / 1000000;
-	return ms < 0 ? 0 : (int)ms;
-}
-
 static int send_datagram(struct send_ctx *c, const void *body, size_t body_len,
 			 bool timed, mach_msg_timeout_t timeout)
 {
@@ -410,13 +401,7 @@ static int send_datagram(struct send_ctx *c, const void *body, size_t body_len,
 		return -EMSGSIZE;       /* receivers refuse it: wire.h */
 	if (!timed)
 		return fdpass_send(c->dest_fd, iov, 4, c->fds, c->nfds, 0);
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += timeout / 1000;
-	deadline.tv_nsec += (long)(timeout % 1000) * 1000000;
-	if (deadline.tv_nsec >= 1000000000) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000;
-	}
+	deadline = deadline_in(timeout);
 	for (;;) {
 		struct pollfd pfd = { .fd = c->dest_fd, .events = POLLOUT };
 		int ms;
@@ -424,7 +409,7 @@ static int send_datagram(struct send_ctx *c, const void *body, size_t body_len,
 		err = fdpass_send(c->dest_fd, iov, 4, c->fds, c->nfds, MSG_DONTWAIT);
 		if (err != -EAGAIN)
 			return err;
-		ms = remaining_ms(&deadline);
+		ms = deadline_left_ms(&deadline);
 		if (ms == 0)
 			return -ETIMEDOUT;
 		poll(&pfd, 1, ms);

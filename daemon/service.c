@@ -117,13 +117,6 @@ struct service *service_free(struct service *s)
 	return NULL;
 }
 
-bool service_queued(const struct service *s)
-{
-	struct pollfd pfd = { .fd = s->recv_fd, .events = POLLIN };
-
-	return s->recv_fd >= 0 && poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN);
-}
-
 unsigned long service_queued_bytes(const struct service *s)
 {
 	int n = 0;

@@ -50,9 +50,6 @@ struct service *service_new_registered(struct domain *d, const char *name, int s
 
 struct service *service_free(struct service *s);
 
-/** service_queued() - whether messages wait in the port. */
-bool service_queued(const struct service *s);
-
 /**
  * service_queued_bytes() - how many bytes of messages wait in the port
  * (the kernel counts a SOCK_SEQPACKET queue in bytes, not in messages).
