@@ -26,31 +26,64 @@ static int to_prot(vm_prot_t p)
 }
 
 /*
- * An entry without VM_PROT_WRITE is backed by a read-only fd, so that no
- * holder can write through it, whatever code it runs.  Without /proc the
- * library's own checks in vm_map() remain.  Takes @fd.
+ * No new writable shared mapping of @fd's file, by anyone: the kernel
+ * refuses mmap(PROT_WRITE, MAP_SHARED), mprotect(PROT_WRITE) of a shared
+ * read-only mapping, write() and hole punching through every fd, however
+ * opened, even by root.  Writable mappings that exist already (the
+ * owner's) keep working, so a read-only view still mirrors the owner's
+ * writes.  F_SEAL_SEAL: no holder can add or change seals after this.
  */
-static int entry_fd(int fd, vm_prot_t prot)
+static int seal_read_only(int fd)
 {
-	char path[64];
-	int ro;
+	int seals = fcntl(fd, F_GET_SEALS);
 
-	if (prot & VM_PROT_WRITE)
-		return fd;
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	ro = open(path, O_RDONLY | O_CLOEXEC);
-	if (ro < 0)
-		return fd;
+	if (seals < 0)
+		return -errno;
+	if (seals & (F_SEAL_FUTURE_WRITE | F_SEAL_WRITE))
+		return 0;
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_FUTURE_WRITE | F_SEAL_SEAL) < 0)
+		return -errno;
+	return 0;
+}
+
+/*
+ * An entry without VM_PROT_WRITE seals its file against new writable
+ * mappings and holds a read-only fd, so that no holder, in any process,
+ * whatever code it runs, can write through it (see seal_read_only() and
+ * the file's mode, vm_memfd()).  Takes @fd; stores the entry's fd in *out.
+ */
+static kern_return_t entry_fd(int fd, vm_prot_t prot, int *out)
+{
+	int err, ro;
+
+	if (prot & VM_PROT_WRITE) {
+		*out = fd;
+		return KERN_SUCCESS;
+	}
+	err = seal_read_only(fd);
+	if (err < 0) {
+		close(fd);
+		return err == -EINVAL ? KERN_NOT_SUPPORTED : KERN_PROTECTION_FAILURE;
+	}
+	ro = vm_reopen_ro(fd);
+	if (ro < 0) {           /* no /proc: the seal alone keeps writes out */
+		*out = fd;
+		return KERN_SUCCESS;
+	}
 	close(fd);
-	return ro;
+	*out = ro;
+	return KERN_SUCCESS;
 }
 
 static kern_return_t name_entry(int fd, unsigned long long offset, unsigned long long size,
 				vm_prot_t prot, mach_port_t *handle)
 {
-	struct port *p = port_new();
+	kern_return_t kr = entry_fd(fd, prot, &fd);
+	struct port *p;
 
-	fd = entry_fd(fd, prot);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	p = port_new();
 	if (!p) {
 		close(fd);
 		return KERN_RESOURCE_SHORTAGE;
@@ -144,6 +177,10 @@ EXPORT kern_return_t mach_make_memory_entry_64(vm_map_t target_task, memory_obje
 		return KERN_PROTECTION_FAILURE;
 	if (err < 0)    /* not library-allocated, so not shareable */
 		return err == -ENOENT ? KERN_INVALID_ARGUMENT : KERN_RESOURCE_SHORTAGE;
+	if (to_prot(permission) & ~r.maxprot) {        /* more than vm_protect() allows */
+		close(r.fd);
+		return KERN_PROTECTION_FAILURE;
+	}
 	*size = len;
 	return name_entry(r.fd, r.offset + (start - r.addr), len, permission, object_handle);
 }
@@ -182,41 +219,77 @@ static kern_return_t entry_window(mach_port_t object, int *fd, unsigned long lon
 	return *fd < 0 ? KERN_RESOURCE_SHORTAGE : KERN_SUCCESS;
 }
 
+/*
+ * XNU's rules: VM_PROT_IS_MASK trims a protection to what the entry
+ * allows; the current protection never exceeds the maximum; either one
+ * beyond the entry's is KERN_INVALID_RIGHT, copy or not.
+ */
+static kern_return_t map_prot(vm_prot_t *cur, vm_prot_t *max, int entry_prot)
+{
+	if (*cur & VM_PROT_IS_MASK)
+		*cur &= entry_prot;
+	if (*max & VM_PROT_IS_MASK)
+		*max &= entry_prot;
+	*cur &= *max;
+	if ((*cur | *max) & ~entry_prot)
+		return KERN_INVALID_RIGHT;
+	return KERN_SUCCESS;
+}
+
+static kern_return_t map_entry(mach_port_t object, mach_vm_address_t *address, mach_vm_size_t size,
+			       memory_object_offset_t offset, boolean_t copy, vm_prot_t cur,
+			       vm_prot_t max, vm_inherit_t inheritance)
+{
+	unsigned long long base, limit;
+	int fd, prot, err;
+	void *addr;
+	kern_return_t kr = entry_window(object, &fd, &base, &limit, &prot);
+
+	if (kr != KERN_SUCCESS)
+		return kr;
+	if (size == 0 || offset > limit || size > limit - offset || (offset & vm_page_mask))
+		kr = KERN_INVALID_ARGUMENT;
+	else
+		kr = map_prot(&cur, &max, prot);
+	if (kr == KERN_SUCCESS) {
+		/* -EPERM: a read-only entry sealed the object against new writable maps. */
+		err = vm_map_max(fd, base + offset, (size_t)size, to_prot(cur), to_prot(max), copy,
+				 (int)inheritance, &addr);
+		if (err < 0)
+			kr = err == -EACCES || err == -EPERM ? KERN_PROTECTION_FAILURE : KERN_NO_SPACE;
+		else
+			*address = (mach_vm_address_t)(uintptr_t)addr;
+	}
+	close(fd);
+	return kr;
+}
+
 EXPORT kern_return_t mach_vm_map(vm_map_t target_task, mach_vm_address_t *address,
 				 mach_vm_size_t size, mach_vm_offset_t mask, int flags,
 				 mem_entry_name_port_t object, memory_object_offset_t offset,
 				 boolean_t copy, vm_prot_t cur_protection, vm_prot_t max_protection,
 				 vm_inherit_t inheritance)
 {
-	unsigned long long base, limit;
-	int fd, prot, err;
+	const vm_prot_t valid = VM_PROT_ALL | VM_PROT_IS_MASK;
 	void *addr;
-	kern_return_t kr;
 
-	(void)mask; (void)max_protection;
+	(void)mask;
 	if (target_task != mach_task_self())
 		return KERN_INVALID_TASK;
-	if (!address || !(flags & VM_FLAGS_ANYWHERE) || inheritance > VM_INHERIT_LAST_VALID)
+	if (!address || !(flags & VM_FLAGS_ANYWHERE) || inheritance > VM_INHERIT_LAST_VALID ||
+	    (cur_protection & ~valid) || (max_protection & ~valid))
 		return KERN_INVALID_ARGUMENT;   /* fixed placement is not supported */
-	if (object == MACH_PORT_NULL)
-		return mach_vm_allocate(target_task, address, size, flags);
-	kr = entry_window(object, &fd, &base, &limit, &prot);
-	if (kr != KERN_SUCCESS)
-		return kr;
-	if (size == 0 || offset > limit || size > limit - offset || (offset & vm_page_mask))
-		kr = KERN_INVALID_ARGUMENT;
-	else if (!copy && (cur_protection & VM_PROT_ALL & ~prot))
-		kr = KERN_PROTECTION_FAILURE;
-	if (kr == KERN_SUCCESS) {
-		err = vm_map_new(fd, base + offset, (size_t)size, to_prot(cur_protection), copy,
-				 (int)inheritance, &addr);
-		if (err < 0)
-			kr = err == -EACCES ? KERN_PROTECTION_FAILURE : KERN_NO_SPACE;
-		else
-			*address = (mach_vm_address_t)(uintptr_t)addr;
-	}
-	close(fd);
-	return kr;
+	if (object != MACH_PORT_NULL)
+		return map_entry(object, address, size, offset, copy, cur_protection,
+				 max_protection, inheritance);
+	if (size == 0)
+		return KERN_INVALID_ARGUMENT;
+	cur_protection &= max_protection;
+	if (vm_map_max(-1, 0, (size_t)size, to_prot(cur_protection), to_prot(max_protection), 1,
+		       (int)inheritance, &addr) < 0)
+		return KERN_RESOURCE_SHORTAGE;
+	*address = (mach_vm_address_t)(uintptr_t)addr;
+	return KERN_SUCCESS;
 }
 
 EXPORT kern_return_t vm_map(vm_map_t target_task, vm_address_t *address, vm_size_t size,

@@ -9,9 +9,11 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <mach/mach.h>
@@ -23,26 +25,61 @@ static struct {
 	size_t n, cap;
 } regions = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
-static int record(const struct vm_region *reg)
+/* Add @reg to the table.  Lock held. */
+static int append(const struct vm_region *reg)
 {
-	int err = 0;
-
-	pthread_mutex_lock(&regions.lock);
 	if (regions.n == regions.cap) {
 		size_t n = regions.cap ? regions.cap * 2 : 16;
 		struct vm_region *r = realloc(regions.r, n * sizeof(*r));
 
-		if (r) {
-			regions.r = r;
-			regions.cap = n;
-		} else {
-			err = -ENOMEM;
-		}
+		if (!r)
+			return -ENOMEM;
+		regions.r = r;
+		regions.cap = n;
 	}
-	if (!err)
-		regions.r[regions.n++] = *reg;
+	regions.r[regions.n++] = *reg;
+	return 0;
+}
+
+static int record(const struct vm_region *reg)
+{
+	int err;
+
+	pthread_mutex_lock(&regions.lock);
+	err = append(reg);
 	pthread_mutex_unlock(&regions.lock);
 	return err;
+}
+
+int vm_reopen_ro(int fd)
+{
+	char path[64];
+	int flags = fcntl(fd, F_GETFL), ro;
+
+	if (flags < 0)
+		return -errno;
+	if ((flags & O_ACCMODE) == O_RDONLY)
+		ro = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	else {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		ro = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	return ro < 0 ? -errno : ro;
+}
+
+/*
+ * The fd a shared map of @fd keeps: a read-only one when the map may never
+ * be writable, so that the kernel itself refuses mprotect(PROT_WRITE) on
+ * it.  Without /proc, a dup of @fd, and vm_protect()'s check alone.
+ */
+static int map_fd(int fd, int maxprot)
+{
+	int ro = (maxprot & PROT_WRITE) ? -1 : vm_reopen_ro(fd);
+
+	if (ro >= 0)
+		return ro;
+	ro = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	return ro < 0 ? -errno : ro;
 }
 
 int vm_memfd(const char *name, size_t size)
@@ -54,9 +91,13 @@ int vm_memfd(const char *name, size_t size)
 	/*
 	 * Its size is fixed for good: receivers check the seals, so that no
 	 * holder of a memory entry can truncate it under another's mapping.
+	 * F_SEAL_SEAL waits until a read-only entry adds F_SEAL_FUTURE_WRITE
+	 * (memobj.c); adding seals takes a writable fd.  Mode 0444: a process
+	 * that finds the memfd in another's (or its own) /proc/PID/fd cannot
+	 * open it for writing unless it owns the file or is privileged.
 	 */
-	if (ftruncate(fd, (off_t)size) < 0 ||
-	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0) {
+	if (ftruncate(fd, (off_t)size) < 0 || fchmod(fd, 0444) < 0 ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) < 0) {
 		err = -errno;
 		close(fd);
 		return err;
@@ -72,9 +113,10 @@ static int map_region(struct vm_region *reg, int fd, bool private_map)
 
 	reg->fd = -1;
 	if (fd >= 0 && !private_map) {
-		reg->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+		reg->fd = map_fd(fd, reg->maxprot);
 		if (reg->fd < 0)
-			return -errno;
+			return reg->fd;
+		fd = reg->fd;
 	}
 	p = mmap(NULL, reg->size, reg->prot, flags, fd, fd < 0 ? 0 : (off_t)reg->offset);
 	if (p == MAP_FAILED) {
@@ -88,14 +130,14 @@ static int map_region(struct vm_region *reg, int fd, bool private_map)
 	return 0;
 }
 
-int vm_map_new(int fd, unsigned long long offset, size_t size, int prot, int private_map,
-	       int inherit, void **addr)
+int vm_map_max(int fd, unsigned long long offset, size_t size, int prot, int maxprot,
+	       int private_map, int inherit, void **addr)
 {
 	struct vm_region reg = { .size = vm_round(size), .offset = fd < 0 ? 0 : offset,
-				 .prot = prot, .inherit = inherit };
+				 .prot = prot, .maxprot = maxprot, .inherit = inherit };
 	int err;
 
-	if (size == 0)
+	if (size == 0 || (prot & ~maxprot))
 		return -EINVAL;
 	err = map_region(&reg, fd, private_map);
 	if (err < 0)
@@ -109,6 +151,13 @@ int vm_map_new(int fd, unsigned long long offset, size_t size, int prot, int pri
 	}
 	*addr = (void *)reg.addr;
 	return 0;
+}
+
+int vm_map_new(int fd, unsigned long long offset, size_t size, int prot, int private_map,
+	       int inherit, void **addr)
+{
+	return vm_map_max(fd, offset, size, prot, PROT_READ | PROT_WRITE | PROT_EXEC, private_map,
+			  inherit, addr);
 }
 
 int vm_map_copy(const void *src, size_t size, void **addr)
@@ -139,7 +188,7 @@ static int write_all(int fd, const char *p, size_t size)
 /* Move a private region's pages into a new memfd mapped shared in their place.  Lock held. */
 static int share(struct vm_region *r)
 {
-	int fd, err;
+	int fd, mfd, err;
 
 	if (!(r->prot & PROT_READ))
 		return -EACCES;
@@ -147,8 +196,13 @@ static int share(struct vm_region *r)
 	if (fd < 0)
 		return fd;
 	err = write_all(fd, (const char *)r->addr, r->size);
-	if (!err && mmap((void *)r->addr, r->size, r->prot, MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED)
+	mfd = err ? -1 : map_fd(fd, r->maxprot);
+	if (mfd < 0 && !err)
+		err = mfd;
+	if (!err && mmap((void *)r->addr, r->size, r->prot, MAP_SHARED | MAP_FIXED, mfd, 0) == MAP_FAILED)
 		err = -errno;
+	if (mfd >= 0)
+		close(mfd);
 	if (err) {
 		close(fd);
 		return err;
@@ -201,16 +255,115 @@ void vm_release(void *addr, size_t size)
 	munmap((void *)start, end - start);
 }
 
-void vm_set_prot(uintptr_t addr, size_t size, int prot)
+/* Split regions.r[@i] at @at, inside it: the tail becomes a region of its own.  Lock held. */
+static int split(size_t i, uintptr_t at)
 {
-	pthread_mutex_lock(&regions.lock);
+	struct vm_region tail = regions.r[i];
+	size_t head = at - tail.addr;
+	int err;
+
+	if (tail.fd >= 0) {
+		tail.fd = fcntl(tail.fd, F_DUPFD_CLOEXEC, 0);
+		if (tail.fd < 0)
+			return -errno;
+	}
+	tail.addr = at;
+	tail.size -= head;
+	tail.offset += head;
+	err = append(&tail);
+	if (err < 0) {
+		if (tail.fd >= 0)
+			close(tail.fd);
+		return err;
+	}
+	regions.r[i].size = head;
+	return 0;
+}
+
+/* Make region boundaries at @start and @end (a tail split off is visited in turn).  Lock held. */
+static int clip(uintptr_t start, uintptr_t end)
+{
 	for (size_t i = 0; i < regions.n; i++) {
+		uintptr_t a = regions.r[i].addr, e = a + regions.r[i].size;
+		int err = 0;
+
+		if (a < start && start < e)
+			err = split(i, start);
+		else if (a < end && end < e)
+			err = split(i, end);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * Lower @r's maximum to @max.  A shared region that loses write is mapped
+ * again, in place, through a read-only fd, so that the kernel enforces it.
+ */
+static int lower_max(struct vm_region *r, int max)
+{
+	int cur = r->prot & max, ro = -1, err = 0;
+
+	if (r->fd >= 0 && (r->maxprot & PROT_WRITE) && !(max & PROT_WRITE))
+		ro = vm_reopen_ro(r->fd);
+	if (ro >= 0) {
+		if (mmap((void *)r->addr, r->size, cur, MAP_SHARED | MAP_FIXED, ro,
+			 (off_t)r->offset) == MAP_FAILED)
+			err = -errno;
+		close(ro);
+	} else if (mprotect((void *)r->addr, r->size, cur) < 0) {
+		err = -errno;
+	}
+	if (err == 0) {
+		r->maxprot = max;
+		r->prot = cur;
+	}
+	return err;
+}
+
+/* Check and apply vm_protect() to [start, end), clipped to region boundaries.  Lock held. */
+static int protect(uintptr_t start, uintptr_t end, int set_max, int prot)
+{
+	size_t covered = 0;
+	int err = 0;
+
+	for (size_t i = 0; i < regions.n; i++) {
+		const struct vm_region *r = &regions.r[i];
+
+		if (r->addr < start || r->addr >= end)
+			continue;
+		covered += r->size;
+		if (prot & ~r->maxprot)
+			return -EACCES;
+	}
+	if (set_max && covered != end - start)
+		return -EFAULT;
+	if (!set_max && mprotect((void *)start, end - start, prot) < 0)
+		return errno == ENOMEM ? -EFAULT : -errno;      /* ENOMEM: not all mapped */
+	for (size_t i = 0; i < regions.n && err == 0; i++) {
 		struct vm_region *r = &regions.r[i];
 
-		if (r->addr >= addr && r->addr + r->size <= addr + size)
+		if (r->addr < start || r->addr >= end)
+			continue;
+		if (set_max)
+			err = lower_max(r, prot);
+		else
 			r->prot = prot;
 	}
+	return err;
+}
+
+int vm_protect_range(uintptr_t addr, size_t size, int set_max, int prot)
+{
+	int err;
+
+	pthread_mutex_lock(&regions.lock);
+	err = clip(addr, addr + size);
+	if (err == 0)
+		err = protect(addr, addr + size, set_max, prot);
 	pthread_mutex_unlock(&regions.lock);
+	return err;
 }
 
 void vm_fork_prepare(void)

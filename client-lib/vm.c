@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -88,17 +89,37 @@ static int to_prot(vm_prot_t p)
 	       ((p & VM_PROT_EXECUTE) ? PROT_EXEC : 0);
 }
 
+/*
+ * The maximum protection is the library's record for private memory (the
+ * caller's own pages), and the kernel's too for shared mappings that may
+ * not be written: those are mapped through a read-only fd (vm-region.c).
+ */
 EXPORT kern_return_t mach_vm_protect(vm_map_t target, mach_vm_address_t address,
 				     mach_vm_size_t size, boolean_t set_maximum, vm_prot_t prot)
 {
+	uintptr_t start, end;
+	int err;
+
 	if (target != mach_task_self())
 		return KERN_INVALID_TASK;
-	if (set_maximum)
-		return KERN_SUCCESS;    /* Linux has no separate maximum protection */
-	if (mprotect((void *)(uintptr_t)address, (size_t)size, to_prot(prot)) < 0)
+	if (size == 0)
+		return KERN_SUCCESS;
+	if (address > UINTPTR_MAX || size > UINTPTR_MAX - vm_page_mask - address)
+		return KERN_INVALID_ARGUMENT;
+	start = (uintptr_t)address & ~(uintptr_t)vm_page_mask;
+	end = (uintptr_t)vm_round((size_t)(address + size));
+	err = vm_protect_range(start, end - start, set_maximum, to_prot(prot));
+	switch (err) {
+	case 0:
+		return KERN_SUCCESS;
+	case -EACCES:
+	case -EPERM:
 		return KERN_PROTECTION_FAILURE;
-	vm_set_prot((uintptr_t)address, (size_t)size, to_prot(prot));
-	return KERN_SUCCESS;
+	case -EFAULT:
+		return KERN_INVALID_ADDRESS;
+	default:
+		return KERN_RESOURCE_SHORTAGE;
+	}
 }
 
 EXPORT kern_return_t vm_protect(vm_map_t target, vm_address_t address, vm_size_t size,

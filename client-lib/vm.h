@@ -22,7 +22,8 @@ struct vm_region {
 	size_t size;            /* page-rounded mapping size */
 	int fd;                 /* memfd of a shared mapping, or -1 for private memory */
 	unsigned long long offset; /* of addr within the memfd */
-	int prot;               /* PROT_* it was mapped with */
+	int prot;               /* PROT_* it is mapped with now */
+	int maxprot;            /* PROT_* it may ever be given (vm_protect's maximum) */
 	int inherit;            /* VM_INHERIT_*: what a forked child gets */
 };
 
@@ -37,8 +38,26 @@ int vm_map_new(int fd, unsigned long long offset, size_t size, int prot, int pri
 	       int inherit, void **addr);
 
 /**
- * vm_memfd() - a memfd of @size bytes whose size is sealed (shrink, grow
- * and further seals), as every memory object the library makes.
+ * vm_map_max() - vm_map_new() with a maximum protection @maxprot, which
+ * must contain @prot.  A shared map of @fd whose maximum lacks PROT_WRITE
+ * is made through a read-only open of @fd, so that the kernel refuses to
+ * make it writable (mprotect fails), whatever the caller runs.
+ * Return: 0 and *addr, or a negative errno (-EACCES: @fd does not allow it).
+ */
+int vm_map_max(int fd, unsigned long long offset, size_t size, int prot, int maxprot,
+	       int private_map, int inherit, void **addr);
+
+/**
+ * vm_reopen_ro() - a new read-only open file description of the file
+ * behind @fd (through /proc/self/fd), or @fd's own dup if it is read-only
+ * already.
+ * Return: the fd (O_CLOEXEC; the caller closes it), or a negative errno.
+ */
+int vm_reopen_ro(int fd);
+
+/**
+ * vm_memfd() - a memfd of @size bytes whose size is sealed (shrink and
+ * grow), mode 0444, as every memory object the library makes.
  * Return: the fd (O_CLOEXEC), or a negative errno.
  */
 int vm_memfd(const char *name, size_t size);
@@ -59,8 +78,16 @@ int vm_share(uintptr_t addr, size_t size, struct vm_region *out);
 /** vm_release() - unmap [@addr, @addr + @size) and forget the regions in it. */
 void vm_release(void *addr, size_t size);
 
-/** vm_set_prot() - record that [@addr, @addr + @size) is now mapped with @prot. */
-void vm_set_prot(uintptr_t addr, size_t size, int prot);
+/**
+ * vm_protect_range() - vm_protect() on [@addr, @addr + @size), page-aligned:
+ * set the current protection to @prot, or with @set_max the maximum (and
+ * the current one to what both allow).
+ * Return: 0; -EACCES if @prot exceeds the maximum of a page in the range
+ * (nothing changed) or the kernel refused; -EFAULT if @set_max and part
+ * of the range is not library-made memory (it has no maximum to lower);
+ * another negative errno.
+ */
+int vm_protect_range(uintptr_t addr, size_t size, int set_max, int prot);
 
 /*
  * fork() handling, called by the IPC space's handlers (ipc-space.c): the

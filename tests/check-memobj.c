@@ -149,23 +149,43 @@ START_TEST(test_read_only)
 	ck_assert_int_eq(write_in_child(mem), 0);
 	ck_assert_uint_eq(mem[0], 43);  /* the child's write was its own */
 
-	/* A read-only entry grants no more, here or in another process. */
+	/* A read-only entry grants no more, here or in another process, copy or not (XNU). */
 	ro_entry = entry_for((vm_address_t)mem, size, VM_PROT_READ);
 	ck_assert_int_eq(vm_map(mach_task_self(), &a, size, 0, VM_FLAGS_ANYWHERE, ro_entry, 0, FALSE,
 				VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL, VM_INHERIT_NONE),
-			 KERN_PROTECTION_FAILURE);
+			 KERN_INVALID_RIGHT);
+	ck_assert_int_eq(vm_map(mach_task_self(), &a, size, 0, VM_FLAGS_ANYWHERE, ro_entry, 0, FALSE,
+				VM_PROT_READ, VM_PROT_DEFAULT, VM_INHERIT_NONE), KERN_INVALID_RIGHT);
+	ck_assert_int_eq(vm_map(mach_task_self(), &a, size, 0, VM_FLAGS_ANYWHERE, ro_entry, 0, TRUE,
+				VM_PROT_DEFAULT, VM_PROT_DEFAULT, VM_INHERIT_NONE), KERN_INVALID_RIGHT);
 	peer_start(&p);
 	map_in_peer(&p, ro_entry, size, VM_PROT_READ | VM_PROT_WRITE, &rep);
-	ck_assert_int_eq(rep.msg.arg[0], KERN_PROTECTION_FAILURE);
+	ck_assert_int_eq(rep.msg.arg[0], KERN_INVALID_RIGHT);
 	map_in_peer(&p, ro_entry, size, VM_PROT_READ, &rep);
 	ck_assert_int_eq(rep.msg.arg[0], KERN_SUCCESS);
 	ck_assert_int_eq(rep.msg.ids[0], 43);
 	peer_exit(&p, 0);
 	peer_forget(&p);
-	/* A copy-on-write map of it may be written: privately. */
-	a = map(ro_entry, size, VM_PROT_READ | VM_PROT_WRITE, TRUE);
+	/* VM_PROT_IS_MASK trims a request to what the entry allows. */
+	ck_assert_int_eq(vm_map(mach_task_self(), &a, size, 0, VM_FLAGS_ANYWHERE, ro_entry, 0, TRUE,
+				VM_PROT_DEFAULT | VM_PROT_IS_MASK, VM_PROT_ALL | VM_PROT_IS_MASK,
+				VM_INHERIT_NONE), KERN_SUCCESS);
+	ck_assert_uint_eq(((volatile uint32_t *)a)[0], 43);
+	ck_assert_int_eq(write_in_child((volatile uint32_t *)a), SIGSEGV);
+	ck_assert_int_eq(vm_deallocate(mach_task_self(), a, size), KERN_SUCCESS);
+	/*
+	 * Once a read-only entry names the pages, no new shared mapping of them
+	 * may write, even through a writable entry; the ones made before still do.
+	 */
+	ck_assert_int_eq(vm_map(mach_task_self(), &a, size, 0, VM_FLAGS_ANYWHERE, rw_entry, 0, FALSE,
+				VM_PROT_DEFAULT, VM_PROT_DEFAULT, VM_INHERIT_NONE),
+			 KERN_PROTECTION_FAILURE);
+	mem[0] = 44;
+	ck_assert_uint_eq(ro[0], 44);
+	/* A copy-on-write map of the writable entry may be written: privately. */
+	a = map(rw_entry, size, VM_PROT_READ | VM_PROT_WRITE, TRUE);
 	((volatile uint32_t *)a)[0] = 99;
-	ck_assert_uint_eq(mem[0], 43);
+	ck_assert_uint_eq(mem[0], 44);
 	ck_assert_int_eq(vm_deallocate(mach_task_self(), a, size), KERN_SUCCESS);
 
 	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), rw_entry), KERN_SUCCESS);

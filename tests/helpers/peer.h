@@ -44,6 +44,24 @@ enum peer_cmd {
 				   (copy if arg[2]); arg[0] = kr, ids[0] = first word */
 	PEER_POKE,              /* mapping word arg[0] = arg[1] */
 	PEER_PEEK,              /* ids[0] = mapping word arg[0] */
+	PEER_ATTACK,            /* desc: read-only memory entry of arg[0] bytes; as uid arg[1] (if
+				   not 0), try every way to write its pages (PEER_WON_*, below):
+				   arg[0] = kr of a shared read-write vm_map, arg[1] = kr of a
+				   read-only one (kept as the mapping), arg[2] = kr of vm_protect
+				   to read-write; ids[0] = PEER_WON_* bits of the ways that worked,
+				   ids[1] = O_RDWR opens of /proc/self/fd/N that worked, ids[2] =
+				   first word, ids[3] = 0 if it became uid arg[1]; count = memfds
+				   found in /proc/self/fd */
+};
+
+/* PEER_ATTACK: the ways a receiver of a read-only entry might write its pages. */
+#define PEER_ATTACK_WORD 0x0badf00d     /* what it writes */
+enum peer_won {
+	PEER_WON_MPROTECT = 1,  /* mprotect(PROT_WRITE) of its read-only mapping */
+	PEER_WON_FD_MMAP = 2,   /* mmap(PROT_WRITE, MAP_SHARED) of a memfd it holds */
+	PEER_WON_FD_WRITE = 4,  /* pwrite() to a memfd it holds */
+	PEER_WON_REOPEN = 8,    /* mmap or pwrite through an O_RDWR open of /proc/self/fd/N */
+	PEER_WON_PROC_MEM = 16, /* pwrite() to /proc/self/mem at its read-only mapping */
 };
 
 #pragma pack(push, 4)

@@ -9,9 +9,15 @@
  * control port, then serves the commands of helpers/peer.h until told to
  * exit.  Exit status 2: a command failed in a way the test cannot see.
  */
+#include <dirent.h>
+#include <fcntl.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "helpers/peer.h"
@@ -128,6 +134,123 @@ static void map_entry(const struct peer_msg *req, struct peer_msg *rep)
 	mach_port_deallocate(mach_task_self(), req->port.name);
 }
 
+/* Drop root for @uid for good (0: stay), keeping /proc/self readable. */
+static int become(uid_t uid)
+{
+	if (uid == 0)
+		return 0;
+	if (setgroups(0, NULL) < 0 || setresgid(uid, uid, uid) < 0 || setresuid(uid, uid, uid) < 0)
+		return -1;
+	return prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+}
+
+/* Write through @fd, a memfd: the PEER_WON_* bits of what worked. */
+static uint32_t attack_fd(int fd, size_t size, uint32_t won_mmap, uint32_t won_write)
+{
+	uint32_t word = PEER_ATTACK_WORD, won = 0;
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	if (p != MAP_FAILED) {
+		*(volatile uint32_t *)p = word;
+		munmap(p, size);
+		won |= won_mmap;
+	}
+	if (pwrite(fd, &word, sizeof(word), 0) == (ssize_t)sizeof(word))
+		won |= won_write;
+	return won;
+}
+
+/* Open /proc/self/fd/@fd read-write, as its owner would (chmod first). */
+static int reopen_rw(int fd)
+{
+	char path[64];
+	int rw;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	rw = open(path, O_RDWR | O_CLOEXEC);
+	if (rw < 0 && fchmod(fd, 0666) == 0)
+		rw = open(path, O_RDWR | O_CLOEXEC);
+	return rw;
+}
+
+/* Every memfd in /proc/self/fd, held directly and reopened. */
+static void attack_fds(size_t size, struct peer_msg *rep)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+
+	if (!d)
+		die("opendir /proc/self/fd", KERN_FAILURE);
+	while ((e = readdir(d))) {
+		char path[64], link[128];
+		int fd = atoi(e->d_name), rw;
+		ssize_t n;
+
+		if (e->d_name[0] == '.' || fd == dirfd(d))
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n < 0)
+			continue;
+		link[n] = 0;
+		if (strncmp(link, "/memfd:", 7) != 0)
+			continue;
+		rep->count++;
+		rep->ids[0] |= (int32_t)attack_fd(fd, size, PEER_WON_FD_MMAP, PEER_WON_FD_WRITE);
+		rw = reopen_rw(fd);
+		if (rw >= 0) {
+			rep->ids[1]++;
+			rep->ids[0] |= (int32_t)attack_fd(rw, size, PEER_WON_REOPEN, PEER_WON_REOPEN);
+			close(rw);
+		}
+	}
+	closedir(d);
+}
+
+static uint32_t attack_mapping(vm_address_t addr, size_t size)
+{
+	uint32_t word = PEER_ATTACK_WORD, won = 0;
+	int mem = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+
+	if (mprotect((void *)addr, size, PROT_READ | PROT_WRITE) == 0) {
+		mapping[0] = word;
+		won |= PEER_WON_MPROTECT;
+	}
+	if (mem >= 0 && pwrite(mem, &word, sizeof(word), (off_t)addr) == (ssize_t)sizeof(word))
+		won |= PEER_WON_PROC_MEM;
+	if (mem >= 0)
+		close(mem);
+	return won;
+}
+
+/* PEER_ATTACK: a hostile receiver of a read-only memory entry. */
+static void attack(const struct peer_msg *req, struct peer_msg *rep)
+{
+	mach_port_t entry = req->port.name;
+	vm_size_t size = req->arg[0];
+	vm_address_t addr = 0;
+
+	rep->ids[3] = become((uid_t)req->arg[1]);
+	rep->arg[0] = (uint32_t)vm_map(mach_task_self(), &addr, size, 0, VM_FLAGS_ANYWHERE, entry, 0,
+				       FALSE, VM_PROT_DEFAULT, VM_PROT_DEFAULT, VM_INHERIT_NONE);
+	if (rep->arg[0] == KERN_SUCCESS)
+		mapping = (volatile uint32_t *)addr;    /* the test fails on arg[0] */
+	rep->arg[1] = (uint32_t)vm_map(mach_task_self(), &addr, size, 0, VM_FLAGS_ANYWHERE, entry, 0,
+				       FALSE, VM_PROT_READ, VM_PROT_READ, VM_INHERIT_NONE);
+	if (rep->arg[1] != KERN_SUCCESS)
+		return;
+	mapping = (volatile uint32_t *)addr;
+	rep->ids[2] = (int32_t)mapping[0];
+	rep->arg[2] = (uint32_t)vm_protect(mach_task_self(), addr, size, FALSE, VM_PROT_DEFAULT);
+	if (rep->arg[2] == KERN_SUCCESS) {
+		mapping[0] = PEER_ATTACK_WORD;
+		rep->ids[0] |= PEER_WON_MPROTECT;
+	} else {
+		rep->ids[0] |= (int32_t)attack_mapping(addr, size);
+	}
+	attack_fds(size, rep);
+}
+
 static void hold(const struct peer_msg *req, struct peer_msg *rep)
 {
 	if (n_held == MAX_HELD)
@@ -181,6 +304,9 @@ static void serve(struct peer_msg *req, struct peer_msg *rep)
 		break;
 	case PEER_PEEK:
 		rep->ids[0] = (int32_t)mapping[req->arg[0]];
+		break;
+	case PEER_ATTACK:
+		attack(req, rep);
 		break;
 	default:
 		die("unknown command", req->head.msgh_id);
