@@ -322,46 +322,63 @@ static int lower_max(struct vm_region *r, int max)
 	return err;
 }
 
-/* Check and apply vm_protect() to [start, end), clipped to region boundaries.  Lock held. */
-static int protect(uintptr_t start, uintptr_t end, int set_max, int prot)
+/* Would @prot exceed the maximum of a page in [start, end)?  Lock held. */
+static bool over_max(uintptr_t start, uintptr_t end, int prot)
 {
-	size_t covered = 0;
-	int err = 0;
-
 	for (size_t i = 0; i < regions.n; i++) {
 		const struct vm_region *r = &regions.r[i];
 
-		if (r->addr < start || r->addr >= end)
-			continue;
-		covered += r->size;
-		if (prot & ~r->maxprot)
-			return -EACCES;
+		if (r->addr < end && start < r->addr + r->size && (prot & ~r->maxprot))
+			return true;
 	}
-	if (set_max && covered != end - start)
-		return -EFAULT;
-	if (!set_max && mprotect((void *)start, end - start, prot) < 0)
+	return false;
+}
+
+/*
+ * The current protection: regions wholly inside record it (a partly
+ * covered one keeps its record; its pages have two protections now).
+ */
+static int set_cur(uintptr_t start, uintptr_t end, int prot)
+{
+	if (mprotect((void *)start, end - start, prot) < 0)
 		return errno == ENOMEM ? -EFAULT : -errno;      /* ENOMEM: not all mapped */
-	for (size_t i = 0; i < regions.n && err == 0; i++) {
+	for (size_t i = 0; i < regions.n; i++) {
 		struct vm_region *r = &regions.r[i];
 
-		if (r->addr < start || r->addr >= end)
-			continue;
-		if (set_max)
-			err = lower_max(r, prot);
-		else
+		if (r->addr >= start && r->addr + r->size <= end)
 			r->prot = prot;
+	}
+	return 0;
+}
+
+/* The maximum: per page, so regions are split at @start and @end first. */
+static int set_max(uintptr_t start, uintptr_t end, int prot)
+{
+	size_t covered = 0;
+	int err = clip(start, end);
+
+	for (size_t i = 0; i < regions.n && err == 0; i++) {
+		if (regions.r[i].addr >= start && regions.r[i].addr < end)
+			covered += regions.r[i].size;
+	}
+	if (err == 0 && covered != end - start)
+		err = -EFAULT;
+	for (size_t i = 0; i < regions.n && err == 0; i++) {
+		if (regions.r[i].addr >= start && regions.r[i].addr < end)
+			err = lower_max(&regions.r[i], prot);
 	}
 	return err;
 }
 
-int vm_protect_range(uintptr_t addr, size_t size, int set_max, int prot)
+int vm_protect_range(uintptr_t addr, size_t size, int max, int prot)
 {
 	int err;
 
 	pthread_mutex_lock(&regions.lock);
-	err = clip(addr, addr + size);
-	if (err == 0)
-		err = protect(addr, addr + size, set_max, prot);
+	if (over_max(addr, addr + size, prot))
+		err = -EACCES;
+	else
+		err = max ? set_max(addr, addr + size, prot) : set_cur(addr, addr + size, prot);
 	pthread_mutex_unlock(&regions.lock);
 	return err;
 }

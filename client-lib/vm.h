@@ -80,14 +80,14 @@ void vm_release(void *addr, size_t size);
 
 /**
  * vm_protect_range() - vm_protect() on [@addr, @addr + @size), page-aligned:
- * set the current protection to @prot, or with @set_max the maximum (and
- * the current one to what both allow).
+ * set the current protection to @prot, or with @max the maximum (and the
+ * current one to what both allow).
  * Return: 0; -EACCES if @prot exceeds the maximum of a page in the range
- * (nothing changed) or the kernel refused; -EFAULT if @set_max and part
+ * (nothing changed) or the kernel refused; -EFAULT if @max and part
  * of the range is not library-made memory (it has no maximum to lower);
  * another negative errno.
  */
-int vm_protect_range(uintptr_t addr, size_t size, int set_max, int prot);
+int vm_protect_range(uintptr_t addr, size_t size, int max, int prot);
 
 /*
  * fork() handling, called by the IPC space's handlers (ipc-space.c): the
