@@ -220,15 +220,15 @@ static void attacked_by_peer(uid_t uid)
 	req.arg[1] = (uint32_t)uid;
 	peer_call(&p, &req, &rep);
 	ck_assert_int_eq(rep.msg.ids[3], 0);                    /* it is @uid now */
-	ck_assert_int_eq(rep.msg.arg[0], KERN_INVALID_RIGHT);   /* vm_map read-write */
 	ck_assert_int_eq(rep.msg.arg[1], KERN_SUCCESS);         /* vm_map read-only */
 	ck_assert_int_eq(rep.msg.ids[2], 0x1234);
-	ck_assert_int_eq(rep.msg.arg[2], KERN_PROTECTION_FAILURE); /* vm_protect read-write */
 	ck_assert_uint_ge(rep.msg.count, 1);                    /* it found the memfds... */
 	ck_assert_int_eq(rep.msg.ids[0], 0);                    /* ...and wrote through none */
 	if (uid != 0)
 		ck_assert_int_eq(rep.msg.ids[1], 0);            /* nor could open them read-write */
 	ck_assert_uint_eq(mem[0], 0x1234);
+	ck_assert_int_eq(rep.msg.arg[0], KERN_INVALID_RIGHT);   /* vm_map read-write */
+	ck_assert_int_eq(rep.msg.arg[2], KERN_PROTECTION_FAILURE); /* vm_protect read-write */
 	/* Its view still mirrors our pages. */
 	mem[1] = 0x5678;
 	mem[last] = 0x9abc;
@@ -314,6 +314,16 @@ START_TEST(test_protect_max)
 	ck_assert_int_eq(mprotect((void *)a, size, PROT_READ | PROT_WRITE), -1);
 	ck_assert_uint_eq(((volatile uint32_t *)a)[0], 7);
 	ck_assert_int_eq(vm_deallocate(mach_task_self(), a, size), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), e), KERN_SUCCESS);
+	ck_assert_int_eq(vm_deallocate(mach_task_self(), mem, size), KERN_SUCCESS);
+
+	/* A guard page lowers the current protection only: the region can still be named whole. */
+	mem = alloc(size);
+	ck_assert_int_eq(vm_protect(mach_task_self(), mem, vm_page_size, FALSE, VM_PROT_NONE),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(vm_protect(mach_task_self(), mem, vm_page_size, FALSE, VM_PROT_DEFAULT),
+			 KERN_SUCCESS);
+	e = entry_for(mem, size, VM_PROT_DEFAULT);
 	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), e), KERN_SUCCESS);
 	ck_assert_int_eq(vm_deallocate(mach_task_self(), mem, size), KERN_SUCCESS);
 
