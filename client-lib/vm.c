@@ -104,7 +104,7 @@ EXPORT kern_return_t mach_vm_protect(vm_map_t target, mach_vm_address_t address,
 		return KERN_INVALID_TASK;
 	if (size == 0)
 		return KERN_SUCCESS;
-	if (address > UINTPTR_MAX || size > UINTPTR_MAX - vm_page_mask - address)
+	if (address > UINTPTR_MAX - vm_page_mask || size > UINTPTR_MAX - vm_page_mask - address)
 		return KERN_INVALID_ARGUMENT;
 	start = (uintptr_t)address & ~(uintptr_t)vm_page_mask;
 	end = (uintptr_t)vm_round((size_t)(address + size));

@@ -128,8 +128,8 @@ END_TEST
 START_TEST(test_protect_max)
 {
 	vm_size_t size = 3 * vm_page_size;
-	vm_address_t mem = alloc(size), a = 0;
-	mach_port_t e;
+	vm_address_t mem = alloc(size), a = 0, b = 0;
+	mach_port_t e, ro = MACH_PORT_NULL;
 	memory_object_size_t esize;
 	char *heap;
 
@@ -164,6 +164,12 @@ START_TEST(test_protect_max)
 			 KERN_PROTECTION_FAILURE);
 	ck_assert_int_eq(mprotect((void *)a, size, PROT_READ | PROT_WRITE), -1); /* the kernel's */
 	ck_assert_int_eq(write_in_child((volatile uint32_t *)a), SIGSEGV);
+	/* A view that may only read cannot seal the object for a read-only entry. */
+	esize = size;
+	ck_assert_int_eq(mach_make_memory_entry_64(mach_task_self(), &esize, a, VM_PROT_READ, &ro,
+						   MACH_PORT_NULL), KERN_PROTECTION_FAILURE);
+	ck_assert_int_eq(vm_map(mach_task_self(), &b, size, 0, VM_FLAGS_ANYWHERE, e, 0, FALSE,
+				VM_PROT_READ, 0x100, VM_INHERIT_NONE), KERN_INVALID_ARGUMENT);
 	ck_assert_int_eq(vm_deallocate(mach_task_self(), a, size), KERN_SUCCESS);
 	/* ...the current protection never exceeds it... */
 	ck_assert_int_eq(vm_map(mach_task_self(), &a, size, 0, VM_FLAGS_ANYWHERE, e, 0, FALSE,
