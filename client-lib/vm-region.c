@@ -130,6 +130,63 @@ static int map_region(struct vm_region *reg, int fd, bool private_map)
 	return 0;
 }
 
+/* Is @fd's object sealed against new writable mappings (by a read-only entry)? */
+static bool write_sealed(int fd)
+{
+	int seals = fcntl(fd, F_GET_SEALS);
+
+	return seals >= 0 && (seals & (F_SEAL_FUTURE_WRITE | F_SEAL_WRITE));
+}
+
+/* Does @r map @want's file, shared and writable, over [@offset, @offset + @size)? */
+static bool covers(const struct vm_region *r, const struct stat *want, unsigned long long offset,
+		   size_t size)
+{
+	struct stat st;
+
+	if (r->fd < 0 || !(r->maxprot & PROT_WRITE) || offset < r->offset ||
+	    offset - r->offset > r->size || size > r->size - (offset - r->offset))
+		return false;
+	return fstat(r->fd, &st) == 0 && st.st_dev == want->st_dev && st.st_ino == want->st_ino;
+}
+
+/*
+ * A writable shared map of an object a read-only entry sealed: the kernel
+ * refuses new ones, but a duplicate (mremap() with old size 0) of a
+ * writable mapping that this process made before the seal writes as that
+ * one does.  Only such a mapping passes the mprotect() probe.
+ * Return: 0 with @reg mapped, or -EPERM if no mapping here can give it.
+ */
+static int map_alias(struct vm_region *reg, int fd)
+{
+	struct stat want;
+	int err = -EPERM;
+
+	if (fstat(fd, &want) < 0)
+		return -errno;
+	pthread_mutex_lock(&regions.lock);
+	for (size_t i = 0; i < regions.n && err == -EPERM; i++) {
+		const struct vm_region *r = &regions.r[i];
+		void *p;
+
+		if (!covers(r, &want, reg->offset, reg->size))
+			continue;
+		p = mremap((void *)(r->addr + (reg->offset - r->offset)), 0, reg->size, MREMAP_MAYMOVE);
+		if (p == MAP_FAILED)
+			continue;
+		if (mprotect(p, reg->size, PROT_READ | PROT_WRITE) < 0 ||
+		    mprotect(p, reg->size, reg->prot) < 0 ||
+		    (reg->fd = fcntl(r->fd, F_DUPFD_CLOEXEC, 0)) < 0) {
+			munmap(p, reg->size);
+			continue;
+		}
+		reg->addr = (uintptr_t)p;
+		err = 0;
+	}
+	pthread_mutex_unlock(&regions.lock);
+	return err;
+}
+
 int vm_map_max(int fd, unsigned long long offset, size_t size, int prot, int maxprot,
 	       int private_map, int inherit, void **addr)
 {
@@ -139,7 +196,10 @@ int vm_map_max(int fd, unsigned long long offset, size_t size, int prot, int max
 
 	if (size == 0 || (prot & ~maxprot))
 		return -EINVAL;
-	err = map_region(&reg, fd, private_map);
+	if (fd >= 0 && !private_map && (maxprot & PROT_WRITE) && write_sealed(fd))
+		err = map_alias(&reg, fd);
+	else
+		err = map_region(&reg, fd, private_map);
 	if (err < 0)
 		return err;
 	err = record(&reg);

@@ -41,8 +41,11 @@ int vm_map_new(int fd, unsigned long long offset, size_t size, int prot, int pri
  * vm_map_max() - vm_map_new() with a maximum protection @maxprot, which
  * must contain @prot.  A shared map of @fd whose maximum lacks PROT_WRITE
  * is made through a read-only open of @fd, so that the kernel refuses to
- * make it writable (mprotect fails), whatever the caller runs.
- * Return: 0 and *addr, or a negative errno (-EACCES: @fd does not allow it).
+ * make it writable (mprotect fails), whatever the caller runs.  One whose
+ * maximum has PROT_WRITE, of an object a read-only entry sealed, must
+ * duplicate a writable mapping of it made here before the seal.
+ * Return: 0 and *addr, or a negative errno (-EACCES: @fd does not allow
+ * it; -EPERM: sealed, and no such mapping covers the window).
  */
 int vm_map_max(int fd, unsigned long long offset, size_t size, int prot, int maxprot,
 	       int private_map, int inherit, void **addr);

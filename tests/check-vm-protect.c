@@ -215,6 +215,33 @@ START_TEST(test_protect_max)
 }
 END_TEST
 
+/* A new object that nobody mapped writable before a read-only entry named it stays read-only. */
+START_TEST(test_sealed_object)
+{
+	memory_object_size_t size = vm_page_size;
+	mach_port_t e = MACH_PORT_NULL, ro = MACH_PORT_NULL;
+	vm_address_t a = 0;
+
+	ck_assert_int_eq(mach_make_memory_entry_64(mach_task_self(), &size, 0,
+						   MAP_MEM_NAMED_CREATE | VM_PROT_DEFAULT, &e,
+						   MACH_PORT_NULL), KERN_SUCCESS);
+	ck_assert_int_eq(mach_make_memory_entry_64(mach_task_self(), &size, 0, VM_PROT_READ, &ro, e),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(vm_map(mach_task_self(), &a, size, 0, VM_FLAGS_ANYWHERE, e, 0, FALSE,
+				VM_PROT_DEFAULT, VM_PROT_DEFAULT, VM_INHERIT_NONE),
+			 KERN_PROTECTION_FAILURE);
+	/* A read-only map whose maximum allows write could never get it: refused too. */
+	ck_assert_int_eq(vm_map(mach_task_self(), &a, size, 0, VM_FLAGS_ANYWHERE, e, 0, FALSE,
+				VM_PROT_READ, VM_PROT_DEFAULT, VM_INHERIT_NONE),
+			 KERN_PROTECTION_FAILURE);
+	ck_assert_int_eq(vm_map(mach_task_self(), &a, size, 0, VM_FLAGS_ANYWHERE, e, 0, FALSE,
+				VM_PROT_READ, VM_PROT_READ, VM_INHERIT_NONE), KERN_SUCCESS);
+	ck_assert_int_eq(vm_deallocate(mach_task_self(), a, size), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), ro), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), e), KERN_SUCCESS);
+}
+END_TEST
+
 static Suite *vm_protect_suite(void)
 {
 	Suite *s = suite_create("vm-protect");
@@ -222,6 +249,7 @@ static Suite *vm_protect_suite(void)
 
 	tcase_add_test(tc, test_protect_max);
 	tcase_add_test(tc, test_read_only_attacked);
+	tcase_add_test(tc, test_sealed_object);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	suite_add_tcase(s, tc);
 	return s;
