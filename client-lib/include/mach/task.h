@@ -3,6 +3,7 @@
 #ifndef _MACH_TASK_H_
 #define _MACH_TASK_H_
 
+#include <mach/kern_return.h>
 #include <mach/mach_types.h>
 #include <mach/task_special_ports.h>
 
