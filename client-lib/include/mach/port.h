@@ -133,7 +133,7 @@ struct mach_service_port_info;
 typedef struct mach_port_options {
 	uint32_t flags;
 	mach_port_limits_t mpl;
-	union {
+	__extension__ union {
 		uint64_t reserved[2];
 		mach_port_name_t work_interval_port;
 		struct mach_service_port_info *service_port_info;

@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# unavailable.sh CC... -- INCLUDE_DIR
-# Every Apple declaration the compatibility headers mark unavailable must
-# fail to compile when called, with libbootstrap's message; the same
-# program without the call must compile, so a failure means the mark.
+# compile.sh CC... -- INCLUDE_DIR
+# Each compatibility header compiles alone in strict C.  Every Apple
+# declaration the headers mark unavailable fails to compile when called,
+# with libbootstrap's message; the same program without the call
+# compiles, so a refusal is the mark's doing.
 set -u
 cc=""
 while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do cc="$cc $1"; shift; done
@@ -45,14 +46,18 @@ write() { # header statement file
 		"$1" "$2" >"$3"
 }
 
-# Each header compiles on its own, first in a translation unit.
+# Each header compiles on its own, first in a translation unit, in strict
+# C99 and C11 with every warning an error: programs build with such flags.
 for h in mach/mach.h mach/mach_port.h mach/mach_init.h mach/mach_vm.h mach/vm_map.h \
 	mach/task.h mach/port.h mach/notify.h mach/mach_error.h mach/mach_time.h \
 	bootstrap.h servers/bootstrap.h servers/bootstrap_defs.h; do
 	printf '#include <%s>\nint headers_alone;\n' "$h" >"$tmp/alone.c"
-	if ! $cc -I"$inc" -c -o "$tmp/alone.o" "$tmp/alone.c"; then
-		echo "FAIL: <$h> does not compile on its own"; exit 1
-	fi
+	for std in c99 c11; do
+		if ! $cc -std=$std -pedantic-errors -Wall -Wextra -Werror -I"$inc" \
+			-c -o "$tmp/alone.o" "$tmp/alone.c"; then
+			echo "FAIL: <$h> does not compile on its own (-std=$std)"; exit 1
+		fi
+	done
 done
 
 n=0
