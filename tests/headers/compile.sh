@@ -50,7 +50,7 @@ write() { # header statement file
 # C99 and C11 with every warning an error: programs build with such flags.
 for h in mach/mach.h mach/mach_port.h mach/mach_init.h mach/mach_vm.h mach/vm_map.h \
 	mach/task.h mach/port.h mach/notify.h mach/mach_error.h mach/mach_time.h \
-	bootstrap.h servers/bootstrap.h servers/bootstrap_defs.h; do
+	mach/std_types.h bootstrap.h servers/bootstrap.h servers/bootstrap_defs.h; do
 	printf '#include <%s>\nint headers_alone;\n' "$h" >"$tmp/alone.c"
 	for std in c99 c11; do
 		if ! $cc -std=$std -pedantic-errors -Wall -Wextra -Werror -I"$inc" \
@@ -59,6 +59,17 @@ for h in mach/mach.h mach/mach_port.h mach/mach_init.h mach/mach_vm.h mach/vm_ma
 		fi
 	done
 done
+
+# What macOS's headers bring in besides their own declarations, and
+# programs use without including: <string.h> through the MIG-generated
+# headers, <stdbool.h> through the bootstrap header.
+printf '%s\n' '#include <mach/mach.h>' '#include <servers/bootstrap.h>' \
+	'int f(char *d, const char *s);' \
+	'int f(char *d, const char *s) { bool b = true; memset(d, 0, 4); strcpy(d, s); return b && strlen(d) > 0; }' \
+	>"$tmp/implied.c"
+if ! $cc -std=c11 -Werror=implicit-function-declaration -I"$inc" -c -o "$tmp/implied.o" "$tmp/implied.c"; then
+	echo "FAIL: <mach/mach.h> and <servers/bootstrap.h> do not bring in <string.h> and <stdbool.h>"; exit 1
+fi
 
 n=0
 echo "$calls" | while IFS='|' read -r header stmt; do

@@ -3,6 +3,8 @@
 #ifndef _MACH_MACH_INIT_H_
 #define _MACH_MACH_INIT_H_
 
+/* As on macOS, where vprintf_stderr_func needs it. */
+#include <stdarg.h>
 #include <mach/kern_return.h>
 #include <mach/mach_types.h>
 #include <bootstrap/unavailable.h>

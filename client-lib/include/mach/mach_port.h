@@ -3,6 +3,9 @@
 #ifndef _MACH_MACH_PORT_H_
 #define _MACH_MACH_PORT_H_
 
+/* macOS generates this header with MIG, whose output includes <string.h>:
+ * programs rely on it for memset() and strcpy(). */
+#include <string.h>
 #include <mach/kern_return.h>
 #include <mach/message.h>
 #include <mach/mach_types.h>

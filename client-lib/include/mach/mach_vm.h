@@ -3,6 +3,9 @@
 #ifndef _MACH_MACH_VM_H_
 #define _MACH_MACH_VM_H_
 
+/* macOS generates this header with MIG, whose output includes <string.h>:
+ * programs rely on it for memset() and strcpy(). */
+#include <string.h>
 #include <mach/message.h>
 #include <mach/vm_map.h>
 #include <bootstrap/unavailable.h>
