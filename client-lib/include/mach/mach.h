@@ -7,6 +7,8 @@
 #ifndef _MACH_H_
 #define _MACH_H_
 
+#include <sys/cdefs.h>
+#include <mach/std_types.h>
 #include <mach/boolean.h>
 #include <mach/kern_return.h>
 #include <mach/port.h>

@@ -3,6 +3,7 @@
 #ifndef _MACH_MACH_TYPES_H_
 #define _MACH_MACH_TYPES_H_
 
+#include <mach/kern_return.h>
 #include <mach/port.h>
 #include <mach/vm_types.h>
 #include <mach/memory_object_types.h>

@@ -69,5 +69,77 @@ typedef unsigned long mach_port_context_t;
 
 #define MACH_PORT_SRIGHTS_NONE      0
 #define MACH_PORT_SRIGHTS_PRESENT   1
+typedef unsigned int mach_port_srights_t;
+
+/*
+ * Port attributes and construction options, Apple's layouts.  The calls
+ * that take them are declared in <mach/mach_port.h>; see mach_port(3) for
+ * which are provided.
+ */
+typedef struct mach_port_status {
+	mach_port_rights_t mps_pset;
+	mach_port_seqno_t mps_seqno;
+	mach_port_mscount_t mps_mscount;
+	mach_port_msgcount_t mps_qlimit;
+	mach_port_msgcount_t mps_msgcount;
+	mach_port_rights_t mps_sorights;
+	boolean_t mps_srights;
+	boolean_t mps_pdrequest;
+	boolean_t mps_nsrequest;
+	natural_t mps_flags;
+} mach_port_status_t;
+
+typedef struct mach_port_limits {
+	mach_port_msgcount_t mpl_qlimit;
+} mach_port_limits_t;
+
+#define MACH_PORT_STATUS_FLAG_TEMPOWNER             0x01
+#define MACH_PORT_STATUS_FLAG_GUARDED               0x02
+#define MACH_PORT_STATUS_FLAG_STRICT_GUARD          0x04
+#define MACH_PORT_STATUS_FLAG_IMP_DONATION          0x08
+#define MACH_PORT_STATUS_FLAG_REVIVE                0x10
+#define MACH_PORT_STATUS_FLAG_TASKPTR               0x20
+#define MACH_PORT_STATUS_FLAG_GUARD_IMMOVABLE_RECEIVE 0x40
+#define MACH_PORT_STATUS_FLAG_NO_GRANT              0x80
+
+typedef integer_t *mach_port_info_t;
+typedef int mach_port_flavor_t;
+#define MACH_PORT_LIMITS_INFO           1
+#define MACH_PORT_RECEIVE_STATUS        2
+#define MACH_PORT_DNREQUESTS_SIZE       3
+#define MACH_PORT_TEMPOWNER             4
+#define MACH_PORT_IMPORTANCE_RECEIVER   5
+#define MACH_PORT_DENAP_RECEIVER        6
+#define MACH_PORT_INFO_EXT              7
+#define MACH_PORT_GUARD_INFO            8
+#define MACH_PORT_LIMITS_INFO_COUNT \
+	((natural_t)(sizeof(mach_port_limits_t) / sizeof(natural_t)))
+#define MACH_PORT_RECEIVE_STATUS_COUNT \
+	((natural_t)(sizeof(mach_port_status_t) / sizeof(natural_t)))
+#define MACH_PORT_DNREQUESTS_SIZE_COUNT 1
+
+#define MPO_CONTEXT_AS_GUARD        0x01
+#define MPO_QLIMIT                  0x02
+#define MPO_TEMPOWNER               0x04
+#define MPO_IMPORTANCE_RECEIVER     0x08
+#define MPO_INSERT_SEND_RIGHT       0x10
+#define MPO_STRICT                  0x20
+#define MPO_DENAP_RECEIVER          0x40
+#define MPO_IMMOVABLE_RECEIVE       0x80
+
+struct mach_service_port_info;
+
+/* 24 bytes, the union padded to 16 as Apple pads it. */
+typedef struct mach_port_options {
+	uint32_t flags;
+	mach_port_limits_t mpl;
+	__extension__ union {
+		uint64_t reserved[2];
+		mach_port_name_t work_interval_port;
+		struct mach_service_port_info *service_port_info;
+		mach_port_name_t service_port_name;
+	};
+} mach_port_options_t;
+typedef mach_port_options_t *mach_port_options_ptr_t;
 
 #endif

@@ -3,6 +3,10 @@
 #ifndef _MACH_TASK_H_
 #define _MACH_TASK_H_
 
+/* macOS generates this header with MIG, whose output includes <string.h>:
+ * programs rely on it for memset() and strcpy(). */
+#include <string.h>
+#include <mach/kern_return.h>
 #include <mach/mach_types.h>
 #include <mach/task_special_ports.h>
 

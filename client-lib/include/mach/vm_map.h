@@ -10,6 +10,9 @@
 #ifndef _MACH_VM_MAP_H_
 #define _MACH_VM_MAP_H_
 
+/* macOS generates this header with MIG, whose output includes <string.h>:
+ * programs rely on it for memset() and strcpy(). */
+#include <string.h>
 #include <mach/kern_return.h>
 #include <mach/mach_types.h>
 #include <mach/vm_prot.h>

@@ -11,8 +11,10 @@
 #ifndef _SERVERS_BOOTSTRAP_H_
 #define _SERVERS_BOOTSTRAP_H_
 
+#include <stdbool.h>
 #include <sys/types.h>
 #include <mach/mach.h>
+#include <bootstrap/unavailable.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -27,6 +29,7 @@ typedef name_t *name_array_t;
 typedef int bootstrap_status_t;
 typedef bootstrap_status_t *bootstrap_status_array_t;
 typedef unsigned int bootstrap_property_t;
+typedef bootstrap_property_t *bootstrap_property_array_t;
 typedef boolean_t *bool_array_t;
 
 #define BOOTSTRAP_MAX_LOOKUP_COUNT  20
@@ -85,6 +88,23 @@ kern_return_t bootstrap_register(mach_port_t bp, char *service_name, mach_port_t
  * right (deprecated on macOS).
  */
 kern_return_t bootstrap_create_service(mach_port_t bp, char *service_name, mach_port_t *sp);
+
+/*
+ * Declared by Apple's header, not provided here: a call fails to compile.
+ * Subsets and servers started by command line belong to the mach_init
+ * era; launchd answers most of them with an error too.  See bootstrap(3).
+ */
+kern_return_t bootstrap_create_server(mach_port_t bp, cmd_t server_cmd, uid_t server_uid,
+	boolean_t on_demand, mach_port_t *server_port)
+	BOOTSTRAP_UNAVAILABLE("bootstrap_create_server (declare the job in a plist)");
+kern_return_t bootstrap_subset(mach_port_t bp, mach_port_t requestor_port, mach_port_t *subset_port)
+	BOOTSTRAP_UNAVAILABLE("bootstrap_subset");
+kern_return_t bootstrap_unprivileged(mach_port_t bp, mach_port_t *unpriv_port)
+	BOOTSTRAP_UNAVAILABLE("bootstrap_unprivileged");
+kern_return_t bootstrap_parent(mach_port_t bp, mach_port_t *parent_port)
+	BOOTSTRAP_UNAVAILABLE("bootstrap_parent");
+kern_return_t bootstrap_status(mach_port_t bp, name_t service_name, bootstrap_status_t *service_active)
+	BOOTSTRAP_UNAVAILABLE("bootstrap_status");
 
 /* Return: a static description of a BOOTSTRAP_* or Mach error code. */
 const char *bootstrap_strerror(kern_return_t r) __attribute__((__nothrow__, __pure__, __warn_unused_result__));

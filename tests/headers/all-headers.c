@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * all-headers - one translation unit that includes every header a common
+ * Mach program includes, names every declaration libbootstrap provides,
+ * and links against the shared library: a missing header, type, constant
+ * or symbol fails the build.  Run, it checks the Mach clock.
+ */
+#include <bootstrap.h>
+#include <mach/mach.h>
+#include <mach/mach_error.h>
+#include <mach/mach_init.h>
+#include <mach/mach_port.h>
+#include <mach/mach_time.h>
+#include <mach/mach_vm.h>
+#include <mach/notify.h>
+#include <mach/port.h>
+#include <mach/task.h>
+#include <mach/vm_map.h>
+#include <servers/bootstrap.h>
+#include <servers/bootstrap_defs.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+/* Every provided function, by address: the link fails if one is missing. */
+static void (*const provided[])(void) = {
+	(void (*)(void))mach_msg, (void (*)(void))mach_msg_overwrite,
+	(void (*)(void))mach_msg_send, (void (*)(void))mach_msg_receive,
+	(void (*)(void))mach_msg_destroy,
+	(void (*)(void))mach_port_allocate, (void (*)(void))mach_port_deallocate,
+	(void (*)(void))mach_port_destroy, (void (*)(void))mach_port_mod_refs,
+	(void (*)(void))mach_port_get_refs, (void (*)(void))mach_port_insert_right,
+	(void (*)(void))mach_port_type, (void (*)(void))mach_port_move_member,
+	(void (*)(void))mach_port_insert_member, (void (*)(void))mach_port_extract_member,
+	(void (*)(void))mach_port_request_notification,
+	(void (*)(void))task_get_special_port, (void (*)(void))task_set_special_port,
+	(void (*)(void))vm_allocate, (void (*)(void))vm_deallocate, (void (*)(void))vm_map,
+	(void (*)(void))vm_protect, (void (*)(void))mach_make_memory_entry,
+	(void (*)(void))mach_make_memory_entry_64,
+	(void (*)(void))mach_vm_allocate, (void (*)(void))mach_vm_deallocate,
+	(void (*)(void))mach_vm_map, (void (*)(void))mach_vm_protect,
+	(void (*)(void))mach_error_string, (void (*)(void))mach_error,
+	(void (*)(void))mach_error_type,
+	(void (*)(void))bootstrap_look_up, (void (*)(void))bootstrap_check_in,
+	(void (*)(void))bootstrap_register, (void (*)(void))bootstrap_create_service,
+	(void (*)(void))bootstrap_strerror,
+	(void (*)(void))mach_absolute_time, (void (*)(void))mach_approximate_time,
+	(void (*)(void))mach_continuous_time, (void (*)(void))mach_continuous_approximate_time,
+	(void (*)(void))mach_timebase_info, (void (*)(void))mach_wait_until,
+};
+
+/* Types and constants programs use, checked at compile time. */
+_Static_assert(sizeof(mach_msg_header_t) == 24, "mach_msg_header_t");
+_Static_assert(sizeof(mach_port_options_t) == 24, "mach_port_options_t");
+_Static_assert(sizeof(mach_port_status_t) == 40, "mach_port_status_t");
+_Static_assert(MACH_PORT_RECEIVE_STATUS_COUNT == 10, "MACH_PORT_RECEIVE_STATUS_COUNT");
+_Static_assert(sizeof(name_t) == BOOTSTRAP_MAX_NAME_LEN, "name_t");
+_Static_assert(sizeof(cmd_t) == BOOTSTRAP_MAX_CMD_LEN, "cmd_t");
+_Static_assert(BOOTSTRAP_UNKNOWN_SERVICE == 1102, "BOOTSTRAP_UNKNOWN_SERVICE");
+_Static_assert(MACH_NOTIFY_NO_SENDERS == 0106, "MACH_NOTIFY_NO_SENDERS");
+_Static_assert(sizeof(mach_timebase_info_data_t) == 8, "mach_timebase_info_data_t");
+_Static_assert(MPO_INSERT_SEND_RIGHT == 0x10, "MPO_INSERT_SEND_RIGHT");
+
+static int fail(const char *what)
+{
+	fprintf(stderr, "all-headers: %s\n", what);
+	return EXIT_FAILURE;
+}
+
+int main(void)
+{
+	mach_timebase_info_data_t tb = { 0, 0 };
+	struct timespec ts;
+	uint64_t t0, t1, now;
+	bool_array_t bools = NULL;
+	bootstrap_property_array_t props = NULL;
+	mach_port_limits_t limits = { .mpl_qlimit = MACH_PORT_QLIMIT_DEFAULT };
+
+	for (size_t i = 0; i < sizeof(provided) / sizeof(provided[0]); i++)
+		if (provided[i] == NULL)
+			return fail("a provided function has no address");
+	(void)bools;
+	(void)props;
+	if (limits.mpl_qlimit != 5)
+		return fail("MACH_PORT_QLIMIT_DEFAULT");
+	if (mach_timebase_info(&tb) != KERN_SUCCESS || tb.numer != 1 || tb.denom != 1)
+		return fail("mach_timebase_info is not 1/1");
+	t0 = mach_absolute_time();
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return fail("clock_gettime");
+	now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	t1 = mach_absolute_time();
+	/* Nanoseconds of CLOCK_MONOTONIC: the reading taken between them lies between them. */
+	if (t0 > now || now > t1)
+		return fail("mach_absolute_time is not CLOCK_MONOTONIC in nanoseconds");
+	t0 = mach_absolute_time() + 1000000;
+	if (mach_wait_until(t0) != KERN_SUCCESS || mach_absolute_time() < t0)
+		return fail("mach_wait_until returned before its deadline");
+	/* Boot time counts suspended time too: never behind. */
+	t0 = mach_absolute_time();
+	if (mach_continuous_time() < t0)
+		return fail("mach_continuous_time runs behind mach_absolute_time");
+	if (mach_approximate_time() == 0 || mach_continuous_approximate_time() == 0)
+		return fail("approximate clocks");
+	return EXIT_SUCCESS;
+}

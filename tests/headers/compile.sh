@@ -1,0 +1,90 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# compile.sh CC... -- INCLUDE_DIR
+# Each compatibility header compiles alone in strict C.  Every Apple
+# declaration the headers mark unavailable fails to compile when called,
+# with libbootstrap's message; the same program without the call
+# compiles, so a refusal is the mark's doing.
+set -u
+cc=""
+while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do cc="$cc $1"; shift; done
+[ "$#" -eq 2 ] || { echo "usage: $0 CC... -- INCLUDE_DIR" >&2; exit 2; }
+inc=$2
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+# header|statement
+calls='
+servers/bootstrap.h|mach_port_t p; (void)bootstrap_create_server(bootstrap_port, "x", 0, 1, &p);
+servers/bootstrap.h|mach_port_t p; (void)bootstrap_subset(bootstrap_port, 0, &p);
+servers/bootstrap.h|mach_port_t p; (void)bootstrap_unprivileged(bootstrap_port, &p);
+servers/bootstrap.h|mach_port_t p; (void)bootstrap_parent(bootstrap_port, &p);
+bootstrap.h|bootstrap_status_t st; (void)bootstrap_status(bootstrap_port, "x", &st);
+mach/mach_port.h|(void)mach_port_allocate_name(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, 0x103);
+mach/mach.h|mach_port_name_array_t n; mach_port_type_array_t t; mach_msg_type_number_t a, b; (void)mach_port_names(mach_task_self(), &n, &a, &t, &b);
+mach/mach.h|mach_port_status_t s; mach_msg_type_number_t c = MACH_PORT_RECEIVE_STATUS_COUNT; (void)mach_port_get_attributes(mach_task_self(), 1, MACH_PORT_RECEIVE_STATUS, (mach_port_info_t)&s, &c);
+mach/mach.h|mach_port_limits_t l = { 1 }; (void)mach_port_set_attributes(mach_task_self(), 1, MACH_PORT_LIMITS_INFO, (mach_port_info_t)&l, MACH_PORT_LIMITS_INFO_COUNT);
+mach/mach.h|(void)mach_port_set_mscount(mach_task_self(), 1, 0);
+mach/mach.h|mach_port_t p; mach_msg_type_name_t t; (void)mach_port_extract_right(mach_task_self(), 1, MACH_MSG_TYPE_MAKE_SEND, &p, &t);
+mach/mach.h|mach_port_options_t o = { .flags = MPO_INSERT_SEND_RIGHT }; mach_port_t p; (void)mach_port_construct(mach_task_self(), &o, 0, &p);
+mach/mach.h|(void)mach_port_destruct(mach_task_self(), 1, 0, 0);
+mach/mach.h|(void)mach_port_guard(mach_task_self(), 1, 0, 0);
+mach/mach.h|(void)mach_port_unguard(mach_task_self(), 1, 0);
+mach/mach.h|mach_port_context_t c; (void)mach_port_get_context(mach_task_self(), 1, &c);
+mach/mach.h|(void)mach_port_set_context(mach_task_self(), 1, 0);
+mach/mach_init.h|(void)mach_host_self();
+mach/mach.h|(void)mach_thread_self();
+mach/mach.h|vm_size_t s; (void)host_page_size(0, &s);
+mach/mach_vm.h|vm_offset_t d; mach_msg_type_number_t c; (void)mach_vm_read(mach_task_self(), 0, 1, &d, &c);
+mach/mach_vm.h|mach_vm_size_t o; (void)mach_vm_read_overwrite(mach_task_self(), 0, 1, 0, &o);
+mach/mach_vm.h|(void)mach_vm_write(mach_task_self(), 0, 0, 1);
+mach/mach.h|(void)mach_vm_copy(mach_task_self(), 0, 1, 0);
+'
+
+write() { # header statement file
+	printf '#include <%s>\n#include <servers/bootstrap.h>\nint f(void);\nint f(void)\n{\n%s\nreturn 0;\n}\n' \
+		"$1" "$2" >"$3"
+}
+
+# Each header compiles on its own, first in a translation unit, in strict
+# C99 and C11 with every warning an error: programs build with such flags.
+for h in mach/mach.h mach/mach_port.h mach/mach_init.h mach/mach_vm.h mach/vm_map.h \
+	mach/task.h mach/port.h mach/notify.h mach/mach_error.h mach/mach_time.h \
+	mach/std_types.h bootstrap.h servers/bootstrap.h servers/bootstrap_defs.h; do
+	printf '#include <%s>\nint headers_alone;\n' "$h" >"$tmp/alone.c"
+	for std in c99 c11; do
+		if ! $cc -std=$std -pedantic-errors -Wall -Wextra -Werror -I"$inc" \
+			-c -o "$tmp/alone.o" "$tmp/alone.c"; then
+			echo "FAIL: <$h> does not compile on its own (-std=$std)"; exit 1
+		fi
+	done
+done
+
+# What macOS's headers bring in besides their own declarations, and
+# programs use without including: <string.h> through the MIG-generated
+# headers, <stdbool.h> through the bootstrap header.
+printf '%s\n' '#include <mach/mach.h>' '#include <servers/bootstrap.h>' \
+	'int f(char *d, const char *s);' \
+	'int f(char *d, const char *s) { bool b = true; memset(d, 0, 4); strcpy(d, s); return b && strlen(d) > 0; }' \
+	>"$tmp/implied.c"
+if ! $cc -std=c11 -Werror=implicit-function-declaration -I"$inc" -c -o "$tmp/implied.o" "$tmp/implied.c"; then
+	echo "FAIL: <mach/mach.h> and <servers/bootstrap.h> do not bring in <string.h> and <stdbool.h>"; exit 1
+fi
+
+n=0
+echo "$calls" | while IFS='|' read -r header stmt; do
+	[ -n "$header" ] || continue
+	n=$((n + 1))
+	write "$header" "" "$tmp/ok$n.c"
+	if ! $cc -I"$inc" -c -o "$tmp/ok$n.o" "$tmp/ok$n.c" 2>"$tmp/ok$n.err"; then
+		echo "FAIL: <$header> alone does not compile:"; cat "$tmp/ok$n.err"; exit 1
+	fi
+	write "$header" "$stmt" "$tmp/use$n.c"
+	if $cc -I"$inc" -c -o "$tmp/use$n.o" "$tmp/use$n.c" 2>"$tmp/use$n.err"; then
+		echo "FAIL: compiled, but must not: $stmt"; exit 1
+	fi
+	if ! grep -q 'not supported by libbootstrap' "$tmp/use$n.err"; then
+		echo "FAIL: refused without libbootstrap's message: $stmt"; cat "$tmp/use$n.err"; exit 1
+	fi
+	echo "ok: refused: $stmt"
+done
