@@ -835,6 +835,39 @@ START_TEST(test_daemon_demand_launches_binary_job)
 }
 END_TEST
 
+/* bsctl sends the file's bytes; the daemon tells the format as bootstrapd does. */
+START_TEST(test_bsctl_loads_binary_job)
+{
+	static struct bsctl_out r;
+	struct test_daemon td;
+	struct test_daemon other;      /* only its jobs directory: where to write */
+	mach_port_t port = MACH_PORT_NULL;
+	char *extra = tmpdir_new("bplist-extra"), *path, *bad;
+
+	test_daemon_init(&td, "bplist-load");
+	other.jobs = extra;
+	echo_add_job(&other, NULL, NULL);
+	ck_assert_int_gt(asprintf(&path, "%s/%s.plist", extra, ECHO_SERVICE_NAME), 0);
+	bplist_convert_file(path);
+	bad = tmpdir_write(extra, "cut.plist", "bplist00 and then nothing", 0644);
+	test_daemon_start(&td);
+	BSCTL_RUN(&r, "load", path);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, ECHO_SERVICE_NAME, &port),
+			 BOOTSTRAP_SUCCESS);
+	ck_assert_int_gt(echo_query(port).pid, 0);
+	BSCTL_RUN(&r, "unload", path);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	BSCTL_RUN(&r, "load", bad);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_ptr_nonnull(strstr(r.err, "cut.plist: binary plist: truncated at byte 25"));
+	free(path);
+	free(bad);
+	test_daemon_stop(&td);
+	tmpdir_remove(extra);
+}
+END_TEST
+
 static Suite *plist_binary_suite(void)
 {
 	Suite *s = suite_create("plist-binary");
@@ -874,6 +907,7 @@ static Suite *plist_binary_suite(void)
 	tcase_add_test(tc, test_convert_binary_to_xml);
 	tcase_add_test(tc, test_convert_refusals);
 	tcase_add_test(tc, test_daemon_demand_launches_binary_job);
+	tcase_add_test(tc, test_bsctl_loads_binary_job);
 	suite_add_tcase(s, tc);
 	return s;
 }
