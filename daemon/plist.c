@@ -517,8 +517,9 @@ static int convert_root(struct plist_parse *p, xmlDoc *doc, struct plist_node **
 
 /*
  * The old-style text form opens with a dictionary or an array, after
- * white space and comments.  Anything else not binary goes to libxml2,
- * whose messages say best what is wrong with a damaged XML plist.
+ * white space and comments; so does JSON.  Anything else not binary goes
+ * to libxml2, whose messages say best what is wrong with a damaged XML
+ * plist.
  */
 static bool is_openstep(const char *buf, size_t len)
 {
@@ -543,8 +544,8 @@ int plist_parse_buffer(const char *buf, size_t len, const char *name,
 	if (plist_binary_is(buf, len))
 		rc = plist_binary_read(&p, buf, len, out);
 	else if (is_openstep(buf, len))
-		rc = plist_fail(&p, PLIST_E_MALFORMED, 0, "OpenStep (old-style) plists are "
-				"not supported: convert to XML or binary first");
+		rc = plist_fail(&p, PLIST_E_MALFORMED, 0, "OpenStep (old-style) and JSON "
+				"plists are not supported: convert to XML or binary first");
 	else if ((rc = plist_xml_read(&p, buf, len, &doc)) == 0)
 		rc = convert_root(&p, doc, out);
 	if (rc < 0)

@@ -6,8 +6,8 @@
  * binary plists (bplist00) are read with libplist (plist-binary.c) and
  * have no lines: their refusals name a byte offset instead.  The format is
  * told by content, never by the file name.  OpenStep (old-style) text
- * plists are recognised and refused, as the libplist of Debian 12 cannot
- * read them.
+ * plists (and JSON, which opens alike) are recognised and refused, as the
+ * libplist of Debian 12 cannot read them.
  *
  * plist.c knows the plist grammar and nothing about jobs: job-plist.c
  * gives the tree its meaning.  Everything is parsed from memory, because

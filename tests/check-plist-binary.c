@@ -718,9 +718,10 @@ static const char *const openstep[] = {
 	"  // a comment first\n{ Label = x; }",
 	"/* a comment */ (a, b)",
 	"\n\t(\"quoted\")",
+	"{\"Label\": \"com.example.json\"}",
 };
 
-/* libplist 2.2 (Debian 12) reads no OpenStep: recognised and refused by name. */
+/* libplist 2.2 (Debian 12) reads no OpenStep: recognised and refused by name, as JSON. */
 START_TEST(test_openstep_refused)
 {
 	struct plist_node *root = NULL;
@@ -731,7 +732,7 @@ START_TEST(test_openstep_refused)
 			 PLIST_E_MALFORMED);
 	ck_assert_ptr_null(root);
 	ck_assert_str_eq(err.file, "old.plist");
-	ck_assert_ptr_nonnull(strstr(err.reason, "OpenStep (old-style) plists are not supported"));
+	ck_assert_ptr_nonnull(strstr(err.reason, "OpenStep (old-style) and JSON plists are not supported"));
 }
 END_TEST
 
