@@ -292,6 +292,9 @@ START_TEST(test_every_type_round_trips)
 
 	path = tmpdir_write(dir, "rich.plist", rich, 0644);
 	ck_assert_int_eq(round_trip(path), 1);
+	/* A plist that is binary already is written anew and compared too. */
+	bplist_convert_file(path);
+	ck_assert_int_eq(round_trip(path), 1);
 	free(path);
 	tmpdir_remove(dir);
 }

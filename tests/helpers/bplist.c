@@ -18,7 +18,8 @@ char *bplist_from_xml(const char *xml, size_t len, size_t *out_len)
 	char *bin = NULL, *copy;
 	uint32_t n = 0;
 
-	plist_from_xml(xml, (uint32_t)len, &root);
+	/* Binary input too: a corpus may hold plists that are binary already. */
+	plist_from_memory(xml, (uint32_t)len, &root);
 	if (!root)
 		return NULL;
 	plist_to_bin(root, &bin, &n);

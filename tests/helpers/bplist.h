@@ -13,7 +13,7 @@
 
 /**
  * bplist_from_xml() - what `plutil -convert binary1` makes of @xml.
- * @xml: an XML plist
+ * @xml: an XML plist (or a binary one, written anew)
  * @len: its length
  * @out_len: receives the length of the result
  *
