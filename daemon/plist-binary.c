@@ -43,6 +43,8 @@
 
 #include <plist/plist.h>
 
+#include "config.h"
+
 #define _cleanup_(f) __attribute__((cleanup(f)))
 
 #define HEADER_SIZE 8           /* "bplist00" */
@@ -426,6 +428,15 @@ static int conv_dict(struct plist_parse *p, plist_t src, struct plist_node *node
 	return rc;
 }
 
+#if HAVE_PLIST_GET_UNIX_DATE_VAL
+static void conv_date(plist_t src, struct plist_node *node)
+{
+	int64_t sec = 0;
+
+	plist_get_unix_date_val(src, &sec);
+	node->date = sec;
+}
+#else
 /* libplist gives whole seconds and microseconds, both truncated toward 0. */
 static void conv_date(plist_t src, struct plist_node *node)
 {
@@ -434,6 +445,7 @@ static void conv_date(plist_t src, struct plist_node *node)
 	plist_get_date_val(src, &sec, &usec);
 	node->date = (long long)sec + MAC_EPOCH - (usec < 0);
 }
+#endif
 
 static int conv_scalar(struct plist_parse *p, plist_t src, struct plist_node *node)
 {

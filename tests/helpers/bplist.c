@@ -19,7 +19,10 @@ char *bplist_from_xml(const char *xml, size_t len, size_t *out_len)
 	uint32_t n = 0;
 
 	/* Binary input too: a corpus may hold plists that are binary already. */
-	plist_from_memory(xml, (uint32_t)len, &root);
+	if (len >= 8 && memcmp(xml, "bplist00", 8) == 0)
+		plist_from_bin(xml, (uint32_t)len, &root);
+	else
+		plist_from_xml(xml, (uint32_t)len, &root);
 	if (!root)
 		return NULL;
 	plist_to_bin(root, &bin, &n);
