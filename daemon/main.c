@@ -21,6 +21,13 @@
 #include "sdnotify.h"
 #include "supervise.h"
 
+/* @rc: what sdnotify() returned. */
+static void notify(int rc)
+{
+	if (rc < 0)
+		log_warnx("cannot notify systemd: %s", strerror(-rc));
+}
+
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	struct domain *d = arg;
@@ -31,10 +38,14 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 		supervise_reap(d);
 		break;
 	case SIGHUP:
+		/* systemd shows the unit reloading until READY=1 comes back. */
+		notify(sdnotify_reloading());
 		log_info("SIGHUP: rescanning job directories");
 		domain_load_dirs(d);
+		notify(sdnotify("READY=1"));
 		break;
 	default:
+		notify(sdnotify("STOPPING=1"));
 		domain_shutdown(d);
 		break;
 	}
@@ -153,8 +164,7 @@ int main(int argc, char **argv)
 	}
 	log_info("serving the %s domain on %s", d.system ? "system" : "user", d.socket_path);
 	domain_load_dirs(&d);
-	if (sdnotify("READY=1") < 0)
-		log_warn("cannot notify systemd");
+	notify(sdnotify("READY=1"));
 	event_base_dispatch(d.base);
 	log_info("exiting");
 	teardown(&d);

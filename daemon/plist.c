@@ -23,6 +23,7 @@
 
 #include <libxml/tree.h>
 
+#include "plist-binary.h"
 #include "plist-scalar.h"
 #include "plist-xml.h"
 
@@ -355,11 +356,12 @@ static int cmp_entry(const void *a, const void *b)
 }
 
 /* Sorting, not pairwise comparison: a dict may hold PLIST_MAX_NODES/2 keys. */
-static int check_duplicates(struct plist_parse *p, const struct plist_node *dict)
+int plist_dict_duplicate(const struct plist_node *dict, const struct plist_entry **dup)
 {
-	const struct plist_entry **v, *dup = NULL;
+	const struct plist_entry **v;
 	size_t i, n = dict->dict.n;
 
+	*dup = NULL;
 	if (n < 2)
 		return 0;
 	v = malloc(n * sizeof(*v));
@@ -369,13 +371,21 @@ static int check_duplicates(struct plist_parse *p, const struct plist_node *dict
 		v[i] = &dict->dict.entries[i];
 	qsort(v, n, sizeof(*v), cmp_entry);
 	for (i = 1; i < n; i++)
-		if (strcmp(v[i - 1]->key, v[i]->key) == 0 && (!dup || v[i] < dup))
-			dup = v[i];
+		if (strcmp(v[i - 1]->key, v[i]->key) == 0 && (!*dup || v[i] < *dup))
+			*dup = v[i];
 	free(v);
-	if (dup)
-		return plist_fail(p, PLIST_E_MALFORMED, dup->line,
-				  "duplicate key \"%s\" in <dict>", dup->key);
 	return 0;
+}
+
+static int check_duplicates(struct plist_parse *p, const struct plist_node *dict)
+{
+	const struct plist_entry *dup;
+	int rc = plist_dict_duplicate(dict, &dup);
+
+	if (!rc && dup)
+		rc = plist_fail(p, PLIST_E_MALFORMED, dup->line,
+				"duplicate key \"%s\" in <dict>", dup->key);
+	return rc;
 }
 
 static bool is_key(const xmlNode *n)
@@ -505,6 +515,23 @@ static int convert_root(struct plist_parse *p, xmlDoc *doc, struct plist_node **
 	return 0;
 }
 
+/*
+ * The old-style text form opens with a dictionary or an array, after
+ * white space and comments; so does JSON.  Anything else not binary goes
+ * to libxml2, whose messages say best what is wrong with a damaged XML
+ * plist.
+ */
+static bool is_openstep(const char *buf, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && isspace((unsigned char)buf[i]))
+		i++;
+	if (i < len && (buf[i] == '{' || buf[i] == '('))
+		return true;
+	return i + 1 < len && buf[i] == '/' && (buf[i + 1] == '/' || buf[i + 1] == '*');
+}
+
 int plist_parse_buffer(const char *buf, size_t len, const char *name,
 		       struct plist_node **out, struct plist_error *err)
 {
@@ -514,8 +541,12 @@ int plist_parse_buffer(const char *buf, size_t len, const char *name,
 
 	if (len > PLIST_MAX_SIZE)
 		return plist_fail(&p, PLIST_E_LIMIT, 0, "larger than %d bytes", PLIST_MAX_SIZE);
-	rc = plist_xml_read(&p, buf, len, &doc);
-	if (rc == 0)
+	if (plist_binary_is(buf, len))
+		rc = plist_binary_read(&p, buf, len, out);
+	else if (is_openstep(buf, len))
+		rc = plist_fail(&p, PLIST_E_MALFORMED, 0, "OpenStep (old-style) and JSON "
+				"plists are not supported: convert to XML or binary first");
+	else if ((rc = plist_xml_read(&p, buf, len, &doc)) == 0)
 		rc = convert_root(&p, doc, out);
 	if (rc < 0)
 		plist_error_set(err, name, 0, "%s", strerror(-rc));

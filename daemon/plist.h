@@ -1,6 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * plist.h - XML property lists as a typed tree with line numbers.
+ * plist.h - property lists (XML or binary) as a typed tree.
+ *
+ * XML plists are read with libxml2 and keep the line of every value;
+ * binary plists (bplist00) are read with libplist (plist-binary.c) and
+ * have no lines: their refusals name a byte offset instead.  The format is
+ * told by content, never by the file name.  OpenStep (old-style) text
+ * plists (and JSON, which opens alike) are recognised and refused, as the
+ * libplist of Debian 12 cannot read them.
  *
  * plist.c knows the plist grammar and nothing about jobs: job-plist.c
  * gives the tree its meaning.  Everything is parsed from memory, because
@@ -20,10 +27,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define PLIST_MAX_SIZE (1024 * 1024)   /* bytes of XML in one document */
+#define PLIST_MAX_SIZE (1024 * 1024)   /* bytes in one document, of any format */
 #define PLIST_MAX_DEPTH 64             /* nesting of values; the root value is 1 */
-#define PLIST_MAX_NODES 65536          /* elements in one document */
-#define PLIST_MAX_STRING (64 * 1024)   /* bytes of text in one element */
+#define PLIST_MAX_NODES 65536          /* elements; binary: objects, references followed */
+#define PLIST_MAX_STRING (64 * 1024)   /* bytes of text in one element or string */
 
 enum plist_type {
 	PLIST_DICT,
@@ -38,7 +45,7 @@ enum plist_type {
 
 /* Expected outcomes of a parse, beside negative errnos (STYLE point 4). */
 enum {
-	PLIST_E_MALFORMED = 1,  /* not well-formed XML, or XML that is not a plist */
+	PLIST_E_MALFORMED = 1,  /* not well-formed XML, a damaged binary plist, not a plist */
 	PLIST_E_LIMIT,          /* a PLIST_MAX_* bound was exceeded */
 	PLIST_E_ENTITY,         /* the document declares an entity: refused */
 };
@@ -94,7 +101,8 @@ struct plist_error {
 #define PLIST_ERROR_FORMAT_MAX (PATH_MAX + 16 + 256)
 
 /**
- * plist_parse_buffer() - parse an XML plist held in memory.
+ * plist_parse_buffer() - parse a plist held in memory: binary if it starts
+ * with "bplist", refused if it looks like OpenStep text, XML otherwise.
  * @buf: the document; it need not be NUL-terminated.
  * @len: its length in bytes, at most PLIST_MAX_SIZE.
  * @name: what to call the document in messages (a path or a label).
@@ -152,6 +160,16 @@ struct plist_node *plist_node_free(struct plist_node *node);
  */
 const struct plist_node *plist_dict_get(const struct plist_node *dict,
 					const char *key);
+
+/**
+ * plist_dict_duplicate() - the first key of @dict, in document order, that
+ * an earlier key equals.
+ * @dict: a dictionary.
+ * @dup: receives that entry, owned by @dict, or NULL if keys are unique.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int plist_dict_duplicate(const struct plist_node *dict, const struct plist_entry **dup);
 
 /**
  * plist_type_name() - the plist element name of a type, for messages.

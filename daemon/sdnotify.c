@@ -9,10 +9,12 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 int sdnotify(const char *state)
@@ -38,4 +40,17 @@ int sdnotify(const char *state)
 		err = -errno;
 	close(fd);
 	return err < 0 ? err : 1;
+}
+
+int sdnotify_reloading(void)
+{
+	struct timespec ts;
+	char state[64];
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
+		return -errno;
+	snprintf(state, sizeof(state), "RELOADING=1\nMONOTONIC_USEC=%llu",
+		 (unsigned long long)ts.tv_sec * 1000000ULL +
+		 (unsigned long long)ts.tv_nsec / 1000ULL);
+	return sdnotify(state);
 }

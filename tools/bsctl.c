@@ -44,6 +44,7 @@ static const struct command commands[] = {
 	{ "enable", cmd_enable, "enable LABEL\t\tpersistently allow loading (at the next scan)" },
 	{ "disable", cmd_disable, "disable LABEL\t\tpersistently prevent loading (stops nothing)" },
 	{ "lint", cmd_lint, "lint PATH...\t\tcheck job plists (no daemon needed)" },
+	{ "convert", cmd_convert, "convert PATH\t\tprint a plist (binary or XML) as XML" },
 	{ "version", cmd_version, "version\t\t\tprint bsctl's version" },
 	{ "help", cmd_help, "help [COMMAND]\t\tthis text" },
 };

@@ -22,5 +22,6 @@ int cmd_blame(int argc, char **argv, const struct bsctl_opts *o);
 int cmd_load(int argc, char **argv, const struct bsctl_opts *o);
 int cmd_unload(int argc, char **argv, const struct bsctl_opts *o);
 int cmd_lint(int argc, char **argv, const struct bsctl_opts *o);
+int cmd_convert(int argc, char **argv, const struct bsctl_opts *o);
 
 #endif
