@@ -260,6 +260,7 @@ START_TEST(test_stdio_files)
 
 	free(s->stdout_path);
 	s->stdout_path = tmpdir_write(tmp, "out", "old-out\n", 0600);
+	free(s->stderr_path);
 	s->stderr_path = tmpdir_write(tmp, "err", "old-err\n", 0600);
 	s->stdin_path = tmpdir_write(tmp, "in", "hello stdin\nsecond\n", 0600);
 	out = probe_run(s, -1);
