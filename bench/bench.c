@@ -241,6 +241,8 @@ static void judge(void)
 	f = find("pinned", "demand.median");
 	target("demand launch <= 1.25x floor", f ? ratio(f) : NAN, 1.25, true);
 	target("demand launch >= 2.5x faster than D-Bus activation", f ? dbus_ratio(f) : NAN, 2.5, false);
+	f = find("plist", "billion-laughs.median");
+	target("billion-laughs plist refused <= 2x a plain one", f ? ratio(f) : NAN, 2.0, true);
 	if (scale_ran) {
 		char what[96];
 
@@ -576,6 +578,20 @@ static void run_scale(void)
 	}
 }
 
+/* The parser against a billion-laughs file: refused at once, next to a plain plist. */
+static void run_plist(void)
+{
+	struct lat laughs, plain;
+
+	note(&cfg, "plist: billion laughs against a plain plist of its size");
+	if (plist_measure(&cfg, &laughs, &plain) < 0) {
+		fprintf(stderr, "bench: plist figures failed\n");
+		return;
+	}
+	add("plist", "billion-laughs.median", "us", laughs.med_us, plain.med_us, "plain plist, same size");
+	add("plist", "billion-laughs.p99", "us", laughs.p99_us, plain.p99_us, "plain plist, same size");
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -665,6 +681,7 @@ int main(int argc, char **argv)
 		die("sched_setaffinity(CPU 0): %s", strerror(errno));
 	run_mode("pinned");
 	run_scale();
+	run_plist();
 	if (!cfg.no_unpinned) {
 		unpin();
 		run_mode("unpinned");

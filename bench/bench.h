@@ -107,6 +107,9 @@ int floor_load(const char *jobs_dir, double *seconds);
 struct dbus_result { struct lat get_name_owner, call, activation; int ok; };
 int dbus_measure(const struct bench_cfg *cfg, struct dbus_result *out);
 
+/* plist.c: the plist parser on a billion-laughs file, against a plain plist of its size. */
+int plist_measure(const struct bench_cfg *cfg, struct lat *laughs, struct lat *plain);
+
 /* tput.c: concurrent client processes for a fixed time. */
 enum tput_kind { TPUT_LOOKUP, TPUT_CALL, TPUT_FLOOR_LOOKUP, TPUT_FLOOR_CALL };
 double tput_run(const struct bench_cfg *cfg, enum tput_kind kind, unsigned clients);

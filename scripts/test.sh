@@ -8,6 +8,11 @@ cd "$(dirname "$0")/.."
 bootstrapd_install_deps
 
 jobs=$(nproc 2>/dev/null || echo 2)
+if [ "$(id -u)" -eq 0 ]; then
+	echo "test.sh: running as root: the *-root tests (callers of another uid) run"
+else
+	echo "test.sh: not root: the *-root tests are skipped and counted as skipped"
+fi
 
 meson setup build-test --wipe -Dwerror=true >/dev/null 2>&1 || meson setup build-test -Dwerror=true >/dev/null
 meson compile -C build-test -j "$jobs"

@@ -3,8 +3,9 @@
  * check-bsctl-load - bsctl load, unload, enable, disable and blame against
  * a real bootstrapd (helpers/daemon.c: --user, private socket, --jobs and
  * --state in a temporary directory), the persistence of -w across a
- * restart, malformed control requests, and refusals to another user (as
- * root only: skipped otherwise).
+ * restart, malformed control requests, and refusals to another user (the
+ * root part, runner.h: `check-bsctl-load root`, meson's check-bsctl-load-root,
+ * a skip without root).
  */
 #include <check.h>
 #include <dirent.h>
@@ -27,6 +28,7 @@
 #include "helpers/bsctl-run.h"
 #include "helpers/daemon.h"
 #include "helpers/echo-client.h"
+#include "helpers/runner.h"
 #include "helpers/tmpdir.h"
 
 #define LABEL_A "org.test.load.a"
@@ -267,14 +269,21 @@ START_TEST(test_dubious_files)
 	ck_assert_ptr_nonnull(strstr(r.err, "dubious permissions"));
 	ck_assert_int_eq(BSCTL("load", "-F", a), 0);
 	ck_assert_int_eq(BSCTL("unload", LABEL_A), 0);
-	ck_assert_int_eq(chmod(a, 0644), 0);
-	if (getuid() == 0) {
-		ck_assert_int_eq(chown(a, 12345, 12345), 0);
-		ck_assert_int_eq(BSCTL("load", a), 1);
-		ck_assert_ptr_nonnull(strstr(r.err, "dubious ownership"));
-	}
 	ck_assert_int_eq(BSCTL("load", "-x", a), 2);
 	ck_assert_int_eq(BSCTL("load"), 2);
+	free(a);
+}
+END_TEST
+
+/* The root part: a plist owned by another user is refused. */
+START_TEST(test_dubious_owner)
+{
+	char *a = write_job(extra, "a.plist", LABEL_A, SLEEP);
+
+	ck_assert_int_eq(chown(a, 12345, 12345), 0);
+	test_daemon_start(&td);
+	ck_assert_int_eq(BSCTL("load", a), 1);
+	ck_assert_ptr_nonnull(strstr(r.err, "dubious ownership"));
 	free(a);
 }
 END_TEST
@@ -468,11 +477,6 @@ START_TEST(test_refusals)
 {
 	char *b;
 
-	if (getuid() != 0) {
-		printf("check-bsctl-load: test_refusals skipped: needs root to act as uid %d\n",
-		       NOBODY);
-		return;
-	}
 	ck_assert_int_eq(chmod(td.dir, 0711), 0);  /* nobody reaches the socket and extra/ */
 	b = write_job(extra, "b.plist", LABEL_B, SLEEP);
 	test_daemon_add_job(&td, LABEL_A, SLEEP);
@@ -515,18 +519,22 @@ static Suite *bsctl_load_suite(void)
 	tcase_add_test(tc, test_print_shows_waiting_messages);
 	tcase_add_test(tc, test_list_of_many_jobs);
 	tcase_add_test(tc, test_malformed_requests);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("other-uid");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_set_tags(tc, "root");
 	tcase_add_test(tc, test_refusals);
+	tcase_add_test(tc, test_dubious_owner);
 	suite_add_tcase(s, tc);
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(bsctl_load_suite());
-	int failed;
+	static const struct runner_part parts[] = {
+		{ "root", runner_needs_root, "bsctl as uid 65534 refused, a plist of another owner" },
+	};
 
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(bsctl_load_suite(), parts, 1, argc, argv);
 }

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * check-bsctl - bsctl against a real bootstrapd ($BOOTSTRAPD, $BSCTL) on a
- * private socket, with one job (/bin/sleep 30) in a private jobs dir; the
+ * private socket (helpers/daemon.c: started when it says READY=1, stopped
+ * and checked for a clean exit), with one job (/bin/sleep 30); the
  * output of list and print compared with golden files
- * ($BOOTSTRAPD_TEST_DATA/golden, rewritten when $BOOTSTRAPD_GOLDEN_UPDATE
- * is set), and lint over the shared corpus ($BOOTSTRAPD_TEST_CORPUS).
+ * ($BOOTSTRAPD_TEST_DATA/golden; with $BOOTSTRAPD_GOLDEN_UPDATE set they
+ * are rewritten and the run fails), and lint over the corpus of real
+ * plists ($BOOTSTRAPD_TEST_CORPUS: tests/data/corpus).
  * Load, unload, enable, disable, blame and refusals: check-bsctl-load.c.
  */
 #include <check.h>
@@ -22,6 +24,7 @@
 #include <unistd.h>
 
 #include "helpers/bsctl-run.h"
+#include "helpers/daemon.h"
 #include "helpers/tmpdir.h"
 
 #define LABEL "org.test.bsctl.sleep"
@@ -41,10 +44,7 @@ static const char bad_plist[] =
 	"<key>ProgramArguments</key><array><string>/bin/true</string></array>\n"
 	"</dict></plist>\n";
 
-static char *tmp;
-static char sock[4096];
-static char jobs[4096];
-static pid_t daemon_pid;
+static struct test_daemon td;
 static struct bsctl_out r;
 
 static void nap(void)
@@ -68,49 +68,18 @@ static int list_until(const char *want)
 	return 0;
 }
 
-static void start_daemon(void)
-{
-	struct stat st;
-
-	daemon_pid = fork();
-	ck_assert_int_ge(daemon_pid, 0);
-	if (daemon_pid == 0) {
-		execl(getenv("BOOTSTRAPD"), "bootstrapd", "--foreground", "--socket", sock,
-		      "--jobs", jobs, "--state", tmp, (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 250 && stat(sock, &st) < 0; i++)
-		nap();
-	ck_assert_int_eq(stat(sock, &st), 0);
-}
-
+/* The daemon (helpers/daemon.c) with one job; its teardown checks how it ended. */
 static void setup(void)
 {
-	char *path;
-
-	ck_assert_ptr_nonnull(getenv("BOOTSTRAPD"));
 	ck_assert_ptr_nonnull(getenv("BSCTL"));
-	tmp = tmpdir_new("bsctl");
-	snprintf(sock, sizeof(sock), "%s/socket", tmp);
-	setenv("BOOTSTRAP_SOCKET", sock, 1);
-	snprintf(jobs, sizeof(jobs), "%s/jobs", tmp);
-	ck_assert_int_eq(mkdir(jobs, 0755), 0);
-	path = tmpdir_write(jobs, LABEL ".plist", job_plist, 0644);
-	free(path);
-	start_daemon();
+	test_daemon_init(&td, "bsctl");
+	free(tmpdir_write(td.jobs, LABEL ".plist", job_plist, 0644));
+	test_daemon_start(&td);
 }
 
 static void teardown(void)
 {
-	int status;
-
-	if (daemon_pid > 0) {
-		kill(daemon_pid, SIGTERM);
-		waitpid(daemon_pid, &status, 0);
-		daemon_pid = 0;
-	}
-	tmpdir_remove(tmp);
-	tmp = NULL;
+	test_daemon_stop(&td);
 }
 
 START_TEST(test_list_start_stop)
@@ -171,8 +140,8 @@ END_TEST
 
 START_TEST(test_lint)
 {
-	char *good = tmpdir_write(tmp, "good.plist", job_plist, 0644);
-	char *bad = tmpdir_write(tmp, "bad.plist", bad_plist, 0644);
+	char *good = tmpdir_write(td.dir, "good.plist", job_plist, 0644);
+	char *bad = tmpdir_write(td.dir, "bad.plist", bad_plist, 0644);
 
 	ck_assert_int_eq(BSCTL("lint", good), 0);
 	ck_assert_ptr_nonnull(strstr(r.out, ": OK\n"));
@@ -183,16 +152,16 @@ START_TEST(test_lint)
 }
 END_TEST
 
-/* @text with @tmp spelled TMP and the number @pid (whole, not in a longer one) spelled PID. */
+/* @text with the test directory spelled TMP and the number @pid (whole, not in a longer one) spelled PID. */
 static char *normalise(const char *text, long pid)
 {
 	char num[32], *res = malloc(strlen(text) * 2 + 1), *w = res;
-	size_t tlen = strlen(tmp), nlen;
+	size_t tlen = strlen(td.dir), nlen;
 
 	ck_assert_ptr_nonnull(res);
 	nlen = (size_t)snprintf(num, sizeof(num), "%ld", pid);
 	while (*text) {
-		if (strncmp(text, tmp, tlen) == 0) {
+		if (strncmp(text, td.dir, tlen) == 0) {
 			w = stpcpy(w, "TMP");
 			text += tlen;
 		} else if (isdigit((unsigned char)*text)) {
@@ -225,7 +194,13 @@ static char *read_file(const char *path)
 	return buf;
 }
 
-/* Compare r.out, normalised, with golden/@name (or rewrite it: $BOOTSTRAPD_GOLDEN_UPDATE). */
+static int golden_rewritten;    /* golden files rewritten by this test */
+
+/*
+ * Compare r.out, normalised, with golden/@name.  With
+ * $BOOTSTRAPD_GOLDEN_UPDATE set the file is rewritten instead, and the test
+ * fails (golden_end()): an update never makes a run pass.
+ */
 static void golden(const char *name, long pid)
 {
 	char *got = normalise(r.out, pid), *want, path[4096];
@@ -238,11 +213,20 @@ static void golden(const char *name, long pid)
 		ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
 		fputs(got, f);
 		fclose(f);
+		fprintf(stderr, "rewrote %s\n", path);
+		golden_rewritten++;
 	}
 	want = read_file(path);
 	ck_assert_str_eq(got, want);
 	free(got);
 	free(want);
+}
+
+static void golden_end(void)
+{
+	ck_assert_msg(golden_rewritten == 0,
+		      "%d golden files rewritten ($BOOTSTRAPD_GOLDEN_UPDATE): review them "
+		      "(git diff) and run again without it", golden_rewritten);
 }
 
 static long running_pid(void)
@@ -270,6 +254,7 @@ START_TEST(test_golden_running)
 	golden("print.txt", pid);
 	ck_assert_int_eq(BSCTL("print", "--json", LABEL), 0);
 	golden("print.json", pid);
+	golden_end();
 }
 END_TEST
 
@@ -285,6 +270,7 @@ START_TEST(test_golden_exited)
 	golden("print-exited.txt", -1);
 	ck_assert_int_eq(BSCTL("print", "--json", LABEL), 0);
 	golden("print-exited.json", -1);
+	golden_end();
 }
 END_TEST
 
@@ -295,30 +281,61 @@ static int is_plist(const struct dirent *d)
 	return len > 6 && strcmp(d->d_name + len - 6, ".plist") == 0;
 }
 
-/* The expected status of @name in corpus-lint.expected ("STATUS NAME" lines), or -1. */
-static int expected_status(const char *table, const char *name, int *listed)
+struct lint_expect {
+	int status;             /* -1: @name is not in the table */
+	char reason[512];       /* a rejection's reason; "" for status 0 */
+	int listed;             /* lines in the table */
+};
+
+/* @name's line in corpus-lint.expected ("STATUS FILE [REASON]"). */
+static void expected_lint(const char *table, const char *name, struct lint_expect *e)
 {
-	char line[1024];
-	int status = -1;
+	char line[2048];
 	FILE *f = fopen(table, "r");
 
 	ck_assert_msg(f != NULL, "%s: %s", table, strerror(errno));
-	*listed = 0;
+	memset(e, 0, sizeof(*e));
+	e->status = -1;
 	while (fgets(line, sizeof(line), f)) {
 		char file[1000];
-		int st;
+		int st, end = 0;
 
-		if (line[0] == '#' || sscanf(line, "%d %999s", &st, file) != 2)
+		if (line[0] == '#' || sscanf(line, "%d %999s %n", &st, file, &end) != 2)
 			continue;
-		(*listed)++;
-		if (strcmp(file, name) == 0)
-			status = st;
+		e->listed++;
+		if (strcmp(file, name) != 0)
+			continue;
+		e->status = st;
+		snprintf(e->reason, sizeof(e->reason), "%s", line + end);
+		e->reason[strcspn(e->reason, "\n")] = '\0';
 	}
 	fclose(f);
-	return status;
 }
 
-/* Every corpus file, with the exit status the table expects; the table lists them all. */
+/* bsctl lint @path (@name in the corpus) against its line of @table. */
+static int lint_corpus_file(const char *table, const char *path, const char *name)
+{
+	struct lint_expect e;
+	char *prefix;
+
+	expected_lint(table, name, &e);
+	ck_assert_msg(e.status >= 0, "%s is not in %s", name, table);
+	ck_assert_msg(BSCTL("lint", path) == e.status, "bsctl lint %s: exit %d, expected %d\n%s%s",
+		      name, r.status, e.status, r.out, r.err);
+	ck_assert_int_gt(asprintf(&prefix, "%s:", path), 0);
+	ck_assert_msg(strstr(r.out, prefix) != NULL, "bsctl lint %s does not name it:\n%s", name, r.out);
+	if (e.status == 0) {
+		ck_assert_msg(strstr(r.out, ": OK\n") != NULL, "bsctl lint %s:\n%s", name, r.out);
+	} else {
+		ck_assert_msg(e.reason[0] != '\0', "%s: the rejection of %s gives no reason", table, name);
+		ck_assert_msg(strstr(r.out, e.reason) != NULL, "bsctl lint %s: reason \"%s\" not in:\n%s%s",
+			      name, e.reason, r.out, r.err);
+	}
+	free(prefix);
+	return e.listed;
+}
+
+/* Every corpus file, with the outcome the table expects; the table lists them all. */
 START_TEST(test_lint_corpus)
 {
 	const char *dir = getenv("BOOTSTRAPD_TEST_CORPUS");
@@ -331,13 +348,8 @@ START_TEST(test_lint_corpus)
 	n = scandir(dir, &names, is_plist, alphasort);
 	ck_assert_msg(n > 0, "%s: no plists: %s", dir, strerror(errno));
 	for (int i = 0; i < n; i++) {
-		int want = expected_status(table, names[i]->d_name, &listed);
-
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
-		ck_assert_msg(want >= 0, "%s is not in %s", names[i]->d_name, table);
-		ck_assert_msg(BSCTL("lint", path) == want,
-			      "bsctl lint %s: exit %d, expected %d\n%s%s",
-			      names[i]->d_name, r.status, want, r.out, r.err);
+		listed = lint_corpus_file(table, path, names[i]->d_name);
 		free(names[i]);
 	}
 	free(names);
@@ -348,9 +360,7 @@ END_TEST
 START_TEST(test_no_daemon)
 {
 	teardown();
-	tmp = tmpdir_new("bsctl");
-	snprintf(sock, sizeof(sock), "%s/socket", tmp);
-	setenv("BOOTSTRAP_SOCKET", sock, 1);
+	test_daemon_init(&td, "bsctl");         /* a socket no daemon listens on */
 	ck_assert_int_eq(BSCTL("list"), 3);
 	ck_assert_ptr_nonnull(strstr(r.err, "no bootstrapd is listening"));
 }
@@ -385,5 +395,9 @@ int main(void)
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	if (getenv("BOOTSTRAPD_GOLDEN_UPDATE")) {
+		fprintf(stderr, "BOOTSTRAPD_GOLDEN_UPDATE is set: golden files rewritten, run failed\n");
+		return EXIT_FAILURE;
+	}
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * check-job-plist.c - the key table: every honoured key, every refusal with
- * its line, unsupported keys, the case policy, and the shared corpus of 40
+ * its line, unsupported keys, the case policy, and the corpus of 40
  * real launchd plists with the outcome each must have.
  */
 #include "job-plist.h"
@@ -607,7 +607,7 @@ START_TEST(test_parse_errors_pass_through)
 END_TEST
 
 /*
- * The shared corpus: 40 real plists, each with the outcome it must have.
+ * The corpus (tests/data/corpus): 40 real plists, each with the outcome it must have.
  * All load except the SMJobBless helper, whose launchd plist names no
  * program (launchd takes it from the app bundle, which we do not have).
  * For the files that load, the label is checked too.

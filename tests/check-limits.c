@@ -19,6 +19,8 @@
 
 #include "helpers/bsctl-run.h"
 #include "helpers/daemon.h"
+#include "helpers/privtmp.h"
+#include "helpers/runner.h"
 
 static struct test_daemon td;
 
@@ -167,12 +169,9 @@ static int look_up_foreign(void)
 	       BOOTSTRAP_NOT_PRIVILEGED ? 0 : 1;
 }
 
+/* The root part (runner.h): the callers are uid 65534. */
 START_TEST(test_system_domain_register_needs_root)
 {
-	if (geteuid() != 0) {
-		printf("skipped: needs root to run a caller as another uid\n");
-		return;
-	}
 	td.system = 1;
 	ck_assert_int_eq(chmod(td.dir, 0755), 0);
 	test_daemon_start(&td);
@@ -183,10 +182,6 @@ END_TEST
 
 START_TEST(test_user_domain_refuses_other_users)
 {
-	if (geteuid() != 0) {
-		printf("skipped: needs root to run a caller as another uid\n");
-		return;
-	}
 	test_daemon_add_job(&td, "com.example.svc",
 		"<key>Program</key><string>/bin/true</string>\n"
 		"<key>MachServices</key><dict><key>com.example.svc</key><true/></dict>");
@@ -219,17 +214,22 @@ START_TEST(test_bsctl_socket_beats_inherited_port)
 }
 END_TEST
 
-/* Without XDG_RUNTIME_DIR the user domain listens in /tmp, and clients look there. */
+/*
+ * Without XDG_RUNTIME_DIR the user domain listens in /tmp, and clients look
+ * there.  That path is fixed (/tmp/bootstrapd-UID/socket): the test runs in
+ * a /tmp of its own (the private-tmp part), so no other run or real daemon
+ * shares it.
+ */
 START_TEST(test_user_socket_without_xdg)
 {
 	char path[256];
 	mach_port_t port;
 
+	test_daemon_stop(&td);          /* its directory was made in the shared /tmp */
+	privtmp_enter();
+	test_daemon_init(&td, "limits");
 	snprintf(path, sizeof(path), "/tmp/bootstrapd-%d/socket", (int)getuid());
-	if (access(path, F_OK) == 0) {
-		printf("skipped: %s exists (a real daemon may be using it)\n", path);
-		return;
-	}
+	ck_assert_int_ne(access(path, F_OK), 0);
 	unsetenv("XDG_RUNTIME_DIR");
 	unsetenv("BOOTSTRAP_SOCKET");
 	free(td.socket);
@@ -243,31 +243,44 @@ START_TEST(test_user_socket_without_xdg)
 }
 END_TEST
 
-static Suite *limits_suite(void)
+static TCase *daemon_case(const char *name, const char *tag)
 {
-	Suite *s = suite_create("limits");
-	TCase *tc = tcase_create("daemon");
+	TCase *tc = tcase_create(name);
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
+	if (tag)
+		tcase_set_tags(tc, tag);
+	return tc;
+}
+
+static Suite *limits_suite(void)
+{
+	Suite *s = suite_create("limits");
+	TCase *tc = daemon_case("daemon", NULL);
+
 	tcase_add_test(tc, test_garbage_requests_are_dropped);
 	tcase_add_test(tc, test_out_of_fds_pauses_accept_and_recovers);
 	tcase_add_test(tc, test_wrong_body_size_gets_an_error);
+	tcase_add_test(tc, test_bsctl_socket_beats_inherited_port);
+	suite_add_tcase(s, tc);
+	tc = daemon_case("other-uid", "root");
 	tcase_add_test(tc, test_system_domain_register_needs_root);
 	tcase_add_test(tc, test_user_domain_refuses_other_users);
-	tcase_add_test(tc, test_bsctl_socket_beats_inherited_port);
+	suite_add_tcase(s, tc);
+	tc = daemon_case("default-socket", "private-tmp");
 	tcase_add_test(tc, test_user_socket_without_xdg);
 	suite_add_tcase(s, tc);
 	return s;
 }
 
-int main(void)
+/* Parts (runner.h): `check-limits root`, `check-limits private-tmp`. */
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(limits_suite());
-	int failed;
+	static const struct runner_part parts[] = {
+		{ "root", runner_needs_root, "callers of another uid refused" },
+		{ "private-tmp", privtmp_missing, "the default user socket in /tmp" },
+	};
 
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(limits_suite(), parts, 2, argc, argv);
 }

@@ -22,6 +22,7 @@
 
 #include "helpers/fdcheck.h"
 #include "helpers/probe.h"
+#include "helpers/runner.h"
 #include "helpers/tmpdir.h"
 #include "job-spec.h"
 #include "spawn.h"
@@ -70,14 +71,6 @@ static void spawn_fails(const struct job_spec *s, bool as_root, int err, const c
 	/* A failed child has been reaped by spawn_job() itself. */
 	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
 	ck_assert_int_eq(errno, ECHILD);
-}
-
-static void skip_unless_root(void)
-{
-	if (geteuid() != 0) {
-		fprintf(stderr, "skipped: needs root\n");
-		exit(0);
-	}
 }
 
 
@@ -267,6 +260,7 @@ START_TEST(test_stdio_files)
 
 	free(s->stdout_path);
 	s->stdout_path = tmpdir_write(tmp, "out", "old-out\n", 0600);
+	free(s->stderr_path);
 	s->stderr_path = tmpdir_write(tmp, "err", "old-err\n", 0600);
 	s->stdin_path = tmpdir_write(tmp, "in", "hello stdin\nsecond\n", 0600);
 	out = probe_run(s, -1);
@@ -429,8 +423,17 @@ START_TEST(test_bad_directories)
 	spawn_fails(s, false, -ENOENT, "chdir /no/such/dir: ");
 	s->root_directory = strdup("/no/such/root");
 	spawn_fails(s, false, -EPERM, "RootDirectory /no/such/root");
-	if (geteuid() == 0)
-		spawn_fails(s, true, -ENOENT, "chroot /no/such/root: ");
+	job_spec_free(s);
+}
+END_TEST
+
+/* The root part: as root, RootDirectory is tried and its failure named. */
+START_TEST(test_bad_root_directory_as_root)
+{
+	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
+
+	s->root_directory = strdup("/no/such/root");
+	spawn_fails(s, true, -ENOENT, "chroot /no/such/root: ");
 	job_spec_free(s);
 }
 END_TEST
@@ -449,7 +452,6 @@ START_TEST(test_unknown_user)
 {
 	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
 
-	skip_unless_root();
 	s->user_name = strdup("nobodyx-bootstrapd");
 	spawn_fails(s, true, -ENOENT, "unknown user nobodyx-bootstrapd");
 	free(s->user_name);
@@ -463,14 +465,21 @@ END_TEST
 /* A supplementary group of ours that no job may inherit. */
 #define STRAY_GID 4242
 
-static bool have_nobody(void)
+static void add_stray_group(void)
 {
-	skip_unless_root();
 	ck_assert_int_eq(setgroups(1, (gid_t[]){ STRAY_GID }), 0);
-	if (getpwnam("nobody"))
-		return true;
-	fprintf(stderr, "skipped: no user nobody\n");
-	return false;
+}
+
+/* The root part (runner.h) runs as root, with a user nobody and a group daemon. */
+static const char *root_missing(void)
+{
+	if (geteuid() != 0)
+		return "root (to spawn as another user)";
+	if (!getpwnam("nobody"))
+		return "a user nobody";
+	if (!getgrnam("daemon"))
+		return "a group daemon";
+	return NULL;
 }
 
 static void assert_id(const char *report, const char *key, unsigned int id)
@@ -490,8 +499,7 @@ START_TEST(test_user_switch)
 	char *out, *want;
 	struct passwd pw;
 
-	if (!have_nobody())
-		return;
+	add_stray_group();
 	s = probe_spec_new(tmp, "report", NULL);
 	pw = *getpwnam("nobody");
 	ck_assert_int_ge(getgrouplist("nobody", pw.pw_gid, groups, &n), 1);
@@ -534,8 +542,7 @@ START_TEST(test_group_override)
 	char *out;
 	gid_t gid;
 
-	if (!have_nobody())
-		return;
+	add_stray_group();
 	out = run_in_group_daemon("nobody", &gid);
 	assert_id(out, "uid", getpwnam("nobody")->pw_uid);
 	assert_id(out, "gid", gid);
@@ -550,8 +557,7 @@ START_TEST(test_group_alone)
 	char *out;
 	gid_t gid;
 
-	if (!have_nobody())
-		return;
+	add_stray_group();
 	out = run_in_group_daemon(NULL, &gid);
 	ck_assert_line(out, "uid=0");
 	assert_id(out, "gid", gid);
@@ -629,6 +635,7 @@ static Suite *spawn_suite(void)
 	tcase_add_test(bad, test_stdout_fifo_without_reader);
 	tcase_add_test(bad, test_bad_directories);
 	tcase_add_test(bad, test_rlimit_soft_above_hard);
+	tcase_add_test(ids, test_bad_root_directory_as_root);
 	tcase_add_test(ids, test_unknown_user);
 	tcase_add_test(ids, test_user_switch);
 	tcase_add_test(ids, test_group_override);
@@ -641,18 +648,18 @@ static Suite *spawn_suite(void)
 	tcase_add_checked_fixture(kill, setup, teardown);
 	suite_add_tcase(s, ok);
 	suite_add_tcase(s, bad);
+	tcase_set_tags(ids, "root");
 	suite_add_tcase(s, ids);
 	suite_add_tcase(s, kill);
 	return s;
 }
 
-int main(void)
+/* `check-spawn root` runs the ids TCase alone (meson: check-spawn-root), or skips. */
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(spawn_suite());
-	int failed;
+	static const struct runner_part parts[] = {
+		{ "root", root_missing, "spawning as another user and group, chroot" },
+	};
 
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(spawn_suite(), parts, 1, argc, argv);
 }

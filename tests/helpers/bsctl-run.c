@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sanlog.h"
+
 /* The child writes into memfds, read after it exited: no pipe to drain, no deadlock. */
 static void slurp(int fd, char *buf, size_t len)
 {
@@ -55,5 +57,6 @@ int bsctl_run(struct bsctl_out *r, uid_t uid, const char *const *argv)
 	slurp(err, r->err, sizeof(r->err));
 	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	ck_assert_msg(r->status != 126 && r->status != 127, "cannot run %s", getenv("BSCTL"));
+	sanlog_check_text(r->err, "bsctl");
 	return r->status;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -15,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sanlog.h"
 #include "tmpdir.h"
 
 void test_daemon_init(struct test_daemon *d, const char *tag)
@@ -28,16 +30,25 @@ void test_daemon_init(struct test_daemon *d, const char *tag)
 	setenv("BOOTSTRAP_SOCKET", d->socket, 1);
 }
 
+/*
+ * A job's stderr goes to dir/LABEL.stderr (unless @body names a
+ * StandardErrorPath), where test_daemon_stop() looks for sanitizer reports.
+ */
 void test_daemon_add_job(struct test_daemon *d, const char *label, const char *body)
 {
-	char *name, *xml;
+	char *name, *xml, *stderr_key = NULL;
 
+	if (!strstr(body, "<key>StandardErrorPath</key>"))
+		ck_assert_int_gt(asprintf(&stderr_key,
+			"<key>StandardErrorPath</key><string>%s/%s" TEST_DAEMON_JOB_LOG "</string>\n",
+			d->dir, label), 0);
 	ck_assert_int_gt(asprintf(&name, "%s.plist", label), 0);
 	ck_assert_int_gt(asprintf(&xml,
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		"<plist version=\"1.0\">\n<dict>\n<key>Label</key><string>%s</string>\n%s\n</dict>\n</plist>\n",
-		label, body), 0);
+		"<plist version=\"1.0\">\n<dict>\n<key>Label</key><string>%s</string>\n%s%s\n</dict>\n</plist>\n",
+		label, stderr_key ? stderr_key : "", body), 0);
 	free(tmpdir_write(d->jobs, name, xml, 0644));
+	free(stderr_key);
 	free(name);
 	free(xml);
 }
@@ -75,6 +86,9 @@ static void exec_daemon(const struct test_daemon *d, const char *exe, const char
 {
 	int fd = open(d->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 
+	/* A test that fails leaves no daemon behind. */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() == 1)
+		_exit(126);
 	dup2(fd, 2);
 	setenv("NOTIFY_SOCKET", notify, 1);
 	if (d->nofile) {
@@ -119,6 +133,7 @@ int test_daemon_wait(struct test_daemon *d)
 
 	ck_assert_int_eq(waitpid(d->pid, &status, 0), d->pid);
 	d->pid = 0;
+	sanlog_check(d->log, "bootstrapd");
 	return status;
 }
 
@@ -136,14 +151,44 @@ int test_daemon_log_contains(const struct test_daemon *d, const char *text)
 	return found;
 }
 
+static void describe_status(int status, char *buf, size_t len)
+{
+	if (WIFEXITED(status))
+		snprintf(buf, len, "exit status %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(buf, len, "killed by signal %d", WTERMSIG(status));
+	else
+		snprintf(buf, len, "wait status %#x", status);
+}
+
+/*
+ * SIGTERM, wait, then the verdict: a clean exit (status 0) and no
+ * sanitizer report in the daemon's log or a job's, each shown on stderr.
+ * The directory goes first, so that a failure leaves nothing behind.
+ */
 void test_daemon_stop(struct test_daemon *d)
 {
-	if (d->pid > 0) {
-		kill(d->pid, SIGTERM);
-		test_daemon_wait(d);
+	char daemon_why[1200] = "", job_why[1200] = "", how[64] = "";
+	int status = 0, stopped = d->pid > 0, clean = 1, daemon_bad, jobs_bad;
+
+	if (stopped) {
+		ck_assert_int_eq(kill(d->pid, SIGTERM), 0);
+		ck_assert_int_eq(waitpid(d->pid, &status, 0), d->pid);
+		d->pid = 0;
+		clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+		describe_status(status, how, sizeof(how));
 	}
+	daemon_bad = sanlog_report(d->log, "bootstrapd", daemon_why, sizeof(daemon_why));
+	jobs_bad = sanlog_report_dir(d->dir, TEST_DAEMON_JOB_LOG, job_why, sizeof(job_why));
+	if (!clean && !daemon_bad)
+		sanlog_tail(d->log, "bootstrapd", 30);
 	tmpdir_remove(d->dir);
+	d->dir = NULL;
 	free(d->jobs);
 	free(d->socket);
 	free(d->log);
+	d->jobs = d->socket = d->log = NULL;
+	ck_assert_msg(!daemon_bad, "sanitizer report: %s", daemon_why);
+	ck_assert_msg(!jobs_bad, "sanitizer report: %s", job_why);
+	ck_assert_msg(clean, "bootstrapd did not exit cleanly on SIGTERM: %s", how);
 }

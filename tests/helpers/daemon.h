@@ -5,6 +5,9 @@
 
 #include <sys/types.h>
 
+/* The suffix of a job's stderr log in the daemon's directory: dir/LABEL.stderr. */
+#define TEST_DAEMON_JOB_LOG ".stderr"
+
 struct test_daemon {
 	char *dir;              /* temporary directory */
 	char *jobs;             /* dir/jobs: the --jobs directory */
@@ -19,22 +22,37 @@ struct test_daemon {
 /** test_daemon_init() - make the directories (no daemon yet). */
 void test_daemon_init(struct test_daemon *d, const char *tag);
 
-/** test_daemon_add_job() - write @label.plist with @body (the dict's keys) into jobs/. */
+/**
+ * test_daemon_add_job() - write @label.plist with @body (the dict's keys)
+ * into jobs/, with StandardErrorPath dir/@label.stderr unless @body sets one.
+ */
 void test_daemon_add_job(struct test_daemon *d, const char *label, const char *body);
 
-/** test_daemon_start() - start bootstrapd and wait until its socket answers. */
+/**
+ * test_daemon_start() - start bootstrapd and wait for its READY=1 (on a
+ * NOTIFY_SOCKET of ours); fails unless its socket then answers.  The daemon
+ * gets SIGTERM if the test process dies.
+ */
 void test_daemon_start(struct test_daemon *d);
 
 /** test_daemon_signal() - send @sig. */
 void test_daemon_signal(struct test_daemon *d, int sig);
 
-/** test_daemon_wait() - wait for the daemon to exit; Return: its wait status. */
+/**
+ * test_daemon_wait() - wait for the daemon to exit; fails the test if its
+ * log holds a sanitizer report.  Return: its wait status.
+ */
 int test_daemon_wait(struct test_daemon *d);
 
 /** test_daemon_log_contains() - whether the daemon's log has @text. */
 int test_daemon_log_contains(const struct test_daemon *d, const char *text);
 
-/** test_daemon_stop() - SIGTERM, wait, remove the directory. */
+/**
+ * test_daemon_stop() - SIGTERM, wait, remove the directory; then fail the
+ * test unless the daemon exited with status 0 and neither its log nor a
+ * job's (dir/LABEL.stderr) holds a sanitizer report (copied to stderr).
+ * Every test that starts a daemon calls it (its checked teardown).
+ */
 void test_daemon_stop(struct test_daemon *d);
 
 #endif

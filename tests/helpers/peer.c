@@ -291,6 +291,9 @@ int peer_exit(struct peer *p, int status)
 	req.arg[0] = (uint32_t)status;
 	peer_post(&req);
 	ck_assert_int_eq(waitpid(p->pid, &ws, 0), p->pid);
+	/* Not killed, no sanitizer exit status (ASan 1, LSan 23): what it was told. */
+	ck_assert_msg(WIFEXITED(ws) && WEXITSTATUS(ws) == status,
+		      "port-peer: wait status %#x, told to exit %d", ws, status);
 	return ws;
 }
 

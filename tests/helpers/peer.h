@@ -177,7 +177,11 @@ void peer_call(struct peer *p, struct peer_msg *req, struct peer_rcv *rep);
 /** peer_cmd() - peer_call() with a NULL descriptor and @a0, @a1 as arguments. */
 void peer_cmd(struct peer *p, enum peer_cmd cmd, uint32_t a0, uint32_t a1, struct peer_rcv *rep);
 
-/** peer_exit() - tell the peer to exit(@status) and reap it.  Return: its wait status. */
+/**
+ * peer_exit() - tell the peer to exit(@status) and reap it; fails the test
+ * unless it exited with @status (a sanitizer report changes it).
+ * Return: its wait status.
+ */
 int peer_exit(struct peer *p, int status);
 
 /** peer_forget() - drop our names for the peer (after it exited). */

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sanlog.h"
 #include "spawn.h"
 
 const char *probe_path(void)
@@ -55,6 +56,7 @@ struct job_spec *probe_spec_new(const char *dir, const char *mode, ...)
 	s->label = strdup(PROBE_LABEL);
 	s->init_groups = true;  /* the plist default */
 	ck_assert_int_gt(asprintf(&s->stdout_path, "%s/out", dir), 0);
+	ck_assert_int_gt(asprintf(&s->stderr_path, "%s/probe.stderr", dir), 0);
 	probe_spec_arg(s, probe_path());
 	probe_spec_arg(s, mode);
 	va_start(ap, mode);
@@ -97,6 +99,7 @@ char *probe_run(const struct job_spec *s, int bootstrap_fd)
 	int st;
 
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	sanlog_check(s->stderr_path, "spawn-probe");
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "probe status %#x", st);
 	return probe_slurp(s->stdout_path);
 }

@@ -21,7 +21,7 @@ const char *probe_path(void);
 
 /**
  * probe_spec_new() - a spec for "spawn-probe @mode [args...]".
- * @dir: a private directory; stdout goes to @dir/out.
+ * @dir: a private directory; stdout goes to @dir/out, stderr to @dir/probe.stderr.
  * @mode: "report" or "group"; further arguments follow, NULL-terminated.
  * Return: a new spec labelled PROBE_LABEL; free it with job_spec_free().
  */
@@ -41,7 +41,8 @@ void probe_spec_rlimit(struct job_spec *s, int resource, unsigned long long soft
 pid_t probe_spawn(const struct job_spec *s, int bootstrap_fd);
 
 /**
- * probe_run() - spawn, expect exit status 0, read the job's stdout file.
+ * probe_run() - spawn, expect exit status 0 and no sanitizer report on its
+ * stderr, read the job's stdout file.
  * Return: the report, malloc'd; the caller frees it.
  */
 char *probe_run(const struct job_spec *s, int bootstrap_fd);
