@@ -311,12 +311,12 @@ START_TEST(test_bsctl_loads_binary_job)
 {
 	static struct bsctl_out r;
 	struct test_daemon td;
-	struct test_daemon other;      /* only its jobs directory: where to write */
-	mach_port_t port = MACH_PORT_NULL;
 	char *extra = tmpdir_new("bplist-extra"), *path, *bad;
+	/* Only its directories: where echo_add_job() writes the plist and log. */
+	struct test_daemon other = { .dir = extra, .jobs = extra };
+	mach_port_t port = MACH_PORT_NULL;
 
 	test_daemon_init(&td, "bplist-load");
-	other.jobs = extra;
 	echo_add_job(&other, NULL, NULL);
 	ck_assert_int_gt(asprintf(&path, "%s/%s.plist", extra, ECHO_SERVICE_NAME), 0);
 	bplist_convert_file(path);
