@@ -7,8 +7,9 @@
  * the replies, spawns, plists and the log: a connection beyond that is
  * accepted only to be refused, its first request answered with
  * KERN_RESOURCE_SHORTAGE, so that no caller waits in the backlog.  Should
- * accept() still fail with EMFILE or ENFILE, it pauses and resumes when a
- * connection closes.  A request whose rights could not all be received
+ * accept() still fail with EMFILE or ENFILE, a spare fd is given up to let
+ * the client in and refuse it; without one, accept pauses and resumes when
+ * a connection closes.  A request whose rights could not all be received
  * closes its connection (the kernel destroyed its reply right, so the
  * caller already has its error); a connection that breaks the protocol is
  * closed, and only that one.
@@ -16,6 +17,7 @@
 #include "conn.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -195,43 +197,87 @@ static void refuse(struct domain *d, int cfd)
 	close(cfd);
 }
 
+/*
+ * Out of fds all the same, with a client in the backlog: let it in through
+ * the spare fd only to refuse it, so that no caller waits there for an fd
+ * that may never come.  Return: the client's fd, -EAGAIN (nobody waits) or
+ * -EMFILE (no spare: pause instead).
+ */
+static int accept_spare(struct domain *d, int lfd)
+{
+	int cfd;
+
+	if (d->spare_fd < 0)
+		return -EMFILE;
+	close(d->spare_fd);
+	cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	return cfd >= 0 ? cfd : -EAGAIN;
+}
+
+/* accept(), or past the fd limit a client to refuse.  Return: the fd, or a negative errno. */
+static int accept_one(struct domain *d, int lfd, bool *starved)
+{
+	int cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+
+	if (cfd >= 0 || (errno != EMFILE && errno != ENFILE))
+		return cfd >= 0 ? cfd : -errno;
+	*starved = true;
+	cfd = accept_spare(d, lfd);
+	if (cfd == -EMFILE) {
+		d->accept_paused = true;
+		event_del(d->accept_ev);
+	}
+	return cfd;
+}
+
 static void accept_ready(evutil_socket_t fd, short what, void *arg)
 {
 	struct domain *d = arg;
 	unsigned long limit = fd_limit();
 	unsigned int refused = 0;
+	bool starved = false;
 
 	(void)what;
 	for (int i = 0; i < 64; i++) {
-		int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+		int cfd = accept_one(d, fd, &starved);
 
 		if (cfd < 0) {
-			if (errno == EMFILE || errno == ENFILE) {
-				log_warnx("out of file descriptors (%u connections): pausing accept",
-					  d->n_conns);
-				d->accept_paused = true;
-				event_del(d->accept_ev);
-			} else if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED) {
-				log_warn("accept");
-			}
+			if (cfd != -EAGAIN && cfd != -EINTR && cfd != -ECONNABORTED && cfd != -EMFILE)
+				log_warnx("accept: %s", strerror(-cfd));
 			break;
 		}
-		if (!room_for(d, cfd, limit)) {
+		if (starved || !room_for(d, cfd, limit)) {
 			refuse(d, cfd);
 			refused++;
 			continue;
 		}
 		conn_new(d, cfd, NULL);
 	}
-	if (refused)
-		log_warnx("too many clients (%u connections, fd limit %lu, %u kept in reserve): "
-			  "refused %u", d->n_conns, limit, conn_fd_reserve(limit), refused);
+	if (d->accept_paused)
+		log_warnx("out of file descriptors (%u connections): pausing accept", d->n_conns);
+	else if (refused)
+		log_warnx("too many clients (%u connections, fd limit %lu, %u kept in reserve%s): "
+			  "refused %u", d->n_conns, limit, conn_fd_reserve(limit),
+			  starved ? ", out of file descriptors" : "", refused);
 }
 
 int conn_accept_start(struct domain *d)
 {
+	/* Kept for refusing clients when fds run out all the same; without it, accept pauses. */
+	d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	d->accept_ev = event_new(d->base, d->listen_fd, EV_READ | EV_PERSIST, accept_ready, d);
 	if (!d->accept_ev)
 		return -ENOMEM;
 	return event_add(d->accept_ev, NULL) < 0 ? -EIO : 0;
+}
+
+void conn_accept_stop(struct domain *d)
+{
+	if (d->accept_ev)
+		event_free(d->accept_ev);
+	d->accept_ev = NULL;
+	if (d->spare_fd >= 0)
+		close(d->spare_fd);
+	d->spare_fd = -1;
 }

@@ -54,4 +54,7 @@ unsigned int conn_fd_reserve(unsigned long limit);
  */
 int conn_accept_start(struct domain *d);
 
+/** conn_accept_stop() - stop accepting; frees what conn_accept_start() made. */
+void conn_accept_stop(struct domain *d);
+
 #endif

@@ -88,6 +88,26 @@ START_TEST(test_garbage_requests_are_dropped)
 }
 END_TEST
 
+/* Look up com.example.svc on fresh connections until one succeeds (bounded); no call may hang. */
+static kern_return_t look_up_until_served(void)
+{
+	kern_return_t kr = KERN_FAILURE;
+
+	/* The daemon sees closes in its own time: a fresh client may be refused until then. */
+	for (int i = 0; i < 1000 && kr != KERN_SUCCESS; i++) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		mach_port_t bp, port;
+
+		ck_assert_int_eq(bootstrap_port_connect(td.socket, &bp), KERN_SUCCESS);
+		kr = raw_look_up(bp, "com.example.svc", 10000, &port);
+		ck_assert_msg(kr != MACH_RCV_TIMED_OUT, "a fresh look-up was not answered");
+		mach_port_deallocate(mach_task_self(), bp);
+		if (kr != KERN_SUCCESS)
+			nanosleep(&ts, NULL);
+	}
+	return kr;
+}
+
 #define CROWD 130
 
 /* Send a look-up through each of @n connections, each with its own reply port. */
@@ -160,8 +180,6 @@ START_TEST(test_fd_limit_refuses_instead_of_starving)
 	static mach_port_t conns[CROWD], replies[CROWD];
 	static kern_return_t sent[CROWD];
 	struct rlimit rl = { 64, 64 };
-	mach_port_t port;
-	kern_return_t kr = KERN_FAILURE;
 	int answered;
 
 	test_daemon_add_job(&td, "com.example.svc",
@@ -179,19 +197,41 @@ START_TEST(test_fd_limit_refuses_instead_of_starving)
 		mach_port_deallocate(mach_task_self(), conns[i]);
 		mach_port_destroy(mach_task_self(), replies[i]);
 	}
-	/* The daemon sees the closes in its own time: a fresh client may be refused until then. */
-	for (int i = 0; i < 1000 && kr != KERN_SUCCESS; i++) {
-		struct timespec ts = { 0, 10 * 1000 * 1000 };
-		mach_port_t bp;
+	ck_assert_int_eq(look_up_until_served(), KERN_SUCCESS);
+}
+END_TEST
 
-		ck_assert_int_eq(bootstrap_port_connect(td.socket, &bp), KERN_SUCCESS);
-		kr = raw_look_up(bp, "com.example.svc", 10000, &port);
-		ck_assert_msg(kr != MACH_RCV_TIMED_OUT, "a fresh look-up was not answered");
-		mach_port_deallocate(mach_task_self(), bp);
-		if (kr != KERN_SUCCESS)
-			nanosleep(&ts, NULL);
+/*
+ * The limit lowered below what the daemon holds: accept() fails, yet a
+ * client in the backlog gets an error, not a wait; once clients leave,
+ * the daemon serves again.
+ */
+START_TEST(test_out_of_fds_refuses_from_the_backlog)
+{
+	static mach_port_t conns[40];
+	struct rlimit rl = { 32, 32 };
+	mach_port_t bp, port;
+	kern_return_t kr;
+
+	test_daemon_add_job(&td, "com.example.svc",
+		"<key>Program</key><string>/bin/true</string>\n"
+		"<key>MachServices</key><dict><key>com.example.svc</key><true/></dict>");
+	test_daemon_start(&td);
+	for (int i = 0; i < 40; i++) {         /* answered, so accepted */
+		ck_assert_int_eq(bootstrap_port_connect(td.socket, &conns[i]), KERN_SUCCESS);
+		ck_assert_int_eq(raw_look_up(conns[i], "com.example.svc", 10000, &port), KERN_SUCCESS);
+		mach_port_deallocate(mach_task_self(), port);
 	}
-	ck_assert_int_eq(kr, KERN_SUCCESS);
+	ck_assert_int_eq(prlimit(td.pid, RLIMIT_NOFILE, &rl, NULL), 0);
+	ck_assert_int_eq(bootstrap_port_connect(td.socket, &bp), KERN_SUCCESS);
+	kr = raw_look_up(bp, "com.example.svc", 10000, &port);
+	ck_assert_msg(kr == MIG_SERVER_DIED || kr == KERN_RESOURCE_SHORTAGE ||
+		      kr == MACH_SEND_INVALID_DEST, "look-up past the fd limit: 0x%x", kr);
+	ck_assert(wait_log("out of file descriptors"));
+	mach_port_deallocate(mach_task_self(), bp);
+	for (int i = 0; i < 40; i++)
+		mach_port_deallocate(mach_task_self(), conns[i]);
+	ck_assert_int_eq(look_up_until_served(), KERN_SUCCESS);
 }
 END_TEST
 
@@ -383,6 +423,7 @@ static Suite *limits_suite(void)
 	tcase_add_test(tc, test_garbage_requests_are_dropped);
 	tcase_add_test(tc, test_fd_limit_refuses_instead_of_starving);
 	tcase_add_test(tc, test_rights_cut_off_close_the_connection);
+	tcase_add_test(tc, test_out_of_fds_refuses_from_the_backlog);
 	tcase_add_test(tc, test_wrong_body_size_gets_an_error);
 	tcase_add_test(tc, test_system_domain_register_needs_root);
 	tcase_add_test(tc, test_user_domain_refuses_other_users);
