@@ -102,7 +102,9 @@ static kern_return_t look_up_until_served(void)
 		kr = raw_look_up(bp, "com.example.svc", 10000, &port);
 		ck_assert_msg(kr != MACH_RCV_TIMED_OUT, "a fresh look-up was not answered");
 		mach_port_deallocate(mach_task_self(), bp);
-		if (kr != KERN_SUCCESS)
+		if (kr == KERN_SUCCESS)
+			mach_port_deallocate(mach_task_self(), port);
+		else
 			nanosleep(&ts, NULL);
 	}
 	return kr;
