@@ -27,6 +27,7 @@
 
 #include "helpers/daemon.h"
 #include "helpers/echo-client.h"
+#include "helpers/peer.h"
 #include "helpers/raw-client.h"
 
 #define SETTLE_MS 20000         /* bound on waiting for the daemon to see closes */
@@ -141,6 +142,38 @@ START_TEST(test_empty_datagrams_release_their_rights)
 		      base, after);
 	ck_assert(test_daemon_log_contains(&td, "empty request from pid"));
 	ck_assert_int_eq(raw_fd_count(td.pid), base);
+	mach_port_deallocate(mach_task_self(), bp);
+}
+END_TEST
+
+/* The same, sent to the port of a job that failed: the daemon destroys what arrives there. */
+START_TEST(test_failed_job_releases_rights_of_empty_messages)
+{
+	int fds[2] = { open("/dev/null", O_RDONLY | O_CLOEXEC), open("/dev/null", O_RDONLY | O_CLOEXEC) };
+	struct timeval tv = { 10, 0 };
+	mach_port_t bp, port;
+	int base, after, fd;
+
+	test_daemon_add_job(&td, "com.example.broken",
+		"<key>Program</key><string>/nonexistent/broken</string>\n"
+		"<key>MachServices</key><dict><key>com.example.broken</key><true/></dict>");
+	test_daemon_start(&td);
+	base = idle_fd_count(&bp);
+	ck_assert_int_eq(raw_look_up(bp, "com.example.broken", 10000, &port), KERN_SUCCESS);
+	ck_assert_int_eq(echo_send(port, ECHO_DATA, 0, 10000), MACH_MSG_SUCCESS);
+	ck_assert(wait_log("com.example.broken: failed"));
+	fd = peer_send_fd(port);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)), 0);
+	for (int i = 0; i < 300; i++)
+		ck_assert_int_eq(raw_send(fd, "", 0, fds, 2), 0);
+	close(fd);
+	mach_port_deallocate(mach_task_self(), port);
+	after = raw_wait_fd_count(td.pid, base, SETTLE_MS);
+	ck_assert_msg(after == base, "daemon fds: %d before, %d after 300 empty messages with 2 fds",
+		      base, after);
+	close(fds[0]);
+	close(fds[1]);
 	mach_port_deallocate(mach_task_self(), bp);
 }
 END_TEST
@@ -413,6 +446,7 @@ static Suite *hostile_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_empty_datagrams_release_their_rights);
+	tcase_add_test(tc, test_failed_job_releases_rights_of_empty_messages);
 	tcase_add_test(tc, test_reply_id_at_int32_edge);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("load");
