@@ -32,7 +32,29 @@ struct conn *conn_new(struct domain *d, int fd, struct job *job);
 /** conn_close() - stop watching and close; resumes accepting if it was paused. */
 void conn_close(struct conn *c);
 
-/** conn_accept_start() - watch the listening socket. */
+/*
+ * Fds that clients may never take: for a request's rights, a reply's
+ * memfd, a spawn's pipe and socketpair, a plist being read, the log.
+ */
+#define CONN_FD_RESERVE_MIN 8
+#define CONN_FD_RESERVE_MAX 64
+
+/**
+ * conn_fd_reserve() - how many fds below @limit (the soft RLIMIT_NOFILE)
+ * stay out of clients' reach: a quarter of it, within
+ * [CONN_FD_RESERVE_MIN, CONN_FD_RESERVE_MAX].
+ */
+unsigned int conn_fd_reserve(unsigned long limit);
+
+/**
+ * conn_accept_start() - watch the listening socket.  A client is refused
+ * (its first queued request answered with KERN_RESOURCE_SHORTAGE, then
+ * the connection closed) when accepting it would leave fewer than
+ * conn_fd_reserve() fds, or past domain.max_conns connections.
+ */
 int conn_accept_start(struct domain *d);
+
+/** conn_accept_stop() - stop accepting; frees what conn_accept_start() made. */
+void conn_accept_stop(struct domain *d);
 
 #endif

@@ -110,8 +110,7 @@ void domain_deinit(struct domain *d)
 	strmap_deinit(&d->jobs);
 	strmap_deinit(&d->services);
 	strmap_deinit(&d->job_paths);
-	if (d->accept_ev)
-		event_free(d->accept_ev);
+	conn_accept_stop(d);
 	if (d->listen_fd >= 0) {
 		close(d->listen_fd);
 		unlink(d->socket_path);

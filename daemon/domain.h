@@ -39,6 +39,7 @@ struct domain {
 	int listen_fd;
 	struct event *accept_ev;
 	bool accept_paused;     /* out of fds: resumes when a connection closes */
+	int spare_fd;           /* given up to refuse a client when out of fds (conn.c) */
 	struct conn *conns;     /* every connection, clients' and jobs' */
 	unsigned int n_conns;
 	unsigned int max_conns;

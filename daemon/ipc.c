@@ -2,6 +2,7 @@
 #include "ipc.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -22,10 +23,15 @@ int ipc_recv(int fd, struct ipc_request *rq)
 
 	reset(rq);
 	n = fdpass_recv(fd, rq->buf, sizeof(rq->buf), rq->fds, &rq->nfds, &rq->creds, MSG_DONTWAIT);
-	if (n == 0)
+	if (n == 0) {
+		/* An empty datagram may still carry rights: they are not requests. */
+		ipc_request_release(rq);
 		return 0;
-	if (n == -EMSGSIZE || n == -EPROTO)
+	}
+	if (n == -EMSGSIZE)
 		return -EBADMSG;
+	if (n == -EPROTO)       /* the kernel dropped the rights that did not fit */
+		return -ENOBUFS;
 	if (n < 0)
 		return (int)n;
 	if (wire_validate(rq->buf, (size_t)n, rq->nfds) < 0 || rq->nfds > IPC_REQUEST_MAX_FDS) {
@@ -68,6 +74,18 @@ int ipc_take_desc_fd(struct ipc_request *rq, unsigned int i)
 	return fd;
 }
 
+/*
+ * MIG's reply id is the request's plus 100.  Computed modulo 2^32, as on
+ * two's complement machines, so that an id near INT32_MAX still gets a
+ * defined answer: 0x7fffffff is answered with 0x80000063.
+ */
+static mach_msg_id_t reply_id(mach_msg_id_t id)
+{
+	uint32_t r = (uint32_t)id + 100u;
+
+	return r <= INT32_MAX ? (mach_msg_id_t)r : -(mach_msg_id_t)(UINT32_MAX - r) - 1;
+}
+
 static int send_reply(struct ipc_request *rq, struct wire_hdr *h, const struct wire_desc *d,
 		      const void *body, size_t body_len, const int *fds, size_t nfds)
 {
@@ -87,7 +105,7 @@ static int send_reply(struct ipc_request *rq, struct wire_hdr *h, const struct w
 	if (nfds)
 		memcpy(all, fds, nfds * sizeof(*fds));
 	h->magic = WIRE_MAGIC;
-	h->id = rq->hdr->id + 100;
+	h->id = reply_id(rq->hdr->id);
 	h->bits |= MACH_MSGH_BITS(0, reply);
 	/* A send-once reply right goes back with the reply, so that the caller
 	 * can use the pair again (client-lib/sopool.h). */

@@ -40,9 +40,14 @@ struct ipc_request {
 
 /**
  * ipc_recv() - read and validate one request from a connection.
- * Return: 1 and *rq filled; 0 at end of file; -EAGAIN when nothing is
- * queued; -EBADMSG for a malformed request (every fd closed); other
- * negative errnos from recvmsg.
+ * Whatever the outcome, *@rq owns no fd unless 1 is returned.
+ * Return: 1 and *rq filled; 0 at end of file or for an empty datagram
+ * (any fds it carried closed); -EAGAIN when nothing is queued; -EBADMSG
+ * for a malformed request (every fd closed); -ENOBUFS when its rights
+ * could not all be received (more than FDPASS_MAX_FDS, or the daemon out
+ * of fds): the kernel destroyed those, so its reply right is dead;
+ * other negative errnos from recvmsg.  rq->creds is set whenever the
+ * kernel attached credentials.
  */
 int ipc_recv(int fd, struct ipc_request *rq);
 

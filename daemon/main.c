@@ -115,6 +115,7 @@ static void setup(struct domain *d, const struct options *o)
 	strmap_init(&d->services);
 	strmap_init(&d->job_paths);
 	d->listen_fd = -1;
+	d->spare_fd = -1;
 	d->max_conns = 4096;
 	if (options_apply(o, d) < 0)
 		fatalx("out of memory");

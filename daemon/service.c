@@ -159,9 +159,9 @@ unsigned int service_drain(struct service *s)
 	/* Closing the fds a message carried destroys its rights: its reply right's
 	 * holder gets MACH_NOTIFY_SEND_ONCE at once. */
 	while ((len = fdpass_recv(s->recv_fd, buf, sizeof(buf), fds, &nfds, NULL, MSG_DONTWAIT)) != -EAGAIN) {
+		fdpass_close_all(fds, nfds);    /* an empty datagram's too */
 		if (len == 0)
 			break;
-		fdpass_close_all(fds, nfds);
 		n++;
 	}
 	return n;

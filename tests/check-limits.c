@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -15,11 +16,17 @@
 #include <unistd.h>
 
 #include <mach/mach.h>
+#include <mach/notify.h>
 #include <servers/bootstrap.h>
+#include <bootstrap/linux.h>
+
+#include "bootstrap-proto.h"
+#include "wire.h"
 
 #include "helpers/bsctl-run.h"
 #include "helpers/daemon.h"
 #include "helpers/privtmp.h"
+#include "helpers/raw-client.h"
 #include "helpers/runner.h"
 
 static struct test_daemon td;
@@ -83,23 +90,188 @@ START_TEST(test_garbage_requests_are_dropped)
 }
 END_TEST
 
-START_TEST(test_out_of_fds_pauses_accept_and_recovers)
+/* Look up com.example.svc on fresh connections until one succeeds (bounded); no call may hang. */
+static kern_return_t look_up_until_served(void)
 {
-	int fds[64];
-	mach_port_t port;
+	kern_return_t kr = KERN_FAILURE;
 
-	td.nofile = 24;
+	/* The daemon sees closes in its own time: a fresh client may be refused until then. */
+	for (int i = 0; i < 1000 && kr != KERN_SUCCESS; i++) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		mach_port_t bp, port;
+
+		ck_assert_int_eq(bootstrap_port_connect(td.socket, &bp), KERN_SUCCESS);
+		kr = raw_look_up(bp, "com.example.svc", 10000, &port);
+		ck_assert_msg(kr != MACH_RCV_TIMED_OUT, "a fresh look-up was not answered");
+		mach_port_deallocate(mach_task_self(), bp);
+		if (kr == KERN_SUCCESS)
+			mach_port_deallocate(mach_task_self(), port);
+		else
+			nanosleep(&ts, NULL);
+	}
+	return kr;
+}
+
+#define CROWD 130
+
+/* Send a look-up through each of @n connections, each with its own reply port. */
+static void crowd_send(mach_port_t *conns, mach_port_t *replies, kern_return_t *sent, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct bootstrap_name_request req;
+
+		ck_assert_int_eq(bootstrap_port_connect(td.socket, &conns[i]), KERN_SUCCESS);
+		ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE,
+						    &replies[i]), KERN_SUCCESS);
+		memset(&req, 0, sizeof(req));
+		req.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND,
+						    MACH_MSG_TYPE_MAKE_SEND_ONCE);
+		req.head.msgh_remote_port = conns[i];
+		req.head.msgh_local_port = replies[i];
+		req.head.msgh_id = BOOTSTRAP_MSG_LOOK_UP;
+		req.ndr = NDR_record;
+		strcpy(req.name, "com.example.svc");
+		sent[i] = mach_msg(&req.head, MACH_SEND_MSG | MACH_SEND_TIMEOUT, sizeof(req), 0,
+				   MACH_PORT_NULL, 10000, MACH_PORT_NULL);
+	}
+}
+
+/*
+ * Each reply of crowd_send(): a port, or an error; never nothing (the
+ * receive timeout turns a hang into a failure).  Return: how many got the port.
+ */
+static int crowd_replies(const mach_port_t *replies, const kern_return_t *sent, int n)
+{
+	int answered = 0;
+
+	for (int i = 0; i < n; i++) {
+		union {
+			mach_msg_header_t head;
+			mig_reply_error_t err;
+			struct bootstrap_port_reply port;
+			char buf[512];
+		} r;
+		mach_msg_return_t mr;
+
+		if (sent[i] != MACH_MSG_SUCCESS) {
+			ck_assert_int_eq(sent[i], MACH_SEND_INVALID_DEST);   /* refused first */
+			continue;
+		}
+		mr = mach_msg(&r.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(r), replies[i],
+			      10000, MACH_PORT_NULL);
+		ck_assert_msg(mr == MACH_MSG_SUCCESS, "client %d: no answer (0x%x)", i, mr);
+		if (r.head.msgh_id == MACH_NOTIFY_SEND_ONCE)
+			continue;                       /* refused before its request was read */
+		ck_assert_int_eq(r.head.msgh_id, BOOTSTRAP_MSG_LOOK_UP + BOOTSTRAP_MSG_REPLY_OFFSET);
+		if (MACH_MSGH_BITS_IS_COMPLEX(r.head.msgh_bits)) {
+			ck_assert_int_eq(r.port.ret, KERN_SUCCESS);
+			mach_port_deallocate(mach_task_self(), r.port.port.name);
+			answered++;
+		} else {
+			ck_assert_int_eq(r.err.RetCode, KERN_RESOURCE_SHORTAGE);
+		}
+	}
+	return answered;
+}
+
+/*
+ * At a low fd limit (set on the running daemon), a crowd of clients: each
+ * look-up is answered, or refused with an error, and once they leave the
+ * daemon serves again.
+ */
+START_TEST(test_fd_limit_refuses_instead_of_starving)
+{
+	static mach_port_t conns[CROWD], replies[CROWD];
+	static kern_return_t sent[CROWD];
+	struct rlimit rl = { 64, 64 };
+	int answered;
+
 	test_daemon_add_job(&td, "com.example.svc",
 		"<key>Program</key><string>/bin/true</string>\n"
 		"<key>MachServices</key><dict><key>com.example.svc</key><true/></dict>");
 	test_daemon_start(&td);
-	for (int i = 0; i < 64; i++)
-		fds[i] = connect_raw();         /* the backlog takes what accept cannot */
+	ck_assert_int_eq(prlimit(td.pid, RLIMIT_NOFILE, &rl, NULL), 0);
+	crowd_send(conns, replies, sent, CROWD);
+	answered = crowd_replies(replies, sent, CROWD);
+	ck_assert_int_gt(answered, 0);
+	ck_assert_int_lt(answered, CROWD);
+	ck_assert(wait_log("too many clients"));
+	ck_assert(!test_daemon_log_contains(&td, "pausing accept"));
+	for (int i = 0; i < CROWD; i++) {
+		mach_port_deallocate(mach_task_self(), conns[i]);
+		mach_port_destroy(mach_task_self(), replies[i]);
+	}
+	ck_assert_int_eq(look_up_until_served(), KERN_SUCCESS);
+}
+END_TEST
+
+/*
+ * The limit lowered below what the daemon holds: accept() fails, yet a
+ * client in the backlog gets an error, not a wait; once clients leave,
+ * the daemon serves again.
+ */
+START_TEST(test_out_of_fds_refuses_from_the_backlog)
+{
+	static mach_port_t conns[40];
+	struct rlimit rl = { 32, 32 };
+	mach_port_t bp, port;
+	kern_return_t kr;
+
+	test_daemon_add_job(&td, "com.example.svc",
+		"<key>Program</key><string>/bin/true</string>\n"
+		"<key>MachServices</key><dict><key>com.example.svc</key><true/></dict>");
+	test_daemon_start(&td);
+	for (int i = 0; i < 40; i++) {         /* answered, so accepted */
+		ck_assert_int_eq(bootstrap_port_connect(td.socket, &conns[i]), KERN_SUCCESS);
+		ck_assert_int_eq(raw_look_up(conns[i], "com.example.svc", 10000, &port), KERN_SUCCESS);
+		mach_port_deallocate(mach_task_self(), port);
+	}
+	ck_assert_int_eq(prlimit(td.pid, RLIMIT_NOFILE, &rl, NULL), 0);
+	ck_assert_int_eq(bootstrap_port_connect(td.socket, &bp), KERN_SUCCESS);
+	kr = raw_look_up(bp, "com.example.svc", 10000, &port);
+	ck_assert_msg(kr == MIG_SERVER_DIED || kr == KERN_RESOURCE_SHORTAGE ||
+		      kr == MACH_SEND_INVALID_DEST, "look-up past the fd limit: 0x%x", kr);
 	ck_assert(wait_log("out of file descriptors"));
-	for (int i = 0; i < 64; i++)
-		close(fds[i]);
-	ck_assert(wait_log("accepting connections again"));
-	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, "com.example.svc", &port), BOOTSTRAP_SUCCESS);
+	mach_port_deallocate(mach_task_self(), bp);
+	for (int i = 0; i < 40; i++)
+		mach_port_deallocate(mach_task_self(), conns[i]);
+	ck_assert_int_eq(look_up_until_served(), KERN_SUCCESS);
+}
+END_TEST
+
+/* A look-up whose rights the daemon cannot all receive: its caller learns at once. */
+START_TEST(test_rights_cut_off_close_the_connection)
+{
+	struct {
+		struct wire_hdr h;
+		struct bootstrap_name_request body;
+	} m;
+	int fds[100], sv[2], fd;
+	char c;
+
+	test_daemon_start(&td);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	for (int i = 0; i < 100; i++)
+		fds[i] = sv[1];                 /* the reply right first, then more than fit */
+	memset(&m, 0, sizeof(m));
+	m.h.magic = WIRE_MAGIC;
+	m.h.bits = MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE, MACH_MSG_TYPE_PORT_SEND);
+	m.h.id = BOOTSTRAP_MSG_LOOK_UP;
+	m.h.nfds = 100;
+	m.h.reply_nfds = 1;
+	m.h.body_len = m.h.data_len = sizeof(NDR_record_t) + sizeof(name_t);
+	strcpy(m.body.name, "com.example.svc");
+	fd = raw_connect(td.socket);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(raw_send(fd, &m.h, sizeof(m.h) + m.h.body_len, fds, 100),
+			 (ssize_t)(sizeof(m.h) + m.h.body_len));
+	close(sv[1]);
+	/* The reply right died unanswered, and the connection is closed (both reads time out otherwise). */
+	ck_assert_int_eq(recv(sv[0], &c, 1, 0), 0);
+	ck_assert_int_eq(recv(fd, &c, 1, 0), 0);
+	ck_assert(wait_log("its rights could not all be received"));
+	close(sv[0]);
+	close(fd);
 }
 END_TEST
 
@@ -260,7 +432,9 @@ static Suite *limits_suite(void)
 	TCase *tc = daemon_case("daemon", NULL);
 
 	tcase_add_test(tc, test_garbage_requests_are_dropped);
-	tcase_add_test(tc, test_out_of_fds_pauses_accept_and_recovers);
+	tcase_add_test(tc, test_fd_limit_refuses_instead_of_starving);
+	tcase_add_test(tc, test_rights_cut_off_close_the_connection);
+	tcase_add_test(tc, test_out_of_fds_refuses_from_the_backlog);
 	tcase_add_test(tc, test_wrong_body_size_gets_an_error);
 	tcase_add_test(tc, test_bsctl_socket_beats_inherited_port);
 	suite_add_tcase(s, tc);

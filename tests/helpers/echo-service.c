@@ -5,6 +5,7 @@
  *   ECHO_DATA  (one-way)  payload: a sequence number; order is checked
  *   ECHO_QUERY (request)  reply: how many data messages, whether in order, pid
  *   ECHO_CRASH (one-way)  abort(): a crash mid-stream
+ *   ECHO_ECHO  (request)  reply: the request's value, for numbered calls
  */
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,9 @@ int main(int argc, char **argv)
 			break;
 		case ECHO_QUERY:
 			reply(&in.m, count, in_order);
+			break;
+		case ECHO_ECHO:
+			reply(&in.m, in.m.value, 1);
 			break;
 		case ECHO_CRASH:
 			abort();
