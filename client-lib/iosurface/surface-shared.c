@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * surface-shared.c - the state every process shares through the header
+ * pages: the seed (IOSurfaceLock/Unlock), the global use count, and the
+ * lock that orders writers of the attached values.  All updates are
+ * atomic operations on the shared pages, so they are seen at once by every
+ * process that maps the surface.  A process that maps it read-only reads
+ * them and changes nothing.
+ */
+#include "surface.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#define EXPORT __attribute__((visibility("default")))
+
+void shared_init(struct surface_shared *sh, IOSurfaceID id, const struct surface_desc *d,
+		 uint64_t data_size)
+{
+	sh->magic = SURFACE_MAGIC;
+	sh->version = SURFACE_VERSION;
+	sh->id = id;
+	sh->data_size = data_size;
+	sh->desc = *d;
+	atomic_store(&sh->seed, 1);
+}
+
+EXPORT IOReturn IOSurfaceLock(IOSurfaceRef buffer, IOSurfaceLockOptions options, uint32_t *seed)
+{
+	bool ro = options & kIOSurfaceLockReadOnly;
+
+	if (!cf_is(buffer, CF_TYPE_IOSURFACE) ||
+	    (options & ~(uint32_t)(kIOSurfaceLockReadOnly | kIOSurfaceLockAvoidSync)))
+		return kIOReturnBadArgument;
+	if (!ro && buffer->read_only)
+		return kIOReturnNotWritable;
+	pthread_mutex_lock(&buffer->lock);
+	if (ro)
+		buffer->read_locks++;
+	else
+		buffer->write_locks++;
+	pthread_mutex_unlock(&buffer->lock);
+	/* kIOSurfaceLockAvoidSync: the memory is the CPU's; there is never anything to sync. */
+	if (seed)
+		*seed = atomic_load(&buffer->shared->seed);
+	return kIOReturnSuccess;
+}
+
+EXPORT IOReturn IOSurfaceUnlock(IOSurfaceRef buffer, IOSurfaceLockOptions options, uint32_t *seed)
+{
+	bool ro = options & kIOSurfaceLockReadOnly;
+	uint32_t *count;
+
+	if (!cf_is(buffer, CF_TYPE_IOSURFACE) ||
+	    (options & ~(uint32_t)(kIOSurfaceLockReadOnly | kIOSurfaceLockAvoidSync)))
+		return kIOReturnBadArgument;
+	pthread_mutex_lock(&buffer->lock);
+	count = ro ? &buffer->read_locks : &buffer->write_locks;
+	if (*count == 0) {
+		pthread_mutex_unlock(&buffer->lock);
+		return kIOReturnBadArgument;    /* not locked that way */
+	}
+	(*count)--;
+	pthread_mutex_unlock(&buffer->lock);
+	/* Sequentially consistent: pixels written under the lock are visible before the new seed. */
+	if (!ro)
+		atomic_fetch_add(&buffer->shared->seed, 1);
+	if (seed)
+		*seed = atomic_load(&buffer->shared->seed);
+	return kIOReturnSuccess;
+}
+
+EXPORT uint32_t IOSurfaceGetSeed(IOSurfaceRef buffer)
+{
+	return cf_is(buffer, CF_TYPE_IOSURFACE) ? atomic_load(&buffer->shared->seed) : 0;
+}
+
+/*
+ * Use counts follow Apple's: each process has its own; the global one
+ * counts the processes whose own count is above zero.
+ */
+EXPORT void IOSurfaceIncrementUseCount(IOSurfaceRef buffer)
+{
+	if (!cf_is(buffer, CF_TYPE_IOSURFACE))
+		return;
+	pthread_mutex_lock(&buffer->lock);
+	if (buffer->use_count++ == 0 && !buffer->read_only)
+		atomic_fetch_add(&buffer->shared->use_count, 1);
+	pthread_mutex_unlock(&buffer->lock);
+}
+
+EXPORT void IOSurfaceDecrementUseCount(IOSurfaceRef buffer)
+{
+	if (!cf_is(buffer, CF_TYPE_IOSURFACE))
+		return;
+	pthread_mutex_lock(&buffer->lock);
+	if (buffer->use_count > 0 && --buffer->use_count == 0 && !buffer->read_only)
+		atomic_fetch_sub(&buffer->shared->use_count, 1);
+	pthread_mutex_unlock(&buffer->lock);
+}
+
+EXPORT int32_t IOSurfaceGetUseCount(IOSurfaceRef buffer)
+{
+	int32_t n;
+
+	if (!cf_is(buffer, CF_TYPE_IOSURFACE))
+		return 0;
+	pthread_mutex_lock(&buffer->lock);
+	n = buffer->use_count;
+	pthread_mutex_unlock(&buffer->lock);
+	return n;
+}
+
+EXPORT Boolean IOSurfaceIsInUse(IOSurfaceRef buffer)
+{
+	if (!cf_is(buffer, CF_TYPE_IOSURFACE))
+		return false;
+	return IOSurfaceGetUseCount(buffer) > 0 || atomic_load(&buffer->shared->use_count) > 0;
+}
+
+void shared_release_use(IOSurfaceRef s)
+{
+	if (s->use_count > 0 && !s->read_only)
+		atomic_fetch_sub(&s->shared->use_count, 1);
+	s->use_count = 0;
+}
+
+/* Holders are processes; one that died holding the lock loses it. */
+void shared_values_lock(struct surface_shared *sh)
+{
+	int32_t self = (int32_t)getpid(), owner = 0;
+
+	while (!atomic_compare_exchange_weak(&sh->values_owner, &owner, self)) {
+		if (owner != 0 && owner != self && kill(owner, 0) < 0 && errno == ESRCH)
+			continue;       /* owner is dead: try to take it from that pid */
+		owner = 0;
+		sched_yield();
+	}
+}
+
+void shared_values_unlock(struct surface_shared *sh)
+{
+	atomic_store(&sh->values_owner, 0);
+}
