@@ -11,7 +11,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
+#include <stddef.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <IOSurface/IOSurfaceLinux.h>
@@ -20,6 +24,7 @@
 #include "helpers/peer.h"
 #include "helpers/surface-peer.h"
 #include "helpers/tmpdir.h"
+#include "iosurface/surface.h"
 
 /* OSType four-character codes. */
 #define FMT_BGRA 0x42475241u
@@ -551,6 +556,165 @@ START_TEST(linux_fd_and_dmabuf)
 }
 END_TEST
 
+/* Overwrite @len bytes at @off of @s's shared header, through its memfd. */
+static void scribble_header(IOSurfaceRef s, size_t off, const void *bytes, size_t len)
+{
+	struct stat st;
+	int fd = IOSurfaceGetFd(s);
+
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert_int_eq(pwrite(fd, bytes, len, st.st_size - (off_t)surface_shared_size() + (off_t)off),
+			 (ssize_t)len);
+}
+
+START_TEST(hostile_ports_refused)
+{
+	IOSurfaceRef s = create(64, 64, 4, FMT_BGRA);
+	memory_object_size_t size = 2 * vm_page_size;
+	mach_port_t entry, plain;
+	uint64_t huge = 1ull << 40;
+	struct peer p;
+	struct peer_msg req;
+	struct peer_rcv rep;
+	int before;
+
+	/* A memory entry that is not a surface, and a port that is no memory entry. */
+	ck_assert_int_eq(mach_make_memory_entry_64(mach_task_self(), &size, 0,
+		VM_PROT_READ | VM_PROT_WRITE | MAP_MEM_NAMED_CREATE, &entry, MACH_PORT_NULL), KERN_SUCCESS);
+	before = log_lines;
+	ck_assert_ptr_null(IOSurfaceLookupFromMachPort(entry));
+	ck_assert_int_eq(log_lines, before + 1);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), entry), KERN_SUCCESS);
+	plain = peer_port();
+	ck_assert_ptr_null(IOSurfaceLookupFromMachPort(plain));
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), plain), KERN_SUCCESS);
+	/* A peer that wrote an impossible layout into the header: the receiver refuses it. */
+	scribble_header(s, offsetof(struct surface_shared, desc.height), &huge, sizeof(huge));
+	peer_start(&p);
+	peer_msg_init(&req, p.ctl, MACH_MSG_TYPE_COPY_SEND, SP_LOOKUP_PORT,
+		      IOSurfaceCreateMachPort(s), MACH_MSG_TYPE_MOVE_SEND);
+	peer_call(&p, &req, &rep);
+	ck_assert_uint_eq(rep.msg.arg[0], 0);
+	stop(&p);
+	/* Our own copy of the layout never changed. */
+	ck_assert_uint_eq(IOSurfaceGetHeight(s), 64);
+	CFRelease(s);
+}
+END_TEST
+
+START_TEST(garbled_values)
+{
+	IOSurfaceRef s = create(16, 16, 4, 0);
+	uint8_t junk[64];
+	uint32_t len = 64;
+	int32_t n = 5;
+	CFNumberRef num = CFNumberCreate(NULL, kCFNumberSInt32Type, &n);
+	CFTypeRef v;
+
+	memset(junk, 'd', sizeof(junk));       /* nested dictionaries past the depth limit */
+	scribble_header(s, offsetof(struct surface_shared, values), junk, sizeof(junk));
+	scribble_header(s, offsetof(struct surface_shared, values_len), &len, sizeof(len));
+	ck_assert_ptr_null(IOSurfaceCopyValue(s, CFSTR("count")));
+	ck_assert_ptr_null(IOSurfaceCopyAllValues(s));
+	len = 1u << 30;                         /* beyond the area */
+	scribble_header(s, offsetof(struct surface_shared, values_len), &len, sizeof(len));
+	v = IOSurfaceCopyAllValues(s);
+	ck_assert_int_eq(CFDictionaryGetCount(v), 0);
+	CFRelease(v);
+	IOSurfaceSetValue(s, CFSTR("count"), num);      /* starts again */
+	v = IOSurfaceCopyValue(s, CFSTR("count"));
+	ck_assert(CFEqual(v, num));
+	CFRelease(v);
+	CFRelease(num);
+	CFRelease(s);
+}
+END_TEST
+
+START_TEST(values_lock_held_by_live_peer)
+{
+	IOSurfaceRef s = create(16, 16, 4, 0);
+	int32_t init = 1;
+	int before = log_lines;
+
+	/* A live process (init) "holds" the lock: SetValue gives up and says so. */
+	scribble_header(s, offsetof(struct surface_shared, values_owner), &init, sizeof(init));
+	IOSurfaceSetValue(s, CFSTR("x"), kCFBooleanTrue);
+	ck_assert_int_eq(log_lines, before + 1);
+	ck_assert_msg(strstr(log_last, "values lock"), "%s", log_last);
+	CFRelease(s);
+}
+END_TEST
+
+START_TEST(stale_registry_entries)
+{
+	IOSurfaceRef s = create(16, 16, 4, 0);
+	IOSurfaceID id = IOSurfaceGetID(s) ^ 0x40000000u;
+	char path[4096];
+	struct stat st;
+
+	/* An entry of a process that is gone, and one naming a file that is no surface. */
+	snprintf(path, sizeof(path), "%s/iosurface/%u.%d.%d", runtime_dir, id, 0x3ffffff0, 3);
+	ck_assert_int_eq(symlink("x", path), 0);
+	ck_assert_ptr_null(IOSurfaceLookup(id));
+	ck_assert_int_ne(lstat(path, &st), 0);
+	snprintf(path, sizeof(path), "%s/iosurface/%u.%d.%d", runtime_dir, id, (int)getpid(), 0);
+	ck_assert_int_eq(symlink("x", path), 0);
+	ck_assert_ptr_null(IOSurfaceLookup(id));
+	ck_assert_int_ne(lstat(path, &st), 0);
+	CFRelease(s);
+}
+END_TEST
+
+START_TEST(registry_closed_to_others)
+{
+	char path[4096];
+
+	/* A registry that others may write is not used: lookups fail, creation works. */
+	snprintf(path, sizeof(path), "%s/iosurface", runtime_dir);
+	ck_assert_int_eq(mkdir(path, 0777), 0);
+	ck_assert_int_eq(chmod(path, 0777), 0);
+	{
+		IOSurfaceRef s = create(16, 16, 4, 0);
+
+		ck_assert_ptr_eq(IOSurfaceLookup(IOSurfaceGetID(s)), s);       /* in-process table */
+		CFRelease(s);
+		CFRelease(s);
+		ck_assert_ptr_null(IOSurfaceLookup(12345));
+		ck_assert_msg(strstr(log_last, "registry"), "%s", log_last);
+	}
+}
+END_TEST
+
+START_TEST(forked_child_keeps_parent_entry)
+{
+	IOSurfaceRef s = create(16, 16, 4, 0);
+	struct peer p;
+	struct peer_msg req;
+	struct peer_rcv rep;
+	pid_t pid;
+	int status;
+
+	IOSurfaceIncrementUseCount(s);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		CFRelease(s);   /* the child's copy: neither the entry nor the use count */
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(IOSurfaceIsInUse(s));
+	peer_start(&p);
+	peer_msg_init(&req, p.ctl, MACH_MSG_TYPE_COPY_SEND, SP_LOOKUP_ID, MACH_PORT_NULL, 0);
+	req.arg[0] = IOSurfaceGetID(s);
+	peer_call(&p, &req, &rep);
+	ck_assert_uint_eq(rep.msg.arg[0], 1);
+	cmd(&p, SP_USE, 0, 0, &rep);
+	ck_assert_int_eq(rep.msg.ids[0], 1);
+	stop(&p);
+	CFRelease(s);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("iosurface");
@@ -571,6 +735,12 @@ static Suite *suite(void)
 	tcase_add_test(tc, read_only_port);
 	tcase_add_test(tc, freed_when_both_let_go);
 	tcase_add_test(tc, linux_fd_and_dmabuf);
+	tcase_add_test(tc, hostile_ports_refused);
+	tcase_add_test(tc, garbled_values);
+	tcase_add_test(tc, values_lock_held_by_live_peer);
+	tcase_add_test(tc, stale_registry_entries);
+	tcase_add_test(tc, registry_closed_to_others);
+	tcase_add_test(tc, forked_child_keeps_parent_entry);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -200,7 +200,7 @@ static int surface_fields(CFDictionaryRef props, struct surface_desc *d, uint64_
 	return 0;
 }
 
-int layout_from_properties(CFDictionaryRef props, struct surface_desc *d)
+int surface_layout_from_properties(CFDictionaryRef props, struct surface_desc *d)
 {
 	uint64_t bpr, min_bpr, need;
 
@@ -232,7 +232,7 @@ int layout_from_properties(CFDictionaryRef props, struct surface_desc *d)
 	return check_planes(d);
 }
 
-int layout_check(const struct surface_desc *d, uint64_t data_size)
+int surface_layout_check(const struct surface_desc *d, uint64_t data_size)
 {
 	uint64_t min_bpr;
 

@@ -72,7 +72,7 @@ static bool id_in_use(const char *dir, IOSurfaceID id)
 	return used;
 }
 
-IOSurfaceID lookup_new_id(void)
+IOSurfaceID surface_lookup_new_id(void)
 {
 	char dir[4096];
 	bool have_dir = registry_dir(dir, sizeof(dir)) == 0;
@@ -102,7 +102,7 @@ static void publish(IOSurfaceRef s)
 		s->reg_name[0] = '\0';
 }
 
-void lookup_add(IOSurfaceRef s)
+void surface_lookup_add(IOSurfaceRef s)
 {
 	pthread_mutex_lock(&table_lock);
 	s->next = table;
@@ -111,7 +111,7 @@ void lookup_add(IOSurfaceRef s)
 	publish(s);
 }
 
-void lookup_remove(IOSurfaceRef s)
+void surface_lookup_remove(IOSurfaceRef s)
 {
 	char dir[4096], path[4200];
 
@@ -123,7 +123,7 @@ void lookup_remove(IOSurfaceRef s)
 		}
 	}
 	pthread_mutex_unlock(&table_lock);
-	if (s->reg_name[0] && registry_dir(dir, sizeof(dir)) == 0) {
+	if (s->reg_name[0] && s->pid == getpid() && registry_dir(dir, sizeof(dir)) == 0) {
 		snprintf(path, sizeof(path), "%s/%s", dir, s->reg_name);
 		unlink(path);
 	}
@@ -142,7 +142,7 @@ static IOSurfaceRef find_in_table(bool by_id, IOSurfaceID id, ino_t ino)
 	return found;
 }
 
-IOSurfaceRef lookup_find_ino(ino_t ino)
+IOSurfaceRef surface_lookup_find_ino(ino_t ino)
 {
 	return find_in_table(false, 0, ino);
 }

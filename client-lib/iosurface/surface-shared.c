@@ -13,11 +13,12 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define EXPORT __attribute__((visibility("default")))
 
-void shared_init(struct surface_shared *sh, IOSurfaceID id, const struct surface_desc *d,
+void surface_shared_init(struct surface_shared *sh, IOSurfaceID id, const struct surface_desc *d,
 		 uint64_t data_size)
 {
 	sh->magic = SURFACE_MAGIC;
@@ -121,27 +122,37 @@ EXPORT Boolean IOSurfaceIsInUse(IOSurfaceRef buffer)
 	return IOSurfaceGetUseCount(buffer) > 0 || atomic_load(&buffer->shared->use_count) > 0;
 }
 
-void shared_release_use(IOSurfaceRef s)
+void surface_shared_release_use(IOSurfaceRef s)
 {
 	if (s->use_count > 0 && !s->read_only)
 		atomic_fetch_sub(&s->shared->use_count, 1);
 	s->use_count = 0;
 }
 
-/* Holders are processes; one that died holding the lock loses it. */
-void shared_values_lock(struct surface_shared *sh)
+/*
+ * Holders are processes; one that died holding the lock loses it.  A live
+ * one that keeps it (a hostile peer may) costs a second, not a hang.
+ */
+int surface_shared_values_lock(struct surface_shared *sh)
 {
+	const struct timespec pause = { 0, 100 * 1000 };   /* 10000 pauses: about a second */
 	int32_t self = (int32_t)getpid(), owner = 0;
 
-	while (!atomic_compare_exchange_weak(&sh->values_owner, &owner, self)) {
+	for (unsigned tries = 0; !atomic_compare_exchange_weak(&sh->values_owner, &owner, self);) {
 		if (owner != 0 && owner != self && kill(owner, 0) < 0 && errno == ESRCH)
-			continue;       /* owner is dead: try to take it from that pid */
+			continue;       /* owner is dead: take it from that pid */
+		if (++tries == 10000)
+			return -ETIMEDOUT;
 		owner = 0;
-		sched_yield();
+		if (tries > 100)
+			nanosleep(&pause, NULL);
+		else
+			sched_yield();
 	}
+	return 0;
 }
 
-void shared_values_unlock(struct surface_shared *sh)
+void surface_shared_values_unlock(struct surface_shared *sh)
 {
 	atomic_store(&sh->values_owner, 0);
 }

@@ -96,7 +96,7 @@ static bool put_value(struct cursor *c, CFTypeRef v, int depth)
 	return t == CFDictionaryGetTypeID() && put_dict(c, v, depth);
 }
 
-ssize_t values_encode(CFDictionaryRef dict, uint8_t *buf, size_t cap)
+ssize_t surface_values_encode(CFDictionaryRef dict, uint8_t *buf, size_t cap)
 {
 	struct cursor c = { buf, cap, 0 };
 
@@ -185,7 +185,7 @@ static CFTypeRef get_value(struct cursor *c, int depth)
 	}
 }
 
-CFMutableDictionaryRef values_decode(const uint8_t *buf, size_t len)
+CFMutableDictionaryRef surface_values_decode(const uint8_t *buf, size_t len)
 {
 	struct cursor c = { (uint8_t *)buf, len, 0 };
 	CFTypeRef v;
@@ -210,7 +210,7 @@ static CFMutableDictionaryRef current(IOSurfaceRef s)
 	if (len > sizeof(copy))
 		len = 0;
 	memcpy(copy, s->shared->values, len);
-	return values_decode(copy, len);
+	return surface_values_decode(copy, len);
 }
 
 /* Apply @key -> @value (NULL: remove) to the shared values. */
@@ -220,18 +220,25 @@ static void update(IOSurfaceRef s, CFStringRef key, CFTypeRef value)
 	CFMutableDictionaryRef d;
 	ssize_t n;
 
-	if (!cf_is(s, CF_TYPE_IOSURFACE) || !cf_is(key, CF_TYPE_STRING) || s->read_only)
+	if (!cf_is(s, CF_TYPE_IOSURFACE) || !cf_is(key, CF_TYPE_STRING))
 		return;
-	shared_values_lock(s->shared);
+	if (s->read_only) {
+		surface_log("IOSurfaceSetValue: the surface is read-only here");
+		return;
+	}
+	if (surface_shared_values_lock(s->shared) < 0) {
+		surface_log("IOSurfaceSetValue: another process holds the values lock");
+		return;
+	}
 	d = current(s);
 	if (!d)         /* garbled by a peer: start again */
-		d = values_decode(NULL, 0);
+		d = surface_values_decode(NULL, 0);
 	if (d) {
 		if (value)
 			CFDictionarySetValue(d, key, value);
 		else
 			CFDictionaryRemoveValue(d, key);
-		n = values_encode(d, buf, sizeof(buf));
+		n = surface_values_encode(d, buf, sizeof(buf));
 		if (n >= 0) {
 			memcpy(s->shared->values, buf, (size_t)n);
 			s->shared->values_len = (uint32_t)n;
@@ -241,7 +248,7 @@ static void update(IOSurfaceRef s, CFStringRef key, CFTypeRef value)
 		}
 		CFRelease(d);
 	}
-	shared_values_unlock(s->shared);
+	surface_shared_values_unlock(s->shared);
 }
 
 EXPORT void IOSurfaceSetValue(IOSurfaceRef buffer, CFStringRef key, CFTypeRef value)
@@ -258,15 +265,18 @@ EXPORT void IOSurfaceRemoveValue(IOSurfaceRef buffer, CFStringRef key)
 EXPORT CFDictionaryRef IOSurfaceCopyAllValues(IOSurfaceRef buffer)
 {
 	CFMutableDictionaryRef d;
+	bool locked;
 
 	if (!cf_is(buffer, CF_TYPE_IOSURFACE))
 		return NULL;
-	/* A read-only mapping cannot take the lock: it reads, and a torn read fails to decode. */
-	if (!buffer->read_only)
-		shared_values_lock(buffer->shared);
+	/*
+	 * A read-only mapping cannot take the lock: it copies the bytes and a
+	 * torn copy fails to decode.  Without the lock, the same.
+	 */
+	locked = !buffer->read_only && surface_shared_values_lock(buffer->shared) == 0;
 	d = current(buffer);
-	if (!buffer->read_only)
-		shared_values_unlock(buffer->shared);
+	if (locked)
+		surface_shared_values_unlock(buffer->shared);
 	return d;
 }
 

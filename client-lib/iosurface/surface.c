@@ -15,14 +15,18 @@
 
 #include <mach/mach.h>
 
+#include "../vm.h"
+
 #define EXPORT __attribute__((visibility("default")))
 
 static void finalize(struct cf_object *obj)
 {
 	IOSurfaceRef s = (IOSurfaceRef)obj;
 
-	lookup_remove(s);
-	shared_release_use(s);
+	surface_lookup_remove(s);
+	/* A forked child's copy: the registry entry and the use count are the parent's. */
+	if (s->pid == getpid())
+		surface_shared_release_use(s);
 	munmap(s->map, s->map_size);
 	close(s->fd);
 	pthread_mutex_destroy(&s->lock);
@@ -73,6 +77,12 @@ static int map_file(IOSurfaceRef s, size_t size)
 	if (s->map == MAP_FAILED && !s->read_only && errno != EPERM)
 		return -errno;
 	if (s->map == MAP_FAILED) {     /* EPERM: sealed by a read-only port */
+		int ro = s->read_only ? -1 : vm_reopen_ro(s->fd);
+
+		if (ro >= 0) {          /* hold what we may use: ports we make are read-only */
+			close(s->fd);
+			s->fd = ro;
+		}
 		s->read_only = true;
 		s->map = mmap(NULL, size, PROT_READ, MAP_SHARED, s->fd, 0);
 	}
@@ -89,6 +99,7 @@ static IOSurfaceRef surface_new(int fd)
 	if (!s)
 		return NULL;
 	s->fd = fd;
+	s->pid = getpid();
 	s->map = MAP_FAILED;
 	pthread_mutex_init(&s->lock, NULL);
 	return s;
@@ -103,6 +114,13 @@ static void surface_discard(IOSurfaceRef s)
 	pthread_mutex_destroy(&s->lock);
 	s->base.magic = 0;
 	free(s);
+}
+
+static ino_t fd_ino(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 ? st.st_ino : 0;
 }
 
 static int make_memfd(size_t size)
@@ -133,7 +151,7 @@ EXPORT IOSurfaceRef IOSurfaceCreate(CFDictionaryRef properties)
 	CFTypeRef name;
 	int fd;
 
-	if (layout_from_properties(properties, &d) < 0)
+	if (surface_layout_from_properties(properties, &d) < 0)
 		return NULL;
 	data = data_size_of(&d);
 	fd = make_memfd(data + surface_shared_size());
@@ -152,17 +170,11 @@ EXPORT IOSurfaceRef IOSurfaceCreate(CFDictionaryRef properties)
 		return NULL;
 	}
 	s->desc = d;
-	s->id = lookup_new_id();
+	s->id = surface_lookup_new_id();
+	s->ino = fd_ino(fd);
 	s->shared = (struct surface_shared *)((char *)s->map + data);
-	shared_init(s->shared, s->id, &d, data);
-	s->ino = 0;
-	{
-		struct stat st;
-
-		if (fstat(fd, &st) == 0)
-			s->ino = st.st_ino;
-	}
-	lookup_add(s);
+	surface_shared_init(s->shared, s->id, &d, data);
+	surface_lookup_add(s);
 	name = CFDictionaryGetValue(properties, kIOSurfaceName);
 	if (name && CFGetTypeID(name) == CFStringGetTypeID())
 		IOSurfaceSetValue(s, kIOSurfaceName, name);
@@ -190,7 +202,7 @@ static int read_header(int fd, size_t *file_size, struct surface_shared *out)
 		surface_log("IOSurface: bad surface header (magic, version or size)");
 		return -EINVAL;
 	}
-	if (layout_check(&out->desc, out->data_size) < 0)
+	if (surface_layout_check(&out->desc, out->data_size) < 0)
 		return -EINVAL;
 	*file_size = (size_t)st.st_size;
 	return 0;
@@ -213,7 +225,7 @@ static IOSurfaceRef map_received(int fd, const struct surface_shared *h, size_t 
 	s->id = h->id;
 	s->ino = ino;
 	s->shared = (struct surface_shared *)((char *)s->map + h->data_size);
-	lookup_add(s);
+	surface_lookup_add(s);
 	return s;
 }
 
@@ -229,7 +241,7 @@ IOSurfaceRef surface_from_fd(int fd, IOSurfaceID want_id)
 		close(fd);
 		return NULL;
 	}
-	s = lookup_find_ino(st.st_ino);         /* already mapped here: the same object */
+	s = surface_lookup_find_ino(st.st_ino);         /* already mapped here: the same object */
 	if (s) {
 		close(fd);
 	} else if (read_header(fd, &size, h) < 0 || (want_id && h->id != want_id)) {

@@ -59,6 +59,7 @@ struct __IOSurface {
 	int fd;                         /* the memfd (owned); read-only when read_only */
 	bool read_only;                 /* mapped without write */
 	ino_t ino;                      /* the memfd's inode: one object per surface per process */
+	pid_t pid;                      /* the process that mapped it (not a forked child) */
 	void *map;                      /* the whole file */
 	size_t map_size;
 	struct surface_shared *shared;  /* inside map */
@@ -85,40 +86,43 @@ IOSurfaceRef surface_from_fd(int fd, IOSurfaceID want_id);
 
 /* surface-layout.c */
 /**
- * layout_from_properties() - the layout IOSurfaceCreate()'s @props ask for.
+ * surface_layout_from_properties() - the layout IOSurfaceCreate()'s @props ask for.
  * Return: 0, or -EINVAL with the reason logged.
  */
-int layout_from_properties(CFDictionaryRef props, struct surface_desc *out);
+int surface_layout_from_properties(CFDictionaryRef props, struct surface_desc *out);
 /**
- * layout_check() - whether @d, read from a peer, is one layout_from_properties()
+ * surface_layout_check() - whether @d, read from a peer, is one surface_layout_from_properties()
  * could make and fits in @data_size bytes.  Return: 0 or -EINVAL (logged).
  */
-int layout_check(const struct surface_desc *d, uint64_t data_size);
+int surface_layout_check(const struct surface_desc *d, uint64_t data_size);
 
 /* surface-shared.c: the header's seed, use counts and values lock. */
-void shared_init(struct surface_shared *sh, IOSurfaceID id, const struct surface_desc *d,
+void surface_shared_init(struct surface_shared *sh, IOSurfaceID id, const struct surface_desc *d,
 		 uint64_t data_size);
-/** shared_release_use() - this process lets go: drop its share of the global use count. */
-void shared_release_use(IOSurfaceRef s);
-/** shared_values_lock() - take the values lock (stealing it from a dead holder). */
-void shared_values_lock(struct surface_shared *sh);
-void shared_values_unlock(struct surface_shared *sh);
+/** surface_shared_release_use() - this process lets go: drop its share of the global use count. */
+void surface_shared_release_use(IOSurfaceRef s);
+/**
+ * surface_shared_values_lock() - take the values lock, from a dead holder
+ * too.  Return: 0, or -ETIMEDOUT after a second (a live peer keeps it).
+ */
+int surface_shared_values_lock(struct surface_shared *sh);
+void surface_shared_values_unlock(struct surface_shared *sh);
 
 /* surface-values.c */
-/** values_decode() - the attached values in @buf (untrusted), or NULL if malformed. */
-CFMutableDictionaryRef values_decode(const uint8_t *buf, size_t len);
-/** values_encode() - encode @dict; Return: bytes used, or -E2BIG / -EINVAL. */
-ssize_t values_encode(CFDictionaryRef dict, uint8_t *buf, size_t cap);
+/** surface_values_decode() - the attached values in @buf (untrusted), or NULL if malformed. */
+CFMutableDictionaryRef surface_values_decode(const uint8_t *buf, size_t len);
+/** surface_values_encode() - encode @dict; Return: bytes used, or -E2BIG / -EINVAL. */
+ssize_t surface_values_encode(CFDictionaryRef dict, uint8_t *buf, size_t cap);
 
 /* surface-lookup.c: IDs, the per-user registry and the process's table. */
-/** lookup_new_id() - a fresh ID, not in use by this user's surfaces. */
-IOSurfaceID lookup_new_id(void);
-/** lookup_add() - put @s in the process's table and publish its ID (best effort). */
-void lookup_add(IOSurfaceRef s);
-/** lookup_remove() - take @s out of the table and the registry. */
-void lookup_remove(IOSurfaceRef s);
-/** lookup_find_ino() - the process's surface on memfd inode @ino, retained, or NULL. */
-IOSurfaceRef lookup_find_ino(ino_t ino);
+/** surface_lookup_new_id() - a fresh ID, not in use by this user's surfaces. */
+IOSurfaceID surface_lookup_new_id(void);
+/** surface_lookup_add() - put @s in the process's table and publish its ID (best effort). */
+void surface_lookup_add(IOSurfaceRef s);
+/** surface_lookup_remove() - take @s out of the table and the registry. */
+void surface_lookup_remove(IOSurfaceRef s);
+/** surface_lookup_find_ino() - the process's surface on memfd inode @ino, retained, or NULL. */
+IOSurfaceRef surface_lookup_find_ino(ino_t ino);
 
 /* surface-log.c */
 void surface_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
