@@ -585,6 +585,14 @@ START_TEST(hostile_ports_refused)
 	ck_assert_ptr_null(IOSurfaceLookupFromMachPort(entry));
 	ck_assert_int_eq(log_lines, before + 1);
 	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), entry), KERN_SUCCESS);
+	/* A window of part of a surface carries no surface. */
+	entry = IOSurfaceCreateMachPort(s);
+	size = vm_page_size;
+	ck_assert_int_eq(mach_make_memory_entry_64(mach_task_self(), &size, 0,
+		VM_PROT_READ | VM_PROT_WRITE, &plain, entry), KERN_SUCCESS);
+	ck_assert_ptr_null(IOSurfaceLookupFromMachPort(plain));
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), plain), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), entry), KERN_SUCCESS);
 	plain = peer_port();
 	ck_assert_ptr_null(IOSurfaceLookupFromMachPort(plain));
 	ck_assert_int_eq(mach_port_destroy(mach_task_self(), plain), KERN_SUCCESS);

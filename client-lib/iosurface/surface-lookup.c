@@ -166,9 +166,10 @@ static int open_entry(const char *name)
 	/* Only a surface's memfd: never open whatever else that fd has become. */
 	if (strncmp(target, "/memfd:" SURFACE_MEMFD_NAME " ", strlen("/memfd:" SURFACE_MEMFD_NAME " ")))
 		return -1;
-	ofd = open(link, O_RDWR | O_CLOEXEC);
+	/* The fd may have changed since readlink(): open nothing that could block or take a tty. */
+	ofd = open(link, O_RDWR | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (ofd < 0 && errno == EACCES)
-		ofd = open(link, O_RDONLY | O_CLOEXEC);
+		ofd = open(link, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	return ofd;
 }
 

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <mach/mach.h>
@@ -80,15 +81,21 @@ EXPORT mach_port_t IOSurfaceCreateMachPortReadOnly(IOSurfaceRef buffer)
 	return make_port(buffer, true);
 }
 
-/* A dup of the memfd @port names (read-only if the entry is).  Return: the fd, or -errno. */
+/*
+ * A dup of the memfd @port names, if its window is the whole file: a
+ * window of part of a surface grants no more than that part, so it
+ * carries no surface.  Read-only if the entry is.  Return: the fd, or -errno.
+ */
 static int entry_fd(mach_port_t port)
 {
 	struct port *p;
+	struct stat st;
 	int fd = -EINVAL;
 
 	space_lock();
 	p = space_get(port);
-	if (p && p->mem_fd >= 0 && p->mem_offset == 0) {
+	if (p && p->mem_fd >= 0 && p->mem_offset == 0 && fstat(p->mem_fd, &st) == 0 &&
+	    p->mem_size == (unsigned long long)st.st_size) {
 		fd = fcntl(p->mem_fd, F_DUPFD_CLOEXEC, 0);
 		if (fd < 0)
 			fd = -errno;
