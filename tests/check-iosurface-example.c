@@ -51,19 +51,23 @@ static int run_consumer(const struct test_daemon *d, const char *out)
 START_TEST(producer_to_png)
 {
 	struct test_daemon d;
-	char body[4096], out[4096];
+	char body[8192], out[4096], reg[4096];
 	unsigned w, h;
 	uint8_t *px;
 
 	test_daemon_init(&d, "iosurface-example");
 	snprintf(body, sizeof(body),
 		 "<key>ProgramArguments</key><array><string>%s</string></array>"
-		 "<key>MachServices</key><dict><key>com.example.surface</key><true/></dict>",
-		 getenv("SURFACE_PRODUCER"));
+		 "<key>MachServices</key><dict><key>com.example.surface</key><true/></dict>"
+		 "<key>EnvironmentVariables</key><dict><key>XDG_RUNTIME_DIR</key><string>%s</string></dict>",
+		 getenv("SURFACE_PRODUCER"), d.dir);
 	test_daemon_add_job(&d, "com.example.surface", body);
 	test_daemon_start(&d);
 	snprintf(out, sizeof(out), "%s/frame.png", d.dir);
 	ck_assert_int_eq(run_consumer(&d, out), 0);
+	/* The producer's registry is the test's, through EnvironmentVariables. */
+	snprintf(reg, sizeof(reg), "%s/iosurface", d.dir);
+	ck_assert_int_eq(access(reg, F_OK), 0);
 	px = read_png(out, &w, &h);
 	ck_assert_uint_eq(w, 1280);
 	ck_assert_uint_eq(h, 720);
