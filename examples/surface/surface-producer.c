@@ -78,8 +78,12 @@ static int reply(mach_port_t to, IOSurfaceRef s)
 	r.surface.type = MACH_MSG_PORT_DESCRIPTOR;
 	r.surface.name = IOSurfaceCreateMachPort(s);
 	r.surface.disposition = MACH_MSG_TYPE_MOVE_SEND;
-	return mach_msg(&r.head, MACH_SEND_MSG, sizeof(r), 0, MACH_PORT_NULL,
-			MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL) == MACH_MSG_SUCCESS ? 0 : -1;
+	if (mach_msg(&r.head, MACH_SEND_MSG, sizeof(r), 0, MACH_PORT_NULL, MACH_MSG_TIMEOUT_NONE,
+		     MACH_PORT_NULL) != MACH_MSG_SUCCESS) {
+		mach_msg_destroy(&r.head);      /* the surface's port and the reply right */
+		return -1;
+	}
+	return 0;
 }
 
 int main(void)

@@ -169,10 +169,28 @@ static void values(const struct peer_msg *req, struct peer_msg *rep, bool set)
 	}
 }
 
+/* The commands on the pixels: peek, poke, a write under a lock. */
+static void pixels(const struct peer_msg *req, struct peer_msg *rep)
+{
+	volatile uint32_t *base = IOSurfaceGetBaseAddress(surface);
+
+	switch (req->head.msgh_id) {
+	case SP_PEEK:
+		rep->ids[0] = (int32_t)base[req->arg[0] / 4];
+		break;
+	case SP_POKE:
+		base[req->arg[0] / 4] = req->arg[1];
+		break;
+	default:
+		rep->ids[0] = IOSurfaceLock(surface, req->arg[0], NULL);
+		if (!(req->arg[0] & kIOSurfaceLockReadOnly) && rep->ids[0] == kIOReturnSuccess)
+			base[0] = req->arg[1];
+		rep->ids[1] = IOSurfaceUnlock(surface, req->arg[0], (uint32_t *)&rep->ids[2]);
+	}
+}
+
 static void serve(const struct peer_msg *req, struct peer_msg *rep)
 {
-	volatile uint32_t *base = surface ? IOSurfaceGetBaseAddress(surface) : NULL;
-
 	switch (req->head.msgh_id) {
 	case SP_LOOKUP_PORT:
 		surface = IOSurfaceLookupFromMachPort(req->port.name);
@@ -185,16 +203,9 @@ static void serve(const struct peer_msg *req, struct peer_msg *rep)
 		lookup_id(req, rep);
 		break;
 	case SP_PEEK:
-		rep->ids[0] = (int32_t)base[req->arg[0] / 4];
-		break;
 	case SP_POKE:
-		base[req->arg[0] / 4] = req->arg[1];
-		break;
 	case SP_LOCKED_WRITE:
-		rep->ids[0] = IOSurfaceLock(surface, req->arg[0], NULL);
-		if (!(req->arg[0] & kIOSurfaceLockReadOnly) && rep->ids[0] == kIOReturnSuccess)
-			base[0] = req->arg[1];
-		rep->ids[1] = IOSurfaceUnlock(surface, req->arg[0], (uint32_t *)&rep->ids[2]);
+		pixels(req, rep);
 		break;
 	case SP_SEED:
 		rep->ids[0] = (int32_t)IOSurfaceGetSeed(surface);
