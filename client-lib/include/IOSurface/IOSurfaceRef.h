@@ -92,7 +92,8 @@ void *IOSurfaceGetBaseAddressOfPlane(IOSurfaceRef buffer, size_t planeIndex);
 /*
  * Attached values, kept in the surface's shared pages: a process that
  * maps the surface later sees them.  Values: CFString, CFNumber,
- * CFBoolean, and CFArray/CFDictionary of those; at most 3 KiB in all.
+ * CFBoolean, and CFArray/CFDictionary of those, four levels deep, at
+ * most 4 KiB in all; a value beyond that is refused (and logged).
  */
 void IOSurfaceSetValue(IOSurfaceRef buffer, CFStringRef key, CFTypeRef value);
 /** IOSurfaceCopyValue() - a copy of the value (the caller releases it), or NULL. */
