@@ -141,7 +141,12 @@ START_TEST(use_counts)
 	ck_assert(IOSurfaceIsInUse(s));
 	cmd(&p, SP_RELEASE, 0, 0, &rep);
 	ck_assert(!IOSurfaceIsInUse(s));
+	/* A process that ends with its use count above zero drops its share too. */
+	give(&p, s, false, &rep);
+	cmd(&p, SP_USE, 1, 0, &rep);
+	ck_assert(IOSurfaceIsInUse(s));
 	stop(&p);
+	ck_assert(!IOSurfaceIsInUse(s));
 	CFRelease(s);
 }
 END_TEST

@@ -80,16 +80,64 @@ EXPORT uint32_t IOSurfaceGetSeed(IOSurfaceRef buffer)
 }
 
 /*
- * Use counts follow Apple's: each process has its own; the global one
- * counts the processes whose own count is above zero.
+ * Use counts follow Apple's: each process has its own, and the surface is
+ * in use while any process's is above zero, until that process decrements
+ * it or ends.  So the shared pages list the pids whose count is above zero
+ * rather than count them: a process that died is simply not alive.
  */
+static void user_add(IOSurfaceRef s)
+{
+	int32_t self = (int32_t)getpid();
+
+	for (int i = 0; i < SURFACE_USERS_MAX; i++) {
+		int32_t free_slot = 0;
+
+		if (atomic_compare_exchange_strong(&s->shared->users[i], &free_slot, self)) {
+			s->user_slot = i;
+			return;
+		}
+	}
+	s->user_slot = -1;
+	atomic_fetch_add(&s->shared->users_overflow, 1);
+}
+
+static void user_remove(IOSurfaceRef s)
+{
+	int32_t self = (int32_t)getpid();
+
+	if (s->user_slot >= 0)
+		atomic_compare_exchange_strong(&s->shared->users[s->user_slot], &self, 0);
+	else
+		atomic_fetch_sub(&s->shared->users_overflow, 1);
+}
+
+/* Whether another live process's use count is above zero; forgets dead ones. */
+static bool others_use(IOSurfaceRef s)
+{
+	int32_t self = (int32_t)getpid();
+
+	if (atomic_load(&s->shared->users_overflow) > 0)
+		return true;
+	for (int i = 0; i < SURFACE_USERS_MAX; i++) {
+		int32_t pid = atomic_load(&s->shared->users[i]);
+
+		if (pid <= 0 || pid == self)
+			continue;
+		if (kill(pid, 0) == 0 || errno == EPERM)
+			return true;
+		if (!s->read_only)
+			atomic_compare_exchange_strong(&s->shared->users[i], &pid, 0);
+	}
+	return false;
+}
+
 EXPORT void IOSurfaceIncrementUseCount(IOSurfaceRef buffer)
 {
 	if (!cf_is(buffer, CF_TYPE_IOSURFACE))
 		return;
 	pthread_mutex_lock(&buffer->lock);
 	if (buffer->use_count++ == 0 && !buffer->read_only)
-		atomic_fetch_add(&buffer->shared->use_count, 1);
+		user_add(buffer);
 	pthread_mutex_unlock(&buffer->lock);
 }
 
@@ -99,7 +147,7 @@ EXPORT void IOSurfaceDecrementUseCount(IOSurfaceRef buffer)
 		return;
 	pthread_mutex_lock(&buffer->lock);
 	if (buffer->use_count > 0 && --buffer->use_count == 0 && !buffer->read_only)
-		atomic_fetch_sub(&buffer->shared->use_count, 1);
+		user_remove(buffer);
 	pthread_mutex_unlock(&buffer->lock);
 }
 
@@ -119,13 +167,13 @@ EXPORT Boolean IOSurfaceIsInUse(IOSurfaceRef buffer)
 {
 	if (!cf_is(buffer, CF_TYPE_IOSURFACE))
 		return false;
-	return IOSurfaceGetUseCount(buffer) > 0 || atomic_load(&buffer->shared->use_count) > 0;
+	return IOSurfaceGetUseCount(buffer) > 0 || others_use(buffer);
 }
 
 void surface_shared_release_use(IOSurfaceRef s)
 {
 	if (s->use_count > 0 && !s->read_only)
-		atomic_fetch_sub(&s->shared->use_count, 1);
+		user_remove(s);
 	s->use_count = 0;
 }
 

@@ -26,6 +26,7 @@
 #define SURFACE_VERSION 1u
 #define SURFACE_PLANES_MAX 4
 #define SURFACE_VALUES_MAX 4096
+#define SURFACE_USERS_MAX 64
 #define SURFACE_MEMFD_NAME "IOSurface"
 
 struct surface_plane {
@@ -48,7 +49,8 @@ struct surface_shared {
 	uint64_t data_size;             /* page-rounded alloc_size: where this header starts */
 	struct surface_desc desc;
 	_Atomic uint32_t seed;          /* changes when a writer unlocks */
-	_Atomic int32_t use_count;      /* processes whose own use count is above zero */
+	_Atomic int32_t users[SURFACE_USERS_MAX];  /* pids whose own use count is above zero */
+	_Atomic int32_t users_overflow; /* how many more than the table holds */
 	_Atomic int32_t values_owner;   /* pid holding the values lock, 0 when free */
 	uint32_t values_len;
 	uint8_t values[SURFACE_VALUES_MAX];
@@ -67,6 +69,7 @@ struct __IOSurface {
 	IOSurfaceID id;
 	pthread_mutex_t lock;           /* the counts below */
 	int32_t use_count;              /* this process's */
+	int user_slot;                  /* its entry in shared->users while use_count > 0; -1: overflow */
 	uint32_t write_locks, read_locks;
 	char reg_name[64];              /* entry in the per-user registry, "" if none */
 	struct __IOSurface *next;       /* the process's table of surfaces (surface-lookup.c) */

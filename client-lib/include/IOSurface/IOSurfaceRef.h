@@ -104,8 +104,8 @@ CFDictionaryRef IOSurfaceCopyAllValues(IOSurfaceRef buffer);
 
 /*
  * Use counts: each process has its own; the surface is in use while any
- * process's count is above zero (a process's count is dropped when it
- * releases its last reference to the surface).
+ * process's count is above zero (until it decrements it, releases its
+ * last reference to the surface, or ends).
  */
 void IOSurfaceIncrementUseCount(IOSurfaceRef buffer);
 void IOSurfaceDecrementUseCount(IOSurfaceRef buffer);
