@@ -142,6 +142,40 @@ START_TEST(overlapping_planes)
 }
 END_TEST
 
+START_TEST(nested_values)
+{
+	IOSurfaceRef s = create(16, 16, 4, 0);
+	double pi = 3.25;
+	long long big = 1ll << 40;
+	CFNumberRef f = CFNumberCreate(NULL, kCFNumberDoubleType, &pi);
+	CFNumberRef n = CFNumberCreate(NULL, kCFNumberLongLongType, &big);
+	const void *items[] = { f, CFSTR("two"), kCFBooleanFalse };
+	CFArrayRef a = CFArrayCreate(NULL, items, 3, &kCFTypeArrayCallBacks);
+	const void *keys[] = { CFSTR("list"), CFSTR("big") };
+	const void *vals[] = { a, n };
+	CFDictionaryRef d = CFDictionaryCreate(NULL, keys, vals, 2, &kCFTypeDictionaryKeyCallBacks,
+					       &kCFTypeDictionaryValueCallBacks);
+	CFTypeRef back;
+
+	IOSurfaceSetValue(s, CFSTR("meta"), d);
+	back = IOSurfaceCopyValue(s, CFSTR("meta"));
+	ck_assert_ptr_nonnull(back);
+	ck_assert_ptr_ne(back, d);              /* a copy, decoded from the shared pages */
+	ck_assert(CFEqual(back, d));
+	ck_assert(CFNumberIsFloatType(CFArrayGetValueAtIndex(CFDictionaryGetValue(back, CFSTR("list")), 0)));
+	CFRelease(back);
+	/* Types outside the subset are refused, and logged. */
+	IOSurfaceSetValue(s, CFSTR("self"), s);
+	ck_assert_ptr_null(IOSurfaceCopyValue(s, CFSTR("self")));
+	ck_assert_msg(strstr(log_last, "unsupported type"), "%s", log_last);
+	CFRelease(d);
+	CFRelease(a);
+	CFRelease(n);
+	CFRelease(f);
+	CFRelease(s);
+}
+END_TEST
+
 START_TEST(values_bounded)
 {
 	IOSurfaceRef s = create(16, 16, 4, 0);
@@ -278,6 +312,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, layout_nv12_plane_info);
 	tcase_add_test(tc, bad_properties);
 	tcase_add_test(tc, overlapping_planes);
+	tcase_add_test(tc, nested_values);
 	tcase_add_test(tc, values_bounded);
 	tcase_add_test(tc, garbled_values);
 	tcase_add_test(tc, values_lock_held_by_live_peer);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * surface-shared.c - the state every process shares through the header
- * pages: the seed (IOSurfaceLock/Unlock), the global use count, and the
+ * pages: the seed (IOSurfaceLock/Unlock), the processes using it, and the
  * lock that orders writers of the attached values.  All updates are
  * atomic operations on the shared pages, so they are seen at once by every
  * process that maps the surface.  A process that maps it read-only reads
