@@ -242,7 +242,11 @@ IOSurfaceRef surface_from_fd(int fd, IOSurfaceID want_id)
 		return NULL;
 	}
 	s = surface_lookup_find_ino(st.st_ino);         /* already mapped here: the same object */
-	if (s) {
+	if (s && want_id && s->id != want_id) {
+		CFRelease(s);
+		s = NULL;
+		close(fd);
+	} else if (s) {
 		close(fd);
 	} else if (read_header(fd, &size, h) < 0 || (want_id && h->id != want_id)) {
 		close(fd);

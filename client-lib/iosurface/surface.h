@@ -127,6 +127,19 @@ void surface_lookup_remove(IOSurfaceRef s);
 /** surface_lookup_find_ino() - the process's surface on memfd inode @ino, retained, or NULL. */
 IOSurfaceRef surface_lookup_find_ino(ino_t ino);
 
+/* surface-registry.c: the per-user directory of surface IDs. */
+/** surface_registry_has() - whether this user's registry has an entry for @id. */
+bool surface_registry_has(IOSurfaceID id);
+/** surface_registry_publish() - an entry for @s (if writable here), best effort. */
+void surface_registry_publish(IOSurfaceRef s);
+/** surface_registry_withdraw() - remove @s's entry (not a forked child's copy's). */
+void surface_registry_withdraw(IOSurfaceRef s);
+/**
+ * surface_registry_find() - the surface @id of a live holder of this user,
+ * mapped here and retained; stale entries met are removed.  Return: it, or NULL.
+ */
+IOSurfaceRef surface_registry_find(IOSurfaceID id);
+
 /* surface-log.c */
 void surface_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
