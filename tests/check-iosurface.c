@@ -253,6 +253,12 @@ START_TEST(stale_registry_entries)
 	ck_assert_int_eq(symlink("x", path), 0);
 	ck_assert_ptr_null(IOSurfaceLookup(id));
 	ck_assert_int_ne(lstat(path, &st), 0);
+	/* One naming a surface with another ID (mapped here already). */
+	snprintf(path, sizeof(path), "%s/iosurface/%u.%d.%d", runtime_dir, id, (int)getpid(),
+		 IOSurfaceGetFd(s));
+	ck_assert_int_eq(symlink("x", path), 0);
+	ck_assert_ptr_null(IOSurfaceLookup(id));
+	ck_assert_int_ne(lstat(path, &st), 0);
 	CFRelease(s);
 }
 END_TEST
