@@ -21,7 +21,9 @@ enum surface_peer_cmd {
 	SP_USE,                 /* arg[0]: 1 increment, 2 decrement, 0 nothing; ids[0] = IsInUse */
 	SP_GET_VALUE,           /* ids[0] = found, ids[1] = the number value of key "count" */
 	SP_SET_VALUE,           /* set key "peer" to the number arg[0] */
-	SP_TRY_WRITE,           /* read-only surface: bits of the ways of writing that worked */
+	SP_TRY_WRITE,           /* read-only surface: ids[0] = bits of the ways of writing that
+				   worked: 1 mprotect, 2 mmap of its fd, 4 pwrite to it, 8 the
+				   same through an O_RDWR reopen, 16 /proc/self/mem */
 	SP_RELEASE,             /* CFRelease the surface; ids[0] = surface memfds in /proc/self/fd,
 				   ids[1] = their mappings in /proc/self/maps */
 };
