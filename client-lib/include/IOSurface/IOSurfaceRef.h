@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include <mach/port.h>
+
 #include <CoreFoundation/CoreFoundation.h>
 #include <IOSurface/IOSurfaceTypes.h>
 
