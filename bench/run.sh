@@ -19,5 +19,5 @@ fi
 surface=$(dirname "$driver")/bootstrapd-bench-surface
 case " ${BENCH_ARGS:-} $* " in
 *" --json "*) ;;
-*) if [ -x "$surface" ]; then echo; "$surface" ${BENCH_ARGS:-} "$@" 2>/dev/null | grep -v '^$' || true; fi ;;
+*) if [ -x "$surface" ]; then echo; "$surface" ${BENCH_ARGS:-} "$@" || true; fi ;;
 esac
