@@ -7,7 +7,7 @@
  * BGRA.  Each figure is the median of a round trip: send, the receiver
  * touches the first pixel (or reads every byte, for the socket), acks.
  *
- *   bootstrapd-bench-surface [--quick]
+ *   bootstrapd-bench-surface [--quick] [the driver's other options, ignored]
  *
  * Linked with the private library: the receiver is exec'd with a raw
  * send end inherited as an fd, as the tests' peers are.
@@ -280,13 +280,16 @@ int main(int argc, char **argv)
 {
 	struct ctx c = { 0 };
 	struct frame_msg m;
-	unsigned n = argc > 1 && strcmp(argv[1], "--quick") == 0 ? 20 : 200;
+	unsigned n = 200;
 	char self[4096];
 	ssize_t len;
 	pid_t pid;
 
 	if (argc == 4 && strcmp(argv[1], "--receiver") == 0)
 		return receiver(atoi(argv[2]), atoi(argv[3]));
+	for (int i = 1; i < argc; i++)          /* the driver's options: only --quick matters here */
+		if (strcmp(argv[i], "--quick") == 0)
+			n = 20;
 	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (len <= 0)
 		die("readlink");
