@@ -14,4 +14,10 @@ if [ ! -x "$driver" ]; then
 	exit 1
 fi
 # shellcheck disable=SC2086
-exec "$driver" ${BENCH_ARGS:-} "$@"
+"$driver" ${BENCH_ARGS:-} "$@"
+# IOSurface transfer figures (bench/surface.c), in text runs only.
+surface=$(dirname "$driver")/bootstrapd-bench-surface
+case " ${BENCH_ARGS:-} $* " in
+*" --json "*) ;;
+*) if [ -x "$surface" ]; then echo; "$surface" ${BENCH_ARGS:-} "$@" || true; fi ;;
+esac

@@ -136,6 +136,42 @@ export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 ldd "$tmp/client" | grep -q "libbootstrap.so.0 => $libdir/" ||
 	fail "the client does not use the installed libbootstrap.so.0"
 
+step "compile and run an IOSurface client against the installed headers"
+[ -e "$dest/usr/share/man/man3/IOSurface.3" ] || fail "/usr/share/man/man3/IOSurface.3 not installed"
+cat >"$tmp/surface.c" <<'EOF'
+#include <stdio.h>
+#include <CoreFoundation/CoreFoundation.h>
+#include <IOSurface/IOSurface.h>
+
+int main(void)
+{
+	int n = 64;
+	CFNumberRef num = CFNumberCreate(kCFAllocatorDefault, kCFNumberIntType, &n);
+	const void *keys[] = { kIOSurfaceWidth, kIOSurfaceHeight };
+	const void *values[] = { num, num };
+	CFDictionaryRef props = CFDictionaryCreate(kCFAllocatorDefault, keys, values, 2,
+		&kCFTypeDictionaryKeyCallBacks, &kCFTypeDictionaryValueCallBacks);
+	IOSurfaceRef s = IOSurfaceCreate(props), t;
+	mach_port_t port = s ? IOSurfaceCreateMachPort(s) : MACH_PORT_NULL;
+
+	t = IOSurfaceLookupFromMachPort(port);
+	if (!t || t != s || IOSurfaceGetBytesPerRow(t) != 64)
+		return 1;
+	printf("surface %u: %zux%zu\n", IOSurfaceGetID(s), IOSurfaceGetWidth(s), IOSurfaceGetHeight(s));
+	mach_port_deallocate(mach_task_self(), port);
+	CFRelease(t);
+	CFRelease(s);
+	CFRelease(props);
+	CFRelease(num);
+	return 0;
+}
+EOF
+# shellcheck disable=SC2086
+"${CC:-cc}" -Wall -Werror -o "$tmp/surface" "$tmp/surface.c" $cflags $libs ||
+	fail "the IOSurface client does not compile against the installed headers"
+XDG_RUNTIME_DIR="$tmp" "$tmp/surface" | sed 's/^/   /'
+[ "${PIPESTATUS[0]}" = 0 ] || fail "the IOSurface client failed"
+
 step "start the installed bootstrapd on a private socket"
 mkdir -p "$tmp/jobs" "$tmp/state"
 # Jobs do not inherit the daemon's environment: the installed service
