@@ -12,6 +12,7 @@
 #include <event2/event.h>
 
 #include "conn.h"
+#include "domain-env.h"
 #include "job.h"
 #include "jobdir.h"
 #include "log.h"
@@ -110,6 +111,7 @@ void domain_deinit(struct domain *d)
 	strmap_deinit(&d->jobs);
 	strmap_deinit(&d->services);
 	strmap_deinit(&d->job_paths);
+	domain_env_deinit(d);
 	if (d->accept_ev)
 		event_free(d->accept_ev);
 	if (d->listen_fd >= 0) {

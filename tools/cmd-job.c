@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmd-job.c - list, print, blame, start, stop, kickstart, kill, enable and
- * disable: one request each, naming a job by its label.
+ * disable: one request each, naming a job by its label in the default
+ * domain, or as launchctl 2 does, DOMAIN/LABEL (target.h); print also
+ * takes a domain.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -12,24 +14,60 @@
 #include "bsctl.h"
 #include "control-proto.h"
 #include "ctl-client.h"
+#include "target.h"
 
 static uint32_t json_flag(const struct bsctl_opts *o)
 {
 	return o->json ? CONTROL_F_JSON : 0;
 }
 
+/*
+ * @arg as a job, LABEL or DOMAIN/LABEL; the request goes to its domain.
+ * Return: the label, or NULL (why printed).
+ */
+static const char *job_arg(const char *arg)
+{
+	struct target t;
+
+	if (target_parse(arg, &t) < 0)
+		return NULL;
+	if (t.kind == TARGET_DOMAIN) {
+		fprintf(stderr, "bsctl: %s is a domain; a job is LABEL or %s/LABEL\n", arg,
+			t.domain);
+		return NULL;
+	}
+	return target_use(&t) < 0 ? NULL : t.label;
+}
+
+/* Request @id for the job @arg names. */
+static int job_call(int id, uint32_t flags, int32_t sig, const char *arg, FILE *text_to)
+{
+	const char *label = job_arg(arg);
+
+	return label ? ctl_call(id, flags, sig, label, text_to) : BSCTL_USAGE;
+}
+
 int cmd_list(int argc, char **argv, const struct bsctl_opts *o)
 {
 	if (argc > 2)
 		return BSCTL_USAGE;
-	return ctl_call(CONTROL_LIST, json_flag(o), 0, argc == 2 ? argv[1] : "", stdout);
+	if (argc == 1)
+		return ctl_call(CONTROL_LIST, json_flag(o), 0, "", stdout);
+	return job_call(CONTROL_LIST, json_flag(o), 0, argv[1], stdout);
 }
 
+/* print DOMAIN, print DOMAIN/LABEL, print LABEL. */
 int cmd_print(int argc, char **argv, const struct bsctl_opts *o)
 {
+	struct target t;
+
 	if (argc != 2)
 		return BSCTL_USAGE;
-	return ctl_call(CONTROL_PRINT, json_flag(o), 0, argv[1], stdout);
+	if (target_parse(argv[1], &t) < 0 || target_use(&t) < 0)
+		return BSCTL_USAGE;
+	if (t.kind == TARGET_DOMAIN)
+		return ctl_call(CONTROL_PRINT_DOMAIN, json_flag(o), 0, "", stdout);
+	return ctl_call(CONTROL_PRINT, json_flag(o), 0, t.label, stdout);
 }
 
 /* Why it runs, or last ran (launchctl blame). */
@@ -37,7 +75,7 @@ int cmd_blame(int argc, char **argv, const struct bsctl_opts *o)
 {
 	if (argc != 2)
 		return BSCTL_USAGE;
-	return ctl_call(CONTROL_BLAME, json_flag(o), 0, argv[1], stdout);
+	return job_call(CONTROL_BLAME, json_flag(o), 0, argv[1], stdout);
 }
 
 /* Persistent: loads nothing now; the next directory scan (SIGHUP) honours it. */
@@ -46,7 +84,7 @@ int cmd_enable(int argc, char **argv, const struct bsctl_opts *o)
 	(void)o;
 	if (argc != 2)
 		return BSCTL_USAGE;
-	return ctl_call(CONTROL_ENABLE, 0, 0, argv[1], stderr);
+	return job_call(CONTROL_ENABLE, 0, 0, argv[1], stderr);
 }
 
 /* Persistent: a loaded job keeps running; it will not be loaded again. */
@@ -55,7 +93,7 @@ int cmd_disable(int argc, char **argv, const struct bsctl_opts *o)
 	(void)o;
 	if (argc != 2)
 		return BSCTL_USAGE;
-	return ctl_call(CONTROL_DISABLE, 0, 0, argv[1], stderr);
+	return job_call(CONTROL_DISABLE, 0, 0, argv[1], stderr);
 }
 
 int cmd_start(int argc, char **argv, const struct bsctl_opts *o)
@@ -63,7 +101,7 @@ int cmd_start(int argc, char **argv, const struct bsctl_opts *o)
 	(void)o;
 	if (argc != 2)
 		return BSCTL_USAGE;
-	return ctl_call(CONTROL_START, 0, 0, argv[1], NULL);
+	return job_call(CONTROL_START, 0, 0, argv[1], NULL);
 }
 
 int cmd_stop(int argc, char **argv, const struct bsctl_opts *o)
@@ -71,7 +109,7 @@ int cmd_stop(int argc, char **argv, const struct bsctl_opts *o)
 	(void)o;
 	if (argc != 2)
 		return BSCTL_USAGE;
-	return ctl_call(CONTROL_STOP, 0, 0, argv[1], NULL);
+	return job_call(CONTROL_STOP, 0, 0, argv[1], NULL);
 }
 
 int cmd_kickstart(int argc, char **argv, const struct bsctl_opts *o)
@@ -86,7 +124,7 @@ int cmd_kickstart(int argc, char **argv, const struct bsctl_opts *o)
 	}
 	if (argc != 2 || argv[1][0] == '-')
 		return BSCTL_USAGE;
-	return ctl_call(CONTROL_KICKSTART, flags, 0, argv[1], NULL);
+	return job_call(CONTROL_KICKSTART, flags, 0, argv[1], NULL);
 }
 
 static const struct {
@@ -126,5 +164,5 @@ int cmd_kill(int argc, char **argv, const struct bsctl_opts *o)
 		fprintf(stderr, "bsctl: %s: unknown signal\n", argv[1]);
 		return BSCTL_USAGE;
 	}
-	return ctl_call(CONTROL_KILL, 0, sig, argv[2], NULL);
+	return job_call(CONTROL_KILL, 0, sig, argv[2], NULL);
 }
