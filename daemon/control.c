@@ -41,6 +41,7 @@ struct handler {
 	enum control_id id;
 	enum access access;
 	unsigned int ndesc;     /* out-of-line descriptors (each an OOL region) */
+	bool whole_domain;      /* arg is no label (it may hold a secret): logs name the domain */
 	const char *what;       /* for the refusal's log line */
 	control_fn *fn;
 };
@@ -116,23 +117,23 @@ static kern_return_t do_kill(struct control_call *call)
 }
 
 static const struct handler handlers[] = {
-	{ CONTROL_LIST, ANYONE, 0, "list", control_show_list },
-	{ CONTROL_PRINT, ANYONE, 0, "print", control_show_print },
-	{ CONTROL_BLAME, ANYONE, 0, "blame", control_show_blame },
-	{ CONTROL_LOAD, OWNER, 1, "load", control_load },
-	{ CONTROL_UNLOAD, OWNER, 0, "unload", control_unload },
-	{ CONTROL_ENABLE, OWNER, 0, "enable", control_enable },
-	{ CONTROL_DISABLE, OWNER, 0, "disable", control_disable },
-	{ CONTROL_START, OWNER, 0, "start", do_start },
-	{ CONTROL_STOP, OWNER, 0, "stop", do_stop },
-	{ CONTROL_KICKSTART, OWNER, 0, "kickstart", do_kickstart },
-	{ CONTROL_KILL, OWNER, 0, "kill", do_kill },
-	{ CONTROL_PRINT_DOMAIN, OWNER_UNLESS_SYSTEM, 0, "print", control_domain_print },
-	{ CONTROL_PRINT_DISABLED, ANYONE, 0, "print-disabled", control_domain_print_disabled },
-	{ CONTROL_SETENV, OWNER, 0, "setenv", control_domain_setenv },
-	{ CONTROL_UNSETENV, OWNER, 0, "unsetenv", control_domain_unsetenv },
-	{ CONTROL_GETENV, OWNER_UNLESS_SYSTEM, 0, "getenv", control_domain_getenv },
-	{ CONTROL_BOOTOUT_DOMAIN, OWNER, 0, "bootout", control_domain_bootout },
+	{ CONTROL_LIST, ANYONE, 0, false, "list", control_show_list },
+	{ CONTROL_PRINT, ANYONE, 0, false, "print", control_show_print },
+	{ CONTROL_BLAME, ANYONE, 0, false, "blame", control_show_blame },
+	{ CONTROL_LOAD, OWNER, 1, false, "load", control_load },
+	{ CONTROL_UNLOAD, OWNER, 0, false, "unload", control_unload },
+	{ CONTROL_ENABLE, OWNER, 0, false, "enable", control_enable },
+	{ CONTROL_DISABLE, OWNER, 0, false, "disable", control_disable },
+	{ CONTROL_START, OWNER, 0, false, "start", do_start },
+	{ CONTROL_STOP, OWNER, 0, false, "stop", do_stop },
+	{ CONTROL_KICKSTART, OWNER, 0, false, "kickstart", do_kickstart },
+	{ CONTROL_KILL, OWNER, 0, false, "kill", do_kill },
+	{ CONTROL_PRINT_DOMAIN, OWNER_UNLESS_SYSTEM, 0, true, "print", control_domain_print },
+	{ CONTROL_PRINT_DISABLED, ANYONE, 0, true, "print-disabled", control_domain_print_disabled },
+	{ CONTROL_SETENV, OWNER, 0, true, "setenv", control_domain_setenv },
+	{ CONTROL_UNSETENV, OWNER, 0, true, "unsetenv", control_domain_unsetenv },
+	{ CONTROL_GETENV, OWNER_UNLESS_SYSTEM, 0, true, "getenv", control_domain_getenv },
+	{ CONTROL_BOOTOUT_DOMAIN, OWNER, 0, true, "bootout", control_domain_bootout },
 };
 
 static const struct handler *handler_find(mach_msg_id_t id)
@@ -155,7 +156,7 @@ static bool authorized(const struct conn *c, const struct ipc_request *rq,
 	if (uid == 0 || uid == c->domain->owner)
 		return true;
 	log_warnx("control: refused %s of %s to pid %d uid %u", h->what,
-		  *label ? label : control_domain_name(c->domain), (int)rq->creds.pid,
+		  h->whole_domain ? control_domain_name(c->domain) : label, (int)rq->creds.pid,
 		  (unsigned int)uid);
 	return false;
 }
