@@ -208,10 +208,17 @@ START_TEST(test_service_targets)
 	ck_assert_int_eq(BSCTL("print", svc(user_domain, "org.test.nope")), 4);
 	ck_assert_int_eq(BSCTL("kickstart", svc(user_domain, "org.test.nope")), 4);
 
-	/* The legacy spellings still reach the default domain. */
+	/*
+	 * The legacy spellings still reach the default domain, and without
+	 * $BOOTSTRAPD_RUN_DIR, so does the caller's own user/UID: where its
+	 * clients find it, $BOOTSTRAP_SOCKET here.
+	 */
 	setenv("BOOTSTRAP_SOCKET", td.socket, 1);
 	ck_assert_int_eq(BSCTL("print", LABEL_A), 0);
 	ck_assert_int_eq(BSCTL("stop", LABEL_A), 0);
+	unsetenv("BOOTSTRAPD_RUN_DIR");
+	ck_assert_int_eq(BSCTL("blame", svc(gui_domain, LABEL_A)), 0);
+	setenv("BOOTSTRAPD_RUN_DIR", run, 1);
 	unsetenv("BOOTSTRAP_SOCKET");
 }
 END_TEST

@@ -14,6 +14,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <bootstrap/linux.h>
+
 #include "bootstrap-proto.h"
 #include "ctl-client.h"
 
@@ -116,14 +118,19 @@ static int fmt(char *buf, size_t len, int n)
 	return 0;
 }
 
-/* The caller's own domain where it has no /run/user/UID: as libbootstrap finds it. */
-static bool own_fallback(const struct target *t, char *buf, size_t len)
+/* The caller's own domain: where its clients find it (see bootstrap(3)). */
+static bool own_domain(const struct target *t, char *buf, size_t len)
 {
+	const char *env = getenv(BOOTSTRAP_ENV_SOCKET);
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
 	int n;
 
 	if (t->uid != getuid())
 		return false;
+	if (env && *env) {
+		n = snprintf(buf, len, "%s", env);
+		return n > 0 && (size_t)n < len;
+	}
 	if (xdg && *xdg) {
 		n = snprintf(buf, len, "%s/%s", xdg, BOOTSTRAP_USER_SOCKET);
 		return n > 0 && (size_t)n < len;
@@ -141,7 +148,7 @@ int target_socket(const struct target *t, char *buf, size_t len)
 		run = "/run";
 	if (t->system)
 		return fmt(buf, len, snprintf(buf, len, "%s/bootstrapd/socket", run));
-	if (!overridden && own_fallback(t, buf, len))
+	if (!overridden && own_domain(t, buf, len))
 		return 0;
 	return fmt(buf, len, snprintf(buf, len, "%s/user/%u/%s", run, (unsigned int)t->uid,
 				      BOOTSTRAP_USER_SOCKET));

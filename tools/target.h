@@ -12,10 +12,11 @@
  *
  * Each domain is its own daemon with its own socket: the system domain's at
  * RUN/bootstrapd/socket, UID's at RUN/user/UID/bootstrapd/socket, where RUN
- * is /run or $BOOTSTRAPD_RUN_DIR.  For the caller's own uid,
- * $XDG_RUNTIME_DIR/bootstrapd/socket comes first (where bootstrapd --user
- * listens), then the /tmp fallback of a daemon started without
- * XDG_RUNTIME_DIR, if its owner is that user or root.  bsctl --socket
+ * is /run or $BOOTSTRAPD_RUN_DIR.  Without $BOOTSTRAPD_RUN_DIR, the
+ * caller's own domain is where its clients find it: $BOOTSTRAP_SOCKET,
+ * else $XDG_RUNTIME_DIR/bootstrapd/socket (where bootstrapd --user
+ * listens), else the /tmp socket of a daemon started without
+ * XDG_RUNTIME_DIR if its owner is that user or root.  bsctl --socket
  * overrides all of these; the daemon still checks that it serves the
  * domain named.
  */
