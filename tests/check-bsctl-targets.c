@@ -180,7 +180,8 @@ static const char *file_line(const char *path)
 /* Every verb that takes a job, with user/UID/LABEL and gui/UID/LABEL. */
 START_TEST(test_service_targets)
 {
-	char gui_domain[32];
+	char gui_domain[32], want[64];
+	long pid;
 
 	snprintf(gui_domain, sizeof(gui_domain), "gui/%u", (unsigned int)getuid());
 	test_daemon_add_job(&td, LABEL_A, SLEEP);
@@ -196,7 +197,16 @@ START_TEST(test_service_targets)
 	ck_assert_ptr_nonnull(strstr(r.out, "bsctl start or kickstart"));
 	ck_assert_int_eq(BSCTL("kill", "USR1", svc(gui_domain, LABEL_A)), 0);
 	ck_assert(print_until(svc(user_domain, LABEL_A), "last exit signal = 10"));
-	ck_assert_int_eq(BSCTL("kickstart", "-k", svc(user_domain, LABEL_A)), 0);
+	ck_assert_int_eq(BSCTL("kickstart", "-p", svc(user_domain, LABEL_A)), 0);
+	pid = atol(r.out);
+	ck_assert_int_gt(pid, 0);
+	snprintf(want, sizeof(want), "\tpid = %ld\n", pid);
+	ck_assert_int_eq(BSCTL("print", svc(user_domain, LABEL_A)), 0);
+	ck_assert_ptr_nonnull(strstr(r.out, want));
+	ck_assert_int_eq(BSCTL("kickstart", "-kp", svc(user_domain, LABEL_A)), 0);
+	ck_assert_int_gt(atol(r.out), 0);
+	ck_assert_int_ne(atol(r.out), pid);                    /* killed, started again */
+	ck_assert_int_eq(BSCTL("kickstart", "-x", svc(user_domain, LABEL_A)), 2);
 	ck_assert_int_eq(BSCTL("stop", svc(user_domain, LABEL_A)), 0);
 	ck_assert(print_until(svc(user_domain, LABEL_A), "last exit signal = 15"));
 	ck_assert_int_eq(BSCTL("start", svc(user_domain, LABEL_A)), 0);

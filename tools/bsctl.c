@@ -39,7 +39,8 @@ static const struct command commands[] = {
 	  "\t\t\tthe enable/disable overrides" },
 	{ "start", cmd_start, "start JOB\t\tstart a job" },
 	{ "stop", cmd_stop, "stop JOB\t\tstop a job (SIGTERM, then SIGKILL)" },
-	{ "kickstart", cmd_kickstart, "kickstart [-k] JOB\tstart now; -k kills a running one first" },
+	{ "kickstart", cmd_kickstart, "kickstart [-kp] JOB\tstart now; -k kills a running one first,\n"
+	  "\t\t\t-p prints the pid" },
 	{ "kill", cmd_kill, "kill SIGNAL JOB\tsend SIGNAL (number or name) to a job" },
 	{ "blame", cmd_blame, "blame [--json] JOB\twhy a job runs, or last ran" },
 	{ "bootstrap", cmd_bootstrap, "bootstrap DOMAIN PATH...\n"

@@ -6,10 +6,12 @@
  * takes a domain.
  */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "bsctl.h"
 #include "control-proto.h"
@@ -112,19 +114,76 @@ int cmd_stop(int argc, char **argv, const struct bsctl_opts *o)
 	return job_call(CONTROL_STOP, 0, 0, argv[1], NULL);
 }
 
+/* The job's pid, 0 if it is not running, -1 if the daemon did not say. */
+static long job_pid(const char *label)
+{
+	struct ctl_msg m = { .id = CONTROL_PRINT, .flags = CONTROL_F_JSON, .arg = label };
+	static const char key[] = "\n  \"pid\": ";
+	const char *text, *p;
+
+	if (ctl_request(&m, &text) != KERN_SUCCESS)
+		return -1;
+	p = strstr(text, key);
+	return p ? strtol(p + sizeof(key) - 1, NULL, 10) : 0;
+}
+
+/*
+ * kickstart -p: print the pid of the process started, or of the one
+ * already running.  With -k the old one is killed and a new one started
+ * once it exited: wait (bounded: 10 s) for a pid other than the old one.
+ */
+static int print_pid(const char *label, long old)
+{
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	long pid = job_pid(label);
+
+	for (int i = 0; i < 500 && (pid == 0 || pid == old); i++) {
+		nanosleep(&ts, NULL);
+		pid = job_pid(label);
+	}
+	if (pid <= 0 || pid == old) {
+		fprintf(stderr, "bsctl: %s: not running\n", label);
+		return BSCTL_FAILURE;
+	}
+	printf("%ld\n", pid);
+	return BSCTL_OK;
+}
+
+/* -k, -p, or both (-kp), as launchctl takes them. */
+static int kickstart_flags(const char *arg, uint32_t *flags, bool *pid)
+{
+	for (const char *p = arg + 1; *p; p++) {
+		if (*p == 'k')
+			*flags |= CONTROL_F_KILL;
+		else if (*p == 'p')
+			*pid = true;
+		else
+			return -1;
+	}
+	return arg[1] ? 0 : -1;
+}
+
 int cmd_kickstart(int argc, char **argv, const struct bsctl_opts *o)
 {
 	uint32_t flags = 0;
+	bool pid = false;
+	const char *label;
+	long old = 0;
+	int i, r;
 
 	(void)o;
-	if (argc == 3 && strcmp(argv[1], "-k") == 0) {
-		flags = CONTROL_F_KILL;
-		argv++;
-		argc--;
-	}
-	if (argc != 2 || argv[1][0] == '-')
+	for (i = 1; i < argc - 1 && argv[i][0] == '-'; i++)
+		if (kickstart_flags(argv[i], &flags, &pid) < 0)
+			return BSCTL_USAGE;
+	if (i != argc - 1 || argv[i][0] == '-')
 		return BSCTL_USAGE;
-	return job_call(CONTROL_KICKSTART, flags, 0, argv[1], NULL);
+	label = job_arg(argv[i]);
+	if (!label)
+		return BSCTL_USAGE;
+	if (pid && (flags & CONTROL_F_KILL))
+		old = job_pid(label);
+	r = ctl_call(CONTROL_KICKSTART, flags, 0, label, NULL);
+	return r == BSCTL_OK && pid ? print_pid(label, old) : r;
 }
 
 static const struct {
