@@ -180,8 +180,7 @@ static const char *file_line(const char *path)
 /* Every verb that takes a job, with user/UID/LABEL and gui/UID/LABEL. */
 START_TEST(test_service_targets)
 {
-	char gui_domain[32], want[64];
-	long pid;
+	char gui_domain[32];
 
 	snprintf(gui_domain, sizeof(gui_domain), "gui/%u", (unsigned int)getuid());
 	test_daemon_add_job(&td, LABEL_A, SLEEP);
@@ -197,16 +196,7 @@ START_TEST(test_service_targets)
 	ck_assert_ptr_nonnull(strstr(r.out, "bsctl start or kickstart"));
 	ck_assert_int_eq(BSCTL("kill", "USR1", svc(gui_domain, LABEL_A)), 0);
 	ck_assert(print_until(svc(user_domain, LABEL_A), "last exit signal = 10"));
-	ck_assert_int_eq(BSCTL("kickstart", "-p", svc(user_domain, LABEL_A)), 0);
-	pid = atol(r.out);
-	ck_assert_int_gt(pid, 0);
-	snprintf(want, sizeof(want), "\tpid = %ld\n", pid);
-	ck_assert_int_eq(BSCTL("print", svc(user_domain, LABEL_A)), 0);
-	ck_assert_ptr_nonnull(strstr(r.out, want));
-	ck_assert_int_eq(BSCTL("kickstart", "-kp", svc(user_domain, LABEL_A)), 0);
-	ck_assert_int_gt(atol(r.out), 0);
-	ck_assert_int_ne(atol(r.out), pid);                    /* killed, started again */
-	ck_assert_int_eq(BSCTL("kickstart", "-x", svc(user_domain, LABEL_A)), 2);
+	ck_assert_int_eq(BSCTL("kickstart", "-k", svc(user_domain, LABEL_A)), 0);
 	ck_assert_int_eq(BSCTL("stop", svc(user_domain, LABEL_A)), 0);
 	ck_assert(print_until(svc(user_domain, LABEL_A), "last exit signal = 15"));
 	ck_assert_int_eq(BSCTL("start", svc(user_domain, LABEL_A)), 0);
@@ -230,6 +220,29 @@ START_TEST(test_service_targets)
 	ck_assert_int_eq(BSCTL("blame", svc(gui_domain, LABEL_A)), 0);
 	setenv("BOOTSTRAPD_RUN_DIR", run, 1);
 	unsetenv("BOOTSTRAP_SOCKET");
+}
+END_TEST
+
+/* kickstart -p prints the pid; -kp that of the process started after the kill. */
+START_TEST(test_kickstart_pid)
+{
+	char want[64];
+	long pid;
+
+	test_daemon_add_job(&td, LABEL_A, SLEEP);
+	test_daemon_start(&td);
+	ck_assert_int_eq(BSCTL("kickstart", "-p", svc(user_domain, LABEL_A)), 0);
+	pid = atol(r.out);
+	ck_assert_int_gt(pid, 0);
+	snprintf(want, sizeof(want), "\tpid = %ld\n", pid);
+	ck_assert_int_eq(BSCTL("print", svc(user_domain, LABEL_A)), 0);
+	ck_assert_ptr_nonnull(strstr(r.out, want));
+	ck_assert_int_eq(BSCTL("kickstart", "-p", svc(user_domain, LABEL_A)), 0);
+	ck_assert_int_eq(atol(r.out), pid);                    /* already running */
+	ck_assert_int_eq(BSCTL("kickstart", "-kp", svc(user_domain, LABEL_A)), 0);
+	ck_assert_int_gt(atol(r.out), 0);
+	ck_assert_int_ne(atol(r.out), pid);                    /* killed, started again */
+	ck_assert_int_eq(BSCTL("kickstart", "-x", svc(user_domain, LABEL_A)), 2);
 }
 END_TEST
 
@@ -523,6 +536,7 @@ static Suite *targets_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_service_targets);
+	tcase_add_test(tc, test_kickstart_pid);
 	tcase_add_test(tc, test_bad_targets);
 	tcase_add_test(tc, test_print_domain);
 	tcase_add_test(tc, test_print_disabled);
