@@ -17,6 +17,12 @@
  * the file), so bsctl does (launchctl's path_goodness_check, skipped with
  * -F).  That is enough: only the domain's owner or root may load, and they
  * could write any plist anyway; in the system domain that means root.
+ *
+ * Every request names the domain the client means in @domain ("system",
+ * "user/UID", or "" for whichever domain answers): a daemon serving another
+ * domain refuses it (CONTROL_E_WRONG_DOMAIN), so a socket path mixed up
+ * never changes the wrong domain.  The name is only checked, never trusted:
+ * authority comes from the kernel's credentials of the request.
  */
 #ifndef BOOTSTRAPD_CONTROL_PROTO_H
 #define BOOTSTRAPD_CONTROL_PROTO_H
@@ -38,7 +44,13 @@ enum control_id {
 	CONTROL_ENABLE,         /* arg: label; persistent, loads nothing */
 	CONTROL_DISABLE,        /* arg: label; persistent, stops nothing */
 	CONTROL_BLAME,          /* arg: label; why it runs or last ran */
-	CONTROL_LAST = CONTROL_BLAME,
+	CONTROL_PRINT_DOMAIN,   /* arg: ""; the domain: services, endpoints, environment, ... */
+	CONTROL_PRINT_DISABLED, /* arg: ""; the overrides, launchctl print-disabled's way */
+	CONTROL_SETENV,         /* arg: "KEY=VALUE"; for jobs started from now on */
+	CONTROL_UNSETENV,       /* arg: KEY */
+	CONTROL_GETENV,         /* arg: KEY; reply: the value and a newline */
+	CONTROL_BOOTOUT_DOMAIN, /* arg: ""; unload every job of the domain */
+	CONTROL_LAST = CONTROL_BOOTOUT_DOMAIN,
 };
 
 #define CONTROL_F_KILL          0x1     /* kickstart -k */
@@ -47,6 +59,7 @@ enum control_id {
 #define CONTROL_F_JSON          0x8     /* reply in JSON */
 
 #define CONTROL_ARG_MAX 1024
+#define CONTROL_DOMAIN_MAX 32   /* "user/4294967295" and its NUL fit */
 
 #pragma pack(push, 4)
 struct control_request {
@@ -54,6 +67,7 @@ struct control_request {
 	uint32_t flags;
 	int32_t signal;
 	char arg[CONTROL_ARG_MAX];
+	char domain[CONTROL_DOMAIN_MAX];        /* "", "system" or "user/UID" */
 };
 #pragma pack(pop)
 
@@ -64,5 +78,7 @@ struct control_request {
 #define CONTROL_E_EXISTS        BOOTSTRAP_SERVICE_ACTIVE        /* load: label already loaded */
 /* Control-only, outside the BOOTSTRAP_* range: load of a disabled job without -F/-w. */
 #define CONTROL_E_DISABLED      1150
+/* The request names a domain this daemon does not serve. */
+#define CONTROL_E_WRONG_DOMAIN  1151
 
 #endif

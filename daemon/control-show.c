@@ -28,7 +28,7 @@ static struct job *find(const struct control_call *call)
 }
 
 /* launchctl list's status column: last exit status, -signal, or "-". */
-static void format_status(const struct job *job, char *buf, size_t len)
+void control_format_status(const struct job *job, char *buf, size_t len)
 {
 	if (!job->has_exited)
 		snprintf(buf, len, "-");
@@ -39,7 +39,7 @@ static void format_status(const struct job *job, char *buf, size_t len)
 }
 
 /* A JSON string literal for @s (NULL is null). */
-static void json_str(FILE *f, const char *s)
+void control_json_str(FILE *f, const char *s)
 {
 	if (!s) {
 		fputs("null", f);
@@ -68,7 +68,7 @@ static void list_text(FILE *f, struct domain *d)
 	while ((job = strmap_next(&d->jobs, &i))) {
 		char status[16];
 
-		format_status(job, status, sizeof(status));
+		control_format_status(job, status, sizeof(status));
 		if (is_running(job))
 			fprintf(f, "%d\t%s\t%s\n", (int)job->pid, status, job->spec->label);
 		else
@@ -86,9 +86,9 @@ static void list_json(FILE *f, struct domain *d)
 	while ((job = strmap_next(&d->jobs, &i))) {
 		char status[16];
 
-		format_status(job, status, sizeof(status));
+		control_format_status(job, status, sizeof(status));
 		fprintf(f, "%s\n  {\"label\": ", sep);
-		json_str(f, job->spec->label);
+		control_json_str(f, job->spec->label);
 		if (is_running(job))
 			fprintf(f, ", \"pid\": %d", (int)job->pid);
 		else
@@ -153,12 +153,12 @@ static void print_json_arrays(FILE *f, const struct job *job)
 	fputs(",\n  \"arguments\": [", f);
 	for (size_t i = 0; i < job->spec->argc; i++) {
 		fputs(i ? ", " : "", f);
-		json_str(f, job->spec->argv[i]);
+		control_json_str(f, job->spec->argv[i]);
 	}
 	fputs("],\n  \"machservices\": {", f);
 	for (size_t i = 0; i < job->n_services; i++) {
 		fputs(i ? ", " : "", f);
-		json_str(f, job->services[i]->name);
+		control_json_str(f, job->services[i]->name);
 		fprintf(f, ": {\"checked_in\": %s, \"queued_bytes\": %lu}",
 			job->services[i]->checked_in ? "true" : "false",
 			service_queued_bytes(job->services[i]));
@@ -172,12 +172,12 @@ static void print_json(FILE *f, const struct job *job)
 	bool sig = job->has_exited && WIFSIGNALED(job->last_status);
 
 	fputs("{\n  \"label\": ", f);
-	json_str(f, spec->label);
+	control_json_str(f, spec->label);
 	fputs(",\n  \"program\": ", f);
-	json_str(f, job_spec_program(spec));
+	control_json_str(f, job_spec_program(spec));
 	print_json_arrays(f, job);
 	fputs(",\n  \"state\": ", f);
-	json_str(f, job_state_name(job->state));
+	control_json_str(f, job_state_name(job->state));
 	fprintf(f, ",\n  \"disabled\": %s", job->disabled ? "true" : "false");
 	if (is_running(job))
 		fprintf(f, ",\n  \"pid\": %d", (int)job->pid);
@@ -185,11 +185,11 @@ static void print_json(FILE *f, const struct job *job)
 		fprintf(f, ",\n  \"%s\": %d", sig ? "last_exit_signal" : "last_exit_status",
 			sig ? WTERMSIG(job->last_status) : WEXITSTATUS(job->last_status));
 	fprintf(f, ",\n  \"runs\": %u,\n  \"last_start_reason\": ", job->runs);
-	json_str(f, job_reason_name(job->last_reason));
+	control_json_str(f, job_reason_name(job->last_reason));
 	fputs(",\n  \"failure\": ", f);
-	json_str(f, job->failure[0] ? job->failure : NULL);
+	control_json_str(f, job->failure[0] ? job->failure : NULL);
 	fputs(",\n  \"path\": ", f);
-	json_str(f, spec->path);
+	control_json_str(f, spec->path);
 	fputs("\n}\n", f);
 }
 
@@ -269,17 +269,17 @@ static void blame_json(FILE *f, const struct job *job, const char *why)
 	bool demand = job->runs && job->last_reason == REASON_DEMAND && job->demand_service[0];
 
 	fputs("{\n  \"label\": ", f);
-	json_str(f, job->spec->label);
+	control_json_str(f, job->spec->label);
 	fputs(",\n  \"state\": ", f);
-	json_str(f, job_state_name(job->state));
+	control_json_str(f, job_state_name(job->state));
 	if (is_running(job))
 		fprintf(f, ",\n  \"pid\": %d", (int)job->pid);
 	fputs(",\n  \"reason\": ", f);
-	json_str(f, job->runs ? job_reason_name(job->last_reason) : NULL);
+	control_json_str(f, job->runs ? job_reason_name(job->last_reason) : NULL);
 	fputs(",\n  \"service\": ", f);
-	json_str(f, demand ? job->demand_service : NULL);
+	control_json_str(f, demand ? job->demand_service : NULL);
 	fputs(",\n  \"why\": ", f);
-	json_str(f, job->runs ? why : NULL);
+	control_json_str(f, job->runs ? why : NULL);
 	if (job->runs)
 		fprintf(f, ",\n  \"seconds_since_start\": %ld", since_start(job));
 	fputs("\n}\n", f);

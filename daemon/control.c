@@ -1,11 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * control.c - bsctl's requests: one table says, for each id, how many
- * out-of-line descriptors it carries, whether it needs authority and which
- * handler answers.  Everyone may read (list, print, blame); changing the
- * domain needs its owner or root, judged from the kernel's credentials of
- * the request.  The start/stop family is here; the read-only requests are
- * in control-show.c, the ones that change the job set in control-load.c.
+ * out-of-line descriptors it carries, who may ask and which handler
+ * answers.  Everyone may read the jobs' state (list, print, blame,
+ * print-disabled); changing the domain needs its owner or root, and so
+ * does reading the environment it gives its jobs (getenv, print DOMAIN) in
+ * a user's domain (in the system domain anyone may read it, as launchd's
+ * system domain "may be read or queried by anyone").  Both are judged from
+ * the kernel's credentials of the request, never from what the client
+ * says.  A request naming another domain than ours is refused first.  The
+ * start/stop family is here; the read-only requests are in control-show.c,
+ * the ones that change the job set in control-load.c, the ones about the
+ * domain as a whole in control-domain.c.
  */
 #include "control.h"
 
@@ -24,10 +30,18 @@
 #include "job-spec.h"
 #include "log.h"
 
+/* Who may make a request. */
+enum access {
+	ANYONE,
+	OWNER,                  /* the domain's owner or root */
+	OWNER_UNLESS_SYSTEM,    /* reads private to a user's domain */
+};
+
 struct handler {
 	enum control_id id;
-	bool needs_authority;
+	enum access access;
 	unsigned int ndesc;     /* out-of-line descriptors (each an OOL region) */
+	bool whole_domain;      /* arg is no label (it may hold a secret): logs name the domain */
 	const char *what;       /* for the refusal's log line */
 	control_fn *fn;
 };
@@ -103,17 +117,23 @@ static kern_return_t do_kill(struct control_call *call)
 }
 
 static const struct handler handlers[] = {
-	{ CONTROL_LIST, false, 0, "list", control_show_list },
-	{ CONTROL_PRINT, false, 0, "print", control_show_print },
-	{ CONTROL_BLAME, false, 0, "blame", control_show_blame },
-	{ CONTROL_LOAD, true, 1, "load", control_load },
-	{ CONTROL_UNLOAD, true, 0, "unload", control_unload },
-	{ CONTROL_ENABLE, true, 0, "enable", control_enable },
-	{ CONTROL_DISABLE, true, 0, "disable", control_disable },
-	{ CONTROL_START, true, 0, "start", do_start },
-	{ CONTROL_STOP, true, 0, "stop", do_stop },
-	{ CONTROL_KICKSTART, true, 0, "kickstart", do_kickstart },
-	{ CONTROL_KILL, true, 0, "kill", do_kill },
+	{ CONTROL_LIST, ANYONE, 0, false, "list", control_show_list },
+	{ CONTROL_PRINT, ANYONE, 0, false, "print", control_show_print },
+	{ CONTROL_BLAME, ANYONE, 0, false, "blame", control_show_blame },
+	{ CONTROL_LOAD, OWNER, 1, false, "load", control_load },
+	{ CONTROL_UNLOAD, OWNER, 0, false, "unload", control_unload },
+	{ CONTROL_ENABLE, OWNER, 0, false, "enable", control_enable },
+	{ CONTROL_DISABLE, OWNER, 0, false, "disable", control_disable },
+	{ CONTROL_START, OWNER, 0, false, "start", do_start },
+	{ CONTROL_STOP, OWNER, 0, false, "stop", do_stop },
+	{ CONTROL_KICKSTART, OWNER, 0, false, "kickstart", do_kickstart },
+	{ CONTROL_KILL, OWNER, 0, false, "kill", do_kill },
+	{ CONTROL_PRINT_DOMAIN, OWNER_UNLESS_SYSTEM, 0, true, "print", control_domain_print },
+	{ CONTROL_PRINT_DISABLED, ANYONE, 0, true, "print-disabled", control_domain_print_disabled },
+	{ CONTROL_SETENV, OWNER, 0, true, "setenv", control_domain_setenv },
+	{ CONTROL_UNSETENV, OWNER, 0, true, "unsetenv", control_domain_unsetenv },
+	{ CONTROL_GETENV, OWNER_UNLESS_SYSTEM, 0, true, "getenv", control_domain_getenv },
+	{ CONTROL_BOOTOUT_DOMAIN, OWNER, 0, true, "bootout", control_domain_bootout },
 };
 
 static const struct handler *handler_find(mach_msg_id_t id)
@@ -131,10 +151,13 @@ static bool authorized(const struct conn *c, const struct ipc_request *rq,
 {
 	uid_t uid = rq->creds.uid;
 
+	if (h->access == ANYONE || (h->access == OWNER_UNLESS_SYSTEM && c->domain->system))
+		return true;
 	if (uid == 0 || uid == c->domain->owner)
 		return true;
-	log_warnx("control: refused %s of %s to pid %d uid %u", h->what, label,
-		  (int)rq->creds.pid, (unsigned int)uid);
+	log_warnx("control: refused %s of %s to pid %d uid %u", h->what,
+		  h->whole_domain ? control_domain_name(c->domain) : label, (int)rq->creds.pid,
+		  (unsigned int)uid);
 	return false;
 }
 
@@ -157,13 +180,26 @@ static int parse_request(const struct ipc_request *rq, const struct handler *h,
 		if (!is_ool(&rq->desc[i]))
 			return -EBADMSG;
 	memcpy(req, rq->body, sizeof(*req));
-	if (!memchr(req->arg, '\0', sizeof(req->arg)))
+	if (!memchr(req->arg, '\0', sizeof(req->arg)) ||
+	    !memchr(req->domain, '\0', sizeof(req->domain)))
 		return -EBADMSG;
 	return 0;
 }
 
-/* Answer with the handler's code and text (a refusal's text says why). */
-static void run(struct conn *c, struct ipc_request *rq, const struct handler *h,
+/* The request names another domain: say which one this is. */
+static kern_return_t wrong_domain(struct control_call *call)
+{
+	const char *ours = control_domain_name(call->d);
+
+	fprintf(call->out, "%s: this bootstrapd serves %s, not %s\n", call->d->socket_path,
+		ours, call->req->domain);
+	log_warnx("control: pid %d uid %u asked for %s, this is %s", (int)call->rq->creds.pid,
+		  (unsigned int)call->rq->creds.uid, call->req->domain, ours);
+	return CONTROL_E_WRONG_DOMAIN;
+}
+
+/* Answer with @fn's code and text (a refusal's text says why). */
+static void run(struct conn *c, struct ipc_request *rq, control_fn *fn,
 		const struct control_request *req)
 {
 	struct control_call call = { .d = c->domain, .req = req, .rq = rq };
@@ -176,7 +212,7 @@ static void run(struct conn *c, struct ipc_request *rq, const struct handler *h,
 		ipc_reply_error(rq, BOOTSTRAP_NO_MEMORY);
 		return;
 	}
-	kr = h->fn(&call);
+	kr = fn(&call);
 	if (fclose(call.out) != 0) {
 		kr = BOOTSTRAP_NO_MEMORY;
 		len = 0;
@@ -203,9 +239,13 @@ void control_dispatch(struct conn *c, struct ipc_request *rq)
 		ipc_reply_error(rq, MIG_BAD_ARGUMENTS);
 		return;
 	}
-	if (h->needs_authority && !authorized(c, rq, h, req.arg)) {
+	if (req.domain[0] && strcmp(req.domain, control_domain_name(c->domain)) != 0) {
+		run(c, rq, wrong_domain, &req);
+		return;
+	}
+	if (!authorized(c, rq, h, req.arg)) {
 		ipc_reply_error(rq, CONTROL_E_NOT_PERMITTED);
 		return;
 	}
-	run(c, rq, h, &req);
+	run(c, rq, h->fn, &req);
 }

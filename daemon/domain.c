@@ -12,6 +12,7 @@
 #include <event2/event.h>
 
 #include "conn.h"
+#include "domain-env.h"
 #include "job.h"
 #include "jobdir.h"
 #include "log.h"
@@ -111,6 +112,7 @@ void domain_deinit(struct domain *d)
 	strmap_deinit(&d->services);
 	strmap_deinit(&d->job_paths);
 	conn_accept_stop(d);
+	domain_env_deinit(d);
 	if (d->listen_fd >= 0) {
 		close(d->listen_fd);
 		unlink(d->socket_path);

@@ -35,6 +35,8 @@ struct domain {
 	struct strmap job_paths; /* plist path -> job loaded from a job directory */
 	struct job *detached;   /* unloaded jobs still stopping: out of both maps */
 	struct job *running;    /* jobs with a process, for finding one by pid */
+	char **env;             /* bsctl setenv: "K=V", sorted, NULL-terminated (domain-env.c) */
+	size_t n_env;
 
 	int listen_fd;
 	struct event *accept_ev;

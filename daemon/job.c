@@ -263,7 +263,8 @@ static int bootstrap_pair(struct job *job, int *child_fd)
 static int spawn(struct job *job, enum job_reason reason)
 {
 	struct spawn_request req = { .spec = job->spec, .as_root = job->domain->as_root,
-				     .nofile_soft = job->domain->nofile_soft };
+				     .nofile_soft = job->domain->nofile_soft,
+				     .domain_env = job->domain->env };
 	char why[512];
 	int err;
 

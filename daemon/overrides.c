@@ -164,8 +164,7 @@ static int by_label(const void *a, const void *b)
 	return strcmp((*x)->label, (*y)->label);
 }
 
-/* Every entry, sorted (so that the file diffs well), to @f. */
-static int write_entries(const struct overrides *o, FILE *f)
+int overrides_each(const struct overrides *o, overrides_fn *fn, void *data)
 {
 	struct override_entry **all = calloc(o->map.count + 1, sizeof(*all));
 	size_t i = 0, n = 0;
@@ -176,11 +175,22 @@ static int write_entries(const struct overrides *o, FILE *f)
 	while ((e = strmap_next(&o->map, &i)))
 		all[n++] = e;
 	qsort(all, n, sizeof(*all), by_label);
-	fprintf(f, "# bootstrapd overrides: bsctl enable/disable, load -w/unload -w\n");
 	for (i = 0; i < n; i++)
-		fprintf(f, "%s %s\n", value_names[all[i]->value], all[i]->label);
+		fn(data, all[i]->label, all[i]->value);
 	free(all);
 	return 0;
+}
+
+static void write_entry(void *data, const char *label, enum override value)
+{
+	fprintf(data, "%s %s\n", value_names[value], label);
+}
+
+/* Every entry, sorted (so that the file diffs well), to @f. */
+static int write_entries(const struct overrides *o, FILE *f)
+{
+	fprintf(f, "# bootstrapd overrides: bsctl enable/disable, load -w/unload -w\n");
+	return overrides_each(o, write_entry, f);
 }
 
 /* Write @o to a temporary file in @state_dir, then rename it over the file. */

@@ -60,6 +60,14 @@ enum override overrides_get(const struct overrides *o, const char *label);
  */
 bool overrides_disabled(const struct overrides *o, const struct job_spec *spec);
 
+typedef void overrides_fn(void *data, const char *label, enum override value);
+
+/**
+ * overrides_each() - call @fn for every entry of @o, sorted by label.
+ * Return: 0, or -ENOMEM (then @fn was not called).
+ */
+int overrides_each(const struct overrides *o, overrides_fn *fn, void *data);
+
 /**
  * overrides_set() - persist @value for @label in @state_dir (made if
  * missing): read the file, change one line, write it back atomically.

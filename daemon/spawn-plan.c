@@ -383,7 +383,8 @@ static int plan_exec_paths(struct spawn_plan *p)
 }
 
 /*
- * Base environment, then the user's, then EnvironmentVariables, then the
+ * Base environment, then the user's, then the domain's (bsctl setenv),
+ * then EnvironmentVariables (the plist wins, as in launchd), then the
  * daemon's own variables last so that a plist cannot mislead the job
  * about its bootstrap fd or label.  $BOOTSTRAP_SOCKET is never passed on:
  * jobs reach the daemon through the inherited fd.
@@ -396,6 +397,8 @@ static int plan_env(struct spawn_plan *p, bool as_root)
 
 	if (r == 0)
 		r = plan_ids(p, as_root);
+	for (i = 0; r == 0 && p->domain_env && p->domain_env[i]; i++)
+		r = env_put(p, strdup(p->domain_env[i]));
 	for (i = 0; r == 0 && s->env && s->env[i]; i++)
 		r = env_put(p, strdup(s->env[i]));
 	env_unset(p, SPAWN_ENV_BOOTSTRAP_FD);
@@ -471,6 +474,7 @@ int spawn_plan_init(struct spawn_plan *plan, const struct spawn_request *req,
 	plan->spec = s;
 	plan->bootstrap_fd = req->bootstrap_fd;
 	plan->nofile_soft = req->nofile_soft;
+	plan->domain_env = req->domain_env;
 	plan->reason = reason;
 	plan->reason_len = reason_len;
 	plan->chroot = s->root_directory != NULL;

@@ -42,6 +42,7 @@ struct spawn_plan {
 
 	struct spawn_rlimit *rlimits;   /* owned */
 	unsigned long nofile_soft;      /* see spawn_request */
+	char *const *domain_env;        /* see spawn_request */
 	size_t n_rlimits;
 
 	bool set_groups, set_gid, set_uid;

@@ -44,6 +44,12 @@ struct spawn_request {
 	 * plist says otherwise.
 	 */
 	unsigned long nofile_soft;
+	/*
+	 * The domain's environment (bsctl setenv): "K=V" strings, NULL-
+	 * terminated, or NULL.  Borrowed.  Applied after the user's variables
+	 * and before EnvironmentVariables, so the plist wins.
+	 */
+	char *const *domain_env;
 };
 
 /**

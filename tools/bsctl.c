@@ -19,6 +19,7 @@
 #include "bootstrap-proto.h"
 #include "bsctl.h"
 #include "ctl-client.h"
+#include "target.h"
 
 struct command {
 	const char *name;
@@ -29,20 +30,33 @@ struct command {
 static int cmd_version(int argc, char **argv, const struct bsctl_opts *o);
 static int cmd_help(int argc, char **argv, const struct bsctl_opts *o);
 
+/* JOB is LABEL or DOMAIN/LABEL; DOMAIN is system, user/UID or gui/UID. */
 static const struct command commands[] = {
-	{ "list", cmd_list, "list [--json] [LABEL]\tjobs: PID, last status, label" },
-	{ "print", cmd_print, "print [--json] LABEL\ta job's state in detail" },
-	{ "start", cmd_start, "start LABEL\t\tstart a job" },
-	{ "stop", cmd_stop, "stop LABEL\t\tstop a job (SIGTERM, then SIGKILL)" },
-	{ "kickstart", cmd_kickstart, "kickstart [-k] LABEL\tstart now; -k kills a running one first" },
-	{ "kill", cmd_kill, "kill SIGNAL LABEL\tsend SIGNAL (number or name) to a job" },
-	{ "blame", cmd_blame, "blame [--json] LABEL\twhy a job runs, or last ran" },
+	{ "list", cmd_list, "list [--json] [JOB]\tjobs: PID, last status, label" },
+	{ "print", cmd_print, "print [--json] JOB|DOMAIN\n"
+	  "\t\t\ta job's state in detail, or the domain's" },
+	{ "print-disabled", cmd_print_disabled, "print-disabled [DOMAIN]\n"
+	  "\t\t\tthe enable/disable overrides" },
+	{ "start", cmd_start, "start JOB\t\tstart a job" },
+	{ "stop", cmd_stop, "stop JOB\t\tstop a job (SIGTERM, then SIGKILL)" },
+	{ "kickstart", cmd_kickstart, "kickstart [-kp] JOB\tstart now; -k kills a running one first,\n"
+	  "\t\t\t-p prints the pid" },
+	{ "kill", cmd_kill, "kill SIGNAL JOB\tsend SIGNAL (number or name) to a job" },
+	{ "blame", cmd_blame, "blame [--json] JOB\twhy a job runs, or last ran" },
+	{ "bootstrap", cmd_bootstrap, "bootstrap DOMAIN PATH...\n"
+	  "\t\t\tload plists into DOMAIN" },
+	{ "bootout", cmd_bootout, "bootout DOMAIN [PATH|LABEL...] | bootout DOMAIN/LABEL\n"
+	  "\t\t\tunload (DOMAIN alone: every job of it)" },
 	{ "load", cmd_load, "load [-wF] PATH...\tload plists (of a directory: each *.plist);\n"
 	  "\t\t\t-w: enable for good; -F: despite Disabled, dubious owner" },
 	{ "unload", cmd_unload, "unload [-w] PATH|LABEL...\n"
 	  "\t\t\tstop and unload; -w: disable for good" },
-	{ "enable", cmd_enable, "enable LABEL\t\tpersistently allow loading (at the next scan)" },
-	{ "disable", cmd_disable, "disable LABEL\t\tpersistently prevent loading (stops nothing)" },
+	{ "enable", cmd_enable, "enable JOB\t\tpersistently allow loading (at the next scan)" },
+	{ "disable", cmd_disable, "disable JOB\t\tpersistently prevent loading (stops nothing)" },
+	{ "setenv", cmd_setenv, "setenv [DOMAIN] KEY VALUE\n"
+	  "\t\t\tset KEY for jobs started from now on (not persistent)" },
+	{ "unsetenv", cmd_unsetenv, "unsetenv [DOMAIN] KEY\tno longer set KEY for new jobs" },
+	{ "getenv", cmd_getenv, "getenv [DOMAIN] KEY\tprint what setenv set KEY to" },
 	{ "lint", cmd_lint, "lint PATH...\t\tcheck job plists (no daemon needed)" },
 	{ "convert", cmd_convert, "convert PATH\t\tprint a plist (binary or XML) as XML" },
 	{ "version", cmd_version, "version\t\t\tprint bsctl's version" },
@@ -61,7 +75,8 @@ static const struct command *command_find(const char *name)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: bsctl [--socket PATH | --system] [--json] COMMAND [ARG...]\n\n");
+	fprintf(f, "usage: bsctl [--socket PATH | --system] [--json] COMMAND [ARG...]\n\n"
+		   "  JOB is LABEL or DOMAIN/LABEL; DOMAIN is system, user/UID or gui/UID\n\n");
 	for (size_t i = 0; i < N_COMMANDS; i++)
 		fprintf(f, "  %s\n", commands[i].usage);
 	fprintf(f, "\nexit codes: 0 ok, 1 failure, 2 usage error, 3 no daemon,\n"
@@ -94,6 +109,15 @@ static int cmd_help(int argc, char **argv, const struct bsctl_opts *o)
 	return BSCTL_OK;
 }
 
+/* --system: the system domain, unless the command names another. */
+static void use_system(void)
+{
+	struct target t;
+
+	if (target_parse("system", &t) == 0)
+		target_use(&t);
+}
+
 /* Global options before the command.  Return: index of the command, or -1. */
 static int parse_globals(int argc, char **argv, struct bsctl_opts *o)
 {
@@ -103,9 +127,9 @@ static int parse_globals(int argc, char **argv, struct bsctl_opts *o)
 		if (strcmp(argv[i], "--json") == 0)
 			o->json = true;
 		else if (strcmp(argv[i], "--system") == 0)
-			ctl_client_use_socket(BOOTSTRAP_SYSTEM_SOCKET);
+			use_system();
 		else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc)
-			ctl_client_use_socket(argv[++i]);
+			ctl_client_use_socket(argv[++i], true);
 		else
 			return -1;
 	}

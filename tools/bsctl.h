@@ -23,5 +23,11 @@ int cmd_load(int argc, char **argv, const struct bsctl_opts *o);
 int cmd_unload(int argc, char **argv, const struct bsctl_opts *o);
 int cmd_lint(int argc, char **argv, const struct bsctl_opts *o);
 int cmd_convert(int argc, char **argv, const struct bsctl_opts *o);
+int cmd_bootstrap(int argc, char **argv, const struct bsctl_opts *o);
+int cmd_bootout(int argc, char **argv, const struct bsctl_opts *o);
+int cmd_print_disabled(int argc, char **argv, const struct bsctl_opts *o);
+int cmd_setenv(int argc, char **argv, const struct bsctl_opts *o);
+int cmd_unsetenv(int argc, char **argv, const struct bsctl_opts *o);
+int cmd_getenv(int argc, char **argv, const struct bsctl_opts *o);
 
 #endif

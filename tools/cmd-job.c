@@ -1,35 +1,75 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmd-job.c - list, print, blame, start, stop, kickstart, kill, enable and
- * disable: one request each, naming a job by its label.
+ * disable: one request each, naming a job by its label in the default
+ * domain, or as launchctl 2 does, DOMAIN/LABEL (target.h); print also
+ * takes a domain.
  */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "bsctl.h"
 #include "control-proto.h"
 #include "ctl-client.h"
+#include "target.h"
 
 static uint32_t json_flag(const struct bsctl_opts *o)
 {
 	return o->json ? CONTROL_F_JSON : 0;
 }
 
+/*
+ * @arg as a job, LABEL or DOMAIN/LABEL; the request goes to its domain.
+ * Return: the label, or NULL (why printed).
+ */
+static const char *job_arg(const char *arg)
+{
+	struct target t;
+
+	if (target_parse(arg, &t) < 0)
+		return NULL;
+	if (t.kind == TARGET_DOMAIN) {
+		fprintf(stderr, "bsctl: %s is a domain; a job is LABEL or %s/LABEL\n", arg,
+			t.domain);
+		return NULL;
+	}
+	return target_use(&t) < 0 ? NULL : t.label;
+}
+
+/* Request @id for the job @arg names. */
+static int job_call(int id, uint32_t flags, int32_t sig, const char *arg, FILE *text_to)
+{
+	const char *label = job_arg(arg);
+
+	return label ? ctl_call(id, flags, sig, label, text_to) : BSCTL_USAGE;
+}
+
 int cmd_list(int argc, char **argv, const struct bsctl_opts *o)
 {
 	if (argc > 2)
 		return BSCTL_USAGE;
-	return ctl_call(CONTROL_LIST, json_flag(o), 0, argc == 2 ? argv[1] : "", stdout);
+	if (argc == 1)
+		return ctl_call(CONTROL_LIST, json_flag(o), 0, "", stdout);
+	return job_call(CONTROL_LIST, json_flag(o), 0, argv[1], stdout);
 }
 
+/* print DOMAIN, print DOMAIN/LABEL, print LABEL. */
 int cmd_print(int argc, char **argv, const struct bsctl_opts *o)
 {
+	struct target t;
+
 	if (argc != 2)
 		return BSCTL_USAGE;
-	return ctl_call(CONTROL_PRINT, json_flag(o), 0, argv[1], stdout);
+	if (target_parse(argv[1], &t) < 0 || target_use(&t) < 0)
+		return BSCTL_USAGE;
+	if (t.kind == TARGET_DOMAIN)
+		return ctl_call(CONTROL_PRINT_DOMAIN, json_flag(o), 0, "", stdout);
+	return ctl_call(CONTROL_PRINT, json_flag(o), 0, t.label, stdout);
 }
 
 /* Why it runs, or last ran (launchctl blame). */
@@ -37,7 +77,7 @@ int cmd_blame(int argc, char **argv, const struct bsctl_opts *o)
 {
 	if (argc != 2)
 		return BSCTL_USAGE;
-	return ctl_call(CONTROL_BLAME, json_flag(o), 0, argv[1], stdout);
+	return job_call(CONTROL_BLAME, json_flag(o), 0, argv[1], stdout);
 }
 
 /* Persistent: loads nothing now; the next directory scan (SIGHUP) honours it. */
@@ -46,7 +86,7 @@ int cmd_enable(int argc, char **argv, const struct bsctl_opts *o)
 	(void)o;
 	if (argc != 2)
 		return BSCTL_USAGE;
-	return ctl_call(CONTROL_ENABLE, 0, 0, argv[1], stderr);
+	return job_call(CONTROL_ENABLE, 0, 0, argv[1], stderr);
 }
 
 /* Persistent: a loaded job keeps running; it will not be loaded again. */
@@ -55,7 +95,7 @@ int cmd_disable(int argc, char **argv, const struct bsctl_opts *o)
 	(void)o;
 	if (argc != 2)
 		return BSCTL_USAGE;
-	return ctl_call(CONTROL_DISABLE, 0, 0, argv[1], stderr);
+	return job_call(CONTROL_DISABLE, 0, 0, argv[1], stderr);
 }
 
 int cmd_start(int argc, char **argv, const struct bsctl_opts *o)
@@ -63,7 +103,7 @@ int cmd_start(int argc, char **argv, const struct bsctl_opts *o)
 	(void)o;
 	if (argc != 2)
 		return BSCTL_USAGE;
-	return ctl_call(CONTROL_START, 0, 0, argv[1], NULL);
+	return job_call(CONTROL_START, 0, 0, argv[1], NULL);
 }
 
 int cmd_stop(int argc, char **argv, const struct bsctl_opts *o)
@@ -71,22 +111,79 @@ int cmd_stop(int argc, char **argv, const struct bsctl_opts *o)
 	(void)o;
 	if (argc != 2)
 		return BSCTL_USAGE;
-	return ctl_call(CONTROL_STOP, 0, 0, argv[1], NULL);
+	return job_call(CONTROL_STOP, 0, 0, argv[1], NULL);
+}
+
+/* The job's pid, 0 if it is not running, -1 if the daemon did not say. */
+static long job_pid(const char *label)
+{
+	struct ctl_msg m = { .id = CONTROL_PRINT, .flags = CONTROL_F_JSON, .arg = label };
+	static const char key[] = "\n  \"pid\": ";
+	const char *text, *p;
+
+	if (ctl_request(&m, &text) != KERN_SUCCESS)
+		return -1;
+	p = strstr(text, key);
+	return p ? strtol(p + sizeof(key) - 1, NULL, 10) : 0;
+}
+
+/*
+ * kickstart -p: print the pid of the process started, or of the one
+ * already running.  With -k the old one is killed and a new one started
+ * once it exited: wait (bounded: 10 s) for a pid other than the old one.
+ */
+static int print_pid(const char *label, long old)
+{
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	long pid = job_pid(label);
+
+	for (int i = 0; i < 500 && (pid == 0 || pid == old); i++) {
+		nanosleep(&ts, NULL);
+		pid = job_pid(label);
+	}
+	if (pid <= 0 || pid == old) {
+		fprintf(stderr, "bsctl: %s: not running\n", label);
+		return BSCTL_FAILURE;
+	}
+	printf("%ld\n", pid);
+	return BSCTL_OK;
+}
+
+/* -k, -p, or both (-kp), as launchctl takes them. */
+static int kickstart_flags(const char *arg, uint32_t *flags, bool *pid)
+{
+	for (const char *p = arg + 1; *p; p++) {
+		if (*p == 'k')
+			*flags |= CONTROL_F_KILL;
+		else if (*p == 'p')
+			*pid = true;
+		else
+			return -1;
+	}
+	return arg[1] ? 0 : -1;
 }
 
 int cmd_kickstart(int argc, char **argv, const struct bsctl_opts *o)
 {
 	uint32_t flags = 0;
+	bool pid = false;
+	const char *label;
+	long old = 0;
+	int i, r;
 
 	(void)o;
-	if (argc == 3 && strcmp(argv[1], "-k") == 0) {
-		flags = CONTROL_F_KILL;
-		argv++;
-		argc--;
-	}
-	if (argc != 2 || argv[1][0] == '-')
+	for (i = 1; i < argc - 1 && argv[i][0] == '-'; i++)
+		if (kickstart_flags(argv[i], &flags, &pid) < 0)
+			return BSCTL_USAGE;
+	if (i != argc - 1 || argv[i][0] == '-')
 		return BSCTL_USAGE;
-	return ctl_call(CONTROL_KICKSTART, flags, 0, argv[1], NULL);
+	label = job_arg(argv[i]);
+	if (!label)
+		return BSCTL_USAGE;
+	if (pid && (flags & CONTROL_F_KILL))
+		old = job_pid(label);
+	r = ctl_call(CONTROL_KICKSTART, flags, 0, label, NULL);
+	return r == BSCTL_OK && pid ? print_pid(label, old) : r;
 }
 
 static const struct {
@@ -126,5 +223,5 @@ int cmd_kill(int argc, char **argv, const struct bsctl_opts *o)
 		fprintf(stderr, "bsctl: %s: unknown signal\n", argv[1]);
 		return BSCTL_USAGE;
 	}
-	return ctl_call(CONTROL_KILL, 0, sig, argv[2], NULL);
+	return job_call(CONTROL_KILL, 0, sig, argv[2], NULL);
 }

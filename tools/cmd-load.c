@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd-load.c - load and unload, of plist files and directories of them.
+ * cmd-load.c - load and unload, of plist files and directories of them,
+ * and launchctl 2's bootstrap and bootout, which name the domain first.
  *
  * bsctl opens each file itself, with the caller's own permissions, and
  * sends its bytes: the daemon never opens a path a client names.  Before
@@ -14,6 +15,11 @@
  * as the daemon's own directory scan does.  A directory without plists is
  * a note, not an error.  Every argument is tried; the exit code is the last
  * failure's, except that "no daemon" and "not permitted" stop at once.
+ *
+ * bootstrap DOMAIN PATH... is load into DOMAIN (disabled jobs refused, as
+ * launchctl bootstrap does); bootout DOMAIN PATH|LABEL... is unload from it,
+ * bootout DOMAIN/LABEL unloads one job, and bootout DOMAIN alone every job
+ * of the domain.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -32,6 +38,7 @@
 #include "job-plist.h"
 #include "job-spec.h"
 #include "plist.h"
+#include "target.h"
 
 /* What to do with each plist found: load or unload it. */
 typedef int plist_fn(const char *path, bool in_dir, uint32_t flags);
@@ -264,15 +271,11 @@ static int parse_flags(int argc, char **argv, const char *allowed, uint32_t *fla
 	return i;
 }
 
-int cmd_load(int argc, char **argv, const struct bsctl_opts *o)
+/* Load each of argv[i...]. */
+static int load_all(int i, int argc, char **argv, uint32_t flags)
 {
-	uint32_t flags;
-	int i = parse_flags(argc, argv, "wF", &flags);
 	int ret = BSCTL_OK;
 
-	(void)o;
-	if (i < 0 || i >= argc)
-		return BSCTL_USAGE;
 	for (; i < argc && !stop_now(ret); i++) {
 		int r = each_plist(argv[i], load_one, flags, !(flags & CONTROL_F_FORCE));
 
@@ -282,16 +285,22 @@ int cmd_load(int argc, char **argv, const struct bsctl_opts *o)
 	return ret;
 }
 
-/* An operand that names an existing file or directory is a path, else a label. */
-int cmd_unload(int argc, char **argv, const struct bsctl_opts *o)
+int cmd_load(int argc, char **argv, const struct bsctl_opts *o)
 {
 	uint32_t flags;
-	int i = parse_flags(argc, argv, "w", &flags);
-	int ret = BSCTL_OK;
+	int i = parse_flags(argc, argv, "wF", &flags);
 
 	(void)o;
 	if (i < 0 || i >= argc)
 		return BSCTL_USAGE;
+	return load_all(i, argc, argv, flags);
+}
+
+/* Unload each of argv[i...]: a path if it names a file or directory, else a label. */
+static int unload_all(int i, int argc, char **argv, uint32_t flags)
+{
+	int ret = BSCTL_OK;
+
 	for (; i < argc && !stop_now(ret); i++) {
 		struct stat st;
 		int r = stat(argv[i], &st) == 0 ? each_plist(argv[i], unload_one, flags, false) :
@@ -301,4 +310,51 @@ int cmd_unload(int argc, char **argv, const struct bsctl_opts *o)
 			ret = r;
 	}
 	return ret;
+}
+
+int cmd_unload(int argc, char **argv, const struct bsctl_opts *o)
+{
+	uint32_t flags;
+	int i = parse_flags(argc, argv, "w", &flags);
+
+	(void)o;
+	if (i < 0 || i >= argc)
+		return BSCTL_USAGE;
+	return unload_all(i, argc, argv, flags);
+}
+
+/* argv[1] must be a domain target (@service: or a service target). */
+static int domain_operand(char **argv, bool service, struct target *t)
+{
+	if (target_parse(argv[1], t) < 0)
+		return -1;
+	if (t->kind == TARGET_DOMAIN || (service && t->kind == TARGET_SERVICE))
+		return target_use(t);
+	fprintf(stderr, "bsctl: %s: not a domain (system, user/UID, gui/UID)%s\n", argv[1],
+		service ? " or DOMAIN/LABEL" : "");
+	return -1;
+}
+
+int cmd_bootstrap(int argc, char **argv, const struct bsctl_opts *o)
+{
+	struct target t;
+
+	(void)o;
+	if (argc < 3 || domain_operand(argv, false, &t) < 0)
+		return BSCTL_USAGE;
+	return load_all(2, argc, argv, 0);
+}
+
+int cmd_bootout(int argc, char **argv, const struct bsctl_opts *o)
+{
+	struct target t;
+
+	(void)o;
+	if (argc < 2 || domain_operand(argv, true, &t) < 0)
+		return BSCTL_USAGE;
+	if (t.kind == TARGET_SERVICE)
+		return argc == 2 ? unload_label(t.label, 0) : BSCTL_USAGE;
+	if (argc == 2)
+		return ctl_call(CONTROL_BOOTOUT_DOMAIN, 0, 0, "", stderr);
+	return unload_all(2, argc, argv, 0);
 }

@@ -7,9 +7,15 @@
  */
 #include "ctl-client.h"
 
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <bootstrap/linux.h>
 
@@ -52,14 +58,59 @@ union reply {
 		 MAX_TRAILER_SIZE];
 };
 
-/* Where the look-up went: for the message when nobody is listening. */
-void ctl_client_use_socket(const char *path)
+/* The socket chosen (connected at the first request), and the domain named. */
+static char chosen[PATH_MAX];
+static bool chosen_fixed, chosen_pending;
+static int connect_errno;
+static char domain_name[CONTROL_DOMAIN_MAX];
+
+void ctl_client_use_socket(const char *path, bool fixed)
+{
+	if (chosen_fixed || strlen(path) >= sizeof(chosen))
+		return;
+	strcpy(chosen, path);
+	chosen_fixed = fixed;
+	chosen_pending = true;
+	/* Also for the "no daemon" message, which names the socket. */
+	setenv("BOOTSTRAP_SOCKET", path, 1);
+}
+
+void ctl_client_set_domain(const char *name)
+{
+	snprintf(domain_name, sizeof(domain_name), "%s", name);
+}
+
+/* Why nobody answers on @path: ECONNREFUSED, ENOENT, EACCES... */
+static int probe_errno(const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd, err = 0;
+
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return ENAMETOOLONG;
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return errno;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+static void connect_chosen(void)
 {
 	mach_port_t port;
 
-	/* Also for the "no daemon" message, which names the socket. */
-	setenv("BOOTSTRAP_SOCKET", path, 1);
-	bootstrap_port = bootstrap_port_connect(path, &port) == KERN_SUCCESS ? port : MACH_PORT_DEAD;
+	if (!chosen_pending)
+		return;
+	chosen_pending = false;
+	if (bootstrap_port_connect(chosen, &port) == KERN_SUCCESS) {
+		bootstrap_port = port;
+		return;
+	}
+	bootstrap_port = MACH_PORT_DEAD;
+	connect_errno = probe_errno(chosen);
 }
 
 static const char *socket_path(char *buf, size_t len)
@@ -97,13 +148,21 @@ int ctl_exit(kern_return_t kr, const char *what, const char *text)
 		return BSCTL_OK;
 	case MACH_SEND_INVALID_DEST:
 	case MIG_SERVER_DIED:
+		if (kr == MACH_SEND_INVALID_DEST && connect_errno == EACCES) {
+			fprintf(stderr, "bsctl: %s: %s: a user's domain is its owner's and root's\n",
+				socket_path(path, sizeof(path)), strerror(EACCES));
+			return BSCTL_NOT_PERMITTED;
+		}
 		fprintf(stderr, "bsctl: no bootstrapd is listening on %s; start one with: "
-			"bootstrapd --user\n", socket_path(path, sizeof(path)));
+			"bootstrapd --%s\n", socket_path(path, sizeof(path)),
+			strcmp(domain_name, "system") == 0 ? "system" : "user");
 		return BSCTL_NO_DAEMON;
 	case CONTROL_E_NOT_FOUND:
 		if (!text || !*text)
 			fprintf(stderr, "bsctl: %s: no such job\n", what);
 		return BSCTL_NOT_FOUND;
+	case CONTROL_E_WRONG_DOMAIN:
+		return BSCTL_FAILURE;
 	case CONTROL_E_NOT_PERMITTED:
 		if (!text || !*text)
 			fprintf(stderr, "bsctl: %s: not permitted\n", what);
@@ -118,9 +177,12 @@ int ctl_exit(kern_return_t kr, const char *what, const char *text)
 /* Send the @len bytes of @req from @rep's buffer and receive the reply into it. */
 static kern_return_t exchange(mach_msg_header_t *req, mach_msg_size_t len, union reply *rep)
 {
-	mach_port_t bp = bootstrap_port;
-	mach_port_t rp;
-	kern_return_t kr = bootstrap_port_resolve(&bp);
+	mach_port_t bp, rp;
+	kern_return_t kr;
+
+	connect_chosen();
+	bp = bootstrap_port;
+	kr = bootstrap_port_resolve(&bp);
 
 	if (kr != KERN_SUCCESS)
 		return kr;
@@ -168,6 +230,7 @@ static int fill_body(struct control_request *body, const struct ctl_msg *m)
 	body->flags = m->flags;
 	body->signal = m->signal;
 	strcpy(body->arg, arg);
+	strcpy(body->domain, domain_name);
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #ifndef BOOTSTRAPD_CTL_CLIENT_H
 #define BOOTSTRAPD_CTL_CLIENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -63,9 +64,17 @@ int ctl_call(int id, uint32_t flags, int32_t signal, const char *label, FILE *te
 
 /**
  * ctl_client_use_socket() - talk to the daemon on @path instead of the
- * bootstrap port (which, in a job, leads to the job's own domain).  If no
- * daemon answers there, requests fail as "no daemon".
+ * bootstrap port (which, in a job, leads to the job's own domain),
+ * connecting at the first request.  If no daemon answers there, requests
+ * fail as "no daemon" (or "not permitted" when the socket is out of the
+ * caller's reach).  @fixed (bsctl --socket): later calls change nothing.
  */
-void ctl_client_use_socket(const char *path);
+void ctl_client_use_socket(const char *path, bool fixed);
+
+/**
+ * ctl_client_set_domain() - name the domain meant ("system", "user/UID")
+ * in every request from now on; a daemon serving another refuses them.
+ */
+void ctl_client_set_domain(const char *name);
 
 #endif
