@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+/* <mach/std_types.h> - the C side of <mach/std_types.defs>, included by generated code. */
+#ifndef _MACH_STD_TYPES_H_
+#define _MACH_STD_TYPES_H_
+
+#include <stdint.h>
+#include <mach/boolean.h>
+#include <mach/kern_return.h>
+#include <mach/port.h>
+#include <mach/vm_types.h>
+
+#endif
