@@ -9,12 +9,14 @@
 struct plist {
 	FILE *f;
 	unsigned n;
+	bool is_const;          /* the argument's "const" flag: its value parameter is const */
 };
 
 static void param(struct plist *p, const char *type, const char *ptr, const char *name,
 		  const char *suffix)
 {
-	fprintf(p->f, "%s\t%s %s%s%s", p->n ? ",\n" : "", type, ptr, name, suffix);
+	fprintf(p->f, "%s\t%s%s %s%s%s", p->n ? ",\n" : "", p->is_const ? "const " : "", type,
+		ptr, name, suffix);
 	p->n++;
 }
 
@@ -40,9 +42,11 @@ static void arg_params(struct plist *p, const struct mig_arg *a, const char *typ
 	bool out = is_out(a);
 	const char *star = out ? "*" : "";
 
+	p->is_const = a->is_const && !out;
 	switch (t->kind) {
 	case IPC_PORT:
 		param(p, type, star, a->name, "");
+		p->is_const = false;
 		if (t->msgt == MSGT_POLYMORPHIC)
 			param(p, "mach_msg_type_name_t", star, a->name, "Poly");
 		break;
@@ -51,6 +55,7 @@ static void arg_params(struct plist *p, const struct mig_arg *a, const char *typ
 		break;
 	case IPC_VAR_INLINE:
 		param(p, type, "", a->name, "");
+		p->is_const = false;
 		param(p, "mach_msg_type_number_t", star, a->name, "Cnt");
 		break;
 	case IPC_VAR_STRING:
@@ -59,6 +64,7 @@ static void arg_params(struct plist *p, const struct mig_arg *a, const char *typ
 	case IPC_OOL:
 	case IPC_OOL_PORTS:
 		param(p, type, star, a->name, "");
+		p->is_const = false;
 		param(p, "mach_msg_type_number_t", star, a->name, "Cnt");
 		if (server && a->servercopy)
 			param(p, "boolean_t", "", a->name, "SCopy");
@@ -68,7 +74,7 @@ static void arg_params(struct plist *p, const struct mig_arg *a, const char *typ
 
 void emit_user_params(FILE *f, const struct mig_routine *rt)
 {
-	struct plist p = { f, 0 };
+	struct plist p = { f, 0, false };
 
 	for (size_t i = 0; i < rt->nargs; i++) {
 		const struct mig_arg *a = &rt->args[i];
@@ -82,7 +88,7 @@ void emit_user_params(FILE *f, const struct mig_routine *rt)
 
 void emit_server_params(FILE *f, const struct mig_routine *rt)
 {
-	struct plist p = { f, 0 };
+	struct plist p = { f, 0, false };
 
 	for (size_t i = 0; i < rt->nargs; i++) {
 		const struct mig_arg *a = &rt->args[i];

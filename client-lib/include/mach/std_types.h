@@ -9,4 +9,7 @@
 #include <mach/port.h>
 #include <mach/vm_types.h>
 
+/* MIG's name for an address carried as out-of-line data. */
+typedef vm_offset_t pointer_t;
+
 #endif
