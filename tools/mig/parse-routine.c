@@ -25,6 +25,7 @@ static const struct {
 
 static const char *const unsupported_kinds[] = {
 	"msgseqno", "servercontexttoken", "serverimpl", "userimpl", "serverimpltoken",
+	"useraudittoken", "usersectoken", "servernotify", "usernotify",
 };
 
 static const char *const unsupported_flags[] = {
