@@ -47,7 +47,7 @@ static kern_return_t serve(void)
 	mig_reply_error_t *e = (mig_reply_error_t *)&out;
 
 	everything_demux(&in.head, &out.head);
-	ck_assert_int_eq(out.head.msgh_id, in.head.msgh_id + 100);
+	ck_assert_int_eq(out.head.msgh_id, (mach_msg_id_t)((uint32_t)in.head.msgh_id + 100));
 	ck_assert_uint_eq(out.head.msgh_remote_port, in.head.msgh_remote_port);
 	if (out.head.msgh_bits & MACH_MSGH_BITS_COMPLEX)
 		return KERN_SUCCESS;
@@ -248,7 +248,7 @@ static __Request__strings_t *strings(const char *name, const char *vname, mach_m
 	r->NDR = NDR_record;
 	memcpy(r->name, name, strnlen(name, 64) < 64 ? strlen(name) + 1 : 64);
 	r->vnameCnt = cnt;
-	memcpy(r->vname, vname, cnt > 64 ? 64 : cnt);
+	memcpy(r->vname, vname, strnlen(vname, 63) + 1 < cnt ? strnlen(vname, 63) + 1 : (cnt > 64 ? 64 : cnt));
 	return r;
 }
 

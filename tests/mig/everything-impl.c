@@ -107,7 +107,8 @@ kern_return_t S_ool(mach_port_t server, vm_offset_t data, mach_msg_type_number_t
 		return KERN_RESOURCE_SHORTAGE;
 	for (mach_msg_type_number_t i = 0; i < dataCnt; i++)
 		((uint8_t *)out)[i] = in[dataCnt - 1 - i];
-	memcpy((uint8_t *)out + dataCnt, bounded, boundedCnt);
+	if (boundedCnt)
+		memcpy((uint8_t *)out + dataCnt, bounded, boundedCnt);
 	*back = out;
 	*backCnt = dataCnt + boundedCnt;
 	for (mach_msg_type_number_t i = 0; i < wordsCnt; i++)

@@ -5,6 +5,8 @@
  * behind bsmig's.  Results depend on every argument, so a field read from
  * the wrong offset shows up in the test.
  */
+#include <string.h>
+
 #include <mach/mach.h>
 
 #include "mach_exc.h"
@@ -45,10 +47,14 @@ kern_return_t catch_mach_exception_raise(mach_port_t port, mach_port_t thread, m
 					 exception_type_t exception, mach_exception_data_t code,
 					 mach_msg_type_number_t codeCnt)
 {
+	int64_t c[2] = { 0, 0 };
+
 	(void)port;
 	poke(thread, 100 + exception);
 	poke(task, 200 + (int)codeCnt);
-	if (codeCnt == 2 && code[0] == -1 && code[1] == (int64_t)1 << 40)
+	/* In-line data is only 4-byte aligned in a message, as on macOS. */
+	memcpy(c, code, (codeCnt > 2 ? 2 : codeCnt) * sizeof(c[0]));
+	if (codeCnt == 2 && c[0] == -1 && c[1] == (int64_t)1 << 40)
 		return KERN_SUCCESS;
 	return KERN_INVALID_ARGUMENT;
 }
@@ -58,12 +64,19 @@ static kern_return_t state(exception_type_t exception, const mach_exception_data
 			   mach_msg_type_number_t old_stateCnt, thread_state_t new_state,
 			   mach_msg_type_number_t *new_stateCnt)
 {
+	int64_t c0 = 0;
+	int f;
+
 	if (*new_stateCnt < old_stateCnt)
 		return KERN_NO_SPACE;
+	if (codeCnt)
+		memcpy(&c0, code, sizeof(c0));
 	for (mach_msg_type_number_t i = 0; i < old_stateCnt; i++)
 		new_state[i] = old_state[old_stateCnt - 1 - i] + (natural_t)exception;
 	*new_stateCnt = old_stateCnt;
-	*flavor = *flavor * 10 + (int)codeCnt + (codeCnt ? (int)code[0] : 0);
+	memcpy(&f, flavor, sizeof(f));
+	f = f * 10 + (int)codeCnt + (int)c0;
+	memcpy(flavor, &f, sizeof(f));
 	return KERN_SUCCESS;
 }
 

@@ -83,7 +83,8 @@ static void demux_fn(FILE *f, const struct gen *g, const char *demux)
 		   "\t/* Minimal size: routine() will update it if different */\n"
 		   "\tOutHeadP->msgh_size = (mach_msg_size_t)sizeof(mig_reply_error_t);\n"
 		   "\tOutHeadP->msgh_local_port = MACH_PORT_NULL;\n"
-		   "\tOutHeadP->msgh_id = InHeadP->msgh_id + 100;\n"
+		   "\t/* Wraps like the kernel's arithmetic, without signed overflow. */\n"
+		   "\tOutHeadP->msgh_id = (mach_msg_id_t)((uint32_t)InHeadP->msgh_id + 100);\n"
 		   "\tOutHeadP->msgh_reserved = 0;\n\n");
 	fprintf(f, "\tif ((InHeadP->msgh_id > %d) || (InHeadP->msgh_id < %d) ||\n"
 		   "\t    ((routine = %s.routine[InHeadP->msgh_id - %d].stub_routine) == 0)) {\n"

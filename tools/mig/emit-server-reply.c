@@ -62,6 +62,8 @@ static void reply_inline(FILE *f, const struct field *fld)
 			n, t->number);
 	} else if (t->outtran.func) {
 		fprintf(f, "\tOutP->%s = %s(%sTemp);\n", n, t->outtran.func, n);
+	} else if (fld->kind == FIELD_DATA && !t->is_array) {
+		fprintf(f, "\tOutP->%s = %sTemp;\n", n, n);
 	}
 	if (fld->kind == FIELD_DATA && fld->pad)
 		fprintf(f, "\tmemset(OutP->%sPad, 0, %u);\n", n, fld->pad);

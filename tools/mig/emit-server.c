@@ -31,6 +31,17 @@ static bool is_out(const struct mig_arg *a)
 	return a->kind == ARG_OUT || a->kind == ARG_INOUT;
 }
 
+/*
+ * A scalar result goes through a local: the message packs fields to 4
+ * bytes, so a pointer into it may not be aligned for the field's type.
+ */
+static bool out_by_local(const struct mig_arg *a)
+{
+	const struct mig_type *t = a->type;
+
+	return is_out(a) && t->kind == IPC_INLINE && !t->is_array && !t->outtran.func;
+}
+
 /* Locals: translated values, out-of-line results, polymorphic dispositions. */
 static void locals(FILE *f, const struct mig_routine *rt)
 {
@@ -42,6 +53,8 @@ static void locals(FILE *f, const struct mig_routine *rt)
 			fprintf(f, "\t%s %sTemp;\n", t->intran.result_type, a->name);
 		if (is_out(a) && t->outtran.func)
 			fprintf(f, "\t%s %sTemp;\n", t->outtran.arg_type, a->name);
+		else if (out_by_local(a))
+			fprintf(f, "\t%s %sTemp;\n", type_stype(t), a->name);
 		if (a->kind == ARG_OUT && (t->kind == IPC_OOL || t->kind == IPC_OOL_PORTS))
 			fprintf(f, "\t%s %sOOL;\n\tmach_msg_type_number_t %sOOLCnt;\n",
 				type_stype(t), a->name, a->name);
@@ -129,7 +142,7 @@ static void out_args(struct call *c, const struct routine_layout *lay, const str
 	const struct mig_type *t = a->type;
 	const char *n = a->name;
 
-	if (t->outtran.func) {
+	if (t->outtran.func || out_by_local(a)) {
 		arg_expr(c, "&%sTemp", n);
 	} else if (t->kind == IPC_PORT) {
 		arg_expr(c, "&OutP->%s.name", n);
@@ -180,7 +193,7 @@ static void prepare_outs(FILE *f, const struct mig_routine *rt, const struct rou
 			fprintf(f, "\t(void)memcpy((char *) OutP->%s, (const char *) %s->%s, %u);\n",
 				a->name, p, a->name, t->size);
 		} else if (a->kind == ARG_INOUT) {
-			fprintf(f, "\tOutP->%s = %s->%s;\n", a->name, p, a->name);
+			fprintf(f, "\t%sTemp = %s->%s;\n", a->name, p, a->name);
 		}
 		free(p);
 	}

@@ -239,17 +239,19 @@ mig_internal novalue _Xsmall_add
 	Request *In0P __attribute__((unused)) = (Request *) InHeadP;
 	Reply *OutP = (Reply *) OutHeadP;
 	mach_msg_size_t msgh_size;
+	int sumTemp;
 	msgh_size = In0P->Head.msgh_size;
 	if (In0P->Head.msgh_bits & MACH_MSGH_BITS_COMPLEX)
 		{ MIG_RETURN_ERROR(OutP, MIG_BAD_ARGUMENTS); }
 	if (msgh_size != (mach_msg_size_t)sizeof(__Request))
 		{ MIG_RETURN_ERROR(OutP, MIG_BAD_ARGUMENTS); }
 
-	OutP->RetCode = small_add(In0P->Head.msgh_request_port, In0P->a, In0P->b, &OutP->sum);
+	OutP->RetCode = small_add(In0P->Head.msgh_request_port, In0P->a, In0P->b, &sumTemp);
 	if (OutP->RetCode != KERN_SUCCESS) {
 		MIG_RETURN_ERROR(OutP, OutP->RetCode);
 	}
 
+	OutP->sum = sumTemp;
 	OutP->NDR = NDR_record;
 	OutP->Head.msgh_size = (mach_msg_size_t)sizeof(Reply);
 }
@@ -436,7 +438,8 @@ mig_external boolean_t small_server
 	/* Minimal size: routine() will update it if different */
 	OutHeadP->msgh_size = (mach_msg_size_t)sizeof(mig_reply_error_t);
 	OutHeadP->msgh_local_port = MACH_PORT_NULL;
-	OutHeadP->msgh_id = InHeadP->msgh_id + 100;
+	/* Wraps like the kernel's arithmetic, without signed overflow. */
+	OutHeadP->msgh_id = (mach_msg_id_t)((uint32_t)InHeadP->msgh_id + 100);
 	OutHeadP->msgh_reserved = 0;
 
 	if ((InHeadP->msgh_id > 3403) || (InHeadP->msgh_id < 3400) ||
