@@ -72,6 +72,9 @@ for f in usr/sbin/bootstrapd usr/bin/bsctl \
 	 usr/share/man/man3/bootstrap_look_up.3 usr/share/man/man3/mach_msg.3 \
 	 usr/share/man/man3/mach_port.3 usr/share/man/man3/vm_allocate.3 \
 	 usr/share/man/man7/bootstrap-wire.7 \
+	 usr/bin/bsmig usr/share/man/man1/bsmig.1 \
+	 usr/include/bootstrap/compat/mach/std_types.defs \
+	 usr/include/bootstrap/compat/mach/mach_types.defs \
 	 usr/share/bootstrapd/examples/com.example.hello.plist; do
 	[ -e "$dest/$f" ] || fail "/$f not installed"
 done
@@ -131,6 +134,19 @@ echo "   libs:   $libs"
 export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 ldd "$tmp/client" | grep -q "libbootstrap.so.0 => $libdir/" ||
 	fail "the client does not use the installed libbootstrap.so.0"
+
+step "the installed bsmig (pkg-config --variable=mig) builds examples/mig-hello"
+mig=$(pkgconf --variable=mig) || fail "pkg-config --variable=mig libbootstrap"
+mig="$dest${mig#"$dest"}"
+mkdir -p "$tmp/mig"
+(cd "$tmp/mig" && "$mig" -I "$dest/usr/include/bootstrap/compat" -sheader helloServer.h \
+	"$src/examples/mig-hello/hello.defs") || fail "bsmig on examples/mig-hello/hello.defs"
+for side in client:helloUser.c server:helloServer.c; do
+	# shellcheck disable=SC2086
+	"${CC:-cc}" -Wall -Werror -I "$tmp/mig" -I "$src/examples/mig-hello" -o "$tmp/mig/${side%%:*}" \
+		"$src/examples/mig-hello/mig-hello-${side%%:*}.c" "$tmp/mig/${side#*:}" $cflags $libs ||
+		fail "the generated ${side#*:} does not compile against the installed headers"
+done
 
 step "start the installed bootstrapd on a private socket"
 mkdir -p "$tmp/jobs" "$tmp/state"
