@@ -18,6 +18,14 @@
 #include "everything.h"
 #include "helpers/peer.h"
 
+/* import reaches both sides, uimport only this one, simport only the server. */
+#ifndef EVERYTHING_USER_IMPORTED
+#error "uimport did not reach the user header"
+#endif
+#ifdef EVERYTHING_SERVER_IMPORTED
+#error "simport reached the user header"
+#endif
+
 static pid_t server_pid;
 static mach_port_t service;
 

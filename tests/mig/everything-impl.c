@@ -14,6 +14,13 @@
 
 #include "everythingServer.h"
 
+#ifndef EVERYTHING_SERVER_IMPORTED
+#error "simport did not reach the server header"
+#endif
+#ifdef EVERYTHING_USER_IMPORTED
+#error "uimport reached the server header"
+#endif
+
 static int widgets_released;
 static mach_port_t held_reply = MACH_PORT_NULL;
 static int wback_buf[64];
