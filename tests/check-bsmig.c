@@ -203,6 +203,60 @@ START_TEST(test_command_line)
 }
 END_TEST
 
+static void expect_in(const char *path, const char *text)
+{
+	size_t len;
+	char *body = slurp(path, &len);
+
+	ck_assert_msg(strstr(body, text) != NULL, "%s lacks \"%s\"", path, text);
+	free(body);
+}
+
+/* Global WaitTime and MsgOption, (name, bits) types, outtran, physicalcopy, dealloc. */
+START_TEST(test_options)
+{
+	char dir[4096], user[4200], server[4200], err[4096];
+	const char *args[] = { "-user", user, "-header", "/dev/null", "-server", server,
+			       "options.defs", NULL };
+
+	snprintf(dir, sizeof(dir), "%s/golden", env("MIG_TEST_DATA"));
+	snprintf(user, sizeof(user), "%s/u.c", tmp);
+	snprintf(server, sizeof(server), "%s/s.c", tmp);
+	ck_assert_int_eq(bsmig(dir, args, err, sizeof(err)), 0);
+	expect_in(user, "MACH_SEND_MSG|MACH_RCV_MSG|MACH_SEND_TIMEOUT|MACH_RCV_TIMEOUT|"
+			"MACH_SEND_INTERRUPT, msgh_size");
+	expect_in(user, "InP->Head.msgh_reply_port, options_timeout, MACH_PORT_NULL);");
+	expect_in(user, "__MachMsgErrorWithTimeout(msg_result);");
+	expect_in(user, "\t\tquad_t q;\n");
+	expect_in(user, "InP->data.deallocate = TRUE;");
+	expect_in(user, "InP->data.copy = MACH_MSG_PHYSICAL_COPY;");
+	expect_in(server, "OutP->right.name = port_out(rightTemp);");
+	expect_in(server, "/* rcsid \"options.defs\" */");
+}
+END_TEST
+
+/* $CPP, then $MIGCC, choose the preprocessor, as in Apple's mig script. */
+START_TEST(test_preprocessor_choice)
+{
+	char dir[4096], err[4096];
+	const char *args[] = { "-user", "/dev/null", "-header", "/dev/null", "-server", "/dev/null",
+			       "small.defs", NULL };
+
+	snprintf(dir, sizeof(dir), "%s/golden", env("MIG_TEST_DATA"));
+	setenv("CPP", "false", 1);
+	ck_assert_int_eq(bsmig(dir, args, err, sizeof(err)), 1);
+	ck_assert_ptr_nonnull(strstr(err, "the preprocessor (false) failed"));
+	setenv("CPP", "cc -E", 1);
+	ck_assert_int_eq(bsmig(dir, args, err, sizeof(err)), 0);
+	unsetenv("CPP");
+	setenv("MIGCC", "false", 1);
+	ck_assert_int_eq(bsmig(dir, args, err, sizeof(err)), 1);
+	setenv("MIGCC", "cc", 1);
+	ck_assert_int_eq(bsmig(dir, args, err, sizeof(err)), 0);
+	unsetenv("MIGCC");
+}
+END_TEST
+
 static Suite *bsmig_suite(void)
 {
 	Suite *s = suite_create("bsmig");
@@ -212,6 +266,8 @@ static Suite *bsmig_suite(void)
 	tcase_add_test(tc, test_golden);
 	tcase_add_loop_test(tc, test_errors, 0, (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
 	tcase_add_test(tc, test_command_line);
+	tcase_add_test(tc, test_options);
+	tcase_add_test(tc, test_preprocessor_choice);
 	suite_add_tcase(s, tc);
 	return s;
 }
