@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <bsm/libbsm.h>
 #include <mach/mach.h>
 
 #include "everything.h"
@@ -281,6 +282,22 @@ START_TEST(test_tokens)
 }
 END_TEST
 
+/* UserAuditToken and UserSecToken: the replier's identity, from the reply's trailer. */
+START_TEST(test_user_tokens)
+{
+	audit_token_t srv;
+	security_token_t sst;
+	int pid = 0;
+
+	memset(&srv, 0xff, sizeof(srv));
+	memset(&sst, 0xff, sizeof(sst));
+	ck_assert_int_eq(u_seqtokens(service, &srv, &sst, &pid), KERN_SUCCESS);
+	ck_assert_int_eq(pid, server_pid);
+	ck_assert_int_eq(audit_token_to_pid(srv), server_pid);
+	ck_assert_uint_eq(sst.val[0], geteuid());
+}
+END_TEST
+
 START_TEST(test_waittime_msgoption)
 {
 	int y = 0;
@@ -355,6 +372,7 @@ static Suite *mig_suite(void)
 	tcase_add_test(tc, test_port_array);
 	tcase_add_test(tc, test_reply_ports);
 	tcase_add_test(tc, test_tokens);
+	tcase_add_test(tc, test_user_tokens);
 	tcase_add_test(tc, test_waittime_msgoption);
 	tcase_add_test(tc, test_translations);
 	tcase_add_test(tc, test_bad_ids);

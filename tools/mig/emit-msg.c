@@ -31,9 +31,9 @@ static void side_types(FILE *f, const struct gen *g, bool server, bool request)
 		name = xasprintf("__%s__%s_t", what, rt->name);
 		if (!request && rt->simple)
 			emit_struct(f, &(struct msg_layout){ .ndr = true, .retcode = true }, name,
-				    server, false, "\t");
+				    server, NULL, "\t");
 		else
-			emit_struct(f, request ? &lay.req : &lay.rep, name, server, false, "\t");
+			emit_struct(f, request ? &lay.req : &lay.rep, name, server, NULL, "\t");
 		free(name);
 	}
 	fprintf(f, "#endif /* !__%s__%s_subsystem__defined */\n", what, s->name);

@@ -22,17 +22,21 @@ static void param(struct plist *p, const char *type, const char *ptr, const char
 
 static bool user_sees(const struct mig_arg *a)
 {
-	return a->kind != ARG_SREPLYPORT && a->kind != ARG_AUDIT && a->kind != ARG_SECTOKEN;
+	return a->kind != ARG_SREPLYPORT && a->kind != ARG_AUDIT && a->kind != ARG_SECTOKEN &&
+	       a->kind != ARG_SEQNO;
 }
 
 static bool server_sees(const struct mig_arg *a)
 {
-	return a->kind != ARG_UREPLYPORT && a->kind != ARG_WAITTIME && a->kind != ARG_MSGOPTION;
+	return a->kind != ARG_UREPLYPORT && a->kind != ARG_WAITTIME && a->kind != ARG_MSGOPTION &&
+	       a->kind != ARG_USER_AUDIT && a->kind != ARG_USER_SECTOKEN;
 }
 
+/* Results the caller passes a pointer for, tokens from the reply's trailer included. */
 static bool is_out(const struct mig_arg *a)
 {
-	return a->kind == ARG_OUT || a->kind == ARG_INOUT;
+	return a->kind == ARG_OUT || a->kind == ARG_INOUT || a->kind == ARG_USER_AUDIT ||
+	       a->kind == ARG_USER_SECTOKEN;
 }
 
 /* One argument's parameters; @type is its C type on this side. */

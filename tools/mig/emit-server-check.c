@@ -50,17 +50,16 @@ static void check_desc(FILE *f, const struct msg_layout *m, const struct field *
 
 static void check_trailer(FILE *f, const struct mig_routine *rt)
 {
-	bool audit = model_find_kind(rt, ARG_AUDIT) != NULL;
+	const char *trailer = model_server_trailer(rt);
 
-	if (!audit && !model_find_kind(rt, ARG_SECTOKEN))
+	if (!trailer)
 		return;
 	fprintf(f, "\tTrailerP = (mach_msg_max_trailer_t *)((vm_offset_t)In0P +\n"
 		   "\t\tround_msg(In0P->Head.msgh_size));\n");
 	fprintf(f, "\tif (TrailerP->msgh_trailer_type != MACH_MSG_TRAILER_FORMAT_0)\n"
 		   "\t\t{ MIG_RETURN_ERROR(OutP, MIG_TRAILER_ERROR); }\n");
 	fprintf(f, "\tif (TrailerP->msgh_trailer_size < (mach_msg_size_t)sizeof(%s))\n"
-		   "\t\t{ MIG_RETURN_ERROR(OutP, MIG_TRAILER_ERROR); }\n",
-		audit ? "mach_msg_audit_trailer_t" : "mach_msg_security_trailer_t");
+		   "\t\t{ MIG_RETURN_ERROR(OutP, MIG_TRAILER_ERROR); }\n", trailer);
 }
 
 void server_check(FILE *f, const struct mig_routine *rt, const struct routine_layout *lay)

@@ -96,13 +96,13 @@ static void reply_fill(FILE *f, const struct msg_layout *m)
 
 static void declare(FILE *f, const struct mig_routine *rt, const struct routine_layout *lay)
 {
-	emit_struct(f, &lay->req, "Request", true, true, "\t");
+	emit_struct(f, &lay->req, "Request", true, "mach_msg_trailer_t", "\t");
 	fprintf(f, "\ttypedef __Request__%s_t __Request;\n", rt->name);
 	fprintf(f, "\ttypedef __Reply__%s_t Reply __attribute__((unused));\n\n", rt->name);
 	for (unsigned k = 0; k <= lay->req.nvar; k++)
 		fprintf(f, "\tRequest *In%uP __attribute__((unused)) = %s;\n", k, k ? "NULL" : "(Request *) InHeadP");
 	fprintf(f, "\tReply *OutP = (Reply *) OutHeadP;\n\tmach_msg_size_t msgh_size;\n");
-	if (model_find_kind(rt, ARG_AUDIT) || model_find_kind(rt, ARG_SECTOKEN))
+	if (model_server_trailer(rt))
 		fprintf(f, "\tmach_msg_max_trailer_t *TrailerP;\n");
 	if (!rt->simple && !lay->rep.retcode)
 		fprintf(f, "\tkern_return_t RetCode;\n");

@@ -78,6 +78,8 @@ static char *in_value(const struct mig_routine *rt, const struct routine_layout 
 		return xstrdup("TrailerP->msgh_audit");
 	if (a->kind == ARG_SECTOKEN)
 		return xstrdup("TrailerP->msgh_sender");
+	if (a->kind == ARG_SEQNO)
+		return xstrdup("TrailerP->msgh_seqno");
 	if (a->type->kind == IPC_PORT)
 		return xasprintf("In0P->%s.name", a->name);
 	fld = server_field(&lay->req, a, a->type->kind == IPC_INLINE ? FIELD_DATA : FIELD_VAR);
@@ -94,7 +96,8 @@ static void translate_in(FILE *f, const struct mig_routine *rt, const struct rou
 		char *v;
 
 		if (is_out(a) || !a->type->intran.func || a->kind == ARG_UREPLYPORT ||
-		    a->kind == ARG_WAITTIME || a->kind == ARG_MSGOPTION)
+		    a->kind == ARG_WAITTIME || a->kind == ARG_MSGOPTION ||
+		    a->kind == ARG_USER_AUDIT || a->kind == ARG_USER_SECTOKEN)
 			continue;
 		v = in_value(rt, lay, a);
 		fprintf(f, "\t%sTemp = %s(%s);\n", a->name, a->type->intran.func, v);
@@ -165,7 +168,8 @@ static void call_args(struct call *c, const struct mig_routine *rt, const struct
 	for (size_t i = 0; i < rt->nargs; i++) {
 		const struct mig_arg *a = &rt->args[i];
 
-		if (a->kind == ARG_UREPLYPORT || a->kind == ARG_WAITTIME || a->kind == ARG_MSGOPTION)
+		if (a->kind == ARG_UREPLYPORT || a->kind == ARG_WAITTIME || a->kind == ARG_MSGOPTION ||
+		    a->kind == ARG_USER_AUDIT || a->kind == ARG_USER_SECTOKEN)
 			continue;
 		if (is_out(a))
 			out_args(c, lay, a);

@@ -37,8 +37,10 @@ void user_send(FILE *f, const struct gen *g, const struct mig_routine *rt, bool 
 	const struct mig_arg *wt = arg_of(rt, ARG_WAITTIME), *mo = arg_of(rt, ARG_MSGOPTION);
 	const char *timeout = wt ? wt->name : g->sub->waittime;
 	const char *opt = mo ? mo->name : g->sub->msgoption;
-	char *options = xasprintf("%s%s%s%s", rt->simple ? "MACH_SEND_MSG" : "MACH_SEND_MSG|MACH_RCV_MSG",
+	char *options = xasprintf("%s%s%s%s%s", rt->simple ? "MACH_SEND_MSG" : "MACH_SEND_MSG|MACH_RCV_MSG",
 				  timeout ? (rt->simple ? "|MACH_SEND_TIMEOUT" : "|MACH_SEND_TIMEOUT|MACH_RCV_TIMEOUT") : "",
+				  model_user_trailer(rt) ? "|MACH_RCV_TRAILER_TYPE(MACH_MSG_TRAILER_FORMAT_0)"
+				  "|MACH_RCV_TRAILER_ELEMENTS(MACH_RCV_TRAILER_AUDIT)" : "",
 				  opt ? "|" : "|MACH_MSG_OPTION_NONE", opt ? opt : "");
 
 	if (rt->simple) {
@@ -111,6 +113,18 @@ static void check_form(FILE *f, const struct msg_layout *m)
 		   "\t\t    Out0P->RetCode != KERN_SUCCESS)\n\t\t\treturn Out0P->RetCode;\n");
 }
 
+/* UserAuditToken, UserSecToken: the reply's trailer must carry them. */
+static void check_trailer(FILE *f, const struct mig_routine *rt)
+{
+	if (!model_user_trailer(rt))
+		return;
+	fprintf(f, "\t\tTrailerP = (mach_msg_max_trailer_t *)((vm_offset_t)Out0P +\n"
+		   "\t\t\tround_msg(Out0P->Head.msgh_size));\n");
+	fprintf(f, "\t\tif (TrailerP->msgh_trailer_type != MACH_MSG_TRAILER_FORMAT_0 ||\n"
+		   "\t\t    TrailerP->msgh_trailer_size < (mach_msg_size_t)sizeof(mach_msg_audit_trailer_t))\n"
+		   "\t\t\t{ check_result = MIG_TRAILER_ERROR; break; }\n");
+}
+
 static void check_reply(FILE *f, const struct gen *g, const struct mig_routine *rt,
 			const struct msg_layout *m)
 {
@@ -124,6 +138,7 @@ static void check_reply(FILE *f, const struct gen *g, const struct mig_routine *
 	check_form(f, m);
 	emit_walk(f, m, "Out", "Reply", "__Reply", FAIL);
 	check_counts(f, m);
+	check_trailer(f, rt);
 	fprintf(f, "\t} while (0);\n");
 	fprintf(f, "\tif (check_result != MACH_MSG_SUCCESS) {\n"
 		   "\t\tmach_msg_destroy(&Out0P->Head);\n\t\t{ return check_result; }\n\t}\n\n");
@@ -184,6 +199,14 @@ void user_reply(FILE *f, const struct gen *g, const struct mig_routine *rt,
 		const struct msg_layout *m)
 {
 	check_reply(f, g, rt, m);
+	for (size_t i = 0; i < rt->nargs; i++) {
+		const struct mig_arg *a = &rt->args[i];
+
+		if (a->kind == ARG_USER_AUDIT)
+			fprintf(f, "\t*%s = TrailerP->msgh_audit;\n", a->name);
+		else if (a->kind == ARG_USER_SECTOKEN)
+			fprintf(f, "\t*%s = TrailerP->msgh_sender;\n", a->name);
+	}
 	for (size_t i = 0; i < m->n; i++) {
 		const struct field *fld = &m->fields[i];
 		char *p = emit_field_ptr("Out", fld);

@@ -155,10 +155,11 @@ static void fill_header(FILE *f, const struct gen *g, const struct mig_routine *
 
 static void declare(FILE *f, const struct mig_routine *rt, const struct routine_layout *lay)
 {
-	emit_struct(f, &lay->req, "Request", false, false, "\t");
+	emit_struct(f, &lay->req, "Request", false, NULL, "\t");
 	if (!rt->simple) {
-		emit_struct(f, &lay->rep, "Reply", false, true, "\t");
-		emit_struct(f, &lay->rep, "__Reply", false, false, "\t");
+		emit_struct(f, &lay->rep, "Reply", false,
+			    model_user_trailer(rt) ? "mach_msg_max_trailer_t" : "mach_msg_trailer_t", "\t");
+		emit_struct(f, &lay->rep, "__Reply", false, NULL, "\t");
 	}
 	fprintf(f, "\n\tunion {\n\t\tRequest In;\n%s\t} Mess;\n\n", rt->simple ? "" : "\t\tReply Out;\n");
 	fprintf(f, "\tRequest *InP = &Mess.In;\n");
@@ -167,6 +168,8 @@ static void declare(FILE *f, const struct mig_routine *rt, const struct routine_
 			fprintf(f, "\tReply *Out%uP __attribute__((unused)) = %s;\n", k, k ? "NULL" : "&Mess.Out");
 	fprintf(f, "\n\tmach_msg_return_t msg_result;\n\tmach_msg_size_t msgh_size;\n");
 	fprintf(f, "\tkern_return_t check_result = MACH_MSG_SUCCESS;\n\n");
+	if (model_user_trailer(rt))
+		fprintf(f, "\tmach_msg_max_trailer_t *TrailerP = NULL;\n");
 	fprintf(f, "\t(void)check_result;\n");
 }
 

@@ -121,7 +121,7 @@ static void field_decl(FILE *f, const struct field *fld, bool server, const char
 }
 
 void emit_struct(FILE *f, const struct msg_layout *m, const char *name, bool server,
-		 bool trailer, const char *ind)
+		 const char *trailer, const char *ind)
 {
 	bool data_started = false;
 
@@ -153,7 +153,7 @@ void emit_struct(FILE *f, const struct msg_layout *m, const char *name, bool ser
 			fprintf(f, "%s\tkern_return_t RetCode;\n", ind);
 	}
 	if (trailer)
-		fprintf(f, "%s\tmach_msg_trailer_t trailer;\n", ind);
+		fprintf(f, "%s\t%s trailer;\n", ind, trailer);
 	fprintf(f, "%s} %s __attribute__((unused));\n", ind, name);
 	fprintf(f, "#ifdef  __MigPackStructs\n#pragma pack(pop)\n#endif\n");
 }

@@ -33,7 +33,7 @@ void emit_common_defines(FILE *f);
 
 /** emit_struct() - "typedef struct { fields } NAME;" packed to 4, for one side. */
 void emit_struct(FILE *f, const struct msg_layout *m, const char *name, bool server,
-		 bool trailer, const char *indent);
+		 const char *trailer, const char *indent);
 
 /** emit_user_params(), emit_server_params() - the C parameter list, one per line. */
 void emit_user_params(FILE *f, const struct mig_routine *rt);

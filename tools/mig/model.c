@@ -22,6 +22,22 @@ const struct mig_arg *model_request_port(const struct mig_routine *rt)
 	return rt->nargs ? &rt->args[0] : NULL;
 }
 
+const char *model_server_trailer(const struct mig_routine *rt)
+{
+	if (model_find_kind(rt, ARG_AUDIT))
+		return "mach_msg_audit_trailer_t";
+	if (model_find_kind(rt, ARG_SECTOKEN))
+		return "mach_msg_security_trailer_t";
+	if (model_find_kind(rt, ARG_SEQNO))
+		return "mach_msg_seqno_trailer_t";
+	return NULL;
+}
+
+bool model_user_trailer(const struct mig_routine *rt)
+{
+	return model_find_kind(rt, ARG_USER_AUDIT) || model_find_kind(rt, ARG_USER_SECTOKEN);
+}
+
 static bool is_reply_port(enum arg_kind k)
 {
 	return k == ARG_REPLYPORT || k == ARG_SREPLYPORT || k == ARG_UREPLYPORT;
@@ -53,6 +69,8 @@ static void check_arg(const struct mig_routine *rt, const struct mig_arg *a, con
 		diag_error(a->pos, "%s: a reply port must have a port type", a->name);
 	if ((a->kind == ARG_OUT || a->kind == ARG_INOUT) && rt->simple)
 		diag_error(a->pos, "%s: a simpleroutine has no reply, so no out arguments", a->name);
+	if ((a->kind == ARG_USER_AUDIT || a->kind == ARG_USER_SECTOKEN) && rt->simple)
+		diag_error(a->pos, "%s: a simpleroutine has no reply to take a token from", a->name);
 	if (a->kind == ARG_INOUT && is_array_kind(t))
 		diag_error(a->pos, "%s: inout counted arrays are not supported by bsmig", a->name);
 	if ((a->kind == ARG_WAITTIME || a->kind == ARG_MSGOPTION) &&

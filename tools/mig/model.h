@@ -21,6 +21,9 @@ enum arg_kind {
 	ARG_MSGOPTION,          /* user: extra mach_msg options */
 	ARG_AUDIT,              /* server: the sender's audit token from the trailer */
 	ARG_SECTOKEN,           /* server: the sender's security token from the trailer */
+	ARG_SEQNO,              /* server: the request's sequence number from the trailer */
+	ARG_USER_AUDIT,         /* user: the replier's audit token from the reply's trailer */
+	ARG_USER_SECTOKEN,      /* user: the replier's security token from the reply's trailer */
 };
 
 struct mig_arg {
@@ -73,6 +76,12 @@ const struct mig_arg *model_request_port(const struct mig_routine *rt);
 
 /** model_find_kind() - the first argument of @kind, or NULL. */
 const struct mig_arg *model_find_kind(const struct mig_routine *rt, enum arg_kind kind);
+
+/** model_server_trailer() - the trailer type the server's token arguments need, or NULL. */
+const char *model_server_trailer(const struct mig_routine *rt);
+
+/** model_user_trailer() - the user side reads tokens from the reply's trailer. */
+bool model_user_trailer(const struct mig_routine *rt);
 
 /** model_check() - semantic checks of a parsed routine; errors are reported. */
 void model_check(struct mig_routine *rt);

@@ -21,11 +21,13 @@ static const struct {
 	{ "sreplyport", ARG_SREPLYPORT }, { "ureplyport", ARG_UREPLYPORT },
 	{ "waittime", ARG_WAITTIME }, { "msgoption", ARG_MSGOPTION },
 	{ "serveraudittoken", ARG_AUDIT }, { "serversectoken", ARG_SECTOKEN },
+	{ "msgseqno", ARG_SEQNO },
+	{ "useraudittoken", ARG_USER_AUDIT }, { "usersectoken", ARG_USER_SECTOKEN },
 };
 
 static const char *const unsupported_kinds[] = {
-	"msgseqno", "servercontexttoken", "serverimpl", "userimpl", "serverimpltoken",
-	"useraudittoken", "usersectoken", "servernotify", "usernotify",
+	"servercontexttoken", "serverimpl", "userimpl", "serverimpltoken",
+	"servernotify", "usernotify",
 };
 
 static const char *const unsupported_flags[] = {
