@@ -143,7 +143,7 @@ static const struct bad_case bad_cases[] = {
 	{ "errors", "syntax.defs", "syntax.defs:8: error: expected an argument name" },
 	{ "errors", "unknown-type.defs", "unknown-type.defs:6: error: unknown type 'nosuch_t'" },
 	{ "errors", "unsupported-flag.defs",
-	  "unsupported-flag.defs:6: error: argument flag 'countinout' is not supported by bsmig" },
+	  "unsupported-flag.defs:6: error: argument flag 'samecount' is not supported by bsmig" },
 	{ "errors", "unsupported-kind.defs",
 	  "unsupported-kind.defs:6: error: argument kind 'ServerContextToken' is not supported by bsmig" },
 	{ "errors", "inline-ports.defs",
@@ -152,8 +152,10 @@ static const struct bad_case bad_cases[] = {
 	{ "errors", "request-port.defs",
 	  "request-port.defs:5: error: x: the request port (first argument) must have a port type" },
 	{ "errors", "no-subsystem.defs", "no-subsystem.defs:1: error: no subsystem statement" },
-	{ "real/launchd", "job_reply.defs",
-	  "job_reply.defs:43: error: argument flag 'RetCode' is not supported by bsmig" },
+	{ "errors", "misplaced-flags.defs",
+	  "misplaced-flags.defs:6: error: x: CountInOut applies to out counted in-line arrays only" },
+	{ "errors", "misplaced-flags.defs",
+	  "misplaced-flags.defs:7: error: y: RetCode applies to an 'in' 32-bit integer only" },
 };
 
 START_TEST(test_errors)

@@ -298,6 +298,38 @@ START_TEST(test_user_tokens)
 }
 END_TEST
 
+START_TEST(test_count_in_out)
+{
+	int vals[32];
+	mach_msg_type_number_t cnt = 5;
+
+	ck_assert_int_eq(u_counted(service, vals, &cnt), KERN_SUCCESS);
+	ck_assert_uint_eq(cnt, 5);
+	ck_assert_int_eq(vals[4], 12);
+	cnt = 100; /* more than array[*:32]: the server sees the bound */
+	ck_assert_int_eq(u_counted(service, vals, &cnt), KERN_SUCCESS);
+	ck_assert_uint_eq(cnt, 32);
+	ck_assert_int_eq(vals[31], 93);
+}
+END_TEST
+
+/* RetCode: a simpleroutine's argument where a reply's RetCode is. */
+START_TEST(test_retcode_request)
+{
+	mach_port_t p = peer_port();
+	struct peer_rcv r;
+	mig_reply_error_t *e = (mig_reply_error_t *)&r.msg.head;
+
+	ck_assert_int_eq(u_retreply(peer_send_once(p), 77, 5), KERN_SUCCESS);
+	ck_assert_int_eq(peer_recv(p, &r, PEER_TIMEOUT_MS), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(r.msg.head.msgh_id, 5020);
+	ck_assert_uint_eq(r.msg.head.msgh_size, sizeof(mig_reply_error_t) + 4);
+	ck_assert_int_eq(e->RetCode, 77);
+	ck_assert_int_eq(memcmp(&e->NDR, &NDR_record, sizeof(NDR_record)), 0);
+	ck_assert_int_eq(((int32_t *)(e + 1))[0], 5);
+}
+END_TEST
+
 START_TEST(test_waittime_msgoption)
 {
 	int y = 0;
@@ -373,6 +405,8 @@ static Suite *mig_suite(void)
 	tcase_add_test(tc, test_reply_ports);
 	tcase_add_test(tc, test_tokens);
 	tcase_add_test(tc, test_user_tokens);
+	tcase_add_test(tc, test_count_in_out);
+	tcase_add_test(tc, test_retcode_request);
 	tcase_add_test(tc, test_waittime_msgoption);
 	tcase_add_test(tc, test_translations);
 	tcase_add_test(tc, test_bad_ids);

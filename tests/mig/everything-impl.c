@@ -286,3 +286,20 @@ kern_return_t S_seqtokens(mach_port_t server, mach_port_seqno_t seq, int *pid)
 	*pid = getpid();
 	return KERN_SUCCESS;
 }
+
+kern_return_t S_counted(mach_port_t server, ints_t vals, mach_msg_type_number_t *valsCnt)
+{
+	(void)server;
+	/* CountInOut: *valsCnt arrives as the caller's capacity. */
+	for (mach_msg_type_number_t i = 0; i < *valsCnt; i++)
+		vals[i] = (int)i * 3;
+	return KERN_SUCCESS;
+}
+
+kern_return_t S_retreply(mach_port_t rp, kern_return_t kr, int value)
+{
+	(void)rp;
+	(void)kr;
+	(void)value;
+	return KERN_SUCCESS;
+}

@@ -178,6 +178,16 @@ static void call_args(struct call *c, const struct mig_routine *rt, const struct
 	}
 }
 
+/* CountInOut: the work routine gets the caller's capacity, at most the bound. */
+static void count_inout(FILE *f, const struct routine_layout *lay, const struct mig_arg *a)
+{
+	char *p = emit_field_ptr("In", server_field(&lay->req, a, FIELD_COUNT));
+
+	fprintf(f, "\tOutP->%sCnt = %s->%sCnt < %u ? %s->%sCnt : %u;\n", a->name, p, a->name,
+		a->type->number, p, a->name, a->type->number);
+	free(p);
+}
+
 /* inout values start as the request's; out counts start as the capacity. */
 static void prepare_outs(FILE *f, const struct mig_routine *rt, const struct routine_layout *lay)
 {
@@ -187,7 +197,9 @@ static void prepare_outs(FILE *f, const struct mig_routine *rt, const struct rou
 		const struct field *in = server_field(&lay->req, a, FIELD_DATA);
 		char *p = in ? emit_field_ptr("In", in) : NULL;
 
-		if (a->kind == ARG_OUT && t->kind == IPC_VAR_INLINE)
+		if (a->kind == ARG_OUT && t->kind == IPC_VAR_INLINE && a->countinout)
+			count_inout(f, lay, a);
+		else if (a->kind == ARG_OUT && t->kind == IPC_VAR_INLINE)
 			fprintf(f, "\tOutP->%sCnt = %u;\n", a->name, t->number);
 		if (a->kind == ARG_INOUT && t->kind == IPC_PORT) {
 			fprintf(f, "\tOutP->%s.name = In0P->%s.name;\n", a->name, a->name);

@@ -105,6 +105,10 @@ static void fill_request(FILE *f, const struct msg_layout *m)
 			ool_fill(f, fld);
 		else if (fld->kind == FIELD_DATA)
 			data_fill(f, fld);
+		else if (fld->kind == FIELD_COUNT && fld->arg->countinout)
+			fprintf(f, "\tInP->%sCnt = *%sCnt < %u ? *%sCnt : %u;\n", fld->arg->name,
+				fld->arg->name, fld->arg->type->number, fld->arg->name,
+				fld->arg->type->number);
 		else if (fld->kind == FIELD_COUNT)
 			fprintf(f, "\tInP->%sCnt = %sCnt;\n", fld->arg->name, fld->arg->name);
 		else

@@ -100,7 +100,13 @@ static bool in_rep(const struct mig_routine *rt, const struct mig_arg *a)
 	return layout_in_reply(a);
 }
 
-static unsigned fill(const struct mig_routine *rt, struct msg_layout *m, member_fn member)
+/*
+ * Descriptors first; then a RetCode argument, where a reply's RetCode is;
+ * then the in-line data in argument order.  An out array with CountInOut
+ * puts the caller's capacity in the request at the argument's place.
+ */
+static unsigned fill(const struct mig_routine *rt, struct msg_layout *m, member_fn member,
+		     bool request)
 {
 	size_t ndata_before;
 
@@ -109,8 +115,16 @@ static unsigned fill(const struct mig_routine *rt, struct msg_layout *m, member_
 			add_descriptor(m, &rt->args[i]);
 	ndata_before = m->n;
 	for (size_t i = 0; i < rt->nargs; i++)
-		if (member(rt, &rt->args[i]))
+		if (member(rt, &rt->args[i]) && rt->args[i].retcode)
 			add_inline(m, &rt->args[i]);
+	for (size_t i = 0; i < rt->nargs; i++) {
+		const struct mig_arg *a = &rt->args[i];
+
+		if (request && a->countinout)
+			add(m, FIELD_COUNT, a);
+		else if (member(rt, a) && !a->retcode)
+			add_inline(m, a);
+	}
 	return (unsigned)(m->n - ndata_before);
 }
 
@@ -119,12 +133,12 @@ void layout_routine(const struct mig_routine *rt, struct routine_layout *lay)
 	unsigned ndata;
 
 	*lay = (struct routine_layout){ 0 };
-	ndata = fill(rt, &lay->req, in_req);
+	ndata = fill(rt, &lay->req, in_req, true);
 	lay->req.complex = lay->req.ndesc > 0;
 	lay->req.ndr = ndata > 0;
 	if (rt->simple)
 		return;
-	ndata = fill(rt, &lay->rep, in_rep);
+	ndata = fill(rt, &lay->rep, in_rep, false);
 	lay->rep.complex = lay->rep.ndesc > 0;
 	/* RetCode rides only in simple replies; errors always travel as mig_reply_error_t. */
 	lay->rep.retcode = !lay->rep.complex;

@@ -56,6 +56,11 @@ static void check_flags(const struct mig_routine *rt, const struct mig_arg *a)
 	if ((a->dealloc || a->physicalcopy) && !ool)
 		diag_error(a->pos, "%s: dealloc and physicalcopy apply to out-of-line data only",
 			   a->name);
+	if (a->countinout && !(a->kind == ARG_OUT && a->type->kind == IPC_VAR_INLINE))
+		diag_error(a->pos, "%s: CountInOut applies to out counted in-line arrays only", a->name);
+	if (a->retcode && !(a->kind == ARG_IN && a->type->kind == IPC_INLINE && a->type->size == 4 &&
+			    !a->type->is_array))
+		diag_error(a->pos, "%s: RetCode applies to an 'in' 32-bit integer only", a->name);
 	if (a->servercopy && !(ool && a->kind == ARG_IN))
 		diag_error(a->pos, "%s: servercopy applies to out-of-line 'in' data only", a->name);
 	(void)rt;

@@ -35,6 +35,8 @@ struct mig_arg {
 	bool servercopy;
 	bool physicalcopy;
 	bool is_const;
+	bool countinout;        /* out counted array: the caller's capacity travels too */
+	bool retcode;           /* travels as the message's RetCode (reply-shaped requests) */
 };
 
 struct mig_routine {

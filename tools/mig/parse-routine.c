@@ -31,7 +31,7 @@ static const char *const unsupported_kinds[] = {
 };
 
 static const char *const unsupported_flags[] = {
-	"countinout", "samecount", "retcode", "auto", "overwrite", "dealloc[]",
+	"samecount", "auto", "overwrite", "dealloc[]",
 };
 
 /* An argument kind keyword, consumed; ARG_IN if there is none. */
@@ -76,6 +76,10 @@ static bool arg_flag(struct lexer *lx, struct mig_arg *a)
 		a->physicalcopy = true;
 	else if (!strcasecmp(f, "const"))
 		a->is_const = true;
+	else if (!strcasecmp(f, "countinout"))
+		a->countinout = true;
+	else if (!strcasecmp(f, "retcode"))
+		a->retcode = true;
 	else {
 		diag_error(lx->tok.pos, "unknown argument flag '%s'", f);
 		return false;
