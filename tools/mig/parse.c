@@ -214,15 +214,18 @@ static bool statement(struct lexer *lx, struct mig_subsystem *sub)
 
 static void unknown_statement(struct lexer *lx)
 {
+	char punct[2] = { lx->tok.punct, '\0' };
+
 	for (size_t i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++)
 		if (lexer_is_kw(lx, unsupported[i])) {
 			diag_error(lx->tok.pos, "'%s' is not supported by bsmig", lx->tok.text);
 			return;
 		}
-	diag_error(lx->tok.pos, "syntax error: unexpected %s%s%s",
-		   lx->tok.kind == TOK_EOF ? "end of file" : "'",
-		   lx->tok.text ? lx->tok.text : (lx->tok.kind == TOK_PUNCT ? (char[]){ lx->tok.punct, 0 } : ""),
-		   lx->tok.kind == TOK_EOF ? "" : "'");
+	if (lx->tok.kind == TOK_EOF)
+		diag_error(lx->tok.pos, "syntax error: unexpected end of file");
+	else
+		diag_error(lx->tok.pos, "syntax error: unexpected '%s'",
+			   lx->tok.kind == TOK_PUNCT ? punct : lx->tok.text);
 }
 
 int parse_defs(const char *text, const char *file, struct mig_subsystem *sub)
