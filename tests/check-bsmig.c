@@ -152,6 +152,8 @@ static const struct bad_case bad_cases[] = {
 	{ "errors", "request-port.defs",
 	  "request-port.defs:5: error: x: the request port (first argument) must have a port type" },
 	{ "errors", "no-subsystem.defs", "no-subsystem.defs:1: error: no subsystem statement" },
+	{ "errors", "anonymous-element.defs",
+	  "anonymous-element.defs:3: error: array elements need a named type" },
 	{ "errors", "misplaced-flags.defs",
 	  "misplaced-flags.defs:6: error: x: CountInOut applies to out counted in-line arrays only" },
 	{ "errors", "misplaced-flags.defs",
@@ -231,6 +233,8 @@ START_TEST(test_options)
 	expect_in(user, "InP->data.deallocate = TRUE;");
 	expect_in(user, "InP->data.copy = MACH_MSG_PHYSICAL_COPY;");
 	expect_in(server, "OutP->right.name = port_out(rightTemp);");
+	/* An array of strings is copied whole, not as one string. */
+	expect_in(user, "(void)memcpy((char *) InP->names, (const char *) names, 48);");
 	expect_in(server, "/* rcsid \"options.defs\" */");
 }
 END_TEST

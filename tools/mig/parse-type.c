@@ -87,6 +87,10 @@ static struct mig_type *array_of(struct srcpos pos, bool var, long n, struct mig
 		diag_error(pos, "arrays of variable-sized or out-of-line types are not supported");
 		return NULL;
 	}
+	if (!elem->ctype) {
+		diag_error(pos, "array elements need a named type: declare it with 'type'");
+		return NULL;
+	}
 	if (elem->kind == IPC_PORT && elem->msgt == MSGT_POLYMORPHIC) {
 		diag_error(pos, "arrays of polymorphic ports are not supported by bsmig");
 		return NULL;
@@ -100,6 +104,7 @@ static struct mig_type *array_of(struct srcpos pos, bool var, long n, struct mig
 	t->ctype = NULL;
 	t->elem_ctype = xstrdup(elem->ctype);
 	t->number = (unsigned)n;
+	t->is_string = false;   /* an array of strings is copied whole, not as one string */
 	if (elem->kind == IPC_PORT) {
 		t->kind = IPC_OOL_PORTS;
 	} else if (var && n == 0) {
@@ -156,6 +161,8 @@ static struct mig_type *struct_spec(struct lexer *lx)
 	t->pos = pos;
 	t->ctype = NULL;
 	t->size = elem->size * (unsigned)n;
+	t->is_string = false;
+	t->is_array = false;    /* a struct travels and is passed by value */
 	return t;
 }
 
