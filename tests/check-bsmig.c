@@ -8,6 +8,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,6 +262,76 @@ START_TEST(test_preprocessor_choice)
 }
 END_TEST
 
+/* Words the mutations put in: the language's own, so the parser goes deep. */
+static const char *const words[] = {
+	"in", "out", "inout", "array", "[", "]", "*", ":", "^", "of", "c_string", "struct",
+	"type", "routine", "simpleroutine", "skip", "(", ")", ";", ",", "=", "polymorphic",
+	"MACH_MSG_TYPE_MOVE_SEND", "0", "4", "-1", "dealloc", "CountInOut", "RetCode",
+	"replyport", "sreplyport", "WaitTime", "MsgOption", "ctype", "intran", "outtran",
+	"destructor", "ServerAuditToken", "UserAuditToken", "msgseqno", "import", "<y.h>",
+	"subsystem", "int", "mach_port_t", "name_t", "\"",
+};
+
+static unsigned next_random(unsigned *state)
+{
+	*state = *state * 1103515245u + 12345u;
+	return (*state >> 16) & 0x7fff;
+}
+
+/* @src with a few words deleted, replaced or inserted, written to @path. */
+static void mutate(const char *src, size_t len, unsigned *state, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	int edits = 1 + (int)(next_random(state) % 4);
+
+	ck_assert_ptr_nonnull(f);
+	for (size_t i = 0; i < len; i++) {
+		bool boundary = i == 0 || src[i - 1] == ' ' || src[i - 1] == '\n' || src[i - 1] == '\t';
+
+		if (boundary && edits > 0 && next_random(state) % 40 == 0) {
+			unsigned op = next_random(state) % 3;
+
+			edits--;
+			if (op != 2)
+				fprintf(f, " %s ", words[next_random(state) % (sizeof(words) / sizeof(words[0]))]);
+			if (op != 0) {
+				while (i < len && src[i] != ' ' && src[i] != '\n')
+					i++;
+			}
+		}
+		if (i < len)
+			fputc(src[i], f);
+	}
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Mangled input is an error or a success, never a crash. */
+START_TEST(test_mutations)
+{
+	char src_path[4096], path[4200], err[8192];
+	const char *args[] = { "-user", "/dev/null", "-header", "/dev/null", "-server", "/dev/null",
+			       "-sheader", "/dev/null", path, NULL };
+	unsigned state = 12345;
+	size_t len;
+	char *src;
+
+	snprintf(src_path, sizeof(src_path), "%s/everything.defs", env("MIG_TEST_DATA"));
+	snprintf(path, sizeof(path), "%s/m.defs", tmp);
+	src = slurp(src_path, &len);
+	for (int i = 0; i < 300; i++) {
+		int status;
+
+		mutate(src, len, &state, path);
+		status = bsmig(tmp, args, err, sizeof(err));
+		ck_assert_msg(status == 0 || status == 1, "exit %d on mutation %d:\n%s", status, i, err);
+		/* Under the sanitizers a finding also exits 1: look at what was said. */
+		ck_assert_msg(strstr(err, "Sanitizer") == NULL && strstr(err, "runtime error") == NULL,
+			      "mutation %d:\n%s", i, err);
+	}
+	free(src);
+}
+END_TEST
+
 static Suite *bsmig_suite(void)
 {
 	Suite *s = suite_create("bsmig");
@@ -272,6 +343,7 @@ static Suite *bsmig_suite(void)
 	tcase_add_test(tc, test_command_line);
 	tcase_add_test(tc, test_options);
 	tcase_add_test(tc, test_preprocessor_choice);
+	tcase_add_test(tc, test_mutations);
 	suite_add_tcase(s, tc);
 	return s;
 }
