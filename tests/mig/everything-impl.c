@@ -218,11 +218,11 @@ kern_return_t S_async(mach_port_t server, mach_port_t rp, int x)
 	};
 
 	(void)server;
-	/* Answered later, by hand: the stub then sends no reply of its own. */
+	/* Answered by hand: MIG_NO_REPLY tells mach_msg_server() the reply port is taken. */
 	if (mach_msg(&m.head, MACH_SEND_MSG, sizeof(m), 0, MACH_PORT_NULL, MACH_MSG_TIMEOUT_NONE,
 		     MACH_PORT_NULL) != MACH_MSG_SUCCESS)
 		return KERN_FAILURE;
-	return KERN_SUCCESS;
+	return MIG_NO_REPLY;
 }
 
 kern_return_t S_whoami(mach_port_t server, mach_port_t rp, boolean_t *had)

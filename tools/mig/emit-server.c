@@ -240,9 +240,11 @@ void server_call(FILE *f, const struct gen *g, const struct mig_routine *rt,
 	fprintf(f, ");\n");
 	destructors(f, rt);
 	if (rt->simple) {
+		/*
+		 * As in Apple's MIG: a work routine that keeps the request's reply
+		 * port (to answer later) returns MIG_NO_REPLY itself.
+		 */
 		fprintf(f, "\tOutP->NDR = NDR_record;\n");
-		if (model_find_kind(rt, ARG_REPLYPORT) || model_find_kind(rt, ARG_SREPLYPORT))
-			fprintf(f, "\tif (OutP->RetCode == KERN_SUCCESS)\n\t\tOutP->RetCode = MIG_NO_REPLY;\n");
 		return;
 	}
 	fprintf(f, "\tif (%s != KERN_SUCCESS) {\n\t\tMIG_RETURN_ERROR(OutP, %s);\n\t}\n\n", ret, ret);
