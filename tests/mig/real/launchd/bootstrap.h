@@ -1,2 +1,0 @@
-/* bootstrap.h - stand-in for launchd's header: the bootstrap API. */
-#include <servers/bootstrap.h>
