@@ -76,6 +76,9 @@ for f in usr/sbin/bootstrapd usr/bin/bsctl \
 	 usr/share/man/man3/bootstrap_look_up.3 usr/share/man/man3/mach_msg.3 \
 	 usr/share/man/man3/mach_port.3 usr/share/man/man3/vm_allocate.3 \
 	 usr/share/man/man7/bootstrap-wire.7 \
+	 usr/bin/bsmig usr/share/man/man1/bsmig.1 \
+	 usr/include/bootstrap/compat/mach/std_types.defs \
+	 usr/include/bootstrap/compat/mach/mach_types.defs \
 	 usr/share/bootstrapd/examples/com.example.hello.plist; do
 	[ -e "$dest/$f" ] || fail "/$f not installed"
 done
@@ -171,6 +174,18 @@ EOF
 	fail "the IOSurface client does not compile against the installed headers"
 XDG_RUNTIME_DIR="$tmp" "$tmp/surface" | sed 's/^/   /'
 [ "${PIPESTATUS[0]}" = 0 ] || fail "the IOSurface client failed"
+step "the installed bsmig (pkg-config --variable=mig) builds examples/mig-hello"
+mig=$(pkgconf --variable=mig) || fail "pkg-config --variable=mig libbootstrap"
+mig="$dest${mig#"$dest"}"
+mkdir -p "$tmp/mig"
+(cd "$tmp/mig" && "$mig" -I "$dest/usr/include/bootstrap/compat" -sheader helloServer.h \
+	"$src/examples/mig-hello/hello.defs") || fail "bsmig on examples/mig-hello/hello.defs"
+for side in client:helloUser.c server:helloServer.c; do
+	# shellcheck disable=SC2086
+	"${CC:-cc}" -Wall -Werror -I "$tmp/mig" -I "$src/examples/mig-hello" -o "$tmp/mig/${side%%:*}" \
+		"$src/examples/mig-hello/mig-hello-${side%%:*}.c" "$tmp/mig/${side#*:}" $cflags $libs ||
+		fail "the generated ${side#*:} does not compile against the installed headers"
+done
 
 step "start the installed bootstrapd on a private socket"
 mkdir -p "$tmp/jobs" "$tmp/state"

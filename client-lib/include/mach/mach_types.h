@@ -7,6 +7,8 @@
 #include <mach/port.h>
 #include <mach/vm_types.h>
 #include <mach/memory_object_types.h>
+#include <mach/exception_types.h>
+#include <mach/thread_status.h>
 
 typedef mach_port_t task_t;
 typedef mach_port_t task_name_t;

@@ -290,6 +290,8 @@ typedef union {
 extern const security_token_t KERNEL_SECURITY_TOKEN;
 extern const audit_token_t KERNEL_AUDIT_TOKEN;
 
+typedef integer_t mach_msg_options_t;
+
 #define round_msg(x) (((mach_msg_size_t)(x) + sizeof(natural_t) - 1) & ~(sizeof(natural_t) - 1))
 
 #define MACH_MSG_SIZE_MAX       ((mach_msg_size_t) ~0)

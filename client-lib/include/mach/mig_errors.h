@@ -3,6 +3,7 @@
 #ifndef _MACH_MIG_ERRORS_H_
 #define _MACH_MIG_ERRORS_H_
 
+#include <mach/kern_return.h>
 #include <mach/message.h>
 #include <mach/ndr.h>
 
@@ -24,5 +25,12 @@ typedef struct {
 	kern_return_t RetCode;
 } mig_reply_error_t;
 #pragma pack()
+
+/* Generated code converts the return code of a foreign-endian error reply. */
+static __inline__ kern_return_t __NDR_convert__mig_reply_error_t(mig_reply_error_t *x)
+{
+	(void)x;
+	return KERN_SUCCESS;
+}
 
 #endif

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check-mig-client - the user stubs bsmig generates for mig/everything.defs
+ * against a server thread that answers wrongly on purpose: another
+ * routine's reply (MIG_REPLY_MISMATCH), no reply at all (MIG_SERVER_DIED),
+ * wrong sizes, forms and counts (MIG_TYPE_ERROR, the reply destroyed), and
+ * error replies (the server's code).
+ */
+#include <check.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mach/mach.h>
+
+#include "everything.h"
+
+enum answer {
+	ANSWER_MISMATCH,        /* a reply with another id */
+	ANSWER_NONE,            /* drop the reply right */
+	ANSWER_ERROR,           /* mig_reply_error_t with KERN_NO_ACCESS */
+	ANSWER_SHORT,           /* the expected reply, 4 bytes short */
+	ANSWER_COMPLEX,         /* the expected simple reply, marked complex */
+	ANSWER_SIMPLE_OK,       /* mig_reply_error_t with KERN_SUCCESS, for a complex reply */
+	ANSWER_BIG_COUNT,       /* arrays: a count past its bound */
+	ANSWER_NO_NUL,          /* strings: a fixed string without its NUL */
+};
+
+struct fake {
+	mach_port_t port;
+	enum answer answer;
+	mach_msg_size_t size;   /* of the well-formed reply */
+};
+
+static union {
+	mach_msg_header_t head;
+	char bytes[8192];
+} rq, rp;
+
+static void build(const struct fake *fk)
+{
+	mig_reply_error_t *e = (mig_reply_error_t *)&rp;
+
+	memset(&rp, 0, sizeof(rp));
+	rp.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0);
+	rp.head.msgh_remote_port = rq.head.msgh_remote_port;
+	rp.head.msgh_id = rq.head.msgh_id + 100;
+	rp.head.msgh_size = fk->size;
+	e->NDR = NDR_record;
+	switch (fk->answer) {
+	case ANSWER_MISMATCH:
+		rp.head.msgh_id += 1;
+		break;
+	case ANSWER_ERROR:
+		rp.head.msgh_size = sizeof(*e);
+		e->RetCode = KERN_NO_ACCESS;
+		break;
+	case ANSWER_SHORT:
+		rp.head.msgh_size -= 4;
+		break;
+	case ANSWER_COMPLEX:
+		rp.head.msgh_bits |= MACH_MSGH_BITS_COMPLEX;
+		break;
+	case ANSWER_SIMPLE_OK:
+		rp.head.msgh_size = sizeof(*e);
+		break;
+	case ANSWER_BIG_COUNT:
+		((__Reply__arrays_t *)&rp)->revCnt = 33;
+		break;
+	case ANSWER_NO_NUL:
+		memset(((__Reply__strings_t *)&rp)->upper, 'x', sizeof(name_t));
+		((__Reply__strings_t *)&rp)->vupperCnt = 1;
+		break;
+	case ANSWER_NONE:
+		break;
+	}
+}
+
+static void *serve(void *arg)
+{
+	const struct fake *fk = arg;
+
+	if (mach_msg(&rq.head, MACH_RCV_MSG, 0, sizeof(rq), fk->port, MACH_MSG_TIMEOUT_NONE,
+		     MACH_PORT_NULL) != MACH_MSG_SUCCESS)
+		return NULL;
+	if (fk->answer == ANSWER_NONE) {
+		mach_port_deallocate(mach_task_self(), rq.head.msgh_remote_port);
+		return NULL;
+	}
+	build(fk);
+	mach_msg(&rp.head, MACH_SEND_MSG, rp.head.msgh_size, 0, MACH_PORT_NULL,
+		 MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL);
+	return NULL;
+}
+
+static struct fake fk;
+static pthread_t thread;
+
+static mach_port_t answer_with(enum answer a, mach_msg_size_t size)
+{
+	mach_port_t send;
+
+	fk.answer = a;
+	fk.size = size;
+	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &fk.port),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_insert_right(mach_task_self(), fk.port, fk.port,
+						MACH_MSG_TYPE_MAKE_SEND), KERN_SUCCESS);
+	send = fk.port;
+	ck_assert_int_eq(pthread_create(&thread, NULL, serve, &fk), 0);
+	return send;
+}
+
+static void done(void)
+{
+	ck_assert_int_eq(pthread_join(thread, NULL), 0);
+	mach_port_destroy(mach_task_self(), fk.port);
+}
+
+START_TEST(test_mismatch)
+{
+	int version = 0;
+
+	ck_assert_int_eq(u_ping(answer_with(ANSWER_MISMATCH, sizeof(__Reply__ping_t)), &version),
+			 MIG_REPLY_MISMATCH);
+	done();
+}
+END_TEST
+
+START_TEST(test_server_died)
+{
+	int version = 0;
+
+	ck_assert_int_eq(u_ping(answer_with(ANSWER_NONE, 0), &version), MIG_SERVER_DIED);
+	done();
+}
+END_TEST
+
+START_TEST(test_error_reply)
+{
+	int version = 0, seen = 0;
+	mach_port_t q = MACH_PORT_NULL;
+	mach_msg_type_name_t qPoly = 0;
+
+	ck_assert_int_eq(u_ping(answer_with(ANSWER_ERROR, 0), &version), KERN_NO_ACCESS);
+	done();
+	/* A routine whose reply is complex takes the error form as well. */
+	ck_assert_int_eq(u_poly(answer_with(ANSWER_ERROR, 0), MACH_PORT_NULL, MACH_MSG_TYPE_COPY_SEND,
+				&seen, &q, &qPoly), KERN_NO_ACCESS);
+	done();
+}
+END_TEST
+
+START_TEST(test_malformed_replies)
+{
+	int version = 0, seen = 0, rev[32];
+	mach_port_t q = MACH_PORT_NULL;
+	mach_msg_type_name_t qPoly = 0;
+	mach_msg_type_number_t revCnt = 32, rcharsCnt = 10;
+	fixed4_t fixed = { 0 }, sum4;
+	pair_t pair = { 0, 0 }, ipair = { 0, 0 };
+	name_t name = "a", upper;
+	char vupper[64], rchars[10];
+
+	ck_assert_int_eq(u_ping(answer_with(ANSWER_SHORT, sizeof(__Reply__ping_t)), &version),
+			 MIG_TYPE_ERROR);
+	done();
+	ck_assert_int_eq(u_ping(answer_with(ANSWER_COMPLEX, sizeof(__Reply__ping_t)), &version),
+			 MIG_TYPE_ERROR);
+	done();
+	ck_assert_int_eq(u_poly(answer_with(ANSWER_SIMPLE_OK, 0), MACH_PORT_NULL,
+				MACH_MSG_TYPE_COPY_SEND, &seen, &q, &qPoly), MIG_TYPE_ERROR);
+	done();
+	ck_assert_int_eq(u_arrays(answer_with(ANSWER_BIG_COUNT, sizeof(__Reply__arrays_t)), fixed,
+				  rev, 0, "", 0, pair, rev, &revCnt, sum4, rchars, &rcharsCnt, &ipair),
+			 MIG_TYPE_ERROR);
+	done();
+	ck_assert_int_eq(u_strings(answer_with(ANSWER_NO_NUL, sizeof(__Reply__strings_t) - 60),
+				   name, "b", upper, vupper), MIG_TYPE_ERROR);
+	done();
+}
+END_TEST
+
+static Suite *mig_client_suite(void)
+{
+	Suite *s = suite_create("mig-client");
+	TCase *tc = tcase_create("replies");
+
+	tcase_add_test(tc, test_mismatch);
+	tcase_add_test(tc, test_server_died);
+	tcase_add_test(tc, test_error_reply);
+	tcase_add_test(tc, test_malformed_replies);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(mig_client_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,19 @@
+/* everything-types.h - C types of everything.defs, for both sides. */
+#ifndef EVERYTHING_TYPES_H
+#define EVERYTHING_TYPES_H
+
+#include <stdint.h>
+#include <mach/mach_types.h>
+
+typedef int16_t s16_t;
+typedef int64_t i64_t;
+typedef char name_t[64];
+typedef char *vname_t;
+typedef int *ints_t;
+typedef char *chars_t;
+typedef int fixed4_t[4];
+typedef struct { int a, b; } pair_t;
+typedef int *words_ptr_t;
+typedef uint8_t *bytes_ptr_t;
+
+#endif

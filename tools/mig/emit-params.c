@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * emit-params.c - the C parameters of a user stub and of a server work
+ * routine, in argument order, each followed by its count, polymorphic
+ * disposition or server-copy flag, as MIG writes them.
+ */
+#include "emit.h"
+
+struct plist {
+	FILE *f;
+	unsigned n;
+	bool is_const;          /* the argument's "const" flag: its value parameter is const */
+};
+
+static void param(struct plist *p, const char *type, const char *ptr, const char *name,
+		  const char *suffix)
+{
+	fprintf(p->f, "%s\t%s%s %s%s%s", p->n ? ",\n" : "", p->is_const ? "const " : "", type,
+		ptr, name, suffix);
+	p->n++;
+}
+
+static bool user_sees(const struct mig_arg *a)
+{
+	return a->kind != ARG_SREPLYPORT && a->kind != ARG_AUDIT && a->kind != ARG_SECTOKEN &&
+	       a->kind != ARG_SEQNO;
+}
+
+static bool server_sees(const struct mig_arg *a)
+{
+	return a->kind != ARG_UREPLYPORT && a->kind != ARG_WAITTIME && a->kind != ARG_MSGOPTION &&
+	       a->kind != ARG_USER_AUDIT && a->kind != ARG_USER_SECTOKEN;
+}
+
+/* Results the caller passes a pointer for, tokens from the reply's trailer included. */
+static bool is_out(const struct mig_arg *a)
+{
+	return a->kind == ARG_OUT || a->kind == ARG_INOUT || a->kind == ARG_USER_AUDIT ||
+	       a->kind == ARG_USER_SECTOKEN;
+}
+
+/* One argument's parameters; @type is its C type on this side. */
+static void arg_params(struct plist *p, const struct mig_arg *a, const char *type, bool server)
+{
+	const struct mig_type *t = a->type;
+	bool out = is_out(a);
+	const char *star = out ? "*" : "";
+
+	p->is_const = a->is_const && !out;
+	switch (t->kind) {
+	case IPC_PORT:
+		param(p, type, star, a->name, "");
+		p->is_const = false;
+		if (t->msgt == MSGT_POLYMORPHIC)
+			param(p, "mach_msg_type_name_t", star, a->name, "Poly");
+		break;
+	case IPC_INLINE:
+		param(p, type, out && !t->is_array ? "*" : "", a->name, "");
+		break;
+	case IPC_VAR_INLINE:
+		param(p, type, "", a->name, "");
+		p->is_const = false;
+		param(p, "mach_msg_type_number_t", star, a->name, "Cnt");
+		break;
+	case IPC_VAR_STRING:
+		param(p, type, "", a->name, "");
+		break;
+	case IPC_OOL:
+	case IPC_OOL_PORTS:
+		param(p, type, star, a->name, "");
+		p->is_const = false;
+		param(p, "mach_msg_type_number_t", star, a->name, "Cnt");
+		if (server && a->servercopy)
+			param(p, "boolean_t", "", a->name, "SCopy");
+		break;
+	}
+}
+
+void emit_user_params(FILE *f, const struct mig_routine *rt)
+{
+	struct plist p = { f, 0, false };
+
+	for (size_t i = 0; i < rt->nargs; i++) {
+		const struct mig_arg *a = &rt->args[i];
+
+		if (user_sees(a))
+			arg_params(&p, a, type_utype(a->type), false);
+	}
+	if (p.n == 0)
+		fprintf(f, "\tvoid");
+}
+
+void emit_server_params(FILE *f, const struct mig_routine *rt)
+{
+	struct plist p = { f, 0, false };
+
+	for (size_t i = 0; i < rt->nargs; i++) {
+		const struct mig_arg *a = &rt->args[i];
+		const char *type = is_out(a) ? (a->type->outtran.func ? a->type->outtran.arg_type :
+					      type_stype(a->type)) : type_stype(a->type);
+
+		if (server_sees(a))
+			arg_params(&p, a, type, true);
+	}
+	if (p.n == 0)
+		fprintf(f, "\tvoid");
+}
+
+unsigned emit_server_argc(const struct mig_routine *rt)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < rt->nargs; i++) {
+		const struct mig_arg *a = &rt->args[i];
+		const struct mig_type *t = a->type;
+
+		if (!server_sees(a))
+			continue;
+		n++;
+		if ((t->kind == IPC_PORT && t->msgt == MSGT_POLYMORPHIC) ||
+		    t->kind == IPC_VAR_INLINE || t->kind == IPC_OOL || t->kind == IPC_OOL_PORTS)
+			n++;
+		if (a->servercopy)
+			n++;
+	}
+	return n;
+}

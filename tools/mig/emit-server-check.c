@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * emit-server-check.c - the checks a server stub makes before calling the
+ * work routine: message form, sizes and counts (MIG_BAD_ARGUMENTS),
+ * descriptor types and dispositions (MIG_TYPE_ERROR) and, for token
+ * arguments, the trailer (MIG_TRAILER_ERROR).
+ */
+#include "emit-server.h"
+
+#include <stdlib.h>
+
+#define BAD_ARGS "{ MIG_RETURN_ERROR(OutP, MIG_BAD_ARGUMENTS); }"
+#define TYPE_ERR "{ MIG_RETURN_ERROR(OutP, MIG_TYPE_ERROR); }"
+
+const struct field *server_field(const struct msg_layout *m, const struct mig_arg *a,
+				 enum field_kind kind)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (m->fields[i].arg == a && m->fields[i].kind == kind)
+			return &m->fields[i];
+	return NULL;
+}
+
+static void check_desc(FILE *f, const struct msg_layout *m, const struct field *fld)
+{
+	const struct mig_type *t = fld->arg->type;
+	const char *n = fld->arg->name;
+	static const char *const types[] = { "MACH_MSG_PORT_DESCRIPTOR", "MACH_MSG_OOL_DESCRIPTOR",
+					     "MACH_MSG_OOL_PORTS_DESCRIPTOR" };
+	const struct field *cnt;
+	char *p;
+
+	fprintf(f, "\tif (In0P->%s.type != %s", n, types[fld->kind]);
+	if (fld->kind != FIELD_OOL && t->msgt != MSGT_POLYMORPHIC)
+		fprintf(f, " ||\n\t    In0P->%s.disposition != %d", n, type_received_msgt(t->msgt));
+	fprintf(f, ")\n\t\t" TYPE_ERR "\n");
+	cnt = server_field(m, fld->arg, FIELD_COUNT);
+	if (!cnt)
+		return;
+	p = emit_field_ptr("In", cnt);
+	if (fld->kind == FIELD_OOL)
+		fprintf(f, "\tif (In0P->%s.size != %u * %s->%sCnt)\n\t\t" TYPE_ERR "\n",
+			n, t->size, p, n);
+	else
+		fprintf(f, "\tif (In0P->%s.count != %s->%sCnt)\n\t\t" TYPE_ERR "\n", n, p, n);
+	if (t->number)
+		fprintf(f, "\tif (%s->%sCnt > %u)\n\t\t" BAD_ARGS "\n", p, n, t->number);
+	free(p);
+}
+
+static void check_trailer(FILE *f, const struct mig_routine *rt)
+{
+	const char *trailer = model_server_trailer(rt);
+
+	if (!trailer)
+		return;
+	fprintf(f, "\tTrailerP = (mach_msg_max_trailer_t *)((vm_offset_t)In0P +\n"
+		   "\t\tround_msg(In0P->Head.msgh_size));\n");
+	fprintf(f, "\tif (TrailerP->msgh_trailer_type != MACH_MSG_TRAILER_FORMAT_0)\n"
+		   "\t\t{ MIG_RETURN_ERROR(OutP, MIG_TRAILER_ERROR); }\n");
+	fprintf(f, "\tif (TrailerP->msgh_trailer_size < (mach_msg_size_t)sizeof(%s))\n"
+		   "\t\t{ MIG_RETURN_ERROR(OutP, MIG_TRAILER_ERROR); }\n", trailer);
+}
+
+void server_check(FILE *f, const struct mig_routine *rt, const struct routine_layout *lay)
+{
+	const struct msg_layout *m = &lay->req;
+
+	fprintf(f, "\tmsgh_size = In0P->Head.msgh_size;\n");
+	if (m->complex)
+		fprintf(f, "\tif (!(In0P->Head.msgh_bits & MACH_MSGH_BITS_COMPLEX) ||\n"
+			   "\t    In0P->msgh_body.msgh_descriptor_count != %u)\n\t\t" BAD_ARGS "\n",
+			m->ndesc);
+	else
+		fprintf(f, "\tif (In0P->Head.msgh_bits & MACH_MSGH_BITS_COMPLEX)\n\t\t" BAD_ARGS "\n");
+	emit_walk(f, m, "In", "Request", "__Request", BAD_ARGS);
+	for (size_t i = 0; i < m->n; i++)
+		if (layout_is_desc(&m->fields[i]))
+			check_desc(f, m, &m->fields[i]);
+	check_trailer(f, rt);
+	fprintf(f, "\n");
+}

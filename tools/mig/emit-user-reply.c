@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * emit-user-reply.c - the second half of a user stub: mach_msg(), the
+ * reply checks (MIG_REPLY_MISMATCH, MIG_SERVER_DIED, MIG_TYPE_ERROR, the
+ * server's error reply) and copying results out to the caller.
+ */
+#include "emit-user.h"
+
+#include <stdlib.h>
+
+#define FAIL "{ check_result = MIG_TYPE_ERROR; break; }"
+
+void user_error_macros(FILE *f)
+{
+	static const char *const timeout_cases[] = { "WithTimeout", "WithoutTimeout" };
+
+	for (int i = 0; i < 2; i++) {
+		fprintf(f, "#ifndef\t__MachMsgError%s\n#define\t__MachMsgError%s(_R_) { \\\n",
+			timeout_cases[i], timeout_cases[i]);
+		fputs("\tswitch (_R_) { \\\n\tcase MACH_SEND_INVALID_DATA: \\\n"
+		      "\tcase MACH_SEND_INVALID_DEST: \\\n\tcase MACH_SEND_INVALID_HEADER: \\\n"
+		      "\t\tmig_put_reply_port(InP->Head.msgh_reply_port); \\\n\t\tbreak; \\\n", f);
+		if (i == 0)
+			fputs("\tcase MACH_SEND_TIMED_OUT: \\\n\tcase MACH_RCV_TIMED_OUT: \\\n", f);
+		fputs("\tdefault: \\\n\t\tmig_dealloc_reply_port(InP->Head.msgh_reply_port); \\\n"
+		      "\t} \\\n}\n#endif\n\n", f);
+	}
+}
+
+static const struct mig_arg *arg_of(const struct mig_routine *rt, enum arg_kind k)
+{
+	return model_find_kind(rt, k);
+}
+
+void user_send(FILE *f, const struct gen *g, const struct mig_routine *rt, bool mig_port)
+{
+	const struct mig_arg *wt = arg_of(rt, ARG_WAITTIME), *mo = arg_of(rt, ARG_MSGOPTION);
+	const char *timeout = wt ? wt->name : g->sub->waittime;
+	const char *opt = mo ? mo->name : g->sub->msgoption;
+	char *options = xasprintf("%s%s%s%s%s", rt->simple ? "MACH_SEND_MSG" : "MACH_SEND_MSG|MACH_RCV_MSG",
+				  timeout ? (rt->simple ? "|MACH_SEND_TIMEOUT" : "|MACH_SEND_TIMEOUT|MACH_RCV_TIMEOUT") : "",
+				  model_user_trailer(rt) ? "|MACH_RCV_TRAILER_TYPE(MACH_MSG_TRAILER_FORMAT_0)"
+				  "|MACH_RCV_TRAILER_ELEMENTS(MACH_RCV_TRAILER_AUDIT)" : "",
+				  opt ? "|" : "|MACH_MSG_OPTION_NONE", opt ? opt : "");
+
+	if (rt->simple) {
+		fprintf(f, "\tmsg_result = mach_msg(&InP->Head, %s, msgh_size, 0, MACH_PORT_NULL, %s, MACH_PORT_NULL);\n",
+			options, timeout ? timeout : "MACH_MSG_TIMEOUT_NONE");
+		fprintf(f, "\treturn msg_result;\n");
+		free(options);
+		return;
+	}
+	fprintf(f, "\tmsg_result = mach_msg(&InP->Head, %s, msgh_size, (mach_msg_size_t)sizeof(Reply), "
+		   "InP->Head.msgh_reply_port, %s, MACH_PORT_NULL);\n",
+		options, timeout ? timeout : "MACH_MSG_TIMEOUT_NONE");
+	fprintf(f, "\tif (msg_result != MACH_MSG_SUCCESS) {\n");
+	if (mig_port)
+		fprintf(f, "\t\t__MachMsgError%s(msg_result);\n", timeout ? "WithTimeout" : "WithoutTimeout");
+	fprintf(f, "\t\t{ return msg_result; }\n\t}\n\n");
+	free(options);
+}
+
+static void check_descriptor(FILE *f, const struct field *fld)
+{
+	const struct mig_type *t = fld->arg->type;
+	const char *n = fld->arg->name;
+	static const char *const types[] = { "MACH_MSG_PORT_DESCRIPTOR", "MACH_MSG_OOL_DESCRIPTOR",
+					     "MACH_MSG_OOL_PORTS_DESCRIPTOR" };
+
+	fprintf(f, "\t\tif (Out0P->%s.type != %s", n, types[fld->kind]);
+	if (fld->kind != FIELD_OOL && t->msgt != MSGT_POLYMORPHIC)
+		fprintf(f, " ||\n\t\t    Out0P->%s.disposition != %d", n, type_received_msgt(t->msgt));
+	fprintf(f, ")\n\t\t\t" FAIL "\n");
+}
+
+/* After the walk: an out-of-line size must agree with its count. */
+static void check_counts(FILE *f, const struct msg_layout *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		const struct field *fld = &m->fields[i];
+		char *p;
+
+		if (fld->kind != FIELD_COUNT)
+			continue;
+		p = emit_field_ptr("Out", fld);
+		if (fld->arg->type->kind == IPC_OOL)
+			fprintf(f, "\t\tif (Out0P->%s.size != %u * %s->%sCnt)\n\t\t\t" FAIL "\n",
+				fld->arg->name, fld->arg->type->size, p, fld->arg->name);
+		else
+			fprintf(f, "\t\tif (Out0P->%s.count != %s->%sCnt)\n\t\t\t" FAIL "\n",
+				fld->arg->name, p, fld->arg->name);
+		free(p);
+	}
+}
+
+static void check_form(FILE *f, const struct msg_layout *m)
+{
+	if (m->complex) {
+		fprintf(f, "\t\tif (!(Out0P->Head.msgh_bits & MACH_MSGH_BITS_COMPLEX)) {\n"
+			   "\t\t\tif (msgh_size != (mach_msg_size_t)sizeof(mig_reply_error_t) ||\n"
+			   "\t\t\t    ((mig_reply_error_t *)Out0P)->RetCode == KERN_SUCCESS)\n"
+			   "\t\t\t\t" FAIL "\n"
+			   "\t\t\treturn ((mig_reply_error_t *)Out0P)->RetCode;\n\t\t}\n");
+		fprintf(f, "\t\tif (Out0P->msgh_body.msgh_descriptor_count != %u)\n\t\t\t" FAIL "\n",
+			m->ndesc);
+		for (size_t i = 0; i < m->n; i++)
+			if (layout_is_desc(&m->fields[i]))
+				check_descriptor(f, &m->fields[i]);
+		return;
+	}
+	fprintf(f, "\t\tif (Out0P->Head.msgh_bits & MACH_MSGH_BITS_COMPLEX)\n\t\t\t" FAIL "\n");
+	fprintf(f, "\t\tif (msgh_size == (mach_msg_size_t)sizeof(mig_reply_error_t) &&\n"
+		   "\t\t    Out0P->RetCode != KERN_SUCCESS)\n\t\t\treturn Out0P->RetCode;\n");
+}
+
+/* UserAuditToken, UserSecToken: the reply's trailer must carry them. */
+static void check_trailer(FILE *f, const struct mig_routine *rt)
+{
+	if (!model_user_trailer(rt))
+		return;
+	fprintf(f, "\t\tTrailerP = (mach_msg_max_trailer_t *)((vm_offset_t)Out0P +\n"
+		   "\t\t\tround_msg(Out0P->Head.msgh_size));\n");
+	fprintf(f, "\t\tif (TrailerP->msgh_trailer_type != MACH_MSG_TRAILER_FORMAT_0 ||\n"
+		   "\t\t    TrailerP->msgh_trailer_size < (mach_msg_size_t)sizeof(mach_msg_audit_trailer_t))\n"
+		   "\t\t\t{ check_result = MIG_TRAILER_ERROR; break; }\n");
+}
+
+static void check_reply(FILE *f, const struct gen *g, const struct mig_routine *rt,
+			const struct msg_layout *m)
+{
+	int id = g->sub->base + rt->number + 100;
+
+	fprintf(f, "\tdo {\n\t\tmsgh_size = Out0P->Head.msgh_size;\n");
+	fprintf(f, "\t\tif (Out0P->Head.msgh_id != %d) {\n"
+		   "\t\t\tcheck_result = Out0P->Head.msgh_id == MACH_NOTIFY_SEND_ONCE ?\n"
+		   "\t\t\t\tMIG_SERVER_DIED : MIG_REPLY_MISMATCH;\n\t\t\tbreak;\n\t\t}\n", id);
+	fprintf(f, "\t\tif (Out0P->Head.msgh_request_port != MACH_PORT_NULL)\n\t\t\t" FAIL "\n");
+	check_form(f, m);
+	emit_walk(f, m, "Out", "Reply", "__Reply", FAIL);
+	check_counts(f, m);
+	check_trailer(f, rt);
+	fprintf(f, "\t} while (0);\n");
+	fprintf(f, "\tif (check_result != MACH_MSG_SUCCESS) {\n"
+		   "\t\tmach_msg_destroy(&Out0P->Head);\n\t\t{ return check_result; }\n\t}\n\n");
+}
+
+static void copy_port(FILE *f, const struct field *fld)
+{
+	const struct mig_arg *a = fld->arg;
+	const char *n = a->name;
+
+	fprintf(f, "\t*%s = Out0P->%s.name;\n", n, n);
+	if (a->type->msgt == MSGT_POLYMORPHIC)
+		fprintf(f, "\t*%sPoly = Out0P->%s.disposition;\n", n, n);
+}
+
+static void copy_ool(FILE *f, const struct field *fld)
+{
+	const struct mig_arg *a = fld->arg;
+	const char *n = a->name;
+
+	fprintf(f, "\t*%s = (%s)(Out0P->%s.address);\n", n, type_utype(a->type), n);
+	if (fld->kind == FIELD_OOL_PORTS && a->type->msgt == MSGT_POLYMORPHIC)
+		fprintf(f, "\t*%sPoly = Out0P->%s.disposition;\n", n, n);
+}
+
+static void copy_data(FILE *f, const struct field *fld, const char *p)
+{
+	const struct mig_type *t = fld->arg->type;
+	const char *n = fld->arg->name;
+
+	if (t->is_string)
+		fprintf(f, "\t(void) mig_strncpy(%s, %s->%s, %u);\n", n, p, n, t->number);
+	else if (t->is_array)
+		fprintf(f, "\t(void)memcpy((char *) %s, (const char *) %s->%s, %u);\n", n, p, n, t->size);
+	else
+		fprintf(f, "\t*%s = %s->%s;\n", n, p, n);
+}
+
+static void copy_var(FILE *f, const struct field *fld, const char *p)
+{
+	const struct mig_type *t = fld->arg->type;
+	const char *n = fld->arg->name;
+
+	if (t->kind == IPC_VAR_STRING) {
+		fprintf(f, "\t(void) mig_strncpy(%s, %s->%s, %u);\n", n, p, n, t->number);
+		return;
+	}
+	fprintf(f, "\tif (%s->%sCnt > *%sCnt) {\n", p, n, n);
+	fprintf(f, "\t\t(void)memcpy((char *) %s, (const char *) %s->%s, %u * *%sCnt);\n",
+		n, p, n, t->size, n);
+	fprintf(f, "\t\t*%sCnt = %s->%sCnt;\n\t\t{ return MIG_ARRAY_TOO_LARGE; }\n\t}\n", n, p, n);
+	fprintf(f, "\t(void)memcpy((char *) %s, (const char *) %s->%s, %u * %s->%sCnt);\n",
+		n, p, n, t->size, p, n);
+	fprintf(f, "\t*%sCnt = %s->%sCnt;\n", n, p, n);
+}
+
+void user_reply(FILE *f, const struct gen *g, const struct mig_routine *rt,
+		const struct msg_layout *m)
+{
+	check_reply(f, g, rt, m);
+	for (size_t i = 0; i < rt->nargs; i++) {
+		const struct mig_arg *a = &rt->args[i];
+
+		if (a->kind == ARG_USER_AUDIT)
+			fprintf(f, "\t*%s = TrailerP->msgh_audit;\n", a->name);
+		else if (a->kind == ARG_USER_SECTOKEN)
+			fprintf(f, "\t*%s = TrailerP->msgh_sender;\n", a->name);
+	}
+	for (size_t i = 0; i < m->n; i++) {
+		const struct field *fld = &m->fields[i];
+		char *p = emit_field_ptr("Out", fld);
+
+		switch (fld->kind) {
+		case FIELD_PORT:
+			copy_port(f, fld);
+			break;
+		case FIELD_OOL:
+		case FIELD_OOL_PORTS:
+			copy_ool(f, fld);
+			break;
+		case FIELD_DATA:
+			copy_data(f, fld, p);
+			break;
+		case FIELD_COUNT:
+			fprintf(f, "\t*%sCnt = %s->%sCnt;\n", fld->arg->name, p, fld->arg->name);
+			break;
+		case FIELD_VAR:
+			copy_var(f, fld, p);
+			break;
+		}
+		free(p);
+	}
+	fprintf(f, "\treturn KERN_SUCCESS;\n");
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/* emit.h - writing C from a parsed subsystem: shared pieces and the emitters. */
+#ifndef BSMIG_EMIT_H
+#define BSMIG_EMIT_H
+
+#include <stdio.h>
+
+#include "layout.h"
+#include "model.h"
+
+struct gen {
+	const struct mig_subsystem *sub;
+	const char *defs_file;          /* for the banner */
+	const char *user_header;        /* the -header file name the user .c includes */
+	unsigned maxonstack;            /* accepted; messages always live on the stack */
+	bool novouchers;
+};
+
+/* Names derived from the subsystem. */
+const char *emit_user_prefix(const struct gen *g);
+const char *emit_server_prefix(const struct gen *g);
+char *emit_demux_name(const struct gen *g);
+char *emit_subsys_name(const struct gen *g);
+
+/** emit_banner() - the comment that opens every generated file. */
+void emit_banner(FILE *f, const struct gen *g);
+
+/** emit_imports() - #include lines of @kind plus those for both sides. */
+void emit_imports(FILE *f, const struct gen *g, enum import_kind kind);
+
+/** emit_common_defines() - mig_internal, mig_external, __MigTypeCheck, _WALIGN_ ... */
+void emit_common_defines(FILE *f);
+
+/** emit_struct() - "typedef struct { fields } NAME;" packed to 4, for one side. */
+void emit_struct(FILE *f, const struct msg_layout *m, const char *name, bool server,
+		 const char *trailer, const char *indent);
+
+/** emit_user_params(), emit_server_params() - the C parameter list, one per line. */
+void emit_user_params(FILE *f, const struct mig_routine *rt);
+void emit_server_params(FILE *f, const struct mig_routine *rt);
+
+/** emit_server_argc() - how many C parameters the server routine takes. */
+unsigned emit_server_argc(const struct mig_routine *rt);
+
+/** emit_msg_types() - the __Request__ / __Reply__ typedefs and unions of a side. */
+void emit_msg_types(FILE *f, const struct gen *g, bool server);
+
+/** emit_pack() - move variable fields of *@ptr to their packed offsets; set @size_var. */
+void emit_pack(FILE *f, const struct msg_layout *m, const char *ptr, const char *type,
+	       const char *size_var);
+
+/**
+ * emit_walk() - validate the variable part of a received message at
+ * @pfx0P (size in msgh_size) and set @pfx1P...: returns @err on failure.
+ */
+void emit_walk(FILE *f, const struct msg_layout *m, const char *pfx, const char *ptype,
+	       const char *type, const char *fail_stmt);
+
+/** emit_field_ptr() - "In2P" for a field in segment 2 with prefix "In". */
+char *emit_field_ptr(const char *pfx, const struct field *fld);
+
+/* The three outputs. */
+void emit_user(FILE *f, const struct gen *g);
+void emit_server(FILE *f, const struct gen *g);
+void emit_user_header(FILE *f, const struct gen *g);
+void emit_server_header(FILE *f, const struct gen *g);
+void emit_internal_header(FILE *f, const struct gen *g);
+void emit_defines_header(FILE *f, const struct gen *g);
+
+#endif
