@@ -218,8 +218,10 @@ export BOOTSTRAP_SOCKET="$tmp/socket"
 "$dest/usr/sbin/bootstrapd" --user --foreground --socket "$BOOTSTRAP_SOCKET" \
 	--jobs "$tmp/jobs" --state "$tmp/state" 2>"$tmp/daemon.log" &
 daemon_pid=$!
-for _ in $(seq 100); do
-	[ -S "$BOOTSTRAP_SOCKET" ] && break
+# Ready once the socket exists and the job directory has been loaded (the
+# socket comes first, so waiting for it alone races the load).
+for _ in $(seq 200); do
+	[ -S "$BOOTSTRAP_SOCKET" ] && grep -q "com.example.hello: loaded" "$tmp/daemon.log" && break
 	kill -0 "$daemon_pid" 2>/dev/null || fail "bootstrapd exited at start-up"
 	sleep 0.05
 done

@@ -60,6 +60,22 @@ for h in mach/mach.h mach/mach_port.h mach/mach_init.h mach/mach_vm.h mach/vm_ma
 	done
 done
 
+# C++ programs include the same headers (IOKit-style daemons are often
+# C++): each compiles alone as C++11 where a C++ compiler is installed.
+cxx=$(command -v c++ || command -v g++ || command -v clang++ || true)
+if [ -n "$cxx" ]; then
+	for h in mach/mach.h mach/mig.h mach/mach_time.h servers/bootstrap.h bootstrap/linux.h \
+		IOSurface/IOSurface.h CoreFoundation/CoreFoundation.h launch.h; do
+		[ -e "$inc/$h" ] || continue
+		printf '#include <%s>\nint headers_alone;\n' "$h" >"$tmp/alone.cc"
+		if ! "$cxx" -std=c++11 -Wall -Wextra -Werror -I"$inc" -fsyntax-only "$tmp/alone.cc"; then
+			echo "FAIL: <$h> does not compile on its own as C++"; exit 1
+		fi
+	done
+else
+	echo "no C++ compiler: the C++ part is not checked"
+fi
+
 # What macOS's headers bring in besides their own declarations, and
 # programs use without including: <string.h> through the MIG-generated
 # headers, <stdbool.h> through the bootstrap header.

@@ -21,8 +21,11 @@ typedef struct {
 #define NDR_CHAR_ASCII          0
 
 #ifdef __cplusplus
-extern "C"
+extern "C" {
 #endif
 extern NDR_record_t NDR_record;
+#ifdef __cplusplus
+}
+#endif
 
 #endif
