@@ -203,7 +203,7 @@ START_TEST(test_unix_started_by_first_connection)
 	ck_assert(S_ISSOCK(st.st_mode));
 	ck_assert(!test_daemon_log_contains(&td, "started (pid"));
 	snprintf(pid, sizeof(pid), "%d", ask_unix(sock));
-	ck_assert(test_daemon_log_contains(&td, "reason demand"));
+	ck_assert(wait_log("reason demand"));
 	ck_assert_str_eq(report_get("pid"), pid);
 	/* systemd's variables: the job's own pid, fd 3, the bootstrap port after it. */
 	ck_assert_str_eq(report_get("LISTEN_PID"), pid);
