@@ -371,6 +371,15 @@ END_TEST
  * targets are: a copy must not overwrite one not yet placed), the
  * bootstrap port after them, and systemd's variables with the job's pid.
  */
+static int move_fd_high(int fd)
+{
+	int high = fcntl(fd, F_DUPFD_CLOEXEC, 100);
+
+	ck_assert_int_ge(high, 100);
+	close(fd);
+	return high;
+}
+
 START_TEST(test_socket_fds_and_listen_env)
 {
 	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
@@ -383,9 +392,21 @@ START_TEST(test_socket_fds_and_listen_env)
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, a), 0);
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, b), 0);
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, boot), 0);
+	/* The second socket and the port already at their targets (4 and 5):
+	 * dup2() onto itself would keep FD_CLOEXEC, so the child must move
+	 * them away first.  (check's own pipe may hold fd 3.) */
+	for (int i = 0; i < 2; i++) {
+		a[i] = move_fd_high(a[i]);
+		b[i] = move_fd_high(b[i]);
+		boot[i] = move_fd_high(boot[i]);
+	}
+	ck_assert_int_eq(fcntl(4, F_GETFD), -1);
+	ck_assert_int_eq(fcntl(5, F_GETFD), -1);
+	ck_assert_int_eq(dup3(a[1], 4, O_CLOEXEC), 4);
+	ck_assert_int_eq(dup3(boot[1], 5, O_CLOEXEC), 5);
 	fds[0] = b[1];
-	fds[1] = a[1];
-	req.bootstrap_fd = boot[1];
+	fds[1] = 4;
+	req.bootstrap_fd = 5;
 	req.socket_fds = fds;
 	req.n_socket_fds = 2;
 	req.socket_names = "b:a";
@@ -407,6 +428,7 @@ START_TEST(test_socket_fds_and_listen_env)
 		close(a[i]);
 		close(b[i]);
 		close(boot[i]);
+		close(4 + i);
 	}
 	job_spec_free(s);
 }
