@@ -241,6 +241,7 @@ START_TEST(test_tcp_and_udp_with_launch_activate_socket)
 	ck_assert_int_eq(atoi(report_get("again tcp")), EALREADY);
 	ck_assert_int_eq(atoi(report_get("again udp")), EALREADY);
 	ck_assert_int_eq(atoi(report_get("missing")), ENOENT);
+	ck_assert_str_eq(report_get("leaked"), "0");
 	ck_assert_int_eq(atoi(wait_report("child")), ESRCH);
 	ck_assert_str_eq(report_get("LISTEN_FDNAMES"), "tcp:udp");
 	free(extra);

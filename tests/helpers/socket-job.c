@@ -17,6 +17,7 @@
  * reads "PID\n"; a datagram is answered with one.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,25 +65,46 @@ static void ask_from_child(const char *name)
 	fflush(report);
 }
 
+static int count_fds(void)
+{
+	int n = 0;
+
+	for (int fd = 0; fd < 1024; fd++)
+		n += fcntl(fd, F_GETFD) >= 0;
+	return n;
+}
+
+/* Refusals (a missing name, a second call) leave no fd behind. */
+static void refusals(const char *name)
+{
+	int before = count_fds(), *got;
+	size_t n;
+
+	fprintf(report, "missing=%d\n", launch_activate_socket("no-such-socket", &got, &n));
+	if (name)
+		fprintf(report, "again %s=%d\n", name, launch_activate_socket(name, &got, &n));
+	fprintf(report, "leaked=%d\n", count_fds() - before);
+	fflush(report);
+}
+
 static size_t activate(char **names, int *fds)
 {
-	size_t total = 0;
-	int *got, *again;
-	size_t n, m;
+	size_t total = 0, n;
+	int *got;
 
-	for (; *names; names++) {
-		int r = launch_activate_socket(*names, &got, &n);
+	for (char **p = names; *p; p++) {
+		int r = launch_activate_socket(*p, &got, &n);
 
-		fprintf(report, "activate %s=%d %zu\n", *names, r, r ? 0 : n);
+		fprintf(report, "activate %s=%d %zu\n", *p, r, r ? 0 : n);
 		for (size_t i = 0; r == 0 && i < n && total < MAX_FDS; i++)
 			fds[total++] = got[i];
 		if (r == 0)
 			free(got);
-		r = launch_activate_socket(*names, &again, &m);
-		fprintf(report, "again %s=%d\n", *names, r);
 	}
-	fprintf(report, "missing=%d\n", launch_activate_socket("no-such-socket", &got, &n));
-	fflush(report);
+	for (char **p = names; *p; p++)
+		refusals(*p);
+	if (!*names)
+		refusals(NULL);
 	return total;
 }
 
