@@ -193,14 +193,18 @@ static int ask_udp(int port)
 
 START_TEST(test_unix_started_by_first_connection)
 {
-	char *sockets = unix_sockets("listener", sock), pid[16];
+	char *sockets, pid[16];
 	struct stat st;
 
+	ck_assert_int_gt(asprintf(&sockets, "<key>Sockets</key><dict><key>listener</key><dict>"
+		"<key>SockPathName</key><string>%s</string><key>SockPathMode</key>"
+		"<integer>384</integer></dict></dict>\n", sock), 0);
 	add_job("com.example.unix", "listen", "", sockets);
 	test_daemon_start(&td);
-	/* Listening at load, before the job runs. */
+	/* Listening at load, before the job runs, with SockPathMode (decimal 384 = 0600). */
 	ck_assert_int_eq(stat(sock, &st), 0);
 	ck_assert(S_ISSOCK(st.st_mode));
+	ck_assert_int_eq(st.st_mode & 07777, 0600);
 	ck_assert(!test_daemon_log_contains(&td, "started (pid"));
 	snprintf(pid, sizeof(pid), "%d", ask_unix(sock));
 	ck_assert(wait_log("reason demand"));
@@ -338,29 +342,110 @@ START_TEST(test_inetd_wait_listening_socket_is_stdin)
 }
 END_TEST
 
-START_TEST(test_unload_closes_sockets)
+/* Open fds of the daemon, from /proc. */
+static int daemon_fds(void)
 {
-	char *sockets = unix_sockets("listener", sock), *extra;
-	int port = free_port(SOCK_STREAM);
+	char path[64], link[64];
+	int n = 0;
+
+	for (int fd = 0; fd < 4096; fd++) {
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)td.pid, fd);
+		n += readlink(path, link, sizeof(link)) > 0;
+	}
+	return n;
+}
+
+/* Poll (bounded) until the daemon holds @n fds, as it does once the job's exit is handled. */
+static int wait_daemon_fds(int n)
+{
+	for (int i = 0; i < 1500 && daemon_fds() != n; i++)
+		pause_ms(10);
+	return daemon_fds();
+}
+
+/* Load @label from td.dir/@label.plist with bsctl. */
+static char *load_plist(const char *label, const char *body)
+{
+	struct bsctl_out *r = malloc(sizeof(*r));
+	char *path, *xml;
+	FILE *f;
+
+	ck_assert_int_gt(asprintf(&path, "%s/%s.plist", td.dir, label), 0);
+	ck_assert_int_gt(asprintf(&xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<plist version=\"1.0\"><dict><key>Label</key><string>%s</string>\n%s</dict></plist>\n",
+		label, body), 0);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs(xml, f);
+	fclose(f);
+	ck_assert_msg(BSCTL_RUN(r, "load", path) == 0, "bsctl load: %s", r->err);
+	free(r);
+	free(xml);
+	return path;
+}
+
+static void unload(const char *label)
+{
 	struct bsctl_out *r = malloc(sizeof(*r));
 
-	ck_assert_int_gt(asprintf(&extra, "<key>Sockets</key><dict><key>listener</key><dict>"
+	ck_assert_msg(BSCTL_RUN(r, "unload", label) == 0, "bsctl unload: %s", r->err);
+	free(r);
+}
+
+START_TEST(test_unload_closes_sockets)
+{
+	int port = free_port(SOCK_STREAM), before;
+	char *body, *path;
+
+	test_daemon_start(&td);
+	before = daemon_fds();
+	ck_assert_int_gt(asprintf(&body, "<key>ProgramArguments</key><array><string>%s</string>"
+		"<string>listen</string><string>%s</string></array>"
+		"<key>Sockets</key><dict><key>listener</key><dict>"
 		"<key>SockPathName</key><string>%s</string></dict><key>tcp</key><dict>"
 		"<key>SockNodeName</key><string>127.0.0.1</string><key>SockServiceName</key>"
 		"<string>%d</string><key>SockFamily</key><string>IPv4</string></dict></dict>",
-		sock, port), 0);
-	add_job("com.example.unload", "listen", "", extra);
-	test_daemon_start(&td);
+		getenv("SOCKET_JOB"), report, sock, port), 0);
+	path = load_plist("com.example.unload", body);
 	ck_assert_int_gt(ask_unix(sock), 0);
-	ck_assert_int_eq(BSCTL_RUN(r, "unload", "com.example.unload"), 0);
+	unload("com.example.unload");
 	ck_assert(wait_log("exited on signal 15"));
-	/* The path the daemon made is gone, the TCP port refuses. */
+	/* The path the daemon made is gone, the TCP port refuses, no fd is left. */
 	ck_assert_int_eq(connect_unix(sock, SOCK_STREAM), -ENOENT);
 	ck_assert_int_eq(access(sock, F_OK), -1);
 	ck_assert_int_eq(connect_ip(port, SOCK_STREAM), -ECONNREFUSED);
-	free(r);
-	free(extra);
-	free(sockets);
+	ck_assert_int_eq(wait_daemon_fds(before), before);
+	free(path);
+	free(body);
+}
+END_TEST
+
+/* Unloading an inetd job stops its instances and closes everything. */
+START_TEST(test_unload_inetd_with_instances)
+{
+	char *body, *path;
+	int before, a, b;
+
+	test_daemon_start(&td);
+	before = daemon_fds();
+	ck_assert_int_gt(asprintf(&body, "<key>ProgramArguments</key><array><string>%s</string>"
+		"<string>inetd</string><string>%s</string></array>"
+		"<key>Sockets</key><dict><key>s</key><dict><key>SockPathName</key><string>%s</string>"
+		"</dict></dict><key>inetdCompatibility</key><dict><key>Wait</key><false/></dict>",
+		getenv("SOCKET_JOB"), report, sock), 0);
+	path = load_plist("com.example.inetdunload", body);
+	a = connect_unix(sock, SOCK_STREAM);
+	b = connect_unix(sock, SOCK_STREAM);
+	ck_assert_int_gt(read_pid(dup(a)), 0);
+	ck_assert_int_gt(read_pid(dup(b)), 0);
+	unload("com.example.inetdunload");
+	ck_assert(wait_log("stopping 2 instance(s)"));
+	ck_assert(wait_log("exited on signal 15"));
+	ck_assert_int_eq(wait_daemon_fds(before), before);
+	ck_assert_int_eq(access(sock, F_OK), -1);
+	close(a);
+	close(b);
+	free(path);
+	free(body);
 }
 END_TEST
 
@@ -423,6 +508,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_inetd_instance_per_connection);
 	tcase_add_test(tc, test_inetd_wait_listening_socket_is_stdin);
 	tcase_add_test(tc, test_unload_closes_sockets);
+	tcase_add_test(tc, test_unload_inetd_with_instances);
 	tcase_add_test(tc, test_secure_socket_with_key);
 	tcase_add_test(tc, test_bad_socket_refuses_the_job);
 	suite_add_tcase(s, tc);
