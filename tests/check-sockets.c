@@ -355,10 +355,14 @@ static int daemon_fds(void)
 	return n;
 }
 
-/* Poll (bounded) until the daemon holds @n fds, as it does once the job's exit is handled. */
+/*
+ * Poll (bounded) until the daemon holds at most @n fds, as it does once the
+ * job's exit is handled.  At most: @n may count a client connection (the
+ * fixture's, bsctl's) that the daemon had not closed yet when it was taken.
+ */
 static int wait_daemon_fds(int n)
 {
-	for (int i = 0; i < 1500 && daemon_fds() != n; i++)
+	for (int i = 0; i < 1500 && daemon_fds() > n; i++)
 		pause_ms(10);
 	return daemon_fds();
 }
@@ -413,7 +417,7 @@ START_TEST(test_unload_closes_sockets)
 	ck_assert_int_eq(connect_unix(sock, SOCK_STREAM), -ENOENT);
 	ck_assert_int_eq(access(sock, F_OK), -1);
 	ck_assert_int_eq(connect_ip(port, SOCK_STREAM), -ECONNREFUSED);
-	ck_assert_int_eq(wait_daemon_fds(before), before);
+	ck_assert_int_le(wait_daemon_fds(before), before);
 	free(path);
 	free(body);
 }
@@ -440,7 +444,7 @@ START_TEST(test_unload_inetd_with_instances)
 	unload("com.example.inetdunload");
 	ck_assert(wait_log("stopping 2 instance(s)"));
 	ck_assert(wait_log("exited on signal 15"));
-	ck_assert_int_eq(wait_daemon_fds(before), before);
+	ck_assert_int_le(wait_daemon_fds(before), before);
 	ck_assert_int_eq(access(sock, F_OK), -1);
 	close(a);
 	close(b);
