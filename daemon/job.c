@@ -18,10 +18,10 @@
 
 #include "conn.h"
 #include "domain.h"
+#include "inetd.h"
 #include "job-spec.h"
 #include "keepalive.h"
 #include "log.h"
-#include "inetd.h"
 #include "service.h"
 #include "sockets.h"
 #include "spawn.h"

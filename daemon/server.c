@@ -6,10 +6,9 @@
  */
 #include "server.h"
 
+#include <errno.h>
 #include <string.h>
 #include <syslog.h>
-
-#include <errno.h>
 
 #include "bootstrap-proto.h"
 #include "conn.h"
@@ -19,10 +18,10 @@
 #include "ipc.h"
 #include "job.h"
 #include "job-spec.h"
+#include "launch-proto.h"
 #include "log.h"
 #include "service.h"
 #include "sockets.h"
-#include "launch-proto.h"
 
 #define NAME_BODY_LEN (sizeof(NDR_record_t) + sizeof(name_t))
 
