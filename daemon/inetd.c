@@ -108,6 +108,10 @@ void inetd_accept(struct job *job, int listen_fd)
 	pid_t pid;
 	int fd;
 
+	if (job->domain->shutting_down) {
+		sockets_unwatch(job);   /* no new instance delays the exit */
+		return;
+	}
 	if (!st) {
 		log_job(LOG_ERR, job->spec->label, "cannot start an instance: out of memory");
 		return;
