@@ -95,12 +95,12 @@ static int send_reply(struct ipc_request *rq, struct wire_hdr *h, const struct w
 		{ (void *)body, body_len },
 	};
 	unsigned int reply = MACH_MSGH_BITS_REMOTE(rq->hdr->bits);
-	int all[IPC_REQUEST_MAX_FDS + 1];
+	int all[IPC_REPLY_MAX_FDS + 1];
 	int err;
 
 	if (rq->reply_fd < 0)
 		return -ENOTCONN;
-	if (nfds > IPC_REQUEST_MAX_FDS)
+	if (nfds > IPC_REPLY_MAX_FDS)
 		return -E2BIG;
 	if (nfds)
 		memcpy(all, fds, nfds * sizeof(*fds));
@@ -151,6 +151,24 @@ int ipc_reply_port(struct ipc_request *rq, enum wire_kind kind, const int *fds, 
 	} body = { NDR_record, KERN_SUCCESS };
 
 	return send_reply(rq, &h, &d, &body, sizeof(body), fds, nfds);
+}
+
+int ipc_reply_fds(struct ipc_request *rq, const int *fds, size_t nfds)
+{
+	struct wire_hdr h = { .bits = MACH_MSGH_BITS_COMPLEX, .ndesc = (uint32_t)nfds };
+	struct wire_desc d[IPC_REPLY_MAX_FDS];
+	struct {
+		NDR_record_t ndr;
+		kern_return_t ret;
+	} body = { NDR_record, KERN_SUCCESS };
+
+	if (nfds > IPC_REPLY_MAX_FDS)
+		return -E2BIG;
+	for (size_t i = 0; i < nfds; i++)
+		d[i] = (struct wire_desc){ .type = MACH_MSG_PORT_DESCRIPTOR,
+					   .disposition = MACH_MSG_TYPE_PORT_SEND,
+					   .kind = WIRE_PORT_SEND, .nfds = 1 };
+	return send_reply(rq, &h, d, &body, sizeof(body), fds, nfds);
 }
 
 /* A reply too big for one datagram: its data out of line, in a sealed memfd. */

@@ -25,6 +25,8 @@
 /* Replies carry at most this much text (bsctl list of many jobs). */
 #define IPC_REPLY_MAX (64 * 1024)
 #define IPC_REQUEST_MAX_FDS 4
+/* Replies carry at most this many fds, and the returned reply right. */
+#define IPC_REPLY_MAX_FDS (FDPASS_MAX_FDS - 1)
 
 struct ipc_request {
 	const struct wire_hdr *hdr;
@@ -71,6 +73,13 @@ int ipc_reply_error(struct ipc_request *rq, kern_return_t ret);
  */
 int ipc_reply_port(struct ipc_request *rq, enum wire_kind kind, const int *fds, size_t nfds,
 		   unsigned int flags);
+
+/**
+ * ipc_reply_fds() - a successful reply carrying @nfds fds (borrowed: the
+ * daemon keeps its copies), one port descriptor each (launch-proto.h).
+ * Return: 0 or a negative errno (-E2BIG beyond IPC_REPLY_MAX_FDS).
+ */
+int ipc_reply_fds(struct ipc_request *rq, const int *fds, size_t nfds);
 
 /**
  * ipc_reply_data() - a reply carrying @len bytes of data after NDR and the

@@ -108,4 +108,15 @@ setter_fn job_plist_tables_services;
 setter_fn job_plist_tables_calendar;
 setter_fn job_plist_tables_rlimits;
 
+/* In sockets-plist.c: Sockets and inetdCompatibility. */
+setter_fn job_plist_sockets;
+setter_fn job_plist_inetd;
+
+/**
+ * job_plist_sockets_check() - what Sockets and inetdCompatibility require of
+ * each other, once the whole job is read.  @line: the job's line.
+ * Return: 0 or JOB_PLIST_E_INVALID with ld->err set.
+ */
+int job_plist_sockets_check(struct loader *ld, unsigned int line);
+
 #endif

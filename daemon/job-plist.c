@@ -332,6 +332,8 @@ static const struct key_rule job_keys[] = {
 	{ "ProgramArguments", TYPE(PLIST_ARRAY), set_strings, JS(argv), JS(argc), 1 },
 	{ "EnableGlobbing", TYPE(PLIST_BOOL), job_plist_set_bool, JS(enable_globbing) },
 	{ "MachServices", TYPE(PLIST_DICT), job_plist_tables_services },
+	{ "Sockets", TYPE(PLIST_DICT), job_plist_sockets },
+	{ "inetdCompatibility", TYPE(PLIST_DICT), job_plist_inetd },
 	{ "RunAtLoad", TYPE(PLIST_BOOL), job_plist_set_bool, JS(run_at_load) },
 	{ "KeepAlive", TYPE(PLIST_BOOL) | TYPE(PLIST_DICT), job_plist_tables_keepalive },
 	{ "OnDemand", TYPE(PLIST_BOOL), set_ondemand },
@@ -372,6 +374,8 @@ static int finish(struct loader *ld, const struct plist_node *root)
 		return job_plist_reject(ld, root->line, "missing Label");
 	if (!spec->program && !spec->argv)
 		return job_plist_reject(ld, root->line, "neither Program nor ProgramArguments is set");
+	if (job_plist_sockets_check(ld, root->line))
+		return JOB_PLIST_E_INVALID;
 	if (ld->ondemand && ld->has_keepalive)
 		warning(ld, "OnDemand ignored: KeepAlive is set");
 	else if (ld->ondemand)  /* the 10.4 spelling: OnDemand false = KeepAlive true */

@@ -44,6 +44,23 @@ static void free_keepalive(struct keepalive *ka)
 	free(ka->other_job_enabled);
 }
 
+static void free_socket_groups(struct job_socket_group *g, size_t n)
+{
+	for (size_t i = 0; g && i < n; i++) {
+		for (size_t k = 0; k < g[i].n_sockets; k++) {
+			struct job_socket *js = &g[i].sockets[k];
+
+			free(js->node_name);
+			free(js->service_name);
+			free(js->path_name);
+			free(js->secure_key);
+		}
+		free(g[i].sockets);
+		free(g[i].name);
+	}
+	free(g);
+}
+
 struct job_spec *job_spec_free(struct job_spec *spec)
 {
 	size_t i;
@@ -65,6 +82,7 @@ struct job_spec *job_spec_free(struct job_spec *spec)
 	for (i = 0; i < spec->n_services; i++)
 		free(spec->services[i].name);
 	free(spec->services);
+	free_socket_groups(spec->socket_groups, spec->n_socket_groups);
 	free_keepalive(&spec->keepalive);
 	free(spec->calendar);
 	free_strings(spec->watch_paths, spec->n_watch_paths);

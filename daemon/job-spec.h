@@ -64,6 +64,36 @@ struct calendar_interval {
 	int month;              /* 1-12 */
 };
 
+/* Longest Sockets name: it travels in a name_t, as a service name does. */
+#define JOB_SOCKET_NAME_MAX 127
+/* At most this many sockets per job, all names together: each is an fd
+ * the daemon keeps and every process of the job inherits. */
+#define JOB_SOCKETS_MAX 32
+
+/* One socket of a Sockets entry (one dictionary), as launchd.plist(5) says. */
+struct job_socket {
+	int type;               /* SockType: SOCK_STREAM (default), SOCK_DGRAM, SOCK_SEQPACKET */
+	bool passive;           /* SockPassive, default true: bind and listen, else connect */
+	int family;             /* SockFamily: AF_UNSPEC (IPv4 and IPv6), AF_INET, AF_INET6, AF_UNIX */
+	int protocol;           /* SockProtocol: 0, IPPROTO_TCP or IPPROTO_UDP */
+	char *node_name;        /* SockNodeName, or NULL (the wildcard address when passive) */
+	char *service_name;     /* SockServiceName: a port number or an /etc/services name */
+	char *path_name;        /* SockPathName (AF_UNIX), or NULL */
+	bool has_path_mode;
+	mode_t path_mode;       /* SockPathMode */
+	bool has_path_owner, has_path_group;
+	uid_t path_owner;       /* SockPathOwner: a uid */
+	gid_t path_group;       /* SockPathGroup: a gid */
+	char *secure_key;       /* SecureSocketWithKey: the variable that gets the path */
+};
+
+/* One Sockets name: a dictionary or an array of them. */
+struct job_socket_group {
+	char *name;
+	struct job_socket *sockets;
+	size_t n_sockets;
+};
+
 /* A resource limit named in Soft/HardResourceLimits. */
 struct job_rlimit {
 	int resource;           /* RLIMIT_* */
@@ -95,6 +125,11 @@ struct job_spec {
 
 	struct job_machservice *services;
 	size_t n_services;
+
+	struct job_socket_group *socket_groups;
+	size_t n_socket_groups;
+	bool inetd;             /* inetdCompatibility present */
+	bool inetd_wait;        /* its Wait: the listening socket is stdin */
 
 	bool disabled;
 	bool run_at_load;

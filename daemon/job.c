@@ -18,10 +18,12 @@
 
 #include "conn.h"
 #include "domain.h"
+#include "inetd.h"
 #include "job-spec.h"
 #include "keepalive.h"
 #include "log.h"
 #include "service.h"
+#include "sockets.h"
 #include "spawn.h"
 #include "triggers.h"
 
@@ -108,7 +110,9 @@ struct job *job_new(struct domain *d, struct job_spec *spec, char *reason, size_
 	job->spec = spec;
 	job->inotify_fd = -1;
 	if (add_services(job, reason, reason_len) < 0 ||
+	    sockets_open(job, reason, reason_len) < 0 ||
 	    strmap_put(&d->jobs, spec->label, job) < 0) {
+		sockets_close(job);
 		remove_services(job);
 		job_spec_free(spec);
 		free(job);
@@ -116,6 +120,7 @@ struct job *job_new(struct domain *d, struct job_spec *spec, char *reason, size_
 	}
 	log_job(LOG_INFO, spec->label, "loaded from %s", spec->path ? spec->path : "(control)");
 	triggers_arm(job);
+	sockets_watch(job);
 	if (spec->run_at_load)
 		job_start(job, REASON_RUN_AT_LOAD);
 	else if (keepalive_at_load(job))
@@ -146,6 +151,8 @@ void job_free(struct job *job)
 		conn_close(job->conn);
 	forget_path(job);
 	remove_services(job);
+	sockets_close(job);
+	inetd_free(job);
 	if (strmap_get(&job->domain->jobs, job->spec->label) == job)
 		strmap_del(&job->domain->jobs, job->spec->label);
 	for (struct job **pp = &job->domain->detached; *pp; pp = &(*pp)->next_detached) {
@@ -166,6 +173,7 @@ static void detach(struct job *job)
 {
 	forget_path(job);
 	unregister_services(job);
+	sockets_close(job);     /* the addresses too: the processes keep their copies */
 	if (strmap_get(&job->domain->jobs, job->spec->label) == job)
 		strmap_del(&job->domain->jobs, job->spec->label);
 	job->next_detached = job->domain->detached;
@@ -175,7 +183,7 @@ static void detach(struct job *job)
 void job_unload(struct job *job)
 {
 	log_job(LOG_INFO, job->spec->label, "unloading");
-	if (job->state == JOB_RUNNING || job->state == JOB_STOPPING) {
+	if (job->state == JOB_RUNNING || job->state == JOB_STOPPING || inetd_running(job)) {
 		job->unload_when_stopped = true;
 		job_stop(job);
 		detach(job);
@@ -244,15 +252,15 @@ static int throttle(struct job *job, enum job_reason reason, long wait)
 	return 0;
 }
 
-/* The job's bootstrap port: a socketpair whose daemon end is a connection bound to the job. */
-static int bootstrap_pair(struct job *job, int *child_fd)
+/* A bootstrap port: a socketpair whose daemon end is a connection bound to the job. */
+static int bootstrap_pair(struct job *job, struct conn **conn, int *child_fd)
 {
 	int sv[2];
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return -errno;
-	job->conn = conn_new(job->domain, sv[0], job);
-	if (!job->conn) {
+	*conn = conn_new(job->domain, sv[0], job);
+	if (!*conn) {
 		close(sv[1]);
 		return -ENOMEM;
 	}
@@ -260,25 +268,40 @@ static int bootstrap_pair(struct job *job, int *child_fd)
 	return 0;
 }
 
-static int spawn(struct job *job, enum job_reason reason)
+int job_spawn_process(struct job *job, int stdio_fd, pid_t *pid, struct conn **conn,
+		      char *why, size_t why_len)
 {
 	struct spawn_request req = { .spec = job->spec, .as_root = job->domain->as_root,
 				     .nofile_soft = job->domain->nofile_soft,
 				     .domain_env = job->domain->env };
+	int err;
+
+	err = bootstrap_pair(job, conn, &req.bootstrap_fd);
+	if (err < 0) {
+		snprintf(why, why_len, "cannot make bootstrap port: %s", strerror(-err));
+		return err;
+	}
+	sockets_fill_request(job, &req);
+	if (stdio_fd >= 0) {
+		req.use_stdio_fd = true;
+		req.stdio_fd = stdio_fd;
+	}
+	err = spawn_job(&req, pid, why, why_len);
+	close(req.bootstrap_fd);
+	if (err < 0) {
+		conn_close(*conn);
+		*conn = NULL;
+	}
+	return err;
+}
+
+static int spawn(struct job *job, enum job_reason reason)
+{
 	char why[512];
 	int err;
 
-	err = bootstrap_pair(job, &req.bootstrap_fd);
+	err = job_spawn_process(job, -1, &job->pid, &job->conn, why, sizeof(why));
 	if (err < 0) {
-		snprintf(why, sizeof(why), "cannot make bootstrap port: %s", strerror(-err));
-		job_fail(job, why);
-		return err;
-	}
-	err = spawn_job(&req, &job->pid, why, sizeof(why));
-	close(req.bootstrap_fd);
-	if (err < 0) {
-		conn_close(job->conn);
-		job->conn = NULL;
 		job_fail(job, why);
 		return err;
 	}
@@ -291,6 +314,7 @@ static int spawn(struct job *job, enum job_reason reason)
 	clock_gettime(CLOCK_MONOTONIC, &job->start_time);
 	for (size_t i = 0; i < job->n_services; i++)
 		service_unwatch(job->services[i]);
+	sockets_unwatch(job);
 	log_job(LOG_INFO, job->spec->label, "started (pid %d, reason %s)", (int)job->pid,
 		job_reason_name(reason));
 	return 0;
@@ -306,6 +330,11 @@ int job_start(struct job *job, enum job_reason reason)
 		return -EPERM;
 	if (job->state == JOB_THROTTLED)
 		return 0;       /* already waiting to start */
+	if (job->spec->inetd && !job->spec->inetd_wait) {
+		log_job(LOG_DEBUG, job->spec->label, "inetdCompatibility: instances start per connection (%s)",
+			job_reason_name(reason));
+		return 0;
+	}
 	if (job->spec->launch_only_once && job->runs > 0 && reason != REASON_CONTROL) {
 		log_job(LOG_DEBUG, job->spec->label, "LaunchOnlyOnce: not started again (%s)",
 			job_reason_name(reason));
@@ -341,6 +370,7 @@ void job_stop(struct job *job)
 	struct timeval tv = { .tv_sec = job->spec->exit_timeout };
 
 	job->stop_requested = true;
+	inetd_stop(job);
 	if (job->state == JOB_THROTTLED) {
 		event_del(job->throttle_ev);
 		job->state = JOB_WAITING;
@@ -370,6 +400,19 @@ void job_demand(struct job *job, struct service *s)
 	}
 	log_job(LOG_DEBUG, job->spec->label, "message waiting on %s", s->name);
 	snprintf(job->demand_service, sizeof(job->demand_service), "%s", s->name);
+	job_start(job, REASON_DEMAND);
+}
+
+void job_demand_socket(struct job *job, const char *name)
+{
+	/* A failed job's sockets are not watched: connections wait for bsctl start. */
+	if (job->state == JOB_FAILED) {
+		log_job(LOG_WARNING, job->spec->label, "failed (%s): connection on socket %s waits",
+			job->failure, name);
+		return;
+	}
+	log_job(LOG_DEBUG, job->spec->label, "connection waiting on socket %s", name);
+	snprintf(job->demand_service, sizeof(job->demand_service), "socket %s", name);
 	job_start(job, REASON_DEMAND);
 }
 

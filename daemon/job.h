@@ -20,6 +20,8 @@ struct conn;
 struct event;
 struct job_spec;
 struct path_watch;
+struct job_sockets;
+struct inetd;
 
 enum job_state {
 	JOB_WAITING,
@@ -77,6 +79,8 @@ struct job {
 
 	struct service **services;
 	size_t n_services;
+	struct job_sockets *sockets;    /* Sockets, or NULL (sockets.h) */
+	struct inetd *inetd;            /* instances of inetd Wait false, or NULL (inetd.h) */
 
 	struct event *throttle_ev;
 	struct event *kill_ev;
@@ -110,6 +114,21 @@ void job_stop(struct job *job);
 
 /** job_demand() - a message arrived on @s while the job was not running. */
 void job_demand(struct job *job, struct service *s);
+
+/**
+ * job_demand_socket() - a connection or datagram arrived on socket @name
+ * while the job was not running.
+ */
+void job_demand_socket(struct job *job, const char *name);
+
+/**
+ * job_spawn_process() - start one process of @job: its bootstrap port (a
+ * new connection, *@conn), its sockets and, if @stdio_fd >= 0 (borrowed),
+ * that fd as stdin, stdout and stderr.  The caller records *@pid.
+ * Return: 0, or a negative errno with @why filled.
+ */
+int job_spawn_process(struct job *job, int stdio_fd, pid_t *pid, struct conn **conn,
+		      char *why, size_t why_len);
 
 /** job_exited() - the job's process ended with wait status @status. */
 void job_exited(struct job *job, int status);

@@ -6,6 +6,7 @@
  */
 #include "server.h"
 
+#include <errno.h>
 #include <string.h>
 #include <syslog.h>
 
@@ -13,11 +14,14 @@
 #include "conn.h"
 #include "control.h"
 #include "domain.h"
+#include "inetd.h"
 #include "ipc.h"
 #include "job.h"
 #include "job-spec.h"
+#include "launch-proto.h"
 #include "log.h"
 #include "service.h"
+#include "sockets.h"
 
 #define NAME_BODY_LEN (sizeof(NDR_record_t) + sizeof(name_t))
 
@@ -122,10 +126,38 @@ static kern_return_t do_register(struct conn *c, struct ipc_request *rq, const c
 	return BOOTSTRAP_SUCCESS;
 }
 
+/*
+ * launch_activate_socket(): the caller's job by its kernel pid, as for
+ * check-in.  The reply code is an errno value (launch-proto.h).
+ */
+static kern_return_t activate_socket(struct conn *c, struct ipc_request *rq, const char *name)
+{
+	pid_t pid = rq->creds.pid;
+	struct job *job = c->job && c->job->pid == pid ? c->job : job_find_pid(c->domain, pid);
+	const int *fds;
+	size_t n;
+	int r;
+
+	if (!job && c->job && inetd_is_instance(c->job, pid))
+		return ENOENT;  /* an inetd instance: its connection is its stdin */
+	if (!job) {
+		log_debug("pid %d uid %d asked for socket %s but is not a job: ESRCH", (int)pid,
+			  (int)rq->creds.uid, name);
+		return ESRCH;
+	}
+	r = sockets_activate(job, pid, name, &fds, &n);
+	if (r < 0)
+		return -r;
+	if (ipc_reply_fds(rq, fds, n) == 0)
+		log_job(LOG_DEBUG, job->spec->label, "socket %s activated (%zu fd(s))", name, n);
+	return KERN_SUCCESS;
+}
+
 static const struct handler handlers[] = {
 	{ BOOTSTRAP_MSG_CHECK_IN, NAME_BODY_LEN, 0, check_in },
 	{ BOOTSTRAP_MSG_REGISTER, NAME_BODY_LEN, 1, do_register },
 	{ BOOTSTRAP_MSG_LOOK_UP, NAME_BODY_LEN, 0, look_up },
+	{ LAUNCH_MSG_ACTIVATE_SOCKET, NAME_BODY_LEN, 0, activate_socket },
 };
 
 static void answer(struct ipc_request *rq, kern_return_t kr)

@@ -402,10 +402,41 @@ static int plan_env(struct spawn_plan *p, bool as_root)
 	for (i = 0; r == 0 && s->env && s->env[i]; i++)
 		r = env_put(p, strdup(s->env[i]));
 	env_unset(p, SPAWN_ENV_BOOTSTRAP_FD);
-	if (r == 0 && p->bootstrap_fd >= 0)
-		r = env_set(p, SPAWN_ENV_BOOTSTRAP_FD, "3");
+	if (r == 0 && p->bootstrap_fd >= 0) {
+		char fd[24];
+
+		snprintf(fd, sizeof(fd), "%zu", SPAWN_BOOTSTRAP_FD + p->n_socket_fds);
+		r = env_set(p, SPAWN_ENV_BOOTSTRAP_FD, fd);
+	}
 	if (r == 0 && s->label)
 		r = env_set(p, SPAWN_ENV_JOB_LABEL, s->label);
+	return r;
+}
+
+/*
+ * SecureSocketWithKey paths, then what systemd sets for socket activation.
+ * LISTEN_PID must be the job's own pid, which only the child knows: it is
+ * written into the reserved room after the fork.
+ */
+static int plan_socket_env(struct spawn_plan *p, const struct spawn_request *req)
+{
+	char n[24], *kv;
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && req->extra_env && req->extra_env[i]; i++)
+		r = env_put(p, strdup(req->extra_env[i]));
+	if (r || !req->socket_names || !req->n_socket_fds)
+		return r;
+	snprintf(n, sizeof(n), "%zu", req->n_socket_fds);
+	r = env_set(p, "LISTEN_FDS", n);
+	if (r == 0)
+		r = env_set(p, "LISTEN_FDNAMES", req->socket_names);
+	if (r == 0 && asprintf(&kv, "LISTEN_PID=%020d", 0) < 0)
+		return -ENOMEM;
+	if (r == 0)
+		r = env_put(p, kv);
+	if (r == 0)
+		p->listen_pid_kv = kv;
 	return r;
 }
 
@@ -473,6 +504,12 @@ int spawn_plan_init(struct spawn_plan *plan, const struct spawn_request *req,
 	memset(plan, 0, sizeof(*plan));
 	plan->spec = s;
 	plan->bootstrap_fd = req->bootstrap_fd;
+	plan->socket_fds = req->socket_fds;
+	plan->n_socket_fds = req->socket_fds ? req->n_socket_fds : 0;
+	plan->use_stdio_fd = req->use_stdio_fd;
+	plan->stdio_fd = req->stdio_fd;
+	if (plan->n_socket_fds > SPAWN_MAX_SOCKET_FDS)
+		return spawn_plan_fail(plan, -E2BIG, "more than %d sockets", SPAWN_MAX_SOCKET_FDS);
 	plan->nofile_soft = req->nofile_soft;
 	plan->domain_env = req->domain_env;
 	plan->reason = reason;
@@ -484,6 +521,8 @@ int spawn_plan_init(struct spawn_plan *plan, const struct spawn_request *req,
 	r = plan_argv(plan);
 	if (r == 0)
 		r = plan_env(plan, req->as_root);
+	if (r == 0)
+		r = plan_socket_env(plan, req);
 	if (r == 0)
 		r = plan_exec_paths(plan);
 	if (r == 0)
@@ -512,6 +551,7 @@ void spawn_plan_deinit(struct spawn_plan *plan)
 	plan->globbed = false;
 	plan->exec_paths = NULL;
 	plan->envp = NULL;
+	plan->listen_pid_kv = NULL;
 	plan->rlimits = NULL;
 	plan->groups = NULL;
 	plan->n_env = 0;

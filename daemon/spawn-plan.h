@@ -28,6 +28,12 @@ struct spawn_rlimit {
 struct spawn_plan {
 	const struct job_spec *spec;    /* borrowed from the request */
 	int bootstrap_fd;               /* borrowed from the request, or -1 */
+	const int *socket_fds;          /* borrowed from the request */
+	size_t n_socket_fds;
+	bool use_stdio_fd;              /* see spawn_request */
+	int stdio_fd;
+	/* "LISTEN_PID=" and room for a pid, in envp: the child writes its pid. */
+	char *listen_pid_kv;
 	bool chroot;                    /* RootDirectory applies */
 
 	char *const *argv;      /* spec->argv, glob.gl_pathv or own_argv */
@@ -94,5 +100,13 @@ int spawn_plan_fail(const struct spawn_plan *plan, int err, const char *fmt, ...
  * Return: a static string; "resource" for one with no plist name.
  */
 const char *spawn_plan_rlimit_name(int resource);
+
+/**
+ * spawn_close_from() - close every fd >= @first except @keep (async-signal-safe:
+ * close_range(), else /proc/self/fd read with getdents64(), else every fd
+ * below RLIMIT_NOFILE).
+ * Return: 0, or -1 with errno set.
+ */
+int spawn_close_from(int first, int keep);
 
 #endif

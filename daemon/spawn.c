@@ -55,8 +55,11 @@ struct child_failure {
 
 struct child {
 	const struct spawn_plan *plan;
-	int err_fd;             /* write end of the failure pipe, >= 4 */
-	int bootstrap_fd;       /* a copy at >= 4, or -1 */
+	int err_fd;             /* write end of the failure pipe, above bootstrap_target */
+	int bootstrap_target;   /* 3 + the number of sockets */
+	int bootstrap_fd;       /* a copy above bootstrap_target, or -1 */
+	int stdio_fd;           /* likewise, or -1 */
+	int socket_fds[SPAWN_MAX_SOCKET_FDS];   /* likewise */
 	struct child_failure failure;
 };
 
@@ -70,28 +73,52 @@ static int failed(struct child *c, enum stage stage, int detail)
 }
 
 /*
- * The pipe and the bootstrap fd may sit anywhere, including 0-3 if the
- * daemon runs with stdio closed; move them above 3 so that setting up
- * fds 0-3 below cannot overwrite them.
+ * The pipe, the bootstrap fd and the sockets may sit anywhere, including
+ * 0-3 if the daemon runs with stdio closed; move them above the last fd
+ * the job gets (its bootstrap port), so that setting up fds 0 to that one
+ * below cannot overwrite any of them.  The copies are close-on-exec.
  */
-static int move_high(int fd)
+static int move_high(const struct child *c, int fd)
 {
-	return fd > SPAWN_BOOTSTRAP_FD ? fd : fcntl(fd, F_DUPFD_CLOEXEC, SPAWN_BOOTSTRAP_FD + 1);
+	return fd > c->bootstrap_target ? fd : fcntl(fd, F_DUPFD_CLOEXEC, c->bootstrap_target + 1);
 }
 
 static int step_move_fds(struct child *c)
 {
-	int fd = move_high(c->err_fd);
+	const struct spawn_plan *p = c->plan;
+	int fd = move_high(c, c->err_fd);
 
 	/* On failure nothing has been overwritten yet: report through it. */
 	if (fd < 0)
 		return failed(c, STAGE_MOVE_FDS, 0);
 	c->err_fd = fd;
-	if (c->plan->bootstrap_fd >= 0) {
-		c->bootstrap_fd = move_high(c->plan->bootstrap_fd);
-		if (c->bootstrap_fd < 0)
-			return failed(c, STAGE_MOVE_FDS, 0);
-	}
+	if (p->bootstrap_fd >= 0 && (c->bootstrap_fd = move_high(c, p->bootstrap_fd)) < 0)
+		return failed(c, STAGE_MOVE_FDS, 0);
+	if (p->use_stdio_fd && (c->stdio_fd = move_high(c, p->stdio_fd)) < 0)
+		return failed(c, STAGE_MOVE_FDS, 0);
+	for (size_t i = 0; i < p->n_socket_fds; i++)
+		if ((c->socket_fds[i] = move_high(c, p->socket_fds[i])) < 0)
+			return failed(c, STAGE_MOVE_FDS, (int)i);
+	return 0;
+}
+
+/* systemd's LISTEN_PID: the pid of the process that execs, known only here. */
+static int step_listen_pid(struct child *c)
+{
+	char *digits = c->plan->listen_pid_kv;
+	char buf[16];
+	int n = 0;
+	pid_t pid = getpid();
+
+	if (!digits)
+		return 0;
+	digits += sizeof("LISTEN_PID=") - 1;
+	do
+		buf[n++] = (char)('0' + pid % 10);
+	while ((pid /= 10) > 0 && n < (int)sizeof(buf));
+	while (n > 0)
+		*digits++ = buf[--n];
+	*digits = '\0';
 	return 0;
 }
 
@@ -193,6 +220,12 @@ static int step_stdio(struct child *c)
 	int fd;
 
 	for (fd = 0; fd < 3; fd++) {
+		/* inetdCompatibility: the connection or the listening socket, as launchproxy. */
+		if (c->stdio_fd >= 0) {
+			if (dup2(c->stdio_fd, fd) < 0)
+				return failed(c, STAGE_STDIO, fd);
+			continue;
+		}
 		int flags = fd ? O_WRONLY | O_CREAT | O_APPEND : O_RDONLY;
 
 		if (redirect(paths[fd] ? paths[fd] : "/dev/null", flags, fd) < 0)
@@ -201,84 +234,31 @@ static int step_stdio(struct child *c)
 	return 0;
 }
 
-/* dup2() to a different fd number yields a copy without FD_CLOEXEC. */
+/*
+ * Sockets at 3, 4, ..., the bootstrap port after them.  dup2() to a
+ * different fd number yields a copy without FD_CLOEXEC, and every source
+ * sits above the targets (step_move_fds()).
+ */
 static int step_bootstrap_fd(struct child *c)
 {
-	if (c->bootstrap_fd >= 0 && dup2(c->bootstrap_fd, SPAWN_BOOTSTRAP_FD) < 0)
+	for (size_t i = 0; i < c->plan->n_socket_fds; i++)
+		if (dup2(c->socket_fds[i], SPAWN_BOOTSTRAP_FD + (int)i) < 0)
+			return failed(c, STAGE_BOOTSTRAP_FD, 0);
+	if (c->bootstrap_fd >= 0 && dup2(c->bootstrap_fd, c->bootstrap_target) < 0)
 		return failed(c, STAGE_BOOTSTRAP_FD, 0);
 	return 0;
 }
 
-/* Parse a /proc/self/fd entry name without strtol() (locale, not AS-safe). */
-static int fd_of_name(const char *name)
-{
-	int fd = 0;
-
-	if (!*name)
-		return -1;
-	for (; *name; name++) {
-		if (*name < '0' || *name > '9' || fd > (INT32_MAX - 9) / 10)
-			return -1;
-		fd = fd * 10 + (*name - '0');
-	}
-	return fd;
-}
-
 /*
- * For kernels without close_range() (before 5.9): walk /proc/self/fd
- * with getdents64(), which needs no malloc, or, without /proc, try every
- * fd below RLIMIT_NOFILE.
- */
-static int close_fallback(int first, int keep)
-{
-	char buf[4096] __attribute__((aligned(8)));
-	int dfd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	struct rlimit rl;
-	ssize_t n;
-	int fd;
-
-	if (dfd < 0) {
-		if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
-			return -1;
-		for (fd = first; (rlim_t)fd < rl.rlim_cur && fd < INT32_MAX; fd++)
-			if (fd != keep)
-				close(fd);
-		return 0;
-	}
-	while ((n = getdents64(dfd, buf, sizeof(buf))) > 0) {
-		ssize_t off = 0;
-
-		while (off < n) {
-			struct dirent64 *d = (struct dirent64 *)(void *)(buf + off);
-
-			fd = fd_of_name(d->d_name);
-			if (fd >= first && fd != keep && fd != dfd)
-				close(fd);
-			off += d->d_reclen;
-		}
-	}
-	close(dfd);
-	return n < 0 ? -1 : 0;
-}
-
-/*
- * No fd other than stdio and the bootstrap port reaches the job.  The
+ * No fd other than stdio, the sockets and the bootstrap port reaches the job.  The
  * failure pipe stays open until exec closes it (it is CLOEXEC).  Before
  * chroot, so that the fallback still finds /proc.
  */
 static int step_close_fds(struct child *c)
 {
-	int first = c->bootstrap_fd >= 0 ? SPAWN_BOOTSTRAP_FD + 1 : SPAWN_BOOTSTRAP_FD;
-	int keep = c->err_fd;
-	int r = 0;
+	int first = c->bootstrap_target + (c->bootstrap_fd >= 0 ? 1 : 0);
 
-	if (keep > first)
-		r = close_range((unsigned)first, (unsigned)keep - 1, 0);
-	if (r == 0)
-		r = close_range((unsigned)keep + 1, ~0U, 0);
-	if (r < 0 && errno == ENOSYS)
-		r = close_fallback(first, keep);
-	return r < 0 ? failed(c, STAGE_CLOSE_FDS, 0) : 0;
+	return spawn_close_from(first, c->err_fd) < 0 ? failed(c, STAGE_CLOSE_FDS, 0) : 0;
 }
 
 /* Before chdir, so that WorkingDirectory is a path inside RootDirectory. */
@@ -351,12 +331,13 @@ static int step_exec(struct child *c)
 
 /*
  * In order; each step's comment says why it sits where it does.  Roughly:
- * process state (session, signals, nice, umask), then fds (stdio, fd 3,
- * nothing else), then the file system view (root, cwd), then limits and
+ * process state (session, signals, nice, umask), then fds (stdio, fds 3
+ * and up, nothing else), then the file system view (root, cwd), then limits and
  * identity, which need root until the very end.
  */
 static int (*const steps[])(struct child *c) = {
 	step_move_fds,
+	step_listen_pid,
 	step_setsid,
 	step_signals,
 	step_nice,
@@ -373,7 +354,8 @@ static int (*const steps[])(struct child *c) = {
 
 static __attribute__((noreturn)) void child_run(const struct spawn_plan *plan, int err_fd)
 {
-	struct child c = { .plan = plan, .err_fd = err_fd, .bootstrap_fd = -1 };
+	struct child c = { .plan = plan, .err_fd = err_fd, .bootstrap_fd = -1, .stdio_fd = -1,
+			   .bootstrap_target = SPAWN_BOOTSTRAP_FD + (int)plan->n_socket_fds };
 	size_t i;
 
 	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
@@ -405,7 +387,7 @@ static const char *const stage_names[] = {
 	[STAGE_MOVE_FDS] = "moving fds",
 	[STAGE_SETSID] = "setsid",
 	[STAGE_SIGNALS] = "resetting signals",
-	[STAGE_BOOTSTRAP_FD] = "bootstrap port to fd 3",
+	[STAGE_BOOTSTRAP_FD] = "sockets and bootstrap port to fds 3 and up",
 	[STAGE_CLOSE_FDS] = "closing inherited fds",
 };
 

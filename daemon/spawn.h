@@ -3,7 +3,9 @@
  * spawn.h - start one job: fork, set up everything its plist asks for,
  * exec.  The child gets its own session and process group, the job's
  * rlimits, nice, umask, stdio, root and working directory, user and
- * groups, its bootstrap port as fd 3 and no other inherited fd.
+ * groups, its sockets from fd 3 up (with systemd's LISTEN_FDS,
+ * LISTEN_FDNAMES and LISTEN_PID), its bootstrap port after them (fd 3 for
+ * a job without sockets) and no other inherited fd.
  */
 #ifndef BOOTSTRAPD_SPAWN_H
 #define BOOTSTRAPD_SPAWN_H
@@ -14,9 +16,11 @@
 
 #include "job-spec.h"
 
-/* The fd number and environment variable through which a job gets its
- * bootstrap port. */
+/* The first inherited fd (SD_LISTEN_FDS_START): the sockets, then the
+ * bootstrap port, named by the environment variable. */
 #define SPAWN_BOOTSTRAP_FD 3
+/* At most this many sockets are passed (the plist allows fewer). */
+#define SPAWN_MAX_SOCKET_FDS 64
 #define SPAWN_ENV_BOOTSTRAP_FD "BOOTSTRAP_FD"
 #define SPAWN_ENV_JOB_LABEL "BOOTSTRAP_JOB_LABEL"
 
@@ -50,6 +54,20 @@ struct spawn_request {
 	 * and before EnvironmentVariables, so the plist wins.
 	 */
 	char *const *domain_env;
+	/*
+	 * The job's sockets (borrowed, at most SPAWN_MAX_SOCKET_FDS): copies
+	 * at fds 3, 4, ... in this order, and the bootstrap port after them.
+	 * With @socket_names (the LISTEN_FDNAMES value, names joined by ':'),
+	 * the child gets LISTEN_FDS, LISTEN_FDNAMES and its own LISTEN_PID.
+	 */
+	const int *socket_fds;
+	size_t n_socket_fds;
+	const char *socket_names;
+	/* More "K=V" variables (SecureSocketWithKey), NULL-terminated, or NULL. */
+	char *const *extra_env;
+	/* inetdCompatibility: @stdio_fd (borrowed) is stdin, stdout and stderr. */
+	bool use_stdio_fd;
+	int stdio_fd;
 };
 
 /**

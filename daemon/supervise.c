@@ -21,7 +21,9 @@
 #include "job-spec.h"
 #include "keepalive.h"
 #include "log.h"
+#include "inetd.h"
 #include "service.h"
+#include "sockets.h"
 #include "spawn.h"
 #include "triggers.h"
 
@@ -62,6 +64,7 @@ static void rewatch(struct job *job)
 {
 	for (size_t i = 0; i < job->n_services; i++)
 		service_watch(job->services[i]);
+	sockets_watch(job);
 }
 
 void job_exited(struct job *job, int status)
@@ -118,7 +121,7 @@ void supervise_reap(struct domain *d)
 
 		if (job)
 			job_exited(job, status);
-		else
+		else if (!inetd_reap(d, pid, status))
 			log_debug("reaped pid %d (not a job)", (int)pid);
 	}
 	domain_maybe_exit(d);

@@ -70,7 +70,9 @@ for f in usr/sbin/bootstrapd usr/bin/bsctl \
 	 usr/include/bootstrap/compat/bootstrap.h usr/include/bootstrap/unavailable.h \
 	 usr/include/bootstrap/compat/servers/bootstrap_defs.h \
 	 usr/include/bootstrap/compat/mach/mach_time.h \
+	 usr/include/bootstrap/compat/launch.h \
 	 usr/share/man/man3/mach_absolute_time.3 \
+	 usr/share/man/man3/launch_activate_socket.3 \
 	 usr/share/man/man8/bootstrapd.8 usr/share/man/man1/bsctl.1 \
 	 usr/share/man/man5/bootstrapd.plist.5 usr/share/man/man3/bootstrap.3 \
 	 usr/share/man/man3/bootstrap_look_up.3 usr/share/man/man3/mach_msg.3 \

@@ -353,8 +353,8 @@ START_TEST(test_ondemand)
 END_TEST
 
 static const char *const unsupported[] = {
-	"inetdCompatibility", "LimitLoadToHosts", "LimitLoadFromHosts",
-	"LimitLoadToSessionType", "LimitLoadToHardware", "Sockets",
+	"LimitLoadToHosts", "LimitLoadFromHosts",
+	"LimitLoadToSessionType", "LimitLoadToHardware",
 	"EnableTransactions", "ProcessType", "POSIXSpawnType", "Debug",
 	"WaitForDebugger", "LowPriorityIO", "LowPriorityBackgroundIO", "TimeOut",
 	"StartOnMount", "LaunchEvents", "JetsamProperties", "SessionCreate",
@@ -382,7 +382,7 @@ END_TEST
 /* Without a path, messages name the job by its label. */
 START_TEST(test_messages_without_path)
 {
-	static const char doc[] = HEAD LABEL_PROGRAM "<key>Sockets</key><dict/>\n" TAIL;
+	static const char doc[] = HEAD LABEL_PROGRAM "<key>LaunchEvents</key><dict/>\n" TAIL;
 	static const char bad[] = HEAD "<key>Label</key><string>com.example.bad</string>\n" TAIL;
 	struct warnings w = { 0 };
 	struct job_spec *spec = NULL;
@@ -391,7 +391,7 @@ START_TEST(test_messages_without_path)
 	ck_assert_int_eq(job_plist_load_buffer(doc, sizeof(doc) - 1, NULL, &spec, &err, collect, &w), 0);
 	ck_assert_ptr_null(spec->path);
 	ck_assert_int_eq(w.n, 1);
-	ck_assert_str_eq(w.msg[0], "com.example.t: unsupported key Sockets");
+	ck_assert_str_eq(w.msg[0], "com.example.t: unsupported key LaunchEvents");
 	warnings_clear(&w);
 	job_spec_free(spec);
 	spec = NULL;

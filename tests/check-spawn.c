@@ -360,6 +360,74 @@ START_TEST(test_bootstrap_fd_low)
 }
 END_TEST
 
+/*
+ * Sockets at 3 and up in the order given (their sources sit where the
+ * targets are: a copy must not overwrite one not yet placed), the
+ * bootstrap port after them, and systemd's variables with the job's pid.
+ */
+static int move_fd_high(int fd)
+{
+	int high = fcntl(fd, F_DUPFD_CLOEXEC, 100);
+
+	ck_assert_int_ge(high, 100);
+	close(fd);
+	return high;
+}
+
+START_TEST(test_socket_fds_and_listen_env)
+{
+	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
+	int a[2], b[2], boot[2], st, fds[2];
+	struct spawn_request req = { s, -1, geteuid() == 0 };
+	char reason[256], line[64], buf[8] = "";
+	pid_t pid = -1;
+	char *out;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, a), 0);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, b), 0);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, boot), 0);
+	/* The second socket and the port already at their targets (4 and 5):
+	 * dup2() onto itself would keep FD_CLOEXEC, so the child must move
+	 * them away first.  (check's own pipe may hold fd 3.) */
+	for (int i = 0; i < 2; i++) {
+		a[i] = move_fd_high(a[i]);
+		b[i] = move_fd_high(b[i]);
+		boot[i] = move_fd_high(boot[i]);
+	}
+	ck_assert_int_eq(fcntl(4, F_GETFD), -1);
+	ck_assert_int_eq(fcntl(5, F_GETFD), -1);
+	ck_assert_int_eq(dup3(a[1], 4, O_CLOEXEC), 4);
+	ck_assert_int_eq(dup3(boot[1], 5, O_CLOEXEC), 5);
+	fds[0] = b[1];
+	fds[1] = 4;
+	req.bootstrap_fd = 5;
+	req.socket_fds = fds;
+	req.n_socket_fds = 2;
+	req.socket_names = "b:a";
+	ck_assert_msg(spawn_job(&req, &pid, reason, sizeof(reason)) == 0, "%s", reason);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	out = probe_slurp(s->stdout_path);
+	ck_assert_line(out, "fds=0,1,2,3,4,5");
+	ck_assert_line(out, "env:LISTEN_FDS=2");
+	ck_assert_line(out, "env:LISTEN_FDNAMES=b:a");
+	snprintf(line, sizeof(line), "env:LISTEN_PID=%d", (int)pid);
+	ck_assert_line(out, line);
+	ck_assert_line(out, "env:" SPAWN_ENV_BOOTSTRAP_FD "=5");
+	/* fd 3 is the first socket given: the probe's "ping" arrives on b. */
+	ck_assert_int_eq(recv(b[0], buf, sizeof(buf), MSG_DONTWAIT), 4);
+	ck_assert_int_eq(recv(a[0], buf, sizeof(buf), MSG_DONTWAIT), -1);
+	free(out);
+	for (int i = 0; i < 2; i++) {
+		close(a[i]);
+		close(b[i]);
+		close(boot[i]);
+		close(4 + i);
+	}
+	job_spec_free(s);
+}
+END_TEST
+
 START_TEST(test_missing_binary)
 {
 	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
@@ -629,6 +697,7 @@ static Suite *spawn_suite(void)
 	tcase_add_test(ok, test_no_inherited_fds);
 	tcase_add_test(ok, test_bootstrap_fd);
 	tcase_add_test(ok, test_bootstrap_fd_low);
+	tcase_add_test(ok, test_socket_fds_and_listen_env);
 	tcase_add_test(bad, test_missing_binary);
 	tcase_add_test(bad, test_not_executable);
 	tcase_add_test(bad, test_stdout_unopenable);

@@ -6,6 +6,7 @@
  * or symbol fails the build.  Run, it checks the Mach clock.
  */
 #include <bootstrap.h>
+#include <launch.h>
 #include <mach/mach.h>
 #include <mach/mach_error.h>
 #include <mach/mach_init.h>
@@ -25,6 +26,7 @@
 
 /* Every provided function, by address: the link fails if one is missing. */
 static void (*const provided[])(void) = {
+	(void (*)(void))launch_activate_socket,
 	(void (*)(void))mach_msg, (void (*)(void))mach_msg_overwrite,
 	(void (*)(void))mach_msg_send, (void (*)(void))mach_msg_receive,
 	(void (*)(void))mach_msg_destroy,

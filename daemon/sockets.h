@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sockets.h - a job's Sockets: made when the job loads, kept by the daemon
+ * for as long as the job is loaded.
+ *
+ * The daemon binds and listens on every socket before the job runs and
+ * keeps its own copies across the job's exits and crashes: a connection
+ * made while the job is down or restarting waits in the listen queue (a
+ * datagram in the receive queue), and its arrival starts the job, as a
+ * message does for MachServices.  The job gets copies: fds 3 and up
+ * (LISTEN_FDS), or launch_activate_socket(), or stdin for inetd jobs.
+ * Unloading closes them and removes the Unix socket paths made here.
+ */
+#ifndef BOOTSTRAPD_SOCKETS_H
+#define BOOTSTRAPD_SOCKETS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "spawn.h"
+
+struct job;
+struct event;
+
+/* Every fd of a job, all names together (a name may expand to several). */
+#define SOCKETS_MAX_FDS 62
+
+/* One Sockets name and where its fds sit in job_sockets.fds. */
+struct sockets_group {
+	const char *name;       /* borrowed from the spec */
+	size_t first, n;
+	pid_t activated_by;     /* launch_activate_socket() already answered this pid */
+};
+
+/* A socket path or directory made at load, removed at unload if still ours. */
+struct sockets_path {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	bool dir;
+};
+
+struct sockets_watch {
+	struct job_sockets *js;
+	size_t i;               /* index in fds */
+	struct event *ev;
+};
+
+struct job_sockets {
+	struct job *job;
+	int fds[SOCKETS_MAX_FDS];       /* owned */
+	size_t n_fds;
+	struct sockets_watch watches[SOCKETS_MAX_FDS];
+	struct sockets_group *groups;
+	size_t n_groups;
+	char *names;            /* LISTEN_FDNAMES: each fd's name, joined by ':' */
+	char **env;             /* SecureSocketWithKey "K=PATH", NULL-terminated */
+	size_t n_env;
+	struct sockets_path *paths;     /* in creation order: removed in reverse */
+	size_t n_paths;
+	int ready_fd;           /* the fd whose readability started the job, or -1 */
+};
+
+/**
+ * sockets_open() - create, bind and listen on (or connect) every socket
+ * of @job's spec, and set job->sockets.  A job without Sockets gets none.
+ * @reason: filled on failure, naming the socket, the address and the error
+ *          ("Sockets \"listener\": bind 127.0.0.1:8080: Address already in use").
+ * Return: 0, or a negative errno with nothing left open or on disk.
+ */
+int sockets_open(struct job *job, char *reason, size_t reason_len);
+
+/**
+ * sockets_close() - close the daemon's copies and remove the paths made at
+ * load (only those that are still the sockets or directories made here).
+ * Running processes keep their own copies.
+ */
+void sockets_close(struct job *job);
+
+/**
+ * sockets_watch() - while the job is down: the first connection or datagram
+ * on any socket starts it (job_demand_socket()).  inetdCompatibility Wait
+ * false: watched always, and each connection is accepted (inetd.c).
+ */
+void sockets_watch(struct job *job);
+
+/** sockets_unwatch() - the job runs: it reads its sockets itself. */
+void sockets_unwatch(struct job *job);
+
+/**
+ * sockets_fill_request() - the sockets and variables of a new process of
+ * @job in @req (borrowed from job->sockets, valid until it is closed):
+ * LISTEN_FDS for a plain job, the ready socket as stdio for an inetd job
+ * with Wait true.  Clears what launch_activate_socket() remembered.
+ */
+void sockets_fill_request(struct job *job, struct spawn_request *req);
+
+/**
+ * sockets_activate() - the fds of socket @name for process @pid of @job.
+ * @fds, @n: out: borrowed from job->sockets.
+ * Return: 0; -ENOENT when the job has no socket of that name (or none at
+ * all: an inetd instance); -EALREADY when @pid asked for @name before.
+ */
+int sockets_activate(struct job *job, pid_t pid, const char *name, const int **fds, size_t *n);
+
+#endif
