@@ -11,20 +11,8 @@ struct __CFArray {
 	CFIndex n, cap;
 };
 
-static const void *type_retain(CFAllocatorRef a, const void *v)
-{
-	(void)a;
-	return CFRetain(v);
-}
-
-static void type_release(CFAllocatorRef a, const void *v)
-{
-	(void)a;
-	CFRelease(v);
-}
-
 CF_EXPORT_SYM const CFArrayCallBacks kCFTypeArrayCallBacks = {
-	0, type_retain, type_release, NULL, CFEqual
+	0, cf_callback_retain, cf_callback_release, NULL, CFEqual
 };
 
 static void finalize(struct cf_object *obj)

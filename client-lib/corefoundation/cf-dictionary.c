@@ -15,23 +15,11 @@ struct __CFDictionary {
 	CFIndex n, cap;
 };
 
-static const void *type_retain(CFAllocatorRef a, const void *v)
-{
-	(void)a;
-	return CFRetain(v);
-}
-
-static void type_release(CFAllocatorRef a, const void *v)
-{
-	(void)a;
-	CFRelease(v);
-}
-
 CF_EXPORT_SYM const CFDictionaryKeyCallBacks kCFTypeDictionaryKeyCallBacks = {
-	0, type_retain, type_release, NULL, CFEqual, CFHash
+	0, cf_callback_retain, cf_callback_release, NULL, CFEqual, CFHash
 };
 CF_EXPORT_SYM const CFDictionaryValueCallBacks kCFTypeDictionaryValueCallBacks = {
-	0, type_retain, type_release, NULL, CFEqual
+	0, cf_callback_retain, cf_callback_release, NULL, CFEqual
 };
 
 static void finalize(struct cf_object *obj)

@@ -55,6 +55,18 @@ CF_EXPORT_SYM CFTypeRef CFRetain(CFTypeRef cf)
 	return cf;
 }
 
+const void *cf_callback_retain(CFAllocatorRef allocator, const void *value)
+{
+	(void)allocator;
+	return CFRetain(value);
+}
+
+void cf_callback_release(CFAllocatorRef allocator, const void *value)
+{
+	(void)allocator;
+	CFRelease(value);
+}
+
 CF_EXPORT_SYM void CFRelease(CFTypeRef cf)
 {
 	struct cf_object *o = (struct cf_object *)cf;

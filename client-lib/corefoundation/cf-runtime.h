@@ -53,4 +53,12 @@ void *cf_object_new(enum cf_type type, size_t size);
 /** cf_is() - whether @cf is a live object of type @type (false for NULL). */
 bool cf_is(CFTypeRef cf, enum cf_type type);
 
+/*
+ * cf_callback_retain() / cf_callback_release() - the retain and release
+ * callbacks of the kCFType*CallBacks tables: CFRetain/CFRelease with the
+ * allocator argument the callback signature carries.
+ */
+const void *cf_callback_retain(CFAllocatorRef allocator, const void *value);
+void cf_callback_release(CFAllocatorRef allocator, const void *value);
+
 #endif

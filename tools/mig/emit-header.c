@@ -30,6 +30,25 @@ static void decl_open(FILE *f)
 	fprintf(f, "#ifdef\tmig_external\nmig_external\n#else\nextern\n#endif\t/* mig_external */\n");
 }
 
+/* The C prototype of every routine, as the user or the server side sees it. */
+static void routine_decls(FILE *f, const struct gen *g, bool server)
+{
+	for (size_t i = 0; i < g->sub->nroutines; i++) {
+		const struct mig_routine *rt = g->sub->routines[i];
+
+		if (!rt)
+			continue;
+		fprintf(f, "\n/* %s %s */\n", rt->simple ? "SimpleRoutine" : "Routine", rt->name);
+		decl_open(f);
+		fprintf(f, "kern_return_t %s%s\n(\n", server ? emit_server_prefix(g) : emit_user_prefix(g), rt->name);
+		if (server)
+			emit_server_params(f, rt);
+		else
+			emit_user_params(f, rt);
+		fprintf(f, "\n);\n");
+	}
+}
+
 void emit_user_header(FILE *f, const struct gen *g)
 {
 	guard_open(f, g, "user");
@@ -39,17 +58,7 @@ void emit_user_header(FILE *f, const struct gen *g)
 	emit_imports(f, g, IMPORT_USER);
 	fprintf(f, "\n#ifdef __BeforeMigUserHeader\n__BeforeMigUserHeader\n#endif\n\n"
 		   "#include <sys/cdefs.h>\n__BEGIN_DECLS\n\n");
-	for (size_t i = 0; i < g->sub->nroutines; i++) {
-		const struct mig_routine *rt = g->sub->routines[i];
-
-		if (!rt)
-			continue;
-		fprintf(f, "\n/* %s %s */\n", rt->simple ? "SimpleRoutine" : "Routine", rt->name);
-		decl_open(f);
-		fprintf(f, "kern_return_t %s%s\n(\n", emit_user_prefix(g), rt->name);
-		emit_user_params(f, rt);
-		fprintf(f, "\n);\n");
-	}
+	routine_decls(f, g, false);
 	fprintf(f, "\n__END_DECLS\n");
 	emit_msg_types(f, g, false);
 	fprintf(f, "\n#ifdef __AfterMigUserHeader\n__AfterMigUserHeader\n#endif\n\n");
@@ -60,17 +69,7 @@ static void server_decls(FILE *f, const struct gen *g)
 {
 	char *demux = emit_demux_name(g), *name = emit_subsys_name(g);
 
-	for (size_t i = 0; i < g->sub->nroutines; i++) {
-		const struct mig_routine *rt = g->sub->routines[i];
-
-		if (!rt)
-			continue;
-		fprintf(f, "\n/* %s %s */\n", rt->simple ? "SimpleRoutine" : "Routine", rt->name);
-		decl_open(f);
-		fprintf(f, "kern_return_t %s%s\n(\n", emit_server_prefix(g), rt->name);
-		emit_server_params(f, rt);
-		fprintf(f, "\n);\n");
-	}
+	routine_decls(f, g, true);
 	fprintf(f, "\n");
 	decl_open(f);
 	fprintf(f, "boolean_t %s(\n\t\tmach_msg_header_t *InHeadP,\n\t\tmach_msg_header_t *OutHeadP);\n\n",

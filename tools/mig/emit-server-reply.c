@@ -24,26 +24,6 @@ static void reply_port(FILE *f, const struct mig_arg *a)
 	fprintf(f, "\tOutP->%s.type = MACH_MSG_PORT_DESCRIPTOR;\n", n);
 }
 
-static void reply_ool(FILE *f, const struct field *fld)
-{
-	const struct mig_arg *a = fld->arg;
-	const char *n = a->name;
-
-	fprintf(f, "\tOutP->%s.address = (void *)(%sOOL);\n", n, n);
-	if (fld->kind == FIELD_OOL) {
-		fprintf(f, "\tOutP->%s.size = %u * %sOOLCnt;\n\tOutP->%s.pad1 = 0;\n",
-			n, a->type->size, n, n);
-	} else {
-		fprintf(f, "\tOutP->%s.count = %sOOLCnt;\n", n, n);
-		fprintf(f, "\tOutP->%s.disposition = %d;\n", n, a->type->msgt);
-	}
-	fprintf(f, "\tOutP->%s.deallocate = %s;\n", n, a->dealloc ? "TRUE" : "FALSE");
-	fprintf(f, "\tOutP->%s.copy = %s;\n", n,
-		a->physicalcopy ? "MACH_MSG_PHYSICAL_COPY" : "MACH_MSG_VIRTUAL_COPY");
-	fprintf(f, "\tOutP->%s.type = %s;\n", n, fld->kind == FIELD_OOL ?
-		"MACH_MSG_OOL_DESCRIPTOR" : "MACH_MSG_OOL_PORTS_DESCRIPTOR");
-}
-
 static void reply_inline(FILE *f, const struct field *fld)
 {
 	const struct mig_arg *a = fld->arg;
@@ -81,7 +61,7 @@ static void reply_fill(FILE *f, const struct msg_layout *m)
 		if (fld->kind == FIELD_PORT)
 			reply_port(f, fld->arg);
 		else if (fld->kind == FIELD_OOL || fld->kind == FIELD_OOL_PORTS)
-			reply_ool(f, fld);
+			emit_ool_descriptor(f, fld, "OutP", "OOL");
 		else if (fld->kind != FIELD_VAR)
 			reply_inline(f, fld);
 	}

@@ -32,26 +32,9 @@ static void bound_check(FILE *f, const struct mig_arg *a)
 
 static void ool_fill(FILE *f, const struct field *fld)
 {
-	const struct mig_arg *a = fld->arg;
-	const char *n = a->name;
-
-	bound_check(f, a);
-	fprintf(f, "\tInP->%s.address = (void *)(%s);\n", n, n);
-	if (fld->kind == FIELD_OOL) {
-		fprintf(f, "\tInP->%s.size = %u * %sCnt;\n", n, a->type->size, n);
-		fprintf(f, "\tInP->%s.pad1 = 0;\n", n);
-	} else {
-		fprintf(f, "\tInP->%s.count = %sCnt;\n", n, n);
-		if (a->type->msgt == MSGT_POLYMORPHIC)
-			fprintf(f, "\tInP->%s.disposition = %sPoly;\n", n, n);
-		else
-			fprintf(f, "\tInP->%s.disposition = %d;\n", n, a->type->msgt);
-	}
-	fprintf(f, "\tInP->%s.deallocate = %s;\n", n, a->dealloc ? "TRUE" : "FALSE");
-	fprintf(f, "\tInP->%s.copy = %s;\n", n,
-		a->physicalcopy ? "MACH_MSG_PHYSICAL_COPY" : "MACH_MSG_VIRTUAL_COPY");
-	fprintf(f, "\tInP->%s.type = %s;\n\n", n, fld->kind == FIELD_OOL ?
-		"MACH_MSG_OOL_DESCRIPTOR" : "MACH_MSG_OOL_PORTS_DESCRIPTOR");
+	bound_check(f, fld->arg);
+	emit_ool_descriptor(f, fld, "InP", "");
+	fprintf(f, "\n");
 }
 
 static void data_fill(FILE *f, const struct field *fld)

@@ -157,3 +157,26 @@ void emit_struct(FILE *f, const struct msg_layout *m, const char *name, bool ser
 	fprintf(f, "%s} %s __attribute__((unused));\n", ind, name);
 	fprintf(f, "#ifdef  __MigPackStructs\n#pragma pack(pop)\n#endif\n");
 }
+
+void emit_ool_descriptor(FILE *f, const struct field *fld, const char *msg, const char *val)
+{
+	const struct mig_arg *a = fld->arg;
+	const char *n = a->name;
+
+	fprintf(f, "\t%s->%s.address = (void *)(%s%s);\n", msg, n, n, val);
+	if (fld->kind == FIELD_OOL) {
+		fprintf(f, "\t%s->%s.size = %u * %s%sCnt;\n", msg, n, a->type->size, n, val);
+		fprintf(f, "\t%s->%s.pad1 = 0;\n", msg, n);
+	} else {
+		fprintf(f, "\t%s->%s.count = %s%sCnt;\n", msg, n, n, val);
+		if (a->type->msgt == MSGT_POLYMORPHIC)
+			fprintf(f, "\t%s->%s.disposition = %sPoly;\n", msg, n, n);
+		else
+			fprintf(f, "\t%s->%s.disposition = %d;\n", msg, n, a->type->msgt);
+	}
+	fprintf(f, "\t%s->%s.deallocate = %s;\n", msg, n, a->dealloc ? "TRUE" : "FALSE");
+	fprintf(f, "\t%s->%s.copy = %s;\n", msg, n,
+		a->physicalcopy ? "MACH_MSG_PHYSICAL_COPY" : "MACH_MSG_VIRTUAL_COPY");
+	fprintf(f, "\t%s->%s.type = %s;\n", msg, n, fld->kind == FIELD_OOL ?
+		"MACH_MSG_OOL_DESCRIPTOR" : "MACH_MSG_OOL_PORTS_DESCRIPTOR");
+}

@@ -56,6 +56,13 @@ void emit_pack(FILE *f, const struct msg_layout *m, const char *ptr, const char 
 void emit_walk(FILE *f, const struct msg_layout *m, const char *pfx, const char *ptype,
 	       const char *type, const char *fail_stmt);
 
+/**
+ * emit_ool_descriptor() - fill out-of-line descriptor @fld of message @msg
+ * ("InP" or "OutP") from the C variable named after the argument plus @val
+ * ("" in user stubs, "OOL" in server replies) and its count.
+ */
+void emit_ool_descriptor(FILE *f, const struct field *fld, const char *msg, const char *val);
+
 /** emit_field_ptr() - "In2P" for a field in segment 2 with prefix "In". */
 char *emit_field_ptr(const char *pfx, const struct field *fld);
 
