@@ -14,7 +14,7 @@
 
 #include "fdcheck.h"
 
-#include "ipc-space.h"
+#include "port.h"
 
 mach_port_t peer_name_send_fd(int fd)
 {

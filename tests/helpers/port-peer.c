@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "helpers/peer.h"
-#include "ipc-space.h"
+#include "port.h"
 
 #define MAX_HELD 64
 

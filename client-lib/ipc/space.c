@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "ipc-space.h"
+#include "space.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -33,7 +33,7 @@ struct space {
 	mach_port_name_t fork_keep;
 };
 
-/* The task's one IPC space (see ipc-space.h for why it is global). */
+/* The task's one IPC space (see space.h for why it is global). */
 static struct space space = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 /*

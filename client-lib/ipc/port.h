@@ -3,7 +3,7 @@
 #ifndef BOOTSTRAP_PORT_INTERNAL_H
 #define BOOTSTRAP_PORT_INTERNAL_H
 
-#include "ipc-space.h"
+#include "space.h"
 
 /* The name of the task's own IPC space; index 0 is never a table entry. */
 #define TASK_SELF_NAME ((mach_port_name_t)0x7)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ipc-space.h - the task's IPC space: names -> port entries.
+ * space.h - the task's IPC space: names -> port entries.
  *
  * A name holds, as in Mach, a receive right, send rights with a user
  * reference count, a send-once right, a port set, a dead name, or a memory

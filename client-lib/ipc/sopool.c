@@ -7,7 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "ipc-space.h"
+#include "space.h"
 #include "port.h"
 
 #define SOPOOL_MAX 16

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * port.c - mach_port_* calls on the task's IPC space.
+ * mach-port.c - mach_port_* calls on the task's IPC space.
  */
 #include "port.h"
 

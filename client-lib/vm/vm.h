@@ -93,7 +93,7 @@ void vm_release(void *addr, size_t size);
 int vm_protect_range(uintptr_t addr, size_t size, int max, int prot);
 
 /*
- * fork() handling, called by the IPC space's handlers (ipc-space.c): the
+ * fork() handling, called by the IPC space's handlers (ipc/space.c): the
  * region lock nests inside the space lock, so both are taken in one place.
  */
 void vm_fork_prepare(void);
