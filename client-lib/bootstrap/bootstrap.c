@@ -23,14 +23,9 @@ union bootstrap_reply {
 /* Per thread, as MIG's reply port; reset in a forked child (its space is new). */
 static __thread mach_port_t reply_port = MACH_PORT_NULL;
 
-static void forget_reply_port(void)
+void bootstrap_fork_child(void)
 {
 	reply_port = MACH_PORT_NULL;
-}
-
-__attribute__((constructor)) static void reply_port_init(void)
-{
-	pthread_atfork(NULL, NULL, forget_reply_port);
 }
 
 static kern_return_t get_reply_port(mach_port_t *out)

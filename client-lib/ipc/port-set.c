@@ -18,33 +18,55 @@ static int watch(int epfd, mach_port_name_t name, int fd)
 	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
 }
 
+static void unwatch_member(int epfd, const struct port_recv *rv)
+{
+	epoll_ctl(epfd, EPOLL_CTL_DEL, rv->fd, NULL);
+	for (size_t i = 0; i < rv->n_so; i++)
+		epoll_ctl(epfd, EPOLL_CTL_DEL, rv->so[i].fd, NULL);
+}
+
 int port_set_add_member(struct port *set, struct port *p)
 {
+	struct port_recv *rv = &p->u.recv;
+	int epfd = port_set_epfd(set);
 	/* R at end of file would always be ready: it is watched again once renewed. */
-	int err = p->recv_eof ? 0 : watch(set->epfd, p->name, p->recv_fd);
+	int err = rv->eof ? 0 : watch(epfd, p->name, rv->fd);
 
-	for (size_t i = 0; !err && i < p->n_so; i++)
-		err = watch(set->epfd, p->name, p->so[i].fd);
+	for (size_t i = 0; !err && i < rv->n_so; i++)
+		err = watch(epfd, p->name, rv->so[i].fd);
 	if (err) {
-		epoll_ctl(set->epfd, EPOLL_CTL_DEL, p->recv_fd, NULL);
-		for (size_t i = 0; i < p->n_so; i++)
-			epoll_ctl(set->epfd, EPOLL_CTL_DEL, p->so[i].fd, NULL);
+		unwatch_member(epfd, rv);
 		return err;
 	}
-	p->pset = set->name;
+	rv->pset = set->name;
 	return 0;
 }
 
 void port_set_remove_member(struct port *p)
 {
-	struct port *set = p->pset ? space_get(p->pset) : NULL;
+	struct port *set;
 
-	if (set) {
-		epoll_ctl(set->epfd, EPOLL_CTL_DEL, p->recv_fd, NULL);
-		for (size_t i = 0; i < p->n_so; i++)
-			epoll_ctl(set->epfd, EPOLL_CTL_DEL, p->so[i].fd, NULL);
-	}
-	p->pset = 0;
+	if (p->kind != PORT_KIND_RECEIVE)
+		return;
+	set = p->u.recv.pset ? space_get(p->u.recv.pset) : NULL;
+	if (set)
+		unwatch_member(port_set_epfd(set), &p->u.recv);
+	p->u.recv.pset = 0;
+}
+
+void port_set_forget(mach_port_name_t set)
+{
+	struct port *p;
+
+	for (size_t i = 0; (p = space_next(&i));)
+		if (p->kind == PORT_KIND_RECEIVE && p->u.recv.pset == set)
+			p->u.recv.pset = 0;
+}
+
+/* The set @p is in, or 0. */
+static mach_port_name_t set_of(const struct port *p)
+{
+	return p->kind == PORT_KIND_RECEIVE ? p->u.recv.pset : 0;
 }
 
 /* Space lock held.  @after == MACH_PORT_NULL takes @member out of its set. */
@@ -92,7 +114,7 @@ EXPORT kern_return_t mach_port_insert_member(ipc_space_t task, mach_port_name_t 
 		return KERN_INVALID_TASK;
 	space_lock();
 	p = space_get(name);
-	if (p && p->pset == pset)
+	if (p && set_of(p) == pset)
 		kr = KERN_ALREADY_IN_SET;
 	else
 		kr = pset == MACH_PORT_NULL ? KERN_INVALID_NAME : move_member(name, pset);
@@ -112,7 +134,7 @@ EXPORT kern_return_t mach_port_extract_member(ipc_space_t task, mach_port_name_t
 	p = space_get(name);
 	if (!p || !space_get(pset))
 		kr = KERN_INVALID_NAME;
-	else if (p->pset != pset)
+	else if (set_of(p) != pset)
 		kr = KERN_NOT_IN_SET;
 	else
 		kr = move_member(name, MACH_PORT_NULL);

@@ -3,14 +3,17 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <stdbool.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "space.h"
-#include "port.h"
+#include "endpoint.h"
 
-#define SOPOOL_MAX 16
+/*
+ * Idle pairs, parked or pooled, hold two fds each: a few cover a thread
+ * calling a few services, and the cap keeps a process with many receive
+ * rights from spending its fd limit on them.
+ */
+#define SOPOOL_MAX 32
 
 struct idle_pair {
 	int r, s;
@@ -21,8 +24,32 @@ struct idle_pair {
 static struct {
 	pthread_mutex_t lock;
 	struct idle_pair e[SOPOOL_MAX];
-	size_t n;
+	size_t n;               /* pooled, in e[] */
+	size_t n_parked;        /* parked in their ports' queues (atomic: no lock) */
 } pool = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static size_t n_parked(void)
+{
+	return __atomic_load_n(&pool.n_parked, __ATOMIC_RELAXED);
+}
+
+/* Count one more parked pair if the cap allows. */
+static bool reserve_parked(void)
+{
+	bool ok;
+
+	pthread_mutex_lock(&pool.lock);
+	ok = pool.n + n_parked() < SOPOOL_MAX;
+	if (ok)
+		__atomic_add_fetch(&pool.n_parked, 1, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&pool.lock);
+	return ok;
+}
+
+static void unpark_count(void)
+{
+	__atomic_sub_fetch(&pool.n_parked, 1, __ATOMIC_RELAXED);
+}
 
 static bool take_idle(ino_t tag, struct idle_pair *out)
 {
@@ -64,11 +91,21 @@ int sopool_take(ino_t tag, int *r, int *s, ino_t *s_ino)
 		close(p.r);
 		close(p.s);
 	}
-	err = port_socketpair(r, s);
+	err = endpoint_socketpair(r, s);
 	if (err < 0)
 		return err;
-	*s_ino = fd_inode(*s);
+	*s_ino = endpoint_inode(*s);
 	return 0;
+}
+
+bool sopool_recycle(struct so_queue *q, int s, bool *pool_it)
+{
+	if (!q->peer_ino || q->peer_ino != endpoint_inode(s))
+		return false;
+	*pool_it = !q->tag || !reserve_parked();
+	if (!*pool_it)
+		q->parked_s = s;
+	return true;
 }
 
 void sopool_put(int r, int s, ino_t tag, ino_t s_ino)
@@ -76,7 +113,7 @@ void sopool_put(int r, int s, ino_t tag, ino_t s_ino)
 	bool kept = false;
 
 	pthread_mutex_lock(&pool.lock);
-	if (tag && pool.n < SOPOOL_MAX) {
+	if (tag && pool.n + n_parked() < SOPOOL_MAX) {
 		pool.e[pool.n++] = (struct idle_pair){ r, s, tag, s_ino };
 		kept = true;
 	}
@@ -87,30 +124,49 @@ void sopool_put(int r, int s, ino_t tag, ino_t s_ino)
 	}
 }
 
-void sopool_flush(void)
+int sopool_unpark(struct so_queue *q, int *s)
 {
-	space_flush_parked();   /* the pairs parked on their ports are idle too */
-	pthread_mutex_lock(&pool.lock);
+	if (!still_idle(q->fd))
+		return -EBADMSG;
+	*s = q->parked_s;
+	q->parked_s = -1;
+	unpark_count();
+	return 0;
+}
+
+void sopool_close(struct so_queue *q)
+{
+	endpoint_close(&q->fd);
+	if (q->parked_s >= 0) {
+		endpoint_close(&q->parked_s);
+		unpark_count();
+	}
+}
+
+static void close_pooled(void)
+{
 	for (size_t i = 0; i < pool.n; i++) {
 		close(pool.e[i].r);
 		close(pool.e[i].s);
 	}
 	pool.n = 0;
+}
+
+void sopool_flush(void)
+{
+	pthread_mutex_lock(&pool.lock);
+	close_pooled();
 	pthread_mutex_unlock(&pool.lock);
 }
 
-/* A forked child starts with an empty pool: the pairs are the parent's. */
-static void pool_fork_child(void)
+/*
+ * A forked child starts with no idle pair: the pooled ones are the
+ * parent's.  Called after the child's ports are closed (task.c), which
+ * closed the parked ones.
+ */
+void sopool_fork_child(void)
 {
 	pthread_mutex_init(&pool.lock, NULL);
-	for (size_t i = 0; i < pool.n; i++) {
-		close(pool.e[i].r);
-		close(pool.e[i].s);
-	}
-	pool.n = 0;
-}
-
-__attribute__((constructor)) static void pool_init(void)
-{
-	pthread_atfork(NULL, NULL, pool_fork_child);
+	close_pooled();
+	pool.n_parked = 0;
 }
