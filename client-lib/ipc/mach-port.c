@@ -144,48 +144,33 @@ EXPORT kern_return_t mach_port_mod_refs(ipc_space_t task, mach_port_name_t name,
 }
 
 /*
- * lookup() for calls that release rights: as xnu, MACH_PORT_NULL and
- * MACH_PORT_DEAD hold nothing to release (KERN_SUCCESS, *p NULL, no lock).
+ * Apply @release to @name's entry, space lock held.  As xnu, MACH_PORT_NULL
+ * and MACH_PORT_DEAD hold nothing to release: KERN_SUCCESS.
  */
-static kern_return_t lookup_to_release(ipc_space_t task, mach_port_name_t name, struct port **p)
-{
-	*p = NULL;
-	if (task == mach_task_self() && !MACH_PORT_VALID(name))
-		return KERN_SUCCESS;
-	return lookup(task, name, p);
-}
-
-EXPORT kern_return_t mach_port_deallocate(ipc_space_t task, mach_port_name_t name)
+static kern_return_t release_name(ipc_space_t task, mach_port_name_t name,
+				  kern_return_t (*release)(struct port *))
 {
 	struct port *p;
 	kern_return_t kr;
 
-	kr = lookup_to_release(task, name, &p);
-	if (kr != KERN_SUCCESS || !p)
+	if (task == mach_task_self() && !MACH_PORT_VALID(name))
+		return KERN_SUCCESS;
+	kr = lookup(task, name, &p);
+	if (kr != KERN_SUCCESS)
 		return kr;
-	if (p->type & MACH_PORT_TYPE_SEND)
-		kr = port_add_urefs(p, MACH_PORT_TYPE_SEND, -1);
-	else if (p->type & MACH_PORT_TYPE_SEND_ONCE)
-		kr = port_drop_send_once(p);
-	else if (p->type & MACH_PORT_TYPE_DEAD_NAME)
-		kr = port_add_urefs(p, MACH_PORT_TYPE_DEAD_NAME, -1);
-	else
-		kr = KERN_INVALID_RIGHT;
+	kr = release(p);
 	space_unlock();
 	return kr;
 }
 
+EXPORT kern_return_t mach_port_deallocate(ipc_space_t task, mach_port_name_t name)
+{
+	return release_name(task, name, port_deallocate);
+}
+
 EXPORT kern_return_t mach_port_destroy(ipc_space_t task, mach_port_name_t name)
 {
-	struct port *p;
-	kern_return_t kr;
-
-	kr = lookup_to_release(task, name, &p);
-	if (kr != KERN_SUCCESS || !p)
-		return kr;
-	port_destroy(p);
-	space_unlock();
-	return KERN_SUCCESS;
+	return release_name(task, name, port_destroy);
 }
 
 static mach_port_urefs_t refs_of(const struct port *p, mach_port_right_t right)

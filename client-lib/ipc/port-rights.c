@@ -166,7 +166,18 @@ kern_return_t port_destroy_set(struct port *p)
 	return KERN_SUCCESS;
 }
 
-void port_destroy(struct port *p)
+kern_return_t port_deallocate(struct port *p)
+{
+	if (p->type & MACH_PORT_TYPE_SEND)
+		return port_add_urefs(p, MACH_PORT_TYPE_SEND, -1);
+	if (p->type & MACH_PORT_TYPE_SEND_ONCE)
+		return port_drop_send_once(p);
+	if (p->type & MACH_PORT_TYPE_DEAD_NAME)
+		return port_add_urefs(p, MACH_PORT_TYPE_DEAD_NAME, -1);
+	return KERN_INVALID_RIGHT;
+}
+
+kern_return_t port_destroy(struct port *p)
 {
 	if (p->type & MACH_PORT_TYPE_RECEIVE) {
 		p->dead = true;
@@ -178,6 +189,7 @@ void port_destroy(struct port *p)
 	p->type = MACH_PORT_TYPE_NONE;
 	p->urefs = 0;
 	port_release_if_empty(p);
+	return KERN_SUCCESS;
 }
 
 /*

@@ -91,53 +91,56 @@ static kern_return_t move_member(mach_port_name_t member, mach_port_name_t after
 	return KERN_SUCCESS;
 }
 
-EXPORT kern_return_t mach_port_move_member(ipc_space_t task, mach_port_name_t member,
-					   mach_port_name_t after)
+/* Space lock held. */
+static kern_return_t insert_member(mach_port_name_t name, mach_port_name_t pset)
+{
+	struct port *p = space_get(name);
+
+	if (p && set_of(p) == pset)
+		return KERN_ALREADY_IN_SET;
+	return pset == MACH_PORT_NULL ? KERN_INVALID_NAME : move_member(name, pset);
+}
+
+/* Space lock held. */
+static kern_return_t extract_member(mach_port_name_t name, mach_port_name_t pset)
+{
+	struct port *p = space_get(name);
+
+	if (!p || !space_get(pset))
+		return KERN_INVALID_NAME;
+	if (set_of(p) != pset)
+		return KERN_NOT_IN_SET;
+	return move_member(name, MACH_PORT_NULL);
+}
+
+/* Run @op on @name and @set under the space lock. */
+static kern_return_t locked(ipc_space_t task, mach_port_name_t name, mach_port_name_t set,
+			    kern_return_t (*op)(mach_port_name_t, mach_port_name_t))
 {
 	kern_return_t kr;
 
 	if (task != mach_task_self())
 		return KERN_INVALID_TASK;
 	space_lock();
-	kr = move_member(member, after);
+	kr = op(name, set);
 	space_unlock();
 	return kr;
+}
+
+EXPORT kern_return_t mach_port_move_member(ipc_space_t task, mach_port_name_t member,
+					   mach_port_name_t after)
+{
+	return locked(task, member, after, move_member);
 }
 
 EXPORT kern_return_t mach_port_insert_member(ipc_space_t task, mach_port_name_t name,
 					     mach_port_name_t pset)
 {
-	kern_return_t kr;
-	struct port *p;
-
-	if (task != mach_task_self())
-		return KERN_INVALID_TASK;
-	space_lock();
-	p = space_get(name);
-	if (p && set_of(p) == pset)
-		kr = KERN_ALREADY_IN_SET;
-	else
-		kr = pset == MACH_PORT_NULL ? KERN_INVALID_NAME : move_member(name, pset);
-	space_unlock();
-	return kr;
+	return locked(task, name, pset, insert_member);
 }
 
 EXPORT kern_return_t mach_port_extract_member(ipc_space_t task, mach_port_name_t name,
 					      mach_port_name_t pset)
 {
-	kern_return_t kr;
-	struct port *p;
-
-	if (task != mach_task_self())
-		return KERN_INVALID_TASK;
-	space_lock();
-	p = space_get(name);
-	if (!p || !space_get(pset))
-		kr = KERN_INVALID_NAME;
-	else if (set_of(p) != pset)
-		kr = KERN_NOT_IN_SET;
-	else
-		kr = move_member(name, MACH_PORT_NULL);
-	space_unlock();
-	return kr;
+	return locked(task, name, pset, extract_member);
 }

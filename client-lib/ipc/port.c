@@ -33,51 +33,46 @@ struct port *port_new(void)
 	return p;
 }
 
-struct port *port_new_send(int fd, ino_t ino)
+/* A new entry holding @type with @urefs on @send_fd (-1: none). */
+static struct port *new_with(mach_port_type_t type, mach_port_urefs_t urefs, int send_fd)
 {
 	struct port *p = port_new();
 
-	if (!p)
-		return NULL;
-	p->type = MACH_PORT_TYPE_SEND;
-	p->urefs = 1;
-	p->send_fd = fd;
-	p->ino = ino;
+	if (p) {
+		p->type = type;
+		p->urefs = urefs;
+		p->send_fd = send_fd;
+	}
+	return p;
+}
+
+struct port *port_new_send(int fd, ino_t ino)
+{
+	struct port *p = new_with(MACH_PORT_TYPE_SEND, 1, fd);
+
+	if (p)
+		p->ino = ino;
 	return p;
 }
 
 struct port *port_new_dead_name(void)
 {
-	struct port *p = port_new();
-
-	if (!p)
-		return NULL;
-	p->type = MACH_PORT_TYPE_DEAD_NAME;
-	p->urefs = 1;
-	return p;
+	return new_with(MACH_PORT_TYPE_DEAD_NAME, 1, -1);
 }
 
 struct port *port_new_send_once(int fd)
 {
-	struct port *p = port_new();
-
-	if (!p)
-		return NULL;
-	p->type = MACH_PORT_TYPE_SEND_ONCE;
-	p->send_fd = fd;
-	return p;
+	return new_with(MACH_PORT_TYPE_SEND_ONCE, 0, fd);
 }
 
 struct port *port_new_memory(int fd, unsigned long long offset, unsigned long long size, int prot)
 {
-	struct port *p = port_new();
+	struct port *p = new_with(MACH_PORT_TYPE_SEND, 1, -1);
 
-	if (!p)
-		return NULL;
-	p->type = MACH_PORT_TYPE_SEND;
-	p->urefs = 1;
-	p->kind = PORT_KIND_MEMORY;
-	p->u.mem = (struct port_mem){ .fd = fd, .offset = offset, .size = size, .prot = prot };
+	if (p) {
+		p->kind = PORT_KIND_MEMORY;
+		p->u.mem = (struct port_mem){ .fd = fd, .offset = offset, .size = size, .prot = prot };
+	}
 	return p;
 }
 

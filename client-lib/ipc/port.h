@@ -207,8 +207,10 @@ void port_move_receive(struct port *p);
 kern_return_t port_destroy_receive(struct port *p);
 /** port_destroy_set() - destroy the port set; its members are in no set any more. */
 kern_return_t port_destroy_set(struct port *p);
-/** port_destroy() - drop every right the name holds. */
-void port_destroy(struct port *p);
+/** port_deallocate() - drop one user reference of the send right, send-once right or dead name. */
+kern_return_t port_deallocate(struct port *p);
+/** port_destroy() - drop every right the name holds.  Return: KERN_SUCCESS. */
+kern_return_t port_destroy(struct port *p);
 /**
  * port_make_send_fd() - the receiver's S for MAKE_SEND, recreating the
  * port if it had reached no-senders.  Return: the fd (still @p's) or a negative errno.
