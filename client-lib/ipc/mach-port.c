@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mach-port.c - mach_port_* calls on the task's IPC space.
+ * mach-port.c - the mach_port_* calls on the task's IPC space: argument
+ * checks and look-ups over port-rights.c, port-set.c and notify.c.
  */
-#include "port.h"
-
 #include <bootstrap/linux.h>
+
+#include "notifier.h"
+#include "notify.h"
+#include "port.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -240,4 +243,55 @@ EXPORT kern_return_t bootstrap_port_get_fd(mach_port_name_t name, int *fd)
 		kr = KERN_INVALID_RIGHT;
 	space_unlock();
 	return kr;
+}
+
+/* Run @op (port-set.c) on @name and @set under the space lock. */
+static kern_return_t locked(ipc_space_t task, mach_port_name_t name, mach_port_name_t set,
+			    kern_return_t (*op)(mach_port_name_t, mach_port_name_t))
+{
+	kern_return_t kr;
+
+	if (task != mach_task_self())
+		return KERN_INVALID_TASK;
+	space_lock();
+	kr = op(name, set);
+	space_unlock();
+	return kr;
+}
+
+EXPORT kern_return_t mach_port_move_member(ipc_space_t task, mach_port_name_t member,
+					   mach_port_name_t after)
+{
+	return locked(task, member, after, port_set_move);
+}
+
+EXPORT kern_return_t mach_port_insert_member(ipc_space_t task, mach_port_name_t name,
+					     mach_port_name_t pset)
+{
+	return locked(task, name, pset, port_set_insert);
+}
+
+EXPORT kern_return_t mach_port_extract_member(ipc_space_t task, mach_port_name_t name,
+					      mach_port_name_t pset)
+{
+	return locked(task, name, pset, port_set_extract);
+}
+
+EXPORT kern_return_t mach_port_request_notification(ipc_space_t task, mach_port_name_t name,
+						    mach_msg_id_t msgid, mach_port_mscount_t sync,
+						    mach_port_t notify, mach_msg_type_name_t notifyPoly,
+						    mach_port_t *previous)
+{
+	(void)sync;
+	if (task != mach_task_self())
+		return KERN_INVALID_TASK;
+	if (msgid != MACH_NOTIFY_DEAD_NAME && msgid != MACH_NOTIFY_NO_SENDERS)
+		return KERN_INVALID_VALUE;
+	if (previous)
+		*previous = MACH_PORT_NULL;
+	if (notify == MACH_PORT_NULL) {
+		notifier_cancel(name, msgid);
+		return KERN_SUCCESS;
+	}
+	return notify_request(name, msgid, notify, notifyPoly);
 }

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * notify.c - mach_port_request_notification(): dead-name and no-senders
- * requests, checked against the rights the names hold and handed to the
- * notification thread (notifier.h).
+ * notify.c - dead-name and no-senders requests, checked against the
+ * rights the names hold and handed to the notification thread (notifier.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,9 +11,8 @@
 
 #include "endpoint.h"
 #include "notifier.h"
+#include "notify.h"
 #include "port.h"
-
-#define EXPORT __attribute__((visibility("default")))
 
 /* The fd the notification will be sent on.  Space lock held. */
 static int notify_fd(mach_port_name_t notify, mach_msg_type_name_t poly)
@@ -82,7 +80,7 @@ static kern_return_t watch_subject(struct port *p, mach_port_name_t name, mach_m
 	return KERN_SUCCESS;
 }
 
-static kern_return_t request(mach_port_name_t name, mach_msg_id_t id, mach_port_t notify,
+kern_return_t notify_request(mach_port_name_t name, mach_msg_id_t id, mach_port_t notify,
 			     mach_msg_type_name_t poly)
 {
 	struct port *p;
@@ -97,23 +95,4 @@ static kern_return_t request(mach_port_name_t name, mach_msg_id_t id, mach_port_
 	}
 	space_unlock();
 	return kr;
-}
-
-EXPORT kern_return_t mach_port_request_notification(ipc_space_t task, mach_port_name_t name,
-						    mach_msg_id_t msgid, mach_port_mscount_t sync,
-						    mach_port_t notify, mach_msg_type_name_t notifyPoly,
-						    mach_port_t *previous)
-{
-	(void)sync;
-	if (task != mach_task_self())
-		return KERN_INVALID_TASK;
-	if (msgid != MACH_NOTIFY_DEAD_NAME && msgid != MACH_NOTIFY_NO_SENDERS)
-		return KERN_INVALID_VALUE;
-	if (previous)
-		*previous = MACH_PORT_NULL;
-	if (notify == MACH_PORT_NULL) {
-		notifier_cancel(name, msgid);
-		return KERN_SUCCESS;
-	}
-	return request(name, msgid, notify, notifyPoly);
 }

@@ -1,15 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * port-set.c - port sets: an epoll fd watching every member's receive
- * queues.  epoll data carries (member name << 32 | fd), so a receive on the
+ * queues, and moving receive rights in and out of sets.  epoll data carries (member name << 32 | fd), so a receive on the
  * set knows which member and which of its queues is ready.
  */
 #include "port.h"
 
 #include <errno.h>
 #include <sys/epoll.h>
-
-#define EXPORT __attribute__((visibility("default")))
 
 static int watch(int epfd, mach_port_name_t name, int fd)
 {
@@ -69,8 +67,7 @@ static mach_port_name_t set_of(const struct port *p)
 	return p->kind == PORT_KIND_RECEIVE ? p->u.recv.pset : 0;
 }
 
-/* Space lock held.  @after == MACH_PORT_NULL takes @member out of its set. */
-static kern_return_t move_member(mach_port_name_t member, mach_port_name_t after)
+kern_return_t port_set_move(mach_port_name_t member, mach_port_name_t after)
 {
 	struct port *p = space_get(member), *set = NULL;
 
@@ -91,18 +88,16 @@ static kern_return_t move_member(mach_port_name_t member, mach_port_name_t after
 	return KERN_SUCCESS;
 }
 
-/* Space lock held. */
-static kern_return_t insert_member(mach_port_name_t name, mach_port_name_t pset)
+kern_return_t port_set_insert(mach_port_name_t name, mach_port_name_t pset)
 {
 	struct port *p = space_get(name);
 
 	if (p && set_of(p) == pset)
 		return KERN_ALREADY_IN_SET;
-	return pset == MACH_PORT_NULL ? KERN_INVALID_NAME : move_member(name, pset);
+	return pset == MACH_PORT_NULL ? KERN_INVALID_NAME : port_set_move(name, pset);
 }
 
-/* Space lock held. */
-static kern_return_t extract_member(mach_port_name_t name, mach_port_name_t pset)
+kern_return_t port_set_extract(mach_port_name_t name, mach_port_name_t pset)
 {
 	struct port *p = space_get(name);
 
@@ -110,37 +105,5 @@ static kern_return_t extract_member(mach_port_name_t name, mach_port_name_t pset
 		return KERN_INVALID_NAME;
 	if (set_of(p) != pset)
 		return KERN_NOT_IN_SET;
-	return move_member(name, MACH_PORT_NULL);
-}
-
-/* Run @op on @name and @set under the space lock. */
-static kern_return_t locked(ipc_space_t task, mach_port_name_t name, mach_port_name_t set,
-			    kern_return_t (*op)(mach_port_name_t, mach_port_name_t))
-{
-	kern_return_t kr;
-
-	if (task != mach_task_self())
-		return KERN_INVALID_TASK;
-	space_lock();
-	kr = op(name, set);
-	space_unlock();
-	return kr;
-}
-
-EXPORT kern_return_t mach_port_move_member(ipc_space_t task, mach_port_name_t member,
-					   mach_port_name_t after)
-{
-	return locked(task, member, after, move_member);
-}
-
-EXPORT kern_return_t mach_port_insert_member(ipc_space_t task, mach_port_name_t name,
-					     mach_port_name_t pset)
-{
-	return locked(task, name, pset, insert_member);
-}
-
-EXPORT kern_return_t mach_port_extract_member(ipc_space_t task, mach_port_name_t name,
-					      mach_port_name_t pset)
-{
-	return locked(task, name, pset, extract_member);
+	return port_set_move(name, MACH_PORT_NULL);
 }

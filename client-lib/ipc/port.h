@@ -239,5 +239,11 @@ int port_set_add_member(struct port *set, struct port *p);
 void port_set_remove_member(struct port *p);
 /** port_set_forget() - port set @set is going: its members are in no set any more. */
 void port_set_forget(mach_port_name_t set);
+/** port_set_move() - move receive right @member into set @after, or out of its set if MACH_PORT_NULL. */
+kern_return_t port_set_move(mach_port_name_t member, mach_port_name_t after);
+/** port_set_insert() - mach_port_insert_member()'s checks, then port_set_move(). */
+kern_return_t port_set_insert(mach_port_name_t name, mach_port_name_t pset);
+/** port_set_extract() - mach_port_extract_member()'s checks, then port_set_move(). */
+kern_return_t port_set_extract(mach_port_name_t name, mach_port_name_t pset);
 
 #endif
