@@ -256,29 +256,30 @@ void port_recv_eof(struct port *p, int fd)
 	}
 }
 
-int port_add_queue(struct port *p, int fd)
-{
-	return port_add_queue_pair(p, fd, 0, 0);
-}
-
-int port_add_queue_pair(struct port *p, int fd, ino_t peer_ino, ino_t tag)
+/* Add queue @q to @p (takes its fd). */
+static int add_queue(struct port *p, struct so_queue q)
 {
 	struct port_recv *rv = &p->u.recv;
 
 	if (rv->n_so == rv->cap_so) {
 		size_t n = rv->cap_so ? rv->cap_so * 2 : 4;
-		struct so_queue *q = realloc(rv->so, n * sizeof(*q));
+		struct so_queue *grown = realloc(rv->so, n * sizeof(*grown));
 
-		if (!q) {
-			endpoint_close(&fd);
+		if (!grown) {
+			endpoint_close(&q.fd);
 			return -ENOMEM;
 		}
-		rv->so = q;
+		rv->so = grown;
 		rv->cap_so = n;
 	}
-	rv->so[rv->n_so++] = (struct so_queue){ fd, peer_ino, tag, -1 };
-	port_watch_fd(p, fd);
+	rv->so[rv->n_so++] = q;
+	port_watch_fd(p, q.fd);
 	return 0;
+}
+
+int port_add_queue(struct port *p, int fd)
+{
+	return add_queue(p, (struct so_queue){ fd, 0, 0, -1 });
 }
 
 ssize_t port_queue_index(const struct port *p, int fd)
@@ -404,7 +405,8 @@ void port_attach_receive(struct port *p, int *fds, size_t nfds, bool has_s)
 	p->type |= MACH_PORT_TYPE_RECEIVE;
 }
 
-bool port_reuse_pair(struct port *p, ino_t tag, int *r, int *s, ino_t *s_ino)
+/* A pair parked in @p for destination @tag, as an active queue again. */
+static bool reuse_parked(struct port *p, ino_t tag, struct so_pair *pair)
 {
 	struct port_recv *rv = &p->u.recv;
 
@@ -413,23 +415,48 @@ bool port_reuse_pair(struct port *p, ino_t tag, int *r, int *s, ino_t *s_ino)
 
 		if (q->parked_s < 0 || q->tag != tag)
 			continue;
-		if (sopool_unpark(q, s) < 0) {
+		if (sopool_unpark(q, &pair->s) < 0) {
 			port_remove_queue(p, i);        /* a stray message: drop it with the pair */
 			return false;
 		}
-		*r = q->fd;
-		*s_ino = q->peer_ino;
+		pair->r = q->fd;
+		pair->s_ino = q->peer_ino;
+		pair->parked = true;
 		return true;
 	}
 	return false;
 }
 
-void port_unreuse_pair(struct port *p, int r, ino_t s_ino)
+int port_pair_take(struct port *p, ino_t tag, struct so_pair *pair)
 {
-	ssize_t i = port_queue_index(p, r);
+	*pair = (struct so_pair){ .r = -1, .s = -1, .tag = tag };
+	if (tag && reuse_parked(p, tag, pair))
+		return 0;
+	return sopool_take(tag, &pair->r, &pair->s, &pair->s_ino);
+}
 
-	if (i >= 0 && p->u.recv.so[i].peer_ino == s_ino && p->u.recv.so[i].parked_s < 0)
+void port_pair_given(struct port *p, struct so_pair *pair)
+{
+	if (!pair->parked && (p->type & MACH_PORT_TYPE_RECEIVE))
+		add_queue(p, (struct so_queue){ pair->r, pair->s_ino, pair->tag, -1 });
+	else if (!pair->parked)
+		endpoint_close(&pair->r);
+	pair->r = -1;
+}
+
+/* A reused queue already waits in @p and would report MACH_NOTIFY_SEND_ONCE once our send end closes. */
+void port_pair_not_given(struct port *p, struct so_pair *pair)
+{
+	ssize_t i;
+
+	if (!pair->parked) {
+		endpoint_close(&pair->r);
+		return;
+	}
+	i = port_queue_index(p, pair->r);
+	if (i >= 0 && p->u.recv.so[i].peer_ino == pair->s_ino && p->u.recv.so[i].parked_s < 0)
 		port_remove_queue(p, (size_t)i);
+	pair->r = -1;
 }
 
 void port_recycle_queue(struct port *p, int fd, int s)

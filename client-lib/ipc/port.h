@@ -123,8 +123,6 @@ int port_set_epfd(const struct port *p);
 
 /** port_add_queue() - make @fd one of @p's send-once queues (takes it). */
 int port_add_queue(struct port *p, int fd);
-/** port_add_queue_pair() - port_add_queue() for a pair made here, recyclable (sopool.h). */
-int port_add_queue_pair(struct port *p, int fd, ino_t peer_ino, ino_t tag);
 /** port_queue_index() - the index of @fd among @p's send-once queues, or -1. */
 ssize_t port_queue_index(const struct port *p, int fd);
 /** port_remove_queue() - close send-once queue @i. */
@@ -163,16 +161,25 @@ ssize_t port_receive_fds(const struct port *p, int *fds, size_t room, bool *has_
  */
 void port_attach_receive(struct port *p, int *fds, size_t nfds, bool has_s);
 
-/* Send-once pair reuse on a receive right's queues (port.c, decisions in sopool.c). */
+/* Send-once pairs of a receive right (port.c; reuse decided in sopool.c). */
+
+/* The socketpair behind one send-once right made by MAKE_SEND_ONCE. */
+struct so_pair {
+	int r, s;                   /* s: the caller's; r: see port_pair_given() */
+	ino_t s_ino, tag;
+	bool parked;                /* reused from @p's parked pairs: r is already a queue */
+};
 
 /**
- * port_reuse_pair() - an idle pair parked in @p for destination @tag, as
- * an active queue again: *@r stays @p's, *@s is the caller's.
- * Return: true if one was found idle.
+ * port_pair_take() - a socketpair for a new send-once right to receive
+ * right @p, for a message to the port @tag (0: none): an idle pair parked
+ * in @p or pooled for @tag, else a new one.  Return: 0 or a negative errno.
  */
-bool port_reuse_pair(struct port *p, ino_t tag, int *r, int *s, ino_t *s_ino);
-/** port_unreuse_pair() - a send through a reused pair failed: drop queue @r (its right was never given). */
-void port_unreuse_pair(struct port *p, int r, ino_t s_ino);
+int port_pair_take(struct port *p, ino_t tag, struct so_pair *pair);
+/** port_pair_given() - the right was sent: @pair's R is a queue of @p (closed if @p lost its receive right). */
+void port_pair_given(struct port *p, struct so_pair *pair);
+/** port_pair_not_given() - the send failed: drop @pair's R (a reused queue included). */
+void port_pair_not_given(struct port *p, struct so_pair *pair);
 /**
  * port_recycle_queue() - the message on queue @fd of @p came with the
  * queue's own send end @s (taken): keep the pair for the next send-once
