@@ -103,11 +103,10 @@ void port_add_send_fd(struct port *p, int fd)
 
 void port_drop_send(struct port *p)
 {
-	if ((p->type & MACH_PORT_TYPE_SEND) && p->urefs > 0 && --p->urefs == 0) {
-		p->type &= ~MACH_PORT_TYPE_SEND;
-		send_released(p);
-	}
-	port_release_if_empty(p);
+	if ((p->type & MACH_PORT_TYPE_SEND) && p->urefs > 0)
+		port_add_urefs(p, MACH_PORT_TYPE_SEND, -1);
+	else
+		port_release_if_empty(p);
 }
 
 void port_use_send_once(struct port *p)
