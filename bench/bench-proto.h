@@ -28,7 +28,7 @@ struct bench_reply {
 };
 
 /*
- * What libbootstrap puts on the socket (client-lib/wire.h: a 32-byte
+ * What libbootstrap puts on the socket (client-lib/msg/wire.h: a 32-byte
  * header, 24 bytes per descriptor, then the body):
  *   look-up request: 32 + NDR 8 + name_t 128          = 168 bytes, 1 fd (reply right)
  *   look-up reply:   32 + 24 + NDR 8 + ret 4           =  68 bytes, 1 fd (the send right)

@@ -25,7 +25,7 @@
 #include <IOSurface/IOSurface.h>
 #include <mach/mach.h>
 
-#include "ipc-space.h"
+#include "port.h"
 
 enum { KIND_HELLO = 1, KIND_SURFACE, KIND_OOL, KIND_SOCKET, KIND_ACK, KIND_QUIT };
 
@@ -82,7 +82,7 @@ static void recv_msg(mach_port_t on, struct frame_rcv *r)
 /* The receiver: map what arrives, read its first pixel, ack. */
 static int receiver(int fd, int sock)
 {
-	mach_port_t home = space_name_send_fd(fd), mine;
+	mach_port_t home = port_name_send_fd(fd), mine;
 	struct frame_msg m;
 	struct frame_rcv r;
 	static char buf[1 << 20];

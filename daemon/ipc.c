@@ -9,7 +9,7 @@
 
 #include <mach/mach.h>
 
-#include "vm.h"
+#include "vm-region.h"
 
 static void reset(struct ipc_request *rq)
 {
@@ -108,7 +108,7 @@ static int send_reply(struct ipc_request *rq, struct wire_hdr *h, const struct w
 	h->id = reply_id(rq->hdr->id);
 	h->bits |= MACH_MSGH_BITS(0, reply);
 	/* A send-once reply right goes back with the reply, so that the caller
-	 * can use the pair again (client-lib/sopool.h). */
+	 * can use the pair again (client-lib/ipc/sopool.h). */
 	if (reply == MACH_MSG_TYPE_PORT_SEND_ONCE) {
 		all[nfds++] = rq->reply_fd;
 		h->bits |= WIRE_BITS_RETURNED;

@@ -4,7 +4,7 @@
  *
  * The daemon does not use the client library's name table: it holds raw
  * fds (each service's R and S) and speaks the wire format of
- * client-lib/wire.h directly, so that it never blocks and never keeps a
+ * client-lib/msg/wire.h directly, so that it never blocks and never keeps a
  * right longer than the protocol says.
  */
 #ifndef BOOTSTRAPD_IPC_H

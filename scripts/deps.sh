@@ -8,7 +8,7 @@ BOOTSTRAPD_PACKAGES=(meson ninja-build pkg-config gcc libxml2-dev libplist-dev l
 bootstrapd_install_deps() {
 	local missing=()
 	for p in "${BOOTSTRAPD_PACKAGES[@]}"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep "install ok installed" >/dev/null || missing+=("$p")
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
 	echo "installing: ${missing[*]}"

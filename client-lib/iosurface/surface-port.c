@@ -16,8 +16,8 @@
 
 #include <mach/mach.h>
 
-#include "../port.h"
-#include "../vm.h"
+#include "port.h"
+#include "vm-region.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -26,27 +26,15 @@ static mach_port_t entry_of(IOSurfaceRef s, vm_prot_t prot)
 {
 	int fd = fcntl(s->fd, F_DUPFD_CLOEXEC, 0);
 	struct port *p;
-	mach_port_t name;
 
 	if (fd < 0)
 		return MACH_PORT_NULL;
-	p = port_new();
+	p = port_new_memory(fd, 0, s->map_size, prot);  /* the entry owns fd from here */
 	if (!p) {
 		close(fd);
 		return MACH_PORT_NULL;
 	}
-	p->type = MACH_PORT_TYPE_SEND;
-	p->urefs = 1;
-	p->mem_fd = fd;         /* the entry owns it from here */
-	p->mem_offset = 0;
-	p->mem_size = s->map_size;
-	p->mem_prot = prot;
-	space_lock();
-	name = space_add(p);
-	space_unlock();
-	if (name == MACH_PORT_NULL)
-		port_unref(p);
-	return name;
+	return port_name_new(p);
 }
 
 static mach_port_t make_port(IOSurfaceRef s, bool read_only)
@@ -88,18 +76,20 @@ EXPORT mach_port_t IOSurfaceCreateMachPortReadOnly(IOSurfaceRef buffer)
  */
 static int entry_fd(mach_port_t port)
 {
+	const struct port_mem *m;
 	struct port *p;
 	struct stat st;
 	int fd = -EINVAL;
 
 	space_lock();
 	p = space_get(port);
-	if (p && p->mem_fd >= 0 && p->mem_offset == 0 && fstat(p->mem_fd, &st) == 0 &&
-	    p->mem_size == (unsigned long long)st.st_size) {
-		fd = fcntl(p->mem_fd, F_DUPFD_CLOEXEC, 0);
+	m = p ? port_memory(p) : NULL;
+	if (m && m->fd >= 0 && m->offset == 0 && fstat(m->fd, &st) == 0 &&
+	    m->size == (unsigned long long)st.st_size) {
+		fd = fcntl(m->fd, F_DUPFD_CLOEXEC, 0);
 		if (fd < 0)
 			fd = -errno;
-		else if (!(p->mem_prot & VM_PROT_WRITE) && (fcntl(fd, F_GETFL) & O_ACCMODE) != O_RDONLY) {
+		else if (!(m->prot & VM_PROT_WRITE) && (fcntl(fd, F_GETFL) & O_ACCMODE) != O_RDONLY) {
 			/* a read-only entry without /proc kept its writable fd: map it read-only */
 			int ro = vm_reopen_ro(fd);
 

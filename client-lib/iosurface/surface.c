@@ -15,7 +15,7 @@
 
 #include <mach/mach.h>
 
-#include "../vm.h"
+#include "vm-region.h"
 
 #define EXPORT __attribute__((visibility("default")))
 

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 #include "peer.h"
-#include "sopool.h"
 
 #include <check.h>
 #include <fcntl.h>
@@ -14,11 +13,11 @@
 
 #include "fdcheck.h"
 
-#include "ipc-space.h"
+#include "port.h"
 
 mach_port_t peer_name_send_fd(int fd)
 {
-	return space_name_send_fd(fd);
+	return port_name_send_fd(fd);
 }
 
 int peer_send_fd(mach_port_t name)
@@ -42,7 +41,7 @@ int peer_recv_fd(mach_port_t name)
 	space_lock();
 	p = space_get(name);
 	if (p && (p->type & MACH_PORT_TYPE_RECEIVE))
-		fd = p->recv_fd;
+		fd = p->u.recv.fd;
 	space_unlock();
 	return fd;
 }
@@ -54,8 +53,8 @@ int peer_recv_epoll(mach_port_t name)
 
 	space_lock();
 	p = space_get(name);
-	if (p)
-		fd = p->rcv_epfd;
+	if (p && p->kind == PORT_KIND_RECEIVE)
+		fd = p->u.recv.epfd;
 	space_unlock();
 	return fd;
 }
@@ -186,7 +185,7 @@ int peer_fd_count(int want)
 {
 	int n;
 
-	sopool_flush();         /* idle send-once pairs are kept on purpose */
+	port_flush_idle();      /* idle send-once pairs are kept on purpose */
 	n = fdcheck_count();
 
 	for (int ms = 0; n != want && ms < PEER_TIMEOUT_MS; ms++) {

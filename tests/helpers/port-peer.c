@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "helpers/peer.h"
-#include "ipc-space.h"
+#include "port.h"
 
 #define MAX_HELD 64
 
@@ -37,7 +37,7 @@ static void die(const char *what, kern_return_t kr)
 
 static mach_port_t name_fd(int fd)
 {
-	mach_port_t name = space_name_send_fd(fd);
+	mach_port_t name = port_name_send_fd(fd);
 
 	if (name == MACH_PORT_NULL)
 		die("naming the control socket", KERN_RESOURCE_SHORTAGE);

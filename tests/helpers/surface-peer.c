@@ -19,7 +19,7 @@
 
 #include "helpers/peer.h"
 #include "helpers/surface-peer.h"
-#include "ipc-space.h"
+#include "port.h"
 
 static IOSurfaceRef surface;
 
@@ -250,7 +250,7 @@ int main(int argc, char **argv)
 
 	if (argc != 2)
 		die("usage: surface-peer FD");
-	home = space_name_send_fd(atoi(argv[1]));
+	home = port_name_send_fd(atoi(argv[1]));
 	if (!MACH_PORT_VALID(home) ||
 	    mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &ctl) != KERN_SUCCESS)
 		die("setup");

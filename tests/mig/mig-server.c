@@ -11,7 +11,7 @@
 #include <mach/mach.h>
 
 #include "everythingServer.h"
-#include "ipc-space.h"
+#include "port.h"
 
 int main(int argc, char **argv)
 {
@@ -22,7 +22,7 @@ int main(int argc, char **argv)
 
 	if (argc != 2)
 		return 2;
-	home = space_name_send_fd(atoi(argv[1]));
+	home = port_name_send_fd(atoi(argv[1]));
 	if (!MACH_PORT_VALID(home) ||
 	    mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &service) != KERN_SUCCESS)
 		return 3;

@@ -23,14 +23,9 @@ union bootstrap_reply {
 /* Per thread, as MIG's reply port; reset in a forked child (its space is new). */
 static __thread mach_port_t reply_port = MACH_PORT_NULL;
 
-static void forget_reply_port(void)
+void bootstrap_fork_child(void)
 {
 	reply_port = MACH_PORT_NULL;
-}
-
-__attribute__((constructor)) static void reply_port_init(void)
-{
-	pthread_atfork(NULL, NULL, forget_reply_port);
 }
 
 static kern_return_t get_reply_port(mach_port_t *out)
@@ -85,6 +80,20 @@ static kern_return_t call(mach_port_t bp, mach_msg_header_t *req, mach_msg_size_
 	return rep->port.ret;
 }
 
+/* call() with @name, checked, in the request's @field after its NDR record @ndr. */
+static kern_return_t call_named(mach_port_t bp, mach_msg_header_t *req, mach_msg_size_t size,
+				NDR_record_t *ndr, char *field, const char *name,
+				union bootstrap_reply *rep)
+{
+	kern_return_t kr = check_name(name);
+
+	if (kr != KERN_SUCCESS)
+		return kr;
+	*ndr = NDR_record;
+	strcpy(field, name);
+	return call(bp, req, size, rep);
+}
+
 static kern_return_t name_call(mach_port_t bp, mach_msg_id_t id, const char *name,
 			       mach_port_t *sp)
 {
@@ -92,17 +101,13 @@ static kern_return_t name_call(mach_port_t bp, mach_msg_id_t id, const char *nam
 		struct bootstrap_name_request req;
 		union bootstrap_reply rep;
 	} m;
-	kern_return_t kr = check_name(name);
+	kern_return_t kr;
 
-	if (kr != KERN_SUCCESS)
-		return kr;
 	if (!sp)
-		return KERN_INVALID_ARGUMENT;
+		return KERN_INVALID_ARGUMENT;   /* as a bad name would be */
 	memset(&m.req, 0, sizeof(m.req));
 	m.req.head.msgh_id = id;
-	m.req.ndr = NDR_record;
-	strcpy(m.req.name, name);
-	kr = call(bp, &m.req.head, sizeof(m.req), &m.rep);
+	kr = call_named(bp, &m.req.head, sizeof(m.req), &m.req.ndr, m.req.name, name, &m.rep);
 	if (kr == KERN_SUCCESS && !MACH_MSGH_BITS_IS_COMPLEX(m.rep.head.msgh_bits))
 		kr = MIG_TYPE_ERROR;    /* success must carry the port */
 	if (kr == KERN_SUCCESS)
@@ -126,10 +131,8 @@ EXPORT kern_return_t bootstrap_register(mach_port_t bp, char *service_name, mach
 		struct bootstrap_register_request req;
 		union bootstrap_reply rep;
 	} m;
-	kern_return_t kr = check_name(service_name);
+	kern_return_t kr;
 
-	if (kr != KERN_SUCCESS)
-		return kr;
 	memset(&m.req, 0, sizeof(m.req));
 	m.req.head.msgh_bits = MACH_MSGH_BITS_COMPLEX;
 	m.req.head.msgh_id = BOOTSTRAP_MSG_REGISTER;
@@ -137,9 +140,8 @@ EXPORT kern_return_t bootstrap_register(mach_port_t bp, char *service_name, mach
 	m.req.port.name = sp;
 	m.req.port.disposition = MACH_MSG_TYPE_COPY_SEND;
 	m.req.port.type = MACH_MSG_PORT_DESCRIPTOR;
-	m.req.ndr = NDR_record;
-	strcpy(m.req.name, service_name);
-	kr = call(bp, &m.req.head, sizeof(m.req), &m.rep);
+	kr = call_named(bp, &m.req.head, sizeof(m.req), &m.req.ndr, m.req.name, service_name,
+			&m.rep);
 	if (kr == KERN_SUCCESS && MACH_PORT_VALID(m.rep.port.port.name))
 		mach_port_deallocate(mach_task_self(), m.rep.port.port.name);
 	return kr;

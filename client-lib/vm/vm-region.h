@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * vm.h - the regions the library mapped (internal).
+ * vm-region.h - the regions the library mapped (internal).
  *
  * vm_allocate() memory and received out-of-line memory are private
  * (anonymous, or copy-on-write of a sealed memfd), as malloc'd memory is:
@@ -11,8 +11,8 @@
  * the memfd behind an address, vm_deallocate() can forget what it unmaps,
  * and a forked child gets what each region's inheritance says.
  */
-#ifndef BOOTSTRAP_VM_H
-#define BOOTSTRAP_VM_H
+#ifndef BOOTSTRAP_VM_REGION_H
+#define BOOTSTRAP_VM_REGION_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -93,7 +93,7 @@ void vm_release(void *addr, size_t size);
 int vm_protect_range(uintptr_t addr, size_t size, int max, int prot);
 
 /*
- * fork() handling, called by the IPC space's handlers (ipc-space.c): the
+ * fork() handling, called by the task's handlers (task.c): the
  * region lock nests inside the space lock, so both are taken in one place.
  */
 void vm_fork_prepare(void);

@@ -23,8 +23,7 @@
 #include "fdpass.h"
 #include "msg-rights.h"
 #include "port.h"
-#include "sopool.h"
-#include "vm.h"
+#include "vm-region.h"
 #include "wire.h"
 
 #define PEEK_LEN (sizeof(struct wire_hdr) + WIRE_MAX_DESC * sizeof(struct wire_desc))
@@ -261,42 +260,10 @@ static mach_msg_return_t dequeue(struct rcv_req *rq, int fd, size_t len, mach_po
 	return mr;
 }
 
-/*
- * The message on send-once queue @fd of @p came with the queue's own send
- * end (@returned): both ends are ours again, so keep the pair for the next
- * send-once right to the same destination instead of closing it.
- */
-static void recycle_queue(struct port *p, int fd, int returned)
-{
-	ssize_t i;
-	struct port_queue q = { .fd = -1 };
-
-	space_lock();
-	i = port_queue_index(p, fd);
-	if (i >= 0 && p->so[i].peer_ino && p->so[i].peer_ino == fd_inode(returned)) {
-		/* Parked, R stays in the port's epolls: its reuse needs no epoll_ctl. */
-		if (port_park_queue(p, (size_t)i, returned))
-			returned = -1;
-		else
-			q = port_take_queue(p, (size_t)i);
-	} else if (i >= 0) {
-		port_remove_queue(p, (size_t)i);
-	}
-	space_unlock();
-	if (q.fd >= 0)
-		sopool_put(q.fd, returned, q.tag, q.peer_ino);
-	else if (returned >= 0)
-		close(returned);
-}
-
 static void remove_queue_fd(struct port *p, int fd)
 {
-	ssize_t i;
-
 	space_lock();
-	i = port_queue_index(p, fd);
-	if (i >= 0)
-		port_remove_queue(p, (size_t)i);
+	port_remove_queue_fd(p, fd);
 	space_unlock();
 }
 
@@ -309,10 +276,7 @@ static mach_msg_return_t at_end(struct rcv_req *rq, struct port *p, int fd, bool
 {
 	if (!is_queue) {
 		space_lock();
-		if (fd == p->recv_fd && !p->recv_eof) {
-			p->recv_eof = true;
-			port_unwatch_fd(p, fd);
-		}
+		port_recv_eof(p, fd);
 		space_unlock();
 		return RECV_AGAIN;
 	}
@@ -328,27 +292,17 @@ static mach_msg_return_t at_end(struct rcv_req *rq, struct port *p, int fd, bool
 
 /*
  * Whether @fd is still R or a queue of @p (a concurrent receive may have
- * consumed it).  A parked pair (port_park_queue) is not: nothing may be
+ * consumed it).  A parked pair (sopool.h) is not: nothing may be
  * sent through it, so what woke us is a stray message from someone who
  * kept a copy of its send end.  It is dropped with the pair, since its R,
  * level-triggered in our epoll, would otherwise wake us forever.
  */
 static bool owns_fd(struct port *p, int fd, bool *is_queue)
 {
-	bool owned = false;
-	ssize_t i;
+	bool owned;
 
 	space_lock();
-	*is_queue = fd != p->recv_fd;
-	if (!(p->type & MACH_PORT_TYPE_RECEIVE)) {
-		owned = false;
-	} else if (fd == p->recv_fd) {
-		owned = true;
-	} else if ((i = port_queue_index(p, fd)) >= 0) {
-		owned = p->so[i].parked_s < 0;
-		if (!owned)
-			port_remove_queue(p, (size_t)i);
-	}
+	owned = port_owns_queue(p, fd, is_queue);
 	space_unlock();
 	return owned;
 }
@@ -387,7 +341,7 @@ static mach_msg_return_t try_fd(struct rcv_req *rq, struct port *p, int fd)
 		mr = dequeue(rq, fd, (size_t)n, p->name, &returned);
 	}
 	if (returned >= 0 && is_queue && mr == MACH_MSG_SUCCESS) {
-		recycle_queue(p, fd, returned);
+		port_recycle_queue(p, fd, returned);
 		return mr;
 	}
 	if (returned >= 0)
@@ -468,7 +422,7 @@ static mach_msg_return_t receive_set(struct rcv_req *rq, struct port *set)
 	while (mr == RECV_AGAIN) {
 		struct epoll_event ev;
 		struct port *m;
-		int ready = epoll_wait(set->epfd, &ev, 1, ms_left(rq));
+		int ready = epoll_wait(port_set_epfd(set), &ev, 1, ms_left(rq));
 
 		if (ready == 0)
 			return MACH_RCV_TIMED_OUT;

@@ -3,7 +3,7 @@
  * vm.c - vm_allocate(), vm_deallocate(), vm_protect() and their mach_vm_
  * spellings, over the region table of vm-region.c.
  */
-#include "vm.h"
+#include "vm-region.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,26 +17,6 @@
 #include <mach/mach.h>
 
 #define EXPORT __attribute__((visibility("default")))
-
-EXPORT vm_size_t vm_page_size = 4096;
-EXPORT vm_size_t vm_page_mask = 4095;
-EXPORT int vm_page_shift = 12;
-
-__attribute__((constructor)) static void page_size_init(void)
-{
-	long ps = sysconf(_SC_PAGESIZE);
-
-	if (ps > 0) {
-		vm_page_size = (vm_size_t)ps;
-		vm_page_mask = (vm_size_t)ps - 1;
-		vm_page_shift = __builtin_ctzl((unsigned long)ps);
-	}
-}
-
-size_t vm_round(size_t size)
-{
-	return (size + vm_page_mask) & ~(size_t)vm_page_mask;
-}
 
 EXPORT kern_return_t mach_vm_allocate(vm_map_t target, mach_vm_address_t *address,
 				      mach_vm_size_t size, int flags)
@@ -126,37 +106,4 @@ EXPORT kern_return_t vm_protect(vm_map_t target, vm_address_t address, vm_size_t
 				boolean_t set_maximum, vm_prot_t prot)
 {
 	return mach_vm_protect(target, address, size, set_maximum, prot);
-}
-
-int vm_sealed_copy(const void *addr, size_t size)
-{
-	int fd = memfd_create("bootstrap-ool", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	size_t done = 0;
-
-	if (fd < 0)
-		return -errno;
-	while (done < size) {
-		ssize_t n = write(fd, (const char *)addr + done, size - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			int err = n < 0 ? -errno : -EIO;
-
-			close(fd);
-			return err;
-		}
-		done += (size_t)n;
-	}
-	/*
-	 * The receiver maps it copy-on-write, which shows later writes to the
-	 * file: sealed, it is a snapshot.  Receivers refuse it unsealed.
-	 */
-	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
 }

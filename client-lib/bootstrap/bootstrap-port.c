@@ -28,7 +28,7 @@ static pthread_mutex_t resolve_lock = PTHREAD_MUTEX_INITIALIZER;
 /* Name the connection @fd (taken) as a send right; @keep: it is the bootstrap port, kept across fork. */
 static mach_port_t name_send_fd(int fd, bool keep)
 {
-	mach_port_t name = space_name_send_fd(fd);
+	mach_port_t name = port_name_send_fd(fd);
 
 	if (name != MACH_PORT_NULL && keep) {
 		space_lock();

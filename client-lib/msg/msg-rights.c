@@ -27,7 +27,7 @@ static ino_t socket_inode(int fd)
 
 static mach_port_name_t add_new(struct port *p, int *err)
 {
-	mach_port_name_t name = space_add(p);
+	mach_port_name_t name = port_name(p);
 
 	if (name == MACH_PORT_NULL) {
 		port_unref(p);
@@ -46,15 +46,9 @@ static mach_port_name_t insert_send(int fd, int *err)
 		*err = -EBADMSG;
 		return MACH_PORT_NULL;
 	}
-	p = space_find_ino(ino);
+	p = port_find_ino(ino);
 	if (p) {
-		if (p->send_fd >= 0)
-			close(fd);
-		else
-			p->send_fd = fd;
-		if (p->urefs < PORT_UREFS_MAX)
-			p->urefs++;
-		p->type |= MACH_PORT_TYPE_SEND;
+		port_add_send_fd(p, fd);
 		return p->name;
 	}
 	p = port_new_send(fd, ino);
@@ -69,56 +63,26 @@ static mach_port_name_t insert_send(int fd, int *err)
 /* @fd passed rights_check(). */
 static mach_port_name_t insert_send_once(int fd, int *err)
 {
-	struct port *p = port_new();
+	struct port *p = port_new_send_once(fd);
 
 	if (!p) {
 		close(fd);
 		*err = -ENOMEM;
 		return MACH_PORT_NULL;
 	}
-	p->type = MACH_PORT_TYPE_SEND_ONCE;
-	p->send_fd = fd;
 	return add_new(p, err);
 }
 
 static mach_port_name_t insert_memory(const struct wire_desc *d, int fd, int *err)
 {
-	struct port *p = port_new();
+	struct port *p = port_new_memory(fd, d->offset, d->size, (int)(d->flags & 0xff));
 
 	if (!p) {
 		close(fd);
 		*err = -ENOMEM;
 		return MACH_PORT_NULL;
 	}
-	p->type = MACH_PORT_TYPE_SEND;
-	p->urefs = 1;
-	p->mem_fd = fd;
-	p->mem_offset = d->offset;
-	p->mem_size = d->size;
-	p->mem_prot = (int)(d->flags & 0xff);
 	return add_new(p, err);
-}
-
-/* Attach R, S and the send-once queues to @p.  Takes the fds. */
-static void attach_receive(struct port *p, const struct wire_desc *d, int *fds)
-{
-	size_t first_queue = (d->flags & WIRE_F_MASTER) ? 2 : 1;
-	int one = 1;
-
-	/* Audit trailers and end-of-file detection need it, whoever made R. */
-	setsockopt(fds[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
-	p->recv_fd = fds[0];
-	p->recv_eof = false;
-	p->dead = false;
-	if (first_queue == 2) {
-		if (p->send_fd >= 0)
-			close(fds[1]);
-		else
-			p->send_fd = fds[1];
-	}
-	for (size_t i = first_queue; i < d->nfds; i++)
-		port_add_queue(p, fds[i]);
-	p->type |= MACH_PORT_TYPE_RECEIVE;
 }
 
 static mach_port_name_t insert_receive(const struct wire_desc *d, int *fds, int *err)
@@ -133,9 +97,9 @@ static mach_port_name_t insert_receive(const struct wire_desc *d, int *fds, int 
 			return MACH_PORT_NULL;
 		}
 	}
-	p = space_find_ino(ino);
+	p = port_find_ino(ino);
 	if (p && !(p->type & MACH_PORT_TYPE_RECEIVE)) {
-		attach_receive(p, d, fds);
+		port_attach_receive(p, fds, d->nfds, d->flags & WIRE_F_MASTER);
 		return p->name;
 	}
 	p = port_new();
@@ -144,8 +108,7 @@ static mach_port_name_t insert_receive(const struct wire_desc *d, int *fds, int 
 		*err = -ENOMEM;
 		return MACH_PORT_NULL;
 	}
-	p->ino = ino;
-	attach_receive(p, d, fds);
+	port_attach_receive(p, fds, d->nfds, d->flags & WIRE_F_MASTER);
 	return add_new(p, err);
 }
 

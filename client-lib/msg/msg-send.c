@@ -20,8 +20,7 @@
 #include "deadline.h"
 #include "fdpass.h"
 #include "port.h"
-#include "sopool.h"
-#include "vm.h"
+#include "vm-region.h"
 #include "wire.h"
 
 /* What to do to a right once the datagram is queued. */
@@ -30,17 +29,14 @@ enum commit_op {
 	COMMIT_MOVE_SEND,       /* drop one send reference */
 	COMMIT_MOVE_SEND_ONCE,  /* the send-once right is used up */
 	COMMIT_MOVE_RECEIVE,    /* the receive right left with the message */
-	COMMIT_ADD_QUEUE,       /* MAKE_SEND_ONCE: keep the new queue's R */
-	COMMIT_REUSED_QUEUE,    /* MAKE_SEND_ONCE from a parked pair: already a queue */
+	COMMIT_SEND_ONCE_PAIR,  /* MAKE_SEND_ONCE: the pair's R becomes a queue */
 	COMMIT_DEALLOC_OOL,     /* out-of-line region with deallocate set */
 };
 
 struct commit {
 	enum commit_op op;
 	struct port *port;      /* referenced */
-	int fd;                 /* COMMIT_ADD_QUEUE: the R to keep */
-	ino_t peer_ino, tag;    /* COMMIT_ADD_QUEUE: its send end, its destination */
-	int queue_fd;           /* COMMIT_REUSED_QUEUE: the queue's R, owned by the port */
+	struct so_pair pair;    /* COMMIT_SEND_ONCE_PAIR (port.h) */
 	void *addr;             /* COMMIT_DEALLOC_OOL */
 	size_t size;
 };
@@ -92,11 +88,11 @@ static int add_fd(struct send_ctx *c, int fd, bool owned)
 	return 0;
 }
 
-static void add_commit(struct send_ctx *c, enum commit_op op, struct port *p, int fd)
+static void add_commit(struct send_ctx *c, enum commit_op op, struct port *p)
 {
 	struct commit *k = &c->commits[c->n_commits++];
 
-	*k = (struct commit){ .op = op, .port = p, .fd = fd };
+	*k = (struct commit){ .op = op, .port = p, .pair = { .r = -1 } };
 	if (p)
 		port_ref(p);
 }
@@ -104,41 +100,65 @@ static void add_commit(struct send_ctx *c, enum commit_op op, struct port *p, in
 /* MAKE_SEND_ONCE: a socketpair for this right alone; R joins @p's queues after the send. */
 static int make_send_once(struct send_ctx *c, struct port *p)
 {
-	ino_t tag = c->dest ? c->dest->ino : 0, s_ino;
-	int r, s, err;
+	struct commit *k;
+	int err;
 
 	if (!(p->type & MACH_PORT_TYPE_RECEIVE))
 		return -EINVAL;
-	if (tag && port_unpark(p, tag, &r, &s, &s_ino)) {
-		add_commit(c, COMMIT_REUSED_QUEUE, p, -1);
-		c->commits[c->n_commits - 1].queue_fd = r;
-		c->commits[c->n_commits - 1].peer_ino = s_ino;
-		return add_fd(c, s, true);
-	}
-	err = sopool_take(tag, &r, &s, &s_ino);
-	if (err < 0)
-		return err;
-	add_commit(c, COMMIT_ADD_QUEUE, p, r);
-	c->commits[c->n_commits - 1].peer_ino = s_ino;
-	c->commits[c->n_commits - 1].tag = tag;
-	return add_fd(c, s, true);
+	add_commit(c, COMMIT_SEND_ONCE_PAIR, p);
+	k = &c->commits[c->n_commits - 1];
+	err = port_pair_take(p, c->dest ? c->dest->ino : 0, &k->pair);
+	return err < 0 ? err : add_fd(c, k->pair.s, true);
 }
 
 static int add_receive_fds(struct send_ctx *c, struct port *p, struct wire_desc *d)
 {
-	size_t before = c->nfds;
-	int err = add_fd(c, p->recv_fd, false);
+	int fds[WIRE_MAX_FDS];
+	bool has_s;
+	ssize_t n = port_receive_fds(p, fds, WIRE_MAX_FDS - c->nfds, &has_s);
 
-	if (!err && p->send_fd >= 0) {
+	if (n < 0)
+		return (int)n;
+	if (has_s)
 		d->flags |= WIRE_F_MASTER;
-		err = add_fd(c, p->send_fd, false);
+	for (ssize_t i = 0; i < n; i++)
+		add_fd(c, fds[i], false);
+	d->nfds = (uint8_t)n;
+	return 0;
+}
+
+/* A memory entry travels as its memfd and window. */
+static int resolve_memory(struct send_ctx *c, struct port *p, mach_msg_type_name_t disp,
+			  struct wire_desc *d)
+{
+	const struct port_mem *m = port_memory(p);
+
+	d->kind = WIRE_PORT_MEMORY;
+	d->nfds = 1;
+	d->offset = m->offset;
+	d->size = (uint32_t)m->size;
+	d->flags = (uint32_t)m->prot & 0xff;
+	if (disp == MACH_MSG_TYPE_MOVE_SEND)
+		add_commit(c, COMMIT_MOVE_SEND, p);
+	return add_fd(c, m->fd, false);
+}
+
+/* The right a disposition takes from the sender's name, or 0 if it is no disposition. */
+static mach_port_type_t right_needed(mach_msg_type_name_t disp)
+{
+	switch (disp) {
+	case MACH_MSG_TYPE_MOVE_SEND:
+	case MACH_MSG_TYPE_COPY_SEND:
+		return MACH_PORT_TYPE_SEND;
+	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
+		return MACH_PORT_TYPE_SEND_ONCE;
+	case MACH_MSG_TYPE_MAKE_SEND:
+	case MACH_MSG_TYPE_MAKE_SEND_ONCE:
+	case MACH_MSG_TYPE_MOVE_RECEIVE:
+		return MACH_PORT_TYPE_RECEIVE;
+	default:
+		return 0;
 	}
-	/* Parked pairs stay behind: they are closed when the right has left. */
-	for (size_t i = 0; !err && i < p->n_so; i++)
-		if (p->so[i].parked_s < 0)
-			err = add_fd(c, p->so[i].fd, false);
-	d->nfds = (uint8_t)(c->nfds - before);
-	return err;
 }
 
 /*
@@ -157,63 +177,39 @@ static int resolve_right(struct send_ctx *c, mach_port_name_t name,
 		return 0;
 	}
 	p = space_get(name);
-	switch (disp) {
-	case MACH_MSG_TYPE_MOVE_SEND:
-	case MACH_MSG_TYPE_COPY_SEND:
-		need = MACH_PORT_TYPE_SEND;
-		break;
-	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
-		need = MACH_PORT_TYPE_SEND_ONCE;
-		break;
-	case MACH_MSG_TYPE_MAKE_SEND:
-	case MACH_MSG_TYPE_MAKE_SEND_ONCE:
-	case MACH_MSG_TYPE_MOVE_RECEIVE:
-		need = MACH_PORT_TYPE_RECEIVE;
-		break;
-	default:
+	need = right_needed(disp);
+	if (!need)
 		return -EINVAL;
-	}
 	if (!p || !(p->type & need))
 		return -ENOENT;
-	if (p->mem_fd >= 0) {
-		d->kind = WIRE_PORT_MEMORY;
-		d->nfds = 1;
-		d->offset = p->mem_offset;
-		d->size = (uint32_t)p->mem_size;
-		d->flags = (uint32_t)p->mem_prot & 0xff;
-		if (disp == MACH_MSG_TYPE_MOVE_SEND)
-			add_commit(c, COMMIT_MOVE_SEND, p, -1);
-		return add_fd(c, p->mem_fd, false);
-	}
+	if (port_memory(p))
+		return resolve_memory(c, p, disp, d);
+	d->nfds = 1;    /* but for a receive right */
 	switch (disp) {
 	case MACH_MSG_TYPE_MOVE_SEND:
-		add_commit(c, COMMIT_MOVE_SEND, p, -1);
+		add_commit(c, COMMIT_MOVE_SEND, p);
 		/* fall through */
 	case MACH_MSG_TYPE_COPY_SEND:
 		d->kind = WIRE_PORT_SEND;
-		d->nfds = 1;
 		return add_fd(c, p->send_fd, false);
 	case MACH_MSG_TYPE_MAKE_SEND: {
 		int fd = port_make_send_fd(p);
 
 		d->kind = WIRE_PORT_SEND;
-		d->nfds = 1;
 		return fd < 0 ? fd : add_fd(c, fd, false);
 	}
 	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
 		d->kind = WIRE_PORT_SEND_ONCE;
-		d->nfds = 1;
-		add_commit(c, COMMIT_MOVE_SEND_ONCE, p, -1);
+		add_commit(c, COMMIT_MOVE_SEND_ONCE, p);
 		return add_fd(c, p->send_fd, false);
 	case MACH_MSG_TYPE_MAKE_SEND_ONCE:
 		d->kind = WIRE_PORT_SEND_ONCE;
-		d->nfds = 1;
 		return make_send_once(c, p);
 	default: /* MOVE_RECEIVE */
 		if (p == c->dest)
 			return -EINVAL; /* a port cannot carry its own receive right */
 		d->kind = WIRE_PORT_RECEIVE;
-		add_commit(c, COMMIT_MOVE_RECEIVE, p, -1);
+		add_commit(c, COMMIT_MOVE_RECEIVE, p);
 		return add_receive_fds(c, p, d);
 	}
 }
@@ -225,7 +221,7 @@ static int resolve_ool(struct send_ctx *c, const mach_msg_ool_descriptor_t *o, s
 		return -EFAULT;
 	d->size = o->size;
 	if (o->deallocate && o->size) {
-		add_commit(c, COMMIT_DEALLOC_OOL, NULL, -1);
+		add_commit(c, COMMIT_DEALLOC_OOL, NULL);
 		c->commits[c->n_commits - 1].addr = o->address;
 		c->commits[c->n_commits - 1].size = o->size;
 	}
@@ -313,18 +309,18 @@ static mach_msg_return_t resolve_dest(struct send_ctx *c, const mach_msg_header_
 	switch (disp) {
 	case MACH_MSG_TYPE_MOVE_SEND:
 	case MACH_MSG_TYPE_COPY_SEND:
-		if (!(p->type & MACH_PORT_TYPE_SEND) || p->mem_fd >= 0)
+		if (!(p->type & MACH_PORT_TYPE_SEND) || port_memory(p))
 			return MACH_SEND_INVALID_DEST;
 		c->dest_fd = p->send_fd;
 		if (disp == MACH_MSG_TYPE_MOVE_SEND)
-			add_commit(c, COMMIT_MOVE_SEND, p, -1);
+			add_commit(c, COMMIT_MOVE_SEND, p);
 		break;
 	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
 		if (!(p->type & MACH_PORT_TYPE_SEND_ONCE))
 			return MACH_SEND_INVALID_DEST;
 		c->dest_fd = p->send_fd;
 		c->return_dest = true;
-		add_commit(c, COMMIT_MOVE_SEND_ONCE, p, -1);
+		add_commit(c, COMMIT_MOVE_SEND_ONCE, p);
 		break;
 	case MACH_MSG_TYPE_MAKE_SEND:
 	case MACH_MSG_TYPE_MAKE_SEND_ONCE:
@@ -424,25 +420,16 @@ static void commit_all(struct send_ctx *c)
 
 		switch (k->op) {
 		case COMMIT_MOVE_SEND:
-			if ((k->port->type & MACH_PORT_TYPE_SEND) && k->port->urefs > 0 &&
-			    --k->port->urefs == 0) {
-				k->port->type &= ~MACH_PORT_TYPE_SEND;
-				port_send_released(k->port);
-			}
+			port_drop_send(k->port);
 			break;
 		case COMMIT_MOVE_SEND_ONCE:
-			k->port->type &= ~MACH_PORT_TYPE_SEND_ONCE;
+			port_use_send_once(k->port);
 			break;
 		case COMMIT_MOVE_RECEIVE:
-			port_set_remove_member(k->port);
-			port_close_receive(k->port);
+			port_move_receive(k->port);
 			break;
-		case COMMIT_ADD_QUEUE:
-			if (k->port->type & MACH_PORT_TYPE_RECEIVE)
-				port_add_queue_pair(k->port, k->fd, k->peer_ino, k->tag);
-			else
-				close(k->fd);
-			k->fd = -1;
+		case COMMIT_SEND_ONCE_PAIR:
+			port_pair_given(k->port, &k->pair);
 			break;
 		case COMMIT_DEALLOC_OOL:
 			vm_release(k->addr, k->size);
@@ -455,34 +442,19 @@ static void commit_all(struct send_ctx *c)
 	}
 }
 
-/*
- * After a failed send: a queue reused from a parked pair already waits in
- * its port, and would report MACH_NOTIFY_SEND_ONCE once ctx_release()
- * closes our send end.  The right was never given: drop the queue.
- * Space lock held.
- */
+/* After a failed send: the send-once rights made were never given.  Space lock held. */
 static void rollback_all(struct send_ctx *c)
 {
-	for (size_t i = 0; i < c->n_commits; i++) {
-		struct commit *k = &c->commits[i];
-		ssize_t q;
-
-		if (k->op != COMMIT_REUSED_QUEUE)
-			continue;
-		q = port_queue_index(k->port, k->queue_fd);
-		if (q >= 0 && k->port->so[q].peer_ino == k->peer_ino && k->port->so[q].parked_s < 0)
-			port_remove_queue(k->port, (size_t)q);
-	}
+	for (size_t i = 0; i < c->n_commits; i++)
+		if (c->commits[i].op == COMMIT_SEND_ONCE_PAIR)
+			port_pair_not_given(c->commits[i].port, &c->commits[i].pair);
 }
 
 static void ctx_release(struct send_ctx *c)
 {
 	fdpass_close_all(c->owned, c->n_owned);
-	for (size_t i = 0; i < c->n_commits; i++) {
-		if (c->commits[i].fd >= 0)
-			close(c->commits[i].fd);
+	for (size_t i = 0; i < c->n_commits; i++)
 		port_unref(c->commits[i].port);
-	}
 	port_unref(c->dest);
 	free(c->ool);
 }
@@ -495,7 +467,7 @@ static mach_msg_return_t send_error(int err, struct send_ctx *c)
 	case -ENOTCONN:
 	case -ECONNRESET:
 		space_lock();
-		port_to_dead_name(c->dest);
+		port_make_dead_name(c->dest);
 		space_unlock();
 		return MACH_SEND_INVALID_DEST;
 	case -ETIMEDOUT:

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "port.h"
-#include "vm.h"
+#include "vm-region.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -83,25 +83,13 @@ static kern_return_t name_entry(int fd, unsigned long long offset, unsigned long
 
 	if (kr != KERN_SUCCESS)
 		return kr;
-	p = port_new();
+	p = port_new_memory(fd, offset, size, prot & VM_PROT_ALL);
 	if (!p) {
 		close(fd);
 		return KERN_RESOURCE_SHORTAGE;
 	}
-	p->type = MACH_PORT_TYPE_SEND;
-	p->urefs = 1;
-	p->mem_fd = fd;
-	p->mem_offset = offset;
-	p->mem_size = size;
-	p->mem_prot = prot & VM_PROT_ALL;
-	space_lock();
-	*handle = space_add(p);
-	space_unlock();
-	if (*handle == MACH_PORT_NULL) {
-		port_unref(p);
-		return KERN_NO_SPACE;
-	}
-	return KERN_SUCCESS;
+	*handle = port_name_new(p);
+	return *handle == MACH_PORT_NULL ? KERN_NO_SPACE : KERN_SUCCESS;
 }
 
 static kern_return_t create_named(memory_object_size_t *size, vm_prot_t prot, mach_port_t *handle)
@@ -118,30 +106,42 @@ static kern_return_t create_named(memory_object_size_t *size, vm_prot_t prot, ma
 	return name_entry(fd, 0, len, prot, handle);
 }
 
+/* Space lock not held.  Return: a dup of the entry's memfd, its window, its protection. */
+static kern_return_t entry_window(mach_port_t object, int *fd, unsigned long long *base,
+				  unsigned long long *limit, int *prot)
+{
+	const struct port_mem *m;
+	struct port *p;
+
+	space_lock();
+	p = space_get(object);
+	m = p ? port_memory(p) : NULL;
+	if (!m) {
+		space_unlock();
+		return KERN_INVALID_ARGUMENT;
+	}
+	*fd = fcntl(m->fd, F_DUPFD_CLOEXEC, 0);
+	*base = m->offset;
+	*limit = m->size;
+	*prot = m->prot;
+	space_unlock();
+	return *fd < 0 ? KERN_RESOURCE_SHORTAGE : KERN_SUCCESS;
+}
+
 /* A sub-window of an existing entry. */
 static kern_return_t from_parent(mach_port_t parent, memory_object_size_t *size,
 				 memory_object_offset_t offset, vm_prot_t prot, mach_port_t *handle)
 {
-	struct port *p;
 	unsigned long long base, limit;
-	int fd;
+	int fd, entry_prot;
+	kern_return_t kr = entry_window(parent, &fd, &base, &limit, &entry_prot);
 
-	space_lock();
-	p = space_get(parent);
-	if (!p || p->mem_fd < 0) {
-		space_unlock();
-		return KERN_INVALID_ARGUMENT;
-	}
-	base = p->mem_offset;
-	limit = p->mem_size;
-	if ((prot & p->mem_prot & VM_PROT_ALL) != (prot & VM_PROT_ALL)) {
-		space_unlock();
+	if (kr != KERN_SUCCESS)
+		return kr;
+	if ((prot & entry_prot & VM_PROT_ALL) != (prot & VM_PROT_ALL)) {
+		close(fd);
 		return KERN_PROTECTION_FAILURE;
 	}
-	fd = fcntl(p->mem_fd, F_DUPFD_CLOEXEC, 0);
-	space_unlock();
-	if (fd < 0)
-		return KERN_RESOURCE_SHORTAGE;
 	if (offset > limit || *size > limit - offset || (offset & vm_page_mask)) {
 		close(fd);
 		return KERN_INVALID_ARGUMENT;
@@ -197,26 +197,6 @@ EXPORT kern_return_t mach_make_memory_entry(vm_map_t target_task, vm_size_t *siz
 	if (kr == KERN_SUCCESS)
 		*size = (vm_size_t)s;
 	return kr;
-}
-
-/* Space lock not held.  Return: a dup of the entry's memfd, its window, its protection. */
-static kern_return_t entry_window(mach_port_t object, int *fd, unsigned long long *base,
-				  unsigned long long *limit, int *prot)
-{
-	struct port *p;
-
-	space_lock();
-	p = space_get(object);
-	if (!p || p->mem_fd < 0) {
-		space_unlock();
-		return KERN_INVALID_ARGUMENT;
-	}
-	*fd = fcntl(p->mem_fd, F_DUPFD_CLOEXEC, 0);
-	*base = p->mem_offset;
-	*limit = p->mem_size;
-	*prot = p->mem_prot;
-	space_unlock();
-	return *fd < 0 ? KERN_RESOURCE_SHORTAGE : KERN_SUCCESS;
 }
 
 /*

@@ -22,4 +22,7 @@ mach_port_t bootstrap_port_inherited(void);
  */
 kern_return_t bootstrap_port_resolve(mach_port_t *port);
 
+/** bootstrap_fork_child() - forget the calling thread's reply port in a forked child (bootstrap.c, task.c). */
+void bootstrap_fork_child(void);
+
 #endif

@@ -3,7 +3,7 @@
  * vm-region.c - the table of library-made mappings: private memory that
  * becomes shared when a memory entry names it, and fork() inheritance.
  */
-#include "vm.h"
+#include "vm-region.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +17,28 @@
 #include <unistd.h>
 
 #include <mach/mach.h>
+
+#define EXPORT __attribute__((visibility("default")))
+
+EXPORT vm_size_t vm_page_size = 4096;
+EXPORT vm_size_t vm_page_mask = 4095;
+EXPORT int vm_page_shift = 12;
+
+__attribute__((constructor)) static void page_size_init(void)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+
+	if (ps > 0) {
+		vm_page_size = (vm_size_t)ps;
+		vm_page_mask = (vm_size_t)ps - 1;
+		vm_page_shift = __builtin_ctzl((unsigned long)ps);
+	}
+}
+
+size_t vm_round(size_t size)
+{
+	return (size + vm_page_mask) & ~(size_t)vm_page_mask;
+}
 
 /* The task's address-space bookkeeping: global for the same reason as the IPC space. */
 static struct {
@@ -246,6 +268,27 @@ static int write_all(int fd, const char *p, size_t size)
 }
 
 /* Move a private region's pages into a new memfd mapped shared in their place.  Lock held. */
+int vm_sealed_copy(const void *addr, size_t size)
+{
+	int fd = memfd_create("bootstrap-ool", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	err = write_all(fd, addr, size);
+	/*
+	 * The receiver maps it copy-on-write, which shows later writes to the
+	 * file: sealed, it is a snapshot.  Receivers refuse it unsealed.
+	 */
+	if (!err && fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
+		err = -errno;
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
 static int share(struct vm_region *r)
 {
 	int fd, mfd, err;

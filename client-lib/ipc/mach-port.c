@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mach-port.c - the mach_port_* calls on the task's IPC space: argument
+ * checks and look-ups over port-rights.c, port-set.c and notify.c.
+ */
+#include <bootstrap/linux.h>
+
+#include "notifier.h"
+#include "notify.h"
+#include "port.h"
+
+#define EXPORT __attribute__((visibility("default")))
+
+static struct port *allocate_right(mach_port_right_t right, kern_return_t *kr)
+{
+	struct port *p = NULL;
+
+	*kr = KERN_SUCCESS;
+	switch (right) {
+	case MACH_PORT_RIGHT_RECEIVE:
+		p = port_new_receive();
+		break;
+	case MACH_PORT_RIGHT_PORT_SET:
+		p = port_new_set();
+		break;
+	case MACH_PORT_RIGHT_DEAD_NAME:
+		p = port_new_dead_name();
+		break;
+	default:
+		*kr = KERN_INVALID_VALUE;
+		return NULL;
+	}
+	if (!p)
+		*kr = KERN_RESOURCE_SHORTAGE;
+	return p;
+}
+
+EXPORT kern_return_t mach_port_allocate(ipc_space_t task, mach_port_right_t right,
+					mach_port_name_t *name)
+{
+	struct port *p;
+	kern_return_t kr;
+
+	if (task != mach_task_self())
+		return KERN_INVALID_TASK;
+	if (!name)
+		return KERN_INVALID_ARGUMENT;
+	p = allocate_right(right, &kr);
+	if (!p)
+		return kr;
+	*name = port_name_new(p);
+	return *name == MACH_PORT_NULL ? KERN_NO_SPACE : KERN_SUCCESS;
+}
+
+/* Look @name up for a call on @task; space lock held on success. */
+static kern_return_t lookup(ipc_space_t task, mach_port_name_t name, struct port **out)
+{
+	if (task != mach_task_self())
+		return KERN_INVALID_TASK;
+	if (!MACH_PORT_VALID(name))
+		return KERN_INVALID_NAME;
+	space_lock();
+	*out = space_get(name);
+	if (!*out) {
+		space_unlock();
+		return KERN_INVALID_NAME;
+	}
+	return KERN_SUCCESS;
+}
+
+static kern_return_t insert_send(struct port *p, mach_msg_type_name_t poly)
+{
+	if (poly == MACH_MSG_TYPE_MAKE_SEND)
+		return port_make_send(p);
+	if (poly == MACH_MSG_TYPE_COPY_SEND)
+		return port_add_urefs(p, MACH_PORT_TYPE_SEND, 1);
+	if (poly == MACH_MSG_TYPE_MOVE_SEND)
+		return (p->type & MACH_PORT_TYPE_SEND) ? KERN_SUCCESS : KERN_INVALID_RIGHT;
+	return KERN_INVALID_VALUE;
+}
+
+EXPORT kern_return_t mach_port_insert_right(ipc_space_t task, mach_port_name_t name,
+					    mach_port_t poly, mach_msg_type_name_t polyPoly)
+{
+	struct port *p;
+	kern_return_t kr = lookup(task, poly, &p);
+
+	if (kr != KERN_SUCCESS)
+		return kr == KERN_INVALID_NAME ? KERN_INVALID_CAPABILITY : kr;
+	/* One port has one name in a space: the right lands under poly's name. */
+	kr = name == poly ? insert_send(p, polyPoly) : KERN_RIGHT_EXISTS;
+	space_unlock();
+	return kr;
+}
+
+/*
+ * The order of the checks is xnu's ipc_right_delta(): a missing right is
+ * KERN_INVALID_RIGHT whatever the delta; single rights take 0 or -1 only.
+ */
+static kern_return_t mod_refs(struct port *p, mach_port_right_t right, mach_port_delta_t delta)
+{
+	if (right == MACH_PORT_RIGHT_SEND || right == MACH_PORT_RIGHT_DEAD_NAME) {
+		mach_port_type_t kind = MACH_PORT_TYPE(right);
+
+		if (delta == 0)
+			return (p->type & kind) ? KERN_SUCCESS : KERN_INVALID_RIGHT;
+		return port_add_urefs(p, kind, delta);
+	}
+	if (!(p->type & MACH_PORT_TYPE(right)))
+		return KERN_INVALID_RIGHT;      /* LABELH included: nobody holds one */
+	if (delta < -1 || delta > 0)
+		return KERN_INVALID_VALUE;
+	if (delta == 0)
+		return KERN_SUCCESS;
+	switch (right) {
+	case MACH_PORT_RIGHT_RECEIVE:
+		return port_destroy_receive(p);
+	case MACH_PORT_RIGHT_SEND_ONCE:
+		return port_drop_send_once(p);
+	default:
+		return port_destroy_set(p);
+	}
+}
+
+EXPORT kern_return_t mach_port_mod_refs(ipc_space_t task, mach_port_name_t name,
+					mach_port_right_t right, mach_port_delta_t delta)
+{
+	struct port *p;
+	kern_return_t kr;
+
+	if (task != mach_task_self())
+		return KERN_INVALID_TASK;
+	if (right >= MACH_PORT_RIGHT_NUMBER)
+		return KERN_INVALID_VALUE;
+	/* As xnu: dropping a send(-once) right on MACH_PORT_NULL/DEAD is a no-op. */
+	if (!MACH_PORT_VALID(name))
+		return right == MACH_PORT_RIGHT_SEND || right == MACH_PORT_RIGHT_SEND_ONCE ?
+			KERN_SUCCESS : KERN_INVALID_NAME;
+	kr = lookup(task, name, &p);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	if (right == MACH_PORT_RIGHT_DEAD_NAME)
+		port_check_dead(p);
+	kr = mod_refs(p, right, delta);
+	space_unlock();
+	return kr;
+}
+
+/*
+ * Apply @release to @name's entry, space lock held.  As xnu, MACH_PORT_NULL
+ * and MACH_PORT_DEAD hold nothing to release: KERN_SUCCESS.
+ */
+static kern_return_t release_name(ipc_space_t task, mach_port_name_t name,
+				  kern_return_t (*release)(struct port *))
+{
+	struct port *p;
+	kern_return_t kr;
+
+	if (task == mach_task_self() && !MACH_PORT_VALID(name))
+		return KERN_SUCCESS;
+	kr = lookup(task, name, &p);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	kr = release(p);
+	space_unlock();
+	return kr;
+}
+
+EXPORT kern_return_t mach_port_deallocate(ipc_space_t task, mach_port_name_t name)
+{
+	return release_name(task, name, port_deallocate);
+}
+
+EXPORT kern_return_t mach_port_destroy(ipc_space_t task, mach_port_name_t name)
+{
+	return release_name(task, name, port_destroy);
+}
+
+static mach_port_urefs_t refs_of(const struct port *p, mach_port_right_t right)
+{
+	switch (right) {
+	case MACH_PORT_RIGHT_SEND:
+		return (p->type & MACH_PORT_TYPE_SEND) ? p->urefs : 0;
+	case MACH_PORT_RIGHT_DEAD_NAME:
+		return (p->type & MACH_PORT_TYPE_DEAD_NAME) ? p->urefs : 0;
+	default:
+		return (p->type & MACH_PORT_TYPE(right)) ? 1 : 0;
+	}
+}
+
+EXPORT kern_return_t mach_port_get_refs(ipc_space_t task, mach_port_name_t name,
+					mach_port_right_t right, mach_port_urefs_t *refs)
+{
+	struct port *p;
+	kern_return_t kr;
+
+	if (right >= MACH_PORT_RIGHT_NUMBER || !refs)
+		return KERN_INVALID_VALUE;
+	kr = lookup(task, name, &p);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	*refs = refs_of(p, right);
+	space_unlock();
+	return KERN_SUCCESS;
+}
+
+EXPORT kern_return_t mach_port_type(ipc_space_t task, mach_port_name_t name, mach_port_type_t *ptype)
+{
+	struct port *p;
+	kern_return_t kr;
+
+	if (!ptype)
+		return KERN_INVALID_ARGUMENT;
+	if (task == mach_task_self() && name == MACH_PORT_DEAD) {
+		*ptype = MACH_PORT_TYPE_DEAD_NAME;      /* as xnu */
+		return KERN_SUCCESS;
+	}
+	kr = lookup(task, name, &p);
+
+	if (kr != KERN_SUCCESS)
+		return kr;
+	port_check_dead(p);
+	*ptype = p->type;
+	space_unlock();
+	return KERN_SUCCESS;
+}
+
+EXPORT kern_return_t bootstrap_port_get_fd(mach_port_name_t name, int *fd)
+{
+	struct port *p;
+	kern_return_t kr = lookup(mach_task_self(), name, &p);
+
+	if (kr != KERN_SUCCESS)
+		return kr;
+	if (p->type & MACH_PORT_TYPE_RECEIVE) {
+		/* Not R alone: replies and notifications arrive on send-once queues. */
+		*fd = port_rcv_epoll(p);
+		if (*fd < 0)
+			kr = KERN_RESOURCE_SHORTAGE;
+	} else if (p->type & MACH_PORT_TYPE_PORT_SET)
+		*fd = port_set_epfd(p);
+	else
+		kr = KERN_INVALID_RIGHT;
+	space_unlock();
+	return kr;
+}
+
+/* Run @op (port-set.c) on @name and @set under the space lock. */
+static kern_return_t locked(ipc_space_t task, mach_port_name_t name, mach_port_name_t set,
+			    kern_return_t (*op)(mach_port_name_t, mach_port_name_t))
+{
+	kern_return_t kr;
+
+	if (task != mach_task_self())
+		return KERN_INVALID_TASK;
+	space_lock();
+	kr = op(name, set);
+	space_unlock();
+	return kr;
+}
+
+EXPORT kern_return_t mach_port_move_member(ipc_space_t task, mach_port_name_t member,
+					   mach_port_name_t after)
+{
+	return locked(task, member, after, port_set_move);
+}
+
+EXPORT kern_return_t mach_port_insert_member(ipc_space_t task, mach_port_name_t name,
+					     mach_port_name_t pset)
+{
+	return locked(task, name, pset, port_set_insert);
+}
+
+EXPORT kern_return_t mach_port_extract_member(ipc_space_t task, mach_port_name_t name,
+					      mach_port_name_t pset)
+{
+	return locked(task, name, pset, port_set_extract);
+}
+
+EXPORT kern_return_t mach_port_request_notification(ipc_space_t task, mach_port_name_t name,
+						    mach_msg_id_t msgid, mach_port_mscount_t sync,
+						    mach_port_t notify, mach_msg_type_name_t notifyPoly,
+						    mach_port_t *previous)
+{
+	(void)sync;
+	if (task != mach_task_self())
+		return KERN_INVALID_TASK;
+	if (msgid != MACH_NOTIFY_DEAD_NAME && msgid != MACH_NOTIFY_NO_SENDERS)
+		return KERN_INVALID_VALUE;
+	if (previous)
+		*previous = MACH_PORT_NULL;
+	if (notify == MACH_PORT_NULL) {
+		notifier_cancel(name, msgid);
+		return KERN_SUCCESS;
+	}
+	return notify_request(name, msgid, notify, notifyPoly);
+}

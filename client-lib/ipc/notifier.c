@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: MIT */
+/* notifier.c - the notification thread and its watches (see notifier.h). */
+#include "notifier.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <mach/notify.h>
+
+#include "fdpass.h"
+#include "wire.h"
+
+struct watch {
+	uint64_t seq;           /* epoll's handle: unique, unlike a freed pointer */
+	int fd;                 /* dup of the watched end */
+	int notify_fd;          /* where the notification goes */
+	mach_msg_id_t id;
+	mach_port_name_t subject;
+	struct watch *next;
+};
+
+/* The notification thread's state: one per task, like the kernel's. */
+static struct {
+	pthread_mutex_t lock;
+	int epfd;
+	bool running;
+	uint64_t next_seq;
+	struct watch *list;
+} notifier = { .lock = PTHREAD_MUTEX_INITIALIZER, .epfd = -1 };
+
+static void send_notification(const struct watch *w)
+{
+	struct {
+		struct wire_hdr hdr;
+		NDR_record_t ndr;
+		uint32_t arg;
+	} m = {
+		.hdr = { .magic = WIRE_MAGIC, .id = w->id,
+			 .bits = MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND_ONCE),
+			 .body_len = sizeof(NDR_record_t) + sizeof(uint32_t),
+			 .data_len = sizeof(NDR_record_t) + sizeof(uint32_t) },
+		.ndr = NDR_record,
+		.arg = w->id == MACH_NOTIFY_DEAD_NAME ? w->subject : 0,
+	};
+	struct iovec iov = { &m, sizeof(m) };
+
+	fdpass_send(w->notify_fd, &iov, 1, NULL, 0, MSG_DONTWAIT);
+}
+
+static void watch_free(struct watch *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	close(w->notify_fd);
+	free(w);
+}
+
+static void fire(uint64_t seq)
+{
+	struct watch **pp, *target = NULL;
+
+	pthread_mutex_lock(&notifier.lock);
+	for (pp = &notifier.list; *pp && (*pp)->seq != seq; pp = &(*pp)->next)
+		;
+	if (*pp) {              /* else cancelled meanwhile */
+		target = *pp;
+		*pp = target->next;
+		epoll_ctl(notifier.epfd, EPOLL_CTL_DEL, target->fd, NULL);
+	}
+	pthread_mutex_unlock(&notifier.lock);
+	if (target) {
+		/* The watched end first: it must not outlive the event by a send. */
+		close(target->fd);
+		target->fd = -1;
+		send_notification(target);
+		watch_free(target);
+	}
+}
+
+static void *notifier_main(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		struct epoll_event ev[16];
+		int n = epoll_wait(notifier.epfd, ev, 16, -1);
+
+		for (int i = 0; i < n; i++)
+			fire(ev[i].data.u64);
+	}
+	return NULL;
+}
+
+/* Notifier lock held. */
+static int start_notifier(void)
+{
+	pthread_t t;
+	pthread_attr_t attr;
+	int err;
+
+	if (notifier.running)
+		return 0;
+	if (notifier.epfd < 0)
+		notifier.epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (notifier.epfd < 0)
+		return -errno;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	err = -pthread_create(&t, &attr, notifier_main, NULL);
+	pthread_attr_destroy(&attr);
+	notifier.running = err == 0;
+	return err;
+}
+
+static int add_watch(struct watch *w)
+{
+	struct epoll_event ev = { .events = EPOLLHUP };
+	int err;
+
+	pthread_mutex_lock(&notifier.lock);
+	w->seq = ++notifier.next_seq;
+	ev.data.u64 = w->seq;
+	err = start_notifier();
+	if (!err && epoll_ctl(notifier.epfd, EPOLL_CTL_ADD, w->fd, &ev) < 0)
+		err = -errno;
+	if (!err) {
+		w->next = notifier.list;
+		notifier.list = w;
+	}
+	pthread_mutex_unlock(&notifier.lock);
+	return err;
+}
+
+void notifier_cancel(mach_port_name_t subject, mach_msg_id_t id)
+{
+	struct watch **pp, *gone = NULL;
+
+	pthread_mutex_lock(&notifier.lock);
+	for (pp = &notifier.list; *pp; pp = &(*pp)->next) {
+		if ((*pp)->subject == subject && (*pp)->id == id) {
+			gone = *pp;
+			*pp = gone->next;
+			epoll_ctl(notifier.epfd, EPOLL_CTL_DEL, gone->fd, NULL);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&notifier.lock);
+	if (gone)
+		watch_free(gone);
+}
+
+int notifier_watch(int fd, int notify_fd, mach_msg_id_t id, mach_port_name_t subject)
+{
+	struct watch *w = calloc(1, sizeof(*w));
+	int err;
+
+	if (!w) {
+		close(fd);
+		close(notify_fd);
+		return -ENOMEM;
+	}
+	*w = (struct watch){ .fd = fd, .notify_fd = notify_fd, .id = id, .subject = subject };
+	notifier_cancel(subject, id);
+	err = add_watch(w);
+	if (err < 0)
+		watch_free(w);
+	return err;
+}
+
+/* A forked child has no notification thread and must not fire the parent's watches. */
+void notifier_fork_child(void)
+{
+	pthread_mutex_init(&notifier.lock, NULL);
+	while (notifier.list) {
+		struct watch *w = notifier.list;
+
+		notifier.list = w->next;
+		close(w->fd);
+		close(w->notify_fd);
+		free(w);
+	}
+	if (notifier.epfd >= 0)
+		close(notifier.epfd);
+	notifier.epfd = -1;
+	notifier.running = false;
+}

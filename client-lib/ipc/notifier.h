@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * notifier.h - the task's notification thread (internal).
+ *
+ * Mach's kernel sends dead-name and no-senders notifications by itself.
+ * Here a library thread, started on the first request, waits in epoll for
+ * the events the kernel reports on a port's sockets (a send end hangs up
+ * once every receive end is gone: dead name; a receive end hangs up once
+ * every send end is gone: no more senders) and sends the notification
+ * message through the send-once right the caller gave, as the kernel would.
+ */
+#ifndef BOOTSTRAP_NOTIFIER_H
+#define BOOTSTRAP_NOTIFIER_H
+
+#include <mach/message.h>
+
+/**
+ * notifier_watch() - send message @id about @subject on @notify_fd once
+ * @fd hangs up, replacing an earlier request for the same @subject and @id.
+ * Takes @fd and @notify_fd in every case.  Return: 0 or a negative errno.
+ */
+int notifier_watch(int fd, int notify_fd, mach_msg_id_t id, mach_port_name_t subject);
+
+/** notifier_cancel() - drop the request for @subject and @id, if any. */
+void notifier_cancel(mach_port_name_t subject, mach_msg_id_t id);
+
+/** notifier_fork_child() - a forked child has no thread and must not fire the parent's requests (task.c). */
+void notifier_fork_child(void);
+
+#endif

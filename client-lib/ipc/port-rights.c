@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * port-rights.c - every change of the rights a name holds: user
+ * references, making and moving rights, destroying them, dead names, and
+ * releasing the name once it holds nothing.  Space lock held throughout.
+ */
+#include "port.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+#include <mach/notify.h>
+
+#include "endpoint.h"
+#include "fdpass.h"
+#include "notifier.h"
+
+/*
+ * @p's last send right is gone: close S unless a receive right without a
+ * no-senders request keeps it to make send rights.
+ */
+static void send_released(struct port *p)
+{
+	if (p->type & MACH_PORT_TYPE_SEND)
+		return;
+	if (!(p->type & MACH_PORT_TYPE_RECEIVE) || p->u.recv.ns_armed)
+		endpoint_close(&p->send_fd);
+}
+
+/*
+ * Cancel the notification requests on @p's name for the rights it no
+ * longer holds.  The watch holds a dup of the subject's fd: left behind,
+ * it would keep a dead receive right alive for its senders, or count as a
+ * sender forever, and would fire for a name that may be reused.
+ */
+static void forget_requests(struct port *p)
+{
+	bool keep_dead_name = p->type & (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_SEND_ONCE |
+					 MACH_PORT_TYPE_DEAD_NAME);
+	bool keep_no_senders = p->type & MACH_PORT_TYPE_RECEIVE;
+
+	if (!keep_dead_name)
+		notifier_cancel(p->name, MACH_NOTIFY_DEAD_NAME);
+	if (!keep_no_senders)
+		notifier_cancel(p->name, MACH_NOTIFY_NO_SENDERS);
+	p->watched = keep_dead_name || keep_no_senders;
+}
+
+void port_release_if_empty(struct port *p)
+{
+	if (p->name && p->watched)
+		forget_requests(p);
+	if (p->name && (p->type & MACH_PORT_TYPE_ALL_RIGHTS) == 0) {
+		space_remove(p->name);
+		p->name = MACH_PORT_NULL;
+		port_unref(p);  /* the table's reference */
+	}
+}
+
+kern_return_t port_add_urefs(struct port *p, mach_port_type_t kind, mach_port_delta_t delta)
+{
+	long n = (long)p->urefs + delta;
+
+	if (!(p->type & kind))
+		return KERN_INVALID_RIGHT;
+	if (n < 0)
+		return KERN_INVALID_VALUE;
+	if (n > PORT_UREFS_MAX)
+		return KERN_UREFS_OVERFLOW;
+	p->urefs = (mach_port_urefs_t)n;
+	if (n == 0) {
+		p->type &= ~kind;
+		if (kind == MACH_PORT_TYPE_SEND)
+			send_released(p);
+	}
+	port_release_if_empty(p);
+	return KERN_SUCCESS;
+}
+
+kern_return_t port_make_send(struct port *p)
+{
+	if (!(p->type & MACH_PORT_TYPE_RECEIVE))
+		return KERN_INVALID_RIGHT;
+	if (p->urefs >= PORT_UREFS_MAX)
+		return KERN_UREFS_OVERFLOW;
+	if (port_make_send_fd(p) < 0)
+		return KERN_RESOURCE_SHORTAGE;
+	p->type |= MACH_PORT_TYPE_SEND;
+	p->urefs++;
+	return KERN_SUCCESS;
+}
+
+void port_add_send_fd(struct port *p, int fd)
+{
+	if (p->send_fd >= 0)
+		close(fd);
+	else
+		p->send_fd = fd;
+	if (p->urefs < PORT_UREFS_MAX)
+		p->urefs++;
+	p->type |= MACH_PORT_TYPE_SEND;
+}
+
+void port_drop_send(struct port *p)
+{
+	if ((p->type & MACH_PORT_TYPE_SEND) && p->urefs > 0)
+		port_add_urefs(p, MACH_PORT_TYPE_SEND, -1);
+	else
+		port_release_if_empty(p);
+}
+
+void port_use_send_once(struct port *p)
+{
+	p->type &= ~MACH_PORT_TYPE_SEND_ONCE;
+	port_release_if_empty(p);
+}
+
+int port_take_send_once(struct port *p)
+{
+	int s;
+
+	if (!(p->type & MACH_PORT_TYPE_SEND_ONCE))
+		return -EINVAL;
+	s = p->send_fd;
+	p->send_fd = -1;
+	port_use_send_once(p);
+	return s;
+}
+
+kern_return_t port_drop_send_once(struct port *p)
+{
+	if (!(p->type & MACH_PORT_TYPE_SEND_ONCE))
+		return KERN_INVALID_RIGHT;
+	/* Closing the only send end tells the receiver: MACH_NOTIFY_SEND_ONCE. */
+	port_use_send_once(p);
+	return KERN_SUCCESS;
+}
+
+void port_move_receive(struct port *p)
+{
+	port_set_remove_member(p);
+	port_close_receive(p);
+	port_release_if_empty(p);
+}
+
+kern_return_t port_destroy_receive(struct port *p)
+{
+	if (!(p->type & MACH_PORT_TYPE_RECEIVE))
+		return KERN_INVALID_RIGHT;
+	p->dead = true;
+	port_close_receive(p);
+	if (p->type & MACH_PORT_TYPE_SEND)
+		port_make_dead_name(p);
+	port_release_if_empty(p);
+	return KERN_SUCCESS;
+}
+
+kern_return_t port_destroy_set(struct port *p)
+{
+	if (!(p->type & MACH_PORT_TYPE_PORT_SET))
+		return KERN_INVALID_RIGHT;
+	p->type &= ~MACH_PORT_TYPE_PORT_SET;
+	port_set_forget(p->name);
+	port_release_if_empty(p);
+	return KERN_SUCCESS;
+}
+
+kern_return_t port_deallocate(struct port *p)
+{
+	if (p->type & MACH_PORT_TYPE_SEND)
+		return port_add_urefs(p, MACH_PORT_TYPE_SEND, -1);
+	if (p->type & MACH_PORT_TYPE_SEND_ONCE)
+		return port_drop_send_once(p);
+	if (p->type & MACH_PORT_TYPE_DEAD_NAME)
+		return port_add_urefs(p, MACH_PORT_TYPE_DEAD_NAME, -1);
+	return KERN_INVALID_RIGHT;
+}
+
+kern_return_t port_destroy(struct port *p)
+{
+	if (p->type & MACH_PORT_TYPE_RECEIVE) {
+		p->dead = true;
+		port_set_remove_member(p);
+		port_close_receive(p);
+	}
+	if (p->type & MACH_PORT_TYPE_PORT_SET)
+		port_set_forget(p->name);
+	p->type = MACH_PORT_TYPE_NONE;
+	p->urefs = 0;
+	port_release_if_empty(p);
+	return KERN_SUCCESS;
+}
+
+/*
+ * Replace a port that reached no-senders by a fresh one under the same
+ * name.  Only an empty queue is replaced, so no message is ever lost.
+ */
+static int renew_port(struct port *p)
+{
+	struct port_recv *rv = &p->u.recv;
+	int r, s, err;
+
+	if (fdpass_peek(rv->fd, NULL, 0) != -ENODATA)
+		return -EBUSY;  /* messages still queued: receive them first */
+	err = endpoint_socketpair(&r, &s);
+	if (err < 0)
+		return err;
+	port_unwatch_fd(p, rv->fd);
+	close(rv->fd);
+	rv->fd = r;
+	p->send_fd = s;
+	p->ino = endpoint_inode(s);
+	rv->eof = false;
+	rv->ns_armed = false;   /* the request fired: it was for the old senders */
+	port_watch_fd(p, r);
+	return 0;
+}
+
+int port_make_send_fd(struct port *p)
+{
+	int err;
+
+	if (!(p->type & MACH_PORT_TYPE_RECEIVE))
+		return -EINVAL;
+	if (p->send_fd >= 0)
+		return p->send_fd;
+	/* -EBUSY: senders elsewhere hold the only S, see mach_port(3) CAVEATS. */
+	err = renew_port(p);
+	return err < 0 ? err : p->send_fd;
+}
+
+void port_note_request(struct port *p, mach_msg_id_t id)
+{
+	p->watched = true;
+	if (id == MACH_NOTIFY_NO_SENDERS) {
+		/* Our own S would keep the port from ever having no senders. */
+		p->u.recv.ns_armed = true;
+		send_released(p);
+	}
+}
+
+void port_make_dead_name(struct port *p)
+{
+	mach_port_type_t rights = p->type & (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_SEND_ONCE);
+
+	if (!rights || (p->type & MACH_PORT_TYPE_RECEIVE))
+		return;
+	endpoint_close(&p->send_fd);
+	p->ino = 0;
+	if (rights & MACH_PORT_TYPE_SEND_ONCE)
+		p->urefs = 1;
+	p->type = (p->type & ~rights) | MACH_PORT_TYPE_DEAD_NAME;
+}
+
+void port_check_dead(struct port *p)
+{
+	if ((p->type & (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_SEND_ONCE)) &&
+	    !(p->type & MACH_PORT_TYPE_RECEIVE) && p->kind != PORT_KIND_MEMORY &&
+	    endpoint_hung_up(p->send_fd))
+		port_make_dead_name(p);
+}

@@ -1,0 +1,535 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * port.c - port entries: making and freeing them, naming them, a receive
+ * right's send-once queues and the epolls that wait for them.
+ */
+#include "port.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "endpoint.h"
+
+static void recv_reset(struct port *p)
+{
+	p->kind = PORT_KIND_NONE;
+	p->u.recv = (struct port_recv){ .fd = -1, .epfd = -1 };
+}
+
+struct port *port_new(void)
+{
+	struct port *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->refs = 1;
+	p->send_fd = -1;
+	recv_reset(p);
+	pthread_mutex_init(&p->rcv_lock, NULL);
+	return p;
+}
+
+/* A new entry holding @type with @urefs on @send_fd (-1: none). */
+static struct port *new_with(mach_port_type_t type, mach_port_urefs_t urefs, int send_fd)
+{
+	struct port *p = port_new();
+
+	if (p) {
+		p->type = type;
+		p->urefs = urefs;
+		p->send_fd = send_fd;
+	}
+	return p;
+}
+
+struct port *port_new_send(int fd, ino_t ino)
+{
+	struct port *p = new_with(MACH_PORT_TYPE_SEND, 1, fd);
+
+	if (p)
+		p->ino = ino;
+	return p;
+}
+
+struct port *port_new_dead_name(void)
+{
+	return new_with(MACH_PORT_TYPE_DEAD_NAME, 1, -1);
+}
+
+struct port *port_new_send_once(int fd)
+{
+	return new_with(MACH_PORT_TYPE_SEND_ONCE, 0, fd);
+}
+
+struct port *port_new_memory(int fd, unsigned long long offset, unsigned long long size, int prot)
+{
+	struct port *p = new_with(MACH_PORT_TYPE_SEND, 1, -1);
+
+	if (p) {
+		p->kind = PORT_KIND_MEMORY;
+		p->u.mem = (struct port_mem){ .fd = fd, .offset = offset, .size = size, .prot = prot };
+	}
+	return p;
+}
+
+struct port *port_new_receive(void)
+{
+	struct port *p = port_new();
+
+	if (p && endpoint_socketpair(&p->u.recv.fd, &p->send_fd) < 0) {
+		port_unref(p);
+		return NULL;
+	}
+	if (p) {
+		p->kind = PORT_KIND_RECEIVE;
+		p->ino = endpoint_inode(p->send_fd);
+		p->type = MACH_PORT_TYPE_RECEIVE;
+	}
+	return p;
+}
+
+struct port *port_new_set(void)
+{
+	struct port *p = port_new();
+	int epfd = p ? epoll_create1(EPOLL_CLOEXEC) : -1;
+
+	if (epfd < 0) {
+		port_unref(p);
+		return NULL;
+	}
+	p->kind = PORT_KIND_SET;
+	p->u.set.epfd = epfd;
+	p->type = MACH_PORT_TYPE_PORT_SET;
+	return p;
+}
+
+void port_ref(struct port *p)
+{
+	__atomic_add_fetch(&p->refs, 1, __ATOMIC_RELAXED);
+}
+
+void port_unref(struct port *p)
+{
+	if (!p || __atomic_sub_fetch(&p->refs, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	if (p->kind == PORT_KIND_SET)
+		endpoint_close(&p->u.set.epfd);
+	else if (p->kind == PORT_KIND_MEMORY)
+		endpoint_close(&p->u.mem.fd);
+	else
+		port_close_receive(p);
+	endpoint_close(&p->send_fd);
+	pthread_mutex_destroy(&p->rcv_lock);
+	free(p);
+}
+
+mach_port_name_t port_name(struct port *p)
+{
+	p->name = space_add(p);
+	return p->name;
+}
+
+mach_port_name_t port_name_new(struct port *p)
+{
+	mach_port_name_t name;
+
+	space_lock();
+	name = port_name(p);
+	space_unlock();
+	if (name == MACH_PORT_NULL)
+		port_unref(p);
+	return name;
+}
+
+mach_port_name_t port_name_send_fd(int fd)
+{
+	struct port *p = port_new_send(fd, endpoint_inode(fd));
+
+	if (!p) {
+		close(fd);
+		return MACH_PORT_NULL;
+	}
+	return port_name_new(p);        /* on failure, closes fd */
+}
+
+struct port *port_find_ino(ino_t ino)
+{
+	struct port *p;
+
+	if (ino == 0)
+		return NULL;
+	for (size_t i = 0; (p = space_next(&i));)
+		if (p->ino == ino && (p->type & (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_RECEIVE)))
+			return p;
+	return NULL;
+}
+
+const struct port_mem *port_memory(const struct port *p)
+{
+	return p->kind == PORT_KIND_MEMORY ? &p->u.mem : NULL;
+}
+
+int port_set_epfd(const struct port *p)
+{
+	return p->kind == PORT_KIND_SET ? p->u.set.epfd : -1;
+}
+
+/* The port set's epoll; none once the entry left the table (in a forked child: the parent's). */
+static int member_epfd(const struct port *p)
+{
+	struct port *set = p->name && p->u.recv.pset ? space_get(p->u.recv.pset) : NULL;
+
+	return set ? port_set_epfd(set) : -1;
+}
+
+/* epoll data: which member and which of its queues is ready. */
+static uint64_t watch_data(const struct port *p, int fd)
+{
+	return ((uint64_t)p->name << 32) | (uint32_t)fd;
+}
+
+void port_watch_fd(struct port *p, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = watch_data(p, fd) };
+	int epfd = member_epfd(p);
+
+	if (epfd >= 0)
+		epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+	if (p->u.recv.epfd >= 0)
+		epoll_ctl(p->u.recv.epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+void port_unwatch_fd(struct port *p, int fd)
+{
+	int epfd = member_epfd(p);
+
+	if (epfd >= 0)
+		epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL);
+	if (p->u.recv.epfd >= 0)
+		epoll_ctl(p->u.recv.epfd, EPOLL_CTL_DEL, fd, NULL);
+}
+
+static int epoll_add_all(struct port *p, int epfd)
+{
+	struct port_recv *rv = &p->u.recv;
+	struct epoll_event ev = { .events = EPOLLIN };
+	int err = 0;
+
+	if (rv->fd >= 0 && !rv->eof) {
+		ev.data.u64 = watch_data(p, rv->fd);
+		err = epoll_ctl(epfd, EPOLL_CTL_ADD, rv->fd, &ev);
+	}
+	for (size_t i = 0; !err && i < rv->n_so; i++) {
+		ev.data.u64 = watch_data(p, rv->so[i].fd);
+		err = epoll_ctl(epfd, EPOLL_CTL_ADD, rv->so[i].fd, &ev);
+	}
+	return err ? -errno : 0;
+}
+
+int port_rcv_epoll(struct port *p)
+{
+	struct port_recv *rv = &p->u.recv;
+	int err;
+
+	if (rv->epfd >= 0)
+		return rv->epfd;
+	rv->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (rv->epfd < 0)
+		return -errno;
+	err = epoll_add_all(p, rv->epfd);
+	if (err) {
+		endpoint_close(&rv->epfd);
+		return err;
+	}
+	return rv->epfd;
+}
+
+void port_recv_eof(struct port *p, int fd)
+{
+	if (p->kind == PORT_KIND_RECEIVE && fd == p->u.recv.fd && !p->u.recv.eof) {
+		p->u.recv.eof = true;
+		port_unwatch_fd(p, fd);
+	}
+}
+
+/* Add queue @q to @p (takes its fd). */
+static int add_queue(struct port *p, struct so_queue q)
+{
+	struct port_recv *rv = &p->u.recv;
+
+	if (rv->n_so == rv->cap_so) {
+		size_t n = rv->cap_so ? rv->cap_so * 2 : 4;
+		struct so_queue *grown = realloc(rv->so, n * sizeof(*grown));
+
+		if (!grown) {
+			endpoint_close(&q.fd);
+			return -ENOMEM;
+		}
+		rv->so = grown;
+		rv->cap_so = n;
+	}
+	rv->so[rv->n_so++] = q;
+	port_watch_fd(p, q.fd);
+	return 0;
+}
+
+int port_add_queue(struct port *p, int fd)
+{
+	return add_queue(p, (struct so_queue){ fd, 0, 0, -1 });
+}
+
+ssize_t port_queue_index(const struct port *p, int fd)
+{
+	if (p->kind != PORT_KIND_RECEIVE)
+		return -1;
+	for (size_t i = 0; i < p->u.recv.n_so; i++)
+		if (p->u.recv.so[i].fd == fd)
+			return (ssize_t)i;
+	return -1;
+}
+
+/* Take queue @i out of @p without closing it. */
+static struct so_queue take_queue(struct port *p, size_t i)
+{
+	struct port_recv *rv = &p->u.recv;
+	struct so_queue q = rv->so[i];
+
+	port_unwatch_fd(p, q.fd);
+	rv->so[i] = rv->so[--rv->n_so];
+	return q;
+}
+
+void port_remove_queue(struct port *p, size_t i)
+{
+	struct so_queue q = take_queue(p, i);
+
+	sopool_close(&q);
+}
+
+void port_remove_queue_fd(struct port *p, int fd)
+{
+	ssize_t i = port_queue_index(p, fd);
+
+	if (i >= 0)
+		port_remove_queue(p, (size_t)i);
+}
+
+bool port_owns_queue(struct port *p, int fd, bool *is_queue)
+{
+	ssize_t i;
+
+	*is_queue = fd != p->u.recv.fd;
+	if (!(p->type & MACH_PORT_TYPE_RECEIVE))
+		return false;
+	if (fd == p->u.recv.fd)
+		return true;
+	i = port_queue_index(p, fd);
+	if (i < 0)
+		return false;
+	if (p->u.recv.so[i].parked_s < 0)
+		return true;
+	port_remove_queue(p, (size_t)i);
+	return false;
+}
+
+/*
+ * Our own epoll goes first, unchanged: after fork() it is shared with the
+ * parent, and closing our copy is all that may touch it.
+ */
+void port_close_receive(struct port *p)
+{
+	struct port_recv *rv = &p->u.recv;
+
+	if (p->kind != PORT_KIND_RECEIVE && p->kind != PORT_KIND_NONE)
+		return;
+	endpoint_close(&rv->epfd);
+	while (rv->n_so > 0)
+		port_remove_queue(p, rv->n_so - 1);
+	if (rv->fd >= 0)
+		port_unwatch_fd(p, rv->fd);
+	endpoint_close(&rv->fd);
+	if (!(p->type & MACH_PORT_TYPE_SEND))
+		endpoint_close(&p->send_fd);
+	p->type &= ~MACH_PORT_TYPE_RECEIVE;
+	free(rv->so);
+	recv_reset(p);  /* the no-senders request went with the right (port_release_if_empty) */
+}
+
+ssize_t port_receive_fds(const struct port *p, int *fds, size_t room, bool *has_s)
+{
+	const struct port_recv *rv = &p->u.recv;
+	size_t n = 0;
+
+	*has_s = p->send_fd >= 0;
+	if (room < (*has_s ? 2u : 1u))
+		return -E2BIG;
+	fds[n++] = rv->fd;
+	if (*has_s)
+		fds[n++] = p->send_fd;
+	/* Parked pairs stay behind: they are closed when the right has left. */
+	for (size_t i = 0; i < rv->n_so; i++) {
+		if (rv->so[i].parked_s >= 0)
+			continue;
+		if (n == room)
+			return -E2BIG;
+		fds[n++] = rv->so[i].fd;
+	}
+	return (ssize_t)n;
+}
+
+void port_attach_receive(struct port *p, int *fds, size_t nfds, bool has_s)
+{
+	size_t first_queue = has_s ? 2 : 1;
+	int one = 1;
+
+	/* Audit trailers and end-of-file detection need it, whoever made R. */
+	setsockopt(fds[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
+	recv_reset(p);
+	p->kind = PORT_KIND_RECEIVE;
+	p->u.recv.fd = fds[0];
+	p->dead = false;
+	if (has_s) {
+		if (!p->ino)
+			p->ino = endpoint_inode(fds[1]);
+		if (p->send_fd >= 0)
+			close(fds[1]);
+		else
+			p->send_fd = fds[1];
+	}
+	for (size_t i = first_queue; i < nfds; i++)
+		port_add_queue(p, fds[i]);
+	p->type |= MACH_PORT_TYPE_RECEIVE;
+}
+
+/* A pair parked in @p for destination @tag, as an active queue again. */
+static bool reuse_parked(struct port *p, ino_t tag, struct so_pair *pair)
+{
+	struct port_recv *rv = &p->u.recv;
+
+	for (size_t i = rv->n_so; i-- > 0;) {
+		struct so_queue *q = &rv->so[i];
+
+		if (q->parked_s < 0 || q->tag != tag)
+			continue;
+		if (sopool_unpark(q, &pair->s) < 0) {
+			port_remove_queue(p, i);        /* a stray message: drop it with the pair */
+			return false;
+		}
+		pair->r = q->fd;
+		pair->s_ino = q->peer_ino;
+		pair->parked = true;
+		return true;
+	}
+	return false;
+}
+
+int port_pair_take(struct port *p, ino_t tag, struct so_pair *pair)
+{
+	*pair = (struct so_pair){ .r = -1, .s = -1, .tag = tag };
+	if (tag && reuse_parked(p, tag, pair))
+		return 0;
+	return sopool_take(tag, &pair->r, &pair->s, &pair->s_ino);
+}
+
+void port_pair_given(struct port *p, struct so_pair *pair)
+{
+	if (!pair->parked && (p->type & MACH_PORT_TYPE_RECEIVE))
+		add_queue(p, (struct so_queue){ pair->r, pair->s_ino, pair->tag, -1 });
+	else if (!pair->parked)
+		endpoint_close(&pair->r);
+	pair->r = -1;
+}
+
+/* A reused queue already waits in @p and would report MACH_NOTIFY_SEND_ONCE once our send end closes. */
+void port_pair_not_given(struct port *p, struct so_pair *pair)
+{
+	ssize_t i;
+
+	if (!pair->parked) {
+		endpoint_close(&pair->r);
+		return;
+	}
+	i = port_queue_index(p, pair->r);
+	if (i >= 0 && p->u.recv.so[i].peer_ino == pair->s_ino && p->u.recv.so[i].parked_s < 0)
+		port_remove_queue(p, (size_t)i);
+	pair->r = -1;
+}
+
+void port_recycle_queue(struct port *p, int fd, int s)
+{
+	struct so_queue q = { .fd = -1 };
+	bool pool_it = false;
+	ssize_t i;
+
+	space_lock();
+	i = port_queue_index(p, fd);
+	if (i >= 0 && sopool_recycle(&p->u.recv.so[i], s, &pool_it)) {
+		if (pool_it)
+			q = take_queue(p, (size_t)i);
+		else
+			s = -1;         /* parked: R stays in the port's epolls */
+	} else if (i >= 0) {
+		port_remove_queue(p, (size_t)i);
+	}
+	space_unlock();
+	if (q.fd >= 0)
+		sopool_put(q.fd, s, q.tag, q.peer_ino);
+	else
+		endpoint_close(&s);
+}
+
+void port_flush_idle(void)
+{
+	struct port *p;
+
+	space_lock();
+	for (size_t i = 0; (p = space_next(&i));) {
+		for (size_t j = p->kind == PORT_KIND_RECEIVE ? p->u.recv.n_so : 0; j-- > 0;)
+			if (p->u.recv.so[j].parked_s >= 0)
+				port_remove_queue(p, j);
+	}
+	space_unlock();
+	sopool_flush();
+}
+
+/*
+ * The kept special port keeps its send right only: a receive right (or a
+ * set) under the same name stays the parent's.  pset is cleared first:
+ * the set's epoll instance is shared with the parent and must not change.
+ */
+static bool fork_keep(struct port *p)
+{
+	if (p->name != space_fork_keep() || !(p->type & MACH_PORT_TYPE_SEND))
+		return false;
+	if (p->kind == PORT_KIND_RECEIVE)
+		p->u.recv.pset = 0;
+	p->watched = false;
+	port_close_receive(p);
+	p->refs = 1;
+	pthread_mutex_init(&p->rcv_lock, NULL);
+	return true;
+}
+
+/*
+ * fork() gives the child only its special ports, as on macOS: every other
+ * right is closed in the child, so that it cannot read a parent's queue or
+ * keep a parent's port alive by accident.
+ */
+void port_fork_child(void)
+{
+	struct port *p;
+
+	for (size_t i = 0; (p = space_next(&i));) {
+		if (fork_keep(p))
+			continue;
+		space_remove(p->name);
+		p->name = MACH_PORT_NULL;
+		p->refs = 1;    /* other threads' references did not survive fork */
+		pthread_mutex_init(&p->rcv_lock, NULL);
+		port_unref(p);
+	}
+}

@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * port.h - a port entry of the task's IPC space, and every change to it
+ * (internal).
+ *
+ * A name holds, as in Mach, a receive right, send rights with a user
+ * reference count, a send-once right, a port set, a dead name, or a memory
+ * entry.  Each right is backed by fds (see DESIGN.md): a receive right is
+ * the port's receive end R plus its send end S (kept so that the receiver
+ * can make send rights) plus one receive end per outstanding send-once
+ * right; a send right is S; a send-once right is the send end of a
+ * socketpair made for that right alone.  A port set is an epoll fd; a
+ * memory entry is a memfd and a window of it.
+ *
+ * Only port.c and port-rights.c change an entry: everyone else asks them,
+ * by name of the change (port_drop_send(), port_use_send_once(),
+ * port_move_receive(), ...).  Every field is protected by the space lock
+ * (space.h), except that receivers serialise on rcv_lock while they wait
+ * and read, holding a reference but not the space lock.
+ */
+#ifndef BOOTSTRAP_PORT_H
+#define BOOTSTRAP_PORT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <mach/mach.h>
+
+#include "sopool.h"
+#include "space.h"
+
+#define PORT_UREFS_MAX 0xffffu
+
+/* The name of the task's own IPC space; index 0 is never a table entry. */
+#define TASK_SELF_NAME ((mach_port_name_t)0x7)
+
+/* What the entry's fds beyond a send right are (the union below). */
+enum port_kind {
+	PORT_KIND_NONE,         /* send, send-once or dead name only */
+	PORT_KIND_RECEIVE,
+	PORT_KIND_SET,
+	PORT_KIND_MEMORY,
+};
+
+struct port_recv {
+	int fd;                     /* R */
+	bool eof;                   /* R read end-of-file: no sender left */
+	struct so_queue *so;        /* send-once queues */
+	size_t n_so, cap_so;
+	mach_port_name_t pset;      /* the port set it is in, or 0 */
+	int epfd;                   /* epoll over R and the queues, made on first wait */
+	bool ns_armed;              /* no-senders requested: drop our own S when unused */
+};
+
+struct port_set {
+	int epfd;                   /* epoll over every member's R and queues */
+};
+
+struct port_mem {
+	int fd;                     /* the memfd */
+	unsigned long long offset, size;
+	int prot;                   /* VM_PROT_* the entry allows */
+};
+
+struct port {
+	unsigned int refs;          /* the table's + in-flight users' */
+	mach_port_name_t name;      /* MACH_PORT_NULL once out of the table */
+	mach_port_type_t type;      /* MACH_PORT_TYPE_* rights held */
+	mach_port_urefs_t urefs;    /* send or dead-name user references */
+	int send_fd;                /* S: send right, or the receiver's own S */
+	ino_t ino;                  /* identity: inode of S */
+	bool dead;                  /* receive right destroyed (while a receiver waited) */
+	bool watched;               /* a notification request names it (notify.c) */
+	pthread_mutex_t rcv_lock;
+	enum port_kind kind;
+	union {
+		struct port_recv recv;  /* PORT_KIND_RECEIVE (and NONE: empty) */
+		struct port_set set;    /* PORT_KIND_SET */
+		struct port_mem mem;    /* PORT_KIND_MEMORY */
+	} u;
+};
+
+/* Entries (port.c). */
+
+/** port_new() - an empty entry with one reference and no fds. */
+struct port *port_new(void);
+/** port_new_send() - an entry holding one send right on @fd (taken on success), port @ino. */
+struct port *port_new_send(int fd, ino_t ino);
+/** port_new_send_once() - an entry holding one send-once right on @fd (taken on success). */
+struct port *port_new_send_once(int fd);
+/** port_new_dead_name() - a dead name with one user reference. */
+struct port *port_new_dead_name(void);
+/** port_new_memory() - a memory entry on memfd @fd (taken on success). */
+struct port *port_new_memory(int fd, unsigned long long offset, unsigned long long size, int prot);
+/** port_new_receive() - a receive right on a fresh socketpair. */
+struct port *port_new_receive(void);
+/** port_new_set() - an empty port set. */
+struct port *port_new_set(void);
+void port_ref(struct port *p);
+/** port_unref() - drop a reference; the last one closes every fd. */
+void port_unref(struct port *p);
+
+/**
+ * port_name() - give @p a name in the space (takes the caller's reference).
+ * Space lock held.  Return: the name, or MACH_PORT_NULL (then the
+ * reference stays the caller's).
+ */
+mach_port_name_t port_name(struct port *p);
+/** port_name_new() - port_name() taking the space lock; on failure drops @p. */
+mach_port_name_t port_name_new(struct port *p);
+/** port_name_send_fd() - name @fd as a new send right (takes @fd).  Return: the name, or MACH_PORT_NULL. */
+mach_port_name_t port_name_send_fd(int fd);
+/** port_find_ino() - the send or receive entry for the port whose S has inode @ino.  Space lock held. */
+struct port *port_find_ino(ino_t ino);
+/** port_memory() - @p's memory entry, or NULL if it is none. */
+const struct port_mem *port_memory(const struct port *p);
+/** port_set_epfd() - @p's port set epoll (owned by @p), or -1. */
+int port_set_epfd(const struct port *p);
+
+/* A receive right's queues and epolls (port.c).  Space lock held. */
+
+/** port_add_queue() - make @fd one of @p's send-once queues (takes it). */
+int port_add_queue(struct port *p, int fd);
+/** port_queue_index() - the index of @fd among @p's send-once queues, or -1. */
+ssize_t port_queue_index(const struct port *p, int fd);
+/** port_remove_queue() - close send-once queue @i. */
+void port_remove_queue(struct port *p, size_t i);
+/** port_remove_queue_fd() - close the send-once queue on @fd, if @p has one. */
+void port_remove_queue_fd(struct port *p, int fd);
+/** port_watch_fd() - wait for @fd (R or a queue of @p) in @p's epoll and its set's. */
+void port_watch_fd(struct port *p, int fd);
+/** port_unwatch_fd() - stop waiting for @fd. */
+void port_unwatch_fd(struct port *p, int fd);
+/**
+ * port_rcv_epoll() - @p's own epoll over R (unless at end of file) and its
+ * send-once queues, made on first use so that a receiver also sees queues
+ * added while it waits.  Return: the epoll fd (owned by @p), or a negative errno.
+ */
+int port_rcv_epoll(struct port *p);
+/** port_recv_eof() - R of @p read end of file: stop waiting for it. */
+void port_recv_eof(struct port *p, int fd);
+/**
+ * port_owns_queue() - whether @fd is still R or an active queue of @p.  A
+ * parked pair's R is not: what woke the caller is a stray message, and the
+ * pair is dropped.  *@is_queue: @fd is not R.
+ */
+bool port_owns_queue(struct port *p, int fd, bool *is_queue);
+/** port_close_receive() - close R, S (unless send rights remain) and every send-once queue. */
+void port_close_receive(struct port *p);
+/**
+ * port_receive_fds() - the fds a receive right carries when it moves: R,
+ * then S if @p has it (*@has_s), then its active send-once queues.
+ * Return: how many (at most @room), or -E2BIG.
+ */
+ssize_t port_receive_fds(const struct port *p, int *fds, size_t room, bool *has_s);
+/**
+ * port_attach_receive() - give @p the receive right carried by @fds: R,
+ * then S if @has_s, then send-once queues.  Takes the fds.
+ */
+void port_attach_receive(struct port *p, int *fds, size_t nfds, bool has_s);
+
+/* Send-once pairs of a receive right (port.c; reuse decided in sopool.c). */
+
+/* The socketpair behind one send-once right made by MAKE_SEND_ONCE. */
+struct so_pair {
+	int r, s;                   /* s: the caller's; r: see port_pair_given() */
+	ino_t s_ino, tag;
+	bool parked;                /* reused from @p's parked pairs: r is already a queue */
+};
+
+/**
+ * port_pair_take() - a socketpair for a new send-once right to receive
+ * right @p, for a message to the port @tag (0: none): an idle pair parked
+ * in @p or pooled for @tag, else a new one.  Return: 0 or a negative errno.
+ */
+int port_pair_take(struct port *p, ino_t tag, struct so_pair *pair);
+/** port_pair_given() - the right was sent: @pair's R is a queue of @p (closed if @p lost its receive right). */
+void port_pair_given(struct port *p, struct so_pair *pair);
+/** port_pair_not_given() - the send failed: drop @pair's R (a reused queue included). */
+void port_pair_not_given(struct port *p, struct so_pair *pair);
+/**
+ * port_recycle_queue() - the message on queue @fd of @p came with the
+ * queue's own send end @s (taken): keep the pair for the next send-once
+ * right to the same destination instead of closing it.  Space lock not held.
+ */
+void port_recycle_queue(struct port *p, int fd, int s);
+/** port_flush_idle() - close every idle send-once pair, parked or pooled (leak checks count fds). */
+void port_flush_idle(void);
+
+/** port_fork_child() - in a forked child: close every right but the kept send right (task.c). */
+void port_fork_child(void);
+
+/* Changes of rights (port-rights.c).  Space lock held. */
+
+/** port_add_urefs() - add @delta user references to @kind (SEND or DEAD_NAME). */
+kern_return_t port_add_urefs(struct port *p, mach_port_type_t kind, mach_port_delta_t delta);
+/** port_make_send() - MAKE_SEND: one more send right made by the receiver. */
+kern_return_t port_make_send(struct port *p);
+/** port_add_send_fd() - a received send right on @fd (taken) for @p's port. */
+void port_add_send_fd(struct port *p, int fd);
+/** port_drop_send() - one send right moved out with a message. */
+void port_drop_send(struct port *p);
+/** port_use_send_once() - the send-once right was used by a message. */
+void port_use_send_once(struct port *p);
+/** port_take_send_once() - move the send-once right's fd out.  Return: the fd, or -EINVAL. */
+int port_take_send_once(struct port *p);
+/** port_drop_send_once() - drop the send-once right unused (the receiver is told). */
+kern_return_t port_drop_send_once(struct port *p);
+/** port_move_receive() - the receive right left with a message. */
+void port_move_receive(struct port *p);
+/** port_destroy_receive() - destroy the receive right; send rights become dead names. */
+kern_return_t port_destroy_receive(struct port *p);
+/** port_destroy_set() - destroy the port set; its members are in no set any more. */
+kern_return_t port_destroy_set(struct port *p);
+/** port_deallocate() - drop one user reference of the send right, send-once right or dead name. */
+kern_return_t port_deallocate(struct port *p);
+/** port_destroy() - drop every right the name holds.  Return: KERN_SUCCESS. */
+kern_return_t port_destroy(struct port *p);
+/**
+ * port_make_send_fd() - the receiver's S for MAKE_SEND, recreating the
+ * port if it had reached no-senders.  Return: the fd (still @p's) or a negative errno.
+ */
+int port_make_send_fd(struct port *p);
+/**
+ * port_note_request() - a notification request @id now names @p (a
+ * no-senders request also drops our own S when unused).
+ */
+void port_note_request(struct port *p, mach_msg_id_t id);
+/** port_make_dead_name() - the port died: send (send-once) rights become a dead name. */
+void port_make_dead_name(struct port *p);
+/** port_check_dead() - port_make_dead_name() if @p's port has died. */
+void port_check_dead(struct port *p);
+/**
+ * port_release_if_empty() - remove the entry from the table once it holds
+ * no right, and cancel notification requests for rights it no longer holds.
+ */
+void port_release_if_empty(struct port *p);
+
+/* Port sets (port-set.c).  Space lock held. */
+
+/** port_set_add_member() - put receive right @p in port set @set. */
+int port_set_add_member(struct port *set, struct port *p);
+/** port_set_remove_member() - take @p out of its set, if any. */
+void port_set_remove_member(struct port *p);
+/** port_set_forget() - port set @set is going: its members are in no set any more. */
+void port_set_forget(mach_port_name_t set);
+/** port_set_move() - move receive right @member into set @after, or out of its set if MACH_PORT_NULL. */
+kern_return_t port_set_move(mach_port_name_t member, mach_port_name_t after);
+/** port_set_insert() - mach_port_insert_member()'s checks, then port_set_move(). */
+kern_return_t port_set_insert(mach_port_name_t name, mach_port_name_t pset);
+/** port_set_extract() - mach_port_extract_member()'s checks, then port_set_move(). */
+kern_return_t port_set_extract(mach_port_name_t name, mach_port_name_t pset);
+
+#endif

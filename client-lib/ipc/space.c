@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+#include "space.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * Names are (index << 8) | generation, as Mach's MACH_PORT_MAKE, so that a
+ * stale name is unlikely to hit a reused slot.  Index 0 is never used, so
+ * no name is MACH_PORT_NULL; the table is far smaller than 2^24 entries,
+ * so no name is MACH_PORT_DEAD.
+ */
+#define SPACE_MAX_ENTRIES (1u << 20)
+
+struct slot {
+	struct port *port;
+	uint8_t gen;
+};
+
+struct space {
+	pthread_mutex_t lock;
+	struct slot *slots;
+	size_t n_slots;         /* allocated */
+	size_t next_free_hint;
+	mach_port_name_t fork_keep;
+};
+
+/* The task's one IPC space (see space.h for why it is global). */
+static struct space space = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+void space_lock(void)
+{
+	pthread_mutex_lock(&space.lock);
+}
+
+void space_unlock(void)
+{
+	pthread_mutex_unlock(&space.lock);
+}
+
+struct port *space_get(mach_port_name_t name)
+{
+	size_t index = name >> 8;
+
+	if (index == 0 || index >= space.n_slots)
+		return NULL;
+	if (space.slots[index].gen != (name & 0xff) || !space.slots[index].port)
+		return NULL;
+	return space.slots[index].port;
+}
+
+static int grow(void)
+{
+	size_t n = space.n_slots ? space.n_slots * 2 : 64;
+	struct slot *s;
+
+	if (n > SPACE_MAX_ENTRIES)
+		return -ENOSPC;
+	s = realloc(space.slots, n * sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	memset(s + space.n_slots, 0, (n - space.n_slots) * sizeof(*s));
+	space.slots = s;
+	space.n_slots = n;
+	return 0;
+}
+
+mach_port_name_t space_add(struct port *p)
+{
+	size_t i;
+
+	for (;;) {
+		for (i = space.next_free_hint; i < space.n_slots; i++)
+			if (i > 0 && !space.slots[i].port)
+				break;
+		if (i < space.n_slots)
+			break;
+		if (space.next_free_hint > 1) {
+			space.next_free_hint = 1;
+			continue;
+		}
+		if (grow() < 0)
+			return MACH_PORT_NULL;
+	}
+	space.next_free_hint = i + 1;
+	space.slots[i].gen = (uint8_t)(space.slots[i].gen + 1) ? (uint8_t)(space.slots[i].gen + 1) : 1;
+	space.slots[i].port = p;
+	return (mach_port_name_t)((i << 8) | space.slots[i].gen);
+}
+
+void space_remove(mach_port_name_t name)
+{
+	size_t index = name >> 8;
+
+	if (space_get(name) == NULL)
+		return;
+	space.slots[index].port = NULL;
+	if (index < space.next_free_hint)
+		space.next_free_hint = index;
+}
+
+struct port *space_next(size_t *cursor)
+{
+	if (*cursor == 0)
+		*cursor = 1;
+	for (; *cursor < space.n_slots; (*cursor)++)
+		if (space.slots[*cursor].port)
+			return space.slots[(*cursor)++].port;
+	return NULL;
+}
+
+void space_set_fork_keep(mach_port_name_t name)
+{
+	space.fork_keep = name;
+}
+
+mach_port_name_t space_fork_keep(void)
+{
+	return space.fork_keep;
+}
+
+void space_fork_prepare(void)
+{
+	space_lock();
+}
+
+void space_fork_parent(void)
+{
+	space_unlock();
+}
+
+void space_fork_child(void)
+{
+	pthread_mutex_init(&space.lock, NULL);
+	space.next_free_hint = 1;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * space.h - the task's IPC space: the table from names to port entries
+ * (struct port, port.h).  It knows nothing of what an entry holds.
+ *
+ * The space is the library's one piece of global state: Mach gives every
+ * task exactly one IPC space, and mach_task_self() names it.  The space
+ * lock protects the table and every field of every entry (port.h).
+ */
+#ifndef BOOTSTRAP_SPACE_H
+#define BOOTSTRAP_SPACE_H
+
+#include <stddef.h>
+
+#include <mach/mach.h>
+
+struct port;
+
+void space_lock(void);
+void space_unlock(void);
+
+/** space_get() - the entry named @name, or NULL.  Space lock held. */
+struct port *space_get(mach_port_name_t name);
+
+/**
+ * space_add() - a new name for @p.  Space lock held.
+ * Return: the name, or MACH_PORT_NULL if the table is full.
+ */
+mach_port_name_t space_add(struct port *p);
+
+/** space_remove() - forget @name (its entry is the caller's).  Space lock held. */
+void space_remove(mach_port_name_t name);
+
+/**
+ * space_next() - walk the table: the next entry from *@cursor (start at 0),
+ * or NULL at the end.  Space lock held.
+ */
+struct port *space_next(size_t *cursor);
+
+/** space_set_fork_keep() - the name whose send right survives fork() in the child (the bootstrap port). */
+void space_set_fork_keep(mach_port_name_t name);
+/** space_fork_keep() - that name, or MACH_PORT_NULL. */
+mach_port_name_t space_fork_keep(void);
+
+/* fork() (task.c): the lock is held across it; the child's table is walked anew. */
+void space_fork_prepare(void);
+void space_fork_parent(void);
+void space_fork_child(void);
+
+#endif
