@@ -137,8 +137,8 @@ echo "   libs:   $libs"
 # shellcheck disable=SC2086
 "${CC:-cc}" -Wall -Werror -o "$tmp/client" "$tmp/client.c" $cflags $libs ||
 	fail "the client does not compile against the installed headers"
-# grep reads to the end: with -q it could exit early and fail the pipe (pipefail) on SIGPIPE.
 export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+# grep reads to the end: with -q it could exit early and fail the pipe (pipefail) on SIGPIPE.
 ldd "$tmp/client" | grep "libbootstrap.so.0 => $libdir/" >/dev/null ||
 	fail "the client does not use the installed libbootstrap.so.0"
 
