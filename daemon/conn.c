@@ -32,7 +32,6 @@
 #include "domain.h"
 #include "ipc.h"
 #include "log.h"
-#include "server.h"
 
 static void conn_readable(evutil_socket_t fd, short what, void *arg);
 
@@ -150,7 +149,7 @@ static void conn_readable(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	/* The handler may free @c (a job unloaded through its own port): do not touch it after. */
-	server_dispatch(c, rq);
+	c->domain->dispatch(c, rq);
 	ipc_request_release(rq);
 }
 

@@ -169,7 +169,7 @@ static void print_lists_text(FILE *f, const struct domain *d)
 	}
 	fprintf(f, "\t}\n\n\tendpoints = {\n");
 	i = 0;
-	while ((s = strmap_next(&d->services, &i)))
+	while ((s = registry_next(&d->registry, &i)))
 		fprintf(f, "\t\t    M   %c   %s\n", endpoint_state(s), s->name);
 	fprintf(f, "\t}\n\n");
 }
@@ -224,7 +224,7 @@ static void print_lists_json(FILE *f, const struct domain *d)
 	fputs(*sep ? "\n  ],\n  \"endpoints\": [" : "],\n  \"endpoints\": [", f);
 	sep = "";
 	i = 0;
-	while ((s = strmap_next(&d->services, &i))) {
+	while ((s = registry_next(&d->registry, &i))) {
 		fprintf(f, "%s\n    {\"name\": ", sep);
 		control_json_str(f, s->name);
 		fputs(", \"job\": ", f);

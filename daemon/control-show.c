@@ -135,7 +135,7 @@ static void print_text(FILE *f, const struct job *job)
 		fprintf(f, "\tpid = %d\n", (int)job->pid);
 	print_exit_text(f, job);
 	fprintf(f, "\truns = %u\n", job->runs);
-	fprintf(f, "\tlast start reason = %s\n", job_reason_name(job->last_reason));
+	fprintf(f, "\tlast start reason = %s\n", job_reason_name(job->blame.last_reason));
 	fprintf(f, "\tthrottle interval = %d s\n", spec->throttle_interval);
 	fprintf(f, "\tmachservices = {\n");
 	for (size_t i = 0; i < job->n_services; i++)
@@ -185,7 +185,7 @@ static void print_json(FILE *f, const struct job *job)
 		fprintf(f, ",\n  \"%s\": %d", sig ? "last_exit_signal" : "last_exit_status",
 			sig ? WTERMSIG(job->last_status) : WEXITSTATUS(job->last_status));
 	fprintf(f, ",\n  \"runs\": %u,\n  \"last_start_reason\": ", job->runs);
-	control_json_str(f, job_reason_name(job->last_reason));
+	control_json_str(f, job_reason_name(job->blame.last_reason));
 	fputs(",\n  \"failure\": ", f);
 	control_json_str(f, job->failure[0] ? job->failure : NULL);
 	fputs(",\n  \"path\": ", f);
@@ -222,10 +222,10 @@ static void blame_reason(const struct job *job, char *buf, size_t len)
 {
 	const struct job_spec *spec = job->spec;
 
-	switch (job->last_reason) {
+	switch (job->blame.last_reason) {
 	case REASON_DEMAND:
 		snprintf(buf, len, "demand: a message on %s",
-			 job->demand_service[0] ? job->demand_service : "a MachServices name");
+			 job->blame.demand_service[0] ? job->blame.demand_service : "a MachServices name");
 		break;
 	case REASON_INTERVAL:
 		snprintf(buf, len, "StartInterval (every %d s)", spec->start_interval);
@@ -237,7 +237,7 @@ static void blame_reason(const struct job *job, char *buf, size_t len)
 		snprintf(buf, len, "bsctl start or kickstart");
 		break;
 	default:
-		snprintf(buf, len, "%s", job_reason_name(job->last_reason));
+		snprintf(buf, len, "%s", job_reason_name(job->blame.last_reason));
 		break;
 	}
 }
@@ -266,7 +266,7 @@ static void blame_text(FILE *f, const struct job *job, const char *why)
 
 static void blame_json(FILE *f, const struct job *job, const char *why)
 {
-	bool demand = job->runs && job->last_reason == REASON_DEMAND && job->demand_service[0];
+	bool demand = job->runs && job->blame.last_reason == REASON_DEMAND && job->blame.demand_service[0];
 
 	fputs("{\n  \"label\": ", f);
 	control_json_str(f, job->spec->label);
@@ -275,9 +275,9 @@ static void blame_json(FILE *f, const struct job *job, const char *why)
 	if (is_running(job))
 		fprintf(f, ",\n  \"pid\": %d", (int)job->pid);
 	fputs(",\n  \"reason\": ", f);
-	control_json_str(f, job->runs ? job_reason_name(job->last_reason) : NULL);
+	control_json_str(f, job->runs ? job_reason_name(job->blame.last_reason) : NULL);
 	fputs(",\n  \"service\": ", f);
-	control_json_str(f, demand ? job->demand_service : NULL);
+	control_json_str(f, demand ? job->blame.demand_service : NULL);
 	fputs(",\n  \"why\": ", f);
 	control_json_str(f, job->runs ? why : NULL);
 	if (job->runs)

@@ -68,7 +68,7 @@ int domain_listen(struct domain *d)
 void domain_load_dirs(struct domain *d)
 {
 	jobdir_scan(d);
-	log_info("%zu job(s) loaded, %zu service name(s)", d->jobs.count, d->services.count);
+	log_info("%zu job(s) loaded, %zu service name(s)", d->jobs.count, registry_count(&d->registry));
 }
 
 void domain_maybe_exit(struct domain *d)
@@ -106,10 +106,10 @@ void domain_deinit(struct domain *d)
 	while (d->conns)
 		conn_close(d->conns);
 	i = 0;
-	while ((s = strmap_next(&d->services, &i)))
+	while ((s = registry_next(&d->registry, &i)))
 		service_free(s);
 	strmap_deinit(&d->jobs);
-	strmap_deinit(&d->services);
+	registry_deinit(&d->registry);
 	strmap_deinit(&d->job_paths);
 	conn_accept_stop(d);
 	domain_env_deinit(d);

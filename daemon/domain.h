@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "ipc.h"
+#include "registry.h"
 #include "strmap.h"
 
 struct event_base;
@@ -31,7 +32,7 @@ struct domain {
 	char *state_dir;
 
 	struct strmap jobs;     /* label -> struct job */
-	struct strmap services; /* name -> struct service */
+	struct registry registry; /* name -> struct service, and who may hold one */
 	struct strmap job_paths; /* plist path -> job loaded from a job directory */
 	struct job *detached;   /* unloaded jobs still stopping: out of both maps */
 	struct job *running;    /* jobs with a process, for finding one by pid */
@@ -47,6 +48,8 @@ struct domain {
 	unsigned int max_conns;
 
 	struct ipc_request request; /* the one being handled: requests are handled one at a time */
+	/* Answers each request of a connection (set by main: server_dispatch). */
+	void (*dispatch)(struct conn *c, struct ipc_request *rq);
 
 	struct event *sigchld_ev, *sigterm_ev, *sigint_ev, *sighup_ev;
 	bool shutting_down;

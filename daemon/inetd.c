@@ -93,7 +93,7 @@ static void add_instance(struct job *job, struct inetd *st, pid_t pid, struct co
 	}
 	st->list[st->n++] = (struct inetd_instance){ pid, conn };
 	job->runs++;
-	job->last_reason = REASON_DEMAND;
+	job->blame.last_reason = REASON_DEMAND;
 	if (st->n == INETD_MAX_INSTANCES)
 		sockets_unwatch(job);   /* resumed when one exits */
 	log_job(LOG_INFO, job->spec->label, "instance started (pid %d, %zu running)", (int)pid,

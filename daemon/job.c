@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * job.c - loading, starting and stopping one job.  What happens when it
- * exits (KeepAlive, throttling, crash loops) is in supervise.c.
+ * job.c - the job's state machine (job.h): every transition, starting,
+ * throttling, stopping, exiting and failing, is made here.  Loading and
+ * freeing a job is in job-load.c; reaping its process in supervise.c.
  */
 #include "job.h"
 
@@ -10,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
+#include <sys/wait.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -22,6 +23,7 @@
 #include "job-spec.h"
 #include "keepalive.h"
 #include "log.h"
+#include "registry.h"
 #include "service.h"
 #include "sockets.h"
 #include "spawn.h"
@@ -41,175 +43,6 @@ const char *job_reason_name(enum job_reason reason)
 					     "bsctl" };
 
 	return reason <= REASON_CONTROL ? names[reason] : "unknown";
-}
-
-/* Register every MachServices name; a name another job owns is a conflict. */
-static int add_services(struct job *job, char *reason, size_t len)
-{
-	const struct job_spec *spec = job->spec;
-
-	job->services = calloc(spec->n_services ? spec->n_services : 1, sizeof(*job->services));
-	if (!job->services)
-		return -ENOMEM;
-	for (size_t i = 0; i < spec->n_services; i++) {
-		const struct job_machservice *ms = &spec->services[i];
-		struct service *s;
-
-		if (strmap_get(&job->domain->services, ms->name)) {
-			snprintf(reason, len, "conflict over Mach service %s: already registered",
-				 ms->name);
-			return -EEXIST;
-		}
-		s = service_new_machservice(job->domain, job, ms->name, ms->reset_at_close,
-					    ms->hide_until_checkin);
-		if (!s || strmap_put(&job->domain->services, s->name, s) < 0) {
-			service_free(s);
-			snprintf(reason, len, "cannot create port for %s: %s", ms->name, strerror(errno));
-			return -ENOMEM;
-		}
-		job->services[job->n_services++] = s;
-		service_watch(s);
-	}
-	return 0;
-}
-
-/* Take the job's names out of the registry (only those still its own). */
-static void unregister_services(struct job *job)
-{
-	for (size_t i = 0; i < job->n_services; i++)
-		if (strmap_get(&job->domain->services, job->services[i]->name) == job->services[i])
-			strmap_del(&job->domain->services, job->services[i]->name);
-}
-
-static void remove_services(struct job *job)
-{
-	unregister_services(job);
-	for (size_t i = 0; i < job->n_services; i++)
-		service_free(job->services[i]);
-	free(job->services);
-	job->services = NULL;
-	job->n_services = 0;
-}
-
-struct job *job_new(struct domain *d, struct job_spec *spec, char *reason, size_t reason_len)
-{
-	struct job *job;
-
-	if (strmap_get(&d->jobs, spec->label)) {
-		snprintf(reason, reason_len, "duplicate Label %s", spec->label);
-		job_spec_free(spec);
-		return NULL;
-	}
-	job = calloc(1, sizeof(*job));
-	if (!job) {
-		job_spec_free(spec);
-		snprintf(reason, reason_len, "out of memory");
-		return NULL;
-	}
-	job->domain = d;
-	job->spec = spec;
-	job->inotify_fd = -1;
-	if (add_services(job, reason, reason_len) < 0 ||
-	    sockets_open(job, reason, reason_len) < 0 ||
-	    strmap_put(&d->jobs, spec->label, job) < 0) {
-		sockets_close(job);
-		remove_services(job);
-		job_spec_free(spec);
-		free(job);
-		return NULL;
-	}
-	log_job(LOG_INFO, spec->label, "loaded from %s", spec->path ? spec->path : "(control)");
-	triggers_arm(job);
-	sockets_watch(job);
-	if (spec->run_at_load)
-		job_start(job, REASON_RUN_AT_LOAD);
-	else if (keepalive_at_load(job))
-		job_start(job, REASON_KEEPALIVE);
-	return job;
-}
-
-/* Forget the plist path of a job loaded from a job directory. */
-static void forget_path(struct job *job)
-{
-	struct strmap *paths = &job->domain->job_paths;
-
-	if (job->from_dir && job->spec->path && strmap_get(paths, job->spec->path) == job)
-		strmap_del(paths, job->spec->path);
-}
-
-void job_free(struct job *job)
-{
-	if (!job)
-		return;
-	job_forget_pid(job);        /* freed while running only at daemon exit */
-	triggers_disarm(job);
-	if (job->throttle_ev)
-		event_free(job->throttle_ev);
-	if (job->kill_ev)
-		event_free(job->kill_ev);
-	if (job->conn)
-		conn_close(job->conn);
-	forget_path(job);
-	remove_services(job);
-	sockets_close(job);
-	inetd_free(job);
-	if (strmap_get(&job->domain->jobs, job->spec->label) == job)
-		strmap_del(&job->domain->jobs, job->spec->label);
-	for (struct job **pp = &job->domain->detached; *pp; pp = &(*pp)->next_detached) {
-		if (*pp == job) {
-			*pp = job->next_detached;
-			break;
-		}
-	}
-	job_spec_free(job->spec);
-	free(job);
-}
-
-/*
- * An unloaded job that is still stopping leaves the label and its names
- * free at once, so that a reloaded version can take them.
- */
-static void detach(struct job *job)
-{
-	forget_path(job);
-	unregister_services(job);
-	sockets_close(job);     /* the addresses too: the processes keep their copies */
-	if (strmap_get(&job->domain->jobs, job->spec->label) == job)
-		strmap_del(&job->domain->jobs, job->spec->label);
-	job->next_detached = job->domain->detached;
-	job->domain->detached = job;
-}
-
-void job_unload(struct job *job)
-{
-	log_job(LOG_INFO, job->spec->label, "unloading");
-	if (job->state == JOB_RUNNING || job->state == JOB_STOPPING || inetd_running(job)) {
-		job->unload_when_stopped = true;
-		job_stop(job);
-		detach(job);
-		return;
-	}
-	job_free(job);
-}
-
-/* The running list holds few jobs however many are loaded: walking it is cheap. */
-struct job *job_find_pid(struct domain *d, pid_t pid)
-{
-	for (struct job *job = d->running; job; job = job->next_running)
-		if (job->pid == pid)
-			return job;
-	return NULL;
-}
-
-void job_forget_pid(struct job *job)
-{
-	for (struct job **pp = &job->domain->running; *pp; pp = &(*pp)->next_running) {
-		if (*pp == job) {
-			*pp = job->next_running;
-			break;
-		}
-	}
-	job->next_running = NULL;
 }
 
 static void throttle_done(evutil_socket_t fd, short what, void *arg)
@@ -252,49 +85,6 @@ static int throttle(struct job *job, enum job_reason reason, long wait)
 	return 0;
 }
 
-/* A bootstrap port: a socketpair whose daemon end is a connection bound to the job. */
-static int bootstrap_pair(struct job *job, struct conn **conn, int *child_fd)
-{
-	int sv[2];
-
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return -errno;
-	*conn = conn_new(job->domain, sv[0], job);
-	if (!*conn) {
-		close(sv[1]);
-		return -ENOMEM;
-	}
-	*child_fd = sv[1];
-	return 0;
-}
-
-int job_spawn_process(struct job *job, int stdio_fd, pid_t *pid, struct conn **conn,
-		      char *why, size_t why_len)
-{
-	struct spawn_request req = { .spec = job->spec, .as_root = job->domain->as_root,
-				     .nofile_soft = job->domain->nofile_soft,
-				     .domain_env = job->domain->env };
-	int err;
-
-	err = bootstrap_pair(job, conn, &req.bootstrap_fd);
-	if (err < 0) {
-		snprintf(why, why_len, "cannot make bootstrap port: %s", strerror(-err));
-		return err;
-	}
-	sockets_fill_request(job, &req);
-	if (stdio_fd >= 0) {
-		req.use_stdio_fd = true;
-		req.stdio_fd = stdio_fd;
-	}
-	err = spawn_job(&req, pid, why, why_len);
-	close(req.bootstrap_fd);
-	if (err < 0) {
-		conn_close(*conn);
-		*conn = NULL;
-	}
-	return err;
-}
-
 static int spawn(struct job *job, enum job_reason reason)
 {
 	char why[512];
@@ -309,7 +99,7 @@ static int spawn(struct job *job, enum job_reason reason)
 	job->next_running = job->domain->running;
 	job->domain->running = job;
 	job->runs++;
-	job->last_reason = reason;
+	job->blame.last_reason = reason;
 	job->stop_requested = false;
 	clock_gettime(CLOCK_MONOTONIC, &job->start_time);
 	for (size_t i = 0; i < job->n_services; i++)
@@ -341,7 +131,7 @@ int job_start(struct job *job, enum job_reason reason)
 		return -EALREADY;
 	}
 	if (reason == REASON_DEMAND)
-		job->demanded = true;
+		job->blame.demanded = true;
 	if (reason == REASON_CONTROL) {
 		job->early_failures = 0;
 		job->failure[0] = '\0';
@@ -399,7 +189,7 @@ void job_demand(struct job *job, struct service *s)
 		return;
 	}
 	log_job(LOG_DEBUG, job->spec->label, "message waiting on %s", s->name);
-	snprintf(job->demand_service, sizeof(job->demand_service), "%s", s->name);
+	snprintf(job->blame.demand_service, sizeof(job->blame.demand_service), "%s", s->name);
 	job_start(job, REASON_DEMAND);
 }
 
@@ -412,7 +202,7 @@ void job_demand_socket(struct job *job, const char *name)
 		return;
 	}
 	log_job(LOG_DEBUG, job->spec->label, "connection waiting on socket %s", name);
-	snprintf(job->demand_service, sizeof(job->demand_service), "socket %s", name);
+	snprintf(job->blame.demand_service, sizeof(job->blame.demand_service), "socket %s", name);
 	job_start(job, REASON_DEMAND);
 }
 
@@ -430,4 +220,98 @@ void job_fail(struct job *job, const char *why)
 		/* Keep destroying what arrives while failed, so no caller hangs. */
 		service_watch(job->services[i]);
 	}
+}
+
+static void log_exit(const struct job *job, int status)
+{
+	if (WIFSIGNALED(status))
+		log_job(LOG_NOTICE, job->spec->label, "exited on signal %d (%s)%s",
+			WTERMSIG(status), strsignal(WTERMSIG(status)),
+			keepalive_crash_signal(WTERMSIG(status)) ? ", crashed" : "");
+	else
+		log_job(WEXITSTATUS(status) ? LOG_NOTICE : LOG_INFO, job->spec->label,
+			"exited with status %d", WEXITSTATUS(status));
+}
+
+/* An exit soon after the start that was not clean counts towards a crash loop. */
+static bool early_failure(const struct job *job, int status)
+{
+	struct timespec now;
+	bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return !clean && !job->stop_requested &&
+	       now.tv_sec - job->start_time.tv_sec < job->spec->throttle_interval;
+}
+
+static void release_ports(struct job *job)
+{
+	for (size_t i = 0; i < job->n_services; i++) {
+		struct service *s = job->services[i];
+
+		registry_released(s);
+		if (s->reset_at_close && service_reset_port(s) < 0)
+			log_job(LOG_ERR, job->spec->label, "cannot reset port of %s", s->name);
+	}
+}
+
+static void rewatch(struct job *job)
+{
+	for (size_t i = 0; i < job->n_services; i++)
+		service_watch(job->services[i]);
+	sockets_watch(job);
+}
+
+/* The restart policy: what starts the job again after an exit, if anything. */
+static enum job_reason restart_reason(struct job *job)
+{
+	if (job->restart_requested) {
+		job->restart_requested = false;
+		return REASON_CONTROL;
+	}
+	if (keepalive_after_exit(job))
+		return REASON_KEEPALIVE;
+	if (!job->stop_requested && triggers_queue_pending(job))
+		return REASON_WATCH_PATH;       /* QueueDirectories: while non-empty */
+	return REASON_NONE;
+}
+
+void job_exited(struct job *job, int status)
+{
+	enum job_reason reason;
+	char why[128];
+
+	log_exit(job, status);
+	if (!job->spec->abandon_process_group)
+		spawn_kill_group(job->pid, SIGKILL);
+	if (job->kill_ev)
+		event_del(job->kill_ev);
+	conn_close(job->conn);
+	job->conn = NULL;
+	job_forget_pid(job);
+	job->pid = 0;
+	job->has_exited = true;
+	job->last_status = status;
+	job->state = JOB_WAITING;
+	release_ports(job);
+	job->early_failures = early_failure(job, status) ? job->early_failures + 1 : 0;
+	if (job->unload_when_stopped) {
+		job_free(job);
+		return;
+	}
+	if (job->early_failures >= JOB_CRASH_LOOP_LIMIT) {
+		snprintf(why, sizeof(why), "exited early %u times in a row (crash loop)",
+			 job->early_failures);
+		job_fail(job, why);
+		return;
+	}
+	if (job->spec->launch_only_once) {
+		log_job(LOG_INFO, job->spec->label, "LaunchOnlyOnce: not restarted");
+		return;
+	}
+	reason = restart_reason(job);
+	if (reason != REASON_NONE)
+		job_start(job, reason);
+	if (job->state == JOB_WAITING)
+		rewatch(job);   /* a message already waiting starts it again at once */
 }

@@ -14,12 +14,14 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "jobdir.h"
+#include "triggers.h"
+
 struct domain;
 struct service;
 struct conn;
 struct event;
 struct job_spec;
-struct path_watch;
 struct job_sockets;
 struct inetd;
 
@@ -43,6 +45,13 @@ enum job_reason {
 	REASON_CONTROL,         /* bsctl start / kickstart */
 };
 
+/* Why the job last ran, for bsctl print and blame. */
+struct job_blame {
+	enum job_reason last_reason;
+	bool demanded;          /* AfterInitialDemand: a demand launch happened */
+	char demand_service[128]; /* name_t whose message asked last */
+};
+
 /* Consecutive early failures that mark a job failed (as StartLimitBurst). */
 #define JOB_CRASH_LOOP_LIMIT 5
 
@@ -59,21 +68,13 @@ struct job {
 	struct conn *conn;      /* the running process's bootstrap port */
 	struct timespec start_time;
 	unsigned int runs;
-	enum job_reason last_reason;
 	enum job_reason pending_reason; /* while throttled */
 	bool has_exited;
 	int last_status;        /* wait status of the last exit */
 	unsigned int early_failures;
 	char failure[256];      /* why FAILED */
-	bool demanded;          /* AfterInitialDemand: a demand launch happened */
-	char demand_service[128]; /* name_t whose message asked last (bsctl blame) */
-
-	/* The plist file it came from (SIGHUP reloads it when it changed). */
-	bool from_dir;
-	struct timespec source_mtime;
-	off_t source_size;
-	ino_t source_ino;
-	bool seen;              /* found again by the current rescan */
+	struct job_blame blame;
+	struct jobdir_source source;    /* the plist file it came from (jobdir.h) */
 	struct job *next_detached; /* unloaded but still stopping: see domain.detached */
 	struct job *next_running;  /* see domain.running */
 
@@ -84,13 +85,7 @@ struct job {
 
 	struct event *throttle_ev;
 	struct event *kill_ev;
-	struct event *interval_ev;
-	struct event *calendar_ev;
-	time_t calendar_checked;        /* StartCalendarInterval looked up to here */
-	struct event *watch_ev;
-	int inotify_fd;
-	struct path_watch *path_watches;
-	size_t n_path_watches;
+	struct job_triggers triggers;   /* timers and path watches (triggers.h) */
 };
 
 /**

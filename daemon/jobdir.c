@@ -56,9 +56,9 @@ static bool trusted(const struct domain *d, const char *path, const struct stat 
 
 static bool unchanged(const struct job *job, const struct stat *st)
 {
-	return job->source_ino == st->st_ino && job->source_size == st->st_size &&
-	       job->source_mtime.tv_sec == st->st_mtim.tv_sec &&
-	       job->source_mtime.tv_nsec == st->st_mtim.tv_nsec;
+	return job->source.ino == st->st_ino && job->source.size == st->st_size &&
+	       job->source.mtime.tv_sec == st->st_mtim.tv_sec &&
+	       job->source.mtime.tv_nsec == st->st_mtim.tv_nsec;
 }
 
 static struct job *job_from_path(struct domain *d, const char *path)
@@ -77,20 +77,20 @@ static void load_file(struct domain *d, const struct overrides *ov, const char *
 	if (stat(path, &st) < 0 || !trusted(d, path, &st))
 		return;
 	if (job && unchanged(job, &st)) {
-		job->seen = true;
+		job->source.seen = true;
 		return;
 	}
 	if (job_plist_load_file(path, &spec, &err, warn_key, NULL) != 0) {
 		log_warnx("%s", plist_error_format(&err, msg, sizeof(msg)));
 		if (job)
-			job->seen = true;       /* keep the running version of a broken edit */
+			job->source.seen = true;       /* keep the running version of a broken edit */
 		return;
 	}
 	/* bsctl disable/unload -w: not loaded again, but a loaded one stays (launchctl). */
 	if (overrides_disabled(ov, spec)) {
 		log_job(job ? LOG_DEBUG : LOG_INFO, spec->label, "%s: disabled: skipped", path);
 		if (job)
-			job->seen = true;
+			job->source.seen = true;
 		job_spec_free(spec);
 		return;
 	}
@@ -103,13 +103,13 @@ static void load_file(struct domain *d, const struct overrides *ov, const char *
 		log_warnx("%s: %s", path, reason);
 		return;
 	}
-	job->from_dir = true;
+	job->source.from_dir = true;
 	if (strmap_put(&d->job_paths, job->spec->path, job) < 0)
 		log_warnx("%s: out of memory: changes to it will load it twice", path);
-	job->seen = true;
-	job->source_ino = st.st_ino;
-	job->source_size = st.st_size;
-	job->source_mtime = st.st_mtim;
+	job->source.seen = true;
+	job->source.ino = st.st_ino;
+	job->source.size = st.st_size;
+	job->source.mtime = st.st_mtim;
 }
 
 static void scan_dir(struct domain *d, const struct overrides *ov, const char *dir)
@@ -143,7 +143,7 @@ void jobdir_scan(struct domain *d)
 	if (err < 0)
 		log_warnx("%s/%s: %s", d->state_dir, OVERRIDES_FILE, strerror(-err));
 	while ((job = strmap_next(&d->jobs, &i)))
-		job->seen = false;
+		job->source.seen = false;
 	for (size_t k = 0; k < d->n_job_dirs; k++)
 		scan_dir(d, &ov, d->job_dirs[k]);
 	overrides_deinit(&ov);
@@ -153,7 +153,7 @@ void jobdir_scan(struct domain *d)
 		return;
 	i = 0;
 	while ((job = strmap_next(&d->jobs, &i)))
-		if (job->from_dir && !job->seen && !job->unload_when_stopped)
+		if (job->source.from_dir && !job->source.seen && !job->unload_when_stopped)
 			gone[n++] = job;
 	for (size_t k = 0; k < n; k++) {
 		log_job(LOG_INFO, gone[k]->spec->label, "%s removed", gone[k]->spec->path);

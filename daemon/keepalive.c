@@ -41,7 +41,7 @@ bool keepalive_path_state_holds(const struct job *job)
 	const struct keepalive *ka = &job->spec->keepalive;
 
 	return ka->mode == KEEPALIVE_CONDITIONAL && !job->stop_requested &&
-	       !(ka->after_initial_demand && !job->demanded) && path_conditions(ka);
+	       !(ka->after_initial_demand && !job->blame.demanded) && path_conditions(ka);
 }
 
 bool keepalive_at_load(const struct job *job)
@@ -63,7 +63,7 @@ bool keepalive_after_exit(const struct job *job)
 
 	if (job->stop_requested || ka->mode == KEEPALIVE_NEVER)
 		return false;
-	if (ka->after_initial_demand && !job->demanded)
+	if (ka->after_initial_demand && !job->blame.demanded)
 		return false;
 	if (ka->mode == KEEPALIVE_ALWAYS)
 		return true;

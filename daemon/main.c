@@ -18,6 +18,7 @@
 #include "domain.h"
 #include "log.h"
 #include "options.h"
+#include "server.h"
 #include "sdnotify.h"
 #include "supervise.h"
 
@@ -112,13 +113,14 @@ static void setup(struct domain *d, const struct options *o)
 
 	raise_fd_limit(d);
 	strmap_init(&d->jobs);
-	strmap_init(&d->services);
 	strmap_init(&d->job_paths);
 	d->listen_fd = -1;
 	d->spare_fd = -1;
 	d->max_conns = 4096;
 	if (options_apply(o, d) < 0)
 		fatalx("out of memory");
+	registry_init(&d->registry, d->system, d->owner);
+	d->dispatch = server_dispatch;
 	d->base = event_base_new();
 	if (!d->base)
 		fatalx("event_base_new failed");

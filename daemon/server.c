@@ -20,6 +20,7 @@
 #include "job-spec.h"
 #include "launch-proto.h"
 #include "log.h"
+#include "registry.h"
 #include "service.h"
 #include "sockets.h"
 
@@ -40,85 +41,100 @@ static const char *request_name(const struct ipc_request *rq)
 	return memchr(name, '\0', sizeof(name_t)) ? name : NULL;
 }
 
+/* The registry's answer as the bootstrap error a client sees. */
+static kern_return_t to_kern(enum registry_code code)
+{
+	switch (code) {
+	case REGISTRY_OK:
+		return BOOTSTRAP_SUCCESS;
+	case REGISTRY_E_UNKNOWN:
+		return BOOTSTRAP_UNKNOWN_SERVICE;
+	case REGISTRY_E_ACTIVE:
+		return BOOTSTRAP_SERVICE_ACTIVE;
+	case REGISTRY_E_NO_MEMORY:
+		return BOOTSTRAP_NO_MEMORY;
+	default:
+		return BOOTSTRAP_NOT_PRIVILEGED;
+	}
+}
+
 static kern_return_t check_in(struct conn *c, struct ipc_request *rq, const char *name)
 {
 	struct domain *d = c->domain;
-	struct service *s = strmap_get(&d->services, name);
 	struct job *caller = c->job && c->job->pid == rq->creds.pid ? c->job :
 			     job_find_pid(d, rq->creds.pid);
+	enum registry_code code;
+	struct service *s;
 	int fds[2];
 
-	if (!s)
-		return BOOTSTRAP_UNKNOWN_SERVICE;
-	if (!s->job || s->job != caller) {
+	code = registry_check_in(&d->registry, name, caller, &s);
+	if (code == REGISTRY_E_NOT_JOB)
 		log_warnx("pid %d uid %d (%s) tried to check in %s, which belongs to %s: refused",
 			  (int)rq->creds.pid, (int)rq->creds.uid,
 			  caller ? caller->spec->label : "not a job", name,
 			  s->job ? s->job->spec->label : "a registered port");
-		return BOOTSTRAP_NOT_PRIVILEGED;
-	}
-	if (s->checked_in)
-		return BOOTSTRAP_SERVICE_ACTIVE;
+	if (code != REGISTRY_OK)
+		return to_kern(code);
 	fds[0] = s->recv_fd;
 	fds[1] = s->send_fd;
 	/* The job gets a copy of R: the daemon keeps its own, so that messages
 	 * sent after the job exits wait in the port for the next launch. */
 	if (ipc_reply_port(rq, WIRE_PORT_RECEIVE, fds, 2, WIRE_F_MASTER) < 0)
 		return KERN_SUCCESS;    /* the caller is gone: nothing changes */
-	s->checked_in = s->ever_checked_in = true;
+	registry_checked_in(s);
 	log_job(LOG_DEBUG, caller->spec->label, "checked in %s", name);
 	return KERN_SUCCESS;
 }
 
 static kern_return_t look_up(struct conn *c, struct ipc_request *rq, const char *name)
 {
-	struct service *s = strmap_get(&c->domain->services, name);
+	struct service *s;
+	enum registry_code code = registry_look_up(&c->domain->registry, name, &s);
 
-	if (!s || (s->hide_until_checkin && !s->ever_checked_in))
-		return BOOTSTRAP_UNKNOWN_SERVICE;
+	if (code != REGISTRY_OK)
+		return to_kern(code);
 	ipc_reply_port(rq, WIRE_PORT_SEND, &s->send_fd, 1, 0);
 	return KERN_SUCCESS;
 }
 
-static kern_return_t unregister(struct domain *d, struct service *s, pid_t pid)
+static void log_register_refused(const struct ipc_request *rq, const char *name,
+				 enum registry_code code)
 {
-	if (s && s->owner_pid == pid) {
-		strmap_del(&d->services, s->name);
-		service_free(s);
-	}
-	return BOOTSTRAP_SUCCESS;
+	if (code == REGISTRY_E_NOT_ROOT)
+		log_warnx("pid %d uid %d tried to register %s in the system domain: refused",
+			  (int)rq->creds.pid, (int)rq->creds.uid, name);
+	else if (code == REGISTRY_E_JOB_NAME || code == REGISTRY_E_OTHER_PROCESS)
+		log_warnx("pid %d uid %d tried to register %s, which %s: refused",
+			  (int)rq->creds.pid, (int)rq->creds.uid, name,
+			  code == REGISTRY_E_JOB_NAME ? "a job declares (use bootstrap_check_in)" :
+							"another process holds");
 }
 
 static kern_return_t do_register(struct conn *c, struct ipc_request *rq, const char *name)
 {
 	struct domain *d = c->domain;
-	struct service *s = strmap_get(&d->services, name);
 	const struct wire_desc *pd = &rq->desc[0];
-	int fd;
+	enum registry_code code;
+	struct service *s;
 
 	if (pd->type != MACH_MSG_PORT_DESCRIPTOR ||
 	    (pd->kind != WIRE_PORT_SEND && pd->kind != WIRE_PORT_NULL))
 		return BOOTSTRAP_NOT_PRIVILEGED;
-	/* As launchd: in the system domain only root binds names, or any user
-	 * could squat a name that a root job is about to declare. */
-	if (d->system && rq->creds.uid != 0) {
-		log_warnx("pid %d uid %d tried to register %s in the system domain: refused",
-			  (int)rq->creds.pid, (int)rq->creds.uid, name);
-		return BOOTSTRAP_NOT_PRIVILEGED;
+	code = registry_may_register(&d->registry, name, rq->creds.pid, rq->creds.uid,
+				     pd->kind == WIRE_PORT_NULL, &s);
+	log_register_refused(rq, name, code);
+	if (code != REGISTRY_OK)
+		return to_kern(code);
+	if (pd->kind == WIRE_PORT_NULL) {
+		if (s) {
+			registry_remove(&d->registry, s);
+			service_free(s);
+		}
+		return BOOTSTRAP_SUCCESS;
 	}
-	if (s && (s->job || s->owner_pid != rq->creds.pid)) {
-		log_warnx("pid %d uid %d tried to register %s, which %s: refused",
-			  (int)rq->creds.pid, (int)rq->creds.uid, name,
-			  s->job ? "a job declares (use bootstrap_check_in)" : "another process holds");
-		return BOOTSTRAP_NOT_PRIVILEGED;
-	}
-	if (pd->kind == WIRE_PORT_NULL)
-		return unregister(d, s, rq->creds.pid);
-	if (s)
-		return BOOTSTRAP_SERVICE_ACTIVE;
-	fd = ipc_take_desc_fd(rq, 0);
-	s = service_new_registered(d, name, fd, rq->creds.pid, rq->creds.uid);
-	if (!s || strmap_put(&d->services, s->name, s) < 0) {
+	s = service_new_registered(d, name, ipc_take_desc_fd(rq, 0), rq->creds.pid, rq->creds.uid);
+	code = s ? registry_add(&d->registry, s) : REGISTRY_E_NO_MEMORY;
+	if (code != REGISTRY_OK) {
 		service_free(s);
 		return BOOTSTRAP_NO_MEMORY;
 	}
@@ -180,8 +196,7 @@ void server_dispatch(struct conn *c, struct ipc_request *rq)
 		control_dispatch(c, rq);
 		return;
 	}
-	/* A user's domain is that user's (and root's) alone. */
-	if (!c->domain->system && rq->creds.uid != 0 && rq->creds.uid != c->domain->owner) {
+	if (registry_may_ask(&c->domain->registry, rq->creds.uid) != REGISTRY_OK) {
 		log_warnx("request %d from pid %d uid %d, not the owner of this user domain: refused",
 			  rq->hdr->id, (int)rq->creds.pid, (int)rq->creds.uid);
 		answer(rq, BOOTSTRAP_NOT_PRIVILEGED);

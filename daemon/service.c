@@ -76,7 +76,7 @@ static void registered_died(evutil_socket_t fd, short what, void *arg)
 	if (poll(&pfd, 1, 0) == 1 && !(pfd.revents & (POLLHUP | POLLERR)))
 		return;
 	log_info("service %s: registered port died, name removed", s->name);
-	strmap_del(&s->domain->services, s->name);
+	registry_remove(&s->domain->registry, s);
 	service_free(s);
 }
 

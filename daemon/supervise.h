@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* supervise.h - reaping children and deciding what follows an exit. */
+/* supervise.h - reaping children (what follows an exit is the job's: job_exited()). */
 #ifndef BOOTSTRAPD_SUPERVISE_H
 #define BOOTSTRAPD_SUPERVISE_H
 

@@ -21,6 +21,11 @@
 #include "keepalive.h"
 #include "log.h"
 
+void triggers_init(struct job_triggers *t)
+{
+	*t = (struct job_triggers){ .inotify_fd = -1 };
+}
+
 static void interval_fired(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
@@ -33,7 +38,7 @@ static void calendar_schedule(struct job *job)
 {
 	struct timeval tv = { .tv_sec = 60 - time(NULL) % 60 };
 
-	evtimer_add(job->calendar_ev, &tv);
+	evtimer_add(job->triggers.calendar_ev, &tv);
 }
 
 static void calendar_fired(evutil_socket_t fd, short what, void *arg)
@@ -45,9 +50,9 @@ static void calendar_fired(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	/* Every minute since the last look, not just this one: a wake-up late
 	 * by hours (suspend) still starts the job, once. */
-	if (calendar_due(job->spec, job->calendar_checked, now))
+	if (calendar_due(job->spec, job->triggers.calendar_checked, now))
 		job_start(job, REASON_CALENDAR);
-	job->calendar_checked = now;
+	job->triggers.calendar_checked = now;
 	calendar_schedule(job);
 }
 
@@ -95,8 +100,8 @@ static unsigned int event_kinds(const struct job *job, const struct inotify_even
 {
 	unsigned int kinds = 0;
 
-	for (size_t i = 0; i < job->n_path_watches; i++) {
-		const struct path_watch *w = &job->path_watches[i];
+	for (size_t i = 0; i < job->triggers.n_path_watches; i++) {
+		const struct path_watch *w = &job->triggers.path_watches[i];
 
 		if (w->wd == ev->wd && (!w->name || (ev->len && strcmp(w->name, ev->name) == 0)))
 			kinds |= w->kind;
@@ -107,15 +112,15 @@ static unsigned int event_kinds(const struct job *job, const struct inotify_even
 static void add_watch(struct job *job, int wd, const char *name, const char *path,
 		      enum watch_kind kind)
 {
-	struct path_watch *w = realloc(job->path_watches,
-				       (job->n_path_watches + 1) * sizeof(*w));
+	struct path_watch *w = realloc(job->triggers.path_watches,
+				       (job->triggers.n_path_watches + 1) * sizeof(*w));
 
 	if (!w)
 		return;
-	job->path_watches = w;
-	w[job->n_path_watches] = (struct path_watch){ wd, name ? strdup(name) : NULL,
+	job->triggers.path_watches = w;
+	w[job->triggers.n_path_watches] = (struct path_watch){ wd, name ? strdup(name) : NULL,
 						      strdup(path), kind };
-	job->n_path_watches++;
+	job->triggers.n_path_watches++;
 }
 
 /*
@@ -131,12 +136,12 @@ static int add_inotify(struct job *job, const char *path, const char **name, cha
 
 	*name = NULL;
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return inotify_add_watch(job->inotify_fd, path, mask);
+		return inotify_add_watch(job->triggers.inotify_fd, path, mask);
 	*dir = strdup(path);
 	if (!*dir)
 		return -1;
 	*name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	return inotify_add_watch(job->inotify_fd, dirname(*dir), mask);
+	return inotify_add_watch(job->triggers.inotify_fd, dirname(*dir), mask);
 }
 
 /* Watch @path, or its directory when it does not exist yet (it may be created). */
@@ -161,17 +166,17 @@ static void watch_path(struct job *job, const char *path, enum watch_kind kind)
  */
 static void rewatch(struct job *job, int wd, const char *name)
 {
-	struct path_watch *gone = calloc(job->n_path_watches + 1, sizeof(*gone));
+	struct path_watch *gone = calloc(job->triggers.n_path_watches + 1, sizeof(*gone));
 	size_t n = 0;
 
 	if (!gone)
 		return;
-	for (size_t i = 0; i < job->n_path_watches;) {
-		const struct path_watch *w = &job->path_watches[i];
+	for (size_t i = 0; i < job->triggers.n_path_watches;) {
+		const struct path_watch *w = &job->triggers.path_watches[i];
 
 		if (w->wd == wd && (!name || (w->name && strcmp(w->name, name) == 0))) {
-			gone[n++] = job->path_watches[i];
-			job->path_watches[i] = job->path_watches[--job->n_path_watches];
+			gone[n++] = job->triggers.path_watches[i];
+			job->triggers.path_watches[i] = job->triggers.path_watches[--job->triggers.n_path_watches];
 		} else {
 			i++;
 		}
@@ -223,8 +228,8 @@ static void arm_paths(struct job *job)
 
 	if (!spec->n_watch_paths && !spec->n_queue_directories && !n_state)
 		return;
-	job->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (job->inotify_fd < 0) {
+	job->triggers.inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (job->triggers.inotify_fd < 0) {
 		log_job_warn(spec->label, "inotify");
 		return;
 	}
@@ -234,10 +239,10 @@ static void arm_paths(struct job *job)
 		watch_path(job, spec->queue_directories[i], WATCH_QUEUE);
 	for (size_t i = 0; i < n_state; i++)
 		watch_path(job, ka->path_state[i].path, WATCH_STATE);
-	job->watch_ev = event_new(job->domain->base, job->inotify_fd, EV_READ | EV_PERSIST,
+	job->triggers.watch_ev = event_new(job->domain->base, job->triggers.inotify_fd, EV_READ | EV_PERSIST,
 				  paths_changed, job);
-	if (job->watch_ev)
-		event_add(job->watch_ev, NULL);
+	if (job->triggers.watch_ev)
+		event_add(job->triggers.watch_ev, NULL);
 	if (queue_nonempty(spec))
 		job_start(job, REASON_WATCH_PATH);
 }
@@ -249,14 +254,14 @@ void triggers_arm(struct job *job)
 	if (spec->start_interval > 0) {
 		struct timeval tv = { .tv_sec = spec->start_interval };
 
-		job->interval_ev = event_new(job->domain->base, -1, EV_PERSIST, interval_fired, job);
-		if (job->interval_ev)
-			evtimer_add(job->interval_ev, &tv);
+		job->triggers.interval_ev = event_new(job->domain->base, -1, EV_PERSIST, interval_fired, job);
+		if (job->triggers.interval_ev)
+			evtimer_add(job->triggers.interval_ev, &tv);
 	}
 	if (spec->n_calendar) {
-		job->calendar_ev = evtimer_new(job->domain->base, calendar_fired, job);
-		job->calendar_checked = time(NULL);
-		if (job->calendar_ev)
+		job->triggers.calendar_ev = evtimer_new(job->domain->base, calendar_fired, job);
+		job->triggers.calendar_checked = time(NULL);
+		if (job->triggers.calendar_ev)
 			calendar_schedule(job);
 	}
 	arm_paths(job);
@@ -264,21 +269,21 @@ void triggers_arm(struct job *job)
 
 void triggers_disarm(struct job *job)
 {
-	if (job->interval_ev)
-		event_free(job->interval_ev);
-	if (job->calendar_ev)
-		event_free(job->calendar_ev);
-	if (job->watch_ev)
-		event_free(job->watch_ev);
-	if (job->inotify_fd >= 0)
-		close(job->inotify_fd);
-	for (size_t i = 0; i < job->n_path_watches; i++) {
-		free(job->path_watches[i].name);
-		free(job->path_watches[i].path);
+	if (job->triggers.interval_ev)
+		event_free(job->triggers.interval_ev);
+	if (job->triggers.calendar_ev)
+		event_free(job->triggers.calendar_ev);
+	if (job->triggers.watch_ev)
+		event_free(job->triggers.watch_ev);
+	if (job->triggers.inotify_fd >= 0)
+		close(job->triggers.inotify_fd);
+	for (size_t i = 0; i < job->triggers.n_path_watches; i++) {
+		free(job->triggers.path_watches[i].name);
+		free(job->triggers.path_watches[i].path);
 	}
-	free(job->path_watches);
-	job->path_watches = NULL;
-	job->n_path_watches = 0;
-	job->interval_ev = job->calendar_ev = job->watch_ev = NULL;
-	job->inotify_fd = -1;
+	free(job->triggers.path_watches);
+	job->triggers.path_watches = NULL;
+	job->triggers.n_path_watches = 0;
+	job->triggers.interval_ev = job->triggers.calendar_ev = job->triggers.watch_ev = NULL;
+	job->triggers.inotify_fd = -1;
 }
