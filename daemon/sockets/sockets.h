@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "spawn.h"
+#include "spawn-job.h"
 
 struct job;
 struct event;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * spawn.h - start one job: fork, set up everything its plist asks for,
+ * spawn-job.h - start one job: fork, set up everything its plist asks for,
  * exec.  The child gets its own session and process group, the job's
  * rlimits, nice, umask, stdio, root and working directory, user and
  * groups, its sockets from fd 3 up (with systemd's LISTEN_FDS,

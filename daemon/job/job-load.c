@@ -26,7 +26,7 @@
 #include "registry.h"
 #include "service.h"
 #include "sockets.h"
-#include "spawn.h"
+#include "spawn-job.h"
 #include "triggers.h"
 
 /* Register every MachServices name; a name another job owns is a conflict. */

@@ -22,7 +22,7 @@
 #include "job-spec.h"
 #include "log.h"
 #include "sockets.h"
-#include "spawn.h"
+#include "spawn-job.h"
 
 struct inetd_instance {
 	pid_t pid;

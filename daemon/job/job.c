@@ -26,7 +26,7 @@
 #include "registry.h"
 #include "service.h"
 #include "sockets.h"
-#include "spawn.h"
+#include "spawn-job.h"
 #include "triggers.h"
 
 const char *job_state_name(enum job_state state)

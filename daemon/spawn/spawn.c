@@ -12,7 +12,7 @@
  * (the daemon may hold locks in malloc or NSS at fork time); everything
  * else was computed by spawn-plan.c.
  */
-#include "spawn.h"
+#include "spawn-job.h"
 #include "spawn-plan.h"
 
 #include <dirent.h>
