@@ -4,7 +4,7 @@
  *
  * libxml2 builds its tree under SAX hooks that refuse what must never
  * reach memory: entity declarations, deep nesting, too many elements.
- * plist.c then checks the plist grammar on that tree.
+ * plist-xml-convert.c then checks the plist grammar on that tree.
  */
 #include "plist-xml.h"
 

@@ -13,29 +13,7 @@
 
 #include <libxml/tree.h>
 
-#include "plist.h"
-
-/* One parse: where messages go and what the SAX hooks have counted. */
-struct plist_parse {
-	const char *name;
-	struct plist_error *err;
-	int rc;                 /* the first refusal, 0 while there is none */
-	unsigned int depth;     /* open elements, <plist> included */
-	size_t elements;
-};
-
-/**
- * plist_fail() - record a refusal in @p; only the first one is kept, as it
- * names the cause.  Defined in plist.c.
- * @p:    the parse
- * @rc:   a PLIST_E_* code
- * @line: the offending line, 0 if unknown
- * @fmt:  the reason
- *
- * Return: the code of the first refusal recorded in @p.
- */
-__attribute__((format(printf, 4, 5)))
-int plist_fail(struct plist_parse *p, int rc, unsigned int line, const char *fmt, ...);
+#include "plist-node.h"
 
 /**
  * plist_xml_read() - @len bytes of @buf into a libxml2 tree.
@@ -50,5 +28,11 @@ int plist_fail(struct plist_parse *p, int rc, unsigned int line, const char *fmt
  * Return: 0, a PLIST_E_* code recorded in @p, or -ENOMEM.
  */
 int plist_xml_read(struct plist_parse *p, const char *buf, size_t len, xmlDoc **out);
+
+/**
+ * plist_xml_convert() - the tree @doc (a <plist> holding one value) into *@out.
+ * Return: 0, or a PLIST_E_* code recorded in @p (*@out untouched).
+ */
+int plist_xml_convert(struct plist_parse *p, xmlDoc *doc, struct plist_node **out);
 
 #endif

@@ -18,7 +18,7 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
-#include "spawn-job.h"
+#include "spawn-request.h"
 
 struct spawn_rlimit {
 	int resource;           /* RLIMIT_* */
