@@ -110,6 +110,15 @@ static void log_register_refused(const struct ipc_request *rq, const char *name,
 							"another process holds");
 }
 
+/* A registered port died: its name goes with it. */
+static void registered_died(struct service *s, void *arg)
+{
+	struct domain *d = arg;
+
+	registry_remove(&d->registry, s);
+	service_free(s);
+}
+
 static kern_return_t do_register(struct conn *c, struct ipc_request *rq, const char *name)
 {
 	struct domain *d = c->domain;
@@ -132,7 +141,8 @@ static kern_return_t do_register(struct conn *c, struct ipc_request *rq, const c
 		}
 		return BOOTSTRAP_SUCCESS;
 	}
-	s = service_new_registered(d, name, ipc_take_desc_fd(rq, 0), rq->creds.pid, rq->creds.uid);
+	s = service_new_registered(d->base, name, ipc_take_desc_fd(rq, 0), rq->creds.pid,
+				   rq->creds.uid, registered_died, d);
 	code = s ? registry_add(&d->registry, s) : REGISTRY_E_NO_MEMORY;
 	if (code != REGISTRY_OK) {
 		service_free(s);

@@ -12,9 +12,8 @@
 
 #include <event2/event.h>
 
-#include "domain.h"
 #include "fdpass.h"
-#include "job.h"
+#include "wire.h"
 #include "log.h"
 
 static int make_port(int *r, int *s)
@@ -31,7 +30,8 @@ static int make_port(int *r, int *s)
 	return 0;
 }
 
-static struct service *alloc(struct domain *d, const char *name)
+static struct service *alloc(struct event_base *base, const char *name,
+			      service_notify_fn *notify, void *arg)
 {
 	struct service *s = calloc(1, sizeof(*s));
 
@@ -42,15 +42,19 @@ static struct service *alloc(struct domain *d, const char *name)
 		free(s);
 		return NULL;
 	}
-	s->domain = d;
+	s->base = base;
+	s->notify = notify;
+	s->notify_arg = arg;
 	s->recv_fd = s->send_fd = -1;
 	return s;
 }
 
-struct service *service_new_machservice(struct domain *d, struct job *job, const char *name,
-					bool reset_at_close, bool hide_until_checkin)
+struct service *service_new_machservice(struct event_base *base, struct job *job,
+					const char *name, bool reset_at_close,
+					bool hide_until_checkin, service_notify_fn *demand,
+					void *arg)
 {
-	struct service *s = alloc(d, name);
+	struct service *s = alloc(base, name, demand, arg);
 	int err;
 
 	if (!s)
@@ -76,14 +80,13 @@ static void registered_died(evutil_socket_t fd, short what, void *arg)
 	if (poll(&pfd, 1, 0) == 1 && !(pfd.revents & (POLLHUP | POLLERR)))
 		return;
 	log_info("service %s: registered port died, name removed", s->name);
-	registry_remove(&s->domain->registry, s);
-	service_free(s);
+	s->notify(s, s->notify_arg);
 }
 
-struct service *service_new_registered(struct domain *d, const char *name, int send_fd,
-				       pid_t pid, uid_t uid)
+struct service *service_new_registered(struct event_base *base, const char *name, int send_fd,
+				       pid_t pid, uid_t uid, service_notify_fn *died, void *arg)
 {
-	struct service *s = alloc(d, name);
+	struct service *s = alloc(base, name, died, arg);
 
 	if (!s) {
 		close(send_fd);
@@ -94,7 +97,7 @@ struct service *service_new_registered(struct domain *d, const char *name, int s
 	s->owner_uid = uid;
 	s->checked_in = true;
 	/* The send end reads end-of-file (hang-up) once the port's receiver is gone. */
-	s->death_ev = event_new(d->base, send_fd, EV_READ | EV_PERSIST, registered_died, s);
+	s->death_ev = event_new(base, send_fd, EV_READ | EV_PERSIST, registered_died, s);
 	if (!s->death_ev || event_add(s->death_ev, NULL) < 0)
 		return service_free(s);
 	return s;
@@ -173,7 +176,7 @@ static void demand_ready(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	job_demand(s->job, s);
+	s->notify(s, s->notify_arg);
 }
 
 void service_watch(struct service *s)
@@ -181,7 +184,7 @@ void service_watch(struct service *s)
 	if (!s->job || s->recv_fd < 0)
 		return;
 	if (!s->demand_ev)
-		s->demand_ev = event_new(s->domain->base, s->recv_fd, EV_READ, demand_ready, s);
+		s->demand_ev = event_new(s->base, s->recv_fd, EV_READ, demand_ready, s);
 	if (s->demand_ev)
 		event_add(s->demand_ev, NULL);
 }

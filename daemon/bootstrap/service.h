@@ -15,13 +15,23 @@
 #include <sys/types.h>
 
 struct job;
-struct domain;
 struct event;
+struct event_base;
+struct service;
+
+/*
+ * What a service tells its owner: a message waits while the job is down
+ * (MachServices), or the registered port died (bootstrap_register names:
+ * the owner removes the name and frees the service).
+ */
+typedef void service_notify_fn(struct service *s, void *arg);
 
 struct service {
 	char *name;
-	struct domain *domain;
+	struct event_base *base;
 	struct job *job;        /* owner of a MachServices name, else NULL */
+	service_notify_fn *notify;
+	void *notify_arg;
 
 	int recv_fd;            /* R (MachServices only) */
 	int send_fd;            /* S */
@@ -41,12 +51,17 @@ struct service {
  * service_new_machservice() - a port for @name owned by @job.
  * Return: the service, or NULL (errno set).
  */
-struct service *service_new_machservice(struct domain *d, struct job *job, const char *name,
-					bool reset_at_close, bool hide_until_checkin);
+struct service *service_new_machservice(struct event_base *base, struct job *job,
+					const char *name, bool reset_at_close,
+					bool hide_until_checkin, service_notify_fn *demand,
+					void *arg);
 
-/** service_new_registered() - a name bound to send right @send_fd (taken). */
-struct service *service_new_registered(struct domain *d, const char *name, int send_fd,
-				       pid_t pid, uid_t uid);
+/**
+ * service_new_registered() - a name bound to send right @send_fd (taken);
+ * @died is called once the port's receiver is gone.
+ */
+struct service *service_new_registered(struct event_base *base, const char *name, int send_fd,
+				       pid_t pid, uid_t uid, service_notify_fn *died, void *arg);
 
 struct service *service_free(struct service *s);
 
@@ -69,7 +84,7 @@ int service_reset_port(struct service *s);
  */
 unsigned int service_drain(struct service *s);
 
-/** service_watch() / service_unwatch() - demand: call job_demand() on the first message. */
+/** service_watch() / service_unwatch() - demand: notify on the first message. */
 void service_watch(struct service *s);
 void service_unwatch(struct service *s);
 

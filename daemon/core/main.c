@@ -16,6 +16,7 @@
 #include <event2/event.h>
 
 #include "domain.h"
+#include "domain-run.h"
 #include "log.h"
 #include "options.h"
 #include "server.h"

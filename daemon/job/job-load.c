@@ -29,6 +29,12 @@
 #include "spawn-job.h"
 #include "triggers.h"
 
+/* A message waits on one of the job's names. */
+static void demanded(struct service *s, void *arg)
+{
+	job_demand(arg, s);
+}
+
 /* Register every MachServices name; a name another job owns is a conflict. */
 static int add_services(struct job *job, char *reason, size_t len)
 {
@@ -46,8 +52,8 @@ static int add_services(struct job *job, char *reason, size_t len)
 				 ms->name);
 			return -EEXIST;
 		}
-		s = service_new_machservice(job->domain, job, ms->name, ms->reset_at_close,
-					    ms->hide_until_checkin);
+		s = service_new_machservice(job->domain->base, job, ms->name, ms->reset_at_close,
+					    ms->hide_until_checkin, demanded, job);
 		if (!s || registry_add(&job->domain->registry, s) != REGISTRY_OK) {
 			service_free(s);
 			snprintf(reason, len, "cannot create port for %s: %s", ms->name, strerror(errno));
