@@ -21,7 +21,6 @@
 #include "domain.h"
 #include "inetd.h"
 #include "job-spec.h"
-#include "keepalive.h"
 #include "log.h"
 #include "registry.h"
 #include "service.h"
@@ -99,7 +98,7 @@ struct job *job_new(struct domain *d, struct job_spec *spec, char *reason, size_
 	}
 	job->domain = d;
 	job->spec = spec;
-	triggers_init(&job->triggers);
+	triggers_init(&job->triggers, spec, d->base, job_triggered, job);
 	if (add_services(job, reason, reason_len) < 0 ||
 	    sockets_open(job, reason, reason_len) < 0 ||
 	    strmap_put(&d->jobs, spec->label, job) < 0) {
@@ -110,12 +109,9 @@ struct job *job_new(struct domain *d, struct job_spec *spec, char *reason, size_
 		return NULL;
 	}
 	log_job(LOG_INFO, spec->label, "loaded from %s", spec->path ? spec->path : "(control)");
-	triggers_arm(job);
+	triggers_arm(&job->triggers);
 	sockets_watch(job);
-	if (spec->run_at_load)
-		job_start(job, REASON_RUN_AT_LOAD);
-	else if (keepalive_at_load(job))
-		job_start(job, REASON_KEEPALIVE);
+	job_loaded(job);
 	return job;
 }
 
@@ -133,7 +129,7 @@ void job_free(struct job *job)
 	if (!job)
 		return;
 	job_forget_pid(job);        /* freed while running only at daemon exit */
-	triggers_disarm(job);
+	triggers_disarm(&job->triggers);
 	if (job->throttle_ev)
 		event_free(job->throttle_ev);
 	if (job->kill_ev)

@@ -110,6 +110,38 @@ static int spawn(struct job *job, enum job_reason reason)
 	return 0;
 }
 
+static struct keepalive_facts keepalive_facts(const struct job *job)
+{
+	return (struct keepalive_facts){ .ka = &job->spec->keepalive, .jobs = &job->domain->jobs,
+					 .stopping = job->stop_requested,
+					 .demanded = job->blame.demanded,
+					 .last_status = job->last_status };
+}
+
+void job_loaded(struct job *job)
+{
+	struct keepalive_facts f = keepalive_facts(job);
+
+	if (job->spec->run_at_load)
+		job_start(job, REASON_RUN_AT_LOAD);
+	else if (keepalive_at_load(&f))
+		job_start(job, REASON_KEEPALIVE);
+}
+
+void job_triggered(void *arg, enum trigger what)
+{
+	static const enum job_reason reasons[] = {
+		[TRIGGER_INTERVAL] = REASON_INTERVAL, [TRIGGER_CALENDAR] = REASON_CALENDAR,
+		[TRIGGER_PATH] = REASON_WATCH_PATH, [TRIGGER_PATH_STATE] = REASON_KEEPALIVE,
+	};
+	struct job *job = arg;
+	struct keepalive_facts f = keepalive_facts(job);
+
+	if (what == TRIGGER_PATH_STATE && !keepalive_path_state_holds(&f))
+		return;
+	job_start(job, reasons[what]);
+}
+
 int job_start(struct job *job, enum job_reason reason)
 {
 	long wait;
@@ -265,13 +297,15 @@ static void rewatch(struct job *job)
 /* The restart policy: what starts the job again after an exit, if anything. */
 static enum job_reason restart_reason(struct job *job)
 {
+	struct keepalive_facts f = keepalive_facts(job);
+
 	if (job->restart_requested) {
 		job->restart_requested = false;
 		return REASON_CONTROL;
 	}
-	if (keepalive_after_exit(job))
+	if (keepalive_after_exit(&f))
 		return REASON_KEEPALIVE;
-	if (!job->stop_requested && triggers_queue_pending(job))
+	if (!job->stop_requested && triggers_queue_pending(&job->triggers))
 		return REASON_WATCH_PATH;       /* QueueDirectories: while non-empty */
 	return REASON_NONE;
 }

@@ -14,7 +14,7 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "jobdir.h"
+#include "jobdir-source.h"
 #include "triggers.h"
 
 struct domain;
@@ -74,7 +74,7 @@ struct job {
 	unsigned int early_failures;
 	char failure[256];      /* why FAILED */
 	struct job_blame blame;
-	struct jobdir_source source;    /* the plist file it came from (jobdir.h) */
+	struct jobdir_source source;    /* the plist file it came from (jobdir-source.h) */
 	struct job *next_detached; /* unloaded but still stopping: see domain.detached */
 	struct job *next_running;  /* see domain.running */
 
@@ -101,8 +101,22 @@ void job_unload(struct job *job);
 /** job_free() - release a job that is not running. */
 void job_free(struct job *job);
 
+/*
+ * Starting a job: job_start() is the one way in.  Its callers are the
+ * triggers of a start: load (job_loaded), timers and path watches
+ * (job_triggered), messages and connections (job_demand,
+ * job_demand_socket), bsctl (REASON_CONTROL), and the job's own exit
+ * (KeepAlive, job_exited).
+ */
+
 /** job_start() - start now (subject to throttling).  Return: 0 or a negative errno. */
 int job_start(struct job *job, enum job_reason reason);
+
+/** job_loaded() - just loaded: RunAtLoad or KeepAlive start it. */
+void job_loaded(struct job *job);
+
+/** job_triggered() - a trigger of @arg (the job) fired: triggers_fire_fn. */
+void job_triggered(void *arg, enum trigger what);
 
 /** job_stop() - SIGTERM, then SIGKILL after ExitTimeOut. */
 void job_stop(struct job *job);

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
+/* keepalive.c - the KeepAlive policy: decides, changes nothing. */
 #include "keepalive.h"
 
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "domain.h"
-#include "job.h"
 #include "job-spec.h"
+#include "strmap.h"
 
 bool keepalive_crash_signal(int sig)
 {
@@ -25,10 +25,10 @@ static bool path_conditions(const struct keepalive *ka)
 	return false;
 }
 
-static bool other_job_conditions(const struct job *job, const struct keepalive *ka)
+static bool other_job_conditions(const struct keepalive_facts *f, const struct keepalive *ka)
 {
 	for (size_t i = 0; i < ka->n_other_job_enabled; i++) {
-		bool loaded = strmap_get(&job->domain->jobs, ka->other_job_enabled[i].label) != NULL;
+		bool loaded = strmap_get(f->jobs, ka->other_job_enabled[i].label) != NULL;
 
 		if (loaded == ka->other_job_enabled[i].enabled)
 			return true;
@@ -36,34 +36,34 @@ static bool other_job_conditions(const struct job *job, const struct keepalive *
 	return false;
 }
 
-bool keepalive_path_state_holds(const struct job *job)
+bool keepalive_path_state_holds(const struct keepalive_facts *f)
 {
-	const struct keepalive *ka = &job->spec->keepalive;
+	const struct keepalive *ka = f->ka;
 
-	return ka->mode == KEEPALIVE_CONDITIONAL && !job->stop_requested &&
-	       !(ka->after_initial_demand && !job->blame.demanded) && path_conditions(ka);
+	return ka->mode == KEEPALIVE_CONDITIONAL && !f->stopping &&
+	       !(ka->after_initial_demand && !f->demanded) && path_conditions(ka);
 }
 
-bool keepalive_at_load(const struct job *job)
+bool keepalive_at_load(const struct keepalive_facts *f)
 {
-	const struct keepalive *ka = &job->spec->keepalive;
+	const struct keepalive *ka = f->ka;
 
 	if (ka->mode == KEEPALIVE_ALWAYS)
 		return true;
 	if (ka->mode != KEEPALIVE_CONDITIONAL || ka->after_initial_demand)
 		return false;
 	/* SuccessfulExit implies a first run (launchd sets start_pending). */
-	return ka->has_successful_exit || path_conditions(ka) || other_job_conditions(job, ka);
+	return ka->has_successful_exit || path_conditions(ka) || other_job_conditions(f, ka);
 }
 
-bool keepalive_after_exit(const struct job *job)
+bool keepalive_after_exit(const struct keepalive_facts *f)
 {
-	const struct keepalive *ka = &job->spec->keepalive;
-	int st = job->last_status;
+	const struct keepalive *ka = f->ka;
+	int st = f->last_status;
 
-	if (job->stop_requested || ka->mode == KEEPALIVE_NEVER)
+	if (f->stopping || ka->mode == KEEPALIVE_NEVER)
 		return false;
-	if (ka->after_initial_demand && !job->blame.demanded)
+	if (ka->after_initial_demand && !f->demanded)
 		return false;
 	if (ka->mode == KEEPALIVE_ALWAYS)
 		return true;
@@ -73,5 +73,5 @@ bool keepalive_after_exit(const struct job *job)
 	if (ka->has_crashed &&
 	    (WIFSIGNALED(st) && keepalive_crash_signal(WTERMSIG(st))) == ka->crashed)
 		return true;
-	return path_conditions(ka) || other_job_conditions(job, ka);
+	return path_conditions(ka) || other_job_conditions(f, ka);
 }
