@@ -82,7 +82,7 @@ static kern_return_t do_stop(struct control_call *call)
 	return KERN_SUCCESS;
 }
 
-/* -k on a running job: SIGKILL it; job_exited() starts it again. */
+/* -k on a running job: job_restart(). */
 static kern_return_t do_kickstart(struct control_call *call)
 {
 	struct job *job = find(call);
@@ -93,13 +93,7 @@ static kern_return_t do_kickstart(struct control_call *call)
 		return do_start(call);
 	if (!(call->req->flags & CONTROL_F_KILL))
 		return KERN_SUCCESS;
-	job->restart_requested = true;
-	if (kill(job->pid, SIGKILL) < 0) {
-		job->restart_requested = false;
-		return KERN_FAILURE;
-	}
-	log_job(LOG_INFO, job->spec->label, "kickstart -k: killed pid %d", (int)job->pid);
-	return KERN_SUCCESS;
+	return job_restart(job) < 0 ? KERN_FAILURE : KERN_SUCCESS;
 }
 
 static kern_return_t do_kill(struct control_call *call)

@@ -174,6 +174,17 @@ int job_start(struct job *job, enum job_reason reason)
 	return spawn(job, reason);
 }
 
+int job_restart(struct job *job)
+{
+	job->restart_requested = true;
+	if (kill(job->pid, SIGKILL) < 0) {
+		job->restart_requested = false;
+		return -errno;
+	}
+	log_job(LOG_INFO, job->spec->label, "kickstart -k: killed pid %d", (int)job->pid);
+	return 0;
+}
+
 static void kill_timeout(evutil_socket_t fd, short what, void *arg)
 {
 	struct job *job = arg;
@@ -348,4 +359,25 @@ void job_exited(struct job *job, int status)
 		job_start(job, reason);
 	if (job->state == JOB_WAITING)
 		rewatch(job);   /* a message already waiting starts it again at once */
+}
+
+void job_instance_started(struct job *job, bool first)
+{
+	if (first) {
+		job->next_running = job->domain->running;
+		job->domain->running = job;
+	}
+	job->runs++;
+	job->blame.last_reason = REASON_DEMAND;
+}
+
+void job_instance_exited(struct job *job, int status, bool last)
+{
+	job->has_exited = true;
+	job->last_status = status;
+	if (!last)
+		return;
+	job_forget_pid(job);    /* the last instance is gone: off the running list */
+	if (job->unload_when_stopped)
+		job_free(job);
 }

@@ -118,6 +118,9 @@ void job_loaded(struct job *job);
 /** job_triggered() - a trigger of @arg (the job) fired: triggers_fire_fn. */
 void job_triggered(void *arg, enum trigger what);
 
+/** job_restart() - kickstart -k: SIGKILL the running process; job_exited() starts it again. */
+int job_restart(struct job *job);
+
 /** job_stop() - SIGTERM, then SIGKILL after ExitTimeOut. */
 void job_stop(struct job *job);
 
@@ -141,6 +144,14 @@ int job_spawn_process(struct job *job, int stdio_fd, pid_t *pid, struct conn **c
 
 /** job_exited() - the job's process ended with wait status @status. */
 void job_exited(struct job *job, int status);
+
+/**
+ * job_instance_started() / job_instance_exited() - an inetd instance of
+ * the job (inetd.c) started or ended; @first: the only one running,
+ * @last: none left (an unloaded job is then freed).
+ */
+void job_instance_started(struct job *job, bool first);
+void job_instance_exited(struct job *job, int status, bool last);
 
 /** job_find_pid() - the running job whose process is @pid, or NULL. */
 struct job *job_find_pid(struct domain *d, pid_t pid);

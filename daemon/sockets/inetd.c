@@ -87,13 +87,8 @@ static void pause_accepting(struct job *job, struct inetd *st)
 
 static void add_instance(struct job *job, struct inetd *st, pid_t pid, struct conn *conn)
 {
-	if (st->n == 0) {
-		job->next_running = job->domain->running;
-		job->domain->running = job;
-	}
+	job_instance_started(job, st->n == 0);
 	st->list[st->n++] = (struct inetd_instance){ pid, conn };
-	job->runs++;
-	job->blame.last_reason = REASON_DEMAND;
 	if (st->n == INETD_MAX_INSTANCES)
 		sockets_unwatch(job);   /* resumed when one exits */
 	log_job(LOG_INFO, job->spec->label, "instance started (pid %d, %zu running)", (int)pid,
@@ -131,18 +126,6 @@ void inetd_accept(struct job *job, int listen_fd)
 	close(fd);              /* the instance has its copy; a failure closes the connection */
 }
 
-/* The last instance is gone: off the running list, and freed if it was unloaded. */
-static void last_exited(struct job *job)
-{
-	struct inetd *st = job->inetd;
-
-	job_forget_pid(job);
-	if (st->kill_ev)
-		event_del(st->kill_ev);
-	if (job->unload_when_stopped)
-		job_free(job);
-}
-
 static void forget(struct job *job, size_t i, int status)
 {
 	struct inetd *st = job->inetd;
@@ -157,13 +140,12 @@ static void forget(struct job *job, size_t i, int status)
 	if (!job->spec->abandon_process_group)
 		spawn_kill_group(in->pid, SIGKILL);
 	conn_close(in->conn);
-	job->has_exited = true;
-	job->last_status = status;
 	*in = st->list[--st->n];
 	if (st->n == INETD_MAX_INSTANCES - 1)
 		sockets_watch(job);
-	if (st->n == 0)
-		last_exited(job);
+	if (st->n == 0 && st->kill_ev)
+		event_del(st->kill_ev);
+	job_instance_exited(job, status, st->n == 0);   /* may free the job */
 }
 
 bool inetd_reap(struct domain *d, pid_t pid, int status)
