@@ -42,11 +42,6 @@ const char *control_domain_name(const struct domain *d)
 	return name;
 }
 
-static bool is_running(const struct job *job)
-{
-	return job->state == JOB_RUNNING || job->state == JOB_STOPPING;
-}
-
 static bool json(const struct control_call *call)
 {
 	return call->req->flags & CONTROL_F_JSON;
@@ -120,7 +115,7 @@ static void count_running(const struct domain *d, unsigned int *loaded, unsigned
 	*loaded = *running = 0;
 	while ((job = strmap_next(&d->jobs, &i))) {
 		(*loaded)++;
-		*running += is_running(job);
+		*running += job_is_running(job);
 	}
 }
 
@@ -164,7 +159,7 @@ static void print_lists_text(FILE *f, const struct domain *d)
 		char status[16];
 
 		control_format_status(job, status, sizeof(status));
-		fprintf(f, "\t\t%8d %6s \t%s\n", is_running(job) ? (int)job->pid : 0, status,
+		fprintf(f, "\t\t%8d %6s \t%s\n", job_is_running(job) ? (int)job->pid : 0, status,
 			job->spec->label);
 	}
 	fprintf(f, "\t}\n\n\tendpoints = {\n");
@@ -209,16 +204,8 @@ static void print_lists_json(FILE *f, const struct domain *d)
 
 	fputs(",\n  \"services\": [", f);
 	while ((job = strmap_next(&d->jobs, &i))) {
-		char status[16];
-
-		control_format_status(job, status, sizeof(status));
-		fprintf(f, "%s\n    {\"label\": ", sep);
-		control_json_str(f, job->spec->label);
-		if (is_running(job))
-			fprintf(f, ", \"pid\": %d", (int)job->pid);
-		else
-			fputs(", \"pid\": null", f);
-		fprintf(f, ", \"status\": %s}", job->has_exited ? status : "null");
+		fprintf(f, "%s\n    ", sep);
+		control_json_job(f, job);
 		sep = ",";
 	}
 	fputs(*sep ? "\n  ],\n  \"endpoints\": [" : "],\n  \"endpoints\": [", f);

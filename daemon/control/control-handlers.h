@@ -58,6 +58,9 @@ const char *control_domain_name(const struct domain *d);
 /** control_format_status() - launchctl list's status column: exit status, -signal or "-". */
 void control_format_status(const struct job *job, char *buf, size_t len);
 
+/** control_json_job() - one job as bsctl list --json shows it: label, pid, status. */
+void control_json_job(FILE *f, const struct job *job);
+
 /** control_json_str() - @s as a JSON string literal (NULL: null). */
 void control_json_str(FILE *f, const char *s);
 

@@ -17,11 +17,6 @@
 #include "job-spec.h"
 #include "service.h"
 
-static bool is_running(const struct job *job)
-{
-	return job->state == JOB_RUNNING || job->state == JOB_STOPPING;
-}
-
 static struct job *find(const struct control_call *call)
 {
 	return call->req->arg[0] ? strmap_get(&call->d->jobs, call->req->arg) : NULL;
@@ -69,11 +64,25 @@ static void list_text(FILE *f, struct domain *d)
 		char status[16];
 
 		control_format_status(job, status, sizeof(status));
-		if (is_running(job))
+		if (job_is_running(job))
 			fprintf(f, "%d\t%s\t%s\n", (int)job->pid, status, job->spec->label);
 		else
 			fprintf(f, "-\t%s\t%s\n", status, job->spec->label);
 	}
+}
+
+void control_json_job(FILE *f, const struct job *job)
+{
+	char status[16];
+
+	control_format_status(job, status, sizeof(status));
+	fputs("{\"label\": ", f);
+	control_json_str(f, job->spec->label);
+	if (job_is_running(job))
+		fprintf(f, ", \"pid\": %d", (int)job->pid);
+	else
+		fputs(", \"pid\": null", f);
+	fprintf(f, ", \"status\": %s}", job->has_exited ? status : "null");
 }
 
 static void list_json(FILE *f, struct domain *d)
@@ -84,16 +93,8 @@ static void list_json(FILE *f, struct domain *d)
 
 	fputc('[', f);
 	while ((job = strmap_next(&d->jobs, &i))) {
-		char status[16];
-
-		control_format_status(job, status, sizeof(status));
-		fprintf(f, "%s\n  {\"label\": ", sep);
-		control_json_str(f, job->spec->label);
-		if (is_running(job))
-			fprintf(f, ", \"pid\": %d", (int)job->pid);
-		else
-			fputs(", \"pid\": null", f);
-		fprintf(f, ", \"status\": %s}", job->has_exited ? status : "null");
+		fprintf(f, "%s\n  ", sep);
+		control_json_job(f, job);
 		sep = ",";
 	}
 	fputs("\n]\n", f);
@@ -131,7 +132,7 @@ static void print_text(FILE *f, const struct job *job)
 	fprintf(f, "\t}\n\tstate = %s\n", job_state_name(job->state));
 	if (job->disabled)
 		fprintf(f, "\tdisabled = true (loaded with -F)\n");
-	if (is_running(job))
+	if (job_is_running(job))
 		fprintf(f, "\tpid = %d\n", (int)job->pid);
 	print_exit_text(f, job);
 	fprintf(f, "\truns = %u\n", job->runs);
@@ -179,7 +180,7 @@ static void print_json(FILE *f, const struct job *job)
 	fputs(",\n  \"state\": ", f);
 	control_json_str(f, job_state_name(job->state));
 	fprintf(f, ",\n  \"disabled\": %s", job->disabled ? "true" : "false");
-	if (is_running(job))
+	if (job_is_running(job))
 		fprintf(f, ",\n  \"pid\": %d", (int)job->pid);
 	if (job->has_exited)
 		fprintf(f, ",\n  \"%s\": %d", sig ? "last_exit_signal" : "last_exit_status",
@@ -256,7 +257,7 @@ static void blame_text(FILE *f, const struct job *job, const char *why)
 	if (job->runs == 0)
 		fprintf(f, "%s: not started since it was loaded (%s)\n", job->spec->label,
 			job_state_name(job->state));
-	else if (is_running(job))
+	else if (job_is_running(job))
 		fprintf(f, "%s: running (pid %d) for %ld s: %s\n", job->spec->label,
 			(int)job->pid, since_start(job), why);
 	else
@@ -272,7 +273,7 @@ static void blame_json(FILE *f, const struct job *job, const char *why)
 	control_json_str(f, job->spec->label);
 	fputs(",\n  \"state\": ", f);
 	control_json_str(f, job_state_name(job->state));
-	if (is_running(job))
+	if (job_is_running(job))
 		fprintf(f, ",\n  \"pid\": %d", (int)job->pid);
 	fputs(",\n  \"reason\": ", f);
 	control_json_str(f, job->runs ? job_reason_name(job->blame.last_reason) : NULL);

@@ -51,11 +51,6 @@ bool control_owns(mach_msg_id_t id)
 	return id >= CONTROL_LIST && id <= CONTROL_LAST;
 }
 
-static bool is_running(const struct job *job)
-{
-	return job->state == JOB_RUNNING || job->state == JOB_STOPPING;
-}
-
 static struct job *find(const struct control_call *call)
 {
 	return call->req->arg[0] ? strmap_get(&call->d->jobs, call->req->arg) : NULL;
@@ -67,7 +62,7 @@ static kern_return_t do_start(struct control_call *call)
 
 	if (!job)
 		return CONTROL_E_NOT_FOUND;
-	if (is_running(job))
+	if (job_is_running(job))
 		return KERN_SUCCESS;
 	return job_start(job, REASON_CONTROL) < 0 ? KERN_FAILURE : KERN_SUCCESS;
 }
@@ -89,7 +84,7 @@ static kern_return_t do_kickstart(struct control_call *call)
 
 	if (!job)
 		return CONTROL_E_NOT_FOUND;
-	if (!is_running(job))
+	if (!job_is_running(job))
 		return do_start(call);
 	if (!(call->req->flags & CONTROL_F_KILL))
 		return KERN_SUCCESS;
@@ -105,7 +100,7 @@ static kern_return_t do_kill(struct control_call *call)
 		return CONTROL_E_NOT_FOUND;
 	if (sig <= 0 || sig >= NSIG)
 		return CONTROL_E_INVALID;
-	if (!is_running(job))
+	if (!job_is_running(job))
 		return KERN_FAILURE;
 	return kill(job->pid, sig) < 0 ? KERN_FAILURE : KERN_SUCCESS;
 }

@@ -170,7 +170,7 @@ static void detach(struct job *job)
 void job_unload(struct job *job)
 {
 	log_job(LOG_INFO, job->spec->label, "unloading");
-	if (job->state == JOB_RUNNING || job->state == JOB_STOPPING || inetd_running(job)) {
+	if (job_is_running(job) || inetd_running(job)) {
 		job->unload_when_stopped = true;
 		job_stop(job);
 		detach(job);

@@ -98,9 +98,14 @@ int job_plist_apply_rules(struct loader *ld, const struct plist_node *dict,
 			  const struct key_rule *rules, size_t n, const char *where,
 			  void *obj);
 
-/* Generic setters: a boolean, an integer within r->min..r->max. */
+/* Generic setters: a boolean, an integer within r->min..r->max, a non-empty string. */
 setter_fn job_plist_set_bool;
 setter_fn job_plist_set_int;
+setter_fn job_plist_set_string;
+
+/** job_plist_check_range() - the integer of @e within r->min..r->max, or rejected. */
+int job_plist_check_range(struct loader *ld, const struct plist_entry *e,
+			  const struct key_rule *r);
 
 /* In job-plist-tables.c: the setters of the sub-dictionary keys. */
 setter_fn job_plist_tables_keepalive;

@@ -173,21 +173,31 @@ int job_plist_set_bool(struct loader *ld, const struct plist_entry *e,
 	return 0;
 }
 
-int job_plist_set_int(struct loader *ld, const struct plist_entry *e,
-		      const struct key_rule *r, void *obj)
+int job_plist_check_range(struct loader *ld, const struct plist_entry *e,
+			  const struct key_rule *r)
 {
 	long long v = e->value->integer;
 
 	if (v < r->min || v > r->max)
 		return job_plist_reject(ld, e->value->line, "%s: %lld is out of range %lld..%lld",
 					e->key, v, r->min, r->max);
-	*FIELD(obj, r, int) = (int)v;
+	return 0;
+}
+
+int job_plist_set_int(struct loader *ld, const struct plist_entry *e,
+		      const struct key_rule *r, void *obj)
+{
+	int rc = job_plist_check_range(ld, e, r);
+
+	if (rc)
+		return rc;
+	*FIELD(obj, r, int) = (int)e->value->integer;
 	return 0;
 }
 
 /* A non-empty string: an empty path or user name is always a mistake. */
-static int set_string(struct loader *ld, const struct plist_entry *e,
-		      const struct key_rule *r, void *obj)
+int job_plist_set_string(struct loader *ld, const struct plist_entry *e,
+			 const struct key_rule *r, void *obj)
 {
 	if (!*e->value->string.s)
 		return job_plist_reject(ld, e->value->line, "%s is empty", e->key);
@@ -236,7 +246,7 @@ static int set_label(struct loader *ld, const struct plist_entry *e,
 		if (*s < 0x20 || *s == 0x7f)
 			return job_plist_reject(ld, e->value->line,
 						"Label contains a control character");
-	return set_string(ld, e, r, obj);
+	return job_plist_set_string(ld, e, r, obj);
 }
 
 static int set_umask(struct loader *ld, const struct plist_entry *e,
@@ -328,7 +338,7 @@ static int set_ondemand(struct loader *ld, const struct plist_entry *e,
 #define SECONDS 0, 0, INT_MAX
 static const struct key_rule job_keys[] = {
 	{ "Label", TYPE(PLIST_STRING), set_label, JS(label) },
-	{ "Program", TYPE(PLIST_STRING), set_string, JS(program) },
+	{ "Program", TYPE(PLIST_STRING), job_plist_set_string, JS(program) },
 	{ "ProgramArguments", TYPE(PLIST_ARRAY), set_strings, JS(argv), JS(argc), 1 },
 	{ "EnableGlobbing", TYPE(PLIST_BOOL), job_plist_set_bool, JS(enable_globbing) },
 	{ "MachServices", TYPE(PLIST_DICT), job_plist_tables_services },
@@ -339,15 +349,15 @@ static const struct key_rule job_keys[] = {
 	{ "OnDemand", TYPE(PLIST_BOOL), set_ondemand },
 	{ "Disabled", TYPE(PLIST_BOOL), job_plist_set_bool, JS(disabled) },
 	{ "EnvironmentVariables", TYPE(PLIST_DICT), set_env },
-	{ "WorkingDirectory", TYPE(PLIST_STRING), set_string, JS(working_directory) },
-	{ "RootDirectory", TYPE(PLIST_STRING), set_string, JS(root_directory) },
-	{ "UserName", TYPE(PLIST_STRING), set_string, JS(user_name) },
-	{ "GroupName", TYPE(PLIST_STRING), set_string, JS(group_name) },
+	{ "WorkingDirectory", TYPE(PLIST_STRING), job_plist_set_string, JS(working_directory) },
+	{ "RootDirectory", TYPE(PLIST_STRING), job_plist_set_string, JS(root_directory) },
+	{ "UserName", TYPE(PLIST_STRING), job_plist_set_string, JS(user_name) },
+	{ "GroupName", TYPE(PLIST_STRING), job_plist_set_string, JS(group_name) },
 	{ "InitGroups", TYPE(PLIST_BOOL), job_plist_set_bool, JS(init_groups) },
 	{ "Umask", TYPE(PLIST_INTEGER) | TYPE(PLIST_STRING), set_umask },
-	{ "StandardInPath", TYPE(PLIST_STRING), set_string, JS(stdin_path) },
-	{ "StandardOutPath", TYPE(PLIST_STRING), set_string, JS(stdout_path) },
-	{ "StandardErrorPath", TYPE(PLIST_STRING), set_string, JS(stderr_path) },
+	{ "StandardInPath", TYPE(PLIST_STRING), job_plist_set_string, JS(stdin_path) },
+	{ "StandardOutPath", TYPE(PLIST_STRING), job_plist_set_string, JS(stdout_path) },
+	{ "StandardErrorPath", TYPE(PLIST_STRING), job_plist_set_string, JS(stderr_path) },
 	{ "ThrottleInterval", TYPE(PLIST_INTEGER), job_plist_set_int, JS(throttle_interval), SECONDS },
 	{ "ExitTimeOut", TYPE(PLIST_INTEGER), job_plist_set_int, JS(exit_timeout), SECONDS },
 	{ "StartInterval", TYPE(PLIST_INTEGER), set_start_interval, JS(start_interval), SECONDS },

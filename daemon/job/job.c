@@ -142,11 +142,16 @@ void job_triggered(void *arg, enum trigger what)
 	job_start(job, reasons[what]);
 }
 
+bool job_is_running(const struct job *job)
+{
+	return job->state == JOB_RUNNING || job->state == JOB_STOPPING;
+}
+
 int job_start(struct job *job, enum job_reason reason)
 {
 	long wait;
 
-	if (job->state == JOB_RUNNING || job->state == JOB_STOPPING || job->domain->shutting_down)
+	if (job_is_running(job) || job->domain->shutting_down)
 		return 0;
 	if (job->state == JOB_FAILED && reason != REASON_CONTROL)
 		return -EPERM;

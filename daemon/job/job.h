@@ -162,6 +162,9 @@ void job_forget_pid(struct job *job);
 /** job_fail() - mark failed with @why and destroy the messages waiting for it. */
 void job_fail(struct job *job, const char *why);
 
+/** job_is_running() - whether the job has a process (running or stopping). */
+bool job_is_running(const struct job *job);
+
 const char *job_state_name(enum job_state state);
 const char *job_reason_name(enum job_reason reason);
 

@@ -71,15 +71,6 @@ static int set_protocol(struct loader *ld, const struct plist_entry *e,
 	return choose(ld, e, protocols, N_RULES(protocols), &((struct job_socket *)obj)->protocol);
 }
 
-/* A non-empty string into the char * at r->off. */
-static int set_text(struct loader *ld, const struct plist_entry *e,
-		    const struct key_rule *r, void *obj)
-{
-	if (!*e->value->string.s)
-		return job_plist_reject(ld, e->value->line, "%s is empty", e->key);
-	return job_plist_copy_string(ld, e->value->string.s, FIELD(obj, r, char *));
-}
-
 /* A port number or an /etc/services name; an integer is a port. */
 static int set_service(struct loader *ld, const struct plist_entry *e,
 		       const struct key_rule *r, void *obj)
@@ -88,7 +79,7 @@ static int set_service(struct loader *ld, const struct plist_entry *e,
 	char port[16];
 
 	if (e->value->type == PLIST_STRING)
-		return set_text(ld, e, r, obj);
+		return job_plist_set_string(ld, e, r, obj);
 	if (e->value->integer < 1 || e->value->integer > 65535)
 		return job_plist_reject(ld, e->value->line, "%s: %lld is not a port (1..65535)",
 					e->key, e->value->integer);
@@ -107,20 +98,19 @@ static int set_path(struct loader *ld, const struct plist_entry *e,
 	if (strlen(p) >= sizeof(((struct sockaddr_un *)0)->sun_path))
 		return job_plist_reject(ld, e->value->line, "%s is longer than %zu bytes", e->key,
 					sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
-	return set_text(ld, e, r, obj);
+	return job_plist_set_string(ld, e, r, obj);
 }
 
 /* SockPathMode, SockPathOwner, SockPathGroup: a number and its has_ flag. */
 static int set_number(struct loader *ld, const struct plist_entry *e,
 		      const struct key_rule *r, void *obj)
 {
-	long long v = e->value->integer;
+	int rc = job_plist_check_range(ld, e, r);
 
-	if (v < r->min || v > r->max)
-		return job_plist_reject(ld, e->value->line, "%s: %lld is out of range %lld..%lld",
-					e->key, v, r->min, r->max);
+	if (rc)
+		return rc;
 	*AUX(obj, r, bool) = true;
-	*FIELD(obj, r, unsigned int) = (unsigned int)v;
+	*FIELD(obj, r, unsigned int) = (unsigned int)e->value->integer;
 	return 0;
 }
 
@@ -131,7 +121,7 @@ _Static_assert(sizeof(mode_t) == sizeof(unsigned int) && sizeof(uid_t) == sizeof
 static const struct key_rule socket_keys[] = {
 	{ "SockType", TYPE(PLIST_STRING), set_type },
 	{ "SockPassive", TYPE(PLIST_BOOL), job_plist_set_bool, JSK(passive) },
-	{ "SockNodeName", TYPE(PLIST_STRING), set_text, JSK(node_name) },
+	{ "SockNodeName", TYPE(PLIST_STRING), job_plist_set_string, JSK(node_name) },
 	{ "SockServiceName", TYPE(PLIST_STRING) | TYPE(PLIST_INTEGER), set_service,
 	  JSK(service_name) },
 	{ "SockFamily", TYPE(PLIST_STRING), set_family },
@@ -143,7 +133,7 @@ static const struct key_rule socket_keys[] = {
 	  0, 0xfffffffeLL },
 	{ "SockPathGroup", TYPE(PLIST_INTEGER), set_number, JSK(path_group), JSK(has_path_group),
 	  0, 0xfffffffeLL },
-	{ "SecureSocketWithKey", TYPE(PLIST_STRING), set_text, JSK(secure_key) },
+	{ "SecureSocketWithKey", TYPE(PLIST_STRING), job_plist_set_string, JSK(secure_key) },
 };
 
 /* Keys that make sense for one family only. */
