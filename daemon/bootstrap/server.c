@@ -171,7 +171,7 @@ static kern_return_t activate_socket(struct conn *c, struct ipc_request *rq, con
 			  (int)rq->creds.uid, name);
 		return ESRCH;
 	}
-	r = sockets_activate(job, pid, name, &fds, &n);
+	r = sockets_activate(job->sockets, pid, name, &fds, &n);
 	if (r < 0)
 		return -r;
 	if (ipc_reply_fds(rq, fds, n) == 0)

@@ -100,9 +100,10 @@ struct job *job_new(struct domain *d, struct job_spec *spec, char *reason, size_
 	job->spec = spec;
 	triggers_init(&job->triggers, spec, d->base, job_triggered, job);
 	if (add_services(job, reason, reason_len) < 0 ||
-	    sockets_open(job, reason, reason_len) < 0 ||
+	    sockets_open(&job->sockets, spec, d->base, d->as_root, job_socket_ready, job,
+			 reason, reason_len) < 0 ||
 	    strmap_put(&d->jobs, spec->label, job) < 0) {
-		sockets_close(job);
+		sockets_close(job->sockets);
 		remove_services(job);
 		job_spec_free(spec);
 		free(job);
@@ -110,7 +111,7 @@ struct job *job_new(struct domain *d, struct job_spec *spec, char *reason, size_
 	}
 	log_job(LOG_INFO, spec->label, "loaded from %s", spec->path ? spec->path : "(control)");
 	triggers_arm(&job->triggers);
-	sockets_watch(job);
+	sockets_watch(job->sockets);
 	job_loaded(job);
 	return job;
 }
@@ -138,7 +139,7 @@ void job_free(struct job *job)
 		conn_close(job->conn);
 	forget_path(job);
 	remove_services(job);
-	sockets_close(job);
+	job->sockets = sockets_close(job->sockets);
 	inetd_free(job);
 	if (strmap_get(&job->domain->jobs, job->spec->label) == job)
 		strmap_del(&job->domain->jobs, job->spec->label);
@@ -160,7 +161,7 @@ static void detach(struct job *job)
 {
 	forget_path(job);
 	unregister_services(job);
-	sockets_close(job);     /* the addresses too: the processes keep their copies */
+	job->sockets = sockets_close(job->sockets); /* the addresses too: the processes keep their copies */
 	if (strmap_get(&job->domain->jobs, job->spec->label) == job)
 		strmap_del(&job->domain->jobs, job->spec->label);
 	job->next_detached = job->domain->detached;
@@ -228,7 +229,7 @@ int job_spawn_process(struct job *job, int stdio_fd, pid_t *pid, struct conn **c
 		snprintf(why, why_len, "cannot make bootstrap port: %s", strerror(-err));
 		return err;
 	}
-	sockets_fill_request(job, &req);
+	sockets_fill_request(job->sockets, &req);
 	if (stdio_fd >= 0) {
 		req.use_stdio_fd = true;
 		req.stdio_fd = stdio_fd;

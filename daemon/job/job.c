@@ -104,7 +104,7 @@ static int spawn(struct job *job, enum job_reason reason)
 	clock_gettime(CLOCK_MONOTONIC, &job->start_time);
 	for (size_t i = 0; i < job->n_services; i++)
 		service_unwatch(job->services[i]);
-	sockets_unwatch(job);
+	sockets_unwatch(job->sockets);
 	log_job(LOG_INFO, job->spec->label, "started (pid %d, reason %s)", (int)job->pid,
 		job_reason_name(reason));
 	return 0;
@@ -254,6 +254,16 @@ void job_demand_socket(struct job *job, const char *name)
 	job_start(job, REASON_DEMAND);
 }
 
+void job_socket_ready(void *arg, const char *name, int fd)
+{
+	struct job *job = arg;
+
+	if (job->spec->inetd && !job->spec->inetd_wait)
+		inetd_accept(job, fd);
+	else
+		job_demand_socket(job, name);
+}
+
 void job_fail(struct job *job, const char *why)
 {
 	snprintf(job->failure, sizeof(job->failure), "%s", why);
@@ -307,7 +317,7 @@ static void rewatch(struct job *job)
 {
 	for (size_t i = 0; i < job->n_services; i++)
 		service_watch(job->services[i]);
-	sockets_watch(job);
+	sockets_watch(job->sockets);
 }
 
 /* The restart policy: what starts the job again after an exit, if anything. */

@@ -159,6 +159,9 @@ struct job *job_find_pid(struct domain *d, pid_t pid);
 /** job_forget_pid() - the job's process is gone: take it off the running list. */
 void job_forget_pid(struct job *job);
 
+/** job_socket_ready() - sockets_ready_fn of the job @arg: accept (inetd) or demand. */
+void job_socket_ready(void *arg, const char *name, int fd);
+
 /** job_fail() - mark failed with @why and destroy the messages waiting for it. */
 void job_fail(struct job *job, const char *why);
 

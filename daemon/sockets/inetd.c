@@ -5,7 +5,6 @@
 #include "inetd.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,16 +35,6 @@ struct inetd {
 	struct event *retry_ev; /* accept again after running out of fds */
 };
 
-void inetd_prepare(struct job_sockets *js)
-{
-	for (size_t i = 0; i < js->n_fds; i++) {
-		int fl = fcntl(js->fds[i], F_GETFL);
-
-		if (fl >= 0)
-			fcntl(js->fds[i], F_SETFL, fl | O_NONBLOCK);
-	}
-}
-
 static struct inetd *state(struct job *job)
 {
 	if (!job->inetd)
@@ -68,9 +57,11 @@ bool inetd_is_instance(const struct job *job, pid_t pid)
 
 static void retry(evutil_socket_t fd, short what, void *arg)
 {
+	struct job *job = arg;
+
 	(void)fd;
 	(void)what;
-	sockets_watch(arg);
+	sockets_watch(job->sockets);
 }
 
 /* Out of fds is a state: stop accepting for a second (the queue keeps the clients). */
@@ -78,7 +69,7 @@ static void pause_accepting(struct job *job, struct inetd *st)
 {
 	struct timeval tv = { .tv_sec = 1 };
 
-	sockets_unwatch(job);
+	sockets_unwatch(job->sockets);
 	if (!st->retry_ev)
 		st->retry_ev = evtimer_new(job->domain->base, retry, job);
 	if (st->retry_ev)
@@ -90,7 +81,7 @@ static void add_instance(struct job *job, struct inetd *st, pid_t pid, struct co
 	job_instance_started(job, st->n == 0);
 	st->list[st->n++] = (struct inetd_instance){ pid, conn };
 	if (st->n == INETD_MAX_INSTANCES)
-		sockets_unwatch(job);   /* resumed when one exits */
+		sockets_unwatch(job->sockets);   /* resumed when one exits */
 	log_job(LOG_INFO, job->spec->label, "instance started (pid %d, %zu running)", (int)pid,
 		st->n);
 }
@@ -104,7 +95,7 @@ void inetd_accept(struct job *job, int listen_fd)
 	int fd;
 
 	if (job->domain->shutting_down) {
-		sockets_unwatch(job);   /* no new instance delays the exit */
+		sockets_unwatch(job->sockets);   /* no new instance delays the exit */
 		return;
 	}
 	if (!st) {
@@ -142,7 +133,7 @@ static void forget(struct job *job, size_t i, int status)
 	conn_close(in->conn);
 	*in = st->list[--st->n];
 	if (st->n == INETD_MAX_INSTANCES - 1)
-		sockets_watch(job);
+		sockets_watch(job->sockets);
 	if (st->n == 0 && st->kill_ev)
 		event_del(st->kill_ev);
 	job_instance_exited(job, status, st->n == 0);   /* may free the job */

@@ -21,12 +21,8 @@
 
 struct domain;
 struct job;
-struct job_sockets;
 
 #define INETD_MAX_INSTANCES 64
-
-/** inetd_prepare() - the daemon accepts on these sockets: make them non-blocking. */
-void inetd_prepare(struct job_sockets *js);
 
 /** inetd_accept() - @listen_fd is readable: accept and start an instance. */
 void inetd_accept(struct job *job, int listen_fd);

@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "domain.h"
-#include "job.h"
 #include "job-spec.h"
 
 /* Remember @path (made here) so that unload removes it if it is still ours. */
@@ -90,20 +89,20 @@ static int add_env(struct job_sockets *js, const char *key, const char *value)
 }
 
 /* The job's user may enter the private directory when the daemon runs the job as someone else. */
-static int give_dir(const struct job *job, const char *dir)
+static int give_dir(const struct job_sockets *js, const char *dir)
 {
 	struct passwd *pw;
 
-	if (!job->domain->as_root || !job->spec->user_name)
+	if (!js->as_root || !js->spec->user_name)
 		return 0;
-	pw = getpwnam(job->spec->user_name);
+	pw = getpwnam(js->spec->user_name);
 	if (!pw)
 		return -ENOENT;
 	return chown(dir, pw->pw_uid, (gid_t)-1) < 0 ? -errno : 0;
 }
 
 /* SecureSocketWithKey: DIR/Listeners in a new mode-0700 directory; the variable names it. */
-static int secure_path(struct job *job, struct job_sockets *js, const struct job_socket *s,
+static int secure_path(struct job_sockets *js, const struct job_socket *s,
 		       struct sockaddr_un *sun, const char **step)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -120,7 +119,7 @@ static int secure_path(struct job *job, struct job_sockets *js, const struct job
 	r = record(js, dir, true);
 	if (r == 0) {
 		*step = "chown";
-		r = give_dir(job, dir);
+		r = give_dir(js, dir);
 	}
 	if (r < 0) {
 		rmdir(dir);
@@ -167,7 +166,7 @@ static int bind_listen(struct job_sockets *js, const struct job_socket *s, int f
 	return r;
 }
 
-int sockets_unix_open(struct job *job, struct job_sockets *js, const struct job_socket *s,
+int sockets_unix_open(struct job_sockets *js, const struct job_socket *s,
 		      const char *name, char *reason, size_t len)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
@@ -175,7 +174,7 @@ int sockets_unix_open(struct job *job, struct job_sockets *js, const struct job_
 	int fd, r = 0;
 
 	if (s->secure_key)
-		r = secure_path(job, js, s, &sun, &step);
+		r = secure_path(js, s, &sun, &step);
 	else
 		snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", s->path_name);
 	fd = r < 0 ? -1 : socket(AF_UNIX, s->type | SOCK_CLOEXEC, 0);

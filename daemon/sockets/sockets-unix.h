@@ -10,7 +10,6 @@
 
 #include "sockets.h"
 
-struct job;
 struct job_socket;
 
 /**
@@ -20,7 +19,7 @@ struct job_socket;
  * recorded in @js for sockets_unix_remove().
  * Return: 0, or a negative errno with @reason filled.
  */
-int sockets_unix_open(struct job *job, struct job_sockets *js, const struct job_socket *s,
+int sockets_unix_open(struct job_sockets *js, const struct job_socket *s,
 		      const char *name, char *reason, size_t len);
 
 /** sockets_unix_remove() - remove the recorded paths that are still ours, newest first. */

@@ -8,6 +8,7 @@
 #include "sockets-unix.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -19,9 +20,6 @@
 
 #include <event2/event.h>
 
-#include "domain.h"
-#include "inetd.h"
-#include "job.h"
 #include "job-spec.h"
 #include "log.h"
 
@@ -135,9 +133,9 @@ static int make_names(struct job_sockets *js)
 	return 0;
 }
 
-static int open_all(struct job *job, struct job_sockets *js, char *reason, size_t len)
+static int open_all(struct job_sockets *js, char *reason, size_t len)
 {
-	const struct job_spec *spec = job->spec;
+	const struct job_spec *spec = js->spec;
 	int r = 0;
 
 	for (size_t g = 0; r == 0 && g < spec->n_socket_groups; g++) {
@@ -147,7 +145,7 @@ static int open_all(struct job *job, struct job_sockets *js, char *reason, size_
 		js->groups[g].first = js->n_fds;
 		for (size_t k = 0; r == 0 && k < sg->n_sockets; k++)
 			r = sg->sockets[k].family == AF_UNIX ?
-			    sockets_unix_open(job, js, &sg->sockets[k], sg->name, reason, len) :
+			    sockets_unix_open(js, &sg->sockets[k], sg->name, reason, len) :
 			    open_ip(js, &sg->sockets[k], sg->name, reason, len);
 		js->groups[g].n = js->n_fds - js->groups[g].first;
 		js->n_groups = g + 1;
@@ -157,12 +155,24 @@ static int open_all(struct job *job, struct job_sockets *js, char *reason, size_
 	return r;
 }
 
-int sockets_open(struct job *job, char *reason, size_t reason_len)
+/* The daemon accepts on the listening sockets of inetd Wait false: never block. */
+static void make_nonblocking(struct job_sockets *js)
 {
-	const struct job_spec *spec = job->spec;
+	for (size_t i = 0; i < js->n_fds; i++) {
+		int fl = fcntl(js->fds[i], F_GETFL);
+
+		if (fl >= 0)
+			fcntl(js->fds[i], F_SETFL, fl | O_NONBLOCK);
+	}
+}
+
+int sockets_open(struct job_sockets **out, const struct job_spec *spec, struct event_base *base,
+		 bool as_root, sockets_ready_fn *ready, void *arg, char *reason, size_t reason_len)
+{
 	struct job_sockets *js;
 	int r;
 
+	*out = NULL;
 	if (!spec->n_socket_groups)
 		return 0;
 	js = calloc(1, sizeof(*js));
@@ -173,27 +183,25 @@ int sockets_open(struct job *job, char *reason, size_t reason_len)
 		snprintf(reason, reason_len, "Sockets: %s", strerror(ENOMEM));
 		return -ENOMEM;
 	}
-	js->job = job;
-	js->ready_fd = -1;
-	job->sockets = js;
-	r = open_all(job, js, reason, reason_len);
+	*js = (struct job_sockets){ .spec = spec, .base = base, .as_root = as_root,
+				    .ready = ready, .arg = arg, .groups = js->groups,
+				    .ready_fd = -1 };
+	r = open_all(js, reason, reason_len);
 	if (r < 0) {
-		sockets_close(job);
+		sockets_close(js);
 		return r;
 	}
-	/* Listening sockets of inetd Wait false stay with the daemon: it accepts. */
 	if (spec->inetd && !spec->inetd_wait)
-		inetd_prepare(js);
+		make_nonblocking(js);
 	log_job(LOG_DEBUG, spec->label, "%zu socket(s) ready", js->n_fds);
+	*out = js;
 	return 0;
 }
 
-void sockets_close(struct job *job)
+struct job_sockets *sockets_close(struct job_sockets *js)
 {
-	struct job_sockets *js = job->sockets;
-
 	if (!js)
-		return;
+		return NULL;
 	for (size_t i = 0; i < js->n_fds; i++) {
 		if (js->watches[i].ev)
 			event_free(js->watches[i].ev);
@@ -206,7 +214,7 @@ void sockets_close(struct job *job)
 	free(js->names);
 	free(js->groups);
 	free(js);
-	job->sockets = NULL;
+	return NULL;
 }
 
 static const char *group_of(const struct job_sockets *js, size_t i)
@@ -220,23 +228,19 @@ static const char *group_of(const struct job_sockets *js, size_t i)
 static void ready(evutil_socket_t fd, short what, void *arg)
 {
 	struct sockets_watch *w = arg;
-	struct job *job = w->js->job;
+	struct job_sockets *js = w->js;
 
 	(void)what;
-	if (job->spec->inetd && !job->spec->inetd_wait) {
-		inetd_accept(job, fd);
-		return;
+	if (!js->spec->inetd || js->spec->inetd_wait) {
+		/* Not watched again until the job has run: nothing here reads the socket. */
+		sockets_unwatch(js);
+		js->ready_fd = fd;
 	}
-	/* Not watched again until the job has run: nothing here reads the socket. */
-	sockets_unwatch(job);
-	w->js->ready_fd = fd;
-	job_demand_socket(job, group_of(w->js, w->i));
+	js->ready(js->arg, group_of(js, w->i), fd);
 }
 
-void sockets_watch(struct job *job)
+void sockets_watch(struct job_sockets *js)
 {
-	struct job_sockets *js = job->sockets;
-
 	if (!js)
 		return;
 	for (size_t i = 0; i < js->n_fds; i++) {
@@ -245,31 +249,27 @@ void sockets_watch(struct job *job)
 		w->js = js;
 		w->i = i;
 		if (!w->ev)
-			w->ev = event_new(job->domain->base, js->fds[i], EV_READ | EV_PERSIST, ready, w);
+			w->ev = event_new(js->base, js->fds[i], EV_READ | EV_PERSIST, ready, w);
 		if (!w->ev || event_add(w->ev, NULL) < 0)
-			log_job(LOG_ERR, job->spec->label, "cannot watch socket %s", group_of(js, i));
+			log_job(LOG_ERR, js->spec->label, "cannot watch socket %s", group_of(js, i));
 	}
 }
 
-void sockets_unwatch(struct job *job)
+void sockets_unwatch(struct job_sockets *js)
 {
-	struct job_sockets *js = job->sockets;
-
 	for (size_t i = 0; js && i < js->n_fds; i++)
 		if (js->watches[i].ev)
 			event_del(js->watches[i].ev);
 }
 
-void sockets_fill_request(struct job *job, struct spawn_request *req)
+void sockets_fill_request(struct job_sockets *js, struct spawn_request *req)
 {
-	struct job_sockets *js = job->sockets;
-
 	if (!js)
 		return;
 	for (size_t g = 0; g < js->n_groups; g++)
 		js->groups[g].activated_by = 0;
 	req->extra_env = js->env;
-	if (job->spec->inetd) {
+	if (js->spec->inetd) {
 		/* Wait true: the socket that asked, as launchproxy; Wait false: inetd.c. */
 		req->use_stdio_fd = true;
 		req->stdio_fd = js->ready_fd >= 0 ? js->ready_fd : js->fds[0];
@@ -281,11 +281,9 @@ void sockets_fill_request(struct job *job, struct spawn_request *req)
 	req->socket_names = js->names;
 }
 
-int sockets_activate(struct job *job, pid_t pid, const char *name, const int **fds, size_t *n)
+int sockets_activate(struct job_sockets *js, pid_t pid, const char *name, const int **fds, size_t *n)
 {
-	struct job_sockets *js = job->sockets;
-
-	if (!js || job->spec->inetd)
+	if (!js || js->spec->inetd)
 		return -ENOENT;
 	for (size_t g = 0; g < js->n_groups; g++) {
 		struct sockets_group *sg = &js->groups[g];
