@@ -164,7 +164,7 @@ static kern_return_t activate_socket(struct conn *c, struct ipc_request *rq, con
 	size_t n;
 	int r;
 
-	if (!job && c->job && inetd_is_instance(c->job, pid))
+	if (!job && c->job && inetd_is_instance(c->job->inetd, pid))
 		return ENOENT;  /* an inetd instance: its connection is its stdin */
 	if (!job) {
 		log_debug("pid %d uid %d asked for socket %s but is not a job: ESRCH", (int)pid,

@@ -140,7 +140,7 @@ void job_free(struct job *job)
 	forget_path(job);
 	remove_services(job);
 	job->sockets = sockets_close(job->sockets);
-	inetd_free(job);
+	job->inetd = inetd_free(job->inetd);
 	if (strmap_get(&job->domain->jobs, job->spec->label) == job)
 		strmap_del(&job->domain->jobs, job->spec->label);
 	for (struct job **pp = &job->domain->detached; *pp; pp = &(*pp)->next_detached) {
@@ -171,7 +171,7 @@ static void detach(struct job *job)
 void job_unload(struct job *job)
 {
 	log_job(LOG_INFO, job->spec->label, "unloading");
-	if (job_is_running(job) || inetd_running(job)) {
+	if (job_is_running(job) || inetd_running(job->inetd)) {
 		job->unload_when_stopped = true;
 		job_stop(job);
 		detach(job);

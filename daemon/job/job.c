@@ -208,7 +208,7 @@ void job_stop(struct job *job)
 	struct timeval tv = { .tv_sec = job->spec->exit_timeout };
 
 	job->stop_requested = true;
-	inetd_stop(job);
+	inetd_stop(job->inetd);
 	if (job->state == JOB_THROTTLED) {
 		event_del(job->throttle_ev);
 		job->state = JOB_WAITING;
@@ -252,16 +252,6 @@ void job_demand_socket(struct job *job, const char *name)
 	log_job(LOG_DEBUG, job->spec->label, "connection waiting on socket %s", name);
 	snprintf(job->blame.demand_service, sizeof(job->blame.demand_service), "socket %s", name);
 	job_start(job, REASON_DEMAND);
-}
-
-void job_socket_ready(void *arg, const char *name, int fd)
-{
-	struct job *job = arg;
-
-	if (job->spec->inetd && !job->spec->inetd_wait)
-		inetd_accept(job, fd);
-	else
-		job_demand_socket(job, name);
 }
 
 void job_fail(struct job *job, const char *why)
@@ -374,25 +364,4 @@ void job_exited(struct job *job, int status)
 		job_start(job, reason);
 	if (job->state == JOB_WAITING)
 		rewatch(job);   /* a message already waiting starts it again at once */
-}
-
-void job_instance_started(struct job *job, bool first)
-{
-	if (first) {
-		job->next_running = job->domain->running;
-		job->domain->running = job;
-	}
-	job->runs++;
-	job->blame.last_reason = REASON_DEMAND;
-}
-
-void job_instance_exited(struct job *job, int status, bool last)
-{
-	job->has_exited = true;
-	job->last_status = status;
-	if (!last)
-		return;
-	job_forget_pid(job);    /* the last instance is gone: off the running list */
-	if (job->unload_when_stopped)
-		job_free(job);
 }

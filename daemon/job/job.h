@@ -146,12 +146,11 @@ int job_spawn_process(struct job *job, int stdio_fd, pid_t *pid, struct conn **c
 void job_exited(struct job *job, int status);
 
 /**
- * job_instance_started() / job_instance_exited() - an inetd instance of
- * the job (inetd.c) started or ended; @first: the only one running,
- * @last: none left (an unloaded job is then freed).
+ * job_reap_instance() - @pid, an inetd instance of a running job, exited
+ * with @status (an unloaded job whose last instance it was is freed).
+ * Return: true if @pid was an instance.
  */
-void job_instance_started(struct job *job, bool first);
-void job_instance_exited(struct job *job, int status, bool last);
+bool job_reap_instance(struct domain *d, pid_t pid, int status);
 
 /** job_find_pid() - the running job whose process is @pid, or NULL. */
 struct job *job_find_pid(struct domain *d, pid_t pid);

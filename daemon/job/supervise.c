@@ -8,7 +8,6 @@
 #include <sys/wait.h>
 
 #include "domain.h"
-#include "inetd.h"
 #include "job.h"
 #include "log.h"
 
@@ -22,7 +21,7 @@ void supervise_reap(struct domain *d)
 
 		if (job)
 			job_exited(job, status);
-		else if (!inetd_reap(d, pid, status))
+		else if (!job_reap_instance(d, pid, status))
 			log_debug("reaped pid %d (not a job)", (int)pid);
 	}
 	domain_maybe_exit(d);

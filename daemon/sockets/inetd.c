@@ -16,11 +16,8 @@
 #include <event2/event.h>
 
 #include "conn.h"
-#include "domain.h"
-#include "job.h"
 #include "job-spec.h"
 #include "log.h"
-#include "sockets.h"
 #include "spawn-job.h"
 
 struct inetd_instance {
@@ -29,169 +26,161 @@ struct inetd_instance {
 };
 
 struct inetd {
+	struct inetd_owner owner;
 	struct inetd_instance list[INETD_MAX_INSTANCES];
 	size_t n;
 	struct event *kill_ev;  /* SIGKILL after ExitTimeOut */
 	struct event *retry_ev; /* accept again after running out of fds */
 };
 
-static struct inetd *state(struct job *job)
+struct inetd *inetd_new(const struct inetd_owner *owner)
 {
-	if (!job->inetd)
-		job->inetd = calloc(1, sizeof(*job->inetd));
-	return job->inetd;
+	struct inetd *st = calloc(1, sizeof(*st));
+
+	if (st)
+		st->owner = *owner;
+	return st;
 }
 
-size_t inetd_running(const struct job *job)
+size_t inetd_running(const struct inetd *st)
 {
-	return job->inetd ? job->inetd->n : 0;
+	return st ? st->n : 0;
 }
 
-bool inetd_is_instance(const struct job *job, pid_t pid)
+bool inetd_is_instance(const struct inetd *st, pid_t pid)
 {
-	for (size_t i = 0; job->inetd && i < job->inetd->n; i++)
-		if (job->inetd->list[i].pid == pid)
+	for (size_t i = 0; st && i < st->n; i++)
+		if (st->list[i].pid == pid)
 			return true;
 	return false;
 }
 
 static void retry(evutil_socket_t fd, short what, void *arg)
 {
-	struct job *job = arg;
+	struct inetd *st = arg;
 
 	(void)fd;
 	(void)what;
-	sockets_watch(job->sockets);
+	st->owner.accepting(st->owner.job, true);
 }
 
 /* Out of fds is a state: stop accepting for a second (the queue keeps the clients). */
-static void pause_accepting(struct job *job, struct inetd *st)
+static void pause_accepting(struct inetd *st)
 {
 	struct timeval tv = { .tv_sec = 1 };
 
-	sockets_unwatch(job->sockets);
+	st->owner.accepting(st->owner.job, false);
 	if (!st->retry_ev)
-		st->retry_ev = evtimer_new(job->domain->base, retry, job);
+		st->retry_ev = evtimer_new(st->owner.base, retry, st);
 	if (st->retry_ev)
 		evtimer_add(st->retry_ev, &tv);
 }
 
-static void add_instance(struct job *job, struct inetd *st, pid_t pid, struct conn *conn)
+static void add_instance(struct inetd *st, pid_t pid, struct conn *conn)
 {
-	job_instance_started(job, st->n == 0);
+	st->owner.started(st->owner.job, st->n == 0);
 	st->list[st->n++] = (struct inetd_instance){ pid, conn };
 	if (st->n == INETD_MAX_INSTANCES)
-		sockets_unwatch(job->sockets);   /* resumed when one exits */
-	log_job(LOG_INFO, job->spec->label, "instance started (pid %d, %zu running)", (int)pid,
-		st->n);
+		st->owner.accepting(st->owner.job, false);      /* resumed when one exits */
+	log_job(LOG_INFO, st->owner.spec->label, "instance started (pid %d, %zu running)",
+		(int)pid, st->n);
 }
 
-void inetd_accept(struct job *job, int listen_fd)
+void inetd_accept(struct inetd *st, int listen_fd)
 {
-	struct inetd *st = state(job);
+	const char *label = st->owner.spec->label;
 	struct conn *conn;
 	char why[512];
 	pid_t pid;
 	int fd;
 
-	if (job->domain->shutting_down) {
-		sockets_unwatch(job->sockets);   /* no new instance delays the exit */
-		return;
-	}
-	if (!st) {
-		log_job(LOG_ERR, job->spec->label, "cannot start an instance: out of memory");
-		return;
-	}
 	fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
 	if (fd < 0) {
 		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-			log_job(LOG_WARNING, job->spec->label, "accept: %s: pausing", strerror(errno));
-			pause_accepting(job, st);
+			log_job(LOG_WARNING, label, "accept: %s: pausing", strerror(errno));
+			pause_accepting(st);
 		}
 		return;         /* EAGAIN, ECONNABORTED: the client gave up */
 	}
-	if (job_spawn_process(job, fd, &pid, &conn, why, sizeof(why)) < 0)
-		log_job(LOG_ERR, job->spec->label, "cannot start an instance: %s", why);
+	if (st->owner.spawn(st->owner.job, fd, &pid, &conn, why, sizeof(why)) < 0)
+		log_job(LOG_ERR, label, "cannot start an instance: %s", why);
 	else
-		add_instance(job, st, pid, conn);
+		add_instance(st, pid, conn);
 	close(fd);              /* the instance has its copy; a failure closes the connection */
 }
 
-static void forget(struct job *job, size_t i, int status)
+static void forget(struct inetd *st, size_t i, int status)
 {
-	struct inetd *st = job->inetd;
+	const struct job_spec *spec = st->owner.spec;
 	struct inetd_instance *in = &st->list[i];
 
 	if (WIFSIGNALED(status))
-		log_job(LOG_NOTICE, job->spec->label, "instance %d exited on signal %d",
+		log_job(LOG_NOTICE, spec->label, "instance %d exited on signal %d",
 			(int)in->pid, WTERMSIG(status));
 	else
-		log_job(LOG_INFO, job->spec->label, "instance %d exited with status %d",
+		log_job(LOG_INFO, spec->label, "instance %d exited with status %d",
 			(int)in->pid, WEXITSTATUS(status));
-	if (!job->spec->abandon_process_group)
+	if (!spec->abandon_process_group)
 		spawn_kill_group(in->pid, SIGKILL);
 	conn_close(in->conn);
 	*in = st->list[--st->n];
 	if (st->n == INETD_MAX_INSTANCES - 1)
-		sockets_watch(job->sockets);
+		st->owner.accepting(st->owner.job, true);
 	if (st->n == 0 && st->kill_ev)
 		event_del(st->kill_ev);
-	job_instance_exited(job, status, st->n == 0);   /* may free the job */
+	st->owner.exited(st->owner.job, status, st->n == 0);     /* may free @st */
 }
 
-bool inetd_reap(struct domain *d, pid_t pid, int status)
+bool inetd_reap(struct inetd *st, pid_t pid, int status)
 {
-	for (struct job *job = d->running; job; job = job->next_running) {
-		for (size_t i = 0; job->inetd && i < job->inetd->n; i++) {
-			if (job->inetd->list[i].pid == pid) {
-				forget(job, i, status);
-				return true;
-			}
+	for (size_t i = 0; st && i < st->n; i++) {
+		if (st->list[i].pid == pid) {
+			forget(st, i, status);
+			return true;
 		}
 	}
 	return false;
 }
 
-static void signal_all(struct job *job, int sig)
+static void signal_all(struct inetd *st, int sig)
 {
-	for (size_t i = 0; job->inetd && i < job->inetd->n; i++)
-		spawn_kill_group(job->inetd->list[i].pid, sig);
+	for (size_t i = 0; i < st->n; i++)
+		spawn_kill_group(st->list[i].pid, sig);
 }
 
 static void kill_timeout(evutil_socket_t fd, short what, void *arg)
 {
-	struct job *job = arg;
+	struct inetd *st = arg;
 
 	(void)fd;
 	(void)what;
-	log_job(LOG_WARNING, job->spec->label, "%zu instance(s) did not exit after SIGTERM: SIGKILL",
-		inetd_running(job));
-	signal_all(job, SIGKILL);
+	log_job(LOG_WARNING, st->owner.spec->label,
+		"%zu instance(s) did not exit after SIGTERM: SIGKILL", st->n);
+	signal_all(st, SIGKILL);
 }
 
-void inetd_stop(struct job *job)
+void inetd_stop(struct inetd *st)
 {
-	struct inetd *st = job->inetd;
-	struct timeval tv = { .tv_sec = job->spec->exit_timeout };
+	const struct job_spec *spec = st ? st->owner.spec : NULL;
+	struct timeval tv;
 
 	if (!st || !st->n)
 		return;
-	log_job(LOG_INFO, job->spec->label, "stopping %zu instance(s) (SIGTERM)", st->n);
-	signal_all(job, SIGTERM);
-	if (job->spec->exit_timeout <= 0)
+	log_job(LOG_INFO, spec->label, "stopping %zu instance(s) (SIGTERM)", st->n);
+	signal_all(st, SIGTERM);
+	if (spec->exit_timeout <= 0)
 		return;
+	tv = (struct timeval){ .tv_sec = spec->exit_timeout };
 	if (!st->kill_ev)
-		st->kill_ev = evtimer_new(job->domain->base, kill_timeout, job);
+		st->kill_ev = evtimer_new(st->owner.base, kill_timeout, st);
 	if (st->kill_ev)
 		evtimer_add(st->kill_ev, &tv);
 }
 
-void inetd_free(struct job *job)
+struct inetd *inetd_free(struct inetd *st)
 {
-	struct inetd *st = job->inetd;
-
 	if (!st)
-		return;
+		return NULL;
 	for (size_t i = 0; i < st->n; i++)
 		conn_close(st->list[i].conn);
 	if (st->kill_ev)
@@ -199,5 +188,5 @@ void inetd_free(struct job *job)
 	if (st->retry_ev)
 		event_free(st->retry_ev);
 	free(st);
-	job->inetd = NULL;
+	return NULL;
 }

@@ -19,31 +19,49 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-struct domain;
-struct job;
+struct conn;
+struct event_base;
+struct inetd;
+struct job_spec;
 
 #define INETD_MAX_INSTANCES 64
 
+/* What the instances need of their job (the job module gives it). */
+struct inetd_owner {
+	void *job;
+	const struct job_spec *spec;    /* borrowed */
+	struct event_base *base;
+	/* Start one instance with @fd (borrowed) as its stdio: as job_spawn_process(). */
+	int (*spawn)(void *job, int fd, pid_t *pid, struct conn **conn, char *why,
+		     size_t why_len);
+	void (*started)(void *job, bool first);         /* @first: the only one running */
+	void (*exited)(void *job, int status, bool last); /* @last: none left; may free all */
+	void (*accepting)(void *job, bool on);          /* watch the listening sockets, or not */
+};
+
+/** inetd_new() - no instance yet.  Return: the list, or NULL (out of memory). */
+struct inetd *inetd_new(const struct inetd_owner *owner);
+
 /** inetd_accept() - @listen_fd is readable: accept and start an instance. */
-void inetd_accept(struct job *job, int listen_fd);
+void inetd_accept(struct inetd *st, int listen_fd);
 
 /**
  * inetd_reap() - @pid exited with @status: if it is an instance, forget it
- * (and free its job if that was unloaded and this was the last instance).
+ * (the owner's exited() may then free the job and @st).
  * Return: true if @pid was an instance.
  */
-bool inetd_reap(struct domain *d, pid_t pid, int status);
+bool inetd_reap(struct inetd *st, pid_t pid, int status);
 
-/** inetd_running() - how many instances of @job run. */
-size_t inetd_running(const struct job *job);
+/** inetd_running() - how many instances run (@st may be NULL). */
+size_t inetd_running(const struct inetd *st);
 
-/** inetd_is_instance() - whether @pid is an instance of @job. */
-bool inetd_is_instance(const struct job *job, pid_t pid);
+/** inetd_is_instance() - whether @pid is an instance (@st may be NULL). */
+bool inetd_is_instance(const struct inetd *st, pid_t pid);
 
 /** inetd_stop() - SIGTERM every instance, SIGKILL after ExitTimeOut. */
-void inetd_stop(struct job *job);
+void inetd_stop(struct inetd *st);
 
-/** inetd_free() - release the instance list (the processes are left alone). */
-void inetd_free(struct job *job);
+/** inetd_free() - release the instance list (the processes are left alone).  Return: NULL. */
+struct inetd *inetd_free(struct inetd *st);
 
 #endif

@@ -5,7 +5,7 @@
  * does); SecureSocketWithKey binds "Listeners" in a fresh private
  * directory and exports the path in the named variable, as launchctl did.
  */
-#include "sockets-unix.h"
+#include "sockets-internal.h"
 
 #include <errno.h>
 #include <pwd.h>

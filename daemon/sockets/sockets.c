@@ -5,7 +5,7 @@
  * down, handed to each process of the job, closed at unload.
  */
 #include "sockets.h"
-#include "sockets-unix.h"
+#include "sockets-internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -20,7 +20,6 @@
 
 #include "spawn-job.h"
 
-struct event;
 struct event_base;
 struct job_sockets;
 
@@ -31,48 +30,6 @@ struct job_sockets;
  */
 typedef void sockets_ready_fn(void *arg, const char *name, int fd);
 
-/* Every fd of a job, all names together (a name may expand to several). */
-#define SOCKETS_MAX_FDS 62
-
-/* One Sockets name and where its fds sit in job_sockets.fds. */
-struct sockets_group {
-	const char *name;       /* borrowed from the spec */
-	size_t first, n;
-	pid_t activated_by;     /* launch_activate_socket() already answered this pid */
-};
-
-/* A socket path or directory made at load, removed at unload if still ours. */
-struct sockets_path {
-	char *path;
-	dev_t dev;
-	ino_t ino;
-	bool dir;
-};
-
-struct sockets_watch {
-	struct job_sockets *js;
-	size_t i;               /* index in fds */
-	struct event *ev;
-};
-
-struct job_sockets {
-	const struct job_spec *spec;    /* borrowed */
-	struct event_base *base;
-	bool as_root;           /* the daemon runs the job as its UserName */
-	sockets_ready_fn *ready;
-	void *arg;
-	int fds[SOCKETS_MAX_FDS];       /* owned */
-	size_t n_fds;
-	struct sockets_watch watches[SOCKETS_MAX_FDS];
-	struct sockets_group *groups;
-	size_t n_groups;
-	char *names;            /* LISTEN_FDNAMES: each fd's name, joined by ':' */
-	char **env;             /* SecureSocketWithKey "K=PATH", NULL-terminated */
-	size_t n_env;
-	struct sockets_path *paths;     /* in creation order: removed in reverse */
-	size_t n_paths;
-	int ready_fd;           /* the fd whose readability started the job, or -1 */
-};
 
 /**
  * sockets_open() - create, bind and listen on (or connect) every socket
