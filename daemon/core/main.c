@@ -19,8 +19,8 @@
 #include "domain-run.h"
 #include "log.h"
 #include "options.h"
-#include "server.h"
 #include "sdnotify.h"
+#include "server.h"
 #include "supervise.h"
 
 /* @rc: what sdnotify() returned. */
@@ -120,8 +120,6 @@ static void setup(struct domain *d, const struct options *o)
 	d->max_conns = 4096;
 	if (options_apply(o, d) < 0)
 		fatalx("out of memory");
-	registry_init(&d->registry, d->system, d->owner);
-	d->dispatch = server_dispatch;
 	d->base = event_base_new();
 	if (!d->base)
 		fatalx("event_base_new failed");
@@ -135,6 +133,8 @@ static void setup(struct domain *d, const struct options *o)
 	d->sigterm_ev = add_signal(d, SIGTERM);
 	d->sigint_ev = add_signal(d, SIGINT);
 	d->sighup_ev = add_signal(d, SIGHUP);
+	registry_init(&d->registry, d->system, d->owner);
+	d->dispatch = server_dispatch;
 }
 
 static void teardown(struct domain *d)
