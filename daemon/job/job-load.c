@@ -161,7 +161,8 @@ static void detach(struct job *job)
 {
 	forget_path(job);
 	unregister_services(job);
-	job->sockets = sockets_close(job->sockets); /* the addresses too: the processes keep their copies */
+	/* The addresses too: the processes keep their copies. */
+	job->sockets = sockets_close(job->sockets);
 	if (strmap_get(&job->domain->jobs, job->spec->label) == job)
 		strmap_del(&job->domain->jobs, job->spec->label);
 	job->next_detached = job->domain->detached;

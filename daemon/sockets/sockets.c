@@ -281,7 +281,8 @@ void sockets_fill_request(struct job_sockets *js, struct spawn_request *req)
 	req->socket_names = js->names;
 }
 
-int sockets_activate(struct job_sockets *js, pid_t pid, const char *name, const int **fds, size_t *n)
+int sockets_activate(struct job_sockets *js, pid_t pid, const char *name, const int **fds,
+		     size_t *n)
 {
 	if (!js || js->spec->inetd)
 		return -ENOENT;

@@ -73,6 +73,7 @@ void sockets_fill_request(struct job_sockets *js, struct spawn_request *req);
  * Return: 0; -ENOENT when the job has no socket of that name (or none at
  * all: an inetd instance); -EALREADY when @pid asked for @name before.
  */
-int sockets_activate(struct job_sockets *js, pid_t pid, const char *name, const int **fds, size_t *n);
+int sockets_activate(struct job_sockets *js, pid_t pid, const char *name, const int **fds,
+		     size_t *n);
 
 #endif
