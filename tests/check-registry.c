@@ -26,6 +26,21 @@ static struct service registered(const char *name, pid_t pid, uid_t uid)
 				 .owner_pid = pid, .owner_uid = uid, .checked_in = true };
 }
 
+/* A user domain of uid 1000 holding com.a (job_a's) and com.reg (pid 42's). */
+struct two_names {
+	struct registry r;
+	struct service a, reg;
+};
+
+static void two_names_init(struct two_names *t)
+{
+	registry_init(&t->r, false, 1000);
+	t->a = job_service("com.a", job_a, false);
+	t->reg = registered("com.reg", 42, 1000);
+	ck_assert_int_eq(registry_add(&t->r, &t->a), REGISTRY_OK);
+	ck_assert_int_eq(registry_add(&t->r, &t->reg), REGISTRY_OK);
+}
+
 START_TEST(test_user_domain_answers_owner_and_root)
 {
 	struct registry user, sys;
@@ -77,25 +92,22 @@ END_TEST
 
 START_TEST(test_check_in_only_by_its_job_once_per_run)
 {
-	struct registry r;
-	struct service a = job_service("com.a", job_a, false);
-	struct service reg = registered("com.reg", 42, 1000), *out;
+	struct two_names t;
+	struct service *out;
 
-	registry_init(&r, false, 1000);
-	registry_add(&r, &a);
-	registry_add(&r, &reg);
-	ck_assert_int_eq(registry_check_in(&r, "com.none", job_a, &out), REGISTRY_E_UNKNOWN);
-	ck_assert_int_eq(registry_check_in(&r, "com.a", job_b, &out), REGISTRY_E_NOT_JOB);
-	ck_assert_ptr_eq(out, &a);
-	ck_assert_int_eq(registry_check_in(&r, "com.a", NULL, &out), REGISTRY_E_NOT_JOB);
-	ck_assert_int_eq(registry_check_in(&r, "com.reg", NULL, &out), REGISTRY_E_NOT_JOB);
-	ck_assert_int_eq(registry_check_in(&r, "com.reg", job_a, &out), REGISTRY_E_NOT_JOB);
-	ck_assert_int_eq(registry_check_in(&r, "com.a", job_a, &out), REGISTRY_OK);
-	registry_checked_in(&a);
-	ck_assert_int_eq(registry_check_in(&r, "com.a", job_a, &out), REGISTRY_E_ACTIVE);
-	registry_released(&a);
-	ck_assert_int_eq(registry_check_in(&r, "com.a", job_a, &out), REGISTRY_OK);
-	registry_deinit(&r);
+	two_names_init(&t);
+	ck_assert_int_eq(registry_check_in(&t.r, "com.none", job_a, &out), REGISTRY_E_UNKNOWN);
+	ck_assert_int_eq(registry_check_in(&t.r, "com.a", job_b, &out), REGISTRY_E_NOT_JOB);
+	ck_assert_ptr_eq(out, &t.a);
+	ck_assert_int_eq(registry_check_in(&t.r, "com.a", NULL, &out), REGISTRY_E_NOT_JOB);
+	ck_assert_int_eq(registry_check_in(&t.r, "com.reg", NULL, &out), REGISTRY_E_NOT_JOB);
+	ck_assert_int_eq(registry_check_in(&t.r, "com.reg", job_a, &out), REGISTRY_E_NOT_JOB);
+	ck_assert_int_eq(registry_check_in(&t.r, "com.a", job_a, &out), REGISTRY_OK);
+	registry_checked_in(&t.a);
+	ck_assert_int_eq(registry_check_in(&t.r, "com.a", job_a, &out), REGISTRY_E_ACTIVE);
+	registry_released(&t.a);
+	ck_assert_int_eq(registry_check_in(&t.r, "com.a", job_a, &out), REGISTRY_OK);
+	registry_deinit(&t.r);
 }
 END_TEST
 
@@ -116,25 +128,22 @@ END_TEST
 
 START_TEST(test_register_never_over_a_job_or_another_process)
 {
-	struct registry r;
-	struct service a = job_service("com.a", job_a, false);
-	struct service reg = registered("com.reg", 42, 1000), *out;
+	struct two_names t;
+	struct service *out;
 
-	registry_init(&r, false, 1000);
-	registry_add(&r, &a);
-	registry_add(&r, &reg);
-	ck_assert_int_eq(registry_may_register(&r, "com.a", 42, 1000, false, &out),
+	two_names_init(&t);
+	ck_assert_int_eq(registry_may_register(&t.r, "com.a", 42, 1000, false, &out),
 			 REGISTRY_E_JOB_NAME);
-	ck_assert_int_eq(registry_may_register(&r, "com.a", 42, 0, true, &out),
+	ck_assert_int_eq(registry_may_register(&t.r, "com.a", 42, 0, true, &out),
 			 REGISTRY_E_JOB_NAME);
-	ck_assert_int_eq(registry_may_register(&r, "com.reg", 43, 1000, false, &out),
+	ck_assert_int_eq(registry_may_register(&t.r, "com.reg", 43, 1000, false, &out),
 			 REGISTRY_E_OTHER_PROCESS);
-	ck_assert_int_eq(registry_may_register(&r, "com.reg", 43, 1000, true, &out),
+	ck_assert_int_eq(registry_may_register(&t.r, "com.reg", 43, 1000, true, &out),
 			 REGISTRY_E_OTHER_PROCESS);
-	ck_assert_int_eq(registry_may_register(&r, "com.reg", 42, 1000, false, &out),
+	ck_assert_int_eq(registry_may_register(&t.r, "com.reg", 42, 1000, false, &out),
 			 REGISTRY_E_ACTIVE);
-	ck_assert_int_eq(registry_may_register(&r, "com.new", 43, 1000, false, &out), REGISTRY_OK);
-	registry_deinit(&r);
+	ck_assert_int_eq(registry_may_register(&t.r, "com.new", 43, 1000, false, &out), REGISTRY_OK);
+	registry_deinit(&t.r);
 }
 END_TEST
 
