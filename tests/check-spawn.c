@@ -25,7 +25,7 @@
 #include "helpers/runner.h"
 #include "helpers/tmpdir.h"
 #include "job-spec.h"
-#include "spawn.h"
+#include "spawn-job.h"
 
 static char *tmp;
 static int fds_before;

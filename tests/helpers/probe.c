@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "sanlog.h"
-#include "spawn.h"
+#include "spawn-job.h"
 
 const char *probe_path(void)
 {

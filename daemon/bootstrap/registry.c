@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/* registry.c - the name rules of registry.h. */
+#include "registry.h"
+
+#include "service.h"
+
+void registry_init(struct registry *r, bool system, uid_t owner)
+{
+	strmap_init(&r->names);
+	r->system = system;
+	r->owner = owner;
+}
+
+void registry_deinit(struct registry *r)
+{
+	strmap_deinit(&r->names);
+}
+
+enum registry_code registry_may_ask(const struct registry *r, uid_t uid)
+{
+	/* A user's domain is that user's (and root's) alone. */
+	if (!r->system && uid != 0 && uid != r->owner)
+		return REGISTRY_E_NOT_OWNER;
+	return REGISTRY_OK;
+}
+
+enum registry_code registry_look_up(const struct registry *r, const char *name,
+				    struct service **out)
+{
+	struct service *s = strmap_get(&r->names, name);
+
+	*out = NULL;
+	if (!s || (s->hide_until_checkin && !s->ever_checked_in))
+		return REGISTRY_E_UNKNOWN;
+	*out = s;
+	return REGISTRY_OK;
+}
+
+enum registry_code registry_check_in(const struct registry *r, const char *name,
+				     const struct job *caller, struct service **out)
+{
+	struct service *s = strmap_get(&r->names, name);
+
+	*out = s;
+	if (!s)
+		return REGISTRY_E_UNKNOWN;
+	if (!s->job || s->job != caller)
+		return REGISTRY_E_NOT_JOB;
+	if (s->checked_in)
+		return REGISTRY_E_ACTIVE;
+	return REGISTRY_OK;
+}
+
+void registry_checked_in(struct service *s)
+{
+	s->checked_in = s->ever_checked_in = true;
+}
+
+void registry_released(struct service *s)
+{
+	s->checked_in = false;
+}
+
+enum registry_code registry_may_register(const struct registry *r, const char *name,
+					 pid_t pid, uid_t uid, bool unregister,
+					 struct service **out)
+{
+	struct service *s = strmap_get(&r->names, name);
+
+	*out = NULL;
+	/* As launchd: in the system domain only root binds names, or any user
+	 * could squat a name that a root job is about to declare. */
+	if (r->system && uid != 0)
+		return REGISTRY_E_NOT_ROOT;
+	if (s && s->job)
+		return REGISTRY_E_JOB_NAME;
+	if (s && s->owner_pid != pid)
+		return REGISTRY_E_OTHER_PROCESS;
+	if (unregister) {
+		*out = s;
+		return REGISTRY_OK;
+	}
+	return s ? REGISTRY_E_ACTIVE : REGISTRY_OK;
+}
+
+enum registry_code registry_add(struct registry *r, struct service *s)
+{
+	if (strmap_get(&r->names, s->name))
+		return REGISTRY_E_ACTIVE;
+	return strmap_put(&r->names, s->name, s) < 0 ? REGISTRY_E_NO_MEMORY : REGISTRY_OK;
+}
+
+void registry_remove(struct registry *r, struct service *s)
+{
+	if (strmap_get(&r->names, s->name) == s)
+		strmap_del(&r->names, s->name);
+}
+
+bool registry_bound(const struct registry *r, const char *name)
+{
+	return strmap_get(&r->names, name) != NULL;
+}
+
+struct service *registry_next(const struct registry *r, size_t *i)
+{
+	return strmap_next(&r->names, i);
+}
+
+size_t registry_count(const struct registry *r)
+{
+	return r->names.count;
+}

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * registry.h - who may hold a name in a domain's bootstrap namespace.
+ *
+ * The rules, and nothing else: no sockets, no replies, no logging.  The
+ * request handlers (server.c) ask, then reply; jobs (job-load.c) add and
+ * remove their MachServices names; a registered port's death removes it
+ * (service.c).
+ *
+ *   - A user domain answers only its owner and root (registry_may_ask).
+ *   - Look-up finds any name, except a HideUntilCheckIn name whose job has
+ *     never checked in.
+ *   - Check-in: only the job that declares a MachServices name, once per run.
+ *   - Register: in the system domain only root; a job's name never (it
+ *     checks in instead); a name registered by another process never; the
+ *     same process again only to unregister (a null port).
+ *   - Names are unique: a second job declaring a taken name conflicts.
+ *
+ * The codes are positive; the edge (server.c) maps them to bootstrap
+ * errors.  The registry does not own the services: whoever removes one
+ * frees it.
+ */
+#ifndef BOOTSTRAPD_REGISTRY_H
+#define BOOTSTRAPD_REGISTRY_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "strmap.h"
+
+struct job;
+struct service;
+
+enum registry_code {
+	REGISTRY_OK = 0,
+	REGISTRY_E_UNKNOWN,             /* no such name (or hidden until check-in) */
+	REGISTRY_E_NOT_OWNER,           /* not this user domain's owner nor root */
+	REGISTRY_E_NOT_ROOT,            /* binding a name in the system domain */
+	REGISTRY_E_NOT_JOB,             /* check-in by someone else than the name's job */
+	REGISTRY_E_JOB_NAME,            /* register over a job's name */
+	REGISTRY_E_OTHER_PROCESS,       /* register over another process's name */
+	REGISTRY_E_ACTIVE,              /* already checked in, or already registered */
+	REGISTRY_E_NO_MEMORY,
+};
+
+struct registry {
+	struct strmap names;    /* name -> struct service */
+	bool system;            /* the system domain: only root binds names */
+	uid_t owner;            /* a user domain's owner */
+};
+
+void registry_init(struct registry *r, bool system, uid_t owner);
+
+/** registry_deinit() - forget every name (the services are not freed). */
+void registry_deinit(struct registry *r);
+
+/** registry_may_ask() - whether @uid may use this domain's bootstrap requests. */
+enum registry_code registry_may_ask(const struct registry *r, uid_t uid);
+
+/** registry_look_up() - the service a look-up of @name returns, in *@out. */
+enum registry_code registry_look_up(const struct registry *r, const char *name,
+				    struct service **out);
+
+/**
+ * registry_check_in() - whether @caller (the asking job, or NULL) may
+ * check in @name; the service in *@out whatever the answer, or NULL.  On
+ * REGISTRY_OK the caller hands the receive right over, then calls
+ * registry_checked_in().
+ */
+enum registry_code registry_check_in(const struct registry *r, const char *name,
+				     const struct job *caller, struct service **out);
+
+/** registry_checked_in() - the job now holds the receive right of @s. */
+void registry_checked_in(struct service *s);
+
+/** registry_released() - the job of @s exited: it no longer holds it. */
+void registry_released(struct service *s);
+
+/**
+ * registry_may_register() - whether process @pid of @uid may bind @name
+ * (@unregister: to a null port).  On REGISTRY_OK with @unregister, *@out
+ * is the name to remove (the caller's own), or NULL if it holds none.
+ */
+enum registry_code registry_may_register(const struct registry *r, const char *name,
+					 pid_t pid, uid_t uid, bool unregister,
+					 struct service **out);
+
+/**
+ * registry_add() - bind @s->name to @s.  REGISTRY_E_ACTIVE if the name
+ * is taken (a conflict, for a job's MachServices).
+ */
+enum registry_code registry_add(struct registry *r, struct service *s);
+
+/** registry_remove() - unbind @s->name, if it is still bound to @s. */
+void registry_remove(struct registry *r, struct service *s);
+
+/** registry_bound() - whether @name is bound (to anyone, hidden or not). */
+bool registry_bound(const struct registry *r, const char *name);
+
+/** registry_next() - iterate the names; *@i starts at 0. */
+struct service *registry_next(const struct registry *r, size_t *i);
+
+/** registry_count() - how many names are bound. */
+size_t registry_count(const struct registry *r);
+
+#endif

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: MIT */
+#include "service.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "fdpass.h"
+#include "wire.h"
+#include "log.h"
+
+static int make_port(int *r, int *s)
+{
+	int sv[2], one = 1;
+
+	/* Blocking: the job shares these file descriptions, and its receives block. */
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	/* The job reading R gets every sender's credentials in the audit trailer. */
+	setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
+	*r = sv[0];
+	*s = sv[1];
+	return 0;
+}
+
+static struct service *alloc(struct event_base *base, const char *name,
+			      service_notify_fn *notify, void *arg)
+{
+	struct service *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->name = strdup(name);
+	if (!s->name) {
+		free(s);
+		return NULL;
+	}
+	s->base = base;
+	s->notify = notify;
+	s->notify_arg = arg;
+	s->recv_fd = s->send_fd = -1;
+	return s;
+}
+
+struct service *service_new_machservice(struct event_base *base, struct job *job,
+					const char *name, bool reset_at_close,
+					bool hide_until_checkin, service_notify_fn *demand,
+					void *arg)
+{
+	struct service *s = alloc(base, name, demand, arg);
+	int err;
+
+	if (!s)
+		return NULL;
+	err = make_port(&s->recv_fd, &s->send_fd);
+	if (err < 0) {
+		service_free(s);
+		errno = -err;
+		return NULL;
+	}
+	s->job = job;
+	s->reset_at_close = reset_at_close;
+	s->hide_until_checkin = hide_until_checkin;
+	return s;
+}
+
+static void registered_died(evutil_socket_t fd, short what, void *arg)
+{
+	struct service *s = arg;
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+	(void)what;
+	if (poll(&pfd, 1, 0) == 1 && !(pfd.revents & (POLLHUP | POLLERR)))
+		return;
+	log_info("service %s: registered port died, name removed", s->name);
+	s->notify(s, s->notify_arg);
+}
+
+struct service *service_new_registered(struct event_base *base, const char *name, int send_fd,
+				       pid_t pid, uid_t uid, service_notify_fn *died, void *arg)
+{
+	struct service *s = alloc(base, name, died, arg);
+
+	if (!s) {
+		close(send_fd);
+		return NULL;
+	}
+	s->send_fd = send_fd;
+	s->owner_pid = pid;
+	s->owner_uid = uid;
+	s->checked_in = true;
+	/* The send end reads end-of-file (hang-up) once the port's receiver is gone. */
+	s->death_ev = event_new(base, send_fd, EV_READ | EV_PERSIST, registered_died, s);
+	if (!s->death_ev || event_add(s->death_ev, NULL) < 0)
+		return service_free(s);
+	return s;
+}
+
+struct service *service_free(struct service *s)
+{
+	if (!s)
+		return NULL;
+	if (s->demand_ev)
+		event_free(s->demand_ev);
+	if (s->death_ev)
+		event_free(s->death_ev);
+	if (s->recv_fd >= 0)
+		close(s->recv_fd);
+	if (s->send_fd >= 0)
+		close(s->send_fd);
+	free(s->name);
+	free(s);
+	return NULL;
+}
+
+unsigned long service_queued_bytes(const struct service *s)
+{
+	int n = 0;
+
+	if (s->recv_fd < 0 || ioctl(s->recv_fd, SIOCINQ, &n) < 0 || n < 0)
+		return 0;
+	return (unsigned long)n;
+}
+
+int service_reset_port(struct service *s)
+{
+	int r, w, err = make_port(&r, &w);
+	bool watched = s->demand_ev && event_pending(s->demand_ev, EV_READ, NULL);
+
+	if (err < 0)
+		return err;
+	service_unwatch(s);
+	if (s->demand_ev)
+		event_free(s->demand_ev);
+	s->demand_ev = NULL;
+	close(s->recv_fd);
+	close(s->send_fd);
+	s->recv_fd = r;
+	s->send_fd = w;
+	if (watched)
+		service_watch(s);
+	return 0;
+}
+
+unsigned int service_drain(struct service *s)
+{
+	char buf[WIRE_MAX_DATAGRAM];
+	int fds[FDPASS_MAX_FDS];
+	unsigned int n = 0;
+	size_t nfds;
+	ssize_t len;
+
+	if (s->recv_fd < 0)
+		return 0;
+	/* Closing the fds a message carried destroys its rights: its reply right's
+	 * holder gets MACH_NOTIFY_SEND_ONCE at once. */
+	while ((len = fdpass_recv(s->recv_fd, buf, sizeof(buf), fds, &nfds, NULL, MSG_DONTWAIT)) != -EAGAIN) {
+		fdpass_close_all(fds, nfds);    /* an empty datagram's too */
+		if (len == 0)
+			break;
+		n++;
+	}
+	return n;
+}
+
+static void demand_ready(evutil_socket_t fd, short what, void *arg)
+{
+	struct service *s = arg;
+
+	(void)fd;
+	(void)what;
+	s->notify(s, s->notify_arg);
+}
+
+void service_watch(struct service *s)
+{
+	if (!s->job || s->recv_fd < 0)
+		return;
+	if (!s->demand_ev)
+		s->demand_ev = event_new(s->base, s->recv_fd, EV_READ, demand_ready, s);
+	if (s->demand_ev)
+		event_add(s->demand_ev, NULL);
+}
+
+void service_unwatch(struct service *s)
+{
+	if (s->demand_ev)
+		event_del(s->demand_ev);
+}

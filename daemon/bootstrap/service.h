@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * service.h - one name in the bootstrap namespace.
+ *
+ * A MachServices name is a port the daemon made and always holds (R and
+ * S): look-ups return copies of S at once, messages queue in R while the
+ * job is down, check-in hands the job a copy of R.  A bootstrap_register()
+ * name holds only a send right from its owner process and goes away when
+ * that port dies.
+ */
+#ifndef BOOTSTRAPD_SERVICE_H
+#define BOOTSTRAPD_SERVICE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct job;
+struct event;
+struct event_base;
+struct service;
+
+/*
+ * What a service tells its owner: a message waits while the job is down
+ * (MachServices), or the registered port died (bootstrap_register names:
+ * the owner removes the name and frees the service).
+ */
+typedef void service_notify_fn(struct service *s, void *arg);
+
+struct service {
+	char *name;
+	struct event_base *base;
+	struct job *job;        /* owner of a MachServices name, else NULL */
+	service_notify_fn *notify;
+	void *notify_arg;
+
+	int recv_fd;            /* R (MachServices only) */
+	int send_fd;            /* S */
+	bool checked_in;        /* the running job holds R */
+	bool ever_checked_in;
+	bool reset_at_close;
+	bool hide_until_checkin;
+	struct event *demand_ev; /* R readable while the job is down */
+
+	/* bootstrap_register() names. */
+	pid_t owner_pid;
+	uid_t owner_uid;
+	struct event *death_ev; /* the registered port's receiver went away */
+};
+
+/**
+ * service_new_machservice() - a port for @name owned by @job.
+ * Return: the service, or NULL (errno set).
+ */
+struct service *service_new_machservice(struct event_base *base, struct job *job,
+					const char *name, bool reset_at_close,
+					bool hide_until_checkin, service_notify_fn *demand,
+					void *arg);
+
+/**
+ * service_new_registered() - a name bound to send right @send_fd (taken);
+ * @died is called once the port's receiver is gone.
+ */
+struct service *service_new_registered(struct event_base *base, const char *name, int send_fd,
+				       pid_t pid, uid_t uid, service_notify_fn *died, void *arg);
+
+struct service *service_free(struct service *s);
+
+/**
+ * service_queued_bytes() - how many bytes of messages wait in the port
+ * (the kernel counts a SOCK_SEQPACKET queue in bytes, not in messages).
+ */
+unsigned long service_queued_bytes(const struct service *s);
+
+/**
+ * service_reset_port() - ResetAtClose: replace the port by a fresh one;
+ * holders of the old send right now hold a dead name.
+ */
+int service_reset_port(struct service *s);
+
+/**
+ * service_drain() - destroy every queued message, as Mach destroys a
+ * message: its rights die with it, so a caller waiting on a reply learns
+ * at once that none will come.  Return: how many were destroyed.
+ */
+unsigned int service_drain(struct service *s);
+
+/** service_watch() / service_unwatch() - demand: notify on the first message. */
+void service_watch(struct service *s);
+void service_unwatch(struct service *s);
+
+#endif

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * control-handlers.h - the handlers control.c dispatches to, by file:
+ * control.c (start, stop, kickstart, kill), control-show.c (list, print,
+ * blame: read-only), control-load.c (load, unload, enable, disable),
+ * control-domain.c (the domain as a whole: print, print-disabled, setenv,
+ * unsetenv, getenv, bootout).
+ *
+ * A handler runs after control.c checked the request's framing (body
+ * length, NUL-terminated arg, descriptor count and kinds) and the caller's
+ * authority.  It returns KERN_SUCCESS or a CONTROL_E_* / BOOTSTRAP_* code;
+ * what it writes to @out is the reply's text, sent on success and on
+ * refusal alike (bsctl prints it: stdout on success for list/print/blame,
+ * stderr otherwise).
+ */
+#ifndef BOOTSTRAPD_CONTROL_HANDLERS_H
+#define BOOTSTRAPD_CONTROL_HANDLERS_H
+
+#include <stdio.h>
+
+#include <mach/mach.h>
+
+struct domain;
+struct job;
+struct control_request;
+struct ipc_request;
+
+struct control_call {
+	struct domain *d;
+	const struct control_request *req;      /* copied and checked */
+	struct ipc_request *rq;                 /* descriptors and the sender's credentials */
+	FILE *out;                              /* the reply's text */
+};
+
+typedef kern_return_t control_fn(struct control_call *call);
+
+control_fn control_show_list;
+control_fn control_show_print;
+control_fn control_show_blame;
+
+control_fn control_load;
+control_fn control_unload;
+control_fn control_enable;
+control_fn control_disable;
+
+control_fn control_domain_print;
+control_fn control_domain_print_disabled;
+control_fn control_domain_setenv;
+control_fn control_domain_unsetenv;
+control_fn control_domain_getenv;
+control_fn control_domain_bootout;
+
+/** control_domain_name() - "system" or "user/UID", as launchctl names domains. */
+const char *control_domain_name(const struct domain *d);
+
+/* Shared by control-show.c and control-domain.c. */
+
+/** control_format_status() - launchctl list's status column: exit status, -signal or "-". */
+void control_format_status(const struct job *job, char *buf, size_t len);
+
+/** control_json_job() - one job as bsctl list --json shows it: label, pid, status. */
+void control_json_job(FILE *f, const struct job *job);
+
+/** control_json_str() - @s as a JSON string literal (NULL: null). */
+void control_json_str(FILE *f, const char *s);
+
+#endif

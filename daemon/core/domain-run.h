@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/* domain-run.h - running a domain (struct domain is domain.h). */
+#ifndef BOOTSTRAPD_DOMAIN_RUN_H
+#define BOOTSTRAPD_DOMAIN_RUN_H
+
+struct domain;
+
+/**
+ * domain_listen() - bind the domain's socket (removing a stale one, never
+ * a live one) and start accepting.  Return: 0 or a negative errno.
+ */
+int domain_listen(struct domain *d);
+
+/** domain_load_dirs() - load every plist of the job directories (startup and SIGHUP). */
+void domain_load_dirs(struct domain *d);
+
+/** domain_shutdown() - stop every job, then leave the loop once all have exited. */
+void domain_shutdown(struct domain *d);
+
+void domain_deinit(struct domain *d);
+
+#endif

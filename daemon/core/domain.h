@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * domain.h - one bootstrap domain: the system domain or a user's.
+ *
+ * A domain owns its jobs (by label), its service registry (by name), its
+ * listening socket and its client connections.  There is one per daemon
+ * process; it is passed down explicitly, never reached through a global.
+ */
+#ifndef BOOTSTRAPD_DOMAIN_H
+#define BOOTSTRAPD_DOMAIN_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "ipc.h"
+#include "registry.h"
+#include "strmap.h"
+
+struct event_base;
+struct event;
+
+struct domain {
+	struct event_base *base;
+	bool system;            /* the system domain (root, LaunchDaemons) */
+	uid_t owner;            /* who may control it: root, or the user */
+	bool as_root;           /* the daemon runs as root: UserName applies */
+	unsigned long nofile_soft; /* RLIMIT_NOFILE we were started with: jobs get it back */
+
+	char *socket_path;
+	char **job_dirs;
+	size_t n_job_dirs;
+	char *state_dir;
+
+	struct strmap jobs;     /* label -> struct job */
+	struct registry registry; /* name -> struct service, and who may hold one */
+	struct strmap job_paths; /* plist path -> job loaded from a job directory */
+	struct job *detached;   /* unloaded jobs still stopping: out of both maps */
+	struct job *running;    /* jobs with a process, for finding one by pid */
+	char **env;             /* bsctl setenv: "K=V", sorted, NULL-terminated (domain-env.c) */
+	size_t n_env;
+
+	int listen_fd;
+	struct event *accept_ev;
+	bool accept_paused;     /* out of fds: resumes when a connection closes */
+	int spare_fd;           /* given up to refuse a client when out of fds (conn.c) */
+	struct conn *conns;     /* every connection, clients' and jobs' */
+	unsigned int n_conns;
+	unsigned int max_conns;
+
+	struct ipc_request request; /* the one being handled: requests are handled one at a time */
+	/* Answers each request of a connection (set by main: server_dispatch). */
+	void (*dispatch)(struct conn *c, struct ipc_request *rq);
+
+	struct event *sigchld_ev, *sigterm_ev, *sigint_ev, *sighup_ev;
+	bool shutting_down;
+};
+
+/** domain_maybe_exit() - leave the loop if shutting down and no job runs. */
+void domain_maybe_exit(struct domain *d);
+
+#endif

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * main.c - bootstrapd: options, the domain, signals, the loop.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "domain.h"
+#include "domain-run.h"
+#include "log.h"
+#include "options.h"
+#include "sdnotify.h"
+#include "server.h"
+#include "supervise.h"
+
+/* @rc: what sdnotify() returned. */
+static void notify(int rc)
+{
+	if (rc < 0)
+		log_warnx("cannot notify systemd: %s", strerror(-rc));
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct domain *d = arg;
+
+	(void)what;
+	switch (sig) {
+	case SIGCHLD:
+		supervise_reap(d);
+		break;
+	case SIGHUP:
+		/* systemd shows the unit reloading until READY=1 comes back. */
+		notify(sdnotify_reloading());
+		log_info("SIGHUP: rescanning job directories");
+		domain_load_dirs(d);
+		notify(sdnotify("READY=1"));
+		break;
+	default:
+		notify(sdnotify("STOPPING=1"));
+		domain_shutdown(d);
+		break;
+	}
+}
+
+static struct event *add_signal(struct domain *d, int sig)
+{
+	struct event *ev = evsignal_new(d->base, sig, on_signal, d);
+
+	if (!ev || event_add(ev, NULL) < 0)
+		fatalx("cannot watch signal %d", sig);
+	return ev;
+}
+
+/*
+ * The socket's directory: made if missing (0755 for the system domain, 0700
+ * for a user's), and refused if another user owns it or may write to it,
+ * since whoever controls it can put a socket of theirs in our place.
+ */
+static void make_socket_dir(const char *path, bool system)
+{
+	char *dir = strdup(path);
+	struct stat st;
+
+	if (!dir)
+		fatal("strdup");
+	dirname(dir);
+	if (mkdir(dir, system ? 0755 : 0700) < 0 && errno != EEXIST)
+		fatal("mkdir %s", dir);
+	if (lstat(dir, &st) < 0)
+		fatal("%s", dir);
+	if (!S_ISDIR(st.st_mode) || (st.st_uid != geteuid() && st.st_uid != 0) ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH) && !(st.st_mode & S_ISVTX)))
+		fatalx("%s: not a directory of ours (owner %d, mode %o): refusing to listen there",
+		       dir, (int)st.st_uid, (unsigned int)(st.st_mode & 07777));
+	free(dir);
+}
+
+static void detach_from_terminal(void)
+{
+	if (daemon(0, 0) < 0)
+		fatal("daemon");
+}
+
+/*
+ * Every service holds two fds: raise the soft limit to the hard one, and
+ * remember the old value for the jobs (spawn.c gives it back to them).
+ */
+static void raise_fd_limit(struct domain *d)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	d->nofile_soft = rl.rlim_cur;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		log_warn("cannot raise the fd limit to %lu", (unsigned long)rl.rlim_max);
+}
+
+static void setup(struct domain *d, const struct options *o)
+{
+	int err;
+
+	raise_fd_limit(d);
+	strmap_init(&d->jobs);
+	strmap_init(&d->job_paths);
+	d->listen_fd = -1;
+	d->spare_fd = -1;
+	d->max_conns = 4096;
+	if (options_apply(o, d) < 0)
+		fatalx("out of memory");
+	d->base = event_base_new();
+	if (!d->base)
+		fatalx("event_base_new failed");
+	make_socket_dir(d->socket_path, d->system);
+	err = domain_listen(d);
+	if (err == -EADDRINUSE)
+		fatalx("%s: another bootstrapd is serving this socket", d->socket_path);
+	if (err < 0)
+		fatalx("cannot listen on %s: %s", d->socket_path, strerror(-err));
+	d->sigchld_ev = add_signal(d, SIGCHLD);
+	d->sigterm_ev = add_signal(d, SIGTERM);
+	d->sigint_ev = add_signal(d, SIGINT);
+	d->sighup_ev = add_signal(d, SIGHUP);
+	registry_init(&d->registry, d->system, d->owner);
+	d->dispatch = server_dispatch;
+}
+
+static void teardown(struct domain *d)
+{
+	domain_deinit(d);
+	event_free(d->sigchld_ev);
+	event_free(d->sigterm_ev);
+	event_free(d->sigint_ev);
+	event_free(d->sighup_ev);
+	event_base_free(d->base);
+	for (size_t i = 0; i < d->n_job_dirs; i++)
+		free(d->job_dirs[i]);
+	free(d->job_dirs);
+	free(d->socket_path);
+	free(d->state_dir);
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	struct domain d;
+
+	memset(&d, 0, sizeof(d));
+	options_parse(&o, argc, argv);
+	log_init("bootstrapd", 1, o.log_level);
+	signal(SIGPIPE, SIG_IGN);
+	setup(&d, &o);
+	if (!o.foreground) {
+		detach_from_terminal();
+		log_init("bootstrapd", 0, o.log_level);
+	}
+	log_info("serving the %s domain on %s", d.system ? "system" : "user", d.socket_path);
+	domain_load_dirs(&d);
+	notify(sdnotify("READY=1"));
+	event_base_dispatch(d.base);
+	log_info("exiting");
+	teardown(&d);
+	options_deinit(&o);
+	return 0;
+}

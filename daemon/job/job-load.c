@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * job-load.c - a job's life in the domain: loading it (its names in the
+ * registry, its sockets, its triggers), detaching and freeing it, finding
+ * it by pid, and making one of its processes.
+ */
+#include "job.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "conn.h"
+#include "domain.h"
+#include "inetd.h"
+#include "job-spec.h"
+#include "log.h"
+#include "registry.h"
+#include "service.h"
+#include "sockets.h"
+#include "spawn-job.h"
+#include "triggers.h"
+
+/* A message waits on one of the job's names. */
+static void demanded(struct service *s, void *arg)
+{
+	job_demand(arg, s);
+}
+
+/* Register every MachServices name; a name another job owns is a conflict. */
+static int add_services(struct job *job, char *reason, size_t len)
+{
+	const struct job_spec *spec = job->spec;
+
+	job->services = calloc(spec->n_services ? spec->n_services : 1, sizeof(*job->services));
+	if (!job->services)
+		return -ENOMEM;
+	for (size_t i = 0; i < spec->n_services; i++) {
+		const struct job_machservice *ms = &spec->services[i];
+		struct service *s;
+
+		if (registry_bound(&job->domain->registry, ms->name)) {
+			snprintf(reason, len, "conflict over Mach service %s: already registered",
+				 ms->name);
+			return -EEXIST;
+		}
+		s = service_new_machservice(job->domain->base, job, ms->name, ms->reset_at_close,
+					    ms->hide_until_checkin, demanded, job);
+		if (!s || registry_add(&job->domain->registry, s) != REGISTRY_OK) {
+			service_free(s);
+			snprintf(reason, len, "cannot create port for %s: %s", ms->name, strerror(errno));
+			return -ENOMEM;
+		}
+		job->services[job->n_services++] = s;
+		service_watch(s);
+	}
+	return 0;
+}
+
+/* Take the job's names out of the registry (only those still its own). */
+static void unregister_services(struct job *job)
+{
+	for (size_t i = 0; i < job->n_services; i++)
+		registry_remove(&job->domain->registry, job->services[i]);
+}
+
+static void remove_services(struct job *job)
+{
+	unregister_services(job);
+	for (size_t i = 0; i < job->n_services; i++)
+		service_free(job->services[i]);
+	free(job->services);
+	job->services = NULL;
+	job->n_services = 0;
+}
+
+struct job *job_new(struct domain *d, struct job_spec *spec, char *reason, size_t reason_len)
+{
+	struct job *job;
+
+	if (strmap_get(&d->jobs, spec->label)) {
+		snprintf(reason, reason_len, "duplicate Label %s", spec->label);
+		job_spec_free(spec);
+		return NULL;
+	}
+	job = calloc(1, sizeof(*job));
+	if (!job) {
+		job_spec_free(spec);
+		snprintf(reason, reason_len, "out of memory");
+		return NULL;
+	}
+	job->domain = d;
+	job->spec = spec;
+	triggers_init(&job->triggers, spec, d->base, job_triggered, job);
+	if (add_services(job, reason, reason_len) < 0 ||
+	    sockets_open(&job->sockets, spec, d->base, d->as_root, job_socket_ready, job,
+			 reason, reason_len) < 0 ||
+	    strmap_put(&d->jobs, spec->label, job) < 0) {
+		sockets_close(job->sockets);
+		remove_services(job);
+		job_spec_free(spec);
+		free(job);
+		return NULL;
+	}
+	log_job(LOG_INFO, spec->label, "loaded from %s", spec->path ? spec->path : "(control)");
+	triggers_arm(&job->triggers);
+	sockets_watch(job->sockets);
+	job_loaded(job);
+	return job;
+}
+
+/* Forget the plist path of a job loaded from a job directory. */
+static void forget_path(struct job *job)
+{
+	struct strmap *paths = &job->domain->job_paths;
+
+	if (job->source.from_dir && job->spec->path && strmap_get(paths, job->spec->path) == job)
+		strmap_del(paths, job->spec->path);
+}
+
+void job_free(struct job *job)
+{
+	if (!job)
+		return;
+	job_forget_pid(job);        /* freed while running only at daemon exit */
+	triggers_disarm(&job->triggers);
+	if (job->throttle_ev)
+		event_free(job->throttle_ev);
+	if (job->kill_ev)
+		event_free(job->kill_ev);
+	if (job->conn)
+		conn_close(job->conn);
+	forget_path(job);
+	remove_services(job);
+	job->sockets = sockets_close(job->sockets);
+	job->inetd = inetd_free(job->inetd);
+	if (strmap_get(&job->domain->jobs, job->spec->label) == job)
+		strmap_del(&job->domain->jobs, job->spec->label);
+	for (struct job **pp = &job->domain->detached; *pp; pp = &(*pp)->next_detached) {
+		if (*pp == job) {
+			*pp = job->next_detached;
+			break;
+		}
+	}
+	job_spec_free(job->spec);
+	free(job);
+}
+
+/*
+ * An unloaded job that is still stopping leaves the label and its names
+ * free at once, so that a reloaded version can take them.
+ */
+static void detach(struct job *job)
+{
+	forget_path(job);
+	unregister_services(job);
+	/* The addresses too: the processes keep their copies. */
+	job->sockets = sockets_close(job->sockets);
+	if (strmap_get(&job->domain->jobs, job->spec->label) == job)
+		strmap_del(&job->domain->jobs, job->spec->label);
+	job->next_detached = job->domain->detached;
+	job->domain->detached = job;
+}
+
+void job_unload(struct job *job)
+{
+	log_job(LOG_INFO, job->spec->label, "unloading");
+	if (job_is_running(job) || inetd_running(job->inetd)) {
+		job->unload_when_stopped = true;
+		job_stop(job);
+		detach(job);
+		return;
+	}
+	job_free(job);
+}
+
+/* The running list holds few jobs however many are loaded: walking it is cheap. */
+struct job *job_find_pid(struct domain *d, pid_t pid)
+{
+	for (struct job *job = d->running; job; job = job->next_running)
+		if (job->pid == pid)
+			return job;
+	return NULL;
+}
+
+void job_forget_pid(struct job *job)
+{
+	for (struct job **pp = &job->domain->running; *pp; pp = &(*pp)->next_running) {
+		if (*pp == job) {
+			*pp = job->next_running;
+			break;
+		}
+	}
+	job->next_running = NULL;
+}
+
+/* A bootstrap port: a socketpair whose daemon end is a connection bound to the job. */
+static int bootstrap_pair(struct job *job, struct conn **conn, int *child_fd)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	*conn = conn_new(job->domain, sv[0], job);
+	if (!*conn) {
+		close(sv[1]);
+		return -ENOMEM;
+	}
+	*child_fd = sv[1];
+	return 0;
+}
+
+int job_spawn_process(struct job *job, int stdio_fd, pid_t *pid, struct conn **conn,
+		      char *why, size_t why_len)
+{
+	struct spawn_request req = { .spec = job->spec, .as_root = job->domain->as_root,
+				     .nofile_soft = job->domain->nofile_soft,
+				     .domain_env = job->domain->env };
+	int err;
+
+	err = bootstrap_pair(job, conn, &req.bootstrap_fd);
+	if (err < 0) {
+		snprintf(why, why_len, "cannot make bootstrap port: %s", strerror(-err));
+		return err;
+	}
+	sockets_fill_request(job->sockets, &req);
+	if (stdio_fd >= 0) {
+		req.use_stdio_fd = true;
+		req.stdio_fd = stdio_fd;
+	}
+	err = spawn_job(&req, pid, why, why_len);
+	close(req.bootstrap_fd);
+	if (err < 0) {
+		conn_close(*conn);
+		*conn = NULL;
+	}
+	return err;
+}

@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * job.c - the job's state machine (job.h): every transition, starting,
+ * throttling, stopping, exiting and failing, is made here.  Loading and
+ * freeing a job is in job-load.c; reaping its process in supervise.c.
+ */
+#include "job.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "conn.h"
+#include "domain.h"
+#include "inetd.h"
+#include "job-spec.h"
+#include "keepalive.h"
+#include "log.h"
+#include "registry.h"
+#include "service.h"
+#include "sockets.h"
+#include "spawn-job.h"
+#include "triggers.h"
+
+const char *job_state_name(enum job_state state)
+{
+	static const char *const names[] = { "waiting", "throttled", "running", "stopping", "failed" };
+
+	return state <= JOB_FAILED ? names[state] : "unknown";
+}
+
+const char *job_reason_name(enum job_reason reason)
+{
+	static const char *const names[] = { "none", "demand", "RunAtLoad", "KeepAlive",
+					     "StartInterval", "StartCalendarInterval", "WatchPaths",
+					     "bsctl" };
+
+	return reason <= REASON_CONTROL ? names[reason] : "unknown";
+}
+
+static void throttle_done(evutil_socket_t fd, short what, void *arg)
+{
+	struct job *job = arg;
+
+	(void)fd;
+	(void)what;
+	if (job->state == JOB_THROTTLED) {
+		job->state = JOB_WAITING;
+		job_start(job, job->pending_reason);
+	}
+}
+
+/* Return: seconds until the job may start again, 0 if now. */
+static long throttle_left(const struct job *job)
+{
+	struct timespec now;
+	long ran;
+
+	if (job->runs == 0)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ran = now.tv_sec - job->start_time.tv_sec;
+	return ran < job->spec->throttle_interval ? job->spec->throttle_interval - ran : 0;
+}
+
+static int throttle(struct job *job, enum job_reason reason, long wait)
+{
+	struct timeval tv = { .tv_sec = wait };
+
+	if (!job->throttle_ev)
+		job->throttle_ev = evtimer_new(job->domain->base, throttle_done, job);
+	if (!job->throttle_ev)
+		return -ENOMEM;
+	job->state = JOB_THROTTLED;
+	job->pending_reason = reason;
+	evtimer_add(job->throttle_ev, &tv);
+	log_job(LOG_NOTICE, job->spec->label, "throttling respawn: will start in %ld seconds", wait);
+	return 0;
+}
+
+static int spawn(struct job *job, enum job_reason reason)
+{
+	char why[512];
+	int err;
+
+	err = job_spawn_process(job, -1, &job->pid, &job->conn, why, sizeof(why));
+	if (err < 0) {
+		job_fail(job, why);
+		return err;
+	}
+	job->state = JOB_RUNNING;
+	job->next_running = job->domain->running;
+	job->domain->running = job;
+	job->runs++;
+	job->blame.last_reason = reason;
+	job->stop_requested = false;
+	clock_gettime(CLOCK_MONOTONIC, &job->start_time);
+	for (size_t i = 0; i < job->n_services; i++)
+		service_unwatch(job->services[i]);
+	sockets_unwatch(job->sockets);
+	log_job(LOG_INFO, job->spec->label, "started (pid %d, reason %s)", (int)job->pid,
+		job_reason_name(reason));
+	return 0;
+}
+
+static struct keepalive_facts keepalive_facts(const struct job *job)
+{
+	return (struct keepalive_facts){ .ka = &job->spec->keepalive, .jobs = &job->domain->jobs,
+					 .stopping = job->stop_requested,
+					 .demanded = job->blame.demanded,
+					 .last_status = job->last_status };
+}
+
+void job_loaded(struct job *job)
+{
+	struct keepalive_facts f = keepalive_facts(job);
+
+	if (job->spec->run_at_load)
+		job_start(job, REASON_RUN_AT_LOAD);
+	else if (keepalive_at_load(&f))
+		job_start(job, REASON_KEEPALIVE);
+}
+
+void job_triggered(void *arg, enum trigger what)
+{
+	static const enum job_reason reasons[] = {
+		[TRIGGER_INTERVAL] = REASON_INTERVAL, [TRIGGER_CALENDAR] = REASON_CALENDAR,
+		[TRIGGER_PATH] = REASON_WATCH_PATH, [TRIGGER_PATH_STATE] = REASON_KEEPALIVE,
+	};
+	struct job *job = arg;
+	struct keepalive_facts f = keepalive_facts(job);
+
+	if (what == TRIGGER_PATH_STATE && !keepalive_path_state_holds(&f))
+		return;
+	job_start(job, reasons[what]);
+}
+
+bool job_is_running(const struct job *job)
+{
+	return job->state == JOB_RUNNING || job->state == JOB_STOPPING;
+}
+
+int job_start(struct job *job, enum job_reason reason)
+{
+	long wait;
+
+	if (job_is_running(job) || job->domain->shutting_down)
+		return 0;
+	if (job->state == JOB_FAILED && reason != REASON_CONTROL)
+		return -EPERM;
+	if (job->state == JOB_THROTTLED)
+		return 0;       /* already waiting to start */
+	if (job->spec->inetd && !job->spec->inetd_wait) {
+		log_job(LOG_DEBUG, job->spec->label, "inetdCompatibility: instances start per connection (%s)",
+			job_reason_name(reason));
+		return 0;
+	}
+	if (job->spec->launch_only_once && job->runs > 0 && reason != REASON_CONTROL) {
+		log_job(LOG_DEBUG, job->spec->label, "LaunchOnlyOnce: not started again (%s)",
+			job_reason_name(reason));
+		return -EALREADY;
+	}
+	if (reason == REASON_DEMAND)
+		job->blame.demanded = true;
+	if (reason == REASON_CONTROL) {
+		job->early_failures = 0;
+		job->failure[0] = '\0';
+	}
+	wait = reason == REASON_CONTROL ? 0 : throttle_left(job);
+	if (wait > 0)
+		return throttle(job, reason, wait);
+	return spawn(job, reason);
+}
+
+int job_restart(struct job *job)
+{
+	job->restart_requested = true;
+	if (kill(job->pid, SIGKILL) < 0) {
+		job->restart_requested = false;
+		return -errno;
+	}
+	log_job(LOG_INFO, job->spec->label, "kickstart -k: killed pid %d", (int)job->pid);
+	return 0;
+}
+
+static void kill_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct job *job = arg;
+
+	(void)fd;
+	(void)what;
+	if (job->state != JOB_STOPPING)
+		return;
+	log_job(LOG_WARNING, job->spec->label, "did not exit %d s after SIGTERM: sending SIGKILL",
+		job->spec->exit_timeout);
+	spawn_kill_group(job->pid, SIGKILL);
+}
+
+void job_stop(struct job *job)
+{
+	struct timeval tv = { .tv_sec = job->spec->exit_timeout };
+
+	job->stop_requested = true;
+	inetd_stop(job->inetd);
+	if (job->state == JOB_THROTTLED) {
+		event_del(job->throttle_ev);
+		job->state = JOB_WAITING;
+	}
+	if (job->state != JOB_RUNNING)
+		return;
+	job->state = JOB_STOPPING;
+	kill(job->pid, SIGTERM);
+	if (job->spec->exit_timeout > 0) {
+		if (!job->kill_ev)
+			job->kill_ev = evtimer_new(job->domain->base, kill_timeout, job);
+		if (job->kill_ev)
+			evtimer_add(job->kill_ev, &tv);
+	}
+	log_job(LOG_INFO, job->spec->label, "stopping (pid %d, SIGTERM)", (int)job->pid);
+}
+
+void job_demand(struct job *job, struct service *s)
+{
+	if (job->state == JOB_FAILED) {
+		unsigned int n = service_drain(s);
+
+		log_job(LOG_WARNING, job->spec->label, "failed (%s): destroyed %u message(s) for %s",
+			job->failure, n, s->name);
+		service_watch(s);
+		return;
+	}
+	log_job(LOG_DEBUG, job->spec->label, "message waiting on %s", s->name);
+	snprintf(job->blame.demand_service, sizeof(job->blame.demand_service), "%s", s->name);
+	job_start(job, REASON_DEMAND);
+}
+
+void job_demand_socket(struct job *job, const char *name)
+{
+	/* A failed job's sockets are not watched: connections wait for bsctl start. */
+	if (job->state == JOB_FAILED) {
+		log_job(LOG_WARNING, job->spec->label, "failed (%s): connection on socket %s waits",
+			job->failure, name);
+		return;
+	}
+	log_job(LOG_DEBUG, job->spec->label, "connection waiting on socket %s", name);
+	snprintf(job->blame.demand_service, sizeof(job->blame.demand_service), "socket %s", name);
+	job_start(job, REASON_DEMAND);
+}
+
+void job_fail(struct job *job, const char *why)
+{
+	snprintf(job->failure, sizeof(job->failure), "%s", why);
+	job->state = JOB_FAILED;
+	log_job(LOG_ERR, job->spec->label, "failed: %s", why);
+	for (size_t i = 0; i < job->n_services; i++) {
+		unsigned int n = service_drain(job->services[i]);
+
+		if (n)
+			log_job(LOG_WARNING, job->spec->label, "destroyed %u message(s) waiting on %s",
+				n, job->services[i]->name);
+		/* Keep destroying what arrives while failed, so no caller hangs. */
+		service_watch(job->services[i]);
+	}
+}
+
+static void log_exit(const struct job *job, int status)
+{
+	if (WIFSIGNALED(status))
+		log_job(LOG_NOTICE, job->spec->label, "exited on signal %d (%s)%s",
+			WTERMSIG(status), strsignal(WTERMSIG(status)),
+			keepalive_crash_signal(WTERMSIG(status)) ? ", crashed" : "");
+	else
+		log_job(WEXITSTATUS(status) ? LOG_NOTICE : LOG_INFO, job->spec->label,
+			"exited with status %d", WEXITSTATUS(status));
+}
+
+/* An exit soon after the start that was not clean counts towards a crash loop. */
+static bool early_failure(const struct job *job, int status)
+{
+	struct timespec now;
+	bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return !clean && !job->stop_requested &&
+	       now.tv_sec - job->start_time.tv_sec < job->spec->throttle_interval;
+}
+
+static void release_ports(struct job *job)
+{
+	for (size_t i = 0; i < job->n_services; i++) {
+		struct service *s = job->services[i];
+
+		registry_released(s);
+		if (s->reset_at_close && service_reset_port(s) < 0)
+			log_job(LOG_ERR, job->spec->label, "cannot reset port of %s", s->name);
+	}
+}
+
+static void rewatch(struct job *job)
+{
+	for (size_t i = 0; i < job->n_services; i++)
+		service_watch(job->services[i]);
+	sockets_watch(job->sockets);
+}
+
+/* The restart policy: what starts the job again after an exit, if anything. */
+static enum job_reason restart_reason(struct job *job)
+{
+	struct keepalive_facts f = keepalive_facts(job);
+
+	if (job->restart_requested) {
+		job->restart_requested = false;
+		return REASON_CONTROL;
+	}
+	if (keepalive_after_exit(&f))
+		return REASON_KEEPALIVE;
+	if (!job->stop_requested && triggers_queue_pending(&job->triggers))
+		return REASON_WATCH_PATH;       /* QueueDirectories: while non-empty */
+	return REASON_NONE;
+}
+
+void job_exited(struct job *job, int status)
+{
+	enum job_reason reason;
+	char why[128];
+
+	log_exit(job, status);
+	if (!job->spec->abandon_process_group)
+		spawn_kill_group(job->pid, SIGKILL);
+	if (job->kill_ev)
+		event_del(job->kill_ev);
+	conn_close(job->conn);
+	job->conn = NULL;
+	job_forget_pid(job);
+	job->pid = 0;
+	job->has_exited = true;
+	job->last_status = status;
+	job->state = JOB_WAITING;
+	release_ports(job);
+	job->early_failures = early_failure(job, status) ? job->early_failures + 1 : 0;
+	if (job->unload_when_stopped) {
+		job_free(job);
+		return;
+	}
+	if (job->early_failures >= JOB_CRASH_LOOP_LIMIT) {
+		snprintf(why, sizeof(why), "exited early %u times in a row (crash loop)",
+			 job->early_failures);
+		job_fail(job, why);
+		return;
+	}
+	if (job->spec->launch_only_once) {
+		log_job(LOG_INFO, job->spec->label, "LaunchOnlyOnce: not restarted");
+		return;
+	}
+	reason = restart_reason(job);
+	if (reason != REASON_NONE)
+		job_start(job, reason);
+	if (job->state == JOB_WAITING)
+		rewatch(job);   /* a message already waiting starts it again at once */
+}

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * job.h - a loaded job and its state machine.
+ *
+ *   WAITING --demand/RunAtLoad/KeepAlive/timer--> RUNNING --exit--> WAITING
+ *   WAITING --started too soon after the last start--> THROTTLED --timer--> RUNNING
+ *   RUNNING --stop/unload--> STOPPING (SIGTERM, SIGKILL after ExitTimeOut) --exit--> WAITING
+ *   any --spawn failure or crash loop--> FAILED (queued messages destroyed)
+ */
+#ifndef BOOTSTRAPD_JOB_H
+#define BOOTSTRAPD_JOB_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "jobdir-source.h"
+#include "triggers.h"
+
+struct domain;
+struct service;
+struct conn;
+struct event;
+struct job_spec;
+struct job_sockets;
+struct inetd;
+
+enum job_state {
+	JOB_WAITING,
+	JOB_THROTTLED,
+	JOB_RUNNING,
+	JOB_STOPPING,
+	JOB_FAILED,
+};
+
+/* Why a job was started, for logs, bsctl print and blame. */
+enum job_reason {
+	REASON_NONE,
+	REASON_DEMAND,
+	REASON_RUN_AT_LOAD,
+	REASON_KEEPALIVE,
+	REASON_INTERVAL,
+	REASON_CALENDAR,
+	REASON_WATCH_PATH,
+	REASON_CONTROL,         /* bsctl start / kickstart */
+};
+
+/* Why the job last ran, for bsctl print and blame. */
+struct job_blame {
+	enum job_reason last_reason;
+	bool demanded;          /* AfterInitialDemand: a demand launch happened */
+	char demand_service[128]; /* name_t whose message asked last */
+};
+
+/* Consecutive early failures that mark a job failed (as StartLimitBurst). */
+#define JOB_CRASH_LOOP_LIMIT 5
+
+struct job {
+	struct domain *domain;
+	struct job_spec *spec;
+	enum job_state state;
+	bool disabled;          /* disabled (plist or override) but loaded with load -F */
+	bool stop_requested;    /* stop/unload: do not apply KeepAlive */
+	bool unload_when_stopped;
+	bool restart_requested; /* kickstart -k: start again once it exited */
+
+	pid_t pid;
+	struct conn *conn;      /* the running process's bootstrap port */
+	struct timespec start_time;
+	unsigned int runs;
+	enum job_reason pending_reason; /* while throttled */
+	bool has_exited;
+	int last_status;        /* wait status of the last exit */
+	unsigned int early_failures;
+	char failure[256];      /* why FAILED */
+	struct job_blame blame;
+	struct jobdir_source source;    /* the plist file it came from (jobdir-source.h) */
+	struct job *next_detached; /* unloaded but still stopping: see domain.detached */
+	struct job *next_running;  /* see domain.running */
+
+	struct service **services;
+	size_t n_services;
+	struct job_sockets *sockets;    /* Sockets, or NULL (sockets.h) */
+	struct inetd *inetd;            /* instances of inetd Wait false, or NULL (inetd.h) */
+
+	struct event *throttle_ev;
+	struct event *kill_ev;
+	struct job_triggers triggers;   /* timers and path watches (triggers.h) */
+};
+
+/**
+ * job_new() - load @spec (taken) into @d: register its services, arm its
+ * triggers, and start it if RunAtLoad or KeepAlive says so.
+ * Return: the job, or NULL with *reason filled (spec freed).
+ */
+struct job *job_new(struct domain *d, struct job_spec *spec, char *reason, size_t reason_len);
+
+/** job_unload() - stop the job (if running) and free it once it exited. */
+void job_unload(struct job *job);
+
+/** job_free() - release a job that is not running. */
+void job_free(struct job *job);
+
+/*
+ * Starting a job: job_start() is the one way in.  Its callers are the
+ * triggers of a start: load (job_loaded), timers and path watches
+ * (job_triggered), messages and connections (job_demand,
+ * job_demand_socket), bsctl (REASON_CONTROL), and the job's own exit
+ * (KeepAlive, job_exited).
+ */
+
+/** job_start() - start now (subject to throttling).  Return: 0 or a negative errno. */
+int job_start(struct job *job, enum job_reason reason);
+
+/** job_loaded() - just loaded: RunAtLoad or KeepAlive start it. */
+void job_loaded(struct job *job);
+
+/** job_triggered() - a trigger of @arg (the job) fired: triggers_fire_fn. */
+void job_triggered(void *arg, enum trigger what);
+
+/** job_restart() - kickstart -k: SIGKILL the running process; job_exited() starts it again. */
+int job_restart(struct job *job);
+
+/** job_stop() - SIGTERM, then SIGKILL after ExitTimeOut. */
+void job_stop(struct job *job);
+
+/** job_demand() - a message arrived on @s while the job was not running. */
+void job_demand(struct job *job, struct service *s);
+
+/**
+ * job_demand_socket() - a connection or datagram arrived on socket @name
+ * while the job was not running.
+ */
+void job_demand_socket(struct job *job, const char *name);
+
+/**
+ * job_spawn_process() - start one process of @job: its bootstrap port (a
+ * new connection, *@conn), its sockets and, if @stdio_fd >= 0 (borrowed),
+ * that fd as stdin, stdout and stderr.  The caller records *@pid.
+ * Return: 0, or a negative errno with @why filled.
+ */
+int job_spawn_process(struct job *job, int stdio_fd, pid_t *pid, struct conn **conn,
+		      char *why, size_t why_len);
+
+/** job_exited() - the job's process ended with wait status @status. */
+void job_exited(struct job *job, int status);
+
+/**
+ * job_reap_instance() - @pid, an inetd instance of a running job, exited
+ * with @status (an unloaded job whose last instance it was is freed).
+ * Return: true if @pid was an instance.
+ */
+bool job_reap_instance(struct domain *d, pid_t pid, int status);
+
+/** job_find_pid() - the running job whose process is @pid, or NULL. */
+struct job *job_find_pid(struct domain *d, pid_t pid);
+
+/** job_forget_pid() - the job's process is gone: take it off the running list. */
+void job_forget_pid(struct job *job);
+
+/** job_socket_ready() - sockets_ready_fn of the job @arg: accept (inetd) or demand. */
+void job_socket_ready(void *arg, const char *name, int fd);
+
+/** job_fail() - mark failed with @why and destroy the messages waiting for it. */
+void job_fail(struct job *job, const char *why);
+
+/** job_is_running() - whether the job has a process (running or stopping). */
+bool job_is_running(const struct job *job);
+
+const char *job_state_name(enum job_state state);
+const char *job_reason_name(enum job_reason reason);
+
+#endif

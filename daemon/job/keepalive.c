@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/* keepalive.c - the KeepAlive policy: decides, changes nothing. */
+#include "keepalive.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "job-spec.h"
+#include "strmap.h"
+
+bool keepalive_crash_signal(int sig)
+{
+	return sig == SIGILL || sig == SIGABRT || sig == SIGFPE || sig == SIGBUS ||
+	       sig == SIGSEGV || sig == SIGSYS || sig == SIGTRAP;
+}
+
+static bool path_conditions(const struct keepalive *ka)
+{
+	struct stat st;
+
+	for (size_t i = 0; i < ka->n_path_state; i++)
+		if ((stat(ka->path_state[i].path, &st) == 0) == ka->path_state[i].exists)
+			return true;
+	return false;
+}
+
+static bool other_job_conditions(const struct keepalive_facts *f, const struct keepalive *ka)
+{
+	for (size_t i = 0; i < ka->n_other_job_enabled; i++) {
+		bool loaded = strmap_get(f->jobs, ka->other_job_enabled[i].label) != NULL;
+
+		if (loaded == ka->other_job_enabled[i].enabled)
+			return true;
+	}
+	return false;
+}
+
+bool keepalive_path_state_holds(const struct keepalive_facts *f)
+{
+	const struct keepalive *ka = f->ka;
+
+	return ka->mode == KEEPALIVE_CONDITIONAL && !f->stopping &&
+	       !(ka->after_initial_demand && !f->demanded) && path_conditions(ka);
+}
+
+bool keepalive_at_load(const struct keepalive_facts *f)
+{
+	const struct keepalive *ka = f->ka;
+
+	if (ka->mode == KEEPALIVE_ALWAYS)
+		return true;
+	if (ka->mode != KEEPALIVE_CONDITIONAL || ka->after_initial_demand)
+		return false;
+	/* SuccessfulExit implies a first run (launchd sets start_pending). */
+	return ka->has_successful_exit || path_conditions(ka) || other_job_conditions(f, ka);
+}
+
+bool keepalive_after_exit(const struct keepalive_facts *f)
+{
+	const struct keepalive *ka = f->ka;
+	int st = f->last_status;
+
+	if (f->stopping || ka->mode == KEEPALIVE_NEVER)
+		return false;
+	if (ka->after_initial_demand && !f->demanded)
+		return false;
+	if (ka->mode == KEEPALIVE_ALWAYS)
+		return true;
+	if (ka->has_successful_exit && WIFEXITED(st) &&
+	    (WEXITSTATUS(st) == 0) == ka->successful_exit)
+		return true;
+	if (ka->has_crashed &&
+	    (WIFSIGNALED(st) && keepalive_crash_signal(WTERMSIG(st))) == ka->crashed)
+		return true;
+	return path_conditions(ka) || other_job_conditions(f, ka);
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/* keepalive.h - launchd's KeepAlive conditions, evaluated (the job module asks). */
+#ifndef BOOTSTRAPD_KEEPALIVE_H
+#define BOOTSTRAPD_KEEPALIVE_H
+
+#include <stdbool.h>
+
+struct keepalive;
+struct strmap;
+
+/* What KeepAlive decides on: the plist's conditions and the job's state. */
+struct keepalive_facts {
+	const struct keepalive *ka;     /* the job's KeepAlive */
+	const struct strmap *jobs;      /* the loaded jobs, for OtherJobEnabled */
+	bool stopping;                  /* stop or unload asked: never restart */
+	bool demanded;                  /* a demand launch happened (AfterInitialDemand) */
+	int last_status;                /* wait status of the last exit */
+};
+
+/** keepalive_at_load() - whether KeepAlive starts the job as soon as it is loaded. */
+bool keepalive_at_load(const struct keepalive_facts *f);
+
+/**
+ * keepalive_after_exit() - whether KeepAlive restarts the job after the exit
+ * @f->last_status.  The dictionary's conditions are ORed.
+ */
+bool keepalive_after_exit(const struct keepalive_facts *f);
+
+/**
+ * keepalive_path_state_holds() - whether a KeepAlive PathState condition
+ * holds now (the job is not being stopped).
+ */
+bool keepalive_path_state_holds(const struct keepalive_facts *f);
+
+/** keepalive_crash_signal() - whether @sig counts as a crash (launchd's list). */
+bool keepalive_crash_signal(int sig);
+
+#endif

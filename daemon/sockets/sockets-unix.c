@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sockets-unix.c - Unix-domain Sockets entries.  SockPathName binds where
+ * it says (after removing a stale socket file, as the domain's own socket
+ * does); SecureSocketWithKey binds "Listeners" in a fresh private
+ * directory and exports the path in the named variable, as launchctl did.
+ */
+#include "sockets-internal.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "domain.h"
+#include "job-spec.h"
+
+/* Remember @path (made here) so that unload removes it if it is still ours. */
+static int record(struct job_sockets *js, const char *path, bool dir)
+{
+	struct sockets_path *v = realloc(js->paths, (js->n_paths + 1) * sizeof(*v));
+	struct stat st;
+
+	if (!v)
+		return -ENOMEM;
+	js->paths = v;
+	if (lstat(path, &st) < 0)
+		return -errno;
+	v[js->n_paths].path = strdup(path);
+	if (!v[js->n_paths].path)
+		return -ENOMEM;
+	v[js->n_paths].dev = st.st_dev;
+	v[js->n_paths].ino = st.st_ino;
+	v[js->n_paths].dir = dir;
+	js->n_paths++;
+	return 0;
+}
+
+void sockets_unix_remove(struct job_sockets *js)
+{
+	while (js->n_paths > 0) {
+		struct sockets_path *p = &js->paths[--js->n_paths];
+		struct stat st;
+
+		if (lstat(p->path, &st) == 0 && st.st_dev == p->dev && st.st_ino == p->ino)
+			(void)(p->dir ? rmdir(p->path) : unlink(p->path));
+		free(p->path);
+	}
+	free(js->paths);
+	js->paths = NULL;
+}
+
+/* Return: 0 if @path is free (a stale socket file was removed), else -EADDRINUSE or -EEXIST. */
+static int clear_stale(const struct sockaddr_un *sun, int type)
+{
+	struct stat st;
+	int fd, r;
+
+	if (lstat(sun->sun_path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISSOCK(st.st_mode))
+		return -EEXIST;
+	fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	r = connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) == 0 ? 0 : errno;
+	close(fd);
+	if (r != ECONNREFUSED)
+		return -EADDRINUSE;     /* someone listens (EPROTOTYPE: with another type) */
+	return unlink(sun->sun_path) < 0 ? -errno : 0;
+}
+
+static int add_env(struct job_sockets *js, const char *key, const char *value)
+{
+	char **v = realloc(js->env, (js->n_env + 2) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	js->env = v;
+	if (asprintf(&v[js->n_env], "%s=%s", key, value) < 0)
+		return -ENOMEM;
+	v[++js->n_env] = NULL;
+	return 0;
+}
+
+/* The job's user may enter the private directory when the daemon runs the job as someone else. */
+static int give_dir(const struct job_sockets *js, const char *dir)
+{
+	struct passwd *pw;
+
+	if (!js->as_root || !js->spec->user_name)
+		return 0;
+	pw = getpwnam(js->spec->user_name);
+	if (!pw)
+		return -ENOENT;
+	return chown(dir, pw->pw_uid, (gid_t)-1) < 0 ? -errno : 0;
+}
+
+/* SecureSocketWithKey: DIR/Listeners in a new mode-0700 directory; the variable names it. */
+static int secure_path(struct job_sockets *js, const struct job_socket *s,
+		       struct sockaddr_un *sun, const char **step)
+{
+	const char *tmp = getenv("TMPDIR");
+	char dir[sizeof(sun->sun_path)];
+	int r;
+
+	if (!tmp || tmp[0] != '/')
+		tmp = "/tmp";
+	*step = "mkdtemp";
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/bootstrapd.XXXXXX", tmp) >= sizeof(dir) - 10)
+		return -ENAMETOOLONG;
+	if (!mkdtemp(dir))
+		return -errno;
+	r = record(js, dir, true);
+	if (r == 0) {
+		*step = "chown";
+		r = give_dir(js, dir);
+	}
+	if (r < 0) {
+		rmdir(dir);
+		return r;
+	}
+	if ((size_t)snprintf(sun->sun_path, sizeof(sun->sun_path), "%s/Listeners", dir) >=
+	    sizeof(sun->sun_path))
+		return -ENAMETOOLONG;   /* cannot happen: checked above */
+	*step = "environment";
+	return add_env(js, s->secure_key, sun->sun_path);
+}
+
+/* SockPathMode, SockPathOwner, SockPathGroup; changing the owner needs root. */
+static int set_owner(const struct job_socket *s, const char *path, const char **step)
+{
+	*step = "chmod";
+	if (s->has_path_mode && chmod(path, s->path_mode) < 0)
+		return -errno;
+	*step = "chown";
+	if ((s->has_path_owner || s->has_path_group) &&
+	    chown(path, s->has_path_owner ? s->path_owner : (uid_t)-1,
+		  s->has_path_group ? s->path_group : (gid_t)-1) < 0)
+		return -errno;
+	return 0;
+}
+
+static int bind_listen(struct job_sockets *js, const struct job_socket *s, int fd,
+		       const struct sockaddr_un *sun, const char **step)
+{
+	int r;
+
+	*step = "bind";
+	r = clear_stale(sun, s->type);
+	if (r == 0 && bind(fd, (const struct sockaddr *)sun, sizeof(*sun)) < 0)
+		r = -errno;
+	if (r < 0)
+		return r;
+	r = record(js, sun->sun_path, false);
+	if (r == 0)
+		r = set_owner(s, sun->sun_path, step);
+	*step = "listen";
+	if (r == 0 && s->type != SOCK_DGRAM && listen(fd, SOMAXCONN) < 0)
+		r = -errno;
+	return r;
+}
+
+int sockets_unix_open(struct job_sockets *js, const struct job_socket *s,
+		      const char *name, char *reason, size_t len)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	const char *step = "socket";
+	int fd, r = 0;
+
+	if (s->secure_key)
+		r = secure_path(js, s, &sun, &step);
+	else
+		snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", s->path_name);
+	fd = r < 0 ? -1 : socket(AF_UNIX, s->type | SOCK_CLOEXEC, 0);
+	if (r == 0 && fd < 0)
+		r = -errno;
+	if (r == 0 && s->passive)
+		r = bind_listen(js, s, fd, &sun, &step);
+	else if (r == 0 && connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0)
+		r = (step = "connect", -errno);
+	if (r < 0) {
+		if (fd >= 0)
+			close(fd);
+		snprintf(reason, len, "Sockets \"%s\": %s %s: %s", name, step,
+			 sun.sun_path[0] ? sun.sun_path : "(secure directory)",
+			 r == -EEXIST ? "exists and is not a socket" :
+			 r == -EADDRINUSE ? "in use" : strerror(-r));
+		return r;
+	}
+	return sockets_add_fd(js, fd, name, reason, len);
+}

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sockets.h - a job's Sockets: made when the job loads, kept by the daemon
+ * for as long as the job is loaded.
+ *
+ * The daemon binds and listens on every socket before the job runs and
+ * keeps its own copies across the job's exits and crashes: a connection
+ * made while the job is down or restarting waits in the listen queue (a
+ * datagram in the receive queue), and its arrival starts the job, as a
+ * message does for MachServices.  The job gets copies: fds 3 and up
+ * (LISTEN_FDS), or launch_activate_socket(), or stdin for inetd jobs.
+ * Unloading closes them and removes the Unix socket paths made here.
+ */
+#ifndef BOOTSTRAPD_SOCKETS_H
+#define BOOTSTRAPD_SOCKETS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "spawn-job.h"
+
+struct event_base;
+struct job_sockets;
+
+/*
+ * A connection or datagram waits on socket @name (@fd) while the sockets
+ * are watched.  For inetdCompatibility Wait false the sockets stay
+ * watched and the callee accepts; otherwise they are unwatched first.
+ */
+typedef void sockets_ready_fn(void *arg, const char *name, int fd);
+
+
+/**
+ * sockets_open() - create, bind and listen on (or connect) every socket
+ * of @spec, in *@out (NULL for a job without Sockets); @ready(@arg, ...)
+ * when one is ready while watched.
+ * @reason: filled on failure, naming the socket, the address and the error
+ *          ("Sockets \"listener\": bind 127.0.0.1:8080: Address already in use").
+ * Return: 0, or a negative errno with nothing left open or on disk.
+ */
+int sockets_open(struct job_sockets **out, const struct job_spec *spec, struct event_base *base,
+		 bool as_root, sockets_ready_fn *ready, void *arg, char *reason, size_t reason_len);
+
+/**
+ * sockets_close() - close the daemon's copies and remove the paths made at
+ * load (only those that are still the sockets or directories made here).
+ * Running processes keep their own copies.  Return: NULL.
+ */
+struct job_sockets *sockets_close(struct job_sockets *js);
+
+/**
+ * sockets_watch() - while the job is down: the first connection or datagram
+ * on any socket calls the ready callback.  inetdCompatibility Wait false:
+ * watched always, and each connection is accepted (inetd.c).  @js may be NULL.
+ */
+void sockets_watch(struct job_sockets *js);
+
+/** sockets_unwatch() - the job runs: it reads its sockets itself. */
+void sockets_unwatch(struct job_sockets *js);
+
+/**
+ * sockets_fill_request() - the sockets and variables of a new process of
+ * the job in @req (borrowed from @js, valid until it is closed):
+ * LISTEN_FDS for a plain job, the ready socket as stdio for an inetd job
+ * with Wait true.  Clears what launch_activate_socket() remembered.
+ */
+void sockets_fill_request(struct job_sockets *js, struct spawn_request *req);
+
+/**
+ * sockets_activate() - the fds of socket @name for process @pid of the job.
+ * @fds, @n: out: borrowed from @js.
+ * Return: 0; -ENOENT when the job has no socket of that name (or none at
+ * all: an inetd instance); -EALREADY when @pid asked for @name before.
+ */
+int sockets_activate(struct job_sockets *js, pid_t pid, const char *name, const int **fds,
+		     size_t *n);
+
+#endif

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check-registry.c - the name rules, without a daemon or a socket: jobs
+ * and services are plain structs (a service's ports are not needed to
+ * decide who may hold its name).
+ */
+#include <check.h>
+#include <stdlib.h>
+
+#include "registry.h"
+#include "service.h"
+
+/* Only compared by address: the registry never looks inside a job. */
+static struct job *const job_a = (struct job *)&job_a;
+static struct job *const job_b = (struct job *)&job_b;
+
+static struct service job_service(const char *name, struct job *job, bool hide)
+{
+	return (struct service){ .name = (char *)name, .job = job, .recv_fd = -1, .send_fd = -1,
+				 .hide_until_checkin = hide };
+}
+
+static struct service registered(const char *name, pid_t pid, uid_t uid)
+{
+	return (struct service){ .name = (char *)name, .recv_fd = -1, .send_fd = -1,
+				 .owner_pid = pid, .owner_uid = uid, .checked_in = true };
+}
+
+/* A user domain of uid 1000 holding com.a (job_a's) and com.reg (pid 42's). */
+struct two_names {
+	struct registry r;
+	struct service a, reg;
+};
+
+static void two_names_init(struct two_names *t)
+{
+	registry_init(&t->r, false, 1000);
+	t->a = job_service("com.a", job_a, false);
+	t->reg = registered("com.reg", 42, 1000);
+	ck_assert_int_eq(registry_add(&t->r, &t->a), REGISTRY_OK);
+	ck_assert_int_eq(registry_add(&t->r, &t->reg), REGISTRY_OK);
+}
+
+START_TEST(test_user_domain_answers_owner_and_root)
+{
+	struct registry user, sys;
+
+	registry_init(&user, false, 1000);
+	registry_init(&sys, true, 0);
+	ck_assert_int_eq(registry_may_ask(&user, 1000), REGISTRY_OK);
+	ck_assert_int_eq(registry_may_ask(&user, 0), REGISTRY_OK);
+	ck_assert_int_eq(registry_may_ask(&user, 1001), REGISTRY_E_NOT_OWNER);
+	ck_assert_int_eq(registry_may_ask(&sys, 1001), REGISTRY_OK);
+	registry_deinit(&user);
+	registry_deinit(&sys);
+}
+END_TEST
+
+START_TEST(test_look_up)
+{
+	struct registry r;
+	struct service a = job_service("com.a", job_a, false), *out = &a;
+
+	registry_init(&r, false, 1000);
+	ck_assert_int_eq(registry_look_up(&r, "com.a", &out), REGISTRY_E_UNKNOWN);
+	ck_assert_ptr_null(out);
+	ck_assert_int_eq(registry_add(&r, &a), REGISTRY_OK);
+	ck_assert_int_eq(registry_look_up(&r, "com.a", &out), REGISTRY_OK);
+	ck_assert_ptr_eq(out, &a);
+	ck_assert_int_eq(registry_look_up(&r, "com.b", &out), REGISTRY_E_UNKNOWN);
+	registry_deinit(&r);
+}
+END_TEST
+
+START_TEST(test_hide_until_check_in)
+{
+	struct registry r;
+	struct service a = job_service("com.hidden", job_a, true), *out;
+
+	registry_init(&r, false, 1000);
+	registry_add(&r, &a);
+	ck_assert_int_eq(registry_look_up(&r, "com.hidden", &out), REGISTRY_E_UNKNOWN);
+	ck_assert_int_eq(registry_check_in(&r, "com.hidden", job_a, &out), REGISTRY_OK);
+	registry_checked_in(&a);
+	ck_assert_int_eq(registry_look_up(&r, "com.hidden", &out), REGISTRY_OK);
+	/* Seen once is enough: the job exiting does not hide it again. */
+	registry_released(&a);
+	ck_assert_int_eq(registry_look_up(&r, "com.hidden", &out), REGISTRY_OK);
+	registry_deinit(&r);
+}
+END_TEST
+
+START_TEST(test_check_in_only_by_its_job_once_per_run)
+{
+	struct two_names t;
+	struct service *out;
+
+	two_names_init(&t);
+	ck_assert_int_eq(registry_check_in(&t.r, "com.none", job_a, &out), REGISTRY_E_UNKNOWN);
+	ck_assert_int_eq(registry_check_in(&t.r, "com.a", job_b, &out), REGISTRY_E_NOT_JOB);
+	ck_assert_ptr_eq(out, &t.a);
+	ck_assert_int_eq(registry_check_in(&t.r, "com.a", NULL, &out), REGISTRY_E_NOT_JOB);
+	ck_assert_int_eq(registry_check_in(&t.r, "com.reg", NULL, &out), REGISTRY_E_NOT_JOB);
+	ck_assert_int_eq(registry_check_in(&t.r, "com.reg", job_a, &out), REGISTRY_E_NOT_JOB);
+	ck_assert_int_eq(registry_check_in(&t.r, "com.a", job_a, &out), REGISTRY_OK);
+	registry_checked_in(&t.a);
+	ck_assert_int_eq(registry_check_in(&t.r, "com.a", job_a, &out), REGISTRY_E_ACTIVE);
+	registry_released(&t.a);
+	ck_assert_int_eq(registry_check_in(&t.r, "com.a", job_a, &out), REGISTRY_OK);
+	registry_deinit(&t.r);
+}
+END_TEST
+
+START_TEST(test_system_domain_only_root_registers)
+{
+	struct registry r;
+	struct service *out;
+
+	registry_init(&r, true, 0);
+	ck_assert_int_eq(registry_may_register(&r, "com.x", 42, 1000, false, &out),
+			 REGISTRY_E_NOT_ROOT);
+	ck_assert_int_eq(registry_may_register(&r, "com.x", 42, 1000, true, &out),
+			 REGISTRY_E_NOT_ROOT);
+	ck_assert_int_eq(registry_may_register(&r, "com.x", 42, 0, false, &out), REGISTRY_OK);
+	registry_deinit(&r);
+}
+END_TEST
+
+START_TEST(test_register_never_over_a_job_or_another_process)
+{
+	struct two_names t;
+	struct service *out;
+
+	two_names_init(&t);
+	ck_assert_int_eq(registry_may_register(&t.r, "com.a", 42, 1000, false, &out),
+			 REGISTRY_E_JOB_NAME);
+	ck_assert_int_eq(registry_may_register(&t.r, "com.a", 42, 0, true, &out),
+			 REGISTRY_E_JOB_NAME);
+	ck_assert_int_eq(registry_may_register(&t.r, "com.reg", 43, 1000, false, &out),
+			 REGISTRY_E_OTHER_PROCESS);
+	ck_assert_int_eq(registry_may_register(&t.r, "com.reg", 43, 1000, true, &out),
+			 REGISTRY_E_OTHER_PROCESS);
+	ck_assert_int_eq(registry_may_register(&t.r, "com.reg", 42, 1000, false, &out),
+			 REGISTRY_E_ACTIVE);
+	ck_assert_int_eq(registry_may_register(&t.r, "com.new", 43, 1000, false, &out), REGISTRY_OK);
+	registry_deinit(&t.r);
+}
+END_TEST
+
+START_TEST(test_unregister_own_name_only)
+{
+	struct registry r;
+	struct service reg = registered("com.reg", 42, 1000), *out = &reg;
+
+	registry_init(&r, false, 1000);
+	ck_assert_int_eq(registry_may_register(&r, "com.reg", 42, 1000, true, &out), REGISTRY_OK);
+	ck_assert_ptr_null(out);        /* holds none: nothing to remove, still success */
+	registry_add(&r, &reg);
+	ck_assert_int_eq(registry_may_register(&r, "com.reg", 42, 1000, true, &out), REGISTRY_OK);
+	ck_assert_ptr_eq(out, &reg);
+	registry_remove(&r, out);
+	ck_assert(!registry_bound(&r, "com.reg"));
+	ck_assert_uint_eq(registry_count(&r), 0);
+	registry_deinit(&r);
+}
+END_TEST
+
+START_TEST(test_names_are_unique)
+{
+	struct registry r;
+	struct service a = job_service("com.a", job_a, false);
+	struct service b = job_service("com.a", job_b, false), *s;
+	size_t i = 0, n = 0;
+
+	registry_init(&r, false, 1000);
+	ck_assert_int_eq(registry_add(&r, &a), REGISTRY_OK);
+	ck_assert_int_eq(registry_add(&r, &b), REGISTRY_E_ACTIVE);
+	/* Removing a service that does not hold the name leaves the holder. */
+	registry_remove(&r, &b);
+	ck_assert(registry_bound(&r, "com.a"));
+	while ((s = registry_next(&r, &i))) {
+		ck_assert_ptr_eq(s, &a);
+		n++;
+	}
+	ck_assert_uint_eq(n, 1);
+	registry_remove(&r, &a);
+	ck_assert_int_eq(registry_add(&r, &b), REGISTRY_OK);
+	registry_deinit(&r);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("registry");
+	TCase *tc = tcase_create("rules");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_user_domain_answers_owner_and_root);
+	tcase_add_test(tc, test_look_up);
+	tcase_add_test(tc, test_hide_until_check_in);
+	tcase_add_test(tc, test_check_in_only_by_its_job_once_per_run);
+	tcase_add_test(tc, test_system_domain_only_root_registers);
+	tcase_add_test(tc, test_register_never_over_a_job_or_another_process);
+	tcase_add_test(tc, test_unregister_own_name_only);
+	tcase_add_test(tc, test_names_are_unique);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
