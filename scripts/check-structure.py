@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """
-check-structure.py DIR - the structure rules of the daemon's sources:
+check-structure.py DIR - the structure rules of one part's sources (daemon,
+client-lib, tools):
 
 - no include cycle between modules.  A module is a header and the .c files
   that implement it: x.c belongs to x.h, a .c without a header of its own
-  (job-load.c) to the first project header it includes (job.h), and a
-  private header x-internal.h to module x.  main.c is its own.
+  (job-load.c) to the header its name extends (job.h), else it is a module
+  of its own (main.c, mach-port.c); a private header x-internal.h belongs
+  to module x.
 - no function body over 50 lines, no file over 600 lines.
 
 Prints each offence; exits 1 if there is any.
@@ -31,11 +33,15 @@ INCLUDE = re.compile(r'#include "([^"]+)"')
 
 def module(path):
     base = os.path.splitext(os.path.basename(path))[0]
-    if path.endswith('.c') and base + '.h' not in by_name and base != 'main':
-        for inc in INCLUDE.findall(files[path]):
-            if os.path.basename(inc) in by_name:
-                return module(by_name[os.path.basename(inc)])
-    return base[:-len('-internal')] if base.endswith('-internal') else base
+    if base.endswith('-internal'):
+        return base[:-len('-internal')]
+    if path.endswith('.c') and base + '.h' not in by_name:
+        # job-load.c implements job.h: the longest header its name extends.
+        parts = base.split('-')
+        for n in range(len(parts) - 1, 0, -1):
+            if '-'.join(parts[:n]) + '.h' in by_name:
+                return '-'.join(parts[:n])
+    return base
 
 
 graph = {}

@@ -5,6 +5,7 @@
  * the subsystem declaration and message types), internal (-iheader) and
  * defines (-dheader: MACH_ID_ numbers).
  */
+#include "emit-header.h"
 #include "emit-server.h"
 
 #include <ctype.h>

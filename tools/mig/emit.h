@@ -66,12 +66,8 @@ void emit_ool_descriptor(FILE *f, const struct field *fld, const char *msg, cons
 /** emit_field_ptr() - "In2P" for a field in segment 2 with prefix "In". */
 char *emit_field_ptr(const char *pfx, const struct field *fld);
 
-/* The three outputs. */
+/* The two code outputs; the headers are in emit-header.h. */
 void emit_user(FILE *f, const struct gen *g);
 void emit_server(FILE *f, const struct gen *g);
-void emit_user_header(FILE *f, const struct gen *g);
-void emit_server_header(FILE *f, const struct gen *g);
-void emit_internal_header(FILE *f, const struct gen *g);
-void emit_defines_header(FILE *f, const struct gen *g);
 
 #endif

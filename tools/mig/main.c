@@ -13,6 +13,7 @@
 #include "config-bsmig.h"
 #include "cpp.h"
 #include "diag.h"
+#include "emit-header.h"
 #include "emit.h"
 #include "parse.h"
 
