@@ -12,12 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <mach/mach.h>
 #include <servers/bootstrap.h>
 
+#include "helpers/bsctl-run.h"
 #include "helpers/daemon.h"
 #include "helpers/echo-client.h"
 #include "helpers/tmpdir.h"
@@ -77,6 +79,61 @@ static int wait_log(const char *text)
 	return 0;
 }
 
+/* Lines of the daemon's log that contain @text. */
+static int count_log(const char *text)
+{
+	FILE *f = fopen(td.log, "r");
+	char line[4096];
+	int n = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, text) != NULL;
+	fclose(f);
+	return n;
+}
+
+/* Poll (bounded) until the log has @n lines with @text.  Return: the count seen last. */
+static int wait_log_count(const char *text, int n)
+{
+	int seen = 0;
+
+	for (int i = 0; i < 1500 && (seen = count_log(text)) < n; i++)
+		pause_ms(10);
+	return seen;
+}
+
+/*
+ * The job's state and run count, as `bsctl print` shows them.  The daemon
+ * answers one request at a time, after whatever it was doing: asked after
+ * an event (an exit in the log, READY), the answer shows what it decided
+ * then.  A restart it scheduled, however late it would come, shows as
+ * "throttled" or "running" and more runs.
+ */
+static void assert_job(const char *label, const char *state, unsigned int runs)
+{
+	struct bsctl_out *r = calloc(1, sizeof(*r));
+	char want_state[64], want_runs[64];
+
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(bsctl_run(r, (uid_t)-1, (const char *const[]){ "print", label, NULL }), 0);
+	snprintf(want_state, sizeof(want_state), "\n\tstate = %s\n", state);
+	snprintf(want_runs, sizeof(want_runs), "\n\truns = %u\n", runs);
+	ck_assert_msg(strstr(r->out, want_state) && strstr(r->out, want_runs),
+		      "expected state %s, runs %u:\n%s", state, runs, r->out);
+	free(r);
+}
+
+/* Milliseconds of CLOCK_MONOTONIC since @t0. */
+static long long ms_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t0->tv_sec) * 1000LL + (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
 /* A job running /bin/sh -c SCRIPT, with @extra keys. */
 static void add_shell_job(const char *label, const char *script, const char *extra)
 {
@@ -95,15 +152,28 @@ static mach_msg_id_t call_id(mach_port_t port)
 	return echo_call(port, NULL);
 }
 
+/*
+ * ThrottleInterval 1: a start comes no sooner than 1 s after the one
+ * before.  The first start follows t0, so run N cannot begin before
+ * t0 + (N - 1) s, and the test sees its line later still: a lower bound
+ * on a delay the daemon enforces, which no load can make fail.
+ */
 START_TEST(test_keepalive_restarts_with_throttle)
 {
 	char *runs, *script;
+	struct timespec t0;
 
 	ck_assert_int_gt(asprintf(&runs, "%s/runs", td.dir), 0);
 	ck_assert_int_gt(asprintf(&script, "echo run >> %s", runs), 0);
 	add_shell_job("com.example.keepalive", script, "<key>KeepAlive</key><true/>");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	test_daemon_start(&td);
-	ck_assert_int_ge(wait_lines(runs, 3), 3);
+	for (int n = 2; n <= 3; n++) {
+		ck_assert_int_ge(wait_lines(runs, n), n);
+		ck_assert_msg(ms_since(&t0) >= (n - 1) * 1000LL,
+			      "run %d began %lld ms after the daemon was started: not throttled",
+			      n, ms_since(&t0));
+	}
 	ck_assert(test_daemon_log_contains(&td, "reason KeepAlive"));
 	ck_assert(test_daemon_log_contains(&td, "throttling respawn"));
 	free(runs);
@@ -122,7 +192,8 @@ START_TEST(test_successful_exit_false_stops_after_success)
 	test_daemon_start(&td);
 	ck_assert_int_eq(wait_lines(runs, 1), 1);
 	ck_assert(wait_log("exited with status 0"));
-	pause_ms(1500);         /* longer than the throttle: a restart would have happened */
+	/* Asked after the exit: no restart, not even a throttled one. */
+	assert_job("com.example.once", "waiting", 1);
 	ck_assert_int_eq(count_lines(runs), 1);
 	free(runs);
 	free(script);
@@ -187,22 +258,41 @@ START_TEST(test_reset_at_close_kills_old_port)
 }
 END_TEST
 
+/*
+ * The job runs but holds off its check-in until the test opens a FIFO:
+ * while it runs unchecked-in the name is unknown; once it checked in,
+ * the name leads to it.
+ */
 START_TEST(test_hide_until_check_in)
 {
 	mach_port_t port;
-	kern_return_t kr = BOOTSTRAP_UNKNOWN_SERVICE;
+	char *gate, *body;
+	struct echo_msg r;
+	int fd;
 
-	echo_add_job(&td, "<dict><key>" SERVICE "</key>"
-		     "<dict><key>HideUntilCheckIn</key><true/></dict></dict>",
-		     "<key>RunAtLoad</key><true/>");
+	ck_assert_int_gt(asprintf(&gate, "%s/gate", td.dir), 0);
+	ck_assert_int_eq(mkfifo(gate, 0600), 0);
+	ck_assert_int_gt(asprintf(&body,
+		"<key>ProgramArguments</key><array><string>/bin/sh</string><string>-c</string>"
+		"<string>read go &lt; %s; exec %s %s</string></array>\n"
+		"<key>MachServices</key><dict><key>" SERVICE "</key>"
+		"<dict><key>HideUntilCheckIn</key><true/></dict></dict>\n"
+		"<key>RunAtLoad</key><true/>", gate, getenv("ECHO_SERVICE"), SERVICE), 0);
+	test_daemon_add_job(&td, SERVICE, body);
 	test_daemon_start(&td);
-	for (int i = 0; i < 1000 && kr != BOOTSTRAP_SUCCESS; i++) {
-		kr = bootstrap_look_up(bootstrap_port, SERVICE, &port);
-		if (kr != BOOTSTRAP_SUCCESS)
-			pause_ms(10);
-	}
-	ck_assert_int_eq(kr, BOOTSTRAP_SUCCESS);
-	ck_assert(test_daemon_log_contains(&td, "checked in " SERVICE));
+	assert_job(SERVICE, "running", 1);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, SERVICE, &port), BOOTSTRAP_UNKNOWN_SERVICE);
+	fd = open(gate, O_WRONLY);      /* waits for the job to open it */
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "go\n", 3), 3);
+	close(fd);
+	ck_assert(wait_log("checked in " SERVICE));
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, SERVICE, &port), BOOTSTRAP_SUCCESS);
+	r = echo_query(port);
+	ck_assert_int_gt(r.pid, 0);
+	assert_job(SERVICE, "running", 1);      /* the same run that checked in */
+	free(gate);
+	free(body);
 }
 END_TEST
 
@@ -262,8 +352,9 @@ START_TEST(test_keepalive_path_state_watched)
 				  "<key>%s</key><true/></dict></dict>", flag), 0);
 	add_shell_job("com.example.pathstate", script, extra);
 	test_daemon_start(&td);
-	pause_ms(300);
-	ck_assert_int_eq(count_lines(runs), 0);         /* the path does not exist yet */
+	/* READY comes after the jobs are loaded: the path does not exist, so no start. */
+	assert_job("com.example.pathstate", "waiting", 0);
+	ck_assert_int_eq(count_lines(runs), 0);
 	fd = open(flag, O_WRONLY | O_CREAT, 0644);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
@@ -298,7 +389,9 @@ START_TEST(test_queue_directories_run_until_empty)
 	add_shell_job("com.example.queue", script, extra);
 	test_daemon_start(&td);
 	ck_assert_int_eq(wait_lines(runs, 3), 3);
-	pause_ms(1500);         /* longer than the throttle: an empty queue starts nothing */
+	ck_assert_int_eq(wait_log_count("exited with status 0", 3), 3);
+	/* Asked after the third exit: the queue is empty, nothing is scheduled. */
+	assert_job("com.example.queue", "waiting", 3);
 	ck_assert_int_eq(count_lines(runs), 3);
 	free(runs);
 	free(queue);
@@ -319,6 +412,7 @@ START_TEST(test_watch_paths)
 				  watched), 0);
 	add_shell_job("com.example.watch", script, extra);
 	test_daemon_start(&td);
+	assert_job("com.example.watch", "waiting", 0);  /* nothing changed yet */
 	ck_assert_int_eq(count_lines(runs), 0);
 	fd = open(watched, O_WRONLY | O_CREAT, 0644);
 	ck_assert_int_ge(fd, 0);
@@ -347,13 +441,15 @@ START_TEST(test_watch_paths_survive_recreation)
 	ck_assert_int_eq(mkdir(dir, 0755), 0);
 	add_shell_job("com.example.rewatch", script, extra);
 	test_daemon_start(&td);
+	/* A change while the job runs starts nothing: each change below waits
+	 * for the run before it to have exited.  A change while it is
+	 * throttled starts it when the throttle ends. */
 	ck_assert_int_eq(rmdir(dir), 0);
 	ck_assert_int_ge(wait_lines(runs, 1), 1);       /* its removal is a change */
-	ck_assert(wait_log("exited with status 0"));
-	pause_ms(1200);         /* past the throttle */
+	ck_assert_int_eq(wait_log_count("exited with status 0", 1), 1);
 	ck_assert_int_eq(mkdir(dir, 0755), 0);
-	ck_assert_int_ge(wait_lines(runs, 2), 2);
-	pause_ms(1200);
+	ck_assert_int_ge(wait_lines(runs, 2), 2);       /* the new directory is watched by now */
+	ck_assert_int_eq(wait_log_count("exited with status 0", 2), 2);
 	free(tmpdir_write(dir, "entry", "x", 0644));    /* a change inside the new directory */
 	ck_assert_int_ge(wait_lines(runs, 3), 3);
 	free(runs);
