@@ -31,7 +31,7 @@ static void interval_fired(evutil_socket_t fd, short what, void *arg)
 /* Wake at the next minute boundary of the wall clock: missed minutes coalesce. */
 static void calendar_schedule(struct job *job)
 {
-	struct timeval tv = { .tv_sec = 60 - time(NULL) % 60 };
+	struct timeval tv = { .tv_sec = 60 - calendar_now() % 60 };
 
 	evtimer_add(job->calendar_ev, &tv);
 }
@@ -39,7 +39,7 @@ static void calendar_schedule(struct job *job)
 static void calendar_fired(evutil_socket_t fd, short what, void *arg)
 {
 	struct job *job = arg;
-	time_t now = time(NULL);
+	time_t now = calendar_now();
 
 	(void)fd;
 	(void)what;
@@ -47,6 +47,8 @@ static void calendar_fired(evutil_socket_t fd, short what, void *arg)
 	 * by hours (suspend) still starts the job, once. */
 	if (calendar_due(job->spec, job->calendar_checked, now))
 		job_start(job, REASON_CALENDAR);
+	else
+		log_job(LOG_DEBUG, job->spec->label, "StartCalendarInterval: no match since the last look");
 	job->calendar_checked = now;
 	calendar_schedule(job);
 }
@@ -255,7 +257,7 @@ void triggers_arm(struct job *job)
 	}
 	if (spec->n_calendar) {
 		job->calendar_ev = evtimer_new(job->domain->base, calendar_fired, job);
-		job->calendar_checked = time(NULL);
+		job->calendar_checked = calendar_now();
 		if (job->calendar_ev)
 			calendar_schedule(job);
 	}

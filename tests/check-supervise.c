@@ -12,16 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <mach/mach.h>
 #include <servers/bootstrap.h>
 
-#include "helpers/bsctl-run.h"
 #include "helpers/daemon.h"
 #include "helpers/echo-client.h"
+#include "helpers/job-state.h"
 #include "helpers/tmpdir.h"
 
 #define SERVICE ECHO_SERVICE_NAME
@@ -104,27 +103,6 @@ static int wait_log_count(const char *text, int n)
 	return seen;
 }
 
-/*
- * The job's state and run count, as `bsctl print` shows them.  The daemon
- * answers one request at a time, after whatever it was doing: asked after
- * an event (an exit in the log, READY), the answer shows what it decided
- * then.  A restart it scheduled, however late it would come, shows as
- * "throttled" or "running" and more runs.
- */
-static void assert_job(const char *label, const char *state, unsigned int runs)
-{
-	struct bsctl_out *r = calloc(1, sizeof(*r));
-	char want_state[64], want_runs[64];
-
-	ck_assert_ptr_nonnull(r);
-	ck_assert_int_eq(bsctl_run(r, (uid_t)-1, (const char *const[]){ "print", label, NULL }), 0);
-	snprintf(want_state, sizeof(want_state), "\n\tstate = %s\n", state);
-	snprintf(want_runs, sizeof(want_runs), "\n\truns = %u\n", runs);
-	ck_assert_msg(strstr(r->out, want_state) && strstr(r->out, want_runs),
-		      "expected state %s, runs %u:\n%s", state, runs, r->out);
-	free(r);
-}
-
 /* Milliseconds of CLOCK_MONOTONIC since @t0. */
 static long long ms_since(const struct timespec *t0)
 {
@@ -193,7 +171,7 @@ START_TEST(test_successful_exit_false_stops_after_success)
 	ck_assert_int_eq(wait_lines(runs, 1), 1);
 	ck_assert(wait_log("exited with status 0"));
 	/* Asked after the exit: no restart, not even a throttled one. */
-	assert_job("com.example.once", "waiting", 1);
+	job_state_assert("com.example.once", "waiting", 1);
 	ck_assert_int_eq(count_lines(runs), 1);
 	free(runs);
 	free(script);
@@ -280,7 +258,7 @@ START_TEST(test_hide_until_check_in)
 		"<key>RunAtLoad</key><true/>", gate, getenv("ECHO_SERVICE"), SERVICE), 0);
 	test_daemon_add_job(&td, SERVICE, body);
 	test_daemon_start(&td);
-	assert_job(SERVICE, "running", 1);
+	job_state_assert(SERVICE, "running", 1);
 	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, SERVICE, &port), BOOTSTRAP_UNKNOWN_SERVICE);
 	fd = open(gate, O_WRONLY);      /* waits for the job to open it */
 	ck_assert_int_ge(fd, 0);
@@ -290,7 +268,7 @@ START_TEST(test_hide_until_check_in)
 	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, SERVICE, &port), BOOTSTRAP_SUCCESS);
 	r = echo_query(port);
 	ck_assert_int_gt(r.pid, 0);
-	assert_job(SERVICE, "running", 1);      /* the same run that checked in */
+	job_state_assert(SERVICE, "running", 1);      /* the same run that checked in */
 	free(gate);
 	free(body);
 }
@@ -353,7 +331,7 @@ START_TEST(test_keepalive_path_state_watched)
 	add_shell_job("com.example.pathstate", script, extra);
 	test_daemon_start(&td);
 	/* READY comes after the jobs are loaded: the path does not exist, so no start. */
-	assert_job("com.example.pathstate", "waiting", 0);
+	job_state_assert("com.example.pathstate", "waiting", 0);
 	ck_assert_int_eq(count_lines(runs), 0);
 	fd = open(flag, O_WRONLY | O_CREAT, 0644);
 	ck_assert_int_ge(fd, 0);
@@ -391,7 +369,7 @@ START_TEST(test_queue_directories_run_until_empty)
 	ck_assert_int_eq(wait_lines(runs, 3), 3);
 	ck_assert_int_eq(wait_log_count("exited with status 0", 3), 3);
 	/* Asked after the third exit: the queue is empty, nothing is scheduled. */
-	assert_job("com.example.queue", "waiting", 3);
+	job_state_assert("com.example.queue", "waiting", 3);
 	ck_assert_int_eq(count_lines(runs), 3);
 	free(runs);
 	free(queue);
@@ -412,7 +390,7 @@ START_TEST(test_watch_paths)
 				  watched), 0);
 	add_shell_job("com.example.watch", script, extra);
 	test_daemon_start(&td);
-	assert_job("com.example.watch", "waiting", 0);  /* nothing changed yet */
+	job_state_assert("com.example.watch", "waiting", 0);  /* nothing changed yet */
 	ck_assert_int_eq(count_lines(runs), 0);
 	fd = open(watched, O_WRONLY | O_CREAT, 0644);
 	ck_assert_int_ge(fd, 0);
