@@ -125,6 +125,11 @@ static void add_shell_job(const char *label, const char *script, const char *ext
 	free(body);
 }
 
+static mach_msg_return_t send_crash(mach_port_t port)
+{
+	return echo_send(port, ECHO_CRASH, 0, 1000);
+}
+
 static mach_msg_id_t call_id(mach_port_t port)
 {
 	return echo_call(port, NULL);
@@ -134,12 +139,15 @@ static mach_msg_id_t call_id(mach_port_t port)
  * ThrottleInterval 1: a start comes no sooner than 1 s after the one
  * before.  The first start follows t0, so run N cannot begin before
  * t0 + (N - 1) s, and the test sees its line later still: a lower bound
- * on a delay the daemon enforces, which no load can make fail.
+ * on a delay the daemon enforces, which no load can make fail.  The
+ * daemon waits on a timer, once per restart: it logs "throttling respawn"
+ * once per exit, not over and over until the interval is past.
  */
 START_TEST(test_keepalive_restarts_with_throttle)
 {
 	char *runs, *script;
 	struct timespec t0;
+	int throttled;
 
 	ck_assert_int_gt(asprintf(&runs, "%s/runs", td.dir), 0);
 	ck_assert_int_gt(asprintf(&script, "echo run >> %s", runs), 0);
@@ -152,10 +160,47 @@ START_TEST(test_keepalive_restarts_with_throttle)
 			      "run %d began %lld ms after the daemon was started: not throttled",
 			      n, ms_since(&t0));
 	}
+	/* Each throttle line follows an exit, which follows a run's line:
+	 * counted first, they cannot outnumber the lines counted after. */
+	throttled = count_log("throttling respawn");
+	ck_assert_int_ge(throttled, 2);
+	ck_assert_int_le(throttled, count_lines(runs));
 	ck_assert(test_daemon_log_contains(&td, "reason KeepAlive"));
 	ck_assert(test_daemon_log_contains(&td, "throttling respawn"));
 	free(runs);
 	free(script);
+}
+END_TEST
+
+/*
+ * The throttle counts from the start, to the millisecond.  Each round:
+ * t0, a call that launches the job (it starts after t0), 0.9 s of run,
+ * a crash, a call that relaunches it: that start comes 1 s after the
+ * first, so its reply comes no sooner than t0 + 1 s.  (Counted in whole
+ * seconds, a 0.9 s run mostly crosses a second boundary and was relaunched
+ * on exit, 0.1 s early.)
+ */
+START_TEST(test_throttle_counts_from_the_start)
+{
+	mach_port_t port;
+
+	echo_add_job(&td, NULL, NULL);
+	test_daemon_start(&td);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, SERVICE, &port), BOOTSTRAP_SUCCESS);
+	for (int round = 0; round < 3; round++) {
+		struct echo_msg first, second;
+		struct timespec t0;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		first = echo_query(port);
+		pause_ms(900);          /* the run's length, not a wait for anything */
+		ck_assert_int_eq(send_crash(port), MACH_MSG_SUCCESS);
+		second = echo_query(port);
+		ck_assert_int_ne(second.pid, first.pid);
+		ck_assert_msg(ms_since(&t0) >= 1000,
+			      "round %d: relaunched %lld ms after the launch before it",
+			      round, ms_since(&t0));
+	}
 }
 END_TEST
 
@@ -208,11 +253,6 @@ START_TEST(test_crash_loop_fails_waiting_callers)
 	ck_assert_int_eq(call_id(port), MACH_NOTIFY_SEND_ONCE);
 }
 END_TEST
-
-static mach_msg_return_t send_crash(mach_port_t port)
-{
-	return echo_send(port, ECHO_CRASH, 0, 1000);
-}
 
 START_TEST(test_reset_at_close_kills_old_port)
 {
@@ -446,6 +486,7 @@ static Suite *supervise_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, test_keepalive_restarts_with_throttle);
+	tcase_add_test(tc, test_throttle_counts_from_the_start);
 	tcase_add_test(tc, test_successful_exit_false_stops_after_success);
 	tcase_add_test(tc, test_spawn_failure_fails_waiting_callers);
 	tcase_add_test(tc, test_crash_loop_fails_waiting_callers);
