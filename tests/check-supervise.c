@@ -174,32 +174,34 @@ END_TEST
 
 /*
  * The throttle counts from the start, to the millisecond.  Each round:
- * t0, a call that launches the job (it starts after t0), 0.9 s of run,
- * a crash, a call that relaunches it: that start comes 1 s after the
- * first, so its reply comes no sooner than t0 + 1 s.  (Counted in whole
- * seconds, a 0.9 s run mostly crosses a second boundary and was relaunched
- * on exit, 0.1 s early.)
+ * 0.9 s of run, a crash, a call that relaunches the job.  The relaunch
+ * comes 1 s after the start before it, which came after t0 (the first
+ * call, or the crash that ended the run before): the reply comes no
+ * sooner than t0 + 1 s.  (Counted in whole seconds, a 0.9 s run mostly
+ * crosses a second boundary and was relaunched on exit, 0.1 s early.)
  */
 START_TEST(test_throttle_counts_from_the_start)
 {
+	struct echo_msg before, after;
+	struct timespec t0, next;
 	mach_port_t port;
 
 	echo_add_job(&td, NULL, NULL);
 	test_daemon_start(&td);
 	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, SERVICE, &port), BOOTSTRAP_SUCCESS);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	before = echo_query(port);              /* launched on demand, after t0 */
 	for (int round = 0; round < 3; round++) {
-		struct echo_msg first, second;
-		struct timespec t0;
-
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		first = echo_query(port);
-		pause_ms(900);          /* the run's length, not a wait for anything */
+		pause_ms(900);                  /* the run's length, not a wait for anything */
+		clock_gettime(CLOCK_MONOTONIC, &next);  /* the next start follows the crash */
 		ck_assert_int_eq(send_crash(port), MACH_MSG_SUCCESS);
-		second = echo_query(port);
-		ck_assert_int_ne(second.pid, first.pid);
+		after = echo_query(port);
+		ck_assert_int_ne(after.pid, before.pid);
 		ck_assert_msg(ms_since(&t0) >= 1000,
-			      "round %d: relaunched %lld ms after the launch before it",
+			      "round %d: relaunched %lld ms after the start before it",
 			      round, ms_since(&t0));
+		before = after;
+		t0 = next;
 	}
 }
 END_TEST
