@@ -73,12 +73,22 @@ compile() {
 	meson compile -C "$build" -j 2 >"$work/compile.log" 2>&1
 }
 
+# A failing test ends with check killing its process group, the daemon
+# with it; the daemon's jobs run in their own sessions and stay behind.
+# End those that run this build's programs.
+end_leftovers() {
+	local pids
+	pids=$(pgrep -f -- "$build/") || return 0
+	kill $pids 2>/dev/null || true
+}
+
 # run SUITE: run one suite; check writes every test's result to
 # $work/SUITE.ck ($CK_LOG_FILE_NAME), meson's output goes to $work/SUITE.log.
 run() {
 	rm -f "$work/$1.ck"
 	CK_LOG_FILE_NAME=$work/$1.ck meson test -C "$build" --no-rebuild --print-errorlogs "$1" \
 		>"$work/$1.log" 2>&1
+	end_leftovers
 }
 
 # outcome SUITE TEST: "passed", "failed" or "absent".
