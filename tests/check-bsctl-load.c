@@ -181,11 +181,12 @@ START_TEST(test_load_directory)
 	/* A broken plist: refused with file and line, the others still load. */
 	ck_assert_int_gt(asprintf(&bad_dir, "%s/bad", td.dir), 0);
 	ck_assert_int_eq(mkdir(bad_dir, 0755), 0);
-	free(tmpdir_write(bad_dir, "broken.plist", "<plist><dict><key>Label</key></dict></plist>",
+	free(tmpdir_write(bad_dir, "broken.plist",
+			  "<?xml version=\"1.0\"?>\n<plist>\n<dict>\n<key>Label</key>\n\n</dict>\n</plist>\n",
 			  0644));
 	free(write_job(bad_dir, "c.plist", "org.test.load.c", SLEEP));
 	ck_assert_int_eq(BSCTL("load", bad_dir), 1);
-	ck_assert_ptr_nonnull(strstr(r.err, "broken.plist:"));
+	ck_assert_msg(strstr(r.err, "/broken.plist:4: key \"Label\" has no value\n"), "%s", r.err);
 	ck_assert_int_eq(BSCTL("print", "org.test.load.c"), 0);
 	free(bad_dir);
 }

@@ -302,9 +302,10 @@ START_TEST(test_malformed_plist_rejected_with_line)
 {
 	mach_port_t port;
 
+	/* Lines 1 to 4: the XML declaration, <plist>, <dict>, the Label. */
 	test_daemon_add_job(&td, "bad", "<key>RunAtLoad</key><string>yes</string>");
 	test_daemon_start(&td);
-	ck_assert(test_daemon_log_contains(&td, "bad.plist:"));
+	ck_assert(test_daemon_log_contains(&td, "/bad.plist:5: RunAtLoad: expected boolean, got string\n"));
 	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, "anything", &port), BOOTSTRAP_UNKNOWN_SERVICE);
 }
 END_TEST

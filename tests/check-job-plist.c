@@ -463,7 +463,7 @@ START_TEST(test_refusal_inline)
 {
 	struct job_spec *spec = NULL;
 	struct plist_error err;
-	char msg[PLIST_ERROR_FORMAT_MAX];
+	char msg[PLIST_ERROR_FORMAT_MAX], want[PLIST_ERROR_FORMAT_MAX];
 	int rc = load(refusals[_i].body, &spec, &err, NULL);
 
 	plist_error_format(&err, msg, sizeof(msg));
@@ -472,6 +472,9 @@ START_TEST(test_refusal_inline)
 	ck_assert_str_eq(err.file, "job.plist");
 	ck_assert_msg(err.line == refusals[_i].line, "expected line %u: %s", refusals[_i].line, msg);
 	ck_assert_str_eq(err.reason, refusals[_i].reason);
+	/* What the daemon logs and bsctl prints: file, line, reason. */
+	snprintf(want, sizeof(want), "job.plist:%u: %s", refusals[_i].line, refusals[_i].reason);
+	ck_assert_str_eq(msg, want);
 }
 END_TEST
 

@@ -4,6 +4,7 @@
  * daemon logs, keeps running, and loses no queued message.
  */
 #include <check.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,8 @@
 
 #include "helpers/bsctl-run.h"
 #include "helpers/daemon.h"
+#include "helpers/echo-client.h"
+#include "helpers/job-state.h"
 #include "helpers/privtmp.h"
 #include "helpers/raw-client.h"
 #include "helpers/runner.h"
@@ -309,6 +312,59 @@ START_TEST(test_wrong_body_size_gets_an_error)
 }
 END_TEST
 
+/*
+ * A port's queue is bounded.  The job below is launched by the first
+ * message but does not check in until the test opens a FIFO, so the
+ * numbered messages pile up in its port until a send with a timeout times
+ * out; that message is not queued, nor are the retries of it.  Released,
+ * the job receives every message that was accepted and then the rest,
+ * sent blocking: echo-service counts them and checks that each number
+ * follows the one before, from 0, so a lost, repeated or reordered
+ * message shows.
+ */
+START_TEST(test_full_queue_loses_no_message)
+{
+	enum { CAP = 4096, AFTER = 200 };      /* it holds a few hundred here */
+	mach_msg_return_t mr = MACH_MSG_SUCCESS;
+	mach_port_t port;
+	uint32_t next = 0;
+	struct echo_msg r;
+	char *gate, *body;
+	int fd;
+
+	ck_assert_int_gt(asprintf(&gate, "%s/gate", td.dir), 0);
+	ck_assert_int_eq(mkfifo(gate, 0600), 0);
+	ck_assert_int_gt(asprintf(&body,
+		"<key>ProgramArguments</key><array><string>/bin/sh</string><string>-c</string>"
+		"<string>read go &lt; %s; exec %s %s</string></array>\n"
+		"<key>MachServices</key><dict><key>" ECHO_SERVICE_NAME "</key><true/></dict>",
+		gate, getenv("ECHO_SERVICE"), ECHO_SERVICE_NAME), 0);
+	test_daemon_add_job(&td, ECHO_SERVICE_NAME, body);
+	test_daemon_start(&td);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, ECHO_SERVICE_NAME, &port), BOOTSTRAP_SUCCESS);
+	while (next < CAP && (mr = echo_send(port, ECHO_DATA, next, 1)) == MACH_MSG_SUCCESS)
+		next++;
+	ck_assert_msg(mr == MACH_SEND_TIMED_OUT, "%u messages sent, the last: %s", next,
+		      mach_error_string(mr));
+	ck_assert_uint_gt(next, 0);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(echo_send(port, ECHO_DATA, next, 1), MACH_SEND_TIMED_OUT);
+	/* The first message launched the job, once; it has not checked in. */
+	job_state_assert(ECHO_SERVICE_NAME, "running", 1);
+	fd = open(gate, O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "go\n", 3), 3);
+	close(fd);
+	for (uint32_t i = 0; i < AFTER; i++, next++)
+		ck_assert_int_eq(echo_send(port, ECHO_DATA, next, 0), MACH_MSG_SUCCESS);
+	r = echo_query(port);
+	ck_assert_uint_eq(r.value, next);       /* each number once, */
+	ck_assert_uint_eq(r.ok, 1);             /* in order */
+	free(gate);
+	free(body);
+}
+END_TEST
+
 /* Run @fn as uid 65534 in a child.  Return: the child's exit status. */
 static int as_nobody(int (*fn)(void))
 {
@@ -436,6 +492,7 @@ static Suite *limits_suite(void)
 	tcase_add_test(tc, test_rights_cut_off_close_the_connection);
 	tcase_add_test(tc, test_out_of_fds_refuses_from_the_backlog);
 	tcase_add_test(tc, test_wrong_body_size_gets_an_error);
+	tcase_add_test(tc, test_full_queue_loses_no_message);
 	tcase_add_test(tc, test_bsctl_socket_beats_inherited_port);
 	suite_add_tcase(s, tc);
 	tc = daemon_case("other-uid", "root");

@@ -20,6 +20,7 @@
 
 #include "helpers/daemon.h"
 #include "helpers/echo-client.h"
+#include "helpers/job-state.h"
 #include "helpers/tmpdir.h"
 
 #define SERVICE ECHO_SERVICE_NAME
@@ -77,6 +78,40 @@ static int wait_log(const char *text)
 	return 0;
 }
 
+/* Lines of the daemon's log that contain @text. */
+static int count_log(const char *text)
+{
+	FILE *f = fopen(td.log, "r");
+	char line[4096];
+	int n = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, text) != NULL;
+	fclose(f);
+	return n;
+}
+
+/* Poll (bounded) until the log has @n lines with @text.  Return: the count seen last. */
+static int wait_log_count(const char *text, int n)
+{
+	int seen = 0;
+
+	for (int i = 0; i < 1500 && (seen = count_log(text)) < n; i++)
+		pause_ms(10);
+	return seen;
+}
+
+/* Milliseconds of CLOCK_MONOTONIC since @t0. */
+static long long ms_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t0->tv_sec) * 1000LL + (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
 /* A job running /bin/sh -c SCRIPT, with @extra keys. */
 static void add_shell_job(const char *label, const char *script, const char *extra)
 {
@@ -90,24 +125,84 @@ static void add_shell_job(const char *label, const char *script, const char *ext
 	free(body);
 }
 
+static mach_msg_return_t send_crash(mach_port_t port)
+{
+	return echo_send(port, ECHO_CRASH, 0, 1000);
+}
+
 static mach_msg_id_t call_id(mach_port_t port)
 {
 	return echo_call(port, NULL);
 }
 
+/*
+ * ThrottleInterval 1: a start comes no sooner than 1 s after the one
+ * before.  The first start follows t0, so run N cannot begin before
+ * t0 + (N - 1) s, and the test sees its line later still: a lower bound
+ * on a delay the daemon enforces, which no load can make fail.  The
+ * daemon waits on a timer, once per restart: it logs "throttling respawn"
+ * once per exit, not over and over until the interval is past.
+ */
 START_TEST(test_keepalive_restarts_with_throttle)
 {
 	char *runs, *script;
+	struct timespec t0;
+	int throttled;
 
 	ck_assert_int_gt(asprintf(&runs, "%s/runs", td.dir), 0);
 	ck_assert_int_gt(asprintf(&script, "echo run >> %s", runs), 0);
 	add_shell_job("com.example.keepalive", script, "<key>KeepAlive</key><true/>");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	test_daemon_start(&td);
-	ck_assert_int_ge(wait_lines(runs, 3), 3);
+	for (int n = 2; n <= 3; n++) {
+		ck_assert_int_ge(wait_lines(runs, n), n);
+		ck_assert_msg(ms_since(&t0) >= (n - 1) * 1000LL,
+			      "run %d began %lld ms after the daemon was started: not throttled",
+			      n, ms_since(&t0));
+	}
+	/* Each throttle line follows an exit, which follows a run's line:
+	 * counted first, they cannot outnumber the lines counted after. */
+	throttled = count_log("throttling respawn");
+	ck_assert_int_ge(throttled, 2);
+	ck_assert_int_le(throttled, count_lines(runs));
 	ck_assert(test_daemon_log_contains(&td, "reason KeepAlive"));
 	ck_assert(test_daemon_log_contains(&td, "throttling respawn"));
 	free(runs);
 	free(script);
+}
+END_TEST
+
+/*
+ * The throttle counts from the start, to the millisecond.  Each round:
+ * 0.9 s of run, a crash, a call that relaunches the job.  The relaunch
+ * comes 1 s after the start before it, which came after t0 (the first
+ * call, or the crash that ended the run before): the reply comes no
+ * sooner than t0 + 1 s.  (Counted in whole seconds, a 0.9 s run mostly
+ * crosses a second boundary and was relaunched on exit, 0.1 s early.)
+ */
+START_TEST(test_throttle_counts_from_the_start)
+{
+	struct echo_msg before, after;
+	struct timespec t0, next;
+	mach_port_t port;
+
+	echo_add_job(&td, NULL, NULL);
+	test_daemon_start(&td);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, SERVICE, &port), BOOTSTRAP_SUCCESS);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	before = echo_query(port);              /* launched on demand, after t0 */
+	for (int round = 0; round < 3; round++) {
+		pause_ms(900);                  /* the run's length, not a wait for anything */
+		clock_gettime(CLOCK_MONOTONIC, &next);  /* the next start follows the crash */
+		ck_assert_int_eq(send_crash(port), MACH_MSG_SUCCESS);
+		after = echo_query(port);
+		ck_assert_int_ne(after.pid, before.pid);
+		ck_assert_msg(ms_since(&t0) >= 1000,
+			      "round %d: relaunched %lld ms after the start before it",
+			      round, ms_since(&t0));
+		before = after;
+		t0 = next;
+	}
 }
 END_TEST
 
@@ -122,7 +217,8 @@ START_TEST(test_successful_exit_false_stops_after_success)
 	test_daemon_start(&td);
 	ck_assert_int_eq(wait_lines(runs, 1), 1);
 	ck_assert(wait_log("exited with status 0"));
-	pause_ms(1500);         /* longer than the throttle: a restart would have happened */
+	/* Asked after the exit: no restart, not even a throttled one. */
+	job_state_assert("com.example.once", "waiting", 1);
 	ck_assert_int_eq(count_lines(runs), 1);
 	free(runs);
 	free(script);
@@ -160,11 +256,6 @@ START_TEST(test_crash_loop_fails_waiting_callers)
 }
 END_TEST
 
-static mach_msg_return_t send_crash(mach_port_t port)
-{
-	return echo_send(port, ECHO_CRASH, 0, 1000);
-}
-
 START_TEST(test_reset_at_close_kills_old_port)
 {
 	mach_port_t old, fresh;
@@ -187,22 +278,41 @@ START_TEST(test_reset_at_close_kills_old_port)
 }
 END_TEST
 
+/*
+ * The job runs but holds off its check-in until the test opens a FIFO:
+ * while it runs unchecked-in the name is unknown; once it checked in,
+ * the name leads to it.
+ */
 START_TEST(test_hide_until_check_in)
 {
 	mach_port_t port;
-	kern_return_t kr = BOOTSTRAP_UNKNOWN_SERVICE;
+	char *gate, *body;
+	struct echo_msg r;
+	int fd;
 
-	echo_add_job(&td, "<dict><key>" SERVICE "</key>"
-		     "<dict><key>HideUntilCheckIn</key><true/></dict></dict>",
-		     "<key>RunAtLoad</key><true/>");
+	ck_assert_int_gt(asprintf(&gate, "%s/gate", td.dir), 0);
+	ck_assert_int_eq(mkfifo(gate, 0600), 0);
+	ck_assert_int_gt(asprintf(&body,
+		"<key>ProgramArguments</key><array><string>/bin/sh</string><string>-c</string>"
+		"<string>read go &lt; %s; exec %s %s</string></array>\n"
+		"<key>MachServices</key><dict><key>" SERVICE "</key>"
+		"<dict><key>HideUntilCheckIn</key><true/></dict></dict>\n"
+		"<key>RunAtLoad</key><true/>", gate, getenv("ECHO_SERVICE"), SERVICE), 0);
+	test_daemon_add_job(&td, SERVICE, body);
 	test_daemon_start(&td);
-	for (int i = 0; i < 1000 && kr != BOOTSTRAP_SUCCESS; i++) {
-		kr = bootstrap_look_up(bootstrap_port, SERVICE, &port);
-		if (kr != BOOTSTRAP_SUCCESS)
-			pause_ms(10);
-	}
-	ck_assert_int_eq(kr, BOOTSTRAP_SUCCESS);
-	ck_assert(test_daemon_log_contains(&td, "checked in " SERVICE));
+	job_state_assert(SERVICE, "running", 1);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, SERVICE, &port), BOOTSTRAP_UNKNOWN_SERVICE);
+	fd = open(gate, O_WRONLY);      /* waits for the job to open it */
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "go\n", 3), 3);
+	close(fd);
+	ck_assert(wait_log("checked in " SERVICE));
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, SERVICE, &port), BOOTSTRAP_SUCCESS);
+	r = echo_query(port);
+	ck_assert_int_gt(r.pid, 0);
+	job_state_assert(SERVICE, "running", 1);      /* the same run that checked in */
+	free(gate);
+	free(body);
 }
 END_TEST
 
@@ -262,8 +372,9 @@ START_TEST(test_keepalive_path_state_watched)
 				  "<key>%s</key><true/></dict></dict>", flag), 0);
 	add_shell_job("com.example.pathstate", script, extra);
 	test_daemon_start(&td);
-	pause_ms(300);
-	ck_assert_int_eq(count_lines(runs), 0);         /* the path does not exist yet */
+	/* READY comes after the jobs are loaded: the path does not exist, so no start. */
+	job_state_assert("com.example.pathstate", "waiting", 0);
+	ck_assert_int_eq(count_lines(runs), 0);
 	fd = open(flag, O_WRONLY | O_CREAT, 0644);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
@@ -298,7 +409,9 @@ START_TEST(test_queue_directories_run_until_empty)
 	add_shell_job("com.example.queue", script, extra);
 	test_daemon_start(&td);
 	ck_assert_int_eq(wait_lines(runs, 3), 3);
-	pause_ms(1500);         /* longer than the throttle: an empty queue starts nothing */
+	ck_assert_int_eq(wait_log_count("exited with status 0", 3), 3);
+	/* Asked after the third exit: the queue is empty, nothing is scheduled. */
+	job_state_assert("com.example.queue", "waiting", 3);
 	ck_assert_int_eq(count_lines(runs), 3);
 	free(runs);
 	free(queue);
@@ -319,6 +432,7 @@ START_TEST(test_watch_paths)
 				  watched), 0);
 	add_shell_job("com.example.watch", script, extra);
 	test_daemon_start(&td);
+	job_state_assert("com.example.watch", "waiting", 0);  /* nothing changed yet */
 	ck_assert_int_eq(count_lines(runs), 0);
 	fd = open(watched, O_WRONLY | O_CREAT, 0644);
 	ck_assert_int_ge(fd, 0);
@@ -347,13 +461,15 @@ START_TEST(test_watch_paths_survive_recreation)
 	ck_assert_int_eq(mkdir(dir, 0755), 0);
 	add_shell_job("com.example.rewatch", script, extra);
 	test_daemon_start(&td);
+	/* A change while the job runs starts nothing: each change below waits
+	 * for the run before it to have exited.  A change while it is
+	 * throttled starts it when the throttle ends. */
 	ck_assert_int_eq(rmdir(dir), 0);
 	ck_assert_int_ge(wait_lines(runs, 1), 1);       /* its removal is a change */
-	ck_assert(wait_log("exited with status 0"));
-	pause_ms(1200);         /* past the throttle */
+	ck_assert_int_eq(wait_log_count("exited with status 0", 1), 1);
 	ck_assert_int_eq(mkdir(dir, 0755), 0);
-	ck_assert_int_ge(wait_lines(runs, 2), 2);
-	pause_ms(1200);
+	ck_assert_int_ge(wait_lines(runs, 2), 2);       /* the new directory is watched by now */
+	ck_assert_int_eq(wait_log_count("exited with status 0", 2), 2);
 	free(tmpdir_write(dir, "entry", "x", 0644));    /* a change inside the new directory */
 	ck_assert_int_ge(wait_lines(runs, 3), 3);
 	free(runs);
@@ -372,6 +488,7 @@ static Suite *supervise_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, test_keepalive_restarts_with_throttle);
+	tcase_add_test(tc, test_throttle_counts_from_the_start);
 	tcase_add_test(tc, test_successful_exit_false_stops_after_success);
 	tcase_add_test(tc, test_spawn_failure_fails_waiting_callers);
 	tcase_add_test(tc, test_crash_loop_fails_waiting_callers);

@@ -108,6 +108,23 @@ static void raise_fd_limit(struct domain *d)
 		log_warn("cannot raise the fd limit to %lu", (unsigned long)rl.rlim_max);
 }
 
+/*
+ * Timers on the precise monotonic clock: a coarse one may lag by a tick,
+ * and a throttle would then end before its interval has.
+ */
+static struct event_base *new_base(void)
+{
+	struct event_config *cfg = event_config_new();
+	struct event_base *base;
+
+	if (!cfg)
+		return NULL;
+	event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
+	base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	return base;
+}
+
 static void setup(struct domain *d, const struct options *o)
 {
 	int err;
@@ -120,7 +137,7 @@ static void setup(struct domain *d, const struct options *o)
 	d->max_conns = 4096;
 	if (options_apply(o, d) < 0)
 		fatalx("out of memory");
-	d->base = event_base_new();
+	d->base = new_base();
 	if (!d->base)
 		fatalx("event_base_new failed");
 	make_socket_dir(d->socket_path, d->system);

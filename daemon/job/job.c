@@ -57,22 +57,26 @@ static void throttle_done(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-/* Return: seconds until the job may start again, 0 if now. */
-static long throttle_left(const struct job *job)
+/*
+ * Return: milliseconds until the job may start again (ThrottleInterval
+ * after its previous start, to the millisecond), 0 if now.
+ */
+static long long throttle_left_ms(const struct job *job)
 {
+	long long ran_ns, min_ns = job->spec->throttle_interval * 1000000000LL;
 	struct timespec now;
-	long ran;
 
 	if (job->runs == 0)
 		return 0;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	ran = now.tv_sec - job->start_time.tv_sec;
-	return ran < job->spec->throttle_interval ? job->spec->throttle_interval - ran : 0;
+	ran_ns = (now.tv_sec - job->start_time.tv_sec) * 1000000000LL +
+		 (now.tv_nsec - job->start_time.tv_nsec);
+	return ran_ns < min_ns ? (min_ns - ran_ns + 999999) / 1000000 : 0;
 }
 
-static int throttle(struct job *job, enum job_reason reason, long wait)
+static int throttle(struct job *job, enum job_reason reason, long long wait_ms)
 {
-	struct timeval tv = { .tv_sec = wait };
+	struct timeval tv = { .tv_sec = wait_ms / 1000, .tv_usec = wait_ms % 1000 * 1000 };
 
 	if (!job->throttle_ev)
 		job->throttle_ev = evtimer_new(job->domain->base, throttle_done, job);
@@ -80,8 +84,11 @@ static int throttle(struct job *job, enum job_reason reason, long wait)
 		return -ENOMEM;
 	job->state = JOB_THROTTLED;
 	job->pending_reason = reason;
+	/* The timer counts from now, not from when this loop iteration began. */
+	event_base_update_cache_time(job->domain->base);
 	evtimer_add(job->throttle_ev, &tv);
-	log_job(LOG_NOTICE, job->spec->label, "throttling respawn: will start in %ld seconds", wait);
+	log_job(LOG_NOTICE, job->spec->label, "throttling respawn: will start in %lld seconds",
+		(wait_ms + 999) / 1000);
 	return 0;
 }
 
@@ -149,7 +156,7 @@ bool job_is_running(const struct job *job)
 
 int job_start(struct job *job, enum job_reason reason)
 {
-	long wait;
+	long long wait;
 
 	if (job_is_running(job) || job->domain->shutting_down)
 		return 0;
@@ -173,7 +180,7 @@ int job_start(struct job *job, enum job_reason reason)
 		job->early_failures = 0;
 		job->failure[0] = '\0';
 	}
-	wait = reason == REASON_CONTROL ? 0 : throttle_left(job);
+	wait = reason == REASON_CONTROL ? 0 : throttle_left_ms(job);
 	if (wait > 0)
 		return throttle(job, reason, wait);
 	return spawn(job, reason);

@@ -22,4 +22,12 @@ bool calendar_matches(const struct job_spec *spec, const struct tm *tm);
  */
 bool calendar_due(const struct job_spec *spec, time_t since, time_t now);
 
+/**
+ * calendar_now() - the wall clock that StartCalendarInterval follows: the
+ * only place the daemon reads it.  time(), shifted by
+ * $BOOTSTRAPD_CALENDAR_OFFSET seconds (read at the first call; at most a
+ * week either way), so that a schedule can be tried without waiting for it.
+ */
+time_t calendar_now(void);
+
 #endif

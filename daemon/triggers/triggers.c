@@ -37,7 +37,7 @@ static void interval_fired(evutil_socket_t fd, short what, void *arg)
 /* Wake at the next minute boundary of the wall clock: missed minutes coalesce. */
 static void calendar_schedule(struct job_triggers *t)
 {
-	struct timeval tv = { .tv_sec = 60 - time(NULL) % 60 };
+	struct timeval tv = { .tv_sec = 60 - calendar_now() % 60 };
 
 	evtimer_add(t->calendar_ev, &tv);
 }
@@ -45,7 +45,7 @@ static void calendar_schedule(struct job_triggers *t)
 static void calendar_fired(evutil_socket_t fd, short what, void *arg)
 {
 	struct job_triggers *t = arg;
-	time_t now = time(NULL);
+	time_t now = calendar_now();
 
 	(void)fd;
 	(void)what;
@@ -53,6 +53,8 @@ static void calendar_fired(evutil_socket_t fd, short what, void *arg)
 	 * by hours (suspend) still starts the job, once. */
 	if (calendar_due(t->spec, t->calendar_checked, now))
 		t->fire(t->arg, TRIGGER_CALENDAR);
+	else
+		log_job(LOG_DEBUG, t->spec->label, "StartCalendarInterval: no match since the last look");
 	t->calendar_checked = now;
 	calendar_schedule(t);
 }
@@ -261,7 +263,7 @@ void triggers_arm(struct job_triggers *t)
 	}
 	if (spec->n_calendar) {
 		t->calendar_ev = evtimer_new(t->base, calendar_fired, t);
-		t->calendar_checked = time(NULL);
+		t->calendar_checked = calendar_now();
 		if (t->calendar_ev)
 			calendar_schedule(t);
 	}

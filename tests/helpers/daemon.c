@@ -33,6 +33,8 @@ void test_daemon_init(struct test_daemon *d, const char *tag)
 /*
  * A job's stderr goes to dir/LABEL.stderr (unless @body names a
  * StandardErrorPath), where test_daemon_stop() looks for sanitizer reports.
+ * @body starts on line 5 of the file, after the declaration, <plist>,
+ * <dict> and the Label: tests name refusals by that line.
  */
 void test_daemon_add_job(struct test_daemon *d, const char *label, const char *body)
 {
@@ -45,8 +47,8 @@ void test_daemon_add_job(struct test_daemon *d, const char *label, const char *b
 	ck_assert_int_gt(asprintf(&name, "%s.plist", label), 0);
 	ck_assert_int_gt(asprintf(&xml,
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		"<plist version=\"1.0\">\n<dict>\n<key>Label</key><string>%s</string>\n%s%s\n</dict>\n</plist>\n",
-		label, stderr_key ? stderr_key : "", body), 0);
+		"<plist version=\"1.0\">\n<dict>\n<key>Label</key><string>%s</string>\n%s\n%s</dict>\n</plist>\n",
+		label, body, stderr_key ? stderr_key : ""), 0);
 	free(tmpdir_write(d->jobs, name, xml, 0644));
 	free(stderr_key);
 	free(name);
