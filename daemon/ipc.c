@@ -22,8 +22,11 @@ int ipc_recv(int fd, struct ipc_request *rq)
 
 	reset(rq);
 	n = fdpass_recv(fd, rq->buf, sizeof(rq->buf), rq->fds, &rq->nfds, &rq->creds, MSG_DONTWAIT);
-	if (n == 0)
+	if (n == 0) {
+		/* An empty datagram can still carry descriptors: keep none. */
+		ipc_request_release(rq);
 		return 0;
+	}
 	if (n == -EMSGSIZE || n == -EPROTO)
 		return -EBADMSG;
 	if (n < 0)
@@ -87,7 +90,8 @@ static int send_reply(struct ipc_request *rq, struct wire_hdr *h, const struct w
 	if (nfds)
 		memcpy(all, fds, nfds * sizeof(*fds));
 	h->magic = WIRE_MAGIC;
-	h->id = rq->hdr->id + 100;
+	/* Unsigned: a request id near INT32_MAX must not overflow (it gets MIG_BAD_ID). */
+	h->id = (int32_t)((uint32_t)rq->hdr->id + 100u);
 	h->bits |= MACH_MSGH_BITS(0, reply);
 	/* A send-once reply right goes back with the reply, so that the caller
 	 * can use the pair again (client-lib/sopool.h). */
