@@ -86,6 +86,12 @@ static void body_of(struct control_request *body, const struct record *rec, size
 	memcpy(body->arg, rec->bytes, arg_len);
 }
 
+static void put(struct datagram *g, const void *p, size_t n)
+{
+	memcpy(g->buf + g->len, p, n);
+	g->len += n;
+}
+
 /* One control request in wire form, into @g. */
 static void build(struct datagram *g, const struct record *rec)
 {
@@ -98,7 +104,15 @@ static void build(struct datagram *g, const struct record *rec)
 	bool reply = !(rec->flags & F_NO_REPLY);
 	size_t ool_inline = ool && !in_memfd ? plist_len : 0;
 	struct control_request body;
-	struct wire_hdr hdr;
+	struct wire_hdr hdr = {
+		.magic = WIRE_MAGIC,
+		.bits = MACH_MSGH_BITS(reply ? MACH_MSG_TYPE_PORT_SEND_ONCE : 0,
+				       MACH_MSG_TYPE_PORT_SEND) | (ool ? MACH_MSGH_BITS_COMPLEX : 0),
+		.id = CONTROL_LIST + rec->id % 12,
+		.ndesc = ool,
+		.nfds = reply + in_memfd,
+		.reply_nfds = reply,
+	};
 	struct wire_desc desc = {
 		.type = MACH_MSG_OOL_DESCRIPTOR,
 		.kind = in_memfd ? WIRE_OOL_MEMFD : WIRE_OOL_INLINE,
@@ -109,33 +123,19 @@ static void build(struct datagram *g, const struct record *rec)
 	if (arg_len >= sizeof(body.arg))
 		arg_len = sizeof(body.arg) - 1;
 	body_of(&body, rec, arg_len);
-	body_len = (rec->flags & F_SHORT) ? offsetof(struct control_request, arg) + (arg_len & ~(size_t)3) :
-					    sizeof(body);
+	body_len = (rec->flags & F_SHORT) ?
+		offsetof(struct control_request, arg) + (arg_len & ~(size_t)3) : sizeof(body);
+	hdr.body_len = (uint32_t)body_len;
+	hdr.data_len = (uint32_t)(body_len + ool_inline);
 	g->memfd = in_memfd ? sealed_memfd(plist, plist_len) : -1;
 	if (in_memfd && g->memfd < 0)
 		abort();
-	hdr = (struct wire_hdr){
-		.magic = WIRE_MAGIC,
-		.bits = MACH_MSGH_BITS(reply ? MACH_MSG_TYPE_PORT_SEND_ONCE : 0,
-				       MACH_MSG_TYPE_PORT_SEND) | (ool ? MACH_MSGH_BITS_COMPLEX : 0),
-		.id = CONTROL_LIST + rec->id % 12,
-		.ndesc = ool,
-		.nfds = reply + in_memfd,
-		.reply_nfds = reply,
-		.body_len = (uint32_t)body_len,
-		.data_len = (uint32_t)(body_len + ool_inline),
-	};
 	g->len = 0;
-	memcpy(g->buf, &hdr, sizeof(hdr));
-	g->len += sizeof(hdr);
-	if (ool) {
-		memcpy(g->buf + g->len, &desc, sizeof(desc));
-		g->len += sizeof(desc);
-	}
-	memcpy(g->buf + g->len, &body, body_len);
-	g->len += body_len;
-	memcpy(g->buf + g->len, plist, ool_inline);
-	g->len += ool_inline;
+	put(g, &hdr, sizeof(hdr));
+	if (ool)
+		put(g, &desc, sizeof(desc));
+	put(g, &body, body_len);
+	put(g, plist, ool_inline);
 }
 
 static void send_one(struct fuzz_daemon *fd, const struct record *rec)
