@@ -7,7 +7,7 @@
  *
  * Input:
  *   byte 0   receive options: bit 0 MACH_RCV_LARGE, bits 1-2 the buffer
- *            size (64, 512, 8192 or 128 KiB bytes), bit 3 send on a
+ *            size (64, 512 or 8192 bytes, or 128 KiB), bit 3 send on a
  *            send-once right's queue instead of the port's own socket,
  *            bits 4-6 MACH_RCV_TRAILER_ELEMENTS, bit 7 MACH_RCV_LARGE_IDENTITY
  *   byte 1   bits 0-2 how many fds to attach; bit 3 also attach, last,

@@ -110,7 +110,7 @@ def plist_seeds():
         for f in sorted(os.listdir(base)):
             if f.endswith(".plist") or f.endswith(".plist.in"):
                 with open(os.path.join(base, f), "rb") as fh:
-                    write("fuzz-plist", f.replace(".in", ""), fh.read())
+                    write("fuzz-plist", f[:-3] if f.endswith(".in") else f, fh.read())
     write("fuzz-plist", "full.plist", FULL_PLIST)
     write("fuzz-plist", "simple.plist", SIMPLE_PLIST)
 
