@@ -4,6 +4,10 @@
 set -euo pipefail
 
 BOOTSTRAPD_PACKAGES=(meson ninja-build pkg-config gcc libxml2-dev libplist-dev libevent-dev check mandoc libpng-dev)
+# The fuzz harnesses (tests/fuzz, scripts/fuzz.sh, run by test.sh): clang and
+# its libFuzzer and sanitizer runtimes (libclang-rt-dev follows the default
+# clang: libclang-rt-14-dev on Debian 12).
+BOOTSTRAPD_PACKAGES+=(clang libclang-rt-dev)
 
 bootstrapd_install_deps() {
 	local missing=()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install dependencies, build, and run every test suite twice: plainly and
-# under AddressSanitizer + UndefinedBehaviorSanitizer; then check an install
+# under AddressSanitizer + UndefinedBehaviorSanitizer; fuzz each libFuzzer
+# harness for 30 s (scripts/fuzz.sh); then check an install
 # (scripts/install-check.sh).  Ends with one summary line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,10 @@ meson setup build-sanitize --wipe -Dwerror=true -Db_sanitize=address,undefined -
 meson compile -C build-sanitize -j "$jobs"
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	meson test -C build-sanitize --num-processes "$jobs" --print-errorlogs
+
+# Every libFuzzer harness for a bounded time: the committed corpus replayed
+# (regressions), then fuzzing (tests/fuzz/README.md).  Fails on a crash.
+FUZZ_BUILD=build-fuzz-test bash scripts/fuzz.sh "${BOOTSTRAPD_FUZZ_SECONDS:-30}"
 
 # What meson install ships: installed into a DESTDIR, a client built with
 # the installed pkg-config file, run against the installed daemon.

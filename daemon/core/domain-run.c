@@ -37,6 +37,16 @@ static bool socket_alive(const struct sockaddr_un *sun)
 	return alive;
 }
 
+void domain_init(struct domain *d)
+{
+	memset(d, 0, sizeof(*d));
+	strmap_init(&d->jobs);
+	strmap_init(&d->job_paths);
+	d->listen_fd = -1;
+	d->spare_fd = -1;
+	d->max_conns = 4096;
+}
+
 int domain_listen(struct domain *d)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };

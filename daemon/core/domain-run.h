@@ -6,6 +6,13 @@
 struct domain;
 
 /**
+ * domain_init() - an empty domain: no jobs, no socket, no spare fd, the
+ * default connection cap.  The caller then sets who it serves, its event
+ * base, its registry and its dispatch callback.
+ */
+void domain_init(struct domain *d);
+
+/**
  * domain_listen() - bind the domain's socket (removing a stale one, never
  * a live one) and start accepting.  Return: 0 or a negative errno.
  */
@@ -17,6 +24,7 @@ void domain_load_dirs(struct domain *d);
 /** domain_shutdown() - stop every job, then leave the loop once all have exited. */
 void domain_shutdown(struct domain *d);
 
+/** domain_deinit() - free every job, service and connection; close the socket. */
 void domain_deinit(struct domain *d);
 
 #endif

@@ -129,12 +129,8 @@ static void setup(struct domain *d, const struct options *o)
 {
 	int err;
 
+	domain_init(d);
 	raise_fd_limit(d);
-	strmap_init(&d->jobs);
-	strmap_init(&d->job_paths);
-	d->listen_fd = -1;
-	d->spare_fd = -1;
-	d->max_conns = 4096;
 	if (options_apply(o, d) < 0)
 		fatalx("out of memory");
 	d->base = new_base();
