@@ -3,13 +3,15 @@
 """Write the seed corpora of tests/fuzz/corpus/ (run from anywhere; the
 committed seeds are its output, plus crash regressions added by hand).
 
-plist:   the plists of tests/data and plists/, and one using every key.
+plist:   the plists of tests/data and plists/, and one using every key
+         (also as a binary plist).
 request: bootstrap requests in wire form (client-lib/wire.h), in the
               record format of fuzz-request.c.
 control: bsctl requests in the record format of fuzz-control.c.
 recv:    messages in wire form, in the format of fuzz-recv.c.
 """
 import os
+import plistlib
 import struct
 import sys
 
@@ -113,6 +115,10 @@ def plist_seeds():
                     write("fuzz-plist", f[:-3] if f.endswith(".in") else f, fh.read())
     write("fuzz-plist", "full.plist", FULL_PLIST)
     write("fuzz-plist", "simple.plist", SIMPLE_PLIST)
+    # The same jobs as binary plists, so the bplist00 reader is fuzzed too.
+    for name, xml in (("full", FULL_PLIST), ("simple", SIMPLE_PLIST)):
+        value = plistlib.loads(xml.encode() if isinstance(xml, str) else xml)
+        write("fuzz-plist", name + ".bplist", plistlib.dumps(value, fmt=plistlib.FMT_BINARY))
 
 
 def request_seeds():
