@@ -365,6 +365,46 @@ START_TEST(test_full_queue_loses_no_message)
 }
 END_TEST
 
+/* The lowest fd number @pid does not hold: every fd below it is open. */
+static int lowest_free_fd(pid_t pid)
+{
+	char path[64];
+
+	for (int fd = 0;; fd++) {
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
+		if (access(path, F_OK) != 0)
+			return fd;
+	}
+}
+
+/*
+ * A demand launch that finds the daemon out of fds is tried again once
+ * fds are back, and the messages that asked for it are all delivered: the
+ * job is not marked failed, nothing queued is destroyed.
+ */
+START_TEST(test_launch_out_of_fds_keeps_messages)
+{
+	struct rlimit saved, none;
+	mach_port_t port;
+	struct echo_msg r;
+
+	echo_add_job(&td, NULL, NULL);
+	test_daemon_start(&td);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, ECHO_SERVICE_NAME, &port), BOOTSTRAP_SUCCESS);
+	ck_assert_int_eq(prlimit(td.pid, RLIMIT_NOFILE, NULL, &saved), 0);
+	none = (struct rlimit){ lowest_free_fd(td.pid), saved.rlim_max };
+	ck_assert_int_eq(prlimit(td.pid, RLIMIT_NOFILE, &none, NULL), 0);
+	for (uint32_t i = 0; i < 5; i++)
+		ck_assert_int_eq(echo_send(port, ECHO_DATA, i, 0), MACH_MSG_SUCCESS);
+	ck_assert(wait_log("cannot start now"));
+	ck_assert_int_eq(prlimit(td.pid, RLIMIT_NOFILE, &saved, NULL), 0);
+	r = echo_query(port);
+	ck_assert_uint_eq(r.value, 5);         /* each number once, */
+	ck_assert_uint_eq(r.ok, 1);            /* in order */
+	ck_assert(!test_daemon_log_contains(&td, "destroyed"));
+}
+END_TEST
+
 /* Run @fn as uid 65534 in a child.  Return: the child's exit status. */
 static int as_nobody(int (*fn)(void))
 {
@@ -493,6 +533,7 @@ static Suite *limits_suite(void)
 	tcase_add_test(tc, test_out_of_fds_refuses_from_the_backlog);
 	tcase_add_test(tc, test_wrong_body_size_gets_an_error);
 	tcase_add_test(tc, test_full_queue_loses_no_message);
+	tcase_add_test(tc, test_launch_out_of_fds_keeps_messages);
 	tcase_add_test(tc, test_bsctl_socket_beats_inherited_port);
 	suite_add_tcase(s, tc);
 	tc = daemon_case("other-uid", "root");

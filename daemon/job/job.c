@@ -92,12 +92,25 @@ static int throttle(struct job *job, enum job_reason reason, long long wait_ms)
 	return 0;
 }
 
+/* Whether a failed start ran out of something shared (fds, memory, processes). */
+static bool spawn_shortage(int err)
+{
+	return err == -EMFILE || err == -ENFILE || err == -ENOMEM || err == -EAGAIN;
+}
+
 static int spawn(struct job *job, enum job_reason reason)
 {
 	char why[512];
 	int err;
 
 	err = job_spawn_process(job, -1, &job->pid, &job->conn, why, sizeof(why));
+	if (err < 0 && spawn_shortage(err)) {
+		/* Out of fds or processes is a state, not the job's fault: the
+		 * messages that asked for it wait in its ports for the retry. */
+		log_job(LOG_WARNING, job->spec->label, "cannot start now (%s): trying again in %d ms",
+			why, JOB_SHORTAGE_RETRY_MS);
+		return throttle(job, reason, JOB_SHORTAGE_RETRY_MS);
+	}
 	if (err < 0) {
 		job_fail(job, why);
 		return err;

@@ -55,6 +55,9 @@ struct job_blame {
 /* Consecutive early failures that mark a job failed (as StartLimitBurst). */
 #define JOB_CRASH_LOOP_LIMIT 5
 
+/* A start that ran out of fds or processes is tried again after this long. */
+#define JOB_SHORTAGE_RETRY_MS 1000
+
 struct job {
 	struct domain *domain;
 	struct job_spec *spec;
