@@ -21,7 +21,8 @@ MAX_FILE = 600
 
 root = sys.argv[1] if len(sys.argv) > 1 else 'daemon'
 files = {}
-for dirpath, _, names in os.walk(root):
+for dirpath, dirs, names in os.walk(root):
+    dirs[:] = [d for d in dirs if d != 'golden']  # generated files
     for name in names:
         if name.endswith(('.c', '.h')):
             path = os.path.join(dirpath, name)

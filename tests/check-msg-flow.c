@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check-msg-flow - mach_msg in one process: timeouts, MACH_RCV_TOO_LARGE,
+ * trailers, the thin wrappers and two threads on one port.
+ */
+#include <check.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bsm/libbsm.h>
+#include <mach/mach.h>
+#include <mach/notify.h>
+
+#include "helpers/msg.h"
+#include "helpers/peer.h"
+
+START_TEST(test_timeouts)
+{
+	mach_port_t p = peer_port_send();
+	mach_msg_header_t h;
+	union rcv_buf r;
+	int sent = 0;
+	mach_msg_return_t mr = MACH_MSG_SUCCESS;
+
+	ck_assert_int_eq(mach_msg(&r.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(r), p, 0,
+				  MACH_PORT_NULL), MACH_RCV_TIMED_OUT);
+	ck_assert_int_eq(mach_msg(&r.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(r), p, 20,
+				  MACH_PORT_NULL), MACH_RCV_TIMED_OUT);
+	/* Fill the queue: a send that cannot proceed times out instead of blocking. */
+	while (sent < 100000) {
+		header(&h, p, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, sent);
+		mr = send_msg(&h, MACH_SEND_TIMEOUT, 0);
+		if (mr != MACH_MSG_SUCCESS)
+			break;
+		sent++;
+	}
+	ck_assert_int_eq(mr, MACH_SEND_TIMED_OUT);
+	ck_assert_int_gt(sent, 0);
+	header(&h, p, MACH_MSG_TYPE_MOVE_SEND, MACH_PORT_NULL, 0, -1);
+	ck_assert_int_eq(send_msg(&h, MACH_SEND_TIMEOUT, 20), MACH_SEND_TIMED_OUT);
+	ck_assert_uint_eq(peer_urefs(p, MACH_PORT_RIGHT_SEND), 1);
+	/* Room again after one receive; nothing was lost or reordered. */
+	ck_assert_int_eq(recv_msg(p, &r, 0, sizeof(r)), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(r.head.msgh_id, 0);
+	header(&h, p, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, sent);
+	ck_assert_int_eq(send_msg(&h, MACH_SEND_TIMEOUT, PEER_TIMEOUT_MS), MACH_MSG_SUCCESS);
+	for (int i = 1; i <= sent; i++) {
+		ck_assert_int_eq(recv_msg(p, &r, 0, sizeof(r)), MACH_MSG_SUCCESS);
+		ck_assert_int_eq(r.head.msgh_id, i);
+	}
+	ck_assert_int_eq(mach_msg(&r.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(r), p, 0,
+				  MACH_PORT_NULL), MACH_RCV_TIMED_OUT);
+	destroy(p);
+}
+END_TEST
+
+static void send_big(mach_port_t dest, mach_port_t reply, mach_msg_id_t id)
+{
+	struct big_msg m;
+
+	header(&m.head, dest, MACH_MSG_TYPE_MAKE_SEND, reply,
+	       reply ? MACH_MSG_TYPE_MAKE_SEND_ONCE : 0, id);
+	m.head.msgh_size = sizeof(m);
+	memset(m.data, id, sizeof(m.data));
+	ck_assert_int_eq(send_msg(&m.head, 0, 0), MACH_MSG_SUCCESS);
+}
+
+START_TEST(test_rcv_too_large)
+{
+	mach_port_t p = peer_port(), n = peer_port();
+	mach_msg_size_t small = sizeof(mach_msg_header_t) + sizeof(mach_msg_trailer_t);
+	union rcv_buf r;
+
+	/* MACH_RCV_LARGE: the message stays, and its size is reported. */
+	send_big(p, n, 1);
+	ck_assert_int_eq(recv_msg(p, &r, MACH_RCV_LARGE, small), MACH_RCV_TOO_LARGE);
+	ck_assert_uint_eq(r.head.msgh_size, sizeof(struct big_msg));
+	ck_assert_int_eq(recv_msg(p, &r, MACH_RCV_LARGE, r.head.msgh_size + sizeof(mach_msg_trailer_t)),
+			 MACH_MSG_SUCCESS);
+	ck_assert_int_eq(r.head.msgh_id, 1);
+	ck_assert_int_eq(r.big.data[199], 1);
+	/* Its send-once right came through: dropping it notifies n. */
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), r.head.msgh_remote_port), KERN_SUCCESS);
+	ck_assert_int_eq(recv_msg(n, &r, 0, sizeof(r)), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(r.head.msgh_id, MACH_NOTIFY_SEND_ONCE);
+
+	/* The requested trailer counts. */
+	send_big(p, MACH_PORT_NULL, 2);
+	ck_assert_int_eq(recv_msg(p, &r, MACH_RCV_LARGE |
+				  MACH_RCV_TRAILER_ELEMENTS(MACH_RCV_TRAILER_AUDIT),
+				  sizeof(struct big_msg) + sizeof(mach_msg_trailer_t)), MACH_RCV_TOO_LARGE);
+	ck_assert_uint_eq(r.head.msgh_size, sizeof(struct big_msg));
+
+	/* Without MACH_RCV_LARGE the message is destroyed, rights included. */
+	ck_assert_int_eq(recv_msg(p, &r, 0, sizeof(r)), MACH_MSG_SUCCESS);
+	send_big(p, n, 3);
+	ck_assert_int_eq(recv_msg(p, &r, 0, small), MACH_RCV_TOO_LARGE);
+	ck_assert_int_eq(mach_msg(&r.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(r), p, 0,
+				  MACH_PORT_NULL), MACH_RCV_TIMED_OUT);
+	ck_assert_int_eq(recv_msg(n, &r, 0, sizeof(r)), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(r.head.msgh_id, MACH_NOTIFY_SEND_ONCE);
+	ck_assert_uint_eq(r.head.msgh_local_port, n);
+	destroy(p);
+	destroy(n);
+}
+END_TEST
+
+START_TEST(test_trailers)
+{
+	mach_port_t p = peer_port_send();
+	mach_msg_header_t h;
+	struct peer_rcv r;
+	audit_token_t t;
+	mach_msg_trailer_t min;
+	union rcv_buf b;
+
+	header(&h, p, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, 1);
+	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(peer_recv(p, &r, PEER_TIMEOUT_MS), MACH_MSG_SUCCESS);
+	t = peer_audit(&r);
+	ck_assert_int_eq(audit_token_to_pid(t), getpid());
+	ck_assert_uint_eq(audit_token_to_euid(t), geteuid());
+	ck_assert_uint_eq(audit_token_to_egid(t), getegid());
+	/* Without a request: the minimal trailer, right after the message. */
+	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(recv_msg(p, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);
+	memcpy(&min, (char *)&b + sizeof(mach_msg_header_t), sizeof(min));
+	ck_assert_uint_eq(min.msgh_trailer_type, MACH_MSG_TRAILER_FORMAT_0);
+	ck_assert_uint_eq(min.msgh_trailer_size, sizeof(mach_msg_trailer_t));
+	destroy(p);
+}
+END_TEST
+
+START_TEST(test_wrappers)
+{
+	mach_port_t p = peer_port_send();
+	struct big_msg m;
+	union rcv_buf r, r2;
+
+	header(&m.head, p, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, 1);
+	m.head.msgh_size = sizeof(m);
+	ck_assert_int_eq(mach_msg_send(&m.head), MACH_MSG_SUCCESS);
+	memset(&r, 0, sizeof(r));
+	r.head.msgh_size = sizeof(r);
+	r.head.msgh_local_port = p;
+	ck_assert_int_eq(mach_msg_receive(&r.head), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(r.head.msgh_id, 1);
+	ck_assert_uint_eq(r.head.msgh_size, sizeof(m));
+	/* Send from one buffer, receive into another. */
+	m.head.msgh_id = 2;
+	memset(&r2, 0, sizeof(r2));
+	ck_assert_int_eq(mach_msg_overwrite(&m.head, MACH_SEND_MSG | MACH_RCV_MSG, sizeof(m),
+					    sizeof(r2), p, MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL,
+					    &r2.head, 0), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(r2.head.msgh_id, 2);
+	ck_assert_int_eq(m.head.msgh_id, 2);
+	ck_assert_uint_eq(m.head.msgh_remote_port, p);
+	destroy(p);
+}
+END_TEST
+
+#define THREAD_MSGS 2000
+
+struct thread_arg {
+	mach_port_t port;
+	int base;
+	pthread_mutex_t *lock;
+	unsigned char *seen;
+	int errors;
+};
+
+/* Send a burst, receive as many, repeat: the queue never holds more than two bursts. */
+static void *thread_main(void *arg)
+{
+	struct thread_arg *t = arg;
+
+	for (int i = 0; i < THREAD_MSGS; i += 10) {
+		for (int k = 0; k < 10; k++)
+			if (peer_send_id(t->port, MACH_MSG_TYPE_COPY_SEND, t->base + i + k) != MACH_MSG_SUCCESS)
+				t->errors++;
+		for (int k = 0; k < 10; k++) {
+			union rcv_buf r;
+
+			if (recv_msg(t->port, &r, 0, sizeof(r)) != MACH_MSG_SUCCESS) {
+				t->errors++;
+				continue;
+			}
+			pthread_mutex_lock(t->lock);
+			if (r.head.msgh_id >= 0 && r.head.msgh_id < 2 * THREAD_MSGS)
+				t->seen[r.head.msgh_id]++;
+			else
+				t->errors++;
+			pthread_mutex_unlock(t->lock);
+		}
+	}
+	return NULL;
+}
+
+START_TEST(test_threads)
+{
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static unsigned char seen[2 * THREAD_MSGS];
+	struct thread_arg a[2];
+	pthread_t t[2];
+	union rcv_buf r;
+	mach_port_t p = peer_port_send();
+
+	for (int i = 0; i < 2; i++) {
+		a[i] = (struct thread_arg){ p, i * THREAD_MSGS, &lock, seen, 0 };
+		ck_assert_int_eq(pthread_create(&t[i], NULL, thread_main, &a[i]), 0);
+	}
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+		ck_assert_int_eq(a[i].errors, 0);
+	}
+	for (int i = 0; i < 2 * THREAD_MSGS; i++)
+		ck_assert_msg(seen[i] == 1, "message %d seen %d times", i, seen[i]);
+	ck_assert_int_eq(mach_msg(&r.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(r), p, 0,
+				  MACH_PORT_NULL), MACH_RCV_TIMED_OUT);
+	destroy(p);
+}
+
+static Suite *msg_suite(void)
+{
+	Suite *s = suite_create("msg");
+	TCase *flow = tcase_create("flow");
+
+	tcase_add_test(flow, test_timeouts);
+	tcase_add_test(flow, test_rcv_too_large);
+	tcase_add_test(flow, test_trailers);
+	tcase_add_test(flow, test_wrappers);
+	tcase_add_test(flow, test_threads);
+	tcase_add_checked_fixture(flow, setup, teardown);
+	suite_add_tcase(s, flow);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(msg_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check-msg-pair - the socketpair behind a send-once right: parked on its
+ * reply port and reused for the next reply to the same destination, yet
+ * still reporting the right's death, and dropped when a kept copy of its
+ * send end is used.
+ */
+#include <check.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <mach/mach.h>
+#include <mach/notify.h>
+
+#include "helpers/msg.h"
+#include "helpers/peer.h"
+
+/* One request to @service carrying a send-once reply right to @reply, and its
+ * answer.  Return: the inode of the send-once right's socket; @keep (if not
+ * NULL): a copy of its fd, as a hostile server could keep. */
+static ino_t send_once_round_trip_keep(mach_port_t service, mach_port_t reply, int *keep)
+{
+	union {
+		mach_msg_header_t h;
+		char buf[256];
+	} m;
+	struct stat st;
+	int fd;
+
+	memset(&m, 0, sizeof(m));
+	m.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	m.h.msgh_remote_port = service;
+	m.h.msgh_local_port = reply;
+	m.h.msgh_id = 1;
+	ck_assert_int_eq(mach_msg(&m.h, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT,
+				  sizeof(m.h), sizeof(m), service, 5000, 0), MACH_MSG_SUCCESS);
+	fd = peer_send_fd(m.h.msgh_remote_port);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	if (keep)
+		*keep = fd;
+	else
+		close(fd);
+	m.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0);
+	m.h.msgh_local_port = MACH_PORT_NULL;
+	m.h.msgh_id = 2;
+	ck_assert_int_eq(mach_msg(&m.h, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT,
+				  sizeof(m.h), sizeof(m), reply, 5000, 0), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(m.h.msgh_id, 2);
+	ck_assert_uint_eq(MACH_MSGH_BITS_LOCAL(m.h.msgh_bits), MACH_MSG_TYPE_PORT_SEND_ONCE);
+	return st.st_ino;
+}
+
+static ino_t send_once_round_trip(mach_port_t service, mach_port_t reply)
+{
+	return send_once_round_trip_keep(service, reply, NULL);
+}
+
+/*
+ * A pair parked on its reply port stays in the port's epoll.  A stray
+ * datagram through a kept copy of its send end must neither be received
+ * nor make the receiver spin on an fd it does not own: the pair is dropped
+ * (the copy then has no peer) and the next call gets a fresh one.
+ */
+START_TEST(test_parked_pair_stray_message)
+{
+	mach_port_t service = peer_port(), reply = peer_port();
+	union rcv_buf b;
+	int kept = -1;
+	ino_t first = send_once_round_trip_keep(service, reply, &kept);
+
+	ck_assert_int_eq(send(kept, "x", 1, MSG_DONTWAIT), 1);
+	ck_assert_int_eq(mach_msg(&b.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(b), reply, 50,
+				  MACH_PORT_NULL), MACH_RCV_TIMED_OUT);
+	ck_assert_int_lt(send(kept, "x", 1, MSG_DONTWAIT | MSG_NOSIGNAL), 0);
+	close(kept);
+	ck_assert_uint_ne(send_once_round_trip(service, reply), first);
+	destroy(service);
+	destroy(reply);
+}
+END_TEST
+
+/*
+ * A reused (parked) pair still reports its right's death: the server drops
+ * the send-once right unused, the client gets MACH_NOTIFY_SEND_ONCE.
+ */
+START_TEST(test_reused_pair_send_once_notification)
+{
+	mach_port_t service = peer_port(), reply = peer_port();
+	ino_t first = send_once_round_trip(service, reply);
+	mach_msg_header_t h;
+	union rcv_buf b;
+	struct stat st;
+	int fd;
+
+	header(&h, service, MACH_MSG_TYPE_MAKE_SEND, reply, MACH_MSG_TYPE_MAKE_SEND_ONCE, 1);
+	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(recv_msg(service, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);
+	fd = peer_send_fd(b.head.msgh_remote_port);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert_uint_eq(st.st_ino, first);      /* the parked pair was reused */
+	close(fd);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), b.head.msgh_remote_port),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(recv_msg(reply, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(b.head.msgh_id, MACH_NOTIFY_SEND_ONCE);
+	ck_assert_uint_eq(b.head.msgh_local_port, reply);
+	destroy(service);
+	destroy(reply);
+}
+END_TEST
+
+/*
+ * A send-once pair comes back with the message sent through it, and is
+ * used again for the next reply right to the same destination: no new
+ * socketpair per call.  Another destination gets a pair of its own.
+ */
+START_TEST(test_send_once_pair_reused)
+{
+	mach_port_t service = peer_port(), other = peer_port(), reply = peer_port();
+	ino_t first = send_once_round_trip(service, reply);
+
+	ck_assert_uint_eq(send_once_round_trip(service, reply), first);
+	ck_assert_uint_ne(send_once_round_trip(other, reply), first);
+	ck_assert_uint_eq(send_once_round_trip(service, reply), first);
+	mach_port_destroy(mach_task_self(), service);
+	mach_port_destroy(mach_task_self(), other);
+	mach_port_destroy(mach_task_self(), reply);
+}
+
+static Suite *msg_suite(void)
+{
+	Suite *s = suite_create("msg");
+	TCase *rights = tcase_create("rights");
+
+	tcase_add_test(rights, test_send_once_pair_reused);
+	tcase_add_test(rights, test_parked_pair_stray_message);
+	tcase_add_test(rights, test_reused_pair_send_once_notification);
+	tcase_add_checked_fixture(rights, setup, teardown);
+	suite_add_tcase(s, rights);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(msg_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

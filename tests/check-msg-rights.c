@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check-msg-rights - mach_msg in one process: every disposition in the
+ * header and in port descriptors, the received bits and rights, moved
+ * receive rights, and errors that must leave the sender's rights alone.
+ * Timeouts, MACH_RCV_TOO_LARGE, trailers, the wrappers and threads are in
+ * check-msg-flow, send-once pairs in check-msg-pair, out-of-line memory in
+ * check-memobj.
+ */
+#include <check.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mach/mach.h>
+
+#include "helpers/msg.h"
+#include "helpers/peer.h"
+
+/* COPY_SEND + MAKE_SEND_ONCE: the classic request.  Return: the send-once right it carried. */
+static mach_port_t header_request(mach_port_t dst, mach_port_t rep)
+{
+	mach_port_t so;
+	mach_msg_header_t h;
+	union rcv_buf b;
+
+	header(&h, dst, MACH_MSG_TYPE_COPY_SEND, rep, MACH_MSG_TYPE_MAKE_SEND_ONCE, 1);
+	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_MSG_SUCCESS);
+	ck_assert_uint_eq(peer_urefs(dst, MACH_PORT_RIGHT_SEND), 1);
+	ck_assert_uint_eq(peer_type(rep), MACH_PORT_TYPE_RECEIVE);
+	ck_assert_int_eq(recv_msg(dst, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(MACH_MSGH_BITS_REMOTE(b.head.msgh_bits), MACH_MSG_TYPE_PORT_SEND_ONCE);
+	ck_assert_int_eq(MACH_MSGH_BITS_LOCAL(b.head.msgh_bits), MACH_MSG_TYPE_PORT_SEND);
+	ck_assert(!MACH_MSGH_BITS_IS_COMPLEX(b.head.msgh_bits));
+	ck_assert_uint_eq(b.head.msgh_local_port, dst);
+	ck_assert_uint_eq(b.head.msgh_size, sizeof(mach_msg_header_t));
+	ck_assert_int_eq(b.head.msgh_id, 1);
+	so = b.head.msgh_remote_port;
+	ck_assert(MACH_PORT_VALID(so) && so != rep);    /* send-once rights get their own name */
+	ck_assert_uint_eq(peer_type(so), MACH_PORT_TYPE_SEND_ONCE);
+	ck_assert_uint_eq(peer_urefs(so, MACH_PORT_RIGHT_SEND_ONCE), 1);
+	return so;
+}
+
+/* MOVE_SEND_ONCE: the reply uses the right up. */
+static void header_reply(mach_port_t so, mach_port_t rep)
+{
+	mach_msg_header_t h;
+	union rcv_buf b;
+
+	header(&h, so, MACH_MSG_TYPE_MOVE_SEND_ONCE, MACH_PORT_NULL, 0, 2);
+	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(mach_port_type(mach_task_self(), so, &(mach_port_type_t){ 0 }),
+			 KERN_INVALID_NAME);
+	ck_assert_int_eq(recv_msg(rep, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(b.head.msgh_id, 2);
+	ck_assert_int_eq(MACH_MSGH_BITS_LOCAL(b.head.msgh_bits), MACH_MSG_TYPE_PORT_SEND_ONCE);
+	ck_assert_int_eq(MACH_MSGH_BITS_REMOTE(b.head.msgh_bits), 0);
+	ck_assert_uint_eq(b.head.msgh_remote_port, MACH_PORT_NULL);
+}
+
+/* Send and receive rights made and moved in the header, between @dst and @rep. */
+static void header_send_rights(mach_port_t dst, mach_port_t rep)
+{
+	mach_msg_header_t h;
+	union rcv_buf b;
+
+	/* MAKE_SEND as destination, COPY_SEND reply: it lands on the name we have. */
+	header(&h, rep, MACH_MSG_TYPE_MAKE_SEND, dst, MACH_MSG_TYPE_COPY_SEND, 3);
+	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_MSG_SUCCESS);
+	ck_assert_uint_eq(peer_type(rep), MACH_PORT_TYPE_RECEIVE);
+	ck_assert_int_eq(recv_msg(rep, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(MACH_MSGH_BITS_LOCAL(b.head.msgh_bits), MACH_MSG_TYPE_PORT_SEND);
+	ck_assert_int_eq(MACH_MSGH_BITS_REMOTE(b.head.msgh_bits), MACH_MSG_TYPE_PORT_SEND);
+	ck_assert_uint_eq(b.head.msgh_remote_port, dst);
+	ck_assert_uint_eq(peer_urefs(dst, MACH_PORT_RIGHT_SEND), 2);
+
+	/* MOVE_SEND destination, MAKE_SEND reply. */
+	header(&h, dst, MACH_MSG_TYPE_MOVE_SEND, rep, MACH_MSG_TYPE_MAKE_SEND, 4);
+	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_MSG_SUCCESS);
+	ck_assert_uint_eq(peer_urefs(dst, MACH_PORT_RIGHT_SEND), 1);
+	ck_assert_int_eq(recv_msg(dst, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);
+	ck_assert_uint_eq(b.head.msgh_remote_port, rep);
+	ck_assert_int_eq(MACH_MSGH_BITS_REMOTE(b.head.msgh_bits), MACH_MSG_TYPE_PORT_SEND);
+	ck_assert_uint_eq(peer_type(rep), MACH_PORT_TYPE_SEND_RECEIVE);
+	ck_assert_uint_eq(peer_urefs(rep, MACH_PORT_RIGHT_SEND), 1);
+
+	/* MAKE_SEND_ONCE destination; MOVE_SEND of the last reference. */
+	header(&h, rep, MACH_MSG_TYPE_MAKE_SEND_ONCE, dst, MACH_MSG_TYPE_MOVE_SEND, 5);
+	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_MSG_SUCCESS);
+	ck_assert_uint_eq(peer_type(dst), MACH_PORT_TYPE_RECEIVE);
+	ck_assert_int_eq(recv_msg(rep, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(MACH_MSGH_BITS_LOCAL(b.head.msgh_bits), MACH_MSG_TYPE_PORT_SEND_ONCE);
+	ck_assert_uint_eq(b.head.msgh_remote_port, dst);
+	ck_assert_uint_eq(peer_type(dst), MACH_PORT_TYPE_SEND_RECEIVE);
+	ck_assert_uint_eq(peer_urefs(dst, MACH_PORT_RIGHT_SEND), 1);
+}
+
+/* Header dispositions: what arrives, and what the sender keeps. */
+START_TEST(test_header_dispositions)
+{
+	mach_port_t dst = peer_port_send(), rep = peer_port();
+
+	header_reply(header_request(dst, rep), rep);
+	header_send_rights(dst, rep);
+	destroy(dst);
+	destroy(rep);
+}
+END_TEST
+
+static void port_desc(mach_msg_port_descriptor_t *d, mach_port_t name, mach_msg_type_name_t disp)
+{
+	memset(d, 0, sizeof(*d));
+	d->name = name;
+	d->disposition = disp;
+	d->type = MACH_MSG_PORT_DESCRIPTOR;
+}
+
+/* A send-once right to @to, to move: made by a message to ourselves through @via. */
+static mach_port_t make_send_once(mach_port_t via, mach_port_t to)
+{
+	struct ports_msg m = { 0 };
+	union rcv_buf r;
+
+	header(&m.head, via, MACH_MSG_TYPE_MAKE_SEND, to, MACH_MSG_TYPE_MAKE_SEND_ONCE, 9);
+	ck_assert_int_eq(send_msg(&m.head, 0, 0), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(recv_msg(via, &r, 0, sizeof(r)), MACH_MSG_SUCCESS);
+	return r.head.msgh_remote_port;
+}
+
+/* What test_descriptor_dispositions receives on its names @a, @b, @c, @d. */
+static void check_received_descriptors(const union rcv_buf *r, mach_port_t a, mach_port_t b,
+				       mach_port_t c, mach_port_t d)
+{
+	ck_assert(MACH_MSGH_BITS_IS_COMPLEX(r->head.msgh_bits));
+	ck_assert_uint_eq(r->head.msgh_size, sizeof(struct ports_msg));
+	ck_assert_uint_eq(r->ports.body.msgh_descriptor_count, NDESC);
+	ck_assert_int_eq(r->ports.tail, 0x5a5a);
+	for (int i = 0; i < NDESC; i++)
+		ck_assert_uint_eq(r->ports.d[i].type, MACH_MSG_PORT_DESCRIPTOR);
+	/* Send rights land on the names we already have, one reference each. */
+	ck_assert_uint_eq(r->ports.d[0].name, a);
+	ck_assert_uint_eq(r->ports.d[0].disposition, MACH_MSG_TYPE_PORT_SEND);
+	ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 2);
+	ck_assert_uint_eq(r->ports.d[1].name, b);
+	ck_assert_uint_eq(r->ports.d[1].disposition, MACH_MSG_TYPE_PORT_SEND);
+	ck_assert_uint_eq(peer_type(b), MACH_PORT_TYPE_SEND_RECEIVE);
+	ck_assert_uint_eq(peer_urefs(b, MACH_PORT_RIGHT_SEND), 1);
+	ck_assert_uint_eq(r->ports.d[2].name, c);
+	ck_assert_uint_eq(r->ports.d[2].disposition, MACH_MSG_TYPE_PORT_SEND);
+	ck_assert_uint_eq(peer_urefs(c, MACH_PORT_RIGHT_SEND), 2);
+	/* Send-once rights always get a fresh name. */
+	ck_assert_uint_eq(r->ports.d[3].disposition, MACH_MSG_TYPE_PORT_SEND_ONCE);
+	ck_assert_uint_eq(peer_type(r->ports.d[3].name), MACH_PORT_TYPE_SEND_ONCE);
+	ck_assert_uint_ne(r->ports.d[3].name, d);
+	ck_assert_uint_eq(r->ports.d[4].disposition, MACH_MSG_TYPE_PORT_SEND_ONCE);
+	ck_assert_uint_eq(peer_type(r->ports.d[4].name), MACH_PORT_TYPE_SEND_ONCE);
+	ck_assert_uint_eq(r->ports.d[5].name, MACH_PORT_NULL);
+	ck_assert_uint_eq(r->ports.d[6].name, MACH_PORT_DEAD);
+}
+
+/* Both send-once rights @so1 and @so2 still lead to @d. */
+static void check_send_once_to(mach_port_t so1, mach_port_t so2, mach_port_t d)
+{
+	mach_msg_header_t h;
+	union rcv_buf r;
+
+	header(&h, so1, MACH_MSG_TYPE_MOVE_SEND_ONCE, MACH_PORT_NULL, 0, 31);
+	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_MSG_SUCCESS);
+	header(&h, so2, MACH_MSG_TYPE_MOVE_SEND_ONCE, MACH_PORT_NULL, 0, 32);
+	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_MSG_SUCCESS);
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(recv_msg(d, &r, 0, sizeof(r)), MACH_MSG_SUCCESS);
+		ck_assert(r.head.msgh_id == 31 || r.head.msgh_id == 32);
+		ck_assert_uint_eq(r.head.msgh_local_port, d);
+	}
+}
+
+START_TEST(test_descriptor_dispositions)
+{
+	mach_port_t dst = peer_port(), a = peer_port_send(), b = peer_port(), c = peer_port_send();
+	mach_port_t d = peer_port(), so_src = peer_port(), so = make_send_once(so_src, d);
+	struct ports_msg m = { 0 };
+	union rcv_buf r;
+
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), c, MACH_PORT_RIGHT_SEND, 1), KERN_SUCCESS);
+	header(&m.head, dst, MACH_MSG_TYPE_MAKE_SEND, MACH_PORT_NULL, 0, 10);
+	m.head.msgh_bits |= MACH_MSGH_BITS_COMPLEX;
+	m.head.msgh_size = sizeof(m);
+	m.body.msgh_descriptor_count = NDESC;
+	port_desc(&m.d[0], a, MACH_MSG_TYPE_COPY_SEND);
+	port_desc(&m.d[1], b, MACH_MSG_TYPE_MAKE_SEND);
+	port_desc(&m.d[2], c, MACH_MSG_TYPE_MOVE_SEND);
+	port_desc(&m.d[3], d, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	port_desc(&m.d[4], so, MACH_MSG_TYPE_MOVE_SEND_ONCE);
+	port_desc(&m.d[5], MACH_PORT_NULL, MACH_MSG_TYPE_COPY_SEND);
+	port_desc(&m.d[6], MACH_PORT_DEAD, MACH_MSG_TYPE_MOVE_SEND);
+	m.tail = 0x5a5a;
+	ck_assert_int_eq(send_msg(&m.head, 0, 0), MACH_MSG_SUCCESS);
+	/* What the sender keeps. */
+	ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 1);
+	ck_assert_uint_eq(peer_type(b), MACH_PORT_TYPE_RECEIVE);
+	ck_assert_uint_eq(peer_urefs(c, MACH_PORT_RIGHT_SEND), 1);
+	ck_assert_int_eq(mach_port_type(mach_task_self(), so, &(mach_port_type_t){ 0 }),
+			 KERN_INVALID_NAME);
+
+	ck_assert_int_eq(recv_msg(dst, &r, 0, sizeof(r)), MACH_MSG_SUCCESS);
+	check_received_descriptors(&r, a, b, c, d);
+	check_send_once_to(r.ports.d[3].name, r.ports.d[4].name, d);
+	destroy(dst);
+	destroy(a);
+	destroy(b);
+	destroy(c);
+	destroy(d);
+	destroy(so_src);
+}
+END_TEST
+
+START_TEST(test_move_receive)
+{
+	mach_port_t dst = peer_port(), q = peer_port(), q2 = peer_port_send(), moved;
+	struct ports_msg m = { 0 };
+	union rcv_buf r;
+
+	for (int i = 0; i < 3; i++) {
+		header(&m.head, q, MACH_MSG_TYPE_MAKE_SEND, MACH_PORT_NULL, 0, 100 + i);
+		ck_assert_int_eq(send_msg(&m.head, 0, 0), MACH_MSG_SUCCESS);
+	}
+	header(&m.head, dst, MACH_MSG_TYPE_MAKE_SEND, MACH_PORT_NULL, 0, 1);
+	m.head.msgh_bits |= MACH_MSGH_BITS_COMPLEX;
+	m.head.msgh_size = sizeof(m);
+	m.body.msgh_descriptor_count = NDESC;
+	port_desc(&m.d[0], q, MACH_MSG_TYPE_MOVE_RECEIVE);
+	port_desc(&m.d[1], q2, MACH_MSG_TYPE_MOVE_RECEIVE);
+	ck_assert_int_eq(send_msg(&m.head, 0, 0), MACH_MSG_SUCCESS);
+	/* Gone from the sender; a name with a send right keeps that. */
+	ck_assert_int_eq(mach_port_type(mach_task_self(), q, &(mach_port_type_t){ 0 }),
+			 KERN_INVALID_NAME);
+	ck_assert_uint_eq(peer_type(q2), MACH_PORT_TYPE_SEND);
+	ck_assert_int_eq(recv_msg(q, &r, 0, sizeof(r)), MACH_RCV_INVALID_NAME);
+	ck_assert_int_eq(recv_msg(q2, &r, 0, sizeof(r)), MACH_RCV_INVALID_NAME);
+
+	ck_assert_int_eq(recv_msg(dst, &r, 0, sizeof(r)), MACH_MSG_SUCCESS);
+	ck_assert_uint_eq(r.ports.d[0].disposition, MACH_MSG_TYPE_PORT_RECEIVE);
+	ck_assert_uint_eq(r.ports.d[1].disposition, MACH_MSG_TYPE_PORT_RECEIVE);
+	moved = r.ports.d[0].name;
+	ck_assert_uint_eq(peer_type(moved), MACH_PORT_TYPE_RECEIVE);
+	/* The receive right joins the send right's name. */
+	ck_assert_uint_eq(r.ports.d[1].name, q2);
+	ck_assert_uint_eq(peer_type(q2), MACH_PORT_TYPE_SEND_RECEIVE);
+	/* Messages queued before the move are all there, in order. */
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(recv_msg(moved, &r, 0, sizeof(r)), MACH_MSG_SUCCESS);
+		ck_assert_int_eq(r.head.msgh_id, 100 + i);
+		ck_assert_uint_eq(r.head.msgh_local_port, moved);
+	}
+	ck_assert_int_eq(peer_send_id(q2, MACH_MSG_TYPE_COPY_SEND, 7), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(recv_msg(q2, &r, 0, sizeof(r)), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(r.head.msgh_id, 7);
+	destroy(dst);
+	destroy(moved);
+	destroy(q2);
+}
+END_TEST
+
+/* A failed send consumes nothing. */
+START_TEST(test_send_errors)
+{
+	mach_port_t dst = peer_port(), a = peer_port_send(), rcv = peer_port();
+	struct ports_msg m = { 0 };
+	mach_msg_header_t h;
+	union rcv_buf r;
+
+	header(&h, 0x4207, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, 1);
+	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_SEND_INVALID_DEST);
+	header(&h, rcv, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, 1);
+	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_SEND_INVALID_DEST);
+	header(&h, dst, MACH_MSG_TYPE_MAKE_SEND, 0x4207, MACH_MSG_TYPE_COPY_SEND, 1);
+	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_SEND_INVALID_REPLY);
+	header(&h, dst, MACH_MSG_TYPE_MAKE_SEND, MACH_PORT_NULL, 0, 1);
+	h.msgh_bits |= 0x4000000;
+	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_SEND_INVALID_HEADER);
+	header(&h, dst, MACH_MSG_TYPE_MAKE_SEND, MACH_PORT_NULL, 0, 1);
+	h.msgh_size = 8;
+	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_SEND_MSG_TOO_SMALL);
+
+	/* A good right before a bad one: the good one stays ours. */
+	header(&m.head, a, MACH_MSG_TYPE_MOVE_SEND, MACH_PORT_NULL, 0, 2);
+	m.head.msgh_bits |= MACH_MSGH_BITS_COMPLEX;
+	m.head.msgh_size = sizeof(m);
+	m.body.msgh_descriptor_count = 2;
+	port_desc(&m.d[0], a, MACH_MSG_TYPE_MOVE_SEND);
+	port_desc(&m.d[1], 0x4207, MACH_MSG_TYPE_COPY_SEND);
+	ck_assert_int_eq(send_msg(&m.head, 0, 0), MACH_SEND_INVALID_RIGHT);
+	ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 1);
+	port_desc(&m.d[1], rcv, MACH_MSG_TYPE_MOVE_SEND_ONCE);
+	ck_assert_int_eq(send_msg(&m.head, 0, 0), MACH_SEND_INVALID_RIGHT);
+	m.d[1].type = 9;
+	ck_assert_int_eq(send_msg(&m.head, 0, 0), MACH_SEND_INVALID_TYPE);
+	ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 1);
+	{
+		struct ool_msg o = { .head = m.head, .body = { 1 } };
+
+		o.head.msgh_size = sizeof(o);
+		o.ool.size = 100;       /* and no address */
+		o.ool.type = MACH_MSG_OOL_DESCRIPTOR;
+		ck_assert_int_eq(send_msg(&o.head, 0, 0), MACH_SEND_INVALID_MEMORY);
+		o.ool.size = 100000;
+		ck_assert_int_eq(send_msg(&o.head, 0, 0), MACH_SEND_INVALID_MEMORY);
+		ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 1);
+	}
+	ck_assert_int_eq(mach_msg(&r.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(r), a, 0,
+				  MACH_PORT_NULL), MACH_RCV_TIMED_OUT);
+	destroy(dst);
+	destroy(a);
+	destroy(rcv);
+}
+
+static Suite *msg_suite(void)
+{
+	Suite *s = suite_create("msg");
+	TCase *rights = tcase_create("rights");
+
+	tcase_add_test(rights, test_header_dispositions);
+	tcase_add_test(rights, test_descriptor_dispositions);
+	tcase_add_test(rights, test_move_receive);
+	tcase_add_test(rights, test_send_errors);
+	tcase_add_checked_fixture(rights, setup, teardown);
+	suite_add_tcase(s, rights);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(msg_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
