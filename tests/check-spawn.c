@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * check-spawn - spawn_job() and spawn_kill_group() against a real child,
- * helpers/spawn-probe, which reports what it sees ($SPAWN_PROBE).
+ * helpers/spawn-probe, which reports what it sees ($SPAWN_PROBE): what a
+ * job gets (argv, environment, attributes, limits, signals, stdio, fds,
+ * its bootstrap port and sockets) and how its process group is killed.
+ * What spawn_job() refuses, and users and groups, are in check-spawn-ids.
  */
 #include <check.h>
 #include <errno.h>
@@ -22,61 +25,13 @@
 
 #include "helpers/fdcheck.h"
 #include "helpers/probe.h"
-#include "helpers/runner.h"
 #include "helpers/tmpdir.h"
 #include "job-spec.h"
 #include "spawn-job.h"
 
-static char *tmp;
-static int fds_before;
-
-/* Checked fixture: runs in each test's process, so leaks are per test. */
-static void setup(void)
-{
-	fds_before = fdcheck_count();
-	tmp = tmpdir_new("spawn");
-}
-
-static void teardown(void)
-{
-	int fds_after;
-
-	tmpdir_remove(tmp);
-	tmp = NULL;
-	fds_after = fdcheck_count();
-	if (fds_after != fds_before)
-		fdcheck_dump();
-	ck_assert_int_eq(fds_after, fds_before);
-}
-
-static char *path_in_tmp(const char *name)
-{
-	char *p;
-
-	ck_assert_int_gt(asprintf(&p, "%s/%s", tmp, name), 0);
-	return p;
-}
-
-/* Expect spawn_job() to fail with @err and a reason containing @what. */
-static void spawn_fails(const struct job_spec *s, bool as_root, int err, const char *what)
-{
-	struct spawn_request req = { s, -1, as_root };
-	char reason[256];
-	pid_t pid = -1;
-	int r = spawn_job(&req, &pid, reason, sizeof(reason));
-
-	ck_assert_msg(r == err, "spawn_job: %d, want %d (%s)", r, err, reason);
-	ck_assert_int_eq(pid, -1);
-	ck_assert_msg(strstr(reason, what) != NULL, "reason \"%s\" lacks \"%s\"", reason, what);
-	/* A failed child has been reaped by spawn_job() itself. */
-	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
-	ck_assert_int_eq(errno, ECHILD);
-}
-
-
 START_TEST(test_argv_env)
 {
-	struct job_spec *s = probe_spec_new(tmp, "report", "two words", "", NULL);
+	struct job_spec *s = probe_spec_new(probe_tmp, "report", "two words", "", NULL);
 	char *out;
 
 	setenv("BOOTSTRAP_SOCKET", "/tmp/not-for-jobs", 1);
@@ -108,7 +63,7 @@ END_TEST
 /* Program is what runs; argv[0] is only what the job is told. */
 START_TEST(test_program_and_path_search)
 {
-	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
+	struct job_spec *s = probe_spec_new(probe_tmp, "report", NULL);
 	char *dir = strdup(probe_path()), *path, *out;
 
 	*strrchr(dir, '/') = '\0';
@@ -131,14 +86,14 @@ END_TEST
 START_TEST(test_globbing)
 {
 	struct job_spec *s;
-	char *pattern = path_in_tmp("*.txt"), *a, *b, *out, *la, *lb;
+	char *pattern = probe_tmp_path("*.txt"), *a, *b, *out, *la, *lb;
 
-	free(tmpdir_write(tmp, "b.txt", "", 0644));
-	free(tmpdir_write(tmp, "a.txt", "", 0644));
-	s = probe_spec_new(tmp, "report", pattern, "nomatch*.zzz", NULL);
+	free(tmpdir_write(probe_tmp, "b.txt", "", 0644));
+	free(tmpdir_write(probe_tmp, "a.txt", "", 0644));
+	s = probe_spec_new(probe_tmp, "report", pattern, "nomatch*.zzz", NULL);
 	s->enable_globbing = true;
-	a = path_in_tmp("a.txt");
-	b = path_in_tmp("b.txt");
+	a = probe_tmp_path("a.txt");
+	b = probe_tmp_path("b.txt");
 	ck_assert_int_gt(asprintf(&la, "argv2=%s", a), 0);
 	ck_assert_int_gt(asprintf(&lb, "argv3=%s", b), 0);
 	out = probe_run(s, -1);
@@ -158,18 +113,18 @@ END_TEST
 
 START_TEST(test_attributes)
 {
-	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
+	struct job_spec *s = probe_spec_new(probe_tmp, "report", NULL);
 	char *cwd, *out;
 	struct stat st;
 
-	s->working_directory = strdup(tmp);
+	s->working_directory = strdup(probe_tmp);
 	s->has_umask = true;
 	s->umask = 027;
 	s->has_nice = true;
 	s->nice = 5;
 	probe_spec_rlimit(s, RLIMIT_NOFILE, 64, 128);
 	probe_spec_rlimit(s, RLIMIT_CORE, 0, 0);
-	ck_assert_int_gt(asprintf(&cwd, "cwd=%s", tmp), 0);
+	ck_assert_int_gt(asprintf(&cwd, "cwd=%s", probe_tmp), 0);
 	out = probe_run(s, -1);
 	ck_assert_line(out, cwd);
 	ck_assert_line(out, "umask=0027");
@@ -191,7 +146,7 @@ END_TEST
  */
 START_TEST(test_nofile_given_back)
 {
-	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
+	struct job_spec *s = probe_spec_new(probe_tmp, "report", NULL);
 	struct spawn_request req = { s, -1, geteuid() == 0, 100 };
 	struct rlimit rl;
 	char reason[256], *out, *want;
@@ -216,7 +171,7 @@ END_TEST
  */
 START_TEST(test_small_nofile)
 {
-	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
+	struct job_spec *s = probe_spec_new(probe_tmp, "report", NULL);
 	int sv[2];
 	char *out;
 
@@ -234,7 +189,7 @@ END_TEST
 
 START_TEST(test_signals_reset)
 {
-	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
+	struct job_spec *s = probe_spec_new(probe_tmp, "report", NULL);
 	sigset_t set;
 	char *out;
 
@@ -255,14 +210,14 @@ END_TEST
 
 START_TEST(test_stdio_files)
 {
-	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
+	struct job_spec *s = probe_spec_new(probe_tmp, "report", NULL);
 	char *out, *err;
 
 	free(s->stdout_path);
-	s->stdout_path = tmpdir_write(tmp, "out", "old-out\n", 0600);
+	s->stdout_path = tmpdir_write(probe_tmp, "out", "old-out\n", 0600);
 	free(s->stderr_path);
-	s->stderr_path = tmpdir_write(tmp, "err", "old-err\n", 0600);
-	s->stdin_path = tmpdir_write(tmp, "in", "hello stdin\nsecond\n", 0600);
+	s->stderr_path = tmpdir_write(probe_tmp, "err", "old-err\n", 0600);
+	s->stdin_path = tmpdir_write(probe_tmp, "in", "hello stdin\nsecond\n", 0600);
 	out = probe_run(s, -1);
 	err = probe_slurp(s->stderr_path);
 	ck_assert_msg(strncmp(out, "old-out\nprobe\n", 14) == 0, "not appended:\n%s", out);
@@ -280,10 +235,10 @@ END_TEST
  */
 START_TEST(test_stdin_fifo_without_writer)
 {
-	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
+	struct job_spec *s = probe_spec_new(probe_tmp, "report", NULL);
 	char *out;
 
-	s->stdin_path = path_in_tmp("fifo");
+	s->stdin_path = probe_tmp_path("fifo");
 	ck_assert_int_eq(mkfifo(s->stdin_path, 0600), 0);
 	out = probe_run(s, -1);
 	ck_assert_line(out, "stdin=");
@@ -298,7 +253,7 @@ END_TEST
 /* Non-CLOEXEC fds of the daemon, even high ones, never reach a job. */
 START_TEST(test_no_inherited_fds)
 {
-	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
+	struct job_spec *s = probe_spec_new(probe_tmp, "report", NULL);
 	int a = open("/dev/null", O_RDONLY), b = open("/dev/null", O_RDONLY);
 	char *out;
 
@@ -316,7 +271,7 @@ END_TEST
 
 static void check_bootstrap_fd(int peer, int bootstrap_fd)
 {
-	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
+	struct job_spec *s = probe_spec_new(probe_tmp, "report", NULL);
 	int extra = open("/dev/null", O_RDONLY);
 	char buf[8] = "";
 	char *out;
@@ -351,7 +306,7 @@ START_TEST(test_bootstrap_fd_low)
 	int sv[2];
 
 	close(STDIN_FILENO);
-	fds_before--;
+	probe_fds_before--;
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
 	ck_assert_int_eq(sv[0], 0);
 	check_bootstrap_fd(sv[1], sv[0]);
@@ -376,7 +331,7 @@ static int move_fd_high(int fd)
 
 START_TEST(test_socket_fds_and_listen_env)
 {
-	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
+	struct job_spec *s = probe_spec_new(probe_tmp, "report", NULL);
 	int a[2], b[2], boot[2], st, fds[2];
 	struct spawn_request req = { s, -1, geteuid() == 0 };
 	char reason[256], line[64], buf[8] = "";
@@ -428,211 +383,6 @@ START_TEST(test_socket_fds_and_listen_env)
 }
 END_TEST
 
-START_TEST(test_missing_binary)
-{
-	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
-
-	s->program = strdup("/no/such/binary");
-	spawn_fails(s, false, -ENOENT, "exec /no/such/binary: No such file or directory");
-	free(s->program);
-	s->program = strdup("no-such-program-bootstrapd");
-	spawn_fails(s, false, -ENOENT, "exec no-such-program-bootstrapd: ");
-	job_spec_free(s);
-}
-END_TEST
-
-START_TEST(test_not_executable)
-{
-	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
-
-	s->program = tmpdir_write(tmp, "script", "#!/bin/sh\n", 0644);
-	spawn_fails(s, false, -EACCES, s->program);
-	job_spec_free(s);
-}
-END_TEST
-
-/* StandardOutPath cannot be opened: the reason names the key and path. */
-static void stdout_fails(struct job_spec *s, int err)
-{
-	char *want;
-
-	ck_assert_int_gt(asprintf(&want, "open StandardOutPath %s: ", s->stdout_path), 0);
-	spawn_fails(s, false, err, want);
-	free(want);
-	job_spec_free(s);
-}
-
-/* A directory cannot be opened for writing, not even by root. */
-START_TEST(test_stdout_unopenable)
-{
-	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
-
-	free(s->stdout_path);
-	s->stdout_path = strdup(tmp);
-	stdout_fails(s, -EISDIR);
-}
-END_TEST
-
-/* ... and a FIFO with no reader as stdout fails at once, not hangs. */
-START_TEST(test_stdout_fifo_without_reader)
-{
-	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
-
-	ck_assert_int_eq(mkfifo(s->stdout_path, 0600), 0);
-	stdout_fails(s, -ENXIO);
-}
-END_TEST
-
-START_TEST(test_bad_directories)
-{
-	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
-
-	s->working_directory = strdup("/no/such/dir");
-	spawn_fails(s, false, -ENOENT, "chdir /no/such/dir: ");
-	s->root_directory = strdup("/no/such/root");
-	spawn_fails(s, false, -EPERM, "RootDirectory /no/such/root");
-	job_spec_free(s);
-}
-END_TEST
-
-/* The root part: as root, RootDirectory is tried and its failure named. */
-START_TEST(test_bad_root_directory_as_root)
-{
-	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
-
-	s->root_directory = strdup("/no/such/root");
-	spawn_fails(s, true, -ENOENT, "chroot /no/such/root: ");
-	job_spec_free(s);
-}
-END_TEST
-
-START_TEST(test_rlimit_soft_above_hard)
-{
-	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
-
-	probe_spec_rlimit(s, RLIMIT_NOFILE, 100, 50);
-	spawn_fails(s, false, -EINVAL, "soft NumberOfFiles limit above the hard one");
-	job_spec_free(s);
-}
-END_TEST
-
-START_TEST(test_unknown_user)
-{
-	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
-
-	s->user_name = strdup("nobodyx-bootstrapd");
-	spawn_fails(s, true, -ENOENT, "unknown user nobodyx-bootstrapd");
-	free(s->user_name);
-	s->user_name = NULL;
-	s->group_name = strdup("nogroupx-bootstrapd");
-	spawn_fails(s, true, -ENOENT, "unknown group nogroupx-bootstrapd");
-	job_spec_free(s);
-}
-END_TEST
-
-/* A supplementary group of ours that no job may inherit. */
-#define STRAY_GID 4242
-
-static void add_stray_group(void)
-{
-	ck_assert_int_eq(setgroups(1, (gid_t[]){ STRAY_GID }), 0);
-}
-
-/* The root part (runner.h) runs as root, with a user nobody and a group daemon. */
-static const char *root_missing(void)
-{
-	if (geteuid() != 0)
-		return "root (to spawn as another user)";
-	if (!getpwnam("nobody"))
-		return "a user nobody";
-	if (!getgrnam("daemon"))
-		return "a group daemon";
-	return NULL;
-}
-
-static void assert_id(const char *report, const char *key, unsigned int id)
-{
-	char *line;
-
-	ck_assert_int_gt(asprintf(&line, "%s=%u", key, id), 0);
-	ck_assert_line(report, line);
-	free(line);
-}
-
-START_TEST(test_user_switch)
-{
-	struct job_spec *s;
-	gid_t groups[64];
-	int n = 64;
-	char *out, *want;
-	struct passwd pw;
-
-	add_stray_group();
-	s = probe_spec_new(tmp, "report", NULL);
-	pw = *getpwnam("nobody");
-	ck_assert_int_ge(getgrouplist("nobody", pw.pw_gid, groups, &n), 1);
-	s->user_name = strdup("nobody");
-	out = probe_run(s, -1);
-	assert_id(out, "uid", pw.pw_uid);
-	assert_id(out, "gid", pw.pw_gid);
-	/* InitGroups: the user's groups (glibc lists the primary one first). */
-	assert_id(out, "groups", groups[0]);
-	ck_assert_int_gt(asprintf(&want, "env:HOME=%s", pw.pw_dir), 0);
-	ck_assert_line(out, want);
-	ck_assert_line(out, "env:USER=nobody");
-	ck_assert_line(out, "env:LOGNAME=nobody");
-	free(want);
-	free(out);
-	job_spec_free(s);
-}
-END_TEST
-
-/* The report of the probe run with GroupName daemon, InitGroups false. */
-static char *run_in_group_daemon(const char *user, gid_t *gid)
-{
-	struct job_spec *s = probe_spec_new(tmp, "report", NULL);
-	struct group *gr = getgrnam("daemon");
-	char *out;
-
-	ck_assert_msg(gr != NULL, "no group daemon");
-	*gid = gr->gr_gid;
-	s->user_name = user ? strdup(user) : NULL;
-	s->group_name = strdup("daemon");
-	s->init_groups = false;
-	out = probe_run(s, -1);
-	job_spec_free(s);
-	return out;
-}
-
-/* GroupName overrides the primary group; InitGroups false means none. */
-START_TEST(test_group_override)
-{
-	char *out;
-	gid_t gid;
-
-	add_stray_group();
-	out = run_in_group_daemon("nobody", &gid);
-	assert_id(out, "uid", getpwnam("nobody")->pw_uid);
-	assert_id(out, "gid", gid);
-	ck_assert_line(out, "groups=");
-	free(out);
-}
-END_TEST
-
-/* GroupName alone, as root: only the gid changes. */
-START_TEST(test_group_alone)
-{
-	char *out;
-	gid_t gid;
-
-	add_stray_group();
-	out = run_in_group_daemon(NULL, &gid);
-	ck_assert_line(out, "uid=0");
-	assert_id(out, "gid", gid);
-	free(out);
-}
-END_TEST
-
 static pid_t wait_grandchild(const char *path)
 {
 	int i;
@@ -652,7 +402,7 @@ static pid_t wait_grandchild(const char *path)
 
 START_TEST(test_kill_group)
 {
-	struct job_spec *s = probe_spec_new(tmp, "group", NULL);
+	struct job_spec *s = probe_spec_new(probe_tmp, "group", NULL);
 	pid_t pid, grandchild;
 	int st;
 
@@ -682,8 +432,7 @@ END_TEST
 static Suite *spawn_suite(void)
 {
 	Suite *s = suite_create("spawn");
-	TCase *ok = tcase_create("child"), *bad = tcase_create("failures");
-	TCase *ids = tcase_create("ids"), *kill = tcase_create("kill");
+	TCase *ok = tcase_create("child"), *kill = tcase_create("kill");
 
 	tcase_add_test(ok, test_argv_env);
 	tcase_add_test(ok, test_program_and_path_search);
@@ -698,37 +447,22 @@ static Suite *spawn_suite(void)
 	tcase_add_test(ok, test_bootstrap_fd);
 	tcase_add_test(ok, test_bootstrap_fd_low);
 	tcase_add_test(ok, test_socket_fds_and_listen_env);
-	tcase_add_test(bad, test_missing_binary);
-	tcase_add_test(bad, test_not_executable);
-	tcase_add_test(bad, test_stdout_unopenable);
-	tcase_add_test(bad, test_stdout_fifo_without_reader);
-	tcase_add_test(bad, test_bad_directories);
-	tcase_add_test(bad, test_rlimit_soft_above_hard);
-	tcase_add_test(ids, test_bad_root_directory_as_root);
-	tcase_add_test(ids, test_unknown_user);
-	tcase_add_test(ids, test_user_switch);
-	tcase_add_test(ids, test_group_override);
-	tcase_add_test(ids, test_group_alone);
 	tcase_add_test(kill, test_kill_group);
 	tcase_add_test(kill, test_kill_group_refuses_wildcards);
-	tcase_add_checked_fixture(ok, setup, teardown);
-	tcase_add_checked_fixture(bad, setup, teardown);
-	tcase_add_checked_fixture(ids, setup, teardown);
-	tcase_add_checked_fixture(kill, setup, teardown);
+	tcase_add_checked_fixture(ok, probe_setup, probe_teardown);
+	tcase_add_checked_fixture(kill, probe_setup, probe_teardown);
 	suite_add_tcase(s, ok);
-	suite_add_tcase(s, bad);
-	tcase_set_tags(ids, "root");
-	suite_add_tcase(s, ids);
 	suite_add_tcase(s, kill);
 	return s;
 }
 
-/* `check-spawn root` runs the ids TCase alone (meson: check-spawn-root), or skips. */
-int main(int argc, char **argv)
+int main(void)
 {
-	static const struct runner_part parts[] = {
-		{ "root", root_missing, "spawning as another user and group, chroot" },
-	};
+	SRunner *sr = srunner_create(spawn_suite());
+	int failed;
 
-	return runner_main(spawn_suite(), parts, 1, argc, argv);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

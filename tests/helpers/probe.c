@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "probe.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,8 +10,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fdcheck.h"
 #include "sanlog.h"
 #include "spawn-job.h"
+#include "tmpdir.h"
 
 const char *probe_path(void)
 {
@@ -114,4 +117,48 @@ bool probe_has_line(const char *report, const char *line)
 	found = strstr(report, needle) != NULL;
 	free(needle);
 	return found;
+}
+
+char *probe_tmp;
+int probe_fds_before;
+
+void probe_setup(void)
+{
+	probe_fds_before = fdcheck_count();
+	probe_tmp = tmpdir_new("spawn");
+}
+
+void probe_teardown(void)
+{
+	int fds_after;
+
+	tmpdir_remove(probe_tmp);
+	probe_tmp = NULL;
+	fds_after = fdcheck_count();
+	if (fds_after != probe_fds_before)
+		fdcheck_dump();
+	ck_assert_int_eq(fds_after, probe_fds_before);
+}
+
+char *probe_tmp_path(const char *name)
+{
+	char *p;
+
+	ck_assert_int_gt(asprintf(&p, "%s/%s", probe_tmp, name), 0);
+	return p;
+}
+
+void probe_spawn_fails(const struct job_spec *s, bool as_root, int err, const char *what)
+{
+	struct spawn_request req = { s, -1, as_root };
+	char reason[256];
+	pid_t pid = -1;
+	int r = spawn_job(&req, &pid, reason, sizeof(reason));
+
+	ck_assert_msg(r == err, "spawn_job: %d, want %d (%s)", r, err, reason);
+	ck_assert_int_eq(pid, -1);
+	ck_assert_msg(strstr(reason, what) != NULL, "reason \"%s\" lacks \"%s\"", reason, what);
+	/* A failed child has been reaped by spawn_job() itself. */
+	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
+	ck_assert_int_eq(errno, ECHILD);
 }

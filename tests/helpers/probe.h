@@ -53,6 +53,23 @@ char *probe_slurp(const char *path);
 /** probe_has_line() - whether @report has the whole line @line. */
 bool probe_has_line(const char *report, const char *line);
 
+/*
+ * The check-spawn suites' checked fixture, run in each test's process so
+ * leaks are per test: probe_setup() makes a private directory, probe_tmp;
+ * probe_teardown() removes it and asserts the open fds number
+ * probe_fds_before again (a test that closes one of its own lowers it).
+ */
+extern char *probe_tmp;
+extern int probe_fds_before;
+void probe_setup(void);
+void probe_teardown(void);
+
+/** probe_tmp_path() - @name in probe_tmp, malloc'd. */
+char *probe_tmp_path(const char *name);
+
+/** probe_spawn_fails() - expect spawn_job() to fail with @err and a reason containing @what. */
+void probe_spawn_fails(const struct job_spec *s, bool as_root, int err, const char *what);
+
 #define ck_assert_line(report, line) \
 	ck_assert_msg(probe_has_line(report, line), "no line \"%s\" in:\n%s", line, report)
 
