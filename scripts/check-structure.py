@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """
 check-structure.py DIR - the structure rules of one part's sources (daemon,
-client-lib, tools):
+client-lib, tools, tests; generated files, in directories named golden,
+are not sources):
 
 - no include cycle between modules.  A module is a header and the .c files
   that implement it: x.c belongs to x.h, a .c without a header of its own

@@ -20,6 +20,7 @@
 
 #include "helpers/fdcheck.h"
 #include "helpers/peer.h"
+#include "helpers/vmcheck.h"
 
 #define PAGES 4
 
@@ -63,22 +64,6 @@ static vm_address_t map(mach_port_t entry, vm_size_t size, vm_prot_t prot, boole
 				prot, prot, VM_INHERIT_NONE), KERN_SUCCESS);
 	ck_assert(a != 0);
 	return a;
-}
-
-/* Write to @addr in a forked child: return the signal that killed it, or 0. */
-static int write_in_child(volatile uint32_t *addr)
-{
-	pid_t pid = fork();
-	int ws;
-
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		signal(SIGSEGV, SIG_DFL);
-		addr[0] = 0xdead;
-		_exit(0);
-	}
-	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
-	return WIFSIGNALED(ws) ? WTERMSIG(ws) : 0;
 }
 
 static void map_in_peer(struct peer *p, mach_port_t entry, vm_size_t size, vm_prot_t prot,
@@ -129,28 +114,13 @@ START_TEST(test_share_with_peer)
 }
 END_TEST
 
-START_TEST(test_read_only)
+/* A read-only entry grants no more, here or in another process, copy or not (XNU). */
+static void ro_entry_refused(mach_port_t rw_entry, mach_port_t ro_entry, vm_size_t size)
 {
-	vm_size_t size = 2 * vm_page_size;
-	volatile uint32_t *mem = (volatile uint32_t *)alloc(size), *ro;
-	mach_port_t rw_entry, ro_entry;
 	vm_address_t a = 0;
 	struct peer_rcv rep;
 	struct peer p;
 
-	mem[0] = 42;
-	/* A read-only view of writable pages. */
-	rw_entry = entry_for((vm_address_t)mem, size, VM_PROT_READ | VM_PROT_WRITE);
-	ro = (volatile uint32_t *)map(rw_entry, size, VM_PROT_READ, FALSE);
-	ck_assert_uint_eq(ro[0], 42);
-	mem[0] = 43;
-	ck_assert_uint_eq(ro[0], 43);
-	ck_assert_int_eq(write_in_child(ro), SIGSEGV);
-	ck_assert_int_eq(write_in_child(mem), 0);
-	ck_assert_uint_eq(mem[0], 43);  /* the child's write was its own */
-
-	/* A read-only entry grants no more, here or in another process, copy or not (XNU). */
-	ro_entry = entry_for((vm_address_t)mem, size, VM_PROT_READ);
 	ck_assert_int_eq(vm_map(mach_task_self(), &a, size, 0, VM_FLAGS_ANYWHERE, ro_entry, 0, FALSE,
 				VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL, VM_INHERIT_NONE),
 			 KERN_INVALID_RIGHT);
@@ -168,13 +138,43 @@ START_TEST(test_read_only)
 	ck_assert_int_eq(rep.msg.arg[0], KERN_PROTECTION_FAILURE);
 	peer_exit(&p, 0);
 	peer_forget(&p);
-	/* VM_PROT_IS_MASK trims a request to what the entry allows. */
+}
+
+/* VM_PROT_IS_MASK trims a request to what the entry allows. */
+static void ro_entry_masked(mach_port_t ro_entry, vm_size_t size)
+{
+	vm_address_t a = 0;
+
 	ck_assert_int_eq(vm_map(mach_task_self(), &a, size, 0, VM_FLAGS_ANYWHERE, ro_entry, 0, TRUE,
 				VM_PROT_DEFAULT | VM_PROT_IS_MASK, VM_PROT_ALL | VM_PROT_IS_MASK,
 				VM_INHERIT_NONE), KERN_SUCCESS);
 	ck_assert_uint_eq(((volatile uint32_t *)a)[0], 43);
-	ck_assert_int_eq(write_in_child((volatile uint32_t *)a), SIGSEGV);
+	ck_assert_int_eq(vmcheck_write_in_child((volatile uint32_t *)a), SIGSEGV);
 	ck_assert_int_eq(vm_deallocate(mach_task_self(), a, size), KERN_SUCCESS);
+}
+
+START_TEST(test_read_only)
+{
+	vm_size_t size = 2 * vm_page_size;
+	volatile uint32_t *mem = (volatile uint32_t *)alloc(size), *ro;
+	mach_port_t rw_entry, ro_entry;
+	vm_address_t a;
+
+	mem[0] = 42;
+	/* A read-only view of writable pages. */
+	rw_entry = entry_for((vm_address_t)mem, size, VM_PROT_READ | VM_PROT_WRITE);
+	ro = (volatile uint32_t *)map(rw_entry, size, VM_PROT_READ, FALSE);
+	ck_assert_uint_eq(ro[0], 42);
+	mem[0] = 43;
+	ck_assert_uint_eq(ro[0], 43);
+	ck_assert_int_eq(vmcheck_write_in_child(ro), SIGSEGV);
+	ck_assert_int_eq(vmcheck_write_in_child(mem), 0);
+	ck_assert_uint_eq(mem[0], 43);  /* the child's write was its own */
+
+	/* A read-only entry grants no more, here or in another process, copy or not (XNU). */
+	ro_entry = entry_for((vm_address_t)mem, size, VM_PROT_READ);
+	ro_entry_refused(rw_entry, ro_entry, size);
+	ro_entry_masked(ro_entry, size);
 	/*
 	 * Once a read-only entry names the pages, the writable mappings made
 	 * before still write, and only this process, which has one, may map
@@ -208,21 +208,21 @@ START_TEST(test_inheritance)
 	vm_address_t a = 0;
 	mach_port_t e;
 
-	ck_assert_int_eq(write_in_child(mem), 0);
+	ck_assert_int_eq(vmcheck_write_in_child(mem), 0);
 	ck_assert_uint_eq(mem[0], 0);           /* vm_allocate: VM_INHERIT_DEFAULT, a copy */
 	e = entry_for((vm_address_t)mem, size, VM_PROT_DEFAULT);
-	ck_assert_int_eq(write_in_child(mem), 0);
+	ck_assert_int_eq(vmcheck_write_in_child(mem), 0);
 	ck_assert_uint_eq(mem[0], 0);           /* still a copy once it can be shared */
 	ck_assert_int_eq(vm_map(mach_task_self(), &a, size, 0, VM_FLAGS_ANYWHERE, e, 0, FALSE,
 				VM_PROT_DEFAULT, VM_PROT_DEFAULT, VM_INHERIT_SHARE), KERN_SUCCESS);
 	shared = (volatile uint32_t *)a;
-	ck_assert_int_eq(write_in_child(shared), 0);
+	ck_assert_int_eq(vmcheck_write_in_child(shared), 0);
 	ck_assert_uint_eq(shared[0], 0xdead);
 	ck_assert_uint_eq(mem[0], 0xdead);
 	ck_assert_int_eq(vm_map(mach_task_self(), &a, size, 0, VM_FLAGS_ANYWHERE, e, 0, FALSE,
 				VM_PROT_DEFAULT, VM_PROT_DEFAULT, VM_INHERIT_NONE), KERN_SUCCESS);
 	none = (volatile uint32_t *)a;
-	ck_assert_int_eq(write_in_child(none), SIGSEGV);
+	ck_assert_int_eq(vmcheck_write_in_child(none), SIGSEGV);
 	ck_assert_int_eq(vm_map(mach_task_self(), &a, size, 0, VM_FLAGS_ANYWHERE, e, 0, FALSE,
 				VM_PROT_DEFAULT, VM_PROT_DEFAULT, VM_INHERIT_LAST_VALID + 1),
 			 KERN_INVALID_ARGUMENT);
@@ -328,7 +328,7 @@ START_TEST(test_mach_vm_spellings)
 				     vm_page_size, FALSE, VM_PROT_DEFAULT, VM_PROT_DEFAULT,
 				     VM_INHERIT_NONE), KERN_INVALID_ARGUMENT);
 	ck_assert_int_eq(mach_vm_protect(mach_task_self(), a, size, FALSE, VM_PROT_READ), KERN_SUCCESS);
-	ck_assert_int_eq(write_in_child((volatile uint32_t *)(uintptr_t)a), SIGSEGV);
+	ck_assert_int_eq(vmcheck_write_in_child((volatile uint32_t *)(uintptr_t)a), SIGSEGV);
 	ck_assert_int_eq(mach_vm_deallocate(mach_task_self(), a, size), KERN_SUCCESS);
 	ck_assert_int_eq(mach_vm_deallocate(mach_task_self(), b, size), KERN_SUCCESS);
 	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), e), KERN_SUCCESS);

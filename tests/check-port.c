@@ -155,6 +155,23 @@ START_TEST(test_urefs_limits)
 }
 END_TEST
 
+/* Rights a name does not hold, and names that were never given out. */
+static void names_refused(mach_port_t rcv, mach_port_t set)
+{
+	/* deallocate: only send, send-once and dead-name references. */
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), rcv), KERN_INVALID_RIGHT);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), set), KERN_INVALID_RIGHT);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), MACH_PORT_NULL), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), MACH_PORT_DEAD), KERN_SUCCESS);
+
+	/* Names that were never given out. */
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), 0x4207, MACH_PORT_RIGHT_SEND, -1),
+			 KERN_INVALID_NAME);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), 0x4207), KERN_INVALID_NAME);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), 0x4207), KERN_INVALID_NAME);
+	assert_gone(0x4207);
+}
+
 /* The error codes of xnu's tests/mach_port_mod_refs.c, and the neighbours. */
 START_TEST(test_mod_refs_errors)
 {
@@ -188,18 +205,7 @@ START_TEST(test_mod_refs_errors)
 			 KERN_SUCCESS);
 	ck_assert_uint_eq(peer_urefs(dead, MACH_PORT_RIGHT_DEAD_NAME), 3);
 
-	/* deallocate: only send, send-once and dead-name references. */
-	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), rcv), KERN_INVALID_RIGHT);
-	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), set), KERN_INVALID_RIGHT);
-	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), MACH_PORT_NULL), KERN_SUCCESS);
-	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), MACH_PORT_DEAD), KERN_SUCCESS);
-
-	/* Names that were never given out. */
-	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), 0x4207, MACH_PORT_RIGHT_SEND, -1),
-			 KERN_INVALID_NAME);
-	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), 0x4207), KERN_INVALID_NAME);
-	ck_assert_int_eq(mach_port_destroy(mach_task_self(), 0x4207), KERN_INVALID_NAME);
-	assert_gone(0x4207);
+	names_refused(rcv, set);
 	ck_assert_int_eq(mach_port_mod_refs(mach_task_self() + 1, rcv, MACH_PORT_RIGHT_RECEIVE, -1),
 			 KERN_INVALID_TASK);
 
@@ -245,21 +251,10 @@ START_TEST(test_destroy)
 }
 END_TEST
 
-START_TEST(test_port_set)
+/* What a port set with members @a and @b receives; then @c joins it. */
+static void set_receives(mach_port_t set, mach_port_t a, mach_port_t b, mach_port_t c)
 {
-	mach_port_t set, a = peer_port_send(), b = peer_port_send(), c = peer_port_send();
 	struct peer_rcv r;
-
-	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_PORT_SET, &set),
-			 KERN_SUCCESS);
-	ck_assert_int_eq(mach_port_move_member(mach_task_self(), a, set), KERN_SUCCESS);
-	ck_assert_int_eq(mach_port_insert_member(mach_task_self(), b, set), KERN_SUCCESS);
-	ck_assert_int_eq(mach_port_insert_member(mach_task_self(), b, set), KERN_ALREADY_IN_SET);
-	ck_assert_int_eq(mach_port_extract_member(mach_task_self(), c, set), KERN_NOT_IN_SET);
-	ck_assert_int_eq(mach_port_move_member(mach_task_self(), set, a), KERN_INVALID_RIGHT);
-	ck_assert_int_eq(mach_port_move_member(mach_task_self(), a, c), KERN_INVALID_RIGHT);
-	ck_assert_int_eq(mach_port_move_member(mach_task_self(), a, 0x4207), KERN_INVALID_NAME);
-	ck_assert_int_eq(peer_recv(set, &r, 0), MACH_RCV_TIMED_OUT);
 
 	/* Each message reports the member it arrived on. */
 	ck_assert_int_eq(peer_send_id(b, MACH_MSG_TYPE_COPY_SEND, 20), MACH_MSG_SUCCESS);
@@ -285,6 +280,25 @@ START_TEST(test_port_set)
 	ck_assert_int_eq(peer_recv(set, &r, PEER_TIMEOUT_MS), MACH_MSG_SUCCESS);
 	ck_assert_uint_eq(r.msg.head.msgh_local_port, c);
 	ck_assert_int_eq(r.msg.head.msgh_id, 30);
+}
+
+START_TEST(test_port_set)
+{
+	mach_port_t set, a = peer_port_send(), b = peer_port_send(), c = peer_port_send();
+	struct peer_rcv r;
+
+	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_PORT_SET, &set),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_move_member(mach_task_self(), a, set), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_insert_member(mach_task_self(), b, set), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_insert_member(mach_task_self(), b, set), KERN_ALREADY_IN_SET);
+	ck_assert_int_eq(mach_port_extract_member(mach_task_self(), c, set), KERN_NOT_IN_SET);
+	ck_assert_int_eq(mach_port_move_member(mach_task_self(), set, a), KERN_INVALID_RIGHT);
+	ck_assert_int_eq(mach_port_move_member(mach_task_self(), a, c), KERN_INVALID_RIGHT);
+	ck_assert_int_eq(mach_port_move_member(mach_task_self(), a, 0x4207), KERN_INVALID_NAME);
+	ck_assert_int_eq(peer_recv(set, &r, 0), MACH_RCV_TIMED_OUT);
+
+	set_receives(set, a, b, c);
 
 	/* Out of the set, a member is received on directly again. */
 	ck_assert_int_eq(mach_port_extract_member(mach_task_self(), a, set), KERN_SUCCESS);

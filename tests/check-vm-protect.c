@@ -17,6 +17,7 @@
 #include <mach/mach.h>
 
 #include "helpers/peer.h"
+#include "helpers/vmcheck.h"
 
 static void setup(void)
 {
@@ -45,22 +46,6 @@ static mach_port_t entry_for(vm_address_t addr, vm_size_t size, vm_prot_t prot)
 						   MACH_PORT_NULL), KERN_SUCCESS);
 	ck_assert_uint_eq(s, size);
 	return e;
-}
-
-/* Write to @addr in a forked child: return the signal that killed it, or 0. */
-static int write_in_child(volatile uint32_t *addr)
-{
-	pid_t pid = fork();
-	int ws;
-
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		signal(SIGSEGV, SIG_DFL);
-		addr[0] = 0xdead;
-		_exit(0);
-	}
-	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
-	return WIFSIGNALED(ws) ? WTERMSIG(ws) : 0;
 }
 
 /*
@@ -124,26 +109,23 @@ START_TEST(test_read_only_attacked_other_uid)
 }
 END_TEST
 
-/* vm_protect() cannot raise a protection past the maximum, nor the maximum itself. */
-START_TEST(test_protect_max)
+/* Private memory: the middle page's maximum becomes read-only. */
+static void protect_private_max(vm_size_t size)
 {
-	vm_size_t size = 3 * vm_page_size;
-	vm_address_t mem = alloc(size), a = 0, b = 0;
-	mach_port_t e, ro = MACH_PORT_NULL;
+	vm_address_t mem = alloc(size);
 	memory_object_size_t esize;
-	char *heap;
+	mach_port_t e;
 
-	/* Private memory: the middle page's maximum becomes read-only. */
 	ck_assert_int_eq(vm_protect(mach_task_self(), mem + vm_page_size, vm_page_size, TRUE,
 				    VM_PROT_READ), KERN_SUCCESS);
-	ck_assert_int_eq(write_in_child((volatile uint32_t *)(mem + vm_page_size)), SIGSEGV);
+	ck_assert_int_eq(vmcheck_write_in_child((volatile uint32_t *)(mem + vm_page_size)), SIGSEGV);
 	ck_assert_int_eq(vm_protect(mach_task_self(), mem, size, FALSE, VM_PROT_DEFAULT),
 			 KERN_PROTECTION_FAILURE);
 	ck_assert_int_eq(vm_protect(mach_task_self(), mem + vm_page_size, vm_page_size, TRUE,
 				    VM_PROT_DEFAULT), KERN_PROTECTION_FAILURE);
-	ck_assert_int_eq(write_in_child((volatile uint32_t *)(mem + vm_page_size)), SIGSEGV);
-	ck_assert_int_eq(write_in_child((volatile uint32_t *)mem), 0);  /* its neighbours keep theirs */
-	ck_assert_int_eq(write_in_child((volatile uint32_t *)(mem + 2 * vm_page_size)), 0);
+	ck_assert_int_eq(vmcheck_write_in_child((volatile uint32_t *)(mem + vm_page_size)), SIGSEGV);
+	ck_assert_int_eq(vmcheck_write_in_child((volatile uint32_t *)mem), 0);  /* its neighbours keep theirs */
+	ck_assert_int_eq(vmcheck_write_in_child((volatile uint32_t *)(mem + 2 * vm_page_size)), 0);
 	ck_assert_int_eq(vm_protect(mach_task_self(), mem + vm_page_size, vm_page_size, FALSE,
 				    VM_PROT_NONE), KERN_SUCCESS);
 	ck_assert_int_eq(vm_protect(mach_task_self(), mem + vm_page_size, vm_page_size, FALSE,
@@ -154,16 +136,23 @@ START_TEST(test_protect_max)
 						   VM_PROT_DEFAULT, &e, MACH_PORT_NULL),
 			 KERN_PROTECTION_FAILURE);
 	ck_assert_int_eq(vm_deallocate(mach_task_self(), mem, size), KERN_SUCCESS);
+}
+
+/* The maximum protection of maps of a writable entry. */
+static void protect_map_max(vm_size_t size)
+{
+	vm_address_t mem = alloc(size), a = 0, b = 0;
+	mach_port_t e, ro = MACH_PORT_NULL;
+	memory_object_size_t esize;
 
 	/* vm_map's maximum: a read-only view of a writable entry stays read-only... */
-	mem = alloc(size);
 	e = entry_for(mem, size, VM_PROT_DEFAULT);
 	ck_assert_int_eq(vm_map(mach_task_self(), &a, size, 0, VM_FLAGS_ANYWHERE, e, 0, FALSE,
 				VM_PROT_READ, VM_PROT_READ, VM_INHERIT_NONE), KERN_SUCCESS);
 	ck_assert_int_eq(vm_protect(mach_task_self(), a, size, FALSE, VM_PROT_DEFAULT),
 			 KERN_PROTECTION_FAILURE);
 	ck_assert_int_eq(mprotect((void *)a, size, PROT_READ | PROT_WRITE), -1); /* the kernel's */
-	ck_assert_int_eq(write_in_child((volatile uint32_t *)a), SIGSEGV);
+	ck_assert_int_eq(vmcheck_write_in_child((volatile uint32_t *)a), SIGSEGV);
 	/* A view that may only read cannot seal the object for a read-only entry. */
 	esize = size;
 	ck_assert_int_eq(mach_make_memory_entry_64(mach_task_self(), &esize, a, VM_PROT_READ, &ro,
@@ -174,7 +163,7 @@ START_TEST(test_protect_max)
 	/* ...the current protection never exceeds it... */
 	ck_assert_int_eq(vm_map(mach_task_self(), &a, size, 0, VM_FLAGS_ANYWHERE, e, 0, FALSE,
 				VM_PROT_DEFAULT, VM_PROT_READ, VM_INHERIT_NONE), KERN_SUCCESS);
-	ck_assert_int_eq(write_in_child((volatile uint32_t *)a), SIGSEGV);
+	ck_assert_int_eq(vmcheck_write_in_child((volatile uint32_t *)a), SIGSEGV);
 	ck_assert_int_eq(vm_deallocate(mach_task_self(), a, size), KERN_SUCCESS);
 	/* ...and one whose maximum allows write may be raised to it. */
 	ck_assert_int_eq(vm_map(mach_task_self(), &a, size, 0, VM_FLAGS_ANYWHERE, e, 0, FALSE,
@@ -189,6 +178,18 @@ START_TEST(test_protect_max)
 	ck_assert_int_eq(vm_deallocate(mach_task_self(), a, size), KERN_SUCCESS);
 	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), e), KERN_SUCCESS);
 	ck_assert_int_eq(vm_deallocate(mach_task_self(), mem, size), KERN_SUCCESS);
+}
+
+/* vm_protect() cannot raise a protection past the maximum, nor the maximum itself. */
+START_TEST(test_protect_max)
+{
+	vm_size_t size = 3 * vm_page_size;
+	vm_address_t mem, a = 0;
+	mach_port_t e;
+	char *heap;
+
+	protect_private_max(size);
+	protect_map_max(size);
 
 	/* A guard page lowers the current protection only: the region can still be named whole. */
 	mem = alloc(size);

@@ -19,6 +19,7 @@
 
 #include "helpers/fdcheck.h"
 #include "helpers/peer.h"
+#include "helpers/raw-client.h"
 #include "wire.h"
 
 #define MAX_RAW_FDS 128
@@ -57,26 +58,8 @@ static void teardown(void)
 
 static void send_raw(const void *buf, size_t len, const int *fds, size_t nfds)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * MAX_RAW_FDS)];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov = { (void *)buf, len };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-	if (nfds) {
-		struct cmsghdr *c;
-
-		memset(&ctl, 0, sizeof(ctl));
-		msg.msg_control = ctl.buf;
-		msg.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
-		c = CMSG_FIRSTHDR(&msg);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
-		memcpy(CMSG_DATA(c), fds, sizeof(int) * nfds);
-	}
-	ck_assert_int_eq(sendmsg(raw, &msg, MSG_DONTWAIT | MSG_NOSIGNAL), (ssize_t)len);
+	ck_assert_int_eq(raw_send_flags(raw, buf, len, fds, nfds, MSG_DONTWAIT | MSG_NOSIGNAL),
+			 (ssize_t)len);
 }
 
 /* @g as bytes in @buf (sizeof(struct dgram) at least).  Return: the length. */
@@ -274,6 +257,38 @@ START_TEST(test_fd_counts)
 }
 END_TEST
 
+/* Out-of-line memory and memory entries in fds that cannot hold them. */
+static void bad_memory_descriptors(int small, int loose)
+{
+	struct dgram g;
+	int fds[1];
+
+	dgram_init(&g, 1, 1);
+	g.h.nfds = 1;
+	g.d[0] = (struct wire_desc){ .type = MACH_MSG_OOL_DESCRIPTOR, .kind = WIRE_OOL_MEMFD,
+				     .size = 4096, .nfds = 1 };
+	fds[0] = small;
+	g.fds = fds;
+	g.nfds = 1;
+	send_dgram(&g);
+	assert_refused("out-of-line memfd smaller than its size");
+	fds[0] = loose;
+	send_dgram(&g);
+	assert_refused("out-of-line memfd without seals");
+	send_with_pipes(&g, 1);
+	assert_refused("out-of-line data in a pipe");
+	dgram_init(&g, 1, 1);
+	g.h.nfds = 1;
+	g.d[0] = (struct wire_desc){ .type = MACH_MSG_PORT_DESCRIPTOR, .kind = WIRE_PORT_MEMORY,
+				     .disposition = MACH_MSG_TYPE_PORT_SEND, .size = 4096,
+				     .offset = 8192, .nfds = 1, .flags = VM_PROT_READ };
+	fds[0] = loose;
+	g.fds = fds;
+	g.nfds = 1;
+	send_dgram(&g);
+	assert_refused("memory entry beyond its object");
+}
+
 START_TEST(test_bad_descriptors)
 {
 	int sock = peer_send_fd(port), small = sealed_memfd(100, F_SEAL_SHRINK | F_SEAL_WRITE);
@@ -310,30 +325,7 @@ START_TEST(test_bad_descriptors)
 	g.d[0].disposition = MACH_MSG_TYPE_PORT_SEND;
 	send_with_pipes(&g, 1);
 	assert_refused("send right that is a pipe");
-	dgram_init(&g, 1, 1);
-	g.h.nfds = 1;
-	g.d[0] = (struct wire_desc){ .type = MACH_MSG_OOL_DESCRIPTOR, .kind = WIRE_OOL_MEMFD,
-				     .size = 4096, .nfds = 1 };
-	fds[0] = small;
-	g.fds = fds;
-	g.nfds = 1;
-	send_dgram(&g);
-	assert_refused("out-of-line memfd smaller than its size");
-	fds[0] = loose;
-	send_dgram(&g);
-	assert_refused("out-of-line memfd without seals");
-	send_with_pipes(&g, 1);
-	assert_refused("out-of-line data in a pipe");
-	dgram_init(&g, 1, 1);
-	g.h.nfds = 1;
-	g.d[0] = (struct wire_desc){ .type = MACH_MSG_PORT_DESCRIPTOR, .kind = WIRE_PORT_MEMORY,
-				     .disposition = MACH_MSG_TYPE_PORT_SEND, .size = 4096,
-				     .offset = 8192, .nfds = 1, .flags = VM_PROT_READ };
-	fds[0] = loose;
-	g.fds = fds;
-	g.nfds = 1;
-	send_dgram(&g);
-	assert_refused("memory entry beyond its object");
+	bad_memory_descriptors(small, loose);
 	close(sock);
 	close(small);
 	close(loose);

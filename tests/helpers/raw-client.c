@@ -35,7 +35,8 @@ int raw_connect(const char *path)
 	return fd;
 }
 
-ssize_t raw_send(int fd, const void *buf, size_t len, const int *fds, size_t nfds)
+ssize_t raw_send_flags(int fd, const void *buf, size_t len, const int *fds, size_t nfds,
+		       int flags)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int) * RAW_MAX_FDS)];
@@ -59,8 +60,13 @@ ssize_t raw_send(int fd, const void *buf, size_t len, const int *fds, size_t nfd
 		c->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
 		memcpy(CMSG_DATA(c), fds, sizeof(int) * nfds);
 	}
-	n = sendmsg(fd, &msg, MSG_NOSIGNAL);
+	n = sendmsg(fd, &msg, flags);
 	return n < 0 ? -errno : n;
+}
+
+ssize_t raw_send(int fd, const void *buf, size_t len, const int *fds, size_t nfds)
+{
+	return raw_send_flags(fd, buf, len, fds, nfds, MSG_NOSIGNAL);
 }
 
 union raw_reply {

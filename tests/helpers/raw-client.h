@@ -24,6 +24,10 @@ int raw_connect(const char *path);
  */
 ssize_t raw_send(int fd, const void *buf, size_t len, const int *fds, size_t nfds);
 
+/** raw_send_flags() - raw_send() with sendmsg(2) flags @flags instead of MSG_NOSIGNAL. */
+ssize_t raw_send_flags(int fd, const void *buf, size_t len, const int *fds, size_t nfds,
+		       int flags);
+
 /**
  * raw_look_up() - bootstrap_look_up() that gives up after @timeout_ms.
  * @port: out: the send right on success, else MACH_PORT_NULL.
