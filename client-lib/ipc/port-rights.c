@@ -77,17 +77,76 @@ kern_return_t port_add_urefs(struct port *p, mach_port_type_t kind, mach_port_de
 	return KERN_SUCCESS;
 }
 
+/*
+ * As xnu's ipc_right_delta(): a count that would pass PORT_UREFS_MAX stays
+ * pegged there, and only a delta removing all of them at once moves it.
+ */
+kern_return_t port_mod_urefs(struct port *p, mach_port_type_t kind, mach_port_delta_t delta)
+{
+	const long max = PORT_UREFS_MAX;
+	long urefs = p->urefs;
+
+	if (!(p->type & kind))
+		return KERN_INVALID_RIGHT;
+	if (delta > max || delta < -max)
+		return KERN_INVALID_VALUE;
+	if (urefs == max) {
+		if (delta != -max)
+			delta = 0;
+	} else if (urefs + delta < 0) {
+		return KERN_INVALID_VALUE;
+	} else if (urefs + delta > max) {
+		delta = (mach_port_delta_t)(max - urefs);
+	}
+	return port_add_urefs(p, kind, delta);
+}
+
 kern_return_t port_make_send(struct port *p)
 {
 	if (!(p->type & MACH_PORT_TYPE_RECEIVE))
 		return KERN_INVALID_RIGHT;
-	if (p->urefs >= PORT_UREFS_MAX)
-		return KERN_UREFS_OVERFLOW;
 	if (port_make_send_fd(p) < 0)
 		return KERN_RESOURCE_SHORTAGE;
 	p->type |= MACH_PORT_TYPE_SEND;
-	p->urefs++;
+	if (p->urefs < PORT_UREFS_MAX)
+		p->urefs++;     /* pegged at the maximum, as xnu */
 	return KERN_SUCCESS;
+}
+
+kern_return_t port_guard(struct port *p, mach_port_context_t guard, bool strict)
+{
+	struct port_recv *rv = &p->u.recv;
+
+	if (rv->context)
+		return KERN_INVALID_ARGUMENT;   /* a context or guard is already set */
+	rv->context = guard;
+	rv->guarded = true;
+	rv->strict_guard = strict;
+	return KERN_SUCCESS;
+}
+
+kern_return_t port_unguard(struct port *p, mach_port_context_t guard)
+{
+	struct port_recv *rv = &p->u.recv;
+
+	if (!rv->guarded || rv->context != guard)
+		return KERN_INVALID_ARGUMENT;
+	rv->context = 0;
+	rv->guarded = rv->strict_guard = false;
+	return KERN_SUCCESS;
+}
+
+kern_return_t port_set_context(struct port *p, mach_port_context_t context)
+{
+	if (p->u.recv.strict_guard)
+		return KERN_INVALID_ARGUMENT;
+	p->u.recv.context = context;
+	return KERN_SUCCESS;
+}
+
+void port_set_qlimit(struct port *p, mach_port_msgcount_t qlimit)
+{
+	p->u.recv.qlimit = qlimit;
 }
 
 void port_add_send_fd(struct port *p, int fd)
@@ -125,6 +184,44 @@ int port_take_send_once(struct port *p)
 	p->send_fd = -1;
 	port_use_send_once(p);
 	return s;
+}
+
+/* Name a new send-once entry on @fd (taken) @name; the caller checked it is free. */
+static kern_return_t name_send_once(int fd, mach_port_name_t name)
+{
+	struct port *so = port_new_send_once(fd);
+	kern_return_t kr;
+
+	if (!so) {
+		close(fd);
+		return KERN_RESOURCE_SHORTAGE;
+	}
+	kr = port_name_at(so, name);
+	if (kr != KERN_SUCCESS)
+		port_unref(so);
+	return kr;
+}
+
+kern_return_t port_make_send_once_at(struct port *p, mach_port_name_t name)
+{
+	int r, s;
+
+	if (!(p->type & MACH_PORT_TYPE_RECEIVE))
+		return KERN_INVALID_RIGHT;
+	if (endpoint_socketpair(&r, &s) < 0)
+		return KERN_RESOURCE_SHORTAGE;
+	if (port_add_queue(p, r) < 0) {
+		close(s);
+		return KERN_RESOURCE_SHORTAGE;
+	}
+	return name_send_once(s, name);
+}
+
+kern_return_t port_move_send_once_to(struct port *p, mach_port_name_t name)
+{
+	int s = port_take_send_once(p);
+
+	return s < 0 ? KERN_INVALID_RIGHT : name_send_once(s, name);
 }
 
 kern_return_t port_drop_send_once(struct port *p)
@@ -165,19 +262,46 @@ kern_return_t port_destroy_set(struct port *p)
 	return KERN_SUCCESS;
 }
 
+kern_return_t port_destruct(struct port *p, mach_port_delta_t srdelta, mach_port_context_t guard)
+{
+	struct port_recv *rv = &p->u.recv;
+	kern_return_t kr;
+
+	if (!(p->type & MACH_PORT_TYPE_RECEIVE))
+		return KERN_INVALID_RIGHT;
+	if (srdelta && !(p->type & MACH_PORT_TYPE_SEND))
+		return KERN_INVALID_RIGHT;
+	if (srdelta > 0)
+		return KERN_INVALID_VALUE;
+	if (rv->guarded && guard != rv->context)
+		return KERN_INVALID_ARGUMENT;
+	if (srdelta) {
+		kr = port_mod_urefs(p, MACH_PORT_TYPE_SEND, srdelta);
+		if (kr != KERN_SUCCESS)
+			return kr;
+	}
+	return port_destroy_receive(p);
+}
+
+/* xnu's ipc_right_dealloc(): what the name holds decides, a port set is destroyed. */
 kern_return_t port_deallocate(struct port *p)
 {
+	port_check_dead(p);
 	if (p->type & MACH_PORT_TYPE_SEND)
-		return port_add_urefs(p, MACH_PORT_TYPE_SEND, -1);
+		return port_mod_urefs(p, MACH_PORT_TYPE_SEND, -1);
 	if (p->type & MACH_PORT_TYPE_SEND_ONCE)
 		return port_drop_send_once(p);
 	if (p->type & MACH_PORT_TYPE_DEAD_NAME)
-		return port_add_urefs(p, MACH_PORT_TYPE_DEAD_NAME, -1);
+		return port_mod_urefs(p, MACH_PORT_TYPE_DEAD_NAME, -1);
+	if (p->type & MACH_PORT_TYPE_PORT_SET)
+		return port_destroy_set(p);
 	return KERN_INVALID_RIGHT;
 }
 
 kern_return_t port_destroy(struct port *p)
 {
+	if ((p->type & MACH_PORT_TYPE_RECEIVE) && p->u.recv.guarded)
+		return KERN_INVALID_RIGHT;      /* xnu: kGUARD_EXC_DESTROY */
 	if (p->type & MACH_PORT_TYPE_RECEIVE) {
 		p->dead = true;
 		port_set_remove_member(p);
