@@ -39,8 +39,10 @@ static void forget_requests(struct port *p)
 					 MACH_PORT_TYPE_DEAD_NAME);
 	bool keep_no_senders = p->type & MACH_PORT_TYPE_RECEIVE;
 
-	if (!keep_dead_name)
+	if (!keep_dead_name) {
 		notifier_cancel(p->name, MACH_NOTIFY_DEAD_NAME);
+		notifier_cancel(p->name, MACH_NOTIFY_SEND_POSSIBLE);
+	}
 	if (!keep_no_senders)
 		notifier_cancel(p->name, MACH_NOTIFY_NO_SENDERS);
 	p->watched = keep_dead_name || keep_no_senders;
