@@ -125,6 +125,32 @@ START_TEST(test_guard)
 }
 END_TEST
 
+/* MPO_IMMOVABLE_RECEIVE: the receive right cannot leave in a message, even once unguarded. */
+START_TEST(test_immovable)
+{
+	mach_port_t a = construct(MPO_CONTEXT_AS_GUARD | MPO_IMMOVABLE_RECEIVE, 0x42, 0);
+	mach_port_t box = peer_port();
+	struct peer_msg m;
+
+	ck_assert_uint_eq(status(a).mps_flags,
+			  MACH_PORT_STATUS_FLAG_GUARDED | MACH_PORT_STATUS_FLAG_GUARD_IMMOVABLE_RECEIVE);
+	peer_msg_init(&m, box, MACH_MSG_TYPE_MAKE_SEND, 1, a, MACH_MSG_TYPE_MOVE_RECEIVE);
+	ck_assert_int_eq(mach_msg(&m.head, MACH_SEND_MSG, sizeof(m), 0, MACH_PORT_NULL,
+				  MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL), MACH_SEND_INVALID_RIGHT);
+	ck_assert_int_eq(mach_port_unguard(mach_task_self(), a, 0x42), KERN_SUCCESS);
+	ck_assert_int_eq(mach_msg(&m.head, MACH_SEND_MSG, sizeof(m), 0, MACH_PORT_NULL,
+				  MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL), MACH_SEND_INVALID_RIGHT);
+	ck_assert_uint_eq(peer_type(a), MACH_PORT_TYPE_RECEIVE);
+	/* A guarded right that is not immovable moves, as in xnu. */
+	mach_port_t g = construct(MPO_CONTEXT_AS_GUARD, 0x43, 0);
+
+	peer_msg_init(&m, box, MACH_MSG_TYPE_MAKE_SEND, 2, g, MACH_MSG_TYPE_MOVE_RECEIVE);
+	peer_post(&m);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), box), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), a), KERN_SUCCESS);
+}
+END_TEST
+
 START_TEST(test_exc_guard_behavior)
 {
 	task_exc_guard_behavior_t b = 1234;
@@ -254,6 +280,7 @@ static Suite *port_guard_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_construct);
 	tcase_add_test(tc, test_guard);
+	tcase_add_test(tc, test_immovable);
 	tcase_add_test(tc, test_exc_guard_behavior);
 	tcase_add_test(tc, test_attributes);
 	tcase_add_test(tc, test_names);

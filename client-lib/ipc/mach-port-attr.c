@@ -98,7 +98,8 @@ static void receive_status(struct port *p, mach_port_status_t *st)
 		st->mps_sorights += rv->so[i].parked_s < 0;
 	if (rv->guarded)
 		st->mps_flags |= MACH_PORT_STATUS_FLAG_GUARDED |
-			(rv->strict_guard ? MACH_PORT_STATUS_FLAG_STRICT_GUARD : 0);
+			(rv->strict_guard ? MACH_PORT_STATUS_FLAG_STRICT_GUARD : 0) |
+			(rv->immovable ? MACH_PORT_STATUS_FLAG_GUARD_IMMOVABLE_RECEIVE : 0);
 }
 
 static kern_return_t get_receive(ipc_space_t task, mach_port_name_t name, int flavor,

@@ -16,7 +16,8 @@ static task_exc_guard_behavior_t exc_guard_behavior = TASK_EXC_GUARD_NONE;
 
 /*
  * As xnu, flags other than these are accepted and have no effect here
- * (importance, tempowner, de-nap and service-port flags: see mach_port(3)).
+ * (importance, tempowner, de-nap and service-port flags: see mach_port(3));
+ * MPO_IMMOVABLE_RECEIVE counts only with MPO_CONTEXT_AS_GUARD, as xnu.
  */
 static kern_return_t construct_options(struct port *p, const mach_port_options_t *o,
 				       mach_port_context_t context)
@@ -24,7 +25,7 @@ static kern_return_t construct_options(struct port *p, const mach_port_options_t
 	if (o->flags & MPO_QLIMIT)
 		port_set_qlimit(p, o->mpl.mpl_qlimit);
 	if (o->flags & MPO_CONTEXT_AS_GUARD)
-		port_guard(p, context, o->flags & MPO_STRICT);
+		port_guard(p, context, o->flags & MPO_STRICT, o->flags & MPO_IMMOVABLE_RECEIVE);
 	else
 		port_set_context(p, context);
 	return (o->flags & MPO_INSERT_SEND_RIGHT) ? port_make_send(p) : KERN_SUCCESS;
@@ -81,7 +82,7 @@ EXPORT kern_return_t mach_port_guard(ipc_space_t task, mach_port_name_t name,
 
 	if (kr != KERN_SUCCESS)
 		return kr;
-	kr = port_guard(p, guard, strict);
+	kr = port_guard(p, guard, strict, false);
 	space_unlock();
 	return kr;
 }

@@ -115,7 +115,7 @@ kern_return_t port_make_send(struct port *p)
 	return KERN_SUCCESS;
 }
 
-kern_return_t port_guard(struct port *p, mach_port_context_t guard, bool strict)
+kern_return_t port_guard(struct port *p, mach_port_context_t guard, bool strict, bool immovable)
 {
 	struct port_recv *rv = &p->u.recv;
 
@@ -124,6 +124,7 @@ kern_return_t port_guard(struct port *p, mach_port_context_t guard, bool strict)
 	rv->context = guard;
 	rv->guarded = true;
 	rv->strict_guard = strict;
+	rv->immovable = rv->immovable || immovable;     /* sticky: unguard keeps it */
 	return KERN_SUCCESS;
 }
 

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -397,6 +396,8 @@ ssize_t port_receive_fds(const struct port *p, int *fds, size_t room, bool *has_
 	size_t n = 0;
 
 	*has_s = p->send_fd >= 0;
+	if (rv->immovable)
+		return -EINVAL;         /* xnu: kGUARD_EXC_IMMOVABLE */
 	if (room < (*has_s ? 2u : 1u))
 		return -E2BIG;
 	fds[n++] = rv->fd;
@@ -566,52 +567,18 @@ void port_fork_child(void)
 	}
 }
 
-/* Bytes waiting on @fd, 0 on error. */
-static int queued_bytes(int fd)
-{
-	int n = 0;
-
-	return ioctl(fd, FIONREAD, &n) < 0 ? 0 : n;
-}
-
-/*
- * Count the datagrams on R: with SO_PEEK_OFF, a MSG_PEEK|MSG_TRUNC read
- * gives the length of the datagram at that offset, and the next starts
- * after it.  Messages are never empty (they carry the wire header).  Only
- * under rcv_lock, as the offset changes every peek on the socket.
- */
-static mach_port_msgcount_t count_datagrams(int fd)
-{
-	mach_port_msgcount_t n = 0;
-	int off = 0, none = -1;
-	ssize_t len;
-	char c;
-
-	for (;;) {
-		if (setsockopt(fd, SOL_SOCKET, SO_PEEK_OFF, &off, sizeof(off)) < 0)
-			return queued_bytes(fd) > 0;
-		len = recv(fd, &c, 1, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
-		if (len <= 0 || len > INT32_MAX - off)
-			break;
-		off += (int)len;
-		n++;
-	}
-	setsockopt(fd, SOL_SOCKET, SO_PEEK_OFF, &none, sizeof(none));
-	return n;
-}
-
 mach_port_msgcount_t port_msgcount(struct port *p)
 {
 	const struct port_recv *rv = &p->u.recv;
 	mach_port_msgcount_t n = 0;
 
 	for (size_t i = 0; i < rv->n_so; i++)
-		n += queued_bytes(rv->so[i].fd) > 0;
+		n += endpoint_queued_bytes(rv->so[i].fd) > 0;
 	if (rv->fd < 0)
 		return n;
 	if (pthread_mutex_trylock(&p->rcv_lock) != 0)
-		return n + (queued_bytes(rv->fd) > 0);
-	n += count_datagrams(rv->fd);
+		return n + (endpoint_queued_bytes(rv->fd) > 0);
+	n += endpoint_count_datagrams(rv->fd);
 	pthread_mutex_unlock(&p->rcv_lock);
 	return n;
 }

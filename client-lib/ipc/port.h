@@ -54,6 +54,7 @@ struct port_recv {
 	bool ns_armed;              /* no-senders requested: drop our own S when unused */
 	mach_port_context_t context; /* mach_port_set_context(), or the guard */
 	bool guarded, strict_guard; /* mach_port_guard() */
+	bool immovable;             /* MPO_IMMOVABLE_RECEIVE: never moves (sticky, as xnu) */
 	mach_port_msgcount_t qlimit; /* MACH_PORT_LIMITS_INFO: see mach_port(3) */
 };
 
@@ -164,7 +165,8 @@ void port_close_receive(struct port *p);
 /**
  * port_receive_fds() - the fds a receive right carries when it moves: R,
  * then S if @p has it (*@has_s), then its active send-once queues.
- * Return: how many (at most @room), or -E2BIG.
+ * Return: how many (at most @room), -E2BIG, or -EINVAL if the right is
+ * immovable (MPO_IMMOVABLE_RECEIVE).
  */
 ssize_t port_receive_fds(const struct port *p, int *fds, size_t room, bool *has_s);
 /**
@@ -217,8 +219,11 @@ void port_fork_child(void);
 kern_return_t port_add_urefs(struct port *p, mach_port_type_t kind, mach_port_delta_t delta);
 /** port_mod_urefs() - mach_port_mod_refs()/deallocate of SEND or DEAD_NAME references, pegged as xnu. */
 kern_return_t port_mod_urefs(struct port *p, mach_port_type_t kind, mach_port_delta_t delta);
-/** port_guard() - guard receive right @p with @guard (xnu's mach_port_guard_locked()). */
-kern_return_t port_guard(struct port *p, mach_port_context_t guard, bool strict);
+/**
+ * port_guard() - guard receive right @p with @guard (xnu's
+ * mach_port_guard_locked()); @immovable: the right can no longer move.
+ */
+kern_return_t port_guard(struct port *p, mach_port_context_t guard, bool strict, bool immovable);
 /** port_unguard() - remove @p's guard if it is @guard. */
 kern_return_t port_unguard(struct port *p, mach_port_context_t guard);
 /** port_set_context() - @p's context, refused on a strictly guarded port. */
