@@ -2,8 +2,9 @@
 /*
  * check-notify-xnu - mach_port_request_notification for every kind, with
  * xnu's return codes and the previous request's send-once right given back
- * in *previous; MACH_NOTIFY_SEND_POSSIBLE; immediate dead-name
- * notifications for a name already dead.
+ * in *previous; MACH_NOTIFY_SEND_POSSIBLE; MACH_NOTIFY_PORT_DESTROYED
+ * carrying the receive right; immediate dead-name notifications for a name
+ * already dead.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -65,9 +66,7 @@ START_TEST(test_codes)
 	ck_assert_int_eq(req(set, MACH_NOTIFY_DEAD_NAME, 0, n, &prev), KERN_INVALID_RIGHT);
 	ck_assert_int_eq(req(rcv, MACH_NOTIFY_NO_SENDERS, 0, MACH_PORT_DEAD, &prev),
 			 KERN_INVALID_CAPABILITY);
-	/* Not provided: the receive right cannot ride in the notification here. */
-	ck_assert_int_eq(req(rcv, MACH_NOTIFY_PORT_DESTROYED, 0, n, &prev), KERN_NOT_SUPPORTED);
-	ck_assert_uint_eq(prev, MACH_PORT_NULL);
+	ck_assert_uint_eq(prev, 1);     /* untouched by refusals */
 	ck_assert_int_eq(mach_port_destroy(mach_task_self(), set), KERN_SUCCESS);
 	ck_assert_int_eq(mach_port_destroy(mach_task_self(), rcv), KERN_SUCCESS);
 	ck_assert_int_eq(mach_port_destroy(mach_task_self(), n), KERN_SUCCESS);
@@ -98,6 +97,53 @@ START_TEST(test_previous)
 	ck_assert_int_eq(mach_port_destroy(mach_task_self(), rcv), KERN_SUCCESS);
 	ck_assert_int_eq(mach_port_destroy(mach_task_self(), n1), KERN_SUCCESS);
 	ck_assert_int_eq(mach_port_destroy(mach_task_self(), n2), KERN_SUCCESS);
+}
+END_TEST
+
+/*
+ * Port-destroyed: destroying the receive right sends it, queued messages
+ * and all, to the notify port; the port lives on.
+ */
+START_TEST(test_port_destroyed)
+{
+	mach_port_t a = peer_port_send(), n = peer_port(), prev = 1;
+	struct peer_rcv r;
+	const mach_port_destroyed_notification_t *pd = (const void *)&r.msg;
+
+	ck_assert_int_eq(req(a, MACH_NOTIFY_PORT_DESTROYED, 0, n, &prev), KERN_SUCCESS);
+	ck_assert_uint_eq(prev, MACH_PORT_NULL);
+	ck_assert_int_eq(req(a, MACH_NOTIFY_PORT_DESTROYED, 0, n, &prev), KERN_FAILURE);
+	ck_assert_int_eq(peer_send_id(a, MACH_MSG_TYPE_COPY_SEND, 5), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), a, MACH_PORT_RIGHT_RECEIVE, -1),
+			 KERN_SUCCESS);
+	ck_assert_uint_eq(peer_type(a), MACH_PORT_TYPE_SEND);     /* not a dead name */
+	ck_assert_int_eq(peer_recv(n, &r, PEER_TIMEOUT_MS), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(r.msg.head.msgh_id, MACH_NOTIFY_PORT_DESTROYED);
+	ck_assert(MACH_MSGH_BITS_IS_COMPLEX(r.msg.head.msgh_bits));
+	ck_assert_uint_eq(pd->not_port.disposition, MACH_MSG_TYPE_PORT_RECEIVE);
+	/* The right comes back under the name of the send right we hold. */
+	ck_assert_uint_eq(pd->not_port.name, a);
+	ck_assert_uint_eq(peer_type(a), MACH_PORT_TYPE_SEND_RECEIVE);
+	ck_assert_int_eq(peer_recv(a, &r, PEER_TIMEOUT_MS), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(r.msg.head.msgh_id, 5);
+	/* The request went with the notification: now destruction is final. */
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), a), KERN_SUCCESS);
+	ck_assert_int_eq(peer_recv(n, &r, 0), MACH_RCV_TIMED_OUT);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), n), KERN_SUCCESS);
+}
+END_TEST
+
+/* The notify port is gone: the receive right is destroyed after all. */
+START_TEST(test_port_destroyed_unsent)
+{
+	mach_port_t a = peer_port_send(), n = peer_port();
+
+	ck_assert_int_eq(req(a, MACH_NOTIFY_PORT_DESTROYED, 0, n, NULL), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), n), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), a, MACH_PORT_RIGHT_RECEIVE, -1),
+			 KERN_SUCCESS);
+	ck_assert_uint_eq(peer_type(a), MACH_PORT_TYPE_DEAD_NAME);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), a), KERN_SUCCESS);
 }
 END_TEST
 
@@ -151,6 +197,8 @@ static Suite *notify_xnu_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_codes);
 	tcase_add_test(tc, test_previous);
+	tcase_add_test(tc, test_port_destroyed);
+	tcase_add_test(tc, test_port_destroyed_unsent);
 	tcase_add_test(tc, test_send_possible_and_dead_name);
 	suite_add_tcase(s, tc);
 	return s;

@@ -93,6 +93,7 @@ static void receive_status(struct port *p, mach_port_status_t *st)
 		.mps_msgcount = port_msgcount(p),
 		.mps_srights = p->send_fd >= 0 || (p->type & MACH_PORT_TYPE_SEND),
 		.mps_nsrequest = rv->ns_armed,
+		.mps_pdrequest = rv->pd_fd >= 0,
 	};
 	for (size_t i = 0; i < rv->n_so; i++)
 		st->mps_sorights += rv->so[i].parked_s < 0;

@@ -403,8 +403,8 @@ EXPORT kern_return_t mach_port_request_notification(ipc_space_t task, mach_port_
 	kr = check_request(&rq);
 	if (kr == KERN_SUCCESS)
 		kr = notify_request(&rq, &prev);
-	if (previous)
-		*previous = prev;
+	if (previous && kr == KERN_SUCCESS)
+		*previous = prev;       /* as a MIG reply: untouched on failure */
 	else if (prev != MACH_PORT_NULL)
 		mach_port_deallocate(task, prev);
 	return kr;

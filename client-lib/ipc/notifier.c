@@ -70,6 +70,26 @@ void notifier_send(int notify_fd, mach_msg_id_t id, mach_port_name_t subject)
 	close(notify_fd);
 }
 
+int notifier_send_receive(int notify_fd, const int *fds, size_t nfds, bool has_s)
+{
+	struct {
+		struct wire_hdr hdr;
+		struct wire_desc desc;
+	} m = {
+		.hdr = { .magic = WIRE_MAGIC, .id = MACH_NOTIFY_PORT_DESTROYED,
+			 .bits = MACH_MSGH_BITS_COMPLEX |
+				 MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND_ONCE),
+			 .ndesc = 1, .nfds = (uint32_t)nfds },
+		.desc = { .type = MACH_MSG_PORT_DESCRIPTOR,
+			  .disposition = MACH_MSG_TYPE_PORT_RECEIVE, .kind = WIRE_PORT_RECEIVE,
+			  .nfds = (uint8_t)nfds, .flags = has_s ? WIRE_F_MASTER : 0 },
+	};
+	struct iovec iov = { &m, sizeof(m) };
+	int err = fdpass_send(notify_fd, &iov, 1, fds, nfds, MSG_DONTWAIT);
+
+	return err < 0 ? err : 0;
+}
+
 static void fire(uint64_t seq, uint32_t events)
 {
 	struct watch **pp, *target = NULL;

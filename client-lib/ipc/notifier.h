@@ -12,6 +12,9 @@
 #ifndef BOOTSTRAP_NOTIFIER_H
 #define BOOTSTRAP_NOTIFIER_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include <mach/message.h>
 
 /**
@@ -32,6 +35,13 @@ void notifier_cancel(mach_port_name_t subject, mach_msg_id_t id);
 
 /** notifier_send() - send notification @id about @subject on @notify_fd now (taken). */
 void notifier_send(int notify_fd, mach_msg_id_t id, mach_port_name_t subject);
+
+/**
+ * notifier_send_receive() - send MACH_NOTIFY_PORT_DESTROYED carrying the
+ * receive right on @fds (R, S if @has_s, send-once queues; not taken) on
+ * @notify_fd (not taken), without waiting.  Return: 0 or a negative errno.
+ */
+int notifier_send_receive(int notify_fd, const int *fds, size_t nfds, bool has_s);
 
 /** notifier_fork_child() - a forked child has no thread and must not fire the parent's requests (task.c). */
 void notifier_fork_child(void);

@@ -121,6 +121,21 @@ static kern_return_t dead_already(struct port *p, const struct notify_req *rq)
 	return KERN_SUCCESS;
 }
 
+/* xnu: one port-destroyed request per port; it cannot be cancelled or replaced. */
+static kern_return_t request_destroyed(struct port *p, const struct notify_req *rq)
+{
+	int nfd;
+
+	if (p->u.recv.pd_fd >= 0)
+		return KERN_FAILURE;
+	if (rq->notify == MACH_PORT_NULL)
+		return KERN_SUCCESS;
+	nfd = notify_fd(rq->notify, rq->poly);
+	if (nfd < 0)
+		return KERN_INVALID_CAPABILITY;
+	return port_request_destroyed(p, nfd);
+}
+
 /* xnu's checks of the subject for each kind of request. */
 static kern_return_t check_subject(const struct port *p, mach_msg_id_t id)
 {
@@ -141,8 +156,8 @@ kern_return_t notify_request(const struct notify_req *rq, mach_port_t *previous)
 	p = space_get(rq->name);
 	kr = check_subject(p, rq->id);
 	if (kr == KERN_SUCCESS && rq->id == MACH_NOTIFY_PORT_DESTROYED)
-		kr = KERN_NOT_SUPPORTED;        /* see mach_port(3) */
-	if (kr == KERN_SUCCESS) {
+		kr = request_destroyed(p, rq);
+	else if (kr == KERN_SUCCESS) {
 		port_ref(p);
 		port_check_dead(p);
 		if (rq->notify == MACH_PORT_NULL && !(p->type & MACH_PORT_TYPE_DEAD_NAME))

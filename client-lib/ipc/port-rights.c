@@ -14,6 +14,7 @@
 #include "endpoint.h"
 #include "fdpass.h"
 #include "notifier.h"
+#include "wire.h"
 
 /*
  * @p's last send right is gone: close S unless a receive right without a
@@ -243,10 +244,43 @@ void port_move_receive(struct port *p)
 	port_release_if_empty(p);
 }
 
+kern_return_t port_request_destroyed(struct port *p, int fd)
+{
+	if (p->u.recv.pd_fd >= 0) {
+		close(fd);
+		return KERN_FAILURE;    /* xnu allows one registration */
+	}
+	p->u.recv.pd_fd = fd;
+	return KERN_SUCCESS;
+}
+
+/*
+ * A port-destroyed request: the receive right leaves in the notification,
+ * as if moved, and the port lives on.  Return: whether it left.
+ */
+static bool hand_back(struct port *p)
+{
+	int fds[WIRE_MAX_FDS], notify_fd = p->u.recv.pd_fd;
+	bool has_s, sent;
+	ssize_t n;
+
+	if (notify_fd < 0)
+		return false;
+	p->u.recv.pd_fd = -1;   /* used once, whatever happens */
+	n = port_receive_fds(p, fds, WIRE_MAX_FDS, &has_s);
+	sent = n >= 0 && notifier_send_receive(notify_fd, fds, (size_t)n, has_s) == 0;
+	close(notify_fd);       /* unsent: the notify port is told, MACH_NOTIFY_SEND_ONCE */
+	if (sent)
+		port_move_receive(p);
+	return sent;
+}
+
 kern_return_t port_destroy_receive(struct port *p)
 {
 	if (!(p->type & MACH_PORT_TYPE_RECEIVE))
 		return KERN_INVALID_RIGHT;
+	if (hand_back(p))
+		return KERN_SUCCESS;
 	p->dead = true;
 	port_close_receive(p);
 	if (p->type & MACH_PORT_TYPE_SEND)
@@ -305,7 +339,7 @@ kern_return_t port_destroy(struct port *p)
 {
 	if ((p->type & MACH_PORT_TYPE_RECEIVE) && p->u.recv.guarded)
 		return KERN_INVALID_RIGHT;      /* xnu: kGUARD_EXC_DESTROY */
-	if (p->type & MACH_PORT_TYPE_RECEIVE) {
+	if ((p->type & MACH_PORT_TYPE_RECEIVE) && !hand_back(p)) {
 		p->dead = true;
 		port_set_remove_member(p);
 		port_close_receive(p);

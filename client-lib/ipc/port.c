@@ -18,7 +18,8 @@
 static void recv_reset(struct port *p)
 {
 	p->kind = PORT_KIND_NONE;
-	p->u.recv = (struct port_recv){ .fd = -1, .epfd = -1, .qlimit = MACH_PORT_QLIMIT_DEFAULT };
+	p->u.recv = (struct port_recv){ .fd = -1, .epfd = -1, .pd_fd = -1,
+					.qlimit = MACH_PORT_QLIMIT_DEFAULT };
 }
 
 struct port *port_new(void)
@@ -383,6 +384,7 @@ void port_close_receive(struct port *p)
 	if (rv->fd >= 0)
 		port_unwatch_fd(p, rv->fd);
 	endpoint_close(&rv->fd);
+	endpoint_close(&rv->pd_fd);     /* the notify port is told: MACH_NOTIFY_SEND_ONCE */
 	if (!(p->type & MACH_PORT_TYPE_SEND))
 		endpoint_close(&p->send_fd);
 	p->type &= ~MACH_PORT_TYPE_RECEIVE;

@@ -55,6 +55,7 @@ struct port_recv {
 	mach_port_context_t context; /* mach_port_set_context(), or the guard */
 	bool guarded, strict_guard; /* mach_port_guard() */
 	bool immovable;             /* MPO_IMMOVABLE_RECEIVE: never moves (sticky, as xnu) */
+	int pd_fd;                  /* MACH_NOTIFY_PORT_DESTROYED: the notify send-once right, or -1 */
 	mach_port_msgcount_t qlimit; /* MACH_PORT_LIMITS_INFO: see mach_port(3) */
 };
 
@@ -248,7 +249,16 @@ kern_return_t port_move_send_once_to(struct port *p, mach_port_name_t name);
 kern_return_t port_drop_send_once(struct port *p);
 /** port_move_receive() - the receive right left with a message. */
 void port_move_receive(struct port *p);
-/** port_destroy_receive() - destroy the receive right; send rights become dead names. */
+/**
+ * port_request_destroyed() - a port-destroyed request on @p, sent through
+ * send-once fd @fd (taken): destroying the receive right then sends it
+ * there instead.  Return: KERN_SUCCESS, or KERN_FAILURE if one is already made.
+ */
+kern_return_t port_request_destroyed(struct port *p, int fd);
+/**
+ * port_destroy_receive() - destroy the receive right; send rights become
+ * dead names; with a port-destroyed request, the right goes to its port.
+ */
 kern_return_t port_destroy_receive(struct port *p);
 /** port_destroy_set() - destroy the port set; its members are in no set any more. */
 kern_return_t port_destroy_set(struct port *p);
