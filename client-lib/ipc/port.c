@@ -376,7 +376,7 @@ void port_close_receive(struct port *p)
 
 	if (p->kind != PORT_KIND_RECEIVE && p->kind != PORT_KIND_NONE)
 		return;
-	if (rv->epfd >= 0)
+	if (rv->epfd >= 0 && p->refs > 0)     /* at the last reference, nobody waits */
 		wake_receivers(p);
 	endpoint_close(&rv->epfd);
 	while (rv->n_so > 0)
