@@ -6,6 +6,8 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -110,8 +112,10 @@ START_TEST(test_insert_right)
 	ck_assert_uint_eq(peer_type(b), MACH_PORT_TYPE_RECEIVE);
 	ck_assert_int_ne(mach_port_insert_right(mach_task_self(), 0x4242, 0x4242,
 						MACH_MSG_TYPE_MAKE_SEND), KERN_SUCCESS);
-	ck_assert_int_ne(mach_port_insert_right(mach_task_self(), a, a,
+	/* As xnu: the receive right moves out of its name and back into it. */
+	ck_assert_int_eq(mach_port_insert_right(mach_task_self(), a, a,
 						MACH_MSG_TYPE_MOVE_RECEIVE), KERN_SUCCESS);
+	ck_assert_uint_eq(peer_type(a), MACH_PORT_TYPE_SEND_RECEIVE);
 
 	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), a), KERN_SUCCESS);
 	ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 2);
@@ -136,14 +140,16 @@ START_TEST(test_urefs_limits)
 {
 	mach_port_t a = peer_port_send();
 
+	/* As xnu: a count that would overflow stays pegged at the maximum. */
 	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), a, MACH_PORT_RIGHT_SEND, 0xffff),
-			 KERN_UREFS_OVERFLOW);
-	ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 1);
-	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), a, MACH_PORT_RIGHT_SEND, 0xfffe),
+			 KERN_SUCCESS);
+	ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 0xffff);
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), a, MACH_PORT_RIGHT_SEND, -1),
 			 KERN_SUCCESS);
 	ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 0xffff);
 	ck_assert_int_eq(mach_port_insert_right(mach_task_self(), a, a, MACH_MSG_TYPE_MAKE_SEND),
-			 KERN_UREFS_OVERFLOW);
+			 KERN_SUCCESS);
+	ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 0xffff);
 	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), a, MACH_PORT_RIGHT_SEND, -0x10000),
 			 KERN_INVALID_VALUE);
 	ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 0xffff);
@@ -158,9 +164,10 @@ END_TEST
 /* Rights a name does not hold, and names that were never given out. */
 static void names_refused(mach_port_t rcv, mach_port_t set)
 {
-	/* deallocate: only send, send-once and dead-name references. */
+	/* deallocate: send, send-once and dead-name references; a port set is destroyed. */
 	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), rcv), KERN_INVALID_RIGHT);
-	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), set), KERN_INVALID_RIGHT);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), set), KERN_SUCCESS);
+	assert_gone(set);
 	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), MACH_PORT_NULL), KERN_SUCCESS);
 	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), MACH_PORT_DEAD), KERN_SUCCESS);
 
@@ -213,9 +220,7 @@ START_TEST(test_mod_refs_errors)
 	/* A stale name: its slot is free now. */
 	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), rcv, MACH_PORT_RIGHT_RECEIVE, -1),
 			 KERN_INVALID_NAME);
-	ck_assert_int_eq(mach_port_destroy(mach_task_self(), set), KERN_SUCCESS);
 	ck_assert_int_eq(mach_port_destroy(mach_task_self(), dead), KERN_SUCCESS);
-	assert_gone(set);
 	assert_gone(dead);
 }
 END_TEST
@@ -461,6 +466,66 @@ START_TEST(test_get_fd)
 }
 END_TEST
 
+struct waiter {
+	mach_port_t port;
+	mach_msg_return_t mr;
+};
+
+static void *wait_receive(void *arg)
+{
+	struct waiter *w = arg;
+	struct peer_rcv r;
+
+	w->mr = peer_recv(w->port, &r, PEER_TIMEOUT_MS);
+	return NULL;
+}
+
+/* A thread waiting to receive on a port another thread destroys wakes at once. */
+START_TEST(test_destroy_wakes_receiver)
+{
+	struct waiter w = { peer_port(), MACH_MSG_SUCCESS };
+	pthread_t t;
+
+	ck_assert_int_eq(pthread_create(&t, NULL, wait_receive, &w), 0);
+	while (peer_recv_epoll(w.port) < 0)     /* the receiver has made its epoll */
+		sched_yield();
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), w.port, MACH_PORT_RIGHT_RECEIVE, -1),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	ck_assert_int_eq(w.mr, MACH_RCV_PORT_DIED);
+}
+END_TEST
+
+/* A send right to our own port, received in a message, is one more user reference. */
+START_TEST(test_receive_own_send_right)
+{
+	mach_port_t a = peer_port(), box = peer_port();
+	struct peer_msg m;
+	struct peer_rcv r;
+
+	peer_msg_init(&m, box, MACH_MSG_TYPE_MAKE_SEND, 1, a, MACH_MSG_TYPE_MAKE_SEND);
+	peer_post(&m);
+	ck_assert_int_eq(peer_recv(box, &r, PEER_TIMEOUT_MS), MACH_MSG_SUCCESS);
+	ck_assert_uint_eq(r.msg.port.name, a);
+	ck_assert_uint_eq(peer_type(a), MACH_PORT_TYPE_SEND_RECEIVE);
+	ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 1);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), a), KERN_SUCCESS);
+	ck_assert_uint_eq(peer_type(a), MACH_PORT_TYPE_RECEIVE);
+	/* The same as the reply port of a message. */
+	peer_msg_init(&m, box, MACH_MSG_TYPE_MAKE_SEND, 2, MACH_PORT_NULL, MACH_MSG_TYPE_COPY_SEND);
+	m.head.msgh_local_port = a;
+	m.head.msgh_bits = (m.head.msgh_bits & ~MACH_MSGH_BITS_LOCAL_MASK) |
+		MACH_MSGH_BITS(0, MACH_MSG_TYPE_MAKE_SEND);
+	peer_post(&m);
+	ck_assert_int_eq(peer_recv(box, &r, PEER_TIMEOUT_MS), MACH_MSG_SUCCESS);
+	ck_assert_uint_eq(r.msg.head.msgh_remote_port, a);
+	ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 1);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), a), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), a), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), box), KERN_SUCCESS);
+}
+END_TEST
+
 static Suite *port_suite(void)
 {
 	Suite *s = suite_create("port");
@@ -473,6 +538,8 @@ static Suite *port_suite(void)
 	tcase_add_test(rights, test_mod_refs_errors);
 	tcase_add_test(rights, test_destroy);
 	tcase_add_test(rights, test_get_fd);
+	tcase_add_test(rights, test_destroy_wakes_receiver);
+	tcase_add_test(rights, test_receive_own_send_right);
 	tcase_add_test(sets, test_port_set);
 	tcase_add_test(sets, test_port_set_member_without_senders);
 	tcase_add_test(sets, test_port_set_destroyed);

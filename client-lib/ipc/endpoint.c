@@ -2,7 +2,9 @@
 #include "endpoint.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -48,4 +50,36 @@ void endpoint_close(int *fd)
 		errno = saved;
 		*fd = -1;
 	}
+}
+
+int endpoint_queued_bytes(int fd)
+{
+	int n = 0;
+
+	return ioctl(fd, FIONREAD, &n) < 0 ? 0 : n;
+}
+
+/*
+ * With SO_PEEK_OFF, a MSG_PEEK|MSG_TRUNC read gives the length of the
+ * datagram at that offset, and the next one starts after it.  Messages are
+ * never empty (they carry the wire header).
+ */
+unsigned int endpoint_count_datagrams(int fd)
+{
+	unsigned int n = 0;
+	int off = 0, none = -1;
+	ssize_t len;
+	char c;
+
+	for (;;) {
+		if (setsockopt(fd, SOL_SOCKET, SO_PEEK_OFF, &off, sizeof(off)) < 0)
+			return endpoint_queued_bytes(fd) > 0;
+		len = recv(fd, &c, 1, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+		if (len <= 0 || len > INT_MAX - off)
+			break;
+		off += (int)len;
+		n++;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_PEEK_OFF, &none, sizeof(none));
+	return n;
 }

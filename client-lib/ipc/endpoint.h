@@ -22,6 +22,16 @@ ino_t endpoint_inode(int fd);
 /** endpoint_hung_up() - whether a send end's receiver has gone. */
 bool endpoint_hung_up(int fd);
 
+/** endpoint_queued_bytes() - bytes waiting on receive end @fd (FIONREAD), 0 on error. */
+int endpoint_queued_bytes(int fd);
+
+/**
+ * endpoint_count_datagrams() - how many datagrams wait on receive end @fd,
+ * consuming none.  It moves the socket's peek offset and resets it: only
+ * while no other thread reads @fd.
+ */
+unsigned int endpoint_count_datagrams(int fd);
+
 /** endpoint_close() - close *@fd if open, keep errno, set it to -1. */
 void endpoint_close(int *fd);
 

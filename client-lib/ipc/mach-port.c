@@ -5,11 +5,9 @@
  */
 #include <bootstrap/linux.h>
 
-#include "notifier.h"
+#include "mach-port.h"
 #include "notify.h"
 #include "port.h"
-
-#define EXPORT __attribute__((visibility("default")))
 
 static struct port *allocate_right(mach_port_right_t right, kern_return_t *kr)
 {
@@ -52,8 +50,28 @@ EXPORT kern_return_t mach_port_allocate(ipc_space_t task, mach_port_right_t righ
 	return *name == MACH_PORT_NULL ? KERN_NO_SPACE : KERN_SUCCESS;
 }
 
-/* Look @name up for a call on @task; space lock held on success. */
-static kern_return_t lookup(ipc_space_t task, mach_port_name_t name, struct port **out)
+EXPORT kern_return_t mach_port_allocate_name(ipc_space_t task, mach_port_right_t right,
+					     mach_port_name_t name)
+{
+	struct port *p;
+	kern_return_t kr;
+
+	if (task != mach_task_self())
+		return KERN_INVALID_TASK;
+	if (!MACH_PORT_VALID(name))
+		return KERN_INVALID_VALUE;
+	p = allocate_right(right, &kr);
+	if (!p)
+		return kr;
+	space_lock();
+	kr = port_name_at(p, name);
+	space_unlock();
+	if (kr != KERN_SUCCESS)
+		port_unref(p);
+	return kr;
+}
+
+kern_return_t mach_port_lookup(ipc_space_t task, mach_port_name_t name, struct port **out)
 {
 	if (task != mach_task_self())
 		return KERN_INVALID_TASK;
@@ -68,27 +86,92 @@ static kern_return_t lookup(ipc_space_t task, mach_port_name_t name, struct port
 	return KERN_SUCCESS;
 }
 
+kern_return_t mach_port_lookup_receive(ipc_space_t task, mach_port_name_t name, struct port **out)
+{
+	kern_return_t kr = mach_port_lookup(task, name, out);
+
+	if (kr == KERN_SUCCESS && !((*out)->type & MACH_PORT_TYPE_RECEIVE)) {
+		space_unlock();
+		kr = KERN_INVALID_RIGHT;
+	}
+	return kr;
+}
+
+/* xnu's ipc_object_insert_send_right(): MAKE_SEND or COPY_SEND onto the port's own name. */
 static kern_return_t insert_send(struct port *p, mach_msg_type_name_t poly)
 {
+	port_check_dead(p);
+	if (p->type & MACH_PORT_TYPE_DEAD_NAME)
+		return KERN_INVALID_CAPABILITY;
+	if (!(p->type & (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_RECEIVE | MACH_PORT_TYPE_SEND_ONCE)))
+		return KERN_INVALID_RIGHT;
 	if (poly == MACH_MSG_TYPE_MAKE_SEND)
 		return port_make_send(p);
-	if (poly == MACH_MSG_TYPE_COPY_SEND)
-		return port_add_urefs(p, MACH_PORT_TYPE_SEND, 1);
-	if (poly == MACH_MSG_TYPE_MOVE_SEND)
-		return (p->type & MACH_PORT_TYPE_SEND) ? KERN_SUCCESS : KERN_INVALID_RIGHT;
-	return KERN_INVALID_VALUE;
+	return port_mod_urefs(p, MACH_PORT_TYPE_SEND, 1);
+}
+
+/* The right @disp takes from @p, as xnu's ipc_right_copyin() wants it. */
+static mach_port_type_t copyin_needs(mach_msg_type_name_t disp)
+{
+	switch (disp) {
+	case MACH_MSG_TYPE_MOVE_SEND:
+	case MACH_MSG_TYPE_COPY_SEND:
+		return MACH_PORT_TYPE_SEND;
+	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
+		return MACH_PORT_TYPE_SEND_ONCE;
+	default:        /* MOVE_RECEIVE, MAKE_SEND, MAKE_SEND_ONCE */
+		return MACH_PORT_TYPE_RECEIVE;
+	}
+}
+
+/*
+ * Any other case: xnu copies the right in from @poly's entry, then out
+ * under @name (ipc_object_copyout_name()).  One port has one name in a
+ * space, so a send or receive right lands back under @poly's name (a
+ * no-op) or is refused; a send-once right takes a free name.
+ */
+static kern_return_t insert_other(struct port *p, mach_port_name_t name, mach_port_name_t poly,
+				  mach_msg_type_name_t disp)
+{
+	bool in_use;
+	kern_return_t kr;
+
+	port_check_dead(p);
+	if (!(p->type & copyin_needs(disp)))
+		return KERN_INVALID_RIGHT;
+	if (name == poly && disp == MACH_MSG_TYPE_MOVE_SEND_ONCE)
+		return KERN_SUCCESS;    /* out of the name and back into it */
+	kr = space_check_name(name, &in_use);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	if (disp != MACH_MSG_TYPE_MAKE_SEND_ONCE && disp != MACH_MSG_TYPE_MOVE_SEND_ONCE)
+		return name == poly ? KERN_SUCCESS : KERN_RIGHT_EXISTS;
+	if (in_use)
+		return KERN_NAME_EXISTS;
+	if (disp == MACH_MSG_TYPE_MAKE_SEND_ONCE)
+		return port_make_send_once_at(p, name);
+	return port_move_send_once_to(p, name);
 }
 
 EXPORT kern_return_t mach_port_insert_right(ipc_space_t task, mach_port_name_t name,
 					    mach_port_t poly, mach_msg_type_name_t polyPoly)
 {
 	struct port *p;
-	kern_return_t kr = lookup(task, poly, &p);
+	kern_return_t kr;
 
+	if (task != mach_task_self())
+		return KERN_INVALID_TASK;
+	if (polyPoly < MACH_MSG_TYPE_MOVE_RECEIVE || polyPoly > MACH_MSG_TYPE_MAKE_SEND_ONCE)
+		return KERN_INVALID_VALUE;
+	kr = mach_port_lookup(task, poly, &p);
 	if (kr != KERN_SUCCESS)
-		return kr == KERN_INVALID_NAME ? KERN_INVALID_CAPABILITY : kr;
-	/* One port has one name in a space: the right lands under poly's name. */
-	kr = name == poly ? insert_send(p, polyPoly) : KERN_RIGHT_EXISTS;
+		return kr;
+	if (name == poly && (polyPoly == MACH_MSG_TYPE_MAKE_SEND || polyPoly == MACH_MSG_TYPE_COPY_SEND))
+		kr = insert_send(p, polyPoly);
+	else if (!MACH_PORT_VALID(name))
+		kr = (p->type & copyin_needs(polyPoly)) ? KERN_INVALID_VALUE : KERN_INVALID_RIGHT;
+	else
+		kr = insert_other(p, name, poly, polyPoly);
 	space_unlock();
 	return kr;
 }
@@ -102,16 +185,16 @@ static kern_return_t mod_refs(struct port *p, mach_port_right_t right, mach_port
 	if (right == MACH_PORT_RIGHT_SEND || right == MACH_PORT_RIGHT_DEAD_NAME) {
 		mach_port_type_t kind = MACH_PORT_TYPE(right);
 
-		if (delta == 0)
-			return (p->type & kind) ? KERN_SUCCESS : KERN_INVALID_RIGHT;
-		return port_add_urefs(p, kind, delta);
+		return port_mod_urefs(p, kind, delta);
 	}
 	if (!(p->type & MACH_PORT_TYPE(right)))
 		return KERN_INVALID_RIGHT;      /* LABELH included: nobody holds one */
-	if (delta < -1 || delta > 0)
-		return KERN_INVALID_VALUE;
 	if (delta == 0)
 		return KERN_SUCCESS;
+	if (delta != -1)
+		return KERN_INVALID_VALUE;
+	if (right == MACH_PORT_RIGHT_RECEIVE && p->u.recv.guarded)
+		return KERN_INVALID_RIGHT;      /* xnu: kGUARD_EXC_DESTROY */
 	switch (right) {
 	case MACH_PORT_RIGHT_RECEIVE:
 		return port_destroy_receive(p);
@@ -136,11 +219,10 @@ EXPORT kern_return_t mach_port_mod_refs(ipc_space_t task, mach_port_name_t name,
 	if (!MACH_PORT_VALID(name))
 		return right == MACH_PORT_RIGHT_SEND || right == MACH_PORT_RIGHT_SEND_ONCE ?
 			KERN_SUCCESS : KERN_INVALID_NAME;
-	kr = lookup(task, name, &p);
+	kr = mach_port_lookup(task, name, &p);
 	if (kr != KERN_SUCCESS)
 		return kr;
-	if (right == MACH_PORT_RIGHT_DEAD_NAME)
-		port_check_dead(p);
+	port_check_dead(p);
 	kr = mod_refs(p, right, delta);
 	space_unlock();
 	return kr;
@@ -158,7 +240,7 @@ static kern_return_t release_name(ipc_space_t task, mach_port_name_t name,
 
 	if (task == mach_task_self() && !MACH_PORT_VALID(name))
 		return KERN_SUCCESS;
-	kr = lookup(task, name, &p);
+	kr = mach_port_lookup(task, name, &p);
 	if (kr != KERN_SUCCESS)
 		return kr;
 	kr = release(p);
@@ -194,11 +276,21 @@ EXPORT kern_return_t mach_port_get_refs(ipc_space_t task, mach_port_name_t name,
 	struct port *p;
 	kern_return_t kr;
 
+	if (task != mach_task_self())
+		return KERN_INVALID_TASK;
 	if (right >= MACH_PORT_RIGHT_NUMBER || !refs)
 		return KERN_INVALID_VALUE;
-	kr = lookup(task, name, &p);
+	if (!MACH_PORT_VALID(name)) {
+		/* As xnu: MACH_PORT_NULL and MACH_PORT_DEAD stand for one send(-once) right. */
+		if (right != MACH_PORT_RIGHT_SEND && right != MACH_PORT_RIGHT_SEND_ONCE)
+			return KERN_INVALID_NAME;
+		*refs = 1;
+		return KERN_SUCCESS;
+	}
+	kr = mach_port_lookup(task, name, &p);
 	if (kr != KERN_SUCCESS)
 		return kr;
+	port_check_dead(p);
 	*refs = refs_of(p, right);
 	space_unlock();
 	return KERN_SUCCESS;
@@ -215,7 +307,7 @@ EXPORT kern_return_t mach_port_type(ipc_space_t task, mach_port_name_t name, mac
 		*ptype = MACH_PORT_TYPE_DEAD_NAME;      /* as xnu */
 		return KERN_SUCCESS;
 	}
-	kr = lookup(task, name, &p);
+	kr = mach_port_lookup(task, name, &p);
 
 	if (kr != KERN_SUCCESS)
 		return kr;
@@ -228,7 +320,7 @@ EXPORT kern_return_t mach_port_type(ipc_space_t task, mach_port_name_t name, mac
 EXPORT kern_return_t bootstrap_port_get_fd(mach_port_name_t name, int *fd)
 {
 	struct port *p;
-	kern_return_t kr = lookup(mach_task_self(), name, &p);
+	kern_return_t kr = mach_port_lookup(mach_task_self(), name, &p);
 
 	if (kr != KERN_SUCCESS)
 		return kr;
@@ -277,21 +369,43 @@ EXPORT kern_return_t mach_port_extract_member(ipc_space_t task, mach_port_name_t
 	return locked(task, name, pset, port_set_extract);
 }
 
+/* xnu's checks of the name before the look-up, per kind of request. */
+static kern_return_t check_request(const struct notify_req *rq)
+{
+	switch (rq->id) {
+	case MACH_NOTIFY_PORT_DESTROYED:
+		if (rq->sync != 0)
+			return KERN_INVALID_VALUE;
+		return MACH_PORT_VALID(rq->name) ? KERN_SUCCESS : KERN_INVALID_RIGHT;
+	case MACH_NOTIFY_NO_SENDERS:
+		return MACH_PORT_VALID(rq->name) ? KERN_SUCCESS : KERN_INVALID_RIGHT;
+	case MACH_NOTIFY_SEND_POSSIBLE:
+	case MACH_NOTIFY_DEAD_NAME:
+		return MACH_PORT_VALID(rq->name) ? KERN_SUCCESS : KERN_INVALID_ARGUMENT;
+	default:        /* MACH_NOTIFY_PORT_DELETED included, as xnu */
+		return KERN_INVALID_VALUE;
+	}
+}
+
 EXPORT kern_return_t mach_port_request_notification(ipc_space_t task, mach_port_name_t name,
 						    mach_msg_id_t msgid, mach_port_mscount_t sync,
 						    mach_port_t notify, mach_msg_type_name_t notifyPoly,
 						    mach_port_t *previous)
 {
-	(void)sync;
+	struct notify_req rq = { name, msgid, sync, notify, notifyPoly };
+	mach_port_t prev = MACH_PORT_NULL;
+	kern_return_t kr;
+
 	if (task != mach_task_self())
 		return KERN_INVALID_TASK;
-	if (msgid != MACH_NOTIFY_DEAD_NAME && msgid != MACH_NOTIFY_NO_SENDERS)
-		return KERN_INVALID_VALUE;
-	if (previous)
-		*previous = MACH_PORT_NULL;
-	if (notify == MACH_PORT_NULL) {
-		notifier_cancel(name, msgid);
-		return KERN_SUCCESS;
-	}
-	return notify_request(name, msgid, notify, notifyPoly);
+	if (notify == MACH_PORT_DEAD)
+		return KERN_INVALID_CAPABILITY;
+	kr = check_request(&rq);
+	if (kr == KERN_SUCCESS)
+		kr = notify_request(&rq, &prev);
+	if (previous && kr == KERN_SUCCESS)
+		*previous = prev;       /* as a MIG reply: untouched on failure */
+	else if (prev != MACH_PORT_NULL)
+		mach_port_deallocate(task, prev);
+	return kr;
 }

@@ -36,6 +36,7 @@ static struct {
 
 static void send_notification(const struct watch *w)
 {
+	bool named = w->id == MACH_NOTIFY_DEAD_NAME || w->id == MACH_NOTIFY_SEND_POSSIBLE;
 	struct {
 		struct wire_hdr hdr;
 		NDR_record_t ndr;
@@ -46,7 +47,7 @@ static void send_notification(const struct watch *w)
 			 .body_len = sizeof(NDR_record_t) + sizeof(uint32_t),
 			 .data_len = sizeof(NDR_record_t) + sizeof(uint32_t) },
 		.ndr = NDR_record,
-		.arg = w->id == MACH_NOTIFY_DEAD_NAME ? w->subject : 0,
+		.arg = named ? w->subject : 0,
 	};
 	struct iovec iov = { &m, sizeof(m) };
 
@@ -61,7 +62,35 @@ static void watch_free(struct watch *w)
 	free(w);
 }
 
-static void fire(uint64_t seq)
+void notifier_send(int notify_fd, mach_msg_id_t id, mach_port_name_t subject)
+{
+	struct watch w = { .fd = -1, .notify_fd = notify_fd, .id = id, .subject = subject };
+
+	send_notification(&w);
+	close(notify_fd);
+}
+
+int notifier_send_receive(int notify_fd, const int *fds, size_t nfds, bool has_s)
+{
+	struct {
+		struct wire_hdr hdr;
+		struct wire_desc desc;
+	} m = {
+		.hdr = { .magic = WIRE_MAGIC, .id = MACH_NOTIFY_PORT_DESTROYED,
+			 .bits = MACH_MSGH_BITS_COMPLEX |
+				 MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND_ONCE),
+			 .ndesc = 1, .nfds = (uint32_t)nfds },
+		.desc = { .type = MACH_MSG_PORT_DESCRIPTOR,
+			  .disposition = MACH_MSG_TYPE_PORT_RECEIVE, .kind = WIRE_PORT_RECEIVE,
+			  .nfds = (uint8_t)nfds, .flags = has_s ? WIRE_F_MASTER : 0 },
+	};
+	struct iovec iov = { &m, sizeof(m) };
+	int err = fdpass_send(notify_fd, &iov, 1, fds, nfds, MSG_DONTWAIT);
+
+	return err < 0 ? err : 0;
+}
+
+static void fire(uint64_t seq, uint32_t events)
 {
 	struct watch **pp, *target = NULL;
 
@@ -78,6 +107,9 @@ static void fire(uint64_t seq)
 		/* The watched end first: it must not outlive the event by a send. */
 		close(target->fd);
 		target->fd = -1;
+		/* A send-possible request on a port that died: xnu sends a dead-name notification. */
+		if (target->id == MACH_NOTIFY_SEND_POSSIBLE && (events & (EPOLLHUP | EPOLLERR)))
+			target->id = MACH_NOTIFY_DEAD_NAME;
 		send_notification(target);
 		watch_free(target);
 	}
@@ -91,7 +123,7 @@ static void *notifier_main(void *arg)
 		int n = epoll_wait(notifier.epfd, ev, 16, -1);
 
 		for (int i = 0; i < n; i++)
-			fire(ev[i].data.u64);
+			fire(ev[i].data.u64, ev[i].events);
 	}
 	return NULL;
 }
@@ -122,6 +154,9 @@ static int add_watch(struct watch *w)
 	struct epoll_event ev = { .events = EPOLLHUP };
 	int err;
 
+	if (w->id == MACH_NOTIFY_SEND_POSSIBLE)
+		ev.events |= EPOLLOUT;
+
 	pthread_mutex_lock(&notifier.lock);
 	w->seq = ++notifier.next_seq;
 	ev.data.u64 = w->seq;
@@ -136,9 +171,10 @@ static int add_watch(struct watch *w)
 	return err;
 }
 
-void notifier_cancel(mach_port_name_t subject, mach_msg_id_t id)
+int notifier_take(mach_port_name_t subject, mach_msg_id_t id)
 {
 	struct watch **pp, *gone = NULL;
+	int notify_fd;
 
 	pthread_mutex_lock(&notifier.lock);
 	for (pp = &notifier.list; *pp; pp = &(*pp)->next) {
@@ -150,22 +186,34 @@ void notifier_cancel(mach_port_name_t subject, mach_msg_id_t id)
 		}
 	}
 	pthread_mutex_unlock(&notifier.lock);
-	if (gone)
-		watch_free(gone);
+	if (!gone)
+		return -1;
+	notify_fd = gone->notify_fd;
+	close(gone->fd);
+	free(gone);
+	return notify_fd;
 }
 
-int notifier_watch(int fd, int notify_fd, mach_msg_id_t id, mach_port_name_t subject)
+void notifier_cancel(mach_port_name_t subject, mach_msg_id_t id)
+{
+	int notify_fd = notifier_take(subject, id);
+
+	if (notify_fd >= 0)
+		close(notify_fd);
+}
+
+int notifier_watch(int fd, int notify_fd, mach_msg_id_t id, mach_port_name_t subject, int *previous)
 {
 	struct watch *w = calloc(1, sizeof(*w));
 	int err;
 
+	*previous = notifier_take(subject, id);
 	if (!w) {
 		close(fd);
 		close(notify_fd);
 		return -ENOMEM;
 	}
 	*w = (struct watch){ .fd = fd, .notify_fd = notify_fd, .id = id, .subject = subject };
-	notifier_cancel(subject, id);
 	err = add_watch(w);
 	if (err < 0)
 		watch_free(w);

@@ -12,17 +12,36 @@
 #ifndef BOOTSTRAP_NOTIFIER_H
 #define BOOTSTRAP_NOTIFIER_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include <mach/message.h>
 
 /**
  * notifier_watch() - send message @id about @subject on @notify_fd once
- * @fd hangs up, replacing an earlier request for the same @subject and @id.
- * Takes @fd and @notify_fd in every case.  Return: 0 or a negative errno.
+ * @fd hangs up (MACH_NOTIFY_SEND_POSSIBLE: once @fd can take a message, or
+ * MACH_NOTIFY_DEAD_NAME if it hangs up first), replacing an earlier request
+ * for the same @subject and @id, whose notify fd goes to *@previous (-1:
+ * none).  Takes @fd and @notify_fd in every case.  Return: 0 or a negative
+ * errno.
  */
-int notifier_watch(int fd, int notify_fd, mach_msg_id_t id, mach_port_name_t subject);
+int notifier_watch(int fd, int notify_fd, mach_msg_id_t id, mach_port_name_t subject, int *previous);
+
+/** notifier_take() - drop the request for @subject and @id.  Return: its notify fd (the caller's), or -1. */
+int notifier_take(mach_port_name_t subject, mach_msg_id_t id);
 
 /** notifier_cancel() - drop the request for @subject and @id, if any. */
 void notifier_cancel(mach_port_name_t subject, mach_msg_id_t id);
+
+/** notifier_send() - send notification @id about @subject on @notify_fd now (taken). */
+void notifier_send(int notify_fd, mach_msg_id_t id, mach_port_name_t subject);
+
+/**
+ * notifier_send_receive() - send MACH_NOTIFY_PORT_DESTROYED carrying the
+ * receive right on @fds (R, S if @has_s, send-once queues; not taken) on
+ * @notify_fd (not taken), without waiting.  Return: 0 or a negative errno.
+ */
+int notifier_send_receive(int notify_fd, const int *fds, size_t nfds, bool has_s);
 
 /** notifier_fork_child() - a forked child has no thread and must not fire the parent's requests (task.c). */
 void notifier_fork_child(void);

@@ -43,10 +43,14 @@ static int notify_fd(mach_port_name_t notify, mach_msg_type_name_t poly)
 	}
 }
 
-/* The fd whose hang-up is the event, a dup owned by the caller.  Space lock held. */
+/*
+ * The fd whose event is the notification, a dup owned by the caller: the
+ * send end for a dead name (it hangs up) or send-possible (it can take a
+ * message), the receive end for no-senders (it hangs up).  Space lock held.
+ */
 static int subject_fd(const struct port *p, mach_msg_id_t id)
 {
-	if (id == MACH_NOTIFY_DEAD_NAME) {
+	if (id != MACH_NOTIFY_NO_SENDERS) {
 		if (!(p->type & (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_SEND_ONCE)) ||
 		    (p->type & MACH_PORT_TYPE_RECEIVE) || port_memory(p))
 			return -EINVAL;
@@ -57,40 +61,111 @@ static int subject_fd(const struct port *p, mach_msg_id_t id)
 	return fcntl(p->u.recv.fd, F_DUPFD_CLOEXEC, 0);
 }
 
+/* The replaced request's send-once right, named in the space.  Space lock held. */
+static mach_port_t name_previous(int fd)
+{
+	struct port *so;
+	mach_port_name_t name;
+
+	if (fd < 0)
+		return MACH_PORT_NULL;
+	so = port_new_send_once(fd);
+	if (!so) {
+		close(fd);      /* the notify port is told: MACH_NOTIFY_SEND_ONCE */
+		return MACH_PORT_NULL;
+	}
+	name = port_name(so);
+	if (name == MACH_PORT_NULL)
+		port_unref(so);
+	return name;
+}
+
 /*
  * Space lock held: the watch is in place before the right can go away.
  * @p is referenced: moving a send-once right out for the notification may
  * release the subject's own entry.
  */
-static kern_return_t watch_subject(struct port *p, mach_port_name_t name, mach_msg_id_t id,
-				   mach_port_t notify, mach_msg_type_name_t poly)
+static kern_return_t watch_subject(struct port *p, const struct notify_req *rq, mach_port_t *previous)
 {
-	int fd = subject_fd(p, id), nfd;
+	int fd = subject_fd(p, rq->id), nfd, prev = -1;
 
 	if (fd < 0)
 		return KERN_INVALID_RIGHT;
-	nfd = notify_fd(notify, poly);
+	nfd = notify_fd(rq->notify, rq->poly);
 	if (nfd < 0) {
 		close(fd);
 		return KERN_INVALID_CAPABILITY;
 	}
-	if (notifier_watch(fd, nfd, id, name) < 0)
+	if (notifier_watch(fd, nfd, rq->id, rq->name, &prev) < 0) {
+		*previous = name_previous(prev);
 		return KERN_RESOURCE_SHORTAGE;
-	port_note_request(p, id);
+	}
+	*previous = name_previous(prev);
+	port_note_request(p, rq->id);
 	return KERN_SUCCESS;
 }
 
-kern_return_t notify_request(mach_port_name_t name, mach_msg_id_t id, mach_port_t notify,
-			     mach_msg_type_name_t poly)
+/* A request on a name that is already dead: xnu's immediate notification, or a refusal. */
+static kern_return_t dead_already(struct port *p, const struct notify_req *rq)
+{
+	int nfd;
+
+	if (rq->sync == 0 || rq->notify == MACH_PORT_NULL)
+		return KERN_INVALID_ARGUMENT;
+	nfd = notify_fd(rq->notify, rq->poly);
+	if (nfd < 0)
+		return KERN_INVALID_CAPABILITY;
+	/* The notification carries the name: one more dead-name reference, as xnu. */
+	port_mod_urefs(p, MACH_PORT_TYPE_DEAD_NAME, 1);
+	notifier_send(nfd, MACH_NOTIFY_DEAD_NAME, rq->name);
+	return KERN_SUCCESS;
+}
+
+/* xnu: one port-destroyed request per port; it cannot be cancelled or replaced. */
+static kern_return_t request_destroyed(struct port *p, const struct notify_req *rq)
+{
+	int nfd;
+
+	if (p->u.recv.pd_fd >= 0)
+		return KERN_FAILURE;
+	if (rq->notify == MACH_PORT_NULL)
+		return KERN_SUCCESS;
+	nfd = notify_fd(rq->notify, rq->poly);
+	if (nfd < 0)
+		return KERN_INVALID_CAPABILITY;
+	return port_request_destroyed(p, nfd);
+}
+
+/* xnu's checks of the subject for each kind of request. */
+static kern_return_t check_subject(const struct port *p, mach_msg_id_t id)
+{
+	if (!p)
+		return KERN_INVALID_NAME;
+	if (id == MACH_NOTIFY_NO_SENDERS || id == MACH_NOTIFY_PORT_DESTROYED)
+		return (p->type & MACH_PORT_TYPE_RECEIVE) ? KERN_SUCCESS : KERN_INVALID_RIGHT;
+	return KERN_SUCCESS;
+}
+
+kern_return_t notify_request(const struct notify_req *rq, mach_port_t *previous)
 {
 	struct port *p;
-	kern_return_t kr = KERN_INVALID_NAME;
+	kern_return_t kr;
 
+	*previous = MACH_PORT_NULL;
 	space_lock();
-	p = space_get(name);
-	if (p) {
+	p = space_get(rq->name);
+	kr = check_subject(p, rq->id);
+	if (kr == KERN_SUCCESS && rq->id == MACH_NOTIFY_PORT_DESTROYED)
+		kr = request_destroyed(p, rq);
+	else if (kr == KERN_SUCCESS) {
 		port_ref(p);
-		kr = watch_subject(p, name, id, notify, poly);
+		port_check_dead(p);
+		if (rq->notify == MACH_PORT_NULL && !(p->type & MACH_PORT_TYPE_DEAD_NAME))
+			*previous = name_previous(notifier_take(rq->name, rq->id));
+		else if (p->type & MACH_PORT_TYPE_DEAD_NAME)
+			kr = dead_already(p, rq);
+		else
+			kr = watch_subject(p, rq, previous);
 		port_unref(p);
 	}
 	space_unlock();

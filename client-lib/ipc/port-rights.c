@@ -14,6 +14,7 @@
 #include "endpoint.h"
 #include "fdpass.h"
 #include "notifier.h"
+#include "wire.h"
 
 /*
  * @p's last send right is gone: close S unless a receive right without a
@@ -39,8 +40,10 @@ static void forget_requests(struct port *p)
 					 MACH_PORT_TYPE_DEAD_NAME);
 	bool keep_no_senders = p->type & MACH_PORT_TYPE_RECEIVE;
 
-	if (!keep_dead_name)
+	if (!keep_dead_name) {
 		notifier_cancel(p->name, MACH_NOTIFY_DEAD_NAME);
+		notifier_cancel(p->name, MACH_NOTIFY_SEND_POSSIBLE);
+	}
 	if (!keep_no_senders)
 		notifier_cancel(p->name, MACH_NOTIFY_NO_SENDERS);
 	p->watched = keep_dead_name || keep_no_senders;
@@ -77,17 +80,77 @@ kern_return_t port_add_urefs(struct port *p, mach_port_type_t kind, mach_port_de
 	return KERN_SUCCESS;
 }
 
+/*
+ * As xnu's ipc_right_delta(): a count that would pass PORT_UREFS_MAX stays
+ * pegged there, and only a delta removing all of them at once moves it.
+ */
+kern_return_t port_mod_urefs(struct port *p, mach_port_type_t kind, mach_port_delta_t delta)
+{
+	const long max = PORT_UREFS_MAX;
+	long urefs = p->urefs;
+
+	if (!(p->type & kind))
+		return KERN_INVALID_RIGHT;
+	if (delta > max || delta < -max)
+		return KERN_INVALID_VALUE;
+	if (urefs == max) {
+		if (delta != -max)
+			delta = 0;
+	} else if (urefs + delta < 0) {
+		return KERN_INVALID_VALUE;
+	} else if (urefs + delta > max) {
+		delta = (mach_port_delta_t)(max - urefs);
+	}
+	return port_add_urefs(p, kind, delta);
+}
+
 kern_return_t port_make_send(struct port *p)
 {
 	if (!(p->type & MACH_PORT_TYPE_RECEIVE))
 		return KERN_INVALID_RIGHT;
-	if (p->urefs >= PORT_UREFS_MAX)
-		return KERN_UREFS_OVERFLOW;
 	if (port_make_send_fd(p) < 0)
 		return KERN_RESOURCE_SHORTAGE;
 	p->type |= MACH_PORT_TYPE_SEND;
-	p->urefs++;
+	if (p->urefs < PORT_UREFS_MAX)
+		p->urefs++;     /* pegged at the maximum, as xnu */
 	return KERN_SUCCESS;
+}
+
+kern_return_t port_guard(struct port *p, mach_port_context_t guard, bool strict, bool immovable)
+{
+	struct port_recv *rv = &p->u.recv;
+
+	if (rv->context)
+		return KERN_INVALID_ARGUMENT;   /* a context or guard is already set */
+	rv->context = guard;
+	rv->guarded = true;
+	rv->strict_guard = strict;
+	rv->immovable = rv->immovable || immovable;     /* sticky: unguard keeps it */
+	return KERN_SUCCESS;
+}
+
+kern_return_t port_unguard(struct port *p, mach_port_context_t guard)
+{
+	struct port_recv *rv = &p->u.recv;
+
+	if (!rv->guarded || rv->context != guard)
+		return KERN_INVALID_ARGUMENT;
+	rv->context = 0;
+	rv->guarded = rv->strict_guard = false;
+	return KERN_SUCCESS;
+}
+
+kern_return_t port_set_context(struct port *p, mach_port_context_t context)
+{
+	if (p->u.recv.strict_guard)
+		return KERN_INVALID_ARGUMENT;
+	p->u.recv.context = context;
+	return KERN_SUCCESS;
+}
+
+void port_set_qlimit(struct port *p, mach_port_msgcount_t qlimit)
+{
+	p->u.recv.qlimit = qlimit;
 }
 
 void port_add_send_fd(struct port *p, int fd)
@@ -127,6 +190,44 @@ int port_take_send_once(struct port *p)
 	return s;
 }
 
+/* Name a new send-once entry on @fd (taken) @name; the caller checked it is free. */
+static kern_return_t name_send_once(int fd, mach_port_name_t name)
+{
+	struct port *so = port_new_send_once(fd);
+	kern_return_t kr;
+
+	if (!so) {
+		close(fd);
+		return KERN_RESOURCE_SHORTAGE;
+	}
+	kr = port_name_at(so, name);
+	if (kr != KERN_SUCCESS)
+		port_unref(so);
+	return kr;
+}
+
+kern_return_t port_make_send_once_at(struct port *p, mach_port_name_t name)
+{
+	int r, s;
+
+	if (!(p->type & MACH_PORT_TYPE_RECEIVE))
+		return KERN_INVALID_RIGHT;
+	if (endpoint_socketpair(&r, &s) < 0)
+		return KERN_RESOURCE_SHORTAGE;
+	if (port_add_queue(p, r) < 0) {
+		close(s);
+		return KERN_RESOURCE_SHORTAGE;
+	}
+	return name_send_once(s, name);
+}
+
+kern_return_t port_move_send_once_to(struct port *p, mach_port_name_t name)
+{
+	int s = port_take_send_once(p);
+
+	return s < 0 ? KERN_INVALID_RIGHT : name_send_once(s, name);
+}
+
 kern_return_t port_drop_send_once(struct port *p)
 {
 	if (!(p->type & MACH_PORT_TYPE_SEND_ONCE))
@@ -143,10 +244,43 @@ void port_move_receive(struct port *p)
 	port_release_if_empty(p);
 }
 
+kern_return_t port_request_destroyed(struct port *p, int fd)
+{
+	if (p->u.recv.pd_fd >= 0) {
+		close(fd);
+		return KERN_FAILURE;    /* xnu allows one registration */
+	}
+	p->u.recv.pd_fd = fd;
+	return KERN_SUCCESS;
+}
+
+/*
+ * A port-destroyed request: the receive right leaves in the notification,
+ * as if moved, and the port lives on.  Return: whether it left.
+ */
+static bool hand_back(struct port *p)
+{
+	int fds[WIRE_MAX_FDS], notify_fd = p->u.recv.pd_fd;
+	bool has_s, sent;
+	ssize_t n;
+
+	if (notify_fd < 0)
+		return false;
+	p->u.recv.pd_fd = -1;   /* used once, whatever happens */
+	n = port_receive_fds(p, fds, WIRE_MAX_FDS, &has_s);
+	sent = n >= 0 && notifier_send_receive(notify_fd, fds, (size_t)n, has_s) == 0;
+	close(notify_fd);       /* unsent: the notify port is told, MACH_NOTIFY_SEND_ONCE */
+	if (sent)
+		port_move_receive(p);
+	return sent;
+}
+
 kern_return_t port_destroy_receive(struct port *p)
 {
 	if (!(p->type & MACH_PORT_TYPE_RECEIVE))
 		return KERN_INVALID_RIGHT;
+	if (hand_back(p))
+		return KERN_SUCCESS;
 	p->dead = true;
 	port_close_receive(p);
 	if (p->type & MACH_PORT_TYPE_SEND)
@@ -165,20 +299,47 @@ kern_return_t port_destroy_set(struct port *p)
 	return KERN_SUCCESS;
 }
 
+kern_return_t port_destruct(struct port *p, mach_port_delta_t srdelta, mach_port_context_t guard)
+{
+	struct port_recv *rv = &p->u.recv;
+	kern_return_t kr;
+
+	if (!(p->type & MACH_PORT_TYPE_RECEIVE))
+		return KERN_INVALID_RIGHT;
+	if (srdelta && !(p->type & MACH_PORT_TYPE_SEND))
+		return KERN_INVALID_RIGHT;
+	if (srdelta > 0)
+		return KERN_INVALID_VALUE;
+	if (rv->guarded && guard != rv->context)
+		return KERN_INVALID_ARGUMENT;
+	if (srdelta) {
+		kr = port_mod_urefs(p, MACH_PORT_TYPE_SEND, srdelta);
+		if (kr != KERN_SUCCESS)
+			return kr;
+	}
+	return port_destroy_receive(p);
+}
+
+/* xnu's ipc_right_dealloc(): what the name holds decides, a port set is destroyed. */
 kern_return_t port_deallocate(struct port *p)
 {
+	port_check_dead(p);
 	if (p->type & MACH_PORT_TYPE_SEND)
-		return port_add_urefs(p, MACH_PORT_TYPE_SEND, -1);
+		return port_mod_urefs(p, MACH_PORT_TYPE_SEND, -1);
 	if (p->type & MACH_PORT_TYPE_SEND_ONCE)
 		return port_drop_send_once(p);
 	if (p->type & MACH_PORT_TYPE_DEAD_NAME)
-		return port_add_urefs(p, MACH_PORT_TYPE_DEAD_NAME, -1);
+		return port_mod_urefs(p, MACH_PORT_TYPE_DEAD_NAME, -1);
+	if (p->type & MACH_PORT_TYPE_PORT_SET)
+		return port_destroy_set(p);
 	return KERN_INVALID_RIGHT;
 }
 
 kern_return_t port_destroy(struct port *p)
 {
-	if (p->type & MACH_PORT_TYPE_RECEIVE) {
+	if ((p->type & MACH_PORT_TYPE_RECEIVE) && p->u.recv.guarded)
+		return KERN_INVALID_RIGHT;      /* xnu: kGUARD_EXC_DESTROY */
+	if ((p->type & MACH_PORT_TYPE_RECEIVE) && !hand_back(p)) {
 		p->dead = true;
 		port_set_remove_member(p);
 		port_close_receive(p);

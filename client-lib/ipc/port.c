@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -17,7 +18,8 @@
 static void recv_reset(struct port *p)
 {
 	p->kind = PORT_KIND_NONE;
-	p->u.recv = (struct port_recv){ .fd = -1, .epfd = -1 };
+	p->u.recv = (struct port_recv){ .fd = -1, .epfd = -1, .pd_fd = -1,
+					.qlimit = MACH_PORT_QLIMIT_DEFAULT };
 }
 
 struct port *port_new(void)
@@ -28,6 +30,7 @@ struct port *port_new(void)
 		return NULL;
 	p->refs = 1;
 	p->send_fd = -1;
+	p->wake_fd = -1;
 	recv_reset(p);
 	pthread_mutex_init(&p->rcv_lock, NULL);
 	return p;
@@ -123,6 +126,7 @@ void port_unref(struct port *p)
 	else
 		port_close_receive(p);
 	endpoint_close(&p->send_fd);
+	endpoint_close(&p->wake_fd);
 	pthread_mutex_destroy(&p->rcv_lock);
 	free(p);
 }
@@ -131,6 +135,15 @@ mach_port_name_t port_name(struct port *p)
 {
 	p->name = space_add(p);
 	return p->name;
+}
+
+kern_return_t port_name_at(struct port *p, mach_port_name_t name)
+{
+	kern_return_t kr = space_add_name(name, p);
+
+	if (kr == KERN_SUCCESS)
+		p->name = name;
+	return kr;
 }
 
 mach_port_name_t port_name_new(struct port *p)
@@ -340,18 +353,38 @@ bool port_owns_queue(struct port *p, int fd, bool *is_queue)
  * Our own epoll goes first, unchanged: after fork() it is shared with the
  * parent, and closing our copy is all that may touch it.
  */
+/*
+ * A receiver waits in @p's epoll, which closing R does not wake (closing
+ * an fd only drops it from the epoll).  A readable eventfd does; it stays
+ * open, owned by @p, until the receiver, who holds a reference, is gone.
+ * Its event names fd -1, which is none of @p's queues: the receiver looks
+ * again and finds no receive right.
+ */
+static void wake_receivers(struct port *p)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = UINT32_MAX };
+
+	if (p->wake_fd < 0)
+		p->wake_fd = eventfd(1, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (p->wake_fd >= 0)
+		epoll_ctl(p->u.recv.epfd, EPOLL_CTL_ADD, p->wake_fd, &ev);
+}
+
 void port_close_receive(struct port *p)
 {
 	struct port_recv *rv = &p->u.recv;
 
 	if (p->kind != PORT_KIND_RECEIVE && p->kind != PORT_KIND_NONE)
 		return;
+	if (rv->epfd >= 0 && p->refs > 0)     /* at the last reference, nobody waits */
+		wake_receivers(p);
 	endpoint_close(&rv->epfd);
 	while (rv->n_so > 0)
 		port_remove_queue(p, rv->n_so - 1);
 	if (rv->fd >= 0)
 		port_unwatch_fd(p, rv->fd);
 	endpoint_close(&rv->fd);
+	endpoint_close(&rv->pd_fd);     /* the notify port is told: MACH_NOTIFY_SEND_ONCE */
 	if (!(p->type & MACH_PORT_TYPE_SEND))
 		endpoint_close(&p->send_fd);
 	p->type &= ~MACH_PORT_TYPE_RECEIVE;
@@ -365,6 +398,8 @@ ssize_t port_receive_fds(const struct port *p, int *fds, size_t room, bool *has_
 	size_t n = 0;
 
 	*has_s = p->send_fd >= 0;
+	if (rv->immovable)
+		return -EINVAL;         /* xnu: kGUARD_EXC_IMMOVABLE */
 	if (room < (*has_s ? 2u : 1u))
 		return -E2BIG;
 	fds[n++] = rv->fd;
@@ -532,4 +567,20 @@ void port_fork_child(void)
 		pthread_mutex_init(&p->rcv_lock, NULL);
 		port_unref(p);
 	}
+}
+
+mach_port_msgcount_t port_msgcount(struct port *p)
+{
+	const struct port_recv *rv = &p->u.recv;
+	mach_port_msgcount_t n = 0;
+
+	for (size_t i = 0; i < rv->n_so; i++)
+		n += endpoint_queued_bytes(rv->so[i].fd) > 0;
+	if (rv->fd < 0)
+		return n;
+	if (pthread_mutex_trylock(&p->rcv_lock) != 0)
+		return n + (endpoint_queued_bytes(rv->fd) > 0);
+	n += endpoint_count_datagrams(rv->fd);
+	pthread_mutex_unlock(&p->rcv_lock);
+	return n;
 }

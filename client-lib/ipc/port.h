@@ -52,6 +52,11 @@ struct port_recv {
 	mach_port_name_t pset;      /* the port set it is in, or 0 */
 	int epfd;                   /* epoll over R and the queues, made on first wait */
 	bool ns_armed;              /* no-senders requested: drop our own S when unused */
+	mach_port_context_t context; /* mach_port_set_context(), or the guard */
+	bool guarded, strict_guard; /* mach_port_guard() */
+	bool immovable;             /* MPO_IMMOVABLE_RECEIVE: never moves (sticky, as xnu) */
+	int pd_fd;                  /* MACH_NOTIFY_PORT_DESTROYED: the notify send-once right, or -1 */
+	mach_port_msgcount_t qlimit; /* MACH_PORT_LIMITS_INFO: see mach_port(3) */
 };
 
 struct port_set {
@@ -73,6 +78,7 @@ struct port {
 	ino_t ino;                  /* identity: inode of S */
 	bool dead;                  /* receive right destroyed (while a receiver waited) */
 	bool watched;               /* a notification request names it (notify.c) */
+	int wake_fd;                /* wakes receivers when the receive right goes (port.c) */
 	pthread_mutex_t rcv_lock;
 	enum port_kind kind;
 	union {
@@ -108,6 +114,11 @@ void port_unref(struct port *p);
  * reference stays the caller's).
  */
 mach_port_name_t port_name(struct port *p);
+/**
+ * port_name_at() - give @p the caller's chosen @name (takes the caller's
+ * reference on success).  Space lock held.  Return: space_add_name()'s code.
+ */
+kern_return_t port_name_at(struct port *p, mach_port_name_t name);
 /** port_name_new() - port_name() taking the space lock; on failure drops @p. */
 mach_port_name_t port_name_new(struct port *p);
 /** port_name_send_fd() - name @fd as a new send right (takes @fd).  Return: the name, or MACH_PORT_NULL. */
@@ -147,12 +158,16 @@ void port_recv_eof(struct port *p, int fd);
  * pair is dropped.  *@is_queue: @fd is not R.
  */
 bool port_owns_queue(struct port *p, int fd, bool *is_queue);
-/** port_close_receive() - close R, S (unless send rights remain) and every send-once queue. */
+/**
+ * port_close_receive() - close R, S (unless send rights remain) and every
+ * send-once queue; a thread waiting to receive on @p wakes.
+ */
 void port_close_receive(struct port *p);
 /**
  * port_receive_fds() - the fds a receive right carries when it moves: R,
  * then S if @p has it (*@has_s), then its active send-once queues.
- * Return: how many (at most @room), or -E2BIG.
+ * Return: how many (at most @room), -E2BIG, or -EINVAL if the right is
+ * immovable (MPO_IMMOVABLE_RECEIVE).
  */
 ssize_t port_receive_fds(const struct port *p, int *fds, size_t room, bool *has_s);
 /**
@@ -160,6 +175,13 @@ ssize_t port_receive_fds(const struct port *p, int *fds, size_t room, bool *has_
  * then S if @has_s, then send-once queues.  Takes the fds.
  */
 void port_attach_receive(struct port *p, int *fds, size_t nfds, bool has_s);
+
+/**
+ * port_msgcount() - how many messages wait on receive right @p: each
+ * send-once queue holds at most one, R is walked with peek offsets.  If a
+ * receiver is reading at that moment, R counts as 1 when not empty.
+ */
+mach_port_msgcount_t port_msgcount(struct port *p);
 
 /* Send-once pairs of a receive right (port.c; reuse decided in sopool.c). */
 
@@ -196,6 +218,19 @@ void port_fork_child(void);
 
 /** port_add_urefs() - add @delta user references to @kind (SEND or DEAD_NAME). */
 kern_return_t port_add_urefs(struct port *p, mach_port_type_t kind, mach_port_delta_t delta);
+/** port_mod_urefs() - mach_port_mod_refs()/deallocate of SEND or DEAD_NAME references, pegged as xnu. */
+kern_return_t port_mod_urefs(struct port *p, mach_port_type_t kind, mach_port_delta_t delta);
+/**
+ * port_guard() - guard receive right @p with @guard (xnu's
+ * mach_port_guard_locked()); @immovable: the right can no longer move.
+ */
+kern_return_t port_guard(struct port *p, mach_port_context_t guard, bool strict, bool immovable);
+/** port_unguard() - remove @p's guard if it is @guard. */
+kern_return_t port_unguard(struct port *p, mach_port_context_t guard);
+/** port_set_context() - @p's context, refused on a strictly guarded port. */
+kern_return_t port_set_context(struct port *p, mach_port_context_t context);
+/** port_set_qlimit() - @p's queue limit (checked by the caller). */
+void port_set_qlimit(struct port *p, mach_port_msgcount_t qlimit);
 /** port_make_send() - MAKE_SEND: one more send right made by the receiver. */
 kern_return_t port_make_send(struct port *p);
 /** port_add_send_fd() - a received send right on @fd (taken) for @p's port. */
@@ -206,17 +241,32 @@ void port_drop_send(struct port *p);
 void port_use_send_once(struct port *p);
 /** port_take_send_once() - move the send-once right's fd out.  Return: the fd, or -EINVAL. */
 int port_take_send_once(struct port *p);
+/** port_make_send_once_at() - a new send-once right to receive right @p, under the free @name. */
+kern_return_t port_make_send_once_at(struct port *p, mach_port_name_t name);
+/** port_move_send_once_to() - @p's send-once right moves to the free @name. */
+kern_return_t port_move_send_once_to(struct port *p, mach_port_name_t name);
 /** port_drop_send_once() - drop the send-once right unused (the receiver is told). */
 kern_return_t port_drop_send_once(struct port *p);
 /** port_move_receive() - the receive right left with a message. */
 void port_move_receive(struct port *p);
-/** port_destroy_receive() - destroy the receive right; send rights become dead names. */
+/**
+ * port_request_destroyed() - a port-destroyed request on @p, sent through
+ * send-once fd @fd (taken): destroying the receive right then sends it
+ * there instead.  Return: KERN_SUCCESS, or KERN_FAILURE if one is already made.
+ */
+kern_return_t port_request_destroyed(struct port *p, int fd);
+/**
+ * port_destroy_receive() - destroy the receive right; send rights become
+ * dead names; with a port-destroyed request, the right goes to its port.
+ */
 kern_return_t port_destroy_receive(struct port *p);
 /** port_destroy_set() - destroy the port set; its members are in no set any more. */
 kern_return_t port_destroy_set(struct port *p);
-/** port_deallocate() - drop one user reference of the send right, send-once right or dead name. */
+/** port_destruct() - mach_port_destruct(): drop -@srdelta send references and the guarded receive right. */
+kern_return_t port_destruct(struct port *p, mach_port_delta_t srdelta, mach_port_context_t guard);
+/** port_deallocate() - drop one user reference of the send right, send-once right or dead name, or destroy the port set. */
 kern_return_t port_deallocate(struct port *p);
-/** port_destroy() - drop every right the name holds.  Return: KERN_SUCCESS. */
+/** port_destroy() - drop every right the name holds.  Return: KERN_SUCCESS, or KERN_INVALID_RIGHT for a guarded receive right. */
 kern_return_t port_destroy(struct port *p);
 /**
  * port_make_send_fd() - the receiver's S for MAKE_SEND, recreating the

@@ -8,12 +8,20 @@
 #include <string.h>
 
 /*
- * Names are (index << 8) | generation, as Mach's MACH_PORT_MAKE, so that a
- * stale name is unlikely to hit a reused slot.  Index 0 is never used, so
- * no name is MACH_PORT_NULL; the table is far smaller than 2^24 entries,
- * so no name is MACH_PORT_DEAD.
+ * Names are laid out as xnu lays them out: MACH_PORT_MAKE(index, gen), the
+ * table index above the low byte and the entry's generation in it.  As
+ * xnu's IE_BITS_GEN_ONE, a generation steps by 4, its two low bits always
+ * set (a fresh slot's first name ends in 0x03, then 0x07, 0x0b, ... 0xff,
+ * 0x03: a slot's name comes back after 64 uses), and a name the caller
+ * chooses must have those bits set.  Freed slots are taken again only
+ * after every slot above them (next_free_hint), so a stale name is unlikely
+ * to hit a reused slot.  Index 0 is never used, so no name is
+ * MACH_PORT_NULL; the table is far smaller than 2^24 entries, so no name is
+ * MACH_PORT_DEAD.
  */
 #define SPACE_MAX_ENTRIES (1u << 20)
+#define SPACE_GEN_BITS 0x03u    /* xnu's ipc_entry_name_mask() */
+#define SPACE_GEN_ONE 0x04u
 
 struct slot {
 	struct port *port;
@@ -86,9 +94,46 @@ mach_port_name_t space_add(struct port *p)
 			return MACH_PORT_NULL;
 	}
 	space.next_free_hint = i + 1;
-	space.slots[i].gen = (uint8_t)(space.slots[i].gen + 1) ? (uint8_t)(space.slots[i].gen + 1) : 1;
+	/* A fresh slot (gen 0) starts at 0x03, as xnu's first generation. */
+	space.slots[i].gen = space.slots[i].gen ?
+		(uint8_t)(space.slots[i].gen + SPACE_GEN_ONE) : SPACE_GEN_BITS;
 	space.slots[i].port = p;
 	return (mach_port_name_t)((i << 8) | space.slots[i].gen);
+}
+
+kern_return_t space_check_name(mach_port_name_t name, bool *in_use)
+{
+	size_t index = name >> 8;
+
+	*in_use = false;
+	if (index >= SPACE_MAX_ENTRIES)
+		return KERN_NO_SPACE;
+	if ((name | SPACE_GEN_BITS) != name)
+		return KERN_INVALID_VALUE;      /* not a generation xnu makes */
+	if (index == 0)
+		return KERN_FAILURE;
+	if (index >= space.n_slots || !space.slots[index].port)
+		return KERN_SUCCESS;
+	*in_use = true;
+	return space.slots[index].gen == (name & 0xff) ? KERN_SUCCESS : KERN_FAILURE;
+}
+
+kern_return_t space_add_name(mach_port_name_t name, struct port *p)
+{
+	size_t index = name >> 8;
+	bool in_use;
+	kern_return_t kr = space_check_name(name, &in_use);
+
+	if (kr != KERN_SUCCESS)
+		return kr;
+	if (in_use)
+		return KERN_NAME_EXISTS;
+	while (index >= space.n_slots)
+		if (grow() < 0)
+			return KERN_RESOURCE_SHORTAGE;
+	space.slots[index].gen = (uint8_t)(name & 0xff);
+	space.slots[index].port = p;
+	return KERN_SUCCESS;
 }
 
 void space_remove(mach_port_name_t name)

@@ -10,6 +10,7 @@
 #ifndef BOOTSTRAP_SPACE_H
 #define BOOTSTRAP_SPACE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <mach/mach.h>
@@ -27,6 +28,22 @@ struct port *space_get(mach_port_name_t name);
  * Return: the name, or MACH_PORT_NULL if the table is full.
  */
 mach_port_name_t space_add(struct port *p);
+
+/**
+ * space_check_name() - whether @name could hold a right, as xnu's
+ * ipc_entry_alloc_name() judges it: KERN_SUCCESS (*@in_use tells whether it
+ * already does), or space_add_name()'s errors.  Space lock held.
+ */
+kern_return_t space_check_name(mach_port_name_t name, bool *in_use);
+
+/**
+ * space_add_name() - @p under the caller's chosen @name, validated as xnu's
+ * ipc_entry_alloc_name().  Space lock held.  Return: KERN_SUCCESS,
+ * KERN_INVALID_VALUE (generation bits not set), KERN_FAILURE (index 0, or
+ * the slot holds another generation), KERN_NAME_EXISTS (@name is in use),
+ * KERN_NO_SPACE (index beyond the table's limit), KERN_RESOURCE_SHORTAGE.
+ */
+kern_return_t space_add_name(mach_port_name_t name, struct port *p);
 
 /** space_remove() - forget @name (its entry is the caller's).  Space lock held. */
 void space_remove(mach_port_name_t name);

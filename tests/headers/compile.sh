@@ -20,18 +20,8 @@ servers/bootstrap.h|mach_port_t p; (void)bootstrap_subset(bootstrap_port, 0, &p)
 servers/bootstrap.h|mach_port_t p; (void)bootstrap_unprivileged(bootstrap_port, &p);
 servers/bootstrap.h|mach_port_t p; (void)bootstrap_parent(bootstrap_port, &p);
 bootstrap.h|bootstrap_status_t st; (void)bootstrap_status(bootstrap_port, "x", &st);
-mach/mach_port.h|(void)mach_port_allocate_name(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, 0x103);
-mach/mach.h|mach_port_name_array_t n; mach_port_type_array_t t; mach_msg_type_number_t a, b; (void)mach_port_names(mach_task_self(), &n, &a, &t, &b);
-mach/mach.h|mach_port_status_t s; mach_msg_type_number_t c = MACH_PORT_RECEIVE_STATUS_COUNT; (void)mach_port_get_attributes(mach_task_self(), 1, MACH_PORT_RECEIVE_STATUS, (mach_port_info_t)&s, &c);
-mach/mach.h|mach_port_limits_t l = { 1 }; (void)mach_port_set_attributes(mach_task_self(), 1, MACH_PORT_LIMITS_INFO, (mach_port_info_t)&l, MACH_PORT_LIMITS_INFO_COUNT);
 mach/mach.h|(void)mach_port_set_mscount(mach_task_self(), 1, 0);
 mach/mach.h|mach_port_t p; mach_msg_type_name_t t; (void)mach_port_extract_right(mach_task_self(), 1, MACH_MSG_TYPE_MAKE_SEND, &p, &t);
-mach/mach.h|mach_port_options_t o = { .flags = MPO_INSERT_SEND_RIGHT }; mach_port_t p; (void)mach_port_construct(mach_task_self(), &o, 0, &p);
-mach/mach.h|(void)mach_port_destruct(mach_task_self(), 1, 0, 0);
-mach/mach.h|(void)mach_port_guard(mach_task_self(), 1, 0, 0);
-mach/mach.h|(void)mach_port_unguard(mach_task_self(), 1, 0);
-mach/mach.h|mach_port_context_t c; (void)mach_port_get_context(mach_task_self(), 1, &c);
-mach/mach.h|(void)mach_port_set_context(mach_task_self(), 1, 0);
 mach/mach_init.h|(void)mach_host_self();
 mach/mach.h|(void)mach_thread_self();
 mach/mach.h|vm_size_t s; (void)host_page_size(0, &s);

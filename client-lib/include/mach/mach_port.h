@@ -32,40 +32,31 @@ kern_return_t mach_port_request_notification(ipc_space_t task, mach_port_name_t 
 	mach_msg_id_t msgid, mach_port_mscount_t sync, mach_port_t notify,
 	mach_msg_type_name_t notifyPoly, mach_port_t *previous);
 
-/* Declared by Apple, not provided here: a call fails to compile.  See mach_port(3). */
-kern_return_t mach_port_allocate_name(ipc_space_t task, mach_port_right_t right, mach_port_name_t name)
-	BOOTSTRAP_UNAVAILABLE("mach_port_allocate_name");
+kern_return_t mach_port_allocate_name(ipc_space_t task, mach_port_right_t right, mach_port_name_t name);
 kern_return_t mach_port_names(ipc_space_t task, mach_port_name_array_t *names,
 	mach_msg_type_number_t *namesCnt, mach_port_type_array_t *types,
-	mach_msg_type_number_t *typesCnt)
-	BOOTSTRAP_UNAVAILABLE("mach_port_names");
+	mach_msg_type_number_t *typesCnt);
 kern_return_t mach_port_get_attributes(ipc_space_t task, mach_port_name_t name,
 	mach_port_flavor_t flavor, mach_port_info_t port_info_out,
-	mach_msg_type_number_t *port_info_outCnt)
-	BOOTSTRAP_UNAVAILABLE("mach_port_get_attributes");
+	mach_msg_type_number_t *port_info_outCnt);
 kern_return_t mach_port_set_attributes(ipc_space_t task, mach_port_name_t name,
-	mach_port_flavor_t flavor, mach_port_info_t port_info, mach_msg_type_number_t port_infoCnt)
-	BOOTSTRAP_UNAVAILABLE("mach_port_set_attributes");
+	mach_port_flavor_t flavor, mach_port_info_t port_info, mach_msg_type_number_t port_infoCnt);
+kern_return_t mach_port_construct(ipc_space_t task, mach_port_options_ptr_t options,
+	mach_port_context_t context, mach_port_name_t *name);
+kern_return_t mach_port_destruct(ipc_space_t task, mach_port_name_t name,
+	mach_port_delta_t srdelta, mach_port_context_t guard);
+kern_return_t mach_port_guard(ipc_space_t task, mach_port_name_t name,
+	mach_port_context_t guard, boolean_t strict);
+kern_return_t mach_port_unguard(ipc_space_t task, mach_port_name_t name, mach_port_context_t guard);
+kern_return_t mach_port_get_context(ipc_space_t task, mach_port_name_t name, mach_port_context_t *context);
+kern_return_t mach_port_set_context(ipc_space_t task, mach_port_name_t name, mach_port_context_t context);
+
+/* Declared by Apple, not provided here: a call fails to compile.  See mach_port(3). */
 kern_return_t mach_port_set_mscount(ipc_space_t task, mach_port_name_t name, mach_port_mscount_t mscount)
 	BOOTSTRAP_UNAVAILABLE("mach_port_set_mscount");
 kern_return_t mach_port_extract_right(ipc_space_t task, mach_port_name_t name,
 	mach_msg_type_name_t msgt_name, mach_port_t *poly, mach_msg_type_name_t *polyPoly)
 	BOOTSTRAP_UNAVAILABLE("mach_port_extract_right");
-kern_return_t mach_port_construct(ipc_space_t task, mach_port_options_ptr_t options,
-	mach_port_context_t context, mach_port_name_t *name)
-	BOOTSTRAP_UNAVAILABLE("mach_port_construct (use mach_port_allocate)");
-kern_return_t mach_port_destruct(ipc_space_t task, mach_port_name_t name,
-	mach_port_delta_t srdelta, mach_port_context_t guard)
-	BOOTSTRAP_UNAVAILABLE("mach_port_destruct");
-kern_return_t mach_port_guard(ipc_space_t task, mach_port_name_t name,
-	mach_port_context_t guard, boolean_t strict)
-	BOOTSTRAP_UNAVAILABLE("mach_port_guard");
-kern_return_t mach_port_unguard(ipc_space_t task, mach_port_name_t name, mach_port_context_t guard)
-	BOOTSTRAP_UNAVAILABLE("mach_port_unguard");
-kern_return_t mach_port_get_context(ipc_space_t task, mach_port_name_t name, mach_port_context_t *context)
-	BOOTSTRAP_UNAVAILABLE("mach_port_get_context");
-kern_return_t mach_port_set_context(ipc_space_t task, mach_port_name_t name, mach_port_context_t context)
-	BOOTSTRAP_UNAVAILABLE("mach_port_set_context");
 
 #ifdef __cplusplus
 }

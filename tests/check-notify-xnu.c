@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check-notify-xnu - mach_port_request_notification for every kind, with
+ * xnu's return codes and the previous request's send-once right given back
+ * in *previous; MACH_NOTIFY_SEND_POSSIBLE; MACH_NOTIFY_PORT_DESTROYED
+ * carrying the receive right; immediate dead-name notifications for a name
+ * already dead.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <mach/mach.h>
+#include <mach/notify.h>
+
+#include "helpers/peer.h"
+
+static void setup(void)
+{
+	peer_fd_mark(true);
+}
+
+static void teardown(void)
+{
+	peer_fd_check();
+}
+
+static kern_return_t req(mach_port_t name, mach_msg_id_t id, mach_port_mscount_t sync,
+			 mach_port_t notify, mach_port_t *prev)
+{
+	return mach_port_request_notification(mach_task_self(), name, id, sync, notify,
+					      MACH_MSG_TYPE_MAKE_SEND_ONCE, prev);
+}
+
+/* Expect notification @id naming @subject (0: any) on @n. */
+static void expect(mach_port_t n, mach_msg_id_t id, mach_port_t subject)
+{
+	struct peer_rcv r;
+	const mach_dead_name_notification_t *dn = (const void *)&r.msg;
+
+	ck_assert_int_eq(peer_recv(n, &r, PEER_TIMEOUT_MS), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(r.msg.head.msgh_id, id);
+	if (subject)
+		ck_assert_uint_eq(dn->not_port, subject);
+}
+
+START_TEST(test_codes)
+{
+	mach_port_t rcv = peer_port(), n = peer_port(), set, prev = 1;
+
+	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_PORT_SET, &set),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(req(rcv, MACH_NOTIFY_PORT_DELETED, 0, n, &prev), KERN_INVALID_VALUE);
+	ck_assert_int_eq(req(rcv, 0x4242, 0, n, &prev), KERN_INVALID_VALUE);
+	ck_assert_int_eq(req(MACH_PORT_NULL, MACH_NOTIFY_NO_SENDERS, 0, n, &prev), KERN_INVALID_RIGHT);
+	ck_assert_int_eq(req(MACH_PORT_NULL, MACH_NOTIFY_DEAD_NAME, 0, n, &prev), KERN_INVALID_ARGUMENT);
+	ck_assert_int_eq(req(MACH_PORT_NULL, MACH_NOTIFY_SEND_POSSIBLE, 0, n, &prev),
+			 KERN_INVALID_ARGUMENT);
+	ck_assert_int_eq(req(rcv, MACH_NOTIFY_PORT_DESTROYED, 1, n, &prev), KERN_INVALID_VALUE);
+	ck_assert_int_eq(req(MACH_PORT_DEAD, MACH_NOTIFY_PORT_DESTROYED, 0, n, &prev), KERN_INVALID_RIGHT);
+	ck_assert_int_eq(req(set, MACH_NOTIFY_PORT_DESTROYED, 0, n, &prev), KERN_INVALID_RIGHT);
+	ck_assert_int_eq(req(set, MACH_NOTIFY_NO_SENDERS, 0, n, &prev), KERN_INVALID_RIGHT);
+	ck_assert_int_eq(req(0x4203, MACH_NOTIFY_NO_SENDERS, 0, n, &prev), KERN_INVALID_NAME);
+	ck_assert_int_eq(req(0x4203, MACH_NOTIFY_DEAD_NAME, 0, n, &prev), KERN_INVALID_NAME);
+	ck_assert_int_eq(req(set, MACH_NOTIFY_DEAD_NAME, 0, n, &prev), KERN_INVALID_RIGHT);
+	ck_assert_int_eq(req(rcv, MACH_NOTIFY_NO_SENDERS, 0, MACH_PORT_DEAD, &prev),
+			 KERN_INVALID_CAPABILITY);
+	ck_assert_uint_eq(prev, 1);     /* untouched by refusals */
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), set), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), rcv), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), n), KERN_SUCCESS);
+}
+END_TEST
+
+/* A second request replaces the first, whose send-once right comes back. */
+START_TEST(test_previous)
+{
+	mach_port_t rcv = peer_port_send(), n1 = peer_port(), n2 = peer_port(), prev = 1;
+	struct peer_rcv r;
+
+	/* rcv holds a send right: no-senders does not fire meanwhile. */
+	ck_assert_int_eq(req(rcv, MACH_NOTIFY_NO_SENDERS, 0, n1, &prev), KERN_SUCCESS);
+	ck_assert_uint_eq(prev, MACH_PORT_NULL);
+	ck_assert_int_eq(req(rcv, MACH_NOTIFY_NO_SENDERS, 0, n2, &prev), KERN_SUCCESS);
+	ck_assert(MACH_PORT_VALID(prev));
+	ck_assert_uint_eq(peer_type(prev), MACH_PORT_TYPE_SEND_ONCE);
+	/* It is the first request's right: a message through it reaches n1. */
+	ck_assert_int_eq(peer_send_id(prev, MACH_MSG_TYPE_MOVE_SEND_ONCE, 77), MACH_MSG_SUCCESS);
+	expect(n1, 77, 0);
+	/* Cancelling gives the second one back. */
+	ck_assert_int_eq(req(rcv, MACH_NOTIFY_NO_SENDERS, 0, MACH_PORT_NULL, &prev), KERN_SUCCESS);
+	ck_assert_uint_eq(peer_type(prev), MACH_PORT_TYPE_SEND_ONCE);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), prev), KERN_SUCCESS);
+	expect(n2, MACH_NOTIFY_SEND_ONCE, 0);
+	ck_assert_int_eq(peer_recv(n1, &r, 0), MACH_RCV_TIMED_OUT);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), rcv), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), n1), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), n2), KERN_SUCCESS);
+}
+END_TEST
+
+/*
+ * Port-destroyed: destroying the receive right sends it, queued messages
+ * and all, to the notify port; the port lives on.
+ */
+START_TEST(test_port_destroyed)
+{
+	mach_port_t a = peer_port_send(), n = peer_port(), prev = 1;
+	struct peer_rcv r;
+	const mach_port_destroyed_notification_t *pd = (const void *)&r.msg;
+
+	ck_assert_int_eq(req(a, MACH_NOTIFY_PORT_DESTROYED, 0, n, &prev), KERN_SUCCESS);
+	ck_assert_uint_eq(prev, MACH_PORT_NULL);
+	ck_assert_int_eq(req(a, MACH_NOTIFY_PORT_DESTROYED, 0, n, &prev), KERN_FAILURE);
+	ck_assert_int_eq(peer_send_id(a, MACH_MSG_TYPE_COPY_SEND, 5), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), a, MACH_PORT_RIGHT_RECEIVE, -1),
+			 KERN_SUCCESS);
+	ck_assert_uint_eq(peer_type(a), MACH_PORT_TYPE_SEND);     /* not a dead name */
+	ck_assert_int_eq(peer_recv(n, &r, PEER_TIMEOUT_MS), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(r.msg.head.msgh_id, MACH_NOTIFY_PORT_DESTROYED);
+	ck_assert(MACH_MSGH_BITS_IS_COMPLEX(r.msg.head.msgh_bits));
+	ck_assert_uint_eq(pd->not_port.disposition, MACH_MSG_TYPE_PORT_RECEIVE);
+	/* The right comes back under the name of the send right we hold. */
+	ck_assert_uint_eq(pd->not_port.name, a);
+	ck_assert_uint_eq(peer_type(a), MACH_PORT_TYPE_SEND_RECEIVE);
+	ck_assert_int_eq(peer_recv(a, &r, PEER_TIMEOUT_MS), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(r.msg.head.msgh_id, 5);
+	/* The request went with the notification: now destruction is final. */
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), a), KERN_SUCCESS);
+	ck_assert_int_eq(peer_recv(n, &r, 0), MACH_RCV_TIMED_OUT);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), n), KERN_SUCCESS);
+}
+END_TEST
+
+/* The notify port is gone: the receive right is destroyed after all. */
+START_TEST(test_port_destroyed_unsent)
+{
+	mach_port_t a = peer_port_send(), n = peer_port();
+
+	ck_assert_int_eq(req(a, MACH_NOTIFY_PORT_DESTROYED, 0, n, NULL), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), n), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), a, MACH_PORT_RIGHT_RECEIVE, -1),
+			 KERN_SUCCESS);
+	ck_assert_uint_eq(peer_type(a), MACH_PORT_TYPE_DEAD_NAME);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), a), KERN_SUCCESS);
+}
+END_TEST
+
+/* A send right on a raw socket whose receive end the test holds. */
+static mach_port_t send_only(int *r)
+{
+	int sv[2];
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	*r = sv[0];
+	return peer_name_send_fd(sv[1]);
+}
+
+START_TEST(test_send_possible_and_dead_name)
+{
+	int r, r2;
+	mach_port_t s = send_only(&r), s2 = send_only(&r2), n = peer_port(), prev = 1;
+	mach_port_urefs_t refs;
+
+	/* The port can take a message: the notification comes at once. */
+	ck_assert_int_eq(req(s, MACH_NOTIFY_SEND_POSSIBLE, 1, n, &prev), KERN_SUCCESS);
+	expect(n, MACH_NOTIFY_SEND_POSSIBLE, s);
+	ck_assert_int_eq(req(s, MACH_NOTIFY_DEAD_NAME, 0, n, &prev), KERN_SUCCESS);
+	close(r);
+	expect(n, MACH_NOTIFY_DEAD_NAME, s);
+	ck_assert_uint_eq(peer_type(s), MACH_PORT_TYPE_DEAD_NAME);
+	/* Already dead: an immediate notification if sync is set, which takes a reference. */
+	ck_assert_int_eq(req(s, MACH_NOTIFY_DEAD_NAME, 0, n, &prev), KERN_INVALID_ARGUMENT);
+	ck_assert_int_eq(req(s, MACH_NOTIFY_DEAD_NAME, 1, n, &prev), KERN_SUCCESS);
+	expect(n, MACH_NOTIFY_DEAD_NAME, s);
+	ck_assert_int_eq(mach_port_get_refs(mach_task_self(), s, MACH_PORT_RIGHT_DEAD_NAME, &refs),
+			 KERN_SUCCESS);
+	ck_assert_uint_eq(refs, 2);
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), s, MACH_PORT_RIGHT_DEAD_NAME, -2),
+			 KERN_SUCCESS);
+	/* Send-possible on a port that dies first: a dead-name notification, as xnu. */
+	ck_assert_int_eq(shutdown(r2, SHUT_RDWR), 0);
+	ck_assert_int_eq(req(s2, MACH_NOTIFY_SEND_POSSIBLE, 1, n, &prev), KERN_SUCCESS);
+	expect(n, MACH_NOTIFY_DEAD_NAME, s2);
+	close(r2);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), s2), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), n), KERN_SUCCESS);
+}
+END_TEST
+
+static Suite *notify_xnu_suite(void)
+{
+	Suite *s = suite_create("notify-xnu");
+	TCase *tc = tcase_create("kinds");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_codes);
+	tcase_add_test(tc, test_previous);
+	tcase_add_test(tc, test_port_destroyed);
+	tcase_add_test(tc, test_port_destroyed_unsent);
+	tcase_add_test(tc, test_send_possible_and_dead_name);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(notify_xnu_suite());
+	int failed;
+
+	srunner_set_fork_status(sr, CK_FORK);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

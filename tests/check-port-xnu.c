@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check-port-xnu - the return codes of mach_port_mod_refs,
+ * mach_port_deallocate, mach_port_destroy and mach_port_insert_right for
+ * every kind of right and every wrong use, one table row each, with xnu's
+ * answer (osfmk/ipc/ipc_right.c, mach_port.c, ipc_object.c, and xnu's
+ * tests mach_port_mod_refs.c, mach_port_insert_right.c,
+ * mach_port_deallocate_21692215.c).  Each row runs in its own process.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <mach/mach.h>
+
+#include "helpers/peer.h"
+
+/* What the name under test holds. */
+enum kind { RECV, SEND_RECV, SEND, SEND_ONCE, PSET, DEAD, STALE, GUARDED, NUL };
+enum call { MOD_REFS, DEALLOC, DESTROY, INSERT };
+/* The name mach_port_insert_right() is asked to use. */
+enum target { SELF, OTHER, GEN_BAD, INDEX_0, FRESH, TNULL };
+
+struct cell {
+	enum kind kind;
+	enum call call;
+	mach_port_right_t right;        /* MOD_REFS */
+	mach_port_delta_t delta;        /* MOD_REFS */
+	mach_msg_type_name_t disp;      /* INSERT */
+	enum target target;             /* INSERT */
+	kern_return_t want;
+};
+
+#define R(r) MACH_PORT_RIGHT_##r
+#define D(d) MACH_MSG_TYPE_##d
+#define MOD(k, r, d, w) { k, MOD_REFS, R(r), d, 0, SELF, w }
+#define INS(k, d, t, w) { k, INSERT, 0, 0, D(d), t, w }
+
+static const struct cell cells[] = {
+	/* mod_refs on a receive right (xnu's tests/mach_port_mod_refs.c) */
+	MOD(RECV, SEND, -1, KERN_INVALID_RIGHT), MOD(RECV, SEND_ONCE, -1, KERN_INVALID_RIGHT),
+	MOD(RECV, PORT_SET, -1, KERN_INVALID_RIGHT), MOD(RECV, DEAD_NAME, -1, KERN_INVALID_RIGHT),
+	MOD(RECV, LABELH, -1, KERN_INVALID_RIGHT), MOD(RECV, NUMBER, -1, KERN_INVALID_VALUE),
+	MOD(RECV, RECEIVE, 1, KERN_INVALID_VALUE), MOD(RECV, RECEIVE, -2, KERN_INVALID_VALUE),
+	MOD(RECV, RECEIVE, 0, KERN_SUCCESS), MOD(RECV, RECEIVE, -1, KERN_SUCCESS),
+	MOD(RECV, SEND, 0, KERN_INVALID_RIGHT), MOD(RECV, SEND, 1, KERN_INVALID_RIGHT),
+	MOD(GUARDED, RECEIVE, -1, KERN_INVALID_RIGHT), MOD(GUARDED, RECEIVE, 0, KERN_SUCCESS),
+	MOD(GUARDED, RECEIVE, -2, KERN_INVALID_VALUE),
+	/* a send right (with and without the receive right) */
+	MOD(SEND, SEND, 0, KERN_SUCCESS), MOD(SEND, SEND, -1, KERN_SUCCESS),
+	MOD(SEND, SEND, -2, KERN_INVALID_VALUE), MOD(SEND, SEND, 0x10000, KERN_INVALID_VALUE),
+	MOD(SEND, SEND, -0x10000, KERN_INVALID_VALUE), MOD(SEND, SEND, 0xffff, KERN_SUCCESS),
+	MOD(SEND, RECEIVE, -1, KERN_INVALID_RIGHT), MOD(SEND, DEAD_NAME, -1, KERN_INVALID_RIGHT),
+	MOD(SEND, SEND_ONCE, -1, KERN_INVALID_RIGHT), MOD(SEND, PORT_SET, -1, KERN_INVALID_RIGHT),
+	MOD(SEND_RECV, SEND, -1, KERN_SUCCESS), MOD(SEND_RECV, SEND, -2, KERN_INVALID_VALUE),
+	MOD(SEND_RECV, RECEIVE, -1, KERN_SUCCESS), MOD(SEND_RECV, DEAD_NAME, 1, KERN_INVALID_RIGHT),
+	/* a send-once right */
+	MOD(SEND_ONCE, SEND_ONCE, 0, KERN_SUCCESS), MOD(SEND_ONCE, SEND_ONCE, -1, KERN_SUCCESS),
+	MOD(SEND_ONCE, SEND_ONCE, 1, KERN_INVALID_VALUE),
+	MOD(SEND_ONCE, SEND_ONCE, -2, KERN_INVALID_VALUE),
+	MOD(SEND_ONCE, SEND, -1, KERN_INVALID_RIGHT), MOD(SEND_ONCE, RECEIVE, -1, KERN_INVALID_RIGHT),
+	/* a port set */
+	MOD(PSET, PORT_SET, 0, KERN_SUCCESS), MOD(PSET, PORT_SET, -1, KERN_SUCCESS),
+	MOD(PSET, PORT_SET, 1, KERN_INVALID_VALUE), MOD(PSET, PORT_SET, -2, KERN_INVALID_VALUE),
+	MOD(PSET, SEND, -1, KERN_INVALID_RIGHT), MOD(PSET, RECEIVE, -1, KERN_INVALID_RIGHT),
+	MOD(PSET, NUMBER, -1, KERN_INVALID_VALUE),
+	/* a dead name */
+	MOD(DEAD, DEAD_NAME, -1, KERN_SUCCESS), MOD(DEAD, DEAD_NAME, 2, KERN_SUCCESS),
+	MOD(DEAD, DEAD_NAME, -2, KERN_INVALID_VALUE), MOD(DEAD, DEAD_NAME, 0x10000, KERN_INVALID_VALUE),
+	MOD(DEAD, SEND, -1, KERN_INVALID_RIGHT), MOD(DEAD, SEND, 0, KERN_INVALID_RIGHT),
+	MOD(DEAD, RECEIVE, -1, KERN_INVALID_RIGHT),
+	/* names that hold nothing; MACH_PORT_NULL stands for a send(-once) right */
+	MOD(STALE, SEND, -1, KERN_INVALID_NAME), MOD(STALE, RECEIVE, -1, KERN_INVALID_NAME),
+	MOD(STALE, NUMBER, -1, KERN_INVALID_VALUE),
+	MOD(NUL, SEND, -1, KERN_SUCCESS), MOD(NUL, SEND_ONCE, -1, KERN_SUCCESS),
+	MOD(NUL, RECEIVE, -1, KERN_INVALID_NAME), MOD(NUL, DEAD_NAME, -1, KERN_INVALID_NAME),
+	/* deallocate (xnu's ipc_right_dealloc(); a port set is destroyed) */
+	{ RECV, DEALLOC, 0, 0, 0, SELF, KERN_INVALID_RIGHT },
+	{ GUARDED, DEALLOC, 0, 0, 0, SELF, KERN_INVALID_RIGHT },
+	{ SEND_RECV, DEALLOC, 0, 0, 0, SELF, KERN_SUCCESS },
+	{ SEND, DEALLOC, 0, 0, 0, SELF, KERN_SUCCESS },
+	{ SEND_ONCE, DEALLOC, 0, 0, 0, SELF, KERN_SUCCESS },
+	{ PSET, DEALLOC, 0, 0, 0, SELF, KERN_SUCCESS },
+	{ DEAD, DEALLOC, 0, 0, 0, SELF, KERN_SUCCESS },
+	{ STALE, DEALLOC, 0, 0, 0, SELF, KERN_INVALID_NAME },
+	{ NUL, DEALLOC, 0, 0, 0, SELF, KERN_SUCCESS },
+	/* destroy (a guarded receive right is refused: kGUARD_EXC_DESTROY) */
+	{ RECV, DESTROY, 0, 0, 0, SELF, KERN_SUCCESS },
+	{ GUARDED, DESTROY, 0, 0, 0, SELF, KERN_INVALID_RIGHT },
+	{ SEND_RECV, DESTROY, 0, 0, 0, SELF, KERN_SUCCESS },
+	{ SEND, DESTROY, 0, 0, 0, SELF, KERN_SUCCESS },
+	{ SEND_ONCE, DESTROY, 0, 0, 0, SELF, KERN_SUCCESS },
+	{ PSET, DESTROY, 0, 0, 0, SELF, KERN_SUCCESS },
+	{ DEAD, DESTROY, 0, 0, 0, SELF, KERN_SUCCESS },
+	{ STALE, DESTROY, 0, 0, 0, SELF, KERN_INVALID_NAME },
+	{ NUL, DESTROY, 0, 0, 0, SELF, KERN_SUCCESS },
+	/* insert_right onto the port's own name */
+	INS(RECV, MAKE_SEND, SELF, KERN_SUCCESS), INS(RECV, COPY_SEND, SELF, KERN_INVALID_RIGHT),
+	INS(RECV, MOVE_SEND, SELF, KERN_INVALID_RIGHT), INS(RECV, MOVE_RECEIVE, SELF, KERN_SUCCESS),
+	INS(RECV, MAKE_SEND_ONCE, SELF, KERN_NAME_EXISTS),
+	INS(SEND, COPY_SEND, SELF, KERN_SUCCESS), INS(SEND, MOVE_SEND, SELF, KERN_SUCCESS),
+	INS(SEND, MAKE_SEND, SELF, KERN_INVALID_RIGHT), INS(SEND, MOVE_RECEIVE, SELF, KERN_INVALID_RIGHT),
+	INS(SEND_ONCE, MOVE_SEND_ONCE, SELF, KERN_SUCCESS),
+	INS(SEND_ONCE, COPY_SEND, SELF, KERN_INVALID_RIGHT),
+	INS(PSET, MAKE_SEND, SELF, KERN_INVALID_RIGHT), INS(PSET, MOVE_RECEIVE, SELF, KERN_INVALID_RIGHT),
+	INS(DEAD, MAKE_SEND, SELF, KERN_INVALID_CAPABILITY),
+	INS(DEAD, COPY_SEND, SELF, KERN_INVALID_CAPABILITY),
+	INS(STALE, MAKE_SEND, SELF, KERN_INVALID_NAME), INS(NUL, MAKE_SEND, SELF, KERN_INVALID_NAME),
+	{ RECV, INSERT, 0, 0, 15, SELF, KERN_INVALID_VALUE },
+	{ RECV, INSERT, 0, 0, 22, SELF, KERN_INVALID_VALUE },
+	/* insert_right under another name (xnu's tests/mach_port_insert_right.c) */
+	INS(RECV, MAKE_SEND, INDEX_0, KERN_FAILURE), INS(RECV, MAKE_SEND, GEN_BAD, KERN_INVALID_VALUE),
+	INS(RECV, MAKE_SEND, OTHER, KERN_RIGHT_EXISTS), INS(RECV, MAKE_SEND, FRESH, KERN_RIGHT_EXISTS),
+	INS(RECV, MAKE_SEND, TNULL, KERN_INVALID_VALUE), INS(SEND, COPY_SEND, TNULL, KERN_INVALID_VALUE),
+	INS(RECV, MOVE_RECEIVE, FRESH, KERN_RIGHT_EXISTS),
+	INS(RECV, MAKE_SEND_ONCE, FRESH, KERN_SUCCESS),
+	INS(RECV, MAKE_SEND_ONCE, OTHER, KERN_NAME_EXISTS),
+	INS(RECV, MAKE_SEND_ONCE, GEN_BAD, KERN_INVALID_VALUE),
+	INS(SEND_ONCE, MOVE_SEND_ONCE, FRESH, KERN_SUCCESS),
+	INS(SEND_ONCE, MOVE_SEND_ONCE, OTHER, KERN_NAME_EXISTS),
+	INS(SEND, COPY_SEND, OTHER, KERN_RIGHT_EXISTS), INS(SEND, MAKE_SEND, OTHER, KERN_INVALID_RIGHT),
+	INS(PSET, MAKE_SEND, INDEX_0, KERN_INVALID_RIGHT),
+};
+
+/* The other end of a send-only right's socket, kept open so the port lives. */
+static int send_peer = -1;
+
+static mach_port_t make_send_only(void)
+{
+	int sv[2];
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	send_peer = sv[0];
+	return peer_name_send_fd(sv[1]);
+}
+
+static mach_port_t make_kind(enum kind kind)
+{
+	mach_port_t n = MACH_PORT_NULL;
+
+	switch (kind) {
+	case RECV: return peer_port();
+	case SEND_RECV: return peer_port_send();
+	case SEND: return make_send_only();
+	case SEND_ONCE: return peer_send_once(peer_port());
+	case PSET:
+		ck_assert_int_eq(mach_port_allocate(mach_task_self(), R(PORT_SET), &n), KERN_SUCCESS);
+		return n;
+	case DEAD:
+		ck_assert_int_eq(mach_port_allocate(mach_task_self(), R(DEAD_NAME), &n), KERN_SUCCESS);
+		return n;
+	case STALE:
+		n = peer_port();
+		ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), n, R(RECEIVE), -1), KERN_SUCCESS);
+		return n;
+	case GUARDED:
+		n = peer_port();
+		ck_assert_int_eq(mach_port_guard(mach_task_self(), n, 0x1234, FALSE), KERN_SUCCESS);
+		return n;
+	default:
+		return MACH_PORT_NULL;
+	}
+}
+
+/* A valid name that holds nothing: a stale one of a fresh slot. */
+static mach_port_t fresh_name(void)
+{
+	return make_kind(STALE);
+}
+
+static mach_port_t target_name(enum target t, mach_port_t self)
+{
+	switch (t) {
+	case SELF: return self;
+	case OTHER: return peer_port();
+	case GEN_BAD: return 122;       /* low bits not 0b11 */
+	case INDEX_0: return 123;
+	case FRESH: return fresh_name();
+	default: return MACH_PORT_NULL;
+	}
+}
+
+static kern_return_t run(const struct cell *c, mach_port_t name)
+{
+	switch (c->call) {
+	case MOD_REFS:
+		return mach_port_mod_refs(mach_task_self(), name, c->right, c->delta);
+	case DEALLOC:
+		return mach_port_deallocate(mach_task_self(), name);
+	case DESTROY:
+		return mach_port_destroy(mach_task_self(), name);
+	default:
+		return mach_port_insert_right(mach_task_self(), target_name(c->target, name),
+					      name, c->disp);
+	}
+}
+
+START_TEST(test_cell)
+{
+	const struct cell *c = &cells[_i];
+	mach_port_t name = make_kind(c->kind);
+	kern_return_t kr = run(c, name);
+
+	ck_assert_msg(kr == c->want, "row %d (kind %d, call %d, right %u, delta %d, disp %u, "
+		      "target %d): 0x%x, xnu gives 0x%x", _i, c->kind, c->call, c->right, c->delta,
+		      c->disp, c->target, kr, c->want);
+}
+END_TEST
+
+/* What the successful rows leave behind. */
+START_TEST(test_effects)
+{
+	mach_port_t set = make_kind(PSET), rcv = peer_port(), so, fresh = fresh_name();
+	mach_port_type_t t;
+
+	ck_assert_int_eq(mach_port_move_member(mach_task_self(), rcv, set), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), set), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_type(mach_task_self(), set, &t), KERN_INVALID_NAME);
+	ck_assert_int_eq(mach_port_insert_right(mach_task_self(), fresh, rcv, D(MAKE_SEND_ONCE)),
+			 KERN_SUCCESS);
+	ck_assert_uint_eq(peer_type(fresh), MACH_PORT_TYPE_SEND_ONCE);
+	ck_assert_int_eq(peer_send_id(fresh, D(MOVE_SEND_ONCE), 42), MACH_MSG_SUCCESS);
+	so = peer_send_once(rcv);
+	fresh = fresh_name();
+	ck_assert_int_eq(mach_port_insert_right(mach_task_self(), fresh, so, D(MOVE_SEND_ONCE)),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_type(mach_task_self(), so, &t), KERN_INVALID_NAME);
+	ck_assert_uint_eq(peer_type(fresh), MACH_PORT_TYPE_SEND_ONCE);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), fresh), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), rcv, R(RECEIVE), -1), KERN_SUCCESS);
+}
+END_TEST
+
+static Suite *port_xnu_suite(void)
+{
+	Suite *s = suite_create("port-xnu");
+	TCase *tc = tcase_create("codes");
+
+	tcase_add_loop_test(tc, test_cell, 0, (int)(sizeof(cells) / sizeof(cells[0])));
+	tcase_add_test(tc, test_effects);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(port_xnu_suite());
+	int failed;
+
+	srunner_set_fork_status(sr, CK_FORK);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
