@@ -52,6 +52,7 @@ struct port_recv {
 	mach_port_name_t pset;      /* the port set it is in, or 0 */
 	int epfd;                   /* epoll over R and the queues, made on first wait */
 	bool ns_armed;              /* no-senders requested: drop our own S when unused */
+	mach_port_seqno_t seqno;    /* of the next message dequeued here; 0 when the right moves in */
 };
 
 struct port_set {
@@ -141,6 +142,11 @@ void port_unwatch_fd(struct port *p, int fd);
 int port_rcv_epoll(struct port *p);
 /** port_recv_eof() - R of @p read end of file: stop waiting for it. */
 void port_recv_eof(struct port *p, int fd);
+/**
+ * port_next_seqno() - the sequence number of a message just dequeued from
+ * receive right @p (its trailer's msgh_seqno), counting it.  Space lock held.
+ */
+mach_port_seqno_t port_next_seqno(struct port *p);
 /**
  * port_owns_queue() - whether @fd is still R or an active queue of @p.  A
  * parked pair's R is not: what woke the caller is a stray message, and the

@@ -36,15 +36,34 @@ struct rcv_req {
 	size_t trailer_size;
 	int timeout_ms;                 /* -1: forever */
 	struct timespec deadline;
+	struct port *port;              /* the receive right being read (referenced by the caller) */
 };
 
-static void fill_trailer(char *at, const struct rcv_req *rq, const struct fdpass_creds *cr)
+/* The dequeued message's sequence number on its port (XNU's msgh_seqno). */
+static mach_port_seqno_t take_seqno(const struct rcv_req *rq)
+{
+	mach_port_seqno_t seqno;
+
+	space_lock();
+	seqno = port_next_seqno(rq->port);
+	space_unlock();
+	return seqno;
+}
+
+/*
+ * The trailer as far as the receiver asked (REQUESTED_TRAILER_SIZE), its
+ * size field saying so, as XNU fills it.  msgh_context stays 0: ports
+ * have no context here yet.
+ */
+static void fill_trailer(char *at, const struct rcv_req *rq, const struct fdpass_creds *cr,
+			 mach_port_seqno_t seqno)
 {
 	mach_msg_max_trailer_t t;
 
 	memset(&t, 0, sizeof(t));
 	t.msgh_trailer_type = MACH_MSG_TRAILER_FORMAT_0;
 	t.msgh_trailer_size = (mach_msg_trailer_size_t)rq->trailer_size;
+	t.msgh_seqno = seqno;
 	if (cr && cr->valid) {
 		t.msgh_sender.val[0] = cr->uid;
 		t.msgh_sender.val[1] = cr->gid;
@@ -74,7 +93,7 @@ static mach_msg_return_t deliver_send_once_notification(struct rcv_req *rq, mach
 		.msgh_local_port = name,
 		.msgh_id = MACH_NOTIFY_SEND_ONCE,
 	};
-	fill_trailer((char *)(h + 1), rq, NULL);
+	fill_trailer((char *)(h + 1), rq, NULL, take_seqno(rq));
 	return MACH_MSG_SUCCESS;
 }
 
@@ -107,7 +126,7 @@ static mach_msg_return_t too_large(struct rcv_req *rq, int fd, size_t len, size_
 	if (rq->rcv_size >= sizeof(mach_msg_header_t) + rq->trailer_size) {
 		*rq->msg = (mach_msg_header_t){ .msgh_size = sizeof(mach_msg_header_t),
 						.msgh_local_port = name };
-		fill_trailer((char *)(rq->msg + 1), rq, NULL);
+		fill_trailer((char *)(rq->msg + 1), rq, NULL, take_seqno(rq));
 	}
 	return MACH_RCV_TOO_LARGE;
 }
@@ -188,8 +207,10 @@ static void translate(struct rcv_req *rq, const char *buf, int *fds,
 	const struct wire_hdr *h = (const void *)buf;
 	mach_msg_header_t *u = rq->msg;
 	size_t off = sizeof(*u);
+	mach_port_seqno_t seqno;
 
 	space_lock();
+	seqno = port_next_seqno(rq->port);
 	u->msgh_remote_port = translate_reply(h, fds);
 	if (h->bits & MACH_MSGH_BITS_COMPLEX)
 		off += translate_descs((char *)u + off, buf, fds);
@@ -202,7 +223,7 @@ static void translate(struct rcv_req *rq, const char *buf, int *fds,
 	u->msgh_local_port = name;
 	u->msgh_voucher_port = MACH_PORT_NULL;
 	u->msgh_id = h->id;
-	fill_trailer((char *)u + round_msg(off), rq, cr);
+	fill_trailer((char *)u + round_msg(off), rq, cr, seqno);
 }
 
 /*
@@ -323,6 +344,7 @@ static mach_msg_return_t try_fd(struct rcv_req *rq, struct port *p, int fd)
 
 	if (!owns_fd(p, fd, &is_queue))
 		return RECV_AGAIN;
+	rq->port = p;
 	n = fdpass_peek(fd, peek, sizeof(peek));
 	if (n == -EAGAIN || n == -ECONNRESET)   /* a reset is reported once: look again */
 		return RECV_AGAIN;

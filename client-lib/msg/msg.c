@@ -19,32 +19,11 @@ EXPORT NDR_record_t NDR_record = { 0, 0, 0, NDR_PROTOCOL_2_0, NDR_INT_LITTLE_END
 EXPORT const security_token_t KERNEL_SECURITY_TOKEN = KERNEL_SECURITY_TOKEN_VALUE;
 EXPORT const audit_token_t KERNEL_AUDIT_TOKEN = KERNEL_AUDIT_TOKEN_VALUE;
 
-EXPORT mach_msg_return_t mach_msg(mach_msg_header_t *msg, mach_msg_option_t option,
-				  mach_msg_size_t send_size, mach_msg_size_t rcv_size,
-				  mach_port_name_t rcv_name, mach_msg_timeout_t timeout,
-				  mach_port_name_t notify)
-{
-	mach_msg_return_t mr;
-
-	(void)notify;
-	if (!msg)
-		return (option & MACH_SEND_MSG) ? MACH_SEND_INVALID_DATA : MACH_RCV_INVALID_DATA;
-	if ((option & MACH_SEND_MSG) && msg->msgh_remote_port == BOOTSTRAP_LAZY_NAME) {
-		mr = bootstrap_port_resolve(&bootstrap_port);
-		if (mr != KERN_SUCCESS)
-			return mr;
-		msg->msgh_remote_port = bootstrap_port;
-	}
-	if (option & MACH_SEND_MSG) {
-		mr = msg_send(msg, option, send_size, timeout);
-		if (mr != MACH_MSG_SUCCESS)
-			return mr;
-	}
-	if (option & MACH_RCV_MSG)
-		return msg_receive(msg, option, rcv_size, rcv_name, timeout);
-	return MACH_MSG_SUCCESS;
-}
-
+/*
+ * The send half from @msg, the receive half into @rcv_msg, or into @msg
+ * when @rcv_msg is NULL (XNU's mach_msg_overwrite trap; its @rcv_limit is
+ * unused there too).
+ */
 EXPORT mach_msg_return_t mach_msg_overwrite(mach_msg_header_t *msg, mach_msg_option_t option,
 					    mach_msg_size_t send_size, mach_msg_size_t rcv_size,
 					    mach_port_name_t rcv_name, mach_msg_timeout_t timeout,
@@ -53,13 +32,37 @@ EXPORT mach_msg_return_t mach_msg_overwrite(mach_msg_header_t *msg, mach_msg_opt
 {
 	mach_msg_return_t mr;
 
+	(void)notify;
 	(void)rcv_limit;
-	if (!rcv_msg || rcv_msg == msg)
-		return mach_msg(msg, option, send_size, rcv_size, rcv_name, timeout, notify);
-	mr = mach_msg(msg, option & ~MACH_RCV_MSG, send_size, 0, rcv_name, timeout, notify);
-	if (mr != MACH_MSG_SUCCESS || !(option & MACH_RCV_MSG))
-		return mr;
-	return mach_msg(rcv_msg, option & ~MACH_SEND_MSG, 0, rcv_size, rcv_name, timeout, notify);
+	if (option & MACH_SEND_MSG) {
+		if (!msg)
+			return MACH_SEND_INVALID_DATA;
+		if (msg->msgh_remote_port == BOOTSTRAP_LAZY_NAME) {
+			mr = bootstrap_port_resolve(&bootstrap_port);
+			if (mr != KERN_SUCCESS)
+				return mr;
+			msg->msgh_remote_port = bootstrap_port;
+		}
+		mr = msg_send(msg, option, send_size, timeout);
+		if (mr != MACH_MSG_SUCCESS)
+			return mr;
+	}
+	if (!(option & MACH_RCV_MSG))
+		return MACH_MSG_SUCCESS;
+	if (!rcv_msg)
+		rcv_msg = msg;
+	if (!rcv_msg)
+		return MACH_RCV_INVALID_DATA;
+	return msg_receive(rcv_msg, option, rcv_size, rcv_name, timeout);
+}
+
+EXPORT mach_msg_return_t mach_msg(mach_msg_header_t *msg, mach_msg_option_t option,
+				  mach_msg_size_t send_size, mach_msg_size_t rcv_size,
+				  mach_port_name_t rcv_name, mach_msg_timeout_t timeout,
+				  mach_port_name_t notify)
+{
+	return mach_msg_overwrite(msg, option, send_size, rcv_size, rcv_name, timeout, notify,
+				  NULL, 0);
 }
 
 EXPORT mach_msg_return_t mach_msg_send(mach_msg_header_t *msg)
