@@ -21,6 +21,7 @@
 
 #include "deadline.h"
 #include "fdpass.h"
+#include "msg-descs.h"
 #include "msg-rights.h"
 #include "port.h"
 #include "vm-region.h"
@@ -131,64 +132,6 @@ static mach_msg_return_t too_large(struct rcv_req *rq, int fd, size_t len, size_
 	return MACH_RCV_TOO_LARGE;
 }
 
-static int write_port_desc(char *out, mach_port_name_t name, unsigned int disposition)
-{
-	mach_msg_port_descriptor_t pd;
-
-	memset(&pd, 0, sizeof(pd));
-	pd.name = name;
-	pd.disposition = disposition;
-	pd.type = MACH_MSG_PORT_DESCRIPTOR;
-	memcpy(out, &pd, sizeof(pd));
-	return sizeof(pd);
-}
-
-static int write_ool_desc(char *out, const struct wire_desc *d, const char *ool, int fd)
-{
-	mach_msg_ool_descriptor_t od;
-	void *addr = NULL;
-	int err = 0;
-
-	if (d->size && d->kind == WIRE_OOL_INLINE)
-		err = vm_map_copy(ool + d->offset, d->size, &addr);
-	else if (d->size)
-		err = vm_map_new(fd, 0, d->size, PROT_READ | PROT_WRITE, 1, VM_INHERIT_DEFAULT,
-				 &addr);
-	if (fd >= 0)
-		close(fd);
-	memset(&od, 0, sizeof(od));
-	od.address = err ? NULL : addr;
-	od.size = err ? 0 : d->size;
-	od.copy = MACH_MSG_VIRTUAL_COPY;
-	od.type = d->type;
-	memcpy(out, &od, sizeof(od));
-	return sizeof(od);
-}
-
-/* Descriptors -> the user's layout.  Space lock held.  Takes every fd. */
-static size_t translate_descs(char *out, const char *buf, int *fds)
-{
-	const struct wire_hdr *h = (const void *)buf;
-	const struct wire_desc *d = wire_descs(buf);
-	const char *ool = wire_body(buf) + h->body_len;
-	size_t off = 0, fdi = h->reply_nfds;
-
-	memcpy(out, &h->ndesc, sizeof(mach_msg_size_t));
-	off += sizeof(mach_msg_body_t);
-	for (uint32_t i = 0; i < h->ndesc; i++) {
-		if (d[i].type == MACH_MSG_PORT_DESCRIPTOR) {
-			int err = 0;
-			mach_port_name_t name = rights_insert(&d[i], fds + fdi, &err);
-
-			off += write_port_desc(out + off, name, d[i].disposition);
-		} else {
-			off += write_ool_desc(out + off, &d[i], ool, d[i].nfds ? fds[fdi] : -1);
-		}
-		fdi += d[i].nfds;
-	}
-	return off;
-}
-
 static mach_port_name_t translate_reply(const struct wire_hdr *h, int *fds)
 {
 	struct wire_desc rd = { .nfds = 1 };
@@ -213,7 +156,7 @@ static void translate(struct rcv_req *rq, const char *buf, int *fds,
 	seqno = port_next_seqno(rq->port);
 	u->msgh_remote_port = translate_reply(h, fds);
 	if (h->bits & MACH_MSGH_BITS_COMPLEX)
-		off += translate_descs((char *)u + off, buf, fds);
+		off += descs_copyout((char *)u + off, buf, fds, rq->option);
 	space_unlock();
 	memcpy((char *)u + off, wire_body(buf), h->body_len);
 	off += h->body_len;

@@ -87,6 +87,46 @@ static void destroy_right(mach_port_name_t name, mach_msg_type_name_t type)
 		mach_port_deallocate(mach_task_self(), name);
 }
 
+/* An out-of-line port array: each right, then its memory if the message owned it. */
+static void destroy_port_array(const mach_msg_ool_ports_descriptor_t *d)
+{
+	const mach_port_name_t *names = d->address;
+
+	for (mach_msg_size_t i = 0; names && i < d->count; i++)
+		destroy_right(names[i], d->disposition);
+	if (d->deallocate && names && d->count)
+		vm_deallocate(mach_task_self(), (vm_address_t)names, d->count * sizeof(*names));
+}
+
+/* One descriptor at @p.  Return: its size. */
+static size_t destroy_desc(const char *p)
+{
+	mach_msg_port_descriptor_t pd;
+	mach_msg_ool_descriptor_t od;
+	mach_msg_ool_ports_descriptor_t ad;
+	mach_msg_guarded_port_descriptor_t gd;
+
+	memcpy(&pd, p, sizeof(pd));
+	switch (pd.type) {
+	case MACH_MSG_PORT_DESCRIPTOR:
+		destroy_right(pd.name, pd.disposition);
+		return sizeof(pd);
+	case MACH_MSG_OOL_PORTS_DESCRIPTOR:
+		memcpy(&ad, p, sizeof(ad));
+		destroy_port_array(&ad);
+		return sizeof(ad);
+	case MACH_MSG_GUARDED_PORT_DESCRIPTOR:
+		memcpy(&gd, p, sizeof(gd));
+		destroy_right(gd.name, gd.disposition);
+		return sizeof(gd);
+	default:
+		memcpy(&od, p, sizeof(od));
+		if (od.address && od.size)
+			vm_deallocate(mach_task_self(), (vm_address_t)od.address, od.size);
+		return sizeof(od);
+	}
+}
+
 EXPORT void mach_msg_destroy(mach_msg_header_t *msg)
 {
 	const char *p = (const char *)msg + sizeof(*msg);
@@ -97,19 +137,6 @@ EXPORT void mach_msg_destroy(mach_msg_header_t *msg)
 		return;
 	memcpy(&count, p, sizeof(count));
 	p += sizeof(mach_msg_body_t);
-	for (mach_msg_size_t i = 0; i < count; i++) {
-		mach_msg_port_descriptor_t pd;
-		mach_msg_ool_descriptor_t od;
-
-		memcpy(&pd, p, sizeof(pd));
-		if (pd.type == MACH_MSG_PORT_DESCRIPTOR) {
-			destroy_right(pd.name, pd.disposition);
-			p += sizeof(pd);
-		} else {
-			memcpy(&od, p, sizeof(od));
-			if (od.address && od.size)
-				vm_deallocate(mach_task_self(), (vm_address_t)od.address, od.size);
-			p += sizeof(od);
-		}
-	}
+	for (mach_msg_size_t i = 0; i < count; i++)
+		p += destroy_desc(p);
 }

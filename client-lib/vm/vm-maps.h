@@ -34,4 +34,11 @@ int vm_maps_find(uintptr_t addr, struct vm_mapping *out);
  */
 int vm_maps_check(uintptr_t addr, size_t size, int prot);
 
+/**
+ * vm_read_self() - copy @size bytes at @src, which the caller names and
+ * may not be readable, to @dst without faulting.
+ * Return: 0, or -EFAULT if part of @src is unmapped or unreadable.
+ */
+int vm_read_self(void *dst, const void *src, size_t size);
+
 #endif
