@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * check-vm-xnu - mach_vm_read(), read_overwrite, write, copy and
- * mach_vm_region() on the caller's own task, with XNU's return codes.
+ * mach_vm_region() on the caller's own task, with XNU's return codes; memory
+ * entries made with MAP_MEM_NAMED_CREATE and from a parent entry, sized as
+ * XNU sizes them.
  */
 #include <check.h>
 #include <fcntl.h>
@@ -276,6 +278,66 @@ START_TEST(test_region_walk)
 }
 END_TEST
 
+static mach_vm_address_t map_entry(mach_port_t e, mach_vm_size_t size, vm_prot_t prot)
+{
+	mach_vm_address_t a = 0;
+
+	ck_assert_int_eq(mach_vm_map(mach_task_self(), &a, size, 0, VM_FLAGS_ANYWHERE, e, 0, FALSE,
+				     prot, prot, VM_INHERIT_SHARE), KERN_SUCCESS);
+	return a;
+}
+
+START_TEST(test_entry_windows)
+{
+	memory_object_size_t size = 0;
+	mach_port_t e = 1, sub = MACH_PORT_NULL, subsub = MACH_PORT_NULL;
+	mach_vm_address_t a, w, ww = 0;
+
+	/* Nothing to make: success, and no entry. */
+	ck_assert_int_eq(mach_make_memory_entry_64(mach_task_self(), &size, 0,
+						   MAP_MEM_NAMED_CREATE | VM_PROT_DEFAULT, &e,
+						   MACH_PORT_NULL), KERN_SUCCESS);
+	ck_assert_uint_eq(e, MACH_PORT_NULL);
+	/* An offset into a page: the object spans the pages the range touches. */
+	size = vm_page_size;
+	ck_assert_int_eq(mach_make_memory_entry_64(mach_task_self(), &size, 100,
+						   MAP_MEM_NAMED_CREATE | VM_PROT_DEFAULT, &e,
+						   MACH_PORT_NULL), KERN_SUCCESS);
+	ck_assert_uint_eq(size, 2 * vm_page_size);
+	a = map_entry(e, 2 * vm_page_size, VM_PROT_DEFAULT);
+	((volatile uint32_t *)(uintptr_t)a)[vm_page_size / 4 + 1] = 0xabc;
+	/* A window from an offset within a page: the pages it touches. */
+	size = 8;
+	ck_assert_int_eq(mach_make_memory_entry_64(mach_task_self(), &size, vm_page_size + 4,
+						   VM_PROT_READ, &sub, e), KERN_SUCCESS);
+	ck_assert_uint_eq(size, vm_page_size);
+	w = map_entry(sub, vm_page_size, VM_PROT_READ);
+	ck_assert_uint_eq(((volatile uint32_t *)(uintptr_t)w)[1], 0xabc);
+	/* Within the window: no more than its protection, unless asked as a mask. */
+	size = vm_page_size;
+	ck_assert_int_eq(mach_make_memory_entry_64(mach_task_self(), &size, 0, VM_PROT_DEFAULT,
+						   &subsub, sub), KERN_PROTECTION_FAILURE);
+	ck_assert_int_eq(mach_make_memory_entry_64(mach_task_self(), &size, 0,
+						   VM_PROT_DEFAULT | VM_PROT_IS_MASK, &subsub, sub),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(mach_vm_map(mach_task_self(), &ww, vm_page_size, 0, VM_FLAGS_ANYWHERE,
+				     subsub, 0, FALSE, VM_PROT_DEFAULT, VM_PROT_DEFAULT,
+				     VM_INHERIT_SHARE), KERN_INVALID_RIGHT);
+	ww = map_entry(subsub, vm_page_size, VM_PROT_READ);
+	ck_assert_uint_eq(((volatile uint32_t *)(uintptr_t)ww)[1], 0xabc);
+	/* Past the window's end, once rounded. */
+	size = vm_page_size;
+	ck_assert_int_eq(mach_make_memory_entry_64(mach_task_self(), &size, 1, VM_PROT_READ,
+						   &subsub, sub), KERN_INVALID_ARGUMENT);
+	ck_assert_int_eq(mach_vm_deallocate(mach_task_self(), a, 2 * vm_page_size), KERN_SUCCESS);
+	ck_assert_int_eq(mach_vm_deallocate(mach_task_self(), w, vm_page_size), KERN_SUCCESS);
+	ck_assert_int_eq(mach_vm_deallocate(mach_task_self(), ww, vm_page_size), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), subsub), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), sub), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), e), KERN_SUCCESS);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("vm-xnu");
@@ -291,6 +353,7 @@ int main(void)
 	tcase_add_test(tc, test_region_library);
 	tcase_add_test(tc, test_region_mappings);
 	tcase_add_test(tc, test_region_walk);
+	tcase_add_test(tc, test_entry_windows);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
