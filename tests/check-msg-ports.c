@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <mach/mach.h>
@@ -353,6 +354,106 @@ START_TEST(test_guarded)
 }
 END_TEST
 
+#pragma pack(push, 4)
+struct three_arrays {
+	mach_msg_header_t head;
+	mach_msg_body_t body;
+	mach_msg_ool_ports_descriptor_t d[3];
+};
+#pragma pack(pop)
+
+static void array_desc(mach_msg_ool_ports_descriptor_t *d, mach_port_name_t *names,
+		       mach_msg_size_t n, mach_msg_type_name_t disp)
+{
+	*d = (mach_msg_ool_ports_descriptor_t){ .address = names, .count = n, .disposition = disp,
+						.copy = MACH_MSG_VIRTUAL_COPY,
+						.type = MACH_MSG_OOL_PORTS_DESCRIPTOR };
+}
+
+/*
+ * The child: a receive right with two messages queued, and send-once and
+ * send rights to its own port, all in arrays to its bootstrap port (the
+ * parent's); then the three messages the parent sends back.
+ */
+static int array_child(void)
+{
+	mach_port_t a = MACH_PORT_NULL, r = MACH_PORT_NULL;
+	mach_port_name_t moved[1], once[2], send[1];
+	struct three_arrays m = { .head = { .msgh_bits = MACH_MSGH_BITS_COMPLEX |
+					    MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0),
+					    .msgh_size = sizeof(m), .msgh_id = 1 },
+				  .body = { 3 } };
+	union rcv_buf b;
+
+	if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &a) ||
+	    mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &r) ||
+	    peer_send_id(a, MACH_MSG_TYPE_MAKE_SEND, 11) || peer_send_id(a, MACH_MSG_TYPE_MAKE_SEND, 12))
+		return 2;
+	moved[0] = a;
+	once[0] = once[1] = send[0] = r;
+	m.head.msgh_remote_port = bootstrap_port;
+	array_desc(&m.d[0], moved, 1, MACH_MSG_TYPE_MOVE_RECEIVE);
+	array_desc(&m.d[1], once, 2, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	array_desc(&m.d[2], send, 1, MACH_MSG_TYPE_MAKE_SEND);
+	if (mach_msg(&m.head, MACH_SEND_MSG, sizeof(m), 0, 0, 0, 0))
+		return 3;
+	for (int id = 21; id <= 23; id++)
+		if (mach_msg(&b.a.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(b), r,
+			     PEER_TIMEOUT_MS, 0) || b.a.head.msgh_id < 21 || b.a.head.msgh_id > 23)
+			return 4;
+	return 0;
+}
+
+/* Arrays of receive, send-once and send rights between two processes. */
+START_TEST(test_across_processes)
+{
+	mach_port_t home = peer_port_send();
+	struct three_arrays *m;
+	union { struct three_arrays m; char space[sizeof(struct three_arrays) + MAX_TRAILER_SIZE]; } b;
+	const mach_port_name_t *moved, *once, *send;
+	struct peer_rcv r;
+	int ws;
+	pid_t pid;
+
+	ck_assert_int_eq(task_set_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT, home),
+			 KERN_SUCCESS);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(array_child());
+	ck_assert_int_eq(mach_msg(&b.m.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(b), home,
+				  PEER_TIMEOUT_MS, MACH_PORT_NULL), MACH_MSG_SUCCESS);
+	m = &b.m;
+	ck_assert_uint_eq(m->body.msgh_descriptor_count, 3);
+	ck_assert_uint_eq(m->d[0].disposition, MACH_MSG_TYPE_PORT_RECEIVE);
+	ck_assert_uint_eq(m->d[1].disposition, MACH_MSG_TYPE_PORT_SEND_ONCE);
+	ck_assert_uint_eq(m->d[2].disposition, MACH_MSG_TYPE_PORT_SEND);
+	moved = m->d[0].address;
+	once = m->d[1].address;
+	send = m->d[2].address;
+	/* The moved right came with what was queued on it. */
+	for (int id = 11; id <= 12; id++) {
+		ck_assert_int_eq(peer_recv(moved[0], &r, PEER_TIMEOUT_MS), MACH_MSG_SUCCESS);
+		ck_assert_int_eq(r.msg.head.msgh_id, id);
+	}
+	ck_assert_uint_ne(once[0], once[1]);
+	ck_assert_int_eq(peer_send_id(once[0], MACH_MSG_TYPE_MOVE_SEND_ONCE, 21), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(peer_send_id(once[1], MACH_MSG_TYPE_MOVE_SEND_ONCE, 22), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(peer_send_id(send[0], MACH_MSG_TYPE_COPY_SEND, 23), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
+	ck_assert(WIFEXITED(ws));
+	ck_assert_int_eq(WEXITSTATUS(ws), 0);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), moved[0]), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), send[0]), KERN_SUCCESS);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(vm_deallocate(mach_task_self(), (vm_address_t)m->d[i].address,
+					       m->d[i].count * sizeof(mach_port_name_t)), KERN_SUCCESS);
+	ck_assert_int_eq(task_set_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT, MACH_PORT_NULL),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), home), KERN_SUCCESS);
+}
+END_TEST
+
 /* A port array datagram: header, the array's descriptor, then @n element records. */
 struct raw_array {
 	struct wire_hdr h;
@@ -466,6 +567,7 @@ int main(void)
 	tcase_add_test(tc, test_refusals);
 	tcase_add_test(tc, test_guarded);
 	tcase_add_test(tc, test_hostile_arrays);
+	tcase_add_test(tc, test_across_processes);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
