@@ -2,8 +2,9 @@
 /*
  * check-msg-xnu - message behaviours as XNU has them: the trailer sizes a
  * receiver asks for and the port's sequence number in them,
- * mach_msg_overwrite() with a separate receive buffer, and
- * MACH_SEND_TIMEOUT on a full queue (blocking without it).
+ * mach_msg_overwrite() with a separate receive buffer,
+ * MACH_SEND_TIMEOUT on a full queue (blocking without it), and rights
+ * taken in order within one message (none moved twice).
  */
 #include <check.h>
 #include <pthread.h>
@@ -243,6 +244,94 @@ START_TEST(test_send_timeout_full)
 }
 END_TEST
 
+#pragma pack(push, 4)
+struct pair_msg {
+	mach_msg_header_t head;
+	mach_msg_body_t body;
+	mach_msg_ool_ports_descriptor_t list;
+};
+#pragma pack(pop)
+
+/* @name twice in an array with @disp, to @dest with @dest_disp. */
+static mach_msg_return_t twice(mach_port_t dest, mach_msg_type_name_t dest_disp, mach_port_t name,
+			       mach_msg_type_name_t disp)
+{
+	mach_port_name_t names[2] = { name, name };
+	struct pair_msg m = {
+		.head = { .msgh_bits = MACH_MSGH_BITS(dest_disp, 0) | MACH_MSGH_BITS_COMPLEX,
+			  .msgh_size = sizeof(m), .msgh_remote_port = dest },
+		.body = { 1 },
+		.list = { .address = names, .count = 2, .disposition = disp,
+			  .type = MACH_MSG_OOL_PORTS_DESCRIPTOR },
+	};
+
+	return mach_msg(&m.head, MACH_SEND_MSG | MACH_SEND_TIMEOUT, sizeof(m), 0, MACH_PORT_NULL,
+			PEER_TIMEOUT_MS, MACH_PORT_NULL);
+}
+
+/* A name gives no more than it holds: XNU fails the second copy-in with MACH_SEND_INVALID_RIGHT. */
+START_TEST(test_rights_taken_once)
+{
+	mach_port_t box = peer_port_send(), p = peer_port_send(), c = peer_port();
+	mach_port_t so = peer_send_once(c);
+	union rcv_buf b;
+
+	ck_assert_int_eq(twice(box, MACH_MSG_TYPE_COPY_SEND, p, MACH_MSG_TYPE_MOVE_SEND),
+			 MACH_SEND_INVALID_RIGHT);
+	ck_assert_uint_eq(peer_urefs(p, MACH_PORT_RIGHT_SEND), 1);
+	ck_assert_int_eq(twice(box, MACH_MSG_TYPE_COPY_SEND, so, MACH_MSG_TYPE_MOVE_SEND_ONCE),
+			 MACH_SEND_INVALID_RIGHT);
+	ck_assert_uint_eq(peer_type(so), MACH_PORT_TYPE_SEND_ONCE);
+	ck_assert_int_eq(twice(box, MACH_MSG_TYPE_COPY_SEND, c, MACH_MSG_TYPE_MOVE_RECEIVE),
+			 MACH_SEND_INVALID_RIGHT);
+	ck_assert(peer_type(c) & MACH_PORT_TYPE_RECEIVE);
+	/* The destination's send-once right is taken first. */
+	ck_assert_int_eq(twice(so, MACH_MSG_TYPE_MOVE_SEND_ONCE, so, MACH_MSG_TYPE_MOVE_SEND_ONCE),
+			 MACH_SEND_INVALID_RIGHT);
+	ck_assert_uint_eq(peer_type(so), MACH_PORT_TYPE_SEND_ONCE);
+	/* Two references: both go, and come back. */
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), p, MACH_PORT_RIGHT_SEND, 1),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(twice(box, MACH_MSG_TYPE_COPY_SEND, p, MACH_MSG_TYPE_MOVE_SEND),
+			 MACH_MSG_SUCCESS);
+	ck_assert_int_eq(take(box, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);
+	ck_assert_uint_eq(peer_urefs(p, MACH_PORT_RIGHT_SEND), 2);
+	mach_msg_destroy(&b.m.head);
+	ck_assert_uint_eq(peer_urefs(p, MACH_PORT_RIGHT_SEND), 0);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), so), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), c), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), p), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), box), KERN_SUCCESS);
+}
+END_TEST
+
+/* Every descriptor's type is checked before any right is taken, as XNU measures first. */
+START_TEST(test_types_before_rights)
+{
+	mach_port_t box = peer_port_send(), p = peer_port_send();
+	struct {
+		struct pair_msg m;
+		mach_msg_port_descriptor_t bad;
+	} t;
+
+	memset(&t, 0, sizeof(t));
+	t.m.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0) | MACH_MSGH_BITS_COMPLEX;
+	t.m.head.msgh_size = sizeof(t);
+	t.m.head.msgh_remote_port = box;
+	t.m.body.msgh_descriptor_count = 2;
+	t.m.list = (mach_msg_ool_ports_descriptor_t){ .address = &p, .count = 1,
+		.disposition = MACH_MSG_TYPE_MOVE_SEND_ONCE, .type = MACH_MSG_OOL_PORTS_DESCRIPTOR };
+	t.bad.type = 9;
+	ck_assert_int_eq(mach_msg(&t.m.head, MACH_SEND_MSG, sizeof(t), 0, MACH_PORT_NULL, 0,
+				  MACH_PORT_NULL), MACH_SEND_INVALID_TYPE);
+	t.bad.type = MACH_MSG_PORT_DESCRIPTOR;          /* now the right is what fails */
+	ck_assert_int_eq(mach_msg(&t.m.head, MACH_SEND_MSG, sizeof(t), 0, MACH_PORT_NULL, 0,
+				  MACH_PORT_NULL), MACH_SEND_INVALID_RIGHT);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), p), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), box), KERN_SUCCESS);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("msg-xnu");
@@ -255,6 +344,8 @@ int main(void)
 	tcase_add_test(tc, test_seqno);
 	tcase_add_test(tc, test_overwrite);
 	tcase_add_test(tc, test_send_timeout_full);
+	tcase_add_test(tc, test_rights_taken_once);
+	tcase_add_test(tc, test_types_before_rights);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -85,18 +85,13 @@ static int resolve_ool_ports(struct send_ctx *c, const mach_msg_ool_ports_descri
 	return err;
 }
 
-/* MACH_MSG_GUARDED_PORT_DESCRIPTOR: a receive right, with XNU's checks of flags and context. */
+/* MACH_MSG_GUARDED_PORT_DESCRIPTOR: a receive right (checked by check_layout()), its guard. */
 static mach_msg_return_t resolve_guarded(struct send_ctx *c,
 					 const mach_msg_guarded_port_descriptor_t *g,
 					 struct wire_desc *d)
 {
-	int err;
+	int err = send_resolve_right(c, g->name, g->disposition, d);
 
-	if (g->disposition != MACH_MSG_TYPE_MOVE_RECEIVE || g->flags == 0 ||
-	    (g->flags & ~MACH_MSG_GUARD_FLAGS_MASK) ||
-	    ((g->flags & MACH_MSG_GUARD_FLAGS_UNGUARDED_ON_SEND) && g->context))
-		return MACH_SEND_INVALID_TYPE;
-	err = send_resolve_right(c, g->name, g->disposition, d);
 	d->flags |= (uint32_t)g->flags << WIRE_GUARD_SHIFT;
 	d->offset = g->context;
 	return err == -ENOENT || err == -EINVAL ? MACH_SEND_INVALID_RIGHT : send_errno(err);
@@ -140,32 +135,68 @@ static mach_msg_return_t resolve_one(struct send_ctx *c, const char *at, size_t 
 	return send_errno(err);
 }
 
+/* A guarded port descriptor as XNU accepts it: a receive right moved, known flags. */
+static bool guarded_ok(const mach_msg_guarded_port_descriptor_t *g)
+{
+	return g->disposition == MACH_MSG_TYPE_MOVE_RECEIVE && g->flags != 0 &&
+	       !(g->flags & ~MACH_MSG_GUARD_FLAGS_MASK) &&
+	       !((g->flags & MACH_MSG_GUARD_FLAGS_UNGUARDED_ON_SEND) && g->context);
+}
+
+/*
+ * XNU measures every descriptor (type, size, a guarded one's flags) before
+ * it takes any right: an unknown type further on wins over a right that
+ * cannot be taken.
+ */
+static mach_msg_return_t check_layout(const char *at, size_t left, mach_msg_size_t count)
+{
+	for (mach_msg_size_t i = 0; i < count; i++) {
+		mach_msg_port_descriptor_t pd;
+		mach_msg_guarded_port_descriptor_t gd;
+		size_t used;
+
+		if (left < sizeof(pd))
+			return MACH_SEND_MSG_TOO_SMALL;
+		memcpy(&pd, at, sizeof(pd));
+		used = wire_user_desc_size(pd.type);
+		if (used == 0)
+			return MACH_SEND_INVALID_TYPE;
+		if (left < used)
+			return MACH_SEND_MSG_TOO_SMALL;
+		if (pd.type == MACH_MSG_GUARDED_PORT_DESCRIPTOR) {
+			memcpy(&gd, at, sizeof(gd));
+			if (!guarded_ok(&gd))
+				return MACH_SEND_INVALID_TYPE;
+		}
+		at += used;
+		left -= used;
+	}
+	return MACH_MSG_SUCCESS;
+}
+
 /* Walk the descriptors of a complex message.  Return: *body_off = first body byte. */
 mach_msg_return_t send_resolve_descriptors(struct send_ctx *c, const mach_msg_header_t *msg,
-					     mach_msg_size_t send_size, size_t *body_off)
+					   mach_msg_size_t send_size, size_t *body_off)
 {
 	const char *base = (const char *)msg;
 	size_t off = sizeof(mach_msg_header_t) + sizeof(mach_msg_body_t);
 	mach_msg_size_t count;
+	mach_msg_return_t mr;
 
 	if (send_size < off)
 		return MACH_SEND_MSG_TOO_SMALL;
 	memcpy(&count, base + sizeof(mach_msg_header_t), sizeof(count));
 	if (count > WIRE_MAX_DESC)
 		return MACH_SEND_TOO_LARGE;
-	for (mach_msg_size_t i = 0; i < count; i++) {
+	mr = check_layout(base + off, send_size - off, count);
+	for (mach_msg_size_t i = 0; i < count && mr == MACH_MSG_SUCCESS; i++) {
 		size_t used;
-		mach_msg_return_t mr;
 
-		if (send_size - off < sizeof(mach_msg_port_descriptor_t))
-			return MACH_SEND_MSG_TOO_SMALL;
 		mr = resolve_one(c, base + off, send_size - off, &c->desc[i], &used);
-		if (mr != MACH_MSG_SUCCESS)
-			return mr;
 		off += used;
 	}
 	c->hdr.ndesc = count;
 	*body_off = off;
-	return MACH_MSG_SUCCESS;
+	return mr;
 }
 

@@ -138,6 +138,26 @@ static mach_port_type_t right_needed(mach_msg_type_name_t disp)
 }
 
 /*
+ * Whether @p still holds right @need once the rights this message moved
+ * before are taken: rights are taken in order (destination, reply, then
+ * each descriptor and array element), as XNU copies them in, so a name
+ * cannot move more send references than it has, nor its send-once or
+ * receive right twice.
+ */
+static bool still_held(const struct send_ctx *c, const struct port *p, mach_port_type_t need)
+{
+	enum commit_op op = need == MACH_PORT_TYPE_SEND ? COMMIT_MOVE_SEND :
+			    need == MACH_PORT_TYPE_SEND_ONCE ? COMMIT_MOVE_SEND_ONCE :
+			    COMMIT_MOVE_RECEIVE;
+	size_t moved = 0;
+
+	for (size_t i = 0; i < c->n_commits; i++)
+		if (c->commits[i].port == p && c->commits[i].op == op)
+			moved++;
+	return op == COMMIT_MOVE_SEND ? moved < p->urefs : moved == 0;
+}
+
+/*
  * Resolve one right (header reply or port descriptor) to fds.  Space lock
  * held.  Return: 0, -ENOENT (no such name / wrong right), -E2BIG, -EINVAL.
  */
@@ -156,7 +176,7 @@ int send_resolve_right(struct send_ctx *c, mach_port_name_t name,
 	need = right_needed(disp);
 	if (!need)
 		return -EINVAL;
-	if (!p || !(p->type & need))
+	if (!p || !(p->type & need) || !still_held(c, p, need))
 		return -ENOENT;
 	if (port_memory(p))
 		return resolve_memory(c, p, disp, d);
