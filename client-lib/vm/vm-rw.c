@@ -39,22 +39,33 @@ static kern_return_t check_range(mach_vm_address_t addr, mach_vm_size_t size, in
 	}
 }
 
-/* Move @size bytes from @src to @dst, both checked; @src to a private copy first if @bounce. */
+/* Write @size bytes of @src at @dst, checked writable, without faulting (as vm_read_self()). */
+static int write_self(void *dst, const void *src, size_t size)
+{
+	struct iovec local = { (void *)src, size }, remote = { dst, size };
+	ssize_t n = process_vm_writev(getpid(), &local, 1, &remote, 1, 0);
+
+	if (n == (ssize_t)size)
+		return 0;
+	if (n < 0 && (errno == ENOSYS || errno == EPERM)) {
+		memcpy(dst, src, size);         /* not allowed here: checked already */
+		return 0;
+	}
+	return -EFAULT;
+}
+
+/* Move @size bytes from @src to @dst, both checked; through a private copy if @bounce. */
 static kern_return_t move_bytes(uintptr_t src, uintptr_t dst, size_t size, bool bounce)
 {
 	void *buf = bounce ? malloc(size) : (void *)dst;
-	struct iovec local = { buf, size }, remote = { (void *)src, size };
 	kern_return_t kr = KERN_SUCCESS;
 
 	if (!buf)
 		return KERN_RESOURCE_SHORTAGE;
-	if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) != (ssize_t)size)
+	if (vm_read_self(buf, (const void *)src, size) < 0)
 		kr = KERN_INVALID_ADDRESS;      /* the mapping changed since the check */
-	if (kr == KERN_SUCCESS && bounce) {
-		remote.iov_base = (void *)dst;
-		if (process_vm_writev(getpid(), &local, 1, &remote, 1, 0) != (ssize_t)size)
-			kr = KERN_INVALID_ADDRESS;
-	}
+	else if (bounce && write_self((void *)dst, buf, size) < 0)
+		kr = KERN_INVALID_ADDRESS;
 	if (bounce)
 		free(buf);
 	return kr;
