@@ -237,15 +237,24 @@ START_TEST(test_port_array)
 	int count = 0, version = 0;
 
 	/*
-	 * The stub sends an out-of-line ports descriptor, as Apple's does;
-	 * libbootstrap does not carry those yet and refuses the send (see
-	 * mach_msg(3)).  The caller gets that error and its rights are intact.
-	 * check-mig-server feeds the demux such a request directly.
+	 * Out and back as out-of-line port arrays (COPY_SEND both ways): the
+	 * same names come back, each send right with one more reference, in
+	 * new memory the caller deallocates.
 	 */
-	ck_assert_int_eq(u_port_array(service, list, 3, &count, &back, &backCnt),
-			 MACH_SEND_INVALID_TYPE);
-	for (int i = 0; i < 3; i++)
-		ck_assert(peer_type(list[i]) & MACH_PORT_TYPE_SEND);
+	ck_assert_int_eq(u_port_array(service, list, 3, &count, &back, &backCnt), KERN_SUCCESS);
+	ck_assert_int_eq(count, 3);
+	ck_assert_uint_eq(backCnt, 3);
+	ck_assert_ptr_nonnull(back);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_uint_eq(back[i], list[i]);
+		ck_assert_uint_eq(peer_urefs(list[i], MACH_PORT_RIGHT_SEND), 2);
+	}
+	ck_assert_int_eq(vm_deallocate(mach_task_self(), (vm_address_t)back,
+				       backCnt * sizeof(*back)), KERN_SUCCESS);
+	/* None: no memory. */
+	ck_assert_int_eq(u_port_array(service, list, 0, &count, &back, &backCnt), KERN_SUCCESS);
+	ck_assert_int_eq(count, 0);
+	ck_assert_uint_eq(backCnt, 0);
 	ck_assert_int_eq(u_ping(service, &version), KERN_SUCCESS);
 	ck_assert_int_eq(version, 42);
 }

@@ -269,6 +269,11 @@ void port_recv_eof(struct port *p, int fd)
 	}
 }
 
+mach_port_seqno_t port_next_seqno(struct port *p)
+{
+	return p->kind == PORT_KIND_RECEIVE ? p->u.recv.seqno++ : 0;
+}
+
 /* Add queue @q to @p (takes its fd). */
 static int add_queue(struct port *p, struct so_queue q)
 {

@@ -57,6 +57,7 @@ struct port_recv {
 	bool immovable;             /* MPO_IMMOVABLE_RECEIVE: never moves (sticky, as xnu) */
 	int pd_fd;                  /* MACH_NOTIFY_PORT_DESTROYED: the notify send-once right, or -1 */
 	mach_port_msgcount_t qlimit; /* MACH_PORT_LIMITS_INFO: see mach_port(3) */
+	mach_port_seqno_t seqno;    /* of the next message dequeued here; 0 when the right moves in */
 };
 
 struct port_set {
@@ -152,6 +153,11 @@ void port_unwatch_fd(struct port *p, int fd);
 int port_rcv_epoll(struct port *p);
 /** port_recv_eof() - R of @p read end of file: stop waiting for it. */
 void port_recv_eof(struct port *p, int fd);
+/**
+ * port_next_seqno() - the sequence number of a message just dequeued from
+ * receive right @p (its trailer's msgh_seqno), counting it.  Space lock held.
+ */
+mach_port_seqno_t port_next_seqno(struct port *p);
 /**
  * port_owns_queue() - whether @fd is still R or an active queue of @p.  A
  * parked pair's R is not: what woke the caller is a stray message, and the

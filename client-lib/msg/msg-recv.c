@@ -21,6 +21,7 @@
 
 #include "deadline.h"
 #include "fdpass.h"
+#include "msg-descs.h"
 #include "msg-rights.h"
 #include "port.h"
 #include "vm-region.h"
@@ -36,15 +37,34 @@ struct rcv_req {
 	size_t trailer_size;
 	int timeout_ms;                 /* -1: forever */
 	struct timespec deadline;
+	struct port *port;              /* the receive right being read (referenced by the caller) */
 };
 
-static void fill_trailer(char *at, const struct rcv_req *rq, const struct fdpass_creds *cr)
+/* The dequeued message's sequence number on its port (XNU's msgh_seqno). */
+static mach_port_seqno_t take_seqno(const struct rcv_req *rq)
+{
+	mach_port_seqno_t seqno;
+
+	space_lock();
+	seqno = port_next_seqno(rq->port);
+	space_unlock();
+	return seqno;
+}
+
+/*
+ * The trailer as far as the receiver asked (REQUESTED_TRAILER_SIZE), its
+ * size field saying so, as XNU fills it.  msgh_context stays 0: ports
+ * have no context here yet.
+ */
+static void fill_trailer(char *at, const struct rcv_req *rq, const struct fdpass_creds *cr,
+			 mach_port_seqno_t seqno)
 {
 	mach_msg_max_trailer_t t;
 
 	memset(&t, 0, sizeof(t));
 	t.msgh_trailer_type = MACH_MSG_TRAILER_FORMAT_0;
 	t.msgh_trailer_size = (mach_msg_trailer_size_t)rq->trailer_size;
+	t.msgh_seqno = seqno;
 	if (cr && cr->valid) {
 		t.msgh_sender.val[0] = cr->uid;
 		t.msgh_sender.val[1] = cr->gid;
@@ -74,7 +94,7 @@ static mach_msg_return_t deliver_send_once_notification(struct rcv_req *rq, mach
 		.msgh_local_port = name,
 		.msgh_id = MACH_NOTIFY_SEND_ONCE,
 	};
-	fill_trailer((char *)(h + 1), rq, NULL);
+	fill_trailer((char *)(h + 1), rq, NULL, take_seqno(rq));
 	return MACH_MSG_SUCCESS;
 }
 
@@ -107,67 +127,9 @@ static mach_msg_return_t too_large(struct rcv_req *rq, int fd, size_t len, size_
 	if (rq->rcv_size >= sizeof(mach_msg_header_t) + rq->trailer_size) {
 		*rq->msg = (mach_msg_header_t){ .msgh_size = sizeof(mach_msg_header_t),
 						.msgh_local_port = name };
-		fill_trailer((char *)(rq->msg + 1), rq, NULL);
+		fill_trailer((char *)(rq->msg + 1), rq, NULL, take_seqno(rq));
 	}
 	return MACH_RCV_TOO_LARGE;
-}
-
-static int write_port_desc(char *out, mach_port_name_t name, unsigned int disposition)
-{
-	mach_msg_port_descriptor_t pd;
-
-	memset(&pd, 0, sizeof(pd));
-	pd.name = name;
-	pd.disposition = disposition;
-	pd.type = MACH_MSG_PORT_DESCRIPTOR;
-	memcpy(out, &pd, sizeof(pd));
-	return sizeof(pd);
-}
-
-static int write_ool_desc(char *out, const struct wire_desc *d, const char *ool, int fd)
-{
-	mach_msg_ool_descriptor_t od;
-	void *addr = NULL;
-	int err = 0;
-
-	if (d->size && d->kind == WIRE_OOL_INLINE)
-		err = vm_map_copy(ool + d->offset, d->size, &addr);
-	else if (d->size)
-		err = vm_map_new(fd, 0, d->size, PROT_READ | PROT_WRITE, 1, VM_INHERIT_DEFAULT,
-				 &addr);
-	if (fd >= 0)
-		close(fd);
-	memset(&od, 0, sizeof(od));
-	od.address = err ? NULL : addr;
-	od.size = err ? 0 : d->size;
-	od.copy = MACH_MSG_VIRTUAL_COPY;
-	od.type = d->type;
-	memcpy(out, &od, sizeof(od));
-	return sizeof(od);
-}
-
-/* Descriptors -> the user's layout.  Space lock held.  Takes every fd. */
-static size_t translate_descs(char *out, const char *buf, int *fds)
-{
-	const struct wire_hdr *h = (const void *)buf;
-	const struct wire_desc *d = wire_descs(buf);
-	const char *ool = wire_body(buf) + h->body_len;
-	size_t off = 0, fdi = h->reply_nfds;
-
-	memcpy(out, &h->ndesc, sizeof(mach_msg_size_t));
-	off += sizeof(mach_msg_body_t);
-	for (uint32_t i = 0; i < h->ndesc; i++) {
-		if (d[i].type == MACH_MSG_PORT_DESCRIPTOR) {
-			int err = 0;
-			mach_port_name_t name = rights_insert(&d[i], fds + fdi, &err);
-
-			off += write_port_desc(out + off, name, d[i].disposition);
-		} else {
-			off += write_ool_desc(out + off, &d[i], ool, d[i].nfds ? fds[fdi] : -1);
-		}
-		fdi += d[i].nfds;
-	}
-	return off;
 }
 
 static mach_port_name_t translate_reply(const struct wire_hdr *h, int *fds)
@@ -188,11 +150,13 @@ static void translate(struct rcv_req *rq, const char *buf, int *fds,
 	const struct wire_hdr *h = (const void *)buf;
 	mach_msg_header_t *u = rq->msg;
 	size_t off = sizeof(*u);
+	mach_port_seqno_t seqno;
 
 	space_lock();
+	seqno = port_next_seqno(rq->port);
 	u->msgh_remote_port = translate_reply(h, fds);
 	if (h->bits & MACH_MSGH_BITS_COMPLEX)
-		off += translate_descs((char *)u + off, buf, fds);
+		off += descs_copyout((char *)u + off, buf, fds, rq->option);
 	space_unlock();
 	memcpy((char *)u + off, wire_body(buf), h->body_len);
 	off += h->body_len;
@@ -202,7 +166,7 @@ static void translate(struct rcv_req *rq, const char *buf, int *fds,
 	u->msgh_local_port = name;
 	u->msgh_voucher_port = MACH_PORT_NULL;
 	u->msgh_id = h->id;
-	fill_trailer((char *)u + round_msg(off), rq, cr);
+	fill_trailer((char *)u + round_msg(off), rq, cr, seqno);
 }
 
 /*
@@ -323,6 +287,7 @@ static mach_msg_return_t try_fd(struct rcv_req *rq, struct port *p, int fd)
 
 	if (!owns_fd(p, fd, &is_queue))
 		return RECV_AGAIN;
+	rq->port = p;
 	n = fdpass_peek(fd, peek, sizeof(peek));
 	if (n == -EAGAIN || n == -ECONNRESET)   /* a reset is reported once: look again */
 		return RECV_AGAIN;

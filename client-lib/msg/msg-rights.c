@@ -174,6 +174,18 @@ static bool desc_fds_ok(const struct wire_desc *d, const int *fds)
 	}
 }
 
+static bool array_fds_ok(const void *buf, const struct wire_desc *d, const int *fds)
+{
+	for (uint32_t i = 0; i < d->size; i++) {
+		struct wire_desc e = wire_array_elem(buf, d, i);
+
+		if (!desc_fds_ok(&e, fds))
+			return false;
+		fds += e.nfds;
+	}
+	return true;
+}
+
 int rights_check(const void *buf, const int *fds)
 {
 	const struct wire_hdr *h = buf;
@@ -183,7 +195,10 @@ int rights_check(const void *buf, const int *fds)
 	if (h->reply_nfds && !is_port_fd(fds[0]))
 		return -EBADMSG;
 	for (uint32_t i = 0; i < h->ndesc; i++) {
-		if (!desc_fds_ok(&d[i], fds + at))
+		bool ok = d[i].kind == WIRE_PORT_ARRAY ? array_fds_ok(buf, &d[i], fds + at) :
+			  desc_fds_ok(&d[i], fds + at);
+
+		if (!ok)
 			return -EBADMSG;
 		at += d[i].nfds;
 	}

@@ -19,285 +19,10 @@
 
 #include "deadline.h"
 #include "fdpass.h"
+#include "msg-send-ctx.h"
 #include "port.h"
 #include "vm-region.h"
 #include "wire.h"
-
-/* What to do to a right once the datagram is queued. */
-enum commit_op {
-	COMMIT_NONE,
-	COMMIT_MOVE_SEND,       /* drop one send reference */
-	COMMIT_MOVE_SEND_ONCE,  /* the send-once right is used up */
-	COMMIT_MOVE_RECEIVE,    /* the receive right left with the message */
-	COMMIT_SEND_ONCE_PAIR,  /* MAKE_SEND_ONCE: the pair's R becomes a queue */
-	COMMIT_DEALLOC_OOL,     /* out-of-line region with deallocate set */
-};
-
-struct commit {
-	enum commit_op op;
-	struct port *port;      /* referenced */
-	struct so_pair pair;    /* COMMIT_SEND_ONCE_PAIR (port.h) */
-	void *addr;             /* COMMIT_DEALLOC_OOL */
-	size_t size;
-};
-
-struct send_ctx {
-	struct wire_hdr hdr;
-	struct wire_desc desc[WIRE_MAX_DESC];
-	int fds[WIRE_MAX_FDS];
-	size_t nfds;
-	int owned[WIRE_MAX_FDS];        /* fds made for this message: closed after send */
-	size_t n_owned;
-	struct commit commits[WIRE_MAX_DESC + 2];
-	size_t n_commits;
-	char *ool;                      /* inline out-of-line bytes */
-	size_t ool_len;
-	size_t ool_budget;              /* inline bytes that still fit in one datagram */
-	struct port *dest;
-	int dest_fd;
-	bool return_dest;       /* through a send-once right: give its send end back */
-};
-
-mach_msg_type_name_t msg_disposition_received(mach_msg_type_name_t disp)
-{
-	switch (disp) {
-	case MACH_MSG_TYPE_MOVE_RECEIVE:
-		return MACH_MSG_TYPE_PORT_RECEIVE;
-	case MACH_MSG_TYPE_MOVE_SEND:
-	case MACH_MSG_TYPE_COPY_SEND:
-	case MACH_MSG_TYPE_MAKE_SEND:
-		return MACH_MSG_TYPE_PORT_SEND;
-	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
-	case MACH_MSG_TYPE_MAKE_SEND_ONCE:
-		return MACH_MSG_TYPE_PORT_SEND_ONCE;
-	default:
-		return MACH_MSG_TYPE_PORT_NONE;
-	}
-}
-
-static int add_fd(struct send_ctx *c, int fd, bool owned)
-{
-	if (c->nfds == WIRE_MAX_FDS) {
-		if (owned)
-			close(fd);
-		return -E2BIG;
-	}
-	c->fds[c->nfds++] = fd;
-	if (owned)
-		c->owned[c->n_owned++] = fd;
-	return 0;
-}
-
-static void add_commit(struct send_ctx *c, enum commit_op op, struct port *p)
-{
-	struct commit *k = &c->commits[c->n_commits++];
-
-	*k = (struct commit){ .op = op, .port = p, .pair = { .r = -1 } };
-	if (p)
-		port_ref(p);
-}
-
-/* MAKE_SEND_ONCE: a socketpair for this right alone; R joins @p's queues after the send. */
-static int make_send_once(struct send_ctx *c, struct port *p)
-{
-	struct commit *k;
-	int err;
-
-	if (!(p->type & MACH_PORT_TYPE_RECEIVE))
-		return -EINVAL;
-	add_commit(c, COMMIT_SEND_ONCE_PAIR, p);
-	k = &c->commits[c->n_commits - 1];
-	err = port_pair_take(p, c->dest ? c->dest->ino : 0, &k->pair);
-	return err < 0 ? err : add_fd(c, k->pair.s, true);
-}
-
-static int add_receive_fds(struct send_ctx *c, struct port *p, struct wire_desc *d)
-{
-	int fds[WIRE_MAX_FDS];
-	bool has_s;
-	ssize_t n = port_receive_fds(p, fds, WIRE_MAX_FDS - c->nfds, &has_s);
-
-	if (n < 0)
-		return (int)n;
-	if (has_s)
-		d->flags |= WIRE_F_MASTER;
-	for (ssize_t i = 0; i < n; i++)
-		add_fd(c, fds[i], false);
-	d->nfds = (uint8_t)n;
-	return 0;
-}
-
-/* A memory entry travels as its memfd and window. */
-static int resolve_memory(struct send_ctx *c, struct port *p, mach_msg_type_name_t disp,
-			  struct wire_desc *d)
-{
-	const struct port_mem *m = port_memory(p);
-
-	d->kind = WIRE_PORT_MEMORY;
-	d->nfds = 1;
-	d->offset = m->offset;
-	d->size = (uint32_t)m->size;
-	d->flags = (uint32_t)m->prot & 0xff;
-	if (disp == MACH_MSG_TYPE_MOVE_SEND)
-		add_commit(c, COMMIT_MOVE_SEND, p);
-	return add_fd(c, m->fd, false);
-}
-
-/* The right a disposition takes from the sender's name, or 0 if it is no disposition. */
-static mach_port_type_t right_needed(mach_msg_type_name_t disp)
-{
-	switch (disp) {
-	case MACH_MSG_TYPE_MOVE_SEND:
-	case MACH_MSG_TYPE_COPY_SEND:
-		return MACH_PORT_TYPE_SEND;
-	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
-		return MACH_PORT_TYPE_SEND_ONCE;
-	case MACH_MSG_TYPE_MAKE_SEND:
-	case MACH_MSG_TYPE_MAKE_SEND_ONCE:
-	case MACH_MSG_TYPE_MOVE_RECEIVE:
-		return MACH_PORT_TYPE_RECEIVE;
-	default:
-		return 0;
-	}
-}
-
-/*
- * Resolve one right (header reply or port descriptor) to fds.  Space lock
- * held.  Return: 0, -ENOENT (no such name / wrong right), -E2BIG, -EINVAL.
- */
-static int resolve_right(struct send_ctx *c, mach_port_name_t name,
-			 mach_msg_type_name_t disp, struct wire_desc *d)
-{
-	struct port *p;
-	mach_port_type_t need;
-
-	d->disposition = (uint8_t)msg_disposition_received(disp);
-	if (name == MACH_PORT_NULL || name == MACH_PORT_DEAD) {
-		d->kind = name ? WIRE_PORT_DEAD : WIRE_PORT_NULL;
-		return 0;
-	}
-	p = space_get(name);
-	need = right_needed(disp);
-	if (!need)
-		return -EINVAL;
-	if (!p || !(p->type & need))
-		return -ENOENT;
-	if (port_memory(p))
-		return resolve_memory(c, p, disp, d);
-	d->nfds = 1;    /* but for a receive right */
-	switch (disp) {
-	case MACH_MSG_TYPE_MOVE_SEND:
-		add_commit(c, COMMIT_MOVE_SEND, p);
-		/* fall through */
-	case MACH_MSG_TYPE_COPY_SEND:
-		d->kind = WIRE_PORT_SEND;
-		return add_fd(c, p->send_fd, false);
-	case MACH_MSG_TYPE_MAKE_SEND: {
-		int fd = port_make_send_fd(p);
-
-		d->kind = WIRE_PORT_SEND;
-		return fd < 0 ? fd : add_fd(c, fd, false);
-	}
-	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
-		d->kind = WIRE_PORT_SEND_ONCE;
-		add_commit(c, COMMIT_MOVE_SEND_ONCE, p);
-		return add_fd(c, p->send_fd, false);
-	case MACH_MSG_TYPE_MAKE_SEND_ONCE:
-		d->kind = WIRE_PORT_SEND_ONCE;
-		return make_send_once(c, p);
-	default: /* MOVE_RECEIVE */
-		if (p == c->dest)
-			return -EINVAL; /* a port cannot carry its own receive right */
-		d->kind = WIRE_PORT_RECEIVE;
-		add_commit(c, COMMIT_MOVE_RECEIVE, p);
-		return add_receive_fds(c, p, d);
-	}
-}
-
-
-static int resolve_ool(struct send_ctx *c, const mach_msg_ool_descriptor_t *o, struct wire_desc *d)
-{
-	if (o->size && !o->address)
-		return -EFAULT;
-	d->size = o->size;
-	if (o->deallocate && o->size) {
-		add_commit(c, COMMIT_DEALLOC_OOL, NULL);
-		c->commits[c->n_commits - 1].addr = o->address;
-		c->commits[c->n_commits - 1].size = o->size;
-	}
-	/* Small regions ride in the datagram while it has room; the rest go as memfds. */
-	if (o->size <= WIRE_OOL_INLINE_MAX && c->ool_len + o->size + 3 <= c->ool_budget) {
-		char *grown = realloc(c->ool, c->ool_len + o->size + 4);
-
-		if (!grown)
-			return -ENOMEM;
-		c->ool = grown;
-		d->kind = WIRE_OOL_INLINE;
-		d->offset = c->ool_len;
-		if (o->size)
-			memcpy(c->ool + c->ool_len, o->address, o->size);
-		/* The padding goes out too: never let it carry stale heap bytes. */
-		memset(c->ool + c->ool_len + o->size, 0, ((o->size + 3) & ~3u) - o->size);
-		c->ool_len += (o->size + 3) & ~3u;
-		return 0;
-	}
-	if (o->size > WIRE_OOL_MAX)
-		return -E2BIG;
-	d->kind = WIRE_OOL_MEMFD;
-	d->nfds = 1;
-	int fd = vm_sealed_copy(o->address, o->size);
-	return fd < 0 ? fd : add_fd(c, fd, true);
-}
-
-/* Walk the descriptors of a complex message.  Return: *body_off = first body byte. */
-static mach_msg_return_t resolve_descriptors(struct send_ctx *c, const mach_msg_header_t *msg,
-					     mach_msg_size_t send_size, size_t *body_off)
-{
-	const char *base = (const char *)msg;
-	size_t off = sizeof(mach_msg_header_t) + sizeof(mach_msg_body_t);
-	mach_msg_size_t count;
-
-	if (send_size < off)
-		return MACH_SEND_MSG_TOO_SMALL;
-	memcpy(&count, base + sizeof(mach_msg_header_t), sizeof(count));
-	if (count > WIRE_MAX_DESC)
-		return MACH_SEND_TOO_LARGE;
-	for (mach_msg_size_t i = 0; i < count; i++) {
-		struct wire_desc *d = &c->desc[i];
-		mach_msg_port_descriptor_t pd;
-		mach_msg_ool_descriptor_t od;
-		int err;
-
-		if (send_size - off < sizeof(pd))
-			return MACH_SEND_MSG_TOO_SMALL;
-		memcpy(&pd, base + off, sizeof(pd));
-		d->type = (uint8_t)pd.type;
-		if (pd.type == MACH_MSG_PORT_DESCRIPTOR) {
-			err = resolve_right(c, pd.name, pd.disposition, d);
-			off += sizeof(pd);
-			if (err == -ENOENT || err == -EINVAL)
-				return MACH_SEND_INVALID_RIGHT;
-		} else if (pd.type == MACH_MSG_OOL_DESCRIPTOR ||
-			   pd.type == MACH_MSG_OOL_VOLATILE_DESCRIPTOR) {
-			if (send_size - off < sizeof(od))
-				return MACH_SEND_MSG_TOO_SMALL;
-			memcpy(&od, base + off, sizeof(od));
-			err = resolve_ool(c, &od, d);
-			off += sizeof(od);
-		} else {
-			return MACH_SEND_INVALID_TYPE;
-		}
-		if (err == -E2BIG)
-			return MACH_SEND_TOO_LARGE;
-		if (err == -EFAULT)
-			return MACH_SEND_INVALID_MEMORY;
-		if (err < 0)
-			return MACH_SEND_NO_BUFFER;
-	}
-	c->hdr.ndesc = count;
-	*body_off = off;
-	return MACH_MSG_SUCCESS;
-}
 
 static mach_msg_return_t resolve_dest(struct send_ctx *c, const mach_msg_header_t *msg)
 {
@@ -313,14 +38,14 @@ static mach_msg_return_t resolve_dest(struct send_ctx *c, const mach_msg_header_
 			return MACH_SEND_INVALID_DEST;
 		c->dest_fd = p->send_fd;
 		if (disp == MACH_MSG_TYPE_MOVE_SEND)
-			add_commit(c, COMMIT_MOVE_SEND, p);
+			send_add_commit(c, COMMIT_MOVE_SEND, p);
 		break;
 	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
 		if (!(p->type & MACH_PORT_TYPE_SEND_ONCE))
 			return MACH_SEND_INVALID_DEST;
 		c->dest_fd = p->send_fd;
 		c->return_dest = true;
-		add_commit(c, COMMIT_MOVE_SEND_ONCE, p);
+		send_add_commit(c, COMMIT_MOVE_SEND_ONCE, p);
 		break;
 	case MACH_MSG_TYPE_MAKE_SEND:
 	case MACH_MSG_TYPE_MAKE_SEND_ONCE:
@@ -346,7 +71,7 @@ static mach_msg_return_t resolve_reply(struct send_ctx *c, const mach_msg_header
 		return MACH_MSG_SUCCESS;
 	if (disp == MACH_MSG_TYPE_MOVE_RECEIVE)
 		return MACH_SEND_INVALID_REPLY;
-	err = resolve_right(c, msg->msgh_local_port, disp, &d);
+	err = send_resolve_right(c, msg->msgh_local_port, disp, &d);
 	if (err < 0)
 		return MACH_SEND_INVALID_REPLY;
 	c->hdr.reply_nfds = d.nfds;
@@ -372,7 +97,7 @@ static mach_msg_return_t build(struct send_ctx *c, const mach_msg_header_t *msg,
 		mr = resolve_reply(c, msg);
 	*body_off = sizeof(mach_msg_header_t);
 	if (mr == MACH_MSG_SUCCESS && (bits & MACH_MSGH_BITS_COMPLEX))
-		mr = resolve_descriptors(c, msg, send_size, body_off);
+		mr = send_resolve_descriptors(c, msg, send_size, body_off);
 	return mr;
 }
 
@@ -388,7 +113,7 @@ static int send_datagram(struct send_ctx *c, const void *body, size_t body_len,
 	struct timespec deadline;
 	int err;
 
-	if (c->return_dest && add_fd(c, c->dest_fd, false) == 0)
+	if (c->return_dest && send_add_fd(c, c->dest_fd, false) == 0)
 		c->hdr.bits |= WIRE_BITS_RETURNED;      /* see sopool.h */
 	c->hdr.nfds = (uint32_t)c->nfds;
 	c->hdr.body_len = (uint32_t)body_len;

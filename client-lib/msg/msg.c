@@ -19,32 +19,11 @@ EXPORT NDR_record_t NDR_record = { 0, 0, 0, NDR_PROTOCOL_2_0, NDR_INT_LITTLE_END
 EXPORT const security_token_t KERNEL_SECURITY_TOKEN = KERNEL_SECURITY_TOKEN_VALUE;
 EXPORT const audit_token_t KERNEL_AUDIT_TOKEN = KERNEL_AUDIT_TOKEN_VALUE;
 
-EXPORT mach_msg_return_t mach_msg(mach_msg_header_t *msg, mach_msg_option_t option,
-				  mach_msg_size_t send_size, mach_msg_size_t rcv_size,
-				  mach_port_name_t rcv_name, mach_msg_timeout_t timeout,
-				  mach_port_name_t notify)
-{
-	mach_msg_return_t mr;
-
-	(void)notify;
-	if (!msg)
-		return (option & MACH_SEND_MSG) ? MACH_SEND_INVALID_DATA : MACH_RCV_INVALID_DATA;
-	if ((option & MACH_SEND_MSG) && msg->msgh_remote_port == BOOTSTRAP_LAZY_NAME) {
-		mr = bootstrap_port_resolve(&bootstrap_port);
-		if (mr != KERN_SUCCESS)
-			return mr;
-		msg->msgh_remote_port = bootstrap_port;
-	}
-	if (option & MACH_SEND_MSG) {
-		mr = msg_send(msg, option, send_size, timeout);
-		if (mr != MACH_MSG_SUCCESS)
-			return mr;
-	}
-	if (option & MACH_RCV_MSG)
-		return msg_receive(msg, option, rcv_size, rcv_name, timeout);
-	return MACH_MSG_SUCCESS;
-}
-
+/*
+ * The send half from @msg, the receive half into @rcv_msg, or into @msg
+ * when @rcv_msg is NULL (XNU's mach_msg_overwrite trap; its @rcv_limit is
+ * unused there too).
+ */
 EXPORT mach_msg_return_t mach_msg_overwrite(mach_msg_header_t *msg, mach_msg_option_t option,
 					    mach_msg_size_t send_size, mach_msg_size_t rcv_size,
 					    mach_port_name_t rcv_name, mach_msg_timeout_t timeout,
@@ -53,13 +32,37 @@ EXPORT mach_msg_return_t mach_msg_overwrite(mach_msg_header_t *msg, mach_msg_opt
 {
 	mach_msg_return_t mr;
 
+	(void)notify;
 	(void)rcv_limit;
-	if (!rcv_msg || rcv_msg == msg)
-		return mach_msg(msg, option, send_size, rcv_size, rcv_name, timeout, notify);
-	mr = mach_msg(msg, option & ~MACH_RCV_MSG, send_size, 0, rcv_name, timeout, notify);
-	if (mr != MACH_MSG_SUCCESS || !(option & MACH_RCV_MSG))
-		return mr;
-	return mach_msg(rcv_msg, option & ~MACH_SEND_MSG, 0, rcv_size, rcv_name, timeout, notify);
+	if (option & MACH_SEND_MSG) {
+		if (!msg)
+			return MACH_SEND_INVALID_DATA;
+		if (msg->msgh_remote_port == BOOTSTRAP_LAZY_NAME) {
+			mr = bootstrap_port_resolve(&bootstrap_port);
+			if (mr != KERN_SUCCESS)
+				return mr;
+			msg->msgh_remote_port = bootstrap_port;
+		}
+		mr = msg_send(msg, option, send_size, timeout);
+		if (mr != MACH_MSG_SUCCESS)
+			return mr;
+	}
+	if (!(option & MACH_RCV_MSG))
+		return MACH_MSG_SUCCESS;
+	if (!rcv_msg)
+		rcv_msg = msg;
+	if (!rcv_msg)
+		return MACH_RCV_INVALID_DATA;
+	return msg_receive(rcv_msg, option, rcv_size, rcv_name, timeout);
+}
+
+EXPORT mach_msg_return_t mach_msg(mach_msg_header_t *msg, mach_msg_option_t option,
+				  mach_msg_size_t send_size, mach_msg_size_t rcv_size,
+				  mach_port_name_t rcv_name, mach_msg_timeout_t timeout,
+				  mach_port_name_t notify)
+{
+	return mach_msg_overwrite(msg, option, send_size, rcv_size, rcv_name, timeout, notify,
+				  NULL, 0);
 }
 
 EXPORT mach_msg_return_t mach_msg_send(mach_msg_header_t *msg)
@@ -84,6 +87,46 @@ static void destroy_right(mach_port_name_t name, mach_msg_type_name_t type)
 		mach_port_deallocate(mach_task_self(), name);
 }
 
+/* An out-of-line port array: each right, then its memory if the message owned it. */
+static void destroy_port_array(const mach_msg_ool_ports_descriptor_t *d)
+{
+	const mach_port_name_t *names = d->address;
+
+	for (mach_msg_size_t i = 0; names && i < d->count; i++)
+		destroy_right(names[i], d->disposition);
+	if (d->deallocate && names && d->count)
+		vm_deallocate(mach_task_self(), (vm_address_t)names, d->count * sizeof(*names));
+}
+
+/* One descriptor at @p.  Return: its size. */
+static size_t destroy_desc(const char *p)
+{
+	mach_msg_port_descriptor_t pd;
+	mach_msg_ool_descriptor_t od;
+	mach_msg_ool_ports_descriptor_t ad;
+	mach_msg_guarded_port_descriptor_t gd;
+
+	memcpy(&pd, p, sizeof(pd));
+	switch (pd.type) {
+	case MACH_MSG_PORT_DESCRIPTOR:
+		destroy_right(pd.name, pd.disposition);
+		return sizeof(pd);
+	case MACH_MSG_OOL_PORTS_DESCRIPTOR:
+		memcpy(&ad, p, sizeof(ad));
+		destroy_port_array(&ad);
+		return sizeof(ad);
+	case MACH_MSG_GUARDED_PORT_DESCRIPTOR:
+		memcpy(&gd, p, sizeof(gd));
+		destroy_right(gd.name, gd.disposition);
+		return sizeof(gd);
+	default:
+		memcpy(&od, p, sizeof(od));
+		if (od.address && od.size)
+			vm_deallocate(mach_task_self(), (vm_address_t)od.address, od.size);
+		return sizeof(od);
+	}
+}
+
 EXPORT void mach_msg_destroy(mach_msg_header_t *msg)
 {
 	const char *p = (const char *)msg + sizeof(*msg);
@@ -94,19 +137,6 @@ EXPORT void mach_msg_destroy(mach_msg_header_t *msg)
 		return;
 	memcpy(&count, p, sizeof(count));
 	p += sizeof(mach_msg_body_t);
-	for (mach_msg_size_t i = 0; i < count; i++) {
-		mach_msg_port_descriptor_t pd;
-		mach_msg_ool_descriptor_t od;
-
-		memcpy(&pd, p, sizeof(pd));
-		if (pd.type == MACH_MSG_PORT_DESCRIPTOR) {
-			destroy_right(pd.name, pd.disposition);
-			p += sizeof(pd);
-		} else {
-			memcpy(&od, p, sizeof(od));
-			if (od.address && od.size)
-				vm_deallocate(mach_task_self(), (vm_address_t)od.address, od.size);
-			p += sizeof(od);
-		}
-	}
+	for (mach_msg_size_t i = 0; i < count; i++)
+		p += destroy_desc(p);
 }

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <string.h>
 
 size_t wire_user_desc_size(unsigned int type)
 {
@@ -12,6 +13,10 @@ size_t wire_user_desc_size(unsigned int type)
 	case MACH_MSG_OOL_DESCRIPTOR:
 	case MACH_MSG_OOL_VOLATILE_DESCRIPTOR:
 		return sizeof(mach_msg_ool_descriptor_t);
+	case MACH_MSG_OOL_PORTS_DESCRIPTOR:
+		return sizeof(mach_msg_ool_ports_descriptor_t);
+	case MACH_MSG_GUARDED_PORT_DESCRIPTOR:
+		return sizeof(mach_msg_guarded_port_descriptor_t);
 	default:
 		return 0;
 	}
@@ -44,6 +49,7 @@ static int expected_fds(const struct wire_desc *d)
 	case WIRE_OOL_MEMFD:
 		return 1;
 	case WIRE_PORT_RECEIVE:
+	case WIRE_PORT_ARRAY:
 		return -1;
 	default:
 		return -2;
@@ -70,24 +76,71 @@ static bool disposition_ok(const struct wire_desc *d)
 	}
 }
 
-static int validate_desc(const struct wire_desc *d, size_t ool_len)
+struct wire_desc wire_array_elem(const void *buf, const struct wire_desc *d, uint32_t i)
+{
+	const struct wire_hdr *h = buf;
+	struct wire_desc e;
+
+	memcpy(&e, wire_body(buf) + h->body_len + d->offset + (size_t)i * sizeof(e), sizeof(e));
+	return e;
+}
+
+/* A port right: a port descriptor, a guarded one, or an element of an array. */
+static int validate_right(const struct wire_desc *d)
 {
 	int want = expected_fds(d);
 
-	if (want == -2 || (want >= 0 && d->nfds != want))
+	if (d->kind > WIRE_PORT_MEMORY || want == -2 || (want >= 0 && d->nfds != want))
 		return -EBADMSG;
 	if (d->kind == WIRE_PORT_RECEIVE &&
 	    d->nfds < 1 + ((d->flags & WIRE_F_MASTER) ? 1 : 0))
 		return -EBADMSG;
-	if (d->type == MACH_MSG_PORT_DESCRIPTOR)
-		return d->kind <= WIRE_PORT_MEMORY && disposition_ok(d) ? 0 : -EBADMSG;
-	if (d->type != MACH_MSG_OOL_DESCRIPTOR && d->type != MACH_MSG_OOL_VOLATILE_DESCRIPTOR)
+	return disposition_ok(d) ? 0 : -EBADMSG;
+}
+
+/* The array's records lie in the ool area, each a right of the array's disposition. */
+static int validate_array(const void *buf, const struct wire_desc *d, size_t ool_len)
+{
+	size_t fds = 0;
+
+	if (d->size > WIRE_MAX_ARRAY || (d->offset & 3) || d->offset > ool_len ||
+	    d->size > (ool_len - d->offset) / sizeof(struct wire_desc) ||
+	    !MACH_MSG_TYPE_PORT_ANY_RIGHT(d->disposition))
 		return -EBADMSG;
+	for (uint32_t i = 0; i < d->size; i++) {
+		struct wire_desc e = wire_array_elem(buf, d, i);
+
+		if (e.type != MACH_MSG_PORT_DESCRIPTOR || validate_right(&e) < 0)
+			return -EBADMSG;
+		if (e.kind != WIRE_PORT_NULL && e.kind != WIRE_PORT_DEAD &&
+		    e.disposition != d->disposition)
+			return -EBADMSG;
+		fds += e.nfds;
+	}
+	return fds == d->nfds ? 0 : -EBADMSG;
+}
+
+static int validate_desc(const void *buf, const struct wire_desc *d, size_t ool_len)
+{
+	switch (d->type) {
+	case MACH_MSG_PORT_DESCRIPTOR:
+		return validate_right(d);
+	case MACH_MSG_GUARDED_PORT_DESCRIPTOR:
+		return d->kind <= WIRE_PORT_DEAD || d->kind == WIRE_PORT_RECEIVE ?
+		       validate_right(d) : -EBADMSG;
+	case MACH_MSG_OOL_PORTS_DESCRIPTOR:
+		return d->kind == WIRE_PORT_ARRAY ? validate_array(buf, d, ool_len) : -EBADMSG;
+	case MACH_MSG_OOL_DESCRIPTOR:
+	case MACH_MSG_OOL_VOLATILE_DESCRIPTOR:
+		break;
+	default:
+		return -EBADMSG;
+	}
 	if (d->kind == WIRE_OOL_INLINE)
-		return (d->size <= WIRE_OOL_INLINE_MAX && d->offset <= ool_len &&
+		return (d->nfds == 0 && d->size <= WIRE_OOL_INLINE_MAX && d->offset <= ool_len &&
 			d->size <= ool_len - d->offset) ? 0 : -EBADMSG;
 	if (d->kind == WIRE_OOL_MEMFD)
-		return d->size <= WIRE_OOL_MAX ? 0 : -EBADMSG;
+		return d->nfds == 1 && d->size <= WIRE_OOL_MAX ? 0 : -EBADMSG;
 	return -EBADMSG;
 }
 
@@ -129,7 +182,7 @@ int wire_validate(const void *buf, size_t len, size_t nfds)
 	d = wire_descs(buf);
 	fds = h->reply_nfds + ((h->bits & WIRE_BITS_RETURNED) ? 1 : 0);
 	for (uint32_t i = 0; i < h->ndesc; i++) {
-		if (validate_desc(&d[i], h->data_len - h->body_len) < 0)
+		if (validate_desc(buf, &d[i], h->data_len - h->body_len) < 0)
 			return -EBADMSG;
 		fds += d[i].nfds;
 	}

@@ -12,6 +12,8 @@
  *
  * and its SCM_RIGHTS carry hdr.nfds descriptors: first the reply right
  * (hdr.reply_nfds, 0 or 1), then each descriptor's wire_desc.nfds in order.
+ * An out-of-line port array's elements are wire_desc records of their
+ * own, kept in the ool area (see WIRE_PORT_ARRAY).
  * The destination is the socket itself and is not encoded.  See
  * man/bootstrap-wire.7 for the full description.
  */
@@ -53,9 +55,21 @@ enum wire_kind {
 	WIRE_PORT_MEMORY,       /* fd: a memfd; offset, size, prot */
 	WIRE_OOL_INLINE,        /* no fd; bytes at data offset */
 	WIRE_OOL_MEMFD,         /* fd: a memfd holding the bytes */
+	WIRE_PORT_ARRAY,        /* MACH_MSG_OOL_PORTS_DESCRIPTOR: size = count; offset: in the
+				   ool area, count element records (struct wire_desc, type
+				   MACH_MSG_PORT_DESCRIPTOR, kind NULL..MEMORY); nfds: all
+				   of theirs, in element order */
 };
 
+/* Elements of one port array at most (the fds of a message bound it further). */
+#define WIRE_MAX_ARRAY      4096
+
 #define WIRE_F_MASTER       0x1 /* receive right: a send end follows R */
+/*
+ * MACH_MSG_GUARDED_PORT_DESCRIPTOR (kind RECEIVE, NULL or DEAD): the guard
+ * flags in flags' high half, the context in offset.
+ */
+#define WIRE_GUARD_SHIFT    16
 
 /*
  * In wire_hdr.bits: the message came through a send-once right, and its
@@ -65,7 +79,7 @@ enum wire_kind {
 #define WIRE_BITS_RETURNED  0x40000000u
 
 struct wire_desc {
-	uint8_t type;           /* MACH_MSG_PORT_DESCRIPTOR or MACH_MSG_OOL_DESCRIPTOR */
+	uint8_t type;           /* MACH_MSG_*_DESCRIPTOR */
 	uint8_t disposition;    /* received form: PORT_RECEIVE/SEND/SEND_ONCE */
 	uint8_t kind;           /* enum wire_kind */
 	uint8_t nfds;
@@ -102,6 +116,12 @@ static inline const char *wire_body(const void *buf)
 
 	return (const char *)(wire_descs(buf) + h->ndesc);
 }
+
+/**
+ * wire_array_elem() - element @i of port array @d in validated datagram
+ * @buf, copied out (the records are only 4-byte aligned).
+ */
+struct wire_desc wire_array_elem(const void *buf, const struct wire_desc *d, uint32_t i);
 
 /** wire_user_desc_size() - size of a descriptor in the user's message. */
 size_t wire_user_desc_size(unsigned int type);

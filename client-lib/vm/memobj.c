@@ -92,13 +92,23 @@ static kern_return_t name_entry(int fd, unsigned long long offset, unsigned long
 	return *handle == MACH_PORT_NULL ? KERN_NO_SPACE : KERN_SUCCESS;
 }
 
-static kern_return_t create_named(memory_object_size_t *size, vm_prot_t prot, mach_port_t *handle)
+/*
+ * A new object of the pages [@offset, @offset + *@size) span, as XNU sizes
+ * it; a size of 0 makes nothing and succeeds, as there.
+ */
+static kern_return_t create_named(memory_object_size_t *size, memory_object_offset_t offset,
+				  vm_prot_t prot, mach_port_t *handle)
 {
-	size_t len = vm_round((size_t)*size);
+	unsigned long long in_page = offset & vm_page_mask, len;
 	int fd;
 
-	if (len == 0)
+	if (*size == 0) {
+		*handle = MACH_PORT_NULL;
+		return KERN_SUCCESS;
+	}
+	if (*size > SIZE_MAX - vm_page_mask - in_page)
 		return KERN_INVALID_ARGUMENT;
+	len = vm_round((size_t)(in_page + *size));
 	fd = vm_memfd("bootstrap-memory-entry", len);
 	if (fd < 0)
 		return KERN_RESOURCE_SHORTAGE;
@@ -128,25 +138,34 @@ static kern_return_t entry_window(mach_port_t object, int *fd, unsigned long lon
 	return *fd < 0 ? KERN_RESOURCE_SHORTAGE : KERN_SUCCESS;
 }
 
-/* A sub-window of an existing entry. */
+/*
+ * A sub-window of an existing entry: the pages [@offset, @offset + *@size)
+ * span within it, as XNU rounds them, with no more than its protection
+ * (VM_PROT_IS_MASK: what of @prot it allows).
+ */
 static kern_return_t from_parent(mach_port_t parent, memory_object_size_t *size,
 				 memory_object_offset_t offset, vm_prot_t prot, mach_port_t *handle)
 {
-	unsigned long long base, limit;
+	unsigned long long base, limit, start = offset & ~(unsigned long long)vm_page_mask, end;
 	int fd, entry_prot;
 	kern_return_t kr = entry_window(parent, &fd, &base, &limit, &entry_prot);
 
 	if (kr != KERN_SUCCESS)
 		return kr;
+	if (prot & VM_PROT_IS_MASK)
+		prot &= entry_prot | ~VM_PROT_ALL;
 	if ((prot & entry_prot & VM_PROT_ALL) != (prot & VM_PROT_ALL)) {
 		close(fd);
 		return KERN_PROTECTION_FAILURE;
 	}
-	if (offset > limit || *size > limit - offset || (offset & vm_page_mask)) {
+	end = offset + *size;
+	if (end < offset || end > limit || vm_round((size_t)end) > limit) {
 		close(fd);
 		return KERN_INVALID_ARGUMENT;
 	}
-	return name_entry(fd, base + offset, *size, prot, handle);
+	end = vm_round((size_t)end);
+	*size = end - start;
+	return name_entry(fd, base + start, end - start, prot, handle);
 }
 
 EXPORT kern_return_t mach_make_memory_entry_64(vm_map_t target_task, memory_object_size_t *size,
@@ -164,7 +183,7 @@ EXPORT kern_return_t mach_make_memory_entry_64(vm_map_t target_task, memory_obje
 	if (!size || !object_handle)
 		return KERN_INVALID_ARGUMENT;
 	if (permission & MAP_MEM_NAMED_CREATE)
-		return create_named(size, permission, object_handle);
+		return create_named(size, offset, permission, object_handle);
 	if (MACH_PORT_VALID(parent_entry))
 		return from_parent(parent_entry, size, offset, permission, object_handle);
 	/* Name the pages of [offset, offset + size) in our own address space. */

@@ -337,6 +337,27 @@ int vm_share(uintptr_t addr, size_t size, struct vm_region *out)
 	return err;
 }
 
+int vm_region_lookup(uintptr_t at, struct vm_region *out, uintptr_t *next)
+{
+	int err = -ENOENT;
+
+	*next = UINTPTR_MAX;
+	pthread_mutex_lock(&regions.lock);
+	for (size_t i = 0; i < regions.n; i++) {
+		const struct vm_region *r = &regions.r[i];
+
+		if (r->addr <= at && at - r->addr < r->size) {
+			*out = *r;
+			err = 0;
+			break;
+		}
+		if (r->addr > at && r->addr < *next)
+			*next = r->addr;
+	}
+	pthread_mutex_unlock(&regions.lock);
+	return err;
+}
+
 void vm_release(void *addr, size_t size)
 {
 	uintptr_t start = (uintptr_t)addr & ~(uintptr_t)vm_page_mask;

@@ -78,6 +78,14 @@ int vm_map_copy(const void *src, size_t size, void **addr);
  */
 int vm_share(uintptr_t addr, size_t size, struct vm_region *out);
 
+/**
+ * vm_region_lookup() - the library-made region containing @at, as a copy
+ * (its fd is not given: -1 there), else the start of the first one above
+ * @at in *next (UINTPTR_MAX if none).
+ * Return: 0 and *out, or -ENOENT.
+ */
+int vm_region_lookup(uintptr_t at, struct vm_region *out, uintptr_t *next);
+
 /** vm_release() - unmap [@addr, @addr + @size) and forget the regions in it. */
 void vm_release(void *addr, size_t size);
 

@@ -25,10 +25,6 @@ mach/mach.h|mach_port_t p; mach_msg_type_name_t t; (void)mach_port_extract_right
 mach/mach_init.h|(void)mach_host_self();
 mach/mach.h|(void)mach_thread_self();
 mach/mach.h|vm_size_t s; (void)host_page_size(0, &s);
-mach/mach_vm.h|vm_offset_t d; mach_msg_type_number_t c; (void)mach_vm_read(mach_task_self(), 0, 1, &d, &c);
-mach/mach_vm.h|mach_vm_size_t o; (void)mach_vm_read_overwrite(mach_task_self(), 0, 1, 0, &o);
-mach/mach_vm.h|(void)mach_vm_write(mach_task_self(), 0, 0, 1);
-mach/mach.h|(void)mach_vm_copy(mach_task_self(), 0, 1, 0);
 '
 
 write() { # header statement file

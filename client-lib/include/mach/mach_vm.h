@@ -8,7 +8,7 @@
 #include <string.h>
 #include <mach/message.h>
 #include <mach/vm_map.h>
-#include <bootstrap/unavailable.h>
+#include <mach/vm_region.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -23,19 +23,21 @@ kern_return_t mach_vm_map(vm_map_t target_task, mach_vm_address_t *address, mach
 kern_return_t mach_vm_protect(vm_map_t target_task, mach_vm_address_t address,
 	mach_vm_size_t size, boolean_t set_maximum, vm_prot_t new_protection);
 
-/* Declared by Apple, not provided here: a call fails to compile.  See vm_allocate(3). */
+/*
+ * On the caller's own task only (mach_task_self()); any other task name
+ * gives KERN_INVALID_ARGUMENT.  See vm_allocate(3).
+ */
 kern_return_t mach_vm_read(vm_map_read_t target_task, mach_vm_address_t address,
-	mach_vm_size_t size, vm_offset_t *data, mach_msg_type_number_t *dataCnt)
-	BOOTSTRAP_UNAVAILABLE("mach_vm_read");
+	mach_vm_size_t size, vm_offset_t *data, mach_msg_type_number_t *dataCnt);
 kern_return_t mach_vm_read_overwrite(vm_map_read_t target_task, mach_vm_address_t address,
-	mach_vm_size_t size, mach_vm_address_t data, mach_vm_size_t *outsize)
-	BOOTSTRAP_UNAVAILABLE("mach_vm_read_overwrite");
+	mach_vm_size_t size, mach_vm_address_t data, mach_vm_size_t *outsize);
 kern_return_t mach_vm_write(vm_map_t target_task, mach_vm_address_t address,
-	vm_offset_t data, mach_msg_type_number_t dataCnt)
-	BOOTSTRAP_UNAVAILABLE("mach_vm_write");
+	vm_offset_t data, mach_msg_type_number_t dataCnt);
 kern_return_t mach_vm_copy(vm_map_t target_task, mach_vm_address_t source_address,
-	mach_vm_size_t size, mach_vm_address_t dest_address)
-	BOOTSTRAP_UNAVAILABLE("mach_vm_copy");
+	mach_vm_size_t size, mach_vm_address_t dest_address);
+kern_return_t mach_vm_region(vm_map_read_t target_task, mach_vm_address_t *address,
+	mach_vm_size_t *size, vm_region_flavor_t flavor, vm_region_info_t info,
+	mach_msg_type_number_t *infoCnt, mach_port_t *object_name);
 
 #ifdef __cplusplus
 }

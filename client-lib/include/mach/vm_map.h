@@ -19,6 +19,7 @@
 #include <mach/vm_inherit.h>
 #include <mach/vm_statistics.h>
 #include <mach/memory_object_types.h>
+#include <mach/vm_region.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -38,6 +39,9 @@ kern_return_t mach_make_memory_entry(vm_map_t target_task, vm_size_t *size,
 kern_return_t mach_make_memory_entry_64(vm_map_t target_task, memory_object_size_t *size,
 	memory_object_offset_t offset, vm_prot_t permission, mach_port_t *object_handle,
 	mem_entry_name_port_t parent_entry);
+kern_return_t vm_region_64(vm_map_read_t target_task, vm_address_t *address, vm_size_t *size,
+	vm_region_flavor_t flavor, vm_region_info_t info, mach_msg_type_number_t *infoCnt,
+	mach_port_t *object_name);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/* msg-descs.h - a received message's descriptors in the user's layout (internal). */
+#ifndef BOOTSTRAP_MSG_DESCS_H
+#define BOOTSTRAP_MSG_DESCS_H
+
+#include <stddef.h>
+
+#include <mach/message.h>
+
+/**
+ * descs_copyout() - write the body count and descriptors of validated,
+ * checked datagram @buf at @out: rights named (rights_insert()), memory
+ * mapped, port arrays in new vm_allocate'd memory.  Space lock held.
+ * Takes every descriptor fd (@fds is the datagram's, reply right first).
+ * @option: the receive options (MACH_RCV_GUARDED_DESC).
+ * Return: the bytes written.
+ */
+size_t descs_copyout(char *out, const char *buf, int *fds, mach_msg_option_t option);
+
+#endif

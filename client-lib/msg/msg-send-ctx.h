@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * msg-send-ctx.h - one message being sent (internal to the send half):
+ * the wire header and descriptors, the fds, and the changes of rights to
+ * commit once the datagram is queued.  msg-send-rights.c resolves rights,
+ * msg-send-descs.c the descriptors, msg-send.c the rest.
+ */
+#ifndef BOOTSTRAP_MSG_SEND_CTX_H
+#define BOOTSTRAP_MSG_SEND_CTX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <mach/message.h>
+
+#include "port.h"
+#include "wire.h"
+
+/* What to do to a right once the datagram is queued. */
+enum commit_op {
+	COMMIT_NONE,
+	COMMIT_MOVE_SEND,       /* drop one send reference */
+	COMMIT_MOVE_SEND_ONCE,  /* the send-once right is used up */
+	COMMIT_MOVE_RECEIVE,    /* the receive right left with the message */
+	COMMIT_SEND_ONCE_PAIR,  /* MAKE_SEND_ONCE: the pair's R becomes a queue */
+	COMMIT_DEALLOC_OOL,     /* out-of-line region with deallocate set */
+};
+
+struct commit {
+	enum commit_op op;
+	struct port *port;      /* referenced */
+	struct so_pair pair;    /* COMMIT_SEND_ONCE_PAIR (port.h) */
+	void *addr;             /* COMMIT_DEALLOC_OOL */
+	size_t size;
+};
+
+struct send_ctx {
+	struct wire_hdr hdr;
+	struct wire_desc desc[WIRE_MAX_DESC];
+	int fds[WIRE_MAX_FDS];
+	size_t nfds;
+	int owned[WIRE_MAX_FDS];        /* fds made for this message: closed after send */
+	size_t n_owned;
+	/* At most one per descriptor, one per fd (port array elements), the header's two
+	 * and one that failed. */
+	struct commit commits[WIRE_MAX_DESC + WIRE_MAX_FDS + 3];
+	size_t n_commits;
+	char *ool;                      /* inline out-of-line bytes */
+	size_t ool_len;
+	size_t ool_budget;              /* inline bytes that still fit in one datagram */
+	struct port *dest;
+	int dest_fd;
+	bool return_dest;       /* through a send-once right: give its send end back */
+};
+
+/** send_add_fd() - carry @fd (closed after the send if @owned).  Return: 0 or -E2BIG. */
+int send_add_fd(struct send_ctx *c, int fd, bool owned);
+
+/** send_add_commit() - record @op on @p (referenced) for after the send. */
+void send_add_commit(struct send_ctx *c, enum commit_op op, struct port *p);
+
+/** send_add_dealloc() - release [@addr, @addr + @size) after the send. */
+void send_add_dealloc(struct send_ctx *c, void *addr, size_t size);
+
+/** send_errno() - a resolver's negative errno as the send's result (0: success). */
+mach_msg_return_t send_errno(int err);
+
+/**
+ * send_resolve_right() - one right (header reply, port descriptor or array
+ * element) to fds in @d.  Space lock held.
+ * Return: 0, -ENOENT (no such name / wrong right), -E2BIG, -EINVAL.
+ */
+int send_resolve_right(struct send_ctx *c, mach_port_name_t name, mach_msg_type_name_t disp,
+		       struct wire_desc *d);
+
+/**
+ * send_resolve_descriptors() - the descriptors of complex @msg to @c.
+ * Space lock held.  Return: MACH_MSG_SUCCESS and *@body_off, the first
+ * body byte, or a MACH_SEND_* code.
+ */
+mach_msg_return_t send_resolve_descriptors(struct send_ctx *c, const mach_msg_header_t *msg,
+					   mach_msg_size_t send_size, size_t *body_off);
+
+#endif

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * msg-send-rights.c - the send half's rights: each disposition resolved
+ * to the fds that carry it, without consuming anything (the commits do
+ * that once the datagram is queued).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "msg-send.h"
+#include "msg-send-ctx.h"
+
+mach_msg_type_name_t msg_disposition_received(mach_msg_type_name_t disp)
+{
+	switch (disp) {
+	case MACH_MSG_TYPE_MOVE_RECEIVE:
+		return MACH_MSG_TYPE_PORT_RECEIVE;
+	case MACH_MSG_TYPE_MOVE_SEND:
+	case MACH_MSG_TYPE_COPY_SEND:
+	case MACH_MSG_TYPE_MAKE_SEND:
+		return MACH_MSG_TYPE_PORT_SEND;
+	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
+	case MACH_MSG_TYPE_MAKE_SEND_ONCE:
+		return MACH_MSG_TYPE_PORT_SEND_ONCE;
+	default:
+		return MACH_MSG_TYPE_PORT_NONE;
+	}
+}
+
+int send_add_fd(struct send_ctx *c, int fd, bool owned)
+{
+	if (c->nfds == WIRE_MAX_FDS) {
+		if (owned)
+			close(fd);
+		return -E2BIG;
+	}
+	c->fds[c->nfds++] = fd;
+	if (owned)
+		c->owned[c->n_owned++] = fd;
+	return 0;
+}
+
+void send_add_commit(struct send_ctx *c, enum commit_op op, struct port *p)
+{
+	struct commit *k = &c->commits[c->n_commits++];
+
+	*k = (struct commit){ .op = op, .port = p, .pair = { .r = -1 } };
+	if (p)
+		port_ref(p);
+}
+
+/* Out-of-line memory with deallocate set: released once the message went. */
+void send_add_dealloc(struct send_ctx *c, void *addr, size_t size)
+{
+	send_add_commit(c, COMMIT_DEALLOC_OOL, NULL);
+	c->commits[c->n_commits - 1].addr = addr;
+	c->commits[c->n_commits - 1].size = size;
+}
+
+/* A resolver's errno as the send's result (0: MACH_MSG_SUCCESS). */
+mach_msg_return_t send_errno(int err)
+{
+	switch (err) {
+	case 0:
+		return MACH_MSG_SUCCESS;
+	case -E2BIG:
+		return MACH_SEND_TOO_LARGE;
+	case -EFAULT:
+		return MACH_SEND_INVALID_MEMORY;
+	default:
+		return MACH_SEND_NO_BUFFER;
+	}
+}
+
+/* MAKE_SEND_ONCE: a socketpair for this right alone; R joins @p's queues after the send. */
+static int make_send_once(struct send_ctx *c, struct port *p)
+{
+	struct commit *k;
+	int err;
+
+	if (!(p->type & MACH_PORT_TYPE_RECEIVE))
+		return -EINVAL;
+	send_add_commit(c, COMMIT_SEND_ONCE_PAIR, p);
+	k = &c->commits[c->n_commits - 1];
+	err = port_pair_take(p, c->dest ? c->dest->ino : 0, &k->pair);
+	return err < 0 ? err : send_add_fd(c, k->pair.s, true);
+}
+
+static int add_receive_fds(struct send_ctx *c, struct port *p, struct wire_desc *d)
+{
+	int fds[WIRE_MAX_FDS];
+	bool has_s;
+	ssize_t n = port_receive_fds(p, fds, WIRE_MAX_FDS - c->nfds, &has_s);
+
+	if (n < 0)
+		return (int)n;
+	if (has_s)
+		d->flags |= WIRE_F_MASTER;
+	for (ssize_t i = 0; i < n; i++)
+		send_add_fd(c, fds[i], false);
+	d->nfds = (uint8_t)n;
+	return 0;
+}
+
+/* A memory entry travels as its memfd and window. */
+static int resolve_memory(struct send_ctx *c, struct port *p, mach_msg_type_name_t disp,
+			  struct wire_desc *d)
+{
+	const struct port_mem *m = port_memory(p);
+
+	d->kind = WIRE_PORT_MEMORY;
+	d->nfds = 1;
+	d->offset = m->offset;
+	d->size = (uint32_t)m->size;
+	d->flags = (uint32_t)m->prot & 0xff;
+	if (disp == MACH_MSG_TYPE_MOVE_SEND)
+		send_add_commit(c, COMMIT_MOVE_SEND, p);
+	return send_add_fd(c, m->fd, false);
+}
+
+/* The right a disposition takes from the sender's name, or 0 if it is no disposition. */
+static mach_port_type_t right_needed(mach_msg_type_name_t disp)
+{
+	switch (disp) {
+	case MACH_MSG_TYPE_MOVE_SEND:
+	case MACH_MSG_TYPE_COPY_SEND:
+		return MACH_PORT_TYPE_SEND;
+	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
+		return MACH_PORT_TYPE_SEND_ONCE;
+	case MACH_MSG_TYPE_MAKE_SEND:
+	case MACH_MSG_TYPE_MAKE_SEND_ONCE:
+	case MACH_MSG_TYPE_MOVE_RECEIVE:
+		return MACH_PORT_TYPE_RECEIVE;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Whether @p still holds right @need once the rights this message moved
+ * before are taken: rights are taken in order (destination, reply, then
+ * each descriptor and array element), as XNU copies them in, so a name
+ * cannot move more send references than it has, nor its send-once or
+ * receive right twice.
+ */
+static bool still_held(const struct send_ctx *c, const struct port *p, mach_port_type_t need)
+{
+	enum commit_op op = need == MACH_PORT_TYPE_SEND ? COMMIT_MOVE_SEND :
+			    need == MACH_PORT_TYPE_SEND_ONCE ? COMMIT_MOVE_SEND_ONCE :
+			    COMMIT_MOVE_RECEIVE;
+	size_t moved = 0;
+
+	for (size_t i = 0; i < c->n_commits; i++)
+		if (c->commits[i].port == p && c->commits[i].op == op)
+			moved++;
+	return op == COMMIT_MOVE_SEND ? moved < p->urefs : moved == 0;
+}
+
+/*
+ * Resolve one right (header reply or port descriptor) to fds.  Space lock
+ * held.  Return: 0, -ENOENT (no such name / wrong right), -E2BIG, -EINVAL.
+ */
+int send_resolve_right(struct send_ctx *c, mach_port_name_t name,
+			 mach_msg_type_name_t disp, struct wire_desc *d)
+{
+	struct port *p;
+	mach_port_type_t need;
+
+	d->disposition = (uint8_t)msg_disposition_received(disp);
+	if (name == MACH_PORT_NULL || name == MACH_PORT_DEAD) {
+		d->kind = name ? WIRE_PORT_DEAD : WIRE_PORT_NULL;
+		return 0;
+	}
+	p = space_get(name);
+	need = right_needed(disp);
+	if (!need)
+		return -EINVAL;
+	if (!p || !(p->type & need) || !still_held(c, p, need))
+		return -ENOENT;
+	if (port_memory(p))
+		return resolve_memory(c, p, disp, d);
+	d->nfds = 1;    /* but for a receive right */
+	switch (disp) {
+	case MACH_MSG_TYPE_MOVE_SEND:
+		send_add_commit(c, COMMIT_MOVE_SEND, p);
+		/* fall through */
+	case MACH_MSG_TYPE_COPY_SEND:
+		d->kind = WIRE_PORT_SEND;
+		return send_add_fd(c, p->send_fd, false);
+	case MACH_MSG_TYPE_MAKE_SEND: {
+		int fd = port_make_send_fd(p);
+
+		d->kind = WIRE_PORT_SEND;
+		return fd < 0 ? fd : send_add_fd(c, fd, false);
+	}
+	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
+		d->kind = WIRE_PORT_SEND_ONCE;
+		send_add_commit(c, COMMIT_MOVE_SEND_ONCE, p);
+		return send_add_fd(c, p->send_fd, false);
+	case MACH_MSG_TYPE_MAKE_SEND_ONCE:
+		d->kind = WIRE_PORT_SEND_ONCE;
+		return make_send_once(c, p);
+	default: /* MOVE_RECEIVE */
+		if (p == c->dest)
+			return -EINVAL; /* a port cannot carry its own receive right */
+		d->kind = WIRE_PORT_RECEIVE;
+		send_add_commit(c, COMMIT_MOVE_RECEIVE, p);
+		return add_receive_fds(c, p, d);
+	}
+}
+
