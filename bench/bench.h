@@ -113,6 +113,17 @@ int plist_measure(const struct bench_cfg *cfg, struct lat *laughs, struct lat *p
 /* tput.c: concurrent client processes for a fixed time. */
 enum tput_kind { TPUT_LOOKUP, TPUT_CALL, TPUT_FLOOR_LOOKUP, TPUT_FLOOR_CALL };
 double tput_run(const struct bench_cfg *cfg, enum tput_kind kind, unsigned clients);
+/* @clients workers doing @kind on @name back to back for @seconds; each
+ * keeps its last @cap latencies (0: none), pooled into result.lat. */
+struct tput_spec {
+	enum tput_kind kind;
+	unsigned clients;
+	const char *name;
+	double seconds;
+	unsigned cap;
+};
+struct tput_result { double ops_s; struct lat lat; };
+int tput_measure(const struct bench_cfg *cfg, const struct tput_spec *spec, struct tput_result *out);
 int worker_main(int argc, char **argv);
 int loop_main(int argc, char **argv);
 
