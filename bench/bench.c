@@ -29,7 +29,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: bootstrapd-bench [--json] [--quick] [--no-unpinned] [--seconds S] [--scale N]\n"
 		"                        [--bootstrapd PATH] [--service PATH] [--dbus-daemon PATH]\n"
-		"                        [--dbus-service PATH]\n");
+		"                        [--dbus-service PATH] [--no-curve | --curve-only]\n"
+		"                        [--curve-data DIR]\n");
 }
 
 static void cleanup(void)
@@ -50,6 +51,7 @@ static void defaults(void)
 	cfg.dbus_service = BENCH_DBUS_SERVICE;
 	cfg.tput_seconds = 1.0;
 	cfg.scale_jobs = 10000;
+	cfg.curve = true;
 }
 
 /* Return: 0, 1 after --help, -1 on a bad option (usage printed). */
@@ -65,6 +67,9 @@ static int options(int argc, char **argv)
 		{ "service", required_argument, NULL, 'S' },
 		{ "dbus-daemon", required_argument, NULL, 'D' },
 		{ "dbus-service", required_argument, NULL, 'd' },
+		{ "no-curve", no_argument, NULL, 'c' },
+		{ "curve-only", no_argument, NULL, 'C' },
+		{ "curve-data", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -81,11 +86,14 @@ static int options(int argc, char **argv)
 		case 'S': cfg.service = optarg; break;
 		case 'D': cfg.dbus_daemon = optarg; break;
 		case 'd': cfg.dbus_service = optarg; break;
+		case 'c': cfg.curve = false; break;
+		case 'C': cfg.curve_only = true; break;
+		case 'o': cfg.curve_data = optarg; break;
 		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return -1;
 		}
 	}
-	if (optind < argc || cfg.tput_seconds <= 0 || cfg.scale_jobs < 10) {
+	if (optind < argc || cfg.tput_seconds <= 0 || cfg.scale_jobs < 10 || (cfg.curve_only && !cfg.curve)) {
 		usage(stderr);
 		return -1;
 	}
@@ -116,7 +124,7 @@ static void setup(void)
 
 int main(int argc, char **argv)
 {
-	unsigned scale_ran;
+	unsigned scale_ran = 0;
 	int r;
 
 	if (argc > 1 && strcmp(argv[1], "--worker") == 0)
@@ -131,14 +139,22 @@ int main(int argc, char **argv)
 	report_read_loadavg();
 	if (pin_cpu0() < 0)
 		die("sched_setaffinity(CPU 0): %s", strerror(errno));
-	run_mode(&cfg, "pinned");
-	scale_ran = scale_run(&cfg);
-	run_plist(&cfg);
-	if (!cfg.no_unpinned) {
-		unpin();
-		run_mode(&cfg, "unpinned");
+	if (!cfg.curve_only) {
+		run_mode(&cfg, "pinned");
+		scale_ran = scale_run(&cfg);
+		run_plist(&cfg);
 	}
-	targets_judge(&cfg, scale_ran);
+	if (cfg.curve)
+		curve_run(&cfg);
+	if (cfg.curve_data && curve_write_data(cfg.curve_data) < 0)
+		die("cannot write the curve's data in %s", cfg.curve_data);
+	if (!cfg.curve_only) {
+		if (!cfg.no_unpinned) {
+			unpin();
+			run_mode(&cfg, "unpinned");
+		}
+		targets_judge(&cfg, scale_ran);
+	}
 	report_print(&cfg);
 	return 0;
 }

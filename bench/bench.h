@@ -34,6 +34,9 @@ struct bench_cfg {
 	bool no_unpinned;
 	double tput_seconds;
 	unsigned scale_jobs;
+	bool curve;                     /* run the curve (curve.c) */
+	bool curve_only;                /* and nothing else */
+	const char *curve_data;         /* write gnuplot data there, or NULL */
 };
 
 /* Latency of one figure. */
@@ -114,7 +117,8 @@ int plist_measure(const struct bench_cfg *cfg, struct lat *laughs, struct lat *p
 enum tput_kind { TPUT_LOOKUP, TPUT_CALL, TPUT_FLOOR_LOOKUP, TPUT_FLOOR_CALL };
 double tput_run(const struct bench_cfg *cfg, enum tput_kind kind, unsigned clients);
 /* @clients workers doing @kind on @name back to back for @seconds; each
- * keeps its last @cap latencies (0: none), pooled into result.lat. */
+ * keeps its last @cap latencies (0: none), pooled into result.lat, and
+ * result.min_ops/max_ops are the fewest and most operations of one worker. */
 struct tput_spec {
 	enum tput_kind kind;
 	unsigned clients;
@@ -122,7 +126,7 @@ struct tput_spec {
 	double seconds;
 	unsigned cap;
 };
-struct tput_result { double ops_s; struct lat lat; };
+struct tput_result { double ops_s; struct lat lat; uint64_t min_ops, max_ops; };
 int tput_measure(const struct bench_cfg *cfg, const struct tput_spec *spec, struct tput_result *out);
 int worker_main(int argc, char **argv);
 int loop_main(int argc, char **argv);
@@ -173,6 +177,12 @@ void scale_start(const struct bench_cfg *cfg, const char *tag, const char *dir, 
 		 struct scale_out *o);
 void scale_stop(struct scale_out *o);
 unsigned scale_run(const struct bench_cfg *cfg);        /* the count that ran, 0: none */
+
+/* curve.c: cost as work grows (jobs 10 .. 100,000; clients 1 .. 512). */
+void curve_run(const struct bench_cfg *cfg);
+void curve_print_text(void);
+void curve_print_json(void);
+int curve_write_data(const char *dir);
 
 /* targets.c */
 void targets_judge(const struct bench_cfg *cfg, unsigned scale_ran);

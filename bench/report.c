@@ -213,10 +213,8 @@ void report_read_loadavg(void)
 	}
 }
 
-static void print_text(const char *date, const char *cpu, long nproc, const char *kernel)
+static void print_figures_text(void)
 {
-	printf("bootstrapd bench, %s, %ld CPUs, %s, Linux %s, loadavg at start %s\n", date, nproc,
-	       cpu, kernel, loadavg);
 	printf("ratio = cost relative to the floor measured in the same run (value/floor; floor/value for rates)\n");
 	printf("D-Bus/bsd = how many times bootstrapd is faster than D-Bus at the same operation\n\n");
 	printf("%-8s %-24s %-5s %10s %10s %7s  %-28s %10s %9s  %s\n", "mode", "figure", "unit",
@@ -234,9 +232,19 @@ static void print_text(const char *date, const char *cpu, long nproc, const char
 		       f->unit, v, fl, r, isnan(report_ratio(f)) ? " " : "x", f->floor_what, d, dr,
 		       isnan(report_dbus_ratio(f)) ? " " : "x", f->dbus_what);
 	}
+}
+
+static void print_text(const char *date, const char *cpu, long nproc, const char *kernel)
+{
+	printf("bootstrapd bench, %s, %ld CPUs, %s, Linux %s, loadavg at start %s\n", date, nproc,
+	       cpu, kernel, loadavg);
+	if (n_figs)
+		print_figures_text();
+	curve_print_text();
 	for (size_t i = 0; i < n_notes; i++)
 		printf("%snote: %s\n", i ? "" : "\n", notes[i]);
-	printf("\ntargets (pinned figures, medians):\n");
+	if (n_targets)
+		printf("\ntargets (pinned figures, medians):\n");
 	for (size_t i = 0; i < n_targets; i++) {
 		char g[32];
 
@@ -299,7 +307,9 @@ static void print_json(const char *date, const char *cpu, long nproc, const char
 		report_json_num(targets[i].got);
 		printf(", \"met\": %s}", !targets[i].known ? "null" : met(&targets[i]) ? "true" : "false");
 	}
-	printf("\n  ]\n}\n");
+	printf("\n  ],\n  \"curve\": ");
+	curve_print_json();
+	printf("\n}\n");
 }
 
 /* The whole run, on stdout: text or JSON (cfg->json). */

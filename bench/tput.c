@@ -156,6 +156,16 @@ static int tput_go(struct tput *t, uint64_t *total)
 		if (poll(&pfd, 1, 30000) != 1 || read(t->ready[0], &c, 1) != 1)
 			return -1;
 	}
+	/* With latencies, one deadline for all: 512 workers woken on one CPU
+	 * start far apart, and a window of their own would overlap the others
+	 * only in part. */
+	if (t->cap) {
+		uint64_t deadline = now_ns() + (uint64_t)(t->seconds * 1e9);
+
+		for (unsigned i = 0; i < t->spawned; i++)
+			if (write(t->start[1], &deadline, sizeof(deadline)) != sizeof(deadline))
+				return -1;
+	}
 	close_fd(&t->start[1]); /* go */
 	for (unsigned i = 0; i < t->spawned; i++) {
 		struct pollfd pfd = { .fd = t->result[0], .events = POLLIN };
@@ -191,8 +201,8 @@ static void tput_end(struct tput *t, int err)
 	free(t->pids);
 }
 
-/* Every worker's last samples, pooled. */
-static int tput_latency(struct tput *t, struct lat *out)
+/* Every worker's last samples, pooled; the fewest and most operations of one worker. */
+static int tput_latency(struct tput *t, struct tput_result *out)
 {
 	size_t slot = 1 + (size_t)t->cap, len = t->clients * slot * sizeof(uint64_t), n = 0;
 	uint64_t *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, t->memfd, 0);
@@ -202,14 +212,17 @@ static int tput_latency(struct tput *t, struct lat *out)
 		free(all);
 		return -1;
 	}
+	out->min_ops = UINT64_MAX;
 	for (unsigned i = 0; i < t->clients; i++) {
 		uint64_t *w = m + i * slot, k = w[0] < t->cap ? w[0] : t->cap;
 
+		out->min_ops = w[0] < out->min_ops ? w[0] : out->min_ops;
+		out->max_ops = w[0] > out->max_ops ? w[0] : out->max_ops;
 		memcpy(all + n, w + 1, k * sizeof(uint64_t));
 		n += k;
 	}
 	munmap(m, len);
-	*out = lat_of(all, n);
+	out->lat = lat_of(all, n);
 	free(all);
 	return n ? 0 : -1;
 }
@@ -236,7 +249,7 @@ int tput_measure(const struct bench_cfg *cfg, const struct tput_spec *spec, stru
 		err = tput_go(&t, &total);
 	out->ops_s = (double)total / t.seconds;
 	if (!err && t.cap)
-		err = tput_latency(&t, &out->lat);
+		err = tput_latency(&t, out);
 out:
 	tput_end(&t, err);
 	return err ? -1 : 0;
@@ -286,7 +299,10 @@ static int worker_op(const struct worker *w)
 	}
 }
 
-/* bench --worker KIND MS [NAME INDEX CAP]: with CAP, the last CAP latencies go to fd 7. */
+/*
+ * bench --worker KIND MS [NAME INDEX CAP]: with CAP, the last CAP latencies
+ * go to fd 7 and the start pipe carries the common deadline.
+ */
 int worker_main(int argc, char **argv)
 {
 	struct worker w = { -1, BENCH_SERVICE_NAME, MACH_PORT_NULL, MACH_PORT_NULL };
@@ -317,9 +333,12 @@ int worker_main(int argc, char **argv)
 	if (worker_op(&w) || write(3, &c, 1) != 1)
 		return 1;
 	close(3);
-	while (read(4, &c, 1) > 0)
+	if (slot && read(4, &deadline, sizeof(deadline)) != sizeof(deadline))
+		return 1;
+	while (!slot && read(4, &c, 1) > 0)
 		;
-	deadline = now_ns() + strtoull(argv[3], NULL, 10) * 1000000u;
+	if (!slot)
+		deadline = now_ns() + strtoull(argv[3], NULL, 10) * 1000000u;
 	for (uint64_t t = now_ns(), t1; t < deadline; t = t1, count++) {
 		if (worker_op(&w))
 			return 1;
