@@ -303,8 +303,8 @@ static void dat_lats(FILE *f, const struct curve_point *p)
 /*
  * gnuplot data in @dir: curve-jobs.dat (jobs load_s rss_mib lookup floor
  * call floor), curve-jobs-failed.dat (jobs "label"), curve-clients.dat
- * (clients lookup floor call floor, then ops/s: lookups floor calls floor);
- * latencies in µs.
+ * (clients lookup floor call floor, then ops/s: lookups floor calls floor,
+ * then the fewest and most calls of one client); latencies in µs.
  */
 int curve_write_data(const char *dir)
 {
@@ -320,7 +320,7 @@ int curve_write_data(const char *dir)
 	fprintf(f[0], "# jobs load_s rss_mib lookup_us lookup_floor_us call_us call_floor_us\n");
 	fprintf(f[1], "# jobs reason (did not load)\n");
 	fprintf(f[2], "# clients lookup_us lookup_floor_us call_us call_floor_us "
-		"lookups/s lookups_floor/s calls/s calls_floor/s\n");
+		"lookups/s lookups_floor/s calls/s calls_floor/s calls_of_one_client_min max\n");
 	for (size_t i = 0; i < n_jobs_pts; i++) {
 		const struct curve_point *p = &jobs_pts[i];
 
@@ -335,8 +335,9 @@ int curve_write_data(const char *dir)
 	for (size_t i = 0; i < n_client_pts; i++) {
 		fprintf(f[2], "%u", client_pts[i].x);
 		dat_lats(f[2], &client_pts[i]);
-		fprintf(f[2], " %.0f %.0f %.0f %.0f\n", client_pts[i].lookup_ops, client_pts[i].floor_lookup_ops,
-			client_pts[i].call_ops, client_pts[i].floor_call_ops);
+		fprintf(f[2], " %.0f %.0f %.0f %.0f %llu %llu\n", client_pts[i].lookup_ops,
+			client_pts[i].floor_lookup_ops, client_pts[i].call_ops, client_pts[i].floor_call_ops,
+			(unsigned long long)client_pts[i].call_min, (unsigned long long)client_pts[i].call_max);
 	}
 	return fclose(f[0]) | fclose(f[1]) | fclose(f[2]) ? -1 : 0;
 }

@@ -29,6 +29,7 @@ set y2label 'daemon RSS, MiB'
 set xrange [5:200000]
 set yrange [0:*]
 set y2range [0:*]
+set offsets 0, 0, graph 0.45, 0
 set ytics nomirror
 set y2tics
 plot jobs u 1:4 w lp ls 1 t 'look-up', \
@@ -37,7 +38,9 @@ plot jobs u 1:4 w lp ls 1 t 'look-up', \
      jobs u 1:7 w lp ls 4 t 'call floor', \
      jobs u 1:3 axes x1y2 w lp ls 5 t 'RSS (right axis)', \
      failed u 1:(1) w p pt 2 ps 3 lc rgb 'black' t 'did not load (fd limit)', \
-     failed u 1:(1):2 w labels rotate by 90 left offset 0,1.5 notitle
+     failed u 1:(1):2 w labels rotate by 90 left offset 0,1.5 notitle, \
+     jobs u 1:6:(($1 == 10 || $1 == 1000) ? '' : sprintf('%d jobs: the most that fit', $1)) \
+          w labels right offset 1,2.2 notitle
 unset y2label
 unset y2tics
 set ytics mirror
@@ -48,6 +51,7 @@ set xlabel 'client processes'
 set ylabel 'µs per operation (1 / total throughput)'
 set xrange [0.7:700]
 set yrange [0:*]
+set offsets 0, 0, graph 0.3, 0
 plot clients u 1:(1e6/$6) w lp ls 1 t 'look-up', \
      clients u 1:(1e6/$7) w lp ls 2 t 'look-up floor', \
      clients u 1:(1e6/$8) w lp ls 3 t 'call', \
@@ -58,8 +62,11 @@ set title 'Concurrent clients: latency of one operation'
 set ylabel 'median latency, µs (log)'
 set logscale y
 set yrange [*:*]
+set offsets 0, 0, 0, 0
 plot clients u 1:2 w lp ls 1 t 'look-up', \
      clients u 1:3 w lp ls 2 t 'look-up floor', \
      clients u 1:4 w lp ls 3 t 'call', \
-     clients u 1:5 w lp ls 4 t 'call floor'
+     clients u 1:5 w lp ls 4 t 'call floor', \
+     clients u 1:4:($10 == 0 ? 'some clients made no call:' : '') w labels right offset -1,1.6 notitle, \
+     clients u 1:4:($10 == 0 ? 'median of the calls made' : '') w labels right offset -1,0.6 notitle
 unset multiplot
