@@ -27,9 +27,11 @@ set xlabel 'jobs (one MachService each)'
 set ylabel 'latency, µs'
 set y2label 'daemon RSS, MiB'
 set xrange [5:200000]
-set yrange [0:*]
-set y2range [0:*]
-set offsets 0, 0, graph 0.45, 0
+# Room above the lines for the key: the axes reach twice the highest value.
+stats jobs u 3 nooutput name 'RSS'
+stats jobs u ($4 > $6 ? $4 : $6) nooutput name 'LAT'
+set yrange [0:2 * LAT_max]
+set y2range [0:2 * RSS_max]
 set ytics nomirror
 set y2tics
 plot jobs u 1:4 w lp ls 1 t 'look-up', \
@@ -40,7 +42,7 @@ plot jobs u 1:4 w lp ls 1 t 'look-up', \
      failed u 1:(1) w p pt 2 ps 3 lc rgb 'black' t 'did not load (fd limit)', \
      failed u 1:(1):2 w labels rotate by 90 left offset 0,1.5 notitle, \
      jobs u 1:6:(($1 == 10 || $1 == 1000) ? '' : sprintf('%d jobs: the most that fit', $1)) \
-          w labels right offset 1,2.2 notitle
+          w labels right offset 0,1.2 notitle
 unset y2label
 unset y2tics
 set ytics mirror
