@@ -31,6 +31,7 @@ struct curve_point {
 	double lookup_ops, call_ops; /* clients axis: ops/s summed over the clients */
 	double floor_lookup_ops, floor_call_ops;
 	uint64_t call_min, call_max; /* calls of the slowest and the fastest client */
+	uint64_t one_client[4][2];   /* the same for each kind (enum tput_kind) */
 	struct lat lookup, call, floor_lookup, floor_call;
 };
 
@@ -76,14 +77,16 @@ static int measure_all(const struct bench_cfg *cfg, unsigned clients, const char
 {
 	int err = 0;
 
-	uint64_t min_max[2] = { 0, 0 };
+	uint64_t (*mm)[2] = p->one_client;
 
-	err |= measure(cfg, TPUT_LOOKUP, clients, name, &p->lookup, &p->lookup_ops, NULL);
-	err |= measure(cfg, TPUT_FLOOR_LOOKUP, clients, name, &p->floor_lookup, &p->floor_lookup_ops, NULL);
-	err |= measure(cfg, TPUT_CALL, clients, name, &p->call, &p->call_ops, min_max);
-	err |= measure(cfg, TPUT_FLOOR_CALL, clients, name, &p->floor_call, &p->floor_call_ops, NULL);
-	p->call_min = min_max[0];
-	p->call_max = min_max[1];
+	err |= measure(cfg, TPUT_LOOKUP, clients, name, &p->lookup, &p->lookup_ops, mm[TPUT_LOOKUP]);
+	err |= measure(cfg, TPUT_FLOOR_LOOKUP, clients, name, &p->floor_lookup, &p->floor_lookup_ops,
+		       mm[TPUT_FLOOR_LOOKUP]);
+	err |= measure(cfg, TPUT_CALL, clients, name, &p->call, &p->call_ops, mm[TPUT_CALL]);
+	err |= measure(cfg, TPUT_FLOOR_CALL, clients, name, &p->floor_call, &p->floor_call_ops,
+		       mm[TPUT_FLOOR_CALL]);
+	p->call_min = mm[TPUT_CALL][0];
+	p->call_max = mm[TPUT_CALL][1];
 	return err;
 }
 
@@ -243,6 +246,18 @@ static void json_lat(const char *key, const struct lat *l)
 	report_json_num(l->n ? l->p99_us : NAN);
 }
 
+/* The fewest and most operations one client made, for each kind. */
+static void json_one_client(const struct curve_point *p)
+{
+	static const char *const keys[] = { "lookup", "call", "lookup_floor", "call_floor" };
+
+	printf(", \"ops_of_one_client\": {");
+	for (int k = 0; k < 4; k++)
+		printf("%s\"%s\": [%llu, %llu]", k ? ", " : "", keys[k],
+		       (unsigned long long)p->one_client[k][0], (unsigned long long)p->one_client[k][1]);
+	printf("}");
+}
+
 static void json_point(const char *axis, const struct curve_point *p)
 {
 	printf("{\"%s\": %u, \"ok\": %s", axis, p->x, p->ok ? "true" : "false");
@@ -268,8 +283,7 @@ static void json_point(const char *axis, const struct curve_point *p)
 		report_json_num(p->call_ops);
 		printf(", \"calls_floor_per_s\": ");
 		report_json_num(p->floor_call_ops);
-		printf(", \"calls_of_one_client_min\": %llu, \"calls_of_one_client_max\": %llu",
-		       (unsigned long long)p->call_min, (unsigned long long)p->call_max);
+		json_one_client(p);
 	}
 	json_lat("lookup", &p->lookup);
 	json_lat("lookup_floor", &p->floor_lookup);
