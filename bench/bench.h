@@ -34,6 +34,9 @@ struct bench_cfg {
 	bool no_unpinned;
 	double tput_seconds;
 	unsigned scale_jobs;
+	bool curve;                     /* run the curve (curve.c) */
+	bool curve_only;                /* and nothing else */
+	const char *curve_data;         /* write gnuplot data there, or NULL */
 };
 
 /* Latency of one figure. */
@@ -113,8 +116,76 @@ int plist_measure(const struct bench_cfg *cfg, struct lat *laughs, struct lat *p
 /* tput.c: concurrent client processes for a fixed time. */
 enum tput_kind { TPUT_LOOKUP, TPUT_CALL, TPUT_FLOOR_LOOKUP, TPUT_FLOOR_CALL };
 double tput_run(const struct bench_cfg *cfg, enum tput_kind kind, unsigned clients);
+/* @clients workers doing @kind on @name back to back for @seconds; each
+ * keeps its last @cap latencies (0: none), pooled into result.lat, and
+ * result.min_ops/max_ops are the fewest and most operations of one worker. */
+struct tput_spec {
+	enum tput_kind kind;
+	unsigned clients;
+	const char *name;
+	double seconds;
+	unsigned cap;
+};
+struct tput_result { double ops_s; struct lat lat; uint64_t min_ops, max_ops; };
+int tput_measure(const struct bench_cfg *cfg, const struct tput_spec *spec, struct tput_result *out);
 int worker_main(int argc, char **argv);
 int loop_main(int argc, char **argv);
+
+/* report.c: the figures, notes and targets of a run, and their output. */
+struct figure {
+	char mode[12];
+	char name[40];
+	char unit[8];
+	double value;
+	double floor;           /* NAN: none */
+	bool rate;              /* higher is better */
+	char floor_what[40];
+	double dbus;            /* NAN: none */
+	char dbus_what[24];
+};
+struct figure *report_add(const char *mode, const char *name, const char *unit, double value,
+			  double floor, const char *floor_what);
+void report_with_dbus(struct figure *f, double dbus, const char *what);
+/* Latency pair -> two lines (median, p99), and the /pair floor; D-Bus beside them if any. */
+void report_add_pair(const char *mode, const char *name, const struct pair *p, const char *floor_what,
+		     const struct lat *dbus, const char *dbus_what);
+const struct figure *report_find(const char *mode, const char *name);
+double report_ratio(const struct figure *f);            /* NAN: no floor */
+double report_dbus_ratio(const struct figure *f);
+const char *report_jobs_name(const char *what, unsigned n, const char *suffix);
+void report_note(const struct bench_cfg *cfg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void report_target(const char *what, double got, double limit, bool at_most);
+void report_read_loadavg(void);
+void report_print(const struct bench_cfg *cfg);
+void report_fmt(char *buf, size_t len, double v);
+void report_json_str(const char *s);
+void report_json_num(double v);
+
+/* run.c: one mode's figures (pinned or unpinned), and the plist parser's. */
+void run_mode(const struct bench_cfg *cfg, const char *mode);
+void run_plist(const struct bench_cfg *cfg);
+
+/* scale.c: the daemon at 10 jobs and at cfg->scale_jobs. */
+struct scale_out {
+	struct daemon d;
+	struct load_result load;
+	long rss_kib;
+	long loaded;
+	char last[64];
+};
+void scale_start(const struct bench_cfg *cfg, const char *tag, const char *dir, unsigned n,
+		 struct scale_out *o);
+void scale_stop(struct scale_out *o);
+unsigned scale_run(const struct bench_cfg *cfg);        /* the count that ran, 0: none */
+
+/* curve.c: cost as work grows (jobs 10 .. 100,000; clients 1 .. 512). */
+void curve_run(const struct bench_cfg *cfg);
+void curve_print_text(void);
+void curve_print_json(void);
+int curve_write_data(const char *dir);
+
+/* targets.c */
+void targets_judge(const struct bench_cfg *cfg, unsigned scale_ran);
 
 /**
  * bench_call() - one MIG-style call to @service: a request with a

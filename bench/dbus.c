@@ -44,15 +44,13 @@ static int write_service_file(const char *dir, const char *name, const char *exe
 	return write_file(path, text);
 }
 
-static pid_t start_bus(const struct bench_cfg *cfg, const char *dir, char *address, size_t len)
+/* The bus's own configuration in @dir and its servicedir with both services. */
+static int write_bus_config(const struct bench_cfg *cfg, const char *dir, char *conf, size_t len)
 {
-	char conf[4400], services[4400], text[16384];
-	int p[2];
-	pid_t pid;
-	size_t got = 0;
+	char services[4400], text[16384];
 
 	snprintf(services, sizeof(services), "%s/services", dir);
-	snprintf(conf, sizeof(conf), "%s/bus.conf", dir);
+	snprintf(conf, len, "%s/bus.conf", dir);
 	if ((mkdir(dir, 0700) < 0 && errno != EEXIST) || (mkdir(services, 0700) < 0 && errno != EEXIST))
 		return -1;
 	snprintf(text, sizeof(text),
@@ -71,8 +69,36 @@ static pid_t start_bus(const struct bench_cfg *cfg, const char *dir, char *addre
 		 "</busconfig>\n", dir, services);
 	if (write_file(conf, text) < 0 ||
 	    write_service_file(services, SVC_NAME, cfg->dbus_service, "serve") < 0 ||
-	    write_service_file(services, ONCE_NAME, cfg->dbus_service, "once") < 0 ||
-	    pipe2(p, O_CLOEXEC) < 0)
+	    write_service_file(services, ONCE_NAME, cfg->dbus_service, "once") < 0)
+		return -1;
+	return 0;
+}
+
+/* The address line on @fd means the bus listens. */
+static void read_address(int fd, char *address, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len - 1) {
+		ssize_t n = read(fd, address + got, len - 1 - got);
+
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+		if (memchr(address, '\n', got))
+			break;
+	}
+	address[got] = '\0';
+	address[strcspn(address, "\n")] = '\0';
+}
+
+static pid_t start_bus(const struct bench_cfg *cfg, const char *dir, char *address, size_t len)
+{
+	char conf[4400];
+	int p[2];
+	pid_t pid;
+
+	if (write_bus_config(cfg, dir, conf, sizeof(conf)) < 0 || pipe2(p, O_CLOEXEC) < 0)
 		return -1;
 	fflush(NULL);
 	pid = fork();
@@ -92,19 +118,8 @@ static pid_t start_bus(const struct bench_cfg *cfg, const char *dir, char *addre
 		_exit(127);
 	}
 	close(p[1]);
-	/* The address line means the bus listens. */
-	while (got < len - 1) {
-		ssize_t n = read(p[0], address + got, len - 1 - got);
-
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-		if (memchr(address, '\n', got))
-			break;
-	}
+	read_address(p[0], address, len);
 	close(p[0]);
-	address[got] = '\0';
-	address[strcspn(address, "\n")] = '\0';
 	if (!*address) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
@@ -195,6 +210,45 @@ static int wait_name_gone(DBusConnection *c, const char *name, int timeout_ms)
 	return 0;
 }
 
+/* @n timed round trips to the serving service: GetNameOwner if @owner, else Ping. */
+static struct lat time_ops(DBusConnection *c, bool owner, uint64_t *s, int n, int *err)
+{
+	for (int i = 0; i < n && !*err; i++) {
+		uint64_t t = now_ns();
+
+		*err = owner ? get_name_owner(c, SVC_NAME) : ping(c, SVC_NAME, -1, NULL);
+		s[i] = now_ns() - t;
+	}
+	return lat_of(s, *err ? 0 : (size_t)n);
+}
+
+/*
+ * Activation: the once service exits after its reply; wait until it has
+ * exited and the bus has released its name before the next iteration.
+ * (dbus-daemon's babysitter leaves it to be reaped by init, which may take
+ * seconds in a container: a zombie counts as exited.)  One launch first,
+ * outside the figures, as on the bootstrapd side.
+ */
+static struct lat time_activations(DBusConnection *c, uint64_t *s, int na, int *err)
+{
+	dbus_int32_t pid;
+
+	if (!*err)
+		*err = ping(c, ONCE_NAME, 10000, &pid) || wait_pid_exited(pid, 5000) ||
+		       wait_name_gone(c, ONCE_NAME, 5000);
+	for (int i = 0; i < na && !*err; i++) {
+		uint64_t t = now_ns();
+
+		*err = ping(c, ONCE_NAME, 10000, &pid);
+		s[i] = now_ns() - t;
+		if (!*err && (wait_pid_exited(pid, 5000) || wait_name_gone(c, ONCE_NAME, 5000))) {
+			fprintf(stderr, "bench: D-Bus once service %d did not go away\n", (int)pid);
+			*err = -1;
+		}
+	}
+	return lat_of(s, *err ? 0 : (size_t)na);
+}
+
 static int child_dbus(void *a, void *o)
 {
 	struct dbus_arg *arg = a;
@@ -203,7 +257,6 @@ static int child_dbus(void *a, void *o)
 	uint64_t *s = calloc((size_t)n, sizeof(uint64_t));
 	DBusConnection *c;
 	DBusError e;
-	dbus_int32_t pid;
 
 	dbus_error_init(&e);
 	c = dbus_connection_open_private(arg->address, &e);
@@ -215,40 +268,9 @@ static int child_dbus(void *a, void *o)
 	err = ping(c, SVC_NAME, 10000, NULL);
 	for (int i = 0; i < 200 && !err; i++)
 		err = get_name_owner(c, SVC_NAME) | ping(c, SVC_NAME, -1, NULL);
-	for (int i = 0; i < n && !err; i++) {
-		uint64_t t = now_ns();
-
-		err = get_name_owner(c, SVC_NAME);
-		s[i] = now_ns() - t;
-	}
-	out->get_name_owner = lat_of(s, err ? 0 : (size_t)n);
-	for (int i = 0; i < n && !err; i++) {
-		uint64_t t = now_ns();
-
-		err = ping(c, SVC_NAME, -1, NULL);
-		s[i] = now_ns() - t;
-	}
-	out->call = lat_of(s, err ? 0 : (size_t)n);
-	/* Activation: the once service exits after its reply; wait until it
-	 * has exited and the bus has released its name before the next
-	 * iteration.  (dbus-daemon's babysitter leaves it to be reaped by
-	 * init, which may take seconds in a container: a zombie counts as
-	 * exited.)  One launch first, outside the figures, as on the
-	 * bootstrapd side. */
-	if (!err)
-		err = ping(c, ONCE_NAME, 10000, &pid) || wait_pid_exited(pid, 5000) ||
-		      wait_name_gone(c, ONCE_NAME, 5000);
-	for (int i = 0; i < na && !err; i++) {
-		uint64_t t = now_ns();
-
-		err = ping(c, ONCE_NAME, 10000, &pid);
-		s[i] = now_ns() - t;
-		if (!err && (wait_pid_exited(pid, 5000) || wait_name_gone(c, ONCE_NAME, 5000))) {
-			fprintf(stderr, "bench: D-Bus once service %d did not go away\n", (int)pid);
-			err = -1;
-		}
-	}
-	out->activation = lat_of(s, err ? 0 : (size_t)na);
+	out->get_name_owner = time_ops(c, true, s, n, &err);
+	out->call = time_ops(c, false, s, n, &err);
+	out->activation = time_activations(c, s, na, &err);
 	out->ok = !err;
 	dbus_connection_close(c);
 	dbus_connection_unref(c);

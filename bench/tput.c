@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -40,107 +41,227 @@ static int high(int fd)
 	return h;
 }
 
-static int spawn_worker(const struct bench_cfg *cfg, enum tput_kind kind, int ready, int start,
-			int result, int sock, pid_t *pid)
+/* One throughput (and latency) run: its pipes, workers and floor server. */
+struct tput {
+	const struct bench_cfg *cfg;
+	enum tput_kind kind;
+	unsigned clients;
+	const char *name;       /* the service looked up or called */
+	double seconds;
+	unsigned cap;           /* latency samples kept per worker, 0: none */
+	int ready[2], start[2], result[2];
+	int memfd;              /* per worker: its count, then its last @cap samples */
+	int *socks;             /* floor kinds: each worker's socket to the server */
+	pid_t *pids, server;
+	unsigned spawned;
+};
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static bool is_floor(enum tput_kind kind)
+{
+	return kind == TPUT_FLOOR_LOOKUP || kind == TPUT_FLOOR_CALL;
+}
+
+static int spawn_worker(struct tput *t, unsigned i)
 {
 	posix_spawn_file_actions_t fa;
-	char ms[32];
-	char *argv[] = { (char *)cfg->self, "--worker", (char *)kind_names[kind], ms, NULL };
+	char ms[32], idx[16], cap[16];
+	char *argv[] = { (char *)t->cfg->self, "--worker", (char *)kind_names[t->kind], ms,
+			 (char *)t->name, idx, cap, NULL };
 	int err;
 
-	snprintf(ms, sizeof(ms), "%u", (unsigned)(cfg->tput_seconds * 1000));
+	snprintf(ms, sizeof(ms), "%u", (unsigned)(t->seconds * 1000));
+	snprintf(idx, sizeof(idx), "%u", i);
+	snprintf(cap, sizeof(cap), "%u", t->cap);
+	if (!t->cap)
+		argv[4] = NULL;         /* throughput only: no latencies */
 	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, ready, 3);
-	posix_spawn_file_actions_adddup2(&fa, start, 4);
-	posix_spawn_file_actions_adddup2(&fa, result, 5);
-	if (sock >= 0)
-		posix_spawn_file_actions_adddup2(&fa, sock, 6);
-	err = posix_spawn(pid, cfg->self, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_adddup2(&fa, t->ready[1], 3);
+	posix_spawn_file_actions_adddup2(&fa, t->start[0], 4);
+	posix_spawn_file_actions_adddup2(&fa, t->result[1], 5);
+	if (t->socks)
+		posix_spawn_file_actions_adddup2(&fa, t->socks[i], 6);
+	if (t->memfd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, t->memfd, 7);
+	err = posix_spawn(&t->pids[i], t->cfg->self, &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
+	return err ? -1 : 0;
+}
+
+/* The floor kinds: one socket per worker, all served by one epoll server. */
+static int floor_start(struct tput *t)
+{
+	int *server_ends = calloc(t->clients, sizeof(int));
+
+	t->socks = calloc(t->clients, sizeof(int));
+	if (!server_ends || !t->socks) {
+		free(server_ends);
+		return -1;
+	}
+	for (unsigned i = 0; i < t->clients; i++) {
+		int sv[2];
+
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+			return -1;
+		t->socks[i] = high(sv[0]);
+		server_ends[i] = sv[1];
+	}
+	t->server = floor_mux_server_start(t->kind == TPUT_FLOOR_LOOKUP ? FLOOR_LOOKUP : FLOOR_CALL,
+					   server_ends, t->clients);
+	for (unsigned i = 0; i < t->clients; i++)
+		close(server_ends[i]);
+	free(server_ends);
+	return 0;
+}
+
+static int tput_spawn(struct tput *t)
+{
+	int err = 0;
+
+	if (pipe2(t->ready, O_CLOEXEC) || pipe2(t->start, O_CLOEXEC) || pipe2(t->result, O_CLOEXEC))
+		return -1;
+	t->ready[1] = high(t->ready[1]);
+	t->start[0] = high(t->start[0]);
+	t->result[1] = high(t->result[1]);
+	if (is_floor(t->kind) && floor_start(t) < 0)
+		return -1;
+	for (unsigned i = 0; i < t->clients && !err; i++) {
+		err = spawn_worker(t, i);
+		if (!err)
+			t->spawned++;
+		if (t->socks)
+			close(t->socks[i]);
+	}
+	close_fd(&t->ready[1]);
+	close_fd(&t->start[0]);
+	close_fd(&t->result[1]);
+	return err;
+}
+
+/* Every worker is set up (connected, looked up, warmed) before the clock starts. */
+static int tput_go(struct tput *t, uint64_t *total)
+{
+	unsigned got = 0;
+	char c;
+
+	for (unsigned i = 0; i < t->spawned; i++) {
+		struct pollfd pfd = { .fd = t->ready[0], .events = POLLIN };
+
+		if (poll(&pfd, 1, 30000) != 1 || read(t->ready[0], &c, 1) != 1)
+			return -1;
+	}
+	/* With latencies, one deadline for all: 512 workers woken on one CPU
+	 * start far apart, and a window of their own would overlap the others
+	 * only in part. */
+	if (t->cap) {
+		uint64_t deadline = now_ns() + (uint64_t)(t->seconds * 1e9);
+
+		for (unsigned i = 0; i < t->spawned; i++)
+			if (write(t->start[1], &deadline, sizeof(deadline)) != sizeof(deadline))
+				return -1;
+	}
+	close_fd(&t->start[1]); /* go */
+	for (unsigned i = 0; i < t->spawned; i++) {
+		struct pollfd pfd = { .fd = t->result[0], .events = POLLIN };
+		uint64_t n;
+
+		if (poll(&pfd, 1, 30000 + (int)(t->seconds * 1000)) != 1 ||
+		    read(t->result[0], &n, sizeof(n)) != sizeof(n))
+			return -1;
+		*total += n;
+		got++;
+	}
+	return got == t->clients ? 0 : -1;
+}
+
+static void tput_end(struct tput *t, int err)
+{
+	for (int i = 0; i < 2; i++) {
+		close_fd(&t->ready[i]);
+		close_fd(&t->start[i]);
+		close_fd(&t->result[i]);
+	}
+	for (unsigned i = 0; i < t->spawned; i++) {
+		if (err)
+			kill(t->pids[i], SIGKILL);
+		waitpid(t->pids[i], NULL, 0);
+	}
+	if (t->server > 0) {
+		kill(t->server, SIGKILL);
+		waitpid(t->server, NULL, 0);
+	}
+	close_fd(&t->memfd);
+	free(t->socks);
+	free(t->pids);
+}
+
+/* Every worker's last samples, pooled; the fewest and most operations of one worker. */
+static int tput_latency(struct tput *t, struct tput_result *out)
+{
+	size_t slot = 1 + (size_t)t->cap, len = t->clients * slot * sizeof(uint64_t), n = 0;
+	uint64_t *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, t->memfd, 0);
+	uint64_t *all = calloc(t->clients * (size_t)t->cap, sizeof(uint64_t));
+
+	if (m == MAP_FAILED || !all) {
+		free(all);
+		return -1;
+	}
+	out->min_ops = UINT64_MAX;
+	for (unsigned i = 0; i < t->clients; i++) {
+		uint64_t *w = m + i * slot, k = w[0] < t->cap ? w[0] : t->cap;
+
+		out->min_ops = w[0] < out->min_ops ? w[0] : out->min_ops;
+		out->max_ops = w[0] > out->max_ops ? w[0] : out->max_ops;
+		memcpy(all + n, w + 1, k * sizeof(uint64_t));
+		n += k;
+	}
+	munmap(m, len);
+	out->lat = lat_of(all, n);
+	free(all);
+	return n ? 0 : -1;
+}
+
+int tput_measure(const struct bench_cfg *cfg, const struct tput_spec *spec, struct tput_result *out)
+{
+	struct tput t = { cfg, spec->kind, spec->clients, spec->name, spec->seconds, spec->cap,
+			  .ready = { -1, -1 }, .start = { -1, -1 }, .result = { -1, -1 }, .memfd = -1 };
+	uint64_t total = 0;
+	int err = -1;
+
+	memset(out, 0, sizeof(*out));
+	t.pids = calloc(t.clients, sizeof(pid_t));
+	if (!t.pids)
+		return -1;
+	if (t.cap) {
+		t.memfd = memfd_create("bench-latency", MFD_CLOEXEC);
+		if (t.memfd < 0 || ftruncate(t.memfd, (off_t)(t.clients * (1 + (size_t)t.cap) * 8)) < 0)
+			goto out;
+		t.memfd = high(t.memfd);
+	}
+	err = tput_spawn(&t);
+	if (!err)
+		err = tput_go(&t, &total);
+	out->ops_s = (double)total / t.seconds;
+	if (!err && t.cap)
+		err = tput_latency(&t, out);
+out:
+	tput_end(&t, err);
 	return err ? -1 : 0;
 }
 
 /* Return: operations per second summed over @clients, or -1. */
 double tput_run(const struct bench_cfg *cfg, enum tput_kind kind, unsigned clients)
 {
-	int ready[2], start[2], result[2], *socks = calloc(clients, sizeof(int));
-	pid_t *pids = calloc(clients, sizeof(pid_t)), server = 0;
-	bool floor = kind == TPUT_FLOOR_LOOKUP || kind == TPUT_FLOOR_CALL;
-	uint64_t total = 0;
-	unsigned spawned = 0, got = 0;
-	char c;
-	int err = 0;
+	struct tput_spec spec = { kind, clients, BENCH_SERVICE_NAME, cfg->tput_seconds, 0 };
+	struct tput_result r;
 
-	if (!socks || !pids || pipe2(ready, O_CLOEXEC) || pipe2(start, O_CLOEXEC) ||
-	    pipe2(result, O_CLOEXEC))
-		return -1;
-	ready[1] = high(ready[1]);
-	start[0] = high(start[0]);
-	result[1] = high(result[1]);
-	if (floor) {
-		int *server_ends = calloc(clients, sizeof(int));
-
-		for (unsigned i = 0; i < clients; i++) {
-			int sv[2];
-
-			if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-				return -1;
-			socks[i] = high(sv[0]);
-			server_ends[i] = sv[1];
-		}
-		server = floor_mux_server_start(kind == TPUT_FLOOR_LOOKUP ? FLOOR_LOOKUP : FLOOR_CALL,
-						server_ends, clients);
-		for (unsigned i = 0; i < clients; i++)
-			close(server_ends[i]);
-		free(server_ends);
-	}
-	for (unsigned i = 0; i < clients && !err; i++) {
-		err = spawn_worker(cfg, kind, ready[1], start[0], result[1], floor ? socks[i] : -1,
-				   &pids[i]);
-		if (!err)
-			spawned++;
-		if (floor)
-			close(socks[i]);
-	}
-	close(ready[1]);
-	close(start[0]);
-	close(result[1]);
-	/* Every worker is set up (connected, looked up, warmed) before the clock starts. */
-	for (unsigned i = 0; i < spawned && !err; i++) {
-		struct pollfd pfd = { .fd = ready[0], .events = POLLIN };
-
-		if (poll(&pfd, 1, 30000) != 1 || read(ready[0], &c, 1) != 1)
-			err = -1;
-	}
-	close(start[1]);        /* go */
-	for (unsigned i = 0; i < spawned && !err; i++) {
-		struct pollfd pfd = { .fd = result[0], .events = POLLIN };
-		uint64_t n;
-
-		if (poll(&pfd, 1, 30000 + (int)(cfg->tput_seconds * 1000)) != 1 ||
-		    read(result[0], &n, sizeof(n)) != sizeof(n)) {
-			err = -1;
-			break;
-		}
-		total += n;
-		got++;
-	}
-	for (unsigned i = 0; i < spawned; i++) {
-		if (err)
-			kill(pids[i], SIGKILL);
-		waitpid(pids[i], NULL, 0);
-	}
-	if (server > 0) {
-		kill(server, SIGKILL);
-		waitpid(server, NULL, 0);
-	}
-	close(ready[0]);
-	close(result[0]);
-	free(socks);
-	free(pids);
-	if (err || got != clients)
-		return -1;
-	return (double)total / cfg->tput_seconds;
+	return tput_measure(cfg, &spec, &r) < 0 ? -1 : r.ops_s;
 }
 
 static int call_once(mach_port_t service, mach_port_t reply)
@@ -148,72 +269,85 @@ static int call_once(mach_port_t service, mach_port_t reply)
 	return bench_call(service, reply, 0, NULL);
 }
 
-static int look_up(void)
+static int look_up(const char *name)
 {
 	mach_port_t port;
 
-	if (bootstrap_look_up(bootstrap_port, BENCH_SERVICE_NAME, &port) != KERN_SUCCESS)
+	if (bootstrap_look_up(bootstrap_port, name, &port) != KERN_SUCCESS)
 		return -1;
 	mach_port_deallocate(mach_task_self(), port);
 	return 0;
 }
 
-/* bench --worker KIND MS */
+struct worker {
+	int kind;
+	const char *name;
+	mach_port_t service, reply;
+};
+
+static int worker_op(const struct worker *w)
+{
+	switch (w->kind) {
+	case TPUT_LOOKUP:
+		return look_up(w->name);
+	case TPUT_CALL:
+		return call_once(w->service, w->reply);
+	case TPUT_FLOOR_LOOKUP:
+		return floor_round_trip(FLOOR_LOOKUP, 6);
+	default:
+		return floor_round_trip(FLOOR_CALL, 6);
+	}
+}
+
+/*
+ * bench --worker KIND MS [NAME INDEX CAP]: with CAP, the last CAP latencies
+ * go to fd 7 and the start pipe carries the common deadline.
+ */
 int worker_main(int argc, char **argv)
 {
-	mach_port_t service = MACH_PORT_NULL, reply = MACH_PORT_NULL;
-	uint64_t count = 0, deadline;
-	int kind = -1, err = 0;
+	struct worker w = { -1, BENCH_SERVICE_NAME, MACH_PORT_NULL, MACH_PORT_NULL };
+	uint64_t count = 0, deadline, *slot = NULL, cap = 0;
 	char c = 'r';
 
-	if (argc != 4)
+	if (argc != 4 && argc != 7)
 		return 2;
 	for (int k = 0; k < 4; k++)
 		if (strcmp(argv[2], kind_names[k]) == 0)
-			kind = k;
-	switch (kind) {
-	case TPUT_LOOKUP:
-		err = look_up();
-		break;
-	case TPUT_CALL:
-		err = bootstrap_look_up(bootstrap_port, BENCH_SERVICE_NAME, &service) != KERN_SUCCESS ||
-		      mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &reply) != KERN_SUCCESS ||
-		      call_once(service, reply);
-		break;
-	case TPUT_FLOOR_LOOKUP:
-		err = floor_round_trip(FLOOR_LOOKUP, 6);
-		break;
-	case TPUT_FLOOR_CALL:
-		err = floor_round_trip(FLOOR_CALL, 6);
-		break;
-	default:
+			w.kind = k;
+	if (w.kind < 0)
 		return 2;
+	if (argc == 7) {
+		uint64_t i = strtoull(argv[5], NULL, 10);
+
+		w.name = argv[4];
+		cap = strtoull(argv[6], NULL, 10);
+		slot = mmap(NULL, (i + 1) * (cap + 1) * 8, PROT_READ | PROT_WRITE, MAP_SHARED, 7, 0);
+		if (slot == MAP_FAILED || cap == 0)
+			return 1;
+		slot += i * (cap + 1);
 	}
-	if (err || write(3, &c, 1) != 1)
+	if (w.kind == TPUT_CALL &&
+	    (bootstrap_look_up(bootstrap_port, w.name, &w.service) != KERN_SUCCESS ||
+	     mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &w.reply) != KERN_SUCCESS))
+		return 1;
+	if (worker_op(&w) || write(3, &c, 1) != 1)
 		return 1;
 	close(3);
-	while (read(4, &c, 1) > 0)
+	if (slot && read(4, &deadline, sizeof(deadline)) != sizeof(deadline))
+		return 1;
+	while (!slot && read(4, &c, 1) > 0)
 		;
-	deadline = now_ns() + strtoull(argv[3], NULL, 10) * 1000000u;
-	while (now_ns() < deadline) {
-		switch (kind) {
-		case TPUT_LOOKUP:
-			err = look_up();
-			break;
-		case TPUT_CALL:
-			err = call_once(service, reply);
-			break;
-		case TPUT_FLOOR_LOOKUP:
-			err = floor_round_trip(FLOOR_LOOKUP, 6);
-			break;
-		default:
-			err = floor_round_trip(FLOOR_CALL, 6);
-			break;
-		}
-		if (err)
+	if (!slot)
+		deadline = now_ns() + strtoull(argv[3], NULL, 10) * 1000000u;
+	for (uint64_t t = now_ns(), t1; t < deadline; t = t1, count++) {
+		if (worker_op(&w))
 			return 1;
-		count++;
+		t1 = now_ns();
+		if (slot)
+			slot[1 + count % cap] = t1 - t;
 	}
+	if (slot)
+		slot[0] = count;
 	return write(5, &count, sizeof(count)) == sizeof(count) ? 0 : 1;
 }
 
@@ -259,14 +393,14 @@ int loop_main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (kind == 0 && look_up()) {
+	if (kind == 0 && look_up(BENCH_SERVICE_NAME)) {
 		fprintf(stderr, "bench: cannot look up %s\n", BENCH_SERVICE_NAME);
 		return 1;
 	}
 	t0 = now_ns();
 	for (long i = 0; i < n && !err; i++) {
 		switch (kind) {
-		case 0: err = look_up(); break;
+		case 0: err = look_up(BENCH_SERVICE_NAME); break;
 		case 1: err = call_once(service, reply); break;
 		case 2: err = demand_once(service, reply); break;
 		default: err = floor_spawn_once(argv[4], &ns); break;

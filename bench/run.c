@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * run.c - one mode's figures (look-up, call, demand launch, throughput at
+ * 1, 8, 64 clients; D-Bus beside them) and the plist parser's figures.
+ */
+#include "bench.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench-proto.h"
+
+/* Throughput at 1, 8, 64 client processes, each next to its floor. */
+static void run_tput(const struct bench_cfg *cfg, const char *mode)
+{
+	static const unsigned conc[] = { 1, 8, 64 };
+	static const struct { enum tput_kind bsd, floor; const char *name, *floor_what; } k[] = {
+		{ TPUT_LOOKUP, TPUT_FLOOR_LOOKUP, "lookup", "epoll server, req/reply+fd" },
+		{ TPUT_CALL, TPUT_FLOOR_CALL, "call", "epoll server, req/reply" },
+	};
+
+	for (size_t i = 0; i < sizeof(conc) / sizeof(conc[0]); i++) {
+		for (size_t j = 0; j < 2; j++) {
+			char name[40];
+			double b, f;
+			struct figure *fig;
+
+			note(cfg, "%s: %s throughput, %u client process(es)", mode, k[j].name, conc[i]);
+			b = tput_run(cfg, k[j].bsd, conc[i]);
+			f = tput_run(cfg, k[j].floor, conc[i]);
+			if (b < 0) {
+				fprintf(stderr, "bench: %s throughput with %u clients failed\n", k[j].name, conc[i]);
+				continue;
+			}
+			snprintf(name, sizeof(name), "%s.tput.c%u", k[j].name, conc[i]);
+			fig = report_add(mode, name, "ops/s", b, f < 0 ? NAN : f, k[j].floor_what);
+			fig->rate = true;
+		}
+	}
+}
+
+void run_mode(const struct bench_cfg *cfg, const char *mode)
+{
+	char jobs[4300], tag[32];
+	struct daemon d;
+	struct pair lookup, call, demand;
+	struct dbus_result db;
+	uint64_t t0;
+	bool have_dbus;
+
+	note(cfg, "%s: bootstrapd look-up, call, demand launch", mode);
+	snprintf(jobs, sizeof(jobs), "%s/%s-jobs", cfg->tmp, mode);
+	snprintf(tag, sizeof(tag), "%s-bootstrapd", mode);
+	if (bsd_add_bench_jobs(cfg, jobs) < 0)
+		die("cannot write plists in %s", jobs);
+	if (daemon_start(cfg, &d, tag, jobs, 2, &t0) < 0 || daemon_wait_socket(&d, 10000) < 0)
+		die("bootstrapd did not start (see %s)", d.log);
+	/* For the throughput workers (this process never connects itself). */
+	setenv("BOOTSTRAP_SOCKET", d.socket, 1);
+	bsd_lookup(cfg, &d, BENCH_SERVICE_NAME, &lookup);
+	bsd_call(cfg, &d, &call);
+	bsd_demand(cfg, &d, &demand);
+
+	have_dbus = *cfg->dbus_daemon && *cfg->dbus_service;
+	if (have_dbus) {
+		note(cfg, "%s: D-Bus GetNameOwner, call, activation", mode);
+		if (dbus_measure(cfg, &db) < 0 || !db.ok) {
+			fprintf(stderr, "bench: D-Bus figures failed\n");
+			have_dbus = false;
+		}
+	}
+	report_add_pair(mode, "lookup", &lookup, "raw req/reply + 1 fd", have_dbus ? &db.get_name_owner : NULL,
+			"GetNameOwner");
+	report_add_pair(mode, "call", &call, "raw req/reply", have_dbus ? &db.call : NULL, "method call");
+	report_add_pair(mode, "demand", &demand, "posix_spawn until 1 byte",
+			have_dbus ? &db.activation : NULL, "bus activation");
+	run_tput(cfg, mode);
+	daemon_stop(&d);
+}
+
+/* The parser against a billion-laughs file: refused at once, next to a plain plist. */
+void run_plist(const struct bench_cfg *cfg)
+{
+	struct lat laughs, plain;
+
+	note(cfg, "plist: billion laughs against a plain plist of its size");
+	if (plist_measure(cfg, &laughs, &plain) < 0) {
+		fprintf(stderr, "bench: plist figures failed\n");
+		return;
+	}
+	report_add("plist", "billion-laughs.median", "us", laughs.med_us, plain.med_us, "plain plist, same size");
+	report_add("plist", "billion-laughs.p99", "us", laughs.p99_us, plain.p99_us, "plain plist, same size");
+}
+
