@@ -1,18 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * server.c - bootstrap_check_in, bootstrap_register and bootstrap_look_up,
- * answered as launchd answers them.  Who asks is known only from the
- * kernel (SCM_CREDENTIALS on every request), never from the message.
+ * answered as launchd answers them: the routines of bootstrap.defs, called
+ * by its generated demux (bootstrapServer.c, run by demux.c).  Who asks is
+ * known only from the kernel (SCM_CREDENTIALS on every request, the audit
+ * token of the routines), never from the message.
  */
 #include "server.h"
 
 #include <errno.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
-#include "bootstrap-proto.h"
+#include <bsm/libbsm.h>
+
+#include "bootstrapServer.h"
 #include "conn.h"
 #include "control.h"
+#include "demux.h"
 #include "domain.h"
 #include "inetd.h"
 #include "ipc.h"
@@ -25,13 +31,6 @@
 #include "sockets.h"
 
 #define NAME_BODY_LEN (sizeof(NDR_record_t) + sizeof(name_t))
-
-struct handler {
-	mach_msg_id_t id;
-	size_t body_len;        /* exact inline body length */
-	unsigned int ndesc;
-	kern_return_t (*fn)(struct conn *c, struct ipc_request *rq, const char *name);
-};
 
 /* The service name at the end of the body; NULL unless NUL-terminated within name_t. */
 static const char *request_name(const struct ipc_request *rq)
@@ -58,54 +57,103 @@ static kern_return_t to_kern(enum registry_code code)
 	}
 }
 
-static kern_return_t check_in(struct conn *c, struct ipc_request *rq, const char *name)
+/* Who asks, by the kernel's word. */
+struct caller {
+	struct demux_call *call;
+	struct conn *conn;
+	struct domain *d;
+	pid_t pid;
+	uid_t uid;
+};
+
+static kern_return_t caller_of(mach_port_t bp, audit_token_t token, struct caller *who)
 {
-	struct domain *d = c->domain;
-	struct job *caller = c->job && c->job->pid == rq->creds.pid ? c->job :
-			     job_find_pid(d, rq->creds.pid);
+	who->call = demux_call(bp);
+	if (!who->call)
+		return MIG_SERVER_DIED;
+	who->conn = who->call->conn;
+	who->d = who->conn->domain;
+	who->pid = audit_token_to_pid(token);
+	who->uid = audit_token_to_euid(token);
+	return KERN_SUCCESS;
+}
+
+/* The job of process @pid: the connection's own, else any job's. */
+static struct job *job_of(const struct caller *who)
+{
+	struct job *j = who->conn->job;
+
+	return j && j->pid == who->pid ? j : job_find_pid(who->d, who->pid);
+}
+
+/* The reply carrying the receive right went out: the job now holds it. */
+static void checked_in(void *arg)
+{
+	struct service *s = arg;
+
+	registry_checked_in(s);
+	log_job(LOG_DEBUG, s->job->spec->label, "checked in %s", s->name);
+}
+
+kern_return_t bsd_mig_check_in2(mach_port_t bp, name_t name, mach_port_t *sp,
+				audit_token_t token, uint64_t flags)
+{
+	struct caller who;
+	struct job *caller;
 	enum registry_code code;
 	struct service *s;
+	kern_return_t kr = caller_of(bp, token, &who);
 	int fds[2];
 
-	code = registry_check_in(&d->registry, name, caller, &s);
+	(void)flags;
+	if (kr != KERN_SUCCESS)
+		return kr;
+	caller = job_of(&who);
+	code = registry_check_in(&who.d->registry, name, caller, &s);
 	if (code == REGISTRY_E_NOT_JOB)
 		log_warnx("pid %d uid %d (%s) tried to check in %s, which belongs to %s: refused",
-			  (int)rq->creds.pid, (int)rq->creds.uid,
-			  caller ? caller->spec->label : "not a job", name,
-			  s->job ? s->job->spec->label : "a registered port");
+			  (int)who.pid, (int)who.uid, caller ? caller->spec->label : "not a job",
+			  name, s->job ? s->job->spec->label : "a registered port");
 	if (code != REGISTRY_OK)
 		return to_kern(code);
 	fds[0] = s->recv_fd;
 	fds[1] = s->send_fd;
 	/* The job gets a copy of R: the daemon keeps its own, so that messages
 	 * sent after the job exits wait in the port for the next launch. */
-	if (ipc_reply_port(rq, WIRE_PORT_RECEIVE, fds, 2, WIRE_F_MASTER) < 0)
-		return KERN_SUCCESS;    /* the caller is gone: nothing changes */
-	registry_checked_in(s);
-	log_job(LOG_DEBUG, caller->spec->label, "checked in %s", name);
+	*sp = demux_give(who.call, WIRE_PORT_RECEIVE, fds, 2, WIRE_F_MASTER);
+	who.call->sent = checked_in;
+	who.call->sent_arg = s;
 	return KERN_SUCCESS;
 }
 
-static kern_return_t look_up(struct conn *c, struct ipc_request *rq, const char *name)
+kern_return_t bsd_mig_look_up2(mach_port_t bp, name_t name, mach_port_t *sp,
+			       audit_token_t token, int targetpid, uint64_t flags)
 {
+	struct caller who;
 	struct service *s;
-	enum registry_code code = registry_look_up(&c->domain->registry, name, &s);
+	enum registry_code code;
+	kern_return_t kr = caller_of(bp, token, &who);
 
+	(void)targetpid;
+	(void)flags;
+	if (kr != KERN_SUCCESS)
+		return kr;
+	code = registry_look_up(&who.d->registry, name, &s);
 	if (code != REGISTRY_OK)
 		return to_kern(code);
-	ipc_reply_port(rq, WIRE_PORT_SEND, &s->send_fd, 1, 0);
+	*sp = demux_give(who.call, WIRE_PORT_SEND, &s->send_fd, 1, 0);
 	return KERN_SUCCESS;
 }
 
-static void log_register_refused(const struct ipc_request *rq, const char *name,
+static void log_register_refused(const struct caller *who, const char *name,
 				 enum registry_code code)
 {
 	if (code == REGISTRY_E_NOT_ROOT)
 		log_warnx("pid %d uid %d tried to register %s in the system domain: refused",
-			  (int)rq->creds.pid, (int)rq->creds.uid, name);
+			  (int)who->pid, (int)who->uid, name);
 	else if (code == REGISTRY_E_JOB_NAME || code == REGISTRY_E_OTHER_PROCESS)
 		log_warnx("pid %d uid %d tried to register %s, which %s: refused",
-			  (int)rq->creds.pid, (int)rq->creds.uid, name,
+			  (int)who->pid, (int)who->uid, name,
 			  code == REGISTRY_E_JOB_NAME ? "a job declares (use bootstrap_check_in)" :
 							"another process holds");
 }
@@ -119,36 +167,56 @@ static void registered_died(struct service *s, void *arg)
 	service_free(s);
 }
 
-static kern_return_t do_register(struct conn *c, struct ipc_request *rq, const char *name)
+static void close_fd(int *fd)
 {
-	struct domain *d = c->domain;
-	const struct wire_desc *pd = &rq->desc[0];
-	enum registry_code code;
-	struct service *s;
+	if (*fd >= 0)
+		close(*fd);
+}
 
-	if (pd->type != MACH_MSG_PORT_DESCRIPTOR ||
-	    (pd->kind != WIRE_PORT_SEND && pd->kind != WIRE_PORT_NULL))
-		return BOOTSTRAP_NOT_PRIVILEGED;
-	code = registry_may_register(&d->registry, name, rq->creds.pid, rq->creds.uid,
-				     pd->kind == WIRE_PORT_NULL, &s);
-	log_register_refused(rq, name, code);
-	if (code != REGISTRY_OK)
-		return to_kern(code);
-	if (pd->kind == WIRE_PORT_NULL) {
-		if (s) {
-			registry_remove(&d->registry, s);
-			service_free(s);
-		}
-		return BOOTSTRAP_SUCCESS;
-	}
-	s = service_new_registered(d->base, name, ipc_take_desc_fd(rq, 0), rq->creds.pid,
-				   rq->creds.uid, registered_died, d);
+/* Bind @name to the send right in @fd (taken), for @who. */
+static kern_return_t bind_registered(const struct caller *who, const char *name, int *fd)
+{
+	struct domain *d = who->d;
+	struct service *s = service_new_registered(d->base, name, *fd, who->pid, who->uid,
+						   registered_died, d);
+	enum registry_code code;
+
+	if (s)
+		*fd = -1;       /* the service owns it now */
 	code = s ? registry_add(&d->registry, s) : REGISTRY_E_NO_MEMORY;
 	if (code != REGISTRY_OK) {
 		service_free(s);
 		return BOOTSTRAP_NO_MEMORY;
 	}
-	log_info("pid %d uid %d registered %s", (int)rq->creds.pid, (int)rq->creds.uid, name);
+	log_info("pid %d uid %d registered %s", (int)who->pid, (int)who->uid, name);
+	return BOOTSTRAP_SUCCESS;
+}
+
+kern_return_t bsd_mig_register2(mach_port_t bp, name_t name, mach_port_t sp,
+				audit_token_t token, uint64_t flags)
+{
+	__attribute__((cleanup(close_fd))) int fd = -1;
+	struct caller who;
+	enum registry_code code;
+	struct service *s;
+	kern_return_t kr = caller_of(bp, token, &who);
+
+	(void)flags;
+	if (kr != KERN_SUCCESS)
+		return kr;
+	if (sp != MACH_PORT_NULL && (fd = demux_take(who.call, sp)) < 0)
+		return BOOTSTRAP_NOT_PRIVILEGED;
+	code = registry_may_register(&who.d->registry, name, who.pid, who.uid,
+				     sp == MACH_PORT_NULL, &s);
+	log_register_refused(&who, name, code);
+	if (code != REGISTRY_OK)
+		return to_kern(code);
+	if (sp != MACH_PORT_NULL)
+		return bind_registered(&who, name, &fd);
+	if (s) {
+		registry_remove(&who.d->registry, s);
+		service_free(s);
+	}
 	return BOOTSTRAP_SUCCESS;
 }
 
@@ -179,13 +247,6 @@ static kern_return_t activate_socket(struct conn *c, struct ipc_request *rq, con
 	return KERN_SUCCESS;
 }
 
-static const struct handler handlers[] = {
-	{ BOOTSTRAP_MSG_CHECK_IN, NAME_BODY_LEN, 0, check_in },
-	{ BOOTSTRAP_MSG_REGISTER, NAME_BODY_LEN, 1, do_register },
-	{ BOOTSTRAP_MSG_LOOK_UP, NAME_BODY_LEN, 0, look_up },
-	{ LAUNCH_MSG_ACTIVATE_SOCKET, NAME_BODY_LEN, 0, activate_socket },
-};
-
 static void answer(struct ipc_request *rq, kern_return_t kr)
 {
 	/* A handler that replied itself sets no error; errors are replied here. */
@@ -193,10 +254,22 @@ static void answer(struct ipc_request *rq, kern_return_t kr)
 		ipc_reply_error(rq, kr);
 }
 
-void server_dispatch(struct conn *c, struct ipc_request *rq)
+/* launch_activate_socket(): not a bootstrap routine; its own layout (launch-proto.h). */
+static void dispatch_activate_socket(struct conn *c, struct ipc_request *rq)
 {
 	const char *name;
 
+	if (rq->body_len != NAME_BODY_LEN || rq->hdr->ndesc != 0 || !(name = request_name(rq))) {
+		log_warnx("malformed request %d from pid %d uid %d", rq->hdr->id,
+			  (int)rq->creds.pid, (int)rq->creds.uid);
+		answer(rq, MIG_BAD_ARGUMENTS);
+		return;
+	}
+	answer(rq, activate_socket(c, rq, name));
+}
+
+void server_dispatch(struct conn *c, struct ipc_request *rq)
+{
 	if (!rq->creds.valid) {
 		log_warnx("request %d without kernel credentials: refused", rq->hdr->id);
 		answer(rq, BOOTSTRAP_NOT_PRIVILEGED);
@@ -212,22 +285,8 @@ void server_dispatch(struct conn *c, struct ipc_request *rq)
 		answer(rq, BOOTSTRAP_NOT_PRIVILEGED);
 		return;
 	}
-	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++) {
-		const struct handler *h = &handlers[i];
-
-		if (h->id != rq->hdr->id)
-			continue;
-		if (rq->body_len != h->body_len || rq->hdr->ndesc != h->ndesc ||
-		    !(name = request_name(rq))) {
-			log_warnx("malformed request %d from pid %d uid %d", h->id,
-				  (int)rq->creds.pid, (int)rq->creds.uid);
-			answer(rq, MIG_BAD_ARGUMENTS);
-			return;
-		}
-		answer(rq, h->fn(c, rq, name));
-		return;
-	}
-	log_warnx("unknown request %d from pid %d uid %d", rq->hdr->id, (int)rq->creds.pid,
-		  (int)rq->creds.uid);
-	answer(rq, MIG_BAD_ID);
+	if (rq->hdr->id == LAUNCH_MSG_ACTIVATE_SOCKET)
+		dispatch_activate_socket(c, rq);
+	else
+		demux_run(c, rq, job_server);
 }
