@@ -366,7 +366,7 @@ static void run_mode(const char *mode)
 {
 	char jobs[4300], tag[32];
 	struct daemon d;
-	struct pair lookup, call, demand;
+	struct pair lookup, stubs, call, demand;
 	struct dbus_result db;
 	static const unsigned conc[] = { 1, 8, 64 };
 	uint64_t t0;
@@ -382,6 +382,7 @@ static void run_mode(const char *mode)
 	/* For the throughput workers (this process never connects itself). */
 	setenv("BOOTSTRAP_SOCKET", d.socket, 1);
 	bsd_lookup(&cfg, &d, BENCH_SERVICE_NAME, &lookup);
+	bsd_lookup_stubs(&cfg, &d, BENCH_SERVICE_NAME, &stubs);
 	bsd_call(&cfg, &d, &call);
 	bsd_demand(&cfg, &d, &demand);
 
@@ -395,6 +396,7 @@ static void run_mode(const char *mode)
 	}
 	add_pair(mode, "lookup", &lookup, "raw req/reply + 1 fd", have_dbus ? &db.get_name_owner : NULL,
 		 "GetNameOwner");
+	add_pair(mode, "lookup.stubs", &stubs, "hand-written look_up2", NULL, NULL);
 	add_pair(mode, "call", &call, "raw req/reply", have_dbus ? &db.call : NULL, "method call");
 	add_pair(mode, "demand", &demand, "posix_spawn until 1 byte", have_dbus ? &db.activation : NULL,
 		 "bus activation");
