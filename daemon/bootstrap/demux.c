@@ -204,6 +204,6 @@ void demux_run(struct conn *c, struct ipc_request *rq, demux_server_fn server)
 		log_warnx("request %d: the reply is not one the transport carries", rq->hdr->id);
 		err = ipc_reply_error(rq, MIG_SERVER_DIED);
 	}
-	if (err == 0 && ok && call.sent)
-		call.sent(call.sent_arg);
+	if (ok && call.sent)
+		call.sent(call.sent_arg, err == 0);
 }

@@ -38,8 +38,8 @@ struct demux_call {
 	struct ipc_request *rq;
 	struct demux_right out[DEMUX_MAX_OUT];
 	size_t nout;
-	/* Called once the reply went out with success (e.g. a check-in took). */
-	void (*sent)(void *arg);
+	/* After a successful routine's reply: @ok whether it went out. */
+	void (*sent)(void *arg, bool ok);
 	void *sent_arg;
 };
 

@@ -11,6 +11,12 @@
  *   - Look-up finds any name, except a HideUntilCheckIn name whose job has
  *     never checked in.
  *   - Check-in: only the job that declares a MachServices name, once per run.
+ *     A name nobody holds is created on the spot for the calling process
+ *     (a dynamic service, as launchd's; in the system domain only for
+ *     root); it goes when that process exits, and the process may check
+ *     it in again.  A name another process holds (registered or dynamic)
+ *     is refused; a process checking in the name it registered is told
+ *     it is already active (launchd's answer).
  *   - Register: in the system domain only root; a job's name never (it
  *     checks in instead); a name registered by another process never; the
  *     same process again only to unregister (a null port).
@@ -41,6 +47,7 @@ enum registry_code {
 	REGISTRY_E_OTHER_PROCESS,       /* register over another process's name */
 	REGISTRY_E_ACTIVE,              /* already checked in, or already registered */
 	REGISTRY_E_NO_MEMORY,
+	REGISTRY_CREATE,                /* check-in of a free name: create it for the caller */
 };
 
 struct registry {
@@ -62,13 +69,15 @@ enum registry_code registry_look_up(const struct registry *r, const char *name,
 				    struct service **out);
 
 /**
- * registry_check_in() - whether @caller (the asking job, or NULL) may
- * check in @name; the service in *@out whatever the answer, or NULL.  On
- * REGISTRY_OK the caller hands the receive right over, then calls
- * registry_checked_in().
+ * registry_check_in() - whether @caller (the asking job, or NULL), process
+ * @pid of @uid, may check in @name; the service in *@out whatever the
+ * answer, or NULL.  On REGISTRY_OK the caller hands the receive right
+ * over, then calls registry_checked_in(); on REGISTRY_CREATE it makes a
+ * dynamic service owned by @pid and adds it.
  */
 enum registry_code registry_check_in(const struct registry *r, const char *name,
-				     const struct job *caller, struct service **out);
+				     const struct job *caller, pid_t pid, uid_t uid,
+				     struct service **out);
 
 /** registry_checked_in() - the job now holds the receive right of @s. */
 void registry_checked_in(struct service *s);

@@ -86,13 +86,58 @@ static struct job *job_of(const struct caller *who)
 	return j && j->pid == who->pid ? j : job_find_pid(who->d, who->pid);
 }
 
+/* A registered or dynamic port died: its name goes with it. */
+static void registered_died(struct service *s, void *arg)
+{
+	struct domain *d = arg;
+
+	registry_remove(&d->registry, s);
+	service_free(s);
+}
+
 /* The reply carrying the receive right went out: the job now holds it. */
-static void checked_in(void *arg)
+static void checked_in(void *arg, bool ok)
 {
 	struct service *s = arg;
 
+	if (!ok)
+		return;         /* the caller is gone: nothing changes */
 	registry_checked_in(s);
 	log_job(LOG_DEBUG, s->job->spec->label, "checked in %s", s->name);
+}
+
+/* As launchd: a check-in of a name nobody holds makes it, for the caller. */
+static kern_return_t check_in_dynamic(const struct caller *who, const char *name,
+				      const struct job *job, mach_port_t *sp)
+{
+	struct service *s = service_new_dynamic(who->d->base, name, who->pid, who->uid,
+						registered_died, who->d);
+	int fds[2];
+
+	if (!s)         /* ESRCH: the caller is gone, nobody reads the answer */
+		return errno == ESRCH ? BOOTSTRAP_NOT_PRIVILEGED : BOOTSTRAP_NO_MEMORY;
+	if (registry_add(&who->d->registry, s) != REGISTRY_OK) {
+		service_free(s);
+		return BOOTSTRAP_NO_MEMORY;
+	}
+	if (job)
+		log_job(LOG_NOTICE, job->spec->label, "checked in %s, which it does not declare: "
+			"made until its process exits (add it to the job's MachServices)", name);
+	else
+		log_info("pid %d uid %d checked in %s: a dynamic service until its process exits",
+			 (int)who->pid, (int)who->uid, name);
+	fds[0] = s->recv_fd;
+	fds[1] = s->send_fd;
+	*sp = demux_give(who->call, WIRE_PORT_RECEIVE, fds, 2, WIRE_F_MASTER);
+	return KERN_SUCCESS;
+}
+
+static void log_check_in_refused(const struct caller *who, const char *name,
+				 const struct job *caller, const struct service *s)
+{
+	log_warnx("pid %d uid %d (%s) tried to check in %s, which belongs to %s: refused",
+		  (int)who->pid, (int)who->uid, caller ? caller->spec->label : "not a job", name,
+		  s->job ? s->job->spec->label : "another process");
 }
 
 kern_return_t bsd_mig_check_in2(mach_port_t bp, name_t name, mach_port_t *sp,
@@ -109,11 +154,11 @@ kern_return_t bsd_mig_check_in2(mach_port_t bp, name_t name, mach_port_t *sp,
 	if (kr != KERN_SUCCESS)
 		return kr;
 	caller = job_of(&who);
-	code = registry_check_in(&who.d->registry, name, caller, &s);
+	code = registry_check_in(&who.d->registry, name, caller, who.pid, who.uid, &s);
 	if (code == REGISTRY_E_NOT_JOB)
-		log_warnx("pid %d uid %d (%s) tried to check in %s, which belongs to %s: refused",
-			  (int)who.pid, (int)who.uid, caller ? caller->spec->label : "not a job",
-			  name, s->job ? s->job->spec->label : "a registered port");
+		log_check_in_refused(&who, name, caller, s);
+	if (code == REGISTRY_CREATE)
+		return check_in_dynamic(&who, name, caller, sp);
 	if (code != REGISTRY_OK)
 		return to_kern(code);
 	fds[0] = s->recv_fd;
@@ -121,8 +166,10 @@ kern_return_t bsd_mig_check_in2(mach_port_t bp, name_t name, mach_port_t *sp,
 	/* The job gets a copy of R: the daemon keeps its own, so that messages
 	 * sent after the job exits wait in the port for the next launch. */
 	*sp = demux_give(who.call, WIRE_PORT_RECEIVE, fds, 2, WIRE_F_MASTER);
-	who.call->sent = checked_in;
-	who.call->sent_arg = s;
+	if (s->job) {
+		who.call->sent = checked_in;
+		who.call->sent_arg = s;
+	}
 	return KERN_SUCCESS;
 }
 
@@ -156,15 +203,6 @@ static void log_register_refused(const struct caller *who, const char *name,
 			  (int)who->pid, (int)who->uid, name,
 			  code == REGISTRY_E_JOB_NAME ? "a job declares (use bootstrap_check_in)" :
 							"another process holds");
-}
-
-/* A registered port died: its name goes with it. */
-static void registered_died(struct service *s, void *arg)
-{
-	struct domain *d = arg;
-
-	registry_remove(&d->registry, s);
-	service_free(s);
 }
 
 static void close_fd(int *fd)

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check-bootstrap.c - launchd's bootstrap calls beyond look-up and
+ * declared check-in, against a real daemon: dynamic check-in by plain
+ * processes, bootstrap_create_service().
+ */
+#include <check.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <mach/mach.h>
+#include <servers/bootstrap.h>
+
+#include "helpers/daemon.h"
+#include "helpers/echo-client.h"
+
+#define DYN "com.example.dynamic"
+
+static struct test_daemon td;
+
+static void setup(void)
+{
+	test_daemon_init(&td, "bootstrap");
+}
+
+static void teardown(void)
+{
+	test_daemon_stop(&td);
+}
+
+/* Look @name up until the daemon forgets it (bounded: a failure, not a hang). */
+static kern_return_t look_up_until_gone(const char *name)
+{
+	kern_return_t kr = BOOTSTRAP_SUCCESS;
+	mach_port_t found;
+
+	for (int i = 0; i < 500 && kr == BOOTSTRAP_SUCCESS; i++) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+		kr = bootstrap_look_up(bootstrap_port, name, &found);
+		if (kr == BOOTSTRAP_SUCCESS) {
+			mach_port_deallocate(mach_task_self(), found);
+			nanosleep(&ts, NULL);
+		}
+	}
+	return kr;
+}
+
+/* A message with @id to @port; the id of the one received on @recv. */
+static mach_msg_id_t round_trip(mach_port_t port, mach_port_t recv, mach_msg_id_t id)
+{
+	struct {
+		mach_msg_header_t h;
+		mach_msg_trailer_t t;
+	} m = { .h = { .msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0),
+		       .msgh_size = sizeof(mach_msg_header_t), .msgh_remote_port = port,
+		       .msgh_id = id } };
+
+	ck_assert_int_eq(mach_msg(&m.h, MACH_SEND_MSG, sizeof(m.h), 0, MACH_PORT_NULL,
+				  MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL), MACH_MSG_SUCCESS);
+	memset(&m, 0, sizeof(m));
+	ck_assert_int_eq(mach_msg(&m.h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(m), recv,
+				  10000, MACH_PORT_NULL), MACH_MSG_SUCCESS);
+	return m.h.msgh_id;
+}
+
+/* A child that checks in DYN, tells @ready, and waits for @go to close. */
+static pid_t dynamic_holder(int *ready, int *go)
+{
+	int r[2], g[2];
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(r), 0);
+	ck_assert_int_eq(pipe(g), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		mach_port_t recv;
+		char c = bootstrap_check_in(bootstrap_port, DYN, &recv) == KERN_SUCCESS ? 'y' : 'n';
+
+		close(r[0]);
+		close(g[1]);
+		if (write(r[1], &c, 1) != 1 || read(g[0], &c, 1) < 0)
+			_exit(2);
+		_exit(0);
+	}
+	close(r[1]);
+	close(g[0]);
+	*ready = r[0];
+	*go = g[1];
+	return pid;
+}
+
+START_TEST(test_dynamic_check_in_lives_with_its_process)
+{
+	mach_port_t port, mine;
+	int ready, go, st;
+	char c = 0;
+	pid_t holder;
+
+	test_daemon_start(&td);
+	holder = dynamic_holder(&ready, &go);
+	ck_assert_int_eq(read(ready, &c, 1), 1);
+	ck_assert_int_eq(c, 'y');
+	ck_assert(test_daemon_log_contains(&td, "checked in " DYN ": a dynamic service"));
+	/* Another process may look it up, not take it. */
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, DYN, &port), BOOTSTRAP_SUCCESS);
+	mach_port_deallocate(mach_task_self(), port);
+	ck_assert_int_eq(bootstrap_check_in(bootstrap_port, DYN, &mine), BOOTSTRAP_NOT_PRIVILEGED);
+	ck_assert(test_daemon_log_contains(&td, "tried to check in " DYN));
+	close(go);
+	ck_assert_int_eq(waitpid(holder, &st, 0), holder);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	close(ready);
+	ck_assert_int_eq(look_up_until_gone(DYN), BOOTSTRAP_UNKNOWN_SERVICE);
+	ck_assert(test_daemon_log_contains(&td, "exited, name removed"));
+	/* Free again: this process may make it now. */
+	ck_assert_int_eq(bootstrap_check_in(bootstrap_port, DYN, &mine), BOOTSTRAP_SUCCESS);
+}
+END_TEST
+
+START_TEST(test_create_service_then_check_in)
+{
+	mach_port_t send, recv;
+
+	test_daemon_start(&td);
+	ck_assert_int_eq(bootstrap_create_service(bootstrap_port, (char *)DYN, &send),
+			 BOOTSTRAP_SUCCESS);
+	ck_assert_int_eq(bootstrap_check_in(bootstrap_port, DYN, &recv), BOOTSTRAP_SUCCESS);
+	ck_assert_int_eq(round_trip(send, recv, 4242), 4242);
+}
+END_TEST
+
+START_TEST(test_check_in_of_own_registered_name_is_active)
+{
+	mach_port_t recv, got;
+
+	test_daemon_start(&td);
+	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &recv), 0);
+	ck_assert_int_eq(mach_port_insert_right(mach_task_self(), recv, recv,
+						MACH_MSG_TYPE_MAKE_SEND), 0);
+	ck_assert_int_eq(bootstrap_register(bootstrap_port, (char *)"com.example.reg", recv),
+			 BOOTSTRAP_SUCCESS);
+	ck_assert_int_eq(bootstrap_check_in(bootstrap_port, "com.example.reg", &got),
+			 BOOTSTRAP_SERVICE_ACTIVE);
+}
+END_TEST
+
+START_TEST(test_dynamic_check_in_of_a_declared_name_refused)
+{
+	mach_port_t port;
+
+	echo_add_job(&td, NULL, NULL);
+	test_daemon_start(&td);
+	ck_assert_int_eq(bootstrap_check_in(bootstrap_port, ECHO_SERVICE_NAME, &port),
+			 BOOTSTRAP_NOT_PRIVILEGED);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("bootstrap");
+	TCase *tc = tcase_create("daemon");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_dynamic_check_in_lives_with_its_process);
+	tcase_add_test(tc, test_create_service_then_check_in);
+	tcase_add_test(tc, test_check_in_of_own_registered_name_is_active);
+	tcase_add_test(tc, test_dynamic_check_in_of_a_declared_name_refused);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
