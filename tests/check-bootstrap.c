@@ -2,7 +2,9 @@
 /*
  * check-bootstrap.c - launchd's bootstrap calls beyond look-up and
  * declared check-in, against a real daemon: dynamic check-in by plain
- * processes, bootstrap_create_service().
+ * processes, bootstrap_create_service(); a user domain asking the system
+ * domain (two daemons: a system domain on a private socket, and a user
+ * domain told where it is).
  */
 #include <check.h>
 #include <signal.h>
@@ -162,6 +164,61 @@ START_TEST(test_dynamic_check_in_of_a_declared_name_refused)
 }
 END_TEST
 
+/* A system daemon with the echo job, and the user daemon the client talks to. */
+static void two_domains(struct test_daemon *sys)
+{
+	test_daemon_init(sys, "system");
+	sys->system = 1;
+	echo_add_job(sys, NULL, NULL);
+	test_daemon_start(sys);
+	free(td.system_socket);
+	td.system_socket = strdup(sys->socket);
+	ck_assert_ptr_nonnull(td.system_socket);
+	setenv("BOOTSTRAP_SOCKET", td.socket, 1);       /* the client talks to the user domain */
+	test_daemon_start(&td);
+}
+
+START_TEST(test_user_domain_asks_the_system_domain)
+{
+	struct test_daemon sys;
+	mach_port_t port;
+
+	two_domains(&sys);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, ECHO_SERVICE_NAME, &port),
+			 BOOTSTRAP_SUCCESS);
+	ck_assert_int_eq(echo_query(port).value, 0);    /* the LaunchDaemon answers */
+	ck_assert(test_daemon_log_contains(&sys, "checked in " ECHO_SERVICE_NAME));
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, "com.example.nowhere", &port),
+			 BOOTSTRAP_UNKNOWN_SERVICE);
+	test_daemon_stop(&sys);
+}
+END_TEST
+
+START_TEST(test_user_domain_without_a_system_domain)
+{
+	mach_port_t port;
+
+	test_daemon_start(&td);         /* its system socket leads nowhere */
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, ECHO_SERVICE_NAME, &port),
+			 BOOTSTRAP_UNKNOWN_SERVICE);
+}
+END_TEST
+
+START_TEST(test_system_domain_gone_while_asked)
+{
+	struct test_daemon sys;
+	mach_port_t port;
+
+	two_domains(&sys);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, ECHO_SERVICE_NAME, &port),
+			 BOOTSTRAP_SUCCESS);
+	test_daemon_stop(&sys);
+	/* Its connection hung up: the next look-up is answered, not lost. */
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, ECHO_SERVICE_NAME, &port),
+			 BOOTSTRAP_UNKNOWN_SERVICE);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("bootstrap");
@@ -173,6 +230,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_create_service_then_check_in);
 	tcase_add_test(tc, test_check_in_of_own_registered_name_is_active);
 	tcase_add_test(tc, test_dynamic_check_in_of_a_declared_name_refused);
+	tcase_add_test(tc, test_user_domain_asks_the_system_domain);
+	tcase_add_test(tc, test_user_domain_without_a_system_domain);
+	tcase_add_test(tc, test_system_domain_gone_while_asked);
 	suite_add_tcase(s, tc);
 	return s;
 }

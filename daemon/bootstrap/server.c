@@ -20,6 +20,7 @@
 #include "control.h"
 #include "demux.h"
 #include "domain.h"
+#include "forward.h"
 #include "inetd.h"
 #include "ipc.h"
 #include "job.h"
@@ -173,6 +174,16 @@ kern_return_t bsd_mig_check_in2(mach_port_t bp, name_t name, mach_port_t *sp,
 	return KERN_SUCCESS;
 }
 
+/* A user domain asks the system domain for a name it does not know. */
+static kern_return_t forward_look_up(const struct caller *who, const char *name, uint64_t flags)
+{
+	struct domain *d = who->d;
+
+	if (!d->parent && !(d->parent = forwarder_new(d->base, d->parent_socket)))
+		return BOOTSTRAP_NO_MEMORY;
+	return forwarder_look_up(d->parent, who->call->rq, name, flags);
+}
+
 kern_return_t bsd_mig_look_up2(mach_port_t bp, name_t name, mach_port_t *sp,
 			       audit_token_t token, int targetpid, uint64_t flags)
 {
@@ -186,6 +197,8 @@ kern_return_t bsd_mig_look_up2(mach_port_t bp, name_t name, mach_port_t *sp,
 	if (kr != KERN_SUCCESS)
 		return kr;
 	code = registry_look_up(&who.d->registry, name, &s);
+	if (code == REGISTRY_E_UNKNOWN && who.d->parent_socket)
+		return forward_look_up(&who, name, flags);
 	if (code != REGISTRY_OK)
 		return to_kern(code);
 	*sp = demux_give(who.call, WIRE_PORT_SEND, &s->send_fd, 1, 0);
