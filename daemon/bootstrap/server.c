@@ -175,13 +175,14 @@ kern_return_t bsd_mig_check_in2(mach_port_t bp, name_t name, mach_port_t *sp,
 }
 
 /* A user domain asks the system domain for a name it does not know. */
-static kern_return_t forward_look_up(const struct caller *who, const char *name, uint64_t flags)
+static kern_return_t forward_look_up(const struct caller *who, const char *name,
+				     pid_t target_pid, uint64_t flags)
 {
 	struct domain *d = who->d;
 
-	if (!d->parent && !(d->parent = forwarder_new(d->base, d->parent_socket)))
+	if (!d->parent && !(d->parent = forwarder_new(d->parent_socket)))
 		return BOOTSTRAP_NO_MEMORY;
-	return forwarder_look_up(d->parent, who->call->rq, name, flags);
+	return forwarder_look_up(d->parent, who->call->rq, name, target_pid, flags);
 }
 
 kern_return_t bsd_mig_look_up2(mach_port_t bp, name_t name, mach_port_t *sp,
@@ -198,7 +199,7 @@ kern_return_t bsd_mig_look_up2(mach_port_t bp, name_t name, mach_port_t *sp,
 		return kr;
 	code = registry_look_up(&who.d->registry, name, &s);
 	if (code == REGISTRY_E_UNKNOWN && who.d->parent_socket)
-		return forward_look_up(&who, name, flags);
+		return forward_look_up(&who, name, targetpid, flags);
 	if (code != REGISTRY_OK)
 		return to_kern(code);
 	*sp = demux_give(who.call, WIRE_PORT_SEND, &s->send_fd, 1, 0);
