@@ -4,7 +4,7 @@
  * declared check-in, against a real daemon: dynamic check-in by plain
  * processes, bootstrap_create_service(); a user domain asking the system
  * domain (two daemons: a system domain on a private socket, and a user
- * domain told where it is).
+ * domain told where it is); bootstrap_info, _status, _parent, _look_up2.
  */
 #include <check.h>
 #include <signal.h>
@@ -15,6 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
+#include <bootstrap/linux.h>
+#include <bootstrap_priv.h>
 #include <mach/mach.h>
 #include <servers/bootstrap.h>
 
@@ -219,6 +223,114 @@ START_TEST(test_system_domain_gone_while_asked)
 }
 END_TEST
 
+/* The status bootstrap_info gives @name, or -1 if it lists no such name. */
+static int info_status(const char *name, char *label, size_t len)
+{
+	name_array_t names, jobs;
+	bootstrap_status_array_t act;
+	mach_msg_type_number_t nn, nj, na;
+	int st = -1;
+
+	ck_assert_int_eq(bootstrap_info(bootstrap_port, &names, &nn, &jobs, &nj, &act, &na, 0),
+			 BOOTSTRAP_SUCCESS);
+	ck_assert(nn == nj && nj == na);
+	for (mach_msg_type_number_t i = 0; i < nn; i++)
+		if (strcmp(names[i], name) == 0) {
+			st = act[i];
+			snprintf(label, len, "%s", jobs[i]);
+		}
+	vm_deallocate(mach_task_self(), (vm_address_t)names, nn * sizeof(name_t));
+	vm_deallocate(mach_task_self(), (vm_address_t)jobs, nj * sizeof(name_t));
+	vm_deallocate(mach_task_self(), (vm_address_t)act, na * sizeof(*act));
+	return st;
+}
+
+START_TEST(test_info_and_status)
+{
+	bootstrap_status_t st = -1;
+	mach_port_t recv;
+	char label[128];
+
+	echo_add_job(&td, NULL, NULL);
+	test_daemon_start(&td);
+	ck_assert_int_eq(bootstrap_check_in(bootstrap_port, DYN, &recv), BOOTSTRAP_SUCCESS);
+	ck_assert_int_eq(info_status(ECHO_SERVICE_NAME, label, sizeof(label)),
+			 BOOTSTRAP_STATUS_ON_DEMAND);
+	ck_assert_str_eq(label, ECHO_SERVICE_NAME);
+	ck_assert_int_eq(info_status(DYN, label, sizeof(label)), BOOTSTRAP_STATUS_ACTIVE);
+	ck_assert_str_eq(label, "");
+	ck_assert_int_eq(info_status("com.example.none", label, sizeof(label)), -1);
+	/* launchd's bootstrap_status: a name the caller cannot take reads active. */
+	ck_assert_int_eq(bootstrap_status(bootstrap_port, (char *)ECHO_SERVICE_NAME, &st),
+			 BOOTSTRAP_SUCCESS);
+	ck_assert_int_eq(st, BOOTSTRAP_STATUS_ACTIVE);
+	ck_assert_int_eq(bootstrap_status(bootstrap_port, (char *)DYN, &st), BOOTSTRAP_SUCCESS);
+	ck_assert_int_eq(st, BOOTSTRAP_STATUS_ON_DEMAND);
+	ck_assert_int_eq(bootstrap_status(bootstrap_port, (char *)"com.example.none", &st),
+			 BOOTSTRAP_UNKNOWN_SERVICE);
+}
+END_TEST
+
+START_TEST(test_look_up2_flags)
+{
+	struct test_daemon sys;
+	mach_port_t port, recv;
+
+	two_domains(&sys);
+	ck_assert_int_eq(bootstrap_look_up2(bootstrap_port, ECHO_SERVICE_NAME, &port, 0,
+					    BOOTSTRAP_FORCE_LOCAL), BOOTSTRAP_UNKNOWN_SERVICE);
+	/* Root answered (the system domain, directly): a privileged server. */
+	ck_assert_int_eq(bootstrap_look_up2(bootstrap_port, ECHO_SERVICE_NAME, &port, 0,
+					    BOOTSTRAP_PRIVILEGED_SERVER), BOOTSTRAP_SUCCESS);
+	ck_assert_int_eq(bootstrap_check_in(bootstrap_port, DYN, &recv), BOOTSTRAP_SUCCESS);
+	ck_assert_int_eq(bootstrap_look_up2(bootstrap_port, DYN, &port, getpid(),
+					    BOOTSTRAP_PER_PID_SERVICE), BOOTSTRAP_SUCCESS);
+	ck_assert_int_eq(bootstrap_look_up2(bootstrap_port, DYN, &port, getpid() + 1,
+					    BOOTSTRAP_PER_PID_SERVICE | BOOTSTRAP_FORCE_LOCAL),
+			 BOOTSTRAP_UNKNOWN_SERVICE);
+	ck_assert_int_eq(bootstrap_check_in2(bootstrap_port, "com.example.strict", &recv,
+					     BOOTSTRAP_STRICT_CHECKIN), BOOTSTRAP_UNKNOWN_SERVICE);
+	test_daemon_stop(&sys);
+}
+END_TEST
+
+START_TEST(test_parent)
+{
+	struct test_daemon sys;
+	mach_port_t parent, port;
+	pid_t child;
+	int st;
+
+	two_domains(&sys);
+	/* The user domain's parent is the system domain, which knows only its own. */
+	ck_assert_int_eq(bootstrap_parent(bootstrap_port, &parent), BOOTSTRAP_SUCCESS);
+	ck_assert_int_eq(bootstrap_look_up2(parent, ECHO_SERVICE_NAME, &port, 0,
+					    BOOTSTRAP_FORCE_LOCAL), BOOTSTRAP_SUCCESS);
+	ck_assert_int_eq(bootstrap_check_in(parent, DYN, &port), BOOTSTRAP_SUCCESS);
+	ck_assert(test_daemon_log_contains(&sys, "checked in " DYN));
+	/* Root only: another user is refused by the system domain. */
+	if (geteuid() != 0) {
+		test_daemon_stop(&sys);
+		return;
+	}
+	ck_assert_int_eq(chmod(sys.dir, 0711), 0);
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		mach_port_t sbp;
+
+		if (setgid(65534) < 0 || setuid(65534) < 0)
+			_exit(2);
+		_exit(bootstrap_port_connect(sys.socket, &sbp) != KERN_SUCCESS ? 3 :
+		      bootstrap_parent(sbp, &parent) == BOOTSTRAP_NOT_PRIVILEGED ? 0 : 1);
+	}
+	ck_assert_int_eq(waitpid(child, &st, 0), child);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	ck_assert(test_daemon_log_contains(&sys, "asked for the parent domain: refused"));
+	test_daemon_stop(&sys);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("bootstrap");
@@ -233,6 +345,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_user_domain_asks_the_system_domain);
 	tcase_add_test(tc, test_user_domain_without_a_system_domain);
 	tcase_add_test(tc, test_system_domain_gone_while_asked);
+	tcase_add_test(tc, test_info_and_status);
+	tcase_add_test(tc, test_look_up2_flags);
+	tcase_add_test(tc, test_parent);
 	suite_add_tcase(s, tc);
 	return s;
 }

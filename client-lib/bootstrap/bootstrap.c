@@ -9,6 +9,9 @@
  */
 #include <string.h>
 
+#include <bootstrap_priv.h>
+#include <bsm/libbsm.h>
+
 #include "bootstrap-mig.h"
 #include "bootstrap-port.h"
 #include "mig.h"
@@ -47,19 +50,34 @@ static kern_return_t prepare(mach_port_t *bp, const char *name)
 	return kr == KERN_SUCCESS ? resolve(bp) : kr;
 }
 
-EXPORT kern_return_t bootstrap_look_up(mach_port_t bp, const char *service_name, mach_port_t *sp)
+EXPORT kern_return_t bootstrap_look_up2(mach_port_t bp, const char *service_name,
+				       mach_port_t *sp, pid_t target_pid, uint64_t flags)
 {
+	audit_token_t server;
 	kern_return_t kr;
 
 	if (!sp)
 		return KERN_INVALID_ARGUMENT;   /* as a bad name would be */
 	kr = prepare(&bp, service_name);
-	if (kr != KERN_SUCCESS)
-		return kr;
-	return bs_mig_look_up2(bp, (char *)service_name, sp, 0, 0);
+	if (kr == KERN_SUCCESS)
+		kr = bs_mig_look_up2(bp, (char *)service_name, sp, &server, target_pid, flags);
+	/* As launchd's library: a privileged server is one root answers for. */
+	if (kr == KERN_SUCCESS && (flags & BOOTSTRAP_PRIVILEGED_SERVER) &&
+	    audit_token_to_euid(server) != 0) {
+		mach_port_deallocate(mach_task_self(), *sp);
+		*sp = MACH_PORT_NULL;
+		kr = BOOTSTRAP_NOT_PRIVILEGED;
+	}
+	return kr;
 }
 
-EXPORT kern_return_t bootstrap_check_in(mach_port_t bp, const char *service_name, mach_port_t *sp)
+EXPORT kern_return_t bootstrap_look_up(mach_port_t bp, const char *service_name, mach_port_t *sp)
+{
+	return bootstrap_look_up2(bp, service_name, sp, 0, 0);
+}
+
+EXPORT kern_return_t bootstrap_check_in2(mach_port_t bp, const char *service_name,
+					mach_port_t *sp, uint64_t flags)
 {
 	kern_return_t kr;
 
@@ -68,16 +86,27 @@ EXPORT kern_return_t bootstrap_check_in(mach_port_t bp, const char *service_name
 	kr = prepare(&bp, service_name);
 	if (kr != KERN_SUCCESS)
 		return kr;
-	return bs_mig_check_in2(bp, (char *)service_name, sp, 0);
+	return bs_mig_check_in2(bp, (char *)service_name, sp, flags);
 }
 
-EXPORT kern_return_t bootstrap_register(mach_port_t bp, char *service_name, mach_port_t sp)
+EXPORT kern_return_t bootstrap_check_in(mach_port_t bp, const char *service_name, mach_port_t *sp)
+{
+	return bootstrap_check_in2(bp, service_name, sp, 0);
+}
+
+EXPORT kern_return_t bootstrap_register2(mach_port_t bp, char *service_name, mach_port_t sp,
+					uint64_t flags)
 {
 	kern_return_t kr = prepare(&bp, service_name);
 
 	if (kr != KERN_SUCCESS)
 		return kr;
-	return bs_mig_register2(bp, service_name, sp, 0);
+	return bs_mig_register2(bp, service_name, sp, flags);
+}
+
+EXPORT kern_return_t bootstrap_register(mach_port_t bp, char *service_name, mach_port_t sp)
+{
+	return bootstrap_register2(bp, service_name, sp, 0);
 }
 
 EXPORT kern_return_t bootstrap_create_service(mach_port_t bp, char *service_name, mach_port_t *sp)
@@ -89,4 +118,56 @@ EXPORT kern_return_t bootstrap_create_service(mach_port_t bp, char *service_name
 		return kr;
 	mach_port_mod_refs(mach_task_self(), recv, MACH_PORT_RIGHT_RECEIVE, -1);
 	return bootstrap_look_up(bp, service_name, sp);
+}
+
+EXPORT kern_return_t bootstrap_status(mach_port_t bp, char *service_name,
+				     bootstrap_status_t *service_active)
+{
+	mach_port_t p;
+	kern_return_t kr;
+
+	if (!service_active)
+		return KERN_INVALID_ARGUMENT;
+	kr = bootstrap_look_up(bp, service_name, &p);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	mach_port_deallocate(mach_task_self(), p);
+	*service_active = BOOTSTRAP_STATUS_ACTIVE;
+	/* launchd's answer: on demand if the caller could take it now. */
+	if (bootstrap_check_in2(bp, service_name, &p, BOOTSTRAP_STRICT_CHECKIN) == KERN_SUCCESS) {
+		mach_port_mod_refs(mach_task_self(), p, MACH_PORT_RIGHT_RECEIVE, -1);
+		*service_active = BOOTSTRAP_STATUS_ON_DEMAND;
+	}
+	return BOOTSTRAP_SUCCESS;
+}
+
+EXPORT kern_return_t bootstrap_parent(mach_port_t bp, mach_port_t *parent_port)
+{
+	kern_return_t kr;
+
+	if (!parent_port)
+		return KERN_INVALID_ARGUMENT;
+	kr = resolve(&bp);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	return bs_mig_parent(bp, parent_port);
+}
+
+EXPORT kern_return_t bootstrap_info(mach_port_t bp,
+				   name_array_t *service_names,
+				   mach_msg_type_number_t *service_namesCnt,
+				   name_array_t *service_jobs, mach_msg_type_number_t *service_jobsCnt,
+				   bootstrap_status_array_t *service_active,
+				   mach_msg_type_number_t *service_activeCnt, uint64_t flags)
+{
+	kern_return_t kr;
+
+	if (!service_names || !service_namesCnt || !service_jobs || !service_jobsCnt ||
+	    !service_active || !service_activeCnt)
+		return KERN_INVALID_ARGUMENT;
+	kr = resolve(&bp);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	return bs_mig_info(bp, service_names, service_namesCnt, service_jobs, service_jobsCnt,
+			   service_active, service_activeCnt, flags);
 }

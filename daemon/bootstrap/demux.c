@@ -3,18 +3,23 @@
  * demux.c - a request rebuilt as the Mach message a generated demux reads,
  * and the reply it lays out sent back on the wire.
  *
- * Descriptors are rebuilt as port descriptors (12 bytes): a subsystem
- * served this way takes only ports, and any other descriptor keeps its
- * type, so that the generated type check refuses it (MIG_TYPE_ERROR).
+ * Request descriptors are rebuilt as port descriptors (12 bytes): a
+ * subsystem served this way takes only ports, and any other descriptor
+ * keeps its type, so that the generated type check refuses it
+ * (MIG_TYPE_ERROR).  Replies carry ports and out-of-line memory (malloc'd
+ * by the routine; it travels as a sealed memfd).
  * The daemon is single-threaded: one call is served at a time.
  */
 #include "demux.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ipc.h"
 #include "log.h"
+#include "vm-region.h"
 
 #define DEMUX_NAME_CALL  0x10u
 #define DEMUX_NAME_REPLY 0x11u
@@ -122,14 +127,14 @@ static void build_request(const struct ipc_request *rq, union demux_msg *m)
 	fill_trailer(m->buf + round_msg(size), &rq->creds);
 }
 
-/* Descriptor @i of the reply as the wire's, its fds appended to @fds. */
-static int reply_desc(const struct demux_call *call, const mach_msg_port_descriptor_t *pd,
+/* A port descriptor of the reply as the wire's, its fds appended to @fds. */
+static int reply_port(const struct demux_call *call, const mach_msg_port_descriptor_t *pd,
 		      struct wire_desc *d, int *fds, size_t *nfds)
 {
 	unsigned int k = pd->name - DEMUX_NAME_OUT;
 	const struct demux_right *r;
 
-	if (pd->type != MACH_MSG_PORT_DESCRIPTOR || pd->name < DEMUX_NAME_OUT || k >= call->nout)
+	if (pd->name < DEMUX_NAME_OUT || k >= call->nout)
 		return -EINVAL;
 	r = &call->out[k];
 	*d = (struct wire_desc){
@@ -145,30 +150,78 @@ static int reply_desc(const struct demux_call *call, const mach_msg_port_descrip
 	return 0;
 }
 
+/* Out-of-line memory of the reply as a sealed memfd (none when empty), freed if asked. */
+static int reply_ool(const mach_msg_ool_descriptor_t *od, struct wire_desc *d, int *fds,
+		     size_t *nfds, size_t *made)
+{
+	int fd;
+
+	*d = (struct wire_desc){ .type = MACH_MSG_OOL_DESCRIPTOR, .kind = WIRE_OOL_INLINE };
+	if (od->size) {
+		fd = vm_sealed_copy(od->address, od->size);
+		if (fd < 0)
+			return fd;
+		d->kind = WIRE_OOL_MEMFD;
+		d->nfds = 1;
+		d->size = od->size;
+		fds[(*nfds)++] = fd;
+		(*made)++;
+	}
+	/* The routine's memory (malloc) goes with the message, as Mach's would. */
+	if (od->deallocate)
+		free(od->address);
+	return 0;
+}
+
+/*
+ * The descriptors of the reply in @m, from *@at: to @d, their fds to @fds
+ * (@made of which are memfds made here, at the end).  Return: 0 or -errno.
+ */
+static int reply_descs(struct demux_call *call, const char **at, unsigned int n,
+		       struct wire_desc *d, int *fds, size_t *nfds, size_t *made)
+{
+	int err = 0;
+
+	for (unsigned int i = 0; i < n && !err; i++) {
+		const mach_msg_type_descriptor_t *td = (const void *)*at;
+
+		if (td->type == MACH_MSG_PORT_DESCRIPTOR) {
+			err = *made ? -EINVAL : reply_port(call, (const void *)*at, &d[i], fds, nfds);
+			*at += sizeof(mach_msg_port_descriptor_t);
+		} else if (td->type == MACH_MSG_OOL_DESCRIPTOR) {
+			err = reply_ool((const void *)*at, &d[i], fds, nfds, made);
+			*at += sizeof(mach_msg_ool_descriptor_t);
+		} else {
+			err = -EINVAL;
+		}
+	}
+	return err;
+}
+
 /* Send the reply the demux laid out in @m.  Return: 0 or a negative errno. */
 static int send_reply(struct demux_call *call, const union demux_msg *m)
 {
 	struct wire_hdr h = { .bits = m->head.msgh_bits & MACH_MSGH_BITS_COMPLEX };
 	const char *body = (const char *)(&m->head + 1);
-	const mach_msg_port_descriptor_t *pd;
 	struct wire_desc d[DEMUX_MAX_OUT];
 	int fds[2 * DEMUX_MAX_OUT];
-	size_t nfds = 0;
+	size_t nfds = 0, made = 0;
+	int err = 0;
 
 	if (h.bits) {
 		h.ndesc = ((const mach_msg_body_t *)body)->msgh_descriptor_count;
-		if (h.ndesc > DEMUX_MAX_OUT)
-			return -EINVAL;
-		pd = (const void *)(body + sizeof(mach_msg_body_t));
-		for (unsigned int i = 0; i < h.ndesc; i++)
-			if (reply_desc(call, &pd[i], &d[i], fds, &nfds) < 0)
-				return -EINVAL;
-		body = (const char *)(pd + h.ndesc);
+		body += sizeof(mach_msg_body_t);
+		err = h.ndesc > DEMUX_MAX_OUT ? -EINVAL :
+		      reply_descs(call, &body, h.ndesc, d, fds, &nfds, &made);
 	}
-	if (m->head.msgh_size > DEMUX_MSG_MAX || body > m->buf + m->head.msgh_size)
-		return -EINVAL;
-	return ipc_reply_msg(call->rq, &h, d, body, (size_t)(m->buf + m->head.msgh_size - body),
-			     fds, nfds);
+	if (!err && (m->head.msgh_size > DEMUX_MSG_MAX || body > m->buf + m->head.msgh_size))
+		err = -EINVAL;
+	if (!err)
+		err = ipc_reply_msg(call->rq, &h, d, body,
+				    (size_t)(m->buf + m->head.msgh_size - body), fds, nfds);
+	for (size_t i = nfds - made; i < nfds; i++)
+		close(fds[i]);
+	return err;
 }
 
 static void log_refused(const struct ipc_request *rq, boolean_t known, kern_return_t ret)

@@ -115,3 +115,17 @@ size_t registry_count(const struct registry *r)
 {
 	return r->names.count;
 }
+
+enum registry_status registry_status(const struct service *s)
+{
+	/* A registered or dynamic name's process holds it while it is bound. */
+	if (!s->job || s->checked_in)
+		return REGISTRY_STATUS_ACTIVE;
+	return REGISTRY_STATUS_ON_DEMAND;       /* a message starts its job */
+}
+
+enum registry_code registry_may_get_parent(const struct registry *r, uid_t uid)
+{
+	(void)r;
+	return uid == 0 ? REGISTRY_OK : REGISTRY_E_NOT_ROOT;
+}

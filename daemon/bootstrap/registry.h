@@ -21,6 +21,9 @@
  *     checks in instead); a name registered by another process never; the
  *     same process again only to unregister (a null port).
  *   - Names are unique: a second job declaring a taken name conflicts.
+ *   - Status (bootstrap_info): a name held by a process is active; a job's
+ *     name whose job does not hold it waits for it: on demand.
+ *   - The parent domain's port goes to root only (launchd's rule).
  *
  * The codes are positive; the edge (server.c) maps them to bootstrap
  * errors.  The registry does not own the services: whoever removes one
@@ -48,6 +51,13 @@ enum registry_code {
 	REGISTRY_E_ACTIVE,              /* already checked in, or already registered */
 	REGISTRY_E_NO_MEMORY,
 	REGISTRY_CREATE,                /* check-in of a free name: create it for the caller */
+};
+
+/* A name's status, launchd's BOOTSTRAP_STATUS_* values. */
+enum registry_status {
+	REGISTRY_STATUS_INACTIVE = 0,
+	REGISTRY_STATUS_ACTIVE = 1,
+	REGISTRY_STATUS_ON_DEMAND = 2,
 };
 
 struct registry {
@@ -108,6 +118,12 @@ bool registry_bound(const struct registry *r, const char *name);
 
 /** registry_next() - iterate the names; *@i starts at 0. */
 struct service *registry_next(const struct registry *r, size_t *i);
+
+/** registry_status() - the status of @s. */
+enum registry_status registry_status(const struct service *s);
+
+/** registry_may_get_parent() - whether @uid may have the parent domain's port. */
+enum registry_code registry_may_get_parent(const struct registry *r, uid_t uid);
 
 /** registry_count() - how many names are bound. */
 size_t registry_count(const struct registry *r);

@@ -11,8 +11,14 @@
 #include <errno.h>
 #include <string.h>
 #include <syslog.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
+#include <bootstrap_priv.h>
 #include <bsm/libbsm.h>
 
 #include "bootstrapServer.h"
@@ -151,13 +157,14 @@ kern_return_t bsd_mig_check_in2(mach_port_t bp, name_t name, mach_port_t *sp,
 	kern_return_t kr = caller_of(bp, token, &who);
 	int fds[2];
 
-	(void)flags;
 	if (kr != KERN_SUCCESS)
 		return kr;
 	caller = job_of(&who);
 	code = registry_check_in(&who.d->registry, name, caller, who.pid, who.uid, &s);
 	if (code == REGISTRY_E_NOT_JOB)
 		log_check_in_refused(&who, name, caller, s);
+	if (code == REGISTRY_CREATE && (flags & BOOTSTRAP_STRICT_CHECKIN))
+		return BOOTSTRAP_UNKNOWN_SERVICE;       /* launchd's strict check-in */
 	if (code == REGISTRY_CREATE)
 		return check_in_dynamic(&who, name, caller, sp);
 	if (code != REGISTRY_OK)
@@ -172,6 +179,14 @@ kern_return_t bsd_mig_check_in2(mach_port_t bp, name_t name, mach_port_t *sp,
 		who.call->sent_arg = s;
 	}
 	return KERN_SUCCESS;
+}
+
+/* The process holding @s: its job's, or the one that registered or made it. */
+static pid_t holder_pid(const struct service *s)
+{
+	if (!s->job)
+		return s->owner_pid;
+	return s->checked_in ? s->job->pid : 0;
 }
 
 /* A user domain asks the system domain for a name it does not know. */
@@ -193,16 +208,110 @@ kern_return_t bsd_mig_look_up2(mach_port_t bp, name_t name, mach_port_t *sp,
 	enum registry_code code;
 	kern_return_t kr = caller_of(bp, token, &who);
 
-	(void)targetpid;
-	(void)flags;
 	if (kr != KERN_SUCCESS)
 		return kr;
 	code = registry_look_up(&who.d->registry, name, &s);
-	if (code == REGISTRY_E_UNKNOWN && who.d->parent_socket)
+	if (code == REGISTRY_E_UNKNOWN && who.d->parent_socket && !(flags & BOOTSTRAP_FORCE_LOCAL))
 		return forward_look_up(&who, name, targetpid, flags);
 	if (code != REGISTRY_OK)
 		return to_kern(code);
+	if ((flags & BOOTSTRAP_PER_PID_SERVICE) && holder_pid(s) != targetpid)
+		return BOOTSTRAP_UNKNOWN_SERVICE;
 	*sp = demux_give(who.call, WIRE_PORT_SEND, &s->send_fd, 1, 0);
+	return KERN_SUCCESS;
+}
+
+/* The reply went out (or not): the daemon's copy of the parent's port goes. */
+static void close_parent(void *arg, bool ok)
+{
+	(void)ok;
+	close((int)(intptr_t)arg);
+}
+
+/* A new connection to @path: a send right to the domain listening there. */
+static int connect_domain(const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
+		return fd;
+	close(fd);
+	return -errno;
+}
+
+/* launchd: a user domain's parent is the system domain; the root domain's is itself. */
+kern_return_t bsd_mig_parent(mach_port_t bp, mach_port_t *pp, audit_token_t token)
+{
+	struct caller who;
+	kern_return_t kr = caller_of(bp, token, &who);
+	int fd;
+
+	if (kr != KERN_SUCCESS)
+		return kr;
+	if (registry_may_get_parent(&who.d->registry, who.uid) != REGISTRY_OK) {
+		log_warnx("pid %d uid %d asked for the parent domain: refused (root only)",
+			  (int)who.pid, (int)who.uid);
+		return BOOTSTRAP_NOT_PRIVILEGED;
+	}
+	fd = connect_domain(who.d->parent_socket ? who.d->parent_socket : who.d->socket_path);
+	if (fd < 0) {
+		log_warnx("cannot reach the parent domain: %s", strerror(-fd));
+		return BOOTSTRAP_NO_MEMORY;
+	}
+	*pp = demux_give(who.call, WIRE_PORT_SEND, &fd, 1, 0);
+	who.call->sent = close_parent;
+	who.call->sent_arg = (void *)(intptr_t)fd;
+	return KERN_SUCCESS;
+}
+
+/* bootstrap_info's three arrays for the domain's names; malloc'd, freed with the reply. */
+static kern_return_t info_arrays(const struct registry *r, name_t **names, name_t **jobs,
+				 int **actives, size_t *n)
+{
+	struct service *s;
+	size_t i = 0, k = 0;
+
+	*n = registry_count(r);
+	*names = calloc(*n ? *n : 1, sizeof(name_t));
+	*jobs = calloc(*n ? *n : 1, sizeof(name_t));
+	*actives = calloc(*n ? *n : 1, sizeof(int));
+	if (!*names || !*jobs || !*actives) {
+		free(*names);
+		free(*jobs);
+		free(*actives);
+		return BOOTSTRAP_NO_MEMORY;
+	}
+	while (k < *n && (s = registry_next(r, &i))) {
+		snprintf((*names)[k], sizeof(name_t), "%s", s->name);
+		snprintf((*jobs)[k], sizeof(name_t), "%s", s->job ? s->job->spec->label : "");
+		(*actives)[k++] = (int)registry_status(s);
+	}
+	*n = k;
+	return KERN_SUCCESS;
+}
+
+kern_return_t bsd_mig_info(mach_port_t bp, name_array_t *names, mach_msg_type_number_t *nn,
+			   name_array_t *jobs, mach_msg_type_number_t *nj,
+			   bootstrap_status_array_t *actives, mach_msg_type_number_t *na,
+			   audit_token_t token, uint64_t flags)
+{
+	struct caller who;
+	kern_return_t kr = caller_of(bp, token, &who);
+	size_t n;
+
+	(void)flags;    /* a domain lists its own names: BOOTSTRAP_FORCE_LOCAL always */
+	if (kr == KERN_SUCCESS)
+		kr = info_arrays(&who.d->registry, names, jobs, actives, &n);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	*nn = *nj = *na = (mach_msg_type_number_t)n;
 	return KERN_SUCCESS;
 }
 

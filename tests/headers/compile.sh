@@ -18,8 +18,6 @@ calls='
 servers/bootstrap.h|mach_port_t p; (void)bootstrap_create_server(bootstrap_port, "x", 0, 1, &p);
 servers/bootstrap.h|mach_port_t p; (void)bootstrap_subset(bootstrap_port, 0, &p);
 servers/bootstrap.h|mach_port_t p; (void)bootstrap_unprivileged(bootstrap_port, &p);
-servers/bootstrap.h|mach_port_t p; (void)bootstrap_parent(bootstrap_port, &p);
-bootstrap.h|bootstrap_status_t st; (void)bootstrap_status(bootstrap_port, "x", &st);
 mach/mach_port.h|(void)mach_port_allocate_name(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, 0x103);
 mach/mach.h|mach_port_name_array_t n; mach_port_type_array_t t; mach_msg_type_number_t a, b; (void)mach_port_names(mach_task_self(), &n, &a, &t, &b);
 mach/mach.h|mach_port_status_t s; mach_msg_type_number_t c = MACH_PORT_RECEIVE_STATUS_COUNT; (void)mach_port_get_attributes(mach_task_self(), 1, MACH_PORT_RECEIVE_STATUS, (mach_port_info_t)&s, &c);
@@ -50,7 +48,7 @@ write() { # header statement file
 # C99 and C11 with every warning an error: programs build with such flags.
 for h in mach/mach.h mach/mach_port.h mach/mach_init.h mach/mach_vm.h mach/vm_map.h \
 	mach/task.h mach/port.h mach/notify.h mach/mach_error.h mach/mach_time.h \
-	mach/std_types.h bootstrap.h servers/bootstrap.h servers/bootstrap_defs.h launch.h; do
+	mach/std_types.h bootstrap.h bootstrap_priv.h servers/bootstrap.h servers/bootstrap_defs.h launch.h; do
 	printf '#include <%s>\nint headers_alone;\n' "$h" >"$tmp/alone.c"
 	for std in c99 c11; do
 		if ! $cc -std=$std -pedantic-errors -Wall -Wextra -Werror -I"$inc" \
