@@ -208,6 +208,19 @@ START_TEST(test_user_domain_without_a_system_domain)
 }
 END_TEST
 
+START_TEST(test_parent_path_back_to_itself_does_not_loop)
+{
+	mach_port_t port;
+
+	free(td.system_socket);
+	td.system_socket = strdup(td.socket);
+	ck_assert_ptr_nonnull(td.system_socket);
+	test_daemon_start(&td);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, "com.example.nowhere", &port),
+			 BOOTSTRAP_UNKNOWN_SERVICE);
+}
+END_TEST
+
 START_TEST(test_system_domain_gone_while_asked)
 {
 	struct test_daemon sys;
@@ -344,6 +357,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_dynamic_check_in_of_a_declared_name_refused);
 	tcase_add_test(tc, test_user_domain_asks_the_system_domain);
 	tcase_add_test(tc, test_user_domain_without_a_system_domain);
+	tcase_add_test(tc, test_parent_path_back_to_itself_does_not_loop);
 	tcase_add_test(tc, test_system_domain_gone_while_asked);
 	tcase_add_test(tc, test_info_and_status);
 	tcase_add_test(tc, test_look_up2_flags);

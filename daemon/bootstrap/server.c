@@ -186,7 +186,7 @@ static pid_t holder_pid(const struct service *s)
 {
 	if (!s->job)
 		return s->owner_pid;
-	return s->checked_in ? s->job->pid : 0;
+	return s->checked_in ? s->job->pid : -1;
 }
 
 /* A user domain asks the system domain for a name it does not know. */
@@ -211,7 +211,10 @@ kern_return_t bsd_mig_look_up2(mach_port_t bp, name_t name, mach_port_t *sp,
 	if (kr != KERN_SUCCESS)
 		return kr;
 	code = registry_look_up(&who.d->registry, name, &s);
-	if (code == REGISTRY_E_UNKNOWN && who.d->parent_socket && !(flags & BOOTSTRAP_FORCE_LOCAL))
+	/* Never a request this daemon forwarded itself: a parent path leading
+	 * back here would loop. */
+	if (code == REGISTRY_E_UNKNOWN && who.d->parent_socket &&
+	    !(flags & BOOTSTRAP_FORCE_LOCAL) && who.pid != getpid())
 		return forward_look_up(&who, name, targetpid, flags);
 	if (code != REGISTRY_OK)
 		return to_kern(code);
