@@ -321,7 +321,7 @@ START_TEST(test_parent)
 					    BOOTSTRAP_FORCE_LOCAL), BOOTSTRAP_SUCCESS);
 	ck_assert_int_eq(bootstrap_check_in(parent, DYN, &port), BOOTSTRAP_SUCCESS);
 	ck_assert(test_daemon_log_contains(&sys, "checked in " DYN));
-	/* Root only: another user is refused by the system domain. */
+	/* Root only: another user is refused by the system domain (nor may it make names). */
 	if (geteuid() != 0) {
 		test_daemon_stop(&sys);
 		return;
@@ -334,12 +334,16 @@ START_TEST(test_parent)
 
 		if (setgid(65534) < 0 || setuid(65534) < 0)
 			_exit(2);
-		_exit(bootstrap_port_connect(sys.socket, &sbp) != KERN_SUCCESS ? 3 :
-		      bootstrap_parent(sbp, &parent) == BOOTSTRAP_NOT_PRIVILEGED ? 0 : 1);
+		if (bootstrap_port_connect(sys.socket, &sbp) != KERN_SUCCESS)
+			_exit(3);
+		if (bootstrap_check_in(sbp, "com.example.squat", &port) != BOOTSTRAP_NOT_PRIVILEGED)
+			_exit(4);
+		_exit(bootstrap_parent(sbp, &parent) == BOOTSTRAP_NOT_PRIVILEGED ? 0 : 1);
 	}
 	ck_assert_int_eq(waitpid(child, &st, 0), child);
 	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	ck_assert(test_daemon_log_contains(&sys, "asked for the parent domain: refused"));
+	ck_assert(test_daemon_log_contains(&sys, "tried to make com.example.squat in the system"));
 	test_daemon_stop(&sys);
 }
 END_TEST

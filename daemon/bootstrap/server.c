@@ -163,6 +163,9 @@ kern_return_t bsd_mig_check_in2(mach_port_t bp, name_t name, mach_port_t *sp,
 	code = registry_check_in(&who.d->registry, name, caller, who.pid, who.uid, &s);
 	if (code == REGISTRY_E_NOT_JOB)
 		log_check_in_refused(&who, name, caller, s);
+	if (code == REGISTRY_E_NOT_ROOT)
+		log_warnx("pid %d uid %d tried to make %s in the system domain: refused (root only)",
+			  (int)who.pid, (int)who.uid, name);
 	if (code == REGISTRY_CREATE && (flags & BOOTSTRAP_STRICT_CHECKIN))
 		return BOOTSTRAP_UNKNOWN_SERVICE;       /* launchd's strict check-in */
 	if (code == REGISTRY_CREATE)
