@@ -24,6 +24,7 @@
 
 #include "helpers/daemon.h"
 #include "helpers/echo-client.h"
+#include "helpers/raw-client.h"
 
 #define DYN "com.example.dynamic"
 
@@ -348,6 +349,32 @@ START_TEST(test_parent)
 }
 END_TEST
 
+/* The generated demux: launchd's skipped ids are unknown, a short body is malformed. */
+START_TEST(test_skipped_ids_and_short_bodies)
+{
+	static const mach_msg_id_t skipped[] = { 399, 400, 401, 405, 407, 409 };
+	mach_msg_id_t got;
+	kern_return_t ret;
+	mach_port_t bp, port;
+
+	test_daemon_start(&td);
+	ck_assert_int_eq(bootstrap_port_connect(td.socket, &bp), KERN_SUCCESS);
+	for (size_t i = 0; i < sizeof(skipped) / sizeof(skipped[0]); i++) {
+		ck_assert_int_eq(raw_call_id(bp, skipped[i], 10000, &got, &ret), MACH_MSG_SUCCESS);
+		ck_assert_int_eq(got, skipped[i] + 100);
+		ck_assert_int_eq(ret, MIG_BAD_ID);
+	}
+	ck_assert_int_eq(raw_call_id(bp, 402, 10000, &got, &ret), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(got, 502);
+	ck_assert_int_eq(ret, MIG_BAD_ARGUMENTS);
+	ck_assert(test_daemon_log_contains(&td, "unknown request 405"));
+	ck_assert(test_daemon_log_contains(&td, "malformed request 402"));
+	/* The daemon still answers. */
+	ck_assert_int_eq(bootstrap_look_up(bp, "com.example.none", &port), BOOTSTRAP_UNKNOWN_SERVICE);
+	mach_port_deallocate(mach_task_self(), bp);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("bootstrap");
@@ -366,6 +393,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_info_and_status);
 	tcase_add_test(tc, test_look_up2_flags);
 	tcase_add_test(tc, test_parent);
+	tcase_add_test(tc, test_skipped_ids_and_short_bodies);
 	suite_add_tcase(s, tc);
 	return s;
 }
