@@ -30,15 +30,15 @@ struct bench_reply {
 /*
  * What libbootstrap puts on the socket (client-lib/msg/wire.h: a 32-byte
  * header, 24 bytes per descriptor, then the body):
- *   look-up request: 32 + NDR 8 + name_t 128          = 168 bytes, 1 fd (reply right)
- *   look-up reply:   32 + 24 + NDR 8 + ret 4           =  68 bytes, 1 fd (the send right)
+ *   look-up request: 32 + NDR 8 + name_t 128 + pid 4 + flags 8 = 180 bytes, 1 fd (reply right)
+ *   look-up reply:   32 + 24 (one port descriptor)     =  56 bytes, 1 fd (the send right)
  *   call request:    32 + text 64                      =  96 bytes, 1 fd (reply right)
  *   call reply:      32 + pid 4 + text 64              = 100 bytes
  * The floors send the same sizes; they carry only the fds a minimal
  * protocol needs (the look-up reply's one fd), no reply port.
  */
-#define FLOOR_LOOKUP_REQ    168
-#define FLOOR_LOOKUP_REP    68
+#define FLOOR_LOOKUP_REQ    180
+#define FLOOR_LOOKUP_REP    56
 #define FLOOR_CALL_REQ      96
 #define FLOOR_CALL_REP      100
 

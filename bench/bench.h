@@ -94,6 +94,10 @@ int bsd_generate_jobs(const struct bench_cfg *cfg, const char *jobs_dir, unsigne
 
 struct pair { struct lat bsd, floor, floor_pair; int ok; };
 int bsd_lookup(const struct bench_cfg *cfg, const struct daemon *d, const char *name, struct pair *out);
+/* The look-up through the generated stubs (bsd) against the hand-written one (floor). */
+int bsd_lookup_stubs(const struct bench_cfg *cfg, const struct daemon *d, const char *name,
+		     struct pair *out);
+int hand_lookup_measure(int rounds, int block, const char *name, struct pair *out);
 int bsd_call(const struct bench_cfg *cfg, const struct daemon *d, struct pair *out);
 int bsd_demand(const struct bench_cfg *cfg, const struct daemon *d, struct pair *out);
 

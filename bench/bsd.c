@@ -291,6 +291,22 @@ int bsd_lookup(const struct bench_cfg *cfg, const struct daemon *d, const char *
 	return run_child(child_lookup, &arg, out, sizeof(*out), 60);
 }
 
+static int child_lookup_stubs(void *a, void *o)
+{
+	struct child_arg *arg = a;
+
+	setenv("BOOTSTRAP_SOCKET", arg->socket, 1);
+	return hand_lookup_measure(rounds(arg->cfg), block(arg->cfg), arg->name, o) ? 1 : 0;
+}
+
+int bsd_lookup_stubs(const struct bench_cfg *cfg, const struct daemon *d, const char *name,
+		     struct pair *out)
+{
+	struct child_arg arg = { cfg, d->socket, name, 0 };
+
+	return run_child(child_lookup_stubs, &arg, out, sizeof(*out), 60);
+}
+
 static int setup_call(const char *name, mach_port_t *service, mach_port_t *reply)
 {
 	kern_return_t kr = bootstrap_look_up(bootstrap_port, name, service);

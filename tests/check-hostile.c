@@ -22,6 +22,7 @@
 #include <servers/bootstrap.h>
 #include <bootstrap/linux.h>
 
+#include "bootstrap-mig.h"
 #include "bootstrap-proto.h"
 #include "wire.h"
 
@@ -271,8 +272,8 @@ static size_t look_up_dgram(char *buf, uint32_t nfds)
 		.magic = WIRE_MAGIC,
 		.bits = MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE, MACH_MSG_TYPE_PORT_SEND),
 		.id = BOOTSTRAP_MSG_LOOK_UP, .nfds = nfds, .reply_nfds = 1,
-		.body_len = sizeof(NDR_record_t) + sizeof(name_t),
-		.data_len = sizeof(NDR_record_t) + sizeof(name_t),
+		.body_len = sizeof(__Request__look_up2_t) - sizeof(mach_msg_header_t),
+		.data_len = sizeof(__Request__look_up2_t) - sizeof(mach_msg_header_t),
 	};
 
 	memset(buf, 0, sizeof(h) + h.body_len);

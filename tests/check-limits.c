@@ -21,6 +21,7 @@
 #include <servers/bootstrap.h>
 #include <bootstrap/linux.h>
 
+#include "bootstrap-mig.h"
 #include "bootstrap-proto.h"
 #include "wire.h"
 
@@ -121,20 +122,20 @@ static kern_return_t look_up_until_served(void)
 static void crowd_send(mach_port_t *conns, mach_port_t *replies, kern_return_t *sent, int n)
 {
 	for (int i = 0; i < n; i++) {
-		struct bootstrap_name_request req;
+		__Request__look_up2_t req;
 
 		ck_assert_int_eq(bootstrap_port_connect(td.socket, &conns[i]), KERN_SUCCESS);
 		ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE,
 						    &replies[i]), KERN_SUCCESS);
 		memset(&req, 0, sizeof(req));
-		req.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND,
+		req.Head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND,
 						    MACH_MSG_TYPE_MAKE_SEND_ONCE);
-		req.head.msgh_remote_port = conns[i];
-		req.head.msgh_local_port = replies[i];
-		req.head.msgh_id = BOOTSTRAP_MSG_LOOK_UP;
-		req.ndr = NDR_record;
-		strcpy(req.name, "com.example.svc");
-		sent[i] = mach_msg(&req.head, MACH_SEND_MSG | MACH_SEND_TIMEOUT, sizeof(req), 0,
+		req.Head.msgh_remote_port = conns[i];
+		req.Head.msgh_local_port = replies[i];
+		req.Head.msgh_id = BOOTSTRAP_MSG_LOOK_UP;
+		req.NDR = NDR_record;
+		strcpy(req.servicename, "com.example.svc");
+		sent[i] = mach_msg(&req.Head, MACH_SEND_MSG | MACH_SEND_TIMEOUT, sizeof(req), 0,
 				   MACH_PORT_NULL, 10000, MACH_PORT_NULL);
 	}
 }
@@ -151,7 +152,7 @@ static int crowd_replies(const mach_port_t *replies, const kern_return_t *sent, 
 		union {
 			mach_msg_header_t head;
 			mig_reply_error_t err;
-			struct bootstrap_port_reply port;
+			__Reply__look_up2_t port;
 			char buf[512];
 		} r;
 		mach_msg_return_t mr;
@@ -167,8 +168,7 @@ static int crowd_replies(const mach_port_t *replies, const kern_return_t *sent, 
 			continue;                       /* refused before its request was read */
 		ck_assert_int_eq(r.head.msgh_id, BOOTSTRAP_MSG_LOOK_UP + BOOTSTRAP_MSG_REPLY_OFFSET);
 		if (MACH_MSGH_BITS_IS_COMPLEX(r.head.msgh_bits)) {
-			ck_assert_int_eq(r.port.ret, KERN_SUCCESS);
-			mach_port_deallocate(mach_task_self(), r.port.port.name);
+			mach_port_deallocate(mach_task_self(), r.port.serviceport.name);
 			answered++;
 		} else {
 			ck_assert_int_eq(r.err.RetCode, KERN_RESOURCE_SHORTAGE);
@@ -247,7 +247,7 @@ START_TEST(test_rights_cut_off_close_the_connection)
 {
 	struct {
 		struct wire_hdr h;
-		struct bootstrap_name_request body;
+		char body[sizeof(__Request__look_up2_t)];
 	} m;
 	int fds[100], sv[2], fd;
 	char c;
@@ -262,8 +262,8 @@ START_TEST(test_rights_cut_off_close_the_connection)
 	m.h.id = BOOTSTRAP_MSG_LOOK_UP;
 	m.h.nfds = 100;
 	m.h.reply_nfds = 1;
-	m.h.body_len = m.h.data_len = sizeof(NDR_record_t) + sizeof(name_t);
-	strcpy(m.body.name, "com.example.svc");
+	m.h.body_len = m.h.data_len = sizeof(__Request__look_up2_t) - sizeof(mach_msg_header_t);
+	strcpy(m.body + sizeof(NDR_record_t), "com.example.svc");
 	fd = raw_connect(td.socket);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(raw_send(fd, &m.h, sizeof(m.h) + m.h.body_len, fds, 100),

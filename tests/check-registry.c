@@ -80,7 +80,7 @@ START_TEST(test_hide_until_check_in)
 	registry_init(&r, false, 1000);
 	registry_add(&r, &a);
 	ck_assert_int_eq(registry_look_up(&r, "com.hidden", &out), REGISTRY_E_UNKNOWN);
-	ck_assert_int_eq(registry_check_in(&r, "com.hidden", job_a, &out), REGISTRY_OK);
+	ck_assert_int_eq(registry_check_in(&r, "com.hidden", job_a, 7, 1000, &out), REGISTRY_OK);
 	registry_checked_in(&a);
 	ck_assert_int_eq(registry_look_up(&r, "com.hidden", &out), REGISTRY_OK);
 	/* Seen once is enough: the job exiting does not hide it again. */
@@ -96,17 +96,64 @@ START_TEST(test_check_in_only_by_its_job_once_per_run)
 	struct service *out;
 
 	two_names_init(&t);
-	ck_assert_int_eq(registry_check_in(&t.r, "com.none", job_a, &out), REGISTRY_E_UNKNOWN);
-	ck_assert_int_eq(registry_check_in(&t.r, "com.a", job_b, &out), REGISTRY_E_NOT_JOB);
+	ck_assert_int_eq(registry_check_in(&t.r, "com.a", job_b, 7, 1000, &out), REGISTRY_E_NOT_JOB);
 	ck_assert_ptr_eq(out, &t.a);
-	ck_assert_int_eq(registry_check_in(&t.r, "com.a", NULL, &out), REGISTRY_E_NOT_JOB);
-	ck_assert_int_eq(registry_check_in(&t.r, "com.reg", NULL, &out), REGISTRY_E_NOT_JOB);
-	ck_assert_int_eq(registry_check_in(&t.r, "com.reg", job_a, &out), REGISTRY_E_NOT_JOB);
-	ck_assert_int_eq(registry_check_in(&t.r, "com.a", job_a, &out), REGISTRY_OK);
+	ck_assert_int_eq(registry_check_in(&t.r, "com.a", NULL, 7, 1000, &out), REGISTRY_E_NOT_JOB);
+	ck_assert_int_eq(registry_check_in(&t.r, "com.reg", NULL, 7, 1000, &out), REGISTRY_E_NOT_JOB);
+	ck_assert_int_eq(registry_check_in(&t.r, "com.reg", job_a, 7, 1000, &out), REGISTRY_E_NOT_JOB);
+	/* The process holding a registered name is told it is active, as launchd does. */
+	ck_assert_int_eq(registry_check_in(&t.r, "com.reg", NULL, 42, 1000, &out), REGISTRY_E_ACTIVE);
+	ck_assert_int_eq(registry_check_in(&t.r, "com.a", job_a, 7, 1000, &out), REGISTRY_OK);
 	registry_checked_in(&t.a);
-	ck_assert_int_eq(registry_check_in(&t.r, "com.a", job_a, &out), REGISTRY_E_ACTIVE);
+	ck_assert_int_eq(registry_check_in(&t.r, "com.a", job_a, 7, 1000, &out), REGISTRY_E_ACTIVE);
 	registry_released(&t.a);
-	ck_assert_int_eq(registry_check_in(&t.r, "com.a", job_a, &out), REGISTRY_OK);
+	ck_assert_int_eq(registry_check_in(&t.r, "com.a", job_a, 7, 1000, &out), REGISTRY_OK);
+	registry_deinit(&t.r);
+}
+END_TEST
+
+START_TEST(test_check_in_of_a_free_name_creates_it)
+{
+	struct two_names t;
+	struct registry sys;
+	struct service *out = NULL, dyn = registered("com.dyn", 7, 1000);
+
+	dyn.dynamic = true;
+
+	two_names_init(&t);
+	registry_init(&sys, true, 0);
+	ck_assert_int_eq(registry_check_in(&t.r, "com.dyn", NULL, 7, 1000, &out),
+			 REGISTRY_CREATE);
+	ck_assert_ptr_null(out);
+	ck_assert_int_eq(registry_check_in(&t.r, "com.dyn", job_a, 7, 1000, &out),
+			 REGISTRY_CREATE);
+	ck_assert_int_eq(registry_check_in(&sys, "com.dyn", NULL, 7, 1000, &out),
+			 REGISTRY_E_NOT_ROOT);
+	ck_assert_int_eq(registry_check_in(&sys, "com.dyn", NULL, 7, 0, &out), REGISTRY_CREATE);
+	/* Once made, it is its process's: others are refused, it may check in again. */
+	ck_assert_int_eq(registry_add(&t.r, &dyn), REGISTRY_OK);
+	ck_assert_int_eq(registry_check_in(&t.r, "com.dyn", NULL, 8, 1000, &out),
+			 REGISTRY_E_NOT_JOB);
+	ck_assert_int_eq(registry_check_in(&t.r, "com.dyn", NULL, 7, 1000, &out), REGISTRY_OK);
+	ck_assert_int_eq(registry_look_up(&t.r, "com.dyn", &out), REGISTRY_OK);
+	registry_deinit(&t.r);
+	registry_deinit(&sys);
+}
+END_TEST
+
+START_TEST(test_status_and_parent)
+{
+	struct two_names t;
+
+	two_names_init(&t);
+	ck_assert_int_eq(registry_status(&t.a), REGISTRY_STATUS_ON_DEMAND);
+	registry_checked_in(&t.a);
+	ck_assert_int_eq(registry_status(&t.a), REGISTRY_STATUS_ACTIVE);
+	registry_released(&t.a);
+	ck_assert_int_eq(registry_status(&t.a), REGISTRY_STATUS_ON_DEMAND);
+	ck_assert_int_eq(registry_status(&t.reg), REGISTRY_STATUS_ACTIVE);
+	ck_assert_int_eq(registry_may_get_parent(&t.r, 0), REGISTRY_OK);
+	ck_assert_int_eq(registry_may_get_parent(&t.r, 1000), REGISTRY_E_NOT_ROOT);
 	registry_deinit(&t.r);
 }
 END_TEST
@@ -200,6 +247,8 @@ int main(void)
 	tcase_add_test(tc, test_look_up);
 	tcase_add_test(tc, test_hide_until_check_in);
 	tcase_add_test(tc, test_check_in_only_by_its_job_once_per_run);
+	tcase_add_test(tc, test_check_in_of_a_free_name_creates_it);
+	tcase_add_test(tc, test_status_and_parent);
 	tcase_add_test(tc, test_system_domain_only_root_registers);
 	tcase_add_test(tc, test_register_never_over_a_job_or_another_process);
 	tcase_add_test(tc, test_unregister_own_name_only);

@@ -1,43 +1,27 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * bootstrap.c - bootstrap_look_up(), bootstrap_check_in(),
- * bootstrap_register() and friends: one request and one reply on the
- * bootstrap port, through a per-thread reply port (as MIG's
- * mig_get_reply_port()).
+ * bootstrap_register() and friends: each checks its arguments, finds the
+ * bootstrap port and calls the stub bsmig generated from bootstrap.defs
+ * (bootstrapUser.c), as launchd's library calls its vproc_mig_ stubs.
+ * Each public call is one request and one reply, so that a caller may
+ * retry it whole.
  */
-#include <pthread.h>
 #include <string.h>
 
+#include <bootstrap_priv.h>
+#include <bsm/libbsm.h>
+
+#include "bootstrap-mig.h"
 #include "bootstrap-port.h"
-#include "bootstrap-proto.h"
+#include "mig.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
-union bootstrap_reply {
-	mach_msg_header_t head;
-	mig_reply_error_t error;
-	struct bootstrap_port_reply port;
-	char buf[sizeof(struct bootstrap_port_reply) + MAX_TRAILER_SIZE];
-};
-
-/* Per thread, as MIG's reply port; reset in a forked child (its space is new). */
-static __thread mach_port_t reply_port = MACH_PORT_NULL;
-
+/* The reply port is MIG's, per thread: a forked child's space is new. */
 void bootstrap_fork_child(void)
 {
-	reply_port = MACH_PORT_NULL;
-}
-
-static kern_return_t get_reply_port(mach_port_t *out)
-{
-	if (reply_port == MACH_PORT_NULL) {
-		kern_return_t kr = mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE,
-						      &reply_port);
-		if (kr != KERN_SUCCESS)
-			return kr;
-	}
-	*out = reply_port;
-	return KERN_SUCCESS;
+	mig_fork_child();
 }
 
 static kern_return_t check_name(const char *name)
@@ -47,104 +31,82 @@ static kern_return_t check_name(const char *name)
 	return KERN_SUCCESS;
 }
 
-/* Send @req (@size bytes) and wait for the reply to @id.  Return: a kern_return_t. */
-static kern_return_t call(mach_port_t bp, mach_msg_header_t *req, mach_msg_size_t size,
-			  union bootstrap_reply *rep)
+/* The port to send to: @bp, or the lazily connected bootstrap port. */
+static kern_return_t resolve(mach_port_t *bp)
 {
-	mach_port_t rp;
-	mach_msg_id_t want = req->msgh_id + BOOTSTRAP_MSG_REPLY_OFFSET;
-	kern_return_t kr = bootstrap_port_resolve(&bp);
+	mach_port_t given = *bp;
+	kern_return_t kr = bootstrap_port_resolve(bp);
 
-	if (kr == KERN_SUCCESS)
-		kr = get_reply_port(&rp);
-	if (kr != KERN_SUCCESS)
-		return kr;
-	if (bp == bootstrap_port || bootstrap_port == BOOTSTRAP_LAZY_NAME)
-		bootstrap_port = bp;
-	req->msgh_bits |= MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
-	req->msgh_size = size;
-	req->msgh_remote_port = bp;
-	req->msgh_local_port = rp;
-	kr = mach_msg(req, MACH_SEND_MSG | MACH_RCV_MSG, size, sizeof(*rep), rp,
-		      MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL);
-	if (kr != MACH_MSG_SUCCESS)
-		return kr;
-	if (rep->head.msgh_id == MACH_NOTIFY_SEND_ONCE)
-		return MIG_SERVER_DIED;
-	if (rep->head.msgh_id != want) {
-		mach_msg_destroy(&rep->head);
-		return MIG_REPLY_MISMATCH;
-	}
-	if (!MACH_MSGH_BITS_IS_COMPLEX(rep->head.msgh_bits))
-		return rep->error.RetCode;
-	return rep->port.ret;
+	if (kr == KERN_SUCCESS && (given == bootstrap_port || bootstrap_port == BOOTSTRAP_LAZY_NAME))
+		bootstrap_port = *bp;
+	return kr;
 }
 
-/* call() with @name, checked, in the request's @field after its NDR record @ndr. */
-static kern_return_t call_named(mach_port_t bp, mach_msg_header_t *req, mach_msg_size_t size,
-				NDR_record_t *ndr, char *field, const char *name,
-				union bootstrap_reply *rep)
+/* The name checked, the port found: ready for a generated stub. */
+static kern_return_t prepare(mach_port_t *bp, const char *name)
 {
 	kern_return_t kr = check_name(name);
 
-	if (kr != KERN_SUCCESS)
-		return kr;
-	*ndr = NDR_record;
-	strcpy(field, name);
-	return call(bp, req, size, rep);
+	return kr == KERN_SUCCESS ? resolve(bp) : kr;
 }
 
-static kern_return_t name_call(mach_port_t bp, mach_msg_id_t id, const char *name,
-			       mach_port_t *sp)
+EXPORT kern_return_t bootstrap_look_up2(mach_port_t bp, const char *service_name,
+				       mach_port_t *sp, pid_t target_pid, uint64_t flags)
 {
-	union {
-		struct bootstrap_name_request req;
-		union bootstrap_reply rep;
-	} m;
+	audit_token_t server;
 	kern_return_t kr;
 
 	if (!sp)
 		return KERN_INVALID_ARGUMENT;   /* as a bad name would be */
-	memset(&m.req, 0, sizeof(m.req));
-	m.req.head.msgh_id = id;
-	kr = call_named(bp, &m.req.head, sizeof(m.req), &m.req.ndr, m.req.name, name, &m.rep);
-	if (kr == KERN_SUCCESS && !MACH_MSGH_BITS_IS_COMPLEX(m.rep.head.msgh_bits))
-		kr = MIG_TYPE_ERROR;    /* success must carry the port */
+	kr = prepare(&bp, service_name);
 	if (kr == KERN_SUCCESS)
-		*sp = m.rep.port.port.name;
+		kr = bs_mig_look_up2(bp, (char *)service_name, sp, &server, target_pid, flags);
+	/* As launchd's library: a privileged server is one root answers for. */
+	if (kr == KERN_SUCCESS && (flags & BOOTSTRAP_PRIVILEGED_SERVER) &&
+	    audit_token_to_euid(server) != 0) {
+		mach_port_deallocate(mach_task_self(), *sp);
+		*sp = MACH_PORT_NULL;
+		kr = BOOTSTRAP_NOT_PRIVILEGED;
+	}
 	return kr;
 }
 
 EXPORT kern_return_t bootstrap_look_up(mach_port_t bp, const char *service_name, mach_port_t *sp)
 {
-	return name_call(bp, BOOTSTRAP_MSG_LOOK_UP, service_name, sp);
+	return bootstrap_look_up2(bp, service_name, sp, 0, 0);
+}
+
+EXPORT kern_return_t bootstrap_check_in2(mach_port_t bp, const char *service_name,
+					mach_port_t *sp, uint64_t flags)
+{
+	kern_return_t kr;
+
+	if (!sp)
+		return KERN_INVALID_ARGUMENT;
+	kr = prepare(&bp, service_name);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	return bs_mig_check_in2(bp, (char *)service_name, sp, flags);
 }
 
 EXPORT kern_return_t bootstrap_check_in(mach_port_t bp, const char *service_name, mach_port_t *sp)
 {
-	return name_call(bp, BOOTSTRAP_MSG_CHECK_IN, service_name, sp);
+	return bootstrap_check_in2(bp, service_name, sp, 0);
+}
+
+EXPORT kern_return_t bootstrap_register2(mach_port_t bp, char *service_name, mach_port_t sp,
+					uint64_t flags)
+{
+	kern_return_t kr = prepare(&bp, service_name);
+
+	if (kr != KERN_SUCCESS)
+		return kr;
+	return bs_mig_register2(bp, service_name, sp, flags);
 }
 
 EXPORT kern_return_t bootstrap_register(mach_port_t bp, char *service_name, mach_port_t sp)
 {
-	union {
-		struct bootstrap_register_request req;
-		union bootstrap_reply rep;
-	} m;
-	kern_return_t kr;
-
-	memset(&m.req, 0, sizeof(m.req));
-	m.req.head.msgh_bits = MACH_MSGH_BITS_COMPLEX;
-	m.req.head.msgh_id = BOOTSTRAP_MSG_REGISTER;
-	m.req.body.msgh_descriptor_count = 1;
-	m.req.port.name = sp;
-	m.req.port.disposition = MACH_MSG_TYPE_COPY_SEND;
-	m.req.port.type = MACH_MSG_PORT_DESCRIPTOR;
-	kr = call_named(bp, &m.req.head, sizeof(m.req), &m.req.ndr, m.req.name, service_name,
-			&m.rep);
-	if (kr == KERN_SUCCESS && MACH_PORT_VALID(m.rep.port.port.name))
-		mach_port_deallocate(mach_task_self(), m.rep.port.port.name);
-	return kr;
+	return bootstrap_register2(bp, service_name, sp, 0);
 }
 
 EXPORT kern_return_t bootstrap_create_service(mach_port_t bp, char *service_name, mach_port_t *sp)
@@ -156,4 +118,56 @@ EXPORT kern_return_t bootstrap_create_service(mach_port_t bp, char *service_name
 		return kr;
 	mach_port_mod_refs(mach_task_self(), recv, MACH_PORT_RIGHT_RECEIVE, -1);
 	return bootstrap_look_up(bp, service_name, sp);
+}
+
+EXPORT kern_return_t bootstrap_status(mach_port_t bp, char *service_name,
+				     bootstrap_status_t *service_active)
+{
+	mach_port_t p;
+	kern_return_t kr;
+
+	if (!service_active)
+		return KERN_INVALID_ARGUMENT;
+	kr = bootstrap_look_up(bp, service_name, &p);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	mach_port_deallocate(mach_task_self(), p);
+	*service_active = BOOTSTRAP_STATUS_ACTIVE;
+	/* launchd's answer: on demand if the caller could take it now. */
+	if (bootstrap_check_in2(bp, service_name, &p, BOOTSTRAP_STRICT_CHECKIN) == KERN_SUCCESS) {
+		mach_port_mod_refs(mach_task_self(), p, MACH_PORT_RIGHT_RECEIVE, -1);
+		*service_active = BOOTSTRAP_STATUS_ON_DEMAND;
+	}
+	return BOOTSTRAP_SUCCESS;
+}
+
+EXPORT kern_return_t bootstrap_parent(mach_port_t bp, mach_port_t *parent_port)
+{
+	kern_return_t kr;
+
+	if (!parent_port)
+		return KERN_INVALID_ARGUMENT;
+	kr = resolve(&bp);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	return bs_mig_parent(bp, parent_port);
+}
+
+EXPORT kern_return_t bootstrap_info(mach_port_t bp,
+				   name_array_t *service_names,
+				   mach_msg_type_number_t *service_namesCnt,
+				   name_array_t *service_jobs, mach_msg_type_number_t *service_jobsCnt,
+				   bootstrap_status_array_t *service_active,
+				   mach_msg_type_number_t *service_activeCnt, uint64_t flags)
+{
+	kern_return_t kr;
+
+	if (!service_names || !service_namesCnt || !service_jobs || !service_jobsCnt ||
+	    !service_active || !service_activeCnt)
+		return KERN_INVALID_ARGUMENT;
+	kr = resolve(&bp);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	return bs_mig_info(bp, service_names, service_namesCnt, service_jobs, service_jobsCnt,
+			   service_active, service_activeCnt, flags);
 }

@@ -11,6 +11,8 @@
 #include <mach/mach.h>
 #include <mach/mig.h>
 
+#include "mig.h"
+
 #define EXPORT __attribute__((visibility("default")))
 
 /*
@@ -54,6 +56,12 @@ EXPORT mach_port_t mig_get_reply_port(void)
 	thread_reply_port = port;
 	reply_key_set(port);
 	return port;
+}
+
+void mig_fork_child(void)
+{
+	thread_reply_port = MACH_PORT_NULL;
+	reply_key_set(MACH_PORT_NULL);
 }
 
 EXPORT void mig_dealloc_reply_port(mach_port_t reply_port)

@@ -37,14 +37,19 @@ enum registry_code registry_look_up(const struct registry *r, const char *name,
 }
 
 enum registry_code registry_check_in(const struct registry *r, const char *name,
-				     const struct job *caller, struct service **out)
+				     const struct job *caller, pid_t pid, uid_t uid,
+				     struct service **out)
 {
 	struct service *s = strmap_get(&r->names, name);
 
 	*out = s;
-	if (!s)
-		return REGISTRY_E_UNKNOWN;
-	if (!s->job || s->job != caller)
+	if (!s)         /* as register: no user squats a name in the system domain */
+		return r->system && uid != 0 ? REGISTRY_E_NOT_ROOT : REGISTRY_CREATE;
+	if (!s->job && s->owner_pid != pid)
+		return REGISTRY_E_NOT_JOB;
+	if (!s->job)    /* its own: dynamic, again; registered, launchd's "active" */
+		return s->dynamic ? REGISTRY_OK : REGISTRY_E_ACTIVE;
+	if (s->job != caller)
 		return REGISTRY_E_NOT_JOB;
 	if (s->checked_in)
 		return REGISTRY_E_ACTIVE;
@@ -109,4 +114,18 @@ struct service *registry_next(const struct registry *r, size_t *i)
 size_t registry_count(const struct registry *r)
 {
 	return r->names.count;
+}
+
+enum registry_status registry_status(const struct service *s)
+{
+	/* A registered or dynamic name's process holds it while it is bound. */
+	if (!s->job || s->checked_in)
+		return REGISTRY_STATUS_ACTIVE;
+	return REGISTRY_STATUS_ON_DEMAND;       /* a message starts its job */
+}
+
+enum registry_code registry_may_get_parent(const struct registry *r, uid_t uid)
+{
+	(void)r;
+	return uid == 0 ? REGISTRY_OK : REGISTRY_E_NOT_ROOT;
 }

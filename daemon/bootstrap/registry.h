@@ -11,10 +11,19 @@
  *   - Look-up finds any name, except a HideUntilCheckIn name whose job has
  *     never checked in.
  *   - Check-in: only the job that declares a MachServices name, once per run.
+ *     A name nobody holds is created on the spot for the calling process
+ *     (a dynamic service, as launchd's; in the system domain only for
+ *     root); it goes when that process exits, and the process may check
+ *     it in again.  A name another process holds (registered or dynamic)
+ *     is refused; a process checking in the name it registered is told
+ *     it is already active (launchd's answer).
  *   - Register: in the system domain only root; a job's name never (it
  *     checks in instead); a name registered by another process never; the
  *     same process again only to unregister (a null port).
  *   - Names are unique: a second job declaring a taken name conflicts.
+ *   - Status (bootstrap_info): a name held by a process is active; a job's
+ *     name whose job does not hold it waits for it: on demand.
+ *   - The parent domain's port goes to root only (launchd's rule).
  *
  * The codes are positive; the edge (server.c) maps them to bootstrap
  * errors.  The registry does not own the services: whoever removes one
@@ -41,6 +50,14 @@ enum registry_code {
 	REGISTRY_E_OTHER_PROCESS,       /* register over another process's name */
 	REGISTRY_E_ACTIVE,              /* already checked in, or already registered */
 	REGISTRY_E_NO_MEMORY,
+	REGISTRY_CREATE,                /* check-in of a free name: create it for the caller */
+};
+
+/* A name's status, launchd's BOOTSTRAP_STATUS_* values. */
+enum registry_status {
+	REGISTRY_STATUS_INACTIVE = 0,
+	REGISTRY_STATUS_ACTIVE = 1,
+	REGISTRY_STATUS_ON_DEMAND = 2,
 };
 
 struct registry {
@@ -62,13 +79,15 @@ enum registry_code registry_look_up(const struct registry *r, const char *name,
 				    struct service **out);
 
 /**
- * registry_check_in() - whether @caller (the asking job, or NULL) may
- * check in @name; the service in *@out whatever the answer, or NULL.  On
- * REGISTRY_OK the caller hands the receive right over, then calls
- * registry_checked_in().
+ * registry_check_in() - whether @caller (the asking job, or NULL), process
+ * @pid of @uid, may check in @name; the service in *@out whatever the
+ * answer, or NULL.  On REGISTRY_OK the caller hands the receive right
+ * over, then calls registry_checked_in(); on REGISTRY_CREATE it makes a
+ * dynamic service owned by @pid and adds it.
  */
 enum registry_code registry_check_in(const struct registry *r, const char *name,
-				     const struct job *caller, struct service **out);
+				     const struct job *caller, pid_t pid, uid_t uid,
+				     struct service **out);
 
 /** registry_checked_in() - the job now holds the receive right of @s. */
 void registry_checked_in(struct service *s);
@@ -99,6 +118,12 @@ bool registry_bound(const struct registry *r, const char *name);
 
 /** registry_next() - iterate the names; *@i starts at 0. */
 struct service *registry_next(const struct registry *r, size_t *i);
+
+/** registry_status() - the status of @s. */
+enum registry_status registry_status(const struct service *s);
+
+/** registry_may_get_parent() - whether @uid may have the parent domain's port. */
+enum registry_code registry_may_get_parent(const struct registry *r, uid_t uid);
 
 /** registry_count() - how many names are bound. */
 size_t registry_count(const struct registry *r);

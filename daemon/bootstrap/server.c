@@ -1,19 +1,32 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * server.c - bootstrap_check_in, bootstrap_register and bootstrap_look_up,
- * answered as launchd answers them.  Who asks is known only from the
- * kernel (SCM_CREDENTIALS on every request), never from the message.
+ * answered as launchd answers them: the routines of bootstrap.defs, called
+ * by its generated demux (bootstrapServer.c, run by demux.c).  Who asks is
+ * known only from the kernel (SCM_CREDENTIALS on every request, the audit
+ * token of the routines), never from the message.
  */
 #include "server.h"
 
 #include <errno.h>
 #include <string.h>
 #include <syslog.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
-#include "bootstrap-proto.h"
+#include <bootstrap_priv.h>
+#include <bsm/libbsm.h>
+
+#include "bootstrapServer.h"
 #include "conn.h"
 #include "control.h"
+#include "demux.h"
 #include "domain.h"
+#include "forward.h"
 #include "inetd.h"
 #include "ipc.h"
 #include "job.h"
@@ -25,13 +38,6 @@
 #include "sockets.h"
 
 #define NAME_BODY_LEN (sizeof(NDR_record_t) + sizeof(name_t))
-
-struct handler {
-	mach_msg_id_t id;
-	size_t body_len;        /* exact inline body length */
-	unsigned int ndesc;
-	kern_return_t (*fn)(struct conn *c, struct ipc_request *rq, const char *name);
-};
 
 /* The service name at the end of the body; NULL unless NUL-terminated within name_t. */
 static const char *request_name(const struct ipc_request *rq)
@@ -58,59 +64,36 @@ static kern_return_t to_kern(enum registry_code code)
 	}
 }
 
-static kern_return_t check_in(struct conn *c, struct ipc_request *rq, const char *name)
-{
-	struct domain *d = c->domain;
-	struct job *caller = c->job && c->job->pid == rq->creds.pid ? c->job :
-			     job_find_pid(d, rq->creds.pid);
-	enum registry_code code;
-	struct service *s;
-	int fds[2];
+/* Who asks, by the kernel's word. */
+struct caller {
+	struct demux_call *call;
+	struct conn *conn;
+	struct domain *d;
+	pid_t pid;
+	uid_t uid;
+};
 
-	code = registry_check_in(&d->registry, name, caller, &s);
-	if (code == REGISTRY_E_NOT_JOB)
-		log_warnx("pid %d uid %d (%s) tried to check in %s, which belongs to %s: refused",
-			  (int)rq->creds.pid, (int)rq->creds.uid,
-			  caller ? caller->spec->label : "not a job", name,
-			  s->job ? s->job->spec->label : "a registered port");
-	if (code != REGISTRY_OK)
-		return to_kern(code);
-	fds[0] = s->recv_fd;
-	fds[1] = s->send_fd;
-	/* The job gets a copy of R: the daemon keeps its own, so that messages
-	 * sent after the job exits wait in the port for the next launch. */
-	if (ipc_reply_port(rq, WIRE_PORT_RECEIVE, fds, 2, WIRE_F_MASTER) < 0)
-		return KERN_SUCCESS;    /* the caller is gone: nothing changes */
-	registry_checked_in(s);
-	log_job(LOG_DEBUG, caller->spec->label, "checked in %s", name);
+static kern_return_t caller_of(mach_port_t bp, audit_token_t token, struct caller *who)
+{
+	who->call = demux_call(bp);
+	if (!who->call)
+		return MIG_SERVER_DIED;
+	who->conn = who->call->conn;
+	who->d = who->conn->domain;
+	who->pid = audit_token_to_pid(token);
+	who->uid = audit_token_to_euid(token);
 	return KERN_SUCCESS;
 }
 
-static kern_return_t look_up(struct conn *c, struct ipc_request *rq, const char *name)
+/* The job of process @pid: the connection's own, else any job's. */
+static struct job *job_of(const struct caller *who)
 {
-	struct service *s;
-	enum registry_code code = registry_look_up(&c->domain->registry, name, &s);
+	struct job *j = who->conn->job;
 
-	if (code != REGISTRY_OK)
-		return to_kern(code);
-	ipc_reply_port(rq, WIRE_PORT_SEND, &s->send_fd, 1, 0);
-	return KERN_SUCCESS;
+	return j && j->pid == who->pid ? j : job_find_pid(who->d, who->pid);
 }
 
-static void log_register_refused(const struct ipc_request *rq, const char *name,
-				 enum registry_code code)
-{
-	if (code == REGISTRY_E_NOT_ROOT)
-		log_warnx("pid %d uid %d tried to register %s in the system domain: refused",
-			  (int)rq->creds.pid, (int)rq->creds.uid, name);
-	else if (code == REGISTRY_E_JOB_NAME || code == REGISTRY_E_OTHER_PROCESS)
-		log_warnx("pid %d uid %d tried to register %s, which %s: refused",
-			  (int)rq->creds.pid, (int)rq->creds.uid, name,
-			  code == REGISTRY_E_JOB_NAME ? "a job declares (use bootstrap_check_in)" :
-							"another process holds");
-}
-
-/* A registered port died: its name goes with it. */
+/* A registered or dynamic port died: its name goes with it. */
 static void registered_died(struct service *s, void *arg)
 {
 	struct domain *d = arg;
@@ -119,36 +102,288 @@ static void registered_died(struct service *s, void *arg)
 	service_free(s);
 }
 
-static kern_return_t do_register(struct conn *c, struct ipc_request *rq, const char *name)
+/* The reply carrying the receive right went out: the job now holds it. */
+static void checked_in(void *arg, bool ok)
 {
-	struct domain *d = c->domain;
-	const struct wire_desc *pd = &rq->desc[0];
+	struct service *s = arg;
+
+	if (!ok)
+		return;         /* the caller is gone: nothing changes */
+	registry_checked_in(s);
+	log_job(LOG_DEBUG, s->job->spec->label, "checked in %s", s->name);
+}
+
+/* As launchd: a check-in of a name nobody holds makes it, for the caller. */
+static kern_return_t check_in_dynamic(const struct caller *who, const char *name,
+				      const struct job *job, mach_port_t *sp)
+{
+	struct service *s = service_new_dynamic(who->d->base, name, who->pid, who->uid,
+						registered_died, who->d);
+	int fds[2];
+
+	if (!s)         /* ESRCH: the caller is gone, nobody reads the answer */
+		return errno == ESRCH ? BOOTSTRAP_NOT_PRIVILEGED : BOOTSTRAP_NO_MEMORY;
+	if (registry_add(&who->d->registry, s) != REGISTRY_OK) {
+		service_free(s);
+		return BOOTSTRAP_NO_MEMORY;
+	}
+	if (job)
+		log_job(LOG_NOTICE, job->spec->label, "checked in %s, which it does not declare: "
+			"made until its process exits (add it to the job's MachServices)", name);
+	else
+		log_info("pid %d uid %d checked in %s: a dynamic service until its process exits",
+			 (int)who->pid, (int)who->uid, name);
+	fds[0] = s->recv_fd;
+	fds[1] = s->send_fd;
+	*sp = demux_give(who->call, WIRE_PORT_RECEIVE, fds, 2, WIRE_F_MASTER);
+	return KERN_SUCCESS;
+}
+
+static void log_check_in_refused(const struct caller *who, const char *name,
+				 const struct job *caller, const struct service *s)
+{
+	log_warnx("pid %d uid %d (%s) tried to check in %s, which belongs to %s: refused",
+		  (int)who->pid, (int)who->uid, caller ? caller->spec->label : "not a job", name,
+		  s->job ? s->job->spec->label : "another process");
+}
+
+kern_return_t bsd_mig_check_in2(mach_port_t bp, name_t name, mach_port_t *sp,
+				audit_token_t token, uint64_t flags)
+{
+	struct caller who;
+	struct job *caller;
 	enum registry_code code;
 	struct service *s;
+	kern_return_t kr = caller_of(bp, token, &who);
+	int fds[2];
 
-	if (pd->type != MACH_MSG_PORT_DESCRIPTOR ||
-	    (pd->kind != WIRE_PORT_SEND && pd->kind != WIRE_PORT_NULL))
-		return BOOTSTRAP_NOT_PRIVILEGED;
-	code = registry_may_register(&d->registry, name, rq->creds.pid, rq->creds.uid,
-				     pd->kind == WIRE_PORT_NULL, &s);
-	log_register_refused(rq, name, code);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	caller = job_of(&who);
+	code = registry_check_in(&who.d->registry, name, caller, who.pid, who.uid, &s);
+	if (code == REGISTRY_E_NOT_JOB)
+		log_check_in_refused(&who, name, caller, s);
+	if (code == REGISTRY_E_NOT_ROOT)
+		log_warnx("pid %d uid %d tried to make %s in the system domain: refused (root only)",
+			  (int)who.pid, (int)who.uid, name);
+	if (code == REGISTRY_CREATE && (flags & BOOTSTRAP_STRICT_CHECKIN))
+		return BOOTSTRAP_UNKNOWN_SERVICE;       /* launchd's strict check-in */
+	if (code == REGISTRY_CREATE)
+		return check_in_dynamic(&who, name, caller, sp);
 	if (code != REGISTRY_OK)
 		return to_kern(code);
-	if (pd->kind == WIRE_PORT_NULL) {
-		if (s) {
-			registry_remove(&d->registry, s);
-			service_free(s);
-		}
-		return BOOTSTRAP_SUCCESS;
+	fds[0] = s->recv_fd;
+	fds[1] = s->send_fd;
+	/* The job gets a copy of R: the daemon keeps its own, so that messages
+	 * sent after the job exits wait in the port for the next launch. */
+	*sp = demux_give(who.call, WIRE_PORT_RECEIVE, fds, 2, WIRE_F_MASTER);
+	if (s->job) {
+		who.call->sent = checked_in;
+		who.call->sent_arg = s;
 	}
-	s = service_new_registered(d->base, name, ipc_take_desc_fd(rq, 0), rq->creds.pid,
-				   rq->creds.uid, registered_died, d);
+	return KERN_SUCCESS;
+}
+
+/* The process holding @s: its job's, or the one that registered or made it. */
+static pid_t holder_pid(const struct service *s)
+{
+	if (!s->job)
+		return s->owner_pid;
+	return s->checked_in ? s->job->pid : -1;
+}
+
+/* A user domain asks the system domain for a name it does not know. */
+static kern_return_t forward_look_up(const struct caller *who, const char *name,
+				     pid_t target_pid, uint64_t flags)
+{
+	struct domain *d = who->d;
+
+	if (!d->parent && !(d->parent = forwarder_new(d->parent_socket)))
+		return BOOTSTRAP_NO_MEMORY;
+	return forwarder_look_up(d->parent, who->call->rq, name, target_pid, flags);
+}
+
+kern_return_t bsd_mig_look_up2(mach_port_t bp, name_t name, mach_port_t *sp,
+			       audit_token_t token, int targetpid, uint64_t flags)
+{
+	struct caller who;
+	struct service *s;
+	enum registry_code code;
+	kern_return_t kr = caller_of(bp, token, &who);
+
+	if (kr != KERN_SUCCESS)
+		return kr;
+	code = registry_look_up(&who.d->registry, name, &s);
+	/* Never a request this daemon forwarded itself: a parent path leading
+	 * back here would loop. */
+	if (code == REGISTRY_E_UNKNOWN && who.d->parent_socket &&
+	    !(flags & BOOTSTRAP_FORCE_LOCAL) && who.pid != getpid())
+		return forward_look_up(&who, name, targetpid, flags);
+	if (code != REGISTRY_OK)
+		return to_kern(code);
+	if ((flags & BOOTSTRAP_PER_PID_SERVICE) && holder_pid(s) != targetpid)
+		return BOOTSTRAP_UNKNOWN_SERVICE;
+	*sp = demux_give(who.call, WIRE_PORT_SEND, &s->send_fd, 1, 0);
+	return KERN_SUCCESS;
+}
+
+/* The reply went out (or not): the daemon's copy of the parent's port goes. */
+static void close_parent(void *arg, bool ok)
+{
+	(void)ok;
+	close((int)(intptr_t)arg);
+}
+
+/* A new connection to @path: a send right to the domain listening there. */
+static int connect_domain(const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
+		return fd;
+	close(fd);
+	return -errno;
+}
+
+/* launchd: a user domain's parent is the system domain; the root domain's is itself. */
+kern_return_t bsd_mig_parent(mach_port_t bp, mach_port_t *pp, audit_token_t token)
+{
+	struct caller who;
+	kern_return_t kr = caller_of(bp, token, &who);
+	int fd;
+
+	if (kr != KERN_SUCCESS)
+		return kr;
+	if (registry_may_get_parent(&who.d->registry, who.uid) != REGISTRY_OK) {
+		log_warnx("pid %d uid %d asked for the parent domain: refused (root only)",
+			  (int)who.pid, (int)who.uid);
+		return BOOTSTRAP_NOT_PRIVILEGED;
+	}
+	fd = connect_domain(who.d->parent_socket ? who.d->parent_socket : who.d->socket_path);
+	if (fd < 0) {
+		log_warnx("cannot reach the parent domain: %s", strerror(-fd));
+		return BOOTSTRAP_NO_MEMORY;
+	}
+	*pp = demux_give(who.call, WIRE_PORT_SEND, &fd, 1, 0);
+	who.call->sent = close_parent;
+	who.call->sent_arg = (void *)(intptr_t)fd;
+	return KERN_SUCCESS;
+}
+
+/* bootstrap_info's three arrays for the domain's names; malloc'd, freed with the reply. */
+static kern_return_t info_arrays(const struct registry *r, name_t **names, name_t **jobs,
+				 int **actives, size_t *n)
+{
+	struct service *s;
+	size_t i = 0, k = 0;
+
+	*n = registry_count(r);
+	*names = calloc(*n ? *n : 1, sizeof(name_t));
+	*jobs = calloc(*n ? *n : 1, sizeof(name_t));
+	*actives = calloc(*n ? *n : 1, sizeof(int));
+	if (!*names || !*jobs || !*actives) {
+		free(*names);
+		free(*jobs);
+		free(*actives);
+		return BOOTSTRAP_NO_MEMORY;
+	}
+	while (k < *n && (s = registry_next(r, &i))) {
+		snprintf((*names)[k], sizeof(name_t), "%s", s->name);
+		snprintf((*jobs)[k], sizeof(name_t), "%s", s->job ? s->job->spec->label : "");
+		(*actives)[k++] = (int)registry_status(s);
+	}
+	*n = k;
+	return KERN_SUCCESS;
+}
+
+kern_return_t bsd_mig_info(mach_port_t bp, name_array_t *names, mach_msg_type_number_t *nn,
+			   name_array_t *jobs, mach_msg_type_number_t *nj,
+			   bootstrap_status_array_t *actives, mach_msg_type_number_t *na,
+			   audit_token_t token, uint64_t flags)
+{
+	struct caller who;
+	kern_return_t kr = caller_of(bp, token, &who);
+	size_t n;
+
+	(void)flags;    /* a domain lists its own names: BOOTSTRAP_FORCE_LOCAL always */
+	if (kr == KERN_SUCCESS)
+		kr = info_arrays(&who.d->registry, names, jobs, actives, &n);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	*nn = *nj = *na = (mach_msg_type_number_t)n;
+	return KERN_SUCCESS;
+}
+
+static void log_register_refused(const struct caller *who, const char *name,
+				 enum registry_code code)
+{
+	if (code == REGISTRY_E_NOT_ROOT)
+		log_warnx("pid %d uid %d tried to register %s in the system domain: refused",
+			  (int)who->pid, (int)who->uid, name);
+	else if (code == REGISTRY_E_JOB_NAME || code == REGISTRY_E_OTHER_PROCESS)
+		log_warnx("pid %d uid %d tried to register %s, which %s: refused",
+			  (int)who->pid, (int)who->uid, name,
+			  code == REGISTRY_E_JOB_NAME ? "a job declares (use bootstrap_check_in)" :
+							"another process holds");
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+
+/* Bind @name to the send right in @fd (taken), for @who. */
+static kern_return_t bind_registered(const struct caller *who, const char *name, int *fd)
+{
+	struct domain *d = who->d;
+	struct service *s = service_new_registered(d->base, name, *fd, who->pid, who->uid,
+						   registered_died, d);
+	enum registry_code code;
+
+	if (s)
+		*fd = -1;       /* the service owns it now */
 	code = s ? registry_add(&d->registry, s) : REGISTRY_E_NO_MEMORY;
 	if (code != REGISTRY_OK) {
 		service_free(s);
 		return BOOTSTRAP_NO_MEMORY;
 	}
-	log_info("pid %d uid %d registered %s", (int)rq->creds.pid, (int)rq->creds.uid, name);
+	log_info("pid %d uid %d registered %s", (int)who->pid, (int)who->uid, name);
+	return BOOTSTRAP_SUCCESS;
+}
+
+kern_return_t bsd_mig_register2(mach_port_t bp, name_t name, mach_port_t sp,
+				audit_token_t token, uint64_t flags)
+{
+	__attribute__((cleanup(close_fd))) int fd = -1;
+	struct caller who;
+	enum registry_code code;
+	struct service *s;
+	kern_return_t kr = caller_of(bp, token, &who);
+
+	(void)flags;
+	if (kr != KERN_SUCCESS)
+		return kr;
+	if (sp != MACH_PORT_NULL && (fd = demux_take(who.call, sp)) < 0)
+		return BOOTSTRAP_NOT_PRIVILEGED;
+	code = registry_may_register(&who.d->registry, name, who.pid, who.uid,
+				     sp == MACH_PORT_NULL, &s);
+	log_register_refused(&who, name, code);
+	if (code != REGISTRY_OK)
+		return to_kern(code);
+	if (sp != MACH_PORT_NULL)
+		return bind_registered(&who, name, &fd);
+	if (s) {
+		registry_remove(&who.d->registry, s);
+		service_free(s);
+	}
 	return BOOTSTRAP_SUCCESS;
 }
 
@@ -179,13 +414,6 @@ static kern_return_t activate_socket(struct conn *c, struct ipc_request *rq, con
 	return KERN_SUCCESS;
 }
 
-static const struct handler handlers[] = {
-	{ BOOTSTRAP_MSG_CHECK_IN, NAME_BODY_LEN, 0, check_in },
-	{ BOOTSTRAP_MSG_REGISTER, NAME_BODY_LEN, 1, do_register },
-	{ BOOTSTRAP_MSG_LOOK_UP, NAME_BODY_LEN, 0, look_up },
-	{ LAUNCH_MSG_ACTIVATE_SOCKET, NAME_BODY_LEN, 0, activate_socket },
-};
-
 static void answer(struct ipc_request *rq, kern_return_t kr)
 {
 	/* A handler that replied itself sets no error; errors are replied here. */
@@ -193,10 +421,22 @@ static void answer(struct ipc_request *rq, kern_return_t kr)
 		ipc_reply_error(rq, kr);
 }
 
-void server_dispatch(struct conn *c, struct ipc_request *rq)
+/* launch_activate_socket(): not a bootstrap routine; its own layout (launch-proto.h). */
+static void dispatch_activate_socket(struct conn *c, struct ipc_request *rq)
 {
 	const char *name;
 
+	if (rq->body_len != NAME_BODY_LEN || rq->hdr->ndesc != 0 || !(name = request_name(rq))) {
+		log_warnx("malformed request %d from pid %d uid %d", rq->hdr->id,
+			  (int)rq->creds.pid, (int)rq->creds.uid);
+		answer(rq, MIG_BAD_ARGUMENTS);
+		return;
+	}
+	answer(rq, activate_socket(c, rq, name));
+}
+
+void server_dispatch(struct conn *c, struct ipc_request *rq)
+{
 	if (!rq->creds.valid) {
 		log_warnx("request %d without kernel credentials: refused", rq->hdr->id);
 		answer(rq, BOOTSTRAP_NOT_PRIVILEGED);
@@ -212,22 +452,8 @@ void server_dispatch(struct conn *c, struct ipc_request *rq)
 		answer(rq, BOOTSTRAP_NOT_PRIVILEGED);
 		return;
 	}
-	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++) {
-		const struct handler *h = &handlers[i];
-
-		if (h->id != rq->hdr->id)
-			continue;
-		if (rq->body_len != h->body_len || rq->hdr->ndesc != h->ndesc ||
-		    !(name = request_name(rq))) {
-			log_warnx("malformed request %d from pid %d uid %d", h->id,
-				  (int)rq->creds.pid, (int)rq->creds.uid);
-			answer(rq, MIG_BAD_ARGUMENTS);
-			return;
-		}
-		answer(rq, h->fn(c, rq, name));
-		return;
-	}
-	log_warnx("unknown request %d from pid %d uid %d", rq->hdr->id, (int)rq->creds.pid,
-		  (int)rq->creds.uid);
-	answer(rq, MIG_BAD_ID);
+	if (rq->hdr->id == LAUNCH_MSG_ACTIVATE_SOCKET)
+		dispatch_activate_socket(c, rq);
+	else
+		demux_run(c, rq, job_server);
 }

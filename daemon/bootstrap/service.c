@@ -8,6 +8,7 @@
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -45,7 +46,7 @@ static struct service *alloc(struct event_base *base, const char *name,
 	s->base = base;
 	s->notify = notify;
 	s->notify_arg = arg;
-	s->recv_fd = s->send_fd = -1;
+	s->recv_fd = s->send_fd = s->pidfd = -1;
 	return s;
 }
 
@@ -103,6 +104,46 @@ struct service *service_new_registered(struct event_base *base, const char *name
 	return s;
 }
 
+static void dynamic_died(evutil_socket_t fd, short what, void *arg)
+{
+	struct service *s = arg;
+
+	(void)fd;
+	(void)what;
+	log_info("service %s: its process %d exited, name removed", s->name, (int)s->owner_pid);
+	s->notify(s, s->notify_arg);
+}
+
+struct service *service_new_dynamic(struct event_base *base, const char *name, pid_t pid,
+				    uid_t uid, service_notify_fn *died, void *arg)
+{
+	struct service *s = alloc(base, name, died, arg);
+	int err;
+
+	if (!s)
+		return NULL;
+	err = make_port(&s->recv_fd, &s->send_fd);
+	s->pidfd = err < 0 ? -1 : (int)syscall(SYS_pidfd_open, pid, 0);
+	if (err == 0 && s->pidfd < 0)
+		err = -errno;
+	if (err < 0) {
+		service_free(s);
+		errno = -err;
+		return NULL;
+	}
+	s->dynamic = true;
+	s->owner_pid = pid;
+	s->owner_uid = uid;
+	/* A pidfd reads ready once its process has exited. */
+	s->death_ev = event_new(base, s->pidfd, EV_READ, dynamic_died, s);
+	if (!s->death_ev || event_add(s->death_ev, NULL) < 0) {
+		service_free(s);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return s;
+}
+
 struct service *service_free(struct service *s)
 {
 	if (!s)
@@ -115,6 +156,8 @@ struct service *service_free(struct service *s)
 		close(s->recv_fd);
 	if (s->send_fd >= 0)
 		close(s->send_fd);
+	if (s->pidfd >= 0)
+		close(s->pidfd);
 	free(s->name);
 	free(s);
 	return NULL;

@@ -6,7 +6,11 @@
  * S): look-ups return copies of S at once, messages queue in R while the
  * job is down, check-in hands the job a copy of R.  A bootstrap_register()
  * name holds only a send right from its owner process and goes away when
- * that port dies.
+ * that port dies.  A dynamic name (bootstrap_check_in() of a name no job
+ * declares) is a port the daemon made for the calling process and holds
+ * like a MachServices port (so that, as with launchd, a receive right the
+ * process destroys comes back and it may check in again); the name goes
+ * when that process exits (a pidfd).
  */
 #ifndef BOOTSTRAPD_SERVICE_H
 #define BOOTSTRAPD_SERVICE_H
@@ -44,7 +48,10 @@ struct service {
 	/* bootstrap_register() names. */
 	pid_t owner_pid;
 	uid_t owner_uid;
-	struct event *death_ev; /* the registered port's receiver went away */
+	struct event *death_ev; /* the registered port's receiver went away, or
+				 * a dynamic name's process exited */
+	bool dynamic;           /* made by a check-in, not declared by a job */
+	int pidfd;              /* a dynamic name's process, or -1 */
 };
 
 /**
@@ -62,6 +69,14 @@ struct service *service_new_machservice(struct event_base *base, struct job *job
  */
 struct service *service_new_registered(struct event_base *base, const char *name, int send_fd,
 				       pid_t pid, uid_t uid, service_notify_fn *died, void *arg);
+
+/**
+ * service_new_dynamic() - a port for @name made for process @pid of @uid;
+ * @died is called once that process has exited.
+ * Return: the service, or NULL (errno set; ESRCH: the process is gone).
+ */
+struct service *service_new_dynamic(struct event_base *base, const char *name, pid_t pid,
+				    uid_t uid, service_notify_fn *died, void *arg);
 
 struct service *service_free(struct service *s);
 

@@ -18,6 +18,7 @@
 
 struct event_base;
 struct event;
+struct forwarder;
 
 struct domain {
 	struct event_base *base;
@@ -27,6 +28,8 @@ struct domain {
 	unsigned long nofile_soft; /* RLIMIT_NOFILE we were started with: jobs get it back */
 
 	char *socket_path;
+	char *parent_socket;    /* a user domain's parent (the system domain), or NULL */
+	struct forwarder *parent; /* look-ups it passes there (forward.c), or NULL */
 	char **job_dirs;
 	size_t n_job_dirs;
 	char *state_dir;

@@ -86,8 +86,8 @@ static mach_msg_id_t reply_id(mach_msg_id_t id)
 	return r <= INT32_MAX ? (mach_msg_id_t)r : -(mach_msg_id_t)(UINT32_MAX - r) - 1;
 }
 
-static int send_reply(struct ipc_request *rq, struct wire_hdr *h, const struct wire_desc *d,
-		      const void *body, size_t body_len, const int *fds, size_t nfds)
+int ipc_reply_msg(struct ipc_request *rq, struct wire_hdr *h, const struct wire_desc *d,
+		  const void *body, size_t body_len, const int *fds, size_t nfds)
 {
 	struct iovec iov[3] = {
 		{ h, sizeof(*h) },
@@ -130,7 +130,7 @@ int ipc_reply_error(struct ipc_request *rq, kern_return_t ret)
 		kern_return_t ret;
 	} body = { NDR_record, ret };
 
-	return send_reply(rq, &h, NULL, &body, sizeof(body), NULL, 0);
+	return ipc_reply_msg(rq, &h, NULL, &body, sizeof(body), NULL, 0);
 }
 
 int ipc_reply_port(struct ipc_request *rq, enum wire_kind kind, const int *fds, size_t nfds,
@@ -150,7 +150,7 @@ int ipc_reply_port(struct ipc_request *rq, enum wire_kind kind, const int *fds, 
 		kern_return_t ret;
 	} body = { NDR_record, KERN_SUCCESS };
 
-	return send_reply(rq, &h, &d, &body, sizeof(body), fds, nfds);
+	return ipc_reply_msg(rq, &h, &d, &body, sizeof(body), fds, nfds);
 }
 
 int ipc_reply_fds(struct ipc_request *rq, const int *fds, size_t nfds)
@@ -168,7 +168,7 @@ int ipc_reply_fds(struct ipc_request *rq, const int *fds, size_t nfds)
 		d[i] = (struct wire_desc){ .type = MACH_MSG_PORT_DESCRIPTOR,
 					   .disposition = MACH_MSG_TYPE_PORT_SEND,
 					   .kind = WIRE_PORT_SEND, .nfds = 1 };
-	return send_reply(rq, &h, d, &body, sizeof(body), fds, nfds);
+	return ipc_reply_msg(rq, &h, d, &body, sizeof(body), fds, nfds);
 }
 
 /* A reply too big for one datagram: its data out of line, in a sealed memfd. */
@@ -192,7 +192,7 @@ static int reply_data_ool(struct ipc_request *rq, kern_return_t ret, const void 
 	fd = vm_sealed_copy(data, len);
 	if (fd < 0)
 		return fd;
-	err = send_reply(rq, &h, &d, &body, sizeof(body), &fd, 1);
+	err = ipc_reply_msg(rq, &h, &d, &body, sizeof(body), &fd, 1);
 	close(fd);
 	return err;
 }
@@ -212,5 +212,5 @@ int ipc_reply_data(struct ipc_request *rq, kern_return_t ret, const void *data, 
 	memcpy(body, &head, sizeof(head));
 	memcpy(body + sizeof(head), data, len);
 	memset(body + sizeof(head) + len, 0, padded - len);
-	return send_reply(rq, &h, NULL, body, sizeof(head) + padded, NULL, 0);
+	return ipc_reply_msg(rq, &h, NULL, body, sizeof(head) + padded, NULL, 0);
 }

@@ -60,6 +60,15 @@ void ipc_request_release(struct ipc_request *rq);
 int ipc_take_desc_fd(struct ipc_request *rq, unsigned int i);
 
 /**
+ * ipc_reply_msg() - a reply laid out by the caller: @h (its bits and
+ * ndesc; the id, magic and counts are set here), @d (h->ndesc of them),
+ * @body (@body_len bytes), @fds (@nfds, borrowed), in descriptor order.
+ * Return: 0 or a negative errno (-ENOTCONN: no reply right, -E2BIG).
+ */
+int ipc_reply_msg(struct ipc_request *rq, struct wire_hdr *h, const struct wire_desc *d,
+		  const void *body, size_t body_len, const int *fds, size_t nfds);
+
+/**
  * ipc_reply_error() - a mig_reply_error_t carrying @ret on the reply right.
  * Return: 0 or a negative errno (a caller that went away is not an error
  * worth more than a debug line).

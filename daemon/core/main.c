@@ -16,6 +16,7 @@
 #include <event2/event.h>
 
 #include "domain.h"
+#include "forward.h"
 #include "domain-run.h"
 #include "log.h"
 #include "options.h"
@@ -152,6 +153,7 @@ static void setup(struct domain *d, const struct options *o)
 
 static void teardown(struct domain *d)
 {
+	forwarder_free(d->parent);
 	domain_deinit(d);
 	event_free(d->sigchld_ev);
 	event_free(d->sigterm_ev);
@@ -162,6 +164,7 @@ static void teardown(struct domain *d)
 		free(d->job_dirs[i]);
 	free(d->job_dirs);
 	free(d->socket_path);
+	free(d->parent_socket);
 	free(d->state_dir);
 }
 

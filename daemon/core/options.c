@@ -18,12 +18,15 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: bootstrapd [--system | --user] [--foreground] [--socket PATH]\n"
-		"                  [--jobs DIR]... [--state DIR] [--log-level LEVEL]\n"
+		"                  [--system-socket PATH] [--jobs DIR]... [--state DIR]\n"
+		"                  [--log-level LEVEL]\n"
 		"\n"
 		"  --system          serve the system domain (LaunchDaemons)\n"
 		"  --user            serve the caller's user domain (LaunchAgents; default)\n"
 		"  --foreground, -f  stay in the foreground and log to stderr\n"
 		"  --socket PATH     listen on PATH instead of the domain's socket\n"
+		"  --system-socket PATH  a user domain asks the system domain there for\n"
+		"                    the names it does not know (default " BOOTSTRAP_SYSTEM_SOCKET ")\n"
 		"  --jobs DIR        load plists from DIR (repeatable; replaces the defaults)\n"
 		"  --state DIR       keep the domain's state (overrides) in DIR\n"
 		"  --log-level L     error, warning, notice, info (default) or debug\n"
@@ -37,6 +40,7 @@ void options_parse(struct options *o, int argc, char **argv)
 		{ "user", no_argument, NULL, 'U' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "socket", required_argument, NULL, 's' },
+		{ "system-socket", required_argument, NULL, 'P' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "state", required_argument, NULL, 't' },
 		{ "log-level", required_argument, NULL, 'l' },
@@ -58,6 +62,7 @@ void options_parse(struct options *o, int argc, char **argv)
 		case 'U': o->system = false; break;
 		case 'f': o->foreground = true; break;
 		case 's': o->socket_path = optarg; break;
+		case 'P': o->system_socket = optarg; break;
 		case 'j': o->job_dirs[o->n_job_dirs++] = optarg; break;
 		case 't': o->state_dir = optarg; break;
 		case 'l':
@@ -109,6 +114,10 @@ int options_apply(const struct options *o, struct domain *d)
 	d->owner = o->system ? 0 : getuid();
 	d->as_root = geteuid() == 0;
 	d->socket_path = o->socket_path ? strdup(o->socket_path) : default_socket(o->system);
+	/* A user domain's parent is the system domain; the system domain has none. */
+	if (!o->system && !(d->parent_socket = strdup(o->system_socket ? o->system_socket :
+						      BOOTSTRAP_SYSTEM_SOCKET)))
+		return -ENOMEM;
 	d->state_dir = o->state_dir ? strdup(o->state_dir) :
 		o->system ? strdup(BOOTSTRAPD_LOCALSTATEDIR "/lib/bootstrapd") :
 			    xdg_path("XDG_STATE_HOME", ".local/state", "bootstrapd");

@@ -12,6 +12,7 @@ struct options {
 	bool foreground;
 	int log_level;
 	const char *socket_path;        /* NULL: the domain's default */
+	const char *system_socket;      /* a user domain's parent; NULL: the default */
 	const char *state_dir;
 	const char **job_dirs;          /* --jobs, in order */
 	int n_job_dirs;

@@ -6,6 +6,7 @@
  * or symbol fails the build.  Run, it checks the Mach clock.
  */
 #include <bootstrap.h>
+#include <bootstrap_priv.h>
 #include <launch.h>
 #include <mach/mach.h>
 #include <mach/mach_error.h>
@@ -56,6 +57,9 @@ static void (*const provided[])(void) = {
 	(void (*)(void))bootstrap_look_up, (void (*)(void))bootstrap_check_in,
 	(void (*)(void))bootstrap_register, (void (*)(void))bootstrap_create_service,
 	(void (*)(void))bootstrap_strerror,
+	(void (*)(void))bootstrap_status, (void (*)(void))bootstrap_parent,
+	(void (*)(void))bootstrap_info, (void (*)(void))bootstrap_look_up2,
+	(void (*)(void))bootstrap_check_in2, (void (*)(void))bootstrap_register2,
 	(void (*)(void))mach_absolute_time, (void (*)(void))mach_approximate_time,
 	(void (*)(void))mach_continuous_time, (void (*)(void))mach_continuous_approximate_time,
 	(void (*)(void))mach_timebase_info, (void (*)(void))mach_wait_until,
@@ -67,6 +71,9 @@ _Static_assert(sizeof(mach_port_options_t) == 24, "mach_port_options_t");
 _Static_assert(sizeof(mach_port_status_t) == 40, "mach_port_status_t");
 _Static_assert(MACH_PORT_RECEIVE_STATUS_COUNT == 10, "MACH_PORT_RECEIVE_STATUS_COUNT");
 _Static_assert(sizeof(name_t) == BOOTSTRAP_MAX_NAME_LEN, "name_t");
+_Static_assert(BOOTSTRAP_PER_PID_SERVICE == 1 && BOOTSTRAP_PRIVILEGED_SERVER == 8 &&
+	       BOOTSTRAP_FORCE_LOCAL == 16 && BOOTSTRAP_STRICT_CHECKIN == 64, "bootstrap_priv.h flags");
+_Static_assert(BOOTSTRAP_STATUS_ON_DEMAND == 2, "bootstrap status");
 _Static_assert(sizeof(cmd_t) == BOOTSTRAP_MAX_CMD_LEN, "cmd_t");
 _Static_assert(BOOTSTRAP_UNKNOWN_SERVICE == 1102, "BOOTSTRAP_UNKNOWN_SERVICE");
 _Static_assert(MACH_NOTIFY_NO_SENDERS == 0106, "MACH_NOTIFY_NO_SENDERS");

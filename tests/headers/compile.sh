@@ -18,8 +18,6 @@ calls='
 servers/bootstrap.h|mach_port_t p; (void)bootstrap_create_server(bootstrap_port, "x", 0, 1, &p);
 servers/bootstrap.h|mach_port_t p; (void)bootstrap_subset(bootstrap_port, 0, &p);
 servers/bootstrap.h|mach_port_t p; (void)bootstrap_unprivileged(bootstrap_port, &p);
-servers/bootstrap.h|mach_port_t p; (void)bootstrap_parent(bootstrap_port, &p);
-bootstrap.h|bootstrap_status_t st; (void)bootstrap_status(bootstrap_port, "x", &st);
 mach/mach.h|(void)mach_port_set_mscount(mach_task_self(), 1, 0);
 mach/mach.h|mach_port_t p; mach_msg_type_name_t t; (void)mach_port_extract_right(mach_task_self(), 1, MACH_MSG_TYPE_MAKE_SEND, &p, &t);
 mach/mach_init.h|(void)mach_host_self();
@@ -36,7 +34,7 @@ write() { # header statement file
 # C99 and C11 with every warning an error: programs build with such flags.
 for h in mach/mach.h mach/mach_port.h mach/mach_init.h mach/mach_vm.h mach/vm_map.h \
 	mach/task.h mach/port.h mach/notify.h mach/mach_error.h mach/mach_time.h \
-	mach/std_types.h bootstrap.h servers/bootstrap.h servers/bootstrap_defs.h launch.h; do
+	mach/std_types.h bootstrap.h bootstrap_priv.h servers/bootstrap.h servers/bootstrap_defs.h launch.h; do
 	printf '#include <%s>\nint headers_alone;\n' "$h" >"$tmp/alone.c"
 	for std in c99 c11; do
 		if ! $cc -std=$std -pedantic-errors -Wall -Wextra -Werror -I"$inc" \

@@ -26,6 +26,7 @@ void test_daemon_init(struct test_daemon *d, const char *tag)
 	ck_assert_int_gt(asprintf(&d->jobs, "%s/jobs", d->dir), 0);
 	ck_assert_int_gt(asprintf(&d->socket, "%s/socket", d->dir), 0);
 	ck_assert_int_gt(asprintf(&d->log, "%s/log", d->dir), 0);
+	ck_assert_int_gt(asprintf(&d->system_socket, "%s/no-system-domain", d->dir), 0);
 	ck_assert_int_eq(mkdir(d->jobs, 0755), 0);
 	setenv("BOOTSTRAP_SOCKET", d->socket, 1);
 }
@@ -100,6 +101,7 @@ static void exec_daemon(const struct test_daemon *d, const char *exe, const char
 	}
 	const char *argv[] = { exe, d->system ? "--system" : "--user", "--foreground",
 			       "--log-level", "debug", "--jobs", d->jobs, "--state", d->dir,
+			       "--system-socket", d->system_socket,
 			       d->default_socket ? NULL : "--socket", d->socket, NULL };
 
 	execv(exe, (char *const *)argv);
@@ -189,7 +191,8 @@ void test_daemon_stop(struct test_daemon *d)
 	free(d->jobs);
 	free(d->socket);
 	free(d->log);
-	d->jobs = d->socket = d->log = NULL;
+	free(d->system_socket);
+	d->jobs = d->socket = d->log = d->system_socket = NULL;
 	ck_assert_msg(!daemon_bad, "sanitizer report: %s", daemon_why);
 	ck_assert_msg(!jobs_bad, "sanitizer report: %s", job_why);
 	ck_assert_msg(clean, "bootstrapd did not exit cleanly on SIGTERM: %s", how);

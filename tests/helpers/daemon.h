@@ -13,6 +13,8 @@ struct test_daemon {
 	char *jobs;             /* dir/jobs: the --jobs directory */
 	char *socket;           /* dir/socket; also exported as $BOOTSTRAP_SOCKET */
 	char *log;              /* dir/log: the daemon's stderr */
+	char *system_socket;    /* a user daemon's --system-socket: dir/no-system-domain
+				 * unless a test points it at its system daemon */
 	pid_t pid;
 	long nofile;            /* RLIMIT_NOFILE for the daemon, 0: inherited */
 	int system;             /* serve the system domain instead of the user's */

@@ -12,6 +12,7 @@
 
 #include <mach/notify.h>
 
+#include "bootstrap-mig.h"
 #include "bootstrap-proto.h"
 
 #define RAW_MAX_FDS 253         /* Linux's SCM_MAX_FD */
@@ -72,8 +73,8 @@ ssize_t raw_send(int fd, const void *buf, size_t len, const int *fds, size_t nfd
 union raw_reply {
 	mach_msg_header_t head;
 	mig_reply_error_t error;
-	struct bootstrap_port_reply port;
-	char buf[sizeof(struct bootstrap_port_reply) + MAX_TRAILER_SIZE];
+	__Reply__look_up2_t port;
+	char buf[sizeof(mig_reply_error_t) + sizeof(__Reply__look_up2_t) + MAX_TRAILER_SIZE];
 };
 
 /* Send @req with a fresh reply port and wait for the reply.  Return: what mach_msg() said. */
@@ -102,17 +103,17 @@ kern_return_t raw_look_up(mach_port_t bp, const char *name, mach_msg_timeout_t t
 			  mach_port_t *port)
 {
 	union {
-		struct bootstrap_name_request req;
+		__Request__look_up2_t req;
 		union raw_reply rep;
 	} m;
 	mach_msg_return_t mr;
 
 	*port = MACH_PORT_NULL;
 	memset(&m, 0, sizeof(m));
-	m.req.head.msgh_id = BOOTSTRAP_MSG_LOOK_UP;
-	m.req.ndr = NDR_record;
-	strncpy(m.req.name, name, sizeof(m.req.name) - 1);
-	mr = call(bp, &m.req.head, sizeof(m.req), timeout_ms, &m.rep);
+	m.req.Head.msgh_id = BOOTSTRAP_MSG_LOOK_UP;
+	m.req.NDR = NDR_record;
+	strncpy(m.req.servicename, name, sizeof(m.req.servicename) - 1);
+	mr = call(bp, &m.req.Head, sizeof(m.req), timeout_ms, &m.rep);
 	if (mr != MACH_MSG_SUCCESS)
 		return mr;
 	if (m.rep.head.msgh_id == MACH_NOTIFY_SEND_ONCE)
@@ -121,8 +122,8 @@ kern_return_t raw_look_up(mach_port_t bp, const char *name, mach_msg_timeout_t t
 		return MIG_REPLY_MISMATCH;
 	if (!MACH_MSGH_BITS_IS_COMPLEX(m.rep.head.msgh_bits))
 		return m.rep.error.RetCode == KERN_SUCCESS ? MIG_TYPE_ERROR : m.rep.error.RetCode;
-	*port = m.rep.port.port.name;
-	return m.rep.port.ret;
+	*port = m.rep.port.serviceport.name;
+	return KERN_SUCCESS;
 }
 
 mach_msg_return_t raw_call_id(mach_port_t bp, mach_msg_id_t id, mach_msg_timeout_t timeout_ms,

@@ -89,6 +89,21 @@ kern_return_t bootstrap_register(mach_port_t bp, char *service_name, mach_port_t
  */
 kern_return_t bootstrap_create_service(mach_port_t bp, char *service_name, mach_port_t *sp);
 
+/**
+ * bootstrap_parent() - a send right to the parent domain: a user domain's
+ * is the system domain, the system domain's is itself.  Root only
+ * (BOOTSTRAP_NOT_PRIVILEGED otherwise).
+ */
+kern_return_t bootstrap_parent(mach_port_t bp, mach_port_t *parent_port);
+
+/**
+ * bootstrap_status() - as launchd: the look-up's error, else
+ * BOOTSTRAP_STATUS_ON_DEMAND if the caller could check the name in (a
+ * trial check-in), else BOOTSTRAP_STATUS_ACTIVE.
+ */
+kern_return_t bootstrap_status(mach_port_t bp, char *service_name,
+			       bootstrap_status_t *service_active);
+
 /*
  * Declared by Apple's header, not provided here: a call fails to compile.
  * Subsets and servers started by command line belong to the mach_init
@@ -101,10 +116,6 @@ kern_return_t bootstrap_subset(mach_port_t bp, mach_port_t requestor_port, mach_
 	BOOTSTRAP_UNAVAILABLE("bootstrap_subset");
 kern_return_t bootstrap_unprivileged(mach_port_t bp, mach_port_t *unpriv_port)
 	BOOTSTRAP_UNAVAILABLE("bootstrap_unprivileged");
-kern_return_t bootstrap_parent(mach_port_t bp, mach_port_t *parent_port)
-	BOOTSTRAP_UNAVAILABLE("bootstrap_parent");
-kern_return_t bootstrap_status(mach_port_t bp, name_t service_name, bootstrap_status_t *service_active)
-	BOOTSTRAP_UNAVAILABLE("bootstrap_status");
 
 /* Return: a static description of a BOOTSTRAP_* or Mach error code. */
 const char *bootstrap_strerror(kern_return_t r) __attribute__((__nothrow__, __pure__, __warn_unused_result__));
