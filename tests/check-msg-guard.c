@@ -216,7 +216,7 @@ END_TEST
 /* MACH_RCV_TRAILER_CTX: the port's context, a guard included (even a strict one). */
 START_TEST(test_context_trailer)
 {
-	mach_port_t p = peer_port_send();
+	mach_port_t p = peer_port_send(), set;
 	union rcv_buf b;
 
 	ck_assert_int_eq(peer_send_id(p, MACH_MSG_TYPE_COPY_SEND, 1), MACH_MSG_SUCCESS);
@@ -232,7 +232,16 @@ START_TEST(test_context_trailer)
 	ck_assert_int_eq(peer_send_id(p, MACH_MSG_TYPE_COPY_SEND, 3), MACH_MSG_SUCCESS);
 	take(p, &b, trailer(MACH_RCV_TRAILER_AV));
 	ck_assert_uint_eq(trailer_of(&b)->msgh_context, GUARD);
+	/* Received through a port set: the member's. */
+	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_PORT_SET, &set),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_move_member(mach_task_self(), p, set), KERN_SUCCESS);
+	ck_assert_int_eq(peer_send_id(p, MACH_MSG_TYPE_COPY_SEND, 4), MACH_MSG_SUCCESS);
+	take(set, &b, trailer(MACH_RCV_TRAILER_CTX));
+	ck_assert_uint_eq(b.g.head.msgh_local_port, p);
+	ck_assert_uint_eq(trailer_of(&b)->msgh_context, GUARD);
 	ck_assert_int_eq(mach_port_destruct(mach_task_self(), p, -1, GUARD), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), set), KERN_SUCCESS);
 }
 END_TEST
 
