@@ -328,8 +328,9 @@ START_TEST(test_guarded)
 	ck_assert_int_eq(send_guarded(box, 0x7ffff03, MACH_MSG_TYPE_MOVE_RECEIVE,
 				      MACH_MSG_GUARD_FLAGS_IMMOVABLE_RECEIVE, 0), MACH_SEND_INVALID_RIGHT);
 	ck_assert(peer_type(g) & MACH_PORT_TYPE_RECEIVE);
-	/* Taken by a receiver that says it takes guarded descriptors. */
+	/* Taken by a receiver that says it takes guarded descriptors (guards: check-msg-guard). */
 	ck_assert_int_eq(peer_send_id(g, MACH_MSG_TYPE_COPY_SEND, 3), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(mach_port_guard(mach_task_self(), g, 0x1234, FALSE), KERN_SUCCESS);
 	ck_assert_int_eq(send_guarded(box, g, MACH_MSG_TYPE_MOVE_RECEIVE,
 				      MACH_MSG_GUARD_FLAGS_IMMOVABLE_RECEIVE, 0x1234), MACH_MSG_SUCCESS);
 	ck_assert_uint_eq(peer_type(g), MACH_PORT_TYPE_SEND);
@@ -338,9 +339,11 @@ START_TEST(test_guarded)
 	ck_assert_uint_eq(b.g.g.type, MACH_MSG_GUARDED_PORT_DESCRIPTOR);
 	ck_assert_uint_eq(b.g.g.disposition, MACH_MSG_TYPE_PORT_RECEIVE);
 	ck_assert_uint_eq(b.g.g.flags, MACH_MSG_GUARD_FLAGS_IMMOVABLE_RECEIVE);
-	ck_assert_uint_eq(b.g.g.context, 0x1234);
+	ck_assert_uint_eq(b.g.g.context, (mach_port_context_t)(uintptr_t)&b);
 	ck_assert_uint_eq(b.g.g.name, g);
 	ck_assert(peer_type(g) & MACH_PORT_TYPE_RECEIVE);
+	ck_assert_int_eq(mach_port_destruct(mach_task_self(), g, -1, b.g.g.context), KERN_SUCCESS);
+	g = peer_port_send();
 	/* A receiver that does not: the right is destroyed, the descriptor names nothing. */
 	ck_assert_int_eq(send_guarded(box, g, MACH_MSG_TYPE_MOVE_RECEIVE,
 				      MACH_MSG_GUARD_FLAGS_UNGUARDED_ON_SEND, 0), MACH_MSG_SUCCESS);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * mach-port-attr.c - what a space and its receive rights tell about
- * themselves: mach_port_names, mach_port_get_attributes and
- * mach_port_set_attributes, with xnu's checks in xnu's order.
+ * themselves: mach_port_names, mach_port_get_attributes,
+ * mach_port_set_attributes and mach_port_set_seqno, with xnu's checks in
+ * xnu's order.
  */
 #include <mach/mach.h>
 
@@ -89,6 +90,7 @@ static void receive_status(struct port *p, mach_port_status_t *st)
 
 	*st = (mach_port_status_t){
 		.mps_pset = rv->pset != MACH_PORT_NULL,
+		.mps_seqno = rv->seqno,         /* the next message's, as its trailer will say */
 		.mps_qlimit = rv->qlimit,
 		.mps_msgcount = port_msgcount(p),
 		.mps_srights = p->send_fd >= 0 || (p->type & MACH_PORT_TYPE_SEND),
@@ -186,6 +188,25 @@ EXPORT kern_return_t mach_port_set_attributes(ipc_space_t task, mach_port_name_t
 	/* DNREQUESTS_SIZE: requests are not kept in a table, nothing to size. */
 	if (flavor == MACH_PORT_LIMITS_INFO)
 		port_set_qlimit(p, ((const mach_port_limits_t *)info)->mpl_qlimit);
+	space_unlock();
+	return KERN_SUCCESS;
+}
+
+/* As xnu: the next message dequeued from receive right @name has sequence number @seqno. */
+EXPORT kern_return_t mach_port_set_seqno(ipc_space_t task, mach_port_name_t name,
+					 mach_port_seqno_t seqno)
+{
+	struct port *p;
+	kern_return_t kr;
+
+	if (task != mach_task_self())
+		return KERN_INVALID_TASK;
+	if (!MACH_PORT_VALID(name))
+		return KERN_INVALID_RIGHT;
+	kr = mach_port_lookup_receive(task, name, &p);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	port_set_seqno(p, seqno);
 	space_unlock();
 	return KERN_SUCCESS;
 }

@@ -140,6 +140,11 @@ kern_return_t port_unguard(struct port *p, mach_port_context_t guard)
 	return KERN_SUCCESS;
 }
 
+void port_set_seqno(struct port *p, mach_port_seqno_t seqno)
+{
+	p->u.recv.seqno = seqno;
+}
+
 kern_return_t port_set_context(struct port *p, mach_port_context_t context)
 {
 	if (p->u.recv.strict_guard)

@@ -235,6 +235,8 @@ kern_return_t port_guard(struct port *p, mach_port_context_t guard, bool strict,
 kern_return_t port_unguard(struct port *p, mach_port_context_t guard);
 /** port_set_context() - @p's context, refused on a strictly guarded port. */
 kern_return_t port_set_context(struct port *p, mach_port_context_t context);
+/** port_set_seqno() - the sequence number of the next message dequeued from receive right @p. */
+void port_set_seqno(struct port *p, mach_port_seqno_t seqno);
 /** port_set_qlimit() - @p's queue limit (checked by the caller). */
 void port_set_qlimit(struct port *p, mach_port_msgcount_t qlimit);
 /** port_make_send() - MAKE_SEND: one more send right made by the receiver. */

@@ -3,8 +3,9 @@
  * msg-descs.c - a received message's descriptors in the user's layout, as
  * XNU copies them out: port rights named, out-of-line memory mapped, port
  * arrays as names in new memory (deallocate set), guarded receive rights
- * only to a receiver that said it takes them (MACH_RCV_GUARDED_DESC);
- * to any other the right is destroyed and the descriptor names nothing.
+ * only to a receiver that said it takes them (MACH_RCV_GUARDED_DESC),
+ * guarded there as the descriptor's flags ask; to any other the right is
+ * destroyed and the descriptor names nothing.
  */
 #include "msg-descs.h"
 
@@ -16,6 +17,7 @@
 
 #include "fdpass.h"
 #include "msg-rights.h"
+#include "port.h"
 #include "vm-region.h"
 #include "wire.h"
 
@@ -83,8 +85,27 @@ static size_t write_array_desc(char *out, const char *buf, const struct wire_des
 	return sizeof(pd);
 }
 
+/*
+ * A receive right taken through a guarded descriptor, as XNU copies it
+ * out: with IMMOVABLE_RECEIVE it is guarded, immovable, its guard (and the
+ * descriptor's context) the address of the receive buffer @rcv_addr, and
+ * UNGUARDED_ON_SEND cleared; without, it arrives unguarded, context 0.
+ */
+static void guard_received(mach_msg_guarded_port_descriptor_t *gd, mach_port_context_t rcv_addr)
+{
+	struct port *p = MACH_PORT_VALID(gd->name) ? space_get(gd->name) : NULL;
+
+	if (!p || !(p->type & MACH_PORT_TYPE_RECEIVE) ||
+	    !(gd->flags & MACH_MSG_GUARD_FLAGS_IMMOVABLE_RECEIVE))
+		return;
+	if (port_guard(p, rcv_addr, false, true) != KERN_SUCCESS)
+		return;
+	gd->context = rcv_addr;
+	gd->flags &= ~MACH_MSG_GUARD_FLAGS_UNGUARDED_ON_SEND;
+}
+
 static size_t write_guarded_desc(char *out, const struct wire_desc *d, int *fds,
-				 mach_msg_option_t option)
+				 const struct descs_rcv *rcv)
 {
 	mach_msg_guarded_port_descriptor_t gd;
 	int err = 0;
@@ -93,9 +114,9 @@ static size_t write_guarded_desc(char *out, const struct wire_desc *d, int *fds,
 	gd.flags = d->flags >> WIRE_GUARD_SHIFT;
 	gd.disposition = d->disposition;
 	gd.type = MACH_MSG_GUARDED_PORT_DESCRIPTOR;
-	if (option & MACH_RCV_GUARDED_DESC) {
+	if (rcv->option & MACH_RCV_GUARDED_DESC) {
 		gd.name = rights_insert(d, fds, &err);
-		gd.context = (mach_port_context_t)d->offset;
+		guard_received(&gd, rcv->addr);
 	} else {
 		fdpass_close_all(fds, d->nfds);         /* the right is destroyed */
 	}
@@ -103,7 +124,7 @@ static size_t write_guarded_desc(char *out, const struct wire_desc *d, int *fds,
 	return sizeof(gd);
 }
 
-size_t descs_copyout(char *out, const char *buf, int *fds, mach_msg_option_t option)
+size_t descs_copyout(char *out, const char *buf, int *fds, const struct descs_rcv *rcv)
 {
 	const struct wire_hdr *h = (const void *)buf;
 	const struct wire_desc *d = wire_descs(buf);
@@ -124,7 +145,7 @@ size_t descs_copyout(char *out, const char *buf, int *fds, mach_msg_option_t opt
 			off += write_array_desc(out + off, buf, &d[i], fds + fdi);
 			break;
 		case MACH_MSG_GUARDED_PORT_DESCRIPTOR:
-			off += write_guarded_desc(out + off, &d[i], fds + fdi, option);
+			off += write_guarded_desc(out + off, &d[i], fds + fdi, rcv);
 			break;
 		default:
 			off += write_ool_desc(out + off, &d[i], ool, d[i].nfds ? fds[fdi] : -1);

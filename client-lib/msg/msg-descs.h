@@ -6,15 +6,22 @@
 #include <stddef.h>
 
 #include <mach/message.h>
+#include <mach/port.h>
+
+/* What the receiver asked: its options, and where its buffer is. */
+struct descs_rcv {
+	mach_msg_option_t option;       /* MACH_RCV_GUARDED_DESC */
+	mach_port_context_t addr;       /* the receive buffer: an IMMOVABLE_RECEIVE right's guard */
+};
 
 /**
  * descs_copyout() - write the body count and descriptors of validated,
  * checked datagram @buf at @out: rights named (rights_insert()), memory
  * mapped, port arrays in new vm_allocate'd memory.  Space lock held.
  * Takes every descriptor fd (@fds is the datagram's, reply right first).
- * @option: the receive options (MACH_RCV_GUARDED_DESC).
+ * @rcv: the receiver's options and buffer.
  * Return: the bytes written.
  */
-size_t descs_copyout(char *out, const char *buf, int *fds, mach_msg_option_t option);
+size_t descs_copyout(char *out, const char *buf, int *fds, const struct descs_rcv *rcv);
 
 #endif

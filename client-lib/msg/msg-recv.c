@@ -40,31 +40,47 @@ struct rcv_req {
 	struct port *port;              /* the receive right being read (referenced by the caller) */
 };
 
-/* The dequeued message's sequence number on its port (XNU's msgh_seqno). */
-static mach_port_seqno_t take_seqno(const struct rcv_req *rq)
+/* What the trailer tells of the port a message was dequeued from. */
+struct rcv_port_info {
+	mach_port_seqno_t seqno;        /* XNU's msgh_seqno */
+	mach_port_context_t context;    /* the port's context as it was dequeued (msgh_context) */
+};
+
+/* The dequeued message's sequence number and its port's context.  Space lock held. */
+static struct rcv_port_info port_info_locked(struct port *p)
 {
-	mach_port_seqno_t seqno;
+	struct rcv_port_info pi = { .seqno = port_next_seqno(p) };
+
+	if (p->kind == PORT_KIND_RECEIVE)
+		pi.context = p->u.recv.context;
+	return pi;
+}
+
+static struct rcv_port_info take_port_info(const struct rcv_req *rq)
+{
+	struct rcv_port_info pi;
 
 	space_lock();
-	seqno = port_next_seqno(rq->port);
+	pi = port_info_locked(rq->port);
 	space_unlock();
-	return seqno;
+	return pi;
 }
 
 /*
  * The trailer as far as the receiver asked (REQUESTED_TRAILER_SIZE), its
- * size field saying so, as XNU fills it.  msgh_context stays 0: ports
- * have no context here yet.
+ * size field saying so, as XNU fills it: msgh_context is the port's
+ * context (mach_port_set_context(), or its guard) when the message left it.
  */
 static void fill_trailer(char *at, const struct rcv_req *rq, const struct fdpass_creds *cr,
-			 mach_port_seqno_t seqno)
+			 struct rcv_port_info pi)
 {
 	mach_msg_max_trailer_t t;
 
 	memset(&t, 0, sizeof(t));
 	t.msgh_trailer_type = MACH_MSG_TRAILER_FORMAT_0;
 	t.msgh_trailer_size = (mach_msg_trailer_size_t)rq->trailer_size;
-	t.msgh_seqno = seqno;
+	t.msgh_seqno = pi.seqno;
+	t.msgh_context = pi.context;
 	if (cr && cr->valid) {
 		t.msgh_sender.val[0] = cr->uid;
 		t.msgh_sender.val[1] = cr->gid;
@@ -94,7 +110,7 @@ static mach_msg_return_t deliver_send_once_notification(struct rcv_req *rq, mach
 		.msgh_local_port = name,
 		.msgh_id = MACH_NOTIFY_SEND_ONCE,
 	};
-	fill_trailer((char *)(h + 1), rq, NULL, take_seqno(rq));
+	fill_trailer((char *)(h + 1), rq, NULL, take_port_info(rq));
 	return MACH_MSG_SUCCESS;
 }
 
@@ -127,7 +143,7 @@ static mach_msg_return_t too_large(struct rcv_req *rq, int fd, size_t len, size_
 	if (rq->rcv_size >= sizeof(mach_msg_header_t) + rq->trailer_size) {
 		*rq->msg = (mach_msg_header_t){ .msgh_size = sizeof(mach_msg_header_t),
 						.msgh_local_port = name };
-		fill_trailer((char *)(rq->msg + 1), rq, NULL, take_seqno(rq));
+		fill_trailer((char *)(rq->msg + 1), rq, NULL, take_port_info(rq));
 	}
 	return MACH_RCV_TOO_LARGE;
 }
@@ -150,13 +166,14 @@ static void translate(struct rcv_req *rq, const char *buf, int *fds,
 	const struct wire_hdr *h = (const void *)buf;
 	mach_msg_header_t *u = rq->msg;
 	size_t off = sizeof(*u);
-	mach_port_seqno_t seqno;
+	struct descs_rcv rcv = { rq->option, (mach_port_context_t)(uintptr_t)u };
+	struct rcv_port_info pi;
 
 	space_lock();
-	seqno = port_next_seqno(rq->port);
+	pi = port_info_locked(rq->port);
 	u->msgh_remote_port = translate_reply(h, fds);
 	if (h->bits & MACH_MSGH_BITS_COMPLEX)
-		off += descs_copyout((char *)u + off, buf, fds, rq->option);
+		off += descs_copyout((char *)u + off, buf, fds, &rcv);
 	space_unlock();
 	memcpy((char *)u + off, wire_body(buf), h->body_len);
 	off += h->body_len;
@@ -166,7 +183,7 @@ static void translate(struct rcv_req *rq, const char *buf, int *fds,
 	u->msgh_local_port = name;
 	u->msgh_voucher_port = MACH_PORT_NULL;
 	u->msgh_id = h->id;
-	fill_trailer((char *)u + round_msg(off), rq, cr, seqno);
+	fill_trailer((char *)u + round_msg(off), rq, cr, pi);
 }
 
 /*

@@ -85,15 +85,40 @@ static int resolve_ool_ports(struct send_ctx *c, const mach_msg_ool_ports_descri
 	return err;
 }
 
-/* MACH_MSG_GUARDED_PORT_DESCRIPTOR: a receive right (checked by check_layout()), its guard. */
+/*
+ * XNU's guard check on a receive right moved by a guarded descriptor
+ * (ipc_right_copyin_check_guard_locked): the right's guard must be the
+ * descriptor's context, or, with UNGUARDED_ON_SEND, the right unguarded
+ * and the context 0.
+ */
+static bool guard_matches(const struct port *p, const mach_msg_guarded_port_descriptor_t *g)
+{
+	const struct port_recv *rv = &p->u.recv;
+
+	if ((g->flags & MACH_MSG_GUARD_FLAGS_UNGUARDED_ON_SEND) && !rv->guarded && !g->context)
+		return true;
+	return rv->guarded && rv->context == g->context;
+}
+
+/*
+ * MACH_MSG_GUARDED_PORT_DESCRIPTOR: a receive right (checked by
+ * check_layout()) whose guard matches.  As XNU, the right leaves unguarded
+ * (UNGUARDED_ON_SEND set on the wire); no context travels: the receiver's
+ * guard, if any, is its own (msg-descs.c).
+ */
 static mach_msg_return_t resolve_guarded(struct send_ctx *c,
 					 const mach_msg_guarded_port_descriptor_t *g,
 					 struct wire_desc *d)
 {
+	mach_msg_guard_flags_t flags = g->flags;
 	int err = send_resolve_right(c, g->name, g->disposition, d);
 
-	d->flags |= (uint32_t)g->flags << WIRE_GUARD_SHIFT;
-	d->offset = g->context;
+	if (err == 0 && MACH_PORT_VALID(g->name)) {
+		if (!guard_matches(space_get(g->name), g))
+			err = -EINVAL;          /* xnu: kGUARD_EXC_INCORRECT_GUARD */
+		flags |= MACH_MSG_GUARD_FLAGS_UNGUARDED_ON_SEND;
+	}
+	d->flags |= (uint32_t)flags << WIRE_GUARD_SHIFT;
 	return err == -ENOENT || err == -EINVAL ? MACH_SEND_INVALID_RIGHT : send_errno(err);
 }
 

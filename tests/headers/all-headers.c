@@ -42,6 +42,7 @@ static void (*const provided[])(void) = {
 	(void (*)(void))mach_port_construct, (void (*)(void))mach_port_destruct,
 	(void (*)(void))mach_port_guard, (void (*)(void))mach_port_unguard,
 	(void (*)(void))mach_port_get_context, (void (*)(void))mach_port_set_context,
+	(void (*)(void))mach_port_set_seqno,
 	(void (*)(void))task_get_exc_guard_behavior, (void (*)(void))task_set_exc_guard_behavior,
 	(void (*)(void))task_get_special_port, (void (*)(void))task_set_special_port,
 	(void (*)(void))vm_allocate, (void (*)(void))vm_deallocate, (void (*)(void))vm_map,
