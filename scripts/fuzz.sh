@@ -26,8 +26,6 @@ corpus=tests/fuzz/corpus
 declare -A dict=([plist]=plist.dict [request]=wire.dict [control]=plist.dict [recv]=wire.dict)
 declare -A max_len=([plist]=65536 [request]=24000 [control]=40000 [recv]=32768)
 
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 
 if [ ! -f "$build/build.ninja" ]; then
 	CC=clang meson setup "$build" -Dfuzz=true -Db_lundef=false -Dtests=false -Dman=false >/dev/null
@@ -37,7 +35,17 @@ for h in "${harnesses[@]}"; do
 	[ -n "${dict[$h]:-}" ] || { echo "fuzz.sh: unknown harness $h" >&2; exit 2; }
 	targets+=("tests/fuzz/fuzz-$h")
 done
-meson compile -C "$build" -j "$jobs" "${targets[@]}" >/dev/null
+if ! meson compile -C "$build" -j "$jobs" "${targets[@]}" >"$build/fuzz-compile.log" 2>&1; then
+	tail -n 40 "$build/fuzz-compile.log" >&2
+	echo "fuzz: building the harnesses failed (full log: $build/fuzz-compile.log)" >&2
+	exit 1
+fi
+
+# For the harnesses only: the build runs bsmig, built instrumented here,
+# which keeps its allocations until it exits and turns leak checks off for
+# itself (an ASAN_OPTIONS in the environment would override that).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 
 # Print the end of a failed run: the sanitizer's report and where the input is.
 report() {
