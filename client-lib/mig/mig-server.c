@@ -9,6 +9,8 @@
 #include <mach/mach.h>
 #include <mach/mig.h>
 
+#include "wire.h"
+
 #define EXPORT __attribute__((visibility("default")))
 
 /* The options a reply send may carry; receive bits are for the receive. */
@@ -86,29 +88,11 @@ static void release_moved(mach_port_t name, mach_msg_type_name_t disp)
 		mach_port_deallocate(mach_task_self(), name);
 }
 
-/* The size of the descriptor at @p, or 0 for a type we do not know. */
-static size_t descriptor_size(const mach_msg_type_descriptor_t *d)
-{
-	switch (d->type) {
-	case MACH_MSG_PORT_DESCRIPTOR:
-		return sizeof(mach_msg_port_descriptor_t);
-	case MACH_MSG_OOL_DESCRIPTOR:
-	case MACH_MSG_OOL_VOLATILE_DESCRIPTOR:
-		return sizeof(mach_msg_ool_descriptor_t);
-	case MACH_MSG_OOL_PORTS_DESCRIPTOR:
-		return sizeof(mach_msg_ool_ports_descriptor_t);
-	case MACH_MSG_GUARDED_PORT_DESCRIPTOR:
-		return sizeof(mach_msg_guarded_port_descriptor_t);
-	default:
-		return 0;
-	}
-}
-
 static void consume_descriptor(char *p)
 {
 	mach_msg_descriptor_t d;
 
-	memcpy(&d, p, descriptor_size((const mach_msg_type_descriptor_t *)p));
+	memcpy(&d, p, wire_user_desc_size(((const mach_msg_type_descriptor_t *)p)->type));
 	if (d.type.type == MACH_MSG_PORT_DESCRIPTOR) {
 		release_moved(d.port.name, d.port.disposition);
 	} else if (d.type.type == MACH_MSG_OOL_DESCRIPTOR ||
@@ -141,7 +125,7 @@ static void consume_unsent(mach_msg_header_t *h)
 	memcpy(&count, p, sizeof(count));
 	p += sizeof(mach_msg_body_t);
 	for (mach_msg_size_t i = 0; i < count; i++) {
-		size_t len = descriptor_size((const mach_msg_type_descriptor_t *)p);
+		size_t len = wire_user_desc_size(((const mach_msg_type_descriptor_t *)p)->type);
 
 		if (len == 0 || p + len > end)
 			return;
