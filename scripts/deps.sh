@@ -3,7 +3,7 @@
 # Sourced by demo.sh and test.sh; installs only what is missing.
 set -euo pipefail
 
-BOOTSTRAPD_PACKAGES=(meson ninja-build pkg-config gcc libxml2-dev libplist-dev libevent-dev check mandoc libpng-dev)
+BOOTSTRAPD_PACKAGES=(meson ninja-build pkg-config gcc libxml2-dev libplist-dev libevent-dev check mandoc libpng-dev libsystemd-dev)
 
 bootstrapd_install_deps() {
 	local missing=()

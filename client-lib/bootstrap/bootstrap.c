@@ -48,7 +48,7 @@ static kern_return_t check_name(const char *name)
 }
 
 /* Send @req (@size bytes) and wait for the reply to @id.  Return: a kern_return_t. */
-static kern_return_t call(mach_port_t bp, mach_msg_header_t *req, mach_msg_size_t size,
+static kern_return_t call_once(mach_port_t bp, mach_msg_header_t *req, mach_msg_size_t size,
 			  union bootstrap_reply *rep)
 {
 	mach_port_t rp;
@@ -78,6 +78,29 @@ static kern_return_t call(mach_port_t bp, mach_msg_header_t *req, mach_msg_size_
 	if (!MACH_MSGH_BITS_IS_COMPLEX(rep->head.msgh_bits))
 		return rep->error.RetCode;
 	return rep->port.ret;
+}
+
+/*
+ * call_once(); if bootstrapd restarted (our connection to it died), once
+ * more on a new connection: any request that could not be sent, a look-up
+ * whose reply never came.
+ */
+static kern_return_t call(mach_port_t bp, mach_msg_header_t *req, mach_msg_size_t size,
+			  union bootstrap_reply *rep)
+{
+	char copy[1024];
+	bool may_retry = size <= sizeof(copy);
+	bool idempotent = req->msgh_id == BOOTSTRAP_MSG_LOOK_UP;
+	kern_return_t kr;
+
+	if (may_retry)
+		memcpy(copy, req, size);
+	kr = call_once(bp, req, size, rep);
+	if (may_retry && bootstrap_port_retry(&bp, kr, idempotent)) {
+		memcpy(req, copy, size);
+		kr = call_once(bp, req, size, rep);
+	}
+	return kr;
 }
 
 /* call() with @name, checked, in the request's @field after its NDR record @ndr. */

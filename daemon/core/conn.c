@@ -116,7 +116,8 @@ static void conn_end(struct conn *c)
 static void conn_readable(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn *c = arg;
-	struct ipc_request *rq = &c->domain->request;
+	struct domain *d = c->domain;
+	struct ipc_request *rq = &d->request;
 	int n;
 
 	(void)what;
@@ -149,8 +150,9 @@ static void conn_readable(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	/* The handler may free @c (a job unloaded through its own port): do not touch it after. */
-	c->domain->dispatch(c, rq);
+	d->dispatch(c, rq);
 	ipc_request_release(rq);
+	domain_changed(d);      /* a check-in or a registration: the next save has it */
 }
 
 unsigned int conn_fd_reserve(unsigned long limit)

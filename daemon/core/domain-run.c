@@ -7,6 +7,7 @@
 #include "domain-run.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -67,6 +68,16 @@ int domain_listen(struct domain *d)
 		close(fd);
 		return err;
 	}
+	d->listen_fd = fd;
+	return conn_accept_start(d);
+}
+
+int domain_listen_fd(struct domain *d, int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -errno;
 	d->listen_fd = fd;
 	return conn_accept_start(d);
 }
