@@ -161,7 +161,7 @@ static void pass_fds(struct fake_fdstore *s)
 
 	/* Above every target first, so that no dup2 closes a stored fd. */
 	for (size_t i = 0; i < s->n; i++) {
-		int fd = fcntl(s->v[i].fd, F_DUPFD, top + (int)s->n);
+		int fd = fcntl(s->v[i].fd, F_DUPFD_CLOEXEC, top + (int)s->n);
 
 		if (fd < 0)
 			_exit(125);
