@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -260,6 +261,36 @@ START_TEST(test_exited_while_down)
 }
 END_TEST
 
+/*
+ * A request in flight when the daemon dies (no fd store: it does not come
+ * back) gets an error, not a hang: its reply right died with the daemon,
+ * and the library's one retry finds no daemon.
+ */
+START_TEST(test_request_in_flight_gets_error)
+{
+	pid_t child;
+	int status;
+
+	add_echo(ECHO_SERVICE_NAME, "");
+	test_daemon_start(&td);
+	look_up(ECHO_SERVICE_NAME);
+	test_daemon_signal(&td, SIGSTOP);
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		mach_port_t p;
+
+		_exit(bootstrap_look_up(bootstrap_port, ECHO_SERVICE_NAME, &p) == KERN_SUCCESS ? 0 : 7);
+	}
+	pause_ms(50);   /* most often the request is queued by now; if not, its send fails */
+	test_daemon_signal(&td, SIGKILL);
+	test_daemon_wait(&td);
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 7);
+}
+END_TEST
+
 static Suite *restart_suite(void)
 {
 	Suite *s = suite_create("restart");
@@ -271,6 +302,7 @@ static Suite *restart_suite(void)
 	tcase_add_test(tc, test_sigkill_keeps_everything);
 	tcase_add_test(tc, test_adopted_exit_seen);
 	tcase_add_test(tc, test_exited_while_down);
+	tcase_add_test(tc, test_request_in_flight_gets_error);
 	suite_add_tcase(s, tc);
 	return s;
 }

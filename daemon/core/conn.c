@@ -29,6 +29,7 @@
 
 #include <event2/event.h>
 
+#include "bootstrap-proto.h"
 #include "domain.h"
 #include "ipc.h"
 #include "log.h"
@@ -150,9 +151,12 @@ static void conn_readable(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	/* The handler may free @c (a job unloaded through its own port): do not touch it after. */
+	/* A check-in, a registration, a bsctl request: the next save has it.  A
+	 * look-up, the common request, changes nothing. */
+	if (rq->hdr->id != BOOTSTRAP_MSG_LOOK_UP)
+		domain_changed(d);
 	d->dispatch(c, rq);
 	ipc_request_release(rq);
-	domain_changed(d);      /* a check-in or a registration: the next save has it */
 }
 
 unsigned int conn_fd_reserve(unsigned long limit)
