@@ -26,7 +26,7 @@ struct wbuf {
 
 static void put(struct wbuf *w, const void *v, size_t n)
 {
-	if (w->failed)
+	if (w->failed || n == 0)
 		return;
 	if (w->len + n > w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 4096;
