@@ -291,6 +291,27 @@ START_TEST(test_request_in_flight_gets_error)
 }
 END_TEST
 
+/* A truncated state is refused: the daemon starts afresh, and listens again. */
+START_TEST(test_damaged_state_refused)
+{
+	pid_t old;
+
+	use_store = 1;
+	add_echo(ECHO_SERVICE_NAME, "");
+	fake_fdstore_open(&store, td.dir);
+	fake_fdstore_start(&store, &td);
+	old = echo_query(look_up(ECHO_SERVICE_NAME)).pid;
+	look_up(ECHO_SERVICE_NAME);
+	fake_fdstore_kill(&store, &td);
+	fake_fdstore_damage(&store, 40);
+	fake_fdstore_start(&store, &td);
+	/* A fresh start knows nothing of the old job, which is left running. */
+	ck_assert_int_ne(echo_query(look_up(ECHO_SERVICE_NAME)).pid, old);
+	kill(old, SIGKILL);
+	ck_assert(test_daemon_log_contains(&td, "the saved state was refused"));
+}
+END_TEST
+
 static Suite *restart_suite(void)
 {
 	Suite *s = suite_create("restart");
@@ -303,6 +324,7 @@ static Suite *restart_suite(void)
 	tcase_add_test(tc, test_adopted_exit_seen);
 	tcase_add_test(tc, test_exited_while_down);
 	tcase_add_test(tc, test_request_in_flight_gets_error);
+	tcase_add_test(tc, test_damaged_state_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }

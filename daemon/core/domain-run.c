@@ -47,7 +47,7 @@ int domain_listen(struct domain *d)
 	if (strlen(d->socket_path) >= sizeof(sun.sun_path))
 		return -ENAMETOOLONG;
 	strcpy(sun.sun_path, d->socket_path);
-	if (socket_alive(&sun))
+	if (!d->listen_take_over && socket_alive(&sun))
 		return -EADDRINUSE;
 	unlink(d->socket_path);
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);

@@ -60,6 +60,7 @@ struct domain {
 	 * turn of the loop, while an fd store keeps it; bsctl reexec asks for
 	 * a re-exec, made once its reply has gone. */
 	bool state_dirty;
+	bool listen_take_over;          /* a refused state's socket may still answer: bind over it */
 	bool reexec_requested;
 	struct fdstore *fdstore;        /* systemd's fd store, or NULL */
 	/* While loading jobs after a restart: restores a job's state, in place of

@@ -212,6 +212,9 @@ static int from_store(struct domain *d, char **names, int n)
 		fdstore_adopt_ids(d->fdstore, ids, k);  /* what no state names goes at the first save */
 	free(fds);
 	if (err < 0) {
+		/* Among them the old listening socket, which the store keeps
+		 * answering until the first save drops it from the store. */
+		d->listen_take_over = true;
 		for (size_t i = 0; i < k; i++)
 			close(ids[i]);
 		free(ids);

@@ -143,6 +143,18 @@ void fake_fdstore_close(struct fake_fdstore *s)
 	unlink(s->path);
 }
 
+void fake_fdstore_damage(struct fake_fdstore *s, off_t len)
+{
+	int n = 0;
+
+	pthread_mutex_lock(&s->lock);
+	for (size_t i = 0; i < s->n; i++)
+		if (strncmp(s->v[i].name, "state-", 6) == 0 && ftruncate(s->v[i].fd, len) == 0)
+			n++;
+	pthread_mutex_unlock(&s->lock);
+	ck_assert_int_gt(n, 0);
+}
+
 size_t fake_fdstore_count(struct fake_fdstore *s)
 {
 	size_t n;

@@ -12,6 +12,7 @@
 
 #include <pthread.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "daemon.h"
 
@@ -38,6 +39,9 @@ void fake_fdstore_open(struct fake_fdstore *s, const char *dir);
 
 /** fake_fdstore_close() - stop reading, close every stored fd. */
 void fake_fdstore_close(struct fake_fdstore *s);
+
+/** fake_fdstore_damage() - truncate the stored state memfds to @len bytes. */
+void fake_fdstore_damage(struct fake_fdstore *s, off_t len);
 
 /** fake_fdstore_count() - how many fds are stored. */
 size_t fake_fdstore_count(struct fake_fdstore *s);
