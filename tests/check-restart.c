@@ -312,6 +312,31 @@ START_TEST(test_damaged_state_refused)
 }
 END_TEST
 
+/* A crash after a re-exec restores what changed after the re-exec, not before. */
+START_TEST(test_reexec_then_sigkill)
+{
+	static struct bsctl_out out;
+	mach_port_t echo, own;
+	pid_t pid;
+
+	use_store = 1;
+	add_echo(ECHO_SERVICE_NAME, "");
+	fake_fdstore_open(&store, td.dir);
+	fake_fdstore_start(&store, &td);
+	echo = look_up(ECHO_SERVICE_NAME);
+	for (int i = 0; i < 5; i++)
+		pid = echo_query(echo).pid;     /* a few saves before the re-exec */
+	ck_assert_int_eq(BSCTL_RUN(&out, "reexec"), 0);
+	own = register_own();
+	look_up(ECHO_SERVICE_NAME);
+	fake_fdstore_kill(&store, &td);
+	fake_fdstore_start(&store, &td);
+	ck_assert_int_eq(echo_query(echo).pid, pid);
+	look_up(REGISTERED);
+	mach_port_mod_refs(mach_task_self(), own, MACH_PORT_RIGHT_RECEIVE, -1);
+}
+END_TEST
+
 static Suite *restart_suite(void)
 {
 	Suite *s = suite_create("restart");
@@ -325,6 +350,7 @@ static Suite *restart_suite(void)
 	tcase_add_test(tc, test_exited_while_down);
 	tcase_add_test(tc, test_request_in_flight_gets_error);
 	tcase_add_test(tc, test_damaged_state_refused);
+	tcase_add_test(tc, test_reexec_then_sigkill);
 	suite_add_tcase(s, tc);
 	return s;
 }

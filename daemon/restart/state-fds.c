@@ -117,8 +117,12 @@ static int from_reexec(struct domain *d, const char *env)
 		state_free(&st);
 		return -ENOMEM;
 	}
-	if (d->fdstore)
+	if (d->fdstore) {
 		fdstore_adopt_ids(d->fdstore, present, n);      /* stored before the exec */
+		/* The memfds of the state before the exec closed with it: new ones
+		 * (counting from generation 1 again) take their names. */
+		fdstore_forget_states(d->fdstore);
+	}
 	return plan_from(d, &st, true, present, n);
 }
 
