@@ -172,9 +172,10 @@ static int write_state(struct fdstore *f, struct state *st)
 	err = state_encode(st, &buf, &len);
 	if (err < 0)
 		return err;
-	if (pwrite(f->state_fd[slot], buf, len, 0) != (ssize_t)len ||
-	    ftruncate(f->state_fd[slot], (off_t)len) < 0)
-		err = -errno ? -errno : -EIO;
+	if (pwrite(f->state_fd[slot], buf, len, 0) != (ssize_t)len)
+		err = -EIO;     /* a short write to a memfd: out of memory */
+	else if (ftruncate(f->state_fd[slot], (off_t)len) < 0)
+		err = -errno;
 	free(buf);
 	if (err == 0)
 		f->gen[slot] = st->generation;

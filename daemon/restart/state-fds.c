@@ -151,8 +151,16 @@ static int place(char **names, int n, int *fds, int *ids)
 	for (int i = 0; i < n; i++) {
 		fds[i] = fcntl(3 + i, F_DUPFD_CLOEXEC, top);
 		close(3 + i);
-		if (fds[i] < 0)
-			return -errno;
+	}
+	for (int i = 0; i < n; i++) {
+		if (fds[i] >= 0)
+			continue;
+		for (int j = 0; j < n; j++) {   /* out of fds: give every one up */
+			if (fds[j] >= 0)
+				close(fds[j]);
+			fds[j] = ids[j] = -1;
+		}
+		return -EMFILE;
 	}
 	for (int i = 0; i < n; i++) {
 		if (ids[i] < 0)
