@@ -21,3 +21,9 @@ case " ${BENCH_ARGS:-} $* " in
 *" --json "*) ;;
 *) if [ -x "$surface" ]; then echo; "$surface" ${BENCH_ARGS:-} "$@" || true; fi ;;
 esac
+# Restart and re-exec times (bench/restart.c), in text runs only.
+restart=$(dirname "$driver")/bootstrapd-bench-restart
+case " ${BENCH_ARGS:-} $* " in
+*" --json "*) ;;
+*) if [ -x "$restart" ]; then echo; "$restart" ${BENCH_ARGS:-} "$@" || true; fi ;;
+esac

@@ -3,7 +3,7 @@
 # Sourced by demo.sh and test.sh; installs only what is missing.
 set -euo pipefail
 
-BOOTSTRAPD_PACKAGES=(meson ninja-build pkg-config gcc libxml2-dev libplist-dev libevent-dev check mandoc libpng-dev)
+BOOTSTRAPD_PACKAGES=(meson ninja-build pkg-config gcc libxml2-dev libplist-dev libevent-dev check mandoc libpng-dev libsystemd-dev)
 # The fuzz harnesses (tests/fuzz, scripts/fuzz.sh, run by test.sh): clang and
 # its libFuzzer and sanitizer runtimes (libclang-rt-dev follows the default
 # clang: libclang-rt-14-dev on Debian 12).

@@ -57,6 +57,8 @@ static const struct command commands[] = {
 	  "\t\t\tset KEY for jobs started from now on (not persistent)" },
 	{ "unsetenv", cmd_unsetenv, "unsetenv [DOMAIN] KEY\tno longer set KEY for new jobs" },
 	{ "getenv", cmd_getenv, "getenv [DOMAIN] KEY\tprint what setenv set KEY to" },
+	{ "reexec", cmd_reexec, "reexec\t\t\texecute bootstrapd again (an upgraded binary),\n"
+	  "\t\t\tkeeping its ports, names, jobs and clients" },
 	{ "lint", cmd_lint, "lint PATH...\t\tcheck job plists (no daemon needed)" },
 	{ "convert", cmd_convert, "convert PATH\t\tprint a plist (binary or XML) as XML" },
 	{ "version", cmd_version, "version\t\t\tprint bsctl's version" },

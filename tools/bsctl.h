@@ -29,5 +29,6 @@ int cmd_print_disabled(int argc, char **argv, const struct bsctl_opts *o);
 int cmd_setenv(int argc, char **argv, const struct bsctl_opts *o);
 int cmd_unsetenv(int argc, char **argv, const struct bsctl_opts *o);
 int cmd_getenv(int argc, char **argv, const struct bsctl_opts *o);
+int cmd_reexec(int argc, char **argv, const struct bsctl_opts *o);
 
 #endif

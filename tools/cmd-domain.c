@@ -83,3 +83,12 @@ int cmd_getenv(int argc, char **argv, const struct bsctl_opts *o)
 	d = optional_domain(argc, argv, 3);
 	return d < 0 ? BSCTL_USAGE : ctl_call(CONTROL_GETENV, 0, 0, argv[1 + d], stdout);
 }
+
+int cmd_reexec(int argc, char **argv, const struct bsctl_opts *o)
+{
+	(void)argv;
+	(void)o;
+	if (argc != 1)
+		return BSCTL_USAGE;
+	return ctl_call(CONTROL_REEXEC, 0, 0, "", stderr);
+}

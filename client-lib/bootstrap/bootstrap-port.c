@@ -135,6 +135,41 @@ EXPORT kern_return_t bootstrap_port_connect(const char *path, mach_port_t *port)
 	return *port == MACH_PORT_NULL ? KERN_RESOURCE_SHORTAGE : KERN_SUCCESS;
 }
 
+static bool is_dead(mach_port_t name)
+{
+	mach_port_type_t type;
+
+	return mach_port_type(mach_task_self(), name, &type) != KERN_SUCCESS ||
+	       (type & MACH_PORT_TYPE_DEAD_NAME);
+}
+
+bool bootstrap_port_retry(mach_port_t *port, kern_return_t kr, bool idempotent)
+{
+	bool again = false;
+	int fd;
+
+	if (kr != MACH_SEND_INVALID_DEST && !(idempotent && kr == MIG_SERVER_DIED))
+		return false;
+	pthread_mutex_lock(&resolve_lock);
+	if (*port != bootstrap_port) {
+		/* Another thread connected again already, or not our bootstrap port. */
+		again = bootstrap_port != BOOTSTRAP_LAZY_NAME && *port != MACH_PORT_NULL &&
+			is_dead(*port) && !is_dead(bootstrap_port);
+		if (again)
+			*port = bootstrap_port;
+	} else if (is_dead(*port) && (fd = connect_daemon()) >= 0) {
+		mach_port_t name = name_send_fd(fd, true);
+
+		if (name != MACH_PORT_NULL) {
+			mach_port_deallocate(mach_task_self(), *port);
+			bootstrap_port = *port = name;
+			again = true;
+		}
+	}
+	pthread_mutex_unlock(&resolve_lock);
+	return again;
+}
+
 kern_return_t bootstrap_port_resolve(mach_port_t *port)
 {
 	kern_return_t kr = KERN_SUCCESS;

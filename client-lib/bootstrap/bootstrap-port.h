@@ -3,6 +3,8 @@
 #ifndef BOOTSTRAP_PORT_DISCOVERY_H
 #define BOOTSTRAP_PORT_DISCOVERY_H
 
+#include <stdbool.h>
+
 #include <mach/mach.h>
 
 /* bootstrap_port before its first use; index 0 is never a table entry. */
@@ -21,6 +23,16 @@ mach_port_t bootstrap_port_inherited(void);
  * Return: KERN_SUCCESS, or MACH_SEND_INVALID_DEST when no daemon answers.
  */
 kern_return_t bootstrap_port_resolve(mach_port_t *port);
+
+/**
+ * bootstrap_port_retry() - after a request on *@port ended with @kr:
+ * whether to send it again, on a new connection now in *@port (and in
+ * bootstrap_port).  Only for bootstrap_port whose connection died (the
+ * daemon restarted): a request that could not be sent
+ * (MACH_SEND_INVALID_DEST), or with @idempotent one whose reply never came
+ * (MIG_SERVER_DIED).
+ */
+bool bootstrap_port_retry(mach_port_t *port, kern_return_t kr, bool idempotent);
 
 /** bootstrap_fork_child() - forget the calling thread's reply port in a forked child (bootstrap.c, task.c). */
 void bootstrap_fork_child(void);

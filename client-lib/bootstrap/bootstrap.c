@@ -4,8 +4,9 @@
  * bootstrap_register() and friends: each checks its arguments, finds the
  * bootstrap port and calls the stub bsmig generated from bootstrap.defs
  * (bootstrapUser.c), as launchd's library calls its vproc_mig_ stubs.
- * Each public call is one request and one reply, so that a caller may
- * retry it whole.
+ * Each public call is one request and one reply, sent once more on a new
+ * connection if bootstrapd restarted meanwhile (bootstrap_port_retry()):
+ * any request that could not be sent, and a look-up whose reply never came.
  */
 #include <string.h>
 
@@ -61,6 +62,8 @@ EXPORT kern_return_t bootstrap_look_up2(mach_port_t bp, const char *service_name
 	kr = prepare(&bp, service_name);
 	if (kr == KERN_SUCCESS)
 		kr = bs_mig_look_up2(bp, (char *)service_name, sp, &server, target_pid, flags);
+	if (bootstrap_port_retry(&bp, kr, true))
+		kr = bs_mig_look_up2(bp, (char *)service_name, sp, &server, target_pid, flags);
 	/* As launchd's library: a privileged server is one root answers for. */
 	if (kr == KERN_SUCCESS && (flags & BOOTSTRAP_PRIVILEGED_SERVER) &&
 	    audit_token_to_euid(server) != 0) {
@@ -86,7 +89,10 @@ EXPORT kern_return_t bootstrap_check_in2(mach_port_t bp, const char *service_nam
 	kr = prepare(&bp, service_name);
 	if (kr != KERN_SUCCESS)
 		return kr;
-	return bs_mig_check_in2(bp, (char *)service_name, sp, flags);
+	kr = bs_mig_check_in2(bp, (char *)service_name, sp, flags);
+	if (bootstrap_port_retry(&bp, kr, false))
+		kr = bs_mig_check_in2(bp, (char *)service_name, sp, flags);
+	return kr;
 }
 
 EXPORT kern_return_t bootstrap_check_in(mach_port_t bp, const char *service_name, mach_port_t *sp)
@@ -101,7 +107,10 @@ EXPORT kern_return_t bootstrap_register2(mach_port_t bp, char *service_name, mac
 
 	if (kr != KERN_SUCCESS)
 		return kr;
-	return bs_mig_register2(bp, service_name, sp, flags);
+	kr = bs_mig_register2(bp, service_name, sp, flags);
+	if (bootstrap_port_retry(&bp, kr, false))
+		kr = bs_mig_register2(bp, service_name, sp, flags);
+	return kr;
 }
 
 EXPORT kern_return_t bootstrap_register(mach_port_t bp, char *service_name, mach_port_t sp)
@@ -150,7 +159,10 @@ EXPORT kern_return_t bootstrap_parent(mach_port_t bp, mach_port_t *parent_port)
 	kr = resolve(&bp);
 	if (kr != KERN_SUCCESS)
 		return kr;
-	return bs_mig_parent(bp, parent_port);
+	kr = bs_mig_parent(bp, parent_port);
+	if (bootstrap_port_retry(&bp, kr, true))
+		kr = bs_mig_parent(bp, parent_port);
+	return kr;
 }
 
 EXPORT kern_return_t bootstrap_info(mach_port_t bp,
@@ -168,6 +180,10 @@ EXPORT kern_return_t bootstrap_info(mach_port_t bp,
 	kr = resolve(&bp);
 	if (kr != KERN_SUCCESS)
 		return kr;
-	return bs_mig_info(bp, service_names, service_namesCnt, service_jobs, service_jobsCnt,
-			   service_active, service_activeCnt, flags);
+	kr = bs_mig_info(bp, service_names, service_namesCnt, service_jobs, service_jobsCnt,
+			 service_active, service_activeCnt, flags);
+	if (bootstrap_port_retry(&bp, kr, true))
+		kr = bs_mig_info(bp, service_names, service_namesCnt, service_jobs, service_jobsCnt,
+				 service_active, service_activeCnt, flags);
+	return kr;
 }

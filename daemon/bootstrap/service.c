@@ -192,6 +192,23 @@ int service_reset_port(struct service *s)
 	return 0;
 }
 
+void service_adopt_port(struct service *s, int recv_fd, int send_fd)
+{
+	bool watched = s->demand_ev && event_pending(s->demand_ev, EV_READ, NULL);
+
+	service_unwatch(s);
+	if (s->demand_ev)
+		event_free(s->demand_ev);
+	s->demand_ev = NULL;
+	if (s->recv_fd >= 0)
+		close(s->recv_fd);
+	close(s->send_fd);
+	s->recv_fd = recv_fd;
+	s->send_fd = send_fd;
+	if (watched)
+		service_watch(s);
+}
+
 unsigned int service_drain(struct service *s)
 {
 	char buf[WIRE_MAX_DATAGRAM];

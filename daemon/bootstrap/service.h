@@ -93,6 +93,12 @@ unsigned long service_queued_bytes(const struct service *s);
 int service_reset_port(struct service *s);
 
 /**
+ * service_adopt_port() - take @recv_fd and @send_fd (a port kept across a
+ * restart) in place of the port made at load; a demand watch follows.
+ */
+void service_adopt_port(struct service *s, int recv_fd, int send_fd);
+
+/**
  * service_drain() - destroy every queued message, as Mach destroys a
  * message: its rights die with it, so a caller waiting on a reply learns
  * at once that none will come.  Return: how many were destroyed.

@@ -319,3 +319,15 @@ kern_return_t control_domain_bootout(struct control_call *call)
 	fprintf(call->out, "%s: %u job(s) unloaded\n", control_domain_name(d), n);
 	return KERN_SUCCESS;
 }
+
+/* --- reexec ----------------------------------------------------------------- */
+
+/* Made by the loop once this reply has gone (restart/reexec.c). */
+kern_return_t control_domain_reexec(struct control_call *call)
+{
+	log_info("control: pid %d uid %u asks %s to execute itself again",
+		 (int)call->rq->creds.pid, (unsigned int)call->rq->creds.uid,
+		 control_domain_name(call->d));
+	call->d->reexec_requested = true;
+	return KERN_SUCCESS;
+}

@@ -49,6 +49,7 @@ control_fn control_domain_setenv;
 control_fn control_domain_unsetenv;
 control_fn control_domain_getenv;
 control_fn control_domain_bootout;
+control_fn control_domain_reexec;
 
 /** control_domain_name() - "system" or "user/UID", as launchctl names domains. */
 const char *control_domain_name(const struct domain *d);

@@ -50,7 +50,8 @@ enum control_id {
 	CONTROL_UNSETENV,       /* arg: KEY */
 	CONTROL_GETENV,         /* arg: KEY; reply: the value and a newline */
 	CONTROL_BOOTOUT_DOMAIN, /* arg: ""; unload every job of the domain */
-	CONTROL_LAST = CONTROL_BOOTOUT_DOMAIN,
+	CONTROL_REEXEC,         /* arg: ""; execute the daemon again, keeping its state */
+	CONTROL_LAST = CONTROL_REEXEC,
 };
 
 #define CONTROL_F_KILL          0x1     /* kickstart -k */

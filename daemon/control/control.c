@@ -123,6 +123,7 @@ static const struct handler handlers[] = {
 	{ CONTROL_UNSETENV, OWNER, 0, true, "unsetenv", control_domain_unsetenv },
 	{ CONTROL_GETENV, OWNER_UNLESS_SYSTEM, 0, true, "getenv", control_domain_getenv },
 	{ CONTROL_BOOTOUT_DOMAIN, OWNER, 0, true, "bootout", control_domain_bootout },
+	{ CONTROL_REEXEC, OWNER, 0, true, "reexec", control_domain_reexec },
 };
 
 static const struct handler *handler_find(mach_msg_id_t id)

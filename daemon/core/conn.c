@@ -29,6 +29,7 @@
 
 #include <event2/event.h>
 
+#include "bootstrap-proto.h"
 #include "domain.h"
 #include "ipc.h"
 #include "log.h"
@@ -116,7 +117,8 @@ static void conn_end(struct conn *c)
 static void conn_readable(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn *c = arg;
-	struct ipc_request *rq = &c->domain->request;
+	struct domain *d = c->domain;
+	struct ipc_request *rq = &d->request;
 	int n;
 
 	(void)what;
@@ -149,7 +151,11 @@ static void conn_readable(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	/* The handler may free @c (a job unloaded through its own port): do not touch it after. */
-	c->domain->dispatch(c, rq);
+	/* A check-in, a registration, a bsctl request: the next save has it.  A
+	 * look-up, the common request, changes nothing. */
+	if (rq->hdr->id != BOOTSTRAP_MSG_LOOK_UP)
+		domain_changed(d);
+	d->dispatch(c, rq);
 	ipc_request_release(rq);
 }
 

@@ -7,6 +7,7 @@
 #include "domain-run.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -56,7 +57,7 @@ int domain_listen(struct domain *d)
 	if (strlen(d->socket_path) >= sizeof(sun.sun_path))
 		return -ENAMETOOLONG;
 	strcpy(sun.sun_path, d->socket_path);
-	if (socket_alive(&sun))
+	if (!d->listen_take_over && socket_alive(&sun))
 		return -EADDRINUSE;
 	unlink(d->socket_path);
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -77,6 +78,16 @@ int domain_listen(struct domain *d)
 		close(fd);
 		return err;
 	}
+	d->listen_fd = fd;
+	return conn_accept_start(d);
+}
+
+int domain_listen_fd(struct domain *d, int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -errno;
 	d->listen_fd = fd;
 	return conn_accept_start(d);
 }

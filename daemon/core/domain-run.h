@@ -18,6 +18,9 @@ void domain_init(struct domain *d);
  */
 int domain_listen(struct domain *d);
 
+/** domain_listen_fd() - listen on @fd (taken), kept across a restart. */
+int domain_listen_fd(struct domain *d, int fd);
+
 /** domain_load_dirs() - load every plist of the job directories (startup and SIGHUP). */
 void domain_load_dirs(struct domain *d);
 

@@ -18,7 +18,9 @@
 
 struct event_base;
 struct event;
+struct fdstore;
 struct forwarder;
+struct job;
 
 struct domain {
 	struct event_base *base;
@@ -56,7 +58,25 @@ struct domain {
 
 	struct event *sigchld_ev, *sigterm_ev, *sigint_ev, *sighup_ev;
 	bool shutting_down;
+
+	/* Restarting (restart/): the state is saved when it changed, once per
+	 * turn of the loop, while an fd store keeps it; bsctl reexec asks for
+	 * a re-exec, made once its reply has gone. */
+	bool state_dirty;
+	bool listen_take_over;          /* a refused state's socket may still answer: bind over it */
+	bool reexec_requested;
+	struct fdstore *fdstore;        /* systemd's fd store, or NULL */
+	/* While loading jobs after a restart: restores a job's state, in place of
+	 * job_loaded().  Return: true if it had one. */
+	bool (*restore_job)(struct domain *d, struct job *job);
+	void *restore;                  /* the state being restored */
 };
+
+/** domain_changed() - something the saved state holds changed. */
+static inline void domain_changed(struct domain *d)
+{
+	d->state_dirty = true;
+}
 
 /** domain_maybe_exit() - leave the loop if shutting down and no job runs. */
 void domain_maybe_exit(struct domain *d);

@@ -18,8 +18,10 @@
 #include "domain.h"
 #include "forward.h"
 #include "domain-run.h"
+#include "fdstore.h"
 #include "log.h"
 #include "options.h"
+#include "restart.h"
 #include "sdnotify.h"
 #include "server.h"
 #include "supervise.h"
@@ -130,15 +132,14 @@ static void setup(struct domain *d, const struct options *o)
 {
 	int err;
 
-	domain_init(d);
-	raise_fd_limit(d);
 	if (options_apply(o, d) < 0)
 		fatalx("out of memory");
 	d->base = new_base();
 	if (!d->base)
 		fatalx("event_base_new failed");
 	make_socket_dir(d->socket_path, d->system);
-	err = domain_listen(d);
+	err = restart_listen_fd(d);
+	err = err >= 0 ? domain_listen_fd(d, err) : domain_listen(d);
 	if (err == -EADDRINUSE)
 		fatalx("%s: another bootstrapd is serving this socket", d->socket_path);
 	if (err < 0)
@@ -160,6 +161,7 @@ static void teardown(struct domain *d)
 	event_free(d->sigint_ev);
 	event_free(d->sighup_ev);
 	event_base_free(d->base);
+	fdstore_free(d->fdstore);
 	for (size_t i = 0; i < d->n_job_dirs; i++)
 		free(d->job_dirs[i]);
 	free(d->job_dirs);
@@ -168,24 +170,58 @@ static void teardown(struct domain *d)
 	free(d->state_dir);
 }
 
+/*
+ * Before anything opens an fd: the state a daemon before us left, its fds
+ * back at their numbers (restart.h).  Return: whether this is a re-exec.
+ */
+static bool find_state(struct domain *d)
+{
+	bool reexec = getenv(RESTART_ENV_STATE_FD) != NULL;
+	int r;
+
+	restart_self_exe();
+	raise_fd_limit(d);
+	d->fdstore = fdstore_new();
+	r = restart_find(d);
+	if (r < 0)
+		log_warnx("the saved state was refused (%s): starting afresh", strerror(-r));
+	return reexec;
+}
+
+/* The loop; between turns, a re-exec asked for and the state saved. */
+static void run(struct domain *d, char **argv)
+{
+	while (event_base_loop(d->base, EVLOOP_ONCE) >= 0 && !event_base_got_exit(d->base) &&
+	       !event_base_got_break(d->base)) {
+		if (d->reexec_requested && !d->shutting_down)
+			restart_reexec(d, argv);
+		restart_save(d);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
 	struct domain d;
+	bool reexec;
 
-	memset(&d, 0, sizeof(d));
+	domain_init(&d);
 	options_parse(&o, argc, argv);
+	reexec = find_state(&d);
 	log_init("bootstrapd", 1, o.log_level);
 	signal(SIGPIPE, SIG_IGN);
 	setup(&d, &o);
-	if (!o.foreground) {
+	/* A re-executed daemon is detached already, and its jobs' parent. */
+	if (!o.foreground && !reexec) {
 		detach_from_terminal();
 		log_init("bootstrapd", 0, o.log_level);
 	}
 	log_info("serving the %s domain on %s", d.system ? "system" : "user", d.socket_path);
 	domain_load_dirs(&d);
+	restart_end(&d);
+	restart_save(&d);
 	notify(sdnotify("READY=1"));
-	event_base_dispatch(d.base);
+	run(&d, argv);
 	log_info("exiting");
 	teardown(&d);
 	options_deinit(&o);

@@ -98,6 +98,7 @@ struct job *job_new(struct domain *d, struct job_spec *spec, char *reason, size_
 	}
 	job->domain = d;
 	job->spec = spec;
+	job->pidfd = -1;
 	triggers_init(&job->triggers, spec, d->base, job_triggered, job);
 	if (add_services(job, reason, reason_len) < 0 ||
 	    sockets_open(&job->sockets, spec, d->base, d->as_root, job_socket_ready, job,
@@ -112,7 +113,9 @@ struct job *job_new(struct domain *d, struct job_spec *spec, char *reason, size_
 	log_job(LOG_INFO, spec->label, "loaded from %s", spec->path ? spec->path : "(control)");
 	triggers_arm(&job->triggers);
 	sockets_watch(job->sockets);
-	job_loaded(job);
+	domain_changed(d);
+	if (!d->restore_job || !d->restore_job(d, job))
+		job_loaded(job);
 	return job;
 }
 
@@ -130,7 +133,9 @@ void job_free(struct job *job)
 	if (!job)
 		return;
 	job_forget_pid(job);        /* freed while running only at daemon exit */
+	job_drop_pidfd(job);
 	triggers_disarm(&job->triggers);
+	domain_changed(job->domain);
 	if (job->throttle_ev)
 		event_free(job->throttle_ev);
 	if (job->kill_ev)

@@ -87,6 +87,7 @@ static int throttle(struct job *job, enum job_reason reason, long long wait_ms)
 	/* The timer counts from now, not from when this loop iteration began. */
 	event_base_update_cache_time(job->domain->base);
 	evtimer_add(job->throttle_ev, &tv);
+	domain_changed(job->domain);
 	log_job(LOG_NOTICE, job->spec->label, "throttling respawn: will start in %lld seconds",
 		(wait_ms + 999) / 1000);
 	return 0;
@@ -122,6 +123,7 @@ static int spawn(struct job *job, enum job_reason reason)
 	job->blame.last_reason = reason;
 	job->stop_requested = false;
 	clock_gettime(CLOCK_MONOTONIC, &job->start_time);
+	domain_changed(job->domain);
 	for (size_t i = 0; i < job->n_services; i++)
 		service_unwatch(job->services[i]);
 	sockets_unwatch(job->sockets);
@@ -278,6 +280,7 @@ void job_fail(struct job *job, const char *why)
 {
 	snprintf(job->failure, sizeof(job->failure), "%s", why);
 	job->state = JOB_FAILED;
+	domain_changed(job->domain);
 	log_job(LOG_ERR, job->spec->label, "failed: %s", why);
 	for (size_t i = 0; i < job->n_services; i++) {
 		unsigned int n = service_drain(job->services[i]);
@@ -292,6 +295,10 @@ void job_fail(struct job *job, const char *why)
 
 static void log_exit(const struct job *job, int status)
 {
+	if (job->pidfd >= 0 || job->pid == 0) {
+		log_job(LOG_NOTICE, job->spec->label, "exited while not our child: status unknown");
+		return;
+	}
 	if (WIFSIGNALED(status))
 		log_job(LOG_NOTICE, job->spec->label, "exited on signal %d (%s)%s",
 			WTERMSIG(status), strsignal(WTERMSIG(status)),
@@ -352,10 +359,12 @@ void job_exited(struct job *job, int status)
 	char why[128];
 
 	log_exit(job, status);
-	if (!job->spec->abandon_process_group)
+	if (!job->spec->abandon_process_group && job->pid > 0)
 		spawn_kill_group(job->pid, SIGKILL);
 	if (job->kill_ev)
 		event_del(job->kill_ev);
+	job_drop_pidfd(job);
+	domain_changed(job->domain);
 	conn_close(job->conn);
 	job->conn = NULL;
 	job_forget_pid(job);
@@ -384,4 +393,70 @@ void job_exited(struct job *job, int status)
 		job_start(job, reason);
 	if (job->state == JOB_WAITING)
 		rewatch(job);   /* a message already waiting starts it again at once */
+}
+
+void job_drop_pidfd(struct job *job)
+{
+	if (job->pidfd_ev)
+		event_free(job->pidfd_ev);
+	job->pidfd_ev = NULL;
+	if (job->pidfd >= 0)
+		close(job->pidfd);
+	job->pidfd = -1;
+}
+
+/* An adopted process that is not our child ended: its status is unknown. */
+static void pidfd_exited(evutil_socket_t fd, short what, void *arg)
+{
+	struct job *job = arg;
+	struct domain *d = job->domain;
+
+	(void)fd;
+	(void)what;
+	job_exited(job, JOB_STATUS_UNKNOWN);
+	domain_maybe_exit(d);   /* as supervise_reap() after a child */
+}
+
+static void adopt(struct job *job, const struct job_saved *sv)
+{
+	job->pid = sv->pid;
+	job->state = sv->state == JOB_STOPPING ? JOB_STOPPING : JOB_RUNNING;
+	job->stop_requested = sv->state == JOB_STOPPING;
+	job->next_running = job->domain->running;
+	job->domain->running = job;
+	if (sv->conn_fd >= 0)
+		job->conn = conn_new(job->domain, sv->conn_fd, job);
+	if (sv->pidfd >= 0) {
+		job->pidfd = sv->pidfd;
+		job->pidfd_ev = event_new(job->domain->base, sv->pidfd, EV_READ, pidfd_exited, job);
+		if (!job->pidfd_ev || event_add(job->pidfd_ev, NULL) < 0)
+			log_job(LOG_ERR, job->spec->label, "cannot watch adopted pid %d", (int)sv->pid);
+	}
+	for (size_t i = 0; i < job->n_services; i++)
+		service_unwatch(job->services[i]);
+	sockets_unwatch(job->sockets);
+	log_job(LOG_INFO, job->spec->label, "adopted running pid %d", (int)sv->pid);
+}
+
+void job_restore(struct job *job, const struct job_saved *sv)
+{
+	job->runs = sv->runs;
+	job->start_time = sv->start_time;
+	job->early_failures = sv->early_failures;
+	job->has_exited = sv->has_exited;
+	job->last_status = sv->last_status;
+	job->blame.last_reason = sv->last_reason;
+	job->blame.demanded = sv->demanded;
+	if (sv->state == JOB_FAILED) {
+		job_fail(job, sv->failure);
+	} else if (sv->pid > 0) {
+		adopt(job, sv);
+	} else if (sv->exited_while_down) {
+		job->state = JOB_RUNNING;       /* it was: its exit is what follows */
+		job_exited(job, JOB_STATUS_UNKNOWN);
+	} else if (sv->state == JOB_THROTTLED) {
+		long long wait = throttle_left_ms(job);
+
+		throttle(job, sv->pending_reason, wait > 0 ? wait : 0);
+	}
 }

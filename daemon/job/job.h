@@ -88,6 +88,8 @@ struct job {
 
 	struct event *throttle_ev;
 	struct event *kill_ev;
+	int pidfd;              /* an adopted process that is not our child, else -1 */
+	struct event *pidfd_ev; /* its exit */
 	struct job_triggers triggers;   /* timers and path watches (triggers.h) */
 };
 
@@ -145,6 +147,12 @@ void job_demand_socket(struct job *job, const char *name);
 int job_spawn_process(struct job *job, int stdio_fd, pid_t *pid, struct conn **conn,
 		      char *why, size_t why_len);
 
+/* The wait status given for a process that ended while the daemon could not see it. */
+#define JOB_STATUS_UNKNOWN 0
+
+/** job_drop_pidfd() - stop watching an adopted process that is not our child. */
+void job_drop_pidfd(struct job *job);
+
 /** job_exited() - the job's process ended with wait status @status. */
 void job_exited(struct job *job, int status);
 
@@ -169,6 +177,35 @@ void job_fail(struct job *job, const char *why);
 
 /** job_is_running() - whether the job has a process (running or stopping). */
 bool job_is_running(const struct job *job);
+
+/*
+ * What a restarted or re-executed daemon knew of a job (restart/): the
+ * loader restores it in place of job_loaded().
+ */
+struct job_saved {
+	enum job_state state;
+	enum job_reason pending_reason; /* while throttled */
+	enum job_reason last_reason;
+	bool has_exited;
+	bool demanded;
+	pid_t pid;              /* the process still runs (checked by the caller), or 0 */
+	bool exited_while_down; /* it ran, and is gone now */
+	int pidfd;              /* for a process that is not our child (taken), else -1 */
+	int conn_fd;            /* the daemon's end of its bootstrap port (taken), or -1 */
+	struct timespec start_time;
+	unsigned int runs;
+	unsigned int early_failures;
+	int last_status;
+	const char *failure;
+};
+
+/**
+ * job_restore() - give a just loaded @job the state of @sv: a running
+ * process is adopted (never started twice), a throttled job waits out the
+ * rest of its delay, a failed job stays failed, a process gone while the
+ * daemon was down is an exit with an unknown status (KeepAlive applies).
+ */
+void job_restore(struct job *job, const struct job_saved *sv);
 
 const char *job_state_name(enum job_state state);
 const char *job_reason_name(enum job_reason reason);

@@ -19,6 +19,7 @@ void supervise_reap(struct domain *d)
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		struct job *job = job_find_pid(d, pid);
 
+		domain_changed(d);
 		if (job)
 			job_exited(job, status);
 		else if (!job_reap_instance(d, pid, status))

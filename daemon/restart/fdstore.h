@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fdstore.h - systemd's file descriptor store (sd_notify(3) FDSTORE=1):
+ * every port the state names is kept there under "fd<number>", with
+ * FDPOLL=0 so that a port nobody holds a send right to is kept all the
+ * same, and removed (FDSTOREREMOVE=1) once the daemon closed it; the
+ * state itself is in two memfds, "state-a" and "state-b", rewritten in
+ * turn, so that a crash while one is written leaves the other whole.
+ */
+#ifndef BOOTSTRAPD_FDSTORE_H
+#define BOOTSTRAPD_FDSTORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct state;
+struct fdstore;
+
+#define FDSTORE_STATE_A "state-a"
+#define FDSTORE_STATE_B "state-b"
+
+/**
+ * fdstore_new() - a store, if systemd gave us one ($NOTIFY_SOCKET, and
+ * $FDSTORE above 0), else NULL.
+ */
+struct fdstore *fdstore_new(void);
+
+/** fdstore_adopt_state() - @fd (taken), named @name, holds a state of generation @gen. */
+void fdstore_adopt_state(struct fdstore *f, const char *name, int fd, uint64_t gen);
+
+/** fdstore_forget_states() - drop state memfds of an earlier daemon from the store. */
+void fdstore_forget_states(struct fdstore *f);
+
+/** fdstore_adopt_ids() - fds @ids (sorted) are in the store already. */
+void fdstore_adopt_ids(struct fdstore *f, const int *ids, size_t n);
+
+/**
+ * fdstore_save() - store the fds @ids (sorted) not stored yet, then @st
+ * (its generation set here), then remove the fds no longer named.
+ * Return: 0 or a negative errno.
+ */
+int fdstore_save(struct fdstore *f, const int *ids, size_t n, struct state *st);
+
+void fdstore_free(struct fdstore *f);
+
+#endif

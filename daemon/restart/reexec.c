@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * reexec.c - executing our binary again (bsctl reexec), and saving the
+ * state into systemd's fd store as it changes.
+ *
+ * A re-exec keeps the process: running jobs stay our children.  Every fd
+ * the state names (ports, jobs' bootstrap ports, the listening socket,
+ * client connections) and the state's memfd are left open across execve();
+ * the new image finds the memfd in RESTART_ENV_STATE_FD.  The binary is the
+ * path we were started from, so that an upgraded one replaces us.
+ */
+#include "restart.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "domain.h"
+#include "fdstore.h"
+#include "log.h"
+#include "state-format.h"
+
+static char self_exe[PATH_MAX];
+
+void restart_self_exe(void)
+{
+	ssize_t n = readlink("/proc/self/exe", self_exe, sizeof(self_exe) - 1);
+
+	self_exe[n > 0 ? n : 0] = '\0';
+}
+
+void restart_save(struct domain *d)
+{
+	struct state st;
+	int *ids;
+	size_t n;
+
+	if (!d->fdstore || !d->state_dirty)
+		return;
+	d->state_dirty = false;
+	if (restart_collect(d, false, &st) < 0)
+		return;
+	if (restart_kept_ids(&st, &ids, &n) == 0) {
+		fdstore_save(d->fdstore, ids, n, &st);
+		free(ids);
+	}
+	state_free(&st);
+}
+
+/* The state in a memfd that execve() keeps.  Return: the fd or a negative errno. */
+static int state_memfd(const struct state *st)
+{
+	char *buf;
+	size_t len;
+	int fd, err = state_encode(st, &buf, &len);
+
+	if (err < 0)
+		return err;
+	fd = memfd_create("bootstrapd-state", 0);
+	if (fd >= 0 && write(fd, buf, len) != (ssize_t)len) {
+		close(fd);
+		fd = -EIO;
+	} else if (fd < 0) {
+		fd = -errno;
+	}
+	free(buf);
+	return fd;
+}
+
+/* Clear (or set again) FD_CLOEXEC on every fd of @st. */
+static void inherit(const struct state *st, const int *ids, size_t n, bool on)
+{
+	int flags = on ? 0 : FD_CLOEXEC;
+
+	for (size_t i = 0; i < n; i++)
+		fcntl(ids[i], F_SETFD, flags);
+	for (size_t i = 0; i < st->n_clients; i++)
+		fcntl(st->clients[i], F_SETFD, flags);
+}
+
+void restart_reexec(struct domain *d, char *const argv[])
+{
+	struct state st;
+	char num[16];
+	int *ids, fd;
+	size_t n;
+
+	d->reexec_requested = false;
+	d->state_dirty = true;
+	restart_save(d);        /* the store holds every port before we go */
+	if (restart_collect(d, true, &st) < 0 || restart_kept_ids(&st, &ids, &n) < 0) {
+		log_warnx("re-exec: out of memory: not re-executing");
+		return;
+	}
+	fd = state_memfd(&st);
+	if (fd >= 0) {
+		snprintf(num, sizeof(num), "%d", fd);
+		setenv(RESTART_ENV_STATE_FD, num, 1);
+		inherit(&st, ids, n, true);
+		log_info("re-executing %s: %zu job(s), %zu name(s), %zu client(s)", self_exe,
+			 st.n_jobs, st.n_services, st.n_clients);
+		execv(self_exe, argv);
+		log_warn("re-exec of %s failed: going on", self_exe);
+		inherit(&st, ids, n, false);
+		unsetenv(RESTART_ENV_STATE_FD);
+		close(fd);
+	} else {
+		log_warnx("re-exec: cannot save the state: %s", strerror(-fd));
+	}
+	free(ids);
+	state_free(&st);
+}

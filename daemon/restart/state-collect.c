@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * state-collect.c - the domain's state, as state-format.h describes it.
+ */
+#include "restart.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conn.h"
+#include "domain.h"
+#include "job.h"
+#include "job-spec.h"
+#include "registry.h"
+#include "service.h"
+#include "state-format.h"
+
+int restart_proc_start(pid_t pid, uint64_t *start)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long v;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	/* The command may hold spaces and parentheses: fields follow the last ')'. */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d "
+			 "%*d %*d %*d %*d %llu", &v) != 1)
+		return -EIO;
+	*start = v;
+	return 0;
+}
+
+static int service_row(const struct service *s, struct state_service *row)
+{
+	row->name = strdup(s->name);
+	row->job = s->job ? strdup(s->job->spec->label) : NULL;
+	row->recv_id = s->recv_fd;
+	row->send_id = s->send_fd;
+	row->checked_in = s->checked_in;
+	row->ever_checked_in = s->ever_checked_in;
+	row->owner_pid = s->owner_pid;
+	row->owner_uid = s->owner_uid;
+	return row->name && (!s->job || row->job) ? 0 : -ENOMEM;
+}
+
+static int job_row(const struct job *job, struct state_job *row)
+{
+	row->label = strdup(job->spec->label);
+	row->failure = strdup(job->state == JOB_FAILED ? job->failure : "");
+	row->state = (uint8_t)job->state;
+	row->pending_reason = (uint8_t)job->pending_reason;
+	row->last_reason = (uint8_t)job->blame.last_reason;
+	row->has_exited = job->has_exited;
+	row->demanded = job->blame.demanded;
+	row->pid = job_is_running(job) ? job->pid : 0;
+	if (row->pid > 0 && restart_proc_start(row->pid, &row->proc_start) < 0)
+		row->proc_start = 0;    /* gone already: seen as exited */
+	row->start_sec = job->start_time.tv_sec;
+	row->start_nsec = job->start_time.tv_nsec;
+	row->runs = job->runs;
+	row->early_failures = job->early_failures;
+	row->last_status = job->last_status;
+	row->conn_id = row->pid > 0 && job->conn ? job->conn->fd : -1;
+	return row->label && row->failure ? 0 : -ENOMEM;
+}
+
+static int collect_lists(struct domain *d, bool with_clients, struct state *st)
+{
+	struct service *s;
+	struct job *job;
+	size_t i = 0;
+
+	while ((s = registry_next(&d->registry, &i)))
+		if (service_row(s, &st->services[st->n_services++]) < 0)
+			return -ENOMEM;
+	i = 0;
+	while ((job = strmap_next(&d->jobs, &i)))
+		if (job_row(job, &st->jobs[st->n_jobs++]) < 0)
+			return -ENOMEM;
+	for (struct conn *c = d->conns; c && with_clients; c = c->next)
+		if (!c->job)
+			st->clients[st->n_clients++] = c->fd;
+	return 0;
+}
+
+int restart_collect(struct domain *d, bool with_clients, struct state *st)
+{
+	size_t ns = registry_count(&d->registry), nj = d->jobs.count;
+
+	memset(st, 0, sizeof(*st));
+	st->daemon_pid = getpid();
+	st->nofile_soft = d->nofile_soft;
+	st->listen_id = d->listen_fd;
+	st->services = calloc(ns ? ns : 1, sizeof(*st->services));
+	st->jobs = calloc(nj ? nj : 1, sizeof(*st->jobs));
+	st->clients = calloc(d->n_conns ? d->n_conns : 1, sizeof(*st->clients));
+	if (!st->services || !st->jobs || !st->clients ||
+	    collect_lists(d, with_clients, st) < 0) {
+		state_free(st);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+int restart_kept_ids(const struct state *st, int **ids, size_t *n)
+{
+	int *v = malloc((2 * st->n_services + st->n_jobs + 1) * sizeof(int));
+	size_t k = 0, u = 0;
+
+	if (!v)
+		return -ENOMEM;
+	if (st->listen_id >= 0)
+		v[k++] = st->listen_id;
+	for (size_t i = 0; i < st->n_services; i++) {
+		if (st->services[i].recv_id >= 0)
+			v[k++] = st->services[i].recv_id;
+		v[k++] = st->services[i].send_id;
+	}
+	for (size_t i = 0; i < st->n_jobs; i++)
+		if (st->jobs[i].conn_id >= 0)
+			v[k++] = st->jobs[i].conn_id;
+	qsort(v, k, sizeof(int), cmp_int);
+	for (size_t i = 0; i < k; i++)
+		if (u == 0 || v[u - 1] != v[i])
+			v[u++] = v[i];
+	*ids = v;
+	*n = u;
+	return 0;
+}

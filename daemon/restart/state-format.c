@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * state-format.c - encoding and decoding the state (state-format.h).
+ *
+ *   header (32 bytes): "BSDSTATE", u32 version, u32 crc32 of what follows it,
+ *                      u64 payload length, u64 generation
+ *   payload: i32 daemon pid, u64 nofile, i32 listen id,
+ *            u32 n, n services, u32 n, n jobs, u32 n, n client ids
+ *   strings: u32 length, then the bytes (no NUL inside)
+ *
+ * Integers are in the host's order: the state never leaves the machine.
+ */
+#include "state-format.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char magic[8] = { 'B', 'S', 'D', 'S', 'T', 'A', 'T', 'E' };
+
+struct wbuf {
+	char *p;
+	size_t len, cap;
+	bool failed;
+};
+
+static void put(struct wbuf *w, const void *v, size_t n)
+{
+	if (w->failed || n == 0)
+		return;
+	if (w->len + n > w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 4096;
+		char *p;
+
+		while (cap < w->len + n)
+			cap *= 2;
+		p = realloc(w->p, cap);
+		if (!p) {
+			w->failed = true;
+			return;
+		}
+		w->p = p;
+		w->cap = cap;
+	}
+	memcpy(w->p + w->len, v, n);
+	w->len += n;
+}
+
+#define PUT(w, type, v) do { type v_ = (type)(v); put((w), &v_, sizeof(v_)); } while (0)
+
+static void put_str(struct wbuf *w, const char *s)
+{
+	size_t n = s ? strnlen(s, STATE_STR_MAX) : 0;
+
+	PUT(w, uint32_t, n);
+	put(w, s ? s : "", n);
+}
+
+static uint32_t crc32(const unsigned char *p, size_t n)
+{
+	uint32_t c = 0xffffffffu;
+
+	for (size_t i = 0; i < n; i++) {
+		c ^= p[i];
+		for (int k = 0; k < 8; k++)
+			c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
+	}
+	return ~c;
+}
+
+static void put_service(struct wbuf *w, const struct state_service *s)
+{
+	put_str(w, s->name);
+	PUT(w, uint8_t, s->job != NULL);
+	put_str(w, s->job);
+	PUT(w, int32_t, s->recv_id);
+	PUT(w, int32_t, s->send_id);
+	PUT(w, uint8_t, s->checked_in);
+	PUT(w, uint8_t, s->ever_checked_in);
+	PUT(w, int32_t, s->owner_pid);
+	PUT(w, uint32_t, s->owner_uid);
+}
+
+static void put_job(struct wbuf *w, const struct state_job *j)
+{
+	put_str(w, j->label);
+	put_str(w, j->failure);
+	PUT(w, uint8_t, j->state);
+	PUT(w, uint8_t, j->pending_reason);
+	PUT(w, uint8_t, j->last_reason);
+	PUT(w, uint8_t, j->has_exited);
+	PUT(w, uint8_t, j->demanded);
+	PUT(w, int32_t, j->pid);
+	PUT(w, uint64_t, j->proc_start);
+	PUT(w, int64_t, j->start_sec);
+	PUT(w, int64_t, j->start_nsec);
+	PUT(w, uint32_t, j->runs);
+	PUT(w, uint32_t, j->early_failures);
+	PUT(w, int32_t, j->last_status);
+	PUT(w, int32_t, j->conn_id);
+}
+
+int state_encode(const struct state *s, char **buf, size_t *len)
+{
+	struct wbuf w = { 0 };
+	uint64_t plen;
+	uint32_t crc;
+
+	put(&w, magic, sizeof(magic));
+	PUT(&w, uint32_t, STATE_VERSION);
+	put(&w, (char[20]){ 0 }, 20);   /* crc, length, generation: below */
+	PUT(&w, int32_t, s->daemon_pid);
+	PUT(&w, uint64_t, s->nofile_soft);
+	PUT(&w, int32_t, s->listen_id);
+	PUT(&w, uint32_t, s->n_services);
+	for (size_t i = 0; i < s->n_services; i++)
+		put_service(&w, &s->services[i]);
+	PUT(&w, uint32_t, s->n_jobs);
+	for (size_t i = 0; i < s->n_jobs; i++)
+		put_job(&w, &s->jobs[i]);
+	PUT(&w, uint32_t, s->n_clients);
+	put(&w, s->clients, s->n_clients * sizeof(int32_t));
+	if (w.failed || w.len > STATE_MAX_BYTES) {
+		free(w.p);
+		return -ENOMEM;
+	}
+	plen = w.len - STATE_HEADER_SIZE;
+	memcpy(w.p + 16, &plen, 8);
+	memcpy(w.p + 24, &s->generation, 8);
+	crc = crc32((unsigned char *)w.p + 16, w.len - 16);
+	memcpy(w.p + 12, &crc, 4);
+	*buf = w.p;
+	*len = w.len;
+	return 0;
+}
+
+/* Decoding: a cursor that fails, once and for good, on any overrun. */
+struct rbuf {
+	const unsigned char *p;
+	size_t left;
+	bool bad;
+};
+
+static void get(struct rbuf *r, void *v, size_t n)
+{
+	if (r->bad || n > r->left) {
+		r->bad = true;
+		memset(v, 0, n);
+		return;
+	}
+	memcpy(v, r->p, n);
+	r->p += n;
+	r->left -= n;
+}
+
+#define GET(r, type, dst) do { type v_; get((r), &v_, sizeof(v_)); (dst) = v_; } while (0)
+
+/* A string: bounded, no NUL inside.  NULL on error (r->bad set). */
+static char *get_str(struct rbuf *r, size_t max)
+{
+	uint32_t n;
+	char *s;
+
+	GET(r, uint32_t, n);
+	if (r->bad || n > max || n > r->left || memchr(r->p, '\0', n)) {
+		r->bad = true;
+		return NULL;
+	}
+	s = malloc(n + 1);
+	if (!s) {
+		r->bad = true;
+		return NULL;
+	}
+	memcpy(s, r->p, n);
+	s[n] = '\0';
+	r->p += n;
+	r->left -= n;
+	return s;
+}
+
+static bool fd_id_ok(int32_t id, bool may_be_none)
+{
+	return (id == -1 && may_be_none) || (id >= 0 && id < STATE_FD_ID_MAX);
+}
+
+static void get_service(struct rbuf *r, struct state_service *s)
+{
+	uint8_t has_job, ci, eci;
+
+	s->name = get_str(r, 127);      /* a name_t */
+	GET(r, uint8_t, has_job);
+	s->job = get_str(r, STATE_STR_MAX);
+	GET(r, int32_t, s->recv_id);
+	GET(r, int32_t, s->send_id);
+	GET(r, uint8_t, ci);
+	GET(r, uint8_t, eci);
+	GET(r, int32_t, s->owner_pid);
+	GET(r, uint32_t, s->owner_uid);
+	if (r->bad)
+		return;
+	s->checked_in = ci;
+	s->ever_checked_in = eci;
+	if (!has_job) {
+		free(s->job);
+		s->job = NULL;
+	}
+	if (has_job > 1 || ci > 1 || eci > 1 || !s->name[0] || (has_job && !s->job[0]) ||
+	    !fd_id_ok(s->recv_id, true) || !fd_id_ok(s->send_id, false) ||
+	    (has_job && s->recv_id < 0) || (!has_job && (s->recv_id >= 0 || s->owner_pid <= 0)))
+		r->bad = true;
+}
+
+static void get_job(struct rbuf *r, struct state_job *j)
+{
+	uint8_t ex, dem;
+
+	j->label = get_str(r, STATE_STR_MAX);
+	j->failure = get_str(r, 255);
+	GET(r, uint8_t, j->state);
+	GET(r, uint8_t, j->pending_reason);
+	GET(r, uint8_t, j->last_reason);
+	GET(r, uint8_t, ex);
+	GET(r, uint8_t, dem);
+	GET(r, int32_t, j->pid);
+	GET(r, uint64_t, j->proc_start);
+	GET(r, int64_t, j->start_sec);
+	GET(r, int64_t, j->start_nsec);
+	GET(r, uint32_t, j->runs);
+	GET(r, uint32_t, j->early_failures);
+	GET(r, int32_t, j->last_status);
+	GET(r, int32_t, j->conn_id);
+	if (r->bad)
+		return;
+	j->has_exited = ex;
+	j->demanded = dem;
+	if (ex > 1 || dem > 1 || !j->label[0] || j->state > 4 || j->pending_reason > 7 ||
+	    j->last_reason > 7 || j->pid < 0 || j->start_sec < 0 || j->start_nsec < 0 ||
+	    j->start_nsec >= 1000000000 || !fd_id_ok(j->conn_id, true) ||
+	    (j->pid > 0) != (j->state == 2 || j->state == 3))
+		r->bad = true;
+}
+
+/* A count of items, each at least @min bytes: never more than the input holds. */
+static size_t get_count(struct rbuf *r, size_t min)
+{
+	uint32_t n;
+
+	GET(r, uint32_t, n);
+	if (!r->bad && n > r->left / min)
+		r->bad = true;
+	return r->bad ? 0 : n;
+}
+
+static int check_header(const void *buf, size_t len, uint64_t *plen)
+{
+	uint32_t version, crc;
+
+	if (len < STATE_HEADER_SIZE || memcmp(buf, magic, sizeof(magic)) != 0)
+		return -EBADMSG;
+	memcpy(&version, (const char *)buf + 8, 4);
+	if (version != STATE_VERSION)
+		return -EPROTO;
+	memcpy(&crc, (const char *)buf + 12, 4);
+	memcpy(plen, (const char *)buf + 16, 8);
+	if (len > STATE_MAX_BYTES || *plen != len - STATE_HEADER_SIZE ||
+	    crc32((const unsigned char *)buf + 16, len - 16) != crc)
+		return -EBADMSG;
+	return 0;
+}
+
+int state_peek_generation(const void *buf, size_t len, uint64_t *gen)
+{
+	uint64_t plen;
+	int err = check_header(buf, len, &plen);
+
+	if (err == 0)
+		memcpy(gen, (const char *)buf + 24, 8);
+	return err;
+}
+
+static void get_lists(struct rbuf *r, struct state *s)
+{
+	s->n_services = get_count(r, 28);
+	s->services = calloc(s->n_services ? s->n_services : 1, sizeof(*s->services));
+	if (!s->services)
+		r->bad = true;
+	for (size_t i = 0; i < s->n_services && !r->bad; i++)
+		get_service(r, &s->services[i]);
+	s->n_jobs = r->bad ? 0 : get_count(r, 57);
+	s->jobs = calloc(s->n_jobs ? s->n_jobs : 1, sizeof(*s->jobs));
+	if (!s->jobs)
+		r->bad = true;
+	for (size_t i = 0; i < s->n_jobs && !r->bad; i++)
+		get_job(r, &s->jobs[i]);
+	s->n_clients = r->bad ? 0 : get_count(r, sizeof(int32_t));
+	s->clients = calloc(s->n_clients ? s->n_clients : 1, sizeof(int32_t));
+	if (!s->clients)
+		r->bad = true;
+	for (size_t i = 0; i < s->n_clients && !r->bad; i++) {
+		GET(r, int32_t, s->clients[i]);
+		if (!fd_id_ok(s->clients[i], false))
+			r->bad = true;
+	}
+}
+
+int state_decode(const void *buf, size_t len, struct state *s)
+{
+	struct rbuf r;
+	uint64_t plen;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	err = check_header(buf, len, &plen);
+	if (err < 0)
+		return err;
+	memcpy(&s->generation, (const char *)buf + 24, 8);
+	r = (struct rbuf){ .p = (const unsigned char *)buf + STATE_HEADER_SIZE, .left = plen };
+	GET(&r, int32_t, s->daemon_pid);
+	GET(&r, uint64_t, s->nofile_soft);
+	GET(&r, int32_t, s->listen_id);
+	if (!r.bad && !fd_id_ok(s->listen_id, true))
+		r.bad = true;
+	if (!r.bad)
+		get_lists(&r, s);
+	if (r.bad || r.left != 0) {
+		state_free(s);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+void state_free(struct state *s)
+{
+	for (size_t i = 0; s->services && i < s->n_services; i++) {
+		free(s->services[i].name);
+		free(s->services[i].job);
+	}
+	for (size_t i = 0; s->jobs && i < s->n_jobs; i++) {
+		free(s->jobs[i].label);
+		free(s->jobs[i].failure);
+	}
+	free(s->services);
+	free(s->jobs);
+	free(s->clients);
+	memset(s, 0, sizeof(*s));
+}

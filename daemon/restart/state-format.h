@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * state-format.h - the domain's state as bytes: what a restarted or
+ * re-executed bootstrapd needs to resume (every port as fd ids, the
+ * names, each job's state).  The format is versioned and length-checked;
+ * the decoder refuses anything truncated, oversized or inconsistent and
+ * never allocates more than the input could describe.
+ *
+ * An fd id is the fd number the port had in the daemon that wrote the
+ * state: a re-executed daemon finds it there, a daemon restarted by
+ * systemd gets it back from the fd store under the name "fd<id>" and
+ * moves it to that number (state-restore.c).
+ */
+#ifndef BOOTSTRAPD_STATE_FORMAT_H
+#define BOOTSTRAPD_STATE_FORMAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define STATE_VERSION 1
+#define STATE_HEADER_SIZE 32
+#define STATE_MAX_BYTES (256u << 20)
+#define STATE_STR_MAX 4096
+#define STATE_FD_ID_MAX (1 << 24)
+
+struct state_service {
+	char *name;
+	char *job;              /* the owning job's label, or NULL: a registered name */
+	int32_t recv_id;        /* R (MachServices), or -1 */
+	int32_t send_id;        /* S */
+	bool checked_in;
+	bool ever_checked_in;
+	int32_t owner_pid;      /* registered names */
+	uint32_t owner_uid;
+};
+
+struct state_job {
+	char *label;
+	char *failure;          /* why FAILED, "" otherwise */
+	uint8_t state;          /* enum job_state */
+	uint8_t pending_reason; /* while throttled */
+	uint8_t last_reason;
+	bool has_exited;
+	bool demanded;
+	int32_t pid;            /* running (or stopping) process, else 0 */
+	uint64_t proc_start;    /* its start time (/proc/PID/stat, clock ticks since boot) */
+	int64_t start_sec;      /* CLOCK_MONOTONIC of the last start */
+	int64_t start_nsec;
+	uint32_t runs;
+	uint32_t early_failures;
+	int32_t last_status;
+	int32_t conn_id;        /* the daemon's end of its bootstrap port, or -1 */
+};
+
+struct state {
+	uint64_t generation;
+	int32_t daemon_pid;     /* who wrote it: the same pid after a re-exec */
+	uint64_t nofile_soft;
+	int32_t listen_id;      /* the domain's listening socket, or -1 */
+	struct state_service *services;
+	size_t n_services;
+	struct state_job *jobs;
+	size_t n_jobs;
+	int32_t *clients;       /* client connections (kept across a re-exec only) */
+	size_t n_clients;
+};
+
+/** state_encode() - @s as bytes in *@buf (malloc'd).  Return: 0 or -ENOMEM. */
+int state_encode(const struct state *s, char **buf, size_t *len);
+
+/**
+ * state_decode() - parse @len bytes at @buf into *@s (state_free() it).
+ * Return: 0; -EPROTO for another version; -EBADMSG for anything malformed;
+ * -ENOMEM.  On failure *@s holds nothing.
+ */
+int state_decode(const void *buf, size_t len, struct state *s);
+
+/** state_generation() - the generation of a header, if @buf holds a valid one. */
+int state_peek_generation(const void *buf, size_t len, uint64_t *gen);
+
+void state_free(struct state *s);
+
+#endif

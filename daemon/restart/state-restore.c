@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * state-restore.c - giving a restarted domain its state back.  Jobs are
+ * loaded from their plists as at any start; each job whose label the
+ * state holds then takes back its ports (queued messages and every
+ * client's send right with them), its check-ins and its state, and its
+ * process if that still runs: checked by pidfd and start time, so that a
+ * recycled pid is never taken for it, and it is never started twice.  A
+ * job whose plist is gone loses its ports; its process, if any, is left
+ * to end.  Registered names and (after a re-exec) client connections come
+ * back last.
+ */
+#include "restart.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "conn.h"
+#include "domain.h"
+#include "job.h"
+#include "job-spec.h"
+#include "log.h"
+#include "registry.h"
+#include "restore-plan.h"
+#include "service.h"
+#include "supervise.h"
+
+struct restore_plan *restore_plan_new(struct state *st, int *present, size_t n, bool same)
+{
+	struct restore_plan *p = calloc(1, sizeof(*p));
+	bool ok = true;
+
+	if (p) {
+		p->st = *st;
+		p->present = present;
+		p->n_present = n;
+		p->same_process = same;
+		p->used = calloc(n ? n : 1, sizeof(bool));
+		strmap_init(&p->jobs);
+		strmap_init(&p->names);
+	}
+	ok = p && p->used;
+	for (size_t i = 0; ok && i < st->n_jobs; i++)
+		ok = strmap_put(&p->jobs, st->jobs[i].label, &p->st.jobs[i]) == 0;
+	for (size_t i = 0; ok && i < st->n_services; i++)
+		ok = strmap_put(&p->names, st->services[i].name, &p->st.services[i]) == 0;
+	if (!ok) {
+		if (!p) {
+			state_free(st);
+			for (size_t i = 0; i < n; i++)
+				close(present[i]);
+			free(present);
+		}
+		restore_plan_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+int restore_plan_take(struct restore_plan *p, int id)
+{
+	int *at;
+
+	if (id < 0)
+		return -1;
+	at = bsearch(&id, p->present, p->n_present, sizeof(int), cmp_int);
+	if (!at || p->used[at - p->present])
+		return -1;
+	p->used[at - p->present] = true;
+	return id;
+}
+
+void restore_plan_free(struct restore_plan *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n_present; i++)
+		if (!p->used || !p->used[i])
+			close(p->present[i]);
+	strmap_deinit(&p->jobs);
+	strmap_deinit(&p->names);
+	state_free(&p->st);
+	free(p->present);
+	free(p->used);
+	free(p);
+}
+
+static void restore_service(struct restore_plan *p, const char *label, struct service *s)
+{
+	struct state_service *ss = strmap_get(&p->names, s->name);
+	int r, w;
+
+	if (!ss || !ss->job || strcmp(ss->job, label) != 0)
+		return;
+	strmap_del(&p->names, s->name);
+	r = restore_plan_take(p, ss->recv_id);
+	w = restore_plan_take(p, ss->send_id);
+	if (r >= 0 && w >= 0) {
+		service_adopt_port(s, r, w);
+	} else {
+		log_job(LOG_WARNING, label, "the port of %s was not kept: a new one", s->name);
+		if (r >= 0)
+			close(r);
+		if (w >= 0)
+			close(w);
+	}
+	if (ss->ever_checked_in)
+		registry_checked_in(s);
+	if (!ss->checked_in)
+		registry_released(s);
+}
+
+/* The process of @sj, if it still runs: our child after a re-exec, else by pidfd. */
+static void find_process(struct restore_plan *p, const struct state_job *sj, struct job_saved *sv)
+{
+	uint64_t start;
+	int pidfd;
+
+	if (sj->pid <= 0)
+		return;
+	if (p->same_process) {
+		sv->pid = sj->pid;      /* still our child: if it ended, waitpid tells */
+		return;
+	}
+	pidfd = (int)syscall(SYS_pidfd_open, sj->pid, 0);
+	/* The pidfd pins the pid: a start time that matches now cannot change. */
+	if (pidfd < 0 || restart_proc_start(sj->pid, &start) < 0 || start != sj->proc_start ||
+	    sj->proc_start == 0) {
+		if (pidfd >= 0)
+			close(pidfd);
+		sv->exited_while_down = true;
+		return;
+	}
+	sv->pid = sj->pid;
+	sv->pidfd = pidfd;
+}
+
+bool restore_job(struct domain *d, struct job *job)
+{
+	struct restore_plan *p = d->restore;
+	struct state_job *sj = strmap_del(&p->jobs, job->spec->label);
+	struct job_saved sv = { .pidfd = -1, .conn_fd = -1 };
+
+	if (!sj)
+		return false;
+	for (size_t i = 0; i < job->n_services; i++)
+		restore_service(p, job->spec->label, job->services[i]);
+	find_process(p, sj, &sv);
+	if (sv.pid > 0)
+		sv.conn_fd = restore_plan_take(p, sj->conn_id);
+	sv.state = (enum job_state)sj->state;
+	sv.pending_reason = (enum job_reason)sj->pending_reason;
+	sv.last_reason = (enum job_reason)sj->last_reason;
+	sv.has_exited = sj->has_exited;
+	sv.demanded = sj->demanded;
+	sv.start_time = (struct timespec){ .tv_sec = sj->start_sec, .tv_nsec = sj->start_nsec };
+	sv.runs = sj->runs;
+	sv.early_failures = sj->early_failures;
+	sv.last_status = sj->last_status;
+	sv.failure = sj->failure;
+	job_restore(job, &sv);
+	return true;
+}
+
+int restart_listen_fd(struct domain *d)
+{
+	struct restore_plan *p = d->restore;
+
+	return p ? restore_plan_take(p, p->st.listen_id) : -1;
+}
+
+static void registered_gone(struct service *s, void *arg)
+{
+	struct domain *d = arg;
+
+	registry_remove(&d->registry, s);
+	service_free(s);
+	domain_changed(d);
+}
+
+static void restore_registered(struct domain *d, struct restore_plan *p)
+{
+	for (size_t i = 0; i < p->st.n_services; i++) {
+		struct state_service *ss = &p->st.services[i];
+		struct service *s;
+		int fd;
+
+		if (ss->job || strmap_get(&p->names, ss->name) != ss)
+			continue;
+		fd = restore_plan_take(p, ss->send_id);
+		if (fd < 0)
+			continue;
+		s = service_new_registered(d->base, ss->name, fd, ss->owner_pid, ss->owner_uid,
+					   registered_gone, d);
+		if (s && registry_add(&d->registry, s) != REGISTRY_OK) {
+			log_warnx("registered name %s is taken now: dropped", ss->name);
+			service_free(s);
+		}
+	}
+}
+
+static void report_vanished(struct restore_plan *p)
+{
+	for (size_t i = 0; i < p->st.n_jobs; i++) {
+		const struct state_job *sj = &p->st.jobs[i];
+
+		if (strmap_get(&p->jobs, sj->label) != sj)
+			continue;
+		if (sj->pid > 0)
+			log_job(LOG_WARNING, sj->label, "no longer loaded: its ports are dropped, "
+				"pid %d is left to end", (int)sj->pid);
+		else
+			log_job(LOG_INFO, sj->label, "no longer loaded: its ports are dropped");
+	}
+}
+
+void restart_end(struct domain *d)
+{
+	struct restore_plan *p = d->restore;
+
+	if (!p)
+		return;
+	restore_registered(d, p);
+	report_vanished(p);
+	for (size_t i = 0; i < p->st.n_clients; i++) {
+		int fd = restore_plan_take(p, p->st.clients[i]);
+
+		if (fd >= 0)
+			conn_new(d, fd, NULL);
+	}
+	restore_plan_free(p);
+	d->restore = NULL;
+	d->restore_job = NULL;
+	domain_changed(d);
+	supervise_reap(d);      /* children that ended while we were being executed */
+}

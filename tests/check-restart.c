@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check-restart - bootstrapd re-executed (bsctl reexec) or killed with
+ * SIGKILL and started again from systemd's fd store (a fake one speaking
+ * its protocol) loses no port, queued message, name or job: a job running
+ * mid-stream is adopted, not started again; messages queued for a
+ * throttled job wait for it; a failed job stays failed; a registered and
+ * a checked-in name still answer; clients' send rights keep working, and
+ * the library connects again for new requests.
+ */
+#include <check.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <mach/mach.h>
+#include <servers/bootstrap.h>
+
+#include "helpers/bsctl-run.h"
+#include "helpers/daemon.h"
+#include "helpers/echo-client.h"
+#include "helpers/fake-fdstore.h"
+
+#define SLOW "com.example.slow"
+#define BROKEN "com.example.broken"
+#define REGISTERED "com.example.registered"
+
+static struct test_daemon td;
+static struct fake_fdstore store;
+static int use_store;
+
+static void setup(void)
+{
+	prctl(PR_SET_CHILD_SUBREAPER, 1);       /* jobs a killed daemon leaves stay ours */
+	test_daemon_init(&td, "restart");
+}
+
+static void teardown(void)
+{
+	test_daemon_stop(&td);
+	if (use_store)
+		fake_fdstore_close(&store);
+	use_store = 0;
+}
+
+static void pause_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* An echo-service job of label and name @name, started on demand. */
+static void add_echo(const char *name, const char *extra)
+{
+	char *body;
+
+	ck_assert_int_gt(asprintf(&body,
+		"<key>ProgramArguments</key><array><string>%s</string><string>%s</string></array>\n"
+		"<key>MachServices</key><dict><key>%s</key><true/></dict>\n%s",
+		getenv("ECHO_SERVICE"), name, name, extra), 0);
+	test_daemon_add_job(&td, name, body);
+	free(body);
+}
+
+static mach_port_t look_up(const char *name)
+{
+	mach_port_t p = MACH_PORT_NULL;
+
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, name, &p), KERN_SUCCESS);
+	return p;
+}
+
+/* Wait (polling bsctl print) until @label's state is @state. */
+static void wait_state(const char *label, const char *state)
+{
+	static struct bsctl_out r;
+	char want[64];
+
+	snprintf(want, sizeof(want), "state = %s\n", state);
+	for (int i = 0; i < 3000; i++) {
+		BSCTL_RUN(&r, "print", label);
+		if (strstr(r.out, want))
+			return;
+		pause_ms(10);
+	}
+	ck_abort_msg("%s never got to %s:\n%s%s", label, state, r.out, r.err);
+}
+
+static mach_port_t register_own(void)
+{
+	mach_port_t rcv;
+
+	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &rcv), 0);
+	ck_assert_int_eq(mach_port_insert_right(mach_task_self(), rcv, rcv,
+						MACH_MSG_TYPE_MAKE_SEND), 0);
+	ck_assert_int_eq(bootstrap_register(bootstrap_port, REGISTERED, rcv), KERN_SUCCESS);
+	return rcv;
+}
+
+struct before {
+	mach_port_t echo, slow, own;
+	pid_t echo_pid, slow_pid;
+};
+
+/*
+ * Before: the echo job runs, 5 messages in; the slow job crashed and 3
+ * messages wait for it through its throttle delay; the broken job failed;
+ * a name is registered.
+ */
+static void set_up_domain(struct before *b)
+{
+	struct echo_msg r;
+
+	for (uint32_t i = 0; i < 5; i++)
+		ck_assert_int_eq(echo_send((b->echo = look_up(ECHO_SERVICE_NAME)), ECHO_DATA, i, 0), 0);
+	r = echo_query(b->echo);
+	ck_assert_uint_eq(r.value, 5);
+	b->echo_pid = r.pid;
+	b->slow = look_up(SLOW);
+	b->slow_pid = echo_query(b->slow).pid;
+	ck_assert_int_eq(echo_send(b->slow, ECHO_CRASH, 0, 0), 0);
+	for (uint32_t i = 0; i < 3; i++)
+		ck_assert_int_eq(echo_send(b->slow, ECHO_DATA, i, 0), 0);
+	wait_state(SLOW, "throttled");
+	wait_state(BROKEN, "failed");
+	b->own = register_own();
+	look_up(ECHO_SERVICE_NAME);     /* a later turn of its loop: all of the above is saved */
+}
+
+static void add_jobs(void)
+{
+	add_echo(ECHO_SERVICE_NAME, "");
+	add_echo(SLOW, "<key>ThrottleInterval</key><integer>6</integer>\n");
+	test_daemon_add_job(&td, BROKEN, "<key>Program</key><string>/nonexistent/broken</string>\n"
+					 "<key>RunAtLoad</key><true/>\n");
+}
+
+static void check_after(const struct before *b)
+{
+	struct echo_msg r;
+	struct {
+		mach_msg_header_t head;
+		char body[64];
+		mach_msg_trailer_t trailer;
+	} m;
+
+	/* The same process answers the same port: nothing was lost or started twice. */
+	for (uint32_t i = 8; i < 10; i++)
+		ck_assert_int_eq(echo_send(b->echo, ECHO_DATA, i, 0), 0);
+	r = echo_query(b->echo);
+	ck_assert_uint_eq(r.value, 10);
+	ck_assert_uint_eq(r.ok, 1);
+	ck_assert_int_eq(r.pid, b->echo_pid);
+	/* New requests: the library connected again. */
+	ck_assert_int_eq(echo_query(look_up(ECHO_SERVICE_NAME)).pid, b->echo_pid);
+	wait_state(SLOW, "throttled");
+	wait_state(BROKEN, "failed");
+	/* Once its throttle delay is over, it gets what waited through the restart. */
+	r = echo_query(b->slow);
+	ck_assert_uint_eq(r.value, 3);
+	ck_assert_int_ne(r.pid, b->slow_pid);
+	memset(&m, 0, sizeof(m));
+	m.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0);
+	m.head.msgh_remote_port = look_up(REGISTERED);
+	m.head.msgh_size = sizeof(m.head) + sizeof(m.body);
+	m.head.msgh_id = 4242;
+	ck_assert_int_eq(mach_msg(&m.head, MACH_SEND_MSG, m.head.msgh_size, 0, MACH_PORT_NULL, 0,
+				  MACH_PORT_NULL), 0);
+	ck_assert_int_eq(mach_msg(&m.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(m), b->own,
+				  10000, MACH_PORT_NULL), 0);
+	ck_assert_int_eq(m.head.msgh_id, 4242);
+}
+
+START_TEST(test_reexec_keeps_everything)
+{
+	static struct bsctl_out out;
+	struct before b;
+	pid_t pid;
+
+	add_jobs();
+	test_daemon_start(&td);
+	pid = td.pid;
+	set_up_domain(&b);
+	for (uint32_t i = 5; i < 8; i++)
+		ck_assert_int_eq(echo_send(b.echo, ECHO_DATA, i, 0), 0);
+	ck_assert_int_eq(BSCTL_RUN(&out, "reexec"), 0);
+	check_after(&b);
+	ck_assert_int_eq(td.pid, pid);
+	ck_assert(test_daemon_log_contains(&td, "(re-exec)"));
+}
+END_TEST
+
+START_TEST(test_sigkill_keeps_everything)
+{
+	struct before b;
+
+	use_store = 1;
+	add_jobs();
+	fake_fdstore_open(&store, td.dir);
+	fake_fdstore_start(&store, &td);
+	set_up_domain(&b);
+	ck_assert_uint_gt(fake_fdstore_count(&store), 6);
+	fake_fdstore_kill(&store, &td);
+	/* While the daemon is down, messages wait in the ports. */
+	for (uint32_t i = 5; i < 8; i++)
+		ck_assert_int_eq(echo_send(b.echo, ECHO_DATA, i, 0), 0);
+	fake_fdstore_start(&store, &td);
+	check_after(&b);
+	ck_assert(test_daemon_log_contains(&td, "adopted running pid"));
+}
+END_TEST
+
+/* An adopted process that is not the daemon's child: its exit is seen, and demand starts it again. */
+START_TEST(test_adopted_exit_seen)
+{
+	struct echo_msg r;
+	mach_port_t echo;
+	pid_t pid;
+
+	use_store = 1;
+	add_echo(ECHO_SERVICE_NAME, "<key>ThrottleInterval</key><integer>1</integer>\n");
+	fake_fdstore_open(&store, td.dir);
+	fake_fdstore_start(&store, &td);
+	echo = look_up(ECHO_SERVICE_NAME);
+	pid = echo_query(echo).pid;
+	look_up(ECHO_SERVICE_NAME);
+	fake_fdstore_kill(&store, &td);
+	fake_fdstore_start(&store, &td);
+	ck_assert_int_eq(echo_send(echo, ECHO_CRASH, 0, 0), 0);
+	wait_state(ECHO_SERVICE_NAME, "waiting");
+	r = echo_query(echo);
+	ck_assert_int_ne(r.pid, pid);
+	ck_assert(test_daemon_log_contains(&td, "exited while not our child"));
+}
+END_TEST
+
+/* A job that ended while the daemon was down is seen as ended: started again on demand, once. */
+START_TEST(test_exited_while_down)
+{
+	mach_port_t echo;
+	pid_t pid;
+
+	use_store = 1;
+	add_echo(ECHO_SERVICE_NAME, "<key>ThrottleInterval</key><integer>1</integer>\n");
+	fake_fdstore_open(&store, td.dir);
+	fake_fdstore_start(&store, &td);
+	echo = look_up(ECHO_SERVICE_NAME);
+	pid = echo_query(echo).pid;
+	look_up(ECHO_SERVICE_NAME);
+	fake_fdstore_kill(&store, &td);
+	kill(pid, SIGKILL);
+	fake_fdstore_start(&store, &td);
+	ck_assert_int_ne(echo_query(echo).pid, pid);
+	ck_assert(test_daemon_log_contains(&td, "exited while not our child"));
+}
+END_TEST
+
+/*
+ * A request in flight when the daemon dies (no fd store: it does not come
+ * back) gets an error, not a hang: its reply right died with the daemon,
+ * and the library's one retry finds no daemon.
+ */
+START_TEST(test_request_in_flight_gets_error)
+{
+	pid_t child;
+	int status;
+
+	add_echo(ECHO_SERVICE_NAME, "");
+	test_daemon_start(&td);
+	look_up(ECHO_SERVICE_NAME);
+	test_daemon_signal(&td, SIGSTOP);
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		mach_port_t p;
+
+		_exit(bootstrap_look_up(bootstrap_port, ECHO_SERVICE_NAME, &p) == KERN_SUCCESS ? 0 : 7);
+	}
+	pause_ms(50);   /* most often the request is queued by now; if not, its send fails */
+	test_daemon_signal(&td, SIGKILL);
+	test_daemon_wait(&td);
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 7);
+}
+END_TEST
+
+/* A truncated state is refused: the daemon starts afresh, and listens again. */
+START_TEST(test_damaged_state_refused)
+{
+	pid_t old;
+
+	use_store = 1;
+	add_echo(ECHO_SERVICE_NAME, "");
+	fake_fdstore_open(&store, td.dir);
+	fake_fdstore_start(&store, &td);
+	old = echo_query(look_up(ECHO_SERVICE_NAME)).pid;
+	look_up(ECHO_SERVICE_NAME);
+	fake_fdstore_kill(&store, &td);
+	fake_fdstore_damage(&store, 40);
+	fake_fdstore_start(&store, &td);
+	/* A fresh start knows nothing of the old job, which is left running. */
+	ck_assert_int_ne(echo_query(look_up(ECHO_SERVICE_NAME)).pid, old);
+	kill(old, SIGKILL);
+	ck_assert(test_daemon_log_contains(&td, "the saved state was refused"));
+}
+END_TEST
+
+/* A crash after a re-exec restores what changed after the re-exec, not before. */
+START_TEST(test_reexec_then_sigkill)
+{
+	static struct bsctl_out out;
+	mach_port_t echo, own;
+	pid_t pid;
+
+	use_store = 1;
+	add_echo(ECHO_SERVICE_NAME, "");
+	fake_fdstore_open(&store, td.dir);
+	fake_fdstore_start(&store, &td);
+	echo = look_up(ECHO_SERVICE_NAME);
+	for (int i = 0; i < 5; i++)
+		pid = echo_query(echo).pid;     /* a few saves before the re-exec */
+	ck_assert_int_eq(BSCTL_RUN(&out, "reexec"), 0);
+	own = register_own();
+	look_up(ECHO_SERVICE_NAME);
+	fake_fdstore_kill(&store, &td);
+	fake_fdstore_start(&store, &td);
+	ck_assert_int_eq(echo_query(echo).pid, pid);
+	look_up(REGISTERED);
+	mach_port_mod_refs(mach_task_self(), own, MACH_PORT_RIGHT_RECEIVE, -1);
+}
+END_TEST
+
+static Suite *restart_suite(void)
+{
+	Suite *s = suite_create("restart");
+	TCase *tc = tcase_create("restart");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_reexec_keeps_everything);
+	tcase_add_test(tc, test_sigkill_keeps_everything);
+	tcase_add_test(tc, test_adopted_exit_seen);
+	tcase_add_test(tc, test_exited_while_down);
+	tcase_add_test(tc, test_request_in_flight_gets_error);
+	tcase_add_test(tc, test_damaged_state_refused);
+	tcase_add_test(tc, test_reexec_then_sigkill);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(restart_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

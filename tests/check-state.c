@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check-state - the restart state's format: what is encoded decodes the
+ * same; anything truncated, flipped, of another version or describing
+ * more than it holds is refused cleanly.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "state-format.h"
+
+static struct state_service services[] = {
+	{ .name = "com.example.a", .job = "com.example.job", .recv_id = 7, .send_id = 8,
+	  .checked_in = true, .ever_checked_in = true },
+	{ .name = "com.example.reg", .job = NULL, .recv_id = -1, .send_id = 9,
+	  .owner_pid = 4242, .owner_uid = 1000 },
+};
+static struct state_job jobs[] = {
+	{ .label = "com.example.job", .failure = "", .state = 2, .pid = 1234,
+	  .proc_start = 987654, .start_sec = 100, .start_nsec = 5, .runs = 3, .conn_id = 10 },
+	{ .label = "com.example.broken", .failure = "cannot exec", .state = 4, .runs = 1,
+	  .early_failures = 5, .conn_id = -1, .last_status = 256 },
+};
+static int32_t clients[] = { 11, 12 };
+
+static const struct state sample = {
+	.generation = 17, .daemon_pid = 99, .nofile_soft = 1024, .listen_id = 6,
+	.services = services, .n_services = 2, .jobs = jobs, .n_jobs = 2,
+	.clients = clients, .n_clients = 2,
+};
+
+static void encode(char **buf, size_t *len)
+{
+	ck_assert_int_eq(state_encode(&sample, buf, len), 0);
+}
+
+START_TEST(test_round_trip)
+{
+	struct state st;
+	uint64_t gen;
+	size_t len;
+	char *buf;
+
+	encode(&buf, &len);
+	ck_assert_int_eq(state_decode(buf, len, &st), 0);
+	ck_assert_int_eq(state_peek_generation(buf, len, &gen), 0);
+	ck_assert_uint_eq(gen, 17);
+	ck_assert_int_eq(st.daemon_pid, 99);
+	ck_assert_int_eq(st.listen_id, 6);
+	ck_assert_uint_eq(st.n_services, 2);
+	ck_assert_str_eq(st.services[0].name, "com.example.a");
+	ck_assert_str_eq(st.services[0].job, "com.example.job");
+	ck_assert(st.services[0].checked_in);
+	ck_assert_ptr_null(st.services[1].job);
+	ck_assert_int_eq(st.services[1].owner_pid, 4242);
+	ck_assert_uint_eq(st.n_jobs, 2);
+	ck_assert_int_eq(st.jobs[0].pid, 1234);
+	ck_assert_uint_eq(st.jobs[0].proc_start, 987654);
+	ck_assert_str_eq(st.jobs[1].failure, "cannot exec");
+	ck_assert_uint_eq(st.n_clients, 2);
+	ck_assert_int_eq(st.clients[1], 12);
+	state_free(&st);
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_truncated_refused)
+{
+	struct state st;
+	size_t len;
+	char *buf;
+
+	encode(&buf, &len);
+	for (size_t n = 0; n < len; n++)
+		ck_assert_int_eq(state_decode(buf, n, &st), -EBADMSG);
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_flipped_refused)
+{
+	struct state st;
+	size_t len;
+	char *buf;
+
+	encode(&buf, &len);
+	for (size_t i = 0; i < len; i++) {
+		if (i >= 8 && i < 12)
+			continue;       /* the version: -EPROTO, below */
+		buf[i] ^= 0x40;
+		ck_assert_int_eq(state_decode(buf, len, &st), -EBADMSG);
+		buf[i] ^= 0x40;
+	}
+	buf[8] ^= 1;
+	ck_assert_int_eq(state_decode(buf, len, &st), -EPROTO);
+	free(buf);
+}
+END_TEST
+
+/* A forged state with a valid checksum: its counts and fields are still checked. */
+static int decode_forged(const struct state *s)
+{
+	struct state st;
+	size_t len;
+	char *buf;
+	int err;
+
+	ck_assert_int_eq(state_encode(s, &buf, &len), 0);
+	err = state_decode(buf, len, &st);
+	if (err == 0)
+		state_free(&st);
+	free(buf);
+	return err;
+}
+
+START_TEST(test_inconsistent_refused)
+{
+	struct state s = sample;
+	struct state_service bad_svc[2];
+	struct state_job bad_job[2];
+
+	memcpy(bad_svc, services, sizeof(bad_svc));
+	memcpy(bad_job, jobs, sizeof(bad_job));
+	s.services = bad_svc;
+	s.jobs = bad_job;
+	bad_svc[0].recv_id = -1;        /* a job's name without its receive right */
+	ck_assert_int_eq(decode_forged(&s), -EBADMSG);
+	bad_svc[0].recv_id = STATE_FD_ID_MAX;
+	ck_assert_int_eq(decode_forged(&s), -EBADMSG);
+	bad_svc[0].recv_id = 7;
+	bad_svc[1].owner_pid = 0;       /* a registered name without its owner */
+	ck_assert_int_eq(decode_forged(&s), -EBADMSG);
+	bad_svc[1].owner_pid = 4242;
+	bad_job[0].pid = 0;             /* running without a process */
+	ck_assert_int_eq(decode_forged(&s), -EBADMSG);
+	bad_job[0].pid = 1234;
+	bad_job[1].state = 9;
+	ck_assert_int_eq(decode_forged(&s), -EBADMSG);
+	bad_job[1].state = 4;
+	bad_svc[0].name = "";
+	ck_assert_int_eq(decode_forged(&s), -EBADMSG);
+	bad_svc[0].name = "com.example.a";
+	ck_assert_int_eq(decode_forged(&s), 0);
+}
+END_TEST
+
+static uint32_t crc32(const unsigned char *p, size_t n)
+{
+	uint32_t c = 0xffffffffu;
+
+	for (size_t i = 0; i < n; i++) {
+		c ^= p[i];
+		for (int k = 0; k < 8; k++)
+			c = (c & 1u) ? (c >> 1) ^ 0xedb88320u : c >> 1;
+	}
+	return ~c;
+}
+
+/* A count far beyond what the bytes hold is refused before anything is allocated for it. */
+START_TEST(test_huge_count_refused)
+{
+	struct state st, empty = { .listen_id = -1 };
+	size_t len;
+	char *buf;
+	uint32_t huge = 0xffffffffu;
+
+	ck_assert_int_eq(state_encode(&empty, &buf, &len), 0);
+	/* payload: pid (4), nofile (8), listen (4), then the service count */
+	memcpy(buf + STATE_HEADER_SIZE + 16, &huge, 4);
+	huge = crc32((unsigned char *)buf + 16, len - 16);      /* a valid checksum */
+	memcpy(buf + 12, &huge, 4);
+	ck_assert_int_eq(state_decode(buf, len, &st), -EBADMSG);
+	huge = 0;
+	memcpy(buf + STATE_HEADER_SIZE + 16, &huge, 4);
+	huge = crc32((unsigned char *)buf + 16, len - 16);
+	memcpy(buf + 12, &huge, 4);
+	ck_assert_int_eq(state_decode(buf, len, &st), 0);       /* the same, whole */
+	state_free(&st);
+	free(buf);
+}
+END_TEST
+
+static Suite *state_suite(void)
+{
+	Suite *s = suite_create("state");
+	TCase *tc = tcase_create("format");
+
+	tcase_add_test(tc, test_round_trip);
+	tcase_add_test(tc, test_truncated_refused);
+	tcase_add_test(tc, test_flipped_refused);
+	tcase_add_test(tc, test_inconsistent_refused);
+	tcase_add_test(tc, test_huge_count_refused);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(state_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
