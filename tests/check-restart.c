@@ -104,7 +104,7 @@ static mach_port_t register_own(void)
 }
 
 struct before {
-	mach_port_t echo, slow, own;
+	mach_port_t echo, slow, own, dynamic;
 	pid_t echo_pid, slow_pid;
 };
 
@@ -130,6 +130,9 @@ static void set_up_domain(struct before *b)
 	wait_state(SLOW, "throttled");
 	wait_state(BROKEN, "failed");
 	b->own = register_own();
+	/* A dynamic name (not kept across a restart) must not spoil what is kept. */
+	ck_assert_int_eq(bootstrap_check_in(bootstrap_port, "com.example.dynamic", &b->dynamic),
+			 KERN_SUCCESS);
 	look_up(ECHO_SERVICE_NAME);     /* a later turn of its loop: all of the above is saved */
 }
 

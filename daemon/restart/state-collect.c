@@ -84,9 +84,15 @@ static int collect_lists(struct domain *d, bool with_clients, struct state *st)
 	struct job *job;
 	size_t i = 0;
 
-	while ((s = registry_next(&d->registry, &i)))
+	while ((s = registry_next(&d->registry, &i))) {
+		/* A dynamic name lives as long as its process, which a restarted
+		 * daemon cannot watch from a saved pid alone: it is not kept (its
+		 * owner and the clients' send rights keep the port itself). */
+		if (s->dynamic)
+			continue;
 		if (service_row(s, &st->services[st->n_services++]) < 0)
 			return -ENOMEM;
+	}
 	i = 0;
 	while ((job = strmap_next(&d->jobs, &i)))
 		if (job_row(job, &st->jobs[st->n_jobs++]) < 0)
