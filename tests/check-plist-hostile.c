@@ -249,6 +249,8 @@ static const struct {
 	DOC("<!DOCTYPE plist [<!ENTITY a \"b\">]><plist><string>&a;</string></plist>"),
 	DOC("<plist xmlns:x=\"relative\"><x:true/></plist>"),
 	DOC("\xff\xfe<\0p\0"),                                 /* truncated UTF-16 */
+	/* An encoding iconv knows, bytes it cannot convert (libxml2's encoder errors). */
+	DOC("<?xml version=\"1.0\" encoding=\"Shift_JIS\"?>\n<plist><string>a\x81\x20" "b</string></plist>"),
 };
 
 /* libxml2's messages must reach err, never the daemon's stderr. */

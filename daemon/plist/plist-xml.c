@@ -128,6 +128,29 @@ static void lock_down(xmlParserCtxt *ctxt, struct plist_parse *p)
 	ctxt->sax->resolveEntity = NULL;
 }
 
+/*
+ * libxml2's encoding and I/O layers report some errors (an input that
+ * iconv cannot convert) on its generic channel, stderr by default, not
+ * through the parser context; the parse fails anyway and says why through
+ * on_xml_error(), so these copies are dropped.
+ */
+static void drop_generic_error(void *ctx, const char *fmt, ...)
+{
+	(void)ctx;
+	(void)fmt;
+}
+
+static void parse_quietly(xmlParserCtxt *ctxt)
+{
+	xmlGenericErrorFunc saved = xmlGenericError;
+	void *saved_ctx = xmlGenericErrorContext;
+
+	xmlSetGenericErrorFunc(NULL, drop_generic_error);
+	/* Its return value says less than wellFormed and p->rc together. */
+	(void)xmlParseDocument(ctxt);
+	xmlSetGenericErrorFunc(saved_ctx, saved);
+}
+
 int plist_xml_read(struct plist_parse *p, const char *buf, size_t len, xmlDoc **out)
 {
 	_cleanup_(xml_free_ctxtp) xmlParserCtxt *ctxt = NULL;
@@ -139,8 +162,7 @@ int plist_xml_read(struct plist_parse *p, const char *buf, size_t len, xmlDoc **
 	if (!ctxt)
 		return -ENOMEM;
 	lock_down(ctxt, p);
-	/* Its return value says less than wellFormed and p->rc together. */
-	(void)xmlParseDocument(ctxt);
+	parse_quietly(ctxt);
 	/* The tree is the caller's from here, whatever came of the parse. */
 	*out = ctxt->myDoc;
 	ctxt->myDoc = NULL;
