@@ -56,7 +56,7 @@ mach_port_t bootstrap_port_inherited(void)
 	return name_send_fd((int)fd, true);
 }
 
-static int connect_path(const char *path)
+int bootstrap_port_connect_fd(const char *path)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	int fd;
@@ -99,11 +99,11 @@ static int connect_user_domain(void)
 
 	if (xdg && *xdg) {
 		n = snprintf(path, sizeof(path), "%s/%s", xdg, BOOTSTRAP_USER_SOCKET);
-		return n > 0 && n < (int)sizeof(path) ? connect_path(path) : -ENAMETOOLONG;
+		return n > 0 && n < (int)sizeof(path) ? bootstrap_port_connect_fd(path) : -ENAMETOOLONG;
 	}
 	/* /tmp is shared: talk only to a daemon run by ourselves (or root). */
 	snprintf(path, sizeof(path), BOOTSTRAP_USER_SOCKET_FALLBACK, (int)getuid());
-	fd = connect_path(path);
+	fd = bootstrap_port_connect_fd(path);
 	if (fd >= 0 && !peer_is_trusted(fd)) {
 		close(fd);
 		return -EPERM;
@@ -117,9 +117,9 @@ static int connect_daemon(void)
 	int fd;
 
 	if (env && *env)
-		return connect_path(env);
+		return bootstrap_port_connect_fd(env);
 	fd = connect_user_domain();
-	return fd >= 0 ? fd : connect_path(BOOTSTRAP_SYSTEM_SOCKET);
+	return fd >= 0 ? fd : bootstrap_port_connect_fd(BOOTSTRAP_SYSTEM_SOCKET);
 }
 
 EXPORT kern_return_t bootstrap_port_connect(const char *path, mach_port_t *port)
@@ -128,7 +128,7 @@ EXPORT kern_return_t bootstrap_port_connect(const char *path, mach_port_t *port)
 
 	if (!path || !port)
 		return KERN_INVALID_ARGUMENT;
-	fd = connect_path(path);
+	fd = bootstrap_port_connect_fd(path);
 	if (fd < 0)
 		return MACH_SEND_INVALID_DEST;
 	*port = name_send_fd(fd, false);

@@ -25,6 +25,13 @@ mach_port_t bootstrap_port_inherited(void);
 kern_return_t bootstrap_port_resolve(mach_port_t *port);
 
 /**
+ * bootstrap_port_connect_fd() - a new connection to the domain listening
+ * on @path (the socket, not yet a port name).  Return: the fd, or a
+ * negative errno.
+ */
+int bootstrap_port_connect_fd(const char *path);
+
+/**
  * bootstrap_port_retry() - after a request on *@port ended with @kr:
  * whether to send it again, on a new connection now in *@port (and in
  * bootstrap_port).  Only for bootstrap_port whose connection died (the

@@ -15,12 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <bootstrap_priv.h>
 #include <bsm/libbsm.h>
 
+#include "bootstrap-port.h"
 #include "bootstrapServer.h"
 #include "conn.h"
 #include "control.h"
@@ -93,13 +93,13 @@ static struct job *job_of(const struct caller *who)
 	return j && j->pid == who->pid ? j : job_find_pid(who->d, who->pid);
 }
 
-/* A registered or dynamic port died: its name goes with it. */
-static void registered_died(struct service *s, void *arg)
+void server_name_died(struct service *s, void *arg)
 {
 	struct domain *d = arg;
 
 	registry_remove(&d->registry, s);
 	service_free(s);
+	domain_changed(d);      /* the saved state must not keep the name */
 }
 
 /* The reply carrying the receive right went out: the job now holds it. */
@@ -118,7 +118,7 @@ static kern_return_t check_in_dynamic(const struct caller *who, const char *name
 				      const struct job *job, mach_port_t *sp)
 {
 	struct service *s = service_new_dynamic(who->d->base, name, who->pid, who->uid,
-						registered_died, who->d);
+						server_name_died, who->d);
 	int fds[2];
 
 	if (!s)         /* ESRCH: the caller is gone, nobody reads the answer */
@@ -234,24 +234,6 @@ static void close_parent(void *arg, bool ok)
 	close((int)(intptr_t)arg);
 }
 
-/* A new connection to @path: a send right to the domain listening there. */
-static int connect_domain(const char *path)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int fd;
-
-	if (strlen(path) >= sizeof(sun.sun_path))
-		return -ENAMETOOLONG;
-	strcpy(sun.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
-		return fd;
-	close(fd);
-	return -errno;
-}
-
 /* launchd: a user domain's parent is the system domain; the root domain's is itself. */
 kern_return_t bsd_mig_parent(mach_port_t bp, mach_port_t *pp, audit_token_t token)
 {
@@ -266,7 +248,7 @@ kern_return_t bsd_mig_parent(mach_port_t bp, mach_port_t *pp, audit_token_t toke
 			  (int)who.pid, (int)who.uid);
 		return BOOTSTRAP_NOT_PRIVILEGED;
 	}
-	fd = connect_domain(who.d->parent_socket ? who.d->parent_socket : who.d->socket_path);
+	fd = bootstrap_port_connect_fd(who.d->parent_socket ? who.d->parent_socket : who.d->socket_path);
 	if (fd < 0) {
 		log_warnx("cannot reach the parent domain: %s", strerror(-fd));
 		return BOOTSTRAP_NO_MEMORY;
@@ -345,7 +327,7 @@ static kern_return_t bind_registered(const struct caller *who, const char *name,
 {
 	struct domain *d = who->d;
 	struct service *s = service_new_registered(d->base, name, *fd, who->pid, who->uid,
-						   registered_died, d);
+						   server_name_died, d);
 	enum registry_code code;
 
 	if (s)

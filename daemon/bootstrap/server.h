@@ -5,6 +5,7 @@
 
 struct conn;
 struct ipc_request;
+struct service;
 
 /**
  * server_dispatch() - validate @rq against the handler table and answer it.
@@ -12,5 +13,12 @@ struct ipc_request;
  * a log line); the request's fds stay owned by @rq.
  */
 void server_dispatch(struct conn *c, struct ipc_request *rq);
+
+/**
+ * server_name_died() - the port of registered or dynamic name @s died (its
+ * receiver went away, or its process exited): the name goes, and the
+ * domain @arg's saved state with it.  The callback of such services.
+ */
+void server_name_died(struct service *s, void *arg);
 
 #endif

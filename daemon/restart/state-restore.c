@@ -26,6 +26,7 @@
 #include "log.h"
 #include "registry.h"
 #include "restore-plan.h"
+#include "server.h"
 #include "service.h"
 #include "supervise.h"
 
@@ -180,15 +181,6 @@ int restart_listen_fd(struct domain *d)
 	return p ? restore_plan_take(p, p->st.listen_id) : -1;
 }
 
-static void registered_gone(struct service *s, void *arg)
-{
-	struct domain *d = arg;
-
-	registry_remove(&d->registry, s);
-	service_free(s);
-	domain_changed(d);
-}
-
 static void restore_registered(struct domain *d, struct restore_plan *p)
 {
 	for (size_t i = 0; i < p->st.n_services; i++) {
@@ -202,7 +194,7 @@ static void restore_registered(struct domain *d, struct restore_plan *p)
 		if (fd < 0)
 			continue;
 		s = service_new_registered(d->base, ss->name, fd, ss->owner_pid, ss->owner_uid,
-					   registered_gone, d);
+					   server_name_died, d);
 		if (s && registry_add(&d->registry, s) != REGISTRY_OK) {
 			log_warnx("registered name %s is taken now: dropped", ss->name);
 			service_free(s);
