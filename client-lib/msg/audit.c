@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * audit.c - reading the audit token of a message's audit trailer.  The
- * receive path fills it from the kernel's SCM_CREDENTIALS (msg-recv.c).
+ * audit.c - the audit token of a message's audit trailer: filled from the
+ * kernel's SCM_CREDENTIALS, read with audit_token_to_*().
  */
+#include <string.h>
+
 #include <bsm/libbsm.h>
+
+#include "msg-audit.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -15,3 +19,20 @@ EXPORT gid_t audit_token_to_rgid(audit_token_t t) { return (gid_t)t.val[4]; }
 EXPORT pid_t audit_token_to_pid(audit_token_t t) { return (pid_t)t.val[5]; }
 EXPORT au_asid_t audit_token_to_asid(audit_token_t t) { return (au_asid_t)t.val[6]; }
 EXPORT int audit_token_to_pidversion(audit_token_t t) { return (int)t.val[7]; }
+
+void audit_fill_tokens(mach_msg_max_trailer_t *t, const struct fdpass_creds *cr)
+{
+	if (!cr || !cr->valid) {
+		memset(&t->msgh_sender, 0xff, sizeof(t->msgh_sender));
+		memset(&t->msgh_audit, 0xff, sizeof(t->msgh_audit));
+		return;
+	}
+	t->msgh_sender.val[0] = cr->uid;
+	t->msgh_sender.val[1] = cr->gid;
+	t->msgh_audit.val[0] = cr->uid;
+	t->msgh_audit.val[1] = cr->uid;
+	t->msgh_audit.val[2] = cr->gid;
+	t->msgh_audit.val[3] = cr->uid;
+	t->msgh_audit.val[4] = cr->gid;
+	t->msgh_audit.val[5] = (unsigned int)cr->pid;
+}

@@ -21,6 +21,7 @@
 
 #include "deadline.h"
 #include "fdpass.h"
+#include "msg-audit.h"
 #include "msg-descs.h"
 #include "msg-rights.h"
 #include "port.h"
@@ -81,19 +82,7 @@ static void fill_trailer(char *at, const struct rcv_req *rq, const struct fdpass
 	t.msgh_trailer_size = (mach_msg_trailer_size_t)rq->trailer_size;
 	t.msgh_seqno = pi.seqno;
 	t.msgh_context = pi.context;
-	if (cr && cr->valid) {
-		t.msgh_sender.val[0] = cr->uid;
-		t.msgh_sender.val[1] = cr->gid;
-		t.msgh_audit.val[0] = cr->uid;
-		t.msgh_audit.val[1] = cr->uid;
-		t.msgh_audit.val[2] = cr->gid;
-		t.msgh_audit.val[3] = cr->uid;
-		t.msgh_audit.val[4] = cr->gid;
-		t.msgh_audit.val[5] = (unsigned int)cr->pid;
-	} else {
-		memset(&t.msgh_sender, 0xff, sizeof(t.msgh_sender));
-		memset(&t.msgh_audit, 0xff, sizeof(t.msgh_audit));
-	}
+	audit_fill_tokens(&t, cr);
 	memcpy(at, &t, rq->trailer_size);
 }
 

@@ -19,6 +19,7 @@
 
 #include "ipc.h"
 #include "log.h"
+#include "msg-audit.h"
 #include "vm-region.h"
 
 #define DEMUX_NAME_CALL  0x10u
@@ -81,14 +82,7 @@ static void fill_trailer(char *at, const struct fdpass_creds *cr)
 	memset(&t, 0, sizeof(t));
 	t.msgh_trailer_type = MACH_MSG_TRAILER_FORMAT_0;
 	t.msgh_trailer_size = sizeof(mach_msg_audit_trailer_t);
-	t.msgh_sender.val[0] = cr->uid;
-	t.msgh_sender.val[1] = cr->gid;
-	t.msgh_audit.val[0] = cr->uid;
-	t.msgh_audit.val[1] = cr->uid;
-	t.msgh_audit.val[2] = cr->gid;
-	t.msgh_audit.val[3] = cr->uid;
-	t.msgh_audit.val[4] = cr->gid;
-	t.msgh_audit.val[5] = (unsigned int)cr->pid;
+	audit_fill_tokens(&t, cr);
 	memcpy(at, &t, sizeof(t));
 }
 
