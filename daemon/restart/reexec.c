@@ -43,8 +43,10 @@ void restart_save(struct domain *d)
 	if (!d->fdstore || !d->state_dirty)
 		return;
 	d->state_dirty = false;
-	if (restart_collect(d, false, &st) < 0)
+	if (restart_collect(d, false, &st) < 0) {
+		d->state_dirty = true;  /* out of memory: the next turn tries again */
 		return;
+	}
 	if (restart_kept_ids(&st, &ids, &n) == 0) {
 		fdstore_save(d->fdstore, ids, n, &st);
 		free(ids);
