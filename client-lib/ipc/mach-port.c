@@ -110,20 +110,6 @@ static kern_return_t insert_send(struct port *p, mach_msg_type_name_t poly)
 	return port_mod_urefs(p, MACH_PORT_TYPE_SEND, 1);
 }
 
-/* The right @disp takes from @p, as xnu's ipc_right_copyin() wants it. */
-static mach_port_type_t copyin_needs(mach_msg_type_name_t disp)
-{
-	switch (disp) {
-	case MACH_MSG_TYPE_MOVE_SEND:
-	case MACH_MSG_TYPE_COPY_SEND:
-		return MACH_PORT_TYPE_SEND;
-	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
-		return MACH_PORT_TYPE_SEND_ONCE;
-	default:        /* MOVE_RECEIVE, MAKE_SEND, MAKE_SEND_ONCE */
-		return MACH_PORT_TYPE_RECEIVE;
-	}
-}
-
 /*
  * Any other case: xnu copies the right in from @poly's entry, then out
  * under @name (ipc_object_copyout_name()).  One port has one name in a
@@ -137,7 +123,7 @@ static kern_return_t insert_other(struct port *p, mach_port_name_t name, mach_po
 	kern_return_t kr;
 
 	port_check_dead(p);
-	if (!(p->type & copyin_needs(disp)))
+	if (!(p->type & port_right_needed(disp)))
 		return KERN_INVALID_RIGHT;
 	if (name == poly && disp == MACH_MSG_TYPE_MOVE_SEND_ONCE)
 		return KERN_SUCCESS;    /* out of the name and back into it */
@@ -169,7 +155,7 @@ EXPORT kern_return_t mach_port_insert_right(ipc_space_t task, mach_port_name_t n
 	if (name == poly && (polyPoly == MACH_MSG_TYPE_MAKE_SEND || polyPoly == MACH_MSG_TYPE_COPY_SEND))
 		kr = insert_send(p, polyPoly);
 	else if (!MACH_PORT_VALID(name))
-		kr = (p->type & copyin_needs(polyPoly)) ? KERN_INVALID_VALUE : KERN_INVALID_RIGHT;
+		kr = (p->type & port_right_needed(polyPoly)) ? KERN_INVALID_VALUE : KERN_INVALID_RIGHT;
 	else
 		kr = insert_other(p, name, poly, polyPoly);
 	space_unlock();

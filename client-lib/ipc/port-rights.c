@@ -425,3 +425,20 @@ void port_check_dead(struct port *p)
 	    endpoint_hung_up(p->send_fd))
 		port_make_dead_name(p);
 }
+
+mach_port_type_t port_right_needed(mach_msg_type_name_t disp)
+{
+	switch (disp) {
+	case MACH_MSG_TYPE_MOVE_SEND:
+	case MACH_MSG_TYPE_COPY_SEND:
+		return MACH_PORT_TYPE_SEND;
+	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
+		return MACH_PORT_TYPE_SEND_ONCE;
+	case MACH_MSG_TYPE_MAKE_SEND:
+	case MACH_MSG_TYPE_MAKE_SEND_ONCE:
+	case MACH_MSG_TYPE_MOVE_RECEIVE:
+		return MACH_PORT_TYPE_RECEIVE;
+	default:
+		return 0;
+	}
+}

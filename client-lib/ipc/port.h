@@ -222,6 +222,13 @@ void port_fork_child(void);
 
 /* Changes of rights (port-rights.c).  Space lock held. */
 
+/**
+ * port_right_needed() - the right disposition @disp takes from the
+ * sender's name, as XNU's ipc_right_copyin() wants it (RECEIVE for
+ * MOVE_RECEIVE and the MAKE_ dispositions), or 0 if it is no disposition.
+ */
+mach_port_type_t port_right_needed(mach_msg_type_name_t disp);
+
 /** port_add_urefs() - add @delta user references to @kind (SEND or DEAD_NAME). */
 kern_return_t port_add_urefs(struct port *p, mach_port_type_t kind, mach_port_delta_t delta);
 /** port_mod_urefs() - mach_port_mod_refs()/deallocate of SEND or DEAD_NAME references, pegged as xnu. */

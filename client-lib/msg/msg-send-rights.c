@@ -119,24 +119,6 @@ static int resolve_memory(struct send_ctx *c, struct port *p, mach_msg_type_name
 	return send_add_fd(c, m->fd, false);
 }
 
-/* The right a disposition takes from the sender's name, or 0 if it is no disposition. */
-static mach_port_type_t right_needed(mach_msg_type_name_t disp)
-{
-	switch (disp) {
-	case MACH_MSG_TYPE_MOVE_SEND:
-	case MACH_MSG_TYPE_COPY_SEND:
-		return MACH_PORT_TYPE_SEND;
-	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
-		return MACH_PORT_TYPE_SEND_ONCE;
-	case MACH_MSG_TYPE_MAKE_SEND:
-	case MACH_MSG_TYPE_MAKE_SEND_ONCE:
-	case MACH_MSG_TYPE_MOVE_RECEIVE:
-		return MACH_PORT_TYPE_RECEIVE;
-	default:
-		return 0;
-	}
-}
-
 /*
  * Whether @p still holds right @need once the rights this message moved
  * before are taken: rights are taken in order (destination, reply, then
@@ -173,7 +155,7 @@ int send_resolve_right(struct send_ctx *c, mach_port_name_t name,
 		return 0;
 	}
 	p = space_get(name);
-	need = right_needed(disp);
+	need = port_right_needed(disp);
 	if (!need)
 		return -EINVAL;
 	if (!p || !(p->type & need) || !still_held(c, p, need))
