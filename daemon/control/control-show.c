@@ -115,6 +115,8 @@ static void print_service_text(FILE *f, const struct service *s)
 	unsigned long queued = service_queued_bytes(s);
 
 	fprintf(f, "\t\t%s = %s", s->name, s->checked_in ? "checked in" : "not checked in");
+	if (!service_has_port(s))
+		fputs(", port not made yet", f);
 	if (queued)
 		fprintf(f, ", %lu bytes of messages waiting", queued);
 	fputc('\n', f);
@@ -160,8 +162,9 @@ static void print_json_arrays(FILE *f, const struct job *job)
 	for (size_t i = 0; i < job->n_services; i++) {
 		fputs(i ? ", " : "", f);
 		control_json_str(f, job->services[i]->name);
-		fprintf(f, ": {\"checked_in\": %s, \"queued_bytes\": %lu}",
+		fprintf(f, ": {\"checked_in\": %s, \"port_made\": %s, \"queued_bytes\": %lu}",
 			job->services[i]->checked_in ? "true" : "false",
+			service_has_port(job->services[i]) ? "true" : "false",
 			service_queued_bytes(job->services[i]));
 	}
 	fputc('}', f);

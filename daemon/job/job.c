@@ -325,8 +325,9 @@ static void release_ports(struct job *job)
 		struct service *s = job->services[i];
 
 		registry_released(s);
-		if (s->reset_at_close && service_reset_port(s) < 0)
-			log_job(LOG_ERR, job->spec->label, "cannot reset port of %s", s->name);
+		/* ResetAtClose: the port dies; a new one is made when next needed. */
+		if (s->reset_at_close)
+			service_reset_port(s);
 	}
 }
 

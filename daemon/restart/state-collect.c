@@ -139,9 +139,11 @@ int restart_kept_ids(const struct state *st, int **ids, size_t *n)
 	if (st->listen_id >= 0)
 		v[k++] = st->listen_id;
 	for (size_t i = 0; i < st->n_services; i++) {
+		/* A port not made yet has no fds: it stays not made. */
 		if (st->services[i].recv_id >= 0)
 			v[k++] = st->services[i].recv_id;
-		v[k++] = st->services[i].send_id;
+		if (st->services[i].send_id >= 0)
+			v[k++] = st->services[i].send_id;
 	}
 	for (size_t i = 0; i < st->n_jobs; i++)
 		if (st->jobs[i].conn_id >= 0)
