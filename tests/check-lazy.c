@@ -183,10 +183,10 @@ START_TEST(test_unused_jobs_cost_no_fds)
 
 	add_idle_jobs(N_IDLE);
 	test_daemon_start(&td);
-	ck_assert_ptr_nonnull(strstr(print("org.test.idle.7"), "port not made yet"));
 	sync_daemon();
 	idle = idle_fds();
 	ck_assert_msg(idle < FD_BOUND, "%d fds for %d unused jobs", idle, N_IDLE);
+	ck_assert_ptr_nonnull(strstr(print("org.test.idle.7"), "port not made yet"));
 	/* The first look-up makes the port: two fds, R and S. */
 	look_up("org.test.idle.1999.port");
 	sync_daemon();
