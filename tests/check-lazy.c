@@ -345,6 +345,38 @@ START_TEST(test_fdstore_keeps_lazy_lazy)
 }
 END_TEST
 
+/*
+ * A state of more jobs than FDSTORE_SMALL_JOBS is saved at most every
+ * 200 ms, but saved all the same once the changes stop: a job started on
+ * demand is in the store (its port and connection), and a kill -9 then
+ * loses nothing.
+ */
+START_TEST(test_large_state_saved_after_gap)
+{
+	mach_port_t port;
+	struct echo_msg before, after;
+
+	use_store = 1;
+	add_idle_jobs(1500);
+	add_echo(ECHO_SERVICE_NAME, NULL);
+	fake_fdstore_open(&store, td.dir);
+	fake_fdstore_start(&store, &td);
+	port = look_up(ECHO_SERVICE_NAME);
+	before = echo_query(port);
+	/* The listening socket, two states, and R, S and the job's connection,
+	 * stored with the state that names them. */
+	for (int i = 0; i < 3000 && fake_fdstore_count(&store) < 6; i++)
+		pause_ms(10);
+	ck_assert_uint_eq(fake_fdstore_count(&store), 6);
+	sync_daemon();  /* the save that stored them has written its state too */
+	fake_fdstore_kill(&store, &td);
+	fake_fdstore_start(&store, &td);
+	ck_assert(test_daemon_log_contains(&td, "adopted running pid"));
+	after = echo_query(port);
+	ck_assert_int_eq(after.pid, before.pid);
+}
+END_TEST
+
 static Suite *lazy_suite(void)
 {
 	Suite *s = suite_create("lazy");
@@ -359,6 +391,7 @@ static Suite *lazy_suite(void)
 	tcase_add_test(tc, test_reset_at_close_gives_fds_back);
 	tcase_add_test(tc, test_reexec_keeps_lazy_lazy);
 	tcase_add_test(tc, test_fdstore_keeps_lazy_lazy);
+	tcase_add_test(tc, test_large_state_saved_after_gap);
 	suite_add_tcase(s, tc);
 	return s;
 }
