@@ -51,7 +51,7 @@ struct service;
 typedef void service_notify_fn(struct service *s, void *arg);
 
 struct service {
-	char *name;
+	char *name;             /* in the same allocation, after the struct */
 	struct event_base *base;
 	struct job *job;        /* owner of a MachServices name, else NULL */
 	service_notify_fn *notify;

@@ -60,7 +60,7 @@ static int service_row(const struct service *s, struct state_service *row)
 static int job_row(const struct job *job, struct state_job *row)
 {
 	row->label = strdup(job->spec->label);
-	row->failure = strdup(job->state == JOB_FAILED ? job->failure : "");
+	row->failure = strdup(job->state == JOB_FAILED && job->failure ? job->failure : "");
 	row->state = (uint8_t)job->state;
 	row->pending_reason = (uint8_t)job->pending_reason;
 	row->last_reason = (uint8_t)job->blame.last_reason;
