@@ -321,8 +321,8 @@ static void dat_lats(FILE *f, const struct curve_point *p)
 
 /*
  * gnuplot data in @dir: curve-jobs.dat (jobs load_s rss_mib lookup floor
- * call floor), curve-jobs-failed.dat (jobs "label"), curve-clients.dat
- * (clients lookup floor call floor, then ops/s: lookups floor calls floor,
+ * call floor, then 1 for the most jobs that fit the fd limit),
+ * curve-jobs-failed.dat (jobs "label"), curve-clients.dat (clients lookup floor call floor, then ops/s: lookups floor calls floor,
  * then the fewest and most calls of one client); latencies in µs.
  */
 int curve_write_data(const char *dir)
@@ -336,7 +336,7 @@ int curve_write_data(const char *dir)
 	for (int i = 0; i < 3; i++)
 		if (!(f[i] = fopen(path[i], "w")))
 			return -1;
-	fprintf(f[0], "# jobs load_s rss_mib lookup_us lookup_floor_us call_us call_floor_us\n");
+	fprintf(f[0], "# jobs load_s rss_mib lookup_us lookup_floor_us call_us call_floor_us fit\n");
 	fprintf(f[1], "# jobs reason (did not load)\n");
 	fprintf(f[2], "# clients lookup_us lookup_floor_us call_us call_floor_us "
 		"lookups/s lookups_floor/s calls/s calls_floor/s calls_of_one_client_min max\n");
@@ -349,7 +349,7 @@ int curve_write_data(const char *dir)
 		}
 		fprintf(f[0], "%u %.3f %.2f", p->x, p->load_s, p->rss_mib);
 		dat_lats(f[0], p);
-		fprintf(f[0], "\n");
+		fprintf(f[0], " %d\n", p->fit ? 1 : 0);
 	}
 	for (size_t i = 0; i < n_client_pts; i++) {
 		fprintf(f[2], "%u", client_pts[i].x);
