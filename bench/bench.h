@@ -174,6 +174,7 @@ struct scale_out {
 	struct daemon d;
 	struct load_result load;
 	long rss_kib;
+	long fds;               /* the daemon's open fds once the last job answered, -1: unknown */
 	long loaded;
 	char last[64];
 };

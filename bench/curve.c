@@ -5,7 +5,8 @@
  * at 1, 8, 64 and 512 concurrent client processes, each next to its floor
  * measured in the same run.  A job count that does not load is reported
  * as such, with the reason; then the most jobs that fit the fd limit are
- * measured too, so that the curve has a point near it.
+ * measured too, so that the curve has a point near it (a fallback: a
+ * declared port holds no fd until used).
  *
  * Latencies are medians of individually timed round trips in a fixed
  * window (the throughput workers of tput.c, which keep their last
@@ -28,6 +29,7 @@ struct curve_point {
 	bool fit;               /* the most jobs that fit the fd limit */
 	char why[192];          /* !ok: why it did not load or run */
 	double load_s, rss_mib; /* jobs axis */
+	long fds;               /* jobs axis: the daemon's fds once loaded */
 	double lookup_ops, call_ops; /* clients axis: ops/s summed over the clients */
 	double floor_lookup_ops, floor_call_ops;
 	uint64_t call_min, call_max; /* calls of the slowest and the fastest client */
@@ -115,6 +117,7 @@ static unsigned jobs_point(const struct bench_cfg *cfg, unsigned n, bool fit)
 	if (o.load.ok) {
 		p->load_s = o.load.load_s;
 		p->rss_mib = o.rss_kib > 0 ? o.rss_kib / 1024.0 : NAN;
+		p->fds = o.fds;
 		setenv("BOOTSTRAP_SOCKET", o.d.socket, 1);
 		p->ok = measure_all(cfg, 1, o.last, p) == 0;
 		if (!p->ok)
@@ -125,8 +128,8 @@ static unsigned jobs_point(const struct bench_cfg *cfg, unsigned n, bool fit)
 	if (o.load.ok)
 		return 0;
 	snprintf(p->why, sizeof(p->why),
-		 "did not load: %ld of %u jobs loaded, a look-up of the last failed; RLIMIT_NOFILE %ld "
-		 "(hard limit) < 2 fds x %u MachServices", o.loaded, n, lim, n);
+		 "did not load: %ld of %u jobs loaded, a look-up of the last failed (RLIMIT_NOFILE %ld)",
+		 o.loaded, n, lim);
 	return lim > 600 ? (unsigned)((lim - 512) / 2 / 100 * 100) : 0;
 }
 
@@ -180,8 +183,8 @@ static void print_jobs_text(void)
 {
 	printf("\ncost as work grows: jobs (pinned; medians of one client's round trips in %.2f s;\n"
 	       "floor = the same exchange on raw sockets, same run)\n", window_s);
-	printf("%9s %8s %8s %10s %9s %8s %9s\n", "jobs", "load s", "RSS MiB", "lookup us", "floor us",
-	       "call us", "floor us");
+	printf("%9s %8s %8s %5s %10s %9s %8s %9s\n", "jobs", "load s", "RSS MiB", "fds", "lookup us",
+	       "floor us", "call us", "floor us");
 	for (size_t i = 0; i < n_jobs_pts; i++) {
 		const struct curve_point *p = &jobs_pts[i];
 		char v[6][32];
@@ -196,8 +199,8 @@ static void print_jobs_text(void)
 		report_fmt(v[3], sizeof(v[3]), p->floor_lookup.med_us);
 		report_fmt(v[4], sizeof(v[4]), p->call.med_us);
 		report_fmt(v[5], sizeof(v[5]), p->floor_call.med_us);
-		printf("%9u %8s %8s %10s %9s %8s %9s%s\n", p->x, v[0], v[1], v[2], v[3], v[4], v[5],
-		       p->fit ? "  (the most jobs that fit the fd limit)" : "");
+		printf("%9u %8s %8s %5ld %10s %9s %8s %9s%s\n", p->x, v[0], v[1], p->fds, v[2], v[3],
+		       v[4], v[5], p->fit ? "  (the most jobs that fit the fd limit)" : "");
 		if (!p->ok)
 			printf("%9s %s\n", "", p->why);
 	}
@@ -274,6 +277,8 @@ static void json_point(const char *axis, const struct curve_point *p)
 		report_json_num(p->loaded ? p->load_s : NAN);
 		printf(", \"rss_mib\": ");
 		report_json_num(p->loaded ? p->rss_mib : NAN);
+		printf(", \"fds\": ");
+		report_json_num(p->loaded && p->fds >= 0 ? (double)p->fds : NAN);
 	} else {
 		printf(", \"lookups_per_s\": ");
 		report_json_num(p->lookup_ops);
@@ -316,8 +321,8 @@ static void dat_lats(FILE *f, const struct curve_point *p)
 
 /*
  * gnuplot data in @dir: curve-jobs.dat (jobs load_s rss_mib lookup floor
- * call floor), curve-jobs-failed.dat (jobs "label"), curve-clients.dat
- * (clients lookup floor call floor, then ops/s: lookups floor calls floor,
+ * call floor, then 1 for the most jobs that fit the fd limit),
+ * curve-jobs-failed.dat (jobs "label"), curve-clients.dat (clients lookup floor call floor, then ops/s: lookups floor calls floor,
  * then the fewest and most calls of one client); latencies in µs.
  */
 int curve_write_data(const char *dir)
@@ -331,7 +336,7 @@ int curve_write_data(const char *dir)
 	for (int i = 0; i < 3; i++)
 		if (!(f[i] = fopen(path[i], "w")))
 			return -1;
-	fprintf(f[0], "# jobs load_s rss_mib lookup_us lookup_floor_us call_us call_floor_us\n");
+	fprintf(f[0], "# jobs load_s rss_mib lookup_us lookup_floor_us call_us call_floor_us fit\n");
 	fprintf(f[1], "# jobs reason (did not load)\n");
 	fprintf(f[2], "# clients lookup_us lookup_floor_us call_us call_floor_us "
 		"lookups/s lookups_floor/s calls/s calls_floor/s calls_of_one_client_min max\n");
@@ -344,7 +349,7 @@ int curve_write_data(const char *dir)
 		}
 		fprintf(f[0], "%u %.3f %.2f", p->x, p->load_s, p->rss_mib);
 		dat_lats(f[0], p);
-		fprintf(f[0], "\n");
+		fprintf(f[0], " %d\n", p->fit ? 1 : 0);
 	}
 	for (size_t i = 0; i < n_client_pts; i++) {
 		fprintf(f[2], "%u", client_pts[i].x);

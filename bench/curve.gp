@@ -41,7 +41,7 @@ plot jobs u 1:4 w lp ls 1 t 'look-up', \
      jobs u 1:3 axes x1y2 w lp ls 5 t 'RSS (right axis)', \
      failed u 1:(1) w p pt 2 ps 3 lc rgb 'black' t 'did not load (fd limit)', \
      failed u 1:(1):2 w labels rotate by 90 left offset 0,1.5 notitle, \
-     jobs u 1:6:(($1 == 10 || $1 == 1000) ? '' : sprintf('%d jobs: the most that fit', $1)) \
+     jobs u 1:6:($8 == 1 ? sprintf('%d jobs: the most that fit', $1) : '') \
           w labels right offset 0,1.2 notitle
 unset y2label
 unset y2tics

@@ -245,14 +245,16 @@ int floor_spawn_once(const char *program, uint64_t *ns)
 	return err;
 }
 
-/* The load floor: parse each plist and make one port per file, in this process. */
+/*
+ * The load floor: parse each plist, in this process.  A declared port
+ * costs no fd until used, so the daemon makes no socketpair at load and
+ * neither does the floor.
+ */
 int floor_load(const char *jobs_dir, double *seconds)
 {
 	uint64_t t0 = now_ns();
 	DIR *d = opendir(jobs_dir);
 	struct dirent *e;
-	int *fds = NULL;
-	size_t nfds = 0, cap = 0;
 	int err = 0;
 
 	if (!d)
@@ -261,7 +263,6 @@ int floor_load(const char *jobs_dir, double *seconds)
 	while ((e = readdir(d))) {
 		char path[8192];
 		xmlDocPtr doc;
-		int sv[2];
 
 		if (e->d_name[0] == '.')
 			continue;
@@ -272,23 +273,8 @@ int floor_load(const char *jobs_dir, double *seconds)
 			continue;
 		}
 		xmlFreeDoc(doc);
-		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-			err = -1;
-			continue;
-		}
-		if (nfds + 2 > cap) {
-			cap = cap ? cap * 2 : 1024;
-			fds = realloc(fds, cap * sizeof(*fds));
-			if (!fds)
-				return -1;
-		}
-		fds[nfds++] = sv[0];
-		fds[nfds++] = sv[1];
 	}
 	closedir(d);
 	*seconds = (double)(now_ns() - t0) / 1e9;
-	for (size_t i = 0; i < nfds; i++)
-		close(fds[i]);
-	free(fds);
 	return err;
 }

@@ -102,6 +102,16 @@ void server_name_died(struct service *s, void *arg)
 	domain_changed(d);      /* the saved state must not keep the name */
 }
 
+/* @s's port, made now if it was not yet (service.h: ports are lazy). */
+static bool port_made(struct service *s)
+{
+	int err = service_port_ensure(s);
+
+	if (err < 0)
+		log_warnx("cannot make the port of %s: %s", s->name, strerror(-err));
+	return err == 0;
+}
+
 /* The reply carrying the receive right went out: the job now holds it. */
 static void checked_in(void *arg, bool ok)
 {
@@ -172,6 +182,8 @@ kern_return_t bsd_mig_check_in2(mach_port_t bp, name_t name, mach_port_t *sp,
 		return check_in_dynamic(&who, name, caller, sp);
 	if (code != REGISTRY_OK)
 		return to_kern(code);
+	if (!port_made(s))
+		return BOOTSTRAP_NO_MEMORY;
 	fds[0] = s->recv_fd;
 	fds[1] = s->send_fd;
 	/* The job gets a copy of R: the daemon keeps its own, so that messages
@@ -223,6 +235,8 @@ kern_return_t bsd_mig_look_up2(mach_port_t bp, name_t name, mach_port_t *sp,
 		return to_kern(code);
 	if ((flags & BOOTSTRAP_PER_PID_SERVICE) && holder_pid(s) != targetpid)
 		return BOOTSTRAP_UNKNOWN_SERVICE;
+	if (!port_made(s))
+		return BOOTSTRAP_NO_MEMORY;
 	*sp = demux_give(who.call, WIRE_PORT_SEND, &s->send_fd, 1, 0);
 	return KERN_SUCCESS;
 }

@@ -34,15 +34,13 @@ static int make_port(int *r, int *s)
 static struct service *alloc(struct event_base *base, const char *name,
 			      service_notify_fn *notify, void *arg)
 {
-	struct service *s = calloc(1, sizeof(*s));
+	size_t len = strlen(name) + 1;
+	/* The name in the same allocation: one per service, 100,000s of them. */
+	struct service *s = calloc(1, sizeof(*s) + len);
 
 	if (!s)
 		return NULL;
-	s->name = strdup(name);
-	if (!s->name) {
-		free(s);
-		return NULL;
-	}
+	s->name = memcpy(s + 1, name, len);
 	s->base = base;
 	s->notify = notify;
 	s->notify_arg = arg;
@@ -56,16 +54,9 @@ struct service *service_new_machservice(struct event_base *base, struct job *job
 					void *arg)
 {
 	struct service *s = alloc(base, name, demand, arg);
-	int err;
 
 	if (!s)
 		return NULL;
-	err = make_port(&s->recv_fd, &s->send_fd);
-	if (err < 0) {
-		service_free(s);
-		errno = -err;
-		return NULL;
-	}
 	s->job = job;
 	s->reset_at_close = reset_at_close;
 	s->hide_until_checkin = hide_until_checkin;
@@ -158,7 +149,6 @@ struct service *service_free(struct service *s)
 		close(s->send_fd);
 	if (s->pidfd >= 0)
 		close(s->pidfd);
-	free(s->name);
 	free(s);
 	return NULL;
 }
@@ -172,41 +162,64 @@ unsigned long service_queued_bytes(const struct service *s)
 	return (unsigned long)n;
 }
 
-int service_reset_port(struct service *s)
+static void demand_ready(evutil_socket_t fd, short what, void *arg)
 {
-	int r, w, err = make_port(&r, &w);
-	bool watched = s->demand_ev && event_pending(s->demand_ev, EV_READ, NULL);
+	struct service *s = arg;
 
-	if (err < 0)
-		return err;
-	service_unwatch(s);
+	(void)fd;
+	(void)what;
+	s->notify(s, s->notify_arg);
+}
+
+/* Forget the demand watch: its event names the fd about to change. */
+static void drop_watch_event(struct service *s)
+{
 	if (s->demand_ev)
 		event_free(s->demand_ev);
 	s->demand_ev = NULL;
-	close(s->recv_fd);
-	close(s->send_fd);
-	s->recv_fd = r;
-	s->send_fd = w;
-	if (watched)
-		service_watch(s);
+}
+
+static void arm_watch(struct service *s)
+{
+	if (!s->job || s->recv_fd < 0)
+		return;
+	if (!s->demand_ev)
+		s->demand_ev = event_new(s->base, s->recv_fd, EV_READ, demand_ready, s);
+	if (!s->demand_ev || event_add(s->demand_ev, NULL) < 0)
+		log_warnx("service %s: cannot watch its port for demand", s->name);
+}
+
+int service_port_ensure(struct service *s)
+{
+	int err;
+
+	if (s->send_fd >= 0)
+		return 0;
+	err = make_port(&s->recv_fd, &s->send_fd);     /* sets nothing if it fails */
+	if (err < 0)
+		return err;
+	if (s->watch_wanted)
+		arm_watch(s);
 	return 0;
+}
+
+void service_reset_port(struct service *s)
+{
+	drop_watch_event(s);
+	if (s->recv_fd >= 0)
+		close(s->recv_fd);
+	if (s->send_fd >= 0)
+		close(s->send_fd);
+	s->recv_fd = s->send_fd = -1;
 }
 
 void service_adopt_port(struct service *s, int recv_fd, int send_fd)
 {
-	bool watched = s->demand_ev && event_pending(s->demand_ev, EV_READ, NULL);
-
-	service_unwatch(s);
-	if (s->demand_ev)
-		event_free(s->demand_ev);
-	s->demand_ev = NULL;
-	if (s->recv_fd >= 0)
-		close(s->recv_fd);
-	close(s->send_fd);
+	service_reset_port(s);
 	s->recv_fd = recv_fd;
 	s->send_fd = send_fd;
-	if (watched)
-		service_watch(s);
+	if (s->watch_wanted)
+		arm_watch(s);
 }
 
 unsigned int service_drain(struct service *s)
@@ -230,27 +243,15 @@ unsigned int service_drain(struct service *s)
 	return n;
 }
 
-static void demand_ready(evutil_socket_t fd, short what, void *arg)
-{
-	struct service *s = arg;
-
-	(void)fd;
-	(void)what;
-	s->notify(s, s->notify_arg);
-}
-
 void service_watch(struct service *s)
 {
-	if (!s->job || s->recv_fd < 0)
-		return;
-	if (!s->demand_ev)
-		s->demand_ev = event_new(s->base, s->recv_fd, EV_READ, demand_ready, s);
-	if (s->demand_ev)
-		event_add(s->demand_ev, NULL);
+	s->watch_wanted = true;
+	arm_watch(s);
 }
 
 void service_unwatch(struct service *s)
 {
+	s->watch_wanted = false;
 	if (s->demand_ev)
 		event_del(s->demand_ev);
 }

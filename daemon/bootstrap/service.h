@@ -2,15 +2,35 @@
 /*
  * service.h - one name in the bootstrap namespace.
  *
- * A MachServices name is a port the daemon made and always holds (R and
- * S): look-ups return copies of S at once, messages queue in R while the
- * job is down, check-in hands the job a copy of R.  A bootstrap_register()
+ * A MachServices name is a port the daemon holds (R and S): look-ups
+ * return copies of S at once, messages queue in R while the job is down,
+ * check-in hands the job a copy of R (and S).  A bootstrap_register()
  * name holds only a send right from its owner process and goes away when
  * that port dies.  A dynamic name (bootstrap_check_in() of a name no job
  * declares) is a port the daemon made for the calling process and holds
  * like a MachServices port (so that, as with launchd, a receive right the
  * process destroys comes back and it may check in again); the name goes
  * when that process exits (a pidfd).
+ *
+ * A MachServices port is made lazily: a declared name costs no fd until
+ * something needs its port (the first look-up or check-in, or a port
+ * kept across a restart), always through service_port_ensure().  Until
+ * then nobody can hold a right to it: nothing is queued, nothing watched.
+ *
+ * A port goes again (back to "not made") only where that provably loses
+ * no message and strands no sender: ResetAtClose (the job exited and its
+ * port dies on purpose: holders of the old send right hold a dead name),
+ * or the name goes with its job.  Any other port, once made, stays while
+ * the daemon lives, and across a restart.  Why: the daemon cannot see
+ * whether other processes still hold S.  With a socketpair, R reads
+ * end-of-file only once every S is closed, the daemon's own included, and
+ * once the daemon closed its S it cannot give that same port to a later
+ * look-up or check-in (no new socket can be joined to R).  A fresh port
+ * for the name would then leave two live ports behind one name, and a
+ * message to the old one stranded (or relayed under the daemon's
+ * credentials, which would forge its audit trailer).  Reclaiming a port
+ * that was handed out needs a no-senders count the library keeps, or a
+ * port that can make new send ends from R.
  */
 #ifndef BOOTSTRAPD_SERVICE_H
 #define BOOTSTRAPD_SERVICE_H
@@ -31,14 +51,15 @@ struct service;
 typedef void service_notify_fn(struct service *s, void *arg);
 
 struct service {
-	char *name;
+	char *name;             /* in the same allocation, after the struct */
 	struct event_base *base;
 	struct job *job;        /* owner of a MachServices name, else NULL */
 	service_notify_fn *notify;
 	void *notify_arg;
 
-	int recv_fd;            /* R (MachServices only) */
-	int send_fd;            /* S */
+	int recv_fd;            /* R (MachServices and dynamic), -1: not made yet */
+	int send_fd;            /* S, -1: not made yet (MachServices only) */
+	bool watch_wanted;      /* demand: notify on the first message, once made */
 	bool checked_in;        /* the running job holds R */
 	bool ever_checked_in;
 	bool reset_at_close;
@@ -55,7 +76,8 @@ struct service {
 };
 
 /**
- * service_new_machservice() - a port for @name owned by @job.
+ * service_new_machservice() - name @name owned by @job; its port is not
+ * made yet (service_port_ensure()).
  * Return: the service, or NULL (errno set).
  */
 struct service *service_new_machservice(struct event_base *base, struct job *job,
@@ -87,14 +109,29 @@ struct service *service_free(struct service *s);
 unsigned long service_queued_bytes(const struct service *s);
 
 /**
- * service_reset_port() - ResetAtClose: replace the port by a fresh one;
- * holders of the old send right now hold a dead name.
+ * service_port_ensure() - make @s's port if it is not made yet; a demand
+ * watch asked for before follows it.  The one place a port is made.
+ * Return: 0 or a negative errno (-EMFILE: out of descriptors).
  */
-int service_reset_port(struct service *s);
+int service_port_ensure(struct service *s);
+
+/** service_has_port() - whether @s's port is made. */
+static inline bool service_has_port(const struct service *s)
+{
+	return s->send_fd >= 0;
+}
+
+/**
+ * service_reset_port() - ResetAtClose: the port dies (holders of the old
+ * send right now hold a dead name, queued messages are destroyed); a new
+ * one is made when next needed.
+ */
+void service_reset_port(struct service *s);
 
 /**
  * service_adopt_port() - take @recv_fd and @send_fd (a port kept across a
- * restart) in place of the port made at load; a demand watch follows.
+ * restart, both -1 if it was not made) in place of the current one; a
+ * demand watch follows.
  */
 void service_adopt_port(struct service *s, int recv_fd, int send_fd);
 
@@ -105,7 +142,11 @@ void service_adopt_port(struct service *s, int recv_fd, int send_fd);
  */
 unsigned int service_drain(struct service *s);
 
-/** service_watch() / service_unwatch() - demand: notify on the first message. */
+/**
+ * service_watch() / service_unwatch() - demand: notify on the first
+ * message.  A port not made yet has nothing to watch: the watch starts
+ * when it is made.
+ */
 void service_watch(struct service *s);
 void service_unwatch(struct service *s);
 

@@ -115,6 +115,8 @@ static void print_service_text(FILE *f, const struct service *s)
 	unsigned long queued = service_queued_bytes(s);
 
 	fprintf(f, "\t\t%s = %s", s->name, s->checked_in ? "checked in" : "not checked in");
+	if (!service_has_port(s))
+		fputs(", port not made yet", f);
 	if (queued)
 		fprintf(f, ", %lu bytes of messages waiting", queued);
 	fputc('\n', f);
@@ -142,7 +144,7 @@ static void print_text(FILE *f, const struct job *job)
 	for (size_t i = 0; i < job->n_services; i++)
 		print_service_text(f, job->services[i]);
 	fprintf(f, "\t}\n");
-	if (job->failure[0])
+	if (job->failure)
 		fprintf(f, "\tfailure = %s\n", job->failure);
 	if (spec->path)
 		fprintf(f, "\tpath = %s\n", spec->path);
@@ -160,8 +162,9 @@ static void print_json_arrays(FILE *f, const struct job *job)
 	for (size_t i = 0; i < job->n_services; i++) {
 		fputs(i ? ", " : "", f);
 		control_json_str(f, job->services[i]->name);
-		fprintf(f, ": {\"checked_in\": %s, \"queued_bytes\": %lu}",
+		fprintf(f, ": {\"checked_in\": %s, \"port_made\": %s, \"queued_bytes\": %lu}",
 			job->services[i]->checked_in ? "true" : "false",
+			service_has_port(job->services[i]) ? "true" : "false",
 			service_queued_bytes(job->services[i]));
 	}
 	fputc('}', f);
@@ -188,7 +191,7 @@ static void print_json(FILE *f, const struct job *job)
 	fprintf(f, ",\n  \"runs\": %u,\n  \"last_start_reason\": ", job->runs);
 	control_json_str(f, job_reason_name(job->blame.last_reason));
 	fputs(",\n  \"failure\": ", f);
-	control_json_str(f, job->failure[0] ? job->failure : NULL);
+	control_json_str(f, job->failure);
 	fputs(",\n  \"path\": ", f);
 	control_json_str(f, spec->path);
 	fputs("\n}\n", f);
@@ -226,7 +229,7 @@ static void blame_reason(const struct job *job, char *buf, size_t len)
 	switch (job->blame.last_reason) {
 	case REASON_DEMAND:
 		snprintf(buf, len, "demand: a message on %s",
-			 job->blame.demand_service[0] ? job->blame.demand_service : "a MachServices name");
+			 job->blame.demand_service ? job->blame.demand_service : "a MachServices name");
 		break;
 	case REASON_INTERVAL:
 		snprintf(buf, len, "StartInterval (every %d s)", spec->start_interval);
@@ -267,7 +270,7 @@ static void blame_text(FILE *f, const struct job *job, const char *why)
 
 static void blame_json(FILE *f, const struct job *job, const char *why)
 {
-	bool demand = job->runs && job->blame.last_reason == REASON_DEMAND && job->blame.demand_service[0];
+	bool demand = job->runs && job->blame.last_reason == REASON_DEMAND && job->blame.demand_service;
 
 	fputs("{\n  \"label\": ", f);
 	control_json_str(f, job->spec->label);

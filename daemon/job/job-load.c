@@ -155,6 +155,8 @@ void job_free(struct job *job)
 		}
 	}
 	job_spec_free(job->spec);
+	free(job->failure);
+	free(job->blame.demand_service);
 	free(job);
 }
 

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,7 +194,8 @@ int job_start(struct job *job, enum job_reason reason)
 		job->blame.demanded = true;
 	if (reason == REASON_CONTROL) {
 		job->early_failures = 0;
-		job->failure[0] = '\0';
+		free(job->failure);
+		job->failure = NULL;
 	}
 	wait = reason == REASON_CONTROL ? 0 : throttle_left_ms(job);
 	if (wait > 0)
@@ -248,18 +250,34 @@ void job_stop(struct job *job)
 	log_job(LOG_INFO, job->spec->label, "stopping (pid %d, SIGTERM)", (int)job->pid);
 }
 
+/* *@slot = the text (heap; a previous one freed), or unchanged if out of memory. */
+static void __attribute__((format(printf, 2, 3))) set_text(char **slot, const char *fmt, ...)
+{
+	va_list ap;
+	char *t;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&t, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	free(*slot);
+	*slot = t;
+}
+
 void job_demand(struct job *job, struct service *s)
 {
 	if (job->state == JOB_FAILED) {
 		unsigned int n = service_drain(s);
 
 		log_job(LOG_WARNING, job->spec->label, "failed (%s): destroyed %u message(s) for %s",
-			job->failure, n, s->name);
+			job->failure ? job->failure : "?", n, s->name);
 		service_watch(s);
 		return;
 	}
 	log_job(LOG_DEBUG, job->spec->label, "message waiting on %s", s->name);
-	snprintf(job->blame.demand_service, sizeof(job->blame.demand_service), "%s", s->name);
+	set_text(&job->blame.demand_service, "%s", s->name);
 	job_start(job, REASON_DEMAND);
 }
 
@@ -268,17 +286,17 @@ void job_demand_socket(struct job *job, const char *name)
 	/* A failed job's sockets are not watched: connections wait for bsctl start. */
 	if (job->state == JOB_FAILED) {
 		log_job(LOG_WARNING, job->spec->label, "failed (%s): connection on socket %s waits",
-			job->failure, name);
+			job->failure ? job->failure : "?", name);
 		return;
 	}
 	log_job(LOG_DEBUG, job->spec->label, "connection waiting on socket %s", name);
-	snprintf(job->blame.demand_service, sizeof(job->blame.demand_service), "socket %s", name);
+	set_text(&job->blame.demand_service, "socket %s", name);
 	job_start(job, REASON_DEMAND);
 }
 
 void job_fail(struct job *job, const char *why)
 {
-	snprintf(job->failure, sizeof(job->failure), "%s", why);
+	set_text(&job->failure, "%s", why);
 	job->state = JOB_FAILED;
 	domain_changed(job->domain);
 	log_job(LOG_ERR, job->spec->label, "failed: %s", why);
@@ -325,8 +343,9 @@ static void release_ports(struct job *job)
 		struct service *s = job->services[i];
 
 		registry_released(s);
-		if (s->reset_at_close && service_reset_port(s) < 0)
-			log_job(LOG_ERR, job->spec->label, "cannot reset port of %s", s->name);
+		/* ResetAtClose: the port dies; a new one is made when next needed. */
+		if (s->reset_at_close)
+			service_reset_port(s);
 	}
 }
 

@@ -49,7 +49,7 @@ enum job_reason {
 struct job_blame {
 	enum job_reason last_reason;
 	bool demanded;          /* AfterInitialDemand: a demand launch happened */
-	char demand_service[128]; /* name_t whose message asked last */
+	char *demand_service;   /* the name (or "socket NAME") whose message asked last, or NULL */
 };
 
 /* Consecutive early failures that mark a job failed (as StartLimitBurst). */
@@ -75,7 +75,7 @@ struct job {
 	bool has_exited;
 	int last_status;        /* wait status of the last exit */
 	unsigned int early_failures;
-	char failure[256];      /* why FAILED */
+	char *failure;          /* why FAILED, or NULL (heap: most jobs never fail) */
 	struct job_blame blame;
 	struct jobdir_source source;    /* the plist file it came from (jobdir-source.h) */
 	struct job *next_detached; /* unloaded but still stopping: see domain.detached */

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct event_base;
 struct state;
 struct fdstore;
 
@@ -40,6 +41,32 @@ void fdstore_adopt_ids(struct fdstore *f, const int *ids, size_t n);
  * Return: 0 or a negative errno.
  */
 int fdstore_save(struct fdstore *f, const int *ids, size_t n, struct state *st);
+
+/*
+ * How often the state is saved.  A state of up to FDSTORE_SMALL_JOBS jobs
+ * is saved after every turn of the loop that changed it (a save is well
+ * under a millisecond).  A larger one, whose save is O(jobs) (tens of
+ * milliseconds at 100,000 jobs), at most once every FDSTORE_GAP_MS: a
+ * change waits at most that long, and a crash loses at most the changes
+ * of that window.  A re-exec, and each turn while shutting down, save at
+ * once.
+ */
+#define FDSTORE_SMALL_JOBS 1000
+#define FDSTORE_GAP_MS 200
+
+/**
+ * fdstore_wait_ms() - for a state of @jobs jobs: 0 if it may be saved now,
+ * else how many milliseconds until it may.
+ */
+long fdstore_wait_ms(const struct fdstore *f, size_t jobs);
+
+/**
+ * fdstore_later() - the timer that saves a deferred state: created on first
+ * use on @base, calling @fn(@arg); armed for @ms unless armed already.
+ * Return: 0 or a negative errno.
+ */
+int fdstore_later(struct fdstore *f, struct event_base *base, long ms,
+		  void (*fn)(int, short, void *), void *arg);
 
 void fdstore_free(struct fdstore *f);
 

@@ -34,14 +34,12 @@ void restart_self_exe(void)
 	self_exe[n > 0 ? n : 0] = '\0';
 }
 
-void restart_save(struct domain *d)
+static void save_now(struct domain *d)
 {
 	struct state st;
 	int *ids;
 	size_t n;
 
-	if (!d->fdstore || !d->state_dirty)
-		return;
 	d->state_dirty = false;
 	if (restart_collect(d, false, &st) < 0) {
 		d->state_dirty = true;  /* out of memory: the next turn tries again */
@@ -52,6 +50,27 @@ void restart_save(struct domain *d)
 		free(ids);
 	}
 	state_free(&st);
+}
+
+/* The deferred save is due. */
+static void save_later(int fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	restart_save(arg);
+}
+
+void restart_save(struct domain *d)
+{
+	long wait;
+
+	if (!d->fdstore || !d->state_dirty)
+		return;
+	/* A large state is saved at most every FDSTORE_GAP_MS (fdstore.h). */
+	wait = d->shutting_down ? 0 : fdstore_wait_ms(d->fdstore, d->jobs.count);
+	if (wait > 0 && fdstore_later(d->fdstore, d->base, wait, save_later, d) == 0)
+		return;
+	save_now(d);
 }
 
 /* The state in a memfd that execve() keeps.  Return: the fd or a negative errno. */
@@ -93,8 +112,8 @@ void restart_reexec(struct domain *d, char *const argv[])
 	size_t n;
 
 	d->reexec_requested = false;
-	d->state_dirty = true;
-	restart_save(d);        /* the store holds every port before we go */
+	if (d->fdstore)
+		save_now(d);    /* the store holds every port before we go */
 	if (restart_collect(d, true, &st) < 0 || restart_kept_ids(&st, &ids, &n) < 0) {
 		log_warnx("re-exec: out of memory: not re-executing");
 		return;

@@ -63,7 +63,10 @@ void restart_end(struct domain *d);
  */
 int restart_listen_fd(struct domain *d);
 
-/** restart_save() - if the state changed, store it (fd store only). */
+/**
+ * restart_save() - if the state changed, store it (fd store only): at
+ * once, or for a large state at most every FDSTORE_GAP_MS (fdstore.h).
+ */
 void restart_save(struct domain *d);
 
 /**

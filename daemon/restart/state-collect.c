@@ -60,7 +60,7 @@ static int service_row(const struct service *s, struct state_service *row)
 static int job_row(const struct job *job, struct state_job *row)
 {
 	row->label = strdup(job->spec->label);
-	row->failure = strdup(job->state == JOB_FAILED ? job->failure : "");
+	row->failure = strdup(job->state == JOB_FAILED && job->failure ? job->failure : "");
 	row->state = (uint8_t)job->state;
 	row->pending_reason = (uint8_t)job->pending_reason;
 	row->last_reason = (uint8_t)job->blame.last_reason;
@@ -139,9 +139,11 @@ int restart_kept_ids(const struct state *st, int **ids, size_t *n)
 	if (st->listen_id >= 0)
 		v[k++] = st->listen_id;
 	for (size_t i = 0; i < st->n_services; i++) {
+		/* A port not made yet has no fds: it stays not made. */
 		if (st->services[i].recv_id >= 0)
 			v[k++] = st->services[i].recv_id;
-		v[k++] = st->services[i].send_id;
+		if (st->services[i].send_id >= 0)
+			v[k++] = st->services[i].send_id;
 	}
 	for (size_t i = 0; i < st->n_jobs; i++)
 		if (st->jobs[i].conn_id >= 0)

@@ -205,8 +205,9 @@ static void get_service(struct rbuf *r, struct state_service *s)
 		s->job = NULL;
 	}
 	if (has_job > 1 || ci > 1 || eci > 1 || !s->name[0] || (has_job && !s->job[0]) ||
-	    !fd_id_ok(s->recv_id, true) || !fd_id_ok(s->send_id, false) ||
-	    (has_job && s->recv_id < 0) || (!has_job && (s->recv_id >= 0 || s->owner_pid <= 0)))
+	    !fd_id_ok(s->recv_id, true) || !fd_id_ok(s->send_id, has_job) ||
+	    (has_job && (s->recv_id < 0) != (s->send_id < 0)) ||
+	    (!has_job && (s->recv_id >= 0 || s->owner_pid <= 0)))
 		r->bad = true;
 }
 

@@ -28,7 +28,7 @@ struct state_service {
 	char *name;
 	char *job;              /* the owning job's label, or NULL: a registered name */
 	int32_t recv_id;        /* R (MachServices), or -1 */
-	int32_t send_id;        /* S */
+	int32_t send_id;        /* S; both -1: a MachServices port not made yet */
 	bool checked_in;
 	bool ever_checked_in;
 	int32_t owner_pid;      /* registered names */

@@ -109,8 +109,9 @@ static void restore_service(struct restore_plan *p, const char *label, struct se
 	w = restore_plan_take(p, ss->send_id);
 	if (r >= 0 && w >= 0) {
 		service_adopt_port(s, r, w);
-	} else {
-		log_job(LOG_WARNING, label, "the port of %s was not kept: a new one", s->name);
+	} else if (ss->send_id >= 0) {
+		log_job(LOG_WARNING, label, "the port of %s was not kept: a new one when needed",
+			s->name);
 		if (r >= 0)
 			close(r);
 		if (w >= 0)
