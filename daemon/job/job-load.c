@@ -99,19 +99,21 @@ struct job *job_new(struct domain *d, struct job_spec *spec, char *reason, size_
 	job->domain = d;
 	job->spec = spec;
 	job->pidfd = -1;
-	triggers_init(&job->triggers, spec, d->base, job_triggered, job);
-	if (add_services(job, reason, reason_len) < 0 ||
+	snprintf(reason, reason_len, "out of memory");  /* unless a step below says more */
+	if (triggers_new(&job->triggers, spec, d->base, job_triggered, job) < 0 ||
+	    add_services(job, reason, reason_len) < 0 ||
 	    sockets_open(&job->sockets, spec, d->base, d->as_root, job_socket_ready, job,
 			 reason, reason_len) < 0 ||
 	    strmap_put(&d->jobs, spec->label, job) < 0) {
 		sockets_close(job->sockets);
 		remove_services(job);
+		triggers_free(job->triggers);
 		job_spec_free(spec);
 		free(job);
 		return NULL;
 	}
 	log_job(LOG_INFO, spec->label, "loaded from %s", spec->path ? spec->path : "(control)");
-	triggers_arm(&job->triggers);
+	triggers_arm(job->triggers);
 	sockets_watch(job->sockets);
 	domain_changed(d);
 	if (!d->restore_job || !d->restore_job(d, job))
@@ -134,7 +136,7 @@ void job_free(struct job *job)
 		return;
 	job_forget_pid(job);        /* freed while running only at daemon exit */
 	job_drop_pidfd(job);
-	triggers_disarm(&job->triggers);
+	job->triggers = triggers_free(job->triggers);
 	domain_changed(job->domain);
 	if (job->throttle_ev)
 		event_free(job->throttle_ev);

@@ -367,7 +367,7 @@ static enum job_reason restart_reason(struct job *job)
 	}
 	if (keepalive_after_exit(&f))
 		return REASON_KEEPALIVE;
-	if (!job->stop_requested && triggers_queue_pending(&job->triggers))
+	if (!job->stop_requested && triggers_queue_pending(job->triggers))
 		return REASON_WATCH_PATH;       /* QueueDirectories: while non-empty */
 	return REASON_NONE;
 }

@@ -90,7 +90,7 @@ struct job {
 	struct event *kill_ev;
 	int pidfd;              /* an adopted process that is not our child, else -1 */
 	struct event *pidfd_ev; /* its exit */
-	struct job_triggers triggers;   /* timers and path watches (triggers.h) */
+	struct job_triggers *triggers;  /* timers and path watches (triggers.h), or NULL */
 };
 
 /**

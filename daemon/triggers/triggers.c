@@ -18,11 +18,30 @@
 #include "job-spec.h"
 #include "log.h"
 
-void triggers_init(struct job_triggers *t, const struct job_spec *spec, struct event_base *base,
-		   triggers_fire_fn *fire, void *arg)
+/* Whether @spec asks for a timer or a path watch at all: most jobs do not. */
+static bool wants_triggers(const struct job_spec *spec)
 {
+	const struct keepalive *ka = &spec->keepalive;
+
+	return spec->start_interval > 0 || spec->n_calendar || spec->n_watch_paths ||
+	       spec->n_queue_directories || (ka->mode == KEEPALIVE_CONDITIONAL && ka->n_path_state);
+}
+
+int triggers_new(struct job_triggers **out, const struct job_spec *spec, struct event_base *base,
+		 triggers_fire_fn *fire, void *arg)
+{
+	struct job_triggers *t;
+
+	*out = NULL;
+	if (!wants_triggers(spec))
+		return 0;
+	t = malloc(sizeof(*t));
+	if (!t)
+		return -ENOMEM;
 	*t = (struct job_triggers){ .spec = spec, .base = base, .fire = fire, .arg = arg,
 				    .inotify_fd = -1 };
+	*out = t;
+	return 0;
 }
 
 static void interval_fired(evutil_socket_t fd, short what, void *arg)
@@ -220,7 +239,7 @@ static void paths_changed(evutil_socket_t fd, short what, void *arg)
 
 bool triggers_queue_pending(const struct job_triggers *t)
 {
-	return queue_nonempty(t->spec);
+	return t && queue_nonempty(t->spec);
 }
 
 static void arm_paths(struct job_triggers *t)
@@ -252,8 +271,11 @@ static void arm_paths(struct job_triggers *t)
 
 void triggers_arm(struct job_triggers *t)
 {
-	const struct job_spec *spec = t->spec;
+	const struct job_spec *spec;
 
+	if (!t)
+		return;
+	spec = t->spec;
 	if (spec->start_interval > 0) {
 		struct timeval tv = { .tv_sec = spec->start_interval };
 
@@ -270,7 +292,7 @@ void triggers_arm(struct job_triggers *t)
 	arm_paths(t);
 }
 
-void triggers_disarm(struct job_triggers *t)
+static void disarm(struct job_triggers *t)
 {
 	if (t->interval_ev)
 		event_free(t->interval_ev);
@@ -289,4 +311,13 @@ void triggers_disarm(struct job_triggers *t)
 	t->n_path_watches = 0;
 	t->interval_ev = t->calendar_ev = t->watch_ev = NULL;
 	t->inotify_fd = -1;
+}
+
+struct job_triggers *triggers_free(struct job_triggers *t)
+{
+	if (t) {
+		disarm(t);
+		free(t);
+	}
+	return NULL;
 }

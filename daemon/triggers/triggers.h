@@ -40,9 +40,14 @@ struct job_triggers {
 	size_t n_path_watches;
 };
 
-/** triggers_init() - for @spec: no timer, no watch yet; @fire(@arg, what) when one fires. */
-void triggers_init(struct job_triggers *t, const struct job_spec *spec, struct event_base *base,
-		   triggers_fire_fn *fire, void *arg);
+/**
+ * triggers_new() - *@out: @spec's triggers, no timer or watch set yet,
+ * @fire(@arg, what) when one fires; NULL if @spec asks for none (most
+ * jobs: then nothing is allocated, and every call below accepts NULL).
+ * Return: 0 or -ENOMEM.
+ */
+int triggers_new(struct job_triggers **out, const struct job_spec *spec, struct event_base *base,
+		 triggers_fire_fn *fire, void *arg);
 
 /** triggers_arm() - set up the job's timers and path watches (failures are logged). */
 void triggers_arm(struct job_triggers *t);
@@ -50,7 +55,7 @@ void triggers_arm(struct job_triggers *t);
 /** triggers_queue_pending() - whether a QueueDirectories directory is non-empty. */
 bool triggers_queue_pending(const struct job_triggers *t);
 
-/** triggers_disarm() - release them. */
-void triggers_disarm(struct job_triggers *t);
+/** triggers_free() - stop every timer and watch and free @t.  Return: NULL. */
+struct job_triggers *triggers_free(struct job_triggers *t);
 
 #endif
