@@ -349,7 +349,11 @@ static mach_msg_return_t recv_whole(struct rcv_req *rq, struct port *p, int fd, 
 		return RECV_AGAIN;
 	if (d->len == 0 && !d->cr.valid)
 		return at_end(rq, p, fd, is_queue);
-	if (d->len == -EMSGSIZE || d->len == -EPROTO || d->len == 0)
+	if (d->len == 0) {
+		fdpass_close_all(d->fds, d->nfds);      /* an empty datagram may carry fds */
+		return MACH_RCV_INVALID_DATA;
+	}
+	if (d->len == -EMSGSIZE || d->len == -EPROTO)   /* its fds are closed already */
 		return MACH_RCV_INVALID_DATA;
 	if (d->len < 0)
 		return MACH_RCV_PORT_DIED;
