@@ -347,7 +347,7 @@ static mach_msg_return_t recv_whole(struct rcv_req *rq, struct port *p, int fd, 
 	d->len = fdpass_recv(fd, d->buf, WIRE_MAX_DATAGRAM, d->fds, &d->nfds, &d->cr, MSG_DONTWAIT);
 	if (d->len == -EAGAIN || d->len == -ECONNRESET)
 		return RECV_AGAIN;
-	if (d->len == 0 && !d->cr.valid)
+	if (d->len == 0 && !d->cr.present && d->nfds == 0)
 		return at_end(rq, p, fd, is_queue);
 	if (d->len == 0) {
 		fdpass_close_all(d->fds, d->nfds);      /* an empty datagram may carry fds */
@@ -402,7 +402,7 @@ static mach_msg_return_t try_fd(struct rcv_req *rq, struct port *p, int fd)
 		return try_fd_peek(rq, p, fd, is_queue);
 	mr = recv_whole(rq, p, fd, is_queue, &d, &returned);
 	tls_buf_busy = false;
-	if (mr == RECV_AGAIN || (d.len == 0 && !d.cr.valid))
+	if (mr == RECV_AGAIN || (d.len == 0 && !d.cr.present && d.nfds == 0))
 		return mr;      /* nothing dequeued, or at_end() did all */
 	return after_fd(rq, p, fd, is_queue, mr, returned);
 }
