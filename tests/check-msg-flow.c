@@ -223,6 +223,85 @@ START_TEST(test_threads)
 	destroy(p);
 }
 
+#define WHOLE_BYTES (60 * 1024)
+#define WHOLE_ROUNDS 200
+
+struct whole_msg {
+	mach_msg_header_t head;
+	unsigned char data[WHOLE_BYTES];
+};
+
+struct whole_arg {
+	mach_port_t port;
+	int seed, errors;
+};
+
+/* Round @i of receiver @seed: every byte says whose and which it is. */
+static unsigned char whole_byte(int seed, int i, size_t at)
+{
+	return (unsigned char)(seed * 131 + i * 7 + (int)(at % 251));
+}
+
+static void *whole_receiver(void *arg)
+{
+	struct whole_arg *w = arg;
+	size_t size = sizeof(struct whole_msg) + MAX_TRAILER_SIZE;
+	struct whole_msg *m = malloc(size);
+
+	for (int i = 0; m && i < WHOLE_ROUNDS; i++) {
+		if (mach_msg(&m->head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, (mach_msg_size_t)size,
+			     w->port, PEER_TIMEOUT_MS, MACH_PORT_NULL) != MACH_MSG_SUCCESS ||
+		    m->head.msgh_id != i) {
+			w->errors++;
+			continue;
+		}
+		for (size_t at = 0; at < WHOLE_BYTES; at++)
+			if (m->data[at] != whole_byte(w->seed, i, at)) {
+				w->errors++;
+				break;
+			}
+	}
+	free(m);
+	return m ? NULL : (void *)1;
+}
+
+/*
+ * A message is dequeued whole into a buffer of the receiving thread's
+ * own: two threads taking large messages at the same time each read
+ * their own bytes, never the other's.
+ */
+START_TEST(test_threads_receive_whole)
+{
+	struct whole_arg a[2];
+	pthread_t t[2];
+	struct whole_msg *m = malloc(sizeof(*m));
+	void *res;
+
+	ck_assert_ptr_nonnull(m);
+	for (int k = 0; k < 2; k++) {
+		a[k] = (struct whole_arg){ peer_port_send(), k + 1, 0 };
+		ck_assert_int_eq(pthread_create(&t[k], NULL, whole_receiver, &a[k]), 0);
+	}
+	for (int i = 0; i < WHOLE_ROUNDS; i++) {
+		for (int k = 0; k < 2; k++) {
+			header(&m->head, a[k].port, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, i);
+			m->head.msgh_size = sizeof(*m);
+			for (size_t at = 0; at < WHOLE_BYTES; at++)
+				m->data[at] = whole_byte(a[k].seed, i, at);
+			ck_assert_int_eq(send_msg(&m->head, MACH_SEND_TIMEOUT, PEER_TIMEOUT_MS),
+					 MACH_MSG_SUCCESS);
+		}
+	}
+	for (int k = 0; k < 2; k++) {
+		ck_assert_int_eq(pthread_join(t[k], &res), 0);
+		ck_assert_ptr_null(res);
+		ck_assert_int_eq(a[k].errors, 0);
+		destroy(a[k].port);
+	}
+	free(m);
+}
+END_TEST
+
 static Suite *msg_suite(void)
 {
 	Suite *s = suite_create("msg");
@@ -233,6 +312,7 @@ static Suite *msg_suite(void)
 	tcase_add_test(flow, test_trailers);
 	tcase_add_test(flow, test_wrappers);
 	tcase_add_test(flow, test_threads);
+	tcase_add_test(flow, test_threads_receive_whole);
 	tcase_add_checked_fixture(flow, setup, teardown);
 	suite_add_tcase(s, flow);
 	return s;

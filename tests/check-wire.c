@@ -158,6 +158,15 @@ START_TEST(test_garbage)
 	assert_refused("shorter than a header");
 	send_raw(junk, 0, NULL, 0);
 	assert_refused("empty datagram");
+	{
+		int pfd[2];
+
+		ck_assert_int_eq(pipe2(pfd, O_CLOEXEC), 0);
+		send_raw(junk, 0, pfd, 2);
+		close(pfd[0]);
+		close(pfd[1]);
+		assert_refused("empty datagram with fds");
+	}
 	dgram_init(&g, 1, 0);
 	memcpy(junk, &g.h, sizeof(g.h));
 	send_raw(junk, sizeof(g.h) - 1, NULL, 0);

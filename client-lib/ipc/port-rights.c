@@ -325,10 +325,21 @@ kern_return_t port_destruct(struct port *p, mach_port_delta_t srdelta, mach_port
 	return port_destroy_receive(p);
 }
 
+/*
+ * The last user reference of a plain send right (no notification asked
+ * for it): the name goes whether the port is alive or dead, so there is
+ * nothing to learn from asking the kernel first.
+ */
+static bool last_send_ref(const struct port *p)
+{
+	return p->type == MACH_PORT_TYPE_SEND && p->urefs == 1 && !p->watched;
+}
+
 /* xnu's ipc_right_dealloc(): what the name holds decides, a port set is destroyed. */
 kern_return_t port_deallocate(struct port *p)
 {
-	port_check_dead(p);
+	if (!last_send_ref(p))
+		port_check_dead(p);
 	if (p->type & MACH_PORT_TYPE_SEND)
 		return port_mod_urefs(p, MACH_PORT_TYPE_SEND, -1);
 	if (p->type & MACH_PORT_TYPE_SEND_ONCE)

@@ -455,10 +455,7 @@ static bool reuse_parked(struct port *p, ino_t tag, struct so_pair *pair)
 
 		if (q->parked_s < 0 || q->tag != tag)
 			continue;
-		if (sopool_unpark(q, &pair->s) < 0) {
-			port_remove_queue(p, i);        /* a stray message: drop it with the pair */
-			return false;
-		}
+		sopool_unpark(q, &pair->s);
 		pair->r = q->fd;
 		pair->s_ino = q->peer_ino;
 		pair->parked = true;

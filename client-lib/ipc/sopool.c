@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "sopool.h"
 
-#include <errno.h>
 #include <pthread.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "endpoint.h"
@@ -68,13 +66,15 @@ static bool take_idle(ino_t tag, struct idle_pair *out)
 	return found;
 }
 
-/* Nothing may be waiting in a pair about to carry someone's one reply. */
-static bool still_idle(int r)
-{
-	char c;
-
-	return recv(r, &c, 1, MSG_PEEK | MSG_DONTWAIT) < 0 && errno == EAGAIN;
-}
+/*
+ * An idle pair is not checked for a waiting datagram before it serves a
+ * new right.  Both its ends are the task's own: only someone who kept a
+ * copy of the send end while it was lent can have queued something, and a
+ * check here would not stop that holder, who can as well send just after
+ * the reuse.  A parked pair's R stays in its port's epoll, so a datagram
+ * arriving while it is parked is seen by the next receive and drops the
+ * pair (port_owns_queue()).
+ */
 
 int sopool_take(ino_t tag, int *r, int *s, ino_t *s_ino)
 {
@@ -82,14 +82,10 @@ int sopool_take(ino_t tag, int *r, int *s, ino_t *s_ino)
 	int err;
 
 	if (tag && take_idle(tag, &p)) {
-		if (still_idle(p.r)) {
-			*r = p.r;
-			*s = p.s;
-			*s_ino = p.s_ino;
-			return 0;
-		}
-		close(p.r);
-		close(p.s);
+		*r = p.r;
+		*s = p.s;
+		*s_ino = p.s_ino;
+		return 0;
 	}
 	err = endpoint_socketpair(r, s);
 	if (err < 0)
@@ -124,14 +120,11 @@ void sopool_put(int r, int s, ino_t tag, ino_t s_ino)
 	}
 }
 
-int sopool_unpark(struct so_queue *q, int *s)
+void sopool_unpark(struct so_queue *q, int *s)
 {
-	if (!still_idle(q->fd))
-		return -EBADMSG;
 	*s = q->parked_s;
 	q->parked_s = -1;
 	unpark_count();
-	return 0;
 }
 
 void sopool_close(struct so_queue *q)

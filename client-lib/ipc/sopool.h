@@ -53,10 +53,9 @@ void sopool_put(int r, int s, ino_t tag, ino_t s_ino);
 /**
  * sopool_unpark() - parked queue @q, made for the destination asked for,
  * is about to serve a new right: *@s is its send end (the caller's now).
- * Return: 0, or -EBADMSG if something is waiting in it (a stray message:
- * the caller drops the queue).
+ * Nothing is checked: see "An idle pair is not checked" in sopool.c.
  */
-int sopool_unpark(struct so_queue *q, int *s);
+void sopool_unpark(struct so_queue *q, int *s);
 
 /** sopool_close() - close queue @q's fds, a parked pair's send end included. */
 void sopool_close(struct so_queue *q);

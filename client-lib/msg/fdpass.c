@@ -92,7 +92,7 @@ static int parse_control(struct msghdr *msg, int *fds, size_t *nfds,
 			memcpy(&uc, CMSG_DATA(c), sizeof(uc));
 			if (creds)
 				/* pid 0: the kernel attached no credentials (none were asked for in time). */
-				*creds = (struct fdpass_creds){ uc.pid != 0, uc.pid, uc.uid, uc.gid };
+				*creds = (struct fdpass_creds){ uc.pid != 0, uc.pid, uc.uid, uc.gid, true };
 		} else {
 			err = -EPROTO;
 		}
@@ -119,7 +119,7 @@ ssize_t fdpass_recv(int sock, void *buf, size_t len, int *fds, size_t *nfds,
 
 	*nfds = 0;
 	if (creds)
-		creds->valid = false;
+		creds->valid = creds->present = false;
 	do
 		n = recvmsg(sock, &msg, flags | MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);

@@ -24,6 +24,7 @@ struct fdpass_creds {
 	pid_t pid;
 	uid_t uid;
 	gid_t gid;
+	bool present;   /* a credentials cmsg came (even one without a pid): not end of file */
 };
 
 /**
@@ -42,7 +43,9 @@ int fdpass_send(int sock, const struct iovec *iov, int iovcnt,
  * @nfds: out: how many.
  * @creds: out, may be NULL: the sender's kernel credentials.
  * @flags: extra recvmsg(2) flags, e.g. MSG_DONTWAIT.
- * Return: the datagram's length (0 means end of file: no sender is left),
+ * Return: the datagram's length (0 is end of file, no sender left, unless
+ * an empty datagram came: then @creds->present is set, on a socket with
+ * SO_PASSCRED),
  * or a negative errno: -EMSGSIZE when the datagram was longer than @len,
  * -EPROTO when descriptors were cut off or a cmsg was malformed; in both
  * cases every received fd has already been closed.

@@ -8,6 +8,8 @@
 #include "msg-recv.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -117,6 +119,17 @@ static void discard(int fd, size_t len)
 	free(buf);
 }
 
+/* A message too large for the receiver was destroyed: say which port it left. */
+static mach_msg_return_t too_large_destroyed(struct rcv_req *rq, mach_port_name_t name)
+{
+	if (rq->rcv_size >= sizeof(mach_msg_header_t) + rq->trailer_size) {
+		*rq->msg = (mach_msg_header_t){ .msgh_size = sizeof(mach_msg_header_t),
+						.msgh_local_port = name };
+		fill_trailer((char *)(rq->msg + 1), rq, NULL, take_port_info(rq));
+	}
+	return MACH_RCV_TOO_LARGE;
+}
+
 static mach_msg_return_t too_large(struct rcv_req *rq, int fd, size_t len, size_t user_size,
 				   mach_port_name_t name)
 {
@@ -129,12 +142,7 @@ static mach_msg_return_t too_large(struct rcv_req *rq, int fd, size_t len, size_
 		return MACH_RCV_TOO_LARGE;
 	}
 	discard(fd, len);
-	if (rq->rcv_size >= sizeof(mach_msg_header_t) + rq->trailer_size) {
-		*rq->msg = (mach_msg_header_t){ .msgh_size = sizeof(mach_msg_header_t),
-						.msgh_local_port = name };
-		fill_trailer((char *)(rq->msg + 1), rq, NULL, take_port_info(rq));
-	}
-	return MACH_RCV_TOO_LARGE;
+	return too_large_destroyed(rq, name);
 }
 
 static mach_port_name_t translate_reply(const struct wire_hdr *h, int *fds)
@@ -195,38 +203,55 @@ static size_t peeked_user_size(const char *peek, size_t len, size_t total)
 	return wire_user_size(peek);
 }
 
+/* A datagram taken off a queue, with its fds and its sender's credentials. */
+struct rcv_dgram {
+	char *buf;
+	ssize_t len;                    /* fdpass_recv()'s result */
+	int fds[FDPASS_MAX_FDS];
+	size_t nfds;
+	struct fdpass_creds cr;
+};
+
 /*
+ * Check and name dequeued datagram @d (len > 0) for the receiver.
  * @returned: out: the send end of a send-once pair that came back with the
  * message (WIRE_BITS_RETURNED), or -1; the caller owns it.
  */
+static mach_msg_return_t deliver(struct rcv_req *rq, struct rcv_dgram *d, mach_port_name_t name,
+				 int *returned)
+{
+	if (wire_validate(d->buf, (size_t)d->len, d->nfds) < 0 ||
+	    wire_user_size(d->buf) + rq->trailer_size > rq->rcv_size ||
+	    rights_check(d->buf, d->fds) < 0) {
+		/* Validated before anything is named or mapped: nothing to undo. */
+		fdpass_close_all(d->fds, d->nfds);
+		return MACH_RCV_INVALID_DATA;
+	}
+	if (((const struct wire_hdr *)(const void *)d->buf)->bits & WIRE_BITS_RETURNED)
+		*returned = d->fds[--d->nfds];  /* the last fd; translate() ignores it */
+	translate(rq, d->buf, d->fds, &d->cr, name);
+	return MACH_MSG_SUCCESS;
+}
+
+/* Dequeue the datagram of @len bytes that fdpass_peek() sized, and deliver it. */
 static mach_msg_return_t dequeue(struct rcv_req *rq, int fd, size_t len, mach_port_name_t name,
 				 int *returned)
 {
-	char stack[8192], *buf = len <= sizeof(stack) ? stack : malloc(len);
-	int fds[FDPASS_MAX_FDS];
-	struct fdpass_creds cr;
-	size_t nfds;
-	ssize_t got;
-	mach_msg_return_t mr = MACH_MSG_SUCCESS;
+	char stack[8192];
+	struct rcv_dgram d = { .buf = len <= sizeof(stack) ? stack : malloc(len) };
+	mach_msg_return_t mr;
 
-	if (!buf)
+	if (!d.buf)
 		return MACH_RCV_TOO_LARGE | MACH_MSG_VM_SPACE;
-	got = fdpass_recv(fd, buf, len, fds, &nfds, &cr, MSG_DONTWAIT);
-	if (got == -EAGAIN) {
+	d.len = fdpass_recv(fd, d.buf, len, d.fds, &d.nfds, &d.cr, MSG_DONTWAIT);
+	if (d.len == -EAGAIN)
 		mr = RECV_AGAIN;
-	} else if (got < 0 || wire_validate(buf, (size_t)got, nfds) < 0 ||
-		   wire_user_size(buf) + rq->trailer_size > rq->rcv_size ||
-		   rights_check(buf, fds) < 0) {
-		/* Validated before anything is named or mapped: nothing to undo. */
-		fdpass_close_all(fds, nfds);
+	else if (d.len <= 0)
 		mr = MACH_RCV_INVALID_DATA;
-	} else {
-		if (((const struct wire_hdr *)(const void *)buf)->bits & WIRE_BITS_RETURNED)
-			*returned = fds[--nfds];        /* the last fd; translate() ignores it */
-		translate(rq, buf, fds, &cr, name);
-	}
-	if (buf != stack)
-		free(buf);
+	else
+		mr = deliver(rq, &d, name, returned);
+	if (d.buf != stack)
+		free(d.buf);
 	return mr;
 }
 
@@ -278,22 +303,119 @@ static bool owns_fd(struct port *p, int fd, bool *is_queue)
 }
 
 /*
+ * The calling thread's buffer for a whole datagram, taken for one receive
+ * (NULL if it is in use, by a signal handler's receive, or cannot be had):
+ * allocated at the thread's first receive, freed when the thread exits.
+ */
+static __thread char *tls_buf;
+static __thread bool tls_buf_busy;
+static pthread_key_t tls_buf_key;
+static bool tls_buf_key_ok;
+static pthread_once_t tls_buf_once = PTHREAD_ONCE_INIT;
+
+static void tls_buf_key_make(void)
+{
+	tls_buf_key_ok = pthread_key_create(&tls_buf_key, free) == 0;
+}
+
+static char *rcv_buffer_take(void)
+{
+	if (tls_buf_busy)
+		return NULL;
+	if (!tls_buf) {
+		pthread_once(&tls_buf_once, tls_buf_key_make);
+		if (!tls_buf_key_ok || !(tls_buf = malloc(WIRE_MAX_DATAGRAM)))
+			return NULL;
+		pthread_setspecific(tls_buf_key, tls_buf);
+	}
+	tls_buf_busy = true;
+	return tls_buf;
+}
+
+/*
+ * Without MACH_RCV_LARGE a message too large for the receiver is destroyed
+ * anyway, so it can be dequeued at once into a buffer that holds any
+ * datagram: one recvmsg, no MSG_PEEK first to size it.  What the peek
+ * path refuses unread (impossible framing, over WIRE_MAX_DATAGRAM) is
+ * refused here after it is dequeued, its fds closed: the same outcome.
+ */
+static mach_msg_return_t recv_whole(struct rcv_req *rq, struct port *p, int fd, bool is_queue,
+				    struct rcv_dgram *d, int *returned)
+{
+	size_t user_size;
+
+	d->len = fdpass_recv(fd, d->buf, WIRE_MAX_DATAGRAM, d->fds, &d->nfds, &d->cr, MSG_DONTWAIT);
+	if (d->len == -EAGAIN || d->len == -ECONNRESET)
+		return RECV_AGAIN;
+	if (d->len == 0 && !d->cr.present && d->nfds == 0)
+		return at_end(rq, p, fd, is_queue);
+	if (d->len == 0) {
+		fdpass_close_all(d->fds, d->nfds);      /* an empty datagram may carry fds */
+		return MACH_RCV_INVALID_DATA;
+	}
+	if (d->len == -EMSGSIZE || d->len == -EPROTO)   /* its fds are closed already */
+		return MACH_RCV_INVALID_DATA;
+	if (d->len < 0)
+		return MACH_RCV_PORT_DIED;
+	user_size = peeked_user_size(d->buf, (size_t)d->len, (size_t)d->len);
+	if (user_size == 0 || user_size + rq->trailer_size > rq->rcv_size) {
+		fdpass_close_all(d->fds, d->nfds);      /* the message is destroyed, rights included */
+		return user_size ? too_large_destroyed(rq, p->name) : MACH_RCV_INVALID_DATA;
+	}
+	return deliver(rq, d, p->name, returned);
+}
+
+/* What is left of a receive from @fd once it is not RECV_AGAIN: recycle or close the queue. */
+static mach_msg_return_t after_fd(struct rcv_req *rq, struct port *p, int fd, bool is_queue,
+				  mach_msg_return_t mr, int returned)
+{
+	if (returned >= 0 && is_queue && mr == MACH_MSG_SUCCESS) {
+		port_recycle_queue(p, fd, returned);
+		return mr;
+	}
+	if (returned >= 0)
+		close(returned);
+	/* A send-once right carries exactly one message. */
+	if (is_queue && mr != RECV_AGAIN && !(mr == MACH_RCV_TOO_LARGE && (rq->option & MACH_RCV_LARGE)))
+		remove_queue_fd(p, fd);
+	return mr;
+}
+
+static mach_msg_return_t try_fd_peek(struct rcv_req *rq, struct port *p, int fd, bool is_queue);
+
+/*
  * Take one message from @fd, one of @p's queues, if there is one.  The
  * caller holds @p's rcv_lock.
  * Return: RECV_AGAIN, or a mach_msg_return_t for the caller.
  */
 static mach_msg_return_t try_fd(struct rcv_req *rq, struct port *p, int fd)
 {
-	char peek[PEEK_LEN];
+	struct rcv_dgram d;
 	bool is_queue;
-	ssize_t n;
-	size_t user_size;
 	mach_msg_return_t mr;
 	int returned = -1;
 
 	if (!owns_fd(p, fd, &is_queue))
 		return RECV_AGAIN;
 	rq->port = p;
+	if ((rq->option & MACH_RCV_LARGE) || !(d.buf = rcv_buffer_take()))
+		return try_fd_peek(rq, p, fd, is_queue);
+	mr = recv_whole(rq, p, fd, is_queue, &d, &returned);
+	tls_buf_busy = false;
+	if (mr == RECV_AGAIN || (d.len == 0 && !d.cr.present && d.nfds == 0))
+		return mr;      /* nothing dequeued, or at_end() did all */
+	return after_fd(rq, p, fd, is_queue, mr, returned);
+}
+
+/* try_fd() for MACH_RCV_LARGE: the datagram is sized first and stays queued if too large. */
+static mach_msg_return_t try_fd_peek(struct rcv_req *rq, struct port *p, int fd, bool is_queue)
+{
+	char peek[PEEK_LEN];
+	ssize_t n;
+	size_t user_size;
+	mach_msg_return_t mr;
+	int returned = -1;
+
 	n = fdpass_peek(fd, peek, sizeof(peek));
 	if (n == -EAGAIN || n == -ECONNRESET)   /* a reset is reported once: look again */
 		return RECV_AGAIN;
@@ -311,16 +433,7 @@ static mach_msg_return_t try_fd(struct rcv_req *rq, struct port *p, int fd)
 	} else {
 		mr = dequeue(rq, fd, (size_t)n, p->name, &returned);
 	}
-	if (returned >= 0 && is_queue && mr == MACH_MSG_SUCCESS) {
-		port_recycle_queue(p, fd, returned);
-		return mr;
-	}
-	if (returned >= 0)
-		close(returned);
-	/* A send-once right carries exactly one message. */
-	if (is_queue && mr != RECV_AGAIN && !(mr == MACH_RCV_TOO_LARGE && (rq->option & MACH_RCV_LARGE)))
-		remove_queue_fd(p, fd);
-	return mr;
+	return after_fd(rq, p, fd, is_queue, mr, returned);
 }
 
 static int ms_left(const struct rcv_req *rq)

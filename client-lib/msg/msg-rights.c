@@ -134,13 +134,16 @@ mach_port_name_t rights_insert(const struct wire_desc *d, int *fds, int *err)
 	}
 }
 
+/*
+ * One getsockopt: it fails with ENOTSOCK on anything but a socket, so no
+ * fstat is needed to learn that first.
+ */
 static bool is_port_fd(int fd)
 {
 	int type;
 	socklen_t len = sizeof(type);
 
-	return socket_inode(fd) != 0 &&
-	       getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_SEQPACKET;
+	return getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_SEQPACKET;
 }
 
 /* A regular file holding [@offset, @offset + @size) that cannot shrink, with @seals. */

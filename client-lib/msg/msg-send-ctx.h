@@ -34,16 +34,15 @@ struct commit {
 	size_t size;
 };
 
+/*
+ * Everything before desc[] starts zeroed (SEND_CTX_ZEROED); the arrays
+ * after it are written before they are read, each up to its count, so
+ * that a send does not clear their 11 KiB.
+ */
 struct send_ctx {
 	struct wire_hdr hdr;
-	struct wire_desc desc[WIRE_MAX_DESC];
-	int fds[WIRE_MAX_FDS];
 	size_t nfds;
-	int owned[WIRE_MAX_FDS];        /* fds made for this message: closed after send */
 	size_t n_owned;
-	/* At most one per descriptor, one per fd (port array elements), the header's two
-	 * and one that failed. */
-	struct commit commits[WIRE_MAX_DESC + WIRE_MAX_FDS + 3];
 	size_t n_commits;
 	char *ool;                      /* inline out-of-line bytes */
 	size_t ool_len;
@@ -51,7 +50,15 @@ struct send_ctx {
 	struct port *dest;
 	int dest_fd;
 	bool return_dest;       /* through a send-once right: give its send end back */
+	struct wire_desc desc[WIRE_MAX_DESC];   /* each cleared when resolved */
+	int fds[WIRE_MAX_FDS];
+	int owned[WIRE_MAX_FDS];        /* fds made for this message: closed after send */
+	/* At most one per descriptor, one per fd (port array elements), the header's two
+	 * and one that failed. */
+	struct commit commits[WIRE_MAX_DESC + WIRE_MAX_FDS + 3];
 };
+
+#define SEND_CTX_ZEROED offsetof(struct send_ctx, desc)
 
 /** send_add_fd() - carry @fd (closed after the send if @owned).  Return: 0 or -E2BIG. */
 int send_add_fd(struct send_ctx *c, int fd, bool owned);

@@ -134,6 +134,7 @@ static mach_msg_return_t resolve_one(struct send_ctx *c, const char *at, size_t 
 	} u;
 	int err;
 
+	*d = (struct wire_desc){ 0 };
 	memcpy(&u.port, at, sizeof(u.port));
 	*used = wire_user_desc_size(u.port.type);
 	if (*used == 0)

@@ -220,9 +220,10 @@ mach_msg_return_t msg_send(mach_msg_header_t *msg, mach_msg_option_t option,
 	if (send_size > WIRE_MAX_DATAGRAM - sizeof(struct wire_hdr) -
 	    WIRE_MAX_DESC * sizeof(struct wire_desc))
 		return MACH_SEND_TOO_LARGE;
-	c = calloc(1, sizeof(*c));
+	c = malloc(sizeof(*c));
 	if (!c)
 		return MACH_SEND_NO_BUFFER;
+	memset(c, 0, SEND_CTX_ZEROED);
 	c->dest_fd = -1;
 	c->ool_budget = WIRE_MAX_DATAGRAM - sizeof(struct wire_hdr) -
 		WIRE_MAX_DESC * sizeof(struct wire_desc) - send_size;
