@@ -112,20 +112,14 @@ static void raise_fd_limit(struct domain *d)
 }
 
 /*
- * Timers on the precise monotonic clock: a coarse one may lag by a tick,
- * and a throttle would then end before its interval has.
+ * The loop's timers run on libevent's default (coarse) monotonic clock:
+ * the precise one costs a timerfd_settime() on every turn of the loop,
+ * one of five system calls per look-up.  A timer that must not end early
+ * (the throttle) checks the precise clock when it fires (job.c).
  */
 static struct event_base *new_base(void)
 {
-	struct event_config *cfg = event_config_new();
-	struct event_base *base;
-
-	if (!cfg)
-		return NULL;
-	event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
-	base = event_base_new_with_config(cfg);
-	event_config_free(cfg);
-	return base;
+	return event_base_new();
 }
 
 static void setup(struct domain *d, const struct options *o)

@@ -46,16 +46,33 @@ const char *job_reason_name(enum job_reason reason)
 	return reason <= REASON_CONTROL ? names[reason] : "unknown";
 }
 
+static long long throttle_left_ms(const struct job *job);
+
+static struct timeval ms_timeval(long long ms)
+{
+	return (struct timeval){ .tv_sec = ms / 1000, .tv_usec = ms % 1000 * 1000 };
+}
+
 static void throttle_done(evutil_socket_t fd, short what, void *arg)
 {
 	struct job *job = arg;
+	long long left;
 
 	(void)fd;
 	(void)what;
-	if (job->state == JOB_THROTTLED) {
-		job->state = JOB_WAITING;
-		job_start(job, job->pending_reason);
+	if (job->state != JOB_THROTTLED)
+		return;
+	/* The loop keeps time on the coarse clock (no timerfd to set on every
+	 * turn), so a timer may fire a tick early: wait out the rest. */
+	left = throttle_left_ms(job);
+	if (left > 0) {
+		struct timeval tv = ms_timeval(left);
+
+		evtimer_add(job->throttle_ev, &tv);
+		return;
 	}
+	job->state = JOB_WAITING;
+	job_start(job, job->pending_reason);
 }
 
 /*
@@ -77,7 +94,7 @@ static long long throttle_left_ms(const struct job *job)
 
 static int throttle(struct job *job, enum job_reason reason, long long wait_ms)
 {
-	struct timeval tv = { .tv_sec = wait_ms / 1000, .tv_usec = wait_ms % 1000 * 1000 };
+	struct timeval tv = ms_timeval(wait_ms);
 
 	if (!job->throttle_ev)
 		job->throttle_ev = evtimer_new(job->domain->base, throttle_done, job);
