@@ -8,6 +8,7 @@
 #include "job-plist.h"
 
 #include <check.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -349,6 +350,48 @@ START_TEST(test_messages_without_path)
 }
 END_TEST
 
+/* A loaded spec keeps its strings and common lists in one block, intact. */
+static bool in_block(const struct job_spec *spec, const void *p)
+{
+	const char *b = spec->block;
+
+	return b && (const char *)p >= b && (const char *)p < b + spec->block_size;
+}
+
+START_TEST(test_compacted)
+{
+	struct job_spec *spec = load_ok(LABEL_PROGRAM
+		"<key>ProgramArguments</key><array><string>x</string><string>y</string></array>\n"
+		"<key>EnvironmentVariables</key><dict><key>A</key><string>1</string></dict>\n"
+		"<key>WorkingDirectory</key><string>/tmp</string>\n"
+		"<key>WatchPaths</key><array><string>/etc/w</string></array>\n"
+		"<key>QueueDirectories</key><array><string>/var/q</string></array>\n"
+		"<key>MachServices</key><dict><key>com.example.m</key><true/></dict>\n", NULL);
+	const void *moved[] = { spec->label, spec->path, spec->program, spec->argv, spec->argv[0],
+				spec->argv[1], spec->env, spec->env[0], spec->working_directory,
+				spec->watch_paths, spec->watch_paths[0], spec->queue_directories,
+				spec->queue_directories[0], spec->services, spec->services[0].name };
+
+	for (size_t i = 0; i < sizeof(moved) / sizeof(moved[0]); i++)
+		ck_assert_msg(in_block(spec, moved[i]), "pointer %zu is not in the block", i);
+	ck_assert_str_eq(spec->label, "com.example.t");
+	ck_assert_str_eq(spec->program, "/bin/true");
+	ck_assert_str_eq(spec->argv[0], "x");
+	ck_assert_str_eq(spec->argv[1], "y");
+	ck_assert_ptr_null(spec->argv[2]);
+	ck_assert_str_eq(spec->env[0], "A=1");
+	ck_assert_ptr_null(spec->env[1]);
+	ck_assert_str_eq(spec->working_directory, "/tmp");
+	ck_assert_str_eq(spec->watch_paths[0], "/etc/w");
+	ck_assert_str_eq(spec->queue_directories[0], "/var/q");
+	ck_assert_str_eq(spec->services[0].name, "com.example.m");
+	ck_assert_ptr_null(spec->services[1].name);
+	job_spec_compact(spec);         /* once only */
+	ck_assert_str_eq(spec->argv[1], "y");
+	job_spec_free(spec);
+}
+END_TEST
+
 static Suite *job_plist_suite(void)
 {
 	Suite *s = suite_create("job-plist");
@@ -368,6 +411,7 @@ static Suite *job_plist_suite(void)
 	tcase_add_loop_test(tc, test_unsupported_key_warns_and_loads, 0,
 			    sizeof(unsupported) / sizeof(unsupported[0]));
 	tcase_add_test(tc, test_messages_without_path);
+	tcase_add_test(tc, test_compacted);
 	suite_add_tcase(s, tc);
 	return s;
 }

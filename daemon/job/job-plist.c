@@ -429,6 +429,7 @@ int job_plist_load(const struct plist_node *root, const char *path,
 		job_spec_free(ld.spec);
 		return rc;
 	}
+	job_spec_compact(ld.spec);
 	*out = ld.spec;
 	return 0;
 }

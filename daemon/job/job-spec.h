@@ -102,6 +102,8 @@ struct job_rlimit {
 };
 
 struct job_spec {
+	void *block;            /* most strings and lists below, once compacted */
+	size_t block_size;
 	char *label;
 	char *path;             /* the plist it came from, or NULL */
 	unsigned int line;      /* line of the <dict> that defines the job */
@@ -172,6 +174,16 @@ struct job_spec *job_spec_new(void);
  * Return: NULL, so that callers can write `s = job_spec_free(s)`.
  */
 struct job_spec *job_spec_free(struct job_spec *spec);
+
+/**
+ * job_spec_compact() - move @spec's strings, its argument, environment,
+ * MachServices and path lists into one allocation (a loaded spec is
+ * never changed again): at 100,000 jobs, about 110 bytes of malloc
+ * headers and rounding a job fewer.  Rarer lists (sockets, KeepAlive
+ * maps, calendars, limits) stay where they are.  Out of memory: the spec
+ * stays as it was.
+ */
+void job_spec_compact(struct job_spec *spec);
 
 /**
  * job_spec_program() - the path that will be executed.
