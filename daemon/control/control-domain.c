@@ -307,12 +307,13 @@ kern_return_t control_domain_bootout(struct control_call *call)
 	struct domain *d = call->d;
 	unsigned int n = 0;
 	struct job *job;
-	size_t i;
+	size_t i = 0;
 
 	log_info("control: pid %d uid %u unloads every job of %s", (int)call->rq->creds.pid,
 		 (unsigned int)call->rq->creds.uid, control_domain_name(d));
-	/* job_unload() takes the job out of the map: start the walk again each time. */
-	while ((i = 0, job = strmap_next(&d->jobs, &i))) {
+	/* job_unload() deletes its own entry only (a tombstone; no other moves),
+	 * so the walk goes on from there: restarting it was O(jobs^2). */
+	while ((job = strmap_next(&d->jobs, &i))) {
 		job_unload(job);
 		n++;
 	}
