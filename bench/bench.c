@@ -50,7 +50,7 @@ static void defaults(void)
 	cfg.dbus_daemon = BENCH_DBUS_DAEMON;
 	cfg.dbus_service = BENCH_DBUS_SERVICE;
 	cfg.tput_seconds = 1.0;
-	cfg.scale_jobs = 10000;
+	cfg.scale_jobs = 100000;
 	cfg.curve = true;
 }
 
