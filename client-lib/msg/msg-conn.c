@@ -35,8 +35,7 @@ struct conn_ref {
 static struct {
 	mach_port_name_t name;
 	ino_t ino;              /* its identity: the name may go and come back */
-	pid_t owner;            /* the process that made it */
-	struct conn_ref *ref;   /* NULL: none */
+	struct conn_ref *ref;   /* NULL: none (a forked child has none) */
 } conn;
 
 static uint16_t call_seq;       /* the last call's number, under call_lock */
@@ -70,16 +69,30 @@ void msg_conn_own(mach_port_name_t name)
 	    setsockopt(p->send_fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) == 0)
 		r->fd = fcntl(p->send_fd, F_DUPFD_CLOEXEC, 0);
 	if (r->fd >= 0) {
-		if (conn.owner == getpid())
-			conn_unref(conn.ref);   /* a forked child leaves its parent's be */
+		conn_unref(conn.ref);
 		conn.name = name;
 		conn.ino = p->ino;
-		conn.owner = getpid();
 		conn.ref = r;
 		r = NULL;
 	}
 	space_unlock();
 	free(r);
+}
+
+/*
+ * A forked child shares its parent's connection: answers on it are the
+ * parent's to read.  The child's calls go the ordinary way, until it makes
+ * a connection of its own.
+ */
+void msg_conn_fork_child(void)
+{
+	if (conn.ref) {
+		close(conn.ref->fd);
+		free(conn.ref);
+	}
+	conn.ref = NULL;
+	conn.name = MACH_PORT_NULL;
+	pthread_mutex_init(&call_lock, NULL);  /* a parent's thread may have held it */
 }
 
 /* The MIG shape: a simple request to a send right, a send-once reply right made from P. */
@@ -105,7 +118,7 @@ static struct conn_ref *take_ports(const mach_msg_header_t *msg, struct port **r
 	struct port *c, *p;
 
 	space_lock();
-	if (conn.ref && conn.owner == getpid() && msg->msgh_remote_port == conn.name) {
+	if (conn.ref && msg->msgh_remote_port == conn.name) {
 		c = space_get(conn.name);
 		p = space_get(msg->msgh_local_port);
 		if (c && c->ino == conn.ino && (c->type & MACH_PORT_TYPE_SEND) && p &&

@@ -29,6 +29,9 @@
  */
 void msg_conn_own(mach_port_name_t name);
 
+/** msg_conn_fork_child() - in a forked child: the parent's connection is not ours. */
+void msg_conn_fork_child(void);
+
 /**
  * msg_conn_call() - mach_msg(SEND|RCV) of @msg answered on the bootstrap
  * connection, received into @rcv_msg.

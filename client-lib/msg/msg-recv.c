@@ -527,13 +527,14 @@ mach_msg_return_t msg_receive(mach_msg_header_t *msg, mach_msg_option_t option,
  * or anything else, dropped; end of file is the daemon's death, told as
  * the reply right's (MACH_NOTIFY_SEND_ONCE), as the ordinary way would.
  */
-static mach_msg_return_t conn_take(struct rcv_req *rq, int fd, uint16_t seq, struct rcv_dgram *d)
+static mach_msg_return_t conn_take(struct rcv_req *rq, int fd, uint16_t seq, struct rcv_dgram *d,
+				   int flags)
 {
 	const struct wire_hdr *h = (const void *)d->buf;
 	size_t user_size = 0;
 	int returned = -1;
 
-	d->len = fdpass_recv(fd, d->buf, WIRE_MAX_DATAGRAM, d->fds, &d->nfds, &d->cr, MSG_DONTWAIT);
+	d->len = fdpass_recv(fd, d->buf, WIRE_MAX_DATAGRAM, d->fds, &d->nfds, &d->cr, flags);
 	if (d->len == -EAGAIN || d->len == -EINTR || d->len == -EMSGSIZE || d->len == -EPROTO)
 		return RECV_AGAIN;      /* a cut-off datagram's fds are closed already */
 	if ((d->len == 0 && !d->cr.present && d->nfds == 0) || d->len < 0)
@@ -569,6 +570,10 @@ mach_msg_return_t msg_receive_conn(mach_msg_header_t *msg, mach_msg_option_t opt
 		rq.timeout_ms = (int)(timeout > INT32_MAX ? INT32_MAX : timeout);
 		rq.deadline = deadline_in(timeout);
 	}
+	/* Without a timeout, wait in recvmsg itself: the caller's copy of the
+	 * connection is closed by no one else, and the daemon's death wakes it. */
+	while (mr == RECV_AGAIN && rq.timeout_ms < 0)
+		mr = conn_take(&rq, fd, seq, &d, 0);
 	while (mr == RECV_AGAIN) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		int ready = poll(&pfd, 1, ms_left(&rq));
@@ -576,7 +581,7 @@ mach_msg_return_t msg_receive_conn(mach_msg_header_t *msg, mach_msg_option_t opt
 		if (ready == 0)
 			mr = MACH_RCV_TIMED_OUT;
 		else if (ready > 0)
-			mr = conn_take(&rq, fd, seq, &d);
+			mr = conn_take(&rq, fd, seq, &d, MSG_DONTWAIT);
 	}
 	if (own_buf)
 		free(d.buf);
