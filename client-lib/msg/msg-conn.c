@@ -86,12 +86,13 @@ void msg_conn_own(mach_port_name_t name)
  */
 void msg_conn_fork_child(void)
 {
-	if (conn.ref) {
-		close(conn.ref->fd);
-		free(conn.ref);
+	struct conn_ref *r = conn.ref;
+
+	conn.ref = NULL;        /* none: take_ports() finds no connection of ours */
+	if (r) {
+		close(r->fd);
+		free(r);
 	}
-	conn.ref = NULL;
-	conn.name = MACH_PORT_NULL;
 	pthread_mutex_init(&call_lock, NULL);  /* a parent's thread may have held it */
 }
 
