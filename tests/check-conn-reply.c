@@ -8,18 +8,24 @@
  * answer looks as if it came to the reply port (its name, bits, trailer);
  * a process sharing the connection that asks for answers on it is refused
  * and gets nothing of the owner's; look-ups go on across a re-exec and a
- * kill -9 with the fd store.
+ * kill -9 with the fd store, even one waiting when the daemon is killed;
+ * one waiting when the daemon dies fails at once, as with a reply right.
  */
 #include <check.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <linux/sockios.h>
 
 #include <mach/mach.h>
 #include <servers/bootstrap.h>
@@ -301,6 +307,98 @@ START_TEST(test_sigkill_then_look_up)
 }
 END_TEST
 
+/* The fd of this process's bootstrap connection: a socket connected to the daemon's. */
+static int conn_fd(void)
+{
+	for (int i = 3; i < 256; i++) {
+		struct sockaddr_un sun;
+		socklen_t len = sizeof(sun);
+
+		if (getpeername(i, (struct sockaddr *)&sun, &len) == 0 && sun.sun_family == AF_UNIX &&
+		    len > offsetof(struct sockaddr_un, sun_path) && strcmp(sun.sun_path, td.socket) == 0)
+			return i;
+	}
+	return -1;
+}
+
+static void *look_up_service1(void *arg)
+{
+	*(int *)arg = look_up_check(1);
+	return NULL;
+}
+
+static void *look_up_kr(void *arg)
+{
+	mach_port_t port;
+
+	*(kern_return_t *)arg = bootstrap_look_up(bootstrap_port, "com.example.conn1", &port);
+	return NULL;
+}
+
+/* Wait until this process's request is in the connection, unread by the stopped daemon. */
+static void wait_queued(int fd)
+{
+	int queued = 0;
+
+	while (queued <= 0)
+		ck_assert_int_eq(ioctl(fd, SIOCOUTQ, &queued), 0);
+}
+
+/*
+ * A look-up waiting on the connection when the daemon dies: the end of the
+ * connection is the server's death, the look-up fails (no daemon to connect
+ * to again) instead of waiting for ever, and the next one connects to the
+ * next daemon.
+ */
+START_TEST(test_daemon_death_while_waiting)
+{
+	kern_return_t kr = KERN_SUCCESS;
+	pthread_t t;
+	int fd;
+
+	start();
+	fd = conn_fd();
+	ck_assert_int_ge(fd, 0);
+	test_daemon_signal(&td, SIGSTOP);
+	ck_assert_int_eq(pthread_create(&t, NULL, look_up_kr, &kr), 0);
+	wait_queued(fd);
+	test_daemon_signal(&td, SIGKILL);
+	test_daemon_wait(&td);
+	pthread_join(t, NULL);
+	ck_assert_int_ne(kr, KERN_SUCCESS);
+	test_daemon_start(&td);
+	look_up_kr(&kr);
+	ck_assert_int_eq(kr, KERN_SUCCESS);
+}
+END_TEST
+
+/*
+ * A look-up waiting on the connection when the daemon is killed and started
+ * again from the fd store: the connection is kept, and the next daemon
+ * answers it.
+ */
+START_TEST(test_sigkill_while_waiting)
+{
+	int fd, result = -1;
+	pthread_t t;
+
+	use_store = 1;
+	add_services();
+	fake_fdstore_open(&store, td.dir);
+	fake_fdstore_start(&store, &td);
+	start_services();
+	fd = conn_fd();
+	ck_assert_int_ge(fd, 0);
+	test_daemon_signal(&td, SIGSTOP);
+	ck_assert_int_eq(pthread_create(&t, NULL, look_up_service1, &result), 0);
+	wait_queued(fd);
+	fake_fdstore_kill(&store, &td);
+	fake_fdstore_start(&store, &td);
+	pthread_join(t, NULL);
+	ck_assert_int_eq(result, 0);
+}
+END_TEST
+
 /*
  * A process sharing the connection (a forked child, writing by hand)
  * asks for answers on it, with every call number: the daemon refuses
@@ -309,21 +407,11 @@ END_TEST
 START_TEST(test_sharer_asking_on_conn_refused)
 {
 	struct lu_request req;
-	mach_port_t port;
-	int fd = -1, status;
+	int fd, status;
 	pid_t child;
 
 	start();
-	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, "com.example.conn0", &port), KERN_SUCCESS);
-	mach_port_deallocate(mach_task_self(), port);
-	/* The connection's fd: the lowest SEQPACKET socket connected to the daemon's socket. */
-	for (int i = 3; i < 64 && fd < 0; i++) {
-		struct ucred uc;
-		socklen_t len = sizeof(uc);
-
-		if (getsockopt(i, SOL_SOCKET, SO_PEERCRED, &uc, &len) == 0 && uc.pid == td.pid)
-			fd = i;
-	}
+	fd = conn_fd();
 	ck_assert_int_ge(fd, 0);
 	child = fork();
 	ck_assert_int_ge(child, 0);
@@ -373,6 +461,8 @@ int main(void)
 	tcase_add_test(tc, test_timed_out_answer_dropped);
 	tcase_add_test(tc, test_reexec_keeps_answering);
 	tcase_add_test(tc, test_sigkill_then_look_up);
+	tcase_add_test(tc, test_sigkill_while_waiting);
+	tcase_add_test(tc, test_daemon_death_while_waiting);
 	tcase_add_test(tc, test_sharer_asking_on_conn_refused);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
