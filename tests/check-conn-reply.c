@@ -366,6 +366,11 @@ START_TEST(test_daemon_death_while_waiting)
 	test_daemon_wait(&td);
 	pthread_join(t, NULL);
 	ck_assert_int_ne(kr, KERN_SUCCESS);
+	/* The dead daemon's jobs are ours (subreaper): they go with it. */
+	for (unsigned i = 0; i < NSERVICES; i++) {
+		kill(service_pid[i], SIGKILL);
+		waitpid(service_pid[i], NULL, 0);
+	}
 	test_daemon_start(&td);
 	look_up_kr(&kr);
 	ck_assert_int_eq(kr, KERN_SUCCESS);
