@@ -19,6 +19,7 @@
 #include <bootstrap/linux.h>
 
 #include "bootstrap-proto.h"
+#include "msg-conn.h"
 #include "port.h"
 
 #define EXPORT __attribute__((visibility("default")))
@@ -161,6 +162,7 @@ bool bootstrap_port_retry(mach_port_t *port, kern_return_t kr, bool idempotent)
 		mach_port_t name = name_send_fd(fd, true);
 
 		if (name != MACH_PORT_NULL) {
+			msg_conn_own(name);
 			mach_port_deallocate(mach_task_self(), *port);
 			bootstrap_port = *port = name;
 			again = true;
@@ -182,6 +184,7 @@ kern_return_t bootstrap_port_resolve(mach_port_t *port)
 		if (name == MACH_PORT_NULL) {
 			kr = MACH_SEND_INVALID_DEST;
 		} else {
+			msg_conn_own(name);
 			*port = name;
 		}
 	}

@@ -41,7 +41,7 @@ int bootstrap_port_connect_fd(const char *path);
  */
 bool bootstrap_port_retry(mach_port_t *port, kern_return_t kr, bool idempotent);
 
-/** bootstrap_fork_child() - forget the calling thread's reply port in a forked child (bootstrap.c, task.c). */
+/** bootstrap_fork_child() - forget the calling thread's reply port and the parent's bootstrap connection in a forked child (bootstrap.c, task.c). */
 void bootstrap_fork_child(void);
 
 #endif

@@ -16,13 +16,18 @@
 #include "bootstrap-mig.h"
 #include "bootstrap-port.h"
 #include "mig.h"
+#include "msg-conn.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
-/* The reply port is MIG's, per thread: a forked child's space is new. */
+/*
+ * The reply port is MIG's, per thread: a forked child's space is new.  The
+ * bootstrap connection's answers are its parent's to read (msg-conn.h).
+ */
 void bootstrap_fork_child(void)
 {
 	mig_fork_child();
+	msg_conn_fork_child();
 }
 
 static kern_return_t check_name(const char *name)

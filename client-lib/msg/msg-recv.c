@@ -8,7 +8,7 @@
 #include "msg-recv.h"
 
 #include <errno.h>
-#include <pthread.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +24,7 @@
 #include "deadline.h"
 #include "fdpass.h"
 #include "msg-audit.h"
+#include "msg-rcvbuf.h"
 #include "msg-descs.h"
 #include "msg-rights.h"
 #include "port.h"
@@ -303,36 +304,6 @@ static bool owns_fd(struct port *p, int fd, bool *is_queue)
 }
 
 /*
- * The calling thread's buffer for a whole datagram, taken for one receive
- * (NULL if it is in use, by a signal handler's receive, or cannot be had):
- * allocated at the thread's first receive, freed when the thread exits.
- */
-static __thread char *tls_buf;
-static __thread bool tls_buf_busy;
-static pthread_key_t tls_buf_key;
-static bool tls_buf_key_ok;
-static pthread_once_t tls_buf_once = PTHREAD_ONCE_INIT;
-
-static void tls_buf_key_make(void)
-{
-	tls_buf_key_ok = pthread_key_create(&tls_buf_key, free) == 0;
-}
-
-static char *rcv_buffer_take(void)
-{
-	if (tls_buf_busy)
-		return NULL;
-	if (!tls_buf) {
-		pthread_once(&tls_buf_once, tls_buf_key_make);
-		if (!tls_buf_key_ok || !(tls_buf = malloc(WIRE_MAX_DATAGRAM)))
-			return NULL;
-		pthread_setspecific(tls_buf_key, tls_buf);
-	}
-	tls_buf_busy = true;
-	return tls_buf;
-}
-
-/*
  * Without MACH_RCV_LARGE a message too large for the receiver is destroyed
  * anyway, so it can be dequeued at once into a buffer that holds any
  * datagram: one recvmsg, no MSG_PEEK first to size it.  What the peek
@@ -401,7 +372,7 @@ static mach_msg_return_t try_fd(struct rcv_req *rq, struct port *p, int fd)
 	if ((rq->option & MACH_RCV_LARGE) || !(d.buf = rcv_buffer_take()))
 		return try_fd_peek(rq, p, fd, is_queue);
 	mr = recv_whole(rq, p, fd, is_queue, &d, &returned);
-	tls_buf_busy = false;
+	rcv_buffer_give();
 	if (mr == RECV_AGAIN || (d.len == 0 && !d.cr.present && d.nfds == 0))
 		return mr;      /* nothing dequeued, or at_end() did all */
 	return after_fd(rq, p, fd, is_queue, mr, returned);
@@ -547,5 +518,74 @@ mach_msg_return_t msg_receive(mach_msg_header_t *msg, mach_msg_option_t option,
 		return MACH_RCV_INVALID_NAME;
 	mr = (p->type & MACH_PORT_TYPE_PORT_SET) ? receive_set(&rq, p) : receive_port(&rq, p);
 	port_unref(p);
+	return mr;
+}
+
+/*
+ * One datagram from bootstrap connection @fd into @d: the answer to call
+ * @seq, delivered as come to rq->port; an earlier call's (it timed out),
+ * or anything else, dropped; end of file is the daemon's death, told as
+ * the reply right's (MACH_NOTIFY_SEND_ONCE), as the ordinary way would.
+ */
+static mach_msg_return_t conn_take(struct rcv_req *rq, int fd, uint16_t seq, struct rcv_dgram *d,
+				   int flags)
+{
+	const struct wire_hdr *h = (const void *)d->buf;
+	size_t user_size = 0;
+	int returned = -1;
+
+	d->len = fdpass_recv(fd, d->buf, WIRE_MAX_DATAGRAM, d->fds, &d->nfds, &d->cr, flags);
+	if (d->len == -EAGAIN || d->len == -EINTR || d->len == -EMSGSIZE || d->len == -EPROTO)
+		return RECV_AGAIN;      /* a cut-off datagram's fds are closed already */
+	if ((d->len == 0 && !d->cr.present && d->nfds == 0) || d->len < 0)
+		return deliver_send_once_notification(rq, rq->port->name);
+	if (d->len > 0)
+		user_size = peeked_user_size(d->buf, (size_t)d->len, (size_t)d->len);
+	if (!user_size || !(h->bits & WIRE_BITS_ONCONN) || h->seq != seq ||
+	    (h->bits & WIRE_BITS_RESEND)) {
+		fdpass_close_all(d->fds, d->nfds);
+		return user_size && h->seq == seq && (h->bits & WIRE_BITS_ONCONN) ?
+			MSG_RECV_RESEND : RECV_AGAIN;
+	}
+	if (user_size + rq->trailer_size > rq->rcv_size) {
+		fdpass_close_all(d->fds, d->nfds);
+		return too_large_destroyed(rq, rq->port->name);
+	}
+	return deliver(rq, d, rq->port->name, &returned);
+}
+
+mach_msg_return_t msg_receive_conn(mach_msg_header_t *msg, mach_msg_option_t option,
+				   mach_msg_size_t rcv_size, struct port *p, int fd, uint16_t seq,
+				   mach_msg_timeout_t timeout)
+{
+	struct rcv_req rq = { .msg = msg, .option = option, .rcv_size = rcv_size, .port = p,
+			      .trailer_size = REQUESTED_TRAILER_SIZE(option), .timeout_ms = -1 };
+	struct rcv_dgram d = { .buf = rcv_buffer_take() };
+	mach_msg_return_t mr = RECV_AGAIN;
+	bool own_buf = !d.buf;
+
+	if (own_buf && !(d.buf = malloc(WIRE_MAX_DATAGRAM)))
+		return MACH_RCV_TOO_LARGE | MACH_MSG_VM_SPACE;
+	if (option & MACH_RCV_TIMEOUT) {
+		rq.timeout_ms = (int)(timeout > INT32_MAX ? INT32_MAX : timeout);
+		rq.deadline = deadline_in(timeout);
+	}
+	/* Without a timeout, wait in recvmsg itself: the caller's copy of the
+	 * connection is closed by no one else, and the daemon's death wakes it. */
+	while (mr == RECV_AGAIN && rq.timeout_ms < 0)
+		mr = conn_take(&rq, fd, seq, &d, 0);
+	while (mr == RECV_AGAIN) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int ready = poll(&pfd, 1, ms_left(&rq));
+
+		if (ready == 0)
+			mr = MACH_RCV_TIMED_OUT;
+		else if (ready > 0)
+			mr = conn_take(&rq, fd, seq, &d, MSG_DONTWAIT);
+	}
+	if (own_buf)
+		free(d.buf);
+	else
+		rcv_buffer_give();
 	return mr;
 }

@@ -9,6 +9,7 @@
 #include <servers/bootstrap.h>
 
 #include "bootstrap-port.h"
+#include "msg-conn.h"
 #include "msg-recv.h"
 #include "msg-send.h"
 
@@ -42,6 +43,13 @@ EXPORT mach_msg_return_t mach_msg_overwrite(mach_msg_header_t *msg, mach_msg_opt
 			if (mr != KERN_SUCCESS)
 				return mr;
 			msg->msgh_remote_port = bootstrap_port;
+		}
+		if (option & MACH_RCV_MSG) {
+			/* A bootstrap call: answered on the connection (msg-conn.h). */
+			mr = msg_conn_call(msg, option, send_size, rcv_size, rcv_name, timeout,
+					   rcv_msg ? rcv_msg : msg);
+			if (mr != MSG_CONN_ORDINARY)
+				return mr;
 		}
 		mr = msg_send(msg, option, send_size, timeout);
 		if (mr != MACH_MSG_SUCCESS)

@@ -159,6 +159,13 @@ static bool bits_ok(const struct wire_hdr *h)
 		return false;
 	if ((h->bits & WIRE_BITS_RETURNED) && dest != MACH_MSG_TYPE_PORT_SEND_ONCE)
 		return false;
+	/* On the connection: no reply right travels; RESEND only with it. */
+	if ((h->bits & WIRE_BITS_ONCONN) && (h->reply_nfds || (h->bits & WIRE_BITS_RETURNED)))
+		return false;
+	if ((h->bits & WIRE_BITS_RESEND) && !(h->bits & WIRE_BITS_ONCONN))
+		return false;
+	if (!(h->bits & WIRE_BITS_ONCONN) && h->seq)
+		return false;
 	return dest == MACH_MSG_TYPE_PORT_NONE || dest == MACH_MSG_TYPE_PORT_SEND ||
 	       dest == MACH_MSG_TYPE_PORT_SEND_ONCE;
 }

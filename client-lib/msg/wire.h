@@ -40,7 +40,8 @@ struct wire_hdr {
 	int32_t id;             /* msgh_id */
 	uint32_t ndesc;         /* descriptors (0 unless COMPLEX) */
 	uint32_t nfds;          /* descriptors carried in SCM_RIGHTS */
-	uint32_t reply_nfds;    /* of which belong to the reply right */
+	uint16_t reply_nfds;    /* of which belong to the reply right */
+	uint16_t seq;           /* WIRE_BITS_ONCONN: the call's number, echoed by the answer; else 0 */
 	uint32_t body_len;      /* inline user bytes after the descriptors */
 	uint32_t data_len;      /* body_len + inline out-of-line bytes */
 };
@@ -77,6 +78,17 @@ enum wire_kind {
  * pair (sopool.h).  Not a Mach bit: never shown to the user.
  */
 #define WIRE_BITS_RETURNED  0x40000000u
+
+/*
+ * In wire_hdr.bits of a request on a bootstrap connection: answer on this
+ * connection (no reply right travels; its reply bits say what the caller's
+ * reply right would be), the answer echoing wire_hdr.seq and carrying this
+ * bit too.  WIRE_BITS_RESEND, only in such an answer: the request was not
+ * answered; send it again the ordinary way, with a reply right.  Neither
+ * is a Mach bit: never shown to the user.  See bootstrap-wire(7).
+ */
+#define WIRE_BITS_ONCONN    0x20000000u
+#define WIRE_BITS_RESEND    0x10000000u
 
 struct wire_desc {
 	uint8_t type;           /* MACH_MSG_*_DESCRIPTOR */

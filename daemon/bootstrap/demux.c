@@ -102,7 +102,7 @@ static void build_request(const struct ipc_request *rq, union demux_msg *m)
 	memset(m, 0, sizeof(m->head) + sizeof(mach_msg_body_t));
 	m->head.msgh_bits = w->bits & (MACH_MSGH_BITS_PORTS_MASK | MACH_MSGH_BITS_COMPLEX);
 	m->head.msgh_size = (mach_msg_size_t)size;
-	m->head.msgh_remote_port = rq->reply_fd >= 0 ? DEMUX_NAME_REPLY : MACH_PORT_NULL;
+	m->head.msgh_remote_port = ipc_reply_pending(rq) ? DEMUX_NAME_REPLY : MACH_PORT_NULL;
 	m->head.msgh_local_port = DEMUX_NAME_CALL;
 	m->head.msgh_id = w->id;
 	if (size > DEMUX_MSG_MAX)
@@ -244,8 +244,13 @@ void demux_run(struct conn *c, struct ipc_request *rq, demux_server_fn server)
 	ok = (out.head.msgh_bits & MACH_MSGH_BITS_COMPLEX) || out.error.RetCode == KERN_SUCCESS;
 	if (!ok)
 		log_refused(rq, known, out.error.RetCode);
-	if (!ok && out.error.RetCode == MIG_NO_REPLY)
+	if (!ok && out.error.RetCode == MIG_NO_REPLY) {
+		/* Answered later, or never (a look-up passed to the system domain
+		 * with its reply right): a caller waiting on its connection is
+		 * asked to send it again with a reply right. */
+		ipc_reply_resend(rq);
 		return;
+	}
 	err = send_reply(&call, &out);
 	if (err == -EINVAL) {
 		log_warnx("request %d: the reply is not one the transport carries", rq->hdr->id);

@@ -90,8 +90,13 @@ static int send_look_up(struct forwarder *f, const struct ipc_request *rq, const
 kern_return_t forwarder_look_up(struct forwarder *f, struct ipc_request *rq, const char *name,
 				pid_t target_pid, uint64_t flags)
 {
-	int err = parent_connect(f);
+	int err;
 
+	/* No reply right to pass on (the caller waits on its connection): the
+	 * demux asks it to send the look-up again with one. */
+	if (rq->reply_fd < 0 && rq->conn_fd >= 0)
+		return MIG_NO_REPLY;
+	err = parent_connect(f);
 	if (err < 0 || rq->reply_fd < 0)
 		return BOOTSTRAP_UNKNOWN_SERVICE;
 	err = send_look_up(f, rq, name, target_pid, flags);

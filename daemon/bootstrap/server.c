@@ -413,7 +413,7 @@ static kern_return_t activate_socket(struct conn *c, struct ipc_request *rq, con
 static void answer(struct ipc_request *rq, kern_return_t kr)
 {
 	/* A handler that replied itself sets no error; errors are replied here. */
-	if (kr != KERN_SUCCESS || rq->reply_fd >= 0)
+	if (kr != KERN_SUCCESS || ipc_reply_pending(rq))
 		ipc_reply_error(rq, kr);
 }
 

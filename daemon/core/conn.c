@@ -114,6 +114,18 @@ static void conn_end(struct conn *c)
 		conn_close(c);
 }
 
+/*
+ * An answer written into a connection can be read by every process holding
+ * it: only the process that made it (connect(), SO_PEERCRED) may ask for
+ * one, so that no answer reaches a process that shares the connection by
+ * fork, exec or a passed right.  A job's connection was made by the daemon:
+ * its process and its children share it, and get none.
+ */
+static bool may_answer_on_conn(const struct conn *c, const struct ipc_request *rq)
+{
+	return !c->job && rq->creds.valid && rq->creds.pid == c->peer_pid && c->peer_pid > 0;
+}
+
 static void conn_readable(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn *c = arg;
@@ -150,12 +162,21 @@ static void conn_readable(evutil_socket_t fd, short what, void *arg)
 		conn_end(c);
 		return;
 	}
+	if (rq->conn_fd >= 0 && !may_answer_on_conn(c, rq)) {
+		log_warnx("request %d from pid %d uid %d asks for its answer on a connection "
+			  "it did not make: dropped", rq->hdr->id, (int)rq->creds.pid,
+			  (int)rq->creds.uid);
+		ipc_request_release(rq);
+		return;
+	}
 	/* The handler may free @c (a job unloaded through its own port): do not touch it after. */
 	/* A check-in, a registration, a bsctl request: the next save has it.  A
 	 * look-up, the common request, changes nothing. */
 	if (rq->hdr->id != BOOTSTRAP_MSG_LOOK_UP)
 		domain_changed(d);
 	d->dispatch(c, rq);
+	/* Not answered (later, or never): its caller sends it again with a reply right. */
+	ipc_reply_resend(rq);
 	ipc_request_release(rq);
 }
 

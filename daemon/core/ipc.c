@@ -15,6 +15,7 @@ static void reset(struct ipc_request *rq)
 {
 	rq->nfds = 0;
 	rq->reply_fd = -1;
+	rq->conn_fd = -1;
 }
 
 int ipc_recv(int fd, struct ipc_request *rq)
@@ -46,6 +47,8 @@ int ipc_recv(int fd, struct ipc_request *rq)
 		rq->reply_fd = rq->fds[0];
 		rq->fds[0] = -1;
 	}
+	if (rq->hdr->bits & WIRE_BITS_ONCONN)
+		rq->conn_fd = fd;
 	return 1;
 }
 
@@ -56,6 +59,7 @@ void ipc_request_release(struct ipc_request *rq)
 	if (rq->reply_fd >= 0)
 		close(rq->reply_fd);
 	rq->reply_fd = -1;
+	rq->conn_fd = -1;
 }
 
 int ipc_take_desc_fd(struct ipc_request *rq, unsigned int i)
@@ -86,6 +90,33 @@ static mach_msg_id_t reply_id(mach_msg_id_t id)
 	return r <= INT32_MAX ? (mach_msg_id_t)r : -(mach_msg_id_t)(UINT32_MAX - r) - 1;
 }
 
+/*
+ * The answer on the request's own connection: no reply right to return,
+ * the call's number echoed.  Only the daemon writes into a connection, and
+ * a caller that stopped reading (it timed out) must not block the daemon.
+ */
+static int reply_on_conn(struct ipc_request *rq, struct wire_hdr *h, struct iovec *iov,
+			 const int *fds, size_t nfds)
+{
+	int fd = rq->conn_fd;
+
+	rq->conn_fd = -1;       /* one answer */
+	h->bits |= WIRE_BITS_ONCONN;
+	h->seq = rq->hdr->seq;
+	h->nfds = (uint32_t)nfds;
+	h->body_len = h->data_len = (uint32_t)iov[2].iov_len;
+	return fdpass_send(fd, iov, 3, fds, nfds, MSG_DONTWAIT);
+}
+
+int ipc_reply_resend(struct ipc_request *rq)
+{
+	struct wire_hdr h = { .bits = WIRE_BITS_RESEND };
+
+	if (rq->conn_fd < 0)
+		return 0;
+	return ipc_reply_msg(rq, &h, NULL, NULL, 0, NULL, 0);
+}
+
 int ipc_reply_msg(struct ipc_request *rq, struct wire_hdr *h, const struct wire_desc *d,
 		  const void *body, size_t body_len, const int *fds, size_t nfds)
 {
@@ -98,7 +129,7 @@ int ipc_reply_msg(struct ipc_request *rq, struct wire_hdr *h, const struct wire_
 	int all[IPC_REPLY_MAX_FDS + 1];
 	int err;
 
-	if (rq->reply_fd < 0)
+	if (!ipc_reply_pending(rq))
 		return -ENOTCONN;
 	if (nfds > IPC_REPLY_MAX_FDS)
 		return -E2BIG;
@@ -107,6 +138,8 @@ int ipc_reply_msg(struct ipc_request *rq, struct wire_hdr *h, const struct wire_
 	h->magic = WIRE_MAGIC;
 	h->id = reply_id(rq->hdr->id);
 	h->bits |= MACH_MSGH_BITS(0, reply);
+	if (rq->conn_fd >= 0)
+		return reply_on_conn(rq, h, iov, all, nfds);
 	/* A send-once reply right goes back with the reply, so that the caller
 	 * can use the pair again (client-lib/ipc/sopool.h). */
 	if (reply == MACH_MSG_TYPE_PORT_SEND_ONCE) {

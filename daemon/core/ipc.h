@@ -36,12 +36,15 @@ struct ipc_request {
 	int fds[FDPASS_MAX_FDS];        /* owned until taken (set to -1) */
 	size_t nfds;
 	int reply_fd;                   /* the send-once reply right, or -1; owned */
+	int conn_fd;                    /* answer on this connection (WIRE_BITS_ONCONN), or -1; borrowed */
 	struct fdpass_creds creds;      /* the kernel's word on who sent it */
 	_Alignas(8) char buf[IPC_REQUEST_MAX];  /* wire_desc holds a uint64_t */
 };
 
 /**
- * ipc_recv() - read and validate one request from a connection.
+ * ipc_recv() - read and validate one request from connection @fd.  A
+ * request with WIRE_BITS_ONCONN gets rq->conn_fd = @fd: it is answered on
+ * the connection (the caller decides whether its sender may ask that).
  * Whatever the outcome, *@rq owns no fd unless 1 is returned.
  * Return: 1 and *rq filled; 0 at end of file or for an empty datagram
  * (any fds it carried closed); -EAGAIN when nothing is queued; -EBADMSG
@@ -52,6 +55,23 @@ struct ipc_request {
  * kernel attached credentials.
  */
 int ipc_recv(int fd, struct ipc_request *rq);
+
+/**
+ * ipc_reply_pending() - whether @rq may still be answered: it has a reply
+ * right, or asks for its answer on its connection and has none yet.
+ */
+static inline bool ipc_reply_pending(const struct ipc_request *rq)
+{
+	return rq->reply_fd >= 0 || rq->conn_fd >= 0;
+}
+
+/**
+ * ipc_reply_resend() - tell the caller of a request asking for its answer
+ * on the connection that it will not be answered there: its library sends
+ * it again, the ordinary way, with a reply right.  Nothing when @rq does
+ * not ask so.  Return: 0 or a negative errno.
+ */
+int ipc_reply_resend(struct ipc_request *rq);
 
 /** ipc_request_release() - close every fd the request still owns. */
 void ipc_request_release(struct ipc_request *rq);

@@ -22,6 +22,7 @@ CORPUS = os.path.join(HERE, "corpus")
 WIRE_MAGIC = 0x314D5342
 COMPLEX = 0x80000000
 RETURNED = 0x40000000
+ONCONN = 0x20000000     # wire.h WIRE_BITS_ONCONN
 PORT_RECEIVE, PORT_SEND, PORT_SEND_ONCE = 16, 17, 18
 PORT_DESC, OOL_DESC = 0, 1
 K_NULL, K_DEAD, K_SEND, K_SEND_ONCE, K_RECEIVE, K_MEMORY, K_OOL_INLINE, K_OOL_MEMFD = range(8)
@@ -41,12 +42,14 @@ def desc(type_, kind, nfds, disposition=0, size=0, offset=0, flags=0):
 
 
 def message(msg_id, body, descs=(), reply=True, local=PORT_SEND, ool=b"", returned=False,
-            reply_disp=PORT_SEND_ONCE):
+            reply_disp=PORT_SEND_ONCE, onconn=False, seq=0):
+    """onconn: answer on the connection (WIRE_BITS_ONCONN), call number seq, reply bits kept."""
     ndesc = len(descs)
     nfds = (1 if reply else 0) + (1 if returned else 0) + sum(d[3] for d in descs)
-    hdr = struct.pack("<IIiIIIII", WIRE_MAGIC,
-                      bits(reply_disp if reply else 0, local, ndesc > 0, returned),
-                      msg_id, ndesc, nfds, 1 if reply else 0, len(body), len(body) + len(ool))
+    hdr = struct.pack("<IIiIIHHII", WIRE_MAGIC,
+                      bits(reply_disp if reply or onconn else 0, local, ndesc > 0, returned) |
+                      (ONCONN if onconn else 0),
+                      msg_id, ndesc, nfds, 1 if reply else 0, seq, len(body), len(body) + len(ool))
     return hdr + b"".join(descs) + body + ool
 
 
@@ -141,6 +144,15 @@ def request_seeds():
     write("fuzz-request", "no-reply", b"\0" + request_record(message(404, name_body("x"), reply=False), []))
     write("fuzz-request", "regress-empty-datagram-fds", b"\0" + request_record(b"", [FD_PIPE, FD_DEVNULL]))
     write("fuzz-request", "bad-id", b"\0" + request_record(message(0x7fffff00, b""), [FD_SEQPACKET]))
+    on_conn = message(404, name_body("com.example.fuzz"), reply=False, onconn=True, seq=7)
+    write("fuzz-request", "on-conn-look-up", b"\0" + request_record(on_conn, []) +
+          request_record(message(404, name_body("x"), reply=False, onconn=True, seq=0xffff), []))
+    write("fuzz-request", "on-conn-job-port", b"\4" + request_record(on_conn, []))
+    write("fuzz-request", "on-conn-with-reply-right", b"\0" +
+          request_record(message(404, name_body("x"), onconn=True, seq=1), [FD_SEQPACKET]))
+    write("fuzz-request", "on-conn-check-in", b"\4" +
+          request_record(message(402, name_body("com.example.fuzz"), reply=False, onconn=True,
+                                 seq=2), []))
     body = NDR + struct.pack("<Ii", 0, 0) + b"".ljust(1024, b"\0")
     write("fuzz-request", "control-list", b"\0" + request_record(message(700, body), [FD_SEQPACKET]))
 

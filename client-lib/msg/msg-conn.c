@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * msg-conn.c - bootstrap calls answered on the bootstrap connection
+ * (msg-conn.h): which connection is ours, the call's shape, the request.
+ */
+#include "msg-conn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "fdpass.h"
+#include "msg-recv.h"
+#include "port.h"
+#include "wire.h"
+
+/* Requests so answered are small: a name and a few numbers. */
+#define CONN_REQUEST_MAX 4096u
+
+/*
+ * The connection this process made: our own copy of its fd, so that another
+ * thread dropping or killing the name cannot close it under a call.  A call
+ * holds a reference; the last one closes it.
+ */
+struct conn_ref {
+	int fd;
+	unsigned int refs;
+};
+
+/* Which connection is ours, under the space lock (fork-safe). */
+static struct {
+	mach_port_name_t name;
+	ino_t ino;              /* its identity: the name may go and come back */
+	struct conn_ref *ref;   /* NULL: none (a forked child has none) */
+} conn;
+
+static uint16_t call_seq;       /* the last call's number, under call_lock */
+
+/* One call at a time per connection: a second thread goes the ordinary way. */
+static pthread_mutex_t call_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Space lock held. */
+static void conn_unref(struct conn_ref *r)
+{
+	if (r && --r->refs == 0) {
+		close(r->fd);
+		free(r);
+	}
+}
+
+void msg_conn_own(mach_port_name_t name)
+{
+	struct conn_ref *r = malloc(sizeof(*r));
+	struct port *p;
+	int one = 1;
+
+	if (!r)
+		return;
+	r->refs = 1;
+	r->fd = -1;
+	space_lock();
+	p = space_get(name);
+	/* The trailer of an answer carries the daemon's credentials. */
+	if (p && (p->type & MACH_PORT_TYPE_SEND) && p->send_fd >= 0 &&
+	    setsockopt(p->send_fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) == 0)
+		r->fd = fcntl(p->send_fd, F_DUPFD_CLOEXEC, 0);
+	if (r->fd >= 0) {
+		conn_unref(conn.ref);
+		conn.name = name;
+		conn.ino = p->ino;
+		conn.ref = r;
+		r = NULL;
+	}
+	space_unlock();
+	free(r);
+}
+
+/*
+ * A forked child shares its parent's connection: answers on it are the
+ * parent's to read.  The child's calls go the ordinary way, until it makes
+ * a connection of its own.
+ */
+void msg_conn_fork_child(void)
+{
+	struct conn_ref *r = conn.ref;
+
+	conn.ref = NULL;        /* none: take_ports() finds no connection of ours */
+	if (r) {
+		close(r->fd);
+		free(r);
+	}
+	pthread_mutex_init(&call_lock, NULL);  /* a parent's thread may have held it */
+}
+
+/* The MIG shape: a simple request to a send right, a send-once reply right made from P. */
+static bool call_shape(const mach_msg_header_t *msg, mach_msg_option_t option,
+		       mach_msg_size_t send_size, mach_port_name_t rcv_name)
+{
+	const mach_msg_option_t known = MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT |
+		MACH_RCV_INTERRUPT | MACH_SEND_INTERRUPT | MACH_RCV_TRAILER_MASK;
+
+	return !(option & ~known) && msg->msgh_bits ==
+	       MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE) &&
+	       msg->msgh_local_port == rcv_name && MACH_PORT_VALID(rcv_name) &&
+	       send_size >= sizeof(*msg) && send_size <= CONN_REQUEST_MAX && !(send_size & 3);
+}
+
+/*
+ * Our connection, referenced, if @msg goes to it, with the receive right P
+ * its answer goes to, referenced.  Return: the connection or NULL.
+ */
+static struct conn_ref *take_ports(const mach_msg_header_t *msg, struct port **reply)
+{
+	struct conn_ref *r = NULL;
+	struct port *c, *p;
+
+	space_lock();
+	if (conn.ref && msg->msgh_remote_port == conn.name) {
+		c = space_get(conn.name);
+		p = space_get(msg->msgh_local_port);
+		if (c && c->ino == conn.ino && (c->type & MACH_PORT_TYPE_SEND) && p &&
+		    (p->type & MACH_PORT_TYPE_RECEIVE) && !p->dead) {
+			r = conn.ref;
+			r->refs++;
+			port_ref(p);
+			*reply = p;
+		}
+	}
+	space_unlock();
+	return r;
+}
+
+/* The request on the wire: no fd, the reply right's place said, the call's number. */
+static int send_request(int fd, const mach_msg_header_t *msg, mach_msg_size_t send_size,
+			uint16_t seq)
+{
+	size_t body = send_size - sizeof(*msg);
+	struct wire_hdr h = {
+		.magic = WIRE_MAGIC,
+		.bits = WIRE_BITS_ONCONN |
+			MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE, MACH_MSG_TYPE_PORT_SEND),
+		.id = msg->msgh_id,
+		.seq = seq,
+		.body_len = (uint32_t)body,
+		.data_len = (uint32_t)body,
+	};
+	struct iovec iov[2] = { { &h, sizeof(h) }, { (char *)(msg + 1), body } };
+
+	return fdpass_send(fd, iov, 2, NULL, 0, 0);
+}
+
+mach_msg_return_t msg_conn_call(mach_msg_header_t *msg, mach_msg_option_t option,
+				mach_msg_size_t send_size, mach_msg_size_t rcv_size,
+				mach_port_name_t rcv_name, mach_msg_timeout_t timeout,
+				mach_msg_header_t *rcv_msg)
+{
+	struct conn_ref *c;
+	struct port *p = NULL;
+	mach_msg_return_t mr = MSG_CONN_ORDINARY;
+
+	if (!call_shape(msg, option, send_size, rcv_name) || !(c = take_ports(msg, &p)))
+		return MSG_CONN_ORDINARY;
+	if (pthread_mutex_trylock(&call_lock) == 0) {
+		if (++call_seq == 0)
+			call_seq = 1;
+		/* A failed send goes the ordinary way, which fails alike and says so. */
+		if (send_request(c->fd, msg, send_size, call_seq) == 0)
+			mr = msg_receive_conn(rcv_msg, option, rcv_size, p, c->fd, call_seq, timeout);
+		if (mr == MSG_RECV_RESEND)
+			mr = MSG_CONN_ORDINARY;
+		pthread_mutex_unlock(&call_lock);
+	}
+	port_unref(p);
+	space_lock();
+	conn_unref(c);
+	space_unlock();
+	return mr;
+}

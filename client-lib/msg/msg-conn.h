@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * msg-conn.h - bootstrap calls answered on the bootstrap connection itself
+ * (internal).
+ *
+ * The bootstrap port is a connected SOCK_SEQPACKET socket into which only
+ * bootstrapd writes.  A call to it shaped as MIG makes one (SEND|RCV,
+ * COPY_SEND of the connection, MAKE_SEND_ONCE of the receive right P then
+ * read) travels with WIRE_BITS_ONCONN and a call number instead of a reply
+ * right, and its answer is read from the connection and given to the
+ * caller as if it had come to P.  Only the process that made the
+ * connection reads answers from it (a forked child, a process given the
+ * right, a job's children: the ordinary path), one call at a time (a
+ * second thread: the ordinary path); an answer whose call gave up (timed
+ * out) is dropped by the next call, by its number.
+ */
+#ifndef BOOTSTRAP_MSG_CONN_H
+#define BOOTSTRAP_MSG_CONN_H
+
+#include <mach/message.h>
+
+/* msg_conn_call()'s answer when the call is to go the ordinary way. */
+#define MSG_CONN_ORDINARY ((mach_msg_return_t)2)
+
+/**
+ * msg_conn_own() - send right @name is a connection to bootstrapd that
+ * this process has just made: answers may come on it.  It replaces any
+ * connection owned before.
+ */
+void msg_conn_own(mach_port_name_t name);
+
+/** msg_conn_fork_child() - in a forked child: the parent's connection is not ours. */
+void msg_conn_fork_child(void);
+
+/**
+ * msg_conn_call() - mach_msg(SEND|RCV) of @msg answered on the bootstrap
+ * connection, received into @rcv_msg.
+ * Return: MSG_CONN_ORDINARY when nothing was sent (not that shape, not
+ * ours, busy) or the daemon asked for the ordinary way: then the caller
+ * sends @msg, unchanged, the ordinary way; else what mach_msg returns.
+ */
+mach_msg_return_t msg_conn_call(mach_msg_header_t *msg, mach_msg_option_t option,
+				mach_msg_size_t send_size, mach_msg_size_t rcv_size,
+				mach_port_name_t rcv_name, mach_msg_timeout_t timeout,
+				mach_msg_header_t *rcv_msg);
+
+#endif
