@@ -139,7 +139,7 @@ int ipc_reply_msg(struct ipc_request *rq, struct wire_hdr *h, const struct wire_
 	h->id = reply_id(rq->hdr->id);
 	h->bits |= MACH_MSGH_BITS(0, reply);
 	if (rq->conn_fd >= 0)
-		return reply_on_conn(rq, h, iov, all, nfds);
+		return reply_on_conn(rq, h, iov, fds, nfds);
 	/* A send-once reply right goes back with the reply, so that the caller
 	 * can use the pair again (client-lib/ipc/sopool.h). */
 	if (reply == MACH_MSG_TYPE_PORT_SEND_ONCE) {
