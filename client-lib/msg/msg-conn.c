@@ -31,7 +31,12 @@ struct conn_ref {
 	unsigned int refs;
 };
 
-/* Which connection is ours, under the space lock (fork-safe). */
+/*
+ * Which connection is ours, under the space lock (fork-safe).  The name is
+ * also read without it (atomically), so that an ordinary call, the common
+ * case, does not take the space lock once more only to learn it is not
+ * to the connection.
+ */
 static struct {
 	mach_port_name_t name;
 	ino_t ino;              /* its identity: the name may go and come back */
@@ -70,7 +75,7 @@ void msg_conn_own(mach_port_name_t name)
 		r->fd = fcntl(p->send_fd, F_DUPFD_CLOEXEC, 0);
 	if (r->fd >= 0) {
 		conn_unref(conn.ref);
-		conn.name = name;
+		__atomic_store_n(&conn.name, name, __ATOMIC_RELAXED);
 		conn.ino = p->ino;
 		conn.ref = r;
 		r = NULL;
@@ -162,7 +167,9 @@ mach_msg_return_t msg_conn_call(mach_msg_header_t *msg, mach_msg_option_t option
 	struct port *p = NULL;
 	mach_msg_return_t mr = MSG_CONN_ORDINARY;
 
-	if (!call_shape(msg, option, send_size, rcv_name) || !(c = take_ports(msg, &p)))
+	if (!call_shape(msg, option, send_size, rcv_name) ||
+	    msg->msgh_remote_port != __atomic_load_n(&conn.name, __ATOMIC_RELAXED) ||
+	    !(c = take_ports(msg, &p)))
 		return MSG_CONN_ORDINARY;
 	if (pthread_mutex_trylock(&call_lock) == 0) {
 		if (++call_seq == 0)
@@ -170,8 +177,6 @@ mach_msg_return_t msg_conn_call(mach_msg_header_t *msg, mach_msg_option_t option
 		/* A failed send goes the ordinary way, which fails alike and says so. */
 		if (send_request(c->fd, msg, send_size, call_seq) == 0)
 			mr = msg_receive_conn(rcv_msg, option, rcv_size, p, c->fd, call_seq, timeout);
-		if (mr == MSG_RECV_RESEND)
-			mr = MSG_CONN_ORDINARY;
 		pthread_mutex_unlock(&call_lock);
 	}
 	port_unref(p);

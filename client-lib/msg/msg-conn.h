@@ -19,8 +19,11 @@
 
 #include <mach/message.h>
 
-/* msg_conn_call()'s answer when the call is to go the ordinary way. */
-#define MSG_CONN_ORDINARY ((mach_msg_return_t)2)
+#include "msg-recv.h"
+
+/* msg_conn_call()'s answer when the call is to go the ordinary way: the
+ * same as the daemon's asking for it (MSG_RECV_RESEND). */
+#define MSG_CONN_ORDINARY MSG_RECV_RESEND
 
 /**
  * msg_conn_own() - send right @name is a connection to bootstrapd that
