@@ -244,13 +244,11 @@ void demux_run(struct conn *c, struct ipc_request *rq, demux_server_fn server)
 	ok = (out.head.msgh_bits & MACH_MSGH_BITS_COMPLEX) || out.error.RetCode == KERN_SUCCESS;
 	if (!ok)
 		log_refused(rq, known, out.error.RetCode);
-	if (!ok && out.error.RetCode == MIG_NO_REPLY) {
-		/* Answered later, or never (a look-up passed to the system domain
-		 * with its reply right): a caller waiting on its connection is
-		 * asked to send it again with a reply right. */
-		ipc_reply_resend(rq);
+	/* Answered later, or never (a look-up passed to the system domain with
+	 * its reply right); a caller waiting on its connection is asked to send
+	 * it again once the dispatch returns (conn.c). */
+	if (!ok && out.error.RetCode == MIG_NO_REPLY)
 		return;
-	}
 	err = send_reply(&call, &out);
 	if (err == -EINVAL) {
 		log_warnx("request %d: the reply is not one the transport carries", rq->hdr->id);

@@ -80,6 +80,10 @@ void conn_close(struct conn *c)
 		return;
 	d = c->domain;
 	event_free(c->ev);
+	/* A request being handled may borrow the fd to be answered on: its
+	 * number may be another file's once closed. */
+	if (d->request.conn_fd == c->fd)
+		d->request.conn_fd = -1;
 	close(c->fd);
 	if (c->prev)
 		c->prev->next = c->next;
