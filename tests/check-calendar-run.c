@@ -37,13 +37,6 @@ static void teardown(void)
 	unsetenv("BOOTSTRAPD_CALENDAR_OFFSET");
 }
 
-static void pause_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
-
-	nanosleep(&ts, NULL);
-}
-
 static long long ms_since(const struct timespec *t0)
 {
 	struct timespec now;
@@ -115,7 +108,7 @@ static int wait_lines(const char *path, int n)
 	int seen = 0;
 
 	for (int i = 0; i < POLL_LIMIT && (seen = count_lines(path)) < n; i++)
-		pause_ms(POLL_MS);
+		test_pause_ms(POLL_MS);
 	return seen;
 }
 
@@ -124,7 +117,7 @@ static int wait_log(const char *text)
 	for (int i = 0; i < POLL_LIMIT; i++) {
 		if (test_daemon_log_contains(&td, text))
 			return 1;
-		pause_ms(POLL_MS);
+		test_pause_ms(POLL_MS);
 	}
 	return 0;
 }

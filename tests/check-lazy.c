@@ -43,13 +43,6 @@ static void teardown(void)
 	use_store = 0;
 }
 
-static void pause_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 /* The daemon's open fds, from /proc. */
 static int daemon_fds(void)
 {
@@ -77,7 +70,7 @@ static int idle_fds(void)
 	int n = daemon_fds(), m;
 
 	for (int i = 0; i < 500; i++, n = m) {
-		pause_ms(10);
+		test_pause_ms(10);
 		if ((m = daemon_fds()) == n)
 			break;
 	}
@@ -91,7 +84,7 @@ static void assert_fds(int want)
 	int n = daemon_fds();
 
 	for (int i = 0; i < 500 && n != want; i++) {
-		pause_ms(10);
+		test_pause_ms(10);
 		n = daemon_fds();
 	}
 	if (n == want)
@@ -172,7 +165,7 @@ static void wait_state(const char *label, const char *state)
 	for (int i = 0; i < 3000; i++) {
 		if (strstr(print(label), want))
 			return;
-		pause_ms(10);
+		test_pause_ms(10);
 	}
 	ck_abort_msg("%s never got to %s:\n%s", label, state, print(label));
 }
@@ -230,7 +223,7 @@ START_TEST(test_check_in_makes_the_port)
 	test_daemon_start(&td);
 	wait_state(ECHO_SERVICE_NAME, "running");
 	for (int i = 0; i < 3000 && !strstr(print(ECHO_SERVICE_NAME), "= checked in"); i++)
-		pause_ms(10);
+		test_pause_ms(10);
 	p = print(ECHO_SERVICE_NAME);
 	ck_assert_ptr_nonnull(strstr(p, "= checked in\n"));
 	ck_assert_ptr_nonnull(p = strstr(p, "pid = "));
@@ -282,7 +275,7 @@ START_TEST(test_reset_at_close_gives_fds_back)
 	ck_assert_int_gt(r.pid, 0);
 	ck_assert_int_eq(echo_send(port, ECHO_CRASH, 0, 0), MACH_MSG_SUCCESS);
 	for (int i = 0; i < 3000 && !strstr(print(RESET), "port not made yet"); i++)
-		pause_ms(10);
+		test_pause_ms(10);
 	ck_assert_ptr_nonnull(strstr(print(RESET), "port not made yet"));
 	assert_fds(idle);
 	/* The old right is dead; a new look-up reaches a new launch. */
@@ -366,7 +359,7 @@ START_TEST(test_large_state_saved_after_gap)
 	/* The listening socket, two states, and R, S and the job's connection,
 	 * stored with the state that names them. */
 	for (int i = 0; i < 3000 && fake_fdstore_count(&store) < 6; i++)
-		pause_ms(10);
+		test_pause_ms(10);
 	ck_assert_uint_eq(fake_fdstore_count(&store), 6);
 	sync_daemon();  /* the save that stored them has written its state too */
 	fake_fdstore_kill(&store, &td);

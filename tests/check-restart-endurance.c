@@ -50,13 +50,6 @@ static long param(const char *name, long def)
 	return v && atol(v) > 0 ? atol(v) : def;
 }
 
-static void pause_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 /* How many lines of @path hold @text. */
 static int count_lines(const char *path, const char *text)
 {
@@ -79,7 +72,7 @@ static mach_port_t look_up(void)
 	for (int i = 0; i < 3000; i++) {
 		if (bootstrap_look_up(bootstrap_port, TALLY, &p) == KERN_SUCCESS)
 			return p;
-		pause_ms(10);
+		test_pause_ms(10);
 	}
 	return MACH_PORT_NULL;
 }
@@ -125,7 +118,7 @@ START_TEST(test_messages_survive_kills)
 			sender((uint32_t)i, per);
 	}
 	for (long k = 0; k < kills; k++) {
-		pause_ms(20);
+		test_pause_ms(20);
 		look_up();      /* a later turn of the loop: what came before is saved */
 		fake_fdstore_kill(&store, &td);
 		fake_fdstore_start(&store, &td);

@@ -48,13 +48,6 @@ static void teardown(void)
 	use_store = 0;
 }
 
-static void pause_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 /* An echo-service job of label and name @name, started on demand. */
 static void add_echo(const char *name, const char *extra)
 {
@@ -87,7 +80,7 @@ static void wait_state(const char *label, const char *state)
 		BSCTL_RUN(&r, "print", label);
 		if (strstr(r.out, want))
 			return;
-		pause_ms(10);
+		test_pause_ms(10);
 	}
 	ck_abort_msg("%s never got to %s:\n%s%s", label, state, r.out, r.err);
 }
@@ -285,7 +278,7 @@ START_TEST(test_request_in_flight_gets_error)
 
 		_exit(bootstrap_look_up(bootstrap_port, ECHO_SERVICE_NAME, &p) == KERN_SUCCESS ? 0 : 7);
 	}
-	pause_ms(50);   /* most often the request is queued by now; if not, its send fails */
+	test_pause_ms(50);   /* most often the request is queued by now; if not, its send fails */
 	test_daemon_signal(&td, SIGKILL);
 	test_daemon_wait(&td);
 	ck_assert_int_eq(waitpid(child, &status, 0), child);

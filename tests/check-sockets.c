@@ -42,13 +42,6 @@ static void teardown(void)
 	free(sock);
 }
 
-static void pause_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
-
-	nanosleep(&ts, NULL);
-}
-
 /* The value of the last "KEY=" line of the report, or "" (static buffer). */
 static const char *report_get(const char *key)
 {
@@ -72,7 +65,7 @@ static const char *report_get(const char *key)
 static const char *wait_report(const char *key)
 {
 	for (int i = 0; i < 1500 && !*report_get(key); i++)
-		pause_ms(10);
+		test_pause_ms(10);
 	return report_get(key);
 }
 
@@ -81,7 +74,7 @@ static int wait_log(const char *text)
 	for (int i = 0; i < 1500; i++) {
 		if (test_daemon_log_contains(&td, text))
 			return 1;
-		pause_ms(10);
+		test_pause_ms(10);
 	}
 	return 0;
 }
@@ -363,7 +356,7 @@ static int daemon_fds(void)
 static int wait_daemon_fds(int n)
 {
 	for (int i = 0; i < 1500 && daemon_fds() > n; i++)
-		pause_ms(10);
+		test_pause_ms(10);
 	return daemon_fds();
 }
 

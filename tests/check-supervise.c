@@ -37,13 +37,6 @@ static void teardown(void)
 	test_daemon_stop(&td);
 }
 
-static void pause_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
-
-	nanosleep(&ts, NULL);
-}
-
 /* Lines in @path (0 if it does not exist). */
 static int count_lines(const char *path)
 {
@@ -64,7 +57,7 @@ static int wait_lines(const char *path, int n)
 	int seen = 0;
 
 	for (int i = 0; i < 1500 && (seen = count_lines(path)) < n; i++)
-		pause_ms(10);
+		test_pause_ms(10);
 	return seen;
 }
 
@@ -73,7 +66,7 @@ static int wait_log(const char *text)
 	for (int i = 0; i < 1500; i++) {
 		if (test_daemon_log_contains(&td, text))
 			return 1;
-		pause_ms(10);
+		test_pause_ms(10);
 	}
 	return 0;
 }
@@ -99,7 +92,7 @@ static int wait_log_count(const char *text, int n)
 	int seen = 0;
 
 	for (int i = 0; i < 1500 && (seen = count_log(text)) < n; i++)
-		pause_ms(10);
+		test_pause_ms(10);
 	return seen;
 }
 
@@ -192,7 +185,7 @@ START_TEST(test_throttle_counts_from_the_start)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	before = echo_query(port);              /* launched on demand, after t0 */
 	for (int round = 0; round < 3; round++) {
-		pause_ms(900);                  /* the run's length, not a wait for anything */
+		test_pause_ms(900);                  /* the run's length, not a wait for anything */
 		clock_gettime(CLOCK_MONOTONIC, &next);  /* the next start follows the crash */
 		ck_assert_int_eq(send_crash(port), MACH_MSG_SUCCESS);
 		after = echo_query(port);
@@ -268,7 +261,7 @@ START_TEST(test_reset_at_close_kills_old_port)
 	ck_assert_int_eq(call_id(old), ECHO_QUERY + 100);
 	ck_assert_int_eq(send_crash(old), MACH_MSG_SUCCESS);
 	for (int i = 0; i < 1000 && mr == MACH_MSG_SUCCESS; i++) {
-		pause_ms(10);
+		test_pause_ms(10);
 		mr = send_crash(old);   /* until the old port is dead */
 	}
 	ck_assert_int_eq(mr, MACH_SEND_INVALID_DEST);

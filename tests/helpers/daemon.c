@@ -197,3 +197,10 @@ void test_daemon_stop(struct test_daemon *d)
 	ck_assert_msg(!jobs_bad, "sanitizer report: %s", job_why);
 	ck_assert_msg(clean, "bootstrapd did not exit cleanly on SIGTERM: %s", how);
 }
+
+void test_pause_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}

@@ -57,4 +57,10 @@ int test_daemon_log_contains(const struct test_daemon *d, const char *text);
  */
 void test_daemon_stop(struct test_daemon *d);
 
+/**
+ * test_pause_ms() - let @ms milliseconds pass: a run's length or a pace,
+ * never a wait for something to happen (wait for the event instead).
+ */
+void test_pause_ms(long ms);
+
 #endif
