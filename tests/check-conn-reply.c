@@ -452,6 +452,68 @@ START_TEST(test_sharer_asking_on_conn_refused)
 }
 END_TEST
 
+/* Look service @i up the ordinary way: MACH_RCV_LARGE is not a shape answered on the connection. */
+static mach_port_t look_up_ordinary(unsigned i)
+{
+	union lu_msg m;
+	mach_port_t reply;
+
+	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &reply),
+			 KERN_SUCCESS);
+	memset(&m, 0, sizeof(m));
+	m.req.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	m.req.head.msgh_size = sizeof(m.req);
+	m.req.head.msgh_remote_port = bootstrap_port;
+	m.req.head.msgh_local_port = reply;
+	m.req.head.msgh_id = LOOK_UP_ID;
+	m.req.ndr = NDR_record;
+	service_name(m.req.name, sizeof(m.req.name), i);
+	ck_assert_int_eq(mach_msg(&m.req.head, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_LARGE,
+				  sizeof(m.req), sizeof(m), reply, MACH_MSG_TIMEOUT_NONE,
+				  MACH_PORT_NULL), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(m.rep.head.msgh_id, LOOK_UP_ID + 100);
+	ck_assert(m.rep.head.msgh_bits & MACH_MSGH_BITS_COMPLEX);
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), reply, MACH_PORT_RIGHT_RECEIVE, -1),
+			 KERN_SUCCESS);
+	return m.rep.port.name;
+}
+
+/*
+ * On the connection the daemon says which port a right is (WIRE_F_INO), and
+ * the library names it by that word: it must agree with the kernel's, so
+ * that both ways give one name, with its references counted, for a port
+ * made on demand and for one kept across a re-exec.
+ */
+START_TEST(test_vouched_identity_agrees)
+{
+	static struct bsctl_out out;
+	mach_port_urefs_t refs;
+
+	start();
+	for (int round = 0; round < 2; round++) {
+		for (unsigned i = 0; i < NSERVICES; i++) {
+			char name[64];
+			mach_port_t on_conn, ordinary;
+
+			service_name(name, sizeof(name), i);
+			ck_assert_int_eq(bootstrap_look_up(bootstrap_port, name, &on_conn),
+					 KERN_SUCCESS);
+			ordinary = look_up_ordinary(i);
+			ck_assert_uint_eq(on_conn, ordinary);
+			ck_assert_int_eq(mach_port_get_refs(mach_task_self(), on_conn,
+							    MACH_PORT_RIGHT_SEND, &refs), KERN_SUCCESS);
+			ck_assert_uint_eq(refs, 2);
+			ck_assert_int_eq(pid_behind(on_conn), service_pid[i]);
+			ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), on_conn,
+							    MACH_PORT_RIGHT_SEND, -2), KERN_SUCCESS);
+		}
+		if (round == 0)
+			ck_assert_int_eq(BSCTL_RUN(&out, "reexec"), 0);
+	}
+	ck_assert(test_daemon_log_contains(&td, "(re-exec)"));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("conn-reply");
@@ -469,6 +531,7 @@ int main(void)
 	tcase_add_test(tc, test_sigkill_while_waiting);
 	tcase_add_test(tc, test_daemon_death_while_waiting);
 	tcase_add_test(tc, test_sharer_asking_on_conn_refused);
+	tcase_add_test(tc, test_vouched_identity_agrees);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_set_fork_status(sr, CK_FORK);

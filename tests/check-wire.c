@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <mach/mach.h>
@@ -401,6 +402,57 @@ START_TEST(test_valid_raw)
 }
 END_TEST
 
+/*
+ * A send right that claims another port's identity (WIRE_F_INO) is the
+ * daemon's word on its own connection only.  Were it believed here, the
+ * attacker's socket would be named as the victim port: messages the
+ * receiver sends to that port would go to the attacker.
+ */
+static void send_claiming(mach_port_t victim, int attacker_send, bool in_array)
+{
+	struct stat st;
+	int vfd = peer_send_fd(victim), fds[1] = { attacker_send };
+	struct wire_desc claim;
+	struct dgram g;
+
+	ck_assert_int_ge(vfd, 0);
+	ck_assert_int_eq(fstat(vfd, &st), 0);
+	close(vfd);
+	claim = (struct wire_desc){ .type = MACH_MSG_PORT_DESCRIPTOR, .kind = WIRE_PORT_SEND,
+				    .disposition = MACH_MSG_TYPE_PORT_SEND, .nfds = 1,
+				    .flags = WIRE_F_INO, .offset = st.st_ino };
+	dgram_init(&g, 78, 1);
+	g.h.nfds = 1;
+	g.d[0] = claim;
+	if (in_array) {
+		g.d[0] = (struct wire_desc){ .type = MACH_MSG_OOL_PORTS_DESCRIPTOR,
+					     .kind = WIRE_PORT_ARRAY, .size = 1, .nfds = 1,
+					     .offset = 0,
+					     .disposition = MACH_MSG_TYPE_PORT_SEND };
+		memcpy(g.data + g.h.body_len, &claim, sizeof(claim));
+		g.h.data_len = g.h.body_len + sizeof(claim);
+	}
+	g.fds = fds;
+	g.nfds = 1;
+	send_dgram(&g);
+}
+
+START_TEST(test_claimed_identity_refused)
+{
+	mach_port_t victim = peer_port();
+	int sv[2];
+
+	for (int in_array = 0; in_array < 2; in_array++) {
+		ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+		send_claiming(victim, sv[1], in_array);
+		close(sv[1]);
+		assert_refused(in_array ? "claimed identity in an array" : "claimed identity");
+		close(sv[0]);
+	}
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), victim), KERN_SUCCESS);
+}
+END_TEST
+
 #define FUZZ_POOL 5
 
 static uint32_t rnd(unsigned short xs[3], uint32_t n)
@@ -577,6 +629,7 @@ static Suite *wire_suite(void)
 	tcase_add_test(hostile, test_bad_descriptors);
 	tcase_add_test(hostile, test_empty_datagram_at_end);
 	tcase_add_test(hostile, test_valid_raw);
+	tcase_add_test(hostile, test_claimed_identity_refused);
 	tcase_add_test(fuzz, test_fuzz_validate);
 	tcase_add_test(fuzz, test_fuzz_receive);
 	tcase_add_checked_fixture(hostile, setup, teardown);

@@ -211,6 +211,7 @@ struct rcv_dgram {
 	int fds[FDPASS_MAX_FDS];
 	size_t nfds;
 	struct fdpass_creds cr;
+	bool from_daemon;               /* our bootstrap connection's answer */
 };
 
 /*
@@ -223,7 +224,7 @@ static mach_msg_return_t deliver(struct rcv_req *rq, struct rcv_dgram *d, mach_p
 {
 	if (wire_validate(d->buf, (size_t)d->len, d->nfds) < 0 ||
 	    wire_user_size(d->buf) + rq->trailer_size > rq->rcv_size ||
-	    rights_check(d->buf, d->fds) < 0) {
+	    rights_check(d->buf, d->fds, d->from_daemon) < 0) {
 		/* Validated before anything is named or mapped: nothing to undo. */
 		fdpass_close_all(d->fds, d->nfds);
 		return MACH_RCV_INVALID_DATA;
@@ -369,6 +370,7 @@ static mach_msg_return_t try_fd(struct rcv_req *rq, struct port *p, int fd)
 	if (!owns_fd(p, fd, &is_queue))
 		return RECV_AGAIN;
 	rq->port = p;
+	d.from_daemon = false;
 	if ((rq->option & MACH_RCV_LARGE) || !(d.buf = rcv_buffer_take()))
 		return try_fd_peek(rq, p, fd, is_queue);
 	mr = recv_whole(rq, p, fd, is_queue, &d, &returned);
@@ -551,6 +553,7 @@ static mach_msg_return_t conn_take(struct rcv_req *rq, int fd, uint16_t seq, str
 		fdpass_close_all(d->fds, d->nfds);
 		return too_large_destroyed(rq, rq->port->name);
 	}
+	d->from_daemon = true;
 	return deliver(rq, d, rq->port->name, &returned);
 }
 

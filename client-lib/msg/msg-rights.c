@@ -36,9 +36,10 @@ static mach_port_name_t add_new(struct port *p, int *err)
 	return name;
 }
 
-static mach_port_name_t insert_send(int fd, int *err)
+/* @vouched: the port's identity as the daemon said it (WIRE_F_INO), or 0. */
+static mach_port_name_t insert_send(int fd, ino_t vouched, int *err)
 {
-	ino_t ino = socket_inode(fd);
+	ino_t ino = vouched ? vouched : socket_inode(fd);
 	struct port *p;
 
 	if (ino == 0) {
@@ -120,7 +121,7 @@ mach_port_name_t rights_insert(const struct wire_desc *d, int *fds, int *err)
 	case WIRE_PORT_DEAD:
 		return MACH_PORT_DEAD;
 	case WIRE_PORT_SEND:
-		return insert_send(fds[0], err);
+		return insert_send(fds[0], (d->flags & WIRE_F_INO) ? (ino_t)d->offset : 0, err);
 	case WIRE_PORT_SEND_ONCE:
 		return insert_send_once(fds[0], err);
 	case WIRE_PORT_MEMORY:
@@ -157,8 +158,16 @@ static bool is_sealed_memfd(int fd, uint64_t offset, uint64_t size, int seals)
 	return offset <= (uint64_t)st.st_size && size <= (uint64_t)st.st_size - offset;
 }
 
+/* A send right with an identity the daemon vouches for (WIRE_F_INO). */
+static bool vouched_send(const struct wire_desc *d)
+{
+	return d->kind == WIRE_PORT_SEND && (d->flags & WIRE_F_INO);
+}
+
 static bool desc_fds_ok(const struct wire_desc *d, const int *fds)
 {
+	if (vouched_send(d))
+		return false;   /* only a connection's answer may say so: rights_check() */
 	switch (d->kind) {
 	case WIRE_PORT_SEND:
 	case WIRE_PORT_SEND_ONCE:
@@ -189,7 +198,7 @@ static bool array_fds_ok(const void *buf, const struct wire_desc *d, const int *
 	return true;
 }
 
-int rights_check(const void *buf, const int *fds)
+int rights_check(const void *buf, const int *fds, bool from_daemon)
 {
 	const struct wire_hdr *h = buf;
 	const struct wire_desc *d = wire_descs(buf);
@@ -199,7 +208,8 @@ int rights_check(const void *buf, const int *fds)
 		return -EBADMSG;
 	for (uint32_t i = 0; i < h->ndesc; i++) {
 		bool ok = d[i].kind == WIRE_PORT_ARRAY ? array_fds_ok(buf, &d[i], fds + at) :
-			  desc_fds_ok(&d[i], fds + at);
+			  (from_daemon && d[i].type == MACH_MSG_PORT_DESCRIPTOR &&
+			   vouched_send(&d[i])) || desc_fds_ok(&d[i], fds + at);
 
 		if (!ok)
 			return -EBADMSG;

@@ -3,6 +3,7 @@
 #ifndef BOOTSTRAP_MSG_RIGHTS_H
 #define BOOTSTRAP_MSG_RIGHTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "wire.h"
@@ -23,8 +24,11 @@ mach_port_name_t rights_insert(const struct wire_desc *d, int *fds, int *err);
  * named or mapped, so that a hostile sender can neither plant other files
  * nor make a later access fault.
  * @fds: the datagram's fds, reply right first (see wire.h).
+ * @from_daemon: @buf is the daemon's answer on our bootstrap connection,
+ * whose send rights may come with an identity it vouches for (WIRE_F_INO);
+ * on any other message such a right is refused.
  * Return: 0 or -EBADMSG.
  */
-int rights_check(const void *buf, const int *fds);
+int rights_check(const void *buf, const int *fds, bool from_daemon);
 
 #endif

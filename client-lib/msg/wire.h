@@ -67,6 +67,13 @@ enum wire_kind {
 
 #define WIRE_F_MASTER       0x1 /* receive right: a send end follows R */
 /*
+ * Send right in the daemon's answer on a bootstrap connection: offset is the
+ * port's identity (the inode of its send end), as the daemon that made the
+ * port vouches, so the caller need not ask the kernel.  Refused on any other
+ * message: anyone else could claim another port's identity.
+ */
+#define WIRE_F_INO          0x2
+/*
  * MACH_MSG_GUARDED_PORT_DESCRIPTOR (kind RECEIVE, NULL or DEAD): the guard
  * flags in flags' high half, the context in offset.
  */

@@ -65,6 +65,15 @@ mach_port_t demux_give(struct demux_call *call, enum wire_kind kind, const int *
 	return DEMUX_NAME_OUT + (mach_port_t)call->nout++;
 }
 
+mach_port_t demux_give_port(struct demux_call *call, int fd, uint32_t ino)
+{
+	mach_port_t name = demux_give(call, WIRE_PORT_SEND, &fd, 1, 0);
+
+	if (name != MACH_PORT_NULL)
+		call->out[name - DEMUX_NAME_OUT].ino = ino;
+	return name;
+}
+
 /* The name a routine sees for descriptor @i of the request. */
 static mach_port_t in_name(const struct wire_desc *d, unsigned int i)
 {
@@ -139,6 +148,11 @@ static int reply_port(const struct demux_call *call, const mach_msg_port_descrip
 		.nfds = (uint8_t)r->nfds,
 		.flags = r->flags,
 	};
+	/* Only the daemon writes into a connection: there its word is good. */
+	if (r->ino && call->rq->conn_fd >= 0) {
+		d->flags |= WIRE_F_INO;
+		d->offset = r->ino;
+	}
 	memcpy(fds + *nfds, r->fds, r->nfds * sizeof(int));
 	*nfds += r->nfds;
 	return 0;

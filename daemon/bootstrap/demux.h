@@ -31,6 +31,7 @@ struct demux_right {
 	int fds[2];             /* borrowed: the daemon keeps its copies */
 	size_t nfds;
 	unsigned int flags;     /* WIRE_F_* */
+	uint32_t ino;           /* a send right's identity, vouched for on a connection; 0: none */
 };
 
 struct demux_call {
@@ -66,5 +67,13 @@ int demux_take(struct demux_call *call, mach_port_t name);
  */
 mach_port_t demux_give(struct demux_call *call, enum wire_kind kind, const int *fds, size_t nfds,
 		       unsigned int flags);
+
+/**
+ * demux_give_port() - a name for a send right to a port this daemon made,
+ * @fd (borrowed), whose send end has inode @ino (0: unknown).  An answer
+ * on the caller's connection says @ino (WIRE_F_INO), sparing the caller
+ * the syscalls that learn it.
+ */
+mach_port_t demux_give_port(struct demux_call *call, int fd, uint32_t ino);
 
 #endif

@@ -237,7 +237,7 @@ kern_return_t bsd_mig_look_up2(mach_port_t bp, name_t name, mach_port_t *sp,
 		return BOOTSTRAP_UNKNOWN_SERVICE;
 	if (!port_made(s))
 		return BOOTSTRAP_NO_MEMORY;
-	*sp = demux_give(who.call, WIRE_PORT_SEND, &s->send_fd, 1, 0);
+	*sp = demux_give_port(who.call, s->send_fd, s->send_ino);
 	return KERN_SUCCESS;
 }
 

@@ -8,6 +8,7 @@
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -17,7 +18,23 @@
 #include "wire.h"
 #include "log.h"
 
-static int make_port(int *r, int *s)
+/*
+ * The identity a look-up answered on a connection vouches for (WIRE_F_INO),
+ * learnt once here rather than by every caller; 0 (none) if it does not fit.
+ */
+static uint32_t send_inode(int fd)
+{
+	struct stat st;
+	int type = 0;
+	socklen_t len = sizeof(type);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_SEQPACKET ||
+	    fstat(fd, &st) < 0 || st.st_ino > UINT32_MAX)
+		return 0;
+	return (uint32_t)st.st_ino;
+}
+
+static int make_port(struct service *svc)
 {
 	int sv[2], one = 1;
 
@@ -26,8 +43,9 @@ static int make_port(int *r, int *s)
 		return -errno;
 	/* The job reading R gets every sender's credentials in the audit trailer. */
 	setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
-	*r = sv[0];
-	*s = sv[1];
+	svc->recv_fd = sv[0];
+	svc->send_fd = sv[1];
+	svc->send_ino = send_inode(sv[1]);
 	return 0;
 }
 
@@ -113,7 +131,7 @@ struct service *service_new_dynamic(struct event_base *base, const char *name, p
 
 	if (!s)
 		return NULL;
-	err = make_port(&s->recv_fd, &s->send_fd);
+	err = make_port(s);
 	s->pidfd = err < 0 ? -1 : (int)syscall(SYS_pidfd_open, pid, 0);
 	if (err == 0 && s->pidfd < 0)
 		err = -errno;
@@ -195,7 +213,7 @@ int service_port_ensure(struct service *s)
 
 	if (s->send_fd >= 0)
 		return 0;
-	err = make_port(&s->recv_fd, &s->send_fd);     /* sets nothing if it fails */
+	err = make_port(s);     /* sets nothing if it fails */
 	if (err < 0)
 		return err;
 	if (s->watch_wanted)
@@ -211,6 +229,7 @@ void service_reset_port(struct service *s)
 	if (s->send_fd >= 0)
 		close(s->send_fd);
 	s->recv_fd = s->send_fd = -1;
+	s->send_ino = 0;
 }
 
 void service_adopt_port(struct service *s, int recv_fd, int send_fd)
@@ -218,6 +237,8 @@ void service_adopt_port(struct service *s, int recv_fd, int send_fd)
 	service_reset_port(s);
 	s->recv_fd = recv_fd;
 	s->send_fd = send_fd;
+	/* Kept by this daemon across a restart: made by it. */
+	s->send_ino = send_fd >= 0 ? send_inode(send_fd) : 0;
 	if (s->watch_wanted)
 		arm_watch(s);
 }

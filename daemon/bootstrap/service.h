@@ -36,6 +36,7 @@
 #define BOOTSTRAPD_SERVICE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct job;
@@ -64,6 +65,7 @@ struct service {
 	bool ever_checked_in;
 	bool reset_at_close;
 	bool hide_until_checkin;
+	bool dynamic;           /* made by a check-in, not declared by a job */
 	struct event *demand_ev; /* R readable while the job is down */
 
 	/* bootstrap_register() names. */
@@ -71,8 +73,8 @@ struct service {
 	uid_t owner_uid;
 	struct event *death_ev; /* the registered port's receiver went away, or
 				 * a dynamic name's process exited */
-	bool dynamic;           /* made by a check-in, not declared by a job */
 	int pidfd;              /* a dynamic name's process, or -1 */
+	uint32_t send_ino;      /* S's inode when this daemon made S, else 0 (WIRE_F_INO) */
 };
 
 /**
