@@ -514,6 +514,38 @@ START_TEST(test_vouched_identity_agrees)
 }
 END_TEST
 
+/*
+ * A job's process has its look-ups answered on the connection the daemon
+ * made for it, naming the port it checked in under that name; a child it
+ * forks shares the connection and goes the ordinary way; so again after a
+ * re-exec, which adopts the job.  A refused request would never be
+ * answered: the call would time out.
+ */
+START_TEST(test_job_answered_on_its_connection)
+{
+	static struct bsctl_out out;
+	char name[64], line[96];
+	mach_port_t port;
+	struct echo_msg r;
+
+	start();
+	service_name(name, sizeof(name), 0);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, name, &port), KERN_SUCCESS);
+	for (int round = 0; round < 2; round++) {
+		ck_assert_int_eq(echo_request(port, ECHO_LOOK_UP, 20, &r), ECHO_LOOK_UP + 100);
+		ck_assert_uint_eq(r.value, 3);
+		ck_assert_int_eq(r.pid, service_pid[0]);
+		if (round == 0)
+			ck_assert_int_eq(BSCTL_RUN(&out, "reexec"), 0);
+	}
+	snprintf(line, sizeof(line), "pid %d: answered on its connection (a job's)",
+		 (int)service_pid[0]);
+	ck_assert(test_daemon_log_contains(&td, line));
+	ck_assert(!test_daemon_log_contains(&td, "did not make"));
+	mach_port_deallocate(mach_task_self(), port);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("conn-reply");
@@ -532,6 +564,7 @@ int main(void)
 	tcase_add_test(tc, test_daemon_death_while_waiting);
 	tcase_add_test(tc, test_sharer_asking_on_conn_refused);
 	tcase_add_test(tc, test_vouched_identity_agrees);
+	tcase_add_test(tc, test_job_answered_on_its_connection);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_set_fork_status(sr, CK_FORK);

@@ -39,8 +39,31 @@ static mach_port_t name_send_fd(int fd, bool keep)
 	return name;
 }
 
+/*
+ * Whether the inherited connection @fd is this process's own: the daemon
+ * made it for the job's process ($BOOTSTRAP_FD_PID), and that is us, still
+ * the daemon's child (its SO_PEERCRED; not a process that got the pid again
+ * later).  Then our calls may be answered on it (msg-conn.h), as a client's
+ * that connected.  The job's children share it and go the ordinary way.
+ */
+static bool inherited_conn_is_ours(int fd)
+{
+	const char *s = getenv(BOOTSTRAP_ENV_FD_PID);
+	struct ucred uc;
+	socklen_t len = sizeof(uc);
+	char *end;
+	long pid;
+
+	if (!s || !*s)
+		return false;
+	pid = strtol(s, &end, 10);
+	return !*end && pid == (long)getpid() &&
+	       getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == 0 && uc.pid == getppid();
+}
+
 mach_port_t bootstrap_port_inherited(void)
 {
+	mach_port_t name;
 	const char *s = getenv(BOOTSTRAP_ENV_FD);
 	char *end;
 	long fd;
@@ -54,7 +77,10 @@ mach_port_t bootstrap_port_inherited(void)
 	    getsockopt((int)fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_SEQPACKET)
 		return MACH_PORT_NULL;
 	/* Left inheritable, with the variable set: as on macOS, a job's children share its bootstrap port. */
-	return name_send_fd((int)fd, true);
+	name = name_send_fd((int)fd, true);
+	if (name != MACH_PORT_NULL && inherited_conn_is_ours((int)fd))
+		msg_conn_own(name);
+	return name;
 }
 
 int bootstrap_port_connect_fd(const char *path)

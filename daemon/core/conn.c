@@ -122,12 +122,35 @@ static void conn_end(struct conn *c)
  * An answer written into a connection can be read by every process holding
  * it: only the process that made it (connect(), SO_PEERCRED) may ask for
  * one, so that no answer reaches a process that shares the connection by
- * fork, exec or a passed right.  A job's connection was made by the daemon:
- * its process and its children share it, and get none.
+ * fork, exec or a passed right.  A job's connection was made by the daemon
+ * for the job's process (conn_set_owner()); its children share it, and get
+ * none.
  */
 static bool may_answer_on_conn(const struct conn *c, const struct ipc_request *rq)
 {
-	return !c->job && rq->creds.valid && rq->creds.pid == c->peer_pid && c->peer_pid > 0;
+	return rq->creds.valid && rq->creds.pid == c->peer_pid && c->peer_pid > 0;
+}
+
+/* A request that asks for its answer on @c: whether it gets it, said in the log. */
+static bool admit_on_conn(struct conn *c, const struct ipc_request *rq)
+{
+	if (!may_answer_on_conn(c, rq)) {
+		log_warnx("request %d from pid %d uid %d asks for its answer on a connection "
+			  "it did not make: dropped", rq->hdr->id, (int)rq->creds.pid,
+			  (int)rq->creds.uid);
+		return false;
+	}
+	if (!c->on_conn_said) {
+		c->on_conn_said = true;
+		log_debug("pid %d: answered on its connection%s", (int)c->peer_pid,
+			  c->job ? " (a job's)" : "");
+	}
+	return true;
+}
+
+void conn_set_owner(struct conn *c, pid_t pid)
+{
+	c->peer_pid = pid;
 }
 
 static void conn_readable(evutil_socket_t fd, short what, void *arg)
@@ -166,10 +189,7 @@ static void conn_readable(evutil_socket_t fd, short what, void *arg)
 		conn_end(c);
 		return;
 	}
-	if (rq->conn_fd >= 0 && !may_answer_on_conn(c, rq)) {
-		log_warnx("request %d from pid %d uid %d asks for its answer on a connection "
-			  "it did not make: dropped", rq->hdr->id, (int)rq->creds.pid,
-			  (int)rq->creds.uid);
+	if (rq->conn_fd >= 0 && !admit_on_conn(c, rq)) {
 		ipc_request_release(rq);
 		return;
 	}

@@ -6,6 +6,7 @@
 #ifndef BOOTSTRAPD_CONN_H
 #define BOOTSTRAPD_CONN_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 struct domain;
@@ -17,8 +18,9 @@ struct conn {
 	int fd;
 	struct event *ev;
 	struct job *job;        /* the job this port was given to, or NULL */
-	pid_t peer_pid;         /* SO_PEERCRED at connect time */
+	pid_t peer_pid;         /* SO_PEERCRED at connect time; a job's: its pid (conn_set_owner) */
 	uid_t peer_uid;
+	bool on_conn_said;      /* the log said it is answered on the connection */
 	struct conn *next, *prev;
 };
 
@@ -28,6 +30,14 @@ struct conn {
  * Return: the connection, or NULL (fd closed).
  */
 struct conn *conn_new(struct domain *d, int fd, struct job *job);
+
+/**
+ * conn_set_owner() - the connection the daemon made for a job belongs to
+ * the job's process @pid: it may have its answers on the connection
+ * (WIRE_BITS_ONCONN), as a client that connected may.  Its children share
+ * the connection and may not.
+ */
+void conn_set_owner(struct conn *c, pid_t pid);
 
 /** conn_close() - stop watching and close; resumes accepting if it was paused. */
 void conn_close(struct conn *c);

@@ -249,6 +249,8 @@ int job_spawn_process(struct job *job, int stdio_fd, pid_t *pid, struct conn **c
 	if (err < 0) {
 		conn_close(*conn);
 		*conn = NULL;
+	} else {
+		conn_set_owner(*conn, *pid);
 	}
 	return err;
 }

@@ -462,6 +462,8 @@ static void adopt(struct job *job, const struct job_saved *sv)
 	job->domain->running = job;
 	if (sv->conn_fd >= 0)
 		job->conn = conn_new(job->domain, sv->conn_fd, job);
+	if (job->conn)
+		conn_set_owner(job->conn, sv->pid);
 	if (sv->pidfd >= 0) {
 		job->pidfd = sv->pidfd;
 		job->pidfd_ev = event_new(job->domain->base, sv->pidfd, EV_READ, pidfd_exited, job);

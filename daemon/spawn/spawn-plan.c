@@ -127,6 +127,20 @@ static void env_unset(struct spawn_plan *p, const char *key)
 	p->n_env--;
 }
 
+/* @key with room for a pid, which the child writes (spawn.c): *@slot names it. */
+static int env_reserve_pid(struct spawn_plan *p, const char *key, char **slot)
+{
+	char *kv;
+	int r;
+
+	if (asprintf(&kv, "%s=%020d", key, 0) < 0)
+		return -ENOMEM;
+	r = env_put(p, kv);
+	if (r == 0)
+		*slot = kv;
+	return r;
+}
+
 static const char *env_get(const struct spawn_plan *p, const char *key)
 {
 	ssize_t i = env_find(p, key);
@@ -402,11 +416,15 @@ static int plan_env(struct spawn_plan *p, bool as_root)
 	for (i = 0; r == 0 && s->env && s->env[i]; i++)
 		r = env_put(p, strdup(s->env[i]));
 	env_unset(p, SPAWN_ENV_BOOTSTRAP_FD);
+	env_unset(p, SPAWN_ENV_BOOTSTRAP_FD_PID);
 	if (r == 0 && p->bootstrap_fd >= 0) {
 		char fd[24];
 
 		snprintf(fd, sizeof(fd), "%zu", SPAWN_BOOTSTRAP_FD + p->n_socket_fds);
 		r = env_set(p, SPAWN_ENV_BOOTSTRAP_FD, fd);
+		/* Its process (not its children) may have answers on the connection. */
+		if (r == 0)
+			r = env_reserve_pid(p, SPAWN_ENV_BOOTSTRAP_FD_PID, &p->pid_kv[1]);
 	}
 	if (r == 0 && s->label)
 		r = env_set(p, SPAWN_ENV_JOB_LABEL, s->label);
@@ -420,7 +438,7 @@ static int plan_env(struct spawn_plan *p, bool as_root)
  */
 static int plan_socket_env(struct spawn_plan *p, const struct spawn_request *req)
 {
-	char n[24], *kv;
+	char n[24];
 	int r = 0;
 
 	for (size_t i = 0; r == 0 && req->extra_env && req->extra_env[i]; i++)
@@ -431,13 +449,7 @@ static int plan_socket_env(struct spawn_plan *p, const struct spawn_request *req
 	r = env_set(p, "LISTEN_FDS", n);
 	if (r == 0)
 		r = env_set(p, "LISTEN_FDNAMES", req->socket_names);
-	if (r == 0 && asprintf(&kv, "LISTEN_PID=%020d", 0) < 0)
-		return -ENOMEM;
-	if (r == 0)
-		r = env_put(p, kv);
-	if (r == 0)
-		p->listen_pid_kv = kv;
-	return r;
+	return r == 0 ? env_reserve_pid(p, "LISTEN_PID", &p->pid_kv[0]) : r;
 }
 
 /* Unless the plist sets NumberOfFiles: the soft limit the daemon started with. */
@@ -551,7 +563,7 @@ void spawn_plan_deinit(struct spawn_plan *plan)
 	plan->globbed = false;
 	plan->exec_paths = NULL;
 	plan->envp = NULL;
-	plan->listen_pid_kv = NULL;
+	plan->pid_kv[0] = plan->pid_kv[1] = NULL;
 	plan->rlimits = NULL;
 	plan->groups = NULL;
 	plan->n_env = 0;

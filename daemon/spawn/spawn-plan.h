@@ -32,8 +32,11 @@ struct spawn_plan {
 	size_t n_socket_fds;
 	bool use_stdio_fd;              /* see spawn_request */
 	int stdio_fd;
-	/* "LISTEN_PID=" and room for a pid, in envp: the child writes its pid. */
-	char *listen_pid_kv;
+	/*
+	 * "LISTEN_PID=" and "BOOTSTRAP_FD_PID=", each with room for a pid, in
+	 * envp (NULL: not set): the child writes its pid after the '='.
+	 */
+	char *pid_kv[2];
 	bool chroot;                    /* RootDirectory applies */
 
 	char *const *argv;      /* spec->argv, glob.gl_pathv or own_argv */

@@ -102,23 +102,30 @@ static int step_move_fds(struct child *c)
 	return 0;
 }
 
-/* systemd's LISTEN_PID: the pid of the process that execs, known only here. */
-static int step_listen_pid(struct child *c)
+/* After the '=' of @kv, the pid of the process that execs (async-signal-safe). */
+static void write_pid(char *kv, pid_t pid)
 {
-	char *digits = c->plan->listen_pid_kv;
 	char buf[16];
 	int n = 0;
-	pid_t pid = getpid();
 
-	if (!digits)
-		return 0;
-	digits += sizeof("LISTEN_PID=") - 1;
+	while (*kv && *kv++ != '=')
+		;
 	do
 		buf[n++] = (char)('0' + pid % 10);
 	while ((pid /= 10) > 0 && n < (int)sizeof(buf));
 	while (n > 0)
-		*digits++ = buf[--n];
-	*digits = '\0';
+		*kv++ = buf[--n];
+	*kv = '\0';
+}
+
+/* systemd's LISTEN_PID and our BOOTSTRAP_FD_PID: the job's pid, known only here. */
+static int step_pid_vars(struct child *c)
+{
+	pid_t pid = getpid();
+
+	for (size_t i = 0; i < 2; i++)
+		if (c->plan->pid_kv[i])
+			write_pid(c->plan->pid_kv[i], pid);
 	return 0;
 }
 
@@ -337,7 +344,7 @@ static int step_exec(struct child *c)
  */
 static int (*const steps[])(struct child *c) = {
 	step_move_fds,
-	step_listen_pid,
+	step_pid_vars,
 	step_setsid,
 	step_signals,
 	step_nice,

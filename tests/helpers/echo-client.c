@@ -37,6 +37,11 @@ mach_msg_return_t echo_send(mach_port_t port, mach_msg_id_t id, uint32_t value,
 
 mach_msg_id_t echo_call(mach_port_t port, struct echo_msg *out)
 {
+	return echo_request(port, ECHO_QUERY, 0, out);
+}
+
+mach_msg_id_t echo_request(mach_port_t port, mach_msg_id_t id, uint32_t value, struct echo_msg *out)
+{
 	union {
 		struct echo_msg m;
 		char buf[sizeof(struct echo_msg) + MAX_TRAILER_SIZE];
@@ -48,7 +53,8 @@ mach_msg_id_t echo_call(mach_port_t port, struct echo_msg *out)
 	u.m.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
 	u.m.head.msgh_remote_port = port;
 	u.m.head.msgh_local_port = reply;
-	u.m.head.msgh_id = ECHO_QUERY;
+	u.m.head.msgh_id = id;
+	u.m.value = value;
 	ck_assert_int_eq(mach_msg(&u.m.head, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT,
 				  sizeof(u.m), sizeof(u), reply, 30000, MACH_PORT_NULL),
 			 MACH_MSG_SUCCESS);

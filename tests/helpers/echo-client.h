@@ -26,6 +26,9 @@ mach_msg_return_t echo_send(mach_port_t port, mach_msg_id_t id, uint32_t value,
  */
 mach_msg_id_t echo_call(mach_port_t port, struct echo_msg *out);
 
+/** echo_request() - echo_call() of request @id carrying @value. */
+mach_msg_id_t echo_request(mach_port_t port, mach_msg_id_t id, uint32_t value, struct echo_msg *out);
+
 /** echo_query() - echo_call() that must be answered. */
 struct echo_msg echo_query(mach_port_t port);
 

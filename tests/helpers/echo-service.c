@@ -6,9 +6,13 @@
  *   ECHO_QUERY (request)  reply: how many data messages, whether in order, pid
  *   ECHO_CRASH (one-way)  abort(): a crash mid-stream
  *   ECHO_ECHO  (request)  reply: the request's value, for numbered calls
+ *   ECHO_LOOK_UP (request) look argv[1] up, value times, here and in a
+ *              forked child; reply: value bit 0 if each look-up here named
+ *              the port checked in, bit 1 if the child's all succeeded
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <mach/mach.h>
@@ -29,6 +33,34 @@ static void reply(const struct echo_msg *req, uint32_t count, uint32_t in_order)
 	out.pid = getpid();
 	mach_msg(&out.head, MACH_SEND_MSG, sizeof(out), 0, MACH_PORT_NULL, MACH_MSG_TIMEOUT_NONE,
 		 MACH_PORT_NULL);
+}
+
+/* @n look-ups of @name: 1 if each gave @port (or any right, when @port is MACH_PORT_NULL). */
+static uint32_t look_up_self(const char *name, mach_port_t port, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		mach_port_t got;
+
+		if (bootstrap_look_up(bootstrap_port, name, &got) != KERN_SUCCESS ||
+		    (port != MACH_PORT_NULL && got != port))
+			return 0;
+		mach_port_deallocate(mach_task_self(), got);
+	}
+	return 1;
+}
+
+/* The job's process, then a child sharing its bootstrap port, look @name up. */
+static uint32_t look_up_here_and_in_child(const char *name, mach_port_t port, uint32_t n)
+{
+	uint32_t here = look_up_self(name, port, n);
+	int status;
+	pid_t child = fork();
+
+	if (child == 0)
+		_exit(look_up_self(name, MACH_PORT_NULL, n) ? 0 : 1);
+	if (child < 0 || waitpid(child, &status, 0) != child)
+		return here;
+	return here | (WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 2u : 0u);
 }
 
 int main(int argc, char **argv)
@@ -58,6 +90,9 @@ int main(int argc, char **argv)
 			break;
 		case ECHO_ECHO:
 			reply(&in.m, in.m.value, 1);
+			break;
+		case ECHO_LOOK_UP:
+			reply(&in.m, look_up_here_and_in_child(argv[1], port, in.m.value), 1);
 			break;
 		case ECHO_CRASH:
 			abort();

@@ -38,6 +38,11 @@ kern_return_t bootstrap_port_connect(const char *path, mach_port_t *port);
 
 /** The environment variable that names a job's inherited bootstrap fd. */
 #define BOOTSTRAP_ENV_FD        "BOOTSTRAP_FD"
+/**
+ * The environment variable that names the job's process, the one process
+ * that may have answers on that fd (its children share the fd).
+ */
+#define BOOTSTRAP_ENV_FD_PID    "BOOTSTRAP_FD_PID"
 /** The environment variable that names the daemon's socket. */
 #define BOOTSTRAP_ENV_SOCKET    "BOOTSTRAP_SOCKET"
 
