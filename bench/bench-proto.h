@@ -15,6 +15,9 @@
 #define BENCH_ONCE_NAME     "com.bootstrapd.bench.once"
 #define BENCH_MSG_ID        7000
 #define BENCH_TEXT_LEN      64
+/* Ask the serving job to time look-ups of its own name from inside the job. */
+#define BENCH_LOOKUPS_ID    7002
+#define BENCH_LOOKUPS_MAX   20000
 
 struct bench_request {
 	mach_msg_header_t head;
@@ -25,6 +28,17 @@ struct bench_reply {
 	mach_msg_header_t head;
 	int32_t pid;
 	char text[BENCH_TEXT_LEN];
+};
+
+struct bench_lookups_request {
+	mach_msg_header_t head;
+	uint32_t count;                 /* look-ups to time, at most BENCH_LOOKUPS_MAX */
+};
+
+struct bench_lookups_reply {
+	mach_msg_header_t head;
+	uint64_t median_ns, p99_ns;
+	uint32_t done;                  /* look-ups that succeeded */
 };
 
 /*

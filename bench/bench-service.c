@@ -2,7 +2,8 @@
 /*
  * bench-service - the job the bench talks to.
  *
- *   bench-service serve NAME    check NAME in and answer every request, forever
+ *   bench-service serve NAME    check NAME in and answer every request, forever;
+ *                               BENCH_LOOKUPS_ID: time look-ups of NAME from here
  *   bench-service once NAME     check NAME in, answer one request, exit 0
  *                               (the demand-launch figure: the next message
  *                               starts it again)
@@ -12,17 +13,62 @@
  * A reply carries the service's pid, so that the bench can wait until the
  * daemon has seen a "once" service exit before the next iteration.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <signal.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <mach/mach.h>
 #include <servers/bootstrap.h>
 
 #include "bench-proto.h"
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* BENCH_LOOKUPS_ID: time look-ups of @name from inside the job, answer median and p99. */
+static void answer_lookups(const char *name, const struct bench_lookups_request *req)
+{
+	static uint64_t ns[BENCH_LOOKUPS_MAX];
+	struct bench_lookups_reply out = { .head = {
+		.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0),
+		.msgh_size = sizeof(out), .msgh_remote_port = req->head.msgh_remote_port,
+		.msgh_id = BENCH_LOOKUPS_ID + 100 } };
+	uint32_t n = req->count < BENCH_LOOKUPS_MAX ? req->count : BENCH_LOOKUPS_MAX;
+
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t t = now_ns();
+		mach_port_t port;
+
+		if (bootstrap_look_up(bootstrap_port, name, &port) != KERN_SUCCESS)
+			break;
+		mach_port_deallocate(mach_task_self(), port);
+		ns[out.done++] = now_ns() - t;
+	}
+	if (out.done) {
+		qsort(ns, out.done, sizeof(*ns), cmp_u64);
+		out.median_ns = ns[out.done / 2];
+		out.p99_ns = ns[out.done * 99 / 100];
+	}
+	mach_msg(&out.head, MACH_SEND_MSG, sizeof(out), 0, MACH_PORT_NULL, MACH_MSG_TIMEOUT_NONE,
+		 MACH_PORT_NULL);
+}
 
 static int serve(const char *name, int once)
 {
@@ -48,6 +94,11 @@ static int serve(const char *name, int once)
 		if (kr != KERN_SUCCESS) {
 			mach_error("bench-service: receive:", kr);
 			return 1;
+		}
+		if (in.req.head.msgh_id == BENCH_LOOKUPS_ID && in.req.head.msgh_remote_port &&
+		    in.req.head.msgh_size >= sizeof(struct bench_lookups_request)) {
+			answer_lookups(name, (const void *)&in.req);
+			continue;
 		}
 		if (in.req.head.msgh_id != BENCH_MSG_ID || in.req.head.msgh_remote_port == MACH_PORT_NULL) {
 			mach_msg_destroy(&in.req.head);

@@ -349,6 +349,44 @@ int bsd_call(const struct bench_cfg *cfg, const struct daemon *d, struct pair *o
 	return run_child(child_call, &arg, out, sizeof(*out), 60);
 }
 
+/* Ask the serving job for its own look-ups' latency (bench-service: BENCH_LOOKUPS_ID). */
+static int child_lookup_job(void *a, void *o)
+{
+	struct child_arg *arg = a;
+	struct lat *out = o;
+	union {
+		struct bench_lookups_request req;
+		struct {
+			struct bench_lookups_reply rep;
+			mach_msg_max_trailer_t trailer;
+		} in;
+	} m = { .req = { .count = (uint32_t)(rounds(arg->cfg) * block(arg->cfg)) } };
+	mach_port_t service, reply;
+
+	setenv("BOOTSTRAP_SOCKET", arg->socket, 1);
+	if (setup_call(BENCH_SERVICE_NAME, &service, &reply) < 0)
+		return 1;
+	m.req.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	m.req.head.msgh_size = sizeof(m.req);
+	m.req.head.msgh_remote_port = service;
+	m.req.head.msgh_local_port = reply;
+	m.req.head.msgh_id = BENCH_LOOKUPS_ID;
+	if (mach_msg(&m.req.head, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT, sizeof(m.req),
+		     sizeof(m.in), reply, 50000, MACH_PORT_NULL) != MACH_MSG_SUCCESS ||
+	    m.in.rep.head.msgh_id != BENCH_LOOKUPS_ID + 100 || m.in.rep.done == 0)
+		return 1;
+	*out = (struct lat){ m.in.rep.median_ns / 1e3, m.in.rep.p99_ns / 1e3, m.in.rep.done };
+	return 0;
+}
+
+int bsd_lookup_from_job(const struct bench_cfg *cfg, const struct daemon *d, struct lat *out)
+{
+	struct child_arg arg = { cfg, d->socket, BENCH_SERVICE_NAME, 0 };
+
+	memset(out, 0, sizeof(*out));
+	return run_child(child_lookup_job, &arg, out, sizeof(*out), 60);
+}
+
 static int child_demand(void *a, void *o)
 {
 	struct child_arg *arg = a;
