@@ -208,9 +208,12 @@ START_TEST(test_fork_parent_and_child)
 }
 END_TEST
 
-/* A look-up of service @i shaped as MIG makes it, with MACH_RCV_TIMEOUT @ms. */
+/*
+ * A look-up of service @i shaped as MIG makes it, with MACH_RCV_TIMEOUT @ms
+ * and options @more (MACH_RCV_LARGE: a shape not answered on the connection).
+ */
 static mach_msg_return_t hand_look_up(unsigned i, mach_port_t reply, mach_msg_timeout_t ms,
-				      union lu_msg *m)
+				      mach_msg_option_t more, union lu_msg *m)
 {
 	memset(m, 0, sizeof(*m));
 	m->req.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
@@ -222,7 +225,7 @@ static mach_msg_return_t hand_look_up(unsigned i, mach_port_t reply, mach_msg_ti
 	service_name(m->req.name, sizeof(m->req.name), i);
 	return mach_msg(&m->req.head, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT |
 			MACH_RCV_TRAILER_TYPE(MACH_MSG_TRAILER_FORMAT_0) |
-			MACH_RCV_TRAILER_ELEMENTS(MACH_RCV_TRAILER_AUDIT),
+			MACH_RCV_TRAILER_ELEMENTS(MACH_RCV_TRAILER_AUDIT) | more,
 			sizeof(m->req), sizeof(*m), reply, ms, MACH_PORT_NULL);
 }
 
@@ -238,10 +241,10 @@ START_TEST(test_timed_out_answer_dropped)
 			 KERN_SUCCESS);
 	/* The daemon stopped: this call cannot be answered before it gives up. */
 	test_daemon_signal(&td, SIGSTOP);
-	ck_assert_int_eq(hand_look_up(0, reply, 50, &m), MACH_RCV_TIMED_OUT);
+	ck_assert_int_eq(hand_look_up(0, reply, 50, 0, &m), MACH_RCV_TIMED_OUT);
 	test_daemon_signal(&td, SIGCONT);
 	/* Its answer (service 0) comes now, before this call's own (service 1). */
-	ck_assert_int_eq(hand_look_up(1, reply, 20000, &m), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(hand_look_up(1, reply, 20000, 0, &m), MACH_MSG_SUCCESS);
 	ck_assert(MACH_MSGH_BITS_IS_COMPLEX(m.rep.head.msgh_bits));
 	ck_assert_uint_eq(MACH_MSGH_BITS_LOCAL(m.rep.head.msgh_bits), MACH_MSG_TYPE_PORT_SEND_ONCE);
 	ck_assert_uint_eq(MACH_MSGH_BITS_REMOTE(m.rep.head.msgh_bits), 0);
@@ -460,17 +463,7 @@ static mach_port_t look_up_ordinary(unsigned i)
 
 	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &reply),
 			 KERN_SUCCESS);
-	memset(&m, 0, sizeof(m));
-	m.req.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
-	m.req.head.msgh_size = sizeof(m.req);
-	m.req.head.msgh_remote_port = bootstrap_port;
-	m.req.head.msgh_local_port = reply;
-	m.req.head.msgh_id = LOOK_UP_ID;
-	m.req.ndr = NDR_record;
-	service_name(m.req.name, sizeof(m.req.name), i);
-	ck_assert_int_eq(mach_msg(&m.req.head, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_LARGE,
-				  sizeof(m.req), sizeof(m), reply, MACH_MSG_TIMEOUT_NONE,
-				  MACH_PORT_NULL), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(hand_look_up(i, reply, 20000, MACH_RCV_LARGE, &m), MACH_MSG_SUCCESS);
 	ck_assert_int_eq(m.rep.head.msgh_id, LOOK_UP_ID + 100);
 	ck_assert(m.rep.head.msgh_bits & MACH_MSGH_BITS_COMPLEX);
 	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), reply, MACH_PORT_RIGHT_RECEIVE, -1),

@@ -22,6 +22,7 @@
 #include "helpers/fdcheck.h"
 #include "helpers/peer.h"
 #include "helpers/raw-client.h"
+#include "helpers/runner.h"
 #include "helpers/wire-dgram.h"
 #include "wire.h"
 
@@ -350,13 +351,7 @@ static Suite *wire_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(wire_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(wire_suite(), NULL, 0, argc, argv);
 }
