@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <mach/mach.h>
 
@@ -316,6 +317,64 @@ START_TEST(test_send_errors)
 	destroy(rcv);
 }
 
+#define MANY_PORTS 400           /* past three growths of the space's inode index */
+
+/* Room for MANY_PORTS receive rights (two fds each), as far as the hard limit allows. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	rl.rlim_cur = rl.rlim_max;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	ck_assert_uint_ge(rl.rlim_cur, 4 * MANY_PORTS);
+}
+
+/* A send right to each of @ports comes back under its receive right's name, with one reference. */
+static void assert_found_by_name(mach_port_t rcv, const mach_port_t *ports, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		mach_msg_header_t h;
+		union rcv_buf b;
+
+		if (ports[i] == MACH_PORT_NULL)
+			continue;
+		header(&h, rcv, MACH_MSG_TYPE_MAKE_SEND, ports[i], MACH_MSG_TYPE_MAKE_SEND, 5);
+		ck_assert_int_eq(send_msg(&h, 0, 0), MACH_MSG_SUCCESS);
+		ck_assert_int_eq(recv_msg(rcv, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);
+		ck_assert_uint_eq(b.head.msgh_remote_port, ports[i]);
+		ck_assert_uint_eq(peer_urefs(ports[i], MACH_PORT_RIGHT_SEND), 1);
+		ck_assert_int_eq(mach_port_deallocate(mach_task_self(), ports[i]), KERN_SUCCESS);
+	}
+}
+
+/*
+ * A received right lands under the name its port has already, found by
+ * the port's identity among many names, as names come and go.
+ */
+START_TEST(test_names_found_among_many)
+{
+	static mach_port_t ports[MANY_PORTS];
+	mach_port_t rcv = peer_port();
+
+	raise_fd_limit();
+	for (size_t i = 0; i < MANY_PORTS; i++)
+		ports[i] = peer_port();
+	assert_found_by_name(rcv, ports, MANY_PORTS);
+	for (size_t i = 0; i < MANY_PORTS; i += 2) {
+		destroy(ports[i]);
+		ports[i] = MACH_PORT_NULL;
+	}
+	assert_found_by_name(rcv, ports, MANY_PORTS);
+	for (size_t i = 0; i < MANY_PORTS; i += 2)
+		ports[i] = peer_port();         /* names of freed slots come back */
+	assert_found_by_name(rcv, ports, MANY_PORTS);
+	for (size_t i = 0; i < MANY_PORTS; i++)
+		destroy(ports[i]);
+	destroy(rcv);
+}
+END_TEST
+
 static Suite *msg_suite(void)
 {
 	Suite *s = suite_create("msg");
@@ -325,6 +384,7 @@ static Suite *msg_suite(void)
 	tcase_add_test(rights, test_descriptor_dispositions);
 	tcase_add_test(rights, test_move_receive);
 	tcase_add_test(rights, test_send_errors);
+	tcase_add_test(rights, test_names_found_among_many);
 	tcase_add_checked_fixture(rights, setup, teardown);
 	suite_add_tcase(s, rights);
 	return s;

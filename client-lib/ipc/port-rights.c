@@ -386,7 +386,7 @@ static int renew_port(struct port *p)
 	close(rv->fd);
 	rv->fd = r;
 	p->send_fd = s;
-	p->ino = endpoint_inode(s);
+	port_set_ino(p, endpoint_inode(s));
 	rv->eof = false;
 	rv->ns_armed = false;   /* the request fired: it was for the old senders */
 	port_watch_fd(p, r);
@@ -423,7 +423,7 @@ void port_make_dead_name(struct port *p)
 	if (!rights || (p->type & MACH_PORT_TYPE_RECEIVE))
 		return;
 	endpoint_close(&p->send_fd);
-	p->ino = 0;
+	port_set_ino(p, 0);
 	if (rights & MACH_PORT_TYPE_SEND_ONCE)
 		p->urefs = 1;
 	p->type = (p->type & ~rights) | MACH_PORT_TYPE_DEAD_NAME;

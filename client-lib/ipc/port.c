@@ -54,7 +54,7 @@ struct port *port_new_send(int fd, ino_t ino)
 	struct port *p = new_with(MACH_PORT_TYPE_SEND, 1, fd);
 
 	if (p)
-		p->ino = ino;
+		port_set_ino(p, ino);
 	return p;
 }
 
@@ -89,7 +89,7 @@ struct port *port_new_receive(void)
 	}
 	if (p) {
 		p->kind = PORT_KIND_RECEIVE;
-		p->ino = endpoint_inode(p->send_fd);
+		port_set_ino(p, endpoint_inode(p->send_fd));
 		p->type = MACH_PORT_TYPE_RECEIVE;
 	}
 	return p;
@@ -134,6 +134,7 @@ void port_unref(struct port *p)
 mach_port_name_t port_name(struct port *p)
 {
 	p->name = space_add(p);
+	space_file_ino(p->name, p->ino);
 	return p->name;
 }
 
@@ -141,9 +142,18 @@ kern_return_t port_name_at(struct port *p, mach_port_name_t name)
 {
 	kern_return_t kr = space_add_name(name, p);
 
-	if (kr == KERN_SUCCESS)
+	if (kr == KERN_SUCCESS) {
 		p->name = name;
+		space_file_ino(name, p->ino);
+	}
 	return kr;
+}
+
+void port_set_ino(struct port *p, ino_t ino)
+{
+	p->ino = ino;
+	if (p->name != MACH_PORT_NULL)
+		space_file_ino(p->name, ino);
 }
 
 mach_port_name_t port_name_new(struct port *p)
@@ -175,7 +185,7 @@ struct port *port_find_ino(ino_t ino)
 
 	if (ino == 0)
 		return NULL;
-	for (size_t i = 0; (p = space_next(&i));)
+	for (size_t i = 0; (p = space_next_ino(ino, &i));)
 		if (p->ino == ino && (p->type & (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_RECEIVE)))
 			return p;
 	return NULL;
@@ -434,7 +444,7 @@ void port_attach_receive(struct port *p, int *fds, size_t nfds, bool has_s)
 	p->dead = false;
 	if (has_s) {
 		if (!p->ino)
-			p->ino = endpoint_inode(fds[1]);
+			port_set_ino(p, endpoint_inode(fds[1]));
 		if (p->send_fd >= 0)
 			close(fds[1]);
 		else

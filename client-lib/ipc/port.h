@@ -124,6 +124,12 @@ kern_return_t port_name_at(struct port *p, mach_port_name_t name);
 mach_port_name_t port_name_new(struct port *p);
 /** port_name_send_fd() - name @fd as a new send right (takes @fd).  Return: the name, or MACH_PORT_NULL. */
 mach_port_name_t port_name_send_fd(int fd);
+/**
+ * port_set_ino() - @p is the port whose S has inode @ino (0: none), filed
+ * so in the space if named.  Space lock held if @p is named.  Every change
+ * of p->ino goes through here.
+ */
+void port_set_ino(struct port *p, ino_t ino);
 /** port_find_ino() - the send or receive entry for the port whose S has inode @ino.  Space lock held. */
 struct port *port_find_ino(ino_t ino);
 /** port_memory() - @p's memory entry, or NULL if it is none. */

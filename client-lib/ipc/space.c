@@ -25,6 +25,8 @@
 
 struct slot {
 	struct port *port;
+	ino_t ino;              /* filed under it (space_file_ino()), or 0 */
+	uint32_t ino_next;      /* the next slot filed in the same bucket, 0: none */
 	uint8_t gen;
 };
 
@@ -34,6 +36,16 @@ struct space {
 	size_t n_slots;         /* allocated */
 	size_t next_free_hint;
 	mach_port_name_t fork_keep;
+	/*
+	 * Slots by the inode they are filed under: a received right finds the
+	 * name its port has already (ipc_right_reverse) without a walk of the
+	 * table.  A power of two of chain heads (slot indexes, 0: empty); if
+	 * they could not be allocated, lookups walk the table instead.
+	 */
+	uint32_t *ino_heads;
+	size_t n_heads;
+	size_t n_filed;
+	bool ino_unindexed;
 };
 
 /* The task's one IPC space (see space.h for why it is global). */
@@ -136,12 +148,109 @@ kern_return_t space_add_name(mach_port_name_t name, struct port *p)
 	return KERN_SUCCESS;
 }
 
+static size_t bucket_of(ino_t ino)
+{
+	return (size_t)(((uint64_t)ino * 0x9e3779b97f4a7c15ull) >> 32) & (space.n_heads - 1);
+}
+
+static void unfile(size_t index)
+{
+	uint32_t *at;
+
+	if (!space.slots[index].ino)
+		return;
+	if (space.n_heads) {
+		for (at = &space.ino_heads[bucket_of(space.slots[index].ino)]; *at;
+		     at = &space.slots[*at].ino_next) {
+			if (*at == index) {
+				*at = space.slots[index].ino_next;
+				break;
+			}
+		}
+	}
+	space.slots[index].ino = 0;
+	space.slots[index].ino_next = 0;
+	space.n_filed--;
+}
+
+static void link_slot(size_t index)
+{
+	size_t b = bucket_of(space.slots[index].ino);
+
+	space.slots[index].ino_next = space.ino_heads[b];
+	space.ino_heads[b] = (uint32_t)index;
+}
+
+/* Twice the chain heads, every filed slot linked again; false without memory. */
+static bool rehash(void)
+{
+	size_t n = space.n_heads ? 2 * space.n_heads : 64;
+	uint32_t *heads = calloc(n, sizeof(*heads));
+
+	if (!heads)
+		return false;
+	free(space.ino_heads);
+	space.ino_heads = heads;
+	space.n_heads = n;
+	for (size_t i = 1; i < space.n_slots; i++)
+		if (space.slots[i].ino)
+			link_slot(i);
+	return true;
+}
+
+void space_file_ino(mach_port_name_t name, ino_t ino)
+{
+	size_t index = name >> 8;
+
+	if (space_get(name) == NULL)
+		return;
+	unfile(index);
+	if (!ino)
+		return;
+	space.slots[index].ino = ino;
+	space.n_filed++;
+	if (space.ino_unindexed)
+		return;
+	if (space.n_filed > space.n_heads) {
+		/* Links every filed slot, this one too. */
+		if (!rehash())
+			space.ino_unindexed = true;     /* walks from now on: still right, slower */
+		return;
+	}
+	link_slot(index);
+}
+
+struct port *space_next_ino(ino_t ino, size_t *cursor)
+{
+	size_t i;
+
+	if (space.ino_unindexed || !space.n_heads) {
+		for (i = *cursor ? *cursor : 1; i < space.n_slots; i++) {
+			if (space.slots[i].port && space.slots[i].ino == ino) {
+				*cursor = i + 1;
+				return space.slots[i].port;
+			}
+		}
+		*cursor = space.n_slots;
+		return NULL;
+	}
+	i = *cursor ? space.slots[*cursor].ino_next : space.ino_heads[bucket_of(ino)];
+	for (; i; i = space.slots[i].ino_next) {
+		if (space.slots[i].ino == ino) {
+			*cursor = i;
+			return space.slots[i].port;
+		}
+	}
+	return NULL;
+}
+
 void space_remove(mach_port_name_t name)
 {
 	size_t index = name >> 8;
 
 	if (space_get(name) == NULL)
 		return;
+	unfile(index);
 	space.slots[index].port = NULL;
 	if (index < space.next_free_hint)
 		space.next_free_hint = index;

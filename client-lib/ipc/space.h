@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include <mach/mach.h>
 
@@ -44,6 +45,20 @@ kern_return_t space_check_name(mach_port_name_t name, bool *in_use);
  * KERN_NO_SPACE (index beyond the table's limit), KERN_RESOURCE_SHORTAGE.
  */
 kern_return_t space_add_name(mach_port_name_t name, struct port *p);
+
+/**
+ * space_file_ino() - file the entry named @name under @ino (0: under none,
+ * as every entry starts), replacing where it was filed, so that
+ * space_next_ino() finds it in constant time.  Space lock held.
+ */
+void space_file_ino(mach_port_name_t name, ino_t ino);
+
+/**
+ * space_next_ino() - the entries filed under @ino, one a call: start with
+ * *@cursor 0.  Return: the next, or NULL.  Space lock held, and the table
+ * unchanged between calls.
+ */
+struct port *space_next_ino(ino_t ino, size_t *cursor);
 
 /** space_remove() - forget @name (its entry is the caller's).  Space lock held. */
 void space_remove(mach_port_name_t name);
