@@ -99,6 +99,9 @@ int bsd_lookup_stubs(const struct bench_cfg *cfg, const struct daemon *d, const 
 		     struct pair *out);
 int hand_lookup_measure(int rounds, int block, const char *name, struct pair *out);
 int bsd_call(const struct bench_cfg *cfg, const struct daemon *d, struct pair *out);
+/* Look-ups by a client naming MANY_NAMES receive rights, against the same client's before. */
+#define MANY_NAMES 4000
+int bsd_lookup_many_names(const struct bench_cfg *cfg, const struct daemon *d, struct pair *out);
 /* Look-ups timed inside the serving job (its own connection), in @out. */
 int bsd_lookup_from_job(const struct bench_cfg *cfg, const struct daemon *d, struct lat *out);
 int bsd_demand(const struct bench_cfg *cfg, const struct daemon *d, struct pair *out);

@@ -349,6 +349,55 @@ int bsd_call(const struct bench_cfg *cfg, const struct daemon *d, struct pair *o
 	return run_child(child_call, &arg, out, sizeof(*out), 60);
 }
 
+/* @n look-ups timed into @ns. */
+static int time_look_ups(const char *name, uint64_t *ns, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t t = now_ns();
+
+		if (look_up_once(name) < 0)
+			return -1;
+		ns[i] = now_ns() - t;
+	}
+	return 0;
+}
+
+/*
+ * Look-ups by a client that names MANY_NAMES receive rights (bsd), then
+ * by the same client before it made them (floor): a received right finds
+ * its name by the port's identity, which must not cost per name held.
+ */
+static int child_lookup_many_names(void *a, void *o)
+{
+	struct child_arg *arg = a;
+	struct pair *out = o;
+	size_t n = (size_t)rounds(arg->cfg) * block(arg->cfg);
+	uint64_t *few = calloc(n, sizeof(uint64_t)), *many = calloc(n, sizeof(uint64_t));
+	mach_port_t port;
+	int err;
+
+	setenv("BOOTSTRAP_SOCKET", arg->socket, 1);
+	raise_nofile(2 * MANY_NAMES + 256);
+	err = !few || !many || time_look_ups(arg->name, few, 200) < 0 ||
+	      time_look_ups(arg->name, few, n) < 0;
+	for (unsigned i = 0; i < MANY_NAMES && !err; i++)
+		err = mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &port) != KERN_SUCCESS;
+	err = err || time_look_ups(arg->name, many, n) < 0;
+	*out = (struct pair){ .bsd = lat_of(many, err ? 0 : n), .floor = lat_of(few, err ? 0 : n),
+			      .ok = !err };
+	free(few);
+	free(many);
+	return err;
+}
+
+int bsd_lookup_many_names(const struct bench_cfg *cfg, const struct daemon *d, struct pair *out)
+{
+	struct child_arg arg = { cfg, d->socket, BENCH_SERVICE_NAME, 0 };
+
+	memset(out, 0, sizeof(*out));
+	return run_child(child_lookup_many_names, &arg, out, sizeof(*out), 60);
+}
+
 /* Ask the serving job for its own look-ups' latency (bench-service: BENCH_LOOKUPS_ID). */
 static int child_lookup_job(void *a, void *o)
 {
