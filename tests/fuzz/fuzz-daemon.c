@@ -34,6 +34,8 @@ static const char fixture_plist[] =
 static struct event_base *base;
 static char state_dir[] = "/tmp/bootstrapd-fuzz-XXXXXX";
 static char overrides_path[sizeof(state_dir) + sizeof(OVERRIDES_FILE) + 1];
+/* Where a domain listens, as every domain has one; nothing listens there. */
+static char socket_path[sizeof(state_dir) + sizeof("/socket")];
 
 /* No program is ever run for a fuzzed plist: the job fails to start instead. */
 int spawn_job(const struct spawn_request *req, pid_t *pid, char *reason, size_t reason_len)
@@ -64,6 +66,7 @@ void fuzz_daemon_init(void)
 	if (!base || !mkdtemp(state_dir))
 		abort();
 	snprintf(overrides_path, sizeof(overrides_path), "%s/%s", state_dir, OVERRIDES_FILE);
+	snprintf(socket_path, sizeof(socket_path), "%s/socket", state_dir);
 	atexit(cleanup_state_dir);
 }
 
@@ -98,6 +101,7 @@ void fuzz_daemon_start(struct fuzz_daemon *f, uint8_t flags)
 	d->system = flags & FUZZ_DAEMON_SYSTEM;
 	d->owner = d->system ? 0 : (flags & FUZZ_DAEMON_STRANGER) ? getuid() + 1 : getuid();
 	d->state_dir = state_dir;
+	d->socket_path = socket_path;
 	d->max_conns = 64;
 	registry_init(&d->registry, d->system, d->owner);
 	d->dispatch = server_dispatch;
