@@ -132,6 +132,40 @@ START_TEST(test_send_once_pair_reused)
 	mach_port_destroy(mach_task_self(), reply);
 }
 
+/*
+ * A reply never waits, as in xnu (a send-once message is not held to the
+ * queue limit): a client that kept a copy of its reply right's send end
+ * and filled the pair's queue gets MACH_SEND_NO_BUFFER from the server's
+ * mach_msg at once, which keeps its send-once right, instead of a server
+ * blocked for good.
+ */
+START_TEST(test_reply_to_filled_pair_does_not_wait)
+{
+	mach_port_t service = peer_port(), reply = peer_port(), so;
+	mach_port_type_t type;
+	mach_msg_header_t h;
+	union rcv_buf b;
+	int kept;
+
+	header(&h, service, MACH_MSG_TYPE_MAKE_SEND, reply, MACH_MSG_TYPE_MAKE_SEND_ONCE, 1);
+	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(recv_msg(service, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);
+	so = b.head.msgh_remote_port;
+	kept = peer_send_fd(so);
+	ck_assert_int_ge(kept, 0);
+	while (send(kept, "x", 1, MSG_DONTWAIT | MSG_NOSIGNAL) == 1)
+		;
+	header(&h, so, MACH_MSG_TYPE_MOVE_SEND_ONCE, MACH_PORT_NULL, 0, 2);
+	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_SEND_NO_BUFFER);
+	ck_assert_int_eq(mach_port_type(mach_task_self(), so, &type), KERN_SUCCESS);
+	ck_assert_uint_eq(type, MACH_PORT_TYPE_SEND_ONCE);
+	close(kept);
+	destroy(so);
+	destroy(service);
+	destroy(reply);
+}
+END_TEST
+
 static Suite *msg_suite(void)
 {
 	Suite *s = suite_create("msg");
@@ -140,6 +174,7 @@ static Suite *msg_suite(void)
 	tcase_add_test(rights, test_send_once_pair_reused);
 	tcase_add_test(rights, test_parked_pair_stray_message);
 	tcase_add_test(rights, test_reused_pair_send_once_notification);
+	tcase_add_test(rights, test_reply_to_filled_pair_does_not_wait);
 	tcase_add_checked_fixture(rights, setup, teardown);
 	suite_add_tcase(s, rights);
 	return s;

@@ -120,6 +120,14 @@ static int send_datagram(struct send_ctx *c, const void *body, size_t body_len,
 	c->hdr.data_len = (uint32_t)(body_len + c->ool_len);
 	if (iov[0].iov_len + iov[1].iov_len + c->hdr.data_len > WIRE_MAX_DATAGRAM)
 		return -EMSGSIZE;       /* receivers refuse it: wire.h */
+	/*
+	 * Through a send-once right, never wait, as xnu holds no send-once
+	 * message to the queue limit: its pair carries one message, and only a
+	 * holder of a kept copy of its send end can have filled it.  Full is
+	 * MACH_SEND_NO_BUFFER (send_error()), the right left to the caller.
+	 */
+	if (c->return_dest)
+		return fdpass_send(c->dest_fd, iov, 4, c->fds, c->nfds, MSG_DONTWAIT);
 	if (!timed)
 		return fdpass_send(c->dest_fd, iov, 4, c->fds, c->nfds, 0);
 	deadline = deadline_in(timeout);
