@@ -11,7 +11,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include <mach/mach.h>
 
@@ -319,17 +318,6 @@ START_TEST(test_send_errors)
 
 #define MANY_PORTS 400           /* past three growths of the space's inode index */
 
-/* Room for MANY_PORTS receive rights (two fds each), as far as the hard limit allows. */
-static void raise_fd_limit(void)
-{
-	struct rlimit rl;
-
-	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
-	rl.rlim_cur = rl.rlim_max;
-	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
-	ck_assert_uint_ge(rl.rlim_cur, 4 * MANY_PORTS);
-}
-
 /* A send right to each of @ports comes back under its receive right's name, with one reference. */
 static void assert_found_by_name(mach_port_t rcv, const mach_port_t *ports, size_t n)
 {
@@ -357,7 +345,7 @@ START_TEST(test_names_found_among_many)
 	static mach_port_t ports[MANY_PORTS];
 	mach_port_t rcv = peer_port();
 
-	raise_fd_limit();
+	peer_raise_fd_limit(4 * MANY_PORTS);   /* two fds a receive right, and room */
 	for (size_t i = 0; i < MANY_PORTS; i++)
 		ports[i] = peer_port();
 	assert_found_by_name(rcv, ports, MANY_PORTS);

@@ -73,6 +73,57 @@ START_TEST(test_codes)
 }
 END_TEST
 
+#define MANY_REQUESTS 300       /* past two growths of the request table */
+
+/* @n notifications @id on @port, then none. */
+static void expect_count(mach_port_t port, mach_msg_id_t id, unsigned n)
+{
+	struct peer_rcv r;
+
+	for (unsigned i = 0; i < n; i++)
+		expect(port, id, 0);
+	ck_assert_int_eq(peer_recv(port, &r, 0), MACH_RCV_TIMED_OUT);
+}
+
+/*
+ * Among many requests, each is found by its name and kind: replaced (the
+ * previous right comes back), fired, and cancelled, one by one.
+ */
+START_TEST(test_many_requests)
+{
+	static mach_port_t rcv[MANY_REQUESTS];
+	mach_port_t n1 = peer_port(), n2 = peer_port(), prev;
+
+	peer_raise_fd_limit(8 * MANY_REQUESTS);
+	for (unsigned i = 0; i < MANY_REQUESTS; i++) {
+		rcv[i] = peer_port_send();      /* its send right keeps no-senders away */
+		ck_assert_int_eq(req(rcv[i], MACH_NOTIFY_NO_SENDERS, 0, n1, &prev), KERN_SUCCESS);
+		ck_assert_uint_eq(prev, MACH_PORT_NULL);
+	}
+	for (unsigned i = MANY_REQUESTS; i-- > 0;) {
+		ck_assert_int_eq(req(rcv[i], MACH_NOTIFY_NO_SENDERS, 0, n2, &prev), KERN_SUCCESS);
+		ck_assert_uint_eq(peer_type(prev), MACH_PORT_TYPE_SEND_ONCE);
+		ck_assert_int_eq(mach_port_deallocate(mach_task_self(), prev), KERN_SUCCESS);
+	}
+	expect_count(n1, MACH_NOTIFY_SEND_ONCE, MANY_REQUESTS);
+	for (unsigned i = 0; i < MANY_REQUESTS; i += 2)
+		ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), rcv[i], MACH_PORT_RIGHT_SEND, -1),
+				 KERN_SUCCESS);
+	expect_count(n2, MACH_NOTIFY_NO_SENDERS, MANY_REQUESTS / 2);
+	for (unsigned i = 1; i < MANY_REQUESTS; i += 2) {
+		ck_assert_int_eq(req(rcv[i], MACH_NOTIFY_NO_SENDERS, 0, MACH_PORT_NULL, &prev),
+				 KERN_SUCCESS);
+		ck_assert_uint_eq(peer_type(prev), MACH_PORT_TYPE_SEND_ONCE);
+		ck_assert_int_eq(mach_port_deallocate(mach_task_self(), prev), KERN_SUCCESS);
+	}
+	expect_count(n2, MACH_NOTIFY_SEND_ONCE, MANY_REQUESTS / 2);
+	for (unsigned i = 0; i < MANY_REQUESTS; i++)
+		ck_assert_int_eq(mach_port_destroy(mach_task_self(), rcv[i]), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), n1), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), n2), KERN_SUCCESS);
+}
+END_TEST
+
 /* A second request replaces the first, whose send-once right comes back. */
 START_TEST(test_previous)
 {
@@ -200,6 +251,7 @@ static Suite *notify_xnu_suite(void)
 	tcase_add_test(tc, test_port_destroyed);
 	tcase_add_test(tc, test_port_destroyed_unsent);
 	tcase_add_test(tc, test_send_possible_and_dead_name);
+	tcase_add_test(tc, test_many_requests);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -14,16 +14,8 @@
 #include <mach/notify.h>
 
 #include "fdpass.h"
+#include "watch-table.h"
 #include "wire.h"
-
-struct watch {
-	uint64_t seq;           /* epoll's handle: unique, unlike a freed pointer */
-	int fd;                 /* dup of the watched end */
-	int notify_fd;          /* where the notification goes */
-	mach_msg_id_t id;
-	mach_port_name_t subject;
-	struct watch *next;
-};
 
 /* The notification thread's state: one per task, like the kernel's. */
 static struct {
@@ -31,7 +23,7 @@ static struct {
 	int epfd;
 	bool running;
 	uint64_t next_seq;
-	struct watch *list;
+	struct watch_table watches;
 } notifier = { .lock = PTHREAD_MUTEX_INITIALIZER, .epfd = -1 };
 
 static void send_notification(const struct watch *w)
@@ -92,16 +84,12 @@ int notifier_send_receive(int notify_fd, const int *fds, size_t nfds, bool has_s
 
 static void fire(uint64_t seq, uint32_t events)
 {
-	struct watch **pp, *target = NULL;
+	struct watch *target;
 
 	pthread_mutex_lock(&notifier.lock);
-	for (pp = &notifier.list; *pp && (*pp)->seq != seq; pp = &(*pp)->next)
-		;
-	if (*pp) {              /* else cancelled meanwhile */
-		target = *pp;
-		*pp = target->next;
+	target = watch_table_take_seq(&notifier.watches, seq);
+	if (target)             /* else cancelled meanwhile */
 		epoll_ctl(notifier.epfd, EPOLL_CTL_DEL, target->fd, NULL);
-	}
 	pthread_mutex_unlock(&notifier.lock);
 	if (target) {
 		/* The watched end first: it must not outlive the event by a send. */
@@ -161,11 +149,11 @@ static int add_watch(struct watch *w)
 	w->seq = ++notifier.next_seq;
 	ev.data.u64 = w->seq;
 	err = start_notifier();
-	if (!err && epoll_ctl(notifier.epfd, EPOLL_CTL_ADD, w->fd, &ev) < 0)
+	if (!err)
+		err = watch_table_add(&notifier.watches, w);
+	if (!err && epoll_ctl(notifier.epfd, EPOLL_CTL_ADD, w->fd, &ev) < 0) {
 		err = -errno;
-	if (!err) {
-		w->next = notifier.list;
-		notifier.list = w;
+		watch_table_take_seq(&notifier.watches, w->seq);
 	}
 	pthread_mutex_unlock(&notifier.lock);
 	return err;
@@ -173,18 +161,13 @@ static int add_watch(struct watch *w)
 
 int notifier_take(mach_port_name_t subject, mach_msg_id_t id)
 {
-	struct watch **pp, *gone = NULL;
+	struct watch *gone;
 	int notify_fd;
 
 	pthread_mutex_lock(&notifier.lock);
-	for (pp = &notifier.list; *pp; pp = &(*pp)->next) {
-		if ((*pp)->subject == subject && (*pp)->id == id) {
-			gone = *pp;
-			*pp = gone->next;
-			epoll_ctl(notifier.epfd, EPOLL_CTL_DEL, gone->fd, NULL);
-			break;
-		}
-	}
+	gone = watch_table_take_key(&notifier.watches, subject, id);
+	if (gone)
+		epoll_ctl(notifier.epfd, EPOLL_CTL_DEL, gone->fd, NULL);
 	pthread_mutex_unlock(&notifier.lock);
 	if (!gone)
 		return -1;
@@ -224,10 +207,7 @@ int notifier_watch(int fd, int notify_fd, mach_msg_id_t id, mach_port_name_t sub
 void notifier_fork_child(void)
 {
 	pthread_mutex_init(&notifier.lock, NULL);
-	while (notifier.list) {
-		struct watch *w = notifier.list;
-
-		notifier.list = w->next;
+	for (struct watch *w; (w = watch_table_take_any(&notifier.watches));) {
 		close(w->fd);
 		close(w->notify_fd);
 		free(w);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -304,4 +305,14 @@ void peer_forget(struct peer *p)
 		ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), p->home,
 						    MACH_PORT_RIGHT_RECEIVE, -1), KERN_SUCCESS);
 	p->ctl = p->home = MACH_PORT_NULL;
+}
+
+void peer_raise_fd_limit(unsigned long want)
+{
+	struct rlimit rl;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	rl.rlim_cur = rl.rlim_max;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	ck_assert_uint_ge(rl.rlim_cur, want);
 }

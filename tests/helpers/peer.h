@@ -156,6 +156,9 @@ void peer_fd_mark(bool notifier);
 /** peer_fd_check() - assert the count marked last is back (dump the fds if not). */
 void peer_fd_check(void);
 
+/** peer_raise_fd_limit() - the soft fd limit up to the hard one, which must allow @want. */
+void peer_raise_fd_limit(unsigned long want);
+
 /** peer_urefs() - user references of @right on @name (0 if none). */
 mach_port_urefs_t peer_urefs(mach_port_t name, mach_port_right_t right);
 

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * watch-table.h - the notification thread's requests (internal to
+ * notifier.c), found by what they watch (@subject, @id: one request each,
+ * as Mach keeps one per name and kind) and by their epoll handle (@seq),
+ * each in constant time, so that a server watching many clients' names
+ * pays nothing per name for the next request or notification.
+ */
+#ifndef BOOTSTRAP_WATCH_TABLE_H
+#define BOOTSTRAP_WATCH_TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mach/message.h>
+
+struct watch {
+	uint64_t seq;           /* epoll's handle: unique, unlike a freed pointer */
+	int fd;                 /* dup of the watched end */
+	int notify_fd;          /* where the notification goes */
+	mach_msg_id_t id;
+	mach_port_name_t subject;
+	struct watch *key_next; /* chains of the two indexes */
+	struct watch *seq_next;
+};
+
+/* Two chained hashes over the same watches; zeroed is empty. */
+struct watch_table {
+	struct watch **by_key;
+	struct watch **by_seq;
+	size_t n_buckets;       /* a power of two, or 0 */
+	size_t count;
+};
+
+/** watch_table_add() - file @w (its key not filed yet).  Return: 0 or -ENOMEM. */
+int watch_table_add(struct watch_table *t, struct watch *w);
+
+/** watch_table_take_key() - unfile and return the watch of @subject and @id, or NULL. */
+struct watch *watch_table_take_key(struct watch_table *t, mach_port_name_t subject,
+				   mach_msg_id_t id);
+
+/** watch_table_take_seq() - unfile and return the watch with handle @seq, or NULL. */
+struct watch *watch_table_take_seq(struct watch_table *t, uint64_t seq);
+
+/** watch_table_take_any() - unfile and return some watch, or NULL when empty. */
+struct watch *watch_table_take_any(struct watch_table *t);
+
+#endif
