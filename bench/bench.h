@@ -102,6 +102,9 @@ int bsd_call(const struct bench_cfg *cfg, const struct daemon *d, struct pair *o
 /* Look-ups by a client naming MANY_NAMES receive rights, against the same client's before. */
 #define MANY_NAMES 4000
 int bsd_lookup_many_names(const struct bench_cfg *cfg, const struct daemon *d, struct pair *out);
+/* notify.c: a notification request and its cancellation, with MANY_REQUESTS held against a few. */
+#define MANY_REQUESTS 2000
+int notify_many_requests(const struct bench_cfg *cfg, struct pair *out);
 /* Look-ups timed inside the serving job (its own connection), in @out. */
 int bsd_lookup_from_job(const struct bench_cfg *cfg, const struct daemon *d, struct lat *out);
 int bsd_demand(const struct bench_cfg *cfg, const struct daemon *d, struct pair *out);

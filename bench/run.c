@@ -45,7 +45,7 @@ void run_mode(const struct bench_cfg *cfg, const char *mode)
 {
 	char jobs[4300], tag[32];
 	struct daemon d;
-	struct pair lookup, stubs, call, demand, job = { 0 }, names;
+	struct pair lookup, stubs, call, demand, job = { 0 }, names, notify;
 	struct dbus_result db;
 	uint64_t t0;
 	bool have_dbus;
@@ -65,6 +65,7 @@ void run_mode(const struct bench_cfg *cfg, const char *mode)
 	job.ok = bsd_lookup_from_job(cfg, &d, &job.bsd) == 0 && lookup.ok;
 	job.floor = lookup.bsd;
 	bsd_lookup_many_names(cfg, &d, &names);
+	notify_many_requests(cfg, &notify);
 	bsd_demand(cfg, &d, &demand);
 
 	have_dbus = *cfg->dbus_daemon && *cfg->dbus_service;
@@ -80,6 +81,7 @@ void run_mode(const struct bench_cfg *cfg, const char *mode)
 	report_add_pair(mode, "lookup.stubs", &stubs, "hand-written look_up2", NULL, NULL);
 	report_add_pair(mode, "lookup.job", &job, "look-up from a client", NULL, NULL);
 	report_add_pair(mode, "lookup.4k-names", &names, "same client, a few names", NULL, NULL);
+	report_add_pair(mode, "notify.2k-requests", &notify, "same task, a few requests", NULL, NULL);
 	report_add_pair(mode, "call", &call, "raw req/reply", have_dbus ? &db.call : NULL, "method call");
 	report_add_pair(mode, "demand", &demand, "posix_spawn until 1 byte",
 			have_dbus ? &db.activation : NULL, "bus activation");
