@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * port.c - port entries: making and freeing them, naming them, a receive
- * right's send-once queues and the epolls that wait for them.
+ * right's epolls and its moving between tasks (its send-once queues:
+ * port-queues.c).
  */
 #include "port.h"
 
@@ -284,86 +285,6 @@ mach_port_seqno_t port_next_seqno(struct port *p)
 	return p->kind == PORT_KIND_RECEIVE ? p->u.recv.seqno++ : 0;
 }
 
-/* Add queue @q to @p (takes its fd). */
-static int add_queue(struct port *p, struct so_queue q)
-{
-	struct port_recv *rv = &p->u.recv;
-
-	if (rv->n_so == rv->cap_so) {
-		size_t n = rv->cap_so ? rv->cap_so * 2 : 4;
-		struct so_queue *grown = realloc(rv->so, n * sizeof(*grown));
-
-		if (!grown) {
-			endpoint_close(&q.fd);
-			return -ENOMEM;
-		}
-		rv->so = grown;
-		rv->cap_so = n;
-	}
-	rv->so[rv->n_so++] = q;
-	port_watch_fd(p, q.fd);
-	return 0;
-}
-
-int port_add_queue(struct port *p, int fd)
-{
-	return add_queue(p, (struct so_queue){ fd, 0, 0, -1 });
-}
-
-ssize_t port_queue_index(const struct port *p, int fd)
-{
-	if (p->kind != PORT_KIND_RECEIVE)
-		return -1;
-	for (size_t i = 0; i < p->u.recv.n_so; i++)
-		if (p->u.recv.so[i].fd == fd)
-			return (ssize_t)i;
-	return -1;
-}
-
-/* Take queue @i out of @p without closing it. */
-static struct so_queue take_queue(struct port *p, size_t i)
-{
-	struct port_recv *rv = &p->u.recv;
-	struct so_queue q = rv->so[i];
-
-	port_unwatch_fd(p, q.fd);
-	rv->so[i] = rv->so[--rv->n_so];
-	return q;
-}
-
-void port_remove_queue(struct port *p, size_t i)
-{
-	struct so_queue q = take_queue(p, i);
-
-	sopool_close(&q);
-}
-
-void port_remove_queue_fd(struct port *p, int fd)
-{
-	ssize_t i = port_queue_index(p, fd);
-
-	if (i >= 0)
-		port_remove_queue(p, (size_t)i);
-}
-
-bool port_owns_queue(struct port *p, int fd, bool *is_queue)
-{
-	ssize_t i;
-
-	*is_queue = fd != p->u.recv.fd;
-	if (!(p->type & MACH_PORT_TYPE_RECEIVE))
-		return false;
-	if (fd == p->u.recv.fd)
-		return true;
-	i = port_queue_index(p, fd);
-	if (i < 0)
-		return false;
-	if (p->u.recv.so[i].parked_s < 0)
-		return true;
-	port_remove_queue(p, (size_t)i);
-	return false;
-}
-
 /*
  * Our own epoll goes first, unchanged: after fork() it is shared with the
  * parent, and closing our copy is all that may touch it.
@@ -453,94 +374,6 @@ void port_attach_receive(struct port *p, int *fds, size_t nfds, bool has_s)
 	for (size_t i = first_queue; i < nfds; i++)
 		port_add_queue(p, fds[i]);
 	p->type |= MACH_PORT_TYPE_RECEIVE;
-}
-
-/* A pair parked in @p for destination @tag, as an active queue again. */
-static bool reuse_parked(struct port *p, ino_t tag, struct so_pair *pair)
-{
-	struct port_recv *rv = &p->u.recv;
-
-	for (size_t i = rv->n_so; i-- > 0;) {
-		struct so_queue *q = &rv->so[i];
-
-		if (q->parked_s < 0 || q->tag != tag)
-			continue;
-		sopool_unpark(q, &pair->s);
-		pair->r = q->fd;
-		pair->s_ino = q->peer_ino;
-		pair->parked = true;
-		return true;
-	}
-	return false;
-}
-
-int port_pair_take(struct port *p, ino_t tag, struct so_pair *pair)
-{
-	*pair = (struct so_pair){ .r = -1, .s = -1, .tag = tag };
-	if (tag && reuse_parked(p, tag, pair))
-		return 0;
-	return sopool_take(tag, &pair->r, &pair->s, &pair->s_ino);
-}
-
-void port_pair_given(struct port *p, struct so_pair *pair)
-{
-	if (!pair->parked && (p->type & MACH_PORT_TYPE_RECEIVE))
-		add_queue(p, (struct so_queue){ pair->r, pair->s_ino, pair->tag, -1 });
-	else if (!pair->parked)
-		endpoint_close(&pair->r);
-	pair->r = -1;
-}
-
-/* A reused queue already waits in @p and would report MACH_NOTIFY_SEND_ONCE once our send end closes. */
-void port_pair_not_given(struct port *p, struct so_pair *pair)
-{
-	ssize_t i;
-
-	if (!pair->parked) {
-		endpoint_close(&pair->r);
-		return;
-	}
-	i = port_queue_index(p, pair->r);
-	if (i >= 0 && p->u.recv.so[i].peer_ino == pair->s_ino && p->u.recv.so[i].parked_s < 0)
-		port_remove_queue(p, (size_t)i);
-	pair->r = -1;
-}
-
-void port_recycle_queue(struct port *p, int fd, int s)
-{
-	struct so_queue q = { .fd = -1 };
-	bool pool_it = false;
-	ssize_t i;
-
-	space_lock();
-	i = port_queue_index(p, fd);
-	if (i >= 0 && sopool_recycle(&p->u.recv.so[i], s, &pool_it)) {
-		if (pool_it)
-			q = take_queue(p, (size_t)i);
-		else
-			s = -1;         /* parked: R stays in the port's epolls */
-	} else if (i >= 0) {
-		port_remove_queue(p, (size_t)i);
-	}
-	space_unlock();
-	if (q.fd >= 0)
-		sopool_put(q.fd, s, q.tag, q.peer_ino);
-	else
-		endpoint_close(&s);
-}
-
-void port_flush_idle(void)
-{
-	struct port *p;
-
-	space_lock();
-	for (size_t i = 0; (p = space_next(&i));) {
-		for (size_t j = p->kind == PORT_KIND_RECEIVE ? p->u.recv.n_so : 0; j-- > 0;)
-			if (p->u.recv.so[j].parked_s >= 0)
-				port_remove_queue(p, j);
-	}
-	space_unlock();
-	sopool_flush();
 }
 
 /*

@@ -49,6 +49,7 @@ struct port_recv {
 	bool eof;                   /* R read end-of-file: no sender left */
 	struct so_queue *so;        /* send-once queues */
 	size_t n_so, cap_so;
+	size_t n_parked;            /* of which parked idle pairs (sopool.h): few, often none */
 	mach_port_name_t pset;      /* the port set it is in, or 0 */
 	int epfd;                   /* epoll over R and the queues, made on first wait */
 	bool ns_armed;              /* no-senders requested: drop our own S when unused */
