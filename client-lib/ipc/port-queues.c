@@ -8,10 +8,36 @@
 #include "port.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "endpoint.h"
 #include "sopool.h"
+
+/* Past this many queues, they are found through the fd index. */
+#define INDEX_FROM 16
+
+/* Index every queue of @rv; without memory, none (the walk stays right). */
+static void index_all(struct port_recv *rv)
+{
+	for (size_t i = 0; i < rv->n_so; i++) {
+		if (fd_index_put(&rv->so_index, rv->so[i].fd, (uint32_t)i) < 0) {
+			fd_index_free(&rv->so_index);
+			return;
+		}
+	}
+}
+
+/* Queue @i of @rv is at that position now (added, or moved into a hole). */
+static void index_at(struct port_recv *rv, size_t i)
+{
+	if (!rv->so_index.cap) {
+		if (rv->n_so >= INDEX_FROM)
+			index_all(rv);
+	} else if (fd_index_put(&rv->so_index, rv->so[i].fd, (uint32_t)i) < 0) {
+		fd_index_free(&rv->so_index);
+	}
+}
 
 /* Add queue @q to @p (takes its fd). */
 static int add_queue(struct port *p, struct so_queue q)
@@ -30,6 +56,7 @@ static int add_queue(struct port *p, struct so_queue q)
 		rv->cap_so = n;
 	}
 	rv->so[rv->n_so++] = q;
+	index_at(rv, rv->n_so - 1);
 	port_watch_fd(p, q.fd);
 	return 0;
 }
@@ -43,6 +70,8 @@ ssize_t port_queue_index(const struct port *p, int fd)
 {
 	if (p->kind != PORT_KIND_RECEIVE)
 		return -1;
+	if (p->u.recv.so_index.cap)
+		return (ssize_t)fd_index_get(&p->u.recv.so_index, fd);
 	for (size_t i = 0; i < p->u.recv.n_so; i++)
 		if (p->u.recv.so[i].fd == fd)
 			return (ssize_t)i;
@@ -58,7 +87,10 @@ static struct so_queue take_queue(struct port *p, size_t i)
 	if (q.parked_s >= 0)
 		rv->n_parked--;
 	port_unwatch_fd(p, q.fd);
+	fd_index_del(&rv->so_index, q.fd);
 	rv->so[i] = rv->so[--rv->n_so];
+	if (i < rv->n_so && rv->so_index.cap)
+		index_at(rv, i);
 	return q;
 }
 

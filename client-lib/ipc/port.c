@@ -325,6 +325,7 @@ void port_close_receive(struct port *p)
 		endpoint_close(&p->send_fd);
 	p->type &= ~MACH_PORT_TYPE_RECEIVE;
 	free(rv->so);
+	fd_index_free(&rv->so_index);
 	recv_reset(p);  /* the no-senders request went with the right (port_release_if_empty) */
 }
 

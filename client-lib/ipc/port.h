@@ -28,6 +28,7 @@
 
 #include <mach/mach.h>
 
+#include "fd-index.h"
 #include "sopool.h"
 #include "space.h"
 
@@ -50,6 +51,7 @@ struct port_recv {
 	struct so_queue *so;        /* send-once queues */
 	size_t n_so, cap_so;
 	size_t n_parked;            /* of which parked idle pairs (sopool.h): few, often none */
+	struct fd_index so_index;   /* fd -> position in so, once there are many (port-queues.c) */
 	mach_port_name_t pset;      /* the port set it is in, or 0 */
 	int epfd;                   /* epoll over R and the queues, made on first wait */
 	bool ns_armed;              /* no-senders requested: drop our own S when unused */
