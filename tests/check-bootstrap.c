@@ -25,6 +25,7 @@
 #include "helpers/daemon.h"
 #include "helpers/echo-client.h"
 #include "helpers/raw-client.h"
+#include "helpers/runner.h"
 
 #define DYN "com.example.dynamic"
 
@@ -398,13 +399,7 @@ static Suite *suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(suite(), NULL, 0, argc, argv);
 }

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "helpers/runner.h"
 #include "helpers/tmpdir.h"
 
 #define MAX_ARGS 32
@@ -348,13 +349,7 @@ static Suite *bsmig_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(bsmig_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(bsmig_suite(), NULL, 0, argc, argv);
 }

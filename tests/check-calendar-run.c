@@ -19,6 +19,7 @@
 
 #include "helpers/daemon.h"
 #include "helpers/job-state.h"
+#include "helpers/runner.h"
 
 #define LEAD 4                  /* seconds from the shifted "now" to the chosen minute */
 #define POLL_MS 10
@@ -198,13 +199,7 @@ static Suite *calendar_run_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(calendar_run_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(calendar_run_suite(), NULL, 0, argc, argv);
 }

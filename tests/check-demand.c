@@ -17,6 +17,7 @@
 
 #include "helpers/daemon.h"
 #include "helpers/echo-client.h"
+#include "helpers/runner.h"
 
 #define SERVICE ECHO_SERVICE_NAME
 
@@ -333,13 +334,7 @@ static Suite *demand_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(demand_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(demand_suite(), NULL, 0, argc, argv);
 }

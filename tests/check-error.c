@@ -14,6 +14,8 @@
 #include <mach/mach.h>
 #include <servers/bootstrap.h>
 
+#include "helpers/runner.h"
+
 START_TEST(test_kern)
 {
 	ck_assert_str_eq(mach_error_string(KERN_SUCCESS), "(os/kern) successful");
@@ -208,13 +210,7 @@ static Suite *error_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(error_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(error_suite(), NULL, 0, argc, argv);
 }

@@ -15,6 +15,8 @@
 #include "job-spec.h"
 #include "plist.h"
 
+#include "helpers/runner.h"
+
 static int warnings;
 
 static void count_warning(void *data, const char *message)
@@ -136,13 +138,7 @@ static Suite *examples_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(examples_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(examples_suite(), NULL, 0, argc, argv);
 }

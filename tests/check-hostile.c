@@ -30,6 +30,7 @@
 #include "helpers/echo-client.h"
 #include "helpers/peer.h"
 #include "helpers/raw-client.h"
+#include "helpers/runner.h"
 
 #define SETTLE_MS 20000         /* bound on waiting for the daemon to see closes */
 
@@ -459,13 +460,7 @@ static Suite *hostile_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(hostile_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(hostile_suite(), NULL, 0, argc, argv);
 }

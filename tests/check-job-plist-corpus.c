@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "helpers/runner.h"
+
 /*
  * The corpus (tests/data/corpus): 40 real plists, each with the outcome it must have.
  * All load except the SMJobBless helper, whose launchd plist names no
@@ -152,13 +154,7 @@ static Suite *job_plist_suite(void)
 }
 
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(job_plist_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(job_plist_suite(), NULL, 0, argc, argv);
 }

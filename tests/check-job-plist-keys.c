@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 
 #include "helpers/job-body.h"
+#include "helpers/runner.h"
 
 START_TEST(test_minimal_and_defaults)
 {
@@ -416,13 +417,7 @@ static Suite *job_plist_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(job_plist_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(job_plist_suite(), NULL, 0, argc, argv);
 }

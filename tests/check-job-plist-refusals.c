@@ -14,6 +14,7 @@
 
 #include "helpers/fdcheck.h"
 #include "helpers/job-body.h"
+#include "helpers/runner.h"
 
 /* Inline refusals: { body after HEAD, line, reason }. */
 static const struct {
@@ -235,13 +236,7 @@ static Suite *job_plist_suite(void)
 }
 
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(job_plist_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(job_plist_suite(), NULL, 0, argc, argv);
 }

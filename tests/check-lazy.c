@@ -20,6 +20,7 @@
 #include "helpers/daemon.h"
 #include "helpers/echo-client.h"
 #include "helpers/fake-fdstore.h"
+#include "helpers/runner.h"
 
 #define N_IDLE 2000
 #define FD_BOUND 64             /* what a daemon holds besides ports: logs, epoll, ... */
@@ -389,13 +390,7 @@ static Suite *lazy_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(lazy_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(lazy_suite(), NULL, 0, argc, argv);
 }

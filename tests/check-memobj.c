@@ -20,6 +20,7 @@
 
 #include "helpers/fdcheck.h"
 #include "helpers/peer.h"
+#include "helpers/runner.h"
 #include "helpers/vmcheck.h"
 
 #define PAGES 4
@@ -493,13 +494,7 @@ static Suite *memobj_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(memobj_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(memobj_suite(), NULL, 0, argc, argv);
 }

@@ -15,6 +15,8 @@
 
 #include "everything.h"
 
+#include "helpers/runner.h"
+
 enum answer {
 	ANSWER_MISMATCH,        /* a reply with another id */
 	ANSWER_NONE,            /* drop the reply right */
@@ -194,13 +196,7 @@ static Suite *mig_client_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(mig_client_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(mig_client_suite(), NULL, 0, argc, argv);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "helpers/daemon.h"
+#include "helpers/runner.h"
 
 static struct test_daemon td;
 
@@ -86,13 +87,7 @@ static Suite *mig_hello_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(mig_hello_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(mig_hello_suite(), NULL, 0, argc, argv);
 }

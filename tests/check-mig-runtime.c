@@ -16,6 +16,7 @@
 #include <mach/mig_errors.h>
 
 #include "helpers/fdcheck.h"
+#include "helpers/runner.h"
 
 static int fds_before;
 
@@ -306,13 +307,7 @@ static Suite *mig_runtime_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(mig_runtime_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(mig_runtime_suite(), NULL, 0, argc, argv);
 }

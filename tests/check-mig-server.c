@@ -15,6 +15,8 @@
 
 #include "everythingServer.h"
 
+#include "helpers/runner.h"
+
 #define BUF 8192
 
 static union {
@@ -401,13 +403,7 @@ static Suite *mig_server_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(mig_server_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(mig_server_suite(), NULL, 0, argc, argv);
 }

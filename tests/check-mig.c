@@ -18,6 +18,7 @@
 
 #include "everything.h"
 #include "helpers/peer.h"
+#include "helpers/runner.h"
 
 /* import reaches both sides, uimport only this one, simport only the server. */
 #ifndef EVERYTHING_USER_IMPORTED
@@ -423,13 +424,7 @@ static Suite *mig_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(mig_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(mig_suite(), NULL, 0, argc, argv);
 }

@@ -16,6 +16,7 @@
 
 #include "helpers/msg.h"
 #include "helpers/peer.h"
+#include "helpers/runner.h"
 
 START_TEST(test_timeouts)
 {
@@ -318,13 +319,7 @@ static Suite *msg_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(msg_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(msg_suite(), NULL, 0, argc, argv);
 }

@@ -16,6 +16,7 @@
 
 #include "helpers/msg.h"
 #include "helpers/peer.h"
+#include "helpers/runner.h"
 
 /* COPY_SEND + MAKE_SEND_ONCE: the classic request.  Return: the send-once right it carried. */
 static mach_port_t header_request(mach_port_t dst, mach_port_t rep)
@@ -378,13 +379,7 @@ static Suite *msg_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(msg_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(msg_suite(), NULL, 0, argc, argv);
 }

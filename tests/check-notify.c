@@ -20,6 +20,7 @@
 
 #include "helpers/fdcheck.h"
 #include "helpers/peer.h"
+#include "helpers/runner.h"
 
 static void setup(void)
 {
@@ -340,13 +341,7 @@ static Suite *notify_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(notify_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(notify_suite(), NULL, 0, argc, argv);
 }

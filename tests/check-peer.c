@@ -17,6 +17,7 @@
 
 #include "helpers/fdcheck.h"
 #include "helpers/peer.h"
+#include "helpers/runner.h"
 
 static void setup(void)
 {
@@ -388,13 +389,7 @@ static Suite *peer_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(peer_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(peer_suite(), NULL, 0, argc, argv);
 }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "helpers/data.h"
+#include "helpers/runner.h"
 #include "helpers/tmpdir.h"
 
 #define HEAD "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" \
@@ -300,13 +301,7 @@ static Suite *plist_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(plist_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(plist_suite(), NULL, 0, argc, argv);
 }

@@ -21,6 +21,7 @@
 
 #include "helpers/fdcheck.h"
 #include "helpers/peer.h"
+#include "helpers/runner.h"
 
 static void setup(void)
 {
@@ -553,13 +554,7 @@ static Suite *port_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(port_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(port_suite(), NULL, 0, argc, argv);
 }

@@ -24,6 +24,7 @@
 #include "helpers/bsctl-run.h"
 #include "helpers/daemon.h"
 #include "helpers/echo-client.h"
+#include "helpers/runner.h"
 
 #define UNKNOWN_ID 2999         /* echo-service destroys messages it does not know */
 #define WAIT_MS 20000           /* never reached unless something is broken */
@@ -296,13 +297,7 @@ static Suite *suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(suite(), NULL, 0, argc, argv);
 }

@@ -21,6 +21,7 @@
 #include "bootstrap-proto.h"
 #include "fdpass.h"
 #include "helpers/daemon.h"
+#include "helpers/runner.h"
 #include "wire.h"
 
 static struct test_daemon td;
@@ -171,13 +172,7 @@ static Suite *request_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(request_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(request_suite(), NULL, 0, argc, argv);
 }

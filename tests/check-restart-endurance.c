@@ -24,6 +24,7 @@
 #include "helpers/daemon.h"
 #include "helpers/echo-client.h"
 #include "helpers/fake-fdstore.h"
+#include "helpers/runner.h"
 
 #define TALLY "com.example.tally"
 #define SENDERS 4
@@ -149,13 +150,7 @@ static Suite *endurance_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(endurance_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(endurance_suite(), NULL, 0, argc, argv);
 }

@@ -25,6 +25,7 @@
 #include "helpers/daemon.h"
 #include "helpers/echo-client.h"
 #include "helpers/fake-fdstore.h"
+#include "helpers/runner.h"
 
 #define SLOW "com.example.slow"
 #define BROKEN "com.example.broken"
@@ -351,13 +352,7 @@ static Suite *restart_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(restart_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(restart_suite(), NULL, 0, argc, argv);
 }

@@ -24,6 +24,7 @@
 
 #include "helpers/bsctl-run.h"
 #include "helpers/daemon.h"
+#include "helpers/runner.h"
 
 static struct test_daemon td;
 static char *report, *sock;
@@ -512,13 +513,7 @@ static Suite *suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(suite(), NULL, 0, argc, argv);
 }

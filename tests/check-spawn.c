@@ -25,6 +25,7 @@
 
 #include "helpers/fdcheck.h"
 #include "helpers/probe.h"
+#include "helpers/runner.h"
 #include "helpers/tmpdir.h"
 #include "job-spec.h"
 #include "spawn-job.h"
@@ -456,13 +457,7 @@ static Suite *spawn_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(spawn_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(spawn_suite(), NULL, 0, argc, argv);
 }

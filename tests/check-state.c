@@ -11,6 +11,8 @@
 
 #include "state-format.h"
 
+#include "helpers/runner.h"
+
 static struct state_service services[] = {
 	{ .name = "com.example.a", .job = "com.example.job", .recv_id = 7, .send_id = 8,
 	  .checked_in = true, .ever_checked_in = true },
@@ -196,13 +198,7 @@ static Suite *state_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(state_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(state_suite(), NULL, 0, argc, argv);
 }

@@ -21,6 +21,7 @@
 #include "helpers/daemon.h"
 #include "helpers/echo-client.h"
 #include "helpers/job-state.h"
+#include "helpers/runner.h"
 #include "helpers/tmpdir.h"
 
 #define SERVICE ECHO_SERVICE_NAME
@@ -498,13 +499,7 @@ static Suite *supervise_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(supervise_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(supervise_suite(), NULL, 0, argc, argv);
 }
