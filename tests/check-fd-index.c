@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fd-index.h"
+#include "helpers/runner.h"
 
 #define FDS 3000
 
@@ -58,18 +59,12 @@ START_TEST(test_against_an_array)
 }
 END_TEST
 
-int main(void)
+int main(int argc, char **argv)
 {
 	Suite *s = suite_create("fd-index");
 	TCase *tc = tcase_create("map");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_against_an_array, 0, 4);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(s, NULL, 0, argc, argv);
 }
