@@ -312,19 +312,28 @@ START_TEST(test_reexec_keeps_lazy_lazy)
 }
 END_TEST
 
+/* @idle idle jobs and the echo job under the fd store; the echo job looked up and answering. */
+static mach_port_t start_stored(int idle, struct echo_msg *first)
+{
+	mach_port_t port;
+
+	use_store = 1;
+	add_idle_jobs(idle);
+	add_echo(ECHO_SERVICE_NAME, NULL);
+	fake_fdstore_open(&store, td.dir);
+	fake_fdstore_start(&store, &td);
+	port = look_up(ECHO_SERVICE_NAME);
+	*first = echo_query(port);
+	return port;
+}
+
 /* Under the fd store, a port never made is not stored, and after kill -9 stays not made. */
 START_TEST(test_fdstore_keeps_lazy_lazy)
 {
 	mach_port_t port;
 	struct echo_msg before, after;
 
-	use_store = 1;
-	add_idle_jobs(200);
-	add_echo(ECHO_SERVICE_NAME, NULL);
-	fake_fdstore_open(&store, td.dir);
-	fake_fdstore_start(&store, &td);
-	port = look_up(ECHO_SERVICE_NAME);
-	before = echo_query(port);
+	port = start_stored(200, &before);
 	sync_daemon();
 	/* The listening socket, the echo port (R, S), its job's connection, two states. */
 	ck_assert_uint_le(fake_fdstore_count(&store), 8);
@@ -350,13 +359,7 @@ START_TEST(test_large_state_saved_after_gap)
 	mach_port_t port;
 	struct echo_msg before, after;
 
-	use_store = 1;
-	add_idle_jobs(1500);
-	add_echo(ECHO_SERVICE_NAME, NULL);
-	fake_fdstore_open(&store, td.dir);
-	fake_fdstore_start(&store, &td);
-	port = look_up(ECHO_SERVICE_NAME);
-	before = echo_query(port);
+	port = start_stored(1500, &before);
 	/* The listening socket, two states, and R, S and the job's connection,
 	 * stored with the state that names them. */
 	for (int i = 0; i < 3000 && fake_fdstore_count(&store) < 6; i++)

@@ -123,14 +123,20 @@ static void start_echo(void)
 	test_daemon_start(&td);
 }
 
+/* The echo job started, looked up, and @n calls answered through a new reply port. */
+static pid_t start_serving(mach_port_t *service, mach_port_t *reply, unsigned n)
+{
+	start_echo();
+	*service = look_up();
+	*reply = new_reply_port();
+	return warm_up(*service, *reply, n);
+}
+
 START_TEST(test_one_reply_port_many_calls)
 {
 	mach_port_t service, reply;
 
-	start_echo();
-	service = look_up();
-	reply = new_reply_port();
-	warm_up(service, reply, 300);
+	start_serving(&service, &reply, 300);
 	/* Nothing more waits on the port: every reply came once. */
 	{
 		union echo_rcv u;
@@ -165,10 +171,7 @@ START_TEST(test_queued_request_answered_after_crash)
 	struct echo_msg r;
 	pid_t first;
 
-	start_echo();
-	service = look_up();
-	reply = new_reply_port();
-	first = warm_up(service, reply, 20);
+	first = start_serving(&service, &reply, 20);
 	/* The request waits behind the crash; the next instance answers it. */
 	ck_assert_int_eq(echo_send(service, ECHO_CRASH, 0, 0), MACH_MSG_SUCCESS);
 	ck_assert_int_eq(send_request(service, reply, ECHO_ECHO, 77), MACH_MSG_SUCCESS);
@@ -185,10 +188,7 @@ START_TEST(test_destroyed_request_notifies)
 	mach_port_t service, reply;
 	struct echo_msg r;
 
-	start_echo();
-	service = look_up();
-	reply = new_reply_port();
-	warm_up(service, reply, 20);
+	start_serving(&service, &reply, 20);
 	ck_assert_int_eq(send_request(service, reply, UNKNOWN_ID, 5), MACH_MSG_SUCCESS);
 	r = receive_on(reply);
 	ck_assert_int_eq(r.head.msgh_id, MACH_NOTIFY_SEND_ONCE);
@@ -203,10 +203,7 @@ START_TEST(test_held_request_dies_with_the_job)
 	struct echo_msg r;
 	pid_t first;
 
-	start_echo();
-	service = look_up();
-	reply = new_reply_port();
-	first = warm_up(service, reply, 20);
+	first = start_serving(&service, &reply, 20);
 	/* The job aborts holding the request and its reply right. */
 	ck_assert_int_eq(send_request(service, reply, ECHO_CRASH, 0), MACH_MSG_SUCCESS);
 	r = receive_on(reply);
@@ -242,10 +239,7 @@ START_TEST(test_client_processes_get_their_own_replies)
 	mach_port_t service, reply;
 	pid_t pids[CHILDREN];
 
-	start_echo();
-	service = look_up();
-	reply = new_reply_port();
-	warm_up(service, reply, 10);
+	start_serving(&service, &reply, 10);
 	for (unsigned c = 0; c < CHILDREN; c++) {
 		pids[c] = fork();
 		ck_assert_int_ge(pids[c], 0);
