@@ -37,7 +37,7 @@ struct bench_lookups_request {
 
 struct bench_lookups_reply {
 	mach_msg_header_t head;
-	uint64_t median_ns, p99_ns;
+	double median_us, p99_us;       /* lat_of()'s (bench/util.c) */
 	uint32_t done;                  /* look-ups that succeeded */
 };
 

@@ -19,28 +19,13 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <signal.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <mach/mach.h>
 #include <servers/bootstrap.h>
 
 #include "bench-proto.h"
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
+#include "bench.h"
 
 /* BENCH_LOOKUPS_ID: time look-ups of @name from inside the job, answer median and p99. */
 static void answer_lookups(const char *name, const struct bench_lookups_request *req)
@@ -50,7 +35,8 @@ static void answer_lookups(const char *name, const struct bench_lookups_request 
 		.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0),
 		.msgh_size = sizeof(out), .msgh_remote_port = req->head.msgh_remote_port,
 		.msgh_id = BENCH_LOOKUPS_ID + 100 } };
-	uint32_t n = req->count < BENCH_LOOKUPS_MAX ? req->count : BENCH_LOOKUPS_MAX;
+	uint32_t n = req->count < BENCH_LOOKUPS_MAX ? req->count : BENCH_LOOKUPS_MAX, done = 0;
+	struct lat lat;
 
 	for (uint32_t i = 0; i < n; i++) {
 		uint64_t t = now_ns();
@@ -59,13 +45,12 @@ static void answer_lookups(const char *name, const struct bench_lookups_request 
 		if (bootstrap_look_up(bootstrap_port, name, &port) != KERN_SUCCESS)
 			break;
 		mach_port_deallocate(mach_task_self(), port);
-		ns[out.done++] = now_ns() - t;
+		ns[done++] = now_ns() - t;
 	}
-	if (out.done) {
-		qsort(ns, out.done, sizeof(*ns), cmp_u64);
-		out.median_ns = ns[out.done / 2];
-		out.p99_ns = ns[out.done * 99 / 100];
-	}
+	lat = lat_of(ns, done);
+	out.median_us = lat.med_us;
+	out.p99_us = lat.p99_us;
+	out.done = done;
 	mach_msg(&out.head, MACH_SEND_MSG, sizeof(out), 0, MACH_PORT_NULL, MACH_MSG_TIMEOUT_NONE,
 		 MACH_PORT_NULL);
 }
