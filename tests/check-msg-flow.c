@@ -303,6 +303,60 @@ START_TEST(test_threads_receive_whole)
 }
 END_TEST
 
+/*
+ * A receive in another library's thread-exit cleanup, after the library
+ * freed the thread's receive buffer in its own: it must get a fresh buffer
+ * and the message
+ * (ASan sees any use of the freed one).  The key is made after the
+ * library's, whose cleanup therefore runs first (glibc runs them in order).
+ */
+static mach_port_t exit_port;
+static int exit_result;
+
+static void receive_at_exit(void *arg)
+{
+	struct peer_rcv r;
+
+	(void)arg;
+	if (peer_send_id(exit_port, MACH_MSG_TYPE_MAKE_SEND, 2) != MACH_MSG_SUCCESS)
+		return;
+	exit_result = mach_msg(&r.msg.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(r), exit_port,
+			       0, MACH_PORT_NULL);
+}
+
+static void *receive_then_exit(void *arg)
+{
+	struct peer_rcv r;
+
+	pthread_setspecific(*(pthread_key_t *)arg, &exit_port);
+	/* A message received here: the thread's buffer is made. */
+	mach_msg(&r.msg.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(r), exit_port, 0,
+		 MACH_PORT_NULL);
+	return NULL;
+}
+
+START_TEST(test_receive_in_thread_exit_cleanup)
+{
+	struct peer_rcv r;
+	pthread_key_t key;
+	pthread_t t;
+
+	exit_port = peer_port();
+	/* A message received here first: the library's key comes before ours. */
+	ck_assert_int_eq(peer_send_id(exit_port, MACH_MSG_TYPE_MAKE_SEND, 0), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(mach_msg(&r.msg.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(r),
+				  exit_port, 0, MACH_PORT_NULL), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(pthread_key_create(&key, receive_at_exit), 0);
+	exit_result = 0;
+	ck_assert_int_eq(peer_send_id(exit_port, MACH_MSG_TYPE_MAKE_SEND, 1), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(pthread_create(&t, NULL, receive_then_exit, &key), 0);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	ck_assert_int_eq(exit_result, MACH_MSG_SUCCESS);
+	pthread_key_delete(key);
+	destroy(exit_port);
+}
+END_TEST
+
 static Suite *msg_suite(void)
 {
 	Suite *s = suite_create("msg");
@@ -314,6 +368,7 @@ static Suite *msg_suite(void)
 	tcase_add_test(flow, test_wrappers);
 	tcase_add_test(flow, test_threads);
 	tcase_add_test(flow, test_threads_receive_whole);
+	tcase_add_test(flow, test_receive_in_thread_exit_cleanup);
 	tcase_add_checked_fixture(flow, setup, teardown);
 	suite_add_tcase(s, flow);
 	return s;

@@ -19,9 +19,19 @@ static pthread_key_t tls_buf_key;
 static bool tls_buf_key_ok;
 static pthread_once_t tls_buf_once = PTHREAD_ONCE_INIT;
 
+/*
+ * At thread exit.  Another library's exit cleanup may still receive after
+ * this one: it then gets a new buffer (freed in a later round), never this.
+ */
+static void tls_buf_free(void *buf)
+{
+	free(buf);
+	tls_buf = NULL;
+}
+
 static void tls_buf_key_make(void)
 {
-	tls_buf_key_ok = pthread_key_create(&tls_buf_key, free) == 0;
+	tls_buf_key_ok = pthread_key_create(&tls_buf_key, tls_buf_free) == 0;
 }
 
 char *rcv_buffer_take(void)
