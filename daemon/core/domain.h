@@ -57,6 +57,7 @@ struct domain {
 	void (*dispatch)(struct conn *c, struct ipc_request *rq);
 
 	struct event *sigchld_ev, *sigterm_ev, *sigint_ev, *sighup_ev;
+	struct event *save_ev;  /* a deferred fd-store save (restart_save()), or NULL */
 	bool shutting_down;
 
 	/* Restarting (restart/): the state is saved when it changed, once per

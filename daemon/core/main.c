@@ -154,6 +154,8 @@ static void teardown(struct domain *d)
 	event_free(d->sigterm_ev);
 	event_free(d->sigint_ev);
 	event_free(d->sighup_ev);
+	if (d->save_ev)
+		event_free(d->save_ev);
 	event_base_free(d->base);
 	fdstore_free(d->fdstore);
 	for (size_t i = 0; i < d->n_job_dirs; i++)

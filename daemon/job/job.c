@@ -18,6 +18,7 @@
 
 #include <event2/event.h>
 
+#include "clock.h"
 #include "conn.h"
 #include "domain.h"
 #include "inetd.h"
@@ -48,11 +49,6 @@ const char *job_reason_name(enum job_reason reason)
 
 static long long throttle_left_ms(const struct job *job);
 
-static struct timeval ms_timeval(long long ms)
-{
-	return (struct timeval){ .tv_sec = ms / 1000, .tv_usec = ms % 1000 * 1000 };
-}
-
 static void throttle_done(evutil_socket_t fd, short what, void *arg)
 {
 	struct job *job = arg;
@@ -66,7 +62,7 @@ static void throttle_done(evutil_socket_t fd, short what, void *arg)
 	 * turn), so a timer may fire a tick early: wait out the rest. */
 	left = throttle_left_ms(job);
 	if (left > 0) {
-		struct timeval tv = ms_timeval(left);
+		struct timeval tv = timeval_from_ms(left);
 
 		evtimer_add(job->throttle_ev, &tv);
 		return;
@@ -94,7 +90,7 @@ static long long throttle_left_ms(const struct job *job)
 
 static int throttle(struct job *job, enum job_reason reason, long long wait_ms)
 {
-	struct timeval tv = ms_timeval(wait_ms);
+	struct timeval tv = timeval_from_ms(wait_ms);
 
 	if (!job->throttle_ev)
 		job->throttle_ev = evtimer_new(job->domain->base, throttle_done, job);

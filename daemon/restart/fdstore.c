@@ -11,13 +11,11 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
-
-#include <event2/event.h>
 
 #include <systemd/sd-daemon.h>
 
+#include "clock.h"
 #include "log.h"
 #include "state-format.h"
 
@@ -33,7 +31,6 @@ struct fdstore {
 	struct kept *kept;      /* sorted by id */
 	size_t n_kept, cap;
 	uint64_t saved_ms;      /* CLOCK_MONOTONIC of the last save, 0: none yet */
-	struct event *later;    /* a deferred save (fdstore_later) */
 };
 
 static const char *const state_names[2] = { FDSTORE_STATE_A, FDSTORE_STATE_B };
@@ -53,14 +50,6 @@ struct fdstore *fdstore_new(void)
 		return NULL;
 	f->state_fd[0] = f->state_fd[1] = -1;
 	return f;
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 static int store(const char *name, int fd)
@@ -212,37 +201,23 @@ int fdstore_save(struct fdstore *f, const int *ids, size_t n, struct state *st)
 	free(f->kept);
 	f->kept = now;
 	f->n_kept = (size_t)k;
-	f->saved_ms = now_ms();
+	f->saved_ms = clock_monotonic_ms();
 	return 0;
 }
 
 long fdstore_wait_ms(const struct fdstore *f, size_t jobs)
 {
-	uint64_t t = now_ms();
+	uint64_t t = clock_monotonic_ms();
 
 	if (jobs <= FDSTORE_SMALL_JOBS || !f->saved_ms || t >= f->saved_ms + FDSTORE_GAP_MS)
 		return 0;
 	return (long)(f->saved_ms + FDSTORE_GAP_MS - t);
 }
 
-int fdstore_later(struct fdstore *f, struct event_base *base, long ms,
-		  void (*fn)(int, short, void *), void *arg)
-{
-	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
-
-	if (!f->later && !(f->later = evtimer_new(base, fn, arg)))
-		return -ENOMEM;
-	if (evtimer_pending(f->later, NULL))
-		return 0;
-	return evtimer_add(f->later, &tv) < 0 ? -ENOMEM : 0;
-}
-
 void fdstore_free(struct fdstore *f)
 {
 	if (!f)
 		return;
-	if (f->later)
-		event_free(f->later);
 	for (int i = 0; i < 2; i++)
 		if (f->state_fd[i] >= 0)
 			close(f->state_fd[i]);

@@ -60,14 +60,6 @@ int fdstore_save(struct fdstore *f, const int *ids, size_t n, struct state *st);
  */
 long fdstore_wait_ms(const struct fdstore *f, size_t jobs);
 
-/**
- * fdstore_later() - the timer that saves a deferred state: created on first
- * use on @base, calling @fn(@arg); armed for @ms unless armed already.
- * Return: 0 or a negative errno.
- */
-int fdstore_later(struct fdstore *f, struct event_base *base, long ms,
-		  void (*fn)(int, short, void *), void *arg);
-
 void fdstore_free(struct fdstore *f);
 
 #endif

@@ -20,6 +20,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <event2/event.h>
+
+#include "clock.h"
 #include "domain.h"
 #include "fdstore.h"
 #include "log.h"
@@ -60,6 +63,18 @@ static void save_later(int fd, short what, void *arg)
 	restart_save(arg);
 }
 
+/* Save in @ms, unless a save is due already: the timer is made on first use, freed with the loop. */
+static int defer_save(struct domain *d, long ms)
+{
+	struct timeval tv = timeval_from_ms(ms);
+
+	if (!d->save_ev && !(d->save_ev = evtimer_new(d->base, save_later, d)))
+		return -ENOMEM;
+	if (evtimer_pending(d->save_ev, NULL))
+		return 0;
+	return evtimer_add(d->save_ev, &tv) < 0 ? -ENOMEM : 0;
+}
+
 void restart_save(struct domain *d)
 {
 	long wait;
@@ -68,7 +83,7 @@ void restart_save(struct domain *d)
 		return;
 	/* A large state is saved at most every FDSTORE_GAP_MS (fdstore.h). */
 	wait = d->shutting_down ? 0 : fdstore_wait_ms(d->fdstore, d->jobs.count);
-	if (wait > 0 && fdstore_later(d->fdstore, d->base, wait, save_later, d) == 0)
+	if (wait > 0 && defer_save(d, wait) == 0)
 		return;
 	save_now(d);
 }
