@@ -335,6 +335,8 @@ START_TEST(test_socket_fds_and_listen_env)
 	struct job_spec *s = probe_spec_new(probe_tmp, "report", NULL);
 	int a[2], b[2], boot[2], st, fds[2];
 	struct spawn_request req = { s, -1, geteuid() == 0 };
+	/* SecureSocketWithKey names: they cannot take the daemon's own variables. */
+	char *const claims[] = { SPAWN_ENV_BOOTSTRAP_FD "=9", SPAWN_ENV_BOOTSTRAP_FD_PID "=1", NULL };
 	char reason[256], line[64], buf[8] = "";
 	pid_t pid = -1;
 	char *out;
@@ -360,6 +362,7 @@ START_TEST(test_socket_fds_and_listen_env)
 	req.socket_fds = fds;
 	req.n_socket_fds = 2;
 	req.socket_names = "b:a";
+	req.extra_env = claims;
 	ck_assert_msg(spawn_job(&req, &pid, reason, sizeof(reason)) == 0, "%s", reason);
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
 	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
@@ -370,6 +373,8 @@ START_TEST(test_socket_fds_and_listen_env)
 	snprintf(line, sizeof(line), "env:LISTEN_PID=%d", (int)pid);
 	ck_assert_line(out, line);
 	ck_assert_line(out, "env:" SPAWN_ENV_BOOTSTRAP_FD "=5");
+	snprintf(line, sizeof(line), "env:" SPAWN_ENV_BOOTSTRAP_FD_PID "=%d", (int)pid);
+	ck_assert_line(out, line);
 	/* fd 3 is the first socket given: the probe's "ping" arrives on b. */
 	ck_assert_int_eq(recv(b[0], buf, sizeof(buf), MSG_DONTWAIT), 4);
 	ck_assert_int_eq(recv(a[0], buf, sizeof(buf), MSG_DONTWAIT), -1);

@@ -78,6 +78,15 @@ static ssize_t env_find(const struct spawn_plan *p, const char *kv)
 	return -1;
 }
 
+/* Entry @i goes: a pid to be written there (pid_kv) is written nowhere. */
+static void env_drop(struct spawn_plan *p, size_t i)
+{
+	for (size_t k = 0; k < sizeof(p->pid_kv) / sizeof(p->pid_kv[0]); k++)
+		if (p->pid_kv[k] == p->envp[i])
+			p->pid_kv[k] = NULL;
+	free(p->envp[i]);
+}
+
 /* Take ownership of @kv ("K=V"), replacing an entry with the same key. */
 static int env_put(struct spawn_plan *p, char *kv)
 {
@@ -87,7 +96,7 @@ static int env_put(struct spawn_plan *p, char *kv)
 		return -ENOMEM;
 	i = env_find(p, kv);
 	if (i >= 0) {
-		free(p->envp[i]);
+		env_drop(p, (size_t)i);
 		p->envp[i] = kv;
 		return 0;
 	}
@@ -122,7 +131,7 @@ static void env_unset(struct spawn_plan *p, const char *key)
 
 	if (i < 0)
 		return;
-	free(p->envp[i]);
+	env_drop(p, (size_t)i);
 	memmove(&p->envp[i], &p->envp[i + 1], (p->n_env - (size_t)i) * sizeof(char *));
 	p->n_env--;
 }
@@ -398,10 +407,9 @@ static int plan_exec_paths(struct spawn_plan *p)
 
 /*
  * Base environment, then the user's, then the domain's (bsctl setenv),
- * then EnvironmentVariables (the plist wins, as in launchd), then the
- * daemon's own variables last so that a plist cannot mislead the job
- * about its bootstrap fd or label.  $BOOTSTRAP_SOCKET is never passed on:
- * jobs reach the daemon through the inherited fd.
+ * then EnvironmentVariables (the plist wins, as in launchd); then
+ * plan_socket_env(), then plan_own_env().  $BOOTSTRAP_SOCKET is never
+ * passed on: jobs reach the daemon through the inherited fd.
  */
 static int plan_env(struct spawn_plan *p, bool as_root)
 {
@@ -415,9 +423,22 @@ static int plan_env(struct spawn_plan *p, bool as_root)
 		r = env_put(p, strdup(p->domain_env[i]));
 	for (i = 0; r == 0 && s->env && s->env[i]; i++)
 		r = env_put(p, strdup(s->env[i]));
+	return r;
+}
+
+/*
+ * The daemon's own variables, last, so that neither EnvironmentVariables
+ * nor a SecureSocketWithKey name can mislead the job about its bootstrap
+ * fd, its pid's claim to it, or its label.
+ */
+static int plan_own_env(struct spawn_plan *p)
+{
+	const struct job_spec *s = p->spec;
+	int r = 0;
+
 	env_unset(p, SPAWN_ENV_BOOTSTRAP_FD);
 	env_unset(p, SPAWN_ENV_BOOTSTRAP_FD_PID);
-	if (r == 0 && p->bootstrap_fd >= 0) {
+	if (p->bootstrap_fd >= 0) {
 		char fd[24];
 
 		snprintf(fd, sizeof(fd), "%zu", SPAWN_BOOTSTRAP_FD + p->n_socket_fds);
@@ -535,6 +556,8 @@ int spawn_plan_init(struct spawn_plan *plan, const struct spawn_request *req,
 		r = plan_env(plan, req->as_root);
 	if (r == 0)
 		r = plan_socket_env(plan, req);
+	if (r == 0)
+		r = plan_own_env(plan);
 	if (r == 0)
 		r = plan_exec_paths(plan);
 	if (r == 0)
