@@ -330,6 +330,21 @@ static int move_fd_high(int fd)
 	return high;
 }
 
+/* What the probe reported: its fds, systemd's variables and the daemon's, with its @pid. */
+static void assert_socket_env(const char *out, pid_t pid)
+{
+	char line[64];
+
+	ck_assert_line(out, "fds=0,1,2,3,4,5");
+	ck_assert_line(out, "env:LISTEN_FDS=2");
+	ck_assert_line(out, "env:LISTEN_FDNAMES=b:a");
+	snprintf(line, sizeof(line), "env:LISTEN_PID=%d", (int)pid);
+	ck_assert_line(out, line);
+	ck_assert_line(out, "env:" SPAWN_ENV_BOOTSTRAP_FD "=5");
+	snprintf(line, sizeof(line), "env:" SPAWN_ENV_BOOTSTRAP_FD_PID "=%d", (int)pid);
+	ck_assert_line(out, line);
+}
+
 START_TEST(test_socket_fds_and_listen_env)
 {
 	struct job_spec *s = probe_spec_new(probe_tmp, "report", NULL);
@@ -337,7 +352,7 @@ START_TEST(test_socket_fds_and_listen_env)
 	struct spawn_request req = { s, -1, geteuid() == 0 };
 	/* SecureSocketWithKey names: they cannot take the daemon's own variables. */
 	char *const claims[] = { SPAWN_ENV_BOOTSTRAP_FD "=9", SPAWN_ENV_BOOTSTRAP_FD_PID "=1", NULL };
-	char reason[256], line[64], buf[8] = "";
+	char reason[256], buf[8] = "";
 	pid_t pid = -1;
 	char *out;
 
@@ -367,14 +382,7 @@ START_TEST(test_socket_fds_and_listen_env)
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
 	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	out = probe_slurp(s->stdout_path);
-	ck_assert_line(out, "fds=0,1,2,3,4,5");
-	ck_assert_line(out, "env:LISTEN_FDS=2");
-	ck_assert_line(out, "env:LISTEN_FDNAMES=b:a");
-	snprintf(line, sizeof(line), "env:LISTEN_PID=%d", (int)pid);
-	ck_assert_line(out, line);
-	ck_assert_line(out, "env:" SPAWN_ENV_BOOTSTRAP_FD "=5");
-	snprintf(line, sizeof(line), "env:" SPAWN_ENV_BOOTSTRAP_FD_PID "=%d", (int)pid);
-	ck_assert_line(out, line);
+	assert_socket_env(out, pid);
 	/* fd 3 is the first socket given: the probe's "ping" arrives on b. */
 	ck_assert_int_eq(recv(b[0], buf, sizeof(buf), MSG_DONTWAIT), 4);
 	ck_assert_int_eq(recv(a[0], buf, sizeof(buf), MSG_DONTWAIT), -1);
