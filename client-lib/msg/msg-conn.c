@@ -48,10 +48,9 @@ static uint16_t call_seq;       /* the last call's number, under call_lock */
 /* One call at a time per connection: a second thread goes the ordinary way. */
 static pthread_mutex_t call_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* Space lock held. */
 static void conn_unref(struct conn_ref *r)
 {
-	if (r && --r->refs == 0) {
+	if (r && __atomic_sub_fetch(&r->refs, 1, __ATOMIC_ACQ_REL) == 0) {
 		close(r->fd);
 		free(r);
 	}
@@ -94,6 +93,7 @@ void msg_conn_fork_child(void)
 	struct conn_ref *r = conn.ref;
 
 	conn.ref = NULL;        /* none: take_ports() finds no connection of ours */
+	__atomic_store_n(&conn.name, MACH_PORT_NULL, __ATOMIC_RELAXED);        /* nor looks */
 	if (r) {
 		close(r->fd);
 		free(r);
@@ -123,19 +123,26 @@ static struct conn_ref *take_ports(const mach_msg_header_t *msg, struct port **r
 	struct conn_ref *r = NULL;
 	struct port *c, *p;
 
+	struct conn_ref *gone = NULL;
+
 	space_lock();
 	if (conn.ref && msg->msgh_remote_port == conn.name) {
 		c = space_get(conn.name);
 		p = space_get(msg->msgh_local_port);
-		if (c && c->ino == conn.ino && (c->type & MACH_PORT_TYPE_SEND) && p &&
-		    (p->type & MACH_PORT_TYPE_RECEIVE) && !p->dead) {
+		if (!c || c->ino != conn.ino || !(c->type & MACH_PORT_TYPE_SEND)) {
+			/* The name went, or names another port now: let our copy go too. */
+			gone = conn.ref;
+			conn.ref = NULL;
+			__atomic_store_n(&conn.name, MACH_PORT_NULL, __ATOMIC_RELAXED);
+		} else if (p && (p->type & MACH_PORT_TYPE_RECEIVE) && !p->dead) {
 			r = conn.ref;
-			r->refs++;
+			__atomic_add_fetch(&r->refs, 1, __ATOMIC_RELAXED);
 			port_ref(p);
 			*reply = p;
 		}
 	}
 	space_unlock();
+	conn_unref(gone);
 	return r;
 }
 
@@ -169,19 +176,18 @@ mach_msg_return_t msg_conn_call(mach_msg_header_t *msg, mach_msg_option_t option
 
 	if (!call_shape(msg, option, send_size, rcv_name) ||
 	    msg->msgh_remote_port != __atomic_load_n(&conn.name, __ATOMIC_RELAXED) ||
-	    !(c = take_ports(msg, &p)))
+	    pthread_mutex_trylock(&call_lock) != 0)
 		return MSG_CONN_ORDINARY;
-	if (pthread_mutex_trylock(&call_lock) == 0) {
+	c = take_ports(msg, &p);
+	if (c) {
 		if (++call_seq == 0)
 			call_seq = 1;
 		/* A failed send goes the ordinary way, which fails alike and says so. */
 		if (send_request(c->fd, msg, send_size, call_seq) == 0)
 			mr = msg_receive_conn(rcv_msg, option, rcv_size, p, c->fd, call_seq, timeout);
-		pthread_mutex_unlock(&call_lock);
+		port_unref(p);
+		conn_unref(c);
 	}
-	port_unref(p);
-	space_lock();
-	conn_unref(c);
-	space_unlock();
+	pthread_mutex_unlock(&call_lock);
 	return mr;
 }
