@@ -4,9 +4,11 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "hash.h"
+
 static size_t home(const struct fd_index *x, int fd)
 {
-	return (size_t)(((uint64_t)(uint32_t)fd * 0x9e3779b97f4a7c15ull) >> 32) & (x->cap - 1);
+	return hash_bucket((uint32_t)fd, x->cap);
 }
 
 static int slot_fd(uint64_t s)

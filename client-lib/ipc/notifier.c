@@ -207,11 +207,7 @@ int notifier_watch(int fd, int notify_fd, mach_msg_id_t id, mach_port_name_t sub
 void notifier_fork_child(void)
 {
 	pthread_mutex_init(&notifier.lock, NULL);
-	for (struct watch *w; (w = watch_table_take_any(&notifier.watches));) {
-		close(w->fd);
-		close(w->notify_fd);
-		free(w);
-	}
+	watch_table_drain(&notifier.watches, watch_free);
 	if (notifier.epfd >= 0)
 		close(notifier.epfd);
 	notifier.epfd = -1;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
+
 /*
  * Names are laid out as xnu lays them out: MACH_PORT_MAKE(index, gen), the
  * table index above the low byte and the entry's generation in it.  As
@@ -150,7 +152,7 @@ kern_return_t space_add_name(mach_port_name_t name, struct port *p)
 
 static size_t bucket_of(ino_t ino)
 {
-	return (size_t)(((uint64_t)ino * 0x9e3779b97f4a7c15ull) >> 32) & (space.n_heads - 1);
+	return hash_bucket((uint64_t)ino, space.n_heads);
 }
 
 static void unfile(size_t index)
@@ -209,12 +211,10 @@ void space_file_ino(mach_port_name_t name, ino_t ino)
 		return;
 	space.slots[index].ino = ino;
 	space.n_filed++;
-	if (space.ino_unindexed)
-		return;
-	if (space.n_filed > space.n_heads) {
-		/* Links every filed slot, this one too. */
-		if (!rehash())
-			space.ino_unindexed = true;     /* walks from now on: still right, slower */
+	if (space.n_filed > space.n_heads || space.ino_unindexed) {
+		/* Links every filed slot, this one too; without memory, lookups
+		 * walk (still right, slower) until a later filing gets it. */
+		space.ino_unindexed = !rehash();
 		return;
 	}
 	link_slot(index);

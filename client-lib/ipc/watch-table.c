@@ -5,18 +5,16 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#define GOLDEN 0x9e3779b97f4a7c15ull
+#include "hash.h"
 
 static size_t key_bucket(const struct watch_table *t, mach_port_name_t subject, mach_msg_id_t id)
 {
-	uint64_t k = ((uint64_t)subject << 32) | (uint32_t)id;
-
-	return (size_t)((k * GOLDEN) >> 32) & (t->n_buckets - 1);
+	return hash_bucket(((uint64_t)subject << 32) | (uint32_t)id, t->n_buckets);
 }
 
 static size_t seq_bucket(const struct watch_table *t, uint64_t seq)
 {
-	return (size_t)((seq * GOLDEN) >> 32) & (t->n_buckets - 1);
+	return hash_bucket(seq, t->n_buckets);
 }
 
 static void link_watch(struct watch_table *t, struct watch *w)
@@ -117,10 +115,15 @@ struct watch *watch_table_take_seq(struct watch_table *t, uint64_t seq)
 	return w;
 }
 
-struct watch *watch_table_take_any(struct watch_table *t)
+void watch_table_drain(struct watch_table *t, void (*fn)(struct watch *w))
 {
-	for (size_t i = 0; t->count && i < t->n_buckets; i++)
-		if (t->by_key[i])
-			return watch_table_take_key(t, t->by_key[i]->subject, t->by_key[i]->id);
-	return NULL;
+	for (size_t i = 0; i < t->n_buckets; i++) {
+		for (struct watch *w = t->by_key[i], *next; w; w = next) {
+			next = w->key_next;
+			fn(w);
+		}
+	}
+	free(t->by_key);
+	free(t->by_seq);
+	*t = (struct watch_table){ 0 };
 }

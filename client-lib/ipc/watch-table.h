@@ -42,7 +42,7 @@ struct watch *watch_table_take_key(struct watch_table *t, mach_port_name_t subje
 /** watch_table_take_seq() - unfile and return the watch with handle @seq, or NULL. */
 struct watch *watch_table_take_seq(struct watch_table *t, uint64_t seq);
 
-/** watch_table_take_any() - unfile and return some watch, or NULL when empty. */
-struct watch *watch_table_take_any(struct watch_table *t);
+/** watch_table_drain() - hand every watch to @fn (which may free it), once each; empty after. */
+void watch_table_drain(struct watch_table *t, void (*fn)(struct watch *w));
 
 #endif

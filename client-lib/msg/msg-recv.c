@@ -214,6 +214,12 @@ struct rcv_dgram {
 	bool from_daemon;               /* our bootstrap connection's answer */
 };
 
+/* End of file: nothing dequeued, no credentials, no fds (an empty datagram carries its sender's). */
+static bool dgram_eof(const struct rcv_dgram *d)
+{
+	return d->len == 0 && !d->cr.present && d->nfds == 0;
+}
+
 /*
  * Check and name dequeued datagram @d (len > 0) for the receiver.
  * @returned: out: the send end of a send-once pair that came back with the
@@ -319,7 +325,7 @@ static mach_msg_return_t recv_whole(struct rcv_req *rq, struct port *p, int fd, 
 	d->len = fdpass_recv(fd, d->buf, WIRE_MAX_DATAGRAM, d->fds, &d->nfds, &d->cr, MSG_DONTWAIT);
 	if (d->len == -EAGAIN || d->len == -ECONNRESET)
 		return RECV_AGAIN;
-	if (d->len == 0 && !d->cr.present && d->nfds == 0)
+	if (dgram_eof(d))
 		return at_end(rq, p, fd, is_queue);
 	if (d->len == 0) {
 		fdpass_close_all(d->fds, d->nfds);      /* an empty datagram may carry fds */
@@ -375,7 +381,7 @@ static mach_msg_return_t try_fd(struct rcv_req *rq, struct port *p, int fd)
 		return try_fd_peek(rq, p, fd, is_queue);
 	mr = recv_whole(rq, p, fd, is_queue, &d, &returned);
 	rcv_buffer_give();
-	if (mr == RECV_AGAIN || (d.len == 0 && !d.cr.present && d.nfds == 0))
+	if (mr == RECV_AGAIN || dgram_eof(&d))
 		return mr;      /* nothing dequeued, or at_end() did all */
 	return after_fd(rq, p, fd, is_queue, mr, returned);
 }
@@ -539,7 +545,7 @@ static mach_msg_return_t conn_take(struct rcv_req *rq, int fd, uint16_t seq, str
 	d->len = fdpass_recv(fd, d->buf, WIRE_MAX_DATAGRAM, d->fds, &d->nfds, &d->cr, flags);
 	if (d->len == -EAGAIN || d->len == -EINTR || d->len == -EMSGSIZE || d->len == -EPROTO)
 		return RECV_AGAIN;      /* a cut-off datagram's fds are closed already */
-	if ((d->len == 0 && !d->cr.present && d->nfds == 0) || d->len < 0)
+	if (dgram_eof(d) || d->len < 0)
 		return deliver_send_once_notification(rq, rq->port->name);
 	if (d->len > 0)
 		user_size = peeked_user_size(d->buf, (size_t)d->len, (size_t)d->len);
