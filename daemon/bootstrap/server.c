@@ -253,7 +253,6 @@ kern_return_t bsd_mig_parent(mach_port_t bp, mach_port_t *pp, audit_token_t toke
 {
 	struct caller who;
 	kern_return_t kr = caller_of(bp, token, &who);
-	const char *path;
 	int fd;
 
 	if (kr != KERN_SUCCESS)
@@ -263,9 +262,8 @@ kern_return_t bsd_mig_parent(mach_port_t bp, mach_port_t *pp, audit_token_t toke
 			  (int)who.pid, (int)who.uid);
 		return BOOTSTRAP_NOT_PRIVILEGED;
 	}
-	path = who.d->parent_socket ? who.d->parent_socket : who.d->socket_path;
-	/* Every domain the daemon builds has a path (options.c); one without must not crash. */
-	fd = path ? bootstrap_port_connect_fd(path) : -ENOENT;
+	fd = bootstrap_port_connect_fd(who.d->parent_socket ? who.d->parent_socket :
+				       who.d->socket_path);
 	if (fd < 0) {
 		log_warnx("cannot reach the parent domain: %s", strerror(-fd));
 		return BOOTSTRAP_NO_MEMORY;

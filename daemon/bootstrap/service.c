@@ -8,15 +8,15 @@
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <event2/event.h>
 
 #include "fdpass.h"
-#include "wire.h"
+#include "endpoint.h"
 #include "log.h"
+#include "wire.h"
 
 /*
  * The identity a look-up answered on a connection vouches for (WIRE_F_INO),
@@ -24,29 +24,23 @@
  */
 static uint32_t send_inode(int fd)
 {
-	struct stat st;
-	int type = 0;
-	socklen_t len = sizeof(type);
+	ino_t ino = endpoint_inode(fd);
 
-	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_SEQPACKET ||
-	    fstat(fd, &st) < 0 || st.st_ino > UINT32_MAX)
-		return 0;
-	return (uint32_t)st.st_ino;
+	return ino <= UINT32_MAX ? (uint32_t)ino : 0;
 }
 
+/*
+ * A port as the library makes one (blocking: the job shares these file
+ * descriptions and its receives block; R passes every sender's
+ * credentials, for the job's audit trailers).
+ */
 static int make_port(struct service *svc)
 {
-	int sv[2], one = 1;
+	int err = endpoint_socketpair(&svc->recv_fd, &svc->send_fd);
 
-	/* Blocking: the job shares these file descriptions, and its receives block. */
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return -errno;
-	/* The job reading R gets every sender's credentials in the audit trailer. */
-	setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
-	svc->recv_fd = sv[0];
-	svc->send_fd = sv[1];
-	svc->send_ino = send_inode(sv[1]);
-	return 0;
+	if (err == 0)
+		svc->send_ino = send_inode(svc->send_fd);
+	return err;
 }
 
 static struct service *alloc(struct event_base *base, const char *name,

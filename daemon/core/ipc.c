@@ -133,13 +133,13 @@ int ipc_reply_msg(struct ipc_request *rq, struct wire_hdr *h, const struct wire_
 		return -ENOTCONN;
 	if (nfds > IPC_REPLY_MAX_FDS)
 		return -E2BIG;
-	if (nfds)
-		memcpy(all, fds, nfds * sizeof(*fds));
 	h->magic = WIRE_MAGIC;
 	h->id = reply_id(rq->hdr->id);
 	h->bits |= MACH_MSGH_BITS(0, reply);
 	if (rq->conn_fd >= 0)
 		return reply_on_conn(rq, h, iov, fds, nfds);
+	if (nfds)
+		memcpy(all, fds, nfds * sizeof(*fds));
 	/* A send-once reply right goes back with the reply, so that the caller
 	 * can use the pair again (client-lib/ipc/sopool.h). */
 	if (reply == MACH_MSG_TYPE_PORT_SEND_ONCE) {

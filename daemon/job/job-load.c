@@ -55,7 +55,8 @@ static int add_services(struct job *job, char *reason, size_t len)
 					    ms->hide_until_checkin, demanded, job);
 		if (!s || registry_add(&job->domain->registry, s) != REGISTRY_OK) {
 			service_free(s);
-			snprintf(reason, len, "cannot create port for %s: %s", ms->name, strerror(errno));
+			snprintf(reason, len, "cannot declare Mach service %s: %s", ms->name,
+				 strerror(errno));
 			return -ENOMEM;
 		}
 		job->services[job->n_services++] = s;
