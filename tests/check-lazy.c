@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -327,6 +328,37 @@ static mach_port_t start_stored(int idle, struct echo_msg *first)
 	return port;
 }
 
+/*
+ * Look-ups make ports, two fds each, but never in the fds the daemon keeps
+ * for itself: at a low fd limit, a client looking up every name is refused
+ * past that point (one log line each), and a job can still be started on
+ * demand, which takes fds of that reserve.
+ */
+START_TEST(test_look_ups_leave_the_fd_reserve)
+{
+	struct rlimit rl;
+	char name[64];
+	mach_port_t echo, p;
+	int refused = 0;
+
+	add_idle_jobs(300);
+	add_echo(ECHO_SERVICE_NAME, NULL);
+	test_daemon_start(&td);
+	echo = look_up(ECHO_SERVICE_NAME);
+	sync_daemon();
+	rl.rlim_cur = rl.rlim_max = (rlim_t)daemon_fds() + 60;
+	ck_assert_int_eq(prlimit(td.pid, RLIMIT_NOFILE, &rl, NULL), 0);
+	for (int i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "org.test.idle.%d.port", i);
+		refused += bootstrap_look_up(bootstrap_port, name, &p) == BOOTSTRAP_NO_MEMORY;
+	}
+	ck_assert_int_gt(refused, 200);
+	ck_assert(test_daemon_log_contains(&td, "cannot make the port"));
+	/* The demand launch spawns (a socketpair, a pipe) from the reserve. */
+	ck_assert_int_gt(echo_query(echo).pid, 0);
+}
+END_TEST
+
 /* Under the fd store, a port never made is not stored, and after kill -9 stays not made. */
 START_TEST(test_fdstore_keeps_lazy_lazy)
 {
@@ -389,6 +421,7 @@ static Suite *lazy_suite(void)
 	tcase_add_test(tc, test_reexec_keeps_lazy_lazy);
 	tcase_add_test(tc, test_fdstore_keeps_lazy_lazy);
 	tcase_add_test(tc, test_large_state_saved_after_gap);
+	tcase_add_test(tc, test_look_ups_leave_the_fd_reserve);
 	suite_add_tcase(s, tc);
 	return s;
 }

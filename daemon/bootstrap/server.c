@@ -103,10 +103,23 @@ void server_name_died(struct service *s, void *arg)
 }
 
 /* @s's port, made now if it was not yet (service.h: ports are lazy). */
+/*
+ * The port of @s, made now if need be.  Made for a caller (a look-up or a
+ * check-in), it may not take the fds kept for the daemon's own needs
+ * (conn_fd_reserve()): those go to spawns, replies and the log, not to
+ * ports a client asks for by the thousand.
+ */
 static bool port_made(struct service *s)
 {
+	bool fresh = !service_has_port(s);
 	int err = service_port_ensure(s);
 
+	/* socketpair() took the two lowest free fds: the higher one tells. */
+	if (err == 0 && fresh &&
+	    conn_fd_in_reserve(s->recv_fd > s->send_fd ? s->recv_fd : s->send_fd)) {
+		service_reset_port(s);
+		err = -EMFILE;
+	}
 	if (err < 0)
 		log_warnx("cannot make the port of %s: %s", s->name, strerror(-err));
 	return err == 0;

@@ -222,6 +222,13 @@ static unsigned long fd_limit(void)
 	return (unsigned long)rl.rlim_cur;
 }
 
+bool conn_fd_in_reserve(int fd)
+{
+	unsigned long limit = fd_limit();
+
+	return (unsigned long)fd + conn_fd_reserve(limit) >= limit;
+}
+
 /*
  * Whether client @cfd, just accepted, may stay.  accept() returns the
  * lowest free fd, so every fd below @cfd is in use: past the limit less

@@ -57,6 +57,13 @@ void conn_close(struct conn *c);
 unsigned int conn_fd_reserve(unsigned long limit);
 
 /**
+ * conn_fd_in_reserve() - whether @fd, just made (the lowest free fd then),
+ * lies in that reserve: everything below it is in use.  For what a client
+ * makes the daemon open on its behalf, as a port made at its look-up.
+ */
+bool conn_fd_in_reserve(int fd);
+
+/**
  * conn_accept_start() - watch the listening socket.  A client is refused
  * (its first queued request answered with KERN_RESOURCE_SHORTAGE, then
  * the connection closed) when accepting it would leave fewer than
