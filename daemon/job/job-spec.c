@@ -71,14 +71,26 @@ static void free_socket_groups(struct job_socket_group *g, size_t n)
 	free(g);
 }
 
-static void free_texts(const struct job_spec *spec)
-{
-	char *const texts[] = { spec->label, spec->path, spec->program, spec->working_directory,
-				spec->root_directory, spec->user_name, spec->group_name,
-				spec->stdin_path, spec->stdout_path, spec->stderr_path };
+#define SPEC_TEXTS 10
 
-	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-		release(spec, texts[i]);
+/* The spec's single strings, for freeing and for moving them alike. */
+static void spec_texts(struct job_spec *spec, char **texts[SPEC_TEXTS])
+{
+	char **all[SPEC_TEXTS] = { &spec->label, &spec->path, &spec->program,
+				   &spec->working_directory, &spec->root_directory,
+				   &spec->user_name, &spec->group_name, &spec->stdin_path,
+				   &spec->stdout_path, &spec->stderr_path };
+
+	memcpy(texts, all, sizeof(all));
+}
+
+static void free_texts(struct job_spec *spec)
+{
+	char **texts[SPEC_TEXTS];
+
+	spec_texts(spec, texts);
+	for (size_t i = 0; i < SPEC_TEXTS; i++)
+		release(spec, *texts[i]);
 }
 
 struct job_spec *job_spec_free(struct job_spec *spec)
@@ -149,11 +161,10 @@ static void move_texts(struct compaction *c, char ***v, size_t n)
 
 static void move_all(struct compaction *c, struct job_spec *spec)
 {
-	char **texts[] = { &spec->label, &spec->path, &spec->program, &spec->working_directory,
-			   &spec->root_directory, &spec->user_name, &spec->group_name,
-			   &spec->stdin_path, &spec->stdout_path, &spec->stderr_path };
+	char **texts[SPEC_TEXTS];
 
-	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+	spec_texts(spec, texts);
+	for (size_t i = 0; i < SPEC_TEXTS; i++)
 		move_text(c, texts[i]);
 	move_texts(c, &spec->argv, spec->argc);
 	move_texts(c, &spec->env, spec->n_env);
