@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -69,16 +68,12 @@ union lu_msg {
 
 static void setup(void)
 {
-	prctl(PR_SET_CHILD_SUBREAPER, 1);       /* jobs a killed daemon leaves stay ours */
-	test_daemon_init(&td, "conn-reply");
+	fake_fdstore_fixture_setup(&td, "conn-reply");
 }
 
 static void teardown(void)
 {
-	test_daemon_stop(&td);
-	if (use_store)
-		fake_fdstore_close(&store);
-	use_store = 0;
+	fake_fdstore_fixture_teardown(&td, &store, &use_store);
 }
 
 static void service_name(char *buf, size_t len, unsigned i)

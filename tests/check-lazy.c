@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,16 +32,12 @@ static int use_store;
 
 static void setup(void)
 {
-	prctl(PR_SET_CHILD_SUBREAPER, 1);       /* jobs a killed daemon leaves stay ours */
-	test_daemon_init(&td, "lazy");
+	fake_fdstore_fixture_setup(&td, "lazy");
 }
 
 static void teardown(void)
 {
-	test_daemon_stop(&td);
-	if (use_store)
-		fake_fdstore_close(&store);
-	use_store = 0;
+	fake_fdstore_fixture_teardown(&td, &store, &use_store);
 }
 
 /* The daemon's open fds, from /proc. */

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,16 +36,12 @@ static int use_store;
 
 static void setup(void)
 {
-	prctl(PR_SET_CHILD_SUBREAPER, 1);       /* jobs a killed daemon leaves stay ours */
-	test_daemon_init(&td, "restart");
+	fake_fdstore_fixture_setup(&td, "restart");
 }
 
 static void teardown(void)
 {
-	test_daemon_stop(&td);
-	if (use_store)
-		fake_fdstore_close(&store);
-	use_store = 0;
+	fake_fdstore_fixture_teardown(&td, &store, &use_store);
 }
 
 /* An echo-service job of label and name @name, started on demand. */

@@ -254,3 +254,17 @@ void fake_fdstore_kill(struct fake_fdstore *s, struct test_daemon *td)
 			sched_yield();
 	} while (pending);
 }
+
+void fake_fdstore_fixture_setup(struct test_daemon *td, const char *name)
+{
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	test_daemon_init(td, name);
+}
+
+void fake_fdstore_fixture_teardown(struct test_daemon *td, struct fake_fdstore *s, int *used)
+{
+	test_daemon_stop(td);
+	if (*used)
+		fake_fdstore_close(s);
+	*used = 0;
+}

@@ -40,6 +40,15 @@ void fake_fdstore_open(struct fake_fdstore *s, const char *dir);
 /** fake_fdstore_close() - stop reading, close every stored fd. */
 void fake_fdstore_close(struct fake_fdstore *s);
 
+/**
+ * fake_fdstore_fixture_setup() - a test's daemon @td named @name, and this
+ * process the subreaper of the jobs a killed daemon leaves behind.
+ */
+void fake_fdstore_fixture_setup(struct test_daemon *td, const char *name);
+
+/** fake_fdstore_fixture_teardown() - stop @td, and close @s if *@used (then cleared). */
+void fake_fdstore_fixture_teardown(struct test_daemon *td, struct fake_fdstore *s, int *used);
+
 /** fake_fdstore_damage() - truncate the stored state memfds to @len bytes. */
 void fake_fdstore_damage(struct fake_fdstore *s, off_t len);
 
