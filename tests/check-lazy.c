@@ -345,7 +345,7 @@ START_TEST(test_look_ups_leave_the_fd_reserve)
 	ck_assert_int_eq(prlimit(td.pid, RLIMIT_NOFILE, &rl, NULL), 0);
 	for (int i = 0; i < 300; i++) {
 		snprintf(name, sizeof(name), "org.test.idle.%d.port", i);
-		refused += bootstrap_look_up(bootstrap_port, name, &p) == BOOTSTRAP_NO_MEMORY;
+		refused += bootstrap_look_up(bootstrap_port, name, &p) == KERN_RESOURCE_SHORTAGE;
 	}
 	ck_assert_int_gt(refused, 200);
 	ck_assert(test_daemon_log_contains(&td, "cannot make the port"));

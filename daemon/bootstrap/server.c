@@ -102,14 +102,15 @@ void server_name_died(struct service *s, void *arg)
 	domain_changed(d);      /* the saved state must not keep the name */
 }
 
-/* @s's port, made now if it was not yet (service.h: ports are lazy). */
 /*
- * The port of @s, made now if need be.  Made for a caller (a look-up or a
- * check-in), it may not take the fds kept for the daemon's own needs
- * (conn_fd_reserve()): those go to spawns, replies and the log, not to
- * ports a client asks for by the thousand.
+ * The port of @s, made now if need be (service.h: ports are lazy).  Made
+ * for a caller (a look-up or a check-in), it may not take the fds kept for
+ * the daemon's own needs (conn_fd_reserve()): those go to spawns, replies
+ * and the log, not to ports a client asks for by the thousand.  Wanting
+ * fds is answered as a refused connection is, KERN_RESOURCE_SHORTAGE, so
+ * that a caller sees one answer for one cause whichever limit it met first.
  */
-static bool port_made(struct service *s)
+static kern_return_t port_made(struct service *s)
 {
 	bool fresh = !service_has_port(s);
 	int err = service_port_ensure(s);
@@ -120,9 +121,10 @@ static bool port_made(struct service *s)
 		service_reset_port(s);
 		err = -EMFILE;
 	}
-	if (err < 0)
-		log_warnx("cannot make the port of %s: %s", s->name, strerror(-err));
-	return err == 0;
+	if (err == 0)
+		return KERN_SUCCESS;
+	log_warnx("cannot make the port of %s: %s", s->name, strerror(-err));
+	return err == -EMFILE || err == -ENFILE ? KERN_RESOURCE_SHORTAGE : BOOTSTRAP_NO_MEMORY;
 }
 
 /* The reply carrying the receive right went out: the job now holds it. */
@@ -195,8 +197,9 @@ kern_return_t bsd_mig_check_in2(mach_port_t bp, name_t name, mach_port_t *sp,
 		return check_in_dynamic(&who, name, caller, sp);
 	if (code != REGISTRY_OK)
 		return to_kern(code);
-	if (!port_made(s))
-		return BOOTSTRAP_NO_MEMORY;
+	kr = port_made(s);
+	if (kr != KERN_SUCCESS)
+		return kr;
 	fds[0] = s->recv_fd;
 	fds[1] = s->send_fd;
 	/* The job gets a copy of R: the daemon keeps its own, so that messages
@@ -248,8 +251,9 @@ kern_return_t bsd_mig_look_up2(mach_port_t bp, name_t name, mach_port_t *sp,
 		return to_kern(code);
 	if ((flags & BOOTSTRAP_PER_PID_SERVICE) && holder_pid(s) != targetpid)
 		return BOOTSTRAP_UNKNOWN_SERVICE;
-	if (!port_made(s))
-		return BOOTSTRAP_NO_MEMORY;
+	kr = port_made(s);
+	if (kr != KERN_SUCCESS)
+		return kr;
 	*sp = demux_give_port(who.call, s->send_fd, s->send_ino);
 	return KERN_SUCCESS;
 }
