@@ -118,13 +118,34 @@ static kern_return_t look_up_until_served(void)
 
 #define CROWD 130
 
-/* Send a look-up through each of @n connections, each with its own reply port. */
+/*
+ * Open @n connections, then wait until the daemon has taken them all in:
+ * it accepts in order, so once one more connection is answered (or
+ * refused), every earlier one has been accepted or refused.
+ */
+static void crowd_connect(mach_port_t *conns, int n)
+{
+	mach_port_t probe, port;
+
+	for (int i = 0; i < n; i++)
+		ck_assert_int_eq(bootstrap_port_connect(td.socket, &conns[i]), KERN_SUCCESS);
+	ck_assert_int_eq(bootstrap_port_connect(td.socket, &probe), KERN_SUCCESS);
+	if (raw_look_up(probe, "com.example.none", 10000, &port) == KERN_SUCCESS)
+		mach_port_deallocate(mach_task_self(), port);
+	mach_port_deallocate(mach_task_self(), probe);
+}
+
+/*
+ * Send a look-up through each of @n connections, each with its own reply
+ * port, once all are in: the service's port is made at the first, when
+ * the crowd holds every connection it may.
+ */
 static void crowd_send(mach_port_t *conns, mach_port_t *replies, kern_return_t *sent, int n)
 {
+	crowd_connect(conns, n);
 	for (int i = 0; i < n; i++) {
 		__Request__look_up2_t req;
 
-		ck_assert_int_eq(bootstrap_port_connect(td.socket, &conns[i]), KERN_SUCCESS);
 		ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE,
 						    &replies[i]), KERN_SUCCESS);
 		memset(&req, 0, sizeof(req));

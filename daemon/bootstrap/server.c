@@ -105,8 +105,8 @@ void server_name_died(struct service *s, void *arg)
 /*
  * The port of @s, made now if need be (service.h: ports are lazy).  Made
  * for a caller (a look-up or a check-in), it may not take the fds kept for
- * the daemon's own needs (conn_fd_reserve()): those go to spawns, replies
- * and the log, not to ports a client asks for by the thousand.  Wanting
+ * the daemon's own needs (conn_fd_in_daemon_reserve()): those go to spawns,
+ * replies and the log, not to ports a client asks for by the thousand.  Wanting
  * fds is answered as a refused connection is, KERN_RESOURCE_SHORTAGE, so
  * that a caller sees one answer for one cause whichever limit it met first.
  */
@@ -117,7 +117,7 @@ static kern_return_t port_made(struct service *s)
 
 	/* socketpair() took the two lowest free fds: the higher one tells. */
 	if (err == 0 && fresh &&
-	    conn_fd_in_reserve(s->recv_fd > s->send_fd ? s->recv_fd : s->send_fd)) {
+	    conn_fd_in_daemon_reserve(s->recv_fd > s->send_fd ? s->recv_fd : s->send_fd)) {
 		service_reset_port(s);
 		err = -EMFILE;
 	}

@@ -4,7 +4,8 @@
  *
  * Running out of fds is a state, not a crash.  Clients may hold all fds
  * but a reserve (conn_fd_reserve()), kept for the rights a request brings,
- * the replies, spawns, plists and the log: a connection beyond that is
+ * the ports made for requests (its first half only), the replies, spawns,
+ * plists and the log: a connection beyond that is
  * accepted only to be refused, its first request answered with
  * KERN_RESOURCE_SHORTAGE, so that no caller waits in the backlog.  Should
  * accept() still fail with EMFILE or ENFILE, a spare fd is given up to let
@@ -222,11 +223,11 @@ static unsigned long fd_limit(void)
 	return (unsigned long)rl.rlim_cur;
 }
 
-bool conn_fd_in_reserve(int fd)
+bool conn_fd_in_daemon_reserve(int fd)
 {
 	unsigned long limit = fd_limit();
 
-	return (unsigned long)fd + conn_fd_reserve(limit) >= limit;
+	return (unsigned long)fd + conn_fd_reserve(limit) / 2 >= limit;
 }
 
 /*

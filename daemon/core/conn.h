@@ -57,11 +57,14 @@ void conn_close(struct conn *c);
 unsigned int conn_fd_reserve(unsigned long limit);
 
 /**
- * conn_fd_in_reserve() - whether @fd, just made (the lowest free fd then),
- * lies in that reserve: everything below it is in use.  For what a client
- * makes the daemon open on its behalf, as a port made at its look-up.
+ * conn_fd_in_daemon_reserve() - whether @fd, just made (the lowest free fd
+ * then), lies in the last half of that reserve, which only the daemon's
+ * own needs (spawns, replies, the log) may take: everything below it is
+ * in use.  For what a client makes the daemon open on its behalf, as a
+ * port made at its look-up.  The first half is for those: a crowd that
+ * holds every connection it may still gets the ports it asks for.
  */
-bool conn_fd_in_reserve(int fd);
+bool conn_fd_in_daemon_reserve(int fd);
 
 /**
  * conn_accept_start() - watch the listening socket.  A client is refused
