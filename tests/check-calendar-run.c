@@ -60,20 +60,24 @@ static time_t shift_clock_before_a_minute(void)
 	return target;
 }
 
-/* A StartCalendarInterval entry naming every field of @t's local minute; @other_day: another day. */
+/*
+ * A StartCalendarInterval entry naming every field of @t's local minute;
+ * @other_day: another day of the month and another weekday (either one
+ * matching would do).
+ */
 static void append_entry(char *buf, size_t len, time_t t, bool other_day)
 {
 	struct tm tm;
-	int day;
+	int day, weekday;
 
 	ck_assert_ptr_nonnull(localtime_r(&t, &tm));
 	day = other_day ? tm.tm_mday % 28 + 1 : tm.tm_mday;     /* 1..28, never tm_mday */
+	weekday = other_day ? (tm.tm_wday + 1) % 7 : tm.tm_wday;
 	snprintf(buf + strlen(buf), len - strlen(buf),
 		 "<dict><key>Minute</key><integer>%d</integer><key>Hour</key><integer>%d</integer>"
 		 "<key>Day</key><integer>%d</integer><key>Weekday</key><integer>%d</integer>"
 		 "<key>Month</key><integer>%d</integer></dict>",
-		 tm.tm_min, tm.tm_hour, day,
-		 tm.tm_wday, tm.tm_mon + 1);
+		 tm.tm_min, tm.tm_hour, day, weekday, tm.tm_mon + 1);
 }
 
 /* A job that appends a line to dir/@label.runs, started by @calendar (the array's entries). */
@@ -151,7 +155,7 @@ START_TEST(test_calendar_job_starts_at_its_minute)
 END_TEST
 
 /*
- * The same fields but another day: the daemon looks at the minute, finds
+ * The same fields but another day and weekday: the daemon looks at the minute, finds
  * no match and says so; asked after that, it has started nothing.
  */
 START_TEST(test_calendar_job_waits_for_its_day)

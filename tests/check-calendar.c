@@ -64,6 +64,23 @@ START_TEST(test_day_and_month)
 }
 END_TEST
 
+/* Day and Weekday both given: either day will do (launchd, cron); Month still holds. */
+START_TEST(test_day_or_weekday)
+{
+	struct job_spec *s = spec_with((struct calendar_interval){ 0, 9, 1, 1, 12 });
+	struct tm first_thu = at(12, 1, 4, 9, 0), mon_8th = at(12, 8, 1, 9, 0),
+		  tue_9th = at(12, 9, 2, 9, 0), nov_mon = at(11, 3, 1, 9, 0), nov_1st = at(11, 1, 6, 9, 0);
+
+	ck_assert(calendar_matches(s, &first_thu));
+	ck_assert(calendar_matches(s, &mon_8th));
+	ck_assert(!calendar_matches(s, &tue_9th));
+	ck_assert(!calendar_matches(s, &nov_mon));
+	ck_assert(!calendar_matches(s, &nov_1st));
+	free(s->calendar);
+	free(s);
+}
+END_TEST
+
 /* Minutes missed while asleep coalesce into one start; none, none. */
 START_TEST(test_missed_minutes_coalesce)
 {
@@ -91,6 +108,7 @@ int main(void)
 	tcase_add_test(tc, test_missing_fields_are_wildcards);
 	tcase_add_test(tc, test_weekday_seven_is_sunday);
 	tcase_add_test(tc, test_day_and_month);
+	tcase_add_test(tc, test_day_or_weekday);
 	tcase_add_test(tc, test_missed_minutes_coalesce);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -61,15 +61,28 @@ bool calendar_due(const struct job_spec *spec, time_t since, time_t now)
 	return false;
 }
 
+/*
+ * The day of @tm in @c.  With both Day and Weekday given, either will do:
+ * launchd starts such a job at the earlier of the two (core.c
+ * calendarinterval_setalarm()), and cron(8) says the same.
+ */
+static bool day_matches(const struct calendar_interval *c, const struct tm *tm)
+{
+	bool by_day = field_matches(c->day, tm->tm_mday);
+	bool by_weekday = field_matches(c->weekday == 7 ? 0 : c->weekday, tm->tm_wday);
+
+	if (c->day >= 0 && c->weekday >= 0)
+		return by_day || by_weekday;
+	return by_day && by_weekday;
+}
+
 bool calendar_matches(const struct job_spec *spec, const struct tm *tm)
 {
 	for (size_t i = 0; i < spec->n_calendar; i++) {
 		const struct calendar_interval *c = &spec->calendar[i];
 
 		if (field_matches(c->minute, tm->tm_min) && field_matches(c->hour, tm->tm_hour) &&
-		    field_matches(c->day, tm->tm_mday) &&
-		    field_matches(c->weekday == 7 ? 0 : c->weekday, tm->tm_wday) &&
-		    field_matches(c->month, tm->tm_mon + 1))
+		    day_matches(c, tm) && field_matches(c->month, tm->tm_mon + 1))
 			return true;
 	}
 	return false;
