@@ -119,12 +119,7 @@ static int wait_lines(const char *path, int n)
 
 static int wait_log(const char *text)
 {
-	for (int i = 0; i < POLL_LIMIT; i++) {
-		if (test_daemon_log_contains(&td, text))
-			return 1;
-		test_pause_ms(POLL_MS);
-	}
-	return 0;
+	return test_daemon_wait_log(&td, text, POLL_LIMIT * POLL_MS);
 }
 
 /* Minute, hour, day, weekday and month all match: started at that minute, not before. */

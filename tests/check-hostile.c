@@ -59,14 +59,7 @@ static void assert_log_clean(void)
 
 static int wait_log(const char *text)
 {
-	for (int i = 0; i < 2000; i++) {
-		struct timespec ts = { 0, 10 * 1000 * 1000 };
-
-		if (test_daemon_log_contains(&td, text))
-			return 1;
-		nanosleep(&ts, NULL);
-	}
-	return 0;
+	return test_daemon_wait_log(&td, text, 20000);
 }
 
 /*
@@ -178,6 +171,57 @@ START_TEST(test_failed_job_releases_rights_of_empty_messages)
 	close(fds[0]);
 	close(fds[1]);
 	mach_port_deallocate(mach_task_self(), bp);
+}
+END_TEST
+
+/* A one-way look-up of @name through @bp, its answer to come to @reply. */
+static void send_look_up(mach_port_t bp, mach_port_t reply, const char *name)
+{
+	__Request__look_up2_t req;
+
+	memset(&req, 0, sizeof(req));
+	req.Head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	req.Head.msgh_remote_port = bp;
+	req.Head.msgh_local_port = reply;
+	req.Head.msgh_id = BOOTSTRAP_MSG_LOOK_UP;
+	req.NDR = NDR_record;
+	snprintf(req.servicename, sizeof(req.servicename), "%s", name);
+	ck_assert_int_eq(mach_msg(&req.Head, MACH_SEND_MSG | MACH_SEND_TIMEOUT, sizeof(req), 0,
+				  MACH_PORT_NULL, 10000, MACH_PORT_NULL), MACH_MSG_SUCCESS);
+}
+
+/*
+ * An empty datagram, a look-up behind it, then the client hangs up, all
+ * before the daemon reads (it is stopped): the empty one is not taken for
+ * the end of the connection, and the look-up behind it is answered.
+ */
+START_TEST(test_empty_datagram_is_not_the_end)
+{
+	union {
+		mach_msg_header_t head;
+		char buf[512];
+	} r;
+	mach_port_t bp, reply;
+	int fd;
+
+	test_daemon_start(&td);
+	ck_assert_int_eq(bootstrap_port_connect(td.socket, &bp), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &reply),
+			 KERN_SUCCESS);
+	fd = peer_send_fd(bp);
+	ck_assert_int_ge(fd, 0);
+	test_daemon_signal(&td, SIGSTOP);
+	ck_assert_int_eq(raw_send(fd, "", 0, NULL, 0), 0);
+	send_look_up(bp, reply, "com.example.none");
+	close(fd);
+	mach_port_deallocate(mach_task_self(), bp);     /* the last holder: the daemon sees a hang-up */
+	test_daemon_signal(&td, SIGCONT);
+	ck_assert_int_eq(mach_msg(&r.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(r), reply,
+				  10000, MACH_PORT_NULL), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(r.head.msgh_id, BOOTSTRAP_MSG_LOOK_UP + BOOTSTRAP_MSG_REPLY_OFFSET);
+	ck_assert(wait_log("empty request from pid"));
+	mach_port_destroy(mach_task_self(), reply);
+	assert_log_clean();
 }
 END_TEST
 
@@ -450,6 +494,7 @@ static Suite *hostile_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_empty_datagrams_release_their_rights);
 	tcase_add_test(tc, test_failed_job_releases_rights_of_empty_messages);
+	tcase_add_test(tc, test_empty_datagram_is_not_the_end);
 	tcase_add_test(tc, test_reply_id_at_int32_edge);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("load");

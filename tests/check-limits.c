@@ -58,14 +58,7 @@ static int connect_raw(void)
 
 static int wait_log(const char *text)
 {
-	for (int i = 0; i < 1000; i++) {
-		struct timespec ts = { 0, 10 * 1000 * 1000 };
-
-		if (test_daemon_log_contains(&td, text))
-			return 1;
-		nanosleep(&ts, NULL);
-	}
-	return 0;
+	return test_daemon_wait_log(&td, text, 10000);
 }
 
 START_TEST(test_garbage_requests_are_dropped)

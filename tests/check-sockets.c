@@ -72,12 +72,7 @@ static const char *wait_report(const char *key)
 
 static int wait_log(const char *text)
 {
-	for (int i = 0; i < 1500; i++) {
-		if (test_daemon_log_contains(&td, text))
-			return 1;
-		test_pause_ms(10);
-	}
-	return 0;
+	return test_daemon_wait_log(&td, text, 15000);
 }
 
 /* A job running socket-job MODE REPORT ARGS, with @extra keys. */

@@ -64,12 +64,7 @@ static int wait_lines(const char *path, int n)
 
 static int wait_log(const char *text)
 {
-	for (int i = 0; i < 1500; i++) {
-		if (test_daemon_log_contains(&td, text))
-			return 1;
-		test_pause_ms(10);
-	}
-	return 0;
+	return test_daemon_wait_log(&td, text, 15000);
 }
 
 /* Lines of the daemon's log that contain @text. */
@@ -433,7 +428,7 @@ START_TEST(test_watch_paths)
 	ck_assert_int_eq(write(fd, "x", 1), 1);
 	close(fd);
 	ck_assert_int_ge(wait_lines(runs, 1), 1);
-	ck_assert(test_daemon_log_contains(&td, "reason WatchPaths"));
+	ck_assert(wait_log("reason WatchPaths"));     /* logged once the spawn returns */
 	free(runs);
 	free(script);
 	free(watched);

@@ -20,7 +20,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +43,13 @@ struct conn *conn_new(struct domain *d, int fd, struct job *job)
 	socklen_t len = sizeof(uc);
 	int one = 1;
 
+	/* Every request then carries its real sender's credentials, and an
+	 * empty datagram is told from end of file by them (ipc_recv()). */
+	if (c && setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0) {
+		log_warnx("cannot ask for a connection's credentials: %s: closed", strerror(errno));
+		free(c);
+		c = NULL;
+	}
 	if (!c) {
 		close(fd);
 		return NULL;
@@ -51,8 +57,6 @@ struct conn *conn_new(struct domain *d, int fd, struct job *job)
 	c->domain = d;
 	c->fd = fd;
 	c->job = job;
-	/* Every request then carries its real sender's credentials. */
-	setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == 0) {
 		c->peer_pid = uc.pid;
 		c->peer_uid = uc.uid;
@@ -99,15 +103,6 @@ void conn_close(struct conn *c)
 		event_add(d->accept_ev, NULL);
 		log_info("accepting connections again");
 	}
-}
-
-/* A zero-length read is end of file only once the peer hung up; otherwise it
- * was an empty datagram (malformed, and already consumed). */
-static bool peer_gone(int fd)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-
-	return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP);
 }
 
 /* The connection cannot carry requests any more: a job's port lives as long as the job. */
@@ -180,7 +175,9 @@ static void conn_readable(evutil_socket_t fd, short what, void *arg)
 			conn_close(c);
 		return;
 	}
-	if (n == 0 && !peer_gone(fd)) {
+	if (n == -ENODATA) {
+		/* Not the end: requests sent after it are still queued, even
+		 * once every sender has hung up. */
 		log_warnx("empty request from pid %d: dropped", (int)c->peer_pid);
 		return;
 	}

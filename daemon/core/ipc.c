@@ -25,9 +25,10 @@ int ipc_recv(int fd, struct ipc_request *rq)
 	reset(rq);
 	n = fdpass_recv(fd, rq->buf, sizeof(rq->buf), rq->fds, &rq->nfds, &rq->creds, MSG_DONTWAIT);
 	if (n == 0) {
-		/* An empty datagram may still carry rights: they are not requests. */
+		/* An empty datagram may still carry rights: they are not requests.
+		 * It came with credentials; end of file comes with none. */
 		ipc_request_release(rq);
-		return 0;
+		return rq->creds.present ? -ENODATA : 0;
 	}
 	if (n == -EMSGSIZE)
 		return -EBADMSG;

@@ -155,6 +155,16 @@ int test_daemon_log_contains(const struct test_daemon *d, const char *text)
 	return found;
 }
 
+int test_daemon_wait_log(const struct test_daemon *d, const char *text, long bound_ms)
+{
+	for (long waited = 0; waited <= bound_ms; waited += 10) {
+		if (test_daemon_log_contains(d, text))
+			return 1;
+		test_pause_ms(10);
+	}
+	return 0;
+}
+
 static void describe_status(int status, char *buf, size_t len)
 {
 	if (WIFEXITED(status))

@@ -50,6 +50,13 @@ int test_daemon_wait(struct test_daemon *d);
 int test_daemon_log_contains(const struct test_daemon *d, const char *text);
 
 /**
+ * test_daemon_wait_log() - test_daemon_log_contains(), polled every 10 ms
+ * for at most @bound_ms: for a line the daemon writes in its own time
+ * (after a reply, a spawn, a child's exit).
+ */
+int test_daemon_wait_log(const struct test_daemon *d, const char *text, long bound_ms);
+
+/**
  * test_daemon_stop() - SIGTERM, wait, remove the directory; then fail the
  * test unless the daemon exited with status 0 and neither its log nor a
  * job's (dir/LABEL.stderr) holds a sanitizer report (copied to stderr).
