@@ -474,6 +474,25 @@ END_TEST
  * Another user (nobody) may look but not touch a root-owned user domain:
  * exit 5 for every changing request, and the daemon's log names each.
  */
+/*
+ * At the default level a start says how many jobs it loaded, not one line
+ * each: 100,000 of those would flood a journal that keeps a few thousand.
+ */
+START_TEST(test_start_logs_no_line_per_job)
+{
+	char label[64];
+
+	for (int i = 0; i < 20; i++) {
+		snprintf(label, sizeof(label), "org.test.quiet.%d", i);
+		test_daemon_add_job(&td, label, "<key>Program</key><string>/bin/true</string>");
+	}
+	td.log_level = "info";
+	test_daemon_start(&td);
+	ck_assert(test_daemon_log_contains(&td, "20 job(s) loaded"));
+	ck_assert(!test_daemon_log_contains(&td, "loaded from"));
+}
+END_TEST
+
 START_TEST(test_refusals)
 {
 	char *b;
@@ -511,6 +530,7 @@ static Suite *bsctl_load_suite(void)
 	tcase_add_test(tc, test_load_file_twice);
 	tcase_add_test(tc, test_load_directory);
 	tcase_add_test(tc, test_load_sizes);
+	tcase_add_test(tc, test_start_logs_no_line_per_job);
 	tcase_add_test(tc, test_unload_label_and_path);
 	tcase_add_test(tc, test_disabled_key_and_force);
 	tcase_add_test(tc, test_dubious_files);

@@ -113,7 +113,10 @@ struct job *job_new(struct domain *d, struct job_spec *spec, char *reason, size_
 		free(job);
 		return NULL;
 	}
-	log_job(LOG_INFO, spec->label, "loaded from %s", spec->path ? spec->path : "(control)");
+	/* Debug: a start loads every job of its directories, 100,000 lines
+	 * under a journal that keeps a few thousand; the scan's summary line
+	 * and a control load's own line say it at the default level. */
+	log_job(LOG_DEBUG, spec->label, "loaded from %s", spec->path ? spec->path : "(control)");
 	triggers_arm(job->triggers);
 	sockets_watch(job->sockets);
 	domain_changed(d);

@@ -99,8 +99,9 @@ static void exec_daemon(const struct test_daemon *d, const char *exe, const char
 
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
+	const char *level = d->log_level ? d->log_level : "debug";
 	const char *argv[] = { exe, d->system ? "--system" : "--user", "--foreground",
-			       "--log-level", "debug", "--jobs", d->jobs, "--state", d->dir,
+			       "--log-level", level, "--jobs", d->jobs, "--state", d->dir,
 			       "--system-socket", d->system_socket,
 			       d->default_socket ? NULL : "--socket", d->socket, NULL };
 

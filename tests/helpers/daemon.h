@@ -19,6 +19,7 @@ struct test_daemon {
 	long nofile;            /* RLIMIT_NOFILE for the daemon, 0: inherited */
 	int system;             /* serve the system domain instead of the user's */
 	int default_socket;     /* no --socket: the domain's default (set ->socket to match) */
+	const char *log_level;  /* --log-level; NULL: debug */
 };
 
 /** test_daemon_init() - make the directories (no daemon yet). */
