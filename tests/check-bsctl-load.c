@@ -475,12 +475,13 @@ END_TEST
  * exit 5 for every changing request, and the daemon's log names each.
  */
 /*
- * At the default level a start says how many jobs it loaded, not one line
- * each: 100,000 of those would flood a journal that keeps a few thousand.
+ * At the default level a start says how many jobs it loaded, and a
+ * domain's bootout how many it unloaded, not one line each: 100,000 of
+ * those would flood a journal that keeps a few thousand.
  */
 START_TEST(test_start_logs_no_line_per_job)
 {
-	char label[64];
+	char label[64], domain[32];
 
 	for (int i = 0; i < 20; i++) {
 		snprintf(label, sizeof(label), "org.test.quiet.%d", i);
@@ -490,6 +491,10 @@ START_TEST(test_start_logs_no_line_per_job)
 	test_daemon_start(&td);
 	ck_assert(test_daemon_log_contains(&td, "20 job(s) loaded"));
 	ck_assert(!test_daemon_log_contains(&td, "loaded from"));
+	snprintf(domain, sizeof(domain), "user/%u", (unsigned int)getuid());
+	ck_assert_int_eq(BSCTL("bootout", domain), 0);
+	ck_assert(test_daemon_log_contains(&td, "20 job(s) unloaded"));      /* before the answer */
+	ck_assert(!test_daemon_log_contains(&td, "unloading"));
 }
 END_TEST
 

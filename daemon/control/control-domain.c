@@ -317,6 +317,7 @@ kern_return_t control_domain_bootout(struct control_call *call)
 		job_unload(job);
 		n++;
 	}
+	log_info("%s: %u job(s) unloaded", control_domain_name(d), n);
 	fprintf(call->out, "%s: %u job(s) unloaded\n", control_domain_name(d), n);
 	return KERN_SUCCESS;
 }

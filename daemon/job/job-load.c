@@ -184,7 +184,7 @@ static void detach(struct job *job)
 
 void job_unload(struct job *job)
 {
-	log_job(LOG_INFO, job->spec->label, "unloading");
+	log_job(LOG_DEBUG, job->spec->label, "unloading");      /* each caller says why, at info */
 	if (job_is_running(job) || inetd_running(job->inetd)) {
 		job->unload_when_stopped = true;
 		job_stop(job);
