@@ -225,6 +225,39 @@ START_TEST(test_empty_datagram_is_not_the_end)
 }
 END_TEST
 
+/*
+ * Empty datagrams, then a message, queued on a failed job's port while the
+ * daemon is stopped: one pass destroys them all, not one wake-up (and one
+ * warning) each.
+ */
+START_TEST(test_failed_job_drains_past_empty_datagrams)
+{
+	mach_port_t bp, port;
+	int fd;
+
+	test_daemon_add_job(&td, "com.example.broken",
+		"<key>Program</key><string>/nonexistent/broken</string>\n"
+		"<key>MachServices</key><dict><key>com.example.broken</key><true/></dict>");
+	test_daemon_start(&td);
+	bp = bootstrap_port;
+	ck_assert_int_eq(raw_look_up(bp, "com.example.broken", 10000, &port), KERN_SUCCESS);
+	ck_assert_int_eq(echo_send(port, ECHO_DATA, 0, 10000), MACH_MSG_SUCCESS);
+	ck_assert(wait_log("com.example.broken: failed"));
+	fd = peer_send_fd(port);
+	ck_assert_int_ge(fd, 0);
+	test_daemon_signal(&td, SIGSTOP);
+	for (int i = 0; i < 5; i++)
+		ck_assert_int_eq(raw_send(fd, "", 0, NULL, 0), 0);
+	ck_assert_int_eq(echo_send(port, ECHO_DATA, 0, 10000), MACH_MSG_SUCCESS);
+	test_daemon_signal(&td, SIGCONT);
+	ck_assert(wait_log("destroyed 6 message(s) for com.example.broken"));
+	ck_assert(!test_daemon_log_contains(&td, "destroyed 0 message(s)"));
+	close(fd);
+	mach_port_deallocate(mach_task_self(), port);
+	assert_log_clean();
+}
+END_TEST
+
 /* A request id whose reply id (id + 100) is past INT32_MAX: answered, with the id wrapped. */
 START_TEST(test_reply_id_at_int32_edge)
 {
@@ -495,6 +528,7 @@ static Suite *hostile_suite(void)
 	tcase_add_test(tc, test_empty_datagrams_release_their_rights);
 	tcase_add_test(tc, test_failed_job_releases_rights_of_empty_messages);
 	tcase_add_test(tc, test_empty_datagram_is_not_the_end);
+	tcase_add_test(tc, test_failed_job_drains_past_empty_datagrams);
 	tcase_add_test(tc, test_reply_id_at_int32_edge);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("load");

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * msg-recv.c - mach_msg's receive half: wait on a receive right (its R and
- * its send-once queues) or a port set, peek at the datagram to learn its
- * size, dequeue it, validate the framing, and turn fds into names and
- * out-of-line memory into mappings.
+ * its send-once queues), a port set or the bootstrap connection, and take
+ * one datagram off the queue that is ready (peeked first for
+ * MACH_RCV_LARGE); msg-deliver.c turns it into the caller's message.
  */
 #include "msg-recv.h"
 
@@ -11,257 +11,18 @@
 #include <poll.h>
 #include <stdbool.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/epoll.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <mach/mach.h>
-#include <mach/notify.h>
 
 #include "deadline.h"
 #include "fdpass.h"
-#include "msg-audit.h"
+#include "msg-deliver.h"
 #include "msg-rcvbuf.h"
-#include "msg-descs.h"
-#include "msg-rights.h"
 #include "port.h"
-#include "vm-region.h"
 #include "wire.h"
-
-#define PEEK_LEN (sizeof(struct wire_hdr) + WIRE_MAX_DESC * sizeof(struct wire_desc))
-#define RECV_AGAIN 1    /* nothing to take from this fd now */
-
-struct rcv_req {
-	mach_msg_header_t *msg;
-	mach_msg_option_t option;
-	mach_msg_size_t rcv_size;
-	size_t trailer_size;
-	int timeout_ms;                 /* -1: forever */
-	struct timespec deadline;
-	struct port *port;              /* the receive right being read (referenced by the caller) */
-};
-
-/* What the trailer tells of the port a message was dequeued from. */
-struct rcv_port_info {
-	mach_port_seqno_t seqno;        /* XNU's msgh_seqno */
-	mach_port_context_t context;    /* the port's context as it was dequeued (msgh_context) */
-};
-
-/* The dequeued message's sequence number and its port's context.  Space lock held. */
-static struct rcv_port_info port_info_locked(struct port *p)
-{
-	struct rcv_port_info pi = { .seqno = port_next_seqno(p) };
-
-	if (p->kind == PORT_KIND_RECEIVE)
-		pi.context = p->u.recv.context;
-	return pi;
-}
-
-static struct rcv_port_info take_port_info(const struct rcv_req *rq)
-{
-	struct rcv_port_info pi;
-
-	space_lock();
-	pi = port_info_locked(rq->port);
-	space_unlock();
-	return pi;
-}
-
-/*
- * The trailer as far as the receiver asked (REQUESTED_TRAILER_SIZE), its
- * size field saying so, as XNU fills it: msgh_context is the port's
- * context (mach_port_set_context(), or its guard) when the message left it.
- */
-static void fill_trailer(char *at, const struct rcv_req *rq, const struct fdpass_creds *cr,
-			 struct rcv_port_info pi)
-{
-	mach_msg_max_trailer_t t;
-
-	memset(&t, 0, sizeof(t));
-	t.msgh_trailer_type = MACH_MSG_TRAILER_FORMAT_0;
-	t.msgh_trailer_size = (mach_msg_trailer_size_t)rq->trailer_size;
-	t.msgh_seqno = pi.seqno;
-	t.msgh_context = pi.context;
-	audit_fill_tokens(&t, cr);
-	memcpy(at, &t, rq->trailer_size);
-}
-
-/* MACH_NOTIFY_SEND_ONCE: a send-once right to @name died unused. */
-static mach_msg_return_t deliver_send_once_notification(struct rcv_req *rq, mach_port_name_t name)
-{
-	mach_msg_header_t *h = rq->msg;
-
-	if (rq->rcv_size < sizeof(*h) + rq->trailer_size)
-		return MACH_RCV_TOO_LARGE;
-	*h = (mach_msg_header_t){
-		.msgh_bits = MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND_ONCE),
-		.msgh_size = sizeof(*h),
-		.msgh_local_port = name,
-		.msgh_id = MACH_NOTIFY_SEND_ONCE,
-	};
-	fill_trailer((char *)(h + 1), rq, NULL, take_port_info(rq));
-	return MACH_MSG_SUCCESS;
-}
-
-/* Dequeue and drop one datagram: its rights die with it, as Mach destroys a message. */
-static void discard(int fd, size_t len)
-{
-	int fds[FDPASS_MAX_FDS];
-	size_t nfds;
-	char *buf = malloc(len ? len : 1);
-
-	if (!buf)
-		return;
-	fdpass_recv(fd, buf, len, fds, &nfds, NULL, MSG_DONTWAIT);
-	fdpass_close_all(fds, nfds);
-	free(buf);
-}
-
-/* A message too large for the receiver was destroyed: say which port it left. */
-static mach_msg_return_t too_large_destroyed(struct rcv_req *rq, mach_port_name_t name)
-{
-	if (rq->rcv_size >= sizeof(mach_msg_header_t) + rq->trailer_size) {
-		*rq->msg = (mach_msg_header_t){ .msgh_size = sizeof(mach_msg_header_t),
-						.msgh_local_port = name };
-		fill_trailer((char *)(rq->msg + 1), rq, NULL, take_port_info(rq));
-	}
-	return MACH_RCV_TOO_LARGE;
-}
-
-static mach_msg_return_t too_large(struct rcv_req *rq, int fd, size_t len, size_t user_size,
-				   mach_port_name_t name)
-{
-	if (rq->option & MACH_RCV_LARGE) {
-		if (rq->rcv_size >= offsetof(mach_msg_header_t, msgh_remote_port))
-			rq->msg->msgh_size = (mach_msg_size_t)user_size;
-		if ((rq->option & MACH_RCV_LARGE_IDENTITY) &&
-		    rq->rcv_size >= offsetof(mach_msg_header_t, msgh_voucher_port))
-			rq->msg->msgh_local_port = name;
-		return MACH_RCV_TOO_LARGE;
-	}
-	discard(fd, len);
-	return too_large_destroyed(rq, name);
-}
-
-static mach_port_name_t translate_reply(const struct wire_hdr *h, int *fds)
-{
-	struct wire_desc rd = { .nfds = 1 };
-	int err = 0;
-
-	if (!h->reply_nfds)
-		return MACH_PORT_NULL;
-	rd.kind = MACH_MSGH_BITS_REMOTE(h->bits) == MACH_MSG_TYPE_PORT_SEND_ONCE ?
-		WIRE_PORT_SEND_ONCE : WIRE_PORT_SEND;
-	return rights_insert(&rd, fds, &err);
-}
-
-static void translate(struct rcv_req *rq, const char *buf, int *fds,
-		      const struct fdpass_creds *cr, mach_port_name_t name)
-{
-	const struct wire_hdr *h = (const void *)buf;
-	mach_msg_header_t *u = rq->msg;
-	size_t off = sizeof(*u);
-	struct descs_rcv rcv = { rq->option, (mach_port_context_t)(uintptr_t)u };
-	struct rcv_port_info pi;
-
-	space_lock();
-	pi = port_info_locked(rq->port);
-	u->msgh_remote_port = translate_reply(h, fds);
-	if (h->bits & MACH_MSGH_BITS_COMPLEX)
-		off += descs_copyout((char *)u + off, buf, fds, &rcv);
-	space_unlock();
-	memcpy((char *)u + off, wire_body(buf), h->body_len);
-	off += h->body_len;
-	u->msgh_bits = h->bits & (MACH_MSGH_BITS_COMPLEX | MACH_MSGH_BITS_REMOTE_MASK |
-				  MACH_MSGH_BITS_LOCAL_MASK);
-	u->msgh_size = (mach_msg_size_t)off;
-	u->msgh_local_port = name;
-	u->msgh_voucher_port = MACH_PORT_NULL;
-	u->msgh_id = h->id;
-	fill_trailer((char *)u + round_msg(off), rq, cr, pi);
-}
-
-/*
- * The user size of a peeked datagram of @total bytes (@len of them in
- * @peek), or 0 if its framing cannot be right: then it is dropped unread
- * instead of reported, so that a hostile sender cannot make a receiver
- * with MACH_RCV_LARGE allocate what the header claims.
- */
-static size_t peeked_user_size(const char *peek, size_t len, size_t total)
-{
-	const struct wire_hdr *h = (const void *)peek;
-	size_t fixed;
-
-	if (len < sizeof(*h) || total > WIRE_MAX_DATAGRAM || h->magic != WIRE_MAGIC ||
-	    h->ndesc > WIRE_MAX_DESC)
-		return 0;
-	fixed = sizeof(*h) + h->ndesc * sizeof(struct wire_desc);
-	if (len < fixed || total != fixed + h->data_len || h->body_len > h->data_len)
-		return 0;
-	return wire_user_size(peek);
-}
-
-/* A datagram taken off a queue, with its fds and its sender's credentials. */
-struct rcv_dgram {
-	char *buf;
-	ssize_t len;                    /* fdpass_recv()'s result */
-	int fds[FDPASS_MAX_FDS];
-	size_t nfds;
-	struct fdpass_creds cr;
-	bool from_daemon;               /* our bootstrap connection's answer */
-};
-
-/* End of file: nothing dequeued, no credentials, no fds (an empty datagram carries its sender's). */
-static bool dgram_eof(const struct rcv_dgram *d)
-{
-	return d->len == 0 && !d->cr.present && d->nfds == 0;
-}
-
-/*
- * Check and name dequeued datagram @d (len > 0) for the receiver.
- * @returned: out: the send end of a send-once pair that came back with the
- * message (WIRE_BITS_RETURNED), or -1; the caller owns it.
- */
-static mach_msg_return_t deliver(struct rcv_req *rq, struct rcv_dgram *d, mach_port_name_t name,
-				 int *returned)
-{
-	if (wire_validate(d->buf, (size_t)d->len, d->nfds) < 0 ||
-	    wire_user_size(d->buf) + rq->trailer_size > rq->rcv_size ||
-	    rights_check(d->buf, d->fds, d->from_daemon) < 0) {
-		/* Validated before anything is named or mapped: nothing to undo. */
-		fdpass_close_all(d->fds, d->nfds);
-		return MACH_RCV_INVALID_DATA;
-	}
-	if (((const struct wire_hdr *)(const void *)d->buf)->bits & WIRE_BITS_RETURNED)
-		*returned = d->fds[--d->nfds];  /* the last fd; translate() ignores it */
-	translate(rq, d->buf, d->fds, &d->cr, name);
-	return MACH_MSG_SUCCESS;
-}
-
-/* Dequeue the datagram of @len bytes that fdpass_peek() sized, and deliver it. */
-static mach_msg_return_t dequeue(struct rcv_req *rq, int fd, size_t len, mach_port_name_t name,
-				 int *returned)
-{
-	char stack[8192];
-	struct rcv_dgram d = { .buf = len <= sizeof(stack) ? stack : malloc(len) };
-	mach_msg_return_t mr;
-
-	if (!d.buf)
-		return MACH_RCV_TOO_LARGE | MACH_MSG_VM_SPACE;
-	d.len = fdpass_recv(fd, d.buf, len, d.fds, &d.nfds, &d.cr, MSG_DONTWAIT);
-	if (d.len == -EAGAIN)
-		mr = RECV_AGAIN;
-	else if (d.len <= 0)
-		mr = MACH_RCV_INVALID_DATA;
-	else
-		mr = deliver(rq, &d, name, returned);
-	if (d.buf != stack)
-		free(d.buf);
-	return mr;
-}
 
 static void remove_queue_fd(struct port *p, int fd)
 {
@@ -285,12 +46,12 @@ static mach_msg_return_t at_end(struct rcv_req *rq, struct port *p, int fd, bool
 	}
 	if (rq->rcv_size < sizeof(mach_msg_header_t) + rq->trailer_size) {
 		if (rq->option & MACH_RCV_LARGE)
-			return too_large(rq, fd, 0, sizeof(mach_msg_header_t), p->name);
+			return rcv_too_large(rq, fd, 0, sizeof(mach_msg_header_t), p->name);
 		remove_queue_fd(p, fd);
 		return MACH_RCV_TOO_LARGE;
 	}
 	remove_queue_fd(p, fd);
-	return deliver_send_once_notification(rq, p->name);
+	return rcv_send_once_notice(rq, p->name);
 }
 
 /*
@@ -325,7 +86,7 @@ static mach_msg_return_t recv_whole(struct rcv_req *rq, struct port *p, int fd, 
 	d->len = fdpass_recv(fd, d->buf, WIRE_MAX_DATAGRAM, d->fds, &d->nfds, &d->cr, MSG_DONTWAIT);
 	if (d->len == -EAGAIN || d->len == -ECONNRESET)
 		return RECV_AGAIN;
-	if (dgram_eof(d))
+	if (rcv_dgram_eof(d))
 		return at_end(rq, p, fd, is_queue);
 	if (d->len == 0) {
 		fdpass_close_all(d->fds, d->nfds);      /* an empty datagram may carry fds */
@@ -335,18 +96,27 @@ static mach_msg_return_t recv_whole(struct rcv_req *rq, struct port *p, int fd, 
 		return MACH_RCV_INVALID_DATA;
 	if (d->len < 0)
 		return MACH_RCV_PORT_DIED;
-	user_size = peeked_user_size(d->buf, (size_t)d->len, (size_t)d->len);
+	user_size = rcv_peeked_user_size(d->buf, (size_t)d->len, (size_t)d->len);
 	if (user_size == 0 || user_size + rq->trailer_size > rq->rcv_size) {
 		fdpass_close_all(d->fds, d->nfds);      /* the message is destroyed, rights included */
-		return user_size ? too_large_destroyed(rq, p->name) : MACH_RCV_INVALID_DATA;
+		return user_size ? rcv_too_large_destroyed(rq, p->name) : MACH_RCV_INVALID_DATA;
 	}
-	return deliver(rq, d, p->name, returned);
+	return rcv_deliver(rq, d, p->name, returned);
 }
 
-/* What is left of a receive from @fd once it is not RECV_AGAIN: recycle or close the queue. */
+/*
+ * What is left of a receive from @fd once it is not RECV_AGAIN: recycle or
+ * close the queue.  A datagram that is no message, which only a holder of
+ * the raw send end can write, was destroyed; the receiver never sees it,
+ * as no such message reaches one in Mach (a server loop would end on the
+ * error).  Through R the wait goes on; through a send-once right it spent
+ * the right, whose death is then told.
+ */
 static mach_msg_return_t after_fd(struct rcv_req *rq, struct port *p, int fd, bool is_queue,
 				  mach_msg_return_t mr, int returned)
 {
+	if (mr == MACH_RCV_INVALID_DATA)
+		return is_queue ? at_end(rq, p, fd, true) : RECV_AGAIN;
 	if (returned >= 0 && is_queue && mr == MACH_MSG_SUCCESS) {
 		port_recycle_queue(p, fd, returned);
 		return mr;
@@ -381,7 +151,7 @@ static mach_msg_return_t try_fd(struct rcv_req *rq, struct port *p, int fd)
 		return try_fd_peek(rq, p, fd, is_queue);
 	mr = recv_whole(rq, p, fd, is_queue, &d, &returned);
 	rcv_buffer_give();
-	if (mr == RECV_AGAIN || dgram_eof(&d))
+	if (mr == RECV_AGAIN || rcv_dgram_eof(&d))
 		return mr;      /* nothing dequeued, or at_end() did all */
 	return after_fd(rq, p, fd, is_queue, mr, returned);
 }
@@ -402,15 +172,15 @@ static mach_msg_return_t try_fd_peek(struct rcv_req *rq, struct port *p, int fd,
 		return at_end(rq, p, fd, is_queue);
 	if (n < 0)
 		return MACH_RCV_PORT_DIED;
-	user_size = peeked_user_size(peek, (size_t)n < sizeof(peek) ? (size_t)n : sizeof(peek),
+	user_size = rcv_peeked_user_size(peek, (size_t)n < sizeof(peek) ? (size_t)n : sizeof(peek),
 				     (size_t)n);
 	if (user_size == 0) {
-		discard(fd, (size_t)n);
+		rcv_discard(fd, (size_t)n);
 		mr = MACH_RCV_INVALID_DATA;
 	} else if (user_size + rq->trailer_size > rq->rcv_size) {
-		mr = too_large(rq, fd, (size_t)n, user_size, p->name);
+		mr = rcv_too_large(rq, fd, (size_t)n, user_size, p->name);
 	} else {
-		mr = dequeue(rq, fd, (size_t)n, p->name, &returned);
+		mr = rcv_dequeue(rq, fd, (size_t)n, p->name, &returned);
 	}
 	return after_fd(rq, p, fd, is_queue, mr, returned);
 }
@@ -545,10 +315,10 @@ static mach_msg_return_t conn_take(struct rcv_req *rq, int fd, uint16_t seq, str
 	d->len = fdpass_recv(fd, d->buf, WIRE_MAX_DATAGRAM, d->fds, &d->nfds, &d->cr, flags);
 	if (d->len == -EAGAIN || d->len == -EINTR || d->len == -EMSGSIZE || d->len == -EPROTO)
 		return RECV_AGAIN;      /* a cut-off datagram's fds are closed already */
-	if (dgram_eof(d) || d->len < 0)
-		return deliver_send_once_notification(rq, rq->port->name);
+	if (rcv_dgram_eof(d) || d->len < 0)
+		return rcv_send_once_notice(rq, rq->port->name);
 	if (d->len > 0)
-		user_size = peeked_user_size(d->buf, (size_t)d->len, (size_t)d->len);
+		user_size = rcv_peeked_user_size(d->buf, (size_t)d->len, (size_t)d->len);
 	if (!user_size || !(h->bits & WIRE_BITS_ONCONN) || h->seq != seq ||
 	    (h->bits & WIRE_BITS_RESEND)) {
 		fdpass_close_all(d->fds, d->nfds);
@@ -557,10 +327,10 @@ static mach_msg_return_t conn_take(struct rcv_req *rq, int fd, uint16_t seq, str
 	}
 	if (user_size + rq->trailer_size > rq->rcv_size) {
 		fdpass_close_all(d->fds, d->nfds);
-		return too_large_destroyed(rq, rq->port->name);
+		return rcv_too_large_destroyed(rq, rq->port->name);
 	}
 	d->from_daemon = true;
-	return deliver(rq, d, rq->port->name, &returned);
+	return rcv_deliver(rq, d, rq->port->name, &returned);
 }
 
 mach_msg_return_t msg_receive_conn(mach_msg_header_t *msg, mach_msg_option_t option,

@@ -241,6 +241,7 @@ unsigned int service_drain(struct service *s)
 {
 	char buf[WIRE_MAX_DATAGRAM];
 	int fds[FDPASS_MAX_FDS];
+	struct fdpass_creds cr;
 	unsigned int n = 0;
 	size_t nfds;
 	ssize_t len;
@@ -249,10 +250,13 @@ unsigned int service_drain(struct service *s)
 		return 0;
 	/* Closing the fds a message carried destroys its rights: its reply right's
 	 * holder gets MACH_NOTIFY_SEND_ONCE at once. */
-	while ((len = fdpass_recv(s->recv_fd, buf, sizeof(buf), fds, &nfds, NULL, MSG_DONTWAIT)) != -EAGAIN) {
+	while ((len = fdpass_recv(s->recv_fd, buf, sizeof(buf), fds, &nfds, &cr,
+				  MSG_DONTWAIT)) != -EAGAIN) {
 		fdpass_close_all(fds, nfds);    /* an empty datagram's too */
-		if (len == 0)
-			break;
+		if (len == 0 && !cr.present)
+			break;          /* end of file: no sender left.  An empty
+					 * datagram has credentials, and more may
+					 * wait behind it. */
 		n++;
 	}
 	return n;

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * msg-deliver.c - a dequeued datagram checked and turned into the
+ * caller's message (msg-deliver.h).
+ */
+#include "msg-deliver.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+
+#include <mach/mach.h>
+
+#include "msg-audit.h"
+#include "msg-descs.h"
+#include "msg-rights.h"
+#include "port.h"
+
+/* What the trailer tells of the port a message was dequeued from. */
+struct rcv_port_info {
+	mach_port_seqno_t seqno;        /* XNU's msgh_seqno */
+	mach_port_context_t context;    /* the port's context as it was dequeued (msgh_context) */
+};
+
+/* The dequeued message's sequence number and its port's context.  Space lock held. */
+static struct rcv_port_info port_info_locked(struct port *p)
+{
+	struct rcv_port_info pi = { .seqno = port_next_seqno(p) };
+
+	if (p->kind == PORT_KIND_RECEIVE)
+		pi.context = p->u.recv.context;
+	return pi;
+}
+
+static struct rcv_port_info take_port_info(const struct rcv_req *rq)
+{
+	struct rcv_port_info pi;
+
+	space_lock();
+	pi = port_info_locked(rq->port);
+	space_unlock();
+	return pi;
+}
+
+/*
+ * The trailer as far as the receiver asked (REQUESTED_TRAILER_SIZE), its
+ * size field saying so, as XNU fills it: msgh_context is the port's
+ * context (mach_port_set_context(), or its guard) when the message left it.
+ */
+static void fill_trailer(char *at, const struct rcv_req *rq, const struct fdpass_creds *cr,
+			 struct rcv_port_info pi)
+{
+	mach_msg_max_trailer_t t;
+
+	memset(&t, 0, sizeof(t));
+	t.msgh_trailer_type = MACH_MSG_TRAILER_FORMAT_0;
+	t.msgh_trailer_size = (mach_msg_trailer_size_t)rq->trailer_size;
+	t.msgh_seqno = pi.seqno;
+	t.msgh_context = pi.context;
+	audit_fill_tokens(&t, cr);
+	memcpy(at, &t, rq->trailer_size);
+}
+
+mach_msg_return_t rcv_send_once_notice(struct rcv_req *rq, mach_port_name_t name)
+{
+	mach_msg_header_t *h = rq->msg;
+
+	if (rq->rcv_size < sizeof(*h) + rq->trailer_size)
+		return MACH_RCV_TOO_LARGE;
+	*h = (mach_msg_header_t){
+		.msgh_bits = MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND_ONCE),
+		.msgh_size = sizeof(*h),
+		.msgh_local_port = name,
+		.msgh_id = MACH_NOTIFY_SEND_ONCE,
+	};
+	fill_trailer((char *)(h + 1), rq, NULL, take_port_info(rq));
+	return MACH_MSG_SUCCESS;
+}
+
+void rcv_discard(int fd, size_t len)
+{
+	int fds[FDPASS_MAX_FDS];
+	size_t nfds;
+	char *buf = malloc(len ? len : 1);
+
+	if (!buf)
+		return;
+	fdpass_recv(fd, buf, len, fds, &nfds, NULL, MSG_DONTWAIT);
+	fdpass_close_all(fds, nfds);
+	free(buf);
+}
+
+mach_msg_return_t rcv_too_large_destroyed(struct rcv_req *rq, mach_port_name_t name)
+{
+	if (rq->rcv_size >= sizeof(mach_msg_header_t) + rq->trailer_size) {
+		*rq->msg = (mach_msg_header_t){ .msgh_size = sizeof(mach_msg_header_t),
+						.msgh_local_port = name };
+		fill_trailer((char *)(rq->msg + 1), rq, NULL, take_port_info(rq));
+	}
+	return MACH_RCV_TOO_LARGE;
+}
+
+mach_msg_return_t rcv_too_large(struct rcv_req *rq, int fd, size_t len, size_t user_size,
+				mach_port_name_t name)
+{
+	if (rq->option & MACH_RCV_LARGE) {
+		if (rq->rcv_size >= offsetof(mach_msg_header_t, msgh_remote_port))
+			rq->msg->msgh_size = (mach_msg_size_t)user_size;
+		if ((rq->option & MACH_RCV_LARGE_IDENTITY) &&
+		    rq->rcv_size >= offsetof(mach_msg_header_t, msgh_voucher_port))
+			rq->msg->msgh_local_port = name;
+		return MACH_RCV_TOO_LARGE;
+	}
+	rcv_discard(fd, len);
+	return rcv_too_large_destroyed(rq, name);
+}
+
+static mach_port_name_t translate_reply(const struct wire_hdr *h, int *fds)
+{
+	struct wire_desc rd = { .nfds = 1 };
+	int err = 0;
+
+	if (!h->reply_nfds)
+		return MACH_PORT_NULL;
+	rd.kind = MACH_MSGH_BITS_REMOTE(h->bits) == MACH_MSG_TYPE_PORT_SEND_ONCE ?
+		WIRE_PORT_SEND_ONCE : WIRE_PORT_SEND;
+	return rights_insert(&rd, fds, &err);
+}
+
+static void translate(struct rcv_req *rq, const char *buf, int *fds,
+		      const struct fdpass_creds *cr, mach_port_name_t name)
+{
+	const struct wire_hdr *h = (const void *)buf;
+	mach_msg_header_t *u = rq->msg;
+	size_t off = sizeof(*u);
+	struct descs_rcv rcv = { rq->option, (mach_port_context_t)(uintptr_t)u };
+	struct rcv_port_info pi;
+
+	space_lock();
+	pi = port_info_locked(rq->port);
+	u->msgh_remote_port = translate_reply(h, fds);
+	if (h->bits & MACH_MSGH_BITS_COMPLEX)
+		off += descs_copyout((char *)u + off, buf, fds, &rcv);
+	space_unlock();
+	memcpy((char *)u + off, wire_body(buf), h->body_len);
+	off += h->body_len;
+	u->msgh_bits = h->bits & (MACH_MSGH_BITS_COMPLEX | MACH_MSGH_BITS_REMOTE_MASK |
+				  MACH_MSGH_BITS_LOCAL_MASK);
+	u->msgh_size = (mach_msg_size_t)off;
+	u->msgh_local_port = name;
+	u->msgh_voucher_port = MACH_PORT_NULL;
+	u->msgh_id = h->id;
+	fill_trailer((char *)u + round_msg(off), rq, cr, pi);
+}
+
+size_t rcv_peeked_user_size(const char *peek, size_t len, size_t total)
+{
+	const struct wire_hdr *h = (const void *)peek;
+	size_t fixed;
+
+	if (len < sizeof(*h) || total > WIRE_MAX_DATAGRAM || h->magic != WIRE_MAGIC ||
+	    h->ndesc > WIRE_MAX_DESC)
+		return 0;
+	fixed = sizeof(*h) + h->ndesc * sizeof(struct wire_desc);
+	if (len < fixed || total != fixed + h->data_len || h->body_len > h->data_len)
+		return 0;
+	return wire_user_size(peek);
+}
+
+
+bool rcv_dgram_eof(const struct rcv_dgram *d)
+{
+	return d->len == 0 && !d->cr.present && d->nfds == 0;
+}
+
+mach_msg_return_t rcv_deliver(struct rcv_req *rq, struct rcv_dgram *d, mach_port_name_t name,
+			      int *returned)
+{
+	if (wire_validate(d->buf, (size_t)d->len, d->nfds) < 0 ||
+	    wire_user_size(d->buf) + rq->trailer_size > rq->rcv_size ||
+	    rights_check(d->buf, d->fds, d->from_daemon) < 0) {
+		/* Validated before anything is named or mapped: nothing to undo. */
+		fdpass_close_all(d->fds, d->nfds);
+		return MACH_RCV_INVALID_DATA;
+	}
+	if (((const struct wire_hdr *)(const void *)d->buf)->bits & WIRE_BITS_RETURNED)
+		*returned = d->fds[--d->nfds];  /* the last fd; translate() ignores it */
+	translate(rq, d->buf, d->fds, &d->cr, name);
+	return MACH_MSG_SUCCESS;
+}
+
+mach_msg_return_t rcv_dequeue(struct rcv_req *rq, int fd, size_t len, mach_port_name_t name,
+			      int *returned)
+{
+	char stack[8192];
+	struct rcv_dgram d = { .buf = len <= sizeof(stack) ? stack : malloc(len) };
+	mach_msg_return_t mr;
+
+	if (!d.buf)
+		return MACH_RCV_TOO_LARGE | MACH_MSG_VM_SPACE;
+	d.len = fdpass_recv(fd, d.buf, len, d.fds, &d.nfds, &d.cr, MSG_DONTWAIT);
+	if (d.len == -EAGAIN)
+		mr = RECV_AGAIN;
+	else if (d.len <= 0)
+		mr = MACH_RCV_INVALID_DATA;
+	else
+		mr = rcv_deliver(rq, &d, name, returned);
+	if (d.buf != stack)
+		free(d.buf);
+	return mr;
+}
+
