@@ -87,6 +87,31 @@ START_TEST(test_garbage_requests_are_dropped)
 }
 END_TEST
 
+/*
+ * A flood of garbage from one client: a few lines say so, and that more
+ * are not logged; the log is not the flood's.  The daemon still answers.
+ */
+START_TEST(test_garbage_flood_is_logged_in_brief)
+{
+	char junk[64];
+	mach_port_t port;
+	int fd, lines;
+
+	memset(junk, 0x5a, sizeof(junk));
+	test_daemon_start(&td);
+	fd = connect_raw();
+	for (int i = 0; i < 500; i++)
+		ck_assert_int_eq(send(fd, junk, sizeof(junk), MSG_NOSIGNAL), (ssize_t)sizeof(junk));
+	ck_assert(wait_log("are not logged for up to"));
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, "com.example.none", &port),
+			 BOOTSTRAP_UNKNOWN_SERVICE);
+	lines = test_daemon_log_count(&td, "malformed request from pid");
+	ck_assert_int_ge(lines, 1);
+	ck_assert_int_le(lines, 21);    /* the burst, and the line that says the rest are not */
+	close(fd);
+}
+END_TEST
+
 /* Look up com.example.svc on fresh connections until one succeeds (bounded); no call may hang. */
 static kern_return_t look_up_until_served(void)
 {
@@ -542,6 +567,7 @@ static Suite *limits_suite(void)
 	TCase *tc = daemon_case("daemon", NULL);
 
 	tcase_add_test(tc, test_garbage_requests_are_dropped);
+	tcase_add_test(tc, test_garbage_flood_is_logged_in_brief);
 	tcase_add_test(tc, test_fd_limit_refuses_instead_of_starving);
 	tcase_add_test(tc, test_rights_cut_off_close_the_connection);
 	tcase_add_test(tc, test_out_of_fds_refuses_from_the_backlog);

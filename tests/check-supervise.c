@@ -70,16 +70,7 @@ static int wait_log(const char *text)
 /* Lines of the daemon's log that contain @text. */
 static int count_log(const char *text)
 {
-	FILE *f = fopen(td.log, "r");
-	char line[4096];
-	int n = 0;
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		n += strstr(line, text) != NULL;
-	fclose(f);
-	return n;
+	return test_daemon_log_count(&td, text);
 }
 
 /* Poll (bounded) until the log has @n lines with @text.  Return: the count seen last. */

@@ -19,6 +19,7 @@
 
 #include "ipc.h"
 #include "log.h"
+#include "log-limit.h"
 #include "msg-audit.h"
 #include "vm-region.h"
 
@@ -235,11 +236,11 @@ static int send_reply(struct demux_call *call, const union demux_msg *m)
 static void log_refused(const struct ipc_request *rq, boolean_t known, kern_return_t ret)
 {
 	if (!known)
-		log_warnx("unknown request %d from pid %d uid %d", rq->hdr->id,
-			  (int)rq->creds.pid, (int)rq->creds.uid);
+		log_warnx_limited("unknown request %d from pid %d uid %d", rq->hdr->id,
+				  (int)rq->creds.pid, (int)rq->creds.uid);
 	else if (ret == MIG_BAD_ARGUMENTS || ret == MIG_TYPE_ERROR)
-		log_warnx("malformed request %d from pid %d uid %d", rq->hdr->id,
-			  (int)rq->creds.pid, (int)rq->creds.uid);
+		log_warnx_limited("malformed request %d from pid %d uid %d", rq->hdr->id,
+				  (int)rq->creds.pid, (int)rq->creds.uid);
 }
 
 void demux_run(struct conn *c, struct ipc_request *rq, demux_server_fn server)

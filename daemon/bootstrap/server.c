@@ -33,6 +33,7 @@
 #include "job-spec.h"
 #include "launch-proto.h"
 #include "log.h"
+#include "log-limit.h"
 #include "registry.h"
 #include "service.h"
 #include "sockets.h"
@@ -167,9 +168,9 @@ static kern_return_t check_in_dynamic(const struct caller *who, const char *name
 static void log_check_in_refused(const struct caller *who, const char *name,
 				 const struct job *caller, const struct service *s)
 {
-	log_warnx("pid %d uid %d (%s) tried to check in %s, which belongs to %s: refused",
-		  (int)who->pid, (int)who->uid, caller ? caller->spec->label : "not a job", name,
-		  s->job ? s->job->spec->label : "another process");
+	log_warnx_limited("pid %d uid %d (%s) tried to check in %s, which belongs to %s: refused",
+			  (int)who->pid, (int)who->uid, caller ? caller->spec->label : "not a job", name,
+			  s->job ? s->job->spec->label : "another process");
 }
 
 kern_return_t bsd_mig_check_in2(mach_port_t bp, name_t name, mach_port_t *sp,
@@ -189,8 +190,8 @@ kern_return_t bsd_mig_check_in2(mach_port_t bp, name_t name, mach_port_t *sp,
 	if (code == REGISTRY_E_NOT_JOB)
 		log_check_in_refused(&who, name, caller, s);
 	if (code == REGISTRY_E_NOT_ROOT)
-		log_warnx("pid %d uid %d tried to make %s in the system domain: refused (root only)",
-			  (int)who.pid, (int)who.uid, name);
+		log_warnx_limited("pid %d uid %d tried to make %s in the system domain: refused (root only)",
+				  (int)who.pid, (int)who.uid, name);
 	if (code == REGISTRY_CREATE && (flags & BOOTSTRAP_STRICT_CHECKIN))
 		return BOOTSTRAP_UNKNOWN_SERVICE;       /* launchd's strict check-in */
 	if (code == REGISTRY_CREATE)
@@ -275,8 +276,8 @@ kern_return_t bsd_mig_parent(mach_port_t bp, mach_port_t *pp, audit_token_t toke
 	if (kr != KERN_SUCCESS)
 		return kr;
 	if (registry_may_get_parent(&who.d->registry, who.uid) != REGISTRY_OK) {
-		log_warnx("pid %d uid %d asked for the parent domain: refused (root only)",
-			  (int)who.pid, (int)who.uid);
+		log_warnx_limited("pid %d uid %d asked for the parent domain: refused (root only)",
+				  (int)who.pid, (int)who.uid);
 		return BOOTSTRAP_NOT_PRIVILEGED;
 	}
 	fd = bootstrap_port_connect_fd(who.d->parent_socket ? who.d->parent_socket :
@@ -339,13 +340,13 @@ static void log_register_refused(const struct caller *who, const char *name,
 				 enum registry_code code)
 {
 	if (code == REGISTRY_E_NOT_ROOT)
-		log_warnx("pid %d uid %d tried to register %s in the system domain: refused",
-			  (int)who->pid, (int)who->uid, name);
+		log_warnx_limited("pid %d uid %d tried to register %s in the system domain: refused",
+				  (int)who->pid, (int)who->uid, name);
 	else if (code == REGISTRY_E_JOB_NAME || code == REGISTRY_E_OTHER_PROCESS)
-		log_warnx("pid %d uid %d tried to register %s, which %s: refused",
-			  (int)who->pid, (int)who->uid, name,
-			  code == REGISTRY_E_JOB_NAME ? "a job declares (use bootstrap_check_in)" :
-							"another process holds");
+		log_warnx_limited("pid %d uid %d tried to register %s, which %s: refused",
+				  (int)who->pid, (int)who->uid, name,
+				  code == REGISTRY_E_JOB_NAME ? "a job declares (use bootstrap_check_in)" :
+								"another process holds");
 }
 
 static void close_fd(int *fd)
@@ -441,8 +442,8 @@ static void dispatch_activate_socket(struct conn *c, struct ipc_request *rq)
 	const char *name;
 
 	if (rq->body_len != NAME_BODY_LEN || rq->hdr->ndesc != 0 || !(name = request_name(rq))) {
-		log_warnx("malformed request %d from pid %d uid %d", rq->hdr->id,
-			  (int)rq->creds.pid, (int)rq->creds.uid);
+		log_warnx_limited("malformed request %d from pid %d uid %d", rq->hdr->id,
+				  (int)rq->creds.pid, (int)rq->creds.uid);
 		answer(rq, MIG_BAD_ARGUMENTS);
 		return;
 	}
@@ -452,7 +453,7 @@ static void dispatch_activate_socket(struct conn *c, struct ipc_request *rq)
 void server_dispatch(struct conn *c, struct ipc_request *rq)
 {
 	if (!rq->creds.valid) {
-		log_warnx("request %d without kernel credentials: refused", rq->hdr->id);
+		log_warnx_limited("request %d without kernel credentials: refused", rq->hdr->id);
 		answer(rq, BOOTSTRAP_NOT_PRIVILEGED);
 		return;
 	}
@@ -461,8 +462,8 @@ void server_dispatch(struct conn *c, struct ipc_request *rq)
 		return;
 	}
 	if (registry_may_ask(&c->domain->registry, rq->creds.uid) != REGISTRY_OK) {
-		log_warnx("request %d from pid %d uid %d, not the owner of this user domain: refused",
-			  rq->hdr->id, (int)rq->creds.pid, (int)rq->creds.uid);
+		log_warnx_limited("request %d from pid %d uid %d, not the owner of this user domain: refused",
+				  rq->hdr->id, (int)rq->creds.pid, (int)rq->creds.uid);
 		answer(rq, BOOTSTRAP_NOT_PRIVILEGED);
 		return;
 	}

@@ -33,6 +33,7 @@
 #include "domain.h"
 #include "ipc.h"
 #include "log.h"
+#include "log-limit.h"
 
 static void conn_readable(evutil_socket_t fd, short what, void *arg);
 
@@ -131,9 +132,9 @@ static bool may_answer_on_conn(const struct conn *c, const struct ipc_request *r
 static bool admit_on_conn(struct conn *c, const struct ipc_request *rq)
 {
 	if (!may_answer_on_conn(c, rq)) {
-		log_warnx("request %d from pid %d uid %d asks for its answer on a connection "
-			  "it did not make: dropped", rq->hdr->id, (int)rq->creds.pid,
-			  (int)rq->creds.uid);
+		log_warnx_limited("request %d from pid %d uid %d asks for its answer on a connection "
+				  "it did not make: dropped", rq->hdr->id, (int)rq->creds.pid,
+				  (int)rq->creds.uid);
 		return false;
 	}
 	if (!c->on_conn_said) {
@@ -163,14 +164,14 @@ static void conn_readable(evutil_socket_t fd, short what, void *arg)
 	if (n == -EAGAIN)
 		return;
 	if (n == -EBADMSG) {
-		log_warnx("malformed request from pid %d uid %d: dropped", (int)rq->creds.pid,
-			  (int)rq->creds.uid);
+		log_warnx_limited("malformed request from pid %d uid %d: dropped", (int)rq->creds.pid,
+				  (int)rq->creds.uid);
 		return;
 	}
 	if (n == -ENOBUFS) {
-		log_warnx("request from pid %d uid %d: its rights could not all be received "
-			  "(too many, or out of fds): %s", (int)c->peer_pid, (int)c->peer_uid,
-			  c->job ? "dropped" : "closing the connection");
+		log_warnx_limited("request from pid %d uid %d: its rights could not all be received "
+				  "(too many, or out of fds): %s", (int)c->peer_pid, (int)c->peer_uid,
+				  c->job ? "dropped" : "closing the connection");
 		if (!c->job)
 			conn_close(c);
 		return;
@@ -178,7 +179,7 @@ static void conn_readable(evutil_socket_t fd, short what, void *arg)
 	if (n == -ENODATA) {
 		/* Not the end: requests sent after it are still queued, even
 		 * once every sender has hung up. */
-		log_warnx("empty request from pid %d: dropped", (int)c->peer_pid);
+		log_warnx_limited("empty request from pid %d: dropped", (int)c->peer_pid);
 		return;
 	}
 	if (n <= 0) {

@@ -142,18 +142,23 @@ int test_daemon_wait(struct test_daemon *d)
 	return status;
 }
 
-int test_daemon_log_contains(const struct test_daemon *d, const char *text)
+int test_daemon_log_count(const struct test_daemon *d, const char *text)
 {
 	FILE *f = fopen(d->log, "r");
 	char line[4096];
-	int found = 0;
+	int n = 0;
 
 	if (!f)
 		return 0;
-	while (!found && fgets(line, sizeof(line), f))
-		found = strstr(line, text) != NULL;
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, text) != NULL;
 	fclose(f);
-	return found;
+	return n;
+}
+
+int test_daemon_log_contains(const struct test_daemon *d, const char *text)
+{
+	return test_daemon_log_count(d, text) > 0;
 }
 
 int test_daemon_wait_log(const struct test_daemon *d, const char *text, long bound_ms)

@@ -47,6 +47,9 @@ void test_daemon_signal(struct test_daemon *d, int sig);
  */
 int test_daemon_wait(struct test_daemon *d);
 
+/** test_daemon_log_count() - how many lines of the daemon's log have @text. */
+int test_daemon_log_count(const struct test_daemon *d, const char *text);
+
 /** test_daemon_log_contains() - whether the daemon's log has @text. */
 int test_daemon_log_contains(const struct test_daemon *d, const char *text);
 
