@@ -12,6 +12,7 @@
 #include "helpers/runner.h"
 #include "helpers/tmpdir.h"
 #include "log.h"
+#include "log-limit.h"
 
 static char *tmp, *err_path;
 
@@ -134,6 +135,24 @@ START_TEST(test_fatalx_exits)
 }
 END_TEST
 
+/* A burst passes; the rest of the window is left out, said once; the next window tells how many. */
+START_TEST(test_limit)
+{
+	struct log_limit l = { 0 };
+	int passed = 0;
+
+	log_init("test", 1, LOG_INFO);
+	for (int i = 0; i < LOG_LIMIT_BURST + 5; i++)
+		passed += log_limit_pass_at(&l, "bad request %d", 1000 + (uint64_t)i);
+	ck_assert_int_eq(passed, LOG_LIMIT_BURST);
+	ck_assert_ptr_nonnull(strstr(logged(), "more like \"bad request %d\" are not logged"));
+	ck_assert(!log_limit_pass_at(&l, "bad request %d", 1000 + LOG_LIMIT_WINDOW_MS - 1));
+	ck_assert(log_limit_pass_at(&l, "bad request %d", 1000 + LOG_LIMIT_WINDOW_MS));
+	ck_assert_ptr_nonnull(strstr(logged(), "6 more like \"bad request %d\" were not logged"));
+	ck_assert_ptr_null(strstr(strstr(logged(), "are not logged") + 1, "are not logged"));
+}
+END_TEST
+
 static Suite *log_suite(void)
 {
 	Suite *s = suite_create("log");
@@ -145,6 +164,7 @@ static Suite *log_suite(void)
 	tcase_add_test(tc, test_long_line_truncated);
 	tcase_add_test(tc, test_journal_prefix);
 	tcase_add_test(tc, test_journal_other_stream);
+	tcase_add_test(tc, test_limit);
 	tcase_add_exit_test(tc, test_fatalx_exits, 1);
 	suite_add_tcase(s, tc);
 	return s;

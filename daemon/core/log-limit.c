@@ -5,8 +5,11 @@
 
 bool log_limit_pass(struct log_limit *l, const char *fmt)
 {
-	uint64_t now = clock_monotonic_ms();
+	return log_limit_pass_at(l, fmt, clock_monotonic_ms());
+}
 
+bool log_limit_pass_at(struct log_limit *l, const char *fmt, uint64_t now)
+{
 	if (l->logged == 0 || now - l->window_start >= LOG_LIMIT_WINDOW_MS) {
 		l->window_start = now;
 		l->logged = 0;

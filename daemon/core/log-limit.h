@@ -32,6 +32,9 @@ struct log_limit {
  */
 bool log_limit_pass(struct log_limit *l, const char *fmt);
 
+/** log_limit_pass_at() - log_limit_pass() at @now (CLOCK_MONOTONIC ms). */
+bool log_limit_pass_at(struct log_limit *l, const char *fmt, uint64_t now);
+
 /* log_warnx(), limited per call site: a static limit is the kind. */
 #define log_warnx_limited(fmt, ...)                                     \
 	do {                                                            \
