@@ -471,10 +471,6 @@ START_TEST(test_malformed_requests)
 END_TEST
 
 /*
- * Another user (nobody) may look but not touch a root-owned user domain:
- * exit 5 for every changing request, and the daemon's log names each.
- */
-/*
  * At the default level a start says how many jobs it loaded, and a
  * domain's bootout how many it unloaded, not one line each: 100,000 of
  * those would flood a journal that keeps a few thousand.
@@ -498,6 +494,10 @@ START_TEST(test_start_logs_no_line_per_job)
 }
 END_TEST
 
+/*
+ * Another user (nobody) may look but not touch a root-owned user domain:
+ * exit 5 for every changing request, and the daemon's log names each.
+ */
 START_TEST(test_refusals)
 {
 	char *b;

@@ -354,6 +354,34 @@ START_TEST(test_look_ups_leave_the_fd_reserve)
 }
 END_TEST
 
+/*
+ * Names checked in by a client that declares none (launchd makes them for
+ * it: a port and a pidfd each) stop where the look-ups do, with
+ * KERN_RESOURCE_SHORTAGE: the daemon's part of the reserve stays its own.
+ */
+START_TEST(test_dynamic_check_ins_leave_the_fd_reserve)
+{
+	struct rlimit rl;
+	char name[64];
+	mach_port_t echo, p;
+	int refused = 0;
+
+	add_echo(ECHO_SERVICE_NAME, NULL);
+	test_daemon_start(&td);
+	echo = look_up(ECHO_SERVICE_NAME);
+	sync_daemon();
+	rl.rlim_cur = rl.rlim_max = (rlim_t)daemon_fds() + 60;
+	ck_assert_int_eq(prlimit(td.pid, RLIMIT_NOFILE, &rl, NULL), 0);
+	for (int i = 0; i < 100; i++) {
+		snprintf(name, sizeof(name), "org.test.dynamic.%d", i);
+		refused += bootstrap_check_in(bootstrap_port, name, &p) == KERN_RESOURCE_SHORTAGE;
+	}
+	ck_assert_int_gt(refused, 70);
+	ck_assert(test_daemon_log_contains(&td, "cannot make the port of org.test.dynamic."));
+	ck_assert_int_gt(echo_query(echo).pid, 0);     /* the demand launch still spawns */
+}
+END_TEST
+
 /* Under the fd store, a port never made is not stored, and after kill -9 stays not made. */
 START_TEST(test_fdstore_keeps_lazy_lazy)
 {
@@ -417,6 +445,7 @@ static Suite *lazy_suite(void)
 	tcase_add_test(tc, test_fdstore_keeps_lazy_lazy);
 	tcase_add_test(tc, test_large_state_saved_after_gap);
 	tcase_add_test(tc, test_look_ups_leave_the_fd_reserve);
+	tcase_add_test(tc, test_dynamic_check_ins_leave_the_fd_reserve);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -162,20 +162,9 @@ static void crowd_send(mach_port_t *conns, mach_port_t *replies, kern_return_t *
 {
 	crowd_connect(conns, n);
 	for (int i = 0; i < n; i++) {
-		__Request__look_up2_t req;
-
 		ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE,
 						    &replies[i]), KERN_SUCCESS);
-		memset(&req, 0, sizeof(req));
-		req.Head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND,
-						    MACH_MSG_TYPE_MAKE_SEND_ONCE);
-		req.Head.msgh_remote_port = conns[i];
-		req.Head.msgh_local_port = replies[i];
-		req.Head.msgh_id = BOOTSTRAP_MSG_LOOK_UP;
-		req.NDR = NDR_record;
-		strcpy(req.servicename, "com.example.svc");
-		sent[i] = mach_msg(&req.Head, MACH_SEND_MSG | MACH_SEND_TIMEOUT, sizeof(req), 0,
-				   MACH_PORT_NULL, 10000, MACH_PORT_NULL);
+		sent[i] = raw_send_look_up(conns[i], replies[i], "com.example.svc");
 	}
 }
 

@@ -510,9 +510,14 @@ static void refused(mach_port_t port, struct raw_array *r, int fd)
 	close(s);
 	if (fd >= 0)
 		close(fd);
-	/* Dropped unseen: the datagram is queued already, so nothing comes. */
+	/* Dropped unseen: the datagram is queued already, so nothing comes;
+	 * a message sent after it is the next one received. */
 	ck_assert_int_eq(mach_msg(&b.a.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(b), port,
 				  0, MACH_PORT_NULL), MACH_RCV_TIMED_OUT);
+	ck_assert_int_eq(peer_send_id(port, MACH_MSG_TYPE_MAKE_SEND, 4711), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(mach_msg(&b.a.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(b), port,
+				  0, MACH_PORT_NULL), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(b.a.head.msgh_id, 4711);
 }
 
 /* Hostile arrays: each refused before anything is named, every fd closed. */

@@ -248,10 +248,9 @@ START_TEST(test_garbage_does_not_end_a_server_loop)
 }
 END_TEST
 
-/* Garbage through a send-once right spends it: its receiver is told at once, as of its death. */
-START_TEST(test_garbage_spends_a_send_once_right)
+/* A send-once right to wt.port (the reply right of a message to ourselves), with junk sent through it. */
+static mach_port_t send_once_with_junk(mach_port_t via)
 {
-	mach_port_t via = peer_port(), so;
 	mach_msg_header_t h = {
 		.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE),
 		.msgh_size = sizeof(h), .msgh_remote_port = via, .msgh_local_port = wt.port,
@@ -259,21 +258,63 @@ START_TEST(test_garbage_spends_a_send_once_right)
 	union wire_rcv r;
 	int fd;
 
-	/* A send-once right to wt.port: the reply right of a message to ourselves. */
 	ck_assert_int_eq(mach_msg(&h, MACH_SEND_MSG, sizeof(h), 0, MACH_PORT_NULL, 0, MACH_PORT_NULL),
 			 MACH_MSG_SUCCESS);
 	ck_assert_int_eq(mach_msg(&r.h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(r), via, 0,
 				  MACH_PORT_NULL), MACH_MSG_SUCCESS);
-	so = r.h.msgh_remote_port;
-	fd = peer_send_fd(so);
+	fd = peer_send_fd(r.h.msgh_remote_port);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(raw_send(fd, "junk", 4, NULL, 0), 4);
 	close(fd);
+	return r.h.msgh_remote_port;
+}
+
+/*
+ * Junk through a send-once right spends it: its receiver is told at once,
+ * as of its death, also after a first receive with a buffer too small for
+ * the notice; and nothing more goes through the right.
+ */
+START_TEST(test_garbage_spends_a_send_once_right)
+{
+	mach_port_t via = peer_port(), so;
+	union wire_rcv r;
+
+	so = send_once_with_junk(via);
 	ck_assert_int_eq(wire_receive(&r), MACH_MSG_SUCCESS);
 	ck_assert_int_eq(r.h.msgh_id, MACH_NOTIFY_SEND_ONCE);
 	ck_assert_int_eq(wire_receive(&r), MACH_RCV_TIMED_OUT);
 	mach_port_deallocate(mach_task_self(), so);
+
+	so = send_once_with_junk(via);
+	ck_assert_int_eq(mach_msg(&r.h, MACH_RCV_MSG | MACH_RCV_TIMEOUT | MACH_RCV_LARGE, 0,
+				  sizeof(mach_msg_header_t), wt.port, 0, MACH_PORT_NULL),
+			 MACH_RCV_TOO_LARGE);
+	ck_assert_int_ne(peer_send_id(so, MACH_MSG_TYPE_MOVE_SEND_ONCE, 777), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(wire_receive(&r), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(r.h.msgh_id, MACH_NOTIFY_SEND_ONCE);
+	ck_assert_int_eq(wire_receive(&r), MACH_RCV_TIMED_OUT);
 	mach_port_destroy(mach_task_self(), via);
+}
+END_TEST
+
+/*
+ * A timed receive is not held past its time by datagrams dropped unseen:
+ * with more junk queued than it looks at past its deadline, a zero-timeout
+ * receive times out; the message behind the junk comes to later ones.
+ */
+START_TEST(test_junk_does_not_hold_a_timed_receive)
+{
+	union wire_rcv r;
+	mach_msg_return_t mr = MACH_RCV_TIMED_OUT;
+
+	for (int i = 0; i < 200; i++)
+		send_raw("junk", 4, NULL, 0);
+	ck_assert_int_eq(peer_send_id(wt.port, MACH_MSG_TYPE_MAKE_SEND, 4711), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(wire_receive(&r), MACH_RCV_TIMED_OUT);
+	for (int i = 0; i < 10 && mr == MACH_RCV_TIMED_OUT; i++)
+		mr = wire_receive(&r);
+	ck_assert_int_eq(mr, MACH_MSG_SUCCESS);
+	ck_assert_int_eq(r.h.msgh_id, 4711);
 }
 END_TEST
 
@@ -398,6 +439,7 @@ static Suite *wire_suite(void)
 	tcase_add_test(hostile, test_empty_datagram_at_end);
 	tcase_add_test(hostile, test_garbage_does_not_end_a_server_loop);
 	tcase_add_test(hostile, test_garbage_spends_a_send_once_right);
+	tcase_add_test(hostile, test_junk_does_not_hold_a_timed_receive);
 	tcase_add_test(hostile, test_valid_raw);
 	tcase_add_test(hostile, test_claimed_identity_refused);
 	tcase_add_checked_fixture(hostile, wire_target_setup, wire_target_teardown);

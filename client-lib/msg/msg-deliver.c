@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include <mach/mach.h>
@@ -166,7 +167,6 @@ size_t rcv_peeked_user_size(const char *peek, size_t len, size_t total)
 		return 0;
 	return wire_user_size(peek);
 }
-
 
 bool rcv_dgram_eof(const struct rcv_dgram *d)
 {

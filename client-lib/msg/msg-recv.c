@@ -105,6 +105,32 @@ static mach_msg_return_t recv_whole(struct rcv_req *rq, struct port *p, int fd, 
 }
 
 /*
+ * Send-once queue @fd carried a datagram that is no message: the right is
+ * spent.  It is shut for reading, so that its holder can send no more and
+ * every later receive finds end of file, and what else was queued is
+ * dropped; at_end() then tells the right's death, now, or at the retry
+ * that a buffer too small for the notice asks for (MACH_RCV_LARGE).
+ */
+static mach_msg_return_t spend_queue(struct rcv_req *rq, struct port *p, int fd)
+{
+	struct fdpass_creds cr;
+	int fds[FDPASS_MAX_FDS];
+	char buf[64];
+	size_t nfds;
+	ssize_t n;
+
+	shutdown(fd, SHUT_RD);
+	for (;;) {
+		n = fdpass_recv(fd, buf, sizeof(buf), fds, &nfds, &cr, MSG_DONTWAIT);
+		if (n >= 0)
+			fdpass_close_all(fds, nfds);
+		if ((n == 0 && !cr.present) || (n < 0 && n != -EMSGSIZE && n != -EPROTO))
+			break;  /* end of file (or an error that will not pass) */
+	}
+	return at_end(rq, p, fd, true);
+}
+
+/*
  * What is left of a receive from @fd once it is not RECV_AGAIN: recycle or
  * close the queue.  A datagram that is no message, which only a holder of
  * the raw send end can write, was destroyed; the receiver never sees it,
@@ -116,7 +142,7 @@ static mach_msg_return_t after_fd(struct rcv_req *rq, struct port *p, int fd, bo
 				  mach_msg_return_t mr, int returned)
 {
 	if (mr == MACH_RCV_INVALID_DATA)
-		return is_queue ? at_end(rq, p, fd, true) : RECV_AGAIN;
+		return is_queue ? spend_queue(rq, p, fd) : RECV_AGAIN;
 	if (returned >= 0 && is_queue && mr == MACH_MSG_SUCCESS) {
 		port_recycle_queue(p, fd, returned);
 		return mr;
@@ -190,6 +216,21 @@ static int ms_left(const struct rcv_req *rq)
 	return rq->timeout_ms < 0 ? -1 : deadline_left_ms(&rq->deadline);
 }
 
+/*
+ * How long the next wait may be, or -2: give up.  Past the deadline (at
+ * once with a zero timeout) only what is ready is looked at, and only
+ * RECV_SPINS_PAST_DEADLINE times: a sender writing datagrams that are
+ * dropped unseen cannot hold a timed receive past its time.
+ */
+#define RECV_SPINS_PAST_DEADLINE 64
+
+static int next_wait(const struct rcv_req *rq, unsigned int *spins)
+{
+	int ms = ms_left(rq);
+
+	return ms == 0 && ++*spins > RECV_SPINS_PAST_DEADLINE ? -2 : ms;
+}
+
 /* @p's epoll, or MACH_PORT_NULL-style failure codes as negative numbers. */
 static int port_wait_fd(struct port *p)
 {
@@ -212,18 +253,19 @@ static int port_wait_fd(struct port *p)
 static mach_msg_return_t receive_port(struct rcv_req *rq, struct port *p)
 {
 	mach_msg_return_t mr = RECV_AGAIN;
+	unsigned int spins = 0;
 
 	pthread_mutex_lock(&p->rcv_lock);
 	while (mr == RECV_AGAIN) {
 		struct epoll_event ev;
-		int epfd = port_wait_fd(p), ready;
+		int epfd = port_wait_fd(p), ready, wait = next_wait(rq, &spins);
 
 		if (epfd < 0) {
 			mr = epfd == -ENOENT ? MACH_RCV_PORT_DIED :
 				MACH_RCV_HEADER_ERROR | MACH_MSG_IPC_KERNEL;
 			break;
 		}
-		ready = epoll_wait(epfd, &ev, 1, ms_left(rq));
+		ready = wait == -2 ? 0 : epoll_wait(epfd, &ev, 1, wait);
 		if (ready == 0)
 			mr = MACH_RCV_TIMED_OUT;
 		else if (ready > 0)
@@ -251,11 +293,13 @@ static struct port *set_member(uint64_t data)
 static mach_msg_return_t receive_set(struct rcv_req *rq, struct port *set)
 {
 	mach_msg_return_t mr = RECV_AGAIN;
+	unsigned int spins = 0;
 
 	while (mr == RECV_AGAIN) {
 		struct epoll_event ev;
 		struct port *m;
-		int ready = epoll_wait(port_set_epfd(set), &ev, 1, ms_left(rq));
+		int wait = next_wait(rq, &spins);
+		int ready = wait == -2 ? 0 : epoll_wait(port_set_epfd(set), &ev, 1, wait);
 
 		if (ready == 0)
 			return MACH_RCV_TIMED_OUT;

@@ -103,6 +103,17 @@ void server_name_died(struct service *s, void *arg)
 	domain_changed(d);      /* the saved state must not keep the name */
 }
 
+/* Wanting fds is answered as a refused connection is; anything else is memory. */
+static kern_return_t shortage_or_memory(int err)
+{
+	return err == EMFILE || err == ENFILE ? KERN_RESOURCE_SHORTAGE : BOOTSTRAP_NO_MEMORY;
+}
+
+static int highest(int a, int b)
+{
+	return a > b ? a : b;
+}
+
 /*
  * The port of @s, made now if need be (service.h: ports are lazy).  Made
  * for a caller (a look-up or a check-in), it may not take the fds kept for
@@ -117,15 +128,14 @@ static kern_return_t port_made(struct service *s)
 	int err = service_port_ensure(s);
 
 	/* socketpair() took the two lowest free fds: the higher one tells. */
-	if (err == 0 && fresh &&
-	    conn_fd_in_daemon_reserve(s->recv_fd > s->send_fd ? s->recv_fd : s->send_fd)) {
+	if (err == 0 && fresh && conn_fd_in_daemon_reserve(highest(s->recv_fd, s->send_fd))) {
 		service_reset_port(s);
 		err = -EMFILE;
 	}
 	if (err == 0)
 		return KERN_SUCCESS;
-	log_warnx("cannot make the port of %s: %s", s->name, strerror(-err));
-	return err == -EMFILE || err == -ENFILE ? KERN_RESOURCE_SHORTAGE : BOOTSTRAP_NO_MEMORY;
+	log_warnx_limited("cannot make the port of %s: %s", s->name, strerror(-err));
+	return shortage_or_memory(-err);
 }
 
 /* The reply carrying the receive right went out: the job now holds it. */
@@ -147,8 +157,17 @@ static kern_return_t check_in_dynamic(const struct caller *who, const char *name
 						server_name_died, who->d);
 	int fds[2];
 
-	if (!s)         /* ESRCH: the caller is gone, nobody reads the answer */
-		return errno == ESRCH ? BOOTSTRAP_NOT_PRIVILEGED : BOOTSTRAP_NO_MEMORY;
+	if (!s && errno == ESRCH)       /* the caller is gone, nobody reads the answer */
+		return BOOTSTRAP_NOT_PRIVILEGED;
+	/* Its port and pidfd were made for the caller: as port_made(). */
+	if (s && conn_fd_in_daemon_reserve(highest(s->pidfd, highest(s->recv_fd, s->send_fd)))) {
+		s = service_free(s);
+		errno = EMFILE;
+	}
+	if (!s) {
+		log_warnx_limited("cannot make the port of %s: %s", name, strerror(errno));
+		return shortage_or_memory(errno);
+	}
 	if (registry_add(&who->d->registry, s) != REGISTRY_OK) {
 		service_free(s);
 		return BOOTSTRAP_NO_MEMORY;
@@ -284,7 +303,7 @@ kern_return_t bsd_mig_parent(mach_port_t bp, mach_port_t *pp, audit_token_t toke
 				       who.d->socket_path);
 	if (fd < 0) {
 		log_warnx("cannot reach the parent domain: %s", strerror(-fd));
-		return BOOTSTRAP_NO_MEMORY;
+		return shortage_or_memory(-fd);
 	}
 	*pp = demux_give(who.call, WIRE_PORT_SEND, &fd, 1, 0);
 	who.call->sent = close_parent;
@@ -346,7 +365,7 @@ static void log_register_refused(const struct caller *who, const char *name,
 		log_warnx_limited("pid %d uid %d tried to register %s, which %s: refused",
 				  (int)who->pid, (int)who->uid, name,
 				  code == REGISTRY_E_JOB_NAME ? "a job declares (use bootstrap_check_in)" :
-								"another process holds");
+				  "another process holds");
 }
 
 static void close_fd(int *fd)

@@ -253,10 +253,11 @@ unsigned int service_drain(struct service *s)
 	while ((len = fdpass_recv(s->recv_fd, buf, sizeof(buf), fds, &nfds, &cr,
 				  MSG_DONTWAIT)) != -EAGAIN) {
 		fdpass_close_all(fds, nfds);    /* an empty datagram's too */
-		if (len == 0 && !cr.present)
-			break;          /* end of file: no sender left.  An empty
+		if ((len == 0 && !cr.present) || (len < 0 && len != -EMSGSIZE && len != -EPROTO))
+			break;          /* end of file (no sender left: an empty
 					 * datagram has credentials, and more may
-					 * wait behind it. */
+					 * wait behind it), or an error that will
+					 * not pass */
 		n++;
 	}
 	return n;

@@ -29,6 +29,7 @@
 #include "job.h"
 #include "job-spec.h"
 #include "log.h"
+#include "log-limit.h"
 
 /* Who may make a request. */
 enum access {
@@ -145,9 +146,9 @@ static bool authorized(const struct conn *c, const struct ipc_request *rq,
 		return true;
 	if (uid == 0 || uid == c->domain->owner)
 		return true;
-	log_warnx("control: refused %s of %s to pid %d uid %u", h->what,
-		  h->whole_domain ? control_domain_name(c->domain) : label, (int)rq->creds.pid,
-		  (unsigned int)uid);
+	log_warnx_limited("control: refused %s of %s to pid %d uid %u", h->what,
+			  h->whole_domain ? control_domain_name(c->domain) : label, (int)rq->creds.pid,
+			  (unsigned int)uid);
 	return false;
 }
 
@@ -183,8 +184,8 @@ static kern_return_t wrong_domain(struct control_call *call)
 
 	fprintf(call->out, "%s: this bootstrapd serves %s, not %s\n", call->d->socket_path,
 		ours, call->req->domain);
-	log_warnx("control: pid %d uid %u asked for %s, this is %s", (int)call->rq->creds.pid,
-		  (unsigned int)call->rq->creds.uid, call->req->domain, ours);
+	log_warnx_limited("control: pid %d uid %u asked for %s, this is %s", (int)call->rq->creds.pid,
+			  (unsigned int)call->rq->creds.uid, call->req->domain, ours);
 	return CONTROL_E_WRONG_DOMAIN;
 }
 
@@ -224,8 +225,8 @@ void control_dispatch(struct conn *c, struct ipc_request *rq)
 		return;
 	}
 	if (parse_request(rq, h, &req) < 0) {
-		log_warnx("control: malformed %s request from pid %d uid %u", h->what,
-			  (int)rq->creds.pid, (unsigned int)rq->creds.uid);
+		log_warnx_limited("control: malformed %s request from pid %d uid %u", h->what,
+				  (int)rq->creds.pid, (unsigned int)rq->creds.uid);
 		ipc_reply_error(rq, MIG_BAD_ARGUMENTS);
 		return;
 	}

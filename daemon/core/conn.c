@@ -150,6 +150,33 @@ void conn_set_owner(struct conn *c, pid_t pid)
 	c->peer_pid = pid;
 }
 
+/*
+ * What ipc_recv() read that is no request, and not the end either: said
+ * and dropped.  Return: whether @n was such a read (then @c may be closed).
+ */
+static bool dropped_read(struct conn *c, const struct ipc_request *rq, int n)
+{
+	switch (n) {
+	case -EBADMSG:
+		log_warnx_limited("malformed request from pid %d uid %d: dropped", (int)rq->creds.pid,
+				  (int)rq->creds.uid);
+		return true;
+	case -ENOBUFS:
+		log_warnx_limited("request from pid %d uid %d: its rights could not all be received "
+				  "(too many, or out of fds): %s", (int)c->peer_pid, (int)c->peer_uid,
+				  c->job ? "dropped" : "closing the connection");
+		if (!c->job)
+			conn_close(c);
+		return true;
+	case -ENODATA:
+		/* Not the end: requests sent after it are still queued, even
+		 * once every sender has hung up. */
+		log_warnx_limited("empty request from pid %d: dropped", (int)c->peer_pid);
+		return true;
+	}
+	return false;
+}
+
 static void conn_readable(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn *c = arg;
@@ -161,27 +188,8 @@ static void conn_readable(evutil_socket_t fd, short what, void *arg)
 	/* One request per wake-up: the event is level-triggered, and a busy
 	 * client cannot starve the others. */
 	n = ipc_recv(fd, rq);
-	if (n == -EAGAIN)
+	if (n == -EAGAIN || dropped_read(c, rq, n))
 		return;
-	if (n == -EBADMSG) {
-		log_warnx_limited("malformed request from pid %d uid %d: dropped", (int)rq->creds.pid,
-				  (int)rq->creds.uid);
-		return;
-	}
-	if (n == -ENOBUFS) {
-		log_warnx_limited("request from pid %d uid %d: its rights could not all be received "
-				  "(too many, or out of fds): %s", (int)c->peer_pid, (int)c->peer_uid,
-				  c->job ? "dropped" : "closing the connection");
-		if (!c->job)
-			conn_close(c);
-		return;
-	}
-	if (n == -ENODATA) {
-		/* Not the end: requests sent after it are still queued, even
-		 * once every sender has hung up. */
-		log_warnx_limited("empty request from pid %d: dropped", (int)c->peer_pid);
-		return;
-	}
 	if (n <= 0) {
 		if (n < 0 && n != -ECONNRESET)
 			log_debug("connection of pid %d: %s", (int)c->peer_pid, strerror(-n));

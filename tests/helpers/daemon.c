@@ -89,8 +89,9 @@ static void exec_daemon(const struct test_daemon *d, const char *exe, const char
 {
 	int fd = open(d->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 
-	/* A test that fails leaves no daemon behind. */
-	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() == 1)
+	/* A test that fails leaves no daemon behind, even one it had stopped
+	 * (test_daemon_pause()): SIGTERM would wait for a SIGCONT. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() == 1)
 		_exit(126);
 	dup2(fd, 2);
 	setenv("NOTIFY_SOCKET", notify, 1);
@@ -130,6 +131,15 @@ void test_daemon_start(struct test_daemon *d)
 void test_daemon_signal(struct test_daemon *d, int sig)
 {
 	ck_assert_int_eq(kill(d->pid, sig), 0);
+}
+
+void test_daemon_pause(struct test_daemon *d)
+{
+	int status;
+
+	test_daemon_signal(d, SIGSTOP);
+	ck_assert_int_eq(waitpid(d->pid, &status, WUNTRACED), d->pid);
+	ck_assert(WIFSTOPPED(status));
 }
 
 int test_daemon_wait(struct test_daemon *d)
@@ -192,6 +202,7 @@ void test_daemon_stop(struct test_daemon *d)
 	int status = 0, stopped = d->pid > 0, clean = 1, daemon_bad, jobs_bad;
 
 	if (stopped) {
+		kill(d->pid, SIGCONT);  /* a test may have paused it */
 		ck_assert_int_eq(kill(d->pid, SIGTERM), 0);
 		ck_assert_int_eq(waitpid(d->pid, &status, 0), d->pid);
 		d->pid = 0;

@@ -42,6 +42,12 @@ void test_daemon_start(struct test_daemon *d);
 void test_daemon_signal(struct test_daemon *d, int sig);
 
 /**
+ * test_daemon_pause() - SIGSTOP, and wait until the daemon has stopped:
+ * what is sent from now on waits, unread, until SIGCONT.
+ */
+void test_daemon_pause(struct test_daemon *d);
+
+/**
  * test_daemon_wait() - wait for the daemon to exit; fails the test if its
  * log holds a sanitizer report.  Return: its wait status.
  */

@@ -126,6 +126,21 @@ kern_return_t raw_look_up(mach_port_t bp, const char *name, mach_msg_timeout_t t
 	return KERN_SUCCESS;
 }
 
+mach_msg_return_t raw_send_look_up(mach_port_t bp, mach_port_t reply, const char *name)
+{
+	__Request__look_up2_t req;
+
+	memset(&req, 0, sizeof(req));
+	req.Head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	req.Head.msgh_remote_port = bp;
+	req.Head.msgh_local_port = reply;
+	req.Head.msgh_id = BOOTSTRAP_MSG_LOOK_UP;
+	req.NDR = NDR_record;
+	strncpy(req.servicename, name, sizeof(req.servicename) - 1);
+	return mach_msg(&req.Head, MACH_SEND_MSG | MACH_SEND_TIMEOUT, sizeof(req), 0,
+			MACH_PORT_NULL, 10000, MACH_PORT_NULL);
+}
+
 mach_msg_return_t raw_call_id(mach_port_t bp, mach_msg_id_t id, mach_msg_timeout_t timeout_ms,
 			      mach_msg_id_t *reply_id, kern_return_t *ret)
 {

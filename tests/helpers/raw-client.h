@@ -34,6 +34,13 @@ ssize_t raw_send_flags(int fd, const void *buf, size_t len, const int *fds, size
  * Return: the reply's return code, MIG_SERVER_DIED when the reply right
  * died unanswered, or what mach_msg() said (MACH_RCV_TIMED_OUT: no answer).
  */
+/**
+ * raw_send_look_up() - send a look-up of @name through @bp, its answer to
+ * come to receive right @reply (a send-once right made from it); no wait
+ * for the answer.  Return: what mach_msg() said (10 s send timeout).
+ */
+mach_msg_return_t raw_send_look_up(mach_port_t bp, mach_port_t reply, const char *name);
+
 kern_return_t raw_look_up(mach_port_t bp, const char *name, mach_msg_timeout_t timeout_ms,
 			  mach_port_t *port);
 
