@@ -224,12 +224,12 @@ daemon_pid=$!
 # Ready once the socket exists and the job directory has been loaded (the
 # socket comes first, so waiting for it alone races the load).
 for _ in $(seq 200); do
-	[ -S "$BOOTSTRAP_SOCKET" ] && grep -q "com.example.hello: loaded" "$tmp/daemon.log" && break
+	[ -S "$BOOTSTRAP_SOCKET" ] && grep -q "1 job(s) loaded" "$tmp/daemon.log" && break
 	kill -0 "$daemon_pid" 2>/dev/null || fail "bootstrapd exited at start-up"
 	sleep 0.05
 done
 [ -S "$BOOTSTRAP_SOCKET" ] || fail "bootstrapd did not create $BOOTSTRAP_SOCKET"
-grep -q "com.example.hello: loaded" "$tmp/daemon.log" || fail "the job was not loaded"
+grep -q "1 job(s) loaded" "$tmp/daemon.log" || fail "the job was not loaded"
 
 step "the client looks com.example.hello up"
 "$tmp/client" com.example.hello | sed 's/^/   /'
