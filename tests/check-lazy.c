@@ -329,20 +329,31 @@ static mach_port_t start_stored(int idle, struct echo_msg *first)
  * past that point (one log line each), and a job can still be started on
  * demand, which takes fds of that reserve.
  */
-START_TEST(test_look_ups_leave_the_fd_reserve)
+/*
+ * The daemon with @idle_jobs idle jobs and the echo job (its port made),
+ * then its fd limit lowered to 60 past what it holds.  Return: the echo port.
+ */
+static mach_port_t start_60_fds_from_the_limit(int idle_jobs)
 {
 	struct rlimit rl;
-	char name[64];
-	mach_port_t echo, p;
-	int refused = 0;
+	mach_port_t echo;
 
-	add_idle_jobs(300);
+	add_idle_jobs(idle_jobs);
 	add_echo(ECHO_SERVICE_NAME, NULL);
 	test_daemon_start(&td);
 	echo = look_up(ECHO_SERVICE_NAME);
 	sync_daemon();
 	rl.rlim_cur = rl.rlim_max = (rlim_t)daemon_fds() + 60;
 	ck_assert_int_eq(prlimit(td.pid, RLIMIT_NOFILE, &rl, NULL), 0);
+	return echo;
+}
+
+START_TEST(test_look_ups_leave_the_fd_reserve)
+{
+	char name[64];
+	mach_port_t echo = start_60_fds_from_the_limit(300), p;
+	int refused = 0;
+
 	for (int i = 0; i < 300; i++) {
 		snprintf(name, sizeof(name), "org.test.idle.%d.port", i);
 		refused += bootstrap_look_up(bootstrap_port, name, &p) == KERN_RESOURCE_SHORTAGE;
@@ -361,17 +372,10 @@ END_TEST
  */
 START_TEST(test_dynamic_check_ins_leave_the_fd_reserve)
 {
-	struct rlimit rl;
 	char name[64];
-	mach_port_t echo, p;
+	mach_port_t echo = start_60_fds_from_the_limit(0), p;
 	int refused = 0;
 
-	add_echo(ECHO_SERVICE_NAME, NULL);
-	test_daemon_start(&td);
-	echo = look_up(ECHO_SERVICE_NAME);
-	sync_daemon();
-	rl.rlim_cur = rl.rlim_max = (rlim_t)daemon_fds() + 60;
-	ck_assert_int_eq(prlimit(td.pid, RLIMIT_NOFILE, &rl, NULL), 0);
 	for (int i = 0; i < 100; i++) {
 		snprintf(name, sizeof(name), "org.test.dynamic.%d", i);
 		refused += bootstrap_check_in(bootstrap_port, name, &p) == KERN_RESOURCE_SHORTAGE;
