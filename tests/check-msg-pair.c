@@ -167,6 +167,50 @@ START_TEST(test_reply_to_filled_pair_does_not_wait)
 }
 END_TEST
 
+/* A MIG-shaped answer, KERN_SUCCESS, to whatever came. */
+static boolean_t answer_any(mach_msg_header_t *in, mach_msg_header_t *out)
+{
+	mig_reply_error_t *rep = (mig_reply_error_t *)out;
+
+	rep->Head.msgh_bits = MACH_MSGH_BITS(MACH_MSGH_BITS_REMOTE(in->msgh_bits), 0);
+	rep->Head.msgh_remote_port = in->msgh_remote_port;
+	rep->Head.msgh_size = sizeof(*rep);
+	rep->Head.msgh_id = in->msgh_id + 100;
+	rep->NDR = NDR_record;
+	rep->RetCode = KERN_SUCCESS;
+	return TRUE;
+}
+
+/*
+ * The same filled pair under mach_msg_server(): the answer that cannot go
+ * is destroyed and the loop goes on, as for a client that died; a client
+ * could otherwise end a server's loop by filling its own reply pair.
+ */
+START_TEST(test_server_loop_survives_a_filled_reply_pair)
+{
+	mach_port_t service = peer_port(), reply = peer_port(), so;
+	mach_msg_header_t h;
+	union rcv_buf b;
+	int kept;
+
+	header(&h, service, MACH_MSG_TYPE_MAKE_SEND, reply, MACH_MSG_TYPE_MAKE_SEND_ONCE, 1);
+	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(recv_msg(service, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);
+	so = b.head.msgh_remote_port;
+	kept = peer_send_fd(so);
+	ck_assert_int_ge(kept, 0);
+	while (send(kept, "x", 1, MSG_DONTWAIT | MSG_NOSIGNAL) == 1)
+		;
+	/* The request again, now with the right to the filled pair as its reply port. */
+	header(&h, service, MACH_MSG_TYPE_MAKE_SEND, so, MACH_MSG_TYPE_MOVE_SEND_ONCE, 500);
+	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(mach_msg_server_once(answer_any, 256, service, 0), MACH_MSG_SUCCESS);
+	close(kept);
+	destroy(service);
+	destroy(reply);
+}
+END_TEST
+
 static Suite *msg_suite(void)
 {
 	Suite *s = suite_create("msg");
@@ -176,6 +220,7 @@ static Suite *msg_suite(void)
 	tcase_add_test(rights, test_parked_pair_stray_message);
 	tcase_add_test(rights, test_reused_pair_send_once_notification);
 	tcase_add_test(rights, test_reply_to_filled_pair_does_not_wait);
+	tcase_add_test(rights, test_server_loop_survives_a_filled_reply_pair);
 	tcase_add_checked_fixture(rights, setup, teardown);
 	suite_add_tcase(s, rights);
 	return s;

@@ -134,10 +134,16 @@ static void consume_unsent(mach_msg_header_t *h)
 	}
 }
 
+/*
+ * An answer that cannot go is destroyed and the loop goes on, as for a
+ * client that died.  MACH_SEND_NO_BUFFER comes from a send-once reply only
+ * when its client kept a copy of the pair's send end and filled it: one
+ * client must not end the server's loop.
+ */
 static int recoverable_send_error(mach_msg_return_t mr)
 {
 	return mr == MACH_SEND_INVALID_DEST || mr == MACH_SEND_TIMED_OUT ||
-	       mr == MACH_SEND_INTERRUPTED;
+	       mr == MACH_SEND_INTERRUPTED || mr == MACH_SEND_NO_BUFFER;
 }
 
 /* Hand one received request to @demux and send what it answers. */
