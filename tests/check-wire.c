@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -318,6 +319,54 @@ START_TEST(test_junk_does_not_hold_a_timed_receive)
 }
 END_TEST
 
+/*
+ * Rights the receiver has no fds for (its RLIMIT_NOFILE) are cut off by
+ * the kernel: the message is destroyed and dropped unseen, every fd that
+ * did come closed, and the port goes on.
+ */
+START_TEST(test_rights_beyond_the_fd_limit_are_dropped)
+{
+	enum { N = 16 };
+	mach_port_t ports[N];
+	struct {
+		mach_msg_header_t h;
+		mach_msg_body_t b;
+		mach_msg_ool_ports_descriptor_t d;
+	} m;
+	struct rlimit old, low;
+	union wire_rcv r;
+	int fds, spare;
+
+	for (int i = 0; i < N; i++)
+		ports[i] = peer_port();
+	memset(&m, 0, sizeof(m));
+	m.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0) | MACH_MSGH_BITS_COMPLEX;
+	m.h.msgh_size = sizeof(m);
+	m.h.msgh_remote_port = wt.port;
+	m.h.msgh_id = 9;
+	m.b.msgh_descriptor_count = 1;
+	m.d = (mach_msg_ool_ports_descriptor_t){ .address = ports, .count = N,
+		.disposition = MACH_MSG_TYPE_MAKE_SEND, .type = MACH_MSG_OOL_PORTS_DESCRIPTOR };
+	ck_assert_int_eq(mach_msg(&m.h, MACH_SEND_MSG, sizeof(m), 0, MACH_PORT_NULL, 0,
+				  MACH_PORT_NULL), MACH_MSG_SUCCESS);
+	fds = fdcheck_count();
+	spare = fcntl(0, F_DUPFD_CLOEXEC, 0);      /* the lowest free fd */
+	ck_assert_int_ge(spare, 0);
+	close(spare);
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &old), 0);
+	low = (struct rlimit){ (rlim_t)spare + 4, old.rlim_max };
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+	ck_assert_int_eq(wire_receive(&r), MACH_RCV_TIMED_OUT);
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
+	ck_assert_int_eq(fdcheck_count(), fds);
+	ck_assert_int_eq(peer_send_id(wt.port, MACH_MSG_TYPE_MAKE_SEND, 4711), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(wire_receive(&r), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(r.h.msgh_id, 4711);
+	for (int i = 0; i < N; i++)
+		mach_port_destroy(mach_task_self(), ports[i]);
+}
+END_TEST
+
 /* An empty datagram from the last sender is not the end: what follows it is received. */
 START_TEST(test_empty_datagram_at_end)
 {
@@ -440,6 +489,7 @@ static Suite *wire_suite(void)
 	tcase_add_test(hostile, test_garbage_does_not_end_a_server_loop);
 	tcase_add_test(hostile, test_garbage_spends_a_send_once_right);
 	tcase_add_test(hostile, test_junk_does_not_hold_a_timed_receive);
+	tcase_add_test(hostile, test_rights_beyond_the_fd_limit_are_dropped);
 	tcase_add_test(hostile, test_valid_raw);
 	tcase_add_test(hostile, test_claimed_identity_refused);
 	tcase_add_checked_fixture(hostile, wire_target_setup, wire_target_teardown);
