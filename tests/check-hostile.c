@@ -199,7 +199,7 @@ START_TEST(test_empty_datagram_is_not_the_end)
 	ck_assert_int_eq(raw_send_look_up(bp, reply, "com.example.none"), MACH_MSG_SUCCESS);
 	close(fd);
 	mach_port_deallocate(mach_task_self(), bp);     /* the last holder: the daemon sees a hang-up */
-	test_daemon_signal(&td, SIGCONT);
+	test_daemon_resume(&td);
 	ck_assert_int_eq(mach_msg(&r.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(r), reply,
 				  10000, MACH_PORT_NULL), MACH_MSG_SUCCESS);
 	ck_assert_int_eq(r.head.msgh_id, BOOTSTRAP_MSG_LOOK_UP + BOOTSTRAP_MSG_REPLY_OFFSET);
@@ -234,7 +234,7 @@ START_TEST(test_failed_job_drains_past_empty_datagrams)
 	for (int i = 0; i < 5; i++)
 		ck_assert_int_eq(raw_send(fd, "", 0, NULL, 0), 0);
 	ck_assert_int_eq(echo_send(port, ECHO_DATA, 0, 10000), MACH_MSG_SUCCESS);
-	test_daemon_signal(&td, SIGCONT);
+	test_daemon_resume(&td);
 	ck_assert(wait_log("destroyed 6 message(s) for com.example.broken"));
 	ck_assert(!test_daemon_log_contains(&td, "destroyed 0 message(s)"));
 	close(fd);

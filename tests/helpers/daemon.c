@@ -89,9 +89,9 @@ static void exec_daemon(const struct test_daemon *d, const char *exe, const char
 {
 	int fd = open(d->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 
-	/* A test that fails leaves no daemon behind, even one it had stopped
-	 * (test_daemon_pause()): SIGTERM would wait for a SIGCONT. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() == 1)
+	/* A test that fails leaves no daemon behind (SIGTERM: its jobs are
+	 * stopped too); a paused one is resumed first (resume_at_exit()). */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() == 1)
 		_exit(126);
 	dup2(fd, 2);
 	setenv("NOTIFY_SOCKET", notify, 1);
@@ -133,13 +133,36 @@ void test_daemon_signal(struct test_daemon *d, int sig)
 	ck_assert_int_eq(kill(d->pid, sig), 0);
 }
 
+/* The daemon a test paused, until it resumes it. */
+static pid_t paused_pid;
+
+/*
+ * A failed check exits the test's process at once: a daemon it left
+ * paused would sit on the SIGTERM its parent's death sends.
+ */
+static void resume_at_exit(void)
+{
+	if (paused_pid > 0)
+		kill(paused_pid, SIGCONT);
+}
+
 void test_daemon_pause(struct test_daemon *d)
 {
+	static int registered;
 	int status;
 
+	if (!registered++)
+		atexit(resume_at_exit);
+	paused_pid = d->pid;
 	test_daemon_signal(d, SIGSTOP);
 	ck_assert_int_eq(waitpid(d->pid, &status, WUNTRACED), d->pid);
 	ck_assert(WIFSTOPPED(status));
+}
+
+void test_daemon_resume(struct test_daemon *d)
+{
+	paused_pid = 0;
+	test_daemon_signal(d, SIGCONT);
 }
 
 int test_daemon_wait(struct test_daemon *d)
@@ -202,7 +225,8 @@ void test_daemon_stop(struct test_daemon *d)
 	int status = 0, stopped = d->pid > 0, clean = 1, daemon_bad, jobs_bad;
 
 	if (stopped) {
-		kill(d->pid, SIGCONT);  /* a test may have paused it */
+		if (paused_pid == d->pid)
+			test_daemon_resume(d);
 		ck_assert_int_eq(kill(d->pid, SIGTERM), 0);
 		ck_assert_int_eq(waitpid(d->pid, &status, 0), d->pid);
 		d->pid = 0;

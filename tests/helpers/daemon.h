@@ -47,6 +47,9 @@ void test_daemon_signal(struct test_daemon *d, int sig);
  */
 void test_daemon_pause(struct test_daemon *d);
 
+/** test_daemon_resume() - SIGCONT after test_daemon_pause(). */
+void test_daemon_resume(struct test_daemon *d);
+
 /**
  * test_daemon_wait() - wait for the daemon to exit; fails the test if its
  * log holds a sanitizer report.  Return: its wait status.
