@@ -235,9 +235,9 @@ START_TEST(test_timed_out_answer_dropped)
 	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &reply),
 			 KERN_SUCCESS);
 	/* The daemon stopped: this call cannot be answered before it gives up. */
-	test_daemon_signal(&td, SIGSTOP);
+	test_daemon_pause(&td);
 	ck_assert_int_eq(hand_look_up(0, reply, 50, 0, &m), MACH_RCV_TIMED_OUT);
-	test_daemon_signal(&td, SIGCONT);
+	test_daemon_resume(&td);
 	/* Its answer (service 0) comes now, before this call's own (service 1). */
 	ck_assert_int_eq(hand_look_up(1, reply, 20000, 0, &m), MACH_MSG_SUCCESS);
 	ck_assert(MACH_MSGH_BITS_IS_COMPLEX(m.rep.head.msgh_bits));
@@ -357,7 +357,7 @@ START_TEST(test_daemon_death_while_waiting)
 	start();
 	fd = conn_fd();
 	ck_assert_int_ge(fd, 0);
-	test_daemon_signal(&td, SIGSTOP);
+	test_daemon_pause(&td);
 	ck_assert_int_eq(pthread_create(&t, NULL, look_up_kr, &kr), 0);
 	wait_queued(fd);
 	test_daemon_signal(&td, SIGKILL);
@@ -392,7 +392,7 @@ START_TEST(test_sigkill_while_waiting)
 	start_services();
 	fd = conn_fd();
 	ck_assert_int_ge(fd, 0);
-	test_daemon_signal(&td, SIGSTOP);
+	test_daemon_pause(&td);
 	ck_assert_int_eq(pthread_create(&t, NULL, look_up_service1, &result), 0);
 	wait_queued(fd);
 	fake_fdstore_kill(&store, &td);

@@ -266,7 +266,7 @@ START_TEST(test_request_in_flight_gets_error)
 	add_echo(ECHO_SERVICE_NAME, "");
 	test_daemon_start(&td);
 	look_up(ECHO_SERVICE_NAME);
-	test_daemon_signal(&td, SIGSTOP);
+	test_daemon_pause(&td);
 	child = fork();
 	ck_assert_int_ge(child, 0);
 	if (child == 0) {

@@ -142,7 +142,10 @@ static pid_t paused_pid;
  */
 static void resume_at_exit(void)
 {
-	if (paused_pid > 0)
+	int status;
+
+	/* Only while it is still our unreaped child: its pid is not reused then. */
+	if (paused_pid > 0 && waitpid(paused_pid, &status, WNOHANG) == 0)
 		kill(paused_pid, SIGCONT);
 }
 
