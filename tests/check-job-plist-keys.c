@@ -210,11 +210,34 @@ START_TEST(test_nice)
 	ck_assert(spec->has_nice);
 	ck_assert_int_eq(spec->nice, -20);
 	job_spec_free(spec);
-	/* Out of range: ignored with a warning, as launchd. */
+	/* launchd's PRIO_MAX is 20, and setpriority() takes it as 19. */
 	spec = load_ok(LABEL_PROGRAM "<key>Nice</key><integer>20</integer>\n", &w);
+	ck_assert(spec->has_nice);
+	ck_assert_int_eq(spec->nice, 20);
+	ck_assert_int_eq(w.n, 0);
+	job_spec_free(spec);
+	/* Out of range: ignored with a warning, as launchd. */
+	spec = load_ok(LABEL_PROGRAM "<key>Nice</key><integer>21</integer>\n", &w);
 	ck_assert(!spec->has_nice);
 	ck_assert_int_eq(w.n, 1);
-	ck_assert_str_eq(w.msg[0], "job.plist: Nice 20 is out of range -20..19, ignored");
+	ck_assert_str_eq(w.msg[0], "job.plist: Nice 21 is out of range -20..20, ignored");
+	warnings_clear(&w);
+	job_spec_free(spec);
+}
+END_TEST
+
+/* A ThrottleInterval or ExitTimeOut below zero: ignored with a warning, the default kept, as launchd. */
+START_TEST(test_negative_seconds_ignored)
+{
+	struct warnings w = { 0 };
+	struct job_spec *spec = load_ok(LABEL_PROGRAM "<key>ThrottleInterval</key><integer>-5</integer>\n"
+					"<key>ExitTimeOut</key><integer>-1</integer>\n", &w);
+
+	ck_assert_int_eq(spec->throttle_interval, JOB_DEFAULT_THROTTLE_INTERVAL);
+	ck_assert_int_eq(spec->exit_timeout, JOB_DEFAULT_EXIT_TIMEOUT);
+	ck_assert_int_eq(w.n, 2);
+	ck_assert_str_eq(w.msg[0], "job.plist: ThrottleInterval -5 is below zero, ignored");
+	ck_assert_str_eq(w.msg[1], "job.plist: ExitTimeOut -1 is below zero, ignored");
 	warnings_clear(&w);
 	job_spec_free(spec);
 }
@@ -406,6 +429,7 @@ static Suite *job_plist_suite(void)
 	tcase_add_test(tc, test_calendar);
 	tcase_add_test(tc, test_paths_and_rlimits);
 	tcase_add_test(tc, test_nice);
+	tcase_add_test(tc, test_negative_seconds_ignored);
 	tcase_add_test(tc, test_machservices);
 	tcase_add_test(tc, test_keepalive);
 	tcase_add_test(tc, test_ondemand);

@@ -109,8 +109,6 @@ static const struct {
 	  "MachServices name \"com.example.xxxxxxxxxxxxxxxxxxxxxxxxxxxx...\" must be 1 to 127 bytes long" },
 	{ "machservices-false.plist", 12, "MachServices \"com.example.svc\": expected true or dictionary, got false" },
 	{ "machservices-string.plist", 12, "MachServices \"com.example.svc\": expected true or dictionary, got string" },
-	{ "throttle-interval-negative.plist", 10, "ThrottleInterval: -5 is out of range 0..2147483647" },
-	{ "exit-timeout-negative.plist", 10, "ExitTimeOut: -1 is out of range 0..2147483647" },
 	{ "calendar-minute-out-of-range.plist", 12, "Minute: 60 is out of range 0..59" },
 	{ "key-case-mismatch.plist", 9,
 	  "unknown key \"keepalive\": keys are case-sensitive, did you mean \"KeepAlive\"?" },

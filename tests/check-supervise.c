@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include <mach/mach.h>
 #include <servers/bootstrap.h>
 
+#include "helpers/bsctl-run.h"
 #include "helpers/daemon.h"
 #include "helpers/echo-client.h"
 #include "helpers/job-state.h"
@@ -27,6 +29,7 @@
 #define SERVICE ECHO_SERVICE_NAME
 
 static struct test_daemon td;
+static struct bsctl_out bsctl_said;
 
 static void setup(void)
 {
@@ -460,6 +463,56 @@ START_TEST(test_watch_paths_survive_recreation)
 }
 END_TEST
 
+/* Whether @pid runs: not gone, and not a zombie (the test may reap orphans as a subreaper). */
+static bool alive(pid_t pid)
+{
+	char path[64], state = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (fscanf(f, "%*d (%*[^)]) %c", &state) != 1)
+		state = 0;
+	fclose(f);
+	return state != 0 && state != 'Z' && state != 'X';
+}
+
+/*
+ * ExitTimeOut's SIGKILL goes to the job's process alone when the job
+ * abandons its process group, as launchd's job_kill() does: a child that
+ * also ignores SIGTERM outlives the stop.
+ */
+START_TEST(test_exit_timeout_spares_an_abandoned_group)
+{
+	char *pidfile, *script, buf[32] = "";
+	pid_t child;
+	FILE *f;
+
+	ck_assert_int_gt(asprintf(&pidfile, "%s/child", td.dir), 0);
+	ck_assert_int_gt(asprintf(&script, "trap '' TERM; sleep 300 &amp; echo $! > %s; "
+				  "while :; do sleep 1; done", pidfile), 0);
+	add_shell_job("com.example.stubborn", script,
+		      "<key>RunAtLoad</key><true/><key>ExitTimeOut</key><integer>1</integer>"
+		      "<key>AbandonProcessGroup</key><true/>");
+	test_daemon_start(&td);
+	ck_assert_int_eq(wait_lines(pidfile, 1), 1);
+	f = fopen(pidfile, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	child = (pid_t)atoi(buf);
+	ck_assert_int_gt(child, 1);
+	ck_assert_int_eq(BSCTL_RUN(&bsctl_said, "stop", "com.example.stubborn"), 0);
+	ck_assert(wait_log("com.example.stubborn: exited on signal 9"));
+	ck_assert(alive(child));        /* the abandoned child lives */
+	kill(child, SIGKILL);
+	free(pidfile);
+	free(script);
+}
+END_TEST
+
 static Suite *supervise_suite(void)
 {
 	Suite *s = suite_create("supervise");
@@ -481,6 +534,7 @@ static Suite *supervise_suite(void)
 	tcase_add_test(tc, test_queue_directories_run_until_empty);
 	tcase_add_test(tc, test_watch_paths);
 	tcase_add_test(tc, test_watch_paths_survive_recreation);
+	tcase_add_test(tc, test_exit_timeout_spares_an_abandoned_group);
 	suite_add_tcase(s, tc);
 	return s;
 }

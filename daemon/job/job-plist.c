@@ -270,6 +270,17 @@ static int set_umask(struct loader *ld, const struct plist_entry *e,
 	return 0;
 }
 
+/* launchd ignores a ThrottleInterval or ExitTimeOut below zero, with a warning: the default stays. */
+static int set_seconds(struct loader *ld, const struct plist_entry *e,
+		       const struct key_rule *r, void *obj)
+{
+	if (e->value->integer < 0) {
+		warning(ld, "%s %lld is below zero, ignored", r->key, e->value->integer);
+		return 0;
+	}
+	return job_plist_set_int(ld, e, r, obj);
+}
+
 /* launchd ignores a StartInterval that is not positive, with a warning. */
 static int set_start_interval(struct loader *ld, const struct plist_entry *e,
 			      const struct key_rule *r, void *obj)
@@ -281,14 +292,17 @@ static int set_start_interval(struct loader *ld, const struct plist_entry *e,
 	return job_plist_set_int(ld, e, r, obj);
 }
 
-/* launchd ignores a Nice outside [PRIO_MIN, PRIO_MAX), with a warning. */
+/*
+ * launchd ignores a Nice outside [PRIO_MIN, PRIO_MAX], -20..20, with a
+ * warning (setpriority() takes 20 as 19).
+ */
 static int set_nice(struct loader *ld, const struct plist_entry *e,
 		    const struct key_rule *r, void *obj)
 {
 	long long v = e->value->integer;
 
-	if (v < -20 || v > 19) {
-		warning(ld, "Nice %lld is out of range -20..19, ignored", v);
+	if (v < -20 || v > 20) {
+		warning(ld, "Nice %lld is out of range -20..20, ignored", v);
 		return 0;
 	}
 	ld->spec->has_nice = true;
@@ -358,8 +372,8 @@ static const struct key_rule job_keys[] = {
 	{ "StandardInPath", TYPE(PLIST_STRING), job_plist_set_string, JS(stdin_path) },
 	{ "StandardOutPath", TYPE(PLIST_STRING), job_plist_set_string, JS(stdout_path) },
 	{ "StandardErrorPath", TYPE(PLIST_STRING), job_plist_set_string, JS(stderr_path) },
-	{ "ThrottleInterval", TYPE(PLIST_INTEGER), job_plist_set_int, JS(throttle_interval), SECONDS },
-	{ "ExitTimeOut", TYPE(PLIST_INTEGER), job_plist_set_int, JS(exit_timeout), SECONDS },
+	{ "ThrottleInterval", TYPE(PLIST_INTEGER), set_seconds, JS(throttle_interval), SECONDS },
+	{ "ExitTimeOut", TYPE(PLIST_INTEGER), set_seconds, JS(exit_timeout), SECONDS },
 	{ "StartInterval", TYPE(PLIST_INTEGER), set_start_interval, JS(start_interval), SECONDS },
 	{ "StartCalendarInterval", TYPE(PLIST_DICT) | TYPE(PLIST_ARRAY), job_plist_tables_calendar },
 	{ "WatchPaths", TYPE(PLIST_ARRAY), set_strings, JS(watch_paths), JS(n_watch_paths) },

@@ -237,7 +237,11 @@ static void kill_timeout(evutil_socket_t fd, short what, void *arg)
 		return;
 	log_job(LOG_WARNING, job->spec->label, "did not exit %d s after SIGTERM: sending SIGKILL",
 		job->spec->exit_timeout);
-	spawn_kill_group(job->pid, SIGKILL);
+	/* A job that abandons its process group keeps it on the way out, as in launchd. */
+	if (job->spec->abandon_process_group)
+		kill(job->pid, SIGKILL);
+	else
+		spawn_kill_group(job->pid, SIGKILL);
 }
 
 void job_stop(struct job *job)

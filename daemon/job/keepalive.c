@@ -52,8 +52,10 @@ bool keepalive_at_load(const struct keepalive_facts *f)
 		return true;
 	if (ka->mode != KEEPALIVE_CONDITIONAL || ka->after_initial_demand)
 		return false;
-	/* SuccessfulExit implies a first run (launchd sets start_pending). */
-	return ka->has_successful_exit || path_conditions(ka) || other_job_conditions(f, ka);
+	/* SuccessfulExit and Crashed imply a first run (launchd-842's
+	 * semaphoreitem_setup() sets start_pending for both). */
+	return ka->has_successful_exit || ka->has_crashed || path_conditions(ka) ||
+	       other_job_conditions(f, ka);
 }
 
 bool keepalive_after_exit(const struct keepalive_facts *f)
@@ -67,8 +69,9 @@ bool keepalive_after_exit(const struct keepalive_facts *f)
 		return false;
 	if (ka->mode == KEEPALIVE_ALWAYS)
 		return true;
-	if (ka->has_successful_exit && WIFEXITED(st) &&
-	    (WEXITSTATUS(st) == 0) == ka->successful_exit)
+	/* As launchd's job_keepalive(): a death by signal is no successful exit. */
+	if (ka->has_successful_exit &&
+	    (WIFEXITED(st) && WEXITSTATUS(st) == 0) == ka->successful_exit)
 		return true;
 	if (ka->has_crashed &&
 	    (WIFSIGNALED(st) && keepalive_crash_signal(WTERMSIG(st))) == ka->crashed)

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check-keepalive.c - KeepAlive's decisions, against launchd-842's
+ * job_keepalive() and semaphoreitem_setup(): a SuccessfulExit or Crashed
+ * condition starts the job at load; "not a successful exit" includes a
+ * death by signal.
+ */
+#include <check.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "helpers/runner.h"
+#include "job-spec.h"
+#include "keepalive.h"
+
+/* A wait status: exit @code, or death by signal @sig when @sig is set. */
+static int status_of(int code, int sig)
+{
+	return sig ? sig : (code & 0xff) << 8;
+}
+
+static bool after_exit(const struct keepalive *ka, int status)
+{
+	struct keepalive_facts f = { .ka = ka, .last_status = status };
+
+	return keepalive_after_exit(&f);
+}
+
+static bool at_load(const struct keepalive *ka)
+{
+	struct keepalive_facts f = { .ka = ka };
+
+	return keepalive_at_load(&f);
+}
+
+START_TEST(test_successful_exit_false_restarts_after_a_signal)
+{
+	struct keepalive ka = { .mode = KEEPALIVE_CONDITIONAL, .has_successful_exit = true,
+				.successful_exit = false };
+
+	ck_assert(after_exit(&ka, status_of(3, 0)));
+	ck_assert(after_exit(&ka, status_of(0, SIGSEGV)));
+	ck_assert(after_exit(&ka, status_of(0, SIGKILL)));
+	ck_assert(!after_exit(&ka, status_of(0, 0)));
+	ka.successful_exit = true;
+	ck_assert(after_exit(&ka, status_of(0, 0)));
+	ck_assert(!after_exit(&ka, status_of(0, SIGSEGV)));
+	ck_assert(!after_exit(&ka, status_of(1, 0)));
+}
+END_TEST
+
+START_TEST(test_exit_conditions_start_at_load)
+{
+	struct keepalive crashed = { .mode = KEEPALIVE_CONDITIONAL, .has_crashed = true,
+				     .crashed = true };
+	struct keepalive not_crashed = { .mode = KEEPALIVE_CONDITIONAL, .has_crashed = true };
+	struct keepalive exit_ok = { .mode = KEEPALIVE_CONDITIONAL, .has_successful_exit = true };
+	struct keepalive demand = { .mode = KEEPALIVE_CONDITIONAL, .has_crashed = true,
+				    .after_initial_demand = true };
+	struct keepalive none = { .mode = KEEPALIVE_CONDITIONAL };
+
+	ck_assert(at_load(&crashed));
+	ck_assert(at_load(&not_crashed));
+	ck_assert(at_load(&exit_ok));
+	ck_assert(!at_load(&demand));
+	ck_assert(!at_load(&none));
+}
+END_TEST
+
+static Suite *keepalive_suite(void)
+{
+	Suite *s = suite_create("keepalive");
+	TCase *tc = tcase_create("decide");
+
+	tcase_add_test(tc, test_successful_exit_false_restarts_after_a_signal);
+	tcase_add_test(tc, test_exit_conditions_start_at_load);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(int argc, char **argv)
+{
+	return runner_main(keepalive_suite(), NULL, 0, argc, argv);
+}
