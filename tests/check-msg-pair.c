@@ -134,6 +134,26 @@ START_TEST(test_send_once_pair_reused)
 }
 
 /*
+ * A send-once right to @reply, as a server receives it from a request to
+ * @service, whose pair's queue the client filled through a copy of its
+ * send end.  @kept: out: that copy, the caller's to close.
+ */
+static mach_port_t filled_reply_right(mach_port_t service, mach_port_t reply, int *kept)
+{
+	mach_msg_header_t h;
+	union rcv_buf b;
+
+	header(&h, service, MACH_MSG_TYPE_MAKE_SEND, reply, MACH_MSG_TYPE_MAKE_SEND_ONCE, 1);
+	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(recv_msg(service, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);
+	*kept = peer_send_fd(b.head.msgh_remote_port);
+	ck_assert_int_ge(*kept, 0);
+	while (send(*kept, "x", 1, MSG_DONTWAIT | MSG_NOSIGNAL) == 1)
+		;
+	return b.head.msgh_remote_port;
+}
+
+/*
  * A reply never waits, as in xnu (a send-once message is not held to the
  * queue limit): a client that kept a copy of its reply right's send end
  * and filled the pair's queue gets MACH_SEND_NO_BUFFER from the server's
@@ -145,17 +165,9 @@ START_TEST(test_reply_to_filled_pair_does_not_wait)
 	mach_port_t service = peer_port(), reply = peer_port(), so;
 	mach_port_type_t type;
 	mach_msg_header_t h;
-	union rcv_buf b;
 	int kept;
 
-	header(&h, service, MACH_MSG_TYPE_MAKE_SEND, reply, MACH_MSG_TYPE_MAKE_SEND_ONCE, 1);
-	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_MSG_SUCCESS);
-	ck_assert_int_eq(recv_msg(service, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);
-	so = b.head.msgh_remote_port;
-	kept = peer_send_fd(so);
-	ck_assert_int_ge(kept, 0);
-	while (send(kept, "x", 1, MSG_DONTWAIT | MSG_NOSIGNAL) == 1)
-		;
+	so = filled_reply_right(service, reply, &kept);
 	header(&h, so, MACH_MSG_TYPE_MOVE_SEND_ONCE, MACH_PORT_NULL, 0, 2);
 	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_SEND_NO_BUFFER);
 	ck_assert_int_eq(mach_port_type(mach_task_self(), so, &type), KERN_SUCCESS);
@@ -190,17 +202,9 @@ START_TEST(test_server_loop_survives_a_filled_reply_pair)
 {
 	mach_port_t service = peer_port(), reply = peer_port(), so;
 	mach_msg_header_t h;
-	union rcv_buf b;
 	int kept;
 
-	header(&h, service, MACH_MSG_TYPE_MAKE_SEND, reply, MACH_MSG_TYPE_MAKE_SEND_ONCE, 1);
-	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_MSG_SUCCESS);
-	ck_assert_int_eq(recv_msg(service, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);
-	so = b.head.msgh_remote_port;
-	kept = peer_send_fd(so);
-	ck_assert_int_ge(kept, 0);
-	while (send(kept, "x", 1, MSG_DONTWAIT | MSG_NOSIGNAL) == 1)
-		;
+	so = filled_reply_right(service, reply, &kept);
 	/* The request again, now with the right to the filled pair as its reply port. */
 	header(&h, service, MACH_MSG_TYPE_MAKE_SEND, so, MACH_MSG_TYPE_MOVE_SEND_ONCE, 500);
 	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_MSG_SUCCESS);
