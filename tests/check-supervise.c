@@ -319,8 +319,34 @@ START_TEST(test_start_interval)
 	add_shell_job("com.example.interval", script, "<key>StartInterval</key><integer>1</integer>");
 	test_daemon_start(&td);
 	ck_assert_int_ge(wait_lines(runs, 2), 2);
-	ck_assert(test_daemon_log_contains(&td, "reason StartInterval"));
+	ck_assert(wait_log("reason StartInterval"));    /* logged once the spawn returns */
 	free(runs);
+	free(script);
+}
+END_TEST
+
+/*
+ * A tick while the job runs is kept, as launchd's start_pending: the job
+ * starts again as soon as it exits, not at the tick after.  The job holds
+ * until the test releases it, so the tick surely comes while it runs.
+ */
+START_TEST(test_start_interval_tick_while_running_is_kept)
+{
+	char *runs, *release, *script;
+
+	ck_assert_int_gt(asprintf(&runs, "%s/runs", td.dir), 0);
+	ck_assert_int_gt(asprintf(&release, "%s/release", td.dir), 0);
+	ck_assert_int_gt(asprintf(&script, "echo run >> %s; while [ ! -e %s ]; do sleep 0.05; done; "
+				  "rm -f %s", runs, release, release), 0);
+	add_shell_job("com.example.ticked", script, "<key>StartInterval</key><integer>1</integer>");
+	test_daemon_start(&td);
+	ck_assert_int_eq(wait_lines(runs, 1), 1);
+	ck_assert(wait_log("StartInterval: running; starts again once it exits"));
+	ck_assert_int_eq(close(open(release, O_WRONLY | O_CREAT, 0644)), 0);
+	ck_assert_int_eq(wait_lines(runs, 2), 2);
+	ck_assert_int_eq(close(open(release, O_WRONLY | O_CREAT, 0644)), 0);
+	free(runs);
+	free(release);
 	free(script);
 }
 END_TEST
@@ -535,6 +561,7 @@ static Suite *supervise_suite(void)
 	tcase_add_test(tc, test_watch_paths);
 	tcase_add_test(tc, test_watch_paths_survive_recreation);
 	tcase_add_test(tc, test_exit_timeout_spares_an_abandoned_group);
+	tcase_add_test(tc, test_start_interval_tick_while_running_is_kept);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -118,6 +118,7 @@ static int spawn(struct job *job, enum job_reason reason)
 	char why[512];
 	int err;
 
+	job->pending = REASON_NONE;     /* this start serves it */
 	err = job_spawn_process(job, -1, &job->pid, &job->conn, why, sizeof(why));
 	if (err < 0 && spawn_shortage(err)) {
 		/* Out of fds or processes is a state, not the job's fault: the
@@ -187,6 +188,15 @@ int job_start(struct job *job, enum job_reason reason)
 {
 	long long wait;
 
+	if (job->state == JOB_RUNNING && (reason == REASON_INTERVAL || reason == REASON_CALENDAR)) {
+		/* As launchd: a timer that fires while the job runs starts it
+		 * again once it exits, rather than being lost. */
+		if (job->pending == REASON_NONE)
+			log_job(LOG_DEBUG, job->spec->label, "%s: running; starts again once it exits",
+				job_reason_name(reason));
+		job->pending = reason;
+		return 0;
+	}
 	if (job_is_running(job) || job->domain->shutting_down)
 		return 0;
 	if (job->state == JOB_FAILED && reason != REASON_CONTROL)
@@ -386,7 +396,7 @@ static enum job_reason restart_reason(struct job *job)
 		return REASON_KEEPALIVE;
 	if (!job->stop_requested && triggers_queue_pending(job->triggers))
 		return REASON_WATCH_PATH;       /* QueueDirectories: while non-empty */
-	return REASON_NONE;
+	return job->stop_requested ? REASON_NONE : job->pending;
 }
 
 void job_exited(struct job *job, int status)

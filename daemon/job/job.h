@@ -66,6 +66,8 @@ struct job {
 	bool stop_requested;    /* stop/unload: do not apply KeepAlive */
 	bool unload_when_stopped;
 	bool restart_requested; /* kickstart -k: start again once it exited */
+	enum job_reason pending; /* a timer fired while it ran: start again once it
+				  * exited (launchd's start_pending), else REASON_NONE */
 
 	pid_t pid;
 	struct conn *conn;      /* the running process's bootstrap port */
