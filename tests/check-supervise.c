@@ -351,6 +351,29 @@ START_TEST(test_start_interval_tick_while_running_is_kept)
 }
 END_TEST
 
+/*
+ * KeepAlive OtherJobEnabled is looked at again when another job is loaded,
+ * as launchd's job_dispatch_curious_jobs(): the job kept alive while
+ * com.example.other is loaded starts, though the directory (read in
+ * alphabetical order) loads it first.
+ */
+START_TEST(test_other_job_enabled_watches_loads)
+{
+	char *runs, *script;
+
+	ck_assert_int_gt(asprintf(&runs, "%s/runs", td.dir), 0);
+	ck_assert_int_gt(asprintf(&script, "echo run >> %s; sleep 60", runs), 0);
+	add_shell_job("com.example.curious", script,
+		      "<key>KeepAlive</key><dict><key>OtherJobEnabled</key><dict>"
+		      "<key>com.example.other</key><true/></dict></dict>");
+	test_daemon_add_job(&td, "com.example.other", "<key>Program</key><string>/bin/true</string>");
+	test_daemon_start(&td);
+	ck_assert_int_eq(wait_lines(runs, 1), 1);
+	free(runs);
+	free(script);
+}
+END_TEST
+
 START_TEST(test_launch_only_once_ignores_triggers)
 {
 	char *runs, *script;
@@ -562,6 +585,7 @@ static Suite *supervise_suite(void)
 	tcase_add_test(tc, test_watch_paths_survive_recreation);
 	tcase_add_test(tc, test_exit_timeout_spares_an_abandoned_group);
 	tcase_add_test(tc, test_start_interval_tick_while_running_is_kept);
+	tcase_add_test(tc, test_other_job_enabled_watches_loads);
 	suite_add_tcase(s, tc);
 	return s;
 }

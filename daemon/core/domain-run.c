@@ -132,6 +132,9 @@ void domain_deinit(struct domain *d)
 	while ((s = registry_next(&d->registry, &i)))
 		service_free(s);
 	strmap_deinit(&d->jobs);
+	free(d->curious);
+	d->curious = NULL;
+	d->n_curious = 0;
 	registry_deinit(&d->registry);
 	strmap_deinit(&d->job_paths);
 	conn_accept_stop(d);

@@ -41,6 +41,8 @@ struct domain {
 	struct strmap job_paths; /* plist path -> job loaded from a job directory */
 	struct job *detached;   /* unloaded jobs still stopping: out of both maps */
 	struct job *running;    /* jobs with a process, for finding one by pid */
+	struct job **curious;   /* jobs whose KeepAlive names others (job/curious.c) */
+	size_t n_curious;
 	char **env;             /* bsctl setenv: "K=V", sorted, NULL-terminated (domain-env.c) */
 	size_t n_env;
 

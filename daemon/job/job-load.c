@@ -117,11 +117,15 @@ struct job *job_new(struct domain *d, struct job_spec *spec, char *reason, size_
 	 * under a journal that keeps a few thousand; the scan's summary line
 	 * and a control load's own line say it at the default level. */
 	log_job(LOG_DEBUG, spec->label, "loaded from %s", spec->path ? spec->path : "(control)");
+	if (job_curious_add(job) < 0)
+		log_job(LOG_WARNING, spec->label, "out of memory: OtherJobEnabled is looked at "
+			"only when this job exits");
 	triggers_arm(job->triggers);
 	sockets_watch(job->sockets);
 	domain_changed(d);
 	if (!d->restore_job || !d->restore_job(d, job))
 		job_loaded(job);
+	job_others_changed(d);
 	return job;
 }
 
@@ -139,6 +143,7 @@ void job_free(struct job *job)
 	if (!job)
 		return;
 	job_forget_pid(job);        /* freed while running only at daemon exit */
+	job_curious_remove(job);
 	job_drop_pidfd(job);
 	job->triggers = triggers_free(job->triggers);
 	domain_changed(job->domain);
@@ -184,14 +189,17 @@ static void detach(struct job *job)
 
 void job_unload(struct job *job)
 {
+	struct domain *d = job->domain;
+
 	log_job(LOG_DEBUG, job->spec->label, "unloading");      /* each caller says why, at info */
 	if (job_is_running(job) || inetd_running(job->inetd)) {
 		job->unload_when_stopped = true;
 		job_stop(job);
 		detach(job);
-		return;
+	} else {
+		job_free(job);
 	}
-	job_free(job);
+	job_others_changed(d);  /* its label is gone from the map either way */
 }
 
 /* The running list holds few jobs however many are loaded: walking it is cheap. */

@@ -119,6 +119,16 @@ void job_free(struct job *job);
 /** job_start() - start now (subject to throttling).  Return: 0 or a negative errno. */
 int job_start(struct job *job, enum job_reason reason);
 
+/**
+ * job_curious_add() - list @job among those whose KeepAlive names other
+ * jobs, if it is one (curious.c).  Return: 0, or -1 out of memory.
+ */
+int job_curious_add(struct job *job);
+/** job_curious_remove() - take @job off that list (freed). */
+void job_curious_remove(struct job *job);
+/** job_others_changed() - a job was loaded or unloaded: start the curious jobs it concerns. */
+void job_others_changed(struct domain *d);
+
 /** job_loaded() - just loaded: RunAtLoad or KeepAlive start it. */
 void job_loaded(struct job *job);
 

@@ -44,6 +44,14 @@ bool keepalive_path_state_holds(const struct keepalive_facts *f)
 	       !(ka->after_initial_demand && !f->demanded) && path_conditions(ka);
 }
 
+bool keepalive_other_jobs_hold(const struct keepalive_facts *f)
+{
+	const struct keepalive *ka = f->ka;
+
+	return ka->mode == KEEPALIVE_CONDITIONAL && !f->stopping &&
+	       !(ka->after_initial_demand && !f->demanded) && other_job_conditions(f, ka);
+}
+
 bool keepalive_at_load(const struct keepalive_facts *f)
 {
 	const struct keepalive *ka = f->ka;

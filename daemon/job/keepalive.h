@@ -32,6 +32,12 @@ bool keepalive_after_exit(const struct keepalive_facts *f);
  */
 bool keepalive_path_state_holds(const struct keepalive_facts *f);
 
+/**
+ * keepalive_other_jobs_hold() - whether a KeepAlive OtherJobEnabled
+ * condition holds now (the job is not being stopped).
+ */
+bool keepalive_other_jobs_hold(const struct keepalive_facts *f);
+
 /** keepalive_crash_signal() - whether @sig counts as a crash (launchd's list). */
 bool keepalive_crash_signal(int sig);
 
