@@ -135,6 +135,9 @@ void domain_deinit(struct domain *d)
 	free(d->curious);
 	d->curious = NULL;
 	d->n_curious = 0;
+	if (d->curious_ev)
+		event_free(d->curious_ev);
+	d->curious_ev = NULL;
 	registry_deinit(&d->registry);
 	strmap_deinit(&d->job_paths);
 	conn_accept_stop(d);

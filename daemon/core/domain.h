@@ -43,6 +43,7 @@ struct domain {
 	struct job *running;    /* jobs with a process, for finding one by pid */
 	struct job **curious;   /* jobs whose KeepAlive names others (job/curious.c) */
 	size_t n_curious;
+	struct event *curious_ev; /* the walk of them after a load or unload, or NULL */
 	char **env;             /* bsctl setenv: "K=V", sorted, NULL-terminated (domain-env.c) */
 	size_t n_env;
 

@@ -11,9 +11,10 @@
 
 #include <stdlib.h>
 
+#include <event2/event.h>
+
 #include "domain.h"
 #include "job-spec.h"
-#include "keepalive.h"
 
 int job_curious_add(struct job *job)
 {
@@ -42,16 +43,29 @@ void job_curious_remove(struct job *job)
 	}
 }
 
+/* One walk per loop turn, after whatever loaded or unloaded jobs in it. */
+static void walk_curious(evutil_socket_t fd, short what, void *arg)
+{
+	struct domain *d = arg;
+
+	(void)fd;
+	(void)what;
+	/* job_start() neither loads nor unloads a job: the list stands while it is walked. */
+	for (size_t i = 0; i < d->n_curious; i++)
+		job_other_jobs_changed(d->curious[i]);
+}
+
 void job_others_changed(struct domain *d)
 {
-	/* job_start() neither loads nor unloads a job: the list stands while it is walked. */
-	for (size_t i = 0; i < d->n_curious; i++) {
-		struct job *job = d->curious[i];
-		struct keepalive_facts f = { .ka = &job->spec->keepalive, .jobs = &d->jobs,
-					     .stopping = job->stop_requested,
-					     .demanded = job->blame.demanded };
+	struct timeval now = { 0, 0 };
 
-		if (job->state == JOB_WAITING && keepalive_other_jobs_hold(&f))
-			job_start(job, REASON_KEEPALIVE);
-	}
+	/* Not while a restart restores the jobs as they were (a restored
+	 * job's state, not this rule, says whether it runs), nor at exit;
+	 * and a domain's bootout is over before the walk. */
+	if (d->n_curious == 0 || d->restore_job || d->shutting_down)
+		return;
+	if (!d->curious_ev)
+		d->curious_ev = evtimer_new(d->base, walk_curious, d);
+	if (d->curious_ev && !evtimer_pending(d->curious_ev, NULL))
+		evtimer_add(d->curious_ev, &now);
 }

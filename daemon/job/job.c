@@ -118,7 +118,7 @@ static int spawn(struct job *job, enum job_reason reason)
 	char why[512];
 	int err;
 
-	job->pending = REASON_NONE;     /* this start serves it */
+	job->pending_reason = REASON_NONE;      /* this start serves it */
 	err = job_spawn_process(job, -1, &job->pid, &job->conn, why, sizeof(why));
 	if (err < 0 && spawn_shortage(err)) {
 		/* Out of fds or processes is a state, not the job's fault: the
@@ -153,6 +153,14 @@ static struct keepalive_facts keepalive_facts(const struct job *job)
 					 .stopping = job->stop_requested,
 					 .demanded = job->blame.demanded,
 					 .last_status = job->last_status };
+}
+
+void job_other_jobs_changed(struct job *job)
+{
+	struct keepalive_facts f = keepalive_facts(job);
+
+	if (job->state == JOB_WAITING && keepalive_other_jobs_hold(&f))
+		job_start(job, REASON_KEEPALIVE);
 }
 
 void job_loaded(struct job *job)
@@ -191,10 +199,10 @@ int job_start(struct job *job, enum job_reason reason)
 	if (job->state == JOB_RUNNING && (reason == REASON_INTERVAL || reason == REASON_CALENDAR)) {
 		/* As launchd: a timer that fires while the job runs starts it
 		 * again once it exits, rather than being lost. */
-		if (job->pending == REASON_NONE)
+		if (job->pending_reason == REASON_NONE)
 			log_job(LOG_DEBUG, job->spec->label, "%s: running; starts again once it exits",
 				job_reason_name(reason));
-		job->pending = reason;
+		job->pending_reason = reason;
 		return 0;
 	}
 	if (job_is_running(job) || job->domain->shutting_down)
@@ -396,7 +404,7 @@ static enum job_reason restart_reason(struct job *job)
 		return REASON_KEEPALIVE;
 	if (!job->stop_requested && triggers_queue_pending(job->triggers))
 		return REASON_WATCH_PATH;       /* QueueDirectories: while non-empty */
-	return job->stop_requested ? REASON_NONE : job->pending;
+	return job->stop_requested ? REASON_NONE : job->pending_reason;
 }
 
 void job_exited(struct job *job, int status)
@@ -468,6 +476,7 @@ static void adopt(struct job *job, const struct job_saved *sv)
 	job->pid = sv->pid;
 	job->state = sv->state == JOB_STOPPING ? JOB_STOPPING : JOB_RUNNING;
 	job->stop_requested = sv->state == JOB_STOPPING;
+	job->pending_reason = sv->pending_reason;       /* a timer that fired while it ran */
 	job->next_running = job->domain->running;
 	job->domain->running = job;
 	if (sv->conn_fd >= 0)

@@ -66,14 +66,14 @@ struct job {
 	bool stop_requested;    /* stop/unload: do not apply KeepAlive */
 	bool unload_when_stopped;
 	bool restart_requested; /* kickstart -k: start again once it exited */
-	enum job_reason pending; /* a timer fired while it ran: start again once it
-				  * exited (launchd's start_pending), else REASON_NONE */
 
 	pid_t pid;
 	struct conn *conn;      /* the running process's bootstrap port */
 	struct timespec start_time;
 	unsigned int runs;
-	enum job_reason pending_reason; /* while throttled */
+	enum job_reason pending_reason; /* the start waiting: while throttled, or a
+					 * timer that fired while it ran (launchd's
+					 * start_pending); else REASON_NONE */
 	bool has_exited;
 	int last_status;        /* wait status of the last exit */
 	unsigned int early_failures;
@@ -126,8 +126,13 @@ int job_start(struct job *job, enum job_reason reason);
 int job_curious_add(struct job *job);
 /** job_curious_remove() - take @job off that list (freed). */
 void job_curious_remove(struct job *job);
-/** job_others_changed() - a job was loaded or unloaded: start the curious jobs it concerns. */
+/**
+ * job_others_changed() - a job was loaded or unloaded: the curious jobs are
+ * looked at once this loop turn is over (job_other_jobs_changed()).
+ */
 void job_others_changed(struct domain *d);
+/** job_other_jobs_changed() - start @job if its OtherJobEnabled now holds and it waits. */
+void job_other_jobs_changed(struct job *job);
 
 /** job_loaded() - just loaded: RunAtLoad or KeepAlive start it. */
 void job_loaded(struct job *job);

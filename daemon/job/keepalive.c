@@ -36,20 +36,23 @@ static bool other_job_conditions(const struct keepalive_facts *f, const struct k
 	return false;
 }
 
-bool keepalive_path_state_holds(const struct keepalive_facts *f)
+/* Whether the dictionary's conditions apply now: not while stopping, nor before a first demand it waits for. */
+static bool conditions_apply(const struct keepalive_facts *f)
 {
 	const struct keepalive *ka = f->ka;
 
 	return ka->mode == KEEPALIVE_CONDITIONAL && !f->stopping &&
-	       !(ka->after_initial_demand && !f->demanded) && path_conditions(ka);
+	       !(ka->after_initial_demand && !f->demanded);
+}
+
+bool keepalive_path_state_holds(const struct keepalive_facts *f)
+{
+	return conditions_apply(f) && path_conditions(f->ka);
 }
 
 bool keepalive_other_jobs_hold(const struct keepalive_facts *f)
 {
-	const struct keepalive *ka = f->ka;
-
-	return ka->mode == KEEPALIVE_CONDITIONAL && !f->stopping &&
-	       !(ka->after_initial_demand && !f->demanded) && other_job_conditions(f, ka);
+	return conditions_apply(f) && other_job_conditions(f, f->ka);
 }
 
 bool keepalive_at_load(const struct keepalive_facts *f)
