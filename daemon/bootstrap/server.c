@@ -109,26 +109,35 @@ static kern_return_t shortage_or_memory(int err)
 	return err == EMFILE || err == ENFILE ? KERN_RESOURCE_SHORTAGE : BOOTSTRAP_NO_MEMORY;
 }
 
-static int highest(int a, int b)
+/*
+ * Whether the fds just made for @s (its port, a dynamic name's pidfd) took
+ * from the daemon's own part of the reserve: each was the lowest free fd
+ * then, so the highest tells.
+ */
+static bool made_in_reserve(const struct service *s)
 {
-	return a > b ? a : b;
+	int top = s->recv_fd > s->send_fd ? s->recv_fd : s->send_fd;
+
+	return conn_fd_in_daemon_reserve(s->pidfd > top ? s->pidfd : top);
 }
 
 /*
  * The port of @s, made now if need be (service.h: ports are lazy).  Made
- * for a caller (a look-up or a check-in), it may not take the fds kept for
- * the daemon's own needs (conn_fd_in_daemon_reserve()): those go to spawns,
- * replies and the log, not to ports a client asks for by the thousand.  Wanting
- * fds is answered as a refused connection is, KERN_RESOURCE_SHORTAGE, so
- * that a caller sees one answer for one cause whichever limit it met first.
+ * for a client (a look-up, or a check-in of a name its job does not
+ * declare), it may not take the fds kept for the daemon's own needs
+ * (conn_fd_in_daemon_reserve()): those go to spawns, replies and the log,
+ * not to ports a client asks for by the thousand.  A job's own declared
+ * names are bounded by the plists, and refusing one would only send the
+ * job into a restart loop.  Wanting fds is answered as a refused connection
+ * is, KERN_RESOURCE_SHORTAGE, so that a caller sees one answer for one
+ * cause whichever limit it met first.
  */
-static kern_return_t port_made(struct service *s)
+static kern_return_t port_made(struct service *s, bool for_client)
 {
 	bool fresh = !service_has_port(s);
 	int err = service_port_ensure(s);
 
-	/* socketpair() took the two lowest free fds: the higher one tells. */
-	if (err == 0 && fresh && conn_fd_in_daemon_reserve(highest(s->recv_fd, s->send_fd))) {
+	if (err == 0 && fresh && for_client && made_in_reserve(s)) {
 		service_reset_port(s);
 		err = -EMFILE;
 	}
@@ -159,8 +168,8 @@ static kern_return_t check_in_dynamic(const struct caller *who, const char *name
 
 	if (!s && errno == ESRCH)       /* the caller is gone, nobody reads the answer */
 		return BOOTSTRAP_NOT_PRIVILEGED;
-	/* Its port and pidfd were made for the caller: as port_made(). */
-	if (s && conn_fd_in_daemon_reserve(highest(s->pidfd, highest(s->recv_fd, s->send_fd)))) {
+	/* Its port and pidfd were made for a client: as port_made(). */
+	if (s && made_in_reserve(s)) {
 		s = service_free(s);
 		errno = EMFILE;
 	}
@@ -217,7 +226,7 @@ kern_return_t bsd_mig_check_in2(mach_port_t bp, name_t name, mach_port_t *sp,
 		return check_in_dynamic(&who, name, caller, sp);
 	if (code != REGISTRY_OK)
 		return to_kern(code);
-	kr = port_made(s);
+	kr = port_made(s, !s->job);     /* a job's own declared name: not a client's ask */
 	if (kr != KERN_SUCCESS)
 		return kr;
 	fds[0] = s->recv_fd;
@@ -271,7 +280,7 @@ kern_return_t bsd_mig_look_up2(mach_port_t bp, name_t name, mach_port_t *sp,
 		return to_kern(code);
 	if ((flags & BOOTSTRAP_PER_PID_SERVICE) && holder_pid(s) != targetpid)
 		return BOOTSTRAP_UNKNOWN_SERVICE;
-	kr = port_made(s);
+	kr = port_made(s, true);
 	if (kr != KERN_SUCCESS)
 		return kr;
 	*sp = demux_give_port(who.call, s->send_fd, s->send_ino);

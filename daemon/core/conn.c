@@ -168,7 +168,7 @@ static bool dropped_read(struct conn *c, const struct ipc_request *rq, int n)
 		if (!c->job)
 			conn_close(c);
 		return true;
-	case -ENODATA:
+	case -ENOMSG:
 		/* Not the end: requests sent after it are still queued, even
 		 * once every sender has hung up. */
 		log_warnx_limited("empty request from pid %d: dropped", (int)c->peer_pid);

@@ -28,7 +28,7 @@ int ipc_recv(int fd, struct ipc_request *rq)
 		/* An empty datagram may still carry rights: they are not requests.
 		 * It came with credentials; end of file comes with none. */
 		ipc_request_release(rq);
-		return rq->creds.present ? -ENODATA : 0;
+		return rq->creds.present ? -ENOMSG : 0;
 	}
 	if (n == -EMSGSIZE)
 		return -EBADMSG;

@@ -46,7 +46,7 @@ struct ipc_request {
  * request with WIRE_BITS_ONCONN gets rq->conn_fd = @fd: it is answered on
  * the connection (the caller decides whether its sender may ask that).
  * Whatever the outcome, *@rq owns no fd unless 1 is returned.
- * Return: 1 and *rq filled; 0 at end of file; -ENODATA for an empty
+ * Return: 1 and *rq filled; 0 at end of file; -ENOMSG for an empty
  * datagram (any fds it carried closed), which the kernel's credentials
  * tell from end of file; -EAGAIN when nothing is queued; -EBADMSG
  * for a malformed request (every fd closed); -ENOBUFS when its rights
