@@ -136,9 +136,10 @@ static void consume_unsent(mach_msg_header_t *h)
 
 /*
  * An answer that cannot go is destroyed and the loop goes on, as for a
- * client that died.  MACH_SEND_NO_BUFFER comes from a send-once reply only
- * when its client kept a copy of the pair's send end and filled it: one
- * client must not end the server's loop.
+ * client that died.  MACH_SEND_NO_BUFFER: the reply's queue is full (its
+ * client kept a copy of the pair's send end and filled it), or this
+ * process is short of memory for the send; either way one answer is lost,
+ * and one client must not end the server's loop.
  */
 static int recoverable_send_error(mach_msg_return_t mr)
 {

@@ -168,11 +168,6 @@ size_t rcv_peeked_user_size(const char *peek, size_t len, size_t total)
 	return wire_user_size(peek);
 }
 
-bool rcv_dgram_eof(const struct rcv_dgram *d)
-{
-	return d->len == 0 && !d->cr.present && d->nfds == 0;
-}
-
 mach_msg_return_t rcv_deliver(struct rcv_req *rq, struct rcv_dgram *d, mach_port_name_t name,
 			      int *returned)
 {

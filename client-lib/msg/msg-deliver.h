@@ -20,7 +20,6 @@
 
 struct port;
 
-#define PEEK_LEN (sizeof(struct wire_hdr) + WIRE_MAX_DESC * sizeof(struct wire_desc))
 #define RECV_AGAIN 1    /* nothing to take from this fd now */
 
 struct rcv_req {
@@ -67,9 +66,6 @@ mach_msg_return_t rcv_too_large(struct rcv_req *rq, int fd, size_t len, size_t u
  * with MACH_RCV_LARGE allocate what the header claims.
  */
 size_t rcv_peeked_user_size(const char *peek, size_t len, size_t total);
-
-/* End of file: nothing dequeued, no credentials, no fds (an empty datagram carries its sender's). */
-bool rcv_dgram_eof(const struct rcv_dgram *d);
 
 /*
  * Check and name dequeued datagram @d (len > 0) for the receiver.

@@ -24,6 +24,14 @@
 #include "port.h"
 #include "wire.h"
 
+#define PEEK_LEN (sizeof(struct wire_hdr) + WIRE_MAX_DESC * sizeof(struct wire_desc))
+
+/* End of file: nothing dequeued, no credentials, no fds (an empty datagram carries its sender's). */
+static bool rcv_dgram_eof(const struct rcv_dgram *d)
+{
+	return d->len == 0 && !d->cr.present && d->nfds == 0;
+}
+
 static void remove_queue_fd(struct port *p, int fd)
 {
 	space_lock();
