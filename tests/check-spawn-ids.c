@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * check-spawn-ids - spawn_job() against a real child, helpers/spawn-probe:
- * what it refuses, with the reason (failures), and, in the root part, the
- * user, groups and root directory a job runs with (ids).
+ * what it refuses, with the reason, and what it warns about and starts
+ * anyway, as launchd does (failures), and, in the root part, the user,
+ * groups and root directory a job runs with (ids).
  */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,12 +20,14 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "helpers/probe.h"
 #include "helpers/runner.h"
+#include "helpers/sanlog.h"
 #include "helpers/tmpdir.h"
 #include "job-spec.h"
 #include "spawn-job.h"
@@ -50,13 +55,81 @@ START_TEST(test_not_executable)
 }
 END_TEST
 
-/* StandardOutPath cannot be opened: the reason names the key and path. */
-static void stdout_fails(struct job_spec *s, int err)
+/*
+ * The daemon logs to stderr (log.c's default): while @s is spawned, that
+ * is a file in probe_tmp.  Return: what was logged, malloc'd.  The job's
+ * exit status is in *@status; its stderr holds no sanitizer report.
+ */
+static char *spawn_logged(const struct job_spec *s, int *status)
 {
-	char *want;
+	char *path = probe_tmp_path("daemon.log"), *log;
+	int saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 0);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	pid_t pid;
 
-	ck_assert_int_gt(asprintf(&want, "open StandardOutPath %s: ", s->stdout_path), 0);
-	probe_spawn_fails(s, false, err, want);
+	ck_assert_int_ge(saved, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(dup2(fd, STDERR_FILENO), STDERR_FILENO);
+	close(fd);
+	pid = probe_spawn(s, -1);
+	ck_assert_int_eq(dup2(saved, STDERR_FILENO), STDERR_FILENO);
+	close(saved);
+	ck_assert_int_eq(waitpid(pid, status, 0), pid);
+	sanlog_check(s->stderr_path, "spawn-probe");
+	log = probe_slurp(path);
+	free(path);
+	return log;
+}
+
+/* spawn_logged() for a job that must exit 0; Return: its report (stdout). */
+static char *run_logged(const struct job_spec *s, char **log)
+{
+	int st;
+
+	*log = spawn_logged(s, &st);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "probe status %#x", st);
+	return probe_slurp(s->stdout_path);
+}
+
+#define ck_assert_logged(log, text) \
+	ck_assert_msg(strstr(log, text) != NULL, "no \"%s\" in the log:\n%s", text, log)
+
+/* The whole line the daemon logs at @level for the probe's job. */
+static char *job_line(const char *level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static char *job_line(const char *level, const char *fmt, ...)
+{
+	char *what, *line;
+	va_list ap;
+
+	va_start(ap, fmt);
+	ck_assert_int_gt(vasprintf(&what, fmt, ap), 0);
+	va_end(ap);
+	ck_assert_int_gt(asprintf(&line, "bootstrapd: %s: " PROBE_LABEL ": %s\n", level, what), 0);
+	free(what);
+	return line;
+}
+
+/*
+ * StandardOutPath cannot be opened: the job runs all the same and the log
+ * names the key, the path and why.  Its exit status 0 says its report
+ * went somewhere writable (the probe fails when stdout cannot be flushed),
+ * and its stderr file says it ran.
+ */
+static void stdout_falls_back(struct job_spec *s, const char *why)
+{
+	char *want = job_line("warning", "open StandardOutPath %s: %s: using /dev/null",
+			      s->stdout_path, why);
+	char *log, *err;
+	int st;
+
+	log = spawn_logged(s, &st);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "probe status %#x", st);
+	ck_assert_logged(log, want);
+	err = probe_slurp(s->stderr_path);
+	ck_assert_str_eq(err, "probe-stderr\n");
+	free(err);
+	free(log);
 	free(want);
 	job_spec_free(s);
 }
@@ -68,7 +141,7 @@ START_TEST(test_stdout_unopenable)
 
 	free(s->stdout_path);
 	s->stdout_path = strdup(probe_tmp);
-	stdout_fails(s, -EISDIR);
+	stdout_falls_back(s, "Is a directory");
 }
 END_TEST
 
@@ -78,16 +151,70 @@ START_TEST(test_stdout_fifo_without_reader)
 	struct job_spec *s = probe_spec_new(probe_tmp, "report", NULL);
 
 	ck_assert_int_eq(mkfifo(s->stdout_path, 0600), 0);
-	stdout_fails(s, -ENXIO);
+	stdout_falls_back(s, "No such device or address");
 }
 END_TEST
 
+/* StandardErrorPath in no directory: fd 2 is /dev/null, not the daemon's stderr. */
+START_TEST(test_stderr_unopenable)
+{
+	struct job_spec *s = probe_spec_new(probe_tmp, "report", NULL);
+	char *out, *log, *want;
+
+	free(s->stderr_path);
+	s->stderr_path = probe_tmp_path("no/such/err");
+	want = job_line("warning", "open StandardErrorPath %s: No such file or directory: "
+			"using /dev/null", s->stderr_path);
+	out = run_logged(s, &log);
+	ck_assert_logged(log, want);
+	ck_assert_line(out, "fd2=blocking");
+	ck_assert_ptr_null(strstr(log, "probe-stderr"));
+	free(want);
+	free(log);
+	free(out);
+	job_spec_free(s);
+}
+END_TEST
+
+/* A missing StandardInPath is created (mode 0666 less Umask), as launchd does. */
+START_TEST(test_stdin_created)
+{
+	struct job_spec *s = probe_spec_new(probe_tmp, "report", NULL);
+	struct stat st;
+	char *out;
+
+	s->stdin_path = probe_tmp_path("in");
+	s->has_umask = true;
+	s->umask = 002;
+	out = probe_run(s, -1);
+	ck_assert_line(out, "stdin=");
+	ck_assert_int_eq(stat(s->stdin_path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0664);
+	/* StandardOutPath likewise. */
+	ck_assert_int_eq(stat(s->stdout_path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0664);
+	free(out);
+	job_spec_free(s);
+}
+END_TEST
+
+/*
+ * A WorkingDirectory that cannot be entered: the job runs in "/" and the
+ * log says so (an error, as launchd logs it).  A RootDirectory still
+ * refuses the start: a job that asked to be confined never runs unconfined.
+ */
 START_TEST(test_bad_directories)
 {
 	struct job_spec *s = probe_spec_new(probe_tmp, "report", NULL);
+	char *out, *log;
 
 	s->working_directory = strdup("/no/such/dir");
-	probe_spawn_fails(s, false, -ENOENT, "chdir /no/such/dir: ");
+	out = run_logged(s, &log);
+	ck_assert_line(out, "cwd=/");
+	ck_assert_logged(log, "bootstrapd: error: " PROBE_LABEL ": chdir /no/such/dir: "
+			 "No such file or directory: staying in /\n");
+	free(out);
+	free(log);
 	s->root_directory = strdup("/no/such/root");
 	probe_spawn_fails(s, false, -EPERM, "RootDirectory /no/such/root");
 	job_spec_free(s);
@@ -105,12 +232,105 @@ START_TEST(test_bad_root_directory_as_root)
 }
 END_TEST
 
+/* "nofile=SOFT/HARD" as the probe reports it, for our own limit. */
+static char *own_nofile(void)
+{
+	struct rlimit rl;
+	char *line;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	ck_assert_int_gt(asprintf(&line, "nofile=%llu/%llu", (unsigned long long)rl.rlim_cur,
+				  (unsigned long long)rl.rlim_max), 0);
+	return line;
+}
+
+/* A soft limit above the hard one is left out with a warning; the others apply. */
 START_TEST(test_rlimit_soft_above_hard)
 {
 	struct job_spec *s = probe_spec_new(probe_tmp, "report", NULL);
+	char *out, *log, *nofile = own_nofile();
 
 	probe_spec_rlimit(s, RLIMIT_NOFILE, 100, 50);
-	probe_spawn_fails(s, false, -EINVAL, "soft NumberOfFiles limit above the hard one");
+	probe_spec_rlimit(s, RLIMIT_CORE, 0, 0);
+	out = run_logged(s, &log);
+	ck_assert_line(out, nofile);
+	ck_assert_line(out, "core=0/0");
+	ck_assert_logged(log, "bootstrapd: warning: " PROBE_LABEL ": soft NumberOfFiles limit "
+			 "above the hard one: leaving the limit as it was\n");
+	/* Left out before the fork, not tried and refused in the child. */
+	ck_assert_ptr_null(strstr(log, "setrlimit"));
+	free(nofile);
+	free(out);
+	free(log);
+	job_spec_free(s);
+}
+END_TEST
+
+/*
+ * A limit setrlimit() refuses (a hard NumberOfFiles above fs.nr_open, too
+ * much even for root) stays as it was, with a warning; the others apply.
+ */
+START_TEST(test_rlimit_refused)
+{
+	struct job_spec *s = probe_spec_new(probe_tmp, "report", NULL);
+	char *out, *log, *nofile = own_nofile(), *nr_open = probe_slurp("/proc/sys/fs/nr_open");
+	struct rlimit rl;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	probe_spec_rlimit(s, RLIMIT_NOFILE, rl.rlim_cur, strtoull(nr_open, NULL, 10) + 1);
+	probe_spec_rlimit(s, RLIMIT_CORE, 0, 0);
+	out = run_logged(s, &log);
+	ck_assert_line(out, nofile);
+	ck_assert_line(out, "core=0/0");
+	ck_assert_logged(log, "bootstrapd: warning: " PROBE_LABEL ": setrlimit NumberOfFiles: "
+			 "Operation not permitted: leaving the limit as it was\n");
+	free(nr_open);
+	free(nofile);
+	free(out);
+	free(log);
+	job_spec_free(s);
+}
+END_TEST
+
+/*
+ * No lowering of nice for this test's process and its children: no
+ * RLIMIT_NICE allowance, and, as root, no CAP_SYS_NICE (effective only,
+ * in this process only: each test runs in its own).
+ */
+static void forbid_lower_nice(void)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+	struct rlimit rl;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_NICE, &rl), 0);
+	rl.rlim_cur = 0;
+	ck_assert_int_eq(setrlimit(RLIMIT_NICE, &rl), 0);
+	ck_assert_int_eq(syscall(SYS_capget, &h, d), 0);
+	d[CAP_TO_INDEX(CAP_SYS_NICE)].effective &= ~CAP_TO_MASK(CAP_SYS_NICE);
+	ck_assert_int_eq(syscall(SYS_capset, &h, d), 0);
+}
+
+/* A Nice below ours, without the privilege: the job runs at our nice, warned. */
+START_TEST(test_nice_not_allowed)
+{
+	struct job_spec *s = probe_spec_new(probe_tmp, "report", NULL);
+	int ours = getpriority(PRIO_PROCESS, 0);
+	char *out, *log, *want, *line;
+
+	forbid_lower_nice();
+	ck_assert_int_gt(ours, -20);
+	s->has_nice = true;
+	s->nice = ours - 1;
+	want = job_line("warning", "Nice %d: Permission denied: carrying on", s->nice);
+	ck_assert_int_gt(asprintf(&line, "nice=%d", ours), 0);
+	out = run_logged(s, &log);
+	ck_assert_logged(log, want);
+	ck_assert_line(out, line);
+	free(line);
+	free(want);
+	free(out);
+	free(log);
 	job_spec_free(s);
 }
 END_TEST
@@ -241,8 +461,12 @@ static Suite *spawn_suite(void)
 	tcase_add_test(bad, test_not_executable);
 	tcase_add_test(bad, test_stdout_unopenable);
 	tcase_add_test(bad, test_stdout_fifo_without_reader);
+	tcase_add_test(bad, test_stderr_unopenable);
+	tcase_add_test(bad, test_stdin_created);
 	tcase_add_test(bad, test_bad_directories);
 	tcase_add_test(bad, test_rlimit_soft_above_hard);
+	tcase_add_test(bad, test_rlimit_refused);
+	tcase_add_test(bad, test_nice_not_allowed);
 	tcase_add_test(ids, test_bad_root_directory_as_root);
 	tcase_add_test(ids, test_unknown_user);
 	tcase_add_test(ids, test_user_switch);

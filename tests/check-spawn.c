@@ -435,6 +435,24 @@ START_TEST(test_kill_group)
 }
 END_TEST
 
+/* A pid that leads no group (a reaped job's number, reused) is left alone. */
+START_TEST(test_kill_group_spares_a_lone_pid)
+{
+	pid_t pid = fork();
+	int st;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	ck_assert_int_eq(spawn_kill_group(pid, SIGTERM), -ESRCH);
+	ck_assert_int_eq(waitpid(pid, &st, WNOHANG), 0);       /* still running */
+	kill(pid, SIGKILL);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+}
+END_TEST
+
 START_TEST(test_kill_group_refuses_wildcards)
 {
 	ck_assert_int_eq(spawn_kill_group(0, SIGTERM), -EINVAL);
@@ -462,6 +480,7 @@ static Suite *spawn_suite(void)
 	tcase_add_test(ok, test_bootstrap_fd_low);
 	tcase_add_test(ok, test_socket_fds_and_listen_env);
 	tcase_add_test(kill, test_kill_group);
+	tcase_add_test(kill, test_kill_group_spares_a_lone_pid);
 	tcase_add_test(kill, test_kill_group_refuses_wildcards);
 	tcase_add_checked_fixture(ok, probe_setup, probe_teardown);
 	tcase_add_checked_fixture(kill, probe_setup, probe_teardown);

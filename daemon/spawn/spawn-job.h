@@ -28,13 +28,18 @@
  * @reason_len: size of @reason.
  *
  * Returns only once the child has exec'ed or failed, so every setup
- * failure (missing binary, unknown user, bad WorkingDirectory, unopenable
- * StandardOutPath, ...) is reported here rather than as an exit status of
- * 127.  A child that failed has been reaped already.  The caller owns the
- * child on success and must reap it.
+ * failure (missing binary, unknown user, RootDirectory, ...) is reported
+ * here rather than as an exit status of 127.  A child that failed has been
+ * reaped already.  The caller owns the child on success and must reap it.
+ *
+ * As in launchd, some keys are preferences the job starts without: a Nice
+ * or a limit that cannot be set (or a soft limit above the hard one), a
+ * WorkingDirectory that cannot be entered (the job runs in "/") and a
+ * stdio path that cannot be opened (the job gets /dev/null there).  Each
+ * is logged with the job's label, and the spawn succeeds.
  *
  * Return: 0 on success, or a negative errno:
- * -EINVAL a malformed spec (no program) or a soft limit above the hard one;
+ * -EINVAL a malformed spec (no program);
  * -EPERM RootDirectory without @req->as_root;
  * -ENOENT an unknown UserName or GroupName;
  * -ENOMEM, -EAGAIN preparing or forking failed;
@@ -48,11 +53,11 @@ int spawn_job(const struct spawn_request *req, pid_t *pid, char *reason, size_t 
  * @sig: the signal.
  *
  * Signals -@pid, so that the job's own children die with it (unless the
- * caller honours AbandonProcessGroup by not calling this); falls back to
- * @pid alone if no such group exists.
+ * caller honours AbandonProcessGroup by not calling this).  Never @pid
+ * alone: once the group is gone, the number may be another process's.
  *
  * Return: 0 on success; -EINVAL for @pid <= 1 (kill(-1) and kill(0) would
- * hit far more than a job); -ESRCH if neither group nor process exists;
+ * hit far more than a job); -ESRCH if the group is gone;
  * -EPERM.
  */
 int spawn_kill_group(pid_t pid, int sig);

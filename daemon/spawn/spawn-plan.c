@@ -17,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "log.h"
+
 /* getgrouplist() sizes beyond this mean a broken group database. */
 #define MAX_GROUPS 65536
 /* getpwnam_r() and friends: give up growing the buffer beyond this. */
@@ -496,7 +498,9 @@ static int restore_nofile(struct spawn_plan *p)
 /*
  * Soft/HardResourceLimits change only what they name.  Lowering just the
  * hard limit below the current soft one lowers the soft one with it, which
- * is what the plist means and what setrlimit() would otherwise refuse.
+ * is what the plist means and what setrlimit() would otherwise refuse.  A
+ * soft limit still above the hard one is left out with a warning: launchd
+ * would start the job, its setrlimit() having failed.
  */
 static int plan_rlimits(struct spawn_plan *p)
 {
@@ -522,8 +526,11 @@ static int plan_rlimits(struct spawn_plan *p)
 			o->rl.rlim_cur = (rlim_t)l->soft;
 		else if (o->rl.rlim_cur > o->rl.rlim_max)
 			o->rl.rlim_cur = o->rl.rlim_max;
-		if (o->rl.rlim_cur > o->rl.rlim_max)
-			return spawn_plan_fail(p, -EINVAL, "soft %s limit above the hard one", name);
+		if (o->rl.rlim_cur > o->rl.rlim_max) {
+			log_job(LOG_WARNING, s->label, "soft %s limit above the hard one: "
+				"leaving the limit as it was", name);
+			p->n_rlimits--;
+		}
 	}
 	return restore_nofile(p);
 }

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * spawn-child.h - the child's side of a spawn (internal to spawn.c): apply
+ * a plan between fork and exec, and tell the parent how it went.
+ *
+ * The child reports through a CLOEXEC pipe, one record per event: a
+ * warning for a setup step that failed and was carried on from (as launchd
+ * does for Nice, limits, WorkingDirectory and the stdio paths), and at
+ * most one fatal record, written just before _exit(127).  A successful
+ * exec closes the pipe after the warnings, if any.
+ */
+#ifndef BOOTSTRAPD_SPAWN_CHILD_H
+#define BOOTSTRAPD_SPAWN_CHILD_H
+
+#include <limits.h>
+#include <stdint.h>
+
+#include "spawn-plan.h"
+
+/* The step a record is about. */
+enum child_stage {
+	STAGE_MOVE_FDS = 1,
+	STAGE_SETSID,
+	STAGE_SIGNALS,
+	STAGE_RLIMIT,           /* detail: index in plan->rlimits */
+	STAGE_NICE,
+	/*
+	 * detail: 0, 1 or 2.  A warning is about the key's own path, a fatal
+	 * record about /dev/null, the default and the fallback.
+	 */
+	STAGE_STDIO,
+	STAGE_STDIO_SOCKET,     /* inetdCompatibility; detail: 0, 1 or 2 */
+	STAGE_CHROOT,
+	/* A warning is about WorkingDirectory, a fatal record about "/". */
+	STAGE_CHDIR,
+	STAGE_SETGROUPS,
+	STAGE_SETGID,
+	STAGE_SETUID,
+	STAGE_BOOTSTRAP_FD,
+	STAGE_CLOSE_FDS,
+	STAGE_EXEC,             /* detail: index in plan->exec_paths, or -1 */
+};
+
+struct child_report {
+	int32_t stage;          /* enum child_stage */
+	int32_t detail;
+	int32_t err;            /* the errno of the step, > 0 */
+	int32_t fatal;          /* 1: the child exits after it; 0: it carried on */
+};
+
+/*
+ * The most records a child writes: together they fit in PIPE_BUF, which
+ * any pipe holds, so a write never blocks on a parent that sleeps until
+ * the exec (CLONE_VFORK).  Warnings beyond the last but one are dropped,
+ * keeping room for a fatal record.
+ */
+#define CHILD_MAX_REPORTS (PIPE_BUF / sizeof(struct child_report))
+
+/**
+ * spawn_child_run() - apply @plan and exec; never returns.
+ * @plan: the plan, computed before the fork.
+ * @report_fd: the write end of the report pipe (close-on-exec).
+ *
+ * Async-signal-safe: it runs in a child that may share the daemon's
+ * memory.  On a fatal failure it writes its record and exits with 127.
+ */
+__attribute__((noreturn)) void spawn_child_run(const struct spawn_plan *plan, int report_fd);
+
+#endif
