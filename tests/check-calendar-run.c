@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "helpers/daemon.h"
+#include "helpers/job-runs.h"
 #include "helpers/job-state.h"
 #include "helpers/runner.h"
 
@@ -95,26 +96,9 @@ static char *add_calendar_job(const char *label, const char *calendar)
 	return runs;
 }
 
-static int count_lines(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	int n = 0, c;
-
-	if (!f)
-		return 0;
-	while ((c = fgetc(f)) != EOF)
-		n += c == '\n';
-	fclose(f);
-	return n;
-}
-
 static int wait_lines(const char *path, int n)
 {
-	int seen = 0;
-
-	for (int i = 0; i < POLL_LIMIT && (seen = count_lines(path)) < n; i++)
-		test_pause_ms(POLL_MS);
-	return seen;
+	return test_wait_lines(path, n, POLL_LIMIT * POLL_MS);
 }
 
 static int wait_log(const char *text)
@@ -165,7 +149,7 @@ START_TEST(test_calendar_job_waits_for_its_day)
 	test_daemon_start(&td);
 	ck_assert(wait_log("com.example.notyet: StartCalendarInterval: no match since the last look"));
 	job_state_assert("com.example.notyet", "waiting", 0);
-	ck_assert_int_eq(count_lines(runs), 0);
+	ck_assert_int_eq(test_count_lines(runs), 0);
 	free(runs);
 }
 END_TEST

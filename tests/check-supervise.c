@@ -22,6 +22,7 @@
 #include "helpers/bsctl-run.h"
 #include "helpers/daemon.h"
 #include "helpers/echo-client.h"
+#include "helpers/job-runs.h"
 #include "helpers/job-state.h"
 #include "helpers/runner.h"
 #include "helpers/tmpdir.h"
@@ -41,28 +42,10 @@ static void teardown(void)
 	test_daemon_stop(&td);
 }
 
-/* Lines in @path (0 if it does not exist). */
-static int count_lines(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	int n = 0, c;
-
-	if (!f)
-		return 0;
-	while ((c = fgetc(f)) != EOF)
-		n += c == '\n';
-	fclose(f);
-	return n;
-}
-
 /* Poll (bounded) until @path has @n lines.  Return: the count seen last. */
 static int wait_lines(const char *path, int n)
 {
-	int seen = 0;
-
-	for (int i = 0; i < 1500 && (seen = count_lines(path)) < n; i++)
-		test_pause_ms(10);
-	return seen;
+	return test_wait_lines(path, n, 15000);
 }
 
 static int wait_log(const char *text)
@@ -95,17 +78,9 @@ static long long ms_since(const struct timespec *t0)
 	return (now.tv_sec - t0->tv_sec) * 1000LL + (now.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
-/* A job running /bin/sh -c SCRIPT, with @extra keys. */
 static void add_shell_job(const char *label, const char *script, const char *extra)
 {
-	char *body;
-
-	ck_assert_int_gt(asprintf(&body,
-		"<key>ProgramArguments</key><array><string>/bin/sh</string><string>-c</string>"
-		"<string>%s</string></array>\n<key>ThrottleInterval</key><integer>1</integer>\n%s",
-		script, extra), 0);
-	test_daemon_add_job(&td, label, body);
-	free(body);
+	test_add_shell_job(&td, label, script, extra);
 }
 
 static mach_msg_return_t send_crash(mach_port_t port)
@@ -147,7 +122,7 @@ START_TEST(test_keepalive_restarts_with_throttle)
 	 * counted first, they cannot outnumber the lines counted after. */
 	throttled = count_log("throttling respawn");
 	ck_assert_int_ge(throttled, 2);
-	ck_assert_int_le(throttled, count_lines(runs));
+	ck_assert_int_le(throttled, test_count_lines(runs));
 	ck_assert(test_daemon_log_contains(&td, "reason KeepAlive"));
 	ck_assert(test_daemon_log_contains(&td, "throttling respawn"));
 	free(runs);
@@ -202,7 +177,7 @@ START_TEST(test_successful_exit_false_stops_after_success)
 	ck_assert(wait_log("exited with status 0"));
 	/* Asked after the exit: no restart, not even a throttled one. */
 	job_state_assert("com.example.once", "waiting", 1);
-	ck_assert_int_eq(count_lines(runs), 1);
+	ck_assert_int_eq(test_count_lines(runs), 1);
 	free(runs);
 	free(script);
 }
@@ -385,8 +360,8 @@ START_TEST(test_launch_only_once_ignores_triggers)
 		      "<key>LaunchOnlyOnce</key><true/>");
 	test_daemon_start(&td);
 	ck_assert_int_eq(wait_lines(runs, 1), 1);
-	ck_assert(wait_log("LaunchOnlyOnce: not started again"));
-	ck_assert_int_eq(count_lines(runs), 1);
+	ck_assert(wait_log("LaunchOnlyOnce: not started again (StartInterval)"));
+	ck_assert_int_eq(test_count_lines(runs), 1);
 	free(runs);
 	free(script);
 }
@@ -406,7 +381,7 @@ START_TEST(test_keepalive_path_state_watched)
 	test_daemon_start(&td);
 	/* READY comes after the jobs are loaded: the path does not exist, so no start. */
 	job_state_assert("com.example.pathstate", "waiting", 0);
-	ck_assert_int_eq(count_lines(runs), 0);
+	ck_assert_int_eq(test_count_lines(runs), 0);
 	fd = open(flag, O_WRONLY | O_CREAT, 0644);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
@@ -444,7 +419,7 @@ START_TEST(test_queue_directories_run_until_empty)
 	ck_assert_int_eq(wait_log_count("exited with status 0", 3), 3);
 	/* Asked after the third exit: the queue is empty, nothing is scheduled. */
 	job_state_assert("com.example.queue", "waiting", 3);
-	ck_assert_int_eq(count_lines(runs), 3);
+	ck_assert_int_eq(test_count_lines(runs), 3);
 	free(runs);
 	free(queue);
 	free(script);
@@ -465,7 +440,7 @@ START_TEST(test_watch_paths)
 	add_shell_job("com.example.watch", script, extra);
 	test_daemon_start(&td);
 	job_state_assert("com.example.watch", "waiting", 0);  /* nothing changed yet */
-	ck_assert_int_eq(count_lines(runs), 0);
+	ck_assert_int_eq(test_count_lines(runs), 0);
 	fd = open(watched, O_WRONLY | O_CREAT, 0644);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(write(fd, "x", 1), 1);

@@ -136,7 +136,6 @@ static int spawn(struct job *job, enum job_reason reason)
 	job->domain->running = job;
 	job->runs++;
 	job->blame.last_reason = reason;
-	job->stop_requested = false;
 	clock_gettime(CLOCK_MONOTONIC, &job->start_time);
 	domain_changed(job->domain);
 	for (size_t i = 0; i < job->n_services; i++)
@@ -150,7 +149,6 @@ static int spawn(struct job *job, enum job_reason reason)
 static struct keepalive_facts keepalive_facts(const struct job *job)
 {
 	return (struct keepalive_facts){ .ka = &job->spec->keepalive, .jobs = &job->domain->jobs,
-					 .stopping = job->stop_requested,
 					 .demanded = job->blame.demanded,
 					 .last_status = job->last_status };
 }
@@ -255,20 +253,19 @@ static void kill_timeout(evutil_socket_t fd, short what, void *arg)
 		return;
 	log_job(LOG_WARNING, job->spec->label, "did not exit %d s after SIGTERM: sending SIGKILL",
 		job->spec->exit_timeout);
-	/* A job that abandons its process group keeps it on the way out, as in launchd. */
-	if (job->spec->abandon_process_group)
-		kill(job->pid, SIGKILL);
-	else
-		spawn_kill_group(job->pid, SIGKILL);
+	/* The process alone, as launchd: what is left of its group gets
+	 * SIGTERM once it is gone (job_signal_leftovers()). */
+	kill(job->pid, SIGKILL);
 }
 
 void job_stop(struct job *job)
 {
 	struct timeval tv = { .tv_sec = job->spec->exit_timeout };
 
-	job->stop_requested = true;
 	inetd_stop(job->inetd);
-	if (job->state == JOB_THROTTLED) {
+	/* At exit no throttled start may come.  Otherwise, as in launchd, a
+	 * stop acts on a process only: a start already due still comes. */
+	if (job->state == JOB_THROTTLED && job->domain->shutting_down) {
 		event_del(job->throttle_ev);
 		job->state = JOB_WAITING;
 	}
@@ -301,19 +298,29 @@ static void __attribute__((format(printf, 2, 3))) set_text(char **slot, const ch
 	*slot = t;
 }
 
+/* A job that will not start for @s's messages: destroy them, and what comes later, so no caller hangs. */
+static void refuse_demand(struct job *job, struct service *s, const char *why)
+{
+	unsigned int n = service_drain(s);
+
+	log_job(LOG_WARNING, job->spec->label, "%s: destroyed %u message(s) for %s", why, n, s->name);
+	service_watch(s);
+}
+
 void job_demand(struct job *job, struct service *s)
 {
-	if (job->state == JOB_FAILED) {
-		unsigned int n = service_drain(s);
+	char why[160];
 
-		log_job(LOG_WARNING, job->spec->label, "failed (%s): destroyed %u message(s) for %s",
-			job->failure ? job->failure : "?", n, s->name);
-		service_watch(s);
+	if (job->state == JOB_FAILED) {
+		snprintf(why, sizeof(why), "failed (%s)", job->failure ? job->failure : "?");
+		refuse_demand(job, s, why);
 		return;
 	}
 	log_job(LOG_DEBUG, job->spec->label, "message waiting on %s", s->name);
 	set_text(&job->blame.demand_service, "%s", s->name);
-	job_start(job, REASON_DEMAND);
+	/* LaunchOnlyOnce after its run: launchd would have unloaded it. */
+	if (job_start(job, REASON_DEMAND) == -EALREADY)
+		refuse_demand(job, s, "LaunchOnlyOnce: has run");
 }
 
 void job_demand_socket(struct job *job, const char *name)
@@ -361,14 +368,14 @@ static void log_exit(const struct job *job, int status)
 			"exited with status %d", WEXITSTATUS(status));
 }
 
-/* An exit soon after the start that was not clean counts towards a crash loop. */
+/* An exit soon after the start that was not clean, nor asked for, counts towards a crash loop. */
 static bool early_failure(const struct job *job, int status)
 {
 	struct timespec now;
 	bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return !clean && !job->stop_requested &&
+	return !clean && job->state != JOB_STOPPING &&
 	       now.tv_sec - job->start_time.tv_sec < job->spec->throttle_interval;
 }
 
@@ -402,9 +409,16 @@ static enum job_reason restart_reason(struct job *job)
 	}
 	if (keepalive_after_exit(&f))
 		return REASON_KEEPALIVE;
-	if (!job->stop_requested && triggers_queue_pending(job->triggers))
+	if (triggers_queue_pending(job->triggers))
 		return REASON_WATCH_PATH;       /* QueueDirectories: while non-empty */
-	return job->stop_requested ? REASON_NONE : job->pending_reason;
+	return job->pending_reason;
+}
+
+void job_signal_leftovers(struct job *job)
+{
+	/* As launchd: SIGTERM, once, and a process that ignores it stays. */
+	if (!job->spec->abandon_process_group && job->pid > 1)
+		kill(-job->pid, SIGTERM);
 }
 
 void job_exited(struct job *job, int status)
@@ -413,8 +427,6 @@ void job_exited(struct job *job, int status)
 	char why[128];
 
 	log_exit(job, status);
-	if (!job->spec->abandon_process_group && job->pid > 0)
-		spawn_kill_group(job->pid, SIGKILL);
 	if (job->kill_ev)
 		event_del(job->kill_ev);
 	job_drop_pidfd(job);
@@ -425,9 +437,9 @@ void job_exited(struct job *job, int status)
 	job->pid = 0;
 	job->has_exited = true;
 	job->last_status = status;
+	job->early_failures = early_failure(job, status) ? job->early_failures + 1 : 0;
 	job->state = JOB_WAITING;
 	release_ports(job);
-	job->early_failures = early_failure(job, status) ? job->early_failures + 1 : 0;
 	if (job->unload_when_stopped) {
 		job_free(job);
 		return;
@@ -438,10 +450,8 @@ void job_exited(struct job *job, int status)
 		job_fail(job, why);
 		return;
 	}
-	if (job->spec->launch_only_once) {
-		log_job(LOG_INFO, job->spec->label, "LaunchOnlyOnce: not restarted");
-		return;
-	}
+	if (job->spec->launch_only_once)
+		log_job(LOG_INFO, job->spec->label, "LaunchOnlyOnce: its one run is over");
 	reason = restart_reason(job);
 	if (reason != REASON_NONE)
 		job_start(job, reason);
@@ -467,6 +477,7 @@ static void pidfd_exited(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	job_signal_leftovers(job);
 	job_exited(job, JOB_STATUS_UNKNOWN);
 	domain_maybe_exit(d);   /* as supervise_reap() after a child */
 }
@@ -475,7 +486,6 @@ static void adopt(struct job *job, const struct job_saved *sv)
 {
 	job->pid = sv->pid;
 	job->state = sv->state == JOB_STOPPING ? JOB_STOPPING : JOB_RUNNING;
-	job->stop_requested = sv->state == JOB_STOPPING;
 	job->pending_reason = sv->pending_reason;       /* a timer that fired while it ran */
 	job->next_running = job->domain->running;
 	job->domain->running = job;

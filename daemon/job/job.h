@@ -63,7 +63,6 @@ struct job {
 	struct job_spec *spec;
 	enum job_state state;
 	bool disabled;          /* disabled (plist or override) but loaded with load -F */
-	bool stop_requested;    /* stop/unload: do not apply KeepAlive */
 	bool unload_when_stopped;
 	bool restart_requested; /* kickstart -k: start again once it exited */
 
@@ -169,6 +168,13 @@ int job_spawn_process(struct job *job, int stdio_fd, pid_t *pid, struct conn **c
 
 /** job_drop_pidfd() - stop watching an adopted process that is not our child. */
 void job_drop_pidfd(struct job *job);
+
+/**
+ * job_signal_leftovers() - the job's process has ended: send SIGTERM to
+ * what is left of its process group, unless AbandonProcessGroup.  Called
+ * before the process is reaped, while its zombie holds the group's number.
+ */
+void job_signal_leftovers(struct job *job);
 
 /** job_exited() - the job's process ended with wait status @status. */
 void job_exited(struct job *job, int status);

@@ -36,13 +36,12 @@ static bool other_job_conditions(const struct keepalive_facts *f, const struct k
 	return false;
 }
 
-/* Whether the dictionary's conditions apply now: not while stopping, nor before a first demand it waits for. */
+/* Whether the dictionary's conditions apply now: not before a first demand it waits for. */
 static bool conditions_apply(const struct keepalive_facts *f)
 {
 	const struct keepalive *ka = f->ka;
 
-	return ka->mode == KEEPALIVE_CONDITIONAL && !f->stopping &&
-	       !(ka->after_initial_demand && !f->demanded);
+	return ka->mode == KEEPALIVE_CONDITIONAL && !(ka->after_initial_demand && !f->demanded);
 }
 
 bool keepalive_path_state_holds(const struct keepalive_facts *f)
@@ -74,7 +73,7 @@ bool keepalive_after_exit(const struct keepalive_facts *f)
 	const struct keepalive *ka = f->ka;
 	int st = f->last_status;
 
-	if (f->stopping || ka->mode == KEEPALIVE_NEVER)
+	if (ka->mode == KEEPALIVE_NEVER)
 		return false;
 	if (ka->after_initial_demand && !f->demanded)
 		return false;

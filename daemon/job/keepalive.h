@@ -12,7 +12,6 @@ struct strmap;
 struct keepalive_facts {
 	const struct keepalive *ka;     /* the job's KeepAlive */
 	const struct strmap *jobs;      /* the loaded jobs, for OtherJobEnabled */
-	bool stopping;                  /* stop or unload asked: never restart */
 	bool demanded;                  /* a demand launch happened (AfterInitialDemand) */
 	int last_status;                /* wait status of the last exit */
 };
@@ -22,13 +21,15 @@ bool keepalive_at_load(const struct keepalive_facts *f);
 
 /**
  * keepalive_after_exit() - whether KeepAlive restarts the job after the exit
- * @f->last_status.  The dictionary's conditions are ORed.
+ * @f->last_status.  The dictionary's conditions are ORed.  An exit that
+ * bsctl stop asked for is no exception, as in launchd: to keep a job from
+ * running, unload or disable it.
  */
 bool keepalive_after_exit(const struct keepalive_facts *f);
 
 /**
  * keepalive_path_state_holds() - whether a KeepAlive PathState condition
- * holds now (the job is not being stopped).
+ * holds now.
  */
 bool keepalive_path_state_holds(const struct keepalive_facts *f);
 

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check-job-control.c - what follows a stop or an exit, as in launchd:
+ * bsctl stop is a SIGTERM after which the job's own policy applies
+ * (KeepAlive restarts it, a start already due still comes), what is left
+ * of the process group gets SIGTERM, and a LaunchOnlyOnce job's services
+ * refuse messages once it has run instead of keeping them unread.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mach/mach.h>
+#include <servers/bootstrap.h>
+
+#include "helpers/bsctl-run.h"
+#include "helpers/daemon.h"
+#include "helpers/echo-client.h"
+#include "helpers/job-runs.h"
+#include "helpers/job-state.h"
+#include "helpers/runner.h"
+
+#define WAIT_MS 15000
+
+static struct test_daemon td;
+static struct bsctl_out bsctl_said;
+
+static void setup(void)
+{
+	test_daemon_init(&td, "job-control");
+}
+
+static void teardown(void)
+{
+	test_daemon_stop(&td);
+}
+
+/* A file in the test's directory (heap). */
+static char *in_dir(const char *name)
+{
+	char *path;
+
+	ck_assert_int_gt(asprintf(&path, "%s/%s", td.dir, name), 0);
+	return path;
+}
+
+/* launchd restarts a KeepAlive job however it ended: stop does not keep it down. */
+START_TEST(test_stop_restarts_a_keepalive_job)
+{
+	char *runs = in_dir("runs"), *script;
+
+	ck_assert_int_gt(asprintf(&script, "echo run &gt;&gt; %s; exec sleep 300", runs), 0);
+	test_add_shell_job(&td, "com.example.kept", script, "<key>KeepAlive</key><true/>");
+	test_daemon_start(&td);
+	ck_assert_int_eq(test_wait_lines(runs, 1, WAIT_MS), 1);
+	ck_assert_int_eq(BSCTL_RUN(&bsctl_said, "stop", "com.example.kept"), 0);
+	ck_assert_int_eq(test_wait_lines(runs, 2, WAIT_MS), 2);
+	free(runs);
+	free(script);
+}
+END_TEST
+
+/*
+ * A stop finds no process while the job waits out its throttle: the
+ * start still comes.  It used to be cancelled, and with it the watch on
+ * the job's ports and sockets, so a message to it waited for ever.
+ */
+START_TEST(test_stop_leaves_a_throttled_start)
+{
+	char *runs = in_dir("runs"), *body;
+
+	ck_assert_int_gt(asprintf(&body,
+		"<key>ProgramArguments</key><array><string>/bin/sh</string><string>-c</string>"
+		"<string>echo run &gt;&gt; %s</string></array>\n"
+		"<key>KeepAlive</key><true/><key>ThrottleInterval</key><integer>8</integer>", runs), 0);
+	test_daemon_add_job(&td, "com.example.brief", body);
+	test_daemon_start(&td);
+	ck_assert_int_eq(test_wait_lines(runs, 1, WAIT_MS), 1);
+	ck_assert(test_daemon_wait_log(&td, "com.example.brief: throttling respawn", WAIT_MS));
+	ck_assert_int_eq(BSCTL_RUN(&bsctl_said, "stop", "com.example.brief"), 0);
+	job_state_assert("com.example.brief", "throttled", 1);
+	ck_assert_int_eq(test_wait_lines(runs, 2, 2 * WAIT_MS), 2);
+	free(runs);
+	free(body);
+}
+END_TEST
+
+/*
+ * The job's process exits and leaves a child behind in its group: the
+ * child gets SIGTERM, which it can handle, as launchd sends, not SIGKILL.
+ */
+START_TEST(test_leftovers_get_sigterm)
+{
+	char *said = in_dir("said"), *child = in_dir("child.sh"), *script;
+	FILE *f = fopen(child, "w");
+	char line[32] = "";
+
+	ck_assert_ptr_nonnull(f);
+	fputs("trap 'echo term >> \"$1\"; exit 0' TERM\necho up >> \"$1\"\n"
+	      "while :; do sleep 1; done\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_gt(asprintf(&script, "/bin/sh %s %s &amp; "
+				  "while [ ! -s %s ]; do sleep 0.1; done", child, said, said), 0);
+	test_add_shell_job(&td, "com.example.parent", script, "<key>RunAtLoad</key><true/>");
+	test_daemon_start(&td);
+	ck_assert_int_eq(test_wait_lines(said, 2, WAIT_MS), 2);
+	f = fopen(said, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
+	fclose(f);
+	ck_assert_str_eq(line, "term\n");
+	free(said);
+	free(child);
+	free(script);
+}
+END_TEST
+
+/*
+ * launchd unloads a LaunchOnlyOnce job after its run.  Here it stays
+ * loaded, and what reaches its services from then on is destroyed: the
+ * caller learns at once that no answer will come.  It used to sit in the
+ * port unread, the caller waiting for ever.
+ */
+START_TEST(test_launch_only_once_refuses_after_its_run)
+{
+	mach_port_t port;
+
+	echo_add_job(&td, NULL, "<key>LaunchOnlyOnce</key><true/>");
+	test_daemon_start(&td);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, ECHO_SERVICE_NAME, &port),
+			 BOOTSTRAP_SUCCESS);
+	echo_query(port);
+	ck_assert_int_eq(echo_send(port, ECHO_CRASH, 0, 1000), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(echo_call(port, NULL), MACH_NOTIFY_SEND_ONCE);
+	ck_assert(test_daemon_wait_log(&td, "LaunchOnlyOnce: has run", WAIT_MS));
+	/* Still so for a later caller. */
+	ck_assert_int_eq(echo_call(port, NULL), MACH_NOTIFY_SEND_ONCE);
+	mach_port_deallocate(mach_task_self(), port);
+}
+END_TEST
+
+static Suite *job_control_suite(void)
+{
+	Suite *s = suite_create("job-control");
+	TCase *tc = tcase_create("stop and exit");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 90);
+	tcase_add_test(tc, test_stop_restarts_a_keepalive_job);
+	tcase_add_test(tc, test_stop_leaves_a_throttled_start);
+	tcase_add_test(tc, test_leftovers_get_sigterm);
+	tcase_add_test(tc, test_launch_only_once_refuses_after_its_run);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(int argc, char **argv)
+{
+	return runner_main(job_control_suite(), NULL, 0, argc, argv);
+}

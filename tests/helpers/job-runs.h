@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* job-runs.h - shell jobs that leave a line per run, and counting those lines. */
+#ifndef BOOTSTRAPD_TEST_JOB_RUNS_H
+#define BOOTSTRAPD_TEST_JOB_RUNS_H
+
+#include "daemon.h"
+
+/**
+ * test_add_shell_job() - write job @label running /bin/sh -c @script
+ * (plist-escaped), ThrottleInterval 1, and the plist keys @extra.
+ */
+void test_add_shell_job(struct test_daemon *td, const char *label, const char *script,
+			const char *extra);
+
+/** test_count_lines() - the lines in @path; 0 if it does not exist. */
+int test_count_lines(const char *path);
+
+/**
+ * test_wait_lines() - poll until @path has @n lines, for at most
+ * @limit_ms.  Return: the count seen last.
+ */
+int test_wait_lines(const char *path, int n, long limit_ms);
+
+#endif
