@@ -2,7 +2,8 @@
 /*
  * check-job-control.c - what follows a stop or an exit, as in launchd:
  * bsctl stop is a SIGTERM after which the job's own policy applies
- * (KeepAlive restarts it, a start already due still comes), what is left
+ * (KeepAlive restarts it, a start already due still comes), bsctl start
+ * is throttled and kickstart is not, what is left
  * of the process group gets SIGTERM, and a LaunchOnlyOnce job's services
  * refuse messages once it has run instead of keeping them unread.
  */
@@ -45,6 +46,19 @@ static char *in_dir(const char *name)
 	return path;
 }
 
+/* A job that writes a line to @runs each time it runs, and @extra keys. */
+static void add_counting_job(const char *label, const char *runs, int throttle_s, const char *extra)
+{
+	char *body;
+
+	ck_assert_int_gt(asprintf(&body,
+		"<key>ProgramArguments</key><array><string>/bin/sh</string><string>-c</string>"
+		"<string>echo run &gt;&gt; %s</string></array>\n"
+		"<key>ThrottleInterval</key><integer>%d</integer>%s", runs, throttle_s, extra), 0);
+	test_daemon_add_job(&td, label, body);
+	free(body);
+}
+
 /* launchd restarts a KeepAlive job however it ended: stop does not keep it down. */
 START_TEST(test_stop_restarts_a_keepalive_job)
 {
@@ -68,13 +82,9 @@ END_TEST
  */
 START_TEST(test_stop_leaves_a_throttled_start)
 {
-	char *runs = in_dir("runs"), *body;
+	char *runs = in_dir("runs");
 
-	ck_assert_int_gt(asprintf(&body,
-		"<key>ProgramArguments</key><array><string>/bin/sh</string><string>-c</string>"
-		"<string>echo run &gt;&gt; %s</string></array>\n"
-		"<key>KeepAlive</key><true/><key>ThrottleInterval</key><integer>8</integer>", runs), 0);
-	test_daemon_add_job(&td, "com.example.brief", body);
+	add_counting_job("com.example.brief", runs, 8, "<key>KeepAlive</key><true/>");
 	test_daemon_start(&td);
 	ck_assert_int_eq(test_wait_lines(runs, 1, WAIT_MS), 1);
 	ck_assert(test_daemon_wait_log(&td, "com.example.brief: throttling respawn", WAIT_MS));
@@ -82,7 +92,27 @@ START_TEST(test_stop_leaves_a_throttled_start)
 	job_state_assert("com.example.brief", "throttled", 1);
 	ck_assert_int_eq(test_wait_lines(runs, 2, 2 * WAIT_MS), 2);
 	free(runs);
-	free(body);
+}
+END_TEST
+
+/*
+ * As in launchd, bsctl start waits out the throttle; kickstart does not,
+ * even for a start already waiting.  The throttle here is longer than
+ * the test waits for the second run.
+ */
+START_TEST(test_start_is_throttled_and_kickstart_is_not)
+{
+	char *runs = in_dir("runs");
+
+	add_counting_job("com.example.twice", runs, 600, "<key>RunAtLoad</key><true/>");
+	test_daemon_start(&td);
+	ck_assert_int_eq(test_wait_lines(runs, 1, WAIT_MS), 1);
+	ck_assert(test_daemon_wait_log(&td, "com.example.twice: exited with status 0", WAIT_MS));
+	ck_assert_int_eq(BSCTL_RUN(&bsctl_said, "start", "com.example.twice"), 0);
+	job_state_assert("com.example.twice", "throttled", 1);
+	ck_assert_int_eq(BSCTL_RUN(&bsctl_said, "kickstart", "com.example.twice"), 0);
+	ck_assert_int_eq(test_wait_lines(runs, 2, WAIT_MS), 2);
+	free(runs);
 }
 END_TEST
 
@@ -150,6 +180,7 @@ static Suite *job_control_suite(void)
 	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, test_stop_restarts_a_keepalive_job);
 	tcase_add_test(tc, test_stop_leaves_a_throttled_start);
+	tcase_add_test(tc, test_start_is_throttled_and_kickstart_is_not);
 	tcase_add_test(tc, test_leftovers_get_sigterm);
 	tcase_add_test(tc, test_launch_only_once_refuses_after_its_run);
 	suite_add_tcase(s, tc);

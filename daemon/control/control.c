@@ -86,7 +86,7 @@ static kern_return_t do_kickstart(struct control_call *call)
 	if (!job)
 		return CONTROL_E_NOT_FOUND;
 	if (!job_is_running(job))
-		return do_start(call);
+		return job_kickstart(job) < 0 ? KERN_FAILURE : KERN_SUCCESS;
 	if (!(call->req->flags & CONTROL_F_KILL))
 		return KERN_SUCCESS;
 	return job_restart(job) < 0 ? KERN_FAILURE : KERN_SUCCESS;

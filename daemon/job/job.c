@@ -190,7 +190,8 @@ bool job_is_running(const struct job *job)
 	return job->state == JOB_RUNNING || job->state == JOB_STOPPING;
 }
 
-int job_start(struct job *job, enum job_reason reason)
+/* job_start(), or with @now job_kickstart(): at once, whatever the throttle. */
+static int start(struct job *job, enum job_reason reason, bool now)
 {
 	long long wait;
 
@@ -226,10 +227,24 @@ int job_start(struct job *job, enum job_reason reason)
 		free(job->failure);
 		job->failure = NULL;
 	}
-	wait = reason == REASON_CONTROL ? 0 : throttle_left_ms(job);
+	wait = now ? 0 : throttle_left_ms(job);
 	if (wait > 0)
 		return throttle(job, reason, wait);
 	return spawn(job, reason);
+}
+
+int job_start(struct job *job, enum job_reason reason)
+{
+	return start(job, reason, false);
+}
+
+int job_kickstart(struct job *job)
+{
+	if (job->state == JOB_THROTTLED) {
+		event_del(job->throttle_ev);
+		job->state = JOB_WAITING;
+	}
+	return start(job, REASON_CONTROL, true);
 }
 
 int job_restart(struct job *job)
@@ -403,10 +418,6 @@ static enum job_reason restart_reason(struct job *job)
 {
 	struct keepalive_facts f = keepalive_facts(job);
 
-	if (job->restart_requested) {
-		job->restart_requested = false;
-		return REASON_CONTROL;
-	}
 	if (keepalive_after_exit(&f))
 		return REASON_KEEPALIVE;
 	if (triggers_queue_pending(job->triggers))
@@ -452,9 +463,12 @@ void job_exited(struct job *job, int status)
 	}
 	if (job->spec->launch_only_once)
 		log_job(LOG_INFO, job->spec->label, "LaunchOnlyOnce: its one run is over");
-	reason = restart_reason(job);
-	if (reason != REASON_NONE)
+	if (job->restart_requested) {
+		job->restart_requested = false;
+		job_kickstart(job);
+	} else if ((reason = restart_reason(job)) != REASON_NONE) {
 		job_start(job, reason);
+	}
 	if (job->state == JOB_WAITING)
 		rewatch(job);   /* a message already waiting starts it again at once */
 }

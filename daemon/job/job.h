@@ -108,15 +108,25 @@ void job_unload(struct job *job);
 void job_free(struct job *job);
 
 /*
- * Starting a job: job_start() is the one way in.  Its callers are the
- * triggers of a start: load (job_loaded), timers and path watches
- * (job_triggered), messages and connections (job_demand,
- * job_demand_socket), bsctl (REASON_CONTROL), and the job's own exit
- * (KeepAlive, job_exited).
+ * Starting a job: job_start() is the one way in, and job_kickstart() the
+ * one way past the throttle.  Their callers are the triggers of a start:
+ * load (job_loaded), timers and path watches (job_triggered), messages and
+ * connections (job_demand, job_demand_socket), bsctl (REASON_CONTROL), and
+ * the job's own exit (KeepAlive, kickstart -k, job_exited).
  */
 
-/** job_start() - start now (subject to throttling).  Return: 0 or a negative errno. */
+/**
+ * job_start() - start now, or once its ThrottleInterval since the last
+ * start is past, as launchd, bsctl start included.  Return: 0 or a
+ * negative errno.
+ */
 int job_start(struct job *job, enum job_reason reason);
+
+/**
+ * job_kickstart() - bsctl kickstart: start now, a throttled start too,
+ * and give a failed job a new chance.  Return: 0 or a negative errno.
+ */
+int job_kickstart(struct job *job);
 
 /**
  * job_curious_add() - list @job among those whose KeepAlive names other
