@@ -281,7 +281,7 @@ static void check_bootstrap_fd(int peer, int bootstrap_fd)
 	out = probe_run(s, bootstrap_fd);
 	ck_assert_line(out, "fds=0,1,2,3");
 	ck_assert_line(out, "fd3=socket");
-	ck_assert_line(out, "env:" SPAWN_ENV_BOOTSTRAP_FD "=3");
+	ck_assert_line(out, "env:" BOOTSTRAP_ENV_FD "=3");
 	/* It is the same socket: what the job wrote to fd 3 arrives here. */
 	ck_assert_int_eq(recv(peer, buf, sizeof(buf), MSG_DONTWAIT), 4);
 	ck_assert_str_eq(buf, "ping");
@@ -340,8 +340,8 @@ static void assert_socket_env(const char *out, pid_t pid)
 	ck_assert_line(out, "env:LISTEN_FDNAMES=b:a");
 	snprintf(line, sizeof(line), "env:LISTEN_PID=%d", (int)pid);
 	ck_assert_line(out, line);
-	ck_assert_line(out, "env:" SPAWN_ENV_BOOTSTRAP_FD "=5");
-	snprintf(line, sizeof(line), "env:" SPAWN_ENV_BOOTSTRAP_FD_PID "=%d", (int)pid);
+	ck_assert_line(out, "env:" BOOTSTRAP_ENV_FD "=5");
+	snprintf(line, sizeof(line), "env:" BOOTSTRAP_ENV_FD_PID "=%d", (int)pid);
 	ck_assert_line(out, line);
 }
 
@@ -351,7 +351,7 @@ START_TEST(test_socket_fds_and_listen_env)
 	int a[2], b[2], boot[2], st, fds[2];
 	struct spawn_request req = { s, -1, geteuid() == 0 };
 	/* SecureSocketWithKey names: they cannot take the daemon's own variables. */
-	char *const claims[] = { SPAWN_ENV_BOOTSTRAP_FD "=9", SPAWN_ENV_BOOTSTRAP_FD_PID "=1", NULL };
+	char *const claims[] = { BOOTSTRAP_ENV_FD "=9", BOOTSTRAP_ENV_FD_PID "=1", NULL };
 	char reason[256], buf[8] = "";
 	pid_t pid = -1;
 	char *out;

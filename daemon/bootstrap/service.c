@@ -20,7 +20,9 @@
 
 /*
  * The identity a look-up answered on a connection vouches for (WIRE_F_INO),
- * learnt once here rather than by every caller; 0 (none) if it does not fit.
+ * learnt once here rather than by every caller.  32 bits are enough: the
+ * kernel numbers socket inodes with a 32-bit counter (get_next_ino()); 0
+ * (none) all the same if one ever does not fit.
  */
 static uint32_t send_inode(int fd)
 {

@@ -438,16 +438,16 @@ static int plan_own_env(struct spawn_plan *p)
 	const struct job_spec *s = p->spec;
 	int r = 0;
 
-	env_unset(p, SPAWN_ENV_BOOTSTRAP_FD);
-	env_unset(p, SPAWN_ENV_BOOTSTRAP_FD_PID);
+	env_unset(p, BOOTSTRAP_ENV_FD);
+	env_unset(p, BOOTSTRAP_ENV_FD_PID);
 	if (p->bootstrap_fd >= 0) {
 		char fd[24];
 
 		snprintf(fd, sizeof(fd), "%zu", SPAWN_BOOTSTRAP_FD + p->n_socket_fds);
-		r = env_set(p, SPAWN_ENV_BOOTSTRAP_FD, fd);
+		r = env_set(p, BOOTSTRAP_ENV_FD, fd);
 		/* Its process (not its children) may have answers on the connection. */
 		if (r == 0)
-			r = env_reserve_pid(p, SPAWN_ENV_BOOTSTRAP_FD_PID, &p->pid_kv[1]);
+			r = env_reserve_pid(p, BOOTSTRAP_ENV_FD_PID, &p->pid_kv[1]);
 	}
 	if (r == 0 && s->label)
 		r = env_set(p, SPAWN_ENV_JOB_LABEL, s->label);

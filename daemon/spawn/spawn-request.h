@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <bootstrap/linux.h>     /* BOOTSTRAP_ENV_FD{,_PID}: what the job's library reads */
+
 #include "job-spec.h"
 
 /* The first inherited fd (SD_LISTEN_FDS_START): the sockets, then the
@@ -16,9 +18,6 @@
 #define SPAWN_BOOTSTRAP_FD 3
 /* At most this many sockets are passed (the plist allows fewer). */
 #define SPAWN_MAX_SOCKET_FDS 64
-#define SPAWN_ENV_BOOTSTRAP_FD "BOOTSTRAP_FD"
-/* The job's own pid: the one process that may use that fd as its own connection. */
-#define SPAWN_ENV_BOOTSTRAP_FD_PID "BOOTSTRAP_FD_PID"
 #define SPAWN_ENV_JOB_LABEL "BOOTSTRAP_JOB_LABEL"
 
 /* Used for $PATH before the job's EnvironmentVariables are applied. */
