@@ -4,8 +4,9 @@
  * bsctl stop is a SIGTERM after which the job's own policy applies
  * (KeepAlive restarts it, a start already due still comes), bsctl start
  * is throttled and kickstart is not, what is left
- * of the process group gets SIGTERM, and a LaunchOnlyOnce job's services
- * refuse messages once it has run instead of keeping them unread.
+ * of the process group gets SIGTERM, a LaunchOnlyOnce job's services
+ * refuse messages once it has run instead of keeping them unread, and
+ * AfterInitialDemand holds every start back until a first demand.
  */
 #include <check.h>
 #include <stdio.h>
@@ -171,6 +172,39 @@ START_TEST(test_launch_only_once_refuses_after_its_run)
 }
 END_TEST
 
+/* Poll until the log has @n lines with @text.  Return: the count seen last. */
+static int wait_log_count(const char *text, int n)
+{
+	int seen = 0;
+
+	for (long waited = 0; (seen = test_daemon_log_count(&td, text)) < n && waited < WAIT_MS;
+	     waited += 10)
+		test_pause_ms(10);
+	return seen;
+}
+
+/*
+ * AfterInitialDemand alone: RunAtLoad waits for the first demand, and
+ * from then on the job is kept alive, as launchd's needs_kickoff does.
+ */
+START_TEST(test_after_initial_demand_waits_then_keeps_alive)
+{
+	mach_port_t port;
+
+	echo_add_job(&td, NULL, "<key>RunAtLoad</key><true/><key>KeepAlive</key>"
+		     "<dict><key>AfterInitialDemand</key><true/></dict>");
+	test_daemon_start(&td);
+	job_state_assert(ECHO_SERVICE_NAME, "waiting", 0);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, ECHO_SERVICE_NAME, &port),
+			 BOOTSTRAP_SUCCESS);
+	echo_query(port);
+	ck_assert_int_eq(echo_send(port, ECHO_CRASH, 0, 1000), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(wait_log_count(ECHO_SERVICE_NAME ": started (pid", 2), 2);
+	ck_assert(test_daemon_log_contains(&td, "reason KeepAlive"));
+	mach_port_deallocate(mach_task_self(), port);
+}
+END_TEST
+
 static Suite *job_control_suite(void)
 {
 	Suite *s = suite_create("job-control");
@@ -183,6 +217,7 @@ static Suite *job_control_suite(void)
 	tcase_add_test(tc, test_start_is_throttled_and_kickstart_is_not);
 	tcase_add_test(tc, test_leftovers_get_sigterm);
 	tcase_add_test(tc, test_launch_only_once_refuses_after_its_run);
+	tcase_add_test(tc, test_after_initial_demand_waits_then_keeps_alive);
 	suite_add_tcase(s, tc);
 	return s;
 }

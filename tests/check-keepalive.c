@@ -67,6 +67,37 @@ START_TEST(test_exit_conditions_start_at_load)
 }
 END_TEST
 
+static bool after_exit_kicked_off(const struct keepalive *ka, int status, bool demanded)
+{
+	struct keepalive_facts f = { .ka = ka, .last_status = status, .demanded = demanded };
+
+	return keepalive_after_exit(&f);
+}
+
+/*
+ * launchd's needs_kickoff: nothing but a first demand (or bsctl) starts
+ * the job; then a dictionary holding AfterInitialDemand alone keeps it
+ * alive, and one with conditions applies them.
+ */
+START_TEST(test_after_initial_demand)
+{
+	struct keepalive alone = { .mode = KEEPALIVE_CONDITIONAL, .after_initial_demand = true };
+	struct keepalive with_exit = { .mode = KEEPALIVE_CONDITIONAL, .after_initial_demand = true,
+				       .has_successful_exit = true };
+	struct keepalive_facts waiting = { .ka = &alone }, kicked = { .ka = &alone, .demanded = true };
+
+	ck_assert(keepalive_awaits_demand(&waiting));
+	ck_assert(!keepalive_awaits_demand(&kicked));
+	ck_assert(!at_load(&alone));
+	ck_assert(!after_exit_kicked_off(&alone, status_of(0, 0), false));
+	ck_assert(after_exit_kicked_off(&alone, status_of(0, 0), true));
+	ck_assert(after_exit_kicked_off(&alone, status_of(0, SIGTERM), true));
+	ck_assert(!after_exit_kicked_off(&with_exit, status_of(0, 0), false));
+	ck_assert(!after_exit_kicked_off(&with_exit, status_of(0, 0), true));
+	ck_assert(after_exit_kicked_off(&with_exit, status_of(1, 0), true));
+}
+END_TEST
+
 static Suite *keepalive_suite(void)
 {
 	Suite *s = suite_create("keepalive");
@@ -74,6 +105,7 @@ static Suite *keepalive_suite(void)
 
 	tcase_add_test(tc, test_successful_exit_false_restarts_after_a_signal);
 	tcase_add_test(tc, test_exit_conditions_start_at_load);
+	tcase_add_test(tc, test_after_initial_demand);
 	suite_add_tcase(s, tc);
 	return s;
 }

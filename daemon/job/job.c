@@ -190,6 +190,26 @@ bool job_is_running(const struct job *job)
 	return job->state == JOB_RUNNING || job->state == JOB_STOPPING;
 }
 
+/*
+ * AfterInitialDemand, as launchd's needs_kickoff: a demand or bsctl kicks
+ * the job off; until then every other start waits.  Return: whether
+ * @reason's start waits.
+ */
+static bool awaits_kickoff(struct job *job, enum job_reason reason)
+{
+	struct keepalive_facts f = keepalive_facts(job);
+
+	if (reason == REASON_DEMAND || reason == REASON_CONTROL) {
+		job->blame.demanded = true;
+		return false;
+	}
+	if (!keepalive_awaits_demand(&f))
+		return false;
+	log_job(LOG_DEBUG, job->spec->label, "AfterInitialDemand: %s waits for a first demand",
+		job_reason_name(reason));
+	return true;
+}
+
 /* job_start(), or with @now job_kickstart(): at once, whatever the throttle. */
 static int start(struct job *job, enum job_reason reason, bool now)
 {
@@ -220,8 +240,8 @@ static int start(struct job *job, enum job_reason reason, bool now)
 			job_reason_name(reason));
 		return -EALREADY;
 	}
-	if (reason == REASON_DEMAND)
-		job->blame.demanded = true;
+	if (awaits_kickoff(job, reason))
+		return 0;
 	if (reason == REASON_CONTROL) {
 		job->early_failures = 0;
 		free(job->failure);

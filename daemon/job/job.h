@@ -48,7 +48,7 @@ enum job_reason {
 /* Why the job last ran, for bsctl print and blame. */
 struct job_blame {
 	enum job_reason last_reason;
-	bool demanded;          /* AfterInitialDemand: a demand launch happened */
+	bool demanded;          /* AfterInitialDemand: kicked off by a demand or bsctl */
 	char *demand_service;   /* the name (or "socket NAME") whose message asked last, or NULL */
 };
 

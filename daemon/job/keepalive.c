@@ -41,7 +41,19 @@ static bool conditions_apply(const struct keepalive_facts *f)
 {
 	const struct keepalive *ka = f->ka;
 
-	return ka->mode == KEEPALIVE_CONDITIONAL && !(ka->after_initial_demand && !f->demanded);
+	return ka->mode == KEEPALIVE_CONDITIONAL && !keepalive_awaits_demand(f);
+}
+
+/* Any condition besides AfterInitialDemand (the ignored ones aside). */
+static bool has_conditions(const struct keepalive *ka)
+{
+	return ka->has_successful_exit || ka->has_crashed || ka->n_path_state ||
+	       ka->n_other_job_enabled;
+}
+
+bool keepalive_awaits_demand(const struct keepalive_facts *f)
+{
+	return f->ka->mode == KEEPALIVE_CONDITIONAL && f->ka->after_initial_demand && !f->demanded;
 }
 
 bool keepalive_path_state_holds(const struct keepalive_facts *f)
@@ -75,9 +87,9 @@ bool keepalive_after_exit(const struct keepalive_facts *f)
 
 	if (ka->mode == KEEPALIVE_NEVER)
 		return false;
-	if (ka->after_initial_demand && !f->demanded)
+	if (keepalive_awaits_demand(f))
 		return false;
-	if (ka->mode == KEEPALIVE_ALWAYS)
+	if (ka->mode == KEEPALIVE_ALWAYS || (ka->after_initial_demand && !has_conditions(ka)))
 		return true;
 	/* As launchd's job_keepalive(): a death by signal is no successful exit. */
 	if (ka->has_successful_exit &&

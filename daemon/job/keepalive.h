@@ -12,16 +12,25 @@ struct strmap;
 struct keepalive_facts {
 	const struct keepalive *ka;     /* the job's KeepAlive */
 	const struct strmap *jobs;      /* the loaded jobs, for OtherJobEnabled */
-	bool demanded;                  /* a demand launch happened (AfterInitialDemand) */
+	bool demanded;                  /* kicked off: started by demand or bsctl (AfterInitialDemand) */
 	int last_status;                /* wait status of the last exit */
 };
+
+/**
+ * keepalive_awaits_demand() - whether AfterInitialDemand holds every start
+ * back but a demand's or bsctl's: RunAtLoad, timers, paths and KeepAlive
+ * wait, as launchd's needs_kickoff makes them.
+ */
+bool keepalive_awaits_demand(const struct keepalive_facts *f);
 
 /** keepalive_at_load() - whether KeepAlive starts the job as soon as it is loaded. */
 bool keepalive_at_load(const struct keepalive_facts *f);
 
 /**
  * keepalive_after_exit() - whether KeepAlive restarts the job after the exit
- * @f->last_status.  The dictionary's conditions are ORed.  An exit that
+ * @f->last_status.  The dictionary's conditions are ORed; a dictionary
+ * with AfterInitialDemand and no condition keeps the job alive once it was
+ * kicked off, as launchd turns such a job from on-demand to always.  An exit that
  * bsctl stop asked for is no exception, as in launchd: to keep a job from
  * running, unload or disable it.
  */
