@@ -50,14 +50,11 @@ static char *in_dir(const char *name)
 /* A job that writes a line to @runs each time it runs, and @extra keys. */
 static void add_counting_job(const char *label, const char *runs, int throttle_s, const char *extra)
 {
-	char *body;
+	char *script;
 
-	ck_assert_int_gt(asprintf(&body,
-		"<key>ProgramArguments</key><array><string>/bin/sh</string><string>-c</string>"
-		"<string>echo run &gt;&gt; %s</string></array>\n"
-		"<key>ThrottleInterval</key><integer>%d</integer>%s", runs, throttle_s, extra), 0);
-	test_daemon_add_job(&td, label, body);
-	free(body);
+	ck_assert_int_gt(asprintf(&script, "echo run &gt;&gt; %s", runs), 0);
+	test_add_shell_job(&td, label, script, throttle_s, extra);
+	free(script);
 }
 
 /* launchd restarts a KeepAlive job however it ended: stop does not keep it down. */
@@ -66,7 +63,7 @@ START_TEST(test_stop_restarts_a_keepalive_job)
 	char *runs = in_dir("runs"), *script;
 
 	ck_assert_int_gt(asprintf(&script, "echo run &gt;&gt; %s; exec sleep 300", runs), 0);
-	test_add_shell_job(&td, "com.example.kept", script, "<key>KeepAlive</key><true/>");
+	test_add_shell_job(&td, "com.example.kept", script, 1, "<key>KeepAlive</key><true/>");
 	test_daemon_start(&td);
 	ck_assert_int_eq(test_wait_lines(runs, 1, WAIT_MS), 1);
 	ck_assert_int_eq(BSCTL_RUN(&bsctl_said, "stop", "com.example.kept"), 0);
@@ -118,6 +115,30 @@ START_TEST(test_start_is_throttled_and_kickstart_is_not)
 END_TEST
 
 /*
+ * kickstart -k kills the job to start it again: an exit asked for, not a
+ * crash.  The job here fails its first four runs, each an early failure,
+ * then stays up; the kill used to be the fifth, a crash loop.
+ */
+START_TEST(test_kickstart_kill_is_no_crash)
+{
+	char *runs = in_dir("runs"), *script;
+
+	ck_assert_int_gt(asprintf(&script, "n=$(cat %s 2&gt;/dev/null | wc -l); echo run &gt;&gt; %s; "
+				  "[ $n -lt 4 ] &amp;&amp; exit 1; exec sleep 300", runs, runs), 0);
+	test_add_shell_job(&td, "com.example.kicked", script, 1,
+			   "<key>KeepAlive</key><dict><key>SuccessfulExit</key><false/></dict>");
+	test_daemon_start(&td);
+	ck_assert_int_eq(test_wait_lines(runs, 5, WAIT_MS), 5);
+	job_state_assert("com.example.kicked", "running", 5);
+	ck_assert_int_eq(BSCTL_RUN(&bsctl_said, "kickstart", "-k", "com.example.kicked"), 0);
+	ck_assert_int_eq(test_wait_lines(runs, 6, WAIT_MS), 6);
+	job_state_assert("com.example.kicked", "running", 6);
+	free(runs);
+	free(script);
+}
+END_TEST
+
+/*
  * The job's process exits and leaves a child behind in its group: the
  * child gets SIGTERM, which it can handle, as launchd sends, not SIGKILL.
  */
@@ -133,7 +154,7 @@ START_TEST(test_leftovers_get_sigterm)
 	ck_assert_int_eq(fclose(f), 0);
 	ck_assert_int_gt(asprintf(&script, "/bin/sh %s %s &amp; "
 				  "while [ ! -s %s ]; do sleep 0.1; done", child, said, said), 0);
-	test_add_shell_job(&td, "com.example.parent", script, "<key>RunAtLoad</key><true/>");
+	test_add_shell_job(&td, "com.example.parent", script, 1, "<key>RunAtLoad</key><true/>");
 	test_daemon_start(&td);
 	ck_assert_int_eq(test_wait_lines(said, 2, WAIT_MS), 2);
 	f = fopen(said, "r");
@@ -215,6 +236,7 @@ static Suite *job_control_suite(void)
 	tcase_add_test(tc, test_stop_restarts_a_keepalive_job);
 	tcase_add_test(tc, test_stop_leaves_a_throttled_start);
 	tcase_add_test(tc, test_start_is_throttled_and_kickstart_is_not);
+	tcase_add_test(tc, test_kickstart_kill_is_no_crash);
 	tcase_add_test(tc, test_leftovers_get_sigterm);
 	tcase_add_test(tc, test_launch_only_once_refuses_after_its_run);
 	tcase_add_test(tc, test_after_initial_demand_waits_then_keeps_alive);

@@ -142,12 +142,11 @@ START_TEST(test_attributes)
 END_TEST
 
 /*
- * The daemon raises its own fd limit to hold its ports; a job gets the
- * limit the daemon started with back, unless its plist sets one.
+ * Spawn @s (freed) as a daemon that started with a soft fd limit of 100
+ * would, and check that the job got that limit back, under our hard one.
  */
-START_TEST(test_nofile_given_back)
+static void assert_nofile_given_back(struct job_spec *s)
 {
-	struct job_spec *s = probe_spec_new(probe_tmp, "report", NULL);
 	struct spawn_request req = { s, -1, geteuid() == 0, 100 };
 	struct rlimit rl;
 	char reason[256], *out, *want;
@@ -163,6 +162,33 @@ START_TEST(test_nofile_given_back)
 	free(out);
 	free(want);
 	job_spec_free(s);
+}
+
+/*
+ * The daemon raises its own fd limit to hold its ports; a job gets the
+ * limit the daemon started with back, unless its plist sets one.
+ */
+START_TEST(test_nofile_given_back)
+{
+	assert_nofile_given_back(probe_spec_new(probe_tmp, "report", NULL));
+}
+END_TEST
+
+/*
+ * A NumberOfFiles that cannot be set (a hard limit above fs.nr_open, too
+ * high even for root) leaves the job the limit it has without the key,
+ * not the daemon's raised one.
+ */
+START_TEST(test_refused_nofile_given_back)
+{
+	struct job_spec *s = probe_spec_new(probe_tmp, "report", NULL);
+	char *nr_open = probe_slurp("/proc/sys/fs/nr_open");
+	struct rlimit rl;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	probe_spec_rlimit(s, RLIMIT_NOFILE, rl.rlim_cur, strtoull(nr_open, NULL, 10) + 1);
+	free(nr_open);
+	assert_nofile_given_back(s);
 }
 END_TEST
 
@@ -472,6 +498,7 @@ static Suite *spawn_suite(void)
 	tcase_add_test(ok, test_attributes);
 	tcase_add_test(ok, test_small_nofile);
 	tcase_add_test(ok, test_nofile_given_back);
+	tcase_add_test(ok, test_refused_nofile_given_back);
 	tcase_add_test(ok, test_signals_reset);
 	tcase_add_test(ok, test_stdio_files);
 	tcase_add_test(ok, test_stdin_fifo_without_writer);

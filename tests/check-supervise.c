@@ -80,7 +80,7 @@ static long long ms_since(const struct timespec *t0)
 
 static void add_shell_job(const char *label, const char *script, const char *extra)
 {
-	test_add_shell_job(&td, label, script, extra);
+	test_add_shell_job(&td, label, script, 1, extra);
 }
 
 static mach_msg_return_t send_crash(mach_port_t port)
@@ -504,11 +504,12 @@ static bool alive(pid_t pid)
 }
 
 /*
- * ExitTimeOut's SIGKILL goes to the job's process alone when the job
- * abandons its process group, as launchd's job_kill() does: a child that
- * also ignores SIGTERM outlives the stop.
+ * ExitTimeOut's SIGKILL goes to the job's process alone, as launchd's
+ * job_kill() does; what is left of its group then gets SIGTERM, unless the
+ * job abandons it.  A child that ignores SIGTERM outlives the stop either
+ * way (loop 0: AbandonProcessGroup, loop 1: not).
  */
-START_TEST(test_exit_timeout_spares_an_abandoned_group)
+START_TEST(test_exit_timeout_kills_the_process_alone)
 {
 	char *pidfile, *script, buf[32] = "";
 	pid_t child;
@@ -518,8 +519,9 @@ START_TEST(test_exit_timeout_spares_an_abandoned_group)
 	ck_assert_int_gt(asprintf(&script, "trap '' TERM; sleep 300 &amp; echo $! > %s; "
 				  "while :; do sleep 1; done", pidfile), 0);
 	add_shell_job("com.example.stubborn", script,
-		      "<key>RunAtLoad</key><true/><key>ExitTimeOut</key><integer>1</integer>"
-		      "<key>AbandonProcessGroup</key><true/>");
+		      _i == 0 ? "<key>RunAtLoad</key><true/><key>ExitTimeOut</key><integer>1</integer>"
+				"<key>AbandonProcessGroup</key><true/>"
+			      : "<key>RunAtLoad</key><true/><key>ExitTimeOut</key><integer>1</integer>");
 	test_daemon_start(&td);
 	ck_assert_int_eq(wait_lines(pidfile, 1), 1);
 	f = fopen(pidfile, "r");
@@ -530,7 +532,7 @@ START_TEST(test_exit_timeout_spares_an_abandoned_group)
 	ck_assert_int_gt(child, 1);
 	ck_assert_int_eq(BSCTL_RUN(&bsctl_said, "stop", "com.example.stubborn"), 0);
 	ck_assert(wait_log("com.example.stubborn: exited on signal 9"));
-	ck_assert(alive(child));        /* the abandoned child lives */
+	ck_assert(alive(child));
 	kill(child, SIGKILL);
 	free(pidfile);
 	free(script);
@@ -558,7 +560,7 @@ static Suite *supervise_suite(void)
 	tcase_add_test(tc, test_queue_directories_run_until_empty);
 	tcase_add_test(tc, test_watch_paths);
 	tcase_add_test(tc, test_watch_paths_survive_recreation);
-	tcase_add_test(tc, test_exit_timeout_spares_an_abandoned_group);
+	tcase_add_loop_test(tc, test_exit_timeout_kills_the_process_alone, 0, 2);
 	tcase_add_test(tc, test_start_interval_tick_while_running_is_kept);
 	tcase_add_test(tc, test_other_job_enabled_watches_loads);
 	suite_add_tcase(s, tc);

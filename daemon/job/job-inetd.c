@@ -82,6 +82,13 @@ void job_socket_ready(void *arg, const char *name, int fd)
 		job_demand_socket(job, name);
 }
 
+void job_signal_instance_leftovers(struct domain *d, pid_t pid)
+{
+	for (struct job *job = d->running; job; job = job->next_running)
+		if (inetd_signal_leftovers(job->inetd, pid))
+			return;
+}
+
 bool job_reap_instance(struct domain *d, pid_t pid, int status)
 {
 	for (struct job *job = d->running; job; job = job->next_running)

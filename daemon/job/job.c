@@ -88,6 +88,15 @@ static long long throttle_left_ms(const struct job *job)
 	return ran_ns < min_ns ? (min_ns - ran_ns + 999999) / 1000000 : 0;
 }
 
+/* A throttled start that is not to come after all. */
+static void cancel_throttle(struct job *job)
+{
+	if (job->state != JOB_THROTTLED)
+		return;
+	event_del(job->throttle_ev);
+	job->state = JOB_WAITING;
+}
+
 static int throttle(struct job *job, enum job_reason reason, long long wait_ms)
 {
 	struct timeval tv = timeval_from_ms(wait_ms);
@@ -238,6 +247,7 @@ static int start(struct job *job, enum job_reason reason, bool now)
 	if (job->spec->launch_only_once && job->runs > 0 && reason != REASON_CONTROL) {
 		log_job(LOG_DEBUG, job->spec->label, "LaunchOnlyOnce: not started again (%s)",
 			job_reason_name(reason));
+		job->pending_reason = REASON_NONE;
 		return -EALREADY;
 	}
 	if (awaits_kickoff(job, reason))
@@ -260,10 +270,7 @@ int job_start(struct job *job, enum job_reason reason)
 
 int job_kickstart(struct job *job)
 {
-	if (job->state == JOB_THROTTLED) {
-		event_del(job->throttle_ev);
-		job->state = JOB_WAITING;
-	}
+	cancel_throttle(job);
 	return start(job, REASON_CONTROL, true);
 }
 
@@ -293,27 +300,31 @@ static void kill_timeout(evutil_socket_t fd, short what, void *arg)
 	kill(job->pid, SIGKILL);
 }
 
-void job_stop(struct job *job)
+/* ExitTimeOut, counted from now: SIGKILL if the stopping process is still there. */
+static void arm_kill_timeout(struct job *job)
 {
 	struct timeval tv = { .tv_sec = job->spec->exit_timeout };
 
+	if (job->spec->exit_timeout <= 0)
+		return;
+	if (!job->kill_ev)
+		job->kill_ev = evtimer_new(job->domain->base, kill_timeout, job);
+	if (job->kill_ev)
+		evtimer_add(job->kill_ev, &tv);
+}
+
+void job_stop(struct job *job)
+{
 	inetd_stop(job->inetd);
 	/* At exit no throttled start may come.  Otherwise, as in launchd, a
 	 * stop acts on a process only: a start already due still comes. */
-	if (job->state == JOB_THROTTLED && job->domain->shutting_down) {
-		event_del(job->throttle_ev);
-		job->state = JOB_WAITING;
-	}
+	if (job->domain->shutting_down)
+		cancel_throttle(job);
 	if (job->state != JOB_RUNNING)
 		return;
 	job->state = JOB_STOPPING;
 	kill(job->pid, SIGTERM);
-	if (job->spec->exit_timeout > 0) {
-		if (!job->kill_ev)
-			job->kill_ev = evtimer_new(job->domain->base, kill_timeout, job);
-		if (job->kill_ev)
-			evtimer_add(job->kill_ev, &tv);
-	}
+	arm_kill_timeout(job);
 	log_job(LOG_INFO, job->spec->label, "stopping (pid %d, SIGTERM)", (int)job->pid);
 }
 
@@ -333,13 +344,23 @@ static void __attribute__((format(printf, 2, 3))) set_text(char **slot, const ch
 	*slot = t;
 }
 
-/* A job that will not start for @s's messages: destroy them, and what comes later, so no caller hangs. */
-static void refuse_demand(struct job *job, struct service *s, const char *why)
+/*
+ * A job that will not start for @s's messages: destroy them, and what
+ * comes later, so no caller hangs.  Return: how many were destroyed.
+ */
+static unsigned int refuse_messages(struct service *s)
 {
 	unsigned int n = service_drain(s);
 
-	log_job(LOG_WARNING, job->spec->label, "%s: destroyed %u message(s) for %s", why, n, s->name);
 	service_watch(s);
+	return n;
+}
+
+static void refuse_demand(struct job *job, struct service *s, const char *why)
+{
+	unsigned int n = refuse_messages(s);
+
+	log_job(LOG_WARNING, job->spec->label, "%s: destroyed %u message(s) for %s", why, n, s->name);
 }
 
 void job_demand(struct job *job, struct service *s)
@@ -368,7 +389,10 @@ void job_demand_socket(struct job *job, const char *name)
 	}
 	log_job(LOG_DEBUG, job->spec->label, "connection waiting on socket %s", name);
 	set_text(&job->blame.demand_service, "socket %s", name);
-	job_start(job, REASON_DEMAND);
+	/* As a failed job's: the connection waits for bsctl start. */
+	if (job_start(job, REASON_DEMAND) == -EALREADY)
+		log_job(LOG_WARNING, job->spec->label, "LaunchOnlyOnce: has run: connection on "
+			"socket %s waits", name);
 }
 
 void job_fail(struct job *job, const char *why)
@@ -378,13 +402,11 @@ void job_fail(struct job *job, const char *why)
 	domain_changed(job->domain);
 	log_job(LOG_ERR, job->spec->label, "failed: %s", why);
 	for (size_t i = 0; i < job->n_services; i++) {
-		unsigned int n = service_drain(job->services[i]);
+		unsigned int n = refuse_messages(job->services[i]);
 
 		if (n)
 			log_job(LOG_WARNING, job->spec->label, "destroyed %u message(s) waiting on %s",
 				n, job->services[i]->name);
-		/* Keep destroying what arrives while failed, so no caller hangs. */
-		service_watch(job->services[i]);
 	}
 }
 
@@ -403,14 +425,17 @@ static void log_exit(const struct job *job, int status)
 			"exited with status %d", WEXITSTATUS(status));
 }
 
-/* An exit soon after the start that was not clean, nor asked for, counts towards a crash loop. */
+/*
+ * An exit soon after the start that was not clean, nor asked for (bsctl
+ * stop, kickstart -k), counts towards a crash loop.
+ */
 static bool early_failure(const struct job *job, int status)
 {
 	struct timespec now;
 	bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return !clean && job->state != JOB_STOPPING &&
+	return !clean && job->state != JOB_STOPPING && !job->restart_requested &&
 	       now.tv_sec - job->start_time.tv_sec < job->spec->throttle_interval;
 }
 
@@ -448,13 +473,14 @@ static enum job_reason restart_reason(struct job *job)
 void job_signal_leftovers(struct job *job)
 {
 	/* As launchd: SIGTERM, once, and a process that ignores it stays. */
-	if (!job->spec->abandon_process_group && job->pid > 1)
-		kill(-job->pid, SIGTERM);
+	if (!job->spec->abandon_process_group)
+		spawn_kill_group(job->pid, SIGTERM);
 }
 
 void job_exited(struct job *job, int status)
 {
 	enum job_reason reason;
+	bool kickstart;
 	char why[128];
 
 	log_exit(job, status);
@@ -469,6 +495,8 @@ void job_exited(struct job *job, int status)
 	job->has_exited = true;
 	job->last_status = status;
 	job->early_failures = early_failure(job, status) ? job->early_failures + 1 : 0;
+	kickstart = job->restart_requested;     /* this exit's, and no later one's */
+	job->restart_requested = false;
 	job->state = JOB_WAITING;
 	release_ports(job);
 	if (job->unload_when_stopped) {
@@ -483,12 +511,10 @@ void job_exited(struct job *job, int status)
 	}
 	if (job->spec->launch_only_once)
 		log_job(LOG_INFO, job->spec->label, "LaunchOnlyOnce: its one run is over");
-	if (job->restart_requested) {
-		job->restart_requested = false;
+	if (kickstart)
 		job_kickstart(job);
-	} else if ((reason = restart_reason(job)) != REASON_NONE) {
+	else if ((reason = restart_reason(job)) != REASON_NONE)
 		job_start(job, reason);
-	}
 	if (job->state == JOB_WAITING)
 		rewatch(job);   /* a message already waiting starts it again at once */
 }
@@ -533,6 +559,9 @@ static void adopt(struct job *job, const struct job_saved *sv)
 		if (!job->pidfd_ev || event_add(job->pidfd_ev, NULL) < 0)
 			log_job(LOG_ERR, job->spec->label, "cannot watch adopted pid %d", (int)sv->pid);
 	}
+	/* Its ExitTimeOut starts again: when the stop came is not saved. */
+	if (job->state == JOB_STOPPING)
+		arm_kill_timeout(job);
 	for (size_t i = 0; i < job->n_services; i++)
 		service_unwatch(job->services[i]);
 	sockets_unwatch(job->sockets);

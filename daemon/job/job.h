@@ -2,10 +2,15 @@
 /*
  * job.h - a loaded job and its state machine.
  *
- *   WAITING --demand/RunAtLoad/KeepAlive/timer--> RUNNING --exit--> WAITING
+ *   WAITING --demand/RunAtLoad/KeepAlive/timer/start--> RUNNING --exit--> WAITING
  *   WAITING --started too soon after the last start--> THROTTLED --timer--> RUNNING
+ *   THROTTLED --kickstart--> RUNNING
  *   RUNNING --stop/unload--> STOPPING (SIGTERM, SIGKILL after ExitTimeOut) --exit--> WAITING
  *   any --spawn failure or crash loop--> FAILED (queued messages destroyed)
+ *   FAILED --start/kickstart--> RUNNING or THROTTLED
+ *
+ * An exit is followed by the job's own policy (KeepAlive, pending timers,
+ * queued messages), whatever caused it, as in launchd.
  */
 #ifndef BOOTSTRAPD_JOB_H
 #define BOOTSTRAPD_JOB_H
@@ -181,13 +186,22 @@ void job_drop_pidfd(struct job *job);
 
 /**
  * job_signal_leftovers() - the job's process has ended: send SIGTERM to
- * what is left of its process group, unless AbandonProcessGroup.  Called
- * before the process is reaped, while its zombie holds the group's number.
+ * what is left of its process group, unless AbandonProcessGroup.  For a
+ * child of ours, called before the reap, while its zombie holds the
+ * group's number; for an adopted process (not our child), once its pidfd
+ * says it ended, when the number is still the group's as long as a
+ * member lives.
  */
 void job_signal_leftovers(struct job *job);
 
 /** job_exited() - the job's process ended with wait status @status. */
 void job_exited(struct job *job, int status);
+
+/**
+ * job_signal_instance_leftovers() - job_signal_leftovers() for @pid if it
+ * is an inetd instance of a running job, before its reap.
+ */
+void job_signal_instance_leftovers(struct domain *d, pid_t pid);
 
 /**
  * job_reap_instance() - @pid, an inetd instance of a running job, exited

@@ -32,7 +32,7 @@ bool keepalive_at_load(const struct keepalive_facts *f);
  * with AfterInitialDemand and no condition keeps the job alive once it was
  * kicked off, as launchd turns such a job from on-demand to always.  An exit that
  * bsctl stop asked for is no exception, as in launchd: to keep a job from
- * running, unload or disable it.
+ * running, unload it.
  */
 bool keepalive_after_exit(const struct keepalive_facts *f);
 

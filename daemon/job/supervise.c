@@ -5,6 +5,8 @@
  */
 #include "supervise.h"
 
+#include <errno.h>
+#include <string.h>
 #include <sys/wait.h>
 
 #include "domain.h"
@@ -21,6 +23,20 @@ static pid_t peek_ended(void)
 	return info.si_pid;
 }
 
+/* Reap @pid, which peek_ended() found.  Return: 0, or -1 (logged). */
+static int reap(pid_t pid, int *status)
+{
+	pid_t r;
+
+	do
+		r = waitpid(pid, status, WNOHANG);
+	while (r < 0 && errno == EINTR);
+	if (r == pid)
+		return 0;
+	log_warnx("cannot reap pid %d: %s", (int)pid, r < 0 ? strerror(errno) : "not ended");
+	return -1;
+}
+
 void supervise_reap(struct domain *d)
 {
 	int status;
@@ -33,7 +49,9 @@ void supervise_reap(struct domain *d)
 		 * group's number, so the signal cannot reach a stranger. */
 		if (job)
 			job_signal_leftovers(job);
-		if (waitpid(pid, &status, WNOHANG) != pid)
+		else
+			job_signal_instance_leftovers(d, pid);
+		if (reap(pid, &status) < 0)
 			break;
 		domain_changed(d);
 		if (job)

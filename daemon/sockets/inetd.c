@@ -120,8 +120,6 @@ static void forget(struct inetd *st, size_t i, int status)
 	else
 		log_job(LOG_INFO, spec->label, "instance %d exited with status %d",
 			(int)in->pid, WEXITSTATUS(status));
-	if (!spec->abandon_process_group)
-		spawn_kill_group(in->pid, SIGKILL);
 	conn_close(in->conn);
 	*in = st->list[--st->n];
 	if (st->n == INETD_MAX_INSTANCES - 1)
@@ -129,6 +127,18 @@ static void forget(struct inetd *st, size_t i, int status)
 	if (st->n == 0 && st->kill_ev)
 		event_del(st->kill_ev);
 	st->owner.exited(st->owner.job, status, st->n == 0);     /* may free @st */
+}
+
+bool inetd_signal_leftovers(struct inetd *st, pid_t pid)
+{
+	for (size_t i = 0; st && i < st->n; i++) {
+		if (st->list[i].pid == pid) {
+			if (!st->owner.spec->abandon_process_group)
+				spawn_kill_group(pid, SIGTERM);
+			return true;
+		}
+	}
+	return false;
 }
 
 bool inetd_reap(struct inetd *st, pid_t pid, int status)

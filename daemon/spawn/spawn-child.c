@@ -293,6 +293,22 @@ static int step_chdir(struct child *c)
 }
 
 /*
+ * A NumberOfFiles that could not be set leaves the daemon's own soft
+ * limit, raised for its many connections (select() breaks above 1024):
+ * give the job the one it would have without the key, as restore_nofile()
+ * in the plan does.
+ */
+static void nofile_as_unnamed(const struct spawn_plan *p)
+{
+	struct rlimit rl;
+
+	if (!p->nofile_soft || getrlimit(RLIMIT_NOFILE, &rl) < 0 || p->nofile_soft >= rl.rlim_cur)
+		return;
+	rl.rlim_cur = (rlim_t)p->nofile_soft;
+	setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+/*
  * Limits come late, once every fd is in place (a small NumberOfFiles would
  * make our own open() and dup2() fail), but before setuid(): raising a
  * hard limit needs the privilege it drops.  A limit that cannot be set
@@ -304,9 +320,13 @@ static int step_rlimits(struct child *c)
 	const struct spawn_plan *p = c->plan;
 	size_t i;
 
-	for (i = 0; i < p->n_rlimits; i++)
-		if (setrlimit(p->rlimits[i].resource, &p->rlimits[i].rl) < 0)
-			warned(c, STAGE_RLIMIT, (int)i);
+	for (i = 0; i < p->n_rlimits; i++) {
+		if (setrlimit(p->rlimits[i].resource, &p->rlimits[i].rl) == 0)
+			continue;
+		warned(c, STAGE_RLIMIT, (int)i);
+		if (p->rlimits[i].resource == RLIMIT_NOFILE)
+			nofile_as_unnamed(p);
+	}
 	return 0;
 }
 

@@ -4,8 +4,8 @@
  * exec, and hear how that went.
  *
  * The child reports through a CLOEXEC pipe: a record { step, detail,
- * errno } for each step it carried on from (logged here with the job's
- * label) and for the one that failed, just before _exit(127).  A
+ * errno, fatal } for each step it carried on from (logged here with the
+ * job's label) and for the one that failed, just before _exit(127).  A
  * successful exec closes the pipe after the warnings.  So spawn_job()
  * returns only when the outcome is known, and "exec /no/such: No such
  * file or directory" reaches the log instead of a bare exit status 127.
@@ -121,7 +121,7 @@ static int failure(const struct spawn_plan *p, const struct child_report *f)
  * Log a step the child carried on from, and how.  A job left in "/" may
  * well not work there: an error, as launchd logs it; the rest are warnings.
  */
-static void warn(const struct spawn_plan *p, const struct child_report *f)
+static void log_carried_on(const struct spawn_plan *p, const struct child_report *f)
 {
 	char what[1024];
 	const char *how = f->stage == STAGE_STDIO ? "using /dev/null" :
@@ -159,7 +159,7 @@ static int read_reports(const struct spawn_plan *p, int fd, struct child_report 
 			*f = r;
 			failed = 1;
 		} else {
-			warn(p, &r);
+			log_carried_on(p, &r);
 		}
 	}
 }

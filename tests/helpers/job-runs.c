@@ -9,14 +9,14 @@
 #define POLL_MS 10
 
 void test_add_shell_job(struct test_daemon *td, const char *label, const char *script,
-			const char *extra)
+			int throttle_s, const char *extra)
 {
 	char *body;
 
 	ck_assert_int_gt(asprintf(&body,
 		"<key>ProgramArguments</key><array><string>/bin/sh</string><string>-c</string>"
-		"<string>%s</string></array>\n<key>ThrottleInterval</key><integer>1</integer>\n%s",
-		script, extra), 0);
+		"<string>%s</string></array>\n<key>ThrottleInterval</key><integer>%d</integer>\n%s",
+		script, throttle_s, extra), 0);
 	test_daemon_add_job(td, label, body);
 	free(body);
 }

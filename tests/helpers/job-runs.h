@@ -7,10 +7,10 @@
 
 /**
  * test_add_shell_job() - write job @label running /bin/sh -c @script
- * (plist-escaped), ThrottleInterval 1, and the plist keys @extra.
+ * (plist-escaped), ThrottleInterval @throttle_s, and the plist keys @extra.
  */
 void test_add_shell_job(struct test_daemon *td, const char *label, const char *script,
-			const char *extra);
+			int throttle_s, const char *extra);
 
 /** test_count_lines() - the lines in @path; 0 if it does not exist. */
 int test_count_lines(const char *path);
