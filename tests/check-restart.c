@@ -208,6 +208,26 @@ START_TEST(test_sigkill_keeps_everything)
 }
 END_TEST
 
+/*
+ * A job still stopping when the daemon re-executes keeps its ExitTimeOut:
+ * the new daemon sends the SIGKILL the old one would have.
+ */
+START_TEST(test_stopping_job_keeps_exit_timeout)
+{
+	static struct bsctl_out out;
+
+	test_daemon_add_job(&td, "com.example.stubborn",
+		"<key>ProgramArguments</key><array><string>/bin/sh</string><string>-c</string>"
+		"<string>trap '' TERM; while :; do sleep 1; done</string></array>\n"
+		"<key>RunAtLoad</key><true/><key>ExitTimeOut</key><integer>2</integer>");
+	test_daemon_start(&td);
+	ck_assert(test_daemon_wait_log(&td, "com.example.stubborn: started", 15000));
+	ck_assert_int_eq(BSCTL_RUN(&out, "stop", "com.example.stubborn"), 0);
+	ck_assert_int_eq(BSCTL_RUN(&out, "reexec"), 0);
+	ck_assert(test_daemon_wait_log(&td, "com.example.stubborn: exited on signal 9", 15000));
+}
+END_TEST
+
 /* An adopted process that is not the daemon's child: its exit is seen, and demand starts it again. */
 START_TEST(test_adopted_exit_seen)
 {
@@ -343,6 +363,7 @@ static Suite *restart_suite(void)
 	tcase_add_test(tc, test_request_in_flight_gets_error);
 	tcase_add_test(tc, test_damaged_state_refused);
 	tcase_add_test(tc, test_reexec_then_sigkill);
+	tcase_add_test(tc, test_stopping_job_keeps_exit_timeout);
 	suite_add_tcase(s, tc);
 	return s;
 }
