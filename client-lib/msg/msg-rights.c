@@ -158,16 +158,16 @@ static bool is_sealed_memfd(int fd, uint64_t offset, uint64_t size, int seals)
 	return offset <= (uint64_t)st.st_size && size <= (uint64_t)st.st_size - offset;
 }
 
-/* A send right with an identity the daemon vouches for (WIRE_F_INO). */
-static bool vouched_send(const struct wire_desc *d)
+/*
+ * Whether @d's fds are what it says they are.  A send right whose identity
+ * the daemon vouches for (WIRE_F_INO) is taken as it is where @may_vouch
+ * (a port descriptor in the daemon's answer on its connection), and
+ * refused anywhere else: anyone else could claim another port's identity.
+ */
+static bool desc_fds_ok(const struct wire_desc *d, const int *fds, bool may_vouch)
 {
-	return d->kind == WIRE_PORT_SEND && (d->flags & WIRE_F_INO);
-}
-
-static bool desc_fds_ok(const struct wire_desc *d, const int *fds)
-{
-	if (vouched_send(d))
-		return false;   /* only a connection's answer may say so: rights_check() */
+	if (d->kind == WIRE_PORT_SEND && (d->flags & WIRE_F_INO))
+		return may_vouch;
 	switch (d->kind) {
 	case WIRE_PORT_SEND:
 	case WIRE_PORT_SEND_ONCE:
@@ -191,7 +191,7 @@ static bool array_fds_ok(const void *buf, const struct wire_desc *d, const int *
 	for (uint32_t i = 0; i < d->size; i++) {
 		struct wire_desc e = wire_array_elem(buf, d, i);
 
-		if (!desc_fds_ok(&e, fds))
+		if (!desc_fds_ok(&e, fds, false))
 			return false;
 		fds += e.nfds;
 	}
@@ -207,9 +207,10 @@ int rights_check(const void *buf, const int *fds, bool from_daemon)
 	if (h->reply_nfds && !is_port_fd(fds[0]))
 		return -EBADMSG;
 	for (uint32_t i = 0; i < h->ndesc; i++) {
-		bool ok = d[i].kind == WIRE_PORT_ARRAY ? array_fds_ok(buf, &d[i], fds + at) :
-			  (from_daemon && d[i].type == MACH_MSG_PORT_DESCRIPTOR &&
-			   vouched_send(&d[i])) || desc_fds_ok(&d[i], fds + at);
+		bool ok = d[i].kind == WIRE_PORT_ARRAY ?
+			  array_fds_ok(buf, &d[i], fds + at) :
+			  desc_fds_ok(&d[i], fds + at,
+				      from_daemon && d[i].type == MACH_MSG_PORT_DESCRIPTOR);
 
 		if (!ok)
 			return -EBADMSG;
