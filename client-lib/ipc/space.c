@@ -25,10 +25,18 @@
 #define SPACE_GEN_BITS 0x03u    /* xnu's ipc_entry_name_mask() */
 #define SPACE_GEN_ONE 0x04u
 
+/*
+ * Slots are also a hash of the inodes they are filed under, with as many
+ * buckets as slots: a received right finds the name its port has already
+ * (ipc_right_reverse) without a walk of the table.  Slot i holds the head
+ * of bucket i, so the buckets grow with the table and need no memory of
+ * their own.
+ */
 struct slot {
 	struct port *port;
 	ino_t ino;              /* filed under it (space_file_ino()), or 0 */
 	uint32_t ino_next;      /* the next slot filed in the same bucket, 0: none */
+	uint32_t ino_head;      /* the first slot filed in bucket i, 0: none */
 	uint8_t gen;
 };
 
@@ -38,16 +46,6 @@ struct space {
 	size_t n_slots;         /* allocated */
 	size_t next_free_hint;
 	mach_port_name_t fork_keep;
-	/*
-	 * Slots by the inode they are filed under: a received right finds the
-	 * name its port has already (ipc_right_reverse) without a walk of the
-	 * table.  A power of two of chain heads (slot indexes, 0: empty); if
-	 * they could not be allocated, lookups walk the table instead.
-	 */
-	uint32_t *ino_heads;
-	size_t n_heads;
-	size_t n_filed;
-	bool ino_unindexed;
 };
 
 /* The task's one IPC space (see space.h for why it is global). */
@@ -74,6 +72,20 @@ struct port *space_get(mach_port_name_t name)
 	return space.slots[index].port;
 }
 
+static size_t bucket_of(ino_t ino)
+{
+	return hash_bucket((uint64_t)ino, space.n_slots);
+}
+
+static void link_slot(size_t index)
+{
+	uint32_t *head = &space.slots[bucket_of(space.slots[index].ino)].ino_head;
+
+	space.slots[index].ino_next = *head;
+	*head = (uint32_t)index;
+}
+
+/* Twice the slots (a power of two), the filed ones linked into the new buckets. */
 static int grow(void)
 {
 	size_t n = space.n_slots ? space.n_slots * 2 : 64;
@@ -87,6 +99,11 @@ static int grow(void)
 	memset(s + space.n_slots, 0, (n - space.n_slots) * sizeof(*s));
 	space.slots = s;
 	space.n_slots = n;
+	for (size_t i = 0; i < n; i++)
+		s[i].ino_head = 0;
+	for (size_t i = 1; i < n; i++)
+		if (s[i].ino)
+			link_slot(i);
 	return 0;
 }
 
@@ -150,54 +167,21 @@ kern_return_t space_add_name(mach_port_name_t name, struct port *p)
 	return KERN_SUCCESS;
 }
 
-static size_t bucket_of(ino_t ino)
-{
-	return hash_bucket((uint64_t)ino, space.n_heads);
-}
-
 static void unfile(size_t index)
 {
 	uint32_t *at;
 
 	if (!space.slots[index].ino)
 		return;
-	if (space.n_heads) {
-		for (at = &space.ino_heads[bucket_of(space.slots[index].ino)]; *at;
-		     at = &space.slots[*at].ino_next) {
-			if (*at == index) {
-				*at = space.slots[index].ino_next;
-				break;
-			}
+	for (at = &space.slots[bucket_of(space.slots[index].ino)].ino_head; *at;
+	     at = &space.slots[*at].ino_next) {
+		if (*at == index) {
+			*at = space.slots[index].ino_next;
+			break;
 		}
 	}
 	space.slots[index].ino = 0;
 	space.slots[index].ino_next = 0;
-	space.n_filed--;
-}
-
-static void link_slot(size_t index)
-{
-	size_t b = bucket_of(space.slots[index].ino);
-
-	space.slots[index].ino_next = space.ino_heads[b];
-	space.ino_heads[b] = (uint32_t)index;
-}
-
-/* Twice the chain heads, every filed slot linked again; false without memory. */
-static bool rehash(void)
-{
-	size_t n = space.n_heads ? 2 * space.n_heads : 64;
-	uint32_t *heads = calloc(n, sizeof(*heads));
-
-	if (!heads)
-		return false;
-	free(space.ino_heads);
-	space.ino_heads = heads;
-	space.n_heads = n;
-	for (size_t i = 1; i < space.n_slots; i++)
-		if (space.slots[i].ino)
-			link_slot(i);
-	return true;
 }
 
 void space_file_ino(mach_port_name_t name, ino_t ino)
@@ -210,13 +194,6 @@ void space_file_ino(mach_port_name_t name, ino_t ino)
 	if (!ino)
 		return;
 	space.slots[index].ino = ino;
-	space.n_filed++;
-	if (space.n_filed > space.n_heads || space.ino_unindexed) {
-		/* Links every filed slot, this one too; without memory, lookups
-		 * walk (still right, slower) until a later filing gets it. */
-		space.ino_unindexed = !rehash();
-		return;
-	}
 	link_slot(index);
 }
 
@@ -224,17 +201,9 @@ struct port *space_next_ino(ino_t ino, size_t *cursor)
 {
 	size_t i;
 
-	if (space.ino_unindexed || !space.n_heads) {
-		for (i = *cursor ? *cursor : 1; i < space.n_slots; i++) {
-			if (space.slots[i].port && space.slots[i].ino == ino) {
-				*cursor = i + 1;
-				return space.slots[i].port;
-			}
-		}
-		*cursor = space.n_slots;
+	if (!space.n_slots)
 		return NULL;
-	}
-	i = *cursor ? space.slots[*cursor].ino_next : space.ino_heads[bucket_of(ino)];
+	i = *cursor ? space.slots[*cursor].ino_next : space.slots[bucket_of(ino)].ino_head;
 	for (; i; i = space.slots[i].ino_next) {
 		if (space.slots[i].ino == ino) {
 			*cursor = i;
