@@ -93,6 +93,14 @@ START_TEST(test_stop_leaves_a_throttled_start)
 }
 END_TEST
 
+/* The "starts_in_ms" of bsctl print --json, or -1. */
+static long long starts_in_ms(const char *json)
+{
+	const char *at = strstr(json, "\"starts_in_ms\": ");
+
+	return at ? strtoll(at + strlen("\"starts_in_ms\": "), NULL, 10) : -1;
+}
+
 /*
  * As in launchd, bsctl start waits out the throttle; kickstart does not,
  * even for a start already waiting.  The throttle here is longer than
@@ -108,6 +116,12 @@ START_TEST(test_start_is_throttled_and_kickstart_is_not)
 	ck_assert(test_daemon_wait_log(&td, "com.example.twice: exited with status 0", WAIT_MS));
 	ck_assert_int_eq(BSCTL_RUN(&bsctl_said, "start", "com.example.twice"), 0);
 	job_state_assert("com.example.twice", "throttled", 1);
+	/* print says when: some time within the 600 s. */
+	ck_assert_int_eq(BSCTL_RUN(&bsctl_said, "print", "--json", "com.example.twice"), 0);
+	ck_assert_msg(starts_in_ms(bsctl_said.out) > 0 && starts_in_ms(bsctl_said.out) <= 600000,
+		      "%s", bsctl_said.out);
+	ck_assert_int_eq(BSCTL_RUN(&bsctl_said, "print", "com.example.twice"), 0);
+	ck_assert_ptr_nonnull(strstr(bsctl_said.out, "\tstarts in = "));
 	ck_assert_int_eq(BSCTL_RUN(&bsctl_said, "kickstart", "com.example.twice"), 0);
 	ck_assert_int_eq(test_wait_lines(runs, 2, WAIT_MS), 2);
 	free(runs);

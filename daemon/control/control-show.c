@@ -136,6 +136,8 @@ static void print_text(FILE *f, const struct job *job)
 		fprintf(f, "\tdisabled = true (loaded with -F)\n");
 	if (job_is_running(job))
 		fprintf(f, "\tpid = %d\n", (int)job->pid);
+	if (job->state == JOB_THROTTLED)
+		fprintf(f, "\tstarts in = %lld s\n", (job_throttle_left_ms(job) + 999) / 1000);
 	print_exit_text(f, job);
 	fprintf(f, "\truns = %u\n", job->runs);
 	fprintf(f, "\tlast start reason = %s\n", job_reason_name(job->blame.last_reason));
@@ -185,6 +187,8 @@ static void print_json(FILE *f, const struct job *job)
 	fprintf(f, ",\n  \"disabled\": %s", job->disabled ? "true" : "false");
 	if (job_is_running(job))
 		fprintf(f, ",\n  \"pid\": %d", (int)job->pid);
+	if (job->state == JOB_THROTTLED)
+		fprintf(f, ",\n  \"starts_in_ms\": %lld", job_throttle_left_ms(job));
 	if (job->has_exited)
 		fprintf(f, ",\n  \"%s\": %d", sig ? "last_exit_signal" : "last_exit_status",
 			sig ? WTERMSIG(job->last_status) : WEXITSTATUS(job->last_status));

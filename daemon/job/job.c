@@ -31,24 +31,6 @@
 #include "spawn-job.h"
 #include "triggers.h"
 
-const char *job_state_name(enum job_state state)
-{
-	static const char *const names[] = { "waiting", "throttled", "running", "stopping", "failed" };
-
-	return state <= JOB_FAILED ? names[state] : "unknown";
-}
-
-const char *job_reason_name(enum job_reason reason)
-{
-	static const char *const names[] = { "none", "demand", "RunAtLoad", "KeepAlive",
-					     "StartInterval", "StartCalendarInterval", "WatchPaths",
-					     "bsctl" };
-
-	return reason <= REASON_CONTROL ? names[reason] : "unknown";
-}
-
-static long long throttle_left_ms(const struct job *job);
-
 static void throttle_done(evutil_socket_t fd, short what, void *arg)
 {
 	struct job *job = arg;
@@ -60,7 +42,7 @@ static void throttle_done(evutil_socket_t fd, short what, void *arg)
 		return;
 	/* The loop keeps time on the coarse clock (no timerfd to set on every
 	 * turn), so a timer may fire a tick early: wait out the rest. */
-	left = throttle_left_ms(job);
+	left = job_throttle_left_ms(job);
 	if (left > 0) {
 		struct timeval tv = timeval_from_ms(left);
 
@@ -75,7 +57,7 @@ static void throttle_done(evutil_socket_t fd, short what, void *arg)
  * Return: milliseconds until the job may start again (ThrottleInterval
  * after its previous start, to the millisecond), 0 if now.
  */
-static long long throttle_left_ms(const struct job *job)
+long long job_throttle_left_ms(const struct job *job)
 {
 	long long ran_ns, min_ns = job->spec->throttle_interval * 1000000000LL;
 	struct timespec now;
@@ -257,7 +239,7 @@ static int start(struct job *job, enum job_reason reason, bool now)
 		free(job->failure);
 		job->failure = NULL;
 	}
-	wait = now ? 0 : throttle_left_ms(job);
+	wait = now ? 0 : job_throttle_left_ms(job);
 	if (wait > 0)
 		return throttle(job, reason, wait);
 	return spawn(job, reason);
@@ -585,7 +567,7 @@ void job_restore(struct job *job, const struct job_saved *sv)
 		job->state = JOB_RUNNING;       /* it was: its exit is what follows */
 		job_exited(job, JOB_STATUS_UNKNOWN);
 	} else if (sv->state == JOB_THROTTLED) {
-		long long wait = throttle_left_ms(job);
+		long long wait = job_throttle_left_ms(job);
 
 		throttle(job, sv->pending_reason, wait > 0 ? wait : 0);
 	}

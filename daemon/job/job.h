@@ -254,6 +254,12 @@ struct job_saved {
  */
 void job_restore(struct job *job, const struct job_saved *sv);
 
+/**
+ * job_throttle_left_ms() - how long until @job's ThrottleInterval since its
+ * last start is past (0: it is): what a throttled start waits for.
+ */
+long long job_throttle_left_ms(const struct job *job);
+
 const char *job_state_name(enum job_state state);
 const char *job_reason_name(enum job_reason reason);
 
