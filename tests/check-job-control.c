@@ -38,15 +38,6 @@ static void teardown(void)
 	test_daemon_stop(&td);
 }
 
-/* A file in the test's directory (heap). */
-static char *in_dir(const char *name)
-{
-	char *path;
-
-	ck_assert_int_gt(asprintf(&path, "%s/%s", td.dir, name), 0);
-	return path;
-}
-
 /* A job that writes a line to @runs each time it runs, and @extra keys. */
 static void add_counting_job(const char *label, const char *runs, int throttle_s, const char *extra)
 {
@@ -60,7 +51,7 @@ static void add_counting_job(const char *label, const char *runs, int throttle_s
 /* launchd restarts a KeepAlive job however it ended: stop does not keep it down. */
 START_TEST(test_stop_restarts_a_keepalive_job)
 {
-	char *runs = in_dir("runs"), *script;
+	char *runs = test_daemon_path(&td, "runs"), *script;
 
 	ck_assert_int_gt(asprintf(&script, "echo run &gt;&gt; %s; exec sleep 300", runs), 0);
 	test_add_shell_job(&td, "com.example.kept", script, 1, "<key>KeepAlive</key><true/>");
@@ -80,7 +71,7 @@ END_TEST
  */
 START_TEST(test_stop_leaves_a_throttled_start)
 {
-	char *runs = in_dir("runs");
+	char *runs = test_daemon_path(&td, "runs");
 
 	add_counting_job("com.example.brief", runs, 8, "<key>KeepAlive</key><true/>");
 	test_daemon_start(&td);
@@ -108,7 +99,7 @@ static long long starts_in_ms(const char *json)
  */
 START_TEST(test_start_is_throttled_and_kickstart_is_not)
 {
-	char *runs = in_dir("runs");
+	char *runs = test_daemon_path(&td, "runs");
 
 	add_counting_job("com.example.twice", runs, 600, "<key>RunAtLoad</key><true/>");
 	test_daemon_start(&td);
@@ -135,7 +126,7 @@ END_TEST
  */
 START_TEST(test_kickstart_kill_is_no_crash)
 {
-	char *runs = in_dir("runs"), *script;
+	char *runs = test_daemon_path(&td, "runs"), *script;
 
 	ck_assert_int_gt(asprintf(&script, "n=$(cat %s 2&gt;/dev/null | wc -l); echo run &gt;&gt; %s; "
 				  "[ $n -lt 4 ] &amp;&amp; exit 1; exec sleep 300", runs, runs), 0);
@@ -159,7 +150,7 @@ END_TEST
  */
 START_TEST(test_leftovers_get_sigterm)
 {
-	char *said = in_dir("said"), *child = in_dir("child.sh"), *script;
+	char *said = test_daemon_path(&td, "said"), *child = test_daemon_path(&td, "child.sh"), *script;
 	FILE *f = fopen(child, "w");
 	char line[32] = "";
 

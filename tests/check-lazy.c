@@ -348,17 +348,26 @@ static mach_port_t start_60_fds_from_the_limit(int idle_jobs)
 	return echo;
 }
 
-START_TEST(test_look_ups_leave_the_fd_reserve)
+/* How many of @n names PREFIX.iSUFFIX were refused by @ask (look-up or check-in) for want of fds. */
+static int count_short(kern_return_t (*ask)(mach_port_t, const name_t, mach_port_t *),
+		       const char *prefix, const char *suffix, int n)
 {
 	char name[64];
-	mach_port_t echo = start_60_fds_from_the_limit(300), p;
+	mach_port_t p;
 	int refused = 0;
 
-	for (int i = 0; i < 300; i++) {
-		snprintf(name, sizeof(name), "org.test.idle.%d.port", i);
-		refused += bootstrap_look_up(bootstrap_port, name, &p) == KERN_RESOURCE_SHORTAGE;
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%s.%d%s", prefix, i, suffix);
+		refused += ask(bootstrap_port, name, &p) == KERN_RESOURCE_SHORTAGE;
 	}
-	ck_assert_int_gt(refused, 200);
+	return refused;
+}
+
+START_TEST(test_look_ups_leave_the_fd_reserve)
+{
+	mach_port_t echo = start_60_fds_from_the_limit(300);
+
+	ck_assert_int_gt(count_short(bootstrap_look_up, "org.test.idle", ".port", 300), 200);
 	ck_assert(test_daemon_log_contains(&td, "cannot make the port"));
 	/* The demand launch spawns (a socketpair, a pipe) from the reserve. */
 	ck_assert_int_gt(echo_query(echo).pid, 0);
@@ -372,15 +381,9 @@ END_TEST
  */
 START_TEST(test_dynamic_check_ins_leave_the_fd_reserve)
 {
-	char name[64];
-	mach_port_t echo = start_60_fds_from_the_limit(0), p;
-	int refused = 0;
+	mach_port_t echo = start_60_fds_from_the_limit(0);
 
-	for (int i = 0; i < 100; i++) {
-		snprintf(name, sizeof(name), "org.test.dynamic.%d", i);
-		refused += bootstrap_check_in(bootstrap_port, name, &p) == KERN_RESOURCE_SHORTAGE;
-	}
-	ck_assert_int_gt(refused, 70);
+	ck_assert_int_gt(count_short(bootstrap_check_in, "org.test.dynamic", "", 100), 70);
 	ck_assert(test_daemon_log_contains(&td, "cannot make the port of org.test.dynamic."));
 	ck_assert_int_gt(echo_query(echo).pid, 0);     /* the demand launch still spawns */
 }

@@ -107,7 +107,7 @@ START_TEST(test_keepalive_restarts_with_throttle)
 	struct timespec t0;
 	int throttled;
 
-	ck_assert_int_gt(asprintf(&runs, "%s/runs", td.dir), 0);
+	runs = test_daemon_path(&td, "runs");
 	ck_assert_int_gt(asprintf(&script, "echo run >> %s", runs), 0);
 	add_shell_job("com.example.keepalive", script, "<key>KeepAlive</key><true/>");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -168,7 +168,7 @@ START_TEST(test_successful_exit_false_stops_after_success)
 {
 	char *runs, *script;
 
-	ck_assert_int_gt(asprintf(&runs, "%s/runs", td.dir), 0);
+	runs = test_daemon_path(&td, "runs");
 	ck_assert_int_gt(asprintf(&script, "echo run >> %s", runs), 0);
 	add_shell_job("com.example.once", script,
 		      "<key>KeepAlive</key><dict><key>SuccessfulExit</key><false/></dict>");
@@ -248,7 +248,7 @@ START_TEST(test_hide_until_check_in)
 	struct echo_msg r;
 	int fd;
 
-	ck_assert_int_gt(asprintf(&gate, "%s/gate", td.dir), 0);
+	gate = test_daemon_path(&td, "gate");
 	ck_assert_int_eq(mkfifo(gate, 0600), 0);
 	ck_assert_int_gt(asprintf(&body,
 		"<key>ProgramArguments</key><array><string>/bin/sh</string><string>-c</string>"
@@ -289,7 +289,7 @@ START_TEST(test_start_interval)
 {
 	char *runs, *script;
 
-	ck_assert_int_gt(asprintf(&runs, "%s/runs", td.dir), 0);
+	runs = test_daemon_path(&td, "runs");
 	ck_assert_int_gt(asprintf(&script, "echo run >> %s", runs), 0);
 	add_shell_job("com.example.interval", script, "<key>StartInterval</key><integer>1</integer>");
 	test_daemon_start(&td);
@@ -309,8 +309,8 @@ START_TEST(test_start_interval_tick_while_running_is_kept)
 {
 	char *runs, *release, *script;
 
-	ck_assert_int_gt(asprintf(&runs, "%s/runs", td.dir), 0);
-	ck_assert_int_gt(asprintf(&release, "%s/release", td.dir), 0);
+	runs = test_daemon_path(&td, "runs");
+	release = test_daemon_path(&td, "release");
 	ck_assert_int_gt(asprintf(&script, "echo run >> %s; while [ ! -e %s ]; do sleep 0.05; done; "
 				  "rm -f %s", runs, release, release), 0);
 	add_shell_job("com.example.ticked", script, "<key>StartInterval</key><integer>1</integer>");
@@ -336,7 +336,7 @@ START_TEST(test_other_job_enabled_watches_loads)
 {
 	char *runs, *script;
 
-	ck_assert_int_gt(asprintf(&runs, "%s/runs", td.dir), 0);
+	runs = test_daemon_path(&td, "runs");
 	ck_assert_int_gt(asprintf(&script, "echo run >> %s; sleep 60", runs), 0);
 	add_shell_job("com.example.curious", script,
 		      "<key>KeepAlive</key><dict><key>OtherJobEnabled</key><dict>"
@@ -353,7 +353,7 @@ START_TEST(test_launch_only_once_ignores_triggers)
 {
 	char *runs, *script;
 
-	ck_assert_int_gt(asprintf(&runs, "%s/runs", td.dir), 0);
+	runs = test_daemon_path(&td, "runs");
 	ck_assert_int_gt(asprintf(&script, "echo run >> %s", runs), 0);
 	add_shell_job("com.example.once", script,
 		      "<key>StartInterval</key><integer>1</integer>\n"
@@ -372,8 +372,8 @@ START_TEST(test_keepalive_path_state_watched)
 	char *runs, *script, *flag, *extra;
 	int fd;
 
-	ck_assert_int_gt(asprintf(&runs, "%s/runs", td.dir), 0);
-	ck_assert_int_gt(asprintf(&flag, "%s/flag", td.dir), 0);
+	runs = test_daemon_path(&td, "runs");
+	flag = test_daemon_path(&td, "flag");
 	ck_assert_int_gt(asprintf(&script, "echo run >> %s", runs), 0);
 	ck_assert_int_gt(asprintf(&extra, "<key>KeepAlive</key><dict><key>PathState</key><dict>"
 				  "<key>%s</key><true/></dict></dict>", flag), 0);
@@ -398,8 +398,8 @@ START_TEST(test_queue_directories_run_until_empty)
 {
 	char *runs, *queue, *script, *extra;
 
-	ck_assert_int_gt(asprintf(&runs, "%s/runs", td.dir), 0);
-	ck_assert_int_gt(asprintf(&queue, "%s/queue", td.dir), 0);
+	runs = test_daemon_path(&td, "runs");
+	queue = test_daemon_path(&td, "queue");
 	ck_assert_int_eq(mkdir(queue, 0755), 0);
 	for (int i = 0; i < 3; i++) {
 		char name[16];
@@ -432,8 +432,8 @@ START_TEST(test_watch_paths)
 	char *runs, *script, *watched, *extra;
 	int fd;
 
-	ck_assert_int_gt(asprintf(&runs, "%s/runs", td.dir), 0);
-	ck_assert_int_gt(asprintf(&watched, "%s/watched", td.dir), 0);
+	runs = test_daemon_path(&td, "runs");
+	watched = test_daemon_path(&td, "watched");
 	ck_assert_int_gt(asprintf(&script, "echo run >> %s", runs), 0);
 	ck_assert_int_gt(asprintf(&extra, "<key>WatchPaths</key><array><string>%s</string></array>",
 				  watched), 0);
@@ -459,8 +459,8 @@ START_TEST(test_watch_paths_survive_recreation)
 {
 	char *runs, *script, *dir, *extra, *file;
 
-	ck_assert_int_gt(asprintf(&runs, "%s/runs", td.dir), 0);
-	ck_assert_int_gt(asprintf(&dir, "%s/watched", td.dir), 0);
+	runs = test_daemon_path(&td, "runs");
+	dir = test_daemon_path(&td, "watched");
 	ck_assert_int_gt(asprintf(&file, "%s/watched/entry", td.dir), 0);
 	ck_assert_int_gt(asprintf(&script, "echo run >> %s", runs), 0);
 	ck_assert_int_gt(asprintf(&extra, "<key>WatchPaths</key><array><string>%s</string></array>",
@@ -515,7 +515,7 @@ START_TEST(test_exit_timeout_kills_the_process_alone)
 	pid_t child;
 	FILE *f;
 
-	ck_assert_int_gt(asprintf(&pidfile, "%s/child", td.dir), 0);
+	pidfile = test_daemon_path(&td, "child");
 	ck_assert_int_gt(asprintf(&script, "trap '' TERM; sleep 300 &amp; echo $! > %s; "
 				  "while :; do sleep 1; done", pidfile), 0);
 	add_shell_job("com.example.stubborn", script,

@@ -21,6 +21,14 @@ void test_add_shell_job(struct test_daemon *td, const char *label, const char *s
 	free(body);
 }
 
+char *test_daemon_path(const struct test_daemon *td, const char *name)
+{
+	char *path;
+
+	ck_assert_int_gt(asprintf(&path, "%s/%s", td->dir, name), 0);
+	return path;
+}
+
 int test_count_lines(const char *path)
 {
 	FILE *f = fopen(path, "r");

@@ -12,6 +12,9 @@
 void test_add_shell_job(struct test_daemon *td, const char *label, const char *script,
 			int throttle_s, const char *extra);
 
+/** test_daemon_path() - @name in @td's directory (heap). */
+char *test_daemon_path(const struct test_daemon *td, const char *name);
+
 /** test_count_lines() - the lines in @path; 0 if it does not exist. */
 int test_count_lines(const char *path);
 
