@@ -100,6 +100,34 @@ static int parse_control(struct msghdr *msg, int *fds, size_t *nfds,
 	return err;
 }
 
+ssize_t fdpass_discard(int sock, struct fdpass_creds *creds)
+{
+	int fds[FDPASS_MAX_FDS];
+	char buf[64];   /* a datagram leaves the queue whole, however little is read */
+	size_t nfds;
+	ssize_t n = fdpass_recv(sock, buf, sizeof(buf), fds, &nfds, creds, MSG_DONTWAIT);
+
+	if (n >= 0)
+		fdpass_close_all(fds, nfds);
+	return n;
+}
+
+unsigned int fdpass_drain(int sock, unsigned int max)
+{
+	struct fdpass_creds cr;
+	unsigned int n = 0;
+
+	while (n < max) {
+		ssize_t len = fdpass_discard(sock, &cr);
+
+		if (len == -EAGAIN || (len == 0 && !cr.present) ||
+		    (len < 0 && len != -EMSGSIZE && len != -EPROTO))
+			break;  /* empty, end of file, or an error that will not pass */
+		n++;
+	}
+	return n;
+}
+
 ssize_t fdpass_recv(int sock, void *buf, size_t len, int *fds, size_t *nfds,
 		    struct fdpass_creds *creds, int flags)
 {

@@ -65,6 +65,22 @@ ssize_t fdpass_recv(int sock, void *buf, size_t len, int *fds, size_t *nfds,
  */
 ssize_t fdpass_peek(int sock, void *buf, size_t len);
 
+/**
+ * fdpass_discard() - dequeue the next datagram of @sock and destroy it:
+ * its fds are closed (the rights it carried die), its bytes dropped; never
+ * blocks.  Return: as fdpass_recv() (-EMSGSIZE for any datagram longer
+ * than a few bytes); 0 with @creds->present clear is end of file.
+ */
+ssize_t fdpass_discard(int sock, struct fdpass_creds *creds);
+
+/**
+ * fdpass_drain() - fdpass_discard() until nothing is queued, end of file,
+ * an error that will not pass, or @max datagrams (a sender refilling the
+ * queue cannot hold the caller).  @sock must have SO_PASSCRED set, so that
+ * an empty datagram is not taken for end of file.  Return: how many.
+ */
+unsigned int fdpass_drain(int sock, unsigned int max);
+
 /** fdpass_close_all() - close @n fds, preserving errno. */
 void fdpass_close_all(const int *fds, size_t n);
 

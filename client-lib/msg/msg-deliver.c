@@ -78,19 +78,6 @@ mach_msg_return_t rcv_send_once_notice(struct rcv_req *rq, mach_port_name_t name
 	return MACH_MSG_SUCCESS;
 }
 
-void rcv_discard(int fd, size_t len)
-{
-	int fds[FDPASS_MAX_FDS];
-	size_t nfds;
-	char *buf = malloc(len ? len : 1);
-
-	if (!buf)
-		return;
-	fdpass_recv(fd, buf, len, fds, &nfds, NULL, MSG_DONTWAIT);
-	fdpass_close_all(fds, nfds);
-	free(buf);
-}
-
 mach_msg_return_t rcv_too_large_destroyed(struct rcv_req *rq, mach_port_name_t name)
 {
 	if (rq->rcv_size >= sizeof(mach_msg_header_t) + rq->trailer_size) {
@@ -112,7 +99,7 @@ mach_msg_return_t rcv_too_large(struct rcv_req *rq, int fd, size_t len, size_t u
 			rq->msg->msgh_local_port = name;
 		return MACH_RCV_TOO_LARGE;
 	}
-	rcv_discard(fd, len);
+	fdpass_discard(fd, NULL);       /* its rights die with it, as Mach destroys it */
 	return rcv_too_large_destroyed(rq, name);
 }
 

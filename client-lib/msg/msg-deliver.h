@@ -45,8 +45,6 @@ struct rcv_dgram {
 /* MACH_NOTIFY_SEND_ONCE: a send-once right to @name died unused. */
 mach_msg_return_t rcv_send_once_notice(struct rcv_req *rq, mach_port_name_t name);
 
-/* Dequeue and drop one datagram: its rights die with it, as Mach destroys a message. */
-void rcv_discard(int fd, size_t len);
 
 /* A message too large for the receiver was destroyed: say which port it left. */
 mach_msg_return_t rcv_too_large_destroyed(struct rcv_req *rq, mach_port_name_t name);

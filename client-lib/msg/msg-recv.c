@@ -8,6 +8,7 @@
 #include "msg-recv.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -121,20 +122,8 @@ static mach_msg_return_t recv_whole(struct rcv_req *rq, struct port *p, int fd, 
  */
 static mach_msg_return_t spend_queue(struct rcv_req *rq, struct port *p, int fd)
 {
-	struct fdpass_creds cr;
-	int fds[FDPASS_MAX_FDS];
-	char buf[64];
-	size_t nfds;
-	ssize_t n;
-
-	shutdown(fd, SHUT_RD);
-	for (;;) {
-		n = fdpass_recv(fd, buf, sizeof(buf), fds, &nfds, &cr, MSG_DONTWAIT);
-		if (n >= 0)
-			fdpass_close_all(fds, nfds);
-		if ((n == 0 && !cr.present) || (n < 0 && n != -EMSGSIZE && n != -EPROTO))
-			break;  /* end of file (or an error that will not pass) */
-	}
+	shutdown(fd, SHUT_RD);  /* no sender can refill it: the drain ends */
+	fdpass_drain(fd, UINT_MAX);
 	return at_end(rq, p, fd, true);
 }
 
@@ -209,7 +198,7 @@ static mach_msg_return_t try_fd_peek(struct rcv_req *rq, struct port *p, int fd,
 	user_size = rcv_peeked_user_size(peek, (size_t)n < sizeof(peek) ? (size_t)n : sizeof(peek),
 				     (size_t)n);
 	if (user_size == 0) {
-		rcv_discard(fd, (size_t)n);
+		fdpass_discard(fd, NULL);
 		mr = MACH_RCV_INVALID_DATA;
 	} else if (user_size + rq->trailer_size > rq->rcv_size) {
 		mr = rcv_too_large(rq, fd, (size_t)n, user_size, p->name);

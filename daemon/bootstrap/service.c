@@ -239,30 +239,18 @@ void service_adopt_port(struct service *s, int recv_fd, int send_fd)
 		arm_watch(s);
 }
 
+/*
+ * At most this many messages a drain: a sender refilling the port cannot
+ * hold the daemon.  Its callers watch the port again after it, so what is
+ * left is drained on a later turn of the loop.
+ */
+#define SERVICE_DRAIN_MAX 1024
+
 unsigned int service_drain(struct service *s)
 {
-	char buf[WIRE_MAX_DATAGRAM];
-	int fds[FDPASS_MAX_FDS];
-	struct fdpass_creds cr;
-	unsigned int n = 0;
-	size_t nfds;
-	ssize_t len;
-
-	if (s->recv_fd < 0)
-		return 0;
 	/* Closing the fds a message carried destroys its rights: its reply right's
 	 * holder gets MACH_NOTIFY_SEND_ONCE at once. */
-	while ((len = fdpass_recv(s->recv_fd, buf, sizeof(buf), fds, &nfds, &cr,
-				  MSG_DONTWAIT)) != -EAGAIN) {
-		fdpass_close_all(fds, nfds);    /* an empty datagram's too */
-		if ((len == 0 && !cr.present) || (len < 0 && len != -EMSGSIZE && len != -EPROTO))
-			break;          /* end of file (no sender left: an empty
-					 * datagram has credentials, and more may
-					 * wait behind it), or an error that will
-					 * not pass */
-		n++;
-	}
-	return n;
+	return s->recv_fd < 0 ? 0 : fdpass_drain(s->recv_fd, SERVICE_DRAIN_MAX);
 }
 
 void service_watch(struct service *s)

@@ -140,7 +140,8 @@ void service_adopt_port(struct service *s, int recv_fd, int send_fd);
 /**
  * service_drain() - destroy every queued message, as Mach destroys a
  * message: its rights die with it, so a caller waiting on a reply learns
- * at once that none will come.  Return: how many were destroyed.
+ * at once that none will come; at most a bounded number a call (watch the
+ * port again for the rest).  Return: how many were destroyed.
  */
 unsigned int service_drain(struct service *s);
 
