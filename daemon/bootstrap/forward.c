@@ -13,6 +13,7 @@
 #include "bootstrap-proto.h"
 #include "ipc.h"
 #include "log.h"
+#include "log-limit.h"
 
 struct forwarder {
 	char *path;
@@ -109,7 +110,7 @@ kern_return_t forwarder_look_up(struct forwarder *f, struct ipc_request *rq, con
 			err = send_look_up(f, rq, name, target_pid, flags);
 	}
 	if (err < 0) {
-		log_warnx("cannot ask the system domain at %s: %s", f->path, strerror(-err));
+		log_warnx_limited("cannot ask the system domain at %s: %s", f->path, strerror(-err));
 		if (f->fd >= 0)
 			close(f->fd);
 		f->fd = -1;

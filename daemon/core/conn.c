@@ -321,9 +321,10 @@ static void accept_ready(evutil_socket_t fd, short what, void *arg)
 	if (d->accept_paused)
 		log_warnx("out of file descriptors (%u connections): pausing accept", d->n_conns);
 	else if (refused)
-		log_warnx("too many clients (%u connections, fd limit %lu, %u kept in reserve%s): "
-			  "refused %u", d->n_conns, limit, conn_fd_reserve(limit),
-			  starved ? ", out of file descriptors" : "", refused);
+		log_warnx_limited("too many clients (%u connections, fd limit %lu, %u kept in "
+				  "reserve%s): refused %u", d->n_conns, limit,
+				  conn_fd_reserve(limit), starved ? ", out of file descriptors" : "",
+				  refused);
 }
 
 int conn_accept_start(struct domain *d)

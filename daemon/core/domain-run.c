@@ -132,12 +132,7 @@ void domain_deinit(struct domain *d)
 	while ((s = registry_next(&d->registry, &i)))
 		service_free(s);
 	strmap_deinit(&d->jobs);
-	free(d->curious);
-	d->curious = NULL;
-	d->n_curious = 0;
-	if (d->curious_ev)
-		event_free(d->curious_ev);
-	d->curious_ev = NULL;
+	job_curious_deinit(d);
 	registry_deinit(&d->registry);
 	strmap_deinit(&d->job_paths);
 	conn_accept_stop(d);

@@ -55,6 +55,16 @@ static void walk_curious(evutil_socket_t fd, short what, void *arg)
 		job_other_jobs_changed(d->curious[i]);
 }
 
+void job_curious_deinit(struct domain *d)
+{
+	free(d->curious);
+	d->curious = NULL;
+	d->n_curious = 0;
+	if (d->curious_ev)
+		event_free(d->curious_ev);
+	d->curious_ev = NULL;
+}
+
 void job_others_changed(struct domain *d)
 {
 	struct timeval now = { 0, 0 };

@@ -140,6 +140,8 @@ int job_kickstart(struct job *job);
 int job_curious_add(struct job *job);
 /** job_curious_remove() - take @job off that list (freed). */
 void job_curious_remove(struct job *job);
+/** job_curious_deinit() - free @d's list and its walk's event, at the domain's end. */
+void job_curious_deinit(struct domain *d);
 /**
  * job_others_changed() - a job was loaded or unloaded: the curious jobs are
  * looked at once this loop turn is over (job_other_jobs_changed()).
