@@ -44,7 +44,7 @@ bool keepalive_path_state_holds(const struct keepalive_facts *f);
 
 /**
  * keepalive_other_jobs_hold() - whether a KeepAlive OtherJobEnabled
- * condition holds now (the job is not being stopped).
+ * condition holds now.
  */
 bool keepalive_other_jobs_hold(const struct keepalive_facts *f);
 

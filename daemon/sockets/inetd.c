@@ -152,10 +152,11 @@ bool inetd_reap(struct inetd *st, pid_t pid, int status)
 	return false;
 }
 
+/* The instances' processes alone, as a job's: what they leave gets SIGTERM at their reap. */
 static void signal_all(struct inetd *st, int sig)
 {
 	for (size_t i = 0; i < st->n; i++)
-		spawn_kill_group(st->list[i].pid, sig);
+		kill(st->list[i].pid, sig);
 }
 
 static void kill_timeout(evutil_socket_t fd, short what, void *arg)

@@ -14,6 +14,7 @@
 
 #include <limits.h>
 #include <stdint.h>
+#include <sys/resource.h>
 
 #include "spawn-plan.h"
 
@@ -49,12 +50,14 @@ struct child_report {
 };
 
 /*
- * The most records a child writes: together they fit in PIPE_BUF, which
- * any pipe holds, so a write never blocks on a parent that sleeps until
- * the exec (CLONE_VFORK).  Warnings beyond the last but one are dropped,
- * keeping room for a fatal record.
+ * The most records a child writes: a warning each for Nice, the three
+ * stdio paths, WorkingDirectory and each limit (one per resource), and one
+ * fatal record.  Together they fit in PIPE_BUF, which any pipe holds, so a
+ * write never blocks on a parent that sleeps until the exec (CLONE_VFORK).
  */
-#define CHILD_MAX_REPORTS (PIPE_BUF / sizeof(struct child_report))
+#define CHILD_MAX_REPORTS (1 + 3 + 1 + RLIM_NLIMITS + 1)
+_Static_assert(CHILD_MAX_REPORTS * sizeof(struct child_report) <= PIPE_BUF,
+	       "a child's reports must fit in a pipe it cannot wait on");
 
 /**
  * spawn_child_run() - apply @plan and exec; never returns.
