@@ -9,9 +9,13 @@
  * AfterInitialDemand holds every start back until a first demand.
  */
 #include <check.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <mach/mach.h>
 #include <servers/bootstrap.h>
@@ -36,6 +40,24 @@ static void setup(void)
 static void teardown(void)
 {
 	test_daemon_stop(&td);
+}
+
+/* A stream connection to the Unix socket at @path.  Return: the fd, or -errno. */
+static int connect_unix(const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -errno;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	return fd;
 }
 
 /* A job that writes a line to @runs each time it runs, and @extra keys. */
@@ -145,14 +167,18 @@ START_TEST(test_kickstart_kill_is_no_crash)
 END_TEST
 
 /*
- * The job's process exits and leaves a child behind in its group: the
- * child gets SIGTERM, which it can handle, as launchd sends, not SIGKILL.
+ * @label's process (an inetd instance, once something connects to
+ * @listener, if that is not NULL) exits and leaves a child behind in its
+ * group: the child gets SIGTERM, which it can handle, as launchd sends,
+ * not SIGKILL.
  */
-START_TEST(test_leftovers_get_sigterm)
+static void assert_leftover_gets_sigterm(const char *label, const char *extra,
+					 const char *listener)
 {
 	char *said = test_daemon_path(&td, "said"), *child = test_daemon_path(&td, "child.sh"), *script;
 	FILE *f = fopen(child, "w");
 	char line[32] = "";
+	int conn = -1;
 
 	ck_assert_ptr_nonnull(f);
 	fputs("trap 'echo term >> \"$1\"; exit 0' TERM\necho up >> \"$1\"\n"
@@ -160,8 +186,10 @@ START_TEST(test_leftovers_get_sigterm)
 	ck_assert_int_eq(fclose(f), 0);
 	ck_assert_int_gt(asprintf(&script, "/bin/sh %s %s &amp; "
 				  "while [ ! -s %s ]; do sleep 0.1; done", child, said, said), 0);
-	test_add_shell_job(&td, "com.example.parent", script, 1, "<key>RunAtLoad</key><true/>");
+	test_add_shell_job(&td, label, script, 1, extra);
 	test_daemon_start(&td);
+	if (listener)
+		ck_assert_int_ge(conn = connect_unix(listener), 0);
 	ck_assert_int_eq(test_wait_lines(said, 2, WAIT_MS), 2);
 	f = fopen(said, "r");
 	ck_assert_ptr_nonnull(f);
@@ -169,9 +197,30 @@ START_TEST(test_leftovers_get_sigterm)
 	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
 	fclose(f);
 	ck_assert_str_eq(line, "term\n");
+	if (conn >= 0)
+		close(conn);
 	free(said);
 	free(child);
 	free(script);
+}
+
+START_TEST(test_leftovers_get_sigterm)
+{
+	assert_leftover_gets_sigterm("com.example.parent", "<key>RunAtLoad</key><true/>", NULL);
+}
+END_TEST
+
+/* The same for an inetd instance, which is reaped on its own path. */
+START_TEST(test_instance_leftovers_get_sigterm)
+{
+	char *listener = test_daemon_path(&td, "listener"), *extra;
+
+	ck_assert_int_gt(asprintf(&extra, "<key>Sockets</key><dict><key>Listeners</key><dict>"
+		"<key>SockPathName</key><string>%s</string></dict></dict>"
+		"<key>inetdCompatibility</key><dict><key>Wait</key><false/></dict>", listener), 0);
+	assert_leftover_gets_sigterm("com.example.inetd", extra, listener);
+	free(extra);
+	free(listener);
 }
 END_TEST
 
@@ -244,6 +293,7 @@ static Suite *job_control_suite(void)
 	tcase_add_test(tc, test_start_is_throttled_and_kickstart_is_not);
 	tcase_add_test(tc, test_kickstart_kill_is_no_crash);
 	tcase_add_test(tc, test_leftovers_get_sigterm);
+	tcase_add_test(tc, test_instance_leftovers_get_sigterm);
 	tcase_add_test(tc, test_launch_only_once_refuses_after_its_run);
 	tcase_add_test(tc, test_after_initial_demand_waits_then_keeps_alive);
 	suite_add_tcase(s, tc);

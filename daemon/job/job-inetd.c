@@ -82,17 +82,12 @@ void job_socket_ready(void *arg, const char *name, int fd)
 		job_demand_socket(job, name);
 }
 
-void job_signal_instance_leftovers(struct domain *d, pid_t pid)
+void job_signal_instance_leftovers(struct job *job, pid_t pid)
 {
-	for (struct job *job = d->running; job; job = job->next_running)
-		if (inetd_signal_leftovers(job->inetd, pid))
-			return;
+	inetd_signal_leftovers(job->inetd, pid);
 }
 
-bool job_reap_instance(struct domain *d, pid_t pid, int status)
+void job_reap_instance(struct job *job, pid_t pid, int status)
 {
-	for (struct job *job = d->running; job; job = job->next_running)
-		if (inetd_reap(job->inetd, pid, status))
-			return true;    /* @job may be gone */
-	return false;
+	inetd_reap(job->inetd, pid, status);    /* may free @job */
 }

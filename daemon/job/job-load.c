@@ -211,6 +211,16 @@ struct job *job_find_pid(struct domain *d, pid_t pid)
 	return NULL;
 }
 
+struct job *job_find_child(struct domain *d, pid_t pid, bool *instance)
+{
+	for (struct job *job = d->running; job; job = job->next_running) {
+		*instance = job->pid != pid;
+		if (!*instance || inetd_is_instance(job->inetd, pid))
+			return job;
+	}
+	return NULL;
+}
+
 void job_forget_pid(struct job *job)
 {
 	for (struct job **pp = &job->domain->running; *pp; pp = &(*pp)->next_running) {

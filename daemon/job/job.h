@@ -200,17 +200,22 @@ void job_signal_leftovers(struct job *job);
 void job_exited(struct job *job, int status);
 
 /**
- * job_signal_instance_leftovers() - job_signal_leftovers() for @pid if it
- * is an inetd instance of a running job, before its reap.
+ * job_signal_instance_leftovers() - job_signal_leftovers() for @pid, an
+ * inetd instance of @job, before its reap.
  */
-void job_signal_instance_leftovers(struct domain *d, pid_t pid);
+void job_signal_instance_leftovers(struct job *job, pid_t pid);
 
 /**
- * job_reap_instance() - @pid, an inetd instance of a running job, exited
- * with @status (an unloaded job whose last instance it was is freed).
- * Return: true if @pid was an instance.
+ * job_reap_instance() - @pid, an inetd instance of @job, exited with
+ * @status (an unloaded job whose last instance it was is freed).
  */
-bool job_reap_instance(struct domain *d, pid_t pid, int status);
+void job_reap_instance(struct job *job, pid_t pid, int status);
+
+/**
+ * job_find_child() - the running job whose process, or one of whose inetd
+ * instances (*@instance true), is @pid; NULL if none.
+ */
+struct job *job_find_child(struct domain *d, pid_t pid, bool *instance);
 
 /** job_find_pid() - the running job whose process is @pid, or NULL. */
 struct job *job_find_pid(struct domain *d, pid_t pid);

@@ -43,21 +43,24 @@ void supervise_reap(struct domain *d)
 	pid_t pid;
 
 	while ((pid = peek_ended()) > 0) {
-		struct job *job = job_find_pid(d, pid);
+		bool instance = false;
+		struct job *job = job_find_child(d, pid, &instance);
 
 		/* Before the reap: until then the zombie keeps its process
 		 * group's number, so the signal cannot reach a stranger. */
-		if (job)
+		if (job && instance)
+			job_signal_instance_leftovers(job, pid);
+		else if (job)
 			job_signal_leftovers(job);
-		else
-			job_signal_instance_leftovers(d, pid);
 		if (reap(pid, &status) < 0)
 			break;
 		domain_changed(d);
-		if (job)
-			job_exited(job, status);
-		else if (!job_reap_instance(d, pid, status))
+		if (!job)
 			log_debug("reaped pid %d (not a job)", (int)pid);
+		else if (instance)
+			job_reap_instance(job, pid, status);
+		else
+			job_exited(job, status);
 	}
 	domain_maybe_exit(d);
 }
