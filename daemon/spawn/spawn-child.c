@@ -292,17 +292,13 @@ static int step_chdir(struct child *c)
 /*
  * A NumberOfFiles that could not be set leaves the daemon's own soft
  * limit, raised for its many connections (select() breaks above 1024):
- * give the job the one it would have without the key, as restore_nofile()
- * in the plan does.
+ * give the job the one it would have without the key, as the plan does
+ * (spawn-rlimits.c).
  */
 static void nofile_as_unnamed(const struct spawn_plan *p)
 {
-	struct rlimit rl;
-
-	if (!p->nofile_soft || getrlimit(RLIMIT_NOFILE, &rl) < 0 || p->nofile_soft >= rl.rlim_cur)
-		return;
-	rl.rlim_cur = (rlim_t)p->nofile_soft;
-	setrlimit(RLIMIT_NOFILE, &rl);
+	if (p->has_nofile_unnamed)
+		setrlimit(RLIMIT_NOFILE, &p->nofile_unnamed);
 }
 
 /*

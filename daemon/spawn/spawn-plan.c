@@ -36,31 +36,6 @@ int spawn_plan_fail(const struct spawn_plan *plan, int err, const char *fmt, ...
 	return err;
 }
 
-const char *spawn_plan_rlimit_name(int resource)
-{
-	/* The keys of Soft/HardResourceLimits, for reasons users recognise. */
-	static const struct {
-		int resource;
-		const char *name;
-	} names[] = {
-		{ RLIMIT_CORE, "Core" },
-		{ RLIMIT_CPU, "CPU" },
-		{ RLIMIT_DATA, "Data" },
-		{ RLIMIT_FSIZE, "FileSize" },
-		{ RLIMIT_MEMLOCK, "MemoryLock" },
-		{ RLIMIT_NOFILE, "NumberOfFiles" },
-		{ RLIMIT_NPROC, "NumberOfProcesses" },
-		{ RLIMIT_RSS, "ResidentSetSize" },
-		{ RLIMIT_STACK, "Stack" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].resource == resource)
-			return names[i].name;
-	return "resource";
-}
-
 /* --- environment ------------------------------------------------------ */
 
 static size_t key_len(const char *kv)
@@ -475,66 +450,6 @@ static int plan_socket_env(struct spawn_plan *p, const struct spawn_request *req
 	return r == 0 ? env_reserve_pid(p, "LISTEN_PID", &p->pid_kv[0]) : r;
 }
 
-/* Unless the plist sets NumberOfFiles: the soft limit the daemon started with. */
-static int restore_nofile(struct spawn_plan *p)
-{
-	struct spawn_rlimit *o;
-
-	if (!p->nofile_soft)
-		return 0;
-	for (size_t i = 0; i < p->n_rlimits; i++)
-		if (p->rlimits[i].resource == RLIMIT_NOFILE)
-			return 0;
-	o = &p->rlimits[p->n_rlimits];
-	o->resource = RLIMIT_NOFILE;
-	if (getrlimit(RLIMIT_NOFILE, &o->rl) < 0)
-		return 0;
-	if (p->nofile_soft < o->rl.rlim_cur)
-		o->rl.rlim_cur = (rlim_t)p->nofile_soft;
-	p->n_rlimits++;
-	return 0;
-}
-
-/*
- * Soft/HardResourceLimits change only what they name.  Lowering just the
- * hard limit below the current soft one lowers the soft one with it, which
- * is what the plist means and what setrlimit() would otherwise refuse.  A
- * soft limit still above the hard one is left out with a warning: launchd
- * would start the job, its setrlimit() having failed.
- */
-static int plan_rlimits(struct spawn_plan *p)
-{
-	const struct job_spec *s = p->spec;
-	size_t i;
-
-	p->rlimits = calloc(s->n_rlimits + 1, sizeof(*p->rlimits));
-	if (!p->rlimits)
-		return -ENOMEM;
-	for (i = 0; i < s->n_rlimits; i++) {
-		const struct job_rlimit *l = &s->rlimits[i];
-		struct spawn_rlimit *o = &p->rlimits[p->n_rlimits++];
-		const char *name = spawn_plan_rlimit_name(l->resource);
-
-		o->resource = l->resource;
-		if (getrlimit(l->resource, &o->rl) < 0)
-			return spawn_plan_fail(p, -errno, "getrlimit %s: %s", name, strerror(errno));
-		if (l->resource == RLIMIT_NOFILE && p->nofile_soft && p->nofile_soft < o->rl.rlim_cur)
-			o->rl.rlim_cur = (rlim_t)p->nofile_soft;
-		if (l->has_hard)
-			o->rl.rlim_max = (rlim_t)l->hard;
-		if (l->has_soft)
-			o->rl.rlim_cur = (rlim_t)l->soft;
-		else if (o->rl.rlim_cur > o->rl.rlim_max)
-			o->rl.rlim_cur = o->rl.rlim_max;
-		if (o->rl.rlim_cur > o->rl.rlim_max) {
-			log_job(LOG_WARNING, s->label, "soft %s limit above the hard one: "
-				"leaving the limit as it was", name);
-			p->n_rlimits--;
-		}
-	}
-	return restore_nofile(p);
-}
-
 int spawn_plan_init(struct spawn_plan *plan, const struct spawn_request *req,
 		    char *reason, size_t reason_len)
 {
@@ -568,7 +483,7 @@ int spawn_plan_init(struct spawn_plan *plan, const struct spawn_request *req,
 	if (r == 0)
 		r = plan_exec_paths(plan);
 	if (r == 0)
-		r = plan_rlimits(plan);
+		r = spawn_plan_rlimits(plan);
 	if (r == -ENOMEM)
 		r = spawn_plan_fail(plan, r, "preparing to spawn: %s", strerror(ENOMEM));
 	if (r < 0)

@@ -51,6 +51,8 @@ struct spawn_plan {
 
 	struct spawn_rlimit *rlimits;   /* owned */
 	unsigned long nofile_soft;      /* see spawn_request */
+	struct rlimit nofile_unnamed;   /* NumberOfFiles without the key (spawn-rlimits.c) */
+	bool has_nofile_unnamed;        /* else left as the daemon's */
 	char *const *domain_env;        /* see spawn_request */
 	size_t n_rlimits;
 
@@ -97,6 +99,13 @@ void spawn_plan_deinit(struct spawn_plan *plan);
  */
 int spawn_plan_fail(const struct spawn_plan *plan, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/**
+ * spawn_plan_rlimits() - the plan's rlimits from the spec's
+ * Soft/HardResourceLimits, and the NumberOfFiles without the key.
+ * Return: 0, -ENOMEM, or another -errno with the reason filled.
+ */
+int spawn_plan_rlimits(struct spawn_plan *plan);
 
 /**
  * spawn_plan_rlimit_name() - the plist name of a resource ("NumberOfFiles").
