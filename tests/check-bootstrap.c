@@ -351,6 +351,33 @@ START_TEST(test_parent)
 }
 END_TEST
 
+/*
+ * A process that drops its bootstrap port, or sets it to MACH_PORT_NULL,
+ * has cut itself off from the namespace, as on macOS (the sandboxing
+ * idiom): the library used to connect it again behind its back.
+ */
+START_TEST(test_dropped_bootstrap_port_stays_dropped)
+{
+	mach_port_t port, old;
+	mach_port_type_t type;
+
+	echo_add_job(&td, NULL, NULL);
+	test_daemon_start(&td);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, ECHO_SERVICE_NAME, &port),
+			 BOOTSTRAP_SUCCESS);
+	old = bootstrap_port;
+	while (mach_port_type(mach_task_self(), old, &type) == KERN_SUCCESS)
+		ck_assert_int_eq(mach_port_deallocate(mach_task_self(), old), KERN_SUCCESS);
+	ck_assert_int_eq(bootstrap_look_up(old, ECHO_SERVICE_NAME, &port), MACH_SEND_INVALID_DEST);
+	ck_assert_int_eq(bootstrap_port, old);
+	ck_assert_int_eq(task_set_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT,
+					       MACH_PORT_NULL), KERN_SUCCESS);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, ECHO_SERVICE_NAME, &port),
+			 MACH_SEND_INVALID_DEST);
+	ck_assert_int_eq(bootstrap_port, MACH_PORT_NULL);
+}
+END_TEST
+
 /* The generated demux: launchd's skipped ids are unknown, a short body is malformed. */
 START_TEST(test_skipped_ids_and_short_bodies)
 {
@@ -396,6 +423,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_look_up2_flags);
 	tcase_add_test(tc, test_parent);
 	tcase_add_test(tc, test_skipped_ids_and_short_bodies);
+	tcase_add_test(tc, test_dropped_bootstrap_port_stays_dropped);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -162,11 +162,17 @@ EXPORT kern_return_t bootstrap_port_connect(const char *path, mach_port_t *port)
 	return *port == MACH_PORT_NULL ? KERN_RESOURCE_SHORTAGE : KERN_SUCCESS;
 }
 
+/*
+ * A dead name: the daemon this connection went to is gone.  Not a null or
+ * unused name: a process that dropped its bootstrap port (or set it to
+ * MACH_PORT_NULL) has cut itself off from the namespace, as on macOS, and
+ * is not connected again behind its back.
+ */
 static bool is_dead(mach_port_t name)
 {
 	mach_port_type_t type;
 
-	return mach_port_type(mach_task_self(), name, &type) != KERN_SUCCESS ||
+	return mach_port_type(mach_task_self(), name, &type) == KERN_SUCCESS &&
 	       (type & MACH_PORT_TYPE_DEAD_NAME);
 }
 
