@@ -269,6 +269,11 @@ START_TEST(test_hide_until_check_in)
 	r = echo_query(port);
 	ck_assert_int_gt(r.pid, 0);
 	job_state_assert(SERVICE, "running", 1);      /* the same run that checked in */
+	/* As launchd: hidden again once the job is gone, as before it checked in. */
+	mach_port_deallocate(mach_task_self(), port);
+	ck_assert_int_eq(kill(r.pid, SIGKILL), 0);
+	ck_assert(wait_log("exited on signal 9"));
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, SERVICE, &port), BOOTSTRAP_UNKNOWN_SERVICE);
 	free(gate);
 	free(body);
 }

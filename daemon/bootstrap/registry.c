@@ -30,7 +30,8 @@ enum registry_code registry_look_up(const struct registry *r, const char *name,
 	struct service *s = strmap_get(&r->names, name);
 
 	*out = NULL;
-	if (!s || (s->hide_until_checkin && !s->ever_checked_in))
+	/* As launchd: hidden whenever its job does not hold it (between runs too). */
+	if (!s || (s->hide_until_checkin && !s->checked_in))
 		return REGISTRY_E_UNKNOWN;
 	*out = s;
 	return REGISTRY_OK;
@@ -58,7 +59,7 @@ enum registry_code registry_check_in(const struct registry *r, const char *name,
 
 void registry_checked_in(struct service *s)
 {
-	s->checked_in = s->ever_checked_in = true;
+	s->checked_in = true;
 }
 
 void registry_released(struct service *s)

@@ -62,7 +62,6 @@ struct service {
 	int send_fd;            /* S, -1: not made yet (MachServices only) */
 	bool watch_wanted;      /* demand: notify on the first message, once made */
 	bool checked_in;        /* the running job holds R */
-	bool ever_checked_in;
 	bool reset_at_close;
 	bool hide_until_checkin;
 	bool dynamic;           /* made by a check-in, not declared by a job */

@@ -51,7 +51,7 @@ static int service_row(const struct service *s, struct state_service *row)
 	row->recv_id = s->recv_fd;
 	row->send_id = s->send_fd;
 	row->checked_in = s->checked_in;
-	row->ever_checked_in = s->ever_checked_in;
+	row->was_seen = s->checked_in;
 	row->owner_pid = s->owner_pid;
 	row->owner_uid = s->owner_uid;
 	return row->name && (!s->job || row->job) ? 0 : -ENOMEM;

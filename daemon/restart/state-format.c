@@ -76,7 +76,7 @@ static void put_service(struct wbuf *w, const struct state_service *s)
 	PUT(w, int32_t, s->recv_id);
 	PUT(w, int32_t, s->send_id);
 	PUT(w, uint8_t, s->checked_in);
-	PUT(w, uint8_t, s->ever_checked_in);
+	PUT(w, uint8_t, s->was_seen);
 	PUT(w, int32_t, s->owner_pid);
 	PUT(w, uint32_t, s->owner_uid);
 }
@@ -199,7 +199,7 @@ static void get_service(struct rbuf *r, struct state_service *s)
 	if (r->bad)
 		return;
 	s->checked_in = ci;
-	s->ever_checked_in = eci;
+	s->was_seen = eci;
 	if (!has_job) {
 		free(s->job);
 		s->job = NULL;

@@ -30,7 +30,7 @@ struct state_service {
 	int32_t recv_id;        /* R (MachServices), or -1 */
 	int32_t send_id;        /* S; both -1: a MachServices port not made yet */
 	bool checked_in;
-	bool ever_checked_in;
+	bool was_seen;          /* read and not used: kept for the layout of version 1 */
 	int32_t owner_pid;      /* registered names */
 	uint32_t owner_uid;
 };

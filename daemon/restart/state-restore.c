@@ -117,9 +117,9 @@ static void restore_service(struct restore_plan *p, const char *label, struct se
 		if (w >= 0)
 			close(w);
 	}
-	if (ss->ever_checked_in)
+	if (ss->checked_in)
 		registry_checked_in(s);
-	if (!ss->checked_in)
+	else
 		registry_released(s);
 }
 
