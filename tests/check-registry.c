@@ -141,7 +141,7 @@ START_TEST(test_check_in_of_a_free_name_creates_it)
 }
 END_TEST
 
-START_TEST(test_status_and_parent)
+START_TEST(test_status)
 {
 	struct two_names t;
 
@@ -152,8 +152,6 @@ START_TEST(test_status_and_parent)
 	registry_released(&t.a);
 	ck_assert_int_eq(registry_status(&t.a), REGISTRY_STATUS_ON_DEMAND);
 	ck_assert_int_eq(registry_status(&t.reg), REGISTRY_STATUS_ACTIVE);
-	ck_assert_int_eq(registry_may_get_parent(&t.r, 0), REGISTRY_OK);
-	ck_assert_int_eq(registry_may_get_parent(&t.r, 1000), REGISTRY_E_NOT_ROOT);
 	registry_deinit(&t.r);
 }
 END_TEST
@@ -248,7 +246,7 @@ int main(void)
 	tcase_add_test(tc, test_hide_until_check_in);
 	tcase_add_test(tc, test_check_in_only_by_its_job_once_per_run);
 	tcase_add_test(tc, test_check_in_of_a_free_name_creates_it);
-	tcase_add_test(tc, test_status_and_parent);
+	tcase_add_test(tc, test_status);
 	tcase_add_test(tc, test_system_domain_only_root_registers);
 	tcase_add_test(tc, test_register_never_over_a_job_or_another_process);
 	tcase_add_test(tc, test_unregister_own_name_only);

@@ -124,9 +124,3 @@ enum registry_status registry_status(const struct service *s)
 		return REGISTRY_STATUS_ACTIVE;
 	return REGISTRY_STATUS_ON_DEMAND;       /* a message starts its job */
 }
-
-enum registry_code registry_may_get_parent(const struct registry *r, uid_t uid)
-{
-	(void)r;
-	return uid == 0 ? REGISTRY_OK : REGISTRY_E_NOT_ROOT;
-}

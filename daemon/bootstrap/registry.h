@@ -122,9 +122,6 @@ struct service *registry_next(const struct registry *r, size_t *i);
 /** registry_status() - the status of @s. */
 enum registry_status registry_status(const struct service *s);
 
-/** registry_may_get_parent() - whether @uid may have the parent domain's port. */
-enum registry_code registry_may_get_parent(const struct registry *r, uid_t uid);
-
 /** registry_count() - how many names are bound. */
 size_t registry_count(const struct registry *r);
 
