@@ -23,7 +23,6 @@
  *   - Names are unique: a second job declaring a taken name conflicts.
  *   - Status (bootstrap_info): a name held by a process is active; a job's
  *     name whose job does not hold it waits for it: on demand.
- *   - The parent domain's port goes to root only (launchd's rule).
  *
  * The codes are positive; the edge (server.c) maps them to bootstrap
  * errors.  The registry does not own the services: whoever removes one
