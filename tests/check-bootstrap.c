@@ -268,8 +268,16 @@ START_TEST(test_info_and_status)
 	char label[128];
 
 	echo_add_job(&td, NULL, NULL);
+	test_daemon_add_job(&td, "com.example.kept", "<key>ProgramArguments</key><array>"
+		"<string>/bin/sleep</string><string>60</string></array>"
+		"<key>KeepAlive</key><true/>"
+		"<key>MachServices</key><dict><key>com.example.kept</key><true/></dict>");
 	test_daemon_start(&td);
 	ck_assert_int_eq(bootstrap_check_in(bootstrap_port, DYN, &recv), BOOTSTRAP_SUCCESS);
+	/* As launchd: a job kept alive that does not hold its name is inactive. */
+	ck_assert_int_eq(info_status("com.example.kept", label, sizeof(label)),
+			 BOOTSTRAP_STATUS_INACTIVE);
+	ck_assert_str_eq(label, "com.example.kept");
 	ck_assert_int_eq(info_status(ECHO_SERVICE_NAME, label, sizeof(label)),
 			 BOOTSTRAP_STATUS_ON_DEMAND);
 	ck_assert_str_eq(label, ECHO_SERVICE_NAME);

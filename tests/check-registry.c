@@ -146,12 +146,16 @@ START_TEST(test_status)
 	struct two_names t;
 
 	two_names_init(&t);
-	ck_assert_int_eq(registry_status(&t.a), REGISTRY_STATUS_ON_DEMAND);
+	ck_assert_int_eq(registry_status(&t.a, false), REGISTRY_STATUS_ON_DEMAND);
 	registry_checked_in(&t.a);
-	ck_assert_int_eq(registry_status(&t.a), REGISTRY_STATUS_ACTIVE);
+	ck_assert_int_eq(registry_status(&t.a, false), REGISTRY_STATUS_ACTIVE);
 	registry_released(&t.a);
-	ck_assert_int_eq(registry_status(&t.a), REGISTRY_STATUS_ON_DEMAND);
-	ck_assert_int_eq(registry_status(&t.reg), REGISTRY_STATUS_ACTIVE);
+	ck_assert_int_eq(registry_status(&t.a, false), REGISTRY_STATUS_ON_DEMAND);
+	ck_assert_int_eq(registry_status(&t.reg, false), REGISTRY_STATUS_ACTIVE);
+	/* A job kept alive that does not hold its name is inactive. */
+	ck_assert_int_eq(registry_status(&t.a, true), REGISTRY_STATUS_INACTIVE);
+	registry_checked_in(&t.a);
+	ck_assert_int_eq(registry_status(&t.a, true), REGISTRY_STATUS_ACTIVE);
 	registry_deinit(&t.r);
 }
 END_TEST

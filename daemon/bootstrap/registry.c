@@ -117,10 +117,14 @@ size_t registry_count(const struct registry *r)
 	return r->names.count;
 }
 
-enum registry_status registry_status(const struct service *s)
+enum registry_status registry_status(const struct service *s, bool kept_alive)
 {
 	/* A registered or dynamic name's process holds it while it is bound. */
 	if (!s->job || s->checked_in)
 		return REGISTRY_STATUS_ACTIVE;
+	/* As launchd's machservice_status(): a job kept alive is not started
+	 * by a message; it is down or not checked in yet. */
+	if (kept_alive)
+		return REGISTRY_STATUS_INACTIVE;
 	return REGISTRY_STATUS_ON_DEMAND;       /* a message starts its job */
 }

@@ -22,7 +22,8 @@
  *     same process again only to unregister (a null port).
  *   - Names are unique: a second job declaring a taken name conflicts.
  *   - Status (bootstrap_info): a name held by a process is active; a job's
- *     name whose job does not hold it waits for it: on demand.
+ *     name whose job does not hold it waits for it: on demand, or
+ *     inactive if the job has KeepAlive true (launchd's rule).
  *
  * The codes are positive; the edge (server.c) maps them to bootstrap
  * errors.  The registry does not own the services: whoever removes one
@@ -118,8 +119,11 @@ bool registry_bound(const struct registry *r, const char *name);
 /** registry_next() - iterate the names; *@i starts at 0. */
 struct service *registry_next(const struct registry *r, size_t *i);
 
-/** registry_status() - the status of @s. */
-enum registry_status registry_status(const struct service *s);
+/**
+ * registry_status() - the status of @s; @kept_alive: its job has KeepAlive
+ * true, so that a job's name it does not hold is inactive, not on demand.
+ */
+enum registry_status registry_status(const struct service *s, bool kept_alive);
 
 /** registry_count() - how many names are bound. */
 size_t registry_count(const struct registry *r);

@@ -340,7 +340,8 @@ static kern_return_t info_arrays(const struct registry *r, name_t **names, name_
 	while (k < *n && (s = registry_next(r, &i))) {
 		snprintf((*names)[k], sizeof(name_t), "%s", s->name);
 		snprintf((*jobs)[k], sizeof(name_t), "%s", s->job ? s->job->spec->label : "");
-		(*actives)[k++] = (int)registry_status(s);
+		(*actives)[k++] = (int)registry_status(s, s->job && s->job->spec->keepalive.mode ==
+							      KEEPALIVE_ALWAYS);
 	}
 	*n = k;
 	return KERN_SUCCESS;
