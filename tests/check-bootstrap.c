@@ -389,6 +389,35 @@ START_TEST(test_dropped_bootstrap_port_stays_dropped)
 }
 END_TEST
 
+/*
+ * Root only: a system domain's job that runs as another user makes names
+ * there, as launchd lets its jobs (only a plain process of another user
+ * is refused, as test_parent checks).
+ */
+START_TEST(test_system_job_of_another_user_makes_names)
+{
+	struct test_daemon sys;
+	mach_port_t bp, port;
+	char *body;
+
+	if (geteuid() != 0)
+		return;
+	test_daemon_init(&sys, "system");
+	sys.system = 1;
+	ck_assert_int_gt(asprintf(&body, "<key>ProgramArguments</key><array><string>%s</string>"
+		"<string>" DYN "</string></array><key>UserName</key><string>nobody</string>"
+		"<key>RunAtLoad</key><true/>", getenv("ECHO_SERVICE")), 0);
+	test_daemon_add_job(&sys, "com.example.nobody", body);
+	test_daemon_start(&sys);
+	ck_assert(test_daemon_wait_log(&sys, "checked in " DYN ", which it does not declare", 10000));
+	ck_assert_int_eq(bootstrap_port_connect(sys.socket, &bp), KERN_SUCCESS);
+	ck_assert_int_eq(bootstrap_look_up(bp, DYN, &port), BOOTSTRAP_SUCCESS);
+	ck_assert_int_gt(echo_query(port).pid, 0);
+	test_daemon_stop(&sys);
+	free(body);
+}
+END_TEST
+
 /* The generated demux: launchd's skipped ids are unknown, a short body is malformed. */
 START_TEST(test_skipped_ids_and_short_bodies)
 {
@@ -435,6 +464,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_parent);
 	tcase_add_test(tc, test_skipped_ids_and_short_bodies);
 	tcase_add_test(tc, test_dropped_bootstrap_port_stays_dropped);
+	tcase_add_test(tc, test_system_job_of_another_user_makes_names);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -130,6 +130,7 @@ START_TEST(test_check_in_of_a_free_name_creates_it)
 	ck_assert_int_eq(registry_check_in(&sys, "com.dyn", NULL, 7, 1000, &out),
 			 REGISTRY_E_NOT_ROOT);
 	ck_assert_int_eq(registry_check_in(&sys, "com.dyn", NULL, 7, 0, &out), REGISTRY_CREATE);
+	ck_assert_int_eq(registry_check_in(&sys, "com.dyn", job_a, 7, 1000, &out), REGISTRY_CREATE);
 	/* Once made, it is its process's: others are refused, it may check in again. */
 	ck_assert_int_eq(registry_add(&t.r, &dyn), REGISTRY_OK);
 	ck_assert_int_eq(registry_check_in(&t.r, "com.dyn", NULL, 8, 1000, &out),
@@ -160,17 +161,20 @@ START_TEST(test_status)
 }
 END_TEST
 
-START_TEST(test_system_domain_only_root_registers)
+START_TEST(test_system_domain_only_root_and_jobs_register)
 {
 	struct registry r;
 	struct service *out;
 
 	registry_init(&r, true, 0);
-	ck_assert_int_eq(registry_may_register(&r, "com.x", 42, 1000, false, &out),
+	ck_assert_int_eq(registry_may_register(&r, "com.x", 42, 1000, false, false, &out),
 			 REGISTRY_E_NOT_ROOT);
-	ck_assert_int_eq(registry_may_register(&r, "com.x", 42, 1000, true, &out),
+	ck_assert_int_eq(registry_may_register(&r, "com.x", 42, 1000, false, true, &out),
 			 REGISTRY_E_NOT_ROOT);
-	ck_assert_int_eq(registry_may_register(&r, "com.x", 42, 0, false, &out), REGISTRY_OK);
+	ck_assert_int_eq(registry_may_register(&r, "com.x", 42, 0, false, false, &out), REGISTRY_OK);
+	/* The domain's jobs may, whatever their UserName, as in launchd. */
+	ck_assert_int_eq(registry_may_register(&r, "com.x", 42, 1000, true, false, &out),
+			 REGISTRY_OK);
 	registry_deinit(&r);
 }
 END_TEST
@@ -181,17 +185,17 @@ START_TEST(test_register_never_over_a_job_or_another_process)
 	struct service *out;
 
 	two_names_init(&t);
-	ck_assert_int_eq(registry_may_register(&t.r, "com.a", 42, 1000, false, &out),
+	ck_assert_int_eq(registry_may_register(&t.r, "com.a", 42, 1000, false, false, &out),
 			 REGISTRY_E_JOB_NAME);
-	ck_assert_int_eq(registry_may_register(&t.r, "com.a", 42, 0, true, &out),
+	ck_assert_int_eq(registry_may_register(&t.r, "com.a", 42, 0, false, true, &out),
 			 REGISTRY_E_JOB_NAME);
-	ck_assert_int_eq(registry_may_register(&t.r, "com.reg", 43, 1000, false, &out),
+	ck_assert_int_eq(registry_may_register(&t.r, "com.reg", 43, 1000, false, false, &out),
 			 REGISTRY_E_OTHER_PROCESS);
-	ck_assert_int_eq(registry_may_register(&t.r, "com.reg", 43, 1000, true, &out),
+	ck_assert_int_eq(registry_may_register(&t.r, "com.reg", 43, 1000, false, true, &out),
 			 REGISTRY_E_OTHER_PROCESS);
-	ck_assert_int_eq(registry_may_register(&t.r, "com.reg", 42, 1000, false, &out),
+	ck_assert_int_eq(registry_may_register(&t.r, "com.reg", 42, 1000, false, false, &out),
 			 REGISTRY_E_ACTIVE);
-	ck_assert_int_eq(registry_may_register(&t.r, "com.new", 43, 1000, false, &out), REGISTRY_OK);
+	ck_assert_int_eq(registry_may_register(&t.r, "com.new", 43, 1000, false, false, &out), REGISTRY_OK);
 	registry_deinit(&t.r);
 }
 END_TEST
@@ -202,10 +206,10 @@ START_TEST(test_unregister_own_name_only)
 	struct service reg = registered("com.reg", 42, 1000), *out = &reg;
 
 	registry_init(&r, false, 1000);
-	ck_assert_int_eq(registry_may_register(&r, "com.reg", 42, 1000, true, &out), REGISTRY_OK);
+	ck_assert_int_eq(registry_may_register(&r, "com.reg", 42, 1000, false, true, &out), REGISTRY_OK);
 	ck_assert_ptr_null(out);        /* holds none: nothing to remove, still success */
 	registry_add(&r, &reg);
-	ck_assert_int_eq(registry_may_register(&r, "com.reg", 42, 1000, true, &out), REGISTRY_OK);
+	ck_assert_int_eq(registry_may_register(&r, "com.reg", 42, 1000, false, true, &out), REGISTRY_OK);
 	ck_assert_ptr_eq(out, &reg);
 	registry_remove(&r, out);
 	ck_assert(!registry_bound(&r, "com.reg"));
@@ -251,7 +255,7 @@ int main(void)
 	tcase_add_test(tc, test_check_in_only_by_its_job_once_per_run);
 	tcase_add_test(tc, test_check_in_of_a_free_name_creates_it);
 	tcase_add_test(tc, test_status);
-	tcase_add_test(tc, test_system_domain_only_root_registers);
+	tcase_add_test(tc, test_system_domain_only_root_and_jobs_register);
 	tcase_add_test(tc, test_register_never_over_a_job_or_another_process);
 	tcase_add_test(tc, test_unregister_own_name_only);
 	tcase_add_test(tc, test_names_are_unique);

@@ -45,7 +45,7 @@ enum registry_code registry_check_in(const struct registry *r, const char *name,
 
 	*out = s;
 	if (!s)         /* as register: no user squats a name in the system domain */
-		return r->system && uid != 0 ? REGISTRY_E_NOT_ROOT : REGISTRY_CREATE;
+		return r->system && uid != 0 && !caller ? REGISTRY_E_NOT_ROOT : REGISTRY_CREATE;
 	if (!s->job && s->owner_pid != pid)
 		return REGISTRY_E_NOT_JOB;
 	if (!s->job)    /* its own: dynamic, again; registered, launchd's "active" */
@@ -68,15 +68,16 @@ void registry_released(struct service *s)
 }
 
 enum registry_code registry_may_register(const struct registry *r, const char *name,
-					 pid_t pid, uid_t uid, bool unregister,
+					 pid_t pid, uid_t uid, bool is_job, bool unregister,
 					 struct service **out)
 {
 	struct service *s = strmap_get(&r->names, name);
 
 	*out = NULL;
-	/* As launchd: in the system domain only root binds names, or any user
-	 * could squat a name that a root job is about to declare. */
-	if (r->system && uid != 0)
+	/* As launchd: in the system domain only root and the domain's jobs
+	 * (whatever their UserName: root configured them) bind names, or any
+	 * user could squat a name that a root job is about to declare. */
+	if (r->system && uid != 0 && !is_job)
 		return REGISTRY_E_NOT_ROOT;
 	if (s && s->job)
 		return REGISTRY_E_JOB_NAME;

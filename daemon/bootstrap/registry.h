@@ -8,18 +8,19 @@
  * (service.c).
  *
  *   - A user domain answers only its owner and root (registry_may_ask).
- *   - Look-up finds any name, except a HideUntilCheckIn name whose job has
- *     never checked in.
- *   - Check-in: only the job that declares a MachServices name, once per run.
- *     A name nobody holds is created on the spot for the calling process
- *     (a dynamic service, as launchd's; in the system domain only for
- *     root); it goes when that process exits, and the process may check
- *     it in again.  A name another process holds (registered or dynamic)
- *     is refused; a process checking in the name it registered is told
- *     it is already active (launchd's answer).
- *   - Register: in the system domain only root; a job's name never (it
- *     checks in instead); a name registered by another process never; the
- *     same process again only to unregister (a null port).
+ *   - Look-up finds any name, except a HideUntilCheckIn name whose job
+ *     does not hold it.
+ *   - Check-in: only the job that declares a MachServices name, once per
+ *     run.  A name nobody holds is created on the spot for the calling
+ *     process (a dynamic service, as launchd's; in the system domain only
+ *     for root and the domain's jobs); it goes when that process exits,
+ *     and the process may check it in again.  A name another process holds
+ *     (registered or dynamic) is refused; a process checking in the name
+ *     it registered is told it is already active (launchd's answer).
+ *   - Register: in the system domain only root and the domain's jobs; a
+ *     job's name never (it checks in instead); a name registered by
+ *     another process never; the same process again only to unregister (a
+ *     null port).
  *   - Names are unique: a second job declaring a taken name conflicts.
  *   - Status (bootstrap_info): a name held by a process is active; a job's
  *     name whose job does not hold it waits for it: on demand, or
@@ -96,12 +97,13 @@ void registry_checked_in(struct service *s);
 void registry_released(struct service *s);
 
 /**
- * registry_may_register() - whether process @pid of @uid may bind @name
- * (@unregister: to a null port).  On REGISTRY_OK with @unregister, *@out
- * is the name to remove (the caller's own), or NULL if it holds none.
+ * registry_may_register() - whether process @pid of @uid (@is_job: the
+ * process of one of the domain's jobs) may bind @name (@unregister: to a
+ * null port).  On REGISTRY_OK with @unregister, *@out is the name to
+ * remove (the caller's own), or NULL if it holds none.
  */
 enum registry_code registry_may_register(const struct registry *r, const char *name,
-					 pid_t pid, uid_t uid, bool unregister,
+					 pid_t pid, uid_t uid, bool is_job, bool unregister,
 					 struct service **out);
 
 /**

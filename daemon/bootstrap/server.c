@@ -417,7 +417,7 @@ kern_return_t bsd_mig_register2(mach_port_t bp, name_t name, mach_port_t sp,
 		return kr;
 	if (sp != MACH_PORT_NULL && (fd = demux_take(who.call, sp)) < 0)
 		return BOOTSTRAP_NOT_PRIVILEGED;
-	code = registry_may_register(&who.d->registry, name, who.pid, who.uid,
+	code = registry_may_register(&who.d->registry, name, who.pid, who.uid, job_of(&who) != NULL,
 				     sp == MACH_PORT_NULL, &s);
 	log_register_refused(&who, name, code);
 	if (code != REGISTRY_OK)
