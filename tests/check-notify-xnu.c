@@ -184,6 +184,50 @@ START_TEST(test_port_destroyed)
 }
 END_TEST
 
+/*
+ * As in xnu, a port-destroyed request belongs to the port, not to the
+ * holder of its receive right: it travels with the right in a message, and
+ * destroying the right where it arrived hands it back to the notify port.
+ * It used to stay behind, and the notify port only learnt that its
+ * send-once right died.
+ */
+START_TEST(test_port_destroyed_request_moves_with_the_right)
+{
+	mach_port_t a = peer_port(), n = peer_port(), carrier = peer_port_send(), got;
+	struct peer_rcv r;
+	const mach_port_destroyed_notification_t *pd = (const void *)&r.msg;
+	mach_port_status_t st;
+	mach_msg_type_number_t cnt = MACH_PORT_RECEIVE_STATUS_COUNT;
+	struct peer_msg m = {
+		.head = { .msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0) |
+				       MACH_MSGH_BITS_COMPLEX,
+			  .msgh_size = sizeof(m), .msgh_remote_port = carrier, .msgh_id = 7 },
+		.body = { 1 },
+		.port = { .name = a, .disposition = MACH_MSG_TYPE_MOVE_RECEIVE,
+			  .type = MACH_MSG_PORT_DESCRIPTOR },
+	};
+
+	ck_assert_int_eq(req(a, MACH_NOTIFY_PORT_DESTROYED, 0, n, NULL), KERN_SUCCESS);
+	ck_assert_int_eq(mach_msg(&m.head, MACH_SEND_MSG, sizeof(m), 0, MACH_PORT_NULL,
+				  MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(peer_recv(carrier, &r, PEER_TIMEOUT_MS), MACH_MSG_SUCCESS);
+	got = r.msg.port.name;
+	ck_assert_int_eq(mach_port_get_attributes(mach_task_self(), got, MACH_PORT_RECEIVE_STATUS,
+						  (mach_port_info_t)&st, &cnt), KERN_SUCCESS);
+	ck_assert(st.mps_pdrequest);
+	/* Nothing told the notify port while the right travelled. */
+	ck_assert_int_eq(peer_recv(n, &r, 0), MACH_RCV_TIMED_OUT);
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), got, MACH_PORT_RIGHT_RECEIVE, -1),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(peer_recv(n, &r, PEER_TIMEOUT_MS), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(r.msg.head.msgh_id, MACH_NOTIFY_PORT_DESTROYED);
+	ck_assert_uint_eq(pd->not_port.disposition, MACH_MSG_TYPE_PORT_RECEIVE);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), pd->not_port.name), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), carrier), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), n), KERN_SUCCESS);
+}
+END_TEST
+
 /* The notify port is gone: the receive right is destroyed after all. */
 START_TEST(test_port_destroyed_unsent)
 {
@@ -250,6 +294,7 @@ static Suite *notify_xnu_suite(void)
 	tcase_add_test(tc, test_previous);
 	tcase_add_test(tc, test_port_destroyed);
 	tcase_add_test(tc, test_port_destroyed_unsent);
+	tcase_add_test(tc, test_port_destroyed_request_moves_with_the_right);
 	tcase_add_test(tc, test_send_possible_and_dead_name);
 	tcase_add_test(tc, test_many_requests);
 	suite_add_tcase(s, tc);

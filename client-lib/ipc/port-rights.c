@@ -266,13 +266,13 @@ kern_return_t port_request_destroyed(struct port *p, int fd)
 static bool hand_back(struct port *p)
 {
 	int fds[WIRE_MAX_FDS], notify_fd = p->u.recv.pd_fd;
-	bool has_s, sent;
+	bool has_s, has_pd, sent;
 	ssize_t n;
 
 	if (notify_fd < 0)
 		return false;
 	p->u.recv.pd_fd = -1;   /* used once, whatever happens */
-	n = port_receive_fds(p, fds, WIRE_MAX_FDS, &has_s);
+	n = port_receive_fds(p, fds, WIRE_MAX_FDS, &has_s, &has_pd);
 	sent = n >= 0 && notifier_send_receive(notify_fd, fds, (size_t)n, has_s) == 0;
 	close(notify_fd);       /* unsent: the notify port is told, MACH_NOTIFY_SEND_ONCE */
 	if (sent)

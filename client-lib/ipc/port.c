@@ -329,19 +329,23 @@ void port_close_receive(struct port *p)
 	recv_reset(p);  /* the no-senders request went with the right (port_release_if_empty) */
 }
 
-ssize_t port_receive_fds(const struct port *p, int *fds, size_t room, bool *has_s)
+ssize_t port_receive_fds(const struct port *p, int *fds, size_t room, bool *has_s,
+			 bool *has_pd)
 {
 	const struct port_recv *rv = &p->u.recv;
 	size_t n = 0;
 
 	*has_s = p->send_fd >= 0;
+	*has_pd = rv->pd_fd >= 0;
 	if (rv->immovable)
 		return -EINVAL;         /* xnu: kGUARD_EXC_IMMOVABLE */
-	if (room < (*has_s ? 2u : 1u))
+	if (room < 1u + *has_s + *has_pd)
 		return -E2BIG;
 	fds[n++] = rv->fd;
 	if (*has_s)
 		fds[n++] = p->send_fd;
+	if (*has_pd)
+		fds[n++] = rv->pd_fd;
 	/* Parked pairs stay behind: they are closed when the right has left. */
 	for (size_t i = 0; i < rv->n_so; i++) {
 		if (rv->so[i].parked_s >= 0)
@@ -353,9 +357,9 @@ ssize_t port_receive_fds(const struct port *p, int *fds, size_t room, bool *has_
 	return (ssize_t)n;
 }
 
-void port_attach_receive(struct port *p, int *fds, size_t nfds, bool has_s)
+void port_attach_receive(struct port *p, int *fds, size_t nfds, bool has_s, bool has_pd)
 {
-	size_t first_queue = has_s ? 2 : 1;
+	size_t first_queue = 1u + has_s + has_pd;
 	int one = 1;
 
 	/* Audit trailers and end-of-file detection need it, whoever made R. */
@@ -372,6 +376,10 @@ void port_attach_receive(struct port *p, int *fds, size_t nfds, bool has_s)
 		else
 			p->send_fd = fds[1];
 	}
+	if (has_pd && p->u.recv.pd_fd < 0)     /* recv_reset() left none */
+		p->u.recv.pd_fd = fds[first_queue - 1];
+	else if (has_pd)
+		close(fds[first_queue - 1]);
 	for (size_t i = first_queue; i < nfds; i++)
 		port_add_queue(p, fds[i]);
 	p->type |= MACH_PORT_TYPE_RECEIVE;

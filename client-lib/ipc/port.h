@@ -180,16 +180,20 @@ bool port_owns_queue(struct port *p, int fd, bool *is_queue);
 void port_close_receive(struct port *p);
 /**
  * port_receive_fds() - the fds a receive right carries when it moves: R,
- * then S if @p has it (*@has_s), then its active send-once queues.
+ * then S if @p has it (*@has_s), then its port-destroyed request's
+ * send-once end if it has one (*@has_pd: as in xnu, the request goes with
+ * the port), then its active send-once queues.
  * Return: how many (at most @room), -E2BIG, or -EINVAL if the right is
  * immovable (MPO_IMMOVABLE_RECEIVE).
  */
-ssize_t port_receive_fds(const struct port *p, int *fds, size_t room, bool *has_s);
+ssize_t port_receive_fds(const struct port *p, int *fds, size_t room, bool *has_s,
+			 bool *has_pd);
 /**
  * port_attach_receive() - give @p the receive right carried by @fds: R,
- * then S if @has_s, then send-once queues.  Takes the fds.
+ * then S if @has_s, then a port-destroyed request if @has_pd, then
+ * send-once queues.  Takes the fds.
  */
-void port_attach_receive(struct port *p, int *fds, size_t nfds, bool has_s);
+void port_attach_receive(struct port *p, int *fds, size_t nfds, bool has_s, bool has_pd);
 
 /**
  * port_msgcount() - how many messages wait on receive right @p: each

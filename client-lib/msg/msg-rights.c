@@ -100,7 +100,8 @@ static mach_port_name_t insert_receive(const struct wire_desc *d, int *fds, int 
 	}
 	p = port_find_ino(ino);
 	if (p && !(p->type & MACH_PORT_TYPE_RECEIVE)) {
-		port_attach_receive(p, fds, d->nfds, d->flags & WIRE_F_MASTER);
+		port_attach_receive(p, fds, d->nfds, d->flags & WIRE_F_MASTER,
+			    d->flags & WIRE_F_PDREQUEST);
 		return p->name;
 	}
 	p = port_new();
@@ -109,7 +110,8 @@ static mach_port_name_t insert_receive(const struct wire_desc *d, int *fds, int 
 		*err = -ENOMEM;
 		return MACH_PORT_NULL;
 	}
-	port_attach_receive(p, fds, d->nfds, d->flags & WIRE_F_MASTER);
+	port_attach_receive(p, fds, d->nfds, d->flags & WIRE_F_MASTER,
+			    d->flags & WIRE_F_PDREQUEST);
 	return add_new(p, err);
 }
 

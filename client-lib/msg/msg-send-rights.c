@@ -90,13 +90,15 @@ static int make_send_once(struct send_ctx *c, struct port *p)
 static int add_receive_fds(struct send_ctx *c, struct port *p, struct wire_desc *d)
 {
 	int fds[WIRE_MAX_FDS];
-	bool has_s;
-	ssize_t n = port_receive_fds(p, fds, WIRE_MAX_FDS - c->nfds, &has_s);
+	bool has_s, has_pd;
+	ssize_t n = port_receive_fds(p, fds, WIRE_MAX_FDS - c->nfds, &has_s, &has_pd);
 
 	if (n < 0)
 		return (int)n;
 	if (has_s)
 		d->flags |= WIRE_F_MASTER;
+	if (has_pd)
+		d->flags |= WIRE_F_PDREQUEST;
 	for (ssize_t i = 0; i < n; i++)
 		send_add_fd(c, fds[i], false);
 	d->nfds = (uint8_t)n;

@@ -93,7 +93,7 @@ static int validate_right(const struct wire_desc *d)
 	if (d->kind > WIRE_PORT_MEMORY || want == -2 || (want >= 0 && d->nfds != want))
 		return -EBADMSG;
 	if (d->kind == WIRE_PORT_RECEIVE &&
-	    d->nfds < 1 + ((d->flags & WIRE_F_MASTER) ? 1 : 0))
+	    d->nfds < 1 + !!(d->flags & WIRE_F_MASTER) + !!(d->flags & WIRE_F_PDREQUEST))
 		return -EBADMSG;
 	return disposition_ok(d) ? 0 : -EBADMSG;
 }

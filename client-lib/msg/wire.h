@@ -67,6 +67,11 @@ enum wire_kind {
 
 #define WIRE_F_MASTER       0x1 /* receive right: a send end follows R */
 /*
+ * Receive right: a port-destroyed request travels with it, as in xnu: the
+ * send-once end it is to be handed back through follows R (and S).
+ */
+#define WIRE_F_PDREQUEST    0x4
+/*
  * Send right in the daemon's answer on a bootstrap connection: offset is the
  * port's identity (the inode of its send end), as the daemon that made the
  * port vouches, so the caller need not ask the kernel.  Refused on any other
