@@ -132,6 +132,41 @@ START_TEST(test_dynamic_check_in_lives_with_its_process)
 }
 END_TEST
 
+/*
+ * As launchd: a process holds its dynamic name's receive right once; only
+ * after it let the right go may it check the name in again, and what was
+ * sent meanwhile waits in the port.  A second check-in used to succeed,
+ * naming the one port twice.
+ */
+START_TEST(test_dynamic_check_in_once_until_let_go)
+{
+	mach_port_t recv, again, send;
+	bootstrap_status_t st = -1;
+
+	test_daemon_start(&td);
+	ck_assert_int_eq(bootstrap_check_in(bootstrap_port, DYN, &recv), BOOTSTRAP_SUCCESS);
+	ck_assert_int_eq(bootstrap_check_in(bootstrap_port, DYN, &again), BOOTSTRAP_SERVICE_ACTIVE);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, DYN, &send), BOOTSTRAP_SUCCESS);
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), recv, MACH_PORT_RIGHT_RECEIVE, -1),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(bootstrap_check_in(bootstrap_port, DYN, &again), BOOTSTRAP_SUCCESS);
+	ck_assert_int_eq(round_trip(send, again, 4343), 4343);
+	/* Each check-in is sent after the right was let go: it finds the name
+	 * free even when the daemon has not seen the release yet. */
+	for (int i = 0; i < 50; i++) {
+		ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), again,
+						    MACH_PORT_RIGHT_RECEIVE, -1), KERN_SUCCESS);
+		ck_assert_int_eq(bootstrap_check_in(bootstrap_port, DYN, &again), BOOTSTRAP_SUCCESS);
+	}
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), again, MACH_PORT_RIGHT_RECEIVE, -1),
+			 KERN_SUCCESS);
+	/* Let go and not taken again: on demand; the status's trial takes and drops it. */
+	ck_assert_int_eq(bootstrap_status(bootstrap_port, (char *)DYN, &st), BOOTSTRAP_SUCCESS);
+	ck_assert_int_eq(st, BOOTSTRAP_STATUS_ON_DEMAND);
+	ck_assert_int_eq(bootstrap_check_in(bootstrap_port, DYN, &again), BOOTSTRAP_SUCCESS);
+}
+END_TEST
+
 START_TEST(test_create_service_then_check_in)
 {
 	mach_port_t send, recv;
@@ -288,8 +323,9 @@ START_TEST(test_info_and_status)
 	ck_assert_int_eq(bootstrap_status(bootstrap_port, (char *)ECHO_SERVICE_NAME, &st),
 			 BOOTSTRAP_SUCCESS);
 	ck_assert_int_eq(st, BOOTSTRAP_STATUS_ACTIVE);
+	/* Its own name, held: active, as launchd answers (its trial check-in is refused). */
 	ck_assert_int_eq(bootstrap_status(bootstrap_port, (char *)DYN, &st), BOOTSTRAP_SUCCESS);
-	ck_assert_int_eq(st, BOOTSTRAP_STATUS_ON_DEMAND);
+	ck_assert_int_eq(st, BOOTSTRAP_STATUS_ACTIVE);
 	ck_assert_int_eq(bootstrap_status(bootstrap_port, (char *)"com.example.none", &st),
 			 BOOTSTRAP_UNKNOWN_SERVICE);
 }
@@ -453,6 +489,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_dynamic_check_in_lives_with_its_process);
 	tcase_add_test(tc, test_create_service_then_check_in);
+	tcase_add_test(tc, test_dynamic_check_in_once_until_let_go);
 	tcase_add_test(tc, test_check_in_of_own_registered_name_is_active);
 	tcase_add_test(tc, test_dynamic_check_in_of_a_declared_name_refused);
 	tcase_add_test(tc, test_user_domain_asks_the_system_domain);

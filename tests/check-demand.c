@@ -62,6 +62,27 @@ START_TEST(test_lookup_before_launch_then_demand)
 }
 END_TEST
 
+/*
+ * A job may take its receive right and let it go, and check in again
+ * while it runs, as launchd allows once the right came back to it: here
+ * bootstrap_status() of its own name, which takes the right to see whether
+ * it could, then the check-in.  The check-in used to be refused, as if the
+ * job still held the name.
+ */
+START_TEST(test_check_in_again_after_letting_go)
+{
+	struct echo_msg r;
+
+	echo_add_job(&td, NULL, "<key>EnvironmentVariables</key><dict>"
+		     "<key>ECHO_STATUS_FIRST</key><string>1</string></dict>");
+	test_daemon_start(&td);
+	r = echo_query(look_up());
+	ck_assert_int_gt(r.pid, 0);
+	ck_assert(test_daemon_wait_log(&td, "let go of " SERVICE, 10000));
+	ck_assert(!test_daemon_log_contains(&td, "exited"));
+}
+END_TEST
+
 START_TEST(test_thousand_messages_before_checkin_in_order)
 {
 	mach_port_t port;
@@ -318,6 +339,7 @@ static Suite *demand_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_lookup_before_launch_then_demand);
+	tcase_add_test(tc, test_check_in_again_after_letting_go);
 	tcase_add_test(tc, test_thousand_messages_before_checkin_in_order);
 	tcase_add_test(tc, test_crash_then_messages_wait_for_relaunch);
 	tcase_add_test(tc, test_stranger_check_in_refused);

@@ -131,11 +131,18 @@ START_TEST(test_check_in_of_a_free_name_creates_it)
 			 REGISTRY_E_NOT_ROOT);
 	ck_assert_int_eq(registry_check_in(&sys, "com.dyn", NULL, 7, 0, &out), REGISTRY_CREATE);
 	ck_assert_int_eq(registry_check_in(&sys, "com.dyn", job_a, 7, 1000, &out), REGISTRY_CREATE);
-	/* Once made, it is its process's: others are refused, it may check in again. */
+	/* Once made, it is its process's: others are refused; it may check it
+	 * in again once it let the right go, not while it holds it. */
 	ck_assert_int_eq(registry_add(&t.r, &dyn), REGISTRY_OK);
+	registry_checked_in(&dyn);
 	ck_assert_int_eq(registry_check_in(&t.r, "com.dyn", NULL, 8, 1000, &out),
 			 REGISTRY_E_NOT_JOB);
+	ck_assert_int_eq(registry_check_in(&t.r, "com.dyn", NULL, 7, 1000, &out),
+			 REGISTRY_E_ACTIVE);
+	ck_assert_int_eq(registry_status(&dyn, false), REGISTRY_STATUS_ACTIVE);
+	registry_released(&dyn);
 	ck_assert_int_eq(registry_check_in(&t.r, "com.dyn", NULL, 7, 1000, &out), REGISTRY_OK);
+	ck_assert_int_eq(registry_status(&dyn, false), REGISTRY_STATUS_ON_DEMAND);
 	ck_assert_int_eq(registry_look_up(&t.r, "com.dyn", &out), REGISTRY_OK);
 	registry_deinit(&t.r);
 	registry_deinit(&sys);

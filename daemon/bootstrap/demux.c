@@ -58,7 +58,7 @@ mach_port_t demux_give(struct demux_call *call, enum wire_kind kind, const int *
 {
 	struct demux_right *r;
 
-	if (call->nout == DEMUX_MAX_OUT || nfds > 2)
+	if (call->nout == DEMUX_MAX_OUT || nfds > sizeof(call->out[0].fds) / sizeof(int))
 		return MACH_PORT_NULL;
 	r = &call->out[call->nout];
 	*r = (struct demux_right){ .kind = kind, .nfds = nfds, .flags = flags };

@@ -28,7 +28,7 @@ struct ipc_request;
 
 struct demux_right {
 	enum wire_kind kind;    /* WIRE_PORT_SEND or WIRE_PORT_RECEIVE */
-	int fds[2];             /* borrowed: the daemon keeps its copies */
+	int fds[3];             /* borrowed: the daemon keeps its copies */
 	size_t nfds;
 	unsigned int flags;     /* WIRE_F_* */
 	uint32_t ino;           /* a send right's identity, vouched for on a connection; 0: none */

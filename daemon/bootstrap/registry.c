@@ -48,8 +48,8 @@ enum registry_code registry_check_in(const struct registry *r, const char *name,
 		return r->system && uid != 0 && !caller ? REGISTRY_E_NOT_ROOT : REGISTRY_CREATE;
 	if (!s->job && s->owner_pid != pid)
 		return REGISTRY_E_NOT_JOB;
-	if (!s->job)    /* its own: dynamic, again; registered, launchd's "active" */
-		return s->dynamic ? REGISTRY_OK : REGISTRY_E_ACTIVE;
+	if (!s->job)    /* its own: dynamic once let go; registered, launchd's "active" */
+		return s->dynamic && !s->checked_in ? REGISTRY_OK : REGISTRY_E_ACTIVE;
 	if (s->job != caller)
 		return REGISTRY_E_NOT_JOB;
 	if (s->checked_in)
@@ -120,8 +120,8 @@ size_t registry_count(const struct registry *r)
 
 enum registry_status registry_status(const struct service *s, bool kept_alive)
 {
-	/* A registered or dynamic name's process holds it while it is bound. */
-	if (!s->job || s->checked_in)
+	/* A registered name's process holds it while it is bound. */
+	if (s->checked_in || (!s->job && !s->dynamic))
 		return REGISTRY_STATUS_ACTIVE;
 	/* As launchd's machservice_status(): a job kept alive is not started
 	 * by a message; it is down or not checked in yet. */

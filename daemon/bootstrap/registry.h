@@ -10,11 +10,12 @@
  *   - A user domain answers only its owner and root (registry_may_ask).
  *   - Look-up finds any name, except a HideUntilCheckIn name whose job
  *     does not hold it.
- *   - Check-in: only the job that declares a MachServices name, once per
- *     run.  A name nobody holds is created on the spot for the calling
- *     process (a dynamic service, as launchd's; in the system domain only
- *     for root and the domain's jobs); it goes when that process exits,
- *     and the process may check it in again.  A name another process holds
+ *   - Check-in: only the job that declares a MachServices name, and not
+ *     while it holds the right (until it lets it go or exits).  A name
+ *     nobody holds is created on the spot for the calling process (a
+ *     dynamic service, as launchd's; in the system domain only for root
+ *     and the domain's jobs); it goes when that process exits, which may
+ *     check it in again once it let it go.  A name another process holds
  *     (registered or dynamic) is refused; a process checking in the name
  *     it registered is told it is already active (launchd's answer).
  *   - Register: in the system domain only root and the domain's jobs; a
@@ -93,7 +94,7 @@ enum registry_code registry_check_in(const struct registry *r, const char *name,
 /** registry_checked_in() - the job now holds the receive right of @s. */
 void registry_checked_in(struct service *s);
 
-/** registry_released() - the job of @s exited: it no longer holds it. */
+/** registry_released() - the holder of @s let its right go, or exited. */
 void registry_released(struct service *s);
 
 /**

@@ -152,10 +152,46 @@ static void checked_in(void *arg, bool ok)
 {
 	struct service *s = arg;
 
+	service_release_sent(s);
 	if (!ok)
 		return;         /* the caller is gone: nothing changes */
 	registry_checked_in(s);
-	log_job(LOG_DEBUG, s->job->spec->label, "checked in %s", s->name);
+	if (s->job)
+		log_job(LOG_DEBUG, s->job->spec->label, "checked in %s", s->name);
+}
+
+/* The holder of @s let its receive right go: the name may be checked in again. */
+static void released(struct service *s, void *arg)
+{
+	(void)arg;
+	if (!s->checked_in)
+		return;         /* its job exited: known already */
+	registry_released(s);
+	if (s->job)
+		log_job(LOG_DEBUG, s->job->spec->label, "let go of %s", s->name);
+	else
+		log_debug("pid %d let go of %s", (int)s->owner_pid, s->name);
+}
+
+/*
+ * @s's receive right to the caller: a copy of R (the daemon keeps its own,
+ * so that messages sent after the job exits wait for the next launch), S,
+ * and a port-destroyed request, as launchd attaches one, by which the
+ * daemon learns when the caller lets R go.  Checked in once the reply is out.
+ */
+static mach_port_t give_receive(const struct caller *who, struct service *s)
+{
+	int fds[3] = { s->recv_fd, s->send_fd, service_release_arm(s, released, NULL) };
+	bool pd = fds[2] >= 0;
+
+	if (!pd)
+		log_warnx_limited("%s: no port-destroyed request (%s): its release is seen at exit only",
+				  s->name, strerror(-fds[2]));
+	s->release_out = pd ? fds[2] : -1;
+	who->call->sent = checked_in;
+	who->call->sent_arg = s;
+	return demux_give(who->call, WIRE_PORT_RECEIVE, fds, pd ? 3 : 2,
+			  WIRE_F_MASTER | (pd ? WIRE_F_PDREQUEST : 0));
 }
 
 /* As launchd: a check-in of a name nobody holds makes it, for the caller. */
@@ -164,8 +200,6 @@ static kern_return_t check_in_dynamic(const struct caller *who, const char *name
 {
 	struct service *s = service_new_dynamic(who->d->base, name, who->pid, who->uid,
 						server_name_died, who->d);
-	int fds[2];
-
 	if (!s && errno == ESRCH)       /* the caller is gone, nobody reads the answer */
 		return BOOTSTRAP_NOT_PRIVILEGED;
 	/* Its port and pidfd were made for a client: as port_made(). */
@@ -187,9 +221,7 @@ static kern_return_t check_in_dynamic(const struct caller *who, const char *name
 	else
 		log_info("pid %d uid %d checked in %s: a dynamic service until its process exits",
 			 (int)who->pid, (int)who->uid, name);
-	fds[0] = s->recv_fd;
-	fds[1] = s->send_fd;
-	*sp = demux_give(who->call, WIRE_PORT_RECEIVE, fds, 2, WIRE_F_MASTER);
+	*sp = give_receive(who, s);
 	return KERN_SUCCESS;
 }
 
@@ -209,12 +241,14 @@ kern_return_t bsd_mig_check_in2(mach_port_t bp, name_t name, mach_port_t *sp,
 	enum registry_code code;
 	struct service *s;
 	kern_return_t kr = caller_of(bp, token, &who);
-	int fds[2];
 
 	if (kr != KERN_SUCCESS)
 		return kr;
 	caller = job_of(&who);
 	code = registry_check_in(&who.d->registry, name, caller, who.pid, who.uid, &s);
+	/* Let go before this request was sent, not yet seen by the loop. */
+	if (code == REGISTRY_E_ACTIVE && s && service_release_settle(s))
+		code = registry_check_in(&who.d->registry, name, caller, who.pid, who.uid, &s);
 	if (code == REGISTRY_E_NOT_JOB)
 		log_check_in_refused(&who, name, caller, s);
 	if (code == REGISTRY_E_NOT_ROOT)
@@ -229,15 +263,7 @@ kern_return_t bsd_mig_check_in2(mach_port_t bp, name_t name, mach_port_t *sp,
 	kr = port_made(s, !s->job);     /* a job's own declared name: not a client's ask */
 	if (kr != KERN_SUCCESS)
 		return kr;
-	fds[0] = s->recv_fd;
-	fds[1] = s->send_fd;
-	/* The job gets a copy of R: the daemon keeps its own, so that messages
-	 * sent after the job exits wait in the port for the next launch. */
-	*sp = demux_give(who.call, WIRE_PORT_RECEIVE, fds, 2, WIRE_F_MASTER);
-	if (s->job) {
-		who.call->sent = checked_in;
-		who.call->sent_arg = s;
-	}
+	*sp = give_receive(&who, s);
 	return KERN_SUCCESS;
 }
 

@@ -8,9 +8,11 @@
  * name holds only a send right from its owner process and goes away when
  * that port dies.  A dynamic name (bootstrap_check_in() of a name no job
  * declares) is a port the daemon made for the calling process and holds
- * like a MachServices port (so that, as with launchd, a receive right the
- * process destroys comes back and it may check in again); the name goes
- * when that process exits (a pidfd).
+ * like a MachServices port; the name goes when that process exits (a
+ * pidfd).  As with launchd, a receive right handed out comes back when its
+ * holder destroys it, and the name may be checked in again: the right
+ * carries a port-destroyed request whose other end the daemon watches
+ * (service-release.c).
  *
  * A MachServices port is made lazily: a declared name costs no fd until
  * something needs its port (the first look-up or check-in, or a port
@@ -73,6 +75,13 @@ struct service {
 	struct event *death_ev; /* the registered port's receiver went away, or
 				 * a dynamic name's process exited */
 	int pidfd;              /* a dynamic name's process, or -1 */
+
+	/* The holder of R letting it go (service-release.c). */
+	int release_fd;         /* Rq of the port-destroyed request handed out, or -1 */
+	struct event *release_ev;
+	service_notify_fn *released;
+	void *released_arg;
+	int release_out;        /* its Sq, until the reply carrying it is sent, or -1 */
 	uint32_t send_ino;      /* S's inode when this daemon made S, else 0 (WIRE_F_INO) */
 };
 
@@ -102,6 +111,33 @@ struct service *service_new_dynamic(struct event_base *base, const char *name, p
 				    uid_t uid, service_notify_fn *died, void *arg);
 
 struct service *service_free(struct service *s);
+
+/**
+ * service_release_arm() - a port-destroyed request for the receive right
+ * about to be handed out: @released is called once its holder lets it go
+ * (destroys it, or exits).  Replaces the request of an earlier hand-out.
+ * Return: the send-once end to send with the right (the caller closes its
+ * copy once sent), or a negative errno (no request: nothing is learnt).
+ */
+int service_release_arm(struct service *s, service_notify_fn *released, void *arg);
+
+/** service_release_disarm() - forget the request (its holder exited: known anyway). */
+void service_release_disarm(struct service *s);
+
+/**
+ * service_release_sent() - the reply carrying the request went out, or
+ * failed: the daemon's copy of its send-once end (release_out) closes, or
+ * the daemon itself would keep the request from ever ending.
+ */
+void service_release_sent(struct service *s);
+
+/**
+ * service_release_settle() - if the right was let go already but the loop
+ * has not seen it yet, see it now (@released is called): a check-in sent
+ * after the release must not find the name still held.
+ * Return: whether it was let go.
+ */
+bool service_release_settle(struct service *s);
 
 /**
  * service_queued_bytes() - how many bytes of messages wait in the port

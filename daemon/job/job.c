@@ -426,6 +426,7 @@ static void release_ports(struct job *job)
 	for (size_t i = 0; i < job->n_services; i++) {
 		struct service *s = job->services[i];
 
+		service_release_disarm(s);
 		registry_released(s);
 		/* ResetAtClose: the port dies; a new one is made when next needed. */
 		if (s->reset_at_close)

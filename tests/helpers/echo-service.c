@@ -9,6 +9,8 @@
  *   ECHO_LOOK_UP (request) look argv[1] up, value times, here and in a
  *              forked child; reply: value bit 0 if each look-up here named
  *              the port checked in, bit 1 if the child's all succeeded
+ * With $ECHO_STATUS_FIRST set, it first asks bootstrap_status() of its own
+ * name, which must be on demand, as a macOS daemon may before checking in.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -68,7 +70,16 @@ int main(int argc, char **argv)
 	mach_port_t port;
 	uint32_t count = 0, next = argc > 2 ? (uint32_t)atoi(argv[2]) : 0, in_order = 1;
 
-	if (argc < 2 || bootstrap_check_in(bootstrap_port, argv[1], &port) != KERN_SUCCESS)
+	if (argc < 2)
+		return 3;
+	if (getenv("ECHO_STATUS_FIRST")) {
+		bootstrap_status_t st;
+
+		if (bootstrap_status(bootstrap_port, argv[1], &st) != KERN_SUCCESS ||
+		    st != BOOTSTRAP_STATUS_ON_DEMAND)
+			return 5;
+	}
+	if (bootstrap_check_in(bootstrap_port, argv[1], &port) != KERN_SUCCESS)
 		return 3;
 	for (;;) {
 		union {
