@@ -236,8 +236,16 @@ START_TEST(test_deallocate)
 	names[1] = 0x7ffff03;                   /* no such name */
 	ck_assert_int_eq(send_array(box, names, 2, MACH_MSG_TYPE_MOVE_SEND, true),
 			 MACH_SEND_INVALID_RIGHT);
-	ck_assert_uint_eq(names[0], p);         /* still there, and the right too */
-	ck_assert_uint_eq(peer_urefs(p, MACH_PORT_RIGHT_SEND), 1);
+	/* As xnu: the array was given away once read, and the right taken
+	 * before the bad name was destroyed with the message. */
+	ck_assert_int_eq(mach_vm_read(mach_task_self(), a, 4, &data, &n), KERN_INVALID_ADDRESS);
+	ck_assert_uint_eq(peer_urefs(p, MACH_PORT_RIGHT_SEND), 0);
+	ck_assert_int_eq(mach_port_insert_right(mach_task_self(), p, p, MACH_MSG_TYPE_MAKE_SEND),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(mach_vm_allocate(mach_task_self(), &a, vm_page_size, VM_FLAGS_ANYWHERE),
+			 KERN_SUCCESS);
+	names = (mach_port_name_t *)(uintptr_t)a;
+	names[0] = p;
 	ck_assert_int_eq(send_array(box, names, 1, MACH_MSG_TYPE_MOVE_SEND, true), MACH_MSG_SUCCESS);
 	ck_assert_int_eq(mach_vm_read(mach_task_self(), a, 4, &data, &n), KERN_INVALID_ADDRESS);
 	ck_assert_uint_eq(peer_urefs(p, MACH_PORT_RIGHT_SEND), 0);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <mach/mach.h>
+#include <mach/notify.h>
 
 #include "helpers/msg.h"
 #include "helpers/peer.h"
@@ -264,11 +265,10 @@ START_TEST(test_move_receive)
 }
 END_TEST
 
-/* A failed send consumes nothing. */
+/* A header that fails consumes nothing. */
 START_TEST(test_send_errors)
 {
 	mach_port_t dst = peer_port(), a = peer_port_send(), rcv = peer_port();
-	struct ports_msg m = { 0 };
 	mach_msg_header_t h;
 	union rcv_buf r;
 
@@ -284,29 +284,67 @@ START_TEST(test_send_errors)
 	header(&h, dst, MACH_MSG_TYPE_MAKE_SEND, MACH_PORT_NULL, 0, 1);
 	h.msgh_size = 8;
 	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_SEND_MSG_TOO_SMALL);
+	ck_assert_int_eq(mach_msg(&r.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(r), dst, 0,
+				  MACH_PORT_NULL), MACH_RCV_TIMED_OUT);
+	ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 1);
+	destroy(dst);
+	destroy(a);
+	destroy(rcv);
+}
+END_TEST
 
-	/* A good right before a bad one: the good one stays ours. */
-	header(&m.head, a, MACH_MSG_TYPE_MOVE_SEND, MACH_PORT_NULL, 0, 2);
+/*
+ * A right the body cannot take fails the send once the header's rights
+ * and the descriptors before it were taken, and xnu destroys those
+ * (ipc_kmsg_copyin_body): a send reference moved before is gone, the
+ * reply right made for the message tells its port at once.  A type that
+ * is not one is found before anything is taken.  These used to stay with
+ * the sender, and a reply right's port was never told.
+ */
+START_TEST(test_body_failure_destroys_what_was_taken)
+{
+	mach_port_t dst = peer_port(), a = peer_port_send(), rcv = peer_port();
+	struct ports_msg m = { 0 };
+	union rcv_buf r;
+
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), a, MACH_PORT_RIGHT_SEND, 2),
+			 KERN_SUCCESS);
+	header(&m.head, dst, MACH_MSG_TYPE_MAKE_SEND, rcv, MACH_MSG_TYPE_MAKE_SEND_ONCE, 2);
 	m.head.msgh_bits |= MACH_MSGH_BITS_COMPLEX;
 	m.head.msgh_size = sizeof(m);
 	m.body.msgh_descriptor_count = 2;
 	port_desc(&m.d[0], a, MACH_MSG_TYPE_MOVE_SEND);
 	port_desc(&m.d[1], 0x4207, MACH_MSG_TYPE_COPY_SEND);
 	ck_assert_int_eq(send_msg(&m.head, 0, 0), MACH_SEND_INVALID_RIGHT);
-	ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 1);
+	ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 2);
+	ck_assert_int_eq(mach_msg(&r.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(r), rcv,
+				  10000, MACH_PORT_NULL), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(r.head.msgh_id, MACH_NOTIFY_SEND_ONCE);
 	port_desc(&m.d[1], rcv, MACH_MSG_TYPE_MOVE_SEND_ONCE);
 	ck_assert_int_eq(send_msg(&m.head, 0, 0), MACH_SEND_INVALID_RIGHT);
+	ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 1);
+	ck_assert_int_eq(mach_msg(&r.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(r), rcv,
+				  10000, MACH_PORT_NULL), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(r.head.msgh_id, MACH_NOTIFY_SEND_ONCE);
 	m.d[1].type = 9;
 	ck_assert_int_eq(send_msg(&m.head, 0, 0), MACH_SEND_INVALID_TYPE);
 	ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 1);
+	ck_assert_int_eq(mach_msg(&r.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(r), rcv, 0,
+				  MACH_PORT_NULL), MACH_RCV_TIMED_OUT);
 	{
 		struct ool_msg o = { .head = m.head, .body = { 1 } };
 
+		header(&o.head, dst, MACH_MSG_TYPE_MAKE_SEND, MACH_PORT_NULL, 0, 2);
+		o.head.msgh_bits |= MACH_MSGH_BITS_COMPLEX;
 		o.head.msgh_size = sizeof(o);
 		o.ool.size = 100;       /* and no address */
 		o.ool.type = MACH_MSG_OOL_DESCRIPTOR;
 		ck_assert_int_eq(send_msg(&o.head, 0, 0), MACH_SEND_INVALID_MEMORY);
 		o.ool.size = 100000;
+		ck_assert_int_eq(send_msg(&o.head, 0, 0), MACH_SEND_INVALID_MEMORY);
+		/* Small regions are read without faulting too (they used to crash). */
+		o.ool.address = (void *)(uintptr_t)0x1000;
+		o.ool.size = 64;
 		ck_assert_int_eq(send_msg(&o.head, 0, 0), MACH_SEND_INVALID_MEMORY);
 		ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 1);
 	}
@@ -373,6 +411,7 @@ static Suite *msg_suite(void)
 	tcase_add_test(rights, test_descriptor_dispositions);
 	tcase_add_test(rights, test_move_receive);
 	tcase_add_test(rights, test_send_errors);
+	tcase_add_test(rights, test_body_failure_destroys_what_was_taken);
 	tcase_add_test(rights, test_names_found_among_many);
 	tcase_add_checked_fixture(rights, setup, teardown);
 	suite_add_tcase(s, rights);

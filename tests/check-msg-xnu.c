@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <mach/mach.h>
+#include <mach/notify.h>
 
 #include "helpers/peer.h"
 
@@ -272,27 +273,51 @@ static mach_msg_return_t twice(mach_port_t dest, mach_msg_type_name_t dest_disp,
 			PEER_TIMEOUT_MS, MACH_PORT_NULL);
 }
 
-/* A name gives no more than it holds: XNU fails the second copy-in with MACH_SEND_INVALID_RIGHT. */
+/* Whether a send-once notification waits on @port. */
+static bool told_send_once(mach_port_t port)
+{
+	union rcv_buf b;
+
+	return take(port, &b, 0, sizeof(b)) == MACH_MSG_SUCCESS &&
+	       b.m.head.msgh_id == MACH_NOTIFY_SEND_ONCE;
+}
+
+/*
+ * A name gives no more than it holds: XNU fails the second copy-in with
+ * MACH_SEND_INVALID_RIGHT, and destroys what the message took before it
+ * (the first element here, and the destination's send-once right), as
+ * ipc_kmsg_copyin_body cleans up.
+ */
 START_TEST(test_rights_taken_once)
 {
-	mach_port_t box = peer_port_send(), p = peer_port_send(), c = peer_port();
-	mach_port_t so = peer_send_once(c);
+	mach_port_t box = peer_port_send(), p = peer_port_send(), c = peer_port(), n = peer_port();
+	mach_port_t so = peer_send_once(n);
+	mach_port_type_t type;
 	union rcv_buf b;
 
 	ck_assert_int_eq(twice(box, MACH_MSG_TYPE_COPY_SEND, p, MACH_MSG_TYPE_MOVE_SEND),
 			 MACH_SEND_INVALID_RIGHT);
-	ck_assert_uint_eq(peer_urefs(p, MACH_PORT_RIGHT_SEND), 1);
+	ck_assert_uint_eq(peer_urefs(p, MACH_PORT_RIGHT_SEND), 0);
+	ck_assert_uint_eq(peer_type(p), MACH_PORT_TYPE_RECEIVE);
 	ck_assert_int_eq(twice(box, MACH_MSG_TYPE_COPY_SEND, so, MACH_MSG_TYPE_MOVE_SEND_ONCE),
 			 MACH_SEND_INVALID_RIGHT);
-	ck_assert_uint_eq(peer_type(so), MACH_PORT_TYPE_SEND_ONCE);
+	ck_assert_int_eq(mach_port_type(mach_task_self(), so, &type), KERN_INVALID_NAME);
+	ck_assert(told_send_once(n));
 	ck_assert_int_eq(twice(box, MACH_MSG_TYPE_COPY_SEND, c, MACH_MSG_TYPE_MOVE_RECEIVE),
 			 MACH_SEND_INVALID_RIGHT);
-	ck_assert(peer_type(c) & MACH_PORT_TYPE_RECEIVE);
-	/* The destination's send-once right is taken first. */
+	ck_assert_int_eq(mach_port_type(mach_task_self(), c, &type), KERN_INVALID_NAME);
+	/* The destination's send-once right is taken first, and goes too. */
+	so = peer_send_once(n);
 	ck_assert_int_eq(twice(so, MACH_MSG_TYPE_MOVE_SEND_ONCE, so, MACH_MSG_TYPE_MOVE_SEND_ONCE),
 			 MACH_SEND_INVALID_RIGHT);
-	ck_assert_uint_eq(peer_type(so), MACH_PORT_TYPE_SEND_ONCE);
+	ck_assert_int_eq(mach_port_type(mach_task_self(), so, &type), KERN_INVALID_NAME);
+	ck_assert(told_send_once(n));
+	/* Nothing reached the box. */
+	ck_assert_int_eq(mach_msg(&b.m.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(b), box, 0,
+				  MACH_PORT_NULL), MACH_RCV_TIMED_OUT);
 	/* Two references: both go, and come back. */
+	ck_assert_int_eq(mach_port_insert_right(mach_task_self(), p, p, MACH_MSG_TYPE_MAKE_SEND),
+			 KERN_SUCCESS);
 	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), p, MACH_PORT_RIGHT_SEND, 1),
 			 KERN_SUCCESS);
 	ck_assert_int_eq(twice(box, MACH_MSG_TYPE_COPY_SEND, p, MACH_MSG_TYPE_MOVE_SEND),
@@ -301,8 +326,7 @@ START_TEST(test_rights_taken_once)
 	ck_assert_uint_eq(peer_urefs(p, MACH_PORT_RIGHT_SEND), 2);
 	mach_msg_destroy(&b.m.head);
 	ck_assert_uint_eq(peer_urefs(p, MACH_PORT_RIGHT_SEND), 0);
-	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), so), KERN_SUCCESS);
-	ck_assert_int_eq(mach_port_destroy(mach_task_self(), c), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), n), KERN_SUCCESS);
 	ck_assert_int_eq(mach_port_destroy(mach_task_self(), p), KERN_SUCCESS);
 	ck_assert_int_eq(mach_port_destroy(mach_task_self(), box), KERN_SUCCESS);
 }

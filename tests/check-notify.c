@@ -121,15 +121,20 @@ START_TEST(test_send_once_destroyed)
 	so = peer_send_once(n);
 	ck_assert_int_eq(mach_port_destroy(mach_task_self(), so), KERN_SUCCESS);
 	expect(n, MACH_NOTIFY_SEND_ONCE);
-	/* A send-once right whose port died is a dead name. */
+	/*
+	 * A send-once right whose port died: a message through it is sent as
+	 * far as the sender can tell and destroyed, the right used (xnu lets a
+	 * dead send-once right be copied in for this: a server replying to a
+	 * client that went away succeeds and keeps no dead name).  Looked at
+	 * first, it is a dead name.
+	 */
 	{
 		mach_port_t d = peer_port(), dso = peer_send_once(d);
+		mach_port_type_t type;
 
 		destroy(d);
-		ck_assert_int_eq(peer_send_id(dso, MACH_MSG_TYPE_MOVE_SEND_ONCE, 1), MACH_SEND_INVALID_DEST);
-		ck_assert_uint_eq(peer_type(dso), MACH_PORT_TYPE_DEAD_NAME);
-		ck_assert_uint_eq(peer_urefs(dso, MACH_PORT_RIGHT_DEAD_NAME), 1);
-		ck_assert_int_eq(mach_port_deallocate(mach_task_self(), dso), KERN_SUCCESS);
+		ck_assert_int_eq(peer_send_id(dso, MACH_MSG_TYPE_MOVE_SEND_ONCE, 1), MACH_MSG_SUCCESS);
+		ck_assert_int_eq(mach_port_type(mach_task_self(), dso, &type), KERN_INVALID_NAME);
 		d = peer_port();
 		dso = peer_send_once(d);
 		destroy(d);

@@ -66,6 +66,13 @@ int send_add_fd(struct send_ctx *c, int fd, bool owned);
 /** send_add_commit() - record @op on @p (referenced) for after the send. */
 void send_add_commit(struct send_ctx *c, enum commit_op op, struct port *p);
 
+/**
+ * send_drop_commits() - forget what the message took since there were
+ * @mark commits (a right that failed after all): made send-once rights go
+ * back to their pool.  Space lock held.
+ */
+void send_drop_commits(struct send_ctx *c, size_t mark);
+
 /** send_add_dealloc() - release [@addr, @addr + @size) after the send. */
 void send_add_dealloc(struct send_ctx *c, void *addr, size_t size);
 

@@ -13,13 +13,19 @@
 #include "vm-maps.h"
 #include "vm-region.h"
 
+/* Copied: a region given away goes with the send (not if the copy failed). */
+static int ool_taken(struct send_ctx *c, const mach_msg_ool_descriptor_t *o)
+{
+	if (o->deallocate && o->size)
+		send_add_dealloc(c, o->address, o->size);
+	return 0;
+}
+
 static int resolve_ool(struct send_ctx *c, const mach_msg_ool_descriptor_t *o, struct wire_desc *d)
 {
 	if (o->size && !o->address)
 		return -EFAULT;
 	d->size = o->size;
-	if (o->deallocate && o->size)
-		send_add_dealloc(c, o->address, o->size);
 	/* Small regions ride in the datagram while it has room; the rest go as memfds. */
 	if (o->size <= WIRE_OOL_INLINE_MAX && c->ool_len + o->size + 3 <= c->ool_budget) {
 		char *grown = realloc(c->ool, c->ool_len + o->size + 4);
@@ -29,19 +35,24 @@ static int resolve_ool(struct send_ctx *c, const mach_msg_ool_descriptor_t *o, s
 		c->ool = grown;
 		d->kind = WIRE_OOL_INLINE;
 		d->offset = c->ool_len;
-		if (o->size)
-			memcpy(c->ool + c->ool_len, o->address, o->size);
+		/* Read without faulting: an unreadable region is the caller's
+		 * MACH_SEND_INVALID_MEMORY, as xnu's copy-in says, not a crash
+		 * with the space lock held. */
+		if (vm_read_self(c->ool + c->ool_len, o->address, o->size) < 0)
+			return -EFAULT;
 		/* The padding goes out too: never let it carry stale heap bytes. */
 		memset(c->ool + c->ool_len + o->size, 0, ((o->size + 3) & ~3u) - o->size);
 		c->ool_len += (o->size + 3) & ~3u;
-		return 0;
+		return ool_taken(c, o);
 	}
 	if (o->size > WIRE_OOL_MAX)
 		return -E2BIG;
 	d->kind = WIRE_OOL_MEMFD;
 	d->nfds = 1;
 	int fd = vm_sealed_copy(o->address, o->size);
-	return fd < 0 ? fd : send_add_fd(c, fd, true);
+	int err = fd < 0 ? fd : send_add_fd(c, fd, true);
+
+	return err < 0 ? err : ool_taken(c, o);
 }
 
 /*
@@ -70,6 +81,9 @@ static int resolve_ool_ports(struct send_ctx *c, const mach_msg_ool_ports_descri
 	c->ool = grown;
 	if (vm_read_self(names, o->address, o->count * sizeof(*names)) < 0)
 		err = -EFAULT;
+	/* xnu gives the array away once it read it, before it takes a right. */
+	else if (o->deallocate && o->count)
+		send_add_dealloc(c, o->address, o->count * sizeof(*names));
 	d->offset = c->ool_len;
 	c->ool_len += bytes;
 	for (mach_msg_size_t i = 0; i < o->count && err == 0; i++) {
@@ -80,8 +94,6 @@ static int resolve_ool_ports(struct send_ctx *c, const mach_msg_ool_ports_descri
 		d->nfds += e.nfds;
 	}
 	free(names);
-	if (err == 0 && o->deallocate && o->count)
-		send_add_dealloc(c, o->address, o->count * sizeof(*names));
 	return err;
 }
 
@@ -111,11 +123,14 @@ static mach_msg_return_t resolve_guarded(struct send_ctx *c,
 					 struct wire_desc *d)
 {
 	mach_msg_guard_flags_t flags = g->flags;
+	size_t mark = c->n_commits;
 	int err = send_resolve_right(c, g->name, g->disposition, d);
 
 	if (err == 0 && MACH_PORT_VALID(g->name)) {
-		if (!guard_matches(space_get(g->name), g))
+		if (!guard_matches(space_get(g->name), g)) {
 			err = -EINVAL;          /* xnu: kGUARD_EXC_INCORRECT_GUARD */
+			send_drop_commits(c, mark);
+		}
 		flags |= MACH_MSG_GUARD_FLAGS_UNGUARDED_ON_SEND;
 	}
 	d->flags |= (uint32_t)flags << WIRE_GUARD_SHIFT;

@@ -141,11 +141,18 @@ static bool still_held(const struct send_ctx *c, const struct port *p, mach_port
 	return op == COMMIT_MOVE_SEND ? moved < p->urefs : moved == 0;
 }
 
-/*
- * Resolve one right (header reply or port descriptor) to fds.  Space lock
- * held.  Return: 0, -ENOENT (no such name / wrong right), -E2BIG, -EINVAL.
- */
-int send_resolve_right(struct send_ctx *c, mach_port_name_t name,
+void send_drop_commits(struct send_ctx *c, size_t mark)
+{
+	while (c->n_commits > mark) {
+		struct commit *k = &c->commits[--c->n_commits];
+
+		if (k->op == COMMIT_SEND_ONCE_PAIR)
+			port_pair_not_given(k->port, &k->pair);
+		port_unref(k->port);
+	}
+}
+
+static int resolve_right(struct send_ctx *c, mach_port_name_t name,
 			 mach_msg_type_name_t disp, struct wire_desc *d)
 {
 	struct port *p;
@@ -192,5 +199,22 @@ int send_resolve_right(struct send_ctx *c, mach_port_name_t name,
 		send_add_commit(c, COMMIT_MOVE_RECEIVE, p);
 		return add_receive_fds(c, p, d);
 	}
+}
+
+/*
+ * Resolve one right (header reply or port descriptor) to fds; one that
+ * fails takes nothing (xnu destroys what the message took before it, not
+ * it).  Space lock held.  Return: 0, -ENOENT (no such name / wrong right),
+ * -E2BIG, -EINVAL.
+ */
+int send_resolve_right(struct send_ctx *c, mach_port_name_t name,
+			 mach_msg_type_name_t disp, struct wire_desc *d)
+{
+	size_t mark = c->n_commits;
+	int err = resolve_right(c, name, disp, d);
+
+	if (err < 0)
+		send_drop_commits(c, mark);
+	return err;
 }
 

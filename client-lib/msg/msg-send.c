@@ -2,8 +2,10 @@
 /*
  * msg-send.c - mach_msg's send half: resolve the header and descriptor
  * rights to fds, build the wire datagram, send it, then consume the moved
- * rights.  Nothing is consumed before the kernel accepted the datagram, so
- * a failed send leaves the caller's rights as they were.
+ * rights.  Nothing is consumed before the kernel accepted the datagram: a
+ * header that fails and a send that fails (a full queue, a timeout) leave
+ * the caller's rights as they were; a body that fails, and a message to a
+ * dead send-once right, destroy what was taken, as xnu does.
  */
 #include "msg-send.h"
 
@@ -145,8 +147,14 @@ static int send_datagram(struct send_ctx *c, const void *body, size_t body_len,
 	}
 }
 
-/* After a successful send: consume what moved.  Space lock held. */
-static void commit_all(struct send_ctx *c)
+/*
+ * After a successful send: consume what moved.  @destroyed: the message
+ * was destroyed instead of delivered (xnu destroys the rights a failed
+ * copy-in had taken, and a message to a dead send-once right), so a
+ * receive right in it is destroyed, its port-destroyed request firing, not
+ * moved.  Space lock held.
+ */
+static void commit_all(struct send_ctx *c, bool destroyed)
 {
 	for (size_t i = 0; i < c->n_commits; i++) {
 		struct commit *k = &c->commits[i];
@@ -159,7 +167,10 @@ static void commit_all(struct send_ctx *c)
 			port_use_send_once(k->port);
 			break;
 		case COMMIT_MOVE_RECEIVE:
-			port_move_receive(k->port);
+			if (destroyed)
+				port_destroy_receive(k->port);
+			else
+				port_move_receive(k->port);
 			break;
 		case COMMIT_SEND_ONCE_PAIR:
 			port_pair_given(k->port, &k->pair);
@@ -192,6 +203,11 @@ static void ctx_release(struct send_ctx *c)
 	free(c->ool);
 }
 
+static bool peer_gone(int err)
+{
+	return err == -EPIPE || err == -ECONNREFUSED || err == -ENOTCONN || err == -ECONNRESET;
+}
+
 static mach_msg_return_t send_error(int err, struct send_ctx *c)
 {
 	switch (err) {
@@ -215,13 +231,50 @@ static mach_msg_return_t send_error(int err, struct send_ctx *c)
 	}
 }
 
+/* Send what build() made; consume what moved, or leave it where it was. */
+static mach_msg_return_t send_built(struct send_ctx *c, const char *body, size_t body_len,
+				    mach_msg_option_t option, mach_msg_timeout_t timeout)
+{
+	int err = send_datagram(c, body, body_len, option & MACH_SEND_TIMEOUT, timeout);
+	/* xnu: a message through a send-once right whose port died is sent,
+	 * as far as the sender can tell, and destroyed at once with every
+	 * right it carried: a server replying to a client that went away
+	 * succeeds and keeps no dead name. */
+	bool destroyed = err != 0 && c->return_dest && peer_gone(err);
+
+	space_lock();
+	if (err == 0 || destroyed)
+		commit_all(c, destroyed);
+	else
+		rollback_all(c);
+	space_unlock();
+	return err == 0 || destroyed ? MACH_MSG_SUCCESS : send_error(err, c);
+}
+
+/*
+ * build() failed with @mr.  xnu: a right or memory the body could not take
+ * fails the send once the header's rights and the descriptors before it
+ * were taken, and those are destroyed (ipc_kmsg_copyin_body); anything
+ * found before that leaves the caller's rights alone.
+ */
+static void build_failed(struct send_ctx *c, mach_msg_return_t mr)
+{
+	if (!c->n_commits)
+		return;
+	space_lock();
+	if (mr == MACH_SEND_INVALID_RIGHT || mr == MACH_SEND_INVALID_MEMORY)
+		commit_all(c, true);
+	else
+		rollback_all(c);
+	space_unlock();
+}
+
 mach_msg_return_t msg_send(mach_msg_header_t *msg, mach_msg_option_t option,
 			   mach_msg_size_t send_size, mach_msg_timeout_t timeout)
 {
 	struct send_ctx *c;
 	mach_msg_return_t mr;
 	size_t body_off = 0;
-	int err;
 
 	if (send_size < sizeof(*msg) || (send_size & 3))
 		return MACH_SEND_MSG_TOO_SMALL;
@@ -238,24 +291,10 @@ mach_msg_return_t msg_send(mach_msg_header_t *msg, mach_msg_option_t option,
 	space_lock();
 	mr = build(c, msg, send_size, &body_off);
 	space_unlock();
-	if (mr == MACH_MSG_SUCCESS) {
-		err = send_datagram(c, (const char *)msg + body_off, send_size - body_off,
-				    option & MACH_SEND_TIMEOUT, timeout);
-		if (err == 0) {
-			space_lock();
-			commit_all(c);
-			space_unlock();
-		} else {
-			space_lock();
-			rollback_all(c);
-			space_unlock();
-			mr = send_error(err, c);
-		}
-	} else if (c->n_commits) {
-		space_lock();
-		rollback_all(c);
-		space_unlock();
-	}
+	if (mr == MACH_MSG_SUCCESS)
+		mr = send_built(c, (const char *)msg + body_off, send_size - body_off, option, timeout);
+	else
+		build_failed(c, mr);
 	ctx_release(c);
 	free(c);
 	return mr;
