@@ -187,6 +187,28 @@ START_TEST(test_guard_applied_on_receive)
 }
 END_TEST
 
+/*
+ * mach_msg_destroy() of a message holding a right that arrived guarded
+ * unguards it first, as Libsyscall's does, so that it goes: it used to
+ * stay, guarded, with nobody left to know its guard.
+ */
+START_TEST(test_destroy_unguards)
+{
+	mach_port_t box = peer_port_send(), g = peer_port_send();
+	union rcv_buf b;
+
+	ck_assert_int_eq(mach_port_guard(mach_task_self(), g, GUARD, TRUE), KERN_SUCCESS);
+	ck_assert_int_eq(send_guarded(box, g, MACH_MSG_GUARD_FLAGS_IMMOVABLE_RECEIVE, GUARD),
+			 MACH_MSG_SUCCESS);
+	take(box, &b, MACH_RCV_GUARDED_DESC);
+	ck_assert_uint_eq(b.g.g.name, g);
+	mach_msg_destroy(&b.g.head);
+	ck_assert_uint_eq(peer_type(g), MACH_PORT_TYPE_DEAD_NAME);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), g), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), box), KERN_SUCCESS);
+}
+END_TEST
+
 /* Without IMMOVABLE_RECEIVE, or by a plain descriptor: unguarded, context 0, as XNU moves it. */
 START_TEST(test_guard_left_behind)
 {
@@ -344,6 +366,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_guard_checked_on_send);
 	tcase_add_test(tc, test_guard_applied_on_receive);
+	tcase_add_test(tc, test_destroy_unguards);
 	tcase_add_test(tc, test_guard_left_behind);
 	tcase_add_test(tc, test_context_trailer);
 	tcase_add_test(tc, test_seqno_status);

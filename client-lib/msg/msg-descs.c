@@ -49,7 +49,10 @@ static size_t write_ool_desc(char *out, const struct wire_desc *d, const char *o
 	memset(&od, 0, sizeof(od));
 	od.address = err ? NULL : addr;
 	od.size = err ? 0 : d->size;
-	od.copy = MACH_MSG_VIRTUAL_COPY;
+	/* As xnu tells a receiver: the sender's copy option, and a virtual
+	 * copy is the receiver's to deallocate (mach_msg_destroy() does). */
+	od.copy = (d->flags & WIRE_F_VIRTUAL) ? MACH_MSG_VIRTUAL_COPY : MACH_MSG_PHYSICAL_COPY;
+	od.deallocate = od.copy == MACH_MSG_VIRTUAL_COPY;
 	od.type = d->type;
 	memcpy(out, &od, sizeof(od));
 	return sizeof(od);

@@ -26,6 +26,8 @@ static int resolve_ool(struct send_ctx *c, const mach_msg_ool_descriptor_t *o, s
 	if (o->size && !o->address)
 		return -EFAULT;
 	d->size = o->size;
+	if (o->copy == MACH_MSG_VIRTUAL_COPY)
+		d->flags = WIRE_F_VIRTUAL;
 	/* Small regions ride in the datagram while it has room; the rest go as memfds. */
 	if (o->size <= WIRE_OOL_INLINE_MAX && c->ool_len + o->size + 3 <= c->ool_budget) {
 		char *grown = realloc(c->ool, c->ool_len + o->size + 4);
@@ -184,10 +186,19 @@ static bool guarded_ok(const mach_msg_guarded_port_descriptor_t *g)
 	       !((g->flags & MACH_MSG_GUARD_FLAGS_UNGUARDED_ON_SEND) && g->context);
 }
 
+/* Out-of-line memory as XNU accepts it: a physical or a virtual copy. */
+static bool ool_ok(const char *at)
+{
+	mach_msg_ool_descriptor_t od;
+
+	memcpy(&od, at, sizeof(od));
+	return od.copy == MACH_MSG_PHYSICAL_COPY || od.copy == MACH_MSG_VIRTUAL_COPY;
+}
+
 /*
- * XNU measures every descriptor (type, size, a guarded one's flags) before
- * it takes any right: an unknown type further on wins over a right that
- * cannot be taken.
+ * XNU measures every descriptor (type, size, a guarded one's flags, an
+ * out-of-line one's copy option) before it takes any right: an unknown
+ * type further on wins over a right that cannot be taken.
  */
 static mach_msg_return_t check_layout(const char *at, size_t left, mach_msg_size_t count)
 {
@@ -209,6 +220,9 @@ static mach_msg_return_t check_layout(const char *at, size_t left, mach_msg_size
 			if (!guarded_ok(&gd))
 				return MACH_SEND_INVALID_TYPE;
 		}
+		if ((pd.type == MACH_MSG_OOL_DESCRIPTOR ||
+		     pd.type == MACH_MSG_OOL_VOLATILE_DESCRIPTOR) && !ool_ok(at))
+			return MACH_SEND_INVALID_TYPE;
 		at += used;
 		left -= used;
 	}

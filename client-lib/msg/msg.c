@@ -85,6 +85,12 @@ EXPORT mach_msg_return_t mach_msg_receive(mach_msg_header_t *msg)
 			MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL);
 }
 
+/*
+ * As Libsyscall's: a right the message holds goes, one it would have made
+ * is made and dropped (a send right: its no-senders request may fire).  A
+ * send-once right it would have made is not (mach_port_extract_right() is
+ * not provided), so its port is not told.
+ */
 static void destroy_right(mach_port_name_t name, mach_msg_type_name_t type)
 {
 	if (!MACH_PORT_VALID(name))
@@ -92,6 +98,9 @@ static void destroy_right(mach_port_name_t name, mach_msg_type_name_t type)
 	if (type == MACH_MSG_TYPE_PORT_RECEIVE)
 		mach_port_mod_refs(mach_task_self(), name, MACH_PORT_RIGHT_RECEIVE, -1);
 	else if (type == MACH_MSG_TYPE_PORT_SEND || type == MACH_MSG_TYPE_PORT_SEND_ONCE)
+		mach_port_deallocate(mach_task_self(), name);
+	else if (type == MACH_MSG_TYPE_MAKE_SEND &&
+		 mach_port_insert_right(mach_task_self(), name, name, type) == KERN_SUCCESS)
 		mach_port_deallocate(mach_task_self(), name);
 }
 
@@ -125,11 +134,16 @@ static size_t destroy_desc(const char *p)
 		return sizeof(ad);
 	case MACH_MSG_GUARDED_PORT_DESCRIPTOR:
 		memcpy(&gd, p, sizeof(gd));
+		/* A right that arrived guarded is unguarded first, or it could not go. */
+		if (!(gd.flags & MACH_MSG_GUARD_FLAGS_UNGUARDED_ON_SEND))
+			mach_port_unguard(mach_task_self(), gd.name, (uint64_t)gd.context);
 		destroy_right(gd.name, gd.disposition);
 		return sizeof(gd);
 	default:
+		/* Only memory the message owns: what the receiver may deallocate
+		 * (a virtual copy), or what a sender would have given away. */
 		memcpy(&od, p, sizeof(od));
-		if (od.address && od.size)
+		if (pd.type == MACH_MSG_OOL_DESCRIPTOR && od.deallocate && od.address && od.size)
 			vm_deallocate(mach_task_self(), (vm_address_t)od.address, od.size);
 		return sizeof(od);
 	}

@@ -79,6 +79,12 @@ enum wire_kind {
  */
 #define WIRE_F_INO          0x2
 /*
+ * Out-of-line memory (WIRE_OOL_*): sent with MACH_MSG_VIRTUAL_COPY, not
+ * MACH_MSG_PHYSICAL_COPY.  The receiver is told which, as xnu tells it,
+ * and whether the region is its to deallocate (only a virtual copy).
+ */
+#define WIRE_F_VIRTUAL      0x1
+/*
  * MACH_MSG_GUARDED_PORT_DESCRIPTOR (kind RECEIVE, NULL or DEAD): the guard
  * flags in flags' high half, the context in offset.
  */

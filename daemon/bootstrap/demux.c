@@ -165,7 +165,9 @@ static int reply_ool(const mach_msg_ool_descriptor_t *od, struct wire_desc *d, i
 {
 	int fd;
 
-	*d = (struct wire_desc){ .type = MACH_MSG_OOL_DESCRIPTOR, .kind = WIRE_OOL_INLINE };
+	/* The stub's copy option goes along: a virtual copy is the receiver's to deallocate. */
+	*d = (struct wire_desc){ .type = MACH_MSG_OOL_DESCRIPTOR, .kind = WIRE_OOL_INLINE,
+				 .flags = od->copy == MACH_MSG_VIRTUAL_COPY ? WIRE_F_VIRTUAL : 0 };
 	if (od->size) {
 		fd = vm_sealed_copy(od->address, od->size);
 		if (fd < 0)

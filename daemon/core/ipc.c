@@ -214,6 +214,7 @@ static int reply_data_ool(struct ipc_request *rq, kern_return_t ret, const void 
 		.kind = WIRE_OOL_MEMFD,
 		.nfds = 1,
 		.size = (uint32_t)len,
+		.flags = WIRE_F_VIRTUAL,        /* the receiver's to deallocate */
 	};
 	struct {
 		NDR_record_t ndr;
