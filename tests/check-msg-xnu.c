@@ -418,6 +418,93 @@ START_TEST(test_ool_copy_options)
 }
 END_TEST
 
+/* A header-only message to @dest (@dd) with reply @reply (@rd); what the send says. */
+static mach_msg_return_t send_header(mach_port_t dest, mach_msg_type_name_t dd, mach_port_t reply,
+				     mach_msg_type_name_t rd, mach_msg_id_t id)
+{
+	mach_msg_header_t h = { .msgh_bits = MACH_MSGH_BITS(dd, rd), .msgh_size = sizeof(h),
+				.msgh_remote_port = dest, .msgh_local_port = reply, .msgh_id = id };
+
+	return mach_msg(&h, MACH_SEND_MSG, sizeof(h), 0, MACH_PORT_NULL, 0, MACH_PORT_NULL);
+}
+
+/*
+ * The header is checked in XNU's order (ipc_kmsg_copyin_header_validate),
+ * and the descriptors measured, before any name is looked at.
+ */
+START_TEST(test_header_checks_in_xnu_order)
+{
+	mach_port_t p = peer_port_send();
+	struct {
+		struct region_msg m;
+	} t;
+
+	ck_assert_int_eq(send_header(p, MACH_MSG_TYPE_COPY_SEND, p, 0, 1), MACH_SEND_INVALID_HEADER);
+	ck_assert_int_eq(send_header(p, MACH_MSG_TYPE_COPY_SEND, p, MACH_MSG_TYPE_MOVE_RECEIVE, 1),
+			 MACH_SEND_INVALID_HEADER);
+	ck_assert_int_eq(send_header(p, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 5, 1),
+			 MACH_SEND_INVALID_HEADER);
+	ck_assert_int_eq(send_header(0x4207, 5, MACH_PORT_NULL, 0, 1), MACH_SEND_INVALID_HEADER);
+	ck_assert_int_eq(send_header(p, MACH_MSG_TYPE_MAKE_SEND, p, MACH_MSG_TYPE_MOVE_SEND_ONCE, 1),
+			 MACH_SEND_INVALID_DEST);
+	memset(&t, 0, sizeof(t));
+	t.m.head = (mach_msg_header_t){
+		.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0) | MACH_MSGH_BITS_COMPLEX,
+		.msgh_size = sizeof(t), .msgh_remote_port = 0x4207 };
+	t.m.body.msgh_descriptor_count = 1;
+	t.m.ool.type = 9;
+	ck_assert_int_eq(mach_msg(&t.m.head, MACH_SEND_MSG, sizeof(t), 0, MACH_PORT_NULL, 0,
+				  MACH_PORT_NULL), MACH_SEND_INVALID_TYPE);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), p), KERN_SUCCESS);
+}
+END_TEST
+
+/*
+ * The reply port as XNU delivers it: a dead one arrives dead, a null one
+ * keeps its type; and a message too large for the receiver keeps its
+ * header (id, types) when it is destroyed, its reply right told at once.
+ */
+START_TEST(test_reply_port_as_delivered)
+{
+	mach_port_t p = peer_port_send(), n = peer_port();
+	union rcv_buf b;
+
+	ck_assert_int_eq(send_header(p, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_DEAD,
+				     MACH_MSG_TYPE_COPY_SEND, 1), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(take(p, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);
+	ck_assert_uint_eq(b.m.head.msgh_remote_port, MACH_PORT_DEAD);
+	ck_assert_uint_eq(b.m.head.msgh_bits, MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND,
+							     MACH_MSG_TYPE_PORT_SEND));
+	ck_assert_int_eq(send_header(p, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL,
+				     MACH_MSG_TYPE_MAKE_SEND_ONCE, 2), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(take(p, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);
+	ck_assert_uint_eq(b.m.head.msgh_remote_port, MACH_PORT_NULL);
+	ck_assert_uint_eq(b.m.head.msgh_bits, MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE,
+							     MACH_MSG_TYPE_PORT_SEND));
+	{
+		struct small_msg m = {
+			.head = { .msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND,
+							      MACH_MSG_TYPE_MAKE_SEND_ONCE),
+				  .msgh_size = sizeof(m), .msgh_remote_port = p,
+				  .msgh_local_port = n, .msgh_id = 4242 },
+		};
+
+		ck_assert_int_eq(mach_msg(&m.head, MACH_SEND_MSG, sizeof(m), 0, MACH_PORT_NULL, 0,
+					  MACH_PORT_NULL), MACH_MSG_SUCCESS);
+	}
+	ck_assert_int_eq(take(p, &b, 0, sizeof(mach_msg_header_t) + sizeof(mach_msg_trailer_t)),
+			 MACH_RCV_TOO_LARGE);
+	ck_assert_int_eq(b.m.head.msgh_id, 4242);
+	ck_assert_uint_eq(b.m.head.msgh_bits, MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE,
+							     MACH_MSG_TYPE_PORT_SEND));
+	ck_assert_uint_eq(b.m.head.msgh_remote_port, MACH_PORT_NULL);
+	ck_assert_uint_eq(b.m.head.msgh_local_port, p);
+	ck_assert(told_send_once(n));
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), n), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), p), KERN_SUCCESS);
+}
+END_TEST
+
 /* Every descriptor's type is checked before any right is taken, as XNU measures first. */
 START_TEST(test_types_before_rights)
 {
@@ -460,6 +547,8 @@ int main(void)
 	tcase_add_test(tc, test_rights_taken_once);
 	tcase_add_test(tc, test_types_before_rights);
 	tcase_add_test(tc, test_ool_copy_options);
+	tcase_add_test(tc, test_header_checks_in_xnu_order);
+	tcase_add_test(tc, test_reply_port_as_delivered);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

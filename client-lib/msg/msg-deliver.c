@@ -78,18 +78,32 @@ mach_msg_return_t rcv_send_once_notice(struct rcv_req *rq, mach_port_name_t name
 	return MACH_MSG_SUCCESS;
 }
 
-mach_msg_return_t rcv_too_large_destroyed(struct rcv_req *rq, mach_port_name_t name)
+mach_msg_return_t rcv_too_large_destroyed(struct rcv_req *rq, mach_port_name_t name,
+					  const struct wire_hdr *h)
 {
+	static const struct wire_hdr none;
+
+	if (!h)
+		h = &none;
 	if (rq->rcv_size >= sizeof(mach_msg_header_t) + rq->trailer_size) {
-		*rq->msg = (mach_msg_header_t){ .msgh_size = sizeof(mach_msg_header_t),
-						.msgh_local_port = name };
+		/* As xnu: the header stays, its id and types; the reply right
+		 * was destroyed with the rest (a dead one stays dead). */
+		*rq->msg = (mach_msg_header_t){
+			.msgh_bits = h->bits & (MACH_MSGH_BITS_COMPLEX | MACH_MSGH_BITS_REMOTE_MASK |
+						MACH_MSGH_BITS_LOCAL_MASK),
+			.msgh_size = sizeof(mach_msg_header_t),
+			.msgh_remote_port = (h->bits & WIRE_BITS_REPLY_DEAD) ? MACH_PORT_DEAD :
+									      MACH_PORT_NULL,
+			.msgh_local_port = name,
+			.msgh_id = h->id,
+		};
 		fill_trailer((char *)(rq->msg + 1), rq, NULL, take_port_info(rq));
 	}
 	return MACH_RCV_TOO_LARGE;
 }
 
-mach_msg_return_t rcv_too_large(struct rcv_req *rq, int fd, size_t len, size_t user_size,
-				mach_port_name_t name)
+mach_msg_return_t rcv_too_large(struct rcv_req *rq, int fd, const struct wire_hdr *h,
+				size_t user_size, mach_port_name_t name)
 {
 	if (rq->option & MACH_RCV_LARGE) {
 		if (rq->rcv_size >= offsetof(mach_msg_header_t, msgh_remote_port))
@@ -100,7 +114,7 @@ mach_msg_return_t rcv_too_large(struct rcv_req *rq, int fd, size_t len, size_t u
 		return MACH_RCV_TOO_LARGE;
 	}
 	fdpass_discard(fd, NULL);       /* its rights die with it, as Mach destroys it */
-	return rcv_too_large_destroyed(rq, name);
+	return rcv_too_large_destroyed(rq, name, h);
 }
 
 static mach_port_name_t translate_reply(const struct wire_hdr *h, int *fds)
@@ -109,7 +123,7 @@ static mach_port_name_t translate_reply(const struct wire_hdr *h, int *fds)
 	int err = 0;
 
 	if (!h->reply_nfds)
-		return MACH_PORT_NULL;
+		return (h->bits & WIRE_BITS_REPLY_DEAD) ? MACH_PORT_DEAD : MACH_PORT_NULL;
 	rd.kind = MACH_MSGH_BITS_REMOTE(h->bits) == MACH_MSG_TYPE_PORT_SEND_ONCE ?
 		WIRE_PORT_SEND_ONCE : WIRE_PORT_SEND;
 	return rights_insert(&rd, fds, &err);

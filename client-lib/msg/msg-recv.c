@@ -55,7 +55,7 @@ static mach_msg_return_t at_end(struct rcv_req *rq, struct port *p, int fd, bool
 	}
 	if (rq->rcv_size < sizeof(mach_msg_header_t) + rq->trailer_size) {
 		if (rq->option & MACH_RCV_LARGE)
-			return rcv_too_large(rq, fd, 0, sizeof(mach_msg_header_t), p->name);
+			return rcv_too_large(rq, fd, NULL, sizeof(mach_msg_header_t), p->name);
 		remove_queue_fd(p, fd);
 		return MACH_RCV_TOO_LARGE;
 	}
@@ -108,7 +108,8 @@ static mach_msg_return_t recv_whole(struct rcv_req *rq, struct port *p, int fd, 
 	user_size = rcv_peeked_user_size(d->buf, (size_t)d->len, (size_t)d->len);
 	if (user_size == 0 || user_size + rq->trailer_size > rq->rcv_size) {
 		fdpass_close_all(d->fds, d->nfds);      /* the message is destroyed, rights included */
-		return user_size ? rcv_too_large_destroyed(rq, p->name) : MACH_RCV_INVALID_DATA;
+		return user_size ? rcv_too_large_destroyed(rq, p->name, (const void *)d->buf) :
+				   MACH_RCV_INVALID_DATA;
 	}
 	return rcv_deliver(rq, d, p->name, returned);
 }
@@ -201,7 +202,7 @@ static mach_msg_return_t try_fd_peek(struct rcv_req *rq, struct port *p, int fd,
 		fdpass_discard(fd, NULL);
 		mr = MACH_RCV_INVALID_DATA;
 	} else if (user_size + rq->trailer_size > rq->rcv_size) {
-		mr = rcv_too_large(rq, fd, (size_t)n, user_size, p->name);
+		mr = rcv_too_large(rq, fd, (const void *)peek, user_size, p->name);
 	} else {
 		mr = rcv_dequeue(rq, fd, (size_t)n, p->name, &returned);
 	}
@@ -368,7 +369,7 @@ static mach_msg_return_t conn_take(struct rcv_req *rq, int fd, uint16_t seq, str
 	}
 	if (user_size + rq->trailer_size > rq->rcv_size) {
 		fdpass_close_all(d->fds, d->nfds);
-		return rcv_too_large_destroyed(rq, rq->port->name);
+		return rcv_too_large_destroyed(rq, rq->port->name, h);
 	}
 	d->from_daemon = true;
 	return rcv_deliver(rq, d, rq->port->name, &returned);

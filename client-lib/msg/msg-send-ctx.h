@@ -88,9 +88,17 @@ int send_resolve_right(struct send_ctx *c, mach_port_name_t name, mach_msg_type_
 		       struct wire_desc *d);
 
 /**
- * send_resolve_descriptors() - the descriptors of complex @msg to @c.
- * Space lock held.  Return: MACH_MSG_SUCCESS and *@body_off, the first
- * body byte, or a MACH_SEND_* code.
+ * send_check_descriptors() - measure the descriptors of complex @msg, as
+ * xnu does before it takes any right: their count, types and layout.
+ * Return: MACH_MSG_SUCCESS or a MACH_SEND_* code.
+ */
+mach_msg_return_t send_check_descriptors(const mach_msg_header_t *msg, mach_msg_size_t send_size);
+
+/**
+ * send_resolve_descriptors() - the descriptors of complex @msg, which
+ * send_check_descriptors() passed, to @c.  Space lock held.  Return:
+ * MACH_MSG_SUCCESS and *@body_off, the first body byte, or a MACH_SEND_*
+ * code.
  */
 mach_msg_return_t send_resolve_descriptors(struct send_ctx *c, const mach_msg_header_t *msg,
 					   mach_msg_size_t send_size, size_t *body_off);

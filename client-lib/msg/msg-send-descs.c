@@ -229,6 +229,20 @@ static mach_msg_return_t check_layout(const char *at, size_t left, mach_msg_size
 	return MACH_MSG_SUCCESS;
 }
 
+mach_msg_return_t send_check_descriptors(const mach_msg_header_t *msg, mach_msg_size_t send_size)
+{
+	const char *base = (const char *)msg;
+	size_t off = sizeof(mach_msg_header_t) + sizeof(mach_msg_body_t);
+	mach_msg_size_t count;
+
+	if (send_size < off)
+		return MACH_SEND_MSG_TOO_SMALL;
+	memcpy(&count, base + sizeof(mach_msg_header_t), sizeof(count));
+	if (count > WIRE_MAX_DESC)
+		return MACH_SEND_TOO_LARGE;
+	return check_layout(base + off, send_size - off, count);
+}
+
 /* Walk the descriptors of a complex message.  Return: *body_off = first body byte. */
 mach_msg_return_t send_resolve_descriptors(struct send_ctx *c, const mach_msg_header_t *msg,
 					   mach_msg_size_t send_size, size_t *body_off)
@@ -236,14 +250,9 @@ mach_msg_return_t send_resolve_descriptors(struct send_ctx *c, const mach_msg_he
 	const char *base = (const char *)msg;
 	size_t off = sizeof(mach_msg_header_t) + sizeof(mach_msg_body_t);
 	mach_msg_size_t count;
-	mach_msg_return_t mr;
+	mach_msg_return_t mr = MACH_MSG_SUCCESS;
 
-	if (send_size < off)
-		return MACH_SEND_MSG_TOO_SMALL;
 	memcpy(&count, base + sizeof(mach_msg_header_t), sizeof(count));
-	if (count > WIRE_MAX_DESC)
-		return MACH_SEND_TOO_LARGE;
-	mr = check_layout(base + off, send_size - off, count);
 	for (mach_msg_size_t i = 0; i < count && mr == MACH_MSG_SUCCESS; i++) {
 		size_t used;
 

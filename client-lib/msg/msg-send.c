@@ -63,16 +63,47 @@ static mach_msg_return_t resolve_dest(struct send_ctx *c, const mach_msg_header_
 	return MACH_MSG_SUCCESS;
 }
 
+/*
+ * XNU's checks of the header before any right is taken
+ * (ipc_kmsg_copyin_header_validate): each disposition a send right's, a
+ * reply port only with one, a destination name that can name a port, and
+ * no send-once right moved where the destination is the reply port.
+ */
+static mach_msg_return_t validate_header(const mach_msg_header_t *msg)
+{
+	mach_msg_type_name_t dest = MACH_MSGH_BITS_REMOTE(msg->msgh_bits);
+	mach_msg_type_name_t reply = MACH_MSGH_BITS_LOCAL(msg->msgh_bits);
+
+	if (msg->msgh_bits & ~MACH_MSGH_BITS_USER || MACH_MSGH_BITS_VOUCHER(msg->msgh_bits))
+		return MACH_SEND_INVALID_HEADER;
+	if (reply == 0 ? msg->msgh_local_port != MACH_PORT_NULL :
+	    !MACH_MSG_TYPE_PORT_ANY_SEND(reply))
+		return MACH_SEND_INVALID_HEADER;
+	if (!MACH_MSG_TYPE_PORT_ANY_SEND(dest))
+		return MACH_SEND_INVALID_HEADER;
+	if (!MACH_PORT_VALID(msg->msgh_remote_port))
+		return MACH_SEND_INVALID_DEST;
+	if (msg->msgh_remote_port == msg->msgh_local_port &&
+	    (dest == MACH_MSG_TYPE_MOVE_SEND_ONCE || reply == MACH_MSG_TYPE_MOVE_SEND_ONCE))
+		return MACH_SEND_INVALID_DEST;
+	return MACH_MSG_SUCCESS;
+}
+
 static mach_msg_return_t resolve_reply(struct send_ctx *c, const mach_msg_header_t *msg)
 {
 	mach_msg_type_name_t disp = MACH_MSGH_BITS_LOCAL(msg->msgh_bits);
 	struct wire_desc d = { 0 };
 	int err;
 
-	if (disp == 0 || msg->msgh_local_port == MACH_PORT_NULL)
+	if (disp == 0)
 		return MACH_MSG_SUCCESS;
-	if (disp == MACH_MSG_TYPE_MOVE_RECEIVE)
-		return MACH_SEND_INVALID_REPLY;
+	/* A null or dead reply port keeps its type, and a dead one arrives dead, as in xnu. */
+	if (!MACH_PORT_VALID(msg->msgh_local_port)) {
+		c->hdr.bits |= (uint32_t)msg_disposition_received(disp);
+		if (msg->msgh_local_port == MACH_PORT_DEAD)
+			c->hdr.bits |= WIRE_BITS_REPLY_DEAD;
+		return MACH_MSG_SUCCESS;
+	}
 	err = send_resolve_right(c, msg->msgh_local_port, disp, &d);
 	if (err < 0)
 		return MACH_SEND_INVALID_REPLY;
@@ -86,19 +117,22 @@ static mach_msg_return_t build(struct send_ctx *c, const mach_msg_header_t *msg,
 			       mach_msg_size_t send_size, size_t *body_off)
 {
 	mach_msg_bits_t bits = msg->msgh_bits;
-	mach_msg_return_t mr;
+	bool complex = bits & MACH_MSGH_BITS_COMPLEX;
+	mach_msg_return_t mr = validate_header(msg);
 
-	if (bits & ~MACH_MSGH_BITS_USER || MACH_MSGH_BITS_VOUCHER(bits))
-		return MACH_SEND_INVALID_HEADER;
 	c->hdr.magic = WIRE_MAGIC;
 	c->hdr.id = msg->msgh_id;
 	c->hdr.bits = (bits & MACH_MSGH_BITS_COMPLEX) |
 		((uint32_t)msg_disposition_received(MACH_MSGH_BITS_REMOTE(bits)) << 8);
-	mr = resolve_dest(c, msg);
+	*body_off = sizeof(mach_msg_header_t);
+	/* As xnu: the descriptors are measured before the header's rights are taken. */
+	if (mr == MACH_MSG_SUCCESS && complex)
+		mr = send_check_descriptors(msg, send_size);
+	if (mr == MACH_MSG_SUCCESS)
+		mr = resolve_dest(c, msg);
 	if (mr == MACH_MSG_SUCCESS)
 		mr = resolve_reply(c, msg);
-	*body_off = sizeof(mach_msg_header_t);
-	if (mr == MACH_MSG_SUCCESS && (bits & MACH_MSGH_BITS_COMPLEX))
+	if (mr == MACH_MSG_SUCCESS && complex)
 		mr = send_resolve_descriptors(c, msg, send_size, body_off);
 	return mr;
 }

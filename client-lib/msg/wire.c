@@ -157,6 +157,8 @@ static bool bits_ok(const struct wire_hdr *h)
 
 	if (h->reply_nfds ? !reply_is_send : !(reply_is_send || reply == MACH_MSG_TYPE_PORT_NONE))
 		return false;
+	if ((h->bits & WIRE_BITS_REPLY_DEAD) && (h->reply_nfds || !reply_is_send))
+		return false;
 	if ((h->bits & WIRE_BITS_RETURNED) && dest != MACH_MSG_TYPE_PORT_SEND_ONCE)
 		return false;
 	/* On the connection: no reply right travels; RESEND only with it. */

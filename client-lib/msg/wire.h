@@ -96,6 +96,8 @@ enum wire_kind {
  * pair (sopool.h).  Not a Mach bit: never shown to the user.
  */
 #define WIRE_BITS_RETURNED  0x40000000u
+/* The reply port was MACH_PORT_DEAD: it arrives dead, with its type (no fd). */
+#define WIRE_BITS_REPLY_DEAD 0x08000000u
 
 /*
  * In wire_hdr.bits of a request on a bootstrap connection: answer on this
