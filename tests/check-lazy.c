@@ -397,7 +397,8 @@ START_TEST(test_fdstore_keeps_lazy_lazy)
 
 	port = start_stored(200, &before);
 	sync_daemon();
-	/* The listening socket, the echo port (R, S), its job's connection, two states. */
+	/* The listening socket, the echo port (R, S), its job's connection, its
+	 * port-destroyed request, two states. */
 	ck_assert_uint_le(fake_fdstore_count(&store), 8);
 	fake_fdstore_kill(&store, &td);
 	fake_fdstore_start(&store, &td);
@@ -422,11 +423,12 @@ START_TEST(test_large_state_saved_after_gap)
 	struct echo_msg before, after;
 
 	port = start_stored(1500, &before);
-	/* The listening socket, two states, and R, S and the job's connection,
-	 * stored with the state that names them. */
-	for (int i = 0; i < 3000 && fake_fdstore_count(&store) < 6; i++)
+	/* The listening socket, two states, and R, S, the job's connection and
+	 * the daemon's end of its check-in's port-destroyed request, stored
+	 * with the state that names them. */
+	for (int i = 0; i < 3000 && fake_fdstore_count(&store) < 7; i++)
 		test_pause_ms(10);
-	ck_assert_uint_eq(fake_fdstore_count(&store), 6);
+	ck_assert_uint_eq(fake_fdstore_count(&store), 7);
 	sync_daemon();  /* the save that stored them has written its state too */
 	fake_fdstore_kill(&store, &td);
 	fake_fdstore_start(&store, &td);

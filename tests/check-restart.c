@@ -209,6 +209,30 @@ START_TEST(test_sigkill_keeps_everything)
 END_TEST
 
 /*
+ * A job that lets its receive right go after a re-exec checks the name in
+ * again: the new daemon watches the port-destroyed request the old one
+ * handed out with the right.  Without it, the name would stay checked in
+ * until the job exits.
+ */
+START_TEST(test_release_seen_after_reexec)
+{
+	static struct bsctl_out out;
+	mach_port_t echo;
+	struct echo_msg r;
+	pid_t pid;
+
+	add_echo(ECHO_SERVICE_NAME, "");
+	test_daemon_start(&td);
+	echo = look_up(ECHO_SERVICE_NAME);
+	pid = echo_query(echo).pid;
+	ck_assert_int_eq(BSCTL_RUN(&out, "reexec"), 0);
+	ck_assert_int_eq(echo_request(echo, ECHO_RECHECK, 0, &r), ECHO_RECHECK + 100);
+	ck_assert_uint_eq(r.value, KERN_SUCCESS);
+	ck_assert_int_eq(echo_query(echo).pid, pid);
+}
+END_TEST
+
+/*
  * A job still stopping when the daemon re-executes keeps its ExitTimeOut:
  * the new daemon sends the SIGKILL the old one would have.
  */
@@ -364,6 +388,7 @@ static Suite *restart_suite(void)
 	tcase_add_test(tc, test_damaged_state_refused);
 	tcase_add_test(tc, test_reexec_then_sigkill);
 	tcase_add_test(tc, test_stopping_job_keeps_exit_timeout);
+	tcase_add_test(tc, test_release_seen_after_reexec);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -15,9 +15,9 @@
 
 static struct state_service services[] = {
 	{ .name = "com.example.a", .job = "com.example.job", .recv_id = 7, .send_id = 8,
-	  .checked_in = true, .was_seen = true },
+	  .checked_in = true, .was_seen = true, .release_id = 13 },
 	{ .name = "com.example.reg", .job = NULL, .recv_id = -1, .send_id = 9,
-	  .owner_pid = 4242, .owner_uid = 1000 },
+	  .owner_pid = 4242, .owner_uid = 1000, .release_id = -1 },
 };
 static struct state_job jobs[] = {
 	{ .label = "com.example.job", .failure = "", .state = 2, .pid = 1234,
@@ -55,7 +55,9 @@ START_TEST(test_round_trip)
 	ck_assert_str_eq(st.services[0].name, "com.example.a");
 	ck_assert_str_eq(st.services[0].job, "com.example.job");
 	ck_assert(st.services[0].checked_in);
+	ck_assert_int_eq(st.services[0].release_id, 13);
 	ck_assert_ptr_null(st.services[1].job);
+	ck_assert_int_eq(st.services[1].release_id, -1);
 	ck_assert_int_eq(st.services[1].owner_pid, 4242);
 	ck_assert_uint_eq(st.n_jobs, 2);
 	ck_assert_int_eq(st.jobs[0].pid, 1234);
@@ -144,7 +146,33 @@ START_TEST(test_inconsistent_refused)
 	bad_svc[0].name = "";
 	ck_assert_int_eq(decode_forged(&s), -EBADMSG);
 	bad_svc[0].name = "com.example.a";
+	bad_svc[1].release_id = 14;     /* a release request of a name nobody checked in */
+	ck_assert_int_eq(decode_forged(&s), -EBADMSG);
+	bad_svc[1].release_id = -1;
 	ck_assert_int_eq(decode_forged(&s), 0);
+}
+END_TEST
+
+/*
+ * A state an older daemon wrote (version 1, no release requests) is read:
+ * a daemon re-executed into a newer one resumes.  It used to be refused,
+ * and a re-exec across the change would lose everything it kept.
+ */
+START_TEST(test_older_version_read)
+{
+	struct state st;
+	size_t len;
+	char *buf;
+
+	ck_assert_int_eq(state_encode_as(&sample, 1, &buf, &len), 0);
+	ck_assert_int_eq(state_decode(buf, len, &st), 0);
+	ck_assert_uint_eq(st.n_services, 2);
+	ck_assert_int_eq(st.services[0].release_id, -1);
+	ck_assert_int_eq(st.services[0].send_id, 8);
+	ck_assert_int_eq(st.services[1].owner_pid, 4242);
+	ck_assert_int_eq(st.jobs[0].pid, 1234);
+	state_free(&st);
+	free(buf);
 }
 END_TEST
 
@@ -193,6 +221,7 @@ static Suite *state_suite(void)
 	tcase_add_test(tc, test_truncated_refused);
 	tcase_add_test(tc, test_flipped_refused);
 	tcase_add_test(tc, test_inconsistent_refused);
+	tcase_add_test(tc, test_older_version_read);
 	tcase_add_test(tc, test_huge_count_refused);
 	suite_add_tcase(s, tc);
 	return s;

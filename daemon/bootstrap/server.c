@@ -160,8 +160,7 @@ static void checked_in(void *arg, bool ok)
 		log_job(LOG_DEBUG, s->job->spec->label, "checked in %s", s->name);
 }
 
-/* The holder of @s let its receive right go: the name may be checked in again. */
-static void released(struct service *s, void *arg)
+void server_released(struct service *s, void *arg)
 {
 	(void)arg;
 	if (!s->checked_in)
@@ -181,7 +180,7 @@ static void released(struct service *s, void *arg)
  */
 static mach_port_t give_receive(const struct caller *who, struct service *s)
 {
-	int fds[3] = { s->recv_fd, s->send_fd, service_release_arm(s, released, NULL) };
+	int fds[3] = { s->recv_fd, s->send_fd, service_release_arm(s, server_released, NULL) };
 	bool pd = fds[2] >= 0;
 
 	if (!pd)

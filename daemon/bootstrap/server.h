@@ -21,4 +21,11 @@ void server_dispatch(struct conn *c, struct ipc_request *rq);
  */
 void server_name_died(struct service *s, void *arg);
 
+/**
+ * server_released() - the holder of @s's receive right let it go (the
+ * port-destroyed request handed out with it fired): the name may be
+ * checked in again.  @arg is unused.
+ */
+void server_released(struct service *s, void *arg);
+
 #endif

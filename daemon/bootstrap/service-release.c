@@ -51,6 +51,29 @@ static void release_ready(evutil_socket_t fd, short what, void *arg)
 	s->released(s, s->released_arg);
 }
 
+/* Watch @rq, the daemon's end of the request (taken). */
+static int watch(struct service *s, int rq, service_notify_fn *released, void *arg)
+{
+	s->release_ev = event_new(s->base, rq, EV_READ | EV_PERSIST, release_ready, s);
+	if (!s->release_ev || event_add(s->release_ev, NULL) < 0) {
+		if (s->release_ev)
+			event_free(s->release_ev);
+		s->release_ev = NULL;
+		close(rq);
+		return -ENOMEM;
+	}
+	s->release_fd = rq;
+	s->released = released;
+	s->released_arg = arg;
+	return 0;
+}
+
+int service_release_adopt(struct service *s, int rq, service_notify_fn *released, void *arg)
+{
+	disarm(s);
+	return watch(s, rq, released, arg);
+}
+
 int service_release_arm(struct service *s, service_notify_fn *released, void *arg)
 {
 	int rq, sq, err;
@@ -59,18 +82,11 @@ int service_release_arm(struct service *s, service_notify_fn *released, void *ar
 	err = endpoint_socketpair(&rq, &sq);
 	if (err < 0)
 		return err;
-	s->release_ev = event_new(s->base, rq, EV_READ | EV_PERSIST, release_ready, s);
-	if (!s->release_ev || event_add(s->release_ev, NULL) < 0) {
-		if (s->release_ev)
-			event_free(s->release_ev);
-		s->release_ev = NULL;
-		close(rq);
+	err = watch(s, rq, released, arg);
+	if (err < 0) {
 		close(sq);
-		return -ENOMEM;
+		return err;
 	}
-	s->release_fd = rq;
-	s->released = released;
-	s->released_arg = arg;
 	return sq;
 }
 

@@ -121,6 +121,13 @@ struct service *service_free(struct service *s);
  */
 int service_release_arm(struct service *s, service_notify_fn *released, void *arg);
 
+/**
+ * service_release_adopt() - watch @rq (taken), the daemon's end of a
+ * request handed out by the daemon that ran before a restart.
+ * Return: 0 or -ENOMEM (@rq closed: the release is seen at exit only).
+ */
+int service_release_adopt(struct service *s, int rq, service_notify_fn *released, void *arg);
+
 /** service_release_disarm() - forget the request (its holder exited: known anyway). */
 void service_release_disarm(struct service *s);
 

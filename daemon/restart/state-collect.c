@@ -50,6 +50,7 @@ static int service_row(const struct service *s, struct state_service *row)
 	row->job = s->job ? strdup(s->job->spec->label) : NULL;
 	row->recv_id = s->recv_fd;
 	row->send_id = s->send_fd;
+	row->release_id = s->job && s->checked_in ? s->release_fd : -1;
 	row->checked_in = s->checked_in;
 	row->was_seen = s->checked_in;
 	row->owner_pid = s->owner_pid;
@@ -131,7 +132,7 @@ static int cmp_int(const void *a, const void *b)
 
 int restart_kept_ids(const struct state *st, int **ids, size_t *n)
 {
-	int *v = malloc((2 * st->n_services + st->n_jobs + 1) * sizeof(int));
+	int *v = malloc((3 * st->n_services + st->n_jobs + 1) * sizeof(int));
 	size_t k = 0, u = 0;
 
 	if (!v)
@@ -144,6 +145,8 @@ int restart_kept_ids(const struct state *st, int **ids, size_t *n)
 			v[k++] = st->services[i].recv_id;
 		if (st->services[i].send_id >= 0)
 			v[k++] = st->services[i].send_id;
+		if (st->services[i].release_id >= 0)
+			v[k++] = st->services[i].release_id;
 	}
 	for (size_t i = 0; i < st->n_jobs; i++)
 		if (st->jobs[i].conn_id >= 0)

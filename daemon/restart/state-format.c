@@ -4,6 +4,7 @@
  *
  *   header (32 bytes): "BSDSTATE", u32 version, u32 crc32 of what follows it,
  *                      u64 payload length, u64 generation
+ *   (version 2 adds a service's release id at the end of its row; 1 is read)
  *   payload: i32 daemon pid, u64 nofile, i32 listen id,
  *            u32 n, n services, u32 n, n jobs, u32 n, n client ids
  *   strings: u32 length, then the bytes (no NUL inside)
@@ -22,6 +23,7 @@ struct wbuf {
 	char *p;
 	size_t len, cap;
 	bool failed;
+	uint32_t version;       /* the layout written */
 };
 
 static void put(struct wbuf *w, const void *v, size_t n)
@@ -79,6 +81,8 @@ static void put_service(struct wbuf *w, const struct state_service *s)
 	PUT(w, uint8_t, s->was_seen);
 	PUT(w, int32_t, s->owner_pid);
 	PUT(w, uint32_t, s->owner_uid);
+	if (w->version >= 2)
+		PUT(w, int32_t, s->release_id);
 }
 
 static void put_job(struct wbuf *w, const struct state_job *j)
@@ -102,12 +106,17 @@ static void put_job(struct wbuf *w, const struct state_job *j)
 
 int state_encode(const struct state *s, char **buf, size_t *len)
 {
-	struct wbuf w = { 0 };
+	return state_encode_as(s, STATE_VERSION, buf, len);
+}
+
+int state_encode_as(const struct state *s, uint32_t version, char **buf, size_t *len)
+{
+	struct wbuf w = { .version = version };
 	uint64_t plen;
 	uint32_t crc;
 
 	put(&w, magic, sizeof(magic));
-	PUT(&w, uint32_t, STATE_VERSION);
+	PUT(&w, uint32_t, version);
 	put(&w, (char[20]){ 0 }, 20);   /* crc, length, generation: below */
 	PUT(&w, int32_t, s->daemon_pid);
 	PUT(&w, uint64_t, s->nofile_soft);
@@ -139,6 +148,7 @@ struct rbuf {
 	const unsigned char *p;
 	size_t left;
 	bool bad;
+	uint32_t version;       /* the layout read */
 };
 
 static void get(struct rbuf *r, void *v, size_t n)
@@ -196,6 +206,9 @@ static void get_service(struct rbuf *r, struct state_service *s)
 	GET(r, uint8_t, eci);
 	GET(r, int32_t, s->owner_pid);
 	GET(r, uint32_t, s->owner_uid);
+	s->release_id = -1;
+	if (r->version >= 2)
+		GET(r, int32_t, s->release_id);
 	if (r->bad)
 		return;
 	s->checked_in = ci;
@@ -205,6 +218,7 @@ static void get_service(struct rbuf *r, struct state_service *s)
 		s->job = NULL;
 	}
 	if (has_job > 1 || ci > 1 || eci > 1 || !s->name[0] || (has_job && !s->job[0]) ||
+	    !fd_id_ok(s->release_id, true) || (s->release_id >= 0 && !(has_job && ci)) ||
 	    !fd_id_ok(s->recv_id, true) || !fd_id_ok(s->send_id, has_job) ||
 	    (has_job && (s->recv_id < 0) != (s->send_id < 0)) ||
 	    (!has_job && (s->recv_id >= 0 || s->owner_pid <= 0)))
@@ -252,14 +266,14 @@ static size_t get_count(struct rbuf *r, size_t min)
 	return r->bad ? 0 : n;
 }
 
-static int check_header(const void *buf, size_t len, uint64_t *plen)
+static int check_header(const void *buf, size_t len, uint64_t *plen, uint32_t *version)
 {
-	uint32_t version, crc;
+	uint32_t crc;
 
 	if (len < STATE_HEADER_SIZE || memcmp(buf, magic, sizeof(magic)) != 0)
 		return -EBADMSG;
-	memcpy(&version, (const char *)buf + 8, 4);
-	if (version != STATE_VERSION)
+	memcpy(version, (const char *)buf + 8, 4);
+	if (*version < STATE_VERSION_OLDEST || *version > STATE_VERSION)
 		return -EPROTO;
 	memcpy(&crc, (const char *)buf + 12, 4);
 	memcpy(plen, (const char *)buf + 16, 8);
@@ -272,7 +286,8 @@ static int check_header(const void *buf, size_t len, uint64_t *plen)
 int state_peek_generation(const void *buf, size_t len, uint64_t *gen)
 {
 	uint64_t plen;
-	int err = check_header(buf, len, &plen);
+	uint32_t version;
+	int err = check_header(buf, len, &plen, &version);
 
 	if (err == 0)
 		memcpy(gen, (const char *)buf + 24, 8);
@@ -308,14 +323,16 @@ int state_decode(const void *buf, size_t len, struct state *s)
 {
 	struct rbuf r;
 	uint64_t plen;
+	uint32_t version;
 	int err;
 
 	memset(s, 0, sizeof(*s));
-	err = check_header(buf, len, &plen);
+	err = check_header(buf, len, &plen, &version);
 	if (err < 0)
 		return err;
 	memcpy(&s->generation, (const char *)buf + 24, 8);
-	r = (struct rbuf){ .p = (const unsigned char *)buf + STATE_HEADER_SIZE, .left = plen };
+	r = (struct rbuf){ .p = (const unsigned char *)buf + STATE_HEADER_SIZE, .left = plen,
+			   .version = version };
 	GET(&r, int32_t, s->daemon_pid);
 	GET(&r, uint64_t, s->nofile_soft);
 	GET(&r, int32_t, s->listen_id);

@@ -18,7 +18,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STATE_VERSION 1
+/* 2: a service's port-destroyed request (release_id).  1 is still read. */
+#define STATE_VERSION 2
+#define STATE_VERSION_OLDEST 1
 #define STATE_HEADER_SIZE 32
 #define STATE_MAX_BYTES (256u << 20)
 #define STATE_STR_MAX 4096
@@ -33,6 +35,7 @@ struct state_service {
 	bool was_seen;          /* read and not used: kept for the layout of version 1 */
 	int32_t owner_pid;      /* registered names */
 	uint32_t owner_uid;
+	int32_t release_id;     /* Rq of the checked-in right's port-destroyed request, or -1 */
 };
 
 struct state_job {
@@ -70,7 +73,16 @@ struct state {
 int state_encode(const struct state *s, char **buf, size_t *len);
 
 /**
+ * state_encode_as() - state_encode() in the layout of @version, from
+ * STATE_VERSION_OLDEST on (what an older daemon wrote: for tests).
+ */
+int state_encode_as(const struct state *s, uint32_t version, char **buf, size_t *len);
+
+/**
  * state_decode() - parse @len bytes at @buf into *@s (state_free() it).
+ * Every version from STATE_VERSION_OLDEST on is read, so that a daemon
+ * re-executed into a newer one resumes (what an old one did not save
+ * takes its "none").
  * Return: 0; -EPROTO for another version; -EBADMSG for anything malformed;
  * -ENOMEM.  On failure *@s holds nothing.
  */

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <mach/mach.h>
 
-enum { ECHO_DATA = 2000, ECHO_QUERY, ECHO_CRASH, ECHO_ECHO, ECHO_LOOK_UP };
+enum { ECHO_DATA = 2000, ECHO_QUERY, ECHO_CRASH, ECHO_ECHO, ECHO_LOOK_UP, ECHO_RECHECK };
 
 struct echo_msg {
 	mach_msg_header_t head;

@@ -9,9 +9,12 @@
  *   ECHO_LOOK_UP (request) look argv[1] up, value times, here and in a
  *              forked child; reply: value bit 0 if each look-up here named
  *              the port checked in, bit 1 if the child's all succeeded
+ *   ECHO_RECHECK (request) let the receive right go, check argv[1] in
+ *              again; reply: what the check-in said (exits if it failed)
  * With $ECHO_STATUS_FIRST set, it first asks bootstrap_status() of its own
  * name, which must be on demand, as a macOS daemon may before checking in.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -65,20 +68,32 @@ static uint32_t look_up_here_and_in_child(const char *name, mach_port_t port, ui
 	return here | (WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 2u : 0u);
 }
 
+/* Let the receive right go and check @name in again.  Return: what the check-in said. */
+static kern_return_t check_in_again(const char *name, mach_port_t *port)
+{
+	mach_port_mod_refs(mach_task_self(), *port, MACH_PORT_RIGHT_RECEIVE, -1);
+	return bootstrap_check_in(bootstrap_port, name, port);
+}
+
+/* As a macOS daemon may before it checks in: its own name must be on demand. */
+static bool own_name_on_demand(const char *name)
+{
+	bootstrap_status_t st;
+
+	return bootstrap_status(bootstrap_port, (char *)name, &st) == KERN_SUCCESS &&
+	       st == BOOTSTRAP_STATUS_ON_DEMAND;
+}
+
 int main(int argc, char **argv)
 {
 	mach_port_t port;
 	uint32_t count = 0, next = argc > 2 ? (uint32_t)atoi(argv[2]) : 0, in_order = 1;
+	kern_return_t kr;
 
 	if (argc < 2)
 		return 3;
-	if (getenv("ECHO_STATUS_FIRST")) {
-		bootstrap_status_t st;
-
-		if (bootstrap_status(bootstrap_port, argv[1], &st) != KERN_SUCCESS ||
-		    st != BOOTSTRAP_STATUS_ON_DEMAND)
-			return 5;
-	}
+	if (getenv("ECHO_STATUS_FIRST") && !own_name_on_demand(argv[1]))
+		return 5;
 	if (bootstrap_check_in(bootstrap_port, argv[1], &port) != KERN_SUCCESS)
 		return 3;
 	for (;;) {
@@ -104,6 +119,12 @@ int main(int argc, char **argv)
 			break;
 		case ECHO_LOOK_UP:
 			reply(&in.m, look_up_here_and_in_child(argv[1], port, in.m.value), 1);
+			break;
+		case ECHO_RECHECK:
+			kr = check_in_again(argv[1], &port);
+			reply(&in.m, (uint32_t)kr, 1);
+			if (kr != KERN_SUCCESS)
+				return 6;
 			break;
 		case ECHO_CRASH:
 			abort();
