@@ -232,7 +232,11 @@ START_TEST(test_forgotten_no_senders_request)
 	ck_assert_uint_eq(dn.not_port, x);
 	ck_assert_int_eq(peer_send_id(x, MACH_MSG_TYPE_COPY_SEND, 1), MACH_SEND_INVALID_DEST);
 	ck_assert_uint_eq(peer_type(x), MACH_PORT_TYPE_DEAD_NAME);
+	/* The notification carries a reference, as xnu: one deallocation each. */
+	ck_assert_uint_eq(peer_urefs(x, MACH_PORT_RIGHT_DEAD_NAME), 2);
 	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), x), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), x), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), x), KERN_INVALID_NAME);
 	destroy(n);
 	destroy(n2);
 }

@@ -306,7 +306,11 @@ int port_make_send_fd(struct port *p);
  * no-senders request also drops our own S when unused).
  */
 void port_note_request(struct port *p, mach_msg_id_t id);
-/** port_make_dead_name() - the port died: send (send-once) rights become a dead name. */
+/**
+ * port_make_dead_name() - the port died: send (send-once) rights become a
+ * dead name, with one more user reference for each dead-name (or
+ * send-possible) request on the name, whose notification it is sent with.
+ */
 void port_make_dead_name(struct port *p);
 /** port_check_dead() - port_make_dead_name() if @p's port has died. */
 void port_check_dead(struct port *p);
