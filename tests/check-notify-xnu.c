@@ -4,7 +4,8 @@
  * xnu's return codes and the previous request's send-once right given back
  * in *previous; MACH_NOTIFY_SEND_POSSIBLE; MACH_NOTIFY_PORT_DESTROYED
  * carrying the receive right; immediate dead-name notifications for a name
- * already dead; the user reference a dead-name notification carries.
+ * already dead; the user reference a dead-name notification carries;
+ * MACH_NOTIFY_PORT_DELETED.
  */
 #include <check.h>
 #include <errno.h>
@@ -373,6 +374,59 @@ START_TEST(test_dead_name_adds_a_reference)
 }
 END_TEST
 
+/* Expect MACH_NOTIFY_PORT_DELETED naming @subject on @n, and nothing after it. */
+static void expect_deleted(mach_port_t n, mach_port_t subject)
+{
+	expect(n, MACH_NOTIFY_PORT_DELETED, subject);
+	expect_nothing(n);
+}
+
+/*
+ * A send or send-once right with a dead-name (or send-possible) request
+ * leaves its name while the port lives: the request ends with
+ * MACH_NOTIFY_PORT_DELETED naming it, as xnu's ipc_right_dealloc(),
+ * ipc_right_delta(), ipc_right_destroy() and ipc_right_copyin().
+ */
+START_TEST(test_port_deleted)
+{
+	int r[6];
+	mach_port_t s[6], n = peer_port(), d = peer_port(), so = peer_send_once(d);
+
+	for (int i = 0; i < 6; i++)
+		s[i] = send_only(&r[i]);
+	fill(s[3]);     /* its send-possible request waits */
+	for (int i = 0; i < 6; i++)
+		ck_assert_int_eq(req(s[i], i == 3 ? MACH_NOTIFY_SEND_POSSIBLE : MACH_NOTIFY_DEAD_NAME,
+				     1, n, NULL), KERN_SUCCESS);
+	ck_assert_int_eq(req(so, MACH_NOTIFY_DEAD_NAME, 0, n, NULL), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), s[0]), KERN_SUCCESS);
+	expect_deleted(n, s[0]);
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), s[1], MACH_PORT_RIGHT_SEND, -1),
+			 KERN_SUCCESS);
+	expect_deleted(n, s[1]);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), s[2]), KERN_SUCCESS);
+	expect_deleted(n, s[2]);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), s[3]), KERN_SUCCESS);
+	expect_deleted(n, s[3]);
+	/* The last send right leaves in a message. */
+	ck_assert_int_eq(peer_send_id(s[4], MACH_MSG_TYPE_MOVE_SEND, 1), MACH_MSG_SUCCESS);
+	expect_deleted(n, s[4]);
+	/* The send-once right's port is told too, as ever. */
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), so), KERN_SUCCESS);
+	expect_deleted(n, so);
+	expect(d, MACH_NOTIFY_SEND_ONCE, 0);
+	/* A right whose port died is not deleted: its dead-name notification went. */
+	close(r[5]);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), s[5]), KERN_SUCCESS);
+	expect(n, MACH_NOTIFY_DEAD_NAME, s[5]);
+	expect_nothing(n);
+	for (int i = 0; i < 5; i++)
+		close(r[i]);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), n), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), d), KERN_SUCCESS);
+}
+END_TEST
+
 static Suite *notify_xnu_suite(void)
 {
 	Suite *s = suite_create("notify-xnu");
@@ -386,6 +440,7 @@ static Suite *notify_xnu_suite(void)
 	tcase_add_test(tc, test_port_destroyed_request_moves_with_the_right);
 	tcase_add_test(tc, test_send_possible_and_dead_name);
 	tcase_add_test(tc, test_dead_name_adds_a_reference);
+	tcase_add_test(tc, test_port_deleted);
 	tcase_add_test(tc, test_many_requests);
 	suite_add_tcase(s, tc);
 	return s;

@@ -37,7 +37,8 @@ static struct {
 
 static void send_notification(const struct watch *w)
 {
-	bool named = w->id == MACH_NOTIFY_DEAD_NAME || w->id == MACH_NOTIFY_SEND_POSSIBLE;
+	bool named = w->id == MACH_NOTIFY_DEAD_NAME || w->id == MACH_NOTIFY_SEND_POSSIBLE ||
+		     w->id == MACH_NOTIFY_PORT_DELETED;
 	struct {
 		struct wire_hdr hdr;
 		NDR_record_t ndr;
@@ -245,7 +246,7 @@ unsigned notifier_dead(mach_port_name_t subject)
 
 void notifier_deleted(mach_port_name_t subject)
 {
-	end_requests(subject, 0);
+	end_requests(subject, MACH_NOTIFY_PORT_DELETED);
 }
 
 void notifier_cancel(mach_port_name_t subject, mach_msg_id_t id)

@@ -44,8 +44,8 @@ unsigned notifier_dead(mach_port_name_t subject);
 
 /**
  * notifier_deleted() - @subject no longer holds the send or send-once
- * right its dead-name and send-possible requests were for: they end, and
- * their notify ports learn only that the send-once right died.
+ * right its dead-name and send-possible requests were for:
+ * MACH_NOTIFY_PORT_DELETED goes to each (one that fired goes quietly).
  */
 void notifier_deleted(mach_port_name_t subject);
 

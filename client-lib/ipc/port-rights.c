@@ -32,7 +32,9 @@ static void send_released(struct port *p)
  * End the notification requests on @p's name for the rights it no longer
  * holds.  The watch holds a dup of the subject's fd: left behind, it would
  * keep a dead receive right alive for its senders, or count as a sender
- * forever, and would fire for a name that may be reused.
+ * forever, and would fire for a name that may be reused.  A dead-name
+ * request whose right went while the port lived says so, as xnu's
+ * ipc_notify_port_deleted().
  */
 static void forget_requests(struct port *p)
 {
@@ -353,6 +355,8 @@ kern_return_t port_destroy(struct port *p)
 {
 	if ((p->type & MACH_PORT_TYPE_RECEIVE) && p->u.recv.guarded)
 		return KERN_INVALID_RIGHT;      /* xnu: kGUARD_EXC_DESTROY */
+	/* A right whose port died tells its requests so, not that it was deleted. */
+	port_check_dead(p);
 	if ((p->type & MACH_PORT_TYPE_RECEIVE) && !hand_back(p)) {
 		p->dead = true;
 		port_set_remove_member(p);
