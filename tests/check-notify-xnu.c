@@ -5,7 +5,7 @@
  * in *previous; MACH_NOTIFY_SEND_POSSIBLE; MACH_NOTIFY_PORT_DESTROYED
  * carrying the receive right; immediate dead-name notifications for a name
  * already dead; the user reference a dead-name notification carries;
- * MACH_NOTIFY_PORT_DELETED.
+ * MACH_NOTIFY_PORT_DELETED; the request bits of mach_port_type().
  */
 #include <check.h>
 #include <errno.h>
@@ -427,6 +427,71 @@ START_TEST(test_port_deleted)
 }
 END_TEST
 
+/* @name's type in mach_port_names(). */
+static mach_port_type_t names_type(mach_port_t name)
+{
+	mach_port_name_array_t names;
+	mach_port_type_array_t types;
+	mach_msg_type_number_t n, nt;
+	mach_port_type_t type = 0;
+
+	ck_assert_int_eq(mach_port_names(mach_task_self(), &names, &n, &types, &nt), KERN_SUCCESS);
+	for (mach_msg_type_number_t i = 0; i < n; i++)
+		if (names[i] == name)
+			type = types[i];
+	vm_deallocate(mach_task_self(), (vm_address_t)names, n * sizeof(*names));
+	vm_deallocate(mach_task_self(), (vm_address_t)types, nt * sizeof(*types));
+	return type;
+}
+
+/* @name's type, the same in mach_port_type() and mach_port_names(). */
+static mach_port_type_t type_of(mach_port_t name)
+{
+	mach_port_type_t type = peer_type(name);
+
+	ck_assert_uint_eq(names_type(name), type);
+	return type;
+}
+
+/*
+ * As xnu's ipc_right_info(): the type of a send or send-once right says
+ * whether a dead-name request names it (MACH_PORT_TYPE_DNREQUEST), and a
+ * send-possible one (with MACH_PORT_TYPE_SPREQUEST); a dead name has none.
+ */
+START_TEST(test_type_reports_requests)
+{
+	int r, r2;
+	mach_port_t s = send_only(&r), s2 = send_only(&r2), n = peer_port(), d = peer_port();
+	mach_port_t so = peer_send_once(d), prev;
+
+	ck_assert_uint_eq(type_of(s), MACH_PORT_TYPE_SEND);
+	ck_assert_int_eq(req(s, MACH_NOTIFY_DEAD_NAME, 0, n, NULL), KERN_SUCCESS);
+	ck_assert_uint_eq(type_of(s), MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_DNREQUEST);
+	ck_assert_int_eq(req(so, MACH_NOTIFY_DEAD_NAME, 0, n, NULL), KERN_SUCCESS);
+	ck_assert_uint_eq(type_of(so), MACH_PORT_TYPE_SEND_ONCE | MACH_PORT_TYPE_DNREQUEST);
+	fill(s2);
+	ck_assert_int_eq(req(s2, MACH_NOTIFY_SEND_POSSIBLE, 1, n, NULL), KERN_SUCCESS);
+	ck_assert_uint_eq(type_of(s2), MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_DNREQUEST |
+				       MACH_PORT_TYPE_SPREQUEST);
+	/* Cancelled: no request. */
+	ck_assert_int_eq(req(s, MACH_NOTIFY_DEAD_NAME, 0, MACH_PORT_NULL, &prev), KERN_SUCCESS);
+	ck_assert_uint_eq(type_of(s), MACH_PORT_TYPE_SEND);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), prev), KERN_SUCCESS);
+	expect(n, MACH_NOTIFY_SEND_ONCE, 0);
+	/* Fired with the port's death: none left on the dead name. */
+	close(r2);
+	expect(n, MACH_NOTIFY_DEAD_NAME, s2);
+	ck_assert_uint_eq(type_of(s2), MACH_PORT_TYPE_DEAD_NAME);
+	drop_dead(s2, 2);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), so), KERN_SUCCESS);
+	expect(n, MACH_NOTIFY_PORT_DELETED, so);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), s), KERN_SUCCESS);
+	close(r);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), n), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), d), KERN_SUCCESS);
+}
+END_TEST
+
 static Suite *notify_xnu_suite(void)
 {
 	Suite *s = suite_create("notify-xnu");
@@ -441,6 +506,7 @@ static Suite *notify_xnu_suite(void)
 	tcase_add_test(tc, test_send_possible_and_dead_name);
 	tcase_add_test(tc, test_dead_name_adds_a_reference);
 	tcase_add_test(tc, test_port_deleted);
+	tcase_add_test(tc, test_type_reports_requests);
 	tcase_add_test(tc, test_many_requests);
 	suite_add_tcase(s, tc);
 	return s;

@@ -249,6 +249,20 @@ void notifier_deleted(mach_port_name_t subject)
 	end_requests(subject, MACH_NOTIFY_PORT_DELETED);
 }
 
+mach_port_type_t notifier_requests(mach_port_name_t subject)
+{
+	mach_port_type_t type = 0;
+
+	pthread_mutex_lock(&notifier.lock);
+	if (watch_table_find_key(&notifier.watches, subject, MACH_NOTIFY_DEAD_NAME))
+		type |= MACH_PORT_TYPE_DNREQUEST;
+	/* xnu: a send-possible request is a dead-name request too. */
+	if (watch_table_find_key(&notifier.watches, subject, MACH_NOTIFY_SEND_POSSIBLE))
+		type |= MACH_PORT_TYPE_DNREQUEST | MACH_PORT_TYPE_SPREQUEST;
+	pthread_mutex_unlock(&notifier.lock);
+	return type;
+}
+
 void notifier_cancel(mach_port_name_t subject, mach_msg_id_t id)
 {
 	int notify_fd = notifier_take(subject, id);

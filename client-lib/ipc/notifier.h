@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include <mach/message.h>
+#include <mach/port.h>
 
 /**
  * notifier_watch() - send message @id about @subject on @notify_fd once
@@ -48,6 +49,13 @@ unsigned notifier_dead(mach_port_name_t subject);
  * MACH_NOTIFY_PORT_DELETED goes to each (one that fired goes quietly).
  */
 void notifier_deleted(mach_port_name_t subject);
+
+/**
+ * notifier_requests() - the MACH_PORT_TYPE_DNREQUEST and
+ * MACH_PORT_TYPE_SPREQUEST bits of @subject's pending requests, as xnu's
+ * ipc_port_request_type().
+ */
+mach_port_type_t notifier_requests(mach_port_name_t subject);
 
 /** notifier_send() - send notification @id about @subject on @notify_fd now (taken). */
 void notifier_send(int notify_fd, mach_msg_id_t id, mach_port_name_t subject);

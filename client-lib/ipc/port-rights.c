@@ -448,6 +448,12 @@ void port_make_dead_name(struct port *p)
 	add_notified_refs(p, notified);
 }
 
+mach_port_type_t port_type(const struct port *p)
+{
+	if (!p->watched || !(p->type & (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_SEND_ONCE)))
+		return p->type;
+	return p->type | notifier_requests(p->name);
+}
 
 void port_check_dead(struct port *p)
 {

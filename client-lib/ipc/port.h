@@ -315,6 +315,13 @@ void port_make_dead_name(struct port *p);
 /** port_check_dead() - port_make_dead_name() if @p's port has died. */
 void port_check_dead(struct port *p);
 /**
+ * port_type() - what mach_port_type() says of @p: its rights, and for a
+ * send or send-once right the requests made on its name
+ * (MACH_PORT_TYPE_DNREQUEST, MACH_PORT_TYPE_SPREQUEST), as xnu's
+ * ipc_right_info().  Space lock held; call port_check_dead() first.
+ */
+mach_port_type_t port_type(const struct port *p);
+/**
  * port_release_if_empty() - remove the entry from the table once it holds
  * no right, and cancel notification requests for rights it no longer holds.
  */
