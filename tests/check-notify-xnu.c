@@ -4,9 +4,12 @@
  * xnu's return codes and the previous request's send-once right given back
  * in *previous; MACH_NOTIFY_SEND_POSSIBLE; MACH_NOTIFY_PORT_DESTROYED
  * carrying the receive right; immediate dead-name notifications for a name
- * already dead.
+ * already dead; the user reference a dead-name notification carries;
+ * MACH_NOTIFY_PORT_DELETED; the request bits of mach_port_type().
  */
 #include <check.h>
+#include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -269,18 +272,223 @@ START_TEST(test_send_possible_and_dead_name)
 	ck_assert_int_eq(req(s, MACH_NOTIFY_DEAD_NAME, 0, n, &prev), KERN_INVALID_ARGUMENT);
 	ck_assert_int_eq(req(s, MACH_NOTIFY_DEAD_NAME, 1, n, &prev), KERN_SUCCESS);
 	expect(n, MACH_NOTIFY_DEAD_NAME, s);
+	/* Ours, the first notification's and the immediate one's, as xnu. */
 	ck_assert_int_eq(mach_port_get_refs(mach_task_self(), s, MACH_PORT_RIGHT_DEAD_NAME, &refs),
 			 KERN_SUCCESS);
-	ck_assert_uint_eq(refs, 2);
-	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), s, MACH_PORT_RIGHT_DEAD_NAME, -2),
+	ck_assert_uint_eq(refs, 3);
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), s, MACH_PORT_RIGHT_DEAD_NAME, -3),
 			 KERN_SUCCESS);
 	/* Send-possible on a port that dies first: a dead-name notification, as xnu. */
 	ck_assert_int_eq(shutdown(r2, SHUT_RDWR), 0);
 	ck_assert_int_eq(req(s2, MACH_NOTIFY_SEND_POSSIBLE, 1, n, &prev), KERN_SUCCESS);
 	expect(n, MACH_NOTIFY_DEAD_NAME, s2);
 	close(r2);
-	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), s2), KERN_SUCCESS);
+	/* No request was made while it lived: ours and the immediate notification's. */
+	ck_assert_uint_eq(peer_urefs(s2, MACH_PORT_RIGHT_DEAD_NAME), 2);
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), s2, MACH_PORT_RIGHT_DEAD_NAME, -2),
+			 KERN_SUCCESS);
 	ck_assert_int_eq(mach_port_destroy(mach_task_self(), n), KERN_SUCCESS);
+}
+END_TEST
+
+/* Fill the port of @s (a send_only() one) until it can take no more: send-possible waits. */
+static void fill(mach_port_t s)
+{
+	static char chunk[32768];
+	struct pollfd pfd = { .fd = peer_send_fd(s), .events = POLLOUT };
+
+	ck_assert_int_ge(pfd.fd, 0);
+	while (send(pfd.fd, chunk, sizeof(chunk), MSG_DONTWAIT) > 0)
+		;
+	ck_assert_int_eq(errno, EAGAIN);
+	ck_assert_int_eq(poll(&pfd, 1, 0), 0);
+	close(pfd.fd);
+}
+
+static void expect_nothing(mach_port_t n)
+{
+	struct peer_rcv r;
+
+	ck_assert_int_eq(peer_recv(n, &r, 0), MACH_RCV_TIMED_OUT);
+}
+
+/* Drop the @urefs dead-name references of @name: the name is gone after. */
+static void drop_dead(mach_port_t name, mach_port_urefs_t urefs)
+{
+	ck_assert_uint_eq(peer_urefs(name, MACH_PORT_RIGHT_DEAD_NAME), urefs);
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), name, MACH_PORT_RIGHT_DEAD_NAME,
+					    -(mach_port_delta_t)urefs), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), name), KERN_INVALID_NAME);
+}
+
+/*
+ * As xnu's ipc_right_check(): a dead-name notification carries a user
+ * reference of the dead name, so that its receiver deallocates the name
+ * once for the notification and once for the reference it held.  One per
+ * request registered when the port died, whichever of the notification
+ * and a look at the name comes first; none without a request.
+ */
+START_TEST(test_dead_name_adds_a_reference)
+{
+	int r[4];
+	mach_port_t s[4], n = peer_port(), d = peer_port(), so = peer_send_once(d), prev;
+
+	for (int i = 0; i < 4; i++)
+		s[i] = send_only(&r[i]);
+	/* The notification first, then the name. */
+	ck_assert_int_eq(req(s[0], MACH_NOTIFY_DEAD_NAME, 0, n, NULL), KERN_SUCCESS);
+	close(r[0]);
+	expect(n, MACH_NOTIFY_DEAD_NAME, s[0]);
+	drop_dead(s[0], 2);
+	/* The name first: the reference is counted, and the notification sent, once. */
+	ck_assert_int_eq(req(s[1], MACH_NOTIFY_DEAD_NAME, 0, n, NULL), KERN_SUCCESS);
+	close(r[1]);
+	ck_assert_uint_eq(peer_urefs(s[1], MACH_PORT_RIGHT_DEAD_NAME), 2);
+	expect(n, MACH_NOTIFY_DEAD_NAME, s[1]);
+	expect_nothing(n);
+	drop_dead(s[1], 2);
+	/* A send-possible request still waiting when the port dies, as xnu. */
+	fill(s[2]);
+	ck_assert_int_eq(req(s[2], MACH_NOTIFY_SEND_POSSIBLE, 1, n, NULL), KERN_SUCCESS);
+	expect_nothing(n);
+	close(r[2]);
+	expect(n, MACH_NOTIFY_DEAD_NAME, s[2]);
+	drop_dead(s[2], 2);
+	/* A send-once right: its one reference, and the notification's. */
+	ck_assert_int_eq(req(so, MACH_NOTIFY_DEAD_NAME, 0, n, NULL), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), d), KERN_SUCCESS);
+	expect(n, MACH_NOTIFY_DEAD_NAME, so);
+	drop_dead(so, 2);
+	/* A request cancelled, and a send-possible one that fired: no notification, no reference. */
+	ck_assert_int_eq(req(s[3], MACH_NOTIFY_DEAD_NAME, 0, n, NULL), KERN_SUCCESS);
+	ck_assert_int_eq(req(s[3], MACH_NOTIFY_DEAD_NAME, 0, MACH_PORT_NULL, &prev), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), prev), KERN_SUCCESS);
+	expect(n, MACH_NOTIFY_SEND_ONCE, 0);
+	ck_assert_int_eq(req(s[3], MACH_NOTIFY_SEND_POSSIBLE, 1, n, NULL), KERN_SUCCESS);
+	expect(n, MACH_NOTIFY_SEND_POSSIBLE, s[3]);
+	close(r[3]);
+	ck_assert_uint_eq(peer_type(s[3]), MACH_PORT_TYPE_DEAD_NAME);
+	drop_dead(s[3], 1);
+	expect_nothing(n);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), n), KERN_SUCCESS);
+}
+END_TEST
+
+/* Expect MACH_NOTIFY_PORT_DELETED naming @subject on @n, and nothing after it. */
+static void expect_deleted(mach_port_t n, mach_port_t subject)
+{
+	expect(n, MACH_NOTIFY_PORT_DELETED, subject);
+	expect_nothing(n);
+}
+
+/*
+ * A send or send-once right with a dead-name (or send-possible) request
+ * leaves its name while the port lives: the request ends with
+ * MACH_NOTIFY_PORT_DELETED naming it, as xnu's ipc_right_dealloc(),
+ * ipc_right_delta(), ipc_right_destroy() and ipc_right_copyin().
+ */
+START_TEST(test_port_deleted)
+{
+	int r[6];
+	mach_port_t s[6], n = peer_port(), d = peer_port(), so = peer_send_once(d);
+
+	for (int i = 0; i < 6; i++)
+		s[i] = send_only(&r[i]);
+	fill(s[3]);     /* its send-possible request waits */
+	for (int i = 0; i < 6; i++)
+		ck_assert_int_eq(req(s[i], i == 3 ? MACH_NOTIFY_SEND_POSSIBLE : MACH_NOTIFY_DEAD_NAME,
+				     1, n, NULL), KERN_SUCCESS);
+	ck_assert_int_eq(req(so, MACH_NOTIFY_DEAD_NAME, 0, n, NULL), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), s[0]), KERN_SUCCESS);
+	expect_deleted(n, s[0]);
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), s[1], MACH_PORT_RIGHT_SEND, -1),
+			 KERN_SUCCESS);
+	expect_deleted(n, s[1]);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), s[2]), KERN_SUCCESS);
+	expect_deleted(n, s[2]);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), s[3]), KERN_SUCCESS);
+	expect_deleted(n, s[3]);
+	/* The last send right leaves in a message. */
+	ck_assert_int_eq(peer_send_id(s[4], MACH_MSG_TYPE_MOVE_SEND, 1), MACH_MSG_SUCCESS);
+	expect_deleted(n, s[4]);
+	/* The send-once right's port is told too, as ever. */
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), so), KERN_SUCCESS);
+	expect_deleted(n, so);
+	expect(d, MACH_NOTIFY_SEND_ONCE, 0);
+	/* A right whose port died is not deleted: its dead-name notification went. */
+	close(r[5]);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), s[5]), KERN_SUCCESS);
+	expect(n, MACH_NOTIFY_DEAD_NAME, s[5]);
+	expect_nothing(n);
+	for (int i = 0; i < 5; i++)
+		close(r[i]);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), n), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), d), KERN_SUCCESS);
+}
+END_TEST
+
+/* @name's type in mach_port_names(). */
+static mach_port_type_t names_type(mach_port_t name)
+{
+	mach_port_name_array_t names;
+	mach_port_type_array_t types;
+	mach_msg_type_number_t n, nt;
+	mach_port_type_t type = 0;
+
+	ck_assert_int_eq(mach_port_names(mach_task_self(), &names, &n, &types, &nt), KERN_SUCCESS);
+	for (mach_msg_type_number_t i = 0; i < n; i++)
+		if (names[i] == name)
+			type = types[i];
+	vm_deallocate(mach_task_self(), (vm_address_t)names, n * sizeof(*names));
+	vm_deallocate(mach_task_self(), (vm_address_t)types, nt * sizeof(*types));
+	return type;
+}
+
+/* @name's type, the same in mach_port_type() and mach_port_names(). */
+static mach_port_type_t type_of(mach_port_t name)
+{
+	mach_port_type_t type = peer_type(name);
+
+	ck_assert_uint_eq(names_type(name), type);
+	return type;
+}
+
+/*
+ * As xnu's ipc_right_info(): the type of a send or send-once right says
+ * whether a dead-name request names it (MACH_PORT_TYPE_DNREQUEST), and a
+ * send-possible one (with MACH_PORT_TYPE_SPREQUEST); a dead name has none.
+ */
+START_TEST(test_type_reports_requests)
+{
+	int r, r2;
+	mach_port_t s = send_only(&r), s2 = send_only(&r2), n = peer_port(), d = peer_port();
+	mach_port_t so = peer_send_once(d), prev;
+
+	ck_assert_uint_eq(type_of(s), MACH_PORT_TYPE_SEND);
+	ck_assert_int_eq(req(s, MACH_NOTIFY_DEAD_NAME, 0, n, NULL), KERN_SUCCESS);
+	ck_assert_uint_eq(type_of(s), MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_DNREQUEST);
+	ck_assert_int_eq(req(so, MACH_NOTIFY_DEAD_NAME, 0, n, NULL), KERN_SUCCESS);
+	ck_assert_uint_eq(type_of(so), MACH_PORT_TYPE_SEND_ONCE | MACH_PORT_TYPE_DNREQUEST);
+	fill(s2);
+	ck_assert_int_eq(req(s2, MACH_NOTIFY_SEND_POSSIBLE, 1, n, NULL), KERN_SUCCESS);
+	ck_assert_uint_eq(type_of(s2), MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_DNREQUEST |
+				       MACH_PORT_TYPE_SPREQUEST);
+	/* Cancelled: no request. */
+	ck_assert_int_eq(req(s, MACH_NOTIFY_DEAD_NAME, 0, MACH_PORT_NULL, &prev), KERN_SUCCESS);
+	ck_assert_uint_eq(type_of(s), MACH_PORT_TYPE_SEND);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), prev), KERN_SUCCESS);
+	expect(n, MACH_NOTIFY_SEND_ONCE, 0);
+	/* Fired with the port's death: none left on the dead name. */
+	close(r2);
+	expect(n, MACH_NOTIFY_DEAD_NAME, s2);
+	ck_assert_uint_eq(type_of(s2), MACH_PORT_TYPE_DEAD_NAME);
+	drop_dead(s2, 2);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), so), KERN_SUCCESS);
+	expect(n, MACH_NOTIFY_PORT_DELETED, so);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), s), KERN_SUCCESS);
+	close(r);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), n), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), d), KERN_SUCCESS);
 }
 END_TEST
 
@@ -296,6 +504,9 @@ static Suite *notify_xnu_suite(void)
 	tcase_add_test(tc, test_port_destroyed_unsent);
 	tcase_add_test(tc, test_port_destroyed_request_moves_with_the_right);
 	tcase_add_test(tc, test_send_possible_and_dead_name);
+	tcase_add_test(tc, test_dead_name_adds_a_reference);
+	tcase_add_test(tc, test_port_deleted);
+	tcase_add_test(tc, test_type_reports_requests);
 	tcase_add_test(tc, test_many_requests);
 	suite_add_tcase(s, tc);
 	return s;

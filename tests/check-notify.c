@@ -198,18 +198,25 @@ END_TEST
 
 /*
  * A dead-name request holds on to the send right it watches; once that
- * right is deallocated it must count as a sender no more.
+ * right is deallocated it must count as a sender no more, and the request
+ * ends with a port-deleted notification naming it, as xnu.
  */
 START_TEST(test_forgotten_dead_name_request)
 {
 	mach_port_t p = peer_port(), x = other_sender(p), n = peer_port(), n2 = peer_port();
+	mach_port_deleted_notification_t pd;
+	struct peer_rcv r;
 
 	request(p, MACH_NOTIFY_NO_SENDERS, n);
 	request(x, MACH_NOTIFY_DEAD_NAME, n2);
 	expect_nothing(n);
 	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), x), KERN_SUCCESS);
 	expect(n, MACH_NOTIFY_NO_SENDERS);
-	expect(n2, MACH_NOTIFY_SEND_ONCE);
+	ck_assert_int_eq(peer_recv(n2, &r, PEER_TIMEOUT_MS), MACH_MSG_SUCCESS);
+	memcpy(&pd, &r, sizeof(pd));
+	ck_assert_int_eq(pd.not_header.msgh_id, MACH_NOTIFY_PORT_DELETED);
+	ck_assert_uint_eq(pd.not_port, x);
+	expect_nothing(n2);
 	destroy(p);
 	destroy(n);
 	destroy(n2);
@@ -237,7 +244,11 @@ START_TEST(test_forgotten_no_senders_request)
 	ck_assert_uint_eq(dn.not_port, x);
 	ck_assert_int_eq(peer_send_id(x, MACH_MSG_TYPE_COPY_SEND, 1), MACH_SEND_INVALID_DEST);
 	ck_assert_uint_eq(peer_type(x), MACH_PORT_TYPE_DEAD_NAME);
+	/* The notification carries a reference, as xnu: one deallocation each. */
+	ck_assert_uint_eq(peer_urefs(x, MACH_PORT_RIGHT_DEAD_NAME), 2);
 	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), x), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), x), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), x), KERN_INVALID_NAME);
 	destroy(n);
 	destroy(n2);
 }

@@ -31,7 +31,7 @@ static size_t fill_names(mach_port_name_t *names, mach_port_type_t *types, size_
 		port_check_dead(p);
 		if (n < room) {
 			names[n] = p->name;
-			types[n] = p->type;
+			types[n] = port_type(p);
 		}
 	}
 	return n;

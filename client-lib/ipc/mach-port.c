@@ -298,7 +298,7 @@ EXPORT kern_return_t mach_port_type(ipc_space_t task, mach_port_name_t name, mac
 	if (kr != KERN_SUCCESS)
 		return kr;
 	port_check_dead(p);
-	*ptype = p->type;
+	*ptype = port_type(p);
 	space_unlock();
 	return KERN_SUCCESS;
 }

@@ -26,9 +26,19 @@ static struct {
 	struct watch_table watches;
 } notifier = { .lock = PTHREAD_MUTEX_INITIALIZER, .epfd = -1 };
 
+/*
+ * The id a fired dead-name request is filed under, spent (no fds), until
+ * the name becomes a dead name: its notification carries one user
+ * reference of the name, which xnu's ipc_right_check() adds only then, and
+ * only once (notifier_dead()).  Not a message id, so a new request of the
+ * same kind does not meet it.
+ */
+#define SPENT ((mach_msg_id_t)-1)
+
 static void send_notification(const struct watch *w)
 {
-	bool named = w->id == MACH_NOTIFY_DEAD_NAME || w->id == MACH_NOTIFY_SEND_POSSIBLE;
+	bool named = w->id == MACH_NOTIFY_DEAD_NAME || w->id == MACH_NOTIFY_SEND_POSSIBLE ||
+		     w->id == MACH_NOTIFY_PORT_DELETED;
 	struct {
 		struct wire_hdr hdr;
 		NDR_record_t ndr;
@@ -50,7 +60,8 @@ static void watch_free(struct watch *w)
 {
 	if (w->fd >= 0)
 		close(w->fd);
-	close(w->notify_fd);
+	if (w->notify_fd >= 0)
+		close(w->notify_fd);
 	free(w);
 }
 
@@ -82,25 +93,44 @@ int notifier_send_receive(int notify_fd, const int *fds, size_t nfds, bool has_s
 	return err < 0 ? err : 0;
 }
 
+/*
+ * Notifier lock held: stop watching @w and return what its notification
+ * needs (notify_fd: the caller's).  A dead-name notification leaves @w
+ * filed as SPENT; any other unfiles and frees it.
+ */
+static struct watch take_notification(struct watch *w, uint32_t events)
+{
+	struct watch note = { .fd = -1, .notify_fd = w->notify_fd, .id = w->id,
+			      .subject = w->subject };
+
+	epoll_ctl(notifier.epfd, EPOLL_CTL_DEL, w->fd, NULL);
+	/* The watched end first: it must not outlive the event by a send. */
+	close(w->fd);
+	w->fd = -1;
+	/* A send-possible request on a port that died: xnu sends a dead-name notification. */
+	if (w->id == MACH_NOTIFY_SEND_POSSIBLE && (events & (EPOLLHUP | EPOLLERR)))
+		note.id = MACH_NOTIFY_DEAD_NAME;
+	if (note.id == MACH_NOTIFY_DEAD_NAME) {
+		w->notify_fd = -1;
+		watch_table_rekey(&notifier.watches, w, SPENT);
+	} else {
+		watch_table_remove(&notifier.watches, w);
+		free(w);
+	}
+	return note;
+}
+
 static void fire(uint64_t seq, uint32_t events)
 {
-	struct watch *target;
+	struct watch *w, note = { .notify_fd = -1 };
 
 	pthread_mutex_lock(&notifier.lock);
-	target = watch_table_take_seq(&notifier.watches, seq);
-	if (target)             /* else cancelled meanwhile */
-		epoll_ctl(notifier.epfd, EPOLL_CTL_DEL, target->fd, NULL);
+	w = watch_table_find_seq(&notifier.watches, seq);
+	if (w && w->id != SPENT)        /* else cancelled meanwhile, or fired */
+		note = take_notification(w, events);
 	pthread_mutex_unlock(&notifier.lock);
-	if (target) {
-		/* The watched end first: it must not outlive the event by a send. */
-		close(target->fd);
-		target->fd = -1;
-		/* A send-possible request on a port that died: xnu sends a dead-name notification. */
-		if (target->id == MACH_NOTIFY_SEND_POSSIBLE && (events & (EPOLLHUP | EPOLLERR)))
-			target->id = MACH_NOTIFY_DEAD_NAME;
-		send_notification(target);
-		watch_free(target);
-	}
+	if (note.notify_fd >= 0)
+		notifier_send(note.notify_fd, note.id, note.subject);
 }
 
 static void *notifier_main(void *arg)
@@ -159,22 +189,78 @@ static int add_watch(struct watch *w)
 	return err;
 }
 
-int notifier_take(mach_port_name_t subject, mach_msg_id_t id)
+/* Unfile and stop watching the request for @subject and @id, if any. */
+static struct watch *unwatch(mach_port_name_t subject, mach_msg_id_t id)
 {
 	struct watch *gone;
-	int notify_fd;
 
 	pthread_mutex_lock(&notifier.lock);
 	gone = watch_table_take_key(&notifier.watches, subject, id);
-	if (gone)
+	if (gone && gone->fd >= 0)
 		epoll_ctl(notifier.epfd, EPOLL_CTL_DEL, gone->fd, NULL);
 	pthread_mutex_unlock(&notifier.lock);
+	return gone;
+}
+
+int notifier_take(mach_port_name_t subject, mach_msg_id_t id)
+{
+	struct watch *gone = unwatch(subject, id);
+	int notify_fd;
+
 	if (!gone)
 		return -1;
 	notify_fd = gone->notify_fd;
-	close(gone->fd);
-	free(gone);
+	gone->notify_fd = -1;
+	watch_free(gone);
 	return notify_fd;
+}
+
+/*
+ * End every dead-name and send-possible request for @subject: those not
+ * fired yet send @id now (0: none), spent ones go quietly.  Return: how
+ * many there were, spent ones included.
+ */
+static unsigned end_requests(mach_port_name_t subject, mach_msg_id_t id)
+{
+	static const mach_msg_id_t kinds[] = { SPENT, MACH_NOTIFY_DEAD_NAME, MACH_NOTIFY_SEND_POSSIBLE };
+	struct watch *w;
+	unsigned n = 0;
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		while ((w = unwatch(subject, kinds[i]))) {
+			if (w->notify_fd >= 0 && id) {
+				notifier_send(w->notify_fd, id, subject);
+				w->notify_fd = -1;
+			}
+			watch_free(w);
+			n++;
+		}
+	}
+	return n;
+}
+
+unsigned notifier_dead(mach_port_name_t subject)
+{
+	return end_requests(subject, MACH_NOTIFY_DEAD_NAME);
+}
+
+void notifier_deleted(mach_port_name_t subject)
+{
+	end_requests(subject, MACH_NOTIFY_PORT_DELETED);
+}
+
+mach_port_type_t notifier_requests(mach_port_name_t subject)
+{
+	mach_port_type_t type = 0;
+
+	pthread_mutex_lock(&notifier.lock);
+	if (watch_table_find_key(&notifier.watches, subject, MACH_NOTIFY_DEAD_NAME))
+		type |= MACH_PORT_TYPE_DNREQUEST;
+	/* xnu: a send-possible request is a dead-name request too. */
+	if (watch_table_find_key(&notifier.watches, subject, MACH_NOTIFY_SEND_POSSIBLE))
+		type |= MACH_PORT_TYPE_DNREQUEST | MACH_PORT_TYPE_SPREQUEST;
+	pthread_mutex_unlock(&notifier.lock);
+	return type;
 }
 
 void notifier_cancel(mach_port_name_t subject, mach_msg_id_t id)

@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include <mach/message.h>
+#include <mach/port.h>
 
 /**
  * notifier_watch() - send message @id about @subject on @notify_fd once
@@ -32,6 +33,29 @@ int notifier_take(mach_port_name_t subject, mach_msg_id_t id);
 
 /** notifier_cancel() - drop the request for @subject and @id, if any. */
 void notifier_cancel(mach_port_name_t subject, mach_msg_id_t id);
+
+/**
+ * notifier_dead() - @subject's port died and the name becomes a dead name:
+ * its dead-name and send-possible requests end, each sending
+ * MACH_NOTIFY_DEAD_NAME now unless the thread already did.  Call it once
+ * per name that dies.  Return: how many requests ended; each notification
+ * carries one user reference of the dead name, for the caller to add.
+ */
+unsigned notifier_dead(mach_port_name_t subject);
+
+/**
+ * notifier_deleted() - @subject no longer holds the send or send-once
+ * right its dead-name and send-possible requests were for:
+ * MACH_NOTIFY_PORT_DELETED goes to each (one that fired goes quietly).
+ */
+void notifier_deleted(mach_port_name_t subject);
+
+/**
+ * notifier_requests() - the MACH_PORT_TYPE_DNREQUEST and
+ * MACH_PORT_TYPE_SPREQUEST bits of @subject's pending requests, as xnu's
+ * ipc_port_request_type().
+ */
+mach_port_type_t notifier_requests(mach_port_name_t subject);
 
 /** notifier_send() - send notification @id about @subject on @notify_fd now (taken). */
 void notifier_send(int notify_fd, mach_msg_id_t id, mach_port_name_t subject);

@@ -29,10 +29,12 @@ static void send_released(struct port *p)
 }
 
 /*
- * Cancel the notification requests on @p's name for the rights it no
- * longer holds.  The watch holds a dup of the subject's fd: left behind,
- * it would keep a dead receive right alive for its senders, or count as a
- * sender forever, and would fire for a name that may be reused.
+ * End the notification requests on @p's name for the rights it no longer
+ * holds.  The watch holds a dup of the subject's fd: left behind, it would
+ * keep a dead receive right alive for its senders, or count as a sender
+ * forever, and would fire for a name that may be reused.  A dead-name
+ * request whose right went while the port lived says so, as xnu's
+ * ipc_notify_port_deleted().
  */
 static void forget_requests(struct port *p)
 {
@@ -40,10 +42,8 @@ static void forget_requests(struct port *p)
 					 MACH_PORT_TYPE_DEAD_NAME);
 	bool keep_no_senders = p->type & MACH_PORT_TYPE_RECEIVE;
 
-	if (!keep_dead_name) {
-		notifier_cancel(p->name, MACH_NOTIFY_DEAD_NAME);
-		notifier_cancel(p->name, MACH_NOTIFY_SEND_POSSIBLE);
-	}
+	if (!keep_dead_name)
+		notifier_deleted(p->name);
 	if (!keep_no_senders)
 		notifier_cancel(p->name, MACH_NOTIFY_NO_SENDERS);
 	p->watched = keep_dead_name || keep_no_senders;
@@ -355,6 +355,8 @@ kern_return_t port_destroy(struct port *p)
 {
 	if ((p->type & MACH_PORT_TYPE_RECEIVE) && p->u.recv.guarded)
 		return KERN_INVALID_RIGHT;      /* xnu: kGUARD_EXC_DESTROY */
+	/* A right whose port died tells its requests so, not that it was deleted. */
+	port_check_dead(p);
 	if ((p->type & MACH_PORT_TYPE_RECEIVE) && !hand_back(p)) {
 		p->dead = true;
 		port_set_remove_member(p);
@@ -416,17 +418,41 @@ void port_note_request(struct port *p, mach_msg_id_t id)
 	}
 }
 
+/*
+ * As xnu's ipc_right_check(): each dead-name notification about the name
+ * carries one more user reference of the dead name, so that its receiver
+ * deallocates the name once for the notification and once for its own
+ * reference.  Pegged at the maximum, as every count.
+ */
+static void add_notified_refs(struct port *p, unsigned n)
+{
+	unsigned long urefs = p->urefs + (unsigned long)n;
+
+	p->urefs = urefs > PORT_UREFS_MAX ? PORT_UREFS_MAX : (mach_port_urefs_t)urefs;
+}
+
 void port_make_dead_name(struct port *p)
 {
 	mach_port_type_t rights = p->type & (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_SEND_ONCE);
+	unsigned notified = 0;
 
 	if (!rights || (p->type & MACH_PORT_TYPE_RECEIVE))
 		return;
+	if (p->name && p->watched)
+		notified = notifier_dead(p->name);
 	endpoint_close(&p->send_fd);
 	port_set_ino(p, 0);
 	if (rights & MACH_PORT_TYPE_SEND_ONCE)
 		p->urefs = 1;
 	p->type = (p->type & ~rights) | MACH_PORT_TYPE_DEAD_NAME;
+	add_notified_refs(p, notified);
+}
+
+mach_port_type_t port_type(const struct port *p)
+{
+	if (!p->watched || !(p->type & (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_SEND_ONCE)))
+		return p->type;
+	return p->type | notifier_requests(p->name);
 }
 
 void port_check_dead(struct port *p)

@@ -306,10 +306,21 @@ int port_make_send_fd(struct port *p);
  * no-senders request also drops our own S when unused).
  */
 void port_note_request(struct port *p, mach_msg_id_t id);
-/** port_make_dead_name() - the port died: send (send-once) rights become a dead name. */
+/**
+ * port_make_dead_name() - the port died: send (send-once) rights become a
+ * dead name, with one more user reference for each dead-name (or
+ * send-possible) request on the name, whose notification it is sent with.
+ */
 void port_make_dead_name(struct port *p);
 /** port_check_dead() - port_make_dead_name() if @p's port has died. */
 void port_check_dead(struct port *p);
+/**
+ * port_type() - what mach_port_type() says of @p: its rights, and for a
+ * send or send-once right the requests made on its name
+ * (MACH_PORT_TYPE_DNREQUEST, MACH_PORT_TYPE_SPREQUEST), as xnu's
+ * ipc_right_info().  Space lock held; call port_check_dead() first.
+ */
+mach_port_type_t port_type(const struct port *p);
 /**
  * port_release_if_empty() - remove the entry from the table once it holds
  * no right, and cancel notification requests for rights it no longer holds.

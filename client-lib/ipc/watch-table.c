@@ -81,7 +81,7 @@ static void unlink_key(struct watch_table *t, struct watch *w)
 	*pp = w->key_next;
 }
 
-struct watch *watch_table_take_key(struct watch_table *t, mach_port_name_t subject,
+struct watch *watch_table_find_key(const struct watch_table *t, mach_port_name_t subject,
 				   mach_msg_id_t id)
 {
 	struct watch *w;
@@ -91,15 +91,10 @@ struct watch *watch_table_take_key(struct watch_table *t, mach_port_name_t subje
 	for (w = t->by_key[key_bucket(t, subject, id)]; w; w = w->key_next)
 		if (w->subject == subject && w->id == id)
 			break;
-	if (w) {
-		unlink_key(t, w);
-		unlink_seq(t, w);
-		t->count--;
-	}
 	return w;
 }
 
-struct watch *watch_table_take_seq(struct watch_table *t, uint64_t seq)
+struct watch *watch_table_find_seq(const struct watch_table *t, uint64_t seq)
 {
 	struct watch *w;
 
@@ -107,11 +102,43 @@ struct watch *watch_table_take_seq(struct watch_table *t, uint64_t seq)
 		return NULL;
 	for (w = t->by_seq[seq_bucket(t, seq)]; w && w->seq != seq; w = w->seq_next)
 		;
-	if (w) {
-		unlink_seq(t, w);
-		unlink_key(t, w);
-		t->count--;
-	}
+	return w;
+}
+
+void watch_table_remove(struct watch_table *t, struct watch *w)
+{
+	unlink_key(t, w);
+	unlink_seq(t, w);
+	t->count--;
+}
+
+void watch_table_rekey(struct watch_table *t, struct watch *w, mach_msg_id_t id)
+{
+	size_t k;
+
+	unlink_key(t, w);
+	w->id = id;
+	k = key_bucket(t, w->subject, id);
+	w->key_next = t->by_key[k];
+	t->by_key[k] = w;
+}
+
+struct watch *watch_table_take_key(struct watch_table *t, mach_port_name_t subject,
+				   mach_msg_id_t id)
+{
+	struct watch *w = watch_table_find_key(t, subject, id);
+
+	if (w)
+		watch_table_remove(t, w);
+	return w;
+}
+
+struct watch *watch_table_take_seq(struct watch_table *t, uint64_t seq)
+{
+	struct watch *w = watch_table_find_seq(t, seq);
+
+	if (w)
+		watch_table_remove(t, w);
 	return w;
 }
 

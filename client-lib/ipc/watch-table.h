@@ -2,7 +2,8 @@
 /*
  * watch-table.h - the notification thread's requests (internal to
  * notifier.c), found by what they watch (@subject, @id: one request each,
- * as Mach keeps one per name and kind) and by their epoll handle (@seq),
+ * as Mach keeps one per name and kind; several under notifier.c's id for
+ * spent ones) and by their epoll handle (@seq),
  * each in constant time, so that a server watching many clients' names
  * pays nothing per name for the next request or notification.
  */
@@ -34,6 +35,19 @@ struct watch_table {
 
 /** watch_table_add() - file @w (its key not filed yet).  Return: 0 or -ENOMEM. */
 int watch_table_add(struct watch_table *t, struct watch *w);
+
+/** watch_table_find_key() - the watch of @subject and @id (the first, if several), still filed, or NULL. */
+struct watch *watch_table_find_key(const struct watch_table *t, mach_port_name_t subject,
+				   mach_msg_id_t id);
+
+/** watch_table_find_seq() - the watch with handle @seq, still filed, or NULL. */
+struct watch *watch_table_find_seq(const struct watch_table *t, uint64_t seq);
+
+/** watch_table_remove() - unfile @w (it is filed). */
+void watch_table_remove(struct watch_table *t, struct watch *w);
+
+/** watch_table_rekey() - file @w (it is filed) under @id from now on; its handle stays. */
+void watch_table_rekey(struct watch_table *t, struct watch *w, mach_msg_id_t id);
 
 /** watch_table_take_key() - unfile and return the watch of @subject and @id, or NULL. */
 struct watch *watch_table_take_key(struct watch_table *t, mach_port_name_t subject,
