@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <mach/mach.h>
@@ -26,6 +25,7 @@
 #include "helpers/job-runs.h"
 #include "helpers/job-state.h"
 #include "helpers/runner.h"
+#include "helpers/unix-connect.h"
 
 #define WAIT_MS 15000
 
@@ -40,24 +40,6 @@ static void setup(void)
 static void teardown(void)
 {
 	test_daemon_stop(&td);
-}
-
-/* A stream connection to the Unix socket at @path.  Return: the fd, or -errno. */
-static int connect_unix(const char *path)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		return -errno;
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-		int e = errno;
-
-		close(fd);
-		return -e;
-	}
-	return fd;
 }
 
 /* A job that writes a line to @runs each time it runs, and @extra keys. */
@@ -189,7 +171,7 @@ static void assert_leftover_gets_sigterm(const char *label, const char *extra,
 	test_add_shell_job(&td, label, script, 1, extra);
 	test_daemon_start(&td);
 	if (listener)
-		ck_assert_int_ge(conn = connect_unix(listener), 0);
+		ck_assert_int_ge(conn = test_connect_unix(listener, SOCK_STREAM), 0);
 	ck_assert_int_eq(test_wait_lines(said, 2, WAIT_MS), 2);
 	f = fopen(said, "r");
 	ck_assert_ptr_nonnull(f);

@@ -157,6 +157,16 @@ START_TEST(test_guard_checked_on_send)
 }
 END_TEST
 
+/* @g, guarded, through @box with IMMOVABLE_RECEIVE, received into @b. */
+static void pass_immovable(mach_port_t box, mach_port_t g, union rcv_buf *b)
+{
+	ck_assert_int_eq(mach_port_guard(mach_task_self(), g, GUARD, TRUE), KERN_SUCCESS);
+	ck_assert_int_eq(send_guarded(box, g, MACH_MSG_GUARD_FLAGS_IMMOVABLE_RECEIVE, GUARD),
+			 MACH_MSG_SUCCESS);
+	take(box, b, MACH_RCV_GUARDED_DESC);
+	ck_assert_uint_eq(b->g.g.name, g);
+}
+
 /* IMMOVABLE_RECEIVE: guarded by the receive buffer's address, immovable, not strict. */
 START_TEST(test_guard_applied_on_receive)
 {
@@ -164,11 +174,7 @@ START_TEST(test_guard_applied_on_receive)
 	mach_port_status_t st;
 	union rcv_buf b;
 
-	ck_assert_int_eq(mach_port_guard(mach_task_self(), g, GUARD, TRUE), KERN_SUCCESS);
-	ck_assert_int_eq(send_guarded(box, g, MACH_MSG_GUARD_FLAGS_IMMOVABLE_RECEIVE, GUARD),
-			 MACH_MSG_SUCCESS);
-	take(box, &b, MACH_RCV_GUARDED_DESC);
-	ck_assert_uint_eq(b.g.g.name, g);
+	pass_immovable(box, g, &b);
 	ck_assert_uint_eq(b.g.g.flags, MACH_MSG_GUARD_FLAGS_IMMOVABLE_RECEIVE);
 	ck_assert_uint_eq(b.g.g.context, (mach_port_context_t)(uintptr_t)&b);
 	ck_assert_uint_eq(context_of(g), (mach_port_context_t)(uintptr_t)&b);
@@ -197,11 +203,7 @@ START_TEST(test_destroy_unguards)
 	mach_port_t box = peer_port_send(), g = peer_port_send();
 	union rcv_buf b;
 
-	ck_assert_int_eq(mach_port_guard(mach_task_self(), g, GUARD, TRUE), KERN_SUCCESS);
-	ck_assert_int_eq(send_guarded(box, g, MACH_MSG_GUARD_FLAGS_IMMOVABLE_RECEIVE, GUARD),
-			 MACH_MSG_SUCCESS);
-	take(box, &b, MACH_RCV_GUARDED_DESC);
-	ck_assert_uint_eq(b.g.g.name, g);
+	pass_immovable(box, g, &b);
 	mach_msg_destroy(&b.g.head);
 	ck_assert_uint_eq(peer_type(g), MACH_PORT_TYPE_DEAD_NAME);
 	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), g), KERN_SUCCESS);

@@ -25,6 +25,7 @@
 #include "helpers/bsctl-run.h"
 #include "helpers/daemon.h"
 #include "helpers/runner.h"
+#include "helpers/unix-connect.h"
 
 static struct test_daemon td;
 static char *report, *sock;
@@ -98,23 +99,6 @@ static char *unix_sockets(const char *name, const char *path)
 	return s;
 }
 
-/* connect() to a Unix socket.  Return: the fd, or -errno. */
-static int connect_unix(const char *path, int type)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
-
-	ck_assert_int_ge(fd, 0);
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-		int e = errno;
-
-		close(fd);
-		return -e;
-	}
-	return fd;
-}
-
 /* The pid a stream server writes on a connected @fd (taken). */
 static int read_pid(int fd)
 {
@@ -132,7 +116,7 @@ static int read_pid(int fd)
 
 static int ask_unix(const char *path)
 {
-	int fd = connect_unix(path, SOCK_STREAM);
+	int fd = test_connect_unix(path, SOCK_STREAM);
 
 	ck_assert_msg(fd >= 0, "connect %s: %s", path, strerror(-fd));
 	return read_pid(fd);
@@ -270,7 +254,7 @@ START_TEST(test_connection_during_restart_waits)
 	ck_assert(wait_log("exited on signal 9"));
 	ck_assert(wait_log("throttling respawn"));
 	/* Down and throttled: the daemon's socket still takes the connection... */
-	fd = connect_unix(sock, SOCK_STREAM);
+	fd = test_connect_unix(sock, SOCK_STREAM);
 	ck_assert_msg(fd >= 0, "connect while restarting: %s", strerror(-fd));
 	/* ...and the next instance serves it. */
 	second = read_pid(fd);
@@ -290,8 +274,8 @@ START_TEST(test_inetd_instance_per_connection)
 		"<key>Wait</key><false/></dict>", sockets), 0);
 	add_job("com.example.inetd", "inetd", "", extra);
 	test_daemon_start(&td);
-	a = connect_unix(sock, SOCK_STREAM);
-	b = connect_unix(sock, SOCK_STREAM);
+	a = test_connect_unix(sock, SOCK_STREAM);
+	b = test_connect_unix(sock, SOCK_STREAM);
 	ck_assert_int_ge(a, 0);
 	ck_assert_int_ge(b, 0);
 	/* Each instance answers, then waits for its client's EOF: both run at once. */
@@ -403,7 +387,7 @@ START_TEST(test_unload_closes_sockets)
 	unload("com.example.unload");
 	ck_assert(wait_log("exited on signal 15"));
 	/* The path the daemon made is gone, the TCP port refuses, no fd is left. */
-	ck_assert_int_eq(connect_unix(sock, SOCK_STREAM), -ENOENT);
+	ck_assert_int_eq(test_connect_unix(sock, SOCK_STREAM), -ENOENT);
 	ck_assert_int_eq(access(sock, F_OK), -1);
 	ck_assert_int_eq(connect_ip(port, SOCK_STREAM), -ECONNREFUSED);
 	ck_assert_int_le(wait_daemon_fds(before), before);
@@ -426,8 +410,8 @@ START_TEST(test_unload_inetd_with_instances)
 		"</dict></dict><key>inetdCompatibility</key><dict><key>Wait</key><false/></dict>",
 		getenv("SOCKET_JOB"), report, sock), 0);
 	path = load_plist("com.example.inetdunload", body);
-	a = connect_unix(sock, SOCK_STREAM);
-	b = connect_unix(sock, SOCK_STREAM);
+	a = test_connect_unix(sock, SOCK_STREAM);
+	b = test_connect_unix(sock, SOCK_STREAM);
 	ck_assert_int_gt(read_pid(dup(a)), 0);
 	ck_assert_int_gt(read_pid(dup(b)), 0);
 	unload("com.example.inetdunload");
