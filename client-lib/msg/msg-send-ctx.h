@@ -50,6 +50,7 @@ struct send_ctx {
 	struct port *dest;
 	int dest_fd;
 	bool return_dest;       /* through a send-once right: give its send end back */
+	bool circular;          /* carries its destination's receive right: destroyed, not sent */
 	struct wire_desc desc[WIRE_MAX_DESC];   /* each cleared when resolved */
 	int fds[WIRE_MAX_FDS];
 	int owned[WIRE_MAX_FDS];        /* fds made for this message: closed after send */

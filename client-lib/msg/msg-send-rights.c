@@ -193,8 +193,11 @@ static int resolve_right(struct send_ctx *c, mach_port_name_t name,
 		d->kind = WIRE_PORT_SEND_ONCE;
 		return make_send_once(c, p);
 	default: /* MOVE_RECEIVE */
+		/* xnu: a port carrying its own receive right would keep itself
+		 * alive for ever; the message is destroyed instead, the port
+		 * with it, and the send reported done (MACH_MSGH_BITS_CIRCULAR). */
 		if (p == c->dest)
-			return -EINVAL; /* a port cannot carry its own receive right */
+			c->circular = true;
 		d->kind = WIRE_PORT_RECEIVE;
 		send_add_commit(c, COMMIT_MOVE_RECEIVE, p);
 		return add_receive_fds(c, p, d);

@@ -269,12 +269,13 @@ static mach_msg_return_t send_error(int err, struct send_ctx *c)
 static mach_msg_return_t send_built(struct send_ctx *c, const char *body, size_t body_len,
 				    mach_msg_option_t option, mach_msg_timeout_t timeout)
 {
-	int err = send_datagram(c, body, body_len, option & MACH_SEND_TIMEOUT, timeout);
+	int err = c->circular ? 0 :
+		  send_datagram(c, body, body_len, option & MACH_SEND_TIMEOUT, timeout);
 	/* xnu: a message through a send-once right whose port died is sent,
 	 * as far as the sender can tell, and destroyed at once with every
 	 * right it carried: a server replying to a client that went away
 	 * succeeds and keeps no dead name. */
-	bool destroyed = err != 0 && c->return_dest && peer_gone(err);
+	bool destroyed = c->circular || (err != 0 && c->return_dest && peer_gone(err));
 
 	space_lock();
 	if (err == 0 || destroyed)
