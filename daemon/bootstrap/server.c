@@ -186,7 +186,6 @@ static mach_port_t give_receive(const struct caller *who, struct service *s)
 	if (!pd)
 		log_warnx_limited("%s: no port-destroyed request (%s): its release is seen at exit only",
 				  s->name, strerror(-fds[2]));
-	s->release_out = pd ? fds[2] : -1;
 	who->call->sent = checked_in;
 	who->call->sent_arg = s;
 	return demux_give(who->call, WIRE_PORT_RECEIVE, fds, pd ? 3 : 2,

@@ -8,10 +8,14 @@
  * the daemon keeps the other end, Rq.  Anything on Rq, the right handed
  * back or end of file (every holder of Sq is gone), means released.  The
  * daemon's own copy of R stays where it is: queued messages are not lost.
+ *
+ * Only a checked-in name has a request, so it lives in its own
+ * allocation: a loaded service that nobody holds pays one pointer.
  */
 #include "service.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -19,24 +23,53 @@
 #include "endpoint.h"
 #include "fdpass.h"
 
-static void disarm(struct service *s)
+struct service_release {
+	int rq;                 /* the daemon's end */
+	int sq;                 /* the end handed out, until the reply carrying it is sent; or -1 */
+	struct event *ev;
+	service_notify_fn *released;
+	void *arg;
+};
+
+static void close_fd(int *fd)
 {
-	if (s->release_ev)
-		event_free(s->release_ev);
-	s->release_ev = NULL;
-	if (s->release_fd >= 0)
-		close(s->release_fd);
-	s->release_fd = -1;
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+void service_release_disarm(struct service *s)
+{
+	struct service_release *r = s->release;
+
+	if (!r)
+		return;
+	if (r->ev)
+		event_free(r->ev);
+	close_fd(&r->rq);
+	close_fd(&r->sq);
+	free(r);
+	s->release = NULL;
 }
 
 /* Whether what waits on Rq says the right was let go; never blocks. */
-static bool let_go(struct service *s)
+static bool let_go(const struct service *s)
 {
 	struct fdpass_creds cr;
 
 	/* The right handed back, or end of file: its copy of R and S close
 	 * here, the daemon's own stay. */
-	return s->release_fd >= 0 && fdpass_discard(s->release_fd, &cr) != -EAGAIN;
+	return s->release && fdpass_discard(s->release->rq, &cr) != -EAGAIN;
+}
+
+/* Tell the owner, once: the request is spent. */
+static void fire(struct service *s)
+{
+	service_notify_fn *released = s->release->released;
+	void *arg = s->release->arg;
+
+	service_release_disarm(s);
+	released(s, arg);
 }
 
 static void release_ready(evutil_socket_t fd, short what, void *arg)
@@ -45,69 +78,65 @@ static void release_ready(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (!let_go(s))
-		return;         /* a spurious wake-up: still held */
-	disarm(s);
-	s->released(s, s->released_arg);
+	if (let_go(s))
+		fire(s);
 }
 
-/* Watch @rq, the daemon's end of the request (taken). */
+/* Watch @rq (taken) for @s.  Return: 0 or -ENOMEM (@rq closed). */
 static int watch(struct service *s, int rq, service_notify_fn *released, void *arg)
 {
-	s->release_ev = event_new(s->base, rq, EV_READ | EV_PERSIST, release_ready, s);
-	if (!s->release_ev || event_add(s->release_ev, NULL) < 0) {
-		if (s->release_ev)
-			event_free(s->release_ev);
-		s->release_ev = NULL;
+	struct service_release *r = calloc(1, sizeof(*r));
+
+	service_release_disarm(s);
+	if (!r) {
 		close(rq);
 		return -ENOMEM;
 	}
-	s->release_fd = rq;
-	s->released = released;
-	s->released_arg = arg;
+	*r = (struct service_release){ .rq = rq, .sq = -1, .released = released, .arg = arg };
+	s->release = r;
+	r->ev = event_new(s->base, rq, EV_READ | EV_PERSIST, release_ready, s);
+	if (!r->ev || event_add(r->ev, NULL) < 0) {
+		service_release_disarm(s);      /* closes @rq */
+		return -ENOMEM;
+	}
 	return 0;
 }
 
 int service_release_adopt(struct service *s, int rq, service_notify_fn *released, void *arg)
 {
-	disarm(s);
 	return watch(s, rq, released, arg);
 }
 
 int service_release_arm(struct service *s, service_notify_fn *released, void *arg)
 {
-	int rq, sq, err;
+	int rq, sq, err = endpoint_socketpair(&rq, &sq);
 
-	disarm(s);
-	err = endpoint_socketpair(&rq, &sq);
 	if (err < 0)
 		return err;
-	err = watch(s, rq, released, arg);
+	err = watch(s, rq, released, arg);      /* takes @rq */
 	if (err < 0) {
 		close(sq);
 		return err;
 	}
+	s->release->sq = sq;
 	return sq;
-}
-
-void service_release_disarm(struct service *s)
-{
-	disarm(s);
-	service_release_sent(s);
 }
 
 void service_release_sent(struct service *s)
 {
-	if (s->release_out >= 0)
-		close(s->release_out);
-	s->release_out = -1;
+	if (s->release)
+		close_fd(&s->release->sq);
+}
+
+int service_release_fd(const struct service *s)
+{
+	return s->release ? s->release->rq : -1;
 }
 
 bool service_release_settle(struct service *s)
 {
 	if (!let_go(s))
 		return false;
-	disarm(s);
-	s->released(s, s->released_arg);
+	fire(s);
 	return true;
 }

@@ -58,7 +58,7 @@ static struct service *alloc(struct event_base *base, const char *name,
 	s->base = base;
 	s->notify = notify;
 	s->notify_arg = arg;
-	s->recv_fd = s->send_fd = s->pidfd = s->release_fd = s->release_out = -1;
+	s->recv_fd = s->send_fd = s->pidfd = -1;
 	return s;
 }
 

@@ -45,6 +45,7 @@ struct job;
 struct event;
 struct event_base;
 struct service;
+struct service_release;
 
 /*
  * What a service tells its owner: a message waits while the job is down
@@ -76,12 +77,8 @@ struct service {
 				 * a dynamic name's process exited */
 	int pidfd;              /* a dynamic name's process, or -1 */
 
-	/* The holder of R letting it go (service-release.c). */
-	int release_fd;         /* Rq of the port-destroyed request handed out, or -1 */
-	struct event *release_ev;
-	service_notify_fn *released;
-	void *released_arg;
-	int release_out;        /* its Sq, until the reply carrying it is sent, or -1 */
+	/* The holder of R letting it go: its port-destroyed request, or NULL (service-release.c). */
+	struct service_release *release;
 	uint32_t send_ino;      /* S's inode when this daemon made S, else 0 (WIRE_F_INO) */
 };
 
@@ -116,8 +113,9 @@ struct service *service_free(struct service *s);
  * service_release_arm() - a port-destroyed request for the receive right
  * about to be handed out: @released is called once its holder lets it go
  * (destroys it, or exits).  Replaces the request of an earlier hand-out.
- * Return: the send-once end to send with the right (the caller closes its
- * copy once sent), or a negative errno (no request: nothing is learnt).
+ * Return: the send-once end to send with the right (kept until
+ * service_release_sent()), or a negative errno (no request: nothing is
+ * learnt).
  */
 int service_release_arm(struct service *s, service_notify_fn *released, void *arg);
 
@@ -133,10 +131,13 @@ void service_release_disarm(struct service *s);
 
 /**
  * service_release_sent() - the reply carrying the request went out, or
- * failed: the daemon's copy of its send-once end (release_out) closes, or
- * the daemon itself would keep the request from ever ending.
+ * failed: the daemon's copy of its send-once end closes, or the daemon
+ * itself would keep the request from ever ending.
  */
 void service_release_sent(struct service *s);
+
+/** service_release_fd() - the daemon's end of @s's request (for a restart), or -1. */
+int service_release_fd(const struct service *s);
 
 /**
  * service_release_settle() - if the right was let go already but the loop

@@ -50,7 +50,7 @@ static int service_row(const struct service *s, struct state_service *row)
 	row->job = s->job ? strdup(s->job->spec->label) : NULL;
 	row->recv_id = s->recv_fd;
 	row->send_id = s->send_fd;
-	row->release_id = s->job && s->checked_in ? s->release_fd : -1;
+	row->release_id = s->job && s->checked_in ? service_release_fd(s) : -1;
 	row->checked_in = s->checked_in;
 	row->was_seen = s->checked_in;
 	row->owner_pid = s->owner_pid;
