@@ -87,12 +87,13 @@ EXPORT mach_msg_return_t mach_msg_receive(mach_msg_header_t *msg)
 
 /*
  * As Libsyscall's: a right the message holds goes, one it would have made
- * is made and dropped (a send right: its no-senders request may fire).  A
- * send-once right it would have made is not (mach_port_extract_right() is
- * not provided), so its port is not told.
+ * is made and dropped: a send right (its no-senders request may fire), a
+ * send-once right (its port is told at once, MACH_NOTIFY_SEND_ONCE).
  */
 static void destroy_right(mach_port_name_t name, mach_msg_type_name_t type)
 {
+	mach_msg_type_name_t got;
+
 	if (!MACH_PORT_VALID(name))
 		return;
 	if (type == MACH_MSG_TYPE_PORT_RECEIVE)
@@ -101,6 +102,9 @@ static void destroy_right(mach_port_name_t name, mach_msg_type_name_t type)
 		mach_port_deallocate(mach_task_self(), name);
 	else if (type == MACH_MSG_TYPE_MAKE_SEND &&
 		 mach_port_insert_right(mach_task_self(), name, name, type) == KERN_SUCCESS)
+		mach_port_deallocate(mach_task_self(), name);
+	else if (type == MACH_MSG_TYPE_MAKE_SEND_ONCE &&
+		 mach_port_extract_right(mach_task_self(), name, type, &name, &got) == KERN_SUCCESS)
 		mach_port_deallocate(mach_task_self(), name);
 }
 

@@ -19,7 +19,6 @@ servers/bootstrap.h|mach_port_t p; (void)bootstrap_create_server(bootstrap_port,
 servers/bootstrap.h|mach_port_t p; (void)bootstrap_subset(bootstrap_port, 0, &p);
 servers/bootstrap.h|mach_port_t p; (void)bootstrap_unprivileged(bootstrap_port, &p);
 mach/mach.h|(void)mach_port_set_mscount(mach_task_self(), 1, 0);
-mach/mach.h|mach_port_t p; mach_msg_type_name_t t; (void)mach_port_extract_right(mach_task_self(), 1, MACH_MSG_TYPE_MAKE_SEND, &p, &t);
 mach/mach_init.h|(void)mach_host_self();
 mach/mach.h|(void)mach_thread_self();
 mach/mach.h|vm_size_t s; (void)host_page_size(0, &s);

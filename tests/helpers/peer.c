@@ -125,6 +125,14 @@ mach_msg_return_t peer_recv(mach_port_t port, struct peer_rcv *r, mach_msg_timeo
 			0, sizeof(*r), port, ms, MACH_PORT_NULL);
 }
 
+bool peer_told_send_once(mach_port_t port)
+{
+	struct peer_rcv r;
+
+	return peer_recv(port, &r, PEER_TIMEOUT_MS) == MACH_MSG_SUCCESS &&
+	       r.msg.head.msgh_id == MACH_NOTIFY_SEND_ONCE;
+}
+
 audit_token_t peer_audit(const struct peer_rcv *r)
 {
 	mach_msg_audit_trailer_t t;

@@ -126,6 +126,9 @@ mach_msg_return_t peer_send_id(mach_port_t dest, mach_msg_type_name_t disp, mach
  */
 mach_msg_return_t peer_recv(mach_port_t port, struct peer_rcv *r, mach_msg_timeout_t ms);
 
+/** peer_told_send_once() - whether MACH_NOTIFY_SEND_ONCE arrives on @port in PEER_TIMEOUT_MS. */
+bool peer_told_send_once(mach_port_t port);
+
 /** peer_audit() - the audit token of a message received by peer_recv(). */
 audit_token_t peer_audit(const struct peer_rcv *r);
 

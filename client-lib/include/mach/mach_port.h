@@ -51,13 +51,12 @@ kern_return_t mach_port_unguard(ipc_space_t task, mach_port_name_t name, mach_po
 kern_return_t mach_port_get_context(ipc_space_t task, mach_port_name_t name, mach_port_context_t *context);
 kern_return_t mach_port_set_context(ipc_space_t task, mach_port_name_t name, mach_port_context_t context);
 kern_return_t mach_port_set_seqno(ipc_space_t task, mach_port_name_t name, mach_port_seqno_t seqno);
+kern_return_t mach_port_extract_right(ipc_space_t task, mach_port_name_t name,
+	mach_msg_type_name_t msgt_name, mach_port_t *poly, mach_msg_type_name_t *polyPoly);
 
 /* Declared by Apple, not provided here: a call fails to compile.  See mach_port(3). */
 kern_return_t mach_port_set_mscount(ipc_space_t task, mach_port_name_t name, mach_port_mscount_t mscount)
 	BOOTSTRAP_UNAVAILABLE("mach_port_set_mscount");
-kern_return_t mach_port_extract_right(ipc_space_t task, mach_port_name_t name,
-	mach_msg_type_name_t msgt_name, mach_port_t *poly, mach_msg_type_name_t *polyPoly)
-	BOOTSTRAP_UNAVAILABLE("mach_port_extract_right");
 
 #ifdef __cplusplus
 }

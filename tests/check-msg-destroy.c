@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check-msg-destroy - what a receiver owns and mach_msg_destroy() frees,
+ * as XNU and Libsyscall have it: out-of-line memory arrives with the
+ * sender's copy option and deallocate set for a virtual copy only, and is
+ * freed only when the message owns it; mach_port_extract_right() of the
+ * caller's own task, and a send-once right an unsent message would make.
+ */
+#include <check.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mach/mach.h>
+#include <mach/mach_vm.h>
+#include <mach/notify.h>
+
+#include "helpers/peer.h"
+
+static void setup(void)
+{
+	peer_fd_mark(false);
+}
+
+static void teardown(void)
+{
+	peer_fd_check();
+}
+
+#pragma pack(push, 4)
+struct region_msg {
+	mach_msg_header_t head;
+	mach_msg_body_t body;
+	mach_msg_ool_descriptor_t ool;
+};
+
+union region_rcv {
+	struct region_msg m;
+	char space[sizeof(struct region_msg) + MAX_TRAILER_SIZE];
+};
+#pragma pack(pop)
+
+/* @size bytes at @addr to @box with copy option @copy. */
+static mach_msg_return_t send_region(mach_port_t box, void *addr, mach_msg_size_t size,
+				     mach_msg_copy_options_t copy)
+{
+	struct region_msg m = {
+		.head = { .msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0) |
+				       MACH_MSGH_BITS_COMPLEX,
+			  .msgh_size = sizeof(m), .msgh_remote_port = box },
+		.body = { 1 },
+		.ool = { .address = addr, .size = size, .copy = copy,
+			 .type = MACH_MSG_OOL_DESCRIPTOR },
+	};
+
+	return mach_msg(&m.head, MACH_SEND_MSG, sizeof(m), 0, MACH_PORT_NULL, 0, MACH_PORT_NULL);
+}
+
+static bool mapped(const void *addr)
+{
+	vm_offset_t data;
+	mach_msg_type_number_t n;
+
+	if (mach_vm_read(mach_task_self(), (mach_vm_address_t)(uintptr_t)addr, 4, &data, &n) !=
+	    KERN_SUCCESS)
+		return false;
+	vm_deallocate(mach_task_self(), data, n);
+	return true;
+}
+
+/*
+ * As xnu tells a receiver of out-of-line memory: the sender's copy option,
+ * and deallocate set for a virtual copy only; mach_msg_destroy() frees a
+ * region only if deallocate says the message owns it, as Libsyscall's
+ * does.  It used to say a virtual copy always, and free every region:
+ * a server's own buffers in an unsent reply, too.
+ */
+START_TEST(test_ool_copy_options)
+{
+	static const mach_msg_size_t sizes[] = { 64, 100000 };
+	mach_port_t box = peer_port_send();
+	char *buf = calloc(1, 100000);
+	union region_rcv r;
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		ck_assert_int_eq(send_region(box, buf, sizes[i], MACH_MSG_VIRTUAL_COPY), 0);
+		ck_assert_int_eq(mach_msg(&r.m.head, MACH_RCV_MSG, 0, sizeof(r), box, 0,
+					  MACH_PORT_NULL), MACH_MSG_SUCCESS);
+		ck_assert_int_eq(r.m.ool.copy, MACH_MSG_VIRTUAL_COPY);
+		ck_assert(r.m.ool.deallocate);
+		mach_msg_destroy(&r.m.head);
+		ck_assert(!mapped(r.m.ool.address));
+		ck_assert_int_eq(send_region(box, buf, sizes[i], MACH_MSG_PHYSICAL_COPY), 0);
+		ck_assert_int_eq(mach_msg(&r.m.head, MACH_RCV_MSG, 0, sizeof(r), box, 0,
+					  MACH_PORT_NULL), MACH_MSG_SUCCESS);
+		ck_assert_int_eq(r.m.ool.copy, MACH_MSG_PHYSICAL_COPY);
+		ck_assert(!r.m.ool.deallocate);
+		mach_msg_destroy(&r.m.head);
+		ck_assert(mapped(r.m.ool.address));
+		vm_deallocate(mach_task_self(), (vm_address_t)r.m.ool.address, sizes[i]);
+	}
+	ck_assert_int_eq(send_region(box, buf, 64, MACH_MSG_ALLOCATE), MACH_SEND_INVALID_TYPE);
+	/* An unsent message that does not give its region away keeps it. */
+	r.m = (struct region_msg){
+		.head = { .msgh_bits = MACH_MSGH_BITS_COMPLEX },
+		.body = { 1 },
+		.ool = { .address = buf, .size = 64, .type = MACH_MSG_OOL_DESCRIPTOR },
+	};
+	mach_msg_destroy(&r.m.head);
+	ck_assert(mapped(buf));
+	free(buf);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), box), KERN_SUCCESS);
+}
+END_TEST
+
+/*
+ * mach_port_extract_right() of the caller's own task, as xnu's: the right
+ * comes back as a MIG reply would bring it (a send right under the port's
+ * name, a send-once right under a new one), with xnu's codes for what
+ * cannot be taken; and mach_msg_destroy() of an unsent message that would
+ * have made a send-once right tells its port, as Libsyscall's does.
+ */
+START_TEST(test_extract_right)
+{
+	mach_port_t p = peer_port(), got;
+	mach_msg_type_name_t type;
+
+	ck_assert_int_eq(mach_port_extract_right(mach_task_self(), p, MACH_MSG_TYPE_MAKE_SEND,
+						 &got, &type), KERN_SUCCESS);
+	ck_assert_uint_eq(got, p);
+	ck_assert_uint_eq(type, MACH_MSG_TYPE_PORT_SEND);
+	ck_assert_uint_eq(peer_urefs(p, MACH_PORT_RIGHT_SEND), 1);
+	ck_assert_int_eq(mach_port_extract_right(mach_task_self(), p, MACH_MSG_TYPE_COPY_SEND,
+						 &got, &type), KERN_SUCCESS);
+	ck_assert_uint_eq(peer_urefs(p, MACH_PORT_RIGHT_SEND), 2);
+	ck_assert_int_eq(mach_port_extract_right(mach_task_self(), p, MACH_MSG_TYPE_MAKE_SEND_ONCE,
+						 &got, &type), KERN_SUCCESS);
+	ck_assert_uint_ne(got, p);
+	ck_assert_uint_eq(type, MACH_MSG_TYPE_PORT_SEND_ONCE);
+	ck_assert_uint_eq(peer_type(got), MACH_PORT_TYPE_SEND_ONCE);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), got), KERN_SUCCESS);
+	ck_assert(peer_told_send_once(p));
+	ck_assert_int_eq(mach_port_extract_right(mach_task_self(), 0x4207, MACH_MSG_TYPE_COPY_SEND,
+						 &got, &type), KERN_INVALID_NAME);
+	ck_assert_int_eq(mach_port_extract_right(mach_task_self(), p, MACH_MSG_TYPE_MOVE_SEND_ONCE,
+						 &got, &type), KERN_INVALID_RIGHT);
+	ck_assert_int_eq(mach_port_extract_right(mach_task_self(), p, 15, &got, &type),
+			 KERN_INVALID_VALUE);
+	{
+		mach_msg_header_t h = { .msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND_ONCE, 0),
+					.msgh_remote_port = p };
+
+		mach_msg_destroy(&h);
+	}
+	ck_assert(peer_told_send_once(p));
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), p), KERN_SUCCESS);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("msg-destroy");
+	TCase *tc = tcase_create("msg-destroy");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_ool_copy_options);
+	tcase_add_test(tc, test_extract_right);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
