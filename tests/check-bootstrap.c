@@ -342,12 +342,10 @@ START_TEST(test_look_up2_flags)
 	/* Root answered (the system domain, directly): a privileged server. */
 	ck_assert_int_eq(bootstrap_look_up2(bootstrap_port, ECHO_SERVICE_NAME, &port, 0,
 					    BOOTSTRAP_PRIVILEGED_SERVER), BOOTSTRAP_SUCCESS);
+	/* A per-PID look-up finds per-PID names only (test_per_pid_names). */
 	ck_assert_int_eq(bootstrap_check_in(bootstrap_port, DYN, &recv), BOOTSTRAP_SUCCESS);
 	ck_assert_int_eq(bootstrap_look_up2(bootstrap_port, DYN, &port, getpid(),
-					    BOOTSTRAP_PER_PID_SERVICE), BOOTSTRAP_SUCCESS);
-	ck_assert_int_eq(bootstrap_look_up2(bootstrap_port, DYN, &port, getpid() + 1,
-					    BOOTSTRAP_PER_PID_SERVICE | BOOTSTRAP_FORCE_LOCAL),
-			 BOOTSTRAP_UNKNOWN_SERVICE);
+					    BOOTSTRAP_PER_PID_SERVICE), BOOTSTRAP_UNKNOWN_SERVICE);
 	ck_assert_int_eq(bootstrap_check_in2(bootstrap_port, "com.example.strict", &recv,
 					     BOOTSTRAP_STRICT_CHECKIN), BOOTSTRAP_UNKNOWN_SERVICE);
 	test_daemon_stop(&sys);
@@ -454,6 +452,84 @@ START_TEST(test_system_job_of_another_user_makes_names)
 }
 END_TEST
 
+#define PP "com.example.per-pid"
+
+/* A child that registers its own per-PID PP, tells @ready, waits for @go to close. */
+static pid_t per_pid_holder(int *ready, int *go)
+{
+	int r[2], g[2];
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(r), 0);
+	ck_assert_int_eq(pipe(g), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		mach_port_t p;
+		char c;
+
+		close(r[0]);
+		close(g[1]);
+		c = mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &p) == 0 &&
+		    mach_port_insert_right(mach_task_self(), p, p, MACH_MSG_TYPE_MAKE_SEND) == 0 &&
+		    bootstrap_register2(bootstrap_port, (char *)PP, p,
+					BOOTSTRAP_PER_PID_SERVICE) == 0 ? 'y' : 'n';
+		if (write(r[1], &c, 1) != 1 || read(g[0], &c, 1) < 0)
+			_exit(2);
+		_exit(0);
+	}
+	close(r[1]);
+	close(g[0]);
+	*ready = r[0];
+	*go = g[1];
+	return pid;
+}
+
+/*
+ * As launchd, a per-PID name is its process's own: each process may have
+ * the same one, a per-PID look-up names whose it wants, a plain look-up
+ * never finds it, and the process checks in or registers it once.  It
+ * used to be a name of the domain: refused to a second process, found by
+ * plain look-ups.
+ */
+START_TEST(test_per_pid_names)
+{
+	mach_port_t mine, port, recv;
+	int ready, go, st;
+	char c = 0;
+	pid_t child;
+
+	test_daemon_start(&td);
+	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &mine), 0);
+	ck_assert_int_eq(mach_port_insert_right(mach_task_self(), mine, mine,
+						MACH_MSG_TYPE_MAKE_SEND), 0);
+	ck_assert_int_eq(bootstrap_register2(bootstrap_port, (char *)PP, mine,
+					     BOOTSTRAP_PER_PID_SERVICE), BOOTSTRAP_SUCCESS);
+	ck_assert_int_eq(bootstrap_register2(bootstrap_port, (char *)PP, mine,
+					     BOOTSTRAP_PER_PID_SERVICE), BOOTSTRAP_SERVICE_ACTIVE);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, PP, &port), BOOTSTRAP_UNKNOWN_SERVICE);
+	ck_assert_int_eq(bootstrap_look_up2(bootstrap_port, PP, &port, getpid(),
+					    BOOTSTRAP_PER_PID_SERVICE), BOOTSTRAP_SUCCESS);
+	ck_assert_uint_eq(port, mine);
+	child = per_pid_holder(&ready, &go);
+	ck_assert_int_eq(read(ready, &c, 1), 1);
+	ck_assert_int_eq(c, 'y');
+	ck_assert_int_eq(bootstrap_look_up2(bootstrap_port, PP, &port, child,
+					    BOOTSTRAP_PER_PID_SERVICE), BOOTSTRAP_SUCCESS);
+	ck_assert_uint_ne(port, mine);
+	/* A per-PID check-in makes one, held once. */
+	ck_assert_int_eq(bootstrap_check_in2(bootstrap_port, DYN, &recv, BOOTSTRAP_PER_PID_SERVICE),
+			 BOOTSTRAP_SUCCESS);
+	ck_assert_int_eq(bootstrap_check_in2(bootstrap_port, DYN, &port, BOOTSTRAP_PER_PID_SERVICE),
+			 BOOTSTRAP_SERVICE_ACTIVE);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, DYN, &port), BOOTSTRAP_UNKNOWN_SERVICE);
+	close(go);
+	ck_assert_int_eq(waitpid(child, &st, 0), child);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	close(ready);
+}
+END_TEST
+
 /* The generated demux: launchd's skipped ids are unknown, a short body is malformed. */
 START_TEST(test_skipped_ids_and_short_bodies)
 {
@@ -498,6 +574,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_system_domain_gone_while_asked);
 	tcase_add_test(tc, test_info_and_status);
 	tcase_add_test(tc, test_look_up2_flags);
+	tcase_add_test(tc, test_per_pid_names);
 	tcase_add_test(tc, test_parent);
 	tcase_add_test(tc, test_skipped_ids_and_short_bodies);
 	tcase_add_test(tc, test_dropped_bootstrap_port_stays_dropped);

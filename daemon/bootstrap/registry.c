@@ -7,6 +7,7 @@
 void registry_init(struct registry *r, bool system, uid_t owner)
 {
 	strmap_init(&r->names);
+	strmap_init(&r->per_pid);
 	r->system = system;
 	r->owner = owner;
 }
@@ -14,6 +15,7 @@ void registry_init(struct registry *r, bool system, uid_t owner)
 void registry_deinit(struct registry *r)
 {
 	strmap_deinit(&r->names);
+	strmap_deinit(&r->per_pid);
 }
 
 enum registry_code registry_may_ask(const struct registry *r, uid_t uid)
@@ -35,6 +37,33 @@ enum registry_code registry_look_up(const struct registry *r, const char *name,
 		return REGISTRY_E_UNKNOWN;
 	*out = s;
 	return REGISTRY_OK;
+}
+
+enum registry_code registry_look_up_pid(const struct registry *r, const char *name, pid_t pid,
+					struct service **out)
+{
+	char key[SERVICE_KEY_MAX];
+
+	*out = strmap_get(&r->per_pid, service_key_of(key, pid, name));
+	return *out ? REGISTRY_OK : REGISTRY_E_UNKNOWN;
+}
+
+enum registry_code registry_check_in_pid(const struct registry *r, const char *name, pid_t pid,
+					 struct service **out)
+{
+	if (registry_look_up_pid(r, name, pid, out) != REGISTRY_OK)
+		return REGISTRY_CREATE;
+	return (*out)->dynamic && !(*out)->checked_in ? REGISTRY_OK : REGISTRY_E_ACTIVE;
+}
+
+enum registry_code registry_may_register_pid(const struct registry *r, const char *name,
+					     pid_t pid, bool unregister, struct service **out)
+{
+	struct service *s;
+
+	registry_look_up_pid(r, name, pid, &s);
+	*out = unregister ? s : NULL;
+	return unregister || !s ? REGISTRY_OK : REGISTRY_E_ACTIVE;
 }
 
 enum registry_code registry_check_in(const struct registry *r, const char *name,
@@ -90,17 +119,26 @@ enum registry_code registry_may_register(const struct registry *r, const char *n
 	return s ? REGISTRY_E_ACTIVE : REGISTRY_OK;
 }
 
+static struct strmap *map_of(struct registry *r, const struct service *s)
+{
+	return s->per_pid ? &r->per_pid : &r->names;
+}
+
 enum registry_code registry_add(struct registry *r, struct service *s)
 {
-	if (strmap_get(&r->names, s->name))
+	struct strmap *m = map_of(r, s);
+
+	if (strmap_get(m, service_key(s)))
 		return REGISTRY_E_ACTIVE;
-	return strmap_put(&r->names, s->name, s) < 0 ? REGISTRY_E_NO_MEMORY : REGISTRY_OK;
+	return strmap_put(m, service_key(s), s) < 0 ? REGISTRY_E_NO_MEMORY : REGISTRY_OK;
 }
 
 void registry_remove(struct registry *r, struct service *s)
 {
-	if (strmap_get(&r->names, s->name) == s)
-		strmap_del(&r->names, s->name);
+	struct strmap *m = map_of(r, s);
+
+	if (strmap_get(m, service_key(s)) == s)
+		strmap_del(m, service_key(s));
 }
 
 bool registry_bound(const struct registry *r, const char *name)
@@ -111,6 +149,11 @@ bool registry_bound(const struct registry *r, const char *name)
 struct service *registry_next(const struct registry *r, size_t *i)
 {
 	return strmap_next(&r->names, i);
+}
+
+struct service *registry_next_pid(const struct registry *r, size_t *i)
+{
+	return strmap_next(&r->per_pid, i);
 }
 
 size_t registry_count(const struct registry *r)

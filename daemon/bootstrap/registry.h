@@ -23,6 +23,9 @@
  *     another process never; the same process again only to unregister (a
  *     null port).
  *   - Names are unique: a second job declaring a taken name conflicts.
+ *   - Per-PID names (BOOTSTRAP_PER_PID_SERVICE) are each process's own,
+ *     apart from the domain's: found only by a per-PID look-up naming
+ *     that process, made or bound once by it, and by any process.
  *   - Status (bootstrap_info): a name held by a process is active; a job's
  *     name whose job does not hold it waits for it: on demand, or
  *     inactive if the job has KeepAlive true (launchd's rule).
@@ -64,6 +67,7 @@ enum registry_status {
 
 struct registry {
 	struct strmap names;    /* name -> struct service */
+	struct strmap per_pid;  /* "PID:NAME" -> a process's per-PID name (service_key()) */
 	bool system;            /* the system domain: only root binds names */
 	uid_t owner;            /* a user domain's owner */
 };
@@ -79,6 +83,32 @@ enum registry_code registry_may_ask(const struct registry *r, uid_t uid);
 /** registry_look_up() - the service a look-up of @name returns, in *@out. */
 enum registry_code registry_look_up(const struct registry *r, const char *name,
 				    struct service **out);
+
+/**
+ * registry_look_up_pid() - process @pid's per-PID name @name, in *@out:
+ * as launchd, a per-PID look-up finds only those, a plain one never.
+ */
+enum registry_code registry_look_up_pid(const struct registry *r, const char *name, pid_t pid,
+					struct service **out);
+
+/**
+ * registry_check_in_pid() - whether process @pid may check in its per-PID
+ * @name: REGISTRY_CREATE if it has none (a dynamic per-PID name is made),
+ * REGISTRY_OK if it has let it go, REGISTRY_E_ACTIVE if it holds it or
+ * registered it.  The service in *@out, or NULL.
+ */
+enum registry_code registry_check_in_pid(const struct registry *r, const char *name, pid_t pid,
+					 struct service **out);
+
+/**
+ * registry_may_register_pid() - whether process @pid may bind its per-PID
+ * @name (@unregister: to a null port).  Per-PID names are private to their
+ * process: no other process's name, nor the system domain's rule, is in
+ * the way.  On REGISTRY_OK with @unregister, *@out is the name to remove,
+ * or NULL.
+ */
+enum registry_code registry_may_register_pid(const struct registry *r, const char *name,
+					     pid_t pid, bool unregister, struct service **out);
 
 /**
  * registry_check_in() - whether @caller (the asking job, or NULL), process
@@ -128,7 +158,13 @@ struct service *registry_next(const struct registry *r, size_t *i);
  */
 enum registry_status registry_status(const struct service *s, bool kept_alive);
 
-/** registry_count() - how many names are bound. */
+/**
+ * registry_next_pid() - the per-PID names, as registry_next() the
+ * domain's (a separate cursor, starting at 0).
+ */
+struct service *registry_next_pid(const struct registry *r, size_t *i);
+
+/** registry_count() - how many of the domain's names are bound (per-PID ones not counted). */
 size_t registry_count(const struct registry *r);
 
 #endif

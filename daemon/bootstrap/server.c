@@ -194,9 +194,9 @@ static mach_port_t give_receive(const struct caller *who, struct service *s)
 
 /* As launchd: a check-in of a name nobody holds makes it, for the caller. */
 static kern_return_t check_in_dynamic(const struct caller *who, const char *name,
-				      const struct job *job, mach_port_t *sp)
+				      const struct job *job, bool per_pid, mach_port_t *sp)
 {
-	struct service *s = service_new_dynamic(who->d->base, name, who->pid, who->uid,
+	struct service *s = service_new_dynamic(who->d->base, name, who->pid, who->uid, per_pid,
 						server_name_died, who->d);
 	if (!s && errno == ESRCH)       /* the caller is gone, nobody reads the answer */
 		return BOOTSTRAP_NOT_PRIVILEGED;
@@ -213,12 +213,12 @@ static kern_return_t check_in_dynamic(const struct caller *who, const char *name
 		service_free(s);
 		return BOOTSTRAP_NO_MEMORY;
 	}
-	if (job)
+	if (job && !per_pid)
 		log_job(LOG_NOTICE, job->spec->label, "checked in %s, which it does not declare: "
 			"made until its process exits (add it to the job's MachServices)", name);
 	else
-		log_info("pid %d uid %d checked in %s: a dynamic service until its process exits",
-			 (int)who->pid, (int)who->uid, name);
+		log_info("pid %d uid %d checked in %s: a dynamic %sservice until its process exits",
+			 (int)who->pid, (int)who->uid, name, per_pid ? "per-PID " : "");
 	*sp = give_receive(who, s);
 	return KERN_SUCCESS;
 }
@@ -231,9 +231,22 @@ static void log_check_in_refused(const struct caller *who, const char *name,
 			  s->job ? s->job->spec->label : "another process");
 }
 
+/* The registry's answer to @who's check-in of @name (its per-PID name if @per_pid). */
+static enum registry_code check_in_code(const struct caller *who, const char *name,
+					const struct job *caller, bool per_pid,
+					struct service **s)
+{
+	const struct registry *r = &who->d->registry;
+
+	if (per_pid)
+		return registry_check_in_pid(r, name, who->pid, s);
+	return registry_check_in(r, name, caller, who->pid, who->uid, s);
+}
+
 kern_return_t bsd_mig_check_in2(mach_port_t bp, name_t name, mach_port_t *sp,
 				audit_token_t token, uint64_t flags)
 {
+	bool per_pid = flags & BOOTSTRAP_PER_PID_SERVICE;
 	struct caller who;
 	struct job *caller;
 	enum registry_code code;
@@ -243,10 +256,10 @@ kern_return_t bsd_mig_check_in2(mach_port_t bp, name_t name, mach_port_t *sp,
 	if (kr != KERN_SUCCESS)
 		return kr;
 	caller = job_of(&who);
-	code = registry_check_in(&who.d->registry, name, caller, who.pid, who.uid, &s);
+	code = check_in_code(&who, name, caller, per_pid, &s);
 	/* Let go before this request was sent, not yet seen by the loop. */
 	if (code == REGISTRY_E_ACTIVE && s && service_release_settle(s))
-		code = registry_check_in(&who.d->registry, name, caller, who.pid, who.uid, &s);
+		code = check_in_code(&who, name, caller, per_pid, &s);
 	if (code == REGISTRY_E_NOT_JOB)
 		log_check_in_refused(&who, name, caller, s);
 	if (code == REGISTRY_E_NOT_ROOT)
@@ -255,7 +268,7 @@ kern_return_t bsd_mig_check_in2(mach_port_t bp, name_t name, mach_port_t *sp,
 	if (code == REGISTRY_CREATE && (flags & BOOTSTRAP_STRICT_CHECKIN))
 		return BOOTSTRAP_UNKNOWN_SERVICE;       /* launchd's strict check-in */
 	if (code == REGISTRY_CREATE)
-		return check_in_dynamic(&who, name, caller, sp);
+		return check_in_dynamic(&who, name, caller, per_pid, sp);
 	if (code != REGISTRY_OK)
 		return to_kern(code);
 	kr = port_made(s, !s->job);     /* a job's own declared name: not a client's ask */
@@ -263,14 +276,6 @@ kern_return_t bsd_mig_check_in2(mach_port_t bp, name_t name, mach_port_t *sp,
 		return kr;
 	*sp = give_receive(&who, s);
 	return KERN_SUCCESS;
-}
-
-/* The process holding @s: its job's, or the one that registered or made it. */
-static pid_t holder_pid(const struct service *s)
-{
-	if (!s->job)
-		return s->owner_pid;
-	return s->checked_in ? s->job->pid : -1;
 }
 
 /* A user domain asks the system domain for a name it does not know. */
@@ -294,16 +299,19 @@ kern_return_t bsd_mig_look_up2(mach_port_t bp, name_t name, mach_port_t *sp,
 
 	if (kr != KERN_SUCCESS)
 		return kr;
-	code = registry_look_up(&who.d->registry, name, &s);
+	/* As launchd: a per-PID look-up finds that process's own names only,
+	 * here, and a plain one never finds them. */
+	if (flags & BOOTSTRAP_PER_PID_SERVICE)
+		code = registry_look_up_pid(&who.d->registry, name, targetpid, &s);
+	else
+		code = registry_look_up(&who.d->registry, name, &s);
 	/* Never a request this daemon forwarded itself: a parent path leading
 	 * back here would loop. */
-	if (code == REGISTRY_E_UNKNOWN && who.d->parent_socket &&
-	    !(flags & BOOTSTRAP_FORCE_LOCAL) && who.pid != getpid())
+	if (code == REGISTRY_E_UNKNOWN && who.d->parent_socket && who.pid != getpid() &&
+	    !(flags & (BOOTSTRAP_FORCE_LOCAL | BOOTSTRAP_PER_PID_SERVICE)))
 		return forward_look_up(&who, name, targetpid, flags);
 	if (code != REGISTRY_OK)
 		return to_kern(code);
-	if ((flags & BOOTSTRAP_PER_PID_SERVICE) && holder_pid(s) != targetpid)
-		return BOOTSTRAP_UNKNOWN_SERVICE;
 	kr = port_made(s, true);
 	if (kr != KERN_SUCCESS)
 		return kr;
@@ -408,12 +416,13 @@ static void close_fd(int *fd)
 		close(*fd);
 }
 
-/* Bind @name to the send right in @fd (taken), for @who. */
-static kern_return_t bind_registered(const struct caller *who, const char *name, int *fd)
+/* Bind @name (@who's own if @per_pid) to the send right in @fd (taken), for @who. */
+static kern_return_t bind_registered(const struct caller *who, const char *name, bool per_pid,
+				     int *fd)
 {
 	struct domain *d = who->d;
 	struct service *s = service_new_registered(d->base, name, *fd, who->pid, who->uid,
-						   server_name_died, d);
+						   per_pid, server_name_died, d);
 	enum registry_code code;
 
 	if (s)
@@ -423,7 +432,8 @@ static kern_return_t bind_registered(const struct caller *who, const char *name,
 		service_free(s);
 		return BOOTSTRAP_NO_MEMORY;
 	}
-	log_info("pid %d uid %d registered %s", (int)who->pid, (int)who->uid, name);
+	log_info("pid %d uid %d registered %s%s", (int)who->pid, (int)who->uid,
+		 per_pid ? "its per-PID " : "", name);
 	return BOOTSTRAP_SUCCESS;
 }
 
@@ -434,20 +444,24 @@ kern_return_t bsd_mig_register2(mach_port_t bp, name_t name, mach_port_t sp,
 	struct caller who;
 	enum registry_code code;
 	struct service *s;
+	bool per_pid = flags & BOOTSTRAP_PER_PID_SERVICE;
 	kern_return_t kr = caller_of(bp, token, &who);
 
-	(void)flags;
 	if (kr != KERN_SUCCESS)
 		return kr;
 	if (sp != MACH_PORT_NULL && (fd = demux_take(who.call, sp)) < 0)
 		return BOOTSTRAP_NOT_PRIVILEGED;
-	code = registry_may_register(&who.d->registry, name, who.pid, who.uid, job_of(&who) != NULL,
-				     sp == MACH_PORT_NULL, &s);
+	if (per_pid)
+		code = registry_may_register_pid(&who.d->registry, name, who.pid,
+						 sp == MACH_PORT_NULL, &s);
+	else
+		code = registry_may_register(&who.d->registry, name, who.pid, who.uid,
+					     job_of(&who) != NULL, sp == MACH_PORT_NULL, &s);
 	log_register_refused(&who, name, code);
 	if (code != REGISTRY_OK)
 		return to_kern(code);
 	if (sp != MACH_PORT_NULL)
-		return bind_registered(&who, name, &fd);
+		return bind_registered(&who, name, per_pid, &fd);
 	if (s) {
 		registry_remove(&who.d->registry, s);
 		service_free(s);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/sockios.h>
@@ -45,16 +46,23 @@ static int make_port(struct service *svc)
 	return err;
 }
 
-static struct service *alloc(struct event_base *base, const char *name,
+/*
+ * @key_pid: a per-PID name of that process (0: a name of the domain's),
+ * keyed "PID:NAME" in the registry, the key after the name.
+ */
+static struct service *alloc(struct event_base *base, const char *name, pid_t key_pid,
 			      service_notify_fn *notify, void *arg)
 {
-	size_t len = strlen(name) + 1;
+	size_t len = strlen(name) + 1, key_len = key_pid ? SERVICE_KEY_MAX : 0;
 	/* The name in the same allocation: one per service, 100,000s of them. */
-	struct service *s = calloc(1, sizeof(*s) + len);
+	struct service *s = calloc(1, sizeof(*s) + len + key_len);
 
 	if (!s)
 		return NULL;
 	s->name = memcpy(s + 1, name, len);
+	s->per_pid = key_pid != 0;
+	if (key_pid)
+		service_key_of((char *)(s + 1) + len, key_pid, name);
 	s->base = base;
 	s->notify = notify;
 	s->notify_arg = arg;
@@ -67,7 +75,7 @@ struct service *service_new_machservice(struct event_base *base, struct job *job
 					bool hide_until_checkin, service_notify_fn *demand,
 					void *arg)
 {
-	struct service *s = alloc(base, name, demand, arg);
+	struct service *s = alloc(base, name, 0, demand, arg);
 
 	if (!s)
 		return NULL;
@@ -90,9 +98,10 @@ static void registered_died(evutil_socket_t fd, short what, void *arg)
 }
 
 struct service *service_new_registered(struct event_base *base, const char *name, int send_fd,
-				       pid_t pid, uid_t uid, service_notify_fn *died, void *arg)
+				       pid_t pid, uid_t uid, bool per_pid, service_notify_fn *died,
+				       void *arg)
 {
-	struct service *s = alloc(base, name, died, arg);
+	struct service *s = alloc(base, name, per_pid ? pid : 0, died, arg);
 
 	if (!s) {
 		close(send_fd);
@@ -120,9 +129,9 @@ static void dynamic_died(evutil_socket_t fd, short what, void *arg)
 }
 
 struct service *service_new_dynamic(struct event_base *base, const char *name, pid_t pid,
-				    uid_t uid, service_notify_fn *died, void *arg)
+				    uid_t uid, bool per_pid, service_notify_fn *died, void *arg)
 {
-	struct service *s = alloc(base, name, died, arg);
+	struct service *s = alloc(base, name, per_pid ? pid : 0, died, arg);
 	int err;
 
 	if (!s)

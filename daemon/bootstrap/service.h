@@ -39,6 +39,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/types.h>
 
 struct job;
@@ -68,6 +70,7 @@ struct service {
 	bool reset_at_close;
 	bool hide_until_checkin;
 	bool dynamic;           /* made by a check-in, not declared by a job */
+	bool per_pid;           /* BOOTSTRAP_PER_PID_SERVICE: owner_pid's own, apart from the domain's names */
 	struct event *demand_ev; /* R readable while the job is down */
 
 	/* bootstrap_register() names. */
@@ -97,7 +100,8 @@ struct service *service_new_machservice(struct event_base *base, struct job *job
  * @died is called once the port's receiver is gone.
  */
 struct service *service_new_registered(struct event_base *base, const char *name, int send_fd,
-				       pid_t pid, uid_t uid, service_notify_fn *died, void *arg);
+				       pid_t pid, uid_t uid, bool per_pid, service_notify_fn *died,
+				       void *arg);
 
 /**
  * service_new_dynamic() - a port for @name made for process @pid of @uid;
@@ -105,7 +109,26 @@ struct service *service_new_registered(struct event_base *base, const char *name
  * Return: the service, or NULL (errno set; ESRCH: the process is gone).
  */
 struct service *service_new_dynamic(struct event_base *base, const char *name, pid_t pid,
-				    uid_t uid, service_notify_fn *died, void *arg);
+				    uid_t uid, bool per_pid, service_notify_fn *died, void *arg);
+
+/*
+ * A per-PID name's registry key, "PID:NAME": unique for each (pid, name),
+ * since a pid holds no ':'.  At most SERVICE_KEY_MAX bytes with its NUL.
+ */
+#define SERVICE_KEY_MAX (12 + 128)
+
+/** service_key_of() - the key of @pid's per-PID @name, in @buf (SERVICE_KEY_MAX bytes). */
+static inline char *service_key_of(char *buf, pid_t pid, const char *name)
+{
+	snprintf(buf, SERVICE_KEY_MAX, "%d:%s", (int)pid, name);
+	return buf;
+}
+
+/** service_key() - @s's registry key: its name, or "PID:NAME" for a per-PID name. */
+static inline const char *service_key(const struct service *s)
+{
+	return s->per_pid ? s->name + strlen(s->name) + 1 : s->name;
+}
 
 struct service *service_free(struct service *s);
 

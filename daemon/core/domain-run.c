@@ -131,6 +131,9 @@ void domain_deinit(struct domain *d)
 	i = 0;
 	while ((s = registry_next(&d->registry, &i)))
 		service_free(s);
+	i = 0;
+	while ((s = registry_next_pid(&d->registry, &i)))
+		service_free(s);
 	strmap_deinit(&d->jobs);
 	job_curious_deinit(d);
 	registry_deinit(&d->registry);

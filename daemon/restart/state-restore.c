@@ -201,7 +201,7 @@ static void restore_registered(struct domain *d, struct restore_plan *p)
 		if (fd < 0)
 			continue;
 		s = service_new_registered(d->base, ss->name, fd, ss->owner_pid, ss->owner_uid,
-					   server_name_died, d);
+					   false, server_name_died, d);
 		if (s && registry_add(&d->registry, s) != REGISTRY_OK) {
 			log_warnx("registered name %s is taken now: dropped", ss->name);
 			service_free(s);
