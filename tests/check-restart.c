@@ -233,6 +233,31 @@ START_TEST(test_release_seen_after_reexec)
 END_TEST
 
 /*
+ * A caller that still holds the bootstrap port's old name when another
+ * thread connected again (and released that name) is sent on to the new
+ * connection.  It used to fail with MACH_SEND_INVALID_DEST: only a dead
+ * name counted as replaced, and the old one was gone altogether.
+ */
+START_TEST(test_old_bootstrap_name_after_reconnect)
+{
+	mach_port_t p, old;
+
+	test_daemon_start(&td);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, "com.example.none", &p),
+			 BOOTSTRAP_UNKNOWN_SERVICE);
+	old = bootstrap_port;
+	test_daemon_signal(&td, SIGKILL);
+	test_daemon_wait(&td);
+	test_daemon_start(&td);
+	/* This caller connects again; the one holding @old comes after. */
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, "com.example.none", &p),
+			 BOOTSTRAP_UNKNOWN_SERVICE);
+	ck_assert_uint_ne(bootstrap_port, old);
+	ck_assert_int_eq(bootstrap_look_up(old, "com.example.none", &p), BOOTSTRAP_UNKNOWN_SERVICE);
+}
+END_TEST
+
+/*
  * A job still stopping when the daemon re-executes keeps its ExitTimeOut:
  * the new daemon sends the SIGKILL the old one would have.
  */
@@ -389,6 +414,7 @@ static Suite *restart_suite(void)
 	tcase_add_test(tc, test_reexec_then_sigkill);
 	tcase_add_test(tc, test_stopping_job_keeps_exit_timeout);
 	tcase_add_test(tc, test_release_seen_after_reexec);
+	tcase_add_test(tc, test_old_bootstrap_name_after_reconnect);
 	suite_add_tcase(s, tc);
 	return s;
 }

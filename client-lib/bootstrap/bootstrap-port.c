@@ -176,6 +176,15 @@ static bool is_dead(mach_port_t name)
 	       (type & MACH_PORT_TYPE_DEAD_NAME);
 }
 
+/* A name that is dead or gone: another thread connected again and released it. */
+static bool is_replaced(mach_port_t name)
+{
+	mach_port_type_t type;
+
+	return mach_port_type(mach_task_self(), name, &type) != KERN_SUCCESS ||
+	       (type & MACH_PORT_TYPE_DEAD_NAME);
+}
+
 bool bootstrap_port_retry(mach_port_t *port, kern_return_t kr, bool idempotent)
 {
 	bool again = false;
@@ -187,7 +196,7 @@ bool bootstrap_port_retry(mach_port_t *port, kern_return_t kr, bool idempotent)
 	if (*port != bootstrap_port) {
 		/* Another thread connected again already, or not our bootstrap port. */
 		again = bootstrap_port != BOOTSTRAP_LAZY_NAME && *port != MACH_PORT_NULL &&
-			is_dead(*port) && !is_dead(bootstrap_port);
+			is_replaced(*port) && !is_replaced(bootstrap_port);
 		if (again)
 			*port = bootstrap_port;
 	} else if (is_dead(*port) && (fd = connect_daemon()) >= 0) {

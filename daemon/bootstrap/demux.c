@@ -215,7 +215,7 @@ static int send_reply(struct demux_call *call, const union demux_msg *m)
 	struct wire_hdr h = { .bits = m->head.msgh_bits & MACH_MSGH_BITS_COMPLEX };
 	const char *body = (const char *)(&m->head + 1);
 	struct wire_desc d[DEMUX_MAX_OUT];
-	int fds[2 * DEMUX_MAX_OUT];
+	int fds[3 * DEMUX_MAX_OUT];     /* a receive right carries up to 3 (demux_right) */
 	size_t nfds = 0, made = 0;
 	int err = 0;
 
