@@ -374,6 +374,51 @@ START_TEST(test_dead_name_adds_a_reference)
 }
 END_TEST
 
+/* Send @name with @disp in a port descriptor to @box; what the send said. */
+static mach_msg_return_t send_port(mach_port_t box, mach_port_t name, mach_msg_type_name_t disp)
+{
+	struct {
+		mach_msg_header_t h;
+		mach_msg_body_t b;
+		mach_msg_port_descriptor_t p;
+	} m = { .h = { .msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0) |
+				    MACH_MSGH_BITS_COMPLEX,
+		       .msgh_size = sizeof(m), .msgh_remote_port = box },
+		.b = { 1 },
+		.p = { .name = name, .disposition = disp, .type = MACH_MSG_PORT_DESCRIPTOR } };
+
+	return mach_msg(&m.h, MACH_SEND_MSG, sizeof(m), 0, MACH_PORT_NULL, 0, MACH_PORT_NULL);
+}
+
+/*
+ * A send right whose dead-name notification fired, moved in a message
+ * before the name was looked at: as xnu's copy-in, the name becomes the
+ * dead name the notification counted on, one reference goes as
+ * MACH_PORT_DEAD, and the notification's stays for its handler.  The name
+ * used to go altogether, the handler's deallocate failing.  A dead name in
+ * a descriptor is sent as MACH_PORT_DEAD, not refused.
+ */
+START_TEST(test_dead_right_moved_after_notification)
+{
+	int r;
+	mach_port_t s = send_only(&r), n = peer_port(), box = peer_port();
+	struct peer_rcv got;
+
+	ck_assert_int_eq(req(s, MACH_NOTIFY_DEAD_NAME, 0, n, NULL), KERN_SUCCESS);
+	close(r);
+	expect(n, MACH_NOTIFY_DEAD_NAME, s);
+	ck_assert_int_eq(send_port(box, s, MACH_MSG_TYPE_MOVE_SEND), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(peer_recv(box, &got, PEER_TIMEOUT_MS), MACH_MSG_SUCCESS);
+	ck_assert_uint_eq(got.msg.port.name, MACH_PORT_DEAD);
+	ck_assert_uint_eq(peer_type(s), MACH_PORT_TYPE_DEAD_NAME);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), s), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_type(mach_task_self(), s, &(mach_port_type_t){ 0 }),
+			 KERN_INVALID_NAME);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), box), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), n), KERN_SUCCESS);
+}
+END_TEST
+
 /* Expect MACH_NOTIFY_PORT_DELETED naming @subject on @n, and nothing after it. */
 static void expect_deleted(mach_port_t n, mach_port_t subject)
 {
@@ -505,6 +550,7 @@ static Suite *notify_xnu_suite(void)
 	tcase_add_test(tc, test_port_destroyed_request_moves_with_the_right);
 	tcase_add_test(tc, test_send_possible_and_dead_name);
 	tcase_add_test(tc, test_dead_name_adds_a_reference);
+	tcase_add_test(tc, test_dead_right_moved_after_notification);
 	tcase_add_test(tc, test_port_deleted);
 	tcase_add_test(tc, test_type_reports_requests);
 	tcase_add_test(tc, test_many_requests);

@@ -24,6 +24,7 @@ enum commit_op {
 	COMMIT_MOVE_RECEIVE,    /* the receive right left with the message */
 	COMMIT_SEND_ONCE_PAIR,  /* MAKE_SEND_ONCE: the pair's R becomes a queue */
 	COMMIT_DEALLOC_OOL,     /* out-of-line region with deallocate set */
+	COMMIT_MOVE_DEAD,       /* a dead name moved as MACH_PORT_DEAD: one reference */
 };
 
 struct commit {

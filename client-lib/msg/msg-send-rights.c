@@ -132,13 +132,46 @@ static bool still_held(const struct send_ctx *c, const struct port *p, mach_port
 {
 	enum commit_op op = need == MACH_PORT_TYPE_SEND ? COMMIT_MOVE_SEND :
 			    need == MACH_PORT_TYPE_SEND_ONCE ? COMMIT_MOVE_SEND_ONCE :
-			    COMMIT_MOVE_RECEIVE;
+			    need == MACH_PORT_TYPE_DEAD_NAME ? COMMIT_MOVE_DEAD : COMMIT_MOVE_RECEIVE;
 	size_t moved = 0;
 
 	for (size_t i = 0; i < c->n_commits; i++)
 		if (c->commits[i].port == p && c->commits[i].op == op)
 			moved++;
-	return op == COMMIT_MOVE_SEND ? moved < p->urefs : moved == 0;
+	return op == COMMIT_MOVE_SEND || op == COMMIT_MOVE_DEAD ? moved < p->urefs : moved == 0;
+}
+
+/*
+ * xnu: a dead name moved or copied where a send or send-once right may go
+ * (a descriptor, the reply port) travels as MACH_PORT_DEAD, a move taking
+ * one of its references.
+ */
+static int resolve_dead(struct send_ctx *c, struct port *p, mach_msg_type_name_t disp,
+			struct wire_desc *d)
+{
+	d->kind = WIRE_PORT_DEAD;
+	d->nfds = 0;
+	if (disp == MACH_MSG_TYPE_COPY_SEND)
+		return 0;
+	if (!still_held(c, p, MACH_PORT_TYPE_DEAD_NAME))
+		return -ENOENT;
+	send_add_commit(c, COMMIT_MOVE_DEAD, p);
+	return 0;
+}
+
+/*
+ * A name whose dead-name request fired becomes the dead name the
+ * notification counted a reference for when it is used, as xnu's copy-in
+ * turns it: looked at only for a name with a request, so that no other
+ * send pays for the look.
+ */
+static bool now_dead(struct port *p, mach_port_type_t need)
+{
+	if (!(need & (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_SEND_ONCE)))
+		return false;
+	if (p->watched)
+		port_check_dead(p);
+	return p->type & MACH_PORT_TYPE_DEAD_NAME;
 }
 
 void send_drop_commits(struct send_ctx *c, size_t mark)
@@ -167,6 +200,8 @@ static int resolve_right(struct send_ctx *c, mach_port_name_t name,
 	need = port_right_needed(disp);
 	if (!need)
 		return -EINVAL;
+	if (p && now_dead(p, need))
+		return resolve_dead(c, p, disp, d);
 	if (!p || !(p->type & need) || !still_held(c, p, need))
 		return -ENOENT;
 	if (port_memory(p))

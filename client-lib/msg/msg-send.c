@@ -109,6 +109,8 @@ static mach_msg_return_t resolve_reply(struct send_ctx *c, const mach_msg_header
 		return MACH_SEND_INVALID_REPLY;
 	c->hdr.reply_nfds = d.nfds;
 	c->hdr.bits |= (uint32_t)d.disposition;
+	if (d.kind == WIRE_PORT_DEAD)
+		c->hdr.bits |= WIRE_BITS_REPLY_DEAD;
 	return MACH_MSG_SUCCESS;
 }
 
@@ -211,6 +213,9 @@ static void commit_all(struct send_ctx *c, bool destroyed)
 			break;
 		case COMMIT_DEALLOC_OOL:
 			vm_release(k->addr, k->size);
+			break;
+		case COMMIT_MOVE_DEAD:
+			port_mod_urefs(k->port, MACH_PORT_TYPE_DEAD_NAME, -1);
 			break;
 		default:
 			break;
