@@ -24,6 +24,7 @@
 #include "helpers/daemon.h"
 #include "helpers/echo-client.h"
 #include "helpers/fake-fdstore.h"
+#include "helpers/job-runs.h"
 #include "helpers/runner.h"
 
 #define SLOW "com.example.slow"
@@ -232,6 +233,45 @@ START_TEST(test_release_seen_after_reexec)
 }
 END_TEST
 
+/* Copy the file at @from to @to, executable. */
+static void copy_exe(const char *from, const char *to)
+{
+	char *cmd;
+
+	ck_assert_int_gt(asprintf(&cmd, "cp '%s' '%s' && chmod 755 '%s'", from, to, to), 0);
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+}
+
+/*
+ * A SIGTERM that comes while the daemon re-executes waits for the new
+ * image, which then stops cleanly.  The new image is made slow to start:
+ * the daemon runs from a copy, replaced by slow-exec, which waits a second,
+ * then runs the copy (the daemon re-executes the path it started from).
+ * The signal used to kill the process there, before the new image watched
+ * it.
+ */
+START_TEST(test_sigterm_during_reexec_waits)
+{
+	static struct bsctl_out out;
+	char *exe = test_daemon_path(&td, "bootstrapd"), *real = test_daemon_path(&td, "bootstrapd.real");
+	int st;
+
+	copy_exe(getenv("BOOTSTRAPD"), exe);
+	ck_assert_int_eq(setenv("BOOTSTRAPD", exe, 1), 0);
+	test_daemon_start(&td);
+	ck_assert_int_eq(rename(exe, real), 0);
+	copy_exe(getenv("SLOW_EXEC"), exe);
+	ck_assert_int_eq(BSCTL_RUN(&out, "reexec"), 0);
+	test_daemon_signal(&td, SIGTERM);
+	st = test_daemon_wait(&td);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "bootstrapd ended with status %#x", st);
+	ck_assert(test_daemon_log_contains(&td, "(re-exec)"));
+	free(exe);
+	free(real);
+}
+END_TEST
+
 /*
  * A caller that still holds the bootstrap port's old name when another
  * thread connected again (and released that name) is sent on to the new
@@ -415,6 +455,7 @@ static Suite *restart_suite(void)
 	tcase_add_test(tc, test_stopping_job_keeps_exit_timeout);
 	tcase_add_test(tc, test_release_seen_after_reexec);
 	tcase_add_test(tc, test_old_bootstrap_name_after_reconnect);
+	tcase_add_test(tc, test_sigterm_during_reexec_waits);
 	suite_add_tcase(s, tc);
 	return s;
 }

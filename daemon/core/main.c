@@ -65,6 +65,15 @@ static struct event *add_signal(struct domain *d, int sig)
 	return ev;
 }
 
+/* A stop sent during a re-exec waited, blocked, for the watches just made (reexec.c). */
+static void unblock_stop_signals(void)
+{
+	sigset_t stop;
+
+	restart_stop_signals(&stop);
+	sigprocmask(SIG_UNBLOCK, &stop, NULL);
+}
+
 /*
  * The socket's directory: made if missing (0755 for the system domain, 0700
  * for a user's), and refused if another user owns it or may write to it,
@@ -142,6 +151,7 @@ static void setup(struct domain *d, const struct options *o)
 	d->sigterm_ev = add_signal(d, SIGTERM);
 	d->sigint_ev = add_signal(d, SIGINT);
 	d->sighup_ev = add_signal(d, SIGHUP);
+	unblock_stop_signals();
 	registry_init(&d->registry, d->system, d->owner);
 	d->dispatch = server_dispatch;
 }

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +120,29 @@ static void inherit(const struct state *st, const int *ids, size_t n, bool on)
 		fcntl(st->clients[i], F_SETFD, flags);
 }
 
+void restart_stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+}
+
+/*
+ * The new image: a stop (or reload) sent meanwhile waits, blocked, until
+ * it handles such signals (main.c unblocks them then); their default
+ * action would kill it half-way, before it saved or stopped anything.
+ */
+static void exec_self(char *const argv[])
+{
+	sigset_t stop, old;
+
+	restart_stop_signals(&stop);
+	sigprocmask(SIG_BLOCK, &stop, &old);
+	execv(self_exe, argv);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 void restart_reexec(struct domain *d, char *const argv[])
 {
 	struct state st;
@@ -140,7 +164,7 @@ void restart_reexec(struct domain *d, char *const argv[])
 		inherit(&st, ids, n, true);
 		log_info("re-executing %s: %zu job(s), %zu name(s), %zu client(s)", self_exe,
 			 st.n_jobs, st.n_services, st.n_clients);
-		execv(self_exe, argv);
+		exec_self(argv);
 		log_warn("re-exec of %s failed: going on", self_exe);
 		inherit(&st, ids, n, false);
 		unsetenv(RESTART_ENV_STATE_FD);

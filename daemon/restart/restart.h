@@ -13,6 +13,7 @@
 #ifndef BOOTSTRAPD_RESTART_H
 #define BOOTSTRAPD_RESTART_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -74,6 +75,12 @@ void restart_save(struct domain *d);
  * job and client.  Returns only on failure (logged): the daemon goes on.
  */
 void restart_reexec(struct domain *d, char *const argv[]);
+
+/**
+ * restart_stop_signals() - the signals a re-exec holds back until the new
+ * image watches them (SIGTERM, SIGINT, SIGHUP), in @set.
+ */
+void restart_stop_signals(sigset_t *set);
 
 /** restart_self_exe() - remember the binary we were started from (call at start). */
 void restart_self_exe(void);
