@@ -8,6 +8,7 @@
  */
 #include <check.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,8 +78,11 @@ static mach_msg_id_t round_trip(mach_port_t port, mach_port_t recv, mach_msg_id_
 	return m.h.msgh_id;
 }
 
-/* A child that checks in DYN, tells @ready, and waits for @go to close. */
-static pid_t dynamic_holder(int *ready, int *go)
+/*
+ * A child that does @act, tells @ready whether it worked ('y' or 'n') and
+ * waits for @go to close, holding what it made.
+ */
+static pid_t holder(bool (*act)(void), int *ready, int *go)
 {
 	int r[2], g[2];
 	pid_t pid;
@@ -88,11 +92,11 @@ static pid_t dynamic_holder(int *ready, int *go)
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
-		mach_port_t recv;
-		char c = bootstrap_check_in(bootstrap_port, DYN, &recv) == KERN_SUCCESS ? 'y' : 'n';
+		char c;
 
 		close(r[0]);
 		close(g[1]);
+		c = act() ? 'y' : 'n';
 		if (write(r[1], &c, 1) != 1 || read(g[0], &c, 1) < 0)
 			_exit(2);
 		_exit(0);
@@ -102,6 +106,19 @@ static pid_t dynamic_holder(int *ready, int *go)
 	*ready = r[0];
 	*go = g[1];
 	return pid;
+}
+
+static bool check_in_dyn(void)
+{
+	mach_port_t recv;
+
+	return bootstrap_check_in(bootstrap_port, DYN, &recv) == KERN_SUCCESS;
+}
+
+/* A child that checks in DYN, tells @ready, and waits for @go to close. */
+static pid_t dynamic_holder(int *ready, int *go)
+{
+	return holder(check_in_dyn, ready, go);
 }
 
 START_TEST(test_dynamic_check_in_lives_with_its_process)
@@ -454,35 +471,13 @@ END_TEST
 
 #define PP "com.example.per-pid"
 
-/* A child that registers its own per-PID PP, tells @ready, waits for @go to close. */
-static pid_t per_pid_holder(int *ready, int *go)
+static bool register_per_pid(void)
 {
-	int r[2], g[2];
-	pid_t pid;
+	mach_port_t p;
 
-	ck_assert_int_eq(pipe(r), 0);
-	ck_assert_int_eq(pipe(g), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		mach_port_t p;
-		char c;
-
-		close(r[0]);
-		close(g[1]);
-		c = mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &p) == 0 &&
-		    mach_port_insert_right(mach_task_self(), p, p, MACH_MSG_TYPE_MAKE_SEND) == 0 &&
-		    bootstrap_register2(bootstrap_port, (char *)PP, p,
-					BOOTSTRAP_PER_PID_SERVICE) == 0 ? 'y' : 'n';
-		if (write(r[1], &c, 1) != 1 || read(g[0], &c, 1) < 0)
-			_exit(2);
-		_exit(0);
-	}
-	close(r[1]);
-	close(g[0]);
-	*ready = r[0];
-	*go = g[1];
-	return pid;
+	return mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &p) == 0 &&
+	       mach_port_insert_right(mach_task_self(), p, p, MACH_MSG_TYPE_MAKE_SEND) == 0 &&
+	       bootstrap_register2(bootstrap_port, (char *)PP, p, BOOTSTRAP_PER_PID_SERVICE) == 0;
 }
 
 /*
@@ -511,7 +506,7 @@ START_TEST(test_per_pid_names)
 	ck_assert_int_eq(bootstrap_look_up2(bootstrap_port, PP, &port, getpid(),
 					    BOOTSTRAP_PER_PID_SERVICE), BOOTSTRAP_SUCCESS);
 	ck_assert_uint_eq(port, mine);
-	child = per_pid_holder(&ready, &go);
+	child = holder(register_per_pid, &ready, &go);
 	ck_assert_int_eq(read(ready, &c, 1), 1);
 	ck_assert_int_eq(c, 'y');
 	ck_assert_int_eq(bootstrap_look_up2(bootstrap_port, PP, &port, child,

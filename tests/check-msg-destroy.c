@@ -16,6 +16,7 @@
 #include <mach/notify.h>
 
 #include "helpers/peer.h"
+#include "helpers/runner.h"
 
 static void setup(void)
 {
@@ -157,20 +158,19 @@ START_TEST(test_extract_right)
 }
 END_TEST
 
-int main(void)
+static Suite *suite(void)
 {
 	Suite *s = suite_create("msg-destroy");
 	TCase *tc = tcase_create("msg-destroy");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_ool_copy_options);
 	tcase_add_test(tc, test_extract_right);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
+}
+
+int main(int argc, char **argv)
+{
+	return runner_main(suite(), NULL, 0, argc, argv);
 }
