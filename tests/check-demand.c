@@ -83,6 +83,30 @@ START_TEST(test_check_in_again_after_letting_go)
 }
 END_TEST
 
+/*
+ * ResetAtClose applies when a running job lets its right go, as launchd
+ * resets the port when the right comes back to it: clients' old send
+ * rights die, and the job's next check-in gets the new port.  It used to
+ * apply only at the job's exit.
+ */
+START_TEST(test_reset_at_close_when_let_go)
+{
+	mach_port_t old;
+	struct echo_msg r;
+	pid_t pid;
+
+	echo_add_job(&td, "<dict><key>" SERVICE "</key><dict><key>ResetAtClose</key><true/>"
+		     "</dict></dict>", NULL);
+	test_daemon_start(&td);
+	old = look_up();
+	pid = echo_query(old).pid;
+	ck_assert_int_eq(echo_request(old, ECHO_RECHECK, 0, &r), ECHO_RECHECK + 100);
+	ck_assert_uint_eq(r.value, KERN_SUCCESS);
+	ck_assert_int_eq(echo_send(old, ECHO_DATA, 0, 0), MACH_SEND_INVALID_DEST);
+	ck_assert_int_eq(echo_query(look_up()).pid, pid);
+}
+END_TEST
+
 START_TEST(test_thousand_messages_before_checkin_in_order)
 {
 	mach_port_t port;
@@ -340,6 +364,7 @@ static Suite *demand_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_lookup_before_launch_then_demand);
 	tcase_add_test(tc, test_check_in_again_after_letting_go);
+	tcase_add_test(tc, test_reset_at_close_when_let_go);
 	tcase_add_test(tc, test_thousand_messages_before_checkin_in_order);
 	tcase_add_test(tc, test_crash_then_messages_wait_for_relaunch);
 	tcase_add_test(tc, test_stranger_check_in_refused);

@@ -166,10 +166,15 @@ void server_released(struct service *s, void *arg)
 	if (!s->checked_in)
 		return;         /* its job exited: known already */
 	registry_released(s);
-	if (s->job)
-		log_job(LOG_DEBUG, s->job->spec->label, "let go of %s", s->name);
-	else
+	if (!s->job) {
 		log_debug("pid %d let go of %s", (int)s->owner_pid, s->name);
+		return;         /* a dynamic name: not in the saved state */
+	}
+	log_job(LOG_DEBUG, s->job->spec->label, "let go of %s", s->name);
+	/* As launchd's machservice_resetport() when the right comes back. */
+	if (s->reset_at_close)
+		service_reset_port(s);
+	domain_changed(s->job->domain); /* a restart must not find it held */
 }
 
 /*
