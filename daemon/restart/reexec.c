@@ -129,32 +129,47 @@ void restart_stop_signals(sigset_t *set)
 }
 
 /*
- * The new image: a stop (or reload) sent meanwhile waits, blocked, until
- * it handles such signals (main.c unblocks them then); their default
- * action would kill it half-way, before it saved or stopped anything.
+ * From here until the new image watches them (main.c unblocks them then),
+ * a stop or reload waits, blocked: caught by this image's handler it would
+ * be lost with it, and with the default action it would kill the new one
+ * half-way.  One this image caught already is handled first; a stop then
+ * means no re-exec.  Return: whether to go on (else *@old is restored).
  */
-static void exec_self(char *const argv[])
+static bool hold_stop_signals(struct domain *d, sigset_t *old)
 {
-	sigset_t stop, old;
+	sigset_t stop;
 
 	restart_stop_signals(&stop);
-	sigprocmask(SIG_BLOCK, &stop, &old);
-	execv(self_exe, argv);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	sigprocmask(SIG_BLOCK, &stop, old);
+	event_base_loop(d->base, EVLOOP_NONBLOCK);
+	if (!d->shutting_down)
+		return true;
+	sigprocmask(SIG_SETMASK, old, NULL);
+	return false;
 }
 
 void restart_reexec(struct domain *d, char *const argv[])
 {
 	struct state st;
+	sigset_t old;
 	char num[16];
 	int *ids, fd;
 	size_t n;
 
 	d->reexec_requested = false;
+	if (!hold_stop_signals(d, &old))
+		return;
 	if (d->fdstore)
 		save_now(d);    /* the store holds every port before we go */
-	if (restart_collect(d, true, &st) < 0 || restart_kept_ids(&st, &ids, &n) < 0) {
+	if (restart_collect(d, true, &st) < 0) {
 		log_warnx("re-exec: out of memory: not re-executing");
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return;
+	}
+	if (restart_kept_ids(&st, &ids, &n) < 0) {
+		log_warnx("re-exec: out of memory: not re-executing");
+		state_free(&st);
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		return;
 	}
 	fd = state_memfd(&st);
@@ -164,7 +179,7 @@ void restart_reexec(struct domain *d, char *const argv[])
 		inherit(&st, ids, n, true);
 		log_info("re-executing %s: %zu job(s), %zu name(s), %zu client(s)", self_exe,
 			 st.n_jobs, st.n_services, st.n_clients);
-		exec_self(argv);
+		execv(self_exe, argv);
 		log_warn("re-exec of %s failed: going on", self_exe);
 		inherit(&st, ids, n, false);
 		unsetenv(RESTART_ENV_STATE_FD);
@@ -174,4 +189,5 @@ void restart_reexec(struct domain *d, char *const argv[])
 	}
 	free(ids);
 	state_free(&st);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 }
