@@ -15,7 +15,7 @@
 
 static struct state_service services[] = {
 	{ .name = "com.example.a", .job = "com.example.job", .recv_id = 7, .send_id = 8,
-	  .checked_in = true, .was_seen = true, .release_id = 13 },
+	  .checked_in = true, .release_id = 13 },
 	{ .name = "com.example.reg", .job = NULL, .recv_id = -1, .send_id = 9,
 	  .owner_pid = 4242, .owner_uid = 1000, .release_id = -1 },
 };

@@ -82,8 +82,7 @@ static void release_ready(evutil_socket_t fd, short what, void *arg)
 		fire(s);
 }
 
-/* Watch @rq (taken) for @s.  Return: 0 or -ENOMEM (@rq closed). */
-static int watch(struct service *s, int rq, service_notify_fn *released, void *arg)
+int service_release_adopt(struct service *s, int rq, service_notify_fn *released, void *arg)
 {
 	struct service_release *r = calloc(1, sizeof(*r));
 
@@ -102,18 +101,13 @@ static int watch(struct service *s, int rq, service_notify_fn *released, void *a
 	return 0;
 }
 
-int service_release_adopt(struct service *s, int rq, service_notify_fn *released, void *arg)
-{
-	return watch(s, rq, released, arg);
-}
-
 int service_release_arm(struct service *s, service_notify_fn *released, void *arg)
 {
 	int rq, sq, err = endpoint_socketpair(&rq, &sq);
 
 	if (err < 0)
 		return err;
-	err = watch(s, rq, released, arg);      /* takes @rq */
+	err = service_release_adopt(s, rq, released, arg);      /* takes @rq */
 	if (err < 0) {
 		close(sq);
 		return err;

@@ -52,7 +52,6 @@ static int service_row(const struct service *s, struct state_service *row)
 	row->send_id = s->send_fd;
 	row->release_id = s->job && s->checked_in ? service_release_fd(s) : -1;
 	row->checked_in = s->checked_in;
-	row->was_seen = s->checked_in;
 	row->owner_pid = s->owner_pid;
 	row->owner_uid = s->owner_uid;
 	return row->name && (!s->job || row->job) ? 0 : -ENOMEM;

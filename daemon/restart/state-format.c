@@ -4,7 +4,8 @@
  *
  *   header (32 bytes): "BSDSTATE", u32 version, u32 crc32 of what follows it,
  *                      u64 payload length, u64 generation
- *   (version 2 adds a service's release id at the end of its row; 1 is read)
+ *   (version 2 adds a service's release id at the end of its row and drops
+ *   the byte after checked_in, which no longer counts; 1 is still read)
  *   payload: i32 daemon pid, u64 nofile, i32 listen id,
  *            u32 n, n services, u32 n, n jobs, u32 n, n client ids
  *   strings: u32 length, then the bytes (no NUL inside)
@@ -78,7 +79,8 @@ static void put_service(struct wbuf *w, const struct state_service *s)
 	PUT(w, int32_t, s->recv_id);
 	PUT(w, int32_t, s->send_id);
 	PUT(w, uint8_t, s->checked_in);
-	PUT(w, uint8_t, s->was_seen);
+	if (w->version == 1)
+		PUT(w, uint8_t, s->checked_in); /* "checked in once", which no longer counts */
 	PUT(w, int32_t, s->owner_pid);
 	PUT(w, uint32_t, s->owner_uid);
 	if (w->version >= 2)
@@ -195,7 +197,7 @@ static bool fd_id_ok(int32_t id, bool may_be_none)
 
 static void get_service(struct rbuf *r, struct state_service *s)
 {
-	uint8_t has_job, ci, eci;
+	uint8_t has_job, ci, eci = 0;
 
 	s->name = get_str(r, 127);      /* a name_t */
 	GET(r, uint8_t, has_job);
@@ -203,7 +205,8 @@ static void get_service(struct rbuf *r, struct state_service *s)
 	GET(r, int32_t, s->recv_id);
 	GET(r, int32_t, s->send_id);
 	GET(r, uint8_t, ci);
-	GET(r, uint8_t, eci);
+	if (r->version == 1)
+		GET(r, uint8_t, eci);   /* checked in once: read, no longer used */
 	GET(r, int32_t, s->owner_pid);
 	GET(r, uint32_t, s->owner_uid);
 	s->release_id = -1;
@@ -212,7 +215,6 @@ static void get_service(struct rbuf *r, struct state_service *s)
 	if (r->bad)
 		return;
 	s->checked_in = ci;
-	s->was_seen = eci;
 	if (!has_job) {
 		free(s->job);
 		s->job = NULL;

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* 2: a service's port-destroyed request (release_id).  1 is still read. */
+/* 2: a service's port-destroyed request (release_id), no "checked in once" byte.  1 is still read. */
 #define STATE_VERSION 2
 #define STATE_VERSION_OLDEST 1
 #define STATE_HEADER_SIZE 32
@@ -32,7 +32,6 @@ struct state_service {
 	int32_t recv_id;        /* R (MachServices), or -1 */
 	int32_t send_id;        /* S; both -1: a MachServices port not made yet */
 	bool checked_in;
-	bool was_seen;          /* read and not used: kept for the layout of version 1 */
 	int32_t owner_pid;      /* registered names */
 	uint32_t owner_uid;
 	int32_t release_id;     /* Rq of the checked-in right's port-destroyed request, or -1 */
