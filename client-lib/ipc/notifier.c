@@ -24,6 +24,7 @@ static struct {
 	bool running;
 	uint64_t next_seq;
 	struct watch_table watches;
+	unsigned spent;         /* fired dead-name requests still filed (SPENT); atomic */
 } notifier = { .lock = PTHREAD_MUTEX_INITIALIZER, .epfd = -1 };
 
 /*
@@ -113,6 +114,7 @@ static struct watch take_notification(struct watch *w, uint32_t events)
 	if (note.id == MACH_NOTIFY_DEAD_NAME) {
 		w->notify_fd = -1;
 		watch_table_rekey(&notifier.watches, w, SPENT);
+		__atomic_add_fetch(&notifier.spent, 1, __ATOMIC_RELAXED);
 	} else {
 		watch_table_remove(&notifier.watches, w);
 		free(w);
@@ -183,7 +185,7 @@ static int add_watch(struct watch *w)
 		err = watch_table_add(&notifier.watches, w);
 	if (!err && epoll_ctl(notifier.epfd, EPOLL_CTL_ADD, w->fd, &ev) < 0) {
 		err = -errno;
-		watch_table_take_seq(&notifier.watches, w->seq);
+		watch_table_remove(&notifier.watches, w);
 	}
 	pthread_mutex_unlock(&notifier.lock);
 	return err;
@@ -196,6 +198,8 @@ static struct watch *unwatch(mach_port_name_t subject, mach_msg_id_t id)
 
 	pthread_mutex_lock(&notifier.lock);
 	gone = watch_table_take_key(&notifier.watches, subject, id);
+	if (gone && gone->id == SPENT)
+		__atomic_sub_fetch(&notifier.spent, 1, __ATOMIC_RELAXED);
 	if (gone && gone->fd >= 0)
 		epoll_ctl(notifier.epfd, EPOLL_CTL_DEL, gone->fd, NULL);
 	pthread_mutex_unlock(&notifier.lock);
@@ -249,6 +253,11 @@ void notifier_deleted(mach_port_name_t subject)
 	end_requests(subject, MACH_NOTIFY_PORT_DELETED);
 }
 
+bool notifier_any_fired(void)
+{
+	return __atomic_load_n(&notifier.spent, __ATOMIC_RELAXED) != 0;
+}
+
 mach_port_type_t notifier_requests(mach_port_name_t subject)
 {
 	mach_port_type_t type = 0;
@@ -294,6 +303,7 @@ void notifier_fork_child(void)
 {
 	pthread_mutex_init(&notifier.lock, NULL);
 	watch_table_drain(&notifier.watches, watch_free);
+	notifier.spent = 0;
 	if (notifier.epfd >= 0)
 		close(notifier.epfd);
 	notifier.epfd = -1;

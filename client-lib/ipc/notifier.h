@@ -51,6 +51,13 @@ unsigned notifier_dead(mach_port_name_t subject);
 void notifier_deleted(mach_port_name_t subject);
 
 /**
+ * notifier_any_fired() - whether some dead-name request fired and its name
+ * has not been found dead yet: only then is a watched name worth a look
+ * before it is used (a poll per right otherwise).
+ */
+bool notifier_any_fired(void);
+
+/**
  * notifier_requests() - the MACH_PORT_TYPE_DNREQUEST and
  * MACH_PORT_TYPE_SPREQUEST bits of @subject's pending requests, as xnu's
  * ipc_port_request_type().

@@ -133,15 +133,6 @@ struct watch *watch_table_take_key(struct watch_table *t, mach_port_name_t subje
 	return w;
 }
 
-struct watch *watch_table_take_seq(struct watch_table *t, uint64_t seq)
-{
-	struct watch *w = watch_table_find_seq(t, seq);
-
-	if (w)
-		watch_table_remove(t, w);
-	return w;
-}
-
 void watch_table_drain(struct watch_table *t, void (*fn)(struct watch *w))
 {
 	for (size_t i = 0; i < t->n_buckets; i++) {

@@ -53,8 +53,6 @@ void watch_table_rekey(struct watch_table *t, struct watch *w, mach_msg_id_t id)
 struct watch *watch_table_take_key(struct watch_table *t, mach_port_name_t subject,
 				   mach_msg_id_t id);
 
-/** watch_table_take_seq() - unfile and return the watch with handle @seq, or NULL. */
-struct watch *watch_table_take_seq(struct watch_table *t, uint64_t seq);
 
 /** watch_table_drain() - hand every watch to @fn (which may free it), once each; empty after. */
 void watch_table_drain(struct watch_table *t, void (*fn)(struct watch *w));

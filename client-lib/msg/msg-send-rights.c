@@ -10,6 +10,7 @@
 
 #include "msg-send.h"
 #include "msg-send-ctx.h"
+#include "notifier.h"
 
 mach_msg_type_name_t msg_disposition_received(mach_msg_type_name_t disp)
 {
@@ -162,14 +163,14 @@ static int resolve_dead(struct send_ctx *c, struct port *p, mach_msg_type_name_t
 /*
  * A name whose dead-name request fired becomes the dead name the
  * notification counted a reference for when it is used, as xnu's copy-in
- * turns it: looked at only for a name with a request, so that no other
- * send pays for the look.
+ * turns it: looked at only for a name with a request while some request
+ * has fired, so that no other send pays for the look.
  */
 static bool now_dead(struct port *p, mach_port_type_t need)
 {
 	if (!(need & (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_SEND_ONCE)))
 		return false;
-	if (p->watched)
+	if (p->watched && notifier_any_fired())
 		port_check_dead(p);
 	return p->type & MACH_PORT_TYPE_DEAD_NAME;
 }

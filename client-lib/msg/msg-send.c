@@ -225,14 +225,6 @@ static void commit_all(struct send_ctx *c, bool destroyed)
 	}
 }
 
-/* After a failed send: the send-once rights made were never given.  Space lock held. */
-static void rollback_all(struct send_ctx *c)
-{
-	for (size_t i = 0; i < c->n_commits; i++)
-		if (c->commits[i].op == COMMIT_SEND_ONCE_PAIR)
-			port_pair_not_given(c->commits[i].port, &c->commits[i].pair);
-}
-
 static void ctx_release(struct send_ctx *c)
 {
 	fdpass_close_all(c->owned, c->n_owned);
@@ -249,15 +241,13 @@ static bool peer_gone(int err)
 
 static mach_msg_return_t send_error(int err, struct send_ctx *c)
 {
-	switch (err) {
-	case -EPIPE:
-	case -ECONNREFUSED:
-	case -ENOTCONN:
-	case -ECONNRESET:
+	if (peer_gone(err)) {
 		space_lock();
 		port_make_dead_name(c->dest);
 		space_unlock();
 		return MACH_SEND_INVALID_DEST;
+	}
+	switch (err) {
 	case -ETIMEDOUT:
 		return MACH_SEND_TIMED_OUT;
 	case -EMSGSIZE:
@@ -286,7 +276,7 @@ static mach_msg_return_t send_built(struct send_ctx *c, const char *body, size_t
 	if (err == 0 || destroyed)
 		commit_all(c, destroyed);
 	else
-		rollback_all(c);
+		send_drop_commits(c, 0);     /* the send-once rights made were never given */
 	space_unlock();
 	return err == 0 || destroyed ? MACH_MSG_SUCCESS : send_error(err, c);
 }
@@ -305,7 +295,7 @@ static void build_failed(struct send_ctx *c, mach_msg_return_t mr)
 	if (mr == MACH_SEND_INVALID_RIGHT || mr == MACH_SEND_INVALID_MEMORY)
 		commit_all(c, true);
 	else
-		rollback_all(c);
+		send_drop_commits(c, 0);     /* the send-once rights made were never given */
 	space_unlock();
 }
 
