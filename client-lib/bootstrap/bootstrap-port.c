@@ -168,21 +168,19 @@ EXPORT kern_return_t bootstrap_port_connect(const char *path, mach_port_t *port)
  * MACH_PORT_NULL) has cut itself off from the namespace, as on macOS, and
  * is not connected again behind its back.
  */
-static bool is_dead(mach_port_t name)
+static bool is_dead(mach_port_t name, bool gone_counts)
 {
 	mach_port_type_t type;
 
-	return mach_port_type(mach_task_self(), name, &type) == KERN_SUCCESS &&
-	       (type & MACH_PORT_TYPE_DEAD_NAME);
+	if (mach_port_type(mach_task_self(), name, &type) != KERN_SUCCESS)
+		return gone_counts;
+	return type & MACH_PORT_TYPE_DEAD_NAME;
 }
 
 /* A name that is dead or gone: another thread connected again and released it. */
 static bool is_replaced(mach_port_t name)
 {
-	mach_port_type_t type;
-
-	return mach_port_type(mach_task_self(), name, &type) != KERN_SUCCESS ||
-	       (type & MACH_PORT_TYPE_DEAD_NAME);
+	return is_dead(name, true);
 }
 
 bool bootstrap_port_retry(mach_port_t *port, kern_return_t kr, bool idempotent)
@@ -199,7 +197,7 @@ bool bootstrap_port_retry(mach_port_t *port, kern_return_t kr, bool idempotent)
 			is_replaced(*port) && !is_replaced(bootstrap_port);
 		if (again)
 			*port = bootstrap_port;
-	} else if (is_dead(*port) && (fd = connect_daemon()) >= 0) {
+	} else if (is_dead(*port, false) && (fd = connect_daemon()) >= 0) {
 		mach_port_t name = name_send_fd(fd, true);
 
 		if (name != MACH_PORT_NULL) {

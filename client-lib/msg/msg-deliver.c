@@ -81,10 +81,6 @@ mach_msg_return_t rcv_send_once_notice(struct rcv_req *rq, mach_port_name_t name
 mach_msg_return_t rcv_too_large_destroyed(struct rcv_req *rq, mach_port_name_t name,
 					  const struct wire_hdr *h)
 {
-	static const struct wire_hdr none;
-
-	if (!h)
-		h = &none;
 	if (rq->rcv_size >= sizeof(mach_msg_header_t) + rq->trailer_size) {
 		/* As xnu: the header stays, its id and types; the reply right
 		 * was destroyed with the rest (a dead one stays dead). */

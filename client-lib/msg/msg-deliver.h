@@ -48,8 +48,7 @@ mach_msg_return_t rcv_send_once_notice(struct rcv_req *rq, mach_port_name_t name
 
 /*
  * A message too large for the receiver was destroyed: its header (@h, the
- * datagram's, or NULL if unknown) without its rights, and which port it
- * left, as xnu tells.
+ * datagram's) without its rights, and which port it left, as xnu tells.
  */
 mach_msg_return_t rcv_too_large_destroyed(struct rcv_req *rq, mach_port_name_t name,
 					  const struct wire_hdr *h);
@@ -57,7 +56,8 @@ mach_msg_return_t rcv_too_large_destroyed(struct rcv_req *rq, mach_port_name_t n
 /*
  * A message of @user_size bytes does not fit the receiver's buffer.  With
  * MACH_RCV_LARGE it stays queued and its size is told; without, it is
- * dequeued and destroyed (@h: its peeked header, for what is told).
+ * dequeued and destroyed (@h: its peeked header, for what is told; used
+ * only then, so NULL with MACH_RCV_LARGE).
  */
 mach_msg_return_t rcv_too_large(struct rcv_req *rq, int fd, const struct wire_hdr *h,
 				size_t user_size, mach_port_name_t name);

@@ -14,11 +14,10 @@
 #include "vm-region.h"
 
 /* Copied: a region given away goes with the send (not if the copy failed). */
-static int ool_taken(struct send_ctx *c, const mach_msg_ool_descriptor_t *o)
+static void ool_taken(struct send_ctx *c, const mach_msg_ool_descriptor_t *o)
 {
 	if (o->deallocate && o->size)
 		send_add_dealloc(c, o->address, o->size);
-	return 0;
 }
 
 static int resolve_ool(struct send_ctx *c, const mach_msg_ool_descriptor_t *o, struct wire_desc *d)
@@ -45,7 +44,8 @@ static int resolve_ool(struct send_ctx *c, const mach_msg_ool_descriptor_t *o, s
 		/* The padding goes out too: never let it carry stale heap bytes. */
 		memset(c->ool + c->ool_len + o->size, 0, ((o->size + 3) & ~3u) - o->size);
 		c->ool_len += (o->size + 3) & ~3u;
-		return ool_taken(c, o);
+		ool_taken(c, o);
+		return 0;
 	}
 	if (o->size > WIRE_OOL_MAX)
 		return -E2BIG;
@@ -54,7 +54,9 @@ static int resolve_ool(struct send_ctx *c, const mach_msg_ool_descriptor_t *o, s
 	int fd = vm_sealed_copy(o->address, o->size);
 	int err = fd < 0 ? fd : send_add_fd(c, fd, true);
 
-	return err < 0 ? err : ool_taken(c, o);
+	if (err == 0)
+		ool_taken(c, o);
+	return err;
 }
 
 /*
