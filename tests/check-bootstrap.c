@@ -399,7 +399,9 @@ START_TEST(test_parent)
 			_exit(2);
 		if (bootstrap_port_connect(sys.socket, &sbp) != KERN_SUCCESS)
 			_exit(3);
-		if (bootstrap_check_in(sbp, "com.example.squat", &port) != BOOTSTRAP_NOT_PRIVILEGED)
+		if (bootstrap_check_in(sbp, "com.example.squat", &port) != BOOTSTRAP_NOT_PRIVILEGED ||
+		    bootstrap_check_in2(sbp, "com.example.squat", &port, BOOTSTRAP_PER_PID_SERVICE) !=
+		    BOOTSTRAP_NOT_PRIVILEGED)
 			_exit(4);
 		if (bootstrap_parent(sbp, &parent) != BOOTSTRAP_SUCCESS)
 			_exit(1);

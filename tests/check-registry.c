@@ -182,6 +182,14 @@ START_TEST(test_system_domain_only_root_and_jobs_register)
 	/* The domain's jobs may, whatever their UserName, as in launchd. */
 	ck_assert_int_eq(registry_may_register(&r, "com.x", 42, 1000, true, false, &out),
 			 REGISTRY_OK);
+	/* Per-PID names too: no other user's process holds the daemon's fds with them. */
+	ck_assert_int_eq(registry_may_register_pid(&r, "com.x", 42, 1000, false, false, &out),
+			 REGISTRY_E_NOT_ROOT);
+	ck_assert_int_eq(registry_check_in_pid(&r, "com.x", 42, 1000, false, &out),
+			 REGISTRY_E_NOT_ROOT);
+	ck_assert_int_eq(registry_may_register_pid(&r, "com.x", 42, 1000, true, false, &out),
+			 REGISTRY_OK);
+	ck_assert_int_eq(registry_check_in_pid(&r, "com.x", 42, 0, false, &out), REGISTRY_CREATE);
 	registry_deinit(&r);
 }
 END_TEST

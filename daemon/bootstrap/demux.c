@@ -58,7 +58,7 @@ mach_port_t demux_give(struct demux_call *call, enum wire_kind kind, const int *
 {
 	struct demux_right *r;
 
-	if (call->nout == DEMUX_MAX_OUT || nfds > sizeof(call->out[0].fds) / sizeof(int))
+	if (call->nout == DEMUX_MAX_OUT || nfds > DEMUX_RIGHT_MAX_FDS)
 		return MACH_PORT_NULL;
 	r = &call->out[call->nout];
 	*r = (struct demux_right){ .kind = kind, .nfds = nfds, .flags = flags };
@@ -215,7 +215,7 @@ static int send_reply(struct demux_call *call, const union demux_msg *m)
 	struct wire_hdr h = { .bits = m->head.msgh_bits & MACH_MSGH_BITS_COMPLEX };
 	const char *body = (const char *)(&m->head + 1);
 	struct wire_desc d[DEMUX_MAX_OUT];
-	int fds[3 * DEMUX_MAX_OUT];     /* a receive right carries up to 3 (demux_right) */
+	int fds[DEMUX_RIGHT_MAX_FDS * DEMUX_MAX_OUT];
 	size_t nfds = 0, made = 0;
 	int err = 0;
 

@@ -26,9 +26,12 @@ struct ipc_request;
 /* Rights a reply may carry. */
 #define DEMUX_MAX_OUT 4
 
+/* A right's fds at most: a receive right's R, S and port-destroyed request. */
+#define DEMUX_RIGHT_MAX_FDS 3
+
 struct demux_right {
 	enum wire_kind kind;    /* WIRE_PORT_SEND or WIRE_PORT_RECEIVE */
-	int fds[3];             /* borrowed: the daemon keeps its copies */
+	int fds[DEMUX_RIGHT_MAX_FDS];   /* borrowed: the daemon keeps its copies */
 	size_t nfds;
 	unsigned int flags;     /* WIRE_F_* */
 	uint32_t ino;           /* a send right's identity, vouched for on a connection; 0: none */

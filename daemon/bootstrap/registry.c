@@ -39,6 +39,16 @@ enum registry_code registry_look_up(const struct registry *r, const char *name,
 	return REGISTRY_OK;
 }
 
+/*
+ * As launchd: in the system domain only root and the domain's jobs bind
+ * names (their UserName is root's choice), or any user could squat a name
+ * a root job is about to declare, or hold the daemon's fds with names.
+ */
+static bool may_bind(const struct registry *r, uid_t uid, bool is_job)
+{
+	return !r->system || uid == 0 || is_job;
+}
+
 enum registry_code registry_look_up_pid(const struct registry *r, const char *name, pid_t pid,
 					struct service **out)
 {
@@ -49,18 +59,22 @@ enum registry_code registry_look_up_pid(const struct registry *r, const char *na
 }
 
 enum registry_code registry_check_in_pid(const struct registry *r, const char *name, pid_t pid,
-					 struct service **out)
+					 uid_t uid, bool is_job, struct service **out)
 {
 	if (registry_look_up_pid(r, name, pid, out) != REGISTRY_OK)
-		return REGISTRY_CREATE;
+		return may_bind(r, uid, is_job) ? REGISTRY_CREATE : REGISTRY_E_NOT_ROOT;
 	return (*out)->dynamic && !(*out)->checked_in ? REGISTRY_OK : REGISTRY_E_ACTIVE;
 }
 
 enum registry_code registry_may_register_pid(const struct registry *r, const char *name,
-					     pid_t pid, bool unregister, struct service **out)
+					     pid_t pid, uid_t uid, bool is_job, bool unregister,
+					     struct service **out)
 {
 	struct service *s;
 
+	*out = NULL;
+	if (!may_bind(r, uid, is_job))
+		return REGISTRY_E_NOT_ROOT;
 	registry_look_up_pid(r, name, pid, &s);
 	*out = unregister ? s : NULL;
 	return unregister || !s ? REGISTRY_OK : REGISTRY_E_ACTIVE;
@@ -74,7 +88,7 @@ enum registry_code registry_check_in(const struct registry *r, const char *name,
 
 	*out = s;
 	if (!s)         /* as register: no user squats a name in the system domain */
-		return r->system && uid != 0 && !caller ? REGISTRY_E_NOT_ROOT : REGISTRY_CREATE;
+		return may_bind(r, uid, caller != NULL) ? REGISTRY_CREATE : REGISTRY_E_NOT_ROOT;
 	if (!s->job && s->owner_pid != pid)
 		return REGISTRY_E_NOT_JOB;
 	if (!s->job)    /* its own: dynamic once let go; registered, launchd's "active" */
@@ -103,10 +117,7 @@ enum registry_code registry_may_register(const struct registry *r, const char *n
 	struct service *s = strmap_get(&r->names, name);
 
 	*out = NULL;
-	/* As launchd: in the system domain only root and the domain's jobs
-	 * (whatever their UserName: root configured them) bind names, or any
-	 * user could squat a name that a root job is about to declare. */
-	if (r->system && uid != 0 && !is_job)
+	if (!may_bind(r, uid, is_job))
 		return REGISTRY_E_NOT_ROOT;
 	if (s && s->job)
 		return REGISTRY_E_JOB_NAME;

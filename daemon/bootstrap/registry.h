@@ -92,23 +92,26 @@ enum registry_code registry_look_up_pid(const struct registry *r, const char *na
 					struct service **out);
 
 /**
- * registry_check_in_pid() - whether process @pid may check in its per-PID
- * @name: REGISTRY_CREATE if it has none (a dynamic per-PID name is made),
+ * registry_check_in_pid() - whether process @pid of @uid (@is_job: a
+ * job's process) may check in its per-PID @name: REGISTRY_CREATE if it
+ * has none (a dynamic per-PID name is made; in the system domain only for
+ * root and the domain's jobs),
  * REGISTRY_OK if it has let it go, REGISTRY_E_ACTIVE if it holds it or
  * registered it.  The service in *@out, or NULL.
  */
 enum registry_code registry_check_in_pid(const struct registry *r, const char *name, pid_t pid,
-					 struct service **out);
+					 uid_t uid, bool is_job, struct service **out);
 
 /**
  * registry_may_register_pid() - whether process @pid may bind its per-PID
  * @name (@unregister: to a null port).  Per-PID names are private to their
- * process: no other process's name, nor the system domain's rule, is in
- * the way.  On REGISTRY_OK with @unregister, *@out is the name to remove,
+ * process: no other process's name is in the way; the system domain's
+ * rule of who binds names holds as for the domain's names.  On REGISTRY_OK with @unregister, *@out is the name to remove,
  * or NULL.
  */
 enum registry_code registry_may_register_pid(const struct registry *r, const char *name,
-					     pid_t pid, bool unregister, struct service **out);
+					     pid_t pid, uid_t uid, bool is_job, bool unregister,
+					     struct service **out);
 
 /**
  * registry_check_in() - whether @caller (the asking job, or NULL), process

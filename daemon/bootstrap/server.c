@@ -244,7 +244,7 @@ static enum registry_code check_in_code(const struct caller *who, const char *na
 	const struct registry *r = &who->d->registry;
 
 	if (per_pid)
-		return registry_check_in_pid(r, name, who->pid, s);
+		return registry_check_in_pid(r, name, who->pid, who->uid, caller != NULL, s);
 	return registry_check_in(r, name, caller, who->pid, who->uid, s);
 }
 
@@ -377,8 +377,7 @@ static kern_return_t info_arrays(const struct registry *r, name_t **names, name_
 	while (k < *n && (s = registry_next(r, &i))) {
 		snprintf((*names)[k], sizeof(name_t), "%s", s->name);
 		snprintf((*jobs)[k], sizeof(name_t), "%s", s->job ? s->job->spec->label : "");
-		(*actives)[k++] = (int)registry_status(s, s->job && s->job->spec->keepalive.mode ==
-							      KEEPALIVE_ALWAYS);
+		(*actives)[k++] = (int)registry_status(s, job_kept_alive(s->job));
 	}
 	*n = k;
 	return KERN_SUCCESS;
@@ -449,19 +448,22 @@ kern_return_t bsd_mig_register2(mach_port_t bp, name_t name, mach_port_t sp,
 	struct caller who;
 	enum registry_code code;
 	struct service *s;
-	bool per_pid = flags & BOOTSTRAP_PER_PID_SERVICE;
+	bool per_pid = flags & BOOTSTRAP_PER_PID_SERVICE, is_job;
 	kern_return_t kr = caller_of(bp, token, &who);
 
 	if (kr != KERN_SUCCESS)
 		return kr;
 	if (sp != MACH_PORT_NULL && (fd = demux_take(who.call, sp)) < 0)
 		return BOOTSTRAP_NOT_PRIVILEGED;
+	/* Whether it is a job's process counts only for another user in the
+	 * system domain: only then is the running list searched. */
+	is_job = who.d->registry.system && who.uid != 0 && job_of(&who) != NULL;
 	if (per_pid)
-		code = registry_may_register_pid(&who.d->registry, name, who.pid,
+		code = registry_may_register_pid(&who.d->registry, name, who.pid, who.uid, is_job,
 						 sp == MACH_PORT_NULL, &s);
 	else
-		code = registry_may_register(&who.d->registry, name, who.pid, who.uid,
-					     job_of(&who) != NULL, sp == MACH_PORT_NULL, &s);
+		code = registry_may_register(&who.d->registry, name, who.pid, who.uid, is_job,
+					     sp == MACH_PORT_NULL, &s);
 	log_register_refused(&who, name, code);
 	if (code != REGISTRY_OK)
 		return to_kern(code);

@@ -55,11 +55,9 @@ void service_release_disarm(struct service *s)
 /* Whether what waits on Rq says the right was let go; never blocks. */
 static bool let_go(const struct service *s)
 {
-	struct fdpass_creds cr;
-
 	/* The right handed back, or end of file: its copy of R and S close
 	 * here, the daemon's own stay. */
-	return s->release && fdpass_discard(s->release->rq, &cr) != -EAGAIN;
+	return s->release && fdpass_discard(s->release->rq, NULL) != -EAGAIN;
 }
 
 /* Tell the owner, once: the request is spent. */

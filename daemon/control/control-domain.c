@@ -122,7 +122,7 @@ static void count_running(const struct domain *d, unsigned int *loaded, unsigned
 /* "A": a process holds the receive right (or registered the name), "D": we do. */
 static char endpoint_state(const struct service *s)
 {
-	return !s->job || s->checked_in ? 'A' : 'D';
+	return registry_status(s, job_kept_alive(s->job)) == REGISTRY_STATUS_ACTIVE ? 'A' : 'D';
 }
 
 static void print_head_text(FILE *f, const struct domain *d)

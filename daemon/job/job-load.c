@@ -211,6 +211,11 @@ struct job *job_find_pid(struct domain *d, pid_t pid)
 	return NULL;
 }
 
+bool job_kept_alive(const struct job *job)
+{
+	return job && job->spec->keepalive.mode == KEEPALIVE_ALWAYS;
+}
+
 struct job *job_find_child(struct domain *d, pid_t pid, bool *instance)
 {
 	for (struct job *job = d->running; job; job = job->next_running) {

@@ -217,6 +217,12 @@ void job_reap_instance(struct job *job, pid_t pid, int status);
  */
 struct job *job_find_child(struct domain *d, pid_t pid, bool *instance);
 
+/**
+ * job_kept_alive() - whether @job (or NULL) has KeepAlive true, launchd's
+ * "not on demand": a message does not start it.
+ */
+bool job_kept_alive(const struct job *job);
+
 /** job_find_pid() - the running job whose process is @pid, or NULL. */
 struct job *job_find_pid(struct domain *d, pid_t pid);
 

@@ -121,12 +121,11 @@ static void restore_service(struct restore_plan *p, const char *label, struct se
 		registry_checked_in(s);
 	else
 		registry_released(s);
-	/* The job still holds the right: its release is still to be seen. */
+	/* The job still holds the right (the decoder let a request come with
+	 * nothing else): its release is still to be seen. */
 	r = restore_plan_take(p, ss->release_id);
-	if (r >= 0 && ss->checked_in && service_release_adopt(s, r, server_released, NULL) < 0)
+	if (r >= 0 && service_release_adopt(s, r, server_released, NULL) < 0)
 		log_job(LOG_WARNING, label, "%s: its release will be seen at exit only", s->name);
-	else if (r >= 0 && !ss->checked_in)
-		close(r);
 }
 
 /* The process of @sj, if it still runs: our child after a re-exec, else by pidfd. */
