@@ -27,7 +27,6 @@
 #include "demux.h"
 #include "domain.h"
 #include "forward.h"
-#include "inetd.h"
 #include "ipc.h"
 #include "job.h"
 #include "job-spec.h"
@@ -483,12 +482,13 @@ kern_return_t bsd_mig_register2(mach_port_t bp, name_t name, mach_port_t sp,
 static kern_return_t activate_socket(struct conn *c, struct ipc_request *rq, const char *name)
 {
 	pid_t pid = rq->creds.pid;
-	struct job *job = c->job && c->job->pid == pid ? c->job : job_find_pid(c->domain, pid);
+	bool instance;
+	struct job *job = job_find_child(c->domain, pid, &instance);
 	const int *fds;
 	size_t n;
 	int r;
 
-	if (!job && c->job && inetd_is_instance(c->job->inetd, pid))
+	if (job && instance)
 		return ENOENT;  /* an inetd instance: its connection is its stdin */
 	if (!job) {
 		log_debug("pid %d uid %d asked for socket %s but is not a job: ESRCH", (int)pid,

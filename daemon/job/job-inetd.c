@@ -81,13 +81,3 @@ void job_socket_ready(void *arg, const char *name, int fd)
 	else
 		job_demand_socket(job, name);
 }
-
-void job_signal_instance_leftovers(struct job *job, pid_t pid)
-{
-	inetd_signal_leftovers(job->inetd, pid);
-}
-
-void job_reap_instance(struct job *job, pid_t pid, int status)
-{
-	inetd_reap(job->inetd, pid, status);    /* may free @job */
-}

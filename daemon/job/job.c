@@ -453,11 +453,11 @@ static enum job_reason restart_reason(struct job *job)
 	return job->pending_reason;
 }
 
-void job_signal_leftovers(struct job *job)
+void job_signal_leftovers(struct job *job, pid_t pid)
 {
 	/* As launchd: SIGTERM, once, and a process that ignores it stays. */
 	if (!job->spec->abandon_process_group)
-		spawn_kill_group(job->pid, SIGTERM);
+		spawn_kill_group(pid, SIGTERM);
 }
 
 void job_exited(struct job *job, int status)
@@ -520,7 +520,7 @@ static void pidfd_exited(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	job_signal_leftovers(job);
+	job_signal_leftovers(job, job->pid);
 	job_exited(job, JOB_STATUS_UNKNOWN);
 	domain_maybe_exit(d);   /* as supervise_reap() after a child */
 }

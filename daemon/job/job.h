@@ -187,29 +187,18 @@ int job_spawn_process(struct job *job, int stdio_fd, pid_t *pid, struct conn **c
 void job_drop_pidfd(struct job *job);
 
 /**
- * job_signal_leftovers() - the job's process has ended: send SIGTERM to
- * what is left of its process group, unless AbandonProcessGroup.  For a
+ * job_signal_leftovers() - the job's process, or its inetd instance, @pid
+ * has ended: send SIGTERM to what is left of its process group, unless
+ * AbandonProcessGroup.  For a
  * child of ours, called before the reap, while its zombie holds the
  * group's number; for an adopted process (not our child), once its pidfd
  * says it ended, when the number is still the group's as long as a
  * member lives.
  */
-void job_signal_leftovers(struct job *job);
+void job_signal_leftovers(struct job *job, pid_t pid);
 
 /** job_exited() - the job's process ended with wait status @status. */
 void job_exited(struct job *job, int status);
-
-/**
- * job_signal_instance_leftovers() - job_signal_leftovers() for @pid, an
- * inetd instance of @job, before its reap.
- */
-void job_signal_instance_leftovers(struct job *job, pid_t pid);
-
-/**
- * job_reap_instance() - @pid, an inetd instance of @job, exited with
- * @status (an unloaded job whose last instance it was is freed).
- */
-void job_reap_instance(struct job *job, pid_t pid, int status);
 
 /**
  * job_find_child() - the running job whose process, or one of whose inetd

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 
 #include "domain.h"
+#include "inetd.h"
 #include "job.h"
 #include "log.h"
 
@@ -48,17 +49,15 @@ void supervise_reap(struct domain *d)
 
 		/* Before the reap: until then the zombie keeps its process
 		 * group's number, so the signal cannot reach a stranger. */
-		if (job && instance)
-			job_signal_instance_leftovers(job, pid);
-		else if (job)
-			job_signal_leftovers(job);
+		if (job)
+			job_signal_leftovers(job, pid);
 		if (reap(pid, &status) < 0)
 			break;
 		domain_changed(d);
 		if (!job)
 			log_debug("reaped pid %d (not a job)", (int)pid);
 		else if (instance)
-			job_reap_instance(job, pid, status);
+			inetd_reap(job->inetd, pid, status);    /* may free @job */
 		else
 			job_exited(job, status);
 	}

@@ -129,27 +129,14 @@ static void forget(struct inetd *st, size_t i, int status)
 	st->owner.exited(st->owner.job, status, st->n == 0);     /* may free @st */
 }
 
-bool inetd_signal_leftovers(struct inetd *st, pid_t pid)
-{
-	for (size_t i = 0; st && i < st->n; i++) {
-		if (st->list[i].pid == pid) {
-			if (!st->owner.spec->abandon_process_group)
-				spawn_kill_group(pid, SIGTERM);
-			return true;
-		}
-	}
-	return false;
-}
-
-bool inetd_reap(struct inetd *st, pid_t pid, int status)
+void inetd_reap(struct inetd *st, pid_t pid, int status)
 {
 	for (size_t i = 0; st && i < st->n; i++) {
 		if (st->list[i].pid == pid) {
 			forget(st, i, status);
-			return true;
+			return;
 		}
 	}
-	return false;
 }
 
 /* The instances' processes alone, as a job's: what they leave gets SIGTERM at their reap. */

@@ -46,18 +46,10 @@ struct inetd *inetd_new(const struct inetd_owner *owner);
 void inetd_accept(struct inetd *st, int listen_fd);
 
 /**
- * inetd_signal_leftovers() - @pid ended and is not reaped yet: if it is an
- * instance, send SIGTERM to what is left of its process group (unless
- * AbandonProcessGroup), as for a job.  Return: true if @pid is an instance.
- */
-bool inetd_signal_leftovers(struct inetd *st, pid_t pid);
-
-/**
  * inetd_reap() - @pid exited with @status: if it is an instance, forget it
  * (the owner's exited() may then free the job and @st).
- * Return: true if @pid was an instance.
  */
-bool inetd_reap(struct inetd *st, pid_t pid, int status);
+void inetd_reap(struct inetd *st, pid_t pid, int status);
 
 /** inetd_running() - how many instances run (@st may be NULL). */
 size_t inetd_running(const struct inetd *st);

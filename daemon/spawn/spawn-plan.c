@@ -17,7 +17,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "log.h"
 
 /* getgrouplist() sizes beyond this mean a broken group database. */
 #define MAX_GROUPS 65536
