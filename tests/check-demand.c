@@ -20,6 +20,7 @@
 #include "helpers/runner.h"
 
 #define SERVICE ECHO_SERVICE_NAME
+#define SPARE "com.example.echo.spare"
 
 static struct test_daemon td;
 
@@ -104,6 +105,34 @@ START_TEST(test_reset_at_close_when_let_go)
 	ck_assert_uint_eq(r.value, KERN_SUCCESS);
 	ck_assert_int_eq(echo_send(old, ECHO_DATA, 0, 0), MACH_SEND_INVALID_DEST);
 	ck_assert_int_eq(echo_query(look_up()).pid, pid);
+}
+END_TEST
+
+/*
+ * ResetAtClose resets the right that comes back when the job exits: a
+ * name the job never checked in keeps its port, and what waits in it, as
+ * launchd resets only a returning right.  Every such port used to be reset
+ * at every exit.
+ */
+START_TEST(test_reset_at_close_spares_a_name_not_taken)
+{
+	mach_port_t held, spare = MACH_PORT_NULL;
+	mach_msg_return_t mr = MACH_MSG_SUCCESS;
+
+	echo_add_job(&td, "<dict><key>" SERVICE "</key><dict><key>ResetAtClose</key><true/>"
+		     "</dict><key>" SPARE "</key><dict><key>ResetAtClose</key><true/>"
+		     "</dict></dict>", NULL);
+	test_daemon_start(&td);
+	held = look_up();
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, SPARE, &spare), BOOTSTRAP_SUCCESS);
+	ck_assert_int_gt(echo_query(held).pid, 0);
+	send_one_way(held, ECHO_CRASH, 0);
+	for (int i = 0; i < 1000 && mr == MACH_MSG_SUCCESS; i++) {
+		test_pause_ms(10);
+		mr = echo_send(held, ECHO_DATA, 0, 0);  /* until the held port is reset */
+	}
+	ck_assert_int_eq(mr, MACH_SEND_INVALID_DEST);
+	ck_assert_int_eq(echo_send(spare, ECHO_DATA, 0, 0), MACH_MSG_SUCCESS);
 }
 END_TEST
 
@@ -365,6 +394,7 @@ static Suite *demand_suite(void)
 	tcase_add_test(tc, test_lookup_before_launch_then_demand);
 	tcase_add_test(tc, test_check_in_again_after_letting_go);
 	tcase_add_test(tc, test_reset_at_close_when_let_go);
+	tcase_add_test(tc, test_reset_at_close_spares_a_name_not_taken);
 	tcase_add_test(tc, test_thousand_messages_before_checkin_in_order);
 	tcase_add_test(tc, test_crash_then_messages_wait_for_relaunch);
 	tcase_add_test(tc, test_stranger_check_in_refused);

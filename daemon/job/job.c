@@ -425,11 +425,14 @@ static void release_ports(struct job *job)
 {
 	for (size_t i = 0; i < job->n_services; i++) {
 		struct service *s = job->services[i];
+		/* ResetAtClose, as launchd's: the right that comes back with the
+		 * exit is reset, a name the job never took keeps its port and
+		 * what waits in it.  A new port is made when next needed. */
+		bool reset = s->reset_at_close && s->checked_in;
 
 		service_release_disarm(s);
 		registry_released(s);
-		/* ResetAtClose: the port dies; a new one is made when next needed. */
-		if (s->reset_at_close)
+		if (reset)
 			service_reset_port(s);
 	}
 }
