@@ -14,9 +14,11 @@
 
 #include <mach/mach.h>
 #include <servers/bootstrap.h>
+#include <bootstrap_priv.h>
 
 #include "helpers/daemon.h"
 #include "helpers/echo-client.h"
+#include "helpers/registrant.h"
 #include "helpers/runner.h"
 
 #define SERVICE ECHO_SERVICE_NAME
@@ -212,10 +214,42 @@ START_TEST(test_register_and_port_death)
 	ck_assert_int_eq(bootstrap_register(bootstrap_port, (char *)"com.example.reg", recv), BOOTSTRAP_SUCCESS);
 	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, "com.example.reg", &found), BOOTSTRAP_SUCCESS);
 	ck_assert_uint_eq(found, recv);         /* the same port comes back under the same name */
+	/* As launchd: a registration is active, a null port does not undo it. */
 	ck_assert_int_eq(bootstrap_register(bootstrap_port, (char *)"com.example.reg", MACH_PORT_NULL),
-			 BOOTSTRAP_SUCCESS);
+			 BOOTSTRAP_SERVICE_ACTIVE);
 	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, "com.example.reg", &found),
+			 BOOTSTRAP_SUCCESS);
+	ck_assert_uint_eq(found, recv);
+}
+END_TEST
+
+#define GONE "com.example.gone"
+#define TAKER "com.example.taker"
+
+/*
+ * A plain process's registrations go when it exits, as launchd removes a
+ * process's names with it, though their port lives on in another process.
+ * They used to stay until the port died.
+ */
+START_TEST(test_registered_names_go_with_their_process)
+{
+	mach_port_t taker, port;
+	mach_port_type_t type;
+	pid_t child;
+	int go;
+
+	test_daemon_start(&td);
+	ck_assert_int_eq(bootstrap_check_in(bootstrap_port, TAKER, &taker), BOOTSTRAP_SUCCESS);
+	child = registrant_start(GONE, TAKER, &go);
+	port = registrant_take(taker);
+	registrant_end(child, go);
+	ck_assert_int_eq(look_up_until_gone(GONE, 0, 0), BOOTSTRAP_UNKNOWN_SERVICE);
+	ck_assert_int_eq(look_up_until_gone(GONE, child, BOOTSTRAP_PER_PID_SERVICE),
 			 BOOTSTRAP_UNKNOWN_SERVICE);
+	ck_assert(test_daemon_log_contains(&td, "exited, name removed"));
+	/* The port itself lives on, here. */
+	ck_assert_int_eq(mach_port_type(mach_task_self(), port, &type), KERN_SUCCESS);
+	ck_assert(type & MACH_PORT_TYPE_RECEIVE);
 }
 END_TEST
 
@@ -401,6 +435,7 @@ static Suite *demand_suite(void)
 	tcase_add_test(tc, test_unknown_and_too_long_names);
 	tcase_add_test(tc, test_register_and_port_death);
 	tcase_add_test(tc, test_registered_name_dies_with_its_port);
+	tcase_add_test(tc, test_registered_names_go_with_their_process);
 	tcase_add_test(tc, test_register_of_declared_name_refused);
 	tcase_add_test(tc, test_hundred_concurrent_clients);
 	tcase_add_test(tc, test_sigterm_stops_jobs);

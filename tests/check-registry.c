@@ -174,13 +174,13 @@ START_TEST(test_system_domain_only_root_and_jobs_register)
 	struct service *out;
 
 	registry_init(&r, true, 0);
-	ck_assert_int_eq(registry_may_register(&r, "com.x", 42, 1000, false, false, &out),
+	ck_assert_int_eq(registry_may_register(&r, "com.x", NULL, 42, 1000, false, &out),
 			 REGISTRY_E_NOT_ROOT);
-	ck_assert_int_eq(registry_may_register(&r, "com.x", 42, 1000, false, true, &out),
+	ck_assert_int_eq(registry_may_register(&r, "com.x", NULL, 42, 1000, true, &out),
 			 REGISTRY_E_NOT_ROOT);
-	ck_assert_int_eq(registry_may_register(&r, "com.x", 42, 0, false, false, &out), REGISTRY_OK);
+	ck_assert_int_eq(registry_may_register(&r, "com.x", NULL, 42, 0, false, &out), REGISTRY_OK);
 	/* The domain's jobs may, whatever their UserName, as in launchd. */
-	ck_assert_int_eq(registry_may_register(&r, "com.x", 42, 1000, true, false, &out),
+	ck_assert_int_eq(registry_may_register(&r, "com.x", job_a, 42, 1000, false, &out),
 			 REGISTRY_OK);
 	/* Per-PID names too: no other user's process holds the daemon's fds with them. */
 	ck_assert_int_eq(registry_may_register_pid(&r, "com.x", 42, 1000, false, false, &out),
@@ -200,35 +200,84 @@ START_TEST(test_register_never_over_a_job_or_another_process)
 	struct service *out;
 
 	two_names_init(&t);
-	ck_assert_int_eq(registry_may_register(&t.r, "com.a", 42, 1000, false, false, &out),
+	ck_assert_int_eq(registry_may_register(&t.r, "com.a", NULL, 42, 1000, false, &out),
 			 REGISTRY_E_JOB_NAME);
-	ck_assert_int_eq(registry_may_register(&t.r, "com.a", 42, 0, false, true, &out),
+	ck_assert_int_eq(registry_may_register(&t.r, "com.a", NULL, 42, 0, true, &out),
 			 REGISTRY_E_JOB_NAME);
-	ck_assert_int_eq(registry_may_register(&t.r, "com.reg", 43, 1000, false, false, &out),
+	ck_assert_int_eq(registry_may_register(&t.r, "com.a", job_b, 42, 1000, true, &out),
+			 REGISTRY_E_JOB_NAME);
+	ck_assert_int_eq(registry_may_register(&t.r, "com.reg", NULL, 43, 1000, false, &out),
 			 REGISTRY_E_OTHER_PROCESS);
-	ck_assert_int_eq(registry_may_register(&t.r, "com.reg", 43, 1000, false, true, &out),
+	ck_assert_int_eq(registry_may_register(&t.r, "com.reg", NULL, 43, 1000, true, &out),
 			 REGISTRY_E_OTHER_PROCESS);
-	ck_assert_int_eq(registry_may_register(&t.r, "com.reg", 42, 1000, false, false, &out),
-			 REGISTRY_E_ACTIVE);
-	ck_assert_int_eq(registry_may_register(&t.r, "com.new", 43, 1000, false, false, &out), REGISTRY_OK);
+	ck_assert_int_eq(registry_may_register(&t.r, "com.new", NULL, 43, 1000, false, &out),
+			 REGISTRY_OK);
 	registry_deinit(&t.r);
 }
 END_TEST
 
-START_TEST(test_unregister_own_name_only)
+/*
+ * Over one's own name, launchd's answers (job_mig_register2()): a name
+ * held, registered or taken, is active whatever the port, a null one
+ * included, so a registration is not undone by registering null; a
+ * dynamic name let go is undeclared by a null port, and a port over it is
+ * refused.  A job's own declared name it holds is active; one it does not
+ * hold stays declared.  A null port over one's registration used to
+ * remove it, and over a held dynamic name to take it from its holder.
+ */
+START_TEST(test_register_over_own_name)
 {
+	struct two_names t;
+	struct service dyn = registered("com.dyn", 42, 1000), *out = &dyn;
+
+	two_names_init(&t);
+	dyn.dynamic = true;
+	ck_assert_int_eq(registry_add(&t.r, &dyn), REGISTRY_OK);
+	ck_assert_int_eq(registry_may_register(&t.r, "com.reg", NULL, 42, 1000, false, &out),
+			 REGISTRY_E_ACTIVE);
+	ck_assert_int_eq(registry_may_register(&t.r, "com.reg", NULL, 42, 1000, true, &out),
+			 REGISTRY_E_ACTIVE);
+	ck_assert_int_eq(registry_may_register(&t.r, "com.dyn", NULL, 42, 1000, true, &out),
+			 REGISTRY_E_ACTIVE);
+	registry_released(&dyn);
+	ck_assert_int_eq(registry_may_register(&t.r, "com.dyn", NULL, 42, 1000, false, &out),
+			 REGISTRY_E_LET_GO);
+	ck_assert_int_eq(registry_may_register(&t.r, "com.dyn", NULL, 42, 1000, true, &out),
+			 REGISTRY_OK);
+	ck_assert_ptr_eq(out, &dyn);
+	ck_assert_int_eq(registry_may_register(&t.r, "com.a", job_a, 42, 1000, true, &out),
+			 REGISTRY_E_JOB_NAME);
+	registry_checked_in(&t.a);
+	ck_assert_int_eq(registry_may_register(&t.r, "com.a", job_a, 42, 1000, false, &out),
+			 REGISTRY_E_ACTIVE);
+	registry_deinit(&t.r);
+}
+END_TEST
+
+/* The same rule over one's own per-PID names. */
+START_TEST(test_register_over_own_per_pid_name)
+{
+	/* A per-PID name's key follows its name (service_key()). */
+	static char name_and_key[] = "com.p\0" "42:com.p";
 	struct registry r;
-	struct service reg = registered("com.reg", 42, 1000), *out = &reg;
+	struct service reg = registered(name_and_key, 42, 1000), *out = &reg;
 
 	registry_init(&r, false, 1000);
-	ck_assert_int_eq(registry_may_register(&r, "com.reg", 42, 1000, false, true, &out), REGISTRY_OK);
-	ck_assert_ptr_null(out);        /* holds none: nothing to remove, still success */
-	registry_add(&r, &reg);
-	ck_assert_int_eq(registry_may_register(&r, "com.reg", 42, 1000, false, true, &out), REGISTRY_OK);
+	reg.per_pid = true;
+	ck_assert_int_eq(registry_may_register_pid(&r, "com.p", 42, 1000, false, true, &out),
+			 REGISTRY_OK);
+	ck_assert_ptr_null(out);        /* none: nothing to remove, still success */
+	ck_assert_int_eq(registry_add(&r, &reg), REGISTRY_OK);
+	ck_assert_int_eq(registry_may_register_pid(&r, "com.p", 42, 1000, false, true, &out),
+			 REGISTRY_E_ACTIVE);
+	ck_assert_int_eq(registry_may_register_pid(&r, "com.p", 43, 1000, false, false, &out),
+			 REGISTRY_OK);  /* another process's own */
+	registry_released(&reg);
+	ck_assert_int_eq(registry_may_register_pid(&r, "com.p", 42, 1000, false, false, &out),
+			 REGISTRY_E_LET_GO);
+	ck_assert_int_eq(registry_may_register_pid(&r, "com.p", 42, 1000, false, true, &out),
+			 REGISTRY_OK);
 	ck_assert_ptr_eq(out, &reg);
-	registry_remove(&r, out);
-	ck_assert(!registry_bound(&r, "com.reg"));
-	ck_assert_uint_eq(registry_count(&r), 0);
 	registry_deinit(&r);
 }
 END_TEST
@@ -272,7 +321,8 @@ int main(void)
 	tcase_add_test(tc, test_status);
 	tcase_add_test(tc, test_system_domain_only_root_and_jobs_register);
 	tcase_add_test(tc, test_register_never_over_a_job_or_another_process);
-	tcase_add_test(tc, test_unregister_own_name_only);
+	tcase_add_test(tc, test_register_over_own_name);
+	tcase_add_test(tc, test_register_over_own_per_pid_name);
 	tcase_add_test(tc, test_names_are_unique);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

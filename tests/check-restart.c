@@ -25,11 +25,14 @@
 #include "helpers/echo-client.h"
 #include "helpers/fake-fdstore.h"
 #include "helpers/job-runs.h"
+#include "helpers/registrant.h"
 #include "helpers/runner.h"
 
 #define SLOW "com.example.slow"
 #define BROKEN "com.example.broken"
 #define REGISTERED "com.example.registered"
+#define GONE "com.example.gone"
+#define TAKER "com.example.taker"
 
 static struct test_daemon td;
 static struct fake_fdstore store;
@@ -230,6 +233,30 @@ START_TEST(test_release_seen_after_reexec)
 	ck_assert_int_eq(echo_request(echo, ECHO_RECHECK, 0, &r), ECHO_RECHECK + 100);
 	ck_assert_uint_eq(r.value, KERN_SUCCESS);
 	ck_assert_int_eq(echo_query(echo).pid, pid);
+}
+END_TEST
+
+/*
+ * A plain process's registration kept across a re-exec still goes when
+ * that process exits, though its port lives on elsewhere, as it would
+ * have without the re-exec.
+ */
+START_TEST(test_registration_goes_with_its_process_after_reexec)
+{
+	static struct bsctl_out out;
+	mach_port_t taker, port;
+	pid_t child;
+	int go;
+
+	test_daemon_start(&td);
+	ck_assert_int_eq(bootstrap_check_in(bootstrap_port, TAKER, &taker), BOOTSTRAP_SUCCESS);
+	child = registrant_start(GONE, TAKER, &go);
+	registrant_take(taker);
+	ck_assert_int_eq(BSCTL_RUN(&out, "reexec"), 0);
+	port = look_up(GONE);
+	registrant_end(child, go);
+	ck_assert_int_eq(look_up_until_gone(GONE, 0, 0), BOOTSTRAP_UNKNOWN_SERVICE);
+	mach_port_deallocate(mach_task_self(), port);
 }
 END_TEST
 
@@ -454,6 +481,7 @@ static Suite *restart_suite(void)
 	tcase_add_test(tc, test_reexec_then_sigkill);
 	tcase_add_test(tc, test_stopping_job_keeps_exit_timeout);
 	tcase_add_test(tc, test_release_seen_after_reexec);
+	tcase_add_test(tc, test_registration_goes_with_its_process_after_reexec);
 	tcase_add_test(tc, test_old_bootstrap_name_after_reconnect);
 	tcase_add_test(tc, test_sigterm_during_reexec_waits);
 	suite_add_tcase(s, tc);

@@ -66,6 +66,26 @@ enum registry_code registry_check_in_pid(const struct registry *r, const char *n
 	return (*out)->dynamic && !(*out)->checked_in ? REGISTRY_OK : REGISTRY_E_ACTIVE;
 }
 
+/*
+ * Register over a name the caller already has, as launchd's
+ * job_mig_register2(): one it holds (its registration, or a receive right
+ * it took) is active whatever the port, a null one included; a name it
+ * let go is undeclared by a null port, and a port is refused (the caller
+ * checks the name in instead).
+ */
+static enum registry_code register_over_own(struct service *s, bool unregister,
+					    struct service **out)
+{
+	bool held = s->checked_in;      /* its registration, or a right it took */
+
+	if (held)
+		return REGISTRY_E_ACTIVE;
+	if (!unregister)
+		return REGISTRY_E_LET_GO;
+	*out = s;
+	return REGISTRY_OK;
+}
+
 enum registry_code registry_may_register_pid(const struct registry *r, const char *name,
 					     pid_t pid, uid_t uid, bool is_job, bool unregister,
 					     struct service **out)
@@ -75,9 +95,9 @@ enum registry_code registry_may_register_pid(const struct registry *r, const cha
 	*out = NULL;
 	if (!may_bind(r, uid, is_job))
 		return REGISTRY_E_NOT_ROOT;
-	registry_look_up_pid(r, name, pid, &s);
-	*out = unregister ? s : NULL;
-	return unregister || !s ? REGISTRY_OK : REGISTRY_E_ACTIVE;
+	if (registry_look_up_pid(r, name, pid, &s) != REGISTRY_OK)
+		return REGISTRY_OK;
+	return register_over_own(s, unregister, out);
 }
 
 enum registry_code registry_check_in(const struct registry *r, const char *name,
@@ -111,23 +131,22 @@ void registry_released(struct service *s)
 }
 
 enum registry_code registry_may_register(const struct registry *r, const char *name,
-					 pid_t pid, uid_t uid, bool is_job, bool unregister,
-					 struct service **out)
+					 const struct job *caller, pid_t pid, uid_t uid,
+					 bool unregister, struct service **out)
 {
 	struct service *s = strmap_get(&r->names, name);
 
 	*out = NULL;
-	if (!may_bind(r, uid, is_job))
+	if (!may_bind(r, uid, caller != NULL))
 		return REGISTRY_E_NOT_ROOT;
-	if (s && s->job)
-		return REGISTRY_E_JOB_NAME;
-	if (s && s->owner_pid != pid)
-		return REGISTRY_E_OTHER_PROCESS;
-	if (unregister) {
-		*out = s;
+	if (!s)
 		return REGISTRY_OK;
-	}
-	return s ? REGISTRY_E_ACTIVE : REGISTRY_OK;
+	/* A declared name is its job's to check in, and stays declared. */
+	if (s->job)
+		return s->job == caller && s->checked_in ? REGISTRY_E_ACTIVE : REGISTRY_E_JOB_NAME;
+	if (s->owner_pid != pid)
+		return REGISTRY_E_OTHER_PROCESS;
+	return register_over_own(s, unregister, out);
 }
 
 static struct strmap *map_of(struct registry *r, const struct service *s)

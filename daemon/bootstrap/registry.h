@@ -19,9 +19,10 @@
  *     (registered or dynamic) is refused; a process checking in the name
  *     it registered is told it is already active (launchd's answer).
  *   - Register: in the system domain only root and the domain's jobs; a
- *     job's name never (it checks in instead); a name registered by
- *     another process never; the same process again only to unregister (a
- *     null port).
+ *     job's name never (it checks in instead; its own held name is
+ *     active); another process's name never; over the caller's own name,
+ *     launchd's answers: active while it holds it (registered, or a right
+ *     it took), and a dynamic name it let go is undeclared by a null port.
  *   - Names are unique: a second job declaring a taken name conflicts.
  *   - Per-PID names (BOOTSTRAP_PER_PID_SERVICE) are each process's own,
  *     apart from the domain's: found only by a per-PID look-up naming
@@ -54,6 +55,7 @@ enum registry_code {
 	REGISTRY_E_JOB_NAME,            /* register over a job's name */
 	REGISTRY_E_OTHER_PROCESS,       /* register over another process's name */
 	REGISTRY_E_ACTIVE,              /* already checked in, or already registered */
+	REGISTRY_E_LET_GO,              /* register a port over one's own name let go: check it in */
 	REGISTRY_E_NO_MEMORY,
 	REGISTRY_CREATE,                /* check-in of a free name: create it for the caller */
 };
@@ -106,8 +108,9 @@ enum registry_code registry_check_in_pid(const struct registry *r, const char *n
  * registry_may_register_pid() - whether process @pid may bind its per-PID
  * @name (@unregister: to a null port).  Per-PID names are private to their
  * process: no other process's name is in the way; the system domain's
- * rule of who binds names holds as for the domain's names.  On REGISTRY_OK with @unregister, *@out is the name to remove,
- * or NULL.
+ * rule of who binds names holds as for the domain's names, and the rule
+ * over one's own name as for registry_may_register().  On REGISTRY_OK with
+ * @unregister, *@out is the name to remove, or NULL.
  */
 enum registry_code registry_may_register_pid(const struct registry *r, const char *name,
 					     pid_t pid, uid_t uid, bool is_job, bool unregister,
@@ -131,14 +134,14 @@ void registry_checked_in(struct service *s);
 void registry_released(struct service *s);
 
 /**
- * registry_may_register() - whether process @pid of @uid (@is_job: the
- * process of one of the domain's jobs) may bind @name (@unregister: to a
+ * registry_may_register() - whether process @pid of @uid (@caller: the
+ * job it is the process of, or NULL) may bind @name (@unregister: to a
  * null port).  On REGISTRY_OK with @unregister, *@out is the name to
- * remove (the caller's own), or NULL if it holds none.
+ * remove (a dynamic name of the caller's that it let go), or NULL.
  */
 enum registry_code registry_may_register(const struct registry *r, const char *name,
-					 pid_t pid, uid_t uid, bool is_job, bool unregister,
-					 struct service **out);
+					 const struct job *caller, pid_t pid, uid_t uid,
+					 bool unregister, struct service **out);
 
 /**
  * registry_add() - bind @s->name to @s.  REGISTRY_E_ACTIVE if the name

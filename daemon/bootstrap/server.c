@@ -403,14 +403,18 @@ kern_return_t bsd_mig_info(mach_port_t bp, name_array_t *names, mach_msg_type_nu
 static void log_register_refused(const struct caller *who, const char *name,
 				 enum registry_code code)
 {
+	static const char *const why[] = {
+		[REGISTRY_E_JOB_NAME] = "a job declares (use bootstrap_check_in)",
+		[REGISTRY_E_OTHER_PROCESS] = "another process holds",
+		[REGISTRY_E_LET_GO] = "it let go (use bootstrap_check_in)",
+	};
+
 	if (code == REGISTRY_E_NOT_ROOT)
 		log_warnx_limited("pid %d uid %d tried to register %s in the system domain: refused",
 				  (int)who->pid, (int)who->uid, name);
-	else if (code == REGISTRY_E_JOB_NAME || code == REGISTRY_E_OTHER_PROCESS)
+	else if (code < sizeof(why) / sizeof(why[0]) && why[code])
 		log_warnx_limited("pid %d uid %d tried to register %s, which %s: refused",
-				  (int)who->pid, (int)who->uid, name,
-				  code == REGISTRY_E_JOB_NAME ? "a job declares (use bootstrap_check_in)" :
-				  "another process holds");
+				  (int)who->pid, (int)who->uid, name, why[code]);
 }
 
 static void close_fd(int *fd)
@@ -419,19 +423,31 @@ static void close_fd(int *fd)
 		close(*fd);
 }
 
-/* Bind @name (@who's own if @per_pid) to the send right in @fd (taken), for @who. */
+/*
+ * Bind @name (@who's own if @per_pid) to the send right in @fd (taken),
+ * for @who (@job: the job it is the process of, or NULL).  As launchd, a
+ * plain process's names go when it exits; a job's stay with the job.
+ */
 static kern_return_t bind_registered(const struct caller *who, const char *name, bool per_pid,
-				     int *fd)
+				     const struct job *job, int *fd)
 {
 	struct domain *d = who->d;
-	struct service *s = service_new_registered(d->base, name, *fd, who->pid, who->uid,
-						   per_pid, server_name_died, d);
-	enum registry_code code;
+	struct service_owner owner = { .pid = who->pid, .uid = who->uid, .per_pid = per_pid,
+				       .until_exit = per_pid || !job };
+	struct service *s = service_new_registered(d->base, name, *fd, &owner, server_name_died, d);
 
-	if (s)
-		*fd = -1;       /* the service owns it now */
-	code = s ? registry_add(&d->registry, s) : REGISTRY_E_NO_MEMORY;
-	if (code != REGISTRY_OK) {
+	*fd = -1;               /* taken either way */
+	if (!s && errno == ESRCH)       /* the caller is gone, nobody reads the answer */
+		return BOOTSTRAP_NOT_PRIVILEGED;
+	if (s && made_in_reserve(s)) {  /* its pidfd, made for a client: as port_made() */
+		s = service_free(s);
+		errno = EMFILE;
+	}
+	if (!s) {
+		log_warnx_limited("cannot register %s: %s", name, strerror(errno));
+		return shortage_or_memory(errno);
+	}
+	if (registry_add(&d->registry, s) != REGISTRY_OK) {
 		service_free(s);
 		return BOOTSTRAP_NO_MEMORY;
 	}
@@ -447,28 +463,28 @@ kern_return_t bsd_mig_register2(mach_port_t bp, name_t name, mach_port_t sp,
 	struct caller who;
 	enum registry_code code;
 	struct service *s;
-	bool per_pid = flags & BOOTSTRAP_PER_PID_SERVICE, is_job;
+	struct job *job;
+	bool per_pid = flags & BOOTSTRAP_PER_PID_SERVICE;
 	kern_return_t kr = caller_of(bp, token, &who);
 
 	if (kr != KERN_SUCCESS)
 		return kr;
 	if (sp != MACH_PORT_NULL && (fd = demux_take(who.call, sp)) < 0)
 		return BOOTSTRAP_NOT_PRIVILEGED;
-	/* Whether it is a job's process counts only for another user in the
-	 * system domain: only then is the running list searched. */
-	is_job = who.d->registry.system && who.uid != 0 && job_of(&who) != NULL;
+	job = job_of(&who);
 	if (per_pid)
-		code = registry_may_register_pid(&who.d->registry, name, who.pid, who.uid, is_job,
+		code = registry_may_register_pid(&who.d->registry, name, who.pid, who.uid, job != NULL,
 						 sp == MACH_PORT_NULL, &s);
 	else
-		code = registry_may_register(&who.d->registry, name, who.pid, who.uid, is_job,
+		code = registry_may_register(&who.d->registry, name, job, who.pid, who.uid,
 					     sp == MACH_PORT_NULL, &s);
 	log_register_refused(&who, name, code);
 	if (code != REGISTRY_OK)
 		return to_kern(code);
 	if (sp != MACH_PORT_NULL)
-		return bind_registered(&who, name, per_pid, &fd);
+		return bind_registered(&who, name, per_pid, job, &fd);
 	if (s) {
+		log_info("pid %d uid %d undeclared %s", (int)who.pid, (int)who.uid, name);
 		registry_remove(&who.d->registry, s);
 		service_free(s);
 	}

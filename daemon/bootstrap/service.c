@@ -97,28 +97,7 @@ static void registered_died(evutil_socket_t fd, short what, void *arg)
 	s->notify(s, s->notify_arg);
 }
 
-struct service *service_new_registered(struct event_base *base, const char *name, int send_fd,
-				       pid_t pid, uid_t uid, bool per_pid, service_notify_fn *died,
-				       void *arg)
-{
-	struct service *s = alloc(base, name, per_pid ? pid : 0, died, arg);
-
-	if (!s) {
-		close(send_fd);
-		return NULL;
-	}
-	s->send_fd = send_fd;
-	s->owner_pid = pid;
-	s->owner_uid = uid;
-	s->checked_in = true;
-	/* The send end reads end-of-file (hang-up) once the port's receiver is gone. */
-	s->death_ev = event_new(base, send_fd, EV_READ | EV_PERSIST, registered_died, s);
-	if (!s->death_ev || event_add(s->death_ev, NULL) < 0)
-		return service_free(s);
-	return s;
-}
-
-static void dynamic_died(evutil_socket_t fd, short what, void *arg)
+static void owner_exited(evutil_socket_t fd, short what, void *arg)
 {
 	struct service *s = arg;
 
@@ -126,6 +105,53 @@ static void dynamic_died(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	log_info("service %s: its process %d exited, name removed", s->name, (int)s->owner_pid);
 	s->notify(s, s->notify_arg);
+}
+
+/* Call @s's notify once process @pid has exited (a pidfd reads ready then). */
+static int watch_owner_exit(struct service *s, pid_t pid)
+{
+	s->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (s->pidfd < 0)
+		return -errno;
+	s->exit_ev = event_new(s->base, s->pidfd, EV_READ, owner_exited, s);
+	if (!s->exit_ev || event_add(s->exit_ev, NULL) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* NULL with errno -@err, @s freed. */
+static struct service *fail(struct service *s, int err)
+{
+	service_free(s);
+	errno = -err;
+	return NULL;
+}
+
+struct service *service_new_registered(struct event_base *base, const char *name, int send_fd,
+				       const struct service_owner *owner, service_notify_fn *died,
+				       void *arg)
+{
+	struct service *s = alloc(base, name, owner->per_pid ? owner->pid : 0, died, arg);
+
+	if (!s) {
+		close(send_fd);
+		return NULL;
+	}
+	s->send_fd = send_fd;
+	s->owner_pid = owner->pid;
+	s->owner_uid = owner->uid;
+	s->checked_in = true;
+	/* The send end reads end-of-file (hang-up) once the port's receiver is gone. */
+	s->death_ev = event_new(base, send_fd, EV_READ | EV_PERSIST, registered_died, s);
+	if (!s->death_ev || event_add(s->death_ev, NULL) < 0)
+		return fail(s, -ENOMEM);
+	if (owner->until_exit) {
+		int err = watch_owner_exit(s, owner->pid);
+
+		if (err < 0)
+			return fail(s, err);
+	}
+	return s;
 }
 
 struct service *service_new_dynamic(struct event_base *base, const char *name, pid_t pid,
@@ -137,24 +163,13 @@ struct service *service_new_dynamic(struct event_base *base, const char *name, p
 	if (!s)
 		return NULL;
 	err = make_port(s);
-	s->pidfd = err < 0 ? -1 : (int)syscall(SYS_pidfd_open, pid, 0);
-	if (err == 0 && s->pidfd < 0)
-		err = -errno;
-	if (err < 0) {
-		service_free(s);
-		errno = -err;
-		return NULL;
-	}
+	if (err == 0)
+		err = watch_owner_exit(s, pid);
+	if (err < 0)
+		return fail(s, err);
 	s->dynamic = true;
 	s->owner_pid = pid;
 	s->owner_uid = uid;
-	/* A pidfd reads ready once its process has exited. */
-	s->death_ev = event_new(base, s->pidfd, EV_READ, dynamic_died, s);
-	if (!s->death_ev || event_add(s->death_ev, NULL) < 0) {
-		service_free(s);
-		errno = ENOMEM;
-		return NULL;
-	}
 	return s;
 }
 
@@ -166,6 +181,8 @@ struct service *service_free(struct service *s)
 		event_free(s->demand_ev);
 	if (s->death_ev)
 		event_free(s->death_ev);
+	if (s->exit_ev)
+		event_free(s->exit_ev);
 	if (s->recv_fd >= 0)
 		close(s->recv_fd);
 	if (s->send_fd >= 0)

@@ -6,10 +6,11 @@
  * return copies of S at once, messages queue in R while the job is down,
  * check-in hands the job a copy of R (and S).  A bootstrap_register()
  * name holds only a send right from its owner process and goes away when
- * that port dies.  A dynamic name (bootstrap_check_in() of a name no job
- * declares) is a port the daemon made for the calling process and holds
- * like a MachServices port; the name goes when that process exits (a
- * pidfd).  As with launchd, a receive right handed out comes back when its
+ * that port dies, or when its owner exits if that is no job's process.  A
+ * dynamic name (bootstrap_check_in() of a name no job declares) is a port
+ * the daemon made for the calling process and holds like a MachServices
+ * port; the name goes when that process exits.  Exits are seen through a
+ * pidfd.  As with launchd, a receive right handed out comes back when its
  * holder destroys it, and the name may be checked in again: the right
  * carries a port-destroyed request whose other end the daemon watches
  * (service-release.c).
@@ -73,16 +74,28 @@ struct service {
 	bool per_pid;           /* BOOTSTRAP_PER_PID_SERVICE: owner_pid's own, apart from the domain's names */
 	struct event *demand_ev; /* R readable while the job is down */
 
-	/* bootstrap_register() names. */
+	/* Names a process binds: bootstrap_register() and dynamic names. */
 	pid_t owner_pid;
 	uid_t owner_uid;
-	struct event *death_ev; /* the registered port's receiver went away, or
-				 * a dynamic name's process exited */
-	int pidfd;              /* a dynamic name's process, or -1 */
+	struct event *death_ev; /* the registered port's receiver went away */
+	struct event *exit_ev;  /* the owner process exited: the name goes with it */
+	int pidfd;              /* the owner process while exit_ev watches it, or -1 */
+	uint32_t send_ino;      /* S's inode when this daemon made S, else 0 (WIRE_F_INO) */
 
 	/* The holder of R letting it go: its port-destroyed request, or NULL (service-release.c). */
 	struct service_release *release;
-	uint32_t send_ino;      /* S's inode when this daemon made S, else 0 (WIRE_F_INO) */
+};
+
+/*
+ * Who binds a registered name: its process, and whether the name goes when
+ * that process exits (as launchd removes a plain process's names with it;
+ * a job's registration stays with the job, until its port dies).
+ */
+struct service_owner {
+	pid_t pid;
+	uid_t uid;
+	bool per_pid;           /* BOOTSTRAP_PER_PID_SERVICE: the process's own name */
+	bool until_exit;
 };
 
 /**
@@ -96,11 +109,13 @@ struct service *service_new_machservice(struct event_base *base, struct job *job
 					void *arg);
 
 /**
- * service_new_registered() - a name bound to send right @send_fd (taken);
- * @died is called once the port's receiver is gone.
+ * service_new_registered() - a name bound by @owner to send right @send_fd
+ * (taken); @died is called once the port's receiver is gone, or with
+ * @owner->until_exit once the owner process has exited.
+ * Return: the service, or NULL (errno set; ESRCH: the owner is gone).
  */
 struct service *service_new_registered(struct event_base *base, const char *name, int send_fd,
-				       pid_t pid, uid_t uid, bool per_pid, service_notify_fn *died,
+				       const struct service_owner *owner, service_notify_fn *died,
 				       void *arg);
 
 /**

@@ -187,24 +187,42 @@ int restart_listen_fd(struct domain *d)
 	return p ? restore_plan_take(p, p->st.listen_id) : -1;
 }
 
+/*
+ * A registration again, watching its owner again unless that is a job's
+ * process (the jobs are restored by now).  An owner that exited meanwhile
+ * takes its names with it, as it would have with the daemon running.
+ */
+static struct service *restore_one_registered(struct domain *d, const struct state_service *ss,
+					      int fd)
+{
+	struct service_owner owner = { .pid = ss->owner_pid, .uid = ss->owner_uid,
+				       .until_exit = !job_find_pid(d, ss->owner_pid) };
+	struct service *s = service_new_registered(d->base, ss->name, fd, &owner,
+						   server_name_died, d);
+
+	if (!s && errno == ESRCH)
+		log_info("registered name %s: its process %d exited, name removed", ss->name,
+			 (int)ss->owner_pid);
+	else if (!s)
+		log_warnx("registered name %s: %s: dropped", ss->name, strerror(errno));
+	if (s && registry_add(&d->registry, s) != REGISTRY_OK) {
+		log_warnx("registered name %s is taken now: dropped", ss->name);
+		s = service_free(s);
+	}
+	return s;
+}
+
 static void restore_registered(struct domain *d, struct restore_plan *p)
 {
 	for (size_t i = 0; i < p->st.n_services; i++) {
 		struct state_service *ss = &p->st.services[i];
-		struct service *s;
 		int fd;
 
 		if (ss->job || strmap_get(&p->names, ss->name) != ss)
 			continue;
 		fd = restore_plan_take(p, ss->send_id);
-		if (fd < 0)
-			continue;
-		s = service_new_registered(d->base, ss->name, fd, ss->owner_pid, ss->owner_uid,
-					   false, server_name_died, d);
-		if (s && registry_add(&d->registry, s) != REGISTRY_OK) {
-			log_warnx("registered name %s is taken now: dropped", ss->name);
-			service_free(s);
-		}
+		if (fd >= 0)
+			restore_one_registered(d, ss, fd);
 	}
 }
 
