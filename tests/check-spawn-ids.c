@@ -452,6 +452,41 @@ START_TEST(test_group_alone)
 }
 END_TEST
 
+/*
+ * GroupName alone, as root, with InitGroups: root's supplementary groups
+ * in that group, as launchd runs such a job as user root
+ * (job_postfork_become_user()); the daemon's own groups do not leak in.
+ * Only the gid used to change.
+ */
+START_TEST(test_group_alone_init_groups)
+{
+	struct job_spec *s;
+	struct group *gr = getgrnam("daemon");
+	gid_t groups[64];
+	int n = 64;
+	char *out, *want, *at;
+
+	ck_assert_msg(gr != NULL, "no group daemon");
+	ck_assert_int_ge(getgrouplist(getpwuid(0)->pw_name, gr->gr_gid, groups, &n), 1);
+	add_stray_group();
+	s = probe_spec_new(probe_tmp, "report", NULL);
+	s->group_name = strdup("daemon");
+	out = probe_run(s, -1);
+	ck_assert_line(out, "uid=0");
+	assert_id(out, "gid", gr->gr_gid);
+	want = strdup("groups=");
+	for (int i = 0; i < n; i++) {
+		at = want;
+		ck_assert_int_gt(asprintf(&want, "%s%s%u", at, i ? "," : "", (unsigned)groups[i]), 0);
+		free(at);
+	}
+	ck_assert_line(out, want);
+	free(want);
+	free(out);
+	job_spec_free(s);
+}
+END_TEST
+
 static Suite *spawn_suite(void)
 {
 	Suite *s = suite_create("spawn");
@@ -472,6 +507,7 @@ static Suite *spawn_suite(void)
 	tcase_add_test(ids, test_user_switch);
 	tcase_add_test(ids, test_group_override);
 	tcase_add_test(ids, test_group_alone);
+	tcase_add_test(ids, test_group_alone_init_groups);
 	tcase_add_checked_fixture(bad, probe_setup, probe_teardown);
 	tcase_add_checked_fixture(ids, probe_setup, probe_teardown);
 	suite_add_tcase(s, bad);

@@ -290,18 +290,28 @@ static const struct passwd *own_passwd(void)
 	return &pw;
 }
 
+/* As launchd: GroupName alone runs the job as root in that group, root's groups and all. */
+static int plan_root_in_group(struct spawn_plan *p)
+{
+	struct passwd pw;
+	char *buf = NULL;
+	int r = nss_get(USER_BY_UID, NULL, 0, &pw, &buf);
+
+	r = r < 0 ? lookup_failed(p, r, "user", "0") : plan_user(p, &pw);
+	free(buf);
+	return r;
+}
+
 static int plan_ids(struct spawn_plan *p, bool as_root)
 {
 	const struct job_spec *s = p->spec;
 	const struct passwd *pw;
-	int r;
 
 	if (as_root && s->user_name)
 		return plan_user_name(p, s->user_name);
-	r = as_root && s->group_name ? plan_group_name(p, s->group_name) : 0;
-	if (r == 0 && (pw = own_passwd()))
-		r = env_user(p, pw);
-	return r;
+	if (as_root && s->group_name)
+		return plan_root_in_group(p);
+	return (pw = own_passwd()) ? env_user(p, pw) : 0;
 }
 
 /* --- argv, executable, environment, limits ---------------------------- */
