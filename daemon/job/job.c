@@ -361,20 +361,29 @@ void job_demand(struct job *job, struct service *s)
 		refuse_demand(job, s, "LaunchOnlyOnce: has run");
 }
 
+static void refuse_connections(struct job *job, const char *name, const char *why)
+{
+	unsigned int n = sockets_refuse(job->sockets, name);
+
+	if (n)
+		log_job(LOG_WARNING, job->spec->label, "%s: closed %u connection(s) on socket %s",
+			why, n, name ? name : "(all)");
+}
+
 void job_demand_socket(struct job *job, const char *name)
 {
-	/* A failed job's sockets are not watched: connections wait for bsctl start. */
+	char why[160];
+
 	if (job->state == JOB_FAILED) {
-		log_job(LOG_WARNING, job->spec->label, "failed (%s): connection on socket %s waits",
-			job->failure ? job->failure : "?", name);
+		snprintf(why, sizeof(why), "failed (%s)", job->failure ? job->failure : "?");
+		refuse_connections(job, name, why);
 		return;
 	}
 	log_job(LOG_DEBUG, job->spec->label, "connection waiting on socket %s", name);
 	set_text(&job->blame.demand_service, "socket %s", name);
-	/* As a failed job's: the connection waits for bsctl start. */
+	/* As its messages: LaunchOnlyOnce after its run, launchd would have unloaded it. */
 	if (job_start(job, REASON_DEMAND) == -EALREADY)
-		log_job(LOG_WARNING, job->spec->label, "LaunchOnlyOnce: has run: connection on "
-			"socket %s waits", name);
+		refuse_connections(job, name, "LaunchOnlyOnce: has run");
 }
 
 void job_fail(struct job *job, const char *why)
@@ -390,6 +399,7 @@ void job_fail(struct job *job, const char *why)
 			log_job(LOG_WARNING, job->spec->label, "destroyed %u message(s) waiting on %s",
 				n, job->services[i]->name);
 	}
+	refuse_connections(job, NULL, "failed");
 }
 
 static void log_exit(const struct job *job, int status)
