@@ -243,6 +243,27 @@ START_TEST(test_negative_seconds_ignored)
 }
 END_TEST
 
+/*
+ * As launchd: UserName root and GroupName wheel are dropped, the job runs
+ * as the daemon would without them; a macOS GroupName wheel used to name a
+ * group (none on Debian, an admin group elsewhere).
+ */
+START_TEST(test_root_and_wheel_dropped)
+{
+	struct job_spec *spec = load_ok(LABEL_PROGRAM "<key>UserName</key><string>root</string>\n"
+					"<key>GroupName</key><string>wheel</string>\n", NULL);
+
+	ck_assert_ptr_null(spec->user_name);
+	ck_assert_ptr_null(spec->group_name);
+	job_spec_free(spec);
+	spec = load_ok(LABEL_PROGRAM "<key>UserName</key><string>nobody</string>\n"
+		       "<key>GroupName</key><string>wheel</string>\n", NULL);
+	ck_assert_str_eq(spec->user_name, "nobody");
+	ck_assert_ptr_null(spec->group_name);
+	job_spec_free(spec);
+}
+END_TEST
+
 START_TEST(test_machservices)
 {
 	struct warnings w = { 0 };
@@ -430,6 +451,7 @@ static Suite *job_plist_suite(void)
 	tcase_add_test(tc, test_paths_and_rlimits);
 	tcase_add_test(tc, test_nice);
 	tcase_add_test(tc, test_negative_seconds_ignored);
+	tcase_add_test(tc, test_root_and_wheel_dropped);
 	tcase_add_test(tc, test_machservices);
 	tcase_add_test(tc, test_keepalive);
 	tcase_add_test(tc, test_ondemand);

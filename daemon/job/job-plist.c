@@ -204,6 +204,21 @@ int job_plist_set_string(struct loader *ld, const struct plist_entry *e,
 	return job_plist_copy_string(ld, e->value->string.s, FIELD(obj, r, char *));
 }
 
+/*
+ * UserName and GroupName.  As launchd, "root" and "wheel" are dropped: the
+ * job runs as it would without the key.  A macOS plist's GroupName wheel
+ * must not name a group here: Debian has none, elsewhere it is the admins'.
+ */
+static int set_identity(struct loader *ld, const struct plist_entry *e,
+			const struct key_rule *r, void *obj)
+{
+	const char *implied = strcmp(e->key, "UserName") == 0 ? "root" : "wheel";
+
+	if (strcmp(e->value->string.s, implied) == 0)
+		return 0;
+	return job_plist_set_string(ld, e, r, obj);
+}
+
 /* An array of strings into a NULL-terminated list and its count. */
 static int set_strings(struct loader *ld, const struct plist_entry *e,
 		       const struct key_rule *r, void *obj)
@@ -365,8 +380,8 @@ static const struct key_rule job_keys[] = {
 	{ "EnvironmentVariables", TYPE(PLIST_DICT), set_env },
 	{ "WorkingDirectory", TYPE(PLIST_STRING), job_plist_set_string, JS(working_directory) },
 	{ "RootDirectory", TYPE(PLIST_STRING), job_plist_set_string, JS(root_directory) },
-	{ "UserName", TYPE(PLIST_STRING), job_plist_set_string, JS(user_name) },
-	{ "GroupName", TYPE(PLIST_STRING), job_plist_set_string, JS(group_name) },
+	{ "UserName", TYPE(PLIST_STRING), set_identity, JS(user_name) },
+	{ "GroupName", TYPE(PLIST_STRING), set_identity, JS(group_name) },
 	{ "InitGroups", TYPE(PLIST_BOOL), job_plist_set_bool, JS(init_groups) },
 	{ "Umask", TYPE(PLIST_INTEGER) | TYPE(PLIST_STRING), set_umask },
 	{ "StandardInPath", TYPE(PLIST_STRING), job_plist_set_string, JS(stdin_path) },
