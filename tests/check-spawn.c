@@ -46,7 +46,8 @@ START_TEST(test_argv_env)
 	ck_assert_line(out, "argv2=two words");
 	ck_assert_line(out, "argv3=");
 	ck_assert_line(out, "env:FOO=bar");
-	ck_assert_line(out, "env:PATH=" SPAWN_DEFAULT_PATH);
+	/* The sbin directories too, as launchd's _PATH_STDPATH: bare daemon names are found. */
+	ck_assert_line(out, "env:PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	ck_assert_line(out, "env:" SPAWN_ENV_JOB_LABEL "=" PROBE_LABEL);
 	ck_assert_ptr_null(strstr(out, "env:BOOTSTRAP_FD="));
 	ck_assert_ptr_null(strstr(out, "env:BOOTSTRAP_SOCKET="));

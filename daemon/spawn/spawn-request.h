@@ -20,8 +20,12 @@
 #define SPAWN_MAX_SOCKET_FDS 64
 #define SPAWN_ENV_JOB_LABEL "BOOTSTRAP_JOB_LABEL"
 
-/* Used for $PATH before the job's EnvironmentVariables are applied. */
-#define SPAWN_DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
+/*
+ * Used for $PATH before the job's EnvironmentVariables are applied.  With
+ * the sbin directories, as launchd's _PATH_STDPATH: a daemon's plist may
+ * name sshd or a script may call an sbin tool by its bare name.
+ */
+#define SPAWN_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 struct spawn_request {
 	const struct job_spec *spec;    /* borrowed */
