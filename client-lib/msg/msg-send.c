@@ -22,9 +22,24 @@
 #include "deadline.h"
 #include "fdpass.h"
 #include "msg-send-ctx.h"
+#include "notifier.h"
 #include "port.h"
 #include "vm-region.h"
 #include "wire.h"
+
+/*
+ * xnu copies in a destination send-once right whose port died, the
+ * message then destroyed as if delivered, only while no dead-name (or
+ * send-possible) request names it (ipc_right_check() under
+ * IPC_OBJECT_COPYIN_FLAGS_ALLOW_DEAD_SEND_ONCE).  With one, the name
+ * becomes the dead name, with one more reference for the notification,
+ * and the send fails with MACH_SEND_INVALID_DEST, nothing taken.  Whether
+ * @p is such a name.  Space lock held.
+ */
+static bool dead_once_kept(const struct port *p)
+{
+	return p->watched && notifier_requested(p->name);
+}
 
 static mach_msg_return_t resolve_dest(struct send_ctx *c, const mach_msg_header_t *msg)
 {
@@ -43,6 +58,9 @@ static mach_msg_return_t resolve_dest(struct send_ctx *c, const mach_msg_header_
 			send_add_commit(c, COMMIT_MOVE_SEND, p);
 		break;
 	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
+		/* Its request fired: looked at now (a port that dies later fails the send). */
+		if (notifier_any_fired() && dead_once_kept(p))
+			port_check_dead(p);
 		if (!(p->type & MACH_PORT_TYPE_SEND_ONCE))
 			return MACH_SEND_INVALID_DEST;
 		c->dest_fd = p->send_fd;
@@ -266,13 +284,16 @@ static mach_msg_return_t send_built(struct send_ctx *c, const char *body, size_t
 {
 	int err = c->circular ? 0 :
 		  send_datagram(c, body, body_len, option & MACH_SEND_TIMEOUT, timeout);
+	bool destroyed = c->circular;
+
+	space_lock();
 	/* xnu: a message through a send-once right whose port died is sent,
 	 * as far as the sender can tell, and destroyed at once with every
 	 * right it carried: a server replying to a client that went away
-	 * succeeds and keeps no dead name. */
-	bool destroyed = c->circular || (err != 0 && c->return_dest && peer_gone(err));
-
-	space_lock();
+	 * succeeds and keeps no dead name; unless a request names the right
+	 * (dead_once_kept(): send_error() makes the dead name). */
+	if (err != 0 && c->return_dest && peer_gone(err) && !dead_once_kept(c->dest))
+		destroyed = true;
 	if (err == 0 || destroyed)
 		commit_all(c, destroyed);
 	else
