@@ -220,7 +220,7 @@ static kern_return_t new_send_once(struct port *p, int *s)
 		return KERN_INVALID_RIGHT;
 	if (endpoint_socketpair(&r, s) < 0)
 		return KERN_RESOURCE_SHORTAGE;
-	if (port_add_queue(p, r) < 0) {
+	if (port_add_queue(p, r, endpoint_inode(*s)) < 0) {
 		close(*s);
 		return KERN_RESOURCE_SHORTAGE;
 	}
