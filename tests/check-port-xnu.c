@@ -352,6 +352,23 @@ START_TEST(test_failed_move_receive_destroyed)
 }
 END_TEST
 
+/* An immovable receive right is not taken (ipc_right_copyin(): kGUARD_EXC_IMMOVABLE). */
+START_TEST(test_failed_immovable_receive_kept)
+{
+	mach_port_options_t o = { .flags = MPO_CONTEXT_AS_GUARD | MPO_IMMOVABLE_RECEIVE };
+	mach_port_t a = MACH_PORT_NULL, other = peer_port();
+
+	ck_assert_int_eq(mach_port_construct(mach_task_self(), &o, 0x42, &a), KERN_SUCCESS);
+	ck_assert_int_eq(insert(MACH_PORT_NULL, a, D(MOVE_RECEIVE)), KERN_INVALID_CAPABILITY);
+	ck_assert_int_eq(insert(other, a, D(MOVE_RECEIVE)), KERN_INVALID_CAPABILITY);
+	ck_assert_int_eq(insert(a, a, D(MOVE_RECEIVE)), KERN_INVALID_CAPABILITY);
+	ck_assert_uint_eq(peer_type(a), MACH_PORT_TYPE_RECEIVE);
+	/* Its send-once rights can be made, and failing, tell it. */
+	ck_assert_int_eq(insert(other, a, D(MAKE_SEND_ONCE)), KERN_NAME_EXISTS);
+	told_send_once_once(a);
+}
+END_TEST
+
 /* A dead name moved loses a reference, copied it keeps it: MACH_PORT_DEAD cannot be named. */
 START_TEST(test_failed_dead_name_moved)
 {
@@ -383,6 +400,7 @@ static Suite *port_xnu_suite(void)
 	tcase_add_test(failed, test_failed_move_send_consumed);
 	tcase_add_test(failed, test_failed_move_receive_destroyed);
 	tcase_add_test(failed, test_failed_dead_name_moved);
+	tcase_add_test(failed, test_failed_immovable_receive_kept);
 	suite_add_tcase(s, failed);
 	return s;
 }
