@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <mach/mach.h>
 #include <mach/notify.h>
@@ -355,6 +357,85 @@ START_TEST(test_body_failure_destroys_what_was_taken)
 	destroy(rcv);
 }
 
+#pragma pack(push, 4)
+struct mixed_msg {
+	mach_msg_header_t head;
+	mach_msg_body_t body;
+	mach_msg_port_descriptor_t before;
+	mach_msg_ool_descriptor_t ool;
+	mach_msg_port_descriptor_t after;
+};
+#pragma pack(pop)
+
+/* To @dst, reply MAKE_SEND_ONCE of @rcv: @a moved, @size bytes at @addr, then @after (@disp). */
+static mach_msg_return_t send_mixed(mach_port_t dst, mach_port_t rcv, mach_port_t a, void *addr,
+				    mach_msg_size_t size, mach_port_t after, mach_msg_type_name_t disp)
+{
+	struct mixed_msg m = { .body = { 3 } };
+
+	header(&m.head, dst, MACH_MSG_TYPE_MAKE_SEND, rcv, MACH_MSG_TYPE_MAKE_SEND_ONCE, 4);
+	m.head.msgh_bits |= MACH_MSGH_BITS_COMPLEX;
+	m.head.msgh_size = sizeof(m);
+	port_desc(&m.before, a, MACH_MSG_TYPE_MOVE_SEND);
+	m.ool = (mach_msg_ool_descriptor_t){ .address = addr, .size = size,
+					     .copy = MACH_MSG_VIRTUAL_COPY,
+					     .type = MACH_MSG_OOL_DESCRIPTOR };
+	port_desc(&m.after, after, disp);
+	return send_msg(&m.head, 0, 0);
+}
+
+/*
+ * A small out-of-line region that cannot be read, or whose end cannot:
+ * MACH_SEND_INVALID_MEMORY, as xnu's copy-in, the rights taken before it
+ * destroyed and those after it never taken, whatever comes after it (a
+ * bad right too) and even in a message that would have been destroyed
+ * as circular.  Nothing arrives.
+ */
+START_TEST(test_unreadable_small_ool)
+{
+	mach_port_t dst = peer_port(), a = peer_port_send(), b = peer_port_send(), rcv = peer_port();
+	long page = sysconf(_SC_PAGESIZE);
+	char *mem = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	union rcv_buf r;
+
+	ck_assert_ptr_ne(mem, MAP_FAILED);
+	ck_assert_int_eq(mprotect(mem + page, page, PROT_NONE), 0);
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), a, MACH_PORT_RIGHT_SEND, 3),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(send_mixed(dst, rcv, a, mem + page, 64, b, MACH_MSG_TYPE_MOVE_SEND),
+			 MACH_SEND_INVALID_MEMORY);
+	ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 3);
+	ck_assert_uint_eq(peer_urefs(b, MACH_PORT_RIGHT_SEND), 1);
+	ck_assert(peer_told_send_once(rcv));
+	ck_assert_int_eq(send_mixed(dst, rcv, a, mem + page - 32, 64, b, MACH_MSG_TYPE_MOVE_SEND),
+			 MACH_SEND_INVALID_MEMORY);
+	ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 2);
+	ck_assert(peer_told_send_once(rcv));
+	ck_assert_int_eq(send_mixed(dst, rcv, a, mem + page, 64, 0x4207, MACH_MSG_TYPE_COPY_SEND),
+			 MACH_SEND_INVALID_MEMORY);
+	ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 1);
+	ck_assert(peer_told_send_once(rcv));
+	ck_assert_int_eq(send_mixed(b, rcv, a, mem + page, 64, b, MACH_MSG_TYPE_MOVE_RECEIVE),
+			 MACH_SEND_INVALID_MEMORY);
+	ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 0);
+	ck_assert_uint_eq(peer_type(b), MACH_PORT_TYPE_SEND_RECEIVE);
+	ck_assert(peer_told_send_once(rcv));
+	ck_assert_int_eq(mach_msg(&r.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(r), dst, 0,
+				  MACH_PORT_NULL), MACH_RCV_TIMED_OUT);
+	/* Readable, it goes. */
+	memset(mem, 7, (size_t)page);
+	ck_assert_int_eq(send_mixed(dst, rcv, b, mem + page - 64, 64, MACH_PORT_NULL, 0),
+			 MACH_MSG_SUCCESS);
+	ck_assert_int_eq(recv_msg(dst, &r, 0, sizeof(r)), MACH_MSG_SUCCESS);
+	mach_msg_destroy(&r.head);
+	munmap(mem, 2 * (size_t)page);
+	destroy(dst);
+	destroy(a);
+	destroy(b);
+	destroy(rcv);
+}
+END_TEST
+
 #define MANY_PORTS 400           /* past three growths of the space's inode index */
 
 /* A send right to each of @ports comes back under its receive right's name, with one reference. */
@@ -412,6 +493,7 @@ static Suite *msg_suite(void)
 	tcase_add_test(rights, test_move_receive);
 	tcase_add_test(rights, test_send_errors);
 	tcase_add_test(rights, test_body_failure_destroys_what_was_taken);
+	tcase_add_test(rights, test_unreadable_small_ool);
 	tcase_add_test(rights, test_names_found_among_many);
 	tcase_add_checked_fixture(rights, setup, teardown);
 	suite_add_tcase(s, rights);

@@ -3,8 +3,9 @@
  * check-msg-xnu - message behaviours as XNU has them: the trailer sizes a
  * receiver asks for and the port's sequence number in them,
  * mach_msg_overwrite() with a separate receive buffer,
- * MACH_SEND_TIMEOUT on a full queue (blocking without it), and rights
- * taken in order within one message (none moved twice).
+ * MACH_SEND_TIMEOUT on a full queue (blocking without it), rights
+ * taken in order within one message (none moved twice), and a message
+ * carrying its own destination's receive right.
  */
 #include <check.h>
 #include <pthread.h>
@@ -323,6 +324,54 @@ START_TEST(test_rights_taken_once)
 }
 END_TEST
 
+/* Through send-once right @so, a message carrying receive right @rcv; what the send says. */
+static mach_msg_return_t send_own_receive(mach_port_t so, mach_port_t rcv)
+{
+	struct peer_msg m;
+
+	peer_msg_init(&m, so, MACH_MSG_TYPE_MOVE_SEND_ONCE, 11, rcv, MACH_MSG_TYPE_MOVE_RECEIVE);
+	return mach_msg(&m.head, MACH_SEND_MSG, sizeof(m), 0, MACH_PORT_NULL, 0, MACH_PORT_NULL);
+}
+
+/*
+ * XNU's circularity check (ipc_port_check_circularity()): a message that
+ * carries its destination port's receive right is destroyed, the port
+ * with it, and the send reported done, whatever right names the
+ * destination, a send-once right too.  A port-destroyed request fires,
+ * and the port it brings back is told its send-once right went unused.
+ */
+START_TEST(test_circular_through_send_once)
+{
+	mach_port_t p = peer_port_send(), so = peer_send_once(p), n = peer_port(), q, prev;
+	mach_port_type_t type;
+	struct peer_rcv r;
+
+	ck_assert_int_eq(send_own_receive(so, p), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(mach_port_type(mach_task_self(), so, &type), KERN_INVALID_NAME);
+	ck_assert_uint_eq(peer_type(p), MACH_PORT_TYPE_DEAD_NAME);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), p), KERN_SUCCESS);
+	/* A send-once right made by mach_port_insert_right(), a port-destroyed request. */
+	p = peer_port();
+	so = peer_port();
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), so), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_insert_right(mach_task_self(), so, p,
+						MACH_MSG_TYPE_MAKE_SEND_ONCE), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_request_notification(mach_task_self(), p,
+			 MACH_NOTIFY_PORT_DESTROYED, 0, n, MACH_MSG_TYPE_MAKE_SEND_ONCE, &prev),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(send_own_receive(so, p), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(mach_port_type(mach_task_self(), so, &type), KERN_INVALID_NAME);
+	ck_assert_int_eq(peer_recv(n, &r, PEER_TIMEOUT_MS), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(r.msg.head.msgh_id, MACH_NOTIFY_PORT_DESTROYED);
+	q = r.msg.port.name;
+	ck_assert_uint_eq(peer_type(q), MACH_PORT_TYPE_RECEIVE);
+	ck_assert(peer_told_send_once(q));
+	ck_assert_int_eq(peer_recv(q, &r, 0), MACH_RCV_TIMED_OUT);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), q), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), n), KERN_SUCCESS);
+}
+END_TEST
+
 /* A header-only message to @dest (@dd) with reply @reply (@rd); what the send says. */
 static mach_msg_return_t send_header(mach_port_t dest, mach_msg_type_name_t dd, mach_port_t reply,
 				     mach_msg_type_name_t rd, mach_msg_id_t id)
@@ -450,6 +499,7 @@ int main(void)
 	tcase_add_test(tc, test_overwrite);
 	tcase_add_test(tc, test_send_timeout_full);
 	tcase_add_test(tc, test_rights_taken_once);
+	tcase_add_test(tc, test_circular_through_send_once);
 	tcase_add_test(tc, test_types_before_rights);
 	tcase_add_test(tc, test_header_checks_in_xnu_order);
 	tcase_add_test(tc, test_reply_port_as_delivered);

@@ -150,6 +150,70 @@ START_TEST(test_send_once_destroyed)
 END_TEST
 
 /* A queued message is destroyed with its port; so are the send-once rights it carried. */
+/* A message to @so (MOVE_SEND_ONCE) carrying @carried's send right (MOVE_SEND). */
+static mach_msg_return_t send_carrying(mach_port_t so, mach_port_t carried)
+{
+	struct peer_msg m;
+
+	peer_msg_init(&m, so, MACH_MSG_TYPE_MOVE_SEND_ONCE, 7, carried, MACH_MSG_TYPE_MOVE_SEND);
+	return mach_msg(&m.head, MACH_SEND_MSG, sizeof(m), 0, MACH_PORT_NULL,
+			MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL);
+}
+
+/*
+ * A send-once right whose port died, with a dead-name request on its name:
+ * xnu does not copy it in as a destination (ipc_right_check() allows a
+ * dead send-once right only without a request), so the send fails with
+ * MACH_SEND_INVALID_DEST, the message untouched, and the name is a dead
+ * name with one reference for the right and one for the notification.
+ * Whether the request fired before the send or not.
+ */
+START_TEST(test_dead_send_once_with_request)
+{
+	mach_port_t n = peer_port(), carried = peer_port_send();
+
+	for (int waited = 0; waited < 2; waited++) {
+		mach_port_t d = peer_port(), so = peer_send_once(d);
+
+		request(so, MACH_NOTIFY_DEAD_NAME, n);
+		destroy(d);
+		if (waited) {
+			mach_port_t stale = peer_port();
+
+			expect(n, MACH_NOTIFY_DEAD_NAME);
+			/* The header is copied in first: the dead destination wins. */
+			destroy(stale);
+			ck_assert_int_eq(send_carrying(so, stale), MACH_SEND_INVALID_DEST);
+		}
+		ck_assert_int_eq(send_carrying(so, carried), MACH_SEND_INVALID_DEST);
+		ck_assert_uint_eq(peer_type(so), MACH_PORT_TYPE_DEAD_NAME);
+		ck_assert_uint_eq(peer_urefs(so, MACH_PORT_RIGHT_DEAD_NAME), 2);
+		ck_assert_uint_eq(peer_urefs(carried, MACH_PORT_RIGHT_SEND), 1);
+		if (!waited)
+			expect(n, MACH_NOTIFY_DEAD_NAME);
+		ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), so, MACH_PORT_RIGHT_DEAD_NAME,
+						    -2), KERN_SUCCESS);
+	}
+	/* A request cancelled: the right is used, the message destroyed, as without one. */
+	{
+		mach_port_t d = peer_port(), so = peer_send_once(d), prev = MACH_PORT_NULL;
+		mach_port_type_t type;
+
+		request(so, MACH_NOTIFY_DEAD_NAME, n);
+		ck_assert_int_eq(mach_port_request_notification(mach_task_self(), so,
+				 MACH_NOTIFY_DEAD_NAME, 0, MACH_PORT_NULL, 0, &prev), KERN_SUCCESS);
+		ck_assert_int_eq(mach_port_deallocate(mach_task_self(), prev), KERN_SUCCESS);
+		expect(n, MACH_NOTIFY_SEND_ONCE);
+		destroy(d);
+		ck_assert_int_eq(send_carrying(so, carried), MACH_MSG_SUCCESS);
+		ck_assert_int_eq(mach_port_type(mach_task_self(), so, &type), KERN_INVALID_NAME);
+		ck_assert_uint_eq(peer_type(carried), MACH_PORT_TYPE_RECEIVE);
+	}
+	destroy(carried);
+	destroy(n);
+}
+END_TEST
+
 START_TEST(test_send_once_in_destroyed_message)
 {
 	mach_port_t q = peer_port(), n = peer_port(), n2 = peer_port();
@@ -346,6 +410,7 @@ static Suite *notify_suite(void)
 
 	tcase_add_test(tc, test_no_senders);
 	tcase_add_test(tc, test_send_once_destroyed);
+	tcase_add_test(tc, test_dead_send_once_with_request);
 	tcase_add_test(tc, test_send_once_in_destroyed_message);
 	tcase_add_test(tc, test_cancel);
 	tcase_add_test(tc, test_forgotten_dead_name_request);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <mach/mach.h>
+#include <mach/notify.h>
 
 #include "helpers/peer.h"
 
@@ -106,6 +107,8 @@ static const struct cell cells[] = {
 	INS(PSET, MAKE_SEND, SELF, KERN_INVALID_RIGHT), INS(PSET, MOVE_RECEIVE, SELF, KERN_INVALID_RIGHT),
 	INS(DEAD, MAKE_SEND, SELF, KERN_INVALID_CAPABILITY),
 	INS(DEAD, COPY_SEND, SELF, KERN_INVALID_CAPABILITY),
+	INS(DEAD, MOVE_SEND, SELF, KERN_INVALID_CAPABILITY),
+	INS(DEAD, MOVE_SEND_ONCE, SELF, KERN_INVALID_CAPABILITY),
 	INS(STALE, MAKE_SEND, SELF, KERN_INVALID_NAME), INS(NUL, MAKE_SEND, SELF, KERN_INVALID_NAME),
 	{ RECV, INSERT, 0, 0, 15, SELF, KERN_INVALID_VALUE },
 	{ RECV, INSERT, 0, 0, 22, SELF, KERN_INVALID_VALUE },
@@ -113,7 +116,11 @@ static const struct cell cells[] = {
 	INS(RECV, MAKE_SEND, INDEX_0, KERN_FAILURE), INS(RECV, MAKE_SEND, GEN_BAD, KERN_INVALID_VALUE),
 	INS(RECV, MAKE_SEND, OTHER, KERN_RIGHT_EXISTS), INS(RECV, MAKE_SEND, FRESH, KERN_RIGHT_EXISTS),
 	INS(RECV, MAKE_SEND, TNULL, KERN_INVALID_VALUE), INS(SEND, COPY_SEND, TNULL, KERN_INVALID_VALUE),
+	/* xnu renames the right here (KERN_SUCCESS): see mach_port(3) CAVEATS */
 	INS(RECV, MOVE_RECEIVE, FRESH, KERN_RIGHT_EXISTS),
+	INS(SEND_RECV, MOVE_RECEIVE, OTHER, KERN_RIGHT_EXISTS),
+	INS(RECV, MOVE_RECEIVE, OTHER, KERN_NAME_EXISTS), INS(SEND, MOVE_SEND, OTHER, KERN_NAME_EXISTS),
+	INS(DEAD, COPY_SEND, TNULL, KERN_INVALID_VALUE), INS(DEAD, MOVE_SEND, OTHER, KERN_INVALID_CAPABILITY),
 	INS(RECV, MAKE_SEND_ONCE, FRESH, KERN_SUCCESS),
 	INS(RECV, MAKE_SEND_ONCE, OTHER, KERN_NAME_EXISTS),
 	INS(RECV, MAKE_SEND_ONCE, GEN_BAD, KERN_INVALID_VALUE),
@@ -232,14 +239,169 @@ START_TEST(test_effects)
 }
 END_TEST
 
+/*
+ * A failed mach_port_insert_right() destroys the right it took, as xnu's
+ * trap destroys what it copied in and could not copy out (mach_kernelrpc.c,
+ * ipc_object_destroy()).  MACH_NOTIFY_SEND_ONCE on @port, at once, and
+ * only one.
+ */
+static void told_send_once_once(mach_port_t port)
+{
+	struct peer_rcv r;
+
+	ck_assert_int_eq(peer_recv(port, &r, 1000), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(r.msg.head.msgh_id, MACH_NOTIFY_SEND_ONCE);
+	ck_assert_int_eq(peer_recv(port, &r, 0), MACH_RCV_TIMED_OUT);
+}
+
+static kern_return_t insert(mach_port_t name, mach_port_t poly, mach_msg_type_name_t disp)
+{
+	return mach_port_insert_right(mach_task_self(), name, poly, disp);
+}
+
+/* A send-once right made for a name it cannot take is destroyed: its port is told. */
+START_TEST(test_failed_make_send_once_tells_port)
+{
+	mach_port_t rcv = peer_port(), other = peer_port();
+
+	ck_assert_int_eq(insert(rcv, rcv, D(MAKE_SEND_ONCE)), KERN_NAME_EXISTS);
+	told_send_once_once(rcv);
+	ck_assert_int_eq(insert(other, rcv, D(MAKE_SEND_ONCE)), KERN_NAME_EXISTS);
+	told_send_once_once(rcv);
+	ck_assert_int_eq(insert(MACH_PORT_NULL, rcv, D(MAKE_SEND_ONCE)), KERN_INVALID_VALUE);
+	told_send_once_once(rcv);
+	ck_assert_int_eq(insert(122, rcv, D(MAKE_SEND_ONCE)), KERN_INVALID_VALUE);
+	told_send_once_once(rcv);
+	/* Made and copied send rights leave nothing behind. */
+	ck_assert_int_eq(insert(other, rcv, D(MAKE_SEND)), KERN_RIGHT_EXISTS);
+	ck_assert_uint_eq(peer_type(rcv), MACH_PORT_TYPE_RECEIVE);
+}
+END_TEST
+
+/* A moved send-once right is gone, its port told, its dead-name request told it was deleted. */
+START_TEST(test_failed_move_send_once_consumed)
+{
+	mach_port_t rcv = peer_port(), other = peer_port(), n = peer_port();
+	mach_port_t so = peer_send_once(rcv), prev;
+	mach_port_type_t t;
+	struct peer_rcv r;
+
+	ck_assert_int_eq(mach_port_request_notification(mach_task_self(), so, MACH_NOTIFY_DEAD_NAME,
+			 1, n, D(MAKE_SEND_ONCE), &prev), KERN_SUCCESS);
+	ck_assert_int_eq(insert(other, so, D(MOVE_SEND_ONCE)), KERN_NAME_EXISTS);
+	ck_assert_int_eq(mach_port_type(mach_task_self(), so, &t), KERN_INVALID_NAME);
+	told_send_once_once(rcv);
+	ck_assert_int_eq(peer_recv(n, &r, 1000), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(r.msg.head.msgh_id, MACH_NOTIFY_PORT_DELETED);
+	so = peer_send_once(rcv);
+	ck_assert_int_eq(insert(MACH_PORT_NULL, so, D(MOVE_SEND_ONCE)), KERN_INVALID_VALUE);
+	ck_assert_int_eq(mach_port_type(mach_task_self(), so, &t), KERN_INVALID_NAME);
+	told_send_once_once(rcv);
+}
+END_TEST
+
+/* A moved send right loses the reference it moved, wherever the name stays. */
+START_TEST(test_failed_move_send_consumed)
+{
+	mach_port_t s = make_send_only(), sr = peer_port_send(), other = peer_port();
+	mach_port_type_t t;
+
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), s, R(SEND), 2), KERN_SUCCESS);
+	ck_assert_int_eq(insert(other, s, D(MOVE_SEND)), KERN_RIGHT_EXISTS);
+	ck_assert_uint_eq(peer_urefs(s, R(SEND)), 2);
+	ck_assert_int_eq(insert(MACH_PORT_NULL, s, D(MOVE_SEND)), KERN_INVALID_VALUE);
+	ck_assert_uint_eq(peer_urefs(s, R(SEND)), 1);
+	/* The last reference, for a name in use: the name goes. */
+	ck_assert_int_eq(insert(other, s, D(MOVE_SEND)), KERN_NAME_EXISTS);
+	ck_assert_int_eq(mach_port_type(mach_task_self(), s, &t), KERN_INVALID_NAME);
+	/* Beside the receive right. */
+	ck_assert_int_eq(insert(other, sr, D(MOVE_SEND)), KERN_RIGHT_EXISTS);
+	ck_assert_uint_eq(peer_type(sr), MACH_PORT_TYPE_RECEIVE);
+	/* Copied, nothing goes. */
+	ck_assert_int_eq(insert(other, sr, D(MAKE_SEND)), KERN_RIGHT_EXISTS);
+	ck_assert_int_eq(insert(sr, sr, D(MAKE_SEND)), KERN_SUCCESS);
+	ck_assert_int_eq(insert(other, sr, D(COPY_SEND)), KERN_RIGHT_EXISTS);
+	ck_assert_uint_eq(peer_urefs(sr, R(SEND)), 1);
+}
+END_TEST
+
+/* A moved receive right is destroyed: its port dies, or goes to its port-destroyed request. */
+START_TEST(test_failed_move_receive_destroyed)
+{
+	mach_port_t sr = peer_port_send(), rcv = peer_port(), other = peer_port();
+	mach_port_t n = peer_port(), prev;
+	mach_port_type_t t;
+	struct peer_rcv r;
+
+	ck_assert_int_eq(insert(other, sr, D(MOVE_RECEIVE)), KERN_RIGHT_EXISTS);
+	ck_assert_uint_eq(peer_type(sr), MACH_PORT_TYPE_DEAD_NAME);
+	ck_assert_int_eq(insert(other, rcv, D(MOVE_RECEIVE)), KERN_NAME_EXISTS);
+	ck_assert_int_eq(mach_port_type(mach_task_self(), rcv, &t), KERN_INVALID_NAME);
+	rcv = peer_port();
+	ck_assert_int_eq(mach_port_request_notification(mach_task_self(), rcv,
+			 MACH_NOTIFY_PORT_DESTROYED, 0, n, D(MAKE_SEND_ONCE), &prev), KERN_SUCCESS);
+	ck_assert_int_eq(insert(MACH_PORT_NULL, rcv, D(MOVE_RECEIVE)), KERN_INVALID_VALUE);
+	ck_assert_int_eq(peer_recv(n, &r, 1000), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(r.msg.head.msgh_id, MACH_NOTIFY_PORT_DESTROYED);
+	ck_assert_uint_eq(r.msg.port.disposition, MACH_MSG_TYPE_PORT_RECEIVE);
+	ck_assert_uint_eq(peer_type(r.msg.port.name), MACH_PORT_TYPE_RECEIVE);
+	/* Where xnu would rename it, and where it cannot be taken, it stays. */
+	rcv = peer_port();
+	ck_assert_int_eq(insert(fresh_name(), rcv, D(MOVE_RECEIVE)), KERN_RIGHT_EXISTS);
+	ck_assert_uint_eq(peer_type(rcv), MACH_PORT_TYPE_RECEIVE);
+}
+END_TEST
+
+/* An immovable receive right is not taken (ipc_right_copyin(): kGUARD_EXC_IMMOVABLE). */
+START_TEST(test_failed_immovable_receive_kept)
+{
+	mach_port_options_t o = { .flags = MPO_CONTEXT_AS_GUARD | MPO_IMMOVABLE_RECEIVE };
+	mach_port_t a = MACH_PORT_NULL, other = peer_port();
+
+	ck_assert_int_eq(mach_port_construct(mach_task_self(), &o, 0x42, &a), KERN_SUCCESS);
+	ck_assert_int_eq(insert(MACH_PORT_NULL, a, D(MOVE_RECEIVE)), KERN_INVALID_CAPABILITY);
+	ck_assert_int_eq(insert(other, a, D(MOVE_RECEIVE)), KERN_INVALID_CAPABILITY);
+	ck_assert_int_eq(insert(a, a, D(MOVE_RECEIVE)), KERN_INVALID_CAPABILITY);
+	ck_assert_uint_eq(peer_type(a), MACH_PORT_TYPE_RECEIVE);
+	/* Its send-once rights can be made, and failing, tell it. */
+	ck_assert_int_eq(insert(other, a, D(MAKE_SEND_ONCE)), KERN_NAME_EXISTS);
+	told_send_once_once(a);
+}
+END_TEST
+
+/* A dead name moved loses a reference, copied it keeps it: MACH_PORT_DEAD cannot be named. */
+START_TEST(test_failed_dead_name_moved)
+{
+	mach_port_t d = make_kind(DEAD), other = peer_port();
+	mach_port_type_t t;
+
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), d, R(DEAD_NAME), 1), KERN_SUCCESS);
+	ck_assert_int_eq(insert(d, d, D(COPY_SEND)), KERN_INVALID_CAPABILITY);
+	ck_assert_int_eq(insert(other, d, D(COPY_SEND)), KERN_INVALID_CAPABILITY);
+	ck_assert_uint_eq(peer_urefs(d, R(DEAD_NAME)), 2);
+	ck_assert_int_eq(insert(d, d, D(MOVE_SEND)), KERN_INVALID_CAPABILITY);
+	ck_assert_uint_eq(peer_urefs(d, R(DEAD_NAME)), 1);
+	ck_assert_int_eq(insert(other, d, D(MOVE_SEND_ONCE)), KERN_INVALID_CAPABILITY);
+	ck_assert_int_eq(mach_port_type(mach_task_self(), d, &t), KERN_INVALID_NAME);
+}
+END_TEST
+
 static Suite *port_xnu_suite(void)
 {
 	Suite *s = suite_create("port-xnu");
 	TCase *tc = tcase_create("codes");
+	TCase *failed = tcase_create("failed-insert");
 
 	tcase_add_loop_test(tc, test_cell, 0, (int)(sizeof(cells) / sizeof(cells[0])));
 	tcase_add_test(tc, test_effects);
 	suite_add_tcase(s, tc);
+	tcase_add_test(failed, test_failed_make_send_once_tells_port);
+	tcase_add_test(failed, test_failed_move_send_once_consumed);
+	tcase_add_test(failed, test_failed_move_send_consumed);
+	tcase_add_test(failed, test_failed_move_receive_destroyed);
+	tcase_add_test(failed, test_failed_dead_name_moved);
+	tcase_add_test(failed, test_failed_immovable_receive_kept);
+	suite_add_tcase(s, failed);
 	return s;
 }
 

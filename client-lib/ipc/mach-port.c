@@ -111,32 +111,118 @@ static kern_return_t insert_send(struct port *p, mach_msg_type_name_t poly)
 }
 
 /*
- * Any other case: xnu copies the right in from @poly's entry, then out
- * under @name (ipc_object_copyout_name()).  One port has one name in a
- * space, so a send or receive right lands back under @poly's name (a
- * no-op) or is refused; a send-once right takes a free name.
+ * Any other case: xnu copies the right in from @poly's entry (checks of
+ * ipc_right_copyin(), as the trap asks them: a dead name goes as
+ * MACH_PORT_DEAD), before anything is decided about @name.
  */
-static kern_return_t insert_other(struct port *p, mach_port_name_t name, mach_port_name_t poly,
-				  mach_msg_type_name_t disp)
+static kern_return_t insert_copyin(struct port *p, mach_msg_type_name_t disp)
+{
+	port_check_dead(p);
+	if ((p->type & MACH_PORT_TYPE_DEAD_NAME) && port_right_needed(disp) &
+	    (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_SEND_ONCE))
+		return KERN_SUCCESS;
+	if (!(p->type & port_right_needed(disp)))
+		return KERN_INVALID_RIGHT;
+	if (disp == MACH_MSG_TYPE_MOVE_RECEIVE && p->u.recv.immovable)
+		return KERN_INVALID_CAPABILITY;
+	return KERN_SUCCESS;
+}
+
+/* Whether @p's entry still names its port once @disp took its right out of it. */
+static bool still_named(const struct port *p, mach_msg_type_name_t disp)
+{
+	if (disp == MACH_MSG_TYPE_MOVE_SEND)
+		return (p->type & MACH_PORT_TYPE_RECEIVE) || p->urefs > 1;
+	if (disp == MACH_MSG_TYPE_MOVE_RECEIVE)
+		return p->type & MACH_PORT_TYPE_SEND;
+	return true;    /* MAKE_SEND, COPY_SEND */
+}
+
+/*
+ * Then xnu copies the right out under @name (mach_port_insert_right(),
+ * ipc_object_copyout_name()).  One port has one name in a space, so a send
+ * or receive right lands back under @poly's name (a no-op) or is refused; a
+ * send-once right takes a free name.  *@kept: refused with nothing taken,
+ * where xnu would rename the right (see mach_port(3) CAVEATS).
+ */
+static kern_return_t insert_copyout(struct port *p, mach_port_name_t name, mach_port_name_t poly,
+				    mach_msg_type_name_t disp, bool *kept)
 {
 	bool in_use;
 	kern_return_t kr;
 
-	port_check_dead(p);
-	if (!(p->type & port_right_needed(disp)))
-		return KERN_INVALID_RIGHT;
+	if (!MACH_PORT_VALID(name))
+		return KERN_INVALID_VALUE;
+	if (p->type & MACH_PORT_TYPE_DEAD_NAME)
+		return KERN_INVALID_CAPABILITY;         /* MACH_PORT_DEAD names nothing */
 	if (name == poly && disp == MACH_MSG_TYPE_MOVE_SEND_ONCE)
 		return KERN_SUCCESS;    /* out of the name and back into it */
 	kr = space_check_name(name, &in_use);
 	if (kr != KERN_SUCCESS)
 		return kr;
-	if (disp != MACH_MSG_TYPE_MAKE_SEND_ONCE && disp != MACH_MSG_TYPE_MOVE_SEND_ONCE)
-		return name == poly ? KERN_SUCCESS : KERN_RIGHT_EXISTS;
+	if (disp == MACH_MSG_TYPE_MAKE_SEND_ONCE || disp == MACH_MSG_TYPE_MOVE_SEND_ONCE) {
+		if (in_use)
+			return KERN_NAME_EXISTS;
+		if (disp == MACH_MSG_TYPE_MAKE_SEND_ONCE)
+			return port_make_send_once_at(p, name);
+		return port_move_send_once_to(p, name);
+	}
+	if (name == poly)
+		return KERN_SUCCESS;
+	if (still_named(p, disp))
+		return KERN_RIGHT_EXISTS;
 	if (in_use)
 		return KERN_NAME_EXISTS;
-	if (disp == MACH_MSG_TYPE_MAKE_SEND_ONCE)
-		return port_make_send_once_at(p, name);
-	return port_move_send_once_to(p, name);
+	*kept = true;
+	return KERN_RIGHT_EXISTS;
+}
+
+/*
+ * A right copied in and not copied out is destroyed, as xnu's trap does
+ * (ipc_object_destroy(); the MIG routine's request message is destroyed
+ * with it the same way).  A made or copied send right leaves nothing
+ * behind; a made send-once right tells its port (MACH_NOTIFY_SEND_ONCE);
+ * a moved right is gone: one send or dead-name reference, the send-once
+ * right (its port told), the receive right (the port destroyed, or handed
+ * to its port-destroyed request).
+ */
+static void insert_destroy(struct port *p, mach_msg_type_name_t disp)
+{
+	if (p->type & MACH_PORT_TYPE_DEAD_NAME) {
+		if (disp == MACH_MSG_TYPE_MOVE_SEND || disp == MACH_MSG_TYPE_MOVE_SEND_ONCE)
+			port_mod_urefs(p, MACH_PORT_TYPE_DEAD_NAME, -1);
+		return;
+	}
+	switch (disp) {
+	case MACH_MSG_TYPE_MAKE_SEND_ONCE:
+		port_make_send_once_unused(p);
+		break;
+	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
+		port_drop_send_once(p);
+		break;
+	case MACH_MSG_TYPE_MOVE_SEND:
+		port_mod_urefs(p, MACH_PORT_TYPE_SEND, -1);
+		break;
+	case MACH_MSG_TYPE_MOVE_RECEIVE:
+		port_destroy_receive(p);
+		break;
+	default:        /* MAKE_SEND, COPY_SEND */
+		break;
+	}
+}
+
+static kern_return_t insert_other(struct port *p, mach_port_name_t name, mach_port_name_t poly,
+				  mach_msg_type_name_t disp)
+{
+	bool kept = false;
+	kern_return_t kr = insert_copyin(p, disp);
+
+	if (kr != KERN_SUCCESS)
+		return kr;      /* nothing taken */
+	kr = insert_copyout(p, name, poly, disp, &kept);
+	if (kr != KERN_SUCCESS && !kept)
+		insert_destroy(p, disp);
+	return kr;
 }
 
 EXPORT kern_return_t mach_port_insert_right(ipc_space_t task, mach_port_name_t name,
@@ -154,8 +240,6 @@ EXPORT kern_return_t mach_port_insert_right(ipc_space_t task, mach_port_name_t n
 		return kr;
 	if (name == poly && (polyPoly == MACH_MSG_TYPE_MAKE_SEND || polyPoly == MACH_MSG_TYPE_COPY_SEND))
 		kr = insert_send(p, polyPoly);
-	else if (!MACH_PORT_VALID(name))
-		kr = (p->type & port_right_needed(polyPoly)) ? KERN_INVALID_VALUE : KERN_INVALID_RIGHT;
 	else
 		kr = insert_other(p, name, poly, polyPoly);
 	space_unlock();

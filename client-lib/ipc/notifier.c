@@ -272,6 +272,18 @@ mach_port_type_t notifier_requests(mach_port_name_t subject)
 	return type;
 }
 
+bool notifier_requested(mach_port_name_t subject)
+{
+	bool found;
+
+	pthread_mutex_lock(&notifier.lock);
+	found = watch_table_find_key(&notifier.watches, subject, SPENT) ||
+		watch_table_find_key(&notifier.watches, subject, MACH_NOTIFY_DEAD_NAME) ||
+		watch_table_find_key(&notifier.watches, subject, MACH_NOTIFY_SEND_POSSIBLE);
+	pthread_mutex_unlock(&notifier.lock);
+	return found;
+}
+
 void notifier_cancel(mach_port_name_t subject, mach_msg_id_t id)
 {
 	int notify_fd = notifier_take(subject, id);

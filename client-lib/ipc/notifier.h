@@ -64,6 +64,13 @@ bool notifier_any_fired(void);
  */
 mach_port_type_t notifier_requests(mach_port_name_t subject);
 
+/**
+ * notifier_requested() - whether a dead-name or send-possible request names
+ * @subject, fired or not (xnu's entry's ie_request: a fired one is counted
+ * only once the name is found dead).
+ */
+bool notifier_requested(mach_port_name_t subject);
+
 /** notifier_send() - send notification @id about @subject on @notify_fd now (taken). */
 void notifier_send(int notify_fd, mach_msg_id_t id, mach_port_name_t subject);
 

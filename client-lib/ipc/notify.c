@@ -26,7 +26,7 @@ static int notify_fd(mach_port_name_t notify, mach_msg_type_name_t poly)
 	case MACH_MSG_TYPE_MAKE_SEND_ONCE:
 		if (!(n->type & MACH_PORT_TYPE_RECEIVE) || endpoint_socketpair(&r, &s) < 0)
 			return -EINVAL;
-		if (port_add_queue(n, r) < 0) {
+		if (port_add_queue(n, r, 0) < 0) {
 			close(s);
 			return -ENOMEM;
 		}

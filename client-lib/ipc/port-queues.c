@@ -61,9 +61,19 @@ static int add_queue(struct port *p, struct so_queue q)
 	return 0;
 }
 
-int port_add_queue(struct port *p, int fd)
+int port_add_queue(struct port *p, int fd, ino_t peer_ino)
 {
-	return add_queue(p, (struct so_queue){ fd, 0, 0, -1 });
+	return add_queue(p, (struct so_queue){ fd, peer_ino, 0, -1 });
+}
+
+bool port_queue_peer(const struct port *p, ino_t s_ino)
+{
+	const struct port_recv *rv = &p->u.recv;
+
+	for (size_t i = 0; s_ino && i < rv->n_so; i++)
+		if (rv->so[i].peer_ino == s_ino && rv->so[i].parked_s < 0)
+			return true;
+	return false;
 }
 
 ssize_t port_queue_index(const struct port *p, int fd)

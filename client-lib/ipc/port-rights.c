@@ -211,19 +211,41 @@ static kern_return_t name_send_once(int fd, mach_port_name_t name)
 	return kr;
 }
 
-kern_return_t port_make_send_once_at(struct port *p, mach_port_name_t name)
+/*
+ * A new send-once right to receive right @p: its pair's R a queue of @p,
+ * *@s its send end, known by its inode if @kept (port_queue_peer()).
+ */
+static kern_return_t new_send_once(struct port *p, int *s, bool kept)
 {
-	int r, s;
+	int r;
 
 	if (!(p->type & MACH_PORT_TYPE_RECEIVE))
 		return KERN_INVALID_RIGHT;
-	if (endpoint_socketpair(&r, &s) < 0)
+	if (endpoint_socketpair(&r, s) < 0)
 		return KERN_RESOURCE_SHORTAGE;
-	if (port_add_queue(p, r) < 0) {
-		close(s);
+	if (port_add_queue(p, r, kept ? endpoint_inode(*s) : 0) < 0) {
+		close(*s);
 		return KERN_RESOURCE_SHORTAGE;
 	}
-	return name_send_once(s, name);
+	return KERN_SUCCESS;
+}
+
+kern_return_t port_make_send_once_at(struct port *p, mach_port_name_t name)
+{
+	int s;
+	kern_return_t kr = new_send_once(p, &s, true);
+
+	return kr != KERN_SUCCESS ? kr : name_send_once(s, name);
+}
+
+kern_return_t port_make_send_once_unused(struct port *p)
+{
+	int s;
+	kern_return_t kr = new_send_once(p, &s, false);
+
+	if (kr == KERN_SUCCESS)
+		close(s);       /* its only send end: MACH_NOTIFY_SEND_ONCE, as port_drop_send_once() */
+	return kr;
 }
 
 kern_return_t port_move_send_once_to(struct port *p, mach_port_name_t name)

@@ -381,7 +381,7 @@ void port_attach_receive(struct port *p, int *fds, size_t nfds, bool has_s, bool
 	else if (has_pd)
 		close(fds[first_queue - 1]);
 	for (size_t i = first_queue; i < nfds; i++)
-		port_add_queue(p, fds[i]);
+		port_add_queue(p, fds[i], 0);
 	p->type |= MACH_PORT_TYPE_RECEIVE;
 }
 

@@ -142,8 +142,17 @@ int port_set_epfd(const struct port *p);
 
 /* A receive right's queues and epolls (port.c).  Space lock held. */
 
-/** port_add_queue() - make @fd one of @p's send-once queues (takes it). */
-int port_add_queue(struct port *p, int fd);
+/**
+ * port_add_queue() - make @fd one of @p's send-once queues (takes it);
+ * @peer_ino: the inode of its send end, 0 if unknown.
+ */
+int port_add_queue(struct port *p, int fd, ino_t peer_ino);
+/**
+ * port_queue_peer() - whether the send end of inode @s_ino is a send-once
+ * right to receive right @p: the send end of one of its active queues
+ * (those made by this task; one that came with the right is not known).
+ */
+bool port_queue_peer(const struct port *p, ino_t s_ino);
 /** port_queue_index() - the index of @fd among @p's send-once queues, or -1. */
 ssize_t port_queue_index(const struct port *p, int fd);
 /** port_remove_queue() - close send-once queue @i. */
@@ -271,6 +280,11 @@ void port_use_send_once(struct port *p);
 int port_take_send_once(struct port *p);
 /** port_make_send_once_at() - a new send-once right to receive right @p, under the free @name. */
 kern_return_t port_make_send_once_at(struct port *p, mach_port_name_t name);
+/**
+ * port_make_send_once_unused() - a new send-once right to receive right @p,
+ * dropped unused at once: the receiver is told (MACH_NOTIFY_SEND_ONCE).
+ */
+kern_return_t port_make_send_once_unused(struct port *p);
 /** port_move_send_once_to() - @p's send-once right moves to the free @name. */
 kern_return_t port_move_send_once_to(struct port *p, mach_port_name_t name);
 /** port_drop_send_once() - drop the send-once right unused (the receiver is told). */

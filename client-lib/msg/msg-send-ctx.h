@@ -27,6 +27,19 @@ enum commit_op {
 	COMMIT_MOVE_DEAD,       /* a dead name moved as MACH_PORT_DEAD: one reference */
 };
 
+/*
+ * One piece of the datagram's out-of-line area, in wire order: a small
+ * out-of-line region of the caller's, which sendmsg() reads itself (one
+ * it cannot read fails the send with EFAULT: send_ool_fault()), followed
+ * by its padding to 4 bytes; or @len bytes of the ool buffer from @off
+ * (a port array's records).
+ */
+struct ool_seg {
+	const void *user;       /* the region, or NULL: the ool buffer */
+	size_t off, len;
+	size_t mark;            /* a region: the commits made before its descriptor */
+};
+
 struct commit {
 	enum commit_op op;
 	struct port *port;      /* referenced */
@@ -45,9 +58,11 @@ struct send_ctx {
 	size_t nfds;
 	size_t n_owned;
 	size_t n_commits;
-	char *ool;                      /* inline out-of-line bytes */
-	size_t ool_len;
+	char *ool;                      /* port arrays' records (segs[] place them) */
+	size_t ool_buf;                 /* bytes used in ool */
+	size_t ool_len;                 /* the datagram's out-of-line area: bytes so far */
 	size_t ool_budget;              /* inline bytes that still fit in one datagram */
+	size_t n_segs;
 	struct port *dest;
 	int dest_fd;
 	bool return_dest;       /* through a send-once right: give its send end back */
@@ -55,6 +70,7 @@ struct send_ctx {
 	struct wire_desc desc[WIRE_MAX_DESC];   /* each cleared when resolved */
 	int fds[WIRE_MAX_FDS];
 	int owned[WIRE_MAX_FDS];        /* fds made for this message: closed after send */
+	struct ool_seg segs[WIRE_MAX_DESC];     /* at most one per descriptor */
 	/* At most one per descriptor, one per fd (port array elements), the header's two
 	 * and one that failed. */
 	struct commit commits[WIRE_MAX_DESC + WIRE_MAX_FDS + 3];
@@ -95,6 +111,14 @@ int send_resolve_right(struct send_ctx *c, mach_port_name_t name, mach_msg_type_
  * Return: MACH_MSG_SUCCESS or a MACH_SEND_* code.
  */
 mach_msg_return_t send_check_descriptors(const mach_msg_header_t *msg, mach_msg_size_t send_size);
+
+/**
+ * send_ool_fault() - whether a small out-of-line region @c's datagram
+ * carries cannot be read (looked at in order, after the send failed with
+ * EFAULT, or before it is destroyed unsent): *@mark is then the commits
+ * made before its descriptor, the ones the failed copy-in took.
+ */
+bool send_ool_fault(const struct send_ctx *c, size_t *mark);
 
 /**
  * send_resolve_descriptors() - the descriptors of complex @msg, which

@@ -29,20 +29,13 @@ static int resolve_ool(struct send_ctx *c, const mach_msg_ool_descriptor_t *o, s
 		d->flags = WIRE_F_VIRTUAL;
 	/* Small regions ride in the datagram while it has room; the rest go as memfds. */
 	if (o->size <= WIRE_OOL_INLINE_MAX && c->ool_len + o->size + 3 <= c->ool_budget) {
-		char *grown = realloc(c->ool, c->ool_len + o->size + 4);
-
-		if (!grown)
-			return -ENOMEM;
-		c->ool = grown;
 		d->kind = WIRE_OOL_INLINE;
 		d->offset = c->ool_len;
-		/* Read without faulting: an unreadable region is the caller's
-		 * MACH_SEND_INVALID_MEMORY, as xnu's copy-in says, not a crash
-		 * with the space lock held. */
-		if (vm_read_self(c->ool + c->ool_len, o->address, o->size) < 0)
-			return -EFAULT;
-		/* The padding goes out too: never let it carry stale heap bytes. */
-		memset(c->ool + c->ool_len + o->size, 0, ((o->size + 3) & ~3u) - o->size);
+		/* Not copied here: sendmsg() reads the caller's bytes, and a
+		 * region it cannot read is the caller's MACH_SEND_INVALID_MEMORY,
+		 * as xnu's copy-in says (send_ool_fault()), not a crash. */
+		if (o->size)
+			c->segs[c->n_segs++] = (struct ool_seg){ o->address, 0, o->size, c->n_commits };
 		c->ool_len += (o->size + 3) & ~3u;
 		ool_taken(c, o);
 		return 0;
@@ -67,7 +60,7 @@ static int resolve_ool(struct send_ctx *c, const mach_msg_ool_descriptor_t *o, s
 static int resolve_ool_ports(struct send_ctx *c, const mach_msg_ool_ports_descriptor_t *o,
 			     struct wire_desc *d)
 {
-	size_t bytes = (size_t)o->count * sizeof(struct wire_desc);
+	size_t bytes = (size_t)o->count * sizeof(struct wire_desc), at = c->ool_buf;
 	mach_port_name_t *names;
 	char *grown;
 	int err = 0;
@@ -77,7 +70,7 @@ static int resolve_ool_ports(struct send_ctx *c, const mach_msg_ool_ports_descri
 	if (o->count > WIRE_MAX_ARRAY || c->ool_len + bytes > c->ool_budget)
 		return -E2BIG;
 	names = malloc(o->count * sizeof(*names) + 1);
-	grown = names ? realloc(c->ool, c->ool_len + bytes + 1) : NULL;
+	grown = names ? realloc(c->ool, c->ool_buf + bytes + 1) : NULL;
 	if (!grown) {
 		free(names);
 		return -ENOMEM;
@@ -90,11 +83,14 @@ static int resolve_ool_ports(struct send_ctx *c, const mach_msg_ool_ports_descri
 		send_add_dealloc(c, o->address, o->count * sizeof(*names));
 	d->offset = c->ool_len;
 	c->ool_len += bytes;
+	c->ool_buf += bytes;
+	if (bytes)
+		c->segs[c->n_segs++] = (struct ool_seg){ NULL, at, bytes, 0 };
 	for (mach_msg_size_t i = 0; i < o->count && err == 0; i++) {
 		struct wire_desc e = { .type = MACH_MSG_PORT_DESCRIPTOR };
 
 		err = send_resolve_right(c, names[i], o->disposition, &e);
-		memcpy(c->ool + d->offset + i * sizeof(e), &e, sizeof(e));
+		memcpy(c->ool + at + i * sizeof(e), &e, sizeof(e));
 		d->nfds += e.nfds;
 	}
 	free(names);
@@ -243,6 +239,28 @@ mach_msg_return_t send_check_descriptors(const mach_msg_header_t *msg, mach_msg_
 	if (count > WIRE_MAX_DESC)
 		return MACH_SEND_TOO_LARGE;
 	return check_layout(base + off, send_size - off, count);
+}
+
+bool send_ool_fault(const struct send_ctx *c, size_t *mark)
+{
+	char *scratch = NULL;
+	bool fault = false;
+
+	for (size_t i = 0; i < c->n_segs && !fault; i++) {
+		const struct ool_seg *g = &c->segs[i];
+
+		if (!g->user)
+			continue;
+		if (!scratch)
+			scratch = malloc(WIRE_OOL_INLINE_MAX);
+		if (!scratch)
+			break;
+		fault = vm_read_self(scratch, g->user, g->len) < 0;
+		if (fault)
+			*mark = g->mark;
+	}
+	free(scratch);
+	return fault;
 }
 
 /* Walk the descriptors of a complex message.  Return: *body_off = first body byte. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "endpoint.h"
 #include "msg-send.h"
 #include "msg-send-ctx.h"
 #include "notifier.h"
@@ -175,6 +176,21 @@ static bool now_dead(struct port *p, mach_port_type_t need)
 	return p->type & MACH_PORT_TYPE_DEAD_NAME;
 }
 
+/*
+ * xnu: a message that carries its destination's own receive right would
+ * keep the port alive for ever in its own queue (ipc_port_check_circularity():
+ * the destination is the port, whatever the right to it).  Here a send or
+ * make-send destination is @p's own entry, and a send-once right is its
+ * own pair, whose receive end is one of @p's queues: looked for only when
+ * a receive right with queues moves through a send-once right.
+ */
+static bool circular(const struct send_ctx *c, const struct port *p)
+{
+	if (p == c->dest)
+		return true;
+	return c->return_dest && p->u.recv.n_so && port_queue_peer(p, endpoint_inode(c->dest_fd));
+}
+
 void send_drop_commits(struct send_ctx *c, size_t mark)
 {
 	while (c->n_commits > mark) {
@@ -229,10 +245,10 @@ static int resolve_right(struct send_ctx *c, mach_port_name_t name,
 		d->kind = WIRE_PORT_SEND_ONCE;
 		return make_send_once(c, p);
 	default: /* MOVE_RECEIVE */
-		/* xnu: a port carrying its own receive right would keep itself
-		 * alive for ever; the message is destroyed instead, the port
-		 * with it, and the send reported done (MACH_MSGH_BITS_CIRCULAR). */
-		if (p == c->dest)
+		/* The message is destroyed instead, the port with it (its
+		 * port-destroyed request firing), and the send reported done
+		 * (MACH_MSGH_BITS_CIRCULAR). */
+		if (circular(c, p))
 			c->circular = true;
 		d->kind = WIRE_PORT_RECEIVE;
 		send_add_commit(c, COMMIT_MOVE_RECEIVE, p);

@@ -22,9 +22,24 @@
 #include "deadline.h"
 #include "fdpass.h"
 #include "msg-send-ctx.h"
+#include "notifier.h"
 #include "port.h"
 #include "vm-region.h"
 #include "wire.h"
+
+/*
+ * xnu copies in a destination send-once right whose port died, the
+ * message then destroyed as if delivered, only while no dead-name (or
+ * send-possible) request names it (ipc_right_check() under
+ * IPC_OBJECT_COPYIN_FLAGS_ALLOW_DEAD_SEND_ONCE).  With one, the name
+ * becomes the dead name, with one more reference for the notification,
+ * and the send fails with MACH_SEND_INVALID_DEST, nothing taken.  Whether
+ * @p is such a name.  Space lock held.
+ */
+static bool dead_once_kept(const struct port *p)
+{
+	return p->watched && notifier_requested(p->name);
+}
 
 static mach_msg_return_t resolve_dest(struct send_ctx *c, const mach_msg_header_t *msg)
 {
@@ -43,6 +58,9 @@ static mach_msg_return_t resolve_dest(struct send_ctx *c, const mach_msg_header_
 			send_add_commit(c, COMMIT_MOVE_SEND, p);
 		break;
 	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
+		/* Its request fired: looked at now (a port that dies later fails the send). */
+		if (notifier_any_fired() && dead_once_kept(p))
+			port_check_dead(p);
 		if (!(p->type & MACH_PORT_TYPE_SEND_ONCE))
 			return MACH_SEND_INVALID_DEST;
 		c->dest_fd = p->send_fd;
@@ -139,15 +157,36 @@ static mach_msg_return_t build(struct send_ctx *c, const mach_msg_header_t *msg,
 	return mr;
 }
 
+/* The out-of-line area (msg-send-ctx.h) as iovecs from @iov.  Return: how many. */
+static int ool_iov(const struct send_ctx *c, struct iovec *iov)
+{
+	static const char pad[4];
+	int n = 0;
+
+	for (size_t i = 0; i < c->n_segs; i++) {
+		const struct ool_seg *g = &c->segs[i];
+		size_t rest = ((g->len + 3) & ~(size_t)3) - g->len;
+
+		if (!g->user) {
+			iov[n++] = (struct iovec){ c->ool + g->off, g->len };
+			continue;
+		}
+		iov[n++] = (struct iovec){ (void *)g->user, g->len };
+		if (rest)
+			iov[n++] = (struct iovec){ (void *)pad, rest };
+	}
+	return n;
+}
+
 static int send_datagram(struct send_ctx *c, const void *body, size_t body_len,
 			 bool timed, mach_msg_timeout_t timeout)
 {
-	struct iovec iov[4] = {
+	struct iovec iov[3 + 2 * WIRE_MAX_DESC] = {
 		{ &c->hdr, sizeof(c->hdr) },
 		{ c->desc, c->hdr.ndesc * sizeof(struct wire_desc) },
 		{ (void *)body, body_len },
-		{ c->ool, c->ool_len },
 	};
+	int niov = 3 + ool_iov(c, iov + 3);
 	struct timespec deadline;
 	int err;
 
@@ -165,15 +204,15 @@ static int send_datagram(struct send_ctx *c, const void *body, size_t body_len,
 	 * MACH_SEND_NO_BUFFER (send_error()), the right left to the caller.
 	 */
 	if (c->return_dest)
-		return fdpass_send(c->dest_fd, iov, 4, c->fds, c->nfds, MSG_DONTWAIT);
+		return fdpass_send(c->dest_fd, iov, niov, c->fds, c->nfds, MSG_DONTWAIT);
 	if (!timed)
-		return fdpass_send(c->dest_fd, iov, 4, c->fds, c->nfds, 0);
+		return fdpass_send(c->dest_fd, iov, niov, c->fds, c->nfds, 0);
 	deadline = deadline_in(timeout);
 	for (;;) {
 		struct pollfd pfd = { .fd = c->dest_fd, .events = POLLOUT };
 		int ms;
 
-		err = fdpass_send(c->dest_fd, iov, 4, c->fds, c->nfds, MSG_DONTWAIT);
+		err = fdpass_send(c->dest_fd, iov, niov, c->fds, c->nfds, MSG_DONTWAIT);
 		if (err != -EAGAIN)
 			return err;
 		ms = deadline_left_ms(&deadline);
@@ -260,43 +299,71 @@ static mach_msg_return_t send_error(int err, struct send_ctx *c)
 	}
 }
 
+/*
+ * xnu: a right or memory the body could not take fails the send once the
+ * header's rights and the descriptors before it were taken, and those are
+ * destroyed (ipc_kmsg_copyin_body); the @mark first commits are theirs,
+ * the others were never taken.  Space lock held.
+ */
+static void body_failed(struct send_ctx *c, size_t mark)
+{
+	send_drop_commits(c, mark);
+	commit_all(c, true);
+}
+
 /* Send what build() made; consume what moved, or leave it where it was. */
 static mach_msg_return_t send_built(struct send_ctx *c, const char *body, size_t body_len,
 				    mach_msg_option_t option, mach_msg_timeout_t timeout)
 {
 	int err = c->circular ? 0 :
 		  send_datagram(c, body, body_len, option & MACH_SEND_TIMEOUT, timeout);
+	size_t mark = 0;
+	/* A region sendmsg() could not read; unsent, a circular message's are
+	 * read all the same, as xnu copies the body in before it looks. */
+	bool fault = (err == -EFAULT || c->circular) && send_ool_fault(c, &mark);
+	bool destroyed = c->circular;
+
+	space_lock();
 	/* xnu: a message through a send-once right whose port died is sent,
 	 * as far as the sender can tell, and destroyed at once with every
 	 * right it carried: a server replying to a client that went away
-	 * succeeds and keeps no dead name. */
-	bool destroyed = c->circular || (err != 0 && c->return_dest && peer_gone(err));
-
-	space_lock();
-	if (err == 0 || destroyed)
+	 * succeeds and keeps no dead name; unless a request names the right
+	 * (dead_once_kept(): send_error() makes the dead name). */
+	if (err != 0 && c->return_dest && peer_gone(err) && !dead_once_kept(c->dest))
+		destroyed = true;
+	if (fault)
+		body_failed(c, mark);
+	else if (err == 0 || destroyed)
 		commit_all(c, destroyed);
 	else
 		send_drop_commits(c, 0);     /* the send-once rights made were never given */
 	space_unlock();
+	if (fault)
+		return MACH_SEND_INVALID_MEMORY;
 	return err == 0 || destroyed ? MACH_MSG_SUCCESS : send_error(err, c);
 }
 
 /*
- * build() failed with @mr.  xnu: a right or memory the body could not take
- * fails the send once the header's rights and the descriptors before it
- * were taken, and those are destroyed (ipc_kmsg_copyin_body); anything
- * found before that leaves the caller's rights alone.
+ * build() failed with @mr: a body that fails destroys what it took
+ * (body_failed()); anything found before leaves the caller's rights alone.
+ * A small region before the descriptor that failed, read only by
+ * sendmsg(), is looked at first: xnu's copy-in would have stopped there.
  */
-static void build_failed(struct send_ctx *c, mach_msg_return_t mr)
+static mach_msg_return_t build_failed(struct send_ctx *c, mach_msg_return_t mr)
 {
+	size_t mark = c->n_commits;
+
+	if (send_ool_fault(c, &mark))
+		mr = MACH_SEND_INVALID_MEMORY;
 	if (!c->n_commits)
-		return;
+		return mr;
 	space_lock();
 	if (mr == MACH_SEND_INVALID_RIGHT || mr == MACH_SEND_INVALID_MEMORY)
-		commit_all(c, true);
+		body_failed(c, mark);
 	else
 		send_drop_commits(c, 0);     /* the send-once rights made were never given */
 	space_unlock();
+	return mr;
 }
 
 mach_msg_return_t msg_send(mach_msg_header_t *msg, mach_msg_option_t option,
@@ -324,7 +391,7 @@ mach_msg_return_t msg_send(mach_msg_header_t *msg, mach_msg_option_t option,
 	if (mr == MACH_MSG_SUCCESS)
 		mr = send_built(c, (const char *)msg + body_off, send_size - body_off, option, timeout);
 	else
-		build_failed(c, mr);
+		mr = build_failed(c, mr);
 	ctx_release(c);
 	free(c);
 	return mr;

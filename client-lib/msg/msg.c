@@ -12,6 +12,7 @@
 #include "msg-conn.h"
 #include "msg-recv.h"
 #include "msg-send.h"
+#include "port.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -85,6 +86,18 @@ EXPORT mach_msg_return_t mach_msg_receive(mach_msg_header_t *msg)
 			MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL);
 }
 
+/* A send-once right to receive right @name, made and dropped: its port is told. */
+static void make_send_once_unused(mach_port_name_t name)
+{
+	struct port *p;
+
+	space_lock();
+	p = space_get(name);
+	if (p)
+		port_make_send_once_unused(p);
+	space_unlock();
+}
+
 /*
  * As Libsyscall's: a right the message holds goes, one it would have made
  * is made and dropped: a send right (its no-senders request may fire), a
@@ -92,8 +105,6 @@ EXPORT mach_msg_return_t mach_msg_receive(mach_msg_header_t *msg)
  */
 static void destroy_right(mach_port_name_t name, mach_msg_type_name_t type)
 {
-	mach_msg_type_name_t got;
-
 	if (!MACH_PORT_VALID(name))
 		return;
 	if (type == MACH_MSG_TYPE_PORT_RECEIVE)
@@ -103,9 +114,8 @@ static void destroy_right(mach_port_name_t name, mach_msg_type_name_t type)
 	else if (type == MACH_MSG_TYPE_MAKE_SEND &&
 		 mach_port_insert_right(mach_task_self(), name, name, type) == KERN_SUCCESS)
 		mach_port_deallocate(mach_task_self(), name);
-	else if (type == MACH_MSG_TYPE_MAKE_SEND_ONCE &&
-		 mach_port_extract_right(mach_task_self(), name, type, &name, &got) == KERN_SUCCESS)
-		mach_port_deallocate(mach_task_self(), name);
+	else if (type == MACH_MSG_TYPE_MAKE_SEND_ONCE)
+		make_send_once_unused(name);
 }
 
 /* An out-of-line port array: each right, then its memory if the message owned it. */
