@@ -295,6 +295,45 @@ START_TEST(test_inetd_instance_per_connection)
 }
 END_TEST
 
+/*
+ * As launchproxy: an instance's stdout and stderr are its connection only
+ * where StandardOutPath and StandardErrorPath do not send them to files,
+ * so its error output never reaches the client.  They always were.
+ */
+START_TEST(test_inetd_stderr_path_kept)
+{
+	char *sockets = unix_sockets("inetd", sock), *extra, *err_log, buf[64] = "";
+	int fd, pid;
+	ssize_t n = 0, r;
+	FILE *f;
+
+	ck_assert_int_gt(asprintf(&err_log, "%s/err.log", td.dir), 0);
+	ck_assert_int_gt(asprintf(&extra, "%s<key>inetdCompatibility</key><dict>"
+		"<key>Wait</key><false/></dict><key>StandardErrorPath</key><string>%s</string>",
+		sockets, err_log), 0);
+	add_job("com.example.inetd", "inetd", "", extra);
+	test_daemon_start(&td);
+	fd = test_connect_unix(sock, SOCK_STREAM);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(shutdown(fd, SHUT_WR), 0);
+	while (n < (ssize_t)sizeof(buf) - 1 && (r = read(fd, buf + n, sizeof(buf) - 1 - (size_t)n)) > 0)
+		n += r;
+	close(fd);
+	pid = atoi(buf);
+	ck_assert_int_gt(pid, 0);
+	ck_assert_ptr_null(strstr(buf, "inetd-stderr"));
+	ck_assert(wait_log("exited with status 0"));
+	f = fopen(err_log, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(buf, sizeof(buf), f));
+	ck_assert_str_eq(buf, "inetd-stderr\n");
+	fclose(f);
+	free(err_log);
+	free(extra);
+	free(sockets);
+}
+END_TEST
+
 START_TEST(test_inetd_wait_listening_socket_is_stdin)
 {
 	char *sockets = unix_sockets("inetd", sock), *extra;
@@ -540,6 +579,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_activate_from_plain_process);
 	tcase_add_test(tc, test_connection_during_restart_waits);
 	tcase_add_test(tc, test_inetd_instance_per_connection);
+	tcase_add_test(tc, test_inetd_stderr_path_kept);
 	tcase_add_test(tc, test_inetd_wait_listening_socket_is_stdin);
 	tcase_add_test(tc, test_unload_closes_sockets);
 	tcase_add_test(tc, test_unload_inetd_with_instances);

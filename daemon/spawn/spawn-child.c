@@ -219,8 +219,9 @@ static int step_stdio(struct child *c)
 	int fd;
 
 	for (fd = 0; fd < 3; fd++) {
-		/* inetdCompatibility: the connection or the listening socket, as launchproxy. */
-		if (c->stdio_fd >= 0) {
+		/* inetdCompatibility: the connection or the listening socket, as
+		 * launchproxy: stdin, and stdout and stderr unless sent to files. */
+		if (c->stdio_fd >= 0 && (fd == 0 || !paths[fd])) {
 			if (dup2(c->stdio_fd, fd) < 0)
 				return failed(c, STAGE_STDIO_SOCKET, fd);
 			continue;

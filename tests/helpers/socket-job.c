@@ -153,6 +153,9 @@ static int inetd(void)
 	snprintf(line, sizeof(line), "%d\n", (int)getpid());
 	if (write(STDOUT_FILENO, line, strlen(line)) < 0)
 		return 1;
+	/* Where stderr goes: the connection, or StandardErrorPath. */
+	if (write(STDERR_FILENO, "inetd-stderr\n", 13) < 0)
+		return 1;
 	while (read(STDIN_FILENO, &c, 1) > 0)
 		;
 	return 0;
