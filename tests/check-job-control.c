@@ -10,6 +10,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,27 +152,38 @@ END_TEST
 /*
  * @label's process (an inetd instance, once something connects to
  * @listener, if that is not NULL) exits and leaves a child behind in its
- * group: the child gets SIGTERM, which it can handle, as launchd sends,
- * not SIGKILL.
+ * group, which writes its pid to the file "said", and "term" there if it
+ * gets SIGTERM.  Return: that file's path (to free).
  */
-static void assert_leftover_gets_sigterm(const char *label, const char *extra,
-					 const char *listener)
+static char *leave_a_child(const char *label, const char *extra, const char *listener, int *conn)
 {
 	char *said = test_daemon_path(&td, "said"), *child = test_daemon_path(&td, "child.sh"), *script;
 	FILE *f = fopen(child, "w");
-	char line[32] = "";
-	int conn = -1;
 
 	ck_assert_ptr_nonnull(f);
-	fputs("trap 'echo term >> \"$1\"; exit 0' TERM\necho up >> \"$1\"\n"
+	fputs("trap 'echo term >> \"$1\"; exit 0' TERM\necho $$ >> \"$1\"\n"
 	      "while :; do sleep 1; done\n", f);
 	ck_assert_int_eq(fclose(f), 0);
 	ck_assert_int_gt(asprintf(&script, "/bin/sh %s %s &amp; "
 				  "while [ ! -s %s ]; do sleep 0.1; done", child, said, said), 0);
 	test_add_shell_job(&td, label, script, 1, extra);
 	test_daemon_start(&td);
+	*conn = listener ? test_connect_unix(listener, SOCK_STREAM) : -1;
 	if (listener)
-		ck_assert_int_ge(conn = test_connect_unix(listener, SOCK_STREAM), 0);
+		ck_assert_int_ge(*conn, 0);
+	free(child);
+	free(script);
+	return said;
+}
+
+/* The child gets SIGTERM, which it can handle, as launchd sends, not SIGKILL. */
+START_TEST(test_leftovers_get_sigterm)
+{
+	int conn;
+	char *said = leave_a_child("com.example.parent", "<key>RunAtLoad</key><true/>", NULL, &conn);
+	char line[32] = "";
+	FILE *f;
+
 	ck_assert_int_eq(test_wait_lines(said, 2, WAIT_MS), 2);
 	f = fopen(said, "r");
 	ck_assert_ptr_nonnull(f);
@@ -179,28 +191,39 @@ static void assert_leftover_gets_sigterm(const char *label, const char *extra,
 	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
 	fclose(f);
 	ck_assert_str_eq(line, "term\n");
-	if (conn >= 0)
-		close(conn);
 	free(said);
-	free(child);
-	free(script);
-}
-
-START_TEST(test_leftovers_get_sigterm)
-{
-	assert_leftover_gets_sigterm("com.example.parent", "<key>RunAtLoad</key><true/>", NULL);
 }
 END_TEST
 
-/* The same for an inetd instance, which is reaped on its own path. */
-START_TEST(test_instance_leftovers_get_sigterm)
+/*
+ * An inetd instance's child is left alone, as launchd abandons the process
+ * group of inetdCompatibility jobs (launchproxy's instances are their own):
+ * a helper it forks outlives it.  It used to get SIGTERM.
+ */
+START_TEST(test_instance_leftovers_live_on)
 {
-	char *listener = test_daemon_path(&td, "listener"), *extra;
+	char *listener = test_daemon_path(&td, "listener"), *extra, *said, line[32] = "";
+	int conn;
+	pid_t pid;
+	FILE *f;
 
 	ck_assert_int_gt(asprintf(&extra, "<key>Sockets</key><dict><key>Listeners</key><dict>"
 		"<key>SockPathName</key><string>%s</string></dict></dict>"
 		"<key>inetdCompatibility</key><dict><key>Wait</key><false/></dict>", listener), 0);
-	assert_leftover_gets_sigterm("com.example.inetd", extra, listener);
+	said = leave_a_child("com.example.inetd", extra, listener, &conn);
+	ck_assert_int_eq(test_wait_lines(said, 1, WAIT_MS), 1);
+	ck_assert(test_daemon_wait_log(&td, "exited with status 0", WAIT_MS));
+	test_pause_ms(1000);    /* what would have been signalled was, by now */
+	f = fopen(said, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
+	ck_assert_ptr_null(fgets(line + strlen(line), (int)(sizeof(line) - strlen(line)), f));
+	fclose(f);
+	pid = atoi(line);
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);        /* alive: gone now */
+	close(conn);
+	free(said);
 	free(extra);
 	free(listener);
 }
@@ -275,7 +298,7 @@ static Suite *job_control_suite(void)
 	tcase_add_test(tc, test_start_is_throttled_and_kickstart_is_not);
 	tcase_add_test(tc, test_kickstart_kill_is_no_crash);
 	tcase_add_test(tc, test_leftovers_get_sigterm);
-	tcase_add_test(tc, test_instance_leftovers_get_sigterm);
+	tcase_add_test(tc, test_instance_leftovers_live_on);
 	tcase_add_test(tc, test_launch_only_once_refuses_after_its_run);
 	tcase_add_test(tc, test_after_initial_demand_waits_then_keeps_alive);
 	suite_add_tcase(s, tc);

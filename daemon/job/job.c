@@ -468,8 +468,9 @@ static enum job_reason restart_reason(struct job *job)
 
 void job_signal_leftovers(struct job *job, pid_t pid)
 {
-	/* As launchd: SIGTERM, once, and a process that ignores it stays. */
-	if (!job->spec->abandon_process_group)
+	/* As launchd: SIGTERM, once, and a process that ignores it stays;
+	 * none for inetdCompatibility, whose process group launchd abandons. */
+	if (!job->spec->abandon_process_group && !job->spec->inetd)
 		spawn_kill_group(pid, SIGTERM);
 }
 
