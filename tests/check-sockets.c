@@ -484,15 +484,22 @@ START_TEST(test_secure_socket_with_key)
 	/* The exported path works... */
 	pid = ask_unix(dir);
 	ck_assert_int_eq(pid, atoi(report_get("pid")));
-	/* ...and sits in a directory only the job's user can enter. */
+	/* As launchd's UserEnvironmentVariables, the domain's environment has
+	 * it while the job is loaded: every job, and bsctl getenv, find it. */
+	ck_assert_int_eq(BSCTL_RUN(r, "getenv", "SECURE_SOCKET"), 0);
+	ck_assert_str_eq(strtok(r->out, "\n"), dir);
+	/* ...and sits in a directory only the job's user can enter, named
+	 * after its Sockets key, as launchd names it. */
 	slash = strrchr(dir, '/');
-	ck_assert_str_eq(slash, "/Listeners");
+	ck_assert_str_eq(slash, "/secure");
 	*slash = '\0';
 	ck_assert_int_eq(stat(dir, &st), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0700);
 	ck_assert_int_eq(BSCTL_RUN(r, "unload", "com.example.secure"), 0);
 	ck_assert(wait_log("exited on signal 15"));
 	ck_assert_int_eq(access(dir, F_OK), -1);        /* removed with the socket */
+	BSCTL_RUN(r, "getenv", "SECURE_SOCKET");        /* gone with the job */
+	ck_assert_str_eq(r->out, "");
 	free(r);
 }
 END_TEST

@@ -19,6 +19,7 @@
 
 #include "conn.h"
 #include "domain.h"
+#include "domain-env.h"
 #include "inetd.h"
 #include "job-spec.h"
 #include "log.h"
@@ -82,6 +83,34 @@ static void remove_services(struct job *job)
 	job->n_services = 0;
 }
 
+/*
+ * SecureSocketWithKey: as launchd puts the variable in the job's
+ * UserEnvironmentVariables, which reach every job of its domain, it is in
+ * the domain's environment while the job is loaded (@publish), and taken
+ * out again at unload unless someone set it to something else since.
+ */
+static void share_socket_env(struct job *job, bool publish)
+{
+	const char *const *env = sockets_env(job->sockets);
+	struct domain *d = job->domain;
+
+	for (size_t i = 0; env && env[i]; i++) {
+		const char *eq = strchr(env[i], '=');
+		char key[DOMAIN_ENV_MAX + 1];
+		const char *now;
+
+		if (!eq || (size_t)(eq - env[i]) >= sizeof(key))
+			continue;
+		memcpy(key, env[i], (size_t)(eq - env[i]));
+		key[eq - env[i]] = '\0';
+		now = domain_env_get(d, key);
+		if (publish && domain_env_set(d, key, eq + 1) < 0)
+			log_job(LOG_WARNING, job->spec->label, "cannot export %s to the domain", key);
+		else if (!publish && now && strcmp(now, eq + 1) == 0)
+			domain_env_unset(d, key);
+	}
+}
+
 struct job *job_new(struct domain *d, struct job_spec *spec, char *reason, size_t reason_len)
 {
 	struct job *job;
@@ -122,6 +151,7 @@ struct job *job_new(struct domain *d, struct job_spec *spec, char *reason, size_
 			"only when this job exits");
 	triggers_arm(job->triggers);
 	sockets_watch(job->sockets);
+	share_socket_env(job, true);
 	domain_changed(d);
 	if (!d->restore_job || !d->restore_job(d, job))
 		job_loaded(job);
@@ -155,6 +185,7 @@ void job_free(struct job *job)
 		conn_close(job->conn);
 	forget_path(job);
 	remove_services(job);
+	share_socket_env(job, false);
 	job->sockets = sockets_close(job->sockets);
 	job->inetd = inetd_free(job->inetd);
 	if (strmap_get(&job->domain->jobs, job->spec->label) == job)
@@ -180,6 +211,7 @@ static void detach(struct job *job)
 	forget_path(job);
 	unregister_services(job);
 	/* The addresses too: the processes keep their copies. */
+	share_socket_env(job, false);
 	job->sockets = sockets_close(job->sockets);
 	if (strmap_get(&job->domain->jobs, job->spec->label) == job)
 		strmap_del(&job->domain->jobs, job->spec->label);

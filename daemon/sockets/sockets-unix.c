@@ -101,8 +101,12 @@ static int give_dir(const struct job_sockets *js, const char *dir)
 	return chown(dir, pw->pw_uid, (gid_t)-1) < 0 ? -errno : 0;
 }
 
-/* SecureSocketWithKey: DIR/Listeners in a new mode-0700 directory; the variable names it. */
-static int secure_path(struct job_sockets *js, const struct job_socket *s,
+/*
+ * SecureSocketWithKey: DIR/NAME in a new mode-0700 directory, NAME the
+ * Sockets key as in launchd ("Listeners" if that cannot be a file name);
+ * the variable names it.
+ */
+static int secure_path(struct job_sockets *js, const struct job_socket *s, const char *name,
 		       struct sockaddr_un *sun, const char **step)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -125,9 +129,10 @@ static int secure_path(struct job_sockets *js, const struct job_socket *s,
 		rmdir(dir);
 		return r;
 	}
-	if ((size_t)snprintf(sun->sun_path, sizeof(sun->sun_path), "%s/Listeners", dir) >=
-	    sizeof(sun->sun_path))
-		return -ENAMETOOLONG;   /* cannot happen: checked above */
+	if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..") ||
+	    strlen(dir) + 1 + strlen(name) >= sizeof(sun->sun_path))
+		name = "Listeners";
+	snprintf(sun->sun_path, sizeof(sun->sun_path), "%s/%s", dir, name);
 	*step = "environment";
 	return add_env(js, s->secure_key, sun->sun_path);
 }
@@ -174,7 +179,7 @@ int sockets_unix_open(struct job_sockets *js, const struct job_socket *s,
 	int fd, r = 0;
 
 	if (s->secure_key)
-		r = secure_path(js, s, &sun, &step);
+		r = secure_path(js, s, name, &sun, &step);
 	else
 		snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", s->path_name);
 	fd = r < 0 ? -1 : socket(AF_UNIX, s->type | SOCK_CLOEXEC, 0);

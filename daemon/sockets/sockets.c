@@ -318,6 +318,11 @@ unsigned int sockets_refuse(struct job_sockets *js, const char *name)
 	return n;
 }
 
+const char *const *sockets_env(const struct job_sockets *js)
+{
+	return js ? (const char *const *)js->env : NULL;
+}
+
 void sockets_fill_request(struct job_sockets *js, struct spawn_request *req)
 {
 	if (!js)

@@ -74,6 +74,12 @@ void sockets_watch(struct job_sockets *js);
  */
 unsigned int sockets_refuse(struct job_sockets *js, const char *name);
 
+/**
+ * sockets_env() - the variables SecureSocketWithKey sets, "KEY=PATH",
+ * NULL-terminated (borrowed from @js), or NULL.
+ */
+const char *const *sockets_env(const struct job_sockets *js);
+
 /** sockets_unwatch() - the job runs: it reads its sockets itself. */
 void sockets_unwatch(struct job_sockets *js);
 
