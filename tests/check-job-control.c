@@ -230,6 +230,31 @@ START_TEST(test_instance_leftovers_live_on)
 END_TEST
 
 /*
+ * KeepAlive OtherJobActive is looked at again when another job starts, as
+ * launchd's job_dispatch_curious_jobs(): the job kept alive while
+ * com.example.leader runs starts once that one is started.  The key used
+ * to be ignored, and such a job never ran.
+ */
+START_TEST(test_other_job_active_follows_a_start)
+{
+	static struct bsctl_out out;
+	char *runs = test_daemon_path(&td, "runs"), *script;
+
+	ck_assert_int_gt(asprintf(&script, "echo run >> %s; sleep 60", runs), 0);
+	test_add_shell_job(&td, "com.example.follower", script, 1,
+			   "<key>KeepAlive</key><dict><key>OtherJobActive</key><dict>"
+			   "<key>com.example.leader</key><true/></dict></dict>");
+	test_add_shell_job(&td, "com.example.leader", "sleep 60", 1, "");
+	test_daemon_start(&td);
+	ck_assert_int_eq(test_count_lines(runs), 0);
+	ck_assert_int_eq(BSCTL_RUN(&out, "start", "com.example.leader"), 0);
+	ck_assert_int_eq(test_wait_lines(runs, 1, WAIT_MS), 1);
+	free(runs);
+	free(script);
+}
+END_TEST
+
+/*
  * launchd unloads a LaunchOnlyOnce job after its run.  Here it stays
  * loaded, and what reaches its services from then on is destroyed: the
  * caller learns at once that no answer will come.  It used to sit in the
@@ -299,6 +324,7 @@ static Suite *job_control_suite(void)
 	tcase_add_test(tc, test_kickstart_kill_is_no_crash);
 	tcase_add_test(tc, test_leftovers_get_sigterm);
 	tcase_add_test(tc, test_instance_leftovers_live_on);
+	tcase_add_test(tc, test_other_job_active_follows_a_start);
 	tcase_add_test(tc, test_launch_only_once_refuses_after_its_run);
 	tcase_add_test(tc, test_after_initial_demand_waits_then_keeps_alive);
 	suite_add_tcase(s, tc);

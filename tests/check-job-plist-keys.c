@@ -303,7 +303,8 @@ START_TEST(test_keepalive)
 		       "<key>OtherJobEnabled</key><dict><key>com.example.o</key><true/></dict>\n"
 		       "<key>AfterInitialDemand</key><true/>\n"
 		       "<key>NetworkState</key><true/>\n"
-		       "<key>OtherJobActive</key><dict/>\n</dict>\n", &w);
+		       "<key>OtherJobActive</key><dict><key>com.example.a</key><false/></dict>\n"
+		       "</dict>\n", &w);
 	ka = &spec->keepalive;
 	ck_assert_int_eq(ka->mode, KEEPALIVE_CONDITIONAL);
 	ck_assert(ka->has_successful_exit && !ka->successful_exit);
@@ -314,10 +315,12 @@ START_TEST(test_keepalive)
 	ck_assert_uint_eq(ka->n_other_job_enabled, 1);
 	ck_assert_str_eq(ka->other_job_enabled[0].label, "com.example.o");
 	ck_assert(ka->other_job_enabled[0].enabled);
+	ck_assert_uint_eq(ka->n_other_job_active, 1);
+	ck_assert_str_eq(ka->other_job_active[0].label, "com.example.a");
+	ck_assert(!ka->other_job_active[0].enabled);
 	ck_assert(ka->after_initial_demand);
-	ck_assert_int_eq(w.n, 2);
+	ck_assert_int_eq(w.n, 1);
 	ck_assert_str_eq(w.msg[0], "job.plist: unsupported key NetworkState in KeepAlive");
-	ck_assert_str_eq(w.msg[1], "job.plist: unsupported key OtherJobActive in KeepAlive");
 	warnings_clear(&w);
 	job_spec_free(spec);
 }

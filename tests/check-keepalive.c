@@ -12,6 +12,7 @@
 #include "helpers/runner.h"
 #include "job-spec.h"
 #include "keepalive.h"
+#include "strmap.h"
 
 /* A wait status: exit @code, or death by signal @sig when @sig is set. */
 static int status_of(int code, int sig)
@@ -98,6 +99,41 @@ START_TEST(test_after_initial_demand)
 }
 END_TEST
 
+/* Only compared by address, and whether it "runs". */
+static const char running_job = 'r', idle_job = 'i';
+
+static bool fake_runs(const void *job)
+{
+	return job == &running_job;
+}
+
+/*
+ * OtherJobActive, as launchd's job_keepalive(): true holds while the job
+ * named is loaded and runs, false while it is loaded and does not; a job
+ * not loaded is neither.
+ */
+START_TEST(test_other_job_active)
+{
+	struct other_job_state want = { .label = "com.example.other", .enabled = true };
+	struct keepalive ka = { .mode = KEEPALIVE_CONDITIONAL, .other_job_active = &want,
+				.n_other_job_active = 1 };
+	struct strmap jobs;
+	struct keepalive_facts f = { .ka = &ka, .jobs = &jobs, .runs = fake_runs };
+
+	strmap_init(&jobs);
+	ck_assert(!keepalive_at_load(&f) && !keepalive_after_exit(&f));
+	ck_assert_int_eq(strmap_put(&jobs, "com.example.other", (void *)&idle_job), 0);
+	ck_assert(!keepalive_other_jobs_hold(&f) && !keepalive_after_exit(&f));
+	want.enabled = false;
+	ck_assert(keepalive_other_jobs_hold(&f) && keepalive_after_exit(&f));
+	ck_assert_int_eq(strmap_put(&jobs, "com.example.other", (void *)&running_job), 0);
+	ck_assert(!keepalive_other_jobs_hold(&f));
+	want.enabled = true;
+	ck_assert(keepalive_at_load(&f) && keepalive_other_jobs_hold(&f));
+	strmap_deinit(&jobs);
+}
+END_TEST
+
 static Suite *keepalive_suite(void)
 {
 	Suite *s = suite_create("keepalive");
@@ -106,6 +142,7 @@ static Suite *keepalive_suite(void)
 	tcase_add_test(tc, test_successful_exit_false_restarts_after_a_signal);
 	tcase_add_test(tc, test_exit_conditions_start_at_load);
 	tcase_add_test(tc, test_after_initial_demand);
+	tcase_add_test(tc, test_other_job_active);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * curious.c - the jobs whose KeepAlive names other jobs (OtherJobEnabled),
- * looked at again whenever a job is loaded or unloaded, as launchd's
+ * curious.c - the jobs whose KeepAlive names other jobs (OtherJobEnabled,
+ * OtherJobActive), looked at again whenever a job is loaded or unloaded,
+ * starts or exits, as launchd's
  * job_dispatch_curious_jobs() does: a job kept alive while another is
  * loaded starts when that one comes, whatever the order they load in.
  * They are few, so they have a list of their own: loading 100,000 jobs
@@ -21,7 +22,8 @@ int job_curious_add(struct job *job)
 	struct domain *d = job->domain;
 	struct job **grown;
 
-	if (job->spec->keepalive.n_other_job_enabled == 0)
+	if (job->spec->keepalive.n_other_job_enabled == 0 &&
+	    job->spec->keepalive.n_other_job_active == 0)
 		return 0;
 	grown = realloc(d->curious, (d->n_curious + 1) * sizeof(*grown));
 	if (!grown)

@@ -60,23 +60,25 @@ static int set_path_state(struct loader *ld, const struct plist_entry *e,
 			    offsetof(struct path_state, exists));
 }
 
+/* OtherJobEnabled and OtherJobActive: r->off and r->aux locate the array and its count. */
 static int set_other_jobs(struct loader *ld, const struct plist_entry *e,
 			  const struct key_rule *r, void *obj)
 {
-	struct keepalive *ka = obj;
-
-	return set_bool_map(ld, e, (void **)&ka->other_job_enabled, &ka->n_other_job_enabled,
+	return set_bool_map(ld, e, FIELD(obj, r, void *), AUX(obj, r, size_t),
 			    sizeof(struct other_job_state), offsetof(struct other_job_state, label),
 			    offsetof(struct other_job_state, enabled));
 }
 
 #define KA(f) offsetof(struct keepalive, f)
-/* NetworkState and OtherJobActive are not honoured: they warn. */
+/* NetworkState is not honoured: it warns. */
 static const struct key_rule keepalive_keys[] = {
 	{ "SuccessfulExit", TYPE(PLIST_BOOL), set_flag, KA(successful_exit), KA(has_successful_exit) },
 	{ "Crashed", TYPE(PLIST_BOOL), set_flag, KA(crashed), KA(has_crashed) },
 	{ "PathState", TYPE(PLIST_DICT), set_path_state },
-	{ "OtherJobEnabled", TYPE(PLIST_DICT), set_other_jobs },
+	{ "OtherJobEnabled", TYPE(PLIST_DICT), set_other_jobs, KA(other_job_enabled),
+	  KA(n_other_job_enabled) },
+	{ "OtherJobActive", TYPE(PLIST_DICT), set_other_jobs, KA(other_job_active),
+	  KA(n_other_job_active) },
 	{ "AfterInitialDemand", TYPE(PLIST_BOOL), job_plist_set_bool, KA(after_initial_demand) },
 };
 

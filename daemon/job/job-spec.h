@@ -38,7 +38,7 @@ struct path_state {
 
 struct other_job_state {
 	char *label;
-	bool enabled;           /* keep alive while that job is loaded (true) or not */
+	bool enabled;           /* keep alive while that job is loaded, or runs (true), or not */
 };
 
 struct keepalive {
@@ -52,6 +52,8 @@ struct keepalive {
 	size_t n_path_state;
 	struct other_job_state *other_job_enabled;
 	size_t n_other_job_enabled;
+	struct other_job_state *other_job_active;       /* OtherJobActive: runs or not */
+	size_t n_other_job_active;
 	bool after_initial_demand;
 };
 

@@ -134,13 +134,19 @@ static int spawn(struct job *job, enum job_reason reason)
 	sockets_unwatch(job->sockets);
 	log_job(LOG_INFO, job->spec->label, "started (pid %d, reason %s)", (int)job->pid,
 		job_reason_name(reason));
+	job_others_changed(job->domain);        /* OtherJobActive: it runs now */
 	return 0;
+}
+
+static bool runs_now(const void *job)
+{
+	return job_is_running(job);
 }
 
 static struct keepalive_facts keepalive_facts(const struct job *job)
 {
 	return (struct keepalive_facts){ .ka = &job->spec->keepalive, .jobs = &job->domain->jobs,
-					 .demanded = job->blame.demanded,
+					 .runs = runs_now, .demanded = job->blame.demanded,
 					 .last_status = job->last_status };
 }
 
@@ -495,6 +501,7 @@ void job_exited(struct job *job, int status)
 	kickstart = job->restart_requested;     /* this exit's, and no later one's */
 	job->restart_requested = false;
 	job->state = JOB_WAITING;
+	job_others_changed(job->domain);        /* OtherJobActive: it runs no more */
 	release_ports(job);
 	if (job->unload_when_stopped) {
 		job_free(job);

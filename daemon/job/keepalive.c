@@ -25,12 +25,23 @@ static bool path_conditions(const struct keepalive *ka)
 	return false;
 }
 
+/*
+ * As launchd's job_keepalive(): OtherJobEnabled holds while the job named
+ * is loaded (true) or not; OtherJobActive while it is loaded and runs
+ * (true) or is loaded and does not, an unloaded job being neither.
+ */
 static bool other_job_conditions(const struct keepalive_facts *f, const struct keepalive *ka)
 {
 	for (size_t i = 0; i < ka->n_other_job_enabled; i++) {
 		bool loaded = strmap_get(f->jobs, ka->other_job_enabled[i].label) != NULL;
 
 		if (loaded == ka->other_job_enabled[i].enabled)
+			return true;
+	}
+	for (size_t i = 0; i < ka->n_other_job_active; i++) {
+		const void *other = strmap_get(f->jobs, ka->other_job_active[i].label);
+
+		if (other && f->runs(other) == ka->other_job_active[i].enabled)
 			return true;
 	}
 	return false;
@@ -48,7 +59,7 @@ static bool conditions_apply(const struct keepalive_facts *f)
 static bool has_conditions(const struct keepalive *ka)
 {
 	return ka->has_successful_exit || ka->has_crashed || ka->n_path_state ||
-	       ka->n_other_job_enabled;
+	       ka->n_other_job_enabled || ka->n_other_job_active;
 }
 
 bool keepalive_awaits_demand(const struct keepalive_facts *f)

@@ -11,7 +11,8 @@ struct strmap;
 /* What KeepAlive decides on: the plist's conditions and the job's state. */
 struct keepalive_facts {
 	const struct keepalive *ka;     /* the job's KeepAlive */
-	const struct strmap *jobs;      /* the loaded jobs, for OtherJobEnabled */
+	const struct strmap *jobs;      /* the loaded jobs, for OtherJobEnabled and OtherJobActive */
+	bool (*runs)(const void *job);  /* whether a job of @jobs has a process (OtherJobActive) */
 	bool demanded;                  /* kicked off: started by demand or bsctl (AfterInitialDemand) */
 	int last_status;                /* wait status of the last exit */
 };
