@@ -9,8 +9,6 @@
  */
 #include <check.h>
 #include <errno.h>
-#include <poll.h>
-#include <stdbool.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -519,61 +517,6 @@ START_TEST(test_bad_socket_refuses_the_job)
 }
 END_TEST
 
-/* A connection to @path is closed by the daemon, unanswered, within 10 s. */
-static bool connection_refused(const char *path)
-{
-	int fd = test_connect_unix(path, SOCK_STREAM);
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	char c;
-	bool eof;
-
-	ck_assert_msg(fd >= 0, "connect %s: %s", path, strerror(-fd));
-	eof = poll(&p, 1, 10000) == 1 && recv(fd, &c, 1, MSG_DONTWAIT) <= 0;
-	close(fd);
-	return eof;
-}
-
-/*
- * A job that cannot start has the connections on its sockets closed, as
- * its Mach messages are destroyed, so that no client waits for an answer
- * that cannot come; later ones too.  They used to wait unaccepted.
- */
-START_TEST(test_failed_job_refuses_connections)
-{
-	char *body, *sockets = unix_sockets("listener", sock);
-
-	ck_assert_int_gt(asprintf(&body, "<key>Program</key><string>/nonexistent/job</string>\n%s",
-				  sockets), 0);
-	test_daemon_add_job(&td, "com.example.broken", body);
-	test_daemon_start(&td);
-	ck_assert(connection_refused(sock));
-	ck_assert(wait_log("failed: closed"));  /* what waited when it failed: done */
-	ck_assert(connection_refused(sock));
-	ck_assert(wait_log("closed 1 connection(s) on socket listener"));
-	free(body);
-	free(sockets);
-}
-END_TEST
-
-/* The same once a LaunchOnlyOnce job has had its run. */
-START_TEST(test_launch_only_once_refuses_connections_after_its_run)
-{
-	static struct bsctl_out out;
-	char *sockets = unix_sockets("listener", sock), *extra;
-
-	ck_assert_int_gt(asprintf(&extra, "%s<key>LaunchOnlyOnce</key><true/>", sockets), 0);
-	add_job("com.example.once", "listen", "", extra);
-	test_daemon_start(&td);
-	ck_assert_int_gt(ask_unix(sock), 0);
-	ck_assert_int_eq(BSCTL_RUN(&out, "stop", "com.example.once"), 0);
-	ck_assert(wait_log("LaunchOnlyOnce: its one run is over"));
-	ck_assert(connection_refused(sock));
-	ck_assert(wait_log("LaunchOnlyOnce: has run: closed 1 connection(s) on socket listener"));
-	free(extra);
-	free(sockets);
-}
-END_TEST
-
 static Suite *suite(void)
 {
 	Suite *s = suite_create("sockets");
@@ -592,8 +535,6 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_unload_inetd_with_instances);
 	tcase_add_test(tc, test_secure_socket_with_key);
 	tcase_add_test(tc, test_bad_socket_refuses_the_job);
-	tcase_add_test(tc, test_failed_job_refuses_connections);
-	tcase_add_test(tc, test_launch_only_once_refuses_connections_after_its_run);
 	suite_add_tcase(s, tc);
 	return s;
 }
