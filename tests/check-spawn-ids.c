@@ -380,6 +380,7 @@ static void assert_id(const char *report, const char *key, unsigned int id)
 
 START_TEST(test_user_switch)
 {
+	struct stat st;
 	struct job_spec *s;
 	gid_t groups[64];
 	int n = 64;
@@ -392,6 +393,11 @@ START_TEST(test_user_switch)
 	ck_assert_int_ge(getgrouplist("nobody", pw.pw_gid, groups, &n), 1);
 	s->user_name = strdup("nobody");
 	out = probe_run(s, -1);
+	/* The log file it created is the user's, as launchd, which opens it
+	 * as the user, makes it; it used to be root's. */
+	ck_assert_int_eq(stat(s->stdout_path, &st), 0);
+	ck_assert_uint_eq(st.st_uid, pw.pw_uid);
+	ck_assert_uint_eq(st.st_gid, pw.pw_gid);
 	assert_id(out, "uid", pw.pw_uid);
 	assert_id(out, "gid", pw.pw_gid);
 	/* InitGroups: the user's groups (glibc lists the primary one first). */
