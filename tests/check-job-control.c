@@ -313,6 +313,29 @@ START_TEST(test_after_initial_demand_waits_then_keeps_alive)
 }
 END_TEST
 
+/*
+ * A job that aborts while being stopped did not crash, as launchd's
+ * job_reap() says: KeepAlive Crashed does not start it again.
+ */
+START_TEST(test_abort_while_stopping_is_no_crash)
+{
+	char *runs = test_daemon_path(&td, "runs"), *script;
+
+	ck_assert_int_gt(asprintf(&script, "trap 'kill -ABRT $$' TERM; echo run >> %s; "
+				  "while :; do sleep 0.1; done", runs), 0);
+	test_add_shell_job(&td, "com.example.aborts", script, 1,
+			   "<key>KeepAlive</key><dict><key>Crashed</key><true/></dict>");
+	test_daemon_start(&td);
+	ck_assert_int_eq(test_wait_lines(runs, 1, WAIT_MS), 1);
+	ck_assert_int_eq(BSCTL_RUN(&bsctl_said, "stop", "com.example.aborts"), 0);
+	ck_assert(test_daemon_wait_log(&td, "exited on signal 6", WAIT_MS));
+	test_pause_ms(2000);    /* past its ThrottleInterval: a restart would be on its way */
+	ck_assert_int_eq(test_count_lines(runs), 1);
+	free(runs);
+	free(script);
+}
+END_TEST
+
 /* A connection to @path is closed by the daemon, unanswered, within 10 s. */
 static bool connection_refused(const char *path)
 {
@@ -395,6 +418,7 @@ static Suite *job_control_suite(void)
 	tcase_add_test(tc, test_leftovers_get_sigterm);
 	tcase_add_test(tc, test_instance_leftovers_live_on);
 	tcase_add_test(tc, test_other_job_active_follows_a_start);
+	tcase_add_test(tc, test_abort_while_stopping_is_no_crash);
 	tcase_add_test(tc, test_failed_job_refuses_connections);
 	tcase_add_test(tc, test_launch_only_once_refuses_connections_after_its_run);
 	tcase_add_test(tc, test_launch_only_once_refuses_after_its_run);

@@ -99,6 +99,28 @@ START_TEST(test_after_initial_demand)
 }
 END_TEST
 
+/*
+ * A crash signal while the job was being stopped is no crash, as
+ * launchd's job_reap() does not mark a job it stopped as crashed: Crashed
+ * true does not restart a job that aborts on its way out.
+ */
+START_TEST(test_crash_while_stopping_is_no_crash)
+{
+	struct keepalive ka = { .mode = KEEPALIVE_CONDITIONAL, .has_crashed = true,
+				.crashed = true };
+	struct keepalive_facts f = { .ka = &ka, .last_status = status_of(0, SIGABRT),
+				     .exit_asked = true };
+
+	ck_assert(!keepalive_after_exit(&f));
+	ka.crashed = false;
+	ck_assert(keepalive_after_exit(&f));
+	f.exit_asked = false;
+	ck_assert(!keepalive_after_exit(&f));
+	ka.crashed = true;
+	ck_assert(keepalive_after_exit(&f));
+}
+END_TEST
+
 /* Only compared by address, and whether it "runs". */
 static const char running_job = 'r', idle_job = 'i';
 
@@ -143,6 +165,7 @@ static Suite *keepalive_suite(void)
 	tcase_add_test(tc, test_exit_conditions_start_at_load);
 	tcase_add_test(tc, test_after_initial_demand);
 	tcase_add_test(tc, test_other_job_active);
+	tcase_add_test(tc, test_crash_while_stopping_is_no_crash);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -147,7 +147,8 @@ static struct keepalive_facts keepalive_facts(const struct job *job)
 {
 	return (struct keepalive_facts){ .ka = &job->spec->keepalive, .jobs = &job->domain->jobs,
 					 .runs = runs_now, .demanded = job->blame.demanded,
-					 .last_status = job->last_status };
+					 .last_status = job->last_status,
+					 .exit_asked = job->exit_asked };
 }
 
 void job_other_jobs_changed(struct job *job)
@@ -496,6 +497,7 @@ void job_exited(struct job *job, int status)
 	job_forget_pid(job);
 	job->pid = 0;
 	job->has_exited = true;
+	job->exit_asked = job->state == JOB_STOPPING || job->restart_requested;
 	job->last_status = status;
 	job->early_failures = early_failure(job, status) ? job->early_failures + 1 : 0;
 	kickstart = job->restart_requested;     /* this exit's, and no later one's */

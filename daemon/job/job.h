@@ -79,6 +79,7 @@ struct job {
 					 * timer that fired while it ran (launchd's
 					 * start_pending); else REASON_NONE */
 	bool has_exited;
+	bool exit_asked;        /* the last exit was asked for: a stop, kickstart -k */
 	int last_status;        /* wait status of the last exit */
 	unsigned int early_failures;
 	char *failure;          /* why FAILED, or NULL (heap: most jobs never fail) */

@@ -106,8 +106,10 @@ bool keepalive_after_exit(const struct keepalive_facts *f)
 	if (ka->has_successful_exit &&
 	    (WIFEXITED(st) && WEXITSTATUS(st) == 0) == ka->successful_exit)
 		return true;
+	/* A crash signal while being stopped is no crash, as launchd's job_reap(). */
 	if (ka->has_crashed &&
-	    (WIFSIGNALED(st) && keepalive_crash_signal(WTERMSIG(st))) == ka->crashed)
+	    (WIFSIGNALED(st) && keepalive_crash_signal(WTERMSIG(st)) && !f->exit_asked) ==
+	    ka->crashed)
 		return true;
 	return path_conditions(ka) || other_job_conditions(f, ka);
 }

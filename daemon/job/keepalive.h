@@ -15,6 +15,7 @@ struct keepalive_facts {
 	bool (*runs)(const void *job);  /* whether a job of @jobs has a process (OtherJobActive) */
 	bool demanded;                  /* kicked off: started by demand or bsctl (AfterInitialDemand) */
 	int last_status;                /* wait status of the last exit */
+	bool exit_asked;                /* that exit was asked for (bsctl stop, kickstart -k) */
 };
 
 /**
