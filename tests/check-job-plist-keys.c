@@ -312,12 +312,11 @@ START_TEST(test_keepalive)
 	ck_assert_uint_eq(ka->n_path_state, 2);
 	ck_assert_str_eq(ka->path_state[0].path, "/a");
 	ck_assert(ka->path_state[0].exists && !ka->path_state[1].exists);
-	ck_assert_uint_eq(ka->n_other_job_enabled, 1);
-	ck_assert_str_eq(ka->other_job_enabled[0].label, "com.example.o");
-	ck_assert(ka->other_job_enabled[0].enabled);
-	ck_assert_uint_eq(ka->n_other_job_active, 1);
-	ck_assert_str_eq(ka->other_job_active[0].label, "com.example.a");
-	ck_assert(!ka->other_job_active[0].enabled);
+	ck_assert_uint_eq(ka->n_other_jobs, 2);
+	ck_assert_str_eq(ka->other_jobs[0].label, "com.example.o");
+	ck_assert(ka->other_jobs[0].enabled && !ka->other_jobs[0].active);
+	ck_assert_str_eq(ka->other_jobs[1].label, "com.example.a");
+	ck_assert(!ka->other_jobs[1].enabled && ka->other_jobs[1].active);
 	ck_assert(ka->after_initial_demand);
 	ck_assert_int_eq(w.n, 1);
 	ck_assert_str_eq(w.msg[0], "job.plist: unsupported key NetworkState in KeepAlive");

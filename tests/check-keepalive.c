@@ -136,9 +136,10 @@ static bool fake_runs(const void *job)
  */
 START_TEST(test_other_job_active)
 {
-	struct other_job_state want = { .label = "com.example.other", .enabled = true };
-	struct keepalive ka = { .mode = KEEPALIVE_CONDITIONAL, .other_job_active = &want,
-				.n_other_job_active = 1 };
+	struct other_job_state want = { .label = "com.example.other", .enabled = true,
+					.active = true };
+	struct keepalive ka = { .mode = KEEPALIVE_CONDITIONAL, .other_jobs = &want,
+				.n_other_jobs = 1 };
 	struct strmap jobs;
 	struct keepalive_facts f = { .ka = &ka, .jobs = &jobs, .runs = fake_runs };
 

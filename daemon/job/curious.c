@@ -22,8 +22,7 @@ int job_curious_add(struct job *job)
 	struct domain *d = job->domain;
 	struct job **grown;
 
-	if (job->spec->keepalive.n_other_job_enabled == 0 &&
-	    job->spec->keepalive.n_other_job_active == 0)
+	if (job->spec->keepalive.n_other_jobs == 0)
 		return 0;
 	grown = realloc(d->curious, (d->n_curious + 1) * sizeof(*grown));
 	if (!grown)

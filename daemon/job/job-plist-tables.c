@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 
@@ -60,13 +61,32 @@ static int set_path_state(struct loader *ld, const struct plist_entry *e,
 			    offsetof(struct path_state, exists));
 }
 
-/* OtherJobEnabled and OtherJobActive: r->off and r->aux locate the array and its count. */
+/*
+ * OtherJobEnabled and OtherJobActive, in one array (one pointer a job, as
+ * 100,000 jobs are loaded): this dictionary's entries after the other's.
+ */
 static int set_other_jobs(struct loader *ld, const struct plist_entry *e,
 			  const struct key_rule *r, void *obj)
 {
-	return set_bool_map(ld, e, FIELD(obj, r, void *), AUX(obj, r, size_t),
-			    sizeof(struct other_job_state), offsetof(struct other_job_state, label),
-			    offsetof(struct other_job_state, enabled));
+	struct keepalive *ka = obj;
+	struct other_job_state *more = NULL, *all;
+	size_t n = 0;
+	int err = set_bool_map(ld, e, (void **)&more, &n, sizeof(*more),
+			       offsetof(struct other_job_state, label),
+			       offsetof(struct other_job_state, enabled));
+
+	all = err ? NULL : realloc(ka->other_jobs, (ka->n_other_jobs + n) * sizeof(*all));
+	for (size_t i = 0; i < n && !all; i++)
+		free(more[i].label);
+	if (all) {
+		for (size_t i = 0; i < n; i++)
+			more[i].active = strcmp(e->key, "OtherJobActive") == 0;
+		memcpy(all + ka->n_other_jobs, more, n * sizeof(*all));
+		ka->other_jobs = all;
+		ka->n_other_jobs += n;
+	}
+	free(more);
+	return err ? err : all || !n ? 0 : -ENOMEM;
 }
 
 #define KA(f) offsetof(struct keepalive, f)
@@ -75,10 +95,8 @@ static const struct key_rule keepalive_keys[] = {
 	{ "SuccessfulExit", TYPE(PLIST_BOOL), set_flag, KA(successful_exit), KA(has_successful_exit) },
 	{ "Crashed", TYPE(PLIST_BOOL), set_flag, KA(crashed), KA(has_crashed) },
 	{ "PathState", TYPE(PLIST_DICT), set_path_state },
-	{ "OtherJobEnabled", TYPE(PLIST_DICT), set_other_jobs, KA(other_job_enabled),
-	  KA(n_other_job_enabled) },
-	{ "OtherJobActive", TYPE(PLIST_DICT), set_other_jobs, KA(other_job_active),
-	  KA(n_other_job_active) },
+	{ "OtherJobEnabled", TYPE(PLIST_DICT), set_other_jobs },
+	{ "OtherJobActive", TYPE(PLIST_DICT), set_other_jobs },
 	{ "AfterInitialDemand", TYPE(PLIST_BOOL), job_plist_set_bool, KA(after_initial_demand) },
 };
 

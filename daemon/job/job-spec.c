@@ -49,12 +49,9 @@ static void free_keepalive(struct keepalive *ka)
 	for (i = 0; i < ka->n_path_state; i++)
 		free(ka->path_state[i].path);
 	free(ka->path_state);
-	for (i = 0; i < ka->n_other_job_enabled; i++)
-		free(ka->other_job_enabled[i].label);
-	free(ka->other_job_enabled);
-	for (i = 0; i < ka->n_other_job_active; i++)
-		free(ka->other_job_active[i].label);
-	free(ka->other_job_active);
+	for (i = 0; i < ka->n_other_jobs; i++)
+		free(ka->other_jobs[i].label);
+	free(ka->other_jobs);
 }
 
 static void free_socket_groups(struct job_socket_group *g, size_t n)

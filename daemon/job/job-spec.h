@@ -38,7 +38,8 @@ struct path_state {
 
 struct other_job_state {
 	char *label;
-	bool enabled;           /* keep alive while that job is loaded, or runs (true), or not */
+	bool enabled;           /* keep alive while that job is (true) or is not loaded, or runs */
+	bool active;            /* OtherJobActive: runs or not; else OtherJobEnabled: loaded or not */
 };
 
 struct keepalive {
@@ -50,10 +51,8 @@ struct keepalive {
 	bool crashed;           /* restart after a crash signal (true) / after none */
 	struct path_state *path_state;
 	size_t n_path_state;
-	struct other_job_state *other_job_enabled;
-	size_t n_other_job_enabled;
-	struct other_job_state *other_job_active;       /* OtherJobActive: runs or not */
-	size_t n_other_job_active;
+	struct other_job_state *other_jobs;     /* OtherJobEnabled and OtherJobActive */
+	size_t n_other_jobs;
 	bool after_initial_demand;
 };
 

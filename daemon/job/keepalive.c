@@ -32,16 +32,11 @@ static bool path_conditions(const struct keepalive *ka)
  */
 static bool other_job_conditions(const struct keepalive_facts *f, const struct keepalive *ka)
 {
-	for (size_t i = 0; i < ka->n_other_job_enabled; i++) {
-		bool loaded = strmap_get(f->jobs, ka->other_job_enabled[i].label) != NULL;
+	for (size_t i = 0; i < ka->n_other_jobs; i++) {
+		const struct other_job_state *o = &ka->other_jobs[i];
+		const void *other = strmap_get(f->jobs, o->label);
 
-		if (loaded == ka->other_job_enabled[i].enabled)
-			return true;
-	}
-	for (size_t i = 0; i < ka->n_other_job_active; i++) {
-		const void *other = strmap_get(f->jobs, ka->other_job_active[i].label);
-
-		if (other && f->runs(other) == ka->other_job_active[i].enabled)
+		if (o->active ? other && f->runs(other) == o->enabled : (other != NULL) == o->enabled)
 			return true;
 	}
 	return false;
@@ -59,7 +54,7 @@ static bool conditions_apply(const struct keepalive_facts *f)
 static bool has_conditions(const struct keepalive *ka)
 {
 	return ka->has_successful_exit || ka->has_crashed || ka->n_path_state ||
-	       ka->n_other_job_enabled || ka->n_other_job_active;
+	       ka->n_other_jobs;
 }
 
 bool keepalive_awaits_demand(const struct keepalive_facts *f)

@@ -77,10 +77,11 @@ static void same_keepalive(const struct keepalive *a, const struct keepalive *b)
 		ck_assert_str_eq(a->path_state[i].path, b->path_state[i].path);
 		ck_assert_int_eq(a->path_state[i].exists, b->path_state[i].exists);
 	}
-	ck_assert_uint_eq(a->n_other_job_enabled, b->n_other_job_enabled);
-	for (i = 0; i < a->n_other_job_enabled; i++) {
-		ck_assert_str_eq(a->other_job_enabled[i].label, b->other_job_enabled[i].label);
-		ck_assert_int_eq(a->other_job_enabled[i].enabled, b->other_job_enabled[i].enabled);
+	ck_assert_uint_eq(a->n_other_jobs, b->n_other_jobs);
+	for (i = 0; i < a->n_other_jobs; i++) {
+		ck_assert_str_eq(a->other_jobs[i].label, b->other_jobs[i].label);
+		ck_assert_int_eq(a->other_jobs[i].enabled, b->other_jobs[i].enabled);
+		ck_assert_int_eq(a->other_jobs[i].active, b->other_jobs[i].active);
 	}
 }
 
