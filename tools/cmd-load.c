@@ -13,8 +13,12 @@
  * Outcomes: a disabled job named on the command line is an error (exit 1,
  * with how to enable it); one found in a directory is skipped with a note,
  * as the daemon's own directory scan does.  A directory without plists is
- * a note, not an error.  Every argument is tried; the exit code is the last
- * failure's, except that "no daemon" and "not permitted" stop at once.
+ * a note, not an error.  As launchctl's load_and_unload_cmd, the legacy
+ * verbs take a job already loaded (load) or not loaded (unload) as a note:
+ * `launchctl unload x.plist; launchctl load x.plist` runs under `set -e`.
+ * bootstrap and bootout keep these strict (exit 1 and 4).  Every argument
+ * is tried; the exit code is the last failure's, except that "no daemon"
+ * and "not permitted" stop at once.
  *
  * bootstrap DOMAIN PATH... is load into DOMAIN (disabled jobs refused, as
  * launchctl bootstrap does); bootout DOMAIN PATH|LABEL... is unload from it,
@@ -40,8 +44,14 @@
 #include "plist.h"
 #include "target.h"
 
+/* How to load or unload: the request's flags, and the verb's strictness. */
+struct load_opts {
+	uint32_t flags;         /* CONTROL_F_FORCE, CONTROL_F_PERSIST: sent as they are */
+	bool legacy;            /* load/unload: already loaded, not loaded are notes */
+};
+
 /* What to do with each plist found: load or unload it. */
-typedef int plist_fn(const char *path, bool in_dir, uint32_t flags);
+typedef int plist_fn(const char *path, bool in_dir, const struct load_opts *lo);
 
 static bool is_plist_name(const char *name)
 {
@@ -142,9 +152,9 @@ static int read_plist(const char *path, bool force, char **buf, size_t *len)
 	return 0;
 }
 
-static int load_one(const char *path, bool in_dir, uint32_t flags)
+static int load_one(const char *path, bool in_dir, const struct load_opts *lo)
 {
-	struct ctl_msg m = { .id = CONTROL_LOAD, .flags = flags };
+	struct ctl_msg m = { .id = CONTROL_LOAD, .flags = lo->flags };
 	char *abs = realpath(path, NULL);
 	const char *text;
 	char *buf = NULL;
@@ -156,7 +166,7 @@ static int load_one(const char *path, bool in_dir, uint32_t flags)
 		free(abs);
 		return BSCTL_FAILURE;
 	}
-	if (read_plist(path, flags & CONTROL_F_FORCE, &buf, &m.data_len) < 0) {
+	if (read_plist(path, lo->flags & CONTROL_F_FORCE, &buf, &m.data_len) < 0) {
 		free(abs);
 		return BSCTL_FAILURE;
 	}
@@ -168,18 +178,37 @@ static int load_one(const char *path, bool in_dir, uint32_t flags)
 		fprintf(stderr, "bsctl: %s: disabled: skipped\n", path);
 		return BSCTL_OK;
 	}
-	if (kr == KERN_SUCCESS)
-		ctl_print_diag(text);   /* warnings */
+	if (kr == KERN_SUCCESS || (kr == CONTROL_E_EXISTS && lo->legacy)) {
+		ctl_print_diag(text);   /* warnings, or "already loaded" */
+		return BSCTL_OK;
+	}
 	return ctl_exit(kr, path, text);
 }
 
-static int unload_label(const char *label, uint32_t flags)
+static int unload_label(const char *label, const struct load_opts *lo)
 {
-	return ctl_call(CONTROL_UNLOAD, flags, 0, label, stderr);
+	struct ctl_msg m = { .id = CONTROL_UNLOAD, .flags = lo->flags, .arg = label };
+	const char *text;
+	kern_return_t kr;
+
+	if (!lo->legacy)
+		return ctl_call(CONTROL_UNLOAD, lo->flags, 0, label, stderr);
+	if (strlen(label) >= CONTROL_ARG_MAX) {
+		fprintf(stderr, "bsctl: label too long\n");
+		return BSCTL_USAGE;
+	}
+	kr = ctl_request(&m, &text);
+	if (kr == CONTROL_E_NOT_FOUND) {
+		fprintf(stderr, "bsctl: Error unloading: %s: not loaded\n", label);
+		return BSCTL_OK;
+	}
+	if (kr == KERN_SUCCESS)
+		ctl_print_diag(text);
+	return ctl_exit(kr, label, text);
 }
 
 /* bsctl unload PATH: the label comes from the plist, parsed here. */
-static int unload_one(const char *path, bool in_dir, uint32_t flags)
+static int unload_one(const char *path, bool in_dir, const struct load_opts *lo)
 {
 	char msg[PLIST_ERROR_FORMAT_MAX];
 	struct plist_error err;
@@ -192,7 +221,7 @@ static int unload_one(const char *path, bool in_dir, uint32_t flags)
 		fprintf(stderr, "bsctl: %s\n", plist_error_format(&err, msg, sizeof(msg)));
 		return BSCTL_FAILURE;
 	}
-	r = unload_label(spec->label, flags);
+	r = unload_label(spec->label, lo);
 	job_spec_free(spec);
 	return r;
 }
@@ -204,7 +233,7 @@ static bool stop_now(int ret)
 }
 
 /* Each *.plist of @dir, sorted by name. */
-static int each_in_dir(const char *dir, plist_fn *fn, uint32_t flags)
+static int each_in_dir(const char *dir, plist_fn *fn, const struct load_opts *lo)
 {
 	struct dirent **names;
 	int n = scandir(dir, &names, NULL, alphasort);
@@ -222,7 +251,7 @@ static int each_in_dir(const char *dir, plist_fn *fn, uint32_t flags)
 		if (!stop_now(ret) && is_plist_name(name) &&
 		    snprintf(path, sizeof(path), "%s/%s", dir, name) < (int)sizeof(path)) {
 			found++;
-			r = fn(path, true, flags);
+			r = fn(path, true, lo);
 		}
 		if (r != BSCTL_OK)
 			ret = r;
@@ -238,7 +267,8 @@ static int each_in_dir(const char *dir, plist_fn *fn, uint32_t flags)
  * A file, or each plist of a directory.  @check_dir: apply the goodness
  * check to a directory too (load without -F).  Return: an enum bsctl_exit.
  */
-static int each_plist(const char *path, plist_fn *fn, uint32_t flags, bool check_dir)
+static int each_plist(const char *path, plist_fn *fn, const struct load_opts *lo,
+		      bool check_dir)
 {
 	struct stat st;
 
@@ -247,10 +277,10 @@ static int each_plist(const char *path, plist_fn *fn, uint32_t flags, bool check
 		return BSCTL_FAILURE;
 	}
 	if (!S_ISDIR(st.st_mode))
-		return fn(path, false, flags);
+		return fn(path, false, lo);
 	if (check_dir && check_goodness(path, &st) < 0)
 		return BSCTL_FAILURE;
-	return each_in_dir(path, fn, flags);
+	return each_in_dir(path, fn, lo);
 }
 
 /* -w, -F (or -wF) before the operands.  Return: index of the first operand, or -1. */
@@ -272,12 +302,12 @@ static int parse_flags(int argc, char **argv, const char *allowed, uint32_t *fla
 }
 
 /* Load each of argv[i...]. */
-static int load_all(int i, int argc, char **argv, uint32_t flags)
+static int load_all(int i, int argc, char **argv, const struct load_opts *lo)
 {
 	int ret = BSCTL_OK;
 
 	for (; i < argc && !stop_now(ret); i++) {
-		int r = each_plist(argv[i], load_one, flags, !(flags & CONTROL_F_FORCE));
+		int r = each_plist(argv[i], load_one, lo, !(lo->flags & CONTROL_F_FORCE));
 
 		if (r != BSCTL_OK)
 			ret = r;
@@ -287,24 +317,24 @@ static int load_all(int i, int argc, char **argv, uint32_t flags)
 
 int cmd_load(int argc, char **argv, const struct bsctl_opts *o)
 {
-	uint32_t flags;
-	int i = parse_flags(argc, argv, "wF", &flags);
+	struct load_opts lo = { .legacy = true };
+	int i = parse_flags(argc, argv, "wF", &lo.flags);
 
 	(void)o;
 	if (i < 0 || i >= argc)
 		return BSCTL_USAGE;
-	return load_all(i, argc, argv, flags);
+	return load_all(i, argc, argv, &lo);
 }
 
 /* Unload each of argv[i...]: a path if it names a file or directory, else a label. */
-static int unload_all(int i, int argc, char **argv, uint32_t flags)
+static int unload_all(int i, int argc, char **argv, const struct load_opts *lo)
 {
 	int ret = BSCTL_OK;
 
 	for (; i < argc && !stop_now(ret); i++) {
 		struct stat st;
-		int r = stat(argv[i], &st) == 0 ? each_plist(argv[i], unload_one, flags, false) :
-						   unload_label(argv[i], flags);
+		int r = stat(argv[i], &st) == 0 ? each_plist(argv[i], unload_one, lo, false) :
+						   unload_label(argv[i], lo);
 
 		if (r != BSCTL_OK)
 			ret = r;
@@ -314,13 +344,13 @@ static int unload_all(int i, int argc, char **argv, uint32_t flags)
 
 int cmd_unload(int argc, char **argv, const struct bsctl_opts *o)
 {
-	uint32_t flags;
-	int i = parse_flags(argc, argv, "w", &flags);
+	struct load_opts lo = { .legacy = true };
+	int i = parse_flags(argc, argv, "w", &lo.flags);
 
 	(void)o;
 	if (i < 0 || i >= argc)
 		return BSCTL_USAGE;
-	return unload_all(i, argc, argv, flags);
+	return unload_all(i, argc, argv, &lo);
 }
 
 /* argv[1] must be a domain target (@service: or a service target). */
@@ -335,6 +365,9 @@ static int domain_operand(char **argv, bool service, struct target *t)
 	return -1;
 }
 
+/* Strict, as launchctl 2's verbs: already loaded and not loaded are failures. */
+static const struct load_opts strict;
+
 int cmd_bootstrap(int argc, char **argv, const struct bsctl_opts *o)
 {
 	struct target t;
@@ -342,7 +375,7 @@ int cmd_bootstrap(int argc, char **argv, const struct bsctl_opts *o)
 	(void)o;
 	if (argc < 3 || domain_operand(argv, false, &t) < 0)
 		return BSCTL_USAGE;
-	return load_all(2, argc, argv, 0);
+	return load_all(2, argc, argv, &strict);
 }
 
 int cmd_bootout(int argc, char **argv, const struct bsctl_opts *o)
@@ -353,8 +386,8 @@ int cmd_bootout(int argc, char **argv, const struct bsctl_opts *o)
 	if (argc < 2 || domain_operand(argv, true, &t) < 0)
 		return BSCTL_USAGE;
 	if (t.kind == TARGET_SERVICE)
-		return argc == 2 ? unload_label(t.label, 0) : BSCTL_USAGE;
+		return argc == 2 ? unload_label(t.label, &strict) : BSCTL_USAGE;
 	if (argc == 2)
 		return ctl_call(CONTROL_BOOTOUT_DOMAIN, 0, 0, "", stderr);
-	return unload_all(2, argc, argv, 0);
+	return unload_all(2, argc, argv, &strict);
 }

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check-bsctl-legacy - the verbs of launchctl 1 (launchd-842's launchctl)
+ * as scripts written for macOS use them, against a real bootstrapd
+ * (helpers/daemon.c: --user, private socket, --jobs and --state in a
+ * temporary directory): load and unload as launchctl's idioms need them.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "helpers/bsctl-run.h"
+#include "helpers/daemon.h"
+#include "helpers/tmpdir.h"
+
+#define LABEL_A "org.test.legacy.a"
+#define LABEL_B "org.test.legacy.b"
+#define SLEEP "<key>ProgramArguments</key><array><string>/bin/sleep</string>" \
+	      "<string>30</string></array>\n"
+
+static struct test_daemon td;
+static struct bsctl_out r;
+static char *extra;             /* plists outside the daemon's --jobs dir */
+static char user_domain[32];    /* "user/UID" of the test's uid */
+
+#define BSCTL(...) BSCTL_RUN(&r, __VA_ARGS__)
+
+static void setup(void)
+{
+	test_daemon_init(&td, "bsctl-legacy");
+	ck_assert_int_gt(asprintf(&extra, "%s/extra", td.dir), 0);
+	ck_assert_int_eq(mkdir(extra, 0755), 0);
+	snprintf(user_domain, sizeof(user_domain), "user/%u", (unsigned int)getuid());
+}
+
+static void teardown(void)
+{
+	test_daemon_stop(&td);
+	free(extra);
+	extra = NULL;
+}
+
+/* Write @dir/@name holding job @label with @keys.  Return: its path (malloc'd). */
+static char *write_job(const char *dir, const char *name, const char *label, const char *keys)
+{
+	char *xml, *path;
+
+	ck_assert_int_gt(asprintf(&xml,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<plist version=\"1.0\"><dict>\n"
+		"<key>Label</key><string>%s</string>\n%s</dict></plist>\n", label, keys), 0);
+	path = tmpdir_write(dir, name, xml, 0644);
+	free(xml);
+	return path;
+}
+
+static void nap(void)
+{
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Poll `bsctl list` (bounded: 10 s) until @label is (or is not) listed. */
+static int listed_until(const char *label, int want)
+{
+	for (int i = 0; i < 500; i++) {
+		ck_assert_int_eq(BSCTL("list"), 0);
+		if ((strstr(r.out, label) != NULL) == want)
+			return 1;
+		nap();
+	}
+	return 0;
+}
+
+/*
+ * launchctl's idiom under set -e: unload, then load, whether or not the
+ * job is loaded; each step exits 0 and says what it found.  A job not
+ * loaded and one already loaded stay failures for bootout and bootstrap.
+ */
+START_TEST(test_unload_load_idiom)
+{
+	char *a = write_job(extra, "a.plist", LABEL_A, SLEEP);
+
+	test_daemon_start(&td);
+	ck_assert_int_eq(BSCTL("unload", a), 0);           /* not loaded */
+	ck_assert_msg(strstr(r.err, "bsctl: Error unloading: " LABEL_A ": not loaded\n"), "%s", r.err);
+	ck_assert_int_eq(BSCTL("load", a), 0);
+	ck_assert_str_eq(r.err, "");
+	ck_assert_int_eq(BSCTL("unload", a), 0);           /* loaded */
+	ck_assert_str_eq(r.err, "");
+	ck_assert(listed_until(LABEL_A, 0));
+	ck_assert_int_eq(BSCTL("load", a), 0);
+	ck_assert_int_eq(BSCTL("load", a), 0);             /* already loaded */
+	ck_assert_ptr_nonnull(strstr(r.err, LABEL_A ": already loaded\n"));
+	ck_assert_int_eq(BSCTL("unload", LABEL_A, LABEL_B), 0);
+	ck_assert_ptr_nonnull(strstr(r.err, "Error unloading: " LABEL_B ": not loaded"));
+	ck_assert(listed_until(LABEL_A, 0));
+
+	ck_assert_int_eq(BSCTL("bootout", user_domain, LABEL_A), 4);
+	ck_assert_int_eq(BSCTL("bootstrap", user_domain, a), 0);
+	ck_assert_int_eq(BSCTL("bootstrap", user_domain, a), 1);
+	ck_assert_ptr_nonnull(strstr(r.err, "already loaded"));
+	free(a);
+}
+END_TEST
+
+static Suite *legacy_suite(void)
+{
+	Suite *s = suite_create("bsctl-legacy");
+	TCase *tc = tcase_create("legacy");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_unload_load_idiom);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(legacy_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
