@@ -3,7 +3,8 @@
  * check-bsctl-legacy - the verbs of launchctl 1 (launchd-842's launchctl)
  * as scripts written for macOS use them, against a real bootstrapd
  * (helpers/daemon.c: --user, private socket, --jobs and --state in a
- * temporary directory): load and unload as launchctl's idioms need them.
+ * temporary directory): load and unload as launchctl's idioms need them,
+ * list LABEL in launchd's dictionary format.
  */
 #include <check.h>
 #include <stdio.h>
@@ -23,7 +24,7 @@
 	      "<string>30</string></array>\n"
 
 static struct test_daemon td;
-static struct bsctl_out r;
+static struct bsctl_out r, r2;
 static char *extra;             /* plists outside the daemon's --jobs dir */
 static char user_domain[32];    /* "user/UID" of the test's uid */
 
@@ -108,6 +109,114 @@ START_TEST(test_unload_load_idiom)
 }
 END_TEST
 
+/* Poll (bounded: 10 s) until `bsctl list LABEL` prints @want. */
+static int dict_until(const char *label, const char *want)
+{
+	for (int i = 0; i < 500; i++) {
+		if (BSCTL("list", label) == 0 && strstr(r.out, want))
+			return 1;
+		nap();
+	}
+	return 0;
+}
+
+static long running_pid(const char *label)
+{
+	const char *p;
+
+	ck_assert_int_eq(BSCTL("print", "--json", label), 0);
+	p = strstr(r.out, "\"pid\": ");
+	ck_assert_ptr_nonnull(p);
+	return strtol(p + 7, NULL, 10);
+}
+
+#define SERVICES "<key>MachServices</key><dict><key>" LABEL_A ".z</key><true/>" \
+		 "<key>" LABEL_A ".b</key><true/></dict>\n"
+
+/* The job whose dictionary the list tests look at: running, with two services. */
+static void add_job_a(void)
+{
+	test_daemon_add_job(&td, LABEL_A, SLEEP "<key>RunAtLoad</key><true/>\n"
+			    "<key>StandardOutPath</key><string>/dev/null</string>\n"
+			    "<key>StandardErrorPath</key><string>/dev/null</string>\n" SERVICES);
+}
+
+/*
+ * list LABEL prints launchd's dictionary, as launchctl 842 does: scripts
+ * grep "PID" = and "LastExitStatus" = (a wait status: exit << 8, or the
+ * signal).
+ */
+START_TEST(test_list_label_dictionary)
+{
+	char *want;
+
+	add_job_a();
+	test_daemon_add_job(&td, LABEL_B, "<key>ProgramArguments</key><array><string>/bin/sh</string>"
+			    "<string>-c</string><string>exit 3</string></array>\n"
+			    "<key>KeepAlive</key><dict><key>SuccessfulExit</key><true/></dict>\n");
+	test_daemon_add_job(&td, "org.test.legacy.kept", SLEEP "<key>KeepAlive</key><true/>\n");
+	test_daemon_start(&td);
+	ck_assert_int_gt(asprintf(&want, "{\n"
+		"\t\"LimitLoadToSessionType\" = \"Background\";\n"
+		"\t\"Label\" = \"" LABEL_A "\";\n"
+		"\t\"OnDemand\" = true;\n"
+		"\t\"LastExitStatus\" = 0;\n"
+		"\t\"PID\" = %ld;\n"
+		"\t\"Program\" = \"/bin/sleep\";\n"
+		"\t\"StandardOutPath\" = \"/dev/null\";\n"
+		"\t\"StandardErrorPath\" = \"/dev/null\";\n"
+		"\t\"ProgramArguments\" = (\n\t\t\"/bin/sleep\";\n\t\t\"30\";\n\t);\n"
+		"\t\"MachServices\" = {\n"
+		"\t\t\"" LABEL_A ".z\" = mach-port-object;\n"
+		"\t\t\"" LABEL_A ".b\" = mach-port-object;\n"
+		"\t};\n"
+		"};\n", running_pid(LABEL_A)), 0);
+	ck_assert_int_eq(BSCTL("list", LABEL_A), 0);
+	ck_assert_str_eq(r.out, want);
+	free(want);
+
+	ck_assert_int_eq(BSCTL("kill", "TERM", LABEL_A), 0);
+	ck_assert(dict_until(LABEL_A, "\t\"LastExitStatus\" = 15;\n"));
+	ck_assert_ptr_null(strstr(r.out, "\"PID\""));
+	ck_assert_int_eq(BSCTL("kickstart", LABEL_B), 0);
+	ck_assert(dict_until(LABEL_B, "\t\"LastExitStatus\" = 768;\n"));
+	ck_assert_ptr_nonnull(strstr(r.out, "\t\"OnDemand\" = true;\n"));   /* a KeepAlive dictionary */
+	ck_assert_int_eq(BSCTL("list", "org.test.legacy.kept"), 0);
+	ck_assert_ptr_nonnull(strstr(r.out, "\t\"OnDemand\" = false;\n"));
+	ck_assert_int_eq(BSCTL("list", "org.test.legacy.nope"), 4);
+}
+END_TEST
+
+/* list -x LABEL: the same as an XML plist, keys sorted, as plutil writes it. */
+START_TEST(test_list_x_plist)
+{
+	char *want, *xml;
+
+	add_job_a();
+	test_daemon_start(&td);
+	ck_assert_int_gt(asprintf(&want, "\t<key>PID</key>\n\t<integer>%ld</integer>\n",
+				  running_pid(LABEL_A)), 0);
+	ck_assert_int_eq(BSCTL("list", "-x", LABEL_A), 0);
+	ck_assert(strncmp(r.out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", 39) == 0);
+	ck_assert_ptr_nonnull(strstr(r.out, "<dict>\n\t<key>Label</key>\n\t<string>" LABEL_A
+				     "</string>\n\t<key>LastExitStatus</key>\n"));
+	ck_assert_ptr_nonnull(strstr(r.out, "\t<key>MachServices</key>\n\t<dict>\n"
+				     "\t\t<key>" LABEL_A ".b</key>\n\t\t<integer>0</integer>\n"));
+	ck_assert_ptr_nonnull(strstr(r.out, want));
+	xml = tmpdir_write(td.dir, "list.plist", r.out, 0644);
+	ck_assert_int_eq(BSCTL("convert", xml), 0);        /* bsctl convert reads it ... */
+	ck_assert_int_eq(BSCTL_RUN(&r2, "list", "-x", LABEL_A), 0);
+	ck_assert_str_eq(r.out, r2.out);                   /* ... and writes it back the same */
+
+	ck_assert_int_eq(BSCTL("list", "-x"), 0);                  /* every job, as launchctl */
+	ck_assert(strncmp(r.out, "PID\tStatus\tLabel\n", 17) == 0);
+	ck_assert_int_eq(BSCTL("list", "-x", "--json", LABEL_A), 2);
+	ck_assert_int_eq(BSCTL("list", "-x", LABEL_A, LABEL_B), 2);
+	free(want);
+	free(xml);
+}
+END_TEST
+
 static Suite *legacy_suite(void)
 {
 	Suite *s = suite_create("bsctl-legacy");
@@ -116,6 +225,8 @@ static Suite *legacy_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_unload_load_idiom);
+	tcase_add_test(tc, test_list_label_dictionary);
+	tcase_add_test(tc, test_list_x_plist);
 	suite_add_tcase(s, tc);
 	return s;
 }

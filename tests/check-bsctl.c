@@ -254,6 +254,10 @@ START_TEST(test_golden_running)
 	golden("print.txt", pid);
 	ck_assert_int_eq(BSCTL("print", "--json", LABEL), 0);
 	golden("print.json", pid);
+	ck_assert_int_eq(BSCTL("list", LABEL), 0);
+	golden("list-job.txt", pid);
+	ck_assert_int_eq(BSCTL("list", "-x", LABEL), 0);
+	golden("list-job.plist", pid);
 	golden_end();
 }
 END_TEST
@@ -270,6 +274,8 @@ START_TEST(test_golden_exited)
 	golden("print-exited.txt", -1);
 	ck_assert_int_eq(BSCTL("print", "--json", LABEL), 0);
 	golden("print-exited.json", -1);
+	ck_assert_int_eq(BSCTL("list", LABEL), 0);
+	golden("list-job-exited.txt", -1);
 	golden_end();
 }
 END_TEST

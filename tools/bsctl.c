@@ -32,7 +32,9 @@ static int cmd_help(int argc, char **argv, const struct bsctl_opts *o);
 
 /* JOB is LABEL or DOMAIN/LABEL; DOMAIN is system, user/UID or gui/UID. */
 static const struct command commands[] = {
-	{ "list", cmd_list, "list [--json] [JOB]\tjobs: PID, last status, label" },
+	{ "list", cmd_list, "list [-x | --json] [JOB]\n"
+	  "\t\t\tjobs: PID, last status, label; a job: launchd's\n"
+	  "\t\t\tdictionary of it (-x: as an XML plist)" },
 	{ "print", cmd_print, "print [--json] JOB|DOMAIN\n"
 	  "\t\t\ta job's state in detail, or the domain's" },
 	{ "print-disabled", cmd_print_disabled, "print-disabled [DOMAIN]\n"

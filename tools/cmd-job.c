@@ -49,13 +49,25 @@ static int job_call(int id, uint32_t flags, int32_t sig, const char *arg, FILE *
 	return label ? ctl_call(id, flags, sig, label, text_to) : BSCTL_USAGE;
 }
 
+/*
+ * list: every job, a table; list JOB: launchd's dictionary of the job, or
+ * with -x (launchctl list -x) the same as an XML plist; with --json, as
+ * print --json.  -x without a job lists them all, as launchctl does.
+ */
 int cmd_list(int argc, char **argv, const struct bsctl_opts *o)
 {
-	if (argc > 2)
+	uint32_t flags = json_flag(o);
+	int i = 1;
+
+	if (argc > 1 && strcmp(argv[1], "-x") == 0) {
+		flags |= CONTROL_F_XML;
+		i++;
+	}
+	if (argc > i + 1 || (o->json && (flags & CONTROL_F_XML)))
 		return BSCTL_USAGE;
-	if (argc == 1)
+	if (argc == i)
 		return ctl_call(CONTROL_LIST, json_flag(o), 0, "", stdout);
-	return job_call(CONTROL_LIST, json_flag(o), 0, argv[1], stdout);
+	return job_call(CONTROL_LIST, flags, 0, argv[i], stdout);
 }
 
 /* print DOMAIN, print DOMAIN/LABEL, print LABEL. */

@@ -33,7 +33,7 @@
 #include <servers/bootstrap.h>
 
 enum control_id {
-	CONTROL_LIST = 700,     /* arg: "" for all, or a label */
+	CONTROL_LIST = 700,     /* arg: "" for all, or a label (launchd's dictionary; F_XML) */
 	CONTROL_PRINT,          /* arg: label */
 	CONTROL_LOAD,           /* arg: the path (messages); OOL: the bytes; F_FORCE, F_PERSIST */
 	CONTROL_UNLOAD,         /* arg: label; flags: CONTROL_F_PERSIST */
@@ -58,6 +58,7 @@ enum control_id {
 #define CONTROL_F_FORCE         0x2     /* load -F */
 #define CONTROL_F_PERSIST       0x4     /* load/unload -w */
 #define CONTROL_F_JSON          0x8     /* reply in JSON */
+#define CONTROL_F_XML           0x10    /* list LABEL: an XML plist (list -x) */
 
 #define CONTROL_ARG_MAX 1024
 #define CONTROL_DOMAIN_MAX 32   /* "user/4294967295" and its NUL fit */
