@@ -4,7 +4,8 @@
  * as scripts written for macOS use them, against a real bootstrapd
  * (helpers/daemon.c: --user, private socket, --jobs and --state in a
  * temporary directory): load and unload as launchctl's idioms need them,
- * list LABEL in launchd's dictionary format.
+ * list LABEL in launchd's dictionary format, remove, managerpid, manageruid,
+ * managername, error, export, and one line for an unknown subcommand.
  */
 #include <check.h>
 #include <stdio.h>
@@ -217,6 +218,117 @@ START_TEST(test_list_x_plist)
 }
 END_TEST
 
+/* remove LABEL: unload, as launchctl remove; a job not loaded is "No such process". */
+START_TEST(test_remove)
+{
+	test_daemon_add_job(&td, LABEL_A, SLEEP "<key>RunAtLoad</key><true/>\n");
+	test_daemon_start(&td);
+	ck_assert(listed_until(LABEL_A, 1));
+	ck_assert_int_eq(BSCTL("remove", LABEL_A), 0);
+	ck_assert_str_eq(r.err, "");
+	ck_assert(listed_until(LABEL_A, 0));
+	ck_assert_int_eq(BSCTL("remove", LABEL_A), 1);
+	ck_assert_str_eq(r.err, "bsctl remove error: No such process\n");
+	ck_assert_int_eq(BSCTL("remove"), 2);
+	ck_assert_int_eq(BSCTL("remove", user_domain), 2);        /* a domain, not a job */
+}
+END_TEST
+
+/* managerpid, manageruid, managername: the daemon serving the domain. */
+START_TEST(test_manager)
+{
+	char want[32];
+
+	test_daemon_start(&td);
+	snprintf(want, sizeof(want), "%d\n", (int)td.pid);
+	ck_assert_int_eq(BSCTL("managerpid"), 0);
+	ck_assert_str_eq(r.out, want);
+	snprintf(want, sizeof(want), "%u\n", (unsigned int)getuid());
+	ck_assert_int_eq(BSCTL("manageruid"), 0);
+	ck_assert_str_eq(r.out, want);
+	ck_assert_int_eq(BSCTL("managername"), 0);
+	ck_assert_str_eq(r.out, "Background\n");
+	ck_assert_int_eq(BSCTL("managername", "--socket"), 2);
+	ck_assert_int_eq(BSCTL("managerpid", "x", "y"), 2);
+}
+END_TEST
+
+START_TEST(test_manager_system)
+{
+	td.system = 1;
+	test_daemon_start(&td);
+	ck_assert_int_eq(BSCTL("managername"), 0);
+	ck_assert_str_eq(r.out, "System\n");
+	ck_assert_int_eq(BSCTL("--system", "--socket", td.socket, "managername", "system"), 0);
+	ck_assert_str_eq(r.out, "System\n");
+}
+END_TEST
+
+/* An unknown verb: one line and exit 1, as launchctl's demux_cmd; bad arguments stay 2. */
+START_TEST(test_unknown_subcommand)
+{
+	ck_assert_int_eq(BSCTL("submit", "-l", "x", "--", "/bin/true"), 1);
+	ck_assert_str_eq(r.err, "bsctl: unknown subcommand \"submit\"\n");
+	ck_assert_str_eq(r.out, "");
+	ck_assert_int_eq(BSCTL("--json", "bstree"), 1);
+	ck_assert_str_eq(r.err, "bsctl: unknown subcommand \"bstree\"\n");
+	ck_assert_int_eq(BSCTL("list", "a", "b"), 2);
+	ck_assert_ptr_nonnull(strstr(r.err, "usage: bsctl list"));
+}
+END_TEST
+
+/* error CODE: what it means, as launchctl error prints it. */
+START_TEST(test_error)
+{
+	ck_assert_int_eq(BSCTL("error", "3"), 0);
+	ck_assert_str_eq(r.out, "3: No such process\n");
+	ck_assert_int_eq(BSCTL("error", "1102"), 0);
+	ck_assert_str_eq(r.out, "1102: Unknown service name\n");
+	ck_assert_int_eq(BSCTL("error", "bootstrap", "1100"), 0);
+	ck_assert_str_eq(r.out, "1100: Permission denied\n");
+	ck_assert_int_eq(BSCTL("error", "mach", "0x10000003"), 0);
+	ck_assert_str_eq(r.out, "268435459: (ipc/send) invalid destination port\n");
+	ck_assert_int_eq(BSCTL("error", "posix", "2"), 0);
+	ck_assert_str_eq(r.out, "2: No such file or directory\n");
+	ck_assert_int_eq(BSCTL("error", "1150"), 0);
+	ck_assert_str_eq(r.out, "1150: Service is disabled\n");
+	ck_assert_int_eq(BSCTL("error", "x"), 2);
+	ck_assert_int_eq(BSCTL("error", "kernel", "1"), 2);
+	ck_assert_int_eq(BSCTL("error"), 2);
+}
+END_TEST
+
+#define TRICKY "a \"b\" $c `d` \\e 'f'"
+
+/* export: NAME="value"; export NAME; lines that sh reads back as they were set. */
+START_TEST(test_export)
+{
+	char cmd[512];
+	FILE *p;
+	char got[256] = "";
+
+	test_daemon_start(&td);
+	ck_assert_int_eq(BSCTL("export"), 0);
+	ck_assert_str_eq(r.out, "");
+	ck_assert_int_eq(BSCTL("setenv", "FOO", TRICKY), 0);
+	ck_assert_int_eq(BSCTL("setenv", "BAR", "x"), 0);
+	setenv("SHELL", "/bin/sh", 1);
+	ck_assert_int_eq(BSCTL("export"), 0);
+	ck_assert_str_eq(r.out, "BAR=\"x\"; export BAR;\n"
+				"FOO=\"a \\\"b\\\" \\$c \\`d\\` \\\\e 'f'\"; export FOO;\n");
+	snprintf(cmd, sizeof(cmd), "eval \"$(\"$BSCTL\" export)\"; sh -c 'printf %%s \"$FOO\"'");
+	p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_nonnull(fgets(got, sizeof(got), p));
+	ck_assert_int_eq(pclose(p), 0);
+	ck_assert_str_eq(got, TRICKY);
+	setenv("SHELL", "/bin/tcsh", 1);
+	ck_assert_int_eq(BSCTL("export", user_domain), 0);
+	ck_assert_str_eq(r.out, "setenv BAR 'x';\nsetenv FOO 'a \"b\" $c `d` \\e '\\''f'\\''';\n");
+	ck_assert_int_eq(BSCTL("export", "a", "b"), 2);
+}
+END_TEST
+
 static Suite *legacy_suite(void)
 {
 	Suite *s = suite_create("bsctl-legacy");
@@ -227,6 +339,12 @@ static Suite *legacy_suite(void)
 	tcase_add_test(tc, test_unload_load_idiom);
 	tcase_add_test(tc, test_list_label_dictionary);
 	tcase_add_test(tc, test_list_x_plist);
+	tcase_add_test(tc, test_remove);
+	tcase_add_test(tc, test_manager);
+	tcase_add_test(tc, test_manager_system);
+	tcase_add_test(tc, test_unknown_subcommand);
+	tcase_add_test(tc, test_error);
+	tcase_add_test(tc, test_export);
 	suite_add_tcase(s, tc);
 	return s;
 }

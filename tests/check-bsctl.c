@@ -131,7 +131,9 @@ START_TEST(test_unknown_and_usage)
 	ck_assert_int_eq(BSCTL("start", "org.test.nope"), 4);
 	ck_assert_int_eq(BSCTL("list", "org.test.nope"), 4);
 	ck_assert_int_eq(BSCTL("print"), 2);
-	ck_assert_int_eq(BSCTL("frobnicate"), 2);
+	ck_assert_int_eq(BSCTL("frobnicate"), 1);      /* as launchctl: one line, exit 1 */
+	ck_assert_str_eq(r.err, "bsctl: unknown subcommand \"frobnicate\"\n");
+	ck_assert_int_eq(BSCTL("--frobnicate", "list"), 2);
 	ck_assert_int_eq(BSCTL("kill", "NOSUCHSIG", LABEL), 2);
 	ck_assert_int_eq(BSCTL("help"), 0);
 	ck_assert_ptr_nonnull(strstr(r.out, "exit codes"));

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd-job.c - list, print, blame, start, stop, kickstart, kill, enable and
- * disable: one request each, naming a job by its label in the default
+ * cmd-job.c - list, print, blame, start, stop, remove, kickstart, kill,
+ * enable and disable: one request each, naming a job by its label in the default
  * domain, or as launchctl 2 does, DOMAIN/LABEL (target.h); print also
  * takes a domain.
  */
@@ -124,6 +124,32 @@ int cmd_stop(int argc, char **argv, const struct bsctl_opts *o)
 	if (argc != 2)
 		return BSCTL_USAGE;
 	return job_call(CONTROL_STOP, 0, 0, argv[1], NULL);
+}
+
+/*
+ * remove JOB: unload it, as launchctl remove; a job that is not loaded is
+ * launchctl's "No such process" (ESRCH), exit 1.
+ */
+int cmd_remove(int argc, char **argv, const struct bsctl_opts *o)
+{
+	struct ctl_msg m = { .id = CONTROL_UNLOAD };
+	const char *text;
+	kern_return_t kr;
+
+	(void)o;
+	if (argc != 2)
+		return BSCTL_USAGE;
+	m.arg = job_arg(argv[1]);
+	if (!m.arg)
+		return BSCTL_USAGE;
+	kr = ctl_request(&m, &text);
+	if (kr == CONTROL_E_NOT_FOUND) {
+		fprintf(stderr, "bsctl remove error: No such process\n");
+		return BSCTL_FAILURE;
+	}
+	if (kr == KERN_SUCCESS)
+		ctl_print_diag(text);
+	return ctl_exit(kr, m.arg, text);
 }
 
 /* The job's pid, 0 if it is not running, -1 if the daemon did not say. */

@@ -141,7 +141,7 @@ typedef void field_fn(struct out *o, const char *key, const struct job *job);
 
 static void put_session(struct out *o, const char *key, const struct job *job)
 {
-	put_string(o, key, job->domain->system ? "System" : "Background");
+	put_string(o, key, control_session_name(job->domain));
 }
 
 static void put_label(struct out *o, const char *key, const struct job *job)

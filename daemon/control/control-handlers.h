@@ -4,7 +4,7 @@
  * control.c (start, stop, kickstart, kill), control-show.c (list, print,
  * blame: read-only; list LABEL through control-export.c), control-load.c (load, unload, enable, disable),
  * control-domain.c (the domain as a whole: print, print-disabled, setenv,
- * unsetenv, getenv, bootout).
+ * unsetenv, getenv, bootout, reexec, manager).
  *
  * A handler runs after control.c checked the request's framing (body
  * length, NUL-terminated arg, descriptor count and kinds) and the caller's
@@ -51,6 +51,7 @@ control_fn control_domain_unsetenv;
 control_fn control_domain_getenv;
 control_fn control_domain_bootout;
 control_fn control_domain_reexec;
+control_fn control_domain_manager;
 
 /**
  * control_export_job() - @job as launchd's dictionary on @f: launchctl
@@ -61,6 +62,13 @@ void control_export_job(FILE *f, const struct job *job, bool xml);
 
 /** control_domain_name() - "system" or "user/UID", as launchctl names domains. */
 const char *control_domain_name(const struct domain *d);
+
+/**
+ * control_session_name() - the name launchd gives the job manager of @d:
+ * "System" for the system domain, "Background" for a per-user launchd
+ * (there are no "Aqua" login sessions here).
+ */
+const char *control_session_name(const struct domain *d);
 
 /* Shared by control-show.c and control-domain.c. */
 

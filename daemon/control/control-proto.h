@@ -48,10 +48,12 @@ enum control_id {
 	CONTROL_PRINT_DISABLED, /* arg: ""; the overrides, launchctl print-disabled's way */
 	CONTROL_SETENV,         /* arg: "KEY=VALUE"; for jobs started from now on */
 	CONTROL_UNSETENV,       /* arg: KEY */
-	CONTROL_GETENV,         /* arg: KEY; reply: the value and a newline */
+	CONTROL_GETENV,         /* arg: KEY; reply: the value and a newline (KERN_FAILURE:
+				 * not set); arg "": every variable, a "KEY=VALUE" line each */
 	CONTROL_BOOTOUT_DOMAIN, /* arg: ""; unload every job of the domain */
 	CONTROL_REEXEC,         /* arg: ""; execute the daemon again, keeping its state */
-	CONTROL_LAST = CONTROL_REEXEC,
+	CONTROL_MANAGER,        /* arg: ""; reply: "PID UID NAME\n", who serves the domain */
+	CONTROL_LAST = CONTROL_MANAGER,
 };
 
 #define CONTROL_F_KILL          0x1     /* kickstart -k */
