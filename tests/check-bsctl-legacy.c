@@ -5,7 +5,8 @@
  * (helpers/daemon.c: --user, private socket, --jobs and --state in a
  * temporary directory): load and unload as launchctl's idioms need them,
  * list LABEL in launchd's dictionary format, remove, managerpid, manageruid,
- * managername, error, export, and one line for an unknown subcommand.
+ * managername, error, export, one line for an unknown subcommand, getenv of
+ * a variable not set.
  */
 #include <check.h>
 #include <stdio.h>
@@ -329,6 +330,21 @@ START_TEST(test_export)
 }
 END_TEST
 
+/* getenv of a variable not set prints nothing and exits 0, as launchctl's. */
+START_TEST(test_getenv_unset)
+{
+	test_daemon_start(&td);
+	ck_assert_int_eq(BSCTL("getenv", "NOPE"), 0);
+	ck_assert_str_eq(r.out, "");
+	ck_assert_str_eq(r.err, "");
+	ck_assert_int_eq(BSCTL("setenv", "NOPE", ""), 0);
+	ck_assert_int_eq(BSCTL("getenv", user_domain, "NOPE"), 0);
+	ck_assert_str_eq(r.out, "\n");                    /* set, to nothing */
+	ck_assert_int_eq(BSCTL("getenv", "A B"), 1);       /* not a name: refused */
+	ck_assert_int_eq(BSCTL("getenv", ""), 2);
+}
+END_TEST
+
 static Suite *legacy_suite(void)
 {
 	Suite *s = suite_create("bsctl-legacy");
@@ -345,6 +361,7 @@ static Suite *legacy_suite(void)
 	tcase_add_test(tc, test_unknown_subcommand);
 	tcase_add_test(tc, test_error);
 	tcase_add_test(tc, test_export);
+	tcase_add_test(tc, test_getenv_unset);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -76,15 +76,27 @@ int cmd_unsetenv(int argc, char **argv, const struct bsctl_opts *o)
 	return d < 0 ? BSCTL_USAGE : ctl_call(CONTROL_UNSETENV, 0, 0, argv[1 + d], stderr);
 }
 
+/* A variable that is not set prints nothing and is no failure, as in launchctl. */
 int cmd_getenv(int argc, char **argv, const struct bsctl_opts *o)
 {
+	struct ctl_msg m = { .id = CONTROL_GETENV };
+	const char *text;
+	kern_return_t kr;
 	int d;
 
 	(void)o;
 	if (argc != 2 && argc != 3)
 		return BSCTL_USAGE;
 	d = optional_domain(argc, argv, 3);
-	return d < 0 ? BSCTL_USAGE : ctl_call(CONTROL_GETENV, 0, 0, argv[1 + d], stdout);
+	if (d < 0 || !argv[1 + d][0])
+		return BSCTL_USAGE;
+	m.arg = argv[1 + d];
+	kr = ctl_request(&m, &text);
+	if (kr == KERN_FAILURE)         /* the daemon's "not set" */
+		return BSCTL_OK;
+	if (kr == KERN_SUCCESS)
+		fputs(text, stdout);
+	return ctl_exit(kr, m.arg, text);
 }
 
 int cmd_reexec(int argc, char **argv, const struct bsctl_opts *o)
