@@ -6,7 +6,7 @@
  * temporary directory): load and unload as launchctl's idioms need them,
  * list LABEL in launchd's dictionary format, remove, managerpid, manageruid,
  * managername, error, export, one line for an unknown subcommand, getenv of
- * a variable not set.
+ * a variable not set, load's and unload's flags.
  */
 #include <check.h>
 #include <stdio.h>
@@ -345,6 +345,54 @@ START_TEST(test_getenv_unset)
 }
 END_TEST
 
+/*
+ * load and unload take launchctl's flags: -S SESSIONTYPE (ignored), -D
+ * DOMAIN (the domain's job directories, whichever launchd word), -F on
+ * unload too; wrong ones are usage errors.
+ */
+START_TEST(test_load_flags)
+{
+	char *b = write_job(extra, "b.plist", LABEL_B, SLEEP), *a;
+
+	test_daemon_add_job(&td, LABEL_A, SLEEP);
+	test_daemon_start(&td);
+	ck_assert(listed_until(LABEL_A, 1));
+	ck_assert_int_eq(BSCTL("unload", "-S", "Aqua", "-D", "all"), 0);
+	ck_assert(listed_until(LABEL_A, 0));
+	ck_assert_int_eq(BSCTL("load", "-D", "system"), 0);
+	ck_assert(listed_until(LABEL_A, 1));
+	ck_assert_int_eq(BSCTL("load", "-SAqua", "-D", "LOCAL", b), 0);
+	ck_assert_ptr_nonnull(strstr(r.err, LABEL_A ": already loaded"));
+	ck_assert(listed_until(LABEL_B, 1));
+	ck_assert_int_eq(BSCTL("unload", "-wF", "-S", "Background", b), 0);
+	ck_assert(listed_until(LABEL_B, 0));
+	ck_assert_int_eq(BSCTL("load", "-wF", b), 0);
+	ck_assert(listed_until(LABEL_B, 1));
+	ck_assert_int_eq(BSCTL("unload", "-D", "user", LABEL_B), 0);
+	ck_assert(listed_until(LABEL_A, 0));
+	ck_assert(listed_until(LABEL_B, 0));
+
+	ck_assert_int_eq(BSCTL("load", "-D", "bogus"), 2);
+	ck_assert_int_eq(BSCTL("load", "-D"), 2);
+	ck_assert_int_eq(BSCTL("load", "-S", "Aqua"), 2);       /* nothing to load */
+	ck_assert_int_eq(BSCTL("unload", "-x", LABEL_A), 2);
+
+	/* -D checks the directories as launchctl does, -F skips it. */
+	ck_assert_int_eq(chmod(td.jobs, 0777), 0);
+	ck_assert_int_eq(BSCTL("load", "-D", "all"), 1);
+	ck_assert_ptr_nonnull(strstr(r.err, "dubious permissions"));
+	ck_assert_int_eq(BSCTL("load", "-F", "-D", "all"), 0);
+	ck_assert(listed_until(LABEL_A, 1));
+	ck_assert_int_gt(asprintf(&a, "%s/" LABEL_A ".plist", td.jobs), 0);
+	ck_assert_int_eq(unlink(a), 0);
+	ck_assert_int_eq(rmdir(td.jobs), 0);
+	ck_assert_int_eq(BSCTL("load", "-D", "all"), 1);
+	ck_assert_ptr_nonnull(strstr(r.err, "nothing found"));
+	free(a);
+	free(b);
+}
+END_TEST
+
 static Suite *legacy_suite(void)
 {
 	Suite *s = suite_create("bsctl-legacy");
@@ -362,6 +410,7 @@ static Suite *legacy_suite(void)
 	tcase_add_test(tc, test_error);
 	tcase_add_test(tc, test_export);
 	tcase_add_test(tc, test_getenv_unset);
+	tcase_add_test(tc, test_load_flags);
 	suite_add_tcase(s, tc);
 	return s;
 }

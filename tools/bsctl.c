@@ -51,9 +51,11 @@ static const struct command commands[] = {
 	  "\t\t\tload plists into DOMAIN" },
 	{ "bootout", cmd_bootout, "bootout DOMAIN [PATH|LABEL...] | bootout DOMAIN/LABEL\n"
 	  "\t\t\tunload (DOMAIN alone: every job of it)" },
-	{ "load", cmd_load, "load [-wF] PATH...\tload plists (of a directory: each *.plist);\n"
-	  "\t\t\t-w: enable for good; -F: despite Disabled, dubious owner" },
-	{ "unload", cmd_unload, "unload [-w] PATH|LABEL...\n"
+	{ "load", cmd_load, "load [-wF] [-S TYPE] [-D DOMAIN] PATH...\n"
+	  "\t\t\tload plists (of a directory: each *.plist);\n"
+	  "\t\t\t-w: enable for good; -F: despite Disabled, dubious owner;\n"
+	  "\t\t\t-S: ignored; -D: also the domain's job directories" },
+	{ "unload", cmd_unload, "unload [-wF] [-S TYPE] [-D DOMAIN] PATH|LABEL...\n"
 	  "\t\t\tstop and unload; -w: disable for good" },
 	{ "enable", cmd_enable, "enable JOB\t\tpersistently allow loading (at the next scan)" },
 	{ "disable", cmd_disable, "disable JOB\t\tpersistently prevent loading (stops nothing)" },

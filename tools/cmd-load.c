@@ -20,6 +20,11 @@
  * is tried; the exit code is the last failure's, except that "no daemon"
  * and "not permitted" stop at once.
  *
+ * load and unload take launchctl's options: -w, -F, -S SESSIONTYPE
+ * (accepted and ignored: no sessions here) and -D DOMAIN, any of launchd's
+ * search domains, which here means the job directories of the domain
+ * bsctl talks to (print DOMAIN says them).
+ *
  * bootstrap DOMAIN PATH... is load into DOMAIN (disabled jobs refused, as
  * launchctl bootstrap does); bootout DOMAIN PATH|LABEL... is unload from it,
  * bootout DOMAIN/LABEL unloads one job, and bootout DOMAIN alone every job
@@ -48,6 +53,7 @@
 struct load_opts {
 	uint32_t flags;         /* CONTROL_F_FORCE, CONTROL_F_PERSIST: sent as they are */
 	bool legacy;            /* load/unload: already loaded, not loaded are notes */
+	bool job_dirs;          /* -D: also the plists of the domain's job directories */
 };
 
 /* What to do with each plist found: load or unload it. */
@@ -283,22 +289,117 @@ static int each_plist(const char *path, plist_fn *fn, const struct load_opts *lo
 	return each_in_dir(path, fn, lo);
 }
 
-/* -w, -F (or -wF) before the operands.  Return: index of the first operand, or -1. */
-static int parse_flags(int argc, char **argv, const char *allowed, uint32_t *flags)
+/* launchd's search domains (-D): each means, here, the domain's job directories. */
+static bool is_search_domain(const char *word)
 {
-	int i;
+	static const char *const words[] = { "user", "local", "network", "system", "all" };
 
-	*flags = 0;
-	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			return i + 1;
-		for (const char *p = argv[i] + 1; *p; p++) {
-			if (!strchr(allowed, *p))
-				return -1;
-			*flags |= *p == 'w' ? CONTROL_F_PERSIST : CONTROL_F_FORCE;
-		}
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcasecmp(word, words[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * load's and unload's options, as launchctl's getopt("wFS:D:"): -w, -F,
+ * -S SESSIONTYPE (no sessions here: accepted, ignored), -D DOMAIN.
+ * Return: index of the first operand, or -1.
+ */
+static int parse_flags(int argc, char **argv, struct load_opts *lo)
+{
+	int ch;
+
+	optind = 0;             /* glibc: start again, from argv[1] */
+	opterr = 0;             /* the usage says it */
+	while ((ch = getopt(argc, argv, "+wFS:D:")) != -1) {
+		if (ch == 'w')
+			lo->flags |= CONTROL_F_PERSIST;
+		else if (ch == 'F')
+			lo->flags |= CONTROL_F_FORCE;
+		else if (ch == 'D' && is_search_domain(optarg))
+			lo->job_dirs = true;
+		else if (ch != 'S')
+			return -1;
 	}
-	return i;
+	return optind;
+}
+
+/*
+ * The job directories of the domain bsctl talks to, as print DOMAIN says
+ * them: "\tjob directories = {" then a "\t\tPATH" line each, then "\t}".
+ * Return: a copy of those lines (to free), or NULL (why printed).
+ */
+static char *job_dirs_text(int *ret)
+{
+	static const char head[] = "\n\tjob directories = {\n";
+	struct ctl_msg m = { .id = CONTROL_PRINT_DOMAIN };
+	const char *text, *p, *end;
+	kern_return_t kr = ctl_request(&m, &text);
+
+	if (kr != KERN_SUCCESS) {
+		*ret = ctl_exit(kr, "-D", text);
+		return NULL;
+	}
+	p = strstr(text, head);
+	end = p ? strstr(p + sizeof(head) - 1, "\n\t}\n") : NULL;
+	*ret = BSCTL_FAILURE;
+	if (!end) {
+		fprintf(stderr, "bsctl: -D: the daemon does not say its job directories\n");
+		return NULL;
+	}
+	p += sizeof(head) - 1;
+	return strndup(p, (size_t)(end + 1 - p));
+}
+
+/*
+ * -D: each plist of the domain's job directories.  A directory that does
+ * not exist is skipped, as launchctl's glob skips it; none at all is
+ * launchctl's "nothing found".
+ */
+static int each_job_dir(plist_fn *fn, const struct load_opts *lo)
+{
+	int ret, found = 0;
+	char *dirs = job_dirs_text(&ret), *line, *save;
+
+	if (!dirs)
+		return ret;
+	ret = BSCTL_OK;
+	for (line = strtok_r(dirs, "\n", &save); line && !stop_now(ret);
+	     line = strtok_r(NULL, "\n", &save)) {
+		const char *dir = line + strspn(line, "\t");
+		struct stat st;
+		int r;
+
+		if (stat(dir, &st) < 0 && errno == ENOENT)
+			continue;
+		found++;
+		r = each_plist(dir, fn, lo, !(lo->flags & CONTROL_F_FORCE));
+		if (r != BSCTL_OK)
+			ret = r;
+	}
+	free(dirs);
+	if (!found) {
+		fprintf(stderr, "bsctl: -D: the domain's job directories do not exist: "
+			"nothing found\n");
+		return BSCTL_FAILURE;
+	}
+	return ret;
+}
+
+/* What to do with the operands argv[i...]: load_all() or unload_all(). */
+typedef int operands_fn(int i, int argc, char **argv, const struct load_opts *lo);
+
+/* -D's directories first, then the operands argv[i...]; the last failure's code. */
+static int each_operand(int i, int argc, char **argv, const struct load_opts *lo,
+			plist_fn *fn, operands_fn *all)
+{
+	int ret = lo->job_dirs ? each_job_dir(fn, lo) : BSCTL_OK;
+	int r;
+
+	if (stop_now(ret))
+		return ret;
+	r = all(i, argc, argv, lo);
+	return r != BSCTL_OK ? r : ret;
 }
 
 /* Load each of argv[i...]. */
@@ -318,12 +419,12 @@ static int load_all(int i, int argc, char **argv, const struct load_opts *lo)
 int cmd_load(int argc, char **argv, const struct bsctl_opts *o)
 {
 	struct load_opts lo = { .legacy = true };
-	int i = parse_flags(argc, argv, "wF", &lo.flags);
+	int i = parse_flags(argc, argv, &lo);
 
 	(void)o;
-	if (i < 0 || i >= argc)
+	if (i < 0 || (i >= argc && !lo.job_dirs))
 		return BSCTL_USAGE;
-	return load_all(i, argc, argv, &lo);
+	return each_operand(i, argc, argv, &lo, load_one, load_all);
 }
 
 /* Unload each of argv[i...]: a path if it names a file or directory, else a label. */
@@ -342,15 +443,16 @@ static int unload_all(int i, int argc, char **argv, const struct load_opts *lo)
 	return ret;
 }
 
+/* -F is accepted, as launchctl's: unload checks no owners but -D's directories'. */
 int cmd_unload(int argc, char **argv, const struct bsctl_opts *o)
 {
 	struct load_opts lo = { .legacy = true };
-	int i = parse_flags(argc, argv, "w", &lo.flags);
+	int i = parse_flags(argc, argv, &lo);
 
 	(void)o;
-	if (i < 0 || i >= argc)
+	if (i < 0 || (i >= argc && !lo.job_dirs))
 		return BSCTL_USAGE;
-	return unload_all(i, argc, argv, &lo);
+	return each_operand(i, argc, argv, &lo, unload_one, unload_all);
 }
 
 /* argv[1] must be a domain target (@service: or a service target). */
