@@ -6,7 +6,7 @@
  * temporary directory): load and unload as launchctl's idioms need them,
  * list LABEL in launchd's dictionary format, remove, managerpid, manageruid,
  * managername, error, export, one line for an unknown subcommand, getenv of
- * a variable not set, load's and unload's flags.
+ * a variable not set, load's and unload's flags, kill with any signal.
  */
 #include <check.h>
 #include <stdio.h>
@@ -393,6 +393,40 @@ START_TEST(test_load_flags)
 }
 END_TEST
 
+/* kill takes every signal: any name, with or without SIG, in any case, or a number. */
+START_TEST(test_kill_signals)
+{
+	static const struct {
+		const char *arg;
+		const char *status;     /* list's status column after it */
+	} sent[] = {
+		{ "sigusr2", "-12" }, { "PWR", "-30" }, { "SIGRTMIN+1", "-35" }, { "rtmax", "-64" },
+		{ "IO", "-29" }, { "VtAlrm", "-26" }, { "SIGSTKFLT", "-16" }, { "RTMAX-2", "-62" },
+	};
+	static const char *const refused[] = {
+		"RTMIN+31", "RTMAX-31", "RTMIN-1", "RTMAX+1", "65", "0", "SIGFOO", "INFO", "SIG",
+	};
+	char want[128];
+
+	test_daemon_add_job(&td, LABEL_A, SLEEP);
+	test_daemon_start(&td);
+	for (size_t i = 0; i < sizeof(sent) / sizeof(sent[0]); i++) {
+		ck_assert_int_eq(BSCTL("kickstart", LABEL_A), 0);
+		ck_assert_msg(BSCTL("kill", sent[i].arg, LABEL_A) == 0, "kill %s: %s", sent[i].arg, r.err);
+		snprintf(want, sizeof(want), "-\t%s\t" LABEL_A "\n", sent[i].status);
+		ck_assert_msg(listed_until(want, 1), "kill %s: not %s", sent[i].arg, want);
+	}
+	ck_assert_int_eq(BSCTL("kickstart", LABEL_A), 0);
+	ck_assert_int_eq(BSCTL("kill", "SIGWINCH", LABEL_A), 0);     /* ignored by sleep */
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		ck_assert_msg(BSCTL("kill", refused[i], LABEL_A) == 2, "kill %s", refused[i]);
+		ck_assert_ptr_nonnull(strstr(r.err, "unknown signal"));
+	}
+	ck_assert_int_eq(BSCTL("list"), 0);
+	ck_assert_ptr_null(strstr(r.out, "-\t-62\t" LABEL_A "\n"));    /* still running */
+}
+END_TEST
+
 static Suite *legacy_suite(void)
 {
 	Suite *s = suite_create("bsctl-legacy");
@@ -411,6 +445,7 @@ static Suite *legacy_suite(void)
 	tcase_add_test(tc, test_export);
 	tcase_add_test(tc, test_getenv_unset);
 	tcase_add_test(tc, test_load_flags);
+	tcase_add_test(tc, test_kill_signals);
 	suite_add_tcase(s, tc);
 	return s;
 }

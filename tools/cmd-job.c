@@ -5,6 +5,7 @@
  * domain, or as launchctl 2 does, DOMAIN/LABEL (target.h); print also
  * takes a domain.
  */
+#include <ctype.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -224,16 +225,39 @@ int cmd_kickstart(int argc, char **argv, const struct bsctl_opts *o)
 	return r == BSCTL_OK && pid ? print_pid(label, old) : r;
 }
 
+/* Other names for signals sigabbrev_np() names otherwise: ABRT, CHLD, POLL. */
 static const struct {
 	const char *name;
 	int sig;
-} signals[] = {
-	{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT }, { "KILL", SIGKILL },
-	{ "USR1", SIGUSR1 }, { "USR2", SIGUSR2 }, { "TERM", SIGTERM }, { "CONT", SIGCONT },
-	{ "STOP", SIGSTOP }, { "TSTP", SIGTSTP }, { "ALRM", SIGALRM },
+} aliases[] = {
+	{ "IOT", SIGABRT }, { "CLD", SIGCHLD }, { "IO", SIGIO },
 };
 
-/* A number, NAME or SIGNAME.  Return: the signal, or 0. */
+/* RTMIN, RTMIN+N, RTMAX, RTMAX-N, within SIGRTMIN..SIGRTMAX.  Return: it, or 0. */
+static int parse_realtime(const char *s)
+{
+	bool max = strncasecmp(s, "RTMAX", 5) == 0;
+	char *end;
+	long n = 0;
+
+	if (!max && strncasecmp(s, "RTMIN", 5) != 0)
+		return 0;
+	s += 5;
+	if (*s) {
+		if (*s != (max ? '-' : '+') || !isdigit((unsigned char)s[1]))
+			return 0;
+		n = strtol(s + 1, &end, 10);
+		if (*end || n > SIGRTMAX - SIGRTMIN)
+			return 0;
+	}
+	return max ? SIGRTMAX - (int)n : SIGRTMIN + (int)n;
+}
+
+/*
+ * A number, or any signal's name with or without "SIG", in any case: the
+ * names of <signal.h> (sigabbrev_np()), their aliases, and the real-time
+ * signals.  Return: the signal, or 0.
+ */
 static int parse_signal(const char *s)
 {
 	char *end;
@@ -243,10 +267,16 @@ static int parse_signal(const char *s)
 		return n > 0 && n < NSIG ? (int)n : 0;
 	if (strncasecmp(s, "SIG", 3) == 0)
 		s += 3;
-	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
-		if (strcasecmp(s, signals[i].name) == 0)
-			return signals[i].sig;
-	return 0;
+	for (int sig = 1; sig < NSIG; sig++) {
+		const char *name = sigabbrev_np(sig);
+
+		if (name && strcasecmp(s, name) == 0)
+			return sig;
+	}
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (strcasecmp(s, aliases[i].name) == 0)
+			return aliases[i].sig;
+	return parse_realtime(s);
 }
 
 int cmd_kill(int argc, char **argv, const struct bsctl_opts *o)
