@@ -6,7 +6,8 @@
  * temporary directory): load and unload as launchctl's idioms need them,
  * list LABEL in launchd's dictionary format, remove, managerpid, manageruid,
  * managername, error, export, one line for an unknown subcommand, getenv of
- * a variable not set, load's and unload's flags, kill with any signal.
+ * a variable not set, load's and unload's flags, kill with any signal, and
+ * load of a file not named *.plist.
  */
 #include <check.h>
 #include <stdio.h>
@@ -427,6 +428,35 @@ START_TEST(test_kill_signals)
 }
 END_TEST
 
+/* A file named on the command line must be a *.plist, as launchctl's path_goodness_check says. */
+START_TEST(test_load_plist_name)
+{
+	char *x = write_job(extra, "a.xml", LABEL_A, SLEEP);
+	char *upper = write_job(extra, "B.PLIST", LABEL_B, SLEEP);
+	char *bare = write_job(extra, ".plist", "org.test.legacy.bare", SLEEP);
+
+	test_daemon_start(&td);
+	ck_assert_int_eq(BSCTL("load", x), 1);
+	ck_assert_msg(strstr(r.err, "/a.xml: dubious file, not of type .plist: skipped"), "%s", r.err);
+	ck_assert_int_eq(BSCTL("list"), 0);
+	ck_assert_ptr_null(strstr(r.out, LABEL_A));
+	ck_assert_int_eq(BSCTL("bootstrap", user_domain, x), 1);
+	ck_assert_int_eq(BSCTL("load", "-F", x), 0);
+	ck_assert(listed_until(LABEL_A, 1));
+	ck_assert_int_eq(BSCTL("unload", x), 0);               /* unload reads any name */
+	ck_assert(listed_until(LABEL_A, 0));
+	ck_assert_int_eq(BSCTL("load", upper, bare), 0);        /* *.plist in any case */
+	ck_assert(listed_until(LABEL_B, 1));
+	ck_assert(listed_until("org.test.legacy.bare", 1));
+	ck_assert_int_eq(BSCTL("load", extra), 0);             /* a directory: *.plist only */
+	ck_assert_ptr_null(strstr(r.err, "a.xml"));
+	ck_assert(listed_until(LABEL_A, 0));
+	free(x);
+	free(upper);
+	free(bare);
+}
+END_TEST
+
 static Suite *legacy_suite(void)
 {
 	Suite *s = suite_create("bsctl-legacy");
@@ -446,6 +476,7 @@ static Suite *legacy_suite(void)
 	tcase_add_test(tc, test_getenv_unset);
 	tcase_add_test(tc, test_load_flags);
 	tcase_add_test(tc, test_kill_signals);
+	tcase_add_test(tc, test_load_plist_name);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -7,7 +7,7 @@
  * sends its bytes: the daemon never opens a path a client names.  Before
  * sending, it applies launchctl's path_goodness_check (skipped with -F):
  * the file (or directory) must be owned by root or the caller and writable
- * by neither group nor others.  A directory means each *.plist in it (not
+ * by neither group nor others, and a file named must be a *.plist.  A directory means each *.plist in it (not
  * recursively, names sorted, dot files skipped).
  *
  * Outcomes: a disabled job named on the command line is an error (exit 1,
@@ -33,6 +33,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -270,11 +271,13 @@ static int each_in_dir(const char *dir, plist_fn *fn, const struct load_opts *lo
 }
 
 /*
- * A file, or each plist of a directory.  @check_dir: apply the goodness
- * check to a directory too (load without -F).  Return: an enum bsctl_exit.
+ * A file, or each plist of a directory.  @check: launchctl's
+ * path_goodness_check of what is named (load without -F): a directory's
+ * owner and mode, a file's name, which must match *.plist in any case, as
+ * launchctl's fnmatch(); a file's owner and mode are checked as it is read.
+ * Return: an enum bsctl_exit.
  */
-static int each_plist(const char *path, plist_fn *fn, const struct load_opts *lo,
-		      bool check_dir)
+static int each_plist(const char *path, plist_fn *fn, const struct load_opts *lo, bool check)
 {
 	struct stat st;
 
@@ -282,9 +285,14 @@ static int each_plist(const char *path, plist_fn *fn, const struct load_opts *lo
 		fprintf(stderr, "bsctl: %s: %s\n", path, strerror(errno));
 		return BSCTL_FAILURE;
 	}
+	if (!S_ISDIR(st.st_mode) && check && fnmatch("*.plist", path, FNM_CASEFOLD) != 0) {
+		fprintf(stderr, "bsctl: %s: dubious file, not of type .plist: skipped "
+			"(-F loads it anyway)\n", path);
+		return BSCTL_FAILURE;
+	}
 	if (!S_ISDIR(st.st_mode))
 		return fn(path, false, lo);
-	if (check_dir && check_goodness(path, &st) < 0)
+	if (check && check_goodness(path, &st) < 0)
 		return BSCTL_FAILURE;
 	return each_in_dir(path, fn, lo);
 }
