@@ -131,7 +131,9 @@ START_TEST(test_unknown_and_usage)
 	ck_assert_int_eq(BSCTL("start", "org.test.nope"), 4);
 	ck_assert_int_eq(BSCTL("list", "org.test.nope"), 4);
 	ck_assert_int_eq(BSCTL("print"), 2);
-	ck_assert_int_eq(BSCTL("frobnicate"), 2);
+	ck_assert_int_eq(BSCTL("frobnicate"), 1);      /* as launchctl: one line, exit 1 */
+	ck_assert_str_eq(r.err, "bsctl: unknown subcommand \"frobnicate\"\n");
+	ck_assert_int_eq(BSCTL("--frobnicate", "list"), 2);
 	ck_assert_int_eq(BSCTL("kill", "NOSUCHSIG", LABEL), 2);
 	ck_assert_int_eq(BSCTL("help"), 0);
 	ck_assert_ptr_nonnull(strstr(r.out, "exit codes"));
@@ -254,6 +256,10 @@ START_TEST(test_golden_running)
 	golden("print.txt", pid);
 	ck_assert_int_eq(BSCTL("print", "--json", LABEL), 0);
 	golden("print.json", pid);
+	ck_assert_int_eq(BSCTL("list", LABEL), 0);
+	golden("list-job.txt", pid);
+	ck_assert_int_eq(BSCTL("list", "-x", LABEL), 0);
+	golden("list-job.plist", pid);
 	golden_end();
 }
 END_TEST
@@ -270,6 +276,8 @@ START_TEST(test_golden_exited)
 	golden("print-exited.txt", -1);
 	ck_assert_int_eq(BSCTL("print", "--json", LABEL), 0);
 	golden("print-exited.json", -1);
+	ck_assert_int_eq(BSCTL("list", LABEL), 0);
+	golden("list-job-exited.txt", -1);
 	golden_end();
 }
 END_TEST

@@ -4,8 +4,9 @@
  *
  * Exit codes:
  *   0  success
- *   1  failure (the daemon refused or could not do it; lint found errors)
- *   2  usage error
+ *   1  failure (the daemon refused or could not do it; lint found errors;
+ *      an unknown subcommand, as launchctl)
+ *   2  usage error (wrong arguments to a subcommand, an unknown option)
  *   3  no bootstrapd is listening
  *   4  no such job
  *   5  not permitted (neither root nor the domain's owner)
@@ -32,13 +33,16 @@ static int cmd_help(int argc, char **argv, const struct bsctl_opts *o);
 
 /* JOB is LABEL or DOMAIN/LABEL; DOMAIN is system, user/UID or gui/UID. */
 static const struct command commands[] = {
-	{ "list", cmd_list, "list [--json] [JOB]\tjobs: PID, last status, label" },
+	{ "list", cmd_list, "list [-x | --json] [JOB]\n"
+	  "\t\t\tjobs: PID, last status, label; a job: launchd's\n"
+	  "\t\t\tdictionary of it (-x: as an XML plist)" },
 	{ "print", cmd_print, "print [--json] JOB|DOMAIN\n"
 	  "\t\t\ta job's state in detail, or the domain's" },
 	{ "print-disabled", cmd_print_disabled, "print-disabled [DOMAIN]\n"
 	  "\t\t\tthe enable/disable overrides" },
 	{ "start", cmd_start, "start JOB\t\tstart a job" },
 	{ "stop", cmd_stop, "stop JOB\t\tstop a job (SIGTERM, then SIGKILL)" },
+	{ "remove", cmd_remove, "remove JOB\t\tstop and unload a job" },
 	{ "kickstart", cmd_kickstart, "kickstart [-kp] JOB\tstart now; -k kills a running one first,\n"
 	  "\t\t\t-p prints the pid" },
 	{ "kill", cmd_kill, "kill SIGNAL JOB\tsend SIGNAL (number or name) to a job" },
@@ -47,9 +51,11 @@ static const struct command commands[] = {
 	  "\t\t\tload plists into DOMAIN" },
 	{ "bootout", cmd_bootout, "bootout DOMAIN [PATH|LABEL...] | bootout DOMAIN/LABEL\n"
 	  "\t\t\tunload (DOMAIN alone: every job of it)" },
-	{ "load", cmd_load, "load [-wF] PATH...\tload plists (of a directory: each *.plist);\n"
-	  "\t\t\t-w: enable for good; -F: despite Disabled, dubious owner" },
-	{ "unload", cmd_unload, "unload [-w] PATH|LABEL...\n"
+	{ "load", cmd_load, "load [-wF] [-S TYPE] [-D DOMAIN] PATH...\n"
+	  "\t\t\tload plists (of a directory: each *.plist);\n"
+	  "\t\t\t-w: enable for good; -F: despite Disabled, dubious owner;\n"
+	  "\t\t\t-S: ignored; -D: also the domain's job directories" },
+	{ "unload", cmd_unload, "unload [-wF] [-S TYPE] [-D DOMAIN] PATH|LABEL...\n"
 	  "\t\t\tstop and unload; -w: disable for good" },
 	{ "enable", cmd_enable, "enable JOB\t\tpersistently allow loading (at the next scan)" },
 	{ "disable", cmd_disable, "disable JOB\t\tpersistently prevent loading (stops nothing)" },
@@ -57,10 +63,16 @@ static const struct command commands[] = {
 	  "\t\t\tset KEY for jobs started from now on (not persistent)" },
 	{ "unsetenv", cmd_unsetenv, "unsetenv [DOMAIN] KEY\tno longer set KEY for new jobs" },
 	{ "getenv", cmd_getenv, "getenv [DOMAIN] KEY\tprint what setenv set KEY to" },
+	{ "export", cmd_export, "export [DOMAIN]\twhat setenv set, as shell commands" },
+	{ "managerpid", cmd_manager, "managerpid [DOMAIN]\tthe pid of the domain's bootstrapd" },
+	{ "manageruid", cmd_manager, "manageruid [DOMAIN]\tthe uid it runs as" },
+	{ "managername", cmd_manager, "managername [DOMAIN]\tSystem, or Background for a user's" },
 	{ "reexec", cmd_reexec, "reexec\t\t\texecute bootstrapd again (an upgraded binary),\n"
 	  "\t\t\tkeeping its ports, names, jobs and clients" },
 	{ "lint", cmd_lint, "lint PATH...\t\tcheck job plists (no daemon needed)" },
 	{ "convert", cmd_convert, "convert PATH\t\tprint a plist (binary or XML) as XML" },
+	{ "error", cmd_error, "error [posix|mach|bootstrap] CODE\n"
+	  "\t\t\twhat an error code means" },
 	{ "version", cmd_version, "version\t\t\tprint bsctl's version" },
 	{ "help", cmd_help, "help [COMMAND]\t\tthis text" },
 };
@@ -160,6 +172,11 @@ int main(int argc, char **argv)
 	int ret;
 
 	c = i < 0 ? NULL : command_find(argv[i]);
+	if (i >= 0 && !c) {
+		/* One line and exit 1, as launchctl's demux_cmd. */
+		fprintf(stderr, "bsctl: unknown subcommand \"%s\"\n", argv[i]);
+		return BSCTL_FAILURE;
+	}
 	if (!c) {
 		usage(stderr);
 		return BSCTL_USAGE;

@@ -30,5 +30,9 @@ int cmd_setenv(int argc, char **argv, const struct bsctl_opts *o);
 int cmd_unsetenv(int argc, char **argv, const struct bsctl_opts *o);
 int cmd_getenv(int argc, char **argv, const struct bsctl_opts *o);
 int cmd_reexec(int argc, char **argv, const struct bsctl_opts *o);
+int cmd_remove(int argc, char **argv, const struct bsctl_opts *o);
+int cmd_export(int argc, char **argv, const struct bsctl_opts *o);
+int cmd_manager(int argc, char **argv, const struct bsctl_opts *o);
+int cmd_error(int argc, char **argv, const struct bsctl_opts *o);
 
 #endif

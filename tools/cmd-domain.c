@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd-domain.c - the subcommands about a domain as a whole: print-disabled
- * and setenv/unsetenv/getenv, each with an optional domain target first
- * (the default domain without one).
+ * cmd-domain.c - the subcommands about a domain as a whole: print-disabled,
+ * setenv/unsetenv/getenv, export, and launchctl 1's managerpid, manageruid
+ * and managername, each with an optional domain target first (the default
+ * domain without one).
  */
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bsctl.h"
@@ -73,15 +76,27 @@ int cmd_unsetenv(int argc, char **argv, const struct bsctl_opts *o)
 	return d < 0 ? BSCTL_USAGE : ctl_call(CONTROL_UNSETENV, 0, 0, argv[1 + d], stderr);
 }
 
+/* A variable that is not set prints nothing and is no failure, as in launchctl. */
 int cmd_getenv(int argc, char **argv, const struct bsctl_opts *o)
 {
+	struct ctl_msg m = { .id = CONTROL_GETENV };
+	const char *text;
+	kern_return_t kr;
 	int d;
 
 	(void)o;
 	if (argc != 2 && argc != 3)
 		return BSCTL_USAGE;
 	d = optional_domain(argc, argv, 3);
-	return d < 0 ? BSCTL_USAGE : ctl_call(CONTROL_GETENV, 0, 0, argv[1 + d], stdout);
+	if (d < 0 || !argv[1 + d][0])
+		return BSCTL_USAGE;
+	m.arg = argv[1 + d];
+	kr = ctl_request(&m, &text);
+	if (kr == KERN_FAILURE)         /* the daemon's "not set" */
+		return BSCTL_OK;
+	if (kr == KERN_SUCCESS)
+		fputs(text, stdout);
+	return ctl_exit(kr, m.arg, text);
 }
 
 int cmd_reexec(int argc, char **argv, const struct bsctl_opts *o)
@@ -91,4 +106,112 @@ int cmd_reexec(int argc, char **argv, const struct bsctl_opts *o)
 	if (argc != 1)
 		return BSCTL_USAGE;
 	return ctl_call(CONTROL_REEXEC, 0, 0, "", stderr);
+}
+
+/* @s between double quotes, for sh: ", \\, $ and ` escaped. */
+static void put_sh_quoted(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (strchr("\"\\$`", *s))
+			putchar('\\');
+		putchar(*s);
+	}
+	putchar('"');
+}
+
+/* @s between single quotes, for csh: each ' as '\''. */
+static void put_csh_quoted(const char *s)
+{
+	putchar('\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputs("'\\''", stdout);
+		else
+			putchar(*s);
+	}
+	putchar('\'');
+}
+
+/* One variable, as launchctl export prints it. */
+static void put_export(const char *name, const char *value, bool csh)
+{
+	if (csh) {
+		printf("setenv %s ", name);
+		put_csh_quoted(value);
+		printf(";\n");
+	} else {
+		printf("%s=", name);
+		put_sh_quoted(value);
+		printf("; export %s;\n", name);
+	}
+}
+
+/*
+ * export [DOMAIN]: what setenv set, as commands for the shell, as
+ * launchctl export prints them: NAME="value"; export NAME; or, when $SHELL
+ * is a csh, setenv NAME 'value';
+ */
+int cmd_export(int argc, char **argv, const struct bsctl_opts *o)
+{
+	struct ctl_msg m = { .id = CONTROL_GETENV, .arg = "" };     /* "": every variable */
+	const char *shell = getenv("SHELL"), *text;
+	kern_return_t kr;
+	char *copy, *line, *save;
+
+	(void)o;
+	if (argc > 2 || optional_domain(argc, argv, 2) < 0)
+		return BSCTL_USAGE;
+	kr = ctl_request(&m, &text);
+	if (kr != KERN_SUCCESS)
+		return ctl_exit(kr, "export", text);
+	copy = strdup(text);
+	if (!copy) {
+		fprintf(stderr, "bsctl: export: out of memory\n");
+		return BSCTL_FAILURE;
+	}
+	/* "KEY=VALUE" lines: a key holds no '=', a value no newline. */
+	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *eq = strchr(line, '=');
+
+		if (!eq)
+			continue;
+		*eq = '\0';
+		put_export(line, eq + 1, shell && strstr(shell, "csh"));
+	}
+	free(copy);
+	return BSCTL_OK;
+}
+
+/*
+ * managerpid, manageruid, managername [DOMAIN]: who serves the domain, as
+ * launchctl 1 asks launchd: the daemon's pid, the uid it runs as, and the
+ * name of its manager ("System", or "Background" in a user's domain).
+ */
+int cmd_manager(int argc, char **argv, const struct bsctl_opts *o)
+{
+	struct ctl_msg m = { .id = CONTROL_MANAGER };
+	const char *text;
+	char name[32];
+	unsigned int uid;
+	kern_return_t kr;
+	int pid;
+
+	(void)o;
+	if (argc > 2 || optional_domain(argc, argv, 2) < 0)
+		return BSCTL_USAGE;
+	kr = ctl_request(&m, &text);
+	if (kr != KERN_SUCCESS)
+		return ctl_exit(kr, argv[0], text);
+	if (sscanf(text, "%d %u %31s", &pid, &uid, name) != 3) {
+		fprintf(stderr, "bsctl: %s: the daemon's answer is not understood\n", argv[0]);
+		return BSCTL_FAILURE;
+	}
+	if (strcmp(argv[0], "managerpid") == 0)
+		printf("%d\n", pid);
+	else if (strcmp(argv[0], "manageruid") == 0)
+		printf("%u\n", uid);
+	else
+		printf("%s\n", name);
+	return BSCTL_OK;
 }

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd-job.c - list, print, blame, start, stop, kickstart, kill, enable and
- * disable: one request each, naming a job by its label in the default
+ * cmd-job.c - list, print, blame, start, stop, remove, kickstart, kill,
+ * enable and disable: one request each, naming a job by its label in the default
  * domain, or as launchctl 2 does, DOMAIN/LABEL (target.h); print also
  * takes a domain.
  */
+#include <ctype.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -49,13 +50,25 @@ static int job_call(int id, uint32_t flags, int32_t sig, const char *arg, FILE *
 	return label ? ctl_call(id, flags, sig, label, text_to) : BSCTL_USAGE;
 }
 
+/*
+ * list: every job, a table; list JOB: launchd's dictionary of the job, or
+ * with -x (launchctl list -x) the same as an XML plist; with --json, as
+ * print --json.  -x without a job lists them all, as launchctl does.
+ */
 int cmd_list(int argc, char **argv, const struct bsctl_opts *o)
 {
-	if (argc > 2)
+	uint32_t flags = json_flag(o);
+	int i = 1;
+
+	if (argc > 1 && strcmp(argv[1], "-x") == 0) {
+		flags |= CONTROL_F_XML;
+		i++;
+	}
+	if (argc > i + 1 || (o->json && (flags & CONTROL_F_XML)))
 		return BSCTL_USAGE;
-	if (argc == 1)
+	if (argc == i)
 		return ctl_call(CONTROL_LIST, json_flag(o), 0, "", stdout);
-	return job_call(CONTROL_LIST, json_flag(o), 0, argv[1], stdout);
+	return job_call(CONTROL_LIST, flags, 0, argv[i], stdout);
 }
 
 /* print DOMAIN, print DOMAIN/LABEL, print LABEL. */
@@ -112,6 +125,32 @@ int cmd_stop(int argc, char **argv, const struct bsctl_opts *o)
 	if (argc != 2)
 		return BSCTL_USAGE;
 	return job_call(CONTROL_STOP, 0, 0, argv[1], NULL);
+}
+
+/*
+ * remove JOB: unload it, as launchctl remove; a job that is not loaded is
+ * launchctl's "No such process" (ESRCH), exit 1.
+ */
+int cmd_remove(int argc, char **argv, const struct bsctl_opts *o)
+{
+	struct ctl_msg m = { .id = CONTROL_UNLOAD };
+	const char *text;
+	kern_return_t kr;
+
+	(void)o;
+	if (argc != 2)
+		return BSCTL_USAGE;
+	m.arg = job_arg(argv[1]);
+	if (!m.arg)
+		return BSCTL_USAGE;
+	kr = ctl_request(&m, &text);
+	if (kr == CONTROL_E_NOT_FOUND) {
+		fprintf(stderr, "bsctl remove error: No such process\n");
+		return BSCTL_FAILURE;
+	}
+	if (kr == KERN_SUCCESS)
+		ctl_print_diag(text);
+	return ctl_exit(kr, m.arg, text);
 }
 
 /* The job's pid, 0 if it is not running, -1 if the daemon did not say. */
@@ -186,16 +225,39 @@ int cmd_kickstart(int argc, char **argv, const struct bsctl_opts *o)
 	return r == BSCTL_OK && pid ? print_pid(label, old) : r;
 }
 
+/* Other names for signals sigabbrev_np() names otherwise: ABRT, CHLD, POLL. */
 static const struct {
 	const char *name;
 	int sig;
-} signals[] = {
-	{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT }, { "KILL", SIGKILL },
-	{ "USR1", SIGUSR1 }, { "USR2", SIGUSR2 }, { "TERM", SIGTERM }, { "CONT", SIGCONT },
-	{ "STOP", SIGSTOP }, { "TSTP", SIGTSTP }, { "ALRM", SIGALRM },
+} aliases[] = {
+	{ "IOT", SIGABRT }, { "CLD", SIGCHLD }, { "IO", SIGIO },
 };
 
-/* A number, NAME or SIGNAME.  Return: the signal, or 0. */
+/* RTMIN, RTMIN+N, RTMAX, RTMAX-N, within SIGRTMIN..SIGRTMAX.  Return: it, or 0. */
+static int parse_realtime(const char *s)
+{
+	bool max = strncasecmp(s, "RTMAX", 5) == 0;
+	char *end;
+	long n = 0;
+
+	if (!max && strncasecmp(s, "RTMIN", 5) != 0)
+		return 0;
+	s += 5;
+	if (*s) {
+		if (*s != (max ? '-' : '+') || !isdigit((unsigned char)s[1]))
+			return 0;
+		n = strtol(s + 1, &end, 10);
+		if (*end || n > SIGRTMAX - SIGRTMIN)
+			return 0;
+	}
+	return max ? SIGRTMAX - (int)n : SIGRTMIN + (int)n;
+}
+
+/*
+ * A number, or any signal's name with or without "SIG", in any case: the
+ * names of <signal.h> (sigabbrev_np()), their aliases, and the real-time
+ * signals.  Return: the signal, or 0.
+ */
 static int parse_signal(const char *s)
 {
 	char *end;
@@ -205,10 +267,16 @@ static int parse_signal(const char *s)
 		return n > 0 && n < NSIG ? (int)n : 0;
 	if (strncasecmp(s, "SIG", 3) == 0)
 		s += 3;
-	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
-		if (strcasecmp(s, signals[i].name) == 0)
-			return signals[i].sig;
-	return 0;
+	for (int sig = 1; sig < NSIG; sig++) {
+		const char *name = sigabbrev_np(sig);
+
+		if (name && strcasecmp(s, name) == 0)
+			return sig;
+	}
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (strcasecmp(s, aliases[i].name) == 0)
+			return aliases[i].sig;
+	return parse_realtime(s);
 }
 
 int cmd_kill(int argc, char **argv, const struct bsctl_opts *o)

@@ -7,14 +7,23 @@
  * sends its bytes: the daemon never opens a path a client names.  Before
  * sending, it applies launchctl's path_goodness_check (skipped with -F):
  * the file (or directory) must be owned by root or the caller and writable
- * by neither group nor others.  A directory means each *.plist in it (not
+ * by neither group nor others, and a file named must be a *.plist.  A directory means each *.plist in it (not
  * recursively, names sorted, dot files skipped).
  *
  * Outcomes: a disabled job named on the command line is an error (exit 1,
  * with how to enable it); one found in a directory is skipped with a note,
  * as the daemon's own directory scan does.  A directory without plists is
- * a note, not an error.  Every argument is tried; the exit code is the last
- * failure's, except that "no daemon" and "not permitted" stop at once.
+ * a note, not an error.  As launchctl's load_and_unload_cmd, the legacy
+ * verbs take a job already loaded (load) or not loaded (unload) as a note:
+ * `launchctl unload x.plist; launchctl load x.plist` runs under `set -e`.
+ * bootstrap and bootout keep these strict (exit 1 and 4).  Every argument
+ * is tried; the exit code is the last failure's, except that "no daemon"
+ * and "not permitted" stop at once.
+ *
+ * load and unload take launchctl's options: -w, -F, -S SESSIONTYPE
+ * (accepted and ignored: no sessions here) and -D DOMAIN, any of launchd's
+ * search domains, which here means the job directories of the domain
+ * bsctl talks to (print DOMAIN says them).
  *
  * bootstrap DOMAIN PATH... is load into DOMAIN (disabled jobs refused, as
  * launchctl bootstrap does); bootout DOMAIN PATH|LABEL... is unload from it,
@@ -24,6 +33,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,8 +50,15 @@
 #include "plist.h"
 #include "target.h"
 
+/* How to load or unload: the request's flags, and the verb's strictness. */
+struct load_opts {
+	uint32_t flags;         /* CONTROL_F_FORCE, CONTROL_F_PERSIST: sent as they are */
+	bool legacy;            /* load/unload: already loaded, not loaded are notes */
+	bool job_dirs;          /* -D: also the plists of the domain's job directories */
+};
+
 /* What to do with each plist found: load or unload it. */
-typedef int plist_fn(const char *path, bool in_dir, uint32_t flags);
+typedef int plist_fn(const char *path, bool in_dir, const struct load_opts *lo);
 
 static bool is_plist_name(const char *name)
 {
@@ -142,9 +159,9 @@ static int read_plist(const char *path, bool force, char **buf, size_t *len)
 	return 0;
 }
 
-static int load_one(const char *path, bool in_dir, uint32_t flags)
+static int load_one(const char *path, bool in_dir, const struct load_opts *lo)
 {
-	struct ctl_msg m = { .id = CONTROL_LOAD, .flags = flags };
+	struct ctl_msg m = { .id = CONTROL_LOAD, .flags = lo->flags };
 	char *abs = realpath(path, NULL);
 	const char *text;
 	char *buf = NULL;
@@ -156,7 +173,7 @@ static int load_one(const char *path, bool in_dir, uint32_t flags)
 		free(abs);
 		return BSCTL_FAILURE;
 	}
-	if (read_plist(path, flags & CONTROL_F_FORCE, &buf, &m.data_len) < 0) {
+	if (read_plist(path, lo->flags & CONTROL_F_FORCE, &buf, &m.data_len) < 0) {
 		free(abs);
 		return BSCTL_FAILURE;
 	}
@@ -168,18 +185,37 @@ static int load_one(const char *path, bool in_dir, uint32_t flags)
 		fprintf(stderr, "bsctl: %s: disabled: skipped\n", path);
 		return BSCTL_OK;
 	}
-	if (kr == KERN_SUCCESS)
-		ctl_print_diag(text);   /* warnings */
+	if (kr == KERN_SUCCESS || (kr == CONTROL_E_EXISTS && lo->legacy)) {
+		ctl_print_diag(text);   /* warnings, or "already loaded" */
+		return BSCTL_OK;
+	}
 	return ctl_exit(kr, path, text);
 }
 
-static int unload_label(const char *label, uint32_t flags)
+static int unload_label(const char *label, const struct load_opts *lo)
 {
-	return ctl_call(CONTROL_UNLOAD, flags, 0, label, stderr);
+	struct ctl_msg m = { .id = CONTROL_UNLOAD, .flags = lo->flags, .arg = label };
+	const char *text;
+	kern_return_t kr;
+
+	if (!lo->legacy)
+		return ctl_call(CONTROL_UNLOAD, lo->flags, 0, label, stderr);
+	if (strlen(label) >= CONTROL_ARG_MAX) {
+		fprintf(stderr, "bsctl: label too long\n");
+		return BSCTL_USAGE;
+	}
+	kr = ctl_request(&m, &text);
+	if (kr == CONTROL_E_NOT_FOUND) {
+		fprintf(stderr, "bsctl: Error unloading: %s: not loaded\n", label);
+		return BSCTL_OK;
+	}
+	if (kr == KERN_SUCCESS)
+		ctl_print_diag(text);
+	return ctl_exit(kr, label, text);
 }
 
 /* bsctl unload PATH: the label comes from the plist, parsed here. */
-static int unload_one(const char *path, bool in_dir, uint32_t flags)
+static int unload_one(const char *path, bool in_dir, const struct load_opts *lo)
 {
 	char msg[PLIST_ERROR_FORMAT_MAX];
 	struct plist_error err;
@@ -192,7 +228,7 @@ static int unload_one(const char *path, bool in_dir, uint32_t flags)
 		fprintf(stderr, "bsctl: %s\n", plist_error_format(&err, msg, sizeof(msg)));
 		return BSCTL_FAILURE;
 	}
-	r = unload_label(spec->label, flags);
+	r = unload_label(spec->label, lo);
 	job_spec_free(spec);
 	return r;
 }
@@ -204,7 +240,7 @@ static bool stop_now(int ret)
 }
 
 /* Each *.plist of @dir, sorted by name. */
-static int each_in_dir(const char *dir, plist_fn *fn, uint32_t flags)
+static int each_in_dir(const char *dir, plist_fn *fn, const struct load_opts *lo)
 {
 	struct dirent **names;
 	int n = scandir(dir, &names, NULL, alphasort);
@@ -222,7 +258,7 @@ static int each_in_dir(const char *dir, plist_fn *fn, uint32_t flags)
 		if (!stop_now(ret) && is_plist_name(name) &&
 		    snprintf(path, sizeof(path), "%s/%s", dir, name) < (int)sizeof(path)) {
 			found++;
-			r = fn(path, true, flags);
+			r = fn(path, true, lo);
 		}
 		if (r != BSCTL_OK)
 			ret = r;
@@ -235,10 +271,13 @@ static int each_in_dir(const char *dir, plist_fn *fn, uint32_t flags)
 }
 
 /*
- * A file, or each plist of a directory.  @check_dir: apply the goodness
- * check to a directory too (load without -F).  Return: an enum bsctl_exit.
+ * A file, or each plist of a directory.  @check: launchctl's
+ * path_goodness_check of what is named (load without -F): a directory's
+ * owner and mode, a file's name, which must match *.plist in any case, as
+ * launchctl's fnmatch(); a file's owner and mode are checked as it is read.
+ * Return: an enum bsctl_exit.
  */
-static int each_plist(const char *path, plist_fn *fn, uint32_t flags, bool check_dir)
+static int each_plist(const char *path, plist_fn *fn, const struct load_opts *lo, bool check)
 {
 	struct stat st;
 
@@ -246,38 +285,138 @@ static int each_plist(const char *path, plist_fn *fn, uint32_t flags, bool check
 		fprintf(stderr, "bsctl: %s: %s\n", path, strerror(errno));
 		return BSCTL_FAILURE;
 	}
-	if (!S_ISDIR(st.st_mode))
-		return fn(path, false, flags);
-	if (check_dir && check_goodness(path, &st) < 0)
+	if (!S_ISDIR(st.st_mode) && check && fnmatch("*.plist", path, FNM_CASEFOLD) != 0) {
+		fprintf(stderr, "bsctl: %s: dubious file, not of type .plist: skipped "
+			"(-F loads it anyway)\n", path);
 		return BSCTL_FAILURE;
-	return each_in_dir(path, fn, flags);
+	}
+	if (!S_ISDIR(st.st_mode))
+		return fn(path, false, lo);
+	if (check && check_goodness(path, &st) < 0)
+		return BSCTL_FAILURE;
+	return each_in_dir(path, fn, lo);
 }
 
-/* -w, -F (or -wF) before the operands.  Return: index of the first operand, or -1. */
-static int parse_flags(int argc, char **argv, const char *allowed, uint32_t *flags)
+/* launchd's search domains (-D): each means, here, the domain's job directories. */
+static bool is_search_domain(const char *word)
 {
-	int i;
+	static const char *const words[] = { "user", "local", "network", "system", "all" };
 
-	*flags = 0;
-	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			return i + 1;
-		for (const char *p = argv[i] + 1; *p; p++) {
-			if (!strchr(allowed, *p))
-				return -1;
-			*flags |= *p == 'w' ? CONTROL_F_PERSIST : CONTROL_F_FORCE;
-		}
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcasecmp(word, words[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * load's and unload's options, as launchctl's getopt("wFS:D:"): -w, -F,
+ * -S SESSIONTYPE (no sessions here: accepted, ignored), -D DOMAIN.
+ * Return: index of the first operand, or -1.
+ */
+static int parse_flags(int argc, char **argv, struct load_opts *lo)
+{
+	int ch;
+
+	optind = 0;             /* glibc: start again, from argv[1] */
+	opterr = 0;             /* the usage says it */
+	while ((ch = getopt(argc, argv, "+wFS:D:")) != -1) {
+		if (ch == 'w')
+			lo->flags |= CONTROL_F_PERSIST;
+		else if (ch == 'F')
+			lo->flags |= CONTROL_F_FORCE;
+		else if (ch == 'D' && is_search_domain(optarg))
+			lo->job_dirs = true;
+		else if (ch != 'S')
+			return -1;
 	}
-	return i;
+	return optind;
+}
+
+/*
+ * The job directories of the domain bsctl talks to, as print DOMAIN says
+ * them: "\tjob directories = {" then a "\t\tPATH" line each, then "\t}".
+ * Return: a copy of those lines (to free), or NULL (why printed).
+ */
+static char *job_dirs_text(int *ret)
+{
+	static const char head[] = "\n\tjob directories = {\n";
+	struct ctl_msg m = { .id = CONTROL_PRINT_DOMAIN };
+	const char *text, *p, *end;
+	kern_return_t kr = ctl_request(&m, &text);
+
+	if (kr != KERN_SUCCESS) {
+		*ret = ctl_exit(kr, "-D", text);
+		return NULL;
+	}
+	p = strstr(text, head);
+	end = p ? strstr(p + sizeof(head) - 1, "\n\t}\n") : NULL;
+	*ret = BSCTL_FAILURE;
+	if (!end) {
+		fprintf(stderr, "bsctl: -D: the daemon does not say its job directories\n");
+		return NULL;
+	}
+	p += sizeof(head) - 1;
+	return strndup(p, (size_t)(end + 1 - p));
+}
+
+/*
+ * -D: each plist of the domain's job directories.  A directory that does
+ * not exist is skipped, as launchctl's glob skips it; none at all is
+ * launchctl's "nothing found".
+ */
+static int each_job_dir(plist_fn *fn, const struct load_opts *lo)
+{
+	int ret, found = 0;
+	char *dirs = job_dirs_text(&ret), *line, *save;
+
+	if (!dirs)
+		return ret;
+	ret = BSCTL_OK;
+	for (line = strtok_r(dirs, "\n", &save); line && !stop_now(ret);
+	     line = strtok_r(NULL, "\n", &save)) {
+		const char *dir = line + strspn(line, "\t");
+		struct stat st;
+		int r;
+
+		if (stat(dir, &st) < 0 && errno == ENOENT)
+			continue;
+		found++;
+		r = each_plist(dir, fn, lo, !(lo->flags & CONTROL_F_FORCE));
+		if (r != BSCTL_OK)
+			ret = r;
+	}
+	free(dirs);
+	if (!found) {
+		fprintf(stderr, "bsctl: -D: the domain's job directories do not exist: "
+			"nothing found\n");
+		return BSCTL_FAILURE;
+	}
+	return ret;
+}
+
+/* What to do with the operands argv[i...]: load_all() or unload_all(). */
+typedef int operands_fn(int i, int argc, char **argv, const struct load_opts *lo);
+
+/* -D's directories first, then the operands argv[i...]; the last failure's code. */
+static int each_operand(int i, int argc, char **argv, const struct load_opts *lo,
+			plist_fn *fn, operands_fn *all)
+{
+	int ret = lo->job_dirs ? each_job_dir(fn, lo) : BSCTL_OK;
+	int r;
+
+	if (stop_now(ret))
+		return ret;
+	r = all(i, argc, argv, lo);
+	return r != BSCTL_OK ? r : ret;
 }
 
 /* Load each of argv[i...]. */
-static int load_all(int i, int argc, char **argv, uint32_t flags)
+static int load_all(int i, int argc, char **argv, const struct load_opts *lo)
 {
 	int ret = BSCTL_OK;
 
 	for (; i < argc && !stop_now(ret); i++) {
-		int r = each_plist(argv[i], load_one, flags, !(flags & CONTROL_F_FORCE));
+		int r = each_plist(argv[i], load_one, lo, !(lo->flags & CONTROL_F_FORCE));
 
 		if (r != BSCTL_OK)
 			ret = r;
@@ -287,24 +426,24 @@ static int load_all(int i, int argc, char **argv, uint32_t flags)
 
 int cmd_load(int argc, char **argv, const struct bsctl_opts *o)
 {
-	uint32_t flags;
-	int i = parse_flags(argc, argv, "wF", &flags);
+	struct load_opts lo = { .legacy = true };
+	int i = parse_flags(argc, argv, &lo);
 
 	(void)o;
-	if (i < 0 || i >= argc)
+	if (i < 0 || (i >= argc && !lo.job_dirs))
 		return BSCTL_USAGE;
-	return load_all(i, argc, argv, flags);
+	return each_operand(i, argc, argv, &lo, load_one, load_all);
 }
 
 /* Unload each of argv[i...]: a path if it names a file or directory, else a label. */
-static int unload_all(int i, int argc, char **argv, uint32_t flags)
+static int unload_all(int i, int argc, char **argv, const struct load_opts *lo)
 {
 	int ret = BSCTL_OK;
 
 	for (; i < argc && !stop_now(ret); i++) {
 		struct stat st;
-		int r = stat(argv[i], &st) == 0 ? each_plist(argv[i], unload_one, flags, false) :
-						   unload_label(argv[i], flags);
+		int r = stat(argv[i], &st) == 0 ? each_plist(argv[i], unload_one, lo, false) :
+						   unload_label(argv[i], lo);
 
 		if (r != BSCTL_OK)
 			ret = r;
@@ -312,15 +451,16 @@ static int unload_all(int i, int argc, char **argv, uint32_t flags)
 	return ret;
 }
 
+/* -F is accepted, as launchctl's: unload checks no owners but -D's directories'. */
 int cmd_unload(int argc, char **argv, const struct bsctl_opts *o)
 {
-	uint32_t flags;
-	int i = parse_flags(argc, argv, "w", &flags);
+	struct load_opts lo = { .legacy = true };
+	int i = parse_flags(argc, argv, &lo);
 
 	(void)o;
-	if (i < 0 || i >= argc)
+	if (i < 0 || (i >= argc && !lo.job_dirs))
 		return BSCTL_USAGE;
-	return unload_all(i, argc, argv, flags);
+	return each_operand(i, argc, argv, &lo, unload_one, unload_all);
 }
 
 /* argv[1] must be a domain target (@service: or a service target). */
@@ -335,6 +475,9 @@ static int domain_operand(char **argv, bool service, struct target *t)
 	return -1;
 }
 
+/* Strict, as launchctl 2's verbs: already loaded and not loaded are failures. */
+static const struct load_opts strict;
+
 int cmd_bootstrap(int argc, char **argv, const struct bsctl_opts *o)
 {
 	struct target t;
@@ -342,7 +485,7 @@ int cmd_bootstrap(int argc, char **argv, const struct bsctl_opts *o)
 	(void)o;
 	if (argc < 3 || domain_operand(argv, false, &t) < 0)
 		return BSCTL_USAGE;
-	return load_all(2, argc, argv, 0);
+	return load_all(2, argc, argv, &strict);
 }
 
 int cmd_bootout(int argc, char **argv, const struct bsctl_opts *o)
@@ -353,8 +496,8 @@ int cmd_bootout(int argc, char **argv, const struct bsctl_opts *o)
 	if (argc < 2 || domain_operand(argv, true, &t) < 0)
 		return BSCTL_USAGE;
 	if (t.kind == TARGET_SERVICE)
-		return argc == 2 ? unload_label(t.label, 0) : BSCTL_USAGE;
+		return argc == 2 ? unload_label(t.label, &strict) : BSCTL_USAGE;
 	if (argc == 2)
 		return ctl_call(CONTROL_BOOTOUT_DOMAIN, 0, 0, "", stderr);
-	return unload_all(2, argc, argv, 0);
+	return unload_all(2, argc, argv, &strict);
 }

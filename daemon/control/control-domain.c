@@ -2,8 +2,9 @@
 /*
  * control-domain.c - the requests about a domain as a whole, launchctl 2's
  * way: print DOMAIN (its services, endpoints, environment and overrides),
- * print-disabled, setenv/unsetenv/getenv (domain-env.c keeps the values)
- * and bootout DOMAIN (unload every job).
+ * print-disabled, setenv/unsetenv/getenv (domain-env.c keeps the values),
+ * bootout DOMAIN (unload every job), reexec, and who manages the domain
+ * (launchctl 1's managerpid, manageruid, managername).
  *
  * print DOMAIN follows `launchctl print system` as far as it applies here:
  * the same header ("system = {", type, handle, counts), the services table
@@ -40,6 +41,11 @@ const char *control_domain_name(const struct domain *d)
 		return "system";
 	snprintf(name, sizeof(name), "user/%u", (unsigned int)d->owner);
 	return name;
+}
+
+const char *control_session_name(const struct domain *d)
+{
+	return d->system ? "System" : "Background";
 }
 
 static bool json(const struct control_call *call)
@@ -283,11 +289,17 @@ kern_return_t control_domain_unsetenv(struct control_call *call)
 	return KERN_SUCCESS;    /* unsetting what is not set is no error, as in launchctl */
 }
 
+/* getenv KEY; with no key, every variable (bsctl export). */
 kern_return_t control_domain_getenv(struct control_call *call)
 {
 	const char *key = call->req->arg;
 	const char *value;
 
+	if (!key[0]) {
+		for (size_t i = 0; i < call->d->n_env; i++)
+			fprintf(call->out, "%s\n", call->d->env[i]);
+		return KERN_SUCCESS;
+	}
 	if (!domain_env_key_ok(key))
 		return CONTROL_E_INVALID;
 	value = domain_env_get(call->d, key);
@@ -319,6 +331,19 @@ kern_return_t control_domain_bootout(struct control_call *call)
 	}
 	log_info("%s: %u job(s) unloaded", control_domain_name(d), n);
 	fprintf(call->out, "%s: %u job(s) unloaded\n", control_domain_name(d), n);
+	return KERN_SUCCESS;
+}
+
+/* --- managerpid, manageruid, managername ----------------------------------- */
+
+/*
+ * Who serves the domain, as launchd's VPROC_GSK_MGR_PID, _UID and _NAME
+ * answer: the daemon's pid, the uid it runs as, its manager's name.
+ */
+kern_return_t control_domain_manager(struct control_call *call)
+{
+	fprintf(call->out, "%d %u %s\n", (int)getpid(), (unsigned int)getuid(),
+		control_session_name(call->d));
 	return KERN_SUCCESS;
 }
 

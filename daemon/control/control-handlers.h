@@ -2,9 +2,9 @@
 /*
  * control-handlers.h - the handlers control.c dispatches to, by file:
  * control.c (start, stop, kickstart, kill), control-show.c (list, print,
- * blame: read-only), control-load.c (load, unload, enable, disable),
+ * blame: read-only; list LABEL through control-export.c), control-load.c (load, unload, enable, disable),
  * control-domain.c (the domain as a whole: print, print-disabled, setenv,
- * unsetenv, getenv, bootout).
+ * unsetenv, getenv, bootout, reexec, manager).
  *
  * A handler runs after control.c checked the request's framing (body
  * length, NUL-terminated arg, descriptor count and kinds) and the caller's
@@ -16,6 +16,7 @@
 #ifndef BOOTSTRAPD_CONTROL_HANDLERS_H
 #define BOOTSTRAPD_CONTROL_HANDLERS_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include <mach/mach.h>
@@ -50,9 +51,24 @@ control_fn control_domain_unsetenv;
 control_fn control_domain_getenv;
 control_fn control_domain_bootout;
 control_fn control_domain_reexec;
+control_fn control_domain_manager;
+
+/**
+ * control_export_job() - @job as launchd's dictionary on @f: launchctl
+ * list LABEL's text, or with @xml the XML plist of launchctl list -x
+ * (control-export.c).
+ */
+void control_export_job(FILE *f, const struct job *job, bool xml);
 
 /** control_domain_name() - "system" or "user/UID", as launchctl names domains. */
 const char *control_domain_name(const struct domain *d);
+
+/**
+ * control_session_name() - the name launchd gives the job manager of @d:
+ * "System" for the system domain, "Background" for a per-user launchd
+ * (there are no "Aqua" login sessions here).
+ */
+const char *control_session_name(const struct domain *d);
 
 /* Shared by control-show.c and control-domain.c. */
 

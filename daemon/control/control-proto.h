@@ -33,7 +33,7 @@
 #include <servers/bootstrap.h>
 
 enum control_id {
-	CONTROL_LIST = 700,     /* arg: "" for all, or a label */
+	CONTROL_LIST = 700,     /* arg: "" for all, or a label (launchd's dictionary; F_XML) */
 	CONTROL_PRINT,          /* arg: label */
 	CONTROL_LOAD,           /* arg: the path (messages); OOL: the bytes; F_FORCE, F_PERSIST */
 	CONTROL_UNLOAD,         /* arg: label; flags: CONTROL_F_PERSIST */
@@ -48,16 +48,19 @@ enum control_id {
 	CONTROL_PRINT_DISABLED, /* arg: ""; the overrides, launchctl print-disabled's way */
 	CONTROL_SETENV,         /* arg: "KEY=VALUE"; for jobs started from now on */
 	CONTROL_UNSETENV,       /* arg: KEY */
-	CONTROL_GETENV,         /* arg: KEY; reply: the value and a newline */
+	CONTROL_GETENV,         /* arg: KEY; reply: the value and a newline (KERN_FAILURE:
+				 * not set); arg "": every variable, a "KEY=VALUE" line each */
 	CONTROL_BOOTOUT_DOMAIN, /* arg: ""; unload every job of the domain */
 	CONTROL_REEXEC,         /* arg: ""; execute the daemon again, keeping its state */
-	CONTROL_LAST = CONTROL_REEXEC,
+	CONTROL_MANAGER,        /* arg: ""; reply: "PID UID NAME\n", who serves the domain */
+	CONTROL_LAST = CONTROL_MANAGER,
 };
 
 #define CONTROL_F_KILL          0x1     /* kickstart -k */
 #define CONTROL_F_FORCE         0x2     /* load -F */
 #define CONTROL_F_PERSIST       0x4     /* load/unload -w */
 #define CONTROL_F_JSON          0x8     /* reply in JSON */
+#define CONTROL_F_XML           0x10    /* list LABEL: an XML plist (list -x) */
 
 #define CONTROL_ARG_MAX 1024
 #define CONTROL_DOMAIN_MAX 32   /* "user/4294967295" and its NUL fit */

@@ -214,10 +214,23 @@ kern_return_t control_show_print(struct control_call *call)
 	return KERN_SUCCESS;
 }
 
+/* list LABEL: launchd's dictionary (JSON: as print). */
+static kern_return_t list_job(struct control_call *call)
+{
+	struct job *job = find(call);
+
+	if (call->req->flags & CONTROL_F_JSON)
+		return control_show_print(call);
+	if (!job)
+		return CONTROL_E_NOT_FOUND;
+	control_export_job(call->out, job, call->req->flags & CONTROL_F_XML);
+	return KERN_SUCCESS;
+}
+
 kern_return_t control_show_list(struct control_call *call)
 {
 	if (call->req->arg[0])
-		return control_show_print(call);
+		return list_job(call);
 	if (call->req->flags & CONTROL_F_JSON)
 		list_json(call->out, call->d);
 	else

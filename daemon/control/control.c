@@ -125,6 +125,7 @@ static const struct handler handlers[] = {
 	{ CONTROL_GETENV, OWNER_UNLESS_SYSTEM, 0, true, "getenv", control_domain_getenv },
 	{ CONTROL_BOOTOUT_DOMAIN, OWNER, 0, true, "bootout", control_domain_bootout },
 	{ CONTROL_REEXEC, OWNER, 0, true, "reexec", control_domain_reexec },
+	{ CONTROL_MANAGER, ANYONE, 0, true, "manager", control_domain_manager },
 };
 
 static const struct handler *handler_find(mach_msg_id_t id)
