@@ -48,36 +48,10 @@ static void teardown(void)
 	extra = NULL;
 }
 
-/* Write @dir/@name holding job @label with @keys.  Return: its path (malloc'd). */
-static char *write_job(const char *dir, const char *name, const char *label, const char *keys)
-{
-	char *xml, *path;
-
-	ck_assert_int_gt(asprintf(&xml,
-		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<plist version=\"1.0\"><dict>\n"
-		"<key>Label</key><string>%s</string>\n%s</dict></plist>\n", label, keys), 0);
-	path = tmpdir_write(dir, name, xml, 0644);
-	free(xml);
-	return path;
-}
-
-static void nap(void)
-{
-	struct timespec ts = { 0, 20 * 1000 * 1000 };
-
-	nanosleep(&ts, NULL);
-}
-
 /* Poll `bsctl list` (bounded: 10 s) until @label is (or is not) listed. */
 static int listed_until(const char *label, int want)
 {
-	for (int i = 0; i < 500; i++) {
-		ck_assert_int_eq(BSCTL("list"), 0);
-		if ((strstr(r.out, label) != NULL) == want)
-			return 1;
-		nap();
-	}
-	return 0;
+	return bsctl_until(&r, (const char *const[]){ "list", NULL }, label, want);
 }
 
 /*
@@ -87,7 +61,7 @@ static int listed_until(const char *label, int want)
  */
 START_TEST(test_unload_load_idiom)
 {
-	char *a = write_job(extra, "a.plist", LABEL_A, SLEEP);
+	char *a = bsctl_write_job(extra, "a.plist", LABEL_A, SLEEP);
 
 	test_daemon_start(&td);
 	ck_assert_int_eq(BSCTL("unload", a), 0);           /* not loaded */
@@ -115,12 +89,7 @@ END_TEST
 /* Poll (bounded: 10 s) until `bsctl list LABEL` prints @want. */
 static int dict_until(const char *label, const char *want)
 {
-	for (int i = 0; i < 500; i++) {
-		if (BSCTL("list", label) == 0 && strstr(r.out, want))
-			return 1;
-		nap();
-	}
-	return 0;
+	return bsctl_until(&r, (const char *const[]){ "list", label, NULL }, want, true);
 }
 
 static long running_pid(const char *label)
@@ -353,7 +322,7 @@ END_TEST
  */
 START_TEST(test_load_flags)
 {
-	char *b = write_job(extra, "b.plist", LABEL_B, SLEEP), *a;
+	char *b = bsctl_write_job(extra, "b.plist", LABEL_B, SLEEP), *a;
 
 	test_daemon_add_job(&td, LABEL_A, SLEEP);
 	test_daemon_start(&td);
@@ -431,9 +400,9 @@ END_TEST
 /* A file named on the command line must be a *.plist, as launchctl's path_goodness_check says. */
 START_TEST(test_load_plist_name)
 {
-	char *x = write_job(extra, "a.xml", LABEL_A, SLEEP);
-	char *upper = write_job(extra, "B.PLIST", LABEL_B, SLEEP);
-	char *bare = write_job(extra, ".plist", "org.test.legacy.bare", SLEEP);
+	char *x = bsctl_write_job(extra, "a.xml", LABEL_A, SLEEP);
+	char *upper = bsctl_write_job(extra, "B.PLIST", LABEL_B, SLEEP);
+	char *bare = bsctl_write_job(extra, ".plist", "org.test.legacy.bare", SLEEP);
 
 	test_daemon_start(&td);
 	ck_assert_int_eq(BSCTL("load", x), 1);

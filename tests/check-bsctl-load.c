@@ -87,36 +87,10 @@ static int daemon_memfds(void)
 	return n;
 }
 
-/* Write @dir/@name holding job @label with @keys.  Return: its path (malloc'd). */
-static char *write_job(const char *dir, const char *name, const char *label, const char *keys)
-{
-	char *xml, *path;
-
-	ck_assert_int_gt(asprintf(&xml,
-		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<plist version=\"1.0\"><dict>\n"
-		"<key>Label</key><string>%s</string>\n%s</dict></plist>\n", label, keys), 0);
-	path = tmpdir_write(dir, name, xml, 0644);
-	free(xml);
-	return path;
-}
-
-static void nap(void)
-{
-	struct timespec ts = { 0, 20 * 1000 * 1000 };
-
-	nanosleep(&ts, NULL);
-}
-
 /* Poll `bsctl list` (bounded: 10 s) until @label is (or is not) listed. */
 static int listed_until(const char *label, int want)
 {
-	for (int i = 0; i < 500; i++) {
-		ck_assert_int_eq(BSCTL("list"), 0);
-		if ((strstr(r.out, label) != NULL) == want)
-			return 1;
-		nap();
-	}
-	return 0;
+	return bsctl_until(&r, (const char *const[]){ "list", NULL }, label, want);
 }
 
 static int log_until(const char *text)
@@ -124,7 +98,7 @@ static int log_until(const char *text)
 	for (int i = 0; i < 500; i++) {
 		if (test_daemon_log_contains(&td, text))
 			return 1;
-		nap();
+		test_pause_ms(20);
 	}
 	return 0;
 }
@@ -147,7 +121,7 @@ static int overrides_have(const char *line)
 
 START_TEST(test_load_file_twice)
 {
-	char *a = write_job(extra, "a.plist", LABEL_A, SLEEP "<key>RunAtLoad</key><true/>\n");
+	char *a = bsctl_write_job(extra, "a.plist", LABEL_A, SLEEP "<key>RunAtLoad</key><true/>\n");
 	char *real = realpath(a, NULL);
 	char want[4200];
 
@@ -169,8 +143,8 @@ START_TEST(test_load_directory)
 {
 	char *bad_dir;
 
-	free(write_job(extra, "a.plist", LABEL_A, SLEEP));
-	free(write_job(extra, "b.PLIST", LABEL_B, SLEEP));
+	free(bsctl_write_job(extra, "a.plist", LABEL_A, SLEEP));
+	free(bsctl_write_job(extra, "b.PLIST", LABEL_B, SLEEP));
 	free(tmpdir_write(extra, "notes.txt", "not a plist\n", 0644));
 	test_daemon_start(&td);
 	ck_assert_int_eq(BSCTL("load", extra), 0);
@@ -184,7 +158,7 @@ START_TEST(test_load_directory)
 	free(tmpdir_write(bad_dir, "broken.plist",
 			  "<?xml version=\"1.0\"?>\n<plist>\n<dict>\n<key>Label</key>\n\n</dict>\n</plist>\n",
 			  0644));
-	free(write_job(bad_dir, "c.plist", "org.test.load.c", SLEEP));
+	free(bsctl_write_job(bad_dir, "c.plist", "org.test.load.c", SLEEP));
 	ck_assert_int_eq(BSCTL("load", bad_dir), 1);
 	ck_assert_msg(strstr(r.err, "/broken.plist:4: key \"Label\" has no value\n"), "%s", r.err);
 	ck_assert_int_eq(BSCTL("print", "org.test.load.c"), 0);
@@ -208,7 +182,7 @@ START_TEST(test_load_sizes)
 		for (int k = 0; k < counts[i]; k++)
 			w += sprintf(w, "<key>VAR%d</key><string>%040d</string>\n", k, k);
 		strcpy(w, "</dict>\n");
-		path = write_job(extra, name, label, keys);
+		path = bsctl_write_job(extra, name, label, keys);
 		ck_assert_msg(BSCTL("load", path) == 0, "%s", r.err);
 		ck_assert_int_eq(BSCTL("print", label), 0);
 		ck_assert_int_eq(BSCTL("load", path), 0);  /* already loaded, after reading: no fd kept */
@@ -222,9 +196,9 @@ END_TEST
 
 START_TEST(test_unload_label_and_path)
 {
-	char *b = write_job(extra, "b.plist", LABEL_B, SLEEP "<key>RunAtLoad</key><true/>\n");
+	char *b = bsctl_write_job(extra, "b.plist", LABEL_B, SLEEP "<key>RunAtLoad</key><true/>\n");
 
-	free(write_job(extra, "a.plist", LABEL_A, SLEEP));
+	free(bsctl_write_job(extra, "a.plist", LABEL_A, SLEEP));
 	test_daemon_start(&td);
 	ck_assert_int_eq(BSCTL("load", extra), 0);
 	ck_assert_int_eq(BSCTL("unload", LABEL_A), 0);
@@ -240,7 +214,7 @@ END_TEST
 
 START_TEST(test_disabled_key_and_force)
 {
-	char *a = write_job(extra, "a.plist", LABEL_A, SLEEP "<key>Disabled</key><true/>\n");
+	char *a = bsctl_write_job(extra, "a.plist", LABEL_A, SLEEP "<key>Disabled</key><true/>\n");
 
 	test_daemon_start(&td);
 	ck_assert_int_eq(BSCTL("load", a), 1);
@@ -263,7 +237,7 @@ END_TEST
 
 START_TEST(test_dubious_files)
 {
-	char *a = write_job(extra, "a.plist", LABEL_A, SLEEP);
+	char *a = bsctl_write_job(extra, "a.plist", LABEL_A, SLEEP);
 
 	ck_assert_int_eq(chmod(a, 0666), 0);
 	test_daemon_start(&td);
@@ -280,7 +254,7 @@ END_TEST
 /* The root part: a plist owned by another user is refused. */
 START_TEST(test_dubious_owner)
 {
-	char *a = write_job(extra, "a.plist", LABEL_A, SLEEP);
+	char *a = bsctl_write_job(extra, "a.plist", LABEL_A, SLEEP);
 
 	ck_assert_int_eq(chown(a, 12345, 12345), 0);
 	test_daemon_start(&td);
@@ -504,7 +478,7 @@ START_TEST(test_refusals)
 	char *b;
 
 	ck_assert_int_eq(chmod(td.dir, 0711), 0);  /* nobody reaches the socket and extra/ */
-	b = write_job(extra, "b.plist", LABEL_B, SLEEP);
+	b = bsctl_write_job(extra, "b.plist", LABEL_B, SLEEP);
 	test_daemon_add_job(&td, LABEL_A, SLEEP);
 	test_daemon_start(&td);
 	ck_assert_int_eq(AS_NOBODY("start", LABEL_A), 5);

@@ -43,13 +43,6 @@ static char user_domain[32];    /* "user/UID" of the test's uid */
 #define BSCTL(...) BSCTL_RUN(&r, __VA_ARGS__)
 #define AS_NOBODY(...) bsctl_run(&r, NOBODY, (const char *const[]){ __VA_ARGS__, NULL })
 
-static void nap(void)
-{
-	struct timespec ts = { 0, 20 * 1000 * 1000 };
-
-	nanosleep(&ts, NULL);
-}
-
 /* @domain/@label, in a static buffer (one of four, for use in one call). */
 static const char *svc(const char *domain, const char *label)
 {
@@ -121,28 +114,10 @@ static void teardown(void)
 	run = extra = NULL;
 }
 
-/* Write @dir/@name holding job @label with @keys.  Return: its path (malloc'd). */
-static char *write_job(const char *dir, const char *name, const char *label, const char *keys)
-{
-	char *xml, *path;
-
-	ck_assert_int_gt(asprintf(&xml,
-		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<plist version=\"1.0\"><dict>\n"
-		"<key>Label</key><string>%s</string>\n%s</dict></plist>\n", label, keys), 0);
-	path = tmpdir_write(dir, name, xml, 0644);
-	free(xml);
-	return path;
-}
-
 /* Poll `bsctl print TARGET` (bounded: 10 s) until its output has @want. */
 static int print_until(const char *target, const char *want)
 {
-	for (int i = 0; i < 500; i++) {
-		if (BSCTL("print", target) == 0 && strstr(r.out, want))
-			return 1;
-		nap();
-	}
-	return 0;
+	return bsctl_until(&r, (const char *const[]){ "print", target, NULL }, want, true);
 }
 
 /* Poll (bounded: 10 s) until the daemon's log has @text. */
@@ -151,7 +126,7 @@ static int log_until(const char *text)
 	for (int i = 0; i < 500; i++) {
 		if (test_daemon_log_contains(&td, text))
 			return 1;
-		nap();
+		test_pause_ms(20);
 	}
 	return 0;
 }
@@ -171,7 +146,7 @@ static const char *file_line(const char *path)
 		}
 		if (whole)
 			return line;
-		nap();
+		test_pause_ms(20);
 	}
 	ck_abort_msg("%s was never written", path);
 	return NULL;
@@ -402,13 +377,13 @@ END_TEST
 /* bootstrap DOMAIN PATH..., bootout DOMAIN PATH|LABEL, DOMAIN/LABEL, DOMAIN. */
 START_TEST(test_bootstrap_bootout)
 {
-	char *a = write_job(extra, "a.plist", LABEL_A, SLEEP "<key>RunAtLoad</key><true/>\n");
-	char *b = write_job(extra, "b.plist", LABEL_B, SLEEP);
+	char *a = bsctl_write_job(extra, "a.plist", LABEL_A, SLEEP "<key>RunAtLoad</key><true/>\n");
+	char *b = bsctl_write_job(extra, "b.plist", LABEL_B, SLEEP);
 	char *off_dir, *off;
 
 	ck_assert_int_gt(asprintf(&off_dir, "%s/off", td.dir), 0);
 	ck_assert_int_eq(mkdir(off_dir, 0755), 0);
-	off = write_job(off_dir, "off.plist", "org.test.targets.off",
+	off = bsctl_write_job(off_dir, "off.plist", "org.test.targets.off",
 			SLEEP "<key>Disabled</key><true/>\n");
 	test_daemon_start(&td);
 	ck_assert_int_eq(BSCTL("bootstrap", user_domain, a), 0);
@@ -486,7 +461,7 @@ END_TEST
  */
 START_TEST(test_other_user_refused)
 {
-	char *b = write_job(extra, "b.plist", LABEL_B, SLEEP);
+	char *b = bsctl_write_job(extra, "b.plist", LABEL_B, SLEEP);
 	const char *a = svc("user/0", LABEL_A);
 	char *dir;
 

@@ -47,13 +47,6 @@ static const char bad_plist[] =
 static struct test_daemon td;
 static struct bsctl_out r;
 
-static void nap(void)
-{
-	struct timespec ts = { 0, 20 * 1000 * 1000 };
-
-	nanosleep(&ts, NULL);
-}
-
 /* bsctl ARG... on the test's socket ($BOOTSTRAP_SOCKET); stdout in r.out. */
 #define BSCTL(...) BSCTL_RUN(&r, __VA_ARGS__)
 
@@ -63,7 +56,7 @@ static int list_until(const char *want)
 	for (int i = 0; i < 250; i++) {
 		if (BSCTL("list") == 0 && strstr(r.out, want))
 			return 1;
-		nap();
+		test_pause_ms(20);
 	}
 	return 0;
 }

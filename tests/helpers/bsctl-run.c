@@ -2,14 +2,17 @@
 #include "bsctl-run.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <grp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sanlog.h"
+#include "tmpdir.h"
 
 /* The child writes into memfds, read after it exited: no pipe to drain, no deadlock. */
 static void slurp(int fd, char *buf, size_t len)
@@ -59,4 +62,28 @@ int bsctl_run(struct bsctl_out *r, uid_t uid, const char *const *argv)
 	ck_assert_msg(r->status != 126 && r->status != 127, "cannot run %s", getenv("BSCTL"));
 	sanlog_check_text(r->err, "bsctl");
 	return r->status;
+}
+
+bool bsctl_until(struct bsctl_out *r, const char *const *argv, const char *want, bool present)
+{
+	struct timespec nap = { 0, 20 * 1000 * 1000 };
+
+	for (int i = 0; i < 500; i++) {
+		if (bsctl_run(r, (uid_t)-1, argv) == 0 && (strstr(r->out, want) != NULL) == present)
+			return true;
+		nanosleep(&nap, NULL);
+	}
+	return false;
+}
+
+char *bsctl_write_job(const char *dir, const char *name, const char *label, const char *keys)
+{
+	char *xml, *path;
+
+	ck_assert_int_gt(asprintf(&xml,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<plist version=\"1.0\"><dict>\n"
+		"<key>Label</key><string>%s</string>\n%s</dict></plist>\n", label, keys), 0);
+	path = tmpdir_write(dir, name, xml, 0644);
+	free(xml);
+	return path;
 }

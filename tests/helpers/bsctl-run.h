@@ -3,6 +3,7 @@
 #ifndef BOOTSTRAPD_TEST_BSCTL_RUN_H
 #define BOOTSTRAPD_TEST_BSCTL_RUN_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #define BSCTL_RUN_OUT_MAX (256 * 1024)
@@ -24,5 +25,18 @@ int bsctl_run(struct bsctl_out *r, uid_t uid, const char *const *argv);
 
 /* bsctl_run() as the test's own user: BSCTL_RUN(&r, "list", "--json"). */
 #define BSCTL_RUN(r, ...) bsctl_run((r), (uid_t)-1, (const char *const[]){ __VA_ARGS__, NULL })
+
+/**
+ * bsctl_until() - run `$BSCTL ARGV...` every 20 ms, for up to 10 s, until
+ * it exits 0 with @want in its stdout (@present) or without it.
+ * Return: whether it came to that.
+ */
+bool bsctl_until(struct bsctl_out *r, const char *const *argv, const char *want, bool present);
+
+/**
+ * bsctl_write_job() - write @dir/@name, a plist of job @label with @keys
+ * (plist text inside its dictionary).  Return: its path (malloc'd).
+ */
+char *bsctl_write_job(const char *dir, const char *name, const char *label, const char *keys);
 
 #endif
