@@ -10,8 +10,6 @@
  */
 #include <check.h>
 #include <errno.h>
-#include <poll.h>
-#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -336,74 +334,6 @@ START_TEST(test_abort_while_stopping_is_no_crash)
 }
 END_TEST
 
-/* A connection to @path is closed by the daemon, unanswered, within 10 s. */
-static bool connection_refused(const char *path)
-{
-	int fd = test_connect_unix(path, SOCK_STREAM);
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	char c;
-	bool eof;
-
-	ck_assert_msg(fd >= 0, "connect %s: %s", path, strerror(-fd));
-	eof = poll(&p, 1, 10000) == 1 && recv(fd, &c, 1, MSG_DONTWAIT) <= 0;
-	close(fd);
-	return eof;
-}
-
-/* Job @label with a Unix socket "listener" at @sock, running @program ARGS, and @extra keys. */
-static void add_socket_job(const char *label, const char *sock, const char *program,
-			   const char *extra)
-{
-	char *body;
-
-	ck_assert_int_gt(asprintf(&body, "<key>ProgramArguments</key><array><string>%s</string>"
-		"<string>listen</string><string>%s/report</string></array><key>Sockets</key><dict>"
-		"<key>listener</key><dict><key>SockPathName</key><string>%s</string></dict></dict>%s",
-		program, td.dir, sock, extra), 0);
-	test_daemon_add_job(&td, label, body);
-	free(body);
-}
-
-/*
- * A job that cannot start has the connections on its sockets closed, as
- * its Mach messages are destroyed, so that no client waits for an answer
- * that cannot come; later ones too.  They used to wait unaccepted.
- */
-START_TEST(test_failed_job_refuses_connections)
-{
-	char *sock = test_daemon_path(&td, "listener");
-
-	add_socket_job("com.example.broken", sock, "/nonexistent/job", "");
-	test_daemon_start(&td);
-	ck_assert(connection_refused(sock));
-	ck_assert(test_daemon_wait_log(&td, "failed: closed", WAIT_MS));  /* what waited: done */
-	ck_assert(connection_refused(sock));
-	ck_assert(test_daemon_wait_log(&td, "closed 1 connection(s) on socket listener", WAIT_MS));
-	free(sock);
-}
-END_TEST
-
-/* The same once a LaunchOnlyOnce job has had its run. */
-START_TEST(test_launch_only_once_refuses_connections_after_its_run)
-{
-	char *sock = test_daemon_path(&td, "listener");
-	int fd;
-
-	add_socket_job("com.example.once", sock, getenv("SOCKET_JOB"),
-		       "<key>LaunchOnlyOnce</key><true/>");
-	test_daemon_start(&td);
-	ck_assert_int_ge(fd = test_connect_unix(sock, SOCK_STREAM), 0);
-	ck_assert(test_daemon_wait_log(&td, "reason demand", WAIT_MS));
-	close(fd);
-	ck_assert_int_eq(BSCTL_RUN(&bsctl_said, "stop", "com.example.once"), 0);
-	ck_assert(test_daemon_wait_log(&td, "LaunchOnlyOnce: its one run is over", WAIT_MS));
-	ck_assert(connection_refused(sock));
-	ck_assert(test_daemon_wait_log(&td, "LaunchOnlyOnce: has run: closed 1 connection(s) "
-				       "on socket listener", WAIT_MS));
-	free(sock);
-}
-END_TEST
-
 static Suite *job_control_suite(void)
 {
 	Suite *s = suite_create("job-control");
@@ -419,8 +349,6 @@ static Suite *job_control_suite(void)
 	tcase_add_test(tc, test_instance_leftovers_live_on);
 	tcase_add_test(tc, test_other_job_active_follows_a_start);
 	tcase_add_test(tc, test_abort_while_stopping_is_no_crash);
-	tcase_add_test(tc, test_failed_job_refuses_connections);
-	tcase_add_test(tc, test_launch_only_once_refuses_connections_after_its_run);
 	tcase_add_test(tc, test_launch_only_once_refuses_after_its_run);
 	tcase_add_test(tc, test_after_initial_demand_waits_then_keeps_alive);
 	suite_add_tcase(s, tc);

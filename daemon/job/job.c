@@ -368,29 +368,23 @@ void job_demand(struct job *job, struct service *s)
 		refuse_demand(job, s, "LaunchOnlyOnce: has run");
 }
 
-static void refuse_connections(struct job *job, const char *name, const char *why)
-{
-	unsigned int n = sockets_refuse(job->sockets, name);
-
-	if (n)
-		log_job(LOG_WARNING, job->spec->label, "%s: closed %u connection(s) on socket %s",
-			why, n, name ? name : "(all)");
-}
-
 void job_demand_socket(struct job *job, const char *name)
 {
-	char why[160];
-
+	/* A failed job's sockets are not watched: connections wait for bsctl start. */
 	if (job->state == JOB_FAILED) {
-		snprintf(why, sizeof(why), "failed (%s)", job->failure ? job->failure : "?");
-		refuse_connections(job, name, why);
+		log_job(LOG_WARNING, job->spec->label, "failed (%s): connection on socket %s waits",
+			job->failure ? job->failure : "?", name);
 		return;
 	}
 	log_job(LOG_DEBUG, job->spec->label, "connection waiting on socket %s", name);
 	set_text(&job->blame.demand_service, "socket %s", name);
-	/* As its messages: LaunchOnlyOnce after its run, launchd would have unloaded it. */
+	/* As a failed job's: the connection waits for bsctl start.  Accepting
+	 * it here could take it from a process of the job that still holds the
+	 * listener (AbandonProcessGroup), and would block the loop if that
+	 * process took it first. */
 	if (job_start(job, REASON_DEMAND) == -EALREADY)
-		refuse_connections(job, name, "LaunchOnlyOnce: has run");
+		log_job(LOG_WARNING, job->spec->label, "LaunchOnlyOnce: has run: connection on "
+			"socket %s waits", name);
 }
 
 void job_fail(struct job *job, const char *why)
@@ -406,7 +400,6 @@ void job_fail(struct job *job, const char *why)
 			log_job(LOG_WARNING, job->spec->label, "destroyed %u message(s) waiting on %s",
 				n, job->services[i]->name);
 	}
-	refuse_connections(job, NULL, "failed");
 }
 
 static void log_exit(const struct job *job, int status)

@@ -11,7 +11,6 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,61 +260,6 @@ void sockets_unwatch(struct job_sockets *js)
 	for (size_t i = 0; js && i < js->n_fds; i++)
 		if (js->watches[i].ev)
 			event_del(js->watches[i].ev);
-}
-
-/* Whether a connection or datagram waits on @fd now (the daemon's copies block). */
-static bool pending(int fd)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-
-	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
-}
-
-/*
- * What waits on one socket: a listening socket's connections are accepted
- * and closed (the client reads end of file), datagrams dropped.  A
- * connected stream socket is left as it is: its end of file would read
- * ready for ever.
- */
-static unsigned int refuse_on(int fd, bool *stuck)
-{
-	int listening = 0, type = 0, c;
-	socklen_t len = sizeof(listening), tlen = sizeof(type);
-	unsigned int n = 0;
-
-	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0 ||
-	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) < 0)
-		return 0;
-	while ((listening || type == SOCK_DGRAM) && pending(fd) && n < SOCKETS_REFUSE_MAX) {
-		if (listening && (c = accept4(fd, NULL, NULL, SOCK_CLOEXEC)) >= 0)
-			close(c);
-		else if (listening || recv(fd, NULL, 0, MSG_DONTWAIT | MSG_TRUNC) < 0)
-			break;
-		n++;
-	}
-	/* Still waiting though taken from (no fd to accept with): watching
-	 * again would only wake the loop for it at once, for ever. */
-	*stuck |= n < SOCKETS_REFUSE_MAX && pending(fd);
-	return n;
-}
-
-unsigned int sockets_refuse(struct job_sockets *js, const char *name)
-{
-	unsigned int n = 0;
-	bool stuck = false;
-
-	if (!js)
-		return 0;
-	for (size_t i = 0; i < js->n_fds; i++)
-		if (!name || strcmp(group_of(js, i), name) == 0)
-			n += refuse_on(js->fds[i], &stuck);
-	js->ready_fd = -1;
-	if (stuck)
-		log_job(LOG_WARNING, js->spec->label, "cannot refuse connections now (%s): "
-			"they wait, unwatched, for bsctl start", strerror(errno));
-	else
-		sockets_watch(js);
-	return n;
 }
 
 const char *const *sockets_env(const struct job_sockets *js)

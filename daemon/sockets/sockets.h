@@ -7,8 +7,7 @@
  * keeps its own copies across the job's exits and crashes: a connection
  * made while the job is down or restarting waits in the listen queue (a
  * datagram in the receive queue), and its arrival starts the job, as a
- * message does for MachServices; for a job that will not start again they
- * are refused, as its messages are destroyed (sockets_refuse()).  The job gets copies: fds 3 and up
+ * message does for MachServices.  The job gets copies: fds 3 and up
  * (LISTEN_FDS), or launch_activate_socket(), or stdin for inetd jobs.
  * Unloading closes them and removes the Unix socket paths made here.
  */
@@ -56,23 +55,6 @@ struct job_sockets *sockets_close(struct job_sockets *js);
  * watched always, and each connection is accepted (inetd.c).  @js may be NULL.
  */
 void sockets_watch(struct job_sockets *js);
-
-/*
- * At most this many connections or datagrams are refused on one socket per
- * call, so that a flood cannot hold the daemon's loop; the watch calls
- * again for the rest.
- */
-#define SOCKETS_REFUSE_MAX 64
-
-/**
- * sockets_refuse() - for a job that will not start: close the connections
- * waiting on socket @name (every socket if NULL), drop its datagrams, and
- * watch again, so that later ones are refused too and no client waits for
- * an answer that cannot come.  A socket that cannot be drained (no fd to
- * accept with) is logged and left unwatched, not spun on.
- * Return: how many were refused.
- */
-unsigned int sockets_refuse(struct job_sockets *js, const char *name);
 
 /**
  * sockets_env() - the variables SecureSocketWithKey sets, "KEY=PATH",
