@@ -297,6 +297,12 @@ START_TEST(test_export)
 	ck_assert_int_eq(BSCTL("export", user_domain), 0);
 	ck_assert_str_eq(r.out, "setenv BAR 'x';\nsetenv FOO 'a \"b\" $c `d` \\e '\\''f'\\''';\n");
 	ck_assert_int_eq(BSCTL("export", "a", "b"), 2);
+	/* A name the shell would run as code is left out, not printed. */
+	ck_assert_int_eq(BSCTL("setenv", "a;touch${IFS}x;b", "v"), 0);
+	setenv("SHELL", "/bin/sh", 1);
+	ck_assert_int_eq(BSCTL("export"), 0);
+	ck_assert_ptr_null(strstr(r.out, "touch"));
+	ck_assert_ptr_nonnull(strstr(r.err, "left out"));
 }
 END_TEST
 

@@ -496,7 +496,7 @@ START_TEST(test_secure_socket_with_key)
 	ck_assert_int_eq(BSCTL_RUN(r, "unload", "com.example.secure"), 0);
 	ck_assert(wait_log("exited on signal 15"));
 	ck_assert_int_eq(access(dir, F_OK), -1);        /* removed with the socket */
-	BSCTL_RUN(r, "getenv", "SECURE_SOCKET");        /* gone with the job */
+	ck_assert_int_eq(BSCTL_RUN(r, "getenv", "SECURE_SOCKET"), 0);   /* gone with the job */
 	ck_assert_str_eq(r->out, "");
 	free(r);
 }

@@ -5,6 +5,7 @@
  * and managername, each with an optional domain target first (the default
  * domain without one).
  */
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,6 +134,17 @@ static void put_csh_quoted(const char *s)
 	putchar('\'');
 }
 
+/* Whether @s is a name sh and csh take for a variable: [A-Za-z_][A-Za-z0-9_]*. */
+static bool shell_name(const char *s)
+{
+	if (!*s || isdigit((unsigned char)*s))
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_')
+			return false;
+	return true;
+}
+
 /* One variable, as launchctl export prints it. */
 static void put_export(const char *name, const char *value, bool csh)
 {
@@ -177,6 +189,11 @@ int cmd_export(int argc, char **argv, const struct bsctl_opts *o)
 		if (!eq)
 			continue;
 		*eq = '\0';
+		/* A name the shell would read as code is left out, said on stderr. */
+		if (!shell_name(line)) {
+			fprintf(stderr, "bsctl: export: %s is no shell variable name: left out\n", line);
+			continue;
+		}
 		put_export(line, eq + 1, shell && strstr(shell, "csh"));
 	}
 	free(copy);

@@ -87,7 +87,8 @@ static void remove_services(struct job *job)
  * SecureSocketWithKey: as launchd puts the variable in the job's
  * UserEnvironmentVariables, which reach every job of its domain, it is in
  * the domain's environment while the job is loaded (@publish), and taken
- * out again at unload unless someone set it to something else since.
+ * out again at unload unless someone set it to something else since.  A
+ * variable set already (bsctl setenv, another job) is left as it is.
  */
 static void share_socket_env(struct job *job, bool publish)
 {
@@ -104,8 +105,9 @@ static void share_socket_env(struct job *job, bool publish)
 		memcpy(key, env[i], (size_t)(eq - env[i]));
 		key[eq - env[i]] = '\0';
 		now = domain_env_get(d, key);
-		if (publish && domain_env_set(d, key, eq + 1) < 0)
-			log_job(LOG_WARNING, job->spec->label, "cannot export %s to the domain", key);
+		if (publish && (now || domain_env_set(d, key, eq + 1) < 0))
+			log_job(LOG_WARNING, job->spec->label, "%s is not exported to the domain: %s",
+				key, now ? "set already" : "cannot be set");
 		else if (!publish && now && strcmp(now, eq + 1) == 0)
 			domain_env_unset(d, key);
 	}
