@@ -176,29 +176,6 @@ static int step_umask(struct child *c)
 }
 
 /*
- * Open @path; a file this creates belongs to the job's user and group
- * (@p), as launchd, which opens it as that user, would have made it: a job
- * that opens its log again later, as nobody, can.
- */
-static int open_as_job(const struct spawn_plan *p, const char *path, int flags)
-{
-	int fd;
-
-	if (!(flags & O_CREAT) || !(p->set_uid || p->set_gid))
-		return open(path, flags, DEFFILEMODE);
-	fd = open(path, flags & ~O_CREAT);
-	if (fd >= 0 || errno != ENOENT)
-		return fd;
-	fd = open(path, flags | O_EXCL, DEFFILEMODE);
-	if (fd < 0)
-		return errno == EEXIST ? open(path, flags & ~O_CREAT) : -1;
-	/* Root may give it away; where it may not (a squashed NFS root), it
-	 * stays the daemon's, as before, rather than failing the job's start. */
-	(void)!fchown(fd, p->set_uid ? p->uid : (uid_t)-1, p->set_gid ? p->gid : (gid_t)-1);
-	return fd;
-}
-
-/*
  * O_NOCTTY: we are a session leader now, and opening a terminal would
  * make it our controlling tty.  O_NONBLOCK: opening a FIFO with no peer
  * must fail or succeed at once, not hang the daemon waiting for our exec;
@@ -206,7 +183,7 @@ static int open_as_job(const struct spawn_plan *p, const char *path, int flags)
  */
 static int redirect(const struct spawn_plan *p, const char *path, int flags, int target)
 {
-	int fd = open_as_job(p, path, flags | O_NOCTTY | O_NONBLOCK);
+	int fd = spawn_open_stdio(p, path, flags | O_NOCTTY | O_NONBLOCK);
 	int fl;
 
 	if (fd < 0)
@@ -228,8 +205,8 @@ static int redirect(const struct spawn_plan *p, const char *path, int flags, int
 /*
  * Stdio is opened before RootDirectory and UserName apply: paths are the
  * daemon's view of the file system, and a job running as nobody can
- * still log to a root-owned directory such as /var/log; a file created
- * is the job's user's (open_as_job()).  Umask applies
+ * still log to a root-owned directory such as /var/log, though never
+ * through a path its user could bend (spawn-stdio.c).  Umask applies
  * to the files created (mode 0666 before it), StandardInPath's included,
  * as in launchd.  A path that cannot be opened is warned about and the
  * job gets /dev/null there instead, as it would without the key: launchd

@@ -69,4 +69,11 @@ _Static_assert(CHILD_MAX_REPORTS * sizeof(struct child_report) <= PIPE_BUF,
  */
 __attribute__((noreturn)) void spawn_child_run(const struct spawn_plan *plan, int report_fd);
 
+/**
+ * spawn_open_stdio() - open a stdio path of the job of @p in the child,
+ * as its user where it runs as one (spawn-stdio.c).  Return: the fd, or -1
+ * with errno set.
+ */
+int spawn_open_stdio(const struct spawn_plan *p, const char *path, int flags);
+
 #endif
