@@ -260,6 +260,33 @@ START_TEST(test_registration_goes_with_its_process_after_reexec)
 }
 END_TEST
 
+/*
+ * A job's registration goes with the job, not with its process: once the
+ * job exited, a name whose port lives on elsewhere is still there after a
+ * re-exec.  The re-exec used to drop it, taking the job's exited process
+ * for a plain registrant that had gone.
+ */
+START_TEST(test_job_registration_kept_across_reexec)
+{
+	static struct bsctl_out out;
+	mach_port_t taker, echo;
+	struct echo_msg r;
+
+	add_echo(ECHO_SERVICE_NAME, "");
+	test_daemon_start(&td);
+	ck_assert_int_eq(bootstrap_check_in(bootstrap_port, ECHO_TAKER, &taker), BOOTSTRAP_SUCCESS);
+	echo = look_up(ECHO_SERVICE_NAME);
+	ck_assert_int_eq(echo_request(echo, ECHO_REGISTER, 0, &r), ECHO_REGISTER + 100);
+	ck_assert_uint_eq(r.value, KERN_SUCCESS);
+	registrant_take(taker);
+	ck_assert_int_eq(echo_send(echo, ECHO_CRASH, 0, 0), MACH_MSG_SUCCESS);
+	ck_assert(test_daemon_wait_log(&td, "exited on signal", 15000));
+	look_up(ECHO_REGISTERED);
+	ck_assert_int_eq(BSCTL_RUN(&out, "reexec"), 0);
+	look_up(ECHO_REGISTERED);
+}
+END_TEST
+
 /* Copy the file at @from to @to, executable. */
 static void copy_exe(const char *from, const char *to)
 {
@@ -482,6 +509,7 @@ static Suite *restart_suite(void)
 	tcase_add_test(tc, test_stopping_job_keeps_exit_timeout);
 	tcase_add_test(tc, test_release_seen_after_reexec);
 	tcase_add_test(tc, test_registration_goes_with_its_process_after_reexec);
+	tcase_add_test(tc, test_job_registration_kept_across_reexec);
 	tcase_add_test(tc, test_old_bootstrap_name_after_reconnect);
 	tcase_add_test(tc, test_sigterm_during_reexec_waits);
 	suite_add_tcase(s, tc);

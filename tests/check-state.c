@@ -17,7 +17,8 @@ static struct state_service services[] = {
 	{ .name = "com.example.a", .job = "com.example.job", .recv_id = 7, .send_id = 8,
 	  .checked_in = true, .release_id = 13 },
 	{ .name = "com.example.reg", .job = NULL, .recv_id = -1, .send_id = 9,
-	  .owner_pid = 4242, .owner_uid = 1000, .release_id = -1 },
+	  .owner_pid = 4242, .owner_uid = 1000, .release_id = -1, .until_exit = true,
+	  .owner_start = 555 },
 };
 static struct state_job jobs[] = {
 	{ .label = "com.example.job", .failure = "", .state = 2, .pid = 1234,
@@ -59,6 +60,8 @@ START_TEST(test_round_trip)
 	ck_assert_ptr_null(st.services[1].job);
 	ck_assert_int_eq(st.services[1].release_id, -1);
 	ck_assert_int_eq(st.services[1].owner_pid, 4242);
+	ck_assert(st.services[1].until_exit && !st.services[0].until_exit);
+	ck_assert_uint_eq(st.services[1].owner_start, 555);
 	ck_assert_uint_eq(st.n_jobs, 2);
 	ck_assert_int_eq(st.jobs[0].pid, 1234);
 	ck_assert_uint_eq(st.jobs[0].proc_start, 987654);
@@ -97,7 +100,7 @@ START_TEST(test_flipped_refused)
 		ck_assert_int_eq(state_decode(buf, len, &st), -EBADMSG);
 		buf[i] ^= 0x40;
 	}
-	buf[8] ^= 1;
+	buf[8] ^= 4;            /* a version never written */
 	ck_assert_int_eq(state_decode(buf, len, &st), -EPROTO);
 	free(buf);
 }
@@ -137,6 +140,9 @@ START_TEST(test_inconsistent_refused)
 	bad_svc[1].owner_pid = 0;       /* a registered name without its owner */
 	ck_assert_int_eq(decode_forged(&s), -EBADMSG);
 	bad_svc[1].owner_pid = 4242;
+	bad_svc[0].until_exit = true;   /* a job's name going with a process */
+	ck_assert_int_eq(decode_forged(&s), -EBADMSG);
+	bad_svc[0].until_exit = false;
 	bad_job[0].pid = 0;             /* running without a process */
 	ck_assert_int_eq(decode_forged(&s), -EBADMSG);
 	bad_job[0].pid = 1234;
@@ -171,6 +177,14 @@ START_TEST(test_older_version_read)
 	ck_assert_int_eq(st.services[0].send_id, 8);
 	ck_assert_int_eq(st.services[1].owner_pid, 4242);
 	ck_assert_int_eq(st.jobs[0].pid, 1234);
+	state_free(&st);
+	free(buf);
+	/* Version 2: a registration went with its port only. */
+	ck_assert_int_eq(state_encode_as(&sample, 2, &buf, &len), 0);
+	ck_assert_int_eq(state_decode(buf, len, &st), 0);
+	ck_assert_int_eq(st.services[0].release_id, 13);
+	ck_assert(!st.services[1].until_exit);
+	ck_assert_uint_eq(st.services[1].owner_start, 0);
 	state_free(&st);
 	free(buf);
 }

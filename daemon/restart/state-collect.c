@@ -54,6 +54,11 @@ static int service_row(const struct service *s, struct state_service *row)
 	row->checked_in = s->checked_in;
 	row->owner_pid = s->owner_pid;
 	row->owner_uid = s->owner_uid;
+	/* A registration that goes with its owner: when the owner started,
+	 * so that a restart does not take a later process of that pid for it. */
+	row->until_exit = !s->job && s->exit_ev;
+	if (row->until_exit && restart_proc_start(s->owner_pid, &row->owner_start) < 0)
+		row->owner_start = 0;
 	return row->name && (!s->job || row->job) ? 0 : -ENOMEM;
 }
 

@@ -5,7 +5,8 @@
  *   header (32 bytes): "BSDSTATE", u32 version, u32 crc32 of what follows it,
  *                      u64 payload length, u64 generation
  *   (version 2 adds a service's release id at the end of its row and drops
- *   the byte after checked_in, which no longer counts; 1 is still read)
+ *   the byte after checked_in, which no longer counts; version 3 adds after
+ *   it u8 until_exit and u64 owner start; 1 and 2 are still read)
  *   payload: i32 daemon pid, u64 nofile, i32 listen id,
  *            u32 n, n services, u32 n, n jobs, u32 n, n client ids
  *   strings: u32 length, then the bytes (no NUL inside)
@@ -85,6 +86,10 @@ static void put_service(struct wbuf *w, const struct state_service *s)
 	PUT(w, uint32_t, s->owner_uid);
 	if (w->version >= 2)
 		PUT(w, int32_t, s->release_id);
+	if (w->version >= 3) {
+		PUT(w, uint8_t, s->until_exit);
+		PUT(w, uint64_t, s->owner_start);
+	}
 }
 
 static void put_job(struct wbuf *w, const struct state_job *j)
@@ -197,7 +202,7 @@ static bool fd_id_ok(int32_t id, bool may_be_none)
 
 static void get_service(struct rbuf *r, struct state_service *s)
 {
-	uint8_t has_job, ci, eci = 0;
+	uint8_t has_job, ci, eci = 0, ue = 0;
 
 	s->name = get_str(r, 127);      /* a name_t */
 	GET(r, uint8_t, has_job);
@@ -212,14 +217,21 @@ static void get_service(struct rbuf *r, struct state_service *s)
 	s->release_id = -1;
 	if (r->version >= 2)
 		GET(r, int32_t, s->release_id);
+	s->owner_start = 0;     /* before 3: a registration lived to its port's death */
+	if (r->version >= 3) {
+		GET(r, uint8_t, ue);
+		GET(r, uint64_t, s->owner_start);
+	}
 	if (r->bad)
 		return;
 	s->checked_in = ci;
+	s->until_exit = ue;
 	if (!has_job) {
 		free(s->job);
 		s->job = NULL;
 	}
-	if (has_job > 1 || ci > 1 || eci > 1 || !s->name[0] || (has_job && !s->job[0]) ||
+	if (has_job > 1 || ci > 1 || eci > 1 || ue > 1 || (ue && has_job) || !s->name[0] ||
+	    (has_job && !s->job[0]) ||
 	    !fd_id_ok(s->release_id, true) || (s->release_id >= 0 && !(has_job && ci)) ||
 	    !fd_id_ok(s->recv_id, true) || !fd_id_ok(s->send_id, has_job) ||
 	    (has_job && (s->recv_id < 0) != (s->send_id < 0)) ||

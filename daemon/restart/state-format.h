@@ -18,8 +18,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* 2: a service's port-destroyed request (release_id), no "checked in once" byte.  1 is still read. */
-#define STATE_VERSION 2
+/*
+ * 2: a service's port-destroyed request (release_id), no "checked in once" byte.
+ * 3: whether a registered name goes with its owner process, and when that started.
+ * 1 and 2 are still read.
+ */
+#define STATE_VERSION 3
 #define STATE_VERSION_OLDEST 1
 #define STATE_HEADER_SIZE 32
 #define STATE_MAX_BYTES (256u << 20)
@@ -35,6 +39,8 @@ struct state_service {
 	int32_t owner_pid;      /* registered names */
 	uint32_t owner_uid;
 	int32_t release_id;     /* Rq of the checked-in right's port-destroyed request, or -1 */
+	bool until_exit;        /* a registered name goes when its owner exits */
+	uint64_t owner_start;   /* then: when the owner started (restart_proc_start()), 0: unknown */
 };
 
 struct state_job {

@@ -188,18 +188,34 @@ int restart_listen_fd(struct domain *d)
 }
 
 /*
- * A registration again, watching its owner again unless that is a job's
- * process (the jobs are restored by now).  An owner that exited meanwhile
- * takes its names with it, as it would have with the daemon running.
+ * Whether the process @s now watches (a pidfd, which pins it) is the one
+ * that registered @ss, not a later process given the same pid.
+ */
+static bool same_owner(const struct service *s, const struct state_service *ss)
+{
+	uint64_t start;
+
+	return ss->owner_start && restart_proc_start(ss->owner_pid, &start) == 0 &&
+	       start == ss->owner_start && s->pidfd >= 0;
+}
+
+/*
+ * A registration again, watching its owner again if it went with it.  An
+ * owner that exited meanwhile takes its names with it, as it would have
+ * with the daemon running.
  */
 static struct service *restore_one_registered(struct domain *d, const struct state_service *ss,
 					      int fd)
 {
 	struct service_owner owner = { .pid = ss->owner_pid, .uid = ss->owner_uid,
-				       .until_exit = !job_find_pid(d, ss->owner_pid) };
+				       .until_exit = ss->until_exit };
 	struct service *s = service_new_registered(d->base, ss->name, fd, &owner,
 						   server_name_died, d);
 
+	if (s && owner.until_exit && !same_owner(s, ss)) {
+		s = service_free(s);
+		errno = ESRCH;
+	}
 	if (!s && errno == ESRCH)
 		log_info("registered name %s: its process %d exited, name removed", ss->name,
 			 (int)ss->owner_pid);

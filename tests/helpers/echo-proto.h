@@ -6,7 +6,13 @@
 #include <stdint.h>
 #include <mach/mach.h>
 
-enum { ECHO_DATA = 2000, ECHO_QUERY, ECHO_CRASH, ECHO_ECHO, ECHO_LOOK_UP, ECHO_RECHECK };
+enum { ECHO_DATA = 2000, ECHO_QUERY, ECHO_CRASH, ECHO_ECHO, ECHO_LOOK_UP, ECHO_RECHECK,
+       ECHO_REGISTER };
+
+/* ECHO_REGISTER: the job registers a new port as ECHO_REGISTERED and moves
+ * its receive right to ECHO_TAKER (which the client checked in). */
+#define ECHO_REGISTERED "com.example.echo.registered"
+#define ECHO_TAKER "com.example.echo.taker"
 
 struct echo_msg {
 	mach_msg_header_t head;

@@ -24,6 +24,7 @@
 #include <servers/bootstrap.h>
 
 #include "echo-proto.h"
+#include "give-right.h"
 
 static void reply(const struct echo_msg *req, uint32_t count, uint32_t in_order)
 {
@@ -76,6 +77,15 @@ static kern_return_t check_in_again(const char *name, mach_port_t *port)
 }
 
 /* As a macOS daemon may before it checks in: its own name must be on demand. */
+/* ECHO_REGISTER: a registration whose port outlives this process, there. */
+static kern_return_t register_and_give_away(void)
+{
+	mach_port_t p;
+	kern_return_t kr = make_registered_port(ECHO_REGISTERED, false, &p);
+
+	return kr ? kr : give_receive_right(p, ECHO_TAKER);
+}
+
 static bool own_name_on_demand(const char *name)
 {
 	bootstrap_status_t st;
@@ -125,6 +135,9 @@ int main(int argc, char **argv)
 			reply(&in.m, (uint32_t)kr, 1);
 			if (kr != KERN_SUCCESS)
 				return 6;
+			break;
+		case ECHO_REGISTER:
+			reply(&in.m, (uint32_t)register_and_give_away(), 1);
 			break;
 		case ECHO_CRASH:
 			abort();

@@ -9,34 +9,13 @@
 #include <bootstrap_priv.h>
 
 #include "daemon.h"
+#include "give-right.h"
 
-#pragma pack(push, 4)
-struct right_msg {
-	mach_msg_header_t head;
-	mach_msg_body_t body;
-	mach_msg_port_descriptor_t port;
-};
-#pragma pack(pop)
-
-static int register_and_give_away(const char *name, const char *taker_name)
+static int register_and_give_away(const char *name, const char *taker)
 {
-	struct right_msg m = { 0 };
-	mach_port_t p, taker;
+	mach_port_t p;
 
-	if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &p) ||
-	    mach_port_insert_right(mach_task_self(), p, p, MACH_MSG_TYPE_MAKE_SEND) ||
-	    bootstrap_register(bootstrap_port, (char *)name, p) ||
-	    bootstrap_register2(bootstrap_port, (char *)name, p, BOOTSTRAP_PER_PID_SERVICE) ||
-	    bootstrap_look_up(bootstrap_port, taker_name, &taker))
-		return -1;
-	m.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0) | MACH_MSGH_BITS_COMPLEX;
-	m.head.msgh_size = sizeof(m);
-	m.head.msgh_remote_port = taker;
-	m.body.msgh_descriptor_count = 1;
-	m.port.name = p;
-	m.port.disposition = MACH_MSG_TYPE_MOVE_RECEIVE;
-	m.port.type = MACH_MSG_PORT_DESCRIPTOR;
-	return mach_msg(&m.head, MACH_SEND_MSG, sizeof(m), 0, MACH_PORT_NULL, 0, MACH_PORT_NULL);
+	return make_registered_port(name, true, &p) || give_receive_right(p, taker) ? -1 : 0;
 }
 
 pid_t registrant_start(const char *name, const char *taker, int *go)
