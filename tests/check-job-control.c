@@ -10,6 +10,13 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <arpa/inet.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -334,6 +341,69 @@ START_TEST(test_abort_while_stopping_is_no_crash)
 }
 END_TEST
 
+/* The netns part: root, to make a network namespace and a tun device in it. */
+static const char *netns_missing(void)
+{
+	if (geteuid() != 0)
+		return "root (to make a network namespace)";
+	if (access("/dev/net/tun", R_OK | W_OK) < 0)
+		return "/dev/net/tun";
+	return NULL;
+}
+
+/* An interface with an address, up, in this namespace: a network.  Return: keep it open. */
+static int network_comes_up(void)
+{
+	struct ifreq ifr = { .ifr_flags = IFF_TUN | IFF_NO_PI };
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
+	int tun = open("/dev/net/tun", O_RDWR | O_CLOEXEC), s;
+
+	ck_assert_int_ge(tun, 0);
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "bstest0");
+	ck_assert_int_eq(ioctl(tun, TUNSETIFF, &ifr), 0);
+	ck_assert_int_ge(s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), 0);
+	sin->sin_family = AF_INET;
+	ck_assert_int_eq(inet_pton(AF_INET, "10.77.0.1", &sin->sin_addr), 1);
+	ck_assert_int_eq(ioctl(s, SIOCSIFADDR, &ifr), 0);
+	ck_assert_int_eq(ioctl(s, SIOCGIFFLAGS, &ifr), 0);
+	ifr.ifr_flags |= IFF_UP;
+	ck_assert_int_eq(ioctl(s, SIOCSIFFLAGS, &ifr), 0);
+	close(s);
+	return tun;
+}
+
+/*
+ * KeepAlive NetworkState, as launchd's: in a namespace with no network
+ * but loopback, the job kept alive while it is down runs and the one kept
+ * alive while it is up waits; an interface coming up starts the latter.
+ * The key used to be ignored, and a job kept alive by it alone never ran.
+ */
+START_TEST(test_network_state_follows_the_network)
+{
+	char *up = test_daemon_path(&td, "up"), *down = test_daemon_path(&td, "down"), *script;
+	int tun;
+
+	ck_assert_int_eq(unshare(CLONE_NEWNET), 0);     /* the daemon started next is in it */
+	ck_assert_int_gt(asprintf(&script, "echo run >> %s; sleep 60", up), 0);
+	test_add_shell_job(&td, "com.example.online", script, 1,
+			   "<key>KeepAlive</key><dict><key>NetworkState</key><true/></dict>");
+	free(script);
+	ck_assert_int_gt(asprintf(&script, "echo run >> %s; sleep 60", down), 0);
+	test_add_shell_job(&td, "com.example.offline", script, 1,
+			   "<key>KeepAlive</key><dict><key>NetworkState</key><false/></dict>");
+	test_daemon_start(&td);
+	ck_assert_int_eq(test_wait_lines(down, 1, WAIT_MS), 1);
+	ck_assert_int_eq(test_count_lines(up), 0);
+	tun = network_comes_up();
+	ck_assert_int_eq(test_wait_lines(up, 1, WAIT_MS), 1);
+	ck_assert(test_daemon_log_contains(&td, "network up"));
+	close(tun);
+	free(script);
+	free(up);
+	free(down);
+}
+END_TEST
+
 static Suite *job_control_suite(void)
 {
 	Suite *s = suite_create("job-control");
@@ -352,10 +422,21 @@ static Suite *job_control_suite(void)
 	tcase_add_test(tc, test_launch_only_once_refuses_after_its_run);
 	tcase_add_test(tc, test_after_initial_demand_waits_then_keeps_alive);
 	suite_add_tcase(s, tc);
+	tc = tcase_create("network");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 90);
+	tcase_add_test(tc, test_network_state_follows_the_network);
+	tcase_set_tags(tc, "netns");
+	suite_add_tcase(s, tc);
 	return s;
 }
 
+/* `check-job-control netns` runs the network namespace part (meson: check-job-control-netns), or skips. */
 int main(int argc, char **argv)
 {
-	return runner_main(job_control_suite(), NULL, 0, argc, argv);
+	static const struct runner_part parts[] = {
+		{ "netns", netns_missing, "KeepAlive NetworkState in a network namespace" },
+	};
+
+	return runner_main(job_control_suite(), parts, 1, argc, argv);
 }

@@ -121,6 +121,26 @@ START_TEST(test_crash_while_stopping_is_no_crash)
 }
 END_TEST
 
+/*
+ * NetworkState, as launchd's job_keepalive(): true keeps the job alive
+ * while the network is up, false while it is down; either way it starts
+ * at load if it holds then.
+ */
+START_TEST(test_network_state)
+{
+	struct keepalive ka = { .mode = KEEPALIVE_CONDITIONAL, .has_network_state = true,
+				.network_state = true };
+	struct keepalive_facts f = { .ka = &ka, .network_up = true };
+
+	ck_assert(keepalive_at_load(&f) && keepalive_after_exit(&f) && keepalive_others_hold(&f));
+	f.network_up = false;
+	ck_assert(!keepalive_at_load(&f) && !keepalive_after_exit(&f) &&
+		  !keepalive_others_hold(&f));
+	ka.network_state = false;
+	ck_assert(keepalive_at_load(&f) && keepalive_others_hold(&f));
+}
+END_TEST
+
 /* Only compared by address, and whether it "runs". */
 static const char running_job = 'r', idle_job = 'i';
 
@@ -146,13 +166,13 @@ START_TEST(test_other_job_active)
 	strmap_init(&jobs);
 	ck_assert(!keepalive_at_load(&f) && !keepalive_after_exit(&f));
 	ck_assert_int_eq(strmap_put(&jobs, "com.example.other", (void *)&idle_job), 0);
-	ck_assert(!keepalive_other_jobs_hold(&f) && !keepalive_after_exit(&f));
+	ck_assert(!keepalive_others_hold(&f) && !keepalive_after_exit(&f));
 	want.enabled = false;
-	ck_assert(keepalive_other_jobs_hold(&f) && keepalive_after_exit(&f));
+	ck_assert(keepalive_others_hold(&f) && keepalive_after_exit(&f));
 	ck_assert_int_eq(strmap_put(&jobs, "com.example.other", (void *)&running_job), 0);
-	ck_assert(!keepalive_other_jobs_hold(&f));
+	ck_assert(!keepalive_others_hold(&f));
 	want.enabled = true;
-	ck_assert(keepalive_at_load(&f) && keepalive_other_jobs_hold(&f));
+	ck_assert(keepalive_at_load(&f) && keepalive_others_hold(&f));
 	strmap_deinit(&jobs);
 }
 END_TEST
@@ -166,6 +186,7 @@ static Suite *keepalive_suite(void)
 	tcase_add_test(tc, test_exit_conditions_start_at_load);
 	tcase_add_test(tc, test_after_initial_demand);
 	tcase_add_test(tc, test_other_job_active);
+	tcase_add_test(tc, test_network_state);
 	tcase_add_test(tc, test_crash_while_stopping_is_no_crash);
 	suite_add_tcase(s, tc);
 	return s;

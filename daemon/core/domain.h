@@ -21,6 +21,7 @@ struct event;
 struct fdstore;
 struct forwarder;
 struct job;
+struct netstate;
 
 struct domain {
 	struct event_base *base;
@@ -44,6 +45,7 @@ struct domain {
 	struct job **curious;   /* jobs whose KeepAlive names others (job/curious.c) */
 	size_t n_curious;
 	struct event *curious_ev; /* the walk of them after a load or unload, or NULL */
+	struct netstate *net;   /* the network's state, watched once a job asks (KeepAlive NetworkState) */
 	char **env;             /* bsctl setenv: "K=V", sorted, NULL-terminated (domain-env.c) */
 	size_t n_env;
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * curious.c - the jobs whose KeepAlive names other jobs (OtherJobEnabled,
- * OtherJobActive), looked at again whenever a job is loaded or unloaded,
- * starts or exits, as launchd's
+ * OtherJobActive) or the network (NetworkState), looked at again whenever
+ * a job is loaded or unloaded, starts or exits, or the network comes up or
+ * goes down, as launchd's
  * job_dispatch_curious_jobs() does: a job kept alive while another is
  * loaded starts when that one comes, whatever the order they load in.
  * They are few, so they have a list of their own: loading 100,000 jobs
@@ -10,20 +11,40 @@
  */
 #include "job.h"
 
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <event2/event.h>
 
 #include "domain.h"
 #include "job-spec.h"
+#include "log.h"
+#include "netstate.h"
+
+static void network_changed(void *arg)
+{
+	job_others_changed(arg);
+}
+
+bool job_network_up(struct domain *d)
+{
+	return d->net ? netstate_up(d->net) : netstate_now();
+}
 
 int job_curious_add(struct job *job)
 {
 	struct domain *d = job->domain;
 	struct job **grown;
 
-	if (job->spec->keepalive.n_other_jobs == 0)
+	if (job->spec->keepalive.n_other_jobs == 0 && !job->spec->keepalive.has_network_state)
 		return 0;
+	if (job->spec->keepalive.has_network_state && !d->net) {
+		d->net = netstate_new(d->base, network_changed, d);
+		if (!d->net)
+			log_job(LOG_WARNING, job->spec->label, "cannot watch the network (%s): "
+				"NetworkState is looked at only when the job exits", strerror(errno));
+	}
 	grown = realloc(d->curious, (d->n_curious + 1) * sizeof(*grown));
 	if (!grown)
 		return -1;
@@ -58,6 +79,8 @@ static void walk_curious(evutil_socket_t fd, short what, void *arg)
 
 void job_curious_deinit(struct domain *d)
 {
+	netstate_free(d->net);
+	d->net = NULL;
 	free(d->curious);
 	d->curious = NULL;
 	d->n_curious = 0;

@@ -90,10 +90,10 @@ static int set_other_jobs(struct loader *ld, const struct plist_entry *e,
 }
 
 #define KA(f) offsetof(struct keepalive, f)
-/* NetworkState is not honoured: it warns. */
 static const struct key_rule keepalive_keys[] = {
 	{ "SuccessfulExit", TYPE(PLIST_BOOL), set_flag, KA(successful_exit), KA(has_successful_exit) },
 	{ "Crashed", TYPE(PLIST_BOOL), set_flag, KA(crashed), KA(has_crashed) },
+	{ "NetworkState", TYPE(PLIST_BOOL), set_flag, KA(network_state), KA(has_network_state) },
 	{ "PathState", TYPE(PLIST_DICT), set_path_state },
 	{ "OtherJobEnabled", TYPE(PLIST_DICT), set_other_jobs },
 	{ "OtherJobActive", TYPE(PLIST_DICT), set_other_jobs },

@@ -54,6 +54,8 @@ struct keepalive {
 	struct other_job_state *other_jobs;     /* OtherJobEnabled and OtherJobActive */
 	size_t n_other_jobs;
 	bool after_initial_demand;
+	bool has_network_state;
+	bool network_state;     /* keep alive while the network is up (true) or down */
 };
 
 /* One StartCalendarInterval entry; -1 means "any". */

@@ -148,14 +148,16 @@ static struct keepalive_facts keepalive_facts(const struct job *job)
 	return (struct keepalive_facts){ .ka = &job->spec->keepalive, .jobs = &job->domain->jobs,
 					 .runs = runs_now, .demanded = job->blame.demanded,
 					 .last_status = job->last_status,
-					 .exit_asked = job->exit_asked };
+					 .exit_asked = job->exit_asked,
+					 .network_up = job->spec->keepalive.has_network_state &&
+						       job_network_up(job->domain) };
 }
 
 void job_other_jobs_changed(struct job *job)
 {
 	struct keepalive_facts f = keepalive_facts(job);
 
-	if (job->state == JOB_WAITING && keepalive_other_jobs_hold(&f))
+	if (job->state == JOB_WAITING && keepalive_others_hold(&f))
 		job_start(job, REASON_KEEPALIVE);
 }
 

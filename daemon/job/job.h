@@ -136,7 +136,8 @@ int job_kickstart(struct job *job);
 
 /**
  * job_curious_add() - list @job among those whose KeepAlive names other
- * jobs, if it is one (curious.c).  Return: 0, or -1 out of memory.
+ * jobs or the network, if it is one (curious.c); the network is watched
+ * from the first such job on.  Return: 0, or -1 out of memory.
  */
 int job_curious_add(struct job *job);
 /** job_curious_remove() - take @job off that list (freed). */
@@ -144,11 +145,20 @@ void job_curious_remove(struct job *job);
 /** job_curious_deinit() - free @d's list and its walk's event, at the domain's end. */
 void job_curious_deinit(struct domain *d);
 /**
+ * job_network_up() - whether the network is up, for KeepAlive
+ * NetworkState: as last seen by the domain's watch, or now without one.
+ */
+bool job_network_up(struct domain *d);
+
+/**
  * job_others_changed() - a job was loaded or unloaded: the curious jobs are
  * looked at once this loop turn is over (job_other_jobs_changed()).
  */
 void job_others_changed(struct domain *d);
-/** job_other_jobs_changed() - start @job if its OtherJobEnabled now holds and it waits. */
+/**
+ * job_other_jobs_changed() - start @job if it waits and a KeepAlive
+ * condition on other jobs or the network now holds.
+ */
 void job_other_jobs_changed(struct job *job);
 
 /** job_loaded() - just loaded: RunAtLoad or KeepAlive start it. */

@@ -42,6 +42,12 @@ static bool other_job_conditions(const struct keepalive_facts *f, const struct k
 	return false;
 }
 
+/* NetworkState, as launchd's job_keepalive(): while the network is up (true) or down. */
+static bool network_condition(const struct keepalive_facts *f, const struct keepalive *ka)
+{
+	return ka->has_network_state && f->network_up == ka->network_state;
+}
+
 /* Whether the dictionary's conditions apply now: not before a first demand it waits for. */
 static bool conditions_apply(const struct keepalive_facts *f)
 {
@@ -54,7 +60,7 @@ static bool conditions_apply(const struct keepalive_facts *f)
 static bool has_conditions(const struct keepalive *ka)
 {
 	return ka->has_successful_exit || ka->has_crashed || ka->n_path_state ||
-	       ka->n_other_jobs;
+	       ka->n_other_jobs || ka->has_network_state;
 }
 
 bool keepalive_awaits_demand(const struct keepalive_facts *f)
@@ -67,9 +73,10 @@ bool keepalive_path_state_holds(const struct keepalive_facts *f)
 	return conditions_apply(f) && path_conditions(f->ka);
 }
 
-bool keepalive_other_jobs_hold(const struct keepalive_facts *f)
+bool keepalive_others_hold(const struct keepalive_facts *f)
 {
-	return conditions_apply(f) && other_job_conditions(f, f->ka);
+	return conditions_apply(f) &&
+	       (other_job_conditions(f, f->ka) || network_condition(f, f->ka));
 }
 
 bool keepalive_at_load(const struct keepalive_facts *f)
@@ -83,7 +90,7 @@ bool keepalive_at_load(const struct keepalive_facts *f)
 	/* SuccessfulExit and Crashed imply a first run (launchd-842's
 	 * semaphoreitem_setup() sets start_pending for both). */
 	return ka->has_successful_exit || ka->has_crashed || path_conditions(ka) ||
-	       other_job_conditions(f, ka);
+	       other_job_conditions(f, ka) || network_condition(f, ka);
 }
 
 bool keepalive_after_exit(const struct keepalive_facts *f)
@@ -106,5 +113,5 @@ bool keepalive_after_exit(const struct keepalive_facts *f)
 	    (WIFSIGNALED(st) && keepalive_crash_signal(WTERMSIG(st)) && !f->exit_asked) ==
 	    ka->crashed)
 		return true;
-	return path_conditions(ka) || other_job_conditions(f, ka);
+	return path_conditions(ka) || other_job_conditions(f, ka) || network_condition(f, ka);
 }

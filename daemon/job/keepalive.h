@@ -16,6 +16,7 @@ struct keepalive_facts {
 	bool demanded;                  /* kicked off: started by demand or bsctl (AfterInitialDemand) */
 	int last_status;                /* wait status of the last exit */
 	bool exit_asked;                /* that exit was asked for (bsctl stop, kickstart -k) */
+	bool network_up;                /* NetworkState: the network is up (netstate.h) */
 };
 
 /**
@@ -45,10 +46,10 @@ bool keepalive_after_exit(const struct keepalive_facts *f);
 bool keepalive_path_state_holds(const struct keepalive_facts *f);
 
 /**
- * keepalive_other_jobs_hold() - whether a KeepAlive OtherJobEnabled
- * condition holds now.
+ * keepalive_others_hold() - whether a KeepAlive condition on something
+ * outside the job holds now: OtherJobEnabled, OtherJobActive, NetworkState.
  */
-bool keepalive_other_jobs_hold(const struct keepalive_facts *f);
+bool keepalive_others_hold(const struct keepalive_facts *f);
 
 /** keepalive_crash_signal() - whether @sig counts as a crash (launchd's list). */
 bool keepalive_crash_signal(int sig);
