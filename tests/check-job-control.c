@@ -17,7 +17,9 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -341,13 +343,27 @@ START_TEST(test_abort_while_stopping_is_no_crash)
 }
 END_TEST
 
+/* Whether a child may make a network namespace and a tun device in it. */
+static bool can_make_netns_tun(void)
+{
+	struct ifreq ifr = { .ifr_flags = IFF_TUN | IFF_NO_PI };
+	pid_t pid = fork();
+	int st, fd;
+
+	if (pid == 0) {
+		fd = unshare(CLONE_NEWNET) == 0 ? open("/dev/net/tun", O_RDWR | O_CLOEXEC) : -1;
+		_exit(fd >= 0 && ioctl(fd, TUNSETIFF, &ifr) == 0 ? 0 : 1);
+	}
+	return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
 /* The netns part: root, to make a network namespace and a tun device in it. */
 static const char *netns_missing(void)
 {
 	if (geteuid() != 0)
 		return "root (to make a network namespace)";
-	if (access("/dev/net/tun", R_OK | W_OK) < 0)
-		return "/dev/net/tun";
+	if (!can_make_netns_tun())
+		return "a network namespace with a tun device (unshare, /dev/net/tun)";
 	return NULL;
 }
 
