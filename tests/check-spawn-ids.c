@@ -493,52 +493,6 @@ START_TEST(test_group_alone_init_groups)
 }
 END_TEST
 
-/* A StandardOutPath @path in a directory nobody owns, a link to @target; the probe's report. */
-static char *run_nobody_logging_to(const char *path, const char *target, bool hard)
-{
-	struct job_spec *s = probe_spec_new(probe_tmp, "report", NULL);
-	char *out;
-
-	ck_assert_int_eq(hard ? link(target, path) : symlink(target, path), 0);
-	free(s->stdout_path);
-	s->stdout_path = strdup(path);
-	s->user_name = strdup("nobody");
-	out = probe_run(s, -1);
-	job_spec_free(s);
-	return out;
-}
-
-/*
- * A job's user cannot make root open a file for it: a StandardOutPath that
- * the user turned into a symbolic or hard link to a file only root may
- * write is refused (/dev/null instead), not appended to.  It used to be
- * opened by root, through the link.
- */
-START_TEST(test_stdout_link_planted_by_user)
-{
-	struct passwd pw = *getpwnam("nobody");
-	char *home = probe_tmp_path("home"), *secret = probe_tmp_path("secret"), *log;
-	struct stat st;
-	int fd;
-
-	ck_assert_int_eq(chmod(probe_tmp, 0711), 0);
-	ck_assert_int_eq(mkdir(home, 0755), 0);
-	ck_assert_int_eq(chown(home, pw.pw_uid, pw.pw_gid), 0);
-	ck_assert_int_ge(fd = open(secret, O_CREAT | O_WRONLY | O_CLOEXEC, 0600), 0);
-	close(fd);
-	ck_assert_int_gt(asprintf(&log, "%s/sym.log", home), 0);
-	free(run_nobody_logging_to(log, secret, false));
-	free(log);
-	ck_assert_int_gt(asprintf(&log, "%s/hard.log", home), 0);
-	free(run_nobody_logging_to(log, secret, true));
-	free(log);
-	ck_assert_int_eq(stat(secret, &st), 0);
-	ck_assert_int_eq(st.st_size, 0);
-	free(home);
-	free(secret);
-}
-END_TEST
-
 static Suite *spawn_suite(void)
 {
 	Suite *s = suite_create("spawn");
@@ -560,7 +514,6 @@ static Suite *spawn_suite(void)
 	tcase_add_test(ids, test_group_override);
 	tcase_add_test(ids, test_group_alone);
 	tcase_add_test(ids, test_group_alone_init_groups);
-	tcase_add_test(ids, test_stdout_link_planted_by_user);
 	tcase_add_checked_fixture(bad, probe_setup, probe_teardown);
 	tcase_add_checked_fixture(ids, probe_setup, probe_teardown);
 	suite_add_tcase(s, bad);

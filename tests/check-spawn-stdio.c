@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check-spawn-stdio - a job's stdio paths when it runs as a user (the root
+ * part): opened as that user, as launchd does, so that the user cannot
+ * have root open a file for the job through a link it planted; created by
+ * root, for the user, only where root alone decides what the path means.
+ */
+#include <check.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "helpers/probe.h"
+#include "helpers/runner.h"
+#include "job-spec.h"
+
+/* A StandardOutPath @path in a directory nobody owns, a link to @target; the probe's report. */
+static char *run_nobody_logging_to(const char *path, const char *target, bool hard)
+{
+	struct job_spec *s = probe_spec_new(probe_tmp, "report", NULL);
+	char *out;
+
+	ck_assert_int_eq(hard ? link(target, path) : symlink(target, path), 0);
+	free(s->stdout_path);
+	s->stdout_path = strdup(path);
+	s->user_name = strdup("nobody");
+	out = probe_run(s, -1);
+	job_spec_free(s);
+	return out;
+}
+
+/*
+ * A job's user cannot make root open a file for it: a StandardOutPath that
+ * the user turned into a symbolic or hard link to a file only root may
+ * write is refused (/dev/null instead), not appended to.  It used to be
+ * opened by root, through the link.
+ */
+START_TEST(test_stdout_link_planted_by_user)
+{
+	struct passwd pw = *getpwnam("nobody");
+	char *home = probe_tmp_path("home"), *secret = probe_tmp_path("secret"), *log;
+	struct stat st;
+	int fd;
+
+	ck_assert_int_eq(chmod(probe_tmp, 0711), 0);
+	ck_assert_int_eq(mkdir(home, 0755), 0);
+	ck_assert_int_eq(chown(home, pw.pw_uid, pw.pw_gid), 0);
+	ck_assert_int_ge(fd = open(secret, O_CREAT | O_WRONLY | O_CLOEXEC, 0600), 0);
+	close(fd);
+	ck_assert_int_gt(asprintf(&log, "%s/sym.log", home), 0);
+	free(run_nobody_logging_to(log, secret, false));
+	free(log);
+	ck_assert_int_gt(asprintf(&log, "%s/hard.log", home), 0);
+	free(run_nobody_logging_to(log, secret, true));
+	free(log);
+	ck_assert_int_eq(stat(secret, &st), 0);
+	ck_assert_int_eq(st.st_size, 0);
+	free(home);
+	free(secret);
+}
+END_TEST
+
+/* Run the probe as nobody with StandardOutPath @path, until it exits 0. */
+static void run_nobody_with_stdout(const char *path)
+{
+	struct job_spec *s = probe_spec_new(probe_tmp, "report", NULL);
+	pid_t pid;
+	int st;
+
+	free(s->stdout_path);
+	s->stdout_path = strdup(path);
+	s->user_name = strdup("nobody");
+	pid = probe_spawn(s, -1);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	job_spec_free(s);
+}
+
+/*
+ * Where the user is refused, the daemon creates the log for the job in a
+ * directory only root may change, through a symlink root made (as
+ * /var/run is), and gives it to the job; it never opens another user's
+ * file there, as the kernel's protected_regular would not for the job.
+ * The symlink used to be refused, and the other user's file appended to.
+ */
+START_TEST(test_stdout_created_for_user_where_root_decides)
+{
+	char *logs = probe_tmp_path("logs"), *run = probe_tmp_path("run"), *path;
+	struct passwd pw = *getpwnam("nobody");
+	struct stat st;
+	int fd;
+
+	ck_assert_int_eq(chmod(probe_tmp, 0711), 0);
+	ck_assert_int_eq(mkdir(logs, 0755), 0);
+	ck_assert_int_eq(symlink(logs, run), 0);
+	ck_assert_int_gt(asprintf(&path, "%s/job.log", run), 0);
+	run_nobody_with_stdout(path);
+	free(path);
+	ck_assert_int_gt(asprintf(&path, "%s/job.log", logs), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq(st.st_uid, pw.pw_uid);
+	ck_assert_int_gt(st.st_size, 0);
+	free(path);
+	/* Not through a symlink another user owns... */
+	ck_assert_int_gt(asprintf(&path, "%s/theirs", probe_tmp), 0);
+	ck_assert_int_eq(symlink(logs, path), 0);
+	ck_assert_int_eq(lchown(path, pw.pw_uid, pw.pw_gid), 0);
+	free(path);
+	ck_assert_int_gt(asprintf(&path, "%s/theirs/job2.log", probe_tmp), 0);
+	run_nobody_with_stdout(path);
+	free(path);
+	ck_assert_int_gt(asprintf(&path, "%s/job2.log", logs), 0);
+	ck_assert_int_eq(access(path, F_OK), -1);
+	free(path);
+	/* ...nor into another user's directory, where the job's user may not write... */
+	ck_assert_int_gt(asprintf(&path, "%s/someone", probe_tmp), 0);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	ck_assert_int_eq(chown(path, 1, 1), 0);
+	free(path);
+	ck_assert_int_gt(asprintf(&path, "%s/someone/job3.log", probe_tmp), 0);
+	run_nobody_with_stdout(path);
+	ck_assert_int_eq(access(path, F_OK), -1);
+	free(path);
+	/* ...and another user's file, there, is left alone. */
+	ck_assert_int_gt(asprintf(&path, "%s/other.log", logs), 0);
+	ck_assert_int_ge(fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600), 0);
+	ck_assert_int_eq(fchown(fd, 1, 1), 0);
+	close(fd);
+	run_nobody_with_stdout(path);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_size, 0);
+	free(path);
+	free(logs);
+	free(run);
+}
+END_TEST
+
+/*
+ * A job that runs as the daemon's own user opens its path as the daemon
+ * does, symlinks and all: the rules above are about another user's say.
+ */
+START_TEST(test_stdout_plain_as_the_daemons_user)
+{
+	struct job_spec *s = probe_spec_new(probe_tmp, "report", NULL);
+	char *target = probe_tmp_path("target.log"), *out;
+
+	free(s->stdout_path);
+	s->stdout_path = probe_tmp_path("link.log");
+	ck_assert_int_eq(symlink(target, s->stdout_path), 0);
+	out = probe_run(s, -1);
+	ck_assert_ptr_nonnull(strstr(out, "argv1=report"));
+	free(out);
+	free(target);
+	job_spec_free(s);
+}
+END_TEST
+
+/* The root part (runner.h) runs as root, with a user nobody. */
+static const char *root_missing(void)
+{
+	if (geteuid() != 0)
+		return "root (to spawn as another user)";
+	if (!getpwnam("nobody"))
+		return "a user nobody";
+	return NULL;
+}
+
+static Suite *stdio_suite(void)
+{
+	Suite *s = suite_create("spawn-stdio");
+	TCase *tc = tcase_create("stdio");
+
+	tcase_add_test(tc, test_stdout_link_planted_by_user);
+	tcase_add_test(tc, test_stdout_created_for_user_where_root_decides);
+	tcase_add_checked_fixture(tc, probe_setup, probe_teardown);
+	tcase_set_tags(tc, "root");
+	suite_add_tcase(s, tc);
+	tc = tcase_create("own user");
+	tcase_add_test(tc, test_stdout_plain_as_the_daemons_user);
+	tcase_add_checked_fixture(tc, probe_setup, probe_teardown);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+/* `check-spawn-stdio root` runs the tests (meson: check-spawn-stdio-root), or skips. */
+int main(int argc, char **argv)
+{
+	static const struct runner_part parts[] = {
+		{ "root", root_missing, "a job's stdio paths as its user" },
+	};
+
+	return runner_main(stdio_suite(), parts, 1, argc, argv);
+}
