@@ -420,6 +420,33 @@ START_TEST(test_network_state_follows_the_network)
 }
 END_TEST
 
+/*
+ * The network coming up while the daemon re-executes is seen by the new
+ * image, which looks at the waiting jobs once it restored them: the job
+ * kept alive while the network is up starts.  It used to wait for the
+ * network to go down and up again.
+ */
+START_TEST(test_network_up_during_reexec)
+{
+	static struct bsctl_out out;
+	char *up = test_daemon_path(&td, "up"), *script;
+	int tun;
+
+	ck_assert_int_eq(unshare(CLONE_NEWNET), 0);
+	ck_assert_int_gt(asprintf(&script, "echo run >> %s; sleep 60", up), 0);
+	test_add_shell_job(&td, "com.example.online", script, 1,
+			   "<key>KeepAlive</key><dict><key>NetworkState</key><true/></dict>");
+	test_daemon_start_slow_to_reexec(&td);
+	ck_assert_int_eq(BSCTL_RUN(&out, "reexec"), 0);
+	ck_assert(test_daemon_wait_reexec(&td));        /* no image watches the network */
+	tun = network_comes_up();
+	ck_assert_int_eq(test_wait_lines(up, 1, WAIT_MS), 1);
+	close(tun);
+	free(script);
+	free(up);
+}
+END_TEST
+
 static Suite *job_control_suite(void)
 {
 	Suite *s = suite_create("job-control");
@@ -442,6 +469,7 @@ static Suite *job_control_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, test_network_state_follows_the_network);
+	tcase_add_test(tc, test_network_up_during_reexec);
 	tcase_set_tags(tc, "netns");
 	suite_add_tcase(s, tc);
 	return s;

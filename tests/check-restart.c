@@ -287,16 +287,6 @@ START_TEST(test_job_registration_kept_across_reexec)
 }
 END_TEST
 
-/* Copy the file at @from to @to, executable. */
-static void copy_exe(const char *from, const char *to)
-{
-	char *cmd;
-
-	ck_assert_int_gt(asprintf(&cmd, "cp '%s' '%s' && chmod 755 '%s'", from, to, to), 0);
-	ck_assert_int_eq(system(cmd), 0);
-	free(cmd);
-}
-
 /*
  * A SIGTERM that comes while the daemon re-executes waits for the new
  * image, which then stops cleanly.  The new image is made slow to start:
@@ -308,21 +298,14 @@ static void copy_exe(const char *from, const char *to)
 START_TEST(test_sigterm_during_reexec_waits)
 {
 	static struct bsctl_out out;
-	char *exe = test_daemon_path(&td, "bootstrapd"), *real = test_daemon_path(&td, "bootstrapd.real");
 	int st;
 
-	copy_exe(getenv("BOOTSTRAPD"), exe);
-	ck_assert_int_eq(setenv("BOOTSTRAPD", exe, 1), 0);
-	test_daemon_start(&td);
-	ck_assert_int_eq(rename(exe, real), 0);
-	copy_exe(getenv("SLOW_EXEC"), exe);
+	test_daemon_start_slow_to_reexec(&td);
 	ck_assert_int_eq(BSCTL_RUN(&out, "reexec"), 0);
 	test_daemon_signal(&td, SIGTERM);
 	st = test_daemon_wait(&td);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "bootstrapd ended with status %#x", st);
 	ck_assert(test_daemon_log_contains(&td, "(re-exec)"));
-	free(exe);
-	free(real);
 }
 END_TEST
 

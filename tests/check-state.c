@@ -61,6 +61,7 @@ START_TEST(test_round_trip)
 	ck_assert_int_eq(st.services[1].release_id, -1);
 	ck_assert_int_eq(st.services[1].owner_pid, 4242);
 	ck_assert(st.services[1].until_exit && !st.services[0].until_exit);
+	ck_assert(st.services[1].exit_rule_saved);
 	ck_assert_uint_eq(st.services[1].owner_start, 555);
 	ck_assert_uint_eq(st.n_jobs, 2);
 	ck_assert_int_eq(st.jobs[0].pid, 1234);
@@ -183,7 +184,7 @@ START_TEST(test_older_version_read)
 	ck_assert_int_eq(state_encode_as(&sample, 2, &buf, &len), 0);
 	ck_assert_int_eq(state_decode(buf, len, &st), 0);
 	ck_assert_int_eq(st.services[0].release_id, 13);
-	ck_assert(!st.services[1].until_exit);
+	ck_assert(!st.services[1].until_exit && !st.services[1].exit_rule_saved);
 	ck_assert_uint_eq(st.services[1].owner_start, 0);
 	state_free(&st);
 	free(buf);

@@ -226,6 +226,7 @@ static void get_service(struct rbuf *r, struct state_service *s)
 		return;
 	s->checked_in = ci;
 	s->until_exit = ue;
+	s->exit_rule_saved = r->version >= 3;
 	if (!has_job) {
 		free(s->job);
 		s->job = NULL;

@@ -41,6 +41,7 @@ struct state_service {
 	int32_t release_id;     /* Rq of the checked-in right's port-destroyed request, or -1 */
 	bool until_exit;        /* a registered name goes when its owner exits */
 	uint64_t owner_start;   /* then: when the owner started (restart_proc_start()), 0: unknown */
+	bool exit_rule_saved;   /* the two above were in the state (version 3 on) */
 };
 
 struct state_job {

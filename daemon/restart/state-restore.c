@@ -207,12 +207,14 @@ static bool same_owner(const struct service *s, const struct state_service *ss)
 static struct service *restore_one_registered(struct domain *d, const struct state_service *ss,
 					      int fd)
 {
+	/* An older daemon did not say: a plain process's name went with it. */
+	bool until_exit = ss->exit_rule_saved ? ss->until_exit : !job_find_pid(d, ss->owner_pid);
 	struct service_owner owner = { .pid = ss->owner_pid, .uid = ss->owner_uid,
-				       .until_exit = ss->until_exit };
+				       .until_exit = until_exit };
 	struct service *s = service_new_registered(d->base, ss->name, fd, &owner,
 						   server_name_died, d);
 
-	if (s && owner.until_exit && !same_owner(s, ss)) {
+	if (s && owner.until_exit && ss->exit_rule_saved && !same_owner(s, ss)) {
 		s = service_free(s);
 		errno = ESRCH;
 	}
@@ -275,5 +277,8 @@ void restart_end(struct domain *d)
 	d->restore = NULL;
 	d->restore_job = NULL;
 	domain_changed(d);
+	/* What changed during the restart (a job, the network) is seen now:
+	 * the loads just made walked none of the curious jobs. */
+	job_others_changed(d);
 	supervise_reap(d);      /* children that ended while we were being executed */
 }

@@ -5,6 +5,7 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <linux/netlink.h>
@@ -22,13 +23,14 @@ struct netstate {
 	void *arg;
 };
 
-bool netstate_now(void)
+/* 1 up, 0 down, -1 not known (getifaddrs() failed: out of fds or memory). */
+static int query(void)
 {
 	struct ifaddrs *all, *i;
 	bool up = false;
 
 	if (getifaddrs(&all) < 0)
-		return false;
+		return -1;
 	for (i = all; i && !up; i = i->ifa_next)
 		up = i->ifa_addr && (i->ifa_addr->sa_family == AF_INET ||
 				     i->ifa_addr->sa_family == AF_INET6) &&
@@ -37,17 +39,28 @@ bool netstate_now(void)
 	return up;
 }
 
+bool netstate_now(void)
+{
+	return query() == 1;
+}
+
 /* Something changed: what it was does not matter, the answer is asked again. */
 static void readable(evutil_socket_t fd, short what, void *arg)
 {
 	struct netstate *n = arg;
 	char buf[8192];
 	bool was = n->up;
+	int now;
 
 	(void)what;
 	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
 		;
-	n->up = netstate_now();
+	/* Not known: the last answer stands, rather than a false "down". */
+	now = query();
+	if (now < 0)
+		log_warnx("network state unknown: %s", strerror(errno));
+	else
+		n->up = now;
 	if (n->up != was) {
 		log_info("network %s", n->up ? "up" : "down");
 		n->changed(n->arg);
@@ -82,8 +95,10 @@ struct netstate *netstate_new(struct event_base *base, void (*changed)(void *arg
 	n->fd = subscribe();
 	n->ev = n->fd < 0 ? NULL : event_new(base, n->fd, EV_READ | EV_PERSIST, readable, n);
 	if (!n->ev || event_add(n->ev, NULL) < 0) {
+		int e = n->fd < 0 ? errno : ENOMEM;
+
 		netstate_free(n);
-		errno = ENOMEM;
+		errno = e;
 		return NULL;
 	}
 	n->up = netstate_now();         /* after subscribing: no change is missed */

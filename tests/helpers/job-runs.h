@@ -3,6 +3,8 @@
 #ifndef BOOTSTRAPD_TEST_JOB_RUNS_H
 #define BOOTSTRAPD_TEST_JOB_RUNS_H
 
+#include <stdbool.h>
+
 #include "daemon.h"
 
 /**
@@ -23,5 +25,19 @@ int test_count_lines(const char *path);
  * @limit_ms.  Return: the count seen last.
  */
 int test_wait_lines(const char *path, int n, long limit_ms);
+
+/**
+ * test_daemon_start_slow_to_reexec() - start @td's daemon from a copy of
+ * $BOOTSTRAPD that a re-exec finds replaced by slow-exec: the new image
+ * starts a second after the old one is gone (the daemon re-executes the
+ * path it started from).
+ */
+void test_daemon_start_slow_to_reexec(struct test_daemon *td);
+
+/**
+ * test_daemon_wait_reexec() - wait (up to 10 s) until @td's daemon is
+ * executing slow-exec, the old image gone, the new one not started.
+ */
+bool test_daemon_wait_reexec(const struct test_daemon *td);
 
 #endif
