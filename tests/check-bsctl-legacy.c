@@ -160,6 +160,23 @@ START_TEST(test_list_label_dictionary)
 END_TEST
 
 /* list -x LABEL: the same as an XML plist, keys sorted, as plutil writes it. */
+/*
+ * A quote, backslash or newline in what the dictionary prints is escaped:
+ * no argument can forge a line a script greps ("PID" = for a job that does
+ * not run).  They used to be printed as they were.
+ */
+START_TEST(test_list_label_escapes)
+{
+	test_daemon_add_job(&td, LABEL_B, "<key>ProgramArguments</key><array>"
+			    "<string>/bin/sleep</string><string>x\";&#10;\t\"PID\" = 1;\\</string>"
+			    "</array>\n");
+	test_daemon_start(&td);
+	ck_assert_int_eq(BSCTL("list", LABEL_B), 0);
+	ck_assert_ptr_null(strstr(r.out, "\n\t\"PID\""));
+	ck_assert_ptr_nonnull(strstr(r.out, "\t\t\"x\\\";\\u000a\\u0009\\\"PID\\\" = 1;\\\\\";\n"));
+}
+END_TEST
+
 START_TEST(test_list_x_plist)
 {
 	char *want, *xml;
@@ -441,6 +458,7 @@ static Suite *legacy_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_unload_load_idiom);
 	tcase_add_test(tc, test_list_label_dictionary);
+	tcase_add_test(tc, test_list_label_escapes);
 	tcase_add_test(tc, test_list_x_plist);
 	tcase_add_test(tc, test_remove);
 	tcase_add_test(tc, test_manager);

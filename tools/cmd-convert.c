@@ -14,18 +14,7 @@
 #include "bsctl.h"
 #include "ctl-client.h"
 #include "plist.h"
-
-static void put_escaped(FILE *f, const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		switch (s[i]) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		default: fputc(s[i], f); break;
-		}
-	}
-}
+#include "plist-write.h"
 
 static void put_base64(FILE *f, const unsigned char *d, size_t len)
 {
@@ -105,7 +94,7 @@ static int put_container(FILE *f, const struct plist_node *n, unsigned int depth
 
 			indent(f, depth + 1);
 			fputs("<key>", f);
-			put_escaped(f, key, strlen(key));
+			plist_write_text(f, key, strlen(key));
 			fputs("</key>\n", f);
 		}
 		indent(f, depth + 1);
@@ -130,7 +119,7 @@ static int put_value(FILE *f, const struct plist_node *n, unsigned int depth)
 		return 0;
 	case PLIST_STRING:
 		fputs("<string>", f);
-		put_escaped(f, n->string.s, n->string.len);
+		plist_write_text(f, n->string.s, n->string.len);
 		fputs("</string>\n", f);
 		return 0;
 	case PLIST_INTEGER:
@@ -169,12 +158,9 @@ int cmd_convert(int argc, char **argv, const struct bsctl_opts *o)
 		fprintf(stderr, "%s\n", plist_error_format(&err, buf, sizeof(buf)));
 		return BSCTL_FAILURE;
 	}
-	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	      "<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" "
-	      "\"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n"
-	      "<plist version=\"1.0\">\n", stdout);
+	plist_write_head(stdout);
 	rc = put_value(stdout, root, 0);
-	fputs("</plist>\n", stdout);
+	plist_write_tail(stdout);
 	plist_node_free(root);
 	if (rc)
 		fprintf(stderr, "%s: %s\n", argv[1], strerror(-rc));

@@ -93,8 +93,6 @@ int cmd_getenv(int argc, char **argv, const struct bsctl_opts *o)
 		return BSCTL_USAGE;
 	m.arg = argv[1 + d];
 	kr = ctl_request(&m, &text);
-	if (kr == KERN_FAILURE)         /* the daemon's "not set" */
-		return BSCTL_OK;
 	if (kr == KERN_SUCCESS)
 		fputs(text, stdout);
 	return ctl_exit(kr, m.arg, text);

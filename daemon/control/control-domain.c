@@ -302,12 +302,10 @@ kern_return_t control_domain_getenv(struct control_call *call)
 	}
 	if (!domain_env_key_ok(key))
 		return CONTROL_E_INVALID;
+	/* Not set: nothing, and no error, as launchctl getenv. */
 	value = domain_env_get(call->d, key);
-	if (!value) {
-		fprintf(call->out, "%s: not set in %s\n", key, control_domain_name(call->d));
-		return KERN_FAILURE;
-	}
-	fprintf(call->out, "%s\n", value);
+	if (value)
+		fprintf(call->out, "%s\n", value);
 	return KERN_SUCCESS;
 }
 

@@ -39,6 +39,7 @@
 #include "domain.h"
 #include "job.h"
 #include "job-spec.h"
+#include "plist-write.h"
 #include "service.h"
 
 struct out {
@@ -53,42 +54,37 @@ static void indent(const struct out *o)
 		fputc('\t', o->f);
 }
 
-static void put_xml_text(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		default: fputc(*s, f); break;
-		}
-	}
-}
-
 /* The key (NULL in an array) and what goes before the value. */
 static void put_key(const struct out *o, const char *key)
 {
 	if (o->xml && key) {
 		indent(o);
 		fputs("<key>", o->f);
-		put_xml_text(o->f, key);
+		plist_write_text(o->f, key, strlen(key));
 		fputs("</key>\n", o->f);
 	}
 	indent(o);
-	if (!o->xml && key)
-		fprintf(o->f, "\"%s\" = ", key);
+	if (!o->xml && key) {
+		control_json_str(o->f, key);
+		fputs(" = ", o->f);
+	}
 }
 
-/* launchctl prints strings as they are, between quotes. */
+/*
+ * Between quotes, as launchctl prints strings, with a quote, a backslash
+ * or a control character escaped: no argument or label can forge a line
+ * a script greps ("PID" = ...).
+ */
 static void put_string(const struct out *o, const char *key, const char *s)
 {
 	put_key(o, key);
 	if (!o->xml) {
-		fprintf(o->f, "\"%s\";\n", s);
+		control_json_str(o->f, s);
+		fputs(";\n", o->f);
 		return;
 	}
 	fputs("<string>", o->f);
-	put_xml_text(o->f, s);
+	plist_write_text(o->f, s, strlen(s));
 	fputs("</string>\n", o->f);
 }
 
@@ -151,7 +147,7 @@ static void put_label(struct out *o, const char *key, const struct job *job)
 
 static void put_ondemand(struct out *o, const char *key, const struct job *job)
 {
-	put_bool(o, key, job->spec->keepalive.mode != KEEPALIVE_ALWAYS);
+	put_bool(o, key, !job_kept_alive(job));
 }
 
 static void put_last_exit(struct out *o, const char *key, const struct job *job)
@@ -170,22 +166,25 @@ static void put_program(struct out *o, const char *key, const struct job *job)
 	put_string(o, key, job_spec_program(job->spec));
 }
 
+static void put_if_set(const struct out *o, const char *key, const char *s)
+{
+	if (s)
+		put_string(o, key, s);
+}
+
 static void put_stdin(struct out *o, const char *key, const struct job *job)
 {
-	if (job->spec->stdin_path)
-		put_string(o, key, job->spec->stdin_path);
+	put_if_set(o, key, job->spec->stdin_path);
 }
 
 static void put_stdout(struct out *o, const char *key, const struct job *job)
 {
-	if (job->spec->stdout_path)
-		put_string(o, key, job->spec->stdout_path);
+	put_if_set(o, key, job->spec->stdout_path);
 }
 
 static void put_stderr(struct out *o, const char *key, const struct job *job)
 {
-	if (job->spec->stderr_path)
-		put_string(o, key, job->spec->stderr_path);
+	put_if_set(o, key, job->spec->stderr_path);
 }
 
 static void put_arguments(struct out *o, const char *key, const struct job *job)
@@ -274,15 +273,12 @@ void control_export_job(FILE *f, const struct job *job, bool xml)
 		order[i] = &fields[i];
 	if (xml) {
 		qsort(order, N_FIELDS, sizeof(order[0]), by_key);
-		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		      "<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" "
-		      "\"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n"
-		      "<plist version=\"1.0\">\n", f);
+		plist_write_head(f);
 	}
 	open_container(&o, NULL, true);
 	for (size_t i = 0; i < N_FIELDS; i++)
 		order[i]->put(&o, order[i]->key, job);
 	close_container(&o, true);
 	if (xml)
-		fputs("</plist>\n", f);
+		plist_write_tail(f);
 }
