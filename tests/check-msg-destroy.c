@@ -126,6 +126,11 @@ START_TEST(test_extract_right)
 	mach_port_t p = peer_port(), got;
 	mach_msg_type_name_t type;
 
+	/* No place for the answer: refused before the right moves (it used to crash after). */
+	ck_assert_int_eq(mach_port_extract_right(mach_task_self(), p, MACH_MSG_TYPE_MOVE_RECEIVE,
+						 NULL, &type), KERN_INVALID_ARGUMENT);
+	ck_assert_int_eq(mach_port_extract_right(mach_task_self(), p, MACH_MSG_TYPE_MAKE_SEND,
+						 &got, NULL), KERN_INVALID_ARGUMENT);
 	ck_assert_int_eq(mach_port_extract_right(mach_task_self(), p, MACH_MSG_TYPE_MAKE_SEND,
 						 &got, &type), KERN_SUCCESS);
 	ck_assert_uint_eq(got, p);

@@ -56,6 +56,7 @@ struct commit {
 struct send_ctx {
 	struct wire_hdr hdr;
 	size_t nfds;
+	size_t n_dead;          /* dead names moved: rights without an fd, counted with nfds */
 	size_t n_owned;
 	size_t n_commits;
 	char *ool;                      /* port arrays' records (segs[] place them) */
@@ -71,8 +72,8 @@ struct send_ctx {
 	int fds[WIRE_MAX_FDS];
 	int owned[WIRE_MAX_FDS];        /* fds made for this message: closed after send */
 	struct ool_seg segs[WIRE_MAX_DESC];     /* at most one per descriptor */
-	/* At most one per descriptor, one per fd (port array elements), the header's two
-	 * and one that failed. */
+	/* At most one per descriptor, one per right (an fd, or a dead name moved:
+	 * nfds + n_dead <= WIRE_MAX_FDS), the header's two and one that failed. */
 	struct commit commits[WIRE_MAX_DESC + WIRE_MAX_FDS + 3];
 };
 

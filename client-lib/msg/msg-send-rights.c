@@ -32,7 +32,7 @@ mach_msg_type_name_t msg_disposition_received(mach_msg_type_name_t disp)
 
 int send_add_fd(struct send_ctx *c, int fd, bool owned)
 {
-	if (c->nfds == WIRE_MAX_FDS) {
+	if (c->nfds + c->n_dead >= WIRE_MAX_FDS) {
 		if (owned)
 			close(fd);
 		return -E2BIG;
@@ -157,6 +157,11 @@ static int resolve_dead(struct send_ctx *c, struct port *p, mach_msg_type_name_t
 		return 0;
 	if (!still_held(c, p, MACH_PORT_TYPE_DEAD_NAME))
 		return -ENOENT;
+	/* A right like any other, as far as a message's room goes: else a
+	 * port array of dead names would have no bound. */
+	if (c->nfds + c->n_dead >= WIRE_MAX_FDS)
+		return -E2BIG;
+	c->n_dead++;
 	send_add_commit(c, COMMIT_MOVE_DEAD, p);
 	return 0;
 }

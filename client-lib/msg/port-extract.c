@@ -64,6 +64,8 @@ EXPORT kern_return_t mach_port_extract_right(ipc_space_t task, mach_port_name_t 
 
 	if (task != mach_task_self())
 		return KERN_INVALID_TASK;
+	if (!poly || !polyPoly)
+		return KERN_INVALID_ARGUMENT;   /* before anything is moved */
 	if (msgt_name < MACH_MSG_TYPE_MOVE_RECEIVE || msgt_name > MACH_MSG_TYPE_MAKE_SEND_ONCE)
 		return KERN_INVALID_VALUE;
 	if (!MACH_PORT_VALID(name))
