@@ -223,6 +223,30 @@ START_TEST(test_register_and_port_death)
 }
 END_TEST
 
+/*
+ * A dynamic name let go just before a register of it to null is
+ * undeclared, though the daemon may not have seen the release yet: the
+ * register sees it first, as a check-in does.  It was answered active
+ * whenever the request came before the release.
+ */
+START_TEST(test_undeclare_right_after_letting_go)
+{
+	mach_port_t recv, found;
+
+	test_daemon_start(&td);
+	for (int i = 0; i < 50; i++) {
+		ck_assert_int_eq(bootstrap_check_in(bootstrap_port, "com.example.undeclared", &recv),
+				 BOOTSTRAP_SUCCESS);
+		ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), recv, MACH_PORT_RIGHT_RECEIVE,
+						    -1), KERN_SUCCESS);
+		ck_assert_int_eq(bootstrap_register(bootstrap_port, (char *)"com.example.undeclared",
+						    MACH_PORT_NULL), BOOTSTRAP_SUCCESS);
+		ck_assert_int_eq(bootstrap_look_up(bootstrap_port, "com.example.undeclared", &found),
+				 BOOTSTRAP_UNKNOWN_SERVICE);
+	}
+}
+END_TEST
+
 #define GONE "com.example.gone"
 #define TAKER "com.example.taker"
 
@@ -436,6 +460,7 @@ static Suite *demand_suite(void)
 	tcase_add_test(tc, test_register_and_port_death);
 	tcase_add_test(tc, test_registered_name_dies_with_its_port);
 	tcase_add_test(tc, test_registered_names_go_with_their_process);
+	tcase_add_test(tc, test_undeclare_right_after_letting_go);
 	tcase_add_test(tc, test_register_of_declared_name_refused);
 	tcase_add_test(tc, test_hundred_concurrent_clients);
 	tcase_add_test(tc, test_sigterm_stops_jobs);

@@ -235,6 +235,23 @@ static void log_check_in_refused(const struct caller *who, const char *name,
 			  s->job ? s->job->spec->label : "another process");
 }
 
+/*
+ * A right to @name (@who's per-PID name if @per_pid) let go before this
+ * request was sent, which the loop has not seen yet: seen now, so that
+ * neither a check-in nor a register finds the name still held.
+ */
+static void settle_release(const struct caller *who, const char *name, bool per_pid)
+{
+	struct service *s = NULL;
+
+	if (per_pid)
+		registry_look_up_pid(&who->d->registry, name, who->pid, &s);
+	else
+		registry_look_up(&who->d->registry, name, &s);
+	if (s && s->checked_in)
+		service_release_settle(s);
+}
+
 /* The registry's answer to @who's check-in of @name (its per-PID name if @per_pid). */
 static enum registry_code check_in_code(const struct caller *who, const char *name,
 					const struct job *caller, bool per_pid,
@@ -260,10 +277,8 @@ kern_return_t bsd_mig_check_in2(mach_port_t bp, name_t name, mach_port_t *sp,
 	if (kr != KERN_SUCCESS)
 		return kr;
 	caller = job_of(&who);
+	settle_release(&who, name, per_pid);
 	code = check_in_code(&who, name, caller, per_pid, &s);
-	/* Let go before this request was sent, not yet seen by the loop. */
-	if (code == REGISTRY_E_ACTIVE && s && service_release_settle(s))
-		code = check_in_code(&who, name, caller, per_pid, &s);
 	if (code == REGISTRY_E_NOT_JOB)
 		log_check_in_refused(&who, name, caller, s);
 	if (code == REGISTRY_E_NOT_ROOT)
@@ -472,6 +487,7 @@ kern_return_t bsd_mig_register2(mach_port_t bp, name_t name, mach_port_t sp,
 	if (sp != MACH_PORT_NULL && (fd = demux_take(who.call, sp)) < 0)
 		return BOOTSTRAP_NOT_PRIVILEGED;
 	job = job_of(&who);
+	settle_release(&who, name, per_pid);    /* the same race as check-in's */
 	if (per_pid)
 		code = registry_may_register_pid(&who.d->registry, name, who.pid, who.uid, job != NULL,
 						 sp == MACH_PORT_NULL, &s);
@@ -498,8 +514,10 @@ kern_return_t bsd_mig_register2(mach_port_t bp, name_t name, mach_port_t sp,
 static kern_return_t activate_socket(struct conn *c, struct ipc_request *rq, const char *name)
 {
 	pid_t pid = rq->creds.pid;
-	bool instance;
-	struct job *job = job_find_child(c->domain, pid, &instance);
+	bool instance = false;
+	/* The connection's own job first, as job_of(): no walk in the common case. */
+	struct job *job = c->job && c->job->pid == pid ? c->job :
+			  job_find_child(c->domain, pid, &instance);
 	const int *fds;
 	size_t n;
 	int r;

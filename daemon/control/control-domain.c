@@ -306,7 +306,7 @@ kern_return_t control_domain_getenv(struct control_call *call)
 	value = domain_env_get(call->d, key);
 	if (value)
 		fprintf(call->out, "%s\n", value);
-	return KERN_SUCCESS;
+	return KERN_SUCCESS;    /* set or not */
 }
 
 /* --- bootout DOMAIN --------------------------------------------------------- */

@@ -200,7 +200,8 @@ void job_drop_pidfd(struct job *job);
 /**
  * job_signal_leftovers() - the job's process, or its inetd instance, @pid
  * has ended: send SIGTERM to what is left of its process group, unless
- * AbandonProcessGroup.  For a
+ * AbandonProcessGroup or inetdCompatibility (whose groups launchd abandons,
+ * an instance's too).  For a
  * child of ours, called before the reap, while its zombie holds the
  * group's number; for an adopted process (not our child), once its pidfd
  * says it ended, when the number is still the group's as long as a

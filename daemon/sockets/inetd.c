@@ -139,7 +139,7 @@ void inetd_reap(struct inetd *st, pid_t pid, int status)
 	}
 }
 
-/* The instances' processes alone, as a job's: what they leave gets SIGTERM at their reap. */
+/* The instances' processes alone: what they leave lives on, as launchd abandons their groups. */
 static void signal_all(struct inetd *st, int sig)
 {
 	for (size_t i = 0; i < st->n; i++)

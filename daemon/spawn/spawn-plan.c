@@ -290,16 +290,15 @@ static const struct passwd *own_passwd(void)
 	return &pw;
 }
 
-/* As launchd: GroupName alone runs the job as root in that group, root's groups and all. */
+/*
+ * As launchd: GroupName alone runs the job as root in that group, root's
+ * groups and all; root is the daemon's own user here (as_root), read once.
+ */
 static int plan_root_in_group(struct spawn_plan *p)
 {
-	struct passwd pw;
-	char *buf = NULL;
-	int r = nss_get(USER_BY_UID, NULL, 0, &pw, &buf);
+	const struct passwd *pw = own_passwd();
 
-	r = r < 0 ? lookup_failed(p, r, "user", "0") : plan_user(p, &pw);
-	free(buf);
-	return r;
+	return pw ? plan_user(p, pw) : lookup_failed(p, -ENOENT, "user", "0");
 }
 
 static int plan_ids(struct spawn_plan *p, bool as_root)

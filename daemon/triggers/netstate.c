@@ -14,6 +14,7 @@
 #include <event2/event.h>
 
 #include "log.h"
+#include "log-limit.h"
 
 struct netstate {
 	int fd;                 /* rtnetlink, subscribed to links and addresses */
@@ -58,7 +59,7 @@ static void readable(evutil_socket_t fd, short what, void *arg)
 	/* Not known: the last answer stands, rather than a false "down". */
 	now = query();
 	if (now < 0)
-		log_warnx("network state unknown: %s", strerror(errno));
+		log_warnx_limited("network state unknown: %s", strerror(errno));
 	else
 		n->up = now;
 	if (n->up != was) {
