@@ -128,10 +128,21 @@ static void restore_service(struct restore_plan *p, const char *label, struct se
 		log_job(LOG_WARNING, label, "%s: its release will be seen at exit only", s->name);
 }
 
+/*
+ * Whether process @pid started at @want (0: not known, so no), read after
+ * a pidfd of it was taken: then the process the pidfd names, not a later
+ * one given the pid (that one would have started later).
+ */
+static bool started_at(pid_t pid, uint64_t want)
+{
+	uint64_t start;
+
+	return want && restart_proc_start(pid, &start) == 0 && start == want;
+}
+
 /* The process of @sj, if it still runs: our child after a re-exec, else by pidfd. */
 static void find_process(struct restore_plan *p, const struct state_job *sj, struct job_saved *sv)
 {
-	uint64_t start;
 	int pidfd;
 
 	if (sj->pid <= 0)
@@ -141,9 +152,7 @@ static void find_process(struct restore_plan *p, const struct state_job *sj, str
 		return;
 	}
 	pidfd = (int)syscall(SYS_pidfd_open, sj->pid, 0);
-	/* The pidfd pins the pid: a start time that matches now cannot change. */
-	if (pidfd < 0 || restart_proc_start(sj->pid, &start) < 0 || start != sj->proc_start ||
-	    sj->proc_start == 0) {
+	if (pidfd < 0 || !started_at(sj->pid, sj->proc_start)) {
 		if (pidfd >= 0)
 			close(pidfd);
 		sv->exited_while_down = true;
@@ -188,18 +197,6 @@ int restart_listen_fd(struct domain *d)
 }
 
 /*
- * Whether the process @s now watches (a pidfd, which pins it) is the one
- * that registered @ss, not a later process given the same pid.
- */
-static bool same_owner(const struct service *s, const struct state_service *ss)
-{
-	uint64_t start;
-
-	return ss->owner_start && restart_proc_start(ss->owner_pid, &start) == 0 &&
-	       start == ss->owner_start && s->pidfd >= 0;
-}
-
-/*
  * A registration again, watching its owner again if it went with it.  An
  * owner that exited meanwhile takes its names with it, as it would have
  * with the daemon running.
@@ -214,7 +211,9 @@ static struct service *restore_one_registered(struct domain *d, const struct sta
 	struct service *s = service_new_registered(d->base, ss->name, fd, &owner,
 						   server_name_died, d);
 
-	if (s && owner.until_exit && ss->exit_rule_saved && !same_owner(s, ss)) {
+	/* The owner's pidfd is taken by now: the process it names registered the name. */
+	if (s && owner.until_exit && ss->exit_rule_saved &&
+	    !started_at(ss->owner_pid, ss->owner_start)) {
 		s = service_free(s);
 		errno = ESRCH;
 	}
