@@ -234,7 +234,7 @@ START_TEST(test_undeclare_right_after_letting_go)
 	mach_port_t recv, found;
 
 	test_daemon_start(&td);
-	for (int i = 0; i < 50; i++) {
+	for (int i = 0; i < 300; i++) {
 		ck_assert_int_eq(bootstrap_check_in(bootstrap_port, "com.example.undeclared", &recv),
 				 BOOTSTRAP_SUCCESS);
 		ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), recv, MACH_PORT_RIGHT_RECEIVE,
