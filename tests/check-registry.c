@@ -20,16 +20,26 @@ static struct service job_service(const char *name, struct job *job, bool hide)
 				 .hide_until_checkin = hide };
 }
 
-static struct service registered(const char *name, pid_t pid, uid_t uid)
+/* A name bound to a process: its binding follows the struct (service_binding()). */
+struct bound_service {
+	struct service s;
+	struct service_binding b;
+};
+
+static struct bound_service registered(const char *name, pid_t pid, uid_t uid)
 {
-	return (struct service){ .name = (char *)name, .recv_fd = -1, .send_fd = -1,
-				 .owner_pid = pid, .owner_uid = uid, .checked_in = true };
+	return (struct bound_service){
+		.s = { .name = (char *)name, .recv_fd = -1, .send_fd = -1, .checked_in = true,
+		       .bound = true },
+		.b = { .pid = pid, .uid = uid, .pidfd = -1 },
+	};
 }
 
 /* A user domain of uid 1000 holding com.a (job_a's) and com.reg (pid 42's). */
 struct two_names {
 	struct registry r;
-	struct service a, reg;
+	struct service a;
+	struct bound_service reg;
 };
 
 static void two_names_init(struct two_names *t)
@@ -38,7 +48,7 @@ static void two_names_init(struct two_names *t)
 	t->a = job_service("com.a", job_a, false);
 	t->reg = registered("com.reg", 42, 1000);
 	ck_assert_int_eq(registry_add(&t->r, &t->a), REGISTRY_OK);
-	ck_assert_int_eq(registry_add(&t->r, &t->reg), REGISTRY_OK);
+	ck_assert_int_eq(registry_add(&t->r, &t->reg.s), REGISTRY_OK);
 }
 
 START_TEST(test_user_domain_answers_owner_and_root)
@@ -116,9 +126,11 @@ START_TEST(test_check_in_of_a_free_name_creates_it)
 {
 	struct two_names t;
 	struct registry sys;
-	struct service *out = NULL, dyn = registered("com.dyn", 7, 1000);
+	struct service *out = NULL;
+	struct bound_service dyn_b = registered("com.dyn", 7, 1000);
+	struct service *dyn = &dyn_b.s;
 
-	dyn.dynamic = true;
+	dyn->dynamic = true;
 
 	two_names_init(&t);
 	registry_init(&sys, true, 0);
@@ -133,16 +145,16 @@ START_TEST(test_check_in_of_a_free_name_creates_it)
 	ck_assert_int_eq(registry_check_in(&sys, "com.dyn", job_a, 7, 1000, &out), REGISTRY_CREATE);
 	/* Once made, it is its process's: others are refused; it may check it
 	 * in again once it let the right go, not while it holds it. */
-	ck_assert_int_eq(registry_add(&t.r, &dyn), REGISTRY_OK);
-	registry_checked_in(&dyn);
+	ck_assert_int_eq(registry_add(&t.r, dyn), REGISTRY_OK);
+	registry_checked_in(dyn);
 	ck_assert_int_eq(registry_check_in(&t.r, "com.dyn", NULL, 8, 1000, &out),
 			 REGISTRY_E_NOT_JOB);
 	ck_assert_int_eq(registry_check_in(&t.r, "com.dyn", NULL, 7, 1000, &out),
 			 REGISTRY_E_ACTIVE);
-	ck_assert_int_eq(registry_status(&dyn, false), REGISTRY_STATUS_ACTIVE);
-	registry_released(&dyn);
+	ck_assert_int_eq(registry_status(dyn, false), REGISTRY_STATUS_ACTIVE);
+	registry_released(dyn);
 	ck_assert_int_eq(registry_check_in(&t.r, "com.dyn", NULL, 7, 1000, &out), REGISTRY_OK);
-	ck_assert_int_eq(registry_status(&dyn, false), REGISTRY_STATUS_ON_DEMAND);
+	ck_assert_int_eq(registry_status(dyn, false), REGISTRY_STATUS_ON_DEMAND);
 	ck_assert_int_eq(registry_look_up(&t.r, "com.dyn", &out), REGISTRY_OK);
 	registry_deinit(&t.r);
 	registry_deinit(&sys);
@@ -159,7 +171,7 @@ START_TEST(test_status)
 	ck_assert_int_eq(registry_status(&t.a, false), REGISTRY_STATUS_ACTIVE);
 	registry_released(&t.a);
 	ck_assert_int_eq(registry_status(&t.a, false), REGISTRY_STATUS_ON_DEMAND);
-	ck_assert_int_eq(registry_status(&t.reg, false), REGISTRY_STATUS_ACTIVE);
+	ck_assert_int_eq(registry_status(&t.reg.s, false), REGISTRY_STATUS_ACTIVE);
 	/* A job kept alive that does not hold its name is inactive. */
 	ck_assert_int_eq(registry_status(&t.a, true), REGISTRY_STATUS_INACTIVE);
 	registry_checked_in(&t.a);
@@ -228,23 +240,24 @@ END_TEST
 START_TEST(test_register_over_own_name)
 {
 	struct two_names t;
-	struct service dyn = registered("com.dyn", 42, 1000), *out = &dyn;
+	struct bound_service dyn_b = registered("com.dyn", 42, 1000);
+	struct service *dyn = &dyn_b.s, *out = dyn;
 
 	two_names_init(&t);
-	dyn.dynamic = true;
-	ck_assert_int_eq(registry_add(&t.r, &dyn), REGISTRY_OK);
+	dyn->dynamic = true;
+	ck_assert_int_eq(registry_add(&t.r, dyn), REGISTRY_OK);
 	ck_assert_int_eq(registry_may_register(&t.r, "com.reg", NULL, 42, 1000, false, &out),
 			 REGISTRY_E_ACTIVE);
 	ck_assert_int_eq(registry_may_register(&t.r, "com.reg", NULL, 42, 1000, true, &out),
 			 REGISTRY_E_ACTIVE);
 	ck_assert_int_eq(registry_may_register(&t.r, "com.dyn", NULL, 42, 1000, true, &out),
 			 REGISTRY_E_ACTIVE);
-	registry_released(&dyn);
+	registry_released(dyn);
 	ck_assert_int_eq(registry_may_register(&t.r, "com.dyn", NULL, 42, 1000, false, &out),
 			 REGISTRY_E_LET_GO);
 	ck_assert_int_eq(registry_may_register(&t.r, "com.dyn", NULL, 42, 1000, true, &out),
 			 REGISTRY_OK);
-	ck_assert_ptr_eq(out, &dyn);
+	ck_assert_ptr_eq(out, dyn);
 	ck_assert_int_eq(registry_may_register(&t.r, "com.a", job_a, 42, 1000, true, &out),
 			 REGISTRY_E_JOB_NAME);
 	registry_checked_in(&t.a);
@@ -260,24 +273,25 @@ START_TEST(test_register_over_own_per_pid_name)
 	/* A per-PID name's key follows its name (service_key()). */
 	static char name_and_key[] = "com.p\0" "42:com.p";
 	struct registry r;
-	struct service reg = registered(name_and_key, 42, 1000), *out = &reg;
+	struct bound_service reg_b = registered(name_and_key, 42, 1000);
+	struct service *reg = &reg_b.s, *out = reg;
 
 	registry_init(&r, false, 1000);
-	reg.per_pid = true;
+	reg->per_pid = true;
 	ck_assert_int_eq(registry_may_register_pid(&r, "com.p", 42, 1000, false, true, &out),
 			 REGISTRY_OK);
 	ck_assert_ptr_null(out);        /* none: nothing to remove, still success */
-	ck_assert_int_eq(registry_add(&r, &reg), REGISTRY_OK);
+	ck_assert_int_eq(registry_add(&r, reg), REGISTRY_OK);
 	ck_assert_int_eq(registry_may_register_pid(&r, "com.p", 42, 1000, false, true, &out),
 			 REGISTRY_E_ACTIVE);
 	ck_assert_int_eq(registry_may_register_pid(&r, "com.p", 43, 1000, false, false, &out),
 			 REGISTRY_OK);  /* another process's own */
-	registry_released(&reg);
+	registry_released(reg);
 	ck_assert_int_eq(registry_may_register_pid(&r, "com.p", 42, 1000, false, false, &out),
 			 REGISTRY_E_LET_GO);
 	ck_assert_int_eq(registry_may_register_pid(&r, "com.p", 42, 1000, false, true, &out),
 			 REGISTRY_OK);
-	ck_assert_ptr_eq(out, &reg);
+	ck_assert_ptr_eq(out, reg);
 	registry_deinit(&r);
 }
 END_TEST

@@ -109,7 +109,7 @@ enum registry_code registry_check_in(const struct registry *r, const char *name,
 	*out = s;
 	if (!s)         /* as register: no user squats a name in the system domain */
 		return may_bind(r, uid, caller != NULL) ? REGISTRY_CREATE : REGISTRY_E_NOT_ROOT;
-	if (!s->job && s->owner_pid != pid)
+	if (!s->job && service_owner_pid(s) != pid)
 		return REGISTRY_E_NOT_JOB;
 	if (!s->job)    /* its own: dynamic once let go; registered, launchd's "active" */
 		return s->dynamic && !s->checked_in ? REGISTRY_OK : REGISTRY_E_ACTIVE;
@@ -144,7 +144,7 @@ enum registry_code registry_may_register(const struct registry *r, const char *n
 	/* A declared name is its job's to check in, and stays declared. */
 	if (s->job)
 		return s->job == caller && s->checked_in ? REGISTRY_E_ACTIVE : REGISTRY_E_JOB_NAME;
-	if (s->owner_pid != pid)
+	if (service_owner_pid(s) != pid)
 		return REGISTRY_E_OTHER_PROCESS;
 	return register_over_own(s, unregister, out);
 }

@@ -116,8 +116,9 @@ static kern_return_t shortage_or_memory(int err)
 static bool made_in_reserve(const struct service *s)
 {
 	int top = s->recv_fd > s->send_fd ? s->recv_fd : s->send_fd;
+	int pidfd = s->bound ? service_binding(s)->pidfd : -1;
 
-	return conn_fd_in_daemon_reserve(s->pidfd > top ? s->pidfd : top);
+	return conn_fd_in_daemon_reserve(pidfd > top ? pidfd : top);
 }
 
 /*
@@ -166,7 +167,7 @@ void server_released(struct service *s, void *arg)
 		return;         /* its job exited: known already */
 	registry_released(s);
 	if (!s->job) {
-		log_debug("pid %d let go of %s", (int)s->owner_pid, s->name);
+		log_debug("pid %d let go of %s", (int)service_owner_pid(s), s->name);
 		return;         /* a dynamic name: not in the saved state */
 	}
 	log_job(LOG_DEBUG, s->job->spec->label, "let go of %s", s->name);

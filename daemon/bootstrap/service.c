@@ -48,25 +48,30 @@ static int make_port(struct service *svc)
 
 /*
  * @key_pid: a per-PID name of that process (0: a name of the domain's),
- * keyed "PID:NAME" in the registry, the key after the name.
+ * keyed "PID:NAME" in the registry, the key after the name.  @bound: a
+ * name bound to a process, its service_binding between struct and name.
  */
 static struct service *alloc(struct event_base *base, const char *name, pid_t key_pid,
-			      service_notify_fn *notify, void *arg)
+			      bool bound, service_notify_fn *notify, void *arg)
 {
 	size_t len = strlen(name) + 1, key_len = key_pid ? SERVICE_KEY_MAX : 0;
-	/* The name in the same allocation: one per service, 100,000s of them. */
-	struct service *s = calloc(1, sizeof(*s) + len + key_len);
+	size_t head = sizeof(struct service) + (bound ? sizeof(struct service_binding) : 0);
+	/* One allocation per service, 100,000s of them: binding and name follow. */
+	struct service *s = calloc(1, head + len + key_len);
 
 	if (!s)
 		return NULL;
-	s->name = memcpy(s + 1, name, len);
+	s->name = memcpy((char *)s + head, name, len);
 	s->per_pid = key_pid != 0;
 	if (key_pid)
-		service_key_of((char *)(s + 1) + len, key_pid, name);
+		service_key_of(s->name + len, key_pid, name);
 	s->base = base;
 	s->notify = notify;
 	s->notify_arg = arg;
-	s->recv_fd = s->send_fd = s->pidfd = -1;
+	s->send_fd = s->recv_fd = -1;
+	s->bound = bound;
+	if (bound)
+		service_binding(s)->pidfd = -1;
 	return s;
 }
 
@@ -75,7 +80,7 @@ struct service *service_new_machservice(struct event_base *base, struct job *job
 					bool hide_until_checkin, service_notify_fn *demand,
 					void *arg)
 {
-	struct service *s = alloc(base, name, 0, demand, arg);
+	struct service *s = alloc(base, name, 0, false, demand, arg);
 
 	if (!s)
 		return NULL;
@@ -103,20 +108,36 @@ static void owner_exited(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	log_info("service %s: its process %d exited, name removed", s->name, (int)s->owner_pid);
+	log_info("service %s: its process %d exited, name removed", s->name,
+		 (int)service_owner_pid(s));
 	s->notify(s, s->notify_arg);
 }
 
-/* Call @s's notify once process @pid has exited (a pidfd reads ready then). */
-static int watch_owner_exit(struct service *s, pid_t pid)
+/* Call @s's notify once its process has exited (a pidfd reads ready then). */
+static int watch_owner_exit(struct service *s)
 {
-	s->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (s->pidfd < 0)
+	struct service_binding *b = service_binding(s);
+
+	b->pidfd = (int)syscall(SYS_pidfd_open, b->pid, 0);
+	if (b->pidfd < 0)
 		return -errno;
-	s->exit_ev = event_new(s->base, s->pidfd, EV_READ, owner_exited, s);
-	if (!s->exit_ev || event_add(s->exit_ev, NULL) < 0)
+	b->exit_ev = event_new(s->base, b->pidfd, EV_READ, owner_exited, s);
+	if (!b->exit_ev || event_add(b->exit_ev, NULL) < 0)
 		return -ENOMEM;
 	return 0;
+}
+
+/* A service bound to process @pid of @uid (see alloc()). */
+static struct service *alloc_bound(struct event_base *base, const char *name, pid_t pid,
+				   uid_t uid, bool per_pid, service_notify_fn *notify, void *arg)
+{
+	struct service *s = alloc(base, name, per_pid ? pid : 0, true, notify, arg);
+
+	if (s) {
+		service_binding(s)->pid = pid;
+		service_binding(s)->uid = uid;
+	}
+	return s;
 }
 
 /* NULL with errno -@err, @s freed. */
@@ -131,22 +152,23 @@ struct service *service_new_registered(struct event_base *base, const char *name
 				       const struct service_owner *owner, service_notify_fn *died,
 				       void *arg)
 {
-	struct service *s = alloc(base, name, owner->per_pid ? owner->pid : 0, died, arg);
+	struct service *s = alloc_bound(base, name, owner->pid, owner->uid, owner->per_pid,
+					died, arg);
+	struct service_binding *b;
 
 	if (!s) {
 		close(send_fd);
 		return NULL;
 	}
+	b = service_binding(s);
 	s->send_fd = send_fd;
-	s->owner_pid = owner->pid;
-	s->owner_uid = owner->uid;
 	s->checked_in = true;
 	/* The send end reads end-of-file (hang-up) once the port's receiver is gone. */
-	s->death_ev = event_new(base, send_fd, EV_READ | EV_PERSIST, registered_died, s);
-	if (!s->death_ev || event_add(s->death_ev, NULL) < 0)
+	b->death_ev = event_new(base, send_fd, EV_READ | EV_PERSIST, registered_died, s);
+	if (!b->death_ev || event_add(b->death_ev, NULL) < 0)
 		return fail(s, -ENOMEM);
 	if (owner->until_exit) {
-		int err = watch_owner_exit(s, owner->pid);
+		int err = watch_owner_exit(s);
 
 		if (err < 0)
 			return fail(s, err);
@@ -157,20 +179,29 @@ struct service *service_new_registered(struct event_base *base, const char *name
 struct service *service_new_dynamic(struct event_base *base, const char *name, pid_t pid,
 				    uid_t uid, bool per_pid, service_notify_fn *died, void *arg)
 {
-	struct service *s = alloc(base, name, per_pid ? pid : 0, died, arg);
+	struct service *s = alloc_bound(base, name, pid, uid, per_pid, died, arg);
 	int err;
 
 	if (!s)
 		return NULL;
 	err = make_port(s);
 	if (err == 0)
-		err = watch_owner_exit(s, pid);
+		err = watch_owner_exit(s);
 	if (err < 0)
 		return fail(s, err);
 	s->dynamic = true;
-	s->owner_pid = pid;
-	s->owner_uid = uid;
 	return s;
+}
+
+/* The binding's events and pidfd (the struct itself goes with @s). */
+static void unbind(struct service_binding *b)
+{
+	if (b->death_ev)
+		event_free(b->death_ev);
+	if (b->exit_ev)
+		event_free(b->exit_ev);
+	if (b->pidfd >= 0)
+		close(b->pidfd);
 }
 
 struct service *service_free(struct service *s)
@@ -179,16 +210,12 @@ struct service *service_free(struct service *s)
 		return NULL;
 	if (s->demand_ev)
 		event_free(s->demand_ev);
-	if (s->death_ev)
-		event_free(s->death_ev);
-	if (s->exit_ev)
-		event_free(s->exit_ev);
+	if (s->bound)
+		unbind(service_binding(s));
 	if (s->recv_fd >= 0)
 		close(s->recv_fd);
 	if (s->send_fd >= 0)
 		close(s->send_fd);
-	if (s->pidfd >= 0)
-		close(s->pidfd);
 	service_release_disarm(s);
 	free(s);
 	return NULL;

@@ -71,20 +71,45 @@ struct service {
 	bool reset_at_close;
 	bool hide_until_checkin;
 	bool dynamic;           /* made by a check-in, not declared by a job */
-	bool per_pid;           /* BOOTSTRAP_PER_PID_SERVICE: owner_pid's own, apart from the domain's names */
-	struct event *demand_ev; /* R readable while the job is down */
-
-	/* Names a process binds: bootstrap_register() and dynamic names. */
-	pid_t owner_pid;
-	uid_t owner_uid;
-	struct event *death_ev; /* the registered port's receiver went away */
-	struct event *exit_ev;  /* the owner process exited: the name goes with it */
-	int pidfd;              /* the owner process while exit_ev watches it, or -1 */
+	bool per_pid;           /* BOOTSTRAP_PER_PID_SERVICE: its process's own, apart from the domain's names */
+	bool bound;             /* bound to a process: a service_binding follows the struct */
 	uint32_t send_ino;      /* S's inode when this daemon made S, else 0 (WIRE_F_INO) */
+	struct event *demand_ev; /* R readable while the job is down */
 
 	/* The holder of R letting it go: its port-destroyed request, or NULL (service-release.c). */
 	struct service_release *release;
 };
+
+/*
+ * The process a bootstrap_register() or dynamic name is bound to.  Only
+ * those names have one, in the same allocation after the struct: a
+ * MachServices name, 100,000s of them, does not carry these 32 bytes.
+ */
+struct service_binding {
+	pid_t pid;
+	uid_t uid;
+	int pidfd;              /* the process while exit_ev watches it, or -1 */
+	struct event *death_ev; /* the registered port's receiver went away */
+	struct event *exit_ev;  /* the process exited: the name goes with it */
+};
+
+/** service_binding() - @s's process, or NULL for a MachServices name. */
+static inline struct service_binding *service_binding(const struct service *s)
+{
+	return s->bound ? (struct service_binding *)(void *)(s + 1) : NULL;
+}
+
+/** service_owner_pid() - the process @s is bound to, or 0 for a MachServices name. */
+static inline pid_t service_owner_pid(const struct service *s)
+{
+	return s->bound ? service_binding(s)->pid : 0;
+}
+
+/** service_goes_with_owner() - whether @s goes when its process exits. */
+static inline bool service_goes_with_owner(const struct service *s)
+{
+	return s->bound && service_binding(s)->exit_ev;
+}
 
 /*
  * Who binds a registered name: its process, and whether the name goes when

@@ -52,12 +52,12 @@ static int service_row(const struct service *s, struct state_service *row)
 	row->send_id = s->send_fd;
 	row->release_id = s->job && s->checked_in ? service_release_fd(s) : -1;
 	row->checked_in = s->checked_in;
-	row->owner_pid = s->owner_pid;
-	row->owner_uid = s->owner_uid;
+	row->owner_pid = s->bound ? service_binding(s)->pid : 0;
+	row->owner_uid = s->bound ? service_binding(s)->uid : 0;
 	/* A registration that goes with its owner: when the owner started,
 	 * so that a restart does not take a later process of that pid for it. */
-	row->until_exit = !s->job && s->exit_ev;
-	if (row->until_exit && restart_proc_start(s->owner_pid, &row->owner_start) < 0)
+	row->until_exit = !s->job && service_goes_with_owner(s);
+	if (row->until_exit && restart_proc_start(row->owner_pid, &row->owner_start) < 0)
 		row->owner_start = 0;
 	return row->name && (!s->job || row->job) ? 0 : -ENOMEM;
 }
