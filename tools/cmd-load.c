@@ -195,23 +195,19 @@ static int load_one(const char *path, bool in_dir, const struct load_opts *lo)
 static int unload_label(const char *label, const struct load_opts *lo)
 {
 	struct ctl_msg m = { .id = CONTROL_UNLOAD, .flags = lo->flags, .arg = label };
-	const char *text;
-	kern_return_t kr;
+	struct ctl_reply r;
+	int ret;
 
 	if (!lo->legacy)
 		return ctl_call(CONTROL_UNLOAD, lo->flags, 0, label, stderr);
-	if (strlen(label) >= CONTROL_ARG_MAX) {
-		fprintf(stderr, "bsctl: label too long\n");
-		return BSCTL_USAGE;
-	}
-	kr = ctl_request(&m, &text);
-	if (kr == CONTROL_E_NOT_FOUND) {
+	ret = ctl_ask(&m, label, CONTROL_E_NOT_FOUND, &r);
+	if (r.kr == CONTROL_E_NOT_FOUND) {
 		fprintf(stderr, "bsctl: Error unloading: %s: not loaded\n", label);
 		return BSCTL_OK;
 	}
-	if (kr == KERN_SUCCESS)
-		ctl_print_diag(text);
-	return ctl_exit(kr, label, text);
+	if (ret == BSCTL_OK)
+		ctl_print_diag(r.text);
+	return ret;
 }
 
 /* bsctl unload PATH: the label comes from the plist, parsed here. */
