@@ -415,6 +415,28 @@ START_TEST(test_load_flags)
 }
 END_TEST
 
+/*
+ * -D finds the domain's job directories whatever their names hold: one
+ * with a newline, a tab and a brace in its name, as print DOMAIN would
+ * print it on lines of its own, is loaded and unloaded whole.
+ */
+START_TEST(test_load_job_dirs_odd_name)
+{
+	free(td.jobs);
+	ck_assert_int_gt(asprintf(&td.jobs, "%s/odd\n\t}\n\\name", td.dir), 0);
+	ck_assert_int_eq(mkdir(td.jobs, 0755), 0);
+	test_daemon_add_job(&td, LABEL_A, SLEEP);
+	test_daemon_start(&td);
+	ck_assert(listed_until(LABEL_A, 1));
+	ck_assert_msg(BSCTL("unload", "-D", "all") == 0, "%s", r.err);
+	ck_assert_str_eq(r.err, "");
+	ck_assert(listed_until(LABEL_A, 0));
+	ck_assert_msg(BSCTL("load", "-D", "all") == 0, "%s", r.err);
+	ck_assert_str_eq(r.err, "");
+	ck_assert(listed_until(LABEL_A, 1));
+}
+END_TEST
+
 /* kill takes every signal: any name, with or without SIG, in any case, or a number. */
 START_TEST(test_kill_signals)
 {
@@ -498,6 +520,7 @@ static Suite *legacy_suite(void)
 	tcase_add_test(tc, test_export);
 	tcase_add_test(tc, test_getenv_unset);
 	tcase_add_test(tc, test_load_flags);
+	tcase_add_test(tc, test_load_job_dirs_odd_name);
 	tcase_add_test(tc, test_kill_signals);
 	tcase_add_test(tc, test_load_plist_name);
 	suite_add_tcase(s, tc);
