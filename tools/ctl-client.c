@@ -137,6 +137,23 @@ void ctl_print_diag(const char *text)
 	}
 }
 
+/* The codes only bootstrapd answers with, beyond launchd's BOOTSTRAP_* ones. */
+static const struct {
+	kern_return_t code;
+	const char *text;
+} own_codes[] = {
+	{ CONTROL_E_DISABLED, "Service is disabled" },
+	{ CONTROL_E_WRONG_DOMAIN, "The daemon serves another domain than the one named" },
+};
+
+const char *ctl_code_text(kern_return_t kr)
+{
+	for (size_t i = 0; i < sizeof(own_codes) / sizeof(own_codes[0]); i++)
+		if (own_codes[i].code == kr)
+			return own_codes[i].text;
+	return bootstrap_strerror(kr);
+}
+
 int ctl_exit(kern_return_t kr, const char *what, const char *text)
 {
 	char path[4096];
@@ -161,15 +178,13 @@ int ctl_exit(kern_return_t kr, const char *what, const char *text)
 		if (!text || !*text)
 			fprintf(stderr, "bsctl: %s: no such job\n", what);
 		return BSCTL_NOT_FOUND;
-	case CONTROL_E_WRONG_DOMAIN:
-		return BSCTL_FAILURE;
 	case CONTROL_E_NOT_PERMITTED:
 		if (!text || !*text)
 			fprintf(stderr, "bsctl: %s: not permitted\n", what);
 		return BSCTL_NOT_PERMITTED;
 	default:
 		if (!text || !*text)
-			fprintf(stderr, "bsctl: %s: %s\n", what, mach_error_string(kr));
+			fprintf(stderr, "bsctl: %s: %s\n", what, ctl_code_text(kr));
 		return BSCTL_FAILURE;
 	}
 }

@@ -49,6 +49,14 @@ kern_return_t ctl_request(const struct ctl_msg *m, const char **text);
 void ctl_print_diag(const char *text);
 
 /**
+ * ctl_code_text() - what code @kr means: bootstrapd's own control codes
+ * from one table, others as bootstrap_strerror() (and through it
+ * mach_error_string()) says.  bsctl error prints it, and so does a failure
+ * the daemon did not explain.
+ */
+const char *ctl_code_text(kern_return_t kr);
+
+/**
  * ctl_exit() - the exit code for @kr, after printing on stderr what went
  * wrong: the daemon's @text when it sent one, else a message naming @what.
  * Return: an enum bsctl_exit.
