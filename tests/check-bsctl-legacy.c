@@ -222,6 +222,35 @@ START_TEST(test_remove)
 }
 END_TEST
 
+/*
+ * An argument longer than a request holds fails alike in every verb that
+ * sends one: list's message and exit code (a usage error), and nothing sent.
+ */
+START_TEST(test_long_argument_alike)
+{
+	static const char *const verbs[] = { "remove", "getenv", "print", "blame", "start",
+					     "unload", "bootout" };
+	char arg[1100];
+	size_t first_line;
+
+	memset(arg, 'a', sizeof(arg) - 1);
+	arg[sizeof(arg) - 1] = '\0';
+	test_daemon_start(&td);
+	ck_assert_int_eq(BSCTL_RUN(&r2, "list", arg), 2);
+	ck_assert_msg(strstr(r2.err, "too long"), "%s", r2.err);
+	first_line = strcspn(r2.err, "\n") + 1;
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		if (strcmp(verbs[i], "bootout") == 0)
+			BSCTL(verbs[i], user_domain, arg);
+		else
+			BSCTL(verbs[i], arg);
+		/* The same first line; the verb's own usage follows it. */
+		ck_assert_msg(r.status == r2.status && strncmp(r.err, r2.err, first_line) == 0,
+			      "%s: exit %d, %s", verbs[i], r.status, r.err);
+	}
+}
+END_TEST
+
 /* managerpid, manageruid, managername: the daemon serving the domain. */
 START_TEST(test_manager)
 {
@@ -386,6 +415,28 @@ START_TEST(test_load_flags)
 }
 END_TEST
 
+/*
+ * -D finds the domain's job directories whatever their names hold: one
+ * with a newline, a tab and a brace in its name, as print DOMAIN would
+ * print it on lines of its own, is loaded and unloaded whole.
+ */
+START_TEST(test_load_job_dirs_odd_name)
+{
+	free(td.jobs);
+	ck_assert_int_gt(asprintf(&td.jobs, "%s/odd\n\t}\n\\name", td.dir), 0);
+	ck_assert_int_eq(mkdir(td.jobs, 0755), 0);
+	test_daemon_add_job(&td, LABEL_A, SLEEP);
+	test_daemon_start(&td);
+	ck_assert(listed_until(LABEL_A, 1));
+	ck_assert_msg(BSCTL("unload", "-D", "all") == 0, "%s", r.err);
+	ck_assert_str_eq(r.err, "");
+	ck_assert(listed_until(LABEL_A, 0));
+	ck_assert_msg(BSCTL("load", "-D", "all") == 0, "%s", r.err);
+	ck_assert_str_eq(r.err, "");
+	ck_assert(listed_until(LABEL_A, 1));
+}
+END_TEST
+
 /* kill takes every signal: any name, with or without SIG, in any case, or a number. */
 START_TEST(test_kill_signals)
 {
@@ -461,6 +512,7 @@ static Suite *legacy_suite(void)
 	tcase_add_test(tc, test_list_label_escapes);
 	tcase_add_test(tc, test_list_x_plist);
 	tcase_add_test(tc, test_remove);
+	tcase_add_test(tc, test_long_argument_alike);
 	tcase_add_test(tc, test_manager);
 	tcase_add_test(tc, test_manager_system);
 	tcase_add_test(tc, test_unknown_subcommand);
@@ -468,6 +520,7 @@ static Suite *legacy_suite(void)
 	tcase_add_test(tc, test_export);
 	tcase_add_test(tc, test_getenv_unset);
 	tcase_add_test(tc, test_load_flags);
+	tcase_add_test(tc, test_load_job_dirs_odd_name);
 	tcase_add_test(tc, test_kill_signals);
 	tcase_add_test(tc, test_load_plist_name);
 	suite_add_tcase(s, tc);

@@ -80,9 +80,6 @@ int cmd_unsetenv(int argc, char **argv, const struct bsctl_opts *o)
 /* A variable that is not set prints nothing and is no failure, as in launchctl. */
 int cmd_getenv(int argc, char **argv, const struct bsctl_opts *o)
 {
-	struct ctl_msg m = { .id = CONTROL_GETENV };
-	const char *text;
-	kern_return_t kr;
 	int d;
 
 	(void)o;
@@ -91,11 +88,7 @@ int cmd_getenv(int argc, char **argv, const struct bsctl_opts *o)
 	d = optional_domain(argc, argv, 3);
 	if (d < 0 || !argv[1 + d][0])
 		return BSCTL_USAGE;
-	m.arg = argv[1 + d];
-	kr = ctl_request(&m, &text);
-	if (kr == KERN_SUCCESS)
-		fputs(text, stdout);
-	return ctl_exit(kr, m.arg, text);
+	return ctl_call(CONTROL_GETENV, 0, 0, argv[1 + d], stdout);
 }
 
 int cmd_reexec(int argc, char **argv, const struct bsctl_opts *o)
@@ -165,17 +158,18 @@ static void put_export(const char *name, const char *value, bool csh)
 int cmd_export(int argc, char **argv, const struct bsctl_opts *o)
 {
 	struct ctl_msg m = { .id = CONTROL_GETENV, .arg = "" };     /* "": every variable */
-	const char *shell = getenv("SHELL"), *text;
-	kern_return_t kr;
+	const char *shell = getenv("SHELL");
+	struct ctl_reply r;
 	char *copy, *line, *save;
+	int ret;
 
 	(void)o;
 	if (argc > 2 || optional_domain(argc, argv, 2) < 0)
 		return BSCTL_USAGE;
-	kr = ctl_request(&m, &text);
-	if (kr != KERN_SUCCESS)
-		return ctl_exit(kr, "export", text);
-	copy = strdup(text);
+	ret = ctl_ask(&m, "export", KERN_SUCCESS, &r);
+	if (ret != BSCTL_OK)
+		return ret;
+	copy = strdup(r.text);
 	if (!copy) {
 		fprintf(stderr, "bsctl: export: out of memory\n");
 		return BSCTL_FAILURE;
@@ -206,19 +200,18 @@ int cmd_export(int argc, char **argv, const struct bsctl_opts *o)
 int cmd_manager(int argc, char **argv, const struct bsctl_opts *o)
 {
 	struct ctl_msg m = { .id = CONTROL_MANAGER };
-	const char *text;
+	struct ctl_reply r;
 	char name[32];
 	unsigned int uid;
-	kern_return_t kr;
-	int pid;
+	int pid, ret;
 
 	(void)o;
 	if (argc > 2 || optional_domain(argc, argv, 2) < 0)
 		return BSCTL_USAGE;
-	kr = ctl_request(&m, &text);
-	if (kr != KERN_SUCCESS)
-		return ctl_exit(kr, argv[0], text);
-	if (sscanf(text, "%d %u %31s", &pid, &uid, name) != 3) {
+	ret = ctl_ask(&m, argv[0], KERN_SUCCESS, &r);
+	if (ret != BSCTL_OK)
+		return ret;
+	if (sscanf(r.text, "%d %u %31s", &pid, &uid, name) != 3) {
 		fprintf(stderr, "bsctl: %s: the daemon's answer is not understood\n", argv[0]);
 		return BSCTL_FAILURE;
 	}

@@ -5,7 +5,7 @@
  * needed.  Without a kind, a code with a POSIX meaning is an errno (as
  * launchctl takes small codes: exit statuses of jobs, errnos of its
  * replies); any other a bootstrap or Mach code, bootstrapd's own control
- * codes included.
+ * codes included, in the words bsctl's failures use (ctl_code_text()).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -15,10 +15,8 @@
 #include <strings.h>
 
 #include <mach/mach.h>
-#include <servers/bootstrap.h>
 
 #include "bsctl.h"
-#include "control-proto.h"
 #include "ctl-client.h"
 
 /* Decimal, or hex after 0x; negative codes are Mach's MIG codes. */
@@ -34,29 +32,19 @@ static int parse_code(const char *s, long long *code)
 	return 0;
 }
 
-/* bootstrapd's control codes beyond bootstrap_strerror()'s, then its. */
-static const char *bootstrap_text(kern_return_t kr)
-{
-	if (kr == CONTROL_E_DISABLED)
-		return "Service is disabled";
-	if (kr == CONTROL_E_WRONG_DOMAIN)
-		return "The daemon serves another domain than the one named";
-	return bootstrap_strerror(kr);
-}
-
 /* The text for @code of @kind (NULL: guess).  Return: it, or NULL for a bad kind. */
 static const char *error_text(const char *kind, long long code)
 {
 	const char *posix = code >= 0 && code <= INT32_MAX ? strerrordesc_np((int)code) : NULL;
 
 	if (!kind)
-		return posix ? posix : bootstrap_text((kern_return_t)code);
+		return posix ? posix : ctl_code_text((kern_return_t)code);
 	if (strcmp(kind, "posix") == 0)
 		return posix ? posix : "Unknown error";
 	if (strcmp(kind, "mach") == 0)
 		return mach_error_string((mach_error_t)code);
 	if (strcmp(kind, "bootstrap") == 0)
-		return bootstrap_text((kern_return_t)code);
+		return ctl_code_text((kern_return_t)code);
 	return NULL;
 }
 

@@ -134,8 +134,8 @@ int cmd_stop(int argc, char **argv, const struct bsctl_opts *o)
 int cmd_remove(int argc, char **argv, const struct bsctl_opts *o)
 {
 	struct ctl_msg m = { .id = CONTROL_UNLOAD };
-	const char *text;
-	kern_return_t kr;
+	struct ctl_reply r;
+	int ret;
 
 	(void)o;
 	if (argc != 2)
@@ -143,14 +143,14 @@ int cmd_remove(int argc, char **argv, const struct bsctl_opts *o)
 	m.arg = job_arg(argv[1]);
 	if (!m.arg)
 		return BSCTL_USAGE;
-	kr = ctl_request(&m, &text);
-	if (kr == CONTROL_E_NOT_FOUND) {
+	ret = ctl_ask(&m, m.arg, CONTROL_E_NOT_FOUND, &r);
+	if (r.kr == CONTROL_E_NOT_FOUND) {
 		fprintf(stderr, "bsctl remove error: No such process\n");
 		return BSCTL_FAILURE;
 	}
-	if (kr == KERN_SUCCESS)
-		ctl_print_diag(text);
-	return ctl_exit(kr, m.arg, text);
+	if (ret == BSCTL_OK)
+		ctl_print_diag(r.text);
+	return ret;
 }
 
 /* The job's pid, 0 if it is not running, -1 if the daemon did not say. */

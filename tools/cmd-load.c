@@ -23,7 +23,7 @@
  * load and unload take launchctl's options: -w, -F, -S SESSIONTYPE
  * (accepted and ignored: no sessions here) and -D DOMAIN, any of launchd's
  * search domains, which here means the job directories of the domain
- * bsctl talks to (print DOMAIN says them).
+ * bsctl talks to (the daemon says them, CONTROL_JOB_DIRS).
  *
  * bootstrap DOMAIN PATH... is load into DOMAIN (disabled jobs refused, as
  * launchctl bootstrap does); bootout DOMAIN PATH|LABEL... is unload from it,
@@ -195,23 +195,19 @@ static int load_one(const char *path, bool in_dir, const struct load_opts *lo)
 static int unload_label(const char *label, const struct load_opts *lo)
 {
 	struct ctl_msg m = { .id = CONTROL_UNLOAD, .flags = lo->flags, .arg = label };
-	const char *text;
-	kern_return_t kr;
+	struct ctl_reply r;
+	int ret;
 
 	if (!lo->legacy)
 		return ctl_call(CONTROL_UNLOAD, lo->flags, 0, label, stderr);
-	if (strlen(label) >= CONTROL_ARG_MAX) {
-		fprintf(stderr, "bsctl: label too long\n");
-		return BSCTL_USAGE;
-	}
-	kr = ctl_request(&m, &text);
-	if (kr == CONTROL_E_NOT_FOUND) {
+	ret = ctl_ask(&m, label, CONTROL_E_NOT_FOUND, &r);
+	if (r.kr == CONTROL_E_NOT_FOUND) {
 		fprintf(stderr, "bsctl: Error unloading: %s: not loaded\n", label);
 		return BSCTL_OK;
 	}
-	if (kr == KERN_SUCCESS)
-		ctl_print_diag(text);
-	return ctl_exit(kr, label, text);
+	if (ret == BSCTL_OK)
+		ctl_print_diag(r.text);
+	return ret;
 }
 
 /* bsctl unload PATH: the label comes from the plist, parsed here. */
@@ -333,30 +329,42 @@ static int parse_flags(int argc, char **argv, struct load_opts *lo)
 }
 
 /*
- * The job directories of the domain bsctl talks to, as print DOMAIN says
- * them: "\tjob directories = {" then a "\t\tPATH" line each, then "\t}".
- * Return: a copy of those lines (to free), or NULL (why printed).
+ * Undo the daemon's escapes of one line of CONTROL_JOB_DIRS, in place: a
+ * doubled backslash is one, a backslash and an "n" a newline.
  */
-static char *job_dirs_text(int *ret)
+static void unescape_line(char *line)
 {
-	static const char head[] = "\n\tjob directories = {\n";
-	struct ctl_msg m = { .id = CONTROL_PRINT_DOMAIN };
-	const char *text, *p, *end;
-	kern_return_t kr = ctl_request(&m, &text);
+	char *out = line;
 
-	if (kr != KERN_SUCCESS) {
-		*ret = ctl_exit(kr, "-D", text);
-		return NULL;
+	for (const char *p = line; *p; p++) {
+		if (*p == '\\' && (p[1] == '\\' || p[1] == 'n'))
+			*out++ = *++p == 'n' ? '\n' : '\\';
+		else
+			*out++ = *p;
 	}
-	p = strstr(text, head);
-	end = p ? strstr(p + sizeof(head) - 1, "\n\t}\n") : NULL;
-	*ret = BSCTL_FAILURE;
-	if (!end) {
-		fprintf(stderr, "bsctl: -D: the daemon does not say its job directories\n");
+	*out = '\0';
+}
+
+/*
+ * The job directories of the domain bsctl talks to, a line each, escaped
+ * (control-proto.h).  Return: a copy of the lines (to free), or NULL with
+ * *@ret the exit code (why printed).
+ */
+static char *job_dirs_lines(int *ret)
+{
+	struct ctl_msg m = { .id = CONTROL_JOB_DIRS };
+	struct ctl_reply r;
+	char *lines;
+
+	*ret = ctl_ask(&m, "-D", KERN_SUCCESS, &r);
+	if (*ret != BSCTL_OK)
 		return NULL;
+	lines = strdup(r.text);
+	if (!lines) {
+		fprintf(stderr, "bsctl: -D: out of memory\n");
+		*ret = BSCTL_FAILURE;
 	}
-	p += sizeof(head) - 1;
-	return strndup(p, (size_t)(end + 1 - p));
+	return lines;
 }
 
 /*
@@ -367,21 +375,21 @@ static char *job_dirs_text(int *ret)
 static int each_job_dir(plist_fn *fn, const struct load_opts *lo)
 {
 	int ret, found = 0;
-	char *dirs = job_dirs_text(&ret), *line, *save;
+	char *dirs = job_dirs_lines(&ret), *line, *save;
 
 	if (!dirs)
 		return ret;
 	ret = BSCTL_OK;
 	for (line = strtok_r(dirs, "\n", &save); line && !stop_now(ret);
 	     line = strtok_r(NULL, "\n", &save)) {
-		const char *dir = line + strspn(line, "\t");
 		struct stat st;
 		int r;
 
-		if (stat(dir, &st) < 0 && errno == ENOENT)
+		unescape_line(line);
+		if (stat(line, &st) < 0 && errno == ENOENT)
 			continue;
 		found++;
-		r = each_plist(dir, fn, lo, !(lo->flags & CONTROL_F_FORCE));
+		r = each_plist(line, fn, lo, !(lo->flags & CONTROL_F_FORCE));
 		if (r != BSCTL_OK)
 			ret = r;
 	}

@@ -137,6 +137,23 @@ void ctl_print_diag(const char *text)
 	}
 }
 
+/* The codes only bootstrapd answers with, beyond launchd's BOOTSTRAP_* ones. */
+static const struct {
+	kern_return_t code;
+	const char *text;
+} own_codes[] = {
+	{ CONTROL_E_DISABLED, "Service is disabled" },
+	{ CONTROL_E_WRONG_DOMAIN, "The daemon serves another domain than the one named" },
+};
+
+const char *ctl_code_text(kern_return_t kr)
+{
+	for (size_t i = 0; i < sizeof(own_codes) / sizeof(own_codes[0]); i++)
+		if (own_codes[i].code == kr)
+			return own_codes[i].text;
+	return bootstrap_strerror(kr);
+}
+
 int ctl_exit(kern_return_t kr, const char *what, const char *text)
 {
 	char path[4096];
@@ -161,15 +178,13 @@ int ctl_exit(kern_return_t kr, const char *what, const char *text)
 		if (!text || !*text)
 			fprintf(stderr, "bsctl: %s: no such job\n", what);
 		return BSCTL_NOT_FOUND;
-	case CONTROL_E_WRONG_DOMAIN:
-		return BSCTL_FAILURE;
 	case CONTROL_E_NOT_PERMITTED:
 		if (!text || !*text)
 			fprintf(stderr, "bsctl: %s: not permitted\n", what);
 		return BSCTL_NOT_PERMITTED;
 	default:
 		if (!text || !*text)
-			fprintf(stderr, "bsctl: %s: %s\n", what, mach_error_string(kr));
+			fprintf(stderr, "bsctl: %s: %s\n", what, ctl_code_text(kr));
 		return BSCTL_FAILURE;
 	}
 }
@@ -314,22 +329,32 @@ kern_return_t ctl_request(const struct ctl_msg *m, const char **text)
 	return kr;
 }
 
+int ctl_ask(const struct ctl_msg *m, const char *what, kern_return_t own, struct ctl_reply *r)
+{
+	r->text = "";
+	if (m->arg && strlen(m->arg) >= CONTROL_ARG_MAX) {
+		fprintf(stderr, "bsctl: argument too long: a request holds at most %d bytes\n",
+			CONTROL_ARG_MAX - 1);
+		r->kr = KERN_INVALID_ARGUMENT;
+		return BSCTL_USAGE;
+	}
+	r->kr = ctl_request(m, &r->text);
+	if (r->kr == KERN_SUCCESS || (own != KERN_SUCCESS && r->kr == own))
+		return BSCTL_OK;
+	return ctl_exit(r->kr, what, r->text);
+}
+
 int ctl_call(int id, uint32_t flags, int32_t signal, const char *label, FILE *text_to)
 {
 	struct ctl_msg m = { .id = id, .flags = flags, .signal = signal, .arg = label };
-	const char *text;
-	kern_return_t kr;
+	struct ctl_reply r;
+	int ret = ctl_ask(&m, label && *label ? label : "request", KERN_SUCCESS, &r);
 
-	if (label && strlen(label) >= CONTROL_ARG_MAX) {
-		fprintf(stderr, "bsctl: label too long\n");
-		return BSCTL_USAGE;
-	}
-	kr = ctl_request(&m, &text);
-	if (kr != KERN_SUCCESS)
-		return ctl_exit(kr, label && *label ? label : "request", text);
+	if (ret != BSCTL_OK)
+		return ret;
 	if (text_to == stderr)
-		ctl_print_diag(text);
+		ctl_print_diag(r.text);
 	else if (text_to)
-		fputs(text, text_to);
+		fputs(r.text, text_to);
 	return BSCTL_OK;
 }

@@ -49,11 +49,35 @@ kern_return_t ctl_request(const struct ctl_msg *m, const char **text);
 void ctl_print_diag(const char *text);
 
 /**
+ * ctl_code_text() - what code @kr means: bootstrapd's own control codes
+ * from one table, others as bootstrap_strerror() (and through it
+ * mach_error_string()) says.  bsctl error prints it, and so does a failure
+ * the daemon did not explain.
+ */
+const char *ctl_code_text(kern_return_t kr);
+
+/**
  * ctl_exit() - the exit code for @kr, after printing on stderr what went
  * wrong: the daemon's @text when it sent one, else a message naming @what.
  * Return: an enum bsctl_exit.
  */
 int ctl_exit(kern_return_t kr, const char *what, const char *text);
+
+/* A reply, as ctl_ask() hands it to a verb. */
+struct ctl_reply {
+	kern_return_t kr;       /* the daemon's code, or the transport's */
+	const char *text;       /* the reply's text ("" if none), valid until the next request */
+};
+
+/**
+ * ctl_ask() - make request @m as every verb does: an argument too long for
+ * a request is a usage error and nothing is sent; a failure is said on
+ * stderr (ctl_exit(), naming @what), except a failure of code @own, which
+ * the verb gives a meaning of its own and says itself (KERN_SUCCESS: none).
+ * @r: receives the code and the text.
+ * Return: an enum bsctl_exit; BSCTL_OK for @own too.
+ */
+int ctl_ask(const struct ctl_msg *m, const char *what, kern_return_t own, struct ctl_reply *r);
 
 /**
  * ctl_call() - send control request @id for @label; print the reply's text

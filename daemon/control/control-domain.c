@@ -3,8 +3,9 @@
  * control-domain.c - the requests about a domain as a whole, launchctl 2's
  * way: print DOMAIN (its services, endpoints, environment and overrides),
  * print-disabled, setenv/unsetenv/getenv (domain-env.c keeps the values),
- * bootout DOMAIN (unload every job), reexec, and who manages the domain
- * (launchctl 1's managerpid, manageruid, managername).
+ * bootout DOMAIN (unload every job), reexec, who manages the domain
+ * (launchctl 1's managerpid, manageruid, managername), and the job
+ * directories in a form for programs (bsctl load -D).
  *
  * print DOMAIN follows `launchctl print system` as far as it applies here:
  * the same header ("system = {", type, handle, counts), the services table
@@ -244,6 +245,30 @@ kern_return_t control_domain_print(struct control_call *call)
 	kr = print_disabled(call, "\t");
 	fputs("}\n", call->out);
 	return kr;
+}
+
+/* --- job directories, for programs ----------------------------------------- */
+
+/* @path on a line of its own: a backslash doubled, a newline as "\n". */
+static void put_escaped_line(FILE *f, const char *path)
+{
+	for (const char *p = path; *p; p++) {
+		if (*p == '\\')
+			fputs("\\\\", f);
+		else if (*p == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*p, f);
+	}
+	fputc('\n', f);
+}
+
+/* bsctl load -D: print DOMAIN says them too, but for people, not programs. */
+kern_return_t control_domain_job_dirs(struct control_call *call)
+{
+	for (size_t i = 0; i < call->d->n_job_dirs; i++)
+		put_escaped_line(call->out, call->d->job_dirs[i]);
+	return KERN_SUCCESS;
 }
 
 /* --- setenv, unsetenv, getenv ---------------------------------------------- */

@@ -4,7 +4,7 @@
  * control.c (start, stop, kickstart, kill), control-show.c (list, print,
  * blame: read-only; list LABEL through control-export.c), control-load.c (load, unload, enable, disable),
  * control-domain.c (the domain as a whole: print, print-disabled, setenv,
- * unsetenv, getenv, bootout, reexec, manager).
+ * unsetenv, getenv, bootout, reexec, manager, job directories).
  *
  * A handler runs after control.c checked the request's framing (body
  * length, NUL-terminated arg, descriptor count and kinds) and the caller's
@@ -52,6 +52,7 @@ control_fn control_domain_getenv;
 control_fn control_domain_bootout;
 control_fn control_domain_reexec;
 control_fn control_domain_manager;
+control_fn control_domain_job_dirs;
 
 /**
  * control_export_job() - @job as launchd's dictionary on @f: launchctl

@@ -18,6 +18,12 @@
  * -F).  That is enough: only the domain's owner or root may load, and they
  * could write any plist anyway; in the system domain that means root.
  *
+ * CONTROL_JOB_DIRS answers the domain's job directories (bsctl load -D)
+ * in a form meant for programs, where print DOMAIN's is meant for people:
+ * each directory on a line of its own, a backslash in its name written as
+ * two backslashes and a newline as a backslash and an "n", so any name
+ * comes back whole.
+ *
  * Every request names the domain the client means in @domain ("system",
  * "user/UID", or "" for whichever domain answers): a daemon serving another
  * domain refuses it (CONTROL_E_WRONG_DOMAIN), so a socket path mixed up
@@ -53,7 +59,8 @@ enum control_id {
 	CONTROL_BOOTOUT_DOMAIN, /* arg: ""; unload every job of the domain */
 	CONTROL_REEXEC,         /* arg: ""; execute the daemon again, keeping its state */
 	CONTROL_MANAGER,        /* arg: ""; reply: "PID UID NAME\n", who serves the domain */
-	CONTROL_LAST = CONTROL_MANAGER,
+	CONTROL_JOB_DIRS,       /* arg: ""; reply: the job directories, for programs (below) */
+	CONTROL_LAST = CONTROL_JOB_DIRS,
 };
 
 #define CONTROL_F_KILL          0x1     /* kickstart -k */

@@ -4,8 +4,8 @@
  * out-of-line descriptors it carries, who may ask and which handler
  * answers.  Everyone may read the jobs' state (list, print, blame,
  * print-disabled); changing the domain needs its owner or root, and so
- * does reading the environment it gives its jobs (getenv, print DOMAIN) in
- * a user's domain (in the system domain anyone may read it, as launchd's
+ * does reading the environment it gives its jobs (getenv, print DOMAIN),
+ * and where its job directories are, in a user's domain (in the system domain anyone may read it, as launchd's
  * system domain "may be read or queried by anyone").  Both are judged from
  * the kernel's credentials of the request, never from what the client
  * says.  A request naming another domain than ours is refused first.  The
@@ -126,6 +126,7 @@ static const struct handler handlers[] = {
 	{ CONTROL_BOOTOUT_DOMAIN, OWNER, 0, true, "bootout", control_domain_bootout },
 	{ CONTROL_REEXEC, OWNER, 0, true, "reexec", control_domain_reexec },
 	{ CONTROL_MANAGER, ANYONE, 0, true, "manager", control_domain_manager },
+	{ CONTROL_JOB_DIRS, OWNER_UNLESS_SYSTEM, 0, true, "job directories", control_domain_job_dirs },
 };
 
 static const struct handler *handler_find(mach_msg_id_t id)
