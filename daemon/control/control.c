@@ -4,9 +4,10 @@
  * out-of-line descriptors it carries, who may ask and which handler
  * answers.  Everyone may read the jobs' state (list, print, blame,
  * print-disabled); changing the domain needs its owner or root, and so
- * does reading the environment it gives its jobs (getenv, print DOMAIN),
- * and where its job directories are, in a user's domain (in the system domain anyone may read it, as launchd's
- * system domain "may be read or queried by anyone").  Both are judged from
+ * does reading the environment it gives its jobs (getenv, print DOMAIN)
+ * and where its job directories are, in a user's domain (in the system
+ * domain anyone may read them, as launchd's system domain "may be read
+ * or queried by anyone").  Both are judged from
  * the kernel's credentials of the request, never from what the client
  * says.  A request naming another domain than ours is refused first.  The
  * start/stop family is here; the read-only requests are in control-show.c,
