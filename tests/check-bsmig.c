@@ -42,14 +42,25 @@ static const char *env(const char *name)
 	return v;
 }
 
-/* Run bsmig in @cwd with @args (NULL-terminated); its stderr goes to @err. Return: exit status. */
-static int bsmig(const char *cwd, const char *const *args, char *err, size_t errlen)
+/*
+ * Run bsmig in @cwd with @args (NULL-terminated), the shipped .defs on the
+ * include path after @first_inc (if not NULL); its stderr goes to @err.
+ * Return: exit status.
+ */
+static int bsmig_inc(const char *cwd, const char *first_inc, const char *const *args, char *err,
+		     size_t errlen)
 {
-	const char *argv[MAX_ARGS] = { "bsmig", "-I", env("BSMIG_DEFS_DIR") };
-	int pipefd[2], ws = -1, n = 3;
+	const char *argv[MAX_ARGS] = { "bsmig" };
+	int pipefd[2], ws = -1, n = 1;
 	ssize_t got, total = 0;
 	pid_t pid;
 
+	if (first_inc) {
+		argv[n++] = "-I";
+		argv[n++] = first_inc;
+	}
+	argv[n++] = "-I";
+	argv[n++] = env("BSMIG_DEFS_DIR");
 	for (int i = 0; args[i] && n < MAX_ARGS - 1; i++)
 		argv[n++] = args[i];
 	ck_assert_int_eq(pipe(pipefd), 0);
@@ -70,6 +81,11 @@ static int bsmig(const char *cwd, const char *const *args, char *err, size_t err
 	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
 	ck_assert(WIFEXITED(ws));
 	return WEXITSTATUS(ws);
+}
+
+static int bsmig(const char *cwd, const char *const *args, char *err, size_t errlen)
+{
+	return bsmig_inc(cwd, NULL, args, err, errlen);
 }
 
 static char *slurp(const char *path, size_t *len)
@@ -241,6 +257,28 @@ START_TEST(test_options)
 }
 END_TEST
 
+/*
+ * Apple's std_types.defs declares the exact-width integers and includes
+ * machine_types.defs, which names int, short and unsigned after them and
+ * defines the VM_*TYPE macros: either shipped file works with the other
+ * written Apple's way, whichever an include path finds first.
+ */
+START_TEST(test_apple_split_std_types)
+{
+	char dir[4096], err[8192];
+	const char *args[] = { "-user", "/dev/null", "-header", "/dev/null", "-server", "/dev/null",
+			       "uses.defs", NULL };
+	static const char *const first[] = { "std", "machine" };
+
+	snprintf(dir, sizeof(dir), "%s/apple-split", env("MIG_TEST_DATA"));
+	for (int i = 0; i < 2; i++) {
+		ck_assert_msg(bsmig_inc(dir, first[i], args, err, sizeof(err)) == 0,
+			      "with %s/ first:\n%s", first[i], err);
+		ck_assert_str_eq(err, "");
+	}
+}
+END_TEST
+
 /* $CPP, then $MIGCC, choose the preprocessor, as in Apple's mig script. */
 START_TEST(test_preprocessor_choice)
 {
@@ -344,6 +382,7 @@ static Suite *bsmig_suite(void)
 	tcase_add_test(tc, test_command_line);
 	tcase_add_test(tc, test_options);
 	tcase_add_test(tc, test_preprocessor_choice);
+	tcase_add_test(tc, test_apple_split_std_types);
 	tcase_add_test(tc, test_mutations);
 	suite_add_tcase(s, tc);
 	return s;
