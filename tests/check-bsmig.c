@@ -176,6 +176,12 @@ static const struct bad_case bad_cases[] = {
 	  "misplaced-flags.defs:6: error: x: CountInOut applies to out counted in-line arrays only" },
 	{ "errors", "misplaced-flags.defs",
 	  "misplaced-flags.defs:7: error: y: RetCode applies to an 'in' 32-bit integer only" },
+	{ "errors", "bad-pair.defs",
+	  "bad-pair.defs:3: error: the two halves of an in|out IPC type are both ports or both data" },
+	{ "errors", "bad-pair.defs",
+	  "bad-pair.defs:4: error: the halves of an in|out IPC type differ in size (32 and 64 bits)" },
+	{ "errors", "bad-pair.defs",
+	  "bad-pair.defs:5: error: expected a MACH_MSG_TYPE_ name or polymorphic before '|'" },
 };
 
 START_TEST(test_errors)
