@@ -285,6 +285,19 @@ START_TEST(test_apple_split_std_types)
 }
 END_TEST
 
+/* The user-space types of Apple's mach_types.defs that name C types this project declares. */
+START_TEST(test_apple_user_types)
+{
+	char dir[4096], err[8192];
+	const char *args[] = { "-user", "/dev/null", "-header", "/dev/null", "-server", "/dev/null",
+			       "apple-types.defs", NULL };
+
+	snprintf(dir, sizeof(dir), "%s", env("MIG_TEST_DATA"));
+	ck_assert_msg(bsmig(dir, args, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_str_eq(err, "");
+}
+END_TEST
+
 /* $CPP, then $MIGCC, choose the preprocessor, as in Apple's mig script. */
 START_TEST(test_preprocessor_choice)
 {
@@ -389,6 +402,7 @@ static Suite *bsmig_suite(void)
 	tcase_add_test(tc, test_options);
 	tcase_add_test(tc, test_preprocessor_choice);
 	tcase_add_test(tc, test_apple_split_std_types);
+	tcase_add_test(tc, test_apple_user_types);
 	tcase_add_test(tc, test_mutations);
 	suite_add_tcase(s, tc);
 	return s;
