@@ -42,14 +42,25 @@ static const char *env(const char *name)
 	return v;
 }
 
-/* Run bsmig in @cwd with @args (NULL-terminated); its stderr goes to @err. Return: exit status. */
-static int bsmig(const char *cwd, const char *const *args, char *err, size_t errlen)
+/*
+ * Run bsmig in @cwd with @args (NULL-terminated), the shipped .defs on the
+ * include path after @first_inc (if not NULL); its stderr goes to @err.
+ * Return: exit status.
+ */
+static int bsmig_inc(const char *cwd, const char *first_inc, const char *const *args, char *err,
+		     size_t errlen)
 {
-	const char *argv[MAX_ARGS] = { "bsmig", "-I", env("BSMIG_DEFS_DIR") };
-	int pipefd[2], ws = -1, n = 3;
+	const char *argv[MAX_ARGS] = { "bsmig" };
+	int pipefd[2], ws = -1, n = 1;
 	ssize_t got, total = 0;
 	pid_t pid;
 
+	if (first_inc) {
+		argv[n++] = "-I";
+		argv[n++] = first_inc;
+	}
+	argv[n++] = "-I";
+	argv[n++] = env("BSMIG_DEFS_DIR");
 	for (int i = 0; args[i] && n < MAX_ARGS - 1; i++)
 		argv[n++] = args[i];
 	ck_assert_int_eq(pipe(pipefd), 0);
@@ -70,6 +81,11 @@ static int bsmig(const char *cwd, const char *const *args, char *err, size_t err
 	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
 	ck_assert(WIFEXITED(ws));
 	return WEXITSTATUS(ws);
+}
+
+static int bsmig(const char *cwd, const char *const *args, char *err, size_t errlen)
+{
+	return bsmig_inc(cwd, NULL, args, err, errlen);
 }
 
 static char *slurp(const char *path, size_t *len)
@@ -160,6 +176,12 @@ static const struct bad_case bad_cases[] = {
 	  "misplaced-flags.defs:6: error: x: CountInOut applies to out counted in-line arrays only" },
 	{ "errors", "misplaced-flags.defs",
 	  "misplaced-flags.defs:7: error: y: RetCode applies to an 'in' 32-bit integer only" },
+	{ "errors", "bad-pair.defs",
+	  "bad-pair.defs:3: error: the two halves of an in|out IPC type are both ports or both data" },
+	{ "errors", "bad-pair.defs",
+	  "bad-pair.defs:4: error: the halves of an in|out IPC type differ in size (32 and 64 bits)" },
+	{ "errors", "bad-pair.defs",
+	  "bad-pair.defs:5: error: expected a MACH_MSG_TYPE_ name or polymorphic before '|'" },
 };
 
 START_TEST(test_errors)
@@ -238,6 +260,41 @@ START_TEST(test_options)
 	/* An array of strings is copied whole, not as one string. */
 	expect_in(user, "(void)memcpy((char *) InP->names, (const char *) names, 48);");
 	expect_in(server, "/* rcsid \"options.defs\" */");
+}
+END_TEST
+
+/*
+ * Apple's std_types.defs declares the exact-width integers and includes
+ * machine_types.defs, which names int, short and unsigned after them and
+ * defines the VM_*TYPE macros: either shipped file works with the other
+ * written Apple's way, whichever an include path finds first.
+ */
+START_TEST(test_apple_split_std_types)
+{
+	char dir[4096], err[8192];
+	const char *args[] = { "-user", "/dev/null", "-header", "/dev/null", "-server", "/dev/null",
+			       "uses.defs", NULL };
+	static const char *const first[] = { "std", "machine" };
+
+	snprintf(dir, sizeof(dir), "%s/apple-split", env("MIG_TEST_DATA"));
+	for (int i = 0; i < 2; i++) {
+		ck_assert_msg(bsmig_inc(dir, first[i], args, err, sizeof(err)) == 0,
+			      "with %s/ first:\n%s", first[i], err);
+		ck_assert_str_eq(err, "");
+	}
+}
+END_TEST
+
+/* The user-space types of Apple's mach_types.defs that name C types this project declares. */
+START_TEST(test_apple_user_types)
+{
+	char dir[4096], err[8192];
+	const char *args[] = { "-user", "/dev/null", "-header", "/dev/null", "-server", "/dev/null",
+			       "apple-types.defs", NULL };
+
+	snprintf(dir, sizeof(dir), "%s", env("MIG_TEST_DATA"));
+	ck_assert_msg(bsmig(dir, args, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_str_eq(err, "");
 }
 END_TEST
 
@@ -344,6 +401,8 @@ static Suite *bsmig_suite(void)
 	tcase_add_test(tc, test_command_line);
 	tcase_add_test(tc, test_options);
 	tcase_add_test(tc, test_preprocessor_choice);
+	tcase_add_test(tc, test_apple_split_std_types);
+	tcase_add_test(tc, test_apple_user_types);
 	tcase_add_test(tc, test_mutations);
 	suite_add_tcase(s, tc);
 	return s;

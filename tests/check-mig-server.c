@@ -69,7 +69,7 @@ static void expect(kern_return_t code)
 
 START_TEST(test_unknown_ids)
 {
-	static const mach_msg_id_t ids[] = { 0, 4999, 5008, 5021, 5100, -1, 0x7fffffff };
+	static const mach_msg_id_t ids[] = { 0, 4999, 5008, 5022, 5100, -1, 0x7fffffff };
 
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
 		request(ids[i], sizeof(mach_msg_header_t), 0);
@@ -162,6 +162,22 @@ START_TEST(test_descriptors)
 	r = poly(1);
 	r->p.type = MACH_MSG_OOL_DESCRIPTOR;
 	expect(MIG_TYPE_ERROR);
+}
+END_TEST
+
+/* An in|out pair is checked against its receiving half: a send-once right only. */
+START_TEST(test_pair_disposition)
+{
+	__Request__once_pair_t *r;
+
+	r = request(5021, sizeof(*r), MACH_MSGH_BITS_COMPLEX);
+	r->msgh_body.msgh_descriptor_count = 1;
+	port_desc(&r->r, MACH_PORT_NULL, MACH_MSG_TYPE_PORT_SEND);
+	expect(MIG_TYPE_ERROR);
+	r = request(5021, sizeof(*r), MACH_MSGH_BITS_COMPLEX);
+	r->msgh_body.msgh_descriptor_count = 1;
+	port_desc(&r->r, MACH_PORT_NULL, MACH_MSG_TYPE_PORT_SEND_ONCE);
+	expect(KERN_INVALID_RIGHT);
 }
 END_TEST
 
@@ -397,6 +413,7 @@ static Suite *mig_server_suite(void)
 	tcase_add_test(tc, test_strings);
 	tcase_add_test(tc, test_out_of_line);
 	tcase_add_test(tc, test_ool_ports);
+	tcase_add_test(tc, test_pair_disposition);
 	tcase_add_test(tc, test_trailer);
 	tcase_add_test(tc, test_sweep);
 	suite_add_tcase(s, tc);

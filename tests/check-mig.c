@@ -213,6 +213,17 @@ START_TEST(test_ports)
 }
 END_TEST
 
+/* in|out pair: the caller chooses MAKE_SEND_ONCE, the server gets a send-once right. */
+START_TEST(test_once_pair)
+{
+	mach_port_t p = peer_port();
+	int rtype = 0;
+
+	ck_assert_int_eq(u_once_pair(service, p, MACH_MSG_TYPE_MAKE_SEND_ONCE, &rtype), KERN_SUCCESS);
+	ck_assert_int_eq(rtype, (int)MACH_PORT_TYPE_SEND_ONCE);
+}
+END_TEST
+
 START_TEST(test_poly)
 {
 	mach_port_t p = peer_port(), q = MACH_PORT_NULL;
@@ -411,6 +422,7 @@ static Suite *mig_suite(void)
 	tcase_add_test(tc, test_ool);
 	tcase_add_test(tc, test_ports);
 	tcase_add_test(tc, test_poly);
+	tcase_add_test(tc, test_once_pair);
 	tcase_add_test(tc, test_port_array);
 	tcase_add_test(tc, test_reply_ports);
 	tcase_add_test(tc, test_tokens);

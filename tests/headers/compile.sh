@@ -33,7 +33,8 @@ write() { # header statement file
 # C99 and C11 with every warning an error: programs build with such flags.
 for h in mach/mach.h mach/mach_port.h mach/mach_init.h mach/mach_vm.h mach/vm_map.h \
 	mach/task.h mach/port.h mach/notify.h mach/mach_error.h mach/mach_time.h \
-	mach/std_types.h bootstrap.h bootstrap_priv.h servers/bootstrap.h servers/bootstrap_defs.h launch.h; do
+	mach/std_types.h mach/mach_types.h mach/task_info.h mach/vm_purgable.h \
+	bootstrap.h bootstrap_priv.h servers/bootstrap.h servers/bootstrap_defs.h launch.h; do
 	printf '#include <%s>\nint headers_alone;\n' "$h" >"$tmp/alone.c"
 	for std in c99 c11; do
 		if ! $cc -std=$std -pedantic-errors -Wall -Wextra -Werror -I"$inc" \

@@ -303,3 +303,16 @@ kern_return_t S_retreply(mach_port_t rp, kern_return_t kr, int value)
 	(void)value;
 	return KERN_SUCCESS;
 }
+
+/* @r arrives as a send-once right whatever the caller sent: no disposition parameter. */
+kern_return_t S_once_pair(mach_port_t server, mach_port_t r, int *rtype)
+{
+	mach_port_type_t type = 0;
+
+	(void)server;
+	if (mach_port_type(mach_task_self(), r, &type) != KERN_SUCCESS)
+		return KERN_INVALID_RIGHT;
+	*rtype = (int)type;
+	mach_port_deallocate(mach_task_self(), r);
+	return KERN_SUCCESS;
+}

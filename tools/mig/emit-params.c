@@ -39,6 +39,25 @@ static bool is_out(const struct mig_arg *a)
 	       a->kind == ARG_USER_SECTOKEN;
 }
 
+/*
+ * A port's disposition is a parameter where its side names it (sends a
+ * polymorphic half) or is told it (receives one), as Apple's MIG adds
+ * its Poly argument.  For inout, the server's Poly is what it sends back.
+ */
+static bool has_poly_param(const struct mig_arg *a, bool server)
+{
+	const struct mig_type *t = a->type;
+	bool sent = t->msgt == MSGT_POLYMORPHIC, rcvd = type_rcv_msgt(t) == MSGT_POLYMORPHIC;
+
+	if (t->kind != IPC_PORT)
+		return false;
+	if (a->kind == ARG_INOUT)
+		return server ? sent : sent || rcvd;
+	if (a->kind == ARG_OUT)
+		return server ? sent : rcvd;
+	return server ? rcvd : sent;
+}
+
 /* One argument's parameters; @type is its C type on this side. */
 static void arg_params(struct plist *p, const struct mig_arg *a, const char *type, bool server)
 {
@@ -51,7 +70,7 @@ static void arg_params(struct plist *p, const struct mig_arg *a, const char *typ
 	case IPC_PORT:
 		param(p, type, star, a->name, "");
 		p->is_const = false;
-		if (t->msgt == MSGT_POLYMORPHIC)
+		if (has_poly_param(a, server))
 			param(p, "mach_msg_type_name_t", star, a->name, "Poly");
 		break;
 	case IPC_INLINE:
@@ -117,7 +136,7 @@ unsigned emit_server_argc(const struct mig_routine *rt)
 		if (!server_sees(a))
 			continue;
 		n++;
-		if ((t->kind == IPC_PORT && t->msgt == MSGT_POLYMORPHIC) ||
+		if (has_poly_param(a, true) ||
 		    t->kind == IPC_VAR_INLINE || t->kind == IPC_OOL || t->kind == IPC_OOL_PORTS)
 			n++;
 		if (a->servercopy)

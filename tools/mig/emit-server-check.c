@@ -31,8 +31,8 @@ static void check_desc(FILE *f, const struct msg_layout *m, const struct field *
 	char *p;
 
 	fprintf(f, "\tif (In0P->%s.type != %s", n, types[fld->kind]);
-	if (fld->kind != FIELD_OOL && t->msgt != MSGT_POLYMORPHIC)
-		fprintf(f, " ||\n\t    In0P->%s.disposition != %d", n, type_received_msgt(t->msgt));
+	if (fld->kind != FIELD_OOL && type_rcv_msgt(t) != MSGT_POLYMORPHIC)
+		fprintf(f, " ||\n\t    In0P->%s.disposition != %d", n, type_rcv_msgt(t));
 	fprintf(f, ")\n\t\t" TYPE_ERR "\n");
 	cnt = server_field(m, fld->arg, FIELD_COUNT);
 	if (!cnt)

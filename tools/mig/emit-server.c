@@ -132,7 +132,7 @@ static void in_args(struct call *c, const struct mig_routine *rt, const struct r
 		arg_expr(c, "%sTemp", a->name);
 	else
 		arg_expr(c, "%s", v);
-	if (t->kind == IPC_PORT && t->msgt == MSGT_POLYMORPHIC)
+	if (t->kind == IPC_PORT && type_rcv_msgt(t) == MSGT_POLYMORPHIC)
 		arg_expr(c, a->kind == ARG_REPLYPORT || a->kind == ARG_SREPLYPORT ?
 			 "MACH_MSGH_BITS_REPLY(In0P->Head.msgh_bits)" : "In0P->%s.disposition", a->name);
 	if (t->kind == IPC_VAR_INLINE)

@@ -68,8 +68,8 @@ static void check_descriptor(FILE *f, const struct field *fld)
 					     "MACH_MSG_OOL_PORTS_DESCRIPTOR" };
 
 	fprintf(f, "\t\tif (Out0P->%s.type != %s", n, types[fld->kind]);
-	if (fld->kind != FIELD_OOL && t->msgt != MSGT_POLYMORPHIC)
-		fprintf(f, " ||\n\t\t    Out0P->%s.disposition != %d", n, type_received_msgt(t->msgt));
+	if (fld->kind != FIELD_OOL && type_rcv_msgt(t) != MSGT_POLYMORPHIC)
+		fprintf(f, " ||\n\t\t    Out0P->%s.disposition != %d", n, type_rcv_msgt(t));
 	fprintf(f, ")\n\t\t\t" FAIL "\n");
 }
 
@@ -150,7 +150,7 @@ static void copy_port(FILE *f, const struct field *fld)
 	const char *n = a->name;
 
 	fprintf(f, "\t*%s = Out0P->%s.name;\n", n, n);
-	if (a->type->msgt == MSGT_POLYMORPHIC)
+	if (type_rcv_msgt(a->type) == MSGT_POLYMORPHIC)
 		fprintf(f, "\t*%sPoly = Out0P->%s.disposition;\n", n, n);
 }
 
@@ -160,7 +160,7 @@ static void copy_ool(FILE *f, const struct field *fld)
 	const char *n = a->name;
 
 	fprintf(f, "\t*%s = (%s)(Out0P->%s.address);\n", n, type_utype(a->type), n);
-	if (fld->kind == FIELD_OOL_PORTS && a->type->msgt == MSGT_POLYMORPHIC)
+	if (fld->kind == FIELD_OOL_PORTS && type_rcv_msgt(a->type) == MSGT_POLYMORPHIC)
 		fprintf(f, "\t*%sPoly = Out0P->%s.disposition;\n", n, n);
 }
 

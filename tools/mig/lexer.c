@@ -176,7 +176,7 @@ void lexer_next(struct lexer *lx)
 			lex_string(lx);
 			return;
 		}
-		if (strchr(";:,()[]=^*+-/<>", c)) {
+		if (strchr(";:,()[]=^*+-/<>|", c)) {
 			lx->p++;
 			lx->tok.kind = TOK_PUNCT;
 			lx->tok.punct = c;

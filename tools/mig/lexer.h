@@ -12,7 +12,7 @@ enum tok_kind {
 	TOK_IDENT,
 	TOK_NUMBER,
 	TOK_STRING,     /* "..." ; text holds it with the quotes */
-	TOK_PUNCT,      /* one character: ; : , ( ) [ ] = ^ * + - / < > */
+	TOK_PUNCT,      /* one character: ; : , ( ) [ ] = ^ * + - / < > | */
 };
 
 struct token {

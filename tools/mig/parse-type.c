@@ -91,7 +91,8 @@ static struct mig_type *array_of(struct srcpos pos, bool var, long n, struct mig
 		diag_error(pos, "array elements need a named type: declare it with 'type'");
 		return NULL;
 	}
-	if (elem->kind == IPC_PORT && elem->msgt == MSGT_POLYMORPHIC) {
+	if (elem->kind == IPC_PORT &&
+	    (elem->msgt == MSGT_POLYMORPHIC || type_rcv_msgt(elem) == MSGT_POLYMORPHIC)) {
 		diag_error(pos, "arrays of polymorphic ports are not supported by bsmig");
 		return NULL;
 	}
@@ -219,6 +220,37 @@ static struct mig_type *pointer_spec(struct lexer *lx)
 	return t;
 }
 
+/*
+ * After a built-in type @sent and '|': Apple's "in|out" IPC type, sent as
+ * the first and received as the second (polymorphic|MACH_MSG_TYPE_MAKE_SEND_ONCE:
+ * the sender names the disposition, the receiver gets a send-once right).
+ */
+static struct mig_type *ipc_pair(struct lexer *lx, const struct mig_type *sent)
+{
+	struct srcpos pos = lx->tok.pos;
+	struct mig_type *rcvd, *t;
+
+	lexer_next(lx);
+	rcvd = lx->tok.kind == TOK_IDENT ? type_builtin(lx->tok.text) : NULL;
+	if (!rcvd)
+		return error_at(lx, "expected a MACH_MSG_TYPE_ name or polymorphic after '|'");
+	lexer_next(lx);
+	if (type_is_port(sent) != type_is_port(rcvd)) {
+		diag_error(pos, "the two halves of an in|out IPC type are both ports or both data");
+		return NULL;
+	}
+	if (sent->size != rcvd->size) {
+		diag_error(pos, "the halves of an in|out IPC type differ in size (%u and %u bits)",
+			   sent->size * 8, rcvd->size * 8);
+		return NULL;
+	}
+	t = type_copy(sent);
+	t->pos = pos;
+	t->paired = true;
+	t->rcv_msgt = type_rcv_msgt(rcvd);
+	return t;
+}
+
 struct mig_type *parse_type_spec(struct lexer *lx)
 {
 	struct mig_type *t;
@@ -244,7 +276,11 @@ struct mig_type *parse_type_spec(struct lexer *lx)
 		return NULL;
 	}
 	lexer_next(lx);
-	return t;
+	if (!lexer_is_punct(lx, '|'))
+		return t;
+	if (!t->builtin)
+		return error_at(lx, "expected a MACH_MSG_TYPE_ name or polymorphic before '|'");
+	return ipc_pair(lx, t);
 }
 
 static const char *const decorations[] = {

@@ -126,6 +126,11 @@ int type_received_msgt(int msgt)
 	}
 }
 
+int type_rcv_msgt(const struct mig_type *t)
+{
+	return t->paired ? t->rcv_msgt : type_received_msgt(t->msgt);
+}
+
 unsigned type_wire_size(const struct mig_type *t)
 {
 	return (t->size + 3) & ~3u;

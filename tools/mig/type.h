@@ -34,7 +34,9 @@ struct mig_type {
 	char *name;             /* the .defs name; NULL when anonymous */
 	struct srcpos pos;
 	enum ipc_kind kind;
-	int msgt;               /* MACH_MSG_TYPE_* of a port or of the data */
+	int msgt;               /* MACH_MSG_TYPE_* of a port or of the data, as sent */
+	bool paired;            /* "in|out": rcv_msgt says what the receiver sees */
+	int rcv_msgt;           /* paired: the received disposition, or MSGT_POLYMORPHIC */
 	unsigned size;          /* INLINE: bytes of the whole value; others: of one element */
 	unsigned number;        /* arrays: elements (fixed), or the bound (0 = none) */
 	bool is_array;          /* C passes it as an array (decays to a pointer) */
@@ -64,6 +66,13 @@ bool type_is_port(const struct mig_type *t);
 
 /** type_received_msgt() - the disposition a receiver sees for a port sent as @msgt. */
 int type_received_msgt(int msgt);
+
+/**
+ * type_rcv_msgt() - the disposition a receiver sees for @t: the second
+ * half of an "in|out" pair, else what the kernel makes of t->msgt.
+ * MSGT_POLYMORPHIC when the receiver is told it as an argument.
+ */
+int type_rcv_msgt(const struct mig_type *t);
 
 /** type_wire_size() - bytes an INLINE value occupies, padded to 4. */
 unsigned type_wire_size(const struct mig_type *t);
