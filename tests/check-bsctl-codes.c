@@ -14,6 +14,7 @@
 
 #include "control-proto.h"
 #include "helpers/bsctl-run.h"
+#include "helpers/stderr-capture.h"
 #include "tools/ctl-client.h"
 
 static struct bsctl_out r;
@@ -22,22 +23,11 @@ static struct bsctl_out r;
 static void ctl_exit_says(kern_return_t kr, const char *what, char *buf, size_t len,
 			  int *exit_code)
 {
-	FILE *f = tmpfile();
-	int saved = dup(STDERR_FILENO);
-	size_t n;
+	struct stderr_capture c;
 
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_ge(saved, 0);
-	fflush(stderr);
-	ck_assert_int_ge(dup2(fileno(f), STDERR_FILENO), 0);
+	stderr_capture_begin(&c);
 	*exit_code = ctl_exit(kr, what, NULL);
-	fflush(stderr);
-	ck_assert_int_ge(dup2(saved, STDERR_FILENO), 0);
-	close(saved);
-	rewind(f);
-	n = fread(buf, 1, len - 1, f);
-	buf[n] = '\0';
-	fclose(f);
+	stderr_capture_end(&c, buf, len);
 }
 
 /* "bsctl: WHAT: TEXT\n", TEXT what `bsctl error bootstrap CODE` prints after "CODE: ". */

@@ -15,6 +15,7 @@
 #include <servers/bootstrap.h>
 
 #include "helpers/runner.h"
+#include "helpers/stderr-capture.h"
 
 START_TEST(test_kern)
 {
@@ -154,22 +155,11 @@ END_TEST
 /* What mach_error(@str, @err) writes to stderr, read back through a file. */
 static void mach_error_output(const char *str, mach_error_t err, char *buf, size_t size)
 {
-	FILE *f = tmpfile();
-	int saved = dup(STDERR_FILENO);
-	size_t n;
+	struct stderr_capture c;
 
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_ge(saved, 0);
-	fflush(stderr);
-	ck_assert_int_eq(dup2(fileno(f), STDERR_FILENO), STDERR_FILENO);
+	stderr_capture_begin(&c);
 	mach_error(str, err);
-	fflush(stderr);
-	ck_assert_int_eq(dup2(saved, STDERR_FILENO), STDERR_FILENO);
-	close(saved);
-	rewind(f);
-	n = fread(buf, 1, size - 1, f);
-	buf[n] = '\0';
-	fclose(f);
+	stderr_capture_end(&c, buf, size);
 }
 
 START_TEST(test_mach_error_format)
