@@ -200,7 +200,12 @@ static struct mig_type *dup_type(const struct mig_type *t)
 	return c;
 }
 
-/* ^T: the out-of-line form of an array. */
+/*
+ * ^T: the out-of-line form of an array, or of fixed-size data.  As in
+ * Apple's MIG, ^ of fixed-size data sends the whole value in one
+ * out-of-line descriptor, and C passes the ^ type's own name (a pointer
+ * to T), so the result needs a name of its own.
+ */
 static struct mig_type *pointer_spec(struct lexer *lx)
 {
 	struct srcpos pos = lx->tok.pos;
@@ -211,10 +216,17 @@ static struct mig_type *pointer_spec(struct lexer *lx)
 	if (!t)
 		return NULL;
 	t = dup_type(t);
+	t->pos = pos;
 	if (t->kind == IPC_VAR_INLINE) {
 		t->kind = IPC_OOL;
+	} else if (t->kind == IPC_INLINE && !t->is_string) {
+		t->kind = IPC_OOL_FIXED;
+		t->ctype = NULL;
+		t->elem_ctype = NULL;
+		t->is_array = false;
+		t->number = 0;
 	} else if (t->kind != IPC_OOL && t->kind != IPC_OOL_PORTS) {
-		diag_error(pos, "^ applies to variable-sized arrays only (^array[] of, ^array[*:N] of)");
+		diag_error(pos, "^ applies to arrays and fixed-size data only");
 		return NULL;
 	}
 	return t;
