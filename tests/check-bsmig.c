@@ -186,6 +186,8 @@ static const struct bad_case bad_cases[] = {
 	  "bad-pointer.defs:3: error: ^ applies to arrays and fixed-size data only" },
 	{ "errors", "bad-pointer.defs",
 	  "bad-pointer.defs:6: error: ^ of fixed-size data needs a type name" },
+	{ "errors", "local-type.defs",   /* an argument's own type is not declared for others */
+	  "local-type.defs:8: error: unknown type 'once_t'" },
 };
 
 START_TEST(test_errors)

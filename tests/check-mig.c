@@ -240,6 +240,16 @@ START_TEST(test_fixed_ool)
 }
 END_TEST
 
+/* A type declared in its argument: sent as made send-once, received polymorphic. */
+START_TEST(test_local_type)
+{
+	int rdisp = 0;
+
+	ck_assert_int_eq(u_local_type(service, peer_port(), &rdisp), KERN_SUCCESS);
+	ck_assert_int_eq(rdisp, MACH_MSG_TYPE_PORT_SEND_ONCE);
+}
+END_TEST
+
 START_TEST(test_poly)
 {
 	mach_port_t p = peer_port(), q = MACH_PORT_NULL;
@@ -440,6 +450,7 @@ static Suite *mig_suite(void)
 	tcase_add_test(tc, test_poly);
 	tcase_add_test(tc, test_once_pair);
 	tcase_add_test(tc, test_fixed_ool);
+	tcase_add_test(tc, test_local_type);
 	tcase_add_test(tc, test_port_array);
 	tcase_add_test(tc, test_reply_ports);
 	tcase_add_test(tc, test_tokens);

@@ -334,3 +334,13 @@ kern_return_t S_fixed_ool(mach_port_t server, triple_ptr_t tin, triple_ptr_t *to
 	mig_deallocate((vm_address_t)tin, sizeof(*tin));
 	return KERN_SUCCESS;
 }
+
+/* The disposition the kernel says r arrived with. */
+kern_return_t S_local_type(mach_port_t server, local_once_t r, mach_msg_type_name_t rPoly,
+			   int *rdisp)
+{
+	(void)server;
+	*rdisp = (int)rPoly;
+	mach_port_deallocate(mach_task_self(), r);
+	return KERN_SUCCESS;
+}

@@ -377,17 +377,17 @@ static bool decoration(struct lexer *lx, struct mig_type *t)
 	return false;
 }
 
-void parse_type_decl(struct lexer *lx)
+struct mig_type *parse_named_type(struct lexer *lx)
 {
 	struct srcpos pos = lx->tok.pos;
 	struct mig_type *spec, *t;
 	char *name = parse_ident(lx, "a type name");
 
 	if (!name || !parse_expect(lx, '='))
-		return;
+		return NULL;
 	spec = parse_type_spec(lx);
 	if (!spec)
-		return;
+		return NULL;
 	t = xcalloc(1, sizeof(*t));
 	*t = *spec;
 	t->name = name;
@@ -401,11 +401,19 @@ void parse_type_decl(struct lexer *lx)
 	memset(&t->destructor, 0, sizeof(t->destructor));
 	while (at_decoration(lx))
 		if (!decoration(lx, t))
-			return;
+			return NULL;
 	/* Without ctype:, the C type is the type's own name, as in MIG. */
 	if (!t->ctype)
 		t->ctype = xstrdup(name);
 	if (!t->elem_ctype && (t->is_array || t->kind == IPC_VAR_INLINE))
 		t->elem_ctype = xstrdup(t->ctype);
-	type_define(t);
+	return t;
+}
+
+void parse_type_decl(struct lexer *lx)
+{
+	struct mig_type *t = parse_named_type(lx);
+
+	if (t)
+		type_define(t);
 }
