@@ -182,6 +182,12 @@ static const struct bad_case bad_cases[] = {
 	  "bad-pair.defs:4: error: the halves of an in|out IPC type differ in size (32 and 64 bits)" },
 	{ "errors", "bad-pair.defs",
 	  "bad-pair.defs:5: error: expected a MACH_MSG_TYPE_ name or polymorphic before '|'" },
+	{ "errors", "bad-pointer.defs",
+	  "bad-pointer.defs:3: error: ^ applies to arrays and fixed-size data only" },
+	{ "errors", "bad-pointer.defs",
+	  "bad-pointer.defs:6: error: ^ of fixed-size data needs a type name" },
+	{ "errors", "local-type.defs",   /* an argument's own type is not declared for others */
+	  "local-type.defs:8: error: unknown type 'once_t'" },
 };
 
 START_TEST(test_errors)

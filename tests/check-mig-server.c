@@ -69,7 +69,7 @@ static void expect(kern_return_t code)
 
 START_TEST(test_unknown_ids)
 {
-	static const mach_msg_id_t ids[] = { 0, 4999, 5008, 5022, 5100, -1, 0x7fffffff };
+	static const mach_msg_id_t ids[] = { 0, 4999, 5008, 5024, 5100, -1, 0x7fffffff };
 
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
 		request(ids[i], sizeof(mach_msg_header_t), 0);
@@ -365,6 +365,47 @@ START_TEST(test_ool_ports)
 }
 END_TEST
 
+/* fixed_ool: one out-of-line descriptor of exactly sizeof(triple_t) bytes. */
+static __Request__fixed_ool_t *fixed_ool(void *address, mach_msg_size_t size)
+{
+	__Request__fixed_ool_t *r = request(5022, sizeof(*r), MACH_MSGH_BITS_COMPLEX);
+
+	r->msgh_body.msgh_descriptor_count = 1;
+	r->tin.address = address;
+	r->tin.size = size;
+	r->tin.type = MACH_MSG_OOL_DESCRIPTOR;
+	return r;
+}
+
+START_TEST(test_fixed_out_of_line)
+{
+	__Reply__fixed_ool_t *rep = (__Reply__fixed_ool_t *)&out;
+	vm_address_t data = 0;
+
+	ck_assert_uint_eq(sizeof(__Request__fixed_ool_t),
+			  sizeof(mach_msg_header_t) + sizeof(mach_msg_body_t) +
+			  sizeof(mach_msg_ool_descriptor_t));
+	ck_assert_int_eq(vm_allocate(mach_task_self(), &data, sizeof(triple_t), VM_FLAGS_ANYWHERE),
+			 KERN_SUCCESS);
+	((triple_t *)data)->a = 10;
+	fixed_ool((void *)data, sizeof(triple_t));
+	expect(KERN_SUCCESS);
+	ck_assert_uint_eq(out.head.msgh_size, sizeof(__Reply__fixed_ool_t));
+	ck_assert_uint_eq(rep->msgh_body.msgh_descriptor_count, 1);
+	ck_assert_uint_eq(rep->tout.type, MACH_MSG_OOL_DESCRIPTOR);
+	ck_assert_uint_eq(rep->tout.size, sizeof(triple_t));
+	ck_assert_int_eq(rep->tout.deallocate, TRUE);   /* out tout : triple_ptr_t, dealloc */
+	ck_assert_uint_eq(((triple_t *)rep->tout.address)->a, 21);
+	vm_deallocate(mach_task_self(), (vm_address_t)rep->tout.address, sizeof(triple_t));
+	fixed_ool(NULL, sizeof(triple_t) - 1);
+	expect(MIG_TYPE_ERROR);         /* one byte short of the type */
+	fixed_ool(NULL, sizeof(triple_t) + 8);
+	expect(MIG_TYPE_ERROR);
+	fixed_ool(NULL, sizeof(triple_t))->tin.type = MACH_MSG_PORT_DESCRIPTOR;
+	expect(MIG_TYPE_ERROR);
+}
+END_TEST
+
 START_TEST(test_trailer)
 {
 	mach_msg_trailer_t *t;
@@ -413,6 +454,7 @@ static Suite *mig_server_suite(void)
 	tcase_add_test(tc, test_strings);
 	tcase_add_test(tc, test_out_of_line);
 	tcase_add_test(tc, test_ool_ports);
+	tcase_add_test(tc, test_fixed_out_of_line);
 	tcase_add_test(tc, test_pair_disposition);
 	tcase_add_test(tc, test_trailer);
 	tcase_add_test(tc, test_sweep);

@@ -224,6 +224,32 @@ START_TEST(test_once_pair)
 }
 END_TEST
 
+/* ^ on a fixed-size type: the whole value out-of-line, both ways. */
+START_TEST(test_fixed_ool)
+{
+	triple_t in = { 1, 2, 3 };
+	triple_ptr_t out = NULL;
+
+	ck_assert_int_eq(u_fixed_ool(service, &in, &out), KERN_SUCCESS);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_ptr_ne(out, &in);
+	ck_assert_uint_eq(out->a, 3);
+	ck_assert_uint_eq(out->b, 5);
+	ck_assert_uint_eq(out->c, 7);
+	vm_deallocate(mach_task_self(), (vm_address_t)out, sizeof(*out));
+}
+END_TEST
+
+/* A type declared in its argument: sent as made send-once, received polymorphic. */
+START_TEST(test_local_type)
+{
+	int rdisp = 0;
+
+	ck_assert_int_eq(u_local_type(service, peer_port(), &rdisp), KERN_SUCCESS);
+	ck_assert_int_eq(rdisp, MACH_MSG_TYPE_PORT_SEND_ONCE);
+}
+END_TEST
+
 START_TEST(test_poly)
 {
 	mach_port_t p = peer_port(), q = MACH_PORT_NULL;
@@ -423,6 +449,8 @@ static Suite *mig_suite(void)
 	tcase_add_test(tc, test_ports);
 	tcase_add_test(tc, test_poly);
 	tcase_add_test(tc, test_once_pair);
+	tcase_add_test(tc, test_fixed_ool);
+	tcase_add_test(tc, test_local_type);
 	tcase_add_test(tc, test_port_array);
 	tcase_add_test(tc, test_reply_ports);
 	tcase_add_test(tc, test_tokens);

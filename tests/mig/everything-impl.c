@@ -316,3 +316,31 @@ kern_return_t S_once_pair(mach_port_t server, mach_port_t r, int *rtype)
 	mach_port_deallocate(mach_task_self(), r);
 	return KERN_SUCCESS;
 }
+
+/* Each field doubled plus one, in fresh memory the reply deallocates. */
+kern_return_t S_fixed_ool(mach_port_t server, triple_ptr_t tin, triple_ptr_t *tout)
+{
+	vm_address_t out = 0;
+	triple_ptr_t t;
+
+	(void)server;
+	if (vm_allocate(mach_task_self(), &out, sizeof(*t), VM_FLAGS_ANYWHERE) != KERN_SUCCESS)
+		return KERN_RESOURCE_SHORTAGE;
+	t = (triple_ptr_t)out;
+	t->a = tin->a * 2 + 1;
+	t->b = tin->b * 2 + 1;
+	t->c = tin->c * 2 + 1;
+	*tout = t;
+	mig_deallocate((vm_address_t)tin, sizeof(*tin));
+	return KERN_SUCCESS;
+}
+
+/* The disposition the kernel says r arrived with. */
+kern_return_t S_local_type(mach_port_t server, local_once_t r, mach_msg_type_name_t rPoly,
+			   int *rdisp)
+{
+	(void)server;
+	*rdisp = (int)rPoly;
+	mach_port_deallocate(mach_task_self(), r);
+	return KERN_SUCCESS;
+}

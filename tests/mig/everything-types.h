@@ -15,5 +15,8 @@ typedef int fixed4_t[4];
 typedef struct { int a, b; } pair_t;
 typedef int *words_ptr_t;
 typedef uint8_t *bytes_ptr_t;
+typedef struct { uint64_t a, b, c; } triple_t;
+typedef triple_t *triple_ptr_t;
+typedef mach_port_t local_once_t;
 
 #endif

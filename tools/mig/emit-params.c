@@ -92,6 +92,11 @@ static void arg_params(struct plist *p, const struct mig_arg *a, const char *typ
 		if (server && a->servercopy)
 			param(p, "boolean_t", "", a->name, "SCopy");
 		break;
+	case IPC_OOL_FIXED:
+		param(p, type, star, a->name, "");
+		if (server && a->servercopy)
+			param(p, "boolean_t", "", a->name, "SCopy");
+		break;
 	}
 }
 

@@ -34,6 +34,8 @@ static void check_desc(FILE *f, const struct msg_layout *m, const struct field *
 	if (fld->kind != FIELD_OOL && type_rcv_msgt(t) != MSGT_POLYMORPHIC)
 		fprintf(f, " ||\n\t    In0P->%s.disposition != %d", n, type_rcv_msgt(t));
 	fprintf(f, ")\n\t\t" TYPE_ERR "\n");
+	if (t->kind == IPC_OOL_FIXED)   /* ^ of fixed-size data: exactly the type's size */
+		fprintf(f, "\tif (In0P->%s.size != %u)\n\t\t" TYPE_ERR "\n", n, t->size);
 	cnt = server_field(m, fld->arg, FIELD_COUNT);
 	if (!cnt)
 		return;

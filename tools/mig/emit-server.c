@@ -58,6 +58,8 @@ static void locals(FILE *f, const struct mig_routine *rt)
 		if (a->kind == ARG_OUT && (t->kind == IPC_OOL || t->kind == IPC_OOL_PORTS))
 			fprintf(f, "\t%s %sOOL;\n\tmach_msg_type_number_t %sOOLCnt;\n",
 				type_stype(t), a->name, a->name);
+		if (a->kind == ARG_OUT && t->kind == IPC_OOL_FIXED)
+			fprintf(f, "\t%s %sOOL;\n", type_stype(t), a->name);
 		if (is_out(a) && t->kind == IPC_PORT && t->msgt == MSGT_POLYMORPHIC)
 			fprintf(f, "\tmach_msg_type_name_t %sPoly;\n", a->name);
 	}
@@ -108,10 +110,11 @@ static void translate_in(FILE *f, const struct mig_routine *rt, const struct rou
 static void ool_in_args(struct call *c, const struct routine_layout *lay, const struct mig_arg *a)
 {
 	const struct field *cnt = server_field(&lay->req, a, FIELD_COUNT);
-	char *p = emit_field_ptr("In", cnt);
+	char *p = cnt ? emit_field_ptr("In", cnt) : NULL;
 
 	arg_expr(c, "(%s)(In0P->%s.address)", type_stype(a->type), a->name);
-	arg_expr(c, "%s->%sCnt", p, a->name);
+	if (cnt)        /* ^ of fixed-size data has no count: its size is the type's */
+		arg_expr(c, "%s->%sCnt", p, a->name);
 	if (a->servercopy)
 		arg_expr(c, "(In0P->%s.copy == MACH_MSG_PHYSICAL_COPY)", a->name);
 	free(p);
@@ -123,7 +126,7 @@ static void in_args(struct call *c, const struct mig_routine *rt, const struct r
 	const struct mig_type *t = a->type;
 	char *v;
 
-	if (t->kind == IPC_OOL || t->kind == IPC_OOL_PORTS) {
+	if (t->kind == IPC_OOL || t->kind == IPC_OOL_PORTS || t->kind == IPC_OOL_FIXED) {
 		ool_in_args(c, lay, a);
 		return;
 	}
@@ -153,6 +156,8 @@ static void out_args(struct call *c, const struct routine_layout *lay, const str
 		arg_expr(c, "&%sOOL", n);
 		arg_expr(c, "&%sOOLCnt", n);
 		return;
+	} else if (t->kind == IPC_OOL_FIXED) {
+		arg_expr(c, "&%sOOL", n);
 	} else {
 		arg_expr(c, "%sOutP->%s", t->is_array || t->kind != IPC_INLINE ? "" : "&", n);
 	}

@@ -70,6 +70,8 @@ static void check_descriptor(FILE *f, const struct field *fld)
 	fprintf(f, "\t\tif (Out0P->%s.type != %s", n, types[fld->kind]);
 	if (fld->kind != FIELD_OOL && type_rcv_msgt(t) != MSGT_POLYMORPHIC)
 		fprintf(f, " ||\n\t\t    Out0P->%s.disposition != %d", n, type_rcv_msgt(t));
+	if (t->kind == IPC_OOL_FIXED)   /* ^ of fixed-size data: exactly the type's size */
+		fprintf(f, " ||\n\t\t    Out0P->%s.size != %u", n, t->size);
 	fprintf(f, ")\n\t\t\t" FAIL "\n");
 }
 

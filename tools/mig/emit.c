@@ -164,7 +164,10 @@ void emit_ool_descriptor(FILE *f, const struct field *fld, const char *msg, cons
 	const char *n = a->name;
 
 	fprintf(f, "\t%s->%s.address = (void *)(%s%s);\n", msg, n, n, val);
-	if (fld->kind == FIELD_OOL) {
+	if (a->type->kind == IPC_OOL_FIXED) {
+		fprintf(f, "\t%s->%s.size = %u;\n", msg, n, a->type->size);
+		fprintf(f, "\t%s->%s.pad1 = 0;\n", msg, n);
+	} else if (fld->kind == FIELD_OOL) {
 		fprintf(f, "\t%s->%s.size = %u * %s%sCnt;\n", msg, n, a->type->size, n, val);
 		fprintf(f, "\t%s->%s.pad1 = 0;\n", msg, n);
 	} else {

@@ -58,6 +58,7 @@ static void add_descriptor(struct msg_layout *m, const struct mig_arg *a)
 		add(m, FIELD_PORT, a);
 		break;
 	case IPC_OOL:
+	case IPC_OOL_FIXED:
 		add(m, FIELD_OOL, a);
 		break;
 	case IPC_OOL_PORTS:

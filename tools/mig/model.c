@@ -51,7 +51,8 @@ static bool is_array_kind(const struct mig_type *t)
 
 static void check_flags(const struct mig_routine *rt, const struct mig_arg *a)
 {
-	bool ool = a->type->kind == IPC_OOL || a->type->kind == IPC_OOL_PORTS;
+	bool ool = a->type->kind == IPC_OOL || a->type->kind == IPC_OOL_PORTS ||
+		   a->type->kind == IPC_OOL_FIXED;
 
 	if ((a->dealloc || a->physicalcopy) && !ool)
 		diag_error(a->pos, "%s: dealloc and physicalcopy apply to out-of-line data only",
@@ -78,6 +79,8 @@ static void check_arg(const struct mig_routine *rt, const struct mig_arg *a, con
 		diag_error(a->pos, "%s: a simpleroutine has no reply to take a token from", a->name);
 	if (a->kind == ARG_INOUT && is_array_kind(t))
 		diag_error(a->pos, "%s: inout counted arrays are not supported by bsmig", a->name);
+	if (a->kind == ARG_INOUT && t->kind == IPC_OOL_FIXED)
+		diag_error(a->pos, "%s: inout out-of-line data is not supported by bsmig", a->name);
 	if ((a->kind == ARG_WAITTIME || a->kind == ARG_MSGOPTION) &&
 	    (t->kind != IPC_INLINE || t->size != 4))
 		diag_error(a->pos, "%s: WaitTime and MsgOption need a 32-bit integer type", a->name);

@@ -92,6 +92,21 @@ static bool arg_flag(struct lexer *lx, struct mig_arg *a)
 	return true;
 }
 
+/*
+ * "name : T = spec": a type declared inside its argument, as Apple's
+ * grammar allows (XNU's clock.defs).  As in Apple's MIG it serves this
+ * argument only; later arguments and routines do not see it.
+ */
+static bool at_named_type(const struct lexer *lx)
+{
+	struct lexer ahead = *lx;
+
+	if (lx->tok.kind != TOK_IDENT)
+		return false;
+	lexer_next(&ahead);
+	return lexer_is_punct(&ahead, '=');
+}
+
 static bool argument(struct lexer *lx, struct mig_arg *a)
 {
 	memset(a, 0, sizeof(*a));
@@ -111,7 +126,7 @@ static bool argument(struct lexer *lx, struct mig_arg *a)
 		return false;
 	if (!parse_expect(lx, ':'))
 		return false;
-	a->type = parse_type_spec(lx);
+	a->type = at_named_type(lx) ? parse_named_type(lx) : parse_type_spec(lx);
 	if (!a->type)
 		return false;
 	while (lexer_is_punct(lx, ',')) {

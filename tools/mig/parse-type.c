@@ -200,7 +200,12 @@ static struct mig_type *dup_type(const struct mig_type *t)
 	return c;
 }
 
-/* ^T: the out-of-line form of an array. */
+/*
+ * ^T: the out-of-line form of an array, or of fixed-size data.  As in
+ * Apple's MIG, ^ of fixed-size data sends the whole value in one
+ * out-of-line descriptor, and C passes the ^ type's own name (a pointer
+ * to T), so the result needs a name of its own.
+ */
 static struct mig_type *pointer_spec(struct lexer *lx)
 {
 	struct srcpos pos = lx->tok.pos;
@@ -211,10 +216,17 @@ static struct mig_type *pointer_spec(struct lexer *lx)
 	if (!t)
 		return NULL;
 	t = dup_type(t);
+	t->pos = pos;
 	if (t->kind == IPC_VAR_INLINE) {
 		t->kind = IPC_OOL;
+	} else if (t->kind == IPC_INLINE && !t->is_string) {
+		t->kind = IPC_OOL_FIXED;
+		t->ctype = NULL;
+		t->elem_ctype = NULL;
+		t->is_array = false;
+		t->number = 0;
 	} else if (t->kind != IPC_OOL && t->kind != IPC_OOL_PORTS) {
-		diag_error(pos, "^ applies to variable-sized arrays only (^array[] of, ^array[*:N] of)");
+		diag_error(pos, "^ applies to arrays and fixed-size data only");
 		return NULL;
 	}
 	return t;
@@ -365,17 +377,17 @@ static bool decoration(struct lexer *lx, struct mig_type *t)
 	return false;
 }
 
-void parse_type_decl(struct lexer *lx)
+struct mig_type *parse_named_type(struct lexer *lx)
 {
 	struct srcpos pos = lx->tok.pos;
 	struct mig_type *spec, *t;
 	char *name = parse_ident(lx, "a type name");
 
 	if (!name || !parse_expect(lx, '='))
-		return;
+		return NULL;
 	spec = parse_type_spec(lx);
 	if (!spec)
-		return;
+		return NULL;
 	t = xcalloc(1, sizeof(*t));
 	*t = *spec;
 	t->name = name;
@@ -389,11 +401,19 @@ void parse_type_decl(struct lexer *lx)
 	memset(&t->destructor, 0, sizeof(t->destructor));
 	while (at_decoration(lx))
 		if (!decoration(lx, t))
-			return;
+			return NULL;
 	/* Without ctype:, the C type is the type's own name, as in MIG. */
 	if (!t->ctype)
 		t->ctype = xstrdup(name);
 	if (!t->elem_ctype && (t->is_array || t->kind == IPC_VAR_INLINE))
 		t->elem_ctype = xstrdup(t->ctype);
-	type_define(t);
+	return t;
+}
+
+void parse_type_decl(struct lexer *lx)
+{
+	struct mig_type *t = parse_named_type(lx);
+
+	if (t)
+		type_define(t);
 }

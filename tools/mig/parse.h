@@ -25,6 +25,9 @@ struct mig_routine *parse_routine(struct lexer *lx, bool simple);
 /** parse_type_spec() - a type expression; NULL after reporting an error. */
 struct mig_type *parse_type_spec(struct lexer *lx);
 
+/** parse_named_type() - NAME = spec [decorations], not declared; NULL after an error. */
+struct mig_type *parse_named_type(struct lexer *lx);
+
 /** parse_type_decl() - after "type": NAME = spec [decorations] (the ';' is left). */
 void parse_type_decl(struct lexer *lx);
 

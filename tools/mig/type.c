@@ -170,6 +170,8 @@ void type_finish(struct mig_type *t)
 		t->ctype = xasprintf("%s *", t->elem_ctype);
 	else if (t->is_string)
 		t->ctype = xstrdup("char *");
+	else if (t->kind == IPC_OOL_FIXED)
+		diag_error(t->pos, "^ of fixed-size data needs a type name: C passes it as a pointer type");
 	else
 		diag_error(t->pos, "this anonymous type needs a C type (ctype:)");
 }

@@ -18,6 +18,7 @@ enum ipc_kind {
 	IPC_PORT,       /* one port descriptor */
 	IPC_OOL,        /* ^array[] / array[] of data: an out-of-line descriptor and a count */
 	IPC_OOL_PORTS,  /* ^array[] / array[] of ports: an out-of-line ports descriptor and a count */
+	IPC_OOL_FIXED,  /* ^T, T fixed-size data: an out-of-line descriptor of exactly T's size */
 };
 
 /* msgt value of a polymorphic port: the disposition travels as an argument. */
@@ -37,7 +38,7 @@ struct mig_type {
 	int msgt;               /* MACH_MSG_TYPE_* of a port or of the data, as sent */
 	bool paired;            /* "in|out": rcv_msgt says what the receiver sees */
 	int rcv_msgt;           /* paired: the received disposition, or MSGT_POLYMORPHIC */
-	unsigned size;          /* INLINE: bytes of the whole value; others: of one element */
+	unsigned size;          /* INLINE, OOL_FIXED: bytes of the whole value; others: of one element */
 	unsigned number;        /* arrays: elements (fixed), or the bound (0 = none) */
 	bool is_array;          /* C passes it as an array (decays to a pointer) */
 	bool is_string;         /* c_string: copied with mig_strncpy, checked for a NUL */
