@@ -429,9 +429,10 @@ static int finish(struct loader *ld, const struct plist_node *root)
 	return job_plist_copy_string(ld, spec->program, &spec->argv[0]);
 }
 
-int job_plist_load(const struct plist_node *root, const char *path,
-		   struct job_spec **out, struct plist_error *err,
-		   job_plist_warn_fn warn_fn, void *warn_data)
+/* job_plist_load(), the spec compacted only if @compact. */
+static int load(const struct plist_node *root, const char *path, bool compact,
+		struct job_spec **out, struct plist_error *err,
+		job_plist_warn_fn warn_fn, void *warn_data)
 {
 	const struct plist_node *label = plist_dict_get(root, "Label");
 	struct loader ld = { .name = path, .err = err, .warn = warn_fn,
@@ -458,18 +459,26 @@ int job_plist_load(const struct plist_node *root, const char *path,
 		job_spec_free(ld.spec);
 		return rc;
 	}
-	job_spec_compact(ld.spec);
+	if (compact)
+		job_spec_compact(ld.spec);
 	*out = ld.spec;
 	return 0;
 }
 
+int job_plist_load(const struct plist_node *root, const char *path,
+		   struct job_spec **out, struct plist_error *err,
+		   job_plist_warn_fn warn_fn, void *warn_data)
+{
+	return load(root, path, true, out, err, warn_fn, warn_data);
+}
+
 /* Convert a tree just parsed with code @rc, then free it. */
-static int load_parsed(int rc, struct plist_node *root, const char *path,
+static int load_parsed(int rc, struct plist_node *root, const char *path, bool compact,
 		       struct job_spec **out, struct plist_error *err,
 		       job_plist_warn_fn warn_fn, void *warn_data)
 {
 	if (rc == 0)
-		rc = job_plist_load(root, path, out, err, warn_fn, warn_data);
+		rc = load(root, path, compact, out, err, warn_fn, warn_data);
 	plist_node_free(root);
 	return rc;
 }
@@ -481,7 +490,7 @@ int job_plist_load_buffer(const char *buf, size_t len, const char *path,
 	struct plist_node *root = NULL;
 	int rc = plist_parse_buffer(buf, len, path, &root, err);
 
-	return load_parsed(rc, root, path, out, err, warn_fn, warn_data);
+	return load_parsed(rc, root, path, true, out, err, warn_fn, warn_data);
 }
 
 int job_plist_load_file(const char *path, struct job_spec **out,
@@ -491,5 +500,15 @@ int job_plist_load_file(const char *path, struct job_spec **out,
 	struct plist_node *root = NULL;
 	int rc = plist_parse_file(path, &root, err);
 
-	return load_parsed(rc, root, path, out, err, warn_fn, warn_data);
+	return load_parsed(rc, root, path, true, out, err, warn_fn, warn_data);
+}
+
+int job_plist_read_file(const char *path, struct job_spec **out,
+			struct plist_error *err, job_plist_warn_fn warn_fn,
+			void *warn_data)
+{
+	struct plist_node *root = NULL;
+	int rc = plist_parse_file(path, &root, err);
+
+	return load_parsed(rc, root, path, false, out, err, warn_fn, warn_data);
 }

@@ -191,6 +191,19 @@ void job_spec_compact(struct job_spec *spec)
 	move_all(&c, spec);
 }
 
+struct job_spec *job_spec_adopt(struct job_spec *spec)
+{
+	struct job_spec *here = malloc(sizeof(*here));
+
+	if (here) {
+		memcpy(here, spec, sizeof(*here));
+		free(spec);
+		spec = here;
+	}
+	job_spec_compact(spec);
+	return spec;
+}
+
 const char *job_spec_program(const struct job_spec *spec)
 {
 	if (spec->program)

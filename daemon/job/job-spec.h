@@ -189,6 +189,17 @@ struct job_spec *job_spec_free(struct job_spec *spec);
 void job_spec_compact(struct job_spec *spec);
 
 /**
+ * job_spec_adopt() - a spec built on another thread (job_plist_read_file()),
+ * moved into the calling thread's part of the heap: the struct copied,
+ * then compacted here.  glibc gives each thread its own arena, so what a
+ * job keeps is packed together, apart from the parser's passing
+ * allocations, which would otherwise leave holes between jobs.
+ * Return: the spec to use instead of @spec (@spec itself if out of memory:
+ * it stays valid).
+ */
+struct job_spec *job_spec_adopt(struct job_spec *spec);
+
+/**
  * job_spec_program() - the path that will be executed.
  * Return: Program if set, else argv[0].  Never NULL for a valid spec.
  */

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "jobdir.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,10 +11,12 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "dir-names.h"
 #include "domain.h"
 #include "job.h"
 #include "job-plist.h"
 #include "job-spec.h"
+#include "jobdir-prefetch.h"
 #include "log.h"
 #include "overrides.h"
 #include "plist.h"
@@ -27,31 +28,23 @@ static bool is_plist_name(const char *name)
 	return n > 6 && name[0] != '.' && strcasecmp(name + n - 6, ".plist") == 0;
 }
 
-static void warn_key(void *data, const char *message)
+/* launchd's path_goodness_check (plist_trust_of()), logged. */
+static bool trusted(const char *path, const struct stat *st, enum plist_trust t)
 {
-	(void)data;
-	log_warnx("%s", message);
-}
-
-/*
- * launchd's path_goodness_check: a system-domain plist must be a regular
- * file owned by root and writable by nobody else.
- */
-static bool trusted(const struct domain *d, const char *path, const struct stat *st)
-{
-	if (!S_ISREG(st->st_mode)) {
+	switch (t) {
+	case PLIST_TRUSTED:
+		return true;
+	case PLIST_NOT_REGULAR:
 		log_warnx("%s: not a regular file: skipped", path);
-		return false;
-	}
-	if (d->system && st->st_uid != 0) {
+		break;
+	case PLIST_NOT_ROOTS:
 		log_warnx("%s: dubious ownership (uid %d, not root): skipped", path, (int)st->st_uid);
-		return false;
-	}
-	if (d->system && (st->st_mode & (S_IWGRP | S_IWOTH))) {
+		break;
+	case PLIST_WRITABLE:
 		log_warnx("%s: dubious permissions (group or world writable): skipped", path);
-		return false;
+		break;
 	}
-	return true;
+	return false;
 }
 
 static bool unchanged(const struct job *job, const struct stat *st)
@@ -66,26 +59,12 @@ static struct job *job_from_path(struct domain *d, const char *path)
 	return strmap_get(&d->job_paths, path);
 }
 
-static void load_file(struct domain *d, const struct overrides *ov, const char *path)
+/* @spec (taken) from @path, of @st: loaded, or replacing @job, the path's job until now. */
+static void load_spec(struct domain *d, const struct overrides *ov, struct job *job,
+		      struct job_spec *spec, const char *path, const struct stat *st)
 {
-	struct plist_error err;
-	char msg[PLIST_ERROR_FORMAT_MAX], reason[256];
-	struct job_spec *spec = NULL;
-	struct job *job = job_from_path(d, path);
-	struct stat st;
+	char reason[256];
 
-	if (stat(path, &st) < 0 || !trusted(d, path, &st))
-		return;
-	if (job && unchanged(job, &st)) {
-		job->source.seen = true;
-		return;
-	}
-	if (job_plist_load_file(path, &spec, &err, warn_key, NULL) != 0) {
-		log_warnx("%s", plist_error_format(&err, msg, sizeof(msg)));
-		if (job)
-			job->source.seen = true;       /* keep the running version of a broken edit */
-		return;
-	}
 	/* bsctl disable/unload -w: not loaded again, but a loaded one stays (launchctl). */
 	if (overrides_disabled(ov, spec)) {
 		log_job(job ? LOG_DEBUG : LOG_INFO, spec->label, "%s: disabled: skipped", path);
@@ -107,30 +86,99 @@ static void load_file(struct domain *d, const struct overrides *ov, const char *
 	if (strmap_put(&d->job_paths, job->spec->path, job) < 0)
 		log_warnx("%s: out of memory: changes to it will load it twice", path);
 	job->source.seen = true;
-	job->source.ino = st.st_ino;
-	job->source.size = st.st_size;
-	job->source.mtime = st.st_mtim;
+	job->source.ino = st->st_ino;
+	job->source.size = st->st_size;
+	job->source.mtime = st->st_mtim;
+}
+
+/* The warnings a parse kept, a line each, logged as they would have been while parsing. */
+static void log_warnings(const char *lines)
+{
+	for (const char *p = lines, *nl; p && *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		log_warnx("%.*s", (int)(nl - p), p);
+	}
+}
+
+static void load_file(struct domain *d, const struct overrides *ov, struct prefetched *r)
+{
+	struct job *job = r->path ? job_from_path(d, r->path) : NULL;
+
+	if (r->stat_err) {
+		if (job && r->stat_err == ENOMEM)
+			job->source.seen = true;        /* not known to be gone */
+		return;
+	}
+	if (!trusted(r->path, &r->st, r->trust))
+		return;
+	if (job && unchanged(job, &r->st)) {
+		job->source.seen = true;
+		return;
+	}
+	log_warnings(r->warnings);
+	if (r->rc != 0) {
+		log_warnx("%s", r->error ? r->error : "out of memory");
+		if (job)
+			job->source.seen = true;       /* keep the running version of a broken edit */
+		return;
+	}
+	load_spec(d, ov, job, job_spec_adopt(r->spec), r->path, &r->st);
+	r->spec = NULL;
+}
+
+/*
+ * Which names need no reading: a file of a loaded job, unchanged (that
+ * job is seen), and a name too long for a path.  In @skip, or NULL if
+ * out of memory (then every name is read, and judged when it is loaded).
+ */
+static bool *unchanged_names(struct domain *d, const char *dir, const struct dir_names *names)
+{
+	bool *skip = calloc(names->n + 1, sizeof(*skip));
+
+	for (size_t i = 0; skip && i < names->n; i++) {
+		char path[4096];
+		struct job *job;
+		struct stat st;
+
+		if (snprintf(path, sizeof(path), "%s/%s", dir, dir_names_at(names, i)) >=
+		    (int)sizeof(path)) {
+			skip[i] = true;
+			continue;
+		}
+		job = job_from_path(d, path);
+		if (job && stat(path, &st) == 0 && plist_trust_of(&st, d->system) == PLIST_TRUSTED &&
+		    unchanged(job, &st)) {
+			job->source.seen = true;
+			skip[i] = true;
+		}
+	}
+	return skip;
 }
 
 static void scan_dir(struct domain *d, const struct overrides *ov, const char *dir)
 {
-	struct dirent **names;
-	int n = scandir(dir, &names, NULL, alphasort);
+	struct jobdir_prefetch pf;
+	struct dir_names names;
+	int err = dir_names_read(dir, is_plist_name, &names);
+	bool *skip;
 
-	if (n < 0) {
-		if (errno != ENOENT)
-			log_warn("%s", dir);
+	if (err < 0) {
+		if (err != -ENOENT)
+			log_warnx("%s: %s", dir, strerror(-err));
 		return;
 	}
-	for (int i = 0; i < n; i++) {
-		char path[4096];
+	skip = unchanged_names(d, dir, &names);
+	jobdir_prefetch_start(&pf, dir, &names, skip, d->system);
+	for (size_t i = 0; i < names.n; i++) {
+		struct prefetched *r = jobdir_prefetch_next(&pf);
 
-		if (is_plist_name(names[i]->d_name) &&
-		    snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name) < (int)sizeof(path))
-			load_file(d, ov, path);
-		free(names[i]);
+		if (!r->skipped)
+			load_file(d, ov, r);
+		jobdir_prefetch_done(&pf);
 	}
-	free(names);
+	jobdir_prefetch_stop(&pf);
+	free(skip);
+	dir_names_deinit(&names);
 }
 
 void jobdir_scan(struct domain *d)

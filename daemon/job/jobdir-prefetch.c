@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: MIT */
+#include "jobdir-prefetch.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dir-names.h"
+#include "job-plist.h"
+#include "job-spec.h"
+#include "plist.h"
+
+enum plist_trust plist_trust_of(const struct stat *st, bool system)
+{
+	if (!S_ISREG(st->st_mode))
+		return PLIST_NOT_REGULAR;
+	if (system && st->st_uid != 0)
+		return PLIST_NOT_ROOTS;
+	if (system && (st->st_mode & (S_IWGRP | S_IWOTH)))
+		return PLIST_WRITABLE;
+	return PLIST_TRUSTED;
+}
+
+/* Warnings wait in the result, a line each, for the loader to log. */
+static void keep_warning(void *data, const char *message)
+{
+	struct prefetched *r = data;
+	size_t had = r->warnings ? strlen(r->warnings) : 0, len = strlen(message);
+	char *grown = realloc(r->warnings, had + len + 2);
+
+	if (!grown)
+		return;         /* a warning lost, not the job */
+	memcpy(grown + had, message, len);
+	memcpy(grown + had + len, "\n", 2);
+	r->warnings = grown;
+}
+
+static void keep_error(struct prefetched *r, const struct plist_error *err)
+{
+	char msg[PLIST_ERROR_FORMAT_MAX];
+
+	r->error = strdup(plist_error_format(err, msg, sizeof(msg)));
+}
+
+/* The result for name @i, into @r (cleared). */
+static void make(const struct jobdir_prefetch *pf, size_t i, struct prefetched *r)
+{
+	const char *name = dir_names_at(pf->names, i);
+	size_t len = strlen(pf->dir) + 1 + strlen(name) + 1;
+	struct plist_error err;
+	char *path;
+
+	memset(r, 0, sizeof(*r));
+	r->skipped = pf->skip && pf->skip[i];
+	if (r->skipped)
+		return;
+	r->path = path = malloc(len);
+	if (!path) {
+		r->stat_err = ENOMEM;
+		return;
+	}
+	snprintf(path, len, "%s/%s", pf->dir, name);
+	if (stat(path, &r->st) < 0) {
+		r->stat_err = errno;
+		return;
+	}
+	r->trust = plist_trust_of(&r->st, pf->system);
+	if (r->trust != PLIST_TRUSTED)
+		return;
+	r->rc = job_plist_read_file(path, &r->spec, &err, keep_warning, r);
+	if (r->rc != 0)
+		keep_error(r, &err);
+}
+
+static void clear(struct prefetched *r)
+{
+	free((char *)r->path);
+	job_spec_free(r->spec);
+	free(r->error);
+	free(r->warnings);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Wait until the loader left room for one more result (false: stopping). */
+static bool wait_room(struct jobdir_prefetch *pf)
+{
+	bool go;
+
+	pthread_mutex_lock(&pf->lock);
+	while (pf->made - pf->used >= JOBDIR_PREFETCH_AHEAD && !pf->stopping) {
+		pf->maker_waits = true;
+		pthread_cond_wait(&pf->room, &pf->lock);
+	}
+	pf->maker_waits = false;
+	go = !pf->stopping;
+	pthread_mutex_unlock(&pf->lock);
+	return go;
+}
+
+static void *run(void *arg)
+{
+	struct jobdir_prefetch *pf = arg;
+
+	for (size_t i = 0; i < pf->names->n && wait_room(pf); i++) {
+		make(pf, i, &pf->ring[i % JOBDIR_PREFETCH_AHEAD]);
+		pthread_mutex_lock(&pf->lock);
+		pf->made++;
+		/*
+		 * A waiting loader is woken once half the results are ready (or
+		 * the last): woken for each, the two threads would take turns
+		 * file by file, a pair of context switches each.
+		 */
+		if (pf->reader_waits && (pf->made - pf->used >= JOBDIR_PREFETCH_AHEAD / 2 ||
+					 pf->made == pf->names->n))
+			pthread_cond_signal(&pf->made_more);
+		pthread_mutex_unlock(&pf->lock);
+	}
+	return NULL;
+}
+
+/* The thread, with every signal blocked: the daemon's loop takes them. */
+static bool start_thread(struct jobdir_prefetch *pf)
+{
+	sigset_t all, old;
+	bool ok;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	ok = pthread_create(&pf->thread, NULL, run, pf) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return ok;
+}
+
+void jobdir_prefetch_start(struct jobdir_prefetch *pf, const char *dir,
+			   const struct dir_names *names, const bool *skip, bool system)
+{
+	memset(pf, 0, sizeof(*pf));
+	pf->dir = dir;
+	pf->names = names;
+	pf->skip = skip;
+	pf->system = system;
+	pf->ring = &pf->one;
+	if (names->n < 2)
+		return;         /* nothing to overlap */
+	pf->ring = calloc(JOBDIR_PREFETCH_AHEAD, sizeof(*pf->ring));
+	if (!pf->ring) {
+		pf->ring = &pf->one;
+		return;
+	}
+	pthread_mutex_init(&pf->lock, NULL);
+	pthread_cond_init(&pf->made_more, NULL);
+	pthread_cond_init(&pf->room, NULL);
+	pf->threaded = start_thread(pf);
+	if (!pf->threaded) {
+		free(pf->ring);
+		pf->ring = &pf->one;
+	}
+}
+
+struct prefetched *jobdir_prefetch_next(struct jobdir_prefetch *pf)
+{
+	if (!pf->threaded) {
+		make(pf, pf->used, &pf->one);
+		return &pf->one;
+	}
+	pthread_mutex_lock(&pf->lock);
+	while (pf->made <= pf->used) {
+		pf->reader_waits = true;
+		pthread_cond_wait(&pf->made_more, &pf->lock);
+	}
+	pf->reader_waits = false;
+	pthread_mutex_unlock(&pf->lock);
+	return &pf->ring[pf->used % JOBDIR_PREFETCH_AHEAD];
+}
+
+void jobdir_prefetch_done(struct jobdir_prefetch *pf)
+{
+	if (!pf->threaded) {
+		clear(&pf->one);
+		pf->used++;
+		return;
+	}
+	clear(&pf->ring[pf->used % JOBDIR_PREFETCH_AHEAD]);
+	pthread_mutex_lock(&pf->lock);
+	pf->used++;
+	if (pf->maker_waits && pf->made - pf->used <= JOBDIR_PREFETCH_AHEAD / 2)
+		pthread_cond_signal(&pf->room);
+	pthread_mutex_unlock(&pf->lock);
+}
+
+void jobdir_prefetch_stop(struct jobdir_prefetch *pf)
+{
+	if (!pf->threaded)
+		return;
+	pthread_mutex_lock(&pf->lock);
+	pf->stopping = true;
+	pthread_cond_signal(&pf->room);
+	pthread_mutex_unlock(&pf->lock);
+	pthread_join(pf->thread, NULL);
+	for (; pf->used < pf->made; pf->used++)
+		clear(&pf->ring[pf->used % JOBDIR_PREFETCH_AHEAD]);
+	free(pf->ring);
+	pthread_cond_destroy(&pf->room);
+	pthread_cond_destroy(&pf->made_more);
+	pthread_mutex_destroy(&pf->lock);
+}
