@@ -169,10 +169,11 @@ void port_add_send_fd(struct port *p, int fd)
 	p->type |= MACH_PORT_TYPE_SEND;
 }
 
+/* As xnu's copy-in: a count pegged at the maximum stays pegged (port_mod_urefs()). */
 void port_drop_send(struct port *p)
 {
 	if ((p->type & MACH_PORT_TYPE_SEND) && p->urefs > 0)
-		port_add_urefs(p, MACH_PORT_TYPE_SEND, -1);
+		port_mod_urefs(p, MACH_PORT_TYPE_SEND, -1);
 	else
 		port_release_if_empty(p);
 }
