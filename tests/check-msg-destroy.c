@@ -235,6 +235,60 @@ START_TEST(test_moved_send_leaves_pegged_count)
 }
 END_TEST
 
+/*
+ * A message that carries a name's receive right and then its last send
+ * reference takes both out of the name, as xnu copies them in, in order;
+ * destroyed (its body failed, or it carried its destination's receive
+ * right), it leaves nothing under the name, as mach_msg_destroy() of the
+ * same message does.  The destroyed receive right used to turn the send
+ * reference still to be destroyed into a dead name that stayed behind.
+ */
+START_TEST(test_destroyed_receive_then_its_send)
+{
+	mach_port_t box = peer_port(), a = peer_port_send();
+	mach_port_t names[] = { a, a, 0x4207 };
+	mach_msg_type_name_t disps[] = { MACH_MSG_TYPE_MOVE_RECEIVE, MACH_MSG_TYPE_MOVE_SEND,
+					 MACH_MSG_TYPE_COPY_SEND };
+	mach_port_type_t type;
+	struct ports_msg m;
+
+	ports_init(&m, box, 3, names, disps);
+	ck_assert_int_eq(ports_send(&m), MACH_SEND_INVALID_RIGHT);
+	ck_assert_int_eq(mach_port_type(mach_task_self(), a, &type), KERN_INVALID_NAME);
+	names[0] = names[1] = a = peer_port_send();
+	ports_init(&m, a, 2, names, disps);
+	ck_assert_int_eq(ports_send(&m), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(mach_port_type(mach_task_self(), a, &type), KERN_INVALID_NAME);
+	names[0] = names[1] = a = peer_port_send();
+	ports_init(&m, box, 2, names, disps);
+	mach_msg_destroy(&m.head);
+	ck_assert_int_eq(mach_port_type(mach_task_self(), a, &type), KERN_INVALID_NAME);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), box), KERN_SUCCESS);
+}
+END_TEST
+
+/*
+ * mach_msg_destroy() of a guarded receive right in a plain port
+ * descriptor leaves it, as Libsyscall's mach_port_mod_refs() cannot
+ * destroy it (xnu raises a guard exception instead).
+ */
+START_TEST(test_guarded_receive_stays)
+{
+	mach_port_t a = peer_port();
+	mach_msg_type_name_t disp = MACH_MSG_TYPE_MOVE_RECEIVE;
+	mach_port_type_t type;
+	struct ports_msg m;
+
+	ck_assert_int_eq(mach_port_guard(mach_task_self(), a, 0x1234, false), KERN_SUCCESS);
+	ports_init(&m, MACH_PORT_NULL, 1, &a, &disp);
+	mach_msg_destroy(&m.head);
+	ck_assert_uint_eq(peer_type(a), MACH_PORT_TYPE_RECEIVE);
+	ck_assert_int_eq(mach_port_unguard(mach_task_self(), a, 0x1234), KERN_SUCCESS);
+	mach_msg_destroy(&m.head);
+	ck_assert_int_eq(mach_port_type(mach_task_self(), a, &type), KERN_INVALID_NAME);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("msg-destroy");
@@ -244,6 +298,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_ool_copy_options);
 	tcase_add_test(tc, test_extract_right);
 	tcase_add_test(tc, test_moved_send_leaves_pegged_count);
+	tcase_add_test(tc, test_destroyed_receive_then_its_send);
+	tcase_add_test(tc, test_guarded_receive_stays);
 	suite_add_tcase(s, tc);
 	return s;
 }
