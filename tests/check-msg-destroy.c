@@ -8,6 +8,7 @@
  */
 #include <check.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -163,6 +164,131 @@ START_TEST(test_extract_right)
 }
 END_TEST
 
+#pragma pack(push, 4)
+struct ports_msg {
+	mach_msg_header_t head;
+	mach_msg_body_t body;
+	mach_msg_port_descriptor_t d[3];
+	uint32_t pad[8];        /* room for a trailer when received */
+};
+#pragma pack(pop)
+
+/* To @dest (MAKE_SEND), @n port descriptors: @names[i] with @disps[i]. */
+static void ports_init(struct ports_msg *m, mach_port_t dest, size_t n, const mach_port_t *names,
+		       const mach_msg_type_name_t *disps)
+{
+	*m = (struct ports_msg){
+		.head = { .msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0) |
+				       MACH_MSGH_BITS_COMPLEX,
+			  .msgh_size = (mach_msg_size_t)offsetof(struct ports_msg, pad),
+			  .msgh_remote_port = dest },
+		.body = { (mach_msg_size_t)n },
+	};
+	for (size_t i = 0; i < n; i++)
+		m->d[i] = (mach_msg_port_descriptor_t){ .name = names[i], .disposition = disps[i],
+							.type = MACH_MSG_PORT_DESCRIPTOR };
+}
+
+static mach_msg_return_t ports_send(struct ports_msg *m)
+{
+	return mach_msg(&m->head, MACH_SEND_MSG, m->head.msgh_size, 0, MACH_PORT_NULL, 0,
+			MACH_PORT_NULL);
+}
+
+/*
+ * As xnu's copy-in: a send right moved out of a name whose count is
+ * pegged at the maximum leaves it pegged, whether the message went, its
+ * body failed and destroyed what it took, mach_port_insert_right()
+ * destroyed it, or mach_msg_destroy() did.  A message used to count the
+ * move down from the maximum.
+ */
+START_TEST(test_moved_send_leaves_pegged_count)
+{
+	mach_port_t box = peer_port(), a = peer_port_send();
+	mach_port_t names[] = { a, 0x4207 };
+	mach_msg_type_name_t disps[] = { MACH_MSG_TYPE_MOVE_SEND, MACH_MSG_TYPE_COPY_SEND };
+	struct ports_msg m;
+
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), a, MACH_PORT_RIGHT_SEND, 0xffff),
+			 KERN_SUCCESS);
+	ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 0xffff);
+	ports_init(&m, box, 1, names, disps);
+	ck_assert_int_eq(ports_send(&m), MACH_MSG_SUCCESS);
+	ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 0xffff);
+	ck_assert_int_eq(mach_msg(&m.head, MACH_RCV_MSG, 0, sizeof(m), box, 0, MACH_PORT_NULL),
+			 MACH_MSG_SUCCESS);
+	mach_msg_destroy(&m.head);
+	ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 0xffff);
+	ports_init(&m, box, 2, names, disps);
+	ck_assert_int_eq(ports_send(&m), MACH_SEND_INVALID_RIGHT);
+	ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 0xffff);
+	ck_assert_int_eq(mach_port_insert_right(mach_task_self(), box, a, MACH_MSG_TYPE_MOVE_SEND),
+			 KERN_RIGHT_EXISTS);
+	ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 0xffff);
+	ports_init(&m, box, 1, names, disps);
+	mach_msg_destroy(&m.head);
+	ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 0xffff);
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), a, MACH_PORT_RIGHT_SEND, -0xffff),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), a), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), box), KERN_SUCCESS);
+}
+END_TEST
+
+/*
+ * A message that carries a name's receive right and then its last send
+ * reference takes both out of the name, as xnu copies them in, in order;
+ * destroyed (its body failed, or it carried its destination's receive
+ * right), it leaves nothing under the name, as mach_msg_destroy() of the
+ * same message does.  The destroyed receive right used to turn the send
+ * reference still to be destroyed into a dead name that stayed behind.
+ */
+START_TEST(test_destroyed_receive_then_its_send)
+{
+	mach_port_t box = peer_port(), a = peer_port_send();
+	mach_port_t names[] = { a, a, 0x4207 };
+	mach_msg_type_name_t disps[] = { MACH_MSG_TYPE_MOVE_RECEIVE, MACH_MSG_TYPE_MOVE_SEND,
+					 MACH_MSG_TYPE_COPY_SEND };
+	mach_port_type_t type;
+	struct ports_msg m;
+
+	ports_init(&m, box, 3, names, disps);
+	ck_assert_int_eq(ports_send(&m), MACH_SEND_INVALID_RIGHT);
+	ck_assert_int_eq(mach_port_type(mach_task_self(), a, &type), KERN_INVALID_NAME);
+	names[0] = names[1] = a = peer_port_send();
+	ports_init(&m, a, 2, names, disps);
+	ck_assert_int_eq(ports_send(&m), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(mach_port_type(mach_task_self(), a, &type), KERN_INVALID_NAME);
+	names[0] = names[1] = a = peer_port_send();
+	ports_init(&m, box, 2, names, disps);
+	mach_msg_destroy(&m.head);
+	ck_assert_int_eq(mach_port_type(mach_task_self(), a, &type), KERN_INVALID_NAME);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), box), KERN_SUCCESS);
+}
+END_TEST
+
+/*
+ * mach_msg_destroy() of a guarded receive right in a plain port
+ * descriptor leaves it, as Libsyscall's mach_port_mod_refs() cannot
+ * destroy it (xnu raises a guard exception instead).
+ */
+START_TEST(test_guarded_receive_stays)
+{
+	mach_port_t a = peer_port();
+	mach_msg_type_name_t disp = MACH_MSG_TYPE_MOVE_RECEIVE;
+	mach_port_type_t type;
+	struct ports_msg m;
+
+	ck_assert_int_eq(mach_port_guard(mach_task_self(), a, 0x1234, false), KERN_SUCCESS);
+	ports_init(&m, MACH_PORT_NULL, 1, &a, &disp);
+	mach_msg_destroy(&m.head);
+	ck_assert_uint_eq(peer_type(a), MACH_PORT_TYPE_RECEIVE);
+	ck_assert_int_eq(mach_port_unguard(mach_task_self(), a, 0x1234), KERN_SUCCESS);
+	mach_msg_destroy(&m.head);
+	ck_assert_int_eq(mach_port_type(mach_task_self(), a, &type), KERN_INVALID_NAME);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("msg-destroy");
@@ -171,6 +297,9 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_ool_copy_options);
 	tcase_add_test(tc, test_extract_right);
+	tcase_add_test(tc, test_moved_send_leaves_pegged_count);
+	tcase_add_test(tc, test_destroyed_receive_then_its_send);
+	tcase_add_test(tc, test_guarded_receive_stays);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -177,40 +177,6 @@ static kern_return_t insert_copyout(struct port *p, mach_port_name_t name, mach_
 	return KERN_RIGHT_EXISTS;
 }
 
-/*
- * A right copied in and not copied out is destroyed, as xnu's trap does
- * (ipc_object_destroy(); the MIG routine's request message is destroyed
- * with it the same way).  A made or copied send right leaves nothing
- * behind; a made send-once right tells its port (MACH_NOTIFY_SEND_ONCE);
- * a moved right is gone: one send or dead-name reference, the send-once
- * right (its port told), the receive right (the port destroyed, or handed
- * to its port-destroyed request).
- */
-static void insert_destroy(struct port *p, mach_msg_type_name_t disp)
-{
-	if (p->type & MACH_PORT_TYPE_DEAD_NAME) {
-		if (disp == MACH_MSG_TYPE_MOVE_SEND || disp == MACH_MSG_TYPE_MOVE_SEND_ONCE)
-			port_mod_urefs(p, MACH_PORT_TYPE_DEAD_NAME, -1);
-		return;
-	}
-	switch (disp) {
-	case MACH_MSG_TYPE_MAKE_SEND_ONCE:
-		port_make_send_once_unused(p);
-		break;
-	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
-		port_drop_send_once(p);
-		break;
-	case MACH_MSG_TYPE_MOVE_SEND:
-		port_mod_urefs(p, MACH_PORT_TYPE_SEND, -1);
-		break;
-	case MACH_MSG_TYPE_MOVE_RECEIVE:
-		port_destroy_receive(p);
-		break;
-	default:        /* MAKE_SEND, COPY_SEND */
-		break;
-	}
-}
-
 static kern_return_t insert_other(struct port *p, mach_port_name_t name, mach_port_name_t poly,
 				  mach_msg_type_name_t disp)
 {
@@ -220,8 +186,10 @@ static kern_return_t insert_other(struct port *p, mach_port_name_t name, mach_po
 	if (kr != KERN_SUCCESS)
 		return kr;      /* nothing taken */
 	kr = insert_copyout(p, name, poly, disp, &kept);
+	/* Copied in and not copied out: destroyed, as xnu's trap does (and its
+	 * MIG request message with it, the same way). */
 	if (kr != KERN_SUCCESS && !kept)
-		insert_destroy(p, disp);
+		port_destroy_taken(p, disp);
 	return kr;
 }
 

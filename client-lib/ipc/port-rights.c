@@ -169,10 +169,11 @@ void port_add_send_fd(struct port *p, int fd)
 	p->type |= MACH_PORT_TYPE_SEND;
 }
 
+/* As xnu's copy-in: a count pegged at the maximum stays pegged (port_mod_urefs()). */
 void port_drop_send(struct port *p)
 {
 	if ((p->type & MACH_PORT_TYPE_SEND) && p->urefs > 0)
-		port_add_urefs(p, MACH_PORT_TYPE_SEND, -1);
+		port_mod_urefs(p, MACH_PORT_TYPE_SEND, -1);
 	else
 		port_release_if_empty(p);
 }
@@ -371,6 +372,29 @@ kern_return_t port_deallocate(struct port *p)
 	if (p->type & MACH_PORT_TYPE_PORT_SET)
 		return port_destroy_set(p);
 	return KERN_INVALID_RIGHT;
+}
+
+/*
+ * xnu's ipc_object_destroy() of a right copied in from @p's name, as the
+ * three that destroy one do it: mach_port_insert_right() (its trap), a
+ * message destroyed unsent (ipc_kmsg_clean()), and mach_msg_destroy()
+ * (Libsyscall's).  A moved send or send-once right drops what the name
+ * holds by then: a dead name's reference if its port died meanwhile, or
+ * if a receive right destroyed before it in the same message killed it.
+ */
+kern_return_t port_destroy_taken(struct port *p, mach_msg_type_name_t disp)
+{
+	switch (disp) {
+	case MACH_MSG_TYPE_MOVE_RECEIVE:
+		return port_destroy_receive(p);
+	case MACH_MSG_TYPE_MOVE_SEND:
+	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
+		return port_deallocate(p);
+	case MACH_MSG_TYPE_MAKE_SEND_ONCE:
+		return port_make_send_once_unused(p);
+	default:        /* MAKE_SEND, COPY_SEND: the name gave nothing away */
+		return KERN_SUCCESS;
+	}
 }
 
 kern_return_t port_destroy(struct port *p)

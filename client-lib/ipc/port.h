@@ -308,6 +308,15 @@ kern_return_t port_destroy_set(struct port *p);
 kern_return_t port_destruct(struct port *p, mach_port_delta_t srdelta, mach_port_context_t guard);
 /** port_deallocate() - drop one user reference of the send right, send-once right or dead name, or destroy the port set. */
 kern_return_t port_deallocate(struct port *p);
+/**
+ * port_destroy_taken() - destroy the right of disposition @disp that an
+ * operation took from @p's name (a MAKE_ one: made from it), as xnu's
+ * ipc_object_destroy(): a receive right is destroyed (its port-destroyed
+ * request honoured), a send-once right tells its port
+ * (MACH_NOTIFY_SEND_ONCE), a send right or dead name loses one user
+ * reference, and MAKE_SEND and COPY_SEND took nothing.
+ */
+kern_return_t port_destroy_taken(struct port *p, mach_msg_type_name_t disp);
 /** port_destroy() - drop every right the name holds.  Return: KERN_SUCCESS, or KERN_INVALID_RIGHT for a guarded receive right. */
 kern_return_t port_destroy(struct port *p);
 /**

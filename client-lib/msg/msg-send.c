@@ -224,12 +224,46 @@ static int send_datagram(struct send_ctx *c, const void *body, size_t body_len,
 	}
 }
 
+/* A right that left with a delivered message. */
+static void commit_moved(struct commit *k)
+{
+	switch (k->op) {
+	case COMMIT_MOVE_SEND:
+		port_drop_send(k->port);
+		break;
+	case COMMIT_MOVE_SEND_ONCE:
+		port_use_send_once(k->port);
+		break;
+	case COMMIT_MOVE_RECEIVE:
+		port_move_receive(k->port);
+		break;
+	default:        /* COMMIT_MOVE_DEAD: one reference */
+		port_mod_urefs(k->port, MACH_PORT_TYPE_DEAD_NAME, -1);
+		break;
+	}
+}
+
+/* What a message destroyed unsent does with what it took (port_destroy_taken()). */
+static mach_msg_type_name_t taken_disposition(enum commit_op op)
+{
+	switch (op) {
+	case COMMIT_MOVE_SEND:
+	case COMMIT_MOVE_DEAD:
+		return MACH_MSG_TYPE_MOVE_SEND;
+	case COMMIT_MOVE_SEND_ONCE:
+		return MACH_MSG_TYPE_MOVE_SEND_ONCE;
+	default:
+		return MACH_MSG_TYPE_MOVE_RECEIVE;
+	}
+}
+
 /*
  * After a successful send: consume what moved.  @destroyed: the message
  * was destroyed instead of delivered (xnu destroys the rights a failed
- * copy-in had taken, and a message to a dead send-once right), so a
- * receive right in it is destroyed, its port-destroyed request firing, not
- * moved.  Space lock held.
+ * copy-in had taken, and a message to a dead send-once right), each right
+ * as port_destroy_taken() does; a send-once right it made is its pair's,
+ * told when the message's send end closes (ctx_release()).  Space lock
+ * held.
  */
 static void commit_all(struct send_ctx *c, bool destroyed)
 {
@@ -238,25 +272,19 @@ static void commit_all(struct send_ctx *c, bool destroyed)
 
 		switch (k->op) {
 		case COMMIT_MOVE_SEND:
-			port_drop_send(k->port);
-			break;
 		case COMMIT_MOVE_SEND_ONCE:
-			port_use_send_once(k->port);
-			break;
 		case COMMIT_MOVE_RECEIVE:
+		case COMMIT_MOVE_DEAD:
 			if (destroyed)
-				port_destroy_receive(k->port);
+				port_destroy_taken(k->port, taken_disposition(k->op));
 			else
-				port_move_receive(k->port);
+				commit_moved(k);
 			break;
 		case COMMIT_SEND_ONCE_PAIR:
 			port_pair_given(k->port, &k->pair);
 			break;
 		case COMMIT_DEALLOC_OOL:
 			vm_release(k->addr, k->size);
-			break;
-		case COMMIT_MOVE_DEAD:
-			port_mod_urefs(k->port, MACH_PORT_TYPE_DEAD_NAME, -1);
 			break;
 		default:
 			break;

@@ -86,36 +86,24 @@ EXPORT mach_msg_return_t mach_msg_receive(mach_msg_header_t *msg)
 			MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL);
 }
 
-/* A send-once right to receive right @name, made and dropped: its port is told. */
-static void make_send_once_unused(mach_port_name_t name)
-{
-	struct port *p;
-
-	space_lock();
-	p = space_get(name);
-	if (p)
-		port_make_send_once_unused(p);
-	space_unlock();
-}
-
 /*
  * As Libsyscall's: a right the message holds goes, one it would have made
- * is made and dropped: a send right (its no-senders request may fire), a
- * send-once right (its port is told at once, MACH_NOTIFY_SEND_ONCE).
+ * is made and dropped (port_destroy_taken()).  A guarded receive right
+ * stays, as mach_port_mod_refs() refuses to destroy it (xnu raises a guard
+ * exception).
  */
 static void destroy_right(mach_port_name_t name, mach_msg_type_name_t type)
 {
+	struct port *p;
+
 	if (!MACH_PORT_VALID(name))
 		return;
-	if (type == MACH_MSG_TYPE_PORT_RECEIVE)
-		mach_port_mod_refs(mach_task_self(), name, MACH_PORT_RIGHT_RECEIVE, -1);
-	else if (type == MACH_MSG_TYPE_PORT_SEND || type == MACH_MSG_TYPE_PORT_SEND_ONCE)
-		mach_port_deallocate(mach_task_self(), name);
-	else if (type == MACH_MSG_TYPE_MAKE_SEND &&
-		 mach_port_insert_right(mach_task_self(), name, name, type) == KERN_SUCCESS)
-		mach_port_deallocate(mach_task_self(), name);
-	else if (type == MACH_MSG_TYPE_MAKE_SEND_ONCE)
-		make_send_once_unused(name);
+	space_lock();
+	p = space_get(name);
+	if (p && !(type == MACH_MSG_TYPE_MOVE_RECEIVE && (p->type & MACH_PORT_TYPE_RECEIVE) &&
+		   p->u.recv.guarded))
+		port_destroy_taken(p, type);
+	space_unlock();
 }
 
 /* An out-of-line port array: each right, then its memory if the message owned it. */
