@@ -165,7 +165,7 @@ static const struct bad_case bad_cases[] = {
 	{ "errors", "unsupported-kind.defs",
 	  "unsupported-kind.defs:6: error: argument kind 'ServerContextToken' is not supported by bsmig" },
 	{ "errors", "inline-ports.defs",
-	  "inline-ports.defs:4: error: in-line arrays of ports are not supported" },
+	  "inline-ports.defs:4: error: ^ of a fixed-size array of ports is not supported" },
 	{ "errors", "include.defs", "included.defs.h:3: error: array size must be positive" },
 	{ "errors", "request-port.defs",
 	  "request-port.defs:5: error: x: the request port (first argument) must have a port type" },

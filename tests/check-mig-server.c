@@ -69,7 +69,7 @@ static void expect(kern_return_t code)
 
 START_TEST(test_unknown_ids)
 {
-	static const mach_msg_id_t ids[] = { 0, 4999, 5008, 5024, 5100, -1, 0x7fffffff };
+	static const mach_msg_id_t ids[] = { 0, 4999, 5008, 5025, 5100, -1, 0x7fffffff };
 
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
 		request(ids[i], sizeof(mach_msg_header_t), 0);
@@ -365,6 +365,61 @@ START_TEST(test_ool_ports)
 }
 END_TEST
 
+/* inline_ports: 4 + 2 port descriptors, then NDR and the count of the first 4. */
+static __Request__inline_ports_t *inline_ports(mach_msg_type_number_t n)
+{
+	__Request__inline_ports_t *r = request(5024, sizeof(*r), MACH_MSGH_BITS_COMPLEX);
+
+	r->msgh_body.msgh_descriptor_count = 6;
+	for (mach_msg_type_number_t i = 0; i < 4; i++) {
+		r->sends[i].name = i < n ? 20 + i : MACH_PORT_NULL;
+		r->sends[i].disposition = MACH_MSG_TYPE_PORT_SEND;
+		r->sends[i].type = MACH_MSG_PORT_DESCRIPTOR;
+	}
+	for (mach_msg_type_number_t i = 0; i < 2; i++) {
+		r->recvs[i].name = 30 + i;
+		r->recvs[i].disposition = MACH_MSG_TYPE_PORT_RECEIVE;
+		r->recvs[i].type = MACH_MSG_PORT_DESCRIPTOR;
+	}
+	r->NDR = NDR_record;
+	r->sendsCnt = n;
+	return r;
+}
+
+START_TEST(test_inline_port_arrays)
+{
+	__Reply__inline_ports_t *rep = (__Reply__inline_ports_t *)&out;
+
+	inline_ports(2);
+	expect(KERN_SUCCESS);
+	ck_assert_uint_eq(rep->msgh_body.msgh_descriptor_count, 6);
+	ck_assert_int_eq(rep->types[0], 2);
+	ck_assert_uint_eq(rep->backCnt, 2);
+	for (mach_msg_type_number_t i = 0; i < 4; i++) {
+		ck_assert_uint_eq(rep->back[i].name, i < 2 ? 20 + i : MACH_PORT_NULL);
+		ck_assert_uint_eq(rep->back[i].disposition, MACH_MSG_TYPE_COPY_SEND);
+		ck_assert_uint_eq(rep->back[i].type, MACH_MSG_PORT_DESCRIPTOR);
+	}
+	for (mach_msg_type_number_t i = 0; i < 2; i++) {
+		ck_assert_uint_eq(rep->made[i].name, 30 + i);
+		ck_assert_uint_eq(rep->made[i].disposition, MACH_MSG_TYPE_MAKE_SEND);
+		ck_assert_uint_eq(rep->made[i].type, MACH_MSG_PORT_DESCRIPTOR);
+	}
+	inline_ports(5);
+	expect(MIG_BAD_ARGUMENTS);      /* past array[*:4] */
+	inline_ports(2)->msgh_body.msgh_descriptor_count = 5;
+	expect(MIG_BAD_ARGUMENTS);
+	inline_ports(2)->sends[3].type = MACH_MSG_OOL_PORTS_DESCRIPTOR;
+	expect(MIG_TYPE_ERROR);         /* even past the count, each is a port descriptor */
+	inline_ports(2)->recvs[0].type = MACH_MSG_OOL_DESCRIPTOR;
+	expect(MIG_TYPE_ERROR);
+	inline_ports(2)->recvs[1].disposition = MACH_MSG_TYPE_PORT_SEND;
+	expect(MIG_TYPE_ERROR);
+	inline_ports(2)->sends[1].disposition = MACH_MSG_TYPE_PORT_SEND_ONCE;
+	expect(MIG_TYPE_ERROR);         /* a counted element's right is checked too */
+}
+END_TEST
+
 /* fixed_ool: one out-of-line descriptor of exactly sizeof(triple_t) bytes. */
 static __Request__fixed_ool_t *fixed_ool(void *address, mach_msg_size_t size)
 {
@@ -454,6 +509,7 @@ static Suite *mig_server_suite(void)
 	tcase_add_test(tc, test_strings);
 	tcase_add_test(tc, test_out_of_line);
 	tcase_add_test(tc, test_ool_ports);
+	tcase_add_test(tc, test_inline_port_arrays);
 	tcase_add_test(tc, test_fixed_out_of_line);
 	tcase_add_test(tc, test_pair_disposition);
 	tcase_add_test(tc, test_trailer);

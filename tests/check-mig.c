@@ -7,6 +7,7 @@
  */
 #include <check.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -267,6 +268,56 @@ START_TEST(test_poly)
 }
 END_TEST
 
+/* A send on @name succeeds: the caller holds a send right there. */
+static bool can_send(mach_port_t name)
+{
+	return peer_send_id(name, MACH_MSG_TYPE_COPY_SEND, 1) == MACH_MSG_SUCCESS;
+}
+
+/*
+ * In-line arrays of ports: one port descriptor per element.  The counted
+ * array's bound and the caller's capacity are both enforced, before the
+ * request goes and when the reply comes.
+ */
+START_TEST(test_inline_ports)
+{
+	mach_port_t sends[5] = { peer_port_send(), peer_port_send(), peer_port_send() };
+	mach_port_t recvs[2] = { peer_port(), peer_port() };
+	mach_port_t back[4] = { 0 }, made[2] = { 0 };
+	mach_msg_type_number_t backCnt = 4;
+	fixed4_t types = { 0 };
+
+	ck_assert_int_eq(u_inline_ports(service, sends, 5, recvs, types, back, &backCnt, made),
+			 MIG_ARRAY_TOO_LARGE);
+	ck_assert_int_eq(u_inline_ports(service, sends, 3, recvs, types, back, &backCnt, made),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(types[0], 3);
+	ck_assert(types[1] & MACH_PORT_TYPE_SEND);
+	ck_assert(types[2] & MACH_PORT_TYPE_RECEIVE);
+	ck_assert(types[3] & MACH_PORT_TYPE_RECEIVE);
+	ck_assert_uint_eq(backCnt, 3);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_uint_eq(back[i], sends[i]);
+		ck_assert_uint_eq(peer_urefs(sends[i], MACH_PORT_RIGHT_SEND), 2);
+	}
+	ck_assert_uint_eq(back[3], 0);
+	for (int i = 0; i < 2; i++) {
+		ck_assert(MACH_PORT_VALID(made[i]));
+		ck_assert(!(peer_type(made[i]) & MACH_PORT_TYPE_RECEIVE));
+		ck_assert(can_send(made[i]));
+	}
+	/* Room for one of three: the stub says so and keeps none of the rights. */
+	recvs[0] = peer_port();
+	recvs[1] = peer_port();
+	backCnt = 1;
+	ck_assert_int_eq(u_inline_ports(service, sends, 3, recvs, types, back, &backCnt, made),
+			 MIG_ARRAY_TOO_LARGE);
+	ck_assert_uint_eq(backCnt, 3);
+	for (int i = 0; i < 3; i++)
+		ck_assert_uint_eq(peer_urefs(sends[i], MACH_PORT_RIGHT_SEND), 2);
+}
+END_TEST
+
 START_TEST(test_port_array)
 {
 	mach_port_t list[3] = { peer_port_send(), peer_port_send(), peer_port_send() };
@@ -452,6 +503,7 @@ static Suite *mig_suite(void)
 	tcase_add_test(tc, test_fixed_ool);
 	tcase_add_test(tc, test_local_type);
 	tcase_add_test(tc, test_port_array);
+	tcase_add_test(tc, test_inline_ports);
 	tcase_add_test(tc, test_reply_ports);
 	tcase_add_test(tc, test_tokens);
 	tcase_add_test(tc, test_user_tokens);

@@ -344,3 +344,25 @@ kern_return_t S_local_type(mach_port_t server, local_once_t r, mach_msg_type_nam
 	mach_port_deallocate(mach_task_self(), r);
 	return KERN_SUCCESS;
 }
+
+/*
+ * inline_ports: what arrived (the count, the right types), the send
+ * rights straight back, and a send right made from each receive right,
+ * which stays here.
+ */
+kern_return_t S_inline_ports(mach_port_t server, send_list_t sends, mach_msg_type_number_t sendsCnt,
+			     recv_pair_t recvs, fixed4_t types, send_list_t back,
+			     mach_msg_type_number_t *backCnt, made_pair_t made)
+{
+	(void)server;
+	types[0] = (int)sendsCnt;
+	types[1] = sendsCnt ? type_of(sends[sendsCnt - 1]) : 0;
+	types[2] = type_of(recvs[0]);
+	types[3] = type_of(recvs[1]);
+	for (mach_msg_type_number_t i = 0; i < sendsCnt; i++)
+		back[i] = sends[i];
+	*backCnt = sendsCnt;
+	made[0] = recvs[0];
+	made[1] = recvs[1];
+	return KERN_SUCCESS;
+}

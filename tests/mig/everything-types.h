@@ -18,5 +18,8 @@ typedef uint8_t *bytes_ptr_t;
 typedef struct { uint64_t a, b, c; } triple_t;
 typedef triple_t *triple_ptr_t;
 typedef mach_port_t local_once_t;
+typedef mach_port_t *send_list_t;
+typedef mach_port_t recv_pair_t[2];
+typedef mach_port_t made_pair_t[2];
 
 #endif

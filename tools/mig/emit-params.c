@@ -97,6 +97,12 @@ static void arg_params(struct plist *p, const struct mig_arg *a, const char *typ
 		if (server && a->servercopy)
 			param(p, "boolean_t", "", a->name, "SCopy");
 		break;
+	case IPC_PORT_ARRAY:    /* an array: the callee fills a result in place */
+		param(p, type, "", a->name, "");
+		p->is_const = false;
+		if (t->counted)
+			param(p, "mach_msg_type_number_t", star, a->name, "Cnt");
+		break;
 	}
 }
 
@@ -142,7 +148,8 @@ unsigned emit_server_argc(const struct mig_routine *rt)
 			continue;
 		n++;
 		if (has_poly_param(a, true) ||
-		    t->kind == IPC_VAR_INLINE || t->kind == IPC_OOL || t->kind == IPC_OOL_PORTS)
+		    t->kind == IPC_VAR_INLINE || t->kind == IPC_OOL || t->kind == IPC_OOL_PORTS ||
+		    (t->kind == IPC_PORT_ARRAY && t->counted))
 			n++;
 		if (a->servercopy)
 			n++;

@@ -50,6 +50,21 @@ static void check_desc(FILE *f, const struct msg_layout *m, const struct field *
 	free(p);
 }
 
+/* A counted array's count is within its bound before any descriptor is read for it. */
+static void check_port_array(FILE *f, const struct msg_layout *m, const struct field *fld)
+{
+	const struct field *cnt = server_field(m, fld->arg, FIELD_COUNT);
+
+	if (cnt) {
+		char *p = emit_field_ptr("In", cnt);
+
+		fprintf(f, "\tif (%s->%sCnt > %u)\n\t\t" BAD_ARGS "\n", p, fld->arg->name,
+			fld->arg->type->number);
+		free(p);
+	}
+	emit_port_array_check(f, fld, "In0P", "\t", TYPE_ERR);
+}
+
 static void check_trailer(FILE *f, const struct mig_routine *rt)
 {
 	const char *trailer = model_server_trailer(rt);
@@ -77,7 +92,9 @@ void server_check(FILE *f, const struct mig_routine *rt, const struct routine_la
 		fprintf(f, "\tif (In0P->Head.msgh_bits & MACH_MSGH_BITS_COMPLEX)\n\t\t" BAD_ARGS "\n");
 	emit_walk(f, m, "In", "Request", "__Request", BAD_ARGS);
 	for (size_t i = 0; i < m->n; i++)
-		if (layout_is_desc(&m->fields[i]))
+		if (m->fields[i].kind == FIELD_PORT_ARRAY)
+			check_port_array(f, m, &m->fields[i]);
+		else if (layout_is_desc(&m->fields[i]))
 			check_desc(f, m, &m->fields[i]);
 	check_trailer(f, rt);
 	fprintf(f, "\n");

@@ -30,7 +30,10 @@ static void reply_inline(FILE *f, const struct field *fld)
 	const struct mig_type *t = a->type;
 	const char *n = a->name;
 
-	if (fld->kind == FIELD_COUNT) {
+	if (fld->kind == FIELD_COUNT && t->kind == IPC_PORT_ARRAY) {
+		fprintf(f, "\tif (OutP->%sCnt > %u)\n\t\t{ MIG_RETURN_ERROR(OutP, MIG_ARRAY_TOO_LARGE); }\n",
+			n, t->number);
+	} else if (fld->kind == FIELD_COUNT) {
 		fprintf(f, "\tOutP->%sCnt = %sOOLCnt;\n", n, n);
 	} else if (fld->kind == FIELD_VAR && t->kind == IPC_VAR_STRING) {
 		fprintf(f, "\tOutP->%sOffset = 0;\n", n);
@@ -49,20 +52,41 @@ static void reply_inline(FILE *f, const struct field *fld)
 		fprintf(f, "\tmemset(OutP->%sPad, 0, %u);\n", n, fld->pad);
 }
 
+/* Counts the work routine set, which must be within their bounds. */
+static bool is_checked_count(const struct field *fld)
+{
+	return fld->kind == FIELD_VAR ||
+	       (fld->kind == FIELD_COUNT && fld->arg->type->kind == IPC_PORT_ARRAY);
+}
+
+static void reply_port_array(FILE *f, const struct field *fld)
+{
+	const char *n = fld->arg->name;
+	char *src = xasprintf("%sPorts", n), *cnt = NULL;
+
+	if (fld->arg->type->counted)
+		cnt = xasprintf("OutP->%sCnt", n);
+	emit_port_array_fill(f, fld, "OutP", src, cnt);
+	free(src);
+	free(cnt);
+}
+
 static void reply_fill(FILE *f, const struct msg_layout *m)
 {
 	/* Counts first: a bad one must fail before any descriptor is filled in. */
 	for (size_t i = 0; i < m->n; i++)
-		if (m->fields[i].kind == FIELD_VAR)
+		if (is_checked_count(&m->fields[i]))
 			reply_inline(f, &m->fields[i]);
 	for (size_t i = 0; i < m->n; i++) {
 		const struct field *fld = &m->fields[i];
 
 		if (fld->kind == FIELD_PORT)
 			reply_port(f, fld->arg);
+		else if (fld->kind == FIELD_PORT_ARRAY)
+			reply_port_array(f, fld);
 		else if (fld->kind == FIELD_OOL || fld->kind == FIELD_OOL_PORTS)
 			emit_ool_descriptor(f, fld, "OutP", "OOL");
-		else if (fld->kind != FIELD_VAR)
+		else if (!is_checked_count(fld))
 			reply_inline(f, fld);
 	}
 	if (m->ndr)

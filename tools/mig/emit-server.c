@@ -62,6 +62,31 @@ static void locals(FILE *f, const struct mig_routine *rt)
 			fprintf(f, "\t%s %sOOL;\n", type_stype(t), a->name);
 		if (is_out(a) && t->kind == IPC_PORT && t->msgt == MSGT_POLYMORPHIC)
 			fprintf(f, "\tmach_msg_type_name_t %sPoly;\n", a->name);
+		if (t->kind == IPC_PORT_ARRAY)
+			fprintf(f, "\t%s %sPorts[%u];\n", t->elem_ctype, a->name, t->number);
+	}
+}
+
+/* An in-line array of ports: the names, out of their descriptors, into an array. */
+static void copy_in_port_arrays(FILE *f, const struct mig_routine *rt,
+				const struct routine_layout *lay)
+{
+	for (size_t i = 0; i < rt->nargs; i++) {
+		const struct mig_arg *a = &rt->args[i];
+		const struct field *cnt = server_field(&lay->req, a, FIELD_COUNT);
+		char *p = cnt ? emit_field_ptr("In", cnt) : NULL;
+
+		if (a->type->kind != IPC_PORT_ARRAY || is_out(a)) {
+			free(p);
+			continue;
+		}
+		fprintf(f, "\tfor (mach_msg_type_number_t MigI = 0; MigI < ");
+		if (p)
+			fprintf(f, "%s->%sCnt", p, a->name);
+		else
+			fprintf(f, "%u", a->type->number);
+		fprintf(f, "; MigI++)\n\t\t%sPorts[MigI] = In0P->%s[MigI].name;\n", a->name, a->name);
+		free(p);
 	}
 }
 
@@ -130,6 +155,17 @@ static void in_args(struct call *c, const struct mig_routine *rt, const struct r
 		ool_in_args(c, lay, a);
 		return;
 	}
+	if (t->kind == IPC_PORT_ARRAY) {
+		const struct field *cnt = server_field(&lay->req, a, FIELD_COUNT);
+
+		arg_expr(c, "%sPorts", a->name);
+		if (cnt) {
+			v = emit_field_ptr("In", cnt);
+			arg_expr(c, "%s->%sCnt", v, a->name);
+			free(v);
+		}
+		return;
+	}
 	v = in_value(rt, lay, a);
 	if (t->intran.func)
 		arg_expr(c, "%sTemp", a->name);
@@ -158,12 +194,14 @@ static void out_args(struct call *c, const struct routine_layout *lay, const str
 		return;
 	} else if (t->kind == IPC_OOL_FIXED) {
 		arg_expr(c, "&%sOOL", n);
+	} else if (t->kind == IPC_PORT_ARRAY) {
+		arg_expr(c, "%sPorts", n);
 	} else {
 		arg_expr(c, "%sOutP->%s", t->is_array || t->kind != IPC_INLINE ? "" : "&", n);
 	}
 	if (t->kind == IPC_PORT && t->msgt == MSGT_POLYMORPHIC)
 		arg_expr(c, "&%sPoly", n);
-	if (t->kind == IPC_VAR_INLINE)
+	if (t->kind == IPC_VAR_INLINE || (t->kind == IPC_PORT_ARRAY && t->counted))
 		arg_expr(c, "&OutP->%sCnt", n);
 	(void)lay;
 }
@@ -204,7 +242,8 @@ static void prepare_outs(FILE *f, const struct mig_routine *rt, const struct rou
 
 		if (a->kind == ARG_OUT && t->kind == IPC_VAR_INLINE && a->countinout)
 			count_inout(f, lay, a);
-		else if (a->kind == ARG_OUT && t->kind == IPC_VAR_INLINE)
+		else if (a->kind == ARG_OUT && (t->kind == IPC_VAR_INLINE ||
+						 (t->kind == IPC_PORT_ARRAY && t->counted)))
 			fprintf(f, "\tOutP->%sCnt = %u;\n", a->name, t->number);
 		if (a->kind == ARG_INOUT && t->kind == IPC_PORT) {
 			fprintf(f, "\tOutP->%s.name = In0P->%s.name;\n", a->name, a->name);
@@ -238,6 +277,7 @@ void server_call(FILE *f, const struct gen *g, const struct mig_routine *rt,
 
 	locals(f, rt);
 	server_check(f, rt, lay);
+	copy_in_port_arrays(f, rt, lay);
 	translate_in(f, rt, lay);
 	prepare_outs(f, rt, lay);
 	fprintf(f, "\t%s = %s%s(", ret, emit_server_prefix(g), rt->name);

@@ -75,6 +75,21 @@ static void check_descriptor(FILE *f, const struct field *fld)
 	fprintf(f, ")\n\t\t\t" FAIL "\n");
 }
 
+/*
+ * A counted array of ports: its count within the bound, and within the
+ * caller's array.  Rights that do not fit are not half kept: the reply
+ * is destroyed and the caller learns the count it would need.
+ */
+static void check_port_array_count(FILE *f, const struct field *fld, const char *p)
+{
+	const char *n = fld->arg->name;
+
+	fprintf(f, "\t\tif (%s->%sCnt > %u)\n\t\t\t" FAIL "\n", p, n, fld->arg->type->number);
+	fprintf(f, "\t\tif (%s->%sCnt > *%sCnt) {\n\t\t\t*%sCnt = %s->%sCnt;\n"
+		   "\t\t\tcheck_result = MIG_ARRAY_TOO_LARGE;\n\t\t\tbreak;\n\t\t}\n",
+		p, n, n, n, p, n);
+}
+
 /* After the walk: an out-of-line size must agree with its count. */
 static void check_counts(FILE *f, const struct msg_layout *m)
 {
@@ -85,7 +100,9 @@ static void check_counts(FILE *f, const struct msg_layout *m)
 		if (fld->kind != FIELD_COUNT)
 			continue;
 		p = emit_field_ptr("Out", fld);
-		if (fld->arg->type->kind == IPC_OOL)
+		if (fld->arg->type->kind == IPC_PORT_ARRAY)
+			check_port_array_count(f, fld, p);
+		else if (fld->arg->type->kind == IPC_OOL)
 			fprintf(f, "\t\tif (Out0P->%s.size != %u * %s->%sCnt)\n\t\t\t" FAIL "\n",
 				fld->arg->name, fld->arg->type->size, p, fld->arg->name);
 		else
@@ -106,7 +123,9 @@ static void check_form(FILE *f, const struct msg_layout *m)
 		fprintf(f, "\t\tif (Out0P->msgh_body.msgh_descriptor_count != %u)\n\t\t\t" FAIL "\n",
 			m->ndesc);
 		for (size_t i = 0; i < m->n; i++)
-			if (layout_is_desc(&m->fields[i]))
+			if (m->fields[i].kind == FIELD_PORT_ARRAY)
+				emit_port_array_check(f, &m->fields[i], "Out0P", "\t\t", FAIL);
+			else if (layout_is_desc(&m->fields[i]))
 				check_descriptor(f, &m->fields[i]);
 		return;
 	}
@@ -197,6 +216,51 @@ static void copy_var(FILE *f, const struct field *fld, const char *p)
 	fprintf(f, "\t*%sCnt = %s->%sCnt;\n", n, p, n);
 }
 
+/* An in-line array of ports; a counted one once its count is known (checked). */
+static void copy_port_array(FILE *f, const struct field *fld, const char *p)
+{
+	const struct mig_type *t = fld->arg->type;
+	const char *n = fld->arg->name;
+	char *cnt = t->counted ? xasprintf("%s->%sCnt", p, n) : xasprintf("%u", t->number);
+
+	fprintf(f, "\tfor (mach_msg_type_number_t MigI = 0; MigI < %s; MigI++)\n"
+		   "\t\t%s[MigI] = Out0P->%s[MigI].name;\n", cnt, n, n);
+	if (t->counted)
+		fprintf(f, "\t*%sCnt = %s;\n", n, cnt);
+	free(cnt);
+}
+
+static void copy_field(FILE *f, const struct field *fld, const char *p)
+{
+	bool port_array = fld->arg->type->kind == IPC_PORT_ARRAY;
+
+	switch (fld->kind) {
+	case FIELD_PORT:
+		copy_port(f, fld);
+		break;
+	case FIELD_OOL:
+	case FIELD_OOL_PORTS:
+		copy_ool(f, fld);
+		break;
+	case FIELD_PORT_ARRAY:
+		if (!fld->arg->type->counted)
+			copy_port_array(f, fld, p);
+		break;
+	case FIELD_DATA:
+		copy_data(f, fld, p);
+		break;
+	case FIELD_COUNT:
+		if (port_array)
+			copy_port_array(f, fld, p);
+		else
+			fprintf(f, "\t*%sCnt = %s->%sCnt;\n", fld->arg->name, p, fld->arg->name);
+		break;
+	case FIELD_VAR:
+		copy_var(f, fld, p);
+		break;
+	}
+}
+
 void user_reply(FILE *f, const struct gen *g, const struct mig_routine *rt,
 		const struct msg_layout *m)
 {
@@ -213,24 +277,7 @@ void user_reply(FILE *f, const struct gen *g, const struct mig_routine *rt,
 		const struct field *fld = &m->fields[i];
 		char *p = emit_field_ptr("Out", fld);
 
-		switch (fld->kind) {
-		case FIELD_PORT:
-			copy_port(f, fld);
-			break;
-		case FIELD_OOL:
-		case FIELD_OOL_PORTS:
-			copy_ool(f, fld);
-			break;
-		case FIELD_DATA:
-			copy_data(f, fld, p);
-			break;
-		case FIELD_COUNT:
-			fprintf(f, "\t*%sCnt = %s->%sCnt;\n", fld->arg->name, p, fld->arg->name);
-			break;
-		case FIELD_VAR:
-			copy_var(f, fld, p);
-			break;
-		}
+		copy_field(f, fld, p);
 		free(p);
 	}
 	fprintf(f, "\treturn KERN_SUCCESS;\n");

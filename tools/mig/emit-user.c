@@ -37,6 +37,17 @@ static void ool_fill(FILE *f, const struct field *fld)
 	fprintf(f, "\n");
 }
 
+static void port_array_fill(FILE *f, const struct field *fld)
+{
+	const struct mig_arg *a = fld->arg;
+	char *cnt = a->type->counted ? xasprintf("%sCnt", a->name) : NULL;
+
+	if (cnt)
+		bound_check(f, a);
+	emit_port_array_fill(f, fld, "InP", a->name, cnt);
+	free(cnt);
+}
+
 static void data_fill(FILE *f, const struct field *fld)
 {
 	const struct mig_arg *a = fld->arg;
@@ -86,6 +97,8 @@ static void fill_request(FILE *f, const struct msg_layout *m)
 			request_port_fill(f, fld->arg);
 		else if (fld->kind == FIELD_OOL || fld->kind == FIELD_OOL_PORTS)
 			ool_fill(f, fld);
+		else if (fld->kind == FIELD_PORT_ARRAY)
+			port_array_fill(f, fld);
 		else if (fld->kind == FIELD_DATA)
 			data_fill(f, fld);
 		else if (fld->kind == FIELD_COUNT && fld->arg->countinout)

@@ -108,6 +108,9 @@ static void field_decl(FILE *f, const struct field *fld, bool server, const char
 	case FIELD_OOL_PORTS:
 		fprintf(f, "%s\tmach_msg_ool_ports_descriptor_t %s;\n", ind, n);
 		break;
+	case FIELD_PORT_ARRAY:
+		fprintf(f, "%s\tmach_msg_port_descriptor_t %s[%u];\n", ind, n, fld->arg->type->number);
+		break;
 	case FIELD_DATA:
 		data_decl(f, fld, server, ind);
 		break;
@@ -182,4 +185,41 @@ void emit_ool_descriptor(FILE *f, const struct field *fld, const char *msg, cons
 		a->physicalcopy ? "MACH_MSG_PHYSICAL_COPY" : "MACH_MSG_VIRTUAL_COPY");
 	fprintf(f, "\t%s->%s.type = %s;\n", msg, n, fld->kind == FIELD_OOL ?
 		"MACH_MSG_OOL_DESCRIPTOR" : "MACH_MSG_OOL_PORTS_DESCRIPTOR");
+}
+
+void emit_port_array_fill(FILE *f, const struct field *fld, const char *msg, const char *src,
+			  const char *cnt)
+{
+	const struct mig_type *t = fld->arg->type;
+	const char *n = fld->arg->name;
+
+	fprintf(f, "\tfor (mach_msg_type_number_t MigI = 0; MigI < %u; MigI++) {\n", t->number);
+	if (cnt)
+		fprintf(f, "\t\t%s->%s[MigI].name = MigI < %s ? %s[MigI] : MACH_PORT_NULL;\n",
+			msg, n, cnt, src);
+	else
+		fprintf(f, "\t\t%s->%s[MigI].name = %s[MigI];\n", msg, n, src);
+	fprintf(f, "\t\t%s->%s[MigI].pad1 = 0;\n\t\t%s->%s[MigI].pad2 = 0;\n", msg, n, msg, n);
+	fprintf(f, "\t\t%s->%s[MigI].disposition = %d;\n", msg, n, t->msgt);
+	fprintf(f, "\t\t%s->%s[MigI].type = MACH_MSG_PORT_DESCRIPTOR;\n\t}\n", msg, n);
+}
+
+void emit_port_array_check(FILE *f, const struct field *fld, const char *msg, const char *ind,
+			   const char *fail)
+{
+	const struct mig_type *t = fld->arg->type;
+	const char *n = fld->arg->name;
+
+	fprintf(f, "%s{\n%s\tmach_msg_type_number_t MigI;\n\n", ind, ind);
+	fprintf(f, "%s\tfor (MigI = 0; MigI < %u; MigI++)\n", ind, t->number);
+	fprintf(f, "%s\t\tif (%s->%s[MigI].type != MACH_MSG_PORT_DESCRIPTOR", ind, msg, n);
+	if (t->counted)
+		fprintf(f, " ||\n%s\t\t    (MACH_PORT_VALID(%s->%s[MigI].name) &&\n"
+			   "%s\t\t     %s->%s[MigI].disposition != %d)",
+			ind, msg, n, ind, msg, n, type_rcv_msgt(t));
+	else
+		fprintf(f, " ||\n%s\t\t    %s->%s[MigI].disposition != %d",
+			ind, msg, n, type_rcv_msgt(t));
+	fprintf(f, ")\n%s\t\t\tbreak;\n", ind);
+	fprintf(f, "%s\tif (MigI < %u)\n%s\t\t%s\n%s}\n", ind, t->number, ind, fail, ind);
 }

@@ -63,6 +63,22 @@ void emit_walk(FILE *f, const struct msg_layout *m, const char *pfx, const char 
  */
 void emit_ool_descriptor(FILE *f, const struct field *fld, const char *msg, const char *val);
 
+/**
+ * emit_port_array_fill() - fill the port descriptors of in-line port array
+ * @fld in @msg from the C array @src; for a counted array, those from
+ * index @cnt on carry MACH_PORT_NULL, as Apple's MIG sends them.
+ */
+void emit_port_array_fill(FILE *f, const struct field *fld, const char *msg, const char *src,
+			  const char *cnt);
+
+/**
+ * emit_port_array_check() - run @fail unless every descriptor of port
+ * array @fld in @msg is a port descriptor with the received disposition
+ * (in a counted array, those that name a port: the rest are null).
+ */
+void emit_port_array_check(FILE *f, const struct field *fld, const char *msg, const char *ind,
+			   const char *fail);
+
 /** emit_field_ptr() - "In2P" for a field in segment 2 with prefix "In". */
 char *emit_field_ptr(const char *pfx, const struct field *fld);
 

@@ -18,7 +18,8 @@ bool layout_in_reply(const struct mig_arg *a)
 
 bool layout_is_desc(const struct field *f)
 {
-	return f->kind == FIELD_PORT || f->kind == FIELD_OOL || f->kind == FIELD_OOL_PORTS;
+	return f->kind == FIELD_PORT || f->kind == FIELD_OOL || f->kind == FIELD_OOL_PORTS ||
+	       f->kind == FIELD_PORT_ARRAY;
 }
 
 static void add(struct msg_layout *m, enum field_kind kind, const struct mig_arg *a)
@@ -46,6 +47,8 @@ static void add(struct msg_layout *m, enum field_kind kind, const struct mig_arg
 		m->var_max += f->wire;
 	} else if (kind == FIELD_COUNT) {
 		f->wire = 4;
+	} else if (kind == FIELD_PORT_ARRAY) {
+		m->ndesc += a->type->number;
 	} else {
 		m->ndesc++;
 	}
@@ -63,6 +66,9 @@ static void add_descriptor(struct msg_layout *m, const struct mig_arg *a)
 		break;
 	case IPC_OOL_PORTS:
 		add(m, FIELD_OOL_PORTS, a);
+		break;
+	case IPC_PORT_ARRAY:
+		add(m, FIELD_PORT_ARRAY, a);
 		break;
 	default:
 		break;
@@ -82,6 +88,10 @@ static void add_inline(struct msg_layout *m, const struct mig_arg *a)
 	case IPC_OOL:
 	case IPC_OOL_PORTS:
 		add(m, FIELD_COUNT, a);
+		break;
+	case IPC_PORT_ARRAY:
+		if (a->type->counted)
+			add(m, FIELD_COUNT, a);
 		break;
 	default:
 		break;

@@ -19,6 +19,7 @@ enum field_kind {
 	FIELD_DATA,     /* fixed-size in-line value */
 	FIELD_COUNT,    /* the count of an out-of-line array */
 	FIELD_VAR,      /* [offset,] count, then up to max bytes of data */
+	FIELD_PORT_ARRAY,/* mach_msg_port_descriptor_t[N]: an in-line array of ports */
 };
 
 struct field {

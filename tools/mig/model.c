@@ -46,7 +46,7 @@ static bool is_reply_port(enum arg_kind k)
 static bool is_array_kind(const struct mig_type *t)
 {
 	return t->kind == IPC_VAR_INLINE || t->kind == IPC_VAR_STRING ||
-	       t->kind == IPC_OOL || t->kind == IPC_OOL_PORTS;
+	       t->kind == IPC_OOL || t->kind == IPC_OOL_PORTS || t->kind == IPC_PORT_ARRAY;
 }
 
 static void check_flags(const struct mig_routine *rt, const struct mig_arg *a)

@@ -96,18 +96,19 @@ static struct mig_type *array_of(struct srcpos pos, bool var, long n, struct mig
 		diag_error(pos, "arrays of polymorphic ports are not supported by bsmig");
 		return NULL;
 	}
-	if (elem->kind == IPC_PORT && !(var && n == 0)) {
-		diag_error(pos, "in-line arrays of ports are not supported; use array[] of");
-		return NULL;
-	}
 	t = type_copy(elem);
 	t->pos = pos;
 	t->ctype = NULL;
 	t->elem_ctype = xstrdup(elem->ctype);
 	t->number = (unsigned)n;
 	t->is_string = false;   /* an array of strings is copied whole, not as one string */
-	if (elem->kind == IPC_PORT) {
+	if (elem->kind == IPC_PORT && var && n == 0) {
 		t->kind = IPC_OOL_PORTS;
+	} else if (elem->kind == IPC_PORT) {
+		/* As Apple's MIG: one port descriptor per element, in the message. */
+		t->kind = IPC_PORT_ARRAY;
+		t->counted = var;
+		t->is_array = true;
 	} else if (var && n == 0) {
 		t->kind = IPC_OOL;
 	} else if (var) {
@@ -225,6 +226,12 @@ static struct mig_type *pointer_spec(struct lexer *lx)
 		t->elem_ctype = NULL;
 		t->is_array = false;
 		t->number = 0;
+	} else if (t->kind == IPC_PORT_ARRAY && t->counted) {
+		t->kind = IPC_OOL_PORTS;
+		t->is_array = false;
+	} else if (t->kind == IPC_PORT_ARRAY) {
+		diag_error(pos, "^ of a fixed-size array of ports is not supported by bsmig");
+		return NULL;
 	} else if (t->kind != IPC_OOL && t->kind != IPC_OOL_PORTS) {
 		diag_error(pos, "^ applies to arrays and fixed-size data only");
 		return NULL;

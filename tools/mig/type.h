@@ -19,6 +19,7 @@ enum ipc_kind {
 	IPC_OOL,        /* ^array[] / array[] of data: an out-of-line descriptor and a count */
 	IPC_OOL_PORTS,  /* ^array[] / array[] of ports: an out-of-line ports descriptor and a count */
 	IPC_OOL_FIXED,  /* ^T, T fixed-size data: an out-of-line descriptor of exactly T's size */
+	IPC_PORT_ARRAY, /* array[N] / array[*:N] of ports: N port descriptors (and a count) */
 };
 
 /* msgt value of a polymorphic port: the disposition travels as an argument. */
@@ -41,6 +42,7 @@ struct mig_type {
 	unsigned size;          /* INLINE, OOL_FIXED: bytes of the whole value; others: of one element */
 	unsigned number;        /* arrays: elements (fixed), or the bound (0 = none) */
 	bool is_array;          /* C passes it as an array (decays to a pointer) */
+	bool counted;           /* PORT_ARRAY: array[*:N], a count travels with it */
 	bool is_string;         /* c_string: copied with mig_strncpy, checked for a NUL */
 	bool builtin;           /* a MACH_MSG_TYPE_* name */
 	char *ctype;
