@@ -442,6 +442,21 @@ START_TEST(test_malformed_plist_rejected_with_line)
 }
 END_TEST
 
+/* A job's warnings reach the log, each on a line of its own, and the job loads. */
+START_TEST(test_unsupported_keys_logged)
+{
+	mach_port_t port;
+
+	test_daemon_add_job(&td, "warned", "<key>NoSuchKey</key><true/><key>OtherKey</key><true/>"
+			    "<key>MachServices</key><dict><key>org.test.warned</key><true/></dict>"
+			    "<key>ProgramArguments</key><array><string>/bin/true</string></array>");
+	test_daemon_start(&td);
+	ck_assert(test_daemon_log_contains(&td, "/warned.plist: unsupported key NoSuchKey\n"));
+	ck_assert(test_daemon_log_contains(&td, "/warned.plist: unsupported key OtherKey\n"));
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, "org.test.warned", &port), BOOTSTRAP_SUCCESS);
+}
+END_TEST
+
 static Suite *demand_suite(void)
 {
 	Suite *s = suite_create("demand");
@@ -467,6 +482,7 @@ static Suite *demand_suite(void)
 	tcase_add_test(tc, test_sighup_loads_new_jobs);
 	tcase_add_test(tc, test_sighup_reloads_changed_and_unloads_removed);
 	tcase_add_test(tc, test_malformed_plist_rejected_with_line);
+	tcase_add_test(tc, test_unsupported_keys_logged);
 	suite_add_tcase(s, tc);
 	return s;
 }

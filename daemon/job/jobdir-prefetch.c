@@ -27,14 +27,15 @@ enum plist_trust plist_trust_of(const struct stat *st, bool system)
 static void keep_warning(void *data, const char *message)
 {
 	struct prefetched *r = data;
-	size_t had = r->warnings ? strlen(r->warnings) : 0, len = strlen(message);
-	char *grown = realloc(r->warnings, had + len + 2);
+	size_t len = strlen(message);
+	char *grown = realloc(r->warnings, r->warnings_len + len + 2);
 
 	if (!grown)
 		return;         /* a warning lost, not the job */
-	memcpy(grown + had, message, len);
-	memcpy(grown + had + len, "\n", 2);
+	memcpy(grown + r->warnings_len, message, len);
+	memcpy(grown + r->warnings_len + len, "\n", 2);
 	r->warnings = grown;
+	r->warnings_len += len + 1;
 }
 
 static void keep_error(struct prefetched *r, const struct plist_error *err)

@@ -51,6 +51,7 @@ struct prefetched {
 	struct job_spec *spec;  /* rc == 0; set it to NULL when taken */
 	char *error;            /* rc != 0: the error, formatted */
 	char *warnings;         /* the parse's warnings, a line each, or NULL */
+	size_t warnings_len;
 };
 
 #define JOBDIR_PREFETCH_AHEAD 64 /* files parsed ahead of the loader, at most */
