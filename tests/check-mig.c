@@ -318,6 +318,45 @@ START_TEST(test_inline_ports)
 }
 END_TEST
 
+/*
+ * SameCount: one count for the three arrays each way.  Each array's
+ * bound holds it before the request goes (flavors_t's 6 here), the work
+ * routine is told the shortest bound of its out arrays (send_list_t's 4)
+ * as their capacity, and a caller's room for fewer than come back is
+ * MIG_ARRAY_TOO_LARGE with the count it would need.
+ */
+START_TEST(test_samecount)
+{
+	int ins[8] = { 1, 2, 3 }, masks[8] = { 0 };
+	s16_t inflav[6] = { 10, 20, 30 }, flavors[6] = { 0 };
+	mach_port_t inports[8] = { peer_port_send(), peer_port_send(), peer_port_send() };
+	mach_port_t handlers[4] = { 0 };
+	mach_msg_type_number_t masksCnt = 8;
+
+	ck_assert_int_eq(u_samecount(service, ins, 3, inflav, inports, masks, &masksCnt, handlers,
+				     flavors), KERN_SUCCESS);
+	ck_assert_uint_eq(masksCnt, 3);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(masks[i], ins[i] + inflav[i]);
+		ck_assert_int_eq(flavors[i], -inflav[i]);
+		ck_assert_uint_eq(handlers[i], inports[i]);
+	}
+	ck_assert_int_eq(u_samecount(service, ins, 7, inflav, inports, masks, &masksCnt, handlers,
+				     flavors), MIG_ARRAY_TOO_LARGE);
+	ck_assert_int_eq(u_samecount(service, ins, 5, inflav, inports, masks, &masksCnt, handlers,
+				     flavors), KERN_NO_SPACE);
+	masksCnt = 8;
+	ck_assert_int_eq(u_samecount(service, ins, 0, inflav, inports, masks, &masksCnt, handlers,
+				     flavors), KERN_SUCCESS);
+	ck_assert_uint_eq(masksCnt, 1);
+	ck_assert_int_eq(masks[0], 4);
+	masksCnt = 2;
+	ck_assert_int_eq(u_samecount(service, ins, 3, inflav, inports, masks, &masksCnt, handlers,
+				     flavors), MIG_ARRAY_TOO_LARGE);
+	ck_assert_uint_eq(masksCnt, 3);
+}
+END_TEST
+
 START_TEST(test_port_array)
 {
 	mach_port_t list[3] = { peer_port_send(), peer_port_send(), peer_port_send() };
@@ -504,6 +543,7 @@ static Suite *mig_suite(void)
 	tcase_add_test(tc, test_local_type);
 	tcase_add_test(tc, test_port_array);
 	tcase_add_test(tc, test_inline_ports);
+	tcase_add_test(tc, test_samecount);
 	tcase_add_test(tc, test_reply_ports);
 	tcase_add_test(tc, test_tokens);
 	tcase_add_test(tc, test_user_tokens);

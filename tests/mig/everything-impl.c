@@ -366,3 +366,37 @@ kern_return_t S_inline_ports(mach_port_t server, send_list_t sends, mach_msg_typ
 	made[1] = recvs[1];
 	return KERN_SUCCESS;
 }
+
+/*
+ * samecount: one count for three arrays each way.  With none in, the
+ * capacity it was given comes back as the one mask; more in than that
+ * capacity is KERN_NO_SPACE.  A single -1 claims 5 results, within the
+ * masks' and flavors' bounds but past the handlers' 4, for the stub to
+ * refuse.
+ */
+kern_return_t S_samecount(mach_port_t server, masks_t ins, mach_msg_type_number_t insCnt,
+			  flavors_t inflav, port8_t inports, masks_t masks,
+			  mach_msg_type_number_t *masksCnt, send_list_t handlers, flavors_t flavors)
+{
+	(void)server;
+	if (insCnt == 0) {
+		masks[0] = (int)*masksCnt;
+		handlers[0] = MACH_PORT_NULL;
+		flavors[0] = 0;
+		*masksCnt = 1;
+		return KERN_SUCCESS;
+	}
+	if (insCnt > *masksCnt)
+		return KERN_NO_SPACE;
+	if (insCnt == 1 && ins[0] == -1) {
+		*masksCnt = 5;
+		return KERN_SUCCESS;
+	}
+	for (mach_msg_type_number_t i = 0; i < insCnt; i++) {
+		masks[i] = ins[i] + inflav[i];
+		handlers[i] = inports[i];
+		flavors[i] = (s16_t)-inflav[i];
+	}
+	*masksCnt = insCnt;
+	return KERN_SUCCESS;
+}
