@@ -210,6 +210,10 @@ START_TEST(test_dispositions)
 	expect(MIG_TYPE_ERROR);
 	ports()->msgh_body.msgh_descriptor_count = 6;
 	expect(MIG_BAD_ARGUMENTS);
+	/* An out mach_port_send_once_t goes with the disposition the work routine named. */
+	ports();
+	expect(KERN_SUCCESS);
+	ck_assert_uint_eq(((__Reply__ports_t *)&out)->sonce.disposition, MACH_MSG_TYPE_MAKE_SEND_ONCE);
 }
 END_TEST
 

@@ -183,17 +183,21 @@ START_TEST(test_ports)
 {
 	mach_port_t make = peer_port(), copy = peer_port_send(), move = peer_port(),
 		    once = peer_port(), moveonce = peer_port(), recv = peer_port(),
-		    sendr = peer_port(), back = MACH_PORT_NULL, made = MACH_PORT_NULL;
+		    sendr = peer_port(), back = MACH_PORT_NULL, made = MACH_PORT_NULL,
+		    sonce = MACH_PORT_NULL;
 	mach_port_t so = peer_send_once(moveonce);
 	fixed4_t types;
 	int version = 0;
 
 	ck_assert_int_eq(mach_port_insert_right(mach_task_self(), move, move, MACH_MSG_TYPE_MAKE_SEND),
 			 KERN_SUCCESS);
-	ck_assert_int_eq(mach_port_insert_right(mach_task_self(), sendr, sendr, MACH_MSG_TYPE_MAKE_SEND),
-			 KERN_SUCCESS);
-	ck_assert_int_eq(u_ports(service, make, copy, move, once, so, recv, sendr, types, &back, &made),
-			 KERN_SUCCESS);
+	/*
+	 * mach_port_send_t is polymorphic when sent, as in Apple's MIG: the
+	 * caller names the disposition, here a send right made from the
+	 * receive right it holds; the server receives a send right.
+	 */
+	ck_assert_int_eq(u_ports(service, make, copy, move, once, so, recv, sendr,
+				 MACH_MSG_TYPE_MAKE_SEND, types, &back, &made, &sonce), KERN_SUCCESS);
 	ck_assert(types[0] & MACH_PORT_TYPE_SEND);
 	ck_assert(types[1] & MACH_PORT_TYPE_SEND_ONCE);
 	ck_assert(types[2] & MACH_PORT_TYPE_RECEIVE);
@@ -211,6 +215,8 @@ START_TEST(test_ports)
 	/* made: a send right the server made from its own receive right. */
 	ck_assert_int_eq(u_ping(made, &version), KERN_SUCCESS);
 	ck_assert_int_eq(version, 42);
+	/* sonce: the server named MAKE_SEND_ONCE; a send-once right arrives. */
+	ck_assert(peer_type(sonce) & MACH_PORT_TYPE_SEND_ONCE);
 }
 END_TEST
 

@@ -153,7 +153,8 @@ static int type_of(mach_port_t name)
 
 kern_return_t S_ports(mach_port_t server, mach_port_t make, mach_port_t copy, mach_port_t move,
 		      mach_port_t once, mach_port_t moveonce, mach_port_t recv, mach_port_t sendr,
-		      fixed4_t types, mach_port_t *back, mach_port_t *made)
+		      fixed4_t types, mach_port_t *back, mach_port_t *made, mach_port_t *sonce,
+		      mach_msg_type_name_t *soncePoly)
 {
 	types[0] = type_of(make);
 	types[1] = type_of(once);
@@ -167,6 +168,9 @@ kern_return_t S_ports(mach_port_t server, mach_port_t make, mach_port_t copy, ma
 	poke(sendr, MACH_MSG_TYPE_MOVE_SEND, 6);
 	*back = recv;
 	*made = server;
+	/* mach_port_send_once_t: the sender names the disposition, here made from a receive right. */
+	*sonce = server;
+	*soncePoly = MACH_MSG_TYPE_MAKE_SEND_ONCE;
 	return KERN_SUCCESS;
 }
 
