@@ -161,7 +161,18 @@ static const struct bad_case bad_cases[] = {
 	{ "errors", "syntax.defs", "syntax.defs:8: error: expected an argument name" },
 	{ "errors", "unknown-type.defs", "unknown-type.defs:6: error: unknown type 'nosuch_t'" },
 	{ "errors", "unsupported-flag.defs",
-	  "unsupported-flag.defs:6: error: argument flag 'samecount' is not supported by bsmig" },
+	  "unsupported-flag.defs:6: error: argument flag 'Overwrite' is not supported by bsmig" },
+	{ "errors", "samecount.defs",
+	  "samecount.defs:10: error: w: SameCount on strings and out-of-line arrays is not supported by bsmig" },
+	{ "errors", "samecount.defs",
+	  "samecount.defs:12: error: c: SameCount with CountInOut is not supported by bsmig" },
+	/* Where Apple's MIG ignores SameCount, bsmig warns as it does. */
+	{ "errors", "samecount.defs",
+	  "samecount.defs:13: warning: d: SameCount is ignored - the argument is not variable" },
+	{ "errors", "samecount.defs",
+	  "samecount.defs:14: warning: e: SameCount is ignored - adjacent argument is not variable" },
+	{ "errors", "samecount.defs",
+	  "samecount.defs:15: warning: g: SameCount is ignored - inconsistencies with the adjacent argument" },
 	{ "errors", "unsupported-kind.defs",
 	  "unsupported-kind.defs:6: error: argument kind 'ServerContextToken' is not supported by bsmig" },
 	{ "errors", "inline-ports.defs",
@@ -186,6 +197,8 @@ static const struct bad_case bad_cases[] = {
 	  "bad-pointer.defs:3: error: ^ applies to arrays and fixed-size data only" },
 	{ "errors", "bad-pointer.defs",
 	  "bad-pointer.defs:6: error: ^ of fixed-size data needs a type name" },
+	{ "errors", "port-send-array.defs",     /* polymorphic when sent, as in Apple's MIG */
+	  "port-send-array.defs:4: error: arrays of polymorphic ports are not supported by bsmig" },
 	{ "errors", "local-type.defs",   /* an argument's own type is not declared for others */
 	  "local-type.defs:8: error: unknown type 'once_t'" },
 };

@@ -26,7 +26,10 @@ enum answer {
 	ANSWER_SIMPLE_OK,       /* mig_reply_error_t with KERN_SUCCESS, for a complex reply */
 	ANSWER_BIG_COUNT,       /* arrays: a count past its bound */
 	ANSWER_NO_NUL,          /* strings: a fixed string without its NUL */
+	ANSWER_SAMECOUNT,       /* samecount: a well-formed reply with samecount_n elements */
 };
+
+static mach_msg_type_number_t samecount_n;
 
 struct fake {
 	mach_port_t port;
@@ -38,6 +41,26 @@ static union {
 	mach_msg_header_t head;
 	char bytes[8192];
 } rq, rp;
+
+/*
+ * 4 null port descriptors (over what build() put as an error reply's
+ * NDR), NDR, the one count; the masks and flavors are zeros.
+ */
+static void samecount_reply(void)
+{
+	__Reply__samecount_t *r = (__Reply__samecount_t *)&rp;
+
+	r->Head.msgh_bits |= MACH_MSGH_BITS_COMPLEX;
+	r->Head.msgh_size = sizeof(*r) - 44 + 4 * samecount_n + ((2 * samecount_n + 3) & ~3u);
+	r->msgh_body.msgh_descriptor_count = 4;
+	for (int i = 0; i < 4; i++) {
+		r->handlers[i].name = MACH_PORT_NULL;
+		r->handlers[i].disposition = MACH_MSG_TYPE_COPY_SEND;
+		r->handlers[i].type = MACH_MSG_PORT_DESCRIPTOR;
+	}
+	r->NDR = NDR_record;
+	r->masksCnt = samecount_n;
+}
 
 static void build(const struct fake *fk)
 {
@@ -72,6 +95,9 @@ static void build(const struct fake *fk)
 	case ANSWER_NO_NUL:
 		memset(((__Reply__strings_t *)&rp)->upper, 'x', sizeof(name_t));
 		((__Reply__strings_t *)&rp)->vupperCnt = 1;
+		break;
+	case ANSWER_SAMECOUNT:
+		samecount_reply();
 		break;
 	case ANSWER_NONE:
 		break;
@@ -183,6 +209,31 @@ START_TEST(test_malformed_replies)
 }
 END_TEST
 
+/* One count for three out arrays: each array's own bound holds it. */
+START_TEST(test_samecount_reply)
+{
+	int ins[8] = { 0 }, masks[8];
+	mach_port_t inports[8] = { 0 }, handlers[4];
+	s16_t inflav[6] = { 0 }, flavors[6];
+	mach_msg_type_number_t masksCnt = 8;
+
+	samecount_n = 3;
+	ck_assert_int_eq(u_samecount(answer_with(ANSWER_SAMECOUNT, 0), ins, 0, inflav, inports, masks,
+				     &masksCnt, handlers, flavors), KERN_SUCCESS);
+	done();
+	ck_assert_uint_eq(masksCnt, 3);
+	samecount_n = 5;        /* within the masks' 8 and the flavors' 6, past the handlers' 4 */
+	masksCnt = 8;
+	ck_assert_int_eq(u_samecount(answer_with(ANSWER_SAMECOUNT, 0), ins, 0, inflav, inports, masks,
+				     &masksCnt, handlers, flavors), MIG_TYPE_ERROR);
+	done();
+	samecount_n = 7;        /* past the flavors' 6 as well */
+	ck_assert_int_eq(u_samecount(answer_with(ANSWER_SAMECOUNT, 0), ins, 0, inflav, inports, masks,
+				     &masksCnt, handlers, flavors), MIG_TYPE_ERROR);
+	done();
+}
+END_TEST
+
 static Suite *mig_client_suite(void)
 {
 	Suite *s = suite_create("mig-client");
@@ -192,6 +243,7 @@ static Suite *mig_client_suite(void)
 	tcase_add_test(tc, test_server_died);
 	tcase_add_test(tc, test_error_reply);
 	tcase_add_test(tc, test_malformed_replies);
+	tcase_add_test(tc, test_samecount_reply);
 	suite_add_tcase(s, tc);
 	return s;
 }

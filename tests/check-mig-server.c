@@ -69,7 +69,7 @@ static void expect(kern_return_t code)
 
 START_TEST(test_unknown_ids)
 {
-	static const mach_msg_id_t ids[] = { 0, 4999, 5008, 5025, 5100, -1, 0x7fffffff };
+	static const mach_msg_id_t ids[] = { 0, 4999, 5008, 5026, 5100, -1, 0x7fffffff };
 
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
 		request(ids[i], sizeof(mach_msg_header_t), 0);
@@ -210,6 +210,10 @@ START_TEST(test_dispositions)
 	expect(MIG_TYPE_ERROR);
 	ports()->msgh_body.msgh_descriptor_count = 6;
 	expect(MIG_BAD_ARGUMENTS);
+	/* An out mach_port_send_once_t goes with the disposition the work routine named. */
+	ports();
+	expect(KERN_SUCCESS);
+	ck_assert_uint_eq(((__Reply__ports_t *)&out)->sonce.disposition, MACH_MSG_TYPE_MAKE_SEND_ONCE);
 }
 END_TEST
 
@@ -432,6 +436,54 @@ static __Request__fixed_ool_t *fixed_ool(void *address, mach_msg_size_t size)
 	return r;
 }
 
+/*
+ * samecount: 8 port descriptors, NDR, the one count, then ins and inflav
+ * packed after it, inflav straight after ins's @n ints.
+ */
+static __Request__samecount_t *samecount(mach_msg_type_number_t n, size_t drop)
+{
+	size_t size = sizeof(__Request__samecount_t) - 44 + 4 * n + ((2 * n + 3) & ~3u) - drop;
+	__Request__samecount_t *r = request(5025, size, MACH_MSGH_BITS_COMPLEX);
+	int16_t *inflav = (int16_t *)&r->ins[n];
+
+	r->msgh_body.msgh_descriptor_count = 8;
+	for (mach_msg_type_number_t i = 0; i < 8; i++) {
+		r->inports[i].name = i < n ? 20 + i : MACH_PORT_NULL;
+		r->inports[i].disposition = MACH_MSG_TYPE_PORT_SEND;
+		r->inports[i].type = MACH_MSG_PORT_DESCRIPTOR;
+	}
+	r->NDR = NDR_record;
+	r->insCnt = n;
+	for (mach_msg_type_number_t i = 0; i < n; i++) {
+		r->ins[i] = (int)i;
+		inflav[i] = (int16_t)(100 + i);
+	}
+	return r;
+}
+
+START_TEST(test_samecount_request)
+{
+	__Reply__samecount_t *rep = (__Reply__samecount_t *)&out;
+	int16_t *flavors = (int16_t *)&rep->masks[2];
+
+	samecount(2, 0);
+	expect(KERN_SUCCESS);
+	ck_assert_uint_eq(rep->msgh_body.msgh_descriptor_count, 4);
+	ck_assert_uint_eq(rep->masksCnt, 2);
+	ck_assert_int_eq(rep->masks[1], 1 + 101);
+	ck_assert_int_eq(flavors[1], -101);
+	for (mach_msg_type_number_t i = 0; i < 4; i++)
+		ck_assert_uint_eq(rep->handlers[i].name, i < 2 ? 20 + i : MACH_PORT_NULL);
+	ck_assert_uint_eq(out.head.msgh_size, sizeof(*rep) - 32 - 12 + 8 + 4);
+	samecount(2, 4);
+	expect(MIG_BAD_ARGUMENTS);      /* inflav's two elements are part of the size */
+	samecount(7, 0);
+	expect(MIG_BAD_ARGUMENTS);      /* within ins's bound of 8, past inflav's 6 */
+	samecount(1, 0)->ins[0] = -1;
+	expect(MIG_ARRAY_TOO_LARGE);    /* 5 results: past the handlers' bound of 4 */
+}
+END_TEST
+
 START_TEST(test_fixed_out_of_line)
 {
 	__Reply__fixed_ool_t *rep = (__Reply__fixed_ool_t *)&out;
@@ -510,6 +562,7 @@ static Suite *mig_server_suite(void)
 	tcase_add_test(tc, test_out_of_line);
 	tcase_add_test(tc, test_ool_ports);
 	tcase_add_test(tc, test_inline_port_arrays);
+	tcase_add_test(tc, test_samecount_request);
 	tcase_add_test(tc, test_fixed_out_of_line);
 	tcase_add_test(tc, test_pair_disposition);
 	tcase_add_test(tc, test_trailer);

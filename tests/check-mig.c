@@ -183,17 +183,21 @@ START_TEST(test_ports)
 {
 	mach_port_t make = peer_port(), copy = peer_port_send(), move = peer_port(),
 		    once = peer_port(), moveonce = peer_port(), recv = peer_port(),
-		    sendr = peer_port(), back = MACH_PORT_NULL, made = MACH_PORT_NULL;
+		    sendr = peer_port(), back = MACH_PORT_NULL, made = MACH_PORT_NULL,
+		    sonce = MACH_PORT_NULL;
 	mach_port_t so = peer_send_once(moveonce);
 	fixed4_t types;
 	int version = 0;
 
 	ck_assert_int_eq(mach_port_insert_right(mach_task_self(), move, move, MACH_MSG_TYPE_MAKE_SEND),
 			 KERN_SUCCESS);
-	ck_assert_int_eq(mach_port_insert_right(mach_task_self(), sendr, sendr, MACH_MSG_TYPE_MAKE_SEND),
-			 KERN_SUCCESS);
-	ck_assert_int_eq(u_ports(service, make, copy, move, once, so, recv, sendr, types, &back, &made),
-			 KERN_SUCCESS);
+	/*
+	 * mach_port_send_t is polymorphic when sent, as in Apple's MIG: the
+	 * caller names the disposition, here a send right made from the
+	 * receive right it holds; the server receives a send right.
+	 */
+	ck_assert_int_eq(u_ports(service, make, copy, move, once, so, recv, sendr,
+				 MACH_MSG_TYPE_MAKE_SEND, types, &back, &made, &sonce), KERN_SUCCESS);
 	ck_assert(types[0] & MACH_PORT_TYPE_SEND);
 	ck_assert(types[1] & MACH_PORT_TYPE_SEND_ONCE);
 	ck_assert(types[2] & MACH_PORT_TYPE_RECEIVE);
@@ -211,6 +215,8 @@ START_TEST(test_ports)
 	/* made: a send right the server made from its own receive right. */
 	ck_assert_int_eq(u_ping(made, &version), KERN_SUCCESS);
 	ck_assert_int_eq(version, 42);
+	/* sonce: the server named MAKE_SEND_ONCE; a send-once right arrives. */
+	ck_assert(peer_type(sonce) & MACH_PORT_TYPE_SEND_ONCE);
 }
 END_TEST
 
@@ -315,6 +321,45 @@ START_TEST(test_inline_ports)
 	ck_assert_uint_eq(backCnt, 3);
 	for (int i = 0; i < 3; i++)
 		ck_assert_uint_eq(peer_urefs(sends[i], MACH_PORT_RIGHT_SEND), 2);
+}
+END_TEST
+
+/*
+ * SameCount: one count for the three arrays each way.  Each array's
+ * bound holds it before the request goes (flavors_t's 6 here), the work
+ * routine is told the shortest bound of its out arrays (send_list_t's 4)
+ * as their capacity, and a caller's room for fewer than come back is
+ * MIG_ARRAY_TOO_LARGE with the count it would need.
+ */
+START_TEST(test_samecount)
+{
+	int ins[8] = { 1, 2, 3 }, masks[8] = { 0 };
+	s16_t inflav[6] = { 10, 20, 30 }, flavors[6] = { 0 };
+	mach_port_t inports[8] = { peer_port_send(), peer_port_send(), peer_port_send() };
+	mach_port_t handlers[4] = { 0 };
+	mach_msg_type_number_t masksCnt = 8;
+
+	ck_assert_int_eq(u_samecount(service, ins, 3, inflav, inports, masks, &masksCnt, handlers,
+				     flavors), KERN_SUCCESS);
+	ck_assert_uint_eq(masksCnt, 3);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(masks[i], ins[i] + inflav[i]);
+		ck_assert_int_eq(flavors[i], -inflav[i]);
+		ck_assert_uint_eq(handlers[i], inports[i]);
+	}
+	ck_assert_int_eq(u_samecount(service, ins, 7, inflav, inports, masks, &masksCnt, handlers,
+				     flavors), MIG_ARRAY_TOO_LARGE);
+	ck_assert_int_eq(u_samecount(service, ins, 5, inflav, inports, masks, &masksCnt, handlers,
+				     flavors), KERN_NO_SPACE);
+	masksCnt = 8;
+	ck_assert_int_eq(u_samecount(service, ins, 0, inflav, inports, masks, &masksCnt, handlers,
+				     flavors), KERN_SUCCESS);
+	ck_assert_uint_eq(masksCnt, 1);
+	ck_assert_int_eq(masks[0], 4);
+	masksCnt = 2;
+	ck_assert_int_eq(u_samecount(service, ins, 3, inflav, inports, masks, &masksCnt, handlers,
+				     flavors), MIG_ARRAY_TOO_LARGE);
+	ck_assert_uint_eq(masksCnt, 3);
 }
 END_TEST
 
@@ -504,6 +549,7 @@ static Suite *mig_suite(void)
 	tcase_add_test(tc, test_local_type);
 	tcase_add_test(tc, test_port_array);
 	tcase_add_test(tc, test_inline_ports);
+	tcase_add_test(tc, test_samecount);
 	tcase_add_test(tc, test_reply_ports);
 	tcase_add_test(tc, test_tokens);
 	tcase_add_test(tc, test_user_tokens);

@@ -153,7 +153,8 @@ static int type_of(mach_port_t name)
 
 kern_return_t S_ports(mach_port_t server, mach_port_t make, mach_port_t copy, mach_port_t move,
 		      mach_port_t once, mach_port_t moveonce, mach_port_t recv, mach_port_t sendr,
-		      fixed4_t types, mach_port_t *back, mach_port_t *made)
+		      fixed4_t types, mach_port_t *back, mach_port_t *made, mach_port_t *sonce,
+		      mach_msg_type_name_t *soncePoly)
 {
 	types[0] = type_of(make);
 	types[1] = type_of(once);
@@ -167,6 +168,9 @@ kern_return_t S_ports(mach_port_t server, mach_port_t make, mach_port_t copy, ma
 	poke(sendr, MACH_MSG_TYPE_MOVE_SEND, 6);
 	*back = recv;
 	*made = server;
+	/* mach_port_send_once_t: the sender names the disposition, here made from a receive right. */
+	*sonce = server;
+	*soncePoly = MACH_MSG_TYPE_MAKE_SEND_ONCE;
 	return KERN_SUCCESS;
 }
 
@@ -364,5 +368,39 @@ kern_return_t S_inline_ports(mach_port_t server, send_list_t sends, mach_msg_typ
 	*backCnt = sendsCnt;
 	made[0] = recvs[0];
 	made[1] = recvs[1];
+	return KERN_SUCCESS;
+}
+
+/*
+ * samecount: one count for three arrays each way.  With none in, the
+ * capacity it was given comes back as the one mask; more in than that
+ * capacity is KERN_NO_SPACE.  A single -1 claims 5 results, within the
+ * masks' and flavors' bounds but past the handlers' 4, for the stub to
+ * refuse.
+ */
+kern_return_t S_samecount(mach_port_t server, masks_t ins, mach_msg_type_number_t insCnt,
+			  flavors_t inflav, port8_t inports, masks_t masks,
+			  mach_msg_type_number_t *masksCnt, send_list_t handlers, flavors_t flavors)
+{
+	(void)server;
+	if (insCnt == 0) {
+		masks[0] = (int)*masksCnt;
+		handlers[0] = MACH_PORT_NULL;
+		flavors[0] = 0;
+		*masksCnt = 1;
+		return KERN_SUCCESS;
+	}
+	if (insCnt > *masksCnt)
+		return KERN_NO_SPACE;
+	if (insCnt == 1 && ins[0] == -1) {
+		*masksCnt = 5;
+		return KERN_SUCCESS;
+	}
+	for (mach_msg_type_number_t i = 0; i < insCnt; i++) {
+		masks[i] = ins[i] + inflav[i];
+		handlers[i] = inports[i];
+		flavors[i] = (s16_t)-inflav[i];
+	}
+	*masksCnt = insCnt;
 	return KERN_SUCCESS;
 }

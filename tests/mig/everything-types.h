@@ -21,5 +21,8 @@ typedef mach_port_t local_once_t;
 typedef mach_port_t *send_list_t;
 typedef mach_port_t recv_pair_t[2];
 typedef mach_port_t made_pair_t[2];
+typedef int *masks_t;
+typedef s16_t *flavors_t;
+typedef mach_port_t *port8_t;
 
 #endif

@@ -13,6 +13,23 @@ char *emit_field_ptr(const char *pfx, const struct field *fld)
 	return xasprintf("%s%uP", pfx, fld->seg);
 }
 
+char *emit_count_expr(const struct msg_layout *m, const char *pfx, const struct mig_arg *a)
+{
+	const struct mig_arg *owner = model_count_arg(a);
+
+	for (size_t i = 0; i < m->n; i++) {
+		const struct field *fld = &m->fields[i];
+
+		if (fld->arg == owner && (fld->kind == FIELD_VAR || fld->kind == FIELD_COUNT)) {
+			char *p = emit_field_ptr(pfx, fld), *e = xasprintf("%s->%sCnt", p, owner->name);
+
+			free(p);
+			return e;
+		}
+	}
+	diag_fatal("%s: no count field for its array", a->name);
+}
+
 static void side_types(FILE *f, const struct gen *g, bool server, bool request)
 {
 	const struct mig_subsystem *s = g->sub;
@@ -78,14 +95,16 @@ static void pack_var(FILE *f, const struct field *fld, const char *ptr)
 	const char *n = fld->arg->name;
 	char *bytes = layout_var_bytes(fld, "MigCnt");
 
-	fprintf(f, "\t\tMigCnt = %s->%sCnt;\n", ptr, n);
+	fprintf(f, "\t\tMigCnt = %s->%sCnt;\n", ptr, model_count_arg(fld->arg)->name);
 	if (fld->arg->type->size % 4)
 		fprintf(f, "\t\tmemset((char *)%s->%s + %u * MigCnt, 0, %s - %u * MigCnt);\n",
 			ptr, n, fld->arg->type->size, bytes, fld->arg->type->size);
 	if (fld->arg->type->kind == IPC_VAR_STRING)
 		fprintf(f, "\t\tmemmove(MigBase + MigOff, &%s->%sOffset, 4);\n\t\tMigOff += 4;\n",
 			ptr, n);
-	fprintf(f, "\t\tmemmove(MigBase + MigOff, &%s->%sCnt, 4);\n\t\tMigOff += 4;\n", ptr, n);
+	if (!fld->arg->count_owner)
+		fprintf(f, "\t\tmemmove(MigBase + MigOff, &%s->%sCnt, 4);\n\t\tMigOff += 4;\n",
+			ptr, n);
 	fprintf(f, "\t\tmemmove(MigBase + MigOff, %s->%s, %s);\n\t\tMigOff += %s;\n",
 		ptr, n, bytes, bytes);
 	free(bytes);
@@ -93,6 +112,8 @@ static void pack_var(FILE *f, const struct field *fld, const char *ptr)
 
 static const char *first_var_member(const struct field *fld)
 {
+	if (fld->arg->count_owner)
+		return "";
 	return fld->arg->type->kind == IPC_VAR_STRING ? "Offset" : "Cnt";
 }
 

@@ -2,7 +2,8 @@
 /*
  * emit-params.c - the C parameters of a user stub and of a server work
  * routine, in argument order, each followed by its count, polymorphic
- * disposition or server-copy flag, as MIG writes them.
+ * disposition or server-copy flag, as MIG writes them.  An array with
+ * SameCount has no count parameter: the one before it stands for it.
  */
 #include "emit.h"
 
@@ -79,7 +80,8 @@ static void arg_params(struct plist *p, const struct mig_arg *a, const char *typ
 	case IPC_VAR_INLINE:
 		param(p, type, "", a->name, "");
 		p->is_const = false;
-		param(p, "mach_msg_type_number_t", star, a->name, "Cnt");
+		if (!a->count_owner)
+			param(p, "mach_msg_type_number_t", star, a->name, "Cnt");
 		break;
 	case IPC_VAR_STRING:
 		param(p, type, "", a->name, "");
@@ -100,7 +102,7 @@ static void arg_params(struct plist *p, const struct mig_arg *a, const char *typ
 	case IPC_PORT_ARRAY:    /* an array: the callee fills a result in place */
 		param(p, type, "", a->name, "");
 		p->is_const = false;
-		if (t->counted)
+		if (t->counted && !a->count_owner)
 			param(p, "mach_msg_type_number_t", star, a->name, "Cnt");
 		break;
 	}
@@ -147,9 +149,9 @@ unsigned emit_server_argc(const struct mig_routine *rt)
 		if (!server_sees(a))
 			continue;
 		n++;
-		if (has_poly_param(a, true) ||
-		    t->kind == IPC_VAR_INLINE || t->kind == IPC_OOL || t->kind == IPC_OOL_PORTS ||
-		    (t->kind == IPC_PORT_ARRAY && t->counted))
+		if (has_poly_param(a, true) || t->kind == IPC_OOL || t->kind == IPC_OOL_PORTS ||
+		    ((t->kind == IPC_VAR_INLINE || (t->kind == IPC_PORT_ARRAY && t->counted)) &&
+		     !a->count_owner))
 			n++;
 		if (a->servercopy)
 			n++;

@@ -50,17 +50,17 @@ static void check_desc(FILE *f, const struct msg_layout *m, const struct field *
 	free(p);
 }
 
-/* A counted array's count is within its bound before any descriptor is read for it. */
+/*
+ * A counted array's count, its own or the one it shares (SameCount), is
+ * within its bound before any descriptor is read for it.
+ */
 static void check_port_array(FILE *f, const struct msg_layout *m, const struct field *fld)
 {
-	const struct field *cnt = server_field(m, fld->arg, FIELD_COUNT);
+	if (fld->arg->type->counted) {
+		char *cnt = emit_count_expr(m, "In", fld->arg);
 
-	if (cnt) {
-		char *p = emit_field_ptr("In", cnt);
-
-		fprintf(f, "\tif (%s->%sCnt > %u)\n\t\t" BAD_ARGS "\n", p, fld->arg->name,
-			fld->arg->type->number);
-		free(p);
+		fprintf(f, "\tif (%s > %u)\n\t\t" BAD_ARGS "\n", cnt, fld->arg->type->number);
+		free(cnt);
 	}
 	emit_port_array_check(f, fld, "In0P", "\t", TYPE_ERR);
 }

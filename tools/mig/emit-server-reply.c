@@ -30,9 +30,10 @@ static void reply_inline(FILE *f, const struct field *fld)
 	const struct mig_type *t = a->type;
 	const char *n = a->name;
 
-	if (fld->kind == FIELD_COUNT && t->kind == IPC_PORT_ARRAY) {
+	if ((fld->kind == FIELD_COUNT || fld->kind == FIELD_PORT_ARRAY) &&
+	    t->kind == IPC_PORT_ARRAY) {
 		fprintf(f, "\tif (OutP->%sCnt > %u)\n\t\t{ MIG_RETURN_ERROR(OutP, MIG_ARRAY_TOO_LARGE); }\n",
-			n, t->number);
+			model_count_arg(a)->name, t->number);
 	} else if (fld->kind == FIELD_COUNT) {
 		fprintf(f, "\tOutP->%sCnt = %sOOLCnt;\n", n, n);
 	} else if (fld->kind == FIELD_VAR && t->kind == IPC_VAR_STRING) {
@@ -42,7 +43,7 @@ static void reply_inline(FILE *f, const struct field *fld)
 		fprintf(f, "\tOutP->%s[OutP->%sCnt - 1] = '\\0';\n", n, n);
 	} else if (fld->kind == FIELD_VAR) {
 		fprintf(f, "\tif (OutP->%sCnt > %u)\n\t\t{ MIG_RETURN_ERROR(OutP, MIG_ARRAY_TOO_LARGE); }\n",
-			n, t->number);
+			model_count_arg(a)->name, t->number);
 	} else if (t->outtran.func) {
 		fprintf(f, "\tOutP->%s = %s(%sTemp);\n", n, t->outtran.func, n);
 	} else if (fld->kind == FIELD_DATA && !t->is_array) {
@@ -52,11 +53,15 @@ static void reply_inline(FILE *f, const struct field *fld)
 		fprintf(f, "\tmemset(OutP->%sPad, 0, %u);\n", n, fld->pad);
 }
 
-/* Counts the work routine set, which must be within their bounds. */
+/*
+ * Counts the work routine set, which must be within their bounds; an
+ * array with SameCount holds the shared count within its own bound.
+ */
 static bool is_checked_count(const struct field *fld)
 {
 	return fld->kind == FIELD_VAR ||
-	       (fld->kind == FIELD_COUNT && fld->arg->type->kind == IPC_PORT_ARRAY);
+	       (fld->kind == FIELD_COUNT && fld->arg->type->kind == IPC_PORT_ARRAY) ||
+	       (fld->kind == FIELD_PORT_ARRAY && fld->arg->count_owner);
 }
 
 static void reply_port_array(FILE *f, const struct field *fld)
@@ -65,7 +70,7 @@ static void reply_port_array(FILE *f, const struct field *fld)
 	char *src = xasprintf("%sPorts", n), *cnt = NULL;
 
 	if (fld->arg->type->counted)
-		cnt = xasprintf("OutP->%sCnt", n);
+		cnt = xasprintf("OutP->%sCnt", model_count_arg(fld->arg)->name);
 	emit_port_array_fill(f, fld, "OutP", src, cnt);
 	free(src);
 	free(cnt);

@@ -73,20 +73,15 @@ static void copy_in_port_arrays(FILE *f, const struct mig_routine *rt,
 {
 	for (size_t i = 0; i < rt->nargs; i++) {
 		const struct mig_arg *a = &rt->args[i];
-		const struct field *cnt = server_field(&lay->req, a, FIELD_COUNT);
-		char *p = cnt ? emit_field_ptr("In", cnt) : NULL;
+		char *cnt;
 
-		if (a->type->kind != IPC_PORT_ARRAY || is_out(a)) {
-			free(p);
+		if (a->type->kind != IPC_PORT_ARRAY || is_out(a))
 			continue;
-		}
-		fprintf(f, "\tfor (mach_msg_type_number_t MigI = 0; MigI < ");
-		if (p)
-			fprintf(f, "%s->%sCnt", p, a->name);
-		else
-			fprintf(f, "%u", a->type->number);
-		fprintf(f, "; MigI++)\n\t\t%sPorts[MigI] = In0P->%s[MigI].name;\n", a->name, a->name);
-		free(p);
+		cnt = a->type->counted ? emit_count_expr(&lay->req, "In", a) :
+		      xasprintf("%u", a->type->number);
+		fprintf(f, "\tfor (mach_msg_type_number_t MigI = 0; MigI < %s; MigI++)\n"
+			   "\t\t%sPorts[MigI] = In0P->%s[MigI].name;\n", cnt, a->name, a->name);
+		free(cnt);
 	}
 }
 
@@ -174,7 +169,7 @@ static void in_args(struct call *c, const struct mig_routine *rt, const struct r
 	if (t->kind == IPC_PORT && type_rcv_msgt(t) == MSGT_POLYMORPHIC)
 		arg_expr(c, a->kind == ARG_REPLYPORT || a->kind == ARG_SREPLYPORT ?
 			 "MACH_MSGH_BITS_REPLY(In0P->Head.msgh_bits)" : "In0P->%s.disposition", a->name);
-	if (t->kind == IPC_VAR_INLINE)
+	if (t->kind == IPC_VAR_INLINE && !a->count_owner)
 		arg_expr(c, "%sCnt", v);
 	free(v);
 }
@@ -201,7 +196,8 @@ static void out_args(struct call *c, const struct routine_layout *lay, const str
 	}
 	if (t->kind == IPC_PORT && t->msgt == MSGT_POLYMORPHIC)
 		arg_expr(c, "&%sPoly", n);
-	if (t->kind == IPC_VAR_INLINE || (t->kind == IPC_PORT_ARRAY && t->counted))
+	if ((t->kind == IPC_VAR_INLINE || (t->kind == IPC_PORT_ARRAY && t->counted)) &&
+	    !a->count_owner)
 		arg_expr(c, "&OutP->%sCnt", n);
 	(void)lay;
 }
@@ -231,6 +227,21 @@ static void count_inout(FILE *f, const struct routine_layout *lay, const struct 
 	free(p);
 }
 
+/*
+ * The capacity an out count starts as: the array's bound, or the
+ * shortest of the bounds of the arrays that share it (SameCount), so
+ * that none is written past.
+ */
+static unsigned out_capacity(const struct mig_routine *rt, const struct mig_arg *a)
+{
+	unsigned cap = a->type->number;
+
+	for (size_t i = 0; i < rt->nargs; i++)
+		if (rt->args[i].count_owner == a && rt->args[i].type->number < cap)
+			cap = rt->args[i].type->number;
+	return cap;
+}
+
 /* inout values start as the request's; out counts start as the capacity. */
 static void prepare_outs(FILE *f, const struct mig_routine *rt, const struct routine_layout *lay)
 {
@@ -242,9 +253,9 @@ static void prepare_outs(FILE *f, const struct mig_routine *rt, const struct rou
 
 		if (a->kind == ARG_OUT && t->kind == IPC_VAR_INLINE && a->countinout)
 			count_inout(f, lay, a);
-		else if (a->kind == ARG_OUT && (t->kind == IPC_VAR_INLINE ||
-						 (t->kind == IPC_PORT_ARRAY && t->counted)))
-			fprintf(f, "\tOutP->%sCnt = %u;\n", a->name, t->number);
+		else if (a->kind == ARG_OUT && !a->count_owner &&
+			 (t->kind == IPC_VAR_INLINE || (t->kind == IPC_PORT_ARRAY && t->counted)))
+			fprintf(f, "\tOutP->%sCnt = %u;\n", a->name, out_capacity(rt, a));
 		if (a->kind == ARG_INOUT && t->kind == IPC_PORT) {
 			fprintf(f, "\tOutP->%s.name = In0P->%s.name;\n", a->name, a->name);
 			if (t->msgt == MSGT_POLYMORPHIC)

@@ -76,33 +76,42 @@ static void check_descriptor(FILE *f, const struct field *fld)
 }
 
 /*
- * A counted array of ports: its count within the bound, and within the
- * caller's array.  Rights that do not fit are not half kept: the reply
- * is destroyed and the caller learns the count it would need.
+ * A counted array of ports: its count (@cnt, shared with SameCount)
+ * within its bound, and within the caller's array.  Rights that do not
+ * fit are not half kept: the reply is destroyed and the caller learns
+ * the count it would need.
  */
-static void check_port_array_count(FILE *f, const struct field *fld, const char *p)
+static void check_port_array_count(FILE *f, const struct field *fld, const char *cnt)
 {
-	const char *n = fld->arg->name;
+	const char *n = model_count_arg(fld->arg)->name;
 
-	fprintf(f, "\t\tif (%s->%sCnt > %u)\n\t\t\t" FAIL "\n", p, n, fld->arg->type->number);
-	fprintf(f, "\t\tif (%s->%sCnt > *%sCnt) {\n\t\t\t*%sCnt = %s->%sCnt;\n"
+	fprintf(f, "\t\tif (%s > %u)\n\t\t\t" FAIL "\n", cnt, fld->arg->type->number);
+	fprintf(f, "\t\tif (%s > *%sCnt) {\n\t\t\t*%sCnt = %s;\n"
 		   "\t\t\tcheck_result = MIG_ARRAY_TOO_LARGE;\n\t\t\tbreak;\n\t\t}\n",
-		p, n, n, n, p, n);
+		cnt, n, n, cnt);
 }
 
-/* After the walk: an out-of-line size must agree with its count. */
+/* After the walk: counts of ports within bounds, out-of-line sizes agreeing with theirs. */
 static void check_counts(FILE *f, const struct msg_layout *m)
 {
 	for (size_t i = 0; i < m->n; i++) {
 		const struct field *fld = &m->fields[i];
 		char *p;
 
+		if (fld->kind == FIELD_PORT_ARRAY && fld->arg->count_owner) {
+			p = emit_count_expr(m, "Out", fld->arg);
+			check_port_array_count(f, fld, p);
+			free(p);
+		}
 		if (fld->kind != FIELD_COUNT)
 			continue;
 		p = emit_field_ptr("Out", fld);
-		if (fld->arg->type->kind == IPC_PORT_ARRAY)
-			check_port_array_count(f, fld, p);
-		else if (fld->arg->type->kind == IPC_OOL)
+		if (fld->arg->type->kind == IPC_PORT_ARRAY) {
+			char *cnt = xasprintf("%s->%sCnt", p, fld->arg->name);
+
+			check_port_array_count(f, fld, cnt);
+			free(cnt);
+		} else if (fld->arg->type->kind == IPC_OOL)
 			fprintf(f, "\t\tif (Out0P->%s.size != %u * %s->%sCnt)\n\t\t\t" FAIL "\n",
 				fld->arg->name, fld->arg->type->size, p, fld->arg->name);
 		else
@@ -198,13 +207,26 @@ static void copy_data(FILE *f, const struct field *fld, const char *p)
 		fprintf(f, "\t*%s = %s->%s;\n", n, p, n);
 }
 
-static void copy_var(FILE *f, const struct field *fld, const char *p)
+/*
+ * A counted in-line array.  With SameCount its count is the one the
+ * array before it came with and was copied out by: already within the
+ * caller's room.
+ */
+static void copy_var(FILE *f, const struct msg_layout *m, const struct field *fld, const char *p)
 {
 	const struct mig_type *t = fld->arg->type;
 	const char *n = fld->arg->name;
 
 	if (t->kind == IPC_VAR_STRING) {
 		fprintf(f, "\t(void) mig_strncpy(%s, %s->%s, %u);\n", n, p, n, t->number);
+		return;
+	}
+	if (fld->arg->count_owner) {
+		char *cnt = emit_count_expr(m, "Out", fld->arg);
+
+		fprintf(f, "\t(void)memcpy((char *) %s, (const char *) %s->%s, %u * %s);\n",
+			n, p, n, t->size, cnt);
+		free(cnt);
 		return;
 	}
 	fprintf(f, "\tif (%s->%sCnt > *%sCnt) {\n", p, n, n);
@@ -217,20 +239,22 @@ static void copy_var(FILE *f, const struct field *fld, const char *p)
 }
 
 /* An in-line array of ports; a counted one once its count is known (checked). */
-static void copy_port_array(FILE *f, const struct field *fld, const char *p)
+static void copy_port_array(FILE *f, const struct msg_layout *m, const struct field *fld,
+			    const char *p)
 {
 	const struct mig_type *t = fld->arg->type;
 	const char *n = fld->arg->name;
-	char *cnt = t->counted ? xasprintf("%s->%sCnt", p, n) : xasprintf("%u", t->number);
+	char *cnt = fld->arg->count_owner ? emit_count_expr(m, "Out", fld->arg) :
+		    t->counted ? xasprintf("%s->%sCnt", p, n) : xasprintf("%u", t->number);
 
 	fprintf(f, "\tfor (mach_msg_type_number_t MigI = 0; MigI < %s; MigI++)\n"
 		   "\t\t%s[MigI] = Out0P->%s[MigI].name;\n", cnt, n, n);
-	if (t->counted)
+	if (t->counted && !fld->arg->count_owner)
 		fprintf(f, "\t*%sCnt = %s;\n", n, cnt);
 	free(cnt);
 }
 
-static void copy_field(FILE *f, const struct field *fld, const char *p)
+static void copy_field(FILE *f, const struct msg_layout *m, const struct field *fld, const char *p)
 {
 	bool port_array = fld->arg->type->kind == IPC_PORT_ARRAY;
 
@@ -242,21 +266,21 @@ static void copy_field(FILE *f, const struct field *fld, const char *p)
 	case FIELD_OOL_PORTS:
 		copy_ool(f, fld);
 		break;
-	case FIELD_PORT_ARRAY:
-		if (!fld->arg->type->counted)
-			copy_port_array(f, fld, p);
+	case FIELD_PORT_ARRAY:  /* a counted one once its count is reached */
+		if (!fld->arg->type->counted || fld->arg->count_owner)
+			copy_port_array(f, m, fld, p);
 		break;
 	case FIELD_DATA:
 		copy_data(f, fld, p);
 		break;
 	case FIELD_COUNT:
 		if (port_array)
-			copy_port_array(f, fld, p);
+			copy_port_array(f, m, fld, p);
 		else
 			fprintf(f, "\t*%sCnt = %s->%sCnt;\n", fld->arg->name, p, fld->arg->name);
 		break;
 	case FIELD_VAR:
-		copy_var(f, fld, p);
+		copy_var(f, m, fld, p);
 		break;
 	}
 }
@@ -277,7 +301,7 @@ void user_reply(FILE *f, const struct gen *g, const struct mig_routine *rt,
 		const struct field *fld = &m->fields[i];
 		char *p = emit_field_ptr("Out", fld);
 
-		copy_field(f, fld, p);
+		copy_field(f, m, fld, p);
 		free(p);
 	}
 	fprintf(f, "\treturn KERN_SUCCESS;\n");

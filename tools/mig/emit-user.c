@@ -23,11 +23,12 @@ static void request_port_fill(FILE *f, const struct mig_arg *a)
 	fprintf(f, "\tInP->%s.type = MACH_MSG_PORT_DESCRIPTOR;\n", a->name);
 }
 
+/* The caller's count within the array's bound; with SameCount, the shared count. */
 static void bound_check(FILE *f, const struct mig_arg *a)
 {
 	if (a->type->number)
 		fprintf(f, "\tif (%sCnt > %u) {\n\t\t{ return MIG_ARRAY_TOO_LARGE; }\n\t}\n",
-			a->name, a->type->number);
+			model_count_arg(a)->name, a->type->number);
 }
 
 static void ool_fill(FILE *f, const struct field *fld)
@@ -40,7 +41,7 @@ static void ool_fill(FILE *f, const struct field *fld)
 static void port_array_fill(FILE *f, const struct field *fld)
 {
 	const struct mig_arg *a = fld->arg;
-	char *cnt = a->type->counted ? xasprintf("%sCnt", a->name) : NULL;
+	char *cnt = a->type->counted ? xasprintf("%sCnt", model_count_arg(a)->name) : NULL;
 
 	if (cnt)
 		bound_check(f, a);
@@ -67,7 +68,7 @@ static void data_fill(FILE *f, const struct field *fld)
 static void var_fill(FILE *f, const struct field *fld)
 {
 	const struct mig_arg *a = fld->arg;
-	const char *n = a->name;
+	const char *n = a->name, *cnt = model_count_arg(a)->name;
 
 	if (a->type->kind == IPC_VAR_STRING) {
 		fprintf(f, "\tInP->%sOffset = 0;\n", n);
@@ -76,8 +77,9 @@ static void var_fill(FILE *f, const struct field *fld)
 	}
 	bound_check(f, a);
 	fprintf(f, "\t(void)memcpy((char *) InP->%s, (const char *) %s, %u * %sCnt);\n",
-		n, n, a->type->size, n);
-	fprintf(f, "\tInP->%sCnt = %sCnt;\n", n, n);
+		n, n, a->type->size, cnt);
+	if (!a->count_owner)
+		fprintf(f, "\tInP->%sCnt = %sCnt;\n", n, n);
 }
 
 static void fill_request(FILE *f, const struct msg_layout *m)

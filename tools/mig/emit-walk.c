@@ -9,14 +9,17 @@
 
 #include <stdlib.h>
 
-static void walk_var(FILE *f, const struct field *fld, const char *pfx, const char *ptype,
-		     const char *fail)
+/* Each array's own bound holds its count, also a count it shares (SameCount). */
+static void walk_var(FILE *f, const struct msg_layout *m, const struct field *fld,
+		     const char *pfx, const char *ptype, const char *fail)
 {
 	const struct mig_type *t = fld->arg->type;
 	char *p = emit_field_ptr(pfx, fld);
 	char *bytes = layout_var_bytes(fld, "MigCnt");
+	char *cnt = emit_count_expr(m, pfx, fld->arg);
 
-	fprintf(f, "\t\tMigCnt = %s->%sCnt;\n", p, fld->arg->name);
+	fprintf(f, "\t\tMigCnt = %s;\n", cnt);
+	free(cnt);
 	fprintf(f, "\t\tif (MigCnt > %u)\n\t\t\t%s\n", t->number, fail);
 	fprintf(f, "\t\tMigExpect += %s;\n", bytes);
 	fprintf(f, "\t\tif (MigExpect > msgh_size)\n\t\t\t%s\n", fail);
@@ -59,7 +62,7 @@ void emit_walk(FILE *f, const struct msg_layout *m, const char *pfx, const char 
 		   "\t\t\t%s\n", type, fail);
 	for (size_t i = 0; i < m->n; i++)
 		if (m->fields[i].kind == FIELD_VAR)
-			walk_var(f, &m->fields[i], pfx, ptype, fail);
+			walk_var(f, m, &m->fields[i], pfx, ptype, fail);
 	fprintf(f, "\t\tif (MigExpect != msgh_size)\n\t\t\t%s\n\t}\n", fail);
 	check_strings(f, m, pfx, fail);
 }

@@ -88,7 +88,8 @@ static void var_decl(FILE *f, const struct field *fld, const char *ind)
 
 	if (t->kind == IPC_VAR_STRING)
 		fprintf(f, "%s\tmach_msg_type_number_t %sOffset; /* MiG doesn't use it */\n", ind, n);
-	fprintf(f, "%s\tmach_msg_type_number_t %sCnt;\n", ind, n);
+	if (!fld->arg->count_owner)
+		fprintf(f, "%s\tmach_msg_type_number_t %sCnt;\n", ind, n);
 	fprintf(f, "%s\t%s %s[%u];\n", ind, t->elem_ctype, n, t->number);
 	if (fld->pad)
 		fprintf(f, "%s\tchar %sPad[%u];\n", ind, n, fld->pad);

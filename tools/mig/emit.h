@@ -79,6 +79,13 @@ void emit_port_array_fill(FILE *f, const struct field *fld, const char *msg, con
 void emit_port_array_check(FILE *f, const struct field *fld, const char *msg, const char *ind,
 			   const char *fail);
 
+/**
+ * emit_count_expr() - where received message @m (segments @pfx0P ...)
+ * keeps @a's count: its own count field, or with SameCount the field of
+ * the array whose count it shares.
+ */
+char *emit_count_expr(const struct msg_layout *m, const char *pfx, const struct mig_arg *a);
+
 /** emit_field_ptr() - "In2P" for a field in segment 2 with prefix "In". */
 char *emit_field_ptr(const char *pfx, const struct field *fld);
 

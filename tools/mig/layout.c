@@ -90,7 +90,7 @@ static void add_inline(struct msg_layout *m, const struct mig_arg *a)
 		add(m, FIELD_COUNT, a);
 		break;
 	case IPC_PORT_ARRAY:
-		if (a->type->counted)
+		if (a->type->counted && !a->count_owner)
 			add(m, FIELD_COUNT, a);
 		break;
 	default:

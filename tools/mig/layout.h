@@ -5,7 +5,8 @@
  * port or out-of-line argument, in argument order; the NDR record when
  * any in-line data follows (always in a simple reply, whose first datum is
  * RetCode); then the in-line data in argument order, every field padded
- * to 4 bytes, counts before their arrays.
+ * to 4 bytes, counts before their arrays.  An array with SameCount has
+ * no count of its own: the count of the array it shares it with serves.
  */
 #ifndef BSMIG_LAYOUT_H
 #define BSMIG_LAYOUT_H
@@ -18,7 +19,7 @@ enum field_kind {
 	FIELD_OOL_PORTS,/* mach_msg_ool_ports_descriptor_t */
 	FIELD_DATA,     /* fixed-size in-line value */
 	FIELD_COUNT,    /* the count of an out-of-line array */
-	FIELD_VAR,      /* [offset,] count, then up to max bytes of data */
+	FIELD_VAR,      /* [offset,] count (none with SameCount), then up to max bytes of data */
 	FIELD_PORT_ARRAY,/* mach_msg_port_descriptor_t[N]: an in-line array of ports */
 };
 

@@ -38,6 +38,50 @@ bool model_user_trailer(const struct mig_routine *rt)
 	return model_find_kind(rt, ARG_USER_AUDIT) || model_find_kind(rt, ARG_USER_SECTOKEN);
 }
 
+const struct mig_arg *model_count_arg(const struct mig_arg *a)
+{
+	return a->count_owner ? a->count_owner : a;
+}
+
+/* Arrays whose count is an in-line field bsmig can share: in-line data and ports. */
+static bool is_variable(const struct mig_type *t)
+{
+	return t->kind == IPC_VAR_INLINE || (t->kind == IPC_PORT_ARRAY && t->counted);
+}
+
+/*
+ * SameCount, as Apple's MIG takes it: the argument before this one (or
+ * the array that one shares its count with) must be a variable array
+ * going the same way; otherwise the flag is ignored with a warning.
+ */
+static void resolve_samecount(struct mig_routine *rt, size_t i)
+{
+	struct mig_arg *a = &rt->args[i];
+	const struct mig_arg *prev = i ? model_count_arg(&rt->args[i - 1]) : NULL;
+	const struct mig_type *t = a->type;
+
+	if (!a->samecount)
+		return;
+	if (t->kind == IPC_VAR_STRING || t->kind == IPC_OOL || t->kind == IPC_OOL_PORTS ||
+	    (prev && (prev->type->kind == IPC_VAR_STRING || prev->type->kind == IPC_OOL ||
+		      prev->type->kind == IPC_OOL_PORTS))) {
+		diag_error(a->pos, "%s: SameCount on strings and out-of-line arrays is not supported by bsmig",
+			   a->name);
+	} else if (a->countinout || (prev && prev->countinout)) {
+		diag_error(a->pos, "%s: SameCount with CountInOut is not supported by bsmig", a->name);
+	} else if (!is_variable(t)) {
+		diag_warn(a->pos, "%s: SameCount is ignored - the argument is not variable", a->name);
+	} else if (!prev || !is_variable(prev->type)) {
+		diag_warn(a->pos, "%s: SameCount is ignored - adjacent argument is not variable",
+			  a->name);
+	} else if (prev->kind != a->kind) {
+		diag_warn(a->pos, "%s: SameCount is ignored - inconsistencies with the adjacent argument",
+			  a->name);
+	} else {
+		a->count_owner = prev;
+	}
+}
+
 static bool is_reply_port(enum arg_kind k)
 {
 	return k == ARG_REPLYPORT || k == ARG_SREPLYPORT || k == ARG_UREPLYPORT;
@@ -104,10 +148,11 @@ void model_check(struct mig_routine *rt)
 		return;
 	}
 	for (size_t i = 0; i < rt->nargs; i++) {
-		const struct mig_arg *a = &rt->args[i];
+		struct mig_arg *a = &rt->args[i];
 
 		type_finish(a->type);
 		check_arg(rt, a, req);
+		resolve_samecount(rt, i);
 		if (is_reply_port(a->kind))
 			reply_ports++;
 		for (size_t j = 0; j < i; j++)

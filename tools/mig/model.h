@@ -37,6 +37,8 @@ struct mig_arg {
 	bool is_const;
 	bool countinout;        /* out counted array: the caller's capacity travels too */
 	bool retcode;           /* travels as the message's RetCode (reply-shaped requests) */
+	bool samecount;         /* SameCount: as many elements as the array before it */
+	const struct mig_arg *count_owner;      /* SameCount: whose count it shares, else NULL */
 };
 
 struct mig_routine {
@@ -84,6 +86,12 @@ const char *model_server_trailer(const struct mig_routine *rt);
 
 /** model_user_trailer() - the user side reads tokens from the reply's trailer. */
 bool model_user_trailer(const struct mig_routine *rt);
+
+/**
+ * model_count_arg() - the argument whose count stands for @a's: the one
+ * it shares with SameCount, else @a itself.
+ */
+const struct mig_arg *model_count_arg(const struct mig_arg *a);
 
 /** model_check() - semantic checks of a parsed routine; errors are reported. */
 void model_check(struct mig_routine *rt);

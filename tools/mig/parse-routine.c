@@ -4,7 +4,7 @@
  * list with its kinds (in, out, inout, requestport, replyport,
  * sreplyport, ureplyport, WaitTime, MsgOption, ServerAuditToken,
  * ServerSecToken) and flags (dealloc, notdealloc, servercopy,
- * physicalcopy, const).
+ * physicalcopy, const, CountInOut, RetCode, SameCount).
  */
 #include "parse.h"
 
@@ -31,7 +31,7 @@ static const char *const unsupported_kinds[] = {
 };
 
 static const char *const unsupported_flags[] = {
-	"samecount", "auto", "overwrite", "dealloc[]",
+	"auto", "overwrite", "dealloc[]",
 };
 
 /* An argument kind keyword, consumed; ARG_IN if there is none. */
@@ -80,6 +80,8 @@ static bool arg_flag(struct lexer *lx, struct mig_arg *a)
 		a->countinout = true;
 	else if (!strcasecmp(f, "retcode"))
 		a->retcode = true;
+	else if (!strcasecmp(f, "samecount"))
+		a->samecount = true;
 	else {
 		diag_error(lx->tok.pos, "unknown argument flag '%s'", f);
 		return false;

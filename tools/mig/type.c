@@ -24,6 +24,7 @@ struct builtin {
 	unsigned size;
 	bool port;
 	const char *ctype;
+	int rcv_msgt;           /* non-zero: an "in|out" pair, received as this */
 };
 
 static const struct builtin builtins[] = {
@@ -46,9 +47,15 @@ static const struct builtin builtins[] = {
 	{ "MACH_MSG_TYPE_COPY_SEND", MSGT_COPY_SEND, 4, true, "mach_port_t" },
 	{ "MACH_MSG_TYPE_MAKE_SEND", MSGT_MAKE_SEND, 4, true, "mach_port_t" },
 	{ "MACH_MSG_TYPE_MAKE_SEND_ONCE", MSGT_MAKE_SEND_ONCE, 4, true, "mach_port_t" },
-	{ "MACH_MSG_TYPE_PORT_RECEIVE", MSGT_MOVE_RECEIVE, 4, true, "mach_port_t" },
-	{ "MACH_MSG_TYPE_PORT_SEND", MSGT_MOVE_SEND, 4, true, "mach_port_t" },
-	{ "MACH_MSG_TYPE_PORT_SEND_ONCE", MSGT_MOVE_SEND_ONCE, 4, true, "mach_port_t" },
+	/*
+	 * As in Apple's MIG (lexxer.l): polymorphic when sent, so the sender
+	 * names the disposition in a Poly argument, and the named right when
+	 * received.
+	 */
+	{ "MACH_MSG_TYPE_PORT_RECEIVE", MSGT_POLYMORPHIC, 4, true, "mach_port_t", MSGT_MOVE_RECEIVE },
+	{ "MACH_MSG_TYPE_PORT_SEND", MSGT_POLYMORPHIC, 4, true, "mach_port_t", MSGT_MOVE_SEND },
+	{ "MACH_MSG_TYPE_PORT_SEND_ONCE", MSGT_POLYMORPHIC, 4, true, "mach_port_t",
+	  MSGT_MOVE_SEND_ONCE },
 	{ "MACH_MSG_TYPE_POLYMORPHIC", MSGT_POLYMORPHIC, 4, true, "mach_port_t" },
 	{ "polymorphic", MSGT_POLYMORPHIC, 4, true, "mach_port_t" },
 };
@@ -67,6 +74,8 @@ struct mig_type *type_builtin(const char *name)
 		t = xcalloc(1, sizeof(*t));
 		t->kind = b->port ? IPC_PORT : IPC_INLINE;
 		t->msgt = b->msgt;
+		t->paired = b->rcv_msgt != 0;
+		t->rcv_msgt = b->rcv_msgt;
 		t->size = b->size;
 		t->builtin = true;
 		t->ctype = xstrdup(b->ctype);
