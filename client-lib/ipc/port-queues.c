@@ -108,6 +108,7 @@ void port_remove_queue(struct port *p, size_t i)
 {
 	struct so_queue q = take_queue(p, i);
 
+	port_close_fd(p, &q.fd);        /* a receive right moving carries it */
 	sopool_close(&q);
 }
 

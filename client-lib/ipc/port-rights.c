@@ -25,7 +25,7 @@ static void send_released(struct port *p)
 	if (p->type & MACH_PORT_TYPE_SEND)
 		return;
 	if (!(p->type & MACH_PORT_TYPE_RECEIVE) || p->u.recv.ns_armed)
-		endpoint_close(&p->send_fd);
+		port_close_fd(p, &p->send_fd);
 }
 
 /*
@@ -431,7 +431,7 @@ static int renew_port(struct port *p)
 	if (err < 0)
 		return err;
 	port_unwatch_fd(p, rv->fd);
-	close(rv->fd);
+	port_close_fd(p, &rv->fd);
 	rv->fd = r;
 	p->send_fd = s;
 	port_set_ino(p, endpoint_inode(s));
@@ -486,7 +486,7 @@ void port_make_dead_name(struct port *p)
 		return;
 	if (p->name && p->watched)
 		notified = notifier_dead(p->name);
-	endpoint_close(&p->send_fd);
+	port_close_fd(p, &p->send_fd);
 	port_set_ino(p, 0);
 	if (rights & MACH_PORT_TYPE_SEND_ONCE)
 		p->urefs = 1;

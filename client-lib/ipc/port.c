@@ -116,6 +116,55 @@ void port_ref(struct port *p)
 	__atomic_add_fetch(&p->refs, 1, __ATOMIC_RELAXED);
 }
 
+void port_pin(struct port *p)
+{
+	p->sending++;
+}
+
+/* The closes that waited for messages sent on @p's fds. */
+static void close_waiting(struct port *p)
+{
+	for (size_t i = 0; i < p->n_closing; i++)
+		endpoint_close(&p->closing[i]);
+	free(p->closing);
+	p->closing = NULL;
+	p->n_closing = p->cap_closing = 0;
+}
+
+void port_unpin(struct port *p)
+{
+	if (--p->sending == 0 && p->n_closing)
+		close_waiting(p);
+}
+
+/* Keep @fd until no message is sent on @p's fds.  Return: false without memory. */
+static bool close_later(struct port *p, int fd)
+{
+	if (p->n_closing == p->cap_closing) {
+		size_t n = p->cap_closing ? p->cap_closing * 2 : 4;
+		int *grown = realloc(p->closing, n * sizeof(*grown));
+
+		if (!grown)
+			return false;
+		p->closing = grown;
+		p->cap_closing = n;
+	}
+	p->closing[p->n_closing++] = fd;
+	return true;
+}
+
+void port_close_fd(struct port *p, int *fd)
+{
+	if (!p->sending || *fd < 0) {
+		endpoint_close(fd);
+		return;
+	}
+	/* Without memory to wait, the fd stays open for good: closed under the
+	 * sender, its number could take the message to another socket. */
+	close_later(p, *fd);
+	*fd = -1;
+}
+
 void port_unref(struct port *p)
 {
 	if (!p || __atomic_sub_fetch(&p->refs, 1, __ATOMIC_ACQ_REL) != 0)
@@ -128,6 +177,7 @@ void port_unref(struct port *p)
 		port_close_receive(p);
 	endpoint_close(&p->send_fd);
 	endpoint_close(&p->wake_fd);
+	close_waiting(p);       /* in a forked child, whose senders are gone */
 	pthread_mutex_destroy(&p->rcv_lock);
 	free(p);
 }
@@ -319,10 +369,10 @@ void port_close_receive(struct port *p)
 		port_remove_queue(p, rv->n_so - 1);
 	if (rv->fd >= 0)
 		port_unwatch_fd(p, rv->fd);
-	endpoint_close(&rv->fd);
-	endpoint_close(&rv->pd_fd);     /* the notify port is told: MACH_NOTIFY_SEND_ONCE */
+	port_close_fd(p, &rv->fd);
+	port_close_fd(p, &rv->pd_fd);   /* the notify port is told: MACH_NOTIFY_SEND_ONCE */
 	if (!(p->type & MACH_PORT_TYPE_SEND))
-		endpoint_close(&p->send_fd);
+		port_close_fd(p, &p->send_fd);
 	p->type &= ~MACH_PORT_TYPE_RECEIVE;
 	free(rv->so);
 	fd_index_free(&rv->so_index);
@@ -397,6 +447,8 @@ static bool fork_keep(struct port *p)
 	if (p->kind == PORT_KIND_RECEIVE)
 		p->u.recv.pset = 0;
 	p->watched = false;
+	p->sending = 0;         /* the parent's senders are not the child's */
+	close_waiting(p);
 	port_close_receive(p);
 	p->refs = 1;
 	pthread_mutex_init(&p->rcv_lock, NULL);

@@ -84,6 +84,9 @@ struct port {
 	bool watched;               /* a notification request names it (notify.c) */
 	int wake_fd;                /* wakes receivers when the receive right goes (port.c) */
 	pthread_mutex_t rcv_lock;
+	unsigned int sending;       /* messages being sent on its fds (port_pin()) */
+	int *closing;               /* fds whose close waits for them */
+	size_t n_closing, cap_closing;
 	enum port_kind kind;
 	union {
 		struct port_recv recv;  /* PORT_KIND_RECEIVE (and NONE: empty) */
@@ -111,6 +114,21 @@ struct port *port_new_set(void);
 void port_ref(struct port *p);
 /** port_unref() - drop a reference; the last one closes every fd. */
 void port_unref(struct port *p);
+
+/*
+ * A send resolves the fds it carries under the space lock and sends on
+ * them after dropping it.  Another thread of the task may meanwhile drop
+ * the rights (deallocate, dead name, destroy): as xnu's copy-in holds the
+ * port for the send, the fds stay open until the message is sent, so that
+ * the number is not reused by an unrelated open() and the message goes
+ * where it was addressed.  Space lock held for all three.
+ */
+/** port_pin() - a message will be sent on @p's fds: their closes wait until port_unpin(). */
+void port_pin(struct port *p);
+/** port_unpin() - that message was sent (or failed); the last one closes what waited. */
+void port_unpin(struct port *p);
+/** port_close_fd() - close @p's *@fd (set to -1): now, or once no message is sent on it. */
+void port_close_fd(struct port *p, int *fd);
 
 /**
  * port_name() - give @p a name in the space (takes the caller's reference).

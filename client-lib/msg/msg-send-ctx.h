@@ -25,6 +25,7 @@ enum commit_op {
 	COMMIT_SEND_ONCE_PAIR,  /* MAKE_SEND_ONCE: the pair's R becomes a queue */
 	COMMIT_DEALLOC_OOL,     /* out-of-line region with deallocate set */
 	COMMIT_MOVE_DEAD,       /* a dead name moved as MACH_PORT_DEAD: one reference */
+	COMMIT_USE,             /* COPY_SEND, MAKE_SEND: the entry's fd is carried, nothing changes */
 };
 
 /*
@@ -42,7 +43,7 @@ struct ool_seg {
 
 struct commit {
 	enum commit_op op;
-	struct port *port;      /* referenced */
+	struct port *port;      /* referenced and pinned (port_pin()) */
 	struct so_pair pair;    /* COMMIT_SEND_ONCE_PAIR (port.h) */
 	void *addr;             /* COMMIT_DEALLOC_OOL */
 	size_t size;
@@ -64,8 +65,9 @@ struct send_ctx {
 	size_t ool_len;                 /* the datagram's out-of-line area: bytes so far */
 	size_t ool_budget;              /* inline bytes that still fit in one datagram */
 	size_t n_segs;
-	struct port *dest;
+	struct port *dest;      /* referenced and pinned */
 	int dest_fd;
+	bool unpinned;          /* send_unpin() done: the fds are no longer used */
 	bool return_dest;       /* through a send-once right: give its send end back */
 	bool circular;          /* carries its destination's receive right: destroyed, not sent */
 	struct wire_desc desc[WIRE_MAX_DESC];   /* each cleared when resolved */
@@ -82,8 +84,19 @@ struct send_ctx {
 /** send_add_fd() - carry @fd (closed after the send if @owned).  Return: 0 or -E2BIG. */
 int send_add_fd(struct send_ctx *c, int fd, bool owned);
 
-/** send_add_commit() - record @op on @p (referenced) for after the send. */
+/**
+ * send_add_commit() - record @op on @p (referenced, and pinned: its fds
+ * stay open while the message may use them) for after the send.  Space
+ * lock held.
+ */
 void send_add_commit(struct send_ctx *c, enum commit_op op, struct port *p);
+
+/**
+ * send_unpin() - the message is sent or failed: the fds it resolved are no
+ * longer used, and closes that waited for it happen (port_unpin()).  Once;
+ * space lock held.
+ */
+void send_unpin(struct send_ctx *c);
 
 /**
  * send_drop_commits() - forget what the message took since there were

@@ -48,8 +48,22 @@ void send_add_commit(struct send_ctx *c, enum commit_op op, struct port *p)
 	struct commit *k = &c->commits[c->n_commits++];
 
 	*k = (struct commit){ .op = op, .port = p, .pair = { .r = -1 } };
-	if (p)
+	if (p) {
 		port_ref(p);
+		port_pin(p);
+	}
+}
+
+void send_unpin(struct send_ctx *c)
+{
+	if (c->unpinned)
+		return;
+	c->unpinned = true;
+	for (size_t i = 0; i < c->n_commits; i++)
+		if (c->commits[i].port)
+			port_unpin(c->commits[i].port);
+	if (c->dest)
+		port_unpin(c->dest);
 }
 
 /* Out-of-line memory with deallocate set: released once the message went. */
@@ -118,8 +132,7 @@ static int resolve_memory(struct send_ctx *c, struct port *p, mach_msg_type_name
 	d->offset = m->offset;
 	d->size = (uint32_t)m->size;
 	d->flags = (uint32_t)m->prot & 0xff;
-	if (disp == MACH_MSG_TYPE_MOVE_SEND)
-		send_add_commit(c, COMMIT_MOVE_SEND, p);
+	send_add_commit(c, disp == MACH_MSG_TYPE_MOVE_SEND ? COMMIT_MOVE_SEND : COMMIT_USE, p);
 	return send_add_fd(c, m->fd, false);
 }
 
@@ -203,6 +216,8 @@ void send_drop_commits(struct send_ctx *c, size_t mark)
 
 		if (k->op == COMMIT_SEND_ONCE_PAIR)
 			port_pair_not_given(k->port, &k->pair);
+		if (k->port && !c->unpinned)
+			port_unpin(k->port);
 		port_unref(k->port);
 	}
 }
@@ -231,14 +246,14 @@ static int resolve_right(struct send_ctx *c, mach_port_name_t name,
 	d->nfds = 1;    /* but for a receive right */
 	switch (disp) {
 	case MACH_MSG_TYPE_MOVE_SEND:
-		send_add_commit(c, COMMIT_MOVE_SEND, p);
-		/* fall through */
 	case MACH_MSG_TYPE_COPY_SEND:
+		send_add_commit(c, disp == MACH_MSG_TYPE_MOVE_SEND ? COMMIT_MOVE_SEND : COMMIT_USE, p);
 		d->kind = WIRE_PORT_SEND;
 		return send_add_fd(c, p->send_fd, false);
 	case MACH_MSG_TYPE_MAKE_SEND: {
 		int fd = port_make_send_fd(p);
 
+		send_add_commit(c, COMMIT_USE, p);
 		d->kind = WIRE_PORT_SEND;
 		return fd < 0 ? fd : send_add_fd(c, fd, false);
 	}

@@ -78,6 +78,7 @@ static mach_msg_return_t resolve_dest(struct send_ctx *c, const mach_msg_header_
 	}
 	c->dest = p;
 	port_ref(p);
+	port_pin(p);    /* c->dest_fd is p's: see port_pin() */
 	return MACH_MSG_SUCCESS;
 }
 
@@ -286,10 +287,10 @@ static void commit_all(struct send_ctx *c, bool destroyed)
 		case COMMIT_DEALLOC_OOL:
 			vm_release(k->addr, k->size);
 			break;
-		default:
+		default:        /* COMMIT_USE */
 			break;
 		}
-		if (k->port)
+		if (k->port && k->op != COMMIT_USE)
 			port_release_if_empty(k->port);
 	}
 }
@@ -354,6 +355,7 @@ static mach_msg_return_t send_built(struct send_ctx *c, const char *body, size_t
 	bool destroyed = c->circular;
 
 	space_lock();
+	send_unpin(c);
 	/* xnu: a message through a send-once right whose port died is sent,
 	 * as far as the sender can tell, and destroyed at once with every
 	 * right it carried: a server replying to a client that went away
@@ -385,9 +387,10 @@ static mach_msg_return_t build_failed(struct send_ctx *c, mach_msg_return_t mr)
 
 	if (send_ool_fault(c, &mark))
 		mr = MACH_SEND_INVALID_MEMORY;
-	if (!c->n_commits)
+	if (!c->n_commits && !c->dest)
 		return mr;
 	space_lock();
+	send_unpin(c);
 	if (mr == MACH_SEND_INVALID_RIGHT || mr == MACH_SEND_INVALID_MEMORY)
 		body_failed(c, mark);
 	else
