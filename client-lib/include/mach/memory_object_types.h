@@ -7,6 +7,12 @@
 
 typedef mach_port_t mem_entry_name_port_t;
 typedef mach_port_t memory_object_t;
+typedef mach_port_t memory_object_control_t;
+typedef mach_port_t memory_object_name_t;
+typedef mach_port_t memory_object_default_t;
+#define MEMORY_OBJECT_CONTROL_NULL ((memory_object_control_t) 0)
+#define MEMORY_OBJECT_NAME_NULL    ((memory_object_name_t) 0)
+#define MEMORY_OBJECT_DEFAULT_NULL ((memory_object_default_t) 0)
 
 #define MAP_MEM_NOOP            0
 #define MAP_MEM_COPYBACK        1
