@@ -13,6 +13,18 @@
 #include <mach/vm_behavior.h>
 #include <mach/vm_purgable.h>
 #include <mach/vm_region.h>
+#include <mach/host_info.h>
+#include <mach/mach_voucher_types.h>
+#include <mach/processor_info.h>
+#include <mach/task_inspect.h>
+#include <mach/task_policy.h>
+#include <mach/thread_info.h>
+#include <mach/thread_policy.h>
+#include <mach/time_value.h>
+#include <mach/vm_attributes.h>
+#include <mach/vm_sync.h>
+#include <mach/kmod.h>
+#include <mach/policy.h>
 
 typedef mach_port_t task_t;
 typedef mach_port_t task_name_t;
