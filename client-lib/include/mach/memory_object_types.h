@@ -7,6 +7,18 @@
 
 typedef mach_port_t mem_entry_name_port_t;
 typedef mach_port_t memory_object_t;
+typedef mach_port_t memory_object_control_t;
+typedef natural_t memory_object_cluster_size_t;
+typedef natural_t *memory_object_fault_info_t;
+typedef int memory_object_copy_strategy_t;
+typedef int memory_object_return_t;
+typedef int memory_object_flavor_t;
+typedef int *memory_object_info_t;
+typedef mach_port_t memory_object_name_t;
+typedef mach_port_t memory_object_default_t;
+#define MEMORY_OBJECT_CONTROL_NULL ((memory_object_control_t) 0)
+#define MEMORY_OBJECT_NAME_NULL    ((memory_object_name_t) 0)
+#define MEMORY_OBJECT_DEFAULT_NULL ((memory_object_default_t) 0)
 
 #define MAP_MEM_NOOP            0
 #define MAP_MEM_COPYBACK        1

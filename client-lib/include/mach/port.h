@@ -142,4 +142,12 @@ typedef struct mach_port_options {
 } mach_port_options_t;
 typedef mach_port_options_t *mach_port_options_ptr_t;
 
+/* mach_port_allocate_qos's request; the bit-fields are Apple's layout. */
+typedef struct mach_port_qos {
+	unsigned int name : 1;
+	unsigned int prealloc : 1;
+	boolean_t pad1 : 30;
+	natural_t len;
+} mach_port_qos_t;
+
 #endif

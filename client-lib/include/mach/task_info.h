@@ -4,6 +4,13 @@
 #define _MACH_TASK_INFO_H_
 
 #include <stdint.h>
+#include <mach/port.h>
+
+/* task_info's flavor and array of ints (the layouts are not declared). */
+typedef natural_t task_flavor_t;
+typedef integer_t *task_info_t;
+#define TASK_INFO_MAX (1024)
+typedef integer_t task_info_data_t[TASK_INFO_MAX];
 
 /*
  * EXC_GUARD delivery settings (Apple's <mach/task_info.h> values).  They
@@ -11,6 +18,7 @@
  * guard violation only returns xnu's error code.  See mach_port(3).
  */
 typedef uint32_t task_exc_guard_behavior_t;
+typedef uint32_t task_corpse_forking_behavior_t;
 #define TASK_EXC_GUARD_NONE       0x00
 #define TASK_EXC_GUARD_VM_DELIVER 0x01
 #define TASK_EXC_GUARD_VM_ONCE    0x02

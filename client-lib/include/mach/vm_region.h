@@ -60,6 +60,25 @@ typedef struct vm_region_basic_info vm_region_basic_info_data_t;
 #define VM_REGION_TOP_INFO      12
 #define VM_REGION_EXTENDED_INFO 13
 
+typedef int *vm_region_recurse_info_t;
+typedef int *vm_region_recurse_info_64_t;
+
+typedef int vm_page_info_flavor_t;
+typedef int *vm_page_info_t;
+
+/* The address ranges of mach_vm_read_list and vm_read_list. */
+struct mach_vm_read_entry {
+	mach_vm_address_t address;
+	mach_vm_size_t size;
+};
+struct vm_read_entry {
+	vm_address_t address;
+	vm_size_t size;
+};
+#define VM_MAP_ENTRY_MAX (256)
+typedef struct mach_vm_read_entry mach_vm_read_entry_t[VM_MAP_ENTRY_MAX];
+typedef struct vm_read_entry vm_read_entry_t[VM_MAP_ENTRY_MAX];
+
 #pragma pack(pop)
 
 #endif

@@ -16,6 +16,7 @@ typedef unsigned long long memory_object_offset_t;
 typedef unsigned long long memory_object_size_t;
 typedef mach_port_t vm_map_t;
 typedef mach_port_t vm_map_read_t;
+typedef mach_port_t vm_map_inspect_t;
 typedef int vm_prot_t;
 typedef unsigned int vm_inherit_t;
 
