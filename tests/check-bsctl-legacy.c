@@ -229,7 +229,7 @@ END_TEST
 START_TEST(test_long_argument_alike)
 {
 	static const char *const verbs[] = { "remove", "getenv", "print", "blame", "start",
-					     "unload", "bootout" };
+					     "unload", "bootout", "setenv" };
 	char arg[1100];
 	size_t first_line;
 
@@ -242,6 +242,8 @@ START_TEST(test_long_argument_alike)
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
 		if (strcmp(verbs[i], "bootout") == 0)
 			BSCTL(verbs[i], user_domain, arg);
+		else if (strcmp(verbs[i], "setenv") == 0)
+			BSCTL(verbs[i], "NAME", arg);
 		else
 			BSCTL(verbs[i], arg);
 		/* The same first line; the verb's own usage follows it. */

@@ -45,8 +45,8 @@ int cmd_print_disabled(int argc, char **argv, const struct bsctl_opts *o)
 
 int cmd_setenv(int argc, char **argv, const struct bsctl_opts *o)
 {
-	char kv[CONTROL_ARG_MAX];
-	int d;
+	char *kv;
+	int d, ret;
 
 	(void)o;
 	if (argc != 3 && argc != 4)
@@ -58,12 +58,14 @@ int cmd_setenv(int argc, char **argv, const struct bsctl_opts *o)
 		fprintf(stderr, "bsctl: %s: not a variable name\n", argv[1 + d]);
 		return BSCTL_USAGE;
 	}
-	if (snprintf(kv, sizeof(kv), "%s=%s", argv[1 + d], argv[2 + d]) >= (int)sizeof(kv)) {
-		fprintf(stderr, "bsctl: %s: name and value longer than %d bytes\n", argv[1 + d],
-			CONTROL_ARG_MAX - 1);
+	/* Whole, so that one that does not fit a request is refused as every verb refuses it. */
+	if (asprintf(&kv, "%s=%s", argv[1 + d], argv[2 + d]) < 0) {
+		fprintf(stderr, "bsctl: out of memory\n");
 		return BSCTL_FAILURE;
 	}
-	return ctl_call(CONTROL_SETENV, 0, 0, kv, stderr);
+	ret = ctl_call(CONTROL_SETENV, 0, 0, kv, stderr);
+	free(kv);
+	return ret;
 }
 
 int cmd_unsetenv(int argc, char **argv, const struct bsctl_opts *o)
