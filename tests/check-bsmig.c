@@ -197,8 +197,6 @@ static const struct bad_case bad_cases[] = {
 	  "bad-pointer.defs:3: error: ^ applies to arrays and fixed-size data only" },
 	{ "errors", "bad-pointer.defs",
 	  "bad-pointer.defs:6: error: ^ of fixed-size data needs a type name" },
-	{ "errors", "port-send-array.defs",     /* polymorphic when sent, as in Apple's MIG */
-	  "port-send-array.defs:4: error: arrays of polymorphic ports are not supported by bsmig" },
 	{ "errors", "local-type.defs",   /* an argument's own type is not declared for others */
 	  "local-type.defs:8: error: unknown type 'once_t'" },
 };

@@ -69,7 +69,7 @@ static void expect(kern_return_t code)
 
 START_TEST(test_unknown_ids)
 {
-	static const mach_msg_id_t ids[] = { 0, 4999, 5008, 5026, 5100, -1, 0x7fffffff };
+	static const mach_msg_id_t ids[] = { 0, 4999, 5008, 5027, 5100, -1, 0x7fffffff };
 
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
 		request(ids[i], sizeof(mach_msg_header_t), 0);
@@ -424,6 +424,28 @@ START_TEST(test_inline_port_arrays)
 }
 END_TEST
 
+/* As Apple's MIG: a polymorphic array takes any right and is told which; a send right's does not. */
+START_TEST(test_poly_arrays)
+{
+	__Request__poly_arrays_t *r = request(5026, sizeof(*r), MACH_MSGH_BITS_COMPLEX);
+	__Reply__poly_arrays_t *rep = (__Reply__poly_arrays_t *)&out;
+
+	r->msgh_body.msgh_descriptor_count = 6;
+	port_desc(&r->sends[0], 40, MACH_MSG_TYPE_PORT_SEND);
+	port_desc(&r->sends[1], 41, MACH_MSG_TYPE_PORT_SEND_ONCE);
+	for (mach_port_t i = 0; i < 3; i++)
+		port_desc(&r->polys[i], 50 + i, MACH_MSG_TYPE_PORT_SEND_ONCE);
+	r->list.type = MACH_MSG_OOL_PORTS_DESCRIPTOR;
+	r->list.disposition = MACH_MSG_TYPE_PORT_SEND;
+	r->NDR = NDR_record;
+	r->polysCnt = 3;
+	expect(MIG_TYPE_ERROR);
+	r->sends[1].disposition = MACH_MSG_TYPE_PORT_SEND;
+	expect(KERN_SUCCESS);
+	ck_assert(rep->types[1] == MACH_MSG_TYPE_PORT_SEND_ONCE && rep->back[2].disposition == MACH_MSG_TYPE_MOVE_SEND);
+}
+END_TEST
+
 /* fixed_ool: one out-of-line descriptor of exactly sizeof(triple_t) bytes. */
 static __Request__fixed_ool_t *fixed_ool(void *address, mach_msg_size_t size)
 {
@@ -562,6 +584,7 @@ static Suite *mig_server_suite(void)
 	tcase_add_test(tc, test_out_of_line);
 	tcase_add_test(tc, test_ool_ports);
 	tcase_add_test(tc, test_inline_port_arrays);
+	tcase_add_test(tc, test_poly_arrays);
 	tcase_add_test(tc, test_samecount_request);
 	tcase_add_test(tc, test_fixed_out_of_line);
 	tcase_add_test(tc, test_pair_disposition);

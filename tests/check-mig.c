@@ -394,6 +394,36 @@ START_TEST(test_port_array)
 }
 END_TEST
 
+/*
+ * Arrays of polymorphic ports: send rights made from receive rights and
+ * moved ones arrive as send rights; the work routine's Poly for the
+ * array goes with every element.
+ */
+START_TEST(test_poly_arrays)
+{
+	mach_port_t sends[2] = { peer_port(), peer_port() }, back[3] = { 0 };
+	mach_port_t polys[3] = { peer_port_send(), peer_port_send() }, list[1] = { peer_port_send() };
+	send_ool_t made = NULL;
+	mach_msg_type_name_t backPoly = 0;
+	mach_msg_type_number_t backCnt = 3, madeCnt = 0;
+	fixed4_t types = { 0 };
+
+	ck_assert_int_eq(u_poly_arrays(service, sends, MACH_MSG_TYPE_MAKE_SEND, polys,
+				       MACH_MSG_TYPE_MOVE_SEND, 2, list, MACH_MSG_TYPE_COPY_SEND, 1,
+				       types, back, &backPoly, &backCnt, &made, &madeCnt),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(types[0], MACH_PORT_TYPE_SEND);
+	ck_assert_int_eq(types[1], MACH_MSG_TYPE_PORT_SEND);
+	ck_assert(types[2] == MACH_PORT_TYPE_SEND && types[3] == MACH_PORT_TYPE_SEND);
+	ck_assert(backCnt == 2 && backPoly == MACH_MSG_TYPE_PORT_SEND);
+	for (int i = 0; i < 2; i++)
+		ck_assert(back[i] == polys[i] && peer_urefs(polys[i], MACH_PORT_RIGHT_SEND) == 1);
+	ck_assert(madeCnt == 1 && made[0] == list[0]);
+	ck_assert_uint_eq(peer_urefs(list[0], MACH_PORT_RIGHT_SEND), 2);
+	vm_deallocate(mach_task_self(), (vm_address_t)made, sizeof(*made));
+}
+END_TEST
+
 START_TEST(test_reply_ports)
 {
 	mach_port_t rp = peer_port();
@@ -550,6 +580,7 @@ static Suite *mig_suite(void)
 	tcase_add_test(tc, test_port_array);
 	tcase_add_test(tc, test_inline_ports);
 	tcase_add_test(tc, test_samecount);
+	tcase_add_test(tc, test_poly_arrays);
 	tcase_add_test(tc, test_reply_ports);
 	tcase_add_test(tc, test_tokens);
 	tcase_add_test(tc, test_user_tokens);

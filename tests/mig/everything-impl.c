@@ -404,3 +404,30 @@ kern_return_t S_samecount(mach_port_t server, masks_t ins, mach_msg_type_number_
 	*masksCnt = insCnt;
 	return KERN_SUCCESS;
 }
+
+/*
+ * poly_arrays: what arrived (the right made from a receive right, the
+ * disposition the polymorphic array came with, the rights moved and
+ * copied), the moved rights moved back and the copied ones copied back.
+ */
+kern_return_t S_poly_arrays(mach_port_t server, send_pair_t sends, poly_list_t polys,
+			    mach_msg_type_name_t polysPoly, mach_msg_type_number_t polysCnt,
+			    send_ool_t list, mach_msg_type_number_t listCnt, fixed4_t types,
+			    poly_list_t back, mach_msg_type_name_t *backPoly,
+			    mach_msg_type_number_t *backCnt, send_ool_t *made,
+			    mach_msg_type_name_t *madePoly, mach_msg_type_number_t *madeCnt)
+{
+	(void)server;
+	types[0] = type_of(sends[1]);
+	types[1] = (int)polysPoly;
+	types[2] = polysCnt ? type_of(polys[0]) : 0;
+	types[3] = listCnt ? type_of(list[listCnt - 1]) : 0;
+	for (mach_msg_type_number_t i = 0; i < polysCnt; i++)
+		back[i] = polys[i];
+	*backCnt = polysCnt;
+	*backPoly = MACH_MSG_TYPE_MOVE_SEND;
+	*made = list;
+	*madeCnt = listCnt;
+	*madePoly = MACH_MSG_TYPE_COPY_SEND;
+	return KERN_SUCCESS;
+}

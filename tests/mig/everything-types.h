@@ -24,5 +24,8 @@ typedef mach_port_t made_pair_t[2];
 typedef int *masks_t;
 typedef s16_t *flavors_t;
 typedef mach_port_t *port8_t;
+typedef mach_port_t send_pair_t[2];
+typedef mach_port_t *poly_list_t;
+typedef mach_port_t *send_ool_t;
 
 #endif

@@ -44,13 +44,14 @@ static bool is_out(const struct mig_arg *a)
  * A port's disposition is a parameter where its side names it (sends a
  * polymorphic half) or is told it (receives one), as Apple's MIG adds
  * its Poly argument.  For inout, the server's Poly is what it sends back.
+ * An array of ports has one Poly for all its elements, before its count.
  */
 static bool has_poly_param(const struct mig_arg *a, bool server)
 {
 	const struct mig_type *t = a->type;
 	bool sent = t->msgt == MSGT_POLYMORPHIC, rcvd = type_rcv_msgt(t) == MSGT_POLYMORPHIC;
 
-	if (t->kind != IPC_PORT)
+	if (t->kind != IPC_PORT && t->kind != IPC_PORT_ARRAY && t->kind != IPC_OOL_PORTS)
 		return false;
 	if (a->kind == ARG_INOUT)
 		return server ? sent : sent || rcvd;
@@ -90,6 +91,8 @@ static void arg_params(struct plist *p, const struct mig_arg *a, const char *typ
 	case IPC_OOL_PORTS:
 		param(p, type, star, a->name, "");
 		p->is_const = false;
+		if (has_poly_param(a, server))
+			param(p, "mach_msg_type_name_t", star, a->name, "Poly");
 		param(p, "mach_msg_type_number_t", star, a->name, "Cnt");
 		if (server && a->servercopy)
 			param(p, "boolean_t", "", a->name, "SCopy");
@@ -102,6 +105,8 @@ static void arg_params(struct plist *p, const struct mig_arg *a, const char *typ
 	case IPC_PORT_ARRAY:    /* an array: the callee fills a result in place */
 		param(p, type, "", a->name, "");
 		p->is_const = false;
+		if (has_poly_param(a, server))
+			param(p, "mach_msg_type_name_t", star, a->name, "Poly");
 		if (t->counted && !a->count_owner)
 			param(p, "mach_msg_type_number_t", star, a->name, "Cnt");
 		break;
@@ -149,7 +154,9 @@ unsigned emit_server_argc(const struct mig_routine *rt)
 		if (!server_sees(a))
 			continue;
 		n++;
-		if (has_poly_param(a, true) || t->kind == IPC_OOL || t->kind == IPC_OOL_PORTS ||
+		if (has_poly_param(a, true))
+			n++;
+		if (t->kind == IPC_OOL || t->kind == IPC_OOL_PORTS ||
 		    ((t->kind == IPC_VAR_INLINE || (t->kind == IPC_PORT_ARRAY && t->counted)) &&
 		     !a->count_owner))
 			n++;

@@ -60,7 +60,8 @@ static void locals(FILE *f, const struct mig_routine *rt)
 				type_stype(t), a->name, a->name);
 		if (a->kind == ARG_OUT && t->kind == IPC_OOL_FIXED)
 			fprintf(f, "\t%s %sOOL;\n", type_stype(t), a->name);
-		if (is_out(a) && t->kind == IPC_PORT && t->msgt == MSGT_POLYMORPHIC)
+		if (is_out(a) && t->msgt == MSGT_POLYMORPHIC &&
+		    (t->kind == IPC_PORT || t->kind == IPC_PORT_ARRAY || t->kind == IPC_OOL_PORTS))
 			fprintf(f, "\tmach_msg_type_name_t %sPoly;\n", a->name);
 		if (t->kind == IPC_PORT_ARRAY)
 			fprintf(f, "\t%s %sPorts[%u];\n", t->elem_ctype, a->name, t->number);
@@ -133,6 +134,8 @@ static void ool_in_args(struct call *c, const struct routine_layout *lay, const 
 	char *p = cnt ? emit_field_ptr("In", cnt) : NULL;
 
 	arg_expr(c, "(%s)(In0P->%s.address)", type_stype(a->type), a->name);
+	if (a->type->kind == IPC_OOL_PORTS && type_rcv_msgt(a->type) == MSGT_POLYMORPHIC)
+		arg_expr(c, "In0P->%s.disposition", a->name);
 	if (cnt)        /* ^ of fixed-size data has no count: its size is the type's */
 		arg_expr(c, "%s->%sCnt", p, a->name);
 	if (a->servercopy)
@@ -154,6 +157,8 @@ static void in_args(struct call *c, const struct mig_routine *rt, const struct r
 		const struct field *cnt = server_field(&lay->req, a, FIELD_COUNT);
 
 		arg_expr(c, "%sPorts", a->name);
+		if (type_rcv_msgt(t) == MSGT_POLYMORPHIC)      /* as the first element came */
+			arg_expr(c, "In0P->%s[0].disposition", a->name);
 		if (cnt) {
 			v = emit_field_ptr("In", cnt);
 			arg_expr(c, "%s->%sCnt", v, a->name);
@@ -185,6 +190,8 @@ static void out_args(struct call *c, const struct routine_layout *lay, const str
 		arg_expr(c, "&OutP->%s.name", n);
 	} else if (t->kind == IPC_OOL || t->kind == IPC_OOL_PORTS) {
 		arg_expr(c, "&%sOOL", n);
+		if (t->msgt == MSGT_POLYMORPHIC)
+			arg_expr(c, "&%sPoly", n);
 		arg_expr(c, "&%sOOLCnt", n);
 		return;
 	} else if (t->kind == IPC_OOL_FIXED) {
@@ -194,7 +201,7 @@ static void out_args(struct call *c, const struct routine_layout *lay, const str
 	} else {
 		arg_expr(c, "%sOutP->%s", t->is_array || t->kind != IPC_INLINE ? "" : "&", n);
 	}
-	if (t->kind == IPC_PORT && t->msgt == MSGT_POLYMORPHIC)
+	if ((t->kind == IPC_PORT || t->kind == IPC_PORT_ARRAY) && t->msgt == MSGT_POLYMORPHIC)
 		arg_expr(c, "&%sPoly", n);
 	if ((t->kind == IPC_VAR_INLINE || (t->kind == IPC_PORT_ARRAY && t->counted)) &&
 	    !a->count_owner)

@@ -247,6 +247,8 @@ static void copy_port_array(FILE *f, const struct msg_layout *m, const struct fi
 	char *cnt = fld->arg->count_owner ? emit_count_expr(m, "Out", fld->arg) :
 		    t->counted ? xasprintf("%s->%sCnt", p, n) : xasprintf("%u", t->number);
 
+	if (type_rcv_msgt(t) == MSGT_POLYMORPHIC)      /* as the first element came */
+		fprintf(f, "\t*%sPoly = Out0P->%s[0].disposition;\n", n, n);
 	fprintf(f, "\tfor (mach_msg_type_number_t MigI = 0; MigI < %s; MigI++)\n"
 		   "\t\t%s[MigI] = Out0P->%s[MigI].name;\n", cnt, n, n);
 	if (t->counted && !fld->arg->count_owner)

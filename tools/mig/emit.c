@@ -201,7 +201,10 @@ void emit_port_array_fill(FILE *f, const struct field *fld, const char *msg, con
 	else
 		fprintf(f, "\t\t%s->%s[MigI].name = %s[MigI];\n", msg, n, src);
 	fprintf(f, "\t\t%s->%s[MigI].pad1 = 0;\n\t\t%s->%s[MigI].pad2 = 0;\n", msg, n, msg, n);
-	fprintf(f, "\t\t%s->%s[MigI].disposition = %d;\n", msg, n, t->msgt);
+	if (t->msgt == MSGT_POLYMORPHIC)       /* one Poly for the whole array */
+		fprintf(f, "\t\t%s->%s[MigI].disposition = %sPoly;\n", msg, n, n);
+	else
+		fprintf(f, "\t\t%s->%s[MigI].disposition = %d;\n", msg, n, t->msgt);
 	fprintf(f, "\t\t%s->%s[MigI].type = MACH_MSG_PORT_DESCRIPTOR;\n\t}\n", msg, n);
 }
 
@@ -214,7 +217,9 @@ void emit_port_array_check(FILE *f, const struct field *fld, const char *msg, co
 	fprintf(f, "%s{\n%s\tmach_msg_type_number_t MigI;\n\n", ind, ind);
 	fprintf(f, "%s\tfor (MigI = 0; MigI < %u; MigI++)\n", ind, t->number);
 	fprintf(f, "%s\t\tif (%s->%s[MigI].type != MACH_MSG_PORT_DESCRIPTOR", ind, msg, n);
-	if (t->counted)
+	if (type_rcv_msgt(t) == MSGT_POLYMORPHIC)
+		;       /* any right: the receiver is told which in its Poly */
+	else if (t->counted)
 		fprintf(f, " ||\n%s\t\t    (MACH_PORT_VALID(%s->%s[MigI].name) &&\n"
 			   "%s\t\t     %s->%s[MigI].disposition != %d)",
 			ind, msg, n, ind, msg, n, type_rcv_msgt(t));

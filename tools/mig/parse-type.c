@@ -91,11 +91,6 @@ static struct mig_type *array_of(struct srcpos pos, bool var, long n, struct mig
 		diag_error(pos, "array elements need a named type: declare it with 'type'");
 		return NULL;
 	}
-	if (elem->kind == IPC_PORT &&
-	    (elem->msgt == MSGT_POLYMORPHIC || type_rcv_msgt(elem) == MSGT_POLYMORPHIC)) {
-		diag_error(pos, "arrays of polymorphic ports are not supported by bsmig");
-		return NULL;
-	}
 	t = type_copy(elem);
 	t->pos = pos;
 	t->ctype = NULL;
