@@ -87,6 +87,23 @@ static int fail(const char *what)
 	return EXIT_FAILURE;
 }
 
+/* <mach/clock_types.h>'s arithmetic, as programs use it (through <mach/mach.h>). */
+static int check_timespec_macros(void)
+{
+	mach_timespec_t a = { 1, 900000000 }, b = { 2, 200000000 };
+
+	if (CMP_MACH_TIMESPEC(&a, &b) >= 0 || BAD_MACH_TIMESPEC(&a))
+		return fail("CMP_MACH_TIMESPEC or BAD_MACH_TIMESPEC");
+	ADD_MACH_TIMESPEC(&a, &b);      /* 4.1 s: the nanoseconds carry */
+	if (a.tv_sec != 4 || a.tv_nsec != 100000000)
+		return fail("ADD_MACH_TIMESPEC");
+	SUB_MACH_TIMESPEC(&a, &b);      /* back to 1.9 s: a borrow */
+	if (a.tv_sec != 1 || a.tv_nsec != 900000000 || BAD_ALRMTYPE(TIME_RELATIVE) ||
+	    !BAD_ALRMTYPE(2) || NSEC_PER_SEC != 1000000000ull)
+		return fail("SUB_MACH_TIMESPEC or the alarm types");
+	return 0;
+}
+
 int main(void)
 {
 	mach_timebase_info_data_t tb = { 0, 0 };
@@ -99,6 +116,8 @@ int main(void)
 	for (size_t i = 0; i < sizeof(provided) / sizeof(provided[0]); i++)
 		if (provided[i] == NULL)
 			return fail("a provided function has no address");
+	if (check_timespec_macros() != 0)
+		return 1;
 	(void)bools;
 	(void)props;
 	if (limits.mpl_qlimit != 5)

@@ -6,6 +6,7 @@
 #include <mach/kern_return.h>
 #include <mach/port.h>
 #include <mach/vm_types.h>
+#include <mach/clock_types.h>
 #include <mach/memory_object_types.h>
 #include <mach/exception_types.h>
 #include <mach/thread_status.h>
