@@ -439,6 +439,22 @@ START_TEST(test_load_job_dirs_odd_name)
 }
 END_TEST
 
+/* A daemon given a relative --jobs: bsctl, elsewhere, still finds the directory. */
+START_TEST(test_load_job_dirs_relative)
+{
+	ck_assert_int_eq(chdir(td.dir), 0);
+	free(td.jobs);
+	td.jobs = strdup("relative-jobs");
+	ck_assert_int_eq(mkdir(td.jobs, 0755), 0);
+	test_daemon_add_job(&td, LABEL_A, SLEEP);
+	test_daemon_start(&td);
+	ck_assert(listed_until(LABEL_A, 1));
+	ck_assert_int_eq(chdir("/"), 0);
+	ck_assert_msg(BSCTL("unload", "-D", "all") == 0, "%s", r.err);
+	ck_assert(listed_until(LABEL_A, 0));
+}
+END_TEST
+
 /* kill takes every signal: any name, with or without SIG, in any case, or a number. */
 START_TEST(test_kill_signals)
 {
@@ -523,6 +539,7 @@ static Suite *legacy_suite(void)
 	tcase_add_test(tc, test_getenv_unset);
 	tcase_add_test(tc, test_load_flags);
 	tcase_add_test(tc, test_load_job_dirs_odd_name);
+	tcase_add_test(tc, test_load_job_dirs_relative);
 	tcase_add_test(tc, test_kill_signals);
 	tcase_add_test(tc, test_load_plist_name);
 	suite_add_tcase(s, tc);

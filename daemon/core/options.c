@@ -106,6 +106,23 @@ static char *default_socket(bool system)
 	return asprintf(&p, BOOTSTRAP_USER_SOCKET_FALLBACK, (int)getuid()) < 0 ? NULL : p;
 }
 
+/*
+ * @dir as an absolute path: the daemon reads it from its own working
+ * directory, but hands it to bsctl (load -D), which runs elsewhere.
+ */
+static char *absolute_dir(const char *dir)
+{
+	char *cwd, *p = NULL;
+
+	if (dir[0] == '/')
+		return strdup(dir);
+	cwd = getcwd(NULL, 0);
+	if (cwd && asprintf(&p, "%s/%s", cwd, dir) < 0)
+		p = NULL;
+	free(cwd);
+	return p;
+}
+
 int options_apply(const struct options *o, struct domain *d)
 {
 	int n = o->n_job_dirs ? o->n_job_dirs : 1;
@@ -125,7 +142,7 @@ int options_apply(const struct options *o, struct domain *d)
 	if (!d->socket_path || !d->state_dir || !d->job_dirs)
 		return -ENOMEM;
 	for (int i = 0; i < o->n_job_dirs; i++)
-		d->job_dirs[i] = strdup(o->job_dirs[i]);
+		d->job_dirs[i] = absolute_dir(o->job_dirs[i]);
 	if (!o->n_job_dirs)
 		d->job_dirs[0] = o->system ? strdup(BOOTSTRAPD_SYSCONFDIR "/bootstrapd/LaunchDaemons") :
 			xdg_path("XDG_CONFIG_HOME", ".config", "bootstrapd/LaunchAgents");
