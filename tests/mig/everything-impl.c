@@ -406,6 +406,24 @@ kern_return_t S_samecount(mach_port_t server, masks_t ins, mach_msg_type_number_
 }
 
 /*
+ * samecount_late: each array back as it came, the shorter first one
+ * included; the shared count comes back once, as it went.
+ */
+kern_return_t S_samecount_late(mach_port_t server, masks_t lead, mach_msg_type_number_t leadCnt,
+			       masks_t ins, mach_msg_type_number_t insCnt, masks_t same,
+			       masks_t rlead, mach_msg_type_number_t *rleadCnt, masks_t rins,
+			       mach_msg_type_number_t *rinsCnt, masks_t rsame)
+{
+	(void)server;
+	memcpy(rlead, lead, leadCnt * sizeof(*lead));
+	memcpy(rins, ins, insCnt * sizeof(*ins));
+	memcpy(rsame, same, insCnt * sizeof(*same));
+	*rleadCnt = leadCnt;
+	*rinsCnt = insCnt;
+	return KERN_SUCCESS;
+}
+
+/*
  * poly_arrays: what arrived (the right made from a receive right, the
  * disposition the polymorphic array came with, the rights moved and
  * copied), the moved rights moved back and the copied ones copied back.

@@ -90,12 +90,31 @@ void emit_msg_types(FILE *f, const struct gen *g, bool server)
 	side_union(f, g, server, false);
 }
 
-static void pack_var(FILE *f, const struct field *fld, const char *ptr)
+/*
+ * Packing squeezes each variable field down over the room the ones before
+ * it left, so a count already packed may no longer be at its member.  A
+ * SameCount array takes its owner's count from MigCnt, loaded when the
+ * owner's count was packed; it reads the member only when the owner's
+ * count lies before the first variable field, which nothing has moved.
+ */
+static bool count_in_migcnt(const struct msg_layout *m, size_t first, const struct field *fld)
+{
+	if (!fld->arg->count_owner)
+		return false;
+	for (size_t i = first; i < m->n; i++)
+		if (m->fields[i].arg == fld->arg->count_owner &&
+		    (m->fields[i].kind == FIELD_VAR || m->fields[i].kind == FIELD_COUNT))
+			return true;
+	return false;
+}
+
+static void pack_var(FILE *f, const struct field *fld, const char *ptr, bool have_count)
 {
 	const char *n = fld->arg->name;
 	char *bytes = layout_var_bytes(fld, "MigCnt");
 
-	fprintf(f, "\t\tMigCnt = %s->%sCnt;\n", ptr, model_count_arg(fld->arg)->name);
+	if (!have_count)
+		fprintf(f, "\t\tMigCnt = %s->%sCnt;\n", ptr, model_count_arg(fld->arg)->name);
 	if (fld->arg->type->size % 4)
 		fprintf(f, "\t\tmemset((char *)%s->%s + %u * MigCnt, 0, %s - %u * MigCnt);\n",
 			ptr, n, fld->arg->type->size, bytes, fld->arg->type->size);
@@ -120,7 +139,7 @@ static const char *first_var_member(const struct field *fld)
 void emit_pack(FILE *f, const struct msg_layout *m, const char *ptr, const char *type,
 	       const char *size_var)
 {
-	size_t i = 0;
+	size_t i = 0, first;
 
 	if (m->nvar == 0) {
 		fprintf(f, "\t%s = (mach_msg_size_t)sizeof(%s);\n", size_var, type);
@@ -132,14 +151,15 @@ void emit_pack(FILE *f, const struct msg_layout *m, const char *ptr, const char 
 	fprintf(f, "\t\tunsigned int MigOff = (unsigned int)((char *)&%s->%s%s - MigBase);\n",
 		ptr, m->fields[i].arg->name, first_var_member(&m->fields[i]));
 	fprintf(f, "\t\tmach_msg_type_number_t MigCnt;\n\n");
-	for (; i < m->n; i++) {
+	for (first = i; i < m->n; i++) {
 		const struct field *fld = &m->fields[i];
 
 		if (fld->kind == FIELD_VAR)
-			pack_var(f, fld, ptr);
+			pack_var(f, fld, ptr, count_in_migcnt(m, first, fld));
 		else if (fld->kind == FIELD_COUNT)
-			fprintf(f, "\t\tmemmove(MigBase + MigOff, &%s->%sCnt, 4);\n\t\tMigOff += 4;\n",
-				ptr, fld->arg->name);
+			fprintf(f, "\t\tMigCnt = %s->%sCnt;\n"
+				"\t\tmemmove(MigBase + MigOff, &%s->%sCnt, 4);\n\t\tMigOff += 4;\n",
+				ptr, fld->arg->name, ptr, fld->arg->name);
 		else
 			fprintf(f, "\t\tmemmove(MigBase + MigOff, &%s->%s, %u);\n\t\tMigOff += %u;\n",
 				ptr, fld->arg->name, fld->wire, fld->wire);
