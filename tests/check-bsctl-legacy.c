@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -455,6 +457,26 @@ START_TEST(test_load_job_dirs_relative)
 }
 END_TEST
 
+/* A job directory that cannot be read at a rescan leaves its jobs loaded. */
+START_TEST(test_unreadable_job_dir_keeps_jobs)
+{
+	char *moved;
+
+	test_daemon_add_job(&td, LABEL_A, SLEEP);
+	test_daemon_start(&td);
+	ck_assert(listed_until(LABEL_A, 1));
+	ck_assert_int_gt(asprintf(&moved, "%s.away", td.jobs), 0);
+	ck_assert_int_eq(rename(td.jobs, moved), 0);
+	ck_assert_int_eq(close(open(td.jobs, O_WRONLY | O_CREAT, 0600)), 0);  /* ENOTDIR */
+	test_daemon_signal(&td, SIGHUP);
+	for (int i = 0; i < 500 && !test_daemon_log_contains(&td, "its jobs stay"); i++)
+		usleep(10000);
+	ck_assert(test_daemon_log_contains(&td, "its jobs stay"));
+	ck_assert_int_eq(BSCTL("list", LABEL_A), 0);
+	free(moved);
+}
+END_TEST
+
 /* kill takes every signal: any name, with or without SIG, in any case, or a number. */
 START_TEST(test_kill_signals)
 {
@@ -540,6 +562,7 @@ static Suite *legacy_suite(void)
 	tcase_add_test(tc, test_load_flags);
 	tcase_add_test(tc, test_load_job_dirs_odd_name);
 	tcase_add_test(tc, test_load_job_dirs_relative);
+	tcase_add_test(tc, test_unreadable_job_dir_keeps_jobs);
 	tcase_add_test(tc, test_kill_signals);
 	tcase_add_test(tc, test_load_plist_name);
 	suite_add_tcase(s, tc);

@@ -193,7 +193,9 @@ void job_spec_compact(struct job_spec *spec);
  * moved into the calling thread's part of the heap: the struct copied,
  * then compacted here.  glibc gives each thread its own arena, so what a
  * job keeps is packed together, apart from the parser's passing
- * allocations, which would otherwise leave holes between jobs.
+ * allocations, which would otherwise leave holes between jobs.  Only what
+ * compaction moves comes over; a spec's rarer lists (sockets, KeepAlive
+ * maps, calendars, limits) stay in the parsing thread's arena.
  * Return: the spec to use instead of @spec (@spec itself if out of memory:
  * it stays valid).
  */

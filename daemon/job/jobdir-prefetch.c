@@ -157,6 +157,9 @@ void jobdir_prefetch_start(struct jobdir_prefetch *pf, const char *dir,
 	if (!pf->threaded) {
 		free(pf->ring);
 		pf->ring = &pf->one;
+		pthread_cond_destroy(&pf->room);
+		pthread_cond_destroy(&pf->made_more);
+		pthread_mutex_destroy(&pf->lock);
 	}
 }
 

@@ -100,16 +100,18 @@ static void log_warnings(const char *lines)
 	}
 }
 
-static void load_file(struct domain *d, const struct overrides *ov, struct prefetched *r)
+/* @path's result @r: loaded, or its job kept or dropped as the file says. */
+static void load_file(struct domain *d, const struct overrides *ov, const char *path,
+		      struct prefetched *r)
 {
-	struct job *job = r->path ? job_from_path(d, r->path) : NULL;
+	struct job *job = job_from_path(d, path);
 
 	if (r->stat_err) {
 		if (job && r->stat_err == ENOMEM)
 			job->source.seen = true;        /* not known to be gone */
 		return;
 	}
-	if (!trusted(r->path, &r->st, r->trust))
+	if (!trusted(path, &r->st, r->trust))
 		return;
 	if (job && unchanged(job, &r->st)) {
 		job->source.seen = true;
@@ -122,7 +124,7 @@ static void load_file(struct domain *d, const struct overrides *ov, struct prefe
 			job->source.seen = true;       /* keep the running version of a broken edit */
 		return;
 	}
-	load_spec(d, ov, job, job_spec_adopt(r->spec), r->path, &r->st);
+	load_spec(d, ov, job, job_spec_adopt(r->spec), path, &r->st);
 	r->spec = NULL;
 }
 
@@ -155,6 +157,21 @@ static bool *unchanged_names(struct domain *d, const char *dir, const struct dir
 	return skip;
 }
 
+/*
+ * A directory that could not be read: its jobs are not known to be gone,
+ * so they are seen, not unloaded (a removed directory, ENOENT, unloads them).
+ */
+static void keep_jobs_of(struct domain *d, const char *dir)
+{
+	size_t len = strlen(dir), i = 0;
+	struct job *job;
+
+	while ((job = strmap_next(&d->jobs, &i)))
+		if (job->source.from_dir && strncmp(job->spec->path, dir, len) == 0 &&
+		    job->spec->path[len] == '/')
+			job->source.seen = true;
+}
+
 static void scan_dir(struct domain *d, const struct overrides *ov, const char *dir)
 {
 	struct jobdir_prefetch pf;
@@ -163,17 +180,21 @@ static void scan_dir(struct domain *d, const struct overrides *ov, const char *d
 	bool *skip;
 
 	if (err < 0) {
-		if (err != -ENOENT)
-			log_warnx("%s: %s", dir, strerror(-err));
+		if (err != -ENOENT) {
+			log_warnx("%s: %s: its jobs stay as they are", dir, strerror(-err));
+			keep_jobs_of(d, dir);
+		}
 		return;
 	}
 	skip = unchanged_names(d, dir, &names);
 	jobdir_prefetch_start(&pf, dir, &names, skip, d->system);
 	for (size_t i = 0; i < names.n; i++) {
 		struct prefetched *r = jobdir_prefetch_next(&pf);
+		char path[4096];
 
-		if (!r->skipped)
-			load_file(d, ov, r);
+		if (!r->skipped && snprintf(path, sizeof(path), "%s/%s", dir,
+					    dir_names_at(&names, i)) < (int)sizeof(path))
+			load_file(d, ov, path, r);
 		jobdir_prefetch_done(&pf);
 	}
 	jobdir_prefetch_stop(&pf);

@@ -52,7 +52,7 @@ static int service_row(const struct service *s, struct state_service *row)
 	row->send_id = s->send_fd;
 	row->release_id = s->job && s->checked_in ? service_release_fd(s) : -1;
 	row->checked_in = s->checked_in;
-	row->owner_pid = s->bound ? service_binding(s)->pid : 0;
+	row->owner_pid = service_owner_pid(s);
 	row->owner_uid = s->bound ? service_binding(s)->uid : 0;
 	/* A registration that goes with its owner: when the owner started,
 	 * so that a restart does not take a later process of that pid for it. */
