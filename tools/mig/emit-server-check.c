@@ -56,13 +56,14 @@ static void check_desc(FILE *f, const struct msg_layout *m, const struct field *
  */
 static void check_port_array(FILE *f, const struct msg_layout *m, const struct field *fld)
 {
-	if (fld->arg->type->counted) {
-		char *cnt = emit_count_expr(m, "In", fld->arg);
+	char *cnt = NULL;
 
+	if (fld->arg->type->counted) {
+		cnt = emit_count_expr(m, "In", fld->arg);
 		fprintf(f, "\tif (%s > %u)\n\t\t" BAD_ARGS "\n", cnt, fld->arg->type->number);
-		free(cnt);
 	}
-	emit_port_array_check(f, fld, "In0P", "\t", TYPE_ERR);
+	emit_port_array_check(f, fld, "In0P", "\t", TYPE_ERR, cnt);
+	free(cnt);
 }
 
 static void check_trailer(FILE *f, const struct mig_routine *rt)

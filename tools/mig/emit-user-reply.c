@@ -133,7 +133,7 @@ static void check_form(FILE *f, const struct msg_layout *m)
 			m->ndesc);
 		for (size_t i = 0; i < m->n; i++)
 			if (m->fields[i].kind == FIELD_PORT_ARRAY)
-				emit_port_array_check(f, &m->fields[i], "Out0P", "\t\t", FAIL);
+				emit_port_array_check(f, &m->fields[i], "Out0P", "\t\t", FAIL, NULL);
 			else if (layout_is_desc(&m->fields[i]))
 				check_descriptor(f, &m->fields[i]);
 		return;

@@ -209,7 +209,7 @@ void emit_port_array_fill(FILE *f, const struct field *fld, const char *msg, con
 }
 
 void emit_port_array_check(FILE *f, const struct field *fld, const char *msg, const char *ind,
-			   const char *fail)
+			   const char *fail, const char *cnt)
 {
 	const struct mig_type *t = fld->arg->type;
 	const char *n = fld->arg->name;
@@ -219,10 +219,11 @@ void emit_port_array_check(FILE *f, const struct field *fld, const char *msg, co
 	fprintf(f, "%s\t\tif (%s->%s[MigI].type != MACH_MSG_PORT_DESCRIPTOR", ind, msg, n);
 	if (type_rcv_msgt(t) == MSGT_POLYMORPHIC)
 		;       /* any right: the receiver is told which in its Poly */
-	else if (t->counted)
+	else if (t->counted)    /* a right past the count would never be released */
 		fprintf(f, " ||\n%s\t\t    (MACH_PORT_VALID(%s->%s[MigI].name) &&\n"
-			   "%s\t\t     %s->%s[MigI].disposition != %d)",
-			ind, msg, n, ind, msg, n, type_rcv_msgt(t));
+			   "%s\t\t     (%s%s%s%s->%s[MigI].disposition != %d))",
+			ind, msg, n, ind, cnt ? "MigI >= " : "", cnt ? cnt : "", cnt ? " || " : "",
+			msg, n, type_rcv_msgt(t));
 	else
 		fprintf(f, " ||\n%s\t\t    %s->%s[MigI].disposition != %d",
 			ind, msg, n, type_rcv_msgt(t));

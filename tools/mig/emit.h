@@ -74,10 +74,11 @@ void emit_port_array_fill(FILE *f, const struct field *fld, const char *msg, con
 /**
  * emit_port_array_check() - run @fail unless every descriptor of port
  * array @fld in @msg is a port descriptor with the received disposition
- * (in a counted array, those that name a port: the rest are null).
+ * (in a counted array, those that name a port: the rest are null; with
+ * @cnt, the expression of its count, those past the count must be null).
  */
 void emit_port_array_check(FILE *f, const struct field *fld, const char *msg, const char *ind,
-			   const char *fail);
+			   const char *fail, const char *cnt);
 
 /**
  * emit_count_expr() - where received message @m (segments @pfx0P ...)
