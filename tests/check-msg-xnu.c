@@ -529,6 +529,44 @@ START_TEST(test_dead_names_in_array_bounded)
 }
 END_TEST
 
+/* Dead names leave no room for a receive right's fds: refused whole, the right kept. */
+START_TEST(test_dead_names_then_receive_right)
+{
+	enum { N = 63 };
+	mach_port_t p = peer_port_send(), q = peer_port_send(), box = peer_port(), names[N];
+	mach_port_type_t type;
+	struct {
+		mach_msg_header_t head;
+		mach_msg_body_t body;
+		mach_msg_ool_ports_descriptor_t ports;
+		mach_msg_port_descriptor_t recv;
+	} m = {
+		.head = { .msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0) |
+				       MACH_MSGH_BITS_COMPLEX,
+			  .msgh_size = sizeof(m), .msgh_remote_port = box },
+		.body = { 2 },
+		.ports = { .address = names, .count = N, .disposition = MACH_MSG_TYPE_MOVE_SEND,
+			   .type = MACH_MSG_OOL_PORTS_DESCRIPTOR },
+		.recv = { .name = q, .disposition = MACH_MSG_TYPE_MOVE_RECEIVE,
+			  .type = MACH_MSG_PORT_DESCRIPTOR },
+	};
+
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), p, MACH_PORT_RIGHT_SEND, N - 1),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), p, MACH_PORT_RIGHT_RECEIVE, -1),
+			 KERN_SUCCESS);
+	for (int i = 0; i < N; i++)
+		names[i] = p;
+	ck_assert_int_eq(mach_msg(&m.head, MACH_SEND_MSG, sizeof(m), 0, MACH_PORT_NULL, 0,
+				  MACH_PORT_NULL), MACH_SEND_TOO_LARGE);
+	ck_assert_int_eq(mach_port_type(mach_task_self(), q, &type), KERN_SUCCESS);
+	ck_assert(type & MACH_PORT_TYPE_RECEIVE);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), q), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), p), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), box), KERN_SUCCESS);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("msg-xnu");
@@ -547,6 +585,7 @@ int main(void)
 	tcase_add_test(tc, test_header_checks_in_xnu_order);
 	tcase_add_test(tc, test_reply_port_as_delivered);
 	tcase_add_test(tc, test_dead_names_in_array_bounded);
+	tcase_add_test(tc, test_dead_names_then_receive_right);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -470,6 +470,7 @@ void port_fork_child(void)
 		space_remove(p->name);
 		p->name = MACH_PORT_NULL;
 		p->refs = 1;    /* other threads' references did not survive fork */
+		p->sending = 0; /* nor did their sends: the fds close at once */
 		pthread_mutex_init(&p->rcv_lock, NULL);
 		port_unref(p);
 	}

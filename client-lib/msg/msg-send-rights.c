@@ -107,7 +107,8 @@ static int add_receive_fds(struct send_ctx *c, struct port *p, struct wire_desc 
 {
 	int fds[WIRE_MAX_FDS];
 	bool has_s, has_pd;
-	ssize_t n = port_receive_fds(p, fds, WIRE_MAX_FDS - c->nfds, &has_s, &has_pd);
+	/* A moved dead name counts against the same limit as an fd (send_add_fd()). */
+	ssize_t n = port_receive_fds(p, fds, WIRE_MAX_FDS - c->nfds - c->n_dead, &has_s, &has_pd);
 
 	if (n < 0)
 		return (int)n;

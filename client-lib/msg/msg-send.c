@@ -253,8 +253,10 @@ static mach_msg_type_name_t taken_disposition(enum commit_op op)
 		return MACH_MSG_TYPE_MOVE_SEND;
 	case COMMIT_MOVE_SEND_ONCE:
 		return MACH_MSG_TYPE_MOVE_SEND_ONCE;
-	default:
+	case COMMIT_MOVE_RECEIVE:
 		return MACH_MSG_TYPE_MOVE_RECEIVE;
+	default:
+		return 0;       /* nothing taken: port_destroy_taken() leaves the name be */
 	}
 }
 
