@@ -398,6 +398,19 @@ START_TEST(test_poly_arrays)
 	r->sends[1].disposition = MACH_MSG_TYPE_PORT_SEND;
 	expect(KERN_SUCCESS);
 	ck_assert(rep->types[1] == MACH_MSG_TYPE_PORT_SEND_ONCE && rep->back[2].disposition == MACH_MSG_TYPE_MOVE_SEND);
+	r = request(5026, sizeof(*r), MACH_MSGH_BITS_COMPLEX);
+	r->msgh_body.msgh_descriptor_count = 6;
+	port_desc(&r->sends[0], 40, MACH_MSG_TYPE_PORT_SEND);
+	port_desc(&r->sends[1], 41, MACH_MSG_TYPE_PORT_SEND);
+	port_desc(&r->polys[0], 50, MACH_MSG_TYPE_PORT_SEND_ONCE);
+	port_desc(&r->polys[1], 51, MACH_MSG_TYPE_PORT_RECEIVE);
+	r->list.type = MACH_MSG_OOL_PORTS_DESCRIPTOR;
+	r->list.disposition = MACH_MSG_TYPE_PORT_SEND;
+	r->NDR = NDR_record;
+	r->polysCnt = 2;
+	expect(MIG_TYPE_ERROR);         /* one Poly for the array: its rights agree */
+	r->polys[1].disposition = MACH_MSG_TYPE_PORT_SEND_ONCE;
+	expect(KERN_SUCCESS);
 }
 END_TEST
 

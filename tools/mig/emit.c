@@ -6,6 +6,7 @@
  */
 #include "emit.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 const char *emit_user_prefix(const struct gen *g)
@@ -217,14 +218,21 @@ void emit_port_array_check(FILE *f, const struct field *fld, const char *msg, co
 	fprintf(f, "%s{\n%s\tmach_msg_type_number_t MigI;\n\n", ind, ind);
 	fprintf(f, "%s\tfor (MigI = 0; MigI < %u; MigI++)\n", ind, t->number);
 	fprintf(f, "%s\t\tif (%s->%s[MigI].type != MACH_MSG_PORT_DESCRIPTOR", ind, msg, n);
-	if (type_rcv_msgt(t) == MSGT_POLYMORPHIC)
-		;       /* any right: the receiver is told which in its Poly */
-	else if (t->counted)    /* a right past the count would never be released */
+	if (type_rcv_msgt(t) == MSGT_POLYMORPHIC || t->counted) {
+		/*
+		 * A right past the count would never be released.  A polymorphic
+		 * array takes any right, told which in the one Poly, element 0's:
+		 * every right in it must be that one.
+		 */
+		char *want = type_rcv_msgt(t) == MSGT_POLYMORPHIC ?
+			xasprintf("%s->%s[0].disposition", msg, n) : xasprintf("%d", type_rcv_msgt(t));
+
 		fprintf(f, " ||\n%s\t\t    (MACH_PORT_VALID(%s->%s[MigI].name) &&\n"
-			   "%s\t\t     (%s%s%s%s->%s[MigI].disposition != %d))",
+			   "%s\t\t     (%s%s%s%s->%s[MigI].disposition != %s))",
 			ind, msg, n, ind, cnt ? "MigI >= " : "", cnt ? cnt : "", cnt ? " || " : "",
-			msg, n, type_rcv_msgt(t));
-	else
+			msg, n, want);
+		free(want);
+	} else
 		fprintf(f, " ||\n%s\t\t    %s->%s[MigI].disposition != %d",
 			ind, msg, n, type_rcv_msgt(t));
 	fprintf(f, ")\n%s\t\t\tbreak;\n", ind);
