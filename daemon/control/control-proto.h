@@ -54,8 +54,8 @@ enum control_id {
 	CONTROL_PRINT_DISABLED, /* arg: ""; the overrides, launchctl print-disabled's way */
 	CONTROL_SETENV,         /* arg: "KEY=VALUE"; for jobs started from now on */
 	CONTROL_UNSETENV,       /* arg: KEY */
-	CONTROL_GETENV,         /* arg: KEY; reply: the value and a newline (KERN_FAILURE:
-				 * not set); arg "": every variable, a "KEY=VALUE" line each */
+	CONTROL_GETENV,         /* arg: KEY; reply: the value and a newline (not set:
+				 * success, no text); arg "": every variable, a "KEY=VALUE" line each */
 	CONTROL_BOOTOUT_DOMAIN, /* arg: ""; unload every job of the domain */
 	CONTROL_REEXEC,         /* arg: ""; execute the daemon again, keeping its state */
 	CONTROL_MANAGER,        /* arg: ""; reply: "PID UID NAME\n", who serves the domain */

@@ -76,7 +76,6 @@ static kern_return_t check_in_again(const char *name, mach_port_t *port)
 	return bootstrap_check_in(bootstrap_port, name, port);
 }
 
-/* As a macOS daemon may before it checks in: its own name must be on demand. */
 /* ECHO_REGISTER: a registration whose port outlives this process, there. */
 static kern_return_t register_and_give_away(void)
 {
@@ -86,6 +85,7 @@ static kern_return_t register_and_give_away(void)
 	return kr ? kr : give_receive_right(p, ECHO_TAKER);
 }
 
+/* As a macOS daemon may before it checks in: its own name must be on demand. */
 static bool own_name_on_demand(const char *name)
 {
 	bootstrap_status_t st;
