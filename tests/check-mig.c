@@ -18,6 +18,7 @@
 #include <mach/mach.h>
 
 #include "everything.h"
+#include "helpers/mig-server-proc.h"
 #include "helpers/peer.h"
 #include "helpers/runner.h"
 
@@ -34,40 +35,12 @@ static mach_port_t service;
 
 static void start_server(void)
 {
-	const char *path = getenv("MIG_SERVER");
-	mach_port_t home = peer_port();
-	struct peer_rcv hello;
-	int s = peer_send_fd(home), inheritable;
-	char arg[16];
-
-	ck_assert_msg(path && *path, "MIG_SERVER is not set (run the tests through meson)");
-	ck_assert_int_ge(s, 0);
-	inheritable = fcntl(s, F_DUPFD, 0);
-	ck_assert_int_ge(inheritable, 0);
-	close(s);
-	server_pid = fork();
-	ck_assert_int_ge(server_pid, 0);
-	if (server_pid == 0) {
-		snprintf(arg, sizeof(arg), "%d", inheritable);
-		execl(path, "mig-server", arg, (char *)NULL);
-		_exit(127);
-	}
-	close(inheritable);
-	ck_assert_int_eq(peer_recv(home, &hello, PEER_TIMEOUT_MS), MACH_MSG_SUCCESS);
-	ck_assert_int_eq(hello.msg.head.msgh_id, 1000);
-	service = hello.msg.head.msgh_remote_port;
-	ck_assert(MACH_PORT_VALID(service));
-	mach_port_destroy(mach_task_self(), home);
+	service = mig_server_start(&server_pid);
 }
 
 static void stop_server(void)
 {
-	int ws = -1;
-
-	ck_assert_int_eq(u_quit(service, 7), KERN_SUCCESS);
-	ck_assert_int_eq(waitpid(server_pid, &ws, 0), server_pid);
-	ck_assert(WIFEXITED(ws));
-	ck_assert_int_eq(WEXITSTATUS(ws), 7);
+	mig_server_stop(service, server_pid);
 }
 
 START_TEST(test_scalars)
