@@ -26,14 +26,20 @@ static mach_vm_address_t alloc(mach_vm_size_t size)
 }
 
 /* Two pages: the first readable and writable, the second unmapped (a hole). */
+/*
+ * A read-write page with a hole above it, and an inaccessible page below:
+ * a read-write mapping the process made just below would otherwise merge
+ * with it into one region that starts lower (seen under ASan).
+ */
 static char *page_then_hole(void)
 {
-	char *p = mmap(NULL, 2 * vm_page_size, PROT_READ | PROT_WRITE,
+	char *p = mmap(NULL, 3 * vm_page_size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	ck_assert_ptr_ne(p, MAP_FAILED);
-	ck_assert_int_eq(munmap(p + vm_page_size, vm_page_size), 0);
-	return p;
+	ck_assert_int_eq(mprotect(p, vm_page_size, PROT_NONE), 0);
+	ck_assert_int_eq(munmap(p + 2 * vm_page_size, vm_page_size), 0);
+	return p + vm_page_size;
 }
 
 static char *page_with(int prot)
