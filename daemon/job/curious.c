@@ -11,26 +11,12 @@
  */
 #include "job.h"
 
-#include <errno.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include <event2/event.h>
 
 #include "domain.h"
 #include "job-spec.h"
-#include "log.h"
-#include "netstate.h"
-
-static void network_changed(void *arg)
-{
-	job_others_changed(arg);
-}
-
-bool job_network_up(struct domain *d)
-{
-	return d->net ? netstate_up(d->net) : netstate_now();
-}
 
 int job_curious_add(struct job *job)
 {
@@ -39,12 +25,7 @@ int job_curious_add(struct job *job)
 
 	if (job->spec->keepalive.n_other_jobs == 0 && !job->spec->keepalive.has_network_state)
 		return 0;
-	if (job->spec->keepalive.has_network_state && !d->net) {
-		d->net = netstate_new(d->base, network_changed, d);
-		if (!d->net)
-			log_job(LOG_WARNING, job->spec->label, "cannot watch the network (%s): "
-				"NetworkState is looked at only when the job exits", strerror(errno));
-	}
+	job_network_hold(job);
 	grown = realloc(d->curious, (d->n_curious + 1) * sizeof(*grown));
 	if (!grown)
 		return -1;
@@ -57,6 +38,7 @@ void job_curious_remove(struct job *job)
 {
 	struct domain *d = job->domain;
 
+	job_network_release(job);
 	for (size_t i = 0; i < d->n_curious; i++) {
 		if (d->curious[i] == job) {
 			d->curious[i] = d->curious[--d->n_curious];
@@ -79,8 +61,7 @@ static void walk_curious(evutil_socket_t fd, short what, void *arg)
 
 void job_curious_deinit(struct domain *d)
 {
-	netstate_free(d->net);
-	d->net = NULL;
+	job_network_deinit(d);
 	free(d->curious);
 	d->curious = NULL;
 	d->n_curious = 0;

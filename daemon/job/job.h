@@ -149,6 +149,21 @@ void job_curious_deinit(struct domain *d);
  * NetworkState: as last seen by the domain's watch, or now without one.
  */
 bool job_network_up(struct domain *d);
+/**
+ * job_network_hold() - @job, if its KeepAlive names the network, is one
+ * more user of the domain's watch of it (job-network.c): the first makes
+ * it, unless making it failed already (logged then, once).
+ */
+void job_network_hold(struct job *job);
+/** job_network_release() - undo job_network_hold(): the last user frees the watch. */
+void job_network_release(struct job *job);
+/**
+ * job_network_retry() - a rescan of the job directories: if jobs need the
+ * watch and making it failed, try once more.
+ */
+void job_network_retry(struct domain *d);
+/** job_network_deinit() - free the watch at the domain's end. */
+void job_network_deinit(struct domain *d);
 
 /**
  * job_others_changed() - a job was loaded or unloaded: the curious jobs are
