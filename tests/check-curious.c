@@ -3,7 +3,8 @@
  * check-curious.c - what the daemon keeps for the jobs whose KeepAlive
  * names something outside them: one watch of the network while a job
  * with NetworkState is loaded, and none after; a watch that cannot be
- * made is reported once, not once per job, and tried again at a rescan.
+ * made is reported once, not once per job, and tried again at a rescan;
+ * a job's start or exit has them looked at only if one has OtherJobActive.
  */
 #include <check.h>
 #include <dirent.h>
@@ -179,6 +180,61 @@ START_TEST(test_network_watch_failure_reported_once)
 }
 END_TEST
 
+/* The walks of the curious jobs so far, once what was asked before is handled. */
+static int walks(void)
+{
+	ck_assert_int_eq(BSCTL_RUN(&bsctl_said, "list"), 0);    /* a later turn of the loop */
+	return test_daemon_log_count(&td, "whose KeepAlive names other jobs");
+}
+
+/* Start com.example.leader and stop it: its @n-th run. */
+static void start_and_stop_leader(int n)
+{
+	ck_assert_int_eq(BSCTL_RUN(&bsctl_said, "start", "com.example.leader"), 0);
+	ck_assert_int_eq(wait_log_count("com.example.leader: started", n), n);
+	ck_assert_int_eq(BSCTL_RUN(&bsctl_said, "stop", "com.example.leader"), 0);
+	ck_assert_int_eq(wait_log_count("com.example.leader: exited", n), n);
+}
+
+/*
+ * A job's start or exit has the jobs waiting on others looked at only
+ * while one of them has OtherJobActive: OtherJobEnabled and NetworkState
+ * do not change with it.  Any curious job used to make each start and
+ * exit walk them all.
+ */
+START_TEST(test_start_and_exit_walk_only_for_other_job_active)
+{
+	char *path;
+	int before;
+
+	test_add_shell_job(&td, "com.example.leader", "sleep 60", 1, "");
+	test_add_shell_job(&td, "com.example.enabled", "sleep 60", 1,
+			   "<key>KeepAlive</key><dict><key>OtherJobEnabled</key><dict>"
+			   "<key>com.example.leader</key><true/></dict>"
+			   "<key>AfterInitialDemand</key><true/></dict>");
+	test_daemon_start(&td);
+	before = walks();
+	start_and_stop_leader(1);
+	ck_assert_int_eq(walks(), before);
+	/* One that follows the leader's runs: now they concern it. */
+	path = bsctl_write_job(td.dir, "active.plist", "com.example.active",
+			       "<key>Program</key><string>/bin/true</string>"
+			       "<key>KeepAlive</key><dict><key>OtherJobActive</key><dict>"
+			       "<key>com.example.leader</key><true/></dict>"
+			       "<key>AfterInitialDemand</key><true/></dict>");
+	ck_assert_int_eq(BSCTL_RUN(&bsctl_said, "load", path), 0);
+	before = walks();
+	start_and_stop_leader(2);
+	ck_assert_int_gt(walks(), before);
+	/* And no longer once it is gone. */
+	ck_assert_int_eq(BSCTL_RUN(&bsctl_said, "unload", "com.example.active"), 0);
+	before = walks();
+	start_and_stop_leader(3);
+	ck_assert_int_eq(walks(), before);
+	free(path);
+}
+END_TEST
+
 static Suite *curious_suite(void)
 {
 	Suite *s = suite_create("curious");
@@ -190,6 +246,11 @@ static Suite *curious_suite(void)
 #ifdef TEST_AUDIT_ARCH
 	tcase_add_test(tc, test_network_watch_failure_reported_once);
 #endif
+	suite_add_tcase(s, tc);
+	tc = tcase_create("walk");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_start_and_exit_walk_only_for_other_job_active);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -44,6 +44,7 @@ struct domain {
 	struct job *running;    /* jobs with a process, for finding one by pid */
 	struct job **curious;   /* jobs whose KeepAlive names others (job/curious.c) */
 	size_t n_curious;
+	size_t n_curious_runs;  /* of them, those with OtherJobActive: a start or exit concerns them */
 	struct event *curious_ev; /* the walk of them after a load or unload, or NULL */
 	/* The network's state, watched while a job's KeepAlive names it
 	 * (job/job-network.c), or NULL. */

@@ -171,6 +171,11 @@ void job_network_deinit(struct domain *d);
  */
 void job_others_changed(struct domain *d);
 /**
+ * job_runs_changed() - a job started or exited: job_others_changed(), if
+ * a loaded job's KeepAlive has OtherJobActive (none other cares).
+ */
+void job_runs_changed(struct domain *d);
+/**
  * job_other_jobs_changed() - start @job if it waits and a KeepAlive
  * condition on other jobs or the network now holds.
  */
