@@ -502,6 +502,47 @@ START_TEST(test_secure_socket_with_key)
 }
 END_TEST
 
+/* The SECURE_SOCKET the domain's environment has now ("" if none). */
+static const char *domain_secure_socket(struct bsctl_out *r)
+{
+	ck_assert_int_eq(BSCTL_RUN(r, "getenv", "SECURE_SOCKET"), 0);
+	r->out[strcspn(r->out, "\n")] = '\0';
+	return r->out;
+}
+
+/*
+ * Two jobs with the same SecureSocketWithKey: the domain has one's path;
+ * once that job is unloaded, the other's, as launchd applies the
+ * UserEnvironmentVariables of the jobs still loaded.  The variable used
+ * to go with the first job, and the second's path was never published.
+ */
+START_TEST(test_secure_socket_key_passes_to_the_job_left)
+{
+	struct bsctl_out *r = malloc(sizeof(*r));
+	char first[256];
+	const char *now;
+
+	add_job("com.example.securea", "activate", "<string>a</string>",
+		"<key>Sockets</key><dict><key>a</key><dict><key>SecureSocketWithKey</key>"
+		"<string>SECURE_SOCKET</string></dict></dict>");
+	add_job("com.example.secureb", "activate", "<string>b</string>",
+		"<key>Sockets</key><dict><key>b</key><dict><key>SecureSocketWithKey</key>"
+		"<string>SECURE_SOCKET</string></dict></dict>");
+	test_daemon_start(&td);
+	snprintf(first, sizeof(first), "%s", domain_secure_socket(r));
+	ck_assert_msg(first[0] == '/', "SECURE_SOCKET=%s", first);
+	/* Each job's path ends in its Sockets key. */
+	ck_assert_int_eq(BSCTL_RUN(r, "unload", strcmp(strrchr(first, '/'), "/a") == 0 ?
+				   "com.example.securea" : "com.example.secureb"), 0);
+	now = domain_secure_socket(r);
+	ck_assert_msg(now[0] == '/', "SECURE_SOCKET=%s", now);
+	ck_assert_str_ne(now, first);
+	ck_assert_str_eq(strrchr(now, '/'), strcmp(strrchr(first, '/'), "/a") == 0 ? "/b" : "/a");
+	ck_assert_int_eq(access(now, F_OK), 0);         /* the socket of the job left */
+	free(r);
+}
+END_TEST
+
 START_TEST(test_bad_socket_refuses_the_job)
 {
 	char *extra;
@@ -534,6 +575,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_unload_closes_sockets);
 	tcase_add_test(tc, test_unload_inetd_with_instances);
 	tcase_add_test(tc, test_secure_socket_with_key);
+	tcase_add_test(tc, test_secure_socket_key_passes_to_the_job_left);
 	tcase_add_test(tc, test_bad_socket_refuses_the_job);
 	suite_add_tcase(s, tc);
 	return s;

@@ -3,9 +3,11 @@
  * check-spawn-stdio - a job's stdio paths when it runs as a user (the root
  * part): opened as that user, as launchd does, so that the user cannot
  * have root open a file for the job through a link it planted; created by
- * root, for the user, only where root alone decides what the path means.
+ * root, for the user, only where root alone decides what the path means;
+ * nothing at all where the user's file-system ids cannot be taken.
  */
 #include <check.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
 #include <stdbool.h>
@@ -13,8 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/capability.h>
 
 #include "helpers/probe.h"
 #include "helpers/runner.h"
@@ -161,6 +165,40 @@ START_TEST(test_stdout_plain_as_the_daemons_user)
 }
 END_TEST
 
+/* Give up CAP_SETUID (this test's process only): setfsuid() now fails, saying nothing. */
+static void drop_setuid_capability(void)
+{
+	struct __user_cap_header_struct head = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+
+	ck_assert_int_eq(syscall(SYS_capget, &head, data), 0);
+	data[CAP_TO_INDEX(CAP_SETUID)].effective &= ~CAP_TO_MASK(CAP_SETUID);
+	ck_assert_int_eq(syscall(SYS_capset, &head, data), 0);
+}
+
+/*
+ * Where the user's file-system ids cannot be taken, nothing is opened for
+ * the job: the open would be root's.  setfsuid() failing went unseen, and
+ * root created the log where the user may not.
+ */
+START_TEST(test_stdio_not_opened_without_the_users_ids)
+{
+	struct job_spec *s = probe_spec_new(probe_tmp, "report", NULL);
+	char *dir = probe_tmp_path("roots");
+
+	ck_assert_int_eq(chmod(probe_tmp, 0711), 0);
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	free(s->stdout_path);
+	ck_assert_int_gt(asprintf(&s->stdout_path, "%s/out.log", dir), 0);
+	s->user_name = strdup("nobody");
+	drop_setuid_capability();
+	probe_spawn_fails(s, true, -EPERM, "cannot take the file-system ids of nobody");
+	ck_assert_int_eq(access(s->stdout_path, F_OK), -1);
+	job_spec_free(s);
+	free(dir);
+}
+END_TEST
+
 /* The root part (runner.h) runs as root, with a user nobody. */
 static const char *root_missing(void)
 {
@@ -178,6 +216,7 @@ static Suite *stdio_suite(void)
 
 	tcase_add_test(tc, test_stdout_link_planted_by_user);
 	tcase_add_test(tc, test_stdout_created_for_user_where_root_decides);
+	tcase_add_test(tc, test_stdio_not_opened_without_the_users_ids);
 	tcase_add_checked_fixture(tc, probe_setup, probe_teardown);
 	tcase_set_tags(tc, "root");
 	suite_add_tcase(s, tc);

@@ -94,6 +94,7 @@ int domain_listen_fd(struct domain *d, int fd)
 
 void domain_load_dirs(struct domain *d)
 {
+	job_network_retry(d);
 	jobdir_scan(d);
 	log_info("%zu job(s) loaded, %zu service name(s)", d->jobs.count, registry_count(&d->registry));
 }

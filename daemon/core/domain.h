@@ -44,8 +44,13 @@ struct domain {
 	struct job *running;    /* jobs with a process, for finding one by pid */
 	struct job **curious;   /* jobs whose KeepAlive names others (job/curious.c) */
 	size_t n_curious;
+	size_t n_curious_runs;  /* of them, those with OtherJobActive: a start or exit concerns them */
 	struct event *curious_ev; /* the walk of them after a load or unload, or NULL */
-	struct netstate *net;   /* the network's state, watched once a job asks (KeepAlive NetworkState) */
+	/* The network's state, watched while a job's KeepAlive names it
+	 * (job/job-network.c), or NULL. */
+	struct netstate *net;
+	size_t n_net_users;     /* loaded jobs with KeepAlive NetworkState */
+	bool net_failed;        /* making the watch failed (logged): not tried per job */
 	char **env;             /* bsctl setenv: "K=V", sorted, NULL-terminated (domain-env.c) */
 	size_t n_env;
 

@@ -11,25 +11,23 @@
  */
 #include "job.h"
 
-#include <errno.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include <event2/event.h>
 
 #include "domain.h"
 #include "job-spec.h"
 #include "log.h"
-#include "netstate.h"
 
-static void network_changed(void *arg)
+/* Whether @job's KeepAlive has OtherJobActive: another job's start or exit concerns it. */
+static bool watches_runs(const struct job *job)
 {
-	job_others_changed(arg);
-}
+	const struct keepalive *ka = &job->spec->keepalive;
 
-bool job_network_up(struct domain *d)
-{
-	return d->net ? netstate_up(d->net) : netstate_now();
+	for (size_t i = 0; i < ka->n_other_jobs; i++)
+		if (ka->other_jobs[i].active)
+			return true;
+	return false;
 }
 
 int job_curious_add(struct job *job)
@@ -39,17 +37,14 @@ int job_curious_add(struct job *job)
 
 	if (job->spec->keepalive.n_other_jobs == 0 && !job->spec->keepalive.has_network_state)
 		return 0;
-	if (job->spec->keepalive.has_network_state && !d->net) {
-		d->net = netstate_new(d->base, network_changed, d);
-		if (!d->net)
-			log_job(LOG_WARNING, job->spec->label, "cannot watch the network (%s): "
-				"NetworkState is looked at only when the job exits", strerror(errno));
-	}
+	job_network_hold(job);
 	grown = realloc(d->curious, (d->n_curious + 1) * sizeof(*grown));
 	if (!grown)
 		return -1;
 	d->curious = grown;
 	d->curious[d->n_curious++] = job;
+	if (watches_runs(job))
+		d->n_curious_runs++;
 	return 0;
 }
 
@@ -57,8 +52,11 @@ void job_curious_remove(struct job *job)
 {
 	struct domain *d = job->domain;
 
+	job_network_release(job);
 	for (size_t i = 0; i < d->n_curious; i++) {
 		if (d->curious[i] == job) {
+			if (watches_runs(job))
+				d->n_curious_runs--;
 			d->curious[i] = d->curious[--d->n_curious];
 			return;
 		}
@@ -72,6 +70,8 @@ static void walk_curious(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	log_debug("looking at %zu job(s) whose KeepAlive names other jobs or the network",
+		  d->n_curious);
 	/* job_start() neither loads nor unloads a job: the list stands while it is walked. */
 	for (size_t i = 0; i < d->n_curious; i++)
 		job_other_jobs_changed(d->curious[i]);
@@ -79,11 +79,11 @@ static void walk_curious(evutil_socket_t fd, short what, void *arg)
 
 void job_curious_deinit(struct domain *d)
 {
-	netstate_free(d->net);
-	d->net = NULL;
+	job_network_deinit(d);
 	free(d->curious);
 	d->curious = NULL;
 	d->n_curious = 0;
+	d->n_curious_runs = 0;
 	if (d->curious_ev)
 		event_free(d->curious_ev);
 	d->curious_ev = NULL;
@@ -102,4 +102,12 @@ void job_others_changed(struct domain *d)
 		d->curious_ev = evtimer_new(d->base, walk_curious, d);
 	if (d->curious_ev && !evtimer_pending(d->curious_ev, NULL))
 		evtimer_add(d->curious_ev, &now);
+}
+
+void job_runs_changed(struct domain *d)
+{
+	/* Only OtherJobActive looks at whether a job runs: without one, a
+	 * start or an exit changes nothing the curious jobs wait for. */
+	if (d->n_curious_runs > 0)
+		job_others_changed(d);
 }

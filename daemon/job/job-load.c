@@ -83,12 +83,47 @@ static void remove_services(struct job *job)
 	job->n_services = 0;
 }
 
+/* @env's value for @key ("KEY=VALUE" strings, NULL-terminated), or NULL. */
+static const char *env_value(const char *const *env, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (size_t i = 0; env && env[i]; i++)
+		if (strncmp(env[i], key, n) == 0 && env[i][n] == '=')
+			return env[i] + n + 1;
+	return NULL;
+}
+
+/*
+ * @key was @gone's and is out of the domain's environment now: another
+ * loaded job with the same SecureSocketWithKey publishes its own path, as
+ * in launchd the surviving job's UserEnvironmentVariables still apply.
+ */
+static void publish_successor(struct job *gone, const char *key)
+{
+	struct domain *d = gone->domain;
+	struct job *job;
+	const char *value;
+	size_t i = 0;
+
+	if (d->shutting_down)
+		return;         /* every job goes: none is left to publish */
+	while ((job = strmap_next(&d->jobs, &i))) {
+		value = job == gone ? NULL : env_value(sockets_env(job->sockets), key);
+		if (value && domain_env_set(d, key, value) == 0) {
+			log_job(LOG_INFO, job->spec->label, "%s is exported to the domain now", key);
+			return;
+		}
+	}
+}
+
 /*
  * SecureSocketWithKey: as launchd puts the variable in the job's
  * UserEnvironmentVariables, which reach every job of its domain, it is in
  * the domain's environment while the job is loaded (@publish), and taken
- * out again at unload unless someone set it to something else since.  A
- * variable set already (bsctl setenv, another job) is left as it is.
+ * out again at unload unless someone set it to something else since; then
+ * another job with the same key has its path published.  A variable set
+ * already (bsctl setenv, another job) is left as it is.
  */
 static void share_socket_env(struct job *job, bool publish)
 {
@@ -105,11 +140,13 @@ static void share_socket_env(struct job *job, bool publish)
 		memcpy(key, env[i], (size_t)(eq - env[i]));
 		key[eq - env[i]] = '\0';
 		now = domain_env_get(d, key);
-		if (publish && (now || domain_env_set(d, key, eq + 1) < 0))
+		if (publish && (now || domain_env_set(d, key, eq + 1) < 0)) {
 			log_job(LOG_WARNING, job->spec->label, "%s is not exported to the domain: %s",
 				key, now ? "set already" : "cannot be set");
-		else if (!publish && now && strcmp(now, eq + 1) == 0)
+		} else if (!publish && now && strcmp(now, eq + 1) == 0) {
 			domain_env_unset(d, key);
+			publish_successor(job, key);
+		}
 	}
 }
 

@@ -134,7 +134,7 @@ static int spawn(struct job *job, enum job_reason reason)
 	sockets_unwatch(job->sockets);
 	log_job(LOG_INFO, job->spec->label, "started (pid %d, reason %s)", (int)job->pid,
 		job_reason_name(reason));
-	job_others_changed(job->domain);        /* OtherJobActive: it runs now */
+	job_runs_changed(job->domain);          /* OtherJobActive: it runs now */
 	return 0;
 }
 
@@ -498,7 +498,7 @@ void job_exited(struct job *job, int status)
 	kickstart = job->restart_requested;     /* this exit's, and no later one's */
 	job->restart_requested = false;
 	job->state = JOB_WAITING;
-	job_others_changed(job->domain);        /* OtherJobActive: it runs no more */
+	job_runs_changed(job->domain);          /* OtherJobActive: it runs no more */
 	release_ports(job);
 	if (job->unload_when_stopped) {
 		job_free(job);

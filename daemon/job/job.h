@@ -149,12 +149,32 @@ void job_curious_deinit(struct domain *d);
  * NetworkState: as last seen by the domain's watch, or now without one.
  */
 bool job_network_up(struct domain *d);
+/**
+ * job_network_hold() - @job, if its KeepAlive names the network, is one
+ * more user of the domain's watch of it (job-network.c): the first makes
+ * it, unless making it failed already (logged then, once).
+ */
+void job_network_hold(struct job *job);
+/** job_network_release() - undo job_network_hold(): the last user frees the watch. */
+void job_network_release(struct job *job);
+/**
+ * job_network_retry() - a rescan of the job directories: if jobs need the
+ * watch and making it failed, try once more.
+ */
+void job_network_retry(struct domain *d);
+/** job_network_deinit() - free the watch at the domain's end. */
+void job_network_deinit(struct domain *d);
 
 /**
  * job_others_changed() - a job was loaded or unloaded: the curious jobs are
  * looked at once this loop turn is over (job_other_jobs_changed()).
  */
 void job_others_changed(struct domain *d);
+/**
+ * job_runs_changed() - a job started or exited: job_others_changed(), if
+ * a loaded job's KeepAlive has OtherJobActive (none other cares).
+ */
+void job_runs_changed(struct domain *d);
 /**
  * job_other_jobs_changed() - start @job if it waits and a KeepAlive
  * condition on other jobs or the network now holds.

@@ -181,9 +181,10 @@ static int step_umask(struct child *c)
  * must fail or succeed at once, not hang the daemon waiting for our exec;
  * it is cleared again, the job expects blocking stdio.
  */
-static int redirect(const struct spawn_plan *p, const char *path, int flags, int target)
+static int redirect(const struct spawn_plan *p, const char *path, int flags, int target,
+		    bool *no_ids)
 {
-	int fd = spawn_open_stdio(p, path, flags | O_NOCTTY | O_NONBLOCK);
+	int fd = spawn_open_stdio(p, path, flags | O_NOCTTY | O_NONBLOCK, no_ids);
 	int fl;
 
 	if (fd < 0)
@@ -217,6 +218,7 @@ static int step_stdio(struct child *c)
 {
 	const struct job_spec *s = c->plan->spec;
 	const char *paths[3] = { s->stdin_path, s->stdout_path, s->stderr_path };
+	bool no_ids;
 	int fd;
 
 	for (fd = 0; fd < 3; fd++) {
@@ -229,13 +231,13 @@ static int step_stdio(struct child *c)
 		}
 		int flags = fd ? O_WRONLY | O_CREAT | O_APPEND : O_RDONLY | O_CREAT;
 
-		if (paths[fd] && redirect(c->plan, paths[fd], flags, fd) == 0)
+		if (paths[fd] && redirect(c->plan, paths[fd], flags, fd, &no_ids) == 0)
 			continue;
 		if (paths[fd])
-			warned(c, STAGE_STDIO, fd);
+			warned(c, no_ids ? STAGE_STDIO_IDS : STAGE_STDIO, fd);
 		/* Never O_CREAT: a missing /dev/null must not become a file. */
-		if (redirect(c->plan, "/dev/null", fd ? O_WRONLY : O_RDONLY, fd) < 0)
-			return failed(c, STAGE_STDIO, fd);
+		if (redirect(c->plan, "/dev/null", fd ? O_WRONLY : O_RDONLY, fd, &no_ids) < 0)
+			return failed(c, no_ids ? STAGE_STDIO_IDS : STAGE_STDIO, fd);
 	}
 	return 0;
 }

@@ -13,6 +13,7 @@
 #define BOOTSTRAPD_SPAWN_CHILD_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/resource.h>
 
@@ -40,6 +41,8 @@ enum child_stage {
 	STAGE_BOOTSTRAP_FD,
 	STAGE_CLOSE_FDS,
 	STAGE_EXEC,             /* detail: index in plan->exec_paths, or -1 */
+	/* As STAGE_STDIO, when the user's file-system ids could not be taken. */
+	STAGE_STDIO_IDS,
 };
 
 struct child_report {
@@ -71,9 +74,10 @@ __attribute__((noreturn)) void spawn_child_run(const struct spawn_plan *plan, in
 
 /**
  * spawn_open_stdio() - open a stdio path of the job of @p in the child,
- * as its user where it runs as one (spawn-stdio.c).  Return: the fd, or -1
- * with errno set.
+ * as its user where it runs as one (spawn-stdio.c).  *@no_ids is set
+ * when that user's file-system ids could not be taken: then nothing is
+ * opened, as root neither (EPERM).  Return: the fd, or -1 with errno set.
  */
-int spawn_open_stdio(const struct spawn_plan *p, const char *path, int flags);
+int spawn_open_stdio(const struct spawn_plan *p, const char *path, int flags, bool *no_ids);
 
 #endif

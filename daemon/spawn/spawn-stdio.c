@@ -25,18 +25,40 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The job's ids for file-system checks only (the rest of the child stays root). */
-static int open_as_user(const struct spawn_plan *p, const char *path, int flags, bool *ids_set)
+/*
+ * Take @uid and @gid as file-system ids.  setfsuid() and setfsgid() say
+ * nothing when they fail (they return the old id either way): a second
+ * call with an id that is never valid changes nothing and tells the id
+ * in force.  Return: whether both are.
+ */
+static bool take_fs_ids(const struct spawn_plan *p, int *old_uid, int *old_gid)
 {
-	int old_uid, old_gid, fd, e;
+	*old_gid = setfsgid(p->set_gid ? p->gid : (gid_t)-1);
+	*old_uid = setfsuid(p->set_uid ? p->uid : (uid_t)-1);
+	return (!p->set_gid || setfsgid((gid_t)-1) == (int)p->gid) &&
+	       (!p->set_uid || setfsuid((uid_t)-1) == (int)p->uid);
+}
+
+/*
+ * The job's ids for file-system checks only (the rest of the child stays
+ * root).  Ids that cannot be taken fail the open with EPERM, *@ids_set
+ * false and *@no_ids true: the open would be root's, and root must not
+ * step in either.
+ */
+static int open_as_user(const struct spawn_plan *p, const char *path, int flags, bool *ids_set,
+			bool *no_ids)
+{
+	int old_uid, old_gid, fd = -1, e = EPERM;
 
 	*ids_set = !p->set_groups || setgroups(p->n_groups, p->groups) == 0;
 	if (!*ids_set)
 		return -1;
-	old_gid = setfsgid(p->set_gid ? p->gid : (gid_t)-1);
-	old_uid = setfsuid(p->set_uid ? p->uid : (uid_t)-1);
-	fd = open(path, flags, DEFFILEMODE);
-	e = errno;
+	*ids_set = take_fs_ids(p, &old_uid, &old_gid);
+	*no_ids = !*ids_set;
+	if (*ids_set) {
+		fd = open(path, flags, DEFFILEMODE);
+		e = errno;
+	}
 	setfsuid((uid_t)old_uid);
 	setfsgid((gid_t)old_gid);
 	errno = e;
@@ -139,14 +161,15 @@ static int open_as_root(const struct spawn_plan *p, const char *path, int flags)
 	return fd;
 }
 
-int spawn_open_stdio(const struct spawn_plan *p, const char *path, int flags)
+int spawn_open_stdio(const struct spawn_plan *p, const char *path, int flags, bool *no_ids)
 {
 	bool ids_set;
 	int fd;
 
+	*no_ids = false;
 	if (!p->set_uid)
 		return open(path, flags, DEFFILEMODE);
-	fd = open_as_user(p, path, flags, &ids_set);
+	fd = open_as_user(p, path, flags, &ids_set, no_ids);
 	if (fd >= 0 || !ids_set || (errno != EACCES && errno != EPERM))
 		return fd;
 	return open_as_root(p, path, flags);

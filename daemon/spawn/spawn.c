@@ -81,6 +81,11 @@ static void describe(const struct spawn_plan *p, const struct child_report *f, c
 	case STAGE_STDIO:
 		snprintf(buf, len, "open %s %s: %s", stdio_key(f->detail), stdio_path(s, f), e);
 		break;
+	case STAGE_STDIO_IDS:
+		snprintf(buf, len, "open %s %s: cannot take the file-system ids of %s "
+			 "(setfsuid/setfsgid refused), not opened", stdio_key(f->detail),
+			 stdio_path(s, f), s->user_name ? s->user_name : "the job's user");
+		break;
 	case STAGE_STDIO_SOCKET:
 		snprintf(buf, len, "inetdCompatibility socket to fd %d: %s", (int)f->detail, e);
 		break;
@@ -124,7 +129,8 @@ static int failure(const struct spawn_plan *p, const struct child_report *f)
 static void log_carried_on(const struct spawn_plan *p, const struct child_report *f)
 {
 	char what[1024];
-	const char *how = f->stage == STAGE_STDIO ? "using /dev/null" :
+	const char *how = f->stage == STAGE_STDIO || f->stage == STAGE_STDIO_IDS ?
+			  "using /dev/null" :
 			  f->stage == STAGE_CHDIR ? "staying in /" :
 			  f->stage == STAGE_RLIMIT ? "leaving the limit as it was" : "carrying on";
 
