@@ -16,7 +16,9 @@
 set -u
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=${MUTATE_BUILD:-$root/build-mutate}
+# Absolute: its path names this build's processes for end_leftovers(), and
+# a relative one would match another tree's build directory of that name.
+build=$(realpath -m -- "${MUTATE_BUILD:-$root/build-mutate}")
 mutdir=$root/tests/mutations
 work=$(mktemp -d "${TMPDIR:-/tmp}/bootstrapd-mutate.XXXXXX")
 restore_file=             # the source file currently mutated, if any
