@@ -270,6 +270,69 @@ START_TEST(test_dest_made_dead_name)
 }
 END_TEST
 
+/* A name no right holds: one a dead name had. */
+static mach_port_t free_name(void)
+{
+	mach_port_t name;
+
+	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_DEAD_NAME, &name),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), name), KERN_SUCCESS);
+	return name;
+}
+
+/* A send-once right to @port. */
+static mach_port_t send_once_to(mach_port_t port)
+{
+	mach_msg_type_name_t type;
+	mach_port_t so;
+
+	ck_assert_int_eq(mach_port_extract_right(mach_task_self(), port,
+						 MACH_MSG_TYPE_MAKE_SEND_ONCE, &so, &type),
+			 KERN_SUCCESS);
+	return so;
+}
+
+/*
+ * A send-once right the message carries is moved to another name while
+ * the send waits, and that name dropped: the fd the message carries stays
+ * the right's, so that what arrives is a send-once right to its port.
+ */
+START_TEST(test_send_once_descriptor_moved_away)
+{
+	mach_port_t port = peer_port_send(), other = peer_port(), ports[NEW_PORTS];
+	mach_port_t so = send_once_to(other), moved = free_name(), got;
+	struct race r;
+	union rcv_buf b;
+	int queued = fill(port);
+
+	header(&r.m.head, port, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, 0);
+	r.m.head.msgh_bits |= MACH_MSGH_BITS_COMPLEX;
+	r.m.head.msgh_size = sizeof(r.m);
+	r.m.body.msgh_descriptor_count = 1;
+	r.m.d[0] = (mach_msg_port_descriptor_t){ .name = so, .type = MACH_MSG_PORT_DESCRIPTOR,
+						 .disposition = MACH_MSG_TYPE_MOVE_SEND_ONCE };
+	race_start(&r);
+	ck_assert_int_eq(mach_port_insert_right(mach_task_self(), moved, so,
+						MACH_MSG_TYPE_MOVE_SEND_ONCE), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), moved), KERN_SUCCESS);
+	make_ports(ports);
+	ck_assert_int_eq(recv_msg(port, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);    /* room */
+	race_finish(&r);
+	ck_assert_int_eq(r.result, MACH_MSG_SUCCESS);
+	check_ports_empty(ports);
+	got = drain(port, queued);
+	ck_assert_uint_eq(peer_type(got), MACH_PORT_TYPE_SEND_ONCE);
+	/* Through it, a message reaches the other port. */
+	header(&b.head, got, MACH_MSG_TYPE_MOVE_SEND_ONCE, MACH_PORT_NULL, 0, RACED_ID);
+	ck_assert_int_eq(send_msg(&b.head, 0, 0), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(recv_msg(other, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(b.head.msgh_id, RACED_ID);
+	destroy(other);
+	destroy(port);
+}
+END_TEST
+
 static Suite *race_suite(void)
 {
 	Suite *s = suite_create("msg-race");
@@ -279,6 +342,7 @@ static Suite *race_suite(void)
 	tcase_add_test(tc, test_move_send_dest_dropped);
 	tcase_add_test(tc, test_copy_send_descriptor_dropped);
 	tcase_add_test(tc, test_dest_made_dead_name);
+	tcase_add_test(tc, test_send_once_descriptor_moved_away);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	suite_add_tcase(s, tc);
 	return s;

@@ -7,6 +7,7 @@
 #include "port.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <mach/notify.h>
@@ -184,15 +185,37 @@ void port_use_send_once(struct port *p)
 	port_release_if_empty(p);
 }
 
+/*
+ * @p's send end, for a new holder (another name, a notification request)
+ * that closes it when it likes.  A message being sent with it has its
+ * number in hand: that holder gets a copy, and @p's own waits for the send
+ * (port_close_fd()), so that the number cannot be reused under the
+ * sendmsg() and take the message to another socket.
+ */
+static int hand_over_send_end(struct port *p)
+{
+	int s = p->send_fd;
+
+	if (!port_pinned(p)) {
+		p->send_fd = -1;
+		return s;
+	}
+	s = fcntl(p->send_fd, F_DUPFD_CLOEXEC, 0);
+	if (s < 0)
+		return -errno;
+	port_close_fd(p, &p->send_fd);
+	return s;
+}
+
 int port_take_send_once(struct port *p)
 {
 	int s;
 
 	if (!(p->type & MACH_PORT_TYPE_SEND_ONCE))
 		return -EINVAL;
-	s = p->send_fd;
-	p->send_fd = -1;
-	port_use_send_once(p);
+	s = hand_over_send_end(p);
+	if (s >= 0)
+		port_use_send_once(p);
 	return s;
 }
 
@@ -253,7 +276,9 @@ kern_return_t port_move_send_once_to(struct port *p, mach_port_name_t name)
 {
 	int s = port_take_send_once(p);
 
-	return s < 0 ? KERN_INVALID_RIGHT : name_send_once(s, name);
+	if (s == -EINVAL)
+		return KERN_INVALID_RIGHT;
+	return s < 0 ? KERN_RESOURCE_SHORTAGE : name_send_once(s, name);
 }
 
 kern_return_t port_drop_send_once(struct port *p)

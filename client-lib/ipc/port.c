@@ -153,9 +153,14 @@ static bool close_later(struct port *p, int fd)
 	return true;
 }
 
+bool port_pinned(const struct port *p)
+{
+	return p->sending > 0;
+}
+
 void port_close_fd(struct port *p, int *fd)
 {
-	if (!p->sending || *fd < 0) {
+	if (!port_pinned(p) || *fd < 0) {
 		endpoint_close(fd);
 		return;
 	}

@@ -127,6 +127,8 @@ void port_unref(struct port *p);
 void port_pin(struct port *p);
 /** port_unpin() - that message was sent (or failed); the last one closes what waited. */
 void port_unpin(struct port *p);
+/** port_pinned() - whether a message is being sent on @p's fds. */
+bool port_pinned(const struct port *p);
 /** port_close_fd() - close @p's *@fd (set to -1): now, or once no message is sent on it. */
 void port_close_fd(struct port *p, int *fd);
 
@@ -294,7 +296,13 @@ void port_add_send_fd(struct port *p, int fd);
 void port_drop_send(struct port *p);
 /** port_use_send_once() - the send-once right was used by a message. */
 void port_use_send_once(struct port *p);
-/** port_take_send_once() - move the send-once right's fd out.  Return: the fd, or -EINVAL. */
+/**
+ * port_take_send_once() - move the send-once right's fd out, to a holder
+ * that may close it at once: while a message is sent on it (port_pin()),
+ * a copy, @p's own closing once the send is done.
+ * Return: the fd (the caller's), -EINVAL without the right, or the
+ * negative errno of the copy (the right then stays with @p).
+ */
 int port_take_send_once(struct port *p);
 /** port_make_send_once_at() - a new send-once right to receive right @p, under the free @name. */
 kern_return_t port_make_send_once_at(struct port *p, mach_port_name_t name);
