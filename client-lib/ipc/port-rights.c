@@ -219,20 +219,29 @@ int port_take_send_once(struct port *p)
 	return s;
 }
 
-/* Name a new send-once entry on @fd (taken) @name; the caller checked it is free. */
-static kern_return_t name_send_once(int fd, mach_port_name_t name)
+/*
+ * An entry for a send-once right under @name (checked free by the caller),
+ * its fd not there yet: made and named before the right is made or taken,
+ * so that a failure here (no memory for the entry or the name's table)
+ * takes nothing, and the right is destroyed once, by the caller.
+ * Return: the entry, or NULL with *@kr.
+ */
+static struct port *send_once_entry_at(mach_port_name_t name, kern_return_t *kr)
 {
-	struct port *so = port_new_send_once(fd);
-	kern_return_t kr;
+	struct port *so = port_new_send_once(-1);
 
-	if (!so) {
-		close(fd);
-		return KERN_RESOURCE_SHORTAGE;
-	}
-	kr = port_name_at(so, name);
-	if (kr != KERN_SUCCESS)
-		port_unref(so);
-	return kr;
+	*kr = so ? port_name_at(so, name) : KERN_RESOURCE_SHORTAGE;
+	if (*kr == KERN_SUCCESS)
+		return so;
+	port_unref(so);
+	return NULL;
+}
+
+/* The entry send_once_entry_at() made gets no right after all: the name is free again. */
+static void drop_send_once_entry(struct port *so)
+{
+	so->type = MACH_PORT_TYPE_NONE;
+	port_release_if_empty(so);
 }
 
 /*
@@ -248,7 +257,7 @@ static kern_return_t new_send_once(struct port *p, int *s, bool kept)
 	if (endpoint_socketpair(&r, s) < 0)
 		return KERN_RESOURCE_SHORTAGE;
 	if (port_add_queue(p, r, kept ? endpoint_inode(*s) : 0) < 0) {
-		close(*s);
+		endpoint_close(s);
 		return KERN_RESOURCE_SHORTAGE;
 	}
 	return KERN_SUCCESS;
@@ -256,10 +265,15 @@ static kern_return_t new_send_once(struct port *p, int *s, bool kept)
 
 kern_return_t port_make_send_once_at(struct port *p, mach_port_name_t name)
 {
-	int s;
-	kern_return_t kr = new_send_once(p, &s, true);
+	kern_return_t kr;
+	struct port *so = send_once_entry_at(name, &kr);
 
-	return kr != KERN_SUCCESS ? kr : name_send_once(s, name);
+	if (!so)
+		return kr;      /* nothing made */
+	kr = new_send_once(p, &so->send_fd, true);
+	if (kr != KERN_SUCCESS)
+		drop_send_once_entry(so);
+	return kr;
 }
 
 kern_return_t port_make_send_once_unused(struct port *p)
@@ -274,11 +288,19 @@ kern_return_t port_make_send_once_unused(struct port *p)
 
 kern_return_t port_move_send_once_to(struct port *p, mach_port_name_t name)
 {
-	int s = port_take_send_once(p);
+	kern_return_t kr;
+	struct port *so = send_once_entry_at(name, &kr);
+	int s;
 
-	if (s == -EINVAL)
-		return KERN_INVALID_RIGHT;
-	return s < 0 ? KERN_RESOURCE_SHORTAGE : name_send_once(s, name);
+	if (!so)
+		return kr;      /* nothing taken */
+	s = port_take_send_once(p);     /* may release @p's entry: not looked at after */
+	if (s < 0) {
+		drop_send_once_entry(so);
+		return s == -EINVAL ? KERN_INVALID_RIGHT : KERN_RESOURCE_SHORTAGE;
+	}
+	so->send_fd = s;
+	return KERN_SUCCESS;
 }
 
 kern_return_t port_drop_send_once(struct port *p)

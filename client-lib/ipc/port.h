@@ -321,14 +321,21 @@ void port_use_send_once(struct port *p);
  * negative errno of the copy (the right then stays with @p).
  */
 int port_take_send_once(struct port *p);
-/** port_make_send_once_at() - a new send-once right to receive right @p, under the free @name. */
+/**
+ * port_make_send_once_at() - a new send-once right to receive right @p,
+ * under the free @name.  Return: KERN_SUCCESS, or the failure, with no
+ * right made.
+ */
 kern_return_t port_make_send_once_at(struct port *p, mach_port_name_t name);
 /**
  * port_make_send_once_unused() - a new send-once right to receive right @p,
  * dropped unused at once: the receiver is told (MACH_NOTIFY_SEND_ONCE).
  */
 kern_return_t port_make_send_once_unused(struct port *p);
-/** port_move_send_once_to() - @p's send-once right moves to the free @name. */
+/**
+ * port_move_send_once_to() - @p's send-once right moves to the free @name.
+ * Return: KERN_SUCCESS, or the failure, with the right still @p's.
+ */
 kern_return_t port_move_send_once_to(struct port *p, mach_port_name_t name);
 /** port_drop_send_once() - drop the send-once right unused (the receiver is told). */
 kern_return_t port_drop_send_once(struct port *p);
