@@ -250,16 +250,19 @@ static void drop_send_once_entry(struct port *so)
  */
 static kern_return_t new_send_once(struct port *p, int *s, bool kept)
 {
-	int r;
+	struct so_pair pair;
 
 	if (!(p->type & MACH_PORT_TYPE_RECEIVE))
 		return KERN_INVALID_RIGHT;
-	if (endpoint_socketpair(&r, s) < 0)
+	if (port_pair_take(p, 0, &pair) < 0)
 		return KERN_RESOURCE_SHORTAGE;
-	if (port_add_queue(p, r, kept ? endpoint_inode(*s) : 0) < 0) {
-		endpoint_close(s);
+	if (!kept)
+		pair.s_ino = 0;         /* closed at once: a later socket may get its inode */
+	if (port_pair_given(p, &pair) < 0) {
+		endpoint_close(&pair.s);
 		return KERN_RESOURCE_SHORTAGE;
 	}
+	*s = pair.s;
 	return KERN_SUCCESS;
 }
 

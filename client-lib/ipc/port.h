@@ -263,8 +263,12 @@ struct so_pair {
  * in @p or pooled for @tag, else a new one.  Return: 0 or a negative errno.
  */
 int port_pair_take(struct port *p, ino_t tag, struct so_pair *pair);
-/** port_pair_given() - the right was sent: @pair's R is a queue of @p (closed if @p lost its receive right). */
-void port_pair_given(struct port *p, struct so_pair *pair);
+/**
+ * port_pair_given() - the right was sent: @pair's R is a queue of @p
+ * (closed if @p lost its receive right).  Return: 0, or -ENOMEM: no room
+ * for the queue, R closed.
+ */
+int port_pair_given(struct port *p, struct so_pair *pair);
 /** port_pair_not_given() - the send failed: drop @pair's R (a reused queue included). */
 void port_pair_not_given(struct port *p, struct so_pair *pair);
 /**
