@@ -12,6 +12,7 @@
  * under the sender would now be one of theirs.
  */
 #include <check.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include <mach/mach.h>
+#include <mach/notify.h>
 
 #include "helpers/msg.h"
 #include "helpers/peer.h"
@@ -30,23 +32,26 @@
 #define RACED_ID 0x5ace
 #define NEW_PORTS 4
 
-/* The sender thread and where it is. */
+/* A sender thread and where it is. */
 struct race {
 	struct ports_msg m;
 	mach_msg_return_t result;
 	pthread_t thread;
 	pid_t tid;
+	int held, released;     /* the sender in the signal handler; let go */
 };
 
-static int held, released;      /* the sender in the signal handler; let go */
+/* The race this thread sends for, which the signal handler holds. */
+static __thread struct race *own_race;
 
 static void hold_sender(int sig)
 {
 	const struct timespec ms = { 0, 1000000 };
+	struct race *r = own_race;
 
 	(void)sig;
-	__atomic_store_n(&held, 1, __ATOMIC_RELEASE);
-	while (!__atomic_load_n(&released, __ATOMIC_ACQUIRE))
+	__atomic_store_n(&r->held, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&r->released, __ATOMIC_ACQUIRE))
 		nanosleep(&ms, NULL);
 }
 
@@ -54,6 +59,7 @@ static void *send_timed(void *arg)
 {
 	struct race *r = arg;
 
+	own_race = r;
 	__atomic_store_n(&r->tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
 	r->result = send_msg(&r->m.head, MACH_SEND_TIMEOUT, PEER_TIMEOUT_MS);
 	return NULL;
@@ -95,8 +101,7 @@ static bool sender_waits(const struct race *r)
 
 static bool sender_held(const struct race *r)
 {
-	(void)r;
-	return __atomic_load_n(&held, __ATOMIC_ACQUIRE);
+	return __atomic_load_n(&r->held, __ATOMIC_ACQUIRE);
 }
 
 /* Send r->m on a thread of its own, and return once it waits for room, held. */
@@ -104,7 +109,7 @@ static void race_start(struct race *r)
 {
 	struct sigaction sa = { .sa_handler = hold_sender };
 
-	held = released = 0;
+	r->held = r->released = 0;
 	r->tid = 0;
 	r->m.head.msgh_id = RACED_ID;
 	ck_assert_int_eq(sigaction(SIGUSR1, &sa, NULL), 0);
@@ -117,7 +122,7 @@ static void race_start(struct race *r)
 /* Let the sender go on and finish. */
 static void race_finish(struct race *r)
 {
-	__atomic_store_n(&released, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&r->released, 1, __ATOMIC_RELEASE);
 	ck_assert_int_eq(pthread_join(r->thread, NULL), 0);
 }
 
@@ -270,6 +275,140 @@ START_TEST(test_dest_made_dead_name)
 }
 END_TEST
 
+/* A name no right holds: one a dead name had. */
+static mach_port_t free_name(void)
+{
+	mach_port_t name;
+
+	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_DEAD_NAME, &name),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), name), KERN_SUCCESS);
+	return name;
+}
+
+/* A send-once right to @port. */
+static mach_port_t send_once_to(mach_port_t port)
+{
+	mach_msg_type_name_t type;
+	mach_port_t so;
+
+	ck_assert_int_eq(mach_port_extract_right(mach_task_self(), port,
+						 MACH_MSG_TYPE_MAKE_SEND_ONCE, &so, &type),
+			 KERN_SUCCESS);
+	return so;
+}
+
+/*
+ * A send-once right the message carries is moved to another name while
+ * the send waits, and that name dropped: the fd the message carries stays
+ * the right's, so that what arrives is a send-once right to its port.
+ */
+START_TEST(test_send_once_descriptor_moved_away)
+{
+	mach_port_t port = peer_port_send(), other = peer_port(), ports[NEW_PORTS];
+	mach_port_t so = send_once_to(other), moved = free_name(), got;
+	struct race r;
+	union rcv_buf b;
+	int queued = fill(port);
+
+	header(&r.m.head, port, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, 0);
+	r.m.head.msgh_bits |= MACH_MSGH_BITS_COMPLEX;
+	r.m.head.msgh_size = sizeof(r.m);
+	r.m.body.msgh_descriptor_count = 1;
+	r.m.d[0] = (mach_msg_port_descriptor_t){ .name = so, .type = MACH_MSG_PORT_DESCRIPTOR,
+						 .disposition = MACH_MSG_TYPE_MOVE_SEND_ONCE };
+	race_start(&r);
+	ck_assert_int_eq(mach_port_insert_right(mach_task_self(), moved, so,
+						MACH_MSG_TYPE_MOVE_SEND_ONCE), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), moved), KERN_SUCCESS);
+	make_ports(ports);
+	ck_assert_int_eq(recv_msg(port, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);    /* room */
+	race_finish(&r);
+	ck_assert_int_eq(r.result, MACH_MSG_SUCCESS);
+	check_ports_empty(ports);
+	got = drain(port, queued);
+	ck_assert_uint_eq(peer_type(got), MACH_PORT_TYPE_SEND_ONCE);
+	/* Through it, a message reaches the other port. */
+	header(&b.head, got, MACH_MSG_TYPE_MOVE_SEND_ONCE, MACH_PORT_NULL, 0, RACED_ID);
+	ck_assert_int_eq(send_msg(&b.head, 0, 0), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(recv_msg(other, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(b.head.msgh_id, RACED_ID);
+	destroy(other);
+	destroy(port);
+}
+END_TEST
+
+/* The notification thread's fds are counted from the start (peer_fd_mark()). */
+static void setup_notifier(void)
+{
+	peer_fd_mark(true);
+}
+
+/* r->m: to @dest, carrying a send-once right made from receive right @port. */
+static void carry_made_send_once(struct race *r, mach_port_t dest, mach_port_t port)
+{
+	header(&r->m.head, dest, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, 0);
+	r->m.head.msgh_bits |= MACH_MSGH_BITS_COMPLEX;
+	r->m.head.msgh_size = sizeof(r->m);
+	r->m.body.msgh_descriptor_count = 1;
+	r->m.d[0] = (mach_msg_port_descriptor_t){ .name = port, .type = MACH_MSG_PORT_DESCRIPTOR,
+						  .disposition = MACH_MSG_TYPE_MAKE_SEND_ONCE };
+}
+
+/* Whether receive end @fd has no sender left: its port's send ends are all closed. */
+static bool no_sender_left(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP);
+}
+
+/* A no-senders request on receive right @port, to @notify: the port's own send end closes. */
+static void request_no_senders(mach_port_t port, mach_port_t notify)
+{
+	mach_port_t previous;
+
+	ck_assert_int_eq(mach_port_request_notification(mach_task_self(), port,
+			 MACH_NOTIFY_NO_SENDERS, 0, notify, MACH_MSG_TYPE_MAKE_SEND_ONCE, &previous),
+			 KERN_SUCCESS);
+	ck_assert_uint_eq(previous, MACH_PORT_NULL);
+}
+
+/*
+ * A close put off for a send that uses the port waits for that send only:
+ * one that starts after it, and keeps the port busy, does not put it off
+ * further.  The close is the port's own send end, at a no-senders request.
+ */
+START_TEST(test_deferred_close_waits_for_earlier_sends)
+{
+	mach_port_t dest = peer_port_send(), port = peer_port(), notify = peer_port();
+	struct race first, later;
+	struct peer_rcv n;
+	union rcv_buf b;
+
+	fill(dest);
+	carry_made_send_once(&first, dest, port);
+	carry_made_send_once(&later, dest, port);
+	race_start(&first);
+	request_no_senders(port, notify);
+	ck_assert(!no_sender_left(peer_recv_fd(port)));         /* waits for first */
+	race_start(&later);
+	ck_assert_int_eq(recv_msg(dest, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);    /* room */
+	race_finish(&first);
+	ck_assert_int_eq(first.result, MACH_MSG_SUCCESS);
+	/* later still uses the port; the close waited for first only. */
+	ck_assert(no_sender_left(peer_recv_fd(port)));
+	ck_assert_int_eq(recv_msg(dest, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);    /* room */
+	race_finish(&later);
+	ck_assert_int_eq(later.result, MACH_MSG_SUCCESS);
+	ck_assert_int_eq(peer_recv(notify, &n, PEER_TIMEOUT_MS), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(n.msg.head.msgh_id, MACH_NOTIFY_NO_SENDERS);
+	destroy(dest);          /* and the send-once rights its queue held */
+	destroy(port);
+	destroy(notify);
+}
+END_TEST
+
 static Suite *race_suite(void)
 {
 	Suite *s = suite_create("msg-race");
@@ -279,7 +418,12 @@ static Suite *race_suite(void)
 	tcase_add_test(tc, test_move_send_dest_dropped);
 	tcase_add_test(tc, test_copy_send_descriptor_dropped);
 	tcase_add_test(tc, test_dest_made_dead_name);
+	tcase_add_test(tc, test_send_once_descriptor_moved_away);
 	tcase_add_checked_fixture(tc, setup, teardown);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("race-notify");
+	tcase_add_test(tc, test_deferred_close_waits_for_earlier_sends);
+	tcase_add_checked_fixture(tc, setup_notifier, teardown);
 	suite_add_tcase(s, tc);
 	return s;
 }

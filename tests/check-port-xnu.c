@@ -8,7 +8,9 @@
  * mach_port_deallocate_21692215.c).  Each row runs in its own process.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -386,6 +388,70 @@ START_TEST(test_failed_dead_name_moved)
 }
 END_TEST
 
+/* The highest name a space holds: naming it grows the table to its most, 32 MiB. */
+#define FAR_NAME ((mach_port_name_t)((((1u << 20) - 1) << 8) | 0x03))
+/* Room left in the address space for what the call needs besides the table. */
+#define HEADROOM (4u << 20)
+
+#if defined(__SANITIZE_ADDRESS__)
+/* An allocation that fails returns NULL under AddressSanitizer too, as malloc(3) does. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+	return "allocator_may_return_null=1";
+}
+#endif
+
+/* Bytes of address space this process has mapped. */
+static rlim_t mapped_bytes(void)
+{
+	unsigned long long pages = 0;
+	FILE *f = fopen("/proc/self/statm", "re");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fscanf(f, "%llu", &pages), 1);
+	fclose(f);
+	return (rlim_t)(pages * (unsigned long long)sysconf(_SC_PAGESIZE));
+}
+
+/*
+ * mach_port_insert_right() of @poly under FAR_NAME, the address space
+ * capped just above what is mapped: the name's table cannot grow.
+ */
+static kern_return_t insert_without_memory(mach_port_t poly, mach_msg_type_name_t disp)
+{
+	struct rlimit saved, capped;
+	kern_return_t kr;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_AS, &saved), 0);
+	capped = saved;
+	if (capped.rlim_max == RLIM_INFINITY || capped.rlim_max > mapped_bytes() + HEADROOM)
+		capped.rlim_cur = mapped_bytes() + HEADROOM;
+	ck_assert_int_eq(setrlimit(RLIMIT_AS, &capped), 0);
+	kr = insert(FAR_NAME, poly, disp);
+	ck_assert_int_eq(setrlimit(RLIMIT_AS, &saved), 0);
+	return kr;
+}
+
+/*
+ * A send-once right that the name it is given cannot take for want of
+ * memory is destroyed once: its port is told once, and a moved one is
+ * gone from its name.
+ */
+START_TEST(test_unnamed_send_once_destroyed_once)
+{
+	mach_port_t rcv = peer_port(), so = peer_send_once(rcv);
+	mach_port_type_t t;
+
+	ck_assert_int_eq(insert_without_memory(rcv, D(MAKE_SEND_ONCE)), KERN_RESOURCE_SHORTAGE);
+	told_send_once_once(rcv);
+	ck_assert_int_eq(insert_without_memory(so, D(MOVE_SEND_ONCE)), KERN_RESOURCE_SHORTAGE);
+	ck_assert_int_eq(mach_port_type(mach_task_self(), so, &t), KERN_INVALID_NAME);
+	told_send_once_once(rcv);
+	ck_assert_int_eq(mach_port_type(mach_task_self(), FAR_NAME, &t), KERN_INVALID_NAME);
+}
+END_TEST
+
 static Suite *port_xnu_suite(void)
 {
 	Suite *s = suite_create("port-xnu");
@@ -401,6 +467,7 @@ static Suite *port_xnu_suite(void)
 	tcase_add_test(failed, test_failed_move_receive_destroyed);
 	tcase_add_test(failed, test_failed_dead_name_moved);
 	tcase_add_test(failed, test_failed_immovable_receive_kept);
+	tcase_add_test(failed, test_unnamed_send_once_destroyed_once);
 	suite_add_tcase(s, failed);
 	return s;
 }

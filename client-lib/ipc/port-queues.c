@@ -167,13 +167,16 @@ int port_pair_take(struct port *p, ino_t tag, struct so_pair *pair)
 	return sopool_take(tag, &pair->r, &pair->s, &pair->s_ino);
 }
 
-void port_pair_given(struct port *p, struct so_pair *pair)
+int port_pair_given(struct port *p, struct so_pair *pair)
 {
+	int err = 0;
+
 	if (!pair->parked && (p->type & MACH_PORT_TYPE_RECEIVE))
-		add_queue(p, (struct so_queue){ pair->r, pair->s_ino, pair->tag, -1 });
+		err = add_queue(p, (struct so_queue){ pair->r, pair->s_ino, pair->tag, -1 });
 	else if (!pair->parked)
 		endpoint_close(&pair->r);
 	pair->r = -1;
+	return err;
 }
 
 /* A reused queue already waits in @p and would report MACH_NOTIFY_SEND_ONCE once our send end closes. */

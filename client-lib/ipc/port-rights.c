@@ -7,6 +7,7 @@
 #include "port.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <mach/notify.h>
@@ -184,32 +185,63 @@ void port_use_send_once(struct port *p)
 	port_release_if_empty(p);
 }
 
+/*
+ * @p's send end, for a new holder (another name, a notification request)
+ * that closes it when it likes.  A message being sent with it has its
+ * number in hand: that holder gets a copy, and @p's own waits for the send
+ * (port_close_fd()), so that the number cannot be reused under the
+ * sendmsg() and take the message to another socket.
+ */
+static int hand_over_send_end(struct port *p)
+{
+	int s = p->send_fd;
+
+	if (!port_pinned(p)) {
+		p->send_fd = -1;
+		return s;
+	}
+	s = fcntl(p->send_fd, F_DUPFD_CLOEXEC, 0);
+	if (s < 0)
+		return -errno;
+	port_close_fd(p, &p->send_fd);
+	return s;
+}
+
 int port_take_send_once(struct port *p)
 {
 	int s;
 
 	if (!(p->type & MACH_PORT_TYPE_SEND_ONCE))
 		return -EINVAL;
-	s = p->send_fd;
-	p->send_fd = -1;
-	port_use_send_once(p);
+	s = hand_over_send_end(p);
+	if (s >= 0)
+		port_use_send_once(p);
 	return s;
 }
 
-/* Name a new send-once entry on @fd (taken) @name; the caller checked it is free. */
-static kern_return_t name_send_once(int fd, mach_port_name_t name)
+/*
+ * An entry for a send-once right under @name (checked free by the caller),
+ * its fd not there yet: made and named before the right is made or taken,
+ * so that a failure here (no memory for the entry or the name's table)
+ * takes nothing, and the right is destroyed once, by the caller.
+ * Return: the entry, or NULL with *@kr.
+ */
+static struct port *send_once_entry_at(mach_port_name_t name, kern_return_t *kr)
 {
-	struct port *so = port_new_send_once(fd);
-	kern_return_t kr;
+	struct port *so = port_new_send_once(-1);
 
-	if (!so) {
-		close(fd);
-		return KERN_RESOURCE_SHORTAGE;
-	}
-	kr = port_name_at(so, name);
-	if (kr != KERN_SUCCESS)
-		port_unref(so);
-	return kr;
+	*kr = so ? port_name_at(so, name) : KERN_RESOURCE_SHORTAGE;
+	if (*kr == KERN_SUCCESS)
+		return so;
+	port_unref(so);
+	return NULL;
+}
+
+/* The entry send_once_entry_at() made gets no right after all: the name is free again. */
+static void drop_send_once_entry(struct port *so)
+{
+	so->type = MACH_PORT_TYPE_NONE;
+	port_release_if_empty(so);
 }
 
 /*
@@ -218,25 +250,33 @@ static kern_return_t name_send_once(int fd, mach_port_name_t name)
  */
 static kern_return_t new_send_once(struct port *p, int *s, bool kept)
 {
-	int r;
+	struct so_pair pair;
 
 	if (!(p->type & MACH_PORT_TYPE_RECEIVE))
 		return KERN_INVALID_RIGHT;
-	if (endpoint_socketpair(&r, s) < 0)
+	if (port_pair_take(p, 0, &pair) < 0)
 		return KERN_RESOURCE_SHORTAGE;
-	if (port_add_queue(p, r, kept ? endpoint_inode(*s) : 0) < 0) {
-		close(*s);
+	if (!kept)
+		pair.s_ino = 0;         /* closed at once: a later socket may get its inode */
+	if (port_pair_given(p, &pair) < 0) {
+		endpoint_close(&pair.s);
 		return KERN_RESOURCE_SHORTAGE;
 	}
+	*s = pair.s;
 	return KERN_SUCCESS;
 }
 
 kern_return_t port_make_send_once_at(struct port *p, mach_port_name_t name)
 {
-	int s;
-	kern_return_t kr = new_send_once(p, &s, true);
+	kern_return_t kr;
+	struct port *so = send_once_entry_at(name, &kr);
 
-	return kr != KERN_SUCCESS ? kr : name_send_once(s, name);
+	if (!so)
+		return kr;      /* nothing made */
+	kr = new_send_once(p, &so->send_fd, true);
+	if (kr != KERN_SUCCESS)
+		drop_send_once_entry(so);
+	return kr;
 }
 
 kern_return_t port_make_send_once_unused(struct port *p)
@@ -251,9 +291,19 @@ kern_return_t port_make_send_once_unused(struct port *p)
 
 kern_return_t port_move_send_once_to(struct port *p, mach_port_name_t name)
 {
-	int s = port_take_send_once(p);
+	kern_return_t kr;
+	struct port *so = send_once_entry_at(name, &kr);
+	int s;
 
-	return s < 0 ? KERN_INVALID_RIGHT : name_send_once(s, name);
+	if (!so)
+		return kr;      /* nothing taken */
+	s = port_take_send_once(p);     /* may release @p's entry: not looked at after */
+	if (s < 0) {
+		drop_send_once_entry(so);
+		return s == -EINVAL ? KERN_INVALID_RIGHT : KERN_RESOURCE_SHORTAGE;
+	}
+	so->send_fd = s;
+	return KERN_SUCCESS;
 }
 
 kern_return_t port_drop_send_once(struct port *p)

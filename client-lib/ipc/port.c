@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -116,46 +117,79 @@ void port_ref(struct port *p)
 	__atomic_add_fetch(&p->refs, 1, __ATOMIC_RELAXED);
 }
 
-void port_pin(struct port *p)
+uint64_t port_pin(struct port *p)
 {
 	p->sending++;
+	return p->pin_epoch;
 }
 
-/* The closes that waited for messages sent on @p's fds. */
+/* Every close put off, whatever still uses the fds (no sender is left). */
 static void close_waiting(struct port *p)
 {
 	for (size_t i = 0; i < p->n_closing; i++)
-		endpoint_close(&p->closing[i]);
+		endpoint_close(&p->closing[i].fd);
 	free(p->closing);
 	p->closing = NULL;
 	p->n_closing = p->cap_closing = 0;
 }
 
-void port_unpin(struct port *p)
+/* The closes whose sends are done: from the oldest, as each also waits for those before it. */
+static void close_done(struct port *p)
 {
-	if (--p->sending == 0 && p->n_closing)
-		close_waiting(p);
+	size_t n = 0;
+
+	while (n < p->n_closing && p->closing[n].senders == 0)
+		endpoint_close(&p->closing[n++].fd);
+	p->n_closing -= n;
+	memmove(p->closing, p->closing + n, p->n_closing * sizeof(*p->closing));
 }
 
-/* Keep @fd until no message is sent on @p's fds.  Return: false without memory. */
+void port_unpin(struct port *p, uint64_t epoch)
+{
+	if (epoch == p->pin_epoch) {
+		p->sending--;   /* pinned since the last close put off: none waits for it */
+		return;
+	}
+	/* Its epoch ended with a close, which is still there: it waits for this send. */
+	for (size_t i = 0; i < p->n_closing; i++) {
+		if (p->closing[i].epoch == epoch) {
+			p->closing[i].senders--;
+			break;
+		}
+	}
+	close_done(p);
+}
+
+/*
+ * Keep @fd until the sends pinned so far are done; later ones pin in the
+ * next epoch, which it does not wait for.  Return: false without memory.
+ */
 static bool close_later(struct port *p, int fd)
 {
 	if (p->n_closing == p->cap_closing) {
 		size_t n = p->cap_closing ? p->cap_closing * 2 : 4;
-		int *grown = realloc(p->closing, n * sizeof(*grown));
+		struct port_close *grown = realloc(p->closing, n * sizeof(*grown));
 
 		if (!grown)
 			return false;
 		p->closing = grown;
 		p->cap_closing = n;
 	}
-	p->closing[p->n_closing++] = fd;
+	p->closing[p->n_closing++] = (struct port_close){ .fd = fd, .epoch = p->pin_epoch,
+							  .senders = p->sending };
+	p->sending = 0;
+	p->pin_epoch++;
 	return true;
+}
+
+bool port_pinned(const struct port *p)
+{
+	return p->sending > 0 || p->n_closing > 0;      /* a close put off waits for a send */
 }
 
 void port_close_fd(struct port *p, int *fd)
 {
-	if (!p->sending || *fd < 0) {
+	if (!port_pinned(p) || *fd < 0) {
 		endpoint_close(fd);
 		return;
 	}

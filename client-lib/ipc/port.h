@@ -24,6 +24,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include <mach/mach.h>
@@ -73,6 +74,13 @@ struct port_mem {
 	int prot;                   /* VM_PROT_* the entry allows */
 };
 
+/* A close of an entry's fd put off for the sends pinned before it (port_close_fd()). */
+struct port_close {
+	int fd;
+	uint64_t epoch;             /* sends pinned in it or before are waited for */
+	unsigned int senders;       /* those pinned in it, still out */
+};
+
 struct port {
 	unsigned int refs;          /* the table's + in-flight users' */
 	mach_port_name_t name;      /* MACH_PORT_NULL once out of the table */
@@ -84,8 +92,9 @@ struct port {
 	bool watched;               /* a notification request names it (notify.c) */
 	int wake_fd;                /* wakes receivers when the receive right goes (port.c) */
 	pthread_mutex_t rcv_lock;
-	unsigned int sending;       /* messages being sent on its fds (port_pin()) */
-	int *closing;               /* fds whose close waits for them */
+	unsigned int sending;       /* messages being sent on its fds, pinned in pin_epoch */
+	uint64_t pin_epoch;         /* port_pin()'s; each close put off starts the next */
+	struct port_close *closing; /* closes put off, oldest first */
 	size_t n_closing, cap_closing;
 	enum port_kind kind;
 	union {
@@ -121,12 +130,22 @@ void port_unref(struct port *p);
  * the rights (deallocate, dead name, destroy): as xnu's copy-in holds the
  * port for the send, the fds stay open until the message is sent, so that
  * the number is not reused by an unrelated open() and the message goes
- * where it was addressed.  Space lock held for all three.
+ * where it was addressed.  A close waits for the sends pinned before it
+ * only, so that sends that keep coming do not put it off for ever: each
+ * close put off ends an epoch of pins.  Space lock held for all four.
  */
-/** port_pin() - a message will be sent on @p's fds: their closes wait until port_unpin(). */
-void port_pin(struct port *p);
-/** port_unpin() - that message was sent (or failed); the last one closes what waited. */
-void port_unpin(struct port *p);
+/**
+ * port_pin() - a message will be sent on @p's fds: closes from now on wait
+ * until port_unpin().  Return: the pin's epoch, for port_unpin().
+ */
+uint64_t port_pin(struct port *p);
+/**
+ * port_unpin() - the message pinned at @epoch was sent (or failed): the
+ * closes put off for it, and for no send still out before them, happen.
+ */
+void port_unpin(struct port *p, uint64_t epoch);
+/** port_pinned() - whether a message is being sent on @p's fds. */
+bool port_pinned(const struct port *p);
 /** port_close_fd() - close @p's *@fd (set to -1): now, or once no message is sent on it. */
 void port_close_fd(struct port *p, int *fd);
 
@@ -244,8 +263,12 @@ struct so_pair {
  * in @p or pooled for @tag, else a new one.  Return: 0 or a negative errno.
  */
 int port_pair_take(struct port *p, ino_t tag, struct so_pair *pair);
-/** port_pair_given() - the right was sent: @pair's R is a queue of @p (closed if @p lost its receive right). */
-void port_pair_given(struct port *p, struct so_pair *pair);
+/**
+ * port_pair_given() - the right was sent: @pair's R is a queue of @p
+ * (closed if @p lost its receive right).  Return: 0, or -ENOMEM: no room
+ * for the queue, R closed.
+ */
+int port_pair_given(struct port *p, struct so_pair *pair);
 /** port_pair_not_given() - the send failed: drop @pair's R (a reused queue included). */
 void port_pair_not_given(struct port *p, struct so_pair *pair);
 /**
@@ -294,16 +317,29 @@ void port_add_send_fd(struct port *p, int fd);
 void port_drop_send(struct port *p);
 /** port_use_send_once() - the send-once right was used by a message. */
 void port_use_send_once(struct port *p);
-/** port_take_send_once() - move the send-once right's fd out.  Return: the fd, or -EINVAL. */
+/**
+ * port_take_send_once() - move the send-once right's fd out, to a holder
+ * that may close it at once: while a message is sent on it (port_pin()),
+ * a copy, @p's own closing once the send is done.
+ * Return: the fd (the caller's), -EINVAL without the right, or the
+ * negative errno of the copy (the right then stays with @p).
+ */
 int port_take_send_once(struct port *p);
-/** port_make_send_once_at() - a new send-once right to receive right @p, under the free @name. */
+/**
+ * port_make_send_once_at() - a new send-once right to receive right @p,
+ * under the free @name.  Return: KERN_SUCCESS, or the failure, with no
+ * right made.
+ */
 kern_return_t port_make_send_once_at(struct port *p, mach_port_name_t name);
 /**
  * port_make_send_once_unused() - a new send-once right to receive right @p,
  * dropped unused at once: the receiver is told (MACH_NOTIFY_SEND_ONCE).
  */
 kern_return_t port_make_send_once_unused(struct port *p);
-/** port_move_send_once_to() - @p's send-once right moves to the free @name. */
+/**
+ * port_move_send_once_to() - @p's send-once right moves to the free @name.
+ * Return: KERN_SUCCESS, or the failure, with the right still @p's.
+ */
 kern_return_t port_move_send_once_to(struct port *p, mach_port_name_t name);
 /** port_drop_send_once() - drop the send-once right unused (the receiver is told). */
 kern_return_t port_drop_send_once(struct port *p);

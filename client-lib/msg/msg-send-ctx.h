@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <mach/message.h>
 
@@ -44,6 +45,7 @@ struct ool_seg {
 struct commit {
 	enum commit_op op;
 	struct port *port;      /* referenced and pinned (port_pin()) */
+	uint64_t pin;           /* the pin's epoch */
 	struct so_pair pair;    /* COMMIT_SEND_ONCE_PAIR (port.h) */
 	void *addr;             /* COMMIT_DEALLOC_OOL */
 	size_t size;
@@ -66,6 +68,7 @@ struct send_ctx {
 	size_t ool_budget;              /* inline bytes that still fit in one datagram */
 	size_t n_segs;
 	struct port *dest;      /* referenced and pinned */
+	uint64_t dest_pin;      /* the pin's epoch */
 	int dest_fd;
 	bool unpinned;          /* send_unpin() done: the fds are no longer used */
 	bool return_dest;       /* through a send-once right: give its send end back */

@@ -50,7 +50,7 @@ void send_add_commit(struct send_ctx *c, enum commit_op op, struct port *p)
 	*k = (struct commit){ .op = op, .port = p, .pair = { .r = -1 } };
 	if (p) {
 		port_ref(p);
-		port_pin(p);
+		k->pin = port_pin(p);
 	}
 }
 
@@ -61,9 +61,9 @@ void send_unpin(struct send_ctx *c)
 	c->unpinned = true;
 	for (size_t i = 0; i < c->n_commits; i++)
 		if (c->commits[i].port)
-			port_unpin(c->commits[i].port);
+			port_unpin(c->commits[i].port, c->commits[i].pin);
 	if (c->dest)
-		port_unpin(c->dest);
+		port_unpin(c->dest, c->dest_pin);
 }
 
 /* Out-of-line memory with deallocate set: released once the message went. */
@@ -218,7 +218,7 @@ void send_drop_commits(struct send_ctx *c, size_t mark)
 		if (k->op == COMMIT_SEND_ONCE_PAIR)
 			port_pair_not_given(k->port, &k->pair);
 		if (k->port && !c->unpinned)
-			port_unpin(k->port);
+			port_unpin(k->port, k->pin);
 		port_unref(k->port);
 	}
 }

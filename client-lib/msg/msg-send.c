@@ -78,7 +78,7 @@ static mach_msg_return_t resolve_dest(struct send_ctx *c, const mach_msg_header_
 	}
 	c->dest = p;
 	port_ref(p);
-	port_pin(p);    /* c->dest_fd is p's: see port_pin() */
+	c->dest_pin = port_pin(p);      /* c->dest_fd is p's: see port_pin() */
 	return MACH_MSG_SUCCESS;
 }
 
