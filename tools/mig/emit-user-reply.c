@@ -77,15 +77,18 @@ static void check_descriptor(FILE *f, const struct field *fld)
 
 /*
  * A counted array of ports: its count (@cnt, shared with SameCount)
- * within its bound, and within the caller's array.  Rights that do not
- * fit are not half kept: the reply is destroyed and the caller learns
- * the count it would need.
+ * within its bound, its descriptors checked once the count is known (a
+ * right past it would never reach the caller, nor be released), and
+ * the count within the caller's array.  Rights that do not fit are not
+ * half kept: the reply is destroyed and the caller learns the count it
+ * would need.
  */
 static void check_port_array_count(FILE *f, const struct field *fld, const char *cnt)
 {
 	const char *n = model_count_arg(fld->arg)->name;
 
 	fprintf(f, "\t\tif (%s > %u)\n\t\t\t" FAIL "\n", cnt, fld->arg->type->number);
+	emit_port_array_check(f, fld, "Out0P", "\t\t", FAIL, cnt);
 	fprintf(f, "\t\tif (%s > *%sCnt) {\n\t\t\t*%sCnt = %s;\n"
 		   "\t\t\tcheck_result = MIG_ARRAY_TOO_LARGE;\n\t\t\tbreak;\n\t\t}\n",
 		cnt, n, n, cnt);
@@ -121,6 +124,19 @@ static void check_counts(FILE *f, const struct msg_layout *m)
 	}
 }
 
+/* A counted port array's descriptors wait for its count, known after the walk. */
+static void check_descriptors(FILE *f, const struct msg_layout *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		const struct field *fld = &m->fields[i];
+
+		if (fld->kind == FIELD_PORT_ARRAY && !fld->arg->type->counted)
+			emit_port_array_check(f, fld, "Out0P", "\t\t", FAIL, NULL);
+		else if (fld->kind != FIELD_PORT_ARRAY && layout_is_desc(fld))
+			check_descriptor(f, fld);
+	}
+}
+
 static void check_form(FILE *f, const struct msg_layout *m)
 {
 	if (m->complex) {
@@ -131,11 +147,7 @@ static void check_form(FILE *f, const struct msg_layout *m)
 			   "\t\t\treturn ((mig_reply_error_t *)Out0P)->RetCode;\n\t\t}\n");
 		fprintf(f, "\t\tif (Out0P->msgh_body.msgh_descriptor_count != %u)\n\t\t\t" FAIL "\n",
 			m->ndesc);
-		for (size_t i = 0; i < m->n; i++)
-			if (m->fields[i].kind == FIELD_PORT_ARRAY)
-				emit_port_array_check(f, &m->fields[i], "Out0P", "\t\t", FAIL, NULL);
-			else if (layout_is_desc(&m->fields[i]))
-				check_descriptor(f, &m->fields[i]);
+		check_descriptors(f, m);
 		return;
 	}
 	fprintf(f, "\t\tif (Out0P->Head.msgh_bits & MACH_MSGH_BITS_COMPLEX)\n\t\t\t" FAIL "\n");
