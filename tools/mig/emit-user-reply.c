@@ -60,21 +60,6 @@ void user_send(FILE *f, const struct gen *g, const struct mig_routine *rt, bool 
 	free(options);
 }
 
-static void check_descriptor(FILE *f, const struct field *fld)
-{
-	const struct mig_type *t = fld->arg->type;
-	const char *n = fld->arg->name;
-	static const char *const types[] = { "MACH_MSG_PORT_DESCRIPTOR", "MACH_MSG_OOL_DESCRIPTOR",
-					     "MACH_MSG_OOL_PORTS_DESCRIPTOR" };
-
-	fprintf(f, "\t\tif (Out0P->%s.type != %s", n, types[fld->kind]);
-	if (fld->kind != FIELD_OOL && type_rcv_msgt(t) != MSGT_POLYMORPHIC)
-		fprintf(f, " ||\n\t\t    Out0P->%s.disposition != %d", n, type_rcv_msgt(t));
-	if (t->kind == IPC_OOL_FIXED)   /* ^ of fixed-size data: exactly the type's size */
-		fprintf(f, " ||\n\t\t    Out0P->%s.size != %u", n, t->size);
-	fprintf(f, ")\n\t\t\t" FAIL "\n");
-}
-
 /*
  * A counted array of ports: its count (@cnt, shared with SameCount)
  * within its bound, its descriptors checked once the count is known (a
@@ -133,7 +118,7 @@ static void check_descriptors(FILE *f, const struct msg_layout *m)
 		if (fld->kind == FIELD_PORT_ARRAY && !fld->arg->type->counted)
 			emit_port_array_check(f, fld, "Out0P", "\t\t", FAIL, NULL);
 		else if (fld->kind != FIELD_PORT_ARRAY && layout_is_desc(fld))
-			check_descriptor(f, fld);
+			emit_desc_check(f, fld, "Out0P", "\t\t", FAIL);
 	}
 }
 
