@@ -133,24 +133,21 @@ int cmd_stop(int argc, char **argv, const struct bsctl_opts *o)
  */
 int cmd_remove(int argc, char **argv, const struct bsctl_opts *o)
 {
-	struct ctl_msg m = { .id = CONTROL_UNLOAD };
-	struct ctl_reply r;
+	const char *label;
+	bool loaded;
 	int ret;
 
 	(void)o;
 	if (argc != 2)
 		return BSCTL_USAGE;
-	m.arg = job_arg(argv[1]);
-	if (!m.arg)
+	label = job_arg(argv[1]);
+	if (!label)
 		return BSCTL_USAGE;
-	ret = ctl_ask(&m, m.arg, CONTROL_E_NOT_FOUND, &r);
-	if (r.kr == CONTROL_E_NOT_FOUND) {
-		fprintf(stderr, "bsctl remove error: No such process\n");
-		return BSCTL_FAILURE;
-	}
-	if (ret == BSCTL_OK)
-		ctl_print_diag(r.text);
-	return ret;
+	ret = cmd_unload_job(label, 0, &loaded);
+	if (loaded)
+		return ret;
+	fprintf(stderr, "bsctl remove error: No such process\n");
+	return BSCTL_FAILURE;
 }
 
 /* The job's pid, 0 if it is not running, -1 if the daemon did not say. */

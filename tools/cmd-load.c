@@ -192,21 +192,29 @@ static int load_one(const char *path, bool in_dir, const struct load_opts *lo)
 	return ctl_exit(kr, path, text);
 }
 
+int cmd_unload_job(const char *label, uint32_t flags, bool *loaded)
+{
+	static const kern_return_t not_loaded[] = { CONTROL_E_NOT_FOUND, KERN_SUCCESS };
+	struct ctl_msg m = { .id = CONTROL_UNLOAD, .flags = flags, .arg = label };
+	struct ctl_reply r;
+	int ret = ctl_ask(&m, label, not_loaded, &r);
+
+	*loaded = r.kr != CONTROL_E_NOT_FOUND;
+	if (ret == BSCTL_OK && *loaded)
+		ctl_print_diag(r.text);
+	return ret;
+}
+
 static int unload_label(const char *label, const struct load_opts *lo)
 {
-	struct ctl_msg m = { .id = CONTROL_UNLOAD, .flags = lo->flags, .arg = label };
-	struct ctl_reply r;
+	bool loaded;
 	int ret;
 
 	if (!lo->legacy)
 		return ctl_call(CONTROL_UNLOAD, lo->flags, 0, label, stderr);
-	ret = ctl_ask(&m, label, CONTROL_E_NOT_FOUND, &r);
-	if (r.kr == CONTROL_E_NOT_FOUND) {
+	ret = cmd_unload_job(label, lo->flags, &loaded);
+	if (!loaded)
 		fprintf(stderr, "bsctl: Error unloading: %s: not loaded\n", label);
-		return BSCTL_OK;
-	}
-	if (ret == BSCTL_OK)
-		ctl_print_diag(r.text);
 	return ret;
 }
 
@@ -356,7 +364,7 @@ static char *job_dirs_lines(int *ret)
 	struct ctl_reply r;
 	char *lines;
 
-	*ret = ctl_ask(&m, "-D", KERN_SUCCESS, &r);
+	*ret = ctl_ask(&m, "-D", NULL, &r);
 	if (*ret != BSCTL_OK)
 		return NULL;
 	lines = strdup(r.text);
