@@ -494,6 +494,32 @@ START_TEST(test_refusals)
 }
 END_TEST
 
+/*
+ * A plist whose absolute path is longer than a request holds is refused
+ * as every verb refuses an over-long argument: list's usage error, and
+ * nothing loaded.
+ */
+START_TEST(test_load_long_path)
+{
+	char dir[4096], part[201], *path;
+	size_t n = (size_t)snprintf(dir, sizeof(dir), "%s", extra);
+
+	memset(part, 'd', sizeof(part) - 1);
+	part[sizeof(part) - 1] = '\0';
+	for (int i = 0; i < 5; i++) {
+		n += (size_t)snprintf(dir + n, sizeof(dir) - n, "/%s", part);
+		ck_assert_int_eq(mkdir(dir, 0755), 0);
+	}
+	path = bsctl_write_job(dir, "a.plist", LABEL_A, SLEEP);
+	test_daemon_start(&td);
+	ck_assert_int_eq(BSCTL("load", path), 2);
+	ck_assert_msg(strstr(r.err, "argument too long"), "%s", r.err);
+	ck_assert_int_eq(BSCTL("list"), 0);
+	ck_assert_ptr_null(strstr(r.out, LABEL_A));
+	free(path);
+}
+END_TEST
+
 static Suite *bsctl_load_suite(void)
 {
 	Suite *s = suite_create("bsctl-load");
@@ -504,6 +530,7 @@ static Suite *bsctl_load_suite(void)
 	tcase_add_test(tc, test_load_file_twice);
 	tcase_add_test(tc, test_load_directory);
 	tcase_add_test(tc, test_load_sizes);
+	tcase_add_test(tc, test_load_long_path);
 	tcase_add_test(tc, test_start_logs_no_line_per_job);
 	tcase_add_test(tc, test_unload_label_and_path);
 	tcase_add_test(tc, test_disabled_key_and_force);

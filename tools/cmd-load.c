@@ -159,37 +159,38 @@ static int read_plist(const char *path, bool force, char **buf, size_t *len)
 	return 0;
 }
 
+/*
+ * A path too long for a request is refused as any over-long argument is
+ * (ctl_ask()).  A disabled job in a directory is skipped; a job already
+ * loaded is a note for the legacy verb.
+ */
 static int load_one(const char *path, bool in_dir, const struct load_opts *lo)
 {
 	struct ctl_msg m = { .id = CONTROL_LOAD, .flags = lo->flags };
+	kern_return_t own[3] = { KERN_SUCCESS }, *o = own;
 	char *abs = realpath(path, NULL);
-	const char *text;
 	char *buf = NULL;
-	kern_return_t kr;
+	struct ctl_reply r;
+	int ret;
 
+	if (in_dir)
+		*o++ = CONTROL_E_DISABLED;
+	if (lo->legacy)
+		*o++ = CONTROL_E_EXISTS;
 	m.arg = abs ? abs : path;
-	if (strlen(m.arg) >= CONTROL_ARG_MAX) {
-		fprintf(stderr, "bsctl: %s: path too long\n", path);
-		free(abs);
-		return BSCTL_FAILURE;
-	}
 	if (read_plist(path, lo->flags & CONTROL_F_FORCE, &buf, &m.data_len) < 0) {
 		free(abs);
 		return BSCTL_FAILURE;
 	}
 	m.data = buf;
-	kr = ctl_request(&m, &text);
+	ret = ctl_ask(&m, path, own, &r);
 	free(buf);
 	free(abs);
-	if (kr == CONTROL_E_DISABLED && in_dir) {
+	if (r.kr == CONTROL_E_DISABLED && ret == BSCTL_OK)
 		fprintf(stderr, "bsctl: %s: disabled: skipped\n", path);
-		return BSCTL_OK;
-	}
-	if (kr == KERN_SUCCESS || (kr == CONTROL_E_EXISTS && lo->legacy)) {
-		ctl_print_diag(text);   /* warnings, or "already loaded" */
-		return BSCTL_OK;
-	}
-	return ctl_exit(kr, path, text);
+	else if (ret == BSCTL_OK)
+		ctl_print_diag(r.text);         /* warnings, or "already loaded" */
+	return ret;
 }
 
 int cmd_unload_job(const char *label, uint32_t flags, bool *loaded)
