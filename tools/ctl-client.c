@@ -174,18 +174,12 @@ int ctl_exit(kern_return_t kr, const char *what, const char *text)
 			"bootstrapd --%s\n", socket_path(path, sizeof(path)),
 			strcmp(domain_name, "system") == 0 ? "system" : "user");
 		return BSCTL_NO_DAEMON;
-	case CONTROL_E_NOT_FOUND:
-		if (!text || !*text)
-			fprintf(stderr, "bsctl: %s: no such job\n", what);
-		return BSCTL_NOT_FOUND;
-	case CONTROL_E_NOT_PERMITTED:
-		if (!text || !*text)
-			fprintf(stderr, "bsctl: %s: not permitted\n", what);
-		return BSCTL_NOT_PERMITTED;
 	default:
+		/* In the words bsctl error uses: launchd's, for launchd's codes. */
 		if (!text || !*text)
 			fprintf(stderr, "bsctl: %s: %s\n", what, ctl_code_text(kr));
-		return BSCTL_FAILURE;
+		return kr == CONTROL_E_NOT_FOUND ? BSCTL_NOT_FOUND :
+		       kr == CONTROL_E_NOT_PERMITTED ? BSCTL_NOT_PERMITTED : BSCTL_FAILURE;
 	}
 }
 
