@@ -30,8 +30,11 @@ static void ctl_exit_says(kern_return_t kr, const char *what, char *buf, size_t 
 	stderr_capture_end(&c, buf, len);
 }
 
-/* "bsctl: WHAT: TEXT\n", TEXT what `bsctl error bootstrap CODE` prints after "CODE: ". */
-static void expect_same_text(kern_return_t kr)
+/*
+ * "bsctl: WHAT: TEXT\n", TEXT what `bsctl error bootstrap CODE` prints
+ * after "CODE: "; the exit code @exit_want.
+ */
+static void expect_text_and_exit(kern_return_t kr, int exit_want)
 {
 	char code[16], prefix[24], want[512], got[512];
 	int exit_code;
@@ -44,13 +47,26 @@ static void expect_same_text(kern_return_t kr)
 	ctl_exit_says(kr, "org.test.codes", got, sizeof(got), &exit_code);
 	ck_assert_msg(strcmp(got, want) == 0, "code %s: ctl_exit says \"%s\", bsctl error \"%s\"",
 		      code, got, want);
-	ck_assert_int_eq(exit_code, BSCTL_FAILURE);
+	ck_assert_int_eq(exit_code, exit_want);
+}
+
+static void expect_same_text(kern_return_t kr)
+{
+	expect_text_and_exit(kr, BSCTL_FAILURE);
 }
 
 START_TEST(test_own_codes_one_text)
 {
 	expect_same_text(CONTROL_E_DISABLED);
 	expect_same_text(CONTROL_E_WRONG_DOMAIN);
+}
+END_TEST
+
+/* No such job and not permitted keep their own exit codes, in launchd's words. */
+START_TEST(test_job_codes_one_text)
+{
+	expect_text_and_exit(CONTROL_E_NOT_FOUND, BSCTL_NOT_FOUND);
+	expect_text_and_exit(CONTROL_E_NOT_PERMITTED, BSCTL_NOT_PERMITTED);
 }
 END_TEST
 
@@ -69,6 +85,7 @@ static Suite *codes_suite(void)
 	TCase *tc = tcase_create("codes");
 
 	tcase_add_test(tc, test_own_codes_one_text);
+	tcase_add_test(tc, test_job_codes_one_text);
 	tcase_add_test(tc, test_other_codes_one_text);
 	suite_add_tcase(s, tc);
 	return s;

@@ -50,12 +50,6 @@ static void teardown(void)
 	extra = NULL;
 }
 
-/* Poll `bsctl list` (bounded: 10 s) until @label is (or is not) listed. */
-static int listed_until(const char *label, int want)
-{
-	return bsctl_until(&r, (const char *const[]){ "list", NULL }, label, want);
-}
-
 /*
  * launchctl's idiom under set -e: unload, then load, whether or not the
  * job is loaded; each step exits 0 and says what it found.  A job not
@@ -72,13 +66,13 @@ START_TEST(test_unload_load_idiom)
 	ck_assert_str_eq(r.err, "");
 	ck_assert_int_eq(BSCTL("unload", a), 0);           /* loaded */
 	ck_assert_str_eq(r.err, "");
-	ck_assert(listed_until(LABEL_A, 0));
+	ck_assert(bsctl_listed_until(&r, LABEL_A, false));
 	ck_assert_int_eq(BSCTL("load", a), 0);
 	ck_assert_int_eq(BSCTL("load", a), 0);             /* already loaded */
 	ck_assert_ptr_nonnull(strstr(r.err, LABEL_A ": already loaded\n"));
 	ck_assert_int_eq(BSCTL("unload", LABEL_A, LABEL_B), 0);
 	ck_assert_ptr_nonnull(strstr(r.err, "Error unloading: " LABEL_B ": not loaded"));
-	ck_assert(listed_until(LABEL_A, 0));
+	ck_assert(bsctl_listed_until(&r, LABEL_A, false));
 
 	ck_assert_int_eq(BSCTL("bootout", user_domain, LABEL_A), 4);
 	ck_assert_int_eq(BSCTL("bootstrap", user_domain, a), 0);
@@ -213,10 +207,10 @@ START_TEST(test_remove)
 {
 	test_daemon_add_job(&td, LABEL_A, SLEEP "<key>RunAtLoad</key><true/>\n");
 	test_daemon_start(&td);
-	ck_assert(listed_until(LABEL_A, 1));
+	ck_assert(bsctl_listed_until(&r, LABEL_A, true));
 	ck_assert_int_eq(BSCTL("remove", LABEL_A), 0);
 	ck_assert_str_eq(r.err, "");
-	ck_assert(listed_until(LABEL_A, 0));
+	ck_assert(bsctl_listed_until(&r, LABEL_A, false));
 	ck_assert_int_eq(BSCTL("remove", LABEL_A), 1);
 	ck_assert_str_eq(r.err, "bsctl remove error: No such process\n");
 	ck_assert_int_eq(BSCTL("remove"), 2);
@@ -382,21 +376,21 @@ START_TEST(test_load_flags)
 
 	test_daemon_add_job(&td, LABEL_A, SLEEP);
 	test_daemon_start(&td);
-	ck_assert(listed_until(LABEL_A, 1));
+	ck_assert(bsctl_listed_until(&r, LABEL_A, true));
 	ck_assert_int_eq(BSCTL("unload", "-S", "Aqua", "-D", "all"), 0);
-	ck_assert(listed_until(LABEL_A, 0));
+	ck_assert(bsctl_listed_until(&r, LABEL_A, false));
 	ck_assert_int_eq(BSCTL("load", "-D", "system"), 0);
-	ck_assert(listed_until(LABEL_A, 1));
+	ck_assert(bsctl_listed_until(&r, LABEL_A, true));
 	ck_assert_int_eq(BSCTL("load", "-SAqua", "-D", "LOCAL", b), 0);
 	ck_assert_ptr_nonnull(strstr(r.err, LABEL_A ": already loaded"));
-	ck_assert(listed_until(LABEL_B, 1));
+	ck_assert(bsctl_listed_until(&r, LABEL_B, true));
 	ck_assert_int_eq(BSCTL("unload", "-wF", "-S", "Background", b), 0);
-	ck_assert(listed_until(LABEL_B, 0));
+	ck_assert(bsctl_listed_until(&r, LABEL_B, false));
 	ck_assert_int_eq(BSCTL("load", "-wF", b), 0);
-	ck_assert(listed_until(LABEL_B, 1));
+	ck_assert(bsctl_listed_until(&r, LABEL_B, true));
 	ck_assert_int_eq(BSCTL("unload", "-D", "user", LABEL_B), 0);
-	ck_assert(listed_until(LABEL_A, 0));
-	ck_assert(listed_until(LABEL_B, 0));
+	ck_assert(bsctl_listed_until(&r, LABEL_A, false));
+	ck_assert(bsctl_listed_until(&r, LABEL_B, false));
 
 	ck_assert_int_eq(BSCTL("load", "-D", "bogus"), 2);
 	ck_assert_int_eq(BSCTL("load", "-D"), 2);
@@ -408,7 +402,7 @@ START_TEST(test_load_flags)
 	ck_assert_int_eq(BSCTL("load", "-D", "all"), 1);
 	ck_assert_ptr_nonnull(strstr(r.err, "dubious permissions"));
 	ck_assert_int_eq(BSCTL("load", "-F", "-D", "all"), 0);
-	ck_assert(listed_until(LABEL_A, 1));
+	ck_assert(bsctl_listed_until(&r, LABEL_A, true));
 	ck_assert_int_gt(asprintf(&a, "%s/" LABEL_A ".plist", td.jobs), 0);
 	ck_assert_int_eq(unlink(a), 0);
 	ck_assert_int_eq(rmdir(td.jobs), 0);
@@ -431,13 +425,13 @@ START_TEST(test_load_job_dirs_odd_name)
 	ck_assert_int_eq(mkdir(td.jobs, 0755), 0);
 	test_daemon_add_job(&td, LABEL_A, SLEEP);
 	test_daemon_start(&td);
-	ck_assert(listed_until(LABEL_A, 1));
+	ck_assert(bsctl_listed_until(&r, LABEL_A, true));
 	ck_assert_msg(BSCTL("unload", "-D", "all") == 0, "%s", r.err);
 	ck_assert_str_eq(r.err, "");
-	ck_assert(listed_until(LABEL_A, 0));
+	ck_assert(bsctl_listed_until(&r, LABEL_A, false));
 	ck_assert_msg(BSCTL("load", "-D", "all") == 0, "%s", r.err);
 	ck_assert_str_eq(r.err, "");
-	ck_assert(listed_until(LABEL_A, 1));
+	ck_assert(bsctl_listed_until(&r, LABEL_A, true));
 }
 END_TEST
 
@@ -450,10 +444,10 @@ START_TEST(test_load_job_dirs_relative)
 	ck_assert_int_eq(mkdir(td.jobs, 0755), 0);
 	test_daemon_add_job(&td, LABEL_A, SLEEP);
 	test_daemon_start(&td);
-	ck_assert(listed_until(LABEL_A, 1));
+	ck_assert(bsctl_listed_until(&r, LABEL_A, true));
 	ck_assert_int_eq(chdir("/"), 0);
 	ck_assert_msg(BSCTL("unload", "-D", "all") == 0, "%s", r.err);
-	ck_assert(listed_until(LABEL_A, 0));
+	ck_assert(bsctl_listed_until(&r, LABEL_A, false));
 }
 END_TEST
 
@@ -464,7 +458,7 @@ START_TEST(test_unreadable_job_dir_keeps_jobs)
 
 	test_daemon_add_job(&td, LABEL_A, SLEEP);
 	test_daemon_start(&td);
-	ck_assert(listed_until(LABEL_A, 1));
+	ck_assert(bsctl_listed_until(&r, LABEL_A, true));
 	ck_assert_int_gt(asprintf(&moved, "%s.away", td.jobs), 0);
 	ck_assert_int_eq(rename(td.jobs, moved), 0);
 	ck_assert_int_eq(close(open(td.jobs, O_WRONLY | O_CREAT, 0600)), 0);  /* ENOTDIR */
@@ -498,7 +492,7 @@ START_TEST(test_kill_signals)
 		ck_assert_int_eq(BSCTL("kickstart", LABEL_A), 0);
 		ck_assert_msg(BSCTL("kill", sent[i].arg, LABEL_A) == 0, "kill %s: %s", sent[i].arg, r.err);
 		snprintf(want, sizeof(want), "-\t%s\t" LABEL_A "\n", sent[i].status);
-		ck_assert_msg(listed_until(want, 1), "kill %s: not %s", sent[i].arg, want);
+		ck_assert_msg(bsctl_listed_until(&r, want, true), "kill %s: not %s", sent[i].arg, want);
 	}
 	ck_assert_int_eq(BSCTL("kickstart", LABEL_A), 0);
 	ck_assert_int_eq(BSCTL("kill", "SIGWINCH", LABEL_A), 0);     /* ignored by sleep */
@@ -525,15 +519,15 @@ START_TEST(test_load_plist_name)
 	ck_assert_ptr_null(strstr(r.out, LABEL_A));
 	ck_assert_int_eq(BSCTL("bootstrap", user_domain, x), 1);
 	ck_assert_int_eq(BSCTL("load", "-F", x), 0);
-	ck_assert(listed_until(LABEL_A, 1));
+	ck_assert(bsctl_listed_until(&r, LABEL_A, true));
 	ck_assert_int_eq(BSCTL("unload", x), 0);               /* unload reads any name */
-	ck_assert(listed_until(LABEL_A, 0));
+	ck_assert(bsctl_listed_until(&r, LABEL_A, false));
 	ck_assert_int_eq(BSCTL("load", upper, bare), 0);        /* *.plist in any case */
-	ck_assert(listed_until(LABEL_B, 1));
-	ck_assert(listed_until("org.test.legacy.bare", 1));
+	ck_assert(bsctl_listed_until(&r, LABEL_B, true));
+	ck_assert(bsctl_listed_until(&r, "org.test.legacy.bare", true));
 	ck_assert_int_eq(BSCTL("load", extra), 0);             /* a directory: *.plist only */
 	ck_assert_ptr_null(strstr(r.err, "a.xml"));
-	ck_assert(listed_until(LABEL_A, 0));
+	ck_assert(bsctl_listed_until(&r, LABEL_A, false));
 	free(x);
 	free(upper);
 	free(bare);

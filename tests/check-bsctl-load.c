@@ -87,12 +87,6 @@ static int daemon_memfds(void)
 	return n;
 }
 
-/* Poll `bsctl list` (bounded: 10 s) until @label is (or is not) listed. */
-static int listed_until(const char *label, int want)
-{
-	return bsctl_until(&r, (const char *const[]){ "list", NULL }, label, want);
-}
-
 static int log_until(const char *text)
 {
 	for (int i = 0; i < 500; i++) {
@@ -203,8 +197,8 @@ START_TEST(test_unload_label_and_path)
 	ck_assert_int_eq(BSCTL("load", extra), 0);
 	ck_assert_int_eq(BSCTL("unload", LABEL_A), 0);
 	ck_assert_int_eq(BSCTL("unload", b), 0);          /* running: stopped, then unloaded */
-	ck_assert(listed_until(LABEL_A, 0));
-	ck_assert(listed_until(LABEL_B, 0));
+	ck_assert(bsctl_listed_until(&r, LABEL_A, false));
+	ck_assert(bsctl_listed_until(&r, LABEL_B, false));
 	ck_assert(log_until(LABEL_B ": stopping"));
 	ck_assert_int_eq(BSCTL("unload", LABEL_A), 0);     /* not loaded: a note */
 	ck_assert_ptr_nonnull(strstr(r.err, "not loaded"));
@@ -269,22 +263,22 @@ START_TEST(test_persist_across_restart)
 {
 	test_daemon_add_job(&td, LABEL_A, SLEEP);
 	test_daemon_start(&td);
-	ck_assert(listed_until(LABEL_A, 1));
+	ck_assert(bsctl_listed_until(&r, LABEL_A, true));
 	ck_assert_int_eq(BSCTL("unload", "-w", LABEL_A), 0);
 	ck_assert(overrides_have("disabled " LABEL_A "\n"));
-	ck_assert(listed_until(LABEL_A, 0));
+	ck_assert(bsctl_listed_until(&r, LABEL_A, false));
 
 	test_daemon_signal(&td, SIGTERM);
 	test_daemon_wait(&td);
 	test_daemon_start(&td);
 	ck_assert(log_until("disabled: skipped"));
-	ck_assert(listed_until(LABEL_A, 0));
+	ck_assert(bsctl_listed_until(&r, LABEL_A, false));
 
 	ck_assert_int_eq(BSCTL("enable", LABEL_A), 0);
 	ck_assert(overrides_have("enabled " LABEL_A "\n"));
-	ck_assert(listed_until(LABEL_A, 0));               /* enable loads nothing by itself */
+	ck_assert(bsctl_listed_until(&r, LABEL_A, false));               /* enable loads nothing by itself */
 	test_daemon_signal(&td, SIGHUP);
-	ck_assert(listed_until(LABEL_A, 1));
+	ck_assert(bsctl_listed_until(&r, LABEL_A, true));
 }
 END_TEST
 
@@ -298,13 +292,13 @@ START_TEST(test_disable_enable)
 	ck_assert_int_eq(BSCTL("print", LABEL_A), 0);
 	ck_assert_ptr_nonnull(strstr(r.out, "state = running"));
 	ck_assert_int_eq(BSCTL("unload", LABEL_A), 0);
-	ck_assert(listed_until(LABEL_A, 0));
+	ck_assert(bsctl_listed_until(&r, LABEL_A, false));
 	test_daemon_signal(&td, SIGHUP);
 	ck_assert(log_until("disabled: skipped"));
-	ck_assert(listed_until(LABEL_A, 0));
+	ck_assert(bsctl_listed_until(&r, LABEL_A, false));
 	ck_assert_int_eq(BSCTL("enable", LABEL_A), 0);
 	test_daemon_signal(&td, SIGHUP);
-	ck_assert(listed_until(LABEL_A, 1));
+	ck_assert(bsctl_listed_until(&r, LABEL_A, true));
 	ck_assert_int_eq(BSCTL("unload", "-w", "org.test.never.loaded"), 0);
 	ck_assert_ptr_nonnull(strstr(r.err, "not loaded; disabled"));
 	ck_assert_int_eq(BSCTL("enable"), 2);
@@ -500,6 +494,32 @@ START_TEST(test_refusals)
 }
 END_TEST
 
+/*
+ * A plist whose absolute path is longer than a request holds is refused
+ * as every verb refuses an over-long argument: list's usage error, and
+ * nothing loaded.
+ */
+START_TEST(test_load_long_path)
+{
+	char dir[4096], part[201], *path;
+	size_t n = (size_t)snprintf(dir, sizeof(dir), "%s", extra);
+
+	memset(part, 'd', sizeof(part) - 1);
+	part[sizeof(part) - 1] = '\0';
+	for (int i = 0; i < 5; i++) {
+		n += (size_t)snprintf(dir + n, sizeof(dir) - n, "/%s", part);
+		ck_assert_int_eq(mkdir(dir, 0755), 0);
+	}
+	path = bsctl_write_job(dir, "a.plist", LABEL_A, SLEEP);
+	test_daemon_start(&td);
+	ck_assert_int_eq(BSCTL("load", path), 2);
+	ck_assert_msg(strstr(r.err, "argument too long"), "%s", r.err);
+	ck_assert_int_eq(BSCTL("list"), 0);
+	ck_assert_ptr_null(strstr(r.out, LABEL_A));
+	free(path);
+}
+END_TEST
+
 static Suite *bsctl_load_suite(void)
 {
 	Suite *s = suite_create("bsctl-load");
@@ -510,6 +530,7 @@ static Suite *bsctl_load_suite(void)
 	tcase_add_test(tc, test_load_file_twice);
 	tcase_add_test(tc, test_load_directory);
 	tcase_add_test(tc, test_load_sizes);
+	tcase_add_test(tc, test_load_long_path);
 	tcase_add_test(tc, test_start_logs_no_line_per_job);
 	tcase_add_test(tc, test_unload_label_and_path);
 	tcase_add_test(tc, test_disabled_key_and_force);

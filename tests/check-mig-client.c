@@ -4,7 +4,8 @@
  * against a server thread that answers wrongly on purpose: another
  * routine's reply (MIG_REPLY_MISMATCH), no reply at all (MIG_SERVER_DIED),
  * wrong sizes, forms and counts (MIG_TYPE_ERROR, the reply destroyed), and
- * error replies (the server's code).
+ * error replies (the server's code).  A right in a counted array's slot
+ * past its count is a malformed reply too: it would reach no caller.
  */
 #include <check.h>
 #include <pthread.h>
@@ -27,9 +28,11 @@ enum answer {
 	ANSWER_BIG_COUNT,       /* arrays: a count past its bound */
 	ANSWER_NO_NUL,          /* strings: a fixed string without its NUL */
 	ANSWER_SAMECOUNT,       /* samecount: a well-formed reply with samecount_n elements */
+	ANSWER_INLINE_PORTS,    /* inline_ports: a well-formed reply with one right back */
 };
 
 static mach_msg_type_number_t samecount_n;
+static mach_port_t past_count;  /* a send right put in the slot past the count, if not null */
 
 struct fake {
 	mach_port_t port;
@@ -60,6 +63,32 @@ static void samecount_reply(void)
 	}
 	r->NDR = NDR_record;
 	r->masksCnt = samecount_n;
+	if (past_count != MACH_PORT_NULL)       /* samecount_n < 4 then */
+		r->handlers[samecount_n].name = past_count;
+}
+
+/*
+ * back: one null right counted, then past_count in slot 2; made: two
+ * null rights (over what build() put as an error reply's NDR).
+ */
+static void inline_ports_reply(void)
+{
+	__Reply__inline_ports_t *r = (__Reply__inline_ports_t *)&rp;
+
+	r->Head.msgh_bits |= MACH_MSGH_BITS_COMPLEX;
+	r->msgh_body.msgh_descriptor_count = 6;
+	for (int i = 0; i < 4; i++) {
+		r->back[i].name = MACH_PORT_NULL;
+		r->back[i].disposition = MACH_MSG_TYPE_COPY_SEND;
+		r->back[i].type = MACH_MSG_PORT_DESCRIPTOR;
+	}
+	r->back[2].name = past_count;
+	for (int i = 0; i < 2; i++) {
+		r->made[i].disposition = MACH_MSG_TYPE_MAKE_SEND;
+		r->made[i].type = MACH_MSG_PORT_DESCRIPTOR;
+	}
+	r->NDR = NDR_record;
+	r->backCnt = 1;
 }
 
 static void build(const struct fake *fk)
@@ -98,6 +127,9 @@ static void build(const struct fake *fk)
 		break;
 	case ANSWER_SAMECOUNT:
 		samecount_reply();
+		break;
+	case ANSWER_INLINE_PORTS:
+		inline_ports_reply();
 		break;
 	case ANSWER_NONE:
 		break;
@@ -234,6 +266,50 @@ START_TEST(test_samecount_reply)
 }
 END_TEST
 
+static mach_port_urefs_t send_refs(mach_port_t name)
+{
+	mach_port_urefs_t refs = 0;
+
+	ck_assert_int_eq(mach_port_get_refs(mach_task_self(), name, MACH_PORT_RIGHT_SEND, &refs),
+			 KERN_SUCCESS);
+	return refs;
+}
+
+/*
+ * A right in a counted in-line port array past its count would never
+ * reach the caller, nor be released: the reply is refused and destroyed,
+ * with the count its own (inline_ports) or shared (samecount).
+ */
+START_TEST(test_rights_past_count)
+{
+	mach_port_t sends[4] = { 0 }, recvs[2] = { 0 }, back[4], made[2], handlers[4];
+	mach_port_t ins_ports[8] = { 0 };
+	int types[4], ins[8] = { 0 }, masks[8];
+	s16_t inflav[6] = { 0 }, flavors[6];
+	mach_msg_type_number_t backCnt = 4, masksCnt = 8;
+
+	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &past_count),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_insert_right(mach_task_self(), past_count, past_count,
+						MACH_MSG_TYPE_MAKE_SEND), KERN_SUCCESS);
+	ck_assert_int_eq(u_inline_ports(answer_with(ANSWER_INLINE_PORTS, sizeof(__Reply__inline_ports_t)),
+				       sends, 0, recvs, types, back, &backCnt, made), MIG_TYPE_ERROR);
+	done();
+	ck_assert_uint_eq(send_refs(past_count), 1);
+	samecount_n = 3;
+	ck_assert_int_eq(u_samecount(answer_with(ANSWER_SAMECOUNT, 0), ins, 0, inflav, ins_ports, masks,
+				     &masksCnt, handlers, flavors), MIG_TYPE_ERROR);
+	done();
+	ck_assert_uint_eq(send_refs(past_count), 1);
+	mach_port_destroy(mach_task_self(), past_count);
+	past_count = MACH_PORT_NULL;    /* the same replies are taken without it */
+	ck_assert_int_eq(u_inline_ports(answer_with(ANSWER_INLINE_PORTS, sizeof(__Reply__inline_ports_t)),
+				       sends, 0, recvs, types, back, &backCnt, made), KERN_SUCCESS);
+	done();
+	ck_assert_uint_eq(backCnt, 1);
+}
+END_TEST
+
 static Suite *mig_client_suite(void)
 {
 	Suite *s = suite_create("mig-client");
@@ -244,6 +320,7 @@ static Suite *mig_client_suite(void)
 	tcase_add_test(tc, test_error_reply);
 	tcase_add_test(tc, test_malformed_replies);
 	tcase_add_test(tc, test_samecount_reply);
+	tcase_add_test(tc, test_rights_past_count);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -4,6 +4,7 @@
 #define BOOTSTRAPD_BSCTL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct bsctl_opts {
 	bool json;
@@ -34,5 +35,15 @@ int cmd_remove(int argc, char **argv, const struct bsctl_opts *o);
 int cmd_export(int argc, char **argv, const struct bsctl_opts *o);
 int cmd_manager(int argc, char **argv, const struct bsctl_opts *o);
 int cmd_error(int argc, char **argv, const struct bsctl_opts *o);
+
+/**
+ * cmd_unload_job() - unload job @label (@flags: CONTROL_F_PERSIST), the
+ * daemon's notes on stderr, as unload LABEL and remove do; a failure is
+ * said there too, except a job that is not loaded, which each verb says
+ * in its own words.
+ * @loaded: set false for a job that was not loaded (then BSCTL_OK).
+ * Return: an enum bsctl_exit.
+ */
+int cmd_unload_job(const char *label, uint32_t flags, bool *loaded);
 
 #endif

@@ -168,7 +168,7 @@ int cmd_export(int argc, char **argv, const struct bsctl_opts *o)
 	(void)o;
 	if (argc > 2 || optional_domain(argc, argv, 2) < 0)
 		return BSCTL_USAGE;
-	ret = ctl_ask(&m, "export", KERN_SUCCESS, &r);
+	ret = ctl_ask(&m, "export", NULL, &r);
 	if (ret != BSCTL_OK)
 		return ret;
 	copy = strdup(r.text);
@@ -210,7 +210,7 @@ int cmd_manager(int argc, char **argv, const struct bsctl_opts *o)
 	(void)o;
 	if (argc > 2 || optional_domain(argc, argv, 2) < 0)
 		return BSCTL_USAGE;
-	ret = ctl_ask(&m, argv[0], KERN_SUCCESS, &r);
+	ret = ctl_ask(&m, argv[0], NULL, &r);
 	if (ret != BSCTL_OK)
 		return ret;
 	if (sscanf(r.text, "%d %u %31s", &pid, &uid, name) != 3) {

@@ -133,37 +133,40 @@ int cmd_stop(int argc, char **argv, const struct bsctl_opts *o)
  */
 int cmd_remove(int argc, char **argv, const struct bsctl_opts *o)
 {
-	struct ctl_msg m = { .id = CONTROL_UNLOAD };
-	struct ctl_reply r;
+	const char *label;
+	bool loaded;
 	int ret;
 
 	(void)o;
 	if (argc != 2)
 		return BSCTL_USAGE;
-	m.arg = job_arg(argv[1]);
-	if (!m.arg)
+	label = job_arg(argv[1]);
+	if (!label)
 		return BSCTL_USAGE;
-	ret = ctl_ask(&m, m.arg, CONTROL_E_NOT_FOUND, &r);
-	if (r.kr == CONTROL_E_NOT_FOUND) {
-		fprintf(stderr, "bsctl remove error: No such process\n");
-		return BSCTL_FAILURE;
-	}
-	if (ret == BSCTL_OK)
-		ctl_print_diag(r.text);
-	return ret;
+	ret = cmd_unload_job(label, 0, &loaded);
+	if (loaded)
+		return ret;
+	fprintf(stderr, "bsctl remove error: No such process\n");
+	return BSCTL_FAILURE;
 }
 
-/* The job's pid, 0 if it is not running, -1 if the daemon did not say. */
-static long job_pid(const char *label)
+/*
+ * The job's pid in *@pid, 0 if it is not running.  A failed request is
+ * said as any verb's is.  Return: an enum bsctl_exit.
+ */
+static int job_pid(const char *label, long *pid)
 {
 	struct ctl_msg m = { .id = CONTROL_PRINT, .flags = CONTROL_F_JSON, .arg = label };
 	static const char key[] = "\n  \"pid\": ";
-	const char *text, *p;
+	struct ctl_reply r;
+	const char *p;
+	int ret = ctl_ask(&m, label, NULL, &r);
 
-	if (ctl_request(&m, &text) != KERN_SUCCESS)
-		return -1;
-	p = strstr(text, key);
-	return p ? strtol(p + sizeof(key) - 1, NULL, 10) : 0;
+	if (ret != BSCTL_OK)
+		return ret;
+	p = strstr(r.text, key);
+	*pid = p ? strtol(p + sizeof(key) - 1, NULL, 10) : 0;
+	return BSCTL_OK;
 }
 
 /*
@@ -174,12 +177,15 @@ static long job_pid(const char *label)
 static int print_pid(const char *label, long old)
 {
 	struct timespec ts = { 0, 20 * 1000 * 1000 };
-	long pid = job_pid(label);
+	long pid = 0;
+	int ret = job_pid(label, &pid);
 
-	for (int i = 0; i < 500 && (pid == 0 || pid == old); i++) {
+	for (int i = 0; i < 500 && ret == BSCTL_OK && (pid == 0 || pid == old); i++) {
 		nanosleep(&ts, NULL);
-		pid = job_pid(label);
+		ret = job_pid(label, &pid);
 	}
+	if (ret != BSCTL_OK)
+		return ret;
 	if (pid <= 0 || pid == old) {
 		fprintf(stderr, "bsctl: %s: not running\n", label);
 		return BSCTL_FAILURE;
@@ -219,8 +225,8 @@ int cmd_kickstart(int argc, char **argv, const struct bsctl_opts *o)
 	label = job_arg(argv[i]);
 	if (!label)
 		return BSCTL_USAGE;
-	if (pid && (flags & CONTROL_F_KILL))
-		old = job_pid(label);
+	if (pid && (flags & CONTROL_F_KILL) && (r = job_pid(label, &old)) != BSCTL_OK)
+		return r;
 	r = ctl_call(CONTROL_KICKSTART, flags, 0, label, NULL);
 	return r == BSCTL_OK && pid ? print_pid(label, old) : r;
 }

@@ -159,54 +159,63 @@ static int read_plist(const char *path, bool force, char **buf, size_t *len)
 	return 0;
 }
 
+/*
+ * A path too long for a request is refused as any over-long argument is
+ * (ctl_ask()).  A disabled job in a directory is skipped; a job already
+ * loaded is a note for the legacy verb.
+ */
 static int load_one(const char *path, bool in_dir, const struct load_opts *lo)
 {
 	struct ctl_msg m = { .id = CONTROL_LOAD, .flags = lo->flags };
+	kern_return_t own[3] = { KERN_SUCCESS }, *o = own;
 	char *abs = realpath(path, NULL);
-	const char *text;
 	char *buf = NULL;
-	kern_return_t kr;
+	struct ctl_reply r;
+	int ret;
 
+	if (in_dir)
+		*o++ = CONTROL_E_DISABLED;
+	if (lo->legacy)
+		*o++ = CONTROL_E_EXISTS;
 	m.arg = abs ? abs : path;
-	if (strlen(m.arg) >= CONTROL_ARG_MAX) {
-		fprintf(stderr, "bsctl: %s: path too long\n", path);
-		free(abs);
-		return BSCTL_FAILURE;
-	}
 	if (read_plist(path, lo->flags & CONTROL_F_FORCE, &buf, &m.data_len) < 0) {
 		free(abs);
 		return BSCTL_FAILURE;
 	}
 	m.data = buf;
-	kr = ctl_request(&m, &text);
+	ret = ctl_ask(&m, path, own, &r);
 	free(buf);
 	free(abs);
-	if (kr == CONTROL_E_DISABLED && in_dir) {
+	if (r.kr == CONTROL_E_DISABLED && ret == BSCTL_OK)
 		fprintf(stderr, "bsctl: %s: disabled: skipped\n", path);
-		return BSCTL_OK;
-	}
-	if (kr == KERN_SUCCESS || (kr == CONTROL_E_EXISTS && lo->legacy)) {
-		ctl_print_diag(text);   /* warnings, or "already loaded" */
-		return BSCTL_OK;
-	}
-	return ctl_exit(kr, path, text);
+	else if (ret == BSCTL_OK)
+		ctl_print_diag(r.text);         /* warnings, or "already loaded" */
+	return ret;
+}
+
+int cmd_unload_job(const char *label, uint32_t flags, bool *loaded)
+{
+	static const kern_return_t not_loaded[] = { CONTROL_E_NOT_FOUND, KERN_SUCCESS };
+	struct ctl_msg m = { .id = CONTROL_UNLOAD, .flags = flags, .arg = label };
+	struct ctl_reply r;
+	int ret = ctl_ask(&m, label, not_loaded, &r);
+
+	*loaded = r.kr != CONTROL_E_NOT_FOUND;
+	if (ret == BSCTL_OK && *loaded)
+		ctl_print_diag(r.text);
+	return ret;
 }
 
 static int unload_label(const char *label, const struct load_opts *lo)
 {
-	struct ctl_msg m = { .id = CONTROL_UNLOAD, .flags = lo->flags, .arg = label };
-	struct ctl_reply r;
+	bool loaded;
 	int ret;
 
 	if (!lo->legacy)
 		return ctl_call(CONTROL_UNLOAD, lo->flags, 0, label, stderr);
-	ret = ctl_ask(&m, label, CONTROL_E_NOT_FOUND, &r);
-	if (r.kr == CONTROL_E_NOT_FOUND) {
+	ret = cmd_unload_job(label, lo->flags, &loaded);
+	if (!loaded)
 		fprintf(stderr, "bsctl: Error unloading: %s: not loaded\n", label);
-		return BSCTL_OK;
-	}
-	if (ret == BSCTL_OK)
-		ctl_print_diag(r.text);
 	return ret;
 }
 
@@ -356,7 +365,7 @@ static char *job_dirs_lines(int *ret)
 	struct ctl_reply r;
 	char *lines;
 
-	*ret = ctl_ask(&m, "-D", KERN_SUCCESS, &r);
+	*ret = ctl_ask(&m, "-D", NULL, &r);
 	if (*ret != BSCTL_OK)
 		return NULL;
 	lines = strdup(r.text);

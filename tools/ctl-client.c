@@ -174,18 +174,12 @@ int ctl_exit(kern_return_t kr, const char *what, const char *text)
 			"bootstrapd --%s\n", socket_path(path, sizeof(path)),
 			strcmp(domain_name, "system") == 0 ? "system" : "user");
 		return BSCTL_NO_DAEMON;
-	case CONTROL_E_NOT_FOUND:
-		if (!text || !*text)
-			fprintf(stderr, "bsctl: %s: no such job\n", what);
-		return BSCTL_NOT_FOUND;
-	case CONTROL_E_NOT_PERMITTED:
-		if (!text || !*text)
-			fprintf(stderr, "bsctl: %s: not permitted\n", what);
-		return BSCTL_NOT_PERMITTED;
 	default:
+		/* In the words bsctl error uses: launchd's, for launchd's codes. */
 		if (!text || !*text)
 			fprintf(stderr, "bsctl: %s: %s\n", what, ctl_code_text(kr));
-		return BSCTL_FAILURE;
+		return kr == CONTROL_E_NOT_FOUND ? BSCTL_NOT_FOUND :
+		       kr == CONTROL_E_NOT_PERMITTED ? BSCTL_NOT_PERMITTED : BSCTL_FAILURE;
 	}
 }
 
@@ -329,7 +323,16 @@ kern_return_t ctl_request(const struct ctl_msg *m, const char **text)
 	return kr;
 }
 
-int ctl_ask(const struct ctl_msg *m, const char *what, kern_return_t own, struct ctl_reply *r)
+static bool is_own(kern_return_t kr, const kern_return_t *own)
+{
+	for (; own && *own != KERN_SUCCESS; own++)
+		if (*own == kr)
+			return true;
+	return false;
+}
+
+int ctl_ask(const struct ctl_msg *m, const char *what, const kern_return_t *own,
+	    struct ctl_reply *r)
 {
 	r->text = "";
 	if (m->arg && strlen(m->arg) >= CONTROL_ARG_MAX) {
@@ -339,7 +342,7 @@ int ctl_ask(const struct ctl_msg *m, const char *what, kern_return_t own, struct
 		return BSCTL_USAGE;
 	}
 	r->kr = ctl_request(m, &r->text);
-	if (r->kr == KERN_SUCCESS || (own != KERN_SUCCESS && r->kr == own))
+	if (r->kr == KERN_SUCCESS || is_own(r->kr, own))
 		return BSCTL_OK;
 	return ctl_exit(r->kr, what, r->text);
 }
@@ -348,7 +351,7 @@ int ctl_call(int id, uint32_t flags, int32_t signal, const char *label, FILE *te
 {
 	struct ctl_msg m = { .id = id, .flags = flags, .signal = signal, .arg = label };
 	struct ctl_reply r;
-	int ret = ctl_ask(&m, label && *label ? label : "request", KERN_SUCCESS, &r);
+	int ret = ctl_ask(&m, label && *label ? label : "request", NULL, &r);
 
 	if (ret != BSCTL_OK)
 		return ret;

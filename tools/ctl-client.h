@@ -72,12 +72,14 @@ struct ctl_reply {
 /**
  * ctl_ask() - make request @m as every verb does: an argument too long for
  * a request is a usage error and nothing is sent; a failure is said on
- * stderr (ctl_exit(), naming @what), except a failure of code @own, which
- * the verb gives a meaning of its own and says itself (KERN_SUCCESS: none).
+ * stderr (ctl_exit(), naming @what), except a failure of a code in @own,
+ * which the verb gives a meaning of its own and says itself.
+ * @own: such codes, up to the first KERN_SUCCESS; NULL: none.
  * @r: receives the code and the text.
- * Return: an enum bsctl_exit; BSCTL_OK for @own too.
+ * Return: an enum bsctl_exit; BSCTL_OK for a code in @own too.
  */
-int ctl_ask(const struct ctl_msg *m, const char *what, kern_return_t own, struct ctl_reply *r);
+int ctl_ask(const struct ctl_msg *m, const char *what, const kern_return_t *own,
+	    struct ctl_reply *r);
 
 /**
  * ctl_call() - send control request @id for @label; print the reply's text

@@ -76,6 +76,11 @@ bool bsctl_until(struct bsctl_out *r, const char *const *argv, const char *want,
 	return false;
 }
 
+bool bsctl_listed_until(struct bsctl_out *r, const char *label, bool listed)
+{
+	return bsctl_until(r, (const char *const[]){ "list", NULL }, label, listed);
+}
+
 char *bsctl_write_job(const char *dir, const char *name, const char *label, const char *keys)
 {
 	char *xml, *path;

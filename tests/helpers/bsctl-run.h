@@ -34,6 +34,12 @@ int bsctl_run(struct bsctl_out *r, uid_t uid, const char *const *argv);
 bool bsctl_until(struct bsctl_out *r, const char *const *argv, const char *want, bool present);
 
 /**
+ * bsctl_listed_until() - bsctl_until() for `bsctl list`: until @label is
+ * listed (@listed) or is not.  Return: whether it came to that.
+ */
+bool bsctl_listed_until(struct bsctl_out *r, const char *label, bool listed);
+
+/**
  * bsctl_write_job() - write @dir/@name, a plist of job @label with @keys
  * (plist text inside its dictionary).  Return: its path (malloc'd).
  */

@@ -4,11 +4,12 @@
  * routine, in argument order, each followed by its count, polymorphic
  * disposition or server-copy flag, as MIG writes them.  An array with
  * SameCount has no count parameter: the one before it stands for it.
+ * The server's are also counted, by the same walk, for its routine table.
  */
 #include "emit.h"
 
 struct plist {
-	FILE *f;
+	FILE *f;                /* NULL: count the parameters only */
 	unsigned n;
 	bool is_const;          /* the argument's "const" flag: its value parameter is const */
 };
@@ -16,8 +17,9 @@ struct plist {
 static void param(struct plist *p, const char *type, const char *ptr, const char *name,
 		  const char *suffix)
 {
-	fprintf(p->f, "%s\t%s%s %s%s%s", p->n ? ",\n" : "", p->is_const ? "const " : "", type,
-		ptr, name, suffix);
+	if (p->f)
+		fprintf(p->f, "%s\t%s%s %s%s%s", p->n ? ",\n" : "", p->is_const ? "const " : "",
+			type, ptr, name, suffix);
 	p->n++;
 }
 
@@ -127,41 +129,32 @@ void emit_user_params(FILE *f, const struct mig_routine *rt)
 		fprintf(f, "\tvoid");
 }
 
-void emit_server_params(FILE *f, const struct mig_routine *rt)
+/* The server routine's parameters, written to @p->f or only counted. */
+static void server_params(struct plist *p, const struct mig_routine *rt)
 {
-	struct plist p = { f, 0, false };
-
 	for (size_t i = 0; i < rt->nargs; i++) {
 		const struct mig_arg *a = &rt->args[i];
 		const char *type = is_out(a) ? (a->type->outtran.func ? a->type->outtran.arg_type :
 					      type_stype(a->type)) : type_stype(a->type);
 
 		if (server_sees(a))
-			arg_params(&p, a, type, true);
+			arg_params(p, a, type, true);
 	}
+}
+
+void emit_server_params(FILE *f, const struct mig_routine *rt)
+{
+	struct plist p = { f, 0, false };
+
+	server_params(&p, rt);
 	if (p.n == 0)
 		fprintf(f, "\tvoid");
 }
 
 unsigned emit_server_argc(const struct mig_routine *rt)
 {
-	unsigned n = 0;
+	struct plist p = { NULL, 0, false };
 
-	for (size_t i = 0; i < rt->nargs; i++) {
-		const struct mig_arg *a = &rt->args[i];
-		const struct mig_type *t = a->type;
-
-		if (!server_sees(a))
-			continue;
-		n++;
-		if (has_poly_param(a, true))
-			n++;
-		if (t->kind == IPC_OOL || t->kind == IPC_OOL_PORTS ||
-		    ((t->kind == IPC_VAR_INLINE || (t->kind == IPC_PORT_ARRAY && t->counted)) &&
-		     !a->count_owner))
-			n++;
-		if (a->servercopy)
-			n++;
-	}
-	return n;
+	server_params(&p, rt);
+	return p.n;
 }

@@ -21,21 +21,15 @@ const struct field *server_field(const struct msg_layout *m, const struct mig_ar
 	return NULL;
 }
 
+/* A descriptor, and an out-of-line array's size or count against the count sent with it. */
 static void check_desc(FILE *f, const struct msg_layout *m, const struct field *fld)
 {
 	const struct mig_type *t = fld->arg->type;
 	const char *n = fld->arg->name;
-	static const char *const types[] = { "MACH_MSG_PORT_DESCRIPTOR", "MACH_MSG_OOL_DESCRIPTOR",
-					     "MACH_MSG_OOL_PORTS_DESCRIPTOR" };
 	const struct field *cnt;
 	char *p;
 
-	fprintf(f, "\tif (In0P->%s.type != %s", n, types[fld->kind]);
-	if (fld->kind != FIELD_OOL && type_rcv_msgt(t) != MSGT_POLYMORPHIC)
-		fprintf(f, " ||\n\t    In0P->%s.disposition != %d", n, type_rcv_msgt(t));
-	fprintf(f, ")\n\t\t" TYPE_ERR "\n");
-	if (t->kind == IPC_OOL_FIXED)   /* ^ of fixed-size data: exactly the type's size */
-		fprintf(f, "\tif (In0P->%s.size != %u)\n\t\t" TYPE_ERR "\n", n, t->size);
+	emit_desc_check(f, fld, "In0P", "\t", TYPE_ERR);
 	cnt = server_field(m, fld->arg, FIELD_COUNT);
 	if (!cnt)
 		return;

@@ -60,32 +60,20 @@ void user_send(FILE *f, const struct gen *g, const struct mig_routine *rt, bool 
 	free(options);
 }
 
-static void check_descriptor(FILE *f, const struct field *fld)
-{
-	const struct mig_type *t = fld->arg->type;
-	const char *n = fld->arg->name;
-	static const char *const types[] = { "MACH_MSG_PORT_DESCRIPTOR", "MACH_MSG_OOL_DESCRIPTOR",
-					     "MACH_MSG_OOL_PORTS_DESCRIPTOR" };
-
-	fprintf(f, "\t\tif (Out0P->%s.type != %s", n, types[fld->kind]);
-	if (fld->kind != FIELD_OOL && type_rcv_msgt(t) != MSGT_POLYMORPHIC)
-		fprintf(f, " ||\n\t\t    Out0P->%s.disposition != %d", n, type_rcv_msgt(t));
-	if (t->kind == IPC_OOL_FIXED)   /* ^ of fixed-size data: exactly the type's size */
-		fprintf(f, " ||\n\t\t    Out0P->%s.size != %u", n, t->size);
-	fprintf(f, ")\n\t\t\t" FAIL "\n");
-}
-
 /*
  * A counted array of ports: its count (@cnt, shared with SameCount)
- * within its bound, and within the caller's array.  Rights that do not
- * fit are not half kept: the reply is destroyed and the caller learns
- * the count it would need.
+ * within its bound, its descriptors checked once the count is known (a
+ * right past it would never reach the caller, nor be released), and
+ * the count within the caller's array.  Rights that do not fit are not
+ * half kept: the reply is destroyed and the caller learns the count it
+ * would need.
  */
 static void check_port_array_count(FILE *f, const struct field *fld, const char *cnt)
 {
 	const char *n = model_count_arg(fld->arg)->name;
 
 	fprintf(f, "\t\tif (%s > %u)\n\t\t\t" FAIL "\n", cnt, fld->arg->type->number);
+	emit_port_array_check(f, fld, "Out0P", "\t\t", FAIL, cnt);
 	fprintf(f, "\t\tif (%s > *%sCnt) {\n\t\t\t*%sCnt = %s;\n"
 		   "\t\t\tcheck_result = MIG_ARRAY_TOO_LARGE;\n\t\t\tbreak;\n\t\t}\n",
 		cnt, n, n, cnt);
@@ -121,6 +109,19 @@ static void check_counts(FILE *f, const struct msg_layout *m)
 	}
 }
 
+/* A counted port array's descriptors wait for its count, known after the walk. */
+static void check_descriptors(FILE *f, const struct msg_layout *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		const struct field *fld = &m->fields[i];
+
+		if (fld->kind == FIELD_PORT_ARRAY && !fld->arg->type->counted)
+			emit_port_array_check(f, fld, "Out0P", "\t\t", FAIL, NULL);
+		else if (fld->kind != FIELD_PORT_ARRAY && layout_is_desc(fld))
+			emit_desc_check(f, fld, "Out0P", "\t\t", FAIL);
+	}
+}
+
 static void check_form(FILE *f, const struct msg_layout *m)
 {
 	if (m->complex) {
@@ -131,11 +132,7 @@ static void check_form(FILE *f, const struct msg_layout *m)
 			   "\t\t\treturn ((mig_reply_error_t *)Out0P)->RetCode;\n\t\t}\n");
 		fprintf(f, "\t\tif (Out0P->msgh_body.msgh_descriptor_count != %u)\n\t\t\t" FAIL "\n",
 			m->ndesc);
-		for (size_t i = 0; i < m->n; i++)
-			if (m->fields[i].kind == FIELD_PORT_ARRAY)
-				emit_port_array_check(f, &m->fields[i], "Out0P", "\t\t", FAIL, NULL);
-			else if (layout_is_desc(&m->fields[i]))
-				check_descriptor(f, &m->fields[i]);
+		check_descriptors(f, m);
 		return;
 	}
 	fprintf(f, "\t\tif (Out0P->Head.msgh_bits & MACH_MSGH_BITS_COMPLEX)\n\t\t\t" FAIL "\n");

@@ -209,6 +209,22 @@ void emit_port_array_fill(FILE *f, const struct field *fld, const char *msg, con
 	fprintf(f, "\t\t%s->%s[MigI].type = MACH_MSG_PORT_DESCRIPTOR;\n\t}\n", msg, n);
 }
 
+void emit_desc_check(FILE *f, const struct field *fld, const char *msg, const char *ind,
+		     const char *fail)
+{
+	const struct mig_type *t = fld->arg->type;
+	const char *n = fld->arg->name;
+	static const char *const types[] = { "MACH_MSG_PORT_DESCRIPTOR", "MACH_MSG_OOL_DESCRIPTOR",
+					     "MACH_MSG_OOL_PORTS_DESCRIPTOR" };
+
+	fprintf(f, "%sif (%s->%s.type != %s", ind, msg, n, types[fld->kind]);
+	if (fld->kind != FIELD_OOL && type_rcv_msgt(t) != MSGT_POLYMORPHIC)
+		fprintf(f, " ||\n%s    %s->%s.disposition != %d", ind, msg, n, type_rcv_msgt(t));
+	if (t->kind == IPC_OOL_FIXED)   /* ^ of fixed-size data: exactly the type's size */
+		fprintf(f, " ||\n%s    %s->%s.size != %u", ind, msg, n, t->size);
+	fprintf(f, ")\n%s\t%s\n", ind, fail);
+}
+
 void emit_port_array_check(FILE *f, const struct field *fld, const char *msg, const char *ind,
 			   const char *fail, const char *cnt)
 {

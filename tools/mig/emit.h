@@ -72,6 +72,15 @@ void emit_port_array_fill(FILE *f, const struct field *fld, const char *msg, con
 			  const char *cnt);
 
 /**
+ * emit_desc_check() - run @fail unless descriptor @fld (a port, out-of-line
+ * data or out-of-line ports) in @msg has its type, a port's received
+ * disposition (unless told in a Poly) and, for ^ of fixed-size data,
+ * exactly the type's size.
+ */
+void emit_desc_check(FILE *f, const struct field *fld, const char *msg, const char *ind,
+		     const char *fail);
+
+/**
  * emit_port_array_check() - run @fail unless every descriptor of port
  * array @fld in @msg is a port descriptor with the received disposition
  * (in a counted array, those that name a port: the rest are null; with

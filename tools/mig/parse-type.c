@@ -260,7 +260,6 @@ static struct mig_type *ipc_pair(struct lexer *lx, const struct mig_type *sent)
 	}
 	t = type_copy(sent);
 	t->pos = pos;
-	t->paired = true;
 	t->rcv_msgt = type_rcv_msgt(rcvd);
 	return t;
 }

@@ -74,7 +74,6 @@ struct mig_type *type_builtin(const char *name)
 		t = xcalloc(1, sizeof(*t));
 		t->kind = b->port ? IPC_PORT : IPC_INLINE;
 		t->msgt = b->msgt;
-		t->paired = b->rcv_msgt != 0;
 		t->rcv_msgt = b->rcv_msgt;
 		t->size = b->size;
 		t->builtin = true;
@@ -137,7 +136,7 @@ int type_received_msgt(int msgt)
 
 int type_rcv_msgt(const struct mig_type *t)
 {
-	return t->paired ? t->rcv_msgt : type_received_msgt(t->msgt);
+	return t->rcv_msgt ? t->rcv_msgt : type_received_msgt(t->msgt);
 }
 
 unsigned type_wire_size(const struct mig_type *t)

@@ -37,8 +37,13 @@ struct mig_type {
 	struct srcpos pos;
 	enum ipc_kind kind;
 	int msgt;               /* MACH_MSG_TYPE_* of a port or of the data, as sent */
-	bool paired;            /* "in|out": rcv_msgt says what the receiver sees */
-	int rcv_msgt;           /* paired: the received disposition, or MSGT_POLYMORPHIC */
+	/*
+	 * Non-zero for an "in|out" pair: the received disposition, or
+	 * MSGT_POLYMORPHIC.  A data pair received as MACH_MSG_TYPE_UNSTRUCTURED
+	 * (0) reads as no pair, which is the same to every reader: only ports
+	 * are checked for their disposition.
+	 */
+	int rcv_msgt;
 	unsigned size;          /* INLINE, OOL_FIXED: bytes of the whole value; others: of one element */
 	unsigned number;        /* arrays: elements (fixed), or the bound (0 = none) */
 	bool is_array;          /* C passes it as an array (decays to a pointer) */
