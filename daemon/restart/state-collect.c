@@ -59,6 +59,9 @@ static int service_row(const struct service *s, struct state_service *row)
 	row->until_exit = !s->job && service_goes_with_owner(s);
 	if (row->until_exit && restart_proc_start(row->owner_pid, &row->owner_start) < 0)
 		row->owner_start = 0;
+	/* The pidfd watching that owner goes along: it names that process only,
+	 * also where its start time could not be read. */
+	row->owner_pidfd_id = row->until_exit ? service_binding(s)->pidfd : -1;
 	return row->name && (!s->job || row->job) ? 0 : -ENOMEM;
 }
 
@@ -136,7 +139,7 @@ static int cmp_int(const void *a, const void *b)
 
 int restart_kept_ids(const struct state *st, int **ids, size_t *n)
 {
-	int *v = malloc((3 * st->n_services + st->n_jobs + 1) * sizeof(int));
+	int *v = malloc((4 * st->n_services + st->n_jobs + 1) * sizeof(int));
 	size_t k = 0, u = 0;
 
 	if (!v)
@@ -151,6 +154,8 @@ int restart_kept_ids(const struct state *st, int **ids, size_t *n)
 			v[k++] = st->services[i].send_id;
 		if (st->services[i].release_id >= 0)
 			v[k++] = st->services[i].release_id;
+		if (st->services[i].owner_pidfd_id >= 0)
+			v[k++] = st->services[i].owner_pidfd_id;
 	}
 	for (size_t i = 0; i < st->n_jobs; i++)
 		if (st->jobs[i].conn_id >= 0)
