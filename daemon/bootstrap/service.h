@@ -144,6 +144,17 @@ struct service *service_new_registered(struct event_base *base, const char *name
 				       void *arg);
 
 /**
+ * service_adopt_registered() - service_new_registered() for a name kept
+ * across a restart: with @owner->until_exit the owner is watched through
+ * @pidfd (taken), the pidfd the daemon before held, which cannot name a
+ * later process given that pid; else @pidfd is closed.
+ * Return: the service, or NULL (errno set).
+ */
+struct service *service_adopt_registered(struct event_base *base, const char *name, int send_fd,
+					 const struct service_owner *owner, int pidfd,
+					 service_notify_fn *died, void *arg);
+
+/**
  * service_new_dynamic() - a port for @name made for process @pid of @uid;
  * @died is called once that process has exited.
  * Return: the service, or NULL (errno set; ESRCH: the process is gone).
