@@ -28,6 +28,7 @@
 #include "helpers/registrant.h"
 #include "helpers/runner.h"
 #include "helpers/state-edit.h"
+#include "process.h"
 
 #define SLOW "com.example.slow"
 #define BROKEN "com.example.broken"
@@ -362,22 +363,29 @@ START_TEST(test_stopping_job_keeps_exit_timeout)
 }
 END_TEST
 
-/* Every registration's owner start time unknown, as when /proc could not be read at the save. */
+static uint64_t saved_start;
+
+/* Every registration's owner start time unknown, as when /proc could not be read; noted first. */
 static void forget_owner_starts(struct state *st)
 {
-	for (size_t i = 0; i < st->n_services; i++)
+	for (size_t i = 0; i < st->n_services; i++) {
+		if (strcmp(st->services[i].name, REGISTERED) == 0)
+			saved_start = st->services[i].owner_start;
 		st->services[i].owner_start = 0;
+	}
 }
 
 /*
- * A registration whose owner's start time could not be read when the
- * state was saved is kept across a restart: the owner's pidfd, kept in
- * the store, says that the process lived through it.  Such a name used to
- * be dropped, its owner taken for gone.
+ * The state records when a registration's owner started (read once, when
+ * it registered).  Where that could not be read, the name is still kept
+ * across a restart: the owner's pidfd, kept in the store, says that the
+ * process lived through it.  Such a name used to be dropped, its owner
+ * taken for gone.
  */
 START_TEST(test_registration_kept_without_start_time)
 {
 	mach_port_t own;
+	uint64_t start;
 
 	use_store = 1;
 	fake_fdstore_open(&store, td.dir);
@@ -386,6 +394,8 @@ START_TEST(test_registration_kept_without_start_time)
 	look_up(REGISTERED);    /* a later turn of its loop: the registration is saved */
 	fake_fdstore_kill(&store, &td);
 	state_edit(&store, forget_owner_starts);
+	ck_assert_int_eq(process_start_time(getpid(), &start), 0);
+	ck_assert_uint_eq(saved_start, start);
 	fake_fdstore_start(&store, &td);
 	ck_registered_reaches(own);
 	ck_assert(!test_daemon_log_contains(&td, "dropped"));

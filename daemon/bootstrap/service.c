@@ -17,6 +17,7 @@
 #include "fdpass.h"
 #include "endpoint.h"
 #include "log.h"
+#include "process.h"
 #include "wire.h"
 
 /*
@@ -151,6 +152,17 @@ static struct service *fail(struct service *s, int err)
 	return NULL;
 }
 
+/*
+ * When process @pid started, read once its pidfd is taken (of the process
+ * the pidfd names, not of a later one given the pid), or 0 if unknown.
+ */
+static uint64_t owner_start_time(pid_t pid)
+{
+	uint64_t start;
+
+	return process_start_time(pid, &start) == 0 ? start : 0;
+}
+
 /* service_new_registered(), the owner watched through @pidfd (taken; -1: opened from its pid). */
 static struct service *new_registered(struct event_base *base, const char *name, int send_fd,
 				      const struct service_owner *owner, int pidfd,
@@ -181,6 +193,7 @@ static struct service *new_registered(struct event_base *base, const char *name,
 
 		if (err < 0)
 			return fail(s, err);
+		b->start = owner->start ? owner->start : owner_start_time(b->pid);
 	}
 	return s;
 }

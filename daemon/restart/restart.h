@@ -40,9 +40,6 @@ int restart_collect(struct domain *d, bool with_clients, struct state *st);
  */
 int restart_kept_ids(const struct state *st, int **ids, size_t *n);
 
-/** restart_proc_start() - when @pid started (/proc/PID/stat), in clock ticks. */
-int restart_proc_start(pid_t pid, uint64_t *start);
-
 /**
  * restart_find() - a state left by the daemon before us: after a re-exec
  * (RESTART_ENV_STATE_FD) or from systemd's fd store (LISTEN_FDS); every

@@ -25,6 +25,7 @@
 #include "job.h"
 #include "job-spec.h"
 #include "log.h"
+#include "process.h"
 #include "registry.h"
 #include "restore-plan.h"
 #include "server.h"
@@ -138,7 +139,7 @@ static bool started_at(pid_t pid, uint64_t want)
 {
 	uint64_t start;
 
-	return want && restart_proc_start(pid, &start) == 0 && start == want;
+	return want && process_start_time(pid, &start) == 0 && start == want;
 }
 
 /* The process of @sj, if it still runs: our child after a re-exec, else by pidfd. */
@@ -234,7 +235,7 @@ static const char *not_the_registrant(const struct state_service *ss)
 	if (!ss->owner_start)
 		return "its process's start time was not saved, nor its pidfd kept: "
 		       "a later process of its pid could not be told from it";
-	if (restart_proc_start(ss->owner_pid, &start) < 0 || start != ss->owner_start)
+	if (process_start_time(ss->owner_pid, &start) < 0 || start != ss->owner_start)
 		return owner_exited;
 	return NULL;
 }
@@ -251,7 +252,7 @@ static struct service *registered_again(struct domain *d, const struct state_ser
 	/* An older daemon did not say: a plain process's name went with it. */
 	bool until_exit = ss->exit_rule_saved ? ss->until_exit : !job_find_pid(d, ss->owner_pid);
 	struct service_owner owner = { .pid = ss->owner_pid, .uid = ss->owner_uid,
-				       .until_exit = until_exit };
+				       .until_exit = until_exit, .start = ss->owner_start };
 	struct service *s;
 
 	if (pidfd >= 0)
