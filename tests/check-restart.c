@@ -27,6 +27,8 @@
 #include "helpers/job-runs.h"
 #include "helpers/registrant.h"
 #include "helpers/runner.h"
+#include "helpers/state-edit.h"
+#include "process.h"
 
 #define SLOW "com.example.slow"
 #define BROKEN "com.example.broken"
@@ -137,14 +139,30 @@ static void add_jobs(void)
 					 "<key>RunAtLoad</key><true/>\n");
 }
 
-static void check_after(const struct before *b)
+/* A message sent to the registered name arrives on @own, the port registered. */
+static void ck_registered_reaches(mach_port_t own)
 {
-	struct echo_msg r;
 	struct {
 		mach_msg_header_t head;
 		char body[64];
 		mach_msg_trailer_t trailer;
 	} m;
+
+	memset(&m, 0, sizeof(m));
+	m.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0);
+	m.head.msgh_remote_port = look_up(REGISTERED);
+	m.head.msgh_size = sizeof(m.head) + sizeof(m.body);
+	m.head.msgh_id = 4242;
+	ck_assert_int_eq(mach_msg(&m.head, MACH_SEND_MSG, m.head.msgh_size, 0, MACH_PORT_NULL, 0,
+				  MACH_PORT_NULL), 0);
+	ck_assert_int_eq(mach_msg(&m.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(m), own,
+				  10000, MACH_PORT_NULL), 0);
+	ck_assert_int_eq(m.head.msgh_id, 4242);
+}
+
+static void check_after(const struct before *b)
+{
+	struct echo_msg r;
 
 	/* The same process answers the same port: nothing was lost or started twice. */
 	for (uint32_t i = 8; i < 10; i++)
@@ -161,16 +179,7 @@ static void check_after(const struct before *b)
 	r = echo_query(b->slow);
 	ck_assert_uint_eq(r.value, 3);
 	ck_assert_int_ne(r.pid, b->slow_pid);
-	memset(&m, 0, sizeof(m));
-	m.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0);
-	m.head.msgh_remote_port = look_up(REGISTERED);
-	m.head.msgh_size = sizeof(m.head) + sizeof(m.body);
-	m.head.msgh_id = 4242;
-	ck_assert_int_eq(mach_msg(&m.head, MACH_SEND_MSG, m.head.msgh_size, 0, MACH_PORT_NULL, 0,
-				  MACH_PORT_NULL), 0);
-	ck_assert_int_eq(mach_msg(&m.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(m), b->own,
-				  10000, MACH_PORT_NULL), 0);
-	ck_assert_int_eq(m.head.msgh_id, 4242);
+	ck_registered_reaches(b->own);
 }
 
 START_TEST(test_reexec_keeps_everything)
@@ -354,6 +363,73 @@ START_TEST(test_stopping_job_keeps_exit_timeout)
 }
 END_TEST
 
+static uint64_t saved_start;
+
+/* Every registration's owner start time unknown, as when /proc could not be read; noted first. */
+static void forget_owner_starts(struct state *st)
+{
+	for (size_t i = 0; i < st->n_services; i++) {
+		if (strcmp(st->services[i].name, REGISTERED) == 0)
+			saved_start = st->services[i].owner_start;
+		st->services[i].owner_start = 0;
+	}
+}
+
+/*
+ * The state records when a registration's owner started (read once, when
+ * it registered).  Where that could not be read, the name is still kept
+ * across a restart: the owner's pidfd, kept in the store, says that the
+ * process lived through it.  Such a name used to be dropped, its owner
+ * taken for gone.
+ */
+START_TEST(test_registration_kept_without_start_time)
+{
+	mach_port_t own;
+	uint64_t start;
+
+	use_store = 1;
+	fake_fdstore_open(&store, td.dir);
+	fake_fdstore_start(&store, &td);
+	own = register_own();
+	look_up(REGISTERED);    /* a later turn of its loop: the registration is saved */
+	fake_fdstore_kill(&store, &td);
+	state_edit(&store, forget_owner_starts);
+	ck_assert_int_eq(process_start_time(getpid(), &start), 0);
+	ck_assert_uint_eq(saved_start, start);
+	fake_fdstore_start(&store, &td);
+	ck_registered_reaches(own);
+	ck_assert(!test_daemon_log_contains(&td, "dropped"));
+}
+END_TEST
+
+/*
+ * A registration whose owner exited while the daemon was down is gone
+ * after the restart, though its port lives on elsewhere: the owner's
+ * pidfd, kept in the store, reads that the process exited.
+ */
+START_TEST(test_registration_dropped_when_owner_exited_during_restart)
+{
+	mach_port_t taker, port, found;
+	pid_t child;
+	int go;
+
+	use_store = 1;
+	fake_fdstore_open(&store, td.dir);
+	fake_fdstore_start(&store, &td);
+	ck_assert_int_eq(bootstrap_check_in(bootstrap_port, TAKER, &taker), BOOTSTRAP_SUCCESS);
+	child = registrant_start(GONE, TAKER, &go);
+	port = registrant_take(taker);
+	look_up(GONE);          /* a later turn of its loop: the registration is saved */
+	fake_fdstore_kill(&store, &td);
+	registrant_end(child, go);
+	fake_fdstore_start(&store, &td);
+	/* Gone once the daemon is ready, not when it sees the exit later. */
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, GONE, &found), BOOTSTRAP_UNKNOWN_SERVICE);
+	ck_assert(test_daemon_log_contains(&td, "exited during the restart"));
+	mach_port_mod_refs(mach_task_self(), port, MACH_PORT_RIGHT_RECEIVE, -1);
+}
+END_TEST
+
 /* An adopted process that is not the daemon's child: its exit is seen, and demand starts it again. */
 START_TEST(test_adopted_exit_seen)
 {
@@ -492,6 +568,8 @@ static Suite *restart_suite(void)
 	tcase_add_test(tc, test_stopping_job_keeps_exit_timeout);
 	tcase_add_test(tc, test_release_seen_after_reexec);
 	tcase_add_test(tc, test_registration_goes_with_its_process_after_reexec);
+	tcase_add_test(tc, test_registration_kept_without_start_time);
+	tcase_add_test(tc, test_registration_dropped_when_owner_exited_during_restart);
 	tcase_add_test(tc, test_job_registration_kept_across_reexec);
 	tcase_add_test(tc, test_old_bootstrap_name_after_reconnect);
 	tcase_add_test(tc, test_sigterm_during_reexec_waits);

@@ -15,10 +15,10 @@
 
 static struct state_service services[] = {
 	{ .name = "com.example.a", .job = "com.example.job", .recv_id = 7, .send_id = 8,
-	  .checked_in = true, .release_id = 13 },
+	  .checked_in = true, .release_id = 13, .owner_pidfd_id = -1 },
 	{ .name = "com.example.reg", .job = NULL, .recv_id = -1, .send_id = 9,
 	  .owner_pid = 4242, .owner_uid = 1000, .release_id = -1, .until_exit = true,
-	  .owner_start = 555 },
+	  .owner_start = 555, .owner_pidfd_id = 14 },
 };
 static struct state_job jobs[] = {
 	{ .label = "com.example.job", .failure = "", .state = 2, .pid = 1234,
@@ -63,6 +63,8 @@ START_TEST(test_round_trip)
 	ck_assert(st.services[1].until_exit && !st.services[0].until_exit);
 	ck_assert(st.services[1].exit_rule_saved);
 	ck_assert_uint_eq(st.services[1].owner_start, 555);
+	ck_assert_int_eq(st.services[1].owner_pidfd_id, 14);
+	ck_assert_int_eq(st.services[0].owner_pidfd_id, -1);
 	ck_assert_uint_eq(st.n_jobs, 2);
 	ck_assert_int_eq(st.jobs[0].pid, 1234);
 	ck_assert_uint_eq(st.jobs[0].proc_start, 987654);
@@ -107,20 +109,31 @@ START_TEST(test_flipped_refused)
 }
 END_TEST
 
-/* A forged state with a valid checksum: its counts and fields are still checked. */
-static int decode_forged(const struct state *s)
+/*
+ * A forged state with a valid checksum: its counts and fields are still
+ * checked.  Return: state_decode()'s answer; what was wrong in *@why.
+ */
+static int decode_forged_why(const struct state *s, const char **why)
 {
 	struct state st;
 	size_t len;
 	char *buf;
 	int err;
 
+	*why = NULL;
 	ck_assert_int_eq(state_encode(s, &buf, &len), 0);
-	err = state_decode(buf, len, &st);
+	err = state_decode_why(buf, len, &st, why);
 	if (err == 0)
 		state_free(&st);
 	free(buf);
 	return err;
+}
+
+static int decode_forged(const struct state *s)
+{
+	const char *why;
+
+	return decode_forged_why(s, &why);
 }
 
 START_TEST(test_inconsistent_refused)
@@ -160,6 +173,73 @@ START_TEST(test_inconsistent_refused)
 }
 END_TEST
 
+/* Refused with @why naming what is wrong. */
+static void ck_refused_for(const struct state *s, const char *why)
+{
+	const char *got;
+
+	ck_assert_int_eq(decode_forged_why(s, &got), -EBADMSG);
+	ck_assert_ptr_nonnull(got);
+	ck_assert_msg(strstr(got, why), "refused for \"%s\", not \"%s\"", got, why);
+}
+
+/*
+ * An owner's pidfd is kept only for a registration that goes with its
+ * owner, under an id in range that names no other fd: the restore takes
+ * it for that process and watches it.
+ */
+START_TEST(test_owner_pidfd_refused_where_it_cannot_be)
+{
+	struct state s = sample;
+	struct state_service bad_svc[2];
+	int32_t bad_clients[2];
+
+	memcpy(bad_svc, services, sizeof(bad_svc));
+	memcpy(bad_clients, clients, sizeof(bad_clients));
+	s.services = bad_svc;
+	s.clients = bad_clients;
+	bad_svc[0].owner_pidfd_id = 15;         /* a job's name */
+	ck_refused_for(&s, "not bound to its owner's life");
+	bad_svc[0].owner_pidfd_id = -1;
+	bad_svc[1].until_exit = false;          /* a registration that outlives its owner */
+	ck_refused_for(&s, "not bound to its owner's life");
+	bad_svc[1].until_exit = true;
+	bad_svc[1].owner_pidfd_id = STATE_FD_ID_MAX;
+	ck_refused_for(&s, "out of range");
+	bad_svc[1].owner_pidfd_id = -2;
+	ck_refused_for(&s, "out of range");
+	bad_svc[1].owner_pidfd_id = 9;          /* its own port's send right */
+	ck_refused_for(&s, "names another fd");
+	bad_svc[1].owner_pidfd_id = 13;         /* another name's release request */
+	ck_refused_for(&s, "names another fd");
+	bad_svc[1].owner_pidfd_id = 12;         /* a client connection */
+	ck_refused_for(&s, "names another fd");
+	bad_svc[1].owner_pidfd_id = 6;          /* the listening socket */
+	ck_refused_for(&s, "names another fd");
+	bad_svc[1].owner_pidfd_id = 10;         /* a job's bootstrap port */
+	ck_refused_for(&s, "names another fd");
+	bad_svc[1].owner_pidfd_id = 14;
+	bad_clients[0] = 14;
+	ck_refused_for(&s, "names another fd");
+	bad_clients[0] = 11;
+	ck_assert_int_eq(decode_forged(&s), 0);
+}
+END_TEST
+
+/* Two registrations of one process hold a pidfd each: one id for both is refused. */
+START_TEST(test_owner_pidfd_shared_refused)
+{
+	struct state_service two[2] = { services[1], services[1] };
+	struct state s = { .listen_id = -1, .services = two, .n_services = 2 };
+
+	two[1].name = "com.example.reg2";
+	two[1].send_id = 20;
+	ck_refused_for(&s, "names another fd");
+	two[1].owner_pidfd_id = 21;
+	ck_assert_int_eq(decode_forged(&s), 0);
+}
+END_TEST
+
 /*
  * A state an older daemon wrote (version 1, no release requests) is read:
  * a daemon re-executed into a newer one resumes.  It used to be refused,
@@ -186,6 +266,16 @@ START_TEST(test_older_version_read)
 	ck_assert_int_eq(st.services[0].release_id, 13);
 	ck_assert(!st.services[1].until_exit && !st.services[1].exit_rule_saved);
 	ck_assert_uint_eq(st.services[1].owner_start, 0);
+	ck_assert_int_eq(st.services[1].owner_pidfd_id, -1);
+	state_free(&st);
+	free(buf);
+	/* Version 3: the start time only; the pidfd was not kept. */
+	ck_assert_int_eq(state_encode_as(&sample, 3, &buf, &len), 0);
+	ck_assert_int_eq(state_decode(buf, len, &st), 0);
+	ck_assert(st.services[1].until_exit && st.services[1].exit_rule_saved);
+	ck_assert_uint_eq(st.services[1].owner_start, 555);
+	ck_assert_int_eq(st.services[1].owner_pidfd_id, -1);
+	ck_assert_int_eq(st.services[0].owner_pidfd_id, -1);
 	state_free(&st);
 	free(buf);
 }
@@ -236,6 +326,8 @@ static Suite *state_suite(void)
 	tcase_add_test(tc, test_truncated_refused);
 	tcase_add_test(tc, test_flipped_refused);
 	tcase_add_test(tc, test_inconsistent_refused);
+	tcase_add_test(tc, test_owner_pidfd_refused_where_it_cannot_be);
+	tcase_add_test(tc, test_owner_pidfd_shared_refused);
 	tcase_add_test(tc, test_older_version_read);
 	tcase_add_test(tc, test_huge_count_refused);
 	suite_add_tcase(s, tc);

@@ -17,6 +17,7 @@
 #include "fdpass.h"
 #include "endpoint.h"
 #include "log.h"
+#include "process.h"
 #include "wire.h"
 
 /*
@@ -113,12 +114,15 @@ static void owner_exited(evutil_socket_t fd, short what, void *arg)
 	s->notify(s, s->notify_arg);
 }
 
-/* Call @s's notify once its process has exited (a pidfd reads ready then). */
-static int watch_owner_exit(struct service *s)
+/*
+ * Call @s's notify once its process has exited (a pidfd reads ready then):
+ * through @pidfd (taken), or if it is -1 a pidfd opened from the pid.
+ */
+static int watch_owner_exit(struct service *s, int pidfd)
 {
 	struct service_binding *b = service_binding(s);
 
-	b->pidfd = (int)syscall(SYS_pidfd_open, b->pid, 0);
+	b->pidfd = pidfd >= 0 ? pidfd : (int)syscall(SYS_pidfd_open, b->pid, 0);
 	if (b->pidfd < 0)
 		return -errno;
 	b->exit_ev = event_new(s->base, b->pidfd, EV_READ, owner_exited, s);
@@ -148,14 +152,31 @@ static struct service *fail(struct service *s, int err)
 	return NULL;
 }
 
-struct service *service_new_registered(struct event_base *base, const char *name, int send_fd,
-				       const struct service_owner *owner, service_notify_fn *died,
-				       void *arg)
+/*
+ * When process @pid started, read once its pidfd is taken (of the process
+ * the pidfd names, not of a later one given the pid), or 0 if unknown.
+ */
+static uint64_t owner_start_time(pid_t pid)
+{
+	uint64_t start;
+
+	return process_start_time(pid, &start) == 0 ? start : 0;
+}
+
+/* service_new_registered(), the owner watched through @pidfd (taken; -1: opened from its pid). */
+static struct service *new_registered(struct event_base *base, const char *name, int send_fd,
+				      const struct service_owner *owner, int pidfd,
+				      service_notify_fn *died, void *arg)
 {
 	struct service *s = alloc_bound(base, name, owner->pid, owner->uid, owner->per_pid,
 					died, arg);
 	struct service_binding *b;
 
+	if (!s || !owner->until_exit) {
+		if (pidfd >= 0)
+			close(pidfd);   /* nothing to watch it for */
+		pidfd = -1;
+	}
 	if (!s) {
 		close(send_fd);
 		return NULL;
@@ -168,12 +189,27 @@ struct service *service_new_registered(struct event_base *base, const char *name
 	if (!b->death_ev || event_add(b->death_ev, NULL) < 0)
 		return fail(s, -ENOMEM);
 	if (owner->until_exit) {
-		int err = watch_owner_exit(s);
+		int err = watch_owner_exit(s, pidfd);
 
 		if (err < 0)
 			return fail(s, err);
+		b->start = owner->start ? owner->start : owner_start_time(b->pid);
 	}
 	return s;
+}
+
+struct service *service_new_registered(struct event_base *base, const char *name, int send_fd,
+				       const struct service_owner *owner, service_notify_fn *died,
+				       void *arg)
+{
+	return new_registered(base, name, send_fd, owner, -1, died, arg);
+}
+
+struct service *service_adopt_registered(struct event_base *base, const char *name, int send_fd,
+					 const struct service_owner *owner, int pidfd,
+					 service_notify_fn *died, void *arg)
+{
+	return new_registered(base, name, send_fd, owner, pidfd, died, arg);
 }
 
 struct service *service_new_dynamic(struct event_base *base, const char *name, pid_t pid,
@@ -186,7 +222,7 @@ struct service *service_new_dynamic(struct event_base *base, const char *name, p
 		return NULL;
 	err = make_port(s);
 	if (err == 0)
-		err = watch_owner_exit(s);
+		err = watch_owner_exit(s, -1);
 	if (err < 0)
 		return fail(s, err);
 	s->dynamic = true;

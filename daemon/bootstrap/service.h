@@ -83,12 +83,16 @@ struct service {
 /*
  * The process a bootstrap_register() or dynamic name is bound to.  Only
  * those names have one, in the same allocation after the struct: a
- * MachServices name, 100,000s of them, does not carry these 32 bytes.
+ * MachServices name, 100,000s of them, does not carry these 40 bytes.
  */
 struct service_binding {
 	pid_t pid;
 	uid_t uid;
 	int pidfd;              /* the process while exit_ev watches it, or -1 */
+	/* A registration going with its process: when that started (clock ticks
+	 * since boot, read once at registration for every save of the state to
+	 * use), 0 if unknown or not needed. */
+	uint64_t start;
 	struct event *death_ev; /* the registered port's receiver went away */
 	struct event *exit_ev;  /* the process exited: the name goes with it */
 };
@@ -121,6 +125,7 @@ struct service_owner {
 	uid_t uid;
 	bool per_pid;           /* BOOTSTRAP_PER_PID_SERVICE: the process's own name */
 	bool until_exit;
+	uint64_t start;         /* with until_exit: when it started if known (a restart), 0: read it */
 };
 
 /**
@@ -142,6 +147,17 @@ struct service *service_new_machservice(struct event_base *base, struct job *job
 struct service *service_new_registered(struct event_base *base, const char *name, int send_fd,
 				       const struct service_owner *owner, service_notify_fn *died,
 				       void *arg);
+
+/**
+ * service_adopt_registered() - service_new_registered() for a name kept
+ * across a restart: with @owner->until_exit the owner is watched through
+ * @pidfd (taken), the pidfd the daemon before held, which cannot name a
+ * later process given that pid; else @pidfd is closed.
+ * Return: the service, or NULL (errno set).
+ */
+struct service *service_adopt_registered(struct event_base *base, const char *name, int send_fd,
+					 const struct service_owner *owner, int pidfd,
+					 service_notify_fn *died, void *arg);
 
 /**
  * service_new_dynamic() - a port for @name made for process @pid of @uid;

@@ -34,13 +34,11 @@ int restart_collect(struct domain *d, bool with_clients, struct state *st);
 
 /**
  * restart_kept_ids() - the fd ids of @st a store keeps (ports, the
- * listening socket, jobs' bootstrap ports; not clients), sorted, unique.
+ * listening socket, jobs' bootstrap ports, registrants' pidfds; not
+ * clients), sorted, unique.
  * Return: 0 or -ENOMEM.
  */
 int restart_kept_ids(const struct state *st, int **ids, size_t *n);
-
-/** restart_proc_start() - when @pid started (/proc/PID/stat), in clock ticks. */
-int restart_proc_start(pid_t pid, uint64_t *start);
 
 /**
  * restart_find() - a state left by the daemon before us: after a re-exec

@@ -5,8 +5,6 @@
 #include "restart.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,34 +13,10 @@
 #include "domain.h"
 #include "job.h"
 #include "job-spec.h"
+#include "process.h"
 #include "registry.h"
 #include "service.h"
 #include "state-format.h"
-
-int restart_proc_start(pid_t pid, uint64_t *start)
-{
-	char path[64], buf[1024], *p;
-	unsigned long long v;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -EIO;
-	buf[n] = '\0';
-	/* The command may hold spaces and parentheses: fields follow the last ')'. */
-	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d "
-			 "%*d %*d %*d %*d %llu", &v) != 1)
-		return -EIO;
-	*start = v;
-	return 0;
-}
 
 static int service_row(const struct service *s, struct state_service *row)
 {
@@ -54,11 +28,14 @@ static int service_row(const struct service *s, struct state_service *row)
 	row->checked_in = s->checked_in;
 	row->owner_pid = service_owner_pid(s);
 	row->owner_uid = s->bound ? service_binding(s)->uid : 0;
-	/* A registration that goes with its owner: when the owner started,
-	 * so that a restart does not take a later process of that pid for it. */
+	/* A registration that goes with its owner: when the owner started
+	 * (read when it registered), so that a daemon reading no pidfd does not
+	 * take a later process of that pid for it. */
 	row->until_exit = !s->job && service_goes_with_owner(s);
-	if (row->until_exit && restart_proc_start(row->owner_pid, &row->owner_start) < 0)
-		row->owner_start = 0;
+	row->owner_start = row->until_exit ? service_binding(s)->start : 0;
+	/* The pidfd watching that owner goes along: it names that process only,
+	 * also where its start time could not be read. */
+	row->owner_pidfd_id = row->until_exit ? service_binding(s)->pidfd : -1;
 	return row->name && (!s->job || row->job) ? 0 : -ENOMEM;
 }
 
@@ -72,7 +49,7 @@ static int job_row(const struct job *job, struct state_job *row)
 	row->has_exited = job->has_exited;
 	row->demanded = job->blame.demanded;
 	row->pid = job_is_running(job) ? job->pid : 0;
-	if (row->pid > 0 && restart_proc_start(row->pid, &row->proc_start) < 0)
+	if (row->pid > 0 && process_start_time(row->pid, &row->proc_start) < 0)
 		row->proc_start = 0;    /* gone already: seen as exited */
 	row->start_sec = job->start_time.tv_sec;
 	row->start_nsec = job->start_time.tv_nsec;
@@ -136,7 +113,7 @@ static int cmp_int(const void *a, const void *b)
 
 int restart_kept_ids(const struct state *st, int **ids, size_t *n)
 {
-	int *v = malloc((3 * st->n_services + st->n_jobs + 1) * sizeof(int));
+	int *v = malloc((4 * st->n_services + st->n_jobs + 1) * sizeof(int));
 	size_t k = 0, u = 0;
 
 	if (!v)
@@ -151,6 +128,8 @@ int restart_kept_ids(const struct state *st, int **ids, size_t *n)
 			v[k++] = st->services[i].send_id;
 		if (st->services[i].release_id >= 0)
 			v[k++] = st->services[i].release_id;
+		if (st->services[i].owner_pidfd_id >= 0)
+			v[k++] = st->services[i].owner_pidfd_id;
 	}
 	for (size_t i = 0; i < st->n_jobs; i++)
 		if (st->jobs[i].conn_id >= 0)

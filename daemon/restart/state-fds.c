@@ -27,6 +27,7 @@
 static int read_state(int fd, struct state *st)
 {
 	struct stat sb;
+	const char *why;
 	void *p;
 	int err;
 
@@ -37,8 +38,10 @@ static int read_state(int fd, struct state *st)
 	p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (p == MAP_FAILED)
 		return -errno;
-	err = state_decode(p, (size_t)sb.st_size, st);
+	err = state_decode_why(p, (size_t)sb.st_size, st, &why);
 	munmap(p, (size_t)sb.st_size);
+	if (err == -EBADMSG)
+		log_warnx("saved state refused: %s", why);
 	return err;
 }
 

@@ -6,7 +6,8 @@
  *                      u64 payload length, u64 generation
  *   (version 2 adds a service's release id at the end of its row and drops
  *   the byte after checked_in, which no longer counts; version 3 adds after
- *   it u8 until_exit and u64 owner start; 1 and 2 are still read)
+ *   it u8 until_exit and u64 owner start; version 4 then i32 owner pidfd
+ *   id; 1 to 3 are still read)
  *   payload: i32 daemon pid, u64 nofile, i32 listen id,
  *            u32 n, n services, u32 n, n jobs, u32 n, n client ids
  *   strings: u32 length, then the bytes (no NUL inside)
@@ -90,6 +91,8 @@ static void put_service(struct wbuf *w, const struct state_service *s)
 		PUT(w, uint8_t, s->until_exit);
 		PUT(w, uint64_t, s->owner_start);
 	}
+	if (w->version >= 4)
+		PUT(w, int32_t, s->owner_pidfd_id);
 }
 
 static void put_job(struct wbuf *w, const struct state_job *j)
@@ -155,8 +158,16 @@ struct rbuf {
 	const unsigned char *p;
 	size_t left;
 	bool bad;
+	const char *why;        /* what made it bad, if more is known than "malformed" */
 	uint32_t version;       /* the layout read */
 };
+
+static void refuse(struct rbuf *r, const char *why)
+{
+	if (!r->bad)
+		r->why = why;
+	r->bad = true;
+}
 
 static void get(struct rbuf *r, void *v, size_t n)
 {
@@ -200,6 +211,18 @@ static bool fd_id_ok(int32_t id, bool may_be_none)
 	return (id == -1 && may_be_none) || (id >= 0 && id < STATE_FD_ID_MAX);
 }
 
+/*
+ * An owner pidfd: only a registration whose name goes with its owner has
+ * one (nothing else would watch it, and the restore adopts it as that).
+ */
+static void check_owner_pidfd(struct rbuf *r, const struct state_service *s)
+{
+	if (!fd_id_ok(s->owner_pidfd_id, true))
+		refuse(r, "an owner pidfd id is out of range");
+	else if (s->owner_pidfd_id >= 0 && (s->job || !s->until_exit))
+		refuse(r, "an owner pidfd id for a name not bound to its owner's life");
+}
+
 static void get_service(struct rbuf *r, struct state_service *s)
 {
 	uint8_t has_job, ci, eci = 0, ue = 0;
@@ -222,6 +245,9 @@ static void get_service(struct rbuf *r, struct state_service *s)
 		GET(r, uint8_t, ue);
 		GET(r, uint64_t, s->owner_start);
 	}
+	s->owner_pidfd_id = -1;
+	if (r->version >= 4)
+		GET(r, int32_t, s->owner_pidfd_id);
 	if (r->bad)
 		return;
 	s->checked_in = ci;
@@ -238,6 +264,8 @@ static void get_service(struct rbuf *r, struct state_service *s)
 	    (has_job && (s->recv_id < 0) != (s->send_id < 0)) ||
 	    (!has_job && (s->recv_id >= 0 || s->owner_pid <= 0)))
 		r->bad = true;
+	else
+		check_owner_pidfd(r, s);
 }
 
 static void get_job(struct rbuf *r, struct state_job *j)
@@ -334,7 +362,72 @@ static void get_lists(struct rbuf *r, struct state *s)
 	}
 }
 
+/* An fd id the state names, and whether it names an owner's pidfd. */
+struct named_id {
+	int32_t id;
+	bool pidfd;
+};
+
+static int cmp_named_id(const void *a, const void *b)
+{
+	const struct named_id *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static void name_id(struct named_id *v, size_t *n, int32_t id, bool pidfd)
+{
+	if (id >= 0)
+		v[(*n)++] = (struct named_id){ .id = id, .pidfd = pidfd };
+}
+
+/* Every fd id of @s, in @v (room for 4 per service, 1 per job and client, 1). */
+static size_t named_ids(const struct state *s, struct named_id *v)
+{
+	size_t n = 0;
+
+	name_id(v, &n, s->listen_id, false);
+	for (size_t i = 0; i < s->n_services; i++) {
+		name_id(v, &n, s->services[i].recv_id, false);
+		name_id(v, &n, s->services[i].send_id, false);
+		name_id(v, &n, s->services[i].release_id, false);
+		name_id(v, &n, s->services[i].owner_pidfd_id, true);
+	}
+	for (size_t i = 0; i < s->n_jobs; i++)
+		name_id(v, &n, s->jobs[i].conn_id, false);
+	for (size_t i = 0; i < s->n_clients; i++)
+		name_id(v, &n, s->clients[i], false);
+	return n;
+}
+
+/*
+ * An owner's pidfd is an fd of its own: an id it shares with anything else
+ * would have the restore take a port for a process, or one fd twice.
+ * Return: 0 (refused through @r if not so) or -ENOMEM.
+ */
+static int check_pidfds_unique(struct rbuf *r, const struct state *s)
+{
+	struct named_id *v = malloc((4 * s->n_services + s->n_jobs + s->n_clients + 1) *
+				    sizeof(*v));
+	size_t n;
+
+	if (!v)
+		return -ENOMEM;
+	n = named_ids(s, v);
+	qsort(v, n, sizeof(*v), cmp_named_id);
+	for (size_t i = 1; i < n && !r->bad; i++)
+		if (v[i].id == v[i - 1].id && (v[i].pidfd || v[i - 1].pidfd))
+			refuse(r, "an owner pidfd id names another fd of the state too");
+	free(v);
+	return 0;
+}
+
 int state_decode(const void *buf, size_t len, struct state *s)
+{
+	return state_decode_why(buf, len, s, NULL);
+}
+
+int state_decode_why(const void *buf, size_t len, struct state *s, const char **why)
 {
 	struct rbuf r;
 	uint64_t plen;
@@ -343,6 +436,8 @@ int state_decode(const void *buf, size_t len, struct state *s)
 
 	memset(s, 0, sizeof(*s));
 	err = check_header(buf, len, &plen, &version);
+	if (err == -EBADMSG && why)
+		*why = "damaged (its header or checksum)";
 	if (err < 0)
 		return err;
 	memcpy(&s->generation, (const char *)buf + 24, 8);
@@ -355,8 +450,16 @@ int state_decode(const void *buf, size_t len, struct state *s)
 		r.bad = true;
 	if (!r.bad)
 		get_lists(&r, s);
-	if (r.bad || r.left != 0) {
+	if (!r.bad && r.left != 0)
+		refuse(&r, "bytes after the end");
+	if (!r.bad && version >= 4 && check_pidfds_unique(&r, s) < 0) {
 		state_free(s);
+		return -ENOMEM;
+	}
+	if (r.bad) {
+		state_free(s);
+		if (why)
+			*why = r.why ? r.why : "malformed";
 		return -EBADMSG;
 	}
 	return 0;

@@ -21,9 +21,10 @@
 /*
  * 2: a service's port-destroyed request (release_id), no "checked in once" byte.
  * 3: whether a registered name goes with its owner process, and when that started.
- * 1 and 2 are still read.
+ * 4: the owner's pidfd, kept like a port (owner_pidfd_id).
+ * 1 to 3 are still read.
  */
-#define STATE_VERSION 3
+#define STATE_VERSION 4
 #define STATE_VERSION_OLDEST 1
 #define STATE_HEADER_SIZE 32
 #define STATE_MAX_BYTES (256u << 20)
@@ -42,6 +43,11 @@ struct state_service {
 	bool until_exit;        /* a registered name goes when its owner exits */
 	uint64_t owner_start;   /* then: when the owner started (restart_proc_start()), 0: unknown */
 	bool exit_rule_saved;   /* the two above were in the state (version 3 on) */
+	/* A registration that goes with its owner: the fd id of the owner's
+	 * pidfd (version 4 on), else -1.  A pidfd cannot name a later process
+	 * given the pid, so it tells whether the owner lived through the
+	 * restart where the start time may not be known. */
+	int32_t owner_pidfd_id;
 };
 
 struct state_job {
@@ -93,6 +99,12 @@ int state_encode_as(const struct state *s, uint32_t version, char **buf, size_t 
  * -ENOMEM.  On failure *@s holds nothing.
  */
 int state_decode(const void *buf, size_t len, struct state *s);
+
+/**
+ * state_decode_why() - state_decode(), and on -EBADMSG what was wrong in
+ * *@why (a static string; NULL if @why is NULL).
+ */
+int state_decode_why(const void *buf, size_t len, struct state *s, const char **why);
 
 /** state_generation() - the generation of a header, if @buf holds a valid one. */
 int state_peek_generation(const void *buf, size_t len, uint64_t *gen);

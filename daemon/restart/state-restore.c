@@ -13,6 +13,7 @@
 #include "restart.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -24,6 +25,7 @@
 #include "job.h"
 #include "job-spec.h"
 #include "log.h"
+#include "process.h"
 #include "registry.h"
 #include "restore-plan.h"
 #include "server.h"
@@ -137,7 +139,7 @@ static bool started_at(pid_t pid, uint64_t want)
 {
 	uint64_t start;
 
-	return want && restart_proc_start(pid, &start) == 0 && start == want;
+	return want && process_start_time(pid, &start) == 0 && start == want;
 }
 
 /* The process of @sj, if it still runs: our child after a re-exec, else by pidfd. */
@@ -196,37 +198,101 @@ int restart_listen_fd(struct domain *d)
 	return p ? restore_plan_take(p, p->st.listen_id) : -1;
 }
 
+/* Why a registration is not restored when its owner is gone: its ordinary end. */
+static const char owner_exited[] = "its process exited";
+static const char owner_exited_in_restart[] = "its process exited during the restart";
+
+/* A registration not restored, and why: a warning unless its owner exited. */
+static void log_dropped(const struct state_service *ss, const char *why)
+{
+	if (why == owner_exited || why == owner_exited_in_restart)
+		log_info("registered name %s of process %d removed: %s", ss->name,
+			 (int)ss->owner_pid, why);
+	else
+		log_warnx("registered name %s of process %d dropped: %s", ss->name,
+			  (int)ss->owner_pid, why);
+}
+
+/* Whether the process @pidfd names has exited: a pidfd polls readable then. */
+static bool pidfd_exited(int pidfd)
+{
+	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+
+	/* An error leaves it watched: its exit still removes the name. */
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLIN | POLLHUP));
+}
+
 /*
- * A registration again, watching its owner again if it went with it.  An
- * owner that exited meanwhile takes its names with it, as it would have
- * with the daemon running.
+ * Why the process that a pidfd just opened from @ss's owner pid names may
+ * not be the one that registered the name, or NULL.  Read after that
+ * pidfd was taken: of the process it names, not of a later one given the
+ * pid (that one would have started later).
  */
-static struct service *restore_one_registered(struct domain *d, const struct state_service *ss,
-					      int fd)
+static const char *not_the_registrant(const struct state_service *ss)
+{
+	uint64_t start;
+
+	if (!ss->owner_start)
+		return "its process's start time was not saved, nor its pidfd kept: "
+		       "a later process of its pid could not be told from it";
+	if (process_start_time(ss->owner_pid, &start) < 0 || start != ss->owner_start)
+		return owner_exited;
+	return NULL;
+}
+
+/*
+ * @ss's registration again on port @fd (taken), watching its owner again
+ * if it went with it: through @pidfd (taken), the owner's pidfd kept
+ * across the restart, else one opened from its pid and checked by start
+ * time.  Return: the service, or NULL with *@why set.
+ */
+static struct service *registered_again(struct domain *d, const struct state_service *ss,
+					int fd, int pidfd, const char **why)
 {
 	/* An older daemon did not say: a plain process's name went with it. */
 	bool until_exit = ss->exit_rule_saved ? ss->until_exit : !job_find_pid(d, ss->owner_pid);
 	struct service_owner owner = { .pid = ss->owner_pid, .uid = ss->owner_uid,
-				       .until_exit = until_exit };
-	struct service *s = service_new_registered(d->base, ss->name, fd, &owner,
-						   server_name_died, d);
+				       .until_exit = until_exit, .start = ss->owner_start };
+	struct service *s;
 
-	/* The owner's pidfd is taken by now: the process it names registered the name. */
-	if (s && owner.until_exit && ss->exit_rule_saved &&
-	    !started_at(ss->owner_pid, ss->owner_start)) {
+	if (pidfd >= 0)
+		s = service_adopt_registered(d->base, ss->name, fd, &owner, pidfd,
+					     server_name_died, d);
+	else
+		s = service_new_registered(d->base, ss->name, fd, &owner, server_name_died, d);
+	if (!s)
+		*why = errno == ESRCH ? owner_exited : strerror(errno);
+	else if (pidfd < 0 && until_exit && ss->exit_rule_saved &&
+		 (*why = not_the_registrant(ss)))
 		s = service_free(s);
-		errno = ESRCH;
-	}
-	if (!s && errno == ESRCH)
-		log_info("registered name %s: its process %d exited, name removed", ss->name,
-			 (int)ss->owner_pid);
-	else if (!s)
-		log_warnx("registered name %s: %s: dropped", ss->name, strerror(errno));
-	if (s && registry_add(&d->registry, s) != REGISTRY_OK) {
-		log_warnx("registered name %s is taken now: dropped", ss->name);
-		s = service_free(s);
-	}
 	return s;
+}
+
+/*
+ * A registration again.  An owner that exited meanwhile takes its names
+ * with it, as it would have with the daemon running; a name dropped for
+ * any reason is logged with why.
+ */
+static void restore_one_registered(struct domain *d, struct restore_plan *p,
+				   const struct state_service *ss, int fd)
+{
+	int pidfd = restore_plan_take(p, ss->owner_pidfd_id);
+	const char *why = NULL;
+	struct service *s = NULL;
+
+	if (pidfd >= 0 && pidfd_exited(pidfd)) {
+		why = owner_exited_in_restart;
+		close(pidfd);
+		close(fd);
+	} else {
+		s = registered_again(d, ss, fd, pidfd, &why);
+	}
+	if (s && registry_add(&d->registry, s) != REGISTRY_OK) {
+		why = "the name is taken now";
+		s = service_free(s);
+	}
+	if (!s)
+		log_dropped(ss, why);
 }
 
 static void restore_registered(struct domain *d, struct restore_plan *p)
@@ -235,11 +301,17 @@ static void restore_registered(struct domain *d, struct restore_plan *p)
 		struct state_service *ss = &p->st.services[i];
 		int fd;
 
-		if (ss->job || strmap_get(&p->names, ss->name) != ss)
+		if (ss->job)
+			continue;       /* restored with its job */
+		if (strmap_get(&p->names, ss->name) != ss) {
+			log_dropped(ss, "saved twice");
 			continue;
+		}
 		fd = restore_plan_take(p, ss->send_id);
 		if (fd >= 0)
-			restore_one_registered(d, ss, fd);
+			restore_one_registered(d, p, ss, fd);
+		else
+			log_dropped(ss, "its port was not kept");
 	}
 }
 
