@@ -18,6 +18,7 @@
 #include <mach/port.h>
 #include <mach/task.h>
 #include <mach/vm_map.h>
+#include <mach_debug/mach_debug_types.h>
 #include <servers/bootstrap.h>
 #include <servers/bootstrap_defs.h>
 
@@ -70,6 +71,13 @@ static void (*const provided[])(void) = {
 _Static_assert(sizeof(mach_msg_header_t) == 24, "mach_msg_header_t");
 _Static_assert(sizeof(mach_port_options_t) == 24, "mach_port_options_t");
 _Static_assert(sizeof(mach_port_status_t) == 40, "mach_port_status_t");
+/* The sizes Apple's mach_types.defs gives these types in the message. */
+_Static_assert(sizeof(vm_statistics_data_t) == 15 * 4, "vm_statistics_data_t");
+_Static_assert(sizeof(task_purgable_info_t) == 68 * 4, "task_purgable_info_t");
+_Static_assert(sizeof(mach_service_port_info_data_t) == 256, "mach_service_port_info_data_t");
+_Static_assert(sizeof(dyld_kernel_image_info_t) == 40, "dyld_kernel_image_info_t");
+_Static_assert(sizeof(exception_handler_info_t) == 2 * 4, "exception_handler_info_t");
+_Static_assert(sizeof(mach_vm_range_recipe_v1_t) == 24, "mach_vm_range_recipe_v1_t");
 _Static_assert(MACH_PORT_RECEIVE_STATUS_COUNT == 10, "MACH_PORT_RECEIVE_STATUS_COUNT");
 _Static_assert(sizeof(name_t) == BOOTSTRAP_MAX_NAME_LEN, "name_t");
 _Static_assert(BOOTSTRAP_PER_PID_SERVICE == 1 && BOOTSTRAP_PRIVILEGED_SERVER == 8 &&

@@ -449,3 +449,39 @@ kern_return_t S_poly_arrays(mach_port_t server, send_pair_t sends, poly_list_t p
 	*madePoly = MACH_MSG_TYPE_COPY_SEND;
 	return KERN_SUCCESS;
 }
+
+/*
+ * inout_arrays: the ints reversed, with their count appended while there
+ * is room (a first value of -1 asks for a count past the bound, which the
+ * stub must refuse); the bytes, each plus one, in new memory one byte
+ * longer, ending in '!'.
+ */
+kern_return_t S_inout_arrays(mach_port_t server, ints_t vals, mach_msg_type_number_t *valsCnt,
+			     vm_offset_t *blob, mach_msg_type_number_t *blobCnt)
+{
+	mach_msg_type_number_t n = *valsCnt;
+	vm_address_t grown = 0;
+
+	(void)server;
+	if (n && vals[0] == -1) {
+		*valsCnt = 33;
+		return KERN_SUCCESS;
+	}
+	for (mach_msg_type_number_t i = 0; i < n / 2; i++) {
+		int v = vals[i];
+
+		vals[i] = vals[n - 1 - i];
+		vals[n - 1 - i] = v;
+	}
+	if (n < 32)
+		vals[(*valsCnt)++] = (int)n;
+	if (vm_allocate(mach_task_self(), &grown, *blobCnt + 1, VM_FLAGS_ANYWHERE) != KERN_SUCCESS)
+		return KERN_RESOURCE_SHORTAGE;
+	for (mach_msg_type_number_t i = 0; i < *blobCnt; i++)
+		((uint8_t *)grown)[i] = (uint8_t)(((uint8_t *)*blob)[i] + 1);
+	((uint8_t *)grown)[*blobCnt] = '!';
+	vm_deallocate(mach_task_self(), *blob, *blobCnt);
+	*blob = grown;
+	(*blobCnt)++;
+	return KERN_SUCCESS;
+}

@@ -55,7 +55,7 @@ static void locals(FILE *f, const struct mig_routine *rt)
 			fprintf(f, "\t%s %sTemp;\n", t->outtran.arg_type, a->name);
 		else if (out_by_local(a))
 			fprintf(f, "\t%s %sTemp;\n", type_stype(t), a->name);
-		if (a->kind == ARG_OUT && (t->kind == IPC_OOL || t->kind == IPC_OOL_PORTS))
+		if (is_out(a) && (t->kind == IPC_OOL || t->kind == IPC_OOL_PORTS))
 			fprintf(f, "\t%s %sOOL;\n\tmach_msg_type_number_t %sOOLCnt;\n",
 				type_stype(t), a->name, a->name);
 		if (a->kind == ARG_OUT && t->kind == IPC_OOL_FIXED)
@@ -249,6 +249,29 @@ static unsigned out_capacity(const struct mig_routine *rt, const struct mig_arg 
 	return cap;
 }
 
+/*
+ * An inout array starts as the request's: in-line data is copied into the
+ * reply, where the work routine changes it within the bound (the reply's
+ * room); out-of-line memory is handed over, for the work routine to give
+ * back or replace, as Apple's MIG hands it.
+ */
+static void inout_array(FILE *f, const struct routine_layout *lay, const struct mig_arg *a)
+{
+	const struct mig_type *t = a->type;
+	bool ool = t->kind == IPC_OOL;
+	char *p = emit_field_ptr("In", server_field(&lay->req, a, ool ? FIELD_COUNT : FIELD_VAR));
+
+	if (ool) {
+		fprintf(f, "\t%sOOL = (%s)(In0P->%s.address);\n", a->name, type_stype(t), a->name);
+		fprintf(f, "\t%sOOLCnt = %s->%sCnt;\n", a->name, p, a->name);
+	} else {
+		fprintf(f, "\t(void)memcpy((char *) OutP->%s, (const char *) %s->%s, %u * %s->%sCnt);\n",
+			a->name, p, a->name, t->size, p, a->name);
+		fprintf(f, "\tOutP->%sCnt = %s->%sCnt;\n", a->name, p, a->name);
+	}
+	free(p);
+}
+
 /* inout values start as the request's; out counts start as the capacity. */
 static void prepare_outs(FILE *f, const struct mig_routine *rt, const struct routine_layout *lay)
 {
@@ -263,7 +286,9 @@ static void prepare_outs(FILE *f, const struct mig_routine *rt, const struct rou
 		else if (a->kind == ARG_OUT && !a->count_owner &&
 			 (t->kind == IPC_VAR_INLINE || (t->kind == IPC_PORT_ARRAY && t->counted)))
 			fprintf(f, "\tOutP->%sCnt = %u;\n", a->name, out_capacity(rt, a));
-		if (a->kind == ARG_INOUT && t->kind == IPC_PORT) {
+		if (a->kind == ARG_INOUT && (t->kind == IPC_VAR_INLINE || t->kind == IPC_OOL)) {
+			inout_array(f, lay, a);
+		} else if (a->kind == ARG_INOUT && t->kind == IPC_PORT) {
 			fprintf(f, "\tOutP->%s.name = In0P->%s.name;\n", a->name, a->name);
 			if (t->msgt == MSGT_POLYMORPHIC)
 				fprintf(f, "\t%sPoly = In0P->%s.disposition;\n", a->name, a->name);

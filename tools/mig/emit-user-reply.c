@@ -226,6 +226,16 @@ static void copy_var(FILE *f, const struct msg_layout *m, const struct field *fl
 		free(cnt);
 		return;
 	}
+	if (fld->arg->kind == ARG_INOUT) {
+		/*
+		 * As Apple's MIG: an inout array's room is its bound (the caller's
+		 * count is what it sent), and the walk held the count to the bound.
+		 */
+		fprintf(f, "\t(void)memcpy((char *) %s, (const char *) %s->%s, %u * %s->%sCnt);\n",
+			n, p, n, t->size, p, n);
+		fprintf(f, "\t*%sCnt = %s->%sCnt;\n", n, p, n);
+		return;
+	}
 	fprintf(f, "\tif (%s->%sCnt > *%sCnt) {\n", p, n, n);
 	fprintf(f, "\t\t(void)memcpy((char *) %s, (const char *) %s->%s, %u * *%sCnt);\n",
 		n, p, n, t->size, n);

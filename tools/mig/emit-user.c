@@ -23,12 +23,18 @@ static void request_port_fill(FILE *f, const struct mig_arg *a)
 	fprintf(f, "\tInP->%s.type = MACH_MSG_PORT_DESCRIPTOR;\n", a->name);
 }
 
+/* An inout count is the caller's variable, reached through a pointer. */
+static const char *count_deref(const struct mig_arg *a)
+{
+	return model_count_arg(a)->kind == ARG_INOUT ? "*" : "";
+}
+
 /* The caller's count within the array's bound; with SameCount, the shared count. */
 static void bound_check(FILE *f, const struct mig_arg *a)
 {
 	if (a->type->number)
-		fprintf(f, "\tif (%sCnt > %u) {\n\t\t{ return MIG_ARRAY_TOO_LARGE; }\n\t}\n",
-			model_count_arg(a)->name, a->type->number);
+		fprintf(f, "\tif (%s%sCnt > %u) {\n\t\t{ return MIG_ARRAY_TOO_LARGE; }\n\t}\n",
+			count_deref(a), model_count_arg(a)->name, a->type->number);
 }
 
 static void ool_fill(FILE *f, const struct field *fld)
@@ -76,10 +82,10 @@ static void var_fill(FILE *f, const struct field *fld)
 		return;
 	}
 	bound_check(f, a);
-	fprintf(f, "\t(void)memcpy((char *) InP->%s, (const char *) %s, %u * %sCnt);\n",
-		n, n, a->type->size, cnt);
+	fprintf(f, "\t(void)memcpy((char *) InP->%s, (const char *) %s, %u * %s%sCnt);\n",
+		n, n, a->type->size, count_deref(a), cnt);
 	if (!a->count_owner)
-		fprintf(f, "\tInP->%sCnt = %sCnt;\n", n, n);
+		fprintf(f, "\tInP->%sCnt = %s%sCnt;\n", n, count_deref(a), n);
 }
 
 static void fill_request(FILE *f, const struct msg_layout *m)
@@ -108,7 +114,8 @@ static void fill_request(FILE *f, const struct msg_layout *m)
 				fld->arg->name, fld->arg->type->number, fld->arg->name,
 				fld->arg->type->number);
 		else if (fld->kind == FIELD_COUNT)
-			fprintf(f, "\tInP->%sCnt = %sCnt;\n", fld->arg->name, fld->arg->name);
+			fprintf(f, "\tInP->%sCnt = %s%sCnt;\n", fld->arg->name,
+				count_deref(fld->arg), fld->arg->name);
 		else
 			var_fill(f, fld);
 	}

@@ -167,13 +167,15 @@ void emit_ool_descriptor(FILE *f, const struct field *fld, const char *msg, cons
 {
 	const struct mig_arg *a = fld->arg;
 	const char *n = a->name;
+	/* The user stub's inout value and count are the caller's, through pointers. */
+	const char *deref = !*val && a->kind == ARG_INOUT ? "*" : "";
 
-	fprintf(f, "\t%s->%s.address = (void *)(%s%s);\n", msg, n, n, val);
+	fprintf(f, "\t%s->%s.address = (void *)(%s%s%s);\n", msg, n, deref, n, val);
 	if (a->type->kind == IPC_OOL_FIXED) {
 		fprintf(f, "\t%s->%s.size = %u;\n", msg, n, a->type->size);
 		fprintf(f, "\t%s->%s.pad1 = 0;\n", msg, n);
 	} else if (fld->kind == FIELD_OOL) {
-		fprintf(f, "\t%s->%s.size = %u * %s%sCnt;\n", msg, n, a->type->size, n, val);
+		fprintf(f, "\t%s->%s.size = %u * %s%s%sCnt;\n", msg, n, a->type->size, deref, n, val);
 		fprintf(f, "\t%s->%s.pad1 = 0;\n", msg, n);
 	} else {
 		fprintf(f, "\t%s->%s.count = %s%sCnt;\n", msg, n, n, val);

@@ -121,8 +121,11 @@ static void check_arg(const struct mig_routine *rt, const struct mig_arg *a, con
 		diag_error(a->pos, "%s: a simpleroutine has no reply, so no out arguments", a->name);
 	if ((a->kind == ARG_USER_AUDIT || a->kind == ARG_USER_SECTOKEN) && rt->simple)
 		diag_error(a->pos, "%s: a simpleroutine has no reply to take a token from", a->name);
-	if (a->kind == ARG_INOUT && is_array_kind(t))
-		diag_error(a->pos, "%s: inout counted arrays are not supported by bsmig", a->name);
+	if (a->kind == ARG_INOUT && is_array_kind(t) && t->kind != IPC_VAR_INLINE && t->kind != IPC_OOL)
+		diag_error(a->pos, "%s: inout strings and arrays of ports are not supported by bsmig",
+			   a->name);
+	if (a->kind == ARG_INOUT && is_array_kind(t) && a->samecount)
+		diag_error(a->pos, "%s: SameCount on an inout array is not supported by bsmig", a->name);
 	if (a->kind == ARG_INOUT && t->kind == IPC_OOL_FIXED)
 		diag_error(a->pos, "%s: inout out-of-line data is not supported by bsmig", a->name);
 	if ((a->kind == ARG_WAITTIME || a->kind == ARG_MSGOPTION) &&

@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 #include <mach/port.h>
+#include <mach/thread_status.h>
+#include <mach_debug/ipc_info.h>
 
 typedef int exception_type_t;
 typedef integer_t exception_data_type_t;
@@ -19,5 +21,13 @@ typedef int exception_behavior_t;
 typedef exception_data_type_t *exception_data_t;
 typedef mach_exception_data_type_t *mach_exception_data_t;
 typedef unsigned int exception_mask_t;
+
+/* The arrays of the exception port calls: one entry per handler. */
+typedef exception_mask_t *exception_mask_array_t;
+typedef exception_behavior_t *exception_behavior_array_t;
+typedef thread_state_flavor_t exception_flavor_t;
+typedef thread_state_flavor_t *exception_flavor_array_t;
+typedef mach_port_t *exception_port_array_t;
+typedef ipc_info_port_t exception_port_info_t;
 
 #endif

@@ -26,6 +26,8 @@
 #include <mach/vm_sync.h>
 #include <mach/kmod.h>
 #include <mach/policy.h>
+#include <mach/vm_statistics.h>
+#include <mach/dyld_kernel.h>
 
 typedef mach_port_t task_t;
 typedef mach_port_t task_name_t;
@@ -74,6 +76,7 @@ typedef processor_set_t processor_set_name_t;
 typedef mach_port_t clock_reply_t;
 typedef mach_port_t exception_handler_t;
 typedef exception_handler_t *exception_handler_array_t;
+typedef ipc_info_port_t exception_handler_info_t;
 typedef mach_port_t vm_task_entry_t;
 typedef mach_port_t io_main_t;
 typedef mach_port_t UNDServerRef;

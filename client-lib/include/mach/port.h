@@ -127,7 +127,14 @@ typedef int mach_port_flavor_t;
 #define MPO_DENAP_RECEIVER          0x40
 #define MPO_IMMOVABLE_RECEIVE       0x80
 
-struct mach_service_port_info;
+/* A service port's name and domain (MPO_SERVICE_PORT), Apple's layout. */
+#define MACH_SERVICE_PORT_INFO_STRING_NAME_MAX_BUF_LEN 255
+typedef struct mach_service_port_info {
+	char mspi_string_name[MACH_SERVICE_PORT_INFO_STRING_NAME_MAX_BUF_LEN];
+	uint8_t mspi_domain_type;
+} mach_service_port_info_data_t;
+typedef struct mach_service_port_info *mach_service_port_info_t;
+#define MACH_SERVICE_PORT_INFO_COUNT ((char)(sizeof(mach_service_port_info_data_t) / sizeof(char)))
 
 /* 24 bytes, the union padded to 16 as Apple pads it. */
 typedef struct mach_port_options {

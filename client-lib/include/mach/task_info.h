@@ -5,6 +5,10 @@
 
 #include <stdint.h>
 #include <mach/port.h>
+#include <mach/vm_statistics.h>
+
+/* task_purgable_info()'s answer. */
+typedef struct vm_purgeable_info task_purgable_info_t;
 
 /* task_info's flavor and array of ints (the layouts are not declared). */
 typedef natural_t task_flavor_t;

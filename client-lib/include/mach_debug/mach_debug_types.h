@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * <mach_debug/mach_debug_types.h> - the debugging interfaces' types,
+ * which Apple's task.defs, mach_port.defs and mach_vm.defs import.  Only
+ * the IPC and zone parts are here; libbootstrap answers no debugging call.
+ */
+#ifndef _MACH_DEBUG_MACH_DEBUG_TYPES_H_
+#define _MACH_DEBUG_MACH_DEBUG_TYPES_H_
+
+#include <mach_debug/ipc_info.h>
+#include <mach_debug/zone_info.h>
+
+typedef char symtab_name_t[32];
+
+#define KOBJECT_DESCRIPTION_LENGTH 512
+typedef char kobject_description_t[KOBJECT_DESCRIPTION_LENGTH];
+
+#endif
