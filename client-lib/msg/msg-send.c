@@ -124,8 +124,10 @@ static mach_msg_return_t resolve_reply(struct send_ctx *c, const mach_msg_header
 		return MACH_MSG_SUCCESS;
 	}
 	err = send_resolve_right(c, msg->msgh_local_port, disp, &d);
-	if (err < 0)
+	if (err == -ENOENT || err == -EINVAL)
 		return MACH_SEND_INVALID_REPLY;
+	if (err < 0)
+		return send_errno(err);         /* no room for a send-once right: MACH_SEND_NO_BUFFER */
 	c->hdr.reply_nfds = d.nfds;
 	c->hdr.bits |= (uint32_t)d.disposition;
 	if (d.kind == WIRE_PORT_DEAD)
@@ -284,7 +286,7 @@ static void commit_all(struct send_ctx *c, bool destroyed)
 				commit_moved(k);
 			break;
 		case COMMIT_SEND_ONCE_PAIR:
-			port_pair_given(k->port, &k->pair);
+			port_pair_given(&k->pair);
 			break;
 		case COMMIT_DEALLOC_OOL:
 			vm_release(k->addr, k->size);
