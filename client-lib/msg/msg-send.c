@@ -24,6 +24,7 @@
 #include "msg-send-ctx.h"
 #include "notifier.h"
 #include "port.h"
+#include "vm-maps.h"
 #include "vm-region.h"
 #include "wire.h"
 
@@ -329,6 +330,8 @@ static mach_msg_return_t send_error(int err, struct send_ctx *c)
 		return MACH_SEND_TOO_LARGE;
 	case -EINTR:
 		return MACH_SEND_INTERRUPTED;
+	case -EFAULT:           /* the caller's body: send_built() */
+		return MACH_SEND_INVALID_DATA;
 	default:
 		return MACH_SEND_NO_BUFFER;
 	}
@@ -346,6 +349,20 @@ static void body_failed(struct send_ctx *c, size_t mark)
 	commit_all(c, true);
 }
 
+/*
+ * Whether the caller's inline body, which sendmsg() read itself, cannot be
+ * read (looked at after the send failed with EFAULT).  Without memory to
+ * look, it is taken as readable: the out-of-line regions are looked at next.
+ */
+static bool body_unreadable(const char *body, size_t body_len)
+{
+	char *scratch = body_len ? malloc(body_len) : NULL;
+	bool fault = scratch && vm_read_self(scratch, body, body_len) < 0;
+
+	free(scratch);
+	return fault;
+}
+
 /* Send what build() made; consume what moved, or leave it where it was. */
 static mach_msg_return_t send_built(struct send_ctx *c, const char *body, size_t body_len,
 				    mach_msg_option_t option, mach_msg_timeout_t timeout)
@@ -353,9 +370,13 @@ static mach_msg_return_t send_built(struct send_ctx *c, const char *body, size_t
 	int err = c->circular ? 0 :
 		  send_datagram(c, body, body_len, option & MACH_SEND_TIMEOUT, timeout);
 	size_t mark = 0;
+	/* xnu copies the message in before it takes any right
+	 * (ipc_kmsg_get_and_inflate_from_user()): a body it cannot read fails
+	 * first, MACH_SEND_INVALID_DATA (send_error()), nothing taken. */
+	bool bad_body = err == -EFAULT && body_unreadable(body, body_len);
 	/* A region sendmsg() could not read; unsent, a circular message's are
 	 * read all the same, as xnu copies the body in before it looks. */
-	bool fault = (err == -EFAULT || c->circular) && send_ool_fault(c, &mark);
+	bool fault = !bad_body && (err == -EFAULT || c->circular) && send_ool_fault(c, &mark);
 	bool destroyed = c->circular;
 
 	space_lock();
