@@ -6,9 +6,13 @@
  * send end is used.
  */
 #include <check.h>
+#include <malloc.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -179,6 +183,137 @@ START_TEST(test_reply_to_filled_pair_does_not_wait)
 }
 END_TEST
 
+/*
+ * Send-once rights outstanding on one port: a power of two, so that its
+ * queue array is full, and big enough that growing it takes new address
+ * space (glibc maps it at 128 KiB, the threshold pinned below; under
+ * AddressSanitizer 256 KiB is mapped as well).
+ */
+#define FULL_QUEUES 4096
+/* Address space left under the cap: less than the growth needs. */
+#define QUEUE_HEADROOM (64u << 10)
+
+#if defined(__SANITIZE_ADDRESS__)
+/* An allocation that fails returns NULL under AddressSanitizer too, as malloc(3) does. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+	return "allocator_may_return_null=1";
+}
+#endif
+
+/* Bytes of address space this process has mapped. */
+static rlim_t mapped_bytes(void)
+{
+	unsigned long long pages = 0;
+	FILE *f = fopen("/proc/self/statm", "re");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fscanf(f, "%llu", &pages), 1);
+	fclose(f);
+	return (rlim_t)(pages * (unsigned long long)sysconf(_SC_PAGESIZE));
+}
+
+/*
+ * To @dst, send-once rights to @rcv made for it: the reply if @reply, and
+ * one descriptor after @a moved.
+ */
+static mach_msg_return_t send_two_send_once(mach_port_t dst, mach_port_t rcv, mach_port_t a,
+					    bool reply)
+{
+	struct ports_msg m = { .body = { 2 } };
+
+	header(&m.head, dst, MACH_MSG_TYPE_MAKE_SEND, reply ? rcv : MACH_PORT_NULL,
+	       reply ? MACH_MSG_TYPE_MAKE_SEND_ONCE : 0, 7);
+	m.head.msgh_bits |= MACH_MSGH_BITS_COMPLEX;
+	m.head.msgh_size = offsetof(struct ports_msg, d[2]);
+	m.d[0] = (mach_msg_port_descriptor_t){ .name = a, .disposition = MACH_MSG_TYPE_MOVE_SEND,
+					       .type = MACH_MSG_PORT_DESCRIPTOR };
+	m.d[1] = (mach_msg_port_descriptor_t){ .name = rcv,
+					       .disposition = MACH_MSG_TYPE_MAKE_SEND_ONCE,
+					       .type = MACH_MSG_PORT_DESCRIPTOR };
+	return send_msg(&m.head, 0, 0);
+}
+
+/* send_two_send_once(), the address space capped just above what is mapped. */
+static mach_msg_return_t send_without_memory(mach_port_t dst, mach_port_t rcv, mach_port_t a,
+					     bool reply)
+{
+	struct rlimit saved, capped;
+	mach_msg_return_t mr;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_AS, &saved), 0);
+	capped = saved;
+	if (capped.rlim_max == RLIM_INFINITY || capped.rlim_max > mapped_bytes() + QUEUE_HEADROOM)
+		capped.rlim_cur = mapped_bytes() + QUEUE_HEADROOM;
+	ck_assert_int_eq(setrlimit(RLIMIT_AS, &capped), 0);
+	mr = send_two_send_once(dst, rcv, a, reply);
+	ck_assert_int_eq(setrlimit(RLIMIT_AS, &saved), 0);
+	return mr;
+}
+
+/* Answer the request waiting on @service through each send-once right it carries. */
+static void answer_both(mach_port_t service, mach_port_t reply)
+{
+	union rcv_buf r;
+	mach_msg_header_t h;
+	mach_port_t so[2];
+
+	ck_assert_int_eq(recv_msg(service, &r, 0, sizeof(r)), MACH_MSG_SUCCESS);
+	ck_assert_uint_eq(r.ports.body.msgh_descriptor_count, 2);
+	so[0] = r.head.msgh_remote_port;
+	so[1] = r.ports.d[1].name;
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), r.ports.d[0].name), KERN_SUCCESS);
+	for (int i = 0; i < 2; i++) {
+		header(&h, so[i], MACH_MSG_TYPE_MOVE_SEND_ONCE, MACH_PORT_NULL, 0, 100 + i);
+		ck_assert_int_eq(send_msg(&h, 0, 0), MACH_MSG_SUCCESS);
+	}
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(recv_msg(reply, &r, 0, sizeof(r)), MACH_MSG_SUCCESS);
+		ck_assert_int_ge(r.head.msgh_id, 100);
+		ck_assert_int_le(r.head.msgh_id, 101);
+	}
+}
+
+/*
+ * A send-once right made for a message when its port has no room for one
+ * more queue (the address space capped) fails the send before anything is
+ * sent, MACH_SEND_NO_BUFFER as xnu's copy-in without memory, whether it is
+ * the reply port or a descriptor: nothing arrives and the rights moved stay
+ * the caller's.  It used to be sent all the same, its queue lost: the
+ * receiver held a right whose reply reached no one and whose death was
+ * never told.  With room again, both rights reach the port.
+ */
+START_TEST(test_send_once_without_queue_room)
+{
+	static mach_port_t kept[FULL_QUEUES];
+	mach_port_t service = peer_port(), reply = peer_port(), a = peer_port_send();
+	mach_msg_type_name_t type;
+	union rcv_buf r;
+
+	peer_raise_fd_limit(2 * FULL_QUEUES + 256);
+#if !defined(__SANITIZE_ADDRESS__)      /* its allocator maps 256 KiB by itself */
+	ck_assert_int_eq(mallopt(M_MMAP_THRESHOLD, 128 << 10), 1);
+#endif
+	for (size_t i = 0; i < FULL_QUEUES; i++)
+		ck_assert_int_eq(mach_port_extract_right(mach_task_self(), reply,
+							 MACH_MSG_TYPE_MAKE_SEND_ONCE, &kept[i],
+							 &type), KERN_SUCCESS);
+	ck_assert_int_eq(send_without_memory(service, reply, a, true), MACH_SEND_NO_BUFFER);
+	ck_assert_int_eq(send_without_memory(service, reply, a, false), MACH_SEND_NO_BUFFER);
+	ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 1);
+	ck_assert_int_eq(mach_msg(&r.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(r), service, 0,
+				  MACH_PORT_NULL), MACH_RCV_TIMED_OUT);
+	ck_assert_int_eq(send_two_send_once(service, reply, a, true), MACH_MSG_SUCCESS);
+	answer_both(service, reply);
+	for (size_t i = 0; i < FULL_QUEUES; i++)
+		ck_assert_int_eq(mach_port_deallocate(mach_task_self(), kept[i]), KERN_SUCCESS);
+	destroy(a);
+	destroy(service);
+	destroy(reply);
+}
+END_TEST
+
 /* A MIG-shaped answer, KERN_SUCCESS, to whatever came. */
 static boolean_t answer_any(mach_msg_header_t *in, mach_msg_header_t *out)
 {
@@ -225,6 +360,7 @@ static Suite *msg_suite(void)
 	tcase_add_test(rights, test_reused_pair_send_once_notification);
 	tcase_add_test(rights, test_reply_to_filled_pair_does_not_wait);
 	tcase_add_test(rights, test_server_loop_survives_a_filled_reply_pair);
+	tcase_add_test(rights, test_send_once_without_queue_room);
 	tcase_add_checked_fixture(rights, setup, teardown);
 	suite_add_tcase(s, rights);
 	return s;

@@ -436,6 +436,57 @@ START_TEST(test_unreadable_small_ool)
 }
 END_TEST
 
+/*
+ * A message body that cannot be read, past its descriptors or in a simple
+ * message, is MACH_SEND_INVALID_DATA, as xnu, which copies the message in
+ * before it takes any right (ipc_kmsg_get_and_inflate_from_user()):
+ * every right stays the caller's, a reply right made for it tells no one,
+ * and that comes first even when a small out-of-line region cannot be read
+ * either.  Nothing arrives.  It used to be MACH_SEND_NO_BUFFER.
+ */
+START_TEST(test_unreadable_body)
+{
+	mach_port_t dst = peer_port(), a = peer_port_send(), rcv = peer_port();
+	long page = sysconf(_SC_PAGESIZE);
+	char *mem = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct mixed_msg *m = (struct mixed_msg *)(mem + page - sizeof(*m));
+	mach_msg_header_t *h = (mach_msg_header_t *)(mem + page - sizeof(*h));
+	union rcv_buf r;
+
+	ck_assert_ptr_ne(mem, MAP_FAILED);
+	ck_assert_int_eq(mprotect(mem + page, page, PROT_NONE), 0);
+	*m = (struct mixed_msg){ .body = { 3 } };
+	header(&m->head, dst, MACH_MSG_TYPE_MAKE_SEND, rcv, MACH_MSG_TYPE_MAKE_SEND_ONCE, 4);
+	m->head.msgh_bits |= MACH_MSGH_BITS_COMPLEX;
+	m->head.msgh_size = sizeof(*m) + 64;    /* 64 body bytes in the page that cannot be read */
+	port_desc(&m->before, a, MACH_MSG_TYPE_MOVE_SEND);
+	m->ool = (mach_msg_ool_descriptor_t){ .address = mem, .size = 64,
+					      .copy = MACH_MSG_VIRTUAL_COPY,
+					      .type = MACH_MSG_OOL_DESCRIPTOR };
+	port_desc(&m->after, MACH_PORT_NULL, MACH_MSG_TYPE_COPY_SEND);
+	ck_assert_int_eq(send_msg(&m->head, 0, 0), MACH_SEND_INVALID_DATA);
+	m->ool.address = mem + page;            /* cannot be read either */
+	ck_assert_int_eq(send_msg(&m->head, 0, 0), MACH_SEND_INVALID_DATA);
+	ck_assert_uint_eq(peer_urefs(a, MACH_PORT_RIGHT_SEND), 1);
+	header(h, dst, MACH_MSG_TYPE_MAKE_SEND, rcv, MACH_MSG_TYPE_MAKE_SEND_ONCE, 5);
+	h->msgh_size = sizeof(*h) + 64;
+	ck_assert_int_eq(send_msg(h, 0, 0), MACH_SEND_INVALID_DATA);
+	ck_assert_int_eq(mach_msg(&r.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(r), rcv, 0,
+				  MACH_PORT_NULL), MACH_RCV_TIMED_OUT);
+	ck_assert_int_eq(mach_msg(&r.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(r), dst, 0,
+				  MACH_PORT_NULL), MACH_RCV_TIMED_OUT);
+	/* Readable, it goes. */
+	h->msgh_size = sizeof(*h);
+	ck_assert_int_eq(send_msg(h, 0, 0), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(recv_msg(dst, &r, 0, sizeof(r)), MACH_MSG_SUCCESS);
+	mach_msg_destroy(&r.head);
+	munmap(mem, 2 * (size_t)page);
+	destroy(dst);
+	destroy(a);
+	destroy(rcv);
+}
+END_TEST
+
 #define MANY_PORTS 400           /* past three growths of the space's inode index */
 
 /* A send right to each of @ports comes back under its receive right's name, with one reference. */
@@ -494,6 +545,7 @@ static Suite *msg_suite(void)
 	tcase_add_test(rights, test_send_errors);
 	tcase_add_test(rights, test_body_failure_destroys_what_was_taken);
 	tcase_add_test(rights, test_unreadable_small_ool);
+	tcase_add_test(rights, test_unreadable_body);
 	tcase_add_test(rights, test_names_found_among_many);
 	tcase_add_checked_fixture(rights, setup, teardown);
 	suite_add_tcase(s, rights);

@@ -3,15 +3,21 @@
  * check-notify - notifications in one process: no-senders, dead names,
  * send-once rights destroyed unused (also inside a destroyed message),
  * cancelled and forgotten requests, a receiver already waiting when the
- * request is made, and the pollable fd of a receive right.
+ * request is made, the pollable fd of a receive right, and a request made
+ * without fds left.
  */
 #include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <bootstrap/linux.h>
@@ -403,6 +409,107 @@ START_TEST(test_fd_sees_send_once_queues)
 }
 END_TEST
 
+/* Fds under the lowered limit above the highest one open. */
+#define EXHAUST_ABOVE 32
+
+/* The highest fd this process has open. */
+static int highest_fd(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	const struct dirent *e;
+	int high = -1;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && atoi(e->d_name) > high)
+			high = atoi(e->d_name);
+	closedir(d);
+	return high;
+}
+
+/*
+ * The fd limit lowered just above the fds open, and every fd under it
+ * taken but @spare.  Return: the fds taken (*@n of them), for
+ * give_back_fds().
+ */
+static int *exhaust_fds(int spare, int *n, struct rlimit *saved)
+{
+	struct rlimit low;
+	int high = highest_fd(), fd;
+	int *fds = calloc((size_t)high + EXHAUST_ABOVE, sizeof(*fds));
+
+	ck_assert_ptr_nonnull(fds);
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, saved), 0);
+	low = *saved;
+	low.rlim_cur = (rlim_t)high + EXHAUST_ABOVE;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+	*n = 0;
+	while ((fd = fcntl(high, F_DUPFD_CLOEXEC, 0)) >= 0)
+		fds[(*n)++] = fd;
+	ck_assert_int_eq(errno, EMFILE);
+	for (; spare > 0; spare--)
+		close(fds[--*n]);
+	return fds;
+}
+
+static void give_back_fds(int *fds, int n, const struct rlimit *saved)
+{
+	while (n > 0)
+		close(fds[--n]);
+	free(fds);
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, saved), 0);
+}
+
+/* A dead-name request for @s with notify port @n given as @poly, @spare fds left. */
+static kern_return_t request_short_of_fds(mach_port_t s, mach_port_t n,
+					  mach_msg_type_name_t poly, int spare)
+{
+	struct rlimit saved;
+	mach_port_t prev = 1;
+	int taken;
+	int *fds = exhaust_fds(spare, &taken, &saved);
+	kern_return_t kr = mach_port_request_notification(mach_task_self(), s,
+							  MACH_NOTIFY_DEAD_NAME, 0, n, poly,
+							  &prev);
+
+	give_back_fds(fds, taken, &saved);
+	ck_assert_uint_eq(prev, 1);
+	return kr;
+}
+
+/*
+ * A request the process has no fd left for is KERN_RESOURCE_SHORTAGE, as
+ * xnu says of a request it cannot allocate (ipc_right_request_alloc()),
+ * whether the notify port's right or the subject's watch could not be
+ * copied: those used to be KERN_INVALID_CAPABILITY and KERN_INVALID_RIGHT,
+ * as if the names were wrong.  Nothing is left behind: with fds again,
+ * the request is made and fires once.
+ */
+START_TEST(test_request_without_fds)
+{
+	int sv[2];
+	mach_port_t s, n = peer_port();
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	s = peer_name_send_fd(sv[1]);
+	ck_assert_int_eq(mach_port_insert_right(mach_task_self(), n, n, MACH_MSG_TYPE_MAKE_SEND),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(request_short_of_fds(s, n, MACH_MSG_TYPE_MAKE_SEND_ONCE, 1),
+			 KERN_RESOURCE_SHORTAGE);
+	ck_assert_int_eq(request_short_of_fds(s, n, MACH_MSG_TYPE_COPY_SEND, 1),
+			 KERN_RESOURCE_SHORTAGE);
+	ck_assert_int_eq(request_short_of_fds(s, n, MACH_MSG_TYPE_MAKE_SEND_ONCE, 0),
+			 KERN_RESOURCE_SHORTAGE);
+	ck_assert_uint_eq(peer_type(s) & MACH_PORT_TYPE_DNREQUEST, 0);
+	request(s, MACH_NOTIFY_DEAD_NAME, n);
+	close(sv[0]);
+	expect(n, MACH_NOTIFY_DEAD_NAME);
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), s, MACH_PORT_RIGHT_DEAD_NAME, -2),
+			 KERN_SUCCESS);
+	destroy(n);
+}
+END_TEST
+
 static Suite *notify_suite(void)
 {
 	Suite *s = suite_create("notify");
@@ -417,6 +524,7 @@ static Suite *notify_suite(void)
 	tcase_add_test(tc, test_forgotten_no_senders_request);
 	tcase_add_test(tc, test_request_while_waiting);
 	tcase_add_test(tc, test_fd_sees_send_once_queues);
+	tcase_add_test(tc, test_request_without_fds);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	suite_add_tcase(s, tc);
 	return s;

@@ -9,44 +9,77 @@
 
 #include <mach/notify.h>
 
-#include "endpoint.h"
 #include "notifier.h"
 #include "notify.h"
 #include "port.h"
 
-/* The fd the notification will be sent on.  Space lock held. */
+/* A copy of @fd, the caller's.  Return: it, or a negative errno. */
+static int copy_fd(int fd)
+{
+	int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+
+	return copy < 0 ? -errno : copy;
+}
+
+/* A new send-once right to receive right @n: its send end, R one of @n's queues. */
+static int make_send_once_fd(struct port *n)
+{
+	struct so_pair pair;
+	int err;
+
+	if (!(n->type & MACH_PORT_TYPE_RECEIVE))
+		return -EINVAL;
+	/* Held by the notification thread, then closed: not known by its inode. */
+	err = port_pair_take(n, 0, false, &pair);
+	if (err < 0)
+		return err;
+	port_pair_given(&pair);
+	return pair.s;
+}
+
+/*
+ * The fd the notification will be sent on.  Space lock held.  Return: it,
+ * -ENOENT or -EINVAL (@notify cannot give that right), or the negative
+ * errno of a copy that could not be made (no fd or memory left).
+ */
 static int notify_fd(mach_port_name_t notify, mach_msg_type_name_t poly)
 {
 	struct port *n = space_get(notify);
-	int r, s;
+	int s;
 
 	if (!n)
 		return -ENOENT;
 	switch (poly) {
 	case MACH_MSG_TYPE_MAKE_SEND_ONCE:
-		if (!(n->type & MACH_PORT_TYPE_RECEIVE) || endpoint_socketpair(&r, &s) < 0)
-			return -EINVAL;
-		if (port_add_queue(n, r, 0) < 0) {
-			close(s);
-			return -ENOMEM;
-		}
-		return s;
+		return make_send_once_fd(n);
 	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
 		return port_take_send_once(n);
 	case MACH_MSG_TYPE_MAKE_SEND:
 	case MACH_MSG_TYPE_COPY_SEND:
 		s = poly == MACH_MSG_TYPE_MAKE_SEND ? port_make_send_fd(n) :
 			((n->type & MACH_PORT_TYPE_SEND) ? n->send_fd : -1);
-		return s < 0 ? -EINVAL : fcntl(s, F_DUPFD_CLOEXEC, 0);
+		return s < 0 ? -EINVAL : copy_fd(s);
 	default:
 		return -EINVAL;
 	}
 }
 
 /*
+ * notify_fd()'s failure as xnu reports it: a notify port that cannot give
+ * the right is KERN_INVALID_CAPABILITY; a copy the system could not make is
+ * xnu's KERN_RESOURCE_SHORTAGE for a request it cannot allocate
+ * (ipc_right_request_alloc()).
+ */
+static kern_return_t notify_fd_error(int err)
+{
+	return err == -ENOENT || err == -EINVAL ? KERN_INVALID_CAPABILITY : KERN_RESOURCE_SHORTAGE;
+}
+
+/*
  * The fd whose event is the notification, a dup owned by the caller: the
  * send end for a dead name (it hangs up) or send-possible (it can take a
  * message), the receive end for no-senders (it hangs up).  Space lock held.
+ * Return: it, -EINVAL without the right, or the negative errno of the copy.
  */
 static int subject_fd(const struct port *p, mach_msg_id_t id)
 {
@@ -54,11 +87,11 @@ static int subject_fd(const struct port *p, mach_msg_id_t id)
 		if (!(p->type & (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_SEND_ONCE)) ||
 		    (p->type & MACH_PORT_TYPE_RECEIVE) || port_memory(p))
 			return -EINVAL;
-		return fcntl(p->send_fd, F_DUPFD_CLOEXEC, 0);
+		return copy_fd(p->send_fd);
 	}
 	if (!(p->type & MACH_PORT_TYPE_RECEIVE))
 		return -EINVAL;
-	return fcntl(p->u.recv.fd, F_DUPFD_CLOEXEC, 0);
+	return copy_fd(p->u.recv.fd);
 }
 
 /* The replaced request's send-once right, named in the space.  Space lock held. */
@@ -90,11 +123,11 @@ static kern_return_t watch_subject(struct port *p, const struct notify_req *rq, 
 	int fd = subject_fd(p, rq->id), nfd, prev = -1;
 
 	if (fd < 0)
-		return KERN_INVALID_RIGHT;
+		return fd == -EINVAL ? KERN_INVALID_RIGHT : KERN_RESOURCE_SHORTAGE;
 	nfd = notify_fd(rq->notify, rq->poly);
 	if (nfd < 0) {
 		close(fd);
-		return KERN_INVALID_CAPABILITY;
+		return notify_fd_error(nfd);
 	}
 	if (notifier_watch(fd, nfd, rq->id, rq->name, &prev) < 0) {
 		*previous = name_previous(prev);
@@ -114,7 +147,7 @@ static kern_return_t dead_already(struct port *p, const struct notify_req *rq)
 		return KERN_INVALID_ARGUMENT;
 	nfd = notify_fd(rq->notify, rq->poly);
 	if (nfd < 0)
-		return KERN_INVALID_CAPABILITY;
+		return notify_fd_error(nfd);
 	/* The notification carries the name: one more dead-name reference, as xnu. */
 	port_mod_urefs(p, MACH_PORT_TYPE_DEAD_NAME, 1);
 	notifier_send(nfd, MACH_NOTIFY_DEAD_NAME, rq->name);
@@ -132,7 +165,7 @@ static kern_return_t request_destroyed(struct port *p, const struct notify_req *
 		return KERN_SUCCESS;
 	nfd = notify_fd(rq->notify, rq->poly);
 	if (nfd < 0)
-		return KERN_INVALID_CAPABILITY;
+		return notify_fd_error(nfd);
 	return port_request_destroyed(p, nfd);
 }
 

@@ -153,41 +153,54 @@ static bool reuse_parked(struct port *p, ino_t tag, struct so_pair *pair)
 		rv->n_parked--;
 		pair->r = q->fd;
 		pair->s_ino = q->peer_ino;
-		pair->parked = true;
 		return true;
 	}
 	return false;
 }
 
-int port_pair_take(struct port *p, ino_t tag, struct so_pair *pair)
+/*
+ * A new pair's R becomes a queue of @p before its send end goes anywhere:
+ * once the right is handed on, nothing can fail to reach @p.  Unless
+ * @known, its send end is not known by its inode (port_queue_peer()).
+ */
+static int queue_new_pair(struct port *p, struct so_pair *pair, bool known)
 {
+	if (!known)
+		pair->s_ino = 0;        /* closed soon: a later socket may get its inode */
+	if (add_queue(p, (struct so_queue){ pair->r, pair->s_ino, pair->tag, -1 }) == 0)
+		return 0;
+	pair->r = -1;                   /* add_queue() closed it */
+	endpoint_close(&pair->s);
+	return -ENOMEM;
+}
+
+int port_pair_take(struct port *p, ino_t tag, bool known, struct so_pair *pair)
+{
+	int err;
+
 	*pair = (struct so_pair){ .r = -1, .s = -1, .tag = tag };
 	if (tag && reuse_parked(p, tag, pair))
 		return 0;
-	return sopool_take(tag, &pair->r, &pair->s, &pair->s_ino);
+	err = sopool_take(tag, &pair->r, &pair->s, &pair->s_ino);
+	return err < 0 ? err : queue_new_pair(p, pair, known);
 }
 
-int port_pair_given(struct port *p, struct so_pair *pair)
+void port_pair_given(struct so_pair *pair)
 {
-	int err = 0;
-
-	if (!pair->parked && (p->type & MACH_PORT_TYPE_RECEIVE))
-		err = add_queue(p, (struct so_queue){ pair->r, pair->s_ino, pair->tag, -1 });
-	else if (!pair->parked)
-		endpoint_close(&pair->r);
-	pair->r = -1;
-	return err;
+	pair->r = -1;   /* @p's queue now, or gone with @p's receive right */
 }
 
-/* A reused queue already waits in @p and would report MACH_NOTIFY_SEND_ONCE once our send end closes. */
+/*
+ * R already waits in @p as a queue, and would report MACH_NOTIFY_SEND_ONCE
+ * once our send end closes: taken out, unless it is no longer this pair's
+ * (@p's receive right moved and its fd was reused meanwhile).
+ */
 void port_pair_not_given(struct port *p, struct so_pair *pair)
 {
 	ssize_t i;
 
-	if (!pair->parked) {
-		endpoint_close(&pair->r);
+	if (pair->r < 0)
 		return;
-	}
 	i = port_queue_index(p, pair->r);
 	if (i >= 0 && p->u.recv.so[i].peer_ino == pair->s_ino && p->u.recv.so[i].parked_s < 0)
 		port_remove_queue(p, (size_t)i);

@@ -254,14 +254,9 @@ static kern_return_t new_send_once(struct port *p, int *s, bool kept)
 
 	if (!(p->type & MACH_PORT_TYPE_RECEIVE))
 		return KERN_INVALID_RIGHT;
-	if (port_pair_take(p, 0, &pair) < 0)
+	if (port_pair_take(p, 0, kept, &pair) < 0)
 		return KERN_RESOURCE_SHORTAGE;
-	if (!kept)
-		pair.s_ino = 0;         /* closed at once: a later socket may get its inode */
-	if (port_pair_given(p, &pair) < 0) {
-		endpoint_close(&pair.s);
-		return KERN_RESOURCE_SHORTAGE;
-	}
+	port_pair_given(&pair);
 	*s = pair.s;
 	return KERN_SUCCESS;
 }

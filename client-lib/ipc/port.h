@@ -252,24 +252,26 @@ mach_port_msgcount_t port_msgcount(struct port *p);
 
 /* The socketpair behind one send-once right made by MAKE_SEND_ONCE. */
 struct so_pair {
-	int r, s;                   /* s: the caller's; r: see port_pair_given() */
+	int r, s;                   /* s: the caller's; r: already a queue of the port */
 	ino_t s_ino, tag;
-	bool parked;                /* reused from @p's parked pairs: r is already a queue */
 };
 
 /**
  * port_pair_take() - a socketpair for a new send-once right to receive
  * right @p, for a message to the port @tag (0: none): an idle pair parked
- * in @p or pooled for @tag, else a new one.  Return: 0 or a negative errno.
+ * in @p or pooled for @tag, else a new one, whose send end is known by its
+ * inode (port_queue_peer()) only if @known.  Its R is one of @p's queues
+ * from now on, so that handing the right on cannot fail afterwards.
+ * Return: 0, -ENOMEM (no room for the queue: nothing taken), or the
+ * socketpair's negative errno.
  */
-int port_pair_take(struct port *p, ino_t tag, struct so_pair *pair);
+int port_pair_take(struct port *p, ino_t tag, bool known, struct so_pair *pair);
 /**
- * port_pair_given() - the right was sent: @pair's R is a queue of @p
- * (closed if @p lost its receive right).  Return: 0, or -ENOMEM: no room
- * for the queue, R closed.
+ * port_pair_given() - the right was handed on: @pair's R stays the
+ * port's queue (or went with its receive right).
  */
-int port_pair_given(struct port *p, struct so_pair *pair);
-/** port_pair_not_given() - the send failed: drop @pair's R (a reused queue included). */
+void port_pair_given(struct so_pair *pair);
+/** port_pair_not_given() - the send failed: take @pair's R out of @p's queues. */
 void port_pair_not_given(struct port *p, struct so_pair *pair);
 /**
  * port_recycle_queue() - the message on queue @fd of @p came with the

@@ -23,7 +23,7 @@ enum commit_op {
 	COMMIT_MOVE_SEND,       /* drop one send reference */
 	COMMIT_MOVE_SEND_ONCE,  /* the send-once right is used up */
 	COMMIT_MOVE_RECEIVE,    /* the receive right left with the message */
-	COMMIT_SEND_ONCE_PAIR,  /* MAKE_SEND_ONCE: the pair's R becomes a queue */
+	COMMIT_SEND_ONCE_PAIR,  /* MAKE_SEND_ONCE: the pair's R, a queue since, stays one */
 	COMMIT_DEALLOC_OOL,     /* out-of-line region with deallocate set */
 	COMMIT_MOVE_DEAD,       /* a dead name moved as MACH_PORT_DEAD: one reference */
 	COMMIT_USE,             /* COPY_SEND, MAKE_SEND: the entry's fd is carried, nothing changes */

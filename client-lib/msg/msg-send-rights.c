@@ -89,7 +89,12 @@ mach_msg_return_t send_errno(int err)
 	}
 }
 
-/* MAKE_SEND_ONCE: a socketpair for this right alone; R joins @p's queues after the send. */
+/*
+ * MAKE_SEND_ONCE: a socketpair for this right alone, R one of @p's queues
+ * before the send (port_pair_take()): no room for it fails the send with
+ * nothing taken, as xnu's copy-in that cannot allocate, where room found
+ * only after the send would leave the receiver a right that reaches no one.
+ */
 static int make_send_once(struct send_ctx *c, struct port *p)
 {
 	struct commit *k;
@@ -99,7 +104,7 @@ static int make_send_once(struct send_ctx *c, struct port *p)
 		return -EINVAL;
 	send_add_commit(c, COMMIT_SEND_ONCE_PAIR, p);
 	k = &c->commits[c->n_commits - 1];
-	err = port_pair_take(p, c->dest ? c->dest->ino : 0, &k->pair);
+	err = port_pair_take(p, c->dest ? c->dest->ino : 0, true, &k->pair);
 	return err < 0 ? err : send_add_fd(c, k->pair.s, true);
 }
 

@@ -24,6 +24,7 @@
 #include "msg-send-ctx.h"
 #include "notifier.h"
 #include "port.h"
+#include "vm-maps.h"
 #include "vm-region.h"
 #include "wire.h"
 
@@ -124,8 +125,10 @@ static mach_msg_return_t resolve_reply(struct send_ctx *c, const mach_msg_header
 		return MACH_MSG_SUCCESS;
 	}
 	err = send_resolve_right(c, msg->msgh_local_port, disp, &d);
-	if (err < 0)
+	if (err == -ENOENT || err == -EINVAL)
 		return MACH_SEND_INVALID_REPLY;
+	if (err < 0)
+		return send_errno(err);         /* no room for a send-once right: MACH_SEND_NO_BUFFER */
 	c->hdr.reply_nfds = d.nfds;
 	c->hdr.bits |= (uint32_t)d.disposition;
 	if (d.kind == WIRE_PORT_DEAD)
@@ -284,7 +287,7 @@ static void commit_all(struct send_ctx *c, bool destroyed)
 				commit_moved(k);
 			break;
 		case COMMIT_SEND_ONCE_PAIR:
-			port_pair_given(k->port, &k->pair);
+			port_pair_given(&k->pair);
 			break;
 		case COMMIT_DEALLOC_OOL:
 			vm_release(k->addr, k->size);
@@ -327,6 +330,8 @@ static mach_msg_return_t send_error(int err, struct send_ctx *c)
 		return MACH_SEND_TOO_LARGE;
 	case -EINTR:
 		return MACH_SEND_INTERRUPTED;
+	case -EFAULT:           /* the caller's body: send_built() */
+		return MACH_SEND_INVALID_DATA;
 	default:
 		return MACH_SEND_NO_BUFFER;
 	}
@@ -344,6 +349,20 @@ static void body_failed(struct send_ctx *c, size_t mark)
 	commit_all(c, true);
 }
 
+/*
+ * Whether the caller's inline body, which sendmsg() read itself, cannot be
+ * read (looked at after the send failed with EFAULT).  Without memory to
+ * look, it is taken as readable: the out-of-line regions are looked at next.
+ */
+static bool body_unreadable(const char *body, size_t body_len)
+{
+	char *scratch = body_len ? malloc(body_len) : NULL;
+	bool fault = scratch && vm_read_self(scratch, body, body_len) < 0;
+
+	free(scratch);
+	return fault;
+}
+
 /* Send what build() made; consume what moved, or leave it where it was. */
 static mach_msg_return_t send_built(struct send_ctx *c, const char *body, size_t body_len,
 				    mach_msg_option_t option, mach_msg_timeout_t timeout)
@@ -351,9 +370,13 @@ static mach_msg_return_t send_built(struct send_ctx *c, const char *body, size_t
 	int err = c->circular ? 0 :
 		  send_datagram(c, body, body_len, option & MACH_SEND_TIMEOUT, timeout);
 	size_t mark = 0;
+	/* xnu copies the message in before it takes any right
+	 * (ipc_kmsg_get_and_inflate_from_user()): a body it cannot read fails
+	 * first, MACH_SEND_INVALID_DATA (send_error()), nothing taken. */
+	bool bad_body = err == -EFAULT && body_unreadable(body, body_len);
 	/* A region sendmsg() could not read; unsent, a circular message's are
 	 * read all the same, as xnu copies the body in before it looks. */
-	bool fault = (err == -EFAULT || c->circular) && send_ool_fault(c, &mark);
+	bool fault = !bad_body && (err == -EFAULT || c->circular) && send_ool_fault(c, &mark);
 	bool destroyed = c->circular;
 
 	space_lock();

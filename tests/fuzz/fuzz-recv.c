@@ -72,9 +72,9 @@ static int add_queue(void)
 
 	space_lock();
 	p = space_get(port);
-	err = p ? port_pair_take(p, 0, &pair) : -1;
+	err = p ? port_pair_take(p, 0, true, &pair) : -1;
 	if (err == 0)
-		port_pair_given(p, &pair);
+		port_pair_given(&pair);
 	space_unlock();
 	if (err < 0)
 		abort();
