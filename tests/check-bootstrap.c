@@ -26,7 +26,6 @@
 #include "helpers/daemon.h"
 #include "helpers/echo-client.h"
 #include "helpers/raw-client.h"
-#include "helpers/registrant.h"
 #include "helpers/runner.h"
 
 #define DYN "com.example.dynamic"
@@ -41,6 +40,24 @@ static void setup(void)
 static void teardown(void)
 {
 	test_daemon_stop(&td);
+}
+
+/* Look @name up until the daemon forgets it (bounded: a failure, not a hang). */
+static kern_return_t look_up_until_gone(const char *name)
+{
+	kern_return_t kr = BOOTSTRAP_SUCCESS;
+	mach_port_t found;
+
+	for (int i = 0; i < 500 && kr == BOOTSTRAP_SUCCESS; i++) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+		kr = bootstrap_look_up(bootstrap_port, name, &found);
+		if (kr == BOOTSTRAP_SUCCESS) {
+			mach_port_deallocate(mach_task_self(), found);
+			nanosleep(&ts, NULL);
+		}
+	}
+	return kr;
 }
 
 /* A message with @id to @port; the id of the one received on @recv. */
@@ -125,7 +142,7 @@ START_TEST(test_dynamic_check_in_lives_with_its_process)
 	ck_assert_int_eq(waitpid(holder, &st, 0), holder);
 	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	close(ready);
-	ck_assert_int_eq(look_up_until_gone(DYN, 0, 0), BOOTSTRAP_UNKNOWN_SERVICE);
+	ck_assert_int_eq(look_up_until_gone(DYN), BOOTSTRAP_UNKNOWN_SERVICE);
 	ck_assert(test_daemon_log_contains(&td, "exited, name removed"));
 	/* Free again: this process may make it now. */
 	ck_assert_int_eq(bootstrap_check_in(bootstrap_port, DYN, &mine), BOOTSTRAP_SUCCESS);
@@ -454,68 +471,6 @@ START_TEST(test_system_job_of_another_user_makes_names)
 }
 END_TEST
 
-/*
- * Ask the echo job (@echo) to register ECHO_REGISTERED by request @id,
- * and take the port's receive right, which it hands to @taker.
- * Return: the right, here.
- */
-static mach_port_t have_registered(mach_port_t echo, mach_port_t taker, mach_msg_id_t id)
-{
-	struct echo_msg r;
-
-	ck_assert_int_eq(echo_request(echo, id, 0, &r), id + 100);
-	ck_assert_uint_eq(r.value, KERN_SUCCESS);
-	return registrant_take(taker);
-}
-
-/* Crash the echo job (@echo), its @nth exit: until the daemon saw it go. */
-static void crash_echo(mach_port_t echo, int nth)
-{
-	ck_assert_int_eq(echo_send(echo, ECHO_CRASH, 0, 0), MACH_MSG_SUCCESS);
-	ck_assert(test_daemon_wait_log_count(&td, "exited on signal", nth, 15000));
-}
-
-/*
- * A register is the job's when the job's process asks, on whichever
- * connection (one it made itself: the daemon finds the job by its pid),
- * and the name then lives with its port, past the process; a child of
- * the job, on the port it inherited, is no job's, and its name goes with
- * it, as any process's (as test_registration_goes_with_its_process_after_reexec
- * in check-restart checks for a plain process).  The job runs twice, as
- * the daemon's first running job and as a later one.
- */
-START_TEST(test_register_attributed_by_pid)
-{
-	mach_port_t taker, echo, port, found;
-	char *env;
-
-	ck_assert_int_gt(asprintf(&env, "<key>EnvironmentVariables</key><dict><key>ECHO_SOCKET"
-				  "</key><string>%s</string></dict>", td.socket), 0);
-	echo_add_job(&td, NULL, env);
-	free(env);
-	test_daemon_start(&td);
-	ck_assert_int_eq(bootstrap_check_in(bootstrap_port, ECHO_TAKER, &taker), BOOTSTRAP_SUCCESS);
-	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, ECHO_SERVICE_NAME, &echo),
-			 BOOTSTRAP_SUCCESS);
-	/* The child has exited when the job answers; its port lives on here. */
-	port = have_registered(echo, taker, ECHO_REGISTER_CHILD);
-	ck_assert_int_eq(look_up_until_gone(ECHO_REGISTERED, 0, 0), BOOTSTRAP_UNKNOWN_SERVICE);
-	mach_port_mod_refs(mach_task_self(), port, MACH_PORT_RIGHT_RECEIVE, -1);
-	for (int run = 1; run <= 2; run++) {
-		port = have_registered(echo, taker, ECHO_REGISTER_ANEW);
-		crash_echo(echo, run);
-		ck_assert_msg(bootstrap_look_up(bootstrap_port, ECHO_REGISTERED, &found) ==
-			      BOOTSTRAP_SUCCESS, "run %d: the job's name went with its process", run);
-		mach_port_deallocate(mach_task_self(), found);
-		mach_port_mod_refs(mach_task_self(), port, MACH_PORT_RIGHT_RECEIVE, -1);
-		ck_assert_int_eq(look_up_until_gone(ECHO_REGISTERED, 0, 0),
-				 BOOTSTRAP_UNKNOWN_SERVICE);
-	}
-	mach_port_mod_refs(mach_task_self(), taker, MACH_PORT_RIGHT_RECEIVE, -1);
-	mach_port_deallocate(mach_task_self(), echo);
-}
-END_TEST
-
 #define PP "com.example.per-pid"
 
 static bool register_per_pid(void)
@@ -621,7 +576,6 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_skipped_ids_and_short_bodies);
 	tcase_add_test(tc, test_dropped_bootstrap_port_stays_dropped);
 	tcase_add_test(tc, test_system_job_of_another_user_makes_names);
-	tcase_add_test(tc, test_register_attributed_by_pid);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -117,6 +117,16 @@ static kern_return_t register_in_child(void)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? KERN_SUCCESS : KERN_FAILURE;
 }
 
+/* ECHO_REGISTER and its variants, by request @id.  Return: what it came to. */
+static kern_return_t register_by(mach_msg_id_t id)
+{
+	if (id == ECHO_REGISTER_ANEW)
+		return register_anew();
+	if (id == ECHO_REGISTER_CHILD)
+		return register_in_child();
+	return register_and_give_away();
+}
+
 /* As a macOS daemon may before it checks in: its own name must be on demand. */
 static bool own_name_on_demand(const char *name)
 {
@@ -163,19 +173,14 @@ int main(int argc, char **argv)
 			reply(&in.m, look_up_here_and_in_child(argv[1], port, in.m.value), 1);
 			break;
 		case ECHO_RECHECK:
-			kr = check_in_again(argv[1], &port);
-			reply(&in.m, (uint32_t)kr, 1);
+			reply(&in.m, (uint32_t)(kr = check_in_again(argv[1], &port)), 1);
 			if (kr != KERN_SUCCESS)
 				return 6;
 			break;
 		case ECHO_REGISTER:
-			reply(&in.m, (uint32_t)register_and_give_away(), 1);
-			break;
 		case ECHO_REGISTER_ANEW:
-			reply(&in.m, (uint32_t)register_anew(), 1);
-			break;
 		case ECHO_REGISTER_CHILD:
-			reply(&in.m, (uint32_t)register_in_child(), 1);
+			reply(&in.m, (uint32_t)register_by(in.m.head.msgh_id), 1);
 			break;
 		case ECHO_CRASH:
 			abort();
