@@ -55,38 +55,12 @@ START_TEST(test_not_executable)
 }
 END_TEST
 
-/*
- * The daemon logs to stderr (log.c's default): while @s is spawned, that
- * is a file in probe_tmp.  Return: what was logged, malloc'd.  The job's
- * exit status is in *@status; its stderr holds no sanitizer report.
- */
-static char *spawn_logged(const struct job_spec *s, int *status)
-{
-	char *path = probe_tmp_path("daemon.log"), *log;
-	int saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 0);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	pid_t pid;
-
-	ck_assert_int_ge(saved, 0);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(dup2(fd, STDERR_FILENO), STDERR_FILENO);
-	close(fd);
-	pid = probe_spawn(s, -1);
-	ck_assert_int_eq(dup2(saved, STDERR_FILENO), STDERR_FILENO);
-	close(saved);
-	ck_assert_int_eq(waitpid(pid, status, 0), pid);
-	sanlog_check(s->stderr_path, "spawn-probe");
-	log = probe_slurp(path);
-	free(path);
-	return log;
-}
-
-/* spawn_logged() for a job that must exit 0; Return: its report (stdout). */
+/* probe_spawn_logged() for a job that must exit 0; Return: its report (stdout). */
 static char *run_logged(const struct job_spec *s, char **log)
 {
 	int st;
 
-	*log = spawn_logged(s, &st);
+	*log = probe_spawn_logged(s, &st);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "probe status %#x", st);
 	return probe_slurp(s->stdout_path);
 }
@@ -123,7 +97,7 @@ static void stdout_falls_back(struct job_spec *s, const char *why)
 	char *log, *err;
 	int st;
 
-	log = spawn_logged(s, &st);
+	log = probe_spawn_logged(s, &st);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "probe status %#x", st);
 	ck_assert_logged(log, want);
 	err = probe_slurp(s->stderr_path);

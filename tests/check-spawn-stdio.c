@@ -145,6 +145,126 @@ START_TEST(test_stdout_created_for_user_where_root_decides)
 }
 END_TEST
 
+/* What the daemon logs when root's fallback refuses @path for nobody, with @why. */
+static char *refusal_line(const char *path, const char *why)
+{
+	char *line;
+
+	ck_assert_int_gt(asprintf(&line, "open StandardOutPath %s: refused to nobody, and root "
+				  "opens only the job's own file, through directories and "
+				  "symbolic links nobody else may change (%s): using /dev/null", path, why), 0);
+	return line;
+}
+
+/*
+ * Run the probe as nobody with StandardOutPath @path: it must start on
+ * /dev/null, @created must not exist (where @path would have led) and the
+ * log must say @why.
+ */
+static void run_nobody_refused(const char *path, const char *created, const char *why)
+{
+	struct job_spec *s = probe_spec_new(probe_tmp, "report", NULL);
+	char *log, *want = refusal_line(path, why);
+	int st;
+
+	free(s->stdout_path);
+	s->stdout_path = strdup(path);
+	s->user_name = strdup("nobody");
+	log = probe_spawn_logged(s, &st);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "probe status %#x", st);
+	ck_assert_msg(access(created, F_OK) == -1, "%s created", created);
+	ck_assert_msg(strstr(log, want) != NULL, "no \"%s\" in the log:\n%s", want, log);
+	free(want);
+	free(log);
+	job_spec_free(s);
+}
+
+/*
+ * A symlink root made (an admin's /var/log/app -> /home/alice/logs/x) is
+ * followed by root's fallback one component of its target at a time,
+ * under the same rules: through a directory the job's user may change it
+ * is refused, the user could swap what lies beyond for any directory of
+ * root's.  The kernel used to resolve the whole target, and the log was
+ * created, for the user, wherever the user pointed.
+ */
+START_TEST(test_stdout_root_link_through_users_directory)
+{
+	struct passwd pw = *getpwnam("nobody");
+	char *home = probe_tmp_path("home"), *link = probe_tmp_path("applog"), *beyond, *path;
+	char *created;
+
+	ck_assert_int_eq(chmod(probe_tmp, 0711), 0);
+	ck_assert_int_eq(mkdir(home, 0755), 0);
+	ck_assert_int_eq(chown(home, pw.pw_uid, pw.pw_gid), 0);
+	/* root's own directory, as the user may have moved one in */
+	ck_assert_int_gt(asprintf(&beyond, "%s/logs", home), 0);
+	ck_assert_int_eq(mkdir(beyond, 0755), 0);
+	ck_assert_int_eq(symlink(beyond, link), 0);
+	ck_assert_int_gt(asprintf(&path, "%s/job.log", link), 0);
+	ck_assert_int_gt(asprintf(&created, "%s/job.log", beyond), 0);
+	run_nobody_refused(path, created, "Permission denied");
+	free(created);
+	free(path);
+	free(beyond);
+	free(link);
+	free(home);
+}
+END_TEST
+
+/* In probe_tmp, link @n to link @n - 1, or to "logs" for 1, relatively. */
+static void link_in_chain(int n)
+{
+	char *name, *target;
+
+	ck_assert_int_gt(asprintf(&name, "%s/link%d", probe_tmp, n), 0);
+	ck_assert_int_gt(n > 1 ? asprintf(&target, "link%d", n - 1) : asprintf(&target, "logs"), 0);
+	ck_assert_int_eq(symlink(target, name), 0);
+	free(target);
+	free(name);
+}
+
+/*
+ * Root's links are followed, target by component, where only root
+ * decides: relative targets from the link's directory, ".." to the
+ * directory's real parent (as the kernel takes it, and under the same
+ * rules), links to links; eight of them on one path, not nine.
+ */
+START_TEST(test_stdout_root_links_followed_where_root_decides)
+{
+	char *logs = probe_tmp_path("logs"), *up, *path, *created;
+	const char *base = strrchr(probe_tmp, '/') + 1;
+	int n;
+
+	ck_assert_int_eq(chmod(probe_tmp, 0711), 0);
+	ck_assert_int_eq(mkdir(logs, 0755), 0);
+	ck_assert_int_gt(asprintf(&up, "%s/up", probe_tmp), 0);
+	ck_assert_int_gt(asprintf(&path, "../%s/logs", base), 0);
+	ck_assert_int_eq(symlink(path, up), 0);
+	free(path);
+	ck_assert_int_gt(asprintf(&path, "%s/up/up.log", probe_tmp), 0);
+	run_nobody_with_stdout(path);
+	free(path);
+	for (n = 1; n <= 9; n++)
+		link_in_chain(n);
+	ck_assert_int_gt(asprintf(&path, "%s/link8/eight.log", probe_tmp), 0);
+	run_nobody_with_stdout(path);
+	free(path);
+	ck_assert_int_gt(asprintf(&path, "%s/link9/nine.log", probe_tmp), 0);
+	ck_assert_int_gt(asprintf(&created, "%s/nine.log", logs), 0);
+	run_nobody_refused(path, created, "Too many levels of symbolic links");
+	free(created);
+	free(path);
+	ck_assert_int_gt(asprintf(&path, "%s/up.log", logs), 0);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	free(path);
+	ck_assert_int_gt(asprintf(&path, "%s/eight.log", logs), 0);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	free(path);
+	free(logs);
+	free(up);
+}
+END_TEST
+
 /*
  * A job that runs as the daemon's own user opens its path as the daemon
  * does, symlinks and all: the rules above are about another user's say.
@@ -217,6 +337,8 @@ static Suite *stdio_suite(void)
 	tcase_add_test(tc, test_stdout_link_planted_by_user);
 	tcase_add_test(tc, test_stdout_created_for_user_where_root_decides);
 	tcase_add_test(tc, test_stdio_not_opened_without_the_users_ids);
+	tcase_add_test(tc, test_stdout_root_link_through_users_directory);
+	tcase_add_test(tc, test_stdout_root_links_followed_where_root_decides);
 	tcase_add_checked_fixture(tc, probe_setup, probe_teardown);
 	tcase_set_tags(tc, "root");
 	suite_add_tcase(s, tc);

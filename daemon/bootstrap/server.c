@@ -85,7 +85,11 @@ static kern_return_t caller_of(mach_port_t bp, audit_token_t token, struct calle
 	return KERN_SUCCESS;
 }
 
-/* The job of process @pid: the connection's own, else any job's. */
+/*
+ * The job of process @pid: the connection's own, else any job's, by the
+ * running jobs' index (job-running.c), not a walk of them.  A job's
+ * child, on the port it inherited, is no job's.
+ */
 static struct job *job_of(const struct caller *who)
 {
 	struct job *j = who->conn->job;

@@ -136,6 +136,7 @@ void domain_deinit(struct domain *d)
 	while ((s = registry_next_pid(&d->registry, &i)))
 		service_free(s);
 	strmap_deinit(&d->jobs);
+	job_running_deinit(d);
 	job_curious_deinit(d);
 	registry_deinit(&d->registry);
 	strmap_deinit(&d->job_paths);

@@ -42,6 +42,11 @@ struct domain {
 	struct strmap job_paths; /* plist path -> job loaded from a job directory */
 	struct job *detached;   /* unloaded jobs still stopping: out of both maps */
 	struct job *running;    /* jobs with a process, for finding one by pid */
+	/* The same jobs by their process's pid: chains through job.next_by_pid
+	 * (job/job-running.c); NULL (by_pid_cap 0) until first made. */
+	struct job **by_pid;
+	size_t by_pid_cap;      /* chains, a power of two */
+	size_t n_by_pid;        /* running jobs with a pid of their own */
 	struct job **curious;   /* jobs whose KeepAlive names others (job/curious.c) */
 	size_t n_curious;
 	size_t n_curious_runs;  /* of them, those with OtherJobActive: a start or exit concerns them */

@@ -23,10 +23,8 @@ static void instance_started(void *arg, bool first)
 {
 	struct job *job = arg;
 
-	if (first) {
-		job->next_running = job->domain->running;
-		job->domain->running = job;
-	}
+	if (first)
+		job_list_running(job);
 	job->runs++;
 	job->blame.last_reason = REASON_DEMAND;
 }

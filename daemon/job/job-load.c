@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * job-load.c - a job's life in the domain: loading it (its names in the
- * registry, its sockets, its triggers), detaching and freeing it, finding
- * it by pid, and making one of its processes.
+ * registry, its sockets, its triggers), detaching and freeing it, and
+ * making one of its processes.
  */
 #include "job.h"
 
@@ -273,39 +273,9 @@ void job_unload(struct job *job)
 	job_others_changed(d);  /* its label is gone from the map either way */
 }
 
-/* The running list holds few jobs however many are loaded: walking it is cheap. */
-struct job *job_find_pid(struct domain *d, pid_t pid)
-{
-	for (struct job *job = d->running; job; job = job->next_running)
-		if (job->pid == pid)
-			return job;
-	return NULL;
-}
-
 bool job_kept_alive(const struct job *job)
 {
 	return job && job->spec->keepalive.mode == KEEPALIVE_ALWAYS;
-}
-
-struct job *job_find_child(struct domain *d, pid_t pid, bool *instance)
-{
-	for (struct job *job = d->running; job; job = job->next_running) {
-		*instance = job->pid != pid;
-		if (!*instance || inetd_is_instance(job->inetd, pid))
-			return job;
-	}
-	return NULL;
-}
-
-void job_forget_pid(struct job *job)
-{
-	for (struct job **pp = &job->domain->running; *pp; pp = &(*pp)->next_running) {
-		if (*pp == job) {
-			*pp = job->next_running;
-			break;
-		}
-	}
-	job->next_running = NULL;
 }
 
 /* A bootstrap port: a socketpair whose daemon end is a connection bound to the job. */

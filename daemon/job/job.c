@@ -123,8 +123,7 @@ static int spawn(struct job *job, enum job_reason reason)
 		return err;
 	}
 	job->state = JOB_RUNNING;
-	job->next_running = job->domain->running;
-	job->domain->running = job;
+	job_list_running(job);
 	job->runs++;
 	job->blame.last_reason = reason;
 	clock_gettime(CLOCK_MONOTONIC, &job->start_time);
@@ -548,8 +547,7 @@ static void adopt(struct job *job, const struct job_saved *sv)
 	job->pid = sv->pid;
 	job->state = sv->state == JOB_STOPPING ? JOB_STOPPING : JOB_RUNNING;
 	job->pending_reason = sv->pending_reason;       /* a timer that fired while it ran */
-	job->next_running = job->domain->running;
-	job->domain->running = job;
+	job_list_running(job);
 	if (sv->conn_fd >= 0)
 		job->conn = conn_new(job->domain, sv->conn_fd, job);
 	if (job->conn)

@@ -87,6 +87,7 @@ struct job {
 	struct jobdir_source source;    /* the plist file it came from (jobdir-source.h) */
 	struct job *next_detached; /* unloaded but still stopping: see domain.detached */
 	struct job *next_running;  /* see domain.running */
+	struct job *next_by_pid;   /* see domain.by_pid */
 
 	struct service **services;
 	size_t n_services;
@@ -247,8 +248,19 @@ bool job_kept_alive(const struct job *job);
 /** job_find_pid() - the running job whose process is @pid, or NULL. */
 struct job *job_find_pid(struct domain *d, pid_t pid);
 
+/*
+ * The running jobs (job-running.c).  job_list_running() puts @job, whose
+ * pid is set (or 0 for an inetd job, whose instances run), on the running
+ * list and in the index by pid; job_forget_pid(), before the pid is
+ * cleared, takes it off both (a job not on them is left as it is).
+ */
+void job_list_running(struct job *job);
+
 /** job_forget_pid() - the job's process is gone: take it off the running list. */
 void job_forget_pid(struct job *job);
+
+/** job_running_deinit() - free the index by pid, once no job runs (domain teardown). */
+void job_running_deinit(struct domain *d);
 
 /** job_socket_ready() - sockets_ready_fn of the job @arg: accept (inetd) or demand. */
 void job_socket_ready(void *arg, const char *name, int fd);

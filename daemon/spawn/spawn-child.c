@@ -182,9 +182,9 @@ static int step_umask(struct child *c)
  * it is cleared again, the job expects blocking stdio.
  */
 static int redirect(const struct spawn_plan *p, const char *path, int flags, int target,
-		    bool *no_ids)
+		    enum child_stage *stage)
 {
-	int fd = spawn_open_stdio(p, path, flags | O_NOCTTY | O_NONBLOCK, no_ids);
+	int fd = spawn_open_stdio(p, path, flags | O_NOCTTY | O_NONBLOCK, stage);
 	int fl;
 
 	if (fd < 0)
@@ -218,7 +218,7 @@ static int step_stdio(struct child *c)
 {
 	const struct job_spec *s = c->plan->spec;
 	const char *paths[3] = { s->stdin_path, s->stdout_path, s->stderr_path };
-	bool no_ids;
+	enum child_stage stage;
 	int fd;
 
 	for (fd = 0; fd < 3; fd++) {
@@ -231,13 +231,13 @@ static int step_stdio(struct child *c)
 		}
 		int flags = fd ? O_WRONLY | O_CREAT | O_APPEND : O_RDONLY | O_CREAT;
 
-		if (paths[fd] && redirect(c->plan, paths[fd], flags, fd, &no_ids) == 0)
+		if (paths[fd] && redirect(c->plan, paths[fd], flags, fd, &stage) == 0)
 			continue;
 		if (paths[fd])
-			warned(c, no_ids ? STAGE_STDIO_IDS : STAGE_STDIO, fd);
+			warned(c, stage, fd);
 		/* Never O_CREAT: a missing /dev/null must not become a file. */
-		if (redirect(c->plan, "/dev/null", fd ? O_WRONLY : O_RDONLY, fd, &no_ids) < 0)
-			return failed(c, no_ids ? STAGE_STDIO_IDS : STAGE_STDIO, fd);
+		if (redirect(c->plan, "/dev/null", fd ? O_WRONLY : O_RDONLY, fd, &stage) < 0)
+			return failed(c, stage, fd);
 	}
 	return 0;
 }

@@ -43,6 +43,11 @@ enum child_stage {
 	STAGE_EXEC,             /* detail: index in plan->exec_paths, or -1 */
 	/* As STAGE_STDIO, when the user's file-system ids could not be taken. */
 	STAGE_STDIO_IDS,
+	/*
+	 * As STAGE_STDIO, when the job's user was refused and root's rules
+	 * (spawn-stdio.c) kept root from opening the path for it.
+	 */
+	STAGE_STDIO_UNTRUSTED,
 };
 
 struct child_report {
@@ -74,10 +79,13 @@ __attribute__((noreturn)) void spawn_child_run(const struct spawn_plan *plan, in
 
 /**
  * spawn_open_stdio() - open a stdio path of the job of @p in the child,
- * as its user where it runs as one (spawn-stdio.c).  *@no_ids is set
- * when that user's file-system ids could not be taken: then nothing is
- * opened, as root neither (EPERM).  Return: the fd, or -1 with errno set.
+ * as its user where it runs as one (spawn-stdio.c).  *@stage is the stage
+ * a failure is reported as: STAGE_STDIO_IDS when that user's file-system
+ * ids could not be taken (then nothing is opened, as root neither: EPERM),
+ * STAGE_STDIO_UNTRUSTED when the user was refused and root may not step
+ * in, STAGE_STDIO otherwise.  Return: the fd, or -1 with errno set.
  */
-int spawn_open_stdio(const struct spawn_plan *p, const char *path, int flags, bool *no_ids);
+int spawn_open_stdio(const struct spawn_plan *p, const char *path, int flags,
+		     enum child_stage *stage);
 
 #endif

@@ -12,7 +12,11 @@
  * an earlier run (the job's user's own), in a directory nobody but root
  * may change, reached through such directories alone: so that a job may
  * log into /var/log, as before, and nobody else's file, link or FIFO is
- * ever opened by root for it.
+ * ever opened by root for it.  A link of root's on the way (/var/run) is
+ * read, not handed to the kernel, and its target taken a component at a
+ * time under the same rules: resolved whole, it could pass through a
+ * directory the user may change (/var/log/app -> /home/alice/logs), and
+ * the user steer root into any directory of root's.
  */
 #include "spawn-child.h"
 
@@ -78,67 +82,148 @@ static bool roots_only(const struct stat *st)
 }
 
 /*
- * Step from directory @dir (a trusted one, taken) to its entry @name, a
- * directory: trusted only if root's alone; through a symlink only if root
- * made it (/var/run).  Return: the new directory (O_PATH), or -1.
+ * Symbolic links root follows on one path.  The kernel allows 40; a log
+ * path needs one or two (/var/run), and each costs a readlink.
  */
-static int step_into(int dir, const char *name)
-{
-	struct stat st;
-	int next = -1;
+#define ROOT_LINKS_MAX 8
 
-	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    (S_ISLNK(st.st_mode) ? st.st_uid == 0 : roots_only(&st)))
-		next = openat(dir, name, O_PATH | O_DIRECTORY | O_CLOEXEC |
-			      (S_ISLNK(st.st_mode) ? 0 : O_NOFOLLOW));
-	if (next >= 0 && (fstat(next, &st) < 0 || !roots_only(&st))) {
-		close(next);
-		next = -1;
-	}
-	close(dir);
-	if (next < 0)
-		errno = EACCES;
-	return next;
+/*
+ * Root's walk to a directory: where it stands and what is left to take.
+ * A link's target is put in front of the rest, to be taken a component at
+ * a time like the path itself, so that nothing the kernel resolves on its
+ * own lies outside the rules.
+ */
+struct walk {
+	int dir;                        /* O_PATH, root's alone; -1 once refused */
+	unsigned links;                 /* links followed */
+	size_t at;                      /* the next component, in rest */
+	char rest[PATH_MAX];
+	char target[PATH_MAX];          /* a link's, as read */
+};
+
+/* Stop the walk with @err (EACCES for a rule, ELOOP for too many links). */
+static void refuse(struct walk *w, int err)
+{
+	if (w->dir >= 0)
+		close(w->dir);
+	w->dir = -1;
+	errno = err;
+}
+
+/* Stand at @next (or refuse with the errno that failed it), leaving where we were. */
+static void move_to(struct walk *w, int next)
+{
+	int e = errno;
+
+	if (w->dir >= 0)
+		close(w->dir);
+	w->dir = next;
+	errno = e;
 }
 
 /*
- * The directory of absolute @path, reached through root's directories only
- * (O_PATH), its last component in *@leaf (pointing into @buf).  Return:
- * the directory, or -1.
+ * The directory @name in @dir, never through a link (links are read,
+ * walk_link()), kept only if nobody but root may change its entries.
+ * Return: it (O_PATH), or -1.
  */
-static int trusted_dir(const char *path, char *buf, size_t len, const char **leaf)
+static int open_roots_dir(int dir, const char *name)
 {
-	char *at, *slash;
-	int dir;
+	struct stat st;
+	int fd = openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !roots_only(&st))) {
+		close(fd);
+		fd = -1;
+		errno = EACCES;
+	}
+	return fd;
+}
+
+/*
+ * Follow @name, a link of root's in the directory we stand in: its target
+ * goes in front of the rest, and an absolute one starts again from "/".
+ * A relative one is taken from the link's directory, its ".." as the
+ * kernel takes it, the real parent, and by the same rules.
+ */
+static void walk_link(struct walk *w, const char *name, const struct stat *st)
+{
+	size_t left = strlen(w->rest + w->at);
+	ssize_t n;
+
+	if (st->st_uid != 0)
+		return refuse(w, EACCES);
+	if (++w->links > ROOT_LINKS_MAX)
+		return refuse(w, ELOOP);
+	n = readlinkat(w->dir, name, w->target, sizeof(w->target));
+	if (n <= 0 || (size_t)n + 1 + left >= sizeof(w->rest))
+		return refuse(w, n < 0 ? errno : n == 0 ? ENOENT : ENAMETOOLONG);
+	memmove(w->rest + n + 1, w->rest + w->at, left + 1);
+	memcpy(w->rest, w->target, (size_t)n);
+	w->rest[n] = '/';
+	w->at = 0;
+	if (w->target[0] == '/')
+		move_to(w, open_roots_dir(AT_FDCWD, "/"));
+}
+
+/* Take the entry @name of the directory we stand in: a directory or a link. */
+static void walk_step(struct walk *w, const char *name)
+{
 	struct stat st;
 
-	if (path[0] != '/' || strlen(path) >= len) {
+	if (fstatat(w->dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		move_to(w, -1);
+	else if (S_ISLNK(st.st_mode))
+		walk_link(w, name, &st);
+	else
+		move_to(w, open_roots_dir(w->dir, name));
+}
+
+/* Take the rest a component at a time.  Return: where it ends, or -1. */
+static int walk_rest(struct walk *w)
+{
+	while (w->dir >= 0 && w->rest[w->at]) {
+		char *name = w->rest + w->at, *slash = strchr(name, '/');
+
+		if (slash)
+			*slash = '\0';
+		w->at += strlen(name) + (slash != NULL);
+		if (*name && strcmp(name, ".") != 0)
+			walk_step(w, name);
+	}
+	return w->dir;
+}
+
+/*
+ * The directory of absolute @path, reached from "/" through directories,
+ * and links of root's, that nobody but root may change (O_PATH); its last
+ * component, never followed, in *@leaf (pointing into @path).  Return:
+ * the directory, or -1 with errno EACCES (or ELOOP) where a rule refused.
+ */
+static int trusted_dir(const char *path, struct walk *w, const char **leaf)
+{
+	size_t len;
+
+	if (path[0] != '/' || strlen(path) >= sizeof(w->rest)) {
 		errno = EACCES;
 		return -1;
 	}
-	strcpy(buf, path);
-	*leaf = strrchr(buf, '/') + 1;
-	dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dir >= 0 && (fstat(dir, &st) < 0 || !roots_only(&st))) {
-		close(dir);
-		dir = -1;
-	}
-	for (at = buf + 1; dir >= 0 && at < *leaf - 1; at = slash + 1) {
-		slash = strchr(at, '/');
-		*slash = '\0';
-		if (*at && strcmp(at, ".") != 0)
-			dir = step_into(dir, at);
-	}
-	return dir;
+	*leaf = strrchr(path, '/') + 1;
+	len = (size_t)(*leaf - path);
+	memcpy(w->rest, path, len);
+	w->rest[len] = '\0';
+	w->at = 0;
+	w->links = 0;
+	w->dir = open_roots_dir(AT_FDCWD, "/");
+	return walk_rest(w);
 }
 
 /* Root's part, for a path the job's user may not open: see the top. */
 static int open_as_root(const struct spawn_plan *p, const char *path, int flags)
 {
-	char buf[PATH_MAX];
+	struct walk w;
 	const char *leaf;
 	struct stat st;
-	int dir = trusted_dir(path, buf, sizeof(buf), &leaf), fd = -1;
+	int dir = trusted_dir(path, &w, &leaf), fd = -1;
 
 	if (dir >= 0) {
 		fd = openat(dir, leaf, (flags & ~O_CREAT) | O_NOFOLLOW);
@@ -161,16 +246,23 @@ static int open_as_root(const struct spawn_plan *p, const char *path, int flags)
 	return fd;
 }
 
-int spawn_open_stdio(const struct spawn_plan *p, const char *path, int flags, bool *no_ids)
+int spawn_open_stdio(const struct spawn_plan *p, const char *path, int flags,
+		     enum child_stage *stage)
 {
-	bool ids_set;
+	bool ids_set, no_ids = false;
 	int fd;
 
-	*no_ids = false;
+	*stage = STAGE_STDIO;
 	if (!p->set_uid)
 		return open(path, flags, DEFFILEMODE);
-	fd = open_as_user(p, path, flags, &ids_set, no_ids);
+	fd = open_as_user(p, path, flags, &ids_set, &no_ids);
+	if (no_ids)
+		*stage = STAGE_STDIO_IDS;
 	if (fd >= 0 || !ids_set || (errno != EACCES && errno != EPERM))
 		return fd;
-	return open_as_root(p, path, flags);
+	fd = open_as_root(p, path, flags);
+	/* Root's rules refuse with these alone: its own opens see neither. */
+	if (fd < 0 && (errno == EACCES || errno == ELOOP))
+		*stage = STAGE_STDIO_UNTRUSTED;
+	return fd;
 }

@@ -59,6 +59,24 @@ static const char *stage_name(int stage)
 	return stage_names[stage];
 }
 
+/* describe() for a stdio path: the key, the path, and why it was not opened. */
+static void describe_stdio(const struct job_spec *s, const struct child_report *f, char *buf,
+			   size_t len)
+{
+	const char *key = stdio_key(f->detail), *path = stdio_path(s, f);
+	const char *user = s->user_name ? s->user_name : "the job's user";
+
+	if (f->stage == STAGE_STDIO_IDS)
+		snprintf(buf, len, "open %s %s: cannot take the file-system ids of %s "
+			 "(setfsuid/setfsgid refused), not opened", key, path, user);
+	else if (f->stage == STAGE_STDIO_UNTRUSTED)
+		snprintf(buf, len, "open %s %s: refused to %s, and root opens only the job's own "
+			 "file, through directories and symbolic links nobody else may change (%s)",
+			 key, path, user, strerror(f->err));
+	else
+		snprintf(buf, len, "open %s %s: %s", key, path, strerror(f->err));
+}
+
 /*
  * What the child's record says went wrong, into @buf (@len > 0), e.g.
  * "chdir /nope: No such file or directory": the reason of a failure, the
@@ -79,12 +97,9 @@ static void describe(const struct spawn_plan *p, const struct child_report *f, c
 		snprintf(buf, len, "Nice %d: %s", s->nice, e);
 		break;
 	case STAGE_STDIO:
-		snprintf(buf, len, "open %s %s: %s", stdio_key(f->detail), stdio_path(s, f), e);
-		break;
 	case STAGE_STDIO_IDS:
-		snprintf(buf, len, "open %s %s: cannot take the file-system ids of %s "
-			 "(setfsuid/setfsgid refused), not opened", stdio_key(f->detail),
-			 stdio_path(s, f), s->user_name ? s->user_name : "the job's user");
+	case STAGE_STDIO_UNTRUSTED:
+		describe_stdio(s, f, buf, len);
 		break;
 	case STAGE_STDIO_SOCKET:
 		snprintf(buf, len, "inetdCompatibility socket to fd %d: %s", (int)f->detail, e);
@@ -129,7 +144,8 @@ static int failure(const struct spawn_plan *p, const struct child_report *f)
 static void log_carried_on(const struct spawn_plan *p, const struct child_report *f)
 {
 	char what[1024];
-	const char *how = f->stage == STAGE_STDIO || f->stage == STAGE_STDIO_IDS ?
+	const char *how = f->stage == STAGE_STDIO || f->stage == STAGE_STDIO_IDS ||
+			  f->stage == STAGE_STDIO_UNTRUSTED ?
 			  "using /dev/null" :
 			  f->stage == STAGE_CHDIR ? "staying in /" :
 			  f->stage == STAGE_RLIMIT ? "leaving the limit as it was" : "carrying on";

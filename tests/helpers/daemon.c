@@ -207,6 +207,17 @@ int test_daemon_wait_log(const struct test_daemon *d, const char *text, long bou
 	return 0;
 }
 
+int test_daemon_wait_log_count(const struct test_daemon *d, const char *text, int n,
+			       long bound_ms)
+{
+	for (long waited = 0; waited <= bound_ms; waited += 10) {
+		if (test_daemon_log_count(d, text) >= n)
+			return 1;
+		test_pause_ms(10);
+	}
+	return 0;
+}
+
 static void describe_status(int status, char *buf, size_t len)
 {
 	if (WIFEXITED(status))

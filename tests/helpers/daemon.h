@@ -70,6 +70,13 @@ int test_daemon_log_contains(const struct test_daemon *d, const char *text);
 int test_daemon_wait_log(const struct test_daemon *d, const char *text, long bound_ms);
 
 /**
+ * test_daemon_wait_log_count() - test_daemon_log_count(), polled every
+ * 10 ms for at most @bound_ms, until it reaches @n.  Return: whether it did.
+ */
+int test_daemon_wait_log_count(const struct test_daemon *d, const char *text, int n,
+			       long bound_ms);
+
+/**
  * test_daemon_stop() - SIGTERM, wait, remove the directory; then fail the
  * test unless the daemon exited with status 0 and neither its log nor a
  * job's (dir/LABEL.stderr) holds a sanitizer report (copied to stderr).

@@ -7,10 +7,13 @@
 #include <mach/mach.h>
 
 enum { ECHO_DATA = 2000, ECHO_QUERY, ECHO_CRASH, ECHO_ECHO, ECHO_LOOK_UP, ECHO_RECHECK,
-       ECHO_REGISTER };
+       ECHO_REGISTER, ECHO_REGISTER_ANEW, ECHO_REGISTER_CHILD };
 
 /* ECHO_REGISTER: the job registers a new port as ECHO_REGISTERED and moves
- * its receive right to ECHO_TAKER (which the client checked in). */
+ * its receive right to ECHO_TAKER (which the client checked in).
+ * ECHO_REGISTER_ANEW: the same, on a connection of its own to
+ * $ECHO_SOCKET, not the bootstrap port it was given.
+ * ECHO_REGISTER_CHILD: the same, from a child, on the port it inherited. */
 #define ECHO_REGISTERED "com.example.echo.registered"
 #define ECHO_TAKER "com.example.echo.taker"
 

@@ -11,6 +11,9 @@
  *              the port checked in, bit 1 if the child's all succeeded
  *   ECHO_RECHECK (request) let the receive right go, check argv[1] in
  *              again; reply: what the check-in said (exits if it failed)
+ *   ECHO_REGISTER, ECHO_REGISTER_ANEW, ECHO_REGISTER_CHILD (request)
+ *              register a port whose receive right goes elsewhere
+ *              (echo-proto.h); reply: what it came to
  * With $ECHO_STATUS_FIRST set, it first asks bootstrap_status() of its own
  * name, which must be on demand, as a macOS daemon may before checking in.
  */
@@ -21,6 +24,7 @@
 #include <unistd.h>
 
 #include <mach/mach.h>
+#include <bootstrap/linux.h>
 #include <servers/bootstrap.h>
 
 #include "echo-proto.h"
@@ -85,6 +89,44 @@ static kern_return_t register_and_give_away(void)
 	return kr ? kr : give_receive_right(p, ECHO_TAKER);
 }
 
+/* ECHO_REGISTER_ANEW: as ECHO_REGISTER, on a connection made to $ECHO_SOCKET. */
+static kern_return_t register_anew(void)
+{
+	const char *path = getenv("ECHO_SOCKET");
+	mach_port_t given = bootstrap_port;
+	kern_return_t kr;
+
+	if (!path || (kr = bootstrap_port_connect(path, &bootstrap_port)) != KERN_SUCCESS)
+		return KERN_FAILURE;
+	kr = register_and_give_away();
+	mach_port_deallocate(mach_task_self(), bootstrap_port);
+	bootstrap_port = given;
+	return kr;
+}
+
+/* ECHO_REGISTER_CHILD: as ECHO_REGISTER, from a child.  Return: the child's. */
+static kern_return_t register_in_child(void)
+{
+	int status;
+	pid_t child = fork();
+
+	if (child == 0)
+		_exit(register_and_give_away() == KERN_SUCCESS ? 0 : 1);
+	if (child < 0 || waitpid(child, &status, 0) != child)
+		return KERN_FAILURE;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? KERN_SUCCESS : KERN_FAILURE;
+}
+
+/* ECHO_REGISTER and its variants, by request @id.  Return: what it came to. */
+static kern_return_t register_by(mach_msg_id_t id)
+{
+	if (id == ECHO_REGISTER_ANEW)
+		return register_anew();
+	if (id == ECHO_REGISTER_CHILD)
+		return register_in_child();
+	return register_and_give_away();
+}
+
 /* As a macOS daemon may before it checks in: its own name must be on demand. */
 static bool own_name_on_demand(const char *name)
 {
@@ -131,13 +173,14 @@ int main(int argc, char **argv)
 			reply(&in.m, look_up_here_and_in_child(argv[1], port, in.m.value), 1);
 			break;
 		case ECHO_RECHECK:
-			kr = check_in_again(argv[1], &port);
-			reply(&in.m, (uint32_t)kr, 1);
+			reply(&in.m, (uint32_t)(kr = check_in_again(argv[1], &port)), 1);
 			if (kr != KERN_SUCCESS)
 				return 6;
 			break;
 		case ECHO_REGISTER:
-			reply(&in.m, (uint32_t)register_and_give_away(), 1);
+		case ECHO_REGISTER_ANEW:
+		case ECHO_REGISTER_CHILD:
+			reply(&in.m, (uint32_t)register_by(in.m.head.msgh_id), 1);
 			break;
 		case ECHO_CRASH:
 			abort();

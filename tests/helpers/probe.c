@@ -107,6 +107,27 @@ char *probe_run(const struct job_spec *s, int bootstrap_fd)
 	return probe_slurp(s->stdout_path);
 }
 
+char *probe_spawn_logged(const struct job_spec *s, int *status)
+{
+	char *path = probe_tmp_path("daemon.log"), *log;
+	int saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 0);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	pid_t pid;
+
+	ck_assert_int_ge(saved, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(dup2(fd, STDERR_FILENO), STDERR_FILENO);
+	close(fd);
+	pid = probe_spawn(s, -1);
+	ck_assert_int_eq(dup2(saved, STDERR_FILENO), STDERR_FILENO);
+	close(saved);
+	ck_assert_int_eq(waitpid(pid, status, 0), pid);
+	sanlog_check(s->stderr_path, "spawn-probe");
+	log = probe_slurp(path);
+	free(path);
+	return log;
+}
+
 /* The probe's first line is "probe", so every key line follows a '\n'. */
 bool probe_has_line(const char *report, const char *line)
 {

@@ -47,6 +47,14 @@ pid_t probe_spawn(const struct job_spec *s, int bootstrap_fd);
  */
 char *probe_run(const struct job_spec *s, int bootstrap_fd);
 
+/**
+ * probe_spawn_logged() - probe_spawn() and reap the job, with the daemon's
+ * log (stderr, log.c's default) sent to a file in probe_tmp meanwhile.
+ * The job's exit status is in *@status; its stderr holds no sanitizer report.
+ * Return: what was logged, malloc'd; the caller frees it.
+ */
+char *probe_spawn_logged(const struct job_spec *s, int *status);
+
 /** probe_slurp() - a file's content (up to 64 KiB), malloc'd. */
 char *probe_slurp(const char *path);
 
