@@ -150,12 +150,8 @@ static void refuse_network_watch(void)
 /* Poll until the log has @n lines with @text.  Return: the count seen last. */
 static int wait_log_count(const char *text, int n)
 {
-	int seen = 0;
-
-	for (long waited = 0; (seen = test_daemon_log_count(&td, text)) < n && waited < WAIT_MS;
-	     waited += 10)
-		test_pause_ms(10);
-	return seen;
+	test_daemon_wait_log_count(&td, text, n, WAIT_MS);
+	return test_daemon_log_count(&td, text);
 }
 
 /*

@@ -20,6 +20,7 @@
 #include <mach/mach.h>
 #include <mach/notify.h>
 
+#include "helpers/address-cap.h"
 #include "helpers/msg.h"
 #include "helpers/peer.h"
 #include "helpers/runner.h"
@@ -202,18 +203,6 @@ const char *__asan_default_options(void)
 }
 #endif
 
-/* Bytes of address space this process has mapped. */
-static rlim_t mapped_bytes(void)
-{
-	unsigned long long pages = 0;
-	FILE *f = fopen("/proc/self/statm", "re");
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fscanf(f, "%llu", &pages), 1);
-	fclose(f);
-	return (rlim_t)(pages * (unsigned long long)sysconf(_SC_PAGESIZE));
-}
-
 /*
  * To @dst, send-once rights to @rcv made for it: the reply if @reply, and
  * one descriptor after @a moved.
@@ -239,16 +228,12 @@ static mach_msg_return_t send_two_send_once(mach_port_t dst, mach_port_t rcv, ma
 static mach_msg_return_t send_without_memory(mach_port_t dst, mach_port_t rcv, mach_port_t a,
 					     bool reply)
 {
-	struct rlimit saved, capped;
+	struct rlimit saved;
 	mach_msg_return_t mr;
 
-	ck_assert_int_eq(getrlimit(RLIMIT_AS, &saved), 0);
-	capped = saved;
-	if (capped.rlim_max == RLIM_INFINITY || capped.rlim_max > mapped_bytes() + QUEUE_HEADROOM)
-		capped.rlim_cur = mapped_bytes() + QUEUE_HEADROOM;
-	ck_assert_int_eq(setrlimit(RLIMIT_AS, &capped), 0);
+	address_cap(QUEUE_HEADROOM, &saved);
 	mr = send_two_send_once(dst, rcv, a, reply);
-	ck_assert_int_eq(setrlimit(RLIMIT_AS, &saved), 0);
+	address_uncap(&saved);
 	return mr;
 }
 

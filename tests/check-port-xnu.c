@@ -17,6 +17,7 @@
 #include <mach/mach.h>
 #include <mach/notify.h>
 
+#include "helpers/address-cap.h"
 #include "helpers/peer.h"
 
 /* What the name under test holds. */
@@ -402,34 +403,18 @@ const char *__asan_default_options(void)
 }
 #endif
 
-/* Bytes of address space this process has mapped. */
-static rlim_t mapped_bytes(void)
-{
-	unsigned long long pages = 0;
-	FILE *f = fopen("/proc/self/statm", "re");
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fscanf(f, "%llu", &pages), 1);
-	fclose(f);
-	return (rlim_t)(pages * (unsigned long long)sysconf(_SC_PAGESIZE));
-}
-
 /*
  * mach_port_insert_right() of @poly under FAR_NAME, the address space
  * capped just above what is mapped: the name's table cannot grow.
  */
 static kern_return_t insert_without_memory(mach_port_t poly, mach_msg_type_name_t disp)
 {
-	struct rlimit saved, capped;
+	struct rlimit saved;
 	kern_return_t kr;
 
-	ck_assert_int_eq(getrlimit(RLIMIT_AS, &saved), 0);
-	capped = saved;
-	if (capped.rlim_max == RLIM_INFINITY || capped.rlim_max > mapped_bytes() + HEADROOM)
-		capped.rlim_cur = mapped_bytes() + HEADROOM;
-	ck_assert_int_eq(setrlimit(RLIMIT_AS, &capped), 0);
+	address_cap(HEADROOM, &saved);
 	kr = insert(FAR_NAME, poly, disp);
-	ck_assert_int_eq(setrlimit(RLIMIT_AS, &saved), 0);
+	address_uncap(&saved);
 	return kr;
 }
 

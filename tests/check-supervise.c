@@ -62,11 +62,8 @@ static int count_log(const char *text)
 /* Poll (bounded) until the log has @n lines with @text.  Return: the count seen last. */
 static int wait_log_count(const char *text, int n)
 {
-	int seen = 0;
-
-	for (int i = 0; i < 1500 && (seen = count_log(text)) < n; i++)
-		test_pause_ms(10);
-	return seen;
+	test_daemon_wait_log_count(&td, text, n, 15000);
+	return test_daemon_log_count(&td, text);
 }
 
 /* Milliseconds of CLOCK_MONOTONIC since @t0. */
