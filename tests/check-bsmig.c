@@ -175,8 +175,6 @@ static const struct bad_case bad_cases[] = {
 	  "samecount.defs:15: warning: g: SameCount is ignored - inconsistencies with the adjacent argument" },
 	{ "errors", "unsupported-kind.defs",
 	  "unsupported-kind.defs:6: error: argument kind 'ServerContextToken' is not supported by bsmig" },
-	{ "errors", "inline-ports.defs",
-	  "inline-ports.defs:4: error: ^ of a fixed-size array of ports is not supported" },
 	{ "errors", "inout.defs",
 	  "inout.defs:6: error: s: inout strings and arrays of ports are not supported by bsmig" },
 	{ "errors", "inout.defs",

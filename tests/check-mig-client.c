@@ -29,6 +29,7 @@ enum answer {
 	ANSWER_NO_NUL,          /* strings: a fixed string without its NUL */
 	ANSWER_SAMECOUNT,       /* samecount: a well-formed reply with samecount_n elements */
 	ANSWER_INLINE_PORTS,    /* inline_ports: a well-formed reply with one right back */
+	ANSWER_FULL_ARRAYS,     /* arrays: a well-formed reply with each array at its bound */
 };
 
 static mach_msg_type_number_t samecount_n;
@@ -91,6 +92,18 @@ static void inline_ports_reply(void)
 	r->backCnt = 1;
 }
 
+/* rev: 0..31, rchars: "abcdefghij", the other results zeros. */
+static void full_arrays_reply(void)
+{
+	__Reply__arrays_t *r = (__Reply__arrays_t *)&rp;
+
+	r->revCnt = 32;
+	for (int i = 0; i < 32; i++)
+		r->rev[i] = i;
+	r->rcharsCnt = 10;
+	memcpy(r->rchars, "abcdefghij", 10);
+}
+
 static void build(const struct fake *fk)
 {
 	mig_reply_error_t *e = (mig_reply_error_t *)&rp;
@@ -130,6 +143,9 @@ static void build(const struct fake *fk)
 		break;
 	case ANSWER_INLINE_PORTS:
 		inline_ports_reply();
+		break;
+	case ANSWER_FULL_ARRAYS:
+		full_arrays_reply();
 		break;
 	case ANSWER_NONE:
 		break;
@@ -310,6 +326,44 @@ START_TEST(test_rights_past_count)
 }
 END_TEST
 
+/*
+ * An out counted array without CountInOut has room for its bound, as in
+ * Apple's MIG: its count is a result only, which callers may leave unset
+ * (XNU's callers of host_get_exception_ports pass 0), and a reply within
+ * the bound is taken whole, data or ports, its own count or shared.
+ */
+START_TEST(test_out_count_is_result_only)
+{
+	int rev[32], types[4], ins[8] = { 0 }, masks[8];
+	char rchars[10];
+	fixed4_t fixed = { 0 }, sum4;
+	pair_t pair = { 0, 0 }, ipair = { 0, 0 };
+	mach_port_t sends[4] = { 0 }, recvs[2] = { 0 }, back[4], made[2], handlers[4];
+	mach_port_t ins_ports[8] = { 0 };
+	s16_t inflav[6] = { 0 }, flavors[6];
+	mach_msg_type_number_t revCnt = 0, rcharsCnt = 0, backCnt = 0, masksCnt = 0;
+
+	ck_assert_int_eq(u_arrays(answer_with(ANSWER_FULL_ARRAYS, sizeof(__Reply__arrays_t)), fixed,
+				  rev, 0, "", 0, pair, rev, &revCnt, sum4, rchars, &rcharsCnt, &ipair),
+			 KERN_SUCCESS);
+	done();
+	ck_assert_uint_eq(revCnt, 32);
+	for (int i = 0; i < 32; i++)
+		ck_assert_int_eq(rev[i], i);
+	ck_assert_uint_eq(rcharsCnt, 10);
+	ck_assert_int_eq(memcmp(rchars, "abcdefghij", 10), 0);
+	ck_assert_int_eq(u_inline_ports(answer_with(ANSWER_INLINE_PORTS, sizeof(__Reply__inline_ports_t)),
+				       sends, 0, recvs, types, back, &backCnt, made), KERN_SUCCESS);
+	done();
+	ck_assert_uint_eq(backCnt, 1);
+	samecount_n = 3;
+	ck_assert_int_eq(u_samecount(answer_with(ANSWER_SAMECOUNT, 0), ins, 0, inflav, ins_ports, masks,
+				     &masksCnt, handlers, flavors), KERN_SUCCESS);
+	done();
+	ck_assert_uint_eq(masksCnt, 3);
+}
+END_TEST
+
 static Suite *mig_client_suite(void)
 {
 	Suite *s = suite_create("mig-client");
@@ -321,6 +375,7 @@ static Suite *mig_client_suite(void)
 	tcase_add_test(tc, test_malformed_replies);
 	tcase_add_test(tc, test_samecount_reply);
 	tcase_add_test(tc, test_rights_past_count);
+	tcase_add_test(tc, test_out_count_is_result_only);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -27,5 +27,6 @@ typedef mach_port_t *port8_t;
 typedef mach_port_t send_pair_t[2];
 typedef mach_port_t *poly_list_t;
 typedef mach_port_t *send_ool_t;
+typedef mach_port_t *three_ports_t;
 
 #endif

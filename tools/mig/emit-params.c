@@ -95,7 +95,8 @@ static void arg_params(struct plist *p, const struct mig_arg *a, const char *typ
 		p->is_const = false;
 		if (has_poly_param(a, server))
 			param(p, "mach_msg_type_name_t", star, a->name, "Poly");
-		param(p, "mach_msg_type_number_t", star, a->name, "Cnt");
+		if (!t->ool_fixed)
+			param(p, "mach_msg_type_number_t", star, a->name, "Cnt");
 		if (server && a->servercopy)
 			param(p, "boolean_t", "", a->name, "SCopy");
 		break;

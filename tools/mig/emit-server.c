@@ -55,10 +55,10 @@ static void locals(FILE *f, const struct mig_routine *rt)
 			fprintf(f, "\t%s %sTemp;\n", t->outtran.arg_type, a->name);
 		else if (out_by_local(a))
 			fprintf(f, "\t%s %sTemp;\n", type_stype(t), a->name);
-		if (is_out(a) && (t->kind == IPC_OOL || t->kind == IPC_OOL_PORTS))
+		if (is_out(a) && (t->kind == IPC_OOL || t->kind == IPC_OOL_PORTS) && !t->ool_fixed)
 			fprintf(f, "\t%s %sOOL;\n\tmach_msg_type_number_t %sOOLCnt;\n",
 				type_stype(t), a->name, a->name);
-		if (a->kind == ARG_OUT && t->kind == IPC_OOL_FIXED)
+		if (a->kind == ARG_OUT && (t->kind == IPC_OOL_FIXED || t->ool_fixed))
 			fprintf(f, "\t%s %sOOL;\n", type_stype(t), a->name);
 		if (is_out(a) && t->msgt == MSGT_POLYMORPHIC &&
 		    (t->kind == IPC_PORT || t->kind == IPC_PORT_ARRAY || t->kind == IPC_OOL_PORTS))
@@ -192,7 +192,8 @@ static void out_args(struct call *c, const struct routine_layout *lay, const str
 		arg_expr(c, "&%sOOL", n);
 		if (t->msgt == MSGT_POLYMORPHIC)
 			arg_expr(c, "&%sPoly", n);
-		arg_expr(c, "&%sOOLCnt", n);
+		if (!t->ool_fixed)
+			arg_expr(c, "&%sOOLCnt", n);
 		return;
 	} else if (t->kind == IPC_OOL_FIXED) {
 		arg_expr(c, "&%sOOL", n);

@@ -62,21 +62,14 @@ void user_send(FILE *f, const struct gen *g, const struct mig_routine *rt, bool 
 
 /*
  * A counted array of ports: its count (@cnt, shared with SameCount)
- * within its bound, its descriptors checked once the count is known (a
- * right past it would never reach the caller, nor be released), and
- * the count within the caller's array.  Rights that do not fit are not
- * half kept: the reply is destroyed and the caller learns the count it
- * would need.
+ * within its bound, and its descriptors checked once the count is known
+ * (a right past it would never reach the caller, nor be released).  As
+ * in Apple's MIG, the caller's room is the bound: its count is a result.
  */
 static void check_port_array_count(FILE *f, const struct field *fld, const char *cnt)
 {
-	const char *n = model_count_arg(fld->arg)->name;
-
 	fprintf(f, "\t\tif (%s > %u)\n\t\t\t" FAIL "\n", cnt, fld->arg->type->number);
 	emit_port_array_check(f, fld, "Out0P", "\t\t", FAIL, cnt);
-	fprintf(f, "\t\tif (%s > *%sCnt) {\n\t\t\t*%sCnt = %s;\n"
-		   "\t\t\tcheck_result = MIG_ARRAY_TOO_LARGE;\n\t\t\tbreak;\n\t\t}\n",
-		cnt, n, n, cnt);
 }
 
 /* After the walk: counts of ports within bounds, out-of-line sizes agreeing with theirs. */
@@ -226,10 +219,12 @@ static void copy_var(FILE *f, const struct msg_layout *m, const struct field *fl
 		free(cnt);
 		return;
 	}
-	if (fld->arg->kind == ARG_INOUT) {
+	if (!fld->arg->countinout) {
 		/*
-		 * As Apple's MIG: an inout array's room is its bound (the caller's
-		 * count is what it sent), and the walk held the count to the bound.
+		 * As Apple's MIG: the caller's room is the array's bound, which
+		 * the walk held the count to.  The caller's count is a result
+		 * (out) or what it sent (inout); only CountInOut makes it the
+		 * room.
 		 */
 		fprintf(f, "\t(void)memcpy((char *) %s, (const char *) %s->%s, %u * %s->%sCnt);\n",
 			n, p, n, t->size, p, n);

@@ -39,7 +39,8 @@ static void bound_check(FILE *f, const struct mig_arg *a)
 
 static void ool_fill(FILE *f, const struct field *fld)
 {
-	bound_check(f, fld->arg);
+	if (!fld->arg->type->ool_fixed)         /* ^array[N]: always N, no count */
+		bound_check(f, fld->arg);
 	emit_ool_descriptor(f, fld, "InP", "");
 	fprintf(f, "\n");
 }

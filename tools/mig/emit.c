@@ -178,7 +178,10 @@ void emit_ool_descriptor(FILE *f, const struct field *fld, const char *msg, cons
 		fprintf(f, "\t%s->%s.size = %u * %s%s%sCnt;\n", msg, n, a->type->size, deref, n, val);
 		fprintf(f, "\t%s->%s.pad1 = 0;\n", msg, n);
 	} else {
-		fprintf(f, "\t%s->%s.count = %s%sCnt;\n", msg, n, n, val);
+		if (a->type->ool_fixed)
+			fprintf(f, "\t%s->%s.count = %u;\n", msg, n, a->type->number);
+		else
+			fprintf(f, "\t%s->%s.count = %s%sCnt;\n", msg, n, n, val);
 		if (a->type->msgt == MSGT_POLYMORPHIC)
 			fprintf(f, "\t%s->%s.disposition = %sPoly;\n", msg, n, n);
 		else
@@ -224,6 +227,8 @@ void emit_desc_check(FILE *f, const struct field *fld, const char *msg, const ch
 		fprintf(f, " ||\n%s    %s->%s.disposition != %d", ind, msg, n, type_rcv_msgt(t));
 	if (t->kind == IPC_OOL_FIXED)   /* ^ of fixed-size data: exactly the type's size */
 		fprintf(f, " ||\n%s    %s->%s.size != %u", ind, msg, n, t->size);
+	if (t->ool_fixed)               /* ^array[N] of ports: exactly N of them */
+		fprintf(f, " ||\n%s    %s->%s.count != %u", ind, msg, n, t->number);
 	fprintf(f, ")\n%s\t%s\n", ind, fail);
 }
 

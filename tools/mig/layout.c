@@ -86,8 +86,11 @@ static void add_inline(struct msg_layout *m, const struct mig_arg *a)
 		add(m, FIELD_VAR, a);
 		break;
 	case IPC_OOL:
-	case IPC_OOL_PORTS:
 		add(m, FIELD_COUNT, a);
+		break;
+	case IPC_OOL_PORTS:
+		if (!a->type->ool_fixed)
+			add(m, FIELD_COUNT, a);
 		break;
 	case IPC_PORT_ARRAY:
 		if (a->type->counted && !a->count_owner)

@@ -225,8 +225,10 @@ static struct mig_type *pointer_spec(struct lexer *lx)
 		t->kind = IPC_OOL_PORTS;
 		t->is_array = false;
 	} else if (t->kind == IPC_PORT_ARRAY) {
-		diag_error(pos, "^ of a fixed-size array of ports is not supported by bsmig");
-		return NULL;
+		/* As Apple's MIG: one out-of-line ports descriptor of exactly N. */
+		t->kind = IPC_OOL_PORTS;
+		t->is_array = false;
+		t->ool_fixed = true;
 	} else if (t->kind != IPC_OOL && t->kind != IPC_OOL_PORTS) {
 		diag_error(pos, "^ applies to arrays and fixed-size data only");
 		return NULL;

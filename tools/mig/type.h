@@ -48,6 +48,7 @@ struct mig_type {
 	unsigned number;        /* arrays: elements (fixed), or the bound (0 = none) */
 	bool is_array;          /* C passes it as an array (decays to a pointer) */
 	bool counted;           /* PORT_ARRAY: array[*:N], a count travels with it */
+	bool ool_fixed;         /* OOL_PORTS: ^array[N], exactly N ports and no count */
 	bool is_string;         /* c_string: copied with mig_strncpy, checked for a NUL */
 	bool builtin;           /* a MACH_MSG_TYPE_* name */
 	char *ctype;

@@ -331,11 +331,6 @@ mig_external kern_return_t small_lookup
 	}
 
 	*port = Out0P->port.name;
-	if (Out0P->valsCnt > *valsCnt) {
-		(void)memcpy((char *) vals, (const char *) Out0P->vals, 4 * *valsCnt);
-		*valsCnt = Out0P->valsCnt;
-		{ return MIG_ARRAY_TOO_LARGE; }
-	}
 	(void)memcpy((char *) vals, (const char *) Out0P->vals, 4 * Out0P->valsCnt);
 	*valsCnt = Out0P->valsCnt;
 	return KERN_SUCCESS;
