@@ -22,7 +22,7 @@ struct restore_plan {
 	bool *used;             /* taken by what was restored */
 	size_t n_present;
 	struct strmap jobs;     /* label -> struct state_job */
-	struct strmap names;    /* name -> struct state_service */
+	struct strmap names;    /* name -> struct state_service (not per-PID names) */
 };
 
 /**

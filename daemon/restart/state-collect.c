@@ -36,6 +36,7 @@ static int service_row(const struct service *s, struct state_service *row)
 	/* The pidfd watching that owner goes along: it names that process only,
 	 * also where its start time could not be read. */
 	row->owner_pidfd_id = row->until_exit ? service_binding(s)->pidfd : -1;
+	row->per_pid = s->per_pid;
 	return row->name && (!s->job || row->job) ? 0 : -ENOMEM;
 }
 
@@ -60,22 +61,33 @@ static int job_row(const struct job *job, struct state_job *row)
 	return row->label && row->failure ? 0 : -ENOMEM;
 }
 
-static int collect_lists(struct domain *d, bool with_clients, struct state *st)
+/*
+ * A row for each name @next walks in @r (the domain's, or the per-PID
+ * ones) but the dynamic ones: a dynamic name lives as long as its
+ * process, which a restarted daemon cannot watch from a saved pid alone:
+ * it is not kept (its owner and the clients' send rights keep the port
+ * itself).
+ */
+static int service_rows(struct service *(*next)(const struct registry *, size_t *),
+			const struct registry *r, struct state *st)
 {
 	struct service *s;
+	size_t i = 0;
+
+	while ((s = next(r, &i)))
+		if (!s->dynamic && service_row(s, &st->services[st->n_services++]) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+static int collect_lists(struct domain *d, bool with_clients, struct state *st)
+{
 	struct job *job;
 	size_t i = 0;
 
-	while ((s = registry_next(&d->registry, &i))) {
-		/* A dynamic name lives as long as its process, which a restarted
-		 * daemon cannot watch from a saved pid alone: it is not kept (its
-		 * owner and the clients' send rights keep the port itself). */
-		if (s->dynamic)
-			continue;
-		if (service_row(s, &st->services[st->n_services++]) < 0)
-			return -ENOMEM;
-	}
-	i = 0;
+	if (service_rows(registry_next, &d->registry, st) < 0 ||
+	    service_rows(registry_next_pid, &d->registry, st) < 0)
+		return -ENOMEM;
 	while ((job = strmap_next(&d->jobs, &i)))
 		if (job_row(job, &st->jobs[st->n_jobs++]) < 0)
 			return -ENOMEM;
@@ -87,7 +99,8 @@ static int collect_lists(struct domain *d, bool with_clients, struct state *st)
 
 int restart_collect(struct domain *d, bool with_clients, struct state *st)
 {
-	size_t ns = registry_count(&d->registry), nj = d->jobs.count;
+	size_t ns = registry_count(&d->registry) + registry_count_pid(&d->registry);
+	size_t nj = d->jobs.count;
 
 	memset(st, 0, sizeof(*st));
 	st->daemon_pid = getpid();

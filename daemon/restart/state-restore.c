@@ -49,8 +49,10 @@ struct restore_plan *restore_plan_new(struct state *st, int *present, size_t n, 
 	ok = p && p->used;
 	for (size_t i = 0; ok && i < st->n_jobs; i++)
 		ok = strmap_put(&p->jobs, st->jobs[i].label, &p->st.jobs[i]) == 0;
+	/* A per-PID name is apart from the domain's: its string may be one of those too. */
 	for (size_t i = 0; ok && i < st->n_services; i++)
-		ok = strmap_put(&p->names, st->services[i].name, &p->st.services[i]) == 0;
+		ok = st->services[i].per_pid ||
+		     strmap_put(&p->names, st->services[i].name, &p->st.services[i]) == 0;
 	if (!ok) {
 		if (!p) {
 			state_free(st);
@@ -252,7 +254,8 @@ static struct service *registered_again(struct domain *d, const struct state_ser
 	/* An older daemon did not say: a plain process's name went with it. */
 	bool until_exit = ss->exit_rule_saved ? ss->until_exit : !job_find_pid(d, ss->owner_pid);
 	struct service_owner owner = { .pid = ss->owner_pid, .uid = ss->owner_uid,
-				       .until_exit = until_exit, .start = ss->owner_start };
+				       .per_pid = ss->per_pid, .until_exit = until_exit,
+				       .start = ss->owner_start };
 	struct service *s;
 
 	if (pidfd >= 0)
@@ -303,7 +306,7 @@ static void restore_registered(struct domain *d, struct restore_plan *p)
 
 		if (ss->job)
 			continue;       /* restored with its job */
-		if (strmap_get(&p->names, ss->name) != ss) {
+		if (!ss->per_pid && strmap_get(&p->names, ss->name) != ss) {
 			log_dropped(ss, "saved twice");
 			continue;
 		}
