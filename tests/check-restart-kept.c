@@ -4,7 +4,9 @@
  * test run twice: across a re-exec (bsctl reexec) and across a SIGKILL
  * and a start from the fd store (a fake one speaking systemd's protocol).
  * A process's per-PID names stay its own, apart from the domain's names
- * of the same string.
+ * of the same string; the domain's environment stays as it was: a value
+ * set with bsctl setenv, and which job's SecureSocketWithKey path is
+ * exported when two jobs share the key.
  */
 #include <check.h>
 #include <stdbool.h>
@@ -181,6 +183,108 @@ START_TEST(test_per_pid_name_goes_with_its_process)
 }
 END_TEST
 
+/* The first line of @path once it is there (10 s at most; a static buffer), or "". */
+static const char *wait_line(const char *path)
+{
+	static char line[512];
+	FILE *f = NULL;
+
+	line[0] = '\0';
+	for (int i = 0; i < 1000 && !(f = fopen(path, "r")); i++)
+		test_pause_ms(10);
+	if (f && !fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	if (f)
+		fclose(f);
+	return line;
+}
+
+/* What `bsctl getenv @key` prints, without its newline (a static buffer). */
+static const char *domain_env(const char *key)
+{
+	static struct bsctl_out out;
+
+	ck_assert_int_eq(BSCTL_RUN(&out, "getenv", key), 0);
+	out.out[strcspn(out.out, "\n")] = '\0';
+	return out.out;
+}
+
+/* A job that never runs by itself, with a SecureSocketWithKey socket @name under @key. */
+static void add_secure_job(const char *label, const char *name, const char *key)
+{
+	char *body;
+
+	ck_assert_int_gt(asprintf(&body, "<key>Program</key><string>/bin/true</string>\n"
+		"<key>Sockets</key><dict><key>%s</key><dict><key>SecureSocketWithKey</key>"
+		"<string>%s</string></dict></dict>\n", name, key), 0);
+	test_daemon_add_job(&td, label, body);
+	free(body);
+}
+
+/*
+ * A value set with bsctl setenv is the domain's after a restart, and a job
+ * started after it gets it.  It wins over a job's SecureSocketWithKey path
+ * of the same key, as it did before the restart: the environment is back
+ * before the jobs publish theirs.  The environment used to be lost.
+ */
+START_TEST(test_setenv_kept)
+{
+	static struct bsctl_out out;
+	char *seen, *body;
+
+	ck_assert_int_gt(asprintf(&seen, "%s/seen", td.dir), 0);
+	ck_assert_int_gt(asprintf(&body,
+		"<key>ProgramArguments</key><array><string>/bin/sh</string><string>-c</string>"
+		"<string>echo \"FOO=$FOO|BAR=$BAR\" &gt; %s.tmp &amp;&amp; mv %s.tmp %s</string>"
+		"</array>\n", seen, seen, seen), 0);
+	test_daemon_add_job(&td, ENV_JOB, body);
+	add_secure_job(SECURE_A, "a", "BAR");
+	start(_i);
+	ck_assert_str_ne(domain_env("BAR"), "");        /* the job's path, at first */
+	ck_assert_int_eq(BSCTL_RUN(&out, "setenv", "FOO", "set by hand"), 0);
+	ck_assert_int_eq(BSCTL_RUN(&out, "setenv", "BAR", "by hand too"), 0);
+	ck_assert_str_eq(domain_env("FOO"), "set by hand");
+	restart(_i);
+	ck_assert_str_eq(domain_env("FOO"), "set by hand");
+	ck_assert_str_eq(domain_env("BAR"), "by hand too");
+	ck_assert_int_eq(BSCTL_RUN(&out, "start", ENV_JOB), 0);
+	ck_assert_str_eq(wait_line(seen), "FOO=set by hand|BAR=by hand too\n");
+	free(body);
+	free(seen);
+}
+END_TEST
+
+/*
+ * Two jobs share a SecureSocketWithKey key; the one loaded first exports
+ * its path.  Once it is unloaded the other's is exported, and stays so
+ * when the first is loaded again.  After a restart the same job's path is
+ * exported (its listener opened anew), though the first one loads first
+ * again: it used to take the variable back.
+ */
+START_TEST(test_secure_socket_exporter_kept)
+{
+	static struct bsctl_out out;
+	char *path_a;
+	const char *now;
+
+	add_secure_job(SECURE_A, "a", "SECURE_SOCKET");
+	add_secure_job(SECURE_B, "b", "SECURE_SOCKET");
+	ck_assert_int_gt(asprintf(&path_a, "%s/" SECURE_A ".plist", td.jobs), 0);
+	start(_i);
+	ck_assert_str_eq(strrchr(domain_env("SECURE_SOCKET"), '/'), "/a");
+	ck_assert_int_eq(BSCTL_RUN(&out, "unload", SECURE_A), 0);
+	ck_assert_str_eq(strrchr(domain_env("SECURE_SOCKET"), '/'), "/b");
+	ck_assert_msg(BSCTL_RUN(&out, "load", path_a) == 0, "bsctl load: %s", out.err);
+	ck_assert_str_eq(strrchr(domain_env("SECURE_SOCKET"), '/'), "/b");
+	restart(_i);
+	now = domain_env("SECURE_SOCKET");
+	ck_assert_msg(strrchr(now, '/') && strcmp(strrchr(now, '/'), "/b") == 0,
+		      "SECURE_SOCKET=%s", now);
+	ck_assert_int_eq(access(now, F_OK), 0);         /* the listener opened anew */
+	free(path_a);
+}
+END_TEST
+
 static Suite *kept_suite(void)
 {
 	Suite *s = suite_create("restart-kept");
@@ -191,6 +295,8 @@ static Suite *kept_suite(void)
 	/* _i: 0 across a re-exec, 1 across a SIGKILL and the fd store. */
 	tcase_add_loop_test(tc, test_per_pid_names_kept, 0, 2);
 	tcase_add_loop_test(tc, test_per_pid_name_goes_with_its_process, 0, 2);
+	tcase_add_loop_test(tc, test_setenv_kept, 0, 2);
+	tcase_add_loop_test(tc, test_secure_socket_exporter_kept, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

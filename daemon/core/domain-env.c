@@ -80,6 +80,7 @@ int domain_env_set(struct domain *d, const char *key, const char *value)
 		return -EINVAL;
 	if (asprintf(&kv, "%s=%s", key, value) < 0)
 		return -ENOMEM;
+	domain_changed(d);      /* the saved state holds the environment */
 	i = find(d, key, &found);
 	if (found) {
 		free(d->env[i]);
@@ -103,10 +104,30 @@ int domain_env_unset(struct domain *d, const char *key)
 
 	if (!found)
 		return -ENOENT;
+	domain_changed(d);
 	free(d->env[i]);
 	memmove(&d->env[i], &d->env[i + 1], (d->n_env - i) * sizeof(*d->env));
 	d->n_env--;
 	return 0;
+}
+
+bool domain_env_find(const struct domain *d, const char *key, size_t *i)
+{
+	bool found;
+
+	*i = find(d, key, &found);
+	return found;
+}
+
+const char *domain_env_split(const char *kv, char key[DOMAIN_ENV_MAX + 1])
+{
+	size_t klen = strcspn(kv, "=");
+
+	if (!kv[klen] || klen > DOMAIN_ENV_MAX)
+		return NULL;
+	memcpy(key, kv, klen);
+	key[klen] = '\0';
+	return kv + klen + 1;
 }
 
 const char *domain_env_get(const struct domain *d, const char *key)
