@@ -80,7 +80,6 @@ int domain_env_set(struct domain *d, const char *key, const char *value)
 		return -EINVAL;
 	if (asprintf(&kv, "%s=%s", key, value) < 0)
 		return -ENOMEM;
-	domain_changed(d);      /* the saved state holds the environment */
 	i = find(d, key, &found);
 	if (found) {
 		free(d->env[i]);
@@ -104,7 +103,6 @@ int domain_env_unset(struct domain *d, const char *key)
 
 	if (!found)
 		return -ENOENT;
-	domain_changed(d);
 	free(d->env[i]);
 	memmove(&d->env[i], &d->env[i + 1], (d->n_env - i) * sizeof(*d->env));
 	d->n_env--;
