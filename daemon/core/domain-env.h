@@ -3,9 +3,9 @@
  * domain-env.h - the environment a domain gives its jobs (bsctl setenv,
  * launchctl setenv): kept for the daemon's lifetime, as launchd kept it,
  * across a restart too (restart.h), gone when the daemon stops.  A job
- * started after a change sees it; a
- * running one keeps what it was started with.  The job's own plist wins:
- * EnvironmentVariables is applied after these (spawn-plan.c).
+ * started after a change sees it; a running one keeps what it was started
+ * with.  The job's own plist wins: EnvironmentVariables is applied after
+ * these (spawn-plan.c).
  */
 #ifndef BOOTSTRAPD_DOMAIN_ENV_H
 #define BOOTSTRAPD_DOMAIN_ENV_H
