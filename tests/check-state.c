@@ -103,7 +103,7 @@ START_TEST(test_flipped_refused)
 		ck_assert_int_eq(state_decode(buf, len, &st), -EBADMSG);
 		buf[i] ^= 0x40;
 	}
-	buf[8] ^= 4;            /* a version never written */
+	memcpy(buf + 8, &(uint32_t){ STATE_VERSION + 1 }, 4);   /* a version never written */
 	ck_assert_int_eq(state_decode(buf, len, &st), -EPROTO);
 	free(buf);
 }
@@ -281,6 +281,107 @@ START_TEST(test_older_version_read)
 }
 END_TEST
 
+/*
+ * A process's per-PID name and its plain name of the same string, and the
+ * domain's environment: one variable set by hand, one a job published.
+ */
+static struct state_service same_name[] = {
+	{ .name = "com.example.reg", .recv_id = -1, .send_id = 9, .owner_pid = 4242,
+	  .owner_uid = 1000, .release_id = -1, .until_exit = true, .owner_start = 555,
+	  .owner_pidfd_id = 14 },
+	{ .name = "com.example.reg", .recv_id = -1, .send_id = 15, .owner_pid = 4242,
+	  .owner_uid = 1000, .release_id = -1, .until_exit = true, .owner_start = 555,
+	  .owner_pidfd_id = 16, .per_pid = true },
+};
+static struct state_env env[] = {
+	{ .key = "FOO", .value = "set by hand" },
+	{ .key = "SECURE_SOCKET", .value = "/tmp/bootstrapd.x/a", .job = "com.example.job" },
+};
+static const struct state kept = {
+	.listen_id = -1, .services = same_name, .n_services = 2, .env = env, .n_env = 2,
+};
+
+/*
+ * Whether a registration is a per-PID name, and the domain's environment,
+ * are kept.  A per-PID name was not saved at all: after a restart it was
+ * gone, and the environment with it.
+ */
+START_TEST(test_per_pid_and_env_round_trip)
+{
+	struct state st;
+	size_t len;
+	char *buf;
+
+	ck_assert_int_eq(state_encode(&kept, &buf, &len), 0);
+	ck_assert_int_eq(state_decode(buf, len, &st), 0);
+	ck_assert_uint_eq(st.n_services, 2);
+	ck_assert(!st.services[0].per_pid && st.services[1].per_pid);
+	ck_assert_str_eq(st.services[1].name, "com.example.reg");
+	ck_assert_int_eq(st.services[1].send_id, 15);
+	ck_assert_uint_eq(st.n_env, 2);
+	ck_assert_str_eq(st.env[0].key, "FOO");
+	ck_assert_str_eq(st.env[0].value, "set by hand");
+	ck_assert_ptr_null(st.env[0].job);
+	ck_assert_str_eq(st.env[1].value, "/tmp/bootstrapd.x/a");
+	ck_assert_str_eq(st.env[1].job, "com.example.job");
+	state_free(&st);
+	for (size_t n = 0; n < len; n++)
+		ck_assert_int_eq(state_decode(buf, n, &st), -EBADMSG);
+	free(buf);
+}
+END_TEST
+
+/* An older state is read as it was: no per-PID name, no environment. */
+START_TEST(test_older_version_not_per_pid)
+{
+	struct state_service one = same_name[1];
+	struct state s = { .listen_id = -1, .services = &one, .n_services = 1,
+			   .env = env, .n_env = 2 };
+	struct state st;
+	size_t len;
+	char *buf;
+
+	for (uint32_t v = STATE_VERSION_OLDEST; v < 5; v++) {
+		ck_assert_int_eq(state_encode_as(&s, v, &buf, &len), 0);
+		ck_assert_int_eq(state_decode(buf, len, &st), 0);
+		ck_assert_uint_eq(st.n_services, 1);
+		ck_assert(!st.services[0].per_pid);
+		ck_assert_uint_eq(st.n_env, 0);
+		state_free(&st);
+		free(buf);
+	}
+}
+END_TEST
+
+/* A per-PID name goes with its process; a variable has a name. */
+START_TEST(test_per_pid_and_env_refused_where_they_cannot_be)
+{
+	struct state_service bad_svc[2];
+	struct state_env bad_env[2];
+	struct state s = kept;
+
+	memcpy(bad_svc, services, sizeof(bad_svc));
+	memcpy(bad_env, env, sizeof(bad_env));
+	s.services = bad_svc;
+	s.env = bad_env;
+	bad_svc[0].per_pid = true;              /* a job's name */
+	ck_refused_for(&s, "per-PID name not bound");
+	bad_svc[0].per_pid = false;
+	bad_svc[1].per_pid = true;
+	bad_svc[1].until_exit = false;          /* outliving its process */
+	bad_svc[1].owner_pidfd_id = -1;
+	ck_refused_for(&s, "per-PID name not bound");
+	bad_svc[1].until_exit = true;
+	ck_assert_int_eq(decode_forged(&s), 0);
+	bad_env[0].key = "";
+	ck_refused_for(&s, "without a name");
+	bad_env[0].key = "A=B";
+	ck_refused_for(&s, "without a name");
+	bad_env[0].key = "FOO";
+	ck_assert_int_eq(decode_forged(&s), 0);
+}
+END_TEST
+
 static uint32_t crc32(const unsigned char *p, size_t n)
 {
 	uint32_t c = 0xffffffffu;
@@ -330,6 +431,9 @@ static Suite *state_suite(void)
 	tcase_add_test(tc, test_owner_pidfd_shared_refused);
 	tcase_add_test(tc, test_older_version_read);
 	tcase_add_test(tc, test_huge_count_refused);
+	tcase_add_test(tc, test_per_pid_and_env_round_trip);
+	tcase_add_test(tc, test_older_version_not_per_pid);
+	tcase_add_test(tc, test_per_pid_and_env_refused_where_they_cannot_be);
 	suite_add_tcase(s, tc);
 	return s;
 }

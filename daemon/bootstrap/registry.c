@@ -191,6 +191,11 @@ size_t registry_count(const struct registry *r)
 	return r->names.count;
 }
 
+size_t registry_count_pid(const struct registry *r)
+{
+	return r->per_pid.count;
+}
+
 enum registry_status registry_status(const struct service *s, bool kept_alive)
 {
 	/* A registered name's process holds it while it is bound. */

@@ -173,4 +173,7 @@ struct service *registry_next_pid(const struct registry *r, size_t *i);
 /** registry_count() - how many of the domain's names are bound (per-PID ones not counted). */
 size_t registry_count(const struct registry *r);
 
+/** registry_count_pid() - how many per-PID names are bound. */
+size_t registry_count_pid(const struct registry *r);
+
 #endif

@@ -109,6 +109,25 @@ int domain_env_unset(struct domain *d, const char *key)
 	return 0;
 }
 
+bool domain_env_find(const struct domain *d, const char *key, size_t *i)
+{
+	bool found;
+
+	*i = find(d, key, &found);
+	return found;
+}
+
+const char *domain_env_split(const char *kv, char key[DOMAIN_ENV_MAX + 1])
+{
+	size_t klen = strcspn(kv, "=");
+
+	if (!kv[klen] || klen > DOMAIN_ENV_MAX)
+		return NULL;
+	memcpy(key, kv, klen);
+	key[klen] = '\0';
+	return kv + klen + 1;
+}
+
 const char *domain_env_get(const struct domain *d, const char *key)
 {
 	bool found;

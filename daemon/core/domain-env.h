@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * domain-env.h - the environment a domain gives its jobs (bsctl setenv,
- * launchctl setenv): kept in the daemon's memory only, as launchd kept it
- * (gone when the daemon exits).  A job started after a change sees it; a
- * running one keeps what it was started with.  The job's own plist wins:
- * EnvironmentVariables is applied after these (spawn-plan.c).
+ * launchctl setenv): kept for the daemon's lifetime, as launchd kept it,
+ * across a restart too (restart.h), gone when the daemon stops.  A job
+ * started after a change sees it; a running one keeps what it was started
+ * with.  The job's own plist wins: EnvironmentVariables is applied after
+ * these (spawn-plan.c).
  */
 #ifndef BOOTSTRAPD_DOMAIN_ENV_H
 #define BOOTSTRAPD_DOMAIN_ENV_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct domain;
 
@@ -31,6 +33,18 @@ int domain_env_set(struct domain *d, const char *key, const char *value);
 
 /** domain_env_unset() - Return: 0, or -ENOENT if @key was not set. */
 int domain_env_unset(struct domain *d, const char *key);
+
+/**
+ * domain_env_find() - whether @key is set; then where its "KEY=VALUE" is
+ * in d->env, in *@i.
+ */
+bool domain_env_find(const struct domain *d, const char *key, size_t *i);
+
+/**
+ * domain_env_split() - the key of "KEY=VALUE" @kv, in @key.
+ * Return: the value in @kv, or NULL if @kv has no '=' or its key does not fit.
+ */
+const char *domain_env_split(const char *kv, char key[DOMAIN_ENV_MAX + 1]);
 
 /** domain_env_get() - @key's value, or NULL. */
 const char *domain_env_get(const struct domain *d, const char *key);

@@ -22,7 +22,9 @@ struct restore_plan {
 	bool *used;             /* taken by what was restored */
 	size_t n_present;
 	struct strmap jobs;     /* label -> struct state_job */
-	struct strmap names;    /* name -> struct state_service */
+	struct strmap names;    /* name -> struct state_service (not per-PID names) */
+	/* key -> struct state_env a job published, until that job is restored */
+	struct strmap published;
 };
 
 /**
@@ -33,6 +35,13 @@ struct restore_plan *restore_plan_new(struct state *st, int *present, size_t n, 
 
 /** restore_plan_take() - the fd of id @id if it is there and not taken yet, else -1. */
 int restore_plan_take(struct restore_plan *p, int id);
+
+/**
+ * restore_env() - the variables of the domain's environment set by hand
+ * back, before any job is loaded: a job publishing its SecureSocketWithKey
+ * path finds them set, as it did before the restart.
+ */
+void restore_env(struct domain *d, struct restore_plan *p);
 
 /** restore_job() - domain.restore_job: give @job its saved state. */
 bool restore_job(struct domain *d, struct job *job);

@@ -11,11 +11,13 @@
 
 #include "conn.h"
 #include "domain.h"
+#include "domain-env.h"
 #include "job.h"
 #include "job-spec.h"
 #include "process.h"
 #include "registry.h"
 #include "service.h"
+#include "sockets.h"
 #include "state-format.h"
 
 static int service_row(const struct service *s, struct state_service *row)
@@ -36,6 +38,7 @@ static int service_row(const struct service *s, struct state_service *row)
 	/* The pidfd watching that owner goes along: it names that process only,
 	 * also where its start time could not be read. */
 	row->owner_pidfd_id = row->until_exit ? service_binding(s)->pidfd : -1;
+	row->per_pid = s->per_pid;
 	return row->name && (!s->job || row->job) ? 0 : -ENOMEM;
 }
 
@@ -60,24 +63,73 @@ static int job_row(const struct job *job, struct state_job *row)
 	return row->label && row->failure ? 0 : -ENOMEM;
 }
 
-static int collect_lists(struct domain *d, bool with_clients, struct state *st)
+/*
+ * A row for each name @next walks in @r (the domain's, or the per-PID
+ * ones) but the dynamic ones: a dynamic name lives as long as its
+ * process, which a restarted daemon cannot watch from a saved pid alone:
+ * it is not kept (its owner and the clients' send rights keep the port
+ * itself).
+ */
+static int service_rows(struct service *(*next)(const struct registry *, size_t *),
+			const struct registry *r, struct state *st)
 {
 	struct service *s;
+	size_t i = 0;
+
+	while ((s = next(r, &i)))
+		if (!s->dynamic && service_row(s, &st->services[st->n_services++]) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+/* The domain's variables, each unowned until mark_published() says otherwise. */
+static int env_rows(const struct domain *d, struct state *st)
+{
+	for (size_t i = 0; i < d->n_env; i++) {
+		struct state_env *e = &st->env[st->n_env++];
+		size_t klen = strcspn(d->env[i], "=");
+
+		e->key = strndup(d->env[i], klen);
+		e->value = strdup(d->env[i] + klen + 1);
+		if (!e->key || !e->value)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * The variables whose value is @job's SecureSocketWithKey path: @job's,
+ * so that after a restart they name its new path, not whichever job
+ * with the same key loads first.
+ */
+static int mark_published(const struct domain *d, const struct job *job, struct state *st)
+{
+	const char *const *env = sockets_env(job->sockets);
+
+	for (size_t k = 0; env && env[k]; k++) {
+		char key[DOMAIN_ENV_MAX + 1];
+		size_t i;
+
+		if (!domain_env_split(env[k], key) || !domain_env_find(d, key, &i) ||
+		    strcmp(d->env[i], env[k]) != 0 || st->env[i].job)
+			continue;
+		st->env[i].job = strdup(job->spec->label);
+		if (!st->env[i].job)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int collect_lists(struct domain *d, bool with_clients, struct state *st)
+{
 	struct job *job;
 	size_t i = 0;
 
-	while ((s = registry_next(&d->registry, &i))) {
-		/* A dynamic name lives as long as its process, which a restarted
-		 * daemon cannot watch from a saved pid alone: it is not kept (its
-		 * owner and the clients' send rights keep the port itself). */
-		if (s->dynamic)
-			continue;
-		if (service_row(s, &st->services[st->n_services++]) < 0)
-			return -ENOMEM;
-	}
-	i = 0;
+	if (service_rows(registry_next, &d->registry, st) < 0 ||
+	    service_rows(registry_next_pid, &d->registry, st) < 0 || env_rows(d, st) < 0)
+		return -ENOMEM;
 	while ((job = strmap_next(&d->jobs, &i)))
-		if (job_row(job, &st->jobs[st->n_jobs++]) < 0)
+		if (job_row(job, &st->jobs[st->n_jobs++]) < 0 || mark_published(d, job, st) < 0)
 			return -ENOMEM;
 	for (struct conn *c = d->conns; c && with_clients; c = c->next)
 		if (!c->job)
@@ -87,7 +139,8 @@ static int collect_lists(struct domain *d, bool with_clients, struct state *st)
 
 int restart_collect(struct domain *d, bool with_clients, struct state *st)
 {
-	size_t ns = registry_count(&d->registry), nj = d->jobs.count;
+	size_t ns = registry_count(&d->registry) + registry_count_pid(&d->registry);
+	size_t nj = d->jobs.count;
 
 	memset(st, 0, sizeof(*st));
 	st->daemon_pid = getpid();
@@ -96,7 +149,8 @@ int restart_collect(struct domain *d, bool with_clients, struct state *st)
 	st->services = calloc(ns ? ns : 1, sizeof(*st->services));
 	st->jobs = calloc(nj ? nj : 1, sizeof(*st->jobs));
 	st->clients = calloc(d->n_conns ? d->n_conns : 1, sizeof(*st->clients));
-	if (!st->services || !st->jobs || !st->clients ||
+	st->env = calloc(d->n_env ? d->n_env : 1, sizeof(*st->env));
+	if (!st->services || !st->jobs || !st->clients || !st->env ||
 	    collect_lists(d, with_clients, st) < 0) {
 		state_free(st);
 		return -ENOMEM;

@@ -7,9 +7,11 @@
  *   (version 2 adds a service's release id at the end of its row and drops
  *   the byte after checked_in, which no longer counts; version 3 adds after
  *   it u8 until_exit and u64 owner start; version 4 then i32 owner pidfd
- *   id; 1 to 3 are still read)
+ *   id; version 5 then u8 per_pid, and the environment after the clients;
+ *   1 to 4 are still read)
  *   payload: i32 daemon pid, u64 nofile, i32 listen id,
- *            u32 n, n services, u32 n, n jobs, u32 n, n client ids
+ *            u32 n, n services, u32 n, n jobs, u32 n, n client ids,
+ *            u32 n, n variables (key, value, publishing job's label or "")
  *   strings: u32 length, then the bytes (no NUL inside)
  *
  * Integers are in the host's order: the state never leaves the machine.
@@ -93,6 +95,20 @@ static void put_service(struct wbuf *w, const struct state_service *s)
 	}
 	if (w->version >= 4)
 		PUT(w, int32_t, s->owner_pidfd_id);
+	if (w->version >= 5)
+		PUT(w, uint8_t, s->per_pid);
+}
+
+static void put_env(struct wbuf *w, const struct state *s)
+{
+	if (w->version < 5)
+		return;
+	PUT(w, uint32_t, s->n_env);
+	for (size_t i = 0; i < s->n_env; i++) {
+		put_str(w, s->env[i].key);
+		put_str(w, s->env[i].value);
+		put_str(w, s->env[i].job);      /* NULL: "" (a label is never empty) */
+	}
 }
 
 static void put_job(struct wbuf *w, const struct state_job *j)
@@ -139,6 +155,7 @@ int state_encode_as(const struct state *s, uint32_t version, char **buf, size_t 
 		put_job(&w, &s->jobs[i]);
 	PUT(&w, uint32_t, s->n_clients);
 	put(&w, s->clients, s->n_clients * sizeof(int32_t));
+	put_env(&w, s);
 	if (w.failed || w.len > STATE_MAX_BYTES) {
 		free(w.p);
 		return -ENOMEM;
@@ -223,9 +240,19 @@ static void check_owner_pidfd(struct rbuf *r, const struct state_service *s)
 		refuse(r, "an owner pidfd id for a name not bound to its owner's life");
 }
 
+/*
+ * A per-PID name is a registration going with its process: no job declares
+ * one, and it never outlives its owner (server.c binds it so).
+ */
+static void check_per_pid(struct rbuf *r, const struct state_service *s)
+{
+	if (s->per_pid && (s->job || !s->until_exit))
+		refuse(r, "a per-PID name not bound to its owner's life");
+}
+
 static void get_service(struct rbuf *r, struct state_service *s)
 {
-	uint8_t has_job, ci, eci = 0, ue = 0;
+	uint8_t has_job, ci, eci = 0, ue = 0, pp = 0;
 
 	s->name = get_str(r, 127);      /* a name_t */
 	GET(r, uint8_t, has_job);
@@ -248,24 +275,27 @@ static void get_service(struct rbuf *r, struct state_service *s)
 	s->owner_pidfd_id = -1;
 	if (r->version >= 4)
 		GET(r, int32_t, s->owner_pidfd_id);
+	if (r->version >= 5)
+		GET(r, uint8_t, pp);
 	if (r->bad)
 		return;
 	s->checked_in = ci;
 	s->until_exit = ue;
+	s->per_pid = pp;
 	s->exit_rule_saved = r->version >= 3;
 	if (!has_job) {
 		free(s->job);
 		s->job = NULL;
 	}
-	if (has_job > 1 || ci > 1 || eci > 1 || ue > 1 || (ue && has_job) || !s->name[0] ||
+	if (has_job > 1 || ci > 1 || eci > 1 || ue > 1 || pp > 1 || (ue && has_job) || !s->name[0] ||
 	    (has_job && !s->job[0]) ||
 	    !fd_id_ok(s->release_id, true) || (s->release_id >= 0 && !(has_job && ci)) ||
 	    !fd_id_ok(s->recv_id, true) || !fd_id_ok(s->send_id, has_job) ||
 	    (has_job && (s->recv_id < 0) != (s->send_id < 0)) ||
 	    (!has_job && (s->recv_id >= 0 || s->owner_pid <= 0)))
 		r->bad = true;
-	else
-		check_owner_pidfd(r, s);
+	check_owner_pidfd(r, s);
+	check_per_pid(r, s);
 }
 
 static void get_job(struct rbuf *r, struct state_job *j)
@@ -337,6 +367,35 @@ int state_peek_generation(const void *buf, size_t len, uint64_t *gen)
 	return err;
 }
 
+/*
+ * The domain's environment (version 5 on): each key names a variable;
+ * what else a variable must be is checked where it is set again
+ * (domain_env_set()), which refuses it alone.
+ */
+static void get_env(struct rbuf *r, struct state *s)
+{
+	struct state_env *e;
+
+	s->n_env = r->version >= 5 ? get_count(r, 3 * sizeof(uint32_t)) : 0;
+	s->env = calloc(s->n_env ? s->n_env : 1, sizeof(*s->env));
+	if (!s->env)
+		r->bad = true;
+	for (size_t i = 0; i < s->n_env && !r->bad; i++) {
+		e = &s->env[i];
+		e->key = get_str(r, STATE_STR_MAX);
+		e->value = get_str(r, STATE_STR_MAX);
+		e->job = get_str(r, STATE_STR_MAX);
+		if (r->bad)
+			return;
+		if (!e->key[0] || strchr(e->key, '='))
+			refuse(r, "a variable of the environment without a name");
+		if (!e->job[0]) {
+			free(e->job);
+			e->job = NULL;
+		}
+	}
+}
+
 static void get_lists(struct rbuf *r, struct state *s)
 {
 	s->n_services = get_count(r, 28);
@@ -360,6 +419,8 @@ static void get_lists(struct rbuf *r, struct state *s)
 		if (!fd_id_ok(s->clients[i], false))
 			r->bad = true;
 	}
+	if (!r->bad)
+		get_env(r, s);
 }
 
 /* An fd id the state names, and whether it names an owner's pidfd. */
@@ -475,8 +536,14 @@ void state_free(struct state *s)
 		free(s->jobs[i].label);
 		free(s->jobs[i].failure);
 	}
+	for (size_t i = 0; s->env && i < s->n_env; i++) {
+		free(s->env[i].key);
+		free(s->env[i].value);
+		free(s->env[i].job);
+	}
 	free(s->services);
 	free(s->jobs);
 	free(s->clients);
+	free(s->env);
 	memset(s, 0, sizeof(*s));
 }

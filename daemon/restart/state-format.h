@@ -22,9 +22,11 @@
  * 2: a service's port-destroyed request (release_id), no "checked in once" byte.
  * 3: whether a registered name goes with its owner process, and when that started.
  * 4: the owner's pidfd, kept like a port (owner_pidfd_id).
- * 1 to 3 are still read.
+ * 5: whether a registration is a process's per-PID name; the domain's
+ *    environment (bsctl setenv, SecureSocketWithKey paths).
+ * 1 to 4 are still read.
  */
-#define STATE_VERSION 4
+#define STATE_VERSION 5
 #define STATE_VERSION_OLDEST 1
 #define STATE_HEADER_SIZE 32
 #define STATE_MAX_BYTES (256u << 20)
@@ -48,6 +50,22 @@ struct state_service {
 	 * given the pid, so it tells whether the owner lived through the
 	 * restart where the start time may not be known. */
 	int32_t owner_pidfd_id;
+	/* A registration that is its owner's per-PID name
+	 * (BOOTSTRAP_PER_PID_SERVICE), found only by a per-PID look-up naming
+	 * that process (version 5 on; before, no such name was saved). */
+	bool per_pid;
+};
+
+/*
+ * A variable of the domain's environment (version 5 on).  One that a
+ * job's SecureSocketWithKey published names that job: its listeners are
+ * opened again after a restart, at a new path, which the domain then
+ * exports in place of the old one.
+ */
+struct state_env {
+	char *key;
+	char *value;
+	char *job;              /* the label of the job that published it, or NULL: set by hand */
 };
 
 struct state_job {
@@ -79,6 +97,8 @@ struct state {
 	size_t n_jobs;
 	int32_t *clients;       /* client connections (kept across a re-exec only) */
 	size_t n_clients;
+	struct state_env *env;  /* the domain's environment */
+	size_t n_env;
 };
 
 /** state_encode() - @s as bytes in *@buf (malloc'd).  Return: 0 or -ENOMEM. */

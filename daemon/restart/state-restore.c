@@ -22,6 +22,7 @@
 
 #include "conn.h"
 #include "domain.h"
+#include "domain-env.h"
 #include "job.h"
 #include "job-spec.h"
 #include "log.h"
@@ -30,6 +31,7 @@
 #include "restore-plan.h"
 #include "server.h"
 #include "service.h"
+#include "sockets.h"
 #include "supervise.h"
 
 struct restore_plan *restore_plan_new(struct state *st, int *present, size_t n, bool same)
@@ -45,12 +47,18 @@ struct restore_plan *restore_plan_new(struct state *st, int *present, size_t n, 
 		p->used = calloc(n ? n : 1, sizeof(bool));
 		strmap_init(&p->jobs);
 		strmap_init(&p->names);
+		strmap_init(&p->published);
 	}
 	ok = p && p->used;
 	for (size_t i = 0; ok && i < st->n_jobs; i++)
 		ok = strmap_put(&p->jobs, st->jobs[i].label, &p->st.jobs[i]) == 0;
+	/* A per-PID name is apart from the domain's: its string may be one of those too. */
 	for (size_t i = 0; ok && i < st->n_services; i++)
-		ok = strmap_put(&p->names, st->services[i].name, &p->st.services[i]) == 0;
+		ok = st->services[i].per_pid ||
+		     strmap_put(&p->names, st->services[i].name, &p->st.services[i]) == 0;
+	for (size_t i = 0; ok && i < st->n_env; i++)
+		ok = !st->env[i].job ||
+		     strmap_put(&p->published, st->env[i].key, &p->st.env[i]) == 0;
 	if (!ok) {
 		if (!p) {
 			state_free(st);
@@ -93,6 +101,7 @@ void restore_plan_free(struct restore_plan *p)
 			close(p->present[i]);
 	strmap_deinit(&p->jobs);
 	strmap_deinit(&p->names);
+	strmap_deinit(&p->published);
 	state_free(&p->st);
 	free(p->present);
 	free(p->used);
@@ -164,12 +173,49 @@ static void find_process(struct restore_plan *p, const struct state_job *sj, str
 	sv->pidfd = pidfd;
 }
 
+void restore_env(struct domain *d, struct restore_plan *p)
+{
+	for (size_t i = 0; i < p->st.n_env; i++) {
+		const struct state_env *e = &p->st.env[i];
+		int err = e->job ? 0 : domain_env_set(d, e->key, e->value);
+
+		if (err < 0)
+			log_warnx("environment variable %s not restored: %s", e->key, strerror(-err));
+	}
+}
+
+/*
+ * The variables @job published before the restart: its own again, now
+ * naming its listeners opened anew, whichever job with the same key
+ * published first while loading.
+ */
+static void publish_again(struct domain *d, struct restore_plan *p, const struct job *job)
+{
+	const char *const *env = sockets_env(job->sockets);
+
+	for (size_t k = 0; env && env[k]; k++) {
+		char key[DOMAIN_ENV_MAX + 1];
+		const char *value = domain_env_split(env[k], key);
+		struct state_env *e = value ? strmap_get(&p->published, key) : NULL;
+
+		if (!e || strcmp(e->job, job->spec->label) != 0)
+			continue;
+		strmap_del(&p->published, key);
+		if (domain_env_set(d, key, value) < 0)
+			log_job(LOG_WARNING, job->spec->label, "%s is not exported to the domain again",
+				key);
+		else
+			log_job(LOG_INFO, job->spec->label, "%s is exported to the domain again", key);
+	}
+}
+
 bool restore_job(struct domain *d, struct job *job)
 {
 	struct restore_plan *p = d->restore;
 	struct state_job *sj = strmap_del(&p->jobs, job->spec->label);
 	struct job_saved sv = { .pidfd = -1, .conn_fd = -1 };
 
+	publish_again(d, p, job);
 	if (!sj)
 		return false;
 	for (size_t i = 0; i < job->n_services; i++)
@@ -252,7 +298,8 @@ static struct service *registered_again(struct domain *d, const struct state_ser
 	/* An older daemon did not say: a plain process's name went with it. */
 	bool until_exit = ss->exit_rule_saved ? ss->until_exit : !job_find_pid(d, ss->owner_pid);
 	struct service_owner owner = { .pid = ss->owner_pid, .uid = ss->owner_uid,
-				       .until_exit = until_exit, .start = ss->owner_start };
+				       .per_pid = ss->per_pid, .until_exit = until_exit,
+				       .start = ss->owner_start };
 	struct service *s;
 
 	if (pidfd >= 0)
@@ -303,7 +350,7 @@ static void restore_registered(struct domain *d, struct restore_plan *p)
 
 		if (ss->job)
 			continue;       /* restored with its job */
-		if (strmap_get(&p->names, ss->name) != ss) {
+		if (!ss->per_pid && strmap_get(&p->names, ss->name) != ss) {
 			log_dropped(ss, "saved twice");
 			continue;
 		}

@@ -2,6 +2,7 @@
 #include "registrant.h"
 
 #include <check.h>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,7 +25,8 @@ pid_t registrant_start(const char *name, const char *taker, int *go)
 	pid_t child;
 	char c;
 
-	ck_assert_int_eq(pipe(fds), 0);
+	/* Close-on-exec: a daemon started meanwhile must not hold @go open. */
+	ck_assert_int_eq(pipe2(fds, O_CLOEXEC), 0);
 	child = fork();
 	ck_assert_int_ge(child, 0);
 	if (child == 0) {
