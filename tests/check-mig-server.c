@@ -20,7 +20,7 @@
 
 START_TEST(test_unknown_ids)
 {
-	static const mach_msg_id_t ids[] = { 0, 4999, 5008, 5030, 5100, -1, 0x7fffffff };
+	static const mach_msg_id_t ids[] = { 0, 4999, 5008, 5031, 5100, -1, 0x7fffffff };
 
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
 		request(ids[i], sizeof(mach_msg_header_t), 0);

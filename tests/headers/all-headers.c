@@ -78,6 +78,15 @@ _Static_assert(sizeof(mach_service_port_info_data_t) == 256, "mach_service_port_
 _Static_assert(sizeof(dyld_kernel_image_info_t) == 40, "dyld_kernel_image_info_t");
 _Static_assert(sizeof(exception_handler_info_t) == 2 * 4, "exception_handler_info_t");
 _Static_assert(sizeof(mach_vm_range_recipe_v1_t) == 24, "mach_vm_range_recipe_v1_t");
+/* mach_debug_types.defs's sizes: vm_info.h is packed to 4 bytes, mach_memory_info_t padded. */
+_Static_assert(sizeof(mach_vm_info_region_t) == 14 * 4, "mach_vm_info_region_t");
+_Static_assert(sizeof(vm_info_region_64_t) == 11 * 4, "vm_info_region_64_t");
+_Static_assert(sizeof(vm_info_region_t) == 10 * 4, "vm_info_region_t");
+_Static_assert(sizeof(vm_info_object_t) == 20 * 4 + sizeof(vm_offset_t), "vm_info_object_t");
+_Static_assert(sizeof(hash_info_bucket_t) == 4, "hash_info_bucket_t");
+_Static_assert(sizeof(lockgroup_info_t) == 33 * 8, "lockgroup_info_t");
+_Static_assert(sizeof(mach_memory_info_t) == 22 * 8, "mach_memory_info_t");
+_Static_assert(sizeof(page_address_array_t) == sizeof(vm_offset_t *), "page_address_array_t");
 _Static_assert(MACH_PORT_RECEIVE_STATUS_COUNT == 10, "MACH_PORT_RECEIVE_STATUS_COUNT");
 _Static_assert(sizeof(name_t) == BOOTSTRAP_MAX_NAME_LEN, "name_t");
 _Static_assert(BOOTSTRAP_PER_PID_SERVICE == 1 && BOOTSTRAP_PRIVILEGED_SERVER == 8 &&

@@ -39,7 +39,8 @@ for h in mach/mach.h mach/mach_port.h mach/mach_init.h mach/mach_vm.h mach/vm_ma
 	mach/thread_policy.h mach/policy.h mach/time_value.h mach/task_inspect.h \
 	mach/vm_attributes.h mach/vm_sync.h mach/kmod.h mach/mach_voucher_types.h mach/clock_types.h \
 	mach/vm_statistics.h mach/dyld_kernel.h mach/exception_types.h mach_debug/ipc_info.h \
-	mach_debug/zone_info.h mach_debug/mach_debug_types.h \
+	mach_debug/zone_info.h mach_debug/vm_info.h mach_debug/page_info.h mach_debug/hash_info.h \
+	mach_debug/lockgroup_info.h mach_debug/mach_debug_types.h \
 	bootstrap.h bootstrap_priv.h servers/bootstrap.h servers/bootstrap_defs.h launch.h; do
 	printf '#include <%s>\nint headers_alone;\n' "$h" >"$tmp/alone.c"
 	for std in c99 c11; do

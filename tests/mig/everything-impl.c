@@ -496,3 +496,26 @@ kern_return_t S_fixed_ool_ports(mach_port_t server, three_ports_t ports, three_p
 	*back = ports;
 	return KERN_SUCCESS;
 }
+
+/*
+ * inout_fixed_ool: each field plus ten, in the memory that came, which
+ * goes back (the reply does not deallocate it, so this server keeps its
+ * copy, as Apple's MIG leaves it); a first field of 0 asks for the
+ * memory to be replaced by { 7, 8, 9 }, and the memory that came is
+ * given up.
+ */
+kern_return_t S_inout_fixed_ool(mach_port_t server, triple_ptr_t *t)
+{
+	static triple_t replacement = { 7, 8, 9 };
+
+	(void)server;
+	if ((*t)->a == 0) {
+		mig_deallocate((vm_address_t)*t, sizeof(**t));
+		*t = &replacement;
+		return KERN_SUCCESS;
+	}
+	(*t)->a += 10;
+	(*t)->b += 10;
+	(*t)->c += 10;
+	return KERN_SUCCESS;
+}

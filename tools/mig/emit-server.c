@@ -58,7 +58,7 @@ static void locals(FILE *f, const struct mig_routine *rt)
 		if (is_out(a) && (t->kind == IPC_OOL || t->kind == IPC_OOL_PORTS) && !t->ool_fixed)
 			fprintf(f, "\t%s %sOOL;\n\tmach_msg_type_number_t %sOOLCnt;\n",
 				type_stype(t), a->name, a->name);
-		if (a->kind == ARG_OUT && (t->kind == IPC_OOL_FIXED || t->ool_fixed))
+		if (is_out(a) && (t->kind == IPC_OOL_FIXED || t->ool_fixed))
 			fprintf(f, "\t%s %sOOL;\n", type_stype(t), a->name);
 		if (is_out(a) && t->msgt == MSGT_POLYMORPHIC &&
 		    (t->kind == IPC_PORT || t->kind == IPC_PORT_ARRAY || t->kind == IPC_OOL_PORTS))
@@ -273,6 +273,17 @@ static void inout_array(FILE *f, const struct routine_layout *lay, const struct 
 	free(p);
 }
 
+/*
+ * ^ of fixed-size data: the work routine gets the request's memory, to
+ * change in place or replace, and the reply carries whatever it leaves,
+ * as Apple's MIG hands it (the address in the request, copied to the
+ * reply after the call).
+ */
+static void inout_fixed_ool(FILE *f, const struct mig_arg *a)
+{
+	fprintf(f, "\t%sOOL = (%s)(In0P->%s.address);\n", a->name, type_stype(a->type), a->name);
+}
+
 /* inout values start as the request's; out counts start as the capacity. */
 static void prepare_outs(FILE *f, const struct mig_routine *rt, const struct routine_layout *lay)
 {
@@ -289,6 +300,8 @@ static void prepare_outs(FILE *f, const struct mig_routine *rt, const struct rou
 			fprintf(f, "\tOutP->%sCnt = %u;\n", a->name, out_capacity(rt, a));
 		if (a->kind == ARG_INOUT && (t->kind == IPC_VAR_INLINE || t->kind == IPC_OOL)) {
 			inout_array(f, lay, a);
+		} else if (a->kind == ARG_INOUT && t->kind == IPC_OOL_FIXED) {
+			inout_fixed_ool(f, a);
 		} else if (a->kind == ARG_INOUT && t->kind == IPC_PORT) {
 			fprintf(f, "\tOutP->%s.name = In0P->%s.name;\n", a->name, a->name);
 			if (t->msgt == MSGT_POLYMORPHIC)

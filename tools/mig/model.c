@@ -126,8 +126,6 @@ static void check_arg(const struct mig_routine *rt, const struct mig_arg *a, con
 			   a->name);
 	if (a->kind == ARG_INOUT && is_array_kind(t) && a->samecount)
 		diag_error(a->pos, "%s: SameCount on an inout array is not supported by bsmig", a->name);
-	if (a->kind == ARG_INOUT && t->kind == IPC_OOL_FIXED)
-		diag_error(a->pos, "%s: inout out-of-line data is not supported by bsmig", a->name);
 	if ((a->kind == ARG_WAITTIME || a->kind == ARG_MSGOPTION) &&
 	    (t->kind != IPC_INLINE || t->size != 4))
 		diag_error(a->pos, "%s: WaitTime and MsgOption need a 32-bit integer type", a->name);

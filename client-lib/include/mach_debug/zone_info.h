@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * <mach_debug/zone_info.h> - the kernel zone statistics of
- * mach_zone_info() and task_zone_info(), with Apple's layouts.  Linux has
- * no Mach zones: the types let generated interfaces compile.
+ * mach_zone_info() and task_zone_info(), and the kernel memory sites of
+ * mach_memory_info(), with Apple's layouts.  Linux has no Mach zones:
+ * the types let generated interfaces compile.
  */
 #ifndef _MACH_DEBUG_ZONE_INFO_H_
 #define _MACH_DEBUG_ZONE_INFO_H_
@@ -44,5 +45,25 @@ typedef struct task_zone_info_data {
 	uint64_t tzi_task_free;
 } task_zone_info_t;
 typedef task_zone_info_t *task_zone_info_array_t;
+
+#define MACH_MEMORY_INFO_NAME_MAX_LEN 80
+
+/* Apple's explicit padding (_resvA) keeps _resv and name 8-byte aligned. */
+typedef struct mach_memory_info {
+	uint64_t flags;
+	uint64_t site;
+	uint64_t size;
+	uint64_t free;
+	uint64_t largest;
+	uint64_t collectable_bytes;
+	uint64_t mapped;
+	uint64_t peak;
+	uint16_t tag;
+	uint16_t zone;
+	uint16_t _resvA[2];
+	uint64_t _resv[3];
+	char name[MACH_MEMORY_INFO_NAME_MAX_LEN];
+} mach_memory_info_t;
+typedef mach_memory_info_t *mach_memory_info_array_t;
 
 #endif
