@@ -285,21 +285,26 @@ START_TEST(test_stdout_plain_as_the_daemons_user)
 }
 END_TEST
 
-/* Give up CAP_SETUID (this test's process only): setfsuid() now fails, saying nothing. */
-static void drop_setuid_capability(void)
+/*
+ * Give up @cap (this test's process only): without CAP_SETUID setfsuid()
+ * fails, saying nothing; without CAP_SETGID setgroups() fails.
+ */
+static void drop_capability(int cap)
 {
 	struct __user_cap_header_struct head = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
 
 	ck_assert_int_eq(syscall(SYS_capget, &head, data), 0);
-	data[CAP_TO_INDEX(CAP_SETUID)].effective &= ~CAP_TO_MASK(CAP_SETUID);
+	data[CAP_TO_INDEX(cap)].effective &= ~CAP_TO_MASK(cap);
 	ck_assert_int_eq(syscall(SYS_capset, &head, data), 0);
 }
 
 /*
  * Where the user's file-system ids cannot be taken, nothing is opened for
  * the job: the open would be root's.  setfsuid() failing went unseen, and
- * root created the log where the user may not.
+ * root created the log where the user may not.  Run twice: without
+ * CAP_SETUID (setfsuid() refused), and without CAP_SETGID (setgroups()
+ * refused, which was reported as a plain failure to open).
  */
 START_TEST(test_stdio_not_opened_without_the_users_ids)
 {
@@ -311,7 +316,7 @@ START_TEST(test_stdio_not_opened_without_the_users_ids)
 	free(s->stdout_path);
 	ck_assert_int_gt(asprintf(&s->stdout_path, "%s/out.log", dir), 0);
 	s->user_name = strdup("nobody");
-	drop_setuid_capability();
+	drop_capability(_i == 0 ? CAP_SETUID : CAP_SETGID);
 	probe_spawn_fails(s, true, -EPERM, "cannot take the file-system ids of nobody");
 	ck_assert_int_eq(access(s->stdout_path, F_OK), -1);
 	job_spec_free(s);
@@ -336,7 +341,7 @@ static Suite *stdio_suite(void)
 
 	tcase_add_test(tc, test_stdout_link_planted_by_user);
 	tcase_add_test(tc, test_stdout_created_for_user_where_root_decides);
-	tcase_add_test(tc, test_stdio_not_opened_without_the_users_ids);
+	tcase_add_loop_test(tc, test_stdio_not_opened_without_the_users_ids, 0, 2);
 	tcase_add_test(tc, test_stdout_root_link_through_users_directory);
 	tcase_add_test(tc, test_stdout_root_links_followed_where_root_decides);
 	tcase_add_checked_fixture(tc, probe_setup, probe_teardown);

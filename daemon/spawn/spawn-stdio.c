@@ -45,18 +45,20 @@ static bool take_fs_ids(const struct spawn_plan *p, int *old_uid, int *old_gid)
 
 /*
  * The job's ids for file-system checks only (the rest of the child stays
- * root).  Ids that cannot be taken fail the open with EPERM, *@ids_set
- * false and *@no_ids true: the open would be root's, and root must not
- * step in either.
+ * root).  Ids that cannot be taken (its groups, or its file-system uid or
+ * gid) fail the open with EPERM, *@ids_set false and *@no_ids true: the
+ * open would be root's, and root must not step in either.
  */
 static int open_as_user(const struct spawn_plan *p, const char *path, int flags, bool *ids_set,
 			bool *no_ids)
 {
 	int old_uid, old_gid, fd = -1, e = EPERM;
 
-	*ids_set = !p->set_groups || setgroups(p->n_groups, p->groups) == 0;
-	if (!*ids_set)
+	if (p->set_groups && setgroups(p->n_groups, p->groups) < 0) {
+		*ids_set = false;
+		*no_ids = true;         /* its groups are file-system ids too */
 		return -1;
+	}
 	*ids_set = take_fs_ids(p, &old_uid, &old_gid);
 	*no_ids = !*ids_set;
 	if (*ids_set) {
