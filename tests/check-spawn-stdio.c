@@ -9,6 +9,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -266,6 +267,35 @@ START_TEST(test_stdout_root_links_followed_where_root_decides)
 END_TEST
 
 /*
+ * Another user's FIFO at the path, in a sticky directory of root's (/tmp):
+ * refused before it is opened, so that its reader never sees a writer
+ * (it would poll POLLHUP once one came and went).  Root used to open it,
+ * then refuse it by its owner.
+ */
+START_TEST(test_stdout_others_fifo_never_opened)
+{
+	char *sticky = probe_tmp_path("sticky"), *fifo, *none;
+	struct pollfd reader = { .events = POLLIN };
+
+	ck_assert_int_eq(chmod(probe_tmp, 0711), 0);
+	ck_assert_int_eq(mkdir(sticky, 0755), 0);
+	ck_assert_int_eq(chmod(sticky, 01777), 0);
+	ck_assert_int_gt(asprintf(&fifo, "%s/job.log", sticky), 0);
+	ck_assert_int_gt(asprintf(&none, "%s/none", sticky), 0);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	ck_assert_int_eq(chown(fifo, 1, 1), 0);
+	reader.fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ck_assert_int_ge(reader.fd, 0);
+	run_nobody_refused(fifo, none, "Permission denied");
+	ck_assert_int_eq(poll(&reader, 1, 0), 0);
+	close(reader.fd);
+	free(none);
+	free(fifo);
+	free(sticky);
+}
+END_TEST
+
+/*
  * A job that runs as the daemon's own user opens its path as the daemon
  * does, symlinks and all: the rules above are about another user's say.
  */
@@ -342,6 +372,7 @@ static Suite *stdio_suite(void)
 	tcase_add_test(tc, test_stdout_link_planted_by_user);
 	tcase_add_test(tc, test_stdout_created_for_user_where_root_decides);
 	tcase_add_loop_test(tc, test_stdio_not_opened_without_the_users_ids, 0, 2);
+	tcase_add_test(tc, test_stdout_others_fifo_never_opened);
 	tcase_add_test(tc, test_stdout_root_link_through_users_directory);
 	tcase_add_test(tc, test_stdout_root_links_followed_where_root_decides);
 	tcase_add_checked_fixture(tc, probe_setup, probe_teardown);
