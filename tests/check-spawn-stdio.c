@@ -7,8 +7,10 @@
  * nothing at all where the user's file-system ids cannot be taken.
  */
 #include <check.h>
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pwd.h>
 #include <stdbool.h>
@@ -18,8 +20,11 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <linux/posix_acl.h>
+#include <linux/posix_acl_xattr.h>
 
 #include "helpers/probe.h"
 #include "helpers/runner.h"
@@ -354,6 +359,50 @@ START_TEST(test_stdio_not_opened_without_the_users_ids)
 }
 END_TEST
 
+/* An access ACL on @dir (rwxr-xr-x) adding user @uid with @perm. */
+static int set_acl(const char *dir, uid_t uid, unsigned int perm)
+{
+	struct {
+		struct posix_acl_xattr_header h;
+		struct posix_acl_xattr_entry e[5];
+	} acl = { .h = { htole32(POSIX_ACL_XATTR_VERSION) } };
+	const unsigned int tags[5] = { ACL_USER_OBJ, ACL_USER, ACL_GROUP_OBJ, ACL_MASK, ACL_OTHER };
+	const unsigned int perms[5] = { 7, perm, 5, 7, 5 };
+
+	for (int i = 0; i < 5; i++)
+		acl.e[i] = (struct posix_acl_xattr_entry){ htole16(tags[i]), htole16(perms[i]),
+							    htole32(i == 1 ? uid : (uint32_t)-1) };
+	return setxattr(dir, "system.posix_acl_access", &acl, sizeof(acl), 0);
+}
+
+/*
+ * A directory of root's, 0755, that an ACL lets another user write to is
+ * not root's alone: root creates no log there for the job (that user could
+ * put a link in its place).  One that lets others read only still is.
+ * ACLs went unread, and the first passed as root's.
+ */
+START_TEST(test_stdout_dir_others_may_write_by_acl)
+{
+	char *open_dir = probe_tmp_path("acl-write"), *read_dir = probe_tmp_path("acl-read");
+	char *path;
+
+	ck_assert_int_eq(chmod(probe_tmp, 0711), 0);
+	ck_assert_int_eq(mkdir(open_dir, 0755), 0);
+	ck_assert_int_eq(set_acl(open_dir, 1, 7), 0);
+	ck_assert_int_eq(mkdir(read_dir, 0755), 0);
+	ck_assert_int_eq(set_acl(read_dir, 1, 5), 0);
+	ck_assert_int_gt(asprintf(&path, "%s/job.log", open_dir), 0);
+	run_nobody_refused(path, path, "Permission denied");
+	free(path);
+	ck_assert_int_gt(asprintf(&path, "%s/job.log", read_dir), 0);
+	run_nobody_with_stdout(path);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	free(path);
+	free(read_dir);
+	free(open_dir);
+}
+END_TEST
+
 /* The root part (runner.h) runs as root, with a user nobody. */
 static const char *root_missing(void)
 {
@@ -362,6 +411,24 @@ static const char *root_missing(void)
 	if (!getpwnam("nobody"))
 		return "a user nobody";
 	return NULL;
+}
+
+/* The acl part: the root part's, and POSIX ACLs where the tests make their files. */
+static const char *acl_missing(void)
+{
+	const char *base = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	const char *why = root_missing();
+	char dir[PATH_MAX];
+
+	if (why)
+		return why;
+	snprintf(dir, sizeof(dir), "%s/bsd-acl-XXXXXX", base);
+	if (!mkdtemp(dir))
+		return "a temporary directory";
+	if (set_acl(dir, 1, 5) < 0)
+		why = "POSIX ACLs in $TMPDIR";
+	rmdir(dir);
+	return why;
 }
 
 static Suite *stdio_suite(void)
@@ -378,6 +445,11 @@ static Suite *stdio_suite(void)
 	tcase_add_checked_fixture(tc, probe_setup, probe_teardown);
 	tcase_set_tags(tc, "root");
 	suite_add_tcase(s, tc);
+	tc = tcase_create("acl");
+	tcase_add_test(tc, test_stdout_dir_others_may_write_by_acl);
+	tcase_add_checked_fixture(tc, probe_setup, probe_teardown);
+	tcase_set_tags(tc, "acl");
+	suite_add_tcase(s, tc);
 	tc = tcase_create("own user");
 	tcase_add_test(tc, test_stdout_plain_as_the_daemons_user);
 	tcase_add_checked_fixture(tc, probe_setup, probe_teardown);
@@ -390,7 +462,8 @@ int main(int argc, char **argv)
 {
 	static const struct runner_part parts[] = {
 		{ "root", root_missing, "a job's stdio paths as its user" },
+		{ "acl", acl_missing, "a job's stdio paths in directories with ACLs" },
 	};
 
-	return runner_main(stdio_suite(), parts, 1, argc, argv);
+	return runner_main(stdio_suite(), parts, 2, argc, argv);
 }

@@ -21,6 +21,7 @@
  */
 #include "spawn-child.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -28,7 +29,11 @@
 #include <string.h>
 #include <sys/fsuid.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
+
+#include <linux/posix_acl.h>
+#include <linux/posix_acl_xattr.h>
 
 /*
  * Take @uid and @gid as file-system ids.  setfsuid() and setfsgid() say
@@ -73,15 +78,69 @@ static int open_as_user(const struct spawn_plan *p, const char *path, int flags,
 }
 
 /*
- * A directory whose entries nobody but root may change: root's, and
- * writable by nobody else, or sticky (/tmp: others may add entries there,
- * not replace root's).
+ * Whether the access ACL @acl (its xattr, @len bytes) lets a user or group
+ * other than root write: a named entry with write.  Its owner's, group's
+ * and others' entries are the mode's bits (the group's, or the mask, which
+ * bounds the named entries), read with the mode.  An entry that lets
+ * someone read alone changes nothing for the entries (systemd's ACLs for
+ * log readers).  An ACL not understood is taken as letting others write.
  */
-static bool roots_only(const struct stat *st)
+static bool acl_lets_others_write(const char *acl, ssize_t len)
+{
+	const size_t head = sizeof(struct posix_acl_xattr_header);
+	struct posix_acl_xattr_header h;
+	struct posix_acl_xattr_entry e;
+
+	if (len < (ssize_t)head || ((size_t)len - head) % sizeof(e))
+		return true;
+	memcpy(&h, acl, head);
+	if (le32toh(h.a_version) != POSIX_ACL_XATTR_VERSION)
+		return true;
+	for (size_t at = head; at < (size_t)len; at += sizeof(e)) {
+		unsigned int tag;
+
+		memcpy(&e, acl + at, sizeof(e));
+		tag = le16toh(e.e_tag);
+		if ((tag == ACL_USER || tag == ACL_GROUP) && le32toh(e.e_id) != 0 &&
+		    (le16toh(e.e_perm) & ACL_WRITE))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Whether directory @fd (O_PATH) has an access ACL that lets others write.
+ * Read from the directory opened again through @fd ("." of it: the same
+ * inode), as fgetxattr() refuses O_PATH fds before Linux 6.8.  No ACL, or
+ * a file system without them: no.  Unreadable (too long): yes.
+ */
+static bool acl_lets_others_in(int fd)
+{
+	char acl[1024];
+	int dir = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), e;
+	ssize_t n;
+
+	if (dir < 0)
+		return true;
+	n = fgetxattr(dir, "system.posix_acl_access", acl, sizeof(acl));
+	e = errno;
+	close(dir);
+	if (n < 0)
+		return e != ENODATA && e != EOPNOTSUPP;
+	return acl_lets_others_write(acl, n);
+}
+
+/*
+ * Whether directory @fd (O_PATH; @st) has entries nobody but root may
+ * change: root's, and writable by nobody else, by its mode or its ACL, or
+ * sticky (/tmp: others may add entries there, not replace root's).
+ */
+static bool roots_only(int fd, const struct stat *st)
 {
 	return st->st_uid == 0 && ((st->st_mode & S_ISVTX) ||
 				   (!(st->st_mode & S_IWOTH) &&
-				    (!(st->st_mode & S_IWGRP) || st->st_gid == 0)));
+				    (!(st->st_mode & S_IWGRP) || st->st_gid == 0) &&
+				    !acl_lets_others_in(fd)));
 }
 
 /*
@@ -135,7 +194,7 @@ static int roots_dir(int fd)
 
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) && roots_only(&st))
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) && roots_only(fd, &st))
 		return fd;
 	if (!S_ISDIR(st.st_mode))
 		err = ENOTDIR;
