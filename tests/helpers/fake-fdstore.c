@@ -182,6 +182,14 @@ int fake_fdstore_wait_status(struct fake_fdstore *s, const char *status)
 	return seen;
 }
 
+void fake_fdstore_replace(struct fake_fdstore *s, const char *name, int fd)
+{
+	pthread_mutex_lock(&s->lock);
+	remove_name(s, name);
+	add(s, name, fd);
+	pthread_mutex_unlock(&s->lock);
+}
+
 int fake_fdstore_dup(struct fake_fdstore *s, const char *name)
 {
 	int fd = -1;

@@ -63,6 +63,9 @@ size_t fake_fdstore_count(struct fake_fdstore *s);
  */
 int fake_fdstore_wait_status(struct fake_fdstore *s, const char *status);
 
+/** fake_fdstore_replace() - @fd (taken) stored as @name, in place of what was. */
+void fake_fdstore_replace(struct fake_fdstore *s, const char *name, int fd);
+
 /**
  * fake_fdstore_dup() - a copy of the fd last stored as @name (the caller
  * closes it), or -1 if none is.
