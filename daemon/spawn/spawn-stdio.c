@@ -194,10 +194,12 @@ static int roots_dir(int fd)
 
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) && roots_only(fd, &st))
-		return fd;
-	if (!S_ISDIR(st.st_mode))
+	if (fstat(fd, &st) < 0)
+		err = EACCES;   /* not known to be root's */
+	else if (!S_ISDIR(st.st_mode))
 		err = ENOTDIR;
+	else if (roots_only(fd, &st))
+		return fd;
 	close(fd);
 	errno = err;
 	return -1;
