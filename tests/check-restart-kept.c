@@ -6,13 +6,18 @@
  * A process's per-PID names stay its own, apart from the domain's names
  * of the same string; the domain's environment stays as it was: a value
  * set with bsctl setenv, and which job's SecureSocketWithKey path is
- * exported when two jobs share the key.
+ * exported when two jobs share the key.  A registration's owner is watched
+ * again only through a kept pidfd of that very process.
  */
 #include <check.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <mach/mach.h>
@@ -24,6 +29,7 @@
 #include "helpers/fake-fdstore.h"
 #include "helpers/registrant.h"
 #include "helpers/runner.h"
+#include "helpers/state-edit.h"
 
 #define SHARED "com.example.shared"
 #define OWN "com.example.own"
@@ -301,6 +307,57 @@ START_TEST(test_secure_socket_exporter_kept)
 }
 END_TEST
 
+static int32_t owner_pidfd_id;
+
+static void find_owner_pidfd(struct state *st)
+{
+	for (size_t i = 0; i < st->n_services; i++)
+		if (strcmp(st->services[i].name, OWN) == 0)
+			owner_pidfd_id = st->services[i].owner_pidfd_id;
+}
+
+/*
+ * A registration's owner is watched after a restart from the store only
+ * through a kept pidfd that is one, of that process: in its place, an
+ * eventfd, then a pidfd of another process, drop the name with why.  Both
+ * were watched as the owner's: the name outlived it, or went with the
+ * other process.
+ */
+START_TEST(test_kept_owner_pidfd_checked)
+{
+	const char *why = _i == 0 ? "dropped: its kept pidfd is not a pidfd" :
+				    "dropped: its kept pidfd names another process";
+	mach_port_t own = new_port();
+	kern_return_t kr;
+	char name[32];
+	pid_t other;
+
+	start(1);
+	ck_assert_int_eq(bootstrap_register(bootstrap_port, OWN, own), KERN_SUCCESS);
+	ck_resolves_to(OWN, 0, own);    /* a later turn of its loop: the name is saved */
+	fake_fdstore_kill(&store, &td);
+	owner_pidfd_id = -1;
+	state_edit(&store, find_owner_pidfd);
+	ck_assert_int_ge(owner_pidfd_id, 3);
+	snprintf(name, sizeof(name), "fd%d", (int)owner_pidfd_id);
+	other = fork();
+	ck_assert_int_ge(other, 0);
+	if (other == 0) {
+		pause();
+		_exit(0);
+	}
+	fake_fdstore_replace(&store, name, _i == 0 ? eventfd(0, EFD_CLOEXEC) :
+				(int)syscall(SYS_pidfd_open, other, 0));
+	fake_fdstore_start(&store, &td);
+	look_up(OWN, 0, &kr);
+	ck_assert_int_eq(kr, BOOTSTRAP_UNKNOWN_SERVICE);
+	ck_assert_msg(test_daemon_log_contains(&td, why), "no \"%s\" in the log", why);
+	kill(other, SIGKILL);
+	waitpid(other, NULL, 0);
+	mach_port_mod_refs(mach_task_self(), own, MACH_PORT_RIGHT_RECEIVE, -1);
+}
+END_TEST
+
 static Suite *kept_suite(void)
 {
 	Suite *s = suite_create("restart-kept");
@@ -313,6 +370,7 @@ static Suite *kept_suite(void)
 	tcase_add_loop_test(tc, test_per_pid_name_goes_with_its_process, 0, 2);
 	tcase_add_loop_test(tc, test_setenv_kept, 0, 2);
 	tcase_add_loop_test(tc, test_secure_socket_exporter_kept, 0, 2);
+	tcase_add_loop_test(tc, test_kept_owner_pidfd_checked, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -7,8 +7,11 @@
  * nothing at all where the user's file-system ids cannot be taken.
  */
 #include <check.h>
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,8 +20,11 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <linux/posix_acl.h>
+#include <linux/posix_acl_xattr.h>
 
 #include "helpers/probe.h"
 #include "helpers/runner.h"
@@ -266,6 +272,35 @@ START_TEST(test_stdout_root_links_followed_where_root_decides)
 END_TEST
 
 /*
+ * Another user's FIFO at the path, in a sticky directory of root's (/tmp):
+ * refused before it is opened, so that its reader never sees a writer
+ * (it would poll POLLHUP once one came and went).  Root used to open it,
+ * then refuse it by its owner.
+ */
+START_TEST(test_stdout_others_fifo_never_opened)
+{
+	char *sticky = probe_tmp_path("sticky"), *fifo, *none;
+	struct pollfd reader = { .events = POLLIN };
+
+	ck_assert_int_eq(chmod(probe_tmp, 0711), 0);
+	ck_assert_int_eq(mkdir(sticky, 0755), 0);
+	ck_assert_int_eq(chmod(sticky, 01777), 0);
+	ck_assert_int_gt(asprintf(&fifo, "%s/job.log", sticky), 0);
+	ck_assert_int_gt(asprintf(&none, "%s/none", sticky), 0);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	ck_assert_int_eq(chown(fifo, 1, 1), 0);
+	reader.fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ck_assert_int_ge(reader.fd, 0);
+	run_nobody_refused(fifo, none, "Permission denied");
+	ck_assert_int_eq(poll(&reader, 1, 0), 0);
+	close(reader.fd);
+	free(none);
+	free(fifo);
+	free(sticky);
+}
+END_TEST
+
+/*
  * A job that runs as the daemon's own user opens its path as the daemon
  * does, symlinks and all: the rules above are about another user's say.
  */
@@ -285,21 +320,26 @@ START_TEST(test_stdout_plain_as_the_daemons_user)
 }
 END_TEST
 
-/* Give up CAP_SETUID (this test's process only): setfsuid() now fails, saying nothing. */
-static void drop_setuid_capability(void)
+/*
+ * Give up @cap (this test's process only): without CAP_SETUID setfsuid()
+ * fails, saying nothing; without CAP_SETGID setgroups() fails.
+ */
+static void drop_capability(int cap)
 {
 	struct __user_cap_header_struct head = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
 
 	ck_assert_int_eq(syscall(SYS_capget, &head, data), 0);
-	data[CAP_TO_INDEX(CAP_SETUID)].effective &= ~CAP_TO_MASK(CAP_SETUID);
+	data[CAP_TO_INDEX(cap)].effective &= ~CAP_TO_MASK(cap);
 	ck_assert_int_eq(syscall(SYS_capset, &head, data), 0);
 }
 
 /*
  * Where the user's file-system ids cannot be taken, nothing is opened for
  * the job: the open would be root's.  setfsuid() failing went unseen, and
- * root created the log where the user may not.
+ * root created the log where the user may not.  Run twice: without
+ * CAP_SETUID (setfsuid() refused), and without CAP_SETGID (setgroups()
+ * refused, which was reported as a plain failure to open).
  */
 START_TEST(test_stdio_not_opened_without_the_users_ids)
 {
@@ -311,11 +351,55 @@ START_TEST(test_stdio_not_opened_without_the_users_ids)
 	free(s->stdout_path);
 	ck_assert_int_gt(asprintf(&s->stdout_path, "%s/out.log", dir), 0);
 	s->user_name = strdup("nobody");
-	drop_setuid_capability();
+	drop_capability(_i == 0 ? CAP_SETUID : CAP_SETGID);
 	probe_spawn_fails(s, true, -EPERM, "cannot take the file-system ids of nobody");
 	ck_assert_int_eq(access(s->stdout_path, F_OK), -1);
 	job_spec_free(s);
 	free(dir);
+}
+END_TEST
+
+/* An access ACL on @dir (rwxr-xr-x) adding user @uid with @perm. */
+static int set_acl(const char *dir, uid_t uid, unsigned int perm)
+{
+	struct {
+		struct posix_acl_xattr_header h;
+		struct posix_acl_xattr_entry e[5];
+	} acl = { .h = { htole32(POSIX_ACL_XATTR_VERSION) } };
+	const unsigned int tags[5] = { ACL_USER_OBJ, ACL_USER, ACL_GROUP_OBJ, ACL_MASK, ACL_OTHER };
+	const unsigned int perms[5] = { 7, perm, 5, 7, 5 };
+
+	for (int i = 0; i < 5; i++)
+		acl.e[i] = (struct posix_acl_xattr_entry){ htole16(tags[i]), htole16(perms[i]),
+							    htole32(i == 1 ? uid : (uint32_t)-1) };
+	return setxattr(dir, "system.posix_acl_access", &acl, sizeof(acl), 0);
+}
+
+/*
+ * A directory of root's, 0755, that an ACL lets another user write to is
+ * not root's alone: root creates no log there for the job (that user could
+ * put a link in its place).  One that lets others read only still is.
+ * ACLs went unread, and the first passed as root's.
+ */
+START_TEST(test_stdout_dir_others_may_write_by_acl)
+{
+	char *open_dir = probe_tmp_path("acl-write"), *read_dir = probe_tmp_path("acl-read");
+	char *path;
+
+	ck_assert_int_eq(chmod(probe_tmp, 0711), 0);
+	ck_assert_int_eq(mkdir(open_dir, 0755), 0);
+	ck_assert_int_eq(set_acl(open_dir, 1, 7), 0);
+	ck_assert_int_eq(mkdir(read_dir, 0755), 0);
+	ck_assert_int_eq(set_acl(read_dir, 1, 5), 0);
+	ck_assert_int_gt(asprintf(&path, "%s/job.log", open_dir), 0);
+	run_nobody_refused(path, path, "Permission denied");
+	free(path);
+	ck_assert_int_gt(asprintf(&path, "%s/job.log", read_dir), 0);
+	run_nobody_with_stdout(path);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	free(path);
+	free(read_dir);
+	free(open_dir);
 }
 END_TEST
 
@@ -329,6 +413,24 @@ static const char *root_missing(void)
 	return NULL;
 }
 
+/* The acl part: the root part's, and POSIX ACLs where the tests make their files. */
+static const char *acl_missing(void)
+{
+	const char *base = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	const char *why = root_missing();
+	char dir[PATH_MAX];
+
+	if (why)
+		return why;
+	snprintf(dir, sizeof(dir), "%s/bsd-acl-XXXXXX", base);
+	if (!mkdtemp(dir))
+		return "a temporary directory";
+	if (set_acl(dir, 1, 5) < 0)
+		why = "POSIX ACLs in $TMPDIR";
+	rmdir(dir);
+	return why;
+}
+
 static Suite *stdio_suite(void)
 {
 	Suite *s = suite_create("spawn-stdio");
@@ -336,11 +438,17 @@ static Suite *stdio_suite(void)
 
 	tcase_add_test(tc, test_stdout_link_planted_by_user);
 	tcase_add_test(tc, test_stdout_created_for_user_where_root_decides);
-	tcase_add_test(tc, test_stdio_not_opened_without_the_users_ids);
+	tcase_add_loop_test(tc, test_stdio_not_opened_without_the_users_ids, 0, 2);
+	tcase_add_test(tc, test_stdout_others_fifo_never_opened);
 	tcase_add_test(tc, test_stdout_root_link_through_users_directory);
 	tcase_add_test(tc, test_stdout_root_links_followed_where_root_decides);
 	tcase_add_checked_fixture(tc, probe_setup, probe_teardown);
 	tcase_set_tags(tc, "root");
+	suite_add_tcase(s, tc);
+	tc = tcase_create("acl");
+	tcase_add_test(tc, test_stdout_dir_others_may_write_by_acl);
+	tcase_add_checked_fixture(tc, probe_setup, probe_teardown);
+	tcase_set_tags(tc, "acl");
 	suite_add_tcase(s, tc);
 	tc = tcase_create("own user");
 	tcase_add_test(tc, test_stdout_plain_as_the_daemons_user);
@@ -354,7 +462,8 @@ int main(int argc, char **argv)
 {
 	static const struct runner_part parts[] = {
 		{ "root", root_missing, "a job's stdio paths as its user" },
+		{ "acl", acl_missing, "a job's stdio paths in directories with ACLs" },
 	};
 
-	return runner_main(stdio_suite(), parts, 1, argc, argv);
+	return runner_main(stdio_suite(), parts, 2, argc, argv);
 }

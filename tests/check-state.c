@@ -226,6 +226,49 @@ START_TEST(test_owner_pidfd_refused_where_it_cannot_be)
 }
 END_TEST
 
+/*
+ * Every fd id is 3 or more, as the fd store's names are: 0 to 2 are the
+ * daemon's stdin, stdout and stderr, which a restart must not take for a
+ * port, a connection or a pidfd.  They were accepted.
+ */
+START_TEST(test_stdio_fd_ids_refused)
+{
+	struct state s = sample;
+	struct state_service bad_svc[2];
+	struct state_job bad_job[2];
+	int32_t bad_clients[2];
+
+	memcpy(bad_svc, services, sizeof(bad_svc));
+	memcpy(bad_job, jobs, sizeof(bad_job));
+	memcpy(bad_clients, clients, sizeof(bad_clients));
+	s.services = bad_svc;
+	s.jobs = bad_job;
+	s.clients = bad_clients;
+	s.listen_id = 2;
+	ck_assert_int_eq(decode_forged(&s), -EBADMSG);
+	s.listen_id = 6;
+	bad_svc[0].recv_id = 0;
+	ck_assert_int_eq(decode_forged(&s), -EBADMSG);
+	bad_svc[0].recv_id = 7;
+	bad_svc[1].send_id = 1;
+	ck_assert_int_eq(decode_forged(&s), -EBADMSG);
+	bad_svc[1].send_id = 9;
+	bad_svc[0].release_id = 2;
+	ck_assert_int_eq(decode_forged(&s), -EBADMSG);
+	bad_svc[0].release_id = 13;
+	bad_svc[1].owner_pidfd_id = 2;
+	ck_refused_for(&s, "out of range");
+	bad_svc[1].owner_pidfd_id = 14;
+	bad_job[0].conn_id = 0;
+	ck_assert_int_eq(decode_forged(&s), -EBADMSG);
+	bad_job[0].conn_id = 10;
+	bad_clients[1] = 1;
+	ck_assert_int_eq(decode_forged(&s), -EBADMSG);
+	bad_clients[1] = 3;
+	ck_assert_int_eq(decode_forged(&s), 0);
+}
+END_TEST
+
 /* Two registrations of one process hold a pidfd each: one id for both is refused. */
 START_TEST(test_owner_pidfd_shared_refused)
 {
@@ -429,6 +472,7 @@ static Suite *state_suite(void)
 	tcase_add_test(tc, test_inconsistent_refused);
 	tcase_add_test(tc, test_owner_pidfd_refused_where_it_cannot_be);
 	tcase_add_test(tc, test_owner_pidfd_shared_refused);
+	tcase_add_test(tc, test_stdio_fd_ids_refused);
 	tcase_add_test(tc, test_older_version_read);
 	tcase_add_test(tc, test_huge_count_refused);
 	tcase_add_test(tc, test_per_pid_and_env_round_trip);

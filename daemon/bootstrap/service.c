@@ -183,13 +183,14 @@ static struct service *new_registered(struct event_base *base, const char *name,
 	}
 	b = service_binding(s);
 	s->send_fd = send_fd;
+	b->pidfd = pidfd;       /* the binding's now: closed with it on any failure below */
 	s->checked_in = true;
 	/* The send end reads end-of-file (hang-up) once the port's receiver is gone. */
 	b->death_ev = event_new(base, send_fd, EV_READ | EV_PERSIST, registered_died, s);
 	if (!b->death_ev || event_add(b->death_ev, NULL) < 0)
 		return fail(s, -ENOMEM);
 	if (owner->until_exit) {
-		int err = watch_owner_exit(s, pidfd);
+		int err = watch_owner_exit(s, b->pidfd);
 
 		if (err < 0)
 			return fail(s, err);

@@ -3,6 +3,7 @@
  * main.c - bootstrapd: options, the domain, signals, the loop.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
@@ -205,12 +206,26 @@ static void run(struct domain *d, char **argv)
 	}
 }
 
+/*
+ * /dev/null on whichever of 0, 1 and 2 is closed, before anything is
+ * opened: no port, connection or pidfd ever takes one of them, as a
+ * restart's state refuses those numbers (and a write to "stderr" would
+ * land in a port).
+ */
+static void keep_stdio_numbers(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
+			_exit(EXIT_FAILURE);
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
 	struct domain d;
 	bool reexec;
 
+	keep_stdio_numbers();
 	domain_init(&d);
 	options_parse(&o, argc, argv);
 	reexec = find_state(&d);

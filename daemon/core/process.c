@@ -31,3 +31,26 @@ int process_start_time(pid_t pid, uint64_t *start)
 	*start = v;
 	return 0;
 }
+
+int process_pidfd_pid(int fd, pid_t *pid)
+{
+	char path[64], buf[1024], *line;
+	ssize_t n;
+	int info, v;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	info = open(path, O_RDONLY | O_CLOEXEC);
+	if (info < 0)
+		return -errno;
+	n = read(info, buf, sizeof(buf) - 1);
+	close(info);
+	if (n < 0)
+		return -EIO;
+	buf[n] = '\0';
+	/* Every fd's fdinfo starts with pos, flags, mnt_id and ino: "Pid:" follows. */
+	line = strstr(buf, "\nPid:");
+	if (!line || sscanf(line + 5, "%d", &v) != 1)
+		return -EBADF;
+	*pid = (pid_t)v;
+	return 0;
+}

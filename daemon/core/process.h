@@ -18,4 +18,12 @@
  */
 int process_start_time(pid_t pid, uint64_t *start);
 
+/**
+ * process_pidfd_pid() - the pid that pidfd @fd names (its "Pid:" line in
+ * /proc/self/fdinfo), in *@pid: -1 once that process has exited.
+ * Return: 0, -EBADF if @fd is no pidfd (no such line), or another
+ * negative errno (no /proc).
+ */
+int process_pidfd_pid(int fd, pid_t *pid);
+
 #endif

@@ -11,7 +11,10 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
+
+#include <linux/magic.h>
 
 #include <systemd/sd-daemon.h>
 
@@ -84,11 +87,28 @@ void fdstore_forget_states(struct fdstore *f)
 	unstore(FDSTORE_STATE_B);
 }
 
+/*
+ * Whether @fd's dev and inode tell its file from every other.  Not on the
+ * anonymous-inode file system: every file there shares one inode
+ * (eventfds, and pidfds before Linux 6.9), so another process's pidfd
+ * that took the number of a closed one would pass for it.  Nothing else
+ * tells them apart for sure (a pidfd's pid may be given again), so such an
+ * fd is stored again at every save: only registrants' pidfds, on older
+ * kernels, are.  Unknown: not told apart either.
+ */
+static bool inode_is_its_own(int fd)
+{
+	struct statfs fs;
+
+	return fstatfs(fd, &fs) == 0 && fs.f_type != ANON_INODE_FS_MAGIC;
+}
+
 static bool same_file(const struct kept *k, int fd)
 {
 	struct stat st;
 
-	return fstat(fd, &st) == 0 && st.st_dev == k->dev && st.st_ino == k->ino;
+	return fstat(fd, &st) == 0 && st.st_dev == k->dev && st.st_ino == k->ino &&
+	       inode_is_its_own(fd);
 }
 
 static int keep(struct kept *k, int id)

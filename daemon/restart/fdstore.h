@@ -3,9 +3,12 @@
  * fdstore.h - systemd's file descriptor store (sd_notify(3) FDSTORE=1):
  * every port the state names is kept there under "fd<number>", with
  * FDPOLL=0 so that a port nobody holds a send right to is kept all the
- * same, and removed (FDSTOREREMOVE=1) once the daemon closed it; the
- * state itself is in two memfds, "state-a" and "state-b", rewritten in
- * turn, so that a crash while one is written leaves the other whole.
+ * same, and removed (FDSTOREREMOVE=1) once the daemon closed it or put
+ * another file at its number (one of the anonymous-inode file system,
+ * where dev and inode tell no file from another, is stored again at
+ * every save); the state itself is in two memfds, "state-a" and
+ * "state-b", rewritten in turn, so that a crash while one is written
+ * leaves the other whole.
  */
 #ifndef BOOTSTRAPD_FDSTORE_H
 #define BOOTSTRAPD_FDSTORE_H

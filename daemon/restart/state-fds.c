@@ -139,7 +139,7 @@ static int id_of(const char *name)
 	if (strncmp(name, "fd", 2) != 0 || !name[2])
 		return -1;
 	v = strtol(name + 2, &end, 10);
-	return *end || v < 3 || v >= STATE_FD_ID_MAX ? -1 : (int)v;
+	return *end || v < STATE_FD_ID_MIN || v >= STATE_FD_ID_MAX ? -1 : (int)v;
 }
 
 /* Move fds 3..3+@n-1 named @names to their ids; the others above them, in @fds. */

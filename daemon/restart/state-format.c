@@ -225,7 +225,7 @@ static char *get_str(struct rbuf *r, size_t max)
 
 static bool fd_id_ok(int32_t id, bool may_be_none)
 {
-	return (id == -1 && may_be_none) || (id >= 0 && id < STATE_FD_ID_MAX);
+	return (id == -1 && may_be_none) || (id >= STATE_FD_ID_MIN && id < STATE_FD_ID_MAX);
 }
 
 /*

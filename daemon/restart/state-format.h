@@ -32,6 +32,8 @@
 #define STATE_MAX_BYTES (256u << 20)
 #define STATE_STR_MAX 4096
 #define STATE_FD_ID_MAX (1 << 24)
+/* 0 to 2 are stdin, stdout and stderr, never a kept fd (the store's "fd0" neither). */
+#define STATE_FD_ID_MIN 3
 
 struct state_service {
 	char *name;

@@ -316,6 +316,26 @@ static struct service *registered_again(struct domain *d, const struct state_ser
 }
 
 /*
+ * Why @pidfd, kept for @ss's owner, is not to be watched for it, or NULL.
+ * It must be a pidfd, and of that process (or of one exited since, which
+ * the exit check sees): a damaged or forged state, or a store that kept
+ * another file under its number, could name any fd kept.
+ */
+static const char *kept_pidfd_wrong(const struct state_service *ss, int pidfd)
+{
+	pid_t pid;
+	int err = process_pidfd_pid(pidfd, &pid);
+
+	if (err == -EBADF)
+		return "its kept pidfd is not a pidfd";
+	if (err < 0)
+		return "its kept pidfd cannot be read (no /proc)";
+	if (pid > 0 && pid != ss->owner_pid)
+		return "its kept pidfd names another process";
+	return NULL;
+}
+
+/*
  * A registration again.  An owner that exited meanwhile takes its names
  * with it, as it would have with the daemon running; a name dropped for
  * any reason is logged with why.
@@ -324,11 +344,12 @@ static void restore_one_registered(struct domain *d, struct restore_plan *p,
 				   const struct state_service *ss, int fd)
 {
 	int pidfd = restore_plan_take(p, ss->owner_pidfd_id);
-	const char *why = NULL;
+	const char *why = pidfd >= 0 ? kept_pidfd_wrong(ss, pidfd) : NULL;
 	struct service *s = NULL;
 
-	if (pidfd >= 0 && pidfd_exited(pidfd)) {
+	if (!why && pidfd >= 0 && pidfd_exited(pidfd))
 		why = owner_exited_in_restart;
+	if (why) {
 		close(pidfd);
 		close(fd);
 	} else {

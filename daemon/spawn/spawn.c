@@ -68,7 +68,7 @@ static void describe_stdio(const struct job_spec *s, const struct child_report *
 
 	if (f->stage == STAGE_STDIO_IDS)
 		snprintf(buf, len, "open %s %s: cannot take the file-system ids of %s "
-			 "(setfsuid/setfsgid refused), not opened", key, path, user);
+			 "(setgroups, setfsuid or setfsgid refused), not opened", key, path, user);
 	else if (f->stage == STAGE_STDIO_UNTRUSTED)
 		snprintf(buf, len, "open %s %s: refused to %s, and root opens only the job's own "
 			 "file, through directories and symbolic links nobody else may change (%s)",

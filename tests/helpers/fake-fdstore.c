@@ -65,6 +65,7 @@ static void handle(struct fake_fdstore *s, const char *msg, const int *fds, size
 	char name[64] = "stored", v[16];
 
 	field(msg, "FDNAME=", name, sizeof(name));
+	field(msg, "STATUS=", s->status, sizeof(s->status));
 	s->received++;
 	if (field(msg, "READY=", v, sizeof(v)) && strcmp(v, "1") == 0)
 		s->ready++;
@@ -163,6 +164,42 @@ size_t fake_fdstore_count(struct fake_fdstore *s)
 	n = s->n;
 	pthread_mutex_unlock(&s->lock);
 	return n;
+}
+
+int fake_fdstore_wait_status(struct fake_fdstore *s, const char *status)
+{
+	struct timespec until;
+	int seen;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 30;
+	pthread_mutex_lock(&s->lock);
+	while (strcmp(s->status, status) != 0 &&
+	       pthread_cond_timedwait(&s->cond, &s->lock, &until) == 0)
+		;
+	seen = strcmp(s->status, status) == 0;
+	pthread_mutex_unlock(&s->lock);
+	return seen;
+}
+
+void fake_fdstore_replace(struct fake_fdstore *s, const char *name, int fd)
+{
+	pthread_mutex_lock(&s->lock);
+	remove_name(s, name);
+	add(s, name, fd);
+	pthread_mutex_unlock(&s->lock);
+}
+
+int fake_fdstore_dup(struct fake_fdstore *s, const char *name)
+{
+	int fd = -1;
+
+	pthread_mutex_lock(&s->lock);
+	for (size_t i = s->n; i-- > 0 && fd < 0;)
+		if (strcmp(s->v[i].name, name) == 0)
+			fd = fcntl(s->v[i].fd, F_DUPFD_CLOEXEC, 3);
+	pthread_mutex_unlock(&s->lock);
+	return fd;
 }
 
 /* In the child: the stored fds at 3.., and the variables naming them. */

@@ -31,6 +31,7 @@ struct fake_fdstore {
 	size_t n, cap;
 	unsigned int ready;     /* READY=1 datagrams seen */
 	unsigned long received; /* datagrams seen */
+	char status[64];        /* the last STATUS= seen */
 	int stop;
 };
 
@@ -54,6 +55,22 @@ void fake_fdstore_damage(struct fake_fdstore *s, off_t len);
 
 /** fake_fdstore_count() - how many fds are stored. */
 size_t fake_fdstore_count(struct fake_fdstore *s);
+
+/**
+ * fake_fdstore_wait_status() - wait (30 s at most) until the last STATUS=
+ * seen is @status: every datagram sent before that one was seen then.
+ * Return: whether it was.
+ */
+int fake_fdstore_wait_status(struct fake_fdstore *s, const char *status);
+
+/** fake_fdstore_replace() - @fd (taken) stored as @name, in place of what was. */
+void fake_fdstore_replace(struct fake_fdstore *s, const char *name, int fd);
+
+/**
+ * fake_fdstore_dup() - a copy of the fd last stored as @name (the caller
+ * closes it), or -1 if none is.
+ */
+int fake_fdstore_dup(struct fake_fdstore *s, const char *name);
 
 /**
  * fake_fdstore_start() - start @td's bootstrapd with NOTIFY_SOCKET and
