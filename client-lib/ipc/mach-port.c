@@ -123,6 +123,8 @@ static kern_return_t insert_copyin(struct port *p, mach_msg_type_name_t disp)
 		return KERN_SUCCESS;
 	if (!(p->type & port_right_needed(disp)))
 		return KERN_INVALID_RIGHT;
+	if (disp == MACH_MSG_TYPE_MOVE_SEND_ONCE && port_send_once_in_flight(p))
+		return KERN_INVALID_RIGHT;      /* a send took it: port_send_once_in_flight() */
 	if (disp == MACH_MSG_TYPE_MOVE_RECEIVE && p->u.recv.immovable)
 		return KERN_INVALID_CAPABILITY;
 	return KERN_SUCCESS;
