@@ -9,6 +9,7 @@
  * How the sender is caught waiting: helpers/race.h.
  */
 #include <check.h>
+#include <unistd.h>
 
 #include <mach/mach.h>
 #include <mach/notify.h>
@@ -173,6 +174,39 @@ START_TEST(test_send_once_carried_not_left_behind)
 }
 END_TEST
 
+/*
+ * A receive right in a message, destroyed while the send waits: its
+ * receive end's close is put off, and so is its send end's after it,
+ * though no send pinned the port since the first: the message still
+ * carries both, and the right arrives able to make send rights to itself.
+ */
+START_TEST(test_second_close_waits_as_first)
+{
+	mach_port_t dest = peer_port_send(), port = peer_port_send(), ports[NEW_PORTS], got;
+	struct race r;
+	union rcv_buf b;
+	int queued = fill(dest);
+
+	carry(&r, dest, port, MACH_MSG_TYPE_MOVE_RECEIVE);
+	race_start(&r);
+	/* The send right goes first: the receive right keeps the send end. */
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), port), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), port, MACH_PORT_RIGHT_RECEIVE, -1),
+			 KERN_SUCCESS);
+	make_ports(ports);
+	ck_assert_int_eq(recv_msg(dest, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);    /* room */
+	race_finish(&r);
+	ck_assert_int_eq(r.result, MACH_MSG_SUCCESS);
+	check_ports_empty(ports);
+	got = drain(dest, queued);
+	header(&b.head, got, MACH_MSG_TYPE_MAKE_SEND, MACH_PORT_NULL, 0, RACED_ID);
+	ck_assert_int_eq(send_msg(&b.head, 0, 0), MACH_MSG_SUCCESS);
+	expect_id(got, RACED_ID);
+	destroy(got);
+	destroy(dest);
+}
+END_TEST
+
 /* The notification thread's fds are counted from the start (peer_fd_mark()). */
 static void setup_notifier(void)
 {
@@ -215,6 +249,77 @@ START_TEST(test_deferred_close_waits_for_earlier_sends)
 }
 END_TEST
 
+/*
+ * Two closes put off on one port, each for the sends pinned before it: the
+ * later send finishing first ends neither, as the earlier close still waits
+ * for the earlier send, and the later close for the earlier one.  The
+ * closes: the port's own send end at a no-senders request, then its
+ * receive end with the receive right; a copy of the receive end shows
+ * whether the send end is closed.
+ */
+START_TEST(test_deferred_closes_wait_for_earliest_send)
+{
+	mach_port_t d1 = peer_port_send(), d2 = peer_port_send(), port = peer_port();
+	mach_port_t notify = peer_port();
+	int r = dup(peer_recv_fd(port));
+	struct race first, later;
+	union rcv_buf b;
+
+	fill(d1);
+	fill(d2);
+	carry(&first, d1, port, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	carry(&later, d2, port, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	race_start(&first);
+	request_no_senders(port, notify);
+	race_start(&later);
+	destroy(port);
+	ck_assert_int_eq(recv_msg(d2, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);      /* room */
+	race_finish(&later);
+	ck_assert_int_eq(later.result, MACH_MSG_SUCCESS);
+	ck_assert(!no_sender_left(r));          /* first is still out */
+	ck_assert_int_eq(recv_msg(d1, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);      /* room */
+	race_finish(&first);
+	ck_assert_int_eq(first.result, MACH_MSG_SUCCESS);
+	ck_assert(no_sender_left(r));
+	close(r);
+	destroy(d1);
+	destroy(d2);
+	destroy(notify);
+}
+END_TEST
+
+/*
+ * Once the sends a close waited for are done, the port waits for no one:
+ * a close after them happens at once.  Both closes are the port's own
+ * send end at a no-senders request, the second on a send end made anew.
+ */
+START_TEST(test_close_after_drained_sends_at_once)
+{
+	mach_port_t dest = peer_port_send(), port = peer_port(), notify = peer_port();
+	struct race r;
+	struct peer_rcv n;
+	union rcv_buf b;
+
+	fill(dest);
+	carry(&r, dest, port, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	race_start(&r);
+	request_no_senders(port, notify);
+	ck_assert_int_eq(recv_msg(dest, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);    /* room */
+	race_finish(&r);
+	ck_assert_int_eq(r.result, MACH_MSG_SUCCESS);
+	ck_assert_int_eq(peer_recv(notify, &n, PEER_TIMEOUT_MS), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(n.msg.head.msgh_id, MACH_NOTIFY_NO_SENDERS);
+	ck_assert_int_eq(mach_port_insert_right(mach_task_self(), port, port,
+						MACH_MSG_TYPE_MAKE_SEND), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), port), KERN_SUCCESS);
+	request_no_senders(port, notify);
+	ck_assert(no_sender_left(peer_recv_fd(port)));
+	destroy(dest);
+	destroy(port);
+	destroy(notify);
+}
+END_TEST
+
 static Suite *race_suite(void)
 {
 	Suite *s = suite_create("msg-race");
@@ -226,10 +331,13 @@ static Suite *race_suite(void)
 	tcase_add_test(tc, test_dest_made_dead_name);
 	tcase_add_test(tc, test_send_once_descriptor_moved_away);
 	tcase_add_test(tc, test_send_once_carried_not_left_behind);
+	tcase_add_test(tc, test_second_close_waits_as_first);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("race-notify");
 	tcase_add_test(tc, test_deferred_close_waits_for_earlier_sends);
+	tcase_add_test(tc, test_deferred_closes_wait_for_earliest_send);
+	tcase_add_test(tc, test_close_after_drained_sends_at_once);
 	tcase_add_checked_fixture(tc, setup_notifier, teardown);
 	suite_add_tcase(s, tc);
 	return s;
