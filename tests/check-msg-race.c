@@ -4,22 +4,11 @@
  * drops it: the drop happens before the send (which then fails with
  * MACH_SEND_INVALID_DEST) or after it (the message reaches the port it was
  * addressed to, carrying the right it was given), never anything else.
+ * A send-once right it moves cannot be moved elsewhere meanwhile.
  *
- * The sender is caught where a send waits longest with the space lock
- * released: a timed send to a full queue, waiting for room.  It is then
- * held in a signal handler while this thread drops the right and makes new
- * ports, which take the lowest free fd numbers; an fd the drop closed
- * under the sender would now be one of theirs.
+ * How the sender is caught waiting: helpers/race.h.
  */
 #include <check.h>
-#include <poll.h>
-#include <pthread.h>
-#include <signal.h>
-#include <stdbool.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <mach/mach.h>
@@ -27,168 +16,8 @@
 
 #include "helpers/msg.h"
 #include "helpers/peer.h"
+#include "helpers/race.h"
 #include "helpers/runner.h"
-
-#define RACED_ID 0x5ace
-#define NEW_PORTS 4
-
-/* A sender thread and where it is. */
-struct race {
-	struct ports_msg m;
-	mach_msg_return_t result;
-	pthread_t thread;
-	pid_t tid;
-	int held, released;     /* the sender in the signal handler; let go */
-};
-
-/* The race this thread sends for, which the signal handler holds. */
-static __thread struct race *own_race;
-
-static void hold_sender(int sig)
-{
-	const struct timespec ms = { 0, 1000000 };
-	struct race *r = own_race;
-
-	(void)sig;
-	__atomic_store_n(&r->held, 1, __ATOMIC_RELEASE);
-	while (!__atomic_load_n(&r->released, __ATOMIC_ACQUIRE))
-		nanosleep(&ms, NULL);
-}
-
-static void *send_timed(void *arg)
-{
-	struct race *r = arg;
-
-	own_race = r;
-	__atomic_store_n(&r->tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
-	r->result = send_msg(&r->m.head, MACH_SEND_TIMEOUT, PEER_TIMEOUT_MS);
-	return NULL;
-}
-
-/* Whether thread @tid of this process is asleep (in the send's wait for room). */
-static bool thread_sleeps(pid_t tid)
-{
-	char path[64], buf[256], *paren;
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
-	f = fopen(path, "re");
-	ck_assert_ptr_nonnull(f);
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	paren = strrchr(buf, ')');
-	return paren && paren[1] == ' ' && paren[2] == 'S';
-}
-
-static void wait_until(bool (*cond)(const struct race *), const struct race *r)
-{
-	const struct timespec ms = { 0, 1000000 };
-	int i;
-
-	for (i = 0; i < PEER_TIMEOUT_MS && !cond(r); i++)
-		nanosleep(&ms, NULL);
-	ck_assert_int_lt(i, PEER_TIMEOUT_MS);
-}
-
-static bool sender_waits(const struct race *r)
-{
-	pid_t tid = __atomic_load_n(&r->tid, __ATOMIC_ACQUIRE);
-
-	return tid && thread_sleeps(tid);
-}
-
-static bool sender_held(const struct race *r)
-{
-	return __atomic_load_n(&r->held, __ATOMIC_ACQUIRE);
-}
-
-/* Send r->m on a thread of its own, and return once it waits for room, held. */
-static void race_start(struct race *r)
-{
-	struct sigaction sa = { .sa_handler = hold_sender };
-
-	r->held = r->released = 0;
-	r->tid = 0;
-	r->m.head.msgh_id = RACED_ID;
-	ck_assert_int_eq(sigaction(SIGUSR1, &sa, NULL), 0);
-	ck_assert_int_eq(pthread_create(&r->thread, NULL, send_timed, r), 0);
-	wait_until(sender_waits, r);
-	ck_assert_int_eq(pthread_kill(r->thread, SIGUSR1), 0);
-	wait_until(sender_held, r);
-}
-
-/* Let the sender go on and finish. */
-static void race_finish(struct race *r)
-{
-	__atomic_store_n(&r->released, 1, __ATOMIC_RELEASE);
-	ck_assert_int_eq(pthread_join(r->thread, NULL), 0);
-}
-
-/* A send right to @port under a name of its own, as one from another task is held. */
-static mach_port_t send_name(mach_port_t port)
-{
-	mach_port_t name = peer_name_send_fd(peer_send_fd(port));
-
-	ck_assert_uint_ne(name, MACH_PORT_NULL);
-	return name;
-}
-
-/* Fill @port's queue through send right @name.  Return: the messages queued. */
-static int fill(mach_port_t name)
-{
-	mach_msg_header_t h;
-	mach_msg_return_t mr;
-	int sent = 0;
-
-	for (;;) {
-		header(&h, name, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, sent);
-		mr = send_msg(&h, MACH_SEND_TIMEOUT, 0);
-		if (mr != MACH_MSG_SUCCESS)
-			break;
-		sent++;
-	}
-	ck_assert_int_eq(mr, MACH_SEND_TIMED_OUT);
-	return sent;
-}
-
-/* New ports, which take the fd numbers just freed. */
-static void make_ports(mach_port_t *ports)
-{
-	for (int i = 0; i < NEW_PORTS; i++)
-		ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE,
-						    &ports[i]), KERN_SUCCESS);
-}
-
-/* No message reached the new ports; they go. */
-static void check_ports_empty(const mach_port_t *ports)
-{
-	union rcv_buf b;
-
-	for (int i = 0; i < NEW_PORTS; i++) {
-		ck_assert_int_eq(mach_msg(&b.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(b),
-					  ports[i], 0, MACH_PORT_NULL), MACH_RCV_TIMED_OUT);
-		destroy(ports[i]);
-	}
-}
-
-/*
- * Receive the @queued messages @port holds: the last is the raced one.
- * Return: the port descriptor's name it carried, if any.
- */
-static mach_port_t drain(mach_port_t port, int queued)
-{
-	union rcv_buf b;
-
-	for (int i = 0; i < queued; i++) {
-		ck_assert_int_eq(recv_msg(port, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);
-		ck_assert_int_eq(b.head.msgh_id, i + 1 < queued ? i + 1 : RACED_ID);
-	}
-	ck_assert_int_eq(mach_msg(&b.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(b), port, 0,
-				  MACH_PORT_NULL), MACH_RCV_TIMED_OUT);
-	return b.head.msgh_bits & MACH_MSGH_BITS_COMPLEX ? b.ports.d[0].name : MACH_PORT_NULL;
-}
 
 /* The destination's send right dropped by another thread while the send waits. */
 static void dest_dropped(mach_msg_type_name_t disp)
@@ -234,12 +63,7 @@ START_TEST(test_copy_send_descriptor_dropped)
 	union rcv_buf b;
 	int queued = fill(port);
 
-	header(&r.m.head, port, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, 0);
-	r.m.head.msgh_bits |= MACH_MSGH_BITS_COMPLEX;
-	r.m.head.msgh_size = sizeof(r.m);
-	r.m.body.msgh_descriptor_count = 1;
-	r.m.d[0] = (mach_msg_port_descriptor_t){ .name = name, .type = MACH_MSG_PORT_DESCRIPTOR,
-						 .disposition = MACH_MSG_TYPE_COPY_SEND };
+	carry(&r, port, name, MACH_MSG_TYPE_COPY_SEND);
 	race_start(&r);
 	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), name), KERN_SUCCESS);
 	make_ports(ports);
@@ -275,52 +99,27 @@ START_TEST(test_dest_made_dead_name)
 }
 END_TEST
 
-/* A name no right holds: one a dead name had. */
-static mach_port_t free_name(void)
-{
-	mach_port_t name;
-
-	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_DEAD_NAME, &name),
-			 KERN_SUCCESS);
-	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), name), KERN_SUCCESS);
-	return name;
-}
-
-/* A send-once right to @port. */
-static mach_port_t send_once_to(mach_port_t port)
-{
-	mach_msg_type_name_t type;
-	mach_port_t so;
-
-	ck_assert_int_eq(mach_port_extract_right(mach_task_self(), port,
-						 MACH_MSG_TYPE_MAKE_SEND_ONCE, &so, &type),
-			 KERN_SUCCESS);
-	return so;
-}
-
 /*
- * A send-once right the message carries is moved to another name while
- * the send waits, and that name dropped: the fd the message carries stays
- * the right's, so that what arrives is a send-once right to its port.
+ * A send-once right the message carries is the message's from the start,
+ * as xnu's copy-in takes it: while the send waits, another thread can move
+ * it neither to another name nor into a notification request, and what
+ * arrives is the send-once right to its port.
  */
 START_TEST(test_send_once_descriptor_moved_away)
 {
 	mach_port_t port = peer_port_send(), other = peer_port(), ports[NEW_PORTS];
-	mach_port_t so = send_once_to(other), moved = free_name(), got;
+	mach_port_t so = send_once_to(other), got, previous;
 	struct race r;
 	union rcv_buf b;
 	int queued = fill(port);
 
-	header(&r.m.head, port, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, 0);
-	r.m.head.msgh_bits |= MACH_MSGH_BITS_COMPLEX;
-	r.m.head.msgh_size = sizeof(r.m);
-	r.m.body.msgh_descriptor_count = 1;
-	r.m.d[0] = (mach_msg_port_descriptor_t){ .name = so, .type = MACH_MSG_PORT_DESCRIPTOR,
-						 .disposition = MACH_MSG_TYPE_MOVE_SEND_ONCE };
+	carry(&r, port, so, MACH_MSG_TYPE_MOVE_SEND_ONCE);
 	race_start(&r);
-	ck_assert_int_eq(mach_port_insert_right(mach_task_self(), moved, so,
-						MACH_MSG_TYPE_MOVE_SEND_ONCE), KERN_SUCCESS);
-	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), moved), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_insert_right(mach_task_self(), free_name(), so,
+						MACH_MSG_TYPE_MOVE_SEND_ONCE), KERN_INVALID_RIGHT);
+	ck_assert_int_eq(mach_port_request_notification(mach_task_self(), other,
+			 MACH_NOTIFY_NO_SENDERS, 0, so, MACH_MSG_TYPE_MOVE_SEND_ONCE, &previous),
+			 KERN_INVALID_CAPABILITY);
 	make_ports(ports);
 	ck_assert_int_eq(recv_msg(port, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);    /* room */
 	race_finish(&r);
@@ -338,41 +137,82 @@ START_TEST(test_send_once_descriptor_moved_away)
 }
 END_TEST
 
+/*
+ * The send-once right a waiting send carries cannot be moved to another
+ * name meanwhile.  A copy left under that name would outlive the right:
+ * the answer returns the pair to its maker, which reuses it for its next
+ * request (sopool.h), and the copy would answer that request.
+ */
+START_TEST(test_send_once_carried_not_left_behind)
+{
+	mach_port_t service = peer_port(), reply = peer_port(), dest = peer_port_send(), moved, n;
+	struct race r;
+	union rcv_buf b;
+	int queued = fill(dest);
+	kern_return_t kr;
+	mach_msg_return_t stale;
+
+	n = ask(service, reply, 1);
+	carry(&r, dest, n, MACH_MSG_TYPE_MOVE_SEND_ONCE);
+	race_start(&r);
+	moved = free_name();
+	kr = mach_port_insert_right(mach_task_self(), moved, n, MACH_MSG_TYPE_MOVE_SEND_ONCE);
+	ck_assert_int_eq(recv_msg(dest, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);    /* room */
+	race_finish(&r);
+	ck_assert_int_eq(r.result, MACH_MSG_SUCCESS);
+	ck_assert_int_eq(answer(drain(dest, queued), 101), MACH_MSG_SUCCESS);
+	expect_id(reply, 101);          /* the pair is back with reply, parked */
+	n = ask(service, reply, 2);     /* and serves this request */
+	stale = answer(moved, 0xbad);
+	ck_assert_int_eq(answer(n, 102), MACH_MSG_SUCCESS);
+	expect_id(reply, 102);
+	ck_assert_int_eq(stale, MACH_SEND_INVALID_DEST);
+	ck_assert_int_eq(kr, KERN_INVALID_RIGHT);
+	destroy(dest);
+	destroy(reply);
+	destroy(service);
+}
+END_TEST
+
+/*
+ * A receive right in a message, destroyed while the send waits: its
+ * receive end's close is put off, and so is its send end's after it,
+ * though no send pinned the port since the first: the message still
+ * carries both, and the right arrives able to make send rights to itself.
+ */
+START_TEST(test_second_close_waits_as_first)
+{
+	mach_port_t dest = peer_port_send(), port = peer_port_send(), ports[NEW_PORTS], got;
+	struct race r;
+	union rcv_buf b;
+	int queued = fill(dest);
+
+	carry(&r, dest, port, MACH_MSG_TYPE_MOVE_RECEIVE);
+	race_start(&r);
+	/* The send right goes first: the receive right keeps the send end. */
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), port), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), port, MACH_PORT_RIGHT_RECEIVE, -1),
+			 KERN_SUCCESS);
+	make_ports(ports);
+	ck_assert_int_eq(recv_msg(dest, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);    /* room */
+	race_finish(&r);
+	ck_assert_int_eq(r.result, MACH_MSG_SUCCESS);
+	check_ports_empty(ports);
+	got = drain(dest, queued);
+	header(&b.head, got, MACH_MSG_TYPE_MAKE_SEND, MACH_PORT_NULL, 0, RACED_ID);
+	ck_assert_int_eq(send_msg(&b.head, 0, 0), MACH_MSG_SUCCESS);
+	expect_id(got, RACED_ID);
+	destroy(got);
+	destroy(dest);
+}
+END_TEST
+
 /* The notification thread's fds are counted from the start (peer_fd_mark()). */
 static void setup_notifier(void)
 {
 	peer_fd_mark(true);
 }
 
-/* r->m: to @dest, carrying a send-once right made from receive right @port. */
-static void carry_made_send_once(struct race *r, mach_port_t dest, mach_port_t port)
-{
-	header(&r->m.head, dest, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, 0);
-	r->m.head.msgh_bits |= MACH_MSGH_BITS_COMPLEX;
-	r->m.head.msgh_size = sizeof(r->m);
-	r->m.body.msgh_descriptor_count = 1;
-	r->m.d[0] = (mach_msg_port_descriptor_t){ .name = port, .type = MACH_MSG_PORT_DESCRIPTOR,
-						  .disposition = MACH_MSG_TYPE_MAKE_SEND_ONCE };
-}
-
-/* Whether receive end @fd has no sender left: its port's send ends are all closed. */
-static bool no_sender_left(int fd)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-
-	return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP);
-}
-
-/* A no-senders request on receive right @port, to @notify: the port's own send end closes. */
-static void request_no_senders(mach_port_t port, mach_port_t notify)
-{
-	mach_port_t previous;
-
-	ck_assert_int_eq(mach_port_request_notification(mach_task_self(), port,
-			 MACH_NOTIFY_NO_SENDERS, 0, notify, MACH_MSG_TYPE_MAKE_SEND_ONCE, &previous),
-			 KERN_SUCCESS);
-	ck_assert_uint_eq(previous, MACH_PORT_NULL);
-}
 
 /*
  * A close put off for a send that uses the port waits for that send only:
@@ -387,8 +227,8 @@ START_TEST(test_deferred_close_waits_for_earlier_sends)
 	union rcv_buf b;
 
 	fill(dest);
-	carry_made_send_once(&first, dest, port);
-	carry_made_send_once(&later, dest, port);
+	carry(&first, dest, port, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	carry(&later, dest, port, MACH_MSG_TYPE_MAKE_SEND_ONCE);
 	race_start(&first);
 	request_no_senders(port, notify);
 	ck_assert(!no_sender_left(peer_recv_fd(port)));         /* waits for first */
@@ -409,6 +249,77 @@ START_TEST(test_deferred_close_waits_for_earlier_sends)
 }
 END_TEST
 
+/*
+ * Two closes put off on one port, each for the sends pinned before it: the
+ * later send finishing first ends neither, as the earlier close still waits
+ * for the earlier send, and the later close for the earlier one.  The
+ * closes: the port's own send end at a no-senders request, then its
+ * receive end with the receive right; a copy of the receive end shows
+ * whether the send end is closed.
+ */
+START_TEST(test_deferred_closes_wait_for_earliest_send)
+{
+	mach_port_t d1 = peer_port_send(), d2 = peer_port_send(), port = peer_port();
+	mach_port_t notify = peer_port();
+	int r = dup(peer_recv_fd(port));
+	struct race first, later;
+	union rcv_buf b;
+
+	fill(d1);
+	fill(d2);
+	carry(&first, d1, port, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	carry(&later, d2, port, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	race_start(&first);
+	request_no_senders(port, notify);
+	race_start(&later);
+	destroy(port);
+	ck_assert_int_eq(recv_msg(d2, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);      /* room */
+	race_finish(&later);
+	ck_assert_int_eq(later.result, MACH_MSG_SUCCESS);
+	ck_assert(!no_sender_left(r));          /* first is still out */
+	ck_assert_int_eq(recv_msg(d1, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);      /* room */
+	race_finish(&first);
+	ck_assert_int_eq(first.result, MACH_MSG_SUCCESS);
+	ck_assert(no_sender_left(r));
+	close(r);
+	destroy(d1);
+	destroy(d2);
+	destroy(notify);
+}
+END_TEST
+
+/*
+ * Once the sends a close waited for are done, the port waits for no one:
+ * a close after them happens at once.  Both closes are the port's own
+ * send end at a no-senders request, the second on a send end made anew.
+ */
+START_TEST(test_close_after_drained_sends_at_once)
+{
+	mach_port_t dest = peer_port_send(), port = peer_port(), notify = peer_port();
+	struct race r;
+	struct peer_rcv n;
+	union rcv_buf b;
+
+	fill(dest);
+	carry(&r, dest, port, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	race_start(&r);
+	request_no_senders(port, notify);
+	ck_assert_int_eq(recv_msg(dest, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);    /* room */
+	race_finish(&r);
+	ck_assert_int_eq(r.result, MACH_MSG_SUCCESS);
+	ck_assert_int_eq(peer_recv(notify, &n, PEER_TIMEOUT_MS), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(n.msg.head.msgh_id, MACH_NOTIFY_NO_SENDERS);
+	ck_assert_int_eq(mach_port_insert_right(mach_task_self(), port, port,
+						MACH_MSG_TYPE_MAKE_SEND), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), port), KERN_SUCCESS);
+	request_no_senders(port, notify);
+	ck_assert(no_sender_left(peer_recv_fd(port)));
+	destroy(dest);
+	destroy(port);
+	destroy(notify);
+}
+END_TEST
+
 static Suite *race_suite(void)
 {
 	Suite *s = suite_create("msg-race");
@@ -419,10 +330,14 @@ static Suite *race_suite(void)
 	tcase_add_test(tc, test_copy_send_descriptor_dropped);
 	tcase_add_test(tc, test_dest_made_dead_name);
 	tcase_add_test(tc, test_send_once_descriptor_moved_away);
+	tcase_add_test(tc, test_send_once_carried_not_left_behind);
+	tcase_add_test(tc, test_second_close_waits_as_first);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("race-notify");
 	tcase_add_test(tc, test_deferred_close_waits_for_earlier_sends);
+	tcase_add_test(tc, test_deferred_closes_wait_for_earliest_send);
+	tcase_add_test(tc, test_close_after_drained_sends_at_once);
 	tcase_add_checked_fixture(tc, setup_notifier, teardown);
 	suite_add_tcase(s, tc);
 	return s;

@@ -534,6 +534,37 @@ START_TEST(test_names_found_among_many)
 }
 END_TEST
 
+/*
+ * A message to a port carrying that port's own receive right is destroyed,
+ * not sent, but its body is read first all the same, as xnu copies the
+ * message in before it looks: an unreadable one is MACH_SEND_INVALID_DATA,
+ * the receive right still the caller's.  It used to be reported sent, and
+ * the right destroyed.
+ */
+START_TEST(test_unreadable_body_circular)
+{
+	mach_port_t port = peer_port();
+	long page = sysconf(_SC_PAGESIZE);
+	char *mem = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct mixed_msg *m = (struct mixed_msg *)(mem + page - sizeof(*m));
+	union rcv_buf r;
+
+	ck_assert_ptr_ne(mem, MAP_FAILED);
+	ck_assert_int_eq(mprotect(mem + page, page, PROT_NONE), 0);
+	*m = (struct mixed_msg){ .body = { 1 } };
+	header(&m->head, port, MACH_MSG_TYPE_MAKE_SEND, MACH_PORT_NULL, 0, 6);
+	m->head.msgh_bits |= MACH_MSGH_BITS_COMPLEX;
+	m->head.msgh_size = sizeof(*m) + 64;    /* 64 body bytes in the page that cannot be read */
+	port_desc(&m->before, port, MACH_MSG_TYPE_MOVE_RECEIVE);
+	ck_assert_int_eq(send_msg(&m->head, 0, 0), MACH_SEND_INVALID_DATA);
+	ck_assert_uint_eq(peer_type(port), MACH_PORT_TYPE_RECEIVE);
+	ck_assert_int_eq(mach_msg(&r.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(r), port, 0,
+				  MACH_PORT_NULL), MACH_RCV_TIMED_OUT);
+	munmap(mem, 2 * (size_t)page);
+	destroy(port);
+}
+END_TEST
+
 static Suite *msg_suite(void)
 {
 	Suite *s = suite_create("msg");
@@ -546,6 +577,7 @@ static Suite *msg_suite(void)
 	tcase_add_test(rights, test_body_failure_destroys_what_was_taken);
 	tcase_add_test(rights, test_unreadable_small_ool);
 	tcase_add_test(rights, test_unreadable_body);
+	tcase_add_test(rights, test_unreadable_body_circular);
 	tcase_add_test(rights, test_names_found_among_many);
 	tcase_add_checked_fixture(rights, setup, teardown);
 	suite_add_tcase(s, rights);

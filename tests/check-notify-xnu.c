@@ -167,6 +167,7 @@ START_TEST(test_port_destroyed)
 	ck_assert_int_eq(req(a, MACH_NOTIFY_PORT_DESTROYED, 0, n, &prev), KERN_SUCCESS);
 	ck_assert_uint_eq(prev, MACH_PORT_NULL);
 	ck_assert_int_eq(req(a, MACH_NOTIFY_PORT_DESTROYED, 0, n, &prev), KERN_FAILURE);
+	expect(n, MACH_NOTIFY_SEND_ONCE, 0);    /* the refused request's right, destroyed */
 	ck_assert_int_eq(peer_send_id(a, MACH_MSG_TYPE_COPY_SEND, 5), MACH_MSG_SUCCESS);
 	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), a, MACH_PORT_RIGHT_RECEIVE, -1),
 			 KERN_SUCCESS);
@@ -270,6 +271,7 @@ START_TEST(test_send_possible_and_dead_name)
 	ck_assert_uint_eq(peer_type(s), MACH_PORT_TYPE_DEAD_NAME);
 	/* Already dead: an immediate notification if sync is set, which takes a reference. */
 	ck_assert_int_eq(req(s, MACH_NOTIFY_DEAD_NAME, 0, n, &prev), KERN_INVALID_ARGUMENT);
+	expect(n, MACH_NOTIFY_SEND_ONCE, 0);    /* the refused request's right, destroyed */
 	ck_assert_int_eq(req(s, MACH_NOTIFY_DEAD_NAME, 1, n, &prev), KERN_SUCCESS);
 	expect(n, MACH_NOTIFY_DEAD_NAME, s);
 	/* Ours, the first notification's and the immediate one's, as xnu. */

@@ -250,17 +250,20 @@ START_TEST(test_cancel)
 	expect(n, MACH_NOTIFY_SEND_ONCE);
 	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), p), KERN_SUCCESS);
 	expect_nothing(n);
+	/* A request refused destroys the send-once right made for it, as xnu. */
 	ck_assert_int_eq(mach_port_request_notification(mach_task_self(), p, MACH_NOTIFY_PORT_DELETED,
 							0, n, MACH_MSG_TYPE_MAKE_SEND_ONCE, NULL),
 			 KERN_INVALID_VALUE);
+	expect(n, MACH_NOTIFY_SEND_ONCE);
 	ck_assert_int_eq(mach_port_request_notification(mach_task_self(), 0x4207,
 							MACH_NOTIFY_NO_SENDERS, 0, n,
 							MACH_MSG_TYPE_MAKE_SEND_ONCE, NULL),
 			 KERN_INVALID_NAME);
+	expect(n, MACH_NOTIFY_SEND_ONCE);
 	ck_assert_int_eq(mach_port_request_notification(mach_task_self(), p, MACH_NOTIFY_DEAD_NAME,
 							0, n, MACH_MSG_TYPE_MAKE_SEND_ONCE, NULL),
 			 KERN_INVALID_RIGHT);
-	expect_nothing(n);
+	expect(n, MACH_NOTIFY_SEND_ONCE);
 	destroy(p);
 	destroy(n);
 }
@@ -420,8 +423,8 @@ static int highest_fd(void)
 	int high = -1;
 
 	ck_assert_ptr_nonnull(d);
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.' && atoi(e->d_name) > high)
+	while ((e = readdir(d)))     /* the directory's own fd closes with it */
+		if (e->d_name[0] != '.' && atoi(e->d_name) > high && atoi(e->d_name) != dirfd(d))
 			high = atoi(e->d_name);
 	closedir(d);
 	return high;
@@ -480,15 +483,19 @@ static kern_return_t request_short_of_fds(mach_port_t s, mach_port_t n,
 /*
  * A request the process has no fd left for is KERN_RESOURCE_SHORTAGE, as
  * xnu says of a request it cannot allocate (ipc_right_request_alloc()),
- * whether the notify port's right or the subject's watch could not be
- * copied: those used to be KERN_INVALID_CAPABILITY and KERN_INVALID_RIGHT,
- * as if the names were wrong.  Nothing is left behind: with fds again,
- * the request is made and fires once.
+ * whether the notify port's right (a send right made anew from a receive
+ * right included) or the subject's watch could not be made.  As xnu's
+ * trap, the notify right is taken first and destroyed if the request then
+ * fails: a send-once right made or moved for it tells its port, and a
+ * moved one is gone from its name.  With fds again, the request is made
+ * and fires once.
  */
 START_TEST(test_request_without_fds)
 {
 	int sv[2];
-	mach_port_t s, n = peer_port();
+	mach_port_t s, n = peer_port(), m = peer_port(), so = peer_send_once(n);
+	mach_port_type_t type;
+	int settled;
 
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
 	s = peer_name_send_fd(sv[1]);
@@ -496,9 +503,24 @@ START_TEST(test_request_without_fds)
 			 KERN_SUCCESS);
 	ck_assert_int_eq(request_short_of_fds(s, n, MACH_MSG_TYPE_MAKE_SEND_ONCE, 1),
 			 KERN_RESOURCE_SHORTAGE);
+	expect_nothing(n);      /* no right made */
+	ck_assert_int_eq(request_short_of_fds(s, n, MACH_MSG_TYPE_MAKE_SEND_ONCE, 2),
+			 KERN_RESOURCE_SHORTAGE);
+	expect(n, MACH_NOTIFY_SEND_ONCE);
+	ck_assert_int_eq(request_short_of_fds(s, so, MACH_MSG_TYPE_MOVE_SEND_ONCE, 0),
+			 KERN_RESOURCE_SHORTAGE);
+	expect(n, MACH_NOTIFY_SEND_ONCE);
+	ck_assert_int_eq(mach_port_type(mach_task_self(), so, &type), KERN_INVALID_NAME);
 	ck_assert_int_eq(request_short_of_fds(s, n, MACH_MSG_TYPE_COPY_SEND, 1),
 			 KERN_RESOURCE_SHORTAGE);
-	ck_assert_int_eq(request_short_of_fds(s, n, MACH_MSG_TYPE_MAKE_SEND_ONCE, 0),
+	/* m's own send end closed: a send right made from it needs a new socketpair. */
+	settled = fdcheck_count();
+	request(m, MACH_NOTIFY_NO_SENDERS, n);
+	expect(n, MACH_NOTIFY_NO_SENDERS);
+	/* The notification thread closed its copies (m's own send end is gone
+	 * too): no fd frees itself under the limit below. */
+	ck_assert_int_eq(peer_fd_count(settled - 1), settled - 1);
+	ck_assert_int_eq(request_short_of_fds(s, m, MACH_MSG_TYPE_MAKE_SEND, 1),
 			 KERN_RESOURCE_SHORTAGE);
 	ck_assert_uint_eq(peer_type(s) & MACH_PORT_TYPE_DNREQUEST, 0);
 	request(s, MACH_NOTIFY_DEAD_NAME, n);
@@ -506,6 +528,7 @@ START_TEST(test_request_without_fds)
 	expect(n, MACH_NOTIFY_DEAD_NAME);
 	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), s, MACH_PORT_RIGHT_DEAD_NAME, -2),
 			 KERN_SUCCESS);
+	destroy(m);
 	destroy(n);
 }
 END_TEST

@@ -123,6 +123,8 @@ static kern_return_t insert_copyin(struct port *p, mach_msg_type_name_t disp)
 		return KERN_SUCCESS;
 	if (!(p->type & port_right_needed(disp)))
 		return KERN_INVALID_RIGHT;
+	if (disp == MACH_MSG_TYPE_MOVE_SEND_ONCE && port_send_once_in_flight(p))
+		return KERN_INVALID_RIGHT;      /* a send took it: port_send_once_in_flight() */
 	if (disp == MACH_MSG_TYPE_MOVE_RECEIVE && p->u.recv.immovable)
 		return KERN_INVALID_CAPABILITY;
 	return KERN_SUCCESS;
@@ -407,24 +409,6 @@ EXPORT kern_return_t mach_port_extract_member(ipc_space_t task, mach_port_name_t
 	return locked(task, name, pset, port_set_extract);
 }
 
-/* xnu's checks of the name before the look-up, per kind of request. */
-static kern_return_t check_request(const struct notify_req *rq)
-{
-	switch (rq->id) {
-	case MACH_NOTIFY_PORT_DESTROYED:
-		if (rq->sync != 0)
-			return KERN_INVALID_VALUE;
-		return MACH_PORT_VALID(rq->name) ? KERN_SUCCESS : KERN_INVALID_RIGHT;
-	case MACH_NOTIFY_NO_SENDERS:
-		return MACH_PORT_VALID(rq->name) ? KERN_SUCCESS : KERN_INVALID_RIGHT;
-	case MACH_NOTIFY_SEND_POSSIBLE:
-	case MACH_NOTIFY_DEAD_NAME:
-		return MACH_PORT_VALID(rq->name) ? KERN_SUCCESS : KERN_INVALID_ARGUMENT;
-	default:        /* MACH_NOTIFY_PORT_DELETED included, as xnu */
-		return KERN_INVALID_VALUE;
-	}
-}
-
 EXPORT kern_return_t mach_port_request_notification(ipc_space_t task, mach_port_name_t name,
 						    mach_msg_id_t msgid, mach_port_mscount_t sync,
 						    mach_port_t notify, mach_msg_type_name_t notifyPoly,
@@ -438,9 +422,7 @@ EXPORT kern_return_t mach_port_request_notification(ipc_space_t task, mach_port_
 		return KERN_INVALID_TASK;
 	if (notify == MACH_PORT_DEAD)
 		return KERN_INVALID_CAPABILITY;
-	kr = check_request(&rq);
-	if (kr == KERN_SUCCESS)
-		kr = notify_request(&rq, &prev);
+	kr = notify_request(&rq, &prev);
 	if (previous && kr == KERN_SUCCESS)
 		*previous = prev;       /* as a MIG reply: untouched on failure */
 	else if (prev != MACH_PORT_NULL)

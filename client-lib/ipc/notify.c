@@ -40,7 +40,8 @@ static int make_send_once_fd(struct port *n)
 /*
  * The fd the notification will be sent on.  Space lock held.  Return: it,
  * -ENOENT or -EINVAL (@notify cannot give that right), or the negative
- * errno of a copy that could not be made (no fd or memory left).
+ * errno of a copy or socketpair that could not be made (no fd or memory
+ * left).
  */
 static int notify_fd(mach_port_name_t notify, mach_msg_type_name_t poly)
 {
@@ -57,8 +58,12 @@ static int notify_fd(mach_port_name_t notify, mach_msg_type_name_t poly)
 	case MACH_MSG_TYPE_MAKE_SEND:
 	case MACH_MSG_TYPE_COPY_SEND:
 		s = poly == MACH_MSG_TYPE_MAKE_SEND ? port_make_send_fd(n) :
-			((n->type & MACH_PORT_TYPE_SEND) ? n->send_fd : -1);
-		return s < 0 ? -EINVAL : copy_fd(s);
+			((n->type & MACH_PORT_TYPE_SEND) ? n->send_fd : -EINVAL);
+		/* -EBUSY: no send end to make one from; else a socketpair the
+		 * system could not make (port_make_send_fd()) */
+		if (s == -EBUSY)
+			return -EINVAL;
+		return s < 0 ? s : copy_fd(s);
 	default:
 		return -EINVAL;
 	}
@@ -115,58 +120,53 @@ static mach_port_t name_previous(int fd)
 
 /*
  * Space lock held: the watch is in place before the right can go away.
- * @p is referenced: moving a send-once right out for the notification may
- * release the subject's own entry.
+ * Takes *@nfd on success (set to -1), and when the watch takes it.
  */
-static kern_return_t watch_subject(struct port *p, const struct notify_req *rq, mach_port_t *previous)
+static kern_return_t watch_subject(struct port *p, const struct notify_req *rq, int *nfd,
+				   mach_port_t *previous)
 {
-	int fd = subject_fd(p, rq->id), nfd, prev = -1;
+	int fd = subject_fd(p, rq->id), prev = -1, err;
 
 	if (fd < 0)
 		return fd == -EINVAL ? KERN_INVALID_RIGHT : KERN_RESOURCE_SHORTAGE;
-	nfd = notify_fd(rq->notify, rq->poly);
-	if (nfd < 0) {
-		close(fd);
-		return notify_fd_error(nfd);
-	}
-	if (notifier_watch(fd, nfd, rq->id, rq->name, &prev) < 0) {
-		*previous = name_previous(prev);
-		return KERN_RESOURCE_SHORTAGE;
-	}
+	err = notifier_watch(fd, *nfd, rq->id, rq->name, &prev);
+	*nfd = -1;      /* taken in every case */
 	*previous = name_previous(prev);
+	if (err < 0)
+		return KERN_RESOURCE_SHORTAGE;
 	port_note_request(p, rq->id);
 	return KERN_SUCCESS;
 }
 
-/* A request on a name that is already dead: xnu's immediate notification, or a refusal. */
-static kern_return_t dead_already(struct port *p, const struct notify_req *rq)
+/*
+ * A request on a name that is already dead: xnu's immediate notification,
+ * or a refusal.  Takes *@nfd on success.
+ */
+static kern_return_t dead_already(struct port *p, const struct notify_req *rq, int *nfd)
 {
-	int nfd;
-
-	if (rq->sync == 0 || rq->notify == MACH_PORT_NULL)
+	if (rq->sync == 0 || *nfd < 0)
 		return KERN_INVALID_ARGUMENT;
-	nfd = notify_fd(rq->notify, rq->poly);
-	if (nfd < 0)
-		return notify_fd_error(nfd);
 	/* The notification carries the name: one more dead-name reference, as xnu. */
 	port_mod_urefs(p, MACH_PORT_TYPE_DEAD_NAME, 1);
-	notifier_send(nfd, MACH_NOTIFY_DEAD_NAME, rq->name);
+	notifier_send(*nfd, MACH_NOTIFY_DEAD_NAME, rq->name);
+	*nfd = -1;
 	return KERN_SUCCESS;
 }
 
-/* xnu: one port-destroyed request per port; it cannot be cancelled or replaced. */
-static kern_return_t request_destroyed(struct port *p, const struct notify_req *rq)
+/*
+ * xnu: one port-destroyed request per port; it cannot be cancelled or
+ * replaced.  Takes *@nfd on success.
+ */
+static kern_return_t request_destroyed(struct port *p, int *nfd)
 {
-	int nfd;
+	int fd = *nfd;
 
 	if (p->u.recv.pd_fd >= 0)
 		return KERN_FAILURE;
-	if (rq->notify == MACH_PORT_NULL)
-		return KERN_SUCCESS;
-	nfd = notify_fd(rq->notify, rq->poly);
-	if (nfd < 0)
-		return notify_fd_error(nfd);
-	return port_request_destroyed(p, nfd);
+	if (fd < 0)
+		return KERN_SUCCESS;    /* no notify port: nothing asked */
+	*nfd = -1;
+	return port_request_destroyed(p, fd);   /* takes it in every case */
 }
 
 /* xnu's checks of the subject for each kind of request. */
@@ -179,28 +179,70 @@ static kern_return_t check_subject(const struct port *p, mach_msg_id_t id)
 	return KERN_SUCCESS;
 }
 
+/* xnu's checks of the name before the look-up, per kind of request. */
+static kern_return_t check_request(const struct notify_req *rq)
+{
+	switch (rq->id) {
+	case MACH_NOTIFY_PORT_DESTROYED:
+		if (rq->sync != 0)
+			return KERN_INVALID_VALUE;
+		return MACH_PORT_VALID(rq->name) ? KERN_SUCCESS : KERN_INVALID_RIGHT;
+	case MACH_NOTIFY_NO_SENDERS:
+		return MACH_PORT_VALID(rq->name) ? KERN_SUCCESS : KERN_INVALID_RIGHT;
+	case MACH_NOTIFY_SEND_POSSIBLE:
+	case MACH_NOTIFY_DEAD_NAME:
+		return MACH_PORT_VALID(rq->name) ? KERN_SUCCESS : KERN_INVALID_ARGUMENT;
+	default:        /* MACH_NOTIFY_PORT_DELETED included, as xnu */
+		return KERN_INVALID_VALUE;
+	}
+}
+
+/* The request on subject @p, its notify right resolved to *@nfd (-1: cancel).  Space lock held. */
+static kern_return_t request_on(struct port *p, const struct notify_req *rq, int *nfd,
+				mach_port_t *previous)
+{
+	kern_return_t kr = check_subject(p, rq->id);
+
+	if (kr != KERN_SUCCESS)
+		return kr;
+	if (rq->id == MACH_NOTIFY_PORT_DESTROYED)
+		return request_destroyed(p, nfd);
+	port_ref(p);
+	port_check_dead(p);
+	if (rq->notify == MACH_PORT_NULL && !(p->type & MACH_PORT_TYPE_DEAD_NAME))
+		*previous = name_previous(notifier_take(rq->name, rq->id));
+	else if (p->type & MACH_PORT_TYPE_DEAD_NAME)
+		kr = dead_already(p, rq, nfd);
+	else
+		kr = watch_subject(p, rq, nfd, previous);
+	port_unref(p);
+	return kr;
+}
+
+/*
+ * As xnu's trap, the notify right is taken first, and destroyed if the
+ * request then fails, whatever for: a send-once right made or moved for it
+ * tells its port (MACH_NOTIFY_SEND_ONCE) when its send end closes.  One
+ * that cannot be taken takes nothing.
+ */
 kern_return_t notify_request(const struct notify_req *rq, mach_port_t *previous)
 {
-	struct port *p;
-	kern_return_t kr;
+	int nfd = -1;
+	kern_return_t kr = KERN_SUCCESS;
 
 	*previous = MACH_PORT_NULL;
 	space_lock();
-	p = space_get(rq->name);
-	kr = check_subject(p, rq->id);
-	if (kr == KERN_SUCCESS && rq->id == MACH_NOTIFY_PORT_DESTROYED)
-		kr = request_destroyed(p, rq);
-	else if (kr == KERN_SUCCESS) {
-		port_ref(p);
-		port_check_dead(p);
-		if (rq->notify == MACH_PORT_NULL && !(p->type & MACH_PORT_TYPE_DEAD_NAME))
-			*previous = name_previous(notifier_take(rq->name, rq->id));
-		else if (p->type & MACH_PORT_TYPE_DEAD_NAME)
-			kr = dead_already(p, rq);
-		else
-			kr = watch_subject(p, rq, previous);
-		port_unref(p);
+	if (rq->notify != MACH_PORT_NULL) {
+		nfd = notify_fd(rq->notify, rq->poly);
+		if (nfd < 0)
+			kr = notify_fd_error(nfd);
 	}
+	if (kr == KERN_SUCCESS)
+		kr = check_request(rq);
+	if (kr == KERN_SUCCESS)
+		kr = request_on(space_get(rq->name), rq, &nfd, previous);
 	space_unlock();
+	if (nfd >= 0)
+		close(nfd);     /* the request failed: the notify right is destroyed */
 	return kr;
 }

@@ -7,7 +7,6 @@
 #include "port.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <mach/notify.h>
@@ -185,37 +184,20 @@ void port_use_send_once(struct port *p)
 	port_release_if_empty(p);
 }
 
-/*
- * @p's send end, for a new holder (another name, a notification request)
- * that closes it when it likes.  A message being sent with it has its
- * number in hand: that holder gets a copy, and @p's own waits for the send
- * (port_close_fd()), so that the number cannot be reused under the
- * sendmsg() and take the message to another socket.
- */
-static int hand_over_send_end(struct port *p)
+bool port_send_once_in_flight(const struct port *p)
 {
-	int s = p->send_fd;
-
-	if (!port_pinned(p)) {
-		p->send_fd = -1;
-		return s;
-	}
-	s = fcntl(p->send_fd, F_DUPFD_CLOEXEC, 0);
-	if (s < 0)
-		return -errno;
-	port_close_fd(p, &p->send_fd);
-	return s;
+	/* Only a send that moves it pins a send-once right's entry. */
+	return (p->type & MACH_PORT_TYPE_SEND_ONCE) && port_pinned(p);
 }
 
 int port_take_send_once(struct port *p)
 {
-	int s;
+	int s = p->send_fd;
 
-	if (!(p->type & MACH_PORT_TYPE_SEND_ONCE))
+	if (!(p->type & MACH_PORT_TYPE_SEND_ONCE) || port_send_once_in_flight(p))
 		return -EINVAL;
-	s = hand_over_send_end(p);
-	if (s >= 0)
-		port_use_send_once(p);
+	p->send_fd = -1;
+	port_use_send_once(p);
 	return s;
 }
 
@@ -295,7 +277,7 @@ kern_return_t port_move_send_once_to(struct port *p, mach_port_name_t name)
 	s = port_take_send_once(p);     /* may release @p's entry: not looked at after */
 	if (s < 0) {
 		drop_send_once_entry(so);
-		return s == -EINVAL ? KERN_INVALID_RIGHT : KERN_RESOURCE_SHORTAGE;
+		return KERN_INVALID_RIGHT;
 	}
 	so->send_fd = s;
 	return KERN_SUCCESS;

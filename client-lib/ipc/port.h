@@ -320,11 +320,18 @@ void port_drop_send(struct port *p);
 /** port_use_send_once() - the send-once right was used by a message. */
 void port_use_send_once(struct port *p);
 /**
+ * port_send_once_in_flight() - whether @p's send-once right is in a
+ * message being sent.  xnu's copy-in takes a right a send moves when the
+ * send starts: from then on the name can give it to no one else, neither
+ * another name nor a notification request.  A copy given here would
+ * outlive the right: its pair goes back to its maker with the answer
+ * (sopool.h), and the copy would reach whatever the pair serves next.
+ */
+bool port_send_once_in_flight(const struct port *p);
+/**
  * port_take_send_once() - move the send-once right's fd out, to a holder
- * that may close it at once: while a message is sent on it (port_pin()),
- * a copy, @p's own closing once the send is done.
- * Return: the fd (the caller's), -EINVAL without the right, or the
- * negative errno of the copy (the right then stays with @p).
+ * that may close it at once.  Return: the fd (the caller's), or -EINVAL
+ * without the right or with it in flight (port_send_once_in_flight()).
  */
 int port_take_send_once(struct port *p);
 /**

@@ -372,12 +372,16 @@ static mach_msg_return_t send_built(struct send_ctx *c, const char *body, size_t
 	size_t mark = 0;
 	/* xnu copies the message in before it takes any right
 	 * (ipc_kmsg_get_and_inflate_from_user()): a body it cannot read fails
-	 * first, MACH_SEND_INVALID_DATA (send_error()), nothing taken. */
-	bool bad_body = err == -EFAULT && body_unreadable(body, body_len);
+	 * first, MACH_SEND_INVALID_DATA (send_error()), nothing taken.  A
+	 * circular message, never sent, is read all the same. */
+	bool bad_body = (err == -EFAULT || c->circular) && body_unreadable(body, body_len);
 	/* A region sendmsg() could not read; unsent, a circular message's are
 	 * read all the same, as xnu copies the body in before it looks. */
 	bool fault = !bad_body && (err == -EFAULT || c->circular) && send_ool_fault(c, &mark);
-	bool destroyed = c->circular;
+	bool destroyed = c->circular && !bad_body;
+
+	if (bad_body)
+		err = -EFAULT;
 
 	space_lock();
 	send_unpin(c);
