@@ -89,6 +89,16 @@ mach_msg_return_t send_errno(int err)
 	}
 }
 
+/* MAKE_SEND: receive right @p's own send end (made anew after no-senders). */
+static int make_send(struct send_ctx *c, struct port *p, struct wire_desc *d)
+{
+	int fd = port_make_send_fd(p);
+
+	send_add_commit(c, COMMIT_USE, p);
+	d->kind = WIRE_PORT_SEND;
+	return fd < 0 ? fd : send_add_fd(c, fd, false);
+}
+
 /*
  * MAKE_SEND_ONCE: a socketpair for this right alone, R one of @p's queues
  * before the send (port_pair_take()): no room for it fails the send with
@@ -256,13 +266,8 @@ static int resolve_right(struct send_ctx *c, mach_port_name_t name,
 		send_add_commit(c, disp == MACH_MSG_TYPE_MOVE_SEND ? COMMIT_MOVE_SEND : COMMIT_USE, p);
 		d->kind = WIRE_PORT_SEND;
 		return send_add_fd(c, p->send_fd, false);
-	case MACH_MSG_TYPE_MAKE_SEND: {
-		int fd = port_make_send_fd(p);
-
-		send_add_commit(c, COMMIT_USE, p);
-		d->kind = WIRE_PORT_SEND;
-		return fd < 0 ? fd : send_add_fd(c, fd, false);
-	}
+	case MACH_MSG_TYPE_MAKE_SEND:
+		return make_send(c, p, d);
 	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
 		d->kind = WIRE_PORT_SEND_ONCE;
 		send_add_commit(c, COMMIT_MOVE_SEND_ONCE, p);
