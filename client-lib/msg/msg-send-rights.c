@@ -173,6 +173,17 @@ static bool still_held(const struct send_ctx *c, const struct port *p, mach_port
 }
 
 /*
+ * Whether the send-once right @need names is in another send, or earlier
+ * in this one: xnu's copy-in took it when that send started, and finds
+ * the name without it (ipc_object_copyin() fails), whether or not its
+ * port has died since.
+ */
+static bool taken_by_a_send(const struct port *p, mach_port_type_t need)
+{
+	return need == MACH_PORT_TYPE_SEND_ONCE && port_send_once_in_flight(p);
+}
+
+/*
  * xnu: a dead name moved or copied where a send or send-once right may go
  * (a descriptor, the reply port) travels as MACH_PORT_DEAD, a move taking
  * one of its references.
@@ -253,6 +264,8 @@ static int resolve_right(struct send_ctx *c, mach_port_name_t name,
 	need = port_right_needed(disp);
 	if (!need)
 		return -EINVAL;
+	if (p && taken_by_a_send(p, need))
+		return -ENOENT;
 	if (p && now_dead(p, need))
 		return resolve_dead(c, p, disp, d);
 	if (!p || !(p->type & need) || !still_held(c, p, need))
