@@ -4,7 +4,8 @@
  * drops it: the drop happens before the send (which then fails with
  * MACH_SEND_INVALID_DEST) or after it (the message reaches the port it was
  * addressed to, carrying the right it was given), never anything else.
- * A send-once right it moves cannot be moved elsewhere meanwhile.
+ * A send-once right it moves cannot be moved elsewhere meanwhile, nor
+ * sent by another message.
  *
  * How the sender is caught waiting: helpers/race.h.
  */
@@ -18,6 +19,39 @@
 #include "helpers/peer.h"
 #include "helpers/race.h"
 #include "helpers/runner.h"
+
+/* @got is a send-once right: through it, a message reaches @port. */
+static void expect_send_once_to(mach_port_t got, mach_port_t port)
+{
+	union rcv_buf b;
+
+	ck_assert_uint_eq(peer_type(got), MACH_PORT_TYPE_SEND_ONCE);
+	header(&b.head, got, MACH_MSG_TYPE_MOVE_SEND_ONCE, MACH_PORT_NULL, 0, RACED_ID);
+	ck_assert_int_eq(send_msg(&b.head, 0, 0), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(recv_msg(port, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(b.head.msgh_id, RACED_ID);
+}
+
+/* No message waits on @port. */
+static void expect_nothing(mach_port_t port)
+{
+	union rcv_buf b;
+
+	ck_assert_int_eq(mach_msg(&b.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(b), port, 0,
+				  MACH_PORT_NULL), MACH_RCV_TIMED_OUT);
+}
+
+/* @m: to @dest as @disp, moving the send right @keep in one port descriptor. */
+static void moving(struct ports_msg *m, mach_port_t dest, mach_msg_type_name_t disp,
+		   mach_port_t keep)
+{
+	header(&m->head, dest, disp, MACH_PORT_NULL, 0, RACED_ID);
+	m->head.msgh_bits |= MACH_MSGH_BITS_COMPLEX;
+	m->head.msgh_size = sizeof(*m);
+	m->body.msgh_descriptor_count = 1;
+	m->d[0] = (mach_msg_port_descriptor_t){ .name = keep, .type = MACH_MSG_PORT_DESCRIPTOR,
+						.disposition = MACH_MSG_TYPE_MOVE_SEND };
+}
 
 /* The destination's send right dropped by another thread while the send waits. */
 static void dest_dropped(mach_msg_type_name_t disp)
@@ -108,7 +142,7 @@ END_TEST
 START_TEST(test_send_once_descriptor_moved_away)
 {
 	mach_port_t port = peer_port_send(), other = peer_port(), ports[NEW_PORTS];
-	mach_port_t so = send_once_to(other), got, previous;
+	mach_port_t so = send_once_to(other), previous;
 	struct race r;
 	union rcv_buf b;
 	int queued = fill(port);
@@ -125,15 +159,99 @@ START_TEST(test_send_once_descriptor_moved_away)
 	race_finish(&r);
 	ck_assert_int_eq(r.result, MACH_MSG_SUCCESS);
 	check_ports_empty(ports);
-	got = drain(port, queued);
-	ck_assert_uint_eq(peer_type(got), MACH_PORT_TYPE_SEND_ONCE);
-	/* Through it, a message reaches the other port. */
-	header(&b.head, got, MACH_MSG_TYPE_MOVE_SEND_ONCE, MACH_PORT_NULL, 0, RACED_ID);
-	ck_assert_int_eq(send_msg(&b.head, 0, 0), MACH_MSG_SUCCESS);
-	ck_assert_int_eq(recv_msg(other, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);
-	ck_assert_int_eq(b.head.msgh_id, RACED_ID);
+	expect_send_once_to(drain(port, queued), other);
 	destroy(other);
 	destroy(port);
+}
+END_TEST
+
+/*
+ * A send that finds the send-once right it moves already in a waiting
+ * send fails, as xnu's copy-in finds the name without the right: the
+ * waiting send carries the right, and the failed one's other rights stay
+ * the caller's.  @m is that send, through @n or carrying it; @keep, a
+ * send right it moves after @n, must still be there.  Then what arrives
+ * from the waiting send, to @dest, is the send-once right to @so_port.
+ */
+static void send_once_sent_twice(mach_port_t dest, mach_port_t n, mach_port_t so_port,
+				 struct ports_msg *m, mach_msg_return_t expected, mach_port_t keep)
+{
+	mach_port_t ports[NEW_PORTS];
+	struct race r;
+	union rcv_buf b;
+	int queued = fill(dest);
+
+	carry(&r, dest, n, MACH_MSG_TYPE_MOVE_SEND_ONCE);
+	race_start(&r);
+	ck_assert_int_eq(send_msg(&m->head, 0, 0), expected);
+	ck_assert_uint_eq(peer_urefs(keep, MACH_PORT_RIGHT_SEND), 1);
+	make_ports(ports);
+	ck_assert_int_eq(recv_msg(dest, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);    /* room */
+	race_finish(&r);
+	ck_assert_int_eq(r.result, MACH_MSG_SUCCESS);
+	check_ports_empty(ports);
+	expect_send_once_to(drain(dest, queued), so_port);
+}
+
+/* Another thread's message through the send-once right a waiting send carries. */
+START_TEST(test_send_once_carried_not_dest_again)
+{
+	mach_port_t dest = peer_port_send(), other = peer_port(), n = send_once_to(other);
+	mach_port_t reply = peer_port_send(), keep = peer_port_send();
+	struct ports_msg m;
+
+	moving(&m, n, MACH_MSG_TYPE_MOVE_SEND_ONCE, keep);
+	m.head.msgh_local_port = reply;
+	m.head.msgh_bits |= MACH_MSGH_BITS(0, MACH_MSG_TYPE_MOVE_SEND);
+	send_once_sent_twice(dest, n, other, &m, MACH_SEND_INVALID_DEST, keep);
+	ck_assert_uint_eq(peer_urefs(reply, MACH_PORT_RIGHT_SEND), 1);
+	expect_nothing(other);
+	destroy(keep);
+	destroy(reply);
+	destroy(other);
+	destroy(dest);
+}
+END_TEST
+
+/* Another thread's message with the send-once right a waiting send carries as reply port. */
+START_TEST(test_send_once_carried_not_reply_again)
+{
+	mach_port_t dest = peer_port_send(), other = peer_port(), n = send_once_to(other);
+	mach_port_t to = peer_port_send(), keep = peer_port_send();
+	struct ports_msg m;
+
+	moving(&m, to, MACH_MSG_TYPE_COPY_SEND, keep);
+	m.head.msgh_local_port = n;
+	m.head.msgh_bits |= MACH_MSGH_BITS(0, MACH_MSG_TYPE_MOVE_SEND_ONCE);
+	send_once_sent_twice(dest, n, other, &m, MACH_SEND_INVALID_REPLY, keep);
+	expect_nothing(to);
+	destroy(keep);
+	destroy(to);
+	destroy(other);
+	destroy(dest);
+}
+END_TEST
+
+/* Another thread's message carrying the send-once right a waiting send carries. */
+START_TEST(test_send_once_carried_not_descriptor_again)
+{
+	mach_port_t dest = peer_port_send(), other = peer_port(), n = send_once_to(other);
+	mach_port_t to = peer_port_send(), keep = peer_port_send();
+	struct ports_msg m;
+
+	moving(&m, to, MACH_MSG_TYPE_COPY_SEND, keep);
+	m.d[1] = m.d[0];
+	m.d[0] = (mach_msg_port_descriptor_t){ .name = n, .type = MACH_MSG_PORT_DESCRIPTOR,
+					       .disposition = MACH_MSG_TYPE_MOVE_SEND_ONCE };
+	m.body.msgh_descriptor_count = 2;
+	send_once_sent_twice(dest, n, other, &m, MACH_SEND_INVALID_RIGHT, keep);
+	ck_assert_uint_eq(peer_urefs(to, MACH_PORT_RIGHT_SEND), 1);
+	expect_nothing(to);
+	expect_nothing(other);
+	destroy(keep);
+	destroy(to);
+	destroy(other);
+	destroy(dest);
 }
 END_TEST
 
@@ -331,6 +449,9 @@ static Suite *race_suite(void)
 	tcase_add_test(tc, test_dest_made_dead_name);
 	tcase_add_test(tc, test_send_once_descriptor_moved_away);
 	tcase_add_test(tc, test_send_once_carried_not_left_behind);
+	tcase_add_test(tc, test_send_once_carried_not_dest_again);
+	tcase_add_test(tc, test_send_once_carried_not_reply_again);
+	tcase_add_test(tc, test_send_once_carried_not_descriptor_again);
 	tcase_add_test(tc, test_second_close_waits_as_first);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	suite_add_tcase(s, tc);

@@ -89,6 +89,16 @@ mach_msg_return_t send_errno(int err)
 	}
 }
 
+/* MAKE_SEND: receive right @p's own send end (made anew after no-senders). */
+static int make_send(struct send_ctx *c, struct port *p, struct wire_desc *d)
+{
+	int fd = port_make_send_fd(p);
+
+	send_add_commit(c, COMMIT_USE, p);
+	d->kind = WIRE_PORT_SEND;
+	return fd < 0 ? fd : send_add_fd(c, fd, false);
+}
+
 /*
  * MAKE_SEND_ONCE: a socketpair for this right alone, R one of @p's queues
  * before the send (port_pair_take()): no room for it fails the send with
@@ -160,6 +170,17 @@ static bool still_held(const struct send_ctx *c, const struct port *p, mach_port
 		if (c->commits[i].port == p && c->commits[i].op == op)
 			moved++;
 	return op == COMMIT_MOVE_SEND || op == COMMIT_MOVE_DEAD ? moved < p->urefs : moved == 0;
+}
+
+/*
+ * Whether the send-once right @need names is in another send, or earlier
+ * in this one: xnu's copy-in took it when that send started, and finds
+ * the name without it (ipc_object_copyin() fails), whether or not its
+ * port has died since.
+ */
+static bool taken_by_a_send(const struct port *p, mach_port_type_t need)
+{
+	return need == MACH_PORT_TYPE_SEND_ONCE && port_send_once_in_flight(p);
 }
 
 /*
@@ -243,6 +264,8 @@ static int resolve_right(struct send_ctx *c, mach_port_name_t name,
 	need = port_right_needed(disp);
 	if (!need)
 		return -EINVAL;
+	if (p && taken_by_a_send(p, need))
+		return -ENOENT;
 	if (p && now_dead(p, need))
 		return resolve_dead(c, p, disp, d);
 	if (!p || !(p->type & need) || !still_held(c, p, need))
@@ -256,13 +279,8 @@ static int resolve_right(struct send_ctx *c, mach_port_name_t name,
 		send_add_commit(c, disp == MACH_MSG_TYPE_MOVE_SEND ? COMMIT_MOVE_SEND : COMMIT_USE, p);
 		d->kind = WIRE_PORT_SEND;
 		return send_add_fd(c, p->send_fd, false);
-	case MACH_MSG_TYPE_MAKE_SEND: {
-		int fd = port_make_send_fd(p);
-
-		send_add_commit(c, COMMIT_USE, p);
-		d->kind = WIRE_PORT_SEND;
-		return fd < 0 ? fd : send_add_fd(c, fd, false);
-	}
+	case MACH_MSG_TYPE_MAKE_SEND:
+		return make_send(c, p, d);
 	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
 		d->kind = WIRE_PORT_SEND_ONCE;
 		send_add_commit(c, COMMIT_MOVE_SEND_ONCE, p);

@@ -59,6 +59,10 @@ static mach_msg_return_t resolve_dest(struct send_ctx *c, const mach_msg_header_
 			send_add_commit(c, COMMIT_MOVE_SEND, p);
 		break;
 	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
+		/* A waiting send took it: xnu's copy-in finds the name without it
+		 * (ipc_right_copyin()), the message left to the caller. */
+		if (port_send_once_in_flight(p))
+			return MACH_SEND_INVALID_DEST;
 		/* Its request fired: looked at now (a port that dies later fails the send). */
 		if (notifier_any_fired() && dead_once_kept(p))
 			port_check_dead(p);
