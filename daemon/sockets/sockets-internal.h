@@ -97,10 +97,12 @@ int sockets_add_fd(struct job_sockets *js, int fd, const struct sockets_at *at, 
 
 /**
  * sockets_kept_take() - the listener kept across a restart for the next
- * fd of @at, if it is a listening @family @type socket; one that is not
- * is closed, saying why.  Return: the fd (the caller's), or -1.
+ * fd of @at; *@why says why it does not do if it is no listening @family
+ * @type socket (then sockets_kept_refuse() it), else NULL.
+ * Return: the fd (the caller's), or -1 if none was kept.
  */
-int sockets_kept_take(struct job_sockets *js, const struct sockets_at *at, int family, int type);
+int sockets_kept_take(struct job_sockets *js, const struct sockets_at *at, int family, int type,
+		      const char **why);
 
 /**
  * sockets_kept_take_ip() - sockets_kept_take() for an IP entry resolved

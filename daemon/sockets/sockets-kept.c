@@ -52,21 +52,23 @@ static int sockopt(int fd, int opt)
 	return getsockopt(fd, SOL_SOCKET, opt, &v, &len) == 0 ? v : -1;
 }
 
-int sockets_kept_take(struct job_sockets *js, const struct sockets_at *at, int family, int type)
+int sockets_kept_take(struct job_sockets *js, const struct sockets_at *at, int family, int type,
+		      const char **why)
 {
 	int fd;
 
+	*why = NULL;
 	if (!js->hooks.kept || !at->passive)
 		return -1;
 	fd = js->hooks.kept(js->hooks.arg, at->name, at->entry, (unsigned int)(js->n_fds - at->first));
 	if (fd < 0)
 		return -1;
 	if (sockopt(fd, SO_DOMAIN) != family)
-		return sockets_kept_refuse(js, at, fd, "of another family now");
-	if (sockopt(fd, SO_TYPE) != type)
-		return sockets_kept_refuse(js, at, fd, "of another type now");
-	if (type != SOCK_DGRAM && sockopt(fd, SO_ACCEPTCONN) != 1)
-		return sockets_kept_refuse(js, at, fd, "not listening");
+		*why = "of another family now";
+	else if (sockopt(fd, SO_TYPE) != type)
+		*why = "of another type now";
+	else if (type != SOCK_DGRAM && sockopt(fd, SO_ACCEPTCONN) != 1)
+		*why = "not listening";
 	return fd;
 }
 
@@ -89,9 +91,10 @@ static bool bound_to(int fd, const struct sockaddr *want)
 int sockets_kept_take_ip(struct job_sockets *js, const struct sockets_at *at,
 			 const struct addrinfo *ai)
 {
-	int fd = sockets_kept_take(js, at, ai->ai_family, ai->ai_socktype);
+	const char *why;
+	int fd = sockets_kept_take(js, at, ai->ai_family, ai->ai_socktype, &why);
 
-	if (fd >= 0 && !bound_to(fd, ai->ai_addr))
-		return sockets_kept_refuse(js, at, fd, "bound to another address now");
-	return fd;
+	if (fd >= 0 && !why && !bound_to(fd, ai->ai_addr))
+		why = "bound to another address now";
+	return fd >= 0 && why ? sockets_kept_refuse(js, at, fd, why) : fd;
 }

@@ -263,15 +263,44 @@ static int keep_path(struct job_sockets *js, const struct job_socket *s,
 	return r < 0 ? r : set_owner(s, sun->sun_path, step);
 }
 
+/*
+ * A kept listener of @s, bound at @sun, is refused: if it was at the very
+ * path a new one now binds (the type changed), its file goes first.  The
+ * fd store may still hold a copy, which would keep the path in use.
+ */
+static void release_path(const struct job_socket *s, const struct sockaddr_un *sun)
+{
+	struct stat st;
+
+	if (s->path_name && strcmp(sun->sun_path, s->path_name) == 0 &&
+	    lstat(sun->sun_path, &st) == 0 && S_ISSOCK(st.st_mode))
+		unlink(sun->sun_path);
+}
+
+/* The listener kept for @at, if any and if it does for @s; its path in @sun. */
+static int take_kept(struct job_sockets *js, const struct job_socket *s,
+		     const struct sockets_at *at, struct sockaddr_un *sun)
+{
+	const char *why, *misfit;
+	int fd = sockets_kept_take(js, at, AF_UNIX, s->type, &why);
+
+	if (fd < 0)
+		return -1;
+	misfit = kept_misfit(s, at->name, fd, sun);
+	if (!why && !misfit)
+		return fd;
+	sockets_kept_refuse(js, at, fd, why ? why : misfit);
+	release_path(s, sun);
+	return -1;
+}
+
 int sockets_unix_open(struct job_sockets *js, const struct job_socket *s,
 		      const struct sockets_at *at, char *reason, size_t len)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	const char *step = "socket", *why;
-	int fd = sockets_kept_take(js, at, AF_UNIX, s->type), r;
+	const char *step = "socket";
+	int fd = take_kept(js, s, at, &sun), r;
 
-	if (fd >= 0 && (why = kept_misfit(s, at->name, fd, &sun)))
-		fd = sockets_kept_refuse(js, at, fd, why);
 	if (fd >= 0) {
 		r = keep_path(js, s, &sun, &step);
 	} else {
