@@ -14,6 +14,7 @@
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,6 +131,45 @@ static int read_pid(int fd)
 	return atoi(buf);
 }
 
+/* A Sockets entry @name: IPv4 TCP on 127.0.0.1:@port (a static buffer). */
+static const char *tcp_entry(const char *name, int port)
+{
+	static char s[512];
+
+	snprintf(s, sizeof(s), "<key>%s</key><dict><key>SockNodeName</key><string>127.0.0.1"
+		 "</string><key>SockServiceName</key><string>%d</string><key>SockFamily</key>"
+		 "<string>IPv4</string></dict>", name, port);
+	return s;
+}
+
+/* A port on 127.0.0.1 free for TCP now (the kernel picks it; closed again). */
+static int free_port(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	close(fd);
+	return ntohs(sin.sin_port);
+}
+
+/* connect() to 127.0.0.1:@port.  Return: the fd, or -errno. */
+static int connect_tcp(int port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), e;
+
+	ck_assert_int_ge(fd, 0);
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0)
+		return fd;
+	e = errno;
+	close(fd);
+	return -e;
+}
+
 static int connect_to(const char *path)
 {
 	int fd = test_connect_unix(path, SOCK_STREAM);
@@ -176,20 +216,23 @@ END_TEST
 START_TEST(test_connection_while_down_served)
 {
 	char entries[1024];
-	int a, b;
+	int port = free_port(), a, b, c;
 
 	snprintf(entries, sizeof(entries), "%s", path_entry("a", sock));
-	snprintf(entries + strlen(entries), sizeof(entries) - strlen(entries), "%s",
-		 path_entry("b", moved));
+	snprintf(entries + strlen(entries), sizeof(entries) - strlen(entries), "%s%s",
+		 path_entry("b", moved), tcp_entry("tcp", port));
 	add_job(entries);
 	start(1);
 	settle();
 	fake_fdstore_kill(&store, &td);
 	a = connect_to(sock);
 	b = connect_to(moved);
+	c = connect_tcp(port);
+	ck_assert_msg(c >= 0, "connect to port %d: %s", port, strerror(-c));
 	fake_fdstore_start(&store, &td);
 	ck_assert_int_gt(read_pid(a), 0);
 	ck_assert_int_gt(read_pid(b), 0);
+	ck_assert_int_gt(read_pid(c), 0);
 }
 END_TEST
 
@@ -240,36 +283,68 @@ START_TEST(test_secure_path_kept)
 }
 END_TEST
 
-/*
- * The plist moved a socket to another path while the daemon was down:
- * the listener kept for it is closed, saying why, and a new one listens
- * at the new path; the entry left as it was keeps its listener.
- */
-START_TEST(test_moved_path_gets_new_listener)
+/* The Sockets entries of test_moved_gets_new_listener, in @out. */
+static void moving_entries(char *out, size_t len, const char *path, int port, const char *type)
 {
-	char entries[1024], *other;
-	int fd;
+	char *retyped;
+
+	ck_assert_int_gt(asprintf(&retyped, "%s/retyped", td.dir), 0);
+	snprintf(out, len, "%s", path_entry("same", sock));
+	snprintf(out + strlen(out), len - strlen(out), "%s", path_entry("moving", path));
+	snprintf(out + strlen(out), len - strlen(out), "%s", tcp_entry("tcp", port));
+	snprintf(out + strlen(out), len - strlen(out), "<key>retyped</key><dict><key>SockPathName"
+		 "</key><string>%s</string><key>SockType</key><string>%s</string></dict>",
+		 retyped, type);
+	free(retyped);
+}
+
+/* The log says why the listener kept for Sockets @name was not used. */
+static void ck_replaced(const char *name, const char *why)
+{
+	char *line;
+
+	ck_assert_int_gt(asprintf(&line, "Sockets \"%s\": the listener kept across the restart "
+				  "is %s", name, why), 0);
+	ck_assert_msg(test_daemon_log_contains(&td, line), "not in the log: %s", line);
+	free(line);
+}
+
+/*
+ * The plist moved a socket to another path, another port, changed
+ * another's type while the daemon was down: the listeners kept for them
+ * are closed, saying why, and new ones made; the entry left as it was
+ * keeps its listener.
+ */
+START_TEST(test_moved_gets_new_listener)
+{
+	char entries[2048], *other, *retyped;
+	int port = free_port(), new_port = free_port(), fd;
 
 	ck_assert_int_gt(asprintf(&other, "%s/other", td.dir), 0);
-	snprintf(entries, sizeof(entries), "%s", path_entry("same", sock));
-	snprintf(entries + strlen(entries), sizeof(entries) - strlen(entries), "%s",
-		 path_entry("moving", other));
+	ck_assert_int_gt(asprintf(&retyped, "%s/retyped", td.dir), 0);
+	moving_entries(entries, sizeof(entries), other, port, "stream");
 	add_job(entries);
 	start(_i);
 	settle();
-	snprintf(entries, sizeof(entries), "%s", path_entry("same", sock));
-	snprintf(entries + strlen(entries), sizeof(entries) - strlen(entries), "%s",
-		 path_entry("moving", moved));
+	moving_entries(entries, sizeof(entries), moved, new_port, "seqpacket");
 	add_job(entries);
 	restart(_i);
-	ck_assert(test_daemon_log_contains(&td, "Sockets \"moving\": the listener kept across "
-					   "the restart is bound to another path now"));
+	ck_replaced("moving", "bound to another path now");
+	ck_replaced("tcp", "bound to another address now");
+	ck_replaced("retyped", "of another type now");
 	ck_assert(!test_daemon_log_contains(&td, "Sockets \"same\": the listener kept"));
 	fd = test_connect_unix(other, SOCK_STREAM);
 	ck_assert_msg(fd < 0, "the old path still listens");
+	fd = connect_tcp(port);
+	ck_assert_msg(fd < 0, "the old port still listens");
 	ck_assert_int_gt(ask(moved), 0);
+	ck_assert_int_gt(read_pid(connect_tcp(new_port)), 0);
+	fd = test_connect_unix(retyped, SOCK_SEQPACKET);
+	ck_assert_msg(fd >= 0, "connect %s: %s", retyped, strerror(-fd));
+	ck_assert_int_gt(read_pid(fd), 0);
 	ck_assert_int_gt(ask(sock), 0);
 	free(other);
+	free(retyped);
 }
 END_TEST
 
@@ -284,7 +359,7 @@ static Suite *listeners_suite(void)
 	tcase_add_loop_test(tc, test_running_job_keeps_accepting, 0, 2);
 	tcase_add_test(tc, test_connection_while_down_served);
 	tcase_add_loop_test(tc, test_secure_path_kept, 0, 2);
-	tcase_add_loop_test(tc, test_moved_path_gets_new_listener, 0, 2);
+	tcase_add_loop_test(tc, test_moved_gets_new_listener, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }
