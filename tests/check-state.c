@@ -20,9 +20,14 @@ static struct state_service services[] = {
 	  .owner_pid = 4242, .owner_uid = 1000, .release_id = -1, .until_exit = true,
 	  .owner_start = 555, .owner_pidfd_id = 14 },
 };
+static struct state_listener listeners[] = {
+	{ .name = "http", .entry = 0, .pos = 1, .id = 16 },
+	{ .name = "control", .entry = 2, .pos = 0, .id = 17 },
+};
 static struct state_job jobs[] = {
 	{ .label = "com.example.job", .failure = "", .state = 2, .pid = 1234,
-	  .proc_start = 987654, .start_sec = 100, .start_nsec = 5, .runs = 3, .conn_id = 10 },
+	  .proc_start = 987654, .start_sec = 100, .start_nsec = 5, .runs = 3, .conn_id = 10,
+	  .listeners = listeners, .n_listeners = 2 },
 	{ .label = "com.example.broken", .failure = "cannot exec", .state = 4, .runs = 1,
 	  .early_failures = 5, .conn_id = -1, .last_status = 256 },
 };
@@ -69,6 +74,12 @@ START_TEST(test_round_trip)
 	ck_assert_int_eq(st.jobs[0].pid, 1234);
 	ck_assert_uint_eq(st.jobs[0].proc_start, 987654);
 	ck_assert_str_eq(st.jobs[1].failure, "cannot exec");
+	ck_assert_uint_eq(st.jobs[0].n_listeners, 2);
+	ck_assert_str_eq(st.jobs[0].listeners[1].name, "control");
+	ck_assert_uint_eq(st.jobs[0].listeners[1].entry, 2);
+	ck_assert_uint_eq(st.jobs[0].listeners[0].pos, 1);
+	ck_assert_int_eq(st.jobs[0].listeners[1].id, 17);
+	ck_assert_uint_eq(st.jobs[1].n_listeners, 0);
 	ck_assert_uint_eq(st.n_clients, 2);
 	ck_assert_int_eq(st.clients[1], 12);
 	state_free(&st);
@@ -425,6 +436,39 @@ START_TEST(test_per_pid_and_env_refused_where_they_cannot_be)
 }
 END_TEST
 
+/*
+ * A listener has a name and an fd id in range (none is no listener); a
+ * state before version 6 has none.
+ */
+START_TEST(test_listeners_refused_where_they_cannot_be)
+{
+	struct state_listener bad[2];
+	struct state_job bad_job[2];
+	struct state s = sample, st;
+	size_t len;
+	char *buf;
+
+	memcpy(bad, listeners, sizeof(bad));
+	memcpy(bad_job, jobs, sizeof(bad_job));
+	bad_job[0].listeners = bad;
+	s.jobs = bad_job;
+	bad[1].name = "";
+	ck_refused_for(&s, "a listener without");
+	bad[1].name = "control";
+	bad[1].id = -1;
+	ck_refused_for(&s, "a listener without");
+	bad[1].id = STATE_FD_ID_MAX;
+	ck_refused_for(&s, "a listener without");
+	bad[1].id = 17;
+	ck_assert_int_eq(decode_forged(&s), 0);
+	ck_assert_int_eq(state_encode_as(&sample, 5, &buf, &len), 0);
+	ck_assert_int_eq(state_decode(buf, len, &st), 0);
+	ck_assert_uint_eq(st.jobs[0].n_listeners, 0);
+	state_free(&st);
+	free(buf);
+}
+END_TEST
+
 static uint32_t crc32(const unsigned char *p, size_t n)
 {
 	uint32_t c = 0xffffffffu;
@@ -478,6 +522,7 @@ static Suite *state_suite(void)
 	tcase_add_test(tc, test_per_pid_and_env_round_trip);
 	tcase_add_test(tc, test_older_version_not_per_pid);
 	tcase_add_test(tc, test_per_pid_and_env_refused_where_they_cannot_be);
+	tcase_add_test(tc, test_listeners_refused_where_they_cannot_be);
 	suite_add_tcase(s, tc);
 	return s;
 }

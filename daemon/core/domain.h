@@ -85,6 +85,10 @@ struct domain {
 	/* While loading jobs after a restart: restores a job's state, in place of
 	 * job_loaded().  Return: true if it had one. */
 	bool (*restore_job)(struct domain *d, struct job *job);
+	/* Meanwhile: the listener job @label held for entry @entry of its
+	 * socket @name (sockets_kept_fn), or -1. */
+	int (*restore_listener)(struct domain *d, const char *label, const char *name,
+				unsigned int entry, unsigned int pos);
 	void *restore;                  /* the state being restored */
 };
 

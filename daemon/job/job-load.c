@@ -150,6 +150,25 @@ static void share_socket_env(struct job *job, bool publish)
 	}
 }
 
+/* sockets_kept_fn: while a restart is restored, the listener the job had before it. */
+static int kept_listener(void *arg, const char *name, unsigned int entry, unsigned int pos)
+{
+	struct job *job = arg;
+	struct domain *d = job->domain;
+
+	return d->restore_listener ? d->restore_listener(d, job->spec->label, name, entry, pos) : -1;
+}
+
+static int open_sockets(struct job *job, char *reason, size_t reason_len)
+{
+	const struct sockets_hooks hooks = { .ready = job_socket_ready, .kept = kept_listener,
+					     .arg = job };
+	struct domain *d = job->domain;
+
+	return sockets_open(&job->sockets, job->spec, d->base, d->as_root, &hooks, reason,
+			    reason_len);
+}
+
 struct job *job_new(struct domain *d, struct job_spec *spec, char *reason, size_t reason_len)
 {
 	struct job *job;
@@ -171,8 +190,7 @@ struct job *job_new(struct domain *d, struct job_spec *spec, char *reason, size_
 	snprintf(reason, reason_len, "out of memory");  /* unless a step below says more */
 	if (triggers_new(&job->triggers, spec, d->base, job_triggered, job) < 0 ||
 	    add_services(job, reason, reason_len) < 0 ||
-	    sockets_open(&job->sockets, spec, d->base, d->as_root, job_socket_ready, job,
-			 reason, reason_len) < 0 ||
+	    open_sockets(job, reason, reason_len) < 0 ||
 	    strmap_put(&d->jobs, spec->label, job) < 0) {
 		sockets_close(job->sockets);
 		remove_services(job);

@@ -34,8 +34,8 @@ int restart_collect(struct domain *d, bool with_clients, struct state *st);
 
 /**
  * restart_kept_ids() - the fd ids of @st a store keeps (ports, the
- * listening socket, jobs' bootstrap ports, registrants' pidfds; not
- * clients), sorted, unique.
+ * listening socket, jobs' bootstrap ports and Sockets listeners,
+ * registrants' pidfds; not clients), sorted, unique.
  * Return: 0 or -ENOMEM.
  */
 int restart_kept_ids(const struct state *st, int **ids, size_t *n);

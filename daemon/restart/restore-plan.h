@@ -46,6 +46,13 @@ void restore_env(struct domain *d, struct restore_plan *p);
 /** restore_job() - domain.restore_job: give @job its saved state. */
 bool restore_job(struct domain *d, struct job *job);
 
+/**
+ * restore_listener() - domain.restore_listener: the listener @label held
+ * for entry @entry, fd @pos, of its socket @name, taken; or -1.
+ */
+int restore_listener(struct domain *d, const char *label, const char *name, unsigned int entry,
+		     unsigned int pos);
+
 /** restore_plan_free() - close every fd not taken and free the plan. */
 void restore_plan_free(struct restore_plan *p);
 

@@ -42,6 +42,29 @@ static int service_row(const struct service *s, struct state_service *row)
 	return row->name && (!s->job || row->job) ? 0 : -ENOMEM;
 }
 
+/*
+ * @job's listeners, each by the entry it was opened for: kept like ports,
+ * a restart gives them back to the job in place of new ones.
+ */
+static int listener_rows(const struct job *job, struct state_job *row)
+{
+	struct sockets_listener v[SOCKETS_MAX_FDS];
+	size_t n = sockets_listeners(job->sockets, v, SOCKETS_MAX_FDS);
+
+	row->listeners = calloc(n ? n : 1, sizeof(*row->listeners));
+	if (!row->listeners)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		row->listeners[i] = (struct state_listener){ .name = strdup(v[i].name),
+							     .entry = v[i].entry, .pos = v[i].pos,
+							     .id = v[i].fd };
+		row->n_listeners = i + 1;
+		if (!row->listeners[i].name)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static int job_row(const struct job *job, struct state_job *row)
 {
 	row->label = strdup(job->spec->label);
@@ -60,7 +83,7 @@ static int job_row(const struct job *job, struct state_job *row)
 	row->early_failures = job->early_failures;
 	row->last_status = job->last_status;
 	row->conn_id = row->pid > 0 && job->conn ? job->conn->fd : -1;
-	return row->label && row->failure ? 0 : -ENOMEM;
+	return row->label && row->failure ? listener_rows(job, row) : -ENOMEM;
 }
 
 /*
@@ -167,9 +190,12 @@ static int cmp_int(const void *a, const void *b)
 
 int restart_kept_ids(const struct state *st, int **ids, size_t *n)
 {
-	int *v = malloc((4 * st->n_services + st->n_jobs + 1) * sizeof(int));
-	size_t k = 0, u = 0;
+	size_t room = 4 * st->n_services + st->n_jobs + 1, k = 0, u = 0;
+	int *v;
 
+	for (size_t i = 0; i < st->n_jobs; i++)
+		room += st->jobs[i].n_listeners;
+	v = malloc(room * sizeof(int));
 	if (!v)
 		return -ENOMEM;
 	if (st->listen_id >= 0)
@@ -185,9 +211,12 @@ int restart_kept_ids(const struct state *st, int **ids, size_t *n)
 		if (st->services[i].owner_pidfd_id >= 0)
 			v[k++] = st->services[i].owner_pidfd_id;
 	}
-	for (size_t i = 0; i < st->n_jobs; i++)
+	for (size_t i = 0; i < st->n_jobs; i++) {
 		if (st->jobs[i].conn_id >= 0)
 			v[k++] = st->jobs[i].conn_id;
+		for (size_t l = 0; l < st->jobs[i].n_listeners; l++)
+			v[k++] = st->jobs[i].listeners[l].id;
+	}
 	qsort(v, k, sizeof(int), cmp_int);
 	for (size_t i = 0; i < k; i++)
 		if (u == 0 || v[u - 1] != v[i])

@@ -92,6 +92,7 @@ static int plan_from(struct domain *d, struct state *st, bool same, int *present
 		return -ENOMEM;
 	d->restore = p;
 	d->restore_job = restore_job;
+	d->restore_listener = restore_listener;
 	restore_env(d, p);
 	if (p->st.nofile_soft)
 		d->nofile_soft = (unsigned long)p->st.nofile_soft;

@@ -8,7 +8,8 @@
  *   the byte after checked_in, which no longer counts; version 3 adds after
  *   it u8 until_exit and u64 owner start; version 4 then i32 owner pidfd
  *   id; version 5 then u8 per_pid, and the environment after the clients;
- *   1 to 4 are still read)
+ *   version 6 ends a job's row with u32 n, n listeners (name, u32 entry,
+ *   u32 pos, i32 fd id); 1 to 5 are still read)
  *   payload: i32 daemon pid, u64 nofile, i32 listen id,
  *            u32 n, n services, u32 n, n jobs, u32 n, n client ids,
  *            u32 n, n variables (key, value, publishing job's label or "")
@@ -128,6 +129,15 @@ static void put_job(struct wbuf *w, const struct state_job *j)
 	PUT(w, uint32_t, j->early_failures);
 	PUT(w, int32_t, j->last_status);
 	PUT(w, int32_t, j->conn_id);
+	if (w->version < 6)
+		return;
+	PUT(w, uint32_t, j->n_listeners);
+	for (size_t i = 0; i < j->n_listeners; i++) {
+		put_str(w, j->listeners[i].name);
+		PUT(w, uint32_t, j->listeners[i].entry);
+		PUT(w, uint32_t, j->listeners[i].pos);
+		PUT(w, int32_t, j->listeners[i].id);
+	}
 }
 
 int state_encode(const struct state *s, char **buf, size_t *len)
@@ -298,6 +308,36 @@ static void get_service(struct rbuf *r, struct state_service *s)
 	check_per_pid(r, s);
 }
 
+/* A count of items, each at least @min bytes: never more than the input holds. */
+static size_t get_count(struct rbuf *r, size_t min)
+{
+	uint32_t n;
+
+	GET(r, uint32_t, n);
+	if (!r->bad && n > r->left / min)
+		r->bad = true;
+	return r->bad ? 0 : n;
+}
+
+/* A job's listeners (version 6 on): each a named entry's, with an fd id. */
+static void get_listeners(struct rbuf *r, struct state_job *j)
+{
+	j->n_listeners = r->version >= 6 ? get_count(r, 4 * sizeof(uint32_t)) : 0;
+	j->listeners = calloc(j->n_listeners ? j->n_listeners : 1, sizeof(*j->listeners));
+	if (!j->listeners)
+		r->bad = true;
+	for (size_t i = 0; i < j->n_listeners && !r->bad; i++) {
+		struct state_listener *l = &j->listeners[i];
+
+		l->name = get_str(r, STATE_STR_MAX);
+		GET(r, uint32_t, l->entry);
+		GET(r, uint32_t, l->pos);
+		GET(r, int32_t, l->id);
+		if (!r->bad && (!l->name[0] || !fd_id_ok(l->id, false)))
+			refuse(r, "a listener without a name or fd id");
+	}
+}
+
 static void get_job(struct rbuf *r, struct state_job *j)
 {
 	uint8_t ex, dem;
@@ -326,17 +366,7 @@ static void get_job(struct rbuf *r, struct state_job *j)
 	    j->start_nsec >= 1000000000 || !fd_id_ok(j->conn_id, true) ||
 	    (j->pid > 0) != (j->state == 2 || j->state == 3))
 		r->bad = true;
-}
-
-/* A count of items, each at least @min bytes: never more than the input holds. */
-static size_t get_count(struct rbuf *r, size_t min)
-{
-	uint32_t n;
-
-	GET(r, uint32_t, n);
-	if (!r->bad && n > r->left / min)
-		r->bad = true;
-	return r->bad ? 0 : n;
+	get_listeners(r, j);
 }
 
 static int check_header(const void *buf, size_t len, uint64_t *plen, uint32_t *version)
@@ -442,7 +472,7 @@ static void name_id(struct named_id *v, size_t *n, int32_t id, bool pidfd)
 		v[(*n)++] = (struct named_id){ .id = id, .pidfd = pidfd };
 }
 
-/* Every fd id of @s, in @v (room for 4 per service, 1 per job and client, 1). */
+/* Every fd id of @s, in @v (room for 4 per service, 1 per job, listener and client, 1). */
 static size_t named_ids(const struct state *s, struct named_id *v)
 {
 	size_t n = 0;
@@ -454,8 +484,11 @@ static size_t named_ids(const struct state *s, struct named_id *v)
 		name_id(v, &n, s->services[i].release_id, false);
 		name_id(v, &n, s->services[i].owner_pidfd_id, true);
 	}
-	for (size_t i = 0; i < s->n_jobs; i++)
+	for (size_t i = 0; i < s->n_jobs; i++) {
 		name_id(v, &n, s->jobs[i].conn_id, false);
+		for (size_t k = 0; k < s->jobs[i].n_listeners; k++)
+			name_id(v, &n, s->jobs[i].listeners[k].id, false);
+	}
 	for (size_t i = 0; i < s->n_clients; i++)
 		name_id(v, &n, s->clients[i], false);
 	return n;
@@ -468,10 +501,12 @@ static size_t named_ids(const struct state *s, struct named_id *v)
  */
 static int check_pidfds_unique(struct rbuf *r, const struct state *s)
 {
-	struct named_id *v = malloc((4 * s->n_services + s->n_jobs + s->n_clients + 1) *
-				    sizeof(*v));
-	size_t n;
+	size_t room = 4 * s->n_services + s->n_jobs + s->n_clients + 1, n;
+	struct named_id *v;
 
+	for (size_t i = 0; i < s->n_jobs; i++)
+		room += s->jobs[i].n_listeners;
+	v = malloc(room * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
 	n = named_ids(s, v);
@@ -535,6 +570,9 @@ void state_free(struct state *s)
 	for (size_t i = 0; s->jobs && i < s->n_jobs; i++) {
 		free(s->jobs[i].label);
 		free(s->jobs[i].failure);
+		for (size_t k = 0; s->jobs[i].listeners && k < s->jobs[i].n_listeners; k++)
+			free(s->jobs[i].listeners[k].name);
+		free(s->jobs[i].listeners);
 	}
 	for (size_t i = 0; s->env && i < s->n_env; i++) {
 		free(s->env[i].key);

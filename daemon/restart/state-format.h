@@ -24,9 +24,10 @@
  * 4: the owner's pidfd, kept like a port (owner_pidfd_id).
  * 5: whether a registration is a process's per-PID name; the domain's
  *    environment (bsctl setenv, SecureSocketWithKey paths).
- * 1 to 4 are still read.
+ * 6: each job's Sockets listeners, kept like ports (state_listener).
+ * 1 to 5 are still read.
  */
-#define STATE_VERSION 5
+#define STATE_VERSION 6
 #define STATE_VERSION_OLDEST 1
 #define STATE_HEADER_SIZE 32
 #define STATE_MAX_BYTES (256u << 20)
@@ -60,14 +61,26 @@ struct state_service {
 
 /*
  * A variable of the domain's environment (version 5 on).  One that a
- * job's SecureSocketWithKey published names that job: its listeners are
- * opened again after a restart, at a new path, which the domain then
- * exports in place of the old one.
+ * job's SecureSocketWithKey published names that job: after a restart
+ * the domain exports that job's path again (the same path when its
+ * listener was kept, a new one when it was opened anew).
  */
 struct state_env {
 	char *key;
 	char *value;
 	char *job;              /* the label of the job that published it, or NULL: set by hand */
+};
+
+/*
+ * A listening socket of a job's Sockets (version 6 on), found again by the
+ * entry it was opened for: the name, the entry's index in that name's
+ * array, and which of the fds the entry opened it is.
+ */
+struct state_listener {
+	char *name;
+	uint32_t entry;
+	uint32_t pos;
+	int32_t id;             /* its fd id */
 };
 
 struct state_job {
@@ -86,6 +99,8 @@ struct state_job {
 	uint32_t early_failures;
 	int32_t last_status;
 	int32_t conn_id;        /* the daemon's end of its bootstrap port, or -1 */
+	struct state_listener *listeners;
+	size_t n_listeners;
 };
 
 struct state {

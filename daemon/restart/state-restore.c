@@ -3,8 +3,9 @@
  * state-restore.c - giving a restarted domain its state back.  Jobs are
  * loaded from their plists as at any start; each job whose label the
  * state holds then takes back its ports (queued messages and every
- * client's send right with them), its check-ins and its state, and its
- * process if that still runs: checked by pidfd and start time, so that a
+ * client's send right with them), its Sockets listeners (taken while its
+ * sockets are opened, in place of new ones), its check-ins and its state,
+ * and its process if that still runs: checked by pidfd and start time, so that a
  * recycled pid is never taken for it, and it is never started twice.  A
  * job whose plist is gone loses its ports; its process, if any, is left
  * to end.  Registered names and (after a re-exec) client connections come
@@ -237,6 +238,21 @@ bool restore_job(struct domain *d, struct job *job)
 	return true;
 }
 
+int restore_listener(struct domain *d, const char *label, const char *name, unsigned int entry,
+		     unsigned int pos)
+{
+	struct restore_plan *p = d->restore;
+	const struct state_job *sj = strmap_get(&p->jobs, label);
+
+	for (size_t i = 0; sj && i < sj->n_listeners; i++) {
+		const struct state_listener *l = &sj->listeners[i];
+
+		if (l->entry == entry && l->pos == pos && strcmp(l->name, name) == 0)
+			return restore_plan_take(p, l->id);
+	}
+	return -1;
+}
+
 int restart_listen_fd(struct domain *d)
 {
 	struct restore_plan *p = d->restore;
@@ -415,6 +431,7 @@ void restart_end(struct domain *d)
 	restore_plan_free(p);
 	d->restore = NULL;
 	d->restore_job = NULL;
+	d->restore_listener = NULL;
 	domain_changed(d);
 	/* What changed during the restart (a job, the network) is seen now:
 	 * the loads just made walked none of the curious jobs. */

@@ -4,6 +4,7 @@
  * it says (after removing a stale socket file, as the domain's own socket
  * does); SecureSocketWithKey binds "Listeners" in a fresh private
  * directory and exports the path in the named variable, as launchctl did.
+ * A listener kept across a restart keeps its path (and directory).
  */
 #include "sockets-internal.h"
 
@@ -101,6 +102,15 @@ static int give_dir(const struct job_sockets *js, const char *dir)
 	return chown(dir, pw->pw_uid, (gid_t)-1) < 0 ? -errno : 0;
 }
 
+/* The file name of SecureSocketWithKey socket @name in @dir: @name if it can be one. */
+static const char *secure_file_name(const char *dir, const char *name)
+{
+	if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..") ||
+	    strlen(dir) + 1 + strlen(name) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+		return "Listeners";
+	return name;
+}
+
 /*
  * SecureSocketWithKey: DIR/NAME in a new mode-0700 directory, NAME the
  * Sockets key as in launchd ("Listeners" if that cannot be a file name);
@@ -129,10 +139,10 @@ static int secure_path(struct job_sockets *js, const struct job_socket *s, const
 		rmdir(dir);
 		return r;
 	}
-	if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..") ||
-	    strlen(dir) + 1 + strlen(name) >= sizeof(sun->sun_path))
-		name = "Listeners";
-	snprintf(sun->sun_path, sizeof(sun->sun_path), "%s/%s", dir, name);
+	/* secure_file_name() makes it fit; a path cut short must never be bound. */
+	if ((size_t)snprintf(sun->sun_path, sizeof(sun->sun_path), "%s/%s", dir,
+			     secure_file_name(dir, name)) >= sizeof(sun->sun_path))
+		return -ENAMETOOLONG;
 	*step = "environment";
 	return add_env(js, s->secure_key, sun->sun_path);
 }
@@ -171,32 +181,140 @@ static int bind_listen(struct job_sockets *js, const struct job_socket *s, int f
 	return r;
 }
 
-int sockets_unix_open(struct job_sockets *js, const struct job_socket *s,
-		      const char *name, char *reason, size_t len)
+/* A new socket for @s at @sun (made here for SecureSocketWithKey), in *@out. */
+static int open_new(struct job_sockets *js, const struct job_socket *s, const char *name,
+		    struct sockaddr_un *sun, const char **step, int *out)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	const char *step = "socket";
 	int fd, r = 0;
 
 	if (s->secure_key)
-		r = secure_path(js, s, name, &sun, &step);
+		r = secure_path(js, s, name, sun, step);
 	else
-		snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", s->path_name);
+		snprintf(sun->sun_path, sizeof(sun->sun_path), "%s", s->path_name);
 	fd = r < 0 ? -1 : socket(AF_UNIX, s->type | SOCK_CLOEXEC, 0);
 	if (r == 0 && fd < 0)
 		r = -errno;
 	if (r == 0 && s->passive)
-		r = bind_listen(js, s, fd, &sun, &step);
-	else if (r == 0 && connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0)
-		r = (step = "connect", -errno);
+		r = bind_listen(js, s, fd, sun, step);
+	else if (r == 0 && connect(fd, (struct sockaddr *)sun, sizeof(*sun)) < 0)
+		r = (*step = "connect", -errno);
+	*out = fd;
+	return r;
+}
+
+/* Whether absolute @path is where secure_path() puts socket @name: DIR/FILE, DIR bootstrapd.*. */
+static bool secure_shaped(const char *path, const char *name)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char *file, *base;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	file = strrchr(dir, '/');
+	*file++ = '\0';
+	base = strrchr(dir, '/');
+	return base && strncmp(base + 1, "bootstrapd.", 11) == 0 &&
+	       strcmp(file, secure_file_name(dir, name)) == 0;
+}
+
+/*
+ * Why the kept listener @fd, bound at @sun (filled), does not do for @s
+ * any more, or NULL: it must be bound to the same SockPathName, or for
+ * SecureSocketWithKey where this file would make it, and still be on disk.
+ */
+static const char *kept_misfit(const struct job_socket *s, const char *name, int fd,
+			       struct sockaddr_un *sun)
+{
+	socklen_t len = sizeof(*sun) - 1;       /* a NUL always follows the path */
+	struct stat st;
+
+	memset(sun, 0, sizeof(*sun));
+	if (getsockname(fd, (struct sockaddr *)sun, &len) < 0 || sun->sun_path[0] != '/')
+		return "not bound to a path";
+	if (s->path_name && strcmp(sun->sun_path, s->path_name) != 0)
+		return "bound to another path now";
+	if (s->secure_key && !secure_shaped(sun->sun_path, name))
+		return "not at a SecureSocketWithKey path";
+	if (lstat(sun->sun_path, &st) < 0 || !S_ISSOCK(st.st_mode))
+		return "gone from its path";
+	return NULL;
+}
+
+/*
+ * The kept listener at @sun, as if made here: its path (and for
+ * SecureSocketWithKey its directory, and the variable) recorded again,
+ * SockPathMode and its owner applied as the plist says now.
+ */
+static int keep_path(struct job_sockets *js, const struct job_socket *s,
+		     const struct sockaddr_un *sun, const char **step)
+{
+	char dir[sizeof(sun->sun_path)];
+	int r = 0;
+
+	*step = "keep";
+	if (s->secure_key) {
+		snprintf(dir, sizeof(dir), "%s", sun->sun_path);
+		*strrchr(dir, '/') = '\0';
+		r = record(js, dir, true);
+		if (r == 0)
+			r = add_env(js, s->secure_key, sun->sun_path);
+	}
+	if (r == 0)
+		r = record(js, sun->sun_path, false);
+	return r < 0 ? r : set_owner(s, sun->sun_path, step);
+}
+
+/*
+ * A kept listener of @s, bound at @sun, is refused: if it was at the very
+ * path a new one now binds (the type changed), its file goes first.  The
+ * fd store may still hold a copy, which would keep the path in use.
+ */
+static void release_path(const struct job_socket *s, const struct sockaddr_un *sun)
+{
+	struct stat st;
+
+	if (s->path_name && strcmp(sun->sun_path, s->path_name) == 0 &&
+	    lstat(sun->sun_path, &st) == 0 && S_ISSOCK(st.st_mode))
+		unlink(sun->sun_path);
+}
+
+/* The listener kept for @at, if any and if it does for @s; its path in @sun. */
+static int take_kept(struct job_sockets *js, const struct job_socket *s,
+		     const struct sockets_at *at, struct sockaddr_un *sun)
+{
+	const char *why, *misfit;
+	int fd = sockets_kept_take(js, at, AF_UNIX, s->type, &why);
+
+	if (fd < 0)
+		return -1;
+	misfit = kept_misfit(s, at->name, fd, sun);
+	if (!why && !misfit)
+		return fd;
+	sockets_kept_refuse(js, at, fd, why ? why : misfit);
+	release_path(s, sun);
+	return -1;
+}
+
+int sockets_unix_open(struct job_sockets *js, const struct job_socket *s,
+		      const struct sockets_at *at, char *reason, size_t len)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	const char *step = "socket";
+	int fd = take_kept(js, s, at, &sun), r;
+
+	if (fd >= 0) {
+		r = keep_path(js, s, &sun, &step);
+	} else {
+		sun = (struct sockaddr_un){ .sun_family = AF_UNIX };
+		r = open_new(js, s, at->name, &sun, &step, &fd);
+	}
 	if (r < 0) {
 		if (fd >= 0)
 			close(fd);
-		snprintf(reason, len, "Sockets \"%s\": %s %s: %s", name, step,
+		snprintf(reason, len, "Sockets \"%s\": %s %s: %s", at->name, step,
 			 sun.sun_path[0] ? sun.sun_path : "(secure directory)",
 			 r == -EEXIST ? "exists and is not a socket" :
 			 r == -EADDRINUSE ? "in use" : strerror(-r));
 		return r;
 	}
-	return sockets_add_fd(js, fd, name, reason, len);
+	return sockets_add_fd(js, fd, at, reason, len);
 }

@@ -23,14 +23,18 @@
 #include "job-spec.h"
 #include "log.h"
 
-int sockets_add_fd(struct job_sockets *js, int fd, const char *name, char *reason, size_t len)
+int sockets_add_fd(struct job_sockets *js, int fd, const struct sockets_at *at, char *reason,
+		   size_t len)
 {
 	if (js->n_fds == SOCKETS_MAX_FDS) {
 		close(fd);
-		snprintf(reason, len, "Sockets \"%s\": more than %d sockets in all", name,
+		snprintf(reason, len, "Sockets \"%s\": more than %d sockets in all", at->name,
 			 SOCKETS_MAX_FDS);
 		return -E2BIG;
 	}
+	js->origins[js->n_fds] = (struct sockets_origin){
+		.name = at->name, .entry = at->entry, .pos = (unsigned int)(js->n_fds - at->first),
+		.listener = at->passive };
 	js->fds[js->n_fds++] = fd;
 	return 0;
 }
@@ -81,7 +85,7 @@ fail:
 	return one;
 }
 
-static int open_ip(struct job_sockets *js, const struct job_socket *s, const char *name,
+static int open_ip(struct job_sockets *js, const struct job_socket *s, const struct sockets_at *at,
 		   char *reason, size_t len)
 {
 	struct addrinfo hints = { .ai_family = s->family, .ai_socktype = s->type,
@@ -93,22 +97,24 @@ static int open_ip(struct job_sockets *js, const struct job_socket *s, const cha
 	int r = getaddrinfo(s->node_name, s->service_name, &hints, &res);
 
 	if (r != 0) {
-		snprintf(reason, len, "Sockets \"%s\": %s%s%s: %s", name,
+		snprintf(reason, len, "Sockets \"%s\": %s%s%s: %s", at->name,
 			 s->node_name ? s->node_name : "", s->node_name ? " " : "", s->service_name,
 			 r == EAI_SYSTEM ? strerror(errno) : gai_strerror(r));
 		return r == EAI_SYSTEM ? -errno : -ENOENT;
 	}
 	for (ai = res; ai; ai = ai->ai_next) {
-		int fd = ip_socket(ai, s->passive, &step);
+		int fd = sockets_kept_take_ip(js, at, ai);
 
+		if (fd < 0)
+			fd = ip_socket(ai, s->passive, &step);
 		if (fd < 0) {
 			format_addr(ai, addr, sizeof(addr));
-			snprintf(reason, len, "Sockets \"%s\": %s %s: %s", name, step, addr,
+			snprintf(reason, len, "Sockets \"%s\": %s %s: %s", at->name, step, addr,
 				 strerror(-fd));
 			r = fd;
 			break;
 		}
-		r = sockets_add_fd(js, fd, name, reason, len);
+		r = sockets_add_fd(js, fd, at, reason, len);
 		if (r < 0)
 			break;
 	}
@@ -143,10 +149,15 @@ static int open_all(struct job_sockets *js, char *reason, size_t len)
 
 		js->groups[g].name = sg->name;
 		js->groups[g].first = js->n_fds;
-		for (size_t k = 0; r == 0 && k < sg->n_sockets; k++)
+		for (size_t k = 0; r == 0 && k < sg->n_sockets; k++) {
+			const struct sockets_at at = { .name = sg->name, .entry = (unsigned int)k,
+						       .first = js->n_fds,
+						       .passive = sg->sockets[k].passive };
+
 			r = sg->sockets[k].family == AF_UNIX ?
-			    sockets_unix_open(js, &sg->sockets[k], sg->name, reason, len) :
-			    open_ip(js, &sg->sockets[k], sg->name, reason, len);
+			    sockets_unix_open(js, &sg->sockets[k], &at, reason, len) :
+			    open_ip(js, &sg->sockets[k], &at, reason, len);
+		}
 		js->groups[g].n = js->n_fds - js->groups[g].first;
 		js->n_groups = g + 1;
 	}
@@ -167,7 +178,7 @@ static void make_nonblocking(struct job_sockets *js)
 }
 
 int sockets_open(struct job_sockets **out, const struct job_spec *spec, struct event_base *base,
-		 bool as_root, sockets_ready_fn *ready, void *arg, char *reason, size_t reason_len)
+		 bool as_root, const struct sockets_hooks *hooks, char *reason, size_t reason_len)
 {
 	struct job_sockets *js;
 	int r;
@@ -184,9 +195,10 @@ int sockets_open(struct job_sockets **out, const struct job_spec *spec, struct e
 		return -ENOMEM;
 	}
 	*js = (struct job_sockets){ .spec = spec, .base = base, .as_root = as_root,
-				    .ready = ready, .arg = arg, .groups = js->groups,
+				    .hooks = *hooks, .groups = js->groups,
 				    .ready_fd = -1 };
 	r = open_all(js, reason, reason_len);
+	js->hooks.kept = NULL;   /* only while opening: what it gives is the restart's */
 	if (r < 0) {
 		sockets_close(js);
 		return r;
@@ -236,7 +248,7 @@ static void ready(evutil_socket_t fd, short what, void *arg)
 		sockets_unwatch(js);
 		js->ready_fd = fd;
 	}
-	js->ready(js->arg, group_of(js, w->i), fd);
+	js->hooks.ready(js->hooks.arg, group_of(js, w->i), fd);
 }
 
 void sockets_watch(struct job_sockets *js)

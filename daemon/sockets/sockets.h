@@ -30,17 +30,51 @@ struct job_sockets;
  */
 typedef void sockets_ready_fn(void *arg, const char *name, int fd);
 
+/*
+ * After a restart: the listener the daemon before held for entry @entry
+ * of socket @name (its index in the name's array, 0 for a lone
+ * dictionary), the @pos'th fd that entry opened (an IPv4v6 entry opens
+ * one per address), or -1.  The fd is the caller's then.
+ */
+typedef int sockets_kept_fn(void *arg, const char *name, unsigned int entry, unsigned int pos);
+
+/* What a job's sockets call back: @ready always, @kept (may be NULL) while opening. */
+struct sockets_hooks {
+	sockets_ready_fn *ready;
+	sockets_kept_fn *kept;
+	void *arg;
+};
+
+/* Every fd of a job, all names together (a name may expand to several). */
+#define SOCKETS_MAX_FDS 62
+
+/* A listener of a job, as a restart keeps it. */
+struct sockets_listener {
+	const char *name;       /* the Sockets name (borrowed) */
+	unsigned int entry, pos;        /* as sockets_kept_fn */
+	int fd;                 /* borrowed */
+};
 
 /**
  * sockets_open() - create, bind and listen on (or connect) every socket
- * of @spec, in *@out (NULL for a job without Sockets); @ready(@arg, ...)
- * when one is ready while watched.
+ * of @spec, in *@out (NULL for a job without Sockets); @hooks->ready when
+ * one is ready while watched.  A listener @hooks->kept gives back is used
+ * in place of a new one if it still is what the entry asks for (socket
+ * type, family, bound address or path); otherwise it is closed, saying
+ * why, and a new one opened.  A SecureSocketWithKey listener kept keeps
+ * its path, and its directory.
  * @reason: filled on failure, naming the socket, the address and the error
  *          ("Sockets \"listener\": bind 127.0.0.1:8080: Address already in use").
  * Return: 0, or a negative errno with nothing left open or on disk.
  */
 int sockets_open(struct job_sockets **out, const struct job_spec *spec, struct event_base *base,
-		 bool as_root, sockets_ready_fn *ready, void *arg, char *reason, size_t reason_len);
+		 bool as_root, const struct sockets_hooks *hooks, char *reason, size_t reason_len);
+
+/**
+ * sockets_listeners() - the listening (SockPassive) sockets of @js, at
+ * most @max, in @out.  @js may be NULL.  Return: how many.
+ */
+size_t sockets_listeners(const struct job_sockets *js, struct sockets_listener *out, size_t max);
 
 /**
  * sockets_close() - close the daemon's copies and remove the paths made at
