@@ -30,6 +30,7 @@ enum answer {
 	ANSWER_SAMECOUNT,       /* samecount: a well-formed reply with samecount_n elements */
 	ANSWER_INLINE_PORTS,    /* inline_ports: a well-formed reply with one right back */
 	ANSWER_FULL_ARRAYS,     /* arrays: a well-formed reply with each array at its bound */
+	ANSWER_OOL_WRAP,        /* ool: wback of 4 bytes with a count whose 4 * count wraps to 4 */
 };
 
 static mach_msg_type_number_t samecount_n;
@@ -104,6 +105,30 @@ static void full_arrays_reply(void)
 	memcpy(r->rchars, "abcdefghij", 10);
 }
 
+static void ool_desc(mach_msg_ool_descriptor_t *d, void *address, mach_msg_size_t size)
+{
+	d->address = address;
+	d->size = size;
+	d->deallocate = FALSE;
+	d->copy = MACH_MSG_VIRTUAL_COPY;
+	d->type = MACH_MSG_OOL_DESCRIPTOR;
+}
+
+/* back: empty; wback: 4 bytes, said to be 0x40000001 ints (4 * that is 4 in 32 bits). */
+static void ool_wrap_reply(void)
+{
+	static int word = 7;
+	__Reply__ool_t *r = (__Reply__ool_t *)&rp;
+
+	r->Head.msgh_bits |= MACH_MSGH_BITS_COMPLEX;
+	r->msgh_body.msgh_descriptor_count = 2;
+	ool_desc(&r->back, NULL, 0);
+	ool_desc(&r->wback, &word, sizeof(word));
+	r->NDR = NDR_record;
+	r->backCnt = 0;
+	r->wbackCnt = 0x40000001u;
+}
+
 static void build(const struct fake *fk)
 {
 	mig_reply_error_t *e = (mig_reply_error_t *)&rp;
@@ -146,6 +171,9 @@ static void build(const struct fake *fk)
 		break;
 	case ANSWER_FULL_ARRAYS:
 		full_arrays_reply();
+		break;
+	case ANSWER_OOL_WRAP:
+		ool_wrap_reply();
 		break;
 	case ANSWER_NONE:
 		break;
@@ -364,6 +392,26 @@ START_TEST(test_out_count_is_result_only)
 }
 END_TEST
 
+/*
+ * An out-of-line array's size is its count times the element's size, in
+ * a product that does not wrap: a count of a billion ints for 4 bytes
+ * would have the caller read far past the region.
+ */
+START_TEST(test_ool_count_wraps)
+{
+	int words[1] = { 0 };
+	vm_offset_t back = 0;
+	words_ptr_t wback = NULL;
+	mach_msg_type_number_t backCnt = 0, wbackCnt = 0;
+	boolean_t copied = FALSE;
+
+	ck_assert_int_eq(u_ool(answer_with(ANSWER_OOL_WRAP, sizeof(__Reply__ool_t)), 0, 0, words, 0,
+			       NULL, 0, &back, &backCnt, &wback, &wbackCnt, &copied), MIG_TYPE_ERROR);
+	done();
+	ck_assert_uint_eq(wbackCnt, 0);
+}
+END_TEST
+
 static Suite *mig_client_suite(void)
 {
 	Suite *s = suite_create("mig-client");
@@ -376,6 +424,7 @@ static Suite *mig_client_suite(void)
 	tcase_add_test(tc, test_samecount_reply);
 	tcase_add_test(tc, test_rights_past_count);
 	tcase_add_test(tc, test_out_count_is_result_only);
+	tcase_add_test(tc, test_ool_count_wraps);
 	suite_add_tcase(s, tc);
 	return s;
 }
