@@ -72,10 +72,16 @@ static void check_port_array_count(FILE *f, const struct field *fld, const char 
 	emit_port_array_check(f, fld, "Out0P", "\t\t", FAIL, cnt);
 }
 
-/* An out-of-line array's descriptor agreeing with its count. */
+/*
+ * An out-of-line array's descriptor agreeing with its count, and a
+ * bounded one's count within its bound: the caller sizes what it does
+ * with the array by the bound.
+ */
 static void check_ool_count(FILE *f, const struct field *fld, const char *cnt)
 {
 	emit_ool_count_check(f, fld, "Out0P", cnt, "\t\t", FAIL);
+	if (fld->arg->type->number)
+		fprintf(f, "\t\tif (%s > %u)\n\t\t\t" FAIL "\n", cnt, fld->arg->type->number);
 }
 
 /* After the walk: counts of ports within bounds, out-of-line sizes agreeing with theirs. */
