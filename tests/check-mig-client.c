@@ -4,7 +4,8 @@
  * against a server thread that answers wrongly on purpose: another
  * routine's reply (MIG_REPLY_MISMATCH), no reply at all (MIG_SERVER_DIED),
  * wrong sizes, forms and counts (MIG_TYPE_ERROR, the reply destroyed), and
- * error replies (the server's code).  A right in a counted array's slot
+ * error replies (the server's code); mig/replies.defs for replies
+ * everything.defs has no routine for.  A right in a counted array's slot
  * past its count is a malformed reply too: it would reach no caller.
  */
 #include <check.h>
@@ -15,6 +16,7 @@
 #include <mach/mach.h>
 
 #include "everything.h"
+#include "replies.h"
 
 #include "helpers/runner.h"
 
@@ -30,9 +32,12 @@ enum answer {
 	ANSWER_SAMECOUNT,       /* samecount: a well-formed reply with samecount_n elements */
 	ANSWER_INLINE_PORTS,    /* inline_ports: a well-formed reply with one right back */
 	ANSWER_FULL_ARRAYS,     /* arrays: a well-formed reply with each array at its bound */
+	ANSWER_OOL_WRAP,        /* ool: wback of 4 bytes with a count whose 4 * count wraps to 4 */
+	ANSWER_BOUNDED_OOL,     /* bounded_out: bounded_bytes bytes, bounded_ports null rights */
 };
 
 static mach_msg_type_number_t samecount_n;
+static mach_msg_type_number_t bounded_bytes, bounded_ports;
 static mach_port_t past_count;  /* a send right put in the slot past the count, if not null */
 
 struct fake {
@@ -104,6 +109,51 @@ static void full_arrays_reply(void)
 	memcpy(r->rchars, "abcdefghij", 10);
 }
 
+static void ool_desc(mach_msg_ool_descriptor_t *d, void *address, mach_msg_size_t size)
+{
+	d->address = address;
+	d->size = size;
+	d->deallocate = FALSE;
+	d->copy = MACH_MSG_VIRTUAL_COPY;
+	d->type = MACH_MSG_OOL_DESCRIPTOR;
+}
+
+/* back: empty; wback: 4 bytes, said to be 0x40000001 ints (4 * that is 4 in 32 bits). */
+static void ool_wrap_reply(void)
+{
+	static int word = 7;
+	__Reply__ool_t *r = (__Reply__ool_t *)&rp;
+
+	r->Head.msgh_bits |= MACH_MSGH_BITS_COMPLEX;
+	r->msgh_body.msgh_descriptor_count = 2;
+	ool_desc(&r->back, NULL, 0);
+	ool_desc(&r->wback, &word, sizeof(word));
+	r->NDR = NDR_record;
+	r->backCnt = 0;
+	r->wbackCnt = 0x40000001u;
+}
+
+/* Sizes agreeing with the counts, which may pass the bounds (16 bytes, 2 rights). */
+static void bounded_ool_reply(void)
+{
+	static char bytes[32];
+	static mach_port_t names[4];
+	__Reply__bounded_out_t *r = (__Reply__bounded_out_t *)&rp;
+
+	r->Head.msgh_bits |= MACH_MSGH_BITS_COMPLEX;
+	r->msgh_body.msgh_descriptor_count = 2;
+	ool_desc(&r->bytes, bytes, bounded_bytes);
+	r->ports.address = names;
+	r->ports.count = bounded_ports;
+	r->ports.deallocate = FALSE;
+	r->ports.copy = MACH_MSG_VIRTUAL_COPY;
+	r->ports.disposition = MACH_MSG_TYPE_COPY_SEND;
+	r->ports.type = MACH_MSG_OOL_PORTS_DESCRIPTOR;
+	r->NDR = NDR_record;
+	r->bytesCnt = bounded_bytes;
+	r->portsCnt = bounded_ports;
+}
+
 static void build(const struct fake *fk)
 {
 	mig_reply_error_t *e = (mig_reply_error_t *)&rp;
@@ -146,6 +196,12 @@ static void build(const struct fake *fk)
 		break;
 	case ANSWER_FULL_ARRAYS:
 		full_arrays_reply();
+		break;
+	case ANSWER_OOL_WRAP:
+		ool_wrap_reply();
+		break;
+	case ANSWER_BOUNDED_OOL:
+		bounded_ool_reply();
 		break;
 	case ANSWER_NONE:
 		break;
@@ -364,6 +420,65 @@ START_TEST(test_out_count_is_result_only)
 }
 END_TEST
 
+/*
+ * An out-of-line array's size is its count times the element's size, in
+ * a product that does not wrap: a count of a billion ints for 4 bytes
+ * would have the caller read far past the region.
+ */
+START_TEST(test_ool_count_wraps)
+{
+	int words[1] = { 0 };
+	vm_offset_t back = 0;
+	words_ptr_t wback = NULL;
+	mach_msg_type_number_t backCnt = 0, wbackCnt = 0;
+	boolean_t copied = FALSE;
+
+	ck_assert_int_eq(u_ool(answer_with(ANSWER_OOL_WRAP, sizeof(__Reply__ool_t)), 0, 0, words, 0,
+			       NULL, 0, &back, &backCnt, &wback, &wbackCnt, &copied), MIG_TYPE_ERROR);
+	done();
+	ck_assert_uint_eq(wbackCnt, 0);
+}
+END_TEST
+
+static kern_return_t bounded_out(mach_msg_type_number_t nbytes, mach_msg_type_number_t nports,
+				 mach_msg_type_number_t *bytesCnt, mach_msg_type_number_t *portsCnt)
+{
+	bytes_ptr_t bytes = NULL;
+	send_ool_t ports = NULL;
+	kern_return_t kr;
+
+	bounded_bytes = nbytes;
+	bounded_ports = nports;
+	kr = r_bounded_out(answer_with(ANSWER_BOUNDED_OOL, sizeof(__Reply__bounded_out_t)), &bytes,
+			   bytesCnt, &ports, portsCnt);
+	done();
+	if (kr == KERN_SUCCESS) {
+		vm_deallocate(mach_task_self(), (vm_address_t)bytes, *bytesCnt);
+		vm_deallocate(mach_task_self(), (vm_address_t)ports, *portsCnt * sizeof(*ports));
+	}
+	return kr;
+}
+
+/*
+ * A bounded out-of-line array holds at most its bound, as Apple's MIG
+ * checks in the user stub: callers size what they do with it by the
+ * bound.  The descriptor agreeing with the count does not make it fit.
+ */
+START_TEST(test_ool_count_past_bound)
+{
+	mach_msg_type_number_t bytesCnt = 0, portsCnt = 0;
+
+	ck_assert_int_eq(bounded_out(16, 2, &bytesCnt, &portsCnt), KERN_SUCCESS);
+	ck_assert_uint_eq(bytesCnt, 16);
+	ck_assert_uint_eq(portsCnt, 2);
+	bytesCnt = portsCnt = 0;
+	ck_assert_int_eq(bounded_out(17, 2, &bytesCnt, &portsCnt), MIG_TYPE_ERROR);
+	ck_assert_int_eq(bounded_out(16, 3, &bytesCnt, &portsCnt), MIG_TYPE_ERROR);
+	ck_assert_uint_eq(bytesCnt, 0);
+	ck_assert_uint_eq(portsCnt, 0);
+}
+END_TEST
+
 static Suite *mig_client_suite(void)
 {
 	Suite *s = suite_create("mig-client");
@@ -376,6 +491,8 @@ static Suite *mig_client_suite(void)
 	tcase_add_test(tc, test_samecount_reply);
 	tcase_add_test(tc, test_rights_past_count);
 	tcase_add_test(tc, test_out_count_is_result_only);
+	tcase_add_test(tc, test_ool_count_wraps);
+	tcase_add_test(tc, test_ool_count_past_bound);
 	suite_add_tcase(s, tc);
 	return s;
 }

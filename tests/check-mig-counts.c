@@ -13,16 +13,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <mach/mach.h>
 
 #include "everything.h"
+#include "everything-server.h"
 #include "helpers/mig-demux.h"
 #include "helpers/mig-server-proc.h"
 #include "helpers/peer.h"
 #include "helpers/runner.h"
+#include "helpers/vmcheck.h"
 
 static pid_t server_pid;
 static mach_port_t service;
@@ -178,6 +181,38 @@ START_TEST(test_inout_request)
 	expect(MIG_TYPE_ERROR);
 	inout_arrays(2, 0, 0, 0)->vals[0] = -1;
 	expect(MIG_ARRAY_TOO_LARGE);    /* the work routine's count past the bound */
+}
+END_TEST
+
+/*
+ * A count past the bound set by a work routine that succeeded: the reply
+ * is refused, but the routine has already freed the request's region and
+ * replaced it.  What the caller of the demux destroys of the request (as
+ * mach_msg_server does after an error reply) must not free that region
+ * again: a page mapped there in between survives.  The replacement,
+ * handed back without dealloc, stays the server's.
+ */
+START_TEST(test_inout_refused_after_success)
+{
+	vm_address_t data = 0;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	__Request__inout_arrays_t *r;
+	void *again;
+
+	ck_assert_int_eq(vm_allocate(mach_task_self(), &data, 8, VM_FLAGS_ANYWHERE), KERN_SUCCESS);
+	r = inout_arrays(2, data, 8, 8);
+	r->blob.deallocate = TRUE;      /* as received: the region is the receiver's */
+	r->vals[0] = -2;
+	expect(MIG_ARRAY_TOO_LARGE);
+	again = mmap((void *)data, page, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	ck_assert_ptr_eq(again, (void *)data);         /* the work routine freed it */
+	in.head.msgh_remote_port = MACH_PORT_NULL;      /* the error reply's now */
+	mach_msg_destroy(&in.head);
+	ck_assert_int_eq(vmcheck_write_in_child((volatile uint32_t *)data), 0);
+	munmap(again, page);
+	ck_assert_int_eq(vmcheck_write_in_child((volatile uint32_t *)inout_arrays_kept), 0);
+	vm_deallocate(mach_task_self(), inout_arrays_kept, 9);
 }
 END_TEST
 
@@ -348,6 +383,7 @@ static Suite *mig_counts_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("demux");
 	tcase_add_test(tc, test_inout_request);
+	tcase_add_test(tc, test_inout_refused_after_success);
 	tcase_add_test(tc, test_fixed_ool_ports_request);
 	tcase_add_test(tc, test_inout_fixed_ool_request);
 	suite_add_tcase(s, tc);

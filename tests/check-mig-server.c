@@ -288,6 +288,9 @@ START_TEST(test_out_of_line)
 	expect(MIG_BAD_ARGUMENTS);      /* ^array[*:4096] */
 	ool(0, 0, 0)->words.type = MACH_MSG_PORT_DESCRIPTOR;
 	expect(MIG_TYPE_ERROR);
+	ool(0, 0, 0)->words.size = 4;
+	((__Request__ool_t *)&in)->wordsCnt = 0x40000001u;
+	expect(MIG_TYPE_ERROR);         /* 4 * 0x40000001 is 4 in 32 bits: the size is not 4 */
 }
 END_TEST
 

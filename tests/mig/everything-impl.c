@@ -5,6 +5,7 @@
  * right and piece of memory that crossed, and the translations.
  */
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -450,17 +451,20 @@ kern_return_t S_poly_arrays(mach_port_t server, send_pair_t sends, poly_list_t p
 	return KERN_SUCCESS;
 }
 
+vm_address_t inout_arrays_kept;
+
 /*
  * inout_arrays: the ints reversed, with their count appended while there
  * is room (a first value of -1 asks for a count past the bound, which the
- * stub must refuse); the bytes, each plus one, in new memory one byte
- * longer, ending in '!'.
+ * stub must refuse; -2 for the same after all the work below); the bytes,
+ * each plus one, in new memory one byte longer, ending in '!'.
  */
 kern_return_t S_inout_arrays(mach_port_t server, ints_t vals, mach_msg_type_number_t *valsCnt,
 			     vm_offset_t *blob, mach_msg_type_number_t *blobCnt)
 {
 	mach_msg_type_number_t n = *valsCnt;
 	vm_address_t grown = 0;
+	bool past_bound_after = n && vals[0] == -2;
 
 	(void)server;
 	if (n && vals[0] == -1) {
@@ -483,6 +487,10 @@ kern_return_t S_inout_arrays(mach_port_t server, ints_t vals, mach_msg_type_numb
 	vm_deallocate(mach_task_self(), *blob, *blobCnt);
 	*blob = grown;
 	(*blobCnt)++;
+	if (past_bound_after) {
+		inout_arrays_kept = grown;
+		*valsCnt = 33;
+	}
 	return KERN_SUCCESS;
 }
 

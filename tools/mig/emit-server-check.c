@@ -27,20 +27,18 @@ static void check_desc(FILE *f, const struct msg_layout *m, const struct field *
 	const struct mig_type *t = fld->arg->type;
 	const char *n = fld->arg->name;
 	const struct field *cnt;
-	char *p;
+	char *p, *c;
 
 	emit_desc_check(f, fld, "In0P", "\t", TYPE_ERR);
 	cnt = server_field(m, fld->arg, FIELD_COUNT);
 	if (!cnt)
 		return;
 	p = emit_field_ptr("In", cnt);
-	if (fld->kind == FIELD_OOL)
-		fprintf(f, "\tif (In0P->%s.size != %u * %s->%sCnt)\n\t\t" TYPE_ERR "\n",
-			n, t->size, p, n);
-	else
-		fprintf(f, "\tif (In0P->%s.count != %s->%sCnt)\n\t\t" TYPE_ERR "\n", n, p, n);
+	c = xasprintf("%s->%sCnt", p, n);
+	emit_ool_count_check(f, fld, "In0P", c, "\t", TYPE_ERR);
 	if (t->number)
-		fprintf(f, "\tif (%s->%sCnt > %u)\n\t\t" BAD_ARGS "\n", p, n, t->number);
+		fprintf(f, "\tif (%s > %u)\n\t\t" BAD_ARGS "\n", c, t->number);
+	free(c);
 	free(p);
 }
 

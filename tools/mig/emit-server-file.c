@@ -23,6 +23,8 @@ static void server_prologue(FILE *f, const struct gen *g)
 	emit_banner(f, g);
 	fprintf(f, "#define\t__MIG_check__Request__%s_subsystem__ 1\n\n", g->sub->name);
 	server_includes(f);
+	/* What a refused reply releases: see emit-server-release.c. */
+	fputs("#include <mach/mach_init.h>\n#include <mach/mach_port.h>\n", f);
 	emit_imports(f, g, IMPORT_SERVER);
 	fprintf(f, "\n");
 	emit_common_defines(f);

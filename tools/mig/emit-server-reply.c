@@ -30,20 +30,13 @@ static void reply_inline(FILE *f, const struct field *fld)
 	const struct mig_type *t = a->type;
 	const char *n = a->name;
 
-	if ((fld->kind == FIELD_COUNT || fld->kind == FIELD_PORT_ARRAY) &&
-	    t->kind == IPC_PORT_ARRAY) {
-		fprintf(f, "\tif (OutP->%sCnt > %u)\n\t\t{ MIG_RETURN_ERROR(OutP, MIG_ARRAY_TOO_LARGE); }\n",
-			model_count_arg(a)->name, t->number);
-	} else if (fld->kind == FIELD_COUNT) {
+	if (fld->kind == FIELD_COUNT && t->kind != IPC_PORT_ARRAY) {
 		fprintf(f, "\tOutP->%sCnt = %sOOLCnt;\n", n, n);
 	} else if (fld->kind == FIELD_VAR && t->kind == IPC_VAR_STRING) {
 		fprintf(f, "\tOutP->%sOffset = 0;\n", n);
 		fprintf(f, "\tOutP->%sCnt = (mach_msg_type_number_t)strnlen(OutP->%s, %u) + 1;\n",
 			n, n, t->number - 1);
 		fprintf(f, "\tOutP->%s[OutP->%sCnt - 1] = '\\0';\n", n, n);
-	} else if (fld->kind == FIELD_VAR) {
-		fprintf(f, "\tif (OutP->%sCnt > %u)\n\t\t{ MIG_RETURN_ERROR(OutP, MIG_ARRAY_TOO_LARGE); }\n",
-			model_count_arg(a)->name, t->number);
 	} else if (t->outtran.func) {
 		fprintf(f, "\tOutP->%s = %s(%sTemp);\n", n, t->outtran.func, n);
 	} else if (fld->kind == FIELD_DATA && !t->is_array) {
@@ -59,9 +52,43 @@ static void reply_inline(FILE *f, const struct field *fld)
  */
 static bool is_checked_count(const struct field *fld)
 {
-	return fld->kind == FIELD_VAR ||
+	return (fld->kind == FIELD_VAR && fld->arg->type->kind != IPC_VAR_STRING) ||
 	       (fld->kind == FIELD_COUNT && fld->arg->type->kind == IPC_PORT_ARRAY) ||
 	       (fld->kind == FIELD_PORT_ARRAY && fld->arg->count_owner);
+}
+
+/*
+ * The counts the work routine set, before any descriptor is filled in:
+ * one past its bound has the reply refused, although the routine
+ * succeeded (see emit-server-release.c).
+ */
+static void check_out_counts(FILE *f, const struct mig_routine *rt,
+			     const struct routine_layout *lay)
+{
+	const struct msg_layout *m = &lay->rep;
+	unsigned n = 0;
+	char *release;
+
+	for (size_t i = 0; i < m->n; i++) {
+		const struct mig_arg *a = m->fields[i].arg;
+
+		if (is_checked_count(&m->fields[i]))
+			fprintf(f, "%sOutP->%sCnt > %u", n++ ? " ||\n\t    " : "\tif (",
+				model_count_arg(a)->name, a->type->number);
+	}
+	if (!n)
+		return;
+	release = server_release(rt, lay);
+	if (*release)
+		fprintf(f, ") {\n%s\t\tMIG_RETURN_ERROR(OutP, MIG_ARRAY_TOO_LARGE);\n\t}\n", release);
+	else
+		fprintf(f, ")\n\t\t{ MIG_RETURN_ERROR(OutP, MIG_ARRAY_TOO_LARGE); }\n");
+	free(release);
+}
+
+static bool is_string(const struct field *fld)
+{
+	return fld->kind == FIELD_VAR && fld->arg->type->kind == IPC_VAR_STRING;
 }
 
 static void reply_port_array(FILE *f, const struct field *fld)
@@ -76,11 +103,13 @@ static void reply_port_array(FILE *f, const struct field *fld)
 	free(cnt);
 }
 
-static void reply_fill(FILE *f, const struct msg_layout *m)
+static void reply_fill(FILE *f, const struct mig_routine *rt, const struct routine_layout *lay)
 {
-	/* Counts first: a bad one must fail before any descriptor is filled in. */
+	const struct msg_layout *m = &lay->rep;
+
+	check_out_counts(f, rt, lay);
 	for (size_t i = 0; i < m->n; i++)
-		if (is_checked_count(&m->fields[i]))
+		if (is_string(&m->fields[i]))
 			reply_inline(f, &m->fields[i]);
 	for (size_t i = 0; i < m->n; i++) {
 		const struct field *fld = &m->fields[i];
@@ -91,7 +120,7 @@ static void reply_fill(FILE *f, const struct msg_layout *m)
 			reply_port_array(f, fld);
 		else if (fld->kind == FIELD_OOL || fld->kind == FIELD_OOL_PORTS)
 			emit_ool_descriptor(f, fld, "OutP", "OOL");
-		else if (!is_checked_count(fld))
+		else if (!is_checked_count(fld) && !is_string(fld))
 			reply_inline(f, fld);
 	}
 	if (m->ndr)
@@ -132,6 +161,6 @@ void server_stub(FILE *f, const struct gen *g, const struct mig_routine *rt)
 	declare(f, rt, &lay);
 	server_call(f, g, rt, &lay);
 	if (!rt->simple)
-		reply_fill(f, &lay.rep);
+		reply_fill(f, rt, &lay);
 	fprintf(f, "}\n");
 }

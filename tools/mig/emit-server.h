@@ -19,6 +19,14 @@ const struct field *server_field(const struct msg_layout *m, const struct mig_ar
 void server_call(FILE *f, const struct gen *g, const struct mig_routine *rt,
 		 const struct routine_layout *lay);
 
+/**
+ * server_release() - for a reply refused after the work routine succeeded:
+ * the statements that leave the request's contents to the routine and
+ * release the rights and memory it handed over for the reply.
+ * Return: the statements ("" when there is nothing to do), for the caller to free.
+ */
+char *server_release(const struct mig_routine *rt, const struct routine_layout *lay);
+
 /** server_includes() - the headers every generated header and server file includes. */
 void server_includes(FILE *f);
 

@@ -261,3 +261,21 @@ void emit_port_array_check(FILE *f, const struct field *fld, const char *msg, co
 	fprintf(f, ")\n%s\t\t\tbreak;\n", ind);
 	fprintf(f, "%s\tif (MigI < %u)\n%s\t\t%s\n%s}\n", ind, t->number, ind, fail, ind);
 }
+
+/*
+ * The product is taken in 64 bits: a count is the peer's, and in 32 bits
+ * 4 * 0x40000001 is 4, a count of a billion for a region of 4 bytes.  A
+ * quotient (size / 4 != count) cannot wrap either, but would take a size
+ * that is no whole number of elements.
+ */
+void emit_ool_count_check(FILE *f, const struct field *fld, const char *msg, const char *cnt,
+			  const char *ind, const char *fail)
+{
+	const char *n = fld->arg->name;
+
+	if (fld->arg->type->kind == IPC_OOL)
+		fprintf(f, "%sif ((uint64_t)%s->%s.size != (uint64_t)%u * %s)\n%s\t%s\n",
+			ind, msg, n, fld->arg->type->size, cnt, ind, fail);
+	else
+		fprintf(f, "%sif (%s->%s.count != %s)\n%s\t%s\n", ind, msg, n, cnt, ind, fail);
+}

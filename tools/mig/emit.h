@@ -90,6 +90,15 @@ void emit_port_array_check(FILE *f, const struct field *fld, const char *msg, co
 			   const char *fail, const char *cnt);
 
 /**
+ * emit_ool_count_check() - run @fail unless the out-of-line descriptor of
+ * @fld's argument (data or ports) in @msg holds what count @cnt (an
+ * expression) says: as many bytes as that many elements take, or as many
+ * ports.
+ */
+void emit_ool_count_check(FILE *f, const struct field *fld, const char *msg, const char *cnt,
+			  const char *ind, const char *fail);
+
+/**
  * emit_count_expr() - where received message @m (segments @pfx0P ...)
  * keeps @a's count: its own count field, or with SameCount the field of
  * the array whose count it shares.

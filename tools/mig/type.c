@@ -183,3 +183,13 @@ void type_finish(struct mig_type *t)
 	else
 		diag_error(t->pos, "this anonymous type needs a C type (ctype:)");
 }
+
+bool type_moves_receive(int msgt)
+{
+	return msgt == MSGT_MOVE_RECEIVE;
+}
+
+bool type_moves_send(int msgt)
+{
+	return msgt == MSGT_MOVE_SEND || msgt == MSGT_MOVE_SEND_ONCE;
+}

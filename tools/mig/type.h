@@ -83,6 +83,14 @@ int type_received_msgt(int msgt);
  */
 int type_rcv_msgt(const struct mig_type *t);
 
+/**
+ * type_moves_receive(), type_moves_send() - whether sending with
+ * disposition @msgt takes the sender's receive right, or its send or
+ * send-once right.  Neither for MSGT_POLYMORPHIC: that is told at run time.
+ */
+bool type_moves_receive(int msgt);
+bool type_moves_send(int msgt);
+
 /** type_wire_size() - bytes an INLINE value occupies, padded to 4. */
 unsigned type_wire_size(const struct mig_type *t);
 

@@ -21,6 +21,8 @@
 #include <mach/std_types.h>
 #include <mach/mig.h>
 #include <mach/mach_types.h>
+#include <mach/mach_init.h>
+#include <mach/mach_port.h>
 #include <mach/std_types.h>
 #include <mach/mig.h>
 #include "small-types.h"
