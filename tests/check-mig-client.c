@@ -34,10 +34,13 @@ enum answer {
 	ANSWER_FULL_ARRAYS,     /* arrays: a well-formed reply with each array at its bound */
 	ANSWER_OOL_WRAP,        /* ool: wback of 4 bytes with a count whose 4 * count wraps to 4 */
 	ANSWER_BOUNDED_OOL,     /* bounded_out: bounded_bytes bytes, bounded_ports null rights */
+	ANSWER_CIO,             /* cio: cio_vals ints, cio_right twice, 3 words out of line */
 };
 
 static mach_msg_type_number_t samecount_n;
 static mach_msg_type_number_t bounded_bytes, bounded_ports;
+static mach_msg_type_number_t cio_vals;
+static mach_port_t cio_right;
 static mach_port_t past_count;  /* a send right put in the slot past the count, if not null */
 
 struct fake {
@@ -154,6 +157,40 @@ static void bounded_ool_reply(void)
 	r->portsCnt = bounded_ports;
 }
 
+/* vals: 10, 11, ...; then sCnt and wCnt packed after the cio_vals ints. */
+static void cio_reply(void)
+{
+	static int words[3] = { 7, 8, 9 };
+	__Reply__cio_t *r = (__Reply__cio_t *)&rp;
+	mach_msg_type_number_t *after = (mach_msg_type_number_t *)&r->vals[cio_vals];
+
+	r->Head.msgh_bits |= MACH_MSGH_BITS_COMPLEX;
+	r->Head.msgh_size = sizeof(*r) - 4 * (8 - cio_vals);
+	r->msgh_body.msgh_descriptor_count = 5;
+	for (int i = 0; i < 4; i++) {
+		r->s[i].name = i < 2 ? cio_right : MACH_PORT_NULL;
+		r->s[i].disposition = MACH_MSG_TYPE_COPY_SEND;
+		r->s[i].type = MACH_MSG_PORT_DESCRIPTOR;
+	}
+	ool_desc(&r->w, words, sizeof(words));
+	r->NDR = NDR_record;
+	r->valsCnt = cio_vals;
+	for (mach_msg_type_number_t i = 0; i < cio_vals; i++)
+		r->vals[i] = 10 + (int)i;
+	after[0] = 2;
+	after[1] = 3;
+}
+
+/* The answers that are a routine's well-formed reply (or one flaw in it), by routine. */
+static void (*const routine_reply[])(void) = {
+	[ANSWER_SAMECOUNT] = samecount_reply,
+	[ANSWER_INLINE_PORTS] = inline_ports_reply,
+	[ANSWER_FULL_ARRAYS] = full_arrays_reply,
+	[ANSWER_OOL_WRAP] = ool_wrap_reply,
+	[ANSWER_BOUNDED_OOL] = bounded_ool_reply,
+	[ANSWER_CIO] = cio_reply,
+};
+
 static void build(const struct fake *fk)
 {
 	mig_reply_error_t *e = (mig_reply_error_t *)&rp;
@@ -188,22 +225,10 @@ static void build(const struct fake *fk)
 		memset(((__Reply__strings_t *)&rp)->upper, 'x', sizeof(name_t));
 		((__Reply__strings_t *)&rp)->vupperCnt = 1;
 		break;
-	case ANSWER_SAMECOUNT:
-		samecount_reply();
-		break;
-	case ANSWER_INLINE_PORTS:
-		inline_ports_reply();
-		break;
-	case ANSWER_FULL_ARRAYS:
-		full_arrays_reply();
-		break;
-	case ANSWER_OOL_WRAP:
-		ool_wrap_reply();
-		break;
-	case ANSWER_BOUNDED_OOL:
-		bounded_ool_reply();
-		break;
-	case ANSWER_NONE:
+	default:
+		if (fk->answer < sizeof(routine_reply) / sizeof(routine_reply[0]) &&
+		    routine_reply[fk->answer])
+			routine_reply[fk->answer]();
 		break;
 	}
 }
@@ -479,6 +504,65 @@ START_TEST(test_ool_count_past_bound)
 }
 END_TEST
 
+/*
+ * r_cio with room for @room ints against a reply of 5: vals holds what
+ * fits, valsCnt the reply's count, and the caller owns what follows
+ * (both rights in s, the words in w) whatever the result, which it
+ * returns after giving them back.
+ */
+static kern_return_t cio_call(mach_msg_type_number_t room, int vals[8])
+{
+	mach_port_t s[4] = { 0 };
+	words_ptr_t w = NULL;
+	mach_msg_type_number_t valsCnt = room, sCnt = 0, wCnt = 0;
+	kern_return_t kr;
+
+	cio_vals = 5;
+	kr = r_cio(answer_with(ANSWER_CIO, 0), vals, &valsCnt, s, &sCnt, &w, &wCnt);
+	done();
+	ck_assert_uint_eq(valsCnt, 5);
+	ck_assert_uint_eq(sCnt, 2);
+	ck_assert_uint_eq(s[0], cio_right);
+	ck_assert_uint_eq(s[1], cio_right);
+	ck_assert_uint_eq(send_refs(cio_right), 3);
+	ck_assert_uint_eq(wCnt, 3);
+	ck_assert_ptr_nonnull(w);
+	ck_assert_int_eq(w[0] + w[1] + w[2], 7 + 8 + 9);
+	ck_assert_int_eq(vm_deallocate(mach_task_self(), (vm_address_t)w, wCnt * sizeof(*w)),
+			 KERN_SUCCESS);
+	for (mach_msg_type_number_t i = 0; i < sCnt; i++)
+		ck_assert_int_eq(mach_port_deallocate(mach_task_self(), s[i]), KERN_SUCCESS);
+	ck_assert_uint_eq(send_refs(cio_right), 1);
+	return kr;
+}
+
+/*
+ * A CountInOut array holding more than the caller's room: the room
+ * filled, MIG_ARRAY_TOO_LARGE with the reply's count, as in Apple's MIG,
+ * and the results after it still copied out.  Returned before them, the
+ * rights would be the caller's with no name it knows, and the memory
+ * without a size to vm_deallocate.
+ */
+START_TEST(test_countinout_too_large_hands_over_the_rest)
+{
+	int vals[8];
+
+	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &cio_right),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_insert_right(mach_task_self(), cio_right, cio_right,
+						MACH_MSG_TYPE_MAKE_SEND), KERN_SUCCESS);
+	memset(vals, 0xff, sizeof(vals));
+	ck_assert_int_eq(cio_call(2, vals), MIG_ARRAY_TOO_LARGE);
+	ck_assert_int_eq(vals[0], 10);
+	ck_assert_int_eq(vals[1], 11);
+	ck_assert_int_eq(vals[2], -1);          /* past the room: untouched */
+	ck_assert_int_eq(cio_call(8, vals), KERN_SUCCESS);
+	for (int i = 0; i < 5; i++)
+		ck_assert_int_eq(vals[i], 10 + i);
+	mach_port_destroy(mach_task_self(), cio_right);
+}
+END_TEST
+
 static Suite *mig_client_suite(void)
 {
 	Suite *s = suite_create("mig-client");
@@ -493,6 +577,7 @@ static Suite *mig_client_suite(void)
 	tcase_add_test(tc, test_out_count_is_result_only);
 	tcase_add_test(tc, test_ool_count_wraps);
 	tcase_add_test(tc, test_ool_count_past_bound);
+	tcase_add_test(tc, test_countinout_too_large_hands_over_the_rest);
 	suite_add_tcase(s, tc);
 	return s;
 }

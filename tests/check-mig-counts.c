@@ -6,7 +6,8 @@
  * bsmig from
  * mig/everything.defs: across two processes (user stubs here, the
  * generated demux under mach_msg_server() in mig-server, fork + exec),
- * and the demux alone, fed requests in-process.
+ * and the demux alone, fed requests in-process; and mig/refused.defs'
+ * demux, whose reply is refused after its work routine succeeded.
  */
 #include <check.h>
 #include <fcntl.h>
@@ -21,6 +22,7 @@
 
 #include "everything.h"
 #include "everything-server.h"
+#include "refusedServer.h"
 #include "helpers/mig-demux.h"
 #include "helpers/mig-server-proc.h"
 #include "helpers/peer.h"
@@ -370,6 +372,73 @@ START_TEST(test_inout_fixed_ool_request)
 }
 END_TEST
 
+static mach_port_t handed;              /* the right S_handover hands over, three times */
+static vm_address_t handed_words;       /* the memory it hands over */
+
+/* Hands over @nvals ints, which may pass their bound of 4: the reply is refused then. */
+kern_return_t S_handover(mach_port_t server, int nvals, mach_port_t *right, send_list_t rights,
+			 mach_msg_type_number_t *rightsCnt, words_ptr_t *w, mach_msg_type_number_t *wCnt,
+			 ints_t vals, mach_msg_type_number_t *valsCnt)
+{
+	(void)server;
+	if (mach_port_mod_refs(mach_task_self(), handed, MACH_PORT_RIGHT_SEND, 3) != KERN_SUCCESS ||
+	    vm_allocate(mach_task_self(), &handed_words, 12, VM_FLAGS_ANYWHERE) != KERN_SUCCESS)
+		return KERN_RESOURCE_SHORTAGE;
+	*right = rights[0] = rights[1] = handed;
+	*rightsCnt = 2;
+	*w = (words_ptr_t)handed_words;
+	*wCnt = 3;
+	for (int i = 0; i < nvals && i < 4; i++)
+		vals[i] = i;
+	*valsCnt = (mach_msg_type_number_t)nvals;
+	return KERN_SUCCESS;
+}
+
+/* Run refused.defs' demux on handover(@nvals). Return: the reply's RetCode, or success for a complex one. */
+static kern_return_t handover(int nvals)
+{
+	__Request__handover_t *r = request(6100, sizeof(*r), 0);
+
+	r->NDR = NDR_record;
+	r->nvals = nvals;
+	ck_assert(refused_server(&in.head, &out.head));
+	ck_assert_int_eq(out.head.msgh_id, 6200);
+	if (out.head.msgh_bits & MACH_MSGH_BITS_COMPLEX)
+		return KERN_SUCCESS;
+	return ((mig_reply_error_t *)&out)->RetCode;
+}
+
+/*
+ * A count past its bound from a work routine that succeeded: what it
+ * handed over for the reply is released as sending the reply would have,
+ * the three send references it would move and the words it would
+ * deallocate, once (a page mapped there since survives the request's
+ * destruction).  Taken, the reply holds them instead.
+ */
+START_TEST(test_refused_reply_releases_handover)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	void *again;
+
+	handed = peer_port_send();
+	ck_assert_int_eq(handover(4), KERN_SUCCESS);
+	ck_assert_uint_eq(peer_urefs(handed, MACH_PORT_RIGHT_SEND), 4);
+	mach_msg_destroy(&out.head);    /* as sending it would */
+	ck_assert_uint_eq(peer_urefs(handed, MACH_PORT_RIGHT_SEND), 1);
+
+	ck_assert_int_eq(handover(5), MIG_ARRAY_TOO_LARGE);
+	ck_assert_uint_eq(peer_urefs(handed, MACH_PORT_RIGHT_SEND), 1);
+	again = mmap((void *)handed_words, page, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	ck_assert_ptr_eq(again, (void *)handed_words);
+	in.head.msgh_remote_port = MACH_PORT_NULL;      /* the error reply's now */
+	mach_msg_destroy(&in.head);
+	ck_assert_int_eq(vmcheck_write_in_child((volatile uint32_t *)handed_words), 0);
+	munmap(again, page);
+	mach_port_destroy(mach_task_self(), handed);
+}
+END_TEST
+
 static Suite *mig_counts_suite(void)
 {
 	Suite *s = suite_create("mig-counts");
@@ -386,6 +455,7 @@ static Suite *mig_counts_suite(void)
 	tcase_add_test(tc, test_inout_refused_after_success);
 	tcase_add_test(tc, test_fixed_ool_ports_request);
 	tcase_add_test(tc, test_inout_fixed_ool_request);
+	tcase_add_test(tc, test_refused_reply_releases_handover);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -32,6 +32,20 @@ static const struct mig_arg *arg_of(const struct mig_routine *rt, enum arg_kind 
 	return model_find_kind(rt, k);
 }
 
+static bool has_countinout(const struct mig_routine *rt)
+{
+	for (size_t i = 0; i < rt->nargs; i++)
+		if (rt->args[i].countinout)
+			return true;
+	return false;
+}
+
+void user_reply_locals(FILE *f, const struct mig_routine *rt)
+{
+	if (has_countinout(rt))
+		fprintf(f, "\tboolean_t MigTooLarge = FALSE;\n");
+}
+
 void user_send(FILE *f, const struct gen *g, const struct mig_routine *rt, bool mig_port)
 {
 	const struct mig_arg *wt = arg_of(rt, ARG_WAITTIME), *mo = arg_of(rt, ARG_MSGOPTION);
@@ -205,9 +219,29 @@ static void copy_data(FILE *f, const struct field *fld, const char *p)
 }
 
 /*
+ * A CountInOut array: the caller's count is its room.  A reply holding
+ * more fills the room and gives the caller the reply's count, as in
+ * Apple's MIG; MIG_ARRAY_TOO_LARGE waits for the results after it, which
+ * are the caller's as much (rights, out-of-line memory and their counts).
+ */
+static void copy_countinout(FILE *f, const struct field *fld, const char *p)
+{
+	const char *n = fld->arg->name;
+	unsigned size = fld->arg->type->size;
+
+	fprintf(f, "\tif (%s->%sCnt > *%sCnt) {\n", p, n, n);
+	fprintf(f, "\t\t(void)memcpy((char *) %s, (const char *) %s->%s, %u * *%sCnt);\n",
+		n, p, n, size, n);
+	fprintf(f, "\t\tMigTooLarge = TRUE;\n\t} else\n");
+	fprintf(f, "\t\t(void)memcpy((char *) %s, (const char *) %s->%s, %u * %s->%sCnt);\n",
+		n, p, n, size, p, n);
+	fprintf(f, "\t*%sCnt = %s->%sCnt;\n", n, p, n);
+}
+
+/*
  * A counted in-line array.  With SameCount its count is the one the
  * array before it came with and was copied out by: already within the
- * caller's room.
+ * caller's room (SameCount never shares a CountInOut count).
  */
 static void copy_var(FILE *f, const struct msg_layout *m, const struct field *fld, const char *p)
 {
@@ -238,13 +272,7 @@ static void copy_var(FILE *f, const struct msg_layout *m, const struct field *fl
 		fprintf(f, "\t*%sCnt = %s->%sCnt;\n", n, p, n);
 		return;
 	}
-	fprintf(f, "\tif (%s->%sCnt > *%sCnt) {\n", p, n, n);
-	fprintf(f, "\t\t(void)memcpy((char *) %s, (const char *) %s->%s, %u * *%sCnt);\n",
-		n, p, n, t->size, n);
-	fprintf(f, "\t\t*%sCnt = %s->%sCnt;\n\t\t{ return MIG_ARRAY_TOO_LARGE; }\n\t}\n", n, p, n);
-	fprintf(f, "\t(void)memcpy((char *) %s, (const char *) %s->%s, %u * %s->%sCnt);\n",
-		n, p, n, t->size, p, n);
-	fprintf(f, "\t*%sCnt = %s->%sCnt;\n", n, p, n);
+	copy_countinout(f, fld, p);
 }
 
 /* An in-line array of ports; a counted one once its count is known (checked). */
@@ -315,5 +343,6 @@ void user_reply(FILE *f, const struct gen *g, const struct mig_routine *rt,
 		copy_field(f, m, fld, p);
 		free(p);
 	}
-	fprintf(f, "\treturn KERN_SUCCESS;\n");
+	fprintf(f, "\treturn %s;\n",
+		has_countinout(rt) ? "MigTooLarge ? MIG_ARRAY_TOO_LARGE : KERN_SUCCESS" : "KERN_SUCCESS");
 }

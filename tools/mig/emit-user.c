@@ -177,7 +177,10 @@ static void declare(FILE *f, const struct mig_routine *rt, const struct routine_
 		for (unsigned k = 0; k <= lay->rep.nvar; k++)
 			fprintf(f, "\tReply *Out%uP __attribute__((unused)) = %s;\n", k, k ? "NULL" : "&Mess.Out");
 	fprintf(f, "\n\tmach_msg_return_t msg_result;\n\tmach_msg_size_t msgh_size;\n");
-	fprintf(f, "\tkern_return_t check_result = MACH_MSG_SUCCESS;\n\n");
+	fprintf(f, "\tkern_return_t check_result = MACH_MSG_SUCCESS;\n");
+	if (!rt->simple)
+		user_reply_locals(f, rt);
+	fprintf(f, "\n");
 	if (model_user_trailer(rt))
 		fprintf(f, "\tmach_msg_max_trailer_t *TrailerP = NULL;\n");
 	fprintf(f, "\t(void)check_result;\n");
