@@ -56,13 +56,7 @@ static void teardown(void)
 /* Start the daemon; @from_store: under the fake fd store, for a restart by SIGKILL. */
 static void start(int from_store)
 {
-	use_store = from_store;
-	if (!from_store) {
-		test_daemon_start(&td);
-		return;
-	}
-	fake_fdstore_open(&store, td.dir);
-	fake_fdstore_start(&store, &td);
+	fake_fdstore_fixture_start(&td, &store, &use_store, from_store);
 }
 
 /* A request answered: whatever came before it is in the state saved since. */

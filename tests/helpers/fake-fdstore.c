@@ -298,6 +298,18 @@ void fake_fdstore_fixture_setup(struct test_daemon *td, const char *name)
 	test_daemon_init(td, name);
 }
 
+void fake_fdstore_fixture_start(struct test_daemon *td, struct fake_fdstore *s, int *used,
+				int from_store)
+{
+	*used = from_store;
+	if (!from_store) {
+		test_daemon_start(td);
+		return;
+	}
+	fake_fdstore_open(s, td->dir);
+	fake_fdstore_start(s, td);
+}
+
 void fake_fdstore_fixture_teardown(struct test_daemon *td, struct fake_fdstore *s, int *used)
 {
 	test_daemon_stop(td);

@@ -47,6 +47,14 @@ void fake_fdstore_close(struct fake_fdstore *s);
  */
 void fake_fdstore_fixture_setup(struct test_daemon *td, const char *name);
 
+/**
+ * fake_fdstore_fixture_start() - start @td: under the fake fd store @s
+ * (opened in its directory) if @from_store, for a restart by SIGKILL,
+ * else plainly.  *@used says which, for the teardown.
+ */
+void fake_fdstore_fixture_start(struct test_daemon *td, struct fake_fdstore *s, int *used,
+				int from_store);
+
 /** fake_fdstore_fixture_teardown() - stop @td, and close @s if *@used (then cleared). */
 void fake_fdstore_fixture_teardown(struct test_daemon *td, struct fake_fdstore *s, int *used);
 
