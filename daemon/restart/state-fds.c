@@ -231,8 +231,10 @@ static int from_store(struct domain *d, char **names, int n)
 		/* Among them the old listening socket, which the store keeps
 		 * answering until the first save drops it from the store. */
 		d->listen_take_over = true;
-		for (size_t i = 0; i < k; i++)
+		for (size_t i = 0; i < k; i++) {
+			fdstore_forget_id(d->fdstore, ids[i]);
 			close(ids[i]);
+		}
 		free(ids);
 		return err;
 	}
