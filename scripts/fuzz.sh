@@ -3,7 +3,7 @@
 # needed, replay every committed corpus file (the regressions), then fuzz
 # each harness for SECONDS (default 30).
 #
-#   scripts/fuzz.sh [SECONDS [HARNESS...]]      HARNESS: plist request control recv
+#   scripts/fuzz.sh [SECONDS [HARNESS...]]      HARNESS: plist request control recv state
 #
 # New inputs go to a scratch directory ($FUZZ_SCRATCH, default
 # build-fuzz/fuzz-scratch/<harness>), never into tests/fuzz/corpus.  On a
@@ -16,15 +16,15 @@ cd "$(dirname "$0")/.."
 seconds=${1:-30}
 shift || true
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(plist request control recv)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(plist request control recv state)
 build=${FUZZ_BUILD:-build-fuzz}
 scratch=${FUZZ_SCRATCH:-$build/fuzz-scratch}
 rss=${FUZZ_RSS_MB:-2048}
 jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
 corpus=tests/fuzz/corpus
 
-declare -A dict=([plist]=plist.dict [request]=wire.dict [control]=plist.dict [recv]=wire.dict)
-declare -A max_len=([plist]=65536 [request]=24000 [control]=40000 [recv]=32768)
+declare -A dict=([plist]=plist.dict [request]=wire.dict [control]=plist.dict [recv]=wire.dict [state]=state.dict)
+declare -A max_len=([plist]=65536 [request]=24000 [control]=40000 [recv]=32768 [state]=16384)
 
 
 if [ ! -f "$build/build.ninja" ]; then

@@ -412,7 +412,7 @@ START_TEST(test_fdstore_keeps_lazy_lazy)
 END_TEST
 
 /*
- * A state of more jobs than FDSTORE_SMALL_JOBS is saved at most every
+ * A state of more jobs than FDSTORE_SMALL_STATE is saved at most every
  * 200 ms, but saved all the same once the changes stop: a job started on
  * demand is in the store (its port and connection), and a kill -9 then
  * loses nothing.

@@ -7,15 +7,18 @@
  * of the same string; the domain's environment stays as it was: a value
  * set with bsctl setenv, and which job's SecureSocketWithKey path is
  * exported when two jobs share the key.  A registration's owner is watched
- * again only through a kept pidfd of that very process.
+ * again only through a kept pidfd of that very process.  A state refused
+ * keeps nothing open.
  */
 #include <check.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -352,6 +355,35 @@ START_TEST(test_kept_owner_pidfd_checked)
 }
 END_TEST
 
+/*
+ * A state refused after a re-exec leaves none of the fds the daemon
+ * before kept for it open: the write end of a pipe it inherited, as it
+ * would a port, is closed before the daemon is ready (a port held so
+ * would never die for its senders).  They stayed open, FD_CLOEXEC clear.
+ */
+START_TEST(test_refused_state_closes_what_it_kept)
+{
+	int p[2], state = memfd_create("bootstrapd-state", 0);
+	struct pollfd pfd;
+	char env[16];
+
+	ck_assert_int_ge(state, 3);
+	ck_assert_int_eq(write(state, "BSDSTATE", 8), 8);       /* shorter than a header */
+	ck_assert_int_eq(pipe(p), 0);
+	snprintf(env, sizeof(env), "%d", state);
+	setenv("BOOTSTRAPD_STATE_FD", env, 1);
+	start(0);
+	unsetenv("BOOTSTRAPD_STATE_FD");
+	close(state);
+	close(p[1]);
+	ck_assert(test_daemon_log_contains(&td, "the saved state was refused"));
+	pfd = (struct pollfd){ .fd = p[0], .events = POLLIN };
+	ck_assert_int_eq(poll(&pfd, 1, 0), 1);
+	ck_assert(pfd.revents & POLLHUP);
+	close(p[0]);
+}
+END_TEST
+
 static Suite *kept_suite(void)
 {
 	Suite *s = suite_create("restart-kept");
@@ -365,6 +397,7 @@ static Suite *kept_suite(void)
 	tcase_add_loop_test(tc, test_setenv_kept, 0, 2);
 	tcase_add_loop_test(tc, test_secure_socket_exporter_kept, 0, 2);
 	tcase_add_loop_test(tc, test_kept_owner_pidfd_checked, 0, 2);
+	tcase_add_test(tc, test_refused_state_closes_what_it_kept);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -33,6 +33,23 @@ static uint32_t send_inode(int fd)
 	return ino <= UINT32_MAX ? (uint32_t)ino : 0;
 }
 
+/* Who is told of a pidfd closed (service_on_pidfd_close()): one per process, as the store. */
+static service_pidfd_closing_fn *pidfd_closing;
+static void *pidfd_closing_arg;
+
+void service_on_pidfd_close(service_pidfd_closing_fn *fn, void *arg)
+{
+	pidfd_closing = fn;
+	pidfd_closing_arg = arg;
+}
+
+static void close_pidfd(int fd)
+{
+	if (pidfd_closing)
+		pidfd_closing(fd, pidfd_closing_arg);
+	close(fd);
+}
+
 /*
  * A port as the library makes one (blocking: the job shares these file
  * descriptions and its receives block; R passes every sender's
@@ -174,7 +191,7 @@ static struct service *new_registered(struct event_base *base, const char *name,
 
 	if (!s || !owner->until_exit) {
 		if (pidfd >= 0)
-			close(pidfd);   /* nothing to watch it for */
+			close_pidfd(pidfd);     /* nothing to watch it for */
 		pidfd = -1;
 	}
 	if (!s) {
@@ -238,7 +255,7 @@ static void unbind(struct service_binding *b)
 	if (b->exit_ev)
 		event_free(b->exit_ev);
 	if (b->pidfd >= 0)
-		close(b->pidfd);
+		close_pidfd(b->pidfd);
 }
 
 struct service *service_free(struct service *s)

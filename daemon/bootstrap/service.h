@@ -188,6 +188,17 @@ static inline const char *service_key(const struct service *s)
 
 struct service *service_free(struct service *s);
 
+/** A binding is about to close its pidfd @fd. */
+typedef void service_pidfd_closing_fn(int fd, void *arg);
+
+/**
+ * service_on_pidfd_close() - call @fn(fd, @arg) whenever a binding closes
+ * its pidfd (NULL: nobody).  systemd's fd store keeps registrants' pidfds
+ * by number and, on the anonymous-inode file system (kernels before 6.9),
+ * cannot tell by itself that a number closed was taken by another pidfd.
+ */
+void service_on_pidfd_close(service_pidfd_closing_fn *fn, void *arg);
+
 /**
  * service_release_arm() - a port-destroyed request for the receive right
  * about to be handed out: @released is called once its holder lets it go

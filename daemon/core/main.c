@@ -25,6 +25,7 @@
 #include "restart.h"
 #include "sdnotify.h"
 #include "server.h"
+#include "service.h"
 #include "supervise.h"
 
 /* @rc: what sdnotify() returned. */
@@ -168,6 +169,7 @@ static void teardown(struct domain *d)
 	if (d->save_ev)
 		event_free(d->save_ev);
 	event_base_free(d->base);
+	service_on_pidfd_close(NULL, NULL);
 	fdstore_free(d->fdstore);
 	for (size_t i = 0; i < d->n_job_dirs; i++)
 		free(d->job_dirs[i]);
@@ -175,6 +177,12 @@ static void teardown(struct domain *d)
 	free(d->socket_path);
 	free(d->parent_socket);
 	free(d->state_dir);
+}
+
+/* A registrant's pidfd is closing: the fd store stores what takes its number again. */
+static void forget_pidfd(int fd, void *store)
+{
+	fdstore_forget_id(store, fd);
 }
 
 /*
@@ -189,6 +197,8 @@ static bool find_state(struct domain *d)
 	restart_self_exe();
 	raise_fd_limit(d);
 	d->fdstore = fdstore_new();
+	if (d->fdstore)
+		service_on_pidfd_close(forget_pidfd, d->fdstore);
 	r = restart_find(d);
 	if (r < 0)
 		log_warnx("the saved state was refused (%s): starting afresh", strerror(-r));

@@ -11,10 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <unistd.h>
-
-#include <linux/magic.h>
 
 #include <systemd/sd-daemon.h>
 
@@ -26,6 +23,7 @@ struct kept {
 	int id;
 	dev_t dev;
 	ino_t ino;
+	bool stale;     /* closed since it was stored (fdstore_forget_id()) */
 };
 
 struct fdstore {
@@ -88,27 +86,44 @@ void fdstore_forget_states(struct fdstore *f)
 }
 
 /*
- * Whether @fd's dev and inode tell its file from every other.  Not on the
- * anonymous-inode file system: every file there shares one inode
- * (eventfds, and pidfds before Linux 6.9), so another process's pidfd
- * that took the number of a closed one would pass for it.  Nothing else
- * tells them apart for sure (a pidfd's pid may be given again), so such an
- * fd is stored again at every save: only registrants' pidfds, on older
- * kernels, are.  Unknown: not told apart either.
+ * Whether @fd is still the file stored as @k.  On the anonymous-inode file
+ * system every file shares one inode (eventfds, and pidfds before Linux
+ * 6.9), so dev and inode cannot tell another process's pidfd that took the
+ * number of a closed one from it: the daemon says so instead, closing a
+ * stored fd (fdstore_forget_id()).  Storing every such fd again at every
+ * save instead cost systemd O(stored fds) per fd, at every request.
  */
-static bool inode_is_its_own(int fd)
-{
-	struct statfs fs;
-
-	return fstatfs(fd, &fs) == 0 && fs.f_type != ANON_INODE_FS_MAGIC;
-}
-
 static bool same_file(const struct kept *k, int fd)
 {
 	struct stat st;
 
-	return fstat(fd, &st) == 0 && st.st_dev == k->dev && st.st_ino == k->ino &&
-	       inode_is_its_own(fd);
+	return !k->stale && fstat(fd, &st) == 0 && st.st_dev == k->dev && st.st_ino == k->ino;
+}
+
+/* The entry of the table for @id, or NULL. */
+static struct kept *find_kept(struct fdstore *f, int id)
+{
+	size_t lo = 0, hi = f->n_kept;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (f->kept[mid].id == id)
+			return &f->kept[mid];
+		if (f->kept[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+void fdstore_forget_id(struct fdstore *f, int id)
+{
+	struct kept *k = f ? find_kept(f, id) : NULL;
+
+	if (k)
+		k->stale = true;
 }
 
 static int keep(struct kept *k, int id)
@@ -225,11 +240,11 @@ int fdstore_save(struct fdstore *f, const int *ids, size_t n, struct state *st)
 	return 0;
 }
 
-long fdstore_wait_ms(const struct fdstore *f, size_t jobs)
+long fdstore_wait_ms(const struct fdstore *f, size_t entries)
 {
 	uint64_t t = clock_monotonic_ms();
 
-	if (jobs <= FDSTORE_SMALL_JOBS || !f->saved_ms || t >= f->saved_ms + FDSTORE_GAP_MS)
+	if (entries <= FDSTORE_SMALL_STATE || !f->saved_ms || t >= f->saved_ms + FDSTORE_GAP_MS)
 		return 0;
 	return (long)(f->saved_ms + FDSTORE_GAP_MS - t);
 }

@@ -4,9 +4,9 @@
  * every port the state names is kept there under "fd<number>", with
  * FDPOLL=0 so that a port nobody holds a send right to is kept all the
  * same, and removed (FDSTOREREMOVE=1) once the daemon closed it or put
- * another file at its number (one of the anonymous-inode file system,
- * where dev and inode tell no file from another, is stored again at
- * every save); the state itself is in two memfds, "state-a" and
+ * another file at its number (on the anonymous-inode file system, where
+ * dev and inode tell no file from another, the daemon says which numbers
+ * it closed: fdstore_forget_id()); the state itself is in two memfds, "state-a" and
  * "state-b", rewritten in turn, so that a crash while one is written
  * leaves the other whole.
  */
@@ -39,6 +39,16 @@ void fdstore_forget_states(struct fdstore *f);
 void fdstore_adopt_ids(struct fdstore *f, const int *ids, size_t n);
 
 /**
+ * fdstore_forget_id() - the stored fd @id was closed: whatever file is at
+ * that number at the next save is stored again (and removed if none is).
+ * The daemon calls it wherever it closes an fd it may have stored, so
+ * that a pidfd of the anonymous-inode file system (kernels before 6.9),
+ * alike in dev and inode to every other, is not taken for the one closed.
+ * @f may be NULL (no store): nothing to do.
+ */
+void fdstore_forget_id(struct fdstore *f, int id);
+
+/**
  * fdstore_save() - store the fds @ids (sorted) not stored yet, then @st
  * (its generation set here), then remove the fds no longer named.
  * Return: 0 or a negative errno.
@@ -46,22 +56,23 @@ void fdstore_adopt_ids(struct fdstore *f, const int *ids, size_t n);
 int fdstore_save(struct fdstore *f, const int *ids, size_t n, struct state *st);
 
 /*
- * How often the state is saved.  A state of up to FDSTORE_SMALL_JOBS jobs
- * is saved after every turn of the loop that changed it (a save is well
- * under a millisecond).  A larger one, whose save is O(jobs) (tens of
- * milliseconds at 100,000 jobs), at most once every FDSTORE_GAP_MS: a
+ * How often the state is saved.  A state of up to FDSTORE_SMALL_STATE jobs
+ * and names is saved after every turn of the loop that changed it (a save
+ * is well under a millisecond).  A larger one, whose save is O(jobs +
+ * names) (tens of milliseconds at 100,000 jobs), at most once every
+ * FDSTORE_GAP_MS: a
  * change waits at most that long, and a crash loses at most the changes
  * of that window.  A re-exec, and each turn while shutting down, save at
  * once.
  */
-#define FDSTORE_SMALL_JOBS 1000
+#define FDSTORE_SMALL_STATE 1000
 #define FDSTORE_GAP_MS 200
 
 /**
- * fdstore_wait_ms() - for a state of @jobs jobs: 0 if it may be saved now,
- * else how many milliseconds until it may.
+ * fdstore_wait_ms() - for a state of @entries jobs and names: 0 if it may
+ * be saved now, else how many milliseconds until it may.
  */
-long fdstore_wait_ms(const struct fdstore *f, size_t jobs);
+long fdstore_wait_ms(const struct fdstore *f, size_t entries);
 
 void fdstore_free(struct fdstore *f);
 

@@ -27,6 +27,7 @@
 #include "domain.h"
 #include "fdstore.h"
 #include "log.h"
+#include "registry.h"
 #include "state-format.h"
 
 static char self_exe[PATH_MAX];
@@ -76,6 +77,12 @@ static int defer_save(struct domain *d, long ms)
 	return evtimer_add(d->save_ev, &tv) < 0 ? -ENOMEM : 0;
 }
 
+/* What a save's cost grows with: jobs, and names (a registration makes no job). */
+static size_t state_entries(const struct domain *d)
+{
+	return d->jobs.count + registry_count(&d->registry) + registry_count_pid(&d->registry);
+}
+
 void restart_save(struct domain *d)
 {
 	long wait;
@@ -83,7 +90,7 @@ void restart_save(struct domain *d)
 	if (!d->fdstore || !d->state_dirty)
 		return;
 	/* A large state is saved at most every FDSTORE_GAP_MS (fdstore.h). */
-	wait = d->shutting_down ? 0 : fdstore_wait_ms(d->fdstore, d->jobs.count);
+	wait = d->shutting_down ? 0 : fdstore_wait_ms(d->fdstore, state_entries(d));
 	if (wait > 0 && defer_save(d, wait) == 0)
 		return;
 	save_now(d);

@@ -7,6 +7,7 @@
  */
 #include "restart.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -101,6 +102,61 @@ static int plan_from(struct domain *d, struct state *st, bool same, int *present
 	return 1;
 }
 
+/* The fds the daemon before us left open across the exec: all we have without FD_CLOEXEC. */
+static int inherited_fds(int **out, size_t *n)
+{
+	DIR *dir = opendir("/proc/self/fd");
+	struct dirent *e;
+	int *v = NULL, *bigger;
+	size_t k = 0;
+
+	if (!dir)
+		return -errno;
+	while ((e = readdir(dir))) {
+		int fd = atoi(e->d_name), flags;
+
+		if (fd < 3 || fd == dirfd(dir) || (flags = fcntl(fd, F_GETFD)) < 0 ||
+		    (flags & FD_CLOEXEC))
+			continue;
+		bigger = realloc(v, (k + 1) * sizeof(int));
+		if (!bigger)
+			break;
+		v = bigger;
+		v[k++] = fd;
+	}
+	closedir(dir);
+	if (k)
+		qsort(v, k, sizeof(int), cmp_int);
+	*out = v;
+	*n = k;
+	return 0;
+}
+
+/*
+ * A state refused after a re-exec: the fds the daemon before us kept for
+ * it are closed, so that its ports die for their senders instead of
+ * staying open unread, and leave the fd store at the first save.
+ */
+static void close_inherited(struct domain *d)
+{
+	int *ids = NULL;
+	size_t n = 0;
+
+	if (inherited_fds(&ids, &n) < 0) {
+		log_warn("cannot close the fds the state refused named");
+		return;
+	}
+	if (d->fdstore) {
+		fdstore_adopt_ids(d->fdstore, ids, n);
+		fdstore_forget_states(d->fdstore);
+	}
+	for (size_t i = 0; i < n; i++) {
+		fdstore_forget_id(d->fdstore, ids[i]);
+		close(ids[i]);
+	}
+	free(ids);
+}
+
 static int from_reexec(struct domain *d, const char *env)
 {
 	struct state st;
@@ -109,15 +165,19 @@ static int from_reexec(struct domain *d, const char *env)
 	int err;
 
 	unsetenv(RESTART_ENV_STATE_FD);
-	if (*end || fd < 3 || fd > 1 << 24)
+	if (*end || fd < 3 || fd > 1 << 24) {
+		close_inherited(d);
 		return -EINVAL;
+	}
 	int *present;
 	size_t n;
 
 	err = read_state((int)fd, &st);
 	close((int)fd);
-	if (err < 0)
+	if (err < 0) {
+		close_inherited(d);
 		return err;
+	}
 	if (present_ids(&st, &present, &n) < 0) {
 		state_free(&st);
 		return -ENOMEM;
@@ -232,8 +292,10 @@ static int from_store(struct domain *d, char **names, int n)
 		/* Among them the old listening socket, which the store keeps
 		 * answering until the first save drops it from the store. */
 		d->listen_take_over = true;
-		for (size_t i = 0; i < k; i++)
+		for (size_t i = 0; i < k; i++) {
+			fdstore_forget_id(d->fdstore, ids[i]);
 			close(ids[i]);
+		}
 		free(ids);
 		return err;
 	}

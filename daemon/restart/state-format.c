@@ -315,7 +315,7 @@ static size_t get_count(struct rbuf *r, size_t min)
 
 	GET(r, uint32_t, n);
 	if (!r->bad && n > r->left / min)
-		r->bad = true;
+		refuse(r, "a count of more items than the bytes that follow");
 	return r->bad ? 0 : n;
 }
 

@@ -24,6 +24,7 @@
 #include "conn.h"
 #include "domain.h"
 #include "domain-env.h"
+#include "fdstore.h"
 #include "job.h"
 #include "job-spec.h"
 #include "log.h"
@@ -366,6 +367,7 @@ static void restore_one_registered(struct domain *d, struct restore_plan *p,
 	if (!why && pidfd >= 0 && pidfd_exited(pidfd))
 		why = owner_exited_in_restart;
 	if (why) {
+		fdstore_forget_id(d->fdstore, pidfd);
 		close(pidfd);
 		close(fd);
 	} else {
@@ -428,6 +430,10 @@ void restart_end(struct domain *d)
 		if (fd >= 0)
 			conn_new(d, fd, NULL);
 	}
+	/* The fds nothing took are closed next: their numbers are free to take. */
+	for (size_t i = 0; i < p->n_present; i++)
+		if (!p->used[i])
+			fdstore_forget_id(d->fdstore, p->present[i]);
 	restore_plan_free(p);
 	d->restore = NULL;
 	d->restore_job = NULL;

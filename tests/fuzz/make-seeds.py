@@ -9,11 +9,14 @@ request: bootstrap requests in wire form (client-lib/wire.h), in the
               record format of fuzz-request.c.
 control: bsctl requests in the record format of fuzz-control.c.
 recv:    messages in wire form, in the format of fuzz-recv.c.
+state:   restart states of every version (daemon/restart/state-format.c),
+         after fuzz-state.c's option byte.
 """
 import os
 import plistlib
 import struct
 import sys
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -223,11 +226,77 @@ def recv_seeds():
     write("fuzz-recv", "audit-trailer", recv_input(big | (5 << 4), [FD_SEQPACKET], message(1000, body)))
 
 
+STATE_VERSION = 5
+
+
+def state_str(s):
+    b = s.encode()
+    return struct.pack("<I", len(b)) + b
+
+
+def state_service(version, name, job, recv_id, send_id, checked_in, owner_pid=0, owner_uid=0,
+                  release_id=-1, until_exit=False, owner_start=0, owner_pidfd_id=-1,
+                  per_pid=False):
+    out = state_str(name) + struct.pack("<B", job is not None) + state_str(job or "")
+    out += struct.pack("<iiB", recv_id, send_id, checked_in)
+    if version == 1:
+        out += struct.pack("<B", checked_in)
+    out += struct.pack("<iI", owner_pid, owner_uid)
+    if version >= 2:
+        out += struct.pack("<i", release_id)
+    if version >= 3:
+        out += struct.pack("<BQ", until_exit, owner_start)
+    if version >= 4:
+        out += struct.pack("<i", owner_pidfd_id)
+    if version >= 5:
+        out += struct.pack("<B", per_pid)
+    return out
+
+
+def state_job(label, failure, state, pid, proc_start, conn_id):
+    return (state_str(label) + state_str(failure) +
+            struct.pack("<BBBBBiQqqIIii", state, 0, 0, 0, 0, pid, proc_start, 100, 5, 1, 0, 0,
+                        conn_id))
+
+
+def state_bytes(version, generation, registered_pidfd):
+    """A state as a daemon of @version writes it (state_encode_as())."""
+    services = [state_service(version, "com.example.a", "com.example.job", 7, 8, True,
+                              release_id=13 if version >= 2 else -1),
+                state_service(version, "com.example.lazy", "com.example.job", -1, -1, False),
+                state_service(version, "com.example.reg", None, -1, 9, False, owner_pid=4242,
+                              owner_uid=1000, until_exit=version >= 3, owner_start=555,
+                              owner_pidfd_id=14 if registered_pidfd and version >= 4 else -1,
+                              per_pid=version >= 5)]
+    jobs = [state_job("com.example.job", "", 2, 1234, 987654, 10),
+            state_job("com.example.broken", "cannot exec", 4, 0, 0, -1)]
+    clients = [11, 12]
+    payload = struct.pack("<iQi", 99, 1024, 6)
+    payload += struct.pack("<I", len(services)) + b"".join(services)
+    payload += struct.pack("<I", len(jobs)) + b"".join(jobs)
+    payload += struct.pack("<I", len(clients)) + b"".join(struct.pack("<i", c) for c in clients)
+    if version >= 5:
+        env = [("LANG", "C", ""), ("SECURE_SOCKET", "/tmp/x/a", "com.example.job")]
+        payload += struct.pack("<I", len(env))
+        payload += b"".join(state_str(k) + state_str(v) + state_str(j) for k, v, j in env)
+    tail = struct.pack("<QQ", len(payload), generation) + payload
+    return b"BSDSTATE" + struct.pack("<II", version, zlib.crc32(tail)) + tail
+
+
+def state_seeds():
+    for version in range(1, STATE_VERSION + 1):
+        write("fuzz-state", "v%d" % version, b"\0" + state_bytes(version, 3, True))
+    write("fuzz-state", "v%d-no-pidfd" % STATE_VERSION, b"\0" + state_bytes(STATE_VERSION, 4, False))
+    # the header kept as written: checked as the daemon checks it
+    write("fuzz-state", "v%d-header-kept" % STATE_VERSION, b"\1" + state_bytes(STATE_VERSION, 5, True))
+
+
 def main():
     plist_seeds()
     request_seeds()
     control_seeds()
     recv_seeds()
+    state_seeds()
     return 0
 
 
