@@ -226,7 +226,7 @@ def recv_seeds():
     write("fuzz-recv", "audit-trailer", recv_input(big | (5 << 4), [FD_SEQPACKET], message(1000, body)))
 
 
-STATE_VERSION = 5
+STATE_VERSION = 6
 
 
 def state_str(s):
@@ -253,10 +253,15 @@ def state_service(version, name, job, recv_id, send_id, checked_in, owner_pid=0,
     return out
 
 
-def state_job(label, failure, state, pid, proc_start, conn_id):
-    return (state_str(label) + state_str(failure) +
-            struct.pack("<BBBBBiQqqIIii", state, 0, 0, 0, 0, pid, proc_start, 100, 5, 1, 0, 0,
-                        conn_id))
+def state_job(version, label, failure, state, pid, proc_start, conn_id, listeners=()):
+    out = (state_str(label) + state_str(failure) +
+           struct.pack("<BBBBBiQqqIIii", state, 0, 0, 0, 0, pid, proc_start, 100, 5, 1, 0, 0,
+                       conn_id))
+    if version >= 6:
+        out += struct.pack("<I", len(listeners))
+        out += b"".join(state_str(name) + struct.pack("<IIi", entry, pos, fd_id)
+                        for name, entry, pos, fd_id in listeners)
+    return out
 
 
 def state_bytes(version, generation, registered_pidfd):
@@ -268,8 +273,9 @@ def state_bytes(version, generation, registered_pidfd):
                               owner_uid=1000, until_exit=version >= 3, owner_start=555,
                               owner_pidfd_id=14 if registered_pidfd and version >= 4 else -1,
                               per_pid=version >= 5)]
-    jobs = [state_job("com.example.job", "", 2, 1234, 987654, 10),
-            state_job("com.example.broken", "cannot exec", 4, 0, 0, -1)]
+    jobs = [state_job(version, "com.example.job", "", 2, 1234, 987654, 10,
+                      [("Listeners", 0, 0, 15), ("Listeners", 0, 1, 16)]),
+            state_job(version, "com.example.broken", "cannot exec", 4, 0, 0, -1)]
     clients = [11, 12]
     payload = struct.pack("<iQi", 99, 1024, 6)
     payload += struct.pack("<I", len(services)) + b"".join(services)
