@@ -9,7 +9,8 @@
  * recycled pid is never taken for it, and it is never started twice.  A
  * job whose plist is gone loses its ports; its process, if any, is left
  * to end.  Registered names and (after a re-exec) client connections come
- * back last.
+ * back last.  A job started meanwhile starts once the loop runs, after
+ * all that (job_start()).
  */
 #include "restart.h"
 
