@@ -389,6 +389,19 @@ START_TEST(test_refused_state_closes_what_it_kept)
 END_TEST
 
 /*
+ * Unload @label, and wait (10 s at most) until its process @pid is gone:
+ * it runs in its own session, which nothing else ends.
+ */
+static void stop_job(const char *label, pid_t pid)
+{
+	static struct bsctl_out out;
+
+	ck_assert_int_eq(BSCTL_RUN(&out, "unload", label), 0);
+	for (int i = 0; i < 1000 && pid > 0 && kill(pid, 0) == 0; i++)
+		test_pause_ms(10);
+}
+
+/*
  * A KeepAlive job that exited while the daemon was down, loaded before
  * the job publishing a SecureSocketWithKey variable, is started again
  * during the restart: it finds the variable set, as the daemon publishes
@@ -397,7 +410,7 @@ END_TEST
  */
 START_TEST(test_respawn_sees_published_env)
 {
-	char *seen, *pidfile, *go, *body, want[512];
+	char *seen, *pidfile, *go, *body, want[512], line[512];
 	pid_t pid;
 
 	ck_assert_int_gt(asprintf(&seen, "%s/seen", td.dir), 0);
@@ -424,7 +437,9 @@ START_TEST(test_respawn_sees_published_env)
 	close(open(go, O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
 	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);  /* ours while the daemon is down */
 	fake_fdstore_start(&store, &td);
-	ck_assert_str_eq(wait_line(seen), want);
+	snprintf(line, sizeof(line), "%s", wait_line(seen));
+	stop_job(CONSUMER, atoi(wait_line(pidfile)));
+	ck_assert_str_eq(line, want);
 	free(body);
 	free(go);
 	free(pidfile);
