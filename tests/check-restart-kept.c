@@ -6,11 +6,13 @@
  * A process's per-PID names stay its own, apart from the domain's names
  * of the same string; the domain's environment stays as it was: a value
  * set with bsctl setenv, and which job's SecureSocketWithKey path is
- * exported when two jobs share the key.  A registration's owner is watched
+ * exported when two jobs share the key, and seen by a job started again
+ * before the exporting job loads.  A registration's owner is watched
  * again only through a kept pidfd of that very process.  A state refused
  * keeps nothing open.
  */
 #include <check.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -41,6 +43,8 @@
 #define ENV_JOB "com.example.env"
 #define SECURE_A "com.example.securea"
 #define SECURE_B "com.example.secureb"
+#define PUBLISHER "com.example.a"
+#define CONSUMER "com.example.0consumer"      /* loads before PUBLISHER */
 
 static struct test_daemon td;
 static struct fake_fdstore store;
@@ -384,6 +388,65 @@ START_TEST(test_refused_state_closes_what_it_kept)
 }
 END_TEST
 
+/*
+ * Unload @label, and wait (10 s at most) until its process @pid is gone:
+ * it runs in its own session, which nothing else ends.
+ */
+static void stop_job(const char *label, pid_t pid)
+{
+	static struct bsctl_out out;
+
+	ck_assert_int_eq(BSCTL_RUN(&out, "unload", label), 0);
+	for (int i = 0; i < 1000 && pid > 0 && kill(pid, 0) == 0; i++)
+		test_pause_ms(10);
+}
+
+/*
+ * A KeepAlive job that exited while the daemon was down, loaded before
+ * the job publishing a SecureSocketWithKey variable, is started again
+ * during the restart: it finds the variable set, as the daemon publishes
+ * every kept one before it starts any job.  It used to be started before
+ * the publishing job loaded, without it.
+ */
+START_TEST(test_respawn_sees_published_env)
+{
+	char *seen, *pidfile, *go, *body, want[512], line[512];
+	pid_t pid;
+
+	ck_assert_int_gt(asprintf(&seen, "%s/seen", td.dir), 0);
+	ck_assert_int_gt(asprintf(&pidfile, "%s/pid", td.dir), 0);
+	ck_assert_int_gt(asprintf(&go, "%s/go", td.dir), 0);
+	/* Each run says what it saw, then exits (nonzero) once told to. */
+	ck_assert_int_gt(asprintf(&body,
+		"<key>ProgramArguments</key><array><string>/bin/sh</string><string>-c</string>"
+		"<string>echo \"K=$K\" &gt; %s.tmp &amp;&amp; mv %s.tmp %s; echo $$ &gt; %s.tmp "
+		"&amp;&amp; mv %s.tmp %s; until [ -e %s ]; do sleep 0.05; done; rm -f %s; exit 3"
+		"</string></array>\n<key>KeepAlive</key><true/>\n"
+		"<key>ThrottleInterval</key><integer>0</integer>\n",
+		seen, seen, seen, pidfile, pidfile, pidfile, go, go), 0);
+	test_daemon_add_job(&td, CONSUMER, body);
+	add_secure_job(PUBLISHER, "a", "K");
+	start(1);
+	snprintf(want, sizeof(want), "K=%s\n", domain_env("K"));
+	ck_assert_str_ne(want, "K=\n");
+	ck_assert_str_ne(wait_line(pidfile), "");
+	pid = atoi(wait_line(pidfile));
+	ck_assert_int_eq(unlink(seen), 0);
+	ck_assert_int_eq(unlink(pidfile), 0);
+	fake_fdstore_kill(&store, &td);
+	close(open(go, O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);  /* ours while the daemon is down */
+	fake_fdstore_start(&store, &td);
+	snprintf(line, sizeof(line), "%s", wait_line(seen));
+	stop_job(CONSUMER, atoi(wait_line(pidfile)));
+	ck_assert_str_eq(line, want);
+	free(body);
+	free(go);
+	free(pidfile);
+	free(seen);
+}
+END_TEST
+
 static Suite *kept_suite(void)
 {
 	Suite *s = suite_create("restart-kept");
@@ -398,6 +461,7 @@ static Suite *kept_suite(void)
 	tcase_add_loop_test(tc, test_secure_socket_exporter_kept, 0, 2);
 	tcase_add_loop_test(tc, test_kept_owner_pidfd_checked, 0, 2);
 	tcase_add_test(tc, test_refused_state_closes_what_it_kept);
+	tcase_add_test(tc, test_respawn_sees_published_env);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -125,15 +125,21 @@ static int read_pid(int fd)
 	return atoi(buf);
 }
 
-/* A Sockets entry @name: IPv4 TCP on 127.0.0.1:@port (a static buffer). */
-static const char *tcp_entry(const char *name, int port)
+/* A Sockets entry @name: IPv4 TCP on @node:@port (a static buffer). */
+static const char *tcp_entry_at(const char *name, const char *node, int port)
 {
 	static char s[512];
 
-	snprintf(s, sizeof(s), "<key>%s</key><dict><key>SockNodeName</key><string>127.0.0.1"
+	snprintf(s, sizeof(s), "<key>%s</key><dict><key>SockNodeName</key><string>%s"
 		 "</string><key>SockServiceName</key><string>%d</string><key>SockFamily</key>"
-		 "<string>IPv4</string></dict>", name, port);
+		 "<string>IPv4</string></dict>", name, node, port);
 	return s;
+}
+
+/* A Sockets entry @name: IPv4 TCP on 127.0.0.1:@port (a static buffer). */
+static const char *tcp_entry(const char *name, int port)
+{
+	return tcp_entry_at(name, "127.0.0.1", port);
 }
 
 /* A port on 127.0.0.1 free for TCP now (the kernel picks it; closed again). */
@@ -342,6 +348,29 @@ START_TEST(test_moved_gets_new_listener)
 }
 END_TEST
 
+/*
+ * The plist moved an IP entry to another address on the same port while
+ * the daemon was down: the kept listener is refused, and the fd store lets
+ * go of its copy at once, so that the new listener binds that port (it
+ * used to hold it until the first save, and the job failed to load).
+ */
+START_TEST(test_readdressed_same_port)
+{
+	static struct bsctl_out out;
+	int port = free_port();
+
+	add_job(tcp_entry_at("tcp", "127.0.0.1", port));
+	start(_i);
+	settle();
+	add_job(tcp_entry_at("tcp", "0.0.0.0", port));
+	restart(_i);
+	settle();
+	ck_replaced("tcp", "bound to another address now");
+	ck_assert_int_eq(BSCTL_RUN(&out, "list", JOB), 0);
+	ck_assert_int_gt(read_pid(connect_tcp(port)), 0);
+}
+END_TEST
+
 static Suite *listeners_suite(void)
 {
 	Suite *s = suite_create("restart-listeners");
@@ -354,6 +383,7 @@ static Suite *listeners_suite(void)
 	tcase_add_test(tc, test_connection_while_down_served);
 	tcase_add_loop_test(tc, test_secure_path_kept, 0, 2);
 	tcase_add_loop_test(tc, test_moved_gets_new_listener, 0, 2);
+	tcase_add_loop_test(tc, test_readdressed_same_port, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -89,6 +89,9 @@ struct domain {
 	 * socket @name (sockets_kept_fn), or -1. */
 	int (*restore_listener)(struct domain *d, const char *label, const char *name,
 				unsigned int entry, unsigned int pos);
+	/* Meanwhile: close @fd, a listener it gave that was refused, and let
+	 * the fd store let go of it before a new one is bound. */
+	void (*restore_drop)(struct domain *d, int fd);
 	void *restore;                  /* the state being restored */
 };
 

@@ -159,10 +159,22 @@ static int kept_listener(void *arg, const char *name, unsigned int entry, unsign
 	return d->restore_listener ? d->restore_listener(d, job->spec->label, name, entry, pos) : -1;
 }
 
+/* sockets_refused_fn: the restart closes it, and has the fd store let go of its copy. */
+static void refused_listener(void *arg, int fd)
+{
+	struct job *job = arg;
+	struct domain *d = job->domain;
+
+	if (d->restore_drop)
+		d->restore_drop(d, fd);
+	else
+		close(fd);
+}
+
 static int open_sockets(struct job *job, char *reason, size_t reason_len)
 {
 	const struct sockets_hooks hooks = { .ready = job_socket_ready, .kept = kept_listener,
-					     .arg = job };
+					     .refused = refused_listener, .arg = job };
 	struct domain *d = job->domain;
 
 	return sockets_open(&job->sockets, job->spec, d->base, d->as_root, &hooks, reason,

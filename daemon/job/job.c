@@ -93,8 +93,9 @@ static int throttle(struct job *job, enum job_reason reason, long long wait_ms)
 	event_base_update_cache_time(job->domain->base);
 	evtimer_add(job->throttle_ev, &tv);
 	domain_changed(job->domain);
-	log_job(LOG_NOTICE, job->spec->label, "throttling respawn: will start in %lld seconds",
-		(wait_ms + 999) / 1000);
+	if (wait_ms > 0)        /* else held while a restart is restored: start() */
+		log_job(LOG_NOTICE, job->spec->label, "throttling respawn: will start in "
+			"%lld seconds", (wait_ms + 999) / 1000);
 	return 0;
 }
 
@@ -250,6 +251,11 @@ static int start(struct job *job, enum job_reason reason, bool now)
 	wait = now ? 0 : job_throttle_left_ms(job);
 	if (wait > 0)
 		return throttle(job, reason, wait);
+	/* While a restart is restored, a start waits for the loop, which runs once
+	 * every job is loaded: one loaded later may publish a SecureSocketWithKey
+	 * variable (it comes back only with its job) that this job must get. */
+	if (job->domain->restore)
+		return throttle(job, reason, 0);
 	return spawn(job, reason);
 }
 

@@ -126,6 +126,31 @@ void fdstore_forget_id(struct fdstore *f, int id)
 		k->stale = true;
 }
 
+/* How long a removal waits for systemd to have closed its copy. */
+#define FDSTORE_REMOVE_WAIT_USEC (5 * 1000000ULL)
+
+void fdstore_remove_id(struct fdstore *f, int id)
+{
+	struct kept *k = f ? find_kept(f, id) : NULL;
+	char name[32];
+
+	if (!k)
+		return;
+	snprintf(name, sizeof(name), "fd%d", id);
+	unstore(name);
+	memmove(k, k + 1, (size_t)(f->kept + f->n_kept - (k + 1)) * sizeof(*k));
+	f->n_kept--;
+}
+
+void fdstore_wait_removed(struct fdstore *f)
+{
+	/* systemd handles messages in order: past the barrier, the copies are closed. */
+	int err = f ? sd_notify_barrier(0, FDSTORE_REMOVE_WAIT_USEC) : 0;
+
+	if (err < 0)
+		log_warnx("fd store: an fd removed may be kept a while yet: %s", strerror(-err));
+}
+
 static int keep(struct kept *k, int id)
 {
 	struct stat st;

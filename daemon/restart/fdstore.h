@@ -49,6 +49,21 @@ void fdstore_adopt_ids(struct fdstore *f, const int *ids, size_t n);
 void fdstore_forget_id(struct fdstore *f, int id);
 
 /**
+ * fdstore_remove_id() - the stored fd @id is closed for good: removed
+ * from the store now, not at the next save, which may be long after (a
+ * listener there would hold its address until then).
+ * @f may be NULL (no store): nothing to do.
+ */
+void fdstore_remove_id(struct fdstore *f, int id);
+
+/**
+ * fdstore_wait_removed() - wait (a few seconds at most) until systemd has
+ * closed what was removed: a listener refused at a restore frees its
+ * address only then, and its replacement is bound right after.
+ */
+void fdstore_wait_removed(struct fdstore *f);
+
+/**
  * fdstore_save() - store the fds @ids (sorted) not stored yet, then @st
  * (its generation set here), then remove the fds no longer named.
  * Return: 0 or a negative errno.

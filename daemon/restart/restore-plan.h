@@ -53,6 +53,19 @@ bool restore_job(struct domain *d, struct job *job);
 int restore_listener(struct domain *d, const char *label, const char *name, unsigned int entry,
 		     unsigned int pos);
 
+/**
+ * restore_drop() - close @fd, kept across the restart and not used, and
+ * remove it from the fd store at once (not at the next save).
+ */
+void restore_drop(struct domain *d, int fd);
+
+/**
+ * restore_drop_listener() - domain.restore_drop: restore_drop() a refused
+ * listener, waiting until the fd store closed its copy: the address is
+ * free then for the new one.
+ */
+void restore_drop_listener(struct domain *d, int fd);
+
 /** restore_plan_free() - close every fd not taken and free the plan. */
 void restore_plan_free(struct restore_plan *p);
 

@@ -94,6 +94,7 @@ static int plan_from(struct domain *d, struct state *st, bool same, int *present
 	d->restore = p;
 	d->restore_job = restore_job;
 	d->restore_listener = restore_listener;
+	d->restore_drop = restore_drop_listener;
 	restore_env(d, p);
 	if (p->st.nofile_soft)
 		d->nofile_soft = (unsigned long)p->st.nofile_soft;

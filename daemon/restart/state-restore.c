@@ -9,7 +9,8 @@
  * recycled pid is never taken for it, and it is never started twice.  A
  * job whose plist is gone loses its ports; its process, if any, is left
  * to end.  Registered names and (after a re-exec) client connections come
- * back last.
+ * back last.  A job started meanwhile starts once the loop runs, after
+ * all that (job_start()).
  */
 #include "restart.h"
 
@@ -110,7 +111,8 @@ void restore_plan_free(struct restore_plan *p)
 	free(p);
 }
 
-static void restore_service(struct restore_plan *p, const char *label, struct service *s)
+static void restore_service(struct domain *d, struct restore_plan *p, const char *label,
+			    struct service *s)
 {
 	struct state_service *ss = strmap_get(&p->names, s->name);
 	int r, w;
@@ -125,10 +127,8 @@ static void restore_service(struct restore_plan *p, const char *label, struct se
 	} else if (ss->send_id >= 0) {
 		log_job(LOG_WARNING, label, "the port of %s was not kept: a new one when needed",
 			s->name);
-		if (r >= 0)
-			close(r);
-		if (w >= 0)
-			close(w);
+		restore_drop(d, r);
+		restore_drop(d, w);
 	}
 	if (ss->checked_in)
 		registry_checked_in(s);
@@ -221,7 +221,7 @@ bool restore_job(struct domain *d, struct job *job)
 	if (!sj)
 		return false;
 	for (size_t i = 0; i < job->n_services; i++)
-		restore_service(p, job->spec->label, job->services[i]);
+		restore_service(d, p, job->spec->label, job->services[i]);
 	find_process(p, sj, &sv);
 	if (sv.pid > 0)
 		sv.conn_fd = restore_plan_take(p, sj->conn_id);
@@ -252,6 +252,20 @@ int restore_listener(struct domain *d, const char *label, const char *name, unsi
 			return restore_plan_take(p, l->id);
 	}
 	return -1;
+}
+
+void restore_drop(struct domain *d, int fd)
+{
+	if (fd < 0)
+		return;
+	close(fd);
+	fdstore_remove_id(d->fdstore, fd);
+}
+
+void restore_drop_listener(struct domain *d, int fd)
+{
+	restore_drop(d, fd);
+	fdstore_wait_removed(d->fdstore);
 }
 
 int restart_listen_fd(struct domain *d)
@@ -367,9 +381,8 @@ static void restore_one_registered(struct domain *d, struct restore_plan *p,
 	if (!why && pidfd >= 0 && pidfd_exited(pidfd))
 		why = owner_exited_in_restart;
 	if (why) {
-		fdstore_forget_id(d->fdstore, pidfd);
-		close(pidfd);
-		close(fd);
+		restore_drop(d, pidfd);
+		restore_drop(d, fd);
 	} else {
 		s = registered_again(d, ss, fd, pidfd, &why);
 	}
@@ -430,14 +443,15 @@ void restart_end(struct domain *d)
 		if (fd >= 0)
 			conn_new(d, fd, NULL);
 	}
-	/* The fds nothing took are closed next: their numbers are free to take. */
+	/* The fds nothing took are closed next: they leave the store now. */
 	for (size_t i = 0; i < p->n_present; i++)
 		if (!p->used[i])
-			fdstore_forget_id(d->fdstore, p->present[i]);
+			fdstore_remove_id(d->fdstore, p->present[i]);
 	restore_plan_free(p);
 	d->restore = NULL;
 	d->restore_job = NULL;
 	d->restore_listener = NULL;
+	d->restore_drop = NULL;
 	domain_changed(d);
 	/* What changed during the restart (a job, the network) is seen now:
 	 * the loads just made walked none of the curious jobs. */

@@ -38,7 +38,10 @@ size_t sockets_listeners(const struct job_sockets *js, struct sockets_listener *
 int sockets_kept_refuse(const struct job_sockets *js, const struct sockets_at *at, int fd,
 			const char *why)
 {
-	close(fd);
+	if (js->hooks.refused)
+		js->hooks.refused(js->hooks.arg, fd);
+	else
+		close(fd);
 	log_job(LOG_NOTICE, js->spec->label, "Sockets \"%s\": the listener kept across the "
 		"restart is %s: a new one is opened", at->name, why);
 	return -1;

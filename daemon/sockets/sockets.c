@@ -198,7 +198,9 @@ int sockets_open(struct job_sockets **out, const struct job_spec *spec, struct e
 				    .hooks = *hooks, .groups = js->groups,
 				    .ready_fd = -1 };
 	r = open_all(js, reason, reason_len);
-	js->hooks.kept = NULL;   /* only while opening: what it gives is the restart's */
+	/* Only while opening: what they give and take is the restart's. */
+	js->hooks.kept = NULL;
+	js->hooks.refused = NULL;
 	if (r < 0) {
 		sockets_close(js);
 		return r;

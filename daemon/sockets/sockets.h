@@ -38,10 +38,17 @@ typedef void sockets_ready_fn(void *arg, const char *name, int fd);
  */
 typedef int sockets_kept_fn(void *arg, const char *name, unsigned int entry, unsigned int pos);
 
-/* What a job's sockets call back: @ready always, @kept (may be NULL) while opening. */
+/* A listener @kept gave, refused: @fd is the callee's to close. */
+typedef void sockets_refused_fn(void *arg, int fd);
+
+/*
+ * What a job's sockets call back: @ready always, @kept and @refused (may
+ * be NULL: then a refused listener is closed) while opening.
+ */
 struct sockets_hooks {
 	sockets_ready_fn *ready;
 	sockets_kept_fn *kept;
+	sockets_refused_fn *refused;
 	void *arg;
 };
 
