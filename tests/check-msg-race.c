@@ -153,7 +153,8 @@ START_TEST(test_send_once_descriptor_moved_away)
 						MACH_MSG_TYPE_MOVE_SEND_ONCE), KERN_INVALID_RIGHT);
 	ck_assert_int_eq(mach_port_request_notification(mach_task_self(), other,
 			 MACH_NOTIFY_NO_SENDERS, 0, so, MACH_MSG_TYPE_MOVE_SEND_ONCE, &previous),
-			 KERN_INVALID_CAPABILITY);
+			 KERN_INVALID_RIGHT);
+	ck_assert_uint_eq(peer_type(so), MACH_PORT_TYPE_SEND_ONCE);  /* the name still holds it */
 	make_ports(ports);
 	ck_assert_int_eq(recv_msg(port, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);    /* room */
 	race_finish(&r);

@@ -38,10 +38,26 @@ static int make_send_once_fd(struct port *n)
 }
 
 /*
+ * MOVE_SEND_ONCE of @n, as xnu's copy-in: a dead name (a send-once right
+ * whose port died is one) gives a dead right, one user reference taken.
+ * Space lock held.  Return: the send end, -EPIPE for the dead right, or
+ * -EINVAL without the right.
+ */
+static int move_send_once_fd(struct port *n)
+{
+	port_check_dead(n);
+	if (n->type & MACH_PORT_TYPE_DEAD_NAME) {
+		port_mod_urefs(n, MACH_PORT_TYPE_DEAD_NAME, -1);
+		return -EPIPE;
+	}
+	return port_take_send_once(n);
+}
+
+/*
  * The fd the notification will be sent on.  Space lock held.  Return: it,
- * -ENOENT or -EINVAL (@notify cannot give that right), or the negative
- * errno of a copy or socketpair that could not be made (no fd or memory
- * left).
+ * -ENOENT (@notify names nothing), -EINVAL (it cannot give that right),
+ * -EPIPE (it gave a dead right), or the negative errno of a copy or
+ * socketpair that could not be made (no fd or memory left).
  */
 static int notify_fd(mach_port_name_t notify, mach_msg_type_name_t poly)
 {
@@ -54,7 +70,7 @@ static int notify_fd(mach_port_name_t notify, mach_msg_type_name_t poly)
 	case MACH_MSG_TYPE_MAKE_SEND_ONCE:
 		return make_send_once_fd(n);
 	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
-		return port_take_send_once(n);
+		return move_send_once_fd(n);
 	case MACH_MSG_TYPE_MAKE_SEND:
 	case MACH_MSG_TYPE_COPY_SEND:
 		s = poly == MACH_MSG_TYPE_MAKE_SEND ? port_make_send_fd(n) :
@@ -70,14 +86,23 @@ static int notify_fd(mach_port_name_t notify, mach_msg_type_name_t poly)
 }
 
 /*
- * notify_fd()'s failure as xnu reports it: a notify port that cannot give
- * the right is KERN_INVALID_CAPABILITY; a copy the system could not make is
- * xnu's KERN_RESOURCE_SHORTAGE for a request it cannot allocate
- * (ipc_right_request_alloc()).
+ * notify_fd()'s failure as xnu reports it.  A send-once right is copied in
+ * first (ipc_object_copyin()): a name not in the space is KERN_INVALID_NAME,
+ * one without the right KERN_INVALID_RIGHT, and the dead right a dead name
+ * gives is refused as a dead notify port, KERN_INVALID_CAPABILITY.  A send
+ * right @notify cannot give is KERN_INVALID_CAPABILITY.  A copy the system
+ * could not make is xnu's KERN_RESOURCE_SHORTAGE for a request it cannot
+ * allocate (ipc_right_request_alloc()).
  */
-static kern_return_t notify_fd_error(int err)
+static kern_return_t notify_fd_error(int err, mach_msg_type_name_t poly)
 {
-	return err == -ENOENT || err == -EINVAL ? KERN_INVALID_CAPABILITY : KERN_RESOURCE_SHORTAGE;
+	bool send_once = poly == MACH_MSG_TYPE_MAKE_SEND_ONCE || poly == MACH_MSG_TYPE_MOVE_SEND_ONCE;
+
+	if (err == -EPIPE || ((err == -ENOENT || err == -EINVAL) && !send_once))
+		return KERN_INVALID_CAPABILITY;
+	if (err == -ENOENT)
+		return KERN_INVALID_NAME;
+	return err == -EINVAL ? KERN_INVALID_RIGHT : KERN_RESOURCE_SHORTAGE;
 }
 
 /*
@@ -235,7 +260,7 @@ kern_return_t notify_request(const struct notify_req *rq, mach_port_t *previous)
 	if (rq->notify != MACH_PORT_NULL) {
 		nfd = notify_fd(rq->notify, rq->poly);
 		if (nfd < 0)
-			kr = notify_fd_error(nfd);
+			kr = notify_fd_error(nfd, rq->poly);
 	}
 	if (kr == KERN_SUCCESS)
 		kr = check_request(rq);
