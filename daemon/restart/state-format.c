@@ -453,71 +453,6 @@ static void get_lists(struct rbuf *r, struct state *s)
 		get_env(r, s);
 }
 
-/* An fd id the state names, and whether it names an owner's pidfd. */
-struct named_id {
-	int32_t id;
-	bool pidfd;
-};
-
-static int cmp_named_id(const void *a, const void *b)
-{
-	const struct named_id *x = a, *y = b;
-
-	return (x->id > y->id) - (x->id < y->id);
-}
-
-static void name_id(struct named_id *v, size_t *n, int32_t id, bool pidfd)
-{
-	if (id >= 0)
-		v[(*n)++] = (struct named_id){ .id = id, .pidfd = pidfd };
-}
-
-/* Every fd id of @s, in @v (room for 4 per service, 1 per job, listener and client, 1). */
-static size_t named_ids(const struct state *s, struct named_id *v)
-{
-	size_t n = 0;
-
-	name_id(v, &n, s->listen_id, false);
-	for (size_t i = 0; i < s->n_services; i++) {
-		name_id(v, &n, s->services[i].recv_id, false);
-		name_id(v, &n, s->services[i].send_id, false);
-		name_id(v, &n, s->services[i].release_id, false);
-		name_id(v, &n, s->services[i].owner_pidfd_id, true);
-	}
-	for (size_t i = 0; i < s->n_jobs; i++) {
-		name_id(v, &n, s->jobs[i].conn_id, false);
-		for (size_t k = 0; k < s->jobs[i].n_listeners; k++)
-			name_id(v, &n, s->jobs[i].listeners[k].id, false);
-	}
-	for (size_t i = 0; i < s->n_clients; i++)
-		name_id(v, &n, s->clients[i], false);
-	return n;
-}
-
-/*
- * An owner's pidfd is an fd of its own: an id it shares with anything else
- * would have the restore take a port for a process, or one fd twice.
- * Return: 0 (refused through @r if not so) or -ENOMEM.
- */
-static int check_pidfds_unique(struct rbuf *r, const struct state *s)
-{
-	size_t room = 4 * s->n_services + s->n_jobs + s->n_clients + 1, n;
-	struct named_id *v;
-
-	for (size_t i = 0; i < s->n_jobs; i++)
-		room += s->jobs[i].n_listeners;
-	v = malloc(room * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	n = named_ids(s, v);
-	qsort(v, n, sizeof(*v), cmp_named_id);
-	for (size_t i = 1; i < n && !r->bad; i++)
-		if (v[i].id == v[i - 1].id && (v[i].pidfd || v[i - 1].pidfd))
-			refuse(r, "an owner pidfd id names another fd of the state too");
-	free(v);
-	return 0;
-}
-
 int state_decode(const void *buf, size_t len, struct state *s)
 {
 	return state_decode_why(buf, len, s, NULL);
@@ -548,9 +483,13 @@ int state_decode_why(const void *buf, size_t len, struct state *s, const char **
 		get_lists(&r, s);
 	if (!r.bad && r.left != 0)
 		refuse(&r, "bytes after the end");
-	if (!r.bad && version >= 4 && check_pidfds_unique(&r, s) < 0) {
-		state_free(s);
-		return -ENOMEM;
+	if (!r.bad && version >= 4) {
+		err = state_check_pidfds(s, &r.why);
+		if (err == -ENOMEM) {
+			state_free(s);
+			return err;
+		}
+		r.bad = err < 0;
 	}
 	if (r.bad) {
 		state_free(s);

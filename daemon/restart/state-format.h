@@ -146,6 +146,14 @@ int state_decode_why(const void *buf, size_t len, struct state *s, const char **
 /** state_generation() - the generation of a header, if @buf holds a valid one. */
 int state_peek_generation(const void *buf, size_t len, uint64_t *gen);
 
+/**
+ * state_check_pidfds() - whether every owner pidfd id of @s (decoded) is
+ * an fd of its own: an id it shares with anything else would have the
+ * restore take a port for a process, or one fd twice.
+ * Return: 0; -EBADMSG with why in *@why; -ENOMEM.
+ */
+int state_check_pidfds(const struct state *s, const char **why);
+
 void state_free(struct state *s);
 
 #endif
