@@ -208,7 +208,8 @@ END_TEST
 /*
  * A child that checks @name in (a name no job declares: made for it),
  * keeps the receive right, writes 'k' to @out, then the id of the first
- * message the port receives (within 20 s), and exits once *@go is closed.
+ * message the port receives (within 20 s), lets the right go and writes
+ * the answer to checking @name in again, and exits once *@go is closed.
  */
 static pid_t dynamic_start(const char *name, int *out, int *go)
 {
@@ -238,6 +239,11 @@ static pid_t dynamic_start(const char *name, int *out, int *go)
 			     MACH_PORT_NULL) != MACH_MSG_SUCCESS ||
 		    write(res[1], &m.head.msgh_id, sizeof(m.head.msgh_id)) < 0)
 			_exit(1);
+		/* Let the right go and check the name in again. */
+		mach_port_mod_refs(mach_task_self(), p, MACH_PORT_RIGHT_RECEIVE, -1);
+		m.head.msgh_id = bootstrap_check_in(bootstrap_port, name, &p);
+		if (write(res[1], &m.head.msgh_id, sizeof(m.head.msgh_id)) < 0)
+			_exit(1);
 		_exit(read(gp[0], &c, 1) == 0 ? 0 : 1);
 	}
 	close(res[1]);
@@ -249,8 +255,9 @@ static pid_t dynamic_start(const char *name, int *out, int *go)
 
 /*
  * A name made by a dynamic check-in is kept across a restart: a look-up
- * afterwards reaches the port its process holds, and the name still goes
- * when that process exits.  It used to be gone after a restart.
+ * afterwards reaches the port its process holds, the process may let it
+ * go and check it in again, and the name still goes when that process
+ * exits.  It used to be gone after a restart.
  */
 START_TEST(test_dynamic_name_kept_until_its_process_exits)
 {
@@ -275,6 +282,8 @@ START_TEST(test_dynamic_name_kept_until_its_process_exits)
 	ck_assert_int_eq(poll(&pfd, 1, 10000), 1);
 	ck_assert_int_eq(read(out, &id, sizeof(id)), (ssize_t)sizeof(id));
 	ck_assert_int_eq(id, 4343);
+	ck_assert_int_eq(read(out, &id, sizeof(id)), (ssize_t)sizeof(id));
+	ck_assert_msg(id == KERN_SUCCESS, "let go after the restart, checked in again: %#x", id);
 	close(out);
 	registrant_end(child, go);
 	ck_assert_int_eq(look_up_until_gone(DYNAMIC, 0, 0), BOOTSTRAP_UNKNOWN_SERVICE);
