@@ -8,8 +8,9 @@
  * set with bsctl setenv, and which job's SecureSocketWithKey path is
  * exported when two jobs share the key, and seen by a job started again
  * before the exporting job loads.  A registration's owner is watched
- * again only through a kept pidfd of that very process.  A state refused
- * keeps nothing open.
+ * again only through a kept pidfd of that very process, and so is the
+ * owner of a name a dynamic check-in made.  A state refused keeps nothing
+ * open.
  */
 #include <check.h>
 #include <fcntl.h>
@@ -39,6 +40,7 @@
 #define SHARED "com.example.shared"
 #define OWN "com.example.own"
 #define GONE "com.example.gone"
+#define DYNAMIC "com.example.dynamic"
 #define TAKER "com.example.taker"
 #define ENV_JOB "com.example.env"
 #define SECURE_A "com.example.securea"
@@ -128,6 +130,19 @@ static void ck_resolves_to(const char *name, pid_t pid, mach_port_t own)
 	ck_assert_int_eq(m.head.msgh_id, 4343);
 }
 
+/* A message of id 4343 sent to what @name resolves to: for another process to receive. */
+static void ck_resolves_to_process(const char *name)
+{
+	mach_msg_header_t head = { .msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0),
+				   .msgh_size = sizeof(head), .msgh_id = 4343 };
+	kern_return_t kr;
+
+	head.msgh_remote_port = look_up(name, 0, &kr);
+	ck_assert_msg(kr == KERN_SUCCESS, "%s: not found (%#x)", name, kr);
+	ck_assert_int_eq(mach_msg(&head, MACH_SEND_MSG, head.msgh_size, 0, MACH_PORT_NULL, 0,
+				  MACH_PORT_NULL), 0);
+}
+
 static void ck_unknown(const char *name, pid_t pid)
 {
 	kern_return_t kr;
@@ -187,6 +202,92 @@ START_TEST(test_per_pid_name_goes_with_its_process)
 			 BOOTSTRAP_UNKNOWN_SERVICE);
 	ck_assert_int_eq(look_up_until_gone(GONE, 0, 0), BOOTSTRAP_UNKNOWN_SERVICE);
 	mach_port_mod_refs(mach_task_self(), port, MACH_PORT_RIGHT_RECEIVE, -1);
+}
+END_TEST
+
+/*
+ * A child that checks @name in (a name no job declares: made for it),
+ * keeps the receive right, writes 'k' to @out, then the id of the first
+ * message the port receives (within 20 s), lets the right go and writes
+ * the answer to checking @name in again, and exits once *@go is closed.
+ */
+static pid_t dynamic_start(const char *name, int *out, int *go)
+{
+	int res[2], gp[2];
+	pid_t child;
+
+	ck_assert_int_eq(pipe2(res, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(gp, O_CLOEXEC), 0);
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		struct {
+			mach_msg_header_t head;
+			char body[64];
+			mach_msg_trailer_t trailer;
+		} m;
+		mach_port_t p;
+		char c;
+
+		close(res[0]);
+		close(gp[1]);
+		if (bootstrap_check_in(bootstrap_port, name, &p) != KERN_SUCCESS ||
+		    write(res[1], "k", 1) != 1)
+			_exit(1);
+		memset(&m, 0, sizeof(m));
+		if (mach_msg(&m.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(m), p, 20000,
+			     MACH_PORT_NULL) != MACH_MSG_SUCCESS ||
+		    write(res[1], &m.head.msgh_id, sizeof(m.head.msgh_id)) < 0)
+			_exit(1);
+		/* Let the right go and check the name in again. */
+		mach_port_mod_refs(mach_task_self(), p, MACH_PORT_RIGHT_RECEIVE, -1);
+		m.head.msgh_id = bootstrap_check_in(bootstrap_port, name, &p);
+		if (write(res[1], &m.head.msgh_id, sizeof(m.head.msgh_id)) < 0)
+			_exit(1);
+		_exit(read(gp[0], &c, 1) == 0 ? 0 : 1);
+	}
+	close(res[1]);
+	close(gp[0]);
+	*out = res[0];
+	*go = gp[1];
+	return child;
+}
+
+/*
+ * A name made by a dynamic check-in is kept across a restart: a look-up
+ * afterwards reaches the port its process holds, the process may let it
+ * go and check it in again, and the name still goes when that process
+ * exits.  It used to be gone after a restart.
+ */
+START_TEST(test_dynamic_name_kept_until_its_process_exits)
+{
+	struct pollfd pfd;
+	mach_msg_id_t id = 0;
+	kern_return_t kr;
+	char c = 0;
+	pid_t child;
+	int out, go;
+
+	start(_i);
+	child = dynamic_start(DYNAMIC, &out, &go);
+	ck_assert_int_eq(read(out, &c, 1), 1);
+	ck_assert_int_eq(c, 'k');
+	look_up(DYNAMIC, 0, &kr);       /* a later turn of its loop: the check-in is saved */
+	ck_assert_int_eq(kr, KERN_SUCCESS);
+	restart(_i);
+	look_up(DYNAMIC, 0, &kr);
+	ck_assert_msg(kr == KERN_SUCCESS, "%s not found after the restart (%#x)", DYNAMIC, kr);
+	ck_resolves_to_process(DYNAMIC);
+	pfd = (struct pollfd){ .fd = out, .events = POLLIN };
+	ck_assert_int_eq(poll(&pfd, 1, 10000), 1);
+	ck_assert_int_eq(read(out, &id, sizeof(id)), (ssize_t)sizeof(id));
+	ck_assert_int_eq(id, 4343);
+	ck_assert_int_eq(read(out, &id, sizeof(id)), (ssize_t)sizeof(id));
+	ck_assert_msg(id == KERN_SUCCESS, "let go after the restart, checked in again: %#x", id);
+	close(out);
+	registrant_end(child, go);
+	ck_assert_int_eq(look_up_until_gone(DYNAMIC, 0, 0), BOOTSTRAP_UNKNOWN_SERVICE);
+	ck_assert(!test_daemon_log_contains(&td, "dropped"));
 }
 END_TEST
 
@@ -460,6 +561,7 @@ static Suite *kept_suite(void)
 	tcase_add_loop_test(tc, test_setenv_kept, 0, 2);
 	tcase_add_loop_test(tc, test_secure_socket_exporter_kept, 0, 2);
 	tcase_add_loop_test(tc, test_kept_owner_pidfd_checked, 0, 2);
+	tcase_add_loop_test(tc, test_dynamic_name_kept_until_its_process_exits, 0, 2);
 	tcase_add_test(tc, test_refused_state_closes_what_it_kept);
 	tcase_add_test(tc, test_respawn_sees_published_env);
 	suite_add_tcase(s, tc);

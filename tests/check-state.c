@@ -469,6 +469,65 @@ START_TEST(test_listeners_refused_where_they_cannot_be)
 }
 END_TEST
 
+/* A name a dynamic check-in made: its port (R and S), checked in, and its owner's pidfd. */
+static const struct state_service dynamic_row = {
+	.name = "com.example.dyn", .recv_id = 20, .send_id = 21, .checked_in = true,
+	.release_id = 22, .owner_pid = 4242, .owner_uid = 1000, .until_exit = true,
+	.owner_pidfd_id = 23, .dynamic = true,
+};
+
+/*
+ * Whether a registration is a dynamic name is kept, with its receive end
+ * and release request; a state before version 7 has none.  A dynamic name
+ * used not to be saved: after a restart it was gone.
+ */
+START_TEST(test_dynamic_round_trip)
+{
+	struct state_service one = dynamic_row;
+	struct state s = { .listen_id = -1, .services = &one, .n_services = 1 }, st;
+	size_t len;
+	char *buf;
+
+	ck_assert_int_eq(state_encode(&s, &buf, &len), 0);
+	ck_assert_int_eq(state_decode(buf, len, &st), 0);
+	ck_assert(st.services[0].dynamic && st.services[0].checked_in);
+	ck_assert_int_eq(st.services[0].recv_id, 20);
+	ck_assert_int_eq(st.services[0].release_id, 22);
+	ck_assert_int_eq(st.services[0].owner_pidfd_id, 23);
+	state_free(&st);
+	free(buf);
+	s.services = &services[1];      /* a registration, as an older daemon saved it */
+	for (uint32_t v = STATE_VERSION_OLDEST; v < 7; v++) {
+		ck_assert_int_eq(state_encode_as(&s, v, &buf, &len), 0);
+		ck_assert_int_eq(state_decode(buf, len, &st), 0);
+		ck_assert(!st.services[0].dynamic);
+		state_free(&st);
+		free(buf);
+	}
+}
+END_TEST
+
+/* A dynamic name is no job's and goes with its process, watched by its pidfd. */
+START_TEST(test_dynamic_refused_where_it_cannot_be)
+{
+	struct state_service bad_svc[2] = { services[0], dynamic_row };
+	struct state s = { .listen_id = -1, .services = bad_svc, .n_services = 2 };
+
+	bad_svc[0].dynamic = true;              /* a job's declared name */
+	ck_refused_for(&s, "dynamic name not bound");
+	bad_svc[0].dynamic = false;
+	bad_svc[1].owner_pidfd_id = -1;         /* its owner not watched */
+	ck_refused_for(&s, "dynamic name not bound");
+	bad_svc[1].until_exit = false;          /* outliving its process */
+	ck_refused_for(&s, "dynamic name not bound");
+	bad_svc[1].until_exit = true;
+	bad_svc[1].owner_pidfd_id = 23;
+	ck_assert_int_eq(decode_forged(&s), 0);
+	bad_svc[1].dynamic = false;             /* a registration holds no receive end */
+	ck_assert_int_eq(decode_forged(&s), -EBADMSG);
+}
+END_TEST
+
 static uint32_t crc32(const unsigned char *p, size_t n)
 {
 	uint32_t c = 0xffffffffu;
@@ -523,6 +582,8 @@ static Suite *state_suite(void)
 	tcase_add_test(tc, test_older_version_not_per_pid);
 	tcase_add_test(tc, test_per_pid_and_env_refused_where_they_cannot_be);
 	tcase_add_test(tc, test_listeners_refused_where_they_cannot_be);
+	tcase_add_test(tc, test_dynamic_round_trip);
+	tcase_add_test(tc, test_dynamic_refused_where_it_cannot_be);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -166,13 +166,15 @@ static void checked_in(void *arg, bool ok)
 
 void server_released(struct service *s, void *arg)
 {
-	(void)arg;
+	struct domain *d = arg;
+
 	if (!s->checked_in)
 		return;         /* its job exited: known already */
 	registry_released(s);
 	if (!s->job) {
 		log_debug("pid %d let go of %s", (int)service_owner_pid(s), s->name);
-		return;         /* a dynamic name: not in the saved state */
+		domain_changed(d);      /* a dynamic name: a restart must not find it held */
+		return;
 	}
 	log_job(LOG_DEBUG, s->job->spec->label, "let go of %s", s->name);
 	/* As launchd's machservice_resetport() when the right comes back. */
@@ -189,7 +191,7 @@ void server_released(struct service *s, void *arg)
  */
 static mach_port_t give_receive(const struct caller *who, struct service *s)
 {
-	int fds[3] = { s->recv_fd, s->send_fd, service_release_arm(s, server_released, NULL) };
+	int fds[3] = { s->recv_fd, s->send_fd, service_release_arm(s, server_released, who->d) };
 	bool pd = fds[2] >= 0;
 
 	if (!pd)

@@ -24,7 +24,7 @@ void server_name_died(struct service *s, void *arg);
 /**
  * server_released() - the holder of @s's receive right let it go (the
  * port-destroyed request handed out with it fired): the name may be
- * checked in again.  @arg is unused.
+ * checked in again.  @arg is the domain.
  */
 void server_released(struct service *s, void *arg);
 

@@ -247,6 +247,29 @@ struct service *service_new_dynamic(struct event_base *base, const char *name, p
 	return s;
 }
 
+struct service *service_adopt_dynamic(struct event_base *base, const char *name,
+				      const struct service_owner *owner, int recv_fd, int send_fd,
+				      int pidfd, service_notify_fn *died, void *arg)
+{
+	struct service *s = alloc_bound(base, name, owner->pid, owner->uid, owner->per_pid,
+					died, arg);
+	int err;
+
+	if (!s) {
+		close(recv_fd);
+		close(send_fd);
+		close_pidfd(pidfd);
+		return NULL;
+	}
+	/* Ours now: closed with @s on any failure below. */
+	s->recv_fd = recv_fd;
+	s->send_fd = send_fd;
+	s->send_ino = send_inode(send_fd);
+	s->dynamic = true;
+	err = watch_owner_exit(s, pidfd);
+	return err < 0 ? fail(s, err) : s;
+}
+
 /* The binding's events and pidfd (the struct itself goes with @s). */
 static void unbind(struct service_binding *b)
 {

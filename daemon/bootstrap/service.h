@@ -167,6 +167,18 @@ struct service *service_adopt_registered(struct event_base *base, const char *na
 struct service *service_new_dynamic(struct event_base *base, const char *name, pid_t pid,
 				    uid_t uid, bool per_pid, service_notify_fn *died, void *arg);
 
+/**
+ * service_adopt_dynamic() - a dynamic name kept across a restart: its port
+ * @recv_fd and @send_fd and its owner's pidfd @pidfd (all taken), the fds
+ * the daemon before held; @died is called once @owner's process has exited
+ * (@owner->until_exit and start are not read: a dynamic name always goes
+ * with it).  Whether its owner holds the receive right is set by the caller.
+ * Return: the service, or NULL (errno set; every fd closed).
+ */
+struct service *service_adopt_dynamic(struct event_base *base, const char *name,
+				      const struct service_owner *owner, int recv_fd, int send_fd,
+				      int pidfd, service_notify_fn *died, void *arg);
+
 /*
  * A per-PID name's registry key, "PID:NAME": unique for each (pid, name),
  * since a pid holds no ':'.  At most SERVICE_KEY_MAX bytes with its NUL.

@@ -26,7 +26,7 @@ static int service_row(const struct service *s, struct state_service *row)
 	row->job = s->job ? strdup(s->job->spec->label) : NULL;
 	row->recv_id = s->recv_fd;
 	row->send_id = s->send_fd;
-	row->release_id = s->job && s->checked_in ? service_release_fd(s) : -1;
+	row->release_id = (s->job || s->dynamic) && s->checked_in ? service_release_fd(s) : -1;
 	row->checked_in = s->checked_in;
 	row->owner_pid = service_owner_pid(s);
 	row->owner_uid = s->bound ? service_binding(s)->uid : 0;
@@ -39,6 +39,7 @@ static int service_row(const struct service *s, struct state_service *row)
 	 * also where its start time could not be read. */
 	row->owner_pidfd_id = row->until_exit ? service_binding(s)->pidfd : -1;
 	row->per_pid = s->per_pid;
+	row->dynamic = s->dynamic;
 	return row->name && (!s->job || row->job) ? 0 : -ENOMEM;
 }
 
@@ -88,10 +89,8 @@ static int job_row(const struct job *job, struct state_job *row)
 
 /*
  * A row for each name @next walks in @r (the domain's, or the per-PID
- * ones) but the dynamic ones: a dynamic name lives as long as its
- * process, which a restarted daemon cannot watch from a saved pid alone:
- * it is not kept (its owner and the clients' send rights keep the port
- * itself).
+ * ones).  A dynamic name goes with its process's pidfd, kept like a port:
+ * a restarted daemon watches that process, never a later one of its pid.
  */
 static int service_rows(struct service *(*next)(const struct registry *, size_t *),
 			const struct registry *r, struct state *st)
@@ -100,7 +99,7 @@ static int service_rows(struct service *(*next)(const struct registry *, size_t 
 	size_t i = 0;
 
 	while ((s = next(r, &i)))
-		if (!s->dynamic && service_row(s, &st->services[st->n_services++]) < 0)
+		if (service_row(s, &st->services[st->n_services++]) < 0)
 			return -ENOMEM;
 	return 0;
 }

@@ -9,7 +9,8 @@
  *   it u8 until_exit and u64 owner start; version 4 then i32 owner pidfd
  *   id; version 5 then u8 per_pid, and the environment after the clients;
  *   version 6 ends a job's row with u32 n, n listeners (name, u32 entry,
- *   u32 pos, i32 fd id); 1 to 5 are still read)
+ *   u32 pos, i32 fd id); version 7 ends a service's row with u8 dynamic;
+ *   1 to 6 are still read)
  *   payload: i32 daemon pid, u64 nofile, i32 listen id,
  *            u32 n, n services, u32 n, n jobs, u32 n, n client ids,
  *            u32 n, n variables (key, value, publishing job's label or "")
@@ -98,6 +99,8 @@ static void put_service(struct wbuf *w, const struct state_service *s)
 		PUT(w, int32_t, s->owner_pidfd_id);
 	if (w->version >= 5)
 		PUT(w, uint8_t, s->per_pid);
+	if (w->version >= 7)
+		PUT(w, uint8_t, s->dynamic);
 }
 
 static void put_env(struct wbuf *w, const struct state *s)
@@ -260,9 +263,20 @@ static void check_per_pid(struct rbuf *r, const struct state_service *s)
 		refuse(r, "a per-PID name not bound to its owner's life");
 }
 
+/*
+ * A dynamic name is a registration going with its process, watched through
+ * that process's pidfd: no job declares one (server.c makes it for a name
+ * no job declares).
+ */
+static void check_dynamic(struct rbuf *r, const struct state_service *s)
+{
+	if (s->dynamic && (s->job || !s->until_exit || s->owner_pidfd_id < 0))
+		refuse(r, "a dynamic name not bound to its owner's life");
+}
+
 static void get_service(struct rbuf *r, struct state_service *s)
 {
-	uint8_t has_job, ci, eci = 0, ue = 0, pp = 0;
+	uint8_t has_job, ci, eci = 0, ue = 0, pp = 0, dyn = 0;
 
 	s->name = get_str(r, 127);      /* a name_t */
 	GET(r, uint8_t, has_job);
@@ -287,25 +301,29 @@ static void get_service(struct rbuf *r, struct state_service *s)
 		GET(r, int32_t, s->owner_pidfd_id);
 	if (r->version >= 5)
 		GET(r, uint8_t, pp);
+	if (r->version >= 7)
+		GET(r, uint8_t, dyn);
 	if (r->bad)
 		return;
 	s->checked_in = ci;
 	s->until_exit = ue;
 	s->per_pid = pp;
+	s->dynamic = dyn;
 	s->exit_rule_saved = r->version >= 3;
 	if (!has_job) {
 		free(s->job);
 		s->job = NULL;
 	}
-	if (has_job > 1 || ci > 1 || eci > 1 || ue > 1 || pp > 1 || (ue && has_job) || !s->name[0] ||
-	    (has_job && !s->job[0]) ||
-	    !fd_id_ok(s->release_id, true) || (s->release_id >= 0 && !(has_job && ci)) ||
+	if (has_job > 1 || ci > 1 || eci > 1 || ue > 1 || pp > 1 || dyn > 1 || (ue && has_job) ||
+	    !s->name[0] || (has_job && !s->job[0]) ||
+	    !fd_id_ok(s->release_id, true) || (s->release_id >= 0 && !((has_job || dyn) && ci)) ||
 	    !fd_id_ok(s->recv_id, true) || !fd_id_ok(s->send_id, has_job) ||
 	    (has_job && (s->recv_id < 0) != (s->send_id < 0)) ||
-	    (!has_job && (s->recv_id >= 0 || s->owner_pid <= 0)))
+	    (!has_job && ((s->recv_id >= 0 && !dyn) || s->owner_pid <= 0)))
 		r->bad = true;
 	check_owner_pidfd(r, s);
 	check_per_pid(r, s);
+	check_dynamic(r, s);
 }
 
 /* A count of items, each at least @min bytes: never more than the input holds. */
@@ -453,71 +471,6 @@ static void get_lists(struct rbuf *r, struct state *s)
 		get_env(r, s);
 }
 
-/* An fd id the state names, and whether it names an owner's pidfd. */
-struct named_id {
-	int32_t id;
-	bool pidfd;
-};
-
-static int cmp_named_id(const void *a, const void *b)
-{
-	const struct named_id *x = a, *y = b;
-
-	return (x->id > y->id) - (x->id < y->id);
-}
-
-static void name_id(struct named_id *v, size_t *n, int32_t id, bool pidfd)
-{
-	if (id >= 0)
-		v[(*n)++] = (struct named_id){ .id = id, .pidfd = pidfd };
-}
-
-/* Every fd id of @s, in @v (room for 4 per service, 1 per job, listener and client, 1). */
-static size_t named_ids(const struct state *s, struct named_id *v)
-{
-	size_t n = 0;
-
-	name_id(v, &n, s->listen_id, false);
-	for (size_t i = 0; i < s->n_services; i++) {
-		name_id(v, &n, s->services[i].recv_id, false);
-		name_id(v, &n, s->services[i].send_id, false);
-		name_id(v, &n, s->services[i].release_id, false);
-		name_id(v, &n, s->services[i].owner_pidfd_id, true);
-	}
-	for (size_t i = 0; i < s->n_jobs; i++) {
-		name_id(v, &n, s->jobs[i].conn_id, false);
-		for (size_t k = 0; k < s->jobs[i].n_listeners; k++)
-			name_id(v, &n, s->jobs[i].listeners[k].id, false);
-	}
-	for (size_t i = 0; i < s->n_clients; i++)
-		name_id(v, &n, s->clients[i], false);
-	return n;
-}
-
-/*
- * An owner's pidfd is an fd of its own: an id it shares with anything else
- * would have the restore take a port for a process, or one fd twice.
- * Return: 0 (refused through @r if not so) or -ENOMEM.
- */
-static int check_pidfds_unique(struct rbuf *r, const struct state *s)
-{
-	size_t room = 4 * s->n_services + s->n_jobs + s->n_clients + 1, n;
-	struct named_id *v;
-
-	for (size_t i = 0; i < s->n_jobs; i++)
-		room += s->jobs[i].n_listeners;
-	v = malloc(room * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	n = named_ids(s, v);
-	qsort(v, n, sizeof(*v), cmp_named_id);
-	for (size_t i = 1; i < n && !r->bad; i++)
-		if (v[i].id == v[i - 1].id && (v[i].pidfd || v[i - 1].pidfd))
-			refuse(r, "an owner pidfd id names another fd of the state too");
-	free(v);
-	return 0;
-}
-
 int state_decode(const void *buf, size_t len, struct state *s)
 {
 	return state_decode_why(buf, len, s, NULL);
@@ -548,9 +501,13 @@ int state_decode_why(const void *buf, size_t len, struct state *s, const char **
 		get_lists(&r, s);
 	if (!r.bad && r.left != 0)
 		refuse(&r, "bytes after the end");
-	if (!r.bad && version >= 4 && check_pidfds_unique(&r, s) < 0) {
-		state_free(s);
-		return -ENOMEM;
+	if (!r.bad && version >= 4) {
+		err = state_check_pidfds(s, &r.why);
+		if (err == -ENOMEM) {
+			state_free(s);
+			return err;
+		}
+		r.bad = err < 0;
 	}
 	if (r.bad) {
 		state_free(s);

@@ -25,9 +25,10 @@
  * 5: whether a registration is a process's per-PID name; the domain's
  *    environment (bsctl setenv, SecureSocketWithKey paths).
  * 6: each job's Sockets listeners, kept like ports (state_listener).
- * 1 to 5 are still read.
+ * 7: whether a registration is a name a dynamic check-in made.
+ * 1 to 6 are still read.
  */
-#define STATE_VERSION 6
+#define STATE_VERSION 7
 #define STATE_VERSION_OLDEST 1
 #define STATE_HEADER_SIZE 32
 #define STATE_MAX_BYTES (256u << 20)
@@ -57,6 +58,11 @@ struct state_service {
 	 * (BOOTSTRAP_PER_PID_SERVICE), found only by a per-PID look-up naming
 	 * that process (version 5 on; before, no such name was saved). */
 	bool per_pid;
+	/* A name made by a dynamic check-in (version 7 on): a port the daemon
+	 * holds, R (recv_id, -1 if not kept) and S, whose receive right its
+	 * owner checked in; it goes with its owner, watched through the owner's
+	 * pidfd, which the row must have. */
+	bool dynamic;
 };
 
 /*
@@ -145,6 +151,14 @@ int state_decode_why(const void *buf, size_t len, struct state *s, const char **
 
 /** state_generation() - the generation of a header, if @buf holds a valid one. */
 int state_peek_generation(const void *buf, size_t len, uint64_t *gen);
+
+/**
+ * state_check_pidfds() - whether every owner pidfd id of @s (decoded) is
+ * an fd of its own: an id it shares with anything else would have the
+ * restore take a port for a process, or one fd twice.
+ * Return: 0; -EBADMSG with why in *@why; -ENOMEM.
+ */
+int state_check_pidfds(const struct state *s, const char **why);
 
 void state_free(struct state *s);
 

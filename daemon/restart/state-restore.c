@@ -137,7 +137,7 @@ static void restore_service(struct domain *d, struct restore_plan *p, const char
 	/* The job still holds the right (the decoder let a request come with
 	 * nothing else): its release is still to be seen. */
 	r = restore_plan_take(p, ss->release_id);
-	if (r >= 0 && service_release_adopt(s, r, server_released, NULL) < 0)
+	if (r >= 0 && service_release_adopt(s, r, server_released, d) < 0)
 		log_job(LOG_WARNING, label, "%s: its release will be seen at exit only", s->name);
 }
 
@@ -283,11 +283,11 @@ static const char owner_exited_in_restart[] = "its process exited during the res
 static void log_dropped(const struct state_service *ss, const char *why)
 {
 	if (why == owner_exited || why == owner_exited_in_restart)
-		log_info("registered name %s of process %d removed: %s", ss->name,
-			 (int)ss->owner_pid, why);
+		log_info("%s name %s of process %d removed: %s",
+			 ss->dynamic ? "dynamic" : "registered", ss->name, (int)ss->owner_pid, why);
 	else
-		log_warnx("registered name %s of process %d dropped: %s", ss->name,
-			  (int)ss->owner_pid, why);
+		log_warnx("%s name %s of process %d dropped: %s",
+			  ss->dynamic ? "dynamic" : "registered", ss->name, (int)ss->owner_pid, why);
 }
 
 /* Whether the process @pidfd names has exited: a pidfd polls readable then. */
@@ -366,6 +366,16 @@ static const char *kept_pidfd_wrong(const struct state_service *ss, int pidfd)
 	return NULL;
 }
 
+/* Why the owner pidfd @pidfd kept for @ss (-1: none) is not to be watched, or NULL. */
+static const char *kept_owner_wrong(const struct state_service *ss, int pidfd)
+{
+	const char *why = pidfd >= 0 ? kept_pidfd_wrong(ss, pidfd) : NULL;
+
+	if (!why && pidfd >= 0 && pidfd_exited(pidfd))
+		why = owner_exited_in_restart;
+	return why;
+}
+
 /*
  * A registration again.  An owner that exited meanwhile takes its names
  * with it, as it would have with the daemon running; a name dropped for
@@ -375,16 +385,65 @@ static void restore_one_registered(struct domain *d, struct restore_plan *p,
 				   const struct state_service *ss, int fd)
 {
 	int pidfd = restore_plan_take(p, ss->owner_pidfd_id);
-	const char *why = pidfd >= 0 ? kept_pidfd_wrong(ss, pidfd) : NULL;
+	const char *why = kept_owner_wrong(ss, pidfd);
 	struct service *s = NULL;
 
-	if (!why && pidfd >= 0 && pidfd_exited(pidfd))
-		why = owner_exited_in_restart;
 	if (why) {
 		restore_drop(d, pidfd);
 		restore_drop(d, fd);
 	} else {
 		s = registered_again(d, ss, fd, pidfd, &why);
+	}
+	if (s && registry_add(&d->registry, s) != REGISTRY_OK) {
+		why = "the name is taken now";
+		s = service_free(s);
+	}
+	if (!s)
+		log_dropped(ss, why);
+}
+
+/*
+ * @ss's dynamic name again on its port, R (taken here) and S @fd (taken),
+ * bound to its owner's kept pidfd; checked in as it was.  With S alone
+ * kept, a registration of S going with its owner: look-ups still reach
+ * the owner's port, but the name cannot be checked in again.
+ */
+static struct service *dynamic_again(struct domain *d, struct restore_plan *p,
+				     const struct state_service *ss, int fd, int pidfd)
+{
+	struct service_owner owner = { .pid = ss->owner_pid, .uid = ss->owner_uid,
+				       .per_pid = ss->per_pid, .until_exit = true };
+	int r = restore_plan_take(p, ss->recv_id);
+	struct service *s;
+
+	if (r < 0) {
+		log_warnx("dynamic name %s of process %d: its receive end was not kept, "
+			  "it is kept as a registered name", ss->name, (int)ss->owner_pid);
+		return service_adopt_registered(d->base, ss->name, fd, &owner, pidfd,
+						server_name_died, d);
+	}
+	s = service_adopt_dynamic(d->base, ss->name, &owner, r, fd, pidfd, server_name_died, d);
+	if (s && ss->checked_in)
+		registry_checked_in(s);
+	r = s && ss->checked_in ? restore_plan_take(p, ss->release_id) : -1;
+	if (r >= 0 && service_release_adopt(s, r, server_released, d) < 0)
+		log_warnx("%s: its release will be seen at exit only", ss->name);
+	return s;
+}
+
+/* A dynamic name again, as a registration is (restore_one_registered()). */
+static void restore_one_dynamic(struct domain *d, struct restore_plan *p,
+				const struct state_service *ss, int fd)
+{
+	int pidfd = restore_plan_take(p, ss->owner_pidfd_id);
+	const char *why = pidfd >= 0 ? kept_owner_wrong(ss, pidfd) : "its process's pidfd was not kept";
+	struct service *s = NULL;
+
+	if (why) {
+		restore_drop(d, pidfd);
+		restore_drop(d, fd);
+	} else if (!(s = dynamic_again(d, p, ss, fd, pidfd))) {
+		why = strerror(errno);
 	}
 	if (s && registry_add(&d->registry, s) != REGISTRY_OK) {
 		why = "the name is taken now";
@@ -407,7 +466,9 @@ static void restore_registered(struct domain *d, struct restore_plan *p)
 			continue;
 		}
 		fd = restore_plan_take(p, ss->send_id);
-		if (fd >= 0)
+		if (fd >= 0 && ss->dynamic)
+			restore_one_dynamic(d, p, ss, fd);
+		else if (fd >= 0)
 			restore_one_registered(d, p, ss, fd);
 		else
 			log_dropped(ss, "its port was not kept");

@@ -226,7 +226,7 @@ def recv_seeds():
     write("fuzz-recv", "audit-trailer", recv_input(big | (5 << 4), [FD_SEQPACKET], message(1000, body)))
 
 
-STATE_VERSION = 6
+STATE_VERSION = 7
 
 
 def state_str(s):
@@ -236,7 +236,7 @@ def state_str(s):
 
 def state_service(version, name, job, recv_id, send_id, checked_in, owner_pid=0, owner_uid=0,
                   release_id=-1, until_exit=False, owner_start=0, owner_pidfd_id=-1,
-                  per_pid=False):
+                  per_pid=False, dynamic=False):
     out = state_str(name) + struct.pack("<B", job is not None) + state_str(job or "")
     out += struct.pack("<iiB", recv_id, send_id, checked_in)
     if version == 1:
@@ -250,6 +250,8 @@ def state_service(version, name, job, recv_id, send_id, checked_in, owner_pid=0,
         out += struct.pack("<i", owner_pidfd_id)
     if version >= 5:
         out += struct.pack("<B", per_pid)
+    if version >= 7:
+        out += struct.pack("<B", dynamic)
     return out
 
 
@@ -273,6 +275,11 @@ def state_bytes(version, generation, registered_pidfd):
                               owner_uid=1000, until_exit=version >= 3, owner_start=555,
                               owner_pidfd_id=14 if registered_pidfd and version >= 4 else -1,
                               per_pid=version >= 5)]
+    if version >= 7 and registered_pidfd:
+        # a name a dynamic check-in made: its port, release request and owner's pidfd
+        services.append(state_service(version, "com.example.dyn", None, 18, 19, True,
+                                      owner_pid=4243, owner_uid=1000, release_id=20,
+                                      until_exit=True, owner_pidfd_id=21, dynamic=True))
     jobs = [state_job(version, "com.example.job", "", 2, 1234, 987654, 10,
                       [("Listeners", 0, 0, 15), ("Listeners", 0, 1, 16)]),
             state_job(version, "com.example.broken", "cannot exec", 4, 0, 0, -1)]
