@@ -40,29 +40,6 @@ static const struct state sample = {
 	.clients = clients, .n_clients = 2, .env = env, .n_env = 2,
 };
 
-static uint32_t crc32(const unsigned char *p, size_t n)
-{
-	uint32_t c = 0xffffffffu;
-
-	for (size_t i = 0; i < n; i++) {
-		c ^= p[i];
-		for (int k = 0; k < 8; k++)
-			c = (c & 1u) ? (c >> 1) ^ 0xedb88320u : c >> 1;
-	}
-	return ~c;
-}
-
-/* The header of the @len bytes at @buf made to describe them: payload length, checksum. */
-static void fix_header(unsigned char *buf, size_t len)
-{
-	uint64_t plen = len - STATE_HEADER_SIZE;
-	uint32_t crc;
-
-	memcpy(buf + 16, &plen, sizeof(plen));
-	crc = crc32(buf + 16, len - 16);
-	memcpy(buf + 12, &crc, sizeof(crc));
-}
-
 /* Pages of which the last cannot be read: bytes placed at its start end at a guard. */
 struct guarded {
 	unsigned char *base;
@@ -103,7 +80,7 @@ static void ck_every_cut_refused(const struct state *s, uint32_t version)
 		unsigned char *at = g.base + g.size - n;
 
 		memcpy(at, buf, n);
-		fix_header(at, n);
+		state_seal(at, n);
 		ck_assert_msg(state_decode(at, n, &st) == -EBADMSG,
 			      "version %u cut at %zu of %zu not refused", version, n, len);
 	}
@@ -155,7 +132,7 @@ START_TEST(test_count_beyond_the_bytes_refused)
 	ck_assert_int_eq(state_encode(&empty, &buf, &len), 0);
 	/* payload: pid (4), nofile (8), listen (4), then the service count */
 	memcpy(buf + STATE_HEADER_SIZE + 16, &count, sizeof(count));
-	fix_header((unsigned char *)buf, len);
+	state_seal(buf, len);
 	ck_assert_int_eq(state_decode_why(buf, len, &st, &why), -EBADMSG);
 	ck_assert_ptr_nonnull(why);
 	ck_assert_str_eq(why, "a count of more items than the bytes that follow");

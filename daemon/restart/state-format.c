@@ -148,11 +148,20 @@ int state_encode(const struct state *s, char **buf, size_t *len)
 	return state_encode_as(s, STATE_VERSION, buf, len);
 }
 
+void state_seal(void *buf, size_t len)
+{
+	unsigned char *p = buf;
+	uint64_t plen = len - STATE_HEADER_SIZE;
+	uint32_t crc;
+
+	memcpy(p + 16, &plen, sizeof(plen));
+	crc = crc32(p + 16, len - 16);
+	memcpy(p + 12, &crc, sizeof(crc));
+}
+
 int state_encode_as(const struct state *s, uint32_t version, char **buf, size_t *len)
 {
 	struct wbuf w = { .version = version };
-	uint64_t plen;
-	uint32_t crc;
 
 	put(&w, magic, sizeof(magic));
 	PUT(&w, uint32_t, version);
@@ -173,11 +182,8 @@ int state_encode_as(const struct state *s, uint32_t version, char **buf, size_t 
 		free(w.p);
 		return -ENOMEM;
 	}
-	plen = w.len - STATE_HEADER_SIZE;
-	memcpy(w.p + 16, &plen, 8);
 	memcpy(w.p + 24, &s->generation, 8);
-	crc = crc32((unsigned char *)w.p + 16, w.len - 16);
-	memcpy(w.p + 12, &crc, 4);
+	state_seal(w.p, w.len);
 	*buf = w.p;
 	*len = w.len;
 	return 0;

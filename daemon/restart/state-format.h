@@ -128,6 +128,15 @@ struct state {
 int state_encode(const struct state *s, char **buf, size_t *len);
 
 /**
+ * state_seal() - write the header of the @len bytes of a state at @buf
+ * (its first STATE_HEADER_SIZE bytes, the magic and version already
+ * there) to describe them: the payload's length and the checksum over
+ * what follows the checksum.  The encoder's last step; also how a test
+ * or a fuzzer makes bytes it changed pass the header's checks.
+ */
+void state_seal(void *buf, size_t len);
+
+/**
  * state_encode_as() - state_encode() in the layout of @version, from
  * STATE_VERSION_OLDEST on (what an older daemon wrote: for tests).
  */

@@ -23,29 +23,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define KEEP_HEADER 1u
 
-static uint32_t crc32(const unsigned char *p, size_t n)
-{
-	uint32_t c = 0xffffffffu;
-
-	for (size_t i = 0; i < n; i++) {
-		c ^= p[i];
-		for (int k = 0; k < 8; k++)
-			c = (c & 1u) ? (c >> 1) ^ 0xedb88320u : c >> 1;
-	}
-	return ~c;
-}
-
-/* The header of the @len bytes at @buf made to describe them. */
-static void fix_header(unsigned char *buf, size_t len)
-{
-	uint64_t plen = len - STATE_HEADER_SIZE;
-	uint32_t crc;
-
-	memcpy(buf + 16, &plen, sizeof(plen));
-	crc = crc32(buf + 16, len - 16);
-	memcpy(buf + 12, &crc, sizeof(crc));
-}
-
 /* What a save writes of the state just read decodes again. */
 static void encode_again(const struct state *st)
 {
@@ -80,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(buf, data + 1, size - 1);
 	if (!(data[0] & KEEP_HEADER) && size - 1 >= STATE_HEADER_SIZE)
-		fix_header(buf, size - 1);
+		state_seal(buf, size - 1);
 	state_peek_generation(buf, size - 1, &gen);
 	err = state_decode_why(buf, size - 1, &st, &why);
 	if (err == 0) {
