@@ -32,15 +32,6 @@ static void expect_send_once_to(mach_port_t got, mach_port_t port)
 	ck_assert_int_eq(b.head.msgh_id, RACED_ID);
 }
 
-/* No message waits on @port. */
-static void expect_nothing(mach_port_t port)
-{
-	union rcv_buf b;
-
-	ck_assert_int_eq(mach_msg(&b.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(b), port, 0,
-				  MACH_PORT_NULL), MACH_RCV_TIMED_OUT);
-}
-
 /* @m: to @dest as @disp, moving the send right @keep in one port descriptor. */
 static void moving(struct ports_msg *m, mach_port_t dest, mach_msg_type_name_t disp,
 		   mach_port_t keep)

@@ -31,6 +31,14 @@ mach_msg_return_t recv_msg(mach_port_t port, union rcv_buf *b, mach_msg_option_t
 			PEER_TIMEOUT_MS, MACH_PORT_NULL);
 }
 
+void expect_nothing(mach_port_t port)
+{
+	union rcv_buf b;
+
+	ck_assert_int_eq(mach_msg(&b.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(b), port, 0,
+				  MACH_PORT_NULL), MACH_RCV_TIMED_OUT);
+}
+
 void destroy(mach_port_t name)
 {
 	ck_assert_int_eq(mach_port_destroy(mach_task_self(), name), KERN_SUCCESS);

@@ -53,6 +53,9 @@ mach_msg_return_t send_msg(mach_msg_header_t *m, mach_msg_option_t extra, mach_m
 mach_msg_return_t recv_msg(mach_port_t port, union rcv_buf *b, mach_msg_option_t extra,
 			   mach_msg_size_t size);
 
+/** expect_nothing() - no message waits on @port (a receive that does not wait times out). */
+void expect_nothing(mach_port_t port);
+
 /** destroy() - mach_port_destroy(@name), which must succeed. */
 void destroy(mach_port_t name);
 
