@@ -162,10 +162,12 @@ static int resolve_memory(struct send_ctx *c, struct port *p, mach_msg_type_name
 static bool still_held(const struct send_ctx *c, const struct port *p, mach_port_type_t need)
 {
 	enum commit_op op = need == MACH_PORT_TYPE_SEND ? COMMIT_MOVE_SEND :
-			    need == MACH_PORT_TYPE_SEND_ONCE ? COMMIT_MOVE_SEND_ONCE :
 			    need == MACH_PORT_TYPE_DEAD_NAME ? COMMIT_MOVE_DEAD : COMMIT_MOVE_RECEIVE;
 	size_t moved = 0;
 
+	/* A send-once right moved before pins its entry: taken_by_a_send() refused it. */
+	if (need == MACH_PORT_TYPE_SEND_ONCE)
+		return true;
 	for (size_t i = 0; i < c->n_commits; i++)
 		if (c->commits[i].port == p && c->commits[i].op == op)
 			moved++;
