@@ -140,6 +140,8 @@ static void close_done(struct port *p)
 
 	while (n < p->n_closing && p->closing[n].senders == 0)
 		endpoint_close(&p->closing[n++].fd);
+	if (n == 0)
+		return;         /* the oldest still waits: nothing to move up */
 	p->n_closing -= n;
 	memmove(p->closing, p->closing + n, p->n_closing * sizeof(*p->closing));
 }
