@@ -30,9 +30,15 @@ mach_msg_type_name_t msg_disposition_received(mach_msg_type_name_t disp)
 	}
 }
 
+/* Whether the message has no room for one more fd (a moved dead name counts as one). */
+static bool no_fd_room(const struct send_ctx *c)
+{
+	return c->nfds + c->n_dead >= WIRE_MAX_FDS;
+}
+
 int send_add_fd(struct send_ctx *c, int fd, bool owned)
 {
-	if (c->nfds + c->n_dead >= WIRE_MAX_FDS) {
+	if (no_fd_room(c)) {
 		if (owned)
 			close(fd);
 		return -E2BIG;
@@ -112,6 +118,10 @@ static int make_send_once(struct send_ctx *c, struct port *p)
 
 	if (!(p->type & MACH_PORT_TYPE_RECEIVE))
 		return -EINVAL;
+	/* Before the pair: a socketpair made, or a parked one taken, would
+	 * only be thrown away, its R a queue of @p for nothing. */
+	if (no_fd_room(c))
+		return -E2BIG;
 	send_add_commit(c, COMMIT_SEND_ONCE_PAIR, p);
 	k = &c->commits[c->n_commits - 1];
 	err = port_pair_take(p, c->dest ? c->dest->ino : 0, true, &k->pair);
