@@ -21,22 +21,6 @@ static int copy_fd(int fd)
 	return copy < 0 ? -errno : copy;
 }
 
-/* A new send-once right to receive right @n: its send end, R one of @n's queues. */
-static int make_send_once_fd(struct port *n)
-{
-	struct so_pair pair;
-	int err;
-
-	if (!(n->type & MACH_PORT_TYPE_RECEIVE))
-		return -EINVAL;
-	/* Held by the notification thread, then closed: not known by its inode. */
-	err = port_pair_take(n, 0, false, &pair);
-	if (err < 0)
-		return err;
-	port_pair_given(&pair);
-	return pair.s;
-}
-
 /*
  * MOVE_SEND_ONCE of @n, as xnu's copy-in: a dead name (a send-once right
  * whose port died is one) gives a dead right, one user reference taken.
@@ -68,7 +52,8 @@ static int notify_fd(mach_port_name_t notify, mach_msg_type_name_t poly)
 		return -ENOENT;
 	switch (poly) {
 	case MACH_MSG_TYPE_MAKE_SEND_ONCE:
-		return make_send_once_fd(n);
+		/* Held by the notification thread, then closed: not known by its inode. */
+		return port_send_once_fd(n, false);
 	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
 		return move_send_once_fd(n);
 	case MACH_MSG_TYPE_MAKE_SEND:

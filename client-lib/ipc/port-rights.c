@@ -226,20 +226,28 @@ static void drop_send_once_entry(struct port *so)
 	port_release_if_empty(so);
 }
 
-/*
- * A new send-once right to receive right @p: its pair's R a queue of @p,
- * *@s its send end, known by its inode if @kept (port_queue_peer()).
- */
-static kern_return_t new_send_once(struct port *p, int *s, bool kept)
+int port_send_once_fd(struct port *p, bool known)
 {
 	struct so_pair pair;
+	int err;
 
 	if (!(p->type & MACH_PORT_TYPE_RECEIVE))
-		return KERN_INVALID_RIGHT;
-	if (port_pair_take(p, 0, kept, &pair) < 0)
-		return KERN_RESOURCE_SHORTAGE;
+		return -EINVAL;
+	err = port_pair_take(p, 0, known, &pair);
+	if (err < 0)
+		return err;
 	port_pair_given(&pair);
-	*s = pair.s;
+	return pair.s;
+}
+
+/* port_send_once_fd() into *@s, its failure as a kern_return_t. */
+static kern_return_t new_send_once(struct port *p, int *s, bool kept)
+{
+	int fd = port_send_once_fd(p, kept);
+
+	if (fd < 0)
+		return fd == -EINVAL ? KERN_INVALID_RIGHT : KERN_RESOURCE_SHORTAGE;
+	*s = fd;
 	return KERN_SUCCESS;
 }
 

@@ -140,23 +140,26 @@ static void close_done(struct port *p)
 
 	while (n < p->n_closing && p->closing[n].senders == 0)
 		endpoint_close(&p->closing[n++].fd);
+	if (n == 0)
+		return;         /* the oldest still waits: nothing to move up */
 	p->n_closing -= n;
 	memmove(p->closing, p->closing + n, p->n_closing * sizeof(*p->closing));
 }
 
 void port_unpin(struct port *p, uint64_t epoch)
 {
+	size_t i;
+
 	if (epoch == p->pin_epoch) {
 		p->sending--;   /* pinned since the last close put off: none waits for it */
 		return;
 	}
-	/* Its epoch ended with a close, which is still there: it waits for this send. */
-	for (size_t i = 0; i < p->n_closing; i++) {
-		if (p->closing[i].epoch == epoch) {
-			p->closing[i].senders--;
-			break;
-		}
-	}
+	/* Its epoch ended with a close, which is still there: it waits for this
+	 * send.  Each close put off ends one epoch, so theirs follow each other
+	 * from the oldest (close_later()): found at once, whatever their number. */
+	i = p->n_closing ? (size_t)(epoch - p->closing[0].epoch) : 0;
+	if (i < p->n_closing)
+		p->closing[i].senders--;
 	close_done(p);
 }
 

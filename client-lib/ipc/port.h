@@ -335,6 +335,13 @@ bool port_send_once_in_flight(const struct port *p);
  */
 int port_take_send_once(struct port *p);
 /**
+ * port_send_once_fd() - a new send-once right to receive right @p: its
+ * send end (the caller's), its pair's R one of @p's queues, the send end
+ * known by its inode if @known (port_queue_peer()).  Return: the fd,
+ * -EINVAL without the receive right, or port_pair_take()'s negative errno.
+ */
+int port_send_once_fd(struct port *p, bool known);
+/**
  * port_make_send_once_at() - a new send-once right to receive right @p,
  * under the free @name.  Return: KERN_SUCCESS, or the failure, with no
  * right made.

@@ -30,9 +30,15 @@ mach_msg_type_name_t msg_disposition_received(mach_msg_type_name_t disp)
 	}
 }
 
+/* Whether the message has no room for one more fd (a moved dead name counts as one). */
+static bool no_fd_room(const struct send_ctx *c)
+{
+	return c->nfds + c->n_dead >= WIRE_MAX_FDS;
+}
+
 int send_add_fd(struct send_ctx *c, int fd, bool owned)
 {
-	if (c->nfds + c->n_dead >= WIRE_MAX_FDS) {
+	if (no_fd_room(c)) {
 		if (owned)
 			close(fd);
 		return -E2BIG;
@@ -112,6 +118,10 @@ static int make_send_once(struct send_ctx *c, struct port *p)
 
 	if (!(p->type & MACH_PORT_TYPE_RECEIVE))
 		return -EINVAL;
+	/* Before the pair: a socketpair made, or a parked one taken, would
+	 * only be thrown away, its R a queue of @p for nothing. */
+	if (no_fd_room(c))
+		return -E2BIG;
 	send_add_commit(c, COMMIT_SEND_ONCE_PAIR, p);
 	k = &c->commits[c->n_commits - 1];
 	err = port_pair_take(p, c->dest ? c->dest->ino : 0, true, &k->pair);
@@ -162,10 +172,12 @@ static int resolve_memory(struct send_ctx *c, struct port *p, mach_msg_type_name
 static bool still_held(const struct send_ctx *c, const struct port *p, mach_port_type_t need)
 {
 	enum commit_op op = need == MACH_PORT_TYPE_SEND ? COMMIT_MOVE_SEND :
-			    need == MACH_PORT_TYPE_SEND_ONCE ? COMMIT_MOVE_SEND_ONCE :
 			    need == MACH_PORT_TYPE_DEAD_NAME ? COMMIT_MOVE_DEAD : COMMIT_MOVE_RECEIVE;
 	size_t moved = 0;
 
+	/* A send-once right moved before pins its entry: taken_by_a_send() refused it. */
+	if (need == MACH_PORT_TYPE_SEND_ONCE)
+		return true;
 	for (size_t i = 0; i < c->n_commits; i++)
 		if (c->commits[i].port == p && c->commits[i].op == op)
 			moved++;
