@@ -128,6 +128,31 @@ START_TEST(test_anonymous_inode_stored_again)
 }
 END_TEST
 
+/*
+ * An fd removed at once (fdstore_remove_id(), a restore dropping it),
+ * and another file put at its number: stored at the next save, the
+ * removed one gone from the store.
+ */
+START_TEST(test_removed_then_stored_again)
+{
+	struct fdstore *f = fdstore_new();
+
+	ck_assert_ptr_nonnull(f);
+	put_at_id(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+	save(f);
+	close(ID);
+	fdstore_remove_id(f, ID);
+	fdstore_remove_id(f, ID);
+	put_at_id(eventfd(7, EFD_CLOEXEC | EFD_NONBLOCK));
+	save(f);
+	ck_assert_uint_eq(stored_count(), 7);
+	/* NAME once, and the two states */
+	ck_assert_uint_eq(fake_fdstore_count(&store), 3);
+	fdstore_free(f);
+	close(ID);
+}
+END_TEST
+
 /* A file with an inode of its own, still at its number, is stored once. */
 START_TEST(test_same_file_stored_once)
 {
@@ -253,6 +278,7 @@ static Suite *fdstore_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_anonymous_inode_stored_again);
 	tcase_add_test(tc, test_same_file_stored_once);
+	tcase_add_test(tc, test_removed_then_stored_again);
 	tcase_add_test(tc, test_unchanged_anonymous_inodes_not_stored_again);
 	tcase_add_test(tc, test_closed_pidfd_forgotten);
 	suite_add_tcase(s, tc);

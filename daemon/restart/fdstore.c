@@ -24,6 +24,7 @@ struct kept {
 	dev_t dev;
 	ino_t ino;
 	bool stale;     /* closed since it was stored (fdstore_forget_id()) */
+	bool removed;   /* and out of the store already (fdstore_remove_id()) */
 };
 
 struct fdstore {
@@ -134,12 +135,13 @@ void fdstore_remove_id(struct fdstore *f, int id)
 	struct kept *k = f ? find_kept(f, id) : NULL;
 	char name[32];
 
-	if (!k)
+	if (!k || k->removed)
 		return;
 	snprintf(name, sizeof(name), "fd%d", id);
 	unstore(name);
-	memmove(k, k + 1, (size_t)(f->kept + f->n_kept - (k + 1)) * sizeof(*k));
-	f->n_kept--;
+	/* Left in the table, sorted, until the next save makes a new one: a
+	 * restore dropping many fds costs O(1) each, not O(stored fds). */
+	k->stale = k->removed = true;
 }
 
 void fdstore_wait_removed(struct fdstore *f)
@@ -189,7 +191,7 @@ static int add_new(struct fdstore *f, const int *ids, size_t n, struct kept **ou
 			continue;
 		}
 		snprintf(name, sizeof(name), "fd%d", ids[i]);
-		if (j < f->n_kept && f->kept[j].id == ids[i])
+		if (j < f->n_kept && f->kept[j].id == ids[i] && !f->kept[j].removed)
 			unstore(name);  /* the number now holds another file */
 		if (keep(&v[k], ids[i]) < 0 || store(name, ids[i]) < 0)
 			continue;
@@ -209,7 +211,7 @@ static void remove_gone(const struct fdstore *f, const struct kept *now, size_t 
 	for (size_t i = 0; i < f->n_kept; i++) {
 		while (j < n && now[j].id < f->kept[i].id)
 			j++;
-		if (j < n && now[j].id == f->kept[i].id)
+		if (f->kept[i].removed || (j < n && now[j].id == f->kept[i].id))
 			continue;
 		snprintf(name, sizeof(name), "fd%d", f->kept[i].id);
 		unstore(name);

@@ -181,6 +181,7 @@ static int from_reexec(struct domain *d, const char *env)
 	}
 	if (present_ids(&st, &present, &n) < 0) {
 		state_free(&st);
+		close_inherited(d);
 		return -ENOMEM;
 	}
 	if (d->fdstore) {

@@ -307,14 +307,10 @@ static bool pidfd_exited(int pidfd)
  */
 static const char *not_the_registrant(const struct state_service *ss)
 {
-	uint64_t start;
-
 	if (!ss->owner_start)
 		return "its process's start time was not saved, nor its pidfd kept: "
 		       "a later process of its pid could not be told from it";
-	if (process_start_time(ss->owner_pid, &start) < 0 || start != ss->owner_start)
-		return owner_exited;
-	return NULL;
+	return started_at(ss->owner_pid, ss->owner_start) ? NULL : owner_exited;
 }
 
 /*
