@@ -93,7 +93,11 @@ static int validate_right(const struct wire_desc *d)
 	if (d->kind > WIRE_PORT_MEMORY || want == -2 || (want >= 0 && d->nfds != want))
 		return -EBADMSG;
 	if (d->kind == WIRE_PORT_RECEIVE &&
-	    d->nfds < 1 + !!(d->flags & WIRE_F_MASTER) + !!(d->flags & WIRE_F_PDREQUEST))
+	    (d->nfds < 1 + !!(d->flags & WIRE_F_MASTER) + !!(d->flags & WIRE_F_PDREQUEST) +
+	     WIRE_RECV_CHANNELS(d->reserved) ||
+	     WIRE_RECV_RETIRED(d->reserved) > WIRE_RECV_CHANNELS(d->reserved)))
+		return -EBADMSG;
+	if (d->kind != WIRE_PORT_RECEIVE && d->reserved)
 		return -EBADMSG;
 	return disposition_ok(d) ? 0 : -EBADMSG;
 }
@@ -166,8 +170,11 @@ static bool bits_ok(const struct wire_hdr *h)
 		return false;
 	if ((h->bits & WIRE_BITS_RESEND) && !(h->bits & WIRE_BITS_ONCONN))
 		return false;
-	if (!(h->bits & WIRE_BITS_ONCONN) && h->seq)
+	/* A channel call is answered up the channel: CHAN with ONCONN. */
+	if (!(h->bits & (WIRE_BITS_ONCONN | WIRE_BITS_CHAN)) && h->seq)
 		return false;
+	if (h->bits & (WIRE_BITS_OFFER | WIRE_BITS_SO_DIED | WIRE_BITS_SO_MOVED | WIRE_BITS_RETIRED))
+		return false;   /* control datagrams: wire_control() */
 	return dest == MACH_MSG_TYPE_PORT_NONE || dest == MACH_MSG_TYPE_PORT_SEND ||
 	       dest == MACH_MSG_TYPE_PORT_SEND_ONCE;
 }
@@ -196,4 +203,36 @@ int wire_validate(const void *buf, size_t len, size_t nfds)
 		fds += d[i].nfds;
 	}
 	return fds == nfds ? 0 : -EBADMSG;
+}
+
+/* The bits each control datagram has, and the fds it carries. */
+static const struct {
+	uint32_t bits;
+	size_t nfds;
+	bool seq;               /* names a channel datagram (nonzero) */
+} control_shape[] = {
+	[WIRE_CTL_OFFER] = { WIRE_BITS_OFFER, 1, false },
+	[WIRE_CTL_SO_DIED] = { WIRE_BITS_SO_DIED | WIRE_BITS_ONCONN, 0, true },
+	[WIRE_CTL_SO_MOVED] = { WIRE_BITS_SO_MOVED | WIRE_BITS_ONCONN, 1, true },
+	[WIRE_CTL_RETIRED] = { WIRE_BITS_RETIRED, 0, true },
+};
+
+enum wire_control wire_control(const void *buf, size_t len, size_t nfds)
+{
+	const uint32_t any = WIRE_BITS_OFFER | WIRE_BITS_SO_DIED | WIRE_BITS_SO_MOVED |
+			     WIRE_BITS_RETIRED;
+	const struct wire_hdr *h = buf;
+
+	if (len < sizeof(*h) || h->magic != WIRE_MAGIC || !(h->bits & any))
+		return WIRE_CTL_NONE;
+	for (int k = WIRE_CTL_OFFER; k <= WIRE_CTL_RETIRED; k++) {
+		if (h->bits != control_shape[k].bits)
+			continue;
+		if (len != sizeof(*h) || h->ndesc || h->reply_nfds || h->body_len ||
+		    h->data_len || h->nfds != nfds || nfds != control_shape[k].nfds ||
+		    (control_shape[k].seq ? h->seq == 0 : (h->seq || h->id == 0)))
+			return WIRE_CTL_INVALID;
+		return (enum wire_control)k;
+	}
+	return WIRE_CTL_INVALID;
 }

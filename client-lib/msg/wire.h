@@ -67,6 +67,14 @@ enum wire_kind {
 
 #define WIRE_F_MASTER       0x1 /* receive right: a send end follows R */
 /*
+ * A receive right's wire_desc.reserved: how many of its fds, the last
+ * ones, are its channels' Bs (wire.h "Channels"), of which the first
+ * WIRE_RECV_RETIRED(reserved) are retired (read before anything else).
+ */
+#define WIRE_RECV_CHANNELS(r) ((r) & 0xffffu)
+#define WIRE_RECV_RETIRED(r)  ((r) >> 16)
+#define WIRE_RECV_RESERVED(nchan, nretired) ((uint32_t)(nchan) | ((uint32_t)(nretired) << 16))
+/*
  * Receive right: a port-destroyed request travels with it, as in xnu: the
  * send-once end it is to be handed back through follows R (and S).
  */
@@ -110,6 +118,47 @@ enum wire_kind {
 #define WIRE_BITS_ONCONN    0x20000000u
 #define WIRE_BITS_RESEND    0x10000000u
 
+/*
+ * Channels (bootstrap-wire(7) "Channels"): a socketpair (A, B) bootstrapd
+ * makes for one client task and one MachServices port.  The client writes
+ * every message for that port down A; B is one more queue of the port,
+ * read by its receiver, and bootstrapd keeps a copy of it beside R.  None
+ * of these bits is a Mach bit: never shown to the user.
+ *
+ * WIRE_BITS_CHAN: the datagram came down a channel; seq is its number on
+ * the channel (1..65535, then 1 again), in B's order.  With
+ * WIRE_BITS_ONCONN too it is a channel call: no reply right travels, the
+ * answer goes up B echoing seq.
+ *
+ * Control datagrams (no Mach message; wire_control()):
+ * WIRE_BITS_OFFER, in R, from bootstrapd: B is the one fd; id is the
+ *   channel's number for the daemon (nonzero).
+ * WIRE_BITS_SO_DIED | ONCONN, up B: call seq's reply right was dropped
+ *   unused (MACH_NOTIFY_SEND_ONCE).
+ * WIRE_BITS_SO_MOVED | ONCONN, up B: call seq's reply right became a
+ *   send-once right of its own; the one fd is its pair's R, where the
+ *   answer comes.
+ * WIRE_BITS_RETIRED, up B, from bootstrapd: the job went and B is shut for
+ *   reading; seq is the first datagram still queued in B: the channel
+ *   calls before it died with the job, it and those after are answered by
+ *   the next instance.
+ */
+#define WIRE_BITS_OFFER     0x04000000u
+#define WIRE_BITS_SO_DIED   0x02000000u
+#define WIRE_BITS_SO_MOVED  0x01000000u
+#define WIRE_BITS_RETIRED   0x00800000u
+#define WIRE_BITS_CHAN      0x00400000u
+
+/* What a control datagram is (wire_control()). */
+enum wire_control {
+	WIRE_CTL_NONE = 0,      /* a message (or invalid: wire_validate() says) */
+	WIRE_CTL_OFFER,
+	WIRE_CTL_SO_DIED,
+	WIRE_CTL_SO_MOVED,
+	WIRE_CTL_RETIRED,
+	WIRE_CTL_INVALID,       /* a control bit, but not one of the shapes above */
+};
+
 struct wire_desc {
 	uint8_t type;           /* MACH_MSG_*_DESCRIPTOR */
 	uint8_t disposition;    /* received form: PORT_RECEIVE/SEND/SEND_ONCE */
@@ -123,6 +172,13 @@ struct wire_desc {
 
 _Static_assert(sizeof(struct wire_hdr) == 32, "wire_hdr layout");
 _Static_assert(sizeof(struct wire_desc) == 24, "wire_desc layout");
+
+/**
+ * wire_control() - which control datagram @buf (@len bytes, @nfds fds) is,
+ * its shape checked: header only, the fds its kind carries, the bits of
+ * its kind and no others.
+ */
+enum wire_control wire_control(const void *buf, size_t len, size_t nfds);
 
 /**
  * wire_validate() - check a received datagram's framing before anything
