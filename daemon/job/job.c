@@ -18,6 +18,7 @@
 
 #include <event2/event.h>
 
+#include "channels.h"
 #include "clock.h"
 #include "conn.h"
 #include "domain.h"
@@ -449,6 +450,7 @@ static void release_ports(struct job *job)
 
 		service_release_disarm(s);
 		registry_released(s);
+		channels_job_gone(s);
 		if (reset)
 			service_reset_port(s);
 	}
