@@ -8,7 +8,8 @@
  * receiver goes, a B with a call queued is retired (RETIRED(seq) up A),
  * an empty one closed (A reads end of file), one whose OFFER was never
  * read left alone; the next check-in hands the retired Bs (counted in
- * wire_desc.reserved); a retired B holding a message starts its job.
+ * wire_desc.reserved); a retired B holding a message starts its job; a
+ * re-exec keeps every channel, its number and whether it was retired.
  *
  * The receiver here is mostly the test itself, holding a dynamic name
  * (bootstrap_check_in() of a name no job declares) and reading R's fd
@@ -27,6 +28,7 @@
 #include <mach/mach.h>
 #include <servers/bootstrap.h>
 
+#include "helpers/bsctl-run.h"
 #include "helpers/chan-wire.h"
 #include "helpers/daemon.h"
 #include "helpers/give-right.h"
@@ -234,6 +236,33 @@ START_TEST(test_retired_channel_with_a_message_starts_the_job)
 }
 END_TEST
 
+START_TEST(test_reexec_keeps_the_channels)
+{
+	static struct bsctl_out out;
+	mach_port_t recv, send;
+	uint16_t seq = 0;
+	int a[2], b;
+
+	test_daemon_start(&td);
+	serve(DYN, &recv, &send);
+	ask_n(send, a, 2);
+	chan_read_offer(peer_recv_fd(recv), &b);
+	close(b);
+	ck_assert_int_eq(chan_send(a[0], 3), 0);
+	ck_assert_int_eq(BSCTL_RUN(&out, "reexec"), 0);
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), recv, MACH_PORT_RIGHT_RECEIVE, -1),
+			 KERN_SUCCESS);
+	/* The B kept across the re-exec is retired, and holds the call. */
+	ck_assert_int_eq(chan_read(a[0], &seq), 1);
+	ck_assert_uint_eq(seq, 3);
+	/* The other's number was kept too: its OFFER is still known to wait in R. */
+	ck_assert(!chan_pending(a[1]));
+	ck_assert_int_eq(chan_send(a[1], 1), 0);
+	close(a[0]);
+	close(a[1]);
+}
+END_TEST
+
 static Suite *channels_suite(void)
 {
 	Suite *s = suite_create("channels");
@@ -248,6 +277,7 @@ static Suite *channels_suite(void)
 	tcase_add_test(tc, test_receiver_gone_retires_closes_or_leaves);
 	tcase_add_test(tc, test_check_in_hands_retired_channels);
 	tcase_add_test(tc, test_retired_channel_with_a_message_starts_the_job);
+	tcase_add_test(tc, test_reexec_keeps_the_channels);
 	suite_add_tcase(s, tc);
 	return s;
 }
