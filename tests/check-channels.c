@@ -9,7 +9,8 @@
  * an empty one closed (A reads end of file), one whose OFFER was never
  * read left alone; the next check-in hands the retired Bs (counted in
  * wire_desc.reserved); a retired B holding a message starts its job; a
- * re-exec keeps every channel, its number and whether it was retired.
+ * re-exec, and a kill -9 under the fd store, keep every channel, its
+ * number and whether it was retired.
  *
  * The receiver here is mostly the test itself, holding a dynamic name
  * (bootstrap_check_in() of a name no job declares) and reading R's fd
@@ -33,6 +34,7 @@
 #include "helpers/daemon.h"
 #include "helpers/give-right.h"
 #include "helpers/echo-client.h"
+#include "helpers/fake-fdstore.h"
 #include "helpers/peer.h"
 #include "wire.h"
 
@@ -236,23 +238,52 @@ START_TEST(test_retired_channel_with_a_message_starts_the_job)
 }
 END_TEST
 
-START_TEST(test_reexec_keeps_the_channels)
+/* The restart variants: the daemon under a fake fd store, to be killed. */
+static struct fake_fdstore store;
+static int use_store;
+
+static void restart_setup(void)
+{
+	fake_fdstore_fixture_setup(&td, "channels-restart");
+}
+
+static void restart_teardown(void)
+{
+	fake_fdstore_fixture_teardown(&td, &store, &use_store);
+}
+
+/* Re-exec (@from_store 0), or SIGKILL and start again from the fd store. */
+static void restart(int from_store)
 {
 	static struct bsctl_out out;
+	mach_port_t probe;
+
+	if (!from_store) {
+		ck_assert_int_eq(BSCTL_RUN(&out, "reexec"), 0);
+		return;
+	}
+	/* A request after the last change: the state was saved in an earlier turn. */
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, DYN, &probe), KERN_SUCCESS);
+	fake_fdstore_kill(&store, &td);
+	fake_fdstore_start(&store, &td);
+}
+
+START_TEST(test_restart_keeps_the_channels)
+{
 	mach_port_t recv, send;
 	uint16_t seq = 0;
 	int a[2], b;
 
-	test_daemon_start(&td);
+	fake_fdstore_fixture_start(&td, &store, &use_store, _i);
 	serve(DYN, &recv, &send);
 	ask_n(send, a, 2);
 	chan_read_offer(peer_recv_fd(recv), &b);
 	close(b);
 	ck_assert_int_eq(chan_send(a[0], 3), 0);
-	ck_assert_int_eq(BSCTL_RUN(&out, "reexec"), 0);
+	restart(_i);
 	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), recv, MACH_PORT_RIGHT_RECEIVE, -1),
 			 KERN_SUCCESS);
-	/* The B kept across the re-exec is retired, and holds the call. */
+	/* The B kept across the restart is retired, and holds the call. */
 	ck_assert_int_eq(chan_read(a[0], &seq), 1);
 	ck_assert_uint_eq(seq, 3);
 	/* The other's number was kept too: its OFFER is still known to wait in R. */
@@ -277,7 +308,11 @@ static Suite *channels_suite(void)
 	tcase_add_test(tc, test_receiver_gone_retires_closes_or_leaves);
 	tcase_add_test(tc, test_check_in_hands_retired_channels);
 	tcase_add_test(tc, test_retired_channel_with_a_message_starts_the_job);
-	tcase_add_test(tc, test_reexec_keeps_the_channels);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("restart");
+	tcase_add_checked_fixture(tc, restart_setup, restart_teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_restart_keeps_the_channels, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

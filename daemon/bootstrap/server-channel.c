@@ -20,10 +20,15 @@
 #include "conn.h"
 #include "demux.h"
 #include "domain.h"
+#include "ipc.h"
 #include "log.h"
 #include "log-limit.h"
 #include "registry.h"
 #include "service.h"
+
+/* A check-in's receive right carries R, S, its port-destroyed request and every channel. */
+_Static_assert(DEMUX_RIGHT_MAX_FDS >= 3 + CHANNELS_PER_SERVICE, "a right's fds");
+_Static_assert(DEMUX_RIGHT_MAX_FDS <= IPC_REPLY_MAX_FDS, "a reply's fds");
 
 /* A socket's inode as service.send_ino spells it; 0 for anything else. */
 static uint32_t socket_inode(int fd)
@@ -113,6 +118,7 @@ kern_return_t bsd_mig_channel(mach_port_t bp, mach_port_t service, mach_port_t *
 		return KERN_NOT_SUPPORTED;
 	}
 	a = channels_open(s, pid, in_reserve);
+	domain_changed(call->conn->domain);     /* made one, or swept: the saved state follows */
 	if (a < 0) {
 		log_warnx_limited("pid %d uid %d asked for a channel to %s: refused (%s)",
 				  (int)pid, (int)uid, s->name, why_refused(-a));
