@@ -105,6 +105,25 @@ START_TEST(test_ask_refused_for_what_is_no_service)
 }
 END_TEST
 
+START_TEST(test_ask_refused_while_r_is_full)
+{
+	mach_port_t recv, port;
+	char filler[1024] = { 0 };
+	int s, a;
+
+	test_daemon_start(&td);
+	serve(DYN, &recv, &port);
+	s = peer_send_fd(port);
+	ck_assert_int_ge(s, 0);
+	while (send(s, filler, sizeof(filler), MSG_DONTWAIT | MSG_NOSIGNAL) > 0)
+		;
+	ck_assert_int_eq(errno, EAGAIN);
+	ck_assert_int_eq(chan_ask(port, &a), KERN_NOT_SUPPORTED);
+	ck_assert(test_daemon_wait_log(&td, "refused (its queue is full)", CHAN_WAIT_MS));
+	close(s);
+}
+END_TEST
+
 /* Ask @n channels to @send, all granted, their As in @a. */
 static void ask_n(mach_port_t send, int *a, int n)
 {
@@ -303,6 +322,7 @@ static Suite *channels_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_ask_answers_a_and_offers_b_in_r);
 	tcase_add_test(tc, test_ask_refused_for_what_is_no_service);
+	tcase_add_test(tc, test_ask_refused_while_r_is_full);
 	tcase_add_test(tc, test_ask_refused_past_the_port_cap_until_one_dies);
 	tcase_add_test(tc, test_ask_refused_past_the_caller_cap);
 	tcase_add_test(tc, test_receiver_gone_retires_closes_or_leaves);

@@ -450,9 +450,10 @@ static void release_ports(struct job *job)
 
 		service_release_disarm(s);
 		registry_released(s);
-		channels_job_gone(s);
 		if (reset)
-			service_reset_port(s);
+			service_reset_port(s);  /* its channels die with it */
+		else
+			channels_job_gone(s);
 	}
 }
 
