@@ -17,9 +17,14 @@
 
 #include "helpers/runner.h"
 
+static struct state_channel channels[] = {
+	{ .fd_id = 22, .id = 1 },
+	{ .fd_id = 23, .id = 2, .retired = true },
+};
 static struct state_service services[] = {
 	{ .name = "com.example.a", .job = "com.example.job", .recv_id = 7, .send_id = 8,
-	  .checked_in = true, .release_id = 13, .owner_pidfd_id = -1 },
+	  .checked_in = true, .release_id = 13, .owner_pidfd_id = -1,
+	  .channels = channels, .n_channels = 2 },
 	{ .name = "com.example.reg", .job = NULL, .recv_id = -1, .send_id = 9,
 	  .owner_pid = 4242, .owner_uid = 1000, .release_id = -1, .until_exit = true,
 	  .owner_start = 555, .owner_pidfd_id = 14, .per_pid = true },

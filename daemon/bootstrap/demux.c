@@ -66,6 +66,16 @@ mach_port_t demux_give(struct demux_call *call, enum wire_kind kind, const int *
 	return DEMUX_NAME_OUT + (mach_port_t)call->nout++;
 }
 
+mach_port_t demux_give_receive(struct demux_call *call, const int *fds, size_t nfds,
+			       unsigned int flags, size_t nretired)
+{
+	mach_port_t name = demux_give(call, WIRE_PORT_RECEIVE, fds, nfds, flags);
+
+	if (name != MACH_PORT_NULL)
+		call->out[name - DEMUX_NAME_OUT].reserved = WIRE_RECV_RESERVED(nretired, nretired);
+	return name;
+}
+
 mach_port_t demux_give_port(struct demux_call *call, int fd, uint32_t ino)
 {
 	mach_port_t name = demux_give(call, WIRE_PORT_SEND, &fd, 1, 0);
@@ -148,6 +158,7 @@ static int reply_port(const struct demux_call *call, const mach_msg_port_descrip
 		.kind = (uint8_t)r->kind,
 		.nfds = (uint8_t)r->nfds,
 		.flags = r->flags,
+		.reserved = r->reserved,
 	};
 	/* Only the daemon writes into a connection: there its word is good. */
 	if (r->ino && call->rq->conn_fd >= 0) {

@@ -26,8 +26,11 @@ struct ipc_request;
 /* Rights a reply may carry. */
 #define DEMUX_MAX_OUT 4
 
-/* A right's fds at most: a receive right's R, S and port-destroyed request. */
-#define DEMUX_RIGHT_MAX_FDS 3
+/*
+ * A right's fds at most: a receive right's R, S and port-destroyed
+ * request, and its retired channels (CHANNELS_PER_SERVICE at most).
+ */
+#define DEMUX_RIGHT_MAX_FDS (3 + 32)
 
 struct demux_right {
 	enum wire_kind kind;    /* WIRE_PORT_SEND or WIRE_PORT_RECEIVE */
@@ -35,6 +38,7 @@ struct demux_right {
 	size_t nfds;
 	unsigned int flags;     /* WIRE_F_* */
 	uint32_t ino;           /* a send right's identity, vouched for on a connection; 0: none */
+	uint32_t reserved;      /* a receive right's wire_desc.reserved: its channels (WIRE_RECV_RESERVED) */
 };
 
 struct demux_call {
@@ -70,6 +74,13 @@ int demux_take(struct demux_call *call, mach_port_t name);
  */
 mach_port_t demux_give(struct demux_call *call, enum wire_kind kind, const int *fds, size_t nfds,
 		       unsigned int flags);
+
+/**
+ * demux_give_receive() - demux_give() of a receive right whose last
+ * @nretired fds of @nfds are retired channels (wire_desc.reserved).
+ */
+mach_port_t demux_give_receive(struct demux_call *call, const int *fds, size_t nfds,
+			       unsigned int flags, size_t nretired);
 
 /**
  * demux_give_port() - a name for a send right to a port this daemon made,

@@ -22,6 +22,7 @@
 
 #include "bootstrap-port.h"
 #include "bootstrapServer.h"
+#include "channels.h"
 #include "conn.h"
 #include "control.h"
 #include "demux.h"
@@ -171,6 +172,7 @@ void server_released(struct service *s, void *arg)
 	if (!s->checked_in)
 		return;         /* its job exited: known already */
 	registry_released(s);
+	channels_job_gone(s);   /* its receiver went, as at an exit */
 	if (!s->job) {
 		log_debug("pid %d let go of %s", (int)service_owner_pid(s), s->name);
 		domain_changed(d);      /* a dynamic name: a restart must not find it held */
@@ -186,21 +188,24 @@ void server_released(struct service *s, void *arg)
 /*
  * @s's receive right to the caller: a copy of R (the daemon keeps its own,
  * so that messages sent after the job exits wait for the next launch), S,
- * and a port-destroyed request, as launchd attaches one, by which the
- * daemon learns when the caller lets R go.  Checked in once the reply is out.
+ * a port-destroyed request, as launchd attaches one, by which the daemon
+ * learns when the caller lets R go, and the retired channels holding
+ * messages (channels.h).  Checked in once the reply is out.
  */
 static mach_port_t give_receive(const struct caller *who, struct service *s)
 {
-	int fds[3] = { s->recv_fd, s->send_fd, service_release_arm(s, server_released, who->d) };
+	int fds[DEMUX_RIGHT_MAX_FDS] = { s->recv_fd, s->send_fd,
+					 service_release_arm(s, server_released, who->d) };
 	bool pd = fds[2] >= 0;
+	size_t n = pd ? 3 : 2, nchan = channels_waiting(s, fds + n, DEMUX_RIGHT_MAX_FDS - n);
 
 	if (!pd)
 		log_warnx_limited("%s: no port-destroyed request (%s): its release is seen at exit only",
 				  s->name, strerror(-fds[2]));
 	who->call->sent = checked_in;
 	who->call->sent_arg = s;
-	return demux_give(who->call, WIRE_PORT_RECEIVE, fds, pd ? 3 : 2,
-			  WIRE_F_MASTER | (pd ? WIRE_F_PDREQUEST : 0));
+	return demux_give_receive(who->call, fds, n + nchan,
+				  WIRE_F_MASTER | (pd ? WIRE_F_PDREQUEST : 0), nchan);
 }
 
 /* As launchd: a check-in of a name nobody holds makes it, for the caller. */

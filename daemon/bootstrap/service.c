@@ -43,6 +43,20 @@ void service_on_pidfd_close(service_pidfd_closing_fn *fn, void *arg)
 	pidfd_closing_arg = arg;
 }
 
+/* The channels' hooks (service_on_channels()): none until a port has one. */
+static const struct service_channel_ops *channel_ops;
+
+void service_on_channels(const struct service_channel_ops *ops)
+{
+	channel_ops = ops;
+}
+
+static void drop_channels(struct service *s)
+{
+	if (channel_ops)
+		channel_ops->drop(s);
+}
+
 static void close_pidfd(int fd)
 {
 	if (pidfd_closing)
@@ -289,6 +303,7 @@ struct service *service_free(struct service *s)
 		event_free(s->demand_ev);
 	if (s->bound)
 		unbind(service_binding(s));
+	drop_channels(s);
 	if (s->recv_fd >= 0)
 		close(s->recv_fd);
 	if (s->send_fd >= 0)
@@ -330,8 +345,14 @@ static void arm_watch(struct service *s)
 		return;
 	if (!s->demand_ev)
 		s->demand_ev = event_new(s->base, s->recv_fd, EV_READ, demand_ready, s);
-	if (!s->demand_ev || event_add(s->demand_ev, NULL) < 0)
+	if (!s->demand_ev || event_add(s->demand_ev, NULL) < 0) {
 		log_warnx("service %s: cannot watch its port for demand", s->name);
+		return;
+	}
+	/* A retired channel holding a message is one waiting, as in R: R may
+	 * be empty, and nothing more comes into a retired channel. */
+	if (channel_ops && channel_ops->waiting(s))
+		event_active(s->demand_ev, EV_READ, 0);
 }
 
 int service_port_ensure(struct service *s)
@@ -351,6 +372,7 @@ int service_port_ensure(struct service *s)
 void service_reset_port(struct service *s)
 {
 	drop_watch_event(s);
+	drop_channels(s);       /* the port dies: so do its channels */
 	if (s->recv_fd >= 0)
 		close(s->recv_fd);
 	if (s->send_fd >= 0)
@@ -381,7 +403,9 @@ unsigned int service_drain(struct service *s)
 {
 	/* Closing the fds a message carried destroys its rights: its reply right's
 	 * holder gets MACH_NOTIFY_SEND_ONCE at once. */
-	return s->recv_fd < 0 ? 0 : fdpass_drain(s->recv_fd, SERVICE_DRAIN_MAX);
+	unsigned int n = s->recv_fd < 0 ? 0 : fdpass_drain(s->recv_fd, SERVICE_DRAIN_MAX);
+
+	return n + (channel_ops ? channel_ops->drain(s) : 0);
 }
 
 void service_watch(struct service *s)

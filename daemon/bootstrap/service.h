@@ -200,6 +200,21 @@ static inline const char *service_key(const struct service *s)
 
 struct service *service_free(struct service *s);
 
+/*
+ * What a port's channels (channels.h, a module above this one) hear of
+ * the port: it goes (@drop: ResetAtClose, the name freed), its messages
+ * are destroyed (@drain: how many of the channels' were), and whether a
+ * retired channel holds a message (@waiting: demand, as for R).
+ */
+struct service_channel_ops {
+	void (*drop)(struct service *s);
+	unsigned int (*drain)(struct service *s);
+	bool (*waiting)(const struct service *s);
+};
+
+/** service_on_channels() - the channels' hooks (NULL: no port has channels yet). */
+void service_on_channels(const struct service_channel_ops *ops);
+
 /** A binding is about to close its pidfd @fd. */
 typedef void service_pidfd_closing_fn(int fd, void *arg);
 

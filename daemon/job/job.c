@@ -18,6 +18,7 @@
 
 #include <event2/event.h>
 
+#include "channels.h"
 #include "clock.h"
 #include "conn.h"
 #include "domain.h"
@@ -450,7 +451,9 @@ static void release_ports(struct job *job)
 		service_release_disarm(s);
 		registry_released(s);
 		if (reset)
-			service_reset_port(s);
+			service_reset_port(s);  /* its channels die with it */
+		else
+			channels_job_gone(s);
 	}
 }
 

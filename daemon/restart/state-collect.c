@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "channels.h"
 #include "conn.h"
 #include "domain.h"
 #include "domain-env.h"
@@ -19,6 +20,24 @@
 #include "service.h"
 #include "sockets.h"
 #include "state-format.h"
+
+/* @s's channels, kept like its port (only a port kept has them). */
+static int channel_rows(const struct service *s, struct state_service *row)
+{
+	size_t n = s->recv_fd >= 0 ? channels_count(s) : 0;
+
+	row->channels = calloc(n ? n : 1, sizeof(*row->channels));
+	if (!row->channels)
+		return -ENOMEM;
+	for (size_t i = 0; i < n && i < STATE_MAX_CHANNELS; i++) {
+		struct channel_record c = channels_record(s, i);
+
+		row->channels[i] = (struct state_channel){ .fd_id = c.fd, .id = c.id,
+							   .retired = c.retired };
+		row->n_channels = i + 1;
+	}
+	return 0;
+}
 
 static int service_row(const struct service *s, struct state_service *row)
 {
@@ -40,6 +59,8 @@ static int service_row(const struct service *s, struct state_service *row)
 	row->owner_pidfd_id = row->until_exit ? service_binding(s)->pidfd : -1;
 	row->per_pid = s->per_pid;
 	row->dynamic = s->dynamic;
+	if (channel_rows(s, row) < 0)
+		return -ENOMEM;
 	return row->name && (!s->job || row->job) ? 0 : -ENOMEM;
 }
 
@@ -194,6 +215,8 @@ int restart_kept_ids(const struct state *st, int **ids, size_t *n)
 
 	for (size_t i = 0; i < st->n_jobs; i++)
 		room += st->jobs[i].n_listeners;
+	for (size_t i = 0; i < st->n_services; i++)
+		room += st->services[i].n_channels;
 	v = malloc(room * sizeof(int));
 	if (!v)
 		return -ENOMEM;
@@ -209,6 +232,8 @@ int restart_kept_ids(const struct state *st, int **ids, size_t *n)
 			v[k++] = st->services[i].release_id;
 		if (st->services[i].owner_pidfd_id >= 0)
 			v[k++] = st->services[i].owner_pidfd_id;
+		for (size_t c = 0; c < st->services[i].n_channels; c++)
+			v[k++] = st->services[i].channels[c].fd_id;
 	}
 	for (size_t i = 0; i < st->n_jobs; i++) {
 		if (st->jobs[i].conn_id >= 0)

@@ -10,7 +10,8 @@
  *   id; version 5 then u8 per_pid, and the environment after the clients;
  *   version 6 ends a job's row with u32 n, n listeners (name, u32 entry,
  *   u32 pos, i32 fd id); version 7 ends a service's row with u8 dynamic;
- *   1 to 6 are still read)
+ *   version 8 then with u32 n, n channels (i32 fd id, i32 id, u8 retired);
+ *   1 to 7 are still read)
  *   payload: i32 daemon pid, u64 nofile, i32 listen id,
  *            u32 n, n services, u32 n, n jobs, u32 n, n client ids,
  *            u32 n, n variables (key, value, publishing job's label or "")
@@ -101,6 +102,14 @@ static void put_service(struct wbuf *w, const struct state_service *s)
 		PUT(w, uint8_t, s->per_pid);
 	if (w->version >= 7)
 		PUT(w, uint8_t, s->dynamic);
+	if (w->version < 8)
+		return;
+	PUT(w, uint32_t, s->n_channels);
+	for (size_t i = 0; i < s->n_channels; i++) {
+		PUT(w, int32_t, s->channels[i].fd_id);
+		PUT(w, int32_t, s->channels[i].id);
+		PUT(w, uint8_t, s->channels[i].retired);
+	}
 }
 
 static void put_env(struct wbuf *w, const struct state *s)
@@ -280,6 +289,30 @@ static void check_dynamic(struct rbuf *r, const struct state_service *s)
 		refuse(r, "a dynamic name not bound to its owner's life");
 }
 
+static size_t get_count(struct rbuf *r, size_t min);
+
+/* A port's channels (version 8 on): a kept port's only, each an fd id and a nonzero number. */
+static void get_channels(struct rbuf *r, struct state_service *s)
+{
+	s->n_channels = r->version >= 8 ? get_count(r, 9) : 0;
+	if (s->n_channels > STATE_MAX_CHANNELS || (s->n_channels && s->recv_id < 0))
+		refuse(r, "channels past the cap, or of a port not kept");
+	s->channels = r->bad ? NULL : calloc(s->n_channels ? s->n_channels : 1, sizeof(*s->channels));
+	if (!s->channels)
+		r->bad = true;
+	for (size_t i = 0; i < s->n_channels && !r->bad; i++) {
+		struct state_channel *c = &s->channels[i];
+		uint8_t ret;
+
+		GET(r, int32_t, c->fd_id);
+		GET(r, int32_t, c->id);
+		GET(r, uint8_t, ret);
+		c->retired = ret;
+		if (!r->bad && (!fd_id_ok(c->fd_id, false) || c->id <= 0 || ret > 1))
+			refuse(r, "a channel without an fd id or number");
+	}
+}
+
 static void get_service(struct rbuf *r, struct state_service *s)
 {
 	uint8_t has_job, ci, eci = 0, ue = 0, pp = 0, dyn = 0;
@@ -330,6 +363,8 @@ static void get_service(struct rbuf *r, struct state_service *s)
 	check_owner_pidfd(r, s);
 	check_per_pid(r, s);
 	check_dynamic(r, s);
+	if (!r->bad)
+		get_channels(r, s);
 }
 
 /* A count of items, each at least @min bytes: never more than the input holds. */
@@ -529,6 +564,7 @@ void state_free(struct state *s)
 	for (size_t i = 0; s->services && i < s->n_services; i++) {
 		free(s->services[i].name);
 		free(s->services[i].job);
+		free(s->services[i].channels);
 	}
 	for (size_t i = 0; s->jobs && i < s->n_jobs; i++) {
 		free(s->jobs[i].label);

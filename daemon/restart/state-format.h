@@ -26,9 +26,10 @@
  *    environment (bsctl setenv, SecureSocketWithKey paths).
  * 6: each job's Sockets listeners, kept like ports (state_listener).
  * 7: whether a registration is a name a dynamic check-in made.
- * 1 to 6 are still read.
+ * 8: each port's channels (state_channel).
+ * 1 to 7 are still read.
  */
-#define STATE_VERSION 7
+#define STATE_VERSION 8
 #define STATE_VERSION_OLDEST 1
 #define STATE_HEADER_SIZE 32
 #define STATE_MAX_BYTES (256u << 20)
@@ -36,6 +37,16 @@
 #define STATE_FD_ID_MAX (1 << 24)
 /* 0 to 2 are stdin, stdout and stderr, never a kept fd (the store's "fd0" neither). */
 #define STATE_FD_ID_MIN 3
+
+/* A port's channels at most (CHANNELS_PER_SERVICE). */
+#define STATE_MAX_CHANNELS 32
+
+/* A channel of a port (version 8 on): the daemon's copy of its B, kept like a port. */
+struct state_channel {
+	int32_t fd_id;
+	int32_t id;             /* its OFFER's number: nonzero */
+	bool retired;
+};
 
 struct state_service {
 	char *name;
@@ -63,6 +74,9 @@ struct state_service {
 	 * owner checked in; it goes with its owner, watched through the owner's
 	 * pidfd, which the row must have. */
 	bool dynamic;
+	/* The port's channels (version 8 on), only with its port kept. */
+	struct state_channel *channels;
+	size_t n_channels;
 };
 
 /*

@@ -27,7 +27,7 @@ static void name_id(struct named_id *v, size_t *n, int32_t id, bool pidfd)
 		v[(*n)++] = (struct named_id){ .id = id, .pidfd = pidfd };
 }
 
-/* Every fd id of @s, in @v (room for 4 per service, 1 per job, listener and client, 1). */
+/* Every fd id of @s, in @v (room for 4 per service, 1 per channel, job, listener and client, 1). */
 static size_t named_ids(const struct state *s, struct named_id *v)
 {
 	size_t n = 0;
@@ -38,6 +38,8 @@ static size_t named_ids(const struct state *s, struct named_id *v)
 		name_id(v, &n, s->services[i].send_id, false);
 		name_id(v, &n, s->services[i].release_id, false);
 		name_id(v, &n, s->services[i].owner_pidfd_id, true);
+		for (size_t k = 0; k < s->services[i].n_channels; k++)
+			name_id(v, &n, s->services[i].channels[k].fd_id, false);
 	}
 	for (size_t i = 0; i < s->n_jobs; i++) {
 		name_id(v, &n, s->jobs[i].conn_id, false);
@@ -57,6 +59,8 @@ int state_check_pidfds(const struct state *s, const char **why)
 
 	for (size_t i = 0; i < s->n_jobs; i++)
 		room += s->jobs[i].n_listeners;
+	for (size_t i = 0; i < s->n_services; i++)
+		room += s->services[i].n_channels;
 	v = malloc(room * sizeof(*v));
 	if (!v)
 		return -ENOMEM;

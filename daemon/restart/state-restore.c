@@ -22,6 +22,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "channels.h"
 #include "conn.h"
 #include "domain.h"
 #include "domain-env.h"
@@ -111,6 +112,24 @@ void restore_plan_free(struct restore_plan *p)
 	free(p);
 }
 
+/* @ss's channels back to @s, whose port was kept: each B the daemon before kept. */
+static void restore_channels(struct restore_plan *p, const struct state_service *ss,
+			     struct service *s)
+{
+	size_t lost = 0;
+
+	for (size_t i = 0; i < ss->n_channels; i++) {
+		struct channel_record rec = { .fd = restore_plan_take(p, ss->channels[i].fd_id),
+					      .id = ss->channels[i].id,
+					      .retired = ss->channels[i].retired };
+
+		if (rec.fd < 0 || channels_adopt(s, &rec) < 0)
+			lost++;
+	}
+	if (lost)
+		log_warnx("%s: %zu channel(s) not kept: their clients read end of file", s->name, lost);
+}
+
 static void restore_service(struct domain *d, struct restore_plan *p, const char *label,
 			    struct service *s)
 {
@@ -124,6 +143,7 @@ static void restore_service(struct domain *d, struct restore_plan *p, const char
 	w = restore_plan_take(p, ss->send_id);
 	if (r >= 0 && w >= 0) {
 		service_adopt_port(s, r, w);
+		restore_channels(p, ss, s);
 	} else if (ss->send_id >= 0) {
 		log_job(LOG_WARNING, label, "the port of %s was not kept: a new one when needed",
 			s->name);
@@ -419,6 +439,8 @@ static struct service *dynamic_again(struct domain *d, struct restore_plan *p,
 						server_name_died, d);
 	}
 	s = service_adopt_dynamic(d->base, ss->name, &owner, r, fd, pidfd, server_name_died, d);
+	if (s)
+		restore_channels(p, ss, s);
 	if (s && ss->checked_in)
 		registry_checked_in(s);
 	r = s && ss->checked_in ? restore_plan_take(p, ss->release_id) : -1;

@@ -226,7 +226,7 @@ def recv_seeds():
     write("fuzz-recv", "audit-trailer", recv_input(big | (5 << 4), [FD_SEQPACKET], message(1000, body)))
 
 
-STATE_VERSION = 7
+STATE_VERSION = 8
 
 
 def state_str(s):
@@ -236,7 +236,7 @@ def state_str(s):
 
 def state_service(version, name, job, recv_id, send_id, checked_in, owner_pid=0, owner_uid=0,
                   release_id=-1, until_exit=False, owner_start=0, owner_pidfd_id=-1,
-                  per_pid=False, dynamic=False):
+                  per_pid=False, dynamic=False, channels=()):
     out = state_str(name) + struct.pack("<B", job is not None) + state_str(job or "")
     out += struct.pack("<iiB", recv_id, send_id, checked_in)
     if version == 1:
@@ -252,6 +252,9 @@ def state_service(version, name, job, recv_id, send_id, checked_in, owner_pid=0,
         out += struct.pack("<B", per_pid)
     if version >= 7:
         out += struct.pack("<B", dynamic)
+    if version >= 8:
+        out += struct.pack("<I", len(channels))
+        out += b"".join(struct.pack("<iiB", fd_id, id_, retired) for fd_id, id_, retired in channels)
     return out
 
 
@@ -268,8 +271,10 @@ def state_job(version, label, failure, state, pid, proc_start, conn_id, listener
 
 def state_bytes(version, generation, registered_pidfd):
     """A state as a daemon of @version writes it (state_encode_as())."""
+    # version 8: the port's channels, one waiting for its OFFER to be read, one retired
     services = [state_service(version, "com.example.a", "com.example.job", 7, 8, True,
-                              release_id=13 if version >= 2 else -1),
+                              release_id=13 if version >= 2 else -1,
+                              channels=[(22, 1, False), (23, 2, True)]),
                 state_service(version, "com.example.lazy", "com.example.job", -1, -1, False),
                 state_service(version, "com.example.reg", None, -1, 9, False, owner_pid=4242,
                               owner_uid=1000, until_exit=version >= 3, owner_start=555,
@@ -279,7 +284,8 @@ def state_bytes(version, generation, registered_pidfd):
         # a name a dynamic check-in made: its port, release request and owner's pidfd
         services.append(state_service(version, "com.example.dyn", None, 18, 19, True,
                                       owner_pid=4243, owner_uid=1000, release_id=20,
-                                      until_exit=True, owner_pidfd_id=21, dynamic=True))
+                                      until_exit=True, owner_pidfd_id=21, dynamic=True,
+                                      channels=[(24, 3, True)]))
     jobs = [state_job(version, "com.example.job", "", 2, 1234, 987654, 10,
                       [("Listeners", 0, 0, 15), ("Listeners", 0, 1, 16)]),
             state_job(version, "com.example.broken", "cannot exec", 4, 0, 0, -1)]

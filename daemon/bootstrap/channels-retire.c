@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * channels-retire.c - a port's channels when its receiver goes: which
+ * OFFERs still wait in R, retiring the other Bs (RETIRED(seq) up B), what
+ * a check-in hands the next instance, and what the port's own end (reset,
+ * drain, free) does to them, told through service.c's channel hooks.
+ */
+#include "channels-internal.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "fdpass.h"
+#include "log.h"
+#include "service.h"
+#include "wire.h"
+
+/* Datagrams of garbage skipped before a B's first channel datagram, at most. */
+#define RETIRE_SKIP_MAX 64
+
+/*
+ * Mark in @queued (one flag per channel of @cs) each channel whose OFFER
+ * waits in @r: walk the queued datagrams' headers with peeks at
+ * SO_PEEK_OFF (no control buffer: no fd is taken), then put the offset back.
+ */
+static void offers_queued(int r, const struct chanset *cs, bool *queued)
+{
+	int off = 0, none = -1;
+	struct wire_hdr h;
+	ssize_t len;
+
+	for (;;) {
+		if (setsockopt(r, SOL_SOCKET, SO_PEEK_OFF, &off, sizeof(off)) < 0) {
+			/* Cannot look: leave every B as if its OFFER waited (nothing lost). */
+			memset(queued, 1, cs->n * sizeof(*queued));
+			return;
+		}
+		memset(&h, 0, sizeof(h));
+		len = recv(r, &h, sizeof(h), MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+		if (len <= 0 || len > INT_MAX - off)
+			break;
+		off += (int)len;
+		if (len != (ssize_t)sizeof(h) || h.magic != WIRE_MAGIC || h.bits != WIRE_BITS_OFFER)
+			continue;
+		for (size_t i = 0; i < cs->n; i++)
+			if (cs->ch[i].id == h.id)
+				queued[i] = true;
+	}
+	setsockopt(r, SOL_SOCKET, SO_PEEK_OFF, &none, sizeof(none));
+}
+
+/*
+ * The seq of the first channel datagram in @fd, garbage before it
+ * destroyed; 0 if none is queued (B is empty).
+ */
+static uint16_t first_seq(int fd)
+{
+	struct fdpass_creds cr;
+	struct wire_hdr h;
+
+	for (int k = 0; k < RETIRE_SKIP_MAX; k++) {
+		ssize_t len;
+
+		memset(&h, 0, sizeof(h));
+		len = recv(fd, &h, sizeof(h), MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+		if (len < 0)
+			return 0;       /* nothing queued */
+		if (len >= (ssize_t)sizeof(h) && h.magic == WIRE_MAGIC && h.seq)
+			return h.seq;
+		/* Not a channel datagram (or end of file, which reads the same). */
+		memset(&cr, 0, sizeof(cr));
+		if (fdpass_discard(fd, &cr) == 0 && !cr.present)
+			return 0;
+	}
+	return 0;
+}
+
+/* Retire @ch.  Return: whether it is still to be kept (a message waits in it). */
+static bool retire(struct channel *ch)
+{
+	struct wire_hdr h = { .magic = WIRE_MAGIC, .bits = WIRE_BITS_RETIRED };
+
+	if (ch->retired)
+		return chanset_has_data(ch->fd);        /* its client was told already */
+	shutdown(ch->fd, SHUT_RD);
+	h.seq = first_seq(ch->fd);
+	if (!h.seq)
+		return false;
+	ch->retired = true;
+	/* A failure only means the client left: what B holds waits all the same. */
+	send(ch->fd, &h, sizeof(h), MSG_DONTWAIT | MSG_NOSIGNAL);
+	return true;
+}
+
+void channels_job_gone(struct service *s)
+{
+	struct chanset *cs = chanset_of(s);
+	bool queued[CHANNELS_PER_SERVICE] = { false };
+	size_t n;
+
+	if (!cs)
+		return;
+	if (s->recv_fd >= 0)
+		offers_queued(s->recv_fd, cs, queued);
+	n = cs->n;
+	for (size_t i = n; i-- > 0;) {
+		if (queued[i] || retire(&cs->ch[i]))
+			continue;
+		/* chanset_remove() moves the last channel into slot i: its flag too. */
+		queued[i] = queued[cs->n - 1];
+		if (cs->n == 1) {
+			chanset_remove(cs, i);  /* @cs freed */
+			return;
+		}
+		chanset_remove(cs, i);
+	}
+}
+
+size_t channels_waiting(const struct service *s, int *fds, size_t max)
+{
+	const struct chanset *cs = chanset_of(s);
+	size_t k = 0;
+
+	for (size_t i = 0; cs && i < cs->n && k < max; i++)
+		if (cs->ch[i].retired && chanset_has_data(cs->ch[i].fd))
+			fds[k++] = cs->ch[i].fd;
+	return k;
+}
+
+static bool any_waiting(const struct service *s)
+{
+	int fd;
+
+	return channels_waiting(s, &fd, 1) > 0;
+}
+
+/* The port goes (ResetAtClose, the name freed): so do its channels. */
+static void drop_all(struct service *s)
+{
+	struct chanset *cs = chanset_of(s);
+
+	while (cs && cs->n > 1)
+		chanset_remove(cs, cs->n - 1);
+	if (cs)
+		chanset_remove(cs, 0);
+}
+
+/*
+ * The port's messages are destroyed (a job that will not start): R was
+ * drained, so no OFFER waits; every B is retired and emptied likewise.
+ */
+static unsigned int drain_all(struct service *s)
+{
+	struct chanset *cs;
+	unsigned int n = 0;
+
+	channels_job_gone(s);
+	cs = chanset_of(s);
+	for (size_t i = 0; cs && i < cs->n; i++)
+		n += fdpass_drain(cs->ch[i].fd, 1024);
+	channels_job_gone(s);   /* now empty: closed */
+	return n;
+}
+
+void channels_retire_ops(void)
+{
+	static const struct service_channel_ops ops = {
+		.drop = drop_all,
+		.drain = drain_all,
+		.waiting = any_waiting,
+	};
+
+	service_on_channels(&ops);
+}

@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * channels.c - making channels and keeping them: the side table (S's
+ * inode -> the port's channels), the caps and their sweep, the OFFER, and
+ * what a restart keeps.  Retiring them when the job goes is in
+ * channels-retire.c.
+ *
+ * The daemon serves one domain per process, so the tables are the
+ * process's own, as the service module's pidfd hook is.
+ */
+#include "channels-internal.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "fdpass.h"
+#include "service.h"
+#include "strmap.h"
+#include "wire.h"
+
+/* How many channels one caller holds (CHANNELS_PER_CALLER). */
+struct caller_count {
+	char key[12];           /* the pid in decimal */
+	unsigned int n;
+};
+
+static struct strmap sets;      /* S's inode -> struct chanset */
+static struct strmap callers;   /* pid -> struct caller_count */
+static int32_t last_id;         /* the last channel number given; ids are never 0 */
+
+/* Keys are 32-bit numbers (an inode as send_ino keeps it, a pid): 10 digits at most. */
+static void key_of(char *buf, size_t len, uint32_t v)
+{
+	snprintf(buf, len, "%u", (unsigned int)v);
+}
+
+struct chanset *chanset_of(const struct service *s)
+{
+	char key[12];
+	struct chanset *cs;
+
+	if (!s->send_ino || !sets.count)
+		return NULL;
+	key_of(key, sizeof(key), s->send_ino);
+	cs = strmap_get(&sets, key);
+	return cs && cs->s == s ? cs : NULL;
+}
+
+struct service *channels_service(uint32_t ino)
+{
+	char key[12];
+	struct chanset *cs;
+
+	if (!sets.count)
+		return NULL;
+	key_of(key, sizeof(key), ino);
+	cs = strmap_get(&sets, key);
+	return cs ? cs->s : NULL;
+}
+
+static unsigned int caller_held(pid_t pid)
+{
+	char key[12];
+	struct caller_count *c;
+
+	key_of(key, sizeof(key), (uint32_t)pid);
+	c = callers.count ? strmap_get(&callers, key) : NULL;
+	return c ? c->n : 0;
+}
+
+/* Count one more channel for @pid (0: nobody's). */
+static int caller_add(pid_t pid)
+{
+	char key[12];
+	struct caller_count *c;
+
+	if (!pid)
+		return 0;
+	key_of(key, sizeof(key), (uint32_t)pid);
+	c = callers.count ? strmap_get(&callers, key) : NULL;
+	if (c) {
+		c->n++;
+		return 0;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	memcpy(c->key, key, sizeof(key));
+	c->n = 1;
+	if (strmap_put(&callers, c->key, c) < 0) {
+		free(c);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void caller_drop(pid_t pid)
+{
+	char key[12];
+	struct caller_count *c;
+
+	key_of(key, sizeof(key), (uint32_t)pid);
+	c = pid && callers.count ? strmap_get(&callers, key) : NULL;
+	if (!c || --c->n)
+		return;
+	free(strmap_del(&callers, key));
+	if (!callers.count)
+		strmap_deinit(&callers);        /* nothing left behind at exit */
+}
+
+void chanset_remove(struct chanset *cs, size_t i)
+{
+	caller_drop(cs->ch[i].pid);
+	close(cs->ch[i].fd);
+	cs->ch[i] = cs->ch[--cs->n];
+	if (cs->n)
+		return;
+	strmap_del(&sets, cs->key);
+	free(cs);
+	if (!sets.count)
+		strmap_deinit(&sets);
+}
+
+/* @s's channels, a new empty set if it has none.  NULL: no memory. */
+static struct chanset *chanset_get(struct service *s)
+{
+	struct chanset *cs = chanset_of(s);
+
+	if (cs)
+		return cs;
+	cs = calloc(1, sizeof(*cs));
+	if (!cs)
+		return NULL;
+	cs->s = s;
+	key_of(cs->key, sizeof(cs->key), s->send_ino);
+	if (strmap_put(&sets, cs->key, cs) < 0) {
+		free(cs);
+		return NULL;
+	}
+	channels_retire_ops();
+	return cs;
+}
+
+/* An empty set made for a channel that then failed goes again. */
+static void chanset_put(struct chanset *cs)
+{
+	if (cs->n)
+		return;
+	strmap_del(&sets, cs->key);
+	free(cs);
+	if (!sets.count)
+		strmap_deinit(&sets);
+}
+
+bool chanset_has_data(int fd)
+{
+	char c;
+
+	/* No control buffer: a peek takes none of the datagram's fds. */
+	return recv(fd, &c, 1, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT) > 0;
+}
+
+/* Whether @ch can go: its client gone (A closed or shut), and nothing in B. */
+static bool channel_dead(const struct channel *ch)
+{
+	struct pollfd p = { .fd = ch->fd, .events = POLLIN | POLLRDHUP };
+
+	if (poll(&p, 1, 0) != 1)
+		return false;
+	/* A retired B is shut for reading itself: only a hang-up says A went. */
+	if (!(p.revents & POLLHUP) && (ch->retired || !(p.revents & POLLRDHUP)))
+		return false;
+	return !chanset_has_data(ch->fd);
+}
+
+/* Close @cs's dead channels (of @pid only, unless 0). */
+static void sweep_set(struct chanset *cs, pid_t pid)
+{
+	for (size_t i = cs->n; i-- > 0;) {
+		bool last = cs->n == 1;
+
+		if ((!pid || cs->ch[i].pid == pid) && channel_dead(&cs->ch[i])) {
+			chanset_remove(cs, i);
+			if (last)
+				return;         /* @cs freed */
+		}
+	}
+}
+
+/* At the caller's cap: its dead channels of every port go. */
+static void sweep_caller(pid_t pid)
+{
+	size_t i = 0;
+	struct chanset *cs;
+
+	while (sets.count && (cs = strmap_next(&sets, &i)))
+		sweep_set(cs, pid);
+}
+
+/* Room for one more channel of @pid to @s, sweeping at a cap.  Return: 0 or -errno. */
+static int room(struct service *s, pid_t pid)
+{
+	struct chanset *cs = chanset_of(s);
+
+	if (caller_held(pid) >= CHANNELS_PER_CALLER)
+		sweep_caller(pid);
+	if (caller_held(pid) >= CHANNELS_PER_CALLER)
+		return -EUSERS;
+	if (cs && cs->n >= CHANNELS_PER_SERVICE)
+		sweep_set(cs, 0);
+	cs = chanset_of(s);
+	return cs && cs->n >= CHANNELS_PER_SERVICE ? -EDQUOT : 0;
+}
+
+/* A pair as the spec says: SEQPACKET, close-on-exec, credentials on both ends. */
+static int make_pair(int *a, int *b)
+{
+	int sv[2], one = 1;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	if (setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ||
+	    setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0) {
+		int err = -errno;
+
+		close(sv[0]);
+		close(sv[1]);
+		return err;
+	}
+	*a = sv[0];
+	*b = sv[1];
+	return 0;
+}
+
+/* The OFFER of B (@b, numbered @id) into @s's R, never waiting: a full R refuses. */
+static int offer(const struct service *s, int b, int32_t id)
+{
+	struct wire_hdr h = { .magic = WIRE_MAGIC, .bits = WIRE_BITS_OFFER, .id = id, .nfds = 1 };
+	struct iovec iov = { .iov_base = &h, .iov_len = sizeof(h) };
+
+	return fdpass_send(s->send_fd, &iov, 1, &b, 1, MSG_DONTWAIT);
+}
+
+static int32_t next_id(void)
+{
+	last_id = last_id == INT32_MAX ? 1 : last_id + 1;
+	return last_id;
+}
+
+/* Keep @ch for @s.  Return: 0 or -ENOMEM (@ch not kept, its fd still the caller's). */
+static int keep(struct service *s, const struct channel *ch)
+{
+	struct chanset *cs = chanset_get(s);
+
+	if (!cs)
+		return -ENOMEM;
+	if (cs->n >= CHANNELS_PER_SERVICE)
+		return -EDQUOT;         /* not empty: nothing to put back */
+	if (caller_add(ch->pid) < 0) {
+		chanset_put(cs);
+		return -ENOMEM;
+	}
+	cs->ch[cs->n++] = *ch;
+	return 0;
+}
+
+int channels_open(struct service *s, pid_t caller, channels_fd_refused_fn *refused)
+{
+	struct channel ch = { .pid = caller };
+	int a = -1, err;
+
+	if (!s->send_ino || s->send_fd < 0 || s->recv_fd < 0)
+		return -ENOTSUP;
+	err = room(s, caller);
+	if (err == 0)
+		err = make_pair(&a, &ch.fd);
+	if (err < 0)
+		return err;
+	if (refused && refused(a > ch.fd ? a : ch.fd))
+		err = -EMFILE;
+	ch.id = next_id();
+	if (err == 0)
+		err = offer(s, ch.fd, ch.id);
+	if (err == 0)
+		err = keep(s, &ch);
+	if (err < 0) {
+		close(a);
+		close(ch.fd);
+		return err;
+	}
+	return a;
+}
+
+size_t channels_count(const struct service *s)
+{
+	const struct chanset *cs = chanset_of(s);
+
+	return cs ? cs->n : 0;
+}
+
+struct channel_record channels_record(const struct service *s, size_t i)
+{
+	const struct channel *ch = &chanset_of(s)->ch[i];
+
+	return (struct channel_record){ .fd = ch->fd, .id = ch->id, .retired = ch->retired };
+}
+
+int channels_adopt(struct service *s, const struct channel_record *rec)
+{
+	struct channel ch = { .fd = rec->fd, .id = rec->id, .retired = rec->retired };
+	int err = s->send_ino && rec->id > 0 ? keep(s, &ch) : -EINVAL;
+
+	if (err < 0) {
+		close(rec->fd);
+		return err;
+	}
+	/* New numbers stay clear of the kept ones (their OFFERs may wait in R). */
+	if (rec->id > last_id)
+		last_id = rec->id;
+	return 0;
+}
