@@ -113,11 +113,15 @@ mach_msg_return_t rcv_too_large(struct rcv_req *rq, int fd, const struct wire_hd
 	return rcv_too_large_destroyed(rq, name, h);
 }
 
-static mach_port_name_t translate_reply(const struct wire_hdr *h, int *fds)
+static mach_port_name_t translate_reply(const struct rcv_dgram *d, int *fds)
 {
+	const struct wire_hdr *h = (const void *)d->buf;
 	struct wire_desc rd = { .nfds = 1 };
 	int err = 0;
 
+	/* A channel call: its reply right is an answer up the channel. */
+	if (d->from_chan && (h->bits & WIRE_BITS_ONCONN))
+		return rights_insert_chan_reply(d->chan_fd, h->seq);
 	if (!h->reply_nfds)
 		return (h->bits & WIRE_BITS_REPLY_DEAD) ? MACH_PORT_DEAD : MACH_PORT_NULL;
 	rd.kind = MACH_MSGH_BITS_REMOTE(h->bits) == MACH_MSG_TYPE_PORT_SEND_ONCE ?
@@ -125,9 +129,11 @@ static mach_port_name_t translate_reply(const struct wire_hdr *h, int *fds)
 	return rights_insert(&rd, fds, &err);
 }
 
-static void translate(struct rcv_req *rq, const char *buf, int *fds,
-		      const struct fdpass_creds *cr, mach_port_name_t name)
+static void translate(struct rcv_req *rq, const struct rcv_dgram *d, mach_port_name_t name)
 {
+	const char *buf = d->buf;
+	int *fds = (int *)d->fds;
+	const struct fdpass_creds *cr = &d->cr;
 	const struct wire_hdr *h = (const void *)buf;
 	mach_msg_header_t *u = rq->msg;
 	size_t off = sizeof(*u);
@@ -136,7 +142,7 @@ static void translate(struct rcv_req *rq, const char *buf, int *fds,
 
 	space_lock();
 	pi = port_info_locked(rq->port);
-	u->msgh_remote_port = translate_reply(h, fds);
+	u->msgh_remote_port = translate_reply(d, fds);
 	if (h->bits & MACH_MSGH_BITS_COMPLEX)
 		off += descs_copyout((char *)u + off, buf, fds, &rcv);
 	space_unlock();
@@ -165,10 +171,26 @@ size_t rcv_peeked_user_size(const char *peek, size_t len, size_t total)
 	return wire_user_size(peek);
 }
 
+/*
+ * Whether the datagram's channel bits fit where it was read: a channel's
+ * B carries only what came down it (CHAN), an answer its call's bits
+ * (checked by the reader), R and send-once queues neither.
+ */
+static bool came_its_way(const struct rcv_dgram *d)
+{
+	uint32_t bits = ((const struct wire_hdr *)(const void *)d->buf)->bits;
+
+	if (d->answer)
+		return true;
+	if (d->from_chan)
+		return bits & WIRE_BITS_CHAN;
+	return !(bits & (WIRE_BITS_CHAN | WIRE_BITS_ONCONN));
+}
+
 mach_msg_return_t rcv_deliver(struct rcv_req *rq, struct rcv_dgram *d, mach_port_name_t name,
 			      int *returned)
 {
-	if (wire_validate(d->buf, (size_t)d->len, d->nfds) < 0 ||
+	if (wire_validate(d->buf, (size_t)d->len, d->nfds) < 0 || !came_its_way(d) ||
 	    wire_user_size(d->buf) + rq->trailer_size > rq->rcv_size ||
 	    rights_check(d->buf, d->fds, d->from_daemon) < 0) {
 		/* Validated before anything is named or mapped: nothing to undo. */
@@ -177,15 +199,16 @@ mach_msg_return_t rcv_deliver(struct rcv_req *rq, struct rcv_dgram *d, mach_port
 	}
 	if (((const struct wire_hdr *)(const void *)d->buf)->bits & WIRE_BITS_RETURNED)
 		*returned = d->fds[--d->nfds];  /* the last fd; translate() ignores it */
-	translate(rq, d->buf, d->fds, &d->cr, name);
+	translate(rq, d, name);
 	return MACH_MSG_SUCCESS;
 }
 
 mach_msg_return_t rcv_dequeue(struct rcv_req *rq, int fd, size_t len, mach_port_name_t name,
-			      int *returned)
+			      bool from_chan, int *returned)
 {
 	char stack[8192];
-	struct rcv_dgram d = { .buf = len <= sizeof(stack) ? stack : malloc(len) };
+	struct rcv_dgram d = { .buf = len <= sizeof(stack) ? stack : malloc(len),
+			       .from_chan = from_chan, .chan_fd = fd };
 	mach_msg_return_t mr;
 
 	if (!d.buf)

@@ -40,6 +40,9 @@ struct rcv_dgram {
 	size_t nfds;
 	struct fdpass_creds cr;
 	bool from_daemon;               /* our bootstrap connection's answer */
+	bool answer;                    /* an answer on a connection or up a channel */
+	bool from_chan;                 /* taken from a channel's B, chan_fd */
+	int chan_fd;
 };
 
 /* MACH_NOTIFY_SEND_ONCE: a send-once right to @name died unused. */
@@ -78,8 +81,11 @@ size_t rcv_peeked_user_size(const char *peek, size_t len, size_t total);
 mach_msg_return_t rcv_deliver(struct rcv_req *rq, struct rcv_dgram *d, mach_port_name_t name,
 			      int *returned);
 
-/* Dequeue the datagram of @len bytes that fdpass_peek() sized, and deliver it. */
+/*
+ * Dequeue the datagram of @len bytes that fdpass_peek() sized, and deliver
+ * it; @from_chan: @fd is a channel's B.
+ */
 mach_msg_return_t rcv_dequeue(struct rcv_req *rq, int fd, size_t len, mach_port_name_t name,
-			      int *returned);
+			      bool from_chan, int *returned);
 
 #endif

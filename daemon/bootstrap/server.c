@@ -587,3 +587,11 @@ void server_dispatch(struct conn *c, struct ipc_request *rq)
 	else
 		demux_run(c, rq, job_server);
 }
+
+/* TEMPORARY (lib-chan branch only): replaced by the daemon's channels. */
+kern_return_t bsd_mig_channel(mach_port_t bp, mach_port_t service, mach_port_t *chan,
+			      audit_token_t token)
+{
+	(void)bp; (void)service; (void)chan; (void)token;
+	return KERN_NOT_SUPPORTED;
+}
