@@ -147,13 +147,18 @@ static int send_control(int b, uint32_t bits, uint16_t seq, int fd)
 	return fdpass_send(b, &iov, 1, &fd, fd >= 0, MSG_DONTWAIT);
 }
 
+void port_chan_call_died(int b, uint16_t seq)
+{
+	/* Failing, the client is gone or its A full of answers it does not
+	 * read: it learns nothing more either way. */
+	send_control(b, WIRE_BITS_SO_DIED | WIRE_BITS_ONCONN, seq, -1);
+}
+
 void port_so_chan_died(struct port *p)
 {
 	if (!p->so_chan || p->send_fd < 0)
 		return;
-	/* Failing, the client is gone or its A full of answers it does not
-	 * read: it learns nothing more either way. */
-	send_control(p->send_fd, WIRE_BITS_SO_DIED | WIRE_BITS_ONCONN, p->so_chan, -1);
+	port_chan_call_died(p->send_fd, p->so_chan);
 	p->so_chan = 0;
 }
 

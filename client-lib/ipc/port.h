@@ -487,6 +487,8 @@ void port_chan_wake(void);
 void port_chan_fork_child(void);
 /** port_chan_close() - send right @p's channel goes: A closed (once no send uses it). */
 void port_chan_close(struct port *p);
+/** port_chan_call_died() - channel call @seq that came down B @b is destroyed unanswered: SO_DIED up B. */
+void port_chan_call_died(int b, uint16_t seq);
 /**
  * port_so_chan_died() - channel reply right @p is dropped unused: SO_DIED
  * goes up B.  Its fd is closed with the entry as any.

@@ -30,6 +30,8 @@ struct rcv_req {
 	int timeout_ms;                 /* -1: forever */
 	struct timespec deadline;
 	struct port *port;              /* the receive right being read (referenced by the caller) */
+	bool from_chan;                 /* the datagram is read from a channel's B, chan_fd */
+	int chan_fd;
 };
 
 /* A datagram taken off a queue, with its fds and its sender's credentials. */
@@ -41,13 +43,17 @@ struct rcv_dgram {
 	struct fdpass_creds cr;
 	bool from_daemon;               /* our bootstrap connection's answer */
 	bool answer;                    /* an answer on a connection or up a channel */
-	bool from_chan;                 /* taken from a channel's B, chan_fd */
-	int chan_fd;
 };
 
 /* MACH_NOTIFY_SEND_ONCE: a send-once right to @name died unused. */
 mach_msg_return_t rcv_send_once_notice(struct rcv_req *rq, mach_port_name_t name);
 
+
+/*
+ * A datagram dequeued from a channel was destroyed: if it was a call
+ * (header @h), its reply right went with it, and its caller is told.
+ */
+void rcv_chan_call_destroyed(const struct rcv_req *rq, const struct wire_hdr *h);
 
 /*
  * A message too large for the receiver was destroyed: its header (@h, the
@@ -81,11 +87,8 @@ size_t rcv_peeked_user_size(const char *peek, size_t len, size_t total);
 mach_msg_return_t rcv_deliver(struct rcv_req *rq, struct rcv_dgram *d, mach_port_name_t name,
 			      int *returned);
 
-/*
- * Dequeue the datagram of @len bytes that fdpass_peek() sized, and deliver
- * it; @from_chan: @fd is a channel's B.
- */
+/* Dequeue the datagram of @len bytes that fdpass_peek() sized, and deliver it. */
 mach_msg_return_t rcv_dequeue(struct rcv_req *rq, int fd, size_t len, mach_port_name_t name,
-			      bool from_chan, int *returned);
+			      int *returned);
 
 #endif

@@ -218,13 +218,15 @@ static mach_msg_return_t try_fd_peek(struct rcv_req *rq, struct port *p, int fd,
 static mach_msg_return_t try_fd(struct rcv_req *rq, struct port *p, int fd)
 {
 	enum q_kind kind = fd_kind(p, fd);
-	struct rcv_dgram d = { .from_chan = kind == Q_CHAN, .chan_fd = fd };
+	struct rcv_dgram d = { 0 };
 	mach_msg_return_t mr;
 	int returned = -1;
 
 	if (kind == Q_GONE)
 		return RECV_AGAIN;
 	rq->port = p;
+	rq->from_chan = kind == Q_CHAN;
+	rq->chan_fd = fd;
 	if ((rq->option & MACH_RCV_LARGE) || !(d.buf = rcv_buffer_take()))
 		return try_fd_peek(rq, p, fd, kind);
 	mr = recv_whole(rq, p, fd, kind, &d, &returned);
@@ -277,7 +279,7 @@ static mach_msg_return_t try_fd_peek(struct rcv_req *rq, struct port *p, int fd,
 	} else if (user_size + rq->trailer_size > rq->rcv_size) {
 		mr = rcv_too_large(rq, fd, (const void *)peek, user_size, p->name);
 	} else {
-		mr = rcv_dequeue(rq, fd, (size_t)n, p->name, kind == Q_CHAN, &returned);
+		mr = rcv_dequeue(rq, fd, (size_t)n, p->name, &returned);
 	}
 	return after_fd(rq, p, fd, kind, mr, returned);
 }

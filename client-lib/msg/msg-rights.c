@@ -76,15 +76,6 @@ static mach_port_name_t insert_send_once(int fd, int *err)
 	return add_new(p, err);
 }
 
-/* A channel call's reply right that could not be named: its caller is told now. */
-static mach_port_name_t chan_reply_died(int chan_fd, uint16_t seq)
-{
-	struct port gone = { .send_fd = chan_fd, .so_chan = seq };
-
-	port_so_chan_died(&gone);
-	return MACH_PORT_NULL;
-}
-
 mach_port_name_t rights_insert_chan_reply(int chan_fd, uint16_t seq)
 {
 	int fd = fcntl(chan_fd, F_DUPFD_CLOEXEC, 0), err = 0;
@@ -94,11 +85,14 @@ mach_port_name_t rights_insert_chan_reply(int chan_fd, uint16_t seq)
 	if (!p) {
 		if (fd >= 0)
 			close(fd);
-		return chan_reply_died(chan_fd, seq);
+		port_chan_call_died(chan_fd, seq);      /* its caller is told now */
+		return MACH_PORT_NULL;
 	}
 	p->so_chan = seq;
 	name = add_new(p, &err);        /* failing, drops @p and its copy of B */
-	return name ? name : chan_reply_died(chan_fd, seq);
+	if (name == MACH_PORT_NULL)
+		port_chan_call_died(chan_fd, seq);
+	return name;
 }
 
 static mach_port_name_t insert_memory(const struct wire_desc *d, int fd, int *err)
