@@ -120,6 +120,7 @@ struct port {
 	uint16_t chan_seq;
 	uint16_t so_chan;
 	uint8_t chan_state;         /* enum port_chan_state */
+	uint8_t chan_backoff;       /* calls the ordinary way before the next ask (msg-chan.c) */
 	bool chan_calling;          /* a channel call waits on A (one at a time) */
 	enum port_kind kind;
 	union {

@@ -58,12 +58,21 @@ int msg_chan_send(struct port *p, int fd, struct wire_hdr *h, const struct iovec
 	return err;
 }
 
-void msg_chan_gone(struct port *p)
+/*
+ * Calls made the ordinary way after a channel ended before the next ask:
+ * a service that exits after every request (a demand-launched "once"
+ * job) would otherwise cost an ask every other call.
+ */
+#define CHAN_ASK_BACKOFF 16
+
+void msg_chan_gone(struct port *p, int fd)
 {
-	if (p->chan_state != PORT_CHAN_OPEN)
+	/* Another thread may have let it go and asked anew meanwhile. */
+	if (p->chan_state != PORT_CHAN_OPEN || p->chan_fd != fd)
 		return;
 	port_chan_close(p);
 	p->chan_state = PORT_CHAN_ASKABLE;
+	p->chan_backoff = CHAN_ASK_BACKOFF;
 }
 
 void msg_chan_wait_ask(struct port *p)
@@ -113,7 +122,9 @@ static struct port *take_channel(const mach_msg_header_t *msg, mach_port_name_t 
 	if (!p || !(p->type & MACH_PORT_TYPE_SEND) || (p->type & MACH_PORT_TYPE_RECEIVE))
 		return NULL;
 	port_ref(p);
-	if (p->chan_state == PORT_CHAN_ASKABLE)
+	if (p->chan_state == PORT_CHAN_ASKABLE && p->chan_backoff)
+		p->chan_backoff--;
+	else if (p->chan_state == PORT_CHAN_ASKABLE)
 		ask(p);
 	r = space_get(rcv_name);
 	if (p->chan_state != PORT_CHAN_OPEN || p->chan_calling || !(p->type & MACH_PORT_TYPE_SEND) ||
@@ -164,7 +175,7 @@ mach_msg_return_t msg_chan_call(mach_msg_header_t *msg, mach_msg_option_t option
 	space_lock();
 	p->chan_calling = false;
 	if (w.gone)
-		msg_chan_gone(p);
+		msg_chan_gone(p, w.fd);
 	port_unpin(p, pin);
 	space_unlock();
 	port_unref(reply);

@@ -59,8 +59,11 @@ void msg_chan_wait_ask(struct port *p);
 int msg_chan_send(struct port *p, int fd, struct wire_hdr *h, const struct iovec *iov, int niov,
 		  const int *fds, size_t nfds, int flags);
 
-/** msg_chan_gone() - @p's channel takes no more: A goes, S is used until the next ask.  Space lock held. */
-void msg_chan_gone(struct port *p);
+/**
+ * msg_chan_gone() - @p's channel @fd (its A, pinned by the caller) takes
+ * no more: A goes, S is used until the next ask.  Space lock held.
+ */
+void msg_chan_gone(struct port *p, int fd);
 
 /** msg_chan_fork_child() - in a forked child: no send holds a channel's lock. */
 void msg_chan_fork_child(void);

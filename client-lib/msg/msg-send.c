@@ -217,7 +217,7 @@ static int send_one(struct send_ctx *c, struct iovec *iov, int niov, int flags)
 	if (!peer_gone(err))
 		return err;
 	space_lock();
-	msg_chan_gone(c->dest);         /* A stays open while this send pins it */
+	msg_chan_gone(c->dest, c->dest_fd);     /* A stays open while this send pins it */
 	space_unlock();
 	c->chan = false;
 	c->dest_fd = c->dest->send_fd;  /* pinned as well */
