@@ -48,11 +48,6 @@ static void remove_queue_fd(struct port *p, int fd)
 	space_unlock();
 }
 
-/*
- * End of file on one of @p's queues.  On R: no sender is left (Mach's
- * no-senders); stop waiting for it.  On a send-once queue: the right died
- * unused, which is MACH_NOTIFY_SEND_ONCE.
- */
 static void remove_channel_fd(struct port *p, int fd)
 {
 	ssize_t i;
@@ -64,9 +59,15 @@ static void remove_channel_fd(struct port *p, int fd)
 	space_unlock();
 }
 
+/*
+ * End of file on one of @p's queues.  On R: no sender is left (Mach's
+ * no-senders); stop waiting for it.  On a send-once queue: the right died
+ * unused, which is MACH_NOTIFY_SEND_ONCE.
+ */
 static mach_msg_return_t at_end(struct rcv_req *rq, struct port *p, int fd, enum q_kind kind)
 {
-	if (kind == Q_CHAN) {           /* its client closed A, and it is read out */
+	/* On a channel: its client closed A (or it was retired), and it is read out. */
+	if (kind == Q_CHAN) {
 		remove_channel_fd(p, fd);
 		return RECV_AGAIN;
 	}
@@ -218,7 +219,7 @@ static mach_msg_return_t try_fd_peek(struct rcv_req *rq, struct port *p, int fd,
 static mach_msg_return_t try_fd(struct rcv_req *rq, struct port *p, int fd)
 {
 	enum q_kind kind = fd_kind(p, fd);
-	struct rcv_dgram d = { 0 };
+	struct rcv_dgram d;     /* not cleared whole: its fd array is written before it is read */
 	mach_msg_return_t mr;
 	int returned = -1;
 
@@ -227,6 +228,7 @@ static mach_msg_return_t try_fd(struct rcv_req *rq, struct port *p, int fd)
 	rq->port = p;
 	rq->from_chan = kind == Q_CHAN;
 	rq->chan_fd = fd;
+	d.from_daemon = d.answer = false;
 	if ((rq->option & MACH_RCV_LARGE) || !(d.buf = rcv_buffer_take()))
 		return try_fd_peek(rq, p, fd, kind);
 	mr = recv_whole(rq, p, fd, kind, &d, &returned);
