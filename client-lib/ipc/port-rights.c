@@ -196,6 +196,10 @@ int port_take_send_once(struct port *p)
 
 	if (!(p->type & MACH_PORT_TYPE_SEND_ONCE) || port_send_once_in_flight(p))
 		return -EINVAL;
+	/* Its new holder needs a send end of its own, not the channel's. */
+	if (port_so_chan_detach(p) < 0)
+		return -ENOMEM;
+	s = p->send_fd;
 	p->send_fd = -1;
 	port_use_send_once(p);
 	return s;
@@ -295,7 +299,9 @@ kern_return_t port_drop_send_once(struct port *p)
 {
 	if (!(p->type & MACH_PORT_TYPE_SEND_ONCE))
 		return KERN_INVALID_RIGHT;
-	/* Closing the only send end tells the receiver: MACH_NOTIFY_SEND_ONCE. */
+	/* Closing the only send end tells the receiver: MACH_NOTIFY_SEND_ONCE;
+	 * through a channel, the receiver is told up it. */
+	port_so_chan_died(p);
 	port_use_send_once(p);
 	return KERN_SUCCESS;
 }
@@ -330,7 +336,9 @@ static bool hand_back(struct port *p)
 	if (notify_fd < 0)
 		return false;
 	p->u.recv.pd_fd = -1;   /* used once, whatever happens */
-	n = port_receive_fds(p, fds, WIRE_MAX_FDS, &has_s, &has_pd);
+	/* Its channels stay behind: the daemon, the only one to hand a port
+	 * a port-destroyed request this way, keeps a copy of each. */
+	n = port_receive_fds(p, fds, WIRE_MAX_FDS, &has_s, &has_pd, NULL);
 	sent = n >= 0 && notifier_send_receive(notify_fd, fds, (size_t)n, has_s) == 0;
 	close(notify_fd);       /* unsent: the notify port is told, MACH_NOTIFY_SEND_ONCE */
 	if (sent)
@@ -438,6 +446,8 @@ kern_return_t port_destroy(struct port *p)
 		return KERN_INVALID_RIGHT;      /* xnu: kGUARD_EXC_DESTROY */
 	/* A right whose port died tells its requests so, not that it was deleted. */
 	port_check_dead(p);
+	if (p->type & MACH_PORT_TYPE_SEND_ONCE)
+		port_so_chan_died(p);
 	if ((p->type & MACH_PORT_TYPE_RECEIVE) && !hand_back(p)) {
 		p->dead = true;
 		port_set_remove_member(p);

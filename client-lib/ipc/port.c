@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "endpoint.h"
+#include "wire.h"
 
 static void recv_reset(struct port *p)
 {
@@ -33,6 +34,7 @@ struct port *port_new(void)
 	p->refs = 1;
 	p->send_fd = -1;
 	p->wake_fd = -1;
+	p->chan_fd = -1;
 	recv_reset(p);
 	pthread_mutex_init(&p->rcv_lock, NULL);
 	return p;
@@ -152,15 +154,18 @@ void port_unpin(struct port *p, uint64_t epoch)
 
 	if (epoch == p->pin_epoch) {
 		p->sending--;   /* pinned since the last close put off: none waits for it */
-		return;
+	} else {
+		/* Its epoch ended with a close, which is still there: it waits for
+		 * this send.  Each close put off ends one epoch, so theirs follow
+		 * each other from the oldest (close_later()): found at once,
+		 * whatever their number. */
+		i = p->n_closing ? (size_t)(epoch - p->closing[0].epoch) : 0;
+		if (i < p->n_closing)
+			p->closing[i].senders--;
+		close_done(p);
 	}
-	/* Its epoch ended with a close, which is still there: it waits for this
-	 * send.  Each close put off ends one epoch, so theirs follow each other
-	 * from the oldest (close_later()): found at once, whatever their number. */
-	i = p->n_closing ? (size_t)(epoch - p->closing[0].epoch) : 0;
-	if (i < p->n_closing)
-		p->closing[i].senders--;
-	close_done(p);
+	if (p->chan_state == PORT_CHAN_ASKING && !port_pinned(p))
+		port_chan_wake();       /* the ask waits for the sends already out */
 }
 
 /*
@@ -213,6 +218,7 @@ void port_unref(struct port *p)
 	else
 		port_close_receive(p);
 	endpoint_close(&p->send_fd);
+	endpoint_close(&p->chan_fd);
 	endpoint_close(&p->wake_fd);
 	close_waiting(p);       /* in a forked child, whose senders are gone */
 	pthread_mutex_destroy(&p->rcv_lock);
@@ -338,6 +344,10 @@ static int epoll_add_all(struct port *p, int epfd)
 		ev.data.u64 = watch_data(p, rv->so[i].fd);
 		err = epoll_ctl(epfd, EPOLL_CTL_ADD, rv->so[i].fd, &ev);
 	}
+	for (size_t i = 0; !err && i < rv->n_chan; i++) {
+		ev.data.u64 = watch_data(p, rv->chan[i].fd);
+		err = epoll_ctl(epfd, EPOLL_CTL_ADD, rv->chan[i].fd, &ev);
+	}
 	return err ? -errno : 0;
 }
 
@@ -404,6 +414,7 @@ void port_close_receive(struct port *p)
 	endpoint_close(&rv->epfd);
 	while (rv->n_so > 0)
 		port_remove_queue(p, rv->n_so - 1);
+	port_close_channels(p);
 	if (rv->fd >= 0)
 		port_unwatch_fd(p, rv->fd);
 	port_close_fd(p, &rv->fd);
@@ -416,8 +427,32 @@ void port_close_receive(struct port *p)
 	recv_reset(p);  /* the no-senders request went with the right (port_release_if_empty) */
 }
 
+/*
+ * Channels after the send-once queues, retired ones first: @p's, or none
+ * if @reserved is NULL.  *@reserved: WIRE_RECV_RESERVED() of them.
+ */
+static ssize_t add_channel_fds(const struct port_recv *rv, int *fds, size_t n, size_t room,
+			       uint32_t *reserved)
+{
+	size_t first = n;
+
+	if (!reserved)
+		return (ssize_t)n;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < rv->n_chan; i++) {
+			if (rv->chan[i].retired != (pass == 0))
+				continue;
+			if (n == room)
+				return -E2BIG;
+			fds[n++] = rv->chan[i].fd;
+		}
+	}
+	*reserved = WIRE_RECV_RESERVED(n - first, rv->n_retired);
+	return (ssize_t)n;
+}
+
 ssize_t port_receive_fds(const struct port *p, int *fds, size_t room, bool *has_s,
-			 bool *has_pd)
+			 bool *has_pd, uint32_t *reserved)
 {
 	const struct port_recv *rv = &p->u.recv;
 	size_t n = 0;
@@ -441,12 +476,14 @@ ssize_t port_receive_fds(const struct port *p, int *fds, size_t room, bool *has_
 			return -E2BIG;
 		fds[n++] = rv->so[i].fd;
 	}
-	return (ssize_t)n;
+	return add_channel_fds(rv, fds, n, room, reserved);
 }
 
-void port_attach_receive(struct port *p, int *fds, size_t nfds, bool has_s, bool has_pd)
+void port_attach_receive(struct port *p, int *fds, size_t nfds, bool has_s, bool has_pd,
+			 uint32_t reserved)
 {
 	size_t first_queue = 1u + has_s + has_pd;
+	size_t nchan = WIRE_RECV_CHANNELS(reserved), nretired = WIRE_RECV_RETIRED(reserved);
 	int one = 1;
 
 	/* Audit trailers and end-of-file detection need it, whoever made R. */
@@ -467,8 +504,10 @@ void port_attach_receive(struct port *p, int *fds, size_t nfds, bool has_s, bool
 		p->u.recv.pd_fd = fds[first_queue - 1];
 	else if (has_pd)
 		close(fds[first_queue - 1]);
-	for (size_t i = first_queue; i < nfds; i++)
+	for (size_t i = first_queue; i + nchan < nfds; i++)
 		port_add_queue(p, fds[i], 0);
+	for (size_t i = 0; i < nchan; i++)
+		port_add_channel(p, fds[nfds - nchan + i], i < nretired);
 	p->type |= MACH_PORT_TYPE_RECEIVE;
 }
 
@@ -501,6 +540,7 @@ void port_fork_child(void)
 {
 	struct port *p;
 
+	port_chan_fork_child();
 	for (size_t i = 0; (p = space_next(&i));) {
 		if (fork_keep(p))
 			continue;
@@ -518,13 +558,19 @@ mach_port_msgcount_t port_msgcount(struct port *p)
 	const struct port_recv *rv = &p->u.recv;
 	mach_port_msgcount_t n = 0;
 
+	bool counting;
+
 	for (size_t i = 0; i < rv->n_so; i++)
 		n += endpoint_queued_bytes(rv->so[i].fd) > 0;
 	if (rv->fd < 0)
 		return n;
-	if (pthread_mutex_trylock(&p->rcv_lock) != 0)
-		return n + (endpoint_queued_bytes(rv->fd) > 0);
-	n += endpoint_count_datagrams(rv->fd);
-	pthread_mutex_unlock(&p->rcv_lock);
+	/* R and the channels are walked only while no receiver reads them. */
+	counting = pthread_mutex_trylock(&p->rcv_lock) == 0;
+	n += counting ? endpoint_count_datagrams(rv->fd) : endpoint_queued_bytes(rv->fd) > 0;
+	for (size_t i = 0; i < rv->n_chan; i++)
+		n += counting ? endpoint_count_datagrams(rv->chan[i].fd) :
+				endpoint_queued_bytes(rv->chan[i].fd) > 0;
+	if (counting)
+		pthread_mutex_unlock(&p->rcv_lock);
 	return n;
 }

@@ -46,6 +46,17 @@ enum port_kind {
 	PORT_KIND_MEMORY,
 };
 
+/*
+ * One channel of a receive right (wire.h "Channels"): B, one more queue
+ * of the port, read in order; retired ones (shut for reading by the
+ * daemon) are read before anything else of the port.
+ */
+struct port_chan {
+	int fd;                     /* B */
+	ino_t ino;                  /* its identity: an OFFER of a known B adds nothing */
+	bool retired;
+};
+
 struct port_recv {
 	int fd;                     /* R */
 	bool eof;                   /* R read end-of-file: no sender left */
@@ -62,6 +73,9 @@ struct port_recv {
 	int pd_fd;                  /* MACH_NOTIFY_PORT_DESTROYED: the notify send-once right, or -1 */
 	mach_port_msgcount_t qlimit; /* MACH_PORT_LIMITS_INFO: see mach_port(3) */
 	mach_port_seqno_t seqno;    /* of the next message dequeued here; 0 when the right moves in */
+	struct port_chan *chan;     /* channels (port-channels.c) */
+	size_t n_chan, cap_chan;
+	size_t n_retired;           /* of which retired */
 };
 
 struct port_set {
@@ -96,12 +110,33 @@ struct port {
 	uint64_t pin_epoch;         /* port_pin()'s; each close put off starts the next */
 	struct port_close *closing; /* closes put off, oldest first */
 	size_t n_closing, cap_closing;
+	/*
+	 * A send right's channel (msg-chan.c): A, written to instead of S once
+	 * the daemon made it; the running number of what went down it; and
+	 * where the ask stands.  A send-once right that answers a channel
+	 * call: so_chan is the call's number, send_fd a copy of B.
+	 */
+	int chan_fd;
+	uint16_t chan_seq;
+	uint16_t so_chan;
+	uint8_t chan_state;         /* enum port_chan_state */
+	uint8_t chan_backoff;       /* calls the ordinary way before the next ask (msg-chan.c) */
+	bool chan_calling;          /* a channel call waits on A (one at a time) */
 	enum port_kind kind;
 	union {
 		struct port_recv recv;  /* PORT_KIND_RECEIVE (and NONE: empty) */
 		struct port_set set;    /* PORT_KIND_SET */
 		struct port_mem mem;    /* PORT_KIND_MEMORY */
 	} u;
+};
+
+/* Where a send right's channel stands (port.chan_state). */
+enum port_chan_state {
+	PORT_CHAN_NONE,             /* not a port the daemon vouched for: never asked */
+	PORT_CHAN_ASKABLE,          /* the daemon's port: ask at the first call */
+	PORT_CHAN_ASKING,           /* the ask is out: sends to the port wait */
+	PORT_CHAN_OPEN,             /* chan_fd is A: every message goes down it */
+	PORT_CHAN_REFUSED,          /* refused or gone: the ordinary way for good */
 };
 
 /* Entries (port.c). */
@@ -228,18 +263,21 @@ void port_close_receive(struct port *p);
  * port_receive_fds() - the fds a receive right carries when it moves: R,
  * then S if @p has it (*@has_s), then its port-destroyed request's
  * send-once end if it has one (*@has_pd: as in xnu, the request goes with
- * the port), then its active send-once queues.
+ * the port), then its active send-once queues, then, unless @reserved is
+ * NULL, its channels, retired ones first (*@reserved: their count, as
+ * wire_desc.reserved says it).
  * Return: how many (at most @room), -E2BIG, or -EINVAL if the right is
  * immovable (MPO_IMMOVABLE_RECEIVE).
  */
 ssize_t port_receive_fds(const struct port *p, int *fds, size_t room, bool *has_s,
-			 bool *has_pd);
+			 bool *has_pd, uint32_t *reserved);
 /**
  * port_attach_receive() - give @p the receive right carried by @fds: R,
  * then S if @has_s, then a port-destroyed request if @has_pd, then
- * send-once queues.  Takes the fds.
+ * send-once queues, then the channels @reserved counts.  Takes the fds.
  */
-void port_attach_receive(struct port *p, int *fds, size_t nfds, bool has_s, bool has_pd);
+void port_attach_receive(struct port *p, int *fds, size_t nfds, bool has_s, bool has_pd,
+			 uint32_t reserved);
 
 /**
  * port_msgcount() - how many messages wait on receive right @p: each
@@ -419,6 +457,51 @@ mach_port_type_t port_type(const struct port *p);
  * no right, and cancel notification requests for rights it no longer holds.
  */
 void port_release_if_empty(struct port *p);
+
+/* Channels (port-channels.c).  Space lock held. */
+
+/**
+ * port_add_channel() - make B @fd (taken) one of receive right @p's
+ * channels, @retired or not.  An fd for a B @p has already is closed.
+ * Return: 0, or -ENOMEM (@fd closed).
+ */
+int port_add_channel(struct port *p, int fd, bool retired);
+/** port_channel_index() - the index of @fd among @p's channels, or -1. */
+ssize_t port_channel_index(const struct port *p, int fd);
+/** port_remove_channel() - close channel @i of @p. */
+void port_remove_channel(struct port *p, size_t i);
+/** port_close_channels() - close every channel of @p (its receive right goes). */
+void port_close_channels(struct port *p);
+/**
+ * port_retired_fd() - the fd of @p's first retired channel, or -1: read
+ * before anything else of the port.
+ */
+int port_retired_fd(const struct port *p);
+/**
+ * port_chan_wait() - wait until another thread calls port_chan_wake(): an
+ * ask for a channel ended, or a send it waits for did.  Space lock held.
+ */
+void port_chan_wait(void);
+/** port_chan_wake() - wake every port_chan_wait(). */
+void port_chan_wake(void);
+/** port_chan_fork_child() - in a forked child: no thread waits any more. */
+void port_chan_fork_child(void);
+/** port_chan_close() - send right @p's channel goes: A closed (once no send uses it). */
+void port_chan_close(struct port *p);
+/** port_chan_call_died() - channel call @seq that came down B @b is destroyed unanswered: SO_DIED up B. */
+void port_chan_call_died(int b, uint16_t seq);
+/**
+ * port_so_chan_died() - channel reply right @p is dropped unused: SO_DIED
+ * goes up B.  Its fd is closed with the entry as any.
+ */
+void port_so_chan_died(struct port *p);
+/**
+ * port_so_chan_detach() - channel reply right @p goes elsewhere than up B
+ * (a message, another holder): it becomes a send-once right of its own,
+ * the pair's R sent up B (SO_MOVED).  Return: 0, or a negative errno
+ * (the right is as it was).
+ */
+int port_so_chan_detach(struct port *p);
 
 /* Port sets (port-set.c).  Space lock held. */
 

@@ -61,6 +61,11 @@ void space_unlock(void)
 	pthread_mutex_unlock(&space.lock);
 }
 
+void space_wait(pthread_cond_t *cond)
+{
+	pthread_cond_wait(cond, &space.lock);
+}
+
 struct port *space_get(mach_port_name_t name)
 {
 	size_t index = name >> 8;

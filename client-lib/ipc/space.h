@@ -11,6 +11,7 @@
 #define BOOTSTRAP_SPACE_H
 
 #include <stdbool.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -20,6 +21,8 @@ struct port;
 
 void space_lock(void);
 void space_unlock(void);
+/** space_wait() - wait on @cond with the space lock (held), as pthread_cond_wait(). */
+void space_wait(pthread_cond_t *cond);
 
 /** space_get() - the entry named @name, or NULL.  Space lock held. */
 struct port *space_get(mach_port_name_t name);

@@ -101,9 +101,8 @@ void msg_conn_fork_child(void)
 	pthread_mutex_init(&call_lock, NULL);  /* a parent's thread may have held it */
 }
 
-/* The MIG shape: a simple request to a send right, a send-once reply right made from P. */
-static bool call_shape(const mach_msg_header_t *msg, mach_msg_option_t option,
-		       mach_msg_size_t send_size, mach_port_name_t rcv_name)
+bool msg_call_shape(const mach_msg_header_t *msg, mach_msg_option_t option,
+		    mach_msg_size_t send_size, mach_port_name_t rcv_name)
 {
 	const mach_msg_option_t known = MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT |
 		MACH_RCV_INTERRUPT | MACH_SEND_INTERRUPT | MACH_RCV_TRAILER_MASK;
@@ -146,22 +145,32 @@ static struct conn_ref *take_ports(const mach_msg_header_t *msg, struct port **r
 	return r;
 }
 
-/* The request on the wire: no fd, the reply right's place said, the call's number. */
-static int send_request(int fd, const mach_msg_header_t *msg, mach_msg_size_t send_size,
-			uint16_t seq)
+void msg_call_wire(struct wire_hdr *h, struct iovec iov[2], const mach_msg_header_t *msg,
+		   mach_msg_size_t send_size)
 {
 	size_t body = send_size - sizeof(*msg);
-	struct wire_hdr h = {
+
+	*h = (struct wire_hdr){
 		.magic = WIRE_MAGIC,
 		.bits = WIRE_BITS_ONCONN |
 			MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE, MACH_MSG_TYPE_PORT_SEND),
 		.id = msg->msgh_id,
-		.seq = seq,
 		.body_len = (uint32_t)body,
 		.data_len = (uint32_t)body,
 	};
-	struct iovec iov[2] = { { &h, sizeof(h) }, { (char *)(msg + 1), body } };
+	iov[0] = (struct iovec){ h, sizeof(*h) };
+	iov[1] = (struct iovec){ (char *)(msg + 1), body };
+}
 
+/* The request on the wire: no fd, the reply right's place said, the call's number. */
+static int send_request(int fd, const mach_msg_header_t *msg, mach_msg_size_t send_size,
+			uint16_t seq)
+{
+	struct wire_hdr h;
+	struct iovec iov[2];
+
+	msg_call_wire(&h, iov, msg, send_size);
+	h.seq = seq;
 	return fdpass_send(fd, iov, 2, NULL, 0, 0);
 }
 
@@ -174,7 +183,7 @@ mach_msg_return_t msg_conn_call(mach_msg_header_t *msg, mach_msg_option_t option
 	struct port *p = NULL;
 	mach_msg_return_t mr = MSG_CONN_ORDINARY;
 
-	if (!call_shape(msg, option, send_size, rcv_name) ||
+	if (!msg_call_shape(msg, option, send_size, rcv_name) ||
 	    msg->msgh_remote_port != __atomic_load_n(&conn.name, __ATOMIC_RELAXED) ||
 	    pthread_mutex_trylock(&call_lock) != 0)
 		return MSG_CONN_ORDINARY;
@@ -183,8 +192,10 @@ mach_msg_return_t msg_conn_call(mach_msg_header_t *msg, mach_msg_option_t option
 		if (++call_seq == 0)
 			call_seq = 1;
 		/* A failed send goes the ordinary way, which fails alike and says so. */
+		struct conn_wait w = { .fd = c->fd, .seq = call_seq };
+
 		if (send_request(c->fd, msg, send_size, call_seq) == 0)
-			mr = msg_receive_conn(rcv_msg, option, rcv_size, p, c->fd, call_seq, timeout);
+			mr = msg_receive_conn(rcv_msg, option, rcv_size, p, &w, timeout);
 		port_unref(p);
 		conn_unref(c);
 	}

@@ -17,13 +17,35 @@
 #ifndef BOOTSTRAP_MSG_CONN_H
 #define BOOTSTRAP_MSG_CONN_H
 
+#include <stdbool.h>
+#include <sys/uio.h>
+
 #include <mach/message.h>
 
 #include "msg-recv.h"
+#include "wire.h"
 
 /* msg_conn_call()'s answer when the call is to go the ordinary way: the
  * same as the daemon's asking for it (MSG_RECV_RESEND). */
 #define MSG_CONN_ORDINARY MSG_RECV_RESEND
+
+/**
+ * msg_call_shape() - whether mach_msg(@msg, @option, ...) is a MIG-shaped
+ * call: a simple request of at most 4 KiB to a send right (COPY_SEND),
+ * its reply right made from receive right @rcv_name, which the answer is
+ * then read from (MAKE_SEND_ONCE).  Such a call may go without a reply
+ * right: on the bootstrap connection, or down a channel (msg-chan.h).
+ */
+bool msg_call_shape(const mach_msg_header_t *msg, mach_msg_option_t option,
+		    mach_msg_size_t send_size, mach_port_name_t rcv_name);
+
+/**
+ * msg_call_wire() - such a call's datagram, its number not set: header
+ * @h (WIRE_BITS_ONCONN, the reply right's type in its bits) and body, as
+ * @iov.
+ */
+void msg_call_wire(struct wire_hdr *h, struct iovec iov[2], const mach_msg_header_t *msg,
+		   mach_msg_size_t send_size);
 
 /**
  * msg_conn_own() - send right @name is a connection to bootstrapd that

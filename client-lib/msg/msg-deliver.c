@@ -78,9 +78,16 @@ mach_msg_return_t rcv_send_once_notice(struct rcv_req *rq, mach_port_name_t name
 	return MACH_MSG_SUCCESS;
 }
 
+void rcv_chan_call_destroyed(const struct rcv_req *rq, const struct wire_hdr *h)
+{
+	if (rq->from_chan && (h->bits & WIRE_BITS_ONCONN))
+		port_chan_call_died(rq->chan_fd, h->seq);
+}
+
 mach_msg_return_t rcv_too_large_destroyed(struct rcv_req *rq, mach_port_name_t name,
 					  const struct wire_hdr *h)
 {
+	rcv_chan_call_destroyed(rq, h);
 	if (rq->rcv_size >= sizeof(mach_msg_header_t) + rq->trailer_size) {
 		/* As xnu: the header stays, its id and types; the reply right
 		 * was destroyed with the rest (a dead one stays dead). */
@@ -113,11 +120,15 @@ mach_msg_return_t rcv_too_large(struct rcv_req *rq, int fd, const struct wire_hd
 	return rcv_too_large_destroyed(rq, name, h);
 }
 
-static mach_port_name_t translate_reply(const struct wire_hdr *h, int *fds)
+static mach_port_name_t translate_reply(const struct rcv_req *rq, const struct wire_hdr *h,
+				       int *fds)
 {
 	struct wire_desc rd = { .nfds = 1 };
 	int err = 0;
 
+	/* A channel call: its reply right is an answer up the channel. */
+	if (rq->from_chan && (h->bits & WIRE_BITS_ONCONN))
+		return rights_insert_chan_reply(rq->chan_fd, h->seq);
 	if (!h->reply_nfds)
 		return (h->bits & WIRE_BITS_REPLY_DEAD) ? MACH_PORT_DEAD : MACH_PORT_NULL;
 	rd.kind = MACH_MSGH_BITS_REMOTE(h->bits) == MACH_MSG_TYPE_PORT_SEND_ONCE ?
@@ -125,9 +136,11 @@ static mach_port_name_t translate_reply(const struct wire_hdr *h, int *fds)
 	return rights_insert(&rd, fds, &err);
 }
 
-static void translate(struct rcv_req *rq, const char *buf, int *fds,
-		      const struct fdpass_creds *cr, mach_port_name_t name)
+static void translate(struct rcv_req *rq, const struct rcv_dgram *d, mach_port_name_t name)
 {
+	const char *buf = d->buf;
+	int *fds = (int *)d->fds;
+	const struct fdpass_creds *cr = &d->cr;
 	const struct wire_hdr *h = (const void *)buf;
 	mach_msg_header_t *u = rq->msg;
 	size_t off = sizeof(*u);
@@ -136,7 +149,7 @@ static void translate(struct rcv_req *rq, const char *buf, int *fds,
 
 	space_lock();
 	pi = port_info_locked(rq->port);
-	u->msgh_remote_port = translate_reply(h, fds);
+	u->msgh_remote_port = translate_reply(rq, h, fds);
 	if (h->bits & MACH_MSGH_BITS_COMPLEX)
 		off += descs_copyout((char *)u + off, buf, fds, &rcv);
 	space_unlock();
@@ -165,19 +178,36 @@ size_t rcv_peeked_user_size(const char *peek, size_t len, size_t total)
 	return wire_user_size(peek);
 }
 
+/*
+ * Whether the datagram's channel bits fit where it was read: a channel's
+ * B carries only what came down it (CHAN), an answer its call's bits
+ * (checked by the reader), R and send-once queues neither.
+ */
+static bool came_its_way(const struct rcv_req *rq, const struct rcv_dgram *d)
+{
+	uint32_t bits = ((const struct wire_hdr *)(const void *)d->buf)->bits;
+
+	if (d->answer)
+		return true;
+	if (rq->from_chan)
+		return bits & WIRE_BITS_CHAN;
+	return !(bits & (WIRE_BITS_CHAN | WIRE_BITS_ONCONN));
+}
+
 mach_msg_return_t rcv_deliver(struct rcv_req *rq, struct rcv_dgram *d, mach_port_name_t name,
 			      int *returned)
 {
-	if (wire_validate(d->buf, (size_t)d->len, d->nfds) < 0 ||
+	if (wire_validate(d->buf, (size_t)d->len, d->nfds) < 0 || !came_its_way(rq, d) ||
 	    wire_user_size(d->buf) + rq->trailer_size > rq->rcv_size ||
 	    rights_check(d->buf, d->fds, d->from_daemon) < 0) {
 		/* Validated before anything is named or mapped: nothing to undo. */
 		fdpass_close_all(d->fds, d->nfds);
+		rcv_chan_call_destroyed(rq, (const void *)d->buf);
 		return MACH_RCV_INVALID_DATA;
 	}
 	if (((const struct wire_hdr *)(const void *)d->buf)->bits & WIRE_BITS_RETURNED)
 		*returned = d->fds[--d->nfds];  /* the last fd; translate() ignores it */
-	translate(rq, d->buf, d->fds, &d->cr, name);
+	translate(rq, d, name);
 	return MACH_MSG_SUCCESS;
 }
 

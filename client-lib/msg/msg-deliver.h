@@ -30,6 +30,8 @@ struct rcv_req {
 	int timeout_ms;                 /* -1: forever */
 	struct timespec deadline;
 	struct port *port;              /* the receive right being read (referenced by the caller) */
+	bool from_chan;                 /* the datagram is read from a channel's B, chan_fd */
+	int chan_fd;
 };
 
 /* A datagram taken off a queue, with its fds and its sender's credentials. */
@@ -40,11 +42,18 @@ struct rcv_dgram {
 	size_t nfds;
 	struct fdpass_creds cr;
 	bool from_daemon;               /* our bootstrap connection's answer */
+	bool answer;                    /* an answer on a connection or up a channel */
 };
 
 /* MACH_NOTIFY_SEND_ONCE: a send-once right to @name died unused. */
 mach_msg_return_t rcv_send_once_notice(struct rcv_req *rq, mach_port_name_t name);
 
+
+/*
+ * A datagram dequeued from a channel was destroyed: if it was a call
+ * (header @h), its reply right went with it, and its caller is told.
+ */
+void rcv_chan_call_destroyed(const struct rcv_req *rq, const struct wire_hdr *h);
 
 /*
  * A message too large for the receiver was destroyed: its header (@h, the

@@ -27,6 +27,14 @@
 
 #define PEEK_LEN (sizeof(struct wire_hdr) + WIRE_MAX_DESC * sizeof(struct wire_desc))
 
+/* Which of a receive right's queues an fd is (fd_kind()). */
+enum q_kind {
+	Q_GONE,                 /* none any more (another receive took it) */
+	Q_R,                    /* the port's own queue */
+	Q_ONCE,                 /* a send-once right's */
+	Q_CHAN,                 /* a channel's B */
+};
+
 /* End of file: nothing dequeued, no credentials, no fds (an empty datagram carries its sender's). */
 static bool rcv_dgram_eof(const struct rcv_dgram *d)
 {
@@ -40,14 +48,30 @@ static void remove_queue_fd(struct port *p, int fd)
 	space_unlock();
 }
 
+static void remove_channel_fd(struct port *p, int fd)
+{
+	ssize_t i;
+
+	space_lock();
+	i = port_channel_index(p, fd);
+	if (i >= 0)
+		port_remove_channel(p, (size_t)i);
+	space_unlock();
+}
+
 /*
  * End of file on one of @p's queues.  On R: no sender is left (Mach's
  * no-senders); stop waiting for it.  On a send-once queue: the right died
  * unused, which is MACH_NOTIFY_SEND_ONCE.
  */
-static mach_msg_return_t at_end(struct rcv_req *rq, struct port *p, int fd, bool is_queue)
+static mach_msg_return_t at_end(struct rcv_req *rq, struct port *p, int fd, enum q_kind kind)
 {
-	if (!is_queue) {
+	/* On a channel: its client closed A (or it was retired), and it is read out. */
+	if (kind == Q_CHAN) {
+		remove_channel_fd(p, fd);
+		return RECV_AGAIN;
+	}
+	if (kind == Q_R) {
 		space_lock();
 		port_recv_eof(p, fd);
 		space_unlock();
@@ -70,14 +94,42 @@ static mach_msg_return_t at_end(struct rcv_req *rq, struct port *p, int fd, bool
  * kept a copy of its send end.  It is dropped with the pair, since its R,
  * level-triggered in our epoll, would otherwise wake us forever.
  */
-static bool owns_fd(struct port *p, int fd, bool *is_queue)
+static enum q_kind fd_kind(struct port *p, int fd)
 {
-	bool owned;
+	enum q_kind kind = Q_CHAN;
+	bool is_queue;
 
 	space_lock();
-	owned = port_owns_queue(p, fd, is_queue);
+	if (port_channel_index(p, fd) < 0)
+		kind = !port_owns_queue(p, fd, &is_queue) ? Q_GONE : is_queue ? Q_ONCE : Q_R;
 	space_unlock();
-	return owned;
+	return kind;
+}
+
+/*
+ * A control datagram (wire_control()) taken from @p's queue @fd: an OFFER
+ * in R adds its B as a channel; anything else is no message for a
+ * receiver, destroyed as invalid.
+ */
+static mach_msg_return_t take_control(struct port *p, enum q_kind kind, struct rcv_dgram *d)
+{
+	if (kind == Q_R && wire_control(d->buf, (size_t)d->len, d->nfds) == WIRE_CTL_OFFER) {
+		space_lock();
+		if (p->type & MACH_PORT_TYPE_RECEIVE)
+			port_add_channel(p, d->fds[0], false);
+		else
+			close(d->fds[0]);
+		space_unlock();
+		return RECV_AGAIN;
+	}
+	fdpass_close_all(d->fds, d->nfds);
+	return MACH_RCV_INVALID_DATA;
+}
+
+/* Whether dequeued datagram @d is a control datagram. */
+static bool is_control(const struct rcv_dgram *d)
+{
+	return d->len > 0 && wire_control(d->buf, (size_t)d->len, d->nfds) != WIRE_CTL_NONE;
 }
 
 /*
@@ -87,7 +139,7 @@ static bool owns_fd(struct port *p, int fd, bool *is_queue)
  * path refuses unread (impossible framing, over WIRE_MAX_DATAGRAM) is
  * refused here after it is dequeued, its fds closed: the same outcome.
  */
-static mach_msg_return_t recv_whole(struct rcv_req *rq, struct port *p, int fd, bool is_queue,
+static mach_msg_return_t recv_whole(struct rcv_req *rq, struct port *p, int fd, enum q_kind kind,
 				    struct rcv_dgram *d, int *returned)
 {
 	size_t user_size;
@@ -96,7 +148,9 @@ static mach_msg_return_t recv_whole(struct rcv_req *rq, struct port *p, int fd, 
 	if (d->len == -EAGAIN || d->len == -ECONNRESET)
 		return RECV_AGAIN;
 	if (rcv_dgram_eof(d))
-		return at_end(rq, p, fd, is_queue);
+		return at_end(rq, p, fd, kind);
+	if (is_control(d))
+		return take_control(p, kind, d);
 	if (d->len == 0) {
 		fdpass_close_all(d->fds, d->nfds);      /* an empty datagram may carry fds */
 		return MACH_RCV_INVALID_DATA;
@@ -125,7 +179,7 @@ static mach_msg_return_t spend_queue(struct rcv_req *rq, struct port *p, int fd)
 {
 	shutdown(fd, SHUT_RD);  /* no sender can refill it: the drain ends */
 	fdpass_drain(fd, UINT_MAX);
-	return at_end(rq, p, fd, true);
+	return at_end(rq, p, fd, Q_ONCE);
 }
 
 /*
@@ -136,9 +190,11 @@ static mach_msg_return_t spend_queue(struct rcv_req *rq, struct port *p, int fd)
  * error).  Through R the wait goes on; through a send-once right it spent
  * the right, whose death is then told.
  */
-static mach_msg_return_t after_fd(struct rcv_req *rq, struct port *p, int fd, bool is_queue,
+static mach_msg_return_t after_fd(struct rcv_req *rq, struct port *p, int fd, enum q_kind kind,
 				  mach_msg_return_t mr, int returned)
 {
+	bool is_queue = kind == Q_ONCE;
+
 	if (mr == MACH_RCV_INVALID_DATA)
 		return is_queue ? spend_queue(rq, p, fd) : RECV_AGAIN;
 	if (returned >= 0 && is_queue && mr == MACH_MSG_SUCCESS) {
@@ -153,7 +209,7 @@ static mach_msg_return_t after_fd(struct rcv_req *rq, struct port *p, int fd, bo
 	return mr;
 }
 
-static mach_msg_return_t try_fd_peek(struct rcv_req *rq, struct port *p, int fd, bool is_queue);
+static mach_msg_return_t try_fd_peek(struct rcv_req *rq, struct port *p, int fd, enum q_kind kind);
 
 /*
  * Take one message from @fd, one of @p's queues, if there is one.  The
@@ -162,26 +218,42 @@ static mach_msg_return_t try_fd_peek(struct rcv_req *rq, struct port *p, int fd,
  */
 static mach_msg_return_t try_fd(struct rcv_req *rq, struct port *p, int fd)
 {
-	struct rcv_dgram d;
-	bool is_queue;
+	enum q_kind kind = fd_kind(p, fd);
+	struct rcv_dgram d;     /* not cleared whole: its fd array is written before it is read */
 	mach_msg_return_t mr;
 	int returned = -1;
 
-	if (!owns_fd(p, fd, &is_queue))
+	if (kind == Q_GONE)
 		return RECV_AGAIN;
 	rq->port = p;
-	d.from_daemon = false;
+	rq->from_chan = kind == Q_CHAN;
+	rq->chan_fd = fd;
+	d.from_daemon = d.answer = false;
 	if ((rq->option & MACH_RCV_LARGE) || !(d.buf = rcv_buffer_take()))
-		return try_fd_peek(rq, p, fd, is_queue);
-	mr = recv_whole(rq, p, fd, is_queue, &d, &returned);
+		return try_fd_peek(rq, p, fd, kind);
+	mr = recv_whole(rq, p, fd, kind, &d, &returned);
 	rcv_buffer_give();
 	if (mr == RECV_AGAIN || rcv_dgram_eof(&d))
 		return mr;      /* nothing dequeued, or at_end() did all */
-	return after_fd(rq, p, fd, is_queue, mr, returned);
+	return after_fd(rq, p, fd, kind, mr, returned);
+}
+
+/* A control datagram seen by a peek: taken off the queue (it is small) and handled. */
+static mach_msg_return_t take_control_peeked(struct port *p, int fd, enum q_kind kind)
+{
+	char buf[sizeof(struct wire_hdr)];
+	struct rcv_dgram d = { .buf = buf };
+
+	d.len = fdpass_recv(fd, buf, sizeof(buf), d.fds, &d.nfds, &d.cr, MSG_DONTWAIT);
+	if (d.len == -EAGAIN)
+		return RECV_AGAIN;
+	if (d.len <= 0)
+		return MACH_RCV_INVALID_DATA;
+	return take_control(p, kind, &d);
 }
 
 /* try_fd() for MACH_RCV_LARGE: the datagram is sized first and stays queued if too large. */
-static mach_msg_return_t try_fd_peek(struct rcv_req *rq, struct port *p, int fd, bool is_queue)
+static mach_msg_return_t try_fd_peek(struct rcv_req *rq, struct port *p, int fd, enum q_kind kind)
 {
 	char peek[PEEK_LEN];
 	ssize_t n;
@@ -193,9 +265,14 @@ static mach_msg_return_t try_fd_peek(struct rcv_req *rq, struct port *p, int fd,
 	if (n == -EAGAIN || n == -ECONNRESET)   /* a reset is reported once: look again */
 		return RECV_AGAIN;
 	if (n == -ENODATA)
-		return at_end(rq, p, fd, is_queue);
+		return at_end(rq, p, fd, kind);
 	if (n < 0)
 		return MACH_RCV_PORT_DIED;
+	if ((size_t)n == sizeof(struct wire_hdr) &&
+	    ((const struct wire_hdr *)(const void *)peek)->bits & WIRE_CONTROL_BITS) {
+		mr = take_control_peeked(p, fd, kind);
+		return mr == RECV_AGAIN ? mr : after_fd(rq, p, fd, kind, mr, -1);
+	}
 	user_size = rcv_peeked_user_size(peek, (size_t)n < sizeof(peek) ? (size_t)n : sizeof(peek),
 				     (size_t)n);
 	if (user_size == 0) {
@@ -206,7 +283,7 @@ static mach_msg_return_t try_fd_peek(struct rcv_req *rq, struct port *p, int fd,
 	} else {
 		mr = rcv_dequeue(rq, fd, (size_t)n, p->name, &returned);
 	}
-	return after_fd(rq, p, fd, is_queue, mr, returned);
+	return after_fd(rq, p, fd, kind, mr, returned);
 }
 
 static int ms_left(const struct rcv_req *rq)
@@ -248,15 +325,40 @@ static int port_wait_fd(struct port *p)
  * send-once queue made while we wait (a reply port, a notification
  * request from another thread) is then seen at once.
  */
+/*
+ * A retired channel of @p not tried yet (@tried: the last one), or -1.
+ * What a retired channel holds came before anything of its client's now
+ * in R (the client goes through R once its channel is shut), so it is
+ * read first.
+ */
+static int retired_first(struct port *p, int tried)
+{
+	int fd;
+
+	space_lock();
+	fd = (p->type & MACH_PORT_TYPE_RECEIVE) && p->u.recv.n_retired ? port_retired_fd(p) : -1;
+	space_unlock();
+	return fd == tried ? -1 : fd;
+}
+
 static mach_msg_return_t receive_port(struct rcv_req *rq, struct port *p)
 {
 	mach_msg_return_t mr = RECV_AGAIN;
 	unsigned int spins = 0;
+	int tried = -1;
 
 	pthread_mutex_lock(&p->rcv_lock);
 	while (mr == RECV_AGAIN) {
 		struct epoll_event ev;
-		int epfd = port_wait_fd(p), ready, wait = next_wait(rq, &spins);
+		int epfd, ready, wait, retired = retired_first(p, tried);
+
+		if (retired >= 0) {
+			tried = retired;
+			mr = try_fd(rq, p, retired);
+			continue;
+		}
+		epfd = port_wait_fd(p);
+		wait = next_wait(rq, &spins);
 
 		if (epfd < 0) {
 			mr = epfd == -ENOENT ? MACH_RCV_PORT_DIED :
@@ -341,42 +443,90 @@ mach_msg_return_t msg_receive(mach_msg_header_t *msg, mach_msg_option_t option,
 	return mr;
 }
 
+/* Whether channel number @a was sent before @b (numbers wrap). */
+static bool seq_before(uint16_t a, uint16_t b)
+{
+	return (int16_t)(uint16_t)(a - b) < 0;
+}
+
+/* SO_MOVED: the answer comes to rq->port through the send-once queue @fd (taken). */
+static mach_msg_return_t answer_moved(struct rcv_req *rq, int fd)
+{
+	space_lock();
+	if ((rq->port->type & MACH_PORT_TYPE_RECEIVE) && !rq->port->dead)
+		port_add_queue(rq->port, fd, 0);        /* closes it on failure */
+	else
+		close(fd);
+	space_unlock();
+	return MSG_RECV_ORDINARY;
+}
+
 /*
- * One datagram from bootstrap connection @fd into @d: the answer to call
- * @seq, delivered as come to rq->port; an earlier call's (it timed out),
- * or anything else, dropped; end of file is the daemon's death, told as
- * the reply right's (MACH_NOTIFY_SEND_ONCE), as the ordinary way would.
+ * A control datagram up a channel, about call w->seq or an earlier one
+ * (then dropped).  RETIRED: the job went and the channel takes no more;
+ * the call died with the job if it was sent before the first datagram
+ * still queued, else the next instance answers it.
  */
-static mach_msg_return_t conn_take(struct rcv_req *rq, int fd, uint16_t seq, struct rcv_dgram *d,
+static mach_msg_return_t chan_control(struct rcv_req *rq, struct conn_wait *w,
+				      struct rcv_dgram *d)
+{
+	const struct wire_hdr *h = (const void *)d->buf;
+	enum wire_control k = w->channel ? wire_control(d->buf, (size_t)d->len, d->nfds) :
+					   WIRE_CTL_INVALID;
+
+	if (k == WIRE_CTL_RETIRED)
+		w->gone = true;
+	if ((k == WIRE_CTL_RETIRED && seq_before(w->seq, h->seq)) ||
+	    (k == WIRE_CTL_SO_DIED && h->seq == w->seq))
+		return rcv_send_once_notice(rq, rq->port->name);
+	if (k == WIRE_CTL_SO_MOVED && h->seq == w->seq)
+		return answer_moved(rq, d->fds[0]);
+	fdpass_close_all(d->fds, d->nfds);
+	return RECV_AGAIN;
+}
+
+/*
+ * One datagram from @w->fd into @d: the answer to call @w->seq, delivered
+ * as come to rq->port; an earlier call's (it timed out), or anything
+ * else, dropped; end of file is the daemon's death, or the channel's
+ * end, told as the reply right's (MACH_NOTIFY_SEND_ONCE), as the ordinary
+ * way would.
+ */
+static mach_msg_return_t conn_take(struct rcv_req *rq, struct conn_wait *w, struct rcv_dgram *d,
 				   int flags)
 {
 	const struct wire_hdr *h = (const void *)d->buf;
 	size_t user_size = 0;
+	bool answer;
 	int returned = -1;
 
-	d->len = fdpass_recv(fd, d->buf, WIRE_MAX_DATAGRAM, d->fds, &d->nfds, &d->cr, flags);
+	d->len = fdpass_recv(w->fd, d->buf, WIRE_MAX_DATAGRAM, d->fds, &d->nfds, &d->cr, flags);
 	if (d->len == -EAGAIN || d->len == -EINTR || d->len == -EMSGSIZE || d->len == -EPROTO)
 		return RECV_AGAIN;      /* a cut-off datagram's fds are closed already */
-	if (rcv_dgram_eof(d) || d->len < 0)
+	if (rcv_dgram_eof(d) || d->len < 0) {
+		w->gone = w->channel;
 		return rcv_send_once_notice(rq, rq->port->name);
-	if (d->len > 0)
-		user_size = rcv_peeked_user_size(d->buf, (size_t)d->len, (size_t)d->len);
-	if (!user_size || !(h->bits & WIRE_BITS_ONCONN) || h->seq != seq ||
-	    (h->bits & WIRE_BITS_RESEND)) {
+	}
+	if (is_control(d))
+		return chan_control(rq, w, d);
+	user_size = rcv_peeked_user_size(d->buf, (size_t)d->len, (size_t)d->len);
+	answer = user_size && (h->bits & WIRE_BITS_ONCONN) &&
+		 !(h->bits & WIRE_BITS_CHAN) == !w->channel;
+	if (!answer || h->seq != w->seq || (h->bits & WIRE_BITS_RESEND)) {
 		fdpass_close_all(d->fds, d->nfds);
-		return user_size && h->seq == seq && (h->bits & WIRE_BITS_ONCONN) ?
-			MSG_RECV_RESEND : RECV_AGAIN;
+		return answer && h->seq == w->seq && !w->channel ? MSG_RECV_RESEND : RECV_AGAIN;
 	}
 	if (user_size + rq->trailer_size > rq->rcv_size) {
 		fdpass_close_all(d->fds, d->nfds);
 		return rcv_too_large_destroyed(rq, rq->port->name, h);
 	}
-	d->from_daemon = true;
+	d->from_daemon = !w->channel;
+	d->answer = true;
 	return rcv_deliver(rq, d, rq->port->name, &returned);
 }
 
 mach_msg_return_t msg_receive_conn(mach_msg_header_t *msg, mach_msg_option_t option,
-				   mach_msg_size_t rcv_size, struct port *p, int fd, uint16_t seq,
+				   mach_msg_size_t rcv_size, struct port *p, struct conn_wait *w,
 				   mach_msg_timeout_t timeout)
 {
 	struct rcv_req rq = { .msg = msg, .option = option, .rcv_size = rcv_size, .port = p,
@@ -392,17 +542,18 @@ mach_msg_return_t msg_receive_conn(mach_msg_header_t *msg, mach_msg_option_t opt
 		rq.deadline = deadline_in(timeout);
 	}
 	/* Without a timeout, wait in recvmsg itself: the caller's copy of the
-	 * connection is closed by no one else, and the daemon's death wakes it. */
+	 * connection, or the channel's A its send right keeps pinned, is closed
+	 * by no one else, and the daemon's (the service's) death wakes it. */
 	while (mr == RECV_AGAIN && rq.timeout_ms < 0)
-		mr = conn_take(&rq, fd, seq, &d, 0);
+		mr = conn_take(&rq, w, &d, 0);
 	while (mr == RECV_AGAIN) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct pollfd pfd = { .fd = w->fd, .events = POLLIN };
 		int ready = poll(&pfd, 1, ms_left(&rq));
 
 		if (ready == 0)
 			mr = MACH_RCV_TIMED_OUT;
 		else if (ready > 0)
-			mr = conn_take(&rq, fd, seq, &d, MSG_DONTWAIT);
+			mr = conn_take(&rq, w, &d, MSG_DONTWAIT);
 	}
 	if (own_buf)
 		free(d.buf);

@@ -3,6 +3,7 @@
 #ifndef BOOTSTRAP_MSG_RECV_H
 #define BOOTSTRAP_MSG_RECV_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <mach/message.h>
@@ -11,6 +12,19 @@ struct port;
 
 /* msg_receive_conn(): the daemon asked for the request the ordinary way. */
 #define MSG_RECV_RESEND ((mach_msg_return_t)2)
+/*
+ * msg_receive_conn(): the call's reply right became one of its own
+ * (SO_MOVED): its answer comes to the reply port, received the ordinary way.
+ */
+#define MSG_RECV_ORDINARY ((mach_msg_return_t)3)
+
+/* A call answered on a connection or up a channel (msg_receive_conn()). */
+struct conn_wait {
+	int fd;                 /* the bootstrap connection, or the channel's A */
+	uint16_t seq;           /* the call's number */
+	bool channel;           /* up a channel: the service answers, not the daemon */
+	bool gone;              /* out: the channel takes no more (retired, or end of file) */
+};
 
 /**
  * msg_receive() - dequeue one message from the receive right or port set
@@ -22,13 +36,14 @@ mach_msg_return_t msg_receive(mach_msg_header_t *msg, mach_msg_option_t option,
 			      mach_msg_timeout_t timeout);
 
 /**
- * msg_receive_conn() - the answer to bootstrap call @seq, read from
- * connection @fd, into @msg as if it had come to receive right @p
- * (referenced by the caller): its sequence number, context and trailer.
- * Return: MACH_MSG_SUCCESS, a MACH_RCV_* code, or MSG_RECV_RESEND.
+ * msg_receive_conn() - the answer to call @w->seq, read from @w->fd, into
+ * @msg as if it had come to receive right @p (referenced by the caller):
+ * its sequence number, context and trailer.
+ * Return: MACH_MSG_SUCCESS, a MACH_RCV_* code, MSG_RECV_RESEND (the
+ * daemon's), or MSG_RECV_ORDINARY (a channel's).
  */
 mach_msg_return_t msg_receive_conn(mach_msg_header_t *msg, mach_msg_option_t option,
-				   mach_msg_size_t rcv_size, struct port *p, int fd, uint16_t seq,
+				   mach_msg_size_t rcv_size, struct port *p, struct conn_wait *w,
 				   mach_msg_timeout_t timeout);
 
 #endif

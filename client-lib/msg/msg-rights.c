@@ -50,15 +50,17 @@ static mach_port_name_t insert_send(int fd, ino_t vouched, int *err)
 	p = port_find_ino(ino);
 	if (p) {
 		port_add_send_fd(p, fd);
-		return p->name;
-	}
-	p = port_new_send(fd, ino);
-	if (!p) {
+	} else if (!(p = port_new_send(fd, ino))) {
 		close(fd);
 		*err = -ENOMEM;
 		return MACH_PORT_NULL;
+	} else if (add_new(p, err) == MACH_PORT_NULL) {
+		return MACH_PORT_NULL;
 	}
-	return add_new(p, err);
+	/* A port the daemon made: its service may take a channel (msg-chan.c). */
+	if (vouched && p->chan_state == PORT_CHAN_NONE && !(p->type & MACH_PORT_TYPE_RECEIVE))
+		p->chan_state = PORT_CHAN_ASKABLE;
+	return p->name;
 }
 
 /* @fd passed rights_check(). */
@@ -72,6 +74,25 @@ static mach_port_name_t insert_send_once(int fd, int *err)
 		return MACH_PORT_NULL;
 	}
 	return add_new(p, err);
+}
+
+mach_port_name_t rights_insert_chan_reply(int chan_fd, uint16_t seq)
+{
+	int fd = fcntl(chan_fd, F_DUPFD_CLOEXEC, 0), err = 0;
+	struct port *p = fd >= 0 ? port_new_send_once(fd) : NULL;
+	mach_port_name_t name;
+
+	if (!p) {
+		if (fd >= 0)
+			close(fd);
+		port_chan_call_died(chan_fd, seq);      /* its caller is told now */
+		return MACH_PORT_NULL;
+	}
+	p->so_chan = seq;
+	name = add_new(p, &err);        /* failing, drops @p and its copy of B */
+	if (name == MACH_PORT_NULL)
+		port_chan_call_died(chan_fd, seq);
+	return name;
 }
 
 static mach_port_name_t insert_memory(const struct wire_desc *d, int fd, int *err)
@@ -101,7 +122,7 @@ static mach_port_name_t insert_receive(const struct wire_desc *d, int *fds, int 
 	p = port_find_ino(ino);
 	if (p && !(p->type & MACH_PORT_TYPE_RECEIVE)) {
 		port_attach_receive(p, fds, d->nfds, d->flags & WIRE_F_MASTER,
-			    d->flags & WIRE_F_PDREQUEST);
+				    d->flags & WIRE_F_PDREQUEST, d->reserved);
 		return p->name;
 	}
 	p = port_new();
@@ -111,7 +132,7 @@ static mach_port_name_t insert_receive(const struct wire_desc *d, int *fds, int 
 		return MACH_PORT_NULL;
 	}
 	port_attach_receive(p, fds, d->nfds, d->flags & WIRE_F_MASTER,
-			    d->flags & WIRE_F_PDREQUEST);
+			    d->flags & WIRE_F_PDREQUEST, d->reserved);
 	return add_new(p, err);
 }
 

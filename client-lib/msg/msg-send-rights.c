@@ -133,7 +133,8 @@ static int add_receive_fds(struct send_ctx *c, struct port *p, struct wire_desc 
 	int fds[WIRE_MAX_FDS];
 	bool has_s, has_pd;
 	/* A moved dead name counts against the same limit as an fd (send_add_fd()). */
-	ssize_t n = port_receive_fds(p, fds, WIRE_MAX_FDS - c->nfds - c->n_dead, &has_s, &has_pd);
+	ssize_t n = port_receive_fds(p, fds, WIRE_MAX_FDS - c->nfds - c->n_dead, &has_s, &has_pd,
+				     &d->reserved);
 
 	if (n < 0)
 		return (int)n;
@@ -294,6 +295,9 @@ static int resolve_right(struct send_ctx *c, mach_port_name_t name,
 	case MACH_MSG_TYPE_MAKE_SEND:
 		return make_send(c, p, d);
 	case MACH_MSG_TYPE_MOVE_SEND_ONCE:
+		/* A channel call's reply right goes on as a right of its own. */
+		if (port_so_chan_detach(p) < 0)
+			return -ENOMEM;
 		d->kind = WIRE_PORT_SEND_ONCE;
 		send_add_commit(c, COMMIT_MOVE_SEND_ONCE, p);
 		return send_add_fd(c, p->send_fd, false);

@@ -21,6 +21,7 @@
 
 #include "deadline.h"
 #include "fdpass.h"
+#include "msg-chan.h"
 #include "msg-send-ctx.h"
 #include "notifier.h"
 #include "port.h"
@@ -52,9 +53,11 @@ static mach_msg_return_t resolve_dest(struct send_ctx *c, const mach_msg_header_
 	switch (disp) {
 	case MACH_MSG_TYPE_MOVE_SEND:
 	case MACH_MSG_TYPE_COPY_SEND:
+		msg_chan_wait_ask(p);
 		if (!(p->type & MACH_PORT_TYPE_SEND) || port_memory(p))
 			return MACH_SEND_INVALID_DEST;
-		c->dest_fd = p->send_fd;
+		c->chan = p->chan_state == PORT_CHAN_OPEN;
+		c->dest_fd = c->chan ? p->chan_fd : p->send_fd;
 		if (disp == MACH_MSG_TYPE_MOVE_SEND)
 			send_add_commit(c, COMMIT_MOVE_SEND, p);
 		break;
@@ -69,7 +72,9 @@ static mach_msg_return_t resolve_dest(struct send_ctx *c, const mach_msg_header_
 		if (!(p->type & MACH_PORT_TYPE_SEND_ONCE))
 			return MACH_SEND_INVALID_DEST;
 		c->dest_fd = p->send_fd;
-		c->return_dest = true;
+		/* An answer up a channel carries its call's number, not its send end. */
+		c->chan_answer = p->so_chan;
+		c->return_dest = !p->so_chan;
 		send_add_commit(c, COMMIT_MOVE_SEND_ONCE, p);
 		break;
 	case MACH_MSG_TYPE_MAKE_SEND:
@@ -186,6 +191,41 @@ static int ool_iov(const struct send_ctx *c, struct iovec *iov)
 	return n;
 }
 
+static bool peer_gone(int err)
+{
+	return err == -EPIPE || err == -ECONNREFUSED || err == -ENOTCONN || err == -ECONNRESET;
+}
+
+/* Through a send-once right: its send end, or up a channel. */
+static bool once(const struct send_ctx *c)
+{
+	return c->return_dest || c->chan_answer;
+}
+
+/*
+ * One try of the datagram, down the channel if it goes there: a channel
+ * that takes no more (the job went) is let go, and the message goes
+ * through S, as every later one until the next ask.
+ */
+static int send_one(struct send_ctx *c, struct iovec *iov, int niov, int flags)
+{
+	int err;
+
+	if (!c->chan)
+		return fdpass_send(c->dest_fd, iov, niov, c->fds, c->nfds, flags);
+	err = msg_chan_send(c->dest, c->dest_fd, &c->hdr, iov, niov, c->fds, c->nfds, flags);
+	if (!peer_gone(err))
+		return err;
+	space_lock();
+	msg_chan_gone(c->dest, c->dest_fd);     /* A stays open while this send pins it */
+	space_unlock();
+	c->chan = false;
+	c->dest_fd = c->dest->send_fd;  /* pinned as well */
+	c->hdr.bits &= ~WIRE_BITS_CHAN;
+	c->hdr.seq = 0;
+	return fdpass_send(c->dest_fd, iov, niov, c->fds, c->nfds, flags);
+}
+
 static int send_datagram(struct send_ctx *c, const void *body, size_t body_len,
 			 bool timed, mach_msg_timeout_t timeout)
 {
@@ -202,6 +242,10 @@ static int send_datagram(struct send_ctx *c, const void *body, size_t body_len,
 
 	if (c->return_dest && send_add_fd(c, c->dest_fd, false) == 0)
 		c->hdr.bits |= WIRE_BITS_RETURNED;      /* see sopool.h */
+	if (c->chan_answer) {
+		c->hdr.bits |= WIRE_BITS_ONCONN | WIRE_BITS_CHAN;
+		c->hdr.seq = c->chan_answer;
+	}
 	c->hdr.nfds = (uint32_t)c->nfds;
 	c->hdr.body_len = (uint32_t)body_len;
 	c->hdr.data_len = (uint32_t)(body_len + c->ool_len);
@@ -213,16 +257,16 @@ static int send_datagram(struct send_ctx *c, const void *body, size_t body_len,
 	 * holder of a kept copy of its send end can have filled it.  Full is
 	 * MACH_SEND_NO_BUFFER (send_error()), the right left to the caller.
 	 */
-	if (c->return_dest)
+	if (once(c))
 		return fdpass_send(c->dest_fd, iov, niov, c->fds, c->nfds, MSG_DONTWAIT);
 	if (!timed)
-		return fdpass_send(c->dest_fd, iov, niov, c->fds, c->nfds, 0);
+		return send_one(c, iov, niov, 0);
 	deadline = deadline_in(timeout);
 	for (;;) {
 		struct pollfd pfd = { .fd = c->dest_fd, .events = POLLOUT };
 		int ms;
 
-		err = fdpass_send(c->dest_fd, iov, niov, c->fds, c->nfds, MSG_DONTWAIT);
+		err = send_one(c, iov, niov, MSG_DONTWAIT);
 		if (err != -EAGAIN)
 			return err;
 		ms = deadline_left_ms(&deadline);
@@ -313,11 +357,6 @@ static void ctx_release(struct send_ctx *c)
 	free(c->ool);
 }
 
-static bool peer_gone(int err)
-{
-	return err == -EPIPE || err == -ECONNREFUSED || err == -ENOTCONN || err == -ECONNRESET;
-}
-
 static mach_msg_return_t send_error(int err, struct send_ctx *c)
 {
 	if (peer_gone(err)) {
@@ -394,7 +433,7 @@ static mach_msg_return_t send_built(struct send_ctx *c, const char *body, size_t
 	 * right it carried: a server replying to a client that went away
 	 * succeeds and keeps no dead name; unless a request names the right
 	 * (dead_once_kept(): send_error() makes the dead name). */
-	if (err != 0 && c->return_dest && peer_gone(err) && !dead_once_kept(c->dest))
+	if (err != 0 && once(c) && peer_gone(err) && !dead_once_kept(c->dest))
 		destroyed = true;
 	if (fault)
 		body_failed(c, mark);

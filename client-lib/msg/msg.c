@@ -9,6 +9,7 @@
 #include <servers/bootstrap.h>
 
 #include "bootstrap-port.h"
+#include "msg-chan.h"
 #include "msg-conn.h"
 #include "msg-recv.h"
 #include "msg-send.h"
@@ -51,6 +52,13 @@ EXPORT mach_msg_return_t mach_msg_overwrite(mach_msg_header_t *msg, mach_msg_opt
 					   rcv_msg ? rcv_msg : msg);
 			if (mr != MSG_CONN_ORDINARY)
 				return mr;
+			/* A call to a service: down its channel (msg-chan.h). */
+			mr = msg_chan_call(msg, option, send_size, rcv_size, rcv_name, timeout,
+					   rcv_msg ? rcv_msg : msg);
+			if (mr == MSG_CHAN_RECEIVE)
+				goto receive;
+			if (mr != MSG_CHAN_ORDINARY)
+				return mr;
 		}
 		mr = msg_send(msg, option, send_size, timeout);
 		if (mr != MACH_MSG_SUCCESS)
@@ -58,6 +66,7 @@ EXPORT mach_msg_return_t mach_msg_overwrite(mach_msg_header_t *msg, mach_msg_opt
 	}
 	if (!(option & MACH_RCV_MSG))
 		return MACH_MSG_SUCCESS;
+receive:
 	if (!rcv_msg)
 		rcv_msg = msg;
 	if (!rcv_msg)

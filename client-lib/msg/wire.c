@@ -173,7 +173,7 @@ static bool bits_ok(const struct wire_hdr *h)
 	/* A channel call is answered up the channel: CHAN with ONCONN. */
 	if (!(h->bits & (WIRE_BITS_ONCONN | WIRE_BITS_CHAN)) && h->seq)
 		return false;
-	if (h->bits & (WIRE_BITS_OFFER | WIRE_BITS_SO_DIED | WIRE_BITS_SO_MOVED | WIRE_BITS_RETIRED))
+	if (h->bits & WIRE_CONTROL_BITS)
 		return false;   /* control datagrams: wire_control() */
 	return dest == MACH_MSG_TYPE_PORT_NONE || dest == MACH_MSG_TYPE_PORT_SEND ||
 	       dest == MACH_MSG_TYPE_PORT_SEND_ONCE;
@@ -219,11 +219,9 @@ static const struct {
 
 enum wire_control wire_control(const void *buf, size_t len, size_t nfds)
 {
-	const uint32_t any = WIRE_BITS_OFFER | WIRE_BITS_SO_DIED | WIRE_BITS_SO_MOVED |
-			     WIRE_BITS_RETIRED;
 	const struct wire_hdr *h = buf;
 
-	if (len < sizeof(*h) || h->magic != WIRE_MAGIC || !(h->bits & any))
+	if (len < sizeof(*h) || h->magic != WIRE_MAGIC || !(h->bits & WIRE_CONTROL_BITS))
 		return WIRE_CTL_NONE;
 	for (int k = WIRE_CTL_OFFER; k <= WIRE_CTL_RETIRED; k++) {
 		if (h->bits != control_shape[k].bits)

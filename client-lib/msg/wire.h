@@ -148,6 +148,8 @@ enum wire_kind {
 #define WIRE_BITS_SO_MOVED  0x01000000u
 #define WIRE_BITS_RETIRED   0x00800000u
 #define WIRE_BITS_CHAN      0x00400000u
+#define WIRE_CONTROL_BITS   (WIRE_BITS_OFFER | WIRE_BITS_SO_DIED | WIRE_BITS_SO_MOVED | \
+			     WIRE_BITS_RETIRED)
 
 /* What a control datagram is (wire_control()). */
 enum wire_control {

@@ -5,6 +5,10 @@
  *   ECHO_DATA  (one-way)  payload: a sequence number; order is checked
  *   ECHO_QUERY (request)  reply: how many data messages, whether in order, pid
  *   ECHO_CRASH (one-way)  abort(): a crash mid-stream
+ *   ECHO_CRASH_CALL (request) abort(), the request unanswered
+ *   ECHO_FORWARD (request) reply: the value, through the reply right sent
+ *              on to the service's own port first (ECHO_FORWARDED)
+ *   ECHO_DROP and anything unknown: destroyed unanswered
  *   ECHO_ECHO  (request)  reply: the request's value, for numbered calls
  *   ECHO_LOOK_UP (request) look argv[1] up, value times, here and in a
  *              forked child; reply: value bit 0 if each look-up here named
@@ -43,6 +47,22 @@ static void reply(const struct echo_msg *req, uint32_t count, uint32_t in_order)
 	out.pid = getpid();
 	mach_msg(&out.head, MACH_SEND_MSG, sizeof(out), 0, MACH_PORT_NULL, MACH_MSG_TIMEOUT_NONE,
 		 MACH_PORT_NULL);
+}
+
+/* ECHO_FORWARD: the reply right goes on in a message to @port, answered when that comes. */
+static void forward(mach_port_t port, struct echo_msg *req)
+{
+	struct echo_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, MACH_MSG_TYPE_MOVE_SEND_ONCE);
+	m.head.msgh_remote_port = port;
+	m.head.msgh_local_port = req->head.msgh_remote_port;
+	m.head.msgh_id = ECHO_FORWARDED;
+	m.value = req->value;
+	if (mach_msg(&m.head, MACH_SEND_MSG, sizeof(m), 0, MACH_PORT_NULL, MACH_MSG_TIMEOUT_NONE,
+		     MACH_PORT_NULL) != MACH_MSG_SUCCESS)
+		mach_msg_destroy(&req->head);
 }
 
 /* @n look-ups of @name: 1 if each gave @port (or any right, when @port is MACH_PORT_NULL). */
@@ -183,7 +203,15 @@ int main(int argc, char **argv)
 			reply(&in.m, (uint32_t)register_by(in.m.head.msgh_id), 1);
 			break;
 		case ECHO_CRASH:
+		case ECHO_CRASH_CALL:
 			abort();
+		case ECHO_FORWARD:
+			forward(port, &in.m);
+			break;
+		case ECHO_FORWARDED:
+			in.m.head.msgh_id = ECHO_FORWARD;       /* answered as ECHO_FORWARD + 100 */
+			reply(&in.m, in.m.value, 1);
+			break;
 		default:
 			mach_msg_destroy(&in.m.head);
 		}

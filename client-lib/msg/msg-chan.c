@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * msg-chan.c - a send right's channel, the client's side (msg-chan.h):
+ * the ask, the numbered sends down A, and a call answered up the channel.
+ */
+#include "msg-chan.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include "bootstrap-chan.h"
+#include "fdpass.h"
+#include "msg-conn.h"
+#include "port.h"
+
+/*
+ * What goes down one A is numbered and sent under one lock, so that B's
+ * order is the numbers' (RETIRED names a number).  Locks are shared by
+ * the channels hashed to them: a send blocked on a full B holds up few.
+ */
+#define CHAN_LOCKS 16
+
+static pthread_mutex_t chan_locks[CHAN_LOCKS];
+
+__attribute__((constructor)) static void chan_locks_init(void)
+{
+	for (size_t i = 0; i < CHAN_LOCKS; i++)
+		pthread_mutex_init(&chan_locks[i], NULL);
+}
+
+void msg_chan_fork_child(void)
+{
+	chan_locks_init();
+}
+
+static pthread_mutex_t *chan_lock(const struct port *p)
+{
+	return &chan_locks[((uintptr_t)p / 64) % CHAN_LOCKS];
+}
+
+int msg_chan_send(struct port *p, int fd, struct wire_hdr *h, const struct iovec *iov, int niov,
+		  const int *fds, size_t nfds, int flags)
+{
+	pthread_mutex_t *lock = chan_lock(p);
+	uint16_t seq;
+	int err;
+
+	pthread_mutex_lock(lock);
+	seq = (uint16_t)(p->chan_seq + 1) ? (uint16_t)(p->chan_seq + 1) : 1;
+	h->bits |= WIRE_BITS_CHAN;
+	h->seq = seq;
+	err = fdpass_send(fd, iov, niov, fds, nfds, flags);
+	if (err == 0)
+		p->chan_seq = seq;      /* a failed send took no number */
+	pthread_mutex_unlock(lock);
+	return err;
+}
+
+/*
+ * Calls made the ordinary way after a channel ended before the next ask:
+ * a service that exits after every request (a demand-launched "once"
+ * job) would otherwise cost an ask every other call.
+ */
+#define CHAN_ASK_BACKOFF 16
+
+void msg_chan_gone(struct port *p, int fd)
+{
+	/* Another thread may have let it go and asked anew meanwhile. */
+	if (p->chan_state != PORT_CHAN_OPEN || p->chan_fd != fd)
+		return;
+	port_chan_close(p);
+	p->chan_state = PORT_CHAN_ASKABLE;
+	p->chan_backoff = CHAN_ASK_BACKOFF;
+}
+
+void msg_chan_wait_ask(struct port *p)
+{
+	while (p->chan_state == PORT_CHAN_ASKING)
+		port_chan_wait();
+}
+
+/*
+ * Ask for @p's channel.  Space lock held, released while asking; @p
+ * referenced by the caller.  Sends to the port wait meanwhile
+ * (msg_chan_wait_ask()), and the ask waits for those already out
+ * (port_unpin() wakes it).
+ */
+static void ask(struct port *p)
+{
+	mach_port_name_t name = p->name;
+	int fd;
+
+	p->chan_state = PORT_CHAN_ASKING;
+	while (port_pinned(p))
+		port_chan_wait();
+	space_unlock();
+	fd = bootstrap_chan_ask(name);
+	space_lock();
+	if (fd >= 0 && (p->type & MACH_PORT_TYPE_SEND)) {
+		p->chan_fd = fd;
+		p->chan_state = PORT_CHAN_OPEN;
+	} else {
+		if (fd >= 0)
+			close(fd);
+		p->chan_state = PORT_CHAN_REFUSED;
+	}
+	port_chan_wake();
+}
+
+/*
+ * The call's destination, with a channel it may use now (asked for first
+ * if need be), and its reply port: both referenced, the destination
+ * pinned (A stays open) and marked calling.  Space lock held.
+ */
+static struct port *take_channel(const mach_msg_header_t *msg, mach_port_name_t rcv_name,
+				 struct port **reply, uint64_t *pin)
+{
+	struct port *p = space_get(msg->msgh_remote_port), *r;
+
+	if (!p || !(p->type & MACH_PORT_TYPE_SEND) || (p->type & MACH_PORT_TYPE_RECEIVE))
+		return NULL;
+	port_ref(p);
+	if (p->chan_state == PORT_CHAN_ASKABLE && p->chan_backoff)
+		p->chan_backoff--;
+	else if (p->chan_state == PORT_CHAN_ASKABLE)
+		ask(p);
+	r = space_get(rcv_name);
+	if (p->chan_state != PORT_CHAN_OPEN || p->chan_calling || !(p->type & MACH_PORT_TYPE_SEND) ||
+	    !r || !(r->type & MACH_PORT_TYPE_RECEIVE) || r->dead) {
+		port_unref(p);
+		return NULL;
+	}
+	p->chan_calling = true;
+	*pin = port_pin(p);
+	port_ref(r);
+	*reply = r;
+	return p;
+}
+
+static bool peer_gone(int err)
+{
+	return err == -EPIPE || err == -ECONNREFUSED || err == -ENOTCONN || err == -ECONNRESET;
+}
+
+mach_msg_return_t msg_chan_call(mach_msg_header_t *msg, mach_msg_option_t option,
+				mach_msg_size_t send_size, mach_msg_size_t rcv_size,
+				mach_port_name_t rcv_name, mach_msg_timeout_t timeout,
+				mach_msg_header_t *rcv_msg)
+{
+	struct conn_wait w = { .channel = true };
+	mach_msg_return_t mr = MSG_CHAN_ORDINARY;
+	struct port *p, *reply = NULL;
+	struct wire_hdr h;
+	struct iovec iov[2];
+	uint64_t pin = 0;
+	int err;
+
+	if (!msg_call_shape(msg, option, send_size, rcv_name))
+		return MSG_CHAN_ORDINARY;
+	space_lock();
+	p = take_channel(msg, rcv_name, &reply, &pin);
+	w.fd = p ? p->chan_fd : -1;
+	space_unlock();
+	if (!p)
+		return MSG_CHAN_ORDINARY;
+	msg_call_wire(&h, iov, msg, send_size);
+	err = msg_chan_send(p, w.fd, &h, iov, 2, NULL, 0, 0);
+	w.seq = h.seq;
+	if (err == 0)
+		mr = msg_receive_conn(rcv_msg, option, rcv_size, reply, &w, timeout);
+	else
+		w.gone = peer_gone(err);        /* shut: the ordinary way, and S from now on */
+	space_lock();
+	p->chan_calling = false;
+	if (w.gone)
+		msg_chan_gone(p, w.fd);
+	port_unpin(p, pin);
+	space_unlock();
+	port_unref(reply);
+	port_unref(p);
+	return mr;
+}
