@@ -501,8 +501,12 @@ static mach_msg_return_t conn_take(struct rcv_req *rq, struct conn_wait *w, stru
 	int returned = -1;
 
 	d->len = fdpass_recv(w->fd, d->buf, WIRE_MAX_DATAGRAM, d->fds, &d->nfds, &d->cr, flags);
-	if (d->len == -EAGAIN || d->len == -EINTR || d->len == -EMSGSIZE || d->len == -EPROTO)
-		return RECV_AGAIN;      /* a cut-off datagram's fds are closed already */
+	/* A cut-off datagram's fds are closed already; a reset (the other end
+	 * closed with datagrams of ours unread) is reported once, before what
+	 * is queued. */
+	if (d->len == -EAGAIN || d->len == -EINTR || d->len == -EMSGSIZE || d->len == -EPROTO ||
+	    d->len == -ECONNRESET)
+		return RECV_AGAIN;
 	if (rcv_dgram_eof(d) || d->len < 0) {
 		w->gone = w->channel;
 		return rcv_send_once_notice(rq, rq->port->name);

@@ -26,6 +26,12 @@ struct chanset *chanset_of(const struct service *s);
 /** chanset_remove() - close channel @i of @cs and forget it; @cs is freed with its last. */
 void chanset_remove(struct chanset *cs, size_t i);
 
+/**
+ * chanset_peek() - peek the first datagram queued on @fd (no fds taken):
+ * recv()'s result, a reset reported past.
+ */
+ssize_t chanset_peek(int fd, void *buf, size_t len);
+
 /** chanset_has_data() - whether a datagram waits in @fd (never blocks, takes no fd). */
 bool chanset_has_data(int fd);
 

@@ -40,7 +40,7 @@ static void offers_queued(int r, const struct chanset *cs, bool *queued)
 			return;
 		}
 		memset(&h, 0, sizeof(h));
-		len = recv(r, &h, sizeof(h), MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+		len = chanset_peek(r, &h, sizeof(h));
 		if (len <= 0 || len > INT_MAX - off)
 			break;
 		off += (int)len;
@@ -66,7 +66,7 @@ static uint16_t first_seq(int fd)
 		ssize_t len;
 
 		memset(&h, 0, sizeof(h));
-		len = recv(fd, &h, sizeof(h), MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+		len = chanset_peek(fd, &h, sizeof(h));
 		if (len < 0)
 			return 0;       /* nothing queued */
 		if (len >= (ssize_t)sizeof(h) && h.magic == WIRE_MAGIC && h.seq)

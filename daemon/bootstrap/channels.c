@@ -157,12 +157,23 @@ static void chanset_put(struct chanset *cs)
 		strmap_deinit(&sets);
 }
 
+ssize_t chanset_peek(int fd, void *buf, size_t len)
+{
+	ssize_t n = recv(fd, buf, len, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+
+	/* A client that closed A with answers unread leaves B a reset, which
+	 * the next read reports, once, before what is queued. */
+	if (n < 0 && errno == ECONNRESET)
+		n = recv(fd, buf, len, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+	return n;
+}
+
 bool chanset_has_data(int fd)
 {
 	char c;
 
 	/* No control buffer: a peek takes none of the datagram's fds. */
-	return recv(fd, &c, 1, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT) > 0;
+	return chanset_peek(fd, &c, 1) > 0;
 }
 
 /* Whether @ch can go: its client gone (A closed or shut), and nothing in B. */
