@@ -146,7 +146,10 @@ START_TEST(test_reply_right_sent_on_still_answers)
 }
 END_TEST
 
-/* A call the job took when it died: the caller learns at once; the next call starts it again. */
+/*
+ * A call the job took when it died: the caller learns at once; the next
+ * call starts it again, the ordinary way for a while, then down a new channel.
+ */
 START_TEST(test_call_taken_dies_with_the_job)
 {
 	mach_port_t port = look_up_echo();
@@ -154,6 +157,9 @@ START_TEST(test_call_taken_dies_with_the_job)
 
 	ck_assert_int_eq(echo_request(port, ECHO_CRASH_CALL, 0, NULL), MACH_NOTIFY_SEND_ONCE);
 	ck_assert_int_ne(echo_query(port).pid, first);
+	ck_assert_int_eq(chan_state(port, NULL), PORT_CHAN_ASKABLE);
+	for (uint32_t i = 0; i < 20; i++)
+		ck_assert_uint_eq(echo_value(port, i), i);
 	ck_assert_int_eq(chan_state(port, NULL), PORT_CHAN_OPEN);
 	mach_port_deallocate(mach_task_self(), port);
 }

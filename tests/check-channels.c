@@ -169,6 +169,30 @@ START_TEST(test_ask_refused_past_the_caller_cap)
 }
 END_TEST
 
+/*
+ * The caller's sweep empties the very port it asks for: every channel of
+ * it gone, its set goes too, and the ask goes on without it (it used to
+ * read the freed set: ASan's heap-use-after-free).
+ */
+START_TEST(test_caller_sweep_empties_the_port_asked_for)
+{
+	mach_port_t recv[2], send[2];
+	int a[CAP_CALLER];
+
+	test_daemon_start(&td);
+	serve(DYN ".1", &recv[0], &send[0]);
+	serve(DYN ".2", &recv[1], &send[1]);
+	ask_n(send[0], a, CAP_SERVICE);
+	ask_n(send[1], a + CAP_SERVICE, CAP_CALLER - CAP_SERVICE);
+	for (int i = 0; i < CAP_SERVICE; i++)
+		close(a[i]);
+	ck_assert_int_eq(chan_ask(send[0], &a[0]), KERN_SUCCESS);
+	close(a[0]);
+	for (int i = CAP_SERVICE; i < CAP_CALLER; i++)
+		close(a[i]);
+}
+END_TEST
+
 /* Three channels to DYN: a call queued in the first, the second empty, the third's OFFER unread. */
 struct three {
 	mach_port_t recv, send;
@@ -246,9 +270,11 @@ START_TEST(test_retired_channel_with_a_message_starts_the_job)
 	test_daemon_start(&td);
 	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, ECHO_SERVICE_NAME, &send), KERN_SUCCESS);
 	ck_assert_int_eq(chan_ask(send, &a), KERN_SUCCESS);   /* the OFFER starts the job */
-	ck_assert_int_eq(chan_send(a, 9), 0);
-	/* Answered after the OFFER: the job has read it (and dropped it: not a message). */
+	/* Answered down a channel the library asks for after: the job has read
+	 * our OFFER.  Stopped, it reads nothing more: the call stays in B. */
 	ck_assert_int_eq(echo_call(send, &r), ECHO_QUERY + 100);
+	ck_assert_int_eq(kill(r.pid, SIGSTOP), 0);
+	ck_assert_int_eq(chan_send(a, 9), 0);
 	ck_assert_int_eq(kill(r.pid, SIGKILL), 0);
 	ck_assert_int_eq(chan_read(a, &seq), 1);
 	ck_assert_uint_eq(seq, 9);
@@ -325,6 +351,7 @@ static Suite *channels_suite(void)
 	tcase_add_test(tc, test_ask_refused_while_r_is_full);
 	tcase_add_test(tc, test_ask_refused_past_the_port_cap_until_one_dies);
 	tcase_add_test(tc, test_ask_refused_past_the_caller_cap);
+	tcase_add_test(tc, test_caller_sweep_empties_the_port_asked_for);
 	tcase_add_test(tc, test_receiver_gone_retires_closes_or_leaves);
 	tcase_add_test(tc, test_check_in_hands_retired_channels);
 	tcase_add_test(tc, test_retired_channel_with_a_message_starts_the_job);

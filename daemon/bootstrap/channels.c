@@ -216,12 +216,14 @@ static void sweep_caller(pid_t pid)
 /* Room for one more channel of @pid to @s, sweeping at a cap.  Return: 0 or -errno. */
 static int room(struct service *s, pid_t pid)
 {
-	struct chanset *cs = chanset_of(s);
+	struct chanset *cs;
 
 	if (caller_held(pid) >= CHANNELS_PER_CALLER)
 		sweep_caller(pid);
 	if (caller_held(pid) >= CHANNELS_PER_CALLER)
 		return -EUSERS;
+	/* Looked up after the sweep, which frees a set it empties. */
+	cs = chanset_of(s);
 	if (cs && cs->n >= CHANNELS_PER_SERVICE)
 		sweep_set(cs, 0);
 	cs = chanset_of(s);

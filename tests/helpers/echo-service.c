@@ -156,11 +156,72 @@ static bool own_name_on_demand(const char *name)
 	       st == BOOTSTRAP_STATUS_ON_DEMAND;
 }
 
+/* What the service has seen of ECHO_DATA: how many, and whether in order. */
+struct tally {
+	uint32_t count, next, in_order;
+};
+
+/* ECHO_DATA, ECHO_QUERY, ECHO_ECHO and the requests that only answer: whether @m was one. */
+static bool serve_plain(struct echo_msg *m, struct tally *t, mach_port_t port, const char *name)
+{
+	switch (m->head.msgh_id) {
+	case ECHO_DATA:
+		if (m->value != t->next)
+			t->in_order = 0;
+		t->next = m->value + 1;
+		t->count++;
+		return true;
+	case ECHO_QUERY:
+		reply(m, t->count, t->in_order);
+		return true;
+	case ECHO_ECHO:
+		reply(m, m->value, 1);
+		return true;
+	case ECHO_LOOK_UP:
+		reply(m, look_up_here_and_in_child(name, port, m->value), 1);
+		return true;
+	case ECHO_REGISTER:
+	case ECHO_REGISTER_ANEW:
+	case ECHO_REGISTER_CHILD:
+		reply(m, (uint32_t)register_by(m->head.msgh_id), 1);
+		return true;
+	case ECHO_FORWARD:
+		forward(port, m);
+		return true;
+	case ECHO_FORWARDED:
+		m->head.msgh_id = ECHO_FORWARD;         /* answered as ECHO_FORWARD + 100 */
+		reply(m, m->value, 1);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* One message.  Return: 0 to go on, else the exit status. */
+static int serve_one(struct echo_msg *m, struct tally *t, mach_port_t *port, const char *name)
+{
+	kern_return_t kr;
+
+	if (serve_plain(m, t, *port, name))
+		return 0;
+	switch (m->head.msgh_id) {
+	case ECHO_RECHECK:
+		reply(m, (uint32_t)(kr = check_in_again(name, port)), 1);
+		return kr == KERN_SUCCESS ? 0 : 6;
+	case ECHO_CRASH:
+	case ECHO_CRASH_CALL:
+		abort();
+	default:
+		mach_msg_destroy(&m->head);
+		return 0;
+	}
+}
+
 int main(int argc, char **argv)
 {
+	struct tally t = { .next = argc > 2 ? (uint32_t)atoi(argv[2]) : 0, .in_order = 1 };
 	mach_port_t port;
-	uint32_t count = 0, next = argc > 2 ? (uint32_t)atoi(argv[2]) : 0, in_order = 1;
-	kern_return_t kr;
+	int status = 0;
 
 	if (argc < 2)
 		return 3;
@@ -168,7 +229,7 @@ int main(int argc, char **argv)
 		return 5;
 	if (bootstrap_check_in(bootstrap_port, argv[1], &port) != KERN_SUCCESS)
 		return 3;
-	for (;;) {
+	while (status == 0) {
 		union {
 			struct echo_msg m;
 			char buf[sizeof(struct echo_msg) + MAX_TRAILER_SIZE];
@@ -176,44 +237,7 @@ int main(int argc, char **argv)
 
 		if (mach_msg(&in.m.head, MACH_RCV_MSG, 0, sizeof(in), port, 0, MACH_PORT_NULL))
 			return 4;
-		switch (in.m.head.msgh_id) {
-		case ECHO_DATA:
-			if (in.m.value != next)
-				in_order = 0;
-			next = in.m.value + 1;
-			count++;
-			break;
-		case ECHO_QUERY:
-			reply(&in.m, count, in_order);
-			break;
-		case ECHO_ECHO:
-			reply(&in.m, in.m.value, 1);
-			break;
-		case ECHO_LOOK_UP:
-			reply(&in.m, look_up_here_and_in_child(argv[1], port, in.m.value), 1);
-			break;
-		case ECHO_RECHECK:
-			reply(&in.m, (uint32_t)(kr = check_in_again(argv[1], &port)), 1);
-			if (kr != KERN_SUCCESS)
-				return 6;
-			break;
-		case ECHO_REGISTER:
-		case ECHO_REGISTER_ANEW:
-		case ECHO_REGISTER_CHILD:
-			reply(&in.m, (uint32_t)register_by(in.m.head.msgh_id), 1);
-			break;
-		case ECHO_CRASH:
-		case ECHO_CRASH_CALL:
-			abort();
-		case ECHO_FORWARD:
-			forward(port, &in.m);
-			break;
-		case ECHO_FORWARDED:
-			in.m.head.msgh_id = ECHO_FORWARD;       /* answered as ECHO_FORWARD + 100 */
-			reply(&in.m, in.m.value, 1);
-			break;
-		default:
-			mach_msg_destroy(&in.m.head);
-		}
+		status = serve_one(&in.m, &t, &port, argv[1]);
 	}
+	return status;
 }
