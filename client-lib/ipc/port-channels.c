@@ -8,6 +8,7 @@
 #include "port.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -25,6 +26,8 @@
  */
 #define PORT_MAX_CHANNELS 256
 
+static void drop_copies(ino_t ino);
+
 /* Asks for channels and the sends they wait for (msg-chan.c), under the space lock. */
 static pthread_cond_t chan_cond = PTHREAD_COND_INITIALIZER;
 
@@ -41,6 +44,58 @@ void port_chan_wake(void)
 void port_chan_fork_child(void)
 {
 	pthread_cond_init(&chan_cond, NULL);
+	drop_copies(0);         /* the parent's channels */
+}
+
+/*
+ * Copies of Bs kept from spent reply rights, for the next call on the same
+ * channel: a call then costs its receiver no dup() and no close().  A
+ * copy keeps its B open, so the copies of a channel go with it
+ * (drop_copies()); a forked child drops them all.
+ */
+#define CHAN_COPIES 16
+
+static struct {
+	ino_t ino;
+	int fd;
+} copies[CHAN_COPIES];
+static size_t n_copies;
+
+/* Close the kept copies of B @ino, or every one if @ino is 0. */
+static void drop_copies(ino_t ino)
+{
+	for (size_t i = n_copies; i-- > 0;) {
+		if (ino && copies[i].ino != ino)
+			continue;
+		close(copies[i].fd);
+		copies[i] = copies[--n_copies];
+	}
+}
+
+int port_chan_copy(int b, ino_t ino)
+{
+	int fd;
+
+	for (size_t i = 0; ino && i < n_copies; i++) {
+		if (copies[i].ino != ino)
+			continue;
+		fd = copies[i].fd;
+		copies[i] = copies[--n_copies];
+		return fd;
+	}
+	fd = fcntl(b, F_DUPFD_CLOEXEC, 0);
+	return fd < 0 ? -errno : fd;
+}
+
+void port_so_chan_spent(struct port *p)
+{
+	/* A send still using the copy (it is pinned) closes it when done. */
+	if (p->so_chan_ino && p->send_fd >= 0 && !port_pinned(p) && n_copies < CHAN_COPIES) {
+		copies[n_copies].ino = p->so_chan_ino;
+		copies[n_copies++].fd = p->send_fd;
+		p->send_fd = -1;
+	}
+	p->so_chan_ino = 0;
 }
 
 ssize_t port_channel_index(const struct port *p, int fd)
@@ -106,6 +161,7 @@ void port_remove_channel(struct port *p, size_t i)
 	struct port_chan c = rv->chan[i];
 
 	port_unwatch_fd(p, c.fd);
+	drop_copies(c.ino);     /* else they would keep B open: its client would see no end */
 	rv->n_retired -= c.retired;
 	rv->chan[i] = rv->chan[--rv->n_chan];
 	port_close_fd(p, &c.fd);        /* a receive right moving carries it */
@@ -181,5 +237,6 @@ int port_so_chan_detach(struct port *p)
 	port_close_fd(p, &p->send_fd);
 	p->send_fd = s;
 	p->so_chan = 0;
+	p->so_chan_ino = 0;
 	return 0;
 }

@@ -180,6 +180,7 @@ void port_drop_send(struct port *p)
 
 void port_use_send_once(struct port *p)
 {
+	port_so_chan_spent(p);
 	p->type &= ~MACH_PORT_TYPE_SEND_ONCE;
 	port_release_if_empty(p);
 }

@@ -119,6 +119,7 @@ struct port {
 	int chan_fd;
 	uint16_t chan_seq;
 	uint16_t so_chan;
+	ino_t so_chan_ino;          /* a channel reply right's B, for its copy to be kept (port-channels.c) */
 	uint8_t chan_state;         /* enum port_chan_state */
 	uint8_t chan_backoff;       /* calls the ordinary way before the next ask (msg-chan.c) */
 	bool chan_calling;          /* a channel call waits on A (one at a time) */
@@ -488,6 +489,18 @@ void port_chan_wake(void);
 void port_chan_fork_child(void);
 /** port_chan_close() - send right @p's channel goes: A closed (once no send uses it). */
 void port_chan_close(struct port *p);
+/**
+ * port_chan_copy() - a copy of B @b (of inode @ino) for a channel call's
+ * reply right: one kept from an earlier reply, else a new one.
+ * Return: the fd, or a negative errno.
+ */
+int port_chan_copy(int b, ino_t ino);
+/**
+ * port_so_chan_spent() - channel reply right @p is spent (answered or
+ * dropped): its copy of B is kept for the next call on that channel, not
+ * closed.
+ */
+void port_so_chan_spent(struct port *p);
 /** port_chan_call_died() - channel call @seq that came down B @b is destroyed unanswered: SO_DIED up B. */
 void port_chan_call_died(int b, uint16_t seq);
 /**

@@ -128,7 +128,7 @@ static mach_port_name_t translate_reply(const struct rcv_req *rq, const struct w
 
 	/* A channel call: its reply right is an answer up the channel. */
 	if (rq->from_chan && (h->bits & WIRE_BITS_ONCONN))
-		return rights_insert_chan_reply(rq->chan_fd, h->seq);
+		return rights_insert_chan_reply(rq->port, rq->chan_fd, h->seq);
 	if (!h->reply_nfds)
 		return (h->bits & WIRE_BITS_REPLY_DEAD) ? MACH_PORT_DEAD : MACH_PORT_NULL;
 	rd.kind = MACH_MSGH_BITS_REMOTE(h->bits) == MACH_MSG_TYPE_PORT_SEND_ONCE ?

@@ -76,9 +76,11 @@ static mach_port_name_t insert_send_once(int fd, int *err)
 	return add_new(p, err);
 }
 
-mach_port_name_t rights_insert_chan_reply(int chan_fd, uint16_t seq)
+mach_port_name_t rights_insert_chan_reply(struct port *rcv, int chan_fd, uint16_t seq)
 {
-	int fd = fcntl(chan_fd, F_DUPFD_CLOEXEC, 0), err = 0;
+	ssize_t i = port_channel_index(rcv, chan_fd);
+	ino_t ino = i >= 0 ? rcv->u.recv.chan[i].ino : 0;
+	int fd = port_chan_copy(chan_fd, ino), err = 0;
 	struct port *p = fd >= 0 ? port_new_send_once(fd) : NULL;
 	mach_port_name_t name;
 
@@ -89,6 +91,7 @@ mach_port_name_t rights_insert_chan_reply(int chan_fd, uint16_t seq)
 		return MACH_PORT_NULL;
 	}
 	p->so_chan = seq;
+	p->so_chan_ino = ino;
 	name = add_new(p, &err);        /* failing, drops @p and its copy of B */
 	if (name == MACH_PORT_NULL)
 		port_chan_call_died(chan_fd, seq);

@@ -20,11 +20,12 @@ mach_port_name_t rights_insert(const struct wire_desc *d, int *fds, int *err);
 
 /**
  * rights_insert_chan_reply() - name the reply right of channel call @seq
- * that came down B @chan_fd: a send-once right on a copy of B
- * (port.so_chan).  Space lock held.  Return: the name, or MACH_PORT_NULL
- * (then the caller is told up B that the right died).
+ * that came down B @chan_fd, a channel of receive right @rcv: a send-once
+ * right on a copy of B (port.so_chan).  Space lock held.  Return: the
+ * name, or MACH_PORT_NULL (then the caller is told up B that the right died).
  */
-mach_port_name_t rights_insert_chan_reply(int chan_fd, uint16_t seq);
+struct port;
+mach_port_name_t rights_insert_chan_reply(struct port *rcv, int chan_fd, uint16_t seq);
 
 /**
  * rights_check() - check that every fd of a validated datagram @buf is what
