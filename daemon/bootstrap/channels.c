@@ -113,17 +113,23 @@ static void caller_drop(pid_t pid)
 		strmap_deinit(&callers);        /* nothing left behind at exit */
 }
 
-void chanset_remove(struct chanset *cs, size_t i)
+/* An empty set goes (its last channel closed, or one made for a channel that then failed). */
+static void chanset_put(struct chanset *cs)
 {
-	caller_drop(cs->ch[i].pid);
-	close(cs->ch[i].fd);
-	cs->ch[i] = cs->ch[--cs->n];
 	if (cs->n)
 		return;
 	strmap_del(&sets, cs->key);
 	free(cs);
 	if (!sets.count)
 		strmap_deinit(&sets);
+}
+
+void chanset_remove(struct chanset *cs, size_t i)
+{
+	caller_drop(cs->ch[i].pid);
+	close(cs->ch[i].fd);
+	cs->ch[i] = cs->ch[--cs->n];
+	chanset_put(cs);
 }
 
 /* @s's channels, a new empty set if it has none.  NULL: no memory. */
@@ -144,17 +150,6 @@ static struct chanset *chanset_get(struct service *s)
 	}
 	channels_retire_ops();
 	return cs;
-}
-
-/* An empty set made for a channel that then failed goes again. */
-static void chanset_put(struct chanset *cs)
-{
-	if (cs->n)
-		return;
-	strmap_del(&sets, cs->key);
-	free(cs);
-	if (!sets.count)
-		strmap_deinit(&sets);
 }
 
 ssize_t chanset_peek(int fd, void *buf, size_t len)
