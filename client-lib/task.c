@@ -26,7 +26,6 @@
 
 #include "bootstrap-port.h"
 #include "notifier.h"
-#include "msg-chan.h"
 #include "port.h"
 #include "sopool.h"
 #include "space.h"
@@ -94,7 +93,6 @@ static void task_fork_child(void)
 	sopool_fork_child();
 	notifier_fork_child();
 	bootstrap_fork_child();
-	msg_chan_fork_child();
 }
 
 __attribute__((constructor)) static void task_fork_init(void)

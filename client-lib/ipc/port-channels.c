@@ -19,16 +19,12 @@
 #include "wire.h"
 
 /*
- * Channels one receive right takes.  The daemon makes at most 32 per
- * service; past this many (offers from anyone else) a new B is retired at
- * once: what it holds is read first, and its client, whose sends then
- * fail, goes the ordinary way.
+ * Channels one receive right takes: the daemon makes at most 32 per
+ * service; an OFFER past this many is refused (its B closed).
  */
 #define PORT_MAX_CHANNELS 256
 
-static void drop_copies(ino_t ino);
-
-/* Asks for channels and the sends they wait for (msg-chan.c), under the space lock. */
+/* Asks for channels (msg-chan.c) and the sends that wait for them, under the space lock. */
 static pthread_cond_t chan_cond = PTHREAD_COND_INITIALIZER;
 
 void port_chan_wait(void)
@@ -44,43 +40,32 @@ void port_chan_wake(void)
 void port_chan_fork_child(void)
 {
 	pthread_cond_init(&chan_cond, NULL);
-	drop_copies(0);         /* the parent's channels */
+}
+
+/* Receive right @rcv's channel whose B has inode @ino, or NULL. */
+static struct port_chan *channel_of(struct port *rcv, ino_t ino)
+{
+	if (!rcv || !ino || !(rcv->type & MACH_PORT_TYPE_RECEIVE) || rcv->kind != PORT_KIND_RECEIVE)
+		return NULL;
+	for (size_t i = 0; i < rcv->u.recv.n_chan; i++)
+		if (rcv->u.recv.chan[i].ino == ino)
+			return &rcv->u.recv.chan[i];
+	return NULL;
 }
 
 /*
- * Copies of Bs kept from spent reply rights, for the next call on the same
- * channel: a call then costs its receiver no dup() and no close().  A
- * copy keeps its B open, so the copies of a channel go with it
- * (drop_copies()); a forked child drops them all.
+ * Each channel keeps the copy of its B that the last spent reply right
+ * had, for the next call's: a call then costs its receiver no dup() and
+ * no close().  The copy goes with its channel (port_remove_channel()).
  */
-#define CHAN_COPIES 16
-
-static struct {
-	ino_t ino;
-	int fd;
-} copies[CHAN_COPIES];
-static size_t n_copies;
-
-/* Close the kept copies of B @ino, or every one if @ino is 0. */
-static void drop_copies(ino_t ino)
+int port_chan_copy(struct port *rcv, int b, ino_t ino)
 {
-	for (size_t i = n_copies; i-- > 0;) {
-		if (ino && copies[i].ino != ino)
-			continue;
-		close(copies[i].fd);
-		copies[i] = copies[--n_copies];
-	}
-}
-
-int port_chan_copy(int b, ino_t ino)
-{
+	struct port_chan *c = channel_of(rcv, ino);
 	int fd;
 
-	for (size_t i = 0; ino && i < n_copies; i++) {
-		if (copies[i].ino != ino)
-			continue;
-		fd = copies[i].fd;
-		copies[i] = copies[--n_copies];
+	if (c && c->spare >= 0) {
+		fd = c->spare;
+		c->spare = -1;
 		return fd;
 	}
 	fd = fcntl(b, F_DUPFD_CLOEXEC, 0);
@@ -89,13 +74,18 @@ int port_chan_copy(int b, ino_t ino)
 
 void port_so_chan_spent(struct port *p)
 {
-	/* A send still using the copy (it is pinned) closes it when done. */
-	if (p->so_chan_ino && p->send_fd >= 0 && !port_pinned(p) && n_copies < CHAN_COPIES) {
-		copies[n_copies].ino = p->so_chan_ino;
-		copies[n_copies++].fd = p->send_fd;
+	struct port_chan *c = channel_of(p->so_rcv, p->so_chan_ino);
+
+	/* Kept only while its channel is, here: a copy left behind would keep
+	 * B open, and its client would never see the channel end.  A send
+	 * still using it (pinned) closes it when done. */
+	if (c && c->spare < 0 && p->send_fd >= 0 && !port_pinned(p)) {
+		c->spare = p->send_fd;
 		p->send_fd = -1;
 	}
 	p->so_chan_ino = 0;
+	port_unref(p->so_rcv);
+	p->so_rcv = NULL;
 }
 
 ssize_t port_channel_index(const struct port *p, int fd)
@@ -139,17 +129,14 @@ int port_add_channel(struct port *p, int fd, bool retired)
 
 	/* The same B twice (a retired one handed over while its offer is
 	 * still queued): one queue. */
-	if (known_channel(rv, ino) || grow_channels(rv) < 0) {
+	if (known_channel(rv, ino) || rv->n_chan >= PORT_MAX_CHANNELS || grow_channels(rv) < 0) {
 		close(fd);
 		return known_channel(rv, ino) ? 0 : -ENOMEM;
 	}
-	if (!retired && rv->n_chan >= PORT_MAX_CHANNELS) {
-		shutdown(fd, SHUT_RD);
-		retired = true;
-	}
 	/* The audit trailer of what comes down it: the client's credentials. */
 	setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
-	rv->chan[rv->n_chan++] = (struct port_chan){ .fd = fd, .ino = ino, .retired = retired };
+	rv->chan[rv->n_chan++] = (struct port_chan){ .fd = fd, .ino = ino, .retired = retired,
+						     .spare = -1 };
 	rv->n_retired += retired;
 	port_watch_fd(p, fd);
 	return 0;
@@ -161,7 +148,7 @@ void port_remove_channel(struct port *p, size_t i)
 	struct port_chan c = rv->chan[i];
 
 	port_unwatch_fd(p, c.fd);
-	drop_copies(c.ino);     /* else they would keep B open: its client would see no end */
+	endpoint_close(&c.spare);       /* else it would keep B open: its client would see no end */
 	rv->n_retired -= c.retired;
 	rv->chan[i] = rv->chan[--rv->n_chan];
 	port_close_fd(p, &c.fd);        /* a receive right moving carries it */
@@ -234,9 +221,9 @@ int port_so_chan_detach(struct port *p)
 		close(s);
 		return err;
 	}
+	port_so_chan_spent(p);          /* its copy of B goes back to its channel, or is closed: */
 	port_close_fd(p, &p->send_fd);
 	p->send_fd = s;
 	p->so_chan = 0;
-	p->so_chan_ino = 0;
 	return 0;
 }

@@ -37,6 +37,7 @@ struct port *port_new(void)
 	p->chan_fd = -1;
 	recv_reset(p);
 	pthread_mutex_init(&p->rcv_lock, NULL);
+	pthread_mutex_init(&p->chan_lock, NULL);
 	return p;
 }
 
@@ -164,8 +165,6 @@ void port_unpin(struct port *p, uint64_t epoch)
 			p->closing[i].senders--;
 		close_done(p);
 	}
-	if (p->chan_state == PORT_CHAN_ASKING && !port_pinned(p))
-		port_chan_wake();       /* the ask waits for the sends already out */
 }
 
 /*
@@ -221,7 +220,9 @@ void port_unref(struct port *p)
 	endpoint_close(&p->chan_fd);
 	endpoint_close(&p->wake_fd);
 	close_waiting(p);       /* in a forked child, whose senders are gone */
+	port_unref(p->so_rcv);
 	pthread_mutex_destroy(&p->rcv_lock);
+	pthread_mutex_destroy(&p->chan_lock);
 	free(p);
 }
 
@@ -526,8 +527,12 @@ static bool fork_keep(struct port *p)
 	p->sending = 0;         /* the parent's senders are not the child's */
 	close_waiting(p);
 	port_close_receive(p);
+	endpoint_close(&p->chan_fd);    /* the parent's channel, and the parent's call on it */
+	p->chan_state = PORT_CHAN_NONE;
+	p->chan_calling = false;
 	p->refs = 1;
 	pthread_mutex_init(&p->rcv_lock, NULL);
+	pthread_mutex_init(&p->chan_lock, NULL);
 	return true;
 }
 
@@ -549,6 +554,7 @@ void port_fork_child(void)
 		p->refs = 1;    /* other threads' references did not survive fork */
 		p->sending = 0; /* nor did their sends: the fds close at once */
 		pthread_mutex_init(&p->rcv_lock, NULL);
+		pthread_mutex_init(&p->chan_lock, NULL);
 		port_unref(p);
 	}
 }

@@ -55,6 +55,7 @@ struct port_chan {
 	int fd;                     /* B */
 	ino_t ino;                  /* its identity: an OFFER of a known B adds nothing */
 	bool retired;
+	int spare;                  /* a copy of B kept for the next call's reply right, or -1 */
 };
 
 struct port_recv {
@@ -120,6 +121,8 @@ struct port {
 	uint16_t chan_seq;
 	uint16_t so_chan;
 	ino_t so_chan_ino;          /* a channel reply right's B, for its copy to be kept (port-channels.c) */
+	struct port *so_rcv;        /* and the receive right it came to, referenced */
+	pthread_mutex_t chan_lock;  /* what goes down A is numbered and sent under it (msg-chan.c) */
 	uint8_t chan_state;         /* enum port_chan_state */
 	uint8_t chan_backoff;       /* calls the ordinary way before the next ask (msg-chan.c) */
 	bool chan_calling;          /* a channel call waits on A (one at a time) */
@@ -480,7 +483,7 @@ void port_close_channels(struct port *p);
 int port_retired_fd(const struct port *p);
 /**
  * port_chan_wait() - wait until another thread calls port_chan_wake(): an
- * ask for a channel ended, or a send it waits for did.  Space lock held.
+ * ask for a channel ended.  Space lock held.
  */
 void port_chan_wait(void);
 /** port_chan_wake() - wake every port_chan_wait(). */
@@ -490,15 +493,16 @@ void port_chan_fork_child(void);
 /** port_chan_close() - send right @p's channel goes: A closed (once no send uses it). */
 void port_chan_close(struct port *p);
 /**
- * port_chan_copy() - a copy of B @b (of inode @ino) for a channel call's
- * reply right: one kept from an earlier reply, else a new one.
+ * port_chan_copy() - a copy of B @b (of inode @ino), a channel of receive
+ * right @rcv, for a channel call's reply right: the one its channel kept
+ * from an earlier reply, else a new one.
  * Return: the fd, or a negative errno.
  */
-int port_chan_copy(int b, ino_t ino);
+int port_chan_copy(struct port *rcv, int b, ino_t ino);
 /**
- * port_so_chan_spent() - channel reply right @p is spent (answered or
- * dropped): its copy of B is kept for the next call on that channel, not
- * closed.
+ * port_so_chan_spent() - channel reply right @p is spent (answered,
+ * dropped or detached): its copy of B is kept for the next call on that
+ * channel while the channel is there, else closed with the entry.
  */
 void port_so_chan_spent(struct port *p);
 /** port_chan_call_died() - channel call @seq that came down B @b is destroyed unanswered: SO_DIED up B. */

@@ -15,46 +15,21 @@
 #include "msg-conn.h"
 #include "port.h"
 
-/*
- * What goes down one A is numbered and sent under one lock, so that B's
- * order is the numbers' (RETIRED names a number).  Locks are shared by
- * the channels hashed to them: a send blocked on a full B holds up few.
- */
-#define CHAN_LOCKS 16
-
-static pthread_mutex_t chan_locks[CHAN_LOCKS];
-
-__attribute__((constructor)) static void chan_locks_init(void)
-{
-	for (size_t i = 0; i < CHAN_LOCKS; i++)
-		pthread_mutex_init(&chan_locks[i], NULL);
-}
-
-void msg_chan_fork_child(void)
-{
-	chan_locks_init();
-}
-
-static pthread_mutex_t *chan_lock(const struct port *p)
-{
-	return &chan_locks[((uintptr_t)p / 64) % CHAN_LOCKS];
-}
-
 int msg_chan_send(struct port *p, int fd, struct wire_hdr *h, const struct iovec *iov, int niov,
 		  const int *fds, size_t nfds, int flags)
 {
-	pthread_mutex_t *lock = chan_lock(p);
 	uint16_t seq;
 	int err;
 
-	pthread_mutex_lock(lock);
+	/* Numbered and sent under one lock: B's order is the numbers' (RETIRED names one). */
+	pthread_mutex_lock(&p->chan_lock);
 	seq = (uint16_t)(p->chan_seq + 1) ? (uint16_t)(p->chan_seq + 1) : 1;
 	h->bits |= WIRE_BITS_CHAN;
 	h->seq = seq;
 	err = fdpass_send(fd, iov, niov, fds, nfds, flags);
 	if (err == 0)
 		p->chan_seq = seq;      /* a failed send took no number */
-	pthread_mutex_unlock(lock);
+	pthread_mutex_unlock(&p->chan_lock);
 	return err;
 }
 
@@ -75,17 +50,21 @@ void msg_chan_gone(struct port *p, int fd)
 	p->chan_backoff = CHAN_ASK_BACKOFF;
 }
 
-void msg_chan_wait_ask(struct port *p)
+struct port *msg_chan_wait_ask(struct port *p, mach_port_name_t name)
 {
+	port_ref(p);
 	while (p->chan_state == PORT_CHAN_ASKING)
 		port_chan_wait();
+	port_unref(p);  /* the table still holds it if the name does */
+	p = space_get(name);
+	return p && p->chan_state != PORT_CHAN_ASKING ? p : NULL;
 }
 
 /*
  * Ask for @p's channel.  Space lock held, released while asking; @p
- * referenced by the caller.  Sends to the port wait meanwhile
- * (msg_chan_wait_ask()), and the ask waits for those already out
- * (port_unpin() wakes it).
+ * referenced by the caller, and no message being sent to it
+ * (port_pinned()): sends to the port wait meanwhile (msg_chan_wait_ask()),
+ * so none lands in R after the OFFER.
  */
 static void ask(struct port *p)
 {
@@ -93,8 +72,6 @@ static void ask(struct port *p)
 	int fd;
 
 	p->chan_state = PORT_CHAN_ASKING;
-	while (port_pinned(p))
-		port_chan_wait();
 	space_unlock();
 	fd = bootstrap_chan_ask(name);
 	space_lock();
@@ -122,9 +99,12 @@ static struct port *take_channel(const mach_msg_header_t *msg, mach_port_name_t 
 	if (!p || !(p->type & MACH_PORT_TYPE_SEND) || (p->type & MACH_PORT_TYPE_RECEIVE))
 		return NULL;
 	port_ref(p);
+	/* Asked only while nothing is being sent to the port (a send waiting
+	 * on a full queue, a call waiting for its answer): the ask never
+	 * waits for a send that may itself wait for someone. */
 	if (p->chan_state == PORT_CHAN_ASKABLE && p->chan_backoff)
 		p->chan_backoff--;
-	else if (p->chan_state == PORT_CHAN_ASKABLE)
+	else if (p->chan_state == PORT_CHAN_ASKABLE && !port_pinned(p))
 		ask(p);
 	r = space_get(rcv_name);
 	if (p->chan_state != PORT_CHAN_OPEN || p->chan_calling || !(p->type & MACH_PORT_TYPE_SEND) ||

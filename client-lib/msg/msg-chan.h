@@ -9,10 +9,11 @@
  * message the task sends to the port goes down A, in order, numbered; a
  * MIG-shaped call goes with no reply right and is answered up the channel.
  * The receiver adds B when it reads the OFFER, after everything the task
- * sent before it, so no message overtakes another: while the ask is out,
- * other sends to the port wait, and the ask waits for the sends already
- * out.  When the channel takes no more (the job went: EPIPE, RETIRED, end
- * of file), A goes and the task goes through S until it asks again.
+ * sent before it, so no message overtakes another: the task asks only
+ * while no message is being sent to the port, and while the ask is out
+ * other sends to it wait.  When the channel takes no more (the job went:
+ * EPIPE, RETIRED, end of file), A goes and the task goes through S for 16
+ * calls before it asks again.
  */
 #ifndef BOOTSTRAP_MSG_CHAN_H
 #define BOOTSTRAP_MSG_CHAN_H
@@ -48,8 +49,9 @@ mach_msg_return_t msg_chan_call(mach_msg_header_t *msg, mach_msg_option_t option
  * msg_chan_wait_ask() - while send right @p's ask is out, wait: a message
  * sent meanwhile could land after the OFFER and be overtaken.  Space lock
  * held (released while waiting).
+ * Return: what @name names once the ask is over, or NULL if nothing.
  */
-void msg_chan_wait_ask(struct port *p);
+struct port *msg_chan_wait_ask(struct port *p, mach_port_name_t name);
 
 /**
  * msg_chan_send() - send datagram @iov (header @h, first) with @fds down
@@ -64,8 +66,5 @@ int msg_chan_send(struct port *p, int fd, struct wire_hdr *h, const struct iovec
  * no more: A goes, S is used until the next ask.  Space lock held.
  */
 void msg_chan_gone(struct port *p, int fd);
-
-/** msg_chan_fork_child() - in a forked child: no send holds a channel's lock. */
-void msg_chan_fork_child(void);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include <mach/mach.h>
 
+#include "deadline.h"
 #include "msg-audit.h"
 #include "msg-descs.h"
 #include "msg-rights.h"
@@ -60,6 +61,21 @@ static void fill_trailer(char *at, const struct rcv_req *rq, const struct fdpass
 	t.msgh_context = pi.context;
 	audit_fill_tokens(&t, cr);
 	memcpy(at, &t, rq->trailer_size);
+}
+
+bool rcv_dgram_eof(const struct rcv_dgram *d)
+{
+	return d->len == 0 && !d->cr.present && d->nfds == 0;
+}
+
+bool rcv_is_control(const struct rcv_dgram *d)
+{
+	return d->len > 0 && wire_control(d->buf, (size_t)d->len, d->nfds) != WIRE_CTL_NONE;
+}
+
+int rcv_ms_left(const struct rcv_req *rq)
+{
+	return rq->timeout_ms < 0 ? -1 : deadline_left_ms(&rq->deadline);
 }
 
 mach_msg_return_t rcv_send_once_notice(struct rcv_req *rq, mach_port_name_t name)
@@ -189,8 +205,11 @@ static bool came_its_way(const struct rcv_req *rq, const struct rcv_dgram *d)
 
 	if (d->answer)
 		return true;
+	/* A call down a channel has no reply right of its own: its answer goes up B. */
 	if (rq->from_chan)
-		return bits & WIRE_BITS_CHAN;
+		return (bits & WIRE_BITS_CHAN) &&
+		       !((bits & WIRE_BITS_ONCONN) &&
+			 ((const struct wire_hdr *)(const void *)d->buf)->reply_nfds);
 	return !(bits & (WIRE_BITS_CHAN | WIRE_BITS_ONCONN));
 }
 

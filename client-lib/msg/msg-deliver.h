@@ -45,6 +45,15 @@ struct rcv_dgram {
 	bool answer;                    /* an answer on a connection or up a channel */
 };
 
+/* End of file: nothing dequeued, no credentials, no fds (an empty datagram carries its sender's). */
+bool rcv_dgram_eof(const struct rcv_dgram *d);
+
+/* Whether dequeued datagram @d is a control datagram (wire_control()). */
+bool rcv_is_control(const struct rcv_dgram *d);
+
+/* How long @rq may still wait, in ms (-1: for ever). */
+int rcv_ms_left(const struct rcv_req *rq);
+
 /* MACH_NOTIFY_SEND_ONCE: a send-once right to @name died unused. */
 mach_msg_return_t rcv_send_once_notice(struct rcv_req *rq, mach_port_name_t name);
 

@@ -22,6 +22,7 @@
 #include "fdpass.h"
 #include "msg-deliver.h"
 #include "msg-rcvbuf.h"
+#include "msg-rights.h"
 #include "port.h"
 #include "wire.h"
 
@@ -34,12 +35,6 @@ enum q_kind {
 	Q_ONCE,                 /* a send-once right's */
 	Q_CHAN,                 /* a channel's B */
 };
-
-/* End of file: nothing dequeued, no credentials, no fds (an empty datagram carries its sender's). */
-static bool rcv_dgram_eof(const struct rcv_dgram *d)
-{
-	return d->len == 0 && !d->cr.present && d->nfds == 0;
-}
 
 static void remove_queue_fd(struct port *p, int fd)
 {
@@ -111,9 +106,21 @@ static enum q_kind fd_kind(struct port *p, int fd)
  * in R adds its B as a channel; anything else is no message for a
  * receiver, destroyed as invalid.
  */
+/*
+ * Whether an OFFER in R may be taken: its B a SEQPACKET socket, from the
+ * daemon (root, or this task's own user, as a user domain's daemon is).
+ * Anyone else's would only take one of the receiver's channels and fds.
+ */
+static bool offer_ok(const struct rcv_dgram *d)
+{
+	return d->cr.present && (d->cr.uid == 0 || d->cr.uid == geteuid()) &&
+	       rights_port_fd(d->fds[0]);
+}
+
 static mach_msg_return_t take_control(struct port *p, enum q_kind kind, struct rcv_dgram *d)
 {
-	if (kind == Q_R && wire_control(d->buf, (size_t)d->len, d->nfds) == WIRE_CTL_OFFER) {
+	if (kind == Q_R && wire_control(d->buf, (size_t)d->len, d->nfds) == WIRE_CTL_OFFER &&
+	    offer_ok(d)) {
 		space_lock();
 		if (p->type & MACH_PORT_TYPE_RECEIVE)
 			port_add_channel(p, d->fds[0], false);
@@ -124,12 +131,6 @@ static mach_msg_return_t take_control(struct port *p, enum q_kind kind, struct r
 	}
 	fdpass_close_all(d->fds, d->nfds);
 	return MACH_RCV_INVALID_DATA;
-}
-
-/* Whether dequeued datagram @d is a control datagram. */
-static bool is_control(const struct rcv_dgram *d)
-{
-	return d->len > 0 && wire_control(d->buf, (size_t)d->len, d->nfds) != WIRE_CTL_NONE;
 }
 
 /*
@@ -145,11 +146,16 @@ static mach_msg_return_t recv_whole(struct rcv_req *rq, struct port *p, int fd, 
 	size_t user_size;
 
 	d->len = fdpass_recv(fd, d->buf, WIRE_MAX_DATAGRAM, d->fds, &d->nfds, &d->cr, MSG_DONTWAIT);
+	/* A reset (the other end went with our datagrams unread, as a client
+	 * leaves a retired channel) is reported once, before what is queued. */
+	if (d->len == -ECONNRESET)
+		d->len = fdpass_recv(fd, d->buf, WIRE_MAX_DATAGRAM, d->fds, &d->nfds, &d->cr,
+				     MSG_DONTWAIT);
 	if (d->len == -EAGAIN || d->len == -ECONNRESET)
 		return RECV_AGAIN;
 	if (rcv_dgram_eof(d))
 		return at_end(rq, p, fd, kind);
-	if (is_control(d))
+	if (rcv_is_control(d))
 		return take_control(p, kind, d);
 	if (d->len == 0) {
 		fdpass_close_all(d->fds, d->nfds);      /* an empty datagram may carry fds */
@@ -286,11 +292,6 @@ static mach_msg_return_t try_fd_peek(struct rcv_req *rq, struct port *p, int fd,
 	return after_fd(rq, p, fd, kind, mr, returned);
 }
 
-static int ms_left(const struct rcv_req *rq)
-{
-	return rq->timeout_ms < 0 ? -1 : deadline_left_ms(&rq->deadline);
-}
-
 /*
  * How long the next wait may be, or -2: give up.  Past the deadline (at
  * once with a zero timeout) only what is ready is looked at, and only
@@ -301,7 +302,7 @@ static int ms_left(const struct rcv_req *rq)
 
 static int next_wait(const struct rcv_req *rq, unsigned int *spins)
 {
-	int ms = ms_left(rq);
+	int ms = rcv_ms_left(rq);
 
 	return ms == 0 && ++*spins > RECV_SPINS_PAST_DEADLINE ? -2 : ms;
 }
@@ -321,11 +322,6 @@ static int port_wait_fd(struct port *p)
 }
 
 /*
- * Wait in the port's own epoll rather than on a snapshot of its fds: a
- * send-once queue made while we wait (a reply port, a notification
- * request from another thread) is then seen at once.
- */
-/*
  * A retired channel of @p not tried yet (@tried: the last one), or -1.
  * What a retired channel holds came before anything of its client's now
  * in R (the client goes through R once its channel is shut), so it is
@@ -341,6 +337,11 @@ static int retired_first(struct port *p, int tried)
 	return fd == tried ? -1 : fd;
 }
 
+/*
+ * Wait in the port's own epoll rather than on a snapshot of its fds: a
+ * send-once queue made while we wait (a reply port, a notification
+ * request from another thread) is then seen at once.
+ */
 static mach_msg_return_t receive_port(struct rcv_req *rq, struct port *p)
 {
 	mach_msg_return_t mr = RECV_AGAIN;
@@ -390,6 +391,18 @@ static struct port *set_member(uint64_t data)
 	return m;
 }
 
+/*
+ * A member of a set that is ready on @fd: what its retired channels hold
+ * first (retired_first()), then @fd.  The caller holds @m's rcv_lock.
+ */
+static mach_msg_return_t try_member(struct rcv_req *rq, struct port *m, int fd)
+{
+	int retired = retired_first(m, -1);
+	mach_msg_return_t mr = retired >= 0 ? try_fd(rq, m, retired) : RECV_AGAIN;
+
+	return mr == RECV_AGAIN ? try_fd(rq, m, fd) : mr;
+}
+
 static mach_msg_return_t receive_set(struct rcv_req *rq, struct port *set)
 {
 	mach_msg_return_t mr = RECV_AGAIN;
@@ -409,7 +422,7 @@ static mach_msg_return_t receive_set(struct rcv_req *rq, struct port *set)
 			continue;
 		}
 		pthread_mutex_lock(&m->rcv_lock);
-		mr = try_fd(rq, m, (int)(uint32_t)ev.data.u64);
+		mr = try_member(rq, m, (int)(uint32_t)ev.data.u64);
 		pthread_mutex_unlock(&m->rcv_lock);
 		port_unref(m);
 	}
@@ -440,128 +453,5 @@ mach_msg_return_t msg_receive(mach_msg_header_t *msg, mach_msg_option_t option,
 		return MACH_RCV_INVALID_NAME;
 	mr = (p->type & MACH_PORT_TYPE_PORT_SET) ? receive_set(&rq, p) : receive_port(&rq, p);
 	port_unref(p);
-	return mr;
-}
-
-/* Whether channel number @a was sent before @b (numbers wrap). */
-static bool seq_before(uint16_t a, uint16_t b)
-{
-	return (int16_t)(uint16_t)(a - b) < 0;
-}
-
-/* SO_MOVED: the answer comes to rq->port through the send-once queue @fd (taken). */
-static mach_msg_return_t answer_moved(struct rcv_req *rq, int fd)
-{
-	space_lock();
-	if ((rq->port->type & MACH_PORT_TYPE_RECEIVE) && !rq->port->dead)
-		port_add_queue(rq->port, fd, 0);        /* closes it on failure */
-	else
-		close(fd);
-	space_unlock();
-	return MSG_RECV_ORDINARY;
-}
-
-/*
- * A control datagram up a channel, about call w->seq or an earlier one
- * (then dropped).  RETIRED: the job went and the channel takes no more;
- * the call died with the job if it was sent before the first datagram
- * still queued, else the next instance answers it.
- */
-static mach_msg_return_t chan_control(struct rcv_req *rq, struct conn_wait *w,
-				      struct rcv_dgram *d)
-{
-	const struct wire_hdr *h = (const void *)d->buf;
-	enum wire_control k = w->channel ? wire_control(d->buf, (size_t)d->len, d->nfds) :
-					   WIRE_CTL_INVALID;
-
-	if (k == WIRE_CTL_RETIRED)
-		w->gone = true;
-	if ((k == WIRE_CTL_RETIRED && seq_before(w->seq, h->seq)) ||
-	    (k == WIRE_CTL_SO_DIED && h->seq == w->seq))
-		return rcv_send_once_notice(rq, rq->port->name);
-	if (k == WIRE_CTL_SO_MOVED && h->seq == w->seq)
-		return answer_moved(rq, d->fds[0]);
-	fdpass_close_all(d->fds, d->nfds);
-	return RECV_AGAIN;
-}
-
-/*
- * One datagram from @w->fd into @d: the answer to call @w->seq, delivered
- * as come to rq->port; an earlier call's (it timed out), or anything
- * else, dropped; end of file is the daemon's death, or the channel's
- * end, told as the reply right's (MACH_NOTIFY_SEND_ONCE), as the ordinary
- * way would.
- */
-static mach_msg_return_t conn_take(struct rcv_req *rq, struct conn_wait *w, struct rcv_dgram *d,
-				   int flags)
-{
-	const struct wire_hdr *h = (const void *)d->buf;
-	size_t user_size = 0;
-	bool answer;
-	int returned = -1;
-
-	d->len = fdpass_recv(w->fd, d->buf, WIRE_MAX_DATAGRAM, d->fds, &d->nfds, &d->cr, flags);
-	/* A cut-off datagram's fds are closed already; a reset (the other end
-	 * closed with datagrams of ours unread) is reported once, before what
-	 * is queued. */
-	if (d->len == -EAGAIN || d->len == -EINTR || d->len == -EMSGSIZE || d->len == -EPROTO ||
-	    d->len == -ECONNRESET)
-		return RECV_AGAIN;
-	if (rcv_dgram_eof(d) || d->len < 0) {
-		w->gone = w->channel;
-		return rcv_send_once_notice(rq, rq->port->name);
-	}
-	if (is_control(d))
-		return chan_control(rq, w, d);
-	user_size = rcv_peeked_user_size(d->buf, (size_t)d->len, (size_t)d->len);
-	answer = user_size && (h->bits & WIRE_BITS_ONCONN) &&
-		 !(h->bits & WIRE_BITS_CHAN) == !w->channel;
-	if (!answer || h->seq != w->seq || (h->bits & WIRE_BITS_RESEND)) {
-		fdpass_close_all(d->fds, d->nfds);
-		return answer && h->seq == w->seq && !w->channel ? MSG_RECV_RESEND : RECV_AGAIN;
-	}
-	if (user_size + rq->trailer_size > rq->rcv_size) {
-		fdpass_close_all(d->fds, d->nfds);
-		return rcv_too_large_destroyed(rq, rq->port->name, h);
-	}
-	d->from_daemon = !w->channel;
-	d->answer = true;
-	return rcv_deliver(rq, d, rq->port->name, &returned);
-}
-
-mach_msg_return_t msg_receive_conn(mach_msg_header_t *msg, mach_msg_option_t option,
-				   mach_msg_size_t rcv_size, struct port *p, struct conn_wait *w,
-				   mach_msg_timeout_t timeout)
-{
-	struct rcv_req rq = { .msg = msg, .option = option, .rcv_size = rcv_size, .port = p,
-			      .trailer_size = REQUESTED_TRAILER_SIZE(option), .timeout_ms = -1 };
-	struct rcv_dgram d = { .buf = rcv_buffer_take() };
-	mach_msg_return_t mr = RECV_AGAIN;
-	bool own_buf = !d.buf;
-
-	if (own_buf && !(d.buf = malloc(WIRE_MAX_DATAGRAM)))
-		return MACH_RCV_TOO_LARGE | MACH_MSG_VM_SPACE;
-	if (option & MACH_RCV_TIMEOUT) {
-		rq.timeout_ms = (int)(timeout > INT32_MAX ? INT32_MAX : timeout);
-		rq.deadline = deadline_in(timeout);
-	}
-	/* Without a timeout, wait in recvmsg itself: the caller's copy of the
-	 * connection, or the channel's A its send right keeps pinned, is closed
-	 * by no one else, and the daemon's (the service's) death wakes it. */
-	while (mr == RECV_AGAIN && rq.timeout_ms < 0)
-		mr = conn_take(&rq, w, &d, 0);
-	while (mr == RECV_AGAIN) {
-		struct pollfd pfd = { .fd = w->fd, .events = POLLIN };
-		int ready = poll(&pfd, 1, ms_left(&rq));
-
-		if (ready == 0)
-			mr = MACH_RCV_TIMED_OUT;
-		else if (ready > 0)
-			mr = conn_take(&rq, w, &d, MSG_DONTWAIT);
-	}
-	if (own_buf)
-		free(d.buf);
-	else
-		rcv_buffer_give();
 	return mr;
 }

@@ -80,7 +80,7 @@ mach_port_name_t rights_insert_chan_reply(struct port *rcv, int chan_fd, uint16_
 {
 	ssize_t i = port_channel_index(rcv, chan_fd);
 	ino_t ino = i >= 0 ? rcv->u.recv.chan[i].ino : 0;
-	int fd = port_chan_copy(chan_fd, ino), err = 0;
+	int fd = port_chan_copy(rcv, chan_fd, ino), err = 0;
 	struct port *p = fd >= 0 ? port_new_send_once(fd) : NULL;
 	mach_port_name_t name;
 
@@ -92,6 +92,8 @@ mach_port_name_t rights_insert_chan_reply(struct port *rcv, int chan_fd, uint16_
 	}
 	p->so_chan = seq;
 	p->so_chan_ino = ino;
+	p->so_rcv = rcv;
+	port_ref(rcv);
 	name = add_new(p, &err);        /* failing, drops @p and its copy of B */
 	if (name == MACH_PORT_NULL)
 		port_chan_call_died(chan_fd, seq);
@@ -165,7 +167,7 @@ mach_port_name_t rights_insert(const struct wire_desc *d, int *fds, int *err)
  * One getsockopt: it fails with ENOTSOCK on anything but a socket, so no
  * fstat is needed to learn that first.
  */
-static bool is_port_fd(int fd)
+bool rights_port_fd(int fd)
 {
 	int type;
 	socklen_t len = sizeof(type);
@@ -199,7 +201,7 @@ static bool desc_fds_ok(const struct wire_desc *d, const int *fds, bool may_vouc
 	case WIRE_PORT_SEND_ONCE:
 	case WIRE_PORT_RECEIVE:
 		for (size_t i = 0; i < d->nfds; i++)
-			if (!is_port_fd(fds[i]))
+			if (!rights_port_fd(fds[i]))
 				return false;
 		return true;
 	case WIRE_PORT_MEMORY:
@@ -230,7 +232,7 @@ int rights_check(const void *buf, const int *fds, bool from_daemon)
 	const struct wire_desc *d = wire_descs(buf);
 	size_t at = h->reply_nfds;
 
-	if (h->reply_nfds && !is_port_fd(fds[0]))
+	if (h->reply_nfds && !rights_port_fd(fds[0]))
 		return -EBADMSG;
 	for (uint32_t i = 0; i < h->ndesc; i++) {
 		bool ok = d[i].kind == WIRE_PORT_ARRAY ?

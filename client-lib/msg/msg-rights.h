@@ -27,6 +27,9 @@ mach_port_name_t rights_insert(const struct wire_desc *d, int *fds, int *err);
 struct port;
 mach_port_name_t rights_insert_chan_reply(struct port *rcv, int chan_fd, uint16_t seq);
 
+/** rights_port_fd() - whether @fd is what a right travels as: a SEQPACKET socket. */
+bool rights_port_fd(int fd);
+
 /**
  * rights_check() - check that every fd of a validated datagram @buf is what
  * its descriptor says (a SEQPACKET socket for a right; a shrink-sealed

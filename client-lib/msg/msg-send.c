@@ -53,7 +53,10 @@ static mach_msg_return_t resolve_dest(struct send_ctx *c, const mach_msg_header_
 	switch (disp) {
 	case MACH_MSG_TYPE_MOVE_SEND:
 	case MACH_MSG_TYPE_COPY_SEND:
-		msg_chan_wait_ask(p);
+		/* The wait drops the space lock: the name may go meanwhile. */
+		if (p->chan_state == PORT_CHAN_ASKING &&
+		    !(p = msg_chan_wait_ask(p, msg->msgh_remote_port)))
+			return MACH_SEND_INVALID_DEST;
 		if (!(p->type & MACH_PORT_TYPE_SEND) || port_memory(p))
 			return MACH_SEND_INVALID_DEST;
 		c->chan = p->chan_state == PORT_CHAN_OPEN;

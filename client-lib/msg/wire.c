@@ -165,8 +165,11 @@ static bool bits_ok(const struct wire_hdr *h)
 		return false;
 	if ((h->bits & WIRE_BITS_RETURNED) && dest != MACH_MSG_TYPE_PORT_SEND_ONCE)
 		return false;
-	/* On the connection: no reply right travels; RESEND only with it. */
-	if ((h->bits & WIRE_BITS_ONCONN) && (h->reply_nfds || (h->bits & WIRE_BITS_RETURNED)))
+	/* On the connection: no reply right travels (an answer up a channel
+	 * may carry one, as any reply may); RESEND only with it. */
+	if ((h->bits & WIRE_BITS_ONCONN) && (h->bits & WIRE_BITS_RETURNED))
+		return false;
+	if ((h->bits & WIRE_BITS_ONCONN) && h->reply_nfds && !(h->bits & WIRE_BITS_CHAN))
 		return false;
 	if ((h->bits & WIRE_BITS_RESEND) && !(h->bits & WIRE_BITS_ONCONN))
 		return false;
