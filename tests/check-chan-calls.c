@@ -146,6 +146,25 @@ START_TEST(test_reply_right_sent_on_still_answers)
 }
 END_TEST
 
+/* An answer up the channel may carry a reply port, as any answer may. */
+START_TEST(test_answer_carries_a_reply_port)
+{
+	mach_port_t port = look_up_echo();
+	mach_port_type_t type = 0;
+	struct echo_msg r;
+
+	ck_assert_uint_eq(echo_value(port, 1), 1);
+	ck_assert_int_eq(chan_state(port, NULL), PORT_CHAN_OPEN);
+	ck_assert_int_eq(echo_request(port, ECHO_REPLY_PORT, 0, &r), ECHO_REPLY_PORT + 100);
+	ck_assert(MACH_PORT_VALID(r.head.msgh_remote_port));
+	ck_assert_uint_eq(MACH_MSGH_BITS_REMOTE(r.head.msgh_bits), MACH_MSG_TYPE_PORT_SEND_ONCE);
+	ck_assert_int_eq(mach_port_type(mach_task_self(), r.head.msgh_remote_port, &type), 0);
+	ck_assert(type & MACH_PORT_TYPE_SEND_ONCE);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), r.head.msgh_remote_port), 0);
+	mach_port_deallocate(mach_task_self(), port);
+}
+END_TEST
+
 /*
  * A call the job took when it died: the caller learns at once; the next
  * call starts it again, the ordinary way for a while, then down a new channel.
@@ -223,12 +242,22 @@ START_TEST(test_receiver_takes_offers_and_drops_channel_bits_in_r)
 			      .id = ECHO_ECHO, .seq = 7 };
 	struct wire_hdr offer = { .bits = WIRE_BITS_OFFER, .id = 1 };
 	struct wire_hdr ans;
-	int sv[2], s = send_end(port);
+	int sv[2], s = send_end(port), pipefd[2];
+	pid_t pid;
 
 	ck_assert_int_ge(s, 0);
 	ck_assert_uint_eq(echo_value(port, 1), 1);      /* the job runs */
+	pid = echo_query(port).pid;
 	write_raw(s, &h, body, sizeof(body), -1);       /* through R: dropped */
 	ck_assert_uint_eq(echo_value(port, 2), 2);
+	/* An OFFER of something that is no socket is refused, and the job serves on. */
+	ck_assert_int_eq(pipe(pipefd), 0);
+	ck_assert_int_eq(write(pipefd[1], "x", 1), 1);
+	write_raw(s, &offer, NULL, 0, pipefd[0]);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	ck_assert_uint_eq(echo_value(port, 3), 3);
+	ck_assert_int_eq(echo_query(port).pid, pid);
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
 	write_raw(s, &offer, NULL, 0, sv[1]);
 	close(sv[1]);
@@ -253,6 +282,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_order_kept_across_the_switch);
 	tcase_add_test(tc, test_dropped_reply_right_tells_the_caller);
 	tcase_add_test(tc, test_reply_right_sent_on_still_answers);
+	tcase_add_test(tc, test_answer_carries_a_reply_port);
 	tcase_add_test(tc, test_call_taken_dies_with_the_job);
 	tcase_add_test(tc, test_call_queued_behind_a_crash_is_answered);
 	tcase_add_test(tc, test_receiver_takes_offers_and_drops_channel_bits_in_r);

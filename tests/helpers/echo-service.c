@@ -8,6 +8,7 @@
  *   ECHO_CRASH_CALL (request) abort(), the request unanswered
  *   ECHO_FORWARD (request) reply: the value, through the reply right sent
  *              on to the service's own port first (ECHO_FORWARDED)
+ *   ECHO_REPLY_PORT (request) reply: with a send-once right to the port
  *   ECHO_DROP and anything unknown: destroyed unanswered
  *   ECHO_ECHO  (request)  reply: the request's value, for numbered calls
  *   ECHO_LOOK_UP (request) look argv[1] up, value times, here and in a
@@ -63,6 +64,22 @@ static void forward(mach_port_t port, struct echo_msg *req)
 	if (mach_msg(&m.head, MACH_SEND_MSG, sizeof(m), 0, MACH_PORT_NULL, MACH_MSG_TIMEOUT_NONE,
 		     MACH_PORT_NULL) != MACH_MSG_SUCCESS)
 		mach_msg_destroy(&req->head);
+}
+
+/* ECHO_REPLY_PORT: the answer carries a send-once right to @port as its reply port. */
+static void reply_with_port(mach_port_t port, const struct echo_msg *req)
+{
+	struct echo_msg out;
+
+	memset(&out, 0, sizeof(out));
+	out.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE,
+					    MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	out.head.msgh_remote_port = req->head.msgh_remote_port;
+	out.head.msgh_local_port = port;
+	out.head.msgh_id = req->head.msgh_id + 100;
+	out.pid = getpid();
+	mach_msg(&out.head, MACH_SEND_MSG, sizeof(out), 0, MACH_PORT_NULL, MACH_MSG_TIMEOUT_NONE,
+		 MACH_PORT_NULL);
 }
 
 /* @n look-ups of @name: 1 if each gave @port (or any right, when @port is MACH_PORT_NULL). */
@@ -187,6 +204,9 @@ static bool serve_plain(struct echo_msg *m, struct tally *t, mach_port_t port, c
 		return true;
 	case ECHO_FORWARD:
 		forward(port, m);
+		return true;
+	case ECHO_REPLY_PORT:
+		reply_with_port(port, m);
 		return true;
 	case ECHO_FORWARDED:
 		m->head.msgh_id = ECHO_FORWARD;         /* answered as ECHO_FORWARD + 100 */
