@@ -74,7 +74,8 @@ void notifier_send(int notify_fd, mach_msg_id_t id, mach_port_name_t subject)
 	close(notify_fd);
 }
 
-int notifier_send_receive(int notify_fd, const int *fds, size_t nfds, bool has_s)
+int notifier_send_receive(int notify_fd, const int *fds, size_t nfds, bool has_s,
+			  uint32_t reserved)
 {
 	struct {
 		struct wire_hdr hdr;
@@ -86,7 +87,8 @@ int notifier_send_receive(int notify_fd, const int *fds, size_t nfds, bool has_s
 			 .ndesc = 1, .nfds = (uint32_t)nfds },
 		.desc = { .type = MACH_MSG_PORT_DESCRIPTOR,
 			  .disposition = MACH_MSG_TYPE_PORT_RECEIVE, .kind = WIRE_PORT_RECEIVE,
-			  .nfds = (uint8_t)nfds, .flags = has_s ? WIRE_F_MASTER : 0 },
+			  .nfds = (uint8_t)nfds, .flags = has_s ? WIRE_F_MASTER : 0,
+			  .reserved = reserved },
 	};
 	struct iovec iov = { &m, sizeof(m) };
 	int err = fdpass_send(notify_fd, &iov, 1, fds, nfds, MSG_DONTWAIT);

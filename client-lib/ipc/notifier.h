@@ -13,6 +13,7 @@
 #define BOOTSTRAP_NOTIFIER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 #include <mach/message.h>
@@ -76,10 +77,12 @@ void notifier_send(int notify_fd, mach_msg_id_t id, mach_port_name_t subject);
 
 /**
  * notifier_send_receive() - send MACH_NOTIFY_PORT_DESTROYED carrying the
- * receive right on @fds (R, S if @has_s, send-once queues; not taken) on
- * @notify_fd (not taken), without waiting.  Return: 0 or a negative errno.
+ * receive right on @fds (R, S if @has_s, send-once queues, then the
+ * channels @reserved counts; not taken) on @notify_fd (not taken), without
+ * waiting.  Return: 0 or a negative errno.
  */
-int notifier_send_receive(int notify_fd, const int *fds, size_t nfds, bool has_s);
+int notifier_send_receive(int notify_fd, const int *fds, size_t nfds, bool has_s,
+			  uint32_t reserved);
 
 /** notifier_fork_child() - a forked child has no thread and must not fire the parent's requests (task.c). */
 void notifier_fork_child(void);

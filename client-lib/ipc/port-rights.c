@@ -332,15 +332,17 @@ static bool hand_back(struct port *p)
 {
 	int fds[WIRE_MAX_FDS], notify_fd = p->u.recv.pd_fd;
 	bool has_s, has_pd, sent;
+	uint32_t reserved = 0;
 	ssize_t n;
 
 	if (notify_fd < 0)
 		return false;
 	p->u.recv.pd_fd = -1;   /* used once, whatever happens */
-	/* Its channels stay behind: the daemon, the only one to hand a port
-	 * a port-destroyed request this way, keeps a copy of each. */
-	n = port_receive_fds(p, fds, WIRE_MAX_FDS, &has_s, &has_pd, NULL);
-	sent = n >= 0 && notifier_send_receive(notify_fd, fds, (size_t)n, has_s) == 0;
+
+	/* Its channels go with it, as with any move (the daemon, which keeps a
+	 * copy of each, closes these). */
+	n = port_receive_fds(p, fds, WIRE_MAX_FDS, &has_s, &has_pd, &reserved);
+	sent = n >= 0 && notifier_send_receive(notify_fd, fds, (size_t)n, has_s, reserved) == 0;
 	close(notify_fd);       /* unsent: the notify port is told, MACH_NOTIFY_SEND_ONCE */
 	if (sent)
 		port_move_receive(p);
