@@ -528,6 +528,7 @@ static bool fork_keep(struct port *p)
 	close_waiting(p);
 	port_close_receive(p);
 	endpoint_close(&p->chan_fd);    /* the parent's channel, and the parent's call on it */
+	p->so_rcv = NULL;
 	p->chan_state = PORT_CHAN_NONE;
 	p->chan_calling = false;
 	p->refs = 1;
@@ -553,6 +554,7 @@ void port_fork_child(void)
 		p->name = MACH_PORT_NULL;
 		p->refs = 1;    /* other threads' references did not survive fork */
 		p->sending = 0; /* nor did their sends: the fds close at once */
+		p->so_rcv = NULL;       /* its reference went with the others: that entry goes too */
 		pthread_mutex_init(&p->rcv_lock, NULL);
 		pthread_mutex_init(&p->chan_lock, NULL);
 		port_unref(p);
