@@ -36,6 +36,7 @@
 #include "helpers/echo-client.h"
 #include "helpers/fake-fdstore.h"
 #include "helpers/peer.h"
+#include "helpers/raw-client.h"
 #include "wire.h"
 
 #define DYN "com.example.chan"
@@ -166,6 +167,32 @@ START_TEST(test_ask_refused_past_the_caller_cap)
 	ck_assert_int_eq(chan_ask(send[2], &a[0]), KERN_SUCCESS);
 	for (int i = 0; i < CAP_CALLER; i++)
 		close(a[i]);
+}
+END_TEST
+
+/*
+ * Every ask sweeps the asked port's dead channels (client gone, B empty),
+ * not only at its cap: the daemon's fds for them go at the next ask.
+ */
+START_TEST(test_ask_sweeps_the_ports_dead_channels)
+{
+	mach_port_t recv, send;
+	int a[4], base;
+
+	test_daemon_start(&td);
+	serve(DYN, &recv, &send);
+	ask_n(send, a, 1);
+	close(a[0]);
+	ck_assert_int_eq(chan_ask(send, &a[0]), KERN_SUCCESS);
+	/* Now one kept channel (the first swept): the daemon's fds with it. */
+	base = raw_fd_count(td.pid);
+	ask_n(send, a + 1, 3);
+	for (int i = 0; i < 4; i++)
+		close(a[i]);
+	ck_assert_int_eq(chan_ask(send, &a[0]), KERN_SUCCESS);
+	/* Four swept, one made: one fewer than before the three. */
+	ck_assert_int_eq(raw_wait_fd_count(td.pid, base, 2000), base);
+	close(a[0]);
 }
 END_TEST
 
@@ -352,6 +379,7 @@ static Suite *channels_suite(void)
 	tcase_add_test(tc, test_ask_refused_past_the_port_cap_until_one_dies);
 	tcase_add_test(tc, test_ask_refused_past_the_caller_cap);
 	tcase_add_test(tc, test_caller_sweep_empties_the_port_asked_for);
+	tcase_add_test(tc, test_ask_sweeps_the_ports_dead_channels);
 	tcase_add_test(tc, test_receiver_gone_retires_closes_or_leaves);
 	tcase_add_test(tc, test_check_in_hands_retired_channels);
 	tcase_add_test(tc, test_retired_channel_with_a_message_starts_the_job);

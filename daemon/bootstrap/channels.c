@@ -208,7 +208,10 @@ static void sweep_caller(pid_t pid)
 		sweep_set(cs, pid);
 }
 
-/* Room for one more channel of @pid to @s, sweeping at a cap.  Return: 0 or -errno. */
+/*
+ * Room for one more channel of @pid to @s: @s's dead channels swept, and
+ * @pid's of every port at its cap.  Return: 0 or -errno.
+ */
 static int room(struct service *s, pid_t pid)
 {
 	struct chanset *cs;
@@ -217,9 +220,11 @@ static int room(struct service *s, pid_t pid)
 		sweep_caller(pid);
 	if (caller_held(pid) >= CHANNELS_PER_CALLER)
 		return -EUSERS;
-	/* Looked up after the sweep, which frees a set it empties. */
+	/* Looked up after the sweep, which frees a set it empties.  The
+	 * port's own dead channels go at every ask, not only at its cap:
+	 * they would hold fds (and the saved state) until then. */
 	cs = chanset_of(s);
-	if (cs && cs->n >= CHANNELS_PER_SERVICE)
+	if (cs)
 		sweep_set(cs, 0);
 	cs = chanset_of(s);
 	return cs && cs->n >= CHANNELS_PER_SERVICE ? -EDQUOT : 0;
