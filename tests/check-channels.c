@@ -286,6 +286,77 @@ START_TEST(test_check_in_hands_retired_channels)
 }
 END_TEST
 
+/*
+ * A retired B handed at a check-in, one of its two calls taken, and the
+ * receiver gone again: the client is told RETIRED again, with the seq of
+ * the call still queued (the one taken died with that receiver).
+ */
+START_TEST(test_retired_again_tells_the_client_again)
+{
+	struct chan_check_in ci;
+	struct three t;
+	uint16_t seq = 0;
+	int b;
+
+	test_daemon_start(&td);
+	serve(DYN, &t.recv, &t.send);
+	ask_n(t.send, t.a, 1);
+	chan_read_offer(peer_recv_fd(t.recv), &b);
+	close(b);
+	ck_assert_int_eq(chan_send(t.a[0], 1), 0);
+	ck_assert_int_eq(chan_send(t.a[0], 2), 0);
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), t.recv, MACH_PORT_RIGHT_RECEIVE, -1),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(chan_read(t.a[0], &seq), 1);
+	ck_assert_uint_eq(seq, 1);
+	ck_assert_int_eq(chan_raw_check_in(td.socket, DYN, &ci), KERN_SUCCESS);
+	ck_assert_uint_eq(ci.nfds, 4);
+	/* The next receiver takes call 1, then goes. */
+	ck_assert_int_gt(recv(ci.fds[3], &seq, sizeof(seq), MSG_DONTWAIT | MSG_TRUNC), 0);
+	chan_check_in_close(&ci);
+	ck_assert_int_eq(chan_read(t.a[0], &seq), 1);
+	ck_assert_uint_eq(seq, 2);
+	close(t.a[0]);
+}
+END_TEST
+
+/*
+ * A RETIRED that finds the client's queue full is owed: it goes at the
+ * next check-in, once the client has read what filled its queue.
+ */
+START_TEST(test_retired_owed_goes_at_the_next_check_in)
+{
+	struct chan_check_in ci;
+	mach_port_t rcv, snd;
+	char filler[64] = { 0 };
+	uint16_t seq = 0;
+	int a, b;
+
+	test_daemon_start(&td);
+	serve(DYN, &rcv, &snd);
+	ask_n(snd, &a, 1);
+	chan_read_offer(peer_recv_fd(rcv), &b);
+	ck_assert_int_eq(chan_send(a, 4), 0);
+	while (send(b, filler, sizeof(filler), MSG_DONTWAIT | MSG_NOSIGNAL) > 0)
+		;
+	ck_assert_int_eq(errno, EAGAIN);
+	close(b);
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), rcv, MACH_PORT_RIGHT_RECEIVE, -1),
+			 KERN_SUCCESS);
+	/* Retired meanwhile (its sends fail), the notice not delivered: the queue was full. */
+	for (int k = 0; k < 1000 && chan_send(a, 5) == 0; k++)
+		usleep(10000);
+	ck_assert_int_eq(chan_send(a, 5), -EPIPE);
+	while (recv(a, filler, sizeof(filler), MSG_DONTWAIT) > 0)
+		;
+	ck_assert_int_eq(chan_raw_check_in(td.socket, DYN, &ci), KERN_SUCCESS);
+	ck_assert_int_eq(chan_read(a, &seq), 1);
+	ck_assert_uint_eq(seq, 4);
+	chan_check_in_close(&ci);
+	close(a);
+}
+END_TEST
+
 START_TEST(test_retired_channel_with_a_message_starts_the_job)
 {
 	mach_port_t send;
@@ -382,6 +453,8 @@ static Suite *channels_suite(void)
 	tcase_add_test(tc, test_ask_sweeps_the_ports_dead_channels);
 	tcase_add_test(tc, test_receiver_gone_retires_closes_or_leaves);
 	tcase_add_test(tc, test_check_in_hands_retired_channels);
+	tcase_add_test(tc, test_retired_again_tells_the_client_again);
+	tcase_add_test(tc, test_retired_owed_goes_at_the_next_check_in);
 	tcase_add_test(tc, test_retired_channel_with_a_message_starts_the_job);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("restart");

@@ -10,6 +10,8 @@ struct channel {
 	int32_t id;             /* its OFFER's id: nonzero */
 	pid_t pid;              /* the caller it was made for; 0 if unknown (kept across a restart) */
 	bool retired;           /* shut for reading, RETIRED written */
+	bool owed;              /* a RETIRED that found A's queue full: to send again */
+	uint16_t told;          /* the seq the last RETIRED said; 0: none */
 };
 
 /* One port's channels, found by S's inode. */

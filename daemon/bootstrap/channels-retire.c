@@ -79,21 +79,54 @@ static uint16_t first_seq(int fd)
 	return 0;
 }
 
-/* Retire @ch.  Return: whether it is still to be kept (a message waits in it). */
+/*
+ * RETIRED(@seq) up @ch's B: a failure other than a full queue only means
+ * the client left; a full queue leaves the notice owed, sent at the next
+ * exit or check-in.
+ */
+static void tell_retired(struct channel *ch, uint16_t seq)
+{
+	struct wire_hdr h = { .magic = WIRE_MAGIC, .bits = WIRE_BITS_RETIRED, .seq = seq };
+
+	ch->owed = send(ch->fd, &h, sizeof(h), MSG_DONTWAIT | MSG_NOSIGNAL) < 0 &&
+		   (errno == EAGAIN || errno == EWOULDBLOCK);
+	ch->told = seq;
+}
+
+/*
+ * Retire @ch.  An already retired B is told again when its first queued
+ * seq moved (an instance took calls from it and went: they died with it)
+ * or a notice is owed.  Return: whether it is still to be kept (a message
+ * waits in it).
+ */
 static bool retire(struct channel *ch)
 {
-	struct wire_hdr h = { .magic = WIRE_MAGIC, .bits = WIRE_BITS_RETIRED };
+	uint16_t seq;
 
-	if (ch->retired)
-		return chanset_has_data(ch->fd);        /* its client was told already */
-	shutdown(ch->fd, SHUT_RD);
-	h.seq = first_seq(ch->fd);
-	if (!h.seq)
+	if (!ch->retired)
+		shutdown(ch->fd, SHUT_RD);
+	seq = first_seq(ch->fd);
+	if (!seq)
 		return false;
-	ch->retired = true;
-	/* A failure only means the client left: what B holds waits all the same. */
-	send(ch->fd, &h, sizeof(h), MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (!ch->retired || ch->owed || seq != ch->told) {
+		ch->retired = true;
+		tell_retired(ch, seq);
+	}
 	return true;
+}
+
+/* A notice owed to @ch's client, sent if it now fits. */
+static void retry_owed(struct channel *ch)
+{
+	uint16_t seq;
+
+	if (!ch->owed)
+		return;
+	seq = first_seq(ch->fd);
+	if (seq)
+		tell_retired(ch, seq);
+	else
+		ch->owed = false;       /* emptied: the client reads end of file when it goes */
 }
 
 void channels_job_gone(struct service *s)
@@ -120,9 +153,9 @@ void channels_job_gone(struct service *s)
 	}
 }
 
-size_t channels_waiting(const struct service *s, int *fds, size_t max)
+/* The retired Bs of @cs that hold a message, at most @max of them in @fds (borrowed). */
+static size_t waiting(const struct chanset *cs, int *fds, size_t max)
 {
-	const struct chanset *cs = chanset_of(s);
 	size_t k = 0;
 
 	for (size_t i = 0; cs && i < cs->n && k < max; i++)
@@ -131,11 +164,20 @@ size_t channels_waiting(const struct service *s, int *fds, size_t max)
 	return k;
 }
 
+size_t channels_check_in(struct service *s, int *fds, size_t max)
+{
+	struct chanset *cs = chanset_of(s);
+
+	for (size_t i = 0; cs && i < cs->n; i++)
+		retry_owed(&cs->ch[i]);
+	return waiting(cs, fds, max);
+}
+
 static bool any_waiting(const struct service *s)
 {
 	int fd;
 
-	return channels_waiting(s, &fd, 1) > 0;
+	return waiting(chanset_of(s), &fd, 1) > 0;
 }
 
 /* The port goes (ResetAtClose, the name freed): so do its channels. */

@@ -55,10 +55,11 @@ struct service *channels_service(uint32_t ino);
 void channels_job_gone(struct service *s);
 
 /**
- * channels_waiting() - the retired Bs of @s that hold a message, at most
- * @max of them in @fds (borrowed).  Return: how many.
+ * channels_check_in() - what @s's check-in hands: the retired Bs that hold
+ * a message, at most @max of them in @fds (borrowed), after sending the
+ * RETIRED notices still owed.  Return: how many.
  */
-size_t channels_waiting(const struct service *s, int *fds, size_t max);
+size_t channels_check_in(struct service *s, int *fds, size_t max);
 
 /* A channel as a restart keeps it. */
 struct channel_record {

@@ -197,7 +197,7 @@ static mach_port_t give_receive(const struct caller *who, struct service *s)
 	int fds[DEMUX_RIGHT_MAX_FDS] = { s->recv_fd, s->send_fd,
 					 service_release_arm(s, server_released, who->d) };
 	bool pd = fds[2] >= 0;
-	size_t n = pd ? 3 : 2, nchan = channels_waiting(s, fds + n, DEMUX_RIGHT_MAX_FDS - n);
+	size_t n = pd ? 3 : 2, nchan = channels_check_in(s, fds + n, DEMUX_RIGHT_MAX_FDS - n);
 
 	if (!pd)
 		log_warnx_limited("%s: no port-destroyed request (%s): its release is seen at exit only",
