@@ -357,6 +357,65 @@ START_TEST(test_retired_owed_goes_at_the_next_check_in)
 }
 END_TEST
 
+#define MANY_RETIRED 10
+#define PER_CHECK_IN 8
+
+/* The seqs of the calls waiting first in the retired Bs @ci handed, flagged in @seen. */
+static void mark_handed(const struct chan_check_in *ci, bool *seen)
+{
+	for (size_t i = 3; i < ci->nfds; i++) {
+		struct wire_hdr h = { 0 };
+
+		ck_assert_int_ge(recv(ci->fds[i], &h, sizeof(h), MSG_PEEK | MSG_DONTWAIT),
+				 (ssize_t)sizeof(h));
+		ck_assert(h.seq >= 1 && h.seq <= MANY_RETIRED);
+		seen[h.seq - 1] = true;
+	}
+}
+
+/*
+ * A check-in hands at most 8 retired Bs; the others stay with the daemon
+ * and go at the next check-in, those not handed yet first.
+ */
+START_TEST(test_check_in_hands_at_most_eight_retired)
+{
+	struct chan_check_in ci;
+	mach_port_t rcv, snd;
+	bool seen[MANY_RETIRED] = { false };
+	int a[MANY_RETIRED], b;
+
+	test_daemon_start(&td);
+	serve(DYN, &rcv, &snd);
+	ask_n(snd, a, MANY_RETIRED);
+	for (int i = 0; i < MANY_RETIRED; i++) {
+		chan_read_offer(peer_recv_fd(rcv), &b);
+		close(b);
+		ck_assert_int_eq(chan_send(a[i], (uint16_t)(i + 1)), 0);
+	}
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), rcv, MACH_PORT_RIGHT_RECEIVE, -1),
+			 KERN_SUCCESS);
+	for (int i = 0; i < MANY_RETIRED; i++) {
+		uint16_t seq = 0;
+
+		ck_assert_int_eq(chan_read(a[i], &seq), 1);
+	}
+	ck_assert_int_eq(chan_raw_check_in(td.socket, DYN, &ci), KERN_SUCCESS);
+	ck_assert_uint_eq(ci.nfds, 3 + PER_CHECK_IN);
+	ck_assert_uint_eq(ci.reserved, WIRE_RECV_RESERVED(PER_CHECK_IN, PER_CHECK_IN));
+	mark_handed(&ci, seen);
+	chan_check_in_close(&ci);       /* the receiver goes, every call still queued */
+	ck_assert(test_daemon_wait_log_count(&td, "let go of " DYN, 2, CHAN_WAIT_MS));
+	ck_assert_int_eq(chan_raw_check_in(td.socket, DYN, &ci), KERN_SUCCESS);
+	ck_assert_uint_eq(ci.nfds, 3 + PER_CHECK_IN);
+	mark_handed(&ci, seen);
+	for (int i = 0; i < MANY_RETIRED; i++)
+		ck_assert_msg(seen[i], "channel %d never handed", i);
+	chan_check_in_close(&ci);
+	for (int i = 0; i < MANY_RETIRED; i++)
+		close(a[i]);
+}
+END_TEST
+
 START_TEST(test_retired_channel_with_a_message_starts_the_job)
 {
 	mach_port_t send;
@@ -455,6 +514,7 @@ static Suite *channels_suite(void)
 	tcase_add_test(tc, test_check_in_hands_retired_channels);
 	tcase_add_test(tc, test_retired_again_tells_the_client_again);
 	tcase_add_test(tc, test_retired_owed_goes_at_the_next_check_in);
+	tcase_add_test(tc, test_check_in_hands_at_most_eight_retired);
 	tcase_add_test(tc, test_retired_channel_with_a_message_starts_the_job);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("restart");

@@ -12,6 +12,7 @@ struct channel {
 	bool retired;           /* shut for reading, RETIRED written */
 	bool owed;              /* a RETIRED that found A's queue full: to send again */
 	uint16_t told;          /* the seq the last RETIRED said; 0: none */
+	bool handed;            /* retired, handed at a check-in already */
 };
 
 /* One port's channels, found by S's inode. */

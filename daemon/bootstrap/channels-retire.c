@@ -164,13 +164,43 @@ static size_t waiting(const struct chanset *cs, int *fds, size_t max)
 	return k;
 }
 
+/* Hand @cs's waiting retired Bs whose handed flag is @handed, not @chosen yet, into @fds. */
+static size_t hand(struct chanset *cs, bool handed, bool *chosen, int *fds, size_t k, size_t max)
+{
+	for (size_t i = 0; i < cs->n && k < max; i++) {
+		struct channel *ch = &cs->ch[i];
+
+		if (!chosen[i] && ch->retired && ch->handed == handed && chanset_has_data(ch->fd)) {
+			chosen[i] = true;
+			fds[k++] = ch->fd;
+		}
+	}
+	return k;
+}
+
 size_t channels_check_in(struct service *s, int *fds, size_t max)
 {
 	struct chanset *cs = chanset_of(s);
+	bool chosen[CHANNELS_PER_SERVICE] = { false };
+	size_t k;
 
-	for (size_t i = 0; cs && i < cs->n; i++)
+	if (!cs)
+		return 0;
+	if (max > CHANNELS_PER_CHECK_IN)
+		max = CHANNELS_PER_CHECK_IN;
+	for (size_t i = 0; i < cs->n; i++)
 		retry_owed(&cs->ch[i]);
-	return waiting(cs, fds, max);
+	/* Those never handed first; once every one was, a new round. */
+	k = hand(cs, false, chosen, fds, 0, max);
+	if (!k) {
+		for (size_t i = 0; i < cs->n; i++)
+			cs->ch[i].handed = false;
+		k = hand(cs, false, chosen, fds, 0, max);
+	}
+	k = hand(cs, true, chosen, fds, k, max);
+	for (size_t i = 0; i < cs->n; i++)
+		cs->ch[i].handed |= chosen[i];
+	return k;
 }
 
 static bool any_waiting(const struct service *s)

@@ -29,6 +29,12 @@ struct service;
 
 /* Channels kept for one port at most (live and retired): a check-in's fds stay bounded. */
 #define CHANNELS_PER_SERVICE 32
+/*
+ * Retired channels one check-in hands at most: the job's fds stay few.  The
+ * others stay with the daemon, handed at a later check-in (those not
+ * handed yet first), and still start the job while they hold messages.
+ */
+#define CHANNELS_PER_CHECK_IN 8
 /* Channels one caller process holds at most, over every port. */
 #define CHANNELS_PER_CALLER 64
 
@@ -56,8 +62,9 @@ void channels_job_gone(struct service *s);
 
 /**
  * channels_check_in() - what @s's check-in hands: the retired Bs that hold
- * a message, at most @max of them in @fds (borrowed), after sending the
- * RETIRED notices still owed.  Return: how many.
+ * a message, at most @max and CHANNELS_PER_CHECK_IN of them in @fds
+ * (borrowed), those never handed first, after sending the RETIRED notices
+ * still owed.  Return: how many.
  */
 size_t channels_check_in(struct service *s, int *fds, size_t max);
 
