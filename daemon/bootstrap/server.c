@@ -172,7 +172,10 @@ void server_released(struct service *s, void *arg)
 	if (!s->checked_in)
 		return;         /* its job exited: known already */
 	registry_released(s);
-	channels_job_gone(s);   /* its receiver went, as at an exit */
+	/* Its receiver went, as at an exit; a port about to be reset takes
+	 * its channels with it instead (their clients read end of file). */
+	if (!(s->job && s->reset_at_close))
+		channels_job_gone(s);
 	if (!s->job) {
 		log_debug("pid %d let go of %s", (int)service_owner_pid(s), s->name);
 		domain_changed(d);      /* a dynamic name: a restart must not find it held */
