@@ -210,11 +210,18 @@ static bool any_waiting(const struct service *s)
 	return waiting(chanset_of(s), &fd, 1) > 0;
 }
 
-/* The port goes (ResetAtClose, the name freed): so do its channels. */
+/*
+ * The port goes (ResetAtClose, the name freed): so do its channels, shut
+ * for reading first, since a receiver may still hold copies of B: their
+ * clients' sends fail (and go through S) now, answers still come up B,
+ * and end of file once the last copy of B is closed.
+ */
 static void drop_all(struct service *s)
 {
 	struct chanset *cs = chanset_of(s);
 
+	for (size_t i = 0; cs && i < cs->n; i++)
+		shutdown(cs->ch[i].fd, SHUT_RD);
 	while (cs && cs->n > 1)
 		chanset_remove(cs, cs->n - 1);
 	if (cs)
