@@ -184,40 +184,46 @@ static bool channel_dead(const struct channel *ch)
 	return !chanset_has_data(ch->fd);
 }
 
-/* Close @cs's dead channels (of @pid only, unless 0). */
-static void sweep_set(struct chanset *cs, pid_t pid)
+/* Close @cs's dead channels (of @pid only, unless 0).  Return: how many. */
+static size_t sweep_set(struct chanset *cs, pid_t pid)
 {
+	size_t n = 0;
+
 	for (size_t i = cs->n; i-- > 0;) {
 		bool last = cs->n == 1;
 
 		if ((!pid || cs->ch[i].pid == pid) && channel_dead(&cs->ch[i])) {
 			chanset_remove(cs, i);
+			n++;
 			if (last)
-				return;         /* @cs freed */
+				break;          /* @cs freed */
 		}
 	}
+	return n;
 }
 
-/* At the caller's cap: its dead channels of every port go. */
-static void sweep_caller(pid_t pid)
+/* At the caller's cap: its dead channels of every port go.  Return: how many. */
+static size_t sweep_caller(pid_t pid)
 {
-	size_t i = 0;
+	size_t i = 0, n = 0;
 	struct chanset *cs;
 
 	while (sets.count && (cs = strmap_next(&sets, &i)))
-		sweep_set(cs, pid);
+		n += sweep_set(cs, pid);
+	return n;
 }
 
 /*
  * Room for one more channel of @pid to @s: @s's dead channels swept, and
- * @pid's of every port at its cap.  Return: 0 or -errno.
+ * @pid's of every port at its cap; *@swept counts the channels closed.
+ * Return: 0 or -errno.
  */
-static int room(struct service *s, pid_t pid)
+static int room(struct service *s, pid_t pid, size_t *swept)
 {
 	struct chanset *cs;
 
 	if (caller_held(pid) >= CHANNELS_PER_CALLER)
-		sweep_caller(pid);
+		*swept += sweep_caller(pid);
 	if (caller_held(pid) >= CHANNELS_PER_CALLER)
 		return -EUSERS;
 	/* Looked up after the sweep, which frees a set it empties.  The
@@ -225,7 +231,7 @@ static int room(struct service *s, pid_t pid)
 	 * they would hold fds (and the saved state) until then. */
 	cs = chanset_of(s);
 	if (cs)
-		sweep_set(cs, 0);
+		*swept += sweep_set(cs, 0);
 	cs = chanset_of(s);
 	return cs && cs->n >= CHANNELS_PER_SERVICE ? -EDQUOT : 0;
 }
@@ -282,14 +288,16 @@ static int keep(struct service *s, const struct channel *ch)
 	return 0;
 }
 
-int channels_open(struct service *s, pid_t caller, channels_fd_refused_fn *refused)
+int channels_open(struct service *s, pid_t caller, channels_fd_refused_fn *refused,
+		  size_t *swept)
 {
 	struct channel ch = { .pid = caller };
 	int a = -1, err;
 
+	*swept = 0;
 	if (!s->send_ino || s->send_fd < 0 || s->recv_fd < 0)
 		return -ENOTSUP;
-	err = room(s, caller);
+	err = room(s, caller, swept);
 	if (err == 0)
 		err = make_pair(&a, &ch.fd);
 	if (err < 0)

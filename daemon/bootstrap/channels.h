@@ -44,12 +44,14 @@ typedef bool channels_fd_refused_fn(int fd);
 /**
  * channels_open() - a new channel to @s's port for process @caller: the
  * pair made, B offered in R, B kept.  @refused: whether an fd just made
- * took from fds the daemon keeps for itself (may be NULL).
+ * took from fds the daemon keeps for itself (may be NULL).  *@swept: how
+ * many dead channels were closed on the way (made or refused).
  * Return: A (the caller's to send and close), or a negative errno:
  * -ENOTSUP (not a port this daemon made), -EAGAIN (R is full), -EDQUOT
  * (the port's cap), -EUSERS (the caller's cap), -EMFILE, -ENFILE, -ENOMEM.
  */
-int channels_open(struct service *s, pid_t caller, channels_fd_refused_fn *refused);
+int channels_open(struct service *s, pid_t caller, channels_fd_refused_fn *refused,
+		  size_t *swept);
 
 /** channels_service() - the service whose port has S's inode @ino and channels, or NULL. */
 struct service *channels_service(uint32_t ino);

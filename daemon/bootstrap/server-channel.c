@@ -104,6 +104,7 @@ kern_return_t bsd_mig_channel(mach_port_t bp, mach_port_t service, mach_port_t *
 	pid_t pid = audit_token_to_pid(token);
 	uid_t uid = audit_token_to_euid(token);
 	struct service *s;
+	size_t swept;
 	int fd, a;
 
 	if (!call)
@@ -117,8 +118,9 @@ kern_return_t bsd_mig_channel(mach_port_t bp, mach_port_t service, mach_port_t *
 				  "service of this daemon's: refused", (int)pid, (int)uid);
 		return KERN_NOT_SUPPORTED;
 	}
-	a = channels_open(s, pid, in_reserve);
-	domain_changed(call->conn->domain);     /* made one, or swept: the saved state follows */
+	a = channels_open(s, pid, in_reserve, &swept);
+	if (a >= 0 || swept)
+		domain_changed(call->conn->domain);     /* made one, or swept: the saved state follows */
 	if (a < 0) {
 		log_warnx_limited("pid %d uid %d asked for a channel to %s: refused (%s)",
 				  (int)pid, (int)uid, s->name, why_refused(-a));
