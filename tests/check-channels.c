@@ -132,6 +132,30 @@ static void ask_n(mach_port_t send, int *a, int n)
 		ck_assert_int_eq(chan_ask(send, &a[i]), KERN_SUCCESS);
 }
 
+/* Channel numbers are not guessable: not a running count, and all different. */
+START_TEST(test_channel_ids_are_not_sequential)
+{
+	mach_port_t recv, send;
+	int32_t id[4];
+	int a[4], b, steps = 0;
+
+	test_daemon_start(&td);
+	serve(DYN, &recv, &send);
+	ask_n(send, a, 4);
+	for (int i = 0; i < 4; i++) {
+		id[i] = chan_read_offer(peer_recv_fd(recv), &b);
+		ck_assert_int_gt(id[i], 0);
+		close(b);
+		close(a[i]);
+		for (int j = 0; j < i; j++)
+			ck_assert_int_ne(id[i], id[j]);
+		if (i && id[i] == id[i - 1] + 1)
+			steps++;
+	}
+	ck_assert_int_lt(steps, 3);
+}
+END_TEST
+
 START_TEST(test_ask_refused_past_the_port_cap_until_one_dies)
 {
 	mach_port_t recv, send;
@@ -504,6 +528,7 @@ static Suite *channels_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_ask_answers_a_and_offers_b_in_r);
+	tcase_add_test(tc, test_channel_ids_are_not_sequential);
 	tcase_add_test(tc, test_ask_refused_for_what_is_no_service);
 	tcase_add_test(tc, test_ask_refused_while_r_is_full);
 	tcase_add_test(tc, test_ask_refused_past_the_port_cap_until_one_dies);

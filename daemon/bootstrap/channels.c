@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -31,7 +32,7 @@ struct caller_count {
 
 static struct strmap sets;      /* S's inode -> struct chanset */
 static struct strmap callers;   /* pid -> struct caller_count */
-static int32_t last_id;         /* the last channel number given; ids are never 0 */
+static int32_t last_id;         /* the last number given without randomness; never 0 */
 
 /* Keys are 32-bit numbers (an inode as send_ino keeps it, a pid): 10 digits at most. */
 static void key_of(char *buf, size_t len, uint32_t v)
@@ -265,9 +266,36 @@ static int offer(const struct service *s, int b, int32_t id)
 	return fdpass_send(s->send_fd, &iov, 1, &b, 1, MSG_DONTWAIT);
 }
 
-static int32_t next_id(void)
+/* Whether @id numbers one of @s's channels. */
+static bool id_used(const struct service *s, int32_t id)
 {
-	last_id = last_id == INT32_MAX ? 1 : last_id + 1;
+	const struct chanset *cs = chanset_of(s);
+
+	for (size_t i = 0; cs && i < cs->n; i++)
+		if (cs->ch[i].id == id)
+			return true;
+	return false;
+}
+
+/*
+ * A number for a new channel of @s: random (a datagram forged in R cannot
+ * guess a channel's number and pass for its OFFER), nonzero, positive,
+ * none of @s's channels'.  Without randomness, the next of a running count.
+ */
+static int32_t next_id(const struct service *s)
+{
+	for (int tries = 0; tries < 16; tries++) {
+		uint32_t v;
+
+		if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != (ssize_t)sizeof(v))
+			break;
+		v &= INT32_MAX;
+		if (v && !id_used(s, (int32_t)v))
+			return (int32_t)v;
+	}
+	do {
+		last_id = last_id == INT32_MAX ? 1 : last_id + 1;
+	} while (id_used(s, last_id));
 	return last_id;
 }
 
@@ -304,7 +332,7 @@ int channels_open(struct service *s, pid_t caller, channels_fd_refused_fn *refus
 		return err;
 	if (refused && refused(a > ch.fd ? a : ch.fd))
 		err = -EMFILE;
-	ch.id = next_id();
+	ch.id = next_id(s);
 	if (err == 0)
 		err = offer(s, ch.fd, ch.id);
 	if (err == 0)
@@ -340,8 +368,7 @@ int channels_adopt(struct service *s, const struct channel_record *rec)
 		close(rec->fd);
 		return err;
 	}
-	/* New numbers stay clear of the kept ones (their OFFERs may wait in R). */
-	if (rec->id > last_id)
-		last_id = rec->id;
+	/* New numbers stay clear of the kept ones (their OFFERs may wait in R):
+	 * next_id() checks the port's channels. */
 	return 0;
 }
