@@ -26,8 +26,10 @@
 #include "registry.h"
 #include "service.h"
 
-/* A check-in's receive right carries R, S, its port-destroyed request and every channel. */
+/* A receive right carries R, S, its port-destroyed request and its channels (a
+ * check-in's at most CHANNELS_PER_CHECK_IN of them). */
 _Static_assert(DEMUX_RIGHT_MAX_FDS >= 3 + CHANNELS_PER_SERVICE, "a right's fds");
+_Static_assert(CHANNELS_PER_CHECK_IN <= CHANNELS_PER_SERVICE, "a check-in's channels");
 _Static_assert(DEMUX_RIGHT_MAX_FDS <= IPC_REPLY_MAX_FDS, "a reply's fds");
 
 /* A socket's inode as service.send_ino spells it; 0 for anything else. */
