@@ -36,6 +36,7 @@
 #include "helpers/echo-client.h"
 #include "helpers/fake-fdstore.h"
 #include "helpers/peer.h"
+#include "helpers/raw-client.h"
 #include "wire.h"
 
 #define DYN "com.example.chan"
@@ -131,6 +132,30 @@ static void ask_n(mach_port_t send, int *a, int n)
 		ck_assert_int_eq(chan_ask(send, &a[i]), KERN_SUCCESS);
 }
 
+/* Channel numbers are not guessable: not a running count, and all different. */
+START_TEST(test_channel_ids_are_not_sequential)
+{
+	mach_port_t recv, send;
+	int32_t id[4];
+	int a[4], b, steps = 0;
+
+	test_daemon_start(&td);
+	serve(DYN, &recv, &send);
+	ask_n(send, a, 4);
+	for (int i = 0; i < 4; i++) {
+		id[i] = chan_read_offer(peer_recv_fd(recv), &b);
+		ck_assert_int_gt(id[i], 0);
+		close(b);
+		close(a[i]);
+		for (int j = 0; j < i; j++)
+			ck_assert_int_ne(id[i], id[j]);
+		if (i && id[i] == id[i - 1] + 1)
+			steps++;
+	}
+	ck_assert_int_lt(steps, 3);
+}
+END_TEST
+
 START_TEST(test_ask_refused_past_the_port_cap_until_one_dies)
 {
 	mach_port_t recv, send;
@@ -166,6 +191,35 @@ START_TEST(test_ask_refused_past_the_caller_cap)
 	ck_assert_int_eq(chan_ask(send[2], &a[0]), KERN_SUCCESS);
 	for (int i = 0; i < CAP_CALLER; i++)
 		close(a[i]);
+}
+END_TEST
+
+/*
+ * Every ask sweeps the asked port's dead channels (client gone, B empty),
+ * not only at its cap: the daemon's fds for them go at the next ask.
+ */
+START_TEST(test_ask_sweeps_the_ports_dead_channels)
+{
+	mach_port_t recv, send;
+	int a[4], base = -1;
+
+	test_daemon_start(&td);
+	serve(DYN, &recv, &send);
+	/* The daemon's fds at rest (what a request had open briefly closed). */
+	for (int k = 0; k < 30; k++) {
+		int n = raw_fd_count(td.pid);
+
+		if (base < 0 || n < base)
+			base = n;
+		usleep(10000);
+	}
+	ask_n(send, a, 4);
+	for (int i = 0; i < 4; i++)
+		close(a[i]);
+	ck_assert_int_eq(chan_ask(send, &a[0]), KERN_SUCCESS);
+	/* Four swept, one made: the daemon keeps one B. */
+	ck_assert_int_eq(raw_wait_fd_count(td.pid, base + 1, 2000), base + 1);
+	close(a[0]);
 }
 END_TEST
 
@@ -259,6 +313,136 @@ START_TEST(test_check_in_hands_retired_channels)
 }
 END_TEST
 
+/*
+ * A retired B handed at a check-in, one of its two calls taken, and the
+ * receiver gone again: the client is told RETIRED again, with the seq of
+ * the call still queued (the one taken died with that receiver).
+ */
+START_TEST(test_retired_again_tells_the_client_again)
+{
+	struct chan_check_in ci;
+	struct three t;
+	uint16_t seq = 0;
+	int b;
+
+	test_daemon_start(&td);
+	serve(DYN, &t.recv, &t.send);
+	ask_n(t.send, t.a, 1);
+	chan_read_offer(peer_recv_fd(t.recv), &b);
+	close(b);
+	ck_assert_int_eq(chan_send(t.a[0], 1), 0);
+	ck_assert_int_eq(chan_send(t.a[0], 2), 0);
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), t.recv, MACH_PORT_RIGHT_RECEIVE, -1),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(chan_read(t.a[0], &seq), 1);
+	ck_assert_uint_eq(seq, 1);
+	ck_assert_int_eq(chan_raw_check_in(td.socket, DYN, &ci), KERN_SUCCESS);
+	ck_assert_uint_eq(ci.nfds, 4);
+	/* The next receiver takes call 1, then goes. */
+	ck_assert_int_gt(recv(ci.fds[3], &seq, sizeof(seq), MSG_DONTWAIT | MSG_TRUNC), 0);
+	chan_check_in_close(&ci);
+	ck_assert_int_eq(chan_read(t.a[0], &seq), 1);
+	ck_assert_uint_eq(seq, 2);
+	close(t.a[0]);
+}
+END_TEST
+
+/*
+ * A RETIRED that finds the client's queue full is owed: it goes at the
+ * next check-in, once the client has read what filled its queue.
+ */
+START_TEST(test_retired_owed_goes_at_the_next_check_in)
+{
+	struct chan_check_in ci;
+	mach_port_t rcv, snd;
+	char filler[64] = { 0 };
+	uint16_t seq = 0;
+	int a, b;
+
+	test_daemon_start(&td);
+	serve(DYN, &rcv, &snd);
+	ask_n(snd, &a, 1);
+	chan_read_offer(peer_recv_fd(rcv), &b);
+	ck_assert_int_eq(chan_send(a, 4), 0);
+	while (send(b, filler, sizeof(filler), MSG_DONTWAIT | MSG_NOSIGNAL) > 0)
+		;
+	ck_assert_int_eq(errno, EAGAIN);
+	close(b);
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), rcv, MACH_PORT_RIGHT_RECEIVE, -1),
+			 KERN_SUCCESS);
+	/* Retired meanwhile (its sends fail), the notice not delivered: the queue was full. */
+	for (int k = 0; k < 1000 && chan_send(a, 5) == 0; k++)
+		usleep(10000);
+	ck_assert_int_eq(chan_send(a, 5), -EPIPE);
+	while (recv(a, filler, sizeof(filler), MSG_DONTWAIT) > 0)
+		;
+	ck_assert_int_eq(chan_raw_check_in(td.socket, DYN, &ci), KERN_SUCCESS);
+	ck_assert_int_eq(chan_read(a, &seq), 1);
+	ck_assert_uint_eq(seq, 4);
+	chan_check_in_close(&ci);
+	close(a);
+}
+END_TEST
+
+#define MANY_RETIRED 10
+#define PER_CHECK_IN 8
+
+/* The seqs of the calls waiting first in the retired Bs @ci handed, flagged in @seen. */
+static void mark_handed(const struct chan_check_in *ci, bool *seen)
+{
+	for (size_t i = 3; i < ci->nfds; i++) {
+		struct wire_hdr h = { 0 };
+
+		ck_assert_int_ge(recv(ci->fds[i], &h, sizeof(h), MSG_PEEK | MSG_DONTWAIT),
+				 (ssize_t)sizeof(h));
+		ck_assert(h.seq >= 1 && h.seq <= MANY_RETIRED);
+		seen[h.seq - 1] = true;
+	}
+}
+
+/*
+ * A check-in hands at most 8 retired Bs; the others stay with the daemon
+ * and go at the next check-in, those not handed yet first.
+ */
+START_TEST(test_check_in_hands_at_most_eight_retired)
+{
+	struct chan_check_in ci;
+	mach_port_t rcv, snd;
+	bool seen[MANY_RETIRED] = { false };
+	int a[MANY_RETIRED], b;
+
+	test_daemon_start(&td);
+	serve(DYN, &rcv, &snd);
+	ask_n(snd, a, MANY_RETIRED);
+	for (int i = 0; i < MANY_RETIRED; i++) {
+		chan_read_offer(peer_recv_fd(rcv), &b);
+		close(b);
+		ck_assert_int_eq(chan_send(a[i], (uint16_t)(i + 1)), 0);
+	}
+	ck_assert_int_eq(mach_port_mod_refs(mach_task_self(), rcv, MACH_PORT_RIGHT_RECEIVE, -1),
+			 KERN_SUCCESS);
+	for (int i = 0; i < MANY_RETIRED; i++) {
+		uint16_t seq = 0;
+
+		ck_assert_int_eq(chan_read(a[i], &seq), 1);
+	}
+	ck_assert_int_eq(chan_raw_check_in(td.socket, DYN, &ci), KERN_SUCCESS);
+	ck_assert_uint_eq(ci.nfds, 3 + PER_CHECK_IN);
+	ck_assert_uint_eq(ci.reserved, WIRE_RECV_RESERVED(PER_CHECK_IN, PER_CHECK_IN));
+	mark_handed(&ci, seen);
+	chan_check_in_close(&ci);       /* the receiver goes, every call still queued */
+	ck_assert(test_daemon_wait_log_count(&td, "let go of " DYN, 2, CHAN_WAIT_MS));
+	ck_assert_int_eq(chan_raw_check_in(td.socket, DYN, &ci), KERN_SUCCESS);
+	ck_assert_uint_eq(ci.nfds, 3 + PER_CHECK_IN);
+	mark_handed(&ci, seen);
+	for (int i = 0; i < MANY_RETIRED; i++)
+		ck_assert_msg(seen[i], "channel %d never handed", i);
+	chan_check_in_close(&ci);
+	for (int i = 0; i < MANY_RETIRED; i++)
+		close(a[i]);
+}
+END_TEST
+
 START_TEST(test_retired_channel_with_a_message_starts_the_job)
 {
 	mach_port_t send;
@@ -347,13 +531,18 @@ static Suite *channels_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_ask_answers_a_and_offers_b_in_r);
+	tcase_add_test(tc, test_channel_ids_are_not_sequential);
 	tcase_add_test(tc, test_ask_refused_for_what_is_no_service);
 	tcase_add_test(tc, test_ask_refused_while_r_is_full);
 	tcase_add_test(tc, test_ask_refused_past_the_port_cap_until_one_dies);
 	tcase_add_test(tc, test_ask_refused_past_the_caller_cap);
 	tcase_add_test(tc, test_caller_sweep_empties_the_port_asked_for);
+	tcase_add_test(tc, test_ask_sweeps_the_ports_dead_channels);
 	tcase_add_test(tc, test_receiver_gone_retires_closes_or_leaves);
 	tcase_add_test(tc, test_check_in_hands_retired_channels);
+	tcase_add_test(tc, test_retired_again_tells_the_client_again);
+	tcase_add_test(tc, test_retired_owed_goes_at_the_next_check_in);
+	tcase_add_test(tc, test_check_in_hands_at_most_eight_retired);
 	tcase_add_test(tc, test_retired_channel_with_a_message_starts_the_job);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("restart");

@@ -58,6 +58,13 @@ START_TEST(test_channels_round_trip)
 	state_free(&st);
 	ck_assert_int_eq(decode_as(&svc, 7, &st), 0);   /* an older daemon kept none */
 	ck_assert_uint_eq(st.services[0].n_channels, 0);
+	ck_assert_ptr_null(st.services[0].channels);    /* none: nothing allocated */
+	state_free(&st);
+	svc.n_channels = 0;
+	svc.channels = NULL;
+	ck_assert_int_eq(decode_as(&svc, STATE_VERSION, &st), 0);
+	ck_assert_uint_eq(st.services[0].n_channels, 0);
+	ck_assert_ptr_null(st.services[0].channels);
 	state_free(&st);
 }
 END_TEST

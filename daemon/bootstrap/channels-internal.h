@@ -7,9 +7,12 @@
 
 struct channel {
 	int fd;                 /* the daemon's copy of B */
-	int32_t id;             /* its OFFER's id: nonzero */
+	int32_t id;             /* its OFFER's id: random, positive, unique in the set */
 	pid_t pid;              /* the caller it was made for; 0 if unknown (kept across a restart) */
 	bool retired;           /* shut for reading, RETIRED written */
+	bool owed;              /* a RETIRED that found A's queue full: to send again */
+	uint16_t told;          /* the seq the last RETIRED said; 0: none */
+	bool handed;            /* retired, handed at a check-in already */
 };
 
 /* One port's channels, found by S's inode. */

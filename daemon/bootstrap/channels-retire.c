@@ -79,21 +79,54 @@ static uint16_t first_seq(int fd)
 	return 0;
 }
 
-/* Retire @ch.  Return: whether it is still to be kept (a message waits in it). */
+/*
+ * RETIRED(@seq) up @ch's B: a failure other than a full queue only means
+ * the client left; a full queue leaves the notice owed, sent at the next
+ * exit or check-in.
+ */
+static void tell_retired(struct channel *ch, uint16_t seq)
+{
+	struct wire_hdr h = { .magic = WIRE_MAGIC, .bits = WIRE_BITS_RETIRED, .seq = seq };
+
+	ch->owed = send(ch->fd, &h, sizeof(h), MSG_DONTWAIT | MSG_NOSIGNAL) < 0 &&
+		   (errno == EAGAIN || errno == EWOULDBLOCK);
+	ch->told = seq;
+}
+
+/*
+ * Retire @ch.  An already retired B is told again when its first queued
+ * seq moved (an instance took calls from it and went: they died with it)
+ * or a notice is owed.  Return: whether it is still to be kept (a message
+ * waits in it).
+ */
 static bool retire(struct channel *ch)
 {
-	struct wire_hdr h = { .magic = WIRE_MAGIC, .bits = WIRE_BITS_RETIRED };
+	uint16_t seq;
 
-	if (ch->retired)
-		return chanset_has_data(ch->fd);        /* its client was told already */
-	shutdown(ch->fd, SHUT_RD);
-	h.seq = first_seq(ch->fd);
-	if (!h.seq)
+	if (!ch->retired)
+		shutdown(ch->fd, SHUT_RD);
+	seq = first_seq(ch->fd);
+	if (!seq)
 		return false;
-	ch->retired = true;
-	/* A failure only means the client left: what B holds waits all the same. */
-	send(ch->fd, &h, sizeof(h), MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (!ch->retired || ch->owed || seq != ch->told) {
+		ch->retired = true;
+		tell_retired(ch, seq);
+	}
 	return true;
+}
+
+/* A notice owed to @ch's client, sent if it now fits. */
+static void retry_owed(struct channel *ch)
+{
+	uint16_t seq;
+
+	if (!ch->owed)
+		return;
+	seq = first_seq(ch->fd);
+	if (seq)
+		tell_retired(ch, seq);
+	else
+		ch->owed = false;       /* emptied: the client reads end of file when it goes */
 }
 
 void channels_job_gone(struct service *s)
@@ -120,9 +153,9 @@ void channels_job_gone(struct service *s)
 	}
 }
 
-size_t channels_waiting(const struct service *s, int *fds, size_t max)
+/* The retired Bs of @cs that hold a message, at most @max of them in @fds (borrowed). */
+static size_t waiting(const struct chanset *cs, int *fds, size_t max)
 {
-	const struct chanset *cs = chanset_of(s);
 	size_t k = 0;
 
 	for (size_t i = 0; cs && i < cs->n && k < max; i++)
@@ -131,18 +164,64 @@ size_t channels_waiting(const struct service *s, int *fds, size_t max)
 	return k;
 }
 
+/* Hand @cs's waiting retired Bs whose handed flag is @handed, not @chosen yet, into @fds. */
+static size_t hand(struct chanset *cs, bool handed, bool *chosen, int *fds, size_t k, size_t max)
+{
+	for (size_t i = 0; i < cs->n && k < max; i++) {
+		struct channel *ch = &cs->ch[i];
+
+		if (!chosen[i] && ch->retired && ch->handed == handed && chanset_has_data(ch->fd)) {
+			chosen[i] = true;
+			fds[k++] = ch->fd;
+		}
+	}
+	return k;
+}
+
+size_t channels_check_in(struct service *s, int *fds, size_t max)
+{
+	struct chanset *cs = chanset_of(s);
+	bool chosen[CHANNELS_PER_SERVICE] = { false };
+	size_t k;
+
+	if (!cs)
+		return 0;
+	if (max > CHANNELS_PER_CHECK_IN)
+		max = CHANNELS_PER_CHECK_IN;
+	for (size_t i = 0; i < cs->n; i++)
+		retry_owed(&cs->ch[i]);
+	/* Those never handed first; once every one was, a new round. */
+	k = hand(cs, false, chosen, fds, 0, max);
+	if (!k) {
+		for (size_t i = 0; i < cs->n; i++)
+			cs->ch[i].handed = false;
+		k = hand(cs, false, chosen, fds, 0, max);
+	}
+	k = hand(cs, true, chosen, fds, k, max);
+	for (size_t i = 0; i < cs->n; i++)
+		cs->ch[i].handed |= chosen[i];
+	return k;
+}
+
 static bool any_waiting(const struct service *s)
 {
 	int fd;
 
-	return channels_waiting(s, &fd, 1) > 0;
+	return waiting(chanset_of(s), &fd, 1) > 0;
 }
 
-/* The port goes (ResetAtClose, the name freed): so do its channels. */
+/*
+ * The port goes (ResetAtClose, the name freed): so do its channels, shut
+ * for reading first, since a receiver may still hold copies of B: their
+ * clients' sends fail (and go through S) now, answers still come up B,
+ * and end of file once the last copy of B is closed.
+ */
 static void drop_all(struct service *s)
 {
 	struct chanset *cs = chanset_of(s);
 
+	for (size_t i = 0; cs && i < cs->n; i++)
+		shutdown(cs->ch[i].fd, SHUT_RD);
 	while (cs && cs->n > 1)
 		chanset_remove(cs, cs->n - 1);
 	if (cs)

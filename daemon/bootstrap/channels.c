@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -31,7 +32,7 @@ struct caller_count {
 
 static struct strmap sets;      /* S's inode -> struct chanset */
 static struct strmap callers;   /* pid -> struct caller_count */
-static int32_t last_id;         /* the last channel number given; ids are never 0 */
+static int32_t last_id;         /* the last number given without randomness; never 0 */
 
 /* Keys are 32-bit numbers (an inode as send_ino keeps it, a pid): 10 digits at most. */
 static void key_of(char *buf, size_t len, uint32_t v)
@@ -184,43 +185,54 @@ static bool channel_dead(const struct channel *ch)
 	return !chanset_has_data(ch->fd);
 }
 
-/* Close @cs's dead channels (of @pid only, unless 0). */
-static void sweep_set(struct chanset *cs, pid_t pid)
+/* Close @cs's dead channels (of @pid only, unless 0).  Return: how many. */
+static size_t sweep_set(struct chanset *cs, pid_t pid)
 {
+	size_t n = 0;
+
 	for (size_t i = cs->n; i-- > 0;) {
 		bool last = cs->n == 1;
 
 		if ((!pid || cs->ch[i].pid == pid) && channel_dead(&cs->ch[i])) {
 			chanset_remove(cs, i);
+			n++;
 			if (last)
-				return;         /* @cs freed */
+				break;          /* @cs freed */
 		}
 	}
+	return n;
 }
 
-/* At the caller's cap: its dead channels of every port go. */
-static void sweep_caller(pid_t pid)
+/* At the caller's cap: its dead channels of every port go.  Return: how many. */
+static size_t sweep_caller(pid_t pid)
 {
-	size_t i = 0;
+	size_t i = 0, n = 0;
 	struct chanset *cs;
 
 	while (sets.count && (cs = strmap_next(&sets, &i)))
-		sweep_set(cs, pid);
+		n += sweep_set(cs, pid);
+	return n;
 }
 
-/* Room for one more channel of @pid to @s, sweeping at a cap.  Return: 0 or -errno. */
-static int room(struct service *s, pid_t pid)
+/*
+ * Room for one more channel of @pid to @s: @s's dead channels swept, and
+ * @pid's of every port at its cap; *@swept counts the channels closed.
+ * Return: 0 or -errno.
+ */
+static int room(struct service *s, pid_t pid, size_t *swept)
 {
 	struct chanset *cs;
 
 	if (caller_held(pid) >= CHANNELS_PER_CALLER)
-		sweep_caller(pid);
+		*swept += sweep_caller(pid);
 	if (caller_held(pid) >= CHANNELS_PER_CALLER)
 		return -EUSERS;
-	/* Looked up after the sweep, which frees a set it empties. */
+	/* Looked up after the sweep, which frees a set it empties.  The
+	 * port's own dead channels go at every ask, not only at its cap:
+	 * they would hold fds (and the saved state) until then. */
 	cs = chanset_of(s);
-	if (cs && cs->n >= CHANNELS_PER_SERVICE)
-		sweep_set(cs, 0);
+	if (cs)
+		*swept += sweep_set(cs, 0);
 	cs = chanset_of(s);
 	return cs && cs->n >= CHANNELS_PER_SERVICE ? -EDQUOT : 0;
 }
@@ -254,9 +266,36 @@ static int offer(const struct service *s, int b, int32_t id)
 	return fdpass_send(s->send_fd, &iov, 1, &b, 1, MSG_DONTWAIT);
 }
 
-static int32_t next_id(void)
+/* Whether @id numbers one of @s's channels. */
+static bool id_used(const struct service *s, int32_t id)
 {
-	last_id = last_id == INT32_MAX ? 1 : last_id + 1;
+	const struct chanset *cs = chanset_of(s);
+
+	for (size_t i = 0; cs && i < cs->n; i++)
+		if (cs->ch[i].id == id)
+			return true;
+	return false;
+}
+
+/*
+ * A number for a new channel of @s: random (a datagram forged in R cannot
+ * guess a channel's number and pass for its OFFER), nonzero, positive,
+ * none of @s's channels'.  Without randomness, the next of a running count.
+ */
+static int32_t next_id(const struct service *s)
+{
+	for (int tries = 0; tries < 16; tries++) {
+		uint32_t v;
+
+		if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != (ssize_t)sizeof(v))
+			break;
+		v &= INT32_MAX;
+		if (v && !id_used(s, (int32_t)v))
+			return (int32_t)v;
+	}
+	do {
+		last_id = last_id == INT32_MAX ? 1 : last_id + 1;
+	} while (id_used(s, last_id));
 	return last_id;
 }
 
@@ -277,21 +316,23 @@ static int keep(struct service *s, const struct channel *ch)
 	return 0;
 }
 
-int channels_open(struct service *s, pid_t caller, channels_fd_refused_fn *refused)
+int channels_open(struct service *s, pid_t caller, channels_fd_refused_fn *refused,
+		  size_t *swept)
 {
 	struct channel ch = { .pid = caller };
 	int a = -1, err;
 
+	*swept = 0;
 	if (!s->send_ino || s->send_fd < 0 || s->recv_fd < 0)
 		return -ENOTSUP;
-	err = room(s, caller);
+	err = room(s, caller, swept);
 	if (err == 0)
 		err = make_pair(&a, &ch.fd);
 	if (err < 0)
 		return err;
 	if (refused && refused(a > ch.fd ? a : ch.fd))
 		err = -EMFILE;
-	ch.id = next_id();
+	ch.id = next_id(s);
 	if (err == 0)
 		err = offer(s, ch.fd, ch.id);
 	if (err == 0)
@@ -327,8 +368,7 @@ int channels_adopt(struct service *s, const struct channel_record *rec)
 		close(rec->fd);
 		return err;
 	}
-	/* New numbers stay clear of the kept ones (their OFFERs may wait in R). */
-	if (rec->id > last_id)
-		last_id = rec->id;
+	/* New numbers stay clear of the kept ones (their OFFERs may wait in R):
+	 * next_id() checks the port's channels. */
 	return 0;
 }

@@ -29,6 +29,12 @@ struct service;
 
 /* Channels kept for one port at most (live and retired): a check-in's fds stay bounded. */
 #define CHANNELS_PER_SERVICE 32
+/*
+ * Retired channels one check-in hands at most: the job's fds stay few.  The
+ * others stay with the daemon, handed at a later check-in (those not
+ * handed yet first), and still start the job while they hold messages.
+ */
+#define CHANNELS_PER_CHECK_IN 8
 /* Channels one caller process holds at most, over every port. */
 #define CHANNELS_PER_CALLER 64
 
@@ -38,12 +44,14 @@ typedef bool channels_fd_refused_fn(int fd);
 /**
  * channels_open() - a new channel to @s's port for process @caller: the
  * pair made, B offered in R, B kept.  @refused: whether an fd just made
- * took from fds the daemon keeps for itself (may be NULL).
+ * took from fds the daemon keeps for itself (may be NULL).  *@swept: how
+ * many dead channels were closed on the way (made or refused).
  * Return: A (the caller's to send and close), or a negative errno:
  * -ENOTSUP (not a port this daemon made), -EAGAIN (R is full), -EDQUOT
  * (the port's cap), -EUSERS (the caller's cap), -EMFILE, -ENFILE, -ENOMEM.
  */
-int channels_open(struct service *s, pid_t caller, channels_fd_refused_fn *refused);
+int channels_open(struct service *s, pid_t caller, channels_fd_refused_fn *refused,
+		  size_t *swept);
 
 /** channels_service() - the service whose port has S's inode @ino and channels, or NULL. */
 struct service *channels_service(uint32_t ino);
@@ -55,10 +63,12 @@ struct service *channels_service(uint32_t ino);
 void channels_job_gone(struct service *s);
 
 /**
- * channels_waiting() - the retired Bs of @s that hold a message, at most
- * @max of them in @fds (borrowed).  Return: how many.
+ * channels_check_in() - what @s's check-in hands: the retired Bs that hold
+ * a message, at most @max and CHANNELS_PER_CHECK_IN of them in @fds
+ * (borrowed), those never handed first, after sending the RETIRED notices
+ * still owed.  Return: how many.
  */
-size_t channels_waiting(const struct service *s, int *fds, size_t max);
+size_t channels_check_in(struct service *s, int *fds, size_t max);
 
 /* A channel as a restart keeps it. */
 struct channel_record {

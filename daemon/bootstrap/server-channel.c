@@ -26,8 +26,10 @@
 #include "registry.h"
 #include "service.h"
 
-/* A check-in's receive right carries R, S, its port-destroyed request and every channel. */
+/* A receive right carries R, S, its port-destroyed request and its channels (a
+ * check-in's at most CHANNELS_PER_CHECK_IN of them). */
 _Static_assert(DEMUX_RIGHT_MAX_FDS >= 3 + CHANNELS_PER_SERVICE, "a right's fds");
+_Static_assert(CHANNELS_PER_CHECK_IN <= CHANNELS_PER_SERVICE, "a check-in's channels");
 _Static_assert(DEMUX_RIGHT_MAX_FDS <= IPC_REPLY_MAX_FDS, "a reply's fds");
 
 /* A socket's inode as service.send_ino spells it; 0 for anything else. */
@@ -104,6 +106,7 @@ kern_return_t bsd_mig_channel(mach_port_t bp, mach_port_t service, mach_port_t *
 	pid_t pid = audit_token_to_pid(token);
 	uid_t uid = audit_token_to_euid(token);
 	struct service *s;
+	size_t swept;
 	int fd, a;
 
 	if (!call)
@@ -117,8 +120,9 @@ kern_return_t bsd_mig_channel(mach_port_t bp, mach_port_t service, mach_port_t *
 				  "service of this daemon's: refused", (int)pid, (int)uid);
 		return KERN_NOT_SUPPORTED;
 	}
-	a = channels_open(s, pid, in_reserve);
-	domain_changed(call->conn->domain);     /* made one, or swept: the saved state follows */
+	a = channels_open(s, pid, in_reserve, &swept);
+	if (a >= 0 || swept)
+		domain_changed(call->conn->domain);     /* made one, or swept: the saved state follows */
 	if (a < 0) {
 		log_warnx_limited("pid %d uid %d asked for a channel to %s: refused (%s)",
 				  (int)pid, (int)uid, s->name, why_refused(-a));

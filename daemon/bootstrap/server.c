@@ -172,7 +172,10 @@ void server_released(struct service *s, void *arg)
 	if (!s->checked_in)
 		return;         /* its job exited: known already */
 	registry_released(s);
-	channels_job_gone(s);   /* its receiver went, as at an exit */
+	/* Its receiver went, as at an exit; a port about to be reset takes
+	 * its channels with it instead (their clients read end of file). */
+	if (!(s->job && s->reset_at_close))
+		channels_job_gone(s);
 	if (!s->job) {
 		log_debug("pid %d let go of %s", (int)service_owner_pid(s), s->name);
 		domain_changed(d);      /* a dynamic name: a restart must not find it held */
@@ -197,7 +200,7 @@ static mach_port_t give_receive(const struct caller *who, struct service *s)
 	int fds[DEMUX_RIGHT_MAX_FDS] = { s->recv_fd, s->send_fd,
 					 service_release_arm(s, server_released, who->d) };
 	bool pd = fds[2] >= 0;
-	size_t n = pd ? 3 : 2, nchan = channels_waiting(s, fds + n, DEMUX_RIGHT_MAX_FDS - n);
+	size_t n = pd ? 3 : 2, nchan = channels_check_in(s, fds + n, DEMUX_RIGHT_MAX_FDS - n);
 
 	if (!pd)
 		log_warnx_limited("%s: no port-destroyed request (%s): its release is seen at exit only",

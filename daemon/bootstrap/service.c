@@ -408,6 +408,14 @@ unsigned int service_drain(struct service *s)
 	return n + (channel_ops ? channel_ops->drain(s) : 0);
 }
 
+unsigned int service_refuse(struct service *s)
+{
+	unsigned int n = service_drain(s);
+
+	service_watch(s);
+	return n;
+}
+
 void service_watch(struct service *s)
 {
 	s->watch_wanted = true;

@@ -306,6 +306,13 @@ void service_adopt_port(struct service *s, int recv_fd, int send_fd);
 unsigned int service_drain(struct service *s);
 
 /**
+ * service_refuse() - for a job that will not start: service_drain() @s's
+ * messages, and watch its port again for what comes later, so that no
+ * caller hangs.  Return: how many were destroyed.
+ */
+unsigned int service_refuse(struct service *s);
+
+/**
  * service_watch() / service_unwatch() - demand: notify on the first
  * message.  A port not made yet has nothing to watch: the watch starts
  * when it is made.

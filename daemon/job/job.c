@@ -341,23 +341,12 @@ static void __attribute__((format(printf, 2, 3))) set_text(char **slot, const ch
 	*slot = t;
 }
 
-/*
- * A job that will not start for @s's messages: destroy them, and what
- * comes later, so no caller hangs.  Return: how many were destroyed.
- */
-static unsigned int refuse_messages(struct service *s)
-{
-	unsigned int n = service_drain(s);
-
-	service_watch(s);
-	return n;
-}
-
 static void refuse_demand(struct job *job, struct service *s, const char *why)
 {
-	unsigned int n = refuse_messages(s);
-
-	log_job(LOG_WARNING, job->spec->label, "%s: destroyed %u message(s) for %s", why, n, s->name);
+	if (channels_count(s))
+		domain_changed(job->domain);    /* its channels close: the fd store lets them go */
+	log_job(LOG_WARNING, job->spec->label, "%s: destroyed %u message(s) for %s", why,
+		service_refuse(s), s->name);
 }
 
 void job_demand(struct job *job, struct service *s)
@@ -402,7 +391,7 @@ void job_fail(struct job *job, const char *why)
 	domain_changed(job->domain);
 	log_job(LOG_ERR, job->spec->label, "failed: %s", why);
 	for (size_t i = 0; i < job->n_services; i++) {
-		unsigned int n = refuse_messages(job->services[i]);
+		unsigned int n = service_refuse(job->services[i]);
 
 		if (n)
 			log_job(LOG_WARNING, job->spec->label, "destroyed %u message(s) waiting on %s",

@@ -21,12 +21,17 @@
 #include "sockets.h"
 #include "state-format.h"
 
-/* @s's channels, kept like its port (only a port kept has them). */
+/* Every channel the daemon keeps for a port fits in the state. */
+_Static_assert(STATE_MAX_CHANNELS >= CHANNELS_PER_SERVICE, "a port's channels in the state");
+
+/* @s's channels, kept like its port (only a port kept has them); none: nothing allocated. */
 static int channel_rows(const struct service *s, struct state_service *row)
 {
 	size_t n = s->recv_fd >= 0 ? channels_count(s) : 0;
 
-	row->channels = calloc(n ? n : 1, sizeof(*row->channels));
+	if (!n)
+		return 0;
+	row->channels = calloc(n, sizeof(*row->channels));
 	if (!row->channels)
 		return -ENOMEM;
 	for (size_t i = 0; i < n && i < STATE_MAX_CHANNELS; i++) {

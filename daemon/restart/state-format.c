@@ -297,9 +297,13 @@ static void get_channels(struct rbuf *r, struct state_service *s)
 	s->n_channels = r->version >= 8 ? get_count(r, 9) : 0;
 	if (s->n_channels > STATE_MAX_CHANNELS || (s->n_channels && s->recv_id < 0))
 		refuse(r, "channels past the cap, or of a port not kept");
-	s->channels = r->bad ? NULL : calloc(s->n_channels ? s->n_channels : 1, sizeof(*s->channels));
-	if (!s->channels)
-		r->bad = true;
+	/* None allocated (none, or refused): none counted either. */
+	s->channels = r->bad || !s->n_channels ? NULL : calloc(s->n_channels, sizeof(*s->channels));
+	if (!s->channels) {
+		if (s->n_channels && !r->bad)
+			r->bad = true;  /* no memory */
+		s->n_channels = 0;
+	}
 	for (size_t i = 0; i < s->n_channels && !r->bad; i++) {
 		struct state_channel *c = &s->channels[i];
 		uint8_t ret;

@@ -144,6 +144,11 @@ static void restore_service(struct domain *d, struct restore_plan *p, const char
 	if (r >= 0 && w >= 0) {
 		service_adopt_port(s, r, w);
 		restore_channels(p, ss, s);
+		/* Watched again now its channels are back: a retired one
+		 * holding a message is one waiting (service_adopt_port()
+		 * armed the watch before they were). */
+		if (ss->n_channels && s->watch_wanted)
+			service_watch(s);
 	} else if (ss->send_id >= 0) {
 		log_job(LOG_WARNING, label, "the port of %s was not kept: a new one when needed",
 			s->name);
