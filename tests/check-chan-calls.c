@@ -10,6 +10,7 @@
  * come through R.
  */
 #include <check.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -143,6 +144,54 @@ START_TEST(test_reply_right_sent_on_still_answers)
 	ck_assert_uint_eq(r.value, 77);
 	ck_assert_uint_eq(echo_value(port, 2), 2);
 	mach_port_deallocate(mach_task_self(), port);
+}
+END_TEST
+
+struct asker {
+	mach_port_t port;
+	struct echo_msg reply;
+};
+
+/* A call that asks for the channel first (the daemon is stopped: it waits). */
+static void *ask_in_thread(void *arg)
+{
+	struct asker *a = arg;
+
+	echo_request(a->port, ECHO_ECHO, 7, &a->reply);
+	return NULL;
+}
+
+/* Resumes the daemon after a while: without it, a send that did not time out would wait for ever. */
+static void *resume_later(void *arg)
+{
+	(void)arg;
+	test_pause_ms(3000);
+	test_daemon_resume(&td);
+	return NULL;
+}
+
+/*
+ * While another thread's ask is out, a send to the port waits (it could
+ * otherwise land after the OFFER); with MACH_SEND_TIMEOUT only until its
+ * time is up, as for a full queue.
+ */
+START_TEST(test_timed_send_behind_an_ask_times_out)
+{
+	struct asker a = { .port = look_up_echo() };
+	pthread_t asker, resumer;
+	int i;
+
+	test_daemon_pause(&td);
+	ck_assert_int_eq(pthread_create(&asker, NULL, ask_in_thread, &a), 0);
+	for (i = 0; i < 500 && chan_state(a.port, NULL) != PORT_CHAN_ASKING; i++)
+		test_pause_ms(10);
+	ck_assert_int_eq(chan_state(a.port, NULL), PORT_CHAN_ASKING);
+	ck_assert_int_eq(pthread_create(&resumer, NULL, resume_later, NULL), 0);
+	ck_assert_int_eq(echo_send(a.port, ECHO_DATA, 0, 100), MACH_SEND_TIMED_OUT);
+	pthread_join(resumer, NULL);
+	pthread_join(asker, NULL);
+	ck_assert_uint_eq(a.reply.value, 7);
+	mach_port_deallocate(mach_task_self(), a.port);
 }
 END_TEST
 
@@ -283,6 +332,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_dropped_reply_right_tells_the_caller);
 	tcase_add_test(tc, test_reply_right_sent_on_still_answers);
 	tcase_add_test(tc, test_answer_carries_a_reply_port);
+	tcase_add_test(tc, test_timed_send_behind_an_ask_times_out);
 	tcase_add_test(tc, test_call_taken_dies_with_the_job);
 	tcase_add_test(tc, test_call_queued_behind_a_crash_is_answered);
 	tcase_add_test(tc, test_receiver_takes_offers_and_drops_channel_bits_in_r);

@@ -24,12 +24,25 @@
  */
 #define PORT_MAX_CHANNELS 256
 
-/* Asks for channels (msg-chan.c) and the sends that wait for them, under the space lock. */
-static pthread_cond_t chan_cond = PTHREAD_COND_INITIALIZER;
+/*
+ * Asks for channels (msg-chan.c) and the sends that wait for them, under
+ * the space lock; on the monotonic clock, as a send's deadline is.
+ */
+static pthread_cond_t chan_cond;
 
-void port_chan_wait(void)
+__attribute__((constructor)) static void chan_cond_init(void)
 {
-	space_wait(&chan_cond);
+	pthread_condattr_t a;
+
+	pthread_condattr_init(&a);
+	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+	pthread_cond_init(&chan_cond, &a);
+	pthread_condattr_destroy(&a);
+}
+
+int port_chan_wait(const struct timespec *deadline)
+{
+	return space_wait(&chan_cond, deadline);
 }
 
 void port_chan_wake(void)
@@ -39,7 +52,7 @@ void port_chan_wake(void)
 
 void port_chan_fork_child(void)
 {
-	pthread_cond_init(&chan_cond, NULL);
+	chan_cond_init();
 }
 
 /* Receive right @rcv's channel whose B has inode @ino, or NULL. */

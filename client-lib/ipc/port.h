@@ -482,10 +482,11 @@ void port_close_channels(struct port *p);
  */
 int port_retired_fd(const struct port *p);
 /**
- * port_chan_wait() - wait until another thread calls port_chan_wake(): an
- * ask for a channel ended.  Space lock held.
+ * port_chan_wait() - wait until another thread calls port_chan_wake() (an
+ * ask for a channel ended), or until monotonic @deadline if not NULL.
+ * Space lock held.  Return: 0 or ETIMEDOUT.
  */
-void port_chan_wait(void);
+int port_chan_wait(const struct timespec *deadline);
 /** port_chan_wake() - wake every port_chan_wait(). */
 void port_chan_wake(void);
 /** port_chan_fork_child() - in a forked child: no thread waits any more. */

@@ -61,9 +61,10 @@ void space_unlock(void)
 	pthread_mutex_unlock(&space.lock);
 }
 
-void space_wait(pthread_cond_t *cond)
+int space_wait(pthread_cond_t *cond, const struct timespec *deadline)
 {
-	pthread_cond_wait(cond, &space.lock);
+	return deadline ? pthread_cond_timedwait(cond, &space.lock, deadline) :
+			  pthread_cond_wait(cond, &space.lock);
 }
 
 struct port *space_get(mach_port_name_t name)

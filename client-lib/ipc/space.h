@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <pthread.h>
+#include <time.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -21,8 +22,12 @@ struct port;
 
 void space_lock(void);
 void space_unlock(void);
-/** space_wait() - wait on @cond with the space lock (held), as pthread_cond_wait(). */
-void space_wait(pthread_cond_t *cond);
+/**
+ * space_wait() - wait on @cond with the space lock (held), as
+ * pthread_cond_timedwait() until @deadline (on @cond's clock), or for ever
+ * if it is NULL.  Return: 0, or ETIMEDOUT.
+ */
+int space_wait(pthread_cond_t *cond, const struct timespec *deadline);
 
 /** space_get() - the entry named @name, or NULL.  Space lock held. */
 struct port *space_get(mach_port_name_t name);

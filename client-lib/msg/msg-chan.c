@@ -50,12 +50,16 @@ void msg_chan_gone(struct port *p, int fd)
 	p->chan_backoff = CHAN_ASK_BACKOFF;
 }
 
-struct port *msg_chan_wait_ask(struct port *p, mach_port_name_t name)
+struct port *msg_chan_wait_ask(struct port *p, mach_port_name_t name,
+				const struct timespec *deadline, bool *timed_out)
 {
+	int err = 0;
+
 	port_ref(p);
-	while (p->chan_state == PORT_CHAN_ASKING)
-		port_chan_wait();
+	while (p->chan_state == PORT_CHAN_ASKING && err == 0)
+		err = port_chan_wait(deadline);
 	port_unref(p);  /* the table still holds it if the name does */
+	*timed_out = err == ETIMEDOUT;
 	p = space_get(name);
 	return p && p->chan_state != PORT_CHAN_ASKING ? p : NULL;
 }

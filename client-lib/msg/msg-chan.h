@@ -18,7 +18,9 @@
 #ifndef BOOTSTRAP_MSG_CHAN_H
 #define BOOTSTRAP_MSG_CHAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 #include <sys/uio.h>
 
 #include <mach/message.h>
@@ -47,11 +49,14 @@ mach_msg_return_t msg_chan_call(mach_msg_header_t *msg, mach_msg_option_t option
 
 /**
  * msg_chan_wait_ask() - while send right @p's ask is out, wait: a message
- * sent meanwhile could land after the OFFER and be overtaken.  Space lock
- * held (released while waiting).
- * Return: what @name names once the ask is over, or NULL if nothing.
+ * sent meanwhile could land after the OFFER and be overtaken.  A timed
+ * send waits until its monotonic @deadline at most (NULL: for ever), then
+ * *@timed_out.  Space lock held (released while waiting).
+ * Return: what @name names once the ask is over, or NULL if nothing (or
+ * the wait timed out).
  */
-struct port *msg_chan_wait_ask(struct port *p, mach_port_name_t name);
+struct port *msg_chan_wait_ask(struct port *p, mach_port_name_t name,
+			       const struct timespec *deadline, bool *timed_out);
 
 /**
  * msg_chan_send() - send datagram @iov (header @h, first) with @fds down

@@ -47,6 +47,7 @@ static mach_msg_return_t resolve_dest(struct send_ctx *c, const mach_msg_header_
 {
 	mach_msg_type_name_t disp = MACH_MSGH_BITS_REMOTE(msg->msgh_bits);
 	struct port *p = space_get(msg->msgh_remote_port);
+	bool timed_out = false;
 
 	if (!p)
 		return MACH_SEND_INVALID_DEST;
@@ -55,8 +56,9 @@ static mach_msg_return_t resolve_dest(struct send_ctx *c, const mach_msg_header_
 	case MACH_MSG_TYPE_COPY_SEND:
 		/* The wait drops the space lock: the name may go meanwhile. */
 		if (p->chan_state == PORT_CHAN_ASKING &&
-		    !(p = msg_chan_wait_ask(p, msg->msgh_remote_port)))
-			return MACH_SEND_INVALID_DEST;
+		    !(p = msg_chan_wait_ask(p, msg->msgh_remote_port,
+					    c->timed ? &c->deadline : NULL, &timed_out)))
+			return timed_out ? MACH_SEND_TIMED_OUT : MACH_SEND_INVALID_DEST;
 		if (!(p->type & MACH_PORT_TYPE_SEND) || port_memory(p))
 			return MACH_SEND_INVALID_DEST;
 		c->chan = p->chan_state == PORT_CHAN_OPEN;
@@ -491,6 +493,9 @@ mach_msg_return_t msg_send(mach_msg_header_t *msg, mach_msg_option_t option,
 		return MACH_SEND_NO_BUFFER;
 	memset(c, 0, SEND_CTX_ZEROED);
 	c->dest_fd = -1;
+	c->timed = option & MACH_SEND_TIMEOUT;
+	if (c->timed)
+		c->deadline = deadline_in(timeout);
 	c->ool_budget = WIRE_MAX_DATAGRAM - sizeof(struct wire_hdr) -
 		WIRE_MAX_DESC * sizeof(struct wire_desc) - send_size;
 	space_lock();
