@@ -90,6 +90,39 @@ START_TEST(test_ask_answers_a_and_offers_b_in_r)
 }
 END_TEST
 
+/* The port's message count: an OFFER waiting in R is no message. */
+static mach_port_msgcount_t msgcount(mach_port_t recv)
+{
+	mach_port_status_t st;
+	mach_msg_type_number_t n = MACH_PORT_RECEIVE_STATUS_COUNT;
+
+	ck_assert_int_eq(mach_port_get_attributes(mach_task_self(), recv, MACH_PORT_RECEIVE_STATUS,
+						  (mach_port_info_t)&st, &n), KERN_SUCCESS);
+	return st.mps_msgcount;
+}
+
+START_TEST(test_offer_in_r_is_no_message)
+{
+	struct {
+		mach_msg_header_t head;
+		mach_msg_trailer_t trailer;
+	} m = { .head = { .msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0),
+			  .msgh_size = sizeof(mach_msg_header_t), .msgh_id = 1 } };
+	mach_port_t recv, send;
+	int a;
+
+	test_daemon_start(&td);
+	serve(DYN, &recv, &send);
+	ck_assert_int_eq(chan_ask(send, &a), KERN_SUCCESS);
+	ck_assert_uint_eq(msgcount(recv), 0);
+	m.head.msgh_remote_port = send;
+	ck_assert_int_eq(mach_msg(&m.head, MACH_SEND_MSG, sizeof(m.head), 0, MACH_PORT_NULL, 0,
+				  MACH_PORT_NULL), MACH_MSG_SUCCESS);
+	ck_assert_uint_eq(msgcount(recv), 1);
+	close(a);
+}
+END_TEST
+
 START_TEST(test_ask_refused_for_what_is_no_service)
 {
 	mach_port_t reg, plain;
@@ -536,6 +569,7 @@ static Suite *channels_suite(void)
 	tcase_add_test(tc, test_ask_refused_while_r_is_full);
 	tcase_add_test(tc, test_ask_refused_past_the_port_cap_until_one_dies);
 	tcase_add_test(tc, test_ask_refused_past_the_caller_cap);
+	tcase_add_test(tc, test_offer_in_r_is_no_message);
 	tcase_add_test(tc, test_caller_sweep_empties_the_port_asked_for);
 	tcase_add_test(tc, test_ask_sweeps_the_ports_dead_channels);
 	tcase_add_test(tc, test_receiver_gone_retires_closes_or_leaves);

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "wire.h"
+
 int endpoint_socketpair(int *r, int *s)
 {
 	int sv[2], one = 1;
@@ -62,23 +64,25 @@ int endpoint_queued_bytes(int fd)
 /*
  * With SO_PEEK_OFF, a MSG_PEEK|MSG_TRUNC read gives the length of the
  * datagram at that offset, and the next one starts after it.  Messages are
- * never empty (they carry the wire header).
+ * never empty (they carry the wire header); a control datagram (an OFFER
+ * waiting in R: wire_control()) is a header alone and no message.
  */
 unsigned int endpoint_count_datagrams(int fd)
 {
 	unsigned int n = 0;
 	int off = 0, none = -1;
+	struct wire_hdr h;
 	ssize_t len;
-	char c;
 
 	for (;;) {
 		if (setsockopt(fd, SOL_SOCKET, SO_PEEK_OFF, &off, sizeof(off)) < 0)
 			return endpoint_queued_bytes(fd) > 0;
-		len = recv(fd, &c, 1, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+		h.bits = 0;
+		len = recv(fd, &h, sizeof(h), MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
 		if (len <= 0 || len > INT_MAX - off)
 			break;
 		off += (int)len;
-		n++;
+		n += !(len == (ssize_t)sizeof(h) && (h.bits & WIRE_CONTROL_BITS));
 	}
 	setsockopt(fd, SOL_SOCKET, SO_PEEK_OFF, &none, sizeof(none));
 	return n;
