@@ -58,7 +58,7 @@ void port_chan_fork_child(void)
 /* Receive right @rcv's channel whose B has inode @ino, or NULL. */
 static struct port_chan *channel_of(struct port *rcv, ino_t ino)
 {
-	if (!rcv || !ino || !(rcv->type & MACH_PORT_TYPE_RECEIVE) || rcv->kind != PORT_KIND_RECEIVE)
+	if (!rcv || !ino || rcv->kind != PORT_KIND_RECEIVE)
 		return NULL;
 	for (size_t i = 0; i < rcv->u.recv.n_chan; i++)
 		if (rcv->u.recv.chan[i].ino == ino)
@@ -111,14 +111,6 @@ ssize_t port_channel_index(const struct port *p, int fd)
 	return -1;
 }
 
-static bool known_channel(const struct port_recv *rv, ino_t ino)
-{
-	for (size_t i = 0; ino && i < rv->n_chan; i++)
-		if (rv->chan[i].ino == ino)
-			return true;
-	return false;
-}
-
 static int grow_channels(struct port_recv *rv)
 {
 	size_t n = rv->cap_chan ? rv->cap_chan * 2 : 4;
@@ -138,13 +130,14 @@ int port_add_channel(struct port *p, int fd, bool retired)
 {
 	struct port_recv *rv = &p->u.recv;
 	ino_t ino = endpoint_inode(fd);
-	int one = 1;
-
 	/* The same B twice (a retired one handed over while its offer is
 	 * still queued): one queue. */
-	if (known_channel(rv, ino) || rv->n_chan >= PORT_MAX_CHANNELS || grow_channels(rv) < 0) {
+	bool known = channel_of(p, ino) != NULL;
+	int one = 1;
+
+	if (known || rv->n_chan >= PORT_MAX_CHANNELS || grow_channels(rv) < 0) {
 		close(fd);
-		return known_channel(rv, ino) ? 0 : -ENOMEM;
+		return known ? 0 : -ENOMEM;
 	}
 	/* The audit trailer of what comes down it: the client's credentials. */
 	setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
