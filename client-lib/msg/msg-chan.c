@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "bootstrap-chan.h"
+#include "deadline.h"
 #include "fdpass.h"
 #include "msg-conn.h"
 #include "port.h"
@@ -130,9 +131,10 @@ static bool peer_gone(int err)
 
 mach_msg_return_t msg_chan_call(mach_msg_header_t *msg, mach_msg_option_t option,
 				mach_msg_size_t send_size, mach_msg_size_t rcv_size,
-				mach_port_name_t rcv_name, mach_msg_timeout_t timeout,
+				mach_port_name_t rcv_name, mach_msg_timeout_t *timeout,
 				mach_msg_header_t *rcv_msg)
 {
+	struct timespec deadline = { 0 };
 	struct conn_wait w = { .channel = true };
 	mach_msg_return_t mr = MSG_CHAN_ORDINARY;
 	struct port *p, *reply = NULL;
@@ -143,6 +145,8 @@ mach_msg_return_t msg_chan_call(mach_msg_header_t *msg, mach_msg_option_t option
 
 	if (!msg_call_shape(msg, option, send_size, rcv_name))
 		return MSG_CHAN_ORDINARY;
+	if (option & MACH_RCV_TIMEOUT)
+		deadline = deadline_in(*timeout);
 	space_lock();
 	p = take_channel(msg, rcv_name, &reply, &pin);
 	w.fd = p ? p->chan_fd : -1;
@@ -153,7 +157,10 @@ mach_msg_return_t msg_chan_call(mach_msg_header_t *msg, mach_msg_option_t option
 	err = msg_chan_send(p, w.fd, &h, iov, 2, NULL, 0, 0);
 	w.seq = h.seq;
 	if (err == 0)
-		mr = msg_receive_conn(rcv_msg, option, rcv_size, reply, &w, timeout);
+		mr = msg_receive_conn(rcv_msg, option, rcv_size, reply, &w, *timeout);
+	/* The receive goes on elsewhere, within the time the call had left. */
+	if (mr == MSG_CHAN_RECEIVE && (option & MACH_RCV_TIMEOUT))
+		*timeout = (mach_msg_timeout_t)deadline_left_ms(&deadline);
 	else
 		w.gone = peer_gone(err);        /* shut: the ordinary way, and S from now on */
 	space_lock();

@@ -40,11 +40,12 @@ struct port;
  * destination, received into @rcv_msg; the channel asked for first if the
  * destination may take one and has not asked yet.
  * Return: MSG_CHAN_ORDINARY (not that shape, no channel, another call on
- * it), MSG_CHAN_RECEIVE, or what mach_msg returns.
+ * it), MSG_CHAN_RECEIVE (then *@timeout is what is left of it), or what
+ * mach_msg returns.
  */
 mach_msg_return_t msg_chan_call(mach_msg_header_t *msg, mach_msg_option_t option,
 				mach_msg_size_t send_size, mach_msg_size_t rcv_size,
-				mach_port_name_t rcv_name, mach_msg_timeout_t timeout,
+				mach_port_name_t rcv_name, mach_msg_timeout_t *timeout,
 				mach_msg_header_t *rcv_msg);
 
 /**
