@@ -71,11 +71,13 @@ static struct port_chan *channel_of(struct port *rcv, ino_t ino)
  * had, for the next call's: a call then costs its receiver no dup() and
  * no close().  The copy goes with its channel (port_remove_channel()).
  */
-int port_chan_copy(struct port *rcv, int b, ino_t ino)
+int port_chan_copy(struct port *rcv, int b, ino_t *ino)
 {
-	struct port_chan *c = channel_of(rcv, ino);
+	ssize_t i = port_channel_index(rcv, b);
+	struct port_chan *c = i >= 0 ? &rcv->u.recv.chan[i] : NULL;
 	int fd;
 
+	*ino = c ? c->ino : 0;
 	if (c && c->spare >= 0) {
 		fd = c->spare;
 		c->spare = -1;
@@ -223,7 +225,7 @@ int port_so_chan_detach(struct port *p)
 	err = send_control(p->send_fd, WIRE_BITS_SO_MOVED | WIRE_BITS_ONCONN, p->so_chan, r);
 	close(r);
 	/* A client gone leaves a right to nobody: its holder's send finds so. */
-	if (err < 0 && err != -EPIPE && err != -ECONNREFUSED && err != -ENOTCONN) {
+	if (err < 0 && !fdpass_peer_gone(err)) {
 		close(s);
 		return err;
 	}

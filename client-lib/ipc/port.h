@@ -494,12 +494,12 @@ void port_chan_fork_child(void);
 /** port_chan_close() - send right @p's channel goes: A closed (once no send uses it). */
 void port_chan_close(struct port *p);
 /**
- * port_chan_copy() - a copy of B @b (of inode @ino), a channel of receive
- * right @rcv, for a channel call's reply right: the one its channel kept
- * from an earlier reply, else a new one.
+ * port_chan_copy() - a copy of B @b, a channel of receive right @rcv, for
+ * a channel call's reply right: the one its channel kept from an earlier
+ * reply, else a new one; *@ino: B's inode (0 if @b is no channel of @rcv).
  * Return: the fd, or a negative errno.
  */
-int port_chan_copy(struct port *rcv, int b, ino_t ino);
+int port_chan_copy(struct port *rcv, int b, ino_t *ino);
 /**
  * port_so_chan_spent() - channel reply right @p is spent (answered,
  * dropped or detached): its copy of B is kept for the next call on that

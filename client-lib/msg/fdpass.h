@@ -10,6 +10,7 @@
 #ifndef BOOTSTRAP_FDPASS_H
 #define BOOTSTRAP_FDPASS_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -83,5 +84,11 @@ unsigned int fdpass_drain(int sock, unsigned int max);
 
 /** fdpass_close_all() - close @n fds, preserving errno. */
 void fdpass_close_all(const int *fds, size_t n);
+
+/** fdpass_peer_gone() - whether send error @err (negative) says the other end is gone. */
+static inline bool fdpass_peer_gone(int err)
+{
+	return err == -EPIPE || err == -ECONNREFUSED || err == -ENOTCONN || err == -ECONNRESET;
+}
 
 #endif

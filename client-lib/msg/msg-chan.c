@@ -101,7 +101,9 @@ static struct port *take_channel(const mach_msg_header_t *msg, mach_port_name_t 
 {
 	struct port *p = space_get(msg->msgh_remote_port), *r;
 
-	if (!p || !(p->type & MACH_PORT_TYPE_SEND) || (p->type & MACH_PORT_TYPE_RECEIVE))
+	/* The common case, a port no channel is for, leaves at once. */
+	if (!p || !(p->type & MACH_PORT_TYPE_SEND) || (p->type & MACH_PORT_TYPE_RECEIVE) ||
+	    p->chan_state == PORT_CHAN_NONE || p->chan_state == PORT_CHAN_REFUSED)
 		return NULL;
 	port_ref(p);
 	/* Asked only while nothing is being sent to the port (a send waiting
@@ -122,11 +124,6 @@ static struct port *take_channel(const mach_msg_header_t *msg, mach_port_name_t 
 	port_ref(r);
 	*reply = r;
 	return p;
-}
-
-static bool peer_gone(int err)
-{
-	return err == -EPIPE || err == -ECONNREFUSED || err == -ENOTCONN || err == -ECONNRESET;
 }
 
 mach_msg_return_t msg_chan_call(mach_msg_header_t *msg, mach_msg_option_t option,
@@ -162,7 +159,7 @@ mach_msg_return_t msg_chan_call(mach_msg_header_t *msg, mach_msg_option_t option
 	if (mr == MSG_CHAN_RECEIVE && (option & MACH_RCV_TIMEOUT))
 		*timeout = (mach_msg_timeout_t)deadline_left_ms(&deadline);
 	else
-		w.gone = peer_gone(err);        /* shut: the ordinary way, and S from now on */
+		w.gone = fdpass_peer_gone(err);        /* shut: the ordinary way, and S from now on */
 	space_lock();
 	p->chan_calling = false;
 	if (w.gone)

@@ -331,8 +331,12 @@ static int retired_first(struct port *p, int tried)
 {
 	int fd;
 
+	/* Looked at without the lock first: a receive must not take the space
+	 * lock once more for what only a port fresh from a crash has. */
+	if (!__atomic_load_n(&p->u.recv.n_retired, __ATOMIC_RELAXED))
+		return -1;
 	space_lock();
-	fd = (p->type & MACH_PORT_TYPE_RECEIVE) && p->u.recv.n_retired ? port_retired_fd(p) : -1;
+	fd = (p->type & MACH_PORT_TYPE_RECEIVE) ? port_retired_fd(p) : -1;
 	space_unlock();
 	return fd == tried ? -1 : fd;
 }

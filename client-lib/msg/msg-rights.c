@@ -78,9 +78,8 @@ static mach_port_name_t insert_send_once(int fd, int *err)
 
 mach_port_name_t rights_insert_chan_reply(struct port *rcv, int chan_fd, uint16_t seq)
 {
-	ssize_t i = port_channel_index(rcv, chan_fd);
-	ino_t ino = i >= 0 ? rcv->u.recv.chan[i].ino : 0;
-	int fd = port_chan_copy(rcv, chan_fd, ino), err = 0;
+	ino_t ino;
+	int fd = port_chan_copy(rcv, chan_fd, &ino), err = 0;
 	struct port *p = fd >= 0 ? port_new_send_once(fd) : NULL;
 	mach_port_name_t name;
 

@@ -196,11 +196,6 @@ static int ool_iov(const struct send_ctx *c, struct iovec *iov)
 	return n;
 }
 
-static bool peer_gone(int err)
-{
-	return err == -EPIPE || err == -ECONNREFUSED || err == -ENOTCONN || err == -ECONNRESET;
-}
-
 /* Through a send-once right: its send end, or up a channel. */
 static bool once(const struct send_ctx *c)
 {
@@ -219,7 +214,7 @@ static int send_one(struct send_ctx *c, struct iovec *iov, int niov, int flags)
 	if (!c->chan)
 		return fdpass_send(c->dest_fd, iov, niov, c->fds, c->nfds, flags);
 	err = msg_chan_send(c->dest, c->dest_fd, &c->hdr, iov, niov, c->fds, c->nfds, flags);
-	if (!peer_gone(err))
+	if (!fdpass_peer_gone(err))
 		return err;
 	space_lock();
 	msg_chan_gone(c->dest, c->dest_fd);     /* A stays open while this send pins it */
@@ -364,7 +359,7 @@ static void ctx_release(struct send_ctx *c)
 
 static mach_msg_return_t send_error(int err, struct send_ctx *c)
 {
-	if (peer_gone(err)) {
+	if (fdpass_peer_gone(err)) {
 		space_lock();
 		port_make_dead_name(c->dest);
 		space_unlock();
@@ -438,7 +433,7 @@ static mach_msg_return_t send_built(struct send_ctx *c, const char *body, size_t
 	 * right it carried: a server replying to a client that went away
 	 * succeeds and keeps no dead name; unless a request names the right
 	 * (dead_once_kept(): send_error() makes the dead name). */
-	if (err != 0 && once(c) && peer_gone(err) && !dead_once_kept(c->dest))
+	if (err != 0 && once(c) && fdpass_peer_gone(err) && !dead_once_kept(c->dest))
 		destroyed = true;
 	if (fault)
 		body_failed(c, mark);

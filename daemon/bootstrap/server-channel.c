@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <bootstrap_priv.h>
@@ -32,16 +31,6 @@ _Static_assert(DEMUX_RIGHT_MAX_FDS >= 3 + CHANNELS_PER_SERVICE, "a right's fds")
 _Static_assert(CHANNELS_PER_CHECK_IN <= CHANNELS_PER_SERVICE, "a check-in's channels");
 _Static_assert(DEMUX_RIGHT_MAX_FDS <= IPC_REPLY_MAX_FDS, "a reply's fds");
 
-/* A socket's inode as service.send_ino spells it; 0 for anything else. */
-static uint32_t socket_inode(int fd)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode) || st.st_ino > UINT32_MAX)
-		return 0;
-	return (uint32_t)st.st_ino;
-}
-
 /*
  * The name whose port this daemon made and has inode @ino: one with
  * channels already is found at once, any other by a walk of the names
@@ -57,11 +46,6 @@ static struct service *port_of(const struct registry *r, uint32_t ino)
 		if (s->send_ino != ino)
 			s = NULL;
 	return s && !s->per_pid && service_has_port(s) ? s : NULL;
-}
-
-static bool in_reserve(int fd)
-{
-	return conn_fd_in_daemon_reserve(fd);
 }
 
 static kern_return_t refusal(int err)
@@ -112,7 +96,7 @@ kern_return_t bsd_mig_channel(mach_port_t bp, mach_port_t service, mach_port_t *
 	if (!call)
 		return MIG_SERVER_DIED;
 	fd = service == MACH_PORT_NULL ? -1 : demux_take(call, service);
-	s = fd >= 0 ? port_of(&call->conn->domain->registry, socket_inode(fd)) : NULL;
+	s = fd >= 0 ? port_of(&call->conn->domain->registry, service_socket_inode(fd)) : NULL;
 	if (fd >= 0)
 		close(fd);
 	if (!s) {
@@ -120,7 +104,7 @@ kern_return_t bsd_mig_channel(mach_port_t bp, mach_port_t service, mach_port_t *
 				  "service of this daemon's: refused", (int)pid, (int)uid);
 		return KERN_NOT_SUPPORTED;
 	}
-	a = channels_open(s, pid, in_reserve, &swept);
+	a = channels_open(s, pid, conn_fd_in_daemon_reserve, &swept);
 	if (a >= 0 || swept)
 		domain_changed(call->conn->domain);     /* made one, or swept: the saved state follows */
 	if (a < 0) {

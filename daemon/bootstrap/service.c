@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
@@ -26,11 +27,13 @@
  * kernel numbers socket inodes with a 32-bit counter (get_next_ino()); 0
  * (none) all the same if one ever does not fit.
  */
-static uint32_t send_inode(int fd)
+uint32_t service_socket_inode(int fd)
 {
-	ino_t ino = endpoint_inode(fd);
+	struct stat st;
 
-	return ino <= UINT32_MAX ? (uint32_t)ino : 0;
+	if (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode) || st.st_ino > UINT32_MAX)
+		return 0;
+	return (uint32_t)st.st_ino;
 }
 
 /* Who is told of a pidfd closed (service_on_pidfd_close()): one per process, as the store. */
@@ -74,7 +77,7 @@ static int make_port(struct service *svc)
 	int err = endpoint_socketpair(&svc->recv_fd, &svc->send_fd);
 
 	if (err == 0)
-		svc->send_ino = send_inode(svc->send_fd);
+		svc->send_ino = service_socket_inode(svc->send_fd);
 	return err;
 }
 
@@ -278,7 +281,7 @@ struct service *service_adopt_dynamic(struct event_base *base, const char *name,
 	/* Ours now: closed with @s on any failure below. */
 	s->recv_fd = recv_fd;
 	s->send_fd = send_fd;
-	s->send_ino = send_inode(send_fd);
+	s->send_ino = service_socket_inode(send_fd);
 	s->dynamic = true;
 	err = watch_owner_exit(s, pidfd);
 	return err < 0 ? fail(s, err) : s;
@@ -387,7 +390,7 @@ void service_adopt_port(struct service *s, int recv_fd, int send_fd)
 	s->recv_fd = recv_fd;
 	s->send_fd = send_fd;
 	/* Kept by this daemon across a restart: made by it. */
-	s->send_ino = send_fd >= 0 ? send_inode(send_fd) : 0;
+	s->send_ino = send_fd >= 0 ? service_socket_inode(send_fd) : 0;
 	if (s->watch_wanted)
 		arm_watch(s);
 }

@@ -277,6 +277,13 @@ unsigned long service_queued_bytes(const struct service *s);
  */
 int service_port_ensure(struct service *s);
 
+/**
+ * service_socket_inode() - the inode of socket @fd as service.send_ino
+ * spells it (32 bits: the kernel numbers socket inodes with a 32-bit
+ * counter), or 0 for anything but a socket, or one that does not fit.
+ */
+uint32_t service_socket_inode(int fd);
+
 /** service_has_port() - whether @s's port is made. */
 static inline bool service_has_port(const struct service *s)
 {
