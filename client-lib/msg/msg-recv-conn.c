@@ -50,11 +50,42 @@ static mach_msg_return_t answer_moved(struct rcv_req *rq, int fd)
 	return MSG_RECV_ORDINARY;
 }
 
+/* PROBE(@w->seq) through S: the receiver that reads it says whether it took the call. */
+static void probe(const struct conn_wait *w)
+{
+	struct wire_hdr h = { .magic = WIRE_MAGIC, .bits = WIRE_BITS_RETIRED | WIRE_BITS_CHAN,
+			      .seq = w->seq };
+	struct iovec iov = { &h, sizeof(h) };
+
+	/* Failing, the port is gone: end of file on A tells the call's death. */
+	fdpass_send(w->probe_fd, &iov, 1, NULL, 0, MSG_DONTWAIT);
+}
+
+/*
+ * RETIRED: the receiver went.  Call w->seq is still queued if the daemon
+ * found it, or a call before it, queued (they are in R in number order);
+ * else it was taken by the receiver that went if it was sent wholly
+ * before the daemon looked, and is not if it was sent after.  Sent while
+ * the daemon looked, only the next receiver can tell: it is asked.
+ * Return: whether the call died.
+ */
+static bool retired_died(const struct conn_wait *w, const struct rcv_dgram *d)
+{
+	const struct wire_hdr *h = (const void *)d->buf;
+	const struct wire_retired *r = (const void *)(d->buf + sizeof(*h));
+
+	if (h->seq && !seq_before(w->seq, h->seq))
+		return false;
+	if (w->sent_by < r->looked_ns)
+		return true;
+	if (w->sent_from <= r->looked_ns)
+		probe(w);
+	return false;
+}
+
 /*
  * A control datagram up a channel, about call w->seq or an earlier one
- * (then dropped).  RETIRED: the job went and the channel takes no more;
- * the call died with the job if it was sent before the first datagram
- * still queued, else the next instance answers it.
+ * (then dropped): SO_DIED, SO_MOVED, or RETIRED (the receiver went).
  */
 static mach_msg_return_t chan_control(struct rcv_req *rq, struct conn_wait *w,
 				      struct rcv_dgram *d)
@@ -63,9 +94,7 @@ static mach_msg_return_t chan_control(struct rcv_req *rq, struct conn_wait *w,
 	enum wire_control k = w->channel ? wire_control(d->buf, (size_t)d->len, d->nfds) :
 					   WIRE_CTL_INVALID;
 
-	if (k == WIRE_CTL_RETIRED)
-		w->gone = true;
-	if ((k == WIRE_CTL_RETIRED && seq_before(w->seq, h->seq)) ||
+	if ((k == WIRE_CTL_RETIRED && retired_died(w, d)) ||
 	    (k == WIRE_CTL_SO_DIED && h->seq == w->seq))
 		return rcv_send_once_notice(rq, rq->port->name);
 	if (k == WIRE_CTL_SO_MOVED && h->seq == w->seq)

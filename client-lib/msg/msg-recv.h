@@ -23,7 +23,10 @@ struct conn_wait {
 	int fd;                 /* the bootstrap connection, or the channel's A */
 	uint16_t seq;           /* the call's number */
 	bool channel;           /* up a channel: the service answers, not the daemon */
-	bool gone;              /* out: the channel takes no more (retired, or end of file) */
+	bool gone;              /* out: the channel ended (end of file on A) */
+	/* A channel call's: S, its send's monotonic times (RETIRED, msg-recv-conn.c). */
+	int probe_fd;
+	uint64_t sent_from, sent_by;
 };
 
 /**
