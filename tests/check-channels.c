@@ -331,10 +331,9 @@ START_TEST(test_ask_sweeps_the_ports_dead_channels)
 END_TEST
 
 /*
- * The receiver goes: each channel is told its owner's first call still
- * queued in R (junk, a control datagram and another owner's calls do
- * not count), 0 for an owner with none; B stays open for the next
- * instance.
+ * The receiver goes: each channel is told its owner's first call queued
+ * in R (junk, an empty datagram, a control datagram and another owner's
+ * calls do not count), 0 for an owner with none; B stays open.
  */
 START_TEST(test_receiver_gone_tells_the_first_queued_call)
 {
@@ -353,6 +352,7 @@ START_TEST(test_receiver_gone_tells_the_first_queued_call)
 	}
 	/* Before the first call: what is no channel call of ours. */
 	ck_assert_int_eq(send(s, "junk", 4, MSG_DONTWAIT), 4);
+	ck_assert_int_eq(send(s, "", 0, MSG_DONTWAIT), 0);     /* empty: the walk goes on */
 	ck_assert_int_eq(chan_send_bits(s, WIRE_BITS_ONCONN, 2), 0);
 	ck_assert_int_eq(chan_send_bits(s, WIRE_BITS_CHAN, 3), 0);
 	ck_assert_int_eq(chan_send_bits(s, WIRE_BITS_CHAN | WIRE_BITS_ONCONN | WIRE_BITS_WAKE, 4), 0);

@@ -19,6 +19,12 @@
 #include "service.h"
 #include "wire.h"
 
+/*
+ * Empty datagrams stepped over in one walk of R at most: an end of file,
+ * which reads 0 for ever, cannot hold the daemon.
+ */
+#define RETIRE_EMPTY_MAX 1024
+
 /* CLOCK_MONOTONIC in ns: the clock the client reads around its sends. */
 static uint64_t monotonic_ns(void)
 {
@@ -87,7 +93,14 @@ static int first_queued(int r, const struct chanset *cs, uint16_t *first)
 
 	if (setsockopt(r, SOL_SOCKET, SO_PEEK_OFF, &off, sizeof(off)) < 0)
 		return -errno;
-	while ((len = peek_at(r, off, &h, &pid)) > 0 && len <= INT_MAX - off) {
+	for (int empty = 0;;) {
+		len = peek_at(r, off, &h, &pid);
+		/* An empty datagram reads 0 once, then the kernel steps over it
+		 * (it is marked peeked): it must not end the walk. */
+		if (len == 0 && empty++ < RETIRE_EMPTY_MAX)
+			continue;
+		if (len <= 0 || len > INT_MAX - off)
+			break;
 		off += (int)len;
 		if (!pid || !is_channel_call(&h, len))
 			continue;
