@@ -145,14 +145,13 @@ void channels_job_gone(struct service *s)
 		 * declare a queued call dead. */
 		log_warnx_limited("%s: cannot look in its port (%s): its channels are not told "
 				  "the receiver went", s->name, strerror(-err));
-		looked_ns = 0;
 	}
 	/* Every channel is told, whatever its OFFER's state: the client
 	 * cannot know whether the receiver that went had read it.  A newer
 	 * notice says all an owed one did. */
 	for (size_t i = cs->n; i-- > 0;) {
 		if (!channel_dead(&cs->ch[i])) {
-			if (looked_ns)
+			if (err == 0)
 				tell_retired(&cs->ch[i], first[i], looked_ns);
 			continue;
 		}
