@@ -10,7 +10,8 @@
  * receiver goes, every channel is told RETIRED(its owner's first call
  * queued in R, when the daemon looked) up B, B kept open, dead channels
  * closed; a notice that found A full goes at the next check-in, which
- * hands every channel (counted in wire_desc.reserved).  A re-exec, and a
+ * hands every channel (counted in wire_desc.reserved).  A job that will
+ * not start tells them when its messages are destroyed.  A re-exec, and a
  * kill -9 under the fd store, keep every channel and its owner.  The
  * RETIRED the daemon builds is one wire_control() knows.
  *
@@ -34,7 +35,6 @@
 #include <servers/bootstrap.h>
 
 #include "../daemon/bootstrap/channels-notice.h"
-#include "helpers/bsctl-run.h"
 #include "helpers/chan-wire.h"
 #include "helpers/daemon.h"
 #include "helpers/give-right.h"
@@ -47,6 +47,7 @@
 #define DYN "com.example.chan"
 #define CAP_SERVICE 32
 #define CAP_CALLER 64
+#define BROKEN "com.example.chan.broken"
 
 static struct test_daemon td;
 
@@ -99,17 +100,6 @@ START_TEST(test_ask_offers_b_in_r)
 }
 END_TEST
 
-/* The port's message count: an OFFER waiting in R is no message. */
-static mach_port_msgcount_t msgcount(mach_port_t recv)
-{
-	mach_port_status_t st;
-	mach_msg_type_number_t n = MACH_PORT_RECEIVE_STATUS_COUNT;
-
-	ck_assert_int_eq(mach_port_get_attributes(mach_task_self(), recv, MACH_PORT_RECEIVE_STATUS,
-						  (mach_port_info_t)&st, &n), KERN_SUCCESS);
-	return st.mps_msgcount;
-}
-
 START_TEST(test_offer_in_r_is_no_message)
 {
 	struct {
@@ -123,11 +113,11 @@ START_TEST(test_offer_in_r_is_no_message)
 	test_daemon_start(&td);
 	chan_serve(DYN, &recv, &send);
 	ck_assert_int_eq(chan_ask(send, &a), KERN_SUCCESS);
-	ck_assert_uint_eq(msgcount(recv), 0);
+	ck_assert_uint_eq(chan_msgcount(recv), 0);
 	m.head.msgh_remote_port = send;
 	ck_assert_int_eq(mach_msg(&m.head, MACH_SEND_MSG, sizeof(m.head), 0, MACH_PORT_NULL, 0,
 				  MACH_PORT_NULL), MACH_MSG_SUCCESS);
-	ck_assert_uint_eq(msgcount(recv), 1);
+	ck_assert_uint_eq(chan_msgcount(recv), 1);
 	close(a);
 }
 END_TEST
@@ -490,6 +480,31 @@ START_TEST(test_retired_owed_goes_at_the_next_check_in)
 }
 END_TEST
 
+/* A job that will not start: its clients are told RETIRED after its messages are destroyed. */
+START_TEST(test_failed_job_tells_its_channels)
+{
+	mach_port_t port;
+	uint64_t before;
+	int a, s;
+
+	test_daemon_add_job(&td, BROKEN, "<key>Program</key><string>/nonexistent/broken</string>\n"
+			    "<key>MachServices</key><dict><key>" BROKEN "</key><true/></dict>");
+	test_daemon_start(&td);
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, BROKEN, &port), KERN_SUCCESS);
+	s = peer_send_fd(port);
+	ck_assert_int_eq(chan_ask(port, &a), KERN_SUCCESS);     /* its OFFER starts the job */
+	ck_assert(test_daemon_wait_log(&td, "destroyed 1 message(s) waiting on " BROKEN,
+				       CHAN_WAIT_MS));
+	ck_assert_uint_eq(chan_retired_seq(a, 0), 0);
+	before = chan_now_ns();
+	ck_assert_int_eq(chan_call(s, 1), 0);
+	ck_assert(test_daemon_wait_log(&td, "destroyed 1 message(s) for " BROKEN, CHAN_WAIT_MS));
+	ck_assert_uint_eq(chan_retired_seq(a, before), 0);     /* looked after the call: it died */
+	close(s);
+	close(a);
+}
+END_TEST
+
 /* The restart variants: the daemon under a fake fd store, to be killed. */
 static struct fake_fdstore store;
 static int use_store;
@@ -502,22 +517,6 @@ static void restart_setup(void)
 static void restart_teardown(void)
 {
 	fake_fdstore_fixture_teardown(&td, &store, &use_store);
-}
-
-/* Re-exec (@from_store 0), or SIGKILL and start again from the fd store. */
-static void restart(int from_store)
-{
-	static struct bsctl_out out;
-	mach_port_t probe;
-
-	if (!from_store) {
-		ck_assert_int_eq(BSCTL_RUN(&out, "reexec"), 0);
-		return;
-	}
-	/* A request after the last change: the state was saved in an earlier turn. */
-	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, DYN, &probe), KERN_SUCCESS);
-	fake_fdstore_kill(&store, &td);
-	fake_fdstore_start(&store, &td);
 }
 
 /*
@@ -539,7 +538,7 @@ START_TEST(test_restart_keeps_the_channels_and_their_owner)
 	chan_read_offer(peer_recv_fd(recv), &b);
 	close(b);
 	ck_assert_int_eq(chan_call(s, 3), 0);
-	restart(_i);
+	chan_restart(&td, &store, _i, DYN);
 	before = chan_now_ns();
 	chan_receiver_goes(recv);
 	ck_assert_uint_eq(chan_retired_seq(a, before), 3);
@@ -579,6 +578,7 @@ static Suite *channels_suite(void)
 	tcase_add_test(tc, test_receiver_gone_closes_dead_channels);
 	tcase_add_test(tc, test_check_in_hands_every_channel);
 	tcase_add_test(tc, test_retired_owed_goes_at_the_next_check_in);
+	tcase_add_test(tc, test_failed_job_tells_its_channels);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("restart");
 	tcase_add_checked_fixture(tc, restart_setup, restart_teardown);

@@ -14,6 +14,9 @@
 #include <servers/bootstrap.h>
 
 #include "bootstrap-mig.h"
+#include "bsctl-run.h"
+#include "daemon.h"
+#include "fake-fdstore.h"
 #include "fdpass.h"
 #include "port.h"
 #include "raw-client.h"
@@ -252,6 +255,31 @@ uint16_t chan_retired_seq(int a, uint64_t before)
 	ck_assert_uint_ge(looked, before);
 	ck_assert_uint_le(looked, chan_now_ns());
 	return seq;
+}
+
+mach_port_msgcount_t chan_msgcount(mach_port_t recv)
+{
+	mach_port_status_t st;
+	mach_msg_type_number_t n = MACH_PORT_RECEIVE_STATUS_COUNT;
+
+	ck_assert_int_eq(mach_port_get_attributes(mach_task_self(), recv, MACH_PORT_RECEIVE_STATUS,
+						  (mach_port_info_t)&st, &n), KERN_SUCCESS);
+	return st.mps_msgcount;
+}
+
+void chan_restart(struct test_daemon *td, struct fake_fdstore *store, int from_store,
+		  const char *name)
+{
+	static struct bsctl_out out;
+	mach_port_t probe;
+
+	if (!from_store) {
+		ck_assert_int_eq(BSCTL_RUN(&out, "reexec"), 0);
+		return;
+	}
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, (char *)name, &probe), KERN_SUCCESS);
+	fake_fdstore_kill(store, td);
+	fake_fdstore_start(store, td);
 }
 
 #pragma pack(push, 4)

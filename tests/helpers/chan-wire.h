@@ -90,6 +90,20 @@ int chan_pending(int a);
 /** chan_peer_gone() - whether @a's peer is closed (every copy of B). */
 int chan_peer_gone(int a);
 
+/** chan_msgcount() - the message count of receive right @recv. */
+mach_port_msgcount_t chan_msgcount(mach_port_t recv);
+
+struct test_daemon;
+struct fake_fdstore;
+
+/**
+ * chan_restart() - restart @td: re-exec (@from_store 0), or SIGKILL and
+ * start again from the fd store @store, after a look-up of @name (a
+ * request after the last change: the state was saved in an earlier turn).
+ */
+void chan_restart(struct test_daemon *td, struct fake_fdstore *store, int from_store,
+		  const char *name);
+
 /* What a check-in answered on a raw connection carried. */
 struct chan_check_in {
 	int fds[64];
