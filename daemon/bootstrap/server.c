@@ -172,8 +172,9 @@ void server_released(struct service *s, void *arg)
 	if (!s->checked_in)
 		return;         /* its job exited: known already */
 	registry_released(s);
-	/* Its receiver went, as at an exit; a port about to be reset takes
-	 * its channels with it instead (their clients read end of file). */
+	/* Its receiver went, as at an exit: its channels are told; a port
+	 * about to be reset takes them with it instead (their clients read
+	 * end of file). */
 	if (!(s->job && s->reset_at_close))
 		channels_job_gone(s);
 	if (!s->job) {
@@ -192,8 +193,9 @@ void server_released(struct service *s, void *arg)
  * @s's receive right to the caller: a copy of R (the daemon keeps its own,
  * so that messages sent after the job exits wait for the next launch), S,
  * a port-destroyed request, as launchd attaches one, by which the daemon
- * learns when the caller lets R go, and the retired channels holding
- * messages (channels.h).  Checked in once the reply is out.
+ * learns when the caller lets R go, and every channel's B (channels.h):
+ * the receiver answers channel calls up them.  Checked in once the reply
+ * is out.
  */
 static mach_port_t give_receive(const struct caller *who, struct service *s)
 {
