@@ -6,20 +6,17 @@
  * R; the ask is refused for a B the asker did not make, for a B that is
  * no SEQPACKET socket, for a registered port, a port that is no service,
  * past a port's cap and past a caller's cap (and a dead channel makes
- * room); a second ask of one owner replaces its channel.  When the port's
- * receiver goes, every channel is told RETIRED(its owner's first call
- * queued in R, when the daemon looked) up B, B kept open, dead channels
- * closed; a notice that found A full goes at the next check-in, which
- * hands every channel (counted in wire_desc.reserved).  A job that will
- * not start tells them when its messages are destroyed.  A re-exec, and a
- * kill -9 under the fd store, keep every channel and its owner.  The
- * RETIRED the daemon builds is one wire_control() knows.
+ * room); a second ask of one owner replaces its channel.  A receiver that
+ * lets its right go but lives on tells no channel; a check-in hands every
+ * channel (counted in wire_desc.reserved).  A job that will not start
+ * tells them when its messages are destroyed.  The RETIRED the daemon
+ * builds is one wire_control() knows.  (What an exit tells, and a restart
+ * keeps: check-channels-exit.)
  *
  * The receiver here is the test itself, holding a dynamic name
  * (bootstrap_check_in() of a name no job declares) and reading R's fd
- * raw.  Letting the right go (its port-destroyed request) is, for the
- * daemon, the receiver going.  Channel calls are written through S raw:
- * the kernel's credentials on them name this process, B's owner.
+ * raw.  Channel calls are written through S raw: the kernel's
+ * credentials on them name this process, B's owner.
  */
 #include <check.h>
 #include <errno.h>
@@ -321,84 +318,27 @@ START_TEST(test_ask_sweeps_the_ports_dead_channels)
 END_TEST
 
 /*
- * The receiver goes: each channel is told its owner's first call queued
- * in R (junk, an empty datagram, a control datagram and another owner's
- * calls do not count), 0 for an owner with none; B stays open.
+ * A receiver that lets its right go but lives on keeps the reply rights of
+ * the calls it took, and may still answer them: no channel is told (its
+ * exit tells them, check-channels-exit).
  */
-START_TEST(test_receiver_gone_tells_the_first_queued_call)
+START_TEST(test_letting_go_tells_no_channel)
 {
-	mach_port_t rcv, snd;
-	int a, other, b, s;
-	uint64_t before;
+	mach_port_t recv, send;
+	int a, b, s;
 
 	test_daemon_start(&td);
-	chan_serve(DYN, &rcv, &snd);
-	s = peer_send_fd(snd);
-	ck_assert_int_eq(chan_ask(snd, &a), KERN_SUCCESS);
-	ck_assert_int_eq(chan_ask_from_child(DYN, &other), KERN_SUCCESS);
-	for (int i = 0; i < 2; i++) {
-		chan_read_offer(peer_recv_fd(rcv), &b);
-		close(b);       /* the receiver's copy: the daemon keeps its own */
-	}
-	/* Before the first call: what is no channel call of ours. */
-	ck_assert_int_eq(send(s, "junk", 4, MSG_DONTWAIT), 4);
-	ck_assert_int_eq(send(s, "", 0, MSG_DONTWAIT), 0);     /* empty: the walk goes on */
-	ck_assert_int_eq(chan_send_bits(s, WIRE_BITS_ONCONN, 2), 0);
-	ck_assert_int_eq(chan_send_bits(s, WIRE_BITS_CHAN, 3), 0);
-	ck_assert_int_eq(chan_send_bits(s, WIRE_BITS_CHAN | WIRE_BITS_ONCONN | WIRE_BITS_WAKE, 4), 0);
-	ck_assert_int_eq(chan_call(s, 5), 0);
-	ck_assert_int_eq(chan_call(s, 6), 0);
-	before = chan_now_ns();
-	chan_receiver_goes(rcv);
-	ck_assert_uint_eq(chan_retired_seq(a, before), 5);
-	ck_assert_uint_eq(chan_retired_seq(other, before), 0);
+	chan_serve(DYN, &recv, &send);
+	s = peer_send_fd(send);
+	ck_assert_int_eq(chan_ask(send, &a), KERN_SUCCESS);
+	chan_read_offer(peer_recv_fd(recv), &b);
+	close(b);
+	ck_assert_int_eq(chan_call(s, 3), 0);
+	chan_receiver_goes(recv);
+	ck_assert(test_daemon_wait_log(&td, "let go of " DYN, CHAN_WAIT_MS));
+	ck_assert(!chan_pending(a));
 	ck_assert(!chan_peer_gone(a));
-	ck_assert(!chan_peer_gone(other));
-	ck_assert(!chan_pending(a));    /* one notice each */
 	close(s);
-	close(a);
-	close(other);
-}
-END_TEST
-
-/* Told whether its OFFER was read or not: the client cannot know which. */
-START_TEST(test_receiver_gone_tells_an_unread_offer_too)
-{
-	mach_port_t recv, send;
-	uint64_t before;
-	int a;
-
-	test_daemon_start(&td);
-	chan_serve(DYN, &recv, &send);
-	ck_assert_int_eq(chan_ask(send, &a), KERN_SUCCESS);
-	before = chan_now_ns();
-	chan_receiver_goes(recv);
-	ck_assert_uint_eq(chan_retired_seq(a, before), 0);
-	ck_assert(!chan_peer_gone(a));
-	close(a);
-}
-END_TEST
-
-/* A dead channel (A closed) is closed when the receiver goes; a live one handed on. */
-START_TEST(test_receiver_gone_closes_dead_channels)
-{
-	struct chan_check_in ci;
-	mach_port_t recv, send;
-	int a, dead;
-
-	test_daemon_start(&td);
-	chan_serve(DYN, &recv, &send);
-	ck_assert_int_eq(chan_ask(send, &a), KERN_SUCCESS);
-	ck_assert_int_eq(chan_ask_from_child(DYN, &dead), KERN_SUCCESS);
-	close(dead);
-	ck_assert_int_eq(shutdown(a, SHUT_WR), 0);      /* still reads its answers: alive */
-	chan_receiver_goes(recv);
-	ck_assert_uint_eq(chan_retired_seq(a, 0), 0);
-	ck_assert_int_eq(chan_raw_check_in(td.socket, DYN, &ci), KERN_SUCCESS);
-	ck_assert_uint_eq(ci.reserved, WIRE_RECV_RESERVED(1));
-	ck_assert_uint_eq(ci.nfds, 4);  /* R, S, the port-destroyed request, the live B */
-	chan_assert_peers(ci.fds[3], a);     /* up B, as answers go */
-	chan_check_in_close(&ci);
 	close(a);
 }
 END_TEST
@@ -439,47 +379,6 @@ START_TEST(test_check_in_hands_every_channel)
 }
 END_TEST
 
-/*
- * A RETIRED that finds the client's queue full is owed: it goes at the
- * next check-in, as it was (its seq and when the daemon looked), once the
- * client has read what filled its queue.
- */
-START_TEST(test_retired_owed_goes_at_the_next_check_in)
-{
-	struct chan_check_in ci;
-	mach_port_t rcv, snd;
-	char filler[64] = { 0 };
-	uint64_t before, looked = 0;
-	uint16_t seq = 0;
-	int a, b, s;
-
-	test_daemon_start(&td);
-	chan_serve(DYN, &rcv, &snd);
-	s = peer_send_fd(snd);
-	ck_assert_int_eq(chan_ask(snd, &a), KERN_SUCCESS);
-	chan_read_offer(peer_recv_fd(rcv), &b);
-	while (send(b, filler, sizeof(filler), MSG_DONTWAIT | MSG_NOSIGNAL) > 0)
-		;
-	ck_assert_int_eq(errno, EAGAIN);
-	close(b);
-	ck_assert_int_eq(chan_call(s, 4), 0);
-	before = chan_now_ns();
-	chan_receiver_goes(rcv);
-	ck_assert(test_daemon_wait_log(&td, "let go of " DYN, CHAN_WAIT_MS));
-	while (recv(a, filler, sizeof(filler), MSG_DONTWAIT) > 0)
-		;
-	ck_assert(!chan_pending(a));    /* nothing came: it found no room */
-	ck_assert_int_eq(chan_raw_check_in(td.socket, DYN, &ci), KERN_SUCCESS);
-	ck_assert_int_eq(chan_read(a, &seq, &looked), 1);
-	ck_assert_uint_eq(seq, 4);
-	ck_assert_uint_ge(looked, before);
-	ck_assert_uint_le(looked, chan_now_ns());
-	chan_check_in_close(&ci);
-	close(s);
-	close(a);
-}
-END_TEST
-
 /* A job that will not start: its clients are told RETIRED after its messages are destroyed. */
 START_TEST(test_failed_job_tells_its_channels)
 {
@@ -500,53 +399,6 @@ START_TEST(test_failed_job_tells_its_channels)
 	ck_assert_int_eq(chan_call(s, 1), 0);
 	ck_assert(test_daemon_wait_log(&td, "destroyed 1 message(s) for " BROKEN, CHAN_WAIT_MS));
 	ck_assert_uint_eq(chan_retired_seq(a, before), 0);     /* looked after the call: it died */
-	close(s);
-	close(a);
-}
-END_TEST
-
-/* The restart variants: the daemon under a fake fd store, to be killed. */
-static struct fake_fdstore store;
-static int use_store;
-
-static void restart_setup(void)
-{
-	fake_fdstore_fixture_setup(&td, "channels-restart");
-}
-
-static void restart_teardown(void)
-{
-	fake_fdstore_fixture_teardown(&td, &store, &use_store);
-}
-
-/*
- * A re-exec, and a kill -9 under the fd store, keep the channel and its
- * owner: the call queued from this process is told when the receiver
- * goes (an owner not known again would be told 0), and B is handed on.
- */
-START_TEST(test_restart_keeps_the_channels_and_their_owner)
-{
-	struct chan_check_in ci;
-	mach_port_t recv, send;
-	uint64_t before;
-	int a, b, s;
-
-	fake_fdstore_fixture_start(&td, &store, &use_store, _i);
-	chan_serve(DYN, &recv, &send);
-	s = peer_send_fd(send);
-	ck_assert_int_eq(chan_ask(send, &a), KERN_SUCCESS);
-	chan_read_offer(peer_recv_fd(recv), &b);
-	close(b);
-	ck_assert_int_eq(chan_call(s, 3), 0);
-	chan_restart(&td, &store, _i, DYN);
-	before = chan_now_ns();
-	chan_receiver_goes(recv);
-	ck_assert_uint_eq(chan_retired_seq(a, before), 3);
-	ck_assert(test_daemon_wait_log(&td, "let go of " DYN, CHAN_WAIT_MS));
-	ck_assert_int_eq(chan_raw_check_in(td.socket, DYN, &ci), KERN_SUCCESS);
-	ck_assert_uint_eq(ci.reserved, WIRE_RECV_RESERVED(1));
-	chan_assert_peers(a, ci.fds[ci.nfds - 1]);
-	chan_check_in_close(&ci);
 	close(s);
 	close(a);
 }
@@ -573,17 +425,9 @@ static Suite *channels_suite(void)
 	tcase_add_test(tc, test_ask_refused_past_the_port_cap_until_one_dies);
 	tcase_add_test(tc, test_ask_refused_past_the_caller_cap);
 	tcase_add_test(tc, test_ask_sweeps_the_ports_dead_channels);
-	tcase_add_test(tc, test_receiver_gone_tells_the_first_queued_call);
-	tcase_add_test(tc, test_receiver_gone_tells_an_unread_offer_too);
-	tcase_add_test(tc, test_receiver_gone_closes_dead_channels);
+	tcase_add_test(tc, test_letting_go_tells_no_channel);
 	tcase_add_test(tc, test_check_in_hands_every_channel);
-	tcase_add_test(tc, test_retired_owed_goes_at_the_next_check_in);
 	tcase_add_test(tc, test_failed_job_tells_its_channels);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("restart");
-	tcase_add_checked_fixture(tc, restart_setup, restart_teardown);
-	tcase_set_timeout(tc, 60);
-	tcase_add_loop_test(tc, test_restart_keeps_the_channels_and_their_owner, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -61,26 +61,26 @@ static void probe(const struct conn_wait *w)
 	fdpass_send(w->probe_fd, &iov, 1, NULL, 0, MSG_DONTWAIT);
 }
 
-/*
- * RETIRED: the receiver went.  Call w->seq is still queued if the daemon
- * found it, or a call before it, queued (they are in R in number order);
- * else it was taken by the receiver that went if it was sent wholly
- * before the daemon looked, and is not if it was sent after.  Sent while
- * the daemon looked, only the next receiver can tell: it is asked.
- * Return: whether the call died.
- */
+enum chan_fate msg_chan_fate(uint16_t seq, uint64_t sent_from, uint64_t sent_by,
+			    uint16_t first_queued, uint64_t looked_ns)
+{
+	if (first_queued && !seq_before(seq, first_queued))
+		return CHAN_FATE_QUEUED;
+	if (sent_by < looked_ns)
+		return CHAN_FATE_DIED;
+	return sent_from > looked_ns ? CHAN_FATE_QUEUED : CHAN_FATE_ASK;
+}
+
+/* RETIRED for call w->seq: whether it died (a PROBE sent if only the next receiver can tell). */
 static bool retired_died(const struct conn_wait *w, const struct rcv_dgram *d)
 {
 	const struct wire_hdr *h = (const void *)d->buf;
 	const struct wire_retired *r = (const void *)(d->buf + sizeof(*h));
+	enum chan_fate f = msg_chan_fate(w->seq, w->sent_from, w->sent_by, h->seq, r->looked_ns);
 
-	if (h->seq && !seq_before(w->seq, h->seq))
-		return false;
-	if (w->sent_by < r->looked_ns)
-		return true;
-	if (w->sent_from <= r->looked_ns)
+	if (f == CHAN_FATE_ASK)
 		probe(w);
-	return false;
+	return f == CHAN_FATE_DIED;
 }
 
 /*

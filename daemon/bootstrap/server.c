@@ -172,11 +172,9 @@ void server_released(struct service *s, void *arg)
 	if (!s->checked_in)
 		return;         /* its job exited: known already */
 	registry_released(s);
-	/* Its receiver went, as at an exit: its channels are told; a port
-	 * about to be reset takes them with it instead (their clients read
-	 * end of file). */
-	if (!(s->job && s->reset_at_close))
-		channels_job_gone(s);
+	/* Its channels are not told: the process lives on, and with it the
+	 * reply rights of the calls it took, which it may still answer or
+	 * drop (SO_DIED).  Its exit tells them (job.c release_ports()). */
 	if (!s->job) {
 		log_debug("pid %d let go of %s", (int)service_owner_pid(s), s->name);
 		domain_changed(d);      /* a dynamic name: a restart must not find it held */
