@@ -1,19 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * check-chan-calls - calls over channels (wire.h "Channels", bootstrap-wire(7)) between
- * real processes: a client's calls to a MachService go down the channel
- * the daemon made, answered up it, without a reply right; messages keep
- * their order across the switch from S to the channel; a reply right the
+ * real processes: a client's calls to a MachService go through S without
+ * a reply right and are answered up its channel; messages keep their
+ * order across the first ask; nothing waits for an ask; a reply right the
  * service drops, or sends on, still answers; a call the job took dies
- * with it, and one still queued is answered by the next instance; and a
- * receiver takes an OFFER from anyone but drops channel datagrams that
- * come through R.
+ * with it, and one still queued is answered by the next instance, on the
+ * same channel; a receiver drops a channel call from a process it has no
+ * channel for, refuses an OFFER of anything but a socket, and answers a
+ * PROBE; and what a RETIRED says of a call, case by case.
  */
 #include <check.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <mach/mach.h>
@@ -21,6 +24,7 @@
 
 #include "helpers/daemon.h"
 #include "helpers/echo-client.h"
+#include "msg-recv.h"
 #include "port.h"
 #include "wire.h"
 
@@ -64,6 +68,20 @@ static int chan_state(mach_port_t port, int *fd)
 	return state;
 }
 
+/* The number of the last call made on @port's channel. */
+static uint16_t chan_seq_of(mach_port_t port)
+{
+	struct port *p;
+	uint16_t seq = 0;
+
+	space_lock();
+	p = space_get(port);
+	if (p)
+		seq = p->chan_seq;
+	space_unlock();
+	return seq;
+}
+
 /* The fd of @port's send end S, as this task holds it. */
 static int send_end(mach_port_t port)
 {
@@ -85,7 +103,7 @@ static uint32_t echo_value(mach_port_t port, uint32_t value)
 	return r.value;
 }
 
-START_TEST(test_calls_go_down_a_channel)
+START_TEST(test_calls_are_answered_up_a_channel)
 {
 	mach_port_t port = look_up_echo();
 	int a = -1;
@@ -99,10 +117,7 @@ START_TEST(test_calls_go_down_a_channel)
 }
 END_TEST
 
-/*
- * Sent through S before the first call, down the channel after: the job
- * sees one stream in order (the OFFER is queued behind what went before).
- */
+/* Sent before the first call's ask and after it: the job sees one stream in order. */
 START_TEST(test_order_kept_across_the_switch)
 {
 	mach_port_t port = look_up_echo();
@@ -161,36 +176,49 @@ static void *ask_in_thread(void *arg)
 	return NULL;
 }
 
-/* Resumes the daemon after a while: without it, a send that did not time out would wait for ever. */
-static void *resume_later(void *arg)
+/* The job started by a call from a child process: this task has not asked yet. */
+static void start_echo_from_child(void)
 {
-	(void)arg;
-	test_pause_ms(3000);
-	test_daemon_resume(&td);
-	return NULL;
+	pid_t pid = fork();
+	int status;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		mach_port_t port;
+		struct echo_msg r;
+
+		_exit(bootstrap_look_up(bootstrap_port, ECHO_SERVICE_NAME, &port) != 0 ||
+		      echo_request(port, ECHO_ECHO, 1, &r) != ECHO_ECHO + 100);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 /*
- * While another thread's ask is out, a send to the port waits (it could
- * otherwise land after the OFFER); with MACH_SEND_TIMEOUT only until its
- * time is up, as for a full queue.
+ * While another thread's ask is out (the daemon stopped), a send to the
+ * port and a call to it go on at once, the ordinary way: nothing is
+ * ordered by the ask any more.
  */
-START_TEST(test_timed_send_behind_an_ask_times_out)
+START_TEST(test_nothing_waits_for_an_ask)
 {
 	struct asker a = { .port = look_up_echo() };
-	pthread_t asker, resumer;
+	pthread_t asker;
 	int i;
 
+	start_echo_from_child();
+	ck_assert_int_eq(chan_state(a.port, NULL), PORT_CHAN_ASKABLE);
 	test_daemon_pause(&td);
 	ck_assert_int_eq(pthread_create(&asker, NULL, ask_in_thread, &a), 0);
 	for (i = 0; i < 500 && chan_state(a.port, NULL) != PORT_CHAN_ASKING; i++)
 		test_pause_ms(10);
 	ck_assert_int_eq(chan_state(a.port, NULL), PORT_CHAN_ASKING);
-	ck_assert_int_eq(pthread_create(&resumer, NULL, resume_later, NULL), 0);
-	ck_assert_int_eq(echo_send(a.port, ECHO_DATA, 0, 100), MACH_SEND_TIMED_OUT);
-	pthread_join(resumer, NULL);
+	ck_assert_int_eq(echo_send(a.port, ECHO_DATA, 0, 100), MACH_MSG_SUCCESS);
+	ck_assert_uint_eq(echo_value(a.port, 8), 8);
+	ck_assert_int_eq(chan_state(a.port, NULL), PORT_CHAN_ASKING);
+	test_daemon_resume(&td);
 	pthread_join(asker, NULL);
 	ck_assert_uint_eq(a.reply.value, 7);
+	ck_assert_int_eq(chan_state(a.port, NULL), PORT_CHAN_OPEN);
 	mach_port_deallocate(mach_task_self(), a.port);
 }
 END_TEST
@@ -216,26 +244,28 @@ END_TEST
 
 /*
  * A call the job took when it died: the caller learns at once; the next
- * call starts it again, the ordinary way for a while, then down a new channel.
+ * call starts it again, and the channel outlives the job.
  */
 START_TEST(test_call_taken_dies_with_the_job)
 {
 	mach_port_t port = look_up_echo();
 	pid_t first = echo_query(port).pid;
+	int a = -1, a_after = -1;
 
+	ck_assert_int_eq(chan_state(port, &a), PORT_CHAN_OPEN);
 	ck_assert_int_eq(echo_request(port, ECHO_CRASH_CALL, 0, NULL), MACH_NOTIFY_SEND_ONCE);
 	ck_assert_int_ne(echo_query(port).pid, first);
-	ck_assert_int_eq(chan_state(port, NULL), PORT_CHAN_ASKABLE);
 	for (uint32_t i = 0; i < 20; i++)
 		ck_assert_uint_eq(echo_value(port, i), i);
-	ck_assert_int_eq(chan_state(port, NULL), PORT_CHAN_OPEN);
+	ck_assert_int_eq(chan_state(port, &a_after), PORT_CHAN_OPEN);
+	ck_assert_int_eq(a_after, a);
 	mach_port_deallocate(mach_task_self(), port);
 }
 END_TEST
 
 /*
- * A call queued in the channel behind the message the job died on is not
- * lost: the next instance answers it, as it would a call queued in R.
+ * A call queued in R behind the message the job died on is not lost: the
+ * next instance answers it up the same channel.
  */
 START_TEST(test_call_queued_behind_a_crash_is_answered)
 {
@@ -276,12 +306,41 @@ static void write_raw(int fd, struct wire_hdr *h, const void *body, size_t len, 
 	ck_assert_int_gt(sendmsg(fd, &m, MSG_NOSIGNAL), 0);
 }
 
+/* A channel call to @s written by a child process, which has no channel to the port. */
+static void call_from_child(int s, struct wire_hdr *h, const void *body, size_t len)
+{
+	int copy = dup(s), status;     /* the child's library closes what the task held */
+	pid_t pid;
+
+	ck_assert_int_ge(copy, 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		write_raw(copy, h, body, len, -1);
+		_exit(0);
+	}
+	close(copy);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* The control datagram (if any) that comes up our channel's A within @ms. */
+static ssize_t from_channel(int a, struct wire_hdr *h, int ms)
+{
+	struct pollfd pfd = { .fd = a, .events = POLLIN };
+
+	if (poll(&pfd, 1, ms) <= 0)
+		return -1;
+	return recv(a, h, sizeof(*h), MSG_DONTWAIT | MSG_TRUNC);
+}
+
 /*
- * The receiver's side by hand: channel datagrams through R are dropped
- * (only a channel's B carries them); an OFFER from anyone adds its B, and
- * a call written down A is answered up it, echoing its number.
+ * The receiver's side by hand: a channel call from a process with no
+ * channel to the port is dropped; an OFFER of a pipe is refused; a PROBE
+ * for a call it never read is answered SO_DIED up the channel, one for
+ * the last call it read is not.
  */
-START_TEST(test_receiver_takes_offers_and_drops_channel_bits_in_r)
+START_TEST(test_receiver_drops_strangers_calls_and_answers_probes)
 {
 	mach_port_t port = look_up_echo();
 	uint32_t body[3] = { 5, 0, 0 };
@@ -290,33 +349,54 @@ START_TEST(test_receiver_takes_offers_and_drops_channel_bits_in_r)
 						     MACH_MSG_TYPE_PORT_SEND),
 			      .id = ECHO_ECHO, .seq = 7 };
 	struct wire_hdr offer = { .bits = WIRE_BITS_OFFER, .id = 1 };
-	struct wire_hdr ans;
-	int sv[2], s = send_end(port), pipefd[2];
+	struct wire_hdr probe = { .bits = WIRE_BITS_RETIRED | WIRE_BITS_CHAN }, got;
+	int s = send_end(port), a = -1, pipefd[2];
 	pid_t pid;
 
 	ck_assert_int_ge(s, 0);
-	ck_assert_uint_eq(echo_value(port, 1), 1);      /* the job runs */
+	ck_assert_uint_eq(echo_value(port, 1), 1);      /* the job runs, our channel is open */
+	ck_assert_int_eq(chan_state(port, &a), PORT_CHAN_OPEN);
 	pid = echo_query(port).pid;
-	write_raw(s, &h, body, sizeof(body), -1);       /* through R: dropped */
+	call_from_child(s, &h, body, sizeof(body));     /* no channel of the child's: dropped */
 	ck_assert_uint_eq(echo_value(port, 2), 2);
-	/* An OFFER of something that is no socket is refused, and the job serves on. */
 	ck_assert_int_eq(pipe(pipefd), 0);
 	ck_assert_int_eq(write(pipefd[1], "x", 1), 1);
-	write_raw(s, &offer, NULL, 0, pipefd[0]);
+	write_raw(s, &offer, NULL, 0, pipefd[0]);       /* refused: no socket */
 	close(pipefd[0]);
 	close(pipefd[1]);
 	ck_assert_uint_eq(echo_value(port, 3), 3);
 	ck_assert_int_eq(echo_query(port).pid, pid);
-	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
-	write_raw(s, &offer, NULL, 0, sv[1]);
-	close(sv[1]);
-	h.nfds = 0;
-	write_raw(sv[0], &h, body, sizeof(body), -1);   /* down our own A */
-	ck_assert_int_eq(recv(sv[0], &ans, sizeof(ans), MSG_TRUNC), sizeof(ans) + sizeof(body));
-	ck_assert_uint_eq(ans.seq, 7);
-	ck_assert_int_eq(ans.id, ECHO_ECHO + 100);
-	ck_assert(ans.bits & WIRE_BITS_ONCONN);
-	close(sv[0]);
+	/* Our last call read is the query's; a probe for one after it was never read. */
+	probe.seq = (uint16_t)(chan_seq_of(port) + 9);
+	write_raw(s, &probe, NULL, 0, -1);
+	ck_assert_int_eq(from_channel(a, &got, 5000), (ssize_t)sizeof(got));
+	ck_assert_uint_eq(got.bits, WIRE_BITS_SO_DIED | WIRE_BITS_ONCONN);
+	ck_assert_uint_eq(got.seq, probe.seq);
+	probe.seq = chan_seq_of(port);
+	write_raw(s, &probe, NULL, 0, -1);
+	ck_assert_uint_eq(echo_value(port, 4), 4);      /* the probe was read before it */
+	ck_assert_int_lt(from_channel(a, &got, 0), 0);
+	mach_port_deallocate(mach_task_self(), port);
+}
+END_TEST
+
+/* What a RETIRED says of call 10, sent from 100 ns to 200 ns. */
+START_TEST(test_retired_tells_a_calls_fate)
+{
+	/* Found queued, it or a call before it: it is answered later. */
+	ck_assert_int_eq(msg_chan_fate(10, 100, 200, 10, 500), CHAN_FATE_QUEUED);
+	ck_assert_int_eq(msg_chan_fate(10, 100, 200, 9, 500), CHAN_FATE_QUEUED);
+	/* Numbers wrap: 65535 came before 2. */
+	ck_assert_int_eq(msg_chan_fate(2, 100, 200, 65535, 500), CHAN_FATE_QUEUED);
+	/* Not found, sent before the look: it died. */
+	ck_assert_int_eq(msg_chan_fate(10, 100, 200, 0, 500), CHAN_FATE_DIED);
+	ck_assert_int_eq(msg_chan_fate(10, 100, 200, 11, 500), CHAN_FATE_DIED);
+	/* Sent after the look: not taken by the one that went. */
+	ck_assert_int_eq(msg_chan_fate(10, 100, 200, 0, 50), CHAN_FATE_QUEUED);
+	/* Sent while the daemon looked: the next receiver is asked. */
+	ck_assert_int_eq(msg_chan_fate(10, 100, 200, 0, 150), CHAN_FATE_ASK);
+	ck_assert_int_eq(msg_chan_fate(10, 100, 200, 0, 100), CHAN_FATE_ASK);
+	ck_assert_int_eq(msg_chan_fate(10, 100, 200, 0, 200), CHAN_FATE_ASK);
 }
 END_TEST
 
@@ -327,15 +407,16 @@ static Suite *suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_calls_go_down_a_channel);
+	tcase_add_test(tc, test_calls_are_answered_up_a_channel);
 	tcase_add_test(tc, test_order_kept_across_the_switch);
 	tcase_add_test(tc, test_dropped_reply_right_tells_the_caller);
 	tcase_add_test(tc, test_reply_right_sent_on_still_answers);
 	tcase_add_test(tc, test_answer_carries_a_reply_port);
-	tcase_add_test(tc, test_timed_send_behind_an_ask_times_out);
+	tcase_add_test(tc, test_nothing_waits_for_an_ask);
 	tcase_add_test(tc, test_call_taken_dies_with_the_job);
 	tcase_add_test(tc, test_call_queued_behind_a_crash_is_answered);
-	tcase_add_test(tc, test_receiver_takes_offers_and_drops_channel_bits_in_r);
+	tcase_add_test(tc, test_receiver_drops_strangers_calls_and_answers_probes);
+	tcase_add_test(tc, test_retired_tells_a_calls_fate);
 	suite_add_tcase(s, tc);
 	return s;
 }

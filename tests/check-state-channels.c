@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * check-state-channels - a port's channels in the restart state (version
- * 8): what is encoded decodes the same; an older version reads none; a
- * channel the daemon could not have kept (no fd id, number 0, past the
- * cap, of a port not kept, an fd id that is a pidfd's) is refused.
+ * 8): what is encoded decodes the same, also the retired byte a daemon of
+ * channels v1 set (a v2 daemon writes it 0 and reads past it); an older
+ * version reads none; a channel the daemon could not have kept (no fd id,
+ * number 0, past the cap, of a port not kept) is refused.
  */
 #include <check.h>
 #include <errno.h>
@@ -16,7 +17,7 @@
 
 static struct state_channel chans[] = {
 	{ .fd_id = 22, .id = 1 },
-	{ .fd_id = 23, .id = 7, .retired = true },
+	{ .fd_id = 23, .id = 7, .retired = true },     /* as a daemon of channels v1 wrote it */
 };
 
 static struct state_service row(void)

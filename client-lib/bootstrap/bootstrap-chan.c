@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * bootstrap-chan.c - asking bootstrapd for a channel (bootstrap-chan.h):
- * the routine, and A taken out of the send right it came as.
+ * the pair made here, its B handed over in the routine.
  */
 #include "bootstrap-chan.h"
 
-#include <fcntl.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <servers/bootstrap.h>
 
@@ -13,30 +15,47 @@
 #include "bootstrap-port.h"
 #include "port.h"
 
-/* The fd behind send right @name, a copy of the caller's; the name goes. */
-static int take_fd(mach_port_name_t name)
+/*
+ * The pair (A, B), made by this process: B's SO_PEERCRED names it, which
+ * is how the receiver knows whose calls B answers.  A carries answers to
+ * us with their sender's credentials (the audit trailer).
+ */
+static int make_pair(int *a, int *b)
 {
-	struct port *p;
-	int fd = -1;
+	int sv[2], one = 1;
 
-	space_lock();
-	p = space_get(name);
-	if (p && (p->type & MACH_PORT_TYPE_SEND) && !(p->type & MACH_PORT_TYPE_RECEIVE) &&
-	    p->send_fd >= 0)
-		fd = fcntl(p->send_fd, F_DUPFD_CLOEXEC, 0);
-	space_unlock();
-	mach_port_deallocate(mach_task_self(), name);
-	return fd;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	if (setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	*a = sv[0];
+	*b = sv[1];
+	return 0;
 }
 
 int bootstrap_chan_ask(mach_port_name_t service)
 {
-	mach_port_t bp = bootstrap_port, chan = MACH_PORT_NULL;
+	mach_port_t bp = bootstrap_port, b_name;
 	kern_return_t kr = bootstrap_port_resolve(&bp);
+	int a, b;
 
-	if (kr == KERN_SUCCESS)
-		kr = bs_mig_channel(bp, service, &chan);
-	if (kr != KERN_SUCCESS || !MACH_PORT_VALID(chan))
+	if (kr != KERN_SUCCESS || make_pair(&a, &b) < 0)
 		return -1;
-	return take_fd(chan);
+	b_name = port_name_send_fd(b);          /* B taken, closed on failure */
+	if (b_name == MACH_PORT_NULL) {
+		close(a);
+		return -1;
+	}
+	kr = bs_mig_channel(bp, service, b_name);
+	/* Not sent: the right is still ours (sent, it moved with the request). */
+	if (((uint32_t)kr & 0xffffc000u) == 0x10000000u)   /* MACH_SEND_*, not MACH_RCV_* */
+		mach_port_deallocate(mach_task_self(), b_name);
+	if (kr != KERN_SUCCESS) {
+		close(a);
+		return -1;
+	}
+	return a;
 }

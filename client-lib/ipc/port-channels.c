@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * port-channels.c - the ends of channels (wire.h "Channels") an entry
- * holds: a receive right's Bs, a send right's A, and the copy of B behind
- * a send-once right that answers a channel call.  Space lock held
+ * holds: a receive right's Bs (each its owner's way back), a send right's
+ * A, and the copy of B behind a send-once right that answers a channel
+ * call.  Space lock held
  * throughout, as for every field of an entry (port.h).
  */
 #include "port.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -23,37 +25,6 @@
  * service; an OFFER past this many is refused (its B closed).
  */
 #define PORT_MAX_CHANNELS 256
-
-/*
- * Asks for channels (msg-chan.c) and the sends that wait for them, under
- * the space lock; on the monotonic clock, as a send's deadline is.
- */
-static pthread_cond_t chan_cond;
-
-__attribute__((constructor)) static void chan_cond_init(void)
-{
-	pthread_condattr_t a;
-
-	pthread_condattr_init(&a);
-	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
-	pthread_cond_init(&chan_cond, &a);
-	pthread_condattr_destroy(&a);
-}
-
-int port_chan_wait(const struct timespec *deadline)
-{
-	return space_wait(&chan_cond, deadline);
-}
-
-void port_chan_wake(void)
-{
-	pthread_cond_broadcast(&chan_cond);
-}
-
-void port_chan_fork_child(void)
-{
-	chan_cond_init();
-}
 
 /* Receive right @rcv's channel whose B has inode @ino, or NULL. */
 static struct port_chan *channel_of(struct port *rcv, ino_t ino)
@@ -128,25 +99,62 @@ static int grow_channels(struct port_recv *rv)
 	return 0;
 }
 
-int port_add_channel(struct port *p, int fd, bool retired)
+struct port_chan *port_channel_of(struct port *p, pid_t pid)
+{
+	if (p->kind != PORT_KIND_RECEIVE || pid <= 0)
+		return NULL;
+	for (size_t i = 0; i < p->u.recv.n_chan; i++)
+		if (p->u.recv.chan[i].owner == pid)
+			return &p->u.recv.chan[i];
+	return NULL;
+}
+
+/* B's owner: the process that made the pair, as the kernel says; 0 if it cannot. */
+static pid_t owner_of(int b)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+
+	return getsockopt(b, SOL_SOCKET, SO_PEERCRED, &cr, &len) == 0 ? cr.pid : 0;
+}
+
+/*
+ * Close the channels of @p whose client is gone (A closed: B hangs up),
+ * and the one of @owner (a newer B replaces it).  One poll() over all:
+ * a receiver learns of a client's end only here, as it never reads B.
+ */
+static void sweep_channels(struct port *p, pid_t owner)
+{
+	struct port_recv *rv = &p->u.recv;
+	struct pollfd pfd[PORT_MAX_CHANNELS];
+	size_t n = rv->n_chan;
+
+	for (size_t i = 0; i < n; i++)
+		pfd[i] = (struct pollfd){ .fd = rv->chan[i].fd, .events = POLLRDHUP };
+	if (poll(pfd, n, 0) < 0)
+		return;
+	for (size_t i = n; i-- > 0;)
+		if ((pfd[i].revents & (POLLHUP | POLLRDHUP)) || rv->chan[i].owner == owner)
+			port_remove_channel(p, i);
+}
+
+int port_add_channel(struct port *p, int fd)
 {
 	struct port_recv *rv = &p->u.recv;
 	ino_t ino = endpoint_inode(fd);
-	/* The same B twice (a retired one handed over while its offer is
-	 * still queued): one queue. */
+	/* The same B twice (handed at a check-in while its OFFER is still
+	 * queued): one channel. */
 	bool known = channel_of(p, ino) != NULL;
-	int one = 1;
+	pid_t owner = known ? 0 : owner_of(fd);
 
-	if (known || rv->n_chan >= PORT_MAX_CHANNELS || grow_channels(rv) < 0) {
+	if (!known && owner > 0)
+		sweep_channels(p, owner);
+	if (known || owner <= 0 || rv->n_chan >= PORT_MAX_CHANNELS || grow_channels(rv) < 0) {
 		close(fd);
 		return known ? 0 : -ENOMEM;
 	}
-	/* The audit trailer of what comes down it: the client's credentials. */
-	setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
-	rv->chan[rv->n_chan++] = (struct port_chan){ .fd = fd, .ino = ino, .retired = retired,
+	rv->chan[rv->n_chan++] = (struct port_chan){ .fd = fd, .ino = ino, .owner = owner,
 						     .spare = -1 };
-	rv->n_retired += retired;
-	port_watch_fd(p, fd);
 	return 0;
 }
 
@@ -155,9 +163,7 @@ void port_remove_channel(struct port *p, size_t i)
 	struct port_recv *rv = &p->u.recv;
 	struct port_chan c = rv->chan[i];
 
-	port_unwatch_fd(p, c.fd);
 	endpoint_close(&c.spare);       /* else it would keep B open: its client would see no end */
-	rv->n_retired -= c.retired;
 	rv->chan[i] = rv->chan[--rv->n_chan];
 	port_close_fd(p, &c.fd);        /* a receive right moving carries it */
 }
@@ -171,16 +177,6 @@ void port_close_channels(struct port *p)
 	free(rv->chan);
 	rv->chan = NULL;
 	rv->cap_chan = 0;
-}
-
-int port_retired_fd(const struct port *p)
-{
-	const struct port_recv *rv = &p->u.recv;
-
-	for (size_t i = 0; rv->n_retired && i < rv->n_chan; i++)
-		if (rv->chan[i].retired)
-			return rv->chan[i].fd;
-	return -1;
 }
 
 void port_chan_close(struct port *p)

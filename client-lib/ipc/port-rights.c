@@ -24,8 +24,10 @@ static void send_released(struct port *p)
 {
 	if (p->type & MACH_PORT_TYPE_SEND)
 		return;
-	if (!(p->type & MACH_PORT_TYPE_RECEIVE) || p->u.recv.ns_armed)
+	if (!(p->type & MACH_PORT_TYPE_RECEIVE) || p->u.recv.ns_armed) {
+		port_direct_kick(p, true);      /* S wakes them: it must outlast their sleep */
 		port_close_fd(p, &p->send_fd);
+	}
 }
 
 /*

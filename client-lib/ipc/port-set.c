@@ -21,8 +21,6 @@ static void unwatch_member(int epfd, const struct port_recv *rv)
 	epoll_ctl(epfd, EPOLL_CTL_DEL, rv->fd, NULL);
 	for (size_t i = 0; i < rv->n_so; i++)
 		epoll_ctl(epfd, EPOLL_CTL_DEL, rv->so[i].fd, NULL);
-	for (size_t i = 0; i < rv->n_chan; i++)
-		epoll_ctl(epfd, EPOLL_CTL_DEL, rv->chan[i].fd, NULL);
 }
 
 int port_set_add_member(struct port *set, struct port *p)
@@ -34,13 +32,12 @@ int port_set_add_member(struct port *set, struct port *p)
 
 	for (size_t i = 0; !err && i < rv->n_so; i++)
 		err = watch(epfd, p->name, rv->so[i].fd);
-	for (size_t i = 0; !err && i < rv->n_chan; i++)
-		err = watch(epfd, p->name, rv->chan[i].fd);
 	if (err) {
 		unwatch_member(epfd, rv);
 		return err;
 	}
 	rv->pset = set->name;
+	port_direct_kick(p, false);     /* the set's receivers read R too now */
 	return 0;
 }
 

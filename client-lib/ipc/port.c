@@ -37,7 +37,6 @@ struct port *port_new(void)
 	p->chan_fd = -1;
 	recv_reset(p);
 	pthread_mutex_init(&p->rcv_lock, NULL);
-	pthread_mutex_init(&p->chan_lock, NULL);
 	return p;
 }
 
@@ -222,7 +221,6 @@ void port_unref(struct port *p)
 	close_waiting(p);       /* in a forked child, whose senders are gone */
 	port_unref(p->so_rcv);
 	pthread_mutex_destroy(&p->rcv_lock);
-	pthread_mutex_destroy(&p->chan_lock);
 	free(p);
 }
 
@@ -315,6 +313,8 @@ void port_watch_fd(struct port *p, int fd)
 	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = watch_data(p, fd) };
 	int epfd = member_epfd(p);
 
+	port_direct_kick(p, false);     /* R is no longer its only queue */
+
 	if (epfd >= 0)
 		epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
 	if (p->u.recv.epfd >= 0)
@@ -344,10 +344,6 @@ static int epoll_add_all(struct port *p, int epfd)
 	for (size_t i = 0; !err && i < rv->n_so; i++) {
 		ev.data.u64 = watch_data(p, rv->so[i].fd);
 		err = epoll_ctl(epfd, EPOLL_CTL_ADD, rv->so[i].fd, &ev);
-	}
-	for (size_t i = 0; !err && i < rv->n_chan; i++) {
-		ev.data.u64 = watch_data(p, rv->chan[i].fd);
-		err = epoll_ctl(epfd, EPOLL_CTL_ADD, rv->chan[i].fd, &ev);
 	}
 	return err ? -errno : 0;
 }
@@ -410,6 +406,7 @@ void port_close_receive(struct port *p)
 
 	if (p->kind != PORT_KIND_RECEIVE && p->kind != PORT_KIND_NONE)
 		return;
+	port_direct_kick(p, true);      /* a sleeper must not take R's messages once it goes */
 	if (rv->epfd >= 0 && p->refs > 0)     /* at the last reference, nobody waits */
 		wake_receivers(p);
 	endpoint_close(&rv->epfd);
@@ -429,27 +426,20 @@ void port_close_receive(struct port *p)
 }
 
 /*
- * Channels after the send-once queues, retired ones first: @p's, or none
- * if @reserved is NULL.  *@reserved: WIRE_RECV_RESERVED() of them.
+ * Channels after the send-once queues: @p's, or none if @reserved is
+ * NULL.  *@reserved: WIRE_RECV_RESERVED() of them.
  */
 static ssize_t add_channel_fds(const struct port_recv *rv, int *fds, size_t n, size_t room,
 			       uint32_t *reserved)
 {
-	size_t first = n;
-
 	if (!reserved)
 		return (ssize_t)n;
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < rv->n_chan; i++) {
-			if (rv->chan[i].retired != (pass == 0))
-				continue;
-			if (n == room)
-				return -E2BIG;
-			fds[n++] = rv->chan[i].fd;
-		}
-	}
-	*reserved = WIRE_RECV_RESERVED(n - first, rv->n_retired);
-	return (ssize_t)n;
+	if (room - n < rv->n_chan)
+		return -E2BIG;
+	for (size_t i = 0; i < rv->n_chan; i++)
+		fds[n + i] = rv->chan[i].fd;
+	*reserved = WIRE_RECV_RESERVED(rv->n_chan);
+	return (ssize_t)(n + rv->n_chan);
 }
 
 ssize_t port_receive_fds(const struct port *p, int *fds, size_t room, bool *has_s,
@@ -484,7 +474,7 @@ void port_attach_receive(struct port *p, int *fds, size_t nfds, bool has_s, bool
 			 uint32_t reserved)
 {
 	size_t first_queue = 1u + has_s + has_pd;
-	size_t nchan = WIRE_RECV_CHANNELS(reserved), nretired = WIRE_RECV_RETIRED(reserved);
+	size_t nchan = WIRE_RECV_CHANNELS(reserved);
 	int one = 1;
 
 	/* Audit trailers and end-of-file detection need it, whoever made R. */
@@ -508,7 +498,7 @@ void port_attach_receive(struct port *p, int *fds, size_t nfds, bool has_s, bool
 	for (size_t i = first_queue; i + nchan < nfds; i++)
 		port_add_queue(p, fds[i], 0);
 	for (size_t i = 0; i < nchan; i++)
-		port_add_channel(p, fds[nfds - nchan + i], i < nretired);
+		port_add_channel(p, fds[nfds - nchan + i]);
 	p->type |= MACH_PORT_TYPE_RECEIVE;
 }
 
@@ -533,7 +523,6 @@ static bool fork_keep(struct port *p)
 	p->chan_calling = false;
 	p->refs = 1;
 	pthread_mutex_init(&p->rcv_lock, NULL);
-	pthread_mutex_init(&p->chan_lock, NULL);
 	return true;
 }
 
@@ -546,7 +535,7 @@ void port_fork_child(void)
 {
 	struct port *p;
 
-	port_chan_fork_child();
+	port_direct_fork_child();
 	for (size_t i = 0; (p = space_next(&i));) {
 		if (fork_keep(p))
 			continue;
@@ -556,8 +545,7 @@ void port_fork_child(void)
 		p->sending = 0; /* nor did their sends: the fds close at once */
 		p->so_rcv = NULL;       /* its reference went with the others: that entry goes too */
 		pthread_mutex_init(&p->rcv_lock, NULL);
-		pthread_mutex_init(&p->chan_lock, NULL);
-		port_unref(p);
+			port_unref(p);
 	}
 }
 
@@ -572,12 +560,9 @@ mach_port_msgcount_t port_msgcount(struct port *p)
 		n += endpoint_queued_bytes(rv->so[i].fd) > 0;
 	if (rv->fd < 0)
 		return n;
-	/* R and the channels are walked only while no receiver reads them. */
+	/* R is walked only while no receiver reads it. */
 	counting = pthread_mutex_trylock(&p->rcv_lock) == 0;
 	n += counting ? endpoint_count_datagrams(rv->fd) : endpoint_queued_bytes(rv->fd) > 0;
-	for (size_t i = 0; i < rv->n_chan; i++)
-		n += counting ? endpoint_count_datagrams(rv->chan[i].fd) :
-				endpoint_queued_bytes(rv->chan[i].fd) > 0;
 	if (counting)
 		pthread_mutex_unlock(&p->rcv_lock);
 	return n;

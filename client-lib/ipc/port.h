@@ -47,14 +47,15 @@ enum port_kind {
 };
 
 /*
- * One channel of a receive right (wire.h "Channels"): B, one more queue
- * of the port, read in order; retired ones (shut for reading by the
- * daemon) are read before anything else of the port.
+ * One channel of a receive right (wire.h "Channels"): B, the way back to
+ * the process that made it, for the answers to its calls that come in R.
+ * Never read: not a queue of the port.
  */
 struct port_chan {
 	int fd;                     /* B */
 	ino_t ino;                  /* its identity: an OFFER of a known B adds nothing */
-	bool retired;
+	pid_t owner;                /* B's SO_PEERCRED: whose calls it answers */
+	uint16_t last_seq;          /* the last of its calls read here, 0 if none (a PROBE asks) */
 	int spare;                  /* a copy of B kept for the next call's reply right, or -1 */
 };
 
@@ -76,7 +77,9 @@ struct port_recv {
 	mach_port_seqno_t seqno;    /* of the next message dequeued here; 0 when the right moves in */
 	struct port_chan *chan;     /* channels (port-channels.c) */
 	size_t n_chan, cap_chan;
-	size_t n_retired;           /* of which retired */
+	unsigned int direct;        /* receivers asleep in recvmsg(R) itself (port-direct.c) */
+	bool wake_sent;             /* a WAKE for them is in R */
+	bool barred;                /* R or S is about to go: none may fall asleep there */
 };
 
 struct port_set {
@@ -122,7 +125,6 @@ struct port {
 	uint16_t so_chan;
 	ino_t so_chan_ino;          /* a channel reply right's B, for its copy to be kept (port-channels.c) */
 	struct port *so_rcv;        /* and the receive right it came to, referenced */
-	pthread_mutex_t chan_lock;  /* what goes down A is numbered and sent under it (msg-chan.c) */
 	uint8_t chan_state;         /* enum port_chan_state */
 	uint8_t chan_backoff;       /* calls the ordinary way before the next ask (msg-chan.c) */
 	bool chan_calling;          /* a channel call waits on A (one at a time) */
@@ -268,8 +270,8 @@ void port_close_receive(struct port *p);
  * then S if @p has it (*@has_s), then its port-destroyed request's
  * send-once end if it has one (*@has_pd: as in xnu, the request goes with
  * the port), then its active send-once queues, then, unless @reserved is
- * NULL, its channels, retired ones first (*@reserved: their count, as
- * wire_desc.reserved says it).
+ * NULL, its channels (*@reserved: their count, as wire_desc.reserved
+ * says it).
  * Return: how many (at most @room), -E2BIG, or -EINVAL if the right is
  * immovable (MPO_IMMOVABLE_RECEIVE).
  */
@@ -462,35 +464,43 @@ mach_port_type_t port_type(const struct port *p);
  */
 void port_release_if_empty(struct port *p);
 
+/* Receivers asleep in recvmsg(R) itself (port-direct.c).  Space lock held. */
+
+/**
+ * port_direct_enter() - R, if a receiver of @p may sleep in recvmsg(R)
+ * itself (R is its only queue, it is in no set, and it has S to be woken
+ * through); it is then counted asleep until port_direct_leave().  Else -1.
+ */
+int port_direct_enter(struct port *p);
+/** port_direct_leave() - a receiver of @p is out of recvmsg(R). */
+void port_direct_leave(struct port *p);
+/** port_direct_woken() - a WAKE was read from @p's R. */
+void port_direct_woken(struct port *p);
+/**
+ * port_direct_kick() - wake @p's receivers asleep in recvmsg(R), and if
+ * @wait, wait until they are out (before R or S goes).
+ */
+void port_direct_kick(struct port *p, bool wait);
+/** port_direct_fork_child() - in a forked child: nobody sleeps any more. */
+void port_direct_fork_child(void);
+
 /* Channels (port-channels.c).  Space lock held. */
 
 /**
  * port_add_channel() - make B @fd (taken) one of receive right @p's
- * channels, @retired or not.  An fd for a B @p has already is closed.
- * Return: 0, or -ENOMEM (@fd closed).
+ * channels: the one of B's owner, in place of any it had; channels whose
+ * client is gone are closed on the way.  An fd for a B @p has already is
+ * closed.  Return: 0, or -ENOMEM (@fd closed).
  */
-int port_add_channel(struct port *p, int fd, bool retired);
+int port_add_channel(struct port *p, int fd);
 /** port_channel_index() - the index of @fd among @p's channels, or -1. */
 ssize_t port_channel_index(const struct port *p, int fd);
+/** port_channel_of() - @p's channel for the calls of process @pid, or NULL. */
+struct port_chan *port_channel_of(struct port *p, pid_t pid);
 /** port_remove_channel() - close channel @i of @p. */
 void port_remove_channel(struct port *p, size_t i);
 /** port_close_channels() - close every channel of @p (its receive right goes). */
 void port_close_channels(struct port *p);
-/**
- * port_retired_fd() - the fd of @p's first retired channel, or -1: read
- * before anything else of the port.
- */
-int port_retired_fd(const struct port *p);
-/**
- * port_chan_wait() - wait until another thread calls port_chan_wake() (an
- * ask for a channel ended), or until monotonic @deadline if not NULL.
- * Space lock held.  Return: 0 or ETIMEDOUT.
- */
-int port_chan_wait(const struct timespec *deadline);
-/** port_chan_wake() - wake every port_chan_wait(). */
-void port_chan_wake(void);
-/** port_chan_fork_child() - in a forked child: no thread waits any more. */
-void port_chan_fork_child(void);
 /** port_chan_close() - send right @p's channel goes: A closed (once no send uses it). */
 void port_chan_close(struct port *p);
 /**
@@ -506,7 +516,7 @@ int port_chan_copy(struct port *rcv, int b, ino_t *ino);
  * channel while the channel is there, else closed with the entry.
  */
 void port_so_chan_spent(struct port *p);
-/** port_chan_call_died() - channel call @seq that came down B @b is destroyed unanswered: SO_DIED up B. */
+/** port_chan_call_died() - channel call @seq, answered up B @b, is destroyed unanswered: SO_DIED up B. */
 void port_chan_call_died(int b, uint16_t seq);
 /**
  * port_so_chan_died() - channel reply right @p is dropped unused: SO_DIED

@@ -3,6 +3,7 @@
 #ifndef BOOTSTRAP_DEADLINE_H
 #define BOOTSTRAP_DEADLINE_H
 
+#include <stdint.h>
 #include <time.h>
 
 /** deadline_in() - the monotonic time @ms milliseconds from now. */
@@ -29,6 +30,15 @@ static inline int deadline_left_ms(const struct timespec *d)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	ms = (d->tv_sec - now.tv_sec) * 1000 + (d->tv_nsec - now.tv_nsec) / 1000000;
 	return ms < 0 ? 0 : (int)ms;
+}
+
+/** deadline_now_ns() - the monotonic clock now, in ns (the daemon's RETIRED says its look so). */
+static inline uint64_t deadline_now_ns(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 }
 
 #endif

@@ -94,9 +94,31 @@ mach_msg_return_t rcv_send_once_notice(struct rcv_req *rq, mach_port_name_t name
 	return MACH_MSG_SUCCESS;
 }
 
+bool rcv_take_channel(struct rcv_req *rq, const struct rcv_dgram *d)
+{
+	const struct wire_hdr *h = (const void *)d->buf;
+	struct port_chan *c = NULL;
+
+	rq->from_chan = false;
+	if ((size_t)d->len < sizeof(*h) || !(h->bits & WIRE_BITS_CHAN))
+		return true;
+	if ((h->bits & (WIRE_BITS_ONCONN | WIRE_CONTROL_BITS)) != WIRE_BITS_ONCONN ||
+	    h->reply_nfds || !h->seq || !d->cr.present)
+		return false;
+	space_lock();
+	c = port_channel_of(rq->port, d->cr.pid);
+	if (c) {
+		c->last_seq = h->seq;
+		rq->chan_fd = c->fd;
+		rq->from_chan = true;
+	}
+	space_unlock();
+	return c != NULL;
+}
+
 void rcv_chan_call_destroyed(const struct rcv_req *rq, const struct wire_hdr *h)
 {
-	if (rq->from_chan && (h->bits & WIRE_BITS_ONCONN))
+	if (rq->from_chan)
 		port_chan_call_died(rq->chan_fd, h->seq);
 }
 
@@ -143,7 +165,7 @@ static mach_port_name_t translate_reply(const struct rcv_req *rq, const struct w
 	int err = 0;
 
 	/* A channel call: its reply right is an answer up the channel. */
-	if (rq->from_chan && (h->bits & WIRE_BITS_ONCONN))
+	if (rq->from_chan)
 		return rights_insert_chan_reply(rq->port, rq->chan_fd, h->seq);
 	if (!h->reply_nfds)
 		return (h->bits & WIRE_BITS_REPLY_DEAD) ? MACH_PORT_DEAD : MACH_PORT_NULL;
@@ -195,22 +217,15 @@ size_t rcv_peeked_user_size(const char *peek, size_t len, size_t total)
 }
 
 /*
- * Whether the datagram's channel bits fit where it was read: a channel's
- * B carries only what came down it (CHAN), an answer its call's bits
- * (checked by the reader), R and send-once queues neither.
+ * Whether the datagram's channel bits fit where it was read: an answer
+ * its call's (checked by the reader), a channel call in R its channel's
+ * (rcv_take_channel()), anything else neither.
  */
 static bool came_its_way(const struct rcv_req *rq, const struct rcv_dgram *d)
 {
 	uint32_t bits = ((const struct wire_hdr *)(const void *)d->buf)->bits;
 
-	if (d->answer)
-		return true;
-	/* A call down a channel has no reply right of its own: its answer goes up B. */
-	if (rq->from_chan)
-		return (bits & WIRE_BITS_CHAN) &&
-		       !((bits & WIRE_BITS_ONCONN) &&
-			 ((const struct wire_hdr *)(const void *)d->buf)->reply_nfds);
-	return !(bits & (WIRE_BITS_CHAN | WIRE_BITS_ONCONN));
+	return d->answer || rq->from_chan || !(bits & (WIRE_BITS_CHAN | WIRE_BITS_ONCONN));
 }
 
 mach_msg_return_t rcv_deliver(struct rcv_req *rq, struct rcv_dgram *d, mach_port_name_t name,
@@ -240,12 +255,16 @@ mach_msg_return_t rcv_dequeue(struct rcv_req *rq, int fd, size_t len, mach_port_
 	if (!d.buf)
 		return MACH_RCV_TOO_LARGE | MACH_MSG_VM_SPACE;
 	d.len = fdpass_recv(fd, d.buf, len, d.fds, &d.nfds, &d.cr, MSG_DONTWAIT);
-	if (d.len == -EAGAIN)
+	if (d.len == -EAGAIN) {
 		mr = RECV_AGAIN;
-	else if (d.len <= 0)
+	} else if (d.len <= 0) {
 		mr = MACH_RCV_INVALID_DATA;
-	else
+	} else if (rq->in_r && !rcv_take_channel(rq, &d)) {
+		fdpass_close_all(d.fds, d.nfds);        /* no channel of ours: no way to answer */
+		mr = MACH_RCV_INVALID_DATA;
+	} else {
 		mr = rcv_deliver(rq, &d, name, returned);
+	}
 	if (d.buf != stack)
 		free(d.buf);
 	return mr;

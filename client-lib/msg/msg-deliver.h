@@ -30,7 +30,9 @@ struct rcv_req {
 	int timeout_ms;                 /* -1: forever */
 	struct timespec deadline;
 	struct port *port;              /* the receive right being read (referenced by the caller) */
-	bool from_chan;                 /* the datagram is read from a channel's B, chan_fd */
+	bool in_r;                      /* reading the port's own queue R */
+	bool asleep;                    /* waiting in recvmsg(R) itself (port-direct.c) */
+	bool from_chan;                 /* the datagram is a channel call, answered up B chan_fd */
 	int chan_fd;
 };
 
@@ -59,8 +61,16 @@ mach_msg_return_t rcv_send_once_notice(struct rcv_req *rq, mach_port_name_t name
 
 
 /*
- * A datagram dequeued from a channel was destroyed: if it was a call
- * (header @h), its reply right went with it, and its caller is told.
+ * rcv_take_channel() - whether datagram @d, dequeued from R, may be
+ * delivered: a channel call (wire.h "Channels") only from the owner of
+ * one of rq->port's channels, which is then the one its answer goes up
+ * (rq->from_chan, rq->chan_fd) and remembers it as the last it read.
+ */
+bool rcv_take_channel(struct rcv_req *rq, const struct rcv_dgram *d);
+
+/*
+ * A channel call was destroyed: its reply right went with it, and its
+ * caller is told.
  */
 void rcv_chan_call_destroyed(const struct rcv_req *rq, const struct wire_hdr *h);
 

@@ -50,11 +50,42 @@ static mach_msg_return_t answer_moved(struct rcv_req *rq, int fd)
 	return MSG_RECV_ORDINARY;
 }
 
+/* PROBE(@w->seq) through S: the receiver that reads it says whether it took the call. */
+static void probe(const struct conn_wait *w)
+{
+	struct wire_hdr h = { .magic = WIRE_MAGIC, .bits = WIRE_BITS_RETIRED | WIRE_BITS_CHAN,
+			      .seq = w->seq };
+	struct iovec iov = { &h, sizeof(h) };
+
+	/* Failing, the port is gone: end of file on A tells the call's death. */
+	fdpass_send(w->probe_fd, &iov, 1, NULL, 0, MSG_DONTWAIT);
+}
+
+enum chan_fate msg_chan_fate(uint16_t seq, uint64_t sent_from, uint64_t sent_by,
+			    uint16_t first_queued, uint64_t looked_ns)
+{
+	if (first_queued && !seq_before(seq, first_queued))
+		return CHAN_FATE_QUEUED;
+	if (sent_by < looked_ns)
+		return CHAN_FATE_DIED;
+	return sent_from > looked_ns ? CHAN_FATE_QUEUED : CHAN_FATE_ASK;
+}
+
+/* RETIRED for call w->seq: whether it died (a PROBE sent if only the next receiver can tell). */
+static bool retired_died(const struct conn_wait *w, const struct rcv_dgram *d)
+{
+	const struct wire_hdr *h = (const void *)d->buf;
+	const struct wire_retired *r = (const void *)(d->buf + sizeof(*h));
+	enum chan_fate f = msg_chan_fate(w->seq, w->sent_from, w->sent_by, h->seq, r->looked_ns);
+
+	if (f == CHAN_FATE_ASK)
+		probe(w);
+	return f == CHAN_FATE_DIED;
+}
+
 /*
  * A control datagram up a channel, about call w->seq or an earlier one
- * (then dropped).  RETIRED: the job went and the channel takes no more;
- * the call died with the job if it was sent before the first datagram
- * still queued, else the next instance answers it.
+ * (then dropped): SO_DIED, SO_MOVED, or RETIRED (the receiver went).
  */
 static mach_msg_return_t chan_control(struct rcv_req *rq, struct conn_wait *w,
 				      struct rcv_dgram *d)
@@ -63,9 +94,7 @@ static mach_msg_return_t chan_control(struct rcv_req *rq, struct conn_wait *w,
 	enum wire_control k = w->channel ? wire_control(d->buf, (size_t)d->len, d->nfds) :
 					   WIRE_CTL_INVALID;
 
-	if (k == WIRE_CTL_RETIRED)
-		w->gone = true;
-	if ((k == WIRE_CTL_RETIRED && seq_before(w->seq, h->seq)) ||
+	if ((k == WIRE_CTL_RETIRED && retired_died(w, d)) ||
 	    (k == WIRE_CTL_SO_DIED && h->seq == w->seq))
 		return rcv_send_once_notice(rq, rq->port->name);
 	if (k == WIRE_CTL_SO_MOVED && h->seq == w->seq)

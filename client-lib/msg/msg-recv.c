@@ -33,24 +33,12 @@ enum q_kind {
 	Q_GONE,                 /* none any more (another receive took it) */
 	Q_R,                    /* the port's own queue */
 	Q_ONCE,                 /* a send-once right's */
-	Q_CHAN,                 /* a channel's B */
 };
 
 static void remove_queue_fd(struct port *p, int fd)
 {
 	space_lock();
 	port_remove_queue_fd(p, fd);
-	space_unlock();
-}
-
-static void remove_channel_fd(struct port *p, int fd)
-{
-	ssize_t i;
-
-	space_lock();
-	i = port_channel_index(p, fd);
-	if (i >= 0)
-		port_remove_channel(p, (size_t)i);
 	space_unlock();
 }
 
@@ -61,11 +49,6 @@ static void remove_channel_fd(struct port *p, int fd)
  */
 static mach_msg_return_t at_end(struct rcv_req *rq, struct port *p, int fd, enum q_kind kind)
 {
-	/* On a channel: its client closed A (or it was retired), and it is read out. */
-	if (kind == Q_CHAN) {
-		remove_channel_fd(p, fd);
-		return RECV_AGAIN;
-	}
 	if (kind == Q_R) {
 		space_lock();
 		port_recv_eof(p, fd);
@@ -91,21 +74,15 @@ static mach_msg_return_t at_end(struct rcv_req *rq, struct port *p, int fd, enum
  */
 static enum q_kind fd_kind(struct port *p, int fd)
 {
-	enum q_kind kind = Q_CHAN;
+	enum q_kind kind;
 	bool is_queue;
 
 	space_lock();
-	if (port_channel_index(p, fd) < 0)
-		kind = !port_owns_queue(p, fd, &is_queue) ? Q_GONE : is_queue ? Q_ONCE : Q_R;
+	kind = !port_owns_queue(p, fd, &is_queue) ? Q_GONE : is_queue ? Q_ONCE : Q_R;
 	space_unlock();
 	return kind;
 }
 
-/*
- * A control datagram (wire_control()) taken from @p's queue @fd: an OFFER
- * in R adds its B as a channel; anything else is no message for a
- * receiver, destroyed as invalid.
- */
 /*
  * Whether an OFFER in R may be taken: its B a SEQPACKET socket, from the
  * daemon (root, or this task's own user, as a user domain's daemon is).
@@ -117,20 +94,51 @@ static bool offer_ok(const struct rcv_dgram *d)
 	       rights_port_fd(d->fds[0]);
 }
 
+/*
+ * PROBE(seq) from a client whose call's fate a RETIRED could not tell:
+ * the call died unless it is the last of its channel read here (calls
+ * come one at a time per channel, and before their probe, in R's order).
+ */
+static void answer_probe(struct port *p, const struct rcv_dgram *d)
+{
+	const struct wire_hdr *h = (const void *)d->buf;
+	struct port_chan *c;
+
+	space_lock();
+	c = d->cr.present ? port_channel_of(p, d->cr.pid) : NULL;
+	if (c && c->last_seq != h->seq)
+		port_chan_call_died(c->fd, h->seq);
+	space_unlock();
+}
+
+/*
+ * A control datagram (wire_control()) taken from @p's queue: in R, an
+ * OFFER adds its B as a channel, a PROBE is answered, a WAKE has woken
+ * us; anything else is no message for a receiver, destroyed as invalid.
+ */
 static mach_msg_return_t take_control(struct port *p, enum q_kind kind, struct rcv_dgram *d)
 {
-	if (kind == Q_R && wire_control(d->buf, (size_t)d->len, d->nfds) == WIRE_CTL_OFFER &&
-	    offer_ok(d)) {
+	enum wire_control k = kind == Q_R ? wire_control(d->buf, (size_t)d->len, d->nfds) :
+					    WIRE_CTL_INVALID;
+
+	if (k == WIRE_CTL_OFFER && offer_ok(d)) {
 		space_lock();
 		if (p->type & MACH_PORT_TYPE_RECEIVE)
-			port_add_channel(p, d->fds[0], false);
+			port_add_channel(p, d->fds[0]);
 		else
 			close(d->fds[0]);
 		space_unlock();
 		return RECV_AGAIN;
 	}
+	if (k == WIRE_CTL_PROBE)
+		answer_probe(p, d);
+	if (k == WIRE_CTL_WAKE) {
+		space_lock();
+		port_direct_woken(p);
+		space_unlock();
+	}
 	fdpass_close_all(d->fds, d->nfds);
-	return MACH_RCV_INVALID_DATA;
+	return k == WIRE_CTL_PROBE || k == WIRE_CTL_WAKE ? RECV_AGAIN : MACH_RCV_INVALID_DATA;
 }
 
 /*
@@ -145,18 +153,24 @@ static mach_msg_return_t recv_whole(struct rcv_req *rq, struct port *p, int fd, 
 {
 	size_t user_size;
 
-	d->len = fdpass_recv(fd, d->buf, WIRE_MAX_DATAGRAM, d->fds, &d->nfds, &d->cr, MSG_DONTWAIT);
-	/* A reset (the other end went with our datagrams unread, as a client
-	 * leaves a retired channel) is reported once, before what is queued. */
-	if (d->len == -ECONNRESET)
-		d->len = fdpass_recv(fd, d->buf, WIRE_MAX_DATAGRAM, d->fds, &d->nfds, &d->cr,
-				     MSG_DONTWAIT);
-	if (d->len == -EAGAIN || d->len == -ECONNRESET)
+	d->len = fdpass_recv(fd, d->buf, WIRE_MAX_DATAGRAM, d->fds, &d->nfds, &d->cr,
+			     rq->asleep ? 0 : MSG_DONTWAIT);
+	if (rq->asleep) {
+		rq->asleep = false;
+		space_lock();
+		port_direct_leave(p);
+		space_unlock();
+	}
+	if (d->len == -EAGAIN || d->len == -ECONNRESET || d->len == -EINTR)
 		return RECV_AGAIN;
 	if (rcv_dgram_eof(d))
 		return at_end(rq, p, fd, kind);
 	if (rcv_is_control(d))
 		return take_control(p, kind, d);
+	if (kind == Q_R && !rcv_take_channel(rq, d)) {
+		fdpass_close_all(d->fds, d->nfds);      /* no channel of ours: no way to answer */
+		return MACH_RCV_INVALID_DATA;
+	}
 	if (d->len == 0) {
 		fdpass_close_all(d->fds, d->nfds);      /* an empty datagram may carry fds */
 		return MACH_RCV_INVALID_DATA;
@@ -232,8 +246,8 @@ static mach_msg_return_t try_fd(struct rcv_req *rq, struct port *p, int fd)
 	if (kind == Q_GONE)
 		return RECV_AGAIN;
 	rq->port = p;
-	rq->from_chan = kind == Q_CHAN;
-	rq->chan_fd = fd;
+	rq->from_chan = false;
+	rq->in_r = kind == Q_R;
 	d.from_daemon = d.answer = false;
 	if ((rq->option & MACH_RCV_LARGE) || !(d.buf = rcv_buffer_take()))
 		return try_fd_peek(rq, p, fd, kind);
@@ -322,59 +336,79 @@ static int port_wait_fd(struct port *p)
 }
 
 /*
- * A retired channel of @p not tried yet (@tried: the last one), or -1.
- * What a retired channel holds came before anything of its client's now
- * in R (the client goes through R once its channel is shut), so it is
- * read first.
+ * R, if this receive may sleep in recvmsg(R) itself (port-direct.c): it
+ * waits for ever, takes whatever fits (no MACH_RCV_LARGE), and R is the
+ * port's only queue.
  */
-static int retired_first(struct port *p, int tried)
+static int direct_r(const struct rcv_req *rq, struct port *p)
 {
-	int fd;
+	int r;
 
-	/* Looked at without the lock first: a receive must not take the space
-	 * lock once more for what only a port fresh from a crash has. */
-	if (!__atomic_load_n(&p->u.recv.n_retired, __ATOMIC_RELAXED))
+	if (rq->timeout_ms >= 0 || (rq->option & MACH_RCV_LARGE))
 		return -1;
 	space_lock();
-	fd = (p->type & MACH_PORT_TYPE_RECEIVE) ? port_retired_fd(p) : -1;
+	r = port_direct_enter(p);
 	space_unlock();
-	return fd == tried ? -1 : fd;
+	return r;
+}
+
+/* One message from R, waiting in recvmsg(R) itself; counted asleep by direct_r(). */
+static mach_msg_return_t receive_asleep(struct rcv_req *rq, struct port *p, int r)
+{
+	struct rcv_dgram d;
+	mach_msg_return_t mr;
+	int returned = -1;
+
+	rq->port = p;
+	rq->from_chan = false;
+	rq->in_r = true;
+	rq->asleep = true;
+	d.from_daemon = d.answer = false;
+	d.buf = rcv_buffer_take();
+	if (!d.buf) {
+		space_lock();
+		port_direct_leave(p);
+		space_unlock();
+		return RECV_AGAIN;      /* the epoll way, which copes without the buffer */
+	}
+	mr = recv_whole(rq, p, r, Q_R, &d, &returned);
+	rcv_buffer_give();
+	if (mr == RECV_AGAIN || rcv_dgram_eof(&d))
+		return mr;
+	return after_fd(rq, p, r, Q_R, mr, returned);
+}
+
+/* One turn of a wait in the port's own epoll: what one ready queue gives. */
+static mach_msg_return_t receive_epoll(struct rcv_req *rq, struct port *p, unsigned int *spins)
+{
+	struct epoll_event ev;
+	int epfd = port_wait_fd(p), ready, wait = next_wait(rq, spins);
+
+	if (epfd < 0)
+		return epfd == -ENOENT ? MACH_RCV_PORT_DIED :
+			MACH_RCV_HEADER_ERROR | MACH_MSG_IPC_KERNEL;
+	ready = wait == -2 ? 0 : epoll_wait(epfd, &ev, 1, wait);
+	if (ready == 0)
+		return MACH_RCV_TIMED_OUT;
+	return ready > 0 ? try_fd(rq, p, (int)(uint32_t)ev.data.u64) : RECV_AGAIN;
 }
 
 /*
- * Wait in the port's own epoll rather than on a snapshot of its fds: a
- * send-once queue made while we wait (a reply port, a notification
- * request from another thread) is then seen at once.
+ * Wait in recvmsg(R) itself while R is the port's only queue, else in the
+ * port's own epoll rather than on a snapshot of its fds: a send-once queue
+ * made while we wait (a reply port, a notification request from another
+ * thread) is then seen at once.
  */
 static mach_msg_return_t receive_port(struct rcv_req *rq, struct port *p)
 {
 	mach_msg_return_t mr = RECV_AGAIN;
 	unsigned int spins = 0;
-	int tried = -1;
 
 	pthread_mutex_lock(&p->rcv_lock);
 	while (mr == RECV_AGAIN) {
-		struct epoll_event ev;
-		int epfd, ready, wait, retired = retired_first(p, tried);
+		int r = direct_r(rq, p);
 
-		if (retired >= 0) {
-			tried = retired;
-			mr = try_fd(rq, p, retired);
-			continue;
-		}
-		epfd = port_wait_fd(p);
-		wait = next_wait(rq, &spins);
-
-		if (epfd < 0) {
-			mr = epfd == -ENOENT ? MACH_RCV_PORT_DIED :
-				MACH_RCV_HEADER_ERROR | MACH_MSG_IPC_KERNEL;
-			break;
-		}
-		ready = wait == -2 ? 0 : epoll_wait(epfd, &ev, 1, wait);
-		if (ready == 0)
-			mr = MACH_RCV_TIMED_OUT;
-		else if (ready > 0)
-			mr = try_fd(rq, p, (int)(uint32_t)ev.data.u64);
+		mr = r >= 0 ? receive_asleep(rq, p, r) : receive_epoll(rq, p, &spins);
 	}
 	pthread_mutex_unlock(&p->rcv_lock);
 	return mr;
@@ -393,18 +427,6 @@ static struct port *set_member(uint64_t data)
 		m = NULL;
 	space_unlock();
 	return m;
-}
-
-/*
- * A member of a set that is ready on @fd: what its retired channels hold
- * first (retired_first()), then @fd.  The caller holds @m's rcv_lock.
- */
-static mach_msg_return_t try_member(struct rcv_req *rq, struct port *m, int fd)
-{
-	int retired = retired_first(m, -1);
-	mach_msg_return_t mr = retired >= 0 ? try_fd(rq, m, retired) : RECV_AGAIN;
-
-	return mr == RECV_AGAIN ? try_fd(rq, m, fd) : mr;
 }
 
 static mach_msg_return_t receive_set(struct rcv_req *rq, struct port *set)
@@ -426,7 +448,7 @@ static mach_msg_return_t receive_set(struct rcv_req *rq, struct port *set)
 			continue;
 		}
 		pthread_mutex_lock(&m->rcv_lock);
-		mr = try_member(rq, m, (int)(uint32_t)ev.data.u64);
+		mr = try_fd(rq, m, (int)(uint32_t)ev.data.u64);
 		pthread_mutex_unlock(&m->rcv_lock);
 		port_unref(m);
 	}

@@ -23,8 +23,29 @@ struct conn_wait {
 	int fd;                 /* the bootstrap connection, or the channel's A */
 	uint16_t seq;           /* the call's number */
 	bool channel;           /* up a channel: the service answers, not the daemon */
-	bool gone;              /* out: the channel takes no more (retired, or end of file) */
+	bool gone;              /* out: the channel ended (end of file on A) */
+	/* A channel call's: S, its send's monotonic times (RETIRED, msg-recv-conn.c). */
+	int probe_fd;
+	uint64_t sent_from, sent_by;
 };
+
+/* What a RETIRED says of a channel call (msg_chan_fate()). */
+enum chan_fate {
+	CHAN_FATE_QUEUED,       /* still in R, or sent after the daemon looked: wait on */
+	CHAN_FATE_DIED,         /* taken by the receiver that went */
+	CHAN_FATE_ASK,          /* sent while the daemon looked: a PROBE asks the next one */
+};
+
+/**
+ * msg_chan_fate() - channel call @seq, sent between monotonic @sent_from
+ * and @sent_by, when the receiver went: the daemon, looking in R from
+ * @looked_ns, found its owner's first queued call @first_queued (0: none).
+ * Calls are in R in number order, so one at or before @seq queued means
+ * @seq is too; else a call sent wholly before the look was taken by the
+ * receiver that went, and one sent after it was not.
+ */
+enum chan_fate msg_chan_fate(uint16_t seq, uint64_t sent_from, uint64_t sent_by,
+			    uint16_t first_queued, uint64_t looked_ns);
 
 /**
  * msg_receive() - dequeue one message from the receive right or port set

@@ -73,9 +73,6 @@ struct send_ctx {
 	int dest_fd;
 	bool unpinned;          /* send_unpin() done: the fds are no longer used */
 	bool return_dest;       /* through a send-once right: give its send end back */
-	bool chan;              /* down the destination's channel (msg-chan.h) */
-	bool timed;             /* MACH_SEND_TIMEOUT: until deadline */
-	struct timespec deadline;
 	uint16_t chan_answer;   /* up a channel: the call this answers (port.so_chan), else 0 */
 	bool circular;          /* carries its destination's receive right: destroyed, not sent */
 	struct wire_desc desc[WIRE_MAX_DESC];   /* each cleared when resolved */

@@ -21,7 +21,6 @@
 
 #include "deadline.h"
 #include "fdpass.h"
-#include "msg-chan.h"
 #include "msg-send-ctx.h"
 #include "notifier.h"
 #include "port.h"
@@ -47,22 +46,15 @@ static mach_msg_return_t resolve_dest(struct send_ctx *c, const mach_msg_header_
 {
 	mach_msg_type_name_t disp = MACH_MSGH_BITS_REMOTE(msg->msgh_bits);
 	struct port *p = space_get(msg->msgh_remote_port);
-	bool timed_out = false;
 
 	if (!p)
 		return MACH_SEND_INVALID_DEST;
 	switch (disp) {
 	case MACH_MSG_TYPE_MOVE_SEND:
 	case MACH_MSG_TYPE_COPY_SEND:
-		/* The wait drops the space lock: the name may go meanwhile. */
-		if (p->chan_state == PORT_CHAN_ASKING &&
-		    !(p = msg_chan_wait_ask(p, msg->msgh_remote_port,
-					    c->timed ? &c->deadline : NULL, &timed_out)))
-			return timed_out ? MACH_SEND_TIMED_OUT : MACH_SEND_INVALID_DEST;
 		if (!(p->type & MACH_PORT_TYPE_SEND) || port_memory(p))
 			return MACH_SEND_INVALID_DEST;
-		c->chan = p->chan_state == PORT_CHAN_OPEN;
-		c->dest_fd = c->chan ? p->chan_fd : p->send_fd;
+		c->dest_fd = p->send_fd;
 		if (disp == MACH_MSG_TYPE_MOVE_SEND)
 			send_add_commit(c, COMMIT_MOVE_SEND, p);
 		break;
@@ -202,30 +194,6 @@ static bool once(const struct send_ctx *c)
 	return c->return_dest || c->chan_answer;
 }
 
-/*
- * One try of the datagram, down the channel if it goes there: a channel
- * that takes no more (the job went) is let go, and the message goes
- * through S, as every later one until the next ask.
- */
-static int send_one(struct send_ctx *c, struct iovec *iov, int niov, int flags)
-{
-	int err;
-
-	if (!c->chan)
-		return fdpass_send(c->dest_fd, iov, niov, c->fds, c->nfds, flags);
-	err = msg_chan_send(c->dest, c->dest_fd, &c->hdr, iov, niov, c->fds, c->nfds, flags);
-	if (!fdpass_peer_gone(err))
-		return err;
-	space_lock();
-	msg_chan_gone(c->dest, c->dest_fd);     /* A stays open while this send pins it */
-	space_unlock();
-	c->chan = false;
-	c->dest_fd = c->dest->send_fd;  /* pinned as well */
-	c->hdr.bits &= ~WIRE_BITS_CHAN;
-	c->hdr.seq = 0;
-	return fdpass_send(c->dest_fd, iov, niov, c->fds, c->nfds, flags);
-}
-
 static int send_datagram(struct send_ctx *c, const void *body, size_t body_len,
 			 bool timed, mach_msg_timeout_t timeout)
 {
@@ -260,13 +228,13 @@ static int send_datagram(struct send_ctx *c, const void *body, size_t body_len,
 	if (once(c))
 		return fdpass_send(c->dest_fd, iov, niov, c->fds, c->nfds, MSG_DONTWAIT);
 	if (!timed)
-		return send_one(c, iov, niov, 0);
+		return fdpass_send(c->dest_fd, iov, niov, c->fds, c->nfds, 0);
 	deadline = deadline_in(timeout);
 	for (;;) {
 		struct pollfd pfd = { .fd = c->dest_fd, .events = POLLOUT };
 		int ms;
 
-		err = send_one(c, iov, niov, MSG_DONTWAIT);
+		err = fdpass_send(c->dest_fd, iov, niov, c->fds, c->nfds, MSG_DONTWAIT);
 		if (err != -EAGAIN)
 			return err;
 		ms = deadline_left_ms(&deadline);
@@ -488,9 +456,6 @@ mach_msg_return_t msg_send(mach_msg_header_t *msg, mach_msg_option_t option,
 		return MACH_SEND_NO_BUFFER;
 	memset(c, 0, SEND_CTX_ZEROED);
 	c->dest_fd = -1;
-	c->timed = option & MACH_SEND_TIMEOUT;
-	if (c->timed)
-		c->deadline = deadline_in(timeout);
 	c->ool_budget = WIRE_MAX_DATAGRAM - sizeof(struct wire_hdr) -
 		WIRE_MAX_DESC * sizeof(struct wire_desc) - send_size;
 	space_lock();

@@ -94,8 +94,7 @@ static int validate_right(const struct wire_desc *d)
 		return -EBADMSG;
 	if (d->kind == WIRE_PORT_RECEIVE &&
 	    (d->nfds < 1 + !!(d->flags & WIRE_F_MASTER) + !!(d->flags & WIRE_F_PDREQUEST) +
-	     WIRE_RECV_CHANNELS(d->reserved) ||
-	     WIRE_RECV_RETIRED(d->reserved) > WIRE_RECV_CHANNELS(d->reserved)))
+	     WIRE_RECV_CHANNELS(d->reserved) || d->reserved > WIRE_RECV_CHANNELS(d->reserved)))
 		return -EBADMSG;
 	if (d->kind != WIRE_PORT_RECEIVE && d->reserved)
 		return -EBADMSG;
@@ -208,17 +207,27 @@ int wire_validate(const void *buf, size_t len, size_t nfds)
 	return fds == nfds ? 0 : -EBADMSG;
 }
 
-/* The bits each control datagram has, and the fds it carries. */
+/* The bits each control datagram has, the fds it carries, its body. */
 static const struct {
 	uint32_t bits;
 	size_t nfds;
-	bool seq;               /* names a channel datagram (nonzero) */
+	uint32_t body;          /* body_len and data_len */
+	enum { SEQ_NONE, SEQ_CALL, SEQ_ANY } seq;       /* 0 / a call's (nonzero) / either */
 } control_shape[] = {
-	[WIRE_CTL_OFFER] = { WIRE_BITS_OFFER, 1, false },
-	[WIRE_CTL_SO_DIED] = { WIRE_BITS_SO_DIED | WIRE_BITS_ONCONN, 0, true },
-	[WIRE_CTL_SO_MOVED] = { WIRE_BITS_SO_MOVED | WIRE_BITS_ONCONN, 1, true },
-	[WIRE_CTL_RETIRED] = { WIRE_BITS_RETIRED, 0, true },
+	[WIRE_CTL_OFFER] = { WIRE_BITS_OFFER, 1, 0, SEQ_NONE },
+	[WIRE_CTL_SO_DIED] = { WIRE_BITS_SO_DIED | WIRE_BITS_ONCONN, 0, 0, SEQ_CALL },
+	[WIRE_CTL_SO_MOVED] = { WIRE_BITS_SO_MOVED | WIRE_BITS_ONCONN, 1, 0, SEQ_CALL },
+	[WIRE_CTL_RETIRED] = { WIRE_BITS_RETIRED, 0, sizeof(struct wire_retired), SEQ_ANY },
+	[WIRE_CTL_PROBE] = { WIRE_BITS_RETIRED | WIRE_BITS_CHAN, 0, 0, SEQ_CALL },
+	[WIRE_CTL_WAKE] = { WIRE_BITS_WAKE, 0, 0, SEQ_NONE },
 };
+
+static bool seq_fits(const struct wire_hdr *h, int want)
+{
+	if (want == SEQ_CALL)
+		return h->seq != 0;
+	return want == SEQ_ANY || h->seq == 0;
+}
 
 enum wire_control wire_control(const void *buf, size_t len, size_t nfds)
 {
@@ -226,12 +235,14 @@ enum wire_control wire_control(const void *buf, size_t len, size_t nfds)
 
 	if (len < sizeof(*h) || h->magic != WIRE_MAGIC || !(h->bits & WIRE_CONTROL_BITS))
 		return WIRE_CTL_NONE;
-	for (int k = WIRE_CTL_OFFER; k <= WIRE_CTL_RETIRED; k++) {
+	for (int k = WIRE_CTL_OFFER; k < WIRE_CTL_INVALID; k++) {
+		uint32_t body = control_shape[k].body;
+
 		if (h->bits != control_shape[k].bits)
 			continue;
-		if (len != sizeof(*h) || h->ndesc || h->reply_nfds || h->body_len ||
-		    h->data_len || h->nfds != nfds || nfds != control_shape[k].nfds ||
-		    (control_shape[k].seq ? h->seq == 0 : (h->seq || h->id == 0)))
+		if (len != sizeof(*h) + body || h->ndesc || h->reply_nfds || h->body_len != body ||
+		    h->data_len != body || h->nfds != nfds || nfds != control_shape[k].nfds ||
+		    !seq_fits(h, control_shape[k].seq) || (k == WIRE_CTL_OFFER && h->id == 0))
 			return WIRE_CTL_INVALID;
 		return (enum wire_control)k;
 	}

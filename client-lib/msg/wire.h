@@ -68,12 +68,10 @@ enum wire_kind {
 #define WIRE_F_MASTER       0x1 /* receive right: a send end follows R */
 /*
  * A receive right's wire_desc.reserved: how many of its fds, the last
- * ones, are its channels' Bs (wire.h "Channels"), of which the first
- * WIRE_RECV_RETIRED(reserved) are retired (read before anything else).
+ * ones, are its channels' Bs (wire.h "Channels").
  */
 #define WIRE_RECV_CHANNELS(r) ((r) & 0xffffu)
-#define WIRE_RECV_RETIRED(r)  ((r) >> 16)
-#define WIRE_RECV_RESERVED(nchan, nretired) ((uint32_t)(nchan) | ((uint32_t)(nretired) << 16))
+#define WIRE_RECV_RESERVED(nchan) ((uint32_t)(nchan))
 /*
  * Receive right: a port-destroyed request travels with it, as in xnu: the
  * send-once end it is to be handed back through follows R (and S).
@@ -119,16 +117,18 @@ enum wire_kind {
 #define WIRE_BITS_RESEND    0x10000000u
 
 /*
- * Channels (bootstrap-wire(7) "Channels"): a socketpair (A, B) bootstrapd
- * makes for one client task and one MachServices port.  The client writes
- * every message for that port down A; B is one more queue of the port,
- * read by its receiver, and bootstrapd keeps a copy of it beside R.  None
- * of these bits is a Mach bit: never shown to the user.
+ * Channels (bootstrap-wire(7) "Channels"): a socketpair (A, B) a client
+ * task makes for one MachServices port and hands bootstrapd, which offers
+ * B to the port's receiver and keeps a copy beside R.  The client's calls
+ * go through S into R, as every message does; only their answers come
+ * back up B to A, where the caller waits.  B's owner is the process that
+ * made the pair (SO_PEERCRED of B): a channel call is taken as its only if
+ * the credentials the kernel attached to it name that process.  None of
+ * these bits is a Mach bit: never shown to the user.
  *
- * WIRE_BITS_CHAN: the datagram came down a channel; seq is its number on
- * the channel (1..65535, then 1 again), in B's order.  With
- * WIRE_BITS_ONCONN too it is a channel call: no reply right travels, the
- * answer goes up B echoing seq.
+ * WIRE_BITS_CHAN | ONCONN, in R: a channel call.  No reply right travels;
+ * its answer goes up the B of the sender's channel, echoing seq (the call's
+ * number on the channel: 1..65535, then 1 again; never 0).
  *
  * Control datagrams (no Mach message; wire_control()):
  * WIRE_BITS_OFFER, in R, from bootstrapd: B is the one fd; id is the
@@ -138,18 +138,32 @@ enum wire_kind {
  * WIRE_BITS_SO_MOVED | ONCONN, up B: call seq's reply right became a
  *   send-once right of its own; the one fd is its pair's R, where the
  *   answer comes.
- * WIRE_BITS_RETIRED, up B, from bootstrapd: the job went and B is shut for
- *   reading; seq is the first datagram still queued in B: the channel
- *   calls before it died with the job, it and those after are answered by
- *   the next instance.
+ * WIRE_BITS_RETIRED, up B, from bootstrapd: the receiver went (the job
+ *   exited, or let the right go).  seq is the first channel call of B's
+ *   owner still queued in R when the daemon looked, 0 if none was; the
+ *   body (struct wire_retired) says when it looked.  A call sent wholly
+ *   before then and not at or after seq was taken by the receiver that
+ *   went: it died with it.
+ * WIRE_BITS_RETIRED | CHAN, in R, from a client: a probe for call seq, whose
+ *   fate a RETIRED could not tell (its send and the daemon's look
+ *   overlapped).  The receiver that reads it answers SO_DIED(seq) up B
+ *   unless call seq was the last of the channel it read.
+ * WIRE_BITS_WAKE, in R, from the receiver's own task: wakes a thread
+ *   waiting in R itself (msg-recv.c); nothing else.
  */
 #define WIRE_BITS_OFFER     0x04000000u
 #define WIRE_BITS_SO_DIED   0x02000000u
 #define WIRE_BITS_SO_MOVED  0x01000000u
 #define WIRE_BITS_RETIRED   0x00800000u
 #define WIRE_BITS_CHAN      0x00400000u
+#define WIRE_BITS_WAKE      0x00200000u
 #define WIRE_CONTROL_BITS   (WIRE_BITS_OFFER | WIRE_BITS_SO_DIED | WIRE_BITS_SO_MOVED | \
-			     WIRE_BITS_RETIRED)
+			     WIRE_BITS_RETIRED | WIRE_BITS_WAKE)
+
+/* A RETIRED's body. */
+struct wire_retired {
+	uint64_t looked_ns;     /* CLOCK_MONOTONIC when the daemon began to look in R */
+};
 
 /* What a control datagram is (wire_control()). */
 enum wire_control {
@@ -158,6 +172,8 @@ enum wire_control {
 	WIRE_CTL_SO_DIED,
 	WIRE_CTL_SO_MOVED,
 	WIRE_CTL_RETIRED,
+	WIRE_CTL_PROBE,
+	WIRE_CTL_WAKE,
 	WIRE_CTL_INVALID,       /* a control bit, but not one of the shapes above */
 };
 

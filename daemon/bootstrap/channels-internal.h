@@ -8,11 +8,13 @@
 struct channel {
 	int fd;                 /* the daemon's copy of B */
 	int32_t id;             /* its OFFER's id: random, positive, unique in the set */
-	pid_t pid;              /* the caller it was made for; 0 if unknown (kept across a restart) */
-	bool retired;           /* shut for reading, RETIRED written */
-	bool owed;              /* a RETIRED that found A's queue full: to send again */
-	uint16_t told;          /* the seq the last RETIRED said; 0: none */
-	bool handed;            /* retired, handed at a check-in already */
+	pid_t pid;              /* B's owner (SO_PEERCRED): its calls in R are this channel's; 0: unknown */
+	/* A RETIRED that found A's queue full, kept as it was to be sent (it
+	 * speaks of the receiver that went then): sent again at the next
+	 * check-in, or replaced by the next exit's. */
+	bool owed;
+	uint16_t owed_seq;
+	uint64_t owed_looked_ns;
 };
 
 /* One port's channels, found by S's inode. */
@@ -29,14 +31,8 @@ struct chanset *chanset_of(const struct service *s);
 /** chanset_remove() - close channel @i of @cs and forget it; @cs is freed with its last. */
 void chanset_remove(struct chanset *cs, size_t i);
 
-/**
- * chanset_peek() - peek the first datagram queued on @fd (no fds taken):
- * recv()'s result, a reset reported past.
- */
-ssize_t chanset_peek(int fd, void *buf, size_t len);
-
-/** chanset_has_data() - whether a datagram waits in @fd (never blocks, takes no fd). */
-bool chanset_has_data(int fd);
+/** channel_dead() - whether @ch's client is gone: A closed (or shut both ways), polled on B. */
+bool channel_dead(const struct channel *ch);
 
 /** channels_retire_ops() - tell service.c of the channels (once). */
 void channels_retire_ops(void);

@@ -1,150 +1,161 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * channels-retire.c - a port's channels when its receiver goes: which
- * OFFERs still wait in R, retiring the other Bs (RETIRED(seq) up B), what
- * a check-in hands the next instance, and what the port's own end (reset,
- * drain, free) does to them, told through service.c's channel hooks.
+ * channels-retire.c - a port's channels when its receiver goes: one look
+ * in R for the calls still queued, RETIRED up every channel's B, the
+ * notices owed, what a check-in hands the next instance, and what the
+ * port's own end (reset, drain) does to them, told through service.c's
+ * channel hooks.
  */
 #include "channels-internal.h"
 
 #include <errno.h>
 #include <limits.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <unistd.h>
+#include <time.h>
 
-#include "fdpass.h"
-#include "log.h"
+#include "channels-notice.h"
+#include "log-limit.h"
 #include "service.h"
 #include "wire.h"
 
-/* Datagrams of garbage skipped before a B's first channel datagram, at most. */
-#define RETIRE_SKIP_MAX 64
+/*
+ * Empty datagrams stepped over in one walk of R at most: an end of file,
+ * which reads 0 for ever, cannot hold the daemon.
+ */
+#define RETIRE_EMPTY_MAX 1024
+
+/* CLOCK_MONOTONIC in ns: the clock the client reads around its sends. */
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 /*
- * Mark in @queued (one flag per channel of @cs) each channel whose OFFER
- * waits in @r: walk the queued datagrams' headers with peeks at
- * SO_PEEK_OFF (no control buffer: no fd is taken), then put the offset back.
+ * Peek the header of the datagram at peek offset @off of @r into @h, and
+ * the pid its credentials name into *@pid (0 if none came).  The control
+ * buffer has room for SCM_CREDENTIALS only: the fds a datagram carries
+ * find none and are not installed (MSG_CTRUNC, which is expected).
+ * Return: recvmsg()'s result, the datagram's whole length (MSG_TRUNC).
  */
-static void offers_queued(int r, const struct chanset *cs, bool *queued)
+static ssize_t peek_at(int r, int off, struct wire_hdr *h, pid_t *pid)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct ucred))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { .iov_base = h, .iov_len = sizeof(*h) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+			    .msg_controllen = sizeof(ctl.buf) };
+	ssize_t len;
+
+	if (setsockopt(r, SOL_SOCKET, SO_PEEK_OFF, &off, sizeof(off)) < 0)
+		return -1;
+	memset(h, 0, sizeof(*h));
+	len = recvmsg(r, &m, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+	*pid = 0;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); len > 0 && c; c = CMSG_NXTHDR(&m, c)) {
+		struct ucred cr;
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_CREDENTIALS ||
+		    c->cmsg_len < CMSG_LEN(sizeof(cr)))
+			continue;
+		memcpy(&cr, CMSG_DATA(c), sizeof(cr));
+		*pid = cr.pid;
+	}
+	return len;
+}
+
+/* Whether @h, @len bytes long, is a channel call (not a control datagram). */
+static bool is_channel_call(const struct wire_hdr *h, ssize_t len)
+{
+	uint32_t want = WIRE_BITS_CHAN | WIRE_BITS_ONCONN;
+
+	return len >= (ssize_t)sizeof(*h) && h->magic == WIRE_MAGIC && h->seq &&
+	       (h->bits & want) == want && !(h->bits & WIRE_CONTROL_BITS);
+}
+
+/*
+ * In @first (one per channel of @cs, zeroed), the seq of the first
+ * channel call queued in @r from each channel's owner: one walk of R's
+ * headers with peeks at SO_PEEK_OFF, then the offset put back.
+ * Return: 0, or -errno if R cannot be walked.
+ */
+static int first_queued(int r, const struct chanset *cs, uint16_t *first)
 {
 	int off = 0, none = -1;
 	struct wire_hdr h;
 	ssize_t len;
+	pid_t pid;
 
-	for (;;) {
-		if (setsockopt(r, SOL_SOCKET, SO_PEEK_OFF, &off, sizeof(off)) < 0) {
-			/* Cannot look: leave every B as if its OFFER waited (nothing lost). */
-			memset(queued, 1, cs->n * sizeof(*queued));
-			return;
-		}
-		memset(&h, 0, sizeof(h));
-		len = chanset_peek(r, &h, sizeof(h));
+	if (setsockopt(r, SOL_SOCKET, SO_PEEK_OFF, &off, sizeof(off)) < 0)
+		return -errno;
+	for (int empty = 0;;) {
+		len = peek_at(r, off, &h, &pid);
+		/* An empty datagram reads 0 once, then the kernel steps over it
+		 * (it is marked peeked): it must not end the walk. */
+		if (len == 0 && empty++ < RETIRE_EMPTY_MAX)
+			continue;
 		if (len <= 0 || len > INT_MAX - off)
 			break;
 		off += (int)len;
-		if (len != (ssize_t)sizeof(h) || h.magic != WIRE_MAGIC || h.bits != WIRE_BITS_OFFER)
+		if (!pid || !is_channel_call(&h, len))
 			continue;
 		for (size_t i = 0; i < cs->n; i++)
-			if (cs->ch[i].id == h.id)
-				queued[i] = true;
+			if (cs->ch[i].pid == pid && !first[i])
+				first[i] = h.seq;
 	}
 	setsockopt(r, SOL_SOCKET, SO_PEEK_OFF, &none, sizeof(none));
-}
-
-/*
- * The seq of the first channel datagram in @fd, garbage before it
- * destroyed; 0 if none is queued (B is empty).
- */
-static uint16_t first_seq(int fd)
-{
-	struct fdpass_creds cr;
-	struct wire_hdr h;
-
-	for (int k = 0; k < RETIRE_SKIP_MAX; k++) {
-		ssize_t len;
-
-		memset(&h, 0, sizeof(h));
-		len = chanset_peek(fd, &h, sizeof(h));
-		if (len < 0)
-			return 0;       /* nothing queued */
-		if (len >= (ssize_t)sizeof(h) && h.magic == WIRE_MAGIC && h.seq)
-			return h.seq;
-		/* Not a channel datagram (or end of file, which reads the same). */
-		memset(&cr, 0, sizeof(cr));
-		if (fdpass_discard(fd, &cr) == 0 && !cr.present)
-			return 0;
-	}
 	return 0;
 }
 
 /*
- * RETIRED(@seq) up @ch's B: a failure other than a full queue only means
- * the client left; a full queue leaves the notice owed, sent at the next
- * exit or check-in.
+ * RETIRED(@seq, @looked_ns) up @ch's B, never waiting.  A full queue
+ * leaves it owed, as it is; any other failure only means the client left
+ * (a sweep closes the channel).
  */
-static void tell_retired(struct channel *ch, uint16_t seq)
+static void tell_retired(struct channel *ch, uint16_t seq, uint64_t looked_ns)
 {
-	struct wire_hdr h = { .magic = WIRE_MAGIC, .bits = WIRE_BITS_RETIRED, .seq = seq };
+	struct channels_retired n = channels_retired_notice(seq, looked_ns);
 
-	ch->owed = send(ch->fd, &h, sizeof(h), MSG_DONTWAIT | MSG_NOSIGNAL) < 0 &&
+	ch->owed = send(ch->fd, &n, sizeof(n), MSG_DONTWAIT | MSG_NOSIGNAL) < 0 &&
 		   (errno == EAGAIN || errno == EWOULDBLOCK);
-	ch->told = seq;
-}
-
-/*
- * Retire @ch.  An already retired B is told again when its first queued
- * seq moved (an instance took calls from it and went: they died with it)
- * or a notice is owed.  Return: whether it is still to be kept (a message
- * waits in it).
- */
-static bool retire(struct channel *ch)
-{
-	uint16_t seq;
-
-	if (!ch->retired)
-		shutdown(ch->fd, SHUT_RD);
-	seq = first_seq(ch->fd);
-	if (!seq)
-		return false;
-	if (!ch->retired || ch->owed || seq != ch->told) {
-		ch->retired = true;
-		tell_retired(ch, seq);
-	}
-	return true;
-}
-
-/* A notice owed to @ch's client, sent if it now fits. */
-static void retry_owed(struct channel *ch)
-{
-	uint16_t seq;
-
-	if (!ch->owed)
-		return;
-	seq = first_seq(ch->fd);
-	if (seq)
-		tell_retired(ch, seq);
-	else
-		ch->owed = false;       /* emptied: the client reads end of file when it goes */
+	ch->owed_seq = seq;
+	ch->owed_looked_ns = looked_ns;
 }
 
 void channels_job_gone(struct service *s)
 {
 	struct chanset *cs = chanset_of(s);
-	bool queued[CHANNELS_PER_SERVICE] = { false };
-	size_t n;
+	uint16_t first[CHANNELS_PER_SERVICE] = { 0 };
+	uint64_t looked_ns;
+	int err;
 
 	if (!cs)
 		return;
-	if (s->recv_fd >= 0)
-		offers_queued(s->recv_fd, cs, queued);
-	n = cs->n;
-	for (size_t i = n; i-- > 0;) {
-		if (queued[i] || retire(&cs->ch[i]))
+	/* Read before the walk: a call sent wholly before it and not found
+	 * queued was taken by the receiver that went. */
+	looked_ns = monotonic_ns();
+	err = s->recv_fd >= 0 ? first_queued(s->recv_fd, cs, first) : 0;
+	if (err < 0) {
+		/* Saying nothing leaves a client waiting; saying wrong would
+		 * declare a queued call dead. */
+		log_warnx_limited("%s: cannot look in its port (%s): its channels are not told "
+				  "the receiver went", s->name, strerror(-err));
+	}
+	/* Every channel is told, whatever its OFFER's state: the client
+	 * cannot know whether the receiver that went had read it.  A newer
+	 * notice says all an owed one did. */
+	for (size_t i = cs->n; i-- > 0;) {
+		if (!channel_dead(&cs->ch[i])) {
+			if (err == 0)
+				tell_retired(&cs->ch[i], first[i], looked_ns);
 			continue;
-		/* chanset_remove() moves the last channel into slot i: its flag too. */
-		queued[i] = queued[cs->n - 1];
+		}
+		/* chanset_remove() moves the last channel into slot i, told already. */
 		if (cs->n == 1) {
 			chanset_remove(cs, i);  /* @cs freed */
 			return;
@@ -153,75 +164,30 @@ void channels_job_gone(struct service *s)
 	}
 }
 
-/* The retired Bs of @cs that hold a message, at most @max of them in @fds (borrowed). */
-static size_t waiting(const struct chanset *cs, int *fds, size_t max)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; cs && i < cs->n && k < max; i++)
-		if (cs->ch[i].retired && chanset_has_data(cs->ch[i].fd))
-			fds[k++] = cs->ch[i].fd;
-	return k;
-}
-
-/* Hand @cs's waiting retired Bs whose handed flag is @handed, not @chosen yet, into @fds. */
-static size_t hand(struct chanset *cs, bool handed, bool *chosen, int *fds, size_t k, size_t max)
-{
-	for (size_t i = 0; i < cs->n && k < max; i++) {
-		struct channel *ch = &cs->ch[i];
-
-		if (!chosen[i] && ch->retired && ch->handed == handed && chanset_has_data(ch->fd)) {
-			chosen[i] = true;
-			fds[k++] = ch->fd;
-		}
-	}
-	return k;
-}
-
 size_t channels_check_in(struct service *s, int *fds, size_t max)
 {
 	struct chanset *cs = chanset_of(s);
-	bool chosen[CHANNELS_PER_SERVICE] = { false };
-	size_t k;
+	size_t k = 0;
 
-	if (!cs)
-		return 0;
-	if (max > CHANNELS_PER_CHECK_IN)
-		max = CHANNELS_PER_CHECK_IN;
-	for (size_t i = 0; i < cs->n; i++)
-		retry_owed(&cs->ch[i]);
-	/* Those never handed first; once every one was, a new round. */
-	k = hand(cs, false, chosen, fds, 0, max);
-	if (!k) {
-		for (size_t i = 0; i < cs->n; i++)
-			cs->ch[i].handed = false;
-		k = hand(cs, false, chosen, fds, 0, max);
+	for (size_t i = 0; cs && i < cs->n; i++) {
+		struct channel *ch = &cs->ch[i];
+
+		if (ch->owed)
+			tell_retired(ch, ch->owed_seq, ch->owed_looked_ns);
+		if (k < max)
+			fds[k++] = ch->fd;
 	}
-	k = hand(cs, true, chosen, fds, k, max);
-	for (size_t i = 0; i < cs->n; i++)
-		cs->ch[i].handed |= chosen[i];
 	return k;
 }
 
-static bool any_waiting(const struct service *s)
-{
-	int fd;
-
-	return waiting(chanset_of(s), &fd, 1) > 0;
-}
-
 /*
- * The port goes (ResetAtClose, the name freed): so do its channels, shut
- * for reading first, since a receiver may still hold copies of B: their
- * clients' sends fail (and go through S) now, answers still come up B,
- * and end of file once the last copy of B is closed.
+ * The port goes (ResetAtClose, the name freed): so do its channels.  Their
+ * clients read end of file once the receiver's copies of B are closed too.
  */
 static void drop_all(struct service *s)
 {
 	struct chanset *cs = chanset_of(s);
 
-	for (size_t i = 0; cs && i < cs->n; i++)
-		shutdown(cs->ch[i].fd, SHUT_RD);
 	while (cs && cs->n > 1)
 		chanset_remove(cs, cs->n - 1);
 	if (cs)
@@ -229,28 +195,20 @@ static void drop_all(struct service *s)
 }
 
 /*
- * The port's messages are destroyed (a job that will not start): R was
- * drained, so no OFFER waits; every B is retired and emptied likewise.
+ * R's messages were destroyed (a job that will not start), channel calls
+ * among them: every client is told, as at an exit, so that one whose call
+ * went learns it died.
  */
-static unsigned int drain_all(struct service *s)
+static void drained(struct service *s)
 {
-	struct chanset *cs;
-	unsigned int n = 0;
-
 	channels_job_gone(s);
-	cs = chanset_of(s);
-	for (size_t i = 0; cs && i < cs->n; i++)
-		n += fdpass_drain(cs->ch[i].fd, 1024);
-	channels_job_gone(s);   /* now empty: closed */
-	return n;
 }
 
 void channels_retire_ops(void)
 {
 	static const struct service_channel_ops ops = {
 		.drop = drop_all,
-		.drain = drain_all,
-		.waiting = any_waiting,
+		.drained = drained,
 	};
 
 	service_on_channels(&ops);

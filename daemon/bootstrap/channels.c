@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * channels.c - making channels and keeping them: the side table (S's
- * inode -> the port's channels), the caps and their sweep, the OFFER, and
- * what a restart keeps.  Retiring them when the job goes is in
- * channels-retire.c.
+ * channels.c - keeping channels: the side table (S's inode -> the port's
+ * channels), the caps and their sweep, the OFFER of a B a client handed
+ * in, and what a restart keeps.  What the port's receiver going does to
+ * them, and the check-in, are in channels-retire.c.
  *
  * The daemon serves one domain per process, so the tables are the
  * process's own, as the service module's pidfd hook is.
@@ -153,36 +153,15 @@ static struct chanset *chanset_get(struct service *s)
 	return cs;
 }
 
-ssize_t chanset_peek(int fd, void *buf, size_t len)
+bool channel_dead(const struct channel *ch)
 {
-	ssize_t n = recv(fd, buf, len, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+	struct pollfd p = { .fd = ch->fd, .events = 0 };
 
-	/* A client that closed A with answers unread leaves B a reset, which
-	 * the next read reports, once, before what is queued. */
-	if (n < 0 && errno == ECONNRESET)
-		n = recv(fd, buf, len, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
-	return n;
-}
-
-bool chanset_has_data(int fd)
-{
-	char c;
-
-	/* No control buffer: a peek takes none of the datagram's fds. */
-	return chanset_peek(fd, &c, 1) > 0;
-}
-
-/* Whether @ch can go: its client gone (A closed or shut), and nothing in B. */
-static bool channel_dead(const struct channel *ch)
-{
-	struct pollfd p = { .fd = ch->fd, .events = POLLIN | POLLRDHUP };
-
-	if (poll(&p, 1, 0) != 1)
-		return false;
-	/* A retired B is shut for reading itself: only a hang-up says A went. */
-	if (!(p.revents & POLLHUP) && (ch->retired || !(p.revents & POLLRDHUP)))
-		return false;
-	return !chanset_has_data(ch->fd);
+	/* B holds nothing the daemon reads (junk a client wrote into A stays
+	 * unread): only its peer's going counts.  A hang-up, not POLLRDHUP: a
+	 * client that shut A for writing still reads its answers there, and
+	 * a B a daemon of channels v1 shut for reading shows POLLRDHUP itself. */
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLNVAL));
 }
 
 /* Close @cs's dead channels (of @pid only, unless 0).  Return: how many. */
@@ -214,10 +193,19 @@ static size_t sweep_caller(pid_t pid)
 	return n;
 }
 
+/* The slot of @pid's channel in @cs, or -1 (none, or @pid unknown). */
+static ssize_t owner_slot(const struct chanset *cs, pid_t pid)
+{
+	for (size_t i = 0; cs && pid && i < cs->n; i++)
+		if (cs->ch[i].pid == pid)
+			return (ssize_t)i;
+	return -1;
+}
+
 /*
  * Room for one more channel of @pid to @s: @s's dead channels swept, and
- * @pid's of every port at its cap; *@swept counts the channels closed.
- * Return: 0 or -errno.
+ * @pid's of every port at its cap; *@swept counts the channels closed.  A
+ * channel replacing @pid's to @s takes none.  Return: 0 or -errno.
  */
 static int room(struct service *s, pid_t pid, size_t *swept)
 {
@@ -225,8 +213,6 @@ static int room(struct service *s, pid_t pid, size_t *swept)
 
 	if (caller_held(pid) >= CHANNELS_PER_CALLER)
 		*swept += sweep_caller(pid);
-	if (caller_held(pid) >= CHANNELS_PER_CALLER)
-		return -EUSERS;
 	/* Looked up after the sweep, which frees a set it empties.  The
 	 * port's own dead channels go at every ask, not only at its cap:
 	 * they would hold fds (and the saved state) until then. */
@@ -234,27 +220,11 @@ static int room(struct service *s, pid_t pid, size_t *swept)
 	if (cs)
 		*swept += sweep_set(cs, 0);
 	cs = chanset_of(s);
+	if (owner_slot(cs, pid) >= 0)
+		return 0;
+	if (caller_held(pid) >= CHANNELS_PER_CALLER)
+		return -EUSERS;
 	return cs && cs->n >= CHANNELS_PER_SERVICE ? -EDQUOT : 0;
-}
-
-/* A pair as the spec says: SEQPACKET, close-on-exec, credentials on both ends. */
-static int make_pair(int *a, int *b)
-{
-	int sv[2], one = 1;
-
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return -errno;
-	if (setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ||
-	    setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0) {
-		int err = -errno;
-
-		close(sv[0]);
-		close(sv[1]);
-		return err;
-	}
-	*a = sv[0];
-	*b = sv[1];
-	return 0;
 }
 
 /* The OFFER of B (@b, numbered @id) into @s's R, never waiting: a full R refuses. */
@@ -299,13 +269,23 @@ static int32_t next_id(const struct service *s)
 	return last_id;
 }
 
-/* Keep @ch for @s.  Return: 0 or -ENOMEM (@ch not kept, its fd still the caller's). */
+/*
+ * Keep @ch for @s, in place of its owner's channel to @s if there is one
+ * (that one's B closed: a port has one channel per owner, as its receiver
+ * keeps them).  Return: 0 or -errno (@ch not kept, its fd still the caller's).
+ */
 static int keep(struct service *s, const struct channel *ch)
 {
 	struct chanset *cs = chanset_get(s);
+	ssize_t old = owner_slot(cs, ch->pid);
 
 	if (!cs)
 		return -ENOMEM;
+	if (old >= 0) {
+		close(cs->ch[old].fd);
+		cs->ch[old] = *ch;
+		return 0;
+	}
 	if (cs->n >= CHANNELS_PER_SERVICE)
 		return -EDQUOT;         /* not empty: nothing to put back */
 	if (caller_add(ch->pid) < 0) {
@@ -316,33 +296,28 @@ static int keep(struct service *s, const struct channel *ch)
 	return 0;
 }
 
-int channels_open(struct service *s, pid_t caller, channels_fd_refused_fn *refused,
+int channels_open(struct service *s, pid_t caller, int b, channels_fd_refused_fn *refused,
 		  size_t *swept)
 {
-	struct channel ch = { .pid = caller };
-	int a = -1, err;
+	struct channel ch = { .fd = b, .pid = caller };
+	int err = 0;
 
 	*swept = 0;
 	if (!s->send_ino || s->send_fd < 0 || s->recv_fd < 0)
-		return -ENOTSUP;
-	err = room(s, caller, swept);
+		err = -ENOTSUP;
 	if (err == 0)
-		err = make_pair(&a, &ch.fd);
-	if (err < 0)
-		return err;
-	if (refused && refused(a > ch.fd ? a : ch.fd))
+		err = room(s, caller, swept);
+	if (err == 0 && refused && refused(b))
 		err = -EMFILE;
-	ch.id = next_id(s);
-	if (err == 0)
-		err = offer(s, ch.fd, ch.id);
+	if (err == 0) {
+		ch.id = next_id(s);
+		err = offer(s, b, ch.id);
+	}
 	if (err == 0)
 		err = keep(s, &ch);
-	if (err < 0) {
-		close(a);
-		close(ch.fd);
-		return err;
-	}
-	return a;
+	if (err < 0)
+		close(b);
+	return err;
 }
 
 size_t channels_count(const struct service *s)
@@ -356,12 +331,23 @@ struct channel_record channels_record(const struct service *s, size_t i)
 {
 	const struct channel *ch = &chanset_of(s)->ch[i];
 
-	return (struct channel_record){ .fd = ch->fd, .id = ch->id, .retired = ch->retired };
+	return (struct channel_record){ .fd = ch->fd, .id = ch->id };
+}
+
+/* B's owner: the process that made the pair (socketpair() gives both ends its credentials). */
+static pid_t owner_of(int b)
+{
+	struct ucred cr = { 0 };
+	socklen_t len = sizeof(cr);
+
+	return getsockopt(b, SOL_SOCKET, SO_PEERCRED, &cr, &len) == 0 ? cr.pid : 0;
 }
 
 int channels_adopt(struct service *s, const struct channel_record *rec)
 {
-	struct channel ch = { .fd = rec->fd, .id = rec->id, .retired = rec->retired };
+	/* Owned as before the restart: the channel counts against its
+	 * caller's cap, and its calls in R are found again. */
+	struct channel ch = { .fd = rec->fd, .id = rec->id, .pid = owner_of(rec->fd) };
 	int err = s->send_ino && rec->id > 0 ? keep(s, &ch) : -EINVAL;
 
 	if (err < 0) {

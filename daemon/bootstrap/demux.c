@@ -67,12 +67,12 @@ mach_port_t demux_give(struct demux_call *call, enum wire_kind kind, const int *
 }
 
 mach_port_t demux_give_receive(struct demux_call *call, const int *fds, size_t nfds,
-			       unsigned int flags, size_t nretired)
+			       unsigned int flags, size_t nchan)
 {
 	mach_port_t name = demux_give(call, WIRE_PORT_RECEIVE, fds, nfds, flags);
 
 	if (name != MACH_PORT_NULL)
-		call->out[name - DEMUX_NAME_OUT].reserved = WIRE_RECV_RESERVED(nretired, nretired);
+		call->out[name - DEMUX_NAME_OUT].reserved = WIRE_RECV_RESERVED(nchan);
 	return name;
 }
 

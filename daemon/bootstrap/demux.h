@@ -28,7 +28,7 @@ struct ipc_request;
 
 /*
  * A right's fds at most: a receive right's R, S and port-destroyed
- * request, and its retired channels (CHANNELS_PER_SERVICE at most).
+ * request, and its channels (CHANNELS_PER_SERVICE at most).
  */
 #define DEMUX_RIGHT_MAX_FDS (3 + 32)
 
@@ -77,10 +77,10 @@ mach_port_t demux_give(struct demux_call *call, enum wire_kind kind, const int *
 
 /**
  * demux_give_receive() - demux_give() of a receive right whose last
- * @nretired fds of @nfds are retired channels (wire_desc.reserved).
+ * @nchan fds of @nfds are its channels' Bs (wire_desc.reserved).
  */
 mach_port_t demux_give_receive(struct demux_call *call, const int *fds, size_t nfds,
-			       unsigned int flags, size_t nretired);
+			       unsigned int flags, size_t nchan);
 
 /**
  * demux_give_port() - a name for a send right to a port this daemon made,

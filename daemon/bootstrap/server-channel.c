@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * server-channel.c - the channel routine of bootstrap.defs (id 450): a
- * channel to a MachServices port whose send right the caller passes
- * (channels.h).  The port is known by the inode of the right received,
- * never by anything the message says.
+ * server-channel.c - the channel routine of bootstrap.defs (id 450): the
+ * B end of a pair the caller made, kept as a channel to a MachServices
+ * port whose send right the caller passes (channels.h).  The port is
+ * known by the inode of the right received, never by anything the
+ * message says; B's owner by what the kernel says of it.
  */
 #include "server.h"
 
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <bootstrap_priv.h>
@@ -25,10 +27,8 @@
 #include "registry.h"
 #include "service.h"
 
-/* A receive right carries R, S, its port-destroyed request and its channels (a
- * check-in's at most CHANNELS_PER_CHECK_IN of them). */
+/* A receive right carries R, S, its port-destroyed request and every one of its channels. */
 _Static_assert(DEMUX_RIGHT_MAX_FDS >= 3 + CHANNELS_PER_SERVICE, "a right's fds");
-_Static_assert(CHANNELS_PER_CHECK_IN <= CHANNELS_PER_SERVICE, "a check-in's channels");
 _Static_assert(DEMUX_RIGHT_MAX_FDS <= IPC_REPLY_MAX_FDS, "a reply's fds");
 
 /*
@@ -76,45 +76,81 @@ static const char *why_refused(int err)
 	}
 }
 
-/* The reply carrying A went out, or not: the daemon's copy closes either way. */
-static void close_a(void *arg, bool ok)
+/*
+ * Why @b is not a B the asker (@pid, @uid) may hand in, or NULL if it is:
+ * one end of a SEQPACKET pair that process made, so that it owns the
+ * channel (its calls in R are found by its credentials) and no process
+ * can hand in a channel that would take another's answers.
+ */
+static const char *not_asker_channel(int b, pid_t pid, uid_t uid)
 {
-	(void)ok;
-	close((int)(intptr_t)arg);
+	int domain = 0, type = 0;
+	struct ucred cr = { 0 };
+	socklen_t len = sizeof(domain);
+
+	if (b < 0)
+		return "no channel";
+	if (getsockopt(b, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0 || domain != AF_UNIX)
+		return "not a local socket";
+	len = sizeof(type);
+	if (getsockopt(b, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_SEQPACKET)
+		return "not a SEQPACKET socket";
+	len = sizeof(cr);
+	if (getsockopt(b, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0 || cr.pid != pid ||
+	    cr.uid != uid)
+		return "a pair the caller did not make";
+	return NULL;
 }
 
-kern_return_t bsd_mig_channel(mach_port_t bp, mach_port_t service, mach_port_t *chan,
+/* The service whose port the send right @service names, or NULL (the right's fd closed). */
+static struct service *asked_service(struct demux_call *call, mach_port_t service)
+{
+	int fd = service == MACH_PORT_NULL ? -1 : demux_take(call, service);
+	struct service *s;
+
+	s = fd >= 0 ? port_of(&call->conn->domain->registry, service_socket_inode(fd)) : NULL;
+	if (fd >= 0)
+		close(fd);
+	return s;
+}
+
+kern_return_t bsd_mig_channel(mach_port_t bp, mach_port_t service, mach_port_t chan,
 			      audit_token_t token)
 {
 	struct demux_call *call = demux_call(bp);
 	pid_t pid = audit_token_to_pid(token);
 	uid_t uid = audit_token_to_euid(token);
+	const char *why;
 	struct service *s;
 	size_t swept;
-	int fd, a;
+	int b, err;
 
 	if (!call)
 		return MIG_SERVER_DIED;
-	fd = service == MACH_PORT_NULL ? -1 : demux_take(call, service);
-	s = fd >= 0 ? port_of(&call->conn->domain->registry, service_socket_inode(fd)) : NULL;
-	if (fd >= 0)
-		close(fd);
+	b = chan == MACH_PORT_NULL ? -1 : demux_take(call, chan);
+	why = not_asker_channel(b, pid, uid);
+	if (why) {
+		if (b >= 0)
+			close(b);
+		log_warnx_limited("pid %d uid %d asked for a channel with %s: refused", (int)pid,
+				  (int)uid, why);
+		return KERN_INVALID_ARGUMENT;
+	}
+	s = asked_service(call, service);
 	if (!s) {
+		close(b);
 		log_warnx_limited("pid %d uid %d asked for a channel to a port that is no "
 				  "service of this daemon's: refused", (int)pid, (int)uid);
 		return KERN_NOT_SUPPORTED;
 	}
-	a = channels_open(s, pid, conn_fd_in_daemon_reserve, &swept);
-	if (a >= 0 || swept)
-		domain_changed(call->conn->domain);     /* made one, or swept: the saved state follows */
-	if (a < 0) {
+	err = channels_open(s, pid, b, conn_fd_in_daemon_reserve, &swept);
+	if (err == 0 || swept)
+		domain_changed(call->conn->domain);     /* kept one, or swept: the saved state follows */
+	if (err < 0) {
 		log_warnx_limited("pid %d uid %d asked for a channel to %s: refused (%s)",
-				  (int)pid, (int)uid, s->name, why_refused(-a));
-		return refusal(-a);
+				  (int)pid, (int)uid, s->name, why_refused(-err));
+		return refusal(-err);
 	}
-	*chan = demux_give(call, WIRE_PORT_SEND, &a, 1, 0);
-	call->sent = close_a;
-	call->sent_arg = (void *)(intptr_t)a;
 	log_debug("pid %d made a channel to %s", (int)pid, s->name);
 	return KERN_SUCCESS;
 }

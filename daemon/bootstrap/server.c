@@ -172,10 +172,9 @@ void server_released(struct service *s, void *arg)
 	if (!s->checked_in)
 		return;         /* its job exited: known already */
 	registry_released(s);
-	/* Its receiver went, as at an exit; a port about to be reset takes
-	 * its channels with it instead (their clients read end of file). */
-	if (!(s->job && s->reset_at_close))
-		channels_job_gone(s);
+	/* Its channels are not told: the process lives on, and with it the
+	 * reply rights of the calls it took, which it may still answer or
+	 * drop (SO_DIED).  Its exit tells them (job.c release_ports()). */
 	if (!s->job) {
 		log_debug("pid %d let go of %s", (int)service_owner_pid(s), s->name);
 		domain_changed(d);      /* a dynamic name: a restart must not find it held */
@@ -192,8 +191,9 @@ void server_released(struct service *s, void *arg)
  * @s's receive right to the caller: a copy of R (the daemon keeps its own,
  * so that messages sent after the job exits wait for the next launch), S,
  * a port-destroyed request, as launchd attaches one, by which the daemon
- * learns when the caller lets R go, and the retired channels holding
- * messages (channels.h).  Checked in once the reply is out.
+ * learns when the caller lets R go, and every channel's B (channels.h):
+ * the receiver answers channel calls up them.  Checked in once the reply
+ * is out.
  */
 static mach_port_t give_receive(const struct caller *who, struct service *s)
 {

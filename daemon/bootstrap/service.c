@@ -352,10 +352,6 @@ static void arm_watch(struct service *s)
 		log_warnx("service %s: cannot watch its port for demand", s->name);
 		return;
 	}
-	/* A retired channel holding a message is one waiting, as in R: R may
-	 * be empty, and nothing more comes into a retired channel. */
-	if (channel_ops && channel_ops->waiting(s))
-		event_active(s->demand_ev, EV_READ, 0);
 }
 
 int service_port_ensure(struct service *s)
@@ -408,7 +404,9 @@ unsigned int service_drain(struct service *s)
 	 * holder gets MACH_NOTIFY_SEND_ONCE at once. */
 	unsigned int n = s->recv_fd < 0 ? 0 : fdpass_drain(s->recv_fd, SERVICE_DRAIN_MAX);
 
-	return n + (channel_ops ? channel_ops->drain(s) : 0);
+	if (channel_ops)
+		channel_ops->drained(s);        /* after: a call destroyed was sent before the look */
+	return n;
 }
 
 unsigned int service_refuse(struct service *s)

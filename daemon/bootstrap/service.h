@@ -202,14 +202,13 @@ struct service *service_free(struct service *s);
 
 /*
  * What a port's channels (channels.h, a module above this one) hear of
- * the port: it goes (@drop: ResetAtClose, the name freed), its messages
- * are destroyed (@drain: how many of the channels' were), and whether a
- * retired channel holds a message (@waiting: demand, as for R).
+ * the port: it goes (@drop: ResetAtClose, the name freed), and its
+ * messages were destroyed (@drained: channel calls among them, whose
+ * clients are to be told).
  */
 struct service_channel_ops {
 	void (*drop)(struct service *s);
-	unsigned int (*drain)(struct service *s);
-	bool (*waiting)(const struct service *s);
+	void (*drained)(struct service *s);
 };
 
 /** service_on_channels() - the channels' hooks (NULL: no port has channels yet). */

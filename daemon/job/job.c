@@ -344,7 +344,7 @@ static void __attribute__((format(printf, 2, 3))) set_text(char **slot, const ch
 static void refuse_demand(struct job *job, struct service *s, const char *why)
 {
 	if (channels_count(s))
-		domain_changed(job->domain);    /* its channels close: the fd store lets them go */
+		domain_changed(job->domain);    /* its dead channels close: the fd store lets them go */
 	log_job(LOG_WARNING, job->spec->label, "%s: destroyed %u message(s) for %s", why,
 		service_refuse(s), s->name);
 }

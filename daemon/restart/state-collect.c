@@ -37,8 +37,8 @@ static int channel_rows(const struct service *s, struct state_service *row)
 	for (size_t i = 0; i < n && i < STATE_MAX_CHANNELS; i++) {
 		struct channel_record c = channels_record(s, i);
 
-		row->channels[i] = (struct state_channel){ .fd_id = c.fd, .id = c.id,
-							   .retired = c.retired };
+		/* Nothing is retired since channels v2: the byte is written 0. */
+		row->channels[i] = (struct state_channel){ .fd_id = c.fd, .id = c.id };
 		row->n_channels = i + 1;
 	}
 	return 0;

@@ -10,7 +10,8 @@
  *   id; version 5 then u8 per_pid, and the environment after the clients;
  *   version 6 ends a job's row with u32 n, n listeners (name, u32 entry,
  *   u32 pos, i32 fd id); version 7 ends a service's row with u8 dynamic;
- *   version 8 then with u32 n, n channels (i32 fd id, i32 id, u8 retired);
+ *   version 8 then with u32 n, n channels (i32 fd id, i32 id, u8 retired,
+ *   which only channels v1 set: 0 or 1);
  *   1 to 7 are still read)
  *   payload: i32 daemon pid, u64 nofile, i32 listen id,
  *            u32 n, n services, u32 n, n jobs, u32 n, n client ids,

@@ -45,6 +45,9 @@
 struct state_channel {
 	int32_t fd_id;
 	int32_t id;             /* its OFFER's number: nonzero */
+	/* Shut for reading by a daemon of channels v1 (0 or 1); written 0 and
+	 * not used since v2, where nothing is retired.  Kept so that version
+	 * 8 keeps one layout. */
 	bool retired;
 };
 

@@ -119,9 +119,10 @@ static void restore_channels(struct restore_plan *p, const struct state_service 
 	size_t lost = 0;
 
 	for (size_t i = 0; i < ss->n_channels; i++) {
+		/* Whether a daemon of channels v1 had retired it does not
+		 * count: answers go up B either way. */
 		struct channel_record rec = { .fd = restore_plan_take(p, ss->channels[i].fd_id),
-					      .id = ss->channels[i].id,
-					      .retired = ss->channels[i].retired };
+					      .id = ss->channels[i].id };
 
 		if (rec.fd < 0 || channels_adopt(s, &rec) < 0)
 			lost++;
@@ -144,11 +145,6 @@ static void restore_service(struct domain *d, struct restore_plan *p, const char
 	if (r >= 0 && w >= 0) {
 		service_adopt_port(s, r, w);
 		restore_channels(p, ss, s);
-		/* Watched again now its channels are back: a retired one
-		 * holding a message is one waiting (service_adopt_port()
-		 * armed the watch before they were). */
-		if (ss->n_channels && s->watch_wanted)
-			service_watch(s);
 	} else if (ss->send_id >= 0) {
 		log_job(LOG_WARNING, label, "the port of %s was not kept: a new one when needed",
 			s->name);

@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check-recv-asleep - a receive that waits for ever on a port whose only
+ * queue is R sleeps in recvmsg(R) itself (port-direct.c).  Whatever
+ * changes the port under it wakes it first: a send-once right made for
+ * the port (a new queue) is still received, a destroyed right ends the
+ * receive, a right moved away ends it too (a sleeper left behind would
+ * take its new holder's messages), and the receiver's own S going
+ * (no-senders armed) leaves the sleeper able to see a queue added later.
+ */
+#include <check.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <mach/mach.h>
+#include <mach/notify.h>
+
+#include "helpers/msg.h"
+#include "helpers/peer.h"
+#include "port.h"
+#include "space.h"
+#include "wire.h"
+
+#define SLEEPER_ID 4242
+
+/* The fds marked with the notifier's among them: a no-senders request starts it. */
+static void setup_with_notifier(void)
+{
+	peer_fd_mark(true);
+}
+
+struct sleeper {
+	mach_port_t port;
+	union rcv_buf b;
+	mach_msg_return_t mr;
+	pthread_t thread;
+};
+
+static void *sleep_in_receive(void *arg)
+{
+	struct sleeper *s = arg;
+
+	s->mr = mach_msg(&s->b.head, MACH_RCV_MSG, 0, sizeof(s->b), s->port,
+			 MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL);
+	return NULL;
+}
+
+/* How many receivers of @port sleep in recvmsg(R) itself. */
+static unsigned int asleep_on(mach_port_t port)
+{
+	struct port *p;
+	unsigned int n = 0;
+
+	space_lock();
+	p = space_get(port);
+	if (p && p->kind == PORT_KIND_RECEIVE)
+		n = p->u.recv.direct;
+	space_unlock();
+	return n;
+}
+
+/* A thread receiving on @port for ever, once it sleeps in recvmsg(R). */
+static void start_sleeper(struct sleeper *s, mach_port_t port)
+{
+	s->port = port;
+	s->mr = ~0u;
+	ck_assert_int_eq(pthread_create(&s->thread, NULL, sleep_in_receive, s), 0);
+	for (int i = 0; i < 500 && asleep_on(port) == 0; i++)
+		usleep(10000);
+	ck_assert_uint_eq(asleep_on(port), 1);
+}
+
+/* The sleeper's result, once it is out. */
+static mach_msg_return_t join_sleeper(struct sleeper *s)
+{
+	ck_assert_int_eq(pthread_join(s->thread, NULL), 0);
+	return s->mr;
+}
+
+/* A send-once right to @port, made by a message that carries it to @via and back. */
+static mach_port_t send_once_to(mach_port_t port, mach_port_t via)
+{
+	mach_msg_header_t h;
+	union rcv_buf b;
+
+	header(&h, via, MACH_MSG_TYPE_MAKE_SEND, port, MACH_MSG_TYPE_MAKE_SEND_ONCE, 1);
+	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(recv_msg(via, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);
+	ck_assert_uint_eq(MACH_MSGH_BITS_REMOTE(b.head.msgh_bits), MACH_MSG_TYPE_PORT_SEND_ONCE);
+	return b.head.msgh_remote_port;
+}
+
+START_TEST(test_message_through_a_new_send_once_right_is_received)
+{
+	mach_port_t port = peer_port(), via = peer_port(), once;
+	struct sleeper s;
+	mach_msg_header_t h;
+
+	start_sleeper(&s, port);
+	once = send_once_to(port, via);
+	header(&h, once, MACH_MSG_TYPE_MOVE_SEND_ONCE, MACH_PORT_NULL, 0, SLEEPER_ID);
+	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(join_sleeper(&s), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(s.b.head.msgh_id, SLEEPER_ID);
+	destroy(port);
+	destroy(via);
+}
+END_TEST
+
+/* Destroyed while a sender elsewhere (a copy of S) keeps R from end of file. */
+START_TEST(test_destroyed_right_ends_the_receive)
+{
+	mach_port_t port = peer_port_send();
+	int sender = peer_send_fd(port);
+	struct sleeper s;
+
+	ck_assert_int_ge(sender, 0);
+	mach_port_deallocate(mach_task_self(), port);
+	start_sleeper(&s, port);
+	destroy(port);
+	ck_assert_int_eq(join_sleeper(&s), MACH_RCV_PORT_DIED);
+	close(sender);
+}
+END_TEST
+
+/* @port's receive right moved in a message to @to; its new name once received. */
+static mach_port_t move_receive(mach_port_t port, mach_port_t to)
+{
+	struct ports_msg m = { 0 };
+	union rcv_buf b;
+
+	header(&m.head, to, MACH_MSG_TYPE_MAKE_SEND, MACH_PORT_NULL, 0, 2);
+	m.head.msgh_bits |= MACH_MSGH_BITS_COMPLEX;
+	m.head.msgh_size = sizeof(m);
+	m.body.msgh_descriptor_count = 1;
+	m.d[0] = (mach_msg_port_descriptor_t){ .name = port, .type = MACH_MSG_PORT_DESCRIPTOR,
+					       .disposition = MACH_MSG_TYPE_MOVE_RECEIVE };
+	ck_assert_int_eq(send_msg(&m.head, 0, 0), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(recv_msg(to, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);
+	return b.ports.d[0].name;
+}
+
+/*
+ * Moved away (no right left under its name), the right ends the receive:
+ * a sleeper left in recvmsg(R) would take what is sent to its new holder.
+ */
+START_TEST(test_moved_right_ends_the_receive)
+{
+	mach_port_t port = peer_port(), to = peer_port(), moved;
+	struct sleeper s;
+	union rcv_buf b;
+
+	start_sleeper(&s, port);
+	moved = move_receive(port, to);
+	ck_assert_int_eq(join_sleeper(&s), MACH_RCV_PORT_DIED);
+	ck_assert_int_eq(peer_send_id(moved, MACH_MSG_TYPE_MAKE_SEND, SLEEPER_ID), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(recv_msg(moved, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(b.head.msgh_id, SLEEPER_ID);
+	destroy(moved);
+	destroy(to);
+}
+END_TEST
+
+/*
+ * No-senders armed, the last send right here dropped while a sender
+ * elsewhere (a copy of S) lives on: the receiver's own S goes, and with it
+ * the way to wake a sleeper.  A queue added after (a send-once right made
+ * for the port) must still be seen.
+ */
+START_TEST(test_own_send_end_going_leaves_the_receiver_awake)
+{
+	mach_port_t port = peer_port_send(), notify = peer_port(), via = peer_port();
+	mach_port_t prev = MACH_PORT_NULL, once;
+	int sender = peer_send_fd(port);
+	struct sleeper s;
+	mach_msg_header_t h;
+
+	ck_assert_int_ge(sender, 0);
+	ck_assert_int_eq(mach_port_request_notification(mach_task_self(), port,
+							MACH_NOTIFY_NO_SENDERS, 0, notify,
+							MACH_MSG_TYPE_MAKE_SEND_ONCE, &prev), 0);
+	start_sleeper(&s, port);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), port), KERN_SUCCESS);
+	once = send_once_to(port, via);
+	header(&h, once, MACH_MSG_TYPE_MOVE_SEND_ONCE, MACH_PORT_NULL, 0, SLEEPER_ID);
+	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(join_sleeper(&s), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(s.b.head.msgh_id, SLEEPER_ID);
+	close(sender);
+	destroy(port);
+	destroy(notify);
+	destroy(via);
+}
+END_TEST
+
+/* A WAKE nobody sent (written through S by hand) is no message: the receive goes on. */
+START_TEST(test_stray_wake_is_no_message)
+{
+	mach_port_t port = peer_port_send();
+	struct wire_hdr h = { .magic = WIRE_MAGIC, .bits = WIRE_BITS_WAKE };
+	int s_fd = peer_send_fd(port);
+	struct sleeper s;
+
+	ck_assert_int_ge(s_fd, 0);
+	start_sleeper(&s, port);
+	ck_assert_int_eq(write(s_fd, &h, sizeof(h)), (ssize_t)sizeof(h));
+	for (int i = 0; i < 500 && asleep_on(port) == 0; i++)
+		usleep(10000);
+	ck_assert_uint_eq(asleep_on(port), 1);  /* asleep again */
+	ck_assert_int_eq(peer_send_id(port, MACH_MSG_TYPE_COPY_SEND, SLEEPER_ID), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(join_sleeper(&s), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(s.b.head.msgh_id, SLEEPER_ID);
+	close(s_fd);
+	destroy(port);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("recv-asleep");
+	TCase *tc = tcase_create("recv-asleep");
+
+	tcase_add_checked_fixture(tc, setup_with_notifier, teardown);
+	tcase_add_test(tc, test_message_through_a_new_send_once_right_is_received);
+	tcase_add_test(tc, test_destroyed_right_ends_the_receive);
+	tcase_add_test(tc, test_moved_right_ends_the_receive);
+	tcase_add_test(tc, test_own_send_end_going_leaves_the_receiver_awake);
+	tcase_add_test(tc, test_stray_wake_is_no_message);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
