@@ -91,18 +91,29 @@ static mach_port_t send_once_to(mach_port_t port, mach_port_t via)
 	return b.head.msgh_remote_port;
 }
 
-START_TEST(test_message_through_a_new_send_once_right_is_received)
+/*
+ * A message sent to @port through a send-once right made now (a new queue
+ * of the port): the sleeper @s gets it.
+ */
+static void sleeper_gets_it_through_a_new_queue(struct sleeper *s, mach_port_t port,
+						mach_port_t via)
 {
-	mach_port_t port = peer_port(), via = peer_port(), once;
-	struct sleeper s;
+	mach_port_t once = send_once_to(port, via);
 	mach_msg_header_t h;
 
-	start_sleeper(&s, port);
-	once = send_once_to(port, via);
 	header(&h, once, MACH_MSG_TYPE_MOVE_SEND_ONCE, MACH_PORT_NULL, 0, SLEEPER_ID);
 	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_MSG_SUCCESS);
-	ck_assert_int_eq(join_sleeper(&s), MACH_MSG_SUCCESS);
-	ck_assert_int_eq(s.b.head.msgh_id, SLEEPER_ID);
+	ck_assert_int_eq(join_sleeper(s), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(s->b.head.msgh_id, SLEEPER_ID);
+}
+
+START_TEST(test_message_through_a_new_send_once_right_is_received)
+{
+	mach_port_t port = peer_port(), via = peer_port();
+	struct sleeper s;
+
+	start_sleeper(&s, port);
+	sleeper_gets_it_through_a_new_queue(&s, port, via);
 	destroy(port);
 	destroy(via);
 }
@@ -171,10 +182,9 @@ END_TEST
 START_TEST(test_own_send_end_going_leaves_the_receiver_awake)
 {
 	mach_port_t port = peer_port_send(), notify = peer_port(), via = peer_port();
-	mach_port_t prev = MACH_PORT_NULL, once;
+	mach_port_t prev = MACH_PORT_NULL;
 	int sender = peer_send_fd(port);
 	struct sleeper s;
-	mach_msg_header_t h;
 
 	ck_assert_int_ge(sender, 0);
 	ck_assert_int_eq(mach_port_request_notification(mach_task_self(), port,
@@ -182,11 +192,7 @@ START_TEST(test_own_send_end_going_leaves_the_receiver_awake)
 							MACH_MSG_TYPE_MAKE_SEND_ONCE, &prev), 0);
 	start_sleeper(&s, port);
 	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), port), KERN_SUCCESS);
-	once = send_once_to(port, via);
-	header(&h, once, MACH_MSG_TYPE_MOVE_SEND_ONCE, MACH_PORT_NULL, 0, SLEEPER_ID);
-	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_MSG_SUCCESS);
-	ck_assert_int_eq(join_sleeper(&s), MACH_MSG_SUCCESS);
-	ck_assert_int_eq(s.b.head.msgh_id, SLEEPER_ID);
+	sleeper_gets_it_through_a_new_queue(&s, port, via);
 	close(sender);
 	destroy(port);
 	destroy(notify);
