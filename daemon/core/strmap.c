@@ -6,9 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char tombstone;
-#define STRMAP_TOMBSTONE (&tombstone)
-
 static uint64_t hash(const char *s)
 {
 	uint64_t h = 1469598103934665603ull;   /* FNV-1a */
@@ -16,6 +13,15 @@ static uint64_t hash(const char *s)
 	while (*s)
 		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
 	return h;
+}
+
+#define STRMAP_EMPTY 0
+#define STRMAP_DELETED 1
+
+/* A live slot's tag: the hash's top 7 bits (the index takes the low ones). */
+static unsigned char tag_of(uint64_t h)
+{
+	return (unsigned char)(0x80 | (h >> 57));
 }
 
 void strmap_init(struct strmap *m)
@@ -26,52 +32,67 @@ void strmap_init(struct strmap *m)
 void strmap_deinit(struct strmap *m)
 {
 	free(m->slots);
+	free(m->tags);
 	memset(m, 0, sizeof(*m));
 }
 
-static struct strmap_slot *find(const struct strmap *m, const char *key)
+static struct strmap_slot *find(const struct strmap *m, const char *key, uint64_t h)
 {
+	unsigned char t = tag_of(h);
+
 	if (!m->cap)
 		return NULL;
-	for (size_t i = hash(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-		struct strmap_slot *s = &m->slots[i];
-
-		if (!s->key)
+	for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		if (m->tags[i] == STRMAP_EMPTY)
 			return NULL;
-		if (s->key != STRMAP_TOMBSTONE && strcmp(s->key, key) == 0)
-			return s;
+		if (m->tags[i] == t && strcmp(m->slots[i].key, key) == 0)
+			return &m->slots[i];
 	}
 }
 
 void *strmap_get(const struct strmap *m, const char *key)
 {
-	struct strmap_slot *s = find(m, key);
+	struct strmap_slot *s = find(m, key, hash(key));
 
 	return s ? s->value : NULL;
 }
 
+/* Put live @key (hash @h) in the first free slot of its probe: a rehash, no duplicates. */
+static void place(struct strmap *m, const char *key, uint64_t h, void *value)
+{
+	size_t i = h & (m->cap - 1);
+
+	while (m->tags[i] != STRMAP_EMPTY)
+		i = (i + 1) & (m->cap - 1);
+	m->slots[i] = (struct strmap_slot){ key, value };
+	m->tags[i] = tag_of(h);
+	m->used++;
+	m->count++;
+}
+
 static int rehash(struct strmap *m, size_t cap)
 {
-	struct strmap_slot *old = m->slots;
-	size_t old_cap = m->cap;
+	struct strmap m2 = { .cap = cap };
 
-	m->slots = calloc(cap, sizeof(*m->slots));
-	if (!m->slots) {
-		m->slots = old;
+	m2.slots = calloc(cap, sizeof(*m2.slots));
+	m2.tags = calloc(cap, 1);
+	if (!m2.slots || !m2.tags) {
+		free(m2.slots);
+		free(m2.tags);
 		return -ENOMEM;
 	}
-	m->cap = cap;
-	m->used = m->count = 0;
-	for (size_t i = 0; i < old_cap; i++)
-		if (old[i].key && old[i].key != STRMAP_TOMBSTONE)
-			strmap_put(m, old[i].key, old[i].value);
-	free(old);
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->tags[i] >= 0x80)
+			place(&m2, m->slots[i].key, hash(m->slots[i].key), m->slots[i].value);
+	strmap_deinit(m);
+	*m = m2;
 	return 0;
 }
 
 int strmap_put(struct strmap *m, const char *key, void *value)
 {
-	struct strmap_slot *s = find(m, key);
+	uint64_t h = hash(key);
+	struct strmap_slot *s = find(m, key, h);
 	size_t i;
 
 	if (s) {
@@ -81,25 +102,26 @@ int strmap_put(struct strmap *m, const char *key, void *value)
 	}
 	if ((m->used + 1) * 4 >= m->cap * 3 && rehash(m, m->cap ? m->cap * 2 : 16) < 0)
 		return -ENOMEM;
-	for (i = hash(key) & (m->cap - 1); m->slots[i].key && m->slots[i].key != STRMAP_TOMBSTONE;
-	     i = (i + 1) & (m->cap - 1))
+	/* The first deleted or empty slot of the probe: @key is in none after it. */
+	for (i = h & (m->cap - 1); m->tags[i] >= 0x80; i = (i + 1) & (m->cap - 1))
 		;
-	if (!m->slots[i].key)
-		m->used++;
+	m->used += m->tags[i] == STRMAP_EMPTY;
 	m->slots[i] = (struct strmap_slot){ key, value };
+	m->tags[i] = tag_of(h);
 	m->count++;
 	return 0;
 }
 
 void *strmap_del(struct strmap *m, const char *key)
 {
-	struct strmap_slot *s = find(m, key);
+	struct strmap_slot *s = find(m, key, hash(key));
 	void *v;
 
 	if (!s)
 		return NULL;
 	v = s->value;
-	s->key = STRMAP_TOMBSTONE;
+	m->tags[s - m->slots] = STRMAP_DELETED;
+	s->key = NULL;
 	s->value = NULL;
 	m->count--;
 	return v;
@@ -108,12 +130,8 @@ void *strmap_del(struct strmap *m, const char *key)
 void *strmap_next(const struct strmap *m, size_t *i)
 {
 	for (; *i < m->cap; (*i)++) {
-		const struct strmap_slot *s = &m->slots[*i];
-
-		if (s->key && s->key != STRMAP_TOMBSTONE) {
-			(*i)++;
-			return s->value;
-		}
+		if (m->tags[*i] >= 0x80)
+			return m->slots[(*i)++].value;
 	}
 	return NULL;
 }

@@ -3,7 +3,11 @@
  * strmap.h - string -> pointer hash map (open addressing, linear probing).
  * Keys are borrowed: the value owns its key (job label, service name).
  * Used for jobs by label and services by name, so that look-ups cost the
- * same with 10 jobs as with 10,000.
+ * same with 10 jobs as with 10,000.  A byte per slot, beside the slots,
+ * says whether it is empty, deleted or live and 7 bits of its key's hash:
+ * a probe walks those bytes, and compares a key only where they match
+ * (keys such as labels and paths share long prefixes, so each compare
+ * costs).
  */
 #ifndef BOOTSTRAPD_STRMAP_H
 #define BOOTSTRAPD_STRMAP_H
@@ -11,12 +15,13 @@
 #include <stddef.h>
 
 struct strmap_slot {
-	const char *key;        /* NULL: empty; STRMAP_TOMBSTONE: deleted */
+	const char *key;        /* a live slot's (strmap.tags says which are) */
 	void *value;
 };
 
 struct strmap {
 	struct strmap_slot *slots;
+	unsigned char *tags;    /* per slot: STRMAP_EMPTY, STRMAP_DELETED, or 0x80 | 7 hash bits */
 	size_t cap;             /* power of two */
 	size_t used;            /* live + tombstones */
 	size_t count;           /* live */

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check-strmap - the daemon's string map: every key found again among
+ * many that share a long prefix (as labels and paths do), replaced in
+ * place, deleted and put back (reusing what deletion left), walked once
+ * each, and kept whole across its growth.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strmap.h"
+
+#define N 20000
+
+static char keys[N][64];
+
+static void make_keys(void)
+{
+	for (int i = 0; i < N; i++)
+		snprintf(keys[i], sizeof(keys[i]), "/var/lib/jobs/com.example.scale.%05d.plist", i);
+}
+
+START_TEST(test_every_key_found_again)
+{
+	struct strmap m;
+
+	make_keys();
+	strmap_init(&m);
+	for (int i = 0; i < N; i++)
+		ck_assert_int_eq(strmap_put(&m, keys[i], keys[i]), 0);
+	ck_assert_uint_eq(m.count, N);
+	for (int i = 0; i < N; i++)
+		ck_assert_ptr_eq(strmap_get(&m, keys[i]), keys[i]);
+	ck_assert_ptr_null(strmap_get(&m, "/var/lib/jobs/com.example.scale.99999.plist"));
+	ck_assert_ptr_null(strmap_get(&m, ""));
+	strmap_deinit(&m);
+}
+END_TEST
+
+START_TEST(test_replace_delete_and_put_back)
+{
+	struct strmap m;
+	size_t used, walked = 0, it = 0;
+	static int mark;
+
+	make_keys();
+	strmap_init(&m);
+	for (int i = 0; i < N; i++)
+		ck_assert_int_eq(strmap_put(&m, keys[i], keys[i]), 0);
+	ck_assert_int_eq(strmap_put(&m, keys[7], &mark), 0);   /* replaced, not added */
+	ck_assert_uint_eq(m.count, N);
+	ck_assert_ptr_eq(strmap_get(&m, keys[7]), &mark);
+	for (int i = 0; i < N; i += 2)
+		ck_assert_ptr_nonnull(strmap_del(&m, keys[i]));
+	ck_assert_ptr_null(strmap_del(&m, keys[0]));
+	ck_assert_uint_eq(m.count, N / 2);
+	for (int i = 0; i < N; i++)
+		ck_assert((strmap_get(&m, keys[i]) == NULL) == (i % 2 == 0));
+	used = m.used;
+	for (int i = 0; i < N; i += 2)
+		ck_assert_int_eq(strmap_put(&m, keys[i], keys[i]), 0);
+	ck_assert_uint_le(m.used, used);        /* deleted slots taken again first */
+	while (strmap_next(&m, &it))
+		walked++;
+	ck_assert_uint_eq(walked, N);
+	for (int i = 0; i < N; i++)
+		ck_assert_ptr_nonnull(strmap_get(&m, keys[i]));
+	strmap_deinit(&m);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("strmap");
+	TCase *tc = tcase_create("strmap");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_every_key_found_again);
+	tcase_add_test(tc, test_replace_delete_and_put_back);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
