@@ -23,6 +23,7 @@
 #include "domain.h"
 #include "ipc.h"
 #include "log.h"
+#include "port-inodes.h"
 #include "log-limit.h"
 #include "registry.h"
 #include "service.h"
@@ -32,20 +33,17 @@ _Static_assert(DEMUX_RIGHT_MAX_FDS >= 3 + CHANNELS_PER_SERVICE, "a right's fds")
 _Static_assert(DEMUX_RIGHT_MAX_FDS <= IPC_REPLY_MAX_FDS, "a reply's fds");
 
 /*
- * The name whose port this daemon made and has inode @ino: one with
- * channels already is found at once, any other by a walk of the names
- * (once per port: its first channel files it).  Per-PID names and
+ * The name of registry @r whose port this daemon made and has inode @ino,
+ * found by the index of made ports (port-inodes.h).  Per-PID names and
  * registered ports are not this daemon's to offer channels to.
  */
 static struct service *port_of(const struct registry *r, uint32_t ino)
 {
-	struct service *s = ino ? channels_service(ino) : NULL;
-	size_t i = 0;
+	struct service *s = port_inodes_find(ino);
 
-	while (ino && !s && (s = registry_next(r, &i)))
-		if (s->send_ino != ino)
-			s = NULL;
-	return s && !s->per_pid && service_has_port(s) ? s : NULL;
+	if (!s || s->per_pid || !service_has_port(s) || strmap_get(&r->names, s->name) != s)
+		return NULL;
+	return s;
 }
 
 static kern_return_t refusal(int err)

@@ -18,6 +18,7 @@
 #include "fdpass.h"
 #include "endpoint.h"
 #include "log.h"
+#include "port-inodes.h"
 #include "process.h"
 #include "wire.h"
 
@@ -72,12 +73,29 @@ static void close_pidfd(int fd)
  * descriptions and its receives block; R passes every sender's
  * credentials, for the job's audit trailers).
  */
+/* @s's port, made here: S's inode kept, and filed for the channel routine. */
+static int file_port(struct service *s)
+{
+	s->send_ino = service_socket_inode(s->send_fd);
+	return s->send_ino ? port_inodes_add(s->send_ino, s) : 0;
+}
+
+static void unfile_port(struct service *s)
+{
+	port_inodes_remove(s->send_ino, s);
+	s->send_ino = 0;
+}
+
 static int make_port(struct service *svc)
 {
 	int err = endpoint_socketpair(&svc->recv_fd, &svc->send_fd);
 
-	if (err == 0)
-		svc->send_ino = service_socket_inode(svc->send_fd);
+	if (err == 0 && (err = file_port(svc)) < 0) {
+		close(svc->recv_fd);
+		close(svc->send_fd);
+		svc->recv_fd = svc->send_fd = -1;
+		svc->send_ino = 0;
+	}
 	return err;
 }
 
@@ -281,8 +299,12 @@ struct service *service_adopt_dynamic(struct event_base *base, const char *name,
 	/* Ours now: closed with @s on any failure below. */
 	s->recv_fd = recv_fd;
 	s->send_fd = send_fd;
-	s->send_ino = service_socket_inode(send_fd);
 	s->dynamic = true;
+	err = file_port(s);
+	if (err < 0) {
+		close_pidfd(pidfd);
+		return fail(s, err);
+	}
 	err = watch_owner_exit(s, pidfd);
 	return err < 0 ? fail(s, err) : s;
 }
@@ -311,6 +333,7 @@ struct service *service_free(struct service *s)
 		close(s->recv_fd);
 	if (s->send_fd >= 0)
 		close(s->send_fd);
+	unfile_port(s);
 	service_release_disarm(s);
 	free(s);
 	return NULL;
@@ -377,7 +400,7 @@ void service_reset_port(struct service *s)
 	if (s->send_fd >= 0)
 		close(s->send_fd);
 	s->recv_fd = s->send_fd = -1;
-	s->send_ino = 0;
+	unfile_port(s);
 }
 
 void service_adopt_port(struct service *s, int recv_fd, int send_fd)
@@ -385,8 +408,10 @@ void service_adopt_port(struct service *s, int recv_fd, int send_fd)
 	service_reset_port(s);
 	s->recv_fd = recv_fd;
 	s->send_fd = send_fd;
-	/* Kept by this daemon across a restart: made by it. */
-	s->send_ino = send_fd >= 0 ? service_socket_inode(send_fd) : 0;
+	/* Kept by this daemon across a restart: made by it.  Not filed (no
+	 * memory): its clients' channel asks are refused, nothing else. */
+	if (send_fd >= 0 && file_port(s) < 0)
+		log_warnx("%s: its port is not filed for channels (no memory)", s->name);
 	if (s->watch_wanted)
 		arm_watch(s);
 }
