@@ -3,7 +3,7 @@
  * check-channels-exit - what bootstrapd tells a port's channels when the
  * job that held its receive right exits (wire.h "Channels",
  * bootstrap-wire(7)), spoken by hand on the client's side against a real
- * job: each channel gets RETIRED with its owner's first channel call still
+ * job: each channel gets RETIRED with its owner's last channel call still
  * queued in R (what is no channel call of the owner's does not count) and
  * when the daemon looked; the channel lives on.  Across a re-exec and a
  * kill -9 under the fd store, the channel and its owner are kept: a call
@@ -27,6 +27,7 @@
 #include "helpers/echo-proto.h"
 #include "helpers/fake-fdstore.h"
 #include "helpers/peer.h"
+#include "fdpass.h"
 #include "wire.h"
 
 static struct test_daemon td;
@@ -119,11 +120,11 @@ static pid_t echo_channel(mach_port_t *port, int *s, int *a)
 /*
  * The job stopped, a message it dies on queued first, then what is no
  * channel call of ours (junk, an empty datagram, a channel call's bits
- * cut short or with a control bit), then our calls 5 and 6: the first is
- * the one told, and a channel of another process's, with nothing queued,
- * is told 0.  Both channels live on.
+ * cut short or with a control bit), then our calls 5 and 6: the last is
+ * the one told (the one its caller waits for), and a channel of another
+ * process's, with nothing queued, is told 0.  Both channels live on.
  */
-START_TEST(test_exit_tells_the_first_queued_call)
+START_TEST(test_exit_tells_the_last_queued_call)
 {
 	mach_port_t port;
 	uint64_t before;
@@ -144,13 +145,95 @@ START_TEST(test_exit_tells_the_first_queued_call)
 	ck_assert_int_eq(chan_call(s, 6), 0);
 	before = chan_now_ns();
 	ck_assert_int_eq(kill(job, SIGCONT), 0);
-	ck_assert_uint_eq(chan_retired_seq(a, before), 5);
+	ck_assert_uint_eq(chan_retired_seq(a, before), 6);
 	ck_assert_uint_eq(chan_retired_seq(other, before), 0);
 	ck_assert(!chan_peer_gone(a));
 	ck_assert(!chan_peer_gone(other));
 	close(s);
 	close(a);
 	close(other);
+	mach_port_deallocate(mach_task_self(), port);
+}
+END_TEST
+
+/*
+ * Empty datagrams read 0 but are no end of R: the daemon's look steps
+ * over as many as are queued (past 1024, with S's buffer raised as far as
+ * this machine lets it), and still finds the call behind them.
+ */
+START_TEST(test_exit_finds_a_call_behind_many_empties)
+{
+	int big = 8 << 20, s, a, empties = 0;
+	mach_port_t port;
+	uint64_t before;
+	pid_t job;
+
+	fake_fdstore_fixture_start(&td, &store, &use_store, 0);
+	job = echo_channel(&port, &s, &a);
+	stop_job(job);
+	if (setsockopt(s, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big)) < 0)
+		setsockopt(s, SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
+	ck_assert_int_eq(echo_send(port, ECHO_CRASH, 0, 0), MACH_MSG_SUCCESS);
+	while (empties < 3000 && send(s, "", 0, MSG_DONTWAIT) == 0)
+		empties++;
+	ck_assert_int_gt(empties, 1100);
+	ck_assert_int_eq(chan_call(s, 7), 0);
+	before = chan_now_ns();
+	ck_assert_int_eq(kill(job, SIGCONT), 0);
+	ck_assert_uint_eq(chan_retired_seq(a, before), 7);
+	close(s);
+	close(a);
+	mach_port_deallocate(mach_task_self(), port);
+}
+END_TEST
+
+/* Junk through S @s carrying @n fds (pipe ends), as a sender may write. */
+static void junk_with_fds(int s, int n)
+{
+	struct wire_hdr h = { .magic = WIRE_MAGIC, .nfds = (uint32_t)n };
+	struct iovec iov = { &h, sizeof(h) };
+	int fds[4], pfd[2];
+
+	ck_assert_int_le(n, 4);
+	ck_assert_int_eq(pipe(pfd), 0);
+	for (int i = 0; i < n; i++)
+		fds[i] = pfd[i % 2];
+	ck_assert_int_eq(fdpass_send(s, &iov, 1, fds, (size_t)n, 0), 0);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
+/*
+ * A job that turned the credentials off on R (which it shares with the
+ * daemon) and died with datagrams carrying fds queued: the daemon's look
+ * takes none of those fds, and, unable to tell whose the datagrams are,
+ * says it could not look (looked_ns 0: the client asks the next receiver).
+ */
+START_TEST(test_exit_with_credentials_off_takes_no_fd)
+{
+	uint64_t looked = 1;
+	uint16_t seq = 1;
+	mach_port_t port;
+	int s, a, before;
+	pid_t job;
+
+	fake_fdstore_fixture_start(&td, &store, &use_store, 0);
+	job = echo_channel(&port, &s, &a);
+	echo_chan_call(s, ECHO_NO_CREDS, 2);
+	ck_assert_int_eq(answered_by(a, 2), job);
+	stop_job(job);
+	ck_assert_int_eq(echo_send(port, ECHO_CRASH, 0, 0), MACH_MSG_SUCCESS);
+	for (int i = 0; i < 8; i++)
+		junk_with_fds(s, 4);
+	ck_assert_int_eq(chan_call(s, 3), 0);
+	before = chan_fds_at_rest(td.pid);
+	ck_assert_int_eq(kill(job, SIGCONT), 0);
+	ck_assert_int_eq(chan_read(a, &seq, &looked), 1);
+	ck_assert_uint_eq(looked, 0);
+	ck_assert_uint_eq(seq, 0);
+	ck_assert_int_le(chan_fds_at_rest(td.pid), before);
+	close(s);
+	close(a);
 	mach_port_deallocate(mach_task_self(), port);
 }
 END_TEST
@@ -189,7 +272,9 @@ static Suite *suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_exit_tells_the_first_queued_call);
+	tcase_add_test(tc, test_exit_tells_the_last_queued_call);
+	tcase_add_test(tc, test_exit_finds_a_call_behind_many_empties);
+	tcase_add_test(tc, test_exit_with_credentials_off_takes_no_fd);
 	tcase_add_loop_test(tc, test_restart_keeps_the_channels_and_their_owner, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;

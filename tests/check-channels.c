@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <mach/mach.h>
@@ -155,6 +156,33 @@ START_TEST(test_ask_refused_for_a_b_not_seqpacket)
 	ck_assert_int_eq(chan_ask_with(send, pfd[1]), KERN_INVALID_ARGUMENT);
 	ck_assert(test_daemon_wait_log(&td, "not a local socket: refused", CHAN_WAIT_MS));
 	close(pfd[0]);
+	ck_assert(!chan_pending(peer_recv_fd(recv)));
+}
+END_TEST
+
+/*
+ * A listening socket has its listener's credentials and never hangs up,
+ * and an end whose peer is gone answers nobody: neither may hold one of
+ * the port's channel places.
+ */
+START_TEST(test_ask_refused_for_a_b_that_is_no_live_pair)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	mach_port_t recv, send;
+	int l, a, b;
+
+	test_daemon_start(&td);
+	chan_serve(DYN, &recv, &send);
+	l = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(l, 0);
+	snprintf(addr.sun_path + 1, sizeof(addr.sun_path) - 1, "bsd-chan-%d", (int)getpid());
+	ck_assert_int_eq(bind(l, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	ck_assert_int_eq(listen(l, 1), 0);
+	ck_assert_int_eq(chan_ask_with(send, l), KERN_INVALID_ARGUMENT);
+	chan_pair(&a, &b);
+	close(a);
+	ck_assert_int_eq(chan_ask_with(send, b), KERN_INVALID_ARGUMENT);
+	ck_assert(test_daemon_wait_log(&td, "no live pair's end: refused", CHAN_WAIT_MS));
 	ck_assert(!chan_pending(peer_recv_fd(recv)));
 }
 END_TEST
@@ -418,6 +446,7 @@ static Suite *channels_suite(void)
 	tcase_add_test(tc, test_offer_in_r_is_no_message);
 	tcase_add_test(tc, test_ask_refused_for_a_b_the_asker_did_not_make);
 	tcase_add_test(tc, test_ask_refused_for_a_b_not_seqpacket);
+	tcase_add_test(tc, test_ask_refused_for_a_b_that_is_no_live_pair);
 	tcase_add_test(tc, test_ask_refused_for_what_is_no_service);
 	tcase_add_test(tc, test_ask_refused_while_r_is_full);
 	tcase_add_test(tc, test_channel_ids_are_not_sequential);

@@ -7,10 +7,12 @@
  * receive, a right moved away ends it too (a sleeper left behind would
  * take its new holder's messages), and the receiver's own S going
  * (no-senders armed) leaves the sleeper able to see a queue added later.
+ * A fork() while one sleeps leaves the child free of it.
  */
 #include <check.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <mach/mach.h>
@@ -222,6 +224,34 @@ START_TEST(test_stray_wake_is_no_message)
 }
 END_TEST
 
+/*
+ * fork() while a thread sleeps in recvmsg(R): the child, which has no such
+ * thread, closes the port without waiting for one, and writes nothing
+ * into the parent's R; the parent's sleeper is still there.
+ */
+START_TEST(test_fork_while_asleep)
+{
+	mach_port_t port = peer_port();
+	struct sleeper s;
+	int status = -1;
+	pid_t pid;
+
+	start_sleeper(&s, port);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(0);
+	for (int k = 0; k < 500 && waitpid(pid, &status, WNOHANG) == 0; k++)
+		usleep(10000);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ck_assert_uint_eq(asleep_on(port), 1);
+	ck_assert_int_eq(peer_send_id(port, MACH_MSG_TYPE_MAKE_SEND, SLEEPER_ID), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(join_sleeper(&s), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(s.b.head.msgh_id, SLEEPER_ID);
+	destroy(port);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("recv-asleep");
@@ -233,6 +263,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_moved_right_ends_the_receive);
 	tcase_add_test(tc, test_own_send_end_going_leaves_the_receiver_awake);
 	tcase_add_test(tc, test_stray_wake_is_no_message);
+	tcase_add_test(tc, test_fork_while_asleep);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -71,6 +71,25 @@ START_TEST(test_replace_delete_and_put_back)
 }
 END_TEST
 
+/* Keys put and deleted again and again: the deleted slots are cleared, the map does not grow. */
+START_TEST(test_churn_does_not_grow)
+{
+	struct strmap m;
+	char key[32];
+
+	strmap_init(&m);
+	ck_assert_int_eq(strmap_put(&m, "kept", &m), 0);
+	for (int i = 0; i < 200000; i++) {
+		snprintf(key, sizeof(key), "%d", i);
+		ck_assert_int_eq(strmap_put(&m, key, key), 0);
+		ck_assert_ptr_eq(strmap_del(&m, key), key);
+	}
+	ck_assert_uint_le(m.cap, 64);
+	ck_assert_ptr_eq(strmap_get(&m, "kept"), &m);
+	strmap_deinit(&m);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("strmap");
@@ -80,6 +99,7 @@ int main(void)
 
 	tcase_add_test(tc, test_every_key_found_again);
 	tcase_add_test(tc, test_replace_delete_and_put_back);
+	tcase_add_test(tc, test_churn_does_not_grow);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -138,6 +138,15 @@ static void sweep_channels(struct port *p, pid_t owner)
 			port_remove_channel(p, i);
 }
 
+/* A control datagram up B for call @seq, carrying @fd if not -1. */
+static int send_control(int b, uint32_t bits, uint16_t seq, int fd)
+{
+	struct wire_hdr h = { .magic = WIRE_MAGIC, .bits = bits, .seq = seq, .nfds = fd >= 0 };
+	struct iovec iov = { &h, sizeof(h) };
+
+	return fdpass_send(b, &iov, 1, &fd, fd >= 0, MSG_DONTWAIT);
+}
+
 int port_add_channel(struct port *p, int fd)
 {
 	struct port_recv *rv = &p->u.recv;
@@ -149,9 +158,16 @@ int port_add_channel(struct port *p, int fd)
 
 	if (!known && owner > 0)
 		sweep_channels(p, owner);
-	if (known || owner <= 0 || rv->n_chan >= PORT_MAX_CHANNELS || grow_channels(rv) < 0) {
+	if (known) {
 		close(fd);
-		return known ? 0 : -ENOMEM;
+		return 0;
+	}
+	if (owner <= 0 || rv->n_chan >= PORT_MAX_CHANNELS || grow_channels(rv) < 0) {
+		/* Its client's calls would be destroyed unread, and it would wait
+		 * for their answers for ever: it is told to go the ordinary way. */
+		send_control(fd, WIRE_BITS_OFFER | WIRE_BITS_ONCONN, 0, -1);
+		close(fd);
+		return -ENOMEM;
 	}
 	rv->chan[rv->n_chan++] = (struct port_chan){ .fd = fd, .ino = ino, .owner = owner,
 						     .spare = -1 };
@@ -183,15 +199,6 @@ void port_chan_close(struct port *p)
 {
 	if (p->chan_fd >= 0)
 		port_close_fd(p, &p->chan_fd);
-}
-
-/* A control datagram up B for call @seq, carrying @fd if not -1. */
-static int send_control(int b, uint32_t bits, uint16_t seq, int fd)
-{
-	struct wire_hdr h = { .magic = WIRE_MAGIC, .bits = bits, .seq = seq, .nfds = fd >= 0 };
-	struct iovec iov = { &h, sizeof(h) };
-
-	return fdpass_send(b, &iov, 1, &fd, fd >= 0, MSG_DONTWAIT);
 }
 
 void port_chan_call_died(int b, uint16_t seq)

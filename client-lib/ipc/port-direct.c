@@ -15,11 +15,27 @@
  */
 #include "port.h"
 
+#include <errno.h>
 #include <sys/socket.h>
 
+#include "deadline.h"
 #include "wire.h"
 
-static pthread_cond_t direct_cond = PTHREAD_COND_INITIALIZER;
+/* How long a waker waits before it writes a WAKE that could not be written again. */
+#define WAKE_RETRY_MS 10
+
+/* Wakers waiting for sleepers to be out, on the monotonic clock (deadline.h). */
+static pthread_cond_t direct_cond;
+
+__attribute__((constructor)) static void direct_cond_init(void)
+{
+	pthread_condattr_t a;
+
+	pthread_condattr_init(&a);
+	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+	pthread_cond_init(&direct_cond, &a);
+	pthread_condattr_destroy(&a);
+}
 
 int port_direct_enter(struct port *p)
 {
@@ -44,29 +60,49 @@ void port_direct_woken(struct port *p)
 		p->u.recv.wake_sent = false;
 }
 
+/* One WAKE at a time is enough; if R is full, the sleeper wakes anyway. */
+static void send_wake(struct port *p)
+{
+	struct wire_hdr h = { .magic = WIRE_MAGIC, .bits = WIRE_BITS_WAKE };
+	ssize_t n;
+
+	if (p->u.recv.wake_sent || p->send_fd < 0)
+		return;
+	n = send(p->send_fd, &h, sizeof(h), MSG_DONTWAIT | MSG_NOSIGNAL);
+	p->u.recv.wake_sent = n == (ssize_t)sizeof(h) || (n < 0 && errno == EAGAIN);
+}
+
 void port_direct_kick(struct port *p, bool wait)
 {
 	struct port_recv *rv = &p->u.recv;
 
 	if (p->kind != PORT_KIND_RECEIVE || !rv->direct)
 		return;
-	/* One WAKE at a time is enough; if R is full, the sleeper wakes anyway. */
-	if (!rv->wake_sent && p->send_fd >= 0) {
-		struct wire_hdr h = { .magic = WIRE_MAGIC, .bits = WIRE_BITS_WAKE };
-
-		rv->wake_sent = send(p->send_fd, &h, sizeof(h), MSG_DONTWAIT | MSG_NOSIGNAL) ==
-				(ssize_t)sizeof(h);
-	}
+	send_wake(p);
 	if (!wait)
 		return;
-	/* Woken, it must not fall asleep there again before R or S goes. */
+	/* Woken, it must not fall asleep there again before R or S goes.  A
+	 * WAKE that could not be written (no memory) is written again. */
 	rv->barred = true;
-	while (rv->direct)
-		space_wait(&direct_cond, NULL);
+	while (rv->direct) {
+		struct timespec again = deadline_in(WAKE_RETRY_MS);
+
+		if (space_wait(&direct_cond, &again) == ETIMEDOUT)
+			send_wake(p);
+	}
 	rv->barred = false;
 }
 
 void port_direct_fork_child(void)
 {
-	pthread_cond_init(&direct_cond, NULL);
+	direct_cond_init();
+}
+
+void port_direct_forget(struct port *p)
+{
+	if (p->kind != PORT_KIND_RECEIVE)
+		return;
+	p->u.recv.direct = 0;
+	p->u.recv.wake_sent = false;
+	p->u.recv.barred = false;
 }

@@ -537,6 +537,7 @@ void port_fork_child(void)
 
 	port_direct_fork_child();
 	for (size_t i = 0; (p = space_next(&i));) {
+		port_direct_forget(p);  /* the parent's sleepers are not the child's */
 		if (fork_keep(p))
 			continue;
 		space_remove(p->name);
@@ -545,7 +546,7 @@ void port_fork_child(void)
 		p->sending = 0; /* nor did their sends: the fds close at once */
 		p->so_rcv = NULL;       /* its reference went with the others: that entry goes too */
 		pthread_mutex_init(&p->rcv_lock, NULL);
-			port_unref(p);
+		port_unref(p);
 	}
 }
 

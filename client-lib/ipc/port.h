@@ -115,10 +115,10 @@ struct port {
 	struct port_close *closing; /* closes put off, oldest first */
 	size_t n_closing, cap_closing;
 	/*
-	 * A send right's channel (msg-chan.c): A, written to instead of S once
-	 * the daemon made it; the running number of what went down it; and
-	 * where the ask stands.  A send-once right that answers a channel
-	 * call: so_chan is the call's number, send_fd a copy of B.
+	 * A send right's channel (msg-chan.c): A, where its calls' answers
+	 * come; the number of its last call; and where the ask stands.  A
+	 * send-once right that answers a channel call: so_chan is the call's
+	 * number, send_fd a copy of B.
 	 */
 	int chan_fd;
 	uint16_t chan_seq;
@@ -140,9 +140,9 @@ struct port {
 enum port_chan_state {
 	PORT_CHAN_NONE,             /* not a port the daemon vouched for: never asked */
 	PORT_CHAN_ASKABLE,          /* the daemon's port: ask at the first call */
-	PORT_CHAN_ASKING,           /* the ask is out: sends to the port wait */
-	PORT_CHAN_OPEN,             /* chan_fd is A: every message goes down it */
-	PORT_CHAN_REFUSED,          /* refused or gone: the ordinary way for good */
+	PORT_CHAN_ASKING,           /* the ask is out: other calls go the ordinary way */
+	PORT_CHAN_OPEN,             /* chan_fd is A: calls are answered up the channel */
+	PORT_CHAN_REFUSED,          /* refused by the daemon or the receiver: the ordinary way for good */
 };
 
 /* Entries (port.c). */
@@ -483,6 +483,8 @@ void port_direct_woken(struct port *p);
 void port_direct_kick(struct port *p, bool wait);
 /** port_direct_fork_child() - in a forked child: nobody sleeps any more. */
 void port_direct_fork_child(void);
+/** port_direct_forget() - in a forked child: @p's sleepers were the parent's threads. */
+void port_direct_forget(struct port *p);
 
 /* Channels (port-channels.c).  Space lock held. */
 

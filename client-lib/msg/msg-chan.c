@@ -24,14 +24,17 @@
  */
 #define CHAN_ASK_BACKOFF 16
 
-/* @p's channel @fd (its A, pinned by the caller) ended.  Space lock held. */
-static void chan_gone(struct port *p, int fd)
+/*
+ * @p's channel @fd (its A, pinned by the caller) ended, or was @refused
+ * by the receiver (then no other is asked for).  Space lock held.
+ */
+static void chan_gone(struct port *p, int fd, bool refused)
 {
 	/* Another thread may have let it go and asked anew meanwhile. */
 	if (p->chan_state != PORT_CHAN_OPEN || p->chan_fd != fd)
 		return;
 	port_chan_close(p);
-	p->chan_state = PORT_CHAN_ASKABLE;
+	p->chan_state = refused ? PORT_CHAN_REFUSED : PORT_CHAN_ASKABLE;
 	p->chan_backoff = CHAN_ASK_BACKOFF;
 }
 
@@ -152,7 +155,7 @@ mach_msg_return_t msg_chan_call(mach_msg_header_t *msg, mach_msg_option_t option
 	space_lock();
 	p->chan_calling = false;
 	if (w.gone)
-		chan_gone(p, w.fd);
+		chan_gone(p, w.fd, w.refused);
 	port_unpin(p, pin);
 	space_unlock();
 	port_unref(reply);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <mach/mach.h>
 
@@ -109,16 +110,26 @@ bool rcv_take_channel(struct rcv_req *rq, const struct rcv_dgram *d)
 	c = port_channel_of(rq->port, d->cr.pid);
 	if (c) {
 		c->last_seq = h->seq;
-		rq->chan_fd = c->fd;
-		rq->from_chan = true;
+		rq->chan_fd = port_chan_copy(rq->port, c->fd, &rq->chan_ino);
+		rq->from_chan = rq->chan_fd >= 0;
+		if (!rq->from_chan)
+			port_chan_call_died(c->fd, h->seq);     /* no fd for its reply right */
 	}
 	space_unlock();
-	return c != NULL;
+	return rq->from_chan;
+}
+
+void rcv_chan_release(struct rcv_req *rq)
+{
+	if (rq->from_chan && rq->chan_fd >= 0)
+		close(rq->chan_fd);
+	rq->from_chan = false;
+	rq->chan_fd = -1;
 }
 
 void rcv_chan_call_destroyed(const struct rcv_req *rq, const struct wire_hdr *h)
 {
-	if (rq->from_chan)
+	if (rq->from_chan && rq->chan_fd >= 0)
 		port_chan_call_died(rq->chan_fd, h->seq);
 }
 
@@ -158,15 +169,20 @@ mach_msg_return_t rcv_too_large(struct rcv_req *rq, int fd, const struct wire_hd
 	return rcv_too_large_destroyed(rq, name, h);
 }
 
-static mach_port_name_t translate_reply(const struct rcv_req *rq, const struct wire_hdr *h,
-				       int *fds)
+static mach_port_name_t translate_reply(struct rcv_req *rq, const struct wire_hdr *h, int *fds)
 {
 	struct wire_desc rd = { .nfds = 1 };
 	int err = 0;
 
-	/* A channel call: its reply right is an answer up the channel. */
-	if (rq->from_chan)
-		return rights_insert_chan_reply(rq->port, rq->chan_fd, h->seq);
+	/* A channel call: its reply right is an answer up the channel, on the
+	 * copy of B the delivery took. */
+	if (rq->from_chan) {
+		int b = rq->chan_fd;
+
+		rq->chan_fd = -1;
+		rq->from_chan = false;
+		return rights_insert_chan_reply(rq->port, b, rq->chan_ino, h->seq);
+	}
 	if (!h->reply_nfds)
 		return (h->bits & WIRE_BITS_REPLY_DEAD) ? MACH_PORT_DEAD : MACH_PORT_NULL;
 	rd.kind = MACH_MSGH_BITS_REMOTE(h->bits) == MACH_MSG_TYPE_PORT_SEND_ONCE ?

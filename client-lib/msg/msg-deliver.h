@@ -32,8 +32,10 @@ struct rcv_req {
 	struct port *port;              /* the receive right being read (referenced by the caller) */
 	bool in_r;                      /* reading the port's own queue R */
 	bool asleep;                    /* waiting in recvmsg(R) itself (port-direct.c) */
-	bool from_chan;                 /* the datagram is a channel call, answered up B chan_fd */
-	int chan_fd;
+	bool no_sleep;                  /* that could not be: the epoll way for this receive */
+	bool from_chan;                 /* the datagram is a channel call, answered up B: */
+	int chan_fd;                    /* a copy of B of the delivery's own (rcv_chan_release()) */
+	ino_t chan_ino;                 /* B's inode */
 };
 
 /* A datagram taken off a queue, with its fds and its sender's credentials. */
@@ -64,9 +66,16 @@ mach_msg_return_t rcv_send_once_notice(struct rcv_req *rq, mach_port_name_t name
  * rcv_take_channel() - whether datagram @d, dequeued from R, may be
  * delivered: a channel call (wire.h "Channels") only from the owner of
  * one of rq->port's channels, which is then the one its answer goes up
- * (rq->from_chan, rq->chan_fd) and remembers it as the last it read.
+ * (rq->from_chan; rq->chan_fd a copy of B taken now, so that the channel
+ * may go meanwhile) and remembers it as the last it read.
  */
 bool rcv_take_channel(struct rcv_req *rq, const struct rcv_dgram *d);
+
+/*
+ * rcv_chan_release() - the copy of B rcv_take_channel() took, if no reply
+ * right took it, closed.
+ */
+void rcv_chan_release(struct rcv_req *rq);
 
 /*
  * A channel call was destroyed: its reply right went with it, and its

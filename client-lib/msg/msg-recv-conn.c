@@ -24,12 +24,6 @@
 #include "port.h"
 #include "wire.h"
 
-/* Whether channel number @a was sent before @b (numbers wrap). */
-static bool seq_before(uint16_t a, uint16_t b)
-{
-	return (int16_t)(uint16_t)(a - b) < 0;
-}
-
 /*
  * SO_MOVED: the answer comes to rq->port through the send-once queue @fd
  * (taken).  Anything but a socket there would be a queue nobody answers
@@ -57,15 +51,19 @@ static void probe(const struct conn_wait *w)
 			      .seq = w->seq };
 	struct iovec iov = { &h, sizeof(h) };
 
-	/* Failing, the port is gone: end of file on A tells the call's death. */
-	fdpass_send(w->probe_fd, &iov, 1, NULL, 0, MSG_DONTWAIT);
+	/* Waits while R is full (as it may be just after the job went): a
+	 * probe lost would leave a dead call unanswered.  Failing, the port is
+	 * gone: end of file on A tells the call's death. */
+	fdpass_send(w->probe_fd, &iov, 1, NULL, 0, 0);
 }
 
 enum chan_fate msg_chan_fate(uint16_t seq, uint64_t sent_from, uint64_t sent_by,
-			    uint16_t first_queued, uint64_t looked_ns)
+			    uint16_t last_queued, uint64_t looked_ns)
 {
-	if (first_queued && !seq_before(seq, first_queued))
+	if (last_queued && last_queued == seq)
 		return CHAN_FATE_QUEUED;
+	if (!looked_ns)
+		return CHAN_FATE_ASK;   /* the daemon could not look */
 	if (sent_by < looked_ns)
 		return CHAN_FATE_DIED;
 	return sent_from > looked_ns ? CHAN_FATE_QUEUED : CHAN_FATE_ASK;
@@ -85,7 +83,8 @@ static bool retired_died(const struct conn_wait *w, const struct rcv_dgram *d)
 
 /*
  * A control datagram up a channel, about call w->seq or an earlier one
- * (then dropped): SO_DIED, SO_MOVED, or RETIRED (the receiver went).
+ * (then dropped): SO_DIED, SO_MOVED, RETIRED (the receiver went) or
+ * REFUSED (the receiver could not take the channel).
  */
 static mach_msg_return_t chan_control(struct rcv_req *rq, struct conn_wait *w,
 				      struct rcv_dgram *d)
@@ -100,6 +99,11 @@ static mach_msg_return_t chan_control(struct rcv_req *rq, struct conn_wait *w,
 	if (k == WIRE_CTL_SO_MOVED && h->seq == w->seq)
 		return answer_moved(rq, d->fds[0]);
 	fdpass_close_all(d->fds, d->nfds);
+	/* The receiver destroys the call unread: it goes the ordinary way. */
+	if (k == WIRE_CTL_REFUSED) {
+		w->refused = w->gone = true;
+		return MSG_RECV_RESEND;
+	}
 	return RECV_AGAIN;
 }
 

@@ -157,6 +157,9 @@ static mach_msg_return_t recv_whole(struct rcv_req *rq, struct port *p, int fd, 
 			     rq->asleep ? 0 : MSG_DONTWAIT);
 	if (rq->asleep) {
 		rq->asleep = false;
+		/* R made non-blocking by another of its holders: sleeping there
+		 * would spin, so this receive waits the epoll way from now on. */
+		rq->no_sleep = d->len == -EAGAIN;
 		space_lock();
 		port_direct_leave(p);
 		space_unlock();
@@ -231,6 +234,36 @@ static mach_msg_return_t after_fd(struct rcv_req *rq, struct port *p, int fd, en
 
 static mach_msg_return_t try_fd_peek(struct rcv_req *rq, struct port *p, int fd, enum q_kind kind);
 
+/* A take from @p's queue of @kind begins: nothing known of it yet. */
+static void start_take(struct rcv_req *rq, struct port *p, enum q_kind kind, struct rcv_dgram *d)
+{
+	rq->port = p;
+	rq->from_chan = false;
+	rq->chan_fd = -1;
+	rq->in_r = kind == Q_R;
+	d->from_daemon = d->answer = false;
+}
+
+/*
+ * One datagram of @p's queue @fd, read whole into the thread's buffer
+ * (d->buf, given back here), delivered or handled; the copy of B a
+ * channel call took, if its reply right did not take it, closed.
+ */
+static mach_msg_return_t take_whole(struct rcv_req *rq, struct port *p, int fd, enum q_kind kind,
+				    struct rcv_dgram *d)
+{
+	mach_msg_return_t mr;
+	int returned = -1;
+
+	mr = recv_whole(rq, p, fd, kind, d, &returned);
+	rcv_buffer_give();
+	/* RECV_AGAIN: nothing dequeued; end of file: at_end() did all. */
+	if (mr != RECV_AGAIN && !rcv_dgram_eof(d))
+		mr = after_fd(rq, p, fd, kind, mr, returned);
+	rcv_chan_release(rq);
+	return mr;
+}
+
 /*
  * Take one message from @fd, one of @p's queues, if there is one.  The
  * caller holds @p's rcv_lock.
@@ -241,21 +274,16 @@ static mach_msg_return_t try_fd(struct rcv_req *rq, struct port *p, int fd)
 	enum q_kind kind = fd_kind(p, fd);
 	struct rcv_dgram d;     /* not cleared whole: its fd array is written before it is read */
 	mach_msg_return_t mr;
-	int returned = -1;
 
 	if (kind == Q_GONE)
 		return RECV_AGAIN;
-	rq->port = p;
-	rq->from_chan = false;
-	rq->in_r = kind == Q_R;
-	d.from_daemon = d.answer = false;
-	if ((rq->option & MACH_RCV_LARGE) || !(d.buf = rcv_buffer_take()))
-		return try_fd_peek(rq, p, fd, kind);
-	mr = recv_whole(rq, p, fd, kind, &d, &returned);
-	rcv_buffer_give();
-	if (mr == RECV_AGAIN || rcv_dgram_eof(&d))
-		return mr;      /* nothing dequeued, or at_end() did all */
-	return after_fd(rq, p, fd, kind, mr, returned);
+	start_take(rq, p, kind, &d);
+	if ((rq->option & MACH_RCV_LARGE) || !(d.buf = rcv_buffer_take())) {
+		mr = try_fd_peek(rq, p, fd, kind);
+		rcv_chan_release(rq);
+		return mr;
+	}
+	return take_whole(rq, p, fd, kind, &d);
 }
 
 /* A control datagram seen by a peek: taken off the queue (it is small) and handled. */
@@ -344,7 +372,7 @@ static int direct_r(const struct rcv_req *rq, struct port *p)
 {
 	int r;
 
-	if (rq->timeout_ms >= 0 || (rq->option & MACH_RCV_LARGE))
+	if (rq->timeout_ms >= 0 || (rq->option & MACH_RCV_LARGE) || rq->no_sleep)
 		return -1;
 	space_lock();
 	r = port_direct_enter(p);
@@ -356,26 +384,18 @@ static int direct_r(const struct rcv_req *rq, struct port *p)
 static mach_msg_return_t receive_asleep(struct rcv_req *rq, struct port *p, int r)
 {
 	struct rcv_dgram d;
-	mach_msg_return_t mr;
-	int returned = -1;
 
-	rq->port = p;
-	rq->from_chan = false;
-	rq->in_r = true;
-	rq->asleep = true;
-	d.from_daemon = d.answer = false;
+	start_take(rq, p, Q_R, &d);
 	d.buf = rcv_buffer_take();
 	if (!d.buf) {
 		space_lock();
 		port_direct_leave(p);
 		space_unlock();
-		return RECV_AGAIN;      /* the epoll way, which copes without the buffer */
+		rq->no_sleep = true;    /* the epoll way, which copes without the buffer */
+		return RECV_AGAIN;
 	}
-	mr = recv_whole(rq, p, r, Q_R, &d, &returned);
-	rcv_buffer_give();
-	if (mr == RECV_AGAIN || rcv_dgram_eof(&d))
-		return mr;
-	return after_fd(rq, p, r, Q_R, mr, returned);
+	rq->asleep = true;
+	return take_whole(rq, p, r, Q_R, &d);
 }
 
 /* One turn of a wait in the port's own epoll: what one ready queue gives. */

@@ -23,7 +23,8 @@ struct conn_wait {
 	int fd;                 /* the bootstrap connection, or the channel's A */
 	uint16_t seq;           /* the call's number */
 	bool channel;           /* up a channel: the service answers, not the daemon */
-	bool gone;              /* out: the channel ended (end of file on A) */
+	bool gone;              /* out: the channel ended (end of file on A, or refused) */
+	bool refused;           /* out: the receiver could not take it (REFUSED) */
 	/* A channel call's: S, its send's monotonic times (RETIRED, msg-recv-conn.c). */
 	int probe_fd;
 	uint64_t sent_from, sent_by;
@@ -33,19 +34,20 @@ struct conn_wait {
 enum chan_fate {
 	CHAN_FATE_QUEUED,       /* still in R, or sent after the daemon looked: wait on */
 	CHAN_FATE_DIED,         /* taken by the receiver that went */
-	CHAN_FATE_ASK,          /* sent while the daemon looked: a PROBE asks the next one */
+	CHAN_FATE_ASK,          /* sent while the daemon looked, or it could not: a PROBE asks the next one */
 };
 
 /**
  * msg_chan_fate() - channel call @seq, sent between monotonic @sent_from
  * and @sent_by, when the receiver went: the daemon, looking in R from
- * @looked_ns, found its owner's first queued call @first_queued (0: none).
- * Calls are in R in number order, so one at or before @seq queued means
- * @seq is too; else a call sent wholly before the look was taken by the
- * receiver that went, and one sent after it was not.
+ * @looked_ns, found its owner's last queued call @last_queued (0: none).
+ * The call waited for is the owner's newest, so it is queued if and only
+ * if it is the last one queued (whatever numbering older ones had); else
+ * a call sent wholly before the look was taken by the receiver that went,
+ * and one sent after it was not.  @looked_ns 0: the daemon could not look.
  */
 enum chan_fate msg_chan_fate(uint16_t seq, uint64_t sent_from, uint64_t sent_by,
-			    uint16_t first_queued, uint64_t looked_ns);
+			    uint16_t last_queued, uint64_t looked_ns);
 
 /**
  * msg_receive() - dequeue one message from the receive right or port set

@@ -76,26 +76,25 @@ static mach_port_name_t insert_send_once(int fd, int *err)
 	return add_new(p, err);
 }
 
-mach_port_name_t rights_insert_chan_reply(struct port *rcv, int chan_fd, uint16_t seq)
+mach_port_name_t rights_insert_chan_reply(struct port *rcv, int b, ino_t ino, uint16_t seq)
 {
-	ino_t ino;
-	int fd = port_chan_copy(rcv, chan_fd, &ino), err = 0;
-	struct port *p = fd >= 0 ? port_new_send_once(fd) : NULL;
+	struct port *p = port_new_send_once(b);
 	mach_port_name_t name;
 
 	if (!p) {
-		if (fd >= 0)
-			close(fd);
-		port_chan_call_died(chan_fd, seq);      /* its caller is told now */
+		port_chan_call_died(b, seq);    /* its caller is told now */
+		close(b);
 		return MACH_PORT_NULL;
 	}
 	p->so_chan = seq;
 	p->so_chan_ino = ino;
 	p->so_rcv = rcv;
 	port_ref(rcv);
-	name = add_new(p, &err);        /* failing, drops @p and its copy of B */
-	if (name == MACH_PORT_NULL)
-		port_chan_call_died(chan_fd, seq);
+	name = port_name(p);
+	if (name == MACH_PORT_NULL) {
+		port_so_chan_died(p);   /* no name for it: dropped unused */
+		port_unref(p);
+	}
 	return name;
 }
 

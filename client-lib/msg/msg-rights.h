@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "wire.h"
 
@@ -19,13 +20,14 @@
 mach_port_name_t rights_insert(const struct wire_desc *d, int *fds, int *err);
 
 /**
- * rights_insert_chan_reply() - name the reply right of channel call @seq
- * that came down B @chan_fd, a channel of receive right @rcv: a send-once
- * right on a copy of B (port.so_chan).  Space lock held.  Return: the
- * name, or MACH_PORT_NULL (then the caller is told up B that the right died).
+ * rights_insert_chan_reply() - name the reply right of channel call @seq,
+ * answered up a channel of receive right @rcv whose B has inode @ino: a
+ * send-once right on @b, a copy of B (taken; port.so_chan).  Space lock
+ * held.  Return: the name, or MACH_PORT_NULL (then the caller is told up
+ * B that the right died, and @b is closed).
  */
 struct port;
-mach_port_name_t rights_insert_chan_reply(struct port *rcv, int chan_fd, uint16_t seq);
+mach_port_name_t rights_insert_chan_reply(struct port *rcv, int b, ino_t ino, uint16_t seq);
 
 /** rights_port_fd() - whether @fd is what a right travels as: a SEQPACKET socket. */
 bool rights_port_fd(int fd);

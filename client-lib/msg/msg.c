@@ -52,7 +52,7 @@ EXPORT mach_msg_return_t mach_msg_overwrite(mach_msg_header_t *msg, mach_msg_opt
 					   rcv_msg ? rcv_msg : msg);
 			if (mr != MSG_CONN_ORDINARY)
 				return mr;
-			/* A call to a service: down its channel (msg-chan.h). */
+			/* A call to a service: answered up its channel (msg-chan.h). */
 			mr = msg_chan_call(msg, option, send_size, rcv_size, rcv_name, &timeout,
 					   rcv_msg ? rcv_msg : msg);
 			if (mr == MSG_CHAN_RECEIVE)

@@ -220,6 +220,7 @@ static const struct {
 	[WIRE_CTL_RETIRED] = { WIRE_BITS_RETIRED, 0, sizeof(struct wire_retired), SEQ_ANY },
 	[WIRE_CTL_PROBE] = { WIRE_BITS_RETIRED | WIRE_BITS_CHAN, 0, 0, SEQ_CALL },
 	[WIRE_CTL_WAKE] = { WIRE_BITS_WAKE, 0, 0, SEQ_NONE },
+	[WIRE_CTL_REFUSED] = { WIRE_BITS_OFFER | WIRE_BITS_ONCONN, 0, 0, SEQ_NONE },
 };
 
 static bool seq_fits(const struct wire_hdr *h, int want)

@@ -139,15 +139,19 @@ enum wire_kind {
  *   send-once right of its own; the one fd is its pair's R, where the
  *   answer comes.
  * WIRE_BITS_RETIRED, up B, from bootstrapd: the receiver went (the job
- *   exited, or let the right go).  seq is the first channel call of B's
+ *   exited).  seq is the last channel call of B's
  *   owner still queued in R when the daemon looked, 0 if none was; the
- *   body (struct wire_retired) says when it looked.  A call sent wholly
- *   before then and not at or after seq was taken by the receiver that
- *   went: it died with it.
+ *   body (struct wire_retired) says when it looked, 0 if it could not.
+ *   The call a client waits for is its newest: it is queued if it is seq;
+ *   else, sent wholly before the look, it was taken by the receiver that
+ *   went and died with it.
  * WIRE_BITS_RETIRED | CHAN, in R, from a client: a probe for call seq, whose
  *   fate a RETIRED could not tell (its send and the daemon's look
  *   overlapped).  The receiver that reads it answers SO_DIED(seq) up B
  *   unless call seq was the last of the channel it read.
+ * WIRE_BITS_OFFER | ONCONN, up B, from the receiver: it could not take
+ *   this channel (no room, or B's owner is no process it can see): calls
+ *   on it are destroyed unread; its client goes the ordinary way.
  * WIRE_BITS_WAKE, in R, from the receiver's own task: wakes a thread
  *   waiting in R itself (msg-recv.c); nothing else.
  */
@@ -174,6 +178,7 @@ enum wire_control {
 	WIRE_CTL_RETIRED,
 	WIRE_CTL_PROBE,
 	WIRE_CTL_WAKE,
+	WIRE_CTL_REFUSED,
 	WIRE_CTL_INVALID,       /* a control bit, but not one of the shapes above */
 };
 

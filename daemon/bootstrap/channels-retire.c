@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "channels-notice.h"
 #include "log-limit.h"
@@ -20,10 +21,11 @@
 #include "wire.h"
 
 /*
- * Empty datagrams stepped over in one walk of R at most: an end of file,
- * which reads 0 for ever, cannot hold the daemon.
+ * Datagrams one walk of R looks at, at most: R's queue is bounded by what
+ * S's send buffer holds (a few thousand datagrams), so a walk that finds
+ * more has gone wrong, and says it could not look.
  */
-#define RETIRE_EMPTY_MAX 1024
+#define RETIRE_WALK_MAX (1 << 20)
 
 /* CLOCK_MONOTONIC in ns: the clock the client reads around its sends. */
 static uint64_t monotonic_ns(void)
@@ -34,17 +36,45 @@ static uint64_t monotonic_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* The credentials' pid in @m (0 if none came); fds that came closed. */
+static pid_t creds_and_close_fds(struct msghdr *m)
+{
+	pid_t pid = 0;
+
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
+		if (c->cmsg_level != SOL_SOCKET)
+			continue;
+		if (c->cmsg_type == SCM_CREDENTIALS && c->cmsg_len >= CMSG_LEN(sizeof(struct ucred))) {
+			struct ucred cr;
+
+			memcpy(&cr, CMSG_DATA(c), sizeof(cr));
+			pid = cr.pid;
+		} else if (c->cmsg_type == SCM_RIGHTS) {
+			size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+			for (size_t k = 0; k < n; k++) {
+				int fd;
+
+				memcpy(&fd, CMSG_DATA(c) + k * sizeof(int), sizeof(int));
+				close(fd);
+			}
+		}
+	}
+	return pid;
+}
+
 /*
  * Peek the header of the datagram at peek offset @off of @r into @h, and
- * the pid its credentials name into *@pid (0 if none came).  The control
- * buffer has room for SCM_CREDENTIALS only: the fds a datagram carries
- * find none and are not installed (MSG_CTRUNC, which is expected).
+ * the pid its credentials name into *@pid (0 if none came).  A peek
+ * installs the fds a datagram carries if they find room: those that do
+ * are closed at once (close-on-exec meanwhile), the rest are dropped by
+ * the kernel (MSG_CTRUNC, expected).
  * Return: recvmsg()'s result, the datagram's whole length (MSG_TRUNC).
  */
 static ssize_t peek_at(int r, int off, struct wire_hdr *h, pid_t *pid)
 {
 	union {
-		char buf[CMSG_SPACE(sizeof(struct ucred))];
+		char buf[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(4 * sizeof(int))];
 		struct cmsghdr align;
 	} ctl;
 	struct iovec iov = { .iov_base = h, .iov_len = sizeof(*h) };
@@ -52,20 +82,13 @@ static ssize_t peek_at(int r, int off, struct wire_hdr *h, pid_t *pid)
 			    .msg_controllen = sizeof(ctl.buf) };
 	ssize_t len;
 
+	*pid = 0;
 	if (setsockopt(r, SOL_SOCKET, SO_PEEK_OFF, &off, sizeof(off)) < 0)
 		return -1;
 	memset(h, 0, sizeof(*h));
-	len = recvmsg(r, &m, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
-	*pid = 0;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); len > 0 && c; c = CMSG_NXTHDR(&m, c)) {
-		struct ucred cr;
-
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_CREDENTIALS ||
-		    c->cmsg_len < CMSG_LEN(sizeof(cr)))
-			continue;
-		memcpy(&cr, CMSG_DATA(c), sizeof(cr));
-		*pid = cr.pid;
-	}
+	len = recvmsg(r, &m, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	if (len >= 0)
+		*pid = creds_and_close_fds(&m);
 	return len;
 }
 
@@ -79,37 +102,52 @@ static bool is_channel_call(const struct wire_hdr *h, ssize_t len)
 }
 
 /*
- * In @first (one per channel of @cs, zeroed), the seq of the first
- * channel call queued in @r from each channel's owner: one walk of R's
- * headers with peeks at SO_PEEK_OFF, then the offset put back.
- * Return: 0, or -errno if R cannot be walked.
+ * One look through @r: in @last (one per channel of @cs, zeroed) the seq
+ * of the last channel call queued in @r from each channel's owner.
+ * Return: 0 once every queued datagram was looked at, or a negative errno.
  */
-static int first_queued(int r, const struct chanset *cs, uint16_t *first)
+static int walk(int r, const struct chanset *cs, uint16_t *last)
 {
-	int off = 0, none = -1;
 	struct wire_hdr h;
+	int off = 0;
 	ssize_t len;
 	pid_t pid;
 
-	if (setsockopt(r, SOL_SOCKET, SO_PEEK_OFF, &off, sizeof(off)) < 0)
-		return -errno;
-	for (int empty = 0;;) {
+	for (int k = 0; k < RETIRE_WALK_MAX; k++) {
 		len = peek_at(r, off, &h, &pid);
+		if (len < 0)
+			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
 		/* An empty datagram reads 0 once, then the kernel steps over it
-		 * (it is marked peeked): it must not end the walk. */
-		if (len == 0 && empty++ < RETIRE_EMPTY_MAX)
-			continue;
-		if (len <= 0 || len > INT_MAX - off)
-			break;
+		 * (it is marked peeked); the daemon holds S: never end of file. */
+		if (len > INT_MAX - off)
+			return -EOVERFLOW;
 		off += (int)len;
-		if (!pid || !is_channel_call(&h, len))
+		/* A datagram without credentials could be anyone's. */
+		if (!pid)
+			return -EPROTO;
+		if (!is_channel_call(&h, len))
 			continue;
 		for (size_t i = 0; i < cs->n; i++)
-			if (cs->ch[i].pid == pid && !first[i])
-				first[i] = h.seq;
+			if (cs->ch[i].pid == pid)
+				last[i] = h.seq;
 	}
+	return -E2BIG;
+}
+
+/*
+ * The last channel call queued in @r from each channel's owner (walk()),
+ * with the credentials every datagram carries (the job, which shares R,
+ * may have turned them off), then the peek offset put back.
+ */
+static int last_queued(int r, const struct chanset *cs, uint16_t *last)
+{
+	int none = -1, one = 1, err;
+
+	if (setsockopt(r, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0)
+		return -errno;
+	err = walk(r, cs, last);
 	setsockopt(r, SOL_SOCKET, SO_PEEK_OFF, &none, sizeof(none));
-	return 0;
+	return err;
 }
 
 /*
@@ -130,7 +168,7 @@ static void tell_retired(struct channel *ch, uint16_t seq, uint64_t looked_ns)
 void channels_job_gone(struct service *s)
 {
 	struct chanset *cs = chanset_of(s);
-	uint16_t first[CHANNELS_PER_SERVICE] = { 0 };
+	uint16_t last[CHANNELS_PER_SERVICE] = { 0 };
 	uint64_t looked_ns;
 	int err;
 
@@ -139,20 +177,21 @@ void channels_job_gone(struct service *s)
 	/* Read before the walk: a call sent wholly before it and not found
 	 * queued was taken by the receiver that went. */
 	looked_ns = monotonic_ns();
-	err = s->recv_fd >= 0 ? first_queued(s->recv_fd, cs, first) : 0;
+	err = s->recv_fd >= 0 ? last_queued(s->recv_fd, cs, last) : 0;
 	if (err < 0) {
-		/* Saying nothing leaves a client waiting; saying wrong would
-		 * declare a queued call dead. */
-		log_warnx_limited("%s: cannot look in its port (%s): its channels are not told "
-				  "the receiver went", s->name, strerror(-err));
+		/* Saying nothing would leave a client waiting; saying wrong would
+		 * declare a queued call dead: looked_ns 0 says "ask". */
+		log_warnx_limited("%s: cannot look in its port (%s): its channels are told "
+				  "to ask the next receiver", s->name, strerror(-err));
+		memset(last, 0, sizeof(last));
+		looked_ns = 0;
 	}
 	/* Every channel is told, whatever its OFFER's state: the client
 	 * cannot know whether the receiver that went had read it.  A newer
 	 * notice says all an owed one did. */
 	for (size_t i = cs->n; i-- > 0;) {
 		if (!channel_dead(&cs->ch[i])) {
-			if (err == 0)
-				tell_retired(&cs->ch[i], first[i], looked_ns);
+			tell_retired(&cs->ch[i], last[i], looked_ns);
 			continue;
 		}
 		/* chanset_remove() moves the last channel into slot i, told already. */

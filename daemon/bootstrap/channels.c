@@ -340,7 +340,11 @@ static pid_t owner_of(int b)
 	struct ucred cr = { 0 };
 	socklen_t len = sizeof(cr);
 
-	return getsockopt(b, SOL_SOCKET, SO_PEERCRED, &cr, &len) == 0 ? cr.pid : 0;
+	if (getsockopt(b, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0)
+		return 0;
+	/* A pair the daemon made (kept from a daemon of the first channels,
+	 * or after a re-exec, the same pid): its owner is not known. */
+	return cr.pid == getpid() ? 0 : cr.pid;
 }
 
 int channels_adopt(struct service *s, const struct channel_record *rec)

@@ -10,7 +10,10 @@
 
 #include <errno.h>
 #include <string.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <bootstrap_priv.h>
@@ -80,6 +83,21 @@ static const char *why_refused(int err)
  * channel (its calls in R are found by its credentials) and no process
  * can hand in a channel that would take another's answers.
  */
+/* Whether @b is a connected end whose peer is still there. */
+static bool connected_and_live(int b)
+{
+	struct sockaddr_un addr;
+	socklen_t len = sizeof(addr);
+	int listening = 0;
+	socklen_t ilen = sizeof(listening);
+	struct pollfd p = { .fd = b, .events = POLLRDHUP };
+
+	if (getpeername(b, (struct sockaddr *)&addr, &len) < 0 ||
+	    getsockopt(b, SOL_SOCKET, SO_ACCEPTCONN, &listening, &ilen) < 0 || listening)
+		return false;
+	return poll(&p, 1, 0) >= 0 && !(p.revents & (POLLHUP | POLLRDHUP));
+}
+
 static const char *not_asker_channel(int b, pid_t pid, uid_t uid)
 {
 	int domain = 0, type = 0;
@@ -93,9 +111,14 @@ static const char *not_asker_channel(int b, pid_t pid, uid_t uid)
 	len = sizeof(type);
 	if (getsockopt(b, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_SEQPACKET)
 		return "not a SEQPACKET socket";
+	/* A listening socket has the listener's credentials too, and never
+	 * hangs up: it would hold a channel's place for ever. */
+	if (!connected_and_live(b))
+		return "a socket that is no live pair's end";
 	len = sizeof(cr);
-	if (getsockopt(b, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0 || cr.pid != pid ||
-	    cr.uid != uid)
+	/* pid 0: a caller the daemon cannot see (another pid namespace). */
+	if (getsockopt(b, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0 || cr.pid <= 0 ||
+	    cr.pid != pid || cr.uid != uid)
 		return "a pair the caller did not make";
 	return NULL;
 }

@@ -100,7 +100,9 @@ int strmap_put(struct strmap *m, const char *key, void *value)
 		s->value = value;
 		return 0;
 	}
-	if ((m->used + 1) * 4 >= m->cap * 3 && rehash(m, m->cap ? m->cap * 2 : 16) < 0)
+	/* Full of deleted slots rather than keys: cleared at the same size. */
+	if ((m->used + 1) * 4 >= m->cap * 3 &&
+	    rehash(m, !m->cap ? 16 : m->count * 2 < m->cap ? m->cap : m->cap * 2) < 0)
 		return -ENOMEM;
 	/* The first deleted or empty slot of the probe: @key is in none after it. */
 	for (i = h & (m->cap - 1); m->tags[i] >= 0x80; i = (i + 1) & (m->cap - 1))

@@ -8,14 +8,16 @@
 
 enum { ECHO_DATA = 2000, ECHO_QUERY, ECHO_CRASH, ECHO_ECHO, ECHO_LOOK_UP, ECHO_RECHECK,
        ECHO_REGISTER, ECHO_REGISTER_ANEW, ECHO_REGISTER_CHILD, ECHO_CRASH_CALL, ECHO_FORWARD,
-       ECHO_FORWARDED, ECHO_DROP, ECHO_REPLY_PORT };
+       ECHO_FORWARDED, ECHO_DROP, ECHO_REPLY_PORT, ECHO_NO_CREDS };
 
 /* ECHO_CRASH_CALL: a request the job takes and dies on, unanswered.
  * ECHO_FORWARD: the job sends the request's reply right on to its own port
  * (ECHO_FORWARDED), and answers through it when that comes back.
  * ECHO_DROP: destroyed unanswered.
  * ECHO_REPLY_PORT: answered with a reply port, a send-once right to the
- * service's own port, as a conversation that goes on is. */
+ * service's own port, as a conversation that goes on is.
+ * ECHO_NO_CREDS: the job turns SO_PASSCRED off on its R (which the daemon
+ * shares), as any job may; answered with 1 if it did. */
 
 /* ECHO_REGISTER: the job registers a new port as ECHO_REGISTERED and moves
  * its receive right to ECHO_TAKER (which the client checked in).

@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -34,6 +35,8 @@
 
 #include "echo-proto.h"
 #include "give-right.h"
+#include "port.h"
+#include "space.h"
 
 static void reply(const struct echo_msg *req, uint32_t count, uint32_t in_order)
 {
@@ -217,6 +220,20 @@ static bool serve_plain(struct echo_msg *m, struct tally *t, mach_port_t port, c
 	}
 }
 
+/* ECHO_NO_CREDS: credentials off on @port's R.  Return: 1 if they are. */
+static uint32_t creds_off(mach_port_t port)
+{
+	struct port *p;
+	int fd = -1, zero = 0;
+
+	space_lock();
+	p = space_get(port);
+	if (p && p->kind == PORT_KIND_RECEIVE)
+		fd = p->u.recv.fd;
+	space_unlock();
+	return fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &zero, sizeof(zero)) == 0;
+}
+
 /* One message.  Return: 0 to go on, else the exit status. */
 static int serve_one(struct echo_msg *m, struct tally *t, mach_port_t *port, const char *name)
 {
@@ -228,6 +245,9 @@ static int serve_one(struct echo_msg *m, struct tally *t, mach_port_t *port, con
 	case ECHO_RECHECK:
 		reply(m, (uint32_t)(kr = check_in_again(name, port)), 1);
 		return kr == KERN_SUCCESS ? 0 : 6;
+	case ECHO_NO_CREDS:
+		reply(m, creds_off(*port), 1);
+		return 0;
 	case ECHO_CRASH:
 	case ECHO_CRASH_CALL:
 		abort();
