@@ -6,7 +6,8 @@
  * R; the ask is refused for a B the asker did not make, for a B that is
  * no SEQPACKET socket, for a registered port, a port that is no service,
  * past a port's cap and past a caller's cap (and a dead channel makes
- * room); a second ask of one owner replaces its channel.  A receiver that
+ * room); a second ask of one owner is refused while its first channel
+ * lives, and takes its place once it is gone.  A receiver that
  * lets its right go but lives on tells no channel; a check-in hands every
  * channel (counted in wire_desc.reserved).  A job that will not start
  * tells them when its messages are destroyed.  The RETIRED the daemon
@@ -231,9 +232,9 @@ START_TEST(test_channel_ids_are_not_sequential)
 
 	test_daemon_start(&td);
 	chan_serve(DYN, &recv, &send);
-	for (int i = 0; i < 4; i++)
-		ck_assert_int_eq(chan_ask(send, &a[i]), KERN_SUCCESS);
+	/* One live channel per owner: each ask after the last one's end. */
 	for (int i = 0; i < 4; i++) {
+		ck_assert_int_eq(chan_ask(send, &a[i]), KERN_SUCCESS);
 		id[i] = chan_read_offer(peer_recv_fd(recv), &b);
 		ck_assert_int_gt(id[i], 0);
 		close(b);
@@ -247,8 +248,12 @@ START_TEST(test_channel_ids_are_not_sequential)
 }
 END_TEST
 
-/* A second ask of one process to one port replaces its channel: one per owner, as the receiver keeps them. */
-START_TEST(test_second_ask_replaces_the_owners_channel)
+/*
+ * One channel per owner and port: a second ask while the first channel
+ * lives is refused (each would write an OFFER, start the job and save
+ * the state); once its A is closed, the next ask takes its place.
+ */
+START_TEST(test_second_ask_refused_while_the_first_lives)
 {
 	struct chan_check_in ci;
 	mach_port_t recv, send;
@@ -256,20 +261,22 @@ START_TEST(test_second_ask_replaces_the_owners_channel)
 
 	test_daemon_start(&td);
 	chan_serve(DYN, &recv, &send);
-	for (int i = 0; i < 2; i++) {
-		ck_assert_int_eq(chan_ask(send, &a[i]), KERN_SUCCESS);
-		chan_read_offer(peer_recv_fd(recv), &b);
-		close(b);
-	}
-	ck_assert(chan_wait_peer_gone(a[0]));
-	ck_assert(!chan_peer_gone(a[1]));
+	ck_assert_int_eq(chan_ask(send, &a[0]), KERN_SUCCESS);
+	chan_read_offer(peer_recv_fd(recv), &b);
+	close(b);
+	ck_assert_int_eq(chan_ask(send, &a[1]), KERN_NAME_EXISTS);
+	ck_assert(test_daemon_wait_log(&td, "a live channel to it already", CHAN_WAIT_MS));
+	ck_assert(!chan_pending(peer_recv_fd(recv)));
+	close(a[0]);
+	ck_assert_int_eq(chan_ask(send, &a[1]), KERN_SUCCESS);
+	chan_read_offer(peer_recv_fd(recv), &b);
+	close(b);
 	chan_receiver_goes(recv);
 	ck_assert_int_eq(chan_raw_check_in(td.socket, DYN, &ci), KERN_SUCCESS);
 	ck_assert_uint_eq(ci.reserved, WIRE_RECV_RESERVED(1));
 	ck_assert_uint_eq(ci.nfds, 4);
 	chan_assert_peers(a[1], ci.fds[3]);
 	chan_check_in_close(&ci);
-	close(a[0]);
 	close(a[1]);
 }
 END_TEST
@@ -450,7 +457,7 @@ static Suite *channels_suite(void)
 	tcase_add_test(tc, test_ask_refused_for_what_is_no_service);
 	tcase_add_test(tc, test_ask_refused_while_r_is_full);
 	tcase_add_test(tc, test_channel_ids_are_not_sequential);
-	tcase_add_test(tc, test_second_ask_replaces_the_owners_channel);
+	tcase_add_test(tc, test_second_ask_refused_while_the_first_lives);
 	tcase_add_test(tc, test_ask_refused_past_the_port_cap_until_one_dies);
 	tcase_add_test(tc, test_ask_refused_past_the_caller_cap);
 	tcase_add_test(tc, test_ask_sweeps_the_ports_dead_channels);

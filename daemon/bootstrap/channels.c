@@ -204,8 +204,11 @@ static ssize_t owner_slot(const struct chanset *cs, pid_t pid)
 
 /*
  * Room for one more channel of @pid to @s: @s's dead channels swept, and
- * @pid's of every port at its cap; *@swept counts the channels closed.  A
- * channel replacing @pid's to @s takes none.  Return: 0 or -errno.
+ * @pid's of every port at its cap; *@swept counts the channels closed.
+ * A live channel of @pid's to @s refuses another (-EEXIST): a client asks
+ * again only once its A is closed, and each ask writes an OFFER into R,
+ * starts the job and saves the state, so a flood of them is refused.
+ * Return: 0 or -errno.
  */
 static int room(struct service *s, pid_t pid, size_t *swept)
 {
@@ -221,7 +224,7 @@ static int room(struct service *s, pid_t pid, size_t *swept)
 		*swept += sweep_set(cs, 0);
 	cs = chanset_of(s);
 	if (owner_slot(cs, pid) >= 0)
-		return 0;
+		return -EEXIST;
 	if (caller_held(pid) >= CHANNELS_PER_CALLER)
 		return -EUSERS;
 	return cs && cs->n >= CHANNELS_PER_SERVICE ? -EDQUOT : 0;

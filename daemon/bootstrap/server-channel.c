@@ -58,6 +58,8 @@ static kern_return_t refusal(int err)
 	case ENFILE:
 	case ENOMEM:
 		return KERN_RESOURCE_SHORTAGE;
+	case EEXIST:
+		return KERN_NAME_EXISTS;
 	default:
 		return KERN_NOT_SUPPORTED;
 	}
@@ -72,6 +74,8 @@ static const char *why_refused(int err)
 		return "the caller's channels are at their cap";
 	case EAGAIN:
 		return "its queue is full";
+	case EEXIST:
+		return "the caller has a live channel to it already";
 	default:
 		return strerror(err);
 	}
