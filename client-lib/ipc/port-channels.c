@@ -42,19 +42,15 @@ static struct port_chan *channel_of(struct port *rcv, ino_t ino)
  * had, for the next call's: a call then costs its receiver no dup() and
  * no close().  The copy goes with its channel (port_remove_channel()).
  */
-int port_chan_copy(struct port *rcv, int b, ino_t *ino)
+int port_chan_copy(struct port_chan *c)
 {
-	ssize_t i = port_channel_index(rcv, b);
-	struct port_chan *c = i >= 0 ? &rcv->u.recv.chan[i] : NULL;
-	int fd;
+	int fd = c->spare;
 
-	*ino = c ? c->ino : 0;
-	if (c && c->spare >= 0) {
-		fd = c->spare;
+	if (fd >= 0) {
 		c->spare = -1;
 		return fd;
 	}
-	fd = fcntl(b, F_DUPFD_CLOEXEC, 0);
+	fd = fcntl(c->fd, F_DUPFD_CLOEXEC, 0);
 	return fd < 0 ? -errno : fd;
 }
 
@@ -72,16 +68,6 @@ void port_so_chan_spent(struct port *p)
 	p->so_chan_ino = 0;
 	port_unref(p->so_rcv);
 	p->so_rcv = NULL;
-}
-
-ssize_t port_channel_index(const struct port *p, int fd)
-{
-	if (p->kind != PORT_KIND_RECEIVE)
-		return -1;
-	for (size_t i = 0; i < p->u.recv.n_chan; i++)
-		if (p->u.recv.chan[i].fd == fd)
-			return (ssize_t)i;
-	return -1;
 }
 
 static int grow_channels(struct port_recv *rv)
@@ -107,6 +93,17 @@ struct port_chan *port_channel_of(struct port *p, pid_t pid)
 		if (p->u.recv.chan[i].owner == pid)
 			return &p->u.recv.chan[i];
 	return NULL;
+}
+
+/* Close channel @i of @p, and the copy of B it kept. */
+static void remove_channel(struct port *p, size_t i)
+{
+	struct port_recv *rv = &p->u.recv;
+	struct port_chan c = rv->chan[i];
+
+	endpoint_close(&c.spare);       /* else it would keep B open: its client would see no end */
+	rv->chan[i] = rv->chan[--rv->n_chan];
+	port_close_fd(p, &c.fd);        /* a receive right moving carries it */
 }
 
 /* B's owner: the process that made the pair, as the kernel says; 0 if it cannot. */
@@ -135,7 +132,7 @@ static void sweep_channels(struct port *p, pid_t owner)
 		return;
 	for (size_t i = n; i-- > 0;)
 		if ((pfd[i].revents & (POLLHUP | POLLRDHUP)) || rv->chan[i].owner == owner)
-			port_remove_channel(p, i);
+			remove_channel(p, i);
 }
 
 /* A control datagram up B for call @seq, carrying @fd if not -1. */
@@ -151,17 +148,17 @@ int port_add_channel(struct port *p, int fd)
 {
 	struct port_recv *rv = &p->u.recv;
 	ino_t ino = endpoint_inode(fd);
+	pid_t owner;
+
 	/* The same B twice (handed at a check-in while its OFFER is still
 	 * queued): one channel. */
-	bool known = channel_of(p, ino) != NULL;
-	pid_t owner = known ? 0 : owner_of(fd);
-
-	if (!known && owner > 0)
-		sweep_channels(p, owner);
-	if (known) {
+	if (channel_of(p, ino)) {
 		close(fd);
 		return 0;
 	}
+	owner = owner_of(fd);
+	if (owner > 0)
+		sweep_channels(p, owner);
 	if (owner <= 0 || rv->n_chan >= PORT_MAX_CHANNELS || grow_channels(rv) < 0) {
 		/* Its client's calls would be destroyed unread, and it would wait
 		 * for their answers for ever: it is told to go the ordinary way. */
@@ -174,22 +171,12 @@ int port_add_channel(struct port *p, int fd)
 	return 0;
 }
 
-void port_remove_channel(struct port *p, size_t i)
-{
-	struct port_recv *rv = &p->u.recv;
-	struct port_chan c = rv->chan[i];
-
-	endpoint_close(&c.spare);       /* else it would keep B open: its client would see no end */
-	rv->chan[i] = rv->chan[--rv->n_chan];
-	port_close_fd(p, &c.fd);        /* a receive right moving carries it */
-}
-
 void port_close_channels(struct port *p)
 {
 	struct port_recv *rv = &p->u.recv;
 
 	while (rv->n_chan > 0)
-		port_remove_channel(p, rv->n_chan - 1);
+		remove_channel(p, rv->n_chan - 1);
 	free(rv->chan);
 	rv->chan = NULL;
 	rv->cap_chan = 0;

@@ -154,16 +154,15 @@ void port_unpin(struct port *p, uint64_t epoch)
 
 	if (epoch == p->pin_epoch) {
 		p->sending--;   /* pinned since the last close put off: none waits for it */
-	} else {
-		/* Its epoch ended with a close, which is still there: it waits for
-		 * this send.  Each close put off ends one epoch, so theirs follow
-		 * each other from the oldest (close_later()): found at once,
-		 * whatever their number. */
-		i = p->n_closing ? (size_t)(epoch - p->closing[0].epoch) : 0;
-		if (i < p->n_closing)
-			p->closing[i].senders--;
-		close_done(p);
+		return;
 	}
+	/* Its epoch ended with a close, which is still there: it waits for this
+	 * send.  Each close put off ends one epoch, so theirs follow each other
+	 * from the oldest (close_later()): found at once, whatever their number. */
+	i = p->n_closing ? (size_t)(epoch - p->closing[0].epoch) : 0;
+	if (i < p->n_closing)
+		p->closing[i].senders--;
+	close_done(p);
 }
 
 /*
@@ -555,16 +554,13 @@ mach_port_msgcount_t port_msgcount(struct port *p)
 	const struct port_recv *rv = &p->u.recv;
 	mach_port_msgcount_t n = 0;
 
-	bool counting;
-
 	for (size_t i = 0; i < rv->n_so; i++)
 		n += endpoint_queued_bytes(rv->so[i].fd) > 0;
 	if (rv->fd < 0)
 		return n;
-	/* R is walked only while no receiver reads it. */
-	counting = pthread_mutex_trylock(&p->rcv_lock) == 0;
-	n += counting ? endpoint_count_datagrams(rv->fd) : endpoint_queued_bytes(rv->fd) > 0;
-	if (counting)
-		pthread_mutex_unlock(&p->rcv_lock);
+	if (pthread_mutex_trylock(&p->rcv_lock) != 0)
+		return n + (endpoint_queued_bytes(rv->fd) > 0);
+	n += endpoint_count_datagrams(rv->fd);
+	pthread_mutex_unlock(&p->rcv_lock);
 	return n;
 }

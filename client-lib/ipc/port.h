@@ -495,23 +495,18 @@ void port_direct_forget(struct port *p);
  * closed.  Return: 0, or -ENOMEM (@fd closed).
  */
 int port_add_channel(struct port *p, int fd);
-/** port_channel_index() - the index of @fd among @p's channels, or -1. */
-ssize_t port_channel_index(const struct port *p, int fd);
 /** port_channel_of() - @p's channel for the calls of process @pid, or NULL. */
 struct port_chan *port_channel_of(struct port *p, pid_t pid);
-/** port_remove_channel() - close channel @i of @p. */
-void port_remove_channel(struct port *p, size_t i);
 /** port_close_channels() - close every channel of @p (its receive right goes). */
 void port_close_channels(struct port *p);
 /** port_chan_close() - send right @p's channel goes: A closed (once no send uses it). */
 void port_chan_close(struct port *p);
 /**
- * port_chan_copy() - a copy of B @b, a channel of receive right @rcv, for
- * a channel call's reply right: the one its channel kept from an earlier
- * reply, else a new one; *@ino: B's inode (0 if @b is no channel of @rcv).
+ * port_chan_copy() - a copy of channel @c's B for a channel call's reply
+ * right: the one @c kept from an earlier reply, else a new one.
  * Return: the fd, or a negative errno.
  */
-int port_chan_copy(struct port *rcv, int b, ino_t *ino);
+int port_chan_copy(struct port_chan *c);
 /**
  * port_so_chan_spent() - channel reply right @p is spent (answered,
  * dropped or detached): its copy of B is kept for the next call on that

@@ -132,10 +132,6 @@ mach_msg_return_t msg_chan_call(mach_msg_header_t *msg, mach_msg_option_t option
 	struct port *p, *reply = NULL;
 	uint64_t pin = 0;
 
-	if (!msg_call_shape(msg, option, send_size, rcv_name))
-		return MSG_CHAN_ORDINARY;
-	if (option & MACH_RCV_TIMEOUT)
-		deadline = deadline_in(*timeout);
 	space_lock();
 	p = take_channel(msg, rcv_name, &reply, &pin);
 	if (p) {
@@ -146,6 +142,8 @@ mach_msg_return_t msg_chan_call(mach_msg_header_t *msg, mach_msg_option_t option
 	space_unlock();
 	if (!p)
 		return MSG_CHAN_ORDINARY;
+	if (option & MACH_RCV_TIMEOUT)
+		deadline = deadline_in(*timeout);
 	/* A failed send goes the ordinary way, which fails alike and says so. */
 	if (send_call(&w, msg, send_size) == 0)
 		mr = msg_receive_conn(rcv_msg, option, rcv_size, reply, &w, *timeout);

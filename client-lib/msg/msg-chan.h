@@ -28,10 +28,11 @@ struct port;
 #define MSG_CHAN_RECEIVE MSG_RECV_ORDINARY
 
 /**
- * msg_chan_call() - mach_msg(SEND|RCV) of @msg to its destination, answered
- * up the destination's channel into @rcv_msg; the channel asked for first if the
+ * msg_chan_call() - mach_msg(SEND|RCV) of @msg, MIG-shaped
+ * (msg_call_shape()), to its destination, answered up the destination's
+ * channel into @rcv_msg; the channel asked for first if the
  * destination may take one and has not asked yet.
- * Return: MSG_CHAN_ORDINARY (not that shape, no channel, another call on
+ * Return: MSG_CHAN_ORDINARY (no channel, another call on
  * it), MSG_CHAN_RECEIVE (then *@timeout is what is left of it), or what
  * mach_msg returns.
  */

@@ -183,8 +183,7 @@ mach_msg_return_t msg_conn_call(mach_msg_header_t *msg, mach_msg_option_t option
 	struct port *p = NULL;
 	mach_msg_return_t mr = MSG_CONN_ORDINARY;
 
-	if (!msg_call_shape(msg, option, send_size, rcv_name) ||
-	    msg->msgh_remote_port != __atomic_load_n(&conn.name, __ATOMIC_RELAXED) ||
+	if (msg->msgh_remote_port != __atomic_load_n(&conn.name, __ATOMIC_RELAXED) ||
 	    pthread_mutex_trylock(&call_lock) != 0)
 		return MSG_CONN_ORDINARY;
 	c = take_ports(msg, &p);

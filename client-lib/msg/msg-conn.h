@@ -58,10 +58,10 @@ void msg_conn_own(mach_port_name_t name);
 void msg_conn_fork_child(void);
 
 /**
- * msg_conn_call() - mach_msg(SEND|RCV) of @msg answered on the bootstrap
- * connection, received into @rcv_msg.
- * Return: MSG_CONN_ORDINARY when nothing was sent (not that shape, not
- * ours, busy) or the daemon asked for the ordinary way: then the caller
+ * msg_conn_call() - mach_msg(SEND|RCV) of @msg, MIG-shaped
+ * (msg_call_shape()), answered on the bootstrap connection, received into
+ * @rcv_msg.
+ * Return: MSG_CONN_ORDINARY when nothing was sent (not ours, busy) or the daemon asked for the ordinary way: then the caller
  * sends @msg, unchanged, the ordinary way; else what mach_msg returns.
  */
 mach_msg_return_t msg_conn_call(mach_msg_header_t *msg, mach_msg_option_t option,

@@ -110,7 +110,8 @@ bool rcv_take_channel(struct rcv_req *rq, const struct rcv_dgram *d)
 	c = port_channel_of(rq->port, d->cr.pid);
 	if (c) {
 		c->last_seq = h->seq;
-		rq->chan_fd = port_chan_copy(rq->port, c->fd, &rq->chan_ino);
+		rq->chan_fd = port_chan_copy(c);
+		rq->chan_ino = c->ino;
 		rq->from_chan = rq->chan_fd >= 0;
 		if (!rq->from_chan)
 			port_chan_call_died(c->fd, h->seq);     /* no fd for its reply right */

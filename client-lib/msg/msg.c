@@ -46,7 +46,7 @@ EXPORT mach_msg_return_t mach_msg_overwrite(mach_msg_header_t *msg, mach_msg_opt
 				return mr;
 			msg->msgh_remote_port = bootstrap_port;
 		}
-		if (option & MACH_RCV_MSG) {
+		if ((option & MACH_RCV_MSG) && msg_call_shape(msg, option, send_size, rcv_name)) {
 			/* A bootstrap call: answered on the connection (msg-conn.h). */
 			mr = msg_conn_call(msg, option, send_size, rcv_size, rcv_name, timeout,
 					   rcv_msg ? rcv_msg : msg);
