@@ -31,8 +31,8 @@ struct chanset *chanset_of(const struct service *s);
 /** chanset_remove() - close channel @i of @cs and forget it; @cs is freed with its last. */
 void chanset_remove(struct chanset *cs, size_t i);
 
-/** channel_dead() - whether @ch's client is gone: A closed (or shut both ways), polled on B. */
-bool channel_dead(const struct channel *ch);
+/** chanset_sweep() - close @cs's dead channels (@pid's only, unless 0); @cs freed with its last.  Return: how many. */
+size_t chanset_sweep(struct chanset *cs, pid_t pid);
 
 /** channels_retire_ops() - tell service.c of the channels (once). */
 void channels_retire_ops(void);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * channels-notice.h - the RETIRED datagram bootstrapd writes up a
- * channel's B when the port's receiver goes (wire.h "Channels").  Header
+ * channel's B when the port's job exits (wire.h "Channels").  Header
  * only, so that check-channels builds it as the daemon does and holds it
  * to wire_control() without linking the daemon.
  */
@@ -22,9 +22,9 @@ _Static_assert(sizeof(struct channels_retired) == sizeof(struct wire_hdr) +
 	       sizeof(struct wire_retired), "a RETIRED is its header and body, unpadded");
 
 /**
- * channels_retired_notice() - RETIRED(@seq, @looked_ns): @seq the first
+ * channels_retired_notice() - RETIRED(@seq, @looked_ns): @seq the last
  * call of B's owner queued in R when the daemon looked (0: none was),
- * @looked_ns when it began to look (CLOCK_MONOTONIC).
+ * @looked_ns when it began to look (CLOCK_MONOTONIC; 0: it could not).
  */
 static inline struct channels_retired channels_retired_notice(uint16_t seq, uint64_t looked_ns)
 {

@@ -172,7 +172,8 @@ void channels_job_gone(struct service *s)
 	uint64_t looked_ns;
 	int err;
 
-	if (!cs)
+	/* The dead go first, so that the walk and the notices are the live's. */
+	if (!cs || (chanset_sweep(cs, 0) && !(cs = chanset_of(s))))
 		return;
 	/* Read before the walk: a call sent wholly before it and not found
 	 * queued was taken by the receiver that went. */
@@ -189,18 +190,8 @@ void channels_job_gone(struct service *s)
 	/* Every channel is told, whatever its OFFER's state: the client
 	 * cannot know whether the receiver that went had read it.  A newer
 	 * notice says all an owed one did. */
-	for (size_t i = cs->n; i-- > 0;) {
-		if (!channel_dead(&cs->ch[i])) {
-			tell_retired(&cs->ch[i], last[i], looked_ns);
-			continue;
-		}
-		/* chanset_remove() moves the last channel into slot i, told already. */
-		if (cs->n == 1) {
-			chanset_remove(cs, i);  /* @cs freed */
-			return;
-		}
-		chanset_remove(cs, i);
-	}
+	for (size_t i = 0; i < cs->n; i++)
+		tell_retired(&cs->ch[i], last[i], looked_ns);
 }
 
 size_t channels_check_in(struct service *s, int *fds, size_t max)
@@ -225,12 +216,10 @@ size_t channels_check_in(struct service *s, int *fds, size_t max)
  */
 static void drop_all(struct service *s)
 {
-	struct chanset *cs = chanset_of(s);
+	struct chanset *cs;
 
-	while (cs && cs->n > 1)
-		chanset_remove(cs, cs->n - 1);
-	if (cs)
-		chanset_remove(cs, 0);
+	while ((cs = chanset_of(s)))
+		chanset_remove(cs, cs->n - 1);  /* @cs freed with its last */
 }
 
 /*

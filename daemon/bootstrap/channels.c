@@ -52,18 +52,6 @@ struct chanset *chanset_of(const struct service *s)
 	return cs && cs->s == s ? cs : NULL;
 }
 
-struct service *channels_service(uint32_t ino)
-{
-	char key[12];
-	struct chanset *cs;
-
-	if (!sets.count)
-		return NULL;
-	key_of(key, sizeof(key), ino);
-	cs = strmap_get(&sets, key);
-	return cs ? cs->s : NULL;
-}
-
 static unsigned int caller_held(pid_t pid)
 {
 	char key[12];
@@ -153,9 +141,9 @@ static struct chanset *chanset_get(struct service *s)
 	return cs;
 }
 
-bool channel_dead(const struct channel *ch)
+bool channels_client_gone(int b)
 {
-	struct pollfd p = { .fd = ch->fd, .events = 0 };
+	struct pollfd p = { .fd = b, .events = 0 };
 
 	/* B holds nothing the daemon reads (junk a client wrote into A stays
 	 * unread): only its peer's going counts.  A hang-up, not POLLRDHUP: a
@@ -164,15 +152,14 @@ bool channel_dead(const struct channel *ch)
 	return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLNVAL));
 }
 
-/* Close @cs's dead channels (of @pid only, unless 0).  Return: how many. */
-static size_t sweep_set(struct chanset *cs, pid_t pid)
+size_t chanset_sweep(struct chanset *cs, pid_t pid)
 {
 	size_t n = 0;
 
 	for (size_t i = cs->n; i-- > 0;) {
 		bool last = cs->n == 1;
 
-		if ((!pid || cs->ch[i].pid == pid) && channel_dead(&cs->ch[i])) {
+		if ((!pid || cs->ch[i].pid == pid) && channels_client_gone(cs->ch[i].fd)) {
 			chanset_remove(cs, i);
 			n++;
 			if (last)
@@ -189,7 +176,7 @@ static size_t sweep_caller(pid_t pid)
 	struct chanset *cs;
 
 	while (sets.count && (cs = strmap_next(&sets, &i)))
-		n += sweep_set(cs, pid);
+		n += chanset_sweep(cs, pid);
 	return n;
 }
 
@@ -221,7 +208,7 @@ static int room(struct service *s, pid_t pid, size_t *swept)
 	 * they would hold fds (and the saved state) until then. */
 	cs = chanset_of(s);
 	if (cs)
-		*swept += sweep_set(cs, 0);
+		*swept += chanset_sweep(cs, 0);
 	cs = chanset_of(s);
 	if (owner_slot(cs, pid) >= 0)
 		return -EEXIST;

@@ -10,8 +10,8 @@
  * pair (SO_PEERCRED of B): a channel call in R is its owner's by the
  * credentials the kernel attached to it.
  *
- * When the receiver goes, the daemon looks in R once and tells every
- * channel RETIRED(the first call of its owner still queued, when it
+ * When the job exits, the daemon looks in R once and tells every
+ * channel RETIRED(the last call of its owner still queued, when it
  * looked) up B, so that a client whose call the receiver took learns it
  * died.  B is neither shut nor closed: the next instance gets every
  * channel at its check-in.  A channel closes only when it is dead (its
@@ -43,25 +43,27 @@ typedef bool channels_fd_refused_fn(int fd);
 /**
  * channels_open() - keep B (@b, now the channel module's: closed on any
  * refusal) as a channel to @s's port for process @caller, the owner
- * SO_PEERCRED of @b names (the caller checked), and offer it in R.  A
- * channel of @caller to @s already kept is replaced.  @refused: whether
+ * SO_PEERCRED of @b names (the caller checked), and offer it in R; one
+ * live channel of @caller to @s refuses another.  @refused: whether
  * keeping @b takes from fds the daemon keeps for itself (may be NULL).
  * *@swept: how many dead channels were closed on the way (kept or refused).
  * Return: 0, or a negative errno: -ENOTSUP (not a port this daemon made),
- * -EAGAIN (R is full), -EDQUOT (the port's cap), -EUSERS (the caller's
+ * -EEXIST (@caller's live channel to @s), -EAGAIN (R is full), -EDQUOT (the port's cap), -EUSERS (the caller's
  * cap), -EMFILE, -ENOMEM.
  */
 int channels_open(struct service *s, pid_t caller, int b, channels_fd_refused_fn *refused,
 		  size_t *swept);
 
-/** channels_service() - the service whose port has S's inode @ino and channels, or NULL. */
-struct service *channels_service(uint32_t ino);
+/**
+ * channels_client_gone() - whether the client of B @b is gone (A closed),
+ * polled on B.
+ */
+bool channels_client_gone(int b);
 
 /**
- * channels_job_gone() - @s's receiver went (the job exited, or let the
- * right go), or R's messages were destroyed: RETIRED up every live
- * channel's B, each saying its owner's first call still queued in R;
- * dead channels closed.
+ * channels_job_gone() - @s's job exited, or R's messages were destroyed:
+ * dead channels closed, RETIRED up every live channel's B, each saying
+ * its owner's last call still queued in R.
  */
 void channels_job_gone(struct service *s);
 

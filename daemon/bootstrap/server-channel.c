@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <string.h>
-#include <poll.h>
 #include <stdbool.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -81,27 +80,26 @@ static const char *why_refused(int err)
 	}
 }
 
-/*
- * Why @b is not a B the asker (@pid, @uid) may hand in, or NULL if it is:
- * one end of a SEQPACKET pair that process made, so that it owns the
- * channel (its calls in R are found by its credentials) and no process
- * can hand in a channel that would take another's answers.
- */
-/* Whether @b is a connected end whose peer is still there. */
+/* Whether @b is a connected end whose peer is still there (as a channel's, channels.c). */
 static bool connected_and_live(int b)
 {
 	struct sockaddr_un addr;
 	socklen_t len = sizeof(addr);
 	int listening = 0;
 	socklen_t ilen = sizeof(listening);
-	struct pollfd p = { .fd = b, .events = POLLRDHUP };
 
 	if (getpeername(b, (struct sockaddr *)&addr, &len) < 0 ||
 	    getsockopt(b, SOL_SOCKET, SO_ACCEPTCONN, &listening, &ilen) < 0 || listening)
 		return false;
-	return poll(&p, 1, 0) >= 0 && !(p.revents & (POLLHUP | POLLRDHUP));
+	return !channels_client_gone(b);
 }
 
+/*
+ * Why @b is not a B the asker (@pid, @uid) may hand in, or NULL if it is:
+ * one end of a SEQPACKET pair that process made, so that it owns the
+ * channel (its calls in R are found by its credentials) and no process
+ * can hand in a channel that would take another's answers.
+ */
 static const char *not_asker_channel(int b, pid_t pid, uid_t uid)
 {
 	int domain = 0, type = 0;

@@ -68,11 +68,6 @@ static void close_pidfd(int fd)
 	close(fd);
 }
 
-/*
- * A port as the library makes one (blocking: the job shares these file
- * descriptions and its receives block; R passes every sender's
- * credentials, for the job's audit trailers).
- */
 /* @s's port, made here: S's inode kept, and filed for the channel routine. */
 static int file_port(struct service *s)
 {
@@ -86,6 +81,11 @@ static void unfile_port(struct service *s)
 	s->send_ino = 0;
 }
 
+/*
+ * A port as the library makes one (blocking: the job shares these file
+ * descriptions and its receives block; R passes every sender's
+ * credentials, for the job's audit trailers).
+ */
 static int make_port(struct service *svc)
 {
 	int err = endpoint_socketpair(&svc->recv_fd, &svc->send_fd);
@@ -371,10 +371,8 @@ static void arm_watch(struct service *s)
 		return;
 	if (!s->demand_ev)
 		s->demand_ev = event_new(s->base, s->recv_fd, EV_READ, demand_ready, s);
-	if (!s->demand_ev || event_add(s->demand_ev, NULL) < 0) {
+	if (!s->demand_ev || event_add(s->demand_ev, NULL) < 0)
 		log_warnx("service %s: cannot watch its port for demand", s->name);
-		return;
-	}
 }
 
 int service_port_ensure(struct service *s)
