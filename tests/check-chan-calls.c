@@ -23,6 +23,7 @@
 #include <servers/bootstrap.h>
 
 #include "helpers/daemon.h"
+#include "helpers/runner.h"
 #include "helpers/echo-client.h"
 #include "msg-recv.h"
 #include "port.h"
@@ -423,13 +424,7 @@ static Suite *suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(suite(), NULL, 0, argc, argv);
 }

@@ -20,6 +20,7 @@
 #include "helpers/chan-wire.h"
 #include "helpers/msg.h"
 #include "helpers/peer.h"
+#include "helpers/runner.h"
 #include "fdpass.h"
 #include "msg-recv.h"
 #include "port.h"
@@ -159,21 +160,15 @@ START_TEST(test_probe_waits_for_room_in_r)
 }
 END_TEST
 
-int main(void)
+int main(int argc, char **argv)
 {
 	Suite *s = suite_create("chan-refused");
 	TCase *tc = tcase_create("chan-refused");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_receiver_refuses_past_its_channels);
 	tcase_add_test(tc, test_refused_call_goes_the_ordinary_way);
 	tcase_add_test(tc, test_probe_waits_for_room_in_r);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(s, NULL, 0, argc, argv);
 }

@@ -23,6 +23,7 @@
 
 #include "helpers/chan-wire.h"
 #include "helpers/daemon.h"
+#include "helpers/runner.h"
 #include "helpers/echo-client.h"
 #include "helpers/echo-proto.h"
 #include "helpers/fake-fdstore.h"
@@ -280,13 +281,7 @@ static Suite *suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(suite(), NULL, 0, argc, argv);
 }

@@ -36,6 +36,7 @@
 #include "../daemon/bootstrap/channels-notice.h"
 #include "helpers/chan-wire.h"
 #include "helpers/daemon.h"
+#include "helpers/runner.h"
 #include "helpers/give-right.h"
 #include "helpers/fake-fdstore.h"
 #include "helpers/peer.h"
@@ -468,13 +469,7 @@ static Suite *channels_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(channels_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(channels_suite(), NULL, 0, argc, argv);
 }

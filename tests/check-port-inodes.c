@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "helpers/runner.h"
 #include "port-inodes.h"
 
 #define N 5000
@@ -49,18 +50,12 @@ START_TEST(test_found_again_and_removed)
 }
 END_TEST
 
-int main(void)
+int main(int argc, char **argv)
 {
 	Suite *s = suite_create("port-inodes");
 	TCase *tc = tcase_create("port-inodes");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_found_again_and_removed);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(s, NULL, 0, argc, argv);
 }

@@ -20,6 +20,7 @@
 
 #include "helpers/msg.h"
 #include "helpers/peer.h"
+#include "helpers/runner.h"
 #include "port.h"
 #include "space.h"
 #include "wire.h"
@@ -268,13 +269,7 @@ static Suite *suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(suite(), NULL, 0, argc, argv);
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "helpers/runner.h"
 #include "strmap.h"
 
 #define N 20000
@@ -90,20 +91,14 @@ START_TEST(test_churn_does_not_grow)
 }
 END_TEST
 
-int main(void)
+int main(int argc, char **argv)
 {
 	Suite *s = suite_create("strmap");
 	TCase *tc = tcase_create("strmap");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_every_key_found_again);
 	tcase_add_test(tc, test_replace_delete_and_put_back);
 	tcase_add_test(tc, test_churn_does_not_grow);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return runner_main(s, NULL, 0, argc, argv);
 }
