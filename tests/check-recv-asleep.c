@@ -81,27 +81,13 @@ static mach_msg_return_t join_sleeper(struct sleeper *s)
 	return s->mr;
 }
 
-/* A send-once right to @port, made by a message that carries it to @via and back. */
-static mach_port_t send_once_to(mach_port_t port, mach_port_t via)
-{
-	mach_msg_header_t h;
-	union rcv_buf b;
-
-	header(&h, via, MACH_MSG_TYPE_MAKE_SEND, port, MACH_MSG_TYPE_MAKE_SEND_ONCE, 1);
-	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_MSG_SUCCESS);
-	ck_assert_int_eq(recv_msg(via, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);
-	ck_assert_uint_eq(MACH_MSGH_BITS_REMOTE(b.head.msgh_bits), MACH_MSG_TYPE_PORT_SEND_ONCE);
-	return b.head.msgh_remote_port;
-}
-
 /*
  * A message sent to @port through a send-once right made now (a new queue
  * of the port): the sleeper @s gets it.
  */
-static void sleeper_gets_it_through_a_new_queue(struct sleeper *s, mach_port_t port,
-						mach_port_t via)
+static void sleeper_gets_it_through_a_new_queue(struct sleeper *s, mach_port_t port)
 {
-	mach_port_t once = send_once_to(port, via);
+	mach_port_t once = peer_send_once(port);
 	mach_msg_header_t h;
 
 	header(&h, once, MACH_MSG_TYPE_MOVE_SEND_ONCE, MACH_PORT_NULL, 0, SLEEPER_ID);
@@ -112,13 +98,12 @@ static void sleeper_gets_it_through_a_new_queue(struct sleeper *s, mach_port_t p
 
 START_TEST(test_message_through_a_new_send_once_right_is_received)
 {
-	mach_port_t port = peer_port(), via = peer_port();
+	mach_port_t port = peer_port();
 	struct sleeper s;
 
 	start_sleeper(&s, port);
-	sleeper_gets_it_through_a_new_queue(&s, port, via);
+	sleeper_gets_it_through_a_new_queue(&s, port);
 	destroy(port);
-	destroy(via);
 }
 END_TEST
 
@@ -138,21 +123,16 @@ START_TEST(test_destroyed_right_ends_the_receive)
 }
 END_TEST
 
-/* @port's receive right moved in a message to @to; its new name once received. */
+/* @port's receive right moved in a message to @to (peer.h); its new name once received. */
 static mach_port_t move_receive(mach_port_t port, mach_port_t to)
 {
-	struct ports_msg m = { 0 };
-	union rcv_buf b;
+	struct peer_msg m;
+	struct peer_rcv r;
 
-	header(&m.head, to, MACH_MSG_TYPE_MAKE_SEND, MACH_PORT_NULL, 0, 2);
-	m.head.msgh_bits |= MACH_MSGH_BITS_COMPLEX;
-	m.head.msgh_size = sizeof(m);
-	m.body.msgh_descriptor_count = 1;
-	m.d[0] = (mach_msg_port_descriptor_t){ .name = port, .type = MACH_MSG_PORT_DESCRIPTOR,
-					       .disposition = MACH_MSG_TYPE_MOVE_RECEIVE };
-	ck_assert_int_eq(send_msg(&m.head, 0, 0), MACH_MSG_SUCCESS);
-	ck_assert_int_eq(recv_msg(to, &b, 0, sizeof(b)), MACH_MSG_SUCCESS);
-	return b.ports.d[0].name;
+	peer_msg_init(&m, to, MACH_MSG_TYPE_MAKE_SEND, 2, port, MACH_MSG_TYPE_MOVE_RECEIVE);
+	peer_post(&m);
+	ck_assert_int_eq(peer_recv(to, &r, PEER_TIMEOUT_MS), MACH_MSG_SUCCESS);
+	return r.msg.port.name;
 }
 
 /*
@@ -184,7 +164,7 @@ END_TEST
  */
 START_TEST(test_own_send_end_going_leaves_the_receiver_awake)
 {
-	mach_port_t port = peer_port_send(), notify = peer_port(), via = peer_port();
+	mach_port_t port = peer_port_send(), notify = peer_port();
 	mach_port_t prev = MACH_PORT_NULL;
 	int sender = peer_send_fd(port);
 	struct sleeper s;
@@ -195,11 +175,10 @@ START_TEST(test_own_send_end_going_leaves_the_receiver_awake)
 							MACH_MSG_TYPE_MAKE_SEND_ONCE, &prev), 0);
 	start_sleeper(&s, port);
 	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), port), KERN_SUCCESS);
-	sleeper_gets_it_through_a_new_queue(&s, port, via);
+	sleeper_gets_it_through_a_new_queue(&s, port);
 	close(sender);
 	destroy(port);
 	destroy(notify);
-	destroy(via);
 }
 END_TEST
 
