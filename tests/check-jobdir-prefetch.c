@@ -11,6 +11,7 @@
 #include "jobdir-prefetch.h"
 
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -273,6 +274,79 @@ START_TEST(test_untrusted_not_parsed)
 }
 END_TEST
 
+/*
+ * Names the directory does not call regular files are judged before
+ * they are opened: a link to a plist is read through it, a dangling one
+ * and a FIFO are not read (a FIFO opened for reading with no writer would
+ * wait), and a file we may not read says why, as a parse of it would.
+ */
+/* @r parsed into a job labelled @label. */
+static void check_parsed(struct prefetched *r, const char *label)
+{
+	struct job_spec *spec;
+
+	ck_assert_int_eq(r->stat_err, 0);
+	ck_assert_int_eq(r->trust, PLIST_TRUSTED);
+	ck_assert_int_eq(r->rc, 0);
+	spec = job_spec_adopt(r->spec);
+	r->spec = NULL;
+	ck_assert_str_eq(spec->label, label);
+	job_spec_free(spec);
+}
+
+START_TEST(test_links_fifos_unreadable)
+{
+	struct jobdir_prefetch pf;
+	struct dir_names names;
+	struct prefetched *r;
+	char path[512], target[512];
+
+	write_job("target.job", "org.test.job000", "");
+	write_job("d.plist", "org.test.job001", "");
+	snprintf(target, sizeof(target), "%s/target.job", dir);
+	snprintf(path, sizeof(path), "%s/a.plist", dir);
+	ck_assert_int_eq(symlink(target, path), 0);
+	snprintf(path, sizeof(path), "%s/b.plist", dir);
+	ck_assert_int_eq(symlink("/nonexistent/x.plist", path), 0);
+	snprintf(path, sizeof(path), "%s/c.plist", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	snprintf(path, sizeof(path), "%s/d.plist", dir);
+	ck_assert_int_eq(chmod(path, 0), 0);
+	ck_assert_int_eq(dir_names_read(dir, plist_name, &names), 0);
+	ck_assert_uint_eq(names.n, 4);
+	ck_assert(dir_names_type(&names, 0) == DT_LNK || dir_names_type(&names, 0) == DT_UNKNOWN);
+	ck_assert(dir_names_type(&names, 3) == DT_REG || dir_names_type(&names, 3) == DT_UNKNOWN);
+	jobdir_prefetch_start(&pf, dir, &names, NULL, false);
+	r = jobdir_prefetch_next(&pf);          /* a.plist: the link's plist */
+	check_parsed(r, "org.test.job000");
+	jobdir_prefetch_done(&pf);
+	r = jobdir_prefetch_next(&pf);          /* b.plist: dangling */
+	ck_assert_int_eq(r->stat_err, ENOENT);
+	ck_assert_ptr_null(r->spec);
+	jobdir_prefetch_done(&pf);
+	r = jobdir_prefetch_next(&pf);          /* c.plist: a FIFO */
+	ck_assert_int_eq(r->stat_err, 0);
+	ck_assert_int_eq(r->trust, PLIST_NOT_REGULAR);
+	ck_assert_ptr_null(r->spec);
+	ck_assert_ptr_null(r->error);
+	jobdir_prefetch_done(&pf);
+	r = jobdir_prefetch_next(&pf);          /* d.plist: mode 0 (root reads it anyway) */
+	ck_assert_int_eq(r->trust, PLIST_TRUSTED);
+	if (getuid() == 0) {
+		check_parsed(r, "org.test.job001");
+	} else {
+		ck_assert_int_eq(r->rc, -EACCES);
+		ck_assert_ptr_nonnull(r->error);
+		ck_assert_ptr_nonnull(strstr(r->error, "d.plist"));
+		ck_assert_ptr_nonnull(strstr(r->error, "cannot open: Permission denied"));
+		ck_assert_ptr_null(r->spec);
+	}
+	jobdir_prefetch_done(&pf);
+	jobdir_prefetch_stop(&pf);
+	dir_names_deinit(&names);
+}
+END_TEST
+
 static Suite *prefetch_suite(void)
 {
 	Suite *s = suite_create("jobdir-prefetch");
@@ -290,6 +364,7 @@ static Suite *prefetch_suite(void)
 	tcase_add_test(tc, test_stop_early);
 	tcase_add_test(tc, test_one_name_inline);
 	tcase_add_test(tc, test_untrusted_not_parsed);
+	tcase_add_test(tc, test_links_fifos_unreadable);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -3,7 +3,7 @@
  * check-strmap - the daemon's string map: every key found again among
  * many that share a long prefix (as labels and paths do), replaced in
  * place, deleted and put back (reusing what deletion left), walked once
- * each, and kept whole across its growth.
+ * each, kept whole across its growth, and given room ahead.
  */
 #include <check.h>
 #include <stdio.h>
@@ -91,6 +91,38 @@ START_TEST(test_churn_does_not_grow)
 }
 END_TEST
 
+/* Room made ahead holds what it was made for without growing, and keeps what was there. */
+START_TEST(test_reserve_then_fill)
+{
+	struct strmap m;
+	void *slots;
+	size_t cap;
+
+	make_keys();
+	strmap_init(&m);
+	for (int i = 0; i < 10; i++)
+		ck_assert_int_eq(strmap_put(&m, keys[i], keys[i]), 0);
+	ck_assert_int_eq(strmap_reserve(&m, N - 10), 0);
+	cap = m.cap;
+	slots = m.slots;
+	ck_assert_uint_ge(cap * 3, (size_t)N * 4);
+	for (int i = 0; i < 10; i++)
+		ck_assert_ptr_eq(strmap_get(&m, keys[i]), keys[i]);
+	for (int i = 10; i < N; i++)
+		ck_assert_int_eq(strmap_put(&m, keys[i], keys[i]), 0);
+	ck_assert_uint_eq(m.cap, cap);          /* no rehash on the way */
+	ck_assert_ptr_eq(m.slots, slots);
+	for (int i = 0; i < N; i++)
+		ck_assert_ptr_eq(strmap_get(&m, keys[i]), keys[i]);
+	/* Less than is held already: nothing changes. */
+	ck_assert_int_eq(strmap_reserve(&m, 5), 0);
+	ck_assert_uint_eq(m.cap, cap);
+	ck_assert_int_eq(strmap_reserve(&m, 0), 0);
+	ck_assert_uint_eq(m.cap, cap);
+	strmap_deinit(&m);
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
 	Suite *s = suite_create("strmap");
@@ -99,6 +131,7 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, test_every_key_found_again);
 	tcase_add_test(tc, test_replace_delete_and_put_back);
 	tcase_add_test(tc, test_churn_does_not_grow);
+	tcase_add_test(tc, test_reserve_then_fill);
 	suite_add_tcase(s, tc);
 	return runner_main(s, NULL, 0, argc, argv);
 }

@@ -89,6 +89,23 @@ static int rehash(struct strmap *m, size_t cap)
 	return 0;
 }
 
+/* The least power of two that holds @n live keys under the 3/4 load put keeps. */
+static size_t cap_for(size_t n)
+{
+	size_t cap = 16;
+
+	while (n * 4 >= cap * 3)
+		cap *= 2;
+	return cap;
+}
+
+int strmap_reserve(struct strmap *m, size_t more)
+{
+	size_t cap = cap_for(m->count + more);
+
+	return cap > m->cap ? rehash(m, cap) : 0;
+}
+
 int strmap_put(struct strmap *m, const char *key, void *value)
 {
 	uint64_t h = hash(key);

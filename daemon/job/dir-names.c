@@ -35,16 +35,18 @@ static int reserve(void **p, size_t *cap, size_t need, size_t start)
 	return 0;
 }
 
-static int add(struct dir_names *names, const char *name)
+/* @name, after a byte of its type (dir_names_type()). */
+static int add(struct dir_names *names, const char *name, unsigned char type)
 {
 	size_t len = strlen(name) + 1;
-	int err = reserve((void **)&names->text, &names->text_cap, names->text_used + len, 4096);
+	int err = reserve((void **)&names->text, &names->text_cap, names->text_used + 1 + len, 4096);
 
 	if (!err)
 		err = reserve((void **)&names->at, &names->at_cap,
 			      (names->n + 1) * sizeof(*names->at), 64 * sizeof(*names->at));
 	if (err)
 		return err;
+	names->text[names->text_used++] = (char)type;
 	memcpy(names->text + names->text_used, name, len);
 	names->at[names->n++] = names->text_used;
 	names->text_used += len;
@@ -75,7 +77,7 @@ int dir_names_read(const char *dir, bool (*want)(const char *name), struct dir_n
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
 		if (!want || want(e->d_name))
-			err = add(names, e->d_name);
+			err = add(names, e->d_name, e->d_type);
 	}
 	closedir(d);
 	if (err) {

@@ -18,7 +18,7 @@
 #include <stddef.h>
 
 struct dir_names {
-	char *text;             /* the names, each NUL-terminated, in the order read */
+	char *text;             /* the names, each after its type byte and NUL-terminated, in the order read */
 	size_t *at;             /* offsets of the names into text, sorted */
 	size_t n;
 	size_t text_used, text_cap, at_cap;
@@ -36,6 +36,12 @@ int dir_names_read(const char *dir, bool (*want)(const char *name), struct dir_n
 static inline const char *dir_names_at(const struct dir_names *names, size_t i)
 {
 	return names->text + names->at[i];
+}
+
+/** dir_names_type() - the @i-th name's d_type as the directory gave it (DT_UNKNOWN: not said). */
+static inline unsigned char dir_names_type(const struct dir_names *names, size_t i)
+{
+	return (unsigned char)names->text[names->at[i] - 1];
 }
 
 /** dir_names_deinit() - free the names (an empty or failed read too). */

@@ -493,26 +493,21 @@ int job_plist_load_buffer(const char *buf, size_t len, const char *path,
 	return load_parsed(rc, root, path, true, out, err, warn_fn, warn_data);
 }
 
-/* plist_parse_file() then load(). */
-static int load_file(const char *path, bool compact, struct job_spec **out,
-		     struct plist_error *err, job_plist_warn_fn warn_fn, void *warn_data)
-{
-	struct plist_node *root = NULL;
-	int rc = plist_parse_file(path, &root, err);
-
-	return load_parsed(rc, root, path, compact, out, err, warn_fn, warn_data);
-}
-
 int job_plist_load_file(const char *path, struct job_spec **out,
 			struct plist_error *err, job_plist_warn_fn warn_fn,
 			void *warn_data)
 {
-	return load_file(path, true, out, err, warn_fn, warn_data);
+	struct plist_node *root = NULL;
+	int rc = plist_parse_file(path, &root, err);
+
+	return load_parsed(rc, root, path, true, out, err, warn_fn, warn_data);
 }
 
-int job_plist_read_file(const char *path, struct job_spec **out,
-			struct plist_error *err, job_plist_warn_fn warn_fn,
-			void *warn_data)
+int job_plist_read_fd(int fd, const char *path, struct job_spec **out,
+		      struct plist_error *err, job_plist_warn_fn warn_fn, void *warn_data)
 {
-	return load_file(path, false, out, err, warn_fn, warn_data);
+	struct plist_node *root = NULL;
+	int rc = plist_parse_fd(fd, path, &root, err);
+
+	return load_parsed(rc, root, path, false, out, err, warn_fn, warn_data);
 }

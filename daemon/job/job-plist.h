@@ -80,13 +80,13 @@ int job_plist_load_file(const char *path, struct job_spec **out,
 			void *warn_data);
 
 /**
- * job_plist_read_file() - job_plist_load_file(), but the spec is not
- * compacted: for a thread that hands it to another, which adopts it
- * (job_spec_adopt()) into its own part of the heap.
+ * job_plist_read_fd() - the plist read from @fd (a file opened as @path,
+ * and judged by its caller), but the spec is not compacted: for a
+ * thread that hands it to another, which adopts it (job_spec_adopt())
+ * into its own part of the heap.
  * Return: as job_plist_load_file().
  */
-int job_plist_read_file(const char *path, struct job_spec **out,
-			struct plist_error *err, job_plist_warn_fn warn,
-			void *warn_data);
+int job_plist_read_fd(int fd, const char *path, struct job_spec **out,
+		      struct plist_error *err, job_plist_warn_fn warn, void *warn_data);
 
 #endif

@@ -44,10 +44,10 @@ enum plist_trust plist_trust_of(const struct stat *st, bool system);
 struct prefetched {
 	const char *path;       /* DIR/NAME */
 	bool skipped;           /* the loader said it will not load it */
-	int stat_err;           /* stat() failed with this errno: nothing else is set */
+	int stat_err;           /* neither open nor stat worked: this errno; nothing else is set */
 	struct stat st;
 	enum plist_trust trust; /* not PLIST_TRUSTED: not parsed */
-	int rc;                 /* job_plist_read_file()'s */
+	int rc;                 /* job_plist_read_fd()'s */
 	struct job_spec *spec;  /* rc == 0; set it to NULL when taken */
 	char *error;            /* rc != 0: the error, formatted */
 	char *warnings;         /* the parse's warnings, a line each, or NULL */
@@ -59,6 +59,7 @@ struct prefetched {
 /* The fields are the prefetch's own; the struct is the caller's, so that starting cannot fail. */
 struct jobdir_prefetch {
 	const char *dir;
+	int dirfd;              /* @dir, opened: its files opened in it; -1: by path */
 	const struct dir_names *names;
 	const bool *skip;
 	bool system;
