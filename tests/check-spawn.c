@@ -278,6 +278,57 @@ START_TEST(test_stdin_fifo_without_writer)
 }
 END_TEST
 
+/* Spawn @s, wait for its exit 0, and return what the probe wrote to @path. */
+static char *run_stdio_probe(const struct job_spec *s, const char *path)
+{
+	pid_t pid = probe_spawn(s, -1);
+	int st;
+
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "probe status %#x", st);
+	return probe_slurp(path);
+}
+
+/*
+ * Without StandardInPath, StandardOutPath or StandardErrorPath the job
+ * gets /dev/null, read-only on stdin, write-only on stdout and stderr,
+ * all blocking; stderr shares stdout's /dev/null only when stdout has it.
+ */
+START_TEST(test_stdio_dev_null)
+{
+	char *path = probe_tmp_path("stdio"), *out;
+	struct job_spec *s = probe_spec_new(probe_tmp, "stdio", path, NULL);
+
+	free(s->stdout_path);
+	free(s->stderr_path);
+	s->stdout_path = s->stderr_path = NULL;
+	out = run_stdio_probe(s, path);
+	ck_assert_line(out, "fd0=/dev/null r blocking");
+	ck_assert_line(out, "fd1=/dev/null w blocking");
+	ck_assert_line(out, "fd2=/dev/null w blocking");
+	ck_assert_line(out, "shared12=yes");      /* one open, as >/dev/null 2>&1 */
+	free(out);
+	/* stdout to a file: stderr is /dev/null of its own. */
+	s->stdout_path = probe_tmp_path("stdout.log");
+	out = run_stdio_probe(s, path);
+	ck_assert_ptr_nonnull(strstr(out, "\nfd1=/"));
+	ck_assert_ptr_nonnull(strstr(out, "stdout.log w blocking\n"));
+	ck_assert_line(out, "fd2=/dev/null w blocking");
+	ck_assert_line(out, "shared12=no");
+	free(out);
+	/* stderr to a file: stdout is /dev/null. */
+	s->stderr_path = s->stdout_path;
+	s->stdout_path = NULL;
+	out = run_stdio_probe(s, path);
+	ck_assert_line(out, "fd1=/dev/null w blocking");
+	ck_assert_ptr_nonnull(strstr(out, "\nfd2=/"));
+	ck_assert_line(out, "shared12=no");
+	free(out);
+	free(path);
+	job_spec_free(s);
+}
+END_TEST
+
 /* Non-CLOEXEC fds of the daemon, even high ones, never reach a job. */
 START_TEST(test_no_inherited_fds)
 {
@@ -503,6 +554,7 @@ static Suite *spawn_suite(void)
 	tcase_add_test(ok, test_signals_reset);
 	tcase_add_test(ok, test_stdio_files);
 	tcase_add_test(ok, test_stdin_fifo_without_writer);
+	tcase_add_test(ok, test_stdio_dev_null);
 	tcase_add_test(ok, test_no_inherited_fds);
 	tcase_add_test(ok, test_bootstrap_fd);
 	tcase_add_test(ok, test_bootstrap_fd_low);

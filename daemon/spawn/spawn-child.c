@@ -179,13 +179,14 @@ static int step_umask(struct child *c)
  * O_NOCTTY: we are a session leader now, and opening a terminal would
  * make it our controlling tty.  O_NONBLOCK: opening a FIFO with no peer
  * must fail or succeed at once, not hang the daemon waiting for our exec;
- * it is cleared again, the job expects blocking stdio.
+ * it is cleared again, the job expects blocking stdio.  F_SETFL changes
+ * only O_APPEND and O_NONBLOCK of what @flags holds: setting @flags
+ * itself clears the one and keeps the other, with no F_GETFL first.
  */
 static int redirect(const struct spawn_plan *p, const char *path, int flags, int target,
 		    enum child_stage *stage)
 {
 	int fd = spawn_open_stdio(p, path, flags | O_NOCTTY | O_NONBLOCK, stage);
-	int fl;
 
 	if (fd < 0)
 		return -1;
@@ -199,8 +200,7 @@ static int redirect(const struct spawn_plan *p, const char *path, int flags, int
 		}
 		close(fd);
 	}
-	fl = fcntl(target, F_GETFL);
-	return fl < 0 ? -1 : fcntl(target, F_SETFL, fl & ~O_NONBLOCK);
+	return fcntl(target, F_SETFL, flags);
 }
 
 /*
@@ -219,6 +219,7 @@ static int step_stdio(struct child *c)
 	const struct job_spec *s = c->plan->spec;
 	const char *paths[3] = { s->stdin_path, s->stdout_path, s->stderr_path };
 	enum child_stage stage;
+	bool out_null = false;  /* stdout is /dev/null: stderr shares it, as 2>&1 would */
 	int fd;
 
 	for (fd = 0; fd < 3; fd++) {
@@ -235,9 +236,15 @@ static int step_stdio(struct child *c)
 			continue;
 		if (paths[fd])
 			warned(c, stage, fd);
+		if (fd == 2 && out_null) {
+			if (dup2(1, 2) < 0)
+				return failed(c, STAGE_STDIO, fd);
+			continue;
+		}
 		/* Never O_CREAT: a missing /dev/null must not become a file. */
 		if (redirect(c->plan, "/dev/null", fd ? O_WRONLY : O_RDONLY, fd, &stage) < 0)
 			return failed(c, stage, fd);
+		out_null = fd == 1;
 	}
 	return 0;
 }

@@ -40,11 +40,16 @@ const char *spawn_plan_rlimit_name(int resource)
 	return "resource";
 }
 
-/* The daemon's NumberOfFiles with its soft limit lowered back, once for the plan. */
+/*
+ * The daemon's NumberOfFiles with its soft limit lowered back, once for
+ * the plan; none when the daemon did not raise it (the job's limit is
+ * then its own already, and the child makes no setrlimit() for it).
+ */
 static void plan_nofile_unnamed(struct spawn_plan *p)
 {
-	p->has_nofile_unnamed = p->nofile_soft && getrlimit(RLIMIT_NOFILE, &p->nofile_unnamed) == 0;
-	if (p->has_nofile_unnamed && p->nofile_soft < p->nofile_unnamed.rlim_cur)
+	p->has_nofile_unnamed = p->nofile_soft && getrlimit(RLIMIT_NOFILE, &p->nofile_unnamed) == 0 &&
+				p->nofile_soft < p->nofile_unnamed.rlim_cur;
+	if (p->has_nofile_unnamed)
 		p->nofile_unnamed.rlim_cur = (rlim_t)p->nofile_soft;
 }
 

@@ -7,6 +7,7 @@
  *                                 and "ping" to fd 3 if it is a socket
  *   spawn-probe group             fork a child that sleeps, print
  *                                 "grandchild=PID", then sleep
+ *   spawn-probe stdio PATH        write what fds 0-2 are to PATH
  *
  * The first line is "probe", so that every key line follows a newline.
  */
@@ -119,6 +120,41 @@ static int report(int argc, char **argv)
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
+/*
+ * "stdio PATH": what fds 0-2 are, written to PATH (stdout may be one of
+ * them): "probe", then per fd "fdN=TARGET MODE BLOCKING", then whether
+ * stdout and stderr share one open file (O_APPEND flipped on one shows
+ * on the other).
+ */
+static int report_stdio(const char *path)
+{
+	static const char *const modes[] = { "r", "w", "rw", "?" };
+	FILE *f = fopen(path, "we");
+	int fl1, fl2;
+
+	if (!f)
+		return 1;
+	fprintf(f, "probe\n");
+	for (int i = 0; i < 3; i++) {
+		char link[64], target[256] = "?";
+		int fl = fcntl(i, F_GETFL);
+		ssize_t n;
+
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", i);
+		n = readlink(link, target, sizeof(target) - 1);
+		target[n > 0 ? n : 1] = '\0';
+		fprintf(f, "fd%d=%s %s %s\n", i, target, fl < 0 ? "closed" : modes[fl & O_ACCMODE],
+			fl >= 0 && (fl & O_NONBLOCK) ? "nonblocking" : "blocking");
+	}
+	fl1 = fcntl(1, F_GETFL);
+	fl2 = fcntl(2, F_GETFL);
+	if (fl1 >= 0 && fl2 >= 0 && fcntl(1, F_SETFL, fl1 ^ O_APPEND) == 0) {
+		fprintf(f, "shared12=%s\n", (fcntl(2, F_GETFL) ^ fl2) & O_APPEND ? "yes" : "no");
+		fcntl(1, F_SETFL, fl1);
+	}
+	return fclose(f) == 0 ? 0 : 1;
+}
+
 static int group(void)
 {
 	pid_t child = fork();
@@ -141,6 +177,8 @@ int main(int argc, char **argv)
 		return report(argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "group") == 0)
 		return group();
-	fprintf(stderr, "usage: spawn-probe report [args...] | group\n");
+	if (argc == 3 && strcmp(argv[1], "stdio") == 0)
+		return report_stdio(argv[2]);
+	fprintf(stderr, "usage: spawn-probe report [args...] | group | stdio PATH\n");
 	return 2;
 }
