@@ -128,7 +128,7 @@ static void sweep_channels(struct port *p, pid_t owner)
 
 	for (size_t i = 0; i < n; i++)
 		pfd[i] = (struct pollfd){ .fd = rv->chan[i].fd, .events = POLLRDHUP };
-	if (poll(pfd, n, 0) < 0)
+	if (!n || poll(pfd, n, 0) < 0)
 		return;
 	for (size_t i = n; i-- > 0;)
 		if ((pfd[i].revents & (POLLHUP | POLLRDHUP)) || rv->chan[i].owner == owner)
@@ -144,12 +144,13 @@ static int send_control(int b, uint32_t bits, uint16_t seq, int fd)
 	return fdpass_send(b, &iov, 1, &fd, fd >= 0, MSG_DONTWAIT);
 }
 
-int port_add_channel(struct port *p, int fd)
+int port_add_channel(struct port *p, int fd, ino_t ino)
 {
 	struct port_recv *rv = &p->u.recv;
-	ino_t ino = endpoint_inode(fd);
 	pid_t owner;
 
+	if (!ino)
+		ino = endpoint_inode(fd);
 	/* The same B twice (handed at a check-in while its OFFER is still
 	 * queued): one channel. */
 	if (channel_of(p, ino)) {

@@ -469,8 +469,8 @@ ssize_t port_receive_fds(const struct port *p, int *fds, size_t room, bool *has_
 	return add_channel_fds(rv, fds, n, room, reserved);
 }
 
-void port_attach_receive(struct port *p, int *fds, size_t nfds, bool has_s, bool has_pd,
-			 uint32_t reserved)
+void port_attach_receive(struct port *p, int *fds, const ino_t *inos, size_t nfds, bool has_s,
+			 bool has_pd, uint32_t reserved)
 {
 	size_t first_queue = 1u + has_s + has_pd;
 	size_t nchan = WIRE_RECV_CHANNELS(reserved);
@@ -484,7 +484,7 @@ void port_attach_receive(struct port *p, int *fds, size_t nfds, bool has_s, bool
 	p->dead = false;
 	if (has_s) {
 		if (!p->ino)
-			port_set_ino(p, endpoint_inode(fds[1]));
+			port_set_ino(p, inos ? inos[1] : endpoint_inode(fds[1]));
 		if (p->send_fd >= 0)
 			close(fds[1]);
 		else
@@ -497,7 +497,7 @@ void port_attach_receive(struct port *p, int *fds, size_t nfds, bool has_s, bool
 	for (size_t i = first_queue; i + nchan < nfds; i++)
 		port_add_queue(p, fds[i], 0);
 	for (size_t i = 0; i < nchan; i++)
-		port_add_channel(p, fds[nfds - nchan + i]);
+		port_add_channel(p, fds[nfds - nchan + i], inos ? inos[nfds - nchan + i] : 0);
 	p->type |= MACH_PORT_TYPE_RECEIVE;
 }
 

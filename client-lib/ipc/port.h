@@ -281,9 +281,10 @@ ssize_t port_receive_fds(const struct port *p, int *fds, size_t room, bool *has_
  * port_attach_receive() - give @p the receive right carried by @fds: R,
  * then S if @has_s, then a port-destroyed request if @has_pd, then
  * send-once queues, then the channels @reserved counts.  Takes the fds.
+ * @inos: each fd's inode, as the caller's check found it, or NULL.
  */
-void port_attach_receive(struct port *p, int *fds, size_t nfds, bool has_s, bool has_pd,
-			 uint32_t reserved);
+void port_attach_receive(struct port *p, int *fds, const ino_t *inos, size_t nfds, bool has_s,
+			 bool has_pd, uint32_t reserved);
 
 /**
  * port_msgcount() - how many messages wait on receive right @p: each
@@ -492,9 +493,10 @@ void port_direct_forget(struct port *p);
  * port_add_channel() - make B @fd (taken) one of receive right @p's
  * channels: the one of B's owner, in place of any it had; channels whose
  * client is gone are closed on the way.  An fd for a B @p has already is
- * closed.  Return: 0, or -ENOMEM (@fd closed).
+ * closed.  @ino: B's inode if the caller has it, else 0.
+ * Return: 0, or -ENOMEM (@fd closed).
  */
-int port_add_channel(struct port *p, int fd);
+int port_add_channel(struct port *p, int fd, ino_t ino);
 /** port_channel_of() - @p's channel for the calls of process @pid, or NULL. */
 struct port_chan *port_channel_of(struct port *p, pid_t pid);
 /** port_close_channels() - close every channel of @p (its receive right goes). */

@@ -124,7 +124,7 @@ static mach_msg_return_t take_control(struct port *p, enum q_kind kind, struct r
 	if (k == WIRE_CTL_OFFER && offer_ok(d)) {
 		space_lock();
 		if (p->type & MACH_PORT_TYPE_RECEIVE)
-			port_add_channel(p, d->fds[0]);
+			port_add_channel(p, d->fds[0], 0);
 		else
 			close(d->fds[0]);
 		space_unlock();

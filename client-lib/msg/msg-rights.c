@@ -110,21 +110,23 @@ static mach_port_name_t insert_memory(const struct wire_desc *d, int fd, int *er
 	return add_new(p, err);
 }
 
+/* Each fd of a receive right a socket, its inode stat()ed once for all that follows. */
 static mach_port_name_t insert_receive(const struct wire_desc *d, int *fds, int *err)
 {
-	ino_t ino = (d->flags & WIRE_F_MASTER) ? socket_inode(fds[1]) : 0;
+	ino_t inos[WIRE_MAX_FDS], ino;
 	struct port *p;
 
 	for (size_t i = 0; i < d->nfds; i++) {
-		if (!socket_inode(fds[i])) {
+		if (i >= WIRE_MAX_FDS || !(inos[i] = socket_inode(fds[i]))) {
 			fdpass_close_all(fds, d->nfds);
 			*err = -EBADMSG;
 			return MACH_PORT_NULL;
 		}
 	}
+	ino = (d->flags & WIRE_F_MASTER) ? inos[1] : 0;
 	p = port_find_ino(ino);
 	if (p && !(p->type & MACH_PORT_TYPE_RECEIVE)) {
-		port_attach_receive(p, fds, d->nfds, d->flags & WIRE_F_MASTER,
+		port_attach_receive(p, fds, inos, d->nfds, d->flags & WIRE_F_MASTER,
 				    d->flags & WIRE_F_PDREQUEST, d->reserved);
 		return p->name;
 	}
@@ -134,7 +136,7 @@ static mach_port_name_t insert_receive(const struct wire_desc *d, int *fds, int 
 		*err = -ENOMEM;
 		return MACH_PORT_NULL;
 	}
-	port_attach_receive(p, fds, d->nfds, d->flags & WIRE_F_MASTER,
+	port_attach_receive(p, fds, inos, d->nfds, d->flags & WIRE_F_MASTER,
 			    d->flags & WIRE_F_PDREQUEST, d->reserved);
 	return add_new(p, err);
 }
