@@ -177,6 +177,34 @@ START_TEST(test_crash_then_messages_wait_for_relaunch)
 }
 END_TEST
 
+/*
+ * A WAKE its job left in R (a thread of it woke another that had already
+ * taken a message, and the job exited before anyone read the WAKE) wakes
+ * no one: the daemon drops it, and the job is not started again for it.
+ * A message behind it still starts the job.
+ */
+START_TEST(test_wake_left_in_port_starts_nothing)
+{
+	mach_port_t port;
+	struct echo_msg r;
+
+	echo_add_job(&td, NULL, NULL);
+	test_daemon_start(&td);
+	port = look_up();
+	ck_assert_int_eq(echo_request(port, ECHO_WAKE_EXIT, 0, &r), ECHO_WAKE_EXIT + 100);
+	ck_assert_uint_eq(r.value, 1);
+	ck_assert_int_eq(test_daemon_wait_log_count(&td, "exited with status 8", 1, 10000), 1);
+	/* Two round trips through the daemon's loop: a launch the WAKE
+	 * caused would have been made (and logged) by then. */
+	mach_port_deallocate(mach_task_self(), look_up());
+	mach_port_deallocate(mach_task_self(), look_up());
+	ck_assert_int_eq(test_daemon_log_count(&td, "started (pid"), 1);
+	/* A message still starts it. */
+	ck_assert_int_ne(echo_query(port).pid, r.pid);
+	ck_assert_int_eq(test_daemon_log_count(&td, "started (pid"), 2);
+}
+END_TEST
+
 START_TEST(test_stranger_check_in_refused)
 {
 	mach_port_t port;
@@ -470,6 +498,7 @@ static Suite *demand_suite(void)
 	tcase_add_test(tc, test_reset_at_close_spares_a_name_not_taken);
 	tcase_add_test(tc, test_thousand_messages_before_checkin_in_order);
 	tcase_add_test(tc, test_crash_then_messages_wait_for_relaunch);
+	tcase_add_test(tc, test_wake_left_in_port_starts_nothing);
 	tcase_add_test(tc, test_stranger_check_in_refused);
 	tcase_add_test(tc, test_unknown_and_too_long_names);
 	tcase_add_test(tc, test_register_and_port_death);

@@ -17,6 +17,7 @@
 
 #include "channels-notice.h"
 #include "log-limit.h"
+#include "r-peek.h"
 #include "service.h"
 #include "wire.h"
 
@@ -36,62 +37,6 @@ static uint64_t monotonic_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* The credentials' pid in @m (0 if none came); fds that came closed. */
-static pid_t creds_and_close_fds(struct msghdr *m)
-{
-	pid_t pid = 0;
-
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
-		if (c->cmsg_level != SOL_SOCKET)
-			continue;
-		if (c->cmsg_type == SCM_CREDENTIALS && c->cmsg_len >= CMSG_LEN(sizeof(struct ucred))) {
-			struct ucred cr;
-
-			memcpy(&cr, CMSG_DATA(c), sizeof(cr));
-			pid = cr.pid;
-		} else if (c->cmsg_type == SCM_RIGHTS) {
-			size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-
-			for (size_t k = 0; k < n; k++) {
-				int fd;
-
-				memcpy(&fd, CMSG_DATA(c) + k * sizeof(int), sizeof(int));
-				close(fd);
-			}
-		}
-	}
-	return pid;
-}
-
-/*
- * Peek the header of the datagram at peek offset @off of @r into @h, and
- * the pid its credentials name into *@pid (0 if none came).  A peek
- * installs the fds a datagram carries if they find room: those that do
- * are closed at once (close-on-exec meanwhile), the rest are dropped by
- * the kernel (MSG_CTRUNC, expected).
- * Return: recvmsg()'s result, the datagram's whole length (MSG_TRUNC).
- */
-static ssize_t peek_at(int r, int off, struct wire_hdr *h, pid_t *pid)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(4 * sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov = { .iov_base = h, .iov_len = sizeof(*h) };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
-			    .msg_controllen = sizeof(ctl.buf) };
-	ssize_t len;
-
-	*pid = 0;
-	if (setsockopt(r, SOL_SOCKET, SO_PEEK_OFF, &off, sizeof(off)) < 0)
-		return -1;
-	memset(h, 0, sizeof(*h));
-	len = recvmsg(r, &m, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-	if (len >= 0)
-		*pid = creds_and_close_fds(&m);
-	return len;
-}
-
 /* Whether @h, @len bytes long, is a channel call (not a control datagram). */
 static bool is_channel_call(const struct wire_hdr *h, ssize_t len)
 {
@@ -108,13 +53,13 @@ static bool is_channel_call(const struct wire_hdr *h, ssize_t len)
  */
 static int walk(int r, const struct chanset *cs, uint16_t *last)
 {
+	struct r_peeked who;
 	struct wire_hdr h;
 	int off = 0;
 	ssize_t len;
-	pid_t pid;
 
 	for (int k = 0; k < RETIRE_WALK_MAX; k++) {
-		len = peek_at(r, off, &h, &pid);
+		len = r_peek_at(r, off, &h, &who);
 		if (len < 0)
 			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
 		/* An empty datagram reads 0 once, then the kernel steps over it
@@ -123,12 +68,12 @@ static int walk(int r, const struct chanset *cs, uint16_t *last)
 			return -EOVERFLOW;
 		off += (int)len;
 		/* A datagram without credentials could be anyone's. */
-		if (!pid)
+		if (!who.pid)
 			return -EPROTO;
 		if (!is_channel_call(&h, len))
 			continue;
 		for (size_t i = 0; i < cs->n; i++)
-			if (cs->ch[i].pid == pid)
+			if (cs->ch[i].pid == who.pid)
 				last[i] = h.seq;
 	}
 	return -E2BIG;

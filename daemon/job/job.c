@@ -26,6 +26,7 @@
 #include "job-spec.h"
 #include "keepalive.h"
 #include "log.h"
+#include "r-peek.h"
 #include "registry.h"
 #include "service.h"
 #include "sockets.h"
@@ -439,10 +440,12 @@ static void release_ports(struct job *job)
 
 		service_release_disarm(s);
 		registry_released(s);
-		if (reset)
+		if (reset) {
 			service_reset_port(s);  /* its channels die with it */
-		else
+		} else {
 			channels_job_gone(s);
+			r_drop_leading_wakes(s->recv_fd);
+		}
 	}
 }
 

@@ -37,6 +37,7 @@
 #include "give-right.h"
 #include "port.h"
 #include "space.h"
+#include "wire.h"
 
 static void reply(const struct echo_msg *req, uint32_t count, uint32_t in_order)
 {
@@ -234,6 +235,21 @@ static uint32_t creds_off(mach_port_t port)
 	return fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &zero, sizeof(zero)) == 0;
 }
 
+/* ECHO_WAKE_EXIT: a WAKE into @port's R, through its S.  Return: 1 if written. */
+static uint32_t leave_wake(mach_port_t port)
+{
+	struct wire_hdr h = { .magic = WIRE_MAGIC, .bits = WIRE_BITS_WAKE };
+	struct port *p;
+	int s = -1;
+
+	space_lock();
+	p = space_get(port);
+	if (p && p->kind == PORT_KIND_RECEIVE)
+		s = p->send_fd;
+	space_unlock();
+	return s >= 0 && send(s, &h, sizeof(h), MSG_NOSIGNAL) == (ssize_t)sizeof(h);
+}
+
 /* One message.  Return: 0 to go on, else the exit status. */
 static int serve_one(struct echo_msg *m, struct tally *t, mach_port_t *port, const char *name)
 {
@@ -248,6 +264,9 @@ static int serve_one(struct echo_msg *m, struct tally *t, mach_port_t *port, con
 	case ECHO_NO_CREDS:
 		reply(m, creds_off(*port), 1);
 		return 0;
+	case ECHO_WAKE_EXIT:
+		reply(m, leave_wake(*port), 1);
+		return 8;
 	case ECHO_CRASH:
 	case ECHO_CRASH_CALL:
 		abort();
