@@ -15,11 +15,12 @@
  * xnu's IE_BITS_GEN_ONE, a generation steps by 4, its two low bits always
  * set (a fresh slot's first name ends in 0x03, then 0x07, 0x0b, ... 0xff,
  * 0x03: a slot's name comes back after 64 uses), and a name the caller
- * chooses must have those bits set.  Freed slots are taken again only
- * after every slot above them (next_free_hint), so a stale name is unlikely
- * to hit a reused slot.  Index 0 is never used, so no name is
- * MACH_PORT_NULL; the table is far smaller than 2^24 entries, so no name is
- * MACH_PORT_DEAD.
+ * chooses must have those bits set.  The lowest free slot is taken first
+ * (next_free_hint drops to a slot freed below it), as xnu's free list
+ * hands a freed entry back first: a stale name fails on the stepped
+ * generation until the slot's 64 generations come round.  Index 0 is
+ * never used, so no name is MACH_PORT_NULL; the table is far smaller than
+ * 2^24 entries, so no name is MACH_PORT_DEAD.
  */
 #define SPACE_MAX_ENTRIES (1u << 20)
 #define SPACE_GEN_BITS 0x03u    /* xnu's ipc_entry_name_mask() */
