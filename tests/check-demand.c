@@ -44,6 +44,14 @@ static mach_port_t look_up(void)
 	return port;
 }
 
+/* The daemon started with the echo job, and a send right to its service. */
+static mach_port_t start_echo(void)
+{
+	echo_add_job(&td, NULL, NULL);
+	test_daemon_start(&td);
+	return look_up();
+}
+
 static void send_one_way(mach_port_t port, mach_msg_id_t id, uint32_t value)
 {
 	ck_assert_int_eq(echo_send(port, id, value, 0), MACH_MSG_SUCCESS);
@@ -54,9 +62,7 @@ START_TEST(test_lookup_before_launch_then_demand)
 	mach_port_t port;
 	struct echo_msg r;
 
-	echo_add_job(&td, NULL, NULL);
-	test_daemon_start(&td);
-	port = look_up();
+	port = start_echo();
 	ck_assert(!test_daemon_log_contains(&td, "started"));
 	r = echo_query(port);
 	ck_assert_int_gt(r.pid, 0);
@@ -143,9 +149,7 @@ START_TEST(test_thousand_messages_before_checkin_in_order)
 	mach_port_t port;
 	struct echo_msg r;
 
-	echo_add_job(&td, NULL, NULL);
-	test_daemon_start(&td);
-	port = look_up();
+	port = start_echo();
 	/* The queue holds a few; the sends beyond that block until the job,
 	 * launched by the first, drains them: none is lost or reordered. */
 	for (uint32_t i = 0; i < 1000; i++)
@@ -161,9 +165,7 @@ START_TEST(test_crash_then_messages_wait_for_relaunch)
 	mach_port_t port;
 	struct echo_msg first, second;
 
-	echo_add_job(&td, NULL, NULL);
-	test_daemon_start(&td);
-	port = look_up();
+	port = start_echo();
 	first = echo_query(port);
 	send_one_way(port, ECHO_CRASH, 0);
 	/* Sent while the job is dead or dying: they wait in the port. */
@@ -188,9 +190,7 @@ START_TEST(test_wake_left_in_port_starts_nothing)
 	mach_port_t port;
 	struct echo_msg r;
 
-	echo_add_job(&td, NULL, NULL);
-	test_daemon_start(&td);
-	port = look_up();
+	port = start_echo();
 	ck_assert_int_eq(echo_request(port, ECHO_WAKE_EXIT, 0, &r), ECHO_WAKE_EXIT + 100);
 	ck_assert_uint_eq(r.value, 1);
 	ck_assert_int_eq(test_daemon_wait_log_count(&td, "exited with status 8", 1, 10000), 1);
@@ -395,9 +395,7 @@ START_TEST(test_sigterm_stops_jobs)
 	struct echo_msg r;
 	int status;
 
-	echo_add_job(&td, NULL, NULL);
-	test_daemon_start(&td);
-	port = look_up();
+	port = start_echo();
 	r = echo_query(port);
 	test_daemon_signal(&td, SIGTERM);
 	status = test_daemon_wait(&td);
