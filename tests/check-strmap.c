@@ -114,7 +114,7 @@ START_TEST(test_reserve_then_fill)
 	ck_assert_ptr_eq(m.slots, slots);
 	for (int i = 0; i < N; i++)
 		ck_assert_ptr_eq(strmap_get(&m, keys[i]), keys[i]);
-	/* Less than is held already: nothing changes. */
+	/* Room for these is there already: nothing changes. */
 	ck_assert_int_eq(strmap_reserve(&m, 5), 0);
 	ck_assert_uint_eq(m.cap, cap);
 	ck_assert_int_eq(strmap_reserve(&m, 0), 0);

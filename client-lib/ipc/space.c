@@ -16,8 +16,8 @@
  * set (a fresh slot's first name ends in 0x03, then 0x07, 0x0b, ... 0xff,
  * 0x03: a slot's name comes back after 64 uses), and a name the caller
  * chooses must have those bits set.  The lowest free slot is taken first
- * (next_free_hint drops to a slot freed below it), as xnu's free list
- * hands a freed entry back first: a stale name fails on the stepped
+ * (next_free_hint drops to a slot freed below it), so that, as in xnu, a
+ * freed entry is soon used again: a stale name fails on the stepped
  * generation until the slot's 64 generations come round.  Index 0 is
  * never used, so no name is MACH_PORT_NULL; the table is far smaller than
  * 2^24 entries, so no name is MACH_PORT_DEAD.

@@ -8,9 +8,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* A wake-up is a header alone: more at the head than a queue holds means something else. */
-#define WAKES_DROPPED_MAX 4096
-
 /* Who sent the datagram whose control messages @m holds; fds that came closed. */
 static struct r_peeked sender_and_close_fds(struct msghdr *m)
 {
@@ -63,32 +60,29 @@ ssize_t r_peek_at(int r, int off, struct wire_hdr *h, struct r_peeked *who)
 }
 
 /*
- * Whether the datagram at the head of @r is a header's length, as a WAKE
- * is.  SIOCINQ gives the head's length whatever peek offset the receiver
- * left: most exits leave R empty, and that costs this one call.
+ * Whether @r holds a header's length in all, as a lone WAKE does.  For a
+ * SOCK_SEQPACKET socket SIOCINQ counts every byte queued, whatever peek
+ * offset the receiver left: most exits leave R empty, and this one call
+ * says so.
  */
-static bool head_is_header_sized(int r)
+static bool holds_a_header(int r)
 {
 	int len = 0;
 
 	return ioctl(r, SIOCINQ, &len) == 0 && len == (int)sizeof(struct wire_hdr);
 }
 
-void r_drop_leading_wakes(int r)
+void r_drop_lone_wake(int r)
 {
+	struct r_peeked who;
+	struct wire_hdr h;
 	int none = -1;
-	bool peeked = false;
+	ssize_t len;
 
-	for (int k = 0; r >= 0 && k < WAKES_DROPPED_MAX && head_is_header_sized(r); k++) {
-		struct r_peeked who;
-		struct wire_hdr h;
-		ssize_t len = r_peek_at(r, 0, &h, &who);
-
-		peeked = true;
-		if (len < 0 || wire_control(&h, (size_t)len, who.nfds) != WIRE_CTL_WAKE ||
-		    recv(r, &h, sizeof(h), MSG_DONTWAIT) < 0)
-			break;
-	}
-	if (peeked)
-		setsockopt(r, SOL_SOCKET, SO_PEEK_OFF, &none, sizeof(none));
+	if (r < 0 || !holds_a_header(r))
+		return;
+	len = r_peek_at(r, 0, &h, &who);
+	if (len >= 0 && wire_control(&h, (size_t)len, who.nfds) == WIRE_CTL_WAKE)
+		recv(r, &h, sizeof(h), MSG_DONTWAIT);
+	setsockopt(r, SOL_SOCKET, SO_PEEK_OFF, &none, sizeof(none));
 }

@@ -29,14 +29,15 @@ struct r_peeked {
 ssize_t r_peek_at(int r, int off, struct wire_hdr *h, struct r_peeked *who);
 
 /**
- * r_drop_leading_wakes() - the WAKEs at the head of @r, read and dropped,
- * once its receiver went.  A thread of the receiver writes one to wake
- * another asleep in R (port-direct.c); one still there when the job
- * exits (the sleeper had taken a message first) wakes nobody, and left
- * in R it would start the job again for nothing.  Anything else stops
- * the drop: a message behind a WAKE is the next instance's, WAKE and all.
- * The peek offset is left off.
+ * r_drop_lone_wake() - a WAKE that is all @r holds, read and dropped, once
+ * no process but the daemon holds @r.  A thread of the receiver writes
+ * one to wake another asleep in R (port-direct.c); one still there when
+ * the job exits (the sleeper had taken a message first) wakes nobody, and
+ * left alone in R it would start the job again for nothing.  With anything
+ * else queued, the next instance is started anyway and skips the WAKE.
+ * Only the daemon may be reading @r: the caller says so.  The peek
+ * offset is left off.
  */
-void r_drop_leading_wakes(int r);
+void r_drop_lone_wake(int r);
 
 #endif

@@ -22,6 +22,7 @@
 
 #include "endpoint.h"
 #include "fdpass.h"
+#include "r-peek.h"
 
 struct service_release {
 	int rq;                 /* the daemon's end */
@@ -60,13 +61,17 @@ static bool let_go(const struct service *s)
 	return s->release && fdpass_discard(s->release->rq, NULL) != -EAGAIN;
 }
 
-/* Tell the owner, once: the request is spent. */
+/*
+ * Tell the owner, once: the request is spent.  No process but the daemon
+ * holds R now, so a WAKE left alone in it is no one's (r-peek.h).
+ */
 static void fire(struct service *s)
 {
 	service_notify_fn *released = s->release->released;
 	void *arg = s->release->arg;
 
 	service_release_disarm(s);
+	r_drop_lone_wake(s->recv_fd);
 	released(s, arg);
 }
 
@@ -123,6 +128,11 @@ void service_release_sent(struct service *s)
 int service_release_fd(const struct service *s)
 {
 	return s->release ? s->release->rq : -1;
+}
+
+bool service_release_holders_gone(const struct service *s)
+{
+	return let_go(s);
 }
 
 bool service_release_settle(struct service *s)

@@ -437,6 +437,9 @@ static void release_ports(struct job *job)
 		 * exit is reset, a name the job never took keeps its port and
 		 * what waits in it.  A new port is made when next needed. */
 		bool reset = s->reset_at_close && s->checked_in;
+		/* Before the request goes: whether a leftover process (a child, or
+		 * a task the right moved to) may still be reading R. */
+		bool daemon_alone = service_release_holders_gone(s);
 
 		service_release_disarm(s);
 		registry_released(s);
@@ -444,7 +447,8 @@ static void release_ports(struct job *job)
 			service_reset_port(s);  /* its channels die with it */
 		} else {
 			channels_job_gone(s);
-			r_drop_leading_wakes(s->recv_fd);
+			if (daemon_alone)
+				r_drop_lone_wake(s->recv_fd);
 		}
 	}
 }

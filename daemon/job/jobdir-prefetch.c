@@ -61,13 +61,30 @@ static void keep_open_error(struct prefetched *r, int errnum)
 	keep_error(r, &err);
 }
 
+/* @fd, opened for @r, judged by what it is: Return: @fd, or -1 (closed, @r says why). */
+static int judge_open(const struct jobdir_prefetch *pf, int fd, struct prefetched *r)
+{
+	if (fstat(fd, &r->st) < 0) {
+		r->stat_err = errno;
+		close(fd);
+		return -1;
+	}
+	r->trust = plist_trust_of(&r->st, pf->system);
+	if (r->trust == PLIST_TRUSTED)
+		return fd;
+	close(fd);
+	return -1;
+}
+
 /*
  * Name @i opened in the directory, and judged by what it opened: one
  * look-up of one name (a stat() and an open() of the whole path walked
  * it twice, a fifth of loading 100,000 jobs), and what is judged is what
- * is read.  Only a name the directory calls a regular file is opened
- * before it is judged; another (a symbolic link, a FIFO) is judged by
- * fstatat() and opened only if trusted, as before.
+ * is read.  A name the directory called a regular file is opened first,
+ * without following a link (a link swapped in since the directory was
+ * read is judged as the others are).  Any other name is judged by
+ * fstatat() first and opened only if trusted, as before; what that opens
+ * is judged again.
  * Return: the open file, or -1 (r->stat_err, or a trust other than
  * PLIST_TRUSTED, or the open's error kept).
  */
@@ -75,25 +92,23 @@ static int open_judged(const struct jobdir_prefetch *pf, size_t i, struct prefet
 {
 	int at = pf->dirfd >= 0 ? pf->dirfd : AT_FDCWD;
 	const char *rel = pf->dirfd >= 0 ? dir_names_at(pf->names, i) : r->path;
-	int fd = dir_names_type(pf->names, i) == DT_REG ? openat(at, rel, OPEN_FLAGS) : -1;
+	int fd = dir_names_type(pf->names, i) == DT_REG ? openat(at, rel, OPEN_FLAGS | O_NOFOLLOW) : -1;
 
-	if (fd >= 0 && fstat(fd, &r->st) < 0) {
-		close(fd);
-		fd = -1;
-	}
-	if (fd < 0 && fstatat(at, rel, &r->st, 0) < 0) {
+	if (fd >= 0)
+		return judge_open(pf, fd, r);
+	if (fstatat(at, rel, &r->st, 0) < 0) {
 		r->stat_err = errno;
 		return -1;
 	}
 	r->trust = plist_trust_of(&r->st, pf->system);
-	if (r->trust != PLIST_TRUSTED) {
-		if (fd >= 0)
-			close(fd);
+	if (r->trust != PLIST_TRUSTED)
+		return -1;
+	fd = openat(at, rel, OPEN_FLAGS);
+	if (fd < 0) {
+		keep_open_error(r, errno);
 		return -1;
 	}
-	if (fd < 0 && (fd = openat(at, rel, OPEN_FLAGS)) < 0)
-		keep_open_error(r, errno);
-	return fd;
+	return judge_open(pf, fd, r);
 }
 
 /* The result for name @i, into @r (cleared). */
@@ -245,18 +260,26 @@ void jobdir_prefetch_done(struct jobdir_prefetch *pf)
 	pthread_mutex_unlock(&pf->lock);
 }
 
-void jobdir_prefetch_stop(struct jobdir_prefetch *pf)
+/* The directory, once no thread may open in it any more. */
+static void close_dir(struct jobdir_prefetch *pf)
 {
 	if (pf->dirfd >= 0)
 		close(pf->dirfd);
 	pf->dirfd = -1;
-	if (!pf->threaded)
+}
+
+void jobdir_prefetch_stop(struct jobdir_prefetch *pf)
+{
+	if (!pf->threaded) {
+		close_dir(pf);
 		return;
+	}
 	pthread_mutex_lock(&pf->lock);
 	pf->stopping = true;
 	pthread_cond_signal(&pf->room);
 	pthread_mutex_unlock(&pf->lock);
 	pthread_join(pf->thread, NULL);
+	close_dir(pf);
 	for (; pf->used < pf->made; pf->used++)
 		clear(&pf->ring[pf->used % JOBDIR_PREFETCH_AHEAD]);
 	free(pf->ring);

@@ -174,16 +174,28 @@ static void keep_jobs_of(struct domain *d, const char *dir)
 
 /*
  * Room in the maps every loaded job enters (label, path) for the names
- * that may load: grown one doubling at a time, 100,000 jobs rehash 14
- * times.  Not done, the maps grow as they fill.
+ * that may add a job, those no loaded job came from: grown one doubling
+ * at a time, 100,000 jobs rehash 14 times.  A changed file's job is
+ * there already, and takes its own place back.  Without @skip (no
+ * memory), or failing, the maps grow as they fill.
  */
-static void reserve_jobs(struct domain *d, const struct dir_names *names, const bool *skip)
+static void reserve_jobs(struct domain *d, const char *dir, const struct dir_names *names,
+			 const bool *skip)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < names->n; i++)
-		n += !skip || !skip[i];
-	if (strmap_reserve(&d->jobs, n) == 0)
+	for (size_t i = 0; skip && i < names->n; i++) {
+		char path[4096];
+
+		if (skip[i])
+			continue;
+		if (!d->job_paths.count)        /* the first load: no name has a job yet */
+			n++;
+		else if (snprintf(path, sizeof(path), "%s/%s", dir, dir_names_at(names, i)) <
+			 (int)sizeof(path))
+			n += !job_from_path(d, path);
+	}
+	if (n && strmap_reserve(&d->jobs, n) == 0)
 		strmap_reserve(&d->job_paths, n);
 }
 
@@ -202,7 +214,7 @@ static void scan_dir(struct domain *d, const struct overrides *ov, const char *d
 		return;
 	}
 	skip = unchanged_names(d, dir, &names);
-	reserve_jobs(d, &names, skip);
+	reserve_jobs(d, dir, &names, skip);
 	jobdir_prefetch_start(&pf, dir, &names, skip, d->system);
 	for (size_t i = 0; i < names.n; i++) {
 		struct prefetched *r = jobdir_prefetch_next(&pf);
