@@ -190,6 +190,13 @@ static int by_value(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The median of @n > 0 values (sorted in place): the middle two's mean when @n is even. */
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(v[0]), by_value);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 /*
  * The load and its parse floor as medians of LOAD_ROUNDS each, taken in
  * turn (the first load is the big daemon's, already in *@load_s): one
@@ -217,10 +224,8 @@ static void load_rounds(const struct bench_cfg *cfg, const char *dir, unsigned n
 			loads[nl++] = o.load.load_s;
 		scale_stop(&o);
 	}
-	qsort(loads, nl, sizeof(loads[0]), by_value);
-	qsort(floors, nf, sizeof(floors[0]), by_value);
-	*load_s = loads[nl / 2];
-	*floor_s = nf ? floors[nf / 2] : NAN;
+	*load_s = median(loads, nl);
+	*floor_s = nf ? median(floors, nf) : NAN;
 }
 
 unsigned scale_run(const struct bench_cfg *cfg)
