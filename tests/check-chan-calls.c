@@ -12,11 +12,13 @@
  */
 #include <check.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <mach/mach.h>
@@ -30,6 +32,14 @@
 #include "wire.h"
 
 static struct test_daemon td;
+
+/* More calls than a channel's ask waits after one that ran out of time (msg-chan.c). */
+#define CHAN_ASK_BACKOFF_CALLS 20
+
+union echo_with_trailer {
+	struct echo_msg m;
+	char buf[sizeof(struct echo_msg) + MAX_TRAILER_SIZE];
+};
 
 static void setup(void)
 {
@@ -114,6 +124,90 @@ START_TEST(test_calls_are_answered_up_a_channel)
 		ck_assert_uint_eq(echo_value(port, i), i);
 	ck_assert_int_eq(chan_state(port, &a), PORT_CHAN_OPEN);
 	ck_assert_int_ge(a, 0);
+	mach_port_deallocate(mach_task_self(), port);
+}
+END_TEST
+
+/* Resumes the stopped daemon after 10 s if the test has not by then, and says so. */
+struct watchdog {
+	pthread_mutex_t lock;
+	pthread_cond_t done;
+	bool finished, fired;
+};
+
+static void *watch(void *arg)
+{
+	struct watchdog *w = arg;
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 10;
+	pthread_mutex_lock(&w->lock);
+	while (!w->finished &&
+	       pthread_cond_timedwait(&w->done, &w->lock, &until) == 0)
+		;
+	if (!w->finished) {
+		w->fired = true;
+		test_daemon_resume(&td);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+/* An ECHO_ECHO of @value on @port waiting at most @ms for its answer. */
+static mach_msg_return_t echo_timed(mach_port_t port, uint32_t value, mach_msg_timeout_t ms)
+{
+	union echo_with_trailer u;
+	mach_port_t reply;
+	mach_msg_return_t mr;
+
+	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &reply), 0);
+	memset(&u, 0, sizeof(u));
+	u.m.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	u.m.head.msgh_remote_port = port;
+	u.m.head.msgh_local_port = reply;
+	u.m.head.msgh_id = ECHO_ECHO;
+	u.m.value = value;
+	mr = mach_msg(&u.m.head, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT, sizeof(u.m),
+		      sizeof(u), reply, ms, MACH_PORT_NULL);
+	mach_port_destroy(mach_task_self(), reply);
+	return mr;
+}
+
+/*
+ * A timed call's ask for a channel is bounded by the call's time: with
+ * the daemon stopped, the call comes back within its timeout (answered
+ * the ordinary way, or timed out) instead of waiting for the daemon, and
+ * the channel is asked for again some calls later.  It used to wait for
+ * the daemon, whatever the call's timeout.
+ */
+START_TEST(test_timed_call_bounds_its_ask)
+{
+	struct watchdog w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, false };
+	mach_port_t port = look_up_echo();
+	mach_msg_return_t mr;
+	pthread_t t;
+
+	/* The job started by a one-way message: no channel asked for yet. */
+	ck_assert_int_eq(echo_send(port, ECHO_DATA, 0, 0), MACH_MSG_SUCCESS);
+	ck_assert(test_daemon_wait_log(&td, "started (pid", 10000));
+	ck_assert_int_eq(chan_state(port, NULL), PORT_CHAN_ASKABLE);
+	test_daemon_pause(&td);
+	ck_assert_int_eq(pthread_create(&t, NULL, watch, &w), 0);
+	mr = echo_timed(port, 7, 300);
+	pthread_mutex_lock(&w.lock);
+	w.finished = true;
+	pthread_cond_signal(&w.done);
+	pthread_mutex_unlock(&w.lock);
+	pthread_join(t, NULL);
+	ck_assert_msg(!w.fired, "the call waited for the stopped daemon");
+	test_daemon_resume(&td);
+	ck_assert(mr == MACH_MSG_SUCCESS || mr == MACH_RCV_TIMED_OUT);
+	ck_assert_int_eq(chan_state(port, NULL), PORT_CHAN_ASKABLE);
+	/* The daemon back: calls are answered, and a channel comes in time. */
+	for (uint32_t i = 1; i <= CHAN_ASK_BACKOFF_CALLS; i++)
+		ck_assert_uint_eq(echo_value(port, i), i);
+	ck_assert_int_eq(chan_state(port, NULL), PORT_CHAN_OPEN);
 	mach_port_deallocate(mach_task_self(), port);
 }
 END_TEST
@@ -411,6 +505,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_calls_are_answered_up_a_channel);
+	tcase_add_test(tc, test_timed_call_bounds_its_ask);
 	tcase_add_test(tc, test_order_kept_across_the_switch);
 	tcase_add_test(tc, test_dropped_reply_right_tells_the_caller);
 	tcase_add_test(tc, test_reply_right_sent_on_still_answers);

@@ -5,6 +5,7 @@
  */
 #include "bootstrap-chan.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -36,7 +37,10 @@ static int make_pair(int *a, int *b)
 	return 0;
 }
 
-int bootstrap_chan_ask(mach_port_name_t service)
+/* An ask with no bound: as long as a timeout can say (49 days). */
+#define ASK_UNBOUNDED UINT32_MAX
+
+int bootstrap_chan_ask(mach_port_name_t service, mach_msg_timeout_t timeout_ms)
 {
 	mach_port_t bp = bootstrap_port, b_name;
 	kern_return_t kr = bootstrap_port_resolve(&bp);
@@ -49,13 +53,15 @@ int bootstrap_chan_ask(mach_port_name_t service)
 		close(a);
 		return -1;
 	}
-	kr = bs_mig_channel(bp, service, b_name);
+	kr = bs_mig_channel(bp, service, b_name,
+			    timeout_ms == MACH_MSG_TIMEOUT_NONE ? ASK_UNBOUNDED : timeout_ms);
 	/* Not sent: the right is still ours (sent, it moved with the request). */
 	if (((uint32_t)kr & 0xffffc000u) == 0x10000000u)   /* MACH_SEND_*, not MACH_RCV_* */
 		mach_port_deallocate(mach_task_self(), b_name);
 	if (kr != KERN_SUCCESS) {
+		/* A channel the daemon makes of B later has no A: it is swept. */
 		close(a);
-		return -1;
+		return kr == MACH_RCV_TIMED_OUT || kr == MACH_SEND_TIMED_OUT ? -ETIMEDOUT : -1;
 	}
 	return a;
 }

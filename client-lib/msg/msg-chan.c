@@ -38,23 +38,39 @@ static void chan_gone(struct port *p, int fd, bool refused)
 	p->chan_backoff = CHAN_ASK_BACKOFF;
 }
 
+/* A timed call's time for an ask, and what the ask took of it. */
+struct ask_budget {
+	mach_msg_timeout_t timeout_ms;  /* MACH_MSG_TIMEOUT_NONE: the call is not timed */
+	mach_msg_timeout_t spent_ms;
+};
+
 /*
- * Ask for @p's channel.  Space lock held, released while asking; @p
- * referenced by the caller.  Calls made meanwhile by other threads go the
- * ordinary way: nothing waits for an ask.
+ * Ask for @p's channel, within the time @b gives (what is left of the
+ * call it is asked for).  Space lock held, released while asking; @p
+ * referenced by the caller.  Calls made meanwhile by other threads go
+ * the ordinary way: nothing waits for an ask.  An ask that ran out of
+ * time (the daemon busy or stopped) is made again some calls later; a
+ * refusal is for good.
  */
-static void ask(struct port *p)
+static void ask(struct port *p, struct ask_budget *b)
 {
 	mach_port_name_t name = p->name;
+	bool timed = b->timeout_ms != MACH_MSG_TIMEOUT_NONE;
+	uint64_t start = timed ? deadline_now_ns() : 0;  /* the clock, for a timed call's ask only */
 	int fd;
 
 	p->chan_state = PORT_CHAN_ASKING;
 	space_unlock();
-	fd = bootstrap_chan_ask(name);
+	fd = bootstrap_chan_ask(name, b->timeout_ms);
+	if (timed)
+		b->spent_ms = (mach_msg_timeout_t)((deadline_now_ns() - start) / 1000000u);
 	space_lock();
 	if (fd >= 0 && (p->type & MACH_PORT_TYPE_SEND)) {
 		p->chan_fd = fd;
 		p->chan_state = PORT_CHAN_OPEN;
+	} else if (fd == -ETIMEDOUT) {
+		p->chan_state = PORT_CHAN_ASKABLE;
+		p->chan_backoff = CHAN_ASK_BACKOFF;
 	} else {
 		if (fd >= 0)
 			close(fd);
@@ -64,11 +80,12 @@ static void ask(struct port *p)
 
 /*
  * The call's destination, with a channel it may use now (asked for first
- * if need be), and its reply port: both referenced, the destination
- * pinned (A and S stay open) and marked calling.  Space lock held.
+ * if need be, within @budget), and its reply port: both referenced,
+ * the destination pinned (A and S stay open) and marked calling.  Space
+ * lock held.
  */
 static struct port *take_channel(const mach_msg_header_t *msg, mach_port_name_t rcv_name,
-				 struct port **reply, uint64_t *pin)
+				 struct ask_budget *budget, struct port **reply, uint64_t *pin)
 {
 	struct port *p = space_get(msg->msgh_remote_port), *r;
 
@@ -80,7 +97,7 @@ static struct port *take_channel(const mach_msg_header_t *msg, mach_port_name_t 
 	if (p->chan_state == PORT_CHAN_ASKABLE && p->chan_backoff)
 		p->chan_backoff--;
 	else if (p->chan_state == PORT_CHAN_ASKABLE)
-		ask(p);
+		ask(p, budget);
 	r = space_get(rcv_name);
 	if (p->chan_state != PORT_CHAN_OPEN || p->chan_calling || !(p->type & MACH_PORT_TYPE_SEND) ||
 	    p->send_fd < 0 || !r || !(r->type & MACH_PORT_TYPE_RECEIVE) || r->dead) {
@@ -126,6 +143,7 @@ mach_msg_return_t msg_chan_call(mach_msg_header_t *msg, mach_msg_option_t option
 				mach_port_name_t rcv_name, mach_msg_timeout_t *timeout,
 				mach_msg_header_t *rcv_msg)
 {
+	struct ask_budget budget = { (option & MACH_RCV_TIMEOUT) ? *timeout : MACH_MSG_TIMEOUT_NONE };
 	struct timespec deadline = { 0 };
 	struct conn_wait w = { .channel = true };
 	mach_msg_return_t mr = MSG_CHAN_ORDINARY;
@@ -133,13 +151,16 @@ mach_msg_return_t msg_chan_call(mach_msg_header_t *msg, mach_msg_option_t option
 	uint64_t pin = 0;
 
 	space_lock();
-	p = take_channel(msg, rcv_name, &reply, &pin);
+	p = take_channel(msg, rcv_name, &budget, &reply, &pin);
 	if (p) {
 		w.fd = p->chan_fd;
 		w.probe_fd = p->send_fd;
 		w.seq = next_seq(p);
 	}
 	space_unlock();
+	/* An ask took its time from the call's, wherever the call goes now. */
+	if (option & MACH_RCV_TIMEOUT)
+		*timeout -= budget.spent_ms < *timeout ? budget.spent_ms : *timeout;
 	if (!p)
 		return MSG_CHAN_ORDINARY;
 	if (option & MACH_RCV_TIMEOUT)

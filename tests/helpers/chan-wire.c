@@ -63,7 +63,7 @@ kern_return_t chan_ask_with(mach_port_t port, int b)
 	mach_port_name_t name = port_name_send_fd(b);
 
 	ck_assert(MACH_PORT_VALID(name));
-	return bs_mig_channel(bootstrap_port, port, name);      /* moved: the name goes */
+	return bs_mig_channel(bootstrap_port, port, name, 30000);      /* moved: the name goes */
 }
 
 kern_return_t chan_ask(mach_port_t port, int *a)
