@@ -6,6 +6,7 @@
 #include <check.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -54,6 +55,37 @@ START_TEST(test_timeouts)
 	}
 	ck_assert_int_eq(mach_msg(&r.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(r), p, 0,
 				  MACH_PORT_NULL), MACH_RCV_TIMED_OUT);
+	destroy(p);
+}
+END_TEST
+
+static void *send_later(void *arg)
+{
+	mach_port_t p = (mach_port_t)(uintptr_t)arg;
+	mach_msg_header_t h;
+
+	usleep(50000);
+	header(&h, p, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, 7);
+	ck_assert_int_eq(send_msg(&h, 0, 0), MACH_MSG_SUCCESS);
+	return NULL;
+}
+
+/*
+ * A timeout past INT_MAX ms (Mach's run to 2^32 - 1) is a long wait, not
+ * none: such a receive used to time out at once, its time left read as a
+ * negative int.
+ */
+START_TEST(test_timeout_past_int_max)
+{
+	mach_port_t p = peer_port_send();
+	union rcv_buf r;
+	pthread_t t;
+
+	ck_assert_int_eq(pthread_create(&t, NULL, send_later, (void *)(uintptr_t)p), 0);
+	ck_assert_int_eq(mach_msg(&r.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(r), p,
+				  UINT32_MAX, MACH_PORT_NULL), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(r.head.msgh_id, 7);
+	pthread_join(t, NULL);
 	destroy(p);
 }
 END_TEST
@@ -363,6 +395,7 @@ static Suite *msg_suite(void)
 	TCase *flow = tcase_create("flow");
 
 	tcase_add_test(flow, test_timeouts);
+	tcase_add_test(flow, test_timeout_past_int_max);
 	tcase_add_test(flow, test_rcv_too_large);
 	tcase_add_test(flow, test_trailers);
 	tcase_add_test(flow, test_wrappers);

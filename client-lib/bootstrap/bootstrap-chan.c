@@ -37,8 +37,8 @@ static int make_pair(int *a, int *b)
 	return 0;
 }
 
-/* An ask with no bound: as long as a timeout can say (49 days). */
-#define ASK_UNBOUNDED UINT32_MAX
+/* An ask with no bound: as long as a timeout can say (24 days). */
+#define ASK_UNBOUNDED INT32_MAX
 
 int bootstrap_chan_ask(mach_port_name_t service, mach_msg_timeout_t timeout_ms)
 {

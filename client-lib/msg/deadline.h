@@ -3,6 +3,7 @@
 #ifndef BOOTSTRAP_DEADLINE_H
 #define BOOTSTRAP_DEADLINE_H
 
+#include <limits.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -21,7 +22,11 @@ static inline struct timespec deadline_in(unsigned int ms)
 	return t;
 }
 
-/** deadline_left_ms() - milliseconds until @d, 0 once it passed (for poll/epoll_wait). */
+/*
+ * deadline_left_ms() - milliseconds until @d, 0 once it passed (for
+ * poll/epoll_wait), at most INT_MAX: a Mach timeout runs to 2^32 - 1 ms,
+ * and past INT_MAX the count read as an int was negative.
+ */
 static inline int deadline_left_ms(const struct timespec *d)
 {
 	struct timespec now;
@@ -29,7 +34,7 @@ static inline int deadline_left_ms(const struct timespec *d)
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	ms = (d->tv_sec - now.tv_sec) * 1000 + (d->tv_nsec - now.tv_nsec) / 1000000;
-	return ms < 0 ? 0 : (int)ms;
+	return ms < 0 ? 0 : ms > INT_MAX ? INT_MAX : (int)ms;
 }
 
 /** deadline_now_ns() - the monotonic clock now, in ns (the daemon's RETIRED says its look so). */
