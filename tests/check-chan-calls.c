@@ -36,11 +36,6 @@ static struct test_daemon td;
 /* More calls than a channel's ask waits after one that ran out of time (msg-chan.c). */
 #define CHAN_ASK_BACKOFF_CALLS 20
 
-union echo_with_trailer {
-	struct echo_msg m;
-	char buf[sizeof(struct echo_msg) + MAX_TRAILER_SIZE];
-};
-
 static void setup(void)
 {
 	test_daemon_init(&td, "chan-calls");
@@ -154,26 +149,6 @@ static void *watch(void *arg)
 	return NULL;
 }
 
-/* An ECHO_ECHO of @value on @port waiting at most @ms for its answer. */
-static mach_msg_return_t echo_timed(mach_port_t port, uint32_t value, mach_msg_timeout_t ms)
-{
-	union echo_with_trailer u;
-	mach_port_t reply;
-	mach_msg_return_t mr;
-
-	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &reply), 0);
-	memset(&u, 0, sizeof(u));
-	u.m.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
-	u.m.head.msgh_remote_port = port;
-	u.m.head.msgh_local_port = reply;
-	u.m.head.msgh_id = ECHO_ECHO;
-	u.m.value = value;
-	mr = mach_msg(&u.m.head, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT, sizeof(u.m),
-		      sizeof(u), reply, ms, MACH_PORT_NULL);
-	mach_port_destroy(mach_task_self(), reply);
-	return mr;
-}
-
 /*
  * A timed call's ask for a channel is bounded by the call's time: with
  * the daemon stopped, the call comes back within its timeout (answered
@@ -194,7 +169,7 @@ START_TEST(test_timed_call_bounds_its_ask)
 	ck_assert_int_eq(chan_state(port, NULL), PORT_CHAN_ASKABLE);
 	test_daemon_pause(&td);
 	ck_assert_int_eq(pthread_create(&t, NULL, watch, &w), 0);
-	mr = echo_timed(port, 7, 300);
+	mr = echo_request_within(port, ECHO_ECHO, 7, 300, NULL);
 	pthread_mutex_lock(&w.lock);
 	w.finished = true;
 	pthread_cond_signal(&w.done);

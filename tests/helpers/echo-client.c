@@ -40,13 +40,15 @@ mach_msg_id_t echo_call(mach_port_t port, struct echo_msg *out)
 	return echo_request(port, ECHO_QUERY, 0, out);
 }
 
-mach_msg_id_t echo_request(mach_port_t port, mach_msg_id_t id, uint32_t value, struct echo_msg *out)
+mach_msg_return_t echo_request_within(mach_port_t port, mach_msg_id_t id, uint32_t value,
+				      mach_msg_timeout_t ms, struct echo_msg *out)
 {
 	union {
 		struct echo_msg m;
 		char buf[sizeof(struct echo_msg) + MAX_TRAILER_SIZE];
 	} u;
 	mach_port_t reply;
+	mach_msg_return_t mr;
 
 	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &reply), 0);
 	memset(&u, 0, sizeof(u));
@@ -55,13 +57,22 @@ mach_msg_id_t echo_request(mach_port_t port, mach_msg_id_t id, uint32_t value, s
 	u.m.head.msgh_local_port = reply;
 	u.m.head.msgh_id = id;
 	u.m.value = value;
-	ck_assert_int_eq(mach_msg(&u.m.head, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT,
-				  sizeof(u.m), sizeof(u), reply, 30000, MACH_PORT_NULL),
-			 MACH_MSG_SUCCESS);
+	mr = mach_msg(&u.m.head, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT, sizeof(u.m),
+		      sizeof(u), reply, ms, MACH_PORT_NULL);
 	mach_port_destroy(mach_task_self(), reply);
-	if (out)
+	if (out && mr == MACH_MSG_SUCCESS)
 		*out = u.m;
-	return u.m.head.msgh_id;
+	return mr;
+}
+
+mach_msg_id_t echo_request(mach_port_t port, mach_msg_id_t id, uint32_t value, struct echo_msg *out)
+{
+	struct echo_msg m;
+
+	ck_assert_int_eq(echo_request_within(port, id, value, 30000, &m), MACH_MSG_SUCCESS);
+	if (out)
+		*out = m;
+	return m.head.msgh_id;
 }
 
 struct echo_msg echo_query(mach_port_t port)

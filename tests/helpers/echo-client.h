@@ -26,6 +26,12 @@ mach_msg_return_t echo_send(mach_port_t port, mach_msg_id_t id, uint32_t value,
  */
 mach_msg_id_t echo_call(mach_port_t port, struct echo_msg *out);
 
+/**
+ * echo_request_within() - request @id carrying @value, its answer waited
+ * for at most @ms (into @out if it came).  Return: what mach_msg() said.
+ */
+mach_msg_return_t echo_request_within(mach_port_t port, mach_msg_id_t id, uint32_t value,
+				      mach_msg_timeout_t ms, struct echo_msg *out);
 /** echo_request() - echo_call() of request @id carrying @value. */
 mach_msg_id_t echo_request(mach_port_t port, mach_msg_id_t id, uint32_t value, struct echo_msg *out);
 
