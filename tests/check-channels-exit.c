@@ -118,6 +118,14 @@ static pid_t echo_channel(mach_port_t *port, int *s, int *a)
 	return answered_by(*a, 1);
 }
 
+/* What echo_channel() gave, let go. */
+static void echo_channel_done(mach_port_t port, int s, int a)
+{
+	close(s);
+	close(a);
+	mach_port_deallocate(mach_task_self(), port);
+}
+
 /*
  * The job stopped, a message it dies on queued first, then what is no
  * channel call of ours (junk, an empty datagram, a channel call's bits
@@ -182,9 +190,7 @@ START_TEST(test_exit_finds_a_call_behind_many_empties)
 	before = chan_now_ns();
 	ck_assert_int_eq(kill(job, SIGCONT), 0);
 	ck_assert_uint_eq(chan_retired_seq(a, before), 7);
-	close(s);
-	close(a);
-	mach_port_deallocate(mach_task_self(), port);
+	echo_channel_done(port, s, a);
 }
 END_TEST
 
@@ -233,9 +239,7 @@ START_TEST(test_exit_with_credentials_off_takes_no_fd)
 	ck_assert_uint_eq(looked, 0);
 	ck_assert_uint_eq(seq, 0);
 	ck_assert_int_le(chan_fds_at_rest(td.pid), before);
-	close(s);
-	close(a);
-	mach_port_deallocate(mach_task_self(), port);
+	echo_channel_done(port, s, a);
 }
 END_TEST
 
@@ -260,9 +264,7 @@ START_TEST(test_restart_keeps_the_channels_and_their_owner)
 	before = chan_now_ns();
 	ck_assert_int_eq(kill(job, SIGKILL), 0);
 	ck_assert_uint_eq(chan_retired_seq(a, before), 3);
-	close(s);
-	close(a);
-	mach_port_deallocate(mach_task_self(), port);
+	echo_channel_done(port, s, a);
 }
 END_TEST
 
