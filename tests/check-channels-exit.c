@@ -158,10 +158,8 @@ START_TEST(test_exit_tells_the_last_queued_call)
 	ck_assert_uint_eq(chan_retired_seq(other, before), 0);
 	ck_assert(!chan_peer_gone(a));
 	ck_assert(!chan_peer_gone(other));
-	close(s);
-	close(a);
 	close(other);
-	mach_port_deallocate(mach_task_self(), port);
+	echo_channel_done(port, s, a);
 }
 END_TEST
 
