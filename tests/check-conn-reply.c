@@ -253,6 +253,10 @@ START_TEST(test_timed_out_answer_dropped)
 	audit_pid = (pid_t)t->msgh_audit.val[5];
 	ck_assert_int_eq(audit_pid, td.pid);
 	mach_port_deallocate(mach_task_self(), m.rep.port.name);
+	/* A send timeout too (as a MIG WaitTime makes): answered alike. */
+	ck_assert_int_eq(hand_look_up(1, reply, 20000, MACH_SEND_TIMEOUT, &m), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(pid_behind(m.rep.port.name), service_pid[1]);
+	mach_port_deallocate(mach_task_self(), m.rep.port.name);
 	ck_assert_int_eq(look_up_check(2), 0);
 }
 END_TEST

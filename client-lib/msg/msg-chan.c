@@ -123,7 +123,8 @@ static uint16_t next_seq(struct port *p)
  * just before and after: a RETIRED tells from them whether the receiver
  * that went could have taken it (msg-recv-conn.c).
  */
-static int send_call(struct conn_wait *w, const mach_msg_header_t *msg, mach_msg_size_t send_size)
+static int send_call(struct conn_wait *w, const mach_msg_header_t *msg, mach_msg_size_t send_size,
+		     mach_msg_option_t option)
 {
 	struct wire_hdr h;
 	struct iovec iov[2];
@@ -133,7 +134,7 @@ static int send_call(struct conn_wait *w, const mach_msg_header_t *msg, mach_msg
 	h.bits |= WIRE_BITS_CHAN;
 	h.seq = w->seq;
 	w->sent_from = deadline_now_ns();
-	err = fdpass_send(w->probe_fd, iov, 2, NULL, 0, 0);
+	err = fdpass_send(w->probe_fd, iov, 2, NULL, 0, msg_call_send_flags(option));
 	w->sent_by = deadline_now_ns();
 	return err;
 }
@@ -166,7 +167,7 @@ mach_msg_return_t msg_chan_call(mach_msg_header_t *msg, mach_msg_option_t option
 	if (option & MACH_RCV_TIMEOUT)
 		deadline = deadline_in(*timeout);
 	/* A failed send goes the ordinary way, which fails alike and says so. */
-	if (send_call(&w, msg, send_size) == 0)
+	if (send_call(&w, msg, send_size, option) == 0)
 		mr = msg_receive_conn(rcv_msg, option, rcv_size, reply, &w, *timeout);
 	/* The receive goes on elsewhere, within the time the call had left. */
 	if (mr == MSG_CHAN_RECEIVE && (option & MACH_RCV_TIMEOUT))

@@ -101,11 +101,16 @@ void msg_conn_fork_child(void)
 	pthread_mutex_init(&call_lock, NULL);  /* a parent's thread may have held it */
 }
 
+int msg_call_send_flags(mach_msg_option_t option)
+{
+	return (option & MACH_SEND_TIMEOUT) ? MSG_DONTWAIT : 0;
+}
+
 bool msg_call_shape(const mach_msg_header_t *msg, mach_msg_option_t option,
 		    mach_msg_size_t send_size, mach_port_name_t rcv_name)
 {
 	const mach_msg_option_t known = MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT |
-		MACH_RCV_INTERRUPT | MACH_SEND_INTERRUPT | MACH_RCV_TRAILER_MASK;
+		MACH_SEND_TIMEOUT | MACH_RCV_INTERRUPT | MACH_SEND_INTERRUPT | MACH_RCV_TRAILER_MASK;
 
 	return !(option & ~known) && msg->msgh_bits ==
 	       MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE) &&
@@ -164,14 +169,14 @@ void msg_call_wire(struct wire_hdr *h, struct iovec iov[2], const mach_msg_heade
 
 /* The request on the wire: no fd, the reply right's place said, the call's number. */
 static int send_request(int fd, const mach_msg_header_t *msg, mach_msg_size_t send_size,
-			uint16_t seq)
+			uint16_t seq, mach_msg_option_t option)
 {
 	struct wire_hdr h;
 	struct iovec iov[2];
 
 	msg_call_wire(&h, iov, msg, send_size);
 	h.seq = seq;
-	return fdpass_send(fd, iov, 2, NULL, 0, 0);
+	return fdpass_send(fd, iov, 2, NULL, 0, msg_call_send_flags(option));
 }
 
 mach_msg_return_t msg_conn_call(mach_msg_header_t *msg, mach_msg_option_t option,
@@ -193,7 +198,7 @@ mach_msg_return_t msg_conn_call(mach_msg_header_t *msg, mach_msg_option_t option
 		/* A failed send goes the ordinary way, which fails alike and says so. */
 		struct conn_wait w = { .fd = c->fd, .seq = call_seq };
 
-		if (send_request(c->fd, msg, send_size, call_seq) == 0)
+		if (send_request(c->fd, msg, send_size, call_seq, option) == 0)
 			mr = msg_receive_conn(rcv_msg, option, rcv_size, p, &w, timeout);
 		port_unref(p);
 		conn_unref(c);

@@ -30,6 +30,14 @@
 #define MSG_CONN_ORDINARY MSG_RECV_RESEND
 
 /**
+ * msg_call_send_flags() - how a MIG-shaped call's request is sent on a
+ * connection or into a channel's port: with MACH_SEND_TIMEOUT it never
+ * waits (MSG_DONTWAIT), and a request that would have waited goes the
+ * ordinary way instead, whose send honours the timeout.
+ */
+int msg_call_send_flags(mach_msg_option_t option);
+
+/**
  * msg_call_shape() - whether mach_msg(@msg, @option, ...) is a MIG-shaped
  * call: a simple request of at most 4 KiB to a send right (COPY_SEND),
  * its reply right made from receive right @rcv_name, which the answer is
