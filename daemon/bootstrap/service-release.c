@@ -130,9 +130,13 @@ int service_release_fd(const struct service *s)
 	return s->release ? s->release->rq : -1;
 }
 
-bool service_release_holders_gone(const struct service *s)
+void service_release_exited(struct service *s)
 {
-	return let_go(s);
+	/* A leftover process (a child, a task the right moved to) may still
+	 * read R while it holds the request: only once none does. */
+	if (let_go(s))
+		r_drop_lone_wake(s->recv_fd);
+	service_release_disarm(s);
 }
 
 bool service_release_settle(struct service *s)

@@ -243,12 +243,12 @@ int service_release_arm(struct service *s, service_notify_fn *released, void *ar
 int service_release_adopt(struct service *s, int rq, service_notify_fn *released, void *arg);
 
 /**
- * service_release_holders_gone() - whether every holder of @s's request
- * let it go (the right handed back, or every copy closed): no process
- * but the daemon holds the receive right it travelled with.  False
- * without a request (the name was never checked in).
+ * service_release_exited() - the job holding @s's right exited: the
+ * request is forgotten, and if every copy of it is gone (no process but
+ * the daemon holds R), a WAKE left alone in R is dropped, as when the
+ * request fires (r-peek.h).
  */
-bool service_release_holders_gone(const struct service *s);
+void service_release_exited(struct service *s);
 /** service_release_disarm() - forget the request (its holder exited: known anyway). */
 void service_release_disarm(struct service *s);
 

@@ -26,7 +26,6 @@
 #include "job-spec.h"
 #include "keepalive.h"
 #include "log.h"
-#include "r-peek.h"
 #include "registry.h"
 #include "service.h"
 #include "sockets.h"
@@ -437,19 +436,13 @@ static void release_ports(struct job *job)
 		 * exit is reset, a name the job never took keeps its port and
 		 * what waits in it.  A new port is made when next needed. */
 		bool reset = s->reset_at_close && s->checked_in;
-		/* Before the request goes: whether a leftover process (a child, or
-		 * a task the right moved to) may still be reading R. */
-		bool daemon_alone = service_release_holders_gone(s);
 
-		service_release_disarm(s);
+		service_release_exited(s);
 		registry_released(s);
-		if (reset) {
+		if (reset)
 			service_reset_port(s);  /* its channels die with it */
-		} else {
+		else
 			channels_job_gone(s);
-			if (daemon_alone)
-				r_drop_lone_wake(s->recv_fd);
-		}
 	}
 }
 
