@@ -132,11 +132,14 @@ static void load_file(struct domain *d, const struct overrides *ov, const char *
  * Which names need no reading: a file of a loaded job, unchanged (that
  * job is seen), and a name too long for a path.  In @skip, or NULL if
  * out of memory (then every name is read, and judged when it is loaded).
+ * *@fresh: how many names no loaded job came from.
  */
-static bool *unchanged_names(struct domain *d, const char *dir, const struct dir_names *names)
+static bool *unchanged_names(struct domain *d, const char *dir, const struct dir_names *names,
+			     size_t *fresh)
 {
 	bool *skip = calloc(names->n + 1, sizeof(*skip));
 
+	*fresh = 0;
 	for (size_t i = 0; skip && i < names->n; i++) {
 		char path[4096];
 		struct job *job;
@@ -148,6 +151,7 @@ static bool *unchanged_names(struct domain *d, const char *dir, const struct dir
 			continue;
 		}
 		job = job_from_path(d, path);
+		*fresh += !job;
 		if (job && stat(path, &st) == 0 && plist_trust_of(&st, d->system) == PLIST_TRUSTED &&
 		    unchanged(job, &st)) {
 			job->source.seen = true;
@@ -173,30 +177,15 @@ static void keep_jobs_of(struct domain *d, const char *dir)
 }
 
 /*
- * Room in the maps every loaded job enters (label, path) for the names
- * that may add a job, those no loaded job came from: grown one doubling
- * at a time, 100,000 jobs rehash 14 times.  A changed file's job is
- * there already, and takes its own place back.  Without @skip (no
- * memory), or failing, the maps grow as they fill.
+ * Room in the maps every loaded job enters (label, path) for the @fresh
+ * names no loaded job came from: grown one doubling at a time, 100,000
+ * jobs rehash 14 times.  A changed file's job is there already, and
+ * takes its own place back.  Failing, the maps grow as they fill.
  */
-static void reserve_jobs(struct domain *d, const char *dir, const struct dir_names *names,
-			 const bool *skip)
+static void reserve_jobs(struct domain *d, size_t fresh)
 {
-	size_t n = 0;
-
-	for (size_t i = 0; skip && i < names->n; i++) {
-		char path[4096];
-
-		if (skip[i])
-			continue;
-		if (!d->job_paths.count)        /* the first load: no name has a job yet */
-			n++;
-		else if (snprintf(path, sizeof(path), "%s/%s", dir, dir_names_at(names, i)) <
-			 (int)sizeof(path))
-			n += !job_from_path(d, path);
-	}
-	if (n && strmap_reserve(&d->jobs, n) == 0)
-		strmap_reserve(&d->job_paths, n);
+	if (fresh && strmap_reserve(&d->jobs, fresh) == 0)
+		strmap_reserve(&d->job_paths, fresh);
 }
 
 static void scan_dir(struct domain *d, const struct overrides *ov, const char *dir)
@@ -204,6 +193,7 @@ static void scan_dir(struct domain *d, const struct overrides *ov, const char *d
 	struct jobdir_prefetch pf;
 	struct dir_names names;
 	int err = dir_names_read(dir, is_plist_name, &names);
+	size_t fresh;
 	bool *skip;
 
 	if (err < 0) {
@@ -213,8 +203,9 @@ static void scan_dir(struct domain *d, const struct overrides *ov, const char *d
 		}
 		return;
 	}
-	skip = unchanged_names(d, dir, &names);
-	reserve_jobs(d, dir, &names, skip);
+	skip = unchanged_names(d, dir, &names, &fresh);
+	if (skip)
+		reserve_jobs(d, fresh);
 	jobdir_prefetch_start(&pf, dir, &names, skip, d->system);
 	for (size_t i = 0; i < names.n; i++) {
 		struct prefetched *r = jobdir_prefetch_next(&pf);
