@@ -215,6 +215,8 @@ kern_return_t bootstrap_port_resolve(mach_port_t *port)
 {
 	kern_return_t kr = KERN_SUCCESS;
 
+	if (__atomic_load_n(port, __ATOMIC_ACQUIRE) != BOOTSTRAP_LAZY_NAME)
+		return KERN_SUCCESS;    /* connected already: no lock for every call */
 	pthread_mutex_lock(&resolve_lock);
 	if (*port == BOOTSTRAP_LAZY_NAME) {
 		int fd = connect_daemon();

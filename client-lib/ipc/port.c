@@ -27,16 +27,17 @@ static void recv_reset(struct port *p)
 
 struct port *port_new(void)
 {
-	struct port *p = calloc(1, sizeof(*p));
+	struct port *p = port_entry_alloc();
 
 	if (!p)
 		return NULL;
+	memset(p, 0, sizeof(*p));
 	p->refs = 1;
 	p->send_fd = -1;
 	p->wake_fd = -1;
 	p->chan_fd = -1;
 	recv_reset(p);
-	pthread_mutex_init(&p->rcv_lock, NULL);
+	p->rcv_lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
 	return p;
 }
 
@@ -212,15 +213,15 @@ void port_unref(struct port *p)
 		endpoint_close(&p->u.set.epfd);
 	else if (p->kind == PORT_KIND_MEMORY)
 		endpoint_close(&p->u.mem.fd);
-	else
-		port_close_receive(p);
+	else if (p->kind == PORT_KIND_RECEIVE)
+		port_close_receive(p);  /* a send right's entry has no receive fds */
 	endpoint_close(&p->send_fd);
 	endpoint_close(&p->chan_fd);
 	endpoint_close(&p->wake_fd);
 	close_waiting(p);       /* in a forked child, whose senders are gone */
 	port_unref(p->so_rcv);
 	pthread_mutex_destroy(&p->rcv_lock);
-	free(p);
+	port_entry_free(p);
 }
 
 mach_port_name_t port_name(struct port *p)

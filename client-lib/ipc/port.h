@@ -145,7 +145,12 @@ enum port_chan_state {
 	PORT_CHAN_REFUSED,          /* refused by the daemon or the receiver: the ordinary way for good */
 };
 
-/* Entries (port.c). */
+/* Entries (port.c; their memory: port-entry.c). */
+
+/** port_entry_alloc() - memory for an entry, uninitialised: the last freed, or new. */
+struct port *port_entry_alloc(void);
+/** port_entry_free() - give back an entry's memory (kept for the next, or freed). */
+void port_entry_free(struct port *p);
 
 /** port_new() - an empty entry with one reference and no fds. */
 struct port *port_new(void);

@@ -18,9 +18,11 @@
 /*
  * Each thread has its own reply port, as on macOS, so concurrent calls from
  * different threads never see each other's replies.  The key only exists
- * to destroy the port when its thread exits.
+ * to destroy the port when its thread exits.  Initial-exec: read at every
+ * call without a call into the dynamic linker (a few bytes of the static
+ * TLS that glibc keeps spare for libraries loaded later).
  */
-static __thread mach_port_t thread_reply_port = MACH_PORT_NULL;
+static __thread mach_port_t thread_reply_port __attribute__((tls_model("initial-exec")));
 static pthread_key_t reply_key;
 static pthread_once_t reply_key_once = PTHREAD_ONCE_INIT;
 static int reply_key_ok;
@@ -83,18 +85,17 @@ EXPORT void mig_put_reply_port(mach_port_t reply_port)
 
 EXPORT int mig_strncpy(char *dest, const char *src, int len)
 {
-	int i;
+	size_t n;
 
 	if (len <= 0 || dest == NULL)
 		return 0;
 	if (src == NULL)
 		src = "";
-	for (i = 1; i < len; i++) {
-		if ((*dest++ = *src++) == '\0')
-			return i;
-	}
-	*dest = '\0';
-	return i;
+	/* As MIG's: at most len - 1 characters and a NUL; the count includes the NUL. */
+	n = strnlen(src, (size_t)len - 1);
+	memcpy(dest, src, n);
+	dest[n] = '\0';
+	return (int)n + 1;
 }
 
 EXPORT int mig_strncpy_zerofill(char *dest, const char *src, int len)

@@ -12,9 +12,10 @@
  * The calling thread's buffer for a whole datagram, taken for one receive
  * (NULL if it is in use, by a signal handler's receive, or cannot be had):
  * allocated at the thread's first receive, freed when the thread exits.
+ * Initial-exec, as mig.c's reply port: taken at every receive.
  */
-static __thread char *tls_buf;
-static __thread bool tls_buf_busy;
+static __thread char *tls_buf __attribute__((tls_model("initial-exec")));
+static __thread bool tls_buf_busy __attribute__((tls_model("initial-exec")));
 static pthread_key_t tls_buf_key;
 static bool tls_buf_key_ok;
 static pthread_once_t tls_buf_once = PTHREAD_ONCE_INIT;
