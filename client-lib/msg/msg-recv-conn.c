@@ -157,10 +157,13 @@ mach_msg_return_t msg_receive_conn(mach_msg_header_t *msg, mach_msg_option_t opt
 {
 	struct rcv_req rq = { .msg = msg, .option = option, .rcv_size = rcv_size, .port = p,
 			      .trailer_size = REQUESTED_TRAILER_SIZE(option), .timeout_ms = -1 };
-	struct rcv_dgram d = { .buf = rcv_buffer_take() };
+	struct rcv_dgram d;     /* not cleared whole: its fd array is written before it is read */
 	mach_msg_return_t mr = RECV_AGAIN;
-	bool own_buf = !d.buf;
+	bool own_buf;
 
+	d.buf = rcv_buffer_take();
+	d.from_daemon = d.answer = false;       /* the rest: each fdpass_recv()'s */
+	own_buf = !d.buf;
 	if (own_buf && !(d.buf = malloc(WIRE_MAX_DATAGRAM)))
 		return MACH_RCV_TOO_LARGE | MACH_MSG_VM_SPACE;
 	if (option & MACH_RCV_TIMEOUT) {
