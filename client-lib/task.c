@@ -68,7 +68,7 @@ EXPORT kern_return_t task_set_special_port(task_t task, int which_port, mach_por
 	if (special_port != MACH_PORT_NULL &&
 	    mach_port_mod_refs(mach_task_self(), special_port, MACH_PORT_RIGHT_SEND, 1) != KERN_SUCCESS)
 		return KERN_INVALID_RIGHT;
-	bootstrap_port = special_port;
+	__atomic_store_n(&bootstrap_port, special_port, __ATOMIC_RELEASE);
 	space_set_fork_keep(special_port);
 	return KERN_SUCCESS;
 }

@@ -203,7 +203,8 @@ bool bootstrap_port_retry(mach_port_t *port, kern_return_t kr, bool idempotent)
 		if (name != MACH_PORT_NULL) {
 			msg_conn_own(name);
 			mach_port_deallocate(mach_task_self(), *port);
-			bootstrap_port = *port = name;
+			*port = name;
+			__atomic_store_n(&bootstrap_port, name, __ATOMIC_RELEASE);
 			again = true;
 		}
 	}
@@ -226,7 +227,7 @@ kern_return_t bootstrap_port_resolve(mach_port_t *port)
 			kr = MACH_SEND_INVALID_DEST;
 		} else {
 			msg_conn_own(name);
-			*port = name;
+			__atomic_store_n(port, name, __ATOMIC_RELEASE);    /* read unlocked above */
 		}
 	}
 	pthread_mutex_unlock(&resolve_lock);

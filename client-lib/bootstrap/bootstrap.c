@@ -44,7 +44,7 @@ static kern_return_t resolve(mach_port_t *bp)
 	kern_return_t kr = bootstrap_port_resolve(bp);
 
 	if (kr == KERN_SUCCESS && (given == bootstrap_port || bootstrap_port == BOOTSTRAP_LAZY_NAME))
-		bootstrap_port = *bp;
+		__atomic_store_n(&bootstrap_port, *bp, __ATOMIC_RELEASE);
 	return kr;
 }
 

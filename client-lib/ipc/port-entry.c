@@ -6,14 +6,15 @@
 
 #include <stdlib.h>
 
-#if defined(__has_include)
-#if __has_include(<sanitizer/asan_interface.h>)
-#include <sanitizer/asan_interface.h>
+#if defined(__SANITIZE_ADDRESS__)
+#define KEEP_SPARE 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KEEP_SPARE 0
 #endif
 #endif
-#ifndef ASAN_POISON_MEMORY_REGION
-#define ASAN_POISON_MEMORY_REGION(addr, size) ((void)(addr), (void)(size))
-#define ASAN_UNPOISON_MEMORY_REGION(addr, size) ((void)(addr), (void)(size))
+#ifndef KEEP_SPARE
+#define KEEP_SPARE 1
 #endif
 
 /*
@@ -21,27 +22,21 @@
  * its deallocation frees it, and going through the allocator each time
  * cost an eighth of the library's instructions per look-up.  One slot,
  * swapped atomically, needs no lock (entries are freed with or without
- * the space lock).  Poisoned while parked, so that a sanitizer still sees
- * a use after free.
+ * the space lock).  Not under AddressSanitizer, which must see every use
+ * of an entry after its free, also once the next look-up would reuse it.
  */
 static struct port *spare_entry;
 
 struct port *port_entry_alloc(void)
 {
-	struct port *p = __atomic_exchange_n(&spare_entry, NULL, __ATOMIC_ACQUIRE);
+	struct port *p = KEEP_SPARE ? __atomic_exchange_n(&spare_entry, NULL, __ATOMIC_ACQUIRE) : NULL;
 
-	if (!p)
-		return malloc(sizeof(*p));
-	ASAN_UNPOISON_MEMORY_REGION(p, sizeof(*p));
-	return p;
+	return p ? p : malloc(sizeof(*p));
 }
 
 void port_entry_free(struct port *p)
 {
-	ASAN_POISON_MEMORY_REGION(p, sizeof(*p));
-	p = __atomic_exchange_n(&spare_entry, p, __ATOMIC_ACQ_REL);
-	if (p) {
-		ASAN_UNPOISON_MEMORY_REGION(p, sizeof(*p));
-		free(p);
-	}
+	if (KEEP_SPARE)
+		p = __atomic_exchange_n(&spare_entry, p, __ATOMIC_ACQ_REL);
+	free(p);        /* the one it took the place of, if any */
 }
