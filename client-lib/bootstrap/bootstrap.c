@@ -32,7 +32,8 @@ void bootstrap_fork_child(void)
 
 static kern_return_t check_name(const char *name)
 {
-	if (!name || memchr(name, '\0', BOOTSTRAP_MAX_NAME_LEN) == NULL)
+	/* strnlen, as MIG's copy of the name: one libc function fewer a call. */
+	if (!name || strnlen(name, BOOTSTRAP_MAX_NAME_LEN) == BOOTSTRAP_MAX_NAME_LEN)
 		return KERN_INVALID_ARGUMENT;   /* longer than a name_t: never truncated */
 	return KERN_SUCCESS;
 }

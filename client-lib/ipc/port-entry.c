@@ -38,5 +38,6 @@ void port_entry_free(struct port *p)
 {
 	if (KEEP_SPARE)
 		p = __atomic_exchange_n(&spare_entry, p, __ATOMIC_ACQ_REL);
-	free(p);        /* the one it took the place of, if any */
+	if (p)
+		free(p);        /* the one it took the place of (no call at all, most times) */
 }

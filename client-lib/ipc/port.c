@@ -220,7 +220,8 @@ void port_unref(struct port *p)
 	endpoint_close(&p->wake_fd);
 	close_waiting(p);       /* in a forked child, whose senders are gone */
 	port_unref(p->so_rcv);
-	pthread_mutex_destroy(&p->rcv_lock);
+	/* rcv_lock, a default mutex unlocked at the last reference, holds
+	 * nothing to destroy: the memory is freed or initialised again. */
 	port_entry_free(p);
 }
 

@@ -61,7 +61,12 @@ mach_port_t demux_give(struct demux_call *call, enum wire_kind kind, const int *
 	if (call->nout == DEMUX_MAX_OUT || nfds > DEMUX_RIGHT_MAX_FDS)
 		return MACH_PORT_NULL;
 	r = &call->out[call->nout];
-	*r = (struct demux_right){ .kind = kind, .nfds = nfds, .flags = flags };
+	/* Field by field: clearing the whole fd array first cost every look-up. */
+	r->kind = kind;
+	r->nfds = nfds;
+	r->flags = flags;
+	r->ino = 0;
+	r->reserved = 0;
 	memcpy(r->fds, fds, nfds * sizeof(*fds));
 	return DEMUX_NAME_OUT + (mach_port_t)call->nout++;
 }
@@ -258,11 +263,17 @@ static void log_refused(const struct ipc_request *rq, boolean_t known, kern_retu
 
 void demux_run(struct conn *c, struct ipc_request *rq, demux_server_fn server)
 {
-	struct demux_call call = { .conn = c, .rq = rq };
+	struct demux_call call;        /* not cleared whole: out[] is written as rights are given */
 	static union demux_msg in, out;
 	boolean_t known;
 	bool ok;
 	int err;
+
+	call.conn = c;
+	call.rq = rq;
+	call.nout = 0;
+	call.sent = NULL;
+	call.sent_arg = NULL;
 
 	build_request(rq, &in);
 	memset(&out.error, 0, sizeof(out.error));
