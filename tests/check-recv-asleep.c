@@ -7,14 +7,18 @@
  * receive, a right moved away ends it too (a sleeper left behind would
  * take its new holder's messages), and the receiver's own S going
  * (no-senders armed) leaves the sleeper able to see a queue added later.
- * A fork() while one sleeps leaves the child free of it.
+ * A fork() while one sleeps leaves the child free of it, and a child
+ * keeping the port as its special port wakes none of the parent's.
  */
 #include <check.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <bootstrap/linux.h>
 #include <mach/mach.h>
 #include <mach/notify.h>
 
@@ -232,6 +236,63 @@ START_TEST(test_fork_while_asleep)
 }
 END_TEST
 
+/* The fds epoll instance @epfd watches, from /proc (its "tfd:" lines). */
+static int epoll_watches(int epfd)
+{
+	char path[64], line[256];
+	FILE *f;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", epfd);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f))
+		n += strncmp(line, "tfd:", 4) == 0;
+	fclose(f);
+	return n;
+}
+
+/*
+ * A forked child keeps the special port's send right only; the receive
+ * right's epoll instance, shared with the parent across fork(), stays as
+ * the parent left it.  (The child used to add an always-readable eventfd
+ * to it, waking the parent's receivers on that port for nothing until the
+ * child went.)
+ */
+START_TEST(test_fork_leaves_parent_epoll)
+{
+	mach_port_t home = peer_port_send();
+	int epfd, watches, ready[2], go[2], ws;
+	char c;
+	pid_t pid;
+
+	ck_assert_int_eq(task_set_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT, home),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(bootstrap_port_get_fd(home, &epfd), KERN_SUCCESS);
+	watches = epoll_watches(epfd);
+	ck_assert_int_eq(pipe(ready), 0);
+	ck_assert_int_eq(pipe(go), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		/* fork()'s child handlers have run: say so, then live until told. */
+		_exit(write(ready[1], "r", 1) == 1 && read(go[0], &c, 1) == 1 ? 0 : 1);
+	}
+	ck_assert_int_eq(read(ready[0], &c, 1), 1);
+	ck_assert_int_eq(epoll_watches(epfd), watches);
+	ck_assert_int_eq(write(go[1], "g", 1), 1);
+	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
+	ck_assert(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+	for (int i = 0; i < 2; i++) {
+		close(ready[i]);
+		close(go[i]);
+	}
+	ck_assert_int_eq(task_set_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT, MACH_PORT_NULL),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_destroy(mach_task_self(), home), KERN_SUCCESS);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("recv-asleep");
@@ -244,6 +305,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_own_send_end_going_leaves_the_receiver_awake);
 	tcase_add_test(tc, test_stray_wake_is_no_message);
 	tcase_add_test(tc, test_fork_while_asleep);
+	tcase_add_test(tc, test_fork_leaves_parent_epoll);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -505,15 +505,20 @@ void port_attach_receive(struct port *p, int *fds, const ino_t *inos, size_t nfd
 
 /*
  * The kept special port keeps its send right only: a receive right (or a
- * set) under the same name stays the parent's.  pset is cleared first:
- * the set's epoll instance is shared with the parent and must not change.
+ * set) under the same name stays the parent's.  pset is cleared and the
+ * port's own epoll closed first: both epoll instances are shared with the
+ * parent and must not change.
  */
 static bool fork_keep(struct port *p)
 {
 	if (p->name != space_fork_keep() || !(p->type & MACH_PORT_TYPE_SEND))
 		return false;
-	if (p->kind == PORT_KIND_RECEIVE)
+	if (p->kind == PORT_KIND_RECEIVE) {
 		p->u.recv.pset = 0;
+		/* No receiver of the child waits in it, and a wake added to it
+		 * would wake the parent's, for as long as the child lived. */
+		endpoint_close(&p->u.recv.epfd);
+	}
 	p->watched = false;
 	p->sending = 0;         /* the parent's senders are not the child's */
 	close_waiting(p);
