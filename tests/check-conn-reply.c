@@ -224,12 +224,19 @@ static mach_msg_return_t hand_look_up(unsigned i, mach_port_t reply, mach_msg_ti
 			sizeof(m->req), sizeof(*m), reply, ms, MACH_PORT_NULL);
 }
 
+/* The sender an answer's audit trailer names (the look-up asked for it). */
+static pid_t answer_sender(const union lu_msg *m)
+{
+	const mach_msg_audit_trailer_t *t = (const void *)(m->buf + round_msg(m->rep.head.msgh_size));
+
+	ck_assert_uint_eq(t->msgh_trailer_size, sizeof(mach_msg_audit_trailer_t));
+	return (pid_t)t->msgh_audit.val[5];
+}
+
 START_TEST(test_timed_out_answer_dropped)
 {
 	mach_port_t reply;
 	union lu_msg m;
-	const mach_msg_audit_trailer_t *t;
-	pid_t audit_pid;
 
 	start();
 	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &reply),
@@ -248,10 +255,7 @@ START_TEST(test_timed_out_answer_dropped)
 	ck_assert_int_eq(m.rep.head.msgh_id, LOOK_UP_ID + 100);
 	ck_assert_int_eq(pid_behind(m.rep.port.name), service_pid[1]);
 	/* The trailer names the daemon, as the kernel saw it send. */
-	t = (const void *)(m.buf + round_msg(m.rep.head.msgh_size));
-	ck_assert_uint_eq(t->msgh_trailer_size, sizeof(mach_msg_audit_trailer_t));
-	audit_pid = (pid_t)t->msgh_audit.val[5];
-	ck_assert_int_eq(audit_pid, td.pid);
+	ck_assert_int_eq(answer_sender(&m), td.pid);
 	mach_port_deallocate(mach_task_self(), m.rep.port.name);
 	/* A send timeout too (as a MIG WaitTime makes): answered alike. */
 	ck_assert_int_eq(hand_look_up(1, reply, 20000, MACH_SEND_TIMEOUT, &m), MACH_MSG_SUCCESS);
@@ -296,6 +300,9 @@ END_TEST
 
 START_TEST(test_sigkill_then_look_up)
 {
+	mach_port_t reply;
+	union lu_msg m;
+
 	use_store = 1;
 	add_services();
 	fake_fdstore_open(&store, td.dir);
@@ -306,6 +313,14 @@ START_TEST(test_sigkill_then_look_up)
 	/* The connection died with the daemon: the library connects again. */
 	for (unsigned i = 0; i < 2 * NSERVICES; i++)
 		ck_assert_int_eq(look_up_check(i % NSERVICES), 0);
+	/* An answer names the daemon that sent it, not the one that made the
+	 * listening socket it took over (the connection's SO_PEERCRED). */
+	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &reply),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(hand_look_up(0, reply, 20000, 0, &m), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(answer_sender(&m), td.pid);
+	mach_port_deallocate(mach_task_self(), m.rep.port.name);
+	mach_port_destroy(mach_task_self(), reply);
 }
 END_TEST
 

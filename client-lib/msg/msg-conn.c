@@ -29,7 +29,6 @@
 struct conn_ref {
 	int fd;
 	unsigned int refs;
-	struct fdpass_creds daemon;     /* the connection's peer: every answer's sender */
 };
 
 /*
@@ -60,9 +59,8 @@ static void conn_unref(struct conn_ref *r)
 void msg_conn_own(mach_port_name_t name)
 {
 	struct conn_ref *r = malloc(sizeof(*r));
-	struct ucred uc;
-	socklen_t len = sizeof(uc);
 	struct port *p;
+	int one = 1;
 
 	if (!r)
 		return;
@@ -70,19 +68,10 @@ void msg_conn_own(mach_port_name_t name)
 	r->fd = -1;
 	space_lock();
 	p = space_get(name);
-	/*
-	 * The trailer of an answer carries the daemon's credentials: those it
-	 * connected (or made the connection) with, which only bootstrapd
-	 * writes into and which a re-exec keeps, pid and all.  Taken once, not
-	 * sent with every answer (SO_PASSCRED), which cost each answer's
-	 * receive a credentials message.
-	 */
+	/* The trailer of an answer carries the daemon's credentials. */
 	if (p && (p->type & MACH_PORT_TYPE_SEND) && p->send_fd >= 0 &&
-	    getsockopt(p->send_fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == 0 && uc.pid > 0) {
-		r->daemon = (struct fdpass_creds){ .valid = true, .pid = uc.pid, .uid = uc.uid,
-						   .gid = uc.gid, .present = true };
+	    setsockopt(p->send_fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) == 0)
 		r->fd = fcntl(p->send_fd, F_DUPFD_CLOEXEC, 0);
-	}
 	if (r->fd >= 0) {
 		conn_unref(conn.ref);
 		__atomic_store_n(&conn.name, name, __ATOMIC_RELAXED);
@@ -207,7 +196,7 @@ mach_msg_return_t msg_conn_call(mach_msg_header_t *msg, mach_msg_option_t option
 		if (++call_seq == 0)
 			call_seq = 1;
 		/* A failed send goes the ordinary way, which fails alike and says so. */
-		struct conn_wait w = { .fd = c->fd, .seq = call_seq, .sender = &c->daemon };
+		struct conn_wait w = { .fd = c->fd, .seq = call_seq };
 
 		if (send_request(c->fd, msg, send_size, call_seq, option) == 0)
 			mr = msg_receive_conn(rcv_msg, option, rcv_size, p, &w, timeout);

@@ -133,8 +133,6 @@ static mach_msg_return_t conn_take(struct rcv_req *rq, struct conn_wait *w, stru
 		w->gone = w->channel;
 		return rcv_send_once_notice(rq, rq->port->name);
 	}
-	if (w->sender)
-		d->cr = *w->sender;     /* no credentials travel on the connection */
 	if (rcv_is_control(d))
 		return chan_control(rq, w, d);
 	user_size = rcv_peeked_user_size(d->buf, (size_t)d->len, (size_t)d->len);

@@ -8,8 +8,6 @@
 
 #include <mach/message.h>
 
-struct fdpass_creds;
-
 struct port;
 
 /* msg_receive_conn(): the daemon asked for the request the ordinary way. */
@@ -25,7 +23,6 @@ struct conn_wait {
 	int fd;                 /* the bootstrap connection, or the channel's A */
 	uint16_t seq;           /* the call's number */
 	bool channel;           /* up a channel: the service answers, not the daemon */
-	const struct fdpass_creds *sender;      /* on the connection: the daemon, who sends all */
 	bool gone;              /* out: the channel ended (end of file on A, or refused) */
 	bool refused;           /* out: the receiver could not take it (REFUSED) */
 	/* A channel call's: S, its send's monotonic times (RETIRED, msg-recv-conn.c). */
