@@ -49,6 +49,8 @@ struct lat {
 /* util.c */
 uint64_t now_ns(void);
 void sleep_us(unsigned us);
+/* The median of @n > 0 values (sorted in place): the middle two's mean when @n is even. */
+double median_of(double *v, size_t n);
 struct lat lat_of(uint64_t *ns, size_t n);              /* sorts @ns */
 int run_child(int (*fn)(void *arg, void *out), void *arg, void *out, size_t out_len,
 	      int timeout_s);

@@ -12,6 +12,31 @@
 
 #include "bench-proto.h"
 
+/*
+ * Throughput and its floor as medians of TPUT_ROUNDS windows each, taken
+ * in turn: one window of 64 clients moved by ±5% from the next here,
+ * more than the gap it is judged by.  A failed window is left out.
+ */
+#define TPUT_ROUNDS 3
+
+static void tput_rounds(const struct bench_cfg *cfg, enum tput_kind bsd, enum tput_kind floor,
+			unsigned clients, double *b, double *f)
+{
+	double bs[TPUT_ROUNDS], fs[TPUT_ROUNDS];
+	size_t nb = 0, nf = 0;
+
+	for (int r = 0; r < TPUT_ROUNDS; r++) {
+		double x = tput_run(cfg, bsd, clients), y = tput_run(cfg, floor, clients);
+
+		if (x >= 0)
+			bs[nb++] = x;
+		if (y >= 0)
+			fs[nf++] = y;
+	}
+	*b = nb ? median_of(bs, nb) : -1;
+	*f = nf ? median_of(fs, nf) : -1;
+}
+
 /* Throughput at 1, 8, 64 client processes, each next to its floor. */
 static void run_tput(const struct bench_cfg *cfg, const char *mode)
 {
@@ -28,8 +53,7 @@ static void run_tput(const struct bench_cfg *cfg, const char *mode)
 			struct figure *fig;
 
 			note(cfg, "%s: %s throughput, %u client process(es)", mode, k[j].name, conc[i]);
-			b = tput_run(cfg, k[j].bsd, conc[i]);
-			f = tput_run(cfg, k[j].floor, conc[i]);
+			tput_rounds(cfg, k[j].bsd, k[j].floor, conc[i], &b, &f);
 			if (b < 0) {
 				fprintf(stderr, "bench: %s throughput with %u clients failed\n", k[j].name, conc[i]);
 				continue;

@@ -183,20 +183,6 @@ static void warm_plists(const struct bench_cfg *cfg, const char *dir)
 
 #define LOAD_ROUNDS 3
 
-static int by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* The median of @n > 0 values (sorted in place): the middle two's mean when @n is even. */
-static double median(double *v, size_t n)
-{
-	qsort(v, n, sizeof(v[0]), by_value);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /*
  * The load and its parse floor as medians of LOAD_ROUNDS each, taken in
  * turn (the first load is the big daemon's, already in *@load_s): one
@@ -224,8 +210,8 @@ static void load_rounds(const struct bench_cfg *cfg, const char *dir, unsigned n
 			loads[nl++] = o.load.load_s;
 		scale_stop(&o);
 	}
-	*load_s = median(loads, nl);
-	*floor_s = nf ? median(floors, nf) : NAN;
+	*load_s = median_of(loads, nl);
+	*floor_s = nf ? median_of(floors, nf) : NAN;
 }
 
 unsigned scale_run(const struct bench_cfg *cfg)

@@ -332,3 +332,16 @@ void close_except(int *keep, size_t n)
 	}
 	close_range(from, ~0u, 0);
 }
+
+static int by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+double median_of(double *v, size_t n)
+{
+	qsort(v, n, sizeof(v[0]), by_value);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
