@@ -4,12 +4,12 @@
  * connection itself (msg-conn.h, bootstrap-wire(7) WIRE_BITS_ONCONN),
  * between real processes: answers are never swapped between threads, nor
  * between a parent and its forked child sharing the connection; an answer
- * whose caller timed out is dropped, never given to the next call; the
- * answer looks as if it came to the reply port (its name, bits, trailer);
- * a process sharing the connection that asks for answers on it is refused
- * and gets nothing of the owner's; look-ups go on across a re-exec and a
- * kill -9 with the fd store, even one waiting when the daemon is killed;
- * one waiting when the daemon dies fails at once, as with a reply right.
+ * whose caller timed out is dropped; the answer looks as if it came to the
+ * reply port (name, bits, a trailer naming the daemon that sent it); a
+ * process sharing the connection that asks for answers on it is refused;
+ * look-ups go on across a re-exec and a kill -9 with the fd store, even
+ * one waiting when the daemon is killed; one waiting when the daemon dies
+ * fails at once, as with a reply right.
  */
 #include <check.h>
 #include <stddef.h>
@@ -224,13 +224,21 @@ static mach_msg_return_t hand_look_up(unsigned i, mach_port_t reply, mach_msg_ti
 			sizeof(m->req), sizeof(*m), reply, ms, MACH_PORT_NULL);
 }
 
-/* The sender an answer's audit trailer names (the look-up asked for it). */
-static pid_t answer_sender(const union lu_msg *m)
+/* A look-up of service @i on the connection: its audit trailer names the daemon that runs now. */
+static void answer_names_daemon(unsigned i)
 {
-	const mach_msg_audit_trailer_t *t = (const void *)(m->buf + round_msg(m->rep.head.msgh_size));
+	const mach_msg_audit_trailer_t *t;
+	mach_port_t reply;
+	union lu_msg m;
 
+	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &reply),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(hand_look_up(i, reply, 20000, 0, &m), MACH_MSG_SUCCESS);
+	t = (const void *)(m.buf + round_msg(m.rep.head.msgh_size));
 	ck_assert_uint_eq(t->msgh_trailer_size, sizeof(mach_msg_audit_trailer_t));
-	return (pid_t)t->msgh_audit.val[5];
+	ck_assert_int_eq((pid_t)t->msgh_audit.val[5], td.pid);
+	mach_port_deallocate(mach_task_self(), m.rep.port.name);
+	mach_port_destroy(mach_task_self(), reply);
 }
 
 START_TEST(test_timed_out_answer_dropped)
@@ -254,9 +262,8 @@ START_TEST(test_timed_out_answer_dropped)
 	ck_assert_uint_eq(m.rep.head.msgh_remote_port, MACH_PORT_NULL);
 	ck_assert_int_eq(m.rep.head.msgh_id, LOOK_UP_ID + 100);
 	ck_assert_int_eq(pid_behind(m.rep.port.name), service_pid[1]);
-	/* The trailer names the daemon, as the kernel saw it send. */
-	ck_assert_int_eq(answer_sender(&m), td.pid);
 	mach_port_deallocate(mach_task_self(), m.rep.port.name);
+	answer_names_daemon(1);         /* as the kernel saw it send */
 	/* A send timeout too (as a MIG WaitTime makes): answered alike. */
 	ck_assert_int_eq(hand_look_up(1, reply, 20000, MACH_SEND_TIMEOUT, &m), MACH_MSG_SUCCESS);
 	ck_assert_int_eq(pid_behind(m.rep.port.name), service_pid[1]);
@@ -300,9 +307,6 @@ END_TEST
 
 START_TEST(test_sigkill_then_look_up)
 {
-	mach_port_t reply;
-	union lu_msg m;
-
 	use_store = 1;
 	add_services();
 	fake_fdstore_open(&store, td.dir);
@@ -313,14 +317,8 @@ START_TEST(test_sigkill_then_look_up)
 	/* The connection died with the daemon: the library connects again. */
 	for (unsigned i = 0; i < 2 * NSERVICES; i++)
 		ck_assert_int_eq(look_up_check(i % NSERVICES), 0);
-	/* An answer names the daemon that sent it, not the one that made the
-	 * listening socket it took over (the connection's SO_PEERCRED). */
-	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &reply),
-			 KERN_SUCCESS);
-	ck_assert_int_eq(hand_look_up(0, reply, 20000, 0, &m), MACH_MSG_SUCCESS);
-	ck_assert_int_eq(answer_sender(&m), td.pid);
-	mach_port_deallocate(mach_task_self(), m.rep.port.name);
-	mach_port_destroy(mach_task_self(), reply);
+	/* Named by the daemon that answers, not by the one that made the listener. */
+	answer_names_daemon(0);
 }
 END_TEST
 
@@ -337,6 +335,19 @@ static int conn_fd(void)
 	}
 	return -1;
 }
+
+/* The daemon's credentials, taken from the first answer, name it in the later ones. */
+START_TEST(test_later_answers_name_the_daemon)
+{
+	int on = 1;
+	socklen_t len = sizeof(on);
+
+	start();
+	ck_assert_int_eq(look_up_check(0), 0);
+	ck_assert(getsockopt(conn_fd(), SOL_SOCKET, SO_PASSCRED, &on, &len) == 0 && on == 0);
+	answer_names_daemon(1);
+}
+END_TEST
 
 static void *look_up_service1(void *arg)
 {
@@ -567,6 +578,7 @@ int main(void)
 	tcase_add_test(tc, test_timed_out_answer_dropped);
 	tcase_add_test(tc, test_reexec_keeps_answering);
 	tcase_add_test(tc, test_sigkill_then_look_up);
+	tcase_add_test(tc, test_later_answers_name_the_daemon);
 	tcase_add_test(tc, test_sigkill_while_waiting);
 	tcase_add_test(tc, test_daemon_death_while_waiting);
 	tcase_add_test(tc, test_sharer_asking_on_conn_refused);

@@ -79,7 +79,7 @@ mach_port_t bootstrap_port_inherited(void)
 	/* Left inheritable, with the variable set: as on macOS, a job's children share its bootstrap port. */
 	name = name_send_fd((int)fd, true);
 	if (name != MACH_PORT_NULL && inherited_conn_is_ours((int)fd))
-		msg_conn_own(name);
+		msg_conn_own(name, false);
 	return name;
 }
 
@@ -201,7 +201,7 @@ bool bootstrap_port_retry(mach_port_t *port, kern_return_t kr, bool idempotent)
 		mach_port_t name = name_send_fd(fd, true);
 
 		if (name != MACH_PORT_NULL) {
-			msg_conn_own(name);
+			msg_conn_own(name, true);
 			mach_port_deallocate(mach_task_self(), *port);
 			*port = name;
 			__atomic_store_n(&bootstrap_port, name, __ATOMIC_RELEASE);
@@ -226,7 +226,7 @@ kern_return_t bootstrap_port_resolve(mach_port_t *port)
 		if (name == MACH_PORT_NULL) {
 			kr = MACH_SEND_INVALID_DEST;
 		} else {
-			msg_conn_own(name);
+			msg_conn_own(name, true);
 			__atomic_store_n(port, name, __ATOMIC_RELEASE);    /* read unlocked above */
 		}
 	}

@@ -29,6 +29,7 @@
 struct conn_ref {
 	int fd;
 	unsigned int refs;
+	struct conn_sender sender;      /* under call_lock */
 };
 
 /*
@@ -56,7 +57,7 @@ static void conn_unref(struct conn_ref *r)
 	}
 }
 
-void msg_conn_own(mach_port_name_t name)
+void msg_conn_own(mach_port_name_t name, bool connected_here)
 {
 	struct conn_ref *r = malloc(sizeof(*r));
 	struct port *p;
@@ -66,6 +67,7 @@ void msg_conn_own(mach_port_name_t name)
 		return;
 	r->refs = 1;
 	r->fd = -1;
+	r->sender = (struct conn_sender){ .cacheable = connected_here };
 	space_lock();
 	p = space_get(name);
 	/* The trailer of an answer carries the daemon's credentials. */
@@ -196,7 +198,7 @@ mach_msg_return_t msg_conn_call(mach_msg_header_t *msg, mach_msg_option_t option
 		if (++call_seq == 0)
 			call_seq = 1;
 		/* A failed send goes the ordinary way, which fails alike and says so. */
-		struct conn_wait w = { .fd = c->fd, .seq = call_seq };
+		struct conn_wait w = { .fd = c->fd, .seq = call_seq, .sender = &c->sender };
 
 		if (send_request(c->fd, msg, send_size, call_seq, option) == 0)
 			mr = msg_receive_conn(rcv_msg, option, rcv_size, p, &w, timeout);

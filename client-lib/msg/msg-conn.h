@@ -57,10 +57,11 @@ void msg_call_wire(struct wire_hdr *h, struct iovec iov[2], const mach_msg_heade
 
 /**
  * msg_conn_own() - send right @name is a connection to bootstrapd that
- * this process has just made: answers may come on it.  It replaces any
+ * this process has just made (@connected_here: by connect(), not
+ * inherited from the daemon): answers may come on it.  It replaces any
  * connection owned before.
  */
-void msg_conn_own(mach_port_name_t name);
+void msg_conn_own(mach_port_name_t name, bool connected_here);
 
 /** msg_conn_fork_child() - in a forked child: the parent's connection is not ours. */
 void msg_conn_fork_child(void);

@@ -108,6 +108,23 @@ static mach_msg_return_t chan_control(struct rcv_req *rq, struct conn_wait *w,
 }
 
 /*
+ * The sender of datagram @d, on the connection: taken from the first
+ * answer that carries SCM_CREDENTIALS on a connection made here, which
+ * then stops asking for them (struct conn_sender).
+ */
+static void conn_sender(struct conn_sender *s, int fd, struct rcv_dgram *d)
+{
+	int off = 0;
+
+	if (s->known) {
+		d->cr = s->creds;
+	} else if (s->cacheable && d->cr.valid) {
+		s->creds = d->cr;
+		s->known = setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &off, sizeof(off)) == 0;
+	}
+}
+
+/*
  * One datagram from @w->fd into @d: the answer to call @w->seq, delivered
  * as come to rq->port; an earlier call's (it timed out), or anything
  * else, dropped; end of file is the daemon's death, or the channel's
@@ -133,6 +150,8 @@ static mach_msg_return_t conn_take(struct rcv_req *rq, struct conn_wait *w, stru
 		w->gone = w->channel;
 		return rcv_send_once_notice(rq, rq->port->name);
 	}
+	if (w->sender)
+		conn_sender(w->sender, w->fd, d);
 	if (rcv_is_control(d))
 		return chan_control(rq, w, d);
 	user_size = rcv_peeked_user_size(d->buf, (size_t)d->len, (size_t)d->len);

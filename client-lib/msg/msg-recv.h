@@ -8,6 +8,8 @@
 
 #include <mach/message.h>
 
+#include "fdpass.h"
+
 struct port;
 
 /* msg_receive_conn(): the daemon asked for the request the ordinary way. */
@@ -19,10 +21,25 @@ struct port;
 #define MSG_RECV_ORDINARY ((mach_msg_return_t)3)
 
 /* A call answered on a connection or up a channel (msg_receive_conn()). */
+/*
+ * The daemon's credentials on a connection this process made by connect():
+ * one daemon answers on it for its whole life (a re-exec keeps the pid;
+ * any other restart ends the connection), so its first answer's
+ * SCM_CREDENTIALS serve for the later ones, which then come without them
+ * (msg-conn.c).  A connection inherited from the daemon may outlive the
+ * daemon that made it (restarted from the fd store): each answer's own.
+ */
+struct conn_sender {
+	bool cacheable;         /* a connection this process made */
+	bool known;             /* creds taken, SO_PASSCRED off */
+	struct fdpass_creds creds;
+};
+
 struct conn_wait {
 	int fd;                 /* the bootstrap connection, or the channel's A */
 	uint16_t seq;           /* the call's number */
 	bool channel;           /* up a channel: the service answers, not the daemon */
+	struct conn_sender *sender;     /* on the connection: whose answers these are */
 	bool gone;              /* out: the channel ended (end of file on A, or refused) */
 	bool refused;           /* out: the receiver could not take it (REFUSED) */
 	/* A channel call's: S, its send's monotonic times (RETIRED, msg-recv-conn.c). */
