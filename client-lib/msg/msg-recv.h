@@ -20,7 +20,6 @@ struct port;
  */
 #define MSG_RECV_ORDINARY ((mach_msg_return_t)3)
 
-/* A call answered on a connection or up a channel (msg_receive_conn()). */
 /*
  * The daemon's credentials on a connection this process made by connect():
  * one daemon answers on it for its whole life (a re-exec keeps the pid;
@@ -35,6 +34,7 @@ struct conn_sender {
 	struct fdpass_creds creds;
 };
 
+/* A call answered on a connection or up a channel (msg_receive_conn()). */
 struct conn_wait {
 	int fd;                 /* the bootstrap connection, or the channel's A */
 	uint16_t seq;           /* the call's number */

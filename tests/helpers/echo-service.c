@@ -13,7 +13,9 @@
  *   ECHO_ECHO  (request)  reply: the request's value, for numbered calls
  *   ECHO_LOOK_UP (request) look argv[1] up, value times, here and in a
  *              forked child; reply: value bit 0 if each look-up here named
- *              the port checked in, bit 1 if the child's all succeeded
+ *              the port checked in, bit 1 if the child's all succeeded,
+ *              bit 2 if the inherited connection still brings each
+ *              answer's credentials (SO_PASSCRED) after them
  *   ECHO_RECHECK (request) let the receive right go, check argv[1] in
  *              again; reply: what the check-in said (exits if it failed)
  *   ECHO_REGISTER, ECHO_REGISTER_ANEW, ECHO_REGISTER_CHILD (request)
@@ -114,6 +116,18 @@ static uint32_t look_up_here_and_in_child(const char *name, mach_port_t port, ui
 	return here | (WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 2u : 0u);
 }
 
+/* Bit 2 of ECHO_LOOK_UP's answer: SO_PASSCRED still on the connection of $BOOTSTRAP_FD. */
+static uint32_t conn_passcred(void)
+{
+	const char *s = getenv(BOOTSTRAP_ENV_FD);
+	int on = 0;
+	socklen_t len = sizeof(on);
+
+	if (!s || getsockopt(atoi(s), SOL_SOCKET, SO_PASSCRED, &on, &len) < 0)
+		return 0;
+	return on ? 4u : 0u;
+}
+
 /* Let the receive right go and check @name in again.  Return: what the check-in said. */
 static kern_return_t check_in_again(const char *name, mach_port_t *port)
 {
@@ -199,7 +213,7 @@ static bool serve_plain(struct echo_msg *m, struct tally *t, mach_port_t port, c
 		reply(m, m->value, 1);
 		return true;
 	case ECHO_LOOK_UP:
-		reply(m, look_up_here_and_in_child(name, port, m->value), 1);
+		reply(m, look_up_here_and_in_child(name, port, m->value) | conn_passcred(), 1);
 		return true;
 	case ECHO_REGISTER:
 	case ECHO_REGISTER_ANEW:
