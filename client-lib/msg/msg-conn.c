@@ -70,7 +70,8 @@ void msg_conn_own(mach_port_name_t name, bool connected_here)
 	r->sender = (struct conn_sender){ .cacheable = connected_here };
 	space_lock();
 	p = space_get(name);
-	/* The trailer of an answer carries the daemon's credentials. */
+	/* The trailer of an answer carries the daemon's credentials: sent with
+	 * each, or with the first only on a connection made here (conn_sender). */
 	if (p && (p->type & MACH_PORT_TYPE_SEND) && p->send_fd >= 0 &&
 	    setsockopt(p->send_fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) == 0)
 		r->fd = fcntl(p->send_fd, F_DUPFD_CLOEXEC, 0);

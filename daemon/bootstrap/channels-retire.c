@@ -12,10 +12,10 @@
 #include <limits.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "channels-notice.h"
+#include "deadline.h"
 #include "log-limit.h"
 #include "r-peek.h"
 #include "service.h"
@@ -27,15 +27,6 @@
  * more has gone wrong, and says it could not look.
  */
 #define RETIRE_WALK_MAX (1 << 20)
-
-/* CLOCK_MONOTONIC in ns: the clock the client reads around its sends. */
-static uint64_t monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* Whether @h, @len bytes long, is a channel call (not a control datagram). */
 static bool is_channel_call(const struct wire_hdr *h, ssize_t len)
@@ -122,7 +113,7 @@ void channels_job_gone(struct service *s)
 		return;
 	/* Read before the walk: a call sent wholly before it and not found
 	 * queued was taken by the receiver that went. */
-	looked_ns = monotonic_ns();
+	looked_ns = deadline_now_ns();        /* the clock the client reads around its sends */
 	err = s->recv_fd >= 0 ? last_queued(s->recv_fd, cs, last) : 0;
 	if (err < 0) {
 		/* Saying nothing would leave a client waiting; saying wrong would
