@@ -350,16 +350,22 @@ END_TEST
 START_TEST(test_stopping_job_keeps_exit_timeout)
 {
 	static struct bsctl_out out;
+	char *ready, *plist;
 
-	test_daemon_add_job(&td, "com.example.stubborn",
+	/* The stop waits until the shell ignores SIGTERM: "started" comes before it does. */
+	ready = test_daemon_path(&td, "ready");
+	ck_assert_int_gt(asprintf(&plist,
 		"<key>ProgramArguments</key><array><string>/bin/sh</string><string>-c</string>"
-		"<string>trap '' TERM; while :; do sleep 1; done</string></array>\n"
-		"<key>RunAtLoad</key><true/><key>ExitTimeOut</key><integer>2</integer>");
+		"<string>trap '' TERM; echo > %s; while :; do sleep 1; done</string></array>\n"
+		"<key>RunAtLoad</key><true/><key>ExitTimeOut</key><integer>2</integer>", ready), 0);
+	test_daemon_add_job(&td, "com.example.stubborn", plist);
 	test_daemon_start(&td);
-	ck_assert(test_daemon_wait_log(&td, "com.example.stubborn: started", 15000));
+	ck_assert_int_eq(test_wait_lines(ready, 1, 15000), 1);
 	ck_assert_int_eq(BSCTL_RUN(&out, "stop", "com.example.stubborn"), 0);
 	ck_assert_int_eq(BSCTL_RUN(&out, "reexec"), 0);
 	ck_assert(test_daemon_wait_log(&td, "com.example.stubborn: exited on signal 9", 15000));
+	free(plist);
+	free(ready);
 }
 END_TEST
 
