@@ -413,7 +413,7 @@ START_TEST(test_sighup_loads_new_jobs)
 	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, SERVICE, &port), BOOTSTRAP_UNKNOWN_SERVICE);
 	echo_add_job(&td, NULL, NULL);
 	test_daemon_signal(&td, SIGHUP);
-	for (int i = 0; i < 200 && bootstrap_look_up(bootstrap_port, SERVICE, &port); i++) {
+	for (int i = 0; i < 1500 && bootstrap_look_up(bootstrap_port, SERVICE, &port); i++) {
 		struct timespec ts = { 0, 10 * 1000 * 1000 };
 
 		nanosleep(&ts, NULL);

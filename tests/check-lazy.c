@@ -302,6 +302,7 @@ START_TEST(test_reexec_keeps_lazy_lazy)
 	ck_assert(test_daemon_log_contains(&td, "(re-exec)"));
 	ck_assert_ptr_nonnull(strstr(print("org.test.idle.3"), "port not made yet"));
 	ck_assert(!test_daemon_log_contains(&td, "was not kept"));
+	sync_daemon();          /* print()'s connection closed */
 	ck_assert_int_le(idle_fds(), fds);
 	after = echo_query(port);
 	ck_assert_int_eq(after.pid, before.pid);

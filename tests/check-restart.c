@@ -134,7 +134,7 @@ static void set_up_domain(struct before *b)
 static void add_jobs(void)
 {
 	add_echo(ECHO_SERVICE_NAME, "");
-	add_echo(SLOW, "<key>ThrottleInterval</key><integer>6</integer>\n");
+	add_echo(SLOW, "<key>ThrottleInterval</key><integer>10</integer>\n");
 	test_daemon_add_job(&td, BROKEN, "<key>Program</key><string>/nonexistent/broken</string>\n"
 					 "<key>RunAtLoad</key><true/>\n");
 }
@@ -311,6 +311,9 @@ START_TEST(test_sigterm_during_reexec_waits)
 
 	test_daemon_start_slow_to_reexec(&td);
 	ck_assert_int_eq(BSCTL_RUN(&out, "reexec"), 0);
+	/* The answer comes before the daemon blocks its stop signals: a
+	 * SIGTERM sent then would stop the old image, never re-executed. */
+	ck_assert(test_daemon_wait_reexec(&td));
 	test_daemon_signal(&td, SIGTERM);
 	st = test_daemon_wait(&td);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "bootstrapd ended with status %#x", st);

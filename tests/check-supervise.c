@@ -211,6 +211,28 @@ START_TEST(test_crash_loop_fails_waiting_callers)
 }
 END_TEST
 
+/*
+ * A failure counts as quick by the time it ran, not by the seconds of the
+ * clock.  Each run of this job fails in under its ThrottleInterval of 1 s,
+ * most across a second's turn, which used to count as a whole second run:
+ * the crash loop was never seen.
+ */
+START_TEST(test_quick_failure_across_a_second)
+{
+	char *body;
+
+	ck_assert_int_gt(asprintf(&body, "<key>ProgramArguments</key><array><string>%s</string>"
+				  "<string>straddle</string></array>\n"
+				  "<key>KeepAlive</key><true/><key>ThrottleInterval</key><integer>1</integer>",
+				  getenv("SPAWN_PROBE")), 0);
+	test_daemon_add_job(&td, "com.example.straddle", body);
+	test_daemon_start(&td);
+	ck_assert(test_daemon_wait_log(&td, "com.example.straddle: failed: exited early 5 times in a row",
+				       30000));
+	free(body);
+}
+END_TEST
+
 START_TEST(test_reset_at_close_kills_old_port)
 {
 	mach_port_t old, fresh;
@@ -553,6 +575,7 @@ static Suite *supervise_suite(void)
 	tcase_add_test(tc, test_successful_exit_false_stops_after_success);
 	tcase_add_test(tc, test_spawn_failure_fails_waiting_callers);
 	tcase_add_test(tc, test_crash_loop_fails_waiting_callers);
+	tcase_add_test(tc, test_quick_failure_across_a_second);
 	tcase_add_test(tc, test_reset_at_close_kills_old_port);
 	tcase_add_test(tc, test_hide_until_check_in);
 	tcase_add_test(tc, test_hidden_service_unknown_before_check_in);

@@ -58,16 +58,29 @@ static void throttle_done(evutil_socket_t fd, short what, void *arg)
  * Return: milliseconds until the job may start again (ThrottleInterval
  * after its previous start, to the millisecond), 0 if now.
  */
+/* Nanoseconds since the job's last start. */
+static long long ns_since_start(const struct job *job)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - job->start_time.tv_sec) * 1000000000LL +
+	       (now.tv_nsec - job->start_time.tv_nsec);
+}
+
+/* ThrottleInterval in nanoseconds. */
+static long long throttle_ns(const struct job *job)
+{
+	return job->spec->throttle_interval * 1000000000LL;
+}
+
 long long job_throttle_left_ms(const struct job *job)
 {
-	long long ran_ns, min_ns = job->spec->throttle_interval * 1000000000LL;
-	struct timespec now;
+	long long ran_ns, min_ns = throttle_ns(job);
 
 	if (job->runs == 0)
 		return 0;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ran_ns = (now.tv_sec - job->start_time.tv_sec) * 1000000000LL +
-		 (now.tv_nsec - job->start_time.tv_nsec);
+	ran_ns = ns_since_start(job);
 	return ran_ns < min_ns ? (min_ns - ran_ns + 999999) / 1000000 : 0;
 }
 
@@ -415,17 +428,17 @@ static void log_exit(const struct job *job, int status)
 }
 
 /*
- * An exit soon after the start that was not clean, nor asked for (bsctl
- * stop, kickstart -k), counts towards a crash loop.
+ * An exit within ThrottleInterval of the start that was not clean, nor
+ * asked for (bsctl stop, kickstart -k), counts towards a crash loop.  The
+ * time run is measured, as launchd's: not the seconds of the clock, by
+ * which a run of 10 ms across a second's turn would have lasted one.
  */
 static bool early_failure(const struct job *job, int status)
 {
-	struct timespec now;
 	bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
 	return !clean && job->state != JOB_STOPPING && !job->restart_requested &&
-	       now.tv_sec - job->start_time.tv_sec < job->spec->throttle_interval;
+	       ns_since_start(job) < throttle_ns(job);
 }
 
 static void release_ports(struct job *job)

@@ -8,10 +8,14 @@
  *   spawn-probe group             fork a child that sleeps, print
  *                                 "grandchild=PID", then sleep
  *   spawn-probe stdio PATH        write what fds 0-2 are to PATH
+ *   spawn-probe straddle          exit 1 just after CLOCK_MONOTONIC's next
+ *                                 whole second, under a second after the
+ *                                 start (at once if too near the last)
  *
  * The first line is "probe", so that every key line follows a newline.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,6 +23,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -171,6 +176,25 @@ static int group(void)
 		pause();
 }
 
+/*
+ * A failure that lasts under a second but crosses a second's turn.  The
+ * daemon took its start a few ms before this reads the clock: within the
+ * first 50 ms of a second, that may have been the second before, so exit
+ * at once (a failure quick by any count).
+ */
+static int straddle(void)
+{
+	struct timespec now, until;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_nsec < 50 * 1000 * 1000)
+		return 1;
+	until = (struct timespec){ .tv_sec = now.tv_sec + 1, .tv_nsec = 2 * 1000 * 1000 };
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
+		;
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "report") == 0)
@@ -179,6 +203,8 @@ int main(int argc, char **argv)
 		return group();
 	if (argc == 3 && strcmp(argv[1], "stdio") == 0)
 		return report_stdio(argv[2]);
-	fprintf(stderr, "usage: spawn-probe report [args...] | group | stdio PATH\n");
+	if (argc == 2 && strcmp(argv[1], "straddle") == 0)
+		return straddle();
+	fprintf(stderr, "usage: spawn-probe report [args...] | group | stdio PATH | straddle\n");
 	return 2;
 }
