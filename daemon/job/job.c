@@ -54,33 +54,27 @@ static void throttle_done(evutil_socket_t fd, short what, void *arg)
 	job_start(job, job->pending_reason);
 }
 
-/*
- * Return: milliseconds until the job may start again (ThrottleInterval
- * after its previous start, to the millisecond), 0 if now.
- */
-/* Nanoseconds since the job's last start. */
-static long long ns_since_start(const struct job *job)
+/* Nanoseconds since the job's last start, and ThrottleInterval's. */
+static long long ns_since_start(const struct job *job, long long *throttle_ns)
 {
 	struct timespec now;
 
+	*throttle_ns = job->spec->throttle_interval * 1000000000LL;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (now.tv_sec - job->start_time.tv_sec) * 1000000000LL +
 	       (now.tv_nsec - job->start_time.tv_nsec);
 }
 
-/* ThrottleInterval in nanoseconds. */
-static long long throttle_ns(const struct job *job)
-{
-	return job->spec->throttle_interval * 1000000000LL;
-}
-
+/*
+ * Return: milliseconds until the job may start again (ThrottleInterval
+ * after its previous start, to the millisecond), 0 if now.
+ */
 long long job_throttle_left_ms(const struct job *job)
 {
-	long long ran_ns, min_ns = throttle_ns(job);
+	long long min_ns, ran_ns = ns_since_start(job, &min_ns);
 
 	if (job->runs == 0)
 		return 0;
-	ran_ns = ns_since_start(job);
 	return ran_ns < min_ns ? (min_ns - ran_ns + 999999) / 1000000 : 0;
 }
 
@@ -436,9 +430,10 @@ static void log_exit(const struct job *job, int status)
 static bool early_failure(const struct job *job, int status)
 {
 	bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	long long throttle_ns, ran_ns = ns_since_start(job, &throttle_ns);
 
 	return !clean && job->state != JOB_STOPPING && !job->restart_requested &&
-	       ns_since_start(job) < throttle_ns(job);
+	       ran_ns < throttle_ns;
 }
 
 static void release_ports(struct job *job)
