@@ -26,7 +26,7 @@ static struct state_listener listeners[] = {
 };
 static struct state_job jobs[] = {
 	{ .label = "com.example.job", .failure = "", .state = 2, .pid = 1234,
-	  .proc_start = 987654, .start_sec = 100, .start_nsec = 5, .runs = 3, .conn_id = 10,
+	  .proc_start = 987654, .start_sec = 1, .start_nsec = 5, .runs = 3, .conn_id = 10,
 	  .listeners = listeners, .n_listeners = 2 },
 	{ .label = "com.example.broken", .failure = "cannot exec", .state = 4, .runs = 1,
 	  .early_failures = 5, .conn_id = -1, .last_status = 256 },
@@ -193,6 +193,21 @@ static void ck_refused_for(const struct state *s, const char *why)
 	ck_assert_ptr_nonnull(got);
 	ck_assert_msg(strstr(got, why), "refused for \"%s\", not \"%s\"", got, why);
 }
+
+/* A job's start after now (its clock is this boot's): the time since it would overflow. */
+START_TEST(test_start_from_the_future_refused)
+{
+	struct state s = sample;
+	struct state_job bad_job[2];
+
+	memcpy(bad_job, jobs, sizeof(bad_job));
+	s.jobs = bad_job;
+	bad_job[1].start_sec = INT64_MAX;
+	ck_refused_for(&s, "started later than now");
+	bad_job[1].start_sec = 1;
+	ck_assert_int_eq(decode_forged(&s), 0);
+}
+END_TEST
 
 /*
  * An owner's pidfd is kept only for a registration that goes with its
@@ -559,6 +574,7 @@ static Suite *state_suite(void)
 	tcase_add_test(tc, test_truncated_refused);
 	tcase_add_test(tc, test_flipped_refused);
 	tcase_add_test(tc, test_inconsistent_refused);
+	tcase_add_test(tc, test_start_from_the_future_refused);
 	tcase_add_test(tc, test_owner_pidfd_refused_where_it_cannot_be);
 	tcase_add_test(tc, test_owner_pidfd_shared_refused);
 	tcase_add_test(tc, test_stdio_fd_ids_refused);

@@ -213,9 +213,11 @@ END_TEST
 
 /*
  * A failure counts as quick by the time it ran, not by the seconds of the
- * clock.  Each run of this job fails in under its ThrottleInterval of 1 s,
- * most across a second's turn, which used to count as a whole second run:
- * the crash loop was never seen.
+ * clock.  Each run of this job fails in under its ThrottleInterval of 1 s
+ * across a second's turn, which used to count as a whole second run: the
+ * crash loop was never seen.  A run whose start came within a few ms of a
+ * turn lasts a second and breaks the row; the throttle moves each start a
+ * few ms on, so that comes at most once in the 30 s.
  */
 START_TEST(test_quick_failure_across_a_second)
 {
