@@ -61,7 +61,11 @@ int copy_file(const char *from, const char *to);
 void rm_rf(const char *path);
 int pin_cpu0(void);
 int unpin(void);
+/* /proc/PID/status's @key ("VmRSS", "VmHWM", ...) in KiB, or -1. */
+long proc_status_kib(pid_t pid, const char *key);
 long vm_rss_kib(pid_t pid);
+/* Start @pid's VmHWM again from its RSS now; 0 or -errno. */
+int vm_peak_reset(pid_t pid);
 bool socket_answers(const char *path);
 long raise_nofile(long want);
 void close_except(int *keep, size_t n);

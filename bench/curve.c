@@ -2,8 +2,8 @@
 /*
  * curve.c - cost as work grows: look-up and call latency and the daemon's
  * RSS at 10, 1,000, 10,000 and 100,000 jobs, and look-up and call latency
- * at 1, 8, 64 and 512 concurrent client processes, each next to its floor
- * measured in the same run.  A job count that does not load is reported
+ * and the daemon's peak RSS at 1, 8, 64 and 512 concurrent client
+ * processes, each latency next to its floor measured in the same run.  A job count that does not load is reported
  * as such, with the reason; then the most jobs that fit the fd limit are
  * measured too, so that the curve has a point near it (a fallback: a
  * declared port holds no fd until used).
@@ -28,7 +28,7 @@ struct curve_point {
 	bool ok;
 	bool fit;               /* the most jobs that fit the fd limit */
 	char why[192];          /* !ok: why it did not load or run */
-	double load_s, rss_mib; /* jobs axis */
+	double load_s, rss_mib; /* jobs axis; clients axis: the peak RSS (VmHWM) while measured */
 	long fds;               /* jobs axis: the daemon's fds once loaded */
 	double lookup_ops, call_ops; /* clients axis: ops/s summed over the clients */
 	double floor_lookup_ops, floor_call_ops;
@@ -138,6 +138,8 @@ static void clients_axis(const struct bench_cfg *cfg)
 	char jobs[4300];
 	struct daemon d;
 	uint64_t t0;
+	bool peak_ok;
+	long kib;
 
 	snprintf(jobs, sizeof(jobs), "%s/curve-clients-jobs", cfg->tmp);
 	if (bsd_add_bench_jobs(cfg, jobs) < 0)
@@ -152,7 +154,13 @@ static void clients_axis(const struct bench_cfg *cfg)
 		memset(p, 0, sizeof(*p));
 		p->x = curve_clients[i];
 		note(cfg, "curve: %u concurrent client(s)", p->x);
+		peak_ok = vm_peak_reset(d.pid) == 0;
 		p->ok = measure_all(cfg, p->x, BENCH_SERVICE_NAME, p) == 0;
+		kib = proc_status_kib(d.pid, "VmHWM");
+		/* Without the reset, the peak of the whole life so far. */
+		p->rss_mib = kib > 0 ? kib / 1024.0 : NAN;
+		if (!peak_ok)
+			note(cfg, "curve: the daemon's VmHWM could not be reset: a peak since its start");
 		if (!p->ok)
 			snprintf(p->why, sizeof(p->why), "a look-up or call failed");
 	}
@@ -209,13 +217,14 @@ static void print_jobs_text(void)
 static void print_clients_text(void)
 {
 	printf("\ncost as work grows: concurrent clients (pinned; 2 jobs; latency per op over all clients,\n"
-	       "median and p99; floor = the same clients against one epoll server, same run)\n");
-	printf("%7s %9s %8s %9s %8s %8s %9s %9s %8s %8s %8s %s\n", "clients", "lookup us", "floor us",
+	       "median and p99; floor = the same clients against one epoll server, same run;\n"
+	       "RSS = the daemon's peak while measured)\n");
+	printf("%7s %9s %8s %9s %8s %8s %9s %9s %8s %8s %8s %7s %s\n", "clients", "lookup us", "floor us",
 	       "p99 us", "call us", "floor us", "p99 us", "lookups/s", "floor/s", "calls/s", "floor/s",
-	       "calls of one client");
+	       "RSS MiB", "calls of one client");
 	for (size_t i = 0; i < n_client_pts; i++) {
 		const struct curve_point *p = &client_pts[i];
-		char v[10][32];
+		char v[11][32];
 
 		report_fmt(v[0], sizeof(v[0]), p->lookup.med_us);
 		report_fmt(v[1], sizeof(v[1]), p->floor_lookup.med_us);
@@ -227,8 +236,9 @@ static void print_clients_text(void)
 		report_fmt(v[7], sizeof(v[7]), p->floor_lookup_ops);
 		report_fmt(v[8], sizeof(v[8]), p->call_ops);
 		report_fmt(v[9], sizeof(v[9]), p->floor_call_ops);
-		printf("%7u %9s %8s %9s %8s %8s %9s %9s %8s %8s %8s %8llu-%llu%s%s\n", p->x, v[0], v[1], v[2],
-		       v[3], v[4], v[5], v[6], v[7], v[8], v[9], (unsigned long long)p->call_min,
+		report_fmt(v[10], sizeof(v[10]), p->rss_mib);
+		printf("%7u %9s %8s %9s %8s %8s %9s %9s %8s %8s %8s %7s %8llu-%llu%s%s\n", p->x, v[0], v[1],
+		       v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], (unsigned long long)p->call_min,
 		       (unsigned long long)p->call_max, p->ok ? "" : "  ", p->ok ? "" : p->why);
 	}
 }
@@ -288,6 +298,8 @@ static void json_point(const char *axis, const struct curve_point *p)
 		report_json_num(p->call_ops);
 		printf(", \"calls_floor_per_s\": ");
 		report_json_num(p->floor_call_ops);
+		printf(", \"rss_peak_mib\": ");
+		report_json_num(p->rss_mib);
 		json_one_client(p);
 	}
 	json_lat("lookup", &p->lookup);
@@ -322,8 +334,10 @@ static void dat_lats(FILE *f, const struct curve_point *p)
 /*
  * gnuplot data in @dir: curve-jobs.dat (jobs load_s rss_mib lookup floor
  * call floor, then 1 for the most jobs that fit the fd limit),
- * curve-jobs-failed.dat (jobs "label"), curve-clients.dat (clients lookup floor call floor, then ops/s: lookups floor calls floor,
- * then the fewest and most calls of one client); latencies in µs.
+ * curve-jobs-failed.dat (jobs "label"), curve-clients.dat (clients
+ * lookup floor call floor, then ops/s: lookups floor calls floor, then the
+ * fewest and most calls of one client, then the daemon's peak RSS in MiB);
+ * latencies in µs.
  */
 int curve_write_data(const char *dir)
 {
@@ -339,7 +353,7 @@ int curve_write_data(const char *dir)
 	fprintf(f[0], "# jobs load_s rss_mib lookup_us lookup_floor_us call_us call_floor_us fit\n");
 	fprintf(f[1], "# jobs reason (did not load)\n");
 	fprintf(f[2], "# clients lookup_us lookup_floor_us call_us call_floor_us "
-		"lookups/s lookups_floor/s calls/s calls_floor/s calls_of_one_client_min max\n");
+		"lookups/s lookups_floor/s calls/s calls_floor/s calls_of_one_client_min max rss_peak_mib\n");
 	for (size_t i = 0; i < n_jobs_pts; i++) {
 		const struct curve_point *p = &jobs_pts[i];
 
@@ -354,9 +368,10 @@ int curve_write_data(const char *dir)
 	for (size_t i = 0; i < n_client_pts; i++) {
 		fprintf(f[2], "%u", client_pts[i].x);
 		dat_lats(f[2], &client_pts[i]);
-		fprintf(f[2], " %.0f %.0f %.0f %.0f %llu %llu\n", client_pts[i].lookup_ops,
+		fprintf(f[2], " %.0f %.0f %.0f %.0f %llu %llu %.2f\n", client_pts[i].lookup_ops,
 			client_pts[i].floor_lookup_ops, client_pts[i].call_ops, client_pts[i].floor_call_ops,
-			(unsigned long long)client_pts[i].call_min, (unsigned long long)client_pts[i].call_max);
+			(unsigned long long)client_pts[i].call_min, (unsigned long long)client_pts[i].call_max,
+			client_pts[i].rss_mib);
 	}
 	return fclose(f[0]) | fclose(f[1]) | fclose(f[2]) ? -1 : 0;
 }

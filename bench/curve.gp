@@ -47,17 +47,27 @@ unset y2label
 unset y2tics
 set ytics mirror
 
-# 2: time per operation (1 / throughput) against concurrent clients
-set title 'Concurrent clients: time per operation'
+# 2: time per operation (1 / throughput) and the daemon's peak RSS against concurrent clients
+set title 'Concurrent clients: time per operation, daemon RSS'
 set xlabel 'client processes'
 set ylabel 'µs per operation (1 / total throughput)'
+set y2label 'daemon peak RSS, MiB'
 set xrange [0.7:700]
-set yrange [0:*]
-set offsets 0, 0, graph 0.3, 0
+lesser(a, b) = a < b ? a : b
+stats clients u (1e6 / lesser(lesser($6, $7), lesser($8, $9))) nooutput name 'OP'
+stats clients u 12 nooutput name 'CRSS'
+set yrange [0:2 * OP_max]
+set y2range [0:2 * CRSS_max]
+set ytics nomirror
+set y2tics
 plot clients u 1:(1e6/$6) w lp ls 1 t 'look-up', \
      clients u 1:(1e6/$7) w lp ls 2 t 'look-up floor', \
      clients u 1:(1e6/$8) w lp ls 3 t 'call', \
-     clients u 1:(1e6/$9) w lp ls 4 t 'call floor'
+     clients u 1:(1e6/$9) w lp ls 4 t 'call floor', \
+     clients u 1:12 axes x1y2 w lp ls 5 t 'peak RSS (right axis)'
+unset y2label
+unset y2tics
+set ytics mirror
 
 # 3: median latency per operation against concurrent clients
 set title 'Concurrent clients: latency of one operation'

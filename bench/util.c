@@ -232,9 +232,10 @@ int unpin(void)
 	return sched_setaffinity(0, sizeof(initial_mask), &initial_mask);
 }
 
-long vm_rss_kib(pid_t pid)
+long proc_status_kib(pid_t pid, const char *key)
 {
 	char path[64], line[256];
+	size_t klen = strlen(key);
 	long kib = -1;
 	FILE *f;
 
@@ -243,10 +244,32 @@ long vm_rss_kib(pid_t pid)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+		if (strncmp(line, key, klen) == 0 && line[klen] == ':' &&
+		    sscanf(line + klen + 1, "%ld kB", &kib) == 1)
 			break;
 	fclose(f);
 	return kib;
+}
+
+long vm_rss_kib(pid_t pid)
+{
+	return proc_status_kib(pid, "VmRSS");
+}
+
+int vm_peak_reset(pid_t pid)
+{
+	char path[64];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/clear_refs", (int)pid);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* "5": VmHWM starts again from the RSS of now (proc(5)). */
+	if (write(fd, "5", 1) != 1)
+		err = -errno;
+	close(fd);
+	return err;
 }
 
 bool socket_answers(const char *path)
