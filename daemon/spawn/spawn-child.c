@@ -22,7 +22,8 @@
 
 struct child {
 	const struct spawn_plan *plan;
-	int report_fd;          /* write end of the report pipe, above bootstrap_target */
+	struct child_reports *out;
+	int report_fd;          /* out's pipe, moved above bootstrap_target; or -1 */
 	int bootstrap_target;   /* 3 + the number of sockets */
 	int bootstrap_fd;       /* a copy above bootstrap_target, or -1 */
 	int stdio_fd;           /* likewise, or -1 */
@@ -30,17 +31,24 @@ struct child {
 };
 
 /*
- * Send the parent a record of @stage with the current errno.  Fewer than
- * PIPE_BUF bytes: one write, whole or not at all.  A record that cannot be
- * written is lost; the child has no one else to tell.
+ * Send the parent a record of @stage with the current errno: into the
+ * memory it shares, or down the pipe.  Fewer than PIPE_BUF bytes: one
+ * write, whole or not at all.  A record that cannot be written is lost;
+ * the child has no one else to tell.
  */
 static void report(struct child *c, enum child_stage stage, int detail, bool fatal)
 {
 	struct child_report r = {
 		.stage = stage, .detail = detail, .err = errno ? errno : EIO, .fatal = fatal,
 	};
-	ssize_t n = write(c->report_fd, &r, sizeof(r));
+	ssize_t n;
 
+	if (c->report_fd < 0) {
+		if (c->out->n < CHILD_MAX_REPORTS)
+			c->out->rec[c->out->n++] = r;
+		return;
+	}
+	n = write(c->report_fd, &r, sizeof(r));
 	(void)n;
 }
 
@@ -71,10 +79,10 @@ static int move_high(const struct child *c, int fd)
 static int step_move_fds(struct child *c)
 {
 	const struct spawn_plan *p = c->plan;
-	int fd = move_high(c, c->report_fd);
+	int fd = c->report_fd < 0 ? -1 : move_high(c, c->report_fd);
 
 	/* On failure nothing has been overwritten yet: report through it. */
-	if (fd < 0)
+	if (c->report_fd >= 0 && fd < 0)
 		return failed(c, STAGE_MOVE_FDS, 0);
 	c->report_fd = fd;
 	if (p->bootstrap_fd >= 0 && (c->bootstrap_fd = move_high(c, p->bootstrap_fd)) < 0)
@@ -266,8 +274,8 @@ static int step_bootstrap_fd(struct child *c)
 
 /*
  * No fd other than stdio, the sockets and the bootstrap port reaches the job.  The
- * report pipe stays open until exec closes it (it is CLOEXEC).  Before
- * chroot, so that the fallback still finds /proc.
+ * report pipe, if any, stays open until exec closes it (it is CLOEXEC).
+ * Before chroot, so that the fallback still finds /proc.
  */
 static int step_close_fds(struct child *c)
 {
@@ -394,9 +402,9 @@ static int (*const steps[])(struct child *c) = {
 	step_exec,
 };
 
-void spawn_child_run(const struct spawn_plan *plan, int report_fd)
+void spawn_child_run(const struct spawn_plan *plan, struct child_reports *out)
 {
-	struct child c = { .plan = plan, .report_fd = report_fd, .bootstrap_fd = -1,
+	struct child c = { .plan = plan, .out = out, .report_fd = out->fd, .bootstrap_fd = -1,
 			   .stdio_fd = -1,
 			   .bootstrap_target = SPAWN_BOOTSTRAP_FD + (int)plan->n_socket_fds };
 	size_t i;

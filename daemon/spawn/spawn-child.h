@@ -3,11 +3,10 @@
  * spawn-child.h - the child's side of a spawn (internal to spawn.c): apply
  * a plan between fork and exec, and tell the parent how it went.
  *
- * The child reports through a CLOEXEC pipe, one record per event: a
- * warning for a setup step that failed and was carried on from (as launchd
- * does for Nice, limits, WorkingDirectory and the stdio paths), and at
- * most one fatal record, written just before _exit(127).  A successful
- * exec closes the pipe after the warnings, if any.
+ * The child reports one record per event: a warning for a setup step that
+ * failed and was carried on from (as launchd does for Nice, limits,
+ * WorkingDirectory and the stdio paths), and at most one fatal record,
+ * written just before _exit(127) (struct child_reports says where).
  */
 #ifndef BOOTSTRAPD_SPAWN_CHILD_H
 #define BOOTSTRAPD_SPAWN_CHILD_H
@@ -67,15 +66,28 @@ struct child_report {
 _Static_assert(CHILD_MAX_REPORTS * sizeof(struct child_report) <= PIPE_BUF,
 	       "a child's reports must fit in a pipe it cannot wait on");
 
+/*
+ * Where a child's records go.  A forked child writes them to the pipe @fd;
+ * one that shares the daemon's memory (fd -1) puts them in @rec, which the
+ * daemon reads once the child exec'ed or exited, without a pipe to make
+ * and close at each launch.
+ */
+struct child_reports {
+	int fd;
+	unsigned int n;
+	struct child_report rec[CHILD_MAX_REPORTS];
+};
+
 /**
  * spawn_child_run() - apply @plan and exec; never returns.
  * @plan: the plan, computed before the fork.
- * @report_fd: the write end of the report pipe (close-on-exec).
+ * @out: where the records go; its pipe, if any, is close-on-exec.
  *
  * Async-signal-safe: it runs in a child that may share the daemon's
  * memory.  On a fatal failure it writes its record and exits with 127.
  */
-__attribute__((noreturn)) void spawn_child_run(const struct spawn_plan *plan, int report_fd);
+__attribute__((noreturn)) void spawn_child_run(const struct spawn_plan *plan,
+					       struct child_reports *out);
 
 /**
  * spawn_open_stdio() - open a stdio path of the job of @p in the child,

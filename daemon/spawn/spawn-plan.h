@@ -114,7 +114,7 @@ int spawn_plan_rlimits(struct spawn_plan *plan);
 const char *spawn_plan_rlimit_name(int resource);
 
 /**
- * spawn_close_from() - close every fd >= @first except @keep (async-signal-safe:
+ * spawn_close_from() - close every fd >= @first except @keep (-1: none; async-signal-safe:
  * close_range(), else /proc/self/fd read with getdents64(), else every fd
  * below RLIMIT_NOFILE).
  * Return: 0, or -1 with errno set.

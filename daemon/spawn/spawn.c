@@ -3,12 +3,13 @@
  * spawn.c - fork a job, let the child apply its plan (spawn-child.c) and
  * exec, and hear how that went.
  *
- * The child reports through a CLOEXEC pipe: a record { step, detail,
- * errno, fatal } for each step it carried on from (logged here with the
- * job's label) and for the one that failed, just before _exit(127).  A
- * successful exec closes the pipe after the warnings.  So spawn_job()
- * returns only when the outcome is known, and "exec /no/such: No such
- * file or directory" reaches the log instead of a bare exit status 127.
+ * The child reports a record { step, detail, errno, fatal } for each step
+ * it carried on from (logged here with the job's label) and for the one
+ * that failed, just before _exit(127): into memory it shares with the
+ * daemon until its exec, or, forked, through a CLOEXEC pipe that the exec
+ * closes after the warnings.  So spawn_job() returns only when the outcome
+ * is known, and "exec /no/such: No such file or directory" reaches the log
+ * instead of a bare exit status 127.
  */
 #include "spawn-job.h"
 #include "spawn-child.h"
@@ -156,14 +157,13 @@ static void log_carried_on(const struct spawn_plan *p, const struct child_report
 }
 
 /*
- * Read the child's records until end of file, which its exec or its exit
- * brings: log each warning, keep the fatal record.
- * Return: 0 once the child exec'ed, 1 with *@f filled if it failed.
+ * Read the forked child's records into @out until end of file, which its
+ * exec or its exit brings.  Something that is not a record becomes a
+ * fatal one of stage 0: the report could not be read.
  */
-static int read_reports(const struct spawn_plan *p, int fd, struct child_report *f)
+static void read_reports(int fd, struct child_reports *out)
 {
 	struct child_report r;
-	int failed = 0;
 	ssize_t n;
 
 	for (;;) {
@@ -171,19 +171,36 @@ static int read_reports(const struct spawn_plan *p, int fd, struct child_report 
 			n = read(fd, &r, sizeof(r));
 		while (n < 0 && errno == EINTR);
 		if (n == 0)
-			return failed;
-		/* Not a record: the report could not be read (stage 0 says so). */
+			return;
 		if (n != (ssize_t)sizeof(r) || r.err <= 0) {
-			*f = (struct child_report){ .err = n < 0 ? errno : EIO, .fatal = 1 };
-			return 1;
+			/* The last slot if need be: this one must not be lost. */
+			out->rec[out->n < CHILD_MAX_REPORTS ? out->n++ : CHILD_MAX_REPORTS - 1] =
+				(struct child_report){ .err = n < 0 ? errno : EIO, .fatal = 1 };
+			return;
 		}
-		if (r.fatal) {
-			*f = r;
+		if (out->n < CHILD_MAX_REPORTS)
+			out->rec[out->n++] = r;
+	}
+}
+
+/*
+ * Log each warning of @out, keep its fatal record.
+ * Return: 0 if the child exec'ed, 1 with *@f filled if it failed.
+ */
+static int take_reports(const struct spawn_plan *p, const struct child_reports *out,
+			struct child_report *f)
+{
+	int failed = 0;
+
+	for (unsigned int i = 0; i < out->n; i++) {
+		if (out->rec[i].fatal) {
+			*f = out->rec[i];
 			failed = 1;
 		} else {
-			log_carried_on(p, &r);
+			log_carried_on(p, &out->rec[i]);
 		}
 	}
+	return failed;
 }
 
 static void reap(pid_t pid)
@@ -197,8 +214,9 @@ static void reap(pid_t pid)
  * glibc's posix_spawn()), instead of copying the page tables of a daemon
  * that may hold thousands of jobs only to throw the copy away: that copy
  * was a third of the time of a demand launch.  The child touches only its
- * own stack and the plan, the parent sleeps until the exec (CLONE_VFORK),
- * and the daemon is single-threaded, so the static stack has one user.
+ * own stack, the plan and the reports (struct child_start), the parent
+ * sleeps until the exec (CLONE_VFORK), and the daemon is single-threaded,
+ * so the static stack has one user.
  * Under AddressSanitizer, which cannot follow a second task on its memory,
  * the child is forked.
  */
@@ -210,15 +228,17 @@ static void reap(pid_t pid)
 
 struct child_start {
 	const struct spawn_plan *plan;
-	int pfd[2];
+	struct child_reports reports;   /* filled by the child, shared or through the pipe */
+	int read_fd;                    /* the pipe's read end, or -1 */
 };
 
 static int child_main(void *arg)
 {
 	struct child_start *cs = arg;
 
-	close(cs->pfd[0]);      /* the child's own fd table: the parent keeps its copy */
-	spawn_child_run(cs->plan, cs->pfd[1]);
+	if (cs->read_fd >= 0)
+		close(cs->read_fd);     /* the child's own fd table: the parent keeps its copy */
+	spawn_child_run(cs->plan, &cs->reports);
 }
 
 static pid_t start_child(struct child_start *cs)
@@ -261,29 +281,52 @@ static const sigset_t *nondefault_signals(void)
 	return &set;
 }
 
+/* The report pipe of a forked child; none for one that shares the daemon's memory. */
+static int open_reports(struct child_start *cs)
+{
+	int pfd[2];
+
+	cs->reports.fd = cs->read_fd = -1;
+	if (SPAWN_SHARES_MEMORY)
+		return 0;
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return -errno;
+	cs->read_fd = pfd[0];
+	cs->reports.fd = pfd[1];
+	return 0;
+}
+
+/* Once the child exec'ed or exited: its records, in cs->reports. */
+static void gather_reports(struct child_start *cs)
+{
+	if (cs->read_fd < 0)
+		return;
+	close(cs->reports.fd);
+	read_reports(cs->read_fd, &cs->reports);
+	close(cs->read_fd);
+}
+
 static int fork_child(const struct spawn_plan *plan, pid_t *pid)
 {
 	struct child_start cs = { .plan = plan };
 	struct child_report f;
 	sigset_t all, old;
-	int *pfd = cs.pfd, e;
+	int e = open_reports(&cs);
 	pid_t child;
 
-	if (pipe2(pfd, O_CLOEXEC) < 0)
-		return spawn_plan_fail(plan, -errno, "pipe: %s", strerror(errno));
+	if (e < 0)
+		return spawn_plan_fail(plan, e, "pipe: %s", strerror(-e));
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &old);
 	child = start_child(&cs);
 	e = errno;
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	close(pfd[1]);
 	if (child < 0) {
-		close(pfd[0]);
+		gather_reports(&cs);    /* closes the pipe */
 		return spawn_plan_fail(plan, -e, "fork: %s", strerror(e));
 	}
-	e = read_reports(plan, pfd[0], &f);
-	close(pfd[0]);
-	if (e == 0) {
+	gather_reports(&cs);
+	if (take_reports(plan, &cs.reports, &f) == 0) {
 		*pid = child;
 		return 0;
 	}
