@@ -25,7 +25,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+
+#include "clock.h"
 
 static const char magic[8] = { 'B', 'S', 'D', 'S', 'T', 'A', 'T', 'E' };
 
@@ -403,18 +404,6 @@ static void get_listeners(struct rbuf *r, struct state_job *j)
 	}
 }
 
-/*
- * A start time is CLOCK_MONOTONIC's, of this boot: never after now.  One
- * from the future would also overflow the time since the start.
- */
-static bool started_by_now(int64_t start_sec)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return start_sec <= (int64_t)now.tv_sec;
-}
-
 static void get_job(struct rbuf *r, struct state_job *j)
 {
 	uint8_t ex, dem;
@@ -443,7 +432,7 @@ static void get_job(struct rbuf *r, struct state_job *j)
 	    j->start_nsec >= 1000000000 || !fd_id_ok(j->conn_id, true) ||
 	    (j->pid > 0) != (j->state == 2 || j->state == 3))
 		r->bad = true;
-	else if (!started_by_now(j->start_sec))
+	else if ((uint64_t)j->start_sec > clock_monotonic_ms() / 1000)   /* this boot's clock */
 		refuse(r, "a job started later than now");
 	get_listeners(r, j);
 }
