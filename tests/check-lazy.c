@@ -370,7 +370,7 @@ START_TEST(test_look_ups_leave_the_fd_reserve)
 
 	ck_assert_int_gt(count_short(bootstrap_look_up, "org.test.idle", ".port", 300), 200);
 	ck_assert(test_daemon_log_contains(&td, "cannot make the port"));
-	/* The demand launch spawns (a socketpair, a pipe) from the reserve. */
+	/* The demand launch spawns (a socketpair; a pipe when forked) from the reserve. */
 	ck_assert_int_gt(echo_query(echo).pid, 0);
 }
 END_TEST

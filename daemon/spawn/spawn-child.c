@@ -44,8 +44,16 @@ static void report(struct child *c, enum child_stage stage, int detail, bool fat
 	ssize_t n;
 
 	if (c->report_fd < 0) {
-		if (c->out->n < CHILD_MAX_REPORTS)
-			c->out->rec[c->out->n++] = r;
+		unsigned int i = c->out->n;
+
+		/* A fatal record is never lost: the last slot if need be. */
+		if (i >= CHILD_MAX_REPORTS && !fatal)
+			return;
+		i = i < CHILD_MAX_REPORTS ? i : CHILD_MAX_REPORTS - 1;
+		c->out->rec[i] = r;
+		/* Counted only once whole: a kill between the two leaves it out. */
+		__asm__ volatile("" ::: "memory");
+		c->out->n = i + 1;
 		return;
 	}
 	n = write(c->report_fd, &r, sizeof(r));

@@ -60,7 +60,7 @@ struct child_report {
  * The most records a child writes: a warning each for Nice, the three
  * stdio paths, WorkingDirectory and each limit (one per resource), and one
  * fatal record.  Together they fit in PIPE_BUF, which any pipe holds, so a
- * write never blocks on a parent that sleeps until the exec (CLONE_VFORK).
+ * forked child's write never blocks on a parent that has not read yet.
  */
 #define CHILD_MAX_REPORTS (1 + 3 + 1 + RLIM_NLIMITS + 1)
 _Static_assert(CHILD_MAX_REPORTS * sizeof(struct child_report) <= PIPE_BUF,

@@ -180,6 +180,8 @@ static void read_reports(int fd, struct child_reports *out)
 		}
 		if (out->n < CHILD_MAX_REPORTS)
 			out->rec[out->n++] = r;
+		else if (r.fatal)       /* never lost: the last slot */
+			out->rec[CHILD_MAX_REPORTS - 1] = r;
 	}
 }
 
