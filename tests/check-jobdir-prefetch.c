@@ -23,6 +23,7 @@
 #include "helpers/runner.h"
 
 #define MANY 150                /* more than JOBDIR_PREFETCH_AHEAD: the ring wraps */
+_Static_assert(MANY >= JOBDIR_PREFETCH_MIN, "MANY names are parsed on the thread");
 
 static char dir[200];
 
@@ -229,6 +230,36 @@ START_TEST(test_stop_early)
 }
 END_TEST
 
+/*
+ * Fewer names than JOBDIR_PREFETCH_MIN: no thread (the process stays
+ * single-threaded), each result made when asked for, in order.
+ */
+START_TEST(test_few_names_inline)
+{
+	struct jobdir_prefetch pf;
+	struct dir_names names;
+	char name[64], label[64];
+
+	for (int i = 0; i < 20; i++) {
+		snprintf(name, sizeof(name), "job%03d.plist", i);
+		snprintf(label, sizeof(label), "org.test.job%03d", i);
+		if (i == 7)     /* as write_many(): check_job() expects job 7 not a plist */
+			write_file(name, "not a plist");
+		else
+			write_job(name, label, i % 10 == 0 ? "<key>NoSuchKey</key><true/>" : "");
+	}
+	ck_assert_int_eq(dir_names_read(dir, plist_name, &names), 0);
+	jobdir_prefetch_start(&pf, dir, &names, NULL, false);
+	ck_assert(!pf.threaded);
+	for (int i = 0; i < 20; i++) {
+		check_job(jobdir_prefetch_next(&pf), i, false);
+		jobdir_prefetch_done(&pf);
+	}
+	jobdir_prefetch_stop(&pf);
+	dir_names_deinit(&names);
+}
+END_TEST
+
 /* One name: no thread, the result is made when asked for. */
 START_TEST(test_one_name_inline)
 {
@@ -376,6 +407,7 @@ static Suite *prefetch_suite(void)
 	tcase_add_test(tc, test_results_in_order);
 	tcase_add_test(tc, test_stop_early);
 	tcase_add_test(tc, test_one_name_inline);
+	tcase_add_test(tc, test_few_names_inline);
 	tcase_add_test(tc, test_untrusted_not_parsed);
 	tcase_add_test(tc, test_links_fifos_unreadable);
 	suite_add_tcase(s, tc);

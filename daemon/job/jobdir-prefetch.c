@@ -209,8 +209,8 @@ void jobdir_prefetch_start(struct jobdir_prefetch *pf, const char *dir,
 	pf->ring = &pf->one;
 	/* Failing, each file is opened by its whole path. */
 	pf->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (names->n < 2)
-		return;         /* nothing to overlap */
+	if (names->n < JOBDIR_PREFETCH_MIN)
+		return;         /* too little to overlap */
 	pf->ring = calloc(JOBDIR_PREFETCH_AHEAD, sizeof(*pf->ring));
 	if (!pf->ring) {
 		pf->ring = &pf->one;

@@ -55,6 +55,14 @@ struct prefetched {
 };
 
 #define JOBDIR_PREFETCH_AHEAD 64 /* files parsed ahead of the loader, at most */
+/*
+ * Fewer names than this are parsed as the loader asks, on no thread: a
+ * thread saves a few ms of a load there, and once the daemon has made one,
+ * glibc takes it as multi-threaded for good and wraps each later
+ * cancellable call (recvmsg, sendmsg, epoll_wait: three per request) in
+ * its cancellation switches, about 90 instructions a request.
+ */
+#define JOBDIR_PREFETCH_MIN 128
 
 /* The fields are the prefetch's own; the struct is the caller's, so that starting cannot fail. */
 struct jobdir_prefetch {
