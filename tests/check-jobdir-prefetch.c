@@ -2,8 +2,9 @@
 /*
  * check-jobdir-prefetch - a job directory read for loading: its names
  * sorted in two allocations (dir-names.c), its plists parsed ahead on a
- * thread and handed over in order (jobdir-prefetch.c), a spec adopted by
- * the loading thread (job_spec_adopt()).
+ * thread (or, for few, when asked) and handed over in order
+ * (jobdir-prefetch.c), a spec adopted by the loading thread
+ * (job_spec_adopt()).
  */
 #include "dir-names.h"
 #include "job-plist.h"
@@ -230,6 +231,24 @@ START_TEST(test_stop_early)
 }
 END_TEST
 
+#define FEW 20
+_Static_assert(FEW < JOBDIR_PREFETCH_MIN, "FEW names are parsed inline");
+
+/* FEW jobs, as write_many() writes its first ones. */
+static void write_few(void)
+{
+	char name[64], label[64];
+
+	for (int i = 0; i < FEW; i++) {
+		snprintf(name, sizeof(name), "job%03d.plist", i);
+		snprintf(label, sizeof(label), "org.test.job%03d", i);
+		if (i == 7)     /* as write_many(): check_job() expects job 7 not a plist */
+			write_file(name, "not a plist");
+		else
+			write_job(name, label, i % 10 == 0 ? "<key>NoSuchKey</key><true/>" : "");
+	}
+}
+
 /*
  * Fewer names than JOBDIR_PREFETCH_MIN: no thread (the process stays
  * single-threaded), each result made when asked for, in order.
@@ -238,23 +257,33 @@ START_TEST(test_few_names_inline)
 {
 	struct jobdir_prefetch pf;
 	struct dir_names names;
-	char name[64], label[64];
 
-	for (int i = 0; i < 20; i++) {
-		snprintf(name, sizeof(name), "job%03d.plist", i);
-		snprintf(label, sizeof(label), "org.test.job%03d", i);
-		if (i == 7)     /* as write_many(): check_job() expects job 7 not a plist */
-			write_file(name, "not a plist");
-		else
-			write_job(name, label, i % 10 == 0 ? "<key>NoSuchKey</key><true/>" : "");
-	}
+	write_few();
 	ck_assert_int_eq(dir_names_read(dir, plist_name, &names), 0);
 	jobdir_prefetch_start(&pf, dir, &names, NULL, false);
 	ck_assert(!pf.threaded);
-	for (int i = 0; i < 20; i++) {
+	for (int i = 0; i < FEW; i++) {
 		check_job(jobdir_prefetch_next(&pf), i, false);
 		jobdir_prefetch_done(&pf);
 	}
+	jobdir_prefetch_stop(&pf);
+	dir_names_deinit(&names);
+}
+END_TEST
+
+/*
+ * Stopped with a result taken and not handed back, inline: stop frees it
+ * (LeakSanitizer, in the sanitizer build), as the threaded stop does.
+ */
+START_TEST(test_few_names_stop_early)
+{
+	struct jobdir_prefetch pf;
+	struct dir_names names;
+
+	write_few();
+	ck_assert_int_eq(dir_names_read(dir, plist_name, &names), 0);
+	jobdir_prefetch_start(&pf, dir, &names, NULL, false);
+	ck_assert_ptr_nonnull(jobdir_prefetch_next(&pf)->spec);
 	jobdir_prefetch_stop(&pf);
 	dir_names_deinit(&names);
 }
@@ -408,6 +437,7 @@ static Suite *prefetch_suite(void)
 	tcase_add_test(tc, test_stop_early);
 	tcase_add_test(tc, test_one_name_inline);
 	tcase_add_test(tc, test_few_names_inline);
+	tcase_add_test(tc, test_few_names_stop_early);
 	tcase_add_test(tc, test_untrusted_not_parsed);
 	tcase_add_test(tc, test_links_fifos_unreadable);
 	suite_add_tcase(s, tc);

@@ -271,6 +271,7 @@ static void close_dir(struct jobdir_prefetch *pf)
 void jobdir_prefetch_stop(struct jobdir_prefetch *pf)
 {
 	if (!pf->threaded) {
+		clear(&pf->one);        /* a result the loader took and did not hand back */
 		close_dir(pf);
 		return;
 	}

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * jobdir-prefetch.h - a job directory's plists read and parsed ahead of
- * the loader, on a thread of their own.
+ * the loader, on a thread of their own (for JOBDIR_PREFETCH_MIN names or
+ * more).
  *
  * Loading 100,000 jobs is mostly parsing: while the daemon's thread makes
  * job N, this one parses the files after it, so the two CPUs of a small
@@ -15,8 +16,8 @@
  * one at a time, and logs the warnings and errors each carries, as it
  * would have while parsing.  A file that the loader will not load (its
  * job is loaded and the file unchanged) is skipped, and one it would not
- * trust is not parsed.  Without a thread (pthread_create() failed) each
- * result is made when the loader asks for it.
+ * trust is not parsed.  Without a thread (fewer names, or no thread or
+ * ring could be made) each result is made when the loader asks for it.
  */
 #ifndef BOOTSTRAPD_JOBDIR_PREFETCH_H
 #define BOOTSTRAPD_JOBDIR_PREFETCH_H
