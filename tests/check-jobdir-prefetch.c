@@ -129,15 +129,15 @@ START_TEST(test_missing_directory)
 END_TEST
 
 /*
- * MANY jobs; every tenth has an unsupported key (a warning), job 7 is
- * not a plist (an error), "d.plist" is a directory (not parsed), and the
- * names the loader marks are skipped.
+ * @n jobs; every tenth has an unsupported key (a warning) and job 7 is not
+ * a plist (an error).  write_many(): MANY of them, and "d.plist" is a
+ * directory (not parsed); the names the loader marks are skipped.
  */
-static void write_many(void)
+static void write_jobs(int n)
 {
-	char name[512], label[64];
+	char name[64], label[64];
 
-	for (int i = 0; i < MANY; i++) {
+	for (int i = 0; i < n; i++) {
 		snprintf(name, sizeof(name), "job%03d.plist", i);
 		snprintf(label, sizeof(label), "org.test.job%03d", i);
 		if (i == 7)
@@ -145,6 +145,13 @@ static void write_many(void)
 		else
 			write_job(name, label, i % 10 == 0 ? "<key>NoSuchKey</key><true/>" : "");
 	}
+}
+
+static void write_many(void)
+{
+	char name[512];
+
+	write_jobs(MANY);
 	snprintf(name, sizeof(name), "%s/d.plist", dir);
 	ck_assert_int_eq(mkdir(name, 0700), 0);
 }
@@ -234,19 +241,13 @@ END_TEST
 #define FEW 20
 _Static_assert(FEW < JOBDIR_PREFETCH_MIN, "FEW names are parsed inline");
 
-/* FEW jobs, as write_many() writes its first ones. */
-static void write_few(void)
+/* FEW jobs' prefetch started: inline, no thread. */
+static void start_few(struct jobdir_prefetch *pf, struct dir_names *names)
 {
-	char name[64], label[64];
-
-	for (int i = 0; i < FEW; i++) {
-		snprintf(name, sizeof(name), "job%03d.plist", i);
-		snprintf(label, sizeof(label), "org.test.job%03d", i);
-		if (i == 7)     /* as write_many(): check_job() expects job 7 not a plist */
-			write_file(name, "not a plist");
-		else
-			write_job(name, label, i % 10 == 0 ? "<key>NoSuchKey</key><true/>" : "");
-	}
+	write_jobs(FEW);
+	ck_assert_int_eq(dir_names_read(dir, plist_name, names), 0);
+	jobdir_prefetch_start(pf, dir, names, NULL, false);
+	ck_assert(!pf->threaded);
 }
 
 /*
@@ -258,10 +259,7 @@ START_TEST(test_few_names_inline)
 	struct jobdir_prefetch pf;
 	struct dir_names names;
 
-	write_few();
-	ck_assert_int_eq(dir_names_read(dir, plist_name, &names), 0);
-	jobdir_prefetch_start(&pf, dir, &names, NULL, false);
-	ck_assert(!pf.threaded);
+	start_few(&pf, &names);
 	for (int i = 0; i < FEW; i++) {
 		check_job(jobdir_prefetch_next(&pf), i, false);
 		jobdir_prefetch_done(&pf);
@@ -280,9 +278,7 @@ START_TEST(test_few_names_stop_early)
 	struct jobdir_prefetch pf;
 	struct dir_names names;
 
-	write_few();
-	ck_assert_int_eq(dir_names_read(dir, plist_name, &names), 0);
-	jobdir_prefetch_start(&pf, dir, &names, NULL, false);
+	start_few(&pf, &names);
 	ck_assert_ptr_nonnull(jobdir_prefetch_next(&pf)->spec);
 	jobdir_prefetch_stop(&pf);
 	dir_names_deinit(&names);
