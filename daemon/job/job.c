@@ -54,15 +54,15 @@ static void throttle_done(evutil_socket_t fd, short what, void *arg)
 	job_start(job, job->pending_reason);
 }
 
-/* Nanoseconds since the job's last start, and ThrottleInterval's. */
-static long long ns_since_start(const struct job *job, long long *throttle_ns)
+/* Nanoseconds of ThrottleInterval left since the job's last start (<= 0: none). */
+static long long throttle_left_ns(const struct job *job)
 {
 	struct timespec now;
 
-	*throttle_ns = job->spec->throttle_interval * 1000000000LL;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - job->start_time.tv_sec) * 1000000000LL +
-	       (now.tv_nsec - job->start_time.tv_nsec);
+	return job->spec->throttle_interval * 1000000000LL -
+	       ((now.tv_sec - job->start_time.tv_sec) * 1000000000LL +
+		(now.tv_nsec - job->start_time.tv_nsec));
 }
 
 /*
@@ -71,11 +71,9 @@ static long long ns_since_start(const struct job *job, long long *throttle_ns)
  */
 long long job_throttle_left_ms(const struct job *job)
 {
-	long long min_ns, ran_ns = ns_since_start(job, &min_ns);
+	long long left = job->runs ? throttle_left_ns(job) : 0;
 
-	if (job->runs == 0)
-		return 0;
-	return ran_ns < min_ns ? (min_ns - ran_ns + 999999) / 1000000 : 0;
+	return left > 0 ? (left + 999999) / 1000000 : 0;
 }
 
 /* A throttled start that is not to come after all. */
@@ -430,10 +428,9 @@ static void log_exit(const struct job *job, int status)
 static bool early_failure(const struct job *job, int status)
 {
 	bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-	long long throttle_ns, ran_ns = ns_since_start(job, &throttle_ns);
 
 	return !clean && job->state != JOB_STOPPING && !job->restart_requested &&
-	       ran_ns < throttle_ns;
+	       throttle_left_ns(job) > 0;
 }
 
 static void release_ports(struct job *job)

@@ -208,6 +208,7 @@ struct rbuf {
 	bool bad;
 	const char *why;        /* what made it bad, if more is known than "malformed" */
 	uint32_t version;       /* the layout read */
+	uint64_t now_sec;       /* CLOCK_MONOTONIC when the read began: no start is later */
 };
 
 static void refuse(struct rbuf *r, const char *why)
@@ -432,7 +433,7 @@ static void get_job(struct rbuf *r, struct state_job *j)
 	    j->start_nsec >= 1000000000 || !fd_id_ok(j->conn_id, true) ||
 	    (j->pid > 0) != (j->state == 2 || j->state == 3))
 		r->bad = true;
-	else if ((uint64_t)j->start_sec > clock_monotonic_ms() / 1000)   /* this boot's clock */
+	else if ((uint64_t)j->start_sec > r->now_sec)   /* this boot's clock */
 		refuse(r, "a job started later than now");
 	get_listeners(r, j);
 }
@@ -541,7 +542,7 @@ int state_decode_why(const void *buf, size_t len, struct state *s, const char **
 		return err;
 	memcpy(&s->generation, (const char *)buf + 24, 8);
 	r = (struct rbuf){ .p = (const unsigned char *)buf + STATE_HEADER_SIZE, .left = plen,
-			   .version = version };
+			   .version = version, .now_sec = clock_monotonic_ms() / 1000 };
 	GET(&r, int32_t, s->daemon_pid);
 	GET(&r, uint64_t, s->nofile_soft);
 	GET(&r, int32_t, s->listen_id);
