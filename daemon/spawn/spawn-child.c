@@ -44,16 +44,7 @@ static void report(struct child *c, enum child_stage stage, int detail, bool fat
 	ssize_t n;
 
 	if (c->report_fd < 0) {
-		unsigned int i = c->out->n;
-
-		/* A fatal record is never lost: the last slot if need be. */
-		if (i >= CHILD_MAX_REPORTS && !fatal)
-			return;
-		i = i < CHILD_MAX_REPORTS ? i : CHILD_MAX_REPORTS - 1;
-		c->out->rec[i] = r;
-		/* Counted only once whole: a kill between the two leaves it out. */
-		__asm__ volatile("" ::: "memory");
-		c->out->n = i + 1;
+		child_reports_add(c->out, &r);
 		return;
 	}
 	n = write(c->report_fd, &r, sizeof(r));
@@ -87,12 +78,15 @@ static int move_high(const struct child *c, int fd)
 static int step_move_fds(struct child *c)
 {
 	const struct spawn_plan *p = c->plan;
-	int fd = c->report_fd < 0 ? -1 : move_high(c, c->report_fd);
 
-	/* On failure nothing has been overwritten yet: report through it. */
-	if (c->report_fd >= 0 && fd < 0)
-		return failed(c, STAGE_MOVE_FDS, 0);
-	c->report_fd = fd;
+	if (c->report_fd >= 0) {
+		int fd = move_high(c, c->report_fd);
+
+		/* On failure nothing has been overwritten yet: report through it. */
+		if (fd < 0)
+			return failed(c, STAGE_MOVE_FDS, 0);
+		c->report_fd = fd;
+	}
 	if (p->bootstrap_fd >= 0 && (c->bootstrap_fd = move_high(c, p->bootstrap_fd)) < 0)
 		return failed(c, STAGE_MOVE_FDS, 0);
 	if (p->use_stdio_fd && (c->stdio_fd = move_high(c, p->stdio_fd)) < 0)

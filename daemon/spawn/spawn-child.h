@@ -78,6 +78,24 @@ struct child_reports {
 	struct child_report rec[CHILD_MAX_REPORTS];
 };
 
+/*
+ * Add @r to @out's records (both sides: the child in shared memory, the
+ * daemon reading the pipe).  A fatal record is never lost: it takes the
+ * last slot if need be.  Counted only once whole, so that a child killed
+ * between the two stores leaves no half record counted.
+ */
+static inline void child_reports_add(struct child_reports *out, const struct child_report *r)
+{
+	unsigned int i = out->n;
+
+	if (i >= CHILD_MAX_REPORTS && !r->fatal)
+		return;
+	i = i < CHILD_MAX_REPORTS ? i : CHILD_MAX_REPORTS - 1;
+	out->rec[i] = *r;
+	__asm__ volatile("" ::: "memory");
+	out->n = i + 1;
+}
+
 /**
  * spawn_child_run() - apply @plan and exec; never returns.
  * @plan: the plan, computed before the fork.

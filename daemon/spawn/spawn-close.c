@@ -68,12 +68,14 @@ int spawn_close_from(int first, int keep)
 {
 	int r = 0;
 
-	if (keep < first)
+	if (keep < first) {
 		r = close_range((unsigned)first, ~0U, 0);
-	else if (keep > first)
-		r = close_range((unsigned)first, (unsigned)keep - 1, 0);
-	if (r == 0 && keep >= first)
-		r = close_range((unsigned)keep + 1, ~0U, 0);
+	} else {
+		if (keep > first)
+			r = close_range((unsigned)first, (unsigned)keep - 1, 0);
+		if (r == 0)
+			r = close_range((unsigned)keep + 1, ~0U, 0);
+	}
 	if (r < 0 && errno == ENOSYS)
 		r = close_fallback(first, keep);
 	return r;

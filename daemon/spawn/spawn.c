@@ -173,15 +173,11 @@ static void read_reports(int fd, struct child_reports *out)
 		if (n == 0)
 			return;
 		if (n != (ssize_t)sizeof(r) || r.err <= 0) {
-			/* The last slot if need be: this one must not be lost. */
-			out->rec[out->n < CHILD_MAX_REPORTS ? out->n++ : CHILD_MAX_REPORTS - 1] =
-				(struct child_report){ .err = n < 0 ? errno : EIO, .fatal = 1 };
+			r = (struct child_report){ .err = n < 0 ? errno : EIO, .fatal = 1 };
+			child_reports_add(out, &r);
 			return;
 		}
-		if (out->n < CHILD_MAX_REPORTS)
-			out->rec[out->n++] = r;
-		else if (r.fatal)       /* never lost: the last slot */
-			out->rec[CHILD_MAX_REPORTS - 1] = r;
+		child_reports_add(out, &r);
 	}
 }
 
