@@ -63,7 +63,6 @@ int pin_cpu0(void);
 int unpin(void);
 /* /proc/PID/status's @key ("VmRSS", "VmHWM", ...) in KiB, or -1. */
 long proc_status_kib(pid_t pid, const char *key);
-long vm_rss_kib(pid_t pid);
 /* Start @pid's VmHWM again from its RSS now; 0 or -errno. */
 int vm_peak_reset(pid_t pid);
 bool socket_answers(const char *path);

@@ -70,7 +70,7 @@ void scale_start(const struct bench_cfg *cfg, const char *tag, const char *dir, 
 	if (daemon_start(cfg, &o->d, tag, dir, n, &t0) < 0)
 		die("cannot start bootstrapd");
 	if (bsd_wait_loaded(&o->d, o->last, t0, timeout_s, &o->load) == 0 && o->load.ok) {
-		o->rss_kib = vm_rss_kib(o->d.pid);
+		o->rss_kib = proc_status_kib(o->d.pid, "VmRSS");
 		o->fds = fd_count(o->d.pid);
 	}
 }

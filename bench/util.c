@@ -251,11 +251,6 @@ long proc_status_kib(pid_t pid, const char *key)
 	return kib;
 }
 
-long vm_rss_kib(pid_t pid)
-{
-	return proc_status_kib(pid, "VmRSS");
-}
-
 int vm_peak_reset(pid_t pid)
 {
 	char path[64];
