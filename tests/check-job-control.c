@@ -29,6 +29,7 @@
 #include <mach/mach.h>
 #include <servers/bootstrap.h>
 
+#include "control-proto.h"
 #include "helpers/bsctl-run.h"
 #include "helpers/daemon.h"
 #include "helpers/echo-client.h"
@@ -153,6 +154,78 @@ START_TEST(test_kickstart_kill_is_no_crash)
 	ck_assert_int_eq(BSCTL_RUN(&bsctl_said, "kickstart", "-k", "com.example.kicked"), 0);
 	ck_assert_int_eq(test_wait_lines(runs, 6, WAIT_MS), 6);
 	job_state_assert("com.example.kicked", "running", 6);
+	free(runs);
+	free(script);
+}
+END_TEST
+
+/* Control request @id for @label, sent without waiting; its answer comes to @reply. */
+static void send_control(mach_msg_id_t id, const char *label, uint32_t flags, mach_port_t reply)
+{
+	struct {
+		mach_msg_header_t head;
+		struct control_request body;
+	} m;
+
+	memset(&m, 0, sizeof(m));
+	m.body.ndr = NDR_record;
+	m.body.flags = flags;
+	snprintf(m.body.arg, sizeof(m.body.arg), "%s", label);
+	m.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	m.head.msgh_size = sizeof(m);
+	m.head.msgh_remote_port = bootstrap_port;
+	m.head.msgh_local_port = reply;
+	m.head.msgh_id = id;
+	ck_assert_int_eq(mach_msg(&m.head, MACH_SEND_MSG | MACH_SEND_TIMEOUT, sizeof(m), 0,
+				  MACH_PORT_NULL, 10000, MACH_PORT_NULL), MACH_MSG_SUCCESS);
+}
+
+/* The return code of the answer to control request @id, waiting on @reply. */
+static kern_return_t control_answer(mach_msg_id_t id, mach_port_t reply)
+{
+	union {
+		mig_reply_error_t error;
+		char buf[sizeof(mig_reply_error_t) + 8192 + MAX_TRAILER_SIZE];
+	} u;
+
+	ck_assert_int_eq(mach_msg(&u.error.Head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(u), reply,
+				  WAIT_MS, MACH_PORT_NULL), MACH_MSG_SUCCESS);
+	ck_assert_int_eq(u.error.Head.msgh_id, id + 100);
+	mach_msg_destroy(&u.error.Head);
+	return u.error.RetCode;
+}
+
+/*
+ * A stop that comes after kickstart -k, before the killed process is
+ * reaped, wins: the job stays down, as the last thing asked for.  The
+ * daemon is held (SIGSTOP) while both requests are queued, so it reads
+ * the stop before it can see the kill's exit: its connection is ready
+ * before the exit is.  The restart -k asked for used to come all the same.
+ */
+START_TEST(test_stop_after_kickstart_kill_keeps_it_down)
+{
+	char *runs = test_daemon_path(&td, "runs"), *script;
+	mach_port_t unused, kick, stop;
+
+	ck_assert_int_gt(asprintf(&script, "echo run &gt;&gt; %s; exec sleep 300", runs), 0);
+	test_add_shell_job(&td, "com.example.downed", script, 1, "<key>RunAtLoad</key><true/>");
+	test_daemon_start(&td);
+	ck_assert_int_eq(test_wait_lines(runs, 1, WAIT_MS), 1);
+	job_state_assert("com.example.downed", "running", 1);
+	/* A look-up connects bootstrap_port first, so that both requests go on one connection. */
+	bootstrap_look_up(bootstrap_port, "com.example.none", &unused);
+	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &kick), 0);
+	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &stop), 0);
+	ck_assert_int_eq(kill(td.pid, SIGSTOP), 0);
+	send_control(CONTROL_KICKSTART, "com.example.downed", CONTROL_F_KILL, kick);
+	send_control(CONTROL_STOP, "com.example.downed", 0, stop);
+	ck_assert_int_eq(kill(td.pid, SIGCONT), 0);
+	ck_assert_int_eq(control_answer(CONTROL_KICKSTART, kick), KERN_SUCCESS);
+	ck_assert_int_eq(control_answer(CONTROL_STOP, stop), KERN_SUCCESS);
+	ck_assert(test_daemon_wait_log(&td, "com.example.downed: exited", WAIT_MS));
+	job_state_assert("com.example.downed", "waiting", 1);
+	mach_port_destroy(mach_task_self(), kick);
+	mach_port_destroy(mach_task_self(), stop);
 	free(runs);
 	free(script);
 }
@@ -454,6 +527,7 @@ static Suite *job_control_suite(void)
 	tcase_add_test(tc, test_stop_leaves_a_throttled_start);
 	tcase_add_test(tc, test_start_is_throttled_and_kickstart_is_not);
 	tcase_add_test(tc, test_kickstart_kill_is_no_crash);
+	tcase_add_test(tc, test_stop_after_kickstart_kill_keeps_it_down);
 	tcase_add_test(tc, test_leftovers_get_sigterm);
 	tcase_add_test(tc, test_instance_leftovers_live_on);
 	tcase_add_test(tc, test_other_job_active_follows_a_start);

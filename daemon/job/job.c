@@ -318,6 +318,9 @@ static void arm_kill_timeout(struct job *job)
 void job_stop(struct job *job)
 {
 	inetd_stop(job->inetd);
+	/* The last thing asked for wins: the start a kickstart -k asked of
+	 * the exit it caused does not come after a later stop. */
+	job->restart_requested = false;
 	/* At exit no throttled start may come.  Otherwise, as in launchd, a
 	 * stop acts on a process only: a start already due still comes. */
 	if (job->domain->shutting_down)

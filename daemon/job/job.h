@@ -188,10 +188,13 @@ void job_loaded(struct job *job);
 /** job_triggered() - a trigger of @arg (the job) fired: triggers_fire_fn. */
 void job_triggered(void *arg, enum trigger what);
 
-/** job_restart() - kickstart -k: SIGKILL the running process; job_exited() starts it again. */
+/**
+ * job_restart() - kickstart -k: SIGKILL the running process; job_exited()
+ * starts it again, unless a job_stop() came in between.
+ */
 int job_restart(struct job *job);
 
-/** job_stop() - SIGTERM, then SIGKILL after ExitTimeOut. */
+/** job_stop() - SIGTERM, then SIGKILL after ExitTimeOut; a job_restart()'s start is called off. */
 void job_stop(struct job *job);
 
 /** job_demand() - a message arrived on @s while the job was not running. */
