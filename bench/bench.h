@@ -131,7 +131,8 @@ int dbus_measure(const struct bench_cfg *cfg, struct dbus_result *out);
 int plist_measure(const struct bench_cfg *cfg, struct lat *laughs, struct lat *plain);
 
 /* tput.c: concurrent client processes for a fixed time. */
-enum tput_kind { TPUT_LOOKUP, TPUT_CALL, TPUT_FLOOR_LOOKUP, TPUT_FLOOR_CALL };
+enum tput_kind { TPUT_LOOKUP, TPUT_CALL, TPUT_FLOOR_LOOKUP, TPUT_FLOOR_CALL, TPUT_WIRE_LOOKUP,
+		 TPUT_KINDS };
 double tput_run(const struct bench_cfg *cfg, enum tput_kind kind, unsigned clients);
 /* @clients workers doing @kind on @name back to back for @seconds; each
  * keeps its last @cap latencies (0: none), pooled into result.lat, and
@@ -146,6 +147,10 @@ struct tput_spec {
 struct tput_result { double ops_s; struct lat lat; uint64_t min_ops, max_ops; };
 int tput_measure(const struct bench_cfg *cfg, const struct tput_spec *spec, struct tput_result *out);
 int worker_main(int argc, char **argv);
+
+/* wire-client.c: the look-up in the daemon's wire format, without the library. */
+int wire_client_connect(void);
+int wire_look_up(int sock, const char *name, uint16_t seq);
 int loop_main(int argc, char **argv);
 
 /* report.c: the figures, notes and targets of a run, and their output. */

@@ -37,32 +37,49 @@ static void tput_rounds(const struct bench_cfg *cfg, enum tput_kind bsd, enum tp
 	*f = nf ? median_of(fs, nf) : -1;
 }
 
-/* Throughput at 1, 8, 64 client processes, each next to its floor. */
+/* One throughput row: @k at @clients next to its floor. */
+struct tput_row {
+	enum tput_kind bsd, floor;
+	const char *name, *floor_what;
+	unsigned only_at;       /* 0: at every count; else at this count only */
+};
+
+static void tput_row(const struct bench_cfg *cfg, const char *mode, const struct tput_row *k,
+		     unsigned clients)
+{
+	char name[40];
+	double b, f;
+	struct figure *fig;
+
+	note(cfg, "%s: %s throughput, %u client process(es)", mode, k->name, clients);
+	tput_rounds(cfg, k->bsd, k->floor, clients, &b, &f);
+	if (b < 0) {
+		fprintf(stderr, "bench: %s throughput with %u clients failed\n", k->name, clients);
+		return;
+	}
+	snprintf(name, sizeof(name), "%s.tput.c%u", k->name, clients);
+	fig = report_add(mode, name, "ops/s", b, f < 0 ? NAN : f, k->floor_what);
+	fig->rate = true;
+}
+
+/*
+ * Throughput at 1, 8, 64 client processes, each next to its floor; and at
+ * 64, the look-up in the wire format without the library (wire-client.c),
+ * which splits that row's cost into the daemon's and the library's.
+ */
 static void run_tput(const struct bench_cfg *cfg, const char *mode)
 {
 	static const unsigned conc[] = { 1, 8, 64 };
-	static const struct { enum tput_kind bsd, floor; const char *name, *floor_what; } k[] = {
-		{ TPUT_LOOKUP, TPUT_FLOOR_LOOKUP, "lookup", "epoll server, req/reply+fd" },
-		{ TPUT_CALL, TPUT_FLOOR_CALL, "call", "epoll server, req/reply" },
+	static const struct tput_row k[] = {
+		{ TPUT_LOOKUP, TPUT_FLOOR_LOOKUP, "lookup", "epoll server, req/reply+fd", 0 },
+		{ TPUT_CALL, TPUT_FLOOR_CALL, "call", "epoll server, req/reply", 0 },
+		{ TPUT_WIRE_LOOKUP, TPUT_FLOOR_LOOKUP, "lookup.wire", "epoll server, req/reply+fd", 64 },
 	};
 
-	for (size_t i = 0; i < sizeof(conc) / sizeof(conc[0]); i++) {
-		for (size_t j = 0; j < 2; j++) {
-			char name[40];
-			double b, f;
-			struct figure *fig;
-
-			note(cfg, "%s: %s throughput, %u client process(es)", mode, k[j].name, conc[i]);
-			tput_rounds(cfg, k[j].bsd, k[j].floor, conc[i], &b, &f);
-			if (b < 0) {
-				fprintf(stderr, "bench: %s throughput with %u clients failed\n", k[j].name, conc[i]);
-				continue;
-			}
-			snprintf(name, sizeof(name), "%s.tput.c%u", k[j].name, conc[i]);
-			fig = report_add(mode, name, "ops/s", b, f < 0 ? NAN : f, k[j].floor_what);
-			fig->rate = true;
-		}
-	}
+	for (size_t i = 0; i < sizeof(conc) / sizeof(conc[0]); i++)
+		for (size_t j = 0; j < sizeof(k) / sizeof(k[0]); j++)
+			if (!k[j].only_at || conc[i] == k[j].only_at)
+				tput_row(cfg, mode, &k[j], conc[i]);
 }
 
 void run_mode(const struct bench_cfg *cfg, const char *mode)

@@ -31,7 +31,10 @@
 
 extern char **environ;
 
-static const char *const kind_names[] = { "lookup", "call", "floor-lookup", "floor-call" };
+static const char *const kind_names[TPUT_KINDS] = {
+	[TPUT_LOOKUP] = "lookup", [TPUT_CALL] = "call", [TPUT_FLOOR_LOOKUP] = "floor-lookup",
+	[TPUT_FLOOR_CALL] = "floor-call", [TPUT_WIRE_LOOKUP] = "wire-lookup",
+};
 
 static int high(int fd)
 {
@@ -283,9 +286,11 @@ struct worker {
 	int kind;
 	const char *name;
 	mach_port_t service, reply;
+	int sock;               /* TPUT_WIRE_LOOKUP: its own daemon connection */
+	uint16_t seq;
 };
 
-static int worker_op(const struct worker *w)
+static int worker_op(struct worker *w)
 {
 	switch (w->kind) {
 	case TPUT_LOOKUP:
@@ -294,6 +299,8 @@ static int worker_op(const struct worker *w)
 		return call_once(w->service, w->reply);
 	case TPUT_FLOOR_LOOKUP:
 		return floor_round_trip(FLOOR_LOOKUP, 6);
+	case TPUT_WIRE_LOOKUP:
+		return wire_look_up(w->sock, w->name, ++w->seq);
 	default:
 		return floor_round_trip(FLOOR_CALL, 6);
 	}
@@ -305,13 +312,13 @@ static int worker_op(const struct worker *w)
  */
 int worker_main(int argc, char **argv)
 {
-	struct worker w = { -1, BENCH_SERVICE_NAME, MACH_PORT_NULL, MACH_PORT_NULL };
+	struct worker w = { -1, BENCH_SERVICE_NAME, MACH_PORT_NULL, MACH_PORT_NULL, -1, 0 };
 	uint64_t count = 0, deadline, *slot = NULL, cap = 0;
 	char c = 'r';
 
 	if (argc != 4 && argc != 7)
 		return 2;
-	for (int k = 0; k < 4; k++)
+	for (int k = 0; k < TPUT_KINDS; k++)
 		if (strcmp(argv[2], kind_names[k]) == 0)
 			w.kind = k;
 	if (w.kind < 0)
@@ -329,6 +336,8 @@ int worker_main(int argc, char **argv)
 	if (w.kind == TPUT_CALL &&
 	    (bootstrap_look_up(bootstrap_port, w.name, &w.service) != KERN_SUCCESS ||
 	     mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &w.reply) != KERN_SUCCESS))
+		return 1;
+	if (w.kind == TPUT_WIRE_LOOKUP && (w.sock = wire_client_connect()) < 0)
 		return 1;
 	if (worker_op(&w) || write(3, &c, 1) != 1)
 		return 1;
