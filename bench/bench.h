@@ -133,6 +133,8 @@ int plist_measure(const struct bench_cfg *cfg, struct lat *laughs, struct lat *p
 /* tput.c: concurrent client processes for a fixed time. */
 enum tput_kind { TPUT_LOOKUP, TPUT_CALL, TPUT_FLOOR_LOOKUP, TPUT_FLOOR_CALL, TPUT_WIRE_LOOKUP,
 		 TPUT_KINDS };
+/* The kinds the cost curve measures: the first four. */
+#define TPUT_CURVE_KINDS (TPUT_FLOOR_CALL + 1)
 double tput_run(const struct bench_cfg *cfg, enum tput_kind kind, unsigned clients);
 /* @clients workers doing @kind on @name back to back for @seconds; each
  * keeps its last @cap latencies (0: none), pooled into result.lat, and
@@ -147,11 +149,11 @@ struct tput_spec {
 struct tput_result { double ops_s; struct lat lat; uint64_t min_ops, max_ops; };
 int tput_measure(const struct bench_cfg *cfg, const struct tput_spec *spec, struct tput_result *out);
 int worker_main(int argc, char **argv);
+int loop_main(int argc, char **argv);
 
 /* wire-client.c: the look-up in the daemon's wire format, without the library. */
 int wire_client_connect(void);
 int wire_look_up(int sock, const char *name, uint16_t seq);
-int loop_main(int argc, char **argv);
 
 /* report.c: the figures, notes and targets of a run, and their output. */
 struct figure {

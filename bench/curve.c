@@ -33,7 +33,7 @@ struct curve_point {
 	double lookup_ops, call_ops; /* clients axis: ops/s summed over the clients */
 	double floor_lookup_ops, floor_call_ops;
 	uint64_t call_min, call_max; /* calls of the slowest and the fastest client */
-	uint64_t one_client[4][2];   /* the same for each kind (enum tput_kind) */
+	uint64_t one_client[TPUT_CURVE_KINDS][2]; /* the same for each kind (enum tput_kind) */
 	struct lat lookup, call, floor_lookup, floor_call;
 };
 
@@ -262,10 +262,13 @@ static void json_lat(const char *key, const struct lat *l)
 /* The fewest and most operations one client made, for each kind. */
 static void json_one_client(const struct curve_point *p)
 {
-	static const char *const keys[] = { "lookup", "call", "lookup_floor", "call_floor" };
+	static const char *const keys[TPUT_CURVE_KINDS] = {
+		[TPUT_LOOKUP] = "lookup", [TPUT_CALL] = "call", [TPUT_FLOOR_LOOKUP] = "lookup_floor",
+		[TPUT_FLOOR_CALL] = "call_floor",
+	};
 
 	printf(", \"ops_of_one_client\": {");
-	for (int k = 0; k < 4; k++)
+	for (int k = 0; k < TPUT_CURVE_KINDS; k++)
 		printf("%s\"%s\": [%llu, %llu]", k ? ", " : "", keys[k],
 		       (unsigned long long)p->one_client[k][0], (unsigned long long)p->one_client[k][1]);
 	printf("}");

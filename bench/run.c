@@ -37,28 +37,29 @@ static void tput_rounds(const struct bench_cfg *cfg, enum tput_kind bsd, enum tp
 	*f = nf ? median_of(fs, nf) : -1;
 }
 
-/* One throughput row: @k at @clients next to its floor. */
+/* A row of throughput figures: a kind, its floor, the counts it is measured at. */
 struct tput_row {
 	enum tput_kind bsd, floor;
 	const char *name, *floor_what;
 	unsigned only_at;       /* 0: at every count; else at this count only */
 };
 
-static void tput_row(const struct bench_cfg *cfg, const char *mode, const struct tput_row *k,
-		     unsigned clients)
+/* @row at @clients, next to its floor. */
+static void run_tput_row(const struct bench_cfg *cfg, const char *mode, const struct tput_row *row,
+			 unsigned clients)
 {
 	char name[40];
 	double b, f;
 	struct figure *fig;
 
-	note(cfg, "%s: %s throughput, %u client process(es)", mode, k->name, clients);
-	tput_rounds(cfg, k->bsd, k->floor, clients, &b, &f);
+	note(cfg, "%s: %s throughput, %u client process(es)", mode, row->name, clients);
+	tput_rounds(cfg, row->bsd, row->floor, clients, &b, &f);
 	if (b < 0) {
-		fprintf(stderr, "bench: %s throughput with %u clients failed\n", k->name, clients);
+		fprintf(stderr, "bench: %s throughput with %u clients failed\n", row->name, clients);
 		return;
 	}
-	snprintf(name, sizeof(name), "%s.tput.c%u", k->name, clients);
-	fig = report_add(mode, name, "ops/s", b, f < 0 ? NAN : f, k->floor_what);
+	snprintf(name, sizeof(name), "%s.tput.c%u", row->name, clients);
+	fig = report_add(mode, name, "ops/s", b, f < 0 ? NAN : f, row->floor_what);
 	fig->rate = true;
 }
 
@@ -70,16 +71,16 @@ static void tput_row(const struct bench_cfg *cfg, const char *mode, const struct
 static void run_tput(const struct bench_cfg *cfg, const char *mode)
 {
 	static const unsigned conc[] = { 1, 8, 64 };
-	static const struct tput_row k[] = {
+	static const struct tput_row rows[] = {
 		{ TPUT_LOOKUP, TPUT_FLOOR_LOOKUP, "lookup", "epoll server, req/reply+fd", 0 },
 		{ TPUT_CALL, TPUT_FLOOR_CALL, "call", "epoll server, req/reply", 0 },
 		{ TPUT_WIRE_LOOKUP, TPUT_FLOOR_LOOKUP, "lookup.wire", "epoll server, req/reply+fd", 64 },
 	};
 
 	for (size_t i = 0; i < sizeof(conc) / sizeof(conc[0]); i++)
-		for (size_t j = 0; j < sizeof(k) / sizeof(k[0]); j++)
-			if (!k[j].only_at || conc[i] == k[j].only_at)
-				tput_row(cfg, mode, &k[j], conc[i]);
+		for (size_t j = 0; j < sizeof(rows) / sizeof(rows[0]); j++)
+			if (!rows[j].only_at || conc[i] == rows[j].only_at)
+				run_tput_row(cfg, mode, &rows[j], conc[i]);
 }
 
 void run_mode(const struct bench_cfg *cfg, const char *mode)

@@ -300,7 +300,8 @@ static int worker_op(struct worker *w)
 	case TPUT_FLOOR_LOOKUP:
 		return floor_round_trip(FLOOR_LOOKUP, 6);
 	case TPUT_WIRE_LOOKUP:
-		return wire_look_up(w->sock, w->name, ++w->seq);
+		w->seq = w->seq % UINT16_MAX + 1;       /* 1 to 65535: 0 is "not on the connection" */
+		return wire_look_up(w->sock, w->name, w->seq);
 	default:
 		return floor_round_trip(FLOOR_CALL, 6);
 	}

@@ -15,34 +15,26 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <bootstrap/linux.h>
 #include <mach/mach.h>
 #include <servers/bootstrap.h>
 
+#include "bootstrap-mig.h"
+#include "bootstrap-proto.h"
 #include "msg/wire.h"
 
-#define WIRE_LOOK_UP2 404       /* bootstrap.defs: look_up2 */
-
-/* look_up2's request body, as bootstrap.defs lays it out. */
-#pragma pack(push, 4)
-struct look_up2_body {
-	NDR_record_t ndr;
-	name_t name;
-	int32_t target_pid;
-	uint64_t flags;
-};
-#pragma pack(pop)
-
+/* The generated stub's request (bootstrap.defs), its header replaced by the wire's. */
 struct look_up2_wire {
 	struct wire_hdr hdr;
-	struct look_up2_body body;
+	char body[sizeof(__Request__look_up2_t) - sizeof(mach_msg_header_t)];
 };
 
-/* Its answer: a header, one port descriptor, the port's fd. */
+/* The answer: a header and one port descriptor, the port's fd beside them. */
 #define LOOK_UP2_ANSWER_LEN (sizeof(struct wire_hdr) + sizeof(struct wire_desc))
 
 int wire_client_connect(void)
 {
-	const char *path = getenv("BOOTSTRAP_SOCKET");
+	const char *path = getenv(BOOTSTRAP_ENV_SOCKET);
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd;
 
@@ -57,30 +49,55 @@ int wire_client_connect(void)
 	return fd;
 }
 
-/* The fd an answer carried, or -1 when it carried none. */
+/* Request @seq: look_up2(@name) on the bootstrap connection, answer on it too. */
+static void build_request(struct look_up2_wire *rq, const char *name, uint16_t seq)
+{
+	__Request__look_up2_t mig = { .NDR = NDR_record };
+
+	strncpy(mig.servicename, name, sizeof(mig.servicename) - 1);
+	rq->hdr = (struct wire_hdr){
+		.magic = WIRE_MAGIC, .id = BOOTSTRAP_MSG_LOOK_UP, .seq = seq,
+		.bits = MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE, MACH_MSG_TYPE_PORT_SEND) |
+			WIRE_BITS_ONCONN,
+		.body_len = sizeof(rq->body), .data_len = sizeof(rq->body),
+	};
+	memcpy(rq->body, (const char *)&mig + sizeof(mig.Head), sizeof(rq->body));
+}
+
+/*
+ * The one fd a whole answer carried, or -1: every fd received is closed
+ * unless it is that one.  No SO_PASSCRED on the socket, so no credentials
+ * come, as on the library's connection once it knows the daemon.
+ */
 static int answer_fd(struct msghdr *m)
 {
-	int fd = -1;
+	int fd = -1, count = 0;
 
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c))
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-		    c->cmsg_len == CMSG_LEN(sizeof(int)))
-			memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
+		size_t n = c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS ?
+			   (c->cmsg_len - CMSG_LEN(0)) / sizeof(int) : 0;
+
+		for (size_t i = 0; i < n; i++, count++) {
+			int got;
+
+			memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (fd >= 0)
+				close(fd);
+			fd = got;
+		}
+	}
+	if (fd >= 0 && (count != 1 || (m->msg_flags & (MSG_CTRUNC | MSG_TRUNC)))) {
+		close(fd);
+		fd = -1;
+	}
 	return fd;
 }
 
 int wire_look_up(int sock, const char *name, uint16_t seq)
 {
-	struct look_up2_wire rq = {
-		.hdr = { .magic = WIRE_MAGIC, .id = WIRE_LOOK_UP2, .seq = seq,
-			 .bits = MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE, MACH_MSG_TYPE_PORT_SEND) |
-				 WIRE_BITS_ONCONN,
-			 .body_len = sizeof(struct look_up2_body),
-			 .data_len = sizeof(struct look_up2_body) },
-		.body = { .ndr = NDR_record },
-	};
+	struct look_up2_wire rq;
 	union {
-		char buf[CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(struct ucred))];
+		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} ctl;
 	struct wire_hdr answer[4];
@@ -90,7 +107,7 @@ int wire_look_up(int sock, const char *name, uint16_t seq)
 	ssize_t n;
 	int fd;
 
-	strncpy(rq.body.name, name, sizeof(rq.body.name) - 1);
+	build_request(&rq, name, seq);
 	if (send(sock, &rq, sizeof(rq), MSG_NOSIGNAL) != (ssize_t)sizeof(rq))
 		return -1;
 	n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
