@@ -100,6 +100,22 @@ START_TEST(test_long_line_truncated)
 }
 END_TEST
 
+/*
+ * What a client sends (a label, a name) may hold a newline: it is
+ * escaped, so that no client writes a log line of its own, let alone one
+ * with a journal priority.  Each control character is, as an escape.
+ */
+START_TEST(test_controls_escaped)
+{
+	log_init("test", 1, LOG_INFO);
+	log_warnx("refused %s", "x\n<0>bootstrapd: forged\r\t\x1b[2J\x7f");
+	log_job(LOG_INFO, "com.example.a\nb", "exited");
+	ck_assert_str_eq(logged(),
+			 "test: warning: refused x\\n<0>bootstrapd: forged\\r\\t\\x1b[2J\\x7f\n"
+			 "test: info: com.example.a\\nb: exited\n");
+}
+END_TEST
+
 /* Under systemd, stderr is the stream $JOURNAL_STREAM names. */
 START_TEST(test_journal_prefix)
 {
@@ -162,6 +178,7 @@ static Suite *log_suite(void)
 	tcase_add_test(tc, test_level_parse);
 	tcase_add_test(tc, test_stderr_lines);
 	tcase_add_test(tc, test_long_line_truncated);
+	tcase_add_test(tc, test_controls_escaped);
 	tcase_add_test(tc, test_journal_prefix);
 	tcase_add_test(tc, test_journal_other_stream);
 	tcase_add_test(tc, test_limit);

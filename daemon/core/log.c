@@ -156,20 +156,46 @@ static void write_stderr(int prio, const char *msg)
 	}
 }
 
+/*
+ * @in into @out (@size bytes, truncated) with every control character
+ * written as an escape (\n, \t, \r, \xNN).  Lines carry what clients
+ * send (labels, names, paths): a newline among them would start a line
+ * of their own making, which the journal stream would even take at the
+ * priority its "<N>" says.
+ */
+static void escape_controls(const char *in, char *out, size_t size)
+{
+	static const char named[][3] = { ['\t'] = "\\t", ['\n'] = "\\n", ['\r'] = "\\r" };
+	size_t n = 0;
+
+	for (; *in && n + 5 < size; in++) {
+		unsigned char c = (unsigned char)*in;
+
+		if (c >= 0x20 && c != 0x7f)
+			out[n++] = (char)c;
+		else if (c < sizeof(named) / sizeof(named[0]) && named[c][0])
+			n += (size_t)snprintf(out + n, size - n, "%s", named[c]);
+		else
+			n += (size_t)snprintf(out + n, size - n, "\\x%02x", c);
+	}
+	out[n] = '\0';
+}
+
 void log_vlog(int prio, const char *label, int errnum, const char *fmt, va_list ap)
 {
 	int saved = errno;
-	char msg[LOG_LINE_MAX];
+	char raw[LOG_LINE_MAX], msg[LOG_LINE_MAX];
 	size_t n = 0;
 
 	if (prio > log_cfg.level)
 		return;
-	msg[0] = '\0';
+	raw[0] = '\0';
 	if (label)
-		n = append(msg, sizeof(msg), n, "%s: ", label);
-	n = vappend(msg, sizeof(msg), n, fmt, ap);
+		n = append(raw, sizeof(raw), n, "%s: ", label);
+	n = vappend(raw, sizeof(raw), n, fmt, ap);
 	if (errnum)
-		append(msg, sizeof(msg), n, ": %s", strerror(errnum));
+		append(raw, sizeof(raw), n, ": %s", strerror(errnum));
+	escape_controls(raw, msg, sizeof(msg));
 	if (log_cfg.to_stderr)
 		write_stderr(prio, msg);
 	else
