@@ -56,7 +56,12 @@ void sockets_unix_remove(struct job_sockets *js)
 	js->paths = NULL;
 }
 
-/* Return: 0 if @path is free (a stale socket file was removed), else -EADDRINUSE or -EEXIST. */
+/*
+ * Return: 0 if @path is free (a stale socket file was removed), else
+ * -EADDRINUSE or -EEXIST.  The probe never waits: a listener whose
+ * queue is full (anyone's, planted at the path) would hold a blocking
+ * connect(), and the whole daemon with it, until it accepted.
+ */
 static int clear_stale(const struct sockaddr_un *sun, int type)
 {
 	struct stat st;
@@ -66,13 +71,13 @@ static int clear_stale(const struct sockaddr_un *sun, int type)
 		return errno == ENOENT ? 0 : -errno;
 	if (!S_ISSOCK(st.st_mode))
 		return -EEXIST;
-	fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+	fd = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
 	r = connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) == 0 ? 0 : errno;
 	close(fd);
 	if (r != ECONNREFUSED)
-		return -EADDRINUSE;     /* someone listens (EPROTOTYPE: with another type) */
+		return -EADDRINUSE;     /* someone listens (EAGAIN: its queue full; EPROTOTYPE: another type) */
 	return unlink(sun->sun_path) < 0 ? -errno : 0;
 }
 
