@@ -372,9 +372,34 @@ kern_return_t control_domain_manager(struct control_call *call)
 
 /* --- reexec ----------------------------------------------------------------- */
 
+/*
+ * An unloaded job still stopping is in no map and in no state: a new image
+ * would not send its SIGKILL at ExitTimeOut, nor SIGTERM to what is left
+ * of its group, and would start a second copy of a job its directory
+ * still holds.  Return: how many there are; *@first one's label.
+ */
+static unsigned stopping_unloaded(const struct domain *d, const char **first)
+{
+	unsigned n = 0;
+
+	for (const struct job *job = d->detached; job; job = job->next_detached, n++)
+		*first = job->spec->label;
+	return n;
+}
+
 /* Made by the loop once this reply has gone (restart/reexec.c). */
 kern_return_t control_domain_reexec(struct control_call *call)
 {
+	const char *label = NULL;
+	unsigned stopping = stopping_unloaded(call->d, &label);
+
+	if (stopping) {
+		log_warnx("control: reexec of %s refused: %u unloaded job(s) still stopping (%s)",
+			  control_domain_name(call->d), stopping, label);
+		fprintf(call->out, "reexec: %u unloaded job(s) still stopping (%s): "
+			"try again once they exited\n", stopping, label);
+		return KERN_FAILURE;
+	}
 	log_info("control: pid %d uid %u asks %s to execute itself again",
 		 (int)call->rq->creds.pid, (unsigned int)call->rq->creds.uid,
 		 control_domain_name(call->d));
