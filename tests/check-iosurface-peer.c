@@ -301,6 +301,40 @@ START_TEST(hostile_ports_refused)
 }
 END_TEST
 
+/*
+ * A surface's ID is in its memory, written by whoever made it: a port
+ * whose surface claims another's ID (the peer has it from the registry)
+ * is refused, and IOSurfaceLookup() of that ID still finds the real one.
+ * The impostor used to be taken, found in its place, and published.
+ */
+START_TEST(impostor_id_refused)
+{
+	IOSurfaceRef real = create(32, 32, 4, 0), impostor = create(32, 32, 4, 0);
+	IOSurfaceID id = IOSurfaceGetID(real);
+	struct peer p;
+	struct peer_msg req;
+	struct peer_rcv rep;
+
+	((uint32_t *)IOSurfaceGetBaseAddress(real))[0] = 0x7ea1;
+	((uint32_t *)IOSurfaceGetBaseAddress(impostor))[0] = 0xbad;
+	scribble_header(impostor, offsetof(struct surface_shared, id), &id, sizeof(id));
+	peer_start(&p);
+	peer_msg_init(&req, p.ctl, MACH_MSG_TYPE_COPY_SEND, SP_LOOKUP_PORT,
+		      IOSurfaceCreateMachPort(impostor), MACH_MSG_TYPE_MOVE_SEND);
+	peer_call(&p, &req, &rep);
+	ck_assert_uint_eq(rep.msg.arg[0], 0);
+	peer_msg_init(&req, p.ctl, MACH_MSG_TYPE_COPY_SEND, SP_LOOKUP_ID, MACH_PORT_NULL, 0);
+	req.arg[0] = id;
+	peer_call(&p, &req, &rep);
+	ck_assert_uint_eq(rep.msg.arg[0], 1);
+	cmd(&p, SP_PEEK, 0, 0, &rep);
+	ck_assert_uint_eq((uint32_t)rep.msg.ids[0], 0x7ea1);
+	stop(&p);
+	CFRelease(impostor);
+	CFRelease(real);
+}
+END_TEST
+
 START_TEST(forked_child_keeps_parent_entry)
 {
 	IOSurfaceRef s = create(16, 16, 4, 0);
@@ -346,6 +380,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, read_only_port);
 	tcase_add_test(tc, freed_when_both_let_go);
 	tcase_add_test(tc, hostile_ports_refused);
+	tcase_add_test(tc, impostor_id_refused);
 	tcase_add_test(tc, forked_child_keeps_parent_entry);
 	suite_add_tcase(s, tc);
 	return s;

@@ -23,7 +23,18 @@ static bool id_in_use(IOSurfaceID id)
 	for (struct __IOSurface *s = table; s; s = s->next)
 		if (s->id == id)
 			return true;
-	return surface_registry_has(id);
+	return surface_registry_has(id, 0);
+}
+
+bool surface_lookup_id_claimed(IOSurfaceID id, ino_t ino)
+{
+	bool other = false;
+
+	pthread_mutex_lock(&table_lock);
+	for (struct __IOSurface *s = table; s && !other; s = s->next)
+		other = s->id == id && s->ino != ino;
+	pthread_mutex_unlock(&table_lock);
+	return other || surface_registry_has(id, ino);
 }
 
 IOSurfaceID surface_lookup_new_id(void)

@@ -89,7 +89,20 @@ static void registry_forget(void)
 	pthread_mutex_unlock(&checked.lock);
 }
 
-bool surface_registry_has(IOSurfaceID id)
+/* Whether entry @name is a live holder's memfd other than inode @ino (a stale one is not). */
+static bool entry_on_other(const char *name, ino_t ino)
+{
+	char link[64];
+	struct stat st;
+	int pid, fd;
+
+	if (sscanf(name, "%*u.%d.%d", &pid, &fd) != 2 || pid <= 0 || fd < 0)
+		return false;
+	snprintf(link, sizeof(link), "/proc/%d/fd/%d", pid, fd);
+	return stat(link, &st) == 0 && st.st_ino != ino;
+}
+
+bool surface_registry_has(IOSurfaceID id, ino_t unless_ino)
 {
 	char dir[4096], prefix[16];
 	struct dirent *e;
@@ -100,7 +113,8 @@ bool surface_registry_has(IOSurfaceID id)
 		return false;
 	snprintf(prefix, sizeof(prefix), "%u.", id);
 	while (!used && (e = readdir(d)))
-		used = strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+		used = strncmp(e->d_name, prefix, strlen(prefix)) == 0 &&
+		       (!unless_ino || entry_on_other(e->d_name, unless_ino));
 	closedir(d);
 	return used;
 }

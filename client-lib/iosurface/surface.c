@@ -229,6 +229,19 @@ static IOSurfaceRef map_received(int fd, const struct surface_shared *h, size_t 
 	return s;
 }
 
+/*
+ * A surface's ID is written by whoever made its memory: one received may
+ * claim another's, which IOSurfaceLookup() would then find in its place,
+ * here and, once published, for every process of this user.
+ */
+static bool id_claimed(IOSurfaceID id, ino_t ino)
+{
+	if (!surface_lookup_id_claimed(id, ino))
+		return false;
+	surface_log("IOSurface: a surface received claims ID %u, another surface's: refused", id);
+	return true;
+}
+
 IOSurfaceRef surface_from_fd(int fd, IOSurfaceID want_id)
 {
 	struct surface_shared *h = malloc(sizeof(*h));
@@ -248,7 +261,8 @@ IOSurfaceRef surface_from_fd(int fd, IOSurfaceID want_id)
 		close(fd);
 	} else if (s) {
 		close(fd);
-	} else if (read_header(fd, &size, h) < 0 || (want_id && h->id != want_id)) {
+	} else if (read_header(fd, &size, h) < 0 || (want_id && h->id != want_id) ||
+		   id_claimed(h->id, st.st_ino)) {
 		close(fd);
 	} else {
 		s = map_received(fd, h, size, st.st_ino);

@@ -124,12 +124,22 @@ IOSurfaceID surface_lookup_new_id(void);
 void surface_lookup_add(IOSurfaceRef s);
 /** surface_lookup_remove() - take @s out of the table and the registry. */
 void surface_lookup_remove(IOSurfaceRef s);
+/**
+ * surface_lookup_id_claimed() - whether @id is another surface's than the
+ * one on memfd inode @ino: in the process's table, or a live entry of this
+ * user's registry.
+ */
+bool surface_lookup_id_claimed(IOSurfaceID id, ino_t ino);
 /** surface_lookup_find_ino() - the process's surface on memfd inode @ino, retained, or NULL. */
 IOSurfaceRef surface_lookup_find_ino(ino_t ino);
 
 /* surface-registry.c: the per-user directory of surface IDs. */
-/** surface_registry_has() - whether this user's registry has an entry for @id. */
-bool surface_registry_has(IOSurfaceID id);
+/**
+ * surface_registry_has() - whether this user's registry has an entry for
+ * @id: any entry (@unless_ino 0), or a live holder's of a memfd other
+ * than inode @unless_ino.
+ */
+bool surface_registry_has(IOSurfaceID id, ino_t unless_ino);
 /** surface_registry_publish() - an entry for @s (if writable here), best effort. */
 void surface_registry_publish(IOSurfaceRef s);
 /** surface_registry_withdraw() - remove @s's entry (not a forked child's copy's). */
