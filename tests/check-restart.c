@@ -346,82 +346,6 @@ START_TEST(test_old_bootstrap_name_after_reconnect)
 }
 END_TEST
 
-/*
- * A job still stopping when the daemon re-executes keeps its ExitTimeOut:
- * the new daemon sends the SIGKILL the old one would have.
- */
-START_TEST(test_stopping_job_keeps_exit_timeout)
-{
-	static struct bsctl_out out;
-	char *ready, *plist;
-
-	/* The stop waits until the shell ignores SIGTERM: "started" comes before it does. */
-	ready = test_daemon_path(&td, "ready");
-	ck_assert_int_gt(asprintf(&plist,
-		"<key>ProgramArguments</key><array><string>/bin/sh</string><string>-c</string>"
-		"<string>trap '' TERM; echo > %s; while :; do sleep 1; done</string></array>\n"
-		"<key>RunAtLoad</key><true/><key>ExitTimeOut</key><integer>2</integer>", ready), 0);
-	test_daemon_add_job(&td, "com.example.stubborn", plist);
-	test_daemon_start(&td);
-	ck_assert_int_eq(test_wait_lines(ready, 1, 15000), 1);
-	ck_assert_int_eq(BSCTL_RUN(&out, "stop", "com.example.stubborn"), 0);
-	ck_assert_int_eq(BSCTL_RUN(&out, "reexec"), 0);
-	ck_assert(test_daemon_wait_log(&td, "com.example.stubborn: exited on signal 9", 15000));
-	free(plist);
-	free(ready);
-}
-END_TEST
-
-/* The pid written on the first line of @path. */
-static pid_t read_pid(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	int pid = 0;
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fscanf(f, "%d", &pid), 1);
-	fclose(f);
-	ck_assert_int_gt(pid, 0);
-	return pid;
-}
-
-/*
- * An unloaded job still stopping is in no state: a new image could not
- * finish its stop (ExitTimeOut's SIGKILL), and would start its plist
- * again beside it.  reexec is refused, with why, until it has exited.
- */
-START_TEST(test_reexec_refused_while_unloaded_job_stops)
-{
-	static struct bsctl_out out;
-	char *ready, *plist;
-	pid_t pid, job;
-
-	ready = test_daemon_path(&td, "ready");
-	ck_assert_int_gt(asprintf(&plist,
-		"<key>ProgramArguments</key><array><string>/bin/sh</string><string>-c</string>"
-		"<string>trap '' TERM; echo $$ > %s; while :; do sleep 1; done</string></array>\n"
-		"<key>RunAtLoad</key><true/><key>ExitTimeOut</key><integer>600</integer>", ready), 0);
-	test_daemon_add_job(&td, "com.example.stubborn", plist);
-	test_daemon_start(&td);
-	pid = td.pid;
-	ck_assert_int_eq(test_wait_lines(ready, 1, 15000), 1);
-	job = read_pid(ready);
-	ck_assert_int_eq(BSCTL_RUN(&out, "unload", "com.example.stubborn"), 0);
-	ck_assert_int_eq(BSCTL_RUN(&out, "reexec"), 1);
-	ck_assert_msg(strstr(out.err, "1 unloaded job(s) still stopping (com.example.stubborn)"),
-		      "%s", out.err);
-	/* A re-exec asked for would have run before this is answered. */
-	ck_assert_int_eq(BSCTL_RUN(&out, "list"), 0);
-	ck_assert(!test_daemon_log_contains(&td, "(re-exec)"));
-	ck_assert_int_eq(td.pid, pid);
-	/* Its stop ends, and with it the daemon's wait at exit. */
-	ck_assert_int_eq(kill(job, SIGKILL), 0);
-	ck_assert(test_daemon_wait_log(&td, "com.example.stubborn: exited on signal 9", 15000));
-	free(plist);
-	free(ready);
-}
-END_TEST
-
 static uint64_t saved_start;
 
 /* Every registration's owner start time unknown, as when /proc could not be read; noted first. */
@@ -624,8 +548,6 @@ static Suite *restart_suite(void)
 	tcase_add_test(tc, test_request_in_flight_gets_error);
 	tcase_add_test(tc, test_damaged_state_refused);
 	tcase_add_test(tc, test_reexec_then_sigkill);
-	tcase_add_test(tc, test_stopping_job_keeps_exit_timeout);
-	tcase_add_test(tc, test_reexec_refused_while_unloaded_job_stops);
 	tcase_add_test(tc, test_release_seen_after_reexec);
 	tcase_add_test(tc, test_registration_goes_with_its_process_after_reexec);
 	tcase_add_test(tc, test_registration_kept_without_start_time);

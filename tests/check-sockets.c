@@ -543,51 +543,6 @@ START_TEST(test_secure_socket_key_passes_to_the_job_left)
 }
 END_TEST
 
-START_TEST(test_bad_socket_refuses_the_job)
-{
-	char *extra;
-
-	/* A path that is not a socket is never replaced. */
-	ck_assert_int_eq(mkdir(sock, 0755), 0);
-	extra = unix_sockets("listener", sock);
-	add_job("com.example.bad", "listen", "", extra);
-	test_daemon_start(&td);
-	ck_assert(wait_log("exists and is not a socket"));
-	ck_assert_int_eq(rmdir(sock), 0);
-	free(extra);
-}
-END_TEST
-
-/*
- * A listener at the path whose queue is full (another process's, which
- * never accepts): the daemon's probe for a stale socket used to wait in
- * connect() until it accepted, and the whole daemon with it.  The path is
- * in use: the job is refused, and the daemon answers.
- */
-START_TEST(test_full_listener_at_the_path_is_in_use)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), waiting;
-	struct bsctl_out *r = malloc(sizeof(*r));
-	char *extra;
-
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", sock);
-	ck_assert_int_eq(bind(l, (struct sockaddr *)&sun, sizeof(sun)), 0);
-	ck_assert_int_eq(listen(l, 0), 0);
-	waiting = test_connect_unix(sock, SOCK_STREAM); /* the one the queue holds */
-	ck_assert_int_ge(waiting, 0);
-	extra = unix_sockets("listener", sock);
-	add_job("com.example.planted", "listen", "", extra);
-	test_daemon_start(&td);
-	ck_assert(wait_log("in use"));
-	ck_assert_int_eq(BSCTL_RUN(r, "list"), 0);
-	close(waiting);
-	close(l);
-	free(extra);
-	free(r);
-}
-END_TEST
-
 static Suite *suite(void)
 {
 	Suite *s = suite_create("sockets");
@@ -606,8 +561,6 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_unload_inetd_with_instances);
 	tcase_add_test(tc, test_secure_socket_with_key);
 	tcase_add_test(tc, test_secure_socket_key_passes_to_the_job_left);
-	tcase_add_test(tc, test_bad_socket_refuses_the_job);
-	tcase_add_test(tc, test_full_listener_at_the_path_is_in_use);
 	suite_add_tcase(s, tc);
 	return s;
 }

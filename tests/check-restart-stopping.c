@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check-restart-stopping - a job the daemon is stopping when it is asked to
+ * re-execute: one still loaded keeps its ExitTimeOut in the new image (the
+ * SIGKILL the old one would have sent comes); an unloaded one is in no
+ * state, so the re-exec is refused until it exited.
+ */
+#include <check.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers/bsctl-run.h"
+#include "helpers/daemon.h"
+#include "helpers/job-runs.h"
+#include "helpers/runner.h"
+
+static struct test_daemon td;
+
+static void setup(void)
+{
+	test_daemon_init(&td, "restart-stopping");
+}
+
+static void teardown(void)
+{
+	test_daemon_stop(&td);
+}
+
+/*
+ * A job still stopping when the daemon re-executes keeps its ExitTimeOut:
+ * the new daemon sends the SIGKILL the old one would have.
+ */
+START_TEST(test_stopping_job_keeps_exit_timeout)
+{
+	static struct bsctl_out out;
+	char *ready, *plist;
+
+	/* The stop waits until the shell ignores SIGTERM: "started" comes before it does. */
+	ready = test_daemon_path(&td, "ready");
+	ck_assert_int_gt(asprintf(&plist,
+		"<key>ProgramArguments</key><array><string>/bin/sh</string><string>-c</string>"
+		"<string>trap '' TERM; echo > %s; while :; do sleep 1; done</string></array>\n"
+		"<key>RunAtLoad</key><true/><key>ExitTimeOut</key><integer>2</integer>", ready), 0);
+	test_daemon_add_job(&td, "com.example.stubborn", plist);
+	test_daemon_start(&td);
+	ck_assert_int_eq(test_wait_lines(ready, 1, 15000), 1);
+	ck_assert_int_eq(BSCTL_RUN(&out, "stop", "com.example.stubborn"), 0);
+	ck_assert_int_eq(BSCTL_RUN(&out, "reexec"), 0);
+	ck_assert(test_daemon_wait_log(&td, "com.example.stubborn: exited on signal 9", 15000));
+	free(plist);
+	free(ready);
+}
+END_TEST
+
+/* The pid written on the first line of @path. */
+static pid_t read_pid(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int pid = 0;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fscanf(f, "%d", &pid), 1);
+	fclose(f);
+	ck_assert_int_gt(pid, 0);
+	return pid;
+}
+
+/*
+ * An unloaded job still stopping is in no state: a new image could not
+ * finish its stop (ExitTimeOut's SIGKILL), and would start its plist
+ * again beside it.  reexec is refused, with why, until it has exited.
+ */
+START_TEST(test_reexec_refused_while_unloaded_job_stops)
+{
+	static struct bsctl_out out;
+	char *ready, *plist;
+	pid_t pid, job;
+
+	ready = test_daemon_path(&td, "ready");
+	ck_assert_int_gt(asprintf(&plist,
+		"<key>ProgramArguments</key><array><string>/bin/sh</string><string>-c</string>"
+		"<string>trap '' TERM; echo $$ > %s; while :; do sleep 1; done</string></array>\n"
+		"<key>RunAtLoad</key><true/><key>ExitTimeOut</key><integer>600</integer>", ready), 0);
+	test_daemon_add_job(&td, "com.example.stubborn", plist);
+	test_daemon_start(&td);
+	pid = td.pid;
+	ck_assert_int_eq(test_wait_lines(ready, 1, 15000), 1);
+	job = read_pid(ready);
+	ck_assert_int_eq(BSCTL_RUN(&out, "unload", "com.example.stubborn"), 0);
+	ck_assert_int_eq(BSCTL_RUN(&out, "reexec"), 1);
+	ck_assert_msg(strstr(out.err, "1 unloaded job(s) still stopping (com.example.stubborn)"),
+		      "%s", out.err);
+	/* A re-exec asked for would have run before this is answered. */
+	ck_assert_int_eq(BSCTL_RUN(&out, "list"), 0);
+	ck_assert(!test_daemon_log_contains(&td, "(re-exec)"));
+	ck_assert_int_eq(td.pid, pid);
+	/* Its stop ends, and with it the daemon's wait at exit. */
+	ck_assert_int_eq(kill(job, SIGKILL), 0);
+	ck_assert(test_daemon_wait_log(&td, "com.example.stubborn: exited on signal 9", 15000));
+	free(plist);
+	free(ready);
+}
+END_TEST
+
+static Suite *stopping_suite(void)
+{
+	Suite *s = suite_create("restart-stopping");
+	TCase *tc = tcase_create("stopping");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_stopping_job_keeps_exit_timeout);
+	tcase_add_test(tc, test_reexec_refused_while_unloaded_job_stops);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(int argc, char **argv)
+{
+	return runner_main(stopping_suite(), NULL, 0, argc, argv);
+}
