@@ -234,6 +234,49 @@ START_TEST(test_inheritance)
 }
 END_TEST
 
+/* A shared map of a new two-page entry, with the default inheritance (a copy for a child). */
+static volatile uint32_t *map_two_pages(mach_port_t *e)
+{
+	memory_object_size_t size = 2 * vm_page_size;
+	vm_address_t a = 0;
+
+	ck_assert_int_eq(mach_make_memory_entry_64(mach_task_self(), &size, 0,
+						   MAP_MEM_NAMED_CREATE | VM_PROT_DEFAULT, e,
+						   MACH_PORT_NULL), KERN_SUCCESS);
+	ck_assert_int_eq(vm_map(mach_task_self(), &a, size, 0, VM_FLAGS_ANYWHERE, *e, 0, FALSE,
+				VM_PROT_DEFAULT, VM_PROT_DEFAULT, VM_INHERIT_DEFAULT), KERN_SUCCESS);
+	return (volatile uint32_t *)a;
+}
+
+/*
+ * A map whose second page was protected away, or released, then fork():
+ * the child gets a copy of its first page as it is.  The record kept the
+ * whole map and its first protection, so the copy made for the child read
+ * a page it could not, or one no longer mapped: the child died in fork().
+ */
+START_TEST(test_fork_after_part_protected_or_released)
+{
+	size_t words = vm_page_size / sizeof(uint32_t);
+	mach_port_t e1, e2;
+	volatile uint32_t *prot = map_two_pages(&e1), *rel = map_two_pages(&e2);
+
+	ck_assert_int_eq(vm_protect(mach_task_self(), (vm_address_t)(prot + words), vm_page_size,
+				    FALSE, VM_PROT_NONE), KERN_SUCCESS);
+	ck_assert_int_eq(vmcheck_write_in_child(prot), 0);
+	ck_assert_uint_eq(prot[0], 0);          /* the child's was a copy */
+	ck_assert_int_eq(vmcheck_write_in_child(prot + words), SIGSEGV);
+	ck_assert_int_eq(vm_deallocate(mach_task_self(), (vm_address_t)(rel + words), vm_page_size),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(vmcheck_write_in_child(rel), 0);
+	ck_assert_uint_eq(rel[0], 0);
+	ck_assert_int_eq(vm_deallocate(mach_task_self(), (vm_address_t)prot, 2 * vm_page_size),
+			 KERN_SUCCESS);
+	ck_assert_int_eq(vm_deallocate(mach_task_self(), (vm_address_t)rel, vm_page_size), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), e1), KERN_SUCCESS);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), e2), KERN_SUCCESS);
+}
+END_TEST
+
 START_TEST(test_named_create)
 {
 	memory_object_size_t size = 10000;
@@ -484,6 +527,7 @@ static Suite *memobj_suite(void)
 	tcase_add_test(tc, test_read_only);
 	tcase_add_test(tc, test_named_create);
 	tcase_add_test(tc, test_inheritance);
+	tcase_add_test(tc, test_fork_after_part_protected_or_released);
 	tcase_add_test(tc, test_not_shareable);
 	tcase_add_test(tc, test_mach_vm_spellings);
 	tcase_add_test(tc, test_ool_inline);

@@ -9,7 +9,6 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -45,6 +44,7 @@ static struct {
 	pthread_mutex_t lock;
 	struct vm_region *r;
 	size_t n, cap;
+	unsigned long origins;  /* mappings recorded so far: each one's origin */
 } regions = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 /* Add @reg to the table.  Lock held. */
@@ -63,68 +63,15 @@ static int append(const struct vm_region *reg)
 	return 0;
 }
 
-static int record(const struct vm_region *reg)
+static int record(struct vm_region *reg)
 {
 	int err;
 
 	pthread_mutex_lock(&regions.lock);
+	reg->origin = ++regions.origins;
 	err = append(reg);
 	pthread_mutex_unlock(&regions.lock);
 	return err;
-}
-
-int vm_reopen_ro(int fd)
-{
-	char path[64];
-	int flags = fcntl(fd, F_GETFL), ro;
-
-	if (flags < 0)
-		return -errno;
-	if ((flags & O_ACCMODE) == O_RDONLY)
-		ro = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	else {
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-		ro = open(path, O_RDONLY | O_CLOEXEC);
-	}
-	return ro < 0 ? -errno : ro;
-}
-
-/*
- * The fd a shared map of @fd keeps: a read-only one when the map may never
- * be writable, so that the kernel itself refuses mprotect(PROT_WRITE) on
- * it.  Without /proc, a dup of @fd, and vm_protect()'s check alone.
- */
-static int map_fd(int fd, int maxprot)
-{
-	int ro = (maxprot & PROT_WRITE) ? -1 : vm_reopen_ro(fd);
-
-	if (ro >= 0)
-		return ro;
-	ro = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	return ro < 0 ? -errno : ro;
-}
-
-int vm_memfd(const char *name, size_t size)
-{
-	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING), err;
-
-	if (fd < 0)
-		return -errno;
-	/*
-	 * Its size is fixed for good: receivers check the seals, so that no
-	 * holder of a memory entry can truncate it under another's mapping.
-	 * F_SEAL_SEAL waits until a read-only entry adds F_SEAL_FUTURE_WRITE
-	 * (memobj.c); adding seals takes a writable fd.  Mode 0444: a process
-	 * that finds the memfd in another's (or its own) /proc/PID/fd cannot
-	 * open it for writing unless it owns the file or is privileged.
-	 */
-	if (ftruncate(fd, (off_t)size) < 0 || fchmod(fd, 0444) < 0 ||
-	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) < 0) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	return fd;
 }
 
 /* mmap @reg (addr 0: anywhere); a shared map keeps a dup of @fd in reg->fd. */
@@ -135,7 +82,7 @@ static int map_region(struct vm_region *reg, int fd, bool private_map)
 
 	reg->fd = -1;
 	if (fd >= 0 && !private_map) {
-		reg->fd = map_fd(fd, reg->maxprot);
+		reg->fd = vm_map_fd(fd, reg->maxprot);
 		if (reg->fd < 0)
 			return reg->fd;
 		fd = reg->fd;
@@ -251,44 +198,6 @@ int vm_map_copy(const void *src, size_t size, void **addr)
 	return err;
 }
 
-static int write_all(int fd, const char *p, size_t size)
-{
-	size_t done = 0;
-
-	while (done < size) {
-		ssize_t n = pwrite(fd, p + done, size - done, (off_t)done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		done += (size_t)n;
-	}
-	return 0;
-}
-
-/* Move a private region's pages into a new memfd mapped shared in their place.  Lock held. */
-int vm_sealed_copy(const void *addr, size_t size)
-{
-	int fd = memfd_create("bootstrap-ool", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	int err;
-
-	if (fd < 0)
-		return -errno;
-	err = write_all(fd, addr, size);
-	/*
-	 * The receiver maps it copy-on-write, which shows later writes to the
-	 * file: sealed, it is a snapshot.  Receivers refuse it unsealed.
-	 */
-	if (!err && fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
-		err = -errno;
-	if (err) {
-		close(fd);
-		return err;
-	}
-	return fd;
-}
-
 static int share(struct vm_region *r)
 {
 	int fd, mfd, err;
@@ -298,8 +207,8 @@ static int share(struct vm_region *r)
 	fd = vm_memfd("bootstrap-vm", r->size);
 	if (fd < 0)
 		return fd;
-	err = write_all(fd, (const char *)r->addr, r->size);
-	mfd = err ? -1 : map_fd(fd, r->maxprot);
+	err = vm_write_all(fd, (const char *)r->addr, r->size);
+	mfd = err ? -1 : vm_map_fd(fd, r->maxprot);
 	if (mfd < 0 && !err)
 		err = mfd;
 	if (!err && mmap((void *)r->addr, r->size, r->prot, MAP_SHARED | MAP_FIXED, mfd, 0) == MAP_FAILED)
@@ -358,27 +267,6 @@ int vm_region_lookup(uintptr_t at, struct vm_region *out, uintptr_t *next)
 	return err;
 }
 
-void vm_release(void *addr, size_t size)
-{
-	uintptr_t start = (uintptr_t)addr & ~(uintptr_t)vm_page_mask;
-	uintptr_t end = ((uintptr_t)addr + size + vm_page_mask) & ~(uintptr_t)vm_page_mask;
-
-	pthread_mutex_lock(&regions.lock);
-	for (size_t i = 0; i < regions.n;) {
-		struct vm_region *r = &regions.r[i];
-
-		if (r->addr >= start && r->addr + r->size <= end) {
-			if (r->fd >= 0)
-				close(r->fd);
-			*r = regions.r[--regions.n];
-		} else {
-			i++;
-		}
-	}
-	pthread_mutex_unlock(&regions.lock);
-	munmap((void *)start, end - start);
-}
-
 /* Split regions.r[@i] at @at, inside it: the tail becomes a region of its own.  Lock held. */
 static int split(size_t i, uintptr_t at)
 {
@@ -421,6 +309,77 @@ static int clip(uintptr_t start, uintptr_t end)
 	return 0;
 }
 
+/* Whether @b continues @a: cut from one mapping, next to it, and set alike since. */
+static bool continues(const struct vm_region *a, const struct vm_region *b)
+{
+	return a->origin == b->origin && a->addr + a->size == b->addr &&
+	       a->offset + a->size == b->offset && a->prot == b->prot &&
+	       a->maxprot == b->maxprot && a->inherit == b->inherit;
+}
+
+/* Join the region ending at @at and the one starting there, if one continues the other.  Lock held. */
+static bool join_at(uintptr_t at)
+{
+	size_t a = regions.n, b = regions.n;
+
+	for (size_t i = 0; i < regions.n; i++) {
+		if (regions.r[i].addr + regions.r[i].size == at)
+			a = i;
+		else if (regions.r[i].addr == at)
+			b = i;
+	}
+	if (a == regions.n || b == regions.n || !continues(&regions.r[a], &regions.r[b]))
+		return false;
+	regions.r[a].size += regions.r[b].size;
+	if (regions.r[b].fd >= 0)
+		close(regions.r[b].fd);
+	regions.r[b] = regions.r[--regions.n];
+	return true;
+}
+
+/*
+ * Join again the pieces of a mapping that clip() cut within or at the ends
+ * of [@start, @end) and that are set alike once more (a guard page given
+ * back its protection), so that the mapping can be named whole again.
+ * Lock held.
+ */
+static void coalesce(uintptr_t start, uintptr_t end)
+{
+	join_at(end);
+	for (size_t i = 0; i < regions.n; i++)
+		if (regions.r[i].addr >= start && regions.r[i].addr < end && join_at(regions.r[i].addr))
+			i = (size_t)-1; /* the table changed: look again */
+}
+
+/*
+ * Regions are cut at the range's ends first, so that what stays mapped
+ * keeps a record of its own size: a record that still covered the hole
+ * would have fork() copy it (a fault) and sharing map over whatever took
+ * its place.  Without the memory to cut, a region partly released is
+ * forgotten whole: its other pages are then the caller's, untracked.
+ */
+void vm_release(void *addr, size_t size)
+{
+	uintptr_t start = (uintptr_t)addr & ~(uintptr_t)vm_page_mask;
+	uintptr_t end = ((uintptr_t)addr + size + vm_page_mask) & ~(uintptr_t)vm_page_mask;
+
+	pthread_mutex_lock(&regions.lock);
+	clip(start, end);
+	for (size_t i = 0; i < regions.n;) {
+		struct vm_region *r = &regions.r[i];
+
+		if (r->addr < end && start < r->addr + r->size) {
+			if (r->fd >= 0)
+				close(r->fd);
+			*r = regions.r[--regions.n];
+		} else {
+			i++;
+		}
+	}
+	pthread_mutex_unlock(&regions.lock);
+	munmap((void *)start, end - start);
+}
+
 /*
  * Lower @r's maximum to @max.  A shared region that loses write is mapped
  * again, in place, through a read-only fd, so that the kernel enforces it.
@@ -459,11 +418,16 @@ static bool over_max(uintptr_t start, uintptr_t end, int prot)
 }
 
 /*
- * The current protection: regions wholly inside record it (a partly
- * covered one keeps its record; its pages have two protections now).
+ * The current protection, recorded per region: regions are cut at the
+ * range's ends first, so that each record says what all its pages have
+ * (fork() reads a region through it).
  */
 static int set_cur(uintptr_t start, uintptr_t end, int prot)
 {
+	int err = clip(start, end);
+
+	if (err < 0)
+		return err;
 	if (mprotect((void *)start, end - start, prot) < 0)
 		return errno == ENOMEM ? -EFAULT : -errno;      /* ENOMEM: not all mapped */
 	for (size_t i = 0; i < regions.n; i++) {
@@ -472,6 +436,7 @@ static int set_cur(uintptr_t start, uintptr_t end, int prot)
 		if (r->addr >= start && r->addr + r->size <= end)
 			r->prot = prot;
 	}
+	coalesce(start, end);
 	return 0;
 }
 
@@ -491,6 +456,8 @@ static int set_max(uintptr_t start, uintptr_t end, int prot)
 		if (regions.r[i].addr >= start && regions.r[i].addr < end)
 			err = lower_max(&regions.r[i], prot);
 	}
+	if (err == 0)
+		coalesce(start, end);
 	return err;
 }
 

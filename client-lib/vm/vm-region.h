@@ -25,6 +25,7 @@ struct vm_region {
 	int prot;               /* PROT_* it is mapped with now */
 	int maxprot;            /* PROT_* it may ever be given (vm_protect's maximum) */
 	int inherit;            /* VM_INHERIT_*: what a forked child gets */
+	unsigned long origin;   /* the mapping it was cut from (vm-region.c): pieces of one join again */
 };
 
 /**
@@ -64,6 +65,17 @@ int vm_reopen_ro(int fd);
  * Return: the fd (O_CLOEXEC), or a negative errno.
  */
 int vm_memfd(const char *name, size_t size);
+
+/**
+ * vm_map_fd() - the fd a shared map of @fd keeps: a read-only open when
+ * @maxprot lacks PROT_WRITE (the kernel then refuses mprotect(PROT_WRITE)
+ * on the map), else, or without /proc, a dup of @fd.
+ * Return: the fd (O_CLOEXEC), or a negative errno.
+ */
+int vm_map_fd(int fd, int maxprot);
+
+/** vm_write_all() - write @size bytes at @p to @fd from offset 0.  Return: 0 or a negative errno. */
+int vm_write_all(int fd, const char *p, size_t size);
 
 /** vm_map_copy() - private pages holding a copy of @src (received inline OOL data). */
 int vm_map_copy(const void *src, size_t size, void **addr);
