@@ -9,6 +9,7 @@
 #include "sockets-internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,7 +120,8 @@ static const char *secure_file_name(const char *dir, const char *name)
 /*
  * SecureSocketWithKey: DIR/NAME in a new mode-0700 directory, NAME the
  * Sockets key as in launchd ("Listeners" if that cannot be a file name);
- * the variable names it.
+ * the variable names it.  The directory is the job's user's only once
+ * the socket is in it (bind_listen()).
  */
 static int secure_path(struct job_sockets *js, const struct job_socket *s, const char *name,
 		       struct sockaddr_un *sun, const char **step)
@@ -136,10 +138,6 @@ static int secure_path(struct job_sockets *js, const struct job_socket *s, const
 	if (!mkdtemp(dir))
 		return -errno;
 	r = record(js, dir, true);
-	if (r == 0) {
-		*step = "chown";
-		r = give_dir(js, dir);
-	}
 	if (r < 0) {
 		rmdir(dir);
 		return r;
@@ -152,18 +150,62 @@ static int secure_path(struct job_sockets *js, const struct job_socket *s, const
 	return add_env(js, s->secure_key, sun->sun_path);
 }
 
-/* SockPathMode, SockPathOwner, SockPathGroup; changing the owner needs root. */
+/*
+ * SockPathOwner, SockPathGroup of the socket at @path (changing the owner
+ * needs root); never through a link, should one have taken its place.
+ */
 static int set_owner(const struct job_socket *s, const char *path, const char **step)
 {
-	*step = "chmod";
-	if (s->has_path_mode && chmod(path, s->path_mode) < 0)
-		return -errno;
 	*step = "chown";
 	if ((s->has_path_owner || s->has_path_group) &&
-	    chown(path, s->has_path_owner ? s->path_owner : (uid_t)-1,
-		  s->has_path_group ? s->path_group : (gid_t)-1) < 0)
+	    lchown(path, s->has_path_owner ? s->path_owner : (uid_t)-1,
+		   s->has_path_group ? s->path_group : (gid_t)-1) < 0)
 		return -errno;
 	return 0;
+}
+
+/* SockPathMode of a socket already at @path (a kept listener's); never through a link. */
+static int set_mode(const struct job_socket *s, const char *path, const char **step)
+{
+	*step = "chmod";
+	if (s->has_path_mode && fchmodat(AT_FDCWD, path, s->path_mode, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	return 0;
+}
+
+/*
+ * The umask a new socket of @s is bound under, so that its file is made
+ * with its mode at once (no chmod of a path another could swap for a link
+ * meanwhile): SockPathMode; for SecureSocketWithKey, open to all, since
+ * its directory is the job's user's alone and that user must connect;
+ * else (mode_t)-1, the daemon's own.
+ */
+static mode_t bind_umask(const struct job_socket *s)
+{
+	if (s->has_path_mode)
+		return ~s->path_mode & 0777;
+	return s->secure_key ? 0 : (mode_t)-1;
+}
+
+/* bind(2) @fd at @sun, its file made under bind_umask(). */
+static int bind_with_mode(const struct job_socket *s, int fd, const struct sockaddr_un *sun)
+{
+	mode_t mask = bind_umask(s), old = mask == (mode_t)-1 ? 0 : umask(mask);
+	int r = bind(fd, (const struct sockaddr *)sun, sizeof(*sun)) < 0 ? -errno : 0;
+
+	if (mask != (mode_t)-1)
+		umask(old);
+	return r;
+}
+
+/* @sun's directory, which secure_path() made, given to the job's user now that the socket is in it. */
+static int give_secure_dir(const struct job_sockets *js, const struct sockaddr_un *sun)
+{
+	char dir[sizeof(sun->sun_path)];
+
+	snprintf(dir, sizeof(dir), "%s", sun->sun_path);
+	*strrchr(dir, '/') = '\0';
+	return give_dir(js, dir);
 }
 
 static int bind_listen(struct job_sockets *js, const struct job_socket *s, int fd,
@@ -173,13 +215,15 @@ static int bind_listen(struct job_sockets *js, const struct job_socket *s, int f
 
 	*step = "bind";
 	r = clear_stale(sun, s->type);
-	if (r == 0 && bind(fd, (const struct sockaddr *)sun, sizeof(*sun)) < 0)
-		r = -errno;
+	if (r == 0)
+		r = bind_with_mode(s, fd, sun);
 	if (r < 0)
 		return r;
 	r = record(js, sun->sun_path, false);
 	if (r == 0)
 		r = set_owner(s, sun->sun_path, step);
+	if (r == 0 && s->secure_key)
+		r = (*step = "chown", give_secure_dir(js, sun));
 	*step = "listen";
 	if (r == 0 && s->type != SOCK_DGRAM && listen(fd, SOMAXCONN) < 0)
 		r = -errno;
@@ -265,6 +309,8 @@ static int keep_path(struct job_sockets *js, const struct job_socket *s,
 	}
 	if (r == 0)
 		r = record(js, sun->sun_path, false);
+	if (r == 0)
+		r = set_mode(s, sun->sun_path, step);
 	return r < 0 ? r : set_owner(s, sun->sun_path, step);
 }
 
