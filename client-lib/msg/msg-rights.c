@@ -98,9 +98,23 @@ mach_port_name_t rights_insert_chan_reply(struct port *rcv, int b, ino_t ino, ui
 	return name;
 }
 
+/*
+ * The protection an entry received on @fd allows: what the sender says,
+ * but never write through a read-only fd (a read-only entry's, sent back
+ * claiming more).
+ */
+static int memory_prot(const struct wire_desc *d, int fd)
+{
+	int prot = (int)(d->flags & 0xff), fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || (fl & O_ACCMODE) == O_RDONLY)
+		prot &= ~VM_PROT_WRITE;
+	return prot;
+}
+
 static mach_port_name_t insert_memory(const struct wire_desc *d, int fd, int *err)
 {
-	struct port *p = port_new_memory(fd, d->offset, d->size, (int)(d->flags & 0xff));
+	struct port *p = port_new_memory(fd, d->offset, d->size, memory_prot(d, fd));
 
 	if (!p) {
 		close(fd);

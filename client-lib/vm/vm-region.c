@@ -129,8 +129,11 @@ static bool covers(const struct vm_region *r, const struct stat *want, unsigned 
 static int map_alias(struct vm_region *reg, int fd)
 {
 	struct stat want;
-	int err = -EPERM;
+	int err = -EPERM, fl = fcntl(fd, F_GETFL);
 
+	/* Only an entry that may write asks for a writable alias. */
+	if (fl < 0 || (fl & O_ACCMODE) == O_RDONLY)
+		return -EACCES;
 	if (fstat(fd, &want) < 0)
 		return -errno;
 	pthread_mutex_lock(&regions.lock);
