@@ -27,6 +27,7 @@
 
 #include "helpers/bsctl-run.h"
 #include "helpers/daemon.h"
+#include "helpers/fdcheck.h"
 #include "helpers/echo-client.h"
 #include "helpers/job-state.h"
 #include "helpers/privtmp.h"
@@ -393,18 +394,6 @@ START_TEST(test_full_queue_loses_no_message)
 }
 END_TEST
 
-/* The lowest fd number @pid does not hold: every fd below it is open. */
-static int lowest_free_fd(pid_t pid)
-{
-	char path[64];
-
-	for (int fd = 0;; fd++) {
-		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
-		if (access(path, F_OK) != 0)
-			return fd;
-	}
-}
-
 /*
  * A demand launch that finds the daemon out of fds is tried again once
  * fds are back, and the messages that asked for it are all delivered: the
@@ -420,7 +409,7 @@ START_TEST(test_launch_out_of_fds_keeps_messages)
 	test_daemon_start(&td);
 	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, ECHO_SERVICE_NAME, &port), BOOTSTRAP_SUCCESS);
 	ck_assert_int_eq(prlimit(td.pid, RLIMIT_NOFILE, NULL, &saved), 0);
-	none = (struct rlimit){ lowest_free_fd(td.pid), saved.rlim_max };
+	none = (struct rlimit){ fdcheck_lowest_free(td.pid), saved.rlim_max };
 	ck_assert_int_eq(prlimit(td.pid, RLIMIT_NOFILE, &none, NULL), 0);
 	for (uint32_t i = 0; i < 5; i++)
 		ck_assert_int_eq(echo_send(port, ECHO_DATA, i, 0), MACH_MSG_SUCCESS);

@@ -5,6 +5,8 @@
  */
 #include "job.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <syslog.h>
 
 #include "domain.h"
@@ -16,7 +18,14 @@
 static int instance_spawn(void *arg, int fd, pid_t *pid, struct conn **conn, char *why,
 			  size_t why_len)
 {
-	return job_spawn_process(arg, fd, pid, conn, why, why_len);
+	struct job *job = arg;
+
+	/* A client held through a shortage gets no instance once the daemon stops. */
+	if (job->domain->shutting_down) {
+		snprintf(why, why_len, "the daemon is stopping");
+		return -ECANCELED;
+	}
+	return job_spawn_process(job, fd, pid, conn, why, why_len);
 }
 
 static void instance_started(void *arg, bool first)

@@ -105,12 +105,6 @@ static int throttle(struct job *job, enum job_reason reason, long long wait_ms)
 	return 0;
 }
 
-/* Whether a failed start ran out of something shared (fds, memory, processes). */
-static bool spawn_shortage(int err)
-{
-	return err == -EMFILE || err == -ENFILE || err == -ENOMEM || err == -EAGAIN;
-}
-
 static int spawn(struct job *job, enum job_reason reason)
 {
 	char why[512];

@@ -10,6 +10,7 @@
 #ifndef BOOTSTRAPD_SPAWN_H
 #define BOOTSTRAPD_SPAWN_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -46,6 +47,16 @@
  * any other -errno the child hit in setup or exec (e.g. -ENOENT, -EACCES).
  */
 int spawn_job(const struct spawn_request *req, pid_t *pid, char *reason, size_t reason_len);
+
+/*
+ * spawn_shortage() - whether a failed start (-errno) ran out of something
+ * shared (fds, memory, processes): a state to wait out, not the job's
+ * fault.
+ */
+static inline bool spawn_shortage(int err)
+{
+	return err == -EMFILE || err == -ENFILE || err == -ENOMEM || err == -EAGAIN;
+}
 
 /**
  * spawn_kill_group() - signal a job's whole process group.

@@ -42,3 +42,14 @@ void fdcheck_dump(void)
 	}
 	closedir(d);
 }
+
+int fdcheck_lowest_free(pid_t pid)
+{
+	char path[64];
+
+	for (int fd = 0;; fd++) {
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
+		if (access(path, F_OK) != 0)
+			return fd;
+	}
+}

@@ -3,6 +3,8 @@
 #ifndef BOOTSTRAPD_TEST_FDCHECK_H
 #define BOOTSTRAPD_TEST_FDCHECK_H
 
+#include <sys/types.h>
+
 /**
  * fdcheck_count() - number of entries in /proc/self/fd, excluding the
  * directory fd used to read it.  Return: the count, or -1 on error.
@@ -14,5 +16,8 @@ int fdcheck_count(void);
  * explain a failed leak check.
  */
 void fdcheck_dump(void);
+
+/** fdcheck_lowest_free() - the lowest fd number process @pid does not hold (every fd below is open). */
+int fdcheck_lowest_free(pid_t pid);
 
 #endif
