@@ -118,14 +118,21 @@ struct path_watch {
 };
 
 /* Return: the kinds of watch @ev concerns (enum watch_kind bits). */
+/*
+ * The kinds of watch @ev concerns.  An overflow of the queue concerns
+ * them all: the events it lost may have been any watch's, and a path
+ * changed or a queue filled must not go unseen for good.
+ */
 static unsigned int event_kinds(const struct job_triggers *t, const struct inotify_event *ev)
 {
+	bool lost = ev->mask & IN_Q_OVERFLOW;
 	unsigned int kinds = 0;
 
 	for (size_t i = 0; i < t->n_path_watches; i++) {
 		const struct path_watch *w = &t->path_watches[i];
 
-		if (w->wd == ev->wd && (!w->name || (ev->len && strcmp(w->name, ev->name) == 0)))
+		if (lost || (w->wd == ev->wd &&
+			     (!w->name || (ev->len && strcmp(w->name, ev->name) == 0))))
 			kinds |= w->kind;
 	}
 	return kinds;
