@@ -28,6 +28,36 @@ static void teardown(void)
 	test_daemon_stop(&td);
 }
 
+#define STUBBORN "com.example.stubborn"
+
+/*
+ * Start the daemon with a job that ignores SIGTERM, stopped only by
+ * SIGKILL at ExitTimeOut @timeout_s, and wait until it ignores it ("started"
+ * comes before).  Return: its pid.
+ */
+static pid_t start_stubborn(int timeout_s)
+{
+	char *ready = test_daemon_path(&td, "ready"), *plist;
+	FILE *f;
+	int pid = 0;
+
+	ck_assert_int_gt(asprintf(&plist,
+		"<key>ProgramArguments</key><array><string>/bin/sh</string><string>-c</string>"
+		"<string>trap '' TERM; echo $$ > %s; while :; do sleep 1; done</string></array>\n"
+		"<key>RunAtLoad</key><true/><key>ExitTimeOut</key><integer>%d</integer>",
+		ready, timeout_s), 0);
+	test_daemon_add_job(&td, STUBBORN, plist);
+	test_daemon_start(&td);
+	ck_assert_int_eq(test_wait_lines(ready, 1, 15000), 1);
+	f = fopen(ready, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fscanf(f, "%d", &pid), 1);
+	fclose(f);
+	free(plist);
+	free(ready);
+	return pid;
+}
+
 /*
  * A job still stopping when the daemon re-executes keeps its ExitTimeOut:
  * the new daemon sends the SIGKILL the old one would have.
@@ -35,37 +65,13 @@ static void teardown(void)
 START_TEST(test_stopping_job_keeps_exit_timeout)
 {
 	static struct bsctl_out out;
-	char *ready, *plist;
 
-	/* The stop waits until the shell ignores SIGTERM: "started" comes before it does. */
-	ready = test_daemon_path(&td, "ready");
-	ck_assert_int_gt(asprintf(&plist,
-		"<key>ProgramArguments</key><array><string>/bin/sh</string><string>-c</string>"
-		"<string>trap '' TERM; echo > %s; while :; do sleep 1; done</string></array>\n"
-		"<key>RunAtLoad</key><true/><key>ExitTimeOut</key><integer>2</integer>", ready), 0);
-	test_daemon_add_job(&td, "com.example.stubborn", plist);
-	test_daemon_start(&td);
-	ck_assert_int_eq(test_wait_lines(ready, 1, 15000), 1);
-	ck_assert_int_eq(BSCTL_RUN(&out, "stop", "com.example.stubborn"), 0);
+	start_stubborn(2);
+	ck_assert_int_eq(BSCTL_RUN(&out, "stop", STUBBORN), 0);
 	ck_assert_int_eq(BSCTL_RUN(&out, "reexec"), 0);
-	ck_assert(test_daemon_wait_log(&td, "com.example.stubborn: exited on signal 9", 15000));
-	free(plist);
-	free(ready);
+	ck_assert(test_daemon_wait_log(&td, STUBBORN ": exited on signal 9", 15000));
 }
 END_TEST
-
-/* The pid written on the first line of @path. */
-static pid_t read_pid(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	int pid = 0;
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fscanf(f, "%d", &pid), 1);
-	fclose(f);
-	ck_assert_int_gt(pid, 0);
-	return pid;
-}
 
 /*
  * An unloaded job still stopping is in no state: a new image could not
@@ -75,22 +81,11 @@ static pid_t read_pid(const char *path)
 START_TEST(test_reexec_refused_while_unloaded_job_stops)
 {
 	static struct bsctl_out out;
-	char *ready, *plist;
-	pid_t pid, job;
+	pid_t job = start_stubborn(600), pid = td.pid;
 
-	ready = test_daemon_path(&td, "ready");
-	ck_assert_int_gt(asprintf(&plist,
-		"<key>ProgramArguments</key><array><string>/bin/sh</string><string>-c</string>"
-		"<string>trap '' TERM; echo $$ > %s; while :; do sleep 1; done</string></array>\n"
-		"<key>RunAtLoad</key><true/><key>ExitTimeOut</key><integer>600</integer>", ready), 0);
-	test_daemon_add_job(&td, "com.example.stubborn", plist);
-	test_daemon_start(&td);
-	pid = td.pid;
-	ck_assert_int_eq(test_wait_lines(ready, 1, 15000), 1);
-	job = read_pid(ready);
-	ck_assert_int_eq(BSCTL_RUN(&out, "unload", "com.example.stubborn"), 0);
+	ck_assert_int_eq(BSCTL_RUN(&out, "unload", STUBBORN), 0);
 	ck_assert_int_eq(BSCTL_RUN(&out, "reexec"), 1);
-	ck_assert_msg(strstr(out.err, "1 unloaded job(s) still stopping (com.example.stubborn)"),
+	ck_assert_msg(strstr(out.err, "1 unloaded job(s) still stopping (" STUBBORN ")"),
 		      "%s", out.err);
 	/* A re-exec asked for would have run before this is answered. */
 	ck_assert_int_eq(BSCTL_RUN(&out, "list"), 0);
@@ -98,9 +93,7 @@ START_TEST(test_reexec_refused_while_unloaded_job_stops)
 	ck_assert_int_eq(td.pid, pid);
 	/* Its stop ends, and with it the daemon's wait at exit. */
 	ck_assert_int_eq(kill(job, SIGKILL), 0);
-	ck_assert(test_daemon_wait_log(&td, "com.example.stubborn: exited on signal 9", 15000));
-	free(plist);
-	free(ready);
+	ck_assert(test_daemon_wait_log(&td, STUBBORN ": exited on signal 9", 15000));
 }
 END_TEST
 

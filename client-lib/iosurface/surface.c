@@ -123,24 +123,14 @@ static ino_t fd_ino(int fd)
 	return fstat(fd, &st) == 0 ? st.st_ino : 0;
 }
 
+/*
+ * Fixed size: receivers of a port refuse a memfd that could shrink under
+ * their mapping.  Mode 0600, so that IOSurfaceLookup() in a process of the
+ * same user can open it writable through /proc.
+ */
 static int make_memfd(size_t size)
 {
-	int fd = memfd_create(SURFACE_MEMFD_NAME, MFD_CLOEXEC | MFD_ALLOW_SEALING), err;
-
-	if (fd < 0)
-		return -errno;
-	/*
-	 * Fixed size: receivers of a port refuse a memfd that could shrink
-	 * under their mapping.  Mode 0600, so that IOSurfaceLookup() in a
-	 * process of the same user can open it writable through /proc.
-	 */
-	if (ftruncate(fd, (off_t)size) < 0 || fchmod(fd, 0600) < 0 ||
-	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) < 0) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	return fd;
+	return vm_memfd(SURFACE_MEMFD_NAME, size, 0600);
 }
 
 EXPORT IOSurfaceRef IOSurfaceCreate(CFDictionaryRef properties)

@@ -109,7 +109,7 @@ static kern_return_t create_named(memory_object_size_t *size, memory_object_offs
 	if (*size > SIZE_MAX - vm_page_mask - in_page)
 		return KERN_INVALID_ARGUMENT;
 	len = vm_round((size_t)(in_page + *size));
-	fd = vm_memfd("bootstrap-memory-entry", len);
+	fd = vm_memfd("bootstrap-memory-entry", len, 0444);
 	if (fd < 0)
 		return KERN_RESOURCE_SHORTAGE;
 	*size = len;

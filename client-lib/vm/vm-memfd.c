@@ -44,7 +44,7 @@ int vm_map_fd(int fd, int maxprot)
 	return ro < 0 ? -errno : ro;
 }
 
-int vm_memfd(const char *name, size_t size)
+int vm_memfd(const char *name, size_t size, mode_t mode)
 {
 	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING), err;
 
@@ -54,11 +54,9 @@ int vm_memfd(const char *name, size_t size)
 	 * Its size is fixed for good: receivers check the seals, so that no
 	 * holder of a memory entry can truncate it under another's mapping.
 	 * F_SEAL_SEAL waits until a read-only entry adds F_SEAL_FUTURE_WRITE
-	 * (memobj.c); adding seals takes a writable fd.  Mode 0444: a process
-	 * that finds the memfd in another's (or its own) /proc/PID/fd cannot
-	 * open it for writing unless it owns the file or is privileged.
+	 * (memobj.c); adding seals takes a writable fd.
 	 */
-	if (ftruncate(fd, (off_t)size) < 0 || fchmod(fd, 0444) < 0 ||
+	if (ftruncate(fd, (off_t)size) < 0 || fchmod(fd, mode) < 0 ||
 	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) < 0) {
 		err = -errno;
 		close(fd);

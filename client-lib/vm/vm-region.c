@@ -207,7 +207,7 @@ static int share(struct vm_region *r)
 
 	if (!(r->prot & PROT_READ))
 		return -EACCES;
-	fd = vm_memfd("bootstrap-vm", r->size);
+	fd = vm_memfd("bootstrap-vm", r->size, 0444);
 	if (fd < 0)
 		return fd;
 	err = vm_write_all(fd, (const char *)r->addr, r->size);

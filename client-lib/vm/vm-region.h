@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct vm_region {
 	uintptr_t addr;
@@ -61,10 +62,13 @@ int vm_reopen_ro(int fd);
 
 /**
  * vm_memfd() - a memfd of @size bytes whose size is sealed (shrink and
- * grow), mode 0444, as every memory object the library makes.
+ * grow), of file mode @mode: 0444 for memory objects, so that a process
+ * that finds one in another's (or its own) /proc/PID/fd cannot open it for
+ * writing unless it owns the file or is privileged (an IOSurface's is
+ * 0600: its user's other processes open it writable through the registry).
  * Return: the fd (O_CLOEXEC), or a negative errno.
  */
-int vm_memfd(const char *name, size_t size);
+int vm_memfd(const char *name, size_t size, mode_t mode);
 
 /**
  * vm_map_fd() - the fd a shared map of @fd keeps: a read-only open when
