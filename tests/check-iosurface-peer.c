@@ -8,6 +8,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -335,6 +336,38 @@ START_TEST(impostor_id_refused)
 }
 END_TEST
 
+/*
+ * A stale registry entry for a surface's ID, whose fd is another file now
+ * (its process exec'd, or the number was reused), is no other surface's
+ * claim: the real surface, passed in a port, is taken.  It used to be
+ * refused as an impostor.
+ */
+START_TEST(stale_entry_is_no_claim)
+{
+	IOSurfaceRef s = create(16, 16, 4, 0);
+	int other = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	char stale[4096], target[64];
+	struct peer p;
+	struct peer_msg req;
+	struct peer_rcv rep;
+
+	ck_assert_int_ge(other, 0);
+	snprintf(stale, sizeof(stale), "%s/iosurface/%u.%d.%d", runtime_dir, IOSurfaceGetID(s),
+		 (int)getpid(), other);
+	snprintf(target, sizeof(target), "/proc/%d/fd/%d", (int)getpid(), other);
+	ck_assert_int_eq(symlink(target, stale), 0);
+	peer_start(&p);
+	peer_msg_init(&req, p.ctl, MACH_MSG_TYPE_COPY_SEND, SP_LOOKUP_PORT,
+		      IOSurfaceCreateMachPort(s), MACH_MSG_TYPE_MOVE_SEND);
+	peer_call(&p, &req, &rep);
+	ck_assert_uint_eq(rep.msg.arg[0], 1);
+	stop(&p);
+	unlink(stale);
+	close(other);
+	CFRelease(s);
+}
+END_TEST
+
 START_TEST(forked_child_keeps_parent_entry)
 {
 	IOSurfaceRef s = create(16, 16, 4, 0);
@@ -381,6 +414,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, freed_when_both_let_go);
 	tcase_add_test(tc, hostile_ports_refused);
 	tcase_add_test(tc, impostor_id_refused);
+	tcase_add_test(tc, stale_entry_is_no_claim);
 	tcase_add_test(tc, forked_child_keeps_parent_entry);
 	suite_add_tcase(s, tc);
 	return s;

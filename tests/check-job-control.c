@@ -31,6 +31,7 @@
 
 #include "control-proto.h"
 #include "helpers/bsctl-run.h"
+#include "helpers/control-msg.h"
 #include "helpers/daemon.h"
 #include "helpers/echo-client.h"
 #include "helpers/job-runs.h"
@@ -159,42 +160,6 @@ START_TEST(test_kickstart_kill_is_no_crash)
 }
 END_TEST
 
-/* Control request @id for @label, sent without waiting; its answer comes to @reply. */
-static void send_control(mach_msg_id_t id, const char *label, uint32_t flags, mach_port_t reply)
-{
-	struct {
-		mach_msg_header_t head;
-		struct control_request body;
-	} m;
-
-	memset(&m, 0, sizeof(m));
-	m.body.ndr = NDR_record;
-	m.body.flags = flags;
-	snprintf(m.body.arg, sizeof(m.body.arg), "%s", label);
-	m.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
-	m.head.msgh_size = sizeof(m);
-	m.head.msgh_remote_port = bootstrap_port;
-	m.head.msgh_local_port = reply;
-	m.head.msgh_id = id;
-	ck_assert_int_eq(mach_msg(&m.head, MACH_SEND_MSG | MACH_SEND_TIMEOUT, sizeof(m), 0,
-				  MACH_PORT_NULL, 10000, MACH_PORT_NULL), MACH_MSG_SUCCESS);
-}
-
-/* The return code of the answer to control request @id, waiting on @reply. */
-static kern_return_t control_answer(mach_msg_id_t id, mach_port_t reply)
-{
-	union {
-		mig_reply_error_t error;
-		char buf[sizeof(mig_reply_error_t) + 8192 + MAX_TRAILER_SIZE];
-	} u;
-
-	ck_assert_int_eq(mach_msg(&u.error.Head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(u), reply,
-				  WAIT_MS, MACH_PORT_NULL), MACH_MSG_SUCCESS);
-	ck_assert_int_eq(u.error.Head.msgh_id, id + 100);
-	mach_msg_destroy(&u.error.Head);
-	return u.error.RetCode;
-}
-
 /*
  * A stop that comes after kickstart -k, before the killed process is
  * reaped, wins: the job stays down, as the last thing asked for.  The
@@ -219,8 +184,8 @@ START_TEST(test_stop_after_kickstart_kill_keeps_it_down)
 	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &kick), 0);
 	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &stop), 0);
 	test_daemon_pause(&td);
-	send_control(CONTROL_KICKSTART, "com.example.downed", CONTROL_F_KILL, kick);
-	send_control(CONTROL_STOP, "com.example.downed", 0, stop);
+	control_send(bootstrap_port, CONTROL_KICKSTART, "com.example.downed", CONTROL_F_KILL, kick);
+	control_send(bootstrap_port, CONTROL_STOP, "com.example.downed", 0, stop);
 	test_daemon_resume(&td);
 	ck_assert_int_eq(control_answer(CONTROL_KICKSTART, kick), KERN_SUCCESS);
 	ck_assert_int_eq(control_answer(CONTROL_STOP, stop), KERN_SUCCESS);

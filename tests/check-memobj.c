@@ -277,6 +277,42 @@ START_TEST(test_fork_after_part_protected_or_released)
 }
 END_TEST
 
+/*
+ * A page shared out of a region cut in two (a guard page), then the guard
+ * lifted: the pieces are not joined again, as one is a memfd's page now
+ * and the other private memory.  They used to be, the memfd (one page)
+ * taken for both: naming both pages handed out a window past its end.
+ */
+START_TEST(test_shared_piece_not_joined)
+{
+	vm_size_t page = vm_page_size;
+	volatile uint32_t *mem = (volatile uint32_t *)alloc(2 * page);
+	memory_object_size_t size = 2 * page;
+	mach_port_t one, both = MACH_PORT_NULL;
+	vm_address_t a = 0;
+
+	mem[page / 4] = 0x5ec0;
+	ck_assert_int_eq(vm_protect(mach_task_self(), (vm_address_t)mem + page, page, FALSE,
+				    VM_PROT_NONE), KERN_SUCCESS);
+	one = entry_for((vm_address_t)mem, page, VM_PROT_DEFAULT);
+	ck_assert_int_eq(vm_protect(mach_task_self(), (vm_address_t)mem + page, page, FALSE,
+				    VM_PROT_DEFAULT), KERN_SUCCESS);
+	if (mach_make_memory_entry_64(mach_task_self(), &size, (vm_address_t)mem, VM_PROT_DEFAULT,
+				      &both, MACH_PORT_NULL) == KERN_SUCCESS) {
+		/* Named whole, it must show both pages as they are. */
+		ck_assert_int_eq(vm_map(mach_task_self(), &a, 2 * page, 0, VM_FLAGS_ANYWHERE, both, 0,
+					FALSE, VM_PROT_READ, VM_PROT_READ, VM_INHERIT_NONE),
+				 KERN_SUCCESS);
+		ck_assert_uint_eq(((volatile uint32_t *)a)[page / 4], 0x5ec0);
+		ck_assert_int_eq(vm_deallocate(mach_task_self(), a, 2 * page), KERN_SUCCESS);
+		ck_assert_int_eq(mach_port_deallocate(mach_task_self(), both), KERN_SUCCESS);
+	}
+	ck_assert_uint_eq(mem[page / 4], 0x5ec0);
+	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), one), KERN_SUCCESS);
+	ck_assert_int_eq(vm_deallocate(mach_task_self(), (vm_address_t)mem, 2 * page), KERN_SUCCESS);
+}
+END_TEST
+
 START_TEST(test_named_create)
 {
 	memory_object_size_t size = 10000;
@@ -528,6 +564,7 @@ static Suite *memobj_suite(void)
 	tcase_add_test(tc, test_named_create);
 	tcase_add_test(tc, test_inheritance);
 	tcase_add_test(tc, test_fork_after_part_protected_or_released);
+	tcase_add_test(tc, test_shared_piece_not_joined);
 	tcase_add_test(tc, test_not_shareable);
 	tcase_add_test(tc, test_mach_vm_spellings);
 	tcase_add_test(tc, test_ool_inline);

@@ -11,7 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <mach/mach.h>
+#include <servers/bootstrap.h>
+#include <bootstrap/linux.h>
+
+#include "control-proto.h"
 #include "helpers/bsctl-run.h"
+#include "helpers/control-msg.h"
 #include "helpers/daemon.h"
 #include "helpers/job-runs.h"
 #include "helpers/runner.h"
@@ -97,6 +103,42 @@ START_TEST(test_reexec_refused_while_unloaded_job_stops)
 }
 END_TEST
 
+/*
+ * reexec and an unload of the stubborn job, each on a connection of its
+ * own, both queued while the daemon is held: the daemon answers the
+ * reexec (nothing is stopping yet), then handles the unload before it
+ * executes.  It then does not re-execute, and says why; it used to.
+ */
+START_TEST(test_unload_after_reexec_asked_keeps_the_image)
+{
+	mach_port_t other, unused, r1, r2;
+	pid_t job = start_stubborn(600);
+
+	ck_assert_int_eq(bootstrap_look_up(bootstrap_port, "com.example.none", &unused),
+			 BOOTSTRAP_UNKNOWN_SERVICE);
+	ck_assert_int_eq(bootstrap_port_connect(td.socket, &other), KERN_SUCCESS);
+	ck_assert_int_eq(bootstrap_look_up(other, "com.example.none", &unused),
+			 BOOTSTRAP_UNKNOWN_SERVICE);
+	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &r1), 0);
+	ck_assert_int_eq(mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &r2), 0);
+	test_daemon_pause(&td);
+	control_send(bootstrap_port, CONTROL_REEXEC, "", 0, r1);
+	control_send(other, CONTROL_UNLOAD, STUBBORN, 0, r2);
+	test_daemon_resume(&td);
+	ck_assert_int_eq(control_answer(CONTROL_REEXEC, r1), KERN_SUCCESS);
+	ck_assert_int_eq(control_answer(CONTROL_UNLOAD, r2), KERN_SUCCESS);
+	ck_assert(test_daemon_wait_log(&td, "an unloaded job is still stopping: not re-executing",
+				       15000));
+	ck_assert(!test_daemon_log_contains(&td, "(re-exec)"));
+	/* Its stop ends, and with it the daemon's wait at exit. */
+	ck_assert_int_eq(kill(job, SIGKILL), 0);
+	ck_assert(test_daemon_wait_log(&td, STUBBORN ": exited on signal 9", 15000));
+	mach_port_destroy(mach_task_self(), r1);
+	mach_port_destroy(mach_task_self(), r2);
+	mach_port_deallocate(mach_task_self(), other);
+}
+END_TEST
+
 static Suite *stopping_suite(void)
 {
 	Suite *s = suite_create("restart-stopping");
@@ -106,6 +148,7 @@ static Suite *stopping_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_stopping_job_keeps_exit_timeout);
 	tcase_add_test(tc, test_reexec_refused_while_unloaded_job_stops);
+	tcase_add_test(tc, test_unload_after_reexec_asked_keeps_the_image);
 	suite_add_tcase(s, tc);
 	return s;
 }

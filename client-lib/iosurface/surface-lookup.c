@@ -23,18 +23,18 @@ static bool id_in_use(IOSurfaceID id)
 	for (struct __IOSurface *s = table; s; s = s->next)
 		if (s->id == id)
 			return true;
-	return surface_registry_has(id, 0);
+	return surface_registry_has(id, NULL);
 }
 
-bool surface_lookup_id_claimed(IOSurfaceID id, ino_t ino)
+bool surface_lookup_id_claimed(IOSurfaceID id, const struct stat *st)
 {
 	bool other = false;
 
 	pthread_mutex_lock(&table_lock);
 	for (struct __IOSurface *s = table; s && !other; s = s->next)
-		other = s->id == id && s->ino != ino;
+		other = s->id == id && s->ino != st->st_ino;
 	pthread_mutex_unlock(&table_lock);
-	return other || surface_registry_has(id, ino);
+	return other || surface_registry_has(id, st);
 }
 
 IOSurfaceID surface_lookup_new_id(void)

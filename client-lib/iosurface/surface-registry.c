@@ -89,20 +89,32 @@ static void registry_forget(void)
 	pthread_mutex_unlock(&checked.lock);
 }
 
-/* Whether entry @name is a live holder's memfd other than inode @ino (a stale one is not). */
-static bool entry_on_other(const char *name, ino_t ino)
+/*
+ * Whether entry @name is a live holder's surface memfd other than the
+ * file @unless: an entry whose fd is gone or is something else now (its
+ * process exec'd, or its pid is another's) is stale, not a claim.
+ */
+static bool entry_on_other(const char *name, const struct stat *unless)
 {
-	char link[64];
+	static const char memfd[] = "/memfd:" SURFACE_MEMFD_NAME " ";
+	char link[64], target[256];
 	struct stat st;
 	int pid, fd;
+	ssize_t n;
 
 	if (sscanf(name, "%*u.%d.%d", &pid, &fd) != 2 || pid <= 0 || fd < 0)
 		return false;
 	snprintf(link, sizeof(link), "/proc/%d/fd/%d", pid, fd);
-	return stat(link, &st) == 0 && st.st_ino != ino;
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return false;
+	target[n] = '\0';
+	if (strncmp(target, memfd, sizeof(memfd) - 1) || stat(link, &st) < 0)
+		return false;
+	return st.st_dev != unless->st_dev || st.st_ino != unless->st_ino;
 }
 
-bool surface_registry_has(IOSurfaceID id, ino_t unless_ino)
+bool surface_registry_has(IOSurfaceID id, const struct stat *unless)
 {
 	char dir[4096], prefix[16];
 	struct dirent *e;
@@ -114,7 +126,7 @@ bool surface_registry_has(IOSurfaceID id, ino_t unless_ino)
 	snprintf(prefix, sizeof(prefix), "%u.", id);
 	while (!used && (e = readdir(d)))
 		used = strncmp(e->d_name, prefix, strlen(prefix)) == 0 &&
-		       (!unless_ino || entry_on_other(e->d_name, unless_ino));
+		       (!unless || entry_on_other(e->d_name, unless));
 	closedir(d);
 	return used;
 }

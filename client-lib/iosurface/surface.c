@@ -224,9 +224,9 @@ static IOSurfaceRef map_received(int fd, const struct surface_shared *h, size_t 
  * claim another's, which IOSurfaceLookup() would then find in its place,
  * here and, once published, for every process of this user.
  */
-static bool id_claimed(IOSurfaceID id, ino_t ino)
+static bool id_claimed(IOSurfaceID id, const struct stat *st)
 {
-	if (!surface_lookup_id_claimed(id, ino))
+	if (!surface_lookup_id_claimed(id, st))
 		return false;
 	surface_log("IOSurface: a surface received claims ID %u, another surface's: refused", id);
 	return true;
@@ -252,7 +252,7 @@ IOSurfaceRef surface_from_fd(int fd, IOSurfaceID want_id)
 	} else if (s) {
 		close(fd);
 	} else if (read_header(fd, &size, h) < 0 || (want_id && h->id != want_id) ||
-		   id_claimed(h->id, st.st_ino)) {
+		   id_claimed(h->id, &st)) {
 		close(fd);
 	} else {
 		s = map_received(fd, h, size, st.st_ino);

@@ -16,6 +16,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <IOSurface/IOSurfaceLinux.h>
@@ -126,20 +127,20 @@ void surface_lookup_add(IOSurfaceRef s);
 void surface_lookup_remove(IOSurfaceRef s);
 /**
  * surface_lookup_id_claimed() - whether @id is another surface's than the
- * one on memfd inode @ino: in the process's table, or a live entry of this
- * user's registry.
+ * one in file @st: in the process's table, or a live entry of this user's
+ * registry.
  */
-bool surface_lookup_id_claimed(IOSurfaceID id, ino_t ino);
+bool surface_lookup_id_claimed(IOSurfaceID id, const struct stat *st);
 /** surface_lookup_find_ino() - the process's surface on memfd inode @ino, retained, or NULL. */
 IOSurfaceRef surface_lookup_find_ino(ino_t ino);
 
 /* surface-registry.c: the per-user directory of surface IDs. */
 /**
  * surface_registry_has() - whether this user's registry has an entry for
- * @id: any entry (@unless_ino 0), or a live holder's of a memfd other
- * than inode @unless_ino.
+ * @id: any entry (@unless NULL), or a live holder's of a surface memfd
+ * other than the file @unless.
  */
-bool surface_registry_has(IOSurfaceID id, ino_t unless_ino);
+bool surface_registry_has(IOSurfaceID id, const struct stat *unless);
 /** surface_registry_publish() - an entry for @s (if writable here), best effort. */
 void surface_registry_publish(IOSurfaceRef s);
 /** surface_registry_withdraw() - remove @s's entry (not a forked child's copy's). */

@@ -224,6 +224,7 @@ static int share(struct vm_region *r)
 	}
 	r->fd = fd;
 	r->offset = 0;
+	r->origin = ++regions.origins;  /* a mapping of its own now: no piece of the old one joins it */
 	return 0;
 }
 

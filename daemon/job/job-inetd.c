@@ -20,9 +20,10 @@ static int instance_spawn(void *arg, int fd, pid_t *pid, struct conn **conn, cha
 {
 	struct job *job = arg;
 
-	/* A client held through a shortage gets no instance once the daemon stops. */
-	if (job->domain->shutting_down) {
-		snprintf(why, why_len, "the daemon is stopping");
+	/* A client held through a shortage gets no instance once the job or the daemon goes. */
+	if (job->unload_when_stopped || job->domain->shutting_down) {
+		snprintf(why, why_len, job->unload_when_stopped ? "the job is unloaded" :
+			 "the daemon is stopping");
 		return -ECANCELED;
 	}
 	return job_spawn_process(job, fd, pid, conn, why, why_len);
@@ -55,9 +56,9 @@ static void instance_accepting(void *arg, bool on)
 {
 	struct job *job = arg;
 
-	if (on)
+	if (on && !job->domain->shutting_down)
 		sockets_watch(job->sockets);
-	else
+	else if (!on)
 		sockets_unwatch(job->sockets);
 }
 

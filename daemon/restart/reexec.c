@@ -166,6 +166,12 @@ void restart_reexec(struct domain *d, char *const argv[])
 	d->reexec_requested = false;
 	if (!hold_stop_signals(d, &old))
 		return;
+	/* An unload handled while the signals were held (control-domain.c refuses the request). */
+	if (d->detached) {
+		log_warnx("re-exec: an unloaded job is still stopping: not re-executing");
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return;
+	}
 	if (d->fdstore)
 		save_now(d);    /* the store holds every port before we go */
 	if (restart_collect(d, true, &st) < 0) {

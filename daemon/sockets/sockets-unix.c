@@ -230,6 +230,23 @@ static int bind_listen(struct job_sockets *js, const struct job_socket *s, int f
 	return r;
 }
 
+/*
+ * SockPassive false: connect @fd to @sun without waiting (a listener there
+ * whose queue is full would hold the daemon), then hand it to the job
+ * blocking, as a connected socket comes.  Return: 0 or a negative errno.
+ */
+static int connect_now(int fd, const struct sockaddr_un *sun)
+{
+	int fl = fcntl(fd, F_GETFL), r;
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -errno;
+	r = connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) < 0 ? -errno : 0;
+	if (fcntl(fd, F_SETFL, fl) < 0 && r == 0)
+		r = -errno;
+	return r;
+}
+
 /* A new socket for @s at @sun (made here for SecureSocketWithKey), in *@out. */
 static int open_new(struct job_sockets *js, const struct job_socket *s, const char *name,
 		    struct sockaddr_un *sun, const char **step, int *out)
@@ -245,8 +262,8 @@ static int open_new(struct job_sockets *js, const struct job_socket *s, const ch
 		r = -errno;
 	if (r == 0 && s->passive)
 		r = bind_listen(js, s, fd, sun, step);
-	else if (r == 0 && connect(fd, (struct sockaddr *)sun, sizeof(*sun)) < 0)
-		r = (*step = "connect", -errno);
+	else if (r == 0 && (r = connect_now(fd, sun)) < 0)
+		*step = "connect";
 	*out = fd;
 	return r;
 }

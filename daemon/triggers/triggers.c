@@ -218,6 +218,31 @@ static void rewatch(struct job_triggers *t, int wd, const char *name)
 	free(gone);
 }
 
+/*
+ * Every path watched anew: an overflow may have dropped the events that
+ * say a watch went away (IN_IGNORED) or a path became a directory, which
+ * rewatch() answers.  A watch still in place comes back with its number.
+ */
+static void rewatch_all(struct job_triggers *t)
+{
+	size_t n = t->n_path_watches;
+	int *wds = calloc(n ? n : 1, sizeof(*wds));
+
+	if (!wds)
+		return;
+	for (size_t i = 0; i < n; i++)
+		wds[i] = t->path_watches[i].wd;
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = wds[j] == wds[i];
+		if (!seen)
+			rewatch(t, wds[i], NULL);
+	}
+	free(wds);
+}
+
 static void paths_changed(evutil_socket_t fd, short what, void *arg)
 {
 	struct job_triggers *t = arg;
@@ -231,7 +256,9 @@ static void paths_changed(evutil_socket_t fd, short what, void *arg)
 			const struct inotify_event *ev = (const void *)p;
 
 			kinds |= event_kinds(t, ev);
-			if (ev->mask & IN_IGNORED)
+			if (ev->mask & IN_Q_OVERFLOW)
+				rewatch_all(t);
+			else if (ev->mask & IN_IGNORED)
 				rewatch(t, ev->wd, NULL);
 			else if ((ev->mask & IN_CREATE) && (ev->mask & IN_ISDIR) && ev->len)
 				rewatch(t, ev->wd, ev->name);
