@@ -35,24 +35,11 @@ static void teardown(void)
 	peer_fd_check();
 }
 
-static vm_address_t alloc(vm_size_t size)
-{
-	vm_address_t a = 0;
-
-	ck_assert_int_eq(vm_allocate(mach_task_self(), &a, size, VM_FLAGS_ANYWHERE), KERN_SUCCESS);
-	ck_assert(a != 0 && (a & vm_page_mask) == 0);
-	return a;
-}
-
+/* A memory entry (vmcheck_entry()), which names a send right. */
 static mach_port_t entry_for(vm_address_t addr, vm_size_t size, vm_prot_t prot)
 {
-	memory_object_size_t s = size;
-	mach_port_t e = MACH_PORT_NULL;
+	mach_port_t e = vmcheck_entry(addr, size, prot);
 
-	ck_assert_int_eq(mach_make_memory_entry_64(mach_task_self(), &s, addr, prot, &e,
-						   MACH_PORT_NULL), KERN_SUCCESS);
-	ck_assert_uint_eq(s, size);
-	ck_assert(MACH_PORT_VALID(e));
 	ck_assert_uint_eq(peer_type(e), MACH_PORT_TYPE_SEND);
 	return e;
 }
@@ -81,7 +68,7 @@ static void map_in_peer(struct peer *p, mach_port_t entry, vm_size_t size, vm_pr
 START_TEST(test_share_with_peer)
 {
 	vm_size_t size = PAGES * vm_page_size;
-	volatile uint32_t *mem = (volatile uint32_t *)alloc(size);
+	volatile uint32_t *mem = (volatile uint32_t *)vmcheck_alloc(size);
 	size_t last = size / sizeof(uint32_t) - 1;
 	mach_port_t e;
 	struct peer_rcv rep;
@@ -157,7 +144,7 @@ static void ro_entry_masked(mach_port_t ro_entry, vm_size_t size)
 START_TEST(test_read_only)
 {
 	vm_size_t size = 2 * vm_page_size;
-	volatile uint32_t *mem = (volatile uint32_t *)alloc(size), *ro;
+	volatile uint32_t *mem = (volatile uint32_t *)vmcheck_alloc(size), *ro;
 	mach_port_t rw_entry, ro_entry;
 	vm_address_t a;
 
@@ -205,7 +192,7 @@ END_TEST
 START_TEST(test_inheritance)
 {
 	vm_size_t size = vm_page_size;
-	volatile uint32_t *mem = (volatile uint32_t *)alloc(size), *shared, *none;
+	volatile uint32_t *mem = (volatile uint32_t *)vmcheck_alloc(size), *shared, *none;
 	vm_address_t a = 0;
 	mach_port_t e;
 
@@ -231,85 +218,6 @@ START_TEST(test_inheritance)
 	ck_assert_int_eq(vm_deallocate(mach_task_self(), (vm_address_t)shared, size), KERN_SUCCESS);
 	ck_assert_int_eq(vm_deallocate(mach_task_self(), (vm_address_t)mem, size), KERN_SUCCESS);
 	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), e), KERN_SUCCESS);
-}
-END_TEST
-
-/* A shared map of a new two-page entry, with the default inheritance (a copy for a child). */
-static volatile uint32_t *map_two_pages(mach_port_t *e)
-{
-	memory_object_size_t size = 2 * vm_page_size;
-	vm_address_t a = 0;
-
-	ck_assert_int_eq(mach_make_memory_entry_64(mach_task_self(), &size, 0,
-						   MAP_MEM_NAMED_CREATE | VM_PROT_DEFAULT, e,
-						   MACH_PORT_NULL), KERN_SUCCESS);
-	ck_assert_int_eq(vm_map(mach_task_self(), &a, size, 0, VM_FLAGS_ANYWHERE, *e, 0, FALSE,
-				VM_PROT_DEFAULT, VM_PROT_DEFAULT, VM_INHERIT_DEFAULT), KERN_SUCCESS);
-	return (volatile uint32_t *)a;
-}
-
-/*
- * A map whose second page was protected away, or released, then fork():
- * the child gets a copy of its first page as it is.  The record kept the
- * whole map and its first protection, so the copy made for the child read
- * a page it could not, or one no longer mapped: the child died in fork().
- */
-START_TEST(test_fork_after_part_protected_or_released)
-{
-	size_t words = vm_page_size / sizeof(uint32_t);
-	mach_port_t e1, e2;
-	volatile uint32_t *prot = map_two_pages(&e1), *rel = map_two_pages(&e2);
-
-	ck_assert_int_eq(vm_protect(mach_task_self(), (vm_address_t)(prot + words), vm_page_size,
-				    FALSE, VM_PROT_NONE), KERN_SUCCESS);
-	ck_assert_int_eq(vmcheck_write_in_child(prot), 0);
-	ck_assert_uint_eq(prot[0], 0);          /* the child's was a copy */
-	ck_assert_int_eq(vmcheck_write_in_child(prot + words), SIGSEGV);
-	ck_assert_int_eq(vm_deallocate(mach_task_self(), (vm_address_t)(rel + words), vm_page_size),
-			 KERN_SUCCESS);
-	ck_assert_int_eq(vmcheck_write_in_child(rel), 0);
-	ck_assert_uint_eq(rel[0], 0);
-	ck_assert_int_eq(vm_deallocate(mach_task_self(), (vm_address_t)prot, 2 * vm_page_size),
-			 KERN_SUCCESS);
-	ck_assert_int_eq(vm_deallocate(mach_task_self(), (vm_address_t)rel, vm_page_size), KERN_SUCCESS);
-	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), e1), KERN_SUCCESS);
-	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), e2), KERN_SUCCESS);
-}
-END_TEST
-
-/*
- * A page shared out of a region cut in two (a guard page), then the guard
- * lifted: the pieces are not joined again, as one is a memfd's page now
- * and the other private memory.  They used to be, the memfd (one page)
- * taken for both: naming both pages handed out a window past its end.
- */
-START_TEST(test_shared_piece_not_joined)
-{
-	vm_size_t page = vm_page_size;
-	volatile uint32_t *mem = (volatile uint32_t *)alloc(2 * page);
-	memory_object_size_t size = 2 * page;
-	mach_port_t one, both = MACH_PORT_NULL;
-	vm_address_t a = 0;
-
-	mem[page / 4] = 0x5ec0;
-	ck_assert_int_eq(vm_protect(mach_task_self(), (vm_address_t)mem + page, page, FALSE,
-				    VM_PROT_NONE), KERN_SUCCESS);
-	one = entry_for((vm_address_t)mem, page, VM_PROT_DEFAULT);
-	ck_assert_int_eq(vm_protect(mach_task_self(), (vm_address_t)mem + page, page, FALSE,
-				    VM_PROT_DEFAULT), KERN_SUCCESS);
-	if (mach_make_memory_entry_64(mach_task_self(), &size, (vm_address_t)mem, VM_PROT_DEFAULT,
-				      &both, MACH_PORT_NULL) == KERN_SUCCESS) {
-		/* Named whole, it must show both pages as they are. */
-		ck_assert_int_eq(vm_map(mach_task_self(), &a, 2 * page, 0, VM_FLAGS_ANYWHERE, both, 0,
-					FALSE, VM_PROT_READ, VM_PROT_READ, VM_INHERIT_NONE),
-				 KERN_SUCCESS);
-		ck_assert_uint_eq(((volatile uint32_t *)a)[page / 4], 0x5ec0);
-		ck_assert_int_eq(vm_deallocate(mach_task_self(), a, 2 * page), KERN_SUCCESS);
-		ck_assert_int_eq(mach_port_deallocate(mach_task_self(), both), KERN_SUCCESS);
-	}
-	ck_assert_uint_eq(mem[page / 4], 0x5ec0);
-	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), one), KERN_SUCCESS);
-	ck_assert_int_eq(vm_deallocate(mach_task_self(), (vm_address_t)mem, 2 * page), KERN_SUCCESS);
 }
 END_TEST
 
@@ -360,7 +268,7 @@ START_TEST(test_not_shareable)
 {
 	char *heap = malloc(3 * 4096), stack[64];
 	memory_object_size_t size = 4096;
-	vm_address_t a = alloc(vm_page_size);
+	vm_address_t a = vmcheck_alloc(vm_page_size);
 	mach_port_t e = MACH_PORT_NULL;
 
 	ck_assert_ptr_nonnull(heap);
@@ -563,8 +471,6 @@ static Suite *memobj_suite(void)
 	tcase_add_test(tc, test_read_only);
 	tcase_add_test(tc, test_named_create);
 	tcase_add_test(tc, test_inheritance);
-	tcase_add_test(tc, test_fork_after_part_protected_or_released);
-	tcase_add_test(tc, test_shared_piece_not_joined);
 	tcase_add_test(tc, test_not_shareable);
 	tcase_add_test(tc, test_mach_vm_spellings);
 	tcase_add_test(tc, test_ool_inline);

@@ -29,25 +29,6 @@ static void teardown(void)
 	peer_fd_check();
 }
 
-static vm_address_t alloc(vm_size_t size)
-{
-	vm_address_t a = 0;
-
-	ck_assert_int_eq(vm_allocate(mach_task_self(), &a, size, VM_FLAGS_ANYWHERE), KERN_SUCCESS);
-	return a;
-}
-
-static mach_port_t entry_for(vm_address_t addr, vm_size_t size, vm_prot_t prot)
-{
-	memory_object_size_t s = size;
-	mach_port_t e = MACH_PORT_NULL;
-
-	ck_assert_int_eq(mach_make_memory_entry_64(mach_task_self(), &s, addr, prot, &e,
-						   MACH_PORT_NULL), KERN_SUCCESS);
-	ck_assert_uint_eq(s, size);
-	return e;
-}
-
 /*
  * A hostile receiver of a read-only entry, running as @uid (0: as we do):
  * whatever it tries, our pages keep their value, and our writes still
@@ -56,7 +37,7 @@ static mach_port_t entry_for(vm_address_t addr, vm_size_t size, vm_prot_t prot)
 static void attacked_by_peer(uid_t uid)
 {
 	vm_size_t size = 2 * vm_page_size;
-	volatile uint32_t *mem = (volatile uint32_t *)alloc(size);
+	volatile uint32_t *mem = (volatile uint32_t *)vmcheck_alloc(size);
 	uint32_t last = (uint32_t)(size / sizeof(uint32_t) - 1);
 	mach_port_t e;
 	struct peer_msg req;
@@ -65,7 +46,7 @@ static void attacked_by_peer(uid_t uid)
 	int ws;
 
 	mem[0] = 0x1234;
-	e = entry_for((vm_address_t)mem, size, VM_PROT_READ);
+	e = vmcheck_entry((vm_address_t)mem, size, VM_PROT_READ);
 	peer_start(&p);
 	peer_msg_init(&req, p.ctl, MACH_MSG_TYPE_COPY_SEND, PEER_ATTACK, e, MACH_MSG_TYPE_COPY_SEND);
 	req.arg[0] = (uint32_t)size;
@@ -112,7 +93,7 @@ END_TEST
 /* Private memory: the middle page's maximum becomes read-only. */
 static void protect_private_max(vm_size_t size)
 {
-	vm_address_t mem = alloc(size);
+	vm_address_t mem = vmcheck_alloc(size);
 	memory_object_size_t esize;
 	mach_port_t e;
 
@@ -141,12 +122,12 @@ static void protect_private_max(vm_size_t size)
 /* The maximum protection of maps of a writable entry. */
 static void protect_map_max(vm_size_t size)
 {
-	vm_address_t mem = alloc(size), a = 0, b = 0;
+	vm_address_t mem = vmcheck_alloc(size), a = 0, b = 0;
 	mach_port_t e, ro = MACH_PORT_NULL;
 	memory_object_size_t esize;
 
 	/* vm_map's maximum: a read-only view of a writable entry stays read-only... */
-	e = entry_for(mem, size, VM_PROT_DEFAULT);
+	e = vmcheck_entry(mem, size, VM_PROT_DEFAULT);
 	ck_assert_int_eq(vm_map(mach_task_self(), &a, size, 0, VM_FLAGS_ANYWHERE, e, 0, FALSE,
 				VM_PROT_READ, VM_PROT_READ, VM_INHERIT_NONE), KERN_SUCCESS);
 	ck_assert_int_eq(vm_protect(mach_task_self(), a, size, FALSE, VM_PROT_DEFAULT),
@@ -192,12 +173,12 @@ START_TEST(test_protect_max)
 	protect_map_max(size);
 
 	/* A guard page lowers the current protection only: the region can still be named whole. */
-	mem = alloc(size);
+	mem = vmcheck_alloc(size);
 	ck_assert_int_eq(vm_protect(mach_task_self(), mem, vm_page_size, FALSE, VM_PROT_NONE),
 			 KERN_SUCCESS);
 	ck_assert_int_eq(vm_protect(mach_task_self(), mem, vm_page_size, FALSE, VM_PROT_DEFAULT),
 			 KERN_SUCCESS);
-	e = entry_for(mem, size, VM_PROT_DEFAULT);
+	e = vmcheck_entry(mem, size, VM_PROT_DEFAULT);
 	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), e), KERN_SUCCESS);
 	ck_assert_int_eq(vm_deallocate(mach_task_self(), mem, size), KERN_SUCCESS);
 

@@ -114,7 +114,7 @@ static int memory_prot(const struct wire_desc *d, int fd)
 
 static mach_port_name_t insert_memory(const struct wire_desc *d, int fd, int *err)
 {
-	struct port *p = port_new_memory(fd, d->offset, d->size, memory_prot(d, fd));
+	struct port *p = port_new_memory(fd, d->offset, wire_memory_size(d), memory_prot(d, fd));
 
 	if (!p) {
 		close(fd);
@@ -219,7 +219,7 @@ static bool desc_fds_ok(const struct wire_desc *d, const int *fds, bool may_vouc
 				return false;
 		return true;
 	case WIRE_PORT_MEMORY:
-		return is_sealed_memfd(fds[0], d->offset, d->size, F_SEAL_SHRINK);
+		return is_sealed_memfd(fds[0], d->offset, wire_memory_size(d), F_SEAL_SHRINK);
 	case WIRE_OOL_MEMFD:
 		/* Mapped copy-on-write: the sender must not be able to change it either. */
 		return is_sealed_memfd(fds[0], 0, d->size, F_SEAL_SHRINK | F_SEAL_WRITE);

@@ -158,6 +158,7 @@ static int resolve_memory(struct send_ctx *c, struct port *p, mach_msg_type_name
 	d->nfds = 1;
 	d->offset = m->offset;
 	d->size = (uint32_t)m->size;
+	d->reserved = (uint32_t)(m->size >> 32);        /* entries may pass 4 GiB */
 	d->flags = (uint32_t)m->prot & 0xff;
 	send_add_commit(c, disp == MACH_MSG_TYPE_MOVE_SEND ? COMMIT_MOVE_SEND : COMMIT_USE, p);
 	return send_add_fd(c, m->fd, false);

@@ -96,7 +96,7 @@ static int validate_right(const struct wire_desc *d)
 	    (d->nfds < 1 + !!(d->flags & WIRE_F_MASTER) + !!(d->flags & WIRE_F_PDREQUEST) +
 	     WIRE_RECV_CHANNELS(d->reserved) || d->reserved > WIRE_RECV_CHANNELS(d->reserved)))
 		return -EBADMSG;
-	if (d->kind != WIRE_PORT_RECEIVE && d->reserved)
+	if (d->kind != WIRE_PORT_RECEIVE && d->kind != WIRE_PORT_MEMORY && d->reserved)
 		return -EBADMSG;
 	return disposition_ok(d) ? 0 : -EBADMSG;
 }

@@ -190,8 +190,14 @@ struct wire_desc {
 	uint32_t size;          /* OOL or memory entry size (bytes) */
 	uint64_t offset;        /* OOL inline: offset in the ool area; memory: object offset */
 	uint32_t flags;         /* WIRE_F_*; memory entry: vm_prot_t in the low byte */
-	uint32_t reserved;
+	uint32_t reserved;      /* receive right: its channels; memory entry: size's high 32 bits */
 };
+
+/* A memory entry's size: @d->size, and its high half in @d->reserved. */
+static inline uint64_t wire_memory_size(const struct wire_desc *d)
+{
+	return (uint64_t)d->reserved << 32 | d->size;
+}
 
 _Static_assert(sizeof(struct wire_hdr) == 32, "wire_hdr layout");
 _Static_assert(sizeof(struct wire_desc) == 24, "wire_desc layout");

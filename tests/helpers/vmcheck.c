@@ -21,3 +21,24 @@ int vmcheck_write_in_child(volatile uint32_t *addr)
 	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
 	return WIFSIGNALED(ws) ? WTERMSIG(ws) : 0;
 }
+
+vm_address_t vmcheck_alloc(vm_size_t size)
+{
+	vm_address_t a = 0;
+
+	ck_assert_int_eq(vm_allocate(mach_task_self(), &a, size, VM_FLAGS_ANYWHERE), KERN_SUCCESS);
+	ck_assert(a != 0 && (a & vm_page_mask) == 0);
+	return a;
+}
+
+mach_port_t vmcheck_entry(vm_address_t addr, vm_size_t size, vm_prot_t prot)
+{
+	memory_object_size_t s = size;
+	mach_port_t e = MACH_PORT_NULL;
+
+	ck_assert_int_eq(mach_make_memory_entry_64(mach_task_self(), &s, addr, prot, &e,
+						   MACH_PORT_NULL), KERN_SUCCESS);
+	ck_assert_uint_eq(s, size);
+	ck_assert(MACH_PORT_VALID(e));
+	return e;
+}
