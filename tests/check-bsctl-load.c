@@ -206,6 +206,28 @@ START_TEST(test_unload_label_and_path)
 }
 END_TEST
 
+/*
+ * Overrides that cannot be read whole (here a directory where the file
+ * goes: EIO) cannot say a job is enabled: load refuses it, with why, and
+ * -F loads it anyway.  A job disabled in the part not read used to load.
+ */
+START_TEST(test_unreadable_overrides_refuse_load)
+{
+	char *a = bsctl_write_job(extra, "a.plist", LABEL_A, SLEEP), path[4096];
+
+	test_daemon_start(&td);
+	snprintf(path, sizeof(path), "%s/overrides", td.dir);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	ck_assert_int_eq(BSCTL("load", a), 1);
+	ck_assert_ptr_nonnull(strstr(r.err, "cannot read the overrides"));
+	ck_assert_int_eq(BSCTL("print", LABEL_A), 4);
+	ck_assert_int_eq(BSCTL("load", "-F", a), 0);
+	ck_assert_int_eq(BSCTL("print", LABEL_A), 0);
+	ck_assert_int_eq(rmdir(path), 0);
+	free(a);
+}
+END_TEST
+
 START_TEST(test_disabled_key_and_force)
 {
 	char *a = bsctl_write_job(extra, "a.plist", LABEL_A, SLEEP "<key>Disabled</key><true/>\n");
@@ -534,6 +556,7 @@ static Suite *bsctl_load_suite(void)
 	tcase_add_test(tc, test_start_logs_no_line_per_job);
 	tcase_add_test(tc, test_unload_label_and_path);
 	tcase_add_test(tc, test_disabled_key_and_force);
+	tcase_add_test(tc, test_unreadable_overrides_refuse_load);
 	tcase_add_test(tc, test_dubious_files);
 	tcase_add_test(tc, test_persist_across_restart);
 	tcase_add_test(tc, test_disable_enable);

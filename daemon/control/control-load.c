@@ -158,6 +158,13 @@ static kern_return_t admit(struct control_call *call, const struct job_spec *spe
 	err = overrides_read(&ov, call->d->state_dir);
 	if (err < 0)
 		log_warnx("%s/%s: %s", call->d->state_dir, OVERRIDES_FILE, strerror(-err));
+	/* Read in part, the overrides cannot say the job is enabled: only -F loads it then. */
+	if (err < 0 && !(flags & CONTROL_F_FORCE)) {
+		overrides_deinit(&ov);
+		fprintf(call->out, "%s: %s: cannot read the overrides (%s): not loaded "
+			"(load -F loads it anyway)\n", call->req->arg, spec->label, strerror(-err));
+		return KERN_FAILURE;
+	}
 	disabled = overrides_disabled(&ov, spec);
 	overrides_deinit(&ov);
 	if (disabled && !(flags & CONTROL_F_FORCE)) {
