@@ -395,72 +395,6 @@ START_TEST(test_empty_datagram_at_end)
 }
 END_TEST
 
-/* A read-only open of a memfd of ours named @name, found in /proc/self/fd. */
-static int open_ours_read_only(const char *name)
-{
-	char link[64], target[256];
-
-	for (int fd = 3; fd < 1024; fd++) {
-		ssize_t n;
-
-		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-		n = readlink(link, target, sizeof(target) - 1);
-		if (n <= 0)
-			continue;
-		target[n] = '\0';
-		if (strncmp(target, name, strlen(name)) == 0)
-			return open(link, O_RDONLY | O_CLOEXEC);
-	}
-	return -1;
-}
-
-/*
- * A read-only entry's fd sent back claiming read and write: the entry is
- * read-only, as its fd.  It used to be taken at its word, and a map of it
- * made writable through this process's own mapping from before the seal.
- */
-START_TEST(test_read_only_fd_claiming_write)
-{
-	memory_object_size_t size = vm_page_size;
-	mach_port_t rw = MACH_PORT_NULL, ro = MACH_PORT_NULL;
-	vm_address_t mine = 0, theirs = 0;
-	union wire_rcv r;
-	mach_msg_port_descriptor_t pd;
-	struct dgram g;
-	int fds[1];
-
-	ck_assert_int_eq(mach_make_memory_entry_64(mach_task_self(), &size, 0,
-						   MAP_MEM_NAMED_CREATE | VM_PROT_DEFAULT, &rw,
-						   MACH_PORT_NULL), KERN_SUCCESS);
-	ck_assert_int_eq(vm_map(mach_task_self(), &mine, size, 0, VM_FLAGS_ANYWHERE, rw, 0, FALSE,
-				VM_PROT_DEFAULT, VM_PROT_DEFAULT, VM_INHERIT_NONE), KERN_SUCCESS);
-	ck_assert_int_eq(mach_make_memory_entry_64(mach_task_self(), &size, 0, VM_PROT_READ, &ro, rw),
-			 KERN_SUCCESS);
-	fds[0] = open_ours_read_only("/memfd:bootstrap-memory-entry");
-	ck_assert_int_ge(fds[0], 0);
-	dgram_init(&g, 78, 1);
-	g.h.nfds = 1;
-	g.d[0] = (struct wire_desc){ .type = MACH_MSG_PORT_DESCRIPTOR, .kind = WIRE_PORT_MEMORY,
-				     .disposition = MACH_MSG_TYPE_PORT_SEND, .size = size,
-				     .nfds = 1, .flags = VM_PROT_READ | VM_PROT_WRITE };
-	g.fds = fds;
-	g.nfds = 1;
-	send_dgram(&g);
-	close(fds[0]);
-	ck_assert_int_eq(wire_receive(&r), MACH_MSG_SUCCESS);
-	memcpy(&pd, r.b + sizeof(mach_msg_header_t) + sizeof(mach_msg_body_t), sizeof(pd));
-	ck_assert_int_ne(vm_map(mach_task_self(), &theirs, size, 0, VM_FLAGS_ANYWHERE, pd.name, 0,
-				FALSE, VM_PROT_DEFAULT, VM_PROT_DEFAULT, VM_INHERIT_NONE), KERN_SUCCESS);
-	ck_assert_int_eq(vm_map(mach_task_self(), &theirs, size, 0, VM_FLAGS_ANYWHERE, pd.name, 0,
-				FALSE, VM_PROT_READ, VM_PROT_READ, VM_INHERIT_NONE), KERN_SUCCESS);
-	ck_assert_int_eq(vm_deallocate(mach_task_self(), theirs, size), KERN_SUCCESS);
-	mach_msg_destroy(&r.h);
-	ck_assert_int_eq(vm_deallocate(mach_task_self(), mine, size), KERN_SUCCESS);
-	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), ro), KERN_SUCCESS);
-	ck_assert_int_eq(mach_port_deallocate(mach_task_self(), rw), KERN_SUCCESS);
-}
-END_TEST
-
 /* Positive control: hand-made datagrams that are right arrive as Mach messages. */
 START_TEST(test_valid_raw)
 {
@@ -559,7 +493,6 @@ static Suite *wire_suite(void)
 	tcase_add_test(hostile, test_junk_does_not_hold_a_timed_receive);
 	tcase_add_test(hostile, test_rights_beyond_the_fd_limit_are_dropped);
 	tcase_add_test(hostile, test_valid_raw);
-	tcase_add_test(hostile, test_read_only_fd_claiming_write);
 	tcase_add_test(hostile, test_claimed_identity_refused);
 	tcase_add_checked_fixture(hostile, wire_target_setup, wire_target_teardown);
 	suite_add_tcase(s, hostile);

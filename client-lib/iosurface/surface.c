@@ -179,7 +179,7 @@ static int read_header(int fd, size_t *file_size, struct surface_shared *out)
 	struct stat st;
 
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || seals < 0 || !(seals & F_SEAL_SHRINK) ||
-	    (uint64_t)st.st_size < hsize || (st.st_size & vm_page_mask)) {
+	    (uint64_t)st.st_size < hsize || (st.st_size & vm_page_mask) || !vm_is_shmem(fd)) {
 		surface_log("IOSurface: not a surface's memory (type, size or seals)");
 		return -EINVAL;
 	}

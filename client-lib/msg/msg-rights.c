@@ -15,6 +15,7 @@
 
 #include "fdpass.h"
 #include "port.h"
+#include "vm-region.h"
 
 static ino_t socket_inode(int fd)
 {
@@ -189,13 +190,14 @@ bool rights_port_fd(int fd)
 	return getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_SEQPACKET;
 }
 
-/* A regular file holding [@offset, @offset + @size) that cannot shrink, with @seals. */
+/* A shared-memory file holding [@offset, @offset + @size) that cannot shrink, with @seals. */
 static bool is_sealed_memfd(int fd, uint64_t offset, uint64_t size, int seals)
 {
 	struct stat st;
 	int have = fcntl(fd, F_GET_SEALS);
 
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || have < 0 || (have & seals) != seals)
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || have < 0 || (have & seals) != seals ||
+	    !vm_is_shmem(fd))
 		return false;
 	return offset <= (uint64_t)st.st_size && size <= (uint64_t)st.st_size - offset;
 }

@@ -8,9 +8,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 int vm_reopen_ro(int fd)
@@ -101,4 +104,17 @@ int vm_sealed_copy(const void *addr, size_t size)
 		return err;
 	}
 	return fd;
+}
+
+/*
+ * Whether @fd is a file of shared memory (memfd_create()'s own kind).  A
+ * hugetlbfs memfd passes every other check a received memfd gets, but is
+ * mapped in huge pages: a window of one small page would map (and unmap)
+ * a whole huge one.
+ */
+bool vm_is_shmem(int fd)
+{
+	struct statfs sf;
+
+	return fstatfs(fd, &sf) == 0 && sf.f_type == TMPFS_MAGIC;
 }

@@ -14,6 +14,7 @@
 #ifndef BOOTSTRAP_VM_REGION_H
 #define BOOTSTRAP_VM_REGION_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -77,6 +78,9 @@ int vm_memfd(const char *name, size_t size, mode_t mode);
  * Return: the fd (O_CLOEXEC), or a negative errno.
  */
 int vm_map_fd(int fd, int maxprot);
+
+/** vm_is_shmem() - whether @fd is shared memory, as memfd_create() makes (not hugetlbfs). */
+bool vm_is_shmem(int fd);
 
 /** vm_write_all() - write @size bytes at @p to @fd from offset 0.  Return: 0 or a negative errno. */
 int vm_write_all(int fd, const char *p, size_t size);
