@@ -117,9 +117,8 @@ struct path_watch {
 	enum watch_kind kind;
 };
 
-/* Return: the kinds of watch @ev concerns (enum watch_kind bits). */
 /*
- * The kinds of watch @ev concerns.  An overflow of the queue concerns
+ * The kinds of watch @ev concerns (enum watch_kind bits).  An overflow of the queue concerns
  * them all: the events it lost may have been any watch's, and a path
  * changed or a queue filled must not go unseen for good.
  */
@@ -191,7 +190,9 @@ static void watch_path(struct job_triggers *t, const char *path, enum watch_kind
  * Watch anew the paths of watch @wd (all of them, or only @name's): the
  * kernel dropped it because what it watched went away, or a path watched
  * through its directory became a directory, whose entries it must see.
- * The entries come out first: a new watch may get the same number.
+ * @wd -1 (the queue's overflow, which names no watch) is every watch: the
+ * events that said so may be among those lost.  The entries come out
+ * first: a new watch may get the same number.
  */
 static void rewatch(struct job_triggers *t, int wd, const char *name)
 {
@@ -203,7 +204,7 @@ static void rewatch(struct job_triggers *t, int wd, const char *name)
 	for (size_t i = 0; i < t->n_path_watches;) {
 		const struct path_watch *w = &t->path_watches[i];
 
-		if (w->wd == wd && (!name || (w->name && strcmp(w->name, name) == 0))) {
+		if ((wd < 0 || w->wd == wd) && (!name || (w->name && strcmp(w->name, name) == 0))) {
 			gone[n++] = t->path_watches[i];
 			t->path_watches[i] = t->path_watches[--t->n_path_watches];
 		} else {
@@ -216,31 +217,6 @@ static void rewatch(struct job_triggers *t, int wd, const char *name)
 		free(gone[i].path);
 	}
 	free(gone);
-}
-
-/*
- * Every path watched anew: an overflow may have dropped the events that
- * say a watch went away (IN_IGNORED) or a path became a directory, which
- * rewatch() answers.  A watch still in place comes back with its number.
- */
-static void rewatch_all(struct job_triggers *t)
-{
-	size_t n = t->n_path_watches;
-	int *wds = calloc(n ? n : 1, sizeof(*wds));
-
-	if (!wds)
-		return;
-	for (size_t i = 0; i < n; i++)
-		wds[i] = t->path_watches[i].wd;
-	for (size_t i = 0; i < n; i++) {
-		bool seen = false;
-
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = wds[j] == wds[i];
-		if (!seen)
-			rewatch(t, wds[i], NULL);
-	}
-	free(wds);
 }
 
 static void paths_changed(evutil_socket_t fd, short what, void *arg)
@@ -256,9 +232,7 @@ static void paths_changed(evutil_socket_t fd, short what, void *arg)
 			const struct inotify_event *ev = (const void *)p;
 
 			kinds |= event_kinds(t, ev);
-			if (ev->mask & IN_Q_OVERFLOW)
-				rewatch_all(t);
-			else if (ev->mask & IN_IGNORED)
+			if (ev->mask & (IN_IGNORED | IN_Q_OVERFLOW))
 				rewatch(t, ev->wd, NULL);
 			else if ((ev->mask & IN_CREATE) && (ev->mask & IN_ISDIR) && ev->len)
 				rewatch(t, ev->wd, ev->name);
