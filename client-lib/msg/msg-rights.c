@@ -106,11 +106,9 @@ mach_port_name_t rights_insert_chan_reply(struct port *rcv, int b, ino_t ino, ui
  */
 static int memory_prot(const struct wire_desc *d, int fd)
 {
-	int prot = (int)(d->flags & 0xff), fl = fcntl(fd, F_GETFL);
+	int prot = (int)(d->flags & 0xff);
 
-	if (fl < 0 || (fl & O_ACCMODE) == O_RDONLY)
-		prot &= ~VM_PROT_WRITE;
-	return prot;
+	return vm_fd_writable(fd) ? prot : prot & ~VM_PROT_WRITE;
 }
 
 static mach_port_name_t insert_memory(const struct wire_desc *d, int fd, int *err)

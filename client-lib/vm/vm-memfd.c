@@ -32,6 +32,13 @@ int vm_reopen_ro(int fd)
 	return ro < 0 ? -errno : ro;
 }
 
+bool vm_fd_writable(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	return fl >= 0 && (fl & O_ACCMODE) != O_RDONLY;
+}
+
 /*
  * The fd a shared map of @fd keeps: a read-only one when the map may never
  * be writable, so that the kernel itself refuses mprotect(PROT_WRITE) on

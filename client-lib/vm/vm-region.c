@@ -129,10 +129,10 @@ static bool covers(const struct vm_region *r, const struct stat *want, unsigned 
 static int map_alias(struct vm_region *reg, int fd)
 {
 	struct stat want;
-	int err = -EPERM, fl = fcntl(fd, F_GETFL);
+	int err = -EPERM;
 
 	/* Only an entry that may write asks for a writable alias. */
-	if (fl < 0 || (fl & O_ACCMODE) == O_RDONLY)
+	if (!vm_fd_writable(fd))
 		return -EACCES;
 	if (fstat(fd, &want) < 0)
 		return -errno;

@@ -79,6 +79,9 @@ int vm_memfd(const char *name, size_t size, mode_t mode);
  */
 int vm_map_fd(int fd, int maxprot);
 
+/** vm_fd_writable() - whether @fd is open for writing (an entry's fd says what it may allow). */
+bool vm_fd_writable(int fd);
+
 /** vm_is_shmem() - whether @fd is shared memory, as memfd_create() makes (not hugetlbfs). */
 bool vm_is_shmem(int fd);
 
