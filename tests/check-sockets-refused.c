@@ -75,6 +75,24 @@ START_TEST(test_bad_socket_refuses_the_job)
 END_TEST
 
 /*
+ * With a full listener planted at sock, a job of Sockets @keys is refused
+ * at load, the log says @why, and the daemon answers: its probe or its
+ * connect() to the path does not wait for the listener to accept.
+ */
+static void refused_at_full_listener(const char *label, const char *keys, const char *why)
+{
+	static struct bsctl_out out;
+	int l, waiting = plant_full_listener(&l);
+
+	add_socket_job(label, keys);
+	test_daemon_start(&td);
+	ck_assert(test_daemon_wait_log(&td, why, 15000));
+	ck_assert_int_eq(BSCTL_RUN(&out, "list"), 0);
+	close(waiting);
+	close(l);
+}
+
+/*
  * A listener at the path whose queue is full (another process's, which
  * never accepts): the daemon's probe for a stale socket used to wait in
  * connect() until it accepted, and the whole daemon with it.  The path is
@@ -82,15 +100,7 @@ END_TEST
  */
 START_TEST(test_full_listener_at_the_path_is_in_use)
 {
-	static struct bsctl_out out;
-	int l, waiting = plant_full_listener(&l);
-
-	add_socket_job("com.example.planted", "");
-	test_daemon_start(&td);
-	ck_assert(test_daemon_wait_log(&td, "in use", 15000));
-	ck_assert_int_eq(BSCTL_RUN(&out, "list"), 0);
-	close(waiting);
-	close(l);
+	refused_at_full_listener("com.example.planted", "", "in use");
 }
 END_TEST
 
@@ -100,15 +110,8 @@ END_TEST
  */
 START_TEST(test_full_listener_refuses_a_connecting_socket)
 {
-	static struct bsctl_out out;
-	int l, waiting = plant_full_listener(&l);
-
-	add_socket_job("com.example.connecting", "<key>SockPassive</key><false/>");
-	test_daemon_start(&td);
-	ck_assert(test_daemon_wait_log(&td, "Sockets \"listener\": connect ", 15000));
-	ck_assert_int_eq(BSCTL_RUN(&out, "list"), 0);
-	close(waiting);
-	close(l);
+	refused_at_full_listener("com.example.connecting", "<key>SockPassive</key><false/>",
+				 "Sockets \"listener\": connect ");
 }
 END_TEST
 

@@ -53,6 +53,46 @@ static void touch_in(const char *dir, const char *name)
 	close(fd);
 }
 
+/* Paths of the test: the job's runs file and the watched directory (made). */
+struct watch_test {
+	char *runs, *dir;
+	long fill;              /* names that overflow the queue */
+};
+
+/*
+ * Start the daemon with a job that writes a line to runs each time
+ * WatchPaths @what (in dir, or dir itself for "") changes, hold it, and
+ * make fill other names in dir: the queue overflows.  Resumed by the caller.
+ */
+static void start_and_overflow(struct watch_test *w, const char *what)
+{
+	char *script, *extra, name[32];
+
+	w->runs = test_daemon_path(&td, "runs");
+	w->dir = test_daemon_path(&td, "watched");
+	w->fill = max_queued_events() + 64;
+	ck_assert_int_le(w->fill, 1000000);     /* files this test can make */
+	ck_assert_int_eq(mkdir(w->dir, 0755), 0);
+	ck_assert_int_gt(asprintf(&script, "echo run &gt;&gt; %s", w->runs), 0);
+	ck_assert_int_gt(asprintf(&extra, "<key>WatchPaths</key><array><string>%s%s%s</string>"
+				  "</array>", w->dir, *what ? "/" : "", what), 0);
+	test_add_shell_job(&td, "com.example.watcher", script, 1, extra);
+	test_daemon_start(&td);
+	test_daemon_pause(&td);
+	for (long i = 0; i < w->fill; i++) {
+		snprintf(name, sizeof(name), "other-%ld", i);
+		touch_in(w->dir, name);
+	}
+	free(extra);
+	free(script);
+}
+
+static void watch_test_free(struct watch_test *w)
+{
+	free(w->dir);
+	free(w->runs);
+}
+
 /*
  * The watched path does not exist, so the job watches its directory for
  * that name.  While the daemon is held, other names there fill the queue
@@ -60,29 +100,13 @@ static void touch_in(const char *dir, const char *name)
  */
 START_TEST(test_overflow_counts_as_a_change)
 {
-	char *runs = test_daemon_path(&td, "runs"), *dir = test_daemon_path(&td, "watched");
-	char *script, *extra, name[32];
-	long fill = max_queued_events() + 64;
+	struct watch_test w;
 
-	ck_assert_int_le(fill, 1000000);        /* files this test can make */
-	ck_assert_int_eq(mkdir(dir, 0755), 0);
-	ck_assert_int_gt(asprintf(&script, "echo run &gt;&gt; %s", runs), 0);
-	ck_assert_int_gt(asprintf(&extra, "<key>WatchPaths</key><array><string>%s/target</string>"
-				  "</array>", dir), 0);
-	test_add_shell_job(&td, "com.example.watcher", script, 1, extra);
-	test_daemon_start(&td);
-	test_daemon_pause(&td);
-	for (long i = 0; i < fill; i++) {
-		snprintf(name, sizeof(name), "other-%ld", i);
-		touch_in(dir, name);
-	}
-	touch_in(dir, "target");
+	start_and_overflow(&w, "target");
+	touch_in(w.dir, "target");
 	test_daemon_resume(&td);
-	ck_assert_int_eq(test_wait_lines(runs, 1, 15000), 1);
-	free(extra);
-	free(script);
-	free(dir);
-	free(runs);
+	ck_assert_int_eq(test_wait_lines(w.runs, 1, 15000), 1);
+	watch_test_free(&w);
 }
 END_TEST
 
@@ -94,38 +118,22 @@ END_TEST
  */
 START_TEST(test_overflow_rewatches)
 {
-	char *runs = test_daemon_path(&td, "runs"), *dir = test_daemon_path(&td, "watched");
-	char *script, *extra, name[32];
-	long fill = max_queued_events() + 64;
+	struct watch_test w;
 
-	ck_assert_int_le(fill, 1000000);
-	ck_assert_int_eq(mkdir(dir, 0755), 0);
-	ck_assert_int_gt(asprintf(&script, "echo run &gt;&gt; %s", runs), 0);
-	ck_assert_int_gt(asprintf(&extra, "<key>WatchPaths</key><array><string>%s</string>"
-				  "</array>", dir), 0);
-	test_add_shell_job(&td, "com.example.watcher", script, 1, extra);
-	test_daemon_start(&td);
-	test_daemon_pause(&td);
-	for (long i = 0; i < fill; i++) {
-		snprintf(name, sizeof(name), "other-%ld", i);
-		touch_in(dir, name);
-	}
-	for (long i = 0; i < fill; i++) {
+	start_and_overflow(&w, "");
+	for (long i = 0; i < w.fill; i++) {
 		char path[4096];
 
-		snprintf(path, sizeof(path), "%s/other-%ld", dir, i);
+		snprintf(path, sizeof(path), "%s/other-%ld", w.dir, i);
 		ck_assert_int_eq(unlink(path), 0);
 	}
-	ck_assert_int_eq(rmdir(dir), 0);
-	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	ck_assert_int_eq(rmdir(w.dir), 0);
+	ck_assert_int_eq(mkdir(w.dir, 0755), 0);
 	test_daemon_resume(&td);
-	ck_assert_int_eq(test_wait_lines(runs, 1, 15000), 1);
-	touch_in(dir, "later");
-	ck_assert_int_eq(test_wait_lines(runs, 2, 15000), 2);
-	free(extra);
-	free(script);
-	free(dir);
-	free(runs);
+	ck_assert_int_eq(test_wait_lines(w.runs, 1, 15000), 1);
+	touch_in(w.dir, "later");
+	ck_assert_int_eq(test_wait_lines(w.runs, 2, 15000), 2);
+	watch_test_free(&w);
 }
 END_TEST
 
